@@ -1,0 +1,215 @@
+package org.safemap.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting SafeMap reads, resolved once at start-up from environment variables and one optional file.
+ * Environment variables win over the file. Each key is documented in docs/configuration.md.
+ *
+ * @param home               the SafeMap installation (the launcher's folder); relative paths resolve here
+ * @param varDir             where the private database cluster and other state live
+ * @param externalDatabase   the database named by SAFEMAP_DB_URL, if any; otherwise the private cluster is used
+ * @param localDbPort        port of the private cluster, on 127.0.0.1 only
+ * @param dbPoolSize         maximum JDBC connections held by the server
+ * @param httpHost           interface the HTTP server binds to
+ * @param httpPort           HTTP port
+ * @param basemapUrl         XYZ tile URL template for the viewer's basemap; empty for none
+ * @param basemapAttribution attribution shown with the basemap
+ * @param logLevel           root log level (error, warn, info, debug)
+ * @param warnings           problems worth telling the user that do not stop start-up (unknown keys)
+ */
+public record Settings(
+        Path home,
+        Path varDir,
+        Optional<DatabaseTarget> externalDatabase,
+        int localDbPort,
+        int dbPoolSize,
+        String httpHost,
+        int httpPort,
+        String basemapUrl,
+        String basemapAttribution,
+        String logLevel,
+        List<String> warnings) {
+
+    public static final String DEFAULT_BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+    public static final String DEFAULT_BASEMAP_ATTRIBUTION =
+            "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors";
+
+    /** The keys SafeMap knows, with their defaults (null: no default). Order is the order of the docs. */
+    static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+    static {
+        KEYS.put("SAFEMAP_HOME", null);
+        KEYS.put("SAFEMAP_CONFIG", null);
+        KEYS.put("SAFEMAP_VAR_DIR", null);
+        KEYS.put("SAFEMAP_DB_URL", null);
+        KEYS.put("SAFEMAP_DB_USER", null);
+        KEYS.put("SAFEMAP_DB_PASSWORD", null);
+        KEYS.put("SAFEMAP_DB_POOL_SIZE", "8");
+        KEYS.put("SAFEMAP_LOCAL_DB_PORT", "55432");
+        KEYS.put("SAFEMAP_HTTP_HOST", "127.0.0.1");
+        KEYS.put("SAFEMAP_HTTP_PORT", "8080");
+        KEYS.put("SAFEMAP_BASEMAP_URL", DEFAULT_BASEMAP_URL);
+        KEYS.put("SAFEMAP_BASEMAP_ATTRIBUTION", DEFAULT_BASEMAP_ATTRIBUTION);
+        KEYS.put("SAFEMAP_LOG_LEVEL", "info");
+    }
+
+    /** Settings from this process's environment. */
+    public static Settings fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /**
+     * Settings from the given environment. The optional file is {@code SAFEMAP_CONFIG}, or
+     * {@code safemap.conf} in SAFEMAP_HOME when it exists: lines of {@code KEY=value}, {@code #} comments.
+     */
+    public static Settings from(Map<String, String> env) {
+        List<String> warnings = new ArrayList<>();
+        Path home = Path.of(env.getOrDefault("SAFEMAP_HOME", ".")).toAbsolutePath().normalize();
+
+        Map<String, String> values = new LinkedHashMap<>();
+        Path configFile = null;
+        if (env.containsKey("SAFEMAP_CONFIG")) {
+            configFile = home.resolve(env.get("SAFEMAP_CONFIG"));
+            if (!Files.isRegularFile(configFile)) {
+                throw new ConfigException("SAFEMAP_CONFIG names " + configFile + ", which is not a readable file");
+            }
+        } else if (Files.isRegularFile(home.resolve("safemap.conf"))) {
+            configFile = home.resolve("safemap.conf");
+        }
+        if (configFile != null) {
+            values.putAll(readFile(configFile));
+        }
+        env.forEach((key, value) -> {
+            if (!key.startsWith("SAFEMAP_")) {
+                return;
+            }
+            if (KEYS.containsKey(key)) {
+                values.put(key, value);
+            } else if (!key.startsWith("SAFEMAP_TEST_")) {
+                warnings.add("unknown setting " + key + " in the environment is ignored (see docs/configuration.md)");
+            }
+        });
+
+        Path varDir = home.resolve(get(values, "SAFEMAP_VAR_DIR", home.resolve("var").toString()));
+        Optional<DatabaseTarget> external = Optional.empty();
+        String dbUrl = values.get("SAFEMAP_DB_URL");
+        if (dbUrl != null && !dbUrl.isBlank()) {
+            DatabaseTarget parsed = DatabaseTarget.parse(dbUrl, "SAFEMAP_DB_URL");
+            String user = values.getOrDefault("SAFEMAP_DB_USER", parsed.user());
+            String password = values.getOrDefault("SAFEMAP_DB_PASSWORD", parsed.password());
+            external = Optional.of(new DatabaseTarget(parsed.jdbcUrl(), user, password, parsed.description(), parsed.origin()));
+        }
+        String logLevel = get(values, "SAFEMAP_LOG_LEVEL", null).toLowerCase();
+        if (!List.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
+            throw new ConfigException("SAFEMAP_LOG_LEVEL must be one of error, warn, info, debug, trace; got '" + logLevel + "'");
+        }
+        return new Settings(
+                home,
+                varDir,
+                external,
+                port(values, "SAFEMAP_LOCAL_DB_PORT"),
+                intRange(values, "SAFEMAP_DB_POOL_SIZE", 1, 200),
+                get(values, "SAFEMAP_HTTP_HOST", null),
+                port(values, "SAFEMAP_HTTP_PORT"),
+                get(values, "SAFEMAP_BASEMAP_URL", null).trim(),
+                get(values, "SAFEMAP_BASEMAP_ATTRIBUTION", null),
+                logLevel,
+                List.copyOf(warnings));
+    }
+
+    /** The same settings listening on another port (the CLI's --port). */
+    public Settings withHttpPort(int port) {
+        return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, httpHost, port,
+                basemapUrl, basemapAttribution, logLevel, warnings);
+    }
+
+    /** The same settings bound to another interface (the CLI's --host). */
+    public Settings withHttpHost(String host) {
+        return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, host, httpPort,
+                basemapUrl, basemapAttribution, logLevel, warnings);
+    }
+
+    /** Folder of the private PostgreSQL cluster. */
+    public Path localClusterDir() {
+        return varDir.resolve("postgis");
+    }
+
+    /** File holding the private cluster's generated superuser password (mode 600). */
+    public Path localPasswordFile() {
+        return varDir.resolve("postgis.password");
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String where = file + " line " + (i + 1);
+            if (eq <= 0) {
+                throw new ConfigException(where + ": expected KEY=value, got '" + abbreviate(line) + "'");
+            }
+            String key = line.substring(0, eq).strip();
+            String value = unquote(line.substring(eq + 1).strip());
+            if (!KEYS.containsKey(key) || key.equals("SAFEMAP_CONFIG") || key.equals("SAFEMAP_HOME")) {
+                throw new ConfigException(where + ": unknown setting " + key + " (see docs/configuration.md)");
+            }
+            values.put(key, value);
+        }
+        return values;
+    }
+
+    private static String unquote(String value) {
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                || value.startsWith("'") && value.endsWith("'"))) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    private static String get(Map<String, String> values, String key, String fallback) {
+        String value = values.get(key);
+        if (value != null) {
+            return value;
+        }
+        return fallback != null ? fallback : KEYS.get(key);
+    }
+
+    private static int port(Map<String, String> values, String key) {
+        return intRange(values, key, 1, 65535);
+    }
+
+    private static int intRange(Map<String, String> values, String key, int min, int max) {
+        String raw = get(values, key, null).strip();
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message below
+        }
+        throw new ConfigException(key + " must be a whole number from " + min + " to " + max + "; got '" + raw + "'");
+    }
+}

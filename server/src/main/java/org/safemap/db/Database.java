@@ -1,0 +1,186 @@
+package org.safemap.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.safemap.config.DatabaseTarget;
+
+/**
+ * The PostGIS store: a checked connection pool plus the schema migrations.
+ * {@link #open} fails fast with one clear sentence when the database cannot be used, so callers never see a
+ * driver stack trace for a wrong URL, a stopped server, a bad password or a database without PostGIS.
+ */
+public final class Database implements AutoCloseable {
+    /** The oldest PostGIS SafeMap supports; operators with older servers get a clear refusal. */
+    static final int[] MIN_POSTGIS = {3, 1};
+
+    private final DatabaseTarget target;
+    private final HikariDataSource pool;
+    private final String serverVersion;
+    private final String postgisVersion;
+
+    private Database(DatabaseTarget target, HikariDataSource pool, String serverVersion, String postgisVersion) {
+        this.target = target;
+        this.pool = pool;
+        this.serverVersion = serverVersion;
+        this.postgisVersion = postgisVersion;
+    }
+
+    /**
+     * Connects, checks PostgreSQL and PostGIS (creating the extension when allowed), and builds the pool.
+     *
+     * @param hint what the user should do if the server cannot be reached at all
+     */
+    public static Database open(DatabaseTarget target, int poolSize, String hint) {
+        String serverVersion;
+        String postgisVersion;
+        try (Connection c = LocalCluster.connect(target)) {
+            serverVersion = scalar(c, "SHOW server_version");
+            postgisVersion = ensurePostgis(c, target);
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot connect to PostgreSQL at " + target + ": " + reason(e, target)
+                    + (hint.isEmpty() ? "" : "; " + hint), e);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(target.jdbcUrl());
+        config.setUsername(target.user());
+        config.setPassword(target.password());
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(1);
+        config.setPoolName("safemap");
+        config.setConnectionTimeout(10_000);
+        config.addDataSourceProperty("ApplicationName", "safemap");
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        return new Database(target, new HikariDataSource(config), serverVersion, postgisVersion);
+    }
+
+    /** Applies pending migrations from db/migration and returns the schema version now in place. */
+    public String migrate() {
+        MigrateResult result = flyway().migrate();
+        return result.targetSchemaVersion != null ? result.targetSchemaVersion : schemaVersion();
+    }
+
+    /** The applied schema version, or "none" before the first migration. */
+    public String schemaVersion() {
+        MigrationInfo current = flyway().info().current();
+        return current == null ? "none" : current.getVersion().getVersion();
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true)
+                .load();
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public DatabaseTarget target() {
+        return target;
+    }
+
+    public String serverVersion() {
+        return serverVersion;
+    }
+
+    public String postgisVersion() {
+        return postgisVersion;
+    }
+
+    /** Whether the server answers now (for /health); never throws. */
+    public boolean reachable() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(5);
+            return s.execute("SELECT 1");
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static String ensurePostgis(Connection c, DatabaseTarget target) throws SQLException {
+        String installed = scalar(c, "SELECT extversion FROM pg_extension WHERE extname = 'postgis'");
+        if (installed == null) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION postgis");
+            } catch (SQLException e) {
+                throw new DatabaseUnavailableException("database " + target + " has no PostGIS extension and SafeMap "
+                        + "may not create it (" + firstLine(e.getMessage()) + "); ask its administrator to run "
+                        + "CREATE EXTENSION postgis; in it", e);
+            }
+        }
+        String version = scalar(c, "SELECT postgis_lib_version()");
+        if (!atLeast(version, MIN_POSTGIS)) {
+            throw new DatabaseUnavailableException("database " + target + " has PostGIS " + version
+                    + "; SafeMap needs PostGIS 3.1 or newer");
+        }
+        return version;
+    }
+
+    static boolean atLeast(String version, int[] minimum) {
+        String[] parts = version.split("[^0-9]+");
+        for (int i = 0; i < minimum.length; i++) {
+            int have = i < parts.length && !parts[i].isEmpty() ? Integer.parseInt(parts[i]) : 0;
+            if (have != minimum[i]) {
+                return have > minimum[i];
+            }
+        }
+        return true;
+    }
+
+    private static String scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** A short human reason for a failed connection, without the driver's boilerplate. */
+    static String reason(SQLException e, DatabaseTarget target) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connection refused (is PostgreSQL running there?)";
+            }
+            if (t instanceof UnknownHostException) {
+                return "unknown host " + t.getMessage();
+            }
+            if (t instanceof NoRouteToHostException) {
+                return "no route to host";
+            }
+            if (t instanceof SocketTimeoutException) {
+                return "timed out";
+            }
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return switch (state) {
+            case "28P01", "28000" -> "login refused for user '" + target.user() + "' (wrong user or password)";
+            case "3D000" -> "database '" + target.database() + "' does not exist";
+            default -> firstLine(e.getMessage());
+        };
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+}

@@ -1,0 +1,47 @@
+package org.safemap.db;
+
+import java.util.function.Consumer;
+import org.safemap.config.DatabaseTarget;
+import org.safemap.config.Settings;
+
+/**
+ * Gets from settings to a migrated database: SAFEMAP_DB_URL when set, otherwise the private cluster, brought
+ * up (installed, created, started) as needed.
+ */
+public final class DatabaseSetup {
+    private DatabaseSetup() {
+    }
+
+    public static LocalCluster localCluster(Settings settings, Consumer<String> out) {
+        return new LocalCluster(settings.localClusterDir(), settings.localPasswordFile(), settings.localDbPort(), out);
+    }
+
+    /** Opens and migrates the database, provisioning the private cluster first when it is the one in use. */
+    public static Database openMigrated(Settings settings, Consumer<String> out) {
+        Database db = open(settings, out, true);
+        try {
+            db.migrate();
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the database without migrating.
+     *
+     * @param provision bring the private cluster up first (false: report it as down instead)
+     */
+    public static Database open(Settings settings, Consumer<String> out, boolean provision) {
+        if (settings.externalDatabase().isPresent()) {
+            return Database.open(settings.externalDatabase().get(), settings.dbPoolSize(), "check SAFEMAP_DB_URL");
+        }
+        LocalCluster cluster = localCluster(settings, out);
+        if (provision) {
+            cluster.up();
+        }
+        DatabaseTarget target = cluster.target(LocalCluster.DATABASE);
+        return Database.open(target, settings.dbPoolSize(), "start it with ./safemap db up");
+    }
+}

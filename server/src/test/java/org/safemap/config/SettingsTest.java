@@ -1,0 +1,90 @@
+package org.safemap.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void hasDocumentedDefaults() {
+        Settings s = Settings.from(Map.of("SAFEMAP_HOME", home.toString()));
+        assertThat(s.home()).isEqualTo(home);
+        assertThat(s.varDir()).isEqualTo(home.resolve("var"));
+        assertThat(s.localClusterDir()).isEqualTo(home.resolve("var/postgis"));
+        assertThat(s.externalDatabase()).isEmpty();
+        assertThat(s.localDbPort()).isEqualTo(55432);
+        assertThat(s.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(s.httpPort()).isEqualTo(8080);
+        assertThat(s.basemapUrl()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+        assertThat(s.logLevel()).isEqualTo("info");
+        assertThat(s.warnings()).isEmpty();
+    }
+
+    @Test
+    void readsSafemapConfAndLetsEnvironmentWin() throws IOException {
+        Files.writeString(home.resolve("safemap.conf"), """
+                # operator settings
+                SAFEMAP_HTTP_PORT=9000
+                SAFEMAP_HTTP_HOST = "0.0.0.0"
+                SAFEMAP_BASEMAP_URL=
+                """);
+        Settings s = Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_HTTP_PORT", "9100"));
+        assertThat(s.httpPort()).isEqualTo(9100);
+        assertThat(s.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(s.basemapUrl()).isEmpty();
+    }
+
+    @Test
+    void namesFileAndLineOfAnUnknownKey() throws IOException {
+        Path conf = home.resolve("other.conf");
+        Files.writeString(conf, "SAFEMAP_HTTP_PORT=9000\nSAFEMAP_HTTP_PROT=1\n");
+        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_CONFIG", "other.conf")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(conf + " line 2: unknown setting SAFEMAP_HTTP_PROT (see docs/configuration.md)");
+    }
+
+    @Test
+    void refusesAMissingConfigFile() {
+        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_CONFIG", "nope.conf")))
+                .hasMessageContaining("nope.conf, which is not a readable file");
+    }
+
+    @Test
+    void refusesBadNumbersWithTheKeyName() {
+        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_HTTP_PORT", "eighty")))
+                .hasMessage("SAFEMAP_HTTP_PORT must be a whole number from 1 to 65535; got 'eighty'");
+        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DB_POOL_SIZE", "0")))
+                .hasMessageContaining("SAFEMAP_DB_POOL_SIZE");
+    }
+
+    @Test
+    void warnsAboutUnknownEnvironmentKeys() {
+        Settings s = Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DB_ULR", "x", "SAFEMAP_TEST_KEEP_DB", "1"));
+        assertThat(s.warnings()).containsExactly(
+                "unknown setting SAFEMAP_DB_ULR in the environment is ignored (see docs/configuration.md)");
+    }
+
+    @Test
+    void userAndPasswordSettingsOverrideTheUrl() {
+        Settings s = Settings.from(Map.of("SAFEMAP_HOME", home.toString(),
+                "SAFEMAP_DB_URL", "postgresql://a:b@h/d", "SAFEMAP_DB_USER", "c", "SAFEMAP_DB_PASSWORD", "e"));
+        DatabaseTarget t = s.externalDatabase().orElseThrow();
+        assertThat(t.user()).isEqualTo("c");
+        assertThat(t.password()).isEqualTo("e");
+    }
+
+    @Test
+    void refusesUnknownLogLevel() {
+        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_LOG_LEVEL", "loud")))
+                .hasMessageContaining("SAFEMAP_LOG_LEVEL");
+    }
+}

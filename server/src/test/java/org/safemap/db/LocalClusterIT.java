@@ -1,0 +1,88 @@
+package org.safemap.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.safemap.testing.Http;
+
+/** A second private cluster of its own, in the build folder on a free port, taken through its whole life. */
+class LocalClusterIT {
+    private final Path dir = Path.of(System.getenv("SAFEMAP_HOME"), "server", "target",
+            "it-cluster-" + ProcessHandle.current().pid());
+    private final List<String> said = new ArrayList<>();
+    private final LocalCluster cluster = new LocalCluster(dir.resolve("postgis"), dir.resolve("postgis.password"),
+            Http.freePort(), said::add);
+
+    @AfterEach
+    void remove() throws IOException {
+        cluster.down();
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void createsStartsIsIdempotentStopsAndRestarts() throws Exception {
+        assertThat(cluster.status().state()).isEqualTo(LocalCluster.State.NOT_CREATED);
+
+        assertThat(cluster.up()).isTrue();
+        assertThat(said).anyMatch(s -> s.startsWith("Creating the private PostgreSQL"));
+        LocalCluster.Status running = cluster.status();
+        assertThat(running.state()).isEqualTo(LocalCluster.State.RUNNING);
+        assertThat(running.pid()).isPresent();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("postgis.password")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        said.clear();
+        assertThat(cluster.up()).isFalse();
+        assertThat(said).isEmpty();
+        assertThat(cluster.status().pid()).isEqualTo(running.pid());
+
+        try (Database db = Database.open(cluster.target(LocalCluster.DATABASE), 2, "")) {
+            assertThat(db.postgisVersion()).startsWith("3.");
+            assertThat(db.migrate()).isNotEqualTo("none");
+        }
+
+        assertThat(cluster.down()).isTrue();
+        assertThat(cluster.status().state()).isEqualTo(LocalCluster.State.STOPPED);
+        assertThat(cluster.down()).isFalse();
+
+        // Restarting keeps the data: the schema applied before is still there.
+        assertThat(cluster.up()).isTrue();
+        assertThat(said).noneMatch(s -> s.startsWith("Creating"));
+        try (Database db = Database.open(cluster.target(LocalCluster.DATABASE), 2, "")) {
+            assertThat(db.schemaVersion()).isNotEqualTo("none");
+        }
+    }
+
+    @Test
+    void listensOnLoopbackOnlyAndRefusesAWrongPassword() throws Exception {
+        cluster.up();
+        var wrong = new org.safemap.config.DatabaseTarget("jdbc:postgresql://127.0.0.1:" + cluster.port() + "/safemap",
+                LocalCluster.SUPERUSER, "not-the-password", "127.0.0.1:" + cluster.port() + "/safemap", "test");
+        try {
+            Database.open(wrong, 1, "").close();
+            throw new AssertionError("a wrong password was accepted");
+        } catch (DatabaseUnavailableException e) {
+            assertThat(e.getMessage()).contains("login refused for user 'safemap'");
+        }
+        try (Database db = Database.open(cluster.target("postgres"), 1, "");
+             var c = db.dataSource().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SHOW listen_addresses")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("127.0.0.1");
+        }
+    }
+}
