@@ -1,0 +1,25 @@
+package org.safemap.ingest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.safemap.SafemapException;
+
+/** The adapters SafeMap knows, by format name. */
+public final class FeedAdapters {
+    private static final Map<String, FeedAdapter> BY_FORMAT = List.<FeedAdapter>of(new PoliceUkCsvAdapter()).stream()
+            .collect(Collectors.toUnmodifiableMap(FeedAdapter::format, Function.identity()));
+
+    private FeedAdapters() {
+    }
+
+    public static FeedAdapter forFormat(String format) {
+        FeedAdapter adapter = BY_FORMAT.get(format);
+        if (adapter == null) {
+            throw new SafemapException("bad_request", "unknown feed format '" + format + "'; known formats: "
+                    + String.join(", ", BY_FORMAT.keySet().stream().sorted().toList()));
+        }
+        return adapter;
+    }
+}

@@ -1,0 +1,103 @@
+package org.safemap.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.safemap.testing.SourceFiles.POLICE_UK_HEADER;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.safemap.areas.AreaLevel;
+import org.safemap.areas.AreaLoader;
+import org.safemap.db.Database;
+import org.safemap.testing.SourceFiles;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestDatabase;
+
+class IncidentLoaderIT {
+    private static Database db;
+    private static IncidentLoader loader;
+    private static final FeedAdapter POLICE_UK = new PoliceUkCsvAdapter();
+
+    @BeforeAll
+    static void setUp() {
+        db = TestDatabase.fresh("incidents");
+        loader = new IncidentLoader(db.dataSource());
+        new AreaLoader(db.dataSource()).load(SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
+                AreaLevel.parse("lsoa"), 2011, null, null, n -> { });
+    }
+
+    @Test
+    void loadsARealMonthWhosePointsFallInTheirOwnLsoa() {
+        SourceFile file = SourceFile.resource("demo/2022-03-liverpool-street.csv.gz");
+        IncidentLoader.Result r = loader.load(file, "police", POLICE_UK, n -> { });
+        int lines = TestData.dataLines("demo/2022-03-liverpool-street.csv.gz");
+        assertThat(r.alreadyLoaded()).isFalse();
+        assertThat(r.rowsLoaded()).isEqualTo(lines);
+        assertThat(r.rowsQuarantined()).isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", r.batchId())).isEqualTo(lines);
+        assertThat(Sql.value(db, "SELECT DISTINCT ST_SRID(geom) FROM incident")).isEqualTo(27700);
+        // An independent check of the coordinate handling: police.uk names each record's LSOA, the ONS
+        // boundaries are a separate source. With lon/lat swapped or the wrong SRID almost none would match;
+        // snapping to map points and generalised (BGC) boundaries put ~4% of Merseyside points just outside.
+        double inOwnLsoa = ((Number) Sql.value(db, """
+                SELECT avg(CASE WHEN ST_Contains(a.geom, i.geom) THEN 1.0 ELSE 0.0 END)
+                FROM incident i JOIN area a ON a.level = 'lsoa' AND a.vintage = 2011 AND a.code = i.stated_lsoa_code
+                WHERE i.batch_id = ?""", r.batchId())).doubleValue();
+        assertThat(inOwnLsoa).isGreaterThan(0.93);
+        // The ASB rows went to the asb feed, the rest to police; times are the month in local time.
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND feed = 'asb' AND source_ref IS NULL",
+                r.batchId())).isPositive();
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND "
+                + "(event_from <> '2022-03-01 00:00 Europe/London' OR event_to <> '2022-04-01 00:00 Europe/London')",
+                r.batchId())).isZero();
+    }
+
+    @Test
+    void loadingTheSameContentAgainChangesNothingEvenGzipped() {
+        String content = POLICE_UK_HEADER + "a1,2021-05,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n";
+        IncidentLoader.Result first = loader.load(SourceFiles.text("2021-05.csv", content), "police", POLICE_UK, n -> { });
+        long before = Sql.count(db, "SELECT count(*) FROM incident");
+        IncidentLoader.Result again = loader.load(SourceFiles.gzip("2021-05.csv.gz", content), "police", POLICE_UK, n -> { });
+        assertThat(again.alreadyLoaded()).isTrue();
+        assertThat(again.batchId()).isEqualTo(first.batchId());
+        assertThat(again.rowsLoaded()).isEqualTo(1);
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(before);
+        // The same file declared as another feed is a different load.
+        assertThat(loader.load(SourceFiles.text("2021-05.csv", content), "transport", POLICE_UK, n -> { }).alreadyLoaded())
+                .isFalse();
+    }
+
+    @Test
+    void keepsRejectedRowsInQuarantineWithLineFieldAndContent() {
+        String bad = "b2,2021-06,M,M,53.40,-2.98,On or near X,E01006512,L,Burglary,,";
+        IncidentLoader.Result r = loader.load(SourceFiles.text("2021-06.csv", POLICE_UK_HEADER
+                + "b1,2021-06,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
+                + bad + "\n"
+                + "b3,2021-06,M,M,,,No location,,,Drugs,,\n"), "police", POLICE_UK, n -> { });
+        assertThat(r.rowsLoaded()).isEqualTo(1);
+        assertThat(r.rowsQuarantined()).isEqualTo(2);
+        List<List<Object>> rows = Sql.rows(db,
+                "SELECT line_no, field, reason, raw_record FROM quarantine WHERE batch_id = ? ORDER BY line_no", r.batchId());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).containsExactly(3, "Longitude", "longitude 53.40 and latitude -2.98 look swapped", bad);
+        assertThat(rows.get(1).get(0)).isEqualTo(4);
+        assertThat(Sql.rows(db, "SELECT rows_read, rows_loaded, rows_quarantined FROM load_batch WHERE id = ?", r.batchId()))
+                .containsExactly(List.of(3, 1, 2));
+    }
+
+    @Test
+    void aFileLevelErrorLoadsNothingAtAll() {
+        long incidents = Sql.count(db, "SELECT count(*) FROM incident");
+        long batches = Sql.count(db, "SELECT count(*) FROM load_batch");
+        String content = POLICE_UK_HEADER
+                + "c1,2021-07,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
+                + "c2,2021-07,M,M,-2.98,53.40,\"On or near \"Y\" Road,E01006512,L,Burglary,,\n";
+        assertThatThrownBy(() -> loader.load(SourceFiles.text("2021-07.csv", content), "police", POLICE_UK, n -> { }))
+                .isInstanceOf(InputFormatException.class)
+                .hasMessageStartingWith("2021-07.csv line 3: not valid CSV");
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(incidents);
+        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(batches);
+    }
+}
