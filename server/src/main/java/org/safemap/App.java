@@ -1,0 +1,58 @@
+package org.safemap;
+
+import io.javalin.Javalin;
+import org.safemap.api.ApiServer;
+import org.safemap.config.Settings;
+import org.safemap.db.Database;
+import org.safemap.map.LayerCatalogue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wiring only: settings and database in, a running HTTP server out. */
+public final class App implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+    private final Javalin server;
+
+    private App(Javalin server) {
+        this.server = server;
+    }
+
+    /** Starts the HTTP server on the configured host and port (port 0: any free port). */
+    public static App start(Settings settings, Database db) {
+        LayerCatalogue catalogue = LayerCatalogue.load();
+        Javalin server = ApiServer.create(settings, db, catalogue);
+        try {
+            server.start(settings.httpHost(), settings.httpPort());
+        } catch (RuntimeException e) {
+            server.stop();
+            if (causedByBind(e)) {
+                throw new SafemapException("port_in_use", "cannot listen on " + settings.httpHost() + ":"
+                        + settings.httpPort() + " (already in use?); choose another port with --port or SAFEMAP_HTTP_PORT");
+            }
+            throw e;
+        }
+        LOG.info("SafeMap {} listening on http://{}:{}/ (database {}, PostGIS {})", AppVersion.current(),
+                settings.httpHost(), server.port(), db.target().description(), db.postgisVersion());
+        return new App(server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Stops accepting requests and lets running ones finish (graceful shutdown). */
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || t.getClass().getSimpleName().contains("Bind")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

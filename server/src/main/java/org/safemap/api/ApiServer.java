@@ -1,0 +1,143 @@
+package org.safemap.api;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.safemap.SafemapException;
+import org.safemap.areas.AreaQueries;
+import org.safemap.config.Settings;
+import org.safemap.db.Database;
+import org.safemap.db.DatabaseUnavailableException;
+import org.safemap.map.IncidentPoints;
+import org.safemap.map.LayerCatalogue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: the route table, static viewer files, error mapping and request logging, all in one place.
+ * Handlers translate HTTP to service calls and back; every failure leaves as {@link ApiError} JSON.
+ */
+public final class ApiServer {
+    private static final Logger LOG = LoggerFactory.getLogger("http");
+    /** Query parameters whose values never reach the log. */
+    private static final Pattern SECRET_PARAM =
+            Pattern.compile("(?i)([^&=]*(token|password|passwd|secret|key|auth|session|signature)[^&=]*)=[^&]*");
+
+    private ApiServer() {
+    }
+
+    /** Builds the server; call {@code start(host, port)} on the result. */
+    public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue) {
+        SystemHandlers system = new SystemHandlers(db, settings);
+        AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()));
+        IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()));
+        LayerHandlers layers = new LayerHandlers(catalogue);
+
+        return Javalin.create(config -> {
+            configure(config);
+            config.routes.get("/health", system::health);
+            config.routes.get("/api/version", system::version);
+            config.routes.get("/api/viewer-config", system::viewerConfig);
+            config.routes.get("/api/layers", layers::list);
+            config.routes.get("/api/areas", areas::list);
+            config.routes.get("/api/incidents", incidents::list);
+            config.routes.get("/api/incidents/summary", incidents::summary);
+        });
+    }
+
+    private static void configure(JavalinConfig config) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.http.generateEtags = true;
+        config.jsonMapper(new JavalinJackson().updateMapper(m -> m
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)));
+        config.staticFiles.add(files -> {
+            files.hostedPath = "/";
+            files.directory = "/safemap-web";
+            files.location = Location.CLASSPATH;
+        });
+        config.staticFiles.enableWebjars();
+        // Stop accepting, then give running requests up to 10 s to finish.
+        config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        config.requestLogger.http(ApiServer::logRequest);
+
+        config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+        config.routes.exception(DatabaseUnavailableException.class,
+                (e, ctx) -> error(ctx, 503, e.code(), e.getMessage()));
+        config.routes.exception(SafemapException.class, (e, ctx) -> error(ctx, statusOf(e.code()), e.code(), e.getMessage()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                error(ctx, e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
+        config.routes.exception(SQLException.class, (e, ctx) -> {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                error(ctx, 503, "database_unavailable", "the database does not answer; try again shortly");
+            } else {
+                internalError(ctx, e);
+            }
+        });
+        config.routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+        config.routes.error(404, "*", ctx -> {
+            if (ctx.resultInputStream() == null) {
+                error(ctx, 404, "not_found", "nothing at " + ctx.method() + " " + ctx.path());
+            }
+        });
+        config.routes.error(405, "*", ctx -> {
+            if (ctx.resultInputStream() == null) {
+                error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+            }
+        });
+    }
+
+    private static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).json(new ApiError(code, message));
+    }
+
+    /** Unexpected: the client gets a reference, the log gets the stack trace under the same reference. */
+    private static void internalError(Context ctx, Exception e) {
+        String ref = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("internal error {} on {} {}", ref, ctx.method(), ctx.path(), e);
+        error(ctx, 500, "internal_error", "unexpected error (reference " + ref + "); the server log has the details");
+    }
+
+    private static int statusOf(String code) {
+        return switch (code) {
+            case "bad_request", "bad_input", "bad_style" -> 400;
+            case "not_found", "file_not_found" -> 404;
+            case "database_unavailable" -> 503;
+            default -> 500;
+        };
+    }
+
+    private static String codeOf(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorised";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "too_large";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal_error" : "http_" + status;
+        };
+    }
+
+    private static void logRequest(Context ctx, Float ms) {
+        String query = ctx.queryString();
+        String shown = query == null ? "" : "?" + redact(query);
+        LOG.info("{} {}{} {} {}ms", ctx.method(), ctx.path(), shown, ctx.statusCode(), String.format(Locale.ROOT, "%.1f", ms));
+    }
+
+    /** Replaces the values of secret-looking parameters with ***. */
+    static String redact(String query) {
+        return SECRET_PARAM.matcher(query).replaceAll("$1=***");
+    }
+}

@@ -1,0 +1,58 @@
+package org.safemap.api;
+
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.safemap.AppVersion;
+import org.safemap.config.Settings;
+import org.safemap.db.Database;
+
+/** /health, /api/version and /api/viewer-config. */
+final class SystemHandlers {
+    private final Database db;
+    private final Settings settings;
+
+    SystemHandlers(Database db, Settings settings) {
+        this.db = db;
+        this.settings = settings;
+    }
+
+    /** 200 when the database answers, 503 (with the standard error fields) when it does not. */
+    void health(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        boolean up = db.reachable();
+        if (up) {
+            body.put("status", "ok");
+            body.put("database", "reachable");
+            body.put("schemaVersion", db.schemaVersion());
+            ctx.status(200);
+        } else {
+            body.put("status", "unavailable");
+            body.put("database", "unreachable");
+            body.put("error", "database_unavailable");
+            body.put("message", "the database at " + db.target().description() + " does not answer");
+            ctx.status(503);
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(body);
+    }
+
+    void version(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "SafeMap");
+        body.put("version", AppVersion.current());
+        body.put("java", Runtime.version().toString());
+        body.put("postgresql", db.serverVersion());
+        body.put("postgis", db.postgisVersion());
+        body.put("schemaVersion", db.schemaVersion());
+        ctx.json(body);
+    }
+
+    /** What the viewer needs before it draws: the basemap (empty URL: none). */
+    void viewerConfig(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("basemapUrl", settings.basemapUrl());
+        body.put("basemapAttribution", settings.basemapAttribution());
+        ctx.json(body);
+    }
+}

@@ -1,0 +1,175 @@
+package org.safemap.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.safemap.App;
+import org.safemap.AppVersion;
+import org.safemap.db.Database;
+import org.safemap.testing.Http;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestSettings;
+import org.slf4j.LoggerFactory;
+
+class ApiIT {
+    private static Database db;
+    private static App app;
+    private static String base;
+
+    @BeforeAll
+    static void start() {
+        db = TestData.demoDatabase();
+        app = App.start(TestSettings.defaults(), db);
+        base = "http://127.0.0.1:" + app.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void servesTheViewerWithLeafletFromItsWebjar() {
+        HttpResponse<String> page = Http.get(base + "/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        String script = page.body().replaceAll("(?s).*<script src=\"(/webjars/leaflet/[^\"]+)\".*", "$1");
+        assertThat(script).matches("/webjars/leaflet/\\d+\\.\\d+\\.\\d+/dist/leaflet.js");
+        assertThat(Http.get(base + script).statusCode()).isEqualTo(200);
+        assertThat(Http.get(base + "/app.js").body()).contains("L.map(");
+        assertThat(Http.get(base + "/app.css").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthAndVersionDescribeTheRunningSystem() {
+        HttpResponse<String> health = Http.get(base + "/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode h = Http.json(health);
+        assertThat(h.path("status").asText()).isEqualTo("ok");
+        assertThat(h.path("schemaVersion").asText()).isEqualTo(db.schemaVersion()).isNotEqualTo("none");
+
+        JsonNode v = Http.json(Http.get(base + "/api/version"));
+        assertThat(v.path("version").asText()).isEqualTo(AppVersion.current());
+        assertThat(v.path("postgis").asText()).matches("3\\.\\d+.*");
+        assertThat(v.path("postgresql").asText()).matches("\\d+.*");
+    }
+
+    @Test
+    void areasComeAsGeoJsonInWgs84AndTheBboxFilters() {
+        HttpResponse<String> all = Http.get(base + "/api/areas?level=lsoa");
+        assertThat(all.statusCode()).isEqualTo(200);
+        assertThat(all.headers().firstValue("content-type").orElse("")).startsWith("application/geo+json");
+        JsonNode fc = Http.json(all);
+        assertThat(fc.path("features").size()).isEqualTo(TestData.DEMO_LSOAS);
+        JsonNode first = fc.path("features").get(0);
+        assertThat(first.path("properties").path("vintage").asInt()).isEqualTo(2011);
+        assertThat(first.path("geometry").path("type").asText()).isEqualTo("MultiPolygon");
+        double lon = first.path("geometry").path("coordinates").get(0).get(0).get(0).get(0).asDouble();
+        double lat = first.path("geometry").path("coordinates").get(0).get(0).get(0).get(1).asDouble();
+        assertThat(lon).isBetween(-3.1, -2.8);
+        assertThat(lat).isBetween(53.3, 53.5);
+
+        // The city centre box holds some but not all LSOAs, and exactly those PostGIS says intersect it.
+        String bbox = "-2.995,53.400,-2.975,53.412";
+        int inBox = Http.json(Http.get(base + "/api/areas?level=lsoa&bbox=" + bbox)).path("features").size();
+        long expected = Sql.count(db, "SELECT count(*) FROM area WHERE level = 'lsoa' AND geom && "
+                + "ST_Transform(ST_MakeEnvelope(-2.995, 53.400, -2.975, 53.412, 4326), 27700)");
+        assertThat(inBox).isEqualTo((int) expected).isBetween(3, TestData.DEMO_LSOAS - 1);
+    }
+
+    @Test
+    void incidentsForAMonthMatchTheDatabaseAndFiltersApply() {
+        JsonNode july = Http.json(Http.get(base + "/api/incidents?month=2022-07&limit=100000"));
+        long expected = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from = '2022-07-01 00:00 Europe/London'");
+        assertThat(july.path("numberReturned").asLong()).isEqualTo(expected);
+        assertThat(july.path("features").size()).isEqualTo((int) expected);
+        assertThat(july.path("truncated").asBoolean()).isFalse();
+        Set<String> months = new HashSet<>();
+        july.path("features").forEach(f -> months.add(f.path("properties").path("month").asText()));
+        assertThat(months).containsExactly("2022-07");
+
+        JsonNode latest = Http.json(Http.get(base + "/api/incidents"));
+        assertThat(latest.path("month").asText()).isEqualTo("2022-07");
+
+        JsonNode transport = Http.json(Http.get(base + "/api/incidents?month=2022-07&feed=transport"));
+        assertThat(transport.path("numberReturned").asLong()).isEqualTo(
+                TestData.dataLines("demo/2022-07-liverpool-btp-street.csv.gz"));
+
+        JsonNode limited = Http.json(Http.get(base + "/api/incidents?month=2022-07&limit=10"));
+        assertThat(limited.path("features").size()).isEqualTo(10);
+        assertThat(limited.path("numberReturned").asInt()).isEqualTo(10);
+        assertThat(limited.path("truncated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void summaryCountsEveryDemoRecord() {
+        JsonNode summary = Http.json(Http.get(base + "/api/incidents/summary"));
+        long months = 0;
+        for (JsonNode m : summary.path("months")) {
+            months += m.path("count").asLong();
+        }
+        long categories = 0;
+        for (JsonNode c : summary.path("categories")) {
+            categories += c.path("count").asLong();
+        }
+        assertThat(months).isEqualTo(TestData.demoIncidentLines());
+        assertThat(categories).isEqualTo(TestData.demoIncidentLines());
+        assertThat(summary.path("months").size()).isEqualTo(7);
+    }
+
+    @Test
+    void layersCarryTheirSldStylesAndEveryCategoryGroupHasARule() {
+        JsonNode layers = Http.json(Http.get(base + "/api/layers")).path("layers");
+        assertThat(layers.size()).isEqualTo(2);
+        Set<String> ruled = new HashSet<>();
+        layers.get(1).path("style").path("rules").forEach(r -> ruled.add(r.path("filterValue").asText()));
+        Set<String> groups = new HashSet<>();
+        Sql.rows(db, "SELECT DISTINCT group_code FROM category").forEach(row -> groups.add((String) row.get(0)));
+        assertThat(ruled).isEqualTo(groups);
+    }
+
+    @Test
+    void everyErrorHasTheSameJsonShape() {
+        assertError(Http.get(base + "/no/such/thing"), 404, "not_found");
+        assertError(Http.get(base + "/api/areas?level=county"), 400, "bad_request");
+        assertError(Http.get(base + "/api/areas?level=lsoa&bbox=1,2,3"), 400, "bad_request");
+        assertError(Http.get(base + "/api/areas?level=msoa"), 404, "not_found");
+        assertError(Http.get(base + "/api/incidents?month=July"), 400, "bad_request");
+        assertError(Http.get(base + "/api/incidents?limit=0"), 400, "bad_request");
+    }
+
+    @Test
+    void logsOneLinePerRequestWithoutSecrets() {
+        Logger http = (Logger) LoggerFactory.getLogger("http");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        http.addAppender(appender);
+        try {
+            Http.get(base + "/api/incidents/summary?token=s3cr3t-value&x=1");
+        } finally {
+            http.detachAppender(appender);
+        }
+        assertThat(appender.list).hasSize(1);
+        String line = appender.list.get(0).getFormattedMessage();
+        assertThat(line).startsWith("GET /api/incidents/summary?token=***&x=1 200 ").doesNotContain("s3cr3t");
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.uri().toString()).isEqualTo(status);
+        assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+        JsonNode body = Http.json(response);
+        assertThat(body.path("error").asText()).isEqualTo(code);
+        assertThat(body.path("message").asText()).isNotBlank();
+        assertThat(body.size()).isEqualTo(2);
+    }
+}
