@@ -1,0 +1,251 @@
+// SafeMap viewer: reads the layer catalogue and its SLD-derived styles from the server, draws the layers on a
+// Leaflet map, and keeps working (and says so) when the basemap cannot be reached. When everything has
+// loaded, <body> carries data-ready, data-areas and data-incidents (counts drawn) for tests and scripts.
+'use strict';
+
+(function () {
+  const FEED_LABELS = { police: 'Police crime', asb: 'Anti-social behaviour', transport: 'British Transport Police' };
+  const state = { month: null, feeds: new Set(), summary: null, layers: [], overlays: {} };
+
+  const map = L.map('map', { preferCanvas: true, zoomControl: true, zoomSnap: 0.25 }).setView([53.41, -2.98], 12);
+  const canvas = L.canvas({ padding: 0.5 });
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (k === 'class') node.className = v; else if (k in node) node[k] = v; else node.setAttribute(k, v);
+    });
+    children.forEach(c => node.append(c));
+    return node;
+  }
+
+  function notice(text) {
+    const box = document.getElementById('notice');
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  function status(text) {
+    document.getElementById('status').textContent = text;
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { Accept: 'application/json' } });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new Error(body.message || (response.status + ' ' + response.statusText));
+    }
+    return body;
+  }
+
+  // The basemap is optional: offline machines and locked-down networks still get the data layers.
+  function addBasemap(config) {
+    if (!config.basemapUrl) {
+      notice('No basemap is configured; SafeMap layers are shown on a plain background.');
+      return;
+    }
+    let loaded = 0;
+    let failed = 0;
+    const base = L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution });
+    base.on('tileload', () => { loaded++; if (failed) notice(''); });
+    base.on('tileerror', () => {
+      failed++;
+      if (loaded === 0 && failed >= 2) {
+        notice('The basemap could not be loaded (offline or blocked?). SafeMap layers are still shown.');
+      }
+    });
+    base.addTo(map);
+  }
+
+  // SLD rules -> Leaflet styles: the first rule whose filter matches the feature applies.
+  function ruleFor(layer, properties) {
+    return layer.style.rules.find(r => r.filterProperty == null
+      || String(properties[r.filterProperty]) === r.filterValue) || null;
+  }
+
+  function pathStyle(rule) {
+    if (!rule) return { stroke: false, fill: false };
+    return {
+      color: rule.stroke ? rule.stroke.colour : '#000000',
+      weight: rule.stroke ? rule.stroke.width : 0,
+      opacity: rule.stroke ? rule.stroke.opacity : 0,
+      stroke: !!rule.stroke,
+      fillColor: rule.fill ? rule.fill.colour : '#000000',
+      fillOpacity: rule.fill ? rule.fill.opacity : 0,
+      fill: !!rule.fill,
+      radius: rule.size ? rule.size / 2 : 4
+    };
+  }
+
+  function rgba(hex, opacity) {
+    const n = parseInt(hex.slice(1), 16);
+    return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + opacity + ')';
+  }
+
+  function escapeHtml(text) {
+    return String(text == null ? '' : text).replace(/[&<>"']/g,
+      c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+
+  function query(params) {
+    return Object.entries(params).filter(([, v]) => v != null && v !== '')
+      .map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v)).join('&');
+  }
+
+  async function loadAreas(layer) {
+    const data = await getJson(layer.api + '?' + query(layer.params));
+    const geo = L.geoJSON(data, {
+      style: f => pathStyle(ruleFor(layer, f.properties)),
+      onEachFeature: (f, shape) => {
+        shape.bindPopup('<div class="popup"><h3>' + escapeHtml(f.properties.name) + '</h3><p>'
+          + escapeHtml(f.properties.level.toUpperCase()) + ' ' + escapeHtml(f.properties.code)
+          + ' (' + escapeHtml(f.properties.vintage) + ')</p></div>');
+        shape.on('mouseover', () => shape.setStyle({ weight: 3 }));
+        shape.on('mouseout', () => geo.resetStyle(shape));
+      }
+    });
+    return { group: geo, count: data.features.length, bounds: data.features.length ? geo.getBounds() : null };
+  }
+
+  async function loadPoints(layer) {
+    const group = L.layerGroup();
+    const feeds = [...state.feeds];
+    const requests = feeds.map(feed => getJson(layer.api + '?' + query({ month: state.month, feed: feed })));
+    const results = await Promise.all(requests);
+    let count = 0;
+    let truncated = false;
+    results.forEach(data => {
+      truncated = truncated || data.truncated;
+      data.features.forEach(f => {
+        const [lon, lat] = f.geometry.coordinates;
+        const p = f.properties;
+        L.circleMarker([lat, lon], Object.assign({ renderer: canvas }, pathStyle(ruleFor(layer, p))))
+          .bindPopup('<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
+            + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
+            + '<p>' + escapeHtml(p.month) + ' &middot; ' + escapeHtml(FEED_LABELS[p.feed] || p.feed) + '</p>'
+            + (p.feed === 'police' || p.feed === 'asb' || p.feed === 'transport'
+              ? '<p class="fine">police.uk places records at anonymous map points near the true location.</p>' : '')
+            + '</div>')
+          .addTo(group);
+        count++;
+      });
+    });
+    return { group: group, count: count, truncated: truncated };
+  }
+
+  async function refreshLayer(layer) {
+    const box = document.getElementById('layer-' + layer.name);
+    if (state.overlays[layer.name]) {
+      map.removeLayer(state.overlays[layer.name]);
+      delete state.overlays[layer.name];
+    }
+    if (!box.checked) return null;
+    const result = layer.kind === 'areas' ? await loadAreas(layer) : await loadPoints(layer);
+    state.overlays[layer.name] = result.group.addTo(map);
+    map.attributionControl.addAttribution(layer.attribution);
+    return result;
+  }
+
+  async function refreshPoints() {
+    const pointLayers = state.layers.filter(l => l.kind === 'points');
+    status('Loading ' + state.month + ' \u2026');
+    try {
+      let shown = 0;
+      let truncated = false;
+      for (const layer of pointLayers) {
+        const r = await refreshLayer(layer);
+        if (r) { shown += r.count; truncated = truncated || r.truncated; }
+      }
+      document.body.dataset.incidents = String(shown);
+      status(shown.toLocaleString('en-GB') + ' incidents shown for ' + state.month
+        + (truncated ? ' (limit reached: zoom in or filter)' : '') + '.');
+      renderLegend();
+    } catch (e) {
+      status('Could not load incidents: ' + e.message);
+    }
+  }
+
+  function renderLegend() {
+    const legend = document.getElementById('legend');
+    legend.replaceChildren();
+    const counts = {};
+    (state.summary ? state.summary.categories : []).forEach(c => { counts[c.group] = (counts[c.group] || 0) + c.count; });
+    state.layers.forEach(layer => {
+      layer.style.rules.forEach(rule => {
+        const style = pathStyle(rule);
+        const swatch = el('span', { class: 'swatch' + (layer.kind === 'areas' ? ' area' : '') });
+        swatch.style.background = style.fill ? rgba(style.fillColor, Math.max(style.fillOpacity, 0.15)) : 'transparent';
+        if (layer.kind === 'areas') swatch.style.border = '2px solid ' + style.color;
+        const label = layer.kind === 'areas' ? layer.title : rule.title;
+        const item = el('li', {}, swatch, el('span', {}, label));
+        if (layer.kind === 'points' && counts[rule.filterValue] != null) {
+          item.append(el('span', { class: 'count', title: 'records in all months' },
+            counts[rule.filterValue].toLocaleString('en-GB')));
+        }
+        legend.append(item);
+      });
+    });
+  }
+
+  function buildControls() {
+    const monthSelect = document.getElementById('month');
+    const months = state.summary.months.map(m => m.month);
+    months.slice().reverse().forEach(m => {
+      const count = state.summary.months.find(x => x.month === m).count;
+      monthSelect.append(el('option', { value: m }, m + ' (' + count.toLocaleString('en-GB') + ')'));
+    });
+    state.month = months.length ? months[months.length - 1] : null;
+    monthSelect.value = state.month;
+    monthSelect.addEventListener('change', () => { state.month = monthSelect.value; refreshPoints(); });
+
+    const feeds = document.getElementById('feeds');
+    state.summary.feeds.forEach(f => {
+      state.feeds.add(f.feed);
+      const box = el('input', { type: 'checkbox', checked: true, value: f.feed, id: 'feed-' + f.feed });
+      box.addEventListener('change', () => {
+        if (box.checked) state.feeds.add(f.feed); else state.feeds.delete(f.feed);
+        refreshPoints();
+      });
+      feeds.append(el('label', { htmlFor: 'feed-' + f.feed }, box, el('span', {}, FEED_LABELS[f.feed] || f.feed),
+        el('span', { class: 'count' }, f.count.toLocaleString('en-GB'))));
+    });
+
+    const layerBoxes = document.getElementById('layers');
+    state.layers.forEach(layer => {
+      const box = el('input', { type: 'checkbox', checked: layer.visible, id: 'layer-' + layer.name });
+      box.addEventListener('change', () => {
+        refreshLayer(layer).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
+      });
+      layerBoxes.append(el('label', { htmlFor: 'layer-' + layer.name, title: layer.abstractText }, box,
+        el('span', {}, layer.title)));
+    });
+  }
+
+  async function start() {
+    try {
+      const [config, catalogue, summary] = await Promise.all([
+        getJson('/api/viewer-config'), getJson('/api/layers'), getJson('/api/incidents/summary')]);
+      addBasemap(config);
+      state.layers = catalogue.layers;
+      state.summary = summary;
+      buildControls();
+      renderLegend();
+      for (const layer of state.layers.filter(l => l.kind === 'areas')) {
+        const r = await refreshLayer(layer);
+        if (r) document.body.dataset.areas = String(r.count);
+        if (r && r.bounds) map.fitBounds(r.bounds, { padding: [10, 10] });
+      }
+      if (state.month) {
+        await refreshPoints();
+      } else {
+        status('No incidents are loaded yet.');
+      }
+      document.body.dataset.ready = 'true';
+    } catch (e) {
+      status('SafeMap could not start: ' + e.message);
+      notice('SafeMap could not load its data: ' + e.message);
+    }
+  }
+
+  start();
+})();
