@@ -1,0 +1,101 @@
+package org.safemap.cli;
+
+import ch.qos.logback.classic.Level;
+import java.io.PrintStream;
+import java.util.Map;
+import org.safemap.AppVersion;
+import org.safemap.SafemapException;
+import org.safemap.config.Settings;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code safemap} command: parses arguments, runs one subcommand, turns failures into one-line messages. */
+@Command(name = "safemap",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        description = {"Multi-agency crime and anti-social-behaviour hotspot GIS server.", ""},
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "Settings come from SAFEMAP_* environment variables and an optional safemap.conf; "
+                + "see docs/configuration.md.",
+                "Run 'safemap <command> --help' for a command's options."},
+        subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, TestCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Cli implements Runnable {
+    /** Exit codes: success, failure the user can act on, wrong usage, "not running" from db status. */
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int NOT_RUNNING = 3;
+
+    private final Map<String, String> env;
+    private final Terminal terminal;
+    private Settings settings;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    Cli(Map<String, String> env, Terminal terminal) {
+        this.env = env;
+        this.terminal = terminal;
+    }
+
+    /** Runs the command line and returns the process exit code. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Terminal terminal = new Terminal(out, err, out == System.out && Terminal.detectInteractive());
+        CommandLine cl = new CommandLine(new Cli(env, terminal));
+        cl.setUsageHelpWidth(100);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof SafemapException s) {
+                err.println("safemap: " + s.getMessage());
+                return FAILED;
+            }
+            err.println("safemap: unexpected error: " + e);
+            e.printStackTrace(err);
+            return FAILED;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The settings, read on first use so that --help works even with a broken configuration. */
+    Settings settings() {
+        if (settings == null) {
+            settings = Settings.from(env);
+            settings.warnings().forEach(terminal::warn);
+            Logging.setLevel(settings.logLevel());
+        }
+        return settings;
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    /** Reports the version for --version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"SafeMap " + AppVersion.current() + " (Java " + Runtime.version() + ")"};
+        }
+    }
+
+    /** Sets the root log level from SAFEMAP_LOG_LEVEL. */
+    static final class Logging {
+        private Logging() {
+        }
+
+        static void setLevel(String level) {
+            if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+                root.setLevel(Level.toLevel(level, Level.INFO));
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.safemap.cli;
+
+import java.io.Console;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+
+/**
+ * Output for people: plain lines on standard output, and on a terminal a progress bar on standard error that
+ * redraws in place. When output is redirected (scripts, CI) there is no bar, only the finished lines.
+ */
+final class Terminal {
+    private static final int BAR_WIDTH = 30;
+    private static final long REDRAW_NANOS = 100_000_000L;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean interactive;
+
+    Terminal(PrintStream out, PrintStream err, boolean interactive) {
+        this.out = out;
+        this.err = err;
+        this.interactive = interactive;
+    }
+
+    /** Whether this JVM writes to a terminal (Java 22+ needs Console.isTerminal for redirected output). */
+    static boolean detectInteractive() {
+        Console console = System.console();
+        if (console == null || "dumb".equals(System.getenv("TERM"))) {
+            return false;
+        }
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // Java 17-21: a non-null console is a terminal
+        }
+    }
+
+    void line(String text) {
+        out.println(text);
+        out.flush();
+    }
+
+    void warn(String text) {
+        err.println("safemap: warning: " + text);
+    }
+
+    /**
+     * A progress callback for work measured in bytes; {@code total} below 1 shows a spinner-free label.
+     * Call {@link #done} with the same label when finished.
+     */
+    LongConsumer progress(String label, long total) {
+        if (!interactive) {
+            return n -> { };
+        }
+        long[] lastDraw = {0};
+        draw(label, 0, total);
+        return n -> {
+            long now = System.nanoTime();
+            if (now - lastDraw[0] >= REDRAW_NANOS) {
+                lastDraw[0] = now;
+                draw(label, n, total);
+            }
+        };
+    }
+
+    /** Replaces the bar with the finished line. */
+    void done(String label, String summary) {
+        if (interactive) {
+            err.print("\r\033[K");
+            err.flush();
+        }
+        line(label + ": " + summary);
+    }
+
+    private void draw(String label, long done, long total) {
+        StringBuilder bar = new StringBuilder("\r\033[K[");
+        if (total > 0) {
+            double fraction = Math.min(1.0, (double) done / total);
+            int filled = (int) Math.round(fraction * BAR_WIDTH);
+            bar.append("#".repeat(filled)).append("-".repeat(BAR_WIDTH - filled)).append("] ")
+                    .append(String.format(Locale.ROOT, "%3d%%", Math.round(fraction * 100)));
+        } else {
+            bar.append("-".repeat(BAR_WIDTH)).append("]     ");
+        }
+        bar.append("  ").append(label);
+        err.print(bar);
+        err.flush();
+    }
+}

@@ -1,0 +1,121 @@
+package org.safemap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.safemap.config.DatabaseTarget;
+import org.safemap.db.Database;
+import org.safemap.testing.Http;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestDatabase;
+
+/** The ./safemap launcher exactly as a user runs it: a separate process, real HTTP, real signals. */
+class LauncherIT {
+    private static final Path HOME = Path.of(System.getenv("SAFEMAP_HOME"));
+    private static final Pattern RUNNING = Pattern.compile("SafeMap is running: open (http://\\S+/) ");
+
+    private static ProcessBuilder launcher(Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(HOME.resolve("safemap").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(HOME.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("SAFEMAP_") && !k.equals("SAFEMAP_HOME"));
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    private static String url(DatabaseTarget t) {
+        return "postgresql://" + t.user() + ":" + t.password() + "@" + t.description();
+    }
+
+    private static String runToEnd(ProcessBuilder pb, int[] exit) throws Exception {
+        Process p = pb.redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        exit[0] = p.exitValue();
+        return out + "\n--stderr--\n" + err;
+    }
+
+    @Test
+    void printsVersionAndHelp() throws Exception {
+        int[] exit = new int[1];
+        assertThat(runToEnd(launcher(Map.of(), "--version"), exit)).contains("SafeMap " + AppVersion.current());
+        assertThat(exit[0]).isZero();
+        assertThat(runToEnd(launcher(Map.of(), "test", "--help"), exit)).contains("real PostGIS");
+        assertThat(exit[0]).isZero();
+    }
+
+    @Test
+    void demoServesTheMapStopsOnSigtermAndDoesNotLoadTwice() throws Exception {
+        Database db = TestDatabase.fresh("launcher");
+        String dbUrl = url(db.target());
+        int port = Http.freePort();
+        Process demo = launcher(Map.of("SAFEMAP_DB_URL", dbUrl), "demo", "--port", String.valueOf(port))
+                .redirectErrorStream(true).start();
+        try {
+            String base = awaitRunning(demo);
+            assertThat(base).isEqualTo("http://127.0.0.1:" + port + "/");
+            assertThat(Http.get(base).body()).contains("leaflet.js", "app.js");
+            assertThat(Http.json(Http.get(base + "api/areas?level=lsoa")).path("features").size())
+                    .isEqualTo(TestData.DEMO_LSOAS);
+            JsonNode summary = Http.json(Http.get(base + "api/incidents/summary"));
+            long total = 0;
+            for (JsonNode m : summary.path("months")) {
+                total += m.path("count").asLong();
+            }
+            assertThat(total).isEqualTo(TestData.demoIncidentLines());
+        } finally {
+            demo.destroy(); // SIGTERM, as from a service manager or Ctrl-C
+        }
+        assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("server stops within 30 s of SIGTERM").isTrue();
+
+        int[] exit = new int[1];
+        String again = runToEnd(launcher(Map.of("SAFEMAP_DB_URL", dbUrl), "demo", "--load-only"), exit);
+        assertThat(exit[0]).isZero();
+        assertThat(again).contains("Demo data was already loaded; nothing new.");
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(TestData.demoIncidentLines());
+        db.close();
+    }
+
+    @Test
+    void aWrongDatabaseUrlGivesOneLineAndNonZeroExit() throws Exception {
+        int[] exit = new int[1];
+        String output = runToEnd(launcher(Map.of("SAFEMAP_DB_URL", "postgresql://u:p@127.0.0.1:1/none"), "demo"), exit);
+        assertThat(exit[0]).isEqualTo(1);
+        String stderr = output.substring(output.indexOf("--stderr--") + "--stderr--".length()).strip();
+        assertThat(stderr.lines()).hasSize(1);
+        assertThat(stderr).startsWith("safemap: cannot connect to PostgreSQL at 127.0.0.1:1/none (SAFEMAP_DB_URL)");
+    }
+
+    /** Reads the launcher's output until it says where it listens; fails with the output if it dies first. */
+    private static String awaitRunning(Process p) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = reader.readLine()) != null) {
+            seen.append(line).append('\n');
+            Matcher m = RUNNING.matcher(line);
+            if (m.find()) {
+                Thread drain = new Thread(() -> reader.lines().forEach(l -> { }), "drain-launcher");
+                drain.setDaemon(true);
+                drain.start();
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("the demo ended before serving; it said:\n" + seen);
+    }
+}
