@@ -58,6 +58,7 @@ public final class ApiServer {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.http.generateEtags = true;
+        config.http.prefer405over404 = true;
         config.jsonMapper(new JavalinJackson().updateMapper(m -> m
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)));
@@ -75,8 +76,8 @@ public final class ApiServer {
         config.routes.exception(DatabaseUnavailableException.class,
                 (e, ctx) -> error(ctx, 503, e.code(), e.getMessage()));
         config.routes.exception(SafemapException.class, (e, ctx) -> error(ctx, statusOf(e.code()), e.code(), e.getMessage()));
-        config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                error(ctx, e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeOf(e.getStatus()),
+                e.getStatus() == 405 ? ctx.method() + " is not allowed on " + ctx.path() : e.getMessage()));
         config.routes.exception(SQLException.class, (e, ctx) -> {
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 error(ctx, 503, "database_unavailable", "the database does not answer; try again shortly");

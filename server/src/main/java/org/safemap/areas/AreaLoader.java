@@ -16,6 +16,8 @@ import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
 import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.SourceFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads a boundary file as one vintage of one level, replacing that vintage atomically: a bad file leaves the
@@ -23,6 +25,7 @@ import org.safemap.ingest.SourceFile;
  * EPSG:27700; invalid ones are repaired with ST_MakeValid and reported.
  */
 public final class AreaLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(AreaLoader.class);
     private static final String CURRENT_SOURCE = """
             SELECT DISTINCT b.source_sha256 FROM area a JOIN load_batch b ON b.id = a.batch_id
             WHERE a.level = ? AND a.vintage = ?""";
@@ -85,8 +88,11 @@ public final class AreaLoader {
             }
             c.setAutoCommit(false);
             try {
+                long started = System.nanoTime();
                 Result result = replace(c, file, sha, level, vintage, codeField, nameField, rawBytesRead);
                 c.commit();
+                LOG.info("batch {}: {} as {} {}: {} areas, {} repaired, in {} ms", result.batchId(), file.name(), level,
+                        vintage, result.areas(), result.repairedCodes().size(), (System.nanoTime() - started) / 1_000_000);
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();

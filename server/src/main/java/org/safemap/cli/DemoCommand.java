@@ -48,7 +48,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             });
             t.line(result.filesLoaded() == 0
                     ? "Demo data was already loaded; nothing new."
-                    : String.format("Demo data: %d files loaded (%,d records, %,d rows quarantined), %d already there.",
+                    : String.format(java.util.Locale.UK, "Demo data: %d files loaded (%,d records, %,d rows quarantined), %d already there.",
                     result.filesLoaded(), result.incidents(), result.quarantined(), result.filesSkipped()));
         } catch (RuntimeException e) {
             db.close();

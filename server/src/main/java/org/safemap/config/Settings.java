@@ -168,7 +168,10 @@ public record Settings(
             }
             String key = line.substring(0, eq).strip();
             String value = unquote(line.substring(eq + 1).strip());
-            if (!KEYS.containsKey(key) || key.equals("SAFEMAP_CONFIG") || key.equals("SAFEMAP_HOME")) {
+            if (key.equals("SAFEMAP_CONFIG") || key.equals("SAFEMAP_HOME")) {
+                throw new ConfigException(where + ": " + key + " can only be set in the environment");
+            }
+            if (!KEYS.containsKey(key)) {
                 throw new ConfigException(where + ": unknown setting " + key + " (see docs/configuration.md)");
             }
             values.put(key, value);

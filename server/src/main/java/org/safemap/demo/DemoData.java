@@ -69,7 +69,7 @@ public final class DemoData {
             } else {
                 IncidentLoader.Result r = incidents.load(file, e.feed(), FeedAdapters.forFormat(e.format()), progress);
                 listener.finished(file, r.alreadyLoaded() ? "already loaded (batch " + r.batchId() + ")"
-                        : r.rowsLoaded() + " records, " + r.rowsQuarantined() + " quarantined");
+                        : String.format(java.util.Locale.UK, "%,d records, %,d quarantined", r.rowsLoaded(), r.rowsQuarantined()));
                 if (r.alreadyLoaded()) {
                     skipped++;
                 } else {

@@ -15,6 +15,8 @@ import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads one source file of incidents as one batch: parse with the feed's adapter, stream every row (accepted
@@ -23,6 +25,7 @@ import org.safemap.db.CopyWriter;
  * idempotent; a file-level error loads nothing.
  */
 public final class IncidentLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentLoader.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SAMPLE_REJECTIONS = 5;
 
@@ -86,8 +89,11 @@ public final class IncidentLoader {
             }
             c.setAutoCommit(false);
             try {
+                long started = System.nanoTime();
                 Result result = loadNew(c, file, feed, sha, adapter, rawBytesRead);
                 c.commit();
+                LOG.info("batch {}: {} into feed {}: {} loaded, {} quarantined in {} ms", result.batchId(), file.name(),
+                        feed, result.rowsLoaded(), result.rowsQuarantined(), (System.nanoTime() - started) / 1_000_000);
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();

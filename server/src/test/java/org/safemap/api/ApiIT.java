@@ -146,6 +146,7 @@ class ApiIT {
         assertError(Http.get(base + "/api/areas?level=msoa"), 404, "not_found");
         assertError(Http.get(base + "/api/incidents?month=July"), 400, "bad_request");
         assertError(Http.get(base + "/api/incidents?limit=0"), 400, "bad_request");
+        assertError(Http.post(base + "/api/areas"), 405, "method_not_allowed");
     }
 
     @Test

@@ -30,6 +30,18 @@ public final class Http {
         }
     }
 
+    public static HttpResponse<String> post(String url) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + url + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
