@@ -31,13 +31,17 @@ import org.safemap.config.DatabaseTarget;
  * <p>It lives in one folder (by default ./var/postgis), listens on 127.0.0.1 only (no Unix socket), and
  * its superuser {@code safemap} logs in with a generated password kept beside it in a mode-600 file.
  * PostgreSQL refuses to run as root, so when SafeMap runs as root the server runs as the {@code postgres}
- * system user that Debian's packages create. Every operation is idempotent.
+ * system user that Debian's packages create. If that user cannot reach the folder (a checkout under /root),
+ * the cluster's files go to /var/lib/safemap/clusters/&lt;id&gt;/postgis and the folder becomes a link to them.
+ * Every operation is idempotent.
  */
 public final class LocalCluster {
     public static final String SUPERUSER = "safemap";
     public static final String DATABASE = "safemap";
     private static final String SERVICE_USER = "postgres";
     private static final int START_TIMEOUT_SECONDS = 120;
+    /** Where a root-run cluster lives when the postgres user cannot reach SafeMap's own folder. */
+    static final Path RELOCATED_ROOT = Path.of("/var/lib/safemap/clusters");
 
     /** What the cluster is doing now. */
     public enum State { NOT_CREATED, STOPPED, RUNNING }
@@ -88,7 +92,7 @@ public final class LocalCluster {
             return new Status(pidFileProcess().isPresent() ? State.RUNNING : State.STOPPED, major, pidFileProcess());
         }
         Commands.Result result = asServiceUser(List.of(installation.get().program("pg_ctl").toString(), "status",
-                "-D", dataDir.toString()));
+                "-D", serverDir().toString()));
         if (result.exitCode() == 0) {
             return new Status(State.RUNNING, major, pidFileProcess());
         }
@@ -124,7 +128,7 @@ public final class LocalCluster {
                 .orElseThrow(() -> new SafemapException("postgres_missing", "the cluster in " + dataDir
                         + " is running but PostgreSQL " + before.majorVersion().get() + "'s programs are gone"));
         Commands.Result result = asServiceUser(List.of(installation.program("pg_ctl").toString(), "stop",
-                "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60"));
+                "-D", serverDir().toString(), "-m", "fast", "-w", "-t", "60"));
         if (!result.ok()) {
             throw new SafemapException("cluster_failed", "pg_ctl stop failed: " + Commands.tail(result.output(), 3));
         }
@@ -134,23 +138,21 @@ public final class LocalCluster {
     private void create(PostgresInstallation installation) {
         out.accept("Creating the private PostgreSQL " + installation.majorVersion() + " cluster in " + dataDir + " ...");
         boolean root = Commands.runningAsRoot();
-        if (root) {
-            checkServiceUserCanReach(dataDir.getParent());
-        }
         try {
-            Files.createDirectories(dataDir);
+            Path serverDir = root ? placeForServiceUser() : dataDir;
+            Files.createDirectories(serverDir);
             String password = newPassword();
             writePrivate(passwordFile, password);
             // initdb reads the password from a file the server's user can read; it is deleted straight after.
-            Path pwfile = dataDir.getParent().resolve(".initdb-password-" + ProcessHandle.current().pid());
+            Path pwfile = serverDir.getParent().resolve(".initdb-password-" + ProcessHandle.current().pid());
             writePrivate(pwfile, password);
             try {
                 if (root) {
-                    chown(List.of(dataDir, pwfile));
+                    chown(List.of(serverDir, pwfile));
                 }
-                Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(serverDir, PosixFilePermissions.fromString("rwx------"));
                 Commands.Result result = asServiceUser(List.of(installation.program("initdb").toString(),
-                        "-D", dataDir.toString(), "-U", SUPERUSER, "--pwfile=" + pwfile, "--auth=scram-sha-256",
+                        "-D", serverDir.toString(), "-U", SUPERUSER, "--pwfile=" + pwfile, "--auth=scram-sha-256",
                         "-E", "UTF8", "--no-locale"));
                 if (!result.ok()) {
                     throw new SafemapException("cluster_failed", "initdb failed: " + Commands.tail(result.output(), 4));
@@ -158,14 +160,41 @@ public final class LocalCluster {
             } finally {
                 Files.deleteIfExists(pwfile);
             }
-            appendSettings();
+            appendSettings(serverDir);
         } catch (IOException e) {
             throw new SafemapException("cluster_failed", "cannot create " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * The folder the cluster's files go in when the server runs as the postgres user: the configured one if
+     * that user can walk down to it, otherwise a folder under /var/lib/safemap/clusters linked from it.
+     */
+    private Path placeForServiceUser() throws IOException {
+        Optional<Path> blocked = firstBlocking(dataDir.getParent());
+        if (blocked.isEmpty()) {
+            return dataDir;
+        }
+        String id = Integer.toHexString(dataDir.toString().hashCode() & 0x7fffffff);
+        Path relocated = RELOCATED_ROOT.resolve(id).resolve("postgis");
+        if (firstBlocking(RELOCATED_ROOT).isPresent()) {
+            throw new SafemapException("cluster_failed", "the private cluster must run as the '" + SERVICE_USER
+                    + "' user, who can reach neither " + dataDir.getParent() + " nor " + RELOCATED_ROOT
+                    + "; set SAFEMAP_VAR_DIR to a folder it can reach, or set SAFEMAP_DB_URL");
+        }
+        // A cluster left behind by an earlier var/ that was deleted: its password went with var/, so it is unusable.
+        deleteTree(relocated);
+        Files.createDirectories(relocated.getParent());
+        Files.createDirectories(dataDir.getParent());
+        Files.deleteIfExists(dataDir);
+        Files.createSymbolicLink(dataDir, relocated);
+        out.accept("The '" + SERVICE_USER + "' user cannot enter " + blocked.get() + ", so the cluster's files live in "
+                + relocated + " (linked from " + dataDir + ").");
+        return relocated;
+    }
+
     /** Settings sized for an analyst's workstation or a small server; the port comes from SafeMap at start. */
-    private void appendSettings() throws IOException {
+    private static void appendSettings(Path serverDir) throws IOException {
         String settings = """
 
                 # Added by SafeMap for its private cluster.
@@ -178,7 +207,7 @@ public final class LocalCluster {
                 log_min_duration_statement = 2000
                 """;
         // Root may append to the postgres-owned file; the append leaves its owner unchanged.
-        Files.writeString(dataDir.resolve("postgresql.conf"), settings, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(serverDir.resolve("postgresql.conf"), settings, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     private void start(PostgresInstallation installation) {
@@ -187,12 +216,13 @@ public final class LocalCluster {
                     + "program; stop it or choose another port with SAFEMAP_LOCAL_DB_PORT");
         }
         out.accept("Starting PostgreSQL " + installation.majorVersion() + " on 127.0.0.1:" + port + " ...");
+        Path serverDir = serverDir();
         Commands.Result result = asServiceUser(List.of(installation.program("pg_ctl").toString(), "start",
-                "-D", dataDir.toString(), "-l", dataDir.resolve("server.log").toString(),
+                "-D", serverDir.toString(), "-l", serverDir.resolve("server.log").toString(),
                 "-o", "-p " + port, "-w", "-t", String.valueOf(START_TIMEOUT_SECONDS)));
         if (!result.ok()) {
             throw new SafemapException("cluster_failed", "PostgreSQL did not start: " + Commands.tail(result.output(), 3)
-                    + "; see " + dataDir.resolve("server.log"));
+                    + "; see " + serverDir.resolve("server.log"));
         }
     }
 
@@ -284,7 +314,7 @@ public final class LocalCluster {
             full.addAll(List.of("runuser", "-u", SERVICE_USER, "--"));
         }
         full.addAll(command);
-        return Commands.run(full, dataDir.getParent(), Map.of("LC_ALL", "C"));
+        return Commands.run(full, serverDir().getParent(), Map.of("LC_ALL", "C"));
     }
 
     private static void chown(List<Path> paths) {
@@ -297,17 +327,40 @@ public final class LocalCluster {
         }
     }
 
-    /** The postgres user must be able to walk down to the data folder; /root usually blocks it. */
-    private static void checkServiceUserCanReach(Path dir) {
+    /** The first folder on the way down to {@code dir} that other users may not enter (/root usually), if any. */
+    private static Optional<Path> firstBlocking(Path dir) {
+        List<Path> chain = new ArrayList<>();
         for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            chain.add(0, p);
+        }
+        for (Path p : chain) {
             try {
                 if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw new SafemapException("cluster_failed", "the private cluster must run as the '" + SERVICE_USER
-                            + "' user, who cannot enter " + p + "; set SAFEMAP_VAR_DIR to a folder it can reach "
-                            + "(for example /var/lib/safemap) or set SAFEMAP_DB_URL");
+                    return Optional.of(p);
                 }
             } catch (IOException | UnsupportedOperationException ignored) {
                 // cannot tell: let initdb report
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The folder the server actually uses: the configured one, or where its link points. */
+    private Path serverDir() {
+        try {
+            return Files.isSymbolicLink(dataDir) ? dataDir.toRealPath() : dataDir;
+        } catch (IOException e) {
+            return dataDir;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }

@@ -24,11 +24,44 @@ class LocalClusterIT {
     @AfterEach
     void remove() throws IOException {
         cluster.down();
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> paths = Files.walk(root)) {
                 for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
+            }
+        }
+    }
+
+    @Test
+    void runsFromAFolderThePostgresUserCannotEnterByRelocatingItsFiles() throws Exception {
+        // Only root runs the server as another user; for anyone else the folder is always reachable.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Commands.runningAsRoot(), "relocation only happens when run as root");
+        Path locked = dir.resolve("locked");
+        Files.createDirectories(locked);
+        Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        LocalCluster hidden = new LocalCluster(locked.resolve("var/postgis"), locked.resolve("var/postgis.password"),
+                Http.freePort(), said::add);
+        Path real = null;
+        try {
+            assertThat(hidden.up()).isTrue();
+            assertThat(Files.isSymbolicLink(locked.resolve("var/postgis"))).isTrue();
+            real = locked.resolve("var/postgis").toRealPath();
+            assertThat(real).startsWith(LocalCluster.RELOCATED_ROOT);
+            assertThat(said).anyMatch(s -> s.contains("cannot enter " + locked));
+            assertThat(hidden.status().state()).isEqualTo(LocalCluster.State.RUNNING);
+            try (Database db = Database.open(hidden.target(LocalCluster.DATABASE), 1, "")) {
+                assertThat(db.postgisVersion()).startsWith("3.");
+            }
+            assertThat(hidden.up()).isFalse();
+        } finally {
+            hidden.down();
+            if (real != null) {
+                deleteTree(real.getParent());
             }
         }
     }
