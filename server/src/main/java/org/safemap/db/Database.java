@@ -7,9 +7,11 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -45,7 +47,7 @@ public final class Database implements AutoCloseable {
     public static Database open(DatabaseTarget target, int poolSize, String hint) {
         String serverVersion;
         String postgisVersion;
-        try (Connection c = LocalCluster.connect(target)) {
+        try (Connection c = connect(target)) {
             serverVersion = scalar(c, "SHOW server_version");
             postgisVersion = ensurePostgis(c, target);
         } catch (SQLException e) {
@@ -63,6 +65,20 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "safemap");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new Database(target, new HikariDataSource(config), serverVersion, postgisVersion);
+    }
+
+    /** One plain connection outside any pool (checks, administration); 10 s connect timeout. */
+    public static Connection connect(DatabaseTarget target) throws SQLException {
+        Properties props = new Properties();
+        if (target.user() != null) {
+            props.setProperty("user", target.user());
+        }
+        if (target.password() != null) {
+            props.setProperty("password", target.password());
+        }
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("ApplicationName", "safemap");
+        return DriverManager.getConnection(target.jdbcUrl(), props);
     }
 
     /** Applies pending migrations from db/migration and returns the schema version now in place. */

@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.safemap.SafemapException;
@@ -233,7 +231,7 @@ public final class LocalCluster {
             throw new SafemapException("cluster_failed", "the private cluster's password file " + passwordFile
                     + " is missing or unreadable; restore it or remove " + dataDir + " to start afresh");
         }
-        try (Connection c = connect(admin); Statement s = c.createStatement()) {
+        try (Connection c = Database.connect(admin); Statement s = c.createStatement()) {
             var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
             if (!rs.next()) {
                 s.execute("CREATE DATABASE " + DATABASE);
@@ -241,24 +239,11 @@ public final class LocalCluster {
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot prepare the database in the private cluster: " + e.getMessage(), e);
         }
-        try (Connection c = connect(target(DATABASE)); Statement s = c.createStatement()) {
+        try (Connection c = Database.connect(target(DATABASE)); Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS postgis");
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot create PostGIS in the private cluster: " + e.getMessage(), e);
         }
-    }
-
-    static Connection connect(DatabaseTarget target) throws SQLException {
-        Properties props = new Properties();
-        if (target.user() != null) {
-            props.setProperty("user", target.user());
-        }
-        if (target.password() != null) {
-            props.setProperty("password", target.password());
-        }
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("ApplicationName", "safemap");
-        return DriverManager.getConnection(target.jdbcUrl(), props);
     }
 
     private boolean portTaken() {

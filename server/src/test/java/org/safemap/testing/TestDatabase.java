@@ -59,7 +59,7 @@ public final class TestDatabase {
 
     /** Runs one statement on the server as the administrative role (CREATE/DROP DATABASE). */
     public static void execute(DatabaseTarget target, String sql) {
-        try (Connection c = connect(target); Statement s = c.createStatement()) {
+        try (Connection c = Database.connect(target); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("test database setup failed on " + target + ": " + e.getMessage(), e);
@@ -78,17 +78,6 @@ public final class TestDatabase {
                     + "(./safemap test does this) or set SAFEMAP_DB_URL");
         }
         return cluster.target("postgres");
-    }
-
-    private static Connection connect(DatabaseTarget target) throws SQLException {
-        java.util.Properties p = new java.util.Properties();
-        if (target.user() != null) {
-            p.setProperty("user", target.user());
-        }
-        if (target.password() != null) {
-            p.setProperty("password", target.password());
-        }
-        return java.sql.DriverManager.getConnection(target.jdbcUrl(), p);
     }
 
     private static synchronized void dropAll() {
@@ -111,7 +100,7 @@ public final class TestDatabase {
     /** Test databases of runs whose process is gone (killed runs) are dropped so they do not pile up. */
     private static void dropLeftovers(DatabaseTarget admin) {
         List<String> stale = new ArrayList<>();
-        try (Connection c = connect(admin); Statement s = c.createStatement();
+        try (Connection c = Database.connect(admin); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + PREFIX + "%'")) {
             while (rs.next()) {
                 String name = rs.getString(1);
