@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
-import java.util.regex.Pattern;
 import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.SourceFile;
 
@@ -22,24 +21,8 @@ import org.safemap.ingest.SourceFile;
  * LSOA11CD/LSOA11NM unless told otherwise), checks each geometry's structure, and works out the CRS from the
  * legacy {@code crs} member or, failing that, from the size of the coordinates.
  */
-final class GeoJsonBoundaryReader {
+final class GeoJsonBoundaryReader implements BoundaryReader {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Receives each feature. */
-    interface Sink {
-        void accept(BoundaryFeature feature) throws IOException;
-    }
-
-    /**
-     * What the reader found besides the features.
-     *
-     * @param srid      EPSG code of the coordinates: 4326, 27700 or 3857
-     * @param codeField the property the codes came from
-     * @param nameField the property the names came from
-     * @param features  how many were read
-     */
-    record Summary(int srid, String codeField, String nameField, int features) {
-    }
 
     private final SourceFile file;
     private final AreaLevel level;
@@ -47,6 +30,7 @@ final class GeoJsonBoundaryReader {
     private String nameField;
     private Integer crsSrid;
     private Integer coordinateSrid;
+    private boolean fieldsChosen;
 
     GeoJsonBoundaryReader(SourceFile file, AreaLevel level, String codeField, String nameField) {
         this.file = file;
@@ -55,7 +39,8 @@ final class GeoJsonBoundaryReader {
         this.nameField = nameField;
     }
 
-    Summary read(Sink sink, LongConsumer rawBytesRead) throws IOException {
+    @Override
+    public Summary read(Sink sink, LongConsumer rawBytesRead) throws IOException {
         int count = 0;
         try (Reader reader = file.openReader(rawBytesRead); JsonParser p = new JsonFactory(JSON).createParser(reader)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -97,8 +82,14 @@ final class GeoJsonBoundaryReader {
         if (count == 0) {
             throw problem(1, "features", "the file holds no features");
         }
+        List<String> warnings = new ArrayList<>();
+        if (crsSrid == null && coordinateSrid != 4326) {
+            // RFC 7946 GeoJSON is always WGS84; anything else without a crs member is a guess worth saying.
+            warnings.add("the file names no CRS; its coordinates look like " + (coordinateSrid == 27700
+                    ? "British National Grid (EPSG:27700)" : "Web Mercator (EPSG:3857)") + ", so they were read as such");
+        }
         int srid = crsSrid != null ? crsSrid : coordinateSrid;
-        return new Summary(srid, codeField, nameField, count);
+        return new Summary(srid, codeField, nameField, count, List.copyOf(warnings));
     }
 
     private BoundaryFeature feature(int featureNo, int line, JsonNode feature) {
@@ -106,11 +97,16 @@ final class GeoJsonBoundaryReader {
         if (!properties.isObject()) {
             throw problem(line, "properties", "feature " + featureNo + " has no properties");
         }
-        if (codeField == null) {
-            codeField = detect(properties, "CD", line, "--code-field");
-        }
-        if (nameField == null) {
-            nameField = detect(properties, "NM", line, "--name-field");
+        if (!fieldsChosen) {
+            List<String> names = new ArrayList<>();
+            properties.fieldNames().forEachRemaining(names::add);
+            try {
+                codeField = FieldNames.pick(names, level, codeField, "CD", "--code-field");
+                nameField = FieldNames.pick(names, level, nameField, "NM", "--name-field");
+            } catch (FieldNames.Missing e) {
+                throw problem(line, e.field(), e.getMessage());
+            }
+            fieldsChosen = true;
         }
         String code = text(properties, codeField, featureNo, line);
         String name = text(properties, nameField, featureNo, line);
@@ -119,24 +115,7 @@ final class GeoJsonBoundaryReader {
         if (coordinateSrid == null && crsSrid == null) {
             coordinateSrid = sridOfCoordinates(firstPosition(geometry), line);
         }
-        return new BoundaryFeature(featureNo, code, name, geometry.toString());
-    }
-
-    /** Finds LSOA11CD-style properties: the level's ONS prefix, a two-digit year, then CD or NM. */
-    private String detect(JsonNode properties, String suffix, int line, String flag) {
-        String prefix = level.onsPrefix();
-        List<String> names = new ArrayList<>();
-        properties.fieldNames().forEachRemaining(names::add);
-        if (prefix != null) {
-            Pattern pattern = Pattern.compile(prefix + "\\d{2}" + suffix, Pattern.CASE_INSENSITIVE);
-            List<String> matches = names.stream().filter(n -> pattern.matcher(n).matches()).toList();
-            if (matches.size() == 1) {
-                return matches.get(0);
-            }
-        }
-        String kind = suffix.equals("CD") ? "code" : "name";
-        throw problem(line, null, "cannot tell which property holds the area " + kind + " (properties: "
-                + String.join(", ", names) + "); name it with " + flag);
+        return new BoundaryFeature(featureNo, code, name, geometry.toString(), null);
     }
 
     private String text(JsonNode properties, String field, int featureNo, int line) {

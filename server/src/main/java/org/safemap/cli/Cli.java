@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Settings come from SAFEMAP_* environment variables and an optional safemap.conf; "
                 + "see docs/configuration.md.",
                 "Run 'safemap <command> --help' for a command's options."},
-        subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, TestCommand.class,
+        subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, AreasCommand.class, TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
     /** Exit codes: success, failure the user can act on, wrong usage, "not running" from db status. */

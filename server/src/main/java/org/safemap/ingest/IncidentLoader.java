@@ -10,11 +10,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
+import org.safemap.areas.AreaAssigner;
+import org.safemap.areas.AreaAssigners;
 import org.safemap.db.CopyWriter;
+import org.safemap.db.LoadBatches;
+import org.safemap.geo.Crs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,31 +36,30 @@ public final class IncidentLoader {
 
     private static final String FIND_BATCH =
             "SELECT id, rows_loaded, rows_quarantined FROM load_batch WHERE kind = 'incidents' AND feed = ? AND source_sha256 = ?";
-    private static final String INSERT_BATCH =
-            "INSERT INTO load_batch (kind, feed, source_name, source_sha256, rows_read, rows_loaded, rows_quarantined) "
-                    + "VALUES ('incidents', ?, ?, ?, 0, 0, 0) RETURNING id";
     private static final String CREATE_STAGE = """
             CREATE TEMP TABLE incident_stage (
                 line_no integer, reject_field text, reject_reason text, raw_record text,
                 feed text, source_ref text, source_category text, category text,
                 event_from timestamptz, event_to timestamptz, location_text text,
-                x double precision, y double precision, srid integer,
-                geocode_method text, precision_m real, stated_lsoa_code text, attributes jsonb
+                x double precision, y double precision,
+                geocode_method text, precision_m real, stated_lsoa_code text, attributes jsonb,
+                lsoa_vintage smallint, lsoa_code text, msoa_code text, lad_code text,
+                ward_vintage smallint, ward_code text, custom_areas jsonb, area_match text
             ) ON COMMIT DROP""";
     private static final String COPY_STAGE = "COPY incident_stage FROM STDIN (FORMAT csv)";
+    /** Points arrive in EPSG:27700, transformed and assigned to areas in Java (geo.Crs, areas.AreaAssigner). */
     private static final String MOVE_ACCEPTED = """
             INSERT INTO incident (batch_id, line_no, feed, source_ref, source_category, category, event_from, event_to,
-                                  location_text, geom, geocode_method, precision_m, stated_lsoa_code, attributes)
+                                  location_text, geom, geocode_method, precision_m, stated_lsoa_code, attributes,
+                                  lsoa_vintage, lsoa_code, msoa_code, lad_code, ward_vintage, ward_code, custom_areas,
+                                  area_match)
             SELECT ?, line_no, feed, source_ref, source_category, category, event_from, event_to, location_text,
-                   CASE WHEN srid = 27700 THEN ST_SetSRID(ST_MakePoint(x, y), 27700)
-                        ELSE ST_Transform(ST_SetSRID(ST_MakePoint(x, y), srid), 27700) END,
-                   geocode_method, precision_m, stated_lsoa_code, attributes
+                   ST_SetSRID(ST_MakePoint(x, y), 27700), geocode_method, precision_m, stated_lsoa_code, attributes,
+                   lsoa_vintage, lsoa_code, msoa_code, lad_code, ward_vintage, ward_code, custom_areas, area_match
             FROM incident_stage WHERE reject_reason IS NULL""";
     private static final String MOVE_REJECTED = """
             INSERT INTO quarantine (batch_id, line_no, field, reason, raw_record)
             SELECT ?, line_no, reject_field, reject_reason, raw_record FROM incident_stage WHERE reject_reason IS NOT NULL""";
-    private static final String FINISH_BATCH =
-            "UPDATE load_batch SET rows_read = ?, rows_loaded = ?, rows_quarantined = ? WHERE id = ?";
 
     /**
      * What a load did.
@@ -74,9 +78,11 @@ public final class IncidentLoader {
     }
 
     private final DataSource dataSource;
+    private final AreaAssigners areas;
 
     public IncidentLoader(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.areas = new AreaAssigners(dataSource);
     }
 
     /** Loads the file into the feed with the adapter; see the class comment. */
@@ -90,7 +96,7 @@ public final class IncidentLoader {
             c.setAutoCommit(false);
             try {
                 long started = System.nanoTime();
-                Result result = loadNew(c, file, feed, sha, adapter, rawBytesRead);
+                Result result = loadNew(c, file, feed, sha, adapter, areas.current(), rawBytesRead);
                 c.commit();
                 LOG.info("batch {}: {} into feed {}: {} loaded, {} quarantined in {} ms", result.batchId(), file.name(),
                         feed, result.rowsLoaded(), result.rowsQuarantined(), (System.nanoTime() - started) / 1_000_000);
@@ -112,23 +118,14 @@ public final class IncidentLoader {
     }
 
     private static Result loadNew(Connection c, SourceFile file, String feed, String sha, FeedAdapter adapter,
-                                  LongConsumer rawBytesRead) throws SQLException, IOException {
-        long batchId;
-        try (PreparedStatement ps = c.prepareStatement(INSERT_BATCH)) {
-            ps.setString(1, feed);
-            ps.setString(2, file.name());
-            ps.setString(3, sha);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                batchId = rs.getLong(1);
-            }
-        }
+                                  AreaAssigner assigner, LongConsumer rawBytesRead) throws SQLException, IOException {
+        long batchId = LoadBatches.start(c, "incidents", feed, file.name(), sha, 0, 0);
         try (Statement s = c.createStatement()) {
             s.execute(CREATE_STAGE);
         }
         StagingSink sink;
         try (CopyWriter out = CopyWriter.open(c, COPY_STAGE)) {
-            sink = new StagingSink(out);
+            sink = new StagingSink(out, assigner);
             adapter.read(file, feed, sink, rawBytesRead);
         }
         int loaded = update(c, MOVE_ACCEPTED, batchId);
@@ -137,13 +134,7 @@ public final class IncidentLoader {
             throw new IllegalStateException("staged " + sink.accepted + "/" + sink.rejectedCount() + " rows but moved "
                     + loaded + "/" + quarantined);
         }
-        try (PreparedStatement ps = c.prepareStatement(FINISH_BATCH)) {
-            ps.setInt(1, loaded + quarantined);
-            ps.setInt(2, loaded);
-            ps.setInt(3, quarantined);
-            ps.setLong(4, batchId);
-            ps.executeUpdate();
-        }
+        LoadBatches.finish(c, batchId, loaded, quarantined);
         return new Result(batchId, false, loaded, quarantined, List.copyOf(sink.rejected));
     }
 
@@ -167,15 +158,22 @@ public final class IncidentLoader {
         }
     }
 
-    /** Writes rows as COPY csv lines; keeps the first few rejections for the summary. */
+    /**
+     * Writes rows as COPY csv lines: points moved to British National Grid and given their areas; keeps the first
+     * few rejections for the summary.
+     */
     private static final class StagingSink implements RowSink {
         private final CopyWriter out;
+        private final AreaAssigner assigner;
+        private final Crs.Transform fromWgs84 = Crs.WGS84.to(Crs.BNG);
+        private final double[] bng = new double[2];
         private final List<Rejection> rejected = new ArrayList<>();
         private int moreRejected;
         private int accepted;
 
-        StagingSink(CopyWriter out) {
+        StagingSink(CopyWriter out, AreaAssigner assigner) {
             this.out = out;
+            this.assigner = assigner;
         }
 
         int rejectedCount() {
@@ -185,12 +183,21 @@ public final class IncidentLoader {
         @Override
         public void accept(IncidentRecord r) throws IOException {
             accepted++;
+            if (r.srid() == Crs.BNG.epsg()) {
+                bng[0] = r.x();
+                bng[1] = r.y();
+            } else if (r.srid() == Crs.WGS84.epsg()) {
+                fromWgs84.apply(r.x(), r.y(), bng);
+            } else {
+                Crs.ofEpsg(r.srid()).to(Crs.BNG).apply(r.x(), r.y(), bng);
+            }
             out.value(r.lineNo()).nulls(3)
                     .value(r.feed()).value(r.sourceRef()).value(r.sourceCategory()).value(r.category())
                     .value(r.eventFrom().toString()).value(r.eventTo().toString()).value(r.locationText())
-                    .value(r.x()).value(r.y()).value(r.srid())
+                    .value(bng[0]).value(bng[1])
                     .value(r.geocodeMethod()).value(Float.toString(r.precisionMetres())).value(r.statedLsoaCode())
-                    .value(json(r));
+                    .value(json(r.attributes()));
+            assigner.write(assigner.assign(bng[0], bng[1]), out);
             out.endRow();
         }
 
@@ -201,13 +208,16 @@ public final class IncidentLoader {
             } else {
                 moreRejected++;
             }
-            out.value(r.lineNo()).value(r.field()).value(r.reason()).value(r.rawRecord()).nulls(14);
+            out.value(r.lineNo()).value(r.field()).value(r.reason()).value(r.rawRecord()).nulls(21);
             out.endRow();
         }
 
-        private static String json(IncidentRecord r) {
+        private static String json(Map<String, String> map) {
+            if (map.isEmpty()) {
+                return "{}";
+            }
             try {
-                return JSON.writeValueAsString(r.attributes());
+                return JSON.writeValueAsString(map);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -25,7 +25,7 @@ class GeoJsonBoundaryReaderTest {
                 + "\",\"coordinates\":" + coordinates + "}}";
     }
 
-    private static List<BoundaryFeature> read(SourceFile file, GeoJsonBoundaryReader.Summary[] summary) throws IOException {
+    private static List<BoundaryFeature> read(SourceFile file, BoundaryReader.Summary[] summary) throws IOException {
         List<BoundaryFeature> out = new ArrayList<>();
         summary[0] = new GeoJsonBoundaryReader(file, AreaLevel.parse("lsoa"), null, null).read(out::add, n -> { });
         return out;
@@ -33,7 +33,7 @@ class GeoJsonBoundaryReaderTest {
 
     @Test
     void readsTheDemoBoundariesDetectingOnsFieldsAndCrs84() throws IOException {
-        GeoJsonBoundaryReader.Summary[] summary = new GeoJsonBoundaryReader.Summary[1];
+        BoundaryReader.Summary[] summary = new BoundaryReader.Summary[1];
         List<BoundaryFeature> features = read(SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"), summary);
         assertThat(features).hasSize(298);
         assertThat(summary[0].srid()).isEqualTo(4326);
@@ -47,7 +47,7 @@ class GeoJsonBoundaryReaderTest {
 
     @Test
     void detectsBritishNationalGridFromCoordinatesWhenThereIsNoCrsMember() throws IOException {
-        GeoJsonBoundaryReader.Summary[] summary = new GeoJsonBoundaryReader.Summary[1];
+        BoundaryReader.Summary[] summary = new BoundaryReader.Summary[1];
         read(SourceFiles.text("bng.geojson", collection(null,
                 feature("\"LSOA21CD\":\"E01000001\",\"LSOA21NM\":\"A\"", "Polygon", SQUARE_BNG))), summary);
         assertThat(summary[0].srid()).isEqualTo(27700);
@@ -55,7 +55,7 @@ class GeoJsonBoundaryReaderTest {
 
     @Test
     void readsTheLegacyCrsMember() throws IOException {
-        GeoJsonBoundaryReader.Summary[] summary = new GeoJsonBoundaryReader.Summary[1];
+        BoundaryReader.Summary[] summary = new BoundaryReader.Summary[1];
         read(SourceFiles.text("x.geojson", collection("urn:ogc:def:crs:EPSG::27700",
                 feature("\"LSOA11CD\":\"E01000001\",\"LSOA11NM\":\"A\"", "Polygon", SQUARE_BNG))), summary);
         assertThat(summary[0].srid()).isEqualTo(27700);
@@ -69,7 +69,7 @@ class GeoJsonBoundaryReaderTest {
     void refusesAnUnsupportedCrs() {
         assertThatThrownBy(() -> read(SourceFiles.text("x.geojson", collection("EPSG:2154",
                 feature("\"LSOA11CD\":\"E01000001\",\"LSOA11NM\":\"A\"", "Polygon", SQUARE_BNG))),
-                new GeoJsonBoundaryReader.Summary[1]))
+                new BoundaryReader.Summary[1]))
                 .isInstanceOf(InputFormatException.class)
                 .hasMessageContaining("field 'crs': unsupported coordinate reference system 'EPSG:2154'");
     }
@@ -77,7 +77,7 @@ class GeoJsonBoundaryReaderTest {
     @Test
     void asksForFlagsWhenCodeFieldCannotBeFound() {
         assertThatThrownBy(() -> read(SourceFiles.text("beats.geojson", collection(null,
-                feature("\"beat\":\"B1\",\"label\":\"A\"", "Polygon", SQUARE_DEGREES))), new GeoJsonBoundaryReader.Summary[1]))
+                feature("\"beat\":\"B1\",\"label\":\"A\"", "Polygon", SQUARE_DEGREES))), new BoundaryReader.Summary[1]))
                 .hasMessageContaining("beats.geojson line 1: cannot tell which property holds the area code "
                         + "(properties: beat, label); name it with --code-field");
     }
@@ -87,7 +87,7 @@ class GeoJsonBoundaryReaderTest {
         assertThatThrownBy(() -> read(SourceFiles.text("x.geojson", collection(null,
                 feature("\"LSOA11CD\":\"E01000001\",\"LSOA11NM\":\"A\"", "Polygon", SQUARE_DEGREES),
                 feature("\"LSOA11CD\":\"E01000002\",\"LSOA11NM\":\"B\"", "Point", "[-2.98,53.4]"))),
-                new GeoJsonBoundaryReader.Summary[1]))
+                new BoundaryReader.Summary[1]))
                 .hasMessageContaining("field 'geometry': feature 2 (E01000002) is a Point; boundaries must be Polygon or MultiPolygon");
     }
 
@@ -95,14 +95,14 @@ class GeoJsonBoundaryReaderTest {
     void refusesDegenerateRings() {
         assertThatThrownBy(() -> read(SourceFiles.text("x.geojson", collection(null,
                 feature("\"LSOA11CD\":\"E01000001\",\"LSOA11NM\":\"A\"", "Polygon", "[[[-2.99,53.40],[-2.98,53.40],[-2.99,53.40]]]"))),
-                new GeoJsonBoundaryReader.Summary[1]))
+                new BoundaryReader.Summary[1]))
                 .hasMessageContaining("has a ring of fewer than 4 positions");
     }
 
     @Test
     void refusesInvalidJsonWithItsLine() {
         assertThatThrownBy(() -> read(SourceFiles.text("x.geojson", "{\"type\":\"FeatureCollection\",\n\"features\":[{,]}"),
-                new GeoJsonBoundaryReader.Summary[1]))
+                new BoundaryReader.Summary[1]))
                 .isInstanceOf(InputFormatException.class)
                 .hasMessageStartingWith("x.geojson line 2: not valid JSON");
     }

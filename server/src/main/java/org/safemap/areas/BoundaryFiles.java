@@ -1,0 +1,83 @@
+package org.safemap.areas;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.safemap.ingest.InputFormatException;
+import org.safemap.ingest.SourceFile;
+
+/** Picks the reader for a boundary file from its name and first bytes: GeoJSON, GeoPackage or zipped Shapefile. */
+public final class BoundaryFiles {
+    private static final byte[] SQLITE = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ZIP = {'P', 'K', 3, 4};
+
+    /** The formats, by the name users see in messages and docs. */
+    public enum Format { GEOJSON, GEOPACKAGE, SHAPEFILE_ZIP }
+
+    /**
+     * A file to load, with its reader.
+     *
+     * @param file   the file as given (its SHA-256 identifies the load)
+     * @param format what it was recognised as
+     * @param reader the reader for it
+     */
+    public record Opened(SourceFile file, Format format, BoundaryReader reader) {
+    }
+
+    private BoundaryFiles() {
+    }
+
+    /**
+     * @param layer     the table (GeoPackage) or Shapefile (zip) to read when the file holds several, or null
+     * @param codeField property holding the code, or null to detect ONS names
+     * @param nameField property holding the name, or null to detect
+     */
+    public static Opened open(Path path, AreaLevel level, String layer, String codeField, String nameField) {
+        SourceFile file = SourceFile.of(path);
+        String name = file.name();
+        if (file.rawSize() == 0) {
+            throw new InputFormatException(name, 0, null, "the file is empty");
+        }
+        byte[] head = head(path);
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (startsWith(head, SQLITE) || lower.endsWith(".gpkg")) {
+            if (!startsWith(head, SQLITE)) {
+                throw new InputFormatException(name, 0, null, "named .gpkg but not a GeoPackage (SQLite) file");
+            }
+            return new Opened(file, Format.GEOPACKAGE,
+                    new GeoPackageBoundaryReader(path.toFile(), name, level, layer, codeField, nameField));
+        }
+        if (startsWith(head, ZIP) || lower.endsWith(".zip")) {
+            return new Opened(file, Format.SHAPEFILE_ZIP,
+                    new ShapefileBoundaryReader(path, name, level, layer, codeField, nameField));
+        }
+        if (lower.endsWith(".shp")) {
+            throw new InputFormatException(name, 0, null, "give the Shapefile as a .zip holding its .shp, .shx, .dbf "
+                    + "and .prj files");
+        }
+        if (layer != null) {
+            throw new InputFormatException(name, 0, null, "--layer applies to GeoPackage and zipped Shapefile input only");
+        }
+        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, level, codeField, nameField));
+    }
+
+    /** A GeoJSON file from anywhere (the bundled demo data), with its reader. */
+    public static Opened geoJson(SourceFile file, AreaLevel level, String codeField, String nameField) {
+        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, level, codeField, nameField));
+    }
+
+    private static byte[] head(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(16);
+        } catch (IOException e) {
+            throw new InputFormatException(path.getFileName().toString(), 0, null, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static boolean startsWith(byte[] head, byte[] magic) {
+        return head.length >= magic.length && Arrays.equals(Arrays.copyOf(head, magic.length), magic);
+    }
+}

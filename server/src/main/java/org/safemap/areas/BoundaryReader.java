@@ -1,0 +1,28 @@
+package org.safemap.areas;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/** Reads the boundaries of one file (GeoJSON, GeoPackage, zipped Shapefile) one feature at a time. */
+interface BoundaryReader {
+
+    /** Receives each feature. */
+    interface Sink {
+        void accept(BoundaryFeature feature) throws IOException;
+    }
+
+    /**
+     * What the reader found besides the features.
+     *
+     * @param srid      EPSG code of the coordinates: 4326, 27700 or 3857
+     * @param codeField the property the codes came from
+     * @param nameField the property the names came from
+     * @param features  how many were read
+     * @param warnings  things the user should know that did not stop the load (a guessed CRS)
+     */
+    record Summary(int srid, String codeField, String nameField, int features, List<String> warnings) {
+    }
+
+    Summary read(Sink sink, LongConsumer rawBytesRead) throws IOException;
+}

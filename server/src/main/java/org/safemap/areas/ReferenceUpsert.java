@@ -1,0 +1,78 @@
+package org.safemap.areas;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.safemap.SafemapException;
+import org.safemap.db.CopyWriter;
+import org.safemap.db.LoadBatches;
+import org.safemap.ingest.SourceFile;
+
+/**
+ * Loads a reference table (lookup, population, deprivation) in one transaction: rows are streamed into a
+ * staging table with COPY, then upserted, so loading a second region adds to the first, loading the same file
+ * twice changes nothing, and a bad file changes nothing at all.
+ */
+final class ReferenceUpsert {
+    /** Writes the staging rows; returns how many. */
+    @FunctionalInterface
+    interface Rows {
+        int write(CopyWriter out) throws IOException;
+    }
+
+    /**
+     * What a load did.
+     *
+     * @param batchId batch recording the file
+     * @param rows    rows read from the file (after de-duplication where the loader does it)
+     * @param changed rows inserted or changed; 0 when the file repeats what is stored
+     */
+    record Result(long batchId, int rows, int changed) {
+    }
+
+    private ReferenceUpsert() {
+    }
+
+    /**
+     * @param createStage DDL of a temp table dropped on commit
+     * @param copy        {@code COPY <stage> FROM STDIN (FORMAT csv)}
+     * @param upsert      INSERT ... SELECT FROM stage ON CONFLICT ... DO UPDATE ... WHERE changed; its first
+     *                    parameter is the batch id, then {@code params}
+     */
+    static Result run(DataSource dataSource, SourceFile file, String kind, String key, String createStage,
+                      String copy, Rows rows, String upsert, Object... params) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute(createStage);
+                }
+                int count;
+                try (CopyWriter out = CopyWriter.open(c, copy)) {
+                    count = rows.write(out);
+                }
+                long batchId = LoadBatches.start(c, kind, key, file.name(), file.sha256(), count, count);
+                int changed;
+                try (PreparedStatement ps = c.prepareStatement(upsert)) {
+                    ps.setLong(1, batchId);
+                    for (int i = 0; i < params.length; i++) {
+                        ps.setObject(i + 2, params[i]);
+                    }
+                    changed = ps.executeUpdate();
+                }
+                c.commit();
+                return new Result(batchId, count, changed);
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("load_failed", "loading " + file.name() + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
+        }
+    }
+}
