@@ -5,7 +5,7 @@
 
 (function () {
   const FEED_LABELS = { police: 'Police crime', asb: 'Anti-social behaviour', transport: 'British Transport Police' };
-  const state = { month: null, feeds: new Set(), summary: null, layers: [], overlays: {} };
+  const state = { month: null, feeds: new Set(), summary: null, layers: [], overlays: {}, areaZoom: {} };
 
   const map = L.map('map', { preferCanvas: true, zoomControl: true, zoomSnap: 0.25 }).setView([53.41, -2.98], 12);
   const canvas = L.canvas({ padding: 0.5 });
@@ -92,19 +92,48 @@
       .map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v)).join('&');
   }
 
+  // An area's profile: where it sits, who lives there, how deprived it is, what it borders.
+  function profileHtml(p) {
+    const parts = ['<div class="popup"><h3>' + escapeHtml(p.name) + '</h3>',
+      '<p>' + escapeHtml(p.level.toUpperCase()) + ' ' + escapeHtml(p.code) + ' (' + escapeHtml(p.vintage) + '), '
+        + p.areaKm2.toLocaleString('en-GB') + ' km&sup2;</p>'];
+    if (p.parents.length) {
+      parts.push('<p>In ' + p.parents.map(a => escapeHtml(a.name || a.code) + ' (' + escapeHtml(a.level.toUpperCase())
+        + ')').join(', ') + '</p>');
+    }
+    if (p.population) {
+      parts.push('<p>' + p.population.residents.toLocaleString('en-GB') + ' residents (mid-' + p.population.year
+        + (p.population.method === 'estimate' ? '' : ', ' + escapeHtml(p.population.method)) + ')</p>');
+    } else {
+      parts.push('<p class="fine">No population loaded for this area, so no rates.</p>');
+    }
+    if (p.deprivation) {
+      parts.push('<p>Index of Multiple Deprivation ' + p.deprivation.edition + ': decile ' + p.deprivation.decile
+        + ' of 10 <span class="fine">(1 = most deprived tenth of LSOAs in England)</span></p>');
+    }
+    parts.push('<p class="fine">' + p.neighbours.length + ' neighbouring areas</p></div>');
+    return parts.join('');
+  }
+
   async function loadAreas(layer) {
-    const data = await getJson(layer.api + '?' + query(layer.params));
+    const zoom = Math.round(map.getZoom());
+    const data = await getJson(layer.api + '?' + query(Object.assign({ zoom: zoom }, layer.params)));
     const geo = L.geoJSON(data, {
       style: f => pathStyle(ruleFor(layer, f.properties)),
       onEachFeature: (f, shape) => {
-        shape.bindPopup('<div class="popup"><h3>' + escapeHtml(f.properties.name) + '</h3><p>'
-          + escapeHtml(f.properties.level.toUpperCase()) + ' ' + escapeHtml(f.properties.code)
-          + ' (' + escapeHtml(f.properties.vintage) + ')</p></div>');
+        shape.bindPopup(() => {
+          const holder = el('div', { class: 'popup' }, 'Loading ' + f.properties.name + '\u2026');
+          getJson('/api/areas/' + encodeURIComponent(f.properties.code) + '?' + query({
+            level: f.properties.level, vintage: f.properties.vintage }))
+            .then(p => { holder.innerHTML = profileHtml(p); shape.getPopup().update(); })
+            .catch(e => { holder.textContent = 'Could not load the profile: ' + e.message; });
+          return holder;
+        });
         shape.on('mouseover', () => shape.setStyle({ weight: 3 }));
         shape.on('mouseout', () => geo.resetStyle(shape));
       }
     });
-    return { group: geo, count: data.features.length, bounds: data.features.length ? geo.getBounds() : null };
+    return { group: geo, count: data.features.length, bounds: data.features.length ? geo.getBounds() : null, zoom: zoom };
   }
 
   async function loadPoints(layer) {
@@ -141,6 +170,7 @@
     }
     if (!box.checked) return null;
     const result = layer.kind === 'areas' ? await loadAreas(layer) : await loadPoints(layer);
+    if (layer.kind === 'areas') state.areaZoom[layer.name] = result.zoom;
     state.overlays[layer.name] = result.group.addTo(map);
     map.attributionControl.addAttribution(layer.attribution);
     return result;
@@ -235,6 +265,11 @@
         if (r) document.body.dataset.areas = String(r.count);
         if (r && r.bounds) map.fitBounds(r.bounds, { padding: [10, 10] });
       }
+      // Boundaries come simplified for the zoom; fetch them again when the zoom changes.
+      map.on('zoomend', () => {
+        state.layers.filter(l => l.kind === 'areas' && state.areaZoom[l.name] !== Math.round(map.getZoom()))
+          .forEach(layer => refreshLayer(layer).catch(e => status('Could not load ' + layer.title + ': ' + e.message)));
+      });
       if (state.month) {
         await refreshPoints();
       } else {

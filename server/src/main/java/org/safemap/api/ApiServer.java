@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.safemap.SafemapException;
+import org.safemap.areas.AreaProfiles;
 import org.safemap.areas.AreaQueries;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
@@ -38,7 +39,7 @@ public final class ApiServer {
     /** Builds the server; call {@code start(host, port)} on the result. */
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue) {
         SystemHandlers system = new SystemHandlers(db, settings);
-        AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()));
+        AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), new AreaProfiles(db.dataSource()));
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()));
         LayerHandlers layers = new LayerHandlers(catalogue);
 
@@ -49,6 +50,7 @@ public final class ApiServer {
             config.routes.get("/api/viewer-config", system::viewerConfig);
             config.routes.get("/api/layers", layers::list);
             config.routes.get("/api/areas", areas::list);
+            config.routes.get("/api/areas/{code}", areas::profile);
             config.routes.get("/api/incidents", incidents::list);
             config.routes.get("/api/incidents/summary", incidents::summary);
         });

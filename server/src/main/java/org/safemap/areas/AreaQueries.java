@@ -11,18 +11,27 @@ import javax.sql.DataSource;
 /** Reads boundaries for the API, as GeoJSON in EPSG:4326 built by PostGIS. */
 public final class AreaQueries {
     private static final String LATEST_VINTAGE = "SELECT max(vintage) FROM area WHERE level = ?";
-    /** bbox parameters are null when no bbox was asked for. Coordinates to 6 decimals (about 0.1 m). */
+    /**
+     * Boundaries at the display tolerance chosen for the zoom (full detail when the tolerance is null), with
+     * coordinates to as many decimals as that detail deserves. bbox parameters are null when none was asked for.
+     */
     private static final String FEATURE_COLLECTION = """
             SELECT json_build_object(
                 'type', 'FeatureCollection',
                 'features', coalesce(json_agg(json_build_object(
                     'type', 'Feature',
-                    'id', code,
-                    'properties', json_build_object('code', code, 'name', name, 'level', level, 'vintage', vintage),
-                    'geometry', ST_AsGeoJSON(ST_Transform(geom, 4326), 6)::json) ORDER BY code), '[]'::json))::text
-            FROM area
-            WHERE level = ? AND vintage = ?
-              AND (?::float8 IS NULL OR geom && ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700))""";
+                    'id', a.code,
+                    'properties', json_build_object('code', a.code, 'name', a.name, 'level', a.level, 'vintage', a.vintage),
+                    'geometry', ST_AsGeoJSON(ST_Transform(coalesce(d.geom, a.geom), 4326), ?)::json) ORDER BY a.code),
+                    '[]'::json))::text
+            FROM area a
+            LEFT JOIN area_display d ON d.level = a.level AND d.vintage = a.vintage AND d.code = a.code
+                                    AND d.tolerance_m = ?::real
+            WHERE a.level = ? AND a.vintage = ?
+              AND (?::float8 IS NULL OR a.geom && ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700))""";
+
+    /** Metres per pixel of a Web Mercator tile at zoom 0 on the equator. */
+    private static final double EQUATOR_METRES_PER_PIXEL = 156_543.033_92;
 
     private final DataSource dataSource;
 
@@ -46,19 +55,25 @@ public final class AreaQueries {
      * Boundaries of one level and vintage as a GeoJSON FeatureCollection.
      *
      * @param bbox {minLon, minLat, maxLon, maxLat}, or empty for all
+     * @param zoom web map zoom the boundaries are for, or empty for full detail
      */
-    public String featureCollection(AreaLevel level, int vintage, Optional<double[]> bbox) throws SQLException {
+    public String featureCollection(AreaLevel level, int vintage, Optional<double[]> bbox, Optional<Integer> zoom)
+            throws SQLException {
+        double latitude = bbox.map(b -> (b[1] + b[3]) / 2).orElse(53.5);
+        Double tolerance = zoom.map(z -> toleranceFor(z, latitude)).orElse(null);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FEATURE_COLLECTION)) {
-            ps.setString(1, level.name());
-            ps.setInt(2, vintage);
+            ps.setInt(1, decimalsFor(zoom));
+            ps.setObject(2, tolerance, Types.REAL);
+            ps.setString(3, level.name());
+            ps.setInt(4, vintage);
             if (bbox.isPresent()) {
                 double[] b = bbox.get();
-                ps.setDouble(3, b[0]);
+                ps.setDouble(5, b[0]);
                 for (int i = 0; i < 4; i++) {
-                    ps.setDouble(4 + i, b[i]);
+                    ps.setDouble(6 + i, b[i]);
                 }
             } else {
-                for (int i = 3; i <= 7; i++) {
+                for (int i = 5; i <= 9; i++) {
                     ps.setNull(i, Types.DOUBLE);
                 }
             }
@@ -67,5 +82,25 @@ public final class AreaQueries {
                 return rs.getString(1);
             }
         }
+    }
+
+    /**
+     * The coarsest stored display tolerance no bigger than one screen pixel at the zoom and latitude, so the
+     * simplification never shows; null (full detail) when even the finest is bigger than a pixel.
+     */
+    static Double toleranceFor(int zoom, double latitude) {
+        double pixel = EQUATOR_METRES_PER_PIXEL * Math.cos(Math.toRadians(latitude)) / Math.pow(2, zoom);
+        Double chosen = null;
+        for (double t : AreaDerivatives.DISPLAY_TOLERANCES_M) {
+            if (t <= pixel) {
+                chosen = t;
+            }
+        }
+        return chosen;
+    }
+
+    /** Decimal places of degrees worth sending: about a tenth of a pixel (6 places is 0.1 m). */
+    static int decimalsFor(Optional<Integer> zoom) {
+        return zoom.map(z -> z >= 14 ? 6 : z >= 10 ? 5 : 4).orElse(6);
     }
 }

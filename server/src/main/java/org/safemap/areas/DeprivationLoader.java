@@ -100,7 +100,12 @@ public final class DeprivationLoader {
                             for (var d : domains.entrySet()) {
                                 Double v = row.decimal(d.getKey());
                                 if (v != null) {
-                                    json.with(d.getValue().domain()).put(d.getValue().kind(), v);
+                                    ObjectNode domain = json.withObjectProperty(d.getValue().domain());
+                                    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                                        domain.put(d.getValue().kind(), v.longValue());
+                                    } else {
+                                        domain.put(d.getValue().kind(), v);
+                                    }
                                 }
                             }
                             Double s = score == null ? null : row.decimal(score);

@@ -112,8 +112,14 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
         String name = text(properties, nameField, featureNo, line);
         JsonNode geometry = feature.path("geometry");
         checkGeometry(geometry, featureNo, code, line);
-        if (coordinateSrid == null && crsSrid == null) {
+        if (coordinateSrid == null) {
             coordinateSrid = sridOfCoordinates(firstPosition(geometry), line);
+            if (crsSrid != null && (crsSrid == 4326) != (coordinateSrid == 4326)) {
+                JsonNode p = firstPosition(geometry);
+                throw problem(line, "crs", "the file declares EPSG:" + crsSrid + " but its coordinates ("
+                        + p.get(0).asText() + ", " + p.get(1).asText() + ") look like "
+                        + (coordinateSrid == 4326 ? "degrees" : "metres") + "; fix or remove the crs member");
+            }
         }
         return new BoundaryFeature(featureNo, code, name, geometry.toString(), null);
     }

@@ -26,7 +26,7 @@ final class ReferenceUpsert {
     /**
      * What a load did.
      *
-     * @param batchId batch recording the file
+     * @param batchId batch recording the file, or 0 when nothing changed and so nothing was recorded
      * @param rows    rows read from the file (after de-duplication where the loader does it)
      * @param changed rows inserted or changed; 0 when the file repeats what is stored
      */
@@ -62,6 +62,11 @@ final class ReferenceUpsert {
                         ps.setObject(i + 2, params[i]);
                     }
                     changed = ps.executeUpdate();
+                }
+                if (changed == 0) {
+                    // The file repeats what is stored: keep no batch that no row refers to.
+                    c.rollback();
+                    return new Result(0, count, 0);
                 }
                 c.commit();
                 return new Result(batchId, count, changed);

@@ -46,7 +46,8 @@ final class ShapefileBoundaryReader implements BoundaryReader {
             throw new InputFormatException(name, 0, null, "reading Shapefiles needs GDAL's ogr2ogr; install it with "
                     + "apt-get install -y gdal-bin, or convert the file to GeoJSON or GeoPackage");
         }
-        Path json = Files.createTempFile("safemap-shp-", ".geojson");
+        Path tempDir = Files.createTempDirectory("safemap-shp-");
+        Path json = tempDir.resolve("converted.geojson");
         try {
             List<String> command = List.of(OGR2OGR, "-f", "GeoJSON", "-lco", "RFC7946=NO", json.toString(),
                     "/vsizip/" + zip.toAbsolutePath() + "/" + shp);
@@ -67,6 +68,7 @@ final class ShapefileBoundaryReader implements BoundaryReader {
             throw new IOException("interrupted while converting " + name, e);
         } finally {
             Files.deleteIfExists(json);
+            Files.deleteIfExists(tempDir);
         }
     }
 

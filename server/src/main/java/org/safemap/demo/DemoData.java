@@ -6,17 +6,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.LongConsumer;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaLevel;
 import org.safemap.areas.AreaLoader;
+import org.safemap.areas.DeprivationLoader;
+import org.safemap.areas.HierarchyLoader;
+import org.safemap.areas.PopulationLoader;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedAdapters;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.SourceFile;
 
 /**
- * The bundled demo dataset (Liverpool, police.uk, 2022-01 to 2022-07; see docs/demo-data.md), loaded through
- * the same loaders a user's files go through. Loading is idempotent: files already loaded are skipped.
+ * The bundled demo dataset (Liverpool: boundaries, lookup, population, deprivation, and police.uk records for
+ * 2022-01 to 2022-07; see docs/demo-data.md), loaded through the same loaders a user's files go through, in the
+ * order they depend on each other. Loading is idempotent: files already loaded are skipped.
  */
 public final class DemoData {
     private static final String FOLDER = "demo/";
@@ -24,7 +30,7 @@ public final class DemoData {
     /** Hears about each file as it is loaded, for progress output. */
     public interface Listener {
         /** A file is about to load; returns the progress callback for its stored bytes. */
-        java.util.function.LongConsumer starting(SourceFile file, int index, int total);
+        LongConsumer starting(SourceFile file, int index, int total);
 
         void finished(SourceFile file, String summary);
     }
@@ -32,7 +38,7 @@ public final class DemoData {
     /**
      * What loading did.
      *
-     * @param filesLoaded  files loaded now
+     * @param filesLoaded  files that changed what is stored
      * @param filesSkipped files found already loaded
      * @param incidents    incident records loaded now
      * @param quarantined  rows quarantined now
@@ -40,7 +46,14 @@ public final class DemoData {
     public record Result(int filesLoaded, int filesSkipped, int incidents, int quarantined) {
     }
 
-    private record Entry(String kind, String file, String format, String feed, String level, int vintage) {
+    private record Entry(String kind, JsonNode spec) {
+        String file() {
+            return spec.path("file").asText();
+        }
+    }
+
+    /** Outcome of one file: whether it changed anything, its summary, and counts for incident files. */
+    private record Outcome(boolean changed, String summary, int incidents, int quarantined) {
     }
 
     private DemoData() {
@@ -48,40 +61,72 @@ public final class DemoData {
 
     public static Result load(Database db, Listener listener) {
         List<Entry> entries = manifest();
-        AreaLoader areas = new AreaLoader(db.dataSource());
-        IncidentLoader incidents = new IncidentLoader(db.dataSource());
         int loaded = 0;
         int skipped = 0;
         int records = 0;
         int quarantined = 0;
+        IncidentLoader incidents = new IncidentLoader(db.dataSource());
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             SourceFile file = SourceFile.resource(FOLDER + e.file());
-            var progress = listener.starting(file, i + 1, entries.size());
-            if (e.kind().equals("boundaries")) {
-                AreaLoader.Result r = areas.load(file, AreaLevel.parse(e.level()), e.vintage(), null, null, progress);
-                listener.finished(file, r.unchanged() ? "already loaded" : r.areas() + " " + e.level() + " boundaries");
-                if (r.unchanged()) {
-                    skipped++;
-                } else {
-                    loaded++;
-                }
+            LongConsumer progress = listener.starting(file, i + 1, entries.size());
+            Outcome o = switch (e.kind()) {
+                case "boundaries" -> boundaries(db, file, e.spec(), progress);
+                case "hierarchy" -> hierarchy(db, file, progress);
+                case "population" -> population(db, file, e.spec(), progress);
+                case "deprivation" -> deprivation(db, file, e.spec(), progress);
+                default -> incidents(incidents, file, e.spec(), progress);
+            };
+            listener.finished(file, o.summary());
+            if (o.changed()) {
+                loaded++;
+                records += o.incidents();
+                quarantined += o.quarantined();
             } else {
-                IncidentLoader.Result r = incidents.load(file, e.feed(), FeedAdapters.forFormat(e.format()), progress);
-                listener.finished(file, r.alreadyLoaded() ? "already loaded (batch " + r.batchId() + ")"
-                        : String.format(java.util.Locale.UK, "%,d records, %,d quarantined", r.rowsLoaded(), r.rowsQuarantined()));
-                if (r.alreadyLoaded()) {
-                    skipped++;
-                } else {
-                    loaded++;
-                    records += r.rowsLoaded();
-                    quarantined += r.rowsQuarantined();
-                }
+                skipped++;
             }
         }
         return new Result(loaded, skipped, records, quarantined);
     }
 
+    private static Outcome boundaries(Database db, SourceFile file, JsonNode spec, LongConsumer progress) {
+        AreaLevel level = AreaLevel.parse(spec.path("level").asText());
+        AreaLoader.Result r = new AreaLoader(db.dataSource()).load(file, level, spec.path("vintage").asInt(), null, null,
+                progress);
+        return new Outcome(!r.unchanged(), r.unchanged() ? "already loaded"
+                : String.format(Locale.UK, "%,d %s boundaries", r.areas(), level), 0, 0);
+    }
+
+    private static Outcome hierarchy(Database db, SourceFile file, LongConsumer progress) {
+        HierarchyLoader.Result r = new HierarchyLoader(db.dataSource()).load(file,
+                new HierarchyLoader.Columns(null, null, null), null, null, progress);
+        return new Outcome(r.changed() > 0, r.changed() == 0 ? "already loaded"
+                : String.format(Locale.UK, "%,d LSOAs and %,d MSOAs with their parents", r.lsoas(), r.msoas()), 0, 0);
+    }
+
+    private static Outcome population(Database db, SourceFile file, JsonNode spec, LongConsumer progress) {
+        PopulationLoader.Result r = new PopulationLoader(db.dataSource()).load(file,
+                AreaLevel.parse(spec.path("level").asText()), spec.path("vintage").asInt(), null, null, null, progress);
+        return new Outcome(r.changed() > 0, r.changed() == 0 ? "already loaded"
+                : String.format(Locale.UK, "population of %,d areas, mid-%d", r.rows(), r.year()), 0, 0);
+    }
+
+    private static Outcome deprivation(Database db, SourceFile file, JsonNode spec, LongConsumer progress) {
+        DeprivationLoader.Result r = new DeprivationLoader(db.dataSource()).load(file, spec.path("edition").asInt(),
+                spec.path("vintage").asInt(), new DeprivationLoader.Columns(null, null, null, null), progress);
+        return new Outcome(r.changed() > 0, r.changed() == 0 ? "already loaded"
+                : String.format(Locale.UK, "IMD %d for %,d LSOAs", r.edition(), r.rows()), 0, 0);
+    }
+
+    private static Outcome incidents(IncidentLoader loader, SourceFile file, JsonNode spec, LongConsumer progress) {
+        IncidentLoader.Result r = loader.load(file, spec.path("feed").asText(),
+                FeedAdapters.forFormat(spec.path("format").asText()), progress);
+        return new Outcome(!r.alreadyLoaded(), r.alreadyLoaded() ? "already loaded (batch " + r.batchId() + ")"
+                : String.format(Locale.UK, "%,d records, %,d quarantined", r.rowsLoaded(), r.rowsQuarantined()),
+                r.rowsLoaded(), r.rowsQuarantined());
+    }
+
+    /** Entries in dependency order: boundaries, hierarchy, population, deprivation, then incidents. */
     private static List<Entry> manifest() {
         try (InputStream in = DemoData.class.getClassLoader().getResourceAsStream(FOLDER + "manifest.json")) {
             if (in == null) {
@@ -89,13 +134,10 @@ public final class DemoData {
             }
             JsonNode root = new ObjectMapper().readTree(in);
             List<Entry> entries = new ArrayList<>();
-            for (JsonNode b : root.path("boundaries")) {
-                entries.add(new Entry("boundaries", b.path("file").asText(), null, null, b.path("level").asText(),
-                        b.path("vintage").asInt()));
-            }
-            for (JsonNode f : root.path("incidents")) {
-                entries.add(new Entry("incidents", f.path("file").asText(), f.path("format").asText(),
-                        f.path("feed").asText(), null, 0));
+            for (String kind : List.of("boundaries", "hierarchy", "population", "deprivation", "incidents")) {
+                for (JsonNode spec : root.path(kind)) {
+                    entries.add(new Entry(kind, spec));
+                }
             }
             return entries;
         } catch (IOException e) {

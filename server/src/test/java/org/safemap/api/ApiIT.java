@@ -88,6 +88,45 @@ class ApiIT {
     }
 
     @Test
+    void anLsoaProfileNamesItsParentsResidentsDeprivationAndNeighbours() {
+        JsonNode p = Http.json(Http.get(base + "/api/areas/E01006512"));
+        assertThat(p.path("name").asText()).isEqualTo("Liverpool 031A");
+        assertThat(p.path("level").asText()).isEqualTo("lsoa");
+        assertThat(p.path("parents").get(0).path("code").asText()).isEqualTo("E02001377");
+        assertThat(p.path("parents").get(0).path("name").asText()).isEqualTo("Liverpool 031");
+        assertThat(p.path("parents").get(1).path("code").asText()).isEqualTo("E08000012");
+        assertThat(p.path("population").path("residents").asLong())
+                .isEqualTo(Sql.count(db, "SELECT population FROM area_population WHERE code = 'E01006512'"));
+        assertThat(p.path("population").path("year").asInt()).isEqualTo(2015);
+        assertThat(p.path("deprivation").path("decile").asInt()).isEqualTo(5);
+        assertThat(p.path("deprivation").path("domains").path("Crime").path("decile").asInt()).isBetween(1, 10);
+        assertThat(p.path("neighbours").size()).isEqualTo((int) Sql.count(db,
+                "SELECT count(*) FROM area_neighbour WHERE level = 'lsoa' AND code = 'E01006512'")).isPositive();
+        assertThat(p.path("areaKm2").asDouble()).isBetween(0.1, 1.0);
+
+        // An MSOA's residents are the sum of its LSOAs'.
+        JsonNode msoa = Http.json(Http.get(base + "/api/areas/E02001377"));
+        assertThat(msoa.path("population").path("method").asText()).isEqualTo("sum of LSOAs");
+        assertThat(msoa.path("population").path("residents").asLong()).isEqualTo(Sql.count(db, """
+                SELECT sum(pop.population) FROM area_parent p JOIN area_population pop ON pop.code = p.code
+                WHERE p.level = 'lsoa' AND p.parent_code = 'E02001377'"""));
+        assertThat(msoa.path("children").size()).isEqualTo(msoa.path("population").path("areas").asInt()).isPositive();
+
+        assertError(Http.get(base + "/api/areas/E01999999"), 404, "not_found");
+        assertError(Http.get(base + "/api/areas/E01006512?level=ward"), 404, "not_found");
+        assertError(Http.get(base + "/api/areas/%3Cscript%3E"), 400, "bad_request");
+    }
+
+    @Test
+    void boundariesForSmallScalesAreLighterButComplete() {
+        HttpResponse<String> full = Http.get(base + "/api/areas?level=lsoa");
+        HttpResponse<String> z8 = Http.get(base + "/api/areas?level=lsoa&zoom=8");
+        assertThat(Http.json(z8).path("features").size()).isEqualTo(TestData.DEMO_LSOAS);
+        assertThat(z8.body().length()).isLessThan(full.body().length() / 2);
+        assertError(Http.get(base + "/api/areas?level=lsoa&zoom=40"), 400, "bad_request");
+    }
+
+    @Test
     void incidentsForAMonthMatchTheDatabaseAndFiltersApply() {
         JsonNode july = Http.json(Http.get(base + "/api/incidents?month=2022-07&limit=100000"));
         long expected = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from = '2022-07-01 00:00 Europe/London'");
@@ -143,7 +182,7 @@ class ApiIT {
         assertError(Http.get(base + "/no/such/thing"), 404, "not_found");
         assertError(Http.get(base + "/api/areas?level=county"), 400, "bad_request");
         assertError(Http.get(base + "/api/areas?level=lsoa&bbox=1,2,3"), 400, "bad_request");
-        assertError(Http.get(base + "/api/areas?level=msoa"), 404, "not_found");
+        assertError(Http.get(base + "/api/areas?level=custom:none"), 404, "not_found");
         assertError(Http.get(base + "/api/incidents?month=July"), 400, "bad_request");
         assertError(Http.get(base + "/api/incidents?limit=0"), 400, "bad_request");
         assertError(Http.post(base + "/api/areas"), 405, "method_not_allowed");

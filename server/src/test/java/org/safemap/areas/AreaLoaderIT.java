@@ -67,7 +67,8 @@ class AreaLoaderIT {
         loader.load(bng("v2.geojson", square("E01900003", 334000, 390000, 1000)), lsoa, 2021, null, null, n -> { });
         assertThat(Sql.rows(db, "SELECT code FROM area WHERE vintage = 2021")).containsExactly(List.of("E01900003"));
 
-        assertThatThrownBy(() -> loader.load(bng("dup.geojson", square("E01900004", 0, 0, 10), square("E01900004", 10, 0, 10)),
+        assertThatThrownBy(() -> loader.load(bng("dup.geojson", square("E01900004", 334000, 390000, 10),
+                square("E01900004", 334010, 390000, 10)),
                 lsoa, 2021, null, null, n -> { }))
                 .isInstanceOf(InputFormatException.class)
                 .hasMessage("dup.geojson: features 1 and 2 both have code E01900004; codes must be unique within a vintage");

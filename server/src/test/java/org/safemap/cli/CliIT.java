@@ -2,42 +2,29 @@ package org.safemap.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.safemap.config.DatabaseTarget;
 import org.safemap.db.Database;
+import org.safemap.testing.CliRun;
 import org.safemap.testing.TestDatabase;
 
 class CliIT {
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run run(Map<String, String> extraEnv, String... args) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SAFEMAP_HOME", System.getenv("SAFEMAP_HOME"));
-        env.putAll(extraEnv);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun.Result run(Map<String, String> extraEnv, String... args) {
+        return CliRun.run(extraEnv, args);
     }
 
     private static String url(DatabaseTarget t) {
-        return "postgresql://" + t.user() + ":" + t.password() + "@" + t.description();
+        return CliRun.url(t);
     }
 
     @Test
     void helpListsEveryCommand() {
-        Run r = run(Map.of(), "--help");
+        CliRun.Result r = run(Map.of(), "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("db", "serve", "demo", "test", "docs/configuration.md");
-        for (String command : new String[] {"db", "serve", "demo", "test"}) {
+        assertThat(r.out()).contains("db", "serve", "demo", "areas", "test", "docs/configuration.md");
+        for (String command : new String[] {"db", "serve", "demo", "areas", "test"}) {
             assertThat(run(Map.of(), command, "--help").code()).as(command).isZero();
         }
         assertThat(run(Map.of(), "db", "up", "--help").out()).contains("Install");
@@ -45,13 +32,13 @@ class CliIT {
 
     @Test
     void aWrongDatabaseUrlIsOneClearLineNotAStackTrace() {
-        Run r = run(Map.of("SAFEMAP_DB_URL", "postgresql://someone:pa55word@127.0.0.1:1/nowhere"), "serve");
+        CliRun.Result r = run(Map.of("SAFEMAP_DB_URL", "postgresql://someone:pa55word@127.0.0.1:1/nowhere"), "serve");
         assertThat(r.code()).isEqualTo(Cli.FAILED);
         assertThat(r.err()).isEqualTo("safemap: cannot connect to PostgreSQL at 127.0.0.1:1/nowhere (SAFEMAP_DB_URL): "
                 + "connection refused (is PostgreSQL running there?); check SAFEMAP_DB_URL" + System.lineSeparator());
         assertThat(r.err() + r.out()).doesNotContain("pa55word");
 
-        Run notUrl = run(Map.of("SAFEMAP_DB_URL", "localhost:5432"), "demo", "--load-only");
+        CliRun.Result notUrl = run(Map.of("SAFEMAP_DB_URL", "localhost:5432"), "demo", "--load-only");
         assertThat(notUrl.code()).isEqualTo(Cli.FAILED);
         assertThat(notUrl.err().lines().count()).isEqualTo(1);
         assertThat(notUrl.err()).startsWith("safemap: SAFEMAP_DB_URL must be a PostgreSQL URL");
@@ -59,12 +46,12 @@ class CliIT {
 
     @Test
     void badSettingsAndUsageErrorsAreReportedPlainly() {
-        Run badPort = run(Map.of("SAFEMAP_HTTP_PORT", "eighty"), "serve");
+        CliRun.Result badPort = run(Map.of("SAFEMAP_HTTP_PORT", "eighty"), "serve");
         assertThat(badPort.code()).isEqualTo(Cli.FAILED);
         assertThat(badPort.err()).isEqualTo("safemap: SAFEMAP_HTTP_PORT must be a whole number from 1 to 65535; got 'eighty'"
                 + System.lineSeparator());
 
-        Run unknown = run(Map.of(), "frobnicate");
+        CliRun.Result unknown = run(Map.of(), "frobnicate");
         assertThat(unknown.code()).isEqualTo(Cli.USAGE);
         assertThat(unknown.err()).contains("frobnicate");
 
@@ -76,19 +63,19 @@ class CliIT {
         Database db = TestDatabase.fresh("cli");
         String url = url(db.target());
         db.close();
-        Run up = run(Map.of("SAFEMAP_DB_URL", url), "db", "up");
+        CliRun.Result up = run(Map.of("SAFEMAP_DB_URL", url), "db", "up");
         assertThat(up.code()).isZero();
         assertThat(up.out()).contains("SAFEMAP_DB_URL is set", "nothing to provision", "ready: PostgreSQL", "PostGIS 3.");
 
-        Run status = run(Map.of("SAFEMAP_DB_URL", url), "db", "status");
+        CliRun.Result status = run(Map.of("SAFEMAP_DB_URL", url), "db", "status");
         assertThat(status.code()).isZero();
         assertThat(status.out()).contains("(from SAFEMAP_DB_URL)", "schema version").doesNotContain(db.target().password());
 
-        Run down = run(Map.of("SAFEMAP_DB_URL", url), "db", "down");
+        CliRun.Result down = run(Map.of("SAFEMAP_DB_URL", url), "db", "down");
         assertThat(down.code()).isZero();
         assertThat(down.out()).contains("will not stop it");
 
-        Run unreachable = run(Map.of("SAFEMAP_DB_URL", "postgresql://u:p@127.0.0.1:1/x"), "db", "status");
+        CliRun.Result unreachable = run(Map.of("SAFEMAP_DB_URL", "postgresql://u:p@127.0.0.1:1/x"), "db", "status");
         assertThat(unreachable.code()).isEqualTo(Cli.NOT_RUNNING);
         assertThat(unreachable.out()).contains("unreachable: cannot connect");
     }

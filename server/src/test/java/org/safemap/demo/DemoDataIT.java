@@ -38,18 +38,20 @@ class DemoDataIT {
             DemoData.Result r1 = DemoData.load(db, first);
             int expected = TestData.demoIncidentLines();
             assertThat(expected).isEqualTo(47_659);
-            assertThat(r1).isEqualTo(new DemoData.Result(15, 0, expected, 0));
-            assertThat(first.lines).hasSize(15);
+            assertThat(r1).isEqualTo(new DemoData.Result(20, 0, expected, 0));
+            assertThat(first.lines).hasSize(20);
             assertThat(first.bytesSeen).isPositive();
             assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(expected);
-            assertThat(Sql.count(db, "SELECT count(*) FROM area")).isEqualTo(TestData.DEMO_LSOAS);
+            assertThat(Sql.count(db, "SELECT count(*) FROM area WHERE level = 'lsoa'")).isEqualTo(TestData.DEMO_LSOAS);
+            assertThat(Sql.count(db, "SELECT count(*) FROM area")).isEqualTo(298 + 61 + 30);
 
             Recorder second = new Recorder();
             DemoData.Result r2 = DemoData.load(db, second);
-            assertThat(r2).isEqualTo(new DemoData.Result(0, 15, 0, 0));
+            assertThat(r2).isEqualTo(new DemoData.Result(0, 20, 0, 0));
             assertThat(second.lines).allSatisfy(line -> assertThat(line).contains("already loaded"));
             assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(expected);
-            assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(15);
+            // 3 boundary sets, the lookup, population, deprivation and 14 incident files; a repeat records nothing.
+            assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(20);
         } finally {
             db.close();
         }
