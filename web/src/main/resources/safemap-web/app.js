@@ -5,10 +5,10 @@
 
 (function () {
   const FEED_LABELS = { police: 'Police crime', asb: 'Anti-social behaviour', transport: 'British Transport Police' };
-  const state = { month: null, feeds: new Set(), summary: null, layers: [], overlays: {}, areaZoom: {} };
+  const state = { month: null, feeds: new Set(), summary: null, layers: [], overlays: {}, areaZoomRange: {} };
 
+  // One canvas for every vector layer: a second canvas on top would swallow the clicks meant for the first.
   const map = L.map('map', { preferCanvas: true, zoomControl: true, zoomSnap: 0.25 }).setView([53.41, -2.98], 12);
-  const canvas = L.canvas({ padding: 0.5 });
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -121,19 +121,22 @@
     const geo = L.geoJSON(data, {
       style: f => pathStyle(ruleFor(layer, f.properties)),
       onEachFeature: (f, shape) => {
-        shape.bindPopup(() => {
-          const holder = el('div', { class: 'popup' }, 'Loading ' + f.properties.name + '\u2026');
+        // The profile is fetched when the popup first opens, then kept with the shape.
+        shape.bindPopup('<div class="popup">Loading ' + escapeHtml(f.properties.name) + '\u2026</div>');
+        shape.on('popupopen', () => {
+          if (shape.profileLoaded) return;
           getJson('/api/areas/' + encodeURIComponent(f.properties.code) + '?' + query({
             level: f.properties.level, vintage: f.properties.vintage }))
-            .then(p => { holder.innerHTML = profileHtml(p); shape.getPopup().update(); })
-            .catch(e => { holder.textContent = 'Could not load the profile: ' + e.message; });
-          return holder;
+            .then(p => { shape.profileLoaded = true; shape.setPopupContent(profileHtml(p)); })
+            .catch(e => shape.setPopupContent('<div class="popup">Could not load the profile: '
+              + escapeHtml(e.message) + '</div>'));
         });
         shape.on('mouseover', () => shape.setStyle({ weight: 3 }));
         shape.on('mouseout', () => geo.resetStyle(shape));
       }
     });
-    return { group: geo, count: data.features.length, bounds: data.features.length ? geo.getBounds() : null, zoom: zoom };
+    return { group: geo, count: data.features.length, bounds: data.features.length ? geo.getBounds() : null,
+      zoomRange: data.zoomRange || [zoom, zoom] };
   }
 
   async function loadPoints(layer) {
@@ -148,7 +151,7 @@
       data.features.forEach(f => {
         const [lon, lat] = f.geometry.coordinates;
         const p = f.properties;
-        L.circleMarker([lat, lon], Object.assign({ renderer: canvas }, pathStyle(ruleFor(layer, p))))
+        L.circleMarker([lat, lon], pathStyle(ruleFor(layer, p)))
           .bindPopup('<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
             + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
             + '<p>' + escapeHtml(p.month) + ' &middot; ' + escapeHtml(FEED_LABELS[p.feed] || p.feed) + '</p>'
@@ -170,7 +173,7 @@
     }
     if (!box.checked) return null;
     const result = layer.kind === 'areas' ? await loadAreas(layer) : await loadPoints(layer);
-    if (layer.kind === 'areas') state.areaZoom[layer.name] = result.zoom;
+    if (layer.kind === 'areas') state.areaZoomRange[layer.name] = result.zoomRange;
     state.overlays[layer.name] = result.group.addTo(map);
     map.attributionControl.addAttribution(layer.attribution);
     return result;
@@ -265,9 +268,12 @@
         if (r) document.body.dataset.areas = String(r.count);
         if (r && r.bounds) map.fitBounds(r.bounds, { padding: [10, 10] });
       }
-      // Boundaries come simplified for the zoom; fetch them again when the zoom changes.
+      // Boundaries come simplified for the zoom; fetch them again only when the zoom leaves the range the
+      // server says that simplification serves.
       map.on('zoomend', () => {
-        state.layers.filter(l => l.kind === 'areas' && state.areaZoom[l.name] !== Math.round(map.getZoom()))
+        const z = Math.round(map.getZoom());
+        state.layers.filter(l => l.kind === 'areas' && state.areaZoomRange[l.name]
+            && (z < state.areaZoomRange[l.name][0] || z > state.areaZoomRange[l.name][1]))
           .forEach(layer => refreshLayer(layer).catch(e => status('Could not load ' + layer.title + ': ' + e.message)));
       });
       if (state.month) {

@@ -75,10 +75,9 @@ public final class AreaLoader {
      * @param srid          CRS found in the file
      * @param codeField     property the codes came from
      * @param nameField     property the names came from
-     * @param warnings      what the user should know (a CRS guessed from the coordinates)
      */
     public record Result(long batchId, boolean unchanged, int areas, List<String> repairedCodes, int srid,
-                         String codeField, String nameField, List<String> warnings) {
+                         String codeField, String nameField) {
     }
 
     private final DataSource dataSource;
@@ -99,7 +98,7 @@ public final class AreaLoader {
         String sha = file.sha256();
         try (Connection c = dataSource.getConnection()) {
             if (alreadyCurrent(c, level, vintage, sha)) {
-                return new Result(0, true, countCurrent(c, level, vintage), List.of(), 0, null, null, List.of());
+                return new Result(0, true, countCurrent(c, level, vintage), List.of(), 0, null, null);
             }
             c.setAutoCommit(false);
             try {
@@ -193,7 +192,7 @@ public final class AreaLoader {
         phases.done("store");
         AreaDerivatives.rebuild(c, level, vintage, coverage, phases);
         return new Result(batchId, false, summary.features(), List.copyOf(repaired), summary.srid(),
-                summary.codeField(), summary.nameField(), summary.warnings());
+                summary.codeField(), summary.nameField());
     }
 
     /** Logs how long each phase of a load took, at debug level, for profiling big files. */

@@ -18,6 +18,8 @@ public final class AreaQueries {
     private static final String FEATURE_COLLECTION = """
             SELECT json_build_object(
                 'type', 'FeatureCollection',
+                'toleranceM', ?::real,
+                'zoomRange', ?::json,
                 'features', coalesce(json_agg(json_build_object(
                     'type', 'Feature',
                     'id', a.code,
@@ -62,18 +64,20 @@ public final class AreaQueries {
         double latitude = bbox.map(b -> (b[1] + b[3]) / 2).orElse(53.5);
         Double tolerance = zoom.map(z -> toleranceFor(z, latitude)).orElse(null);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FEATURE_COLLECTION)) {
-            ps.setInt(1, decimalsFor(zoom));
-            ps.setObject(2, tolerance, Types.REAL);
-            ps.setString(3, level.name());
-            ps.setInt(4, vintage);
+            ps.setObject(1, tolerance, Types.REAL);
+            ps.setString(2, zoom.map(z -> zoomRange(z, latitude)).orElse(null));
+            ps.setInt(3, decimalsFor(zoom));
+            ps.setObject(4, tolerance, Types.REAL);
+            ps.setString(5, level.name());
+            ps.setInt(6, vintage);
             if (bbox.isPresent()) {
                 double[] b = bbox.get();
-                ps.setDouble(5, b[0]);
+                ps.setDouble(7, b[0]);
                 for (int i = 0; i < 4; i++) {
-                    ps.setDouble(6 + i, b[i]);
+                    ps.setDouble(8 + i, b[i]);
                 }
             } else {
-                for (int i = 5; i <= 9; i++) {
+                for (int i = 7; i <= 11; i++) {
                     ps.setNull(i, Types.DOUBLE);
                 }
             }
@@ -97,6 +101,26 @@ public final class AreaQueries {
             }
         }
         return chosen;
+    }
+
+    /**
+     * The zooms ("[min, max]" as JSON) that would get the same tolerance and decimals as {@code zoom}, so a client
+     * knows when it must fetch again.
+     */
+    static String zoomRange(int zoom, double latitude) {
+        Double t = toleranceFor(zoom, latitude);
+        int d = decimalsFor(Optional.of(zoom));
+        int min = zoom;
+        int max = zoom;
+        while (min > 0 && java.util.Objects.equals(toleranceFor(min - 1, latitude), t)
+                && decimalsFor(Optional.of(min - 1)) == d) {
+            min--;
+        }
+        while (max < 24 && java.util.Objects.equals(toleranceFor(max + 1, latitude), t)
+                && decimalsFor(Optional.of(max + 1)) == d) {
+            max++;
+        }
+        return "[" + min + "," + max + "]";
     }
 
     /** Decimal places of degrees worth sending: about a tenth of a pixel (6 places is 0.1 m). */

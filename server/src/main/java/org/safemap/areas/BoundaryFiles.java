@@ -34,8 +34,13 @@ public final class BoundaryFiles {
      * @param layer     the table (GeoPackage) or Shapefile (zip) to read when the file holds several, or null
      * @param codeField property holding the code, or null to detect ONS names
      * @param nameField property holding the name, or null to detect
+     * @param crs       EPSG code (27700, 4326 or 3857) that wins over the file's own CRS, or null
      */
-    public static Opened open(Path path, AreaLevel level, String layer, String codeField, String nameField) {
+    public static Opened open(Path path, AreaLevel level, String layer, String codeField, String nameField, Integer crs) {
+        if (crs != null && crs != 27700 && crs != 4326 && crs != 3857) {
+            throw new InputFormatException(path.getFileName().toString(), 0, null, "--crs EPSG:" + crs
+                    + " is not supported; SafeMap reads EPSG:27700, EPSG:4326 and EPSG:3857");
+        }
         SourceFile file = SourceFile.of(path);
         String name = file.name();
         if (file.rawSize() == 0) {
@@ -48,11 +53,11 @@ public final class BoundaryFiles {
                 throw new InputFormatException(name, 0, null, "named .gpkg but not a GeoPackage (SQLite) file");
             }
             return new Opened(file, Format.GEOPACKAGE,
-                    new GeoPackageBoundaryReader(path.toFile(), name, level, layer, codeField, nameField));
+                    new GeoPackageBoundaryReader(path.toFile(), name, level, layer, codeField, nameField, crs));
         }
         if (startsWith(head, ZIP) || lower.endsWith(".zip")) {
             return new Opened(file, Format.SHAPEFILE_ZIP,
-                    new ShapefileBoundaryReader(path, name, level, layer, codeField, nameField));
+                    new ShapefileBoundaryReader(path, name, level, layer, codeField, nameField, crs));
         }
         if (lower.endsWith(".shp")) {
             throw new InputFormatException(name, 0, null, "give the Shapefile as a .zip holding its .shp, .shx, .dbf "
@@ -61,12 +66,12 @@ public final class BoundaryFiles {
         if (layer != null) {
             throw new InputFormatException(name, 0, null, "--layer applies to GeoPackage and zipped Shapefile input only");
         }
-        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, level, codeField, nameField));
+        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, level, codeField, nameField, crs));
     }
 
     /** A GeoJSON file from anywhere (the bundled demo data), with its reader. */
     public static Opened geoJson(SourceFile file, AreaLevel level, String codeField, String nameField) {
-        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, level, codeField, nameField));
+        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, level, codeField, nameField, null));
     }
 
     private static byte[] head(Path path) {

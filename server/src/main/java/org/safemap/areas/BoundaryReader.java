@@ -1,7 +1,6 @@
 package org.safemap.areas;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.function.LongConsumer;
 
 /** Reads the boundaries of one file (GeoJSON, GeoPackage, zipped Shapefile) one feature at a time. */
@@ -19,9 +18,8 @@ interface BoundaryReader {
      * @param codeField the property the codes came from
      * @param nameField the property the names came from
      * @param features  how many were read
-     * @param warnings  things the user should know that did not stop the load (a guessed CRS)
      */
-    record Summary(int srid, String codeField, String nameField, int features, List<String> warnings) {
+    record Summary(int srid, String codeField, String nameField, int features) {
     }
 
     Summary read(Sink sink, LongConsumer rawBytesRead) throws IOException;

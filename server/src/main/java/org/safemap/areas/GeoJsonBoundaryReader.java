@@ -28,15 +28,19 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
     private final AreaLevel level;
     private String codeField;
     private String nameField;
+    private final Integer crsOverride;
     private Integer crsSrid;
     private Integer coordinateSrid;
     private boolean fieldsChosen;
 
-    GeoJsonBoundaryReader(SourceFile file, AreaLevel level, String codeField, String nameField) {
+    /** @param crsOverride EPSG code the user gave with --crs, which wins over the file's own, or null */
+    GeoJsonBoundaryReader(SourceFile file, AreaLevel level, String codeField, String nameField, Integer crsOverride) {
         this.file = file;
         this.level = level;
         this.codeField = codeField;
         this.nameField = nameField;
+        this.crsOverride = crsOverride;
+        this.crsSrid = crsOverride;
     }
 
     @Override
@@ -57,7 +61,12 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
                                     "expected a FeatureCollection, found '" + p.getText() + "'");
                         }
                     }
-                    case "crs" -> crsSrid = sridOfCrs(JSON.readTree(p), p.currentLocation().getLineNr());
+                    case "crs" -> {
+                        int declared = sridOfCrs(JSON.readTree(p), p.currentLocation().getLineNr());
+                        if (crsOverride == null) {
+                            crsSrid = declared;
+                        }
+                    }
                     case "features" -> {
                         if (value != JsonToken.START_ARRAY) {
                             throw problem(p.currentLocation().getLineNr(), "features", "expected an array of features");
@@ -82,14 +91,9 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
         if (count == 0) {
             throw problem(1, "features", "the file holds no features");
         }
-        List<String> warnings = new ArrayList<>();
-        if (crsSrid == null && coordinateSrid != 4326) {
-            // RFC 7946 GeoJSON is always WGS84; anything else without a crs member is a guess worth saying.
-            warnings.add("the file names no CRS; its coordinates look like " + (coordinateSrid == 27700
-                    ? "British National Grid (EPSG:27700)" : "Web Mercator (EPSG:3857)") + ", so they were read as such");
-        }
-        int srid = crsSrid != null ? crsSrid : coordinateSrid;
-        return new Summary(srid, codeField, nameField, count, List.copyOf(warnings));
+        // Without a crs member, RFC 7946 GeoJSON is WGS84; first() already refused metres without one.
+        int srid = crsSrid != null ? crsSrid : 4326;
+        return new Summary(srid, codeField, nameField, count);
     }
 
     private BoundaryFeature feature(int featureNo, int line, JsonNode feature) {
@@ -114,11 +118,17 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
         checkGeometry(geometry, featureNo, code, line);
         if (coordinateSrid == null) {
             coordinateSrid = sridOfCoordinates(firstPosition(geometry), line);
+            JsonNode p = firstPosition(geometry);
+            String where = "(" + p.get(0).asText() + ", " + p.get(1).asText() + ")";
+            if (crsSrid == null && coordinateSrid != 4326) {
+                throw problem(line, "crs", "the file names no coordinate reference system and its coordinates " + where
+                        + " are not degrees; they look like " + (coordinateSrid == 27700 ? "British National Grid metres"
+                        : "Web Mercator metres") + ": if so, load it with --crs EPSG:" + coordinateSrid);
+            }
             if (crsSrid != null && (crsSrid == 4326) != (coordinateSrid == 4326)) {
-                JsonNode p = firstPosition(geometry);
-                throw problem(line, "crs", "the file declares EPSG:" + crsSrid + " but its coordinates ("
-                        + p.get(0).asText() + ", " + p.get(1).asText() + ") look like "
-                        + (coordinateSrid == 4326 ? "degrees" : "metres") + "; fix or remove the crs member");
+                throw problem(line, "crs", (crsOverride != null ? "--crs says" : "the file declares") + " EPSG:" + crsSrid
+                        + " but its coordinates " + where + " look like "
+                        + (coordinateSrid == 4326 ? "degrees" : "metres"));
             }
         }
         return new BoundaryFeature(featureNo, code, name, geometry.toString(), null);

@@ -27,14 +27,17 @@ final class GeoPackageBoundaryReader implements BoundaryReader {
     private final String layer;
     private final String codeField;
     private final String nameField;
+    private final Integer crs;
 
-    GeoPackageBoundaryReader(File file, String name, AreaLevel level, String layer, String codeField, String nameField) {
+    GeoPackageBoundaryReader(File file, String name, AreaLevel level, String layer, String codeField, String nameField,
+                             Integer crs) {
         this.file = file;
         this.name = name;
         this.level = level;
         this.layer = layer;
         this.codeField = codeField;
         this.nameField = nameField;
+        this.crs = crs;
     }
 
     @Override
@@ -47,7 +50,7 @@ final class GeoPackageBoundaryReader implements BoundaryReader {
         }
         try {
             FeatureDao dao = gpkg.getFeatureDao(table(gpkg.getFeatureTables()));
-            int srid = srid(dao.getSrs());
+            int srid = crs != null ? crs : srid(dao.getSrs());
             List<String> fields = new ArrayList<>(Arrays.asList(dao.getColumnNames()));
             fields.remove(dao.getGeometryColumnName());
             String code;
@@ -88,7 +91,7 @@ final class GeoPackageBoundaryReader implements BoundaryReader {
             if (count == 0) {
                 throw problem(null, "the layer holds no features");
             }
-            return new Summary(srid, code, nm, count, List.of());
+            return new Summary(srid, code, nm, count);
         } finally {
             gpkg.close();
         }

@@ -29,14 +29,17 @@ final class ShapefileBoundaryReader implements BoundaryReader {
     private final String layer;
     private final String codeField;
     private final String nameField;
+    private final Integer crs;
 
-    ShapefileBoundaryReader(Path zip, String name, AreaLevel level, String layer, String codeField, String nameField) {
+    ShapefileBoundaryReader(Path zip, String name, AreaLevel level, String layer, String codeField, String nameField,
+                            Integer crs) {
         this.zip = zip;
         this.name = name;
         this.level = level;
         this.layer = layer;
         this.codeField = codeField;
         this.nameField = nameField;
+        this.crs = crs;
     }
 
     @Override
@@ -60,7 +63,8 @@ final class ShapefileBoundaryReader implements BoundaryReader {
             }
             rawBytesRead.accept(Files.size(zip) / 2);
             SourceFile converted = new SourceFile(name, Files.size(json), () -> Files.newInputStream(json));
-            BoundaryReader.Summary s = new GeoJsonBoundaryReader(converted, level, codeField, nameField).read(sink, n -> { });
+            BoundaryReader.Summary s = new GeoJsonBoundaryReader(converted, level, codeField, nameField, crs)
+                    .read(sink, n -> { });
             rawBytesRead.accept(Files.size(zip));
             return s;
         } catch (InterruptedException e) {

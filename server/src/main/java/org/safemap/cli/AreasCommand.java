@@ -87,6 +87,10 @@ final class AreasCommand implements Callable<Integer> {
         @Option(names = "--layer", description = "Table (GeoPackage) or Shapefile (zip) to read when there are several.")
         String layer;
 
+        @Option(names = "--crs", paramLabel = "EPSG:n", description = "The file's coordinate reference system, "
+                + "EPSG:27700, EPSG:4326 or EPSG:3857, when it names none (a Shapefile without .prj) or names it wrongly.")
+        String crs;
+
         @Option(names = "--no-assign", description = "Do not re-assign stored incidents afterwards.")
         boolean noAssign;
 
@@ -97,7 +101,7 @@ final class AreasCommand implements Callable<Integer> {
         public Integer call() {
             Terminal t = areas.cli.terminal();
             AreaLevel lvl = AreaLevel.parse(level);
-            BoundaryFiles.Opened opened = BoundaryFiles.open(file, lvl, layer, codeField, nameField);
+            BoundaryFiles.Opened opened = BoundaryFiles.open(file, lvl, layer, codeField, nameField, epsg(crs));
             try (Database db = areas.openDatabase()) {
                 var progress = t.progress("loading " + opened.file().name(), opened.file().rawSize());
                 AreaLoader.Result r = new AreaLoader(db.dataSource()).load(opened, lvl, vintage, progress);
@@ -114,12 +118,24 @@ final class AreasCommand implements Callable<Integer> {
                             + String.join(", ", r.repairedCodes().subList(0, Math.min(10, r.repairedCodes().size())))
                             + (r.repairedCodes().size() > 10 ? ", ..." : ""));
                 }
-                r.warnings().forEach(w -> t.line("  note: " + w));
                 if (!noAssign) {
                     reassign(db, t);
                 }
             }
             return Cli.OK;
+        }
+    }
+
+    /** "EPSG:27700" or "27700" to 27700; null stays null. */
+    static Integer epsg(String crs) {
+        if (crs == null) {
+            return null;
+        }
+        String digits = crs.strip().toUpperCase(Locale.ROOT).replaceFirst("^EPSG:+", "");
+        try {
+            return Integer.valueOf(digits);
+        } catch (NumberFormatException e) {
+            throw new org.safemap.SafemapException("bad_request", "--crs must look like EPSG:27700; got '" + crs + "'");
         }
     }
 

@@ -16,4 +16,12 @@ class AreaQueriesTest {
         assertThat(AreaQueries.decimalsFor(Optional.of(8))).isEqualTo(4);
         assertThat(AreaQueries.decimalsFor(Optional.empty())).isEqualTo(6);
     }
+
+    @Test
+    void saysWhichZoomsShareASimplification() {
+        assertThat(AreaQueries.zoomRange(12, 53.5)).isEqualTo("[10,12]");
+        assertThat(AreaQueries.zoomRange(8, 53.5)).isEqualTo("[8,9]");
+        assertThat(AreaQueries.zoomRange(16, 53.5)).isEqualTo("[14,24]");
+        assertThat(AreaQueries.zoomRange(0, 53.5)).isEqualTo("[0,7]");
+    }
 }

@@ -107,6 +107,11 @@ class AreasCliIT {
         assertRefused(wrongCrs, "lsoa", "wrong_crs.geojson line 1, field 'crs': the file declares EPSG:4326 but its "
                 + "coordinates (334000, 390000) look like metres");
 
+        Path noCrs = Files.writeString(dir.resolve("no_crs.geojson"), "{\"type\":\"FeatureCollection\",\"features\":["
+                + "{\"type\":\"Feature\",\"properties\":{\"LSOA11CD\":\"E01000001\",\"LSOA11NM\":\"A\"},\"geometry\":"
+                + "{\"type\":\"Polygon\",\"coordinates\":[[[334000,390000],[335000,390000],[335000,391000],[334000,390000]]]}}]}");
+        assertRefused(noCrs, "lsoa", "no_crs.geojson line 1, field 'crs': the file names no coordinate reference system");
+
         Path noCode = Files.writeString(dir.resolve("no_code.geojson"), "{\"type\":\"FeatureCollection\",\"features\":["
                 + "{\"type\":\"Feature\",\"properties\":{\"id\":\"1\"},\"geometry\":{\"type\":\"Polygon\","
                 + "\"coordinates\":[[[-2.9,53.4],[-2.8,53.4],[-2.8,53.5],[-2.9,53.4]]]}}]}");
@@ -133,6 +138,12 @@ class AreasCliIT {
                 "districts");
 
         assertThat(snapshot()).isEqualTo(before);
+
+        // Told the CRS, the file without one loads.
+        CliRun.Result told = areas("load", "--level", "custom:told", "--vintage", "2020", "--crs", "EPSG:27700",
+                "--code-field", "LSOA11CD", "--name-field", "LSOA11NM", "--no-assign", noCrs.toString());
+        assertThat(told.code()).as(told.err()).isZero();
+        assertThat(told.out()).contains("EPSG:27700");
     }
 
     private static void assertRefused(Path file, String level, String message, String... extra) {

@@ -27,7 +27,7 @@ class GeoJsonBoundaryReaderTest {
 
     private static List<BoundaryFeature> read(SourceFile file, BoundaryReader.Summary[] summary) throws IOException {
         List<BoundaryFeature> out = new ArrayList<>();
-        summary[0] = new GeoJsonBoundaryReader(file, AreaLevel.parse("lsoa"), null, null).read(out::add, n -> { });
+        summary[0] = new GeoJsonBoundaryReader(file, AreaLevel.parse("lsoa"), null, null, null).read(out::add, n -> { });
         return out;
     }
 
@@ -46,11 +46,24 @@ class GeoJsonBoundaryReaderTest {
     }
 
     @Test
-    void detectsBritishNationalGridFromCoordinatesWhenThereIsNoCrsMember() throws IOException {
-        BoundaryReader.Summary[] summary = new BoundaryReader.Summary[1];
-        read(SourceFiles.text("bng.geojson", collection(null,
-                feature("\"LSOA21CD\":\"E01000001\",\"LSOA21NM\":\"A\"", "Polygon", SQUARE_BNG))), summary);
-        assertThat(summary[0].srid()).isEqualTo(27700);
+    void refusesMetresWithoutACrsAndSaysWhichFlagToUse() {
+        assertThatThrownBy(() -> read(SourceFiles.text("bng.geojson", collection(null,
+                feature("\"LSOA21CD\":\"E01000001\",\"LSOA21NM\":\"A\"", "Polygon", SQUARE_BNG))),
+                new BoundaryReader.Summary[1]))
+                .isInstanceOf(InputFormatException.class)
+                .hasMessage("bng.geojson line 1, field 'crs': the file names no coordinate reference system and its "
+                        + "coordinates (334000, 390000) are not degrees; they look like British National Grid metres: "
+                        + "if so, load it with --crs EPSG:27700");
+    }
+
+    @Test
+    void takesTheCrsFromTheFlagWhenTheFileHasNone() throws IOException {
+        List<BoundaryFeature> out = new ArrayList<>();
+        BoundaryReader.Summary s = new GeoJsonBoundaryReader(SourceFiles.text("bng.geojson", collection(null,
+                feature("\"LSOA21CD\":\"E01000001\",\"LSOA21NM\":\"A\"", "Polygon", SQUARE_BNG))),
+                AreaLevel.parse("lsoa"), null, null, 27700).read(out::add, n -> { });
+        assertThat(s.srid()).isEqualTo(27700);
+        assertThat(out).hasSize(1);
     }
 
     @Test

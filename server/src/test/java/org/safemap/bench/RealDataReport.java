@@ -39,7 +39,7 @@ public final class RealDataReport {
                 {"msoa", "2011", "merseyside_msoa_2011_bgc.geojson"}, {"ward", "2013", "merseyside_wards_2013_bgc.geojson"}}) {
                 AreaLevel level = AreaLevel.parse(b[0]);
                 AreaLoader.Result r = areas.load(BoundaryFiles.open(root.resolve("boundaries").resolve(b[2]), level, null,
-                        null, null), level, Integer.parseInt(b[1]), n -> { });
+                        null, null, null), level, Integer.parseInt(b[1]), n -> { });
                 System.out.printf(Locale.UK, "%s: %d areas, %d repaired%n", b[2], r.areas(), r.repairedCodes().size());
             }
             var h = new HierarchyLoader(db.dataSource()).load(SourceFile.of(root.resolve(
