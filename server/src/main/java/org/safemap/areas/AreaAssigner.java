@@ -1,7 +1,5 @@
 package org.safemap.areas;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +17,7 @@ import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
+import org.safemap.db.JsonText;
 
 /**
  * The one function that gives a point its areas, used by ingest for new records and by
@@ -27,7 +26,6 @@ import org.safemap.db.CopyWriter;
  * the area of every custom set.
  */
 public final class AreaAssigner {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NEWEST_VINTAGES =
             "SELECT level, max(vintage) FROM area GROUP BY level ORDER BY level";
     private static final String GEOMETRIES =
@@ -224,19 +222,8 @@ public final class AreaAssigner {
         String lsoaVintage = lsoa == null ? null : String.valueOf(lsoa.vintage());
         out.value(a.inside() ? lsoaVintage : null).value(a.lsoa()).value(a.msoa()).value(a.lad())
                 .value(a.ward() == null ? null : String.valueOf(ward.vintage())).value(a.ward())
-                .value(customJson(a.custom()))
+                .value(JsonText.object(a.custom()))
                 .value(lsoa == null ? "pending" : a.inside() ? "inside" : "outside");
-    }
-
-    private static String customJson(Map<String, String> custom) {
-        if (custom.isEmpty()) {
-            return "{}";
-        }
-        try {
-            return JSON.writeValueAsString(custom);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Vintage of the LSOAs assigned, if any are loaded. */

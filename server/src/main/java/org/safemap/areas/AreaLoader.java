@@ -89,7 +89,8 @@ public final class AreaLoader {
     /** Loads a GeoJSON file (the bundled demo data) as {@code level} boundaries of {@code vintage}. */
     public Result load(SourceFile file, AreaLevel level, int vintage, String codeField, String nameField,
                        LongConsumer rawBytesRead) {
-        return load(BoundaryFiles.geoJson(file, level, codeField, nameField), level, vintage, rawBytesRead);
+        return load(BoundaryFiles.geoJson(file, new BoundaryOptions(level, null, codeField, nameField, null)), level,
+                vintage, rawBytesRead);
     }
 
     /** Loads an opened boundary file (see {@link BoundaryFiles#open}) as {@code level} boundaries of {@code vintage}. */

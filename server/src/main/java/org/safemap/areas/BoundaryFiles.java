@@ -30,13 +30,9 @@ public final class BoundaryFiles {
     private BoundaryFiles() {
     }
 
-    /**
-     * @param layer     the table (GeoPackage) or Shapefile (zip) to read when the file holds several, or null
-     * @param codeField property holding the code, or null to detect ONS names
-     * @param nameField property holding the name, or null to detect
-     * @param crs       EPSG code (27700, 4326 or 3857) that wins over the file's own CRS, or null
-     */
-    public static Opened open(Path path, AreaLevel level, String layer, String codeField, String nameField, Integer crs) {
+    /** Recognises the file and returns it with its reader. */
+    public static Opened open(Path path, BoundaryOptions options) {
+        Integer crs = options.crs();
         if (crs != null && crs != 27700 && crs != 4326 && crs != 3857) {
             throw new InputFormatException(path.getFileName().toString(), 0, null, "--crs EPSG:" + crs
                     + " is not supported; SafeMap reads EPSG:27700, EPSG:4326 and EPSG:3857");
@@ -53,25 +49,25 @@ public final class BoundaryFiles {
                 throw new InputFormatException(name, 0, null, "named .gpkg but not a GeoPackage (SQLite) file");
             }
             return new Opened(file, Format.GEOPACKAGE,
-                    new GeoPackageBoundaryReader(path.toFile(), name, level, layer, codeField, nameField, crs));
+                    new GeoPackageBoundaryReader(path.toFile(), name, options));
         }
         if (startsWith(head, ZIP) || lower.endsWith(".zip")) {
             return new Opened(file, Format.SHAPEFILE_ZIP,
-                    new ShapefileBoundaryReader(path, name, level, layer, codeField, nameField, crs));
+                    new ShapefileBoundaryReader(path, name, options));
         }
         if (lower.endsWith(".shp")) {
             throw new InputFormatException(name, 0, null, "give the Shapefile as a .zip holding its .shp, .shx, .dbf "
                     + "and .prj files");
         }
-        if (layer != null) {
+        if (options.layer() != null) {
             throw new InputFormatException(name, 0, null, "--layer applies to GeoPackage and zipped Shapefile input only");
         }
-        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, level, codeField, nameField, crs));
+        return geoJson(file, options);
     }
 
     /** A GeoJSON file from anywhere (the bundled demo data), with its reader. */
-    public static Opened geoJson(SourceFile file, AreaLevel level, String codeField, String nameField) {
-        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, level, codeField, nameField, null));
+    public static Opened geoJson(SourceFile file, BoundaryOptions options) {
+        return new Opened(file, Format.GEOJSON, new GeoJsonBoundaryReader(file, options));
     }
 
     private static byte[] head(Path path) {

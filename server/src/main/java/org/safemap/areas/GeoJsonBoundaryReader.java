@@ -33,14 +33,13 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
     private Integer coordinateSrid;
     private boolean fieldsChosen;
 
-    /** @param crsOverride EPSG code the user gave with --crs, which wins over the file's own, or null */
-    GeoJsonBoundaryReader(SourceFile file, AreaLevel level, String codeField, String nameField, Integer crsOverride) {
+    GeoJsonBoundaryReader(SourceFile file, BoundaryOptions options) {
         this.file = file;
-        this.level = level;
-        this.codeField = codeField;
-        this.nameField = nameField;
-        this.crsOverride = crsOverride;
-        this.crsSrid = crsOverride;
+        this.level = options.level();
+        this.codeField = options.codeField();
+        this.nameField = options.nameField();
+        this.crsOverride = options.crs();
+        this.crsSrid = options.crs();
     }
 
     @Override

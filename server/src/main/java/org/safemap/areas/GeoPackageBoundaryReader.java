@@ -23,21 +23,12 @@ import org.safemap.ingest.InputFormatException;
 final class GeoPackageBoundaryReader implements BoundaryReader {
     private final File file;
     private final String name;
-    private final AreaLevel level;
-    private final String layer;
-    private final String codeField;
-    private final String nameField;
-    private final Integer crs;
+    private final BoundaryOptions options;
 
-    GeoPackageBoundaryReader(File file, String name, AreaLevel level, String layer, String codeField, String nameField,
-                             Integer crs) {
+    GeoPackageBoundaryReader(File file, String name, BoundaryOptions options) {
         this.file = file;
         this.name = name;
-        this.level = level;
-        this.layer = layer;
-        this.codeField = codeField;
-        this.nameField = nameField;
-        this.crs = crs;
+        this.options = options;
     }
 
     @Override
@@ -50,14 +41,14 @@ final class GeoPackageBoundaryReader implements BoundaryReader {
         }
         try {
             FeatureDao dao = gpkg.getFeatureDao(table(gpkg.getFeatureTables()));
-            int srid = crs != null ? crs : srid(dao.getSrs());
+            int srid = options.crs() != null ? options.crs() : srid(dao.getSrs());
             List<String> fields = new ArrayList<>(Arrays.asList(dao.getColumnNames()));
             fields.remove(dao.getGeometryColumnName());
             String code;
             String nm;
             try {
-                code = FieldNames.pick(fields, level, codeField, "CD", "--code-field");
-                nm = FieldNames.pick(fields, level, nameField, "NM", "--name-field");
+                code = FieldNames.pick(fields, options.level(), options.codeField(), "CD", "--code-field");
+                nm = FieldNames.pick(fields, options.level(), options.nameField(), "NM", "--name-field");
             } catch (FieldNames.Missing e) {
                 throw problem(e.field(), e.getMessage());
             }
@@ -98,6 +89,7 @@ final class GeoPackageBoundaryReader implements BoundaryReader {
     }
 
     private String table(List<String> tables) {
+        String layer = options.layer();
         if (layer != null) {
             if (!tables.contains(layer)) {
                 throw problem(null, "no feature table '" + layer + "' (--layer); the file has: " + String.join(", ", tables));

@@ -25,21 +25,12 @@ final class ShapefileBoundaryReader implements BoundaryReader {
 
     private final Path zip;
     private final String name;
-    private final AreaLevel level;
-    private final String layer;
-    private final String codeField;
-    private final String nameField;
-    private final Integer crs;
+    private final BoundaryOptions options;
 
-    ShapefileBoundaryReader(Path zip, String name, AreaLevel level, String layer, String codeField, String nameField,
-                            Integer crs) {
+    ShapefileBoundaryReader(Path zip, String name, BoundaryOptions options) {
         this.zip = zip;
         this.name = name;
-        this.level = level;
-        this.layer = layer;
-        this.codeField = codeField;
-        this.nameField = nameField;
-        this.crs = crs;
+        this.options = options;
     }
 
     @Override
@@ -63,8 +54,7 @@ final class ShapefileBoundaryReader implements BoundaryReader {
             }
             rawBytesRead.accept(Files.size(zip) / 2);
             SourceFile converted = new SourceFile(name, Files.size(json), () -> Files.newInputStream(json));
-            BoundaryReader.Summary s = new GeoJsonBoundaryReader(converted, level, codeField, nameField, crs)
-                    .read(sink, n -> { });
+            BoundaryReader.Summary s = new GeoJsonBoundaryReader(converted, options).read(sink, n -> { });
             rawBytesRead.accept(Files.size(zip));
             return s;
         } catch (InterruptedException e) {
@@ -96,6 +86,7 @@ final class ShapefileBoundaryReader implements BoundaryReader {
             throw new InputFormatException(name, 0, null, "cannot read the zip archive: " + e.getMessage());
         }
         String chosen;
+        String layer = options.layer();
         if (layer != null) {
             chosen = shps.stream().filter(s -> baseName(s).equalsIgnoreCase(layer) || s.equalsIgnoreCase(layer))
                     .findFirst().orElseThrow(() -> new InputFormatException(name, 0, null, "no Shapefile '" + layer

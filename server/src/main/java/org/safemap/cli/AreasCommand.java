@@ -9,6 +9,7 @@ import org.safemap.areas.AreaInventory;
 import org.safemap.areas.AreaLevel;
 import org.safemap.areas.AreaLoader;
 import org.safemap.areas.BoundaryFiles;
+import org.safemap.areas.BoundaryOptions;
 import org.safemap.areas.DeprivationLoader;
 import org.safemap.areas.HierarchyLoader;
 import org.safemap.areas.IncidentAreaUpdater;
@@ -39,10 +40,7 @@ final class AreasCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var err = spec.commandLine().getErr();
-        err.println("safemap areas: say what to do");
-        spec.commandLine().usage(err);
-        return Cli.USAGE;
+        return Cli.usage(spec, "say what to do");
     }
 
     Database openDatabase() {
@@ -101,7 +99,8 @@ final class AreasCommand implements Callable<Integer> {
         public Integer call() {
             Terminal t = areas.cli.terminal();
             AreaLevel lvl = AreaLevel.parse(level);
-            BoundaryFiles.Opened opened = BoundaryFiles.open(file, lvl, layer, codeField, nameField, epsg(crs));
+            BoundaryFiles.Opened opened = BoundaryFiles.open(file, new BoundaryOptions(lvl, layer, codeField, nameField,
+                    epsg(crs)));
             try (Database db = areas.openDatabase()) {
                 var progress = t.progress("loading " + opened.file().name(), opened.file().rawSize());
                 AreaLoader.Result r = new AreaLoader(db.dataSource()).load(opened, lvl, vintage, progress);

@@ -79,6 +79,14 @@ public final class Cli implements Runnable {
         return terminal;
     }
 
+    /** A command that needs a subcommand was given none: say so, show its usage, exit 2. */
+    static int usage(picocli.CommandLine.Model.CommandSpec spec, String message) {
+        var err = spec.commandLine().getErr();
+        err.println("safemap " + spec.name() + ": " + message);
+        spec.commandLine().usage(err);
+        return USAGE;
+    }
+
     /** Reports the version for --version. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -25,10 +25,7 @@ final class DbCommand implements java.util.concurrent.Callable<Integer> {
     /** {@code safemap db} alone: say what the choices are. */
     @Override
     public Integer call() {
-        var err = spec.commandLine().getErr();
-        err.println("safemap db: say what to do: up, down or status");
-        spec.commandLine().usage(err);
-        return Cli.USAGE;
+        return Cli.usage(spec, "say what to do: up, down or status");
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,

@@ -1,8 +1,6 @@
 package org.safemap.ingest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
@@ -18,6 +15,7 @@ import org.safemap.SafemapException;
 import org.safemap.areas.AreaAssigner;
 import org.safemap.areas.AreaAssigners;
 import org.safemap.db.CopyWriter;
+import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
 import org.safemap.geo.Crs;
 import org.slf4j.Logger;
@@ -31,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IncidentLoader {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentLoader.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SAMPLE_REJECTIONS = 5;
 
     private static final String FIND_BATCH =
@@ -196,7 +193,7 @@ public final class IncidentLoader {
                     .value(r.eventFrom().toString()).value(r.eventTo().toString()).value(r.locationText())
                     .value(bng[0]).value(bng[1])
                     .value(r.geocodeMethod()).value(Float.toString(r.precisionMetres())).value(r.statedLsoaCode())
-                    .value(json(r.attributes()));
+                    .value(JsonText.object(r.attributes()));
             assigner.write(assigner.assign(bng[0], bng[1]), out);
             out.endRow();
         }
@@ -210,17 +207,6 @@ public final class IncidentLoader {
             }
             out.value(r.lineNo()).value(r.field()).value(r.reason()).value(r.rawRecord()).nulls(21);
             out.endRow();
-        }
-
-        private static String json(Map<String, String> map) {
-            if (map.isEmpty()) {
-                return "{}";
-            }
-            try {
-                return JSON.writeValueAsString(map);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }

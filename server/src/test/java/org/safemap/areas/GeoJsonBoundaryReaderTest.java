@@ -27,7 +27,7 @@ class GeoJsonBoundaryReaderTest {
 
     private static List<BoundaryFeature> read(SourceFile file, BoundaryReader.Summary[] summary) throws IOException {
         List<BoundaryFeature> out = new ArrayList<>();
-        summary[0] = new GeoJsonBoundaryReader(file, AreaLevel.parse("lsoa"), null, null, null).read(out::add, n -> { });
+        summary[0] = new GeoJsonBoundaryReader(file, BoundaryOptions.detect(AreaLevel.parse("lsoa"))).read(out::add, n -> { });
         return out;
     }
 
@@ -61,7 +61,7 @@ class GeoJsonBoundaryReaderTest {
         List<BoundaryFeature> out = new ArrayList<>();
         BoundaryReader.Summary s = new GeoJsonBoundaryReader(SourceFiles.text("bng.geojson", collection(null,
                 feature("\"LSOA21CD\":\"E01000001\",\"LSOA21NM\":\"A\"", "Polygon", SQUARE_BNG))),
-                AreaLevel.parse("lsoa"), null, null, 27700).read(out::add, n -> { });
+                new BoundaryOptions(AreaLevel.parse("lsoa"), null, null, null, 27700)).read(out::add, n -> { });
         assertThat(s.srid()).isEqualTo(27700);
         assertThat(out).hasSize(1);
     }

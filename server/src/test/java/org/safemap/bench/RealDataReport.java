@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.safemap.areas.AreaLevel;
 import org.safemap.areas.AreaLoader;
 import org.safemap.areas.BoundaryFiles;
+import org.safemap.areas.BoundaryOptions;
 import org.safemap.areas.DeprivationLoader;
 import org.safemap.areas.HierarchyLoader;
 import org.safemap.areas.PopulationLoader;
@@ -38,8 +39,8 @@ public final class RealDataReport {
             for (String[] b : new String[][] {{"lsoa", "2011", "merseyside_lsoa_2011_bgc.geojson"},
                 {"msoa", "2011", "merseyside_msoa_2011_bgc.geojson"}, {"ward", "2013", "merseyside_wards_2013_bgc.geojson"}}) {
                 AreaLevel level = AreaLevel.parse(b[0]);
-                AreaLoader.Result r = areas.load(BoundaryFiles.open(root.resolve("boundaries").resolve(b[2]), level, null,
-                        null, null, null), level, Integer.parseInt(b[1]), n -> { });
+                AreaLoader.Result r = areas.load(BoundaryFiles.open(root.resolve("boundaries").resolve(b[2]),
+                        BoundaryOptions.detect(level)), level, Integer.parseInt(b[1]), n -> { });
                 System.out.printf(Locale.UK, "%s: %d areas, %d repaired%n", b[2], r.areas(), r.repairedCodes().size());
             }
             var h = new HierarchyLoader(db.dataSource()).load(SourceFile.of(root.resolve(
