@@ -4,8 +4,12 @@
 'use strict';
 
 (function () {
-  const FEED_LABELS = { police: 'Police crime', asb: 'Anti-social behaviour', transport: 'British Transport Police' };
-  const state = { month: null, feeds: new Set(), summary: null, layers: [], overlays: {}, areaZoomRange: {} };
+  const METHOD_LABELS = {
+    'coordinate': 'given coordinates', 'rounded-grid': 'rounded grid reference', 'snapped-map-point':
+      'police.uk anonymous map point', 'uprn': 'property (UPRN)', 'postcode': 'postcode centroid', 'venue': 'named venue',
+    'street': 'street', 'postcode-district': 'postcode district'
+  };
+  const state = { feedLabels: {}, month: null, feeds: new Set(), summary: null, layers: [], overlays: {}, areaZoomRange: {} };
 
   // One canvas for every vector layer: a second canvas on top would swallow the clicks meant for the first.
   const map = L.map('map', { preferCanvas: true, zoomControl: true, zoomSnap: 0.25 }).setView([53.41, -2.98], 12);
@@ -154,15 +158,25 @@
         L.circleMarker([lat, lon], pathStyle(ruleFor(layer, p)))
           .bindPopup('<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
             + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
-            + '<p>' + escapeHtml(p.month) + ' &middot; ' + escapeHtml(FEED_LABELS[p.feed] || p.feed) + '</p>'
-            + (p.feed === 'police' || p.feed === 'asb' || p.feed === 'transport'
-              ? '<p class="fine">police.uk places records at anonymous map points near the true location.</p>' : '')
+            + '<p>' + escapeHtml(when(p)) + ' &middot; ' + escapeHtml(state.feedLabels[p.feed] || p.feed) + '</p>'
+            + '<p class="fine">Located by ' + escapeHtml(METHOD_LABELS[p.geocodeMethod] || p.geocodeMethod)
+            + ', to within about ' + Math.round(p.precisionM) + ' m.'
+            + (p.eventId && p.eventId !== f.id ? ' Linked to a record of the same event in another feed.' : '') + '</p>'
             + '</div>')
           .addTo(group);
         count++;
       });
     });
     return { group: group, count: count, truncated: truncated };
+  }
+
+  // police.uk gives whole months; other feeds give a date and time.
+  function when(p) {
+    const from = new Date(p.from);
+    const to = new Date(p.to);
+    if (to - from > 2 * 86400000) return p.month;
+    return from.toLocaleString('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short',
+      year: 'numeric', hour: '2-digit', minute: '2-digit' });
   }
 
   async function refreshLayer(layer) {
@@ -239,7 +253,7 @@
         if (box.checked) state.feeds.add(f.feed); else state.feeds.delete(f.feed);
         refreshPoints();
       });
-      feeds.append(el('label', { htmlFor: 'feed-' + f.feed }, box, el('span', {}, FEED_LABELS[f.feed] || f.feed),
+      feeds.append(el('label', { htmlFor: 'feed-' + f.feed }, box, el('span', {}, state.feedLabels[f.feed] || f.feed),
         el('span', { class: 'count' }, f.count.toLocaleString('en-GB'))));
     });
 
@@ -256,8 +270,9 @@
 
   async function start() {
     try {
-      const [config, catalogue, summary] = await Promise.all([
-        getJson('/api/viewer-config'), getJson('/api/layers'), getJson('/api/incidents/summary')]);
+      const [config, catalogue, summary, feeds] = await Promise.all([getJson('/api/viewer-config'),
+        getJson('/api/layers'), getJson('/api/incidents/summary'), getJson('/api/feeds')]);
+      feeds.forEach(f => { state.feedLabels[f.name] = f.label; });
       addBasemap(config);
       state.layers = catalogue.layers;
       state.summary = summary;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
@@ -18,6 +19,10 @@ import org.safemap.areas.AreaQueries;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseUnavailableException;
+import org.safemap.ingest.FeedCatalog;
+import org.safemap.ingest.FeedReports;
+import org.safemap.ingest.IncidentLoader;
+import org.safemap.ingest.Quarantine;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
 import org.slf4j.Logger;
@@ -40,11 +45,18 @@ public final class ApiServer {
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue) {
         SystemHandlers system = new SystemHandlers(db, settings);
         AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), new AreaProfiles(db.dataSource()));
-        IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()));
+        FeedCatalog feedCatalog = FeedCatalog.load(settings.feedsDir());
+        IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), feedCatalog);
+        FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
+                new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
+                new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes())));
         LayerHandlers layers = new LayerHandlers(catalogue);
 
         return Javalin.create(config -> {
             configure(config);
+            config.jetty.multipartConfig.maxFileSize(settings.uploadMaxMb(), SizeUnit.MB);
+            config.jetty.multipartConfig.maxTotalRequestSize(settings.uploadMaxMb(), SizeUnit.MB);
+            config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.routes.get("/health", system::health);
             config.routes.get("/api/version", system::version);
             config.routes.get("/api/viewer-config", system::viewerConfig);
@@ -53,6 +65,11 @@ public final class ApiServer {
             config.routes.get("/api/areas/{code}", areas::profile);
             config.routes.get("/api/incidents", incidents::list);
             config.routes.get("/api/incidents/summary", incidents::summary);
+            config.routes.get("/api/feeds", feeds::list);
+            config.routes.get("/api/feeds/{feed}/batches", feeds::batches);
+            config.routes.get("/api/feeds/{feed}/batches/{id}", feeds::batchReport);
+            config.routes.get("/api/feeds/{feed}/batches/{id}/quarantine", feeds::quarantined);
+            config.routes.post("/api/feeds/{feed}/uploads", feeds::upload);
         });
     }
 
@@ -128,6 +145,7 @@ public final class ApiServer {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 413 -> "too_large";
+            case 415 -> "unsupported_media_type";
             case 503 -> "unavailable";
             default -> status >= 500 ? "internal_error" : "http_" + status;
         };

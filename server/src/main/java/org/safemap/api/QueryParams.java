@@ -1,12 +1,21 @@
 package org.safemap.api;
 
 import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Reads and validates query parameters, answering 400 with the parameter's name when one is wrong. */
 final class QueryParams {
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+
     private QueryParams() {
     }
 
@@ -68,6 +77,65 @@ final class QueryParams {
             // message below
         }
         throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max + "; got '" + raw + "'");
+    }
+
+    static Optional<Long> longValue(Context ctx, String name, long min, long max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            long value = Long.parseLong(raw.strip());
+            if (value >= min && value <= max) {
+                return Optional.of(value);
+            }
+        } catch (NumberFormatException ignored) {
+            // message below
+        }
+        throw ApiException.badRequest(name + " must be a whole number from " + min + "; got '" + raw + "'");
+    }
+
+    /** Comma-separated values, also from repeated parameters ({@code feed=a,b} or {@code feed=a&feed=b}). */
+    static List<String> list(Context ctx, String name) {
+        List<String> values = new ArrayList<>();
+        for (String raw : ctx.queryParams(name)) {
+            for (String part : raw.split(",")) {
+                if (!part.isBlank()) {
+                    values.add(part.strip());
+                }
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    /**
+     * A point in time: {@code 2022-03-01T18:00:00Z} (with an offset), {@code 2022-03-01T18:00} (UK time),
+     * {@code 2022-03-01} or {@code 2022-03} (UK time). As an end ({@code end = true}) a date or month includes
+     * the whole day or month, so {@code to=2022-03-31} takes in 31 March.
+     */
+    static Optional<Instant> instant(Context ctx, String name, boolean end) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        String text = raw.strip();
+        try {
+            if (text.matches("\\d{4}-\\d{2}")) {
+                YearMonth m = YearMonth.parse(text);
+                return Optional.of((end ? m.plusMonths(1) : m).atDay(1).atStartOfDay(LONDON).toInstant());
+            }
+            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                LocalDate d = LocalDate.parse(text);
+                return Optional.of((end ? d.plusDays(1) : d).atStartOfDay(LONDON).toInstant());
+            }
+            if (text.matches(".*(Z|[+-]\\d{2}:?\\d{2})$")) {
+                return Optional.of(OffsetDateTime.parse(text).toInstant());
+            }
+            return Optional.of(LocalDateTime.parse(text).atZone(LONDON).toInstant());
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be a date-time (2022-03-01T18:00:00Z), a date (2022-03-01) or a "
+                    + "month (2022-03); got '" + raw + "'");
+        }
     }
 
     static Optional<String> text(Context ctx, String name) {

@@ -1,5 +1,8 @@
 package org.safemap.cli;
 
+import org.safemap.ingest.FeedCatalog;
+import org.safemap.ingest.IncidentLoader;
+
 import ch.qos.logback.classic.Level;
 import java.io.PrintStream;
 import java.util.Map;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Command;
         footer = {"", "Settings come from SAFEMAP_* environment variables and an optional safemap.conf; "
                 + "see docs/configuration.md.",
                 "Run 'safemap <command> --help' for a command's options."},
-        subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, AreasCommand.class, TestCommand.class,
+        subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
+                GeocodeCommand.class, AreasCommand.class, TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
     /** Exit codes: success, failure the user can act on, wrong usage, "not running" from db status. */
@@ -77,6 +81,16 @@ public final class Cli implements Runnable {
 
     Terminal terminal() {
         return terminal;
+    }
+
+    /** The built-in feeds and the partners' definitions in SAFEMAP_FEEDS_DIR. */
+    FeedCatalog feeds() {
+        return FeedCatalog.load(settings().feedsDir());
+    }
+
+    /** The cross-feed linkage rule from the settings. */
+    IncidentLoader.LinkRule linkRule() {
+        return new IncidentLoader.LinkRule(settings().linkDistanceM(), settings().linkMinutes());
     }
 
     /** A command that needs a subcommand was given none: say so, show its usage, exit 2. */

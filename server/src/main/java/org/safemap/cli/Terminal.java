@@ -66,6 +66,42 @@ final class Terminal {
         };
     }
 
+    /**
+     * A progress bar for row-by-row work over a file: share of bytes done, rows so far, rows per second and the
+     * time left at the current rate. Call {@link #done} with the same label when finished.
+     */
+    RowProgress rowProgress(String label, long totalBytes) {
+        if (!interactive) {
+            return (bytes, rows) -> { };
+        }
+        long started = System.nanoTime();
+        long[] lastDraw = {0};
+        draw(label, 0, totalBytes);
+        return (bytes, rows) -> {
+            long now = System.nanoTime();
+            if (now - lastDraw[0] < REDRAW_NANOS) {
+                return;
+            }
+            lastDraw[0] = now;
+            double seconds = (now - started) / 1e9;
+            StringBuilder text = new StringBuilder(String.format(Locale.UK, "%,d rows", rows));
+            if (seconds > 0.5) {
+                text.append(String.format(Locale.UK, ", %,.0f rows/s", rows / seconds));
+                if (bytes > 0 && totalBytes > bytes) {
+                    long left = Math.round(seconds * (totalBytes - bytes) / bytes);
+                    text.append(String.format(Locale.UK, ", %d:%02d left", left / 60, left % 60));
+                }
+            }
+            draw(label + "  " + text, bytes, totalBytes);
+        };
+    }
+
+    /** Hears bytes and rows done so far. */
+    @FunctionalInterface
+    interface RowProgress {
+        void update(long bytes, long rows);
+    }
+
     /** Replaces the bar with the finished line. */
     void done(String label, String summary) {
         if (interactive) {

@@ -24,6 +24,10 @@ import java.util.Optional;
  * @param basemapUrl         XYZ tile URL template for the viewer's basemap; empty for none
  * @param basemapAttribution attribution shown with the basemap
  * @param logLevel           root log level (error, warn, info, debug)
+ * @param feedsDir           folder of partners' feed definitions (JSON), read besides the built-in feeds
+ * @param linkDistanceM      records of different feeds this close (metres) and ...
+ * @param linkMinutes        ... this close in time are linked as one event
+ * @param uploadMaxMb        largest file accepted by the upload endpoint, in MB
  * @param warnings           problems worth telling the user that do not stop start-up (unknown keys)
  */
 public record Settings(
@@ -37,6 +41,10 @@ public record Settings(
         String basemapUrl,
         String basemapAttribution,
         String logLevel,
+        Path feedsDir,
+        int linkDistanceM,
+        int linkMinutes,
+        int uploadMaxMb,
         List<String> warnings) {
 
     public static final String DEFAULT_BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -60,6 +68,10 @@ public record Settings(
         KEYS.put("SAFEMAP_BASEMAP_URL", DEFAULT_BASEMAP_URL);
         KEYS.put("SAFEMAP_BASEMAP_ATTRIBUTION", DEFAULT_BASEMAP_ATTRIBUTION);
         KEYS.put("SAFEMAP_LOG_LEVEL", "info");
+        KEYS.put("SAFEMAP_FEEDS_DIR", "feeds");
+        KEYS.put("SAFEMAP_LINK_DISTANCE_M", "250");
+        KEYS.put("SAFEMAP_LINK_MINUTES", "120");
+        KEYS.put("SAFEMAP_UPLOAD_MAX_MB", "512");
     }
 
     /** Settings from this process's environment. */
@@ -123,19 +135,23 @@ public record Settings(
                 get(values, "SAFEMAP_BASEMAP_URL", null).trim(),
                 get(values, "SAFEMAP_BASEMAP_ATTRIBUTION", null),
                 logLevel,
+                home.resolve(get(values, "SAFEMAP_FEEDS_DIR", null)),
+                intRange(values, "SAFEMAP_LINK_DISTANCE_M", 0, 100_000),
+                intRange(values, "SAFEMAP_LINK_MINUTES", 0, 7 * 24 * 60),
+                intRange(values, "SAFEMAP_UPLOAD_MAX_MB", 1, 100_000),
                 List.copyOf(warnings));
     }
 
     /** The same settings listening on another port (the CLI's --port). */
     public Settings withHttpPort(int port) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, httpHost, port,
-                basemapUrl, basemapAttribution, logLevel, warnings);
+                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, warnings);
     }
 
     /** The same settings bound to another interface (the CLI's --host). */
     public Settings withHttpHost(String host) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, host, httpPort,
-                basemapUrl, basemapAttribution, logLevel, warnings);
+                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, warnings);
     }
 
     /** Folder of the private PostgreSQL cluster. */

@@ -12,14 +12,32 @@ import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * Streams rows into PostgreSQL with {@code COPY ... FROM STDIN (FORMAT csv)}, the fastest way in.
- * Every non-null value is quoted, so an empty string stays an empty string and null stays NULL.
+ * Values are quoted only when they need it or are empty, so an empty string stays an empty string and null
+ * stays NULL.
  */
 public final class CopyWriter implements AutoCloseable {
+    /** Rows are built here and handed to the writer in large pieces: one call per 64 KB, not per character. */
+    private static final int FLUSH_AT = 1 << 16;
+
     private final Writer out;
+    private final StringBuilder row = new StringBuilder(FLUSH_AT + 4096);
     private boolean rowStarted;
 
     private CopyWriter(Writer out) {
         this.out = out;
+    }
+
+    /** Writes COPY csv lines to any writer (a spill file to COPY later). */
+    public static CopyWriter to(Writer writer) {
+        return new CopyWriter(writer);
+    }
+
+    /**
+     * Starts a COPY fed from a thread of its own, so the caller's work and PostgreSQL's overlap (bulk loads).
+     * The connection must not be used for anything else until {@link #close}.
+     */
+    public static CopyWriter openPumped(Connection connection, String copySql) throws SQLException {
+        return new CopyWriter(CopyPump.open(connection, copySql));
     }
 
     /** Starts the COPY; {@code copySql} must read {@code FROM STDIN (FORMAT csv)}. */
@@ -31,21 +49,32 @@ public final class CopyWriter implements AutoCloseable {
     /** Appends one value to the current row; null is SQL NULL. */
     public CopyWriter value(String value) throws IOException {
         if (rowStarted) {
-            out.write(',');
+            row.append(',');
         }
         rowStarted = true;
         if (value == null) {
             return this;
         }
-        out.write('"');
-        for (int i = 0, n = value.length(); i < n; i++) {
+        int n = value.length();
+        boolean plain = n > 0;
+        for (int i = 0; i < n && plain; i++) {
             char ch = value.charAt(i);
-            if (ch == '"') {
-                out.write('"');
-            }
-            out.write(ch);
+            plain = ch != '"' && ch != ',' && ch != '\n' && ch != '\r';
         }
-        out.write('"');
+        if (plain) {
+            // Unquoted is only ambiguous for the empty string (which COPY csv reads as NULL).
+            row.append(value);
+        } else {
+            row.append('"');
+            for (int i = 0; i < n; i++) {
+                char ch = value.charAt(i);
+                if (ch == '"') {
+                    row.append('"');
+                }
+                row.append(ch);
+            }
+            row.append('"');
+        }
         return this;
     }
 
@@ -66,13 +95,19 @@ public final class CopyWriter implements AutoCloseable {
     }
 
     public void endRow() throws IOException {
-        out.write('\n');
+        row.append('\n');
         rowStarted = false;
+        if (row.length() >= FLUSH_AT) {
+            out.append(row);
+            row.setLength(0);
+        }
     }
 
     /** Sends the last rows and ends the COPY. */
     @Override
     public void close() throws IOException {
+        out.append(row);
+        row.setLength(0);
         out.close();
     }
 }

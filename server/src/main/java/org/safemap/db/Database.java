@@ -81,9 +81,23 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(target.jdbcUrl(), props);
     }
 
-    /** Applies pending migrations from db/migration and returns the schema version now in place. */
+    /**
+     * Applies pending migrations from db/migration, then syncs the shipped reference data (taxonomy), and returns
+     * the schema version now in place.
+     */
     public String migrate() {
-        MigrateResult result = flyway().migrate();
+        MigrateResult result;
+        try {
+            result = flyway().migrate();
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            int cut = message.indexOf('\n', message.indexOf("ERROR:") + 1);
+            String first = message.contains("ERROR:")
+                    ? message.substring(message.indexOf("ERROR:"), cut > 0 ? cut : message.length()) : firstLine(message);
+            throw new org.safemap.SafemapException("migration_failed", "the schema migration of " + target
+                    + " failed and was rolled back: " + first.strip());
+        }
+        ReferenceData.sync(pool);
         return result.targetSchemaVersion != null ? result.targetSchemaVersion : schemaVersion();
     }
 

@@ -191,21 +191,42 @@ public final class LocalCluster {
         return relocated;
     }
 
-    /** Settings sized for an analyst's workstation or a small server; the port comes from SafeMap at start. */
-    private static void appendSettings(Path serverDir) throws IOException {
-        String settings = """
+    /**
+     * The cluster's settings, in a file of their own that postgresql.conf includes, rewritten at every start so
+     * clusters created by older versions get them too. Sized for an analyst's workstation or a small server.
+     * wal_level = minimal: a private single-node cluster has no replicas, and with it a COPY into a table
+     * created in the same transaction (every incident load) writes no WAL. Backups use pg_dump (docs/operations.md).
+     */
+    static final String SETTINGS = """
+            # Written by SafeMap at every start; local changes belong in postgresql.conf after the include.
+            listen_addresses = '127.0.0.1'
+            unix_socket_directories = ''
+            shared_buffers = 256MB
+            work_mem = 32MB
+            maintenance_work_mem = 256MB
+            max_wal_size = 2GB
+            wal_level = minimal
+            max_wal_senders = 0
+            log_min_duration_statement = 2000
+            """;
+    private static final String INCLUDE = "\n# Added by SafeMap: its settings for the private cluster.\n"
+            + "include_if_exists = 'safemap.conf'\n";
 
-                # Added by SafeMap for its private cluster.
-                listen_addresses = '127.0.0.1'
-                unix_socket_directories = ''
-                shared_buffers = 256MB
-                work_mem = 32MB
-                maintenance_work_mem = 256MB
-                max_wal_size = 2GB
-                log_min_duration_statement = 2000
-                """;
+    private static void appendSettings(Path serverDir) throws IOException {
         // Root may append to the postgres-owned file; the append leaves its owner unchanged.
-        Files.writeString(serverDir.resolve("postgresql.conf"), settings, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(serverDir.resolve("postgresql.conf"), INCLUDE, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    private void writeSettings(Path serverDir) throws IOException {
+        Path file = serverDir.resolve("safemap.conf");
+        Files.writeString(file, SETTINGS, StandardCharsets.UTF_8);
+        if (Commands.runningAsRoot()) {
+            chown(List.of(file));
+        }
+        String conf = Files.readString(serverDir.resolve("postgresql.conf"), StandardCharsets.UTF_8);
+        if (!conf.contains("include_if_exists = 'safemap.conf'")) {
+            appendSettings(serverDir); // a cluster from before the settings moved to their own file
+        }
     }
 
     private void start(PostgresInstallation installation) {
@@ -214,6 +235,11 @@ public final class LocalCluster {
                     + "program; stop it or choose another port with SAFEMAP_LOCAL_DB_PORT");
         }
         out.accept("Starting PostgreSQL " + installation.majorVersion() + " on 127.0.0.1:" + port + " ...");
+        try {
+            writeSettings(serverDir());
+        } catch (IOException e) {
+            throw new SafemapException("cluster_failed", "cannot write the cluster's settings: " + e.getMessage(), e);
+        }
         Path serverDir = serverDir();
         Commands.Result result = asServiceUser(List.of(installation.program("pg_ctl").toString(), "start",
                 "-D", serverDir.toString(), "-l", serverDir.resolve("server.log").toString(),

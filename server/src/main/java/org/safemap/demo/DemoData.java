@@ -15,7 +15,7 @@ import org.safemap.areas.DeprivationLoader;
 import org.safemap.areas.HierarchyLoader;
 import org.safemap.areas.PopulationLoader;
 import org.safemap.db.Database;
-import org.safemap.ingest.FeedAdapters;
+import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.SourceFile;
 
@@ -119,8 +119,8 @@ public final class DemoData {
     }
 
     private static Outcome incidents(IncidentLoader loader, SourceFile file, JsonNode spec, LongConsumer progress) {
-        IncidentLoader.Result r = loader.load(file, spec.path("feed").asText(),
-                FeedAdapters.forFormat(spec.path("format").asText()), progress);
+        IncidentLoader.Result r = loader.load(file, FeedCatalog.builtIn().get(spec.path("feed").asText()),
+                (bytes, rows) -> progress.accept(bytes));
         return new Outcome(!r.alreadyLoaded(), r.alreadyLoaded() ? "already loaded (batch " + r.batchId() + ")"
                 : String.format(Locale.UK, "%,d records, %,d quarantined", r.rowsLoaded(), r.rowsQuarantined()),
                 r.rowsLoaded(), r.rowsQuarantined());

@@ -6,9 +6,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.safemap.SafemapException;
 
-/** The adapters SafeMap knows, by format name. */
+/** The adapters SafeMap has, by format name. */
 public final class FeedAdapters {
-    private static final Map<String, FeedAdapter> BY_FORMAT = List.<FeedAdapter>of(new PoliceUkCsvAdapter()).stream()
+    private static final Map<String, FeedAdapter> BY_FORMAT = List.<FeedAdapter>of(new PoliceUkCsvAdapter(),
+                    new IstvAeCsvAdapter(), new AmbulanceCsvAdapter(), new FireIrsCsvAdapter(), new MappedCsvAdapter(),
+                    new MappedGeoJsonAdapter()).stream()
             .collect(Collectors.toUnmodifiableMap(FeedAdapter::format, Function.identity()));
 
     private FeedAdapters() {
@@ -18,8 +20,12 @@ public final class FeedAdapters {
         FeedAdapter adapter = BY_FORMAT.get(format);
         if (adapter == null) {
             throw new SafemapException("bad_request", "unknown feed format '" + format + "'; known formats: "
-                    + String.join(", ", BY_FORMAT.keySet().stream().sorted().toList()));
+                    + String.join(", ", formats()));
         }
         return adapter;
+    }
+
+    public static List<String> formats() {
+        return BY_FORMAT.keySet().stream().sorted().toList();
     }
 }

@@ -2,40 +2,31 @@ package org.safemap.ingest;
 
 import java.time.Instant;
 import java.util.Map;
+import org.safemap.geocode.LocationInput;
 
 /**
- * One incident as an adapter read it, before it is stored: located (in the given SRID) and timed.
+ * One record as an adapter read it: timed, with what the source says about where, not yet located or mapped.
  *
- * @param lineNo          line in the source file (header = 1)
- * @param feed            feed the record belongs to (police, asb, transport, ...)
- * @param sourceRef       the source's own id, or null
- * @param sourceCategory  the category exactly as given
- * @param category        code in the common taxonomy (table {@code category})
- * @param eventFrom       start of the time window
- * @param eventTo         end of the window (exclusive); equal to eventFrom for an instant
- * @param locationText    the location as given, or null
- * @param x               easting or longitude
- * @param y               northing or latitude
- * @param srid            4326 (x = longitude) or 27700
- * @param geocodeMethod   how the point was found, e.g. {@code snapped-map-point}
- * @param precisionMetres how far the true location may be from the point
- * @param statedLsoaCode  the LSOA the source named, or null
- * @param attributes      other source fields worth keeping, by name
+ * @param lineNo         line in the source file (header = 1)
+ * @param sourceRef      the source's own id, or null
+ * @param sourceCategory the category exactly as given (the key the feed's category mapping looks up)
+ * @param eventFrom      start of the time window
+ * @param eventTo        end of the window (exclusive); equal to eventFrom for an instant
+ * @param locationText   the location as given, for people, or null
+ * @param location       what the source says about where (coordinates, postcode, text ...)
+ * @param statedLsoaCode the LSOA the source named, or null
+ * @param attributes     other source fields worth keeping, by name
+ * @param raw            the row as read, for quarantine if it cannot be located or mapped
  */
 public record IncidentRecord(
         int lineNo,
-        String feed,
         String sourceRef,
         String sourceCategory,
-        String category,
         Instant eventFrom,
         Instant eventTo,
         String locationText,
-        double x,
-        double y,
-        int srid,
-        String geocodeMethod,
-        float precisionMetres,
+        LocationInput location,
         String statedLsoaCode,
-        Map<String, String> attributes) {
+        Map<String, String> attributes,
+        String raw) {
 }

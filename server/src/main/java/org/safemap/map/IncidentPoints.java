@@ -5,48 +5,67 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Incident points for the viewer and API as GeoJSON in EPSG:4326, and the summary (months, feeds, categories)
- * the viewer builds its controls from. Points are the stored (already anonymised, for police.uk) locations.
+ * Incident records for the API and viewer as GeoJSON in EPSG:4326, a page at a time, and the summary (months,
+ * feeds, categories) the viewer builds its controls from. Points are the stored locations (already anonymised,
+ * for police.uk). Pages follow the record id, so a client walking {@code after} sees each record once even while
+ * new batches arrive.
  */
 public final class IncidentPoints {
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
-    /** Filters; any may be absent. */
-    public record Filter(Optional<YearMonth> month, Optional<String> feed, Optional<String> category,
-                         Optional<double[]> bbox, int limit) {
+    /**
+     * What to return; empty lists and absent values do not filter.
+     *
+     * @param from       records whose time window ends after this ...
+     * @param to         ... and starts before this
+     * @param feeds      feed names
+     * @param categories common taxonomy codes or group codes (violence, acquisitive, ...)
+     * @param bbox       minLon, minLat, maxLon, maxLat (EPSG:4326)
+     * @param after      only ids above this (the previous page's last id)
+     * @param limit      page size
+     */
+    public record Filter(Optional<Instant> from, Optional<Instant> to, List<String> feeds, List<String> categories,
+                         Optional<double[]> bbox, long after, int limit) {
     }
 
-    /** Records whose time window overlaps the month; optional filters are null when not given. */
+    /** One page: the FeedCollection text, how many it holds, and the id to continue after when there is more. */
+    public record Page(String features, int count, Optional<Long> nextAfter) {
+    }
+
     private static final String POINTS = """
-            WITH matched AS (
-                SELECT i.id, i.feed, i.category, c.group_code, i.source_category, i.location_text,
-                       to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month,
-                       ST_Transform(i.geom, 4326) AS p
-                FROM incident i JOIN category c ON c.code = i.category
-                WHERE i.event_from < ? AND i.event_to > ?
-                  AND (?::text IS NULL OR i.feed = ?)
-                  AND (?::text IS NULL OR i.category = ?)
-                  AND (?::float8 IS NULL OR i.geom && ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700))
-                ORDER BY i.id
-                LIMIT ?),
-            shown AS (SELECT * FROM matched ORDER BY id LIMIT ?)
-            SELECT (SELECT count(*) FROM matched), (SELECT coalesce(json_agg(json_build_object(
-                'type', 'Feature',
-                'id', id,
-                'geometry', json_build_object('type', 'Point', 'coordinates',
-                    json_build_array(round(ST_X(p)::numeric, 6), round(ST_Y(p)::numeric, 6))),
-                'properties', json_build_object('feed', feed, 'category', category, 'group', group_code,
-                    'sourceCategory', source_category, 'location', location_text, 'month', month)) ORDER BY id), '[]'::json)::text
-                    FROM shown)""";
+            SELECT i.id, ST_AsGeoJSON(ST_Transform(i.geom, 4326), 6)::json AS geometry,
+                   json_build_object('feed', i.feed, 'batch', i.batch_id, 'category', i.category, 'group', c.group_code,
+                       'sourceCategory', i.source_category, 'from', i.event_from, 'to', i.event_to,
+                       'month', to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'),
+                       'location', i.location_text, 'geocodeMethod', i.geocode_method, 'precisionM', i.precision_m,
+                       'lsoa', i.lsoa_code, 'eventId', i.event_id) AS properties
+            FROM incident i JOIN category c ON c.code = i.category
+            WHERE i.id > ?
+              AND (?::timestamptz IS NULL OR i.event_to > ?)
+              AND (?::timestamptz IS NULL OR i.event_from < ?)
+              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
+              AND (?::float8 IS NULL OR i.geom && ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700))
+            ORDER BY i.id
+            LIMIT ?""";
+    /** The page's features, how many, how many were fetched (page + 1 means more follow) and the last id. */
+    private static final String PAGE = "SELECT coalesce(json_agg(json_build_object('type', 'Feature', 'id', id, "
+            + "'geometry', geometry, 'properties', properties) ORDER BY id) FILTER (WHERE n <= ?), '[]'::json)::text, "
+            + "count(*) FILTER (WHERE n <= ?), count(*), max(id) FILTER (WHERE n <= ?) "
+            + "FROM (SELECT p.*, row_number() OVER (ORDER BY id) AS n FROM (" + POINTS + ") p) page";
     private static final String LATEST_MONTH =
             "SELECT to_char(max(event_from) AT TIME ZONE 'Europe/London', 'YYYY-MM') FROM incident";
+    private static final String KNOWN_CODES = "SELECT code FROM category UNION SELECT group_code FROM category";
     private static final String SUMMARY = """
             SELECT json_build_object(
               'months', (SELECT coalesce(json_agg(json_build_object('month', month, 'count', n) ORDER BY month), '[]'::json)
@@ -75,16 +94,41 @@ public final class IncidentPoints {
         }
     }
 
-    /** A FeatureCollection with numberReturned and, when the limit cut it short, truncated = true. */
-    public String featureCollection(YearMonth month, Filter filter) throws SQLException {
-        OffsetDateTime from = month.atDay(1).atStartOfDay(LONDON).toOffsetDateTime();
-        OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay(LONDON).toOffsetDateTime();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(POINTS)) {
+    /** The month's bounds in UK time. */
+    public static Instant[] monthBounds(YearMonth month) {
+        return new Instant[] {month.atDay(1).atStartOfDay(LONDON).toInstant(),
+                month.plusMonths(1).atDay(1).atStartOfDay(LONDON).toInstant()};
+    }
+
+    /** Category and group codes a filter may name. */
+    public java.util.Set<String> knownCategoryCodes() throws SQLException {
+        java.util.Set<String> codes = new java.util.TreeSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(KNOWN_CODES);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                codes.add(rs.getString(1));
+            }
+        }
+        return codes;
+    }
+
+    /** One page of features, at most {@code filter.limit()}; a next cursor when more follow. */
+    public Page page(Filter filter) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(PAGE)) {
             int i = 1;
-            ps.setObject(i++, to);
-            ps.setObject(i++, from);
-            i = optionalText(ps, i, filter.feed());
-            i = optionalText(ps, i, filter.category());
+            ps.setInt(i++, filter.limit());
+            ps.setInt(i++, filter.limit());
+            ps.setInt(i++, filter.limit());
+            ps.setLong(i++, filter.after());
+            i = optionalTime(ps, i, filter.from());
+            i = optionalTime(ps, i, filter.to());
+            java.sql.Array feeds = c.createArrayOf("text", filter.feeds().toArray());
+            java.sql.Array categories = c.createArrayOf("text", filter.categories().toArray());
+            ps.setArray(i++, feeds);
+            ps.setArray(i++, feeds);
+            ps.setArray(i++, categories);
+            ps.setArray(i++, categories);
+            ps.setArray(i++, categories);
             if (filter.bbox().isPresent()) {
                 double[] b = filter.bbox().get();
                 ps.setDouble(i++, b[0]);
@@ -96,16 +140,13 @@ public final class IncidentPoints {
                     ps.setNull(i++, Types.DOUBLE);
                 }
             }
-            // one row beyond the limit tells whether the answer was cut short
-            ps.setInt(i++, filter.limit() + 1);
-            ps.setInt(i, filter.limit());
+            // One row beyond the page says whether there is more; it is fetched but not returned.
+            ps.setInt(i, filter.limit() + 1);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                boolean truncated = rs.getInt(1) > filter.limit();
-                int count = Math.min(rs.getInt(1), filter.limit());
-                String features = rs.getString(2);
-                return "{\"type\":\"FeatureCollection\",\"month\":\"" + month + "\",\"numberReturned\":" + count
-                        + ",\"truncated\":" + truncated + ",\"features\":" + features + "}";
+                int count = rs.getInt(2);
+                boolean more = rs.getInt(3) > filter.limit();
+                return new Page(rs.getString(1), count, more ? Optional.of(rs.getLong(4)) : Optional.empty());
             }
         }
     }
@@ -119,9 +160,10 @@ public final class IncidentPoints {
         }
     }
 
-    private static int optionalText(PreparedStatement ps, int i, Optional<String> value) throws SQLException {
-        ps.setString(i, value.orElse(null));
-        ps.setString(i + 1, value.orElse(null));
+    private static int optionalTime(PreparedStatement ps, int i, Optional<Instant> value) throws SQLException {
+        OffsetDateTime t = value.map(v -> v.atOffset(ZoneOffset.UTC)).orElse(null);
+        ps.setObject(i, t, Types.TIMESTAMP_WITH_TIMEZONE);
+        ps.setObject(i + 1, t, Types.TIMESTAMP_WITH_TIMEZONE);
         return i + 2;
     }
 }

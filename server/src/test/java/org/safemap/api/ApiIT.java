@@ -128,26 +128,53 @@ class ApiIT {
 
     @Test
     void incidentsForAMonthMatchTheDatabaseAndFiltersApply() {
-        JsonNode july = Http.json(Http.get(base + "/api/incidents?month=2022-07&limit=100000"));
-        long expected = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from = '2022-07-01 00:00 Europe/London'");
+        JsonNode july = Http.json(Http.get(base + "/api/incidents?month=2022-07&limit=50000"));
+        long expected = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
+                + "AND event_to > '2022-07-01 00:00 Europe/London'");
         assertThat(july.path("numberReturned").asLong()).isEqualTo(expected);
         assertThat(july.path("features").size()).isEqualTo((int) expected);
         assertThat(july.path("truncated").asBoolean()).isFalse();
+        assertThat(july.path("links").size()).isZero();
         Set<String> months = new HashSet<>();
         july.path("features").forEach(f -> months.add(f.path("properties").path("month").asText()));
         assertThat(months).containsExactly("2022-07");
 
-        JsonNode latest = Http.json(Http.get(base + "/api/incidents"));
-        assertThat(latest.path("month").asText()).isEqualTo("2022-07");
-
-        JsonNode transport = Http.json(Http.get(base + "/api/incidents?month=2022-07&feed=transport"));
+        JsonNode transport = Http.json(Http.get(base + "/api/incidents?month=2022-07&feed=btp"));
         assertThat(transport.path("numberReturned").asLong()).isEqualTo(
                 TestData.dataLines("demo/2022-07-liverpool-btp-street.csv.gz"));
+    }
 
-        JsonNode limited = Http.json(Http.get(base + "/api/incidents?month=2022-07&limit=10"));
-        assertThat(limited.path("features").size()).isEqualTo(10);
-        assertThat(limited.path("numberReturned").asInt()).isEqualTo(10);
-        assertThat(limited.path("truncated").asBoolean()).isTrue();
+    @Test
+    void pagesFollowTheNextLinkAndSeeEveryRecordOnce() {
+        long expected = Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'btp'");
+        Set<Long> seen = new HashSet<>();
+        String next = base + "/api/incidents?feed=btp&limit=100";
+        int pages = 0;
+        while (next != null) {
+            JsonNode page = Http.json(Http.get(next));
+            page.path("features").forEach(f -> assertThat(seen.add(f.path("id").asLong())).isTrue());
+            assertThat(page.path("truncated").asBoolean()).isEqualTo(page.path("links").size() == 1);
+            next = page.path("links").size() == 1 ? base + page.path("links").get(0).path("href").asText() : null;
+            pages++;
+        }
+        assertThat((long) seen.size()).isEqualTo(expected);
+        assertThat(pages).isEqualTo((int) ((expected + 99) / 100));
+    }
+
+    @Test
+    void timeCategoryAndGroupFiltersMatchTheDatabase() {
+        JsonNode days = Http.json(Http.get(base + "/api/incidents?from=2022-03-01&to=2022-03-31&category=burglary,robbery"));
+        assertThat(days.path("numberReturned").asLong()).isEqualTo(Sql.count(db, "SELECT count(*) FROM incident "
+                + "WHERE category IN ('burglary', 'robbery') AND event_to > '2022-03-01 00:00 Europe/London' "
+                + "AND event_from < '2022-04-01 00:00 Europe/London'"));
+        JsonNode group = Http.json(Http.get(base + "/api/incidents?month=2022-02&category=acquisitive&limit=50000"));
+        assertThat(group.path("numberReturned").asLong()).isEqualTo(Sql.count(db, "SELECT count(*) FROM incident i "
+                + "JOIN category c ON c.code = i.category WHERE c.group_code = 'acquisitive' "
+                + "AND event_from = '2022-02-01 00:00 Europe/London'"));
+        group.path("features").forEach(f -> assertThat(f.path("properties").path("group").asText()).isEqualTo("acquisitive"));
+        assertError(Http.get(base + "/api/incidents?category=kidnap"), 400, "bad_request");
+        assertError(Http.get(base + "/api/incidents?feed=transport"), 400, "bad_request");
+        assertError(Http.get(base + "/api/incidents?from=2022-03-05&to=2022-03-01"), 400, "bad_request");
     }
 
     @Test

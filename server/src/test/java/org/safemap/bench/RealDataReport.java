@@ -15,7 +15,7 @@ import org.safemap.areas.PopulationLoader;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.ingest.PoliceUkCsvAdapter;
+import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.SourceFile;
 
 /**
@@ -67,21 +67,21 @@ public final class RealDataReport {
                 crime = files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
             }
             for (Path f : crime) {
-                String feed = f.getFileName().toString().contains("btp") ? "transport" : "police";
-                incidents.load(SourceFile.of(f), feed, new PoliceUkCsvAdapter(), n -> { });
+                String feed = f.getFileName().toString().contains("btp") ? "btp" : "police-uk";
+                incidents.load(SourceFile.of(f), FeedCatalog.builtIn().get(feed), null);
             }
             try (var c = db.dataSource().getConnection(); var s = c.createStatement()) {
                 for (String[] q : new String[][] {
-                    {"police.uk rows (Merseyside force files)", "SELECT count(*) FROM incident WHERE feed <> 'transport'"},
-                    {"  with an LSOA code", "SELECT count(*) FROM incident WHERE feed <> 'transport' AND stated_lsoa_code IS NOT NULL"},
-                    {"  whose LSOA code is in the boundary file", "SELECT count(*) FROM incident i WHERE feed <> 'transport' "
+                    {"police.uk rows (Merseyside force files)", "SELECT count(*) FROM incident WHERE feed <> 'btp'"},
+                    {"  with an LSOA code", "SELECT count(*) FROM incident WHERE feed <> 'btp' AND stated_lsoa_code IS NOT NULL"},
+                    {"  whose LSOA code is in the boundary file", "SELECT count(*) FROM incident i WHERE feed <> 'btp' "
                             + "AND EXISTS (SELECT 1 FROM area a WHERE a.level = 'lsoa' AND a.code = i.stated_lsoa_code)"},
-                    {"  whose point lies in that same LSOA", "SELECT count(*) FROM incident WHERE feed <> 'transport' "
+                    {"  whose point lies in that same LSOA", "SELECT count(*) FROM incident WHERE feed <> 'btp' "
                             + "AND lsoa_code = stated_lsoa_code"},
-                    {"  whose point lies in no Merseyside LSOA", "SELECT count(*) FROM incident WHERE feed <> 'transport' "
+                    {"  whose point lies in no Merseyside LSOA", "SELECT count(*) FROM incident WHERE feed <> 'btp' "
                             + "AND area_match = 'outside'"},
-                    {"British Transport Police rows (all Great Britain)", "SELECT count(*) FROM incident WHERE feed = 'transport'"},
-                    {"  whose point lies in a Merseyside LSOA", "SELECT count(*) FROM incident WHERE feed = 'transport' "
+                    {"British Transport Police rows (all Great Britain)", "SELECT count(*) FROM incident WHERE feed = 'btp'"},
+                    {"  whose point lies in a Merseyside LSOA", "SELECT count(*) FROM incident WHERE feed = 'btp' "
                             + "AND area_match = 'inside'"},
                     {"boundary LSOAs with population", "SELECT count(*) FROM area a WHERE level = 'lsoa' AND EXISTS "
                             + "(SELECT 1 FROM area_population p WHERE p.code = a.code AND p.year = 2015)"},

@@ -18,7 +18,8 @@ import org.safemap.testing.TestDatabase;
 class IncidentLoaderIT {
     private static Database db;
     private static IncidentLoader loader;
-    private static final FeedAdapter POLICE_UK = new PoliceUkCsvAdapter();
+    private static final FeedCatalog FEEDS = FeedCatalog.builtIn();
+    private static final FeedDefinition POLICE_UK = FEEDS.get("police-uk");
 
     @BeforeAll
     static void setUp() {
@@ -29,14 +30,15 @@ class IncidentLoaderIT {
     }
 
     @Test
-    void loadsARealMonthWhosePointsFallInTheirOwnLsoa() {
+    void loadsARealMonthIntoItsOwnPartitionWithItsPointsInTheirOwnLsoa() {
         SourceFile file = SourceFile.resource("demo/2022-03-liverpool-street.csv.gz");
-        IncidentLoader.Result r = loader.load(file, "police", POLICE_UK, n -> { });
+        IncidentLoader.Result r = loader.load(file, POLICE_UK, null);
         int lines = TestData.dataLines("demo/2022-03-liverpool-street.csv.gz");
         assertThat(r.alreadyLoaded()).isFalse();
         assertThat(r.rowsLoaded()).isEqualTo(lines);
         assertThat(r.rowsQuarantined()).isZero();
         assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", r.batchId())).isEqualTo(lines);
+        assertThat(Sql.count(db, "SELECT count(*) FROM batches.incident_" + r.batchId())).isEqualTo(lines);
         assertThat(Sql.value(db, "SELECT DISTINCT ST_SRID(geom) FROM incident")).isEqualTo(27700);
         // An independent check of the coordinate handling: police.uk names each record's LSOA, the ONS
         // boundaries are a separate source. With lon/lat swapped or the wrong SRID almost none would match;
@@ -46,26 +48,29 @@ class IncidentLoaderIT {
                 FROM incident i JOIN area a ON a.level = 'lsoa' AND a.vintage = 2011 AND a.code = i.stated_lsoa_code
                 WHERE i.batch_id = ?""", r.batchId())).doubleValue();
         assertThat(inOwnLsoa).isGreaterThan(0.93);
-        // The ASB rows went to the asb feed, the rest to police; times are the month in local time.
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND feed = 'asb' AND source_ref IS NULL",
-                r.batchId())).isPositive();
+        // Categories come from the police-uk mapping; every record keeps its own.
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND source_category = 'Shoplifting' "
+                + "AND category <> 'theft'", r.batchId())).isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND category = 'asb-unclassified' "
+                + "AND source_ref IS NULL", r.batchId())).isPositive();
         assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND "
                 + "(event_from <> '2022-03-01 00:00 Europe/London' OR event_to <> '2022-04-01 00:00 Europe/London')",
                 r.batchId())).isZero();
+        assertThat(r.summaryJson()).contains("\"snapped-map-point\":" + lines);
     }
 
     @Test
     void loadingTheSameContentAgainChangesNothingEvenGzipped() {
         String content = POLICE_UK_HEADER + "a1,2021-05,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n";
-        IncidentLoader.Result first = loader.load(SourceFiles.text("2021-05.csv", content), "police", POLICE_UK, n -> { });
+        IncidentLoader.Result first = loader.load(SourceFiles.text("2021-05.csv", content), POLICE_UK, null);
         long before = Sql.count(db, "SELECT count(*) FROM incident");
-        IncidentLoader.Result again = loader.load(SourceFiles.gzip("2021-05.csv.gz", content), "police", POLICE_UK, n -> { });
+        IncidentLoader.Result again = loader.load(SourceFiles.gzip("2021-05.csv.gz", content), POLICE_UK, null);
         assertThat(again.alreadyLoaded()).isTrue();
         assertThat(again.batchId()).isEqualTo(first.batchId());
         assertThat(again.rowsLoaded()).isEqualTo(1);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(before);
         // The same file declared as another feed is a different load.
-        assertThat(loader.load(SourceFiles.text("2021-05.csv", content), "transport", POLICE_UK, n -> { }).alreadyLoaded())
+        assertThat(loader.load(SourceFiles.text("2021-05.csv", content), FEEDS.get("btp"), null).alreadyLoaded())
                 .isFalse();
     }
 
@@ -75,29 +80,33 @@ class IncidentLoaderIT {
         IncidentLoader.Result r = loader.load(SourceFiles.text("2021-06.csv", POLICE_UK_HEADER
                 + "b1,2021-06,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
                 + bad + "\n"
-                + "b3,2021-06,M,M,,,No location,,,Drugs,,\n"), "police", POLICE_UK, n -> { });
+                + "b3,2021-06,M,M,,,No location,,,Drugs,,\n"
+                + "b4,2021-06,M,M,-2.98,53.40,On or near X,E01006512,L,Kidnap,,\n"), POLICE_UK, null);
         assertThat(r.rowsLoaded()).isEqualTo(1);
-        assertThat(r.rowsQuarantined()).isEqualTo(2);
+        assertThat(r.rowsQuarantined()).isEqualTo(3);
         List<List<Object>> rows = Sql.rows(db,
                 "SELECT line_no, field, reason, raw_record FROM quarantine WHERE batch_id = ? ORDER BY line_no", r.batchId());
-        assertThat(rows).hasSize(2);
+        assertThat(rows).hasSize(3);
         assertThat(rows.get(0)).containsExactly(3, "Longitude", "longitude 53.40 and latitude -2.98 look swapped", bad);
         assertThat(rows.get(1).get(0)).isEqualTo(4);
+        assertThat(rows.get(2)).startsWith(5, "category", "category 'Kidnap' is not one this feed shares: mapping "
+                + "'police-uk' has no entry for it");
         assertThat(Sql.rows(db, "SELECT rows_read, rows_loaded, rows_quarantined FROM load_batch WHERE id = ?", r.batchId()))
-                .containsExactly(List.of(3, 1, 2));
+                .containsExactly(List.of(4, 1, 3));
     }
 
     @Test
     void aFileLevelErrorLoadsNothingAtAll() {
         long incidents = Sql.count(db, "SELECT count(*) FROM incident");
         long batches = Sql.count(db, "SELECT count(*) FROM load_batch");
-        String content = POLICE_UK_HEADER
-                + "c1,2021-07,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
-                + "c2,2021-07,M,M,-2.98,53.40,\"On or near \"Y\" Road,E01006512,L,Burglary,,\n";
-        assertThatThrownBy(() -> loader.load(SourceFiles.text("2021-07.csv", content), "police", POLICE_UK, n -> { }))
+        long partitions = Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'");
+        String content = POLICE_UK_HEADER.replace("Context", "Context,Victim")
+                + "c1,2021-07,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,,Someone\n";
+        assertThatThrownBy(() -> loader.load(SourceFiles.text("2021-07.csv", content), POLICE_UK, null))
                 .isInstanceOf(InputFormatException.class)
-                .hasMessageStartingWith("2021-07.csv line 3: not valid CSV");
+                .hasMessageStartingWith("2021-07.csv line 1, field 'Victim'");
         assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(incidents);
         assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(batches);
+        assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'")).isEqualTo(partitions);
     }
 }

@@ -1,0 +1,195 @@
+package org.safemap.api;
+
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.BufferedWriter;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.safemap.SafemapException;
+import org.safemap.ingest.FeedCatalog;
+import org.safemap.ingest.FeedDefinition;
+import org.safemap.ingest.FeedReports;
+import org.safemap.ingest.IncidentLoader;
+import org.safemap.ingest.InputFormatException;
+import org.safemap.ingest.Quarantine;
+import org.safemap.ingest.SourceFile;
+
+/**
+ * /api/feeds: the feeds, their batches' reports, quarantined rows, and uploads by custodians, which load exactly
+ * as {@code safemap ingest} does.
+ */
+final class FeedHandlers {
+    private final FeedCatalog feeds;
+    private final FeedReports reports;
+    private final Quarantine quarantine;
+    private final IncidentLoader loader;
+
+    FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader) {
+        this.feeds = feeds;
+        this.reports = reports;
+        this.quarantine = quarantine;
+        this.loader = loader;
+    }
+
+    /** {@code GET /api/feeds}: every feed with what it is, who sends it, and its batch and row totals. */
+    void list(Context ctx) throws SQLException {
+        Map<String, long[]> totals = new LinkedHashMap<>();
+        for (FeedReports.BatchReport b : reports.batches(null)) {
+            long[] t = totals.computeIfAbsent(b.feed(), k -> new long[3]);
+            t[0]++;
+            t[1] += b.accepted();
+            t[2] += b.quarantined();
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (FeedDefinition f : feeds.all()) {
+            long[] t = totals.getOrDefault(f.name(), new long[3]);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.name());
+            m.put("title", f.title());
+            m.put("label", f.label());
+            m.put("partner", f.partner());
+            m.put("format", f.format());
+            m.put("categories", f.categories());
+            m.put("description", f.description());
+            m.put("batches", t[0]);
+            m.put("records", t[1]);
+            m.put("quarantined", t[2]);
+            out.add(m);
+        }
+        ctx.json(out);
+    }
+
+    /** {@code GET /api/feeds/{feed}/batches}: the feed's batch reports, oldest first. */
+    void batches(Context ctx) throws SQLException {
+        FeedDefinition feed = feed(ctx);
+        ctx.json(reports.batches(feed.name()).stream().map(FeedReports.BatchReport::toJson).toList());
+    }
+
+    /** {@code GET /api/feeds/{feed}/batches/{id}/quarantine}: the batch's quarantined rows as CSV. */
+    void quarantined(Context ctx) throws SQLException {
+        FeedReports.BatchReport batch = batch(ctx);
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"quarantine-batch-" + batch.batch() + ".csv\"");
+        // Streamed: a batch may hold many thousand rows.
+        try (Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
+            quarantine.writeCsv(batch.batch(), line -> {
+                try {
+                    out.write(line);
+                    out.write("\r\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code GET /api/feeds/{feed}/batches/{id}}: one batch's report. */
+    void batchReport(Context ctx) throws SQLException {
+        ctx.json(batch(ctx).toJson());
+    }
+
+    /**
+     * {@code POST /api/feeds/{feed}/uploads}, multipart with one or more {@code file} parts. Each file is one batch;
+     * the answer lists each file's outcome: 201 when something new loaded, 200 when every file was already there,
+     * 422 when any file was refused (the others still load).
+     */
+    void upload(Context ctx) throws SQLException {
+        FeedDefinition feed = feed(ctx);
+        if (ctx.contentType() == null || !ctx.contentType().toLowerCase().startsWith("multipart/form-data")) {
+            throw new ApiException(415, "unsupported_media_type", "send the files as multipart/form-data, each in a "
+                    + "part named 'file'");
+        }
+        List<UploadedFile> files = ctx.uploadedFiles("file");
+        if (files.isEmpty()) {
+            throw ApiException.badRequest("no file: send each file in a multipart part named 'file'");
+        }
+        List<Map<String, Object>> outcomes = new ArrayList<>();
+        boolean refused = false;
+        boolean loaded = false;
+        for (UploadedFile upload : files) {
+            Map<String, Object> outcome = new LinkedHashMap<>();
+            String name = safeName(upload.filename());
+            outcome.put("file", name);
+            Path spool = null;
+            try {
+                spool = Files.createTempFile("safemap-upload-", ".part");
+                try (InputStream in = upload.content()) {
+                    Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Path stored = spool;
+                SourceFile source = new SourceFile(name, Files.size(spool), () -> Files.newInputStream(stored));
+                IncidentLoader.Result r = loader.load(source, feed, null);
+                outcome.put("status", r.alreadyLoaded() ? "already_loaded" : "loaded");
+                outcome.put("batch", reports.batch(r.batchId()).toJson());
+                loaded |= !r.alreadyLoaded();
+            } catch (SafemapException e) {
+                refused = true;
+                outcome.put("status", e instanceof InputFormatException ? "refused" : "failed");
+                outcome.put("error", new ApiError(e.code(), e.getMessage()));
+            } catch (IOException e) {
+                refused = true;
+                outcome.put("status", "failed");
+                outcome.put("error", new ApiError("upload_failed", "could not receive " + name + ": " + e.getMessage()));
+            } finally {
+                deleteQuietly(spool);
+            }
+            outcomes.add(outcome);
+        }
+        ctx.status(refused ? 422 : loaded ? 201 : 200).json(Map.of("feed", feed.name(), "uploads", outcomes));
+    }
+
+    private FeedDefinition feed(Context ctx) {
+        String name = ctx.pathParam("feed");
+        if (feeds.all().stream().noneMatch(f -> f.name().equals(name))) {
+            throw ApiException.notFound("no feed '" + name + "'; GET /api/feeds lists them");
+        }
+        return feeds.get(name);
+    }
+
+    private FeedReports.BatchReport batch(Context ctx) throws SQLException {
+        FeedDefinition feed = feed(ctx);
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("batch id must be a number; got '" + ctx.pathParam("id") + "'");
+        }
+        FeedReports.BatchReport batch = reports.batch(id);
+        if (batch == null || !batch.feed().equals(feed.name())) {
+            throw ApiException.notFound("feed " + feed.name() + " has no batch " + id);
+        }
+        return batch;
+    }
+
+    /** The upload's file name without any folders (browsers may send them; they can name people). */
+    private static String safeName(String filename) {
+        String name = filename == null ? "" : filename.replace('\\', '/');
+        name = name.substring(name.lastIndexOf('/') + 1).strip();
+        return name.isEmpty() ? "upload" : name;
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // a temp file left behind is cleaned by the OS; the load's outcome matters more
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.safemap.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.safemap.SafemapException;
+
+/** The feeds SafeMap accepts: the built-in ones and any partner feed defined in SAFEMAP_FEEDS_DIR. */
+public final class FeedCatalog {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,40}");
+
+    private final Map<String, FeedDefinition> feeds;
+
+    private FeedCatalog(Map<String, FeedDefinition> feeds) {
+        this.feeds = feeds;
+    }
+
+    /**
+     * The built-in feeds plus every *.json in {@code userDir} (which may be absent). A broken definition stops
+     * everything with a message naming its file: a feed silently missing would be worse.
+     */
+    public static FeedCatalog load(Path userDir) {
+        Map<String, FeedDefinition> feeds = new LinkedHashMap<>();
+        for (String name : builtInNames()) {
+            try (InputStream in = resource("feeds/" + name + ".json")) {
+                add(feeds, JSON.readTree(in), "built-in feed " + name);
+            } catch (IOException e) {
+                throw new SafemapException("bad_feed", "cannot read built-in feed " + name + ": " + e.getMessage(), e);
+            }
+        }
+        if (userDir != null && Files.isDirectory(userDir)) {
+            List<Path> files;
+            try (Stream<Path> list = Files.list(userDir)) {
+                files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            } catch (IOException e) {
+                throw new SafemapException("bad_feed", "cannot list " + userDir + ": " + e.getMessage(), e);
+            }
+            for (Path file : files) {
+                try {
+                    add(feeds, JSON.readTree(file.toFile()), file.toString());
+                } catch (IOException e) {
+                    throw new SafemapException("bad_feed", file + " is not valid JSON: " + e.getMessage(), e);
+                }
+            }
+        }
+        return new FeedCatalog(feeds);
+    }
+
+    /** Only the built-in feeds. */
+    public static FeedCatalog builtIn() {
+        return load(null);
+    }
+
+    public FeedDefinition get(String name) {
+        FeedDefinition feed = feeds.get(name);
+        if (feed == null) {
+            throw new SafemapException("bad_request", "no feed '" + name + "'; the feeds are: "
+                    + String.join(", ", feeds.keySet()) + " (see safemap feeds list)");
+        }
+        return feed;
+    }
+
+    public List<FeedDefinition> all() {
+        return List.copyOf(feeds.values());
+    }
+
+    private static void add(Map<String, FeedDefinition> feeds, JsonNode json, String origin) {
+        String name = json.path("name").asText("");
+        if (!NAME.matcher(name).matches()) {
+            throw new SafemapException("bad_feed", origin + ": 'name' must be lower case letters, digits and -, "
+                    + "starting with a letter; got '" + name + "'");
+        }
+        if (feeds.containsKey(name)) {
+            throw new SafemapException("bad_feed", origin + ": a feed named '" + name + "' is already defined by "
+                    + feeds.get(name).origin());
+        }
+        String format = json.path("format").asText("");
+        if (!FeedAdapters.formats().contains(format)) {
+            throw new SafemapException("bad_feed", origin + ": unknown format '" + format + "'; formats are "
+                    + String.join(", ", FeedAdapters.formats()));
+        }
+        JsonNode mapping = json.get("mapping");
+        boolean mapped = format.startsWith("mapped-");
+        if (mapped && (mapping == null || !mapping.isObject())) {
+            throw new SafemapException("bad_feed", origin + ": format " + format + " needs a 'mapping' object "
+                    + "(see docs/feeds.md)");
+        }
+        String categories = mapped ? name : json.path("categories").asText("");
+        if (categories.isEmpty()) {
+            throw new SafemapException("bad_feed", origin + ": 'categories' names no mapping scheme");
+        }
+        FeedDefinition feed = new FeedDefinition(name, json.path("title").asText(name),
+                json.path("label").asText(json.path("title").asText(name)), json.path("partner").asText(""),
+                format, categories, json.path("description").asText(""), mapping, origin);
+        if (mapped) {
+            MappedFeed.check(feed);
+        }
+        feeds.put(name, feed);
+    }
+
+    private static List<String> builtInNames() {
+        try (InputStream in = resource("feeds/index.txt")) {
+            List<String> names = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    names.add(line.strip());
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            throw new SafemapException("bad_feed", "cannot read the list of built-in feeds: " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream resource(String path) throws IOException {
+        InputStream in = FeedCatalog.class.getClassLoader().getResourceAsStream(path);
+        if (in == null) {
+            throw new IOException(path + " is missing from the build");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,22 @@
+package org.safemap.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A feed SafeMap accepts: its name (what users type and what records keep as provenance), the format its files
+ * come in, and the scheme that maps its categories onto the common taxonomy. Built-in feeds ship in the server
+ * (resources feeds/*.json); partners' feeds are JSON files in SAFEMAP_FEEDS_DIR with a column {@code mapping}.
+ *
+ * @param name        e.g. police-uk, istv-ae, council-asb
+ * @param title       what the feed is, for people
+ * @param label       a short name for legends and menus
+ * @param partner     who supplies it
+ * @param format      adapter: police-uk, istv-csv, ambulance-csv, fire-irs-csv, mapped-csv, mapped-geojson
+ * @param categories  category mapping scheme (taxonomy/mappings/&lt;scheme&gt;.csv, or the feed's own map)
+ * @param description longer explanation
+ * @param mapping     column mapping for mapped formats, else null
+ * @param origin      where the definition came from, for messages
+ */
+public record FeedDefinition(String name, String title, String label, String partner, String format, String categories,
+                             String description, JsonNode mapping, String origin) {
+}

@@ -1,0 +1,133 @@
+package org.safemap.ingest;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * What each incident load found: rows read, accepted and quarantined (by reason), how records were located and
+ * how many fell inside the loaded areas. Read from {@code load_batch}, whose summary each load writes, so a
+ * report never scans incidents.
+ */
+public final class FeedReports {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private static final String BATCHES = """
+            SELECT id, feed, source_name, source_sha256, loaded_at, rows_read, rows_loaded, rows_quarantined, summary::text
+            FROM load_batch
+            WHERE kind = 'incidents' AND (?::text IS NULL OR feed = ?) AND (?::bigint IS NULL OR id = ?)
+            ORDER BY loaded_at, id""";
+
+    /**
+     * One batch: a file loaded into a feed.
+     *
+     * @param reasons        quarantine reason (the text before any quoted value) to count
+     * @param geocodeMethods method code (coordinate, postcode, street...) to count of accepted records
+     * @param areaMatch      inside / outside the loaded LSOAs, or pending when none are loaded, to count
+     * @param linked         records of this batch linked to another feed's record of the same event
+     */
+    public record BatchReport(long batch, String feed, String file, String sha256, OffsetDateTime loadedAt,
+                              int rowsRead, int accepted, int quarantined, Map<String, Long> reasons,
+                              Map<String, Long> geocodeMethods, Map<String, Long> areaMatch, long linked) {
+        /** Share of accepted records inside a loaded LSOA; null before any are loaded. */
+        public Double areaMatchRate() {
+            long inside = areaMatch.getOrDefault("inside", 0L);
+            long outside = areaMatch.getOrDefault("outside", 0L);
+            return inside + outside == 0 ? null : (double) inside / (inside + outside);
+        }
+
+        /** The stable JSON shape of docs/feeds.md (snake_case keys). */
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("batch", batch);
+            m.put("feed", feed);
+            m.put("file", file);
+            m.put("sha256", sha256);
+            m.put("loaded_at", loadedAt.toString());
+            m.put("rows_read", rowsRead);
+            m.put("accepted", accepted);
+            m.put("quarantined", quarantined);
+            m.put("reasons", reasons);
+            m.put("geocode_methods", geocodeMethods);
+            m.put("area_match", areaMatch);
+            m.put("area_match_rate", areaMatchRate());
+            m.put("linked", linked);
+            return m;
+        }
+    }
+
+    private final DataSource dataSource;
+
+    public FeedReports(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Every batch, oldest first; only the named feed's when {@code feed} is not null. */
+    public List<BatchReport> batches(String feed) throws SQLException {
+        return query(feed, null);
+    }
+
+    /** One batch's report. */
+    public BatchReport batch(long id) throws SQLException {
+        List<BatchReport> found = query(null, id);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** Reports as the JSON array {@code feeds report --format json} prints. */
+    public static String toJson(List<BatchReport> reports) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(reports.stream().map(BatchReport::toJson).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<BatchReport> query(String feed, Long id) throws SQLException {
+        List<BatchReport> reports = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BATCHES)) {
+            ps.setString(1, feed);
+            ps.setString(2, feed);
+            ps.setObject(3, id);
+            ps.setObject(4, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> summary = parse(rs.getString(9));
+                    reports.add(new BatchReport(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getObject(5, OffsetDateTime.class), rs.getInt(6), rs.getInt(7), rs.getInt(8),
+                            counts(summary.get("reasons")), counts(summary.get("geocode_methods")),
+                            counts(summary.get("area_match")), summary.get("linked") instanceof Number n ? n.longValue() : 0));
+                }
+            }
+        }
+        return reports;
+    }
+
+    private static Map<String, Object> parse(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, MAP);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Long> counts(Object node) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> counts.put(String.valueOf(k), v instanceof Number n ? n.longValue() : 0L));
+        }
+        return counts;
+    }
+}

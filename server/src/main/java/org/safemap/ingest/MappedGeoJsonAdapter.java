@@ -1,0 +1,94 @@
+package org.safemap.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Iterator;
+import java.util.function.LongConsumer;
+
+/**
+ * A partner's GeoJSON FeatureCollection of points (RFC 7946, WGS84), read through the feed's mapping: properties
+ * play the part of columns, and the point geometry is the location unless the mapping names location properties.
+ * Features are streamed one at a time; the "line" of a feature is its number in the collection.
+ */
+public final class MappedGeoJsonAdapter implements FeedAdapter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public String format() {
+        return "mapped-geojson";
+    }
+
+    @Override
+    public void read(SourceFile file, FeedDefinition feed, RowSink sink, LongConsumer rawBytesRead) throws IOException {
+        MappedFeed mapping = MappedFeed.of(feed);
+        try (Reader reader = file.openReader(rawBytesRead); JsonParser p = new JsonFactory(JSON).createParser(reader)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InputFormatException(file.name(), 1, null, "not a GeoJSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!field.equals("features")) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (value != JsonToken.START_ARRAY) {
+                    throw new InputFormatException(file.name(), p.currentLocation().getLineNr(), "features",
+                            "expected an array of features");
+                }
+                int number = 0;
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    number++;
+                    JsonNode feature = JSON.readTree(p);
+                    read(feature, number, mapping, file, sink);
+                }
+            }
+        } catch (JsonParseException e) {
+            throw new InputFormatException(file.name(), e.getLocation() == null ? 0 : e.getLocation().getLineNr(), null,
+                    "not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static void read(JsonNode feature, int number, MappedFeed mapping, SourceFile file, RowSink sink)
+            throws IOException {
+        JsonNode properties = feature.path("properties");
+        for (Iterator<String> names = properties.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!mapping.fields.contains(name)) {
+                throw new InputFormatException(file.name(), 0, name, "feature " + number + " has a property the feed "
+                        + "does not declare, so the file is refused and nothing from it is kept; declared fields: "
+                        + String.join(", ", mapping.fields));
+            }
+        }
+        String raw = feature.toString();
+        double[] point = null;
+        JsonNode geometry = feature.path("geometry");
+        if (geometry.isObject()) {
+            if (!"Point".equals(geometry.path("type").asText())) {
+                sink.reject(new Rejection(number, "geometry", "the geometry is a " + geometry.path("type").asText()
+                        + "; incidents must be Points", raw));
+                return;
+            }
+            JsonNode c = geometry.path("coordinates");
+            if (c.size() < 2 || !c.get(0).isNumber() || !c.get(1).isNumber()) {
+                sink.reject(new Rejection(number, "geometry", "the point's coordinates are not [longitude, latitude]", raw));
+                return;
+            }
+            point = new double[] {c.get(0).asDouble(), c.get(1).asDouble()};
+        }
+        try {
+            sink.accept(mapping.record(number, raw, name -> {
+                JsonNode v = properties.get(name);
+                return v == null || v.isNull() ? "" : v.asText();
+            }, point));
+        } catch (RowProblem e) {
+            sink.reject(new Rejection(number, e.field(), e.getMessage(), raw));
+        }
+    }
+}

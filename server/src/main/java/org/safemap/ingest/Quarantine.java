@@ -1,0 +1,58 @@
+package org.safemap.ingest;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.safemap.SafemapException;
+
+/** Reads back a batch's quarantined rows, so custodians can see exactly what was kept and why. */
+public final class Quarantine {
+    private static final String BATCH_EXISTS = "SELECT 1 FROM load_batch WHERE id = ? AND kind = 'incidents'";
+    private static final String ROWS =
+            "SELECT line_no, field, reason, raw_record FROM quarantine WHERE batch_id = ? ORDER BY line_no";
+
+    private final DataSource dataSource;
+
+    public Quarantine(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Writes {@code line,field,reason,raw} CSV lines (with a header), in file order; streams, so any size works. */
+    public void writeCsv(long batchId, Consumer<String> out) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(BATCH_EXISTS)) {
+                ps.setLong(1, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SafemapException("not_found", "there is no incident batch " + batchId
+                                + " ('safemap feeds report' lists them)");
+                    }
+                }
+            }
+            c.setAutoCommit(false); // lets the driver fetch in pieces instead of all at once
+            try (PreparedStatement ps = c.prepareStatement(ROWS)) {
+                ps.setFetchSize(1000);
+                ps.setLong(1, batchId);
+                out.accept("line,field,reason,raw");
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.accept(rs.getInt(1) + "," + csv(rs.getString(2)) + "," + csv(rs.getString(3)) + ","
+                                + csv(rs.getString(4)));
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static String csv(String value) {
+        if (value == null) {
+            return "";
+        }
+        return "\"" + value.replace("\"", "\"\"") + "\"";
+    }
+}
