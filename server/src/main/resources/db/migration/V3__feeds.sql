@@ -99,6 +99,7 @@ CREATE INDEX incident_id_idx ON incident (id);
 CREATE INDEX incident_geom_idx ON incident USING gist (geom);
 CREATE INDEX incident_time_idx ON incident (event_from);
 CREATE INDEX incident_lsoa_idx ON incident (lsoa_code);
+CREATE INDEX incident_event_idx ON incident (event_id) WHERE event_id IS NOT NULL;
 
 -- What each load found, so the feeds report needs no scan: {"geocode_methods": {...}, "area_match": {...}}.
 ALTER TABLE load_batch ADD COLUMN summary jsonb NOT NULL DEFAULT '{}'::jsonb;

@@ -34,21 +34,25 @@ public final class Geocoder {
                   WHERE district = ANY(?) WINDOW w AS (PARTITION BY district)) p
             GROUP BY district""";
     /**
-     * The two best gazetteer names found inside each text (venues before streets on a tie, longer names first):
-     * the second tells whether the best is ambiguous (a second Church Road elsewhere).
+     * The two best gazetteer names found inside each text (a name whose locality the text also names first, then
+     * venues before streets, longer names first): the second tells whether the best is ambiguous (a second Church
+     * Road elsewhere, and the text does not say which).
      */
     private static final String TEXTS = """
-            SELECT q.text, g.kind, g.x, g.y, g.precision_m, g.name, g.similarity, g.locality, g.name_key
+            SELECT q.text, g.kind, g.x, g.y, g.precision_m, g.name, g.similarity, g.locality, g.name_key, g.locality_named
             FROM unnest(?::text[]) AS q(text)
             CROSS JOIN LATERAL (
                 SELECT kind, x, y, precision_m, name, locality, name_key,
-                       strict_word_similarity(name_key, q.text) AS similarity
+                       strict_word_similarity(name_key, q.text) AS similarity,
+                       coalesce(' ' || q.text || ' ' LIKE '% ' || btrim(lower(regexp_replace(locality, '[^A-Za-z0-9]+',
+                           ' ', 'g'))) || ' %', false) AS locality_named
                 FROM gazetteer
                 WHERE name_key <<% q.text
-                ORDER BY strict_word_similarity(name_key, q.text) DESC, kind = 'venue' DESC, length(name_key) DESC, id
+                ORDER BY strict_word_similarity(name_key, q.text) DESC, locality_named DESC, kind = 'venue' DESC,
+                         length(name_key) DESC, id
                 LIMIT 2) g
             WHERE g.similarity >= ?
-            ORDER BY q.text, g.similarity DESC, g.kind = 'venue' DESC, length(g.name_key) DESC""";
+            ORDER BY q.text, g.similarity DESC, g.locality_named DESC, g.kind = 'venue' DESC, length(g.name_key) DESC""";
     /** Two equally good matches further apart than this make a text ambiguous. */
     static final double AMBIGUOUS_BEYOND_M = 1000;
     /** British National Grid's extent: a point outside it is not in Great Britain. */
@@ -272,6 +276,7 @@ public final class Geocoder {
     private static Map<String, Point> texts(Connection c, Set<String> keys) throws SQLException {
         Map<String, Point> out = new HashMap<>();
         Map<String, Double> bestSimilarity = new HashMap<>();
+        Map<String, Boolean> bestLocalityNamed = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(TEXTS)) {
             ps.setArray(1, c.createArrayOf("text", keys.toArray()));
             ps.setDouble(2, MIN_TEXT_SIMILARITY);
@@ -284,7 +289,9 @@ public final class Geocoder {
                         out.put(text, new Point(rs.getDouble(3), rs.getDouble(4), rs.getFloat(5), method,
                                 rs.getString(6) + (rs.getString(8) == null ? "" : ", " + rs.getString(8)), null));
                         bestSimilarity.put(text, rs.getDouble(7));
+                        bestLocalityNamed.put(text, rs.getBoolean(10));
                     } else if (best.ambiguity() == null && rs.getDouble(7) >= bestSimilarity.get(text)
+                            && rs.getBoolean(10) == bestLocalityNamed.get(text)
                             && Math.hypot(rs.getDouble(3) - best.x(), rs.getDouble(4) - best.y()) > AMBIGUOUS_BEYOND_M) {
                         out.put(text, new Point(best.x(), best.y(), best.precisionM(), best.method(), best.matched(),
                                 "could be " + best.matched() + " or " + rs.getString(6)

@@ -100,6 +100,7 @@ public final class CsvFeedReader {
             }
             List<String> header = ((CsvRecords.Good) first).fields().stream().map(String::strip).toList();
             Map<String, Integer> index = checkHeader(file, header, declared, required, delimiter);
+            records.expectFields(header.size());
             CsvRecords.Record r;
             while ((r = records.next()) != null) {
                 if (r instanceof CsvRecords.Bad bad) {

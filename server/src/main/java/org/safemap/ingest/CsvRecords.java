@@ -57,6 +57,7 @@ public final class CsvRecords implements AutoCloseable {
     private byte[] replay = new byte[0];
     private int replayPos;
     private int replayLimit;
+    private int expectedFields;
 
     public CsvRecords(InputStream in, char delimiter) throws IOException {
         this.in = in;
@@ -65,6 +66,14 @@ public final class CsvRecords implements AutoCloseable {
         if (limit - pos >= 3 && (chunk[0] & 0xff) == 0xEF && (chunk[1] & 0xff) == 0xBB && (chunk[2] & 0xff) == 0xBF) {
             pos = 3; // the UTF-8 byte-order mark is not data
         }
+    }
+
+    /**
+     * Tells the reader how many fields a record has (the header's count), so that a record running over several
+     * lines with another count is known for a broken quote and costs only its first line.
+     */
+    public void expectFields(int count) {
+        expectedFields = count;
     }
 
     /** The next record, or null at the end of the file. */
@@ -128,6 +137,11 @@ public final class CsvRecords implements AutoCloseable {
                         length, false);
             }
             List<String> fields = split(text);
+            if (fields != null && linesInRecord > 1 && expectedFields > 0 && fields.size() != expectedFields) {
+                // Line breaks inside quotes are real only in a record of the right shape; otherwise a stray
+                // quote swallowed the lines after it.
+                return firstLineOnly(start, UNCLOSED_QUOTE, length, b == '\n');
+            }
             if (fields == null) {
                 return linesInRecord > 1 ? firstLineOnly(start, STRAY_QUOTE, length, b == '\n')
                         : new Bad(start, STRAY_QUOTE, text);

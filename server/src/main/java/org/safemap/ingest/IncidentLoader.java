@@ -184,6 +184,7 @@ public final class IncidentLoader {
                 s.execute("CREATE INDEX ON " + partition + " (id)");
                 s.execute("CREATE INDEX ON " + partition + " (event_from)");
                 s.execute("CREATE INDEX ON " + partition + " (lsoa_code)");
+                s.execute("CREATE INDEX ON " + partition + " (event_id) WHERE event_id IS NOT NULL");
                 s.execute("ALTER TABLE incident ATTACH PARTITION " + partition + " FOR VALUES IN (" + batchId + ")");
             } else {
                 s.execute("DROP TABLE " + partition);

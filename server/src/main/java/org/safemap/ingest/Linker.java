@@ -7,76 +7,97 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Links records of one violent event seen by several feeds (police, ambulance, A&E), so combined maps can count
- * events once. Two records are linked when they come from different feeds, both fall in the violence group, both
- * are timed to within a day, their time windows come within {@code minutes} of each other, and they lie within
- * {@code distanceM} of each other or, when their locations are less precise than that, within the sum of their
- * precisions. Links are transitive: a group of linked records shares one event id, the smallest record id in it.
+ * events once.
+ *
+ * <p>Two records are candidates when they come from different feeds, both fall in the violence group, both are
+ * timed to within a day and located to within {@link #LINKABLE_PRECISION_M}, their time windows come within
+ * {@code minutes} of each other, and they lie within {@code distanceM} of each other or, when their locations are
+ * less precise than that, within the sum of their precisions. Candidates are taken nearest first (then closest in
+ * time), and a link is made only while the event it forms holds at most one record from each feed: two
+ * ambulance calls are never made one event through an A&E record between them, so an event count can only fall
+ * by records that really are duplicates. Linked records share one event id, the smallest record id among them.
  * police.uk records carry only a month, so they never link.
  */
 final class Linker {
+    /** Records placed no better than this (postcode districts) cannot say which of several events they are. */
+    static final double LINKABLE_PRECISION_M = 1000;
+
     private static final String PAIRS = """
-            SELECT a.id, b.id, b.event_id
+            SELECT a.id, a.feed, b.id, b.feed, b.event_id
             FROM incident a
             JOIN category ca ON ca.code = a.category AND ca.group_code = 'violence'
             JOIN incident b ON b.feed <> a.feed AND b.id <> a.id
                  AND b.event_from <= a.event_to + make_interval(mins => ?)
                  AND b.event_to >= a.event_from - make_interval(mins => ?)
                  AND b.event_to - b.event_from <= interval '1 day'
+                 AND b.precision_m <= ?
                  AND ST_DWithin(b.geom, a.geom, greatest(?, a.precision_m + b.precision_m))
             JOIN category cb ON cb.code = b.category AND cb.group_code = 'violence'
-            WHERE a.batch_id = ? AND a.event_to - a.event_from <= interval '1 day'""";
-    private static final String CURRENT = "SELECT id, event_id FROM incident WHERE id = ANY(?)";
+            WHERE a.batch_id = ? AND a.event_to - a.event_from <= interval '1 day' AND a.precision_m <= ?
+            ORDER BY ST_Distance(a.geom, b.geom),
+                     abs(extract(epoch FROM (a.event_from - b.event_from))), a.id, b.id""";
+    /** Every member of the events the candidates already belong to. */
+    private static final String MEMBERS = "SELECT id, feed, event_id FROM incident WHERE event_id = ANY(?)";
     private static final String SET_EVENT = "UPDATE incident SET event_id = ? WHERE id = ANY(?) AND event_id IS DISTINCT FROM ?";
+
+    private record Pair(long a, String aFeed, long b, String bFeed) {
+    }
 
     private Linker() {
     }
 
     /** Links the batch's records to the records already stored; returns how many records changed event. */
     static int link(Connection c, long batchId, double distanceM, int minutes) throws SQLException {
-        Map<Long, Long> parent = new HashMap<>();
+        List<Pair> pairs = new ArrayList<>();
+        Set<Long> existingEvents = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(PAIRS)) {
             ps.setInt(1, minutes);
             ps.setInt(2, minutes);
-            ps.setDouble(3, distanceM);
-            ps.setLong(4, batchId);
+            ps.setDouble(3, LINKABLE_PRECISION_M);
+            ps.setDouble(4, distanceM);
+            ps.setLong(5, batchId);
+            ps.setDouble(6, LINKABLE_PRECISION_M);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    union(parent, rs.getLong(1), rs.getLong(2));
-                    long existing = rs.getLong(3);
+                    pairs.add(new Pair(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+                    long event = rs.getLong(5);
                     if (!rs.wasNull()) {
-                        union(parent, rs.getLong(2), existing);
+                        existingEvents.add(event);
                     }
                 }
             }
         }
-        if (parent.isEmpty()) {
+        if (pairs.isEmpty()) {
             return 0;
         }
-        // Members of an existing event that is now joined must follow the new, possibly smaller, event id.
-        Long[] touched = parent.keySet().toArray(Long[]::new);
-        try (PreparedStatement ps = c.prepareStatement(CURRENT)) {
-            ps.setArray(1, c.createArrayOf("bigint", touched));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long event = rs.getLong(2);
-                    if (!rs.wasNull()) {
-                        union(parent, rs.getLong(1), event);
+        Events events = new Events();
+        if (!existingEvents.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(MEMBERS)) {
+                ps.setArray(1, c.createArrayOf("bigint", existingEvents.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(rs.getLong(1), rs.getString(2));
+                        events.add(rs.getLong(3), null);
+                        events.join(rs.getLong(1), rs.getLong(3));
                     }
                 }
             }
         }
-        Map<Long, List<Long>> groups = new HashMap<>();
-        for (Long id : parent.keySet()) {
-            groups.computeIfAbsent(find(parent, id), k -> new ArrayList<>()).add(id);
+        for (Pair p : pairs) {
+            events.add(p.a(), p.aFeed());
+            events.add(p.b(), p.bFeed());
+            events.joinIfFeedsDiffer(p.a(), p.b());
         }
         int changed = 0;
         try (PreparedStatement ps = c.prepareStatement(SET_EVENT)) {
-            for (List<Long> members : groups.values()) {
+            for (List<Long> members : events.groups()) {
                 long event = members.stream().mapToLong(Long::longValue).min().orElseThrow();
                 Array ids = c.createArrayOf("bigint", members.toArray());
                 ps.setLong(1, event);
@@ -88,26 +109,64 @@ final class Linker {
         return changed;
     }
 
-    private static void union(Map<Long, Long> parent, long a, long b) {
-        long ra = find(parent, a);
-        long rb = find(parent, b);
-        if (ra != rb) {
-            parent.put(Math.max(ra, rb), Math.min(ra, rb));
-        }
-    }
+    /** Union-find over record ids, each group knowing which feeds it holds. */
+    private static final class Events {
+        private final Map<Long, Long> parent = new HashMap<>();
+        private final Map<Long, Set<String>> feeds = new HashMap<>();
 
-    private static long find(Map<Long, Long> parent, long x) {
-        parent.putIfAbsent(x, x);
-        long root = x;
-        while (parent.get(root) != root) {
-            root = parent.get(root);
+        void add(long id, String feed) {
+            if (parent.putIfAbsent(id, id) == null) {
+                feeds.put(id, new HashSet<>());
+            }
+            if (feed != null) {
+                feeds.get(find(id)).add(feed);
+            }
         }
-        long node = x;
-        while (node != root) {
-            long next = parent.get(node);
-            parent.put(node, root);
-            node = next;
+
+        void join(long a, long b) {
+            long ra = find(a);
+            long rb = find(b);
+            if (ra != rb) {
+                merge(ra, rb);
+            }
         }
-        return root;
+
+        void joinIfFeedsDiffer(long a, long b) {
+            long ra = find(a);
+            long rb = find(b);
+            if (ra != rb && java.util.Collections.disjoint(feeds.get(ra), feeds.get(rb))) {
+                merge(ra, rb);
+            }
+        }
+
+        /** Groups of more than one record. */
+        List<List<Long>> groups() {
+            Map<Long, List<Long>> byRoot = new HashMap<>();
+            for (Long id : parent.keySet()) {
+                byRoot.computeIfAbsent(find(id), k -> new ArrayList<>()).add(id);
+            }
+            return byRoot.values().stream().filter(g -> g.size() > 1).toList();
+        }
+
+        private void merge(long ra, long rb) {
+            long root = Math.min(ra, rb);
+            long child = Math.max(ra, rb);
+            parent.put(child, root);
+            feeds.get(root).addAll(feeds.remove(child));
+        }
+
+        private long find(long x) {
+            long root = x;
+            while (parent.get(root) != root) {
+                root = parent.get(root);
+            }
+            long node = x;
+            while (node != root) {
+                long next = parent.get(node);
+                parent.put(node, root);
+                node = next;
+            }
+            return root;
+        }
     }
 }

@@ -152,7 +152,8 @@ final class MappedFeed {
     private LocationInput location(Function<String, String> get, double[] geometry) {
         LocationInput in = LocationInput.none();
         GeocodeMethod method = roundedToM != null ? GeocodeMethod.ROUNDED_GRID : GeocodeMethod.COORDINATE;
-        Float precision = roundedToM != null ? (float) (roundedToM * Math.sqrt(0.5)) : precisionM;
+        // Boxed on both sides: a float branch would unbox a null precisionM.
+        Float precision = roundedToM != null ? Float.valueOf((float) (roundedToM * Math.sqrt(0.5))) : precisionM;
         Double e = number(get, "easting");
         Double n = number(get, "northing");
         Double lat = number(get, "latitude");
