@@ -24,6 +24,8 @@ public final class CsvRecords implements AutoCloseable {
     static final int MAX_LINES_PER_RECORD = 50;
 
     private static final String UNCLOSED_QUOTE = "a quoted field does not close (an unpaired \" character)";
+    private static final String NOT_UTF8 =
+            "the row is not valid UTF-8 text (was the file saved as Windows-1252 or Latin-1?)";
     private static final String STRAY_QUOTE =
             "a quote appears in the middle of an unquoted field or after a closing quote";
 
@@ -133,8 +135,12 @@ public final class CsvRecords implements AutoCloseable {
             try {
                 text = strict.decode(ByteBuffer.wrap(buffer, 0, length)).toString();
             } catch (CharacterCodingException e) {
-                return bad(start, "the row is not valid UTF-8 text (was the file saved as Windows-1252 or Latin-1?)",
-                        length, false);
+                if (linesInRecord > 1) {
+                    // The bad bytes may belong to lines a broken quote ran into: judge the first line alone.
+                    return firstLineOnly(start, validUtf8(0, firstBreak(length)) ? UNCLOSED_QUOTE : NOT_UTF8, length,
+                            b == '\n');
+                }
+                return bad(start, NOT_UTF8, length, false);
             }
             List<String> fields = split(text);
             if (fields != null && linesInRecord > 1 && expectedFields > 0 && fields.size() != expectedFields) {
@@ -155,10 +161,7 @@ public final class CsvRecords implements AutoCloseable {
      * the lines after it are read again as records of their own, so one stray quote costs one row, not fifty.
      */
     private Bad firstLineOnly(int start, String reason, int length, boolean newlineConsumed) {
-        int firstBreak = 0;
-        while (buffer[firstBreak] != '\n') {
-            firstBreak++;
-        }
+        int firstBreak = firstBreak(length);
         int lineEnd = firstBreak > 0 && buffer[firstBreak - 1] == '\r' ? firstBreak - 1 : firstBreak;
         int tail = length - firstBreak - 1;
         byte[] again = new byte[tail + (newlineConsumed ? 1 : 0) + (replayLimit - replayPos)];
@@ -172,6 +175,23 @@ public final class CsvRecords implements AutoCloseable {
         replayLimit = again.length;
         line = start + 1;
         return bad(start, reason, lineEnd, false);
+    }
+
+    private int firstBreak(int length) {
+        int i = 0;
+        while (i < length && buffer[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    private boolean validUtf8(int from, int to) {
+        try {
+            strict.decode(ByteBuffer.wrap(buffer, from, to - from));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private Bad bad(int start, String reason, int length, boolean truncated) {

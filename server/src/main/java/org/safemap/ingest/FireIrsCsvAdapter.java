@@ -43,6 +43,11 @@ public final class FireIrsCsvAdapter implements FeedAdapter {
     }
 
     private static IncidentRecord row(CsvFeedReader.Row row) {
+        // IRS extracts hold false alarms and special services too; only fires are in this feed's protocol.
+        if (row.has("IncidentGroup") && !row.get("IncidentGroup").equalsIgnoreCase("Fire")) {
+            throw new RowProblem("IncidentGroup", "'" + row.get("IncidentGroup") + "' incidents are outside this feed, "
+                    + "which shares fires only");
+        }
         Instant at = DateTimes.uk(LocalDateTime.of(DateTimes.date(row.required("DateOfCall"), "DateOfCall"),
                 DateTimes.time(row.required("TimeOfCall"), "TimeOfCall")));
         LocationInput location = LocationInput.none();

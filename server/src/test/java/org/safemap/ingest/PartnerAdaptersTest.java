@@ -104,8 +104,12 @@ class PartnerAdaptersTest {
         Collected c = read("fire-irs", SourceFiles.text("fire.csv", header
                 + "F1,01 Jan 2022,23:10:00,Fire,Secondary Fire,Outdoor,Loose refuse,L6,336512,392288,,,Deliberate\n"
                 + "F2,01-Jan-2022,23:30:00,Fire,Primary Fire,Dwelling,House - single occupancy,L6,,,336550,392250,Accidental\n"
-                + "F3,2022-01-02,02:00:00,Fire,Primary Fire,Road Vehicle,Car,L8,,,,,Deliberate\n"));
-        assertThat(c.rejections).isEmpty();
+                + "F3,2022-01-02,02:00:00,Fire,Primary Fire,Road Vehicle,Car,L8,,,,,Deliberate\n"
+                + "F4,2022-01-02,03:00:00,False Alarm,AFA,Non Residential,Retail - Other,L1,334900,390300,,,\n"));
+        assertThat(c.rejections).singleElement().satisfies(r -> {
+            assertThat(r.field()).isEqualTo("IncidentGroup");
+            assertThat(r.reason()).isEqualTo("'False Alarm' incidents are outside this feed, which shares fires only");
+        });
         assertThat(c.records).extracting(IncidentRecord::sourceCategory)
                 .containsExactly("Secondary Fire|Deliberate", "Primary Fire|Accidental", "Primary Fire|Deliberate");
         assertThat(c.records.get(0).location().coordinateMethod()).isEqualTo(GeocodeMethod.COORDINATE);

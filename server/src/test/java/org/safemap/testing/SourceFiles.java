@@ -21,6 +21,10 @@ public final class SourceFiles {
         return new SourceFile(name, bytes.length, () -> new ByteArrayInputStream(bytes));
     }
 
+    public static SourceFile bytes(String name, byte[] bytes) {
+        return new SourceFile(name, bytes.length, () -> new ByteArrayInputStream(bytes));
+    }
+
     public static SourceFile gzip(String name, String content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
