@@ -141,6 +141,7 @@ CREATE TABLE gazetteer (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name        text NOT NULL,
     name_key    text NOT NULL,                  -- lower case, punctuation and "on or near" removed: what is matched
+    name_core   text NOT NULL,                  -- name_key without street-type words ("bold"): finds misspellings
     kind        text NOT NULL CHECK (kind IN ('street', 'venue', 'place')),
     locality    text,                           -- town or district, to tell two Church Streets apart
     x           double precision NOT NULL,
@@ -150,6 +151,7 @@ CREATE TABLE gazetteer (
 );
 CREATE UNIQUE INDEX gazetteer_entry_idx ON gazetteer (kind, name_key, coalesce(locality, ''));
 CREATE INDEX gazetteer_name_trgm_idx ON gazetteer USING gin (name_key gin_trgm_ops);
+CREATE INDEX gazetteer_core_trgm_idx ON gazetteer USING gin (name_core gin_trgm_ops);
 
 ALTER TABLE load_batch DROP CONSTRAINT load_batch_kind_check;
 ALTER TABLE load_batch ADD CONSTRAINT load_batch_kind_check CHECK (kind IN ('incidents', 'areas', 'hierarchy',

@@ -77,7 +77,7 @@ class LauncherIT {
             for (JsonNode m : summary.path("months")) {
                 total += m.path("count").asLong();
             }
-            assertThat(total).isEqualTo(TestData.demoIncidentLines());
+            assertThat(total).isEqualTo(TestData.demoRecords());
         } finally {
             demo.destroy(); // SIGTERM, as from a service manager or Ctrl-C
         }
@@ -87,7 +87,7 @@ class LauncherIT {
         String again = runToEnd(launcher(Map.of("SAFEMAP_DB_URL", dbUrl), "demo", "--load-only"), exit);
         assertThat(exit[0]).isZero();
         assertThat(again).contains("Demo data was already loaded; nothing new.");
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(TestData.demoIncidentLines());
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(TestData.demoRecords());
         db.close();
     }
 

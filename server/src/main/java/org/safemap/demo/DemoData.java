@@ -15,6 +15,9 @@ import org.safemap.areas.DeprivationLoader;
 import org.safemap.areas.HierarchyLoader;
 import org.safemap.areas.PopulationLoader;
 import org.safemap.db.Database;
+import org.safemap.geocode.GazetteerLoader;
+import org.safemap.geocode.PostcodeLoader;
+import org.safemap.geocode.StreetGazetteer;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.SourceFile;
@@ -68,13 +71,18 @@ public final class DemoData {
         IncidentLoader incidents = new IncidentLoader(db.dataSource());
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
-            SourceFile file = SourceFile.resource(FOLDER + e.file());
+            // The street gazetteer is built from loaded records, not read from a file.
+            SourceFile file = e.kind().equals("streets") ? new SourceFile("streets from police.uk map points", 0, null)
+                    : SourceFile.resource(FOLDER + e.file());
             LongConsumer progress = listener.starting(file, i + 1, entries.size());
             Outcome o = switch (e.kind()) {
                 case "boundaries" -> boundaries(db, file, e.spec(), progress);
                 case "hierarchy" -> hierarchy(db, file, progress);
                 case "population" -> population(db, file, e.spec(), progress);
                 case "deprivation" -> deprivation(db, file, e.spec(), progress);
+                case "postcodes" -> postcodes(db, file, progress);
+                case "streets" -> streets(db);
+                case "gazetteer" -> gazetteer(db, file, progress);
                 default -> incidents(incidents, file, e.spec(), progress);
             };
             listener.finished(file, o.summary());
@@ -118,6 +126,24 @@ public final class DemoData {
                 : String.format(Locale.UK, "IMD %d for %,d LSOAs", r.edition(), r.rows()), 0, 0);
     }
 
+    private static Outcome postcodes(Database db, SourceFile file, LongConsumer progress) {
+        PostcodeLoader.Result r = new PostcodeLoader(db.dataSource()).load(file, progress);
+        return new Outcome(r.stored() > 0, r.stored() == 0 ? "already loaded"
+                : String.format(Locale.UK, "%,d postcodes (%s)", r.stored(), r.format()), 0, 0);
+    }
+
+    private static Outcome streets(Database db) {
+        StreetGazetteer.Result r = new StreetGazetteer(db.dataSource()).build();
+        return new Outcome(r.streets() > 0, r.streets() == 0 ? "already built"
+                : String.format(Locale.UK, "%,d street entries from %,d map points", r.streets(), r.points()), 0, 0);
+    }
+
+    private static Outcome gazetteer(Database db, SourceFile file, LongConsumer progress) {
+        GazetteerLoader.Result r = new GazetteerLoader(db.dataSource()).load(file, progress);
+        return new Outcome(r.stored() > 0, r.stored() == 0 ? "already loaded"
+                : String.format(Locale.UK, "%,d named places", r.stored()), 0, 0);
+    }
+
     private static Outcome incidents(IncidentLoader loader, SourceFile file, JsonNode spec, LongConsumer progress) {
         IncidentLoader.Result r = loader.load(file, FeedCatalog.builtIn().get(spec.path("feed").asText()),
                 (bytes, rows) -> progress.accept(bytes));
@@ -126,7 +152,10 @@ public final class DemoData {
                 r.rowsLoaded(), r.rowsQuarantined());
     }
 
-    /** Entries in dependency order: boundaries, hierarchy, population, deprivation, then incidents. */
+    /**
+     * Entries in dependency order: geography, postcodes, the police.uk incidents, the street gazetteer built from
+     * them and the venue gazetteer, then the partner feeds whose free-text locations need both.
+     */
     private static List<Entry> manifest() {
         try (InputStream in = DemoData.class.getClassLoader().getResourceAsStream(FOLDER + "manifest.json")) {
             if (in == null) {
@@ -134,9 +163,10 @@ public final class DemoData {
             }
             JsonNode root = new ObjectMapper().readTree(in);
             List<Entry> entries = new ArrayList<>();
-            for (String kind : List.of("boundaries", "hierarchy", "population", "deprivation", "incidents")) {
+            for (String kind : List.of("boundaries", "hierarchy", "population", "deprivation", "postcodes", "incidents",
+                    "streets", "gazetteer", "partner-incidents")) {
                 for (JsonNode spec : root.path(kind)) {
-                    entries.add(new Entry(kind, spec));
+                    entries.add(new Entry(kind.equals("partner-incidents") ? "incidents" : kind, spec));
                 }
             }
             return entries;

@@ -26,16 +26,19 @@ import org.safemap.ingest.SourceFile;
  * venue, place. Rows are added to or update what is stored (kind, name and locality identify an entry).
  */
 public final class GazetteerLoader {
-    static final String STAGE = "CREATE TEMP TABLE gazetteer_stage (name text, name_key text, kind text, locality text, "
+    static final String STAGE = "CREATE TEMP TABLE gazetteer_stage (name text, name_key text, name_core text, kind text, locality text, "
             + "x float8, y float8, precision_m real) ON COMMIT DROP";
     static final String COPY = "COPY gazetteer_stage FROM STDIN (FORMAT csv)";
     static final String UPSERT = """
-            INSERT INTO gazetteer (name, name_key, kind, locality, x, y, precision_m, batch_id)
-            SELECT DISTINCT ON (kind, name_key, coalesce(locality, '')) name, name_key, kind, locality, x, y, precision_m,
-                   ?::bigint
+            INSERT INTO gazetteer (name, name_key, name_core, kind, locality, x, y, precision_m, batch_id)
+            SELECT DISTINCT ON (kind, name_key, coalesce(locality, '')) name, name_key, name_core, kind, locality, x, y,
+                   precision_m, ?::bigint
             FROM gazetteer_stage ORDER BY kind, name_key, coalesce(locality, '')
-            ON CONFLICT (kind, name_key, coalesce(locality, '')) DO UPDATE SET name = EXCLUDED.name, x = EXCLUDED.x,
-                y = EXCLUDED.y, precision_m = EXCLUDED.precision_m, batch_id = EXCLUDED.batch_id""";
+            ON CONFLICT (kind, name_key, coalesce(locality, '')) DO UPDATE SET name = EXCLUDED.name,
+                name_core = EXCLUDED.name_core, x = EXCLUDED.x,
+                y = EXCLUDED.y, precision_m = EXCLUDED.precision_m, batch_id = EXCLUDED.batch_id
+            WHERE (gazetteer.name, gazetteer.name_core, gazetteer.x, gazetteer.y, gazetteer.precision_m)
+                IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.name_core, EXCLUDED.x, EXCLUDED.y, EXCLUDED.precision_m)""";
 
     /** @param rows places read; @param stored added or changed */
     public record Result(int rows, int stored) {
@@ -105,7 +108,7 @@ public final class GazetteerLoader {
                     float p = precision.isEmpty() ? (kind.equals("venue") ? GeocodeMethod.VENUE.defaultPrecisionM()
                             : kind.equals("street") ? GeocodeMethod.STREET.defaultPrecisionM() : 500) : Float.parseFloat(precision);
                     String locality = get(f, index, "locality");
-                    out.value(name).value(PlaceNames.key(name)).value(kind).value(locality.isEmpty() ? null : locality)
+                    out.value(name).value(PlaceNames.key(name)).value(PlaceNames.core(PlaceNames.key(name))).value(kind).value(locality.isEmpty() ? null : locality)
                             .value(bng[0]).value(bng[1]).value(Float.toString(p));
                     out.endRow();
                     rows++;
@@ -117,7 +120,11 @@ public final class GazetteerLoader {
                 ps.setLong(1, batch);
                 stored = ps.executeUpdate();
             }
-            c.commit();
+            if (stored > 0) {
+                c.commit();
+            } else {
+                c.rollback(); // nothing changed: no batch either, so a repeat load leaves no trace
+            }
             return new Result(rows, stored);
         } catch (SQLException e) {
             throw new SafemapException("load_failed", "loading the gazetteer from " + file.name() + " failed: "

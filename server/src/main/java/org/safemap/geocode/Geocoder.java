@@ -22,8 +22,15 @@ import org.safemap.geo.Crs;
  * each (pg_trgm for text), so the reference tables can be national without being held in memory.
  */
 public final class Geocoder {
-    /** Below this strict word similarity (0 to 1) a gazetteer name does not count as found in the text. */
-    static final double MIN_TEXT_SIMILARITY = 0.6;
+    /**
+     * Candidates are gazetteer names whose trigrams come this close (0 to 1) to some stretch of the text; the final
+     * say is {@link PlaceMatch}'s, word by word. Low enough to let "Btoanic Road" reach "Botanic Road".
+     */
+    static final double CANDIDATE_SIMILARITY = 0.4;
+    /** The same for a name's distinctive words against the text's: "mitlon" and "milton" share little else. */
+    static final double CORE_SIMILARITY = 0.2;
+    /** Candidates looked at per text and way of finding them, best trigram similarity first. */
+    private static final int CANDIDATES = 20;
 
     private static final String UPRNS = "SELECT uprn, x, y FROM uprn WHERE uprn = ANY(?)";
     private static final String POSTCODES = "SELECT postcode, x, y, quality FROM postcode WHERE postcode = ANY(?)";
@@ -33,26 +40,27 @@ public final class Geocoder {
             FROM (SELECT district, x, y, avg(x) OVER w AS ax, avg(y) OVER w AS ay FROM postcode
                   WHERE district = ANY(?) WINDOW w AS (PARTITION BY district)) p
             GROUP BY district""";
+    private static final String SET_THRESHOLDS = "SELECT set_config('pg_trgm.strict_word_similarity_threshold', ?, "
+            + "false), set_config('pg_trgm.similarity_threshold', ?, false)";
     /**
-     * The two best gazetteer names found inside each text (a name whose locality the text also names first, then
-     * venues before streets, longer names first): the second tells whether the best is ambiguous (a second Church
-     * Road elsewhere, and the text does not say which).
+     * Gazetteer names that may appear in each text, for {@link PlaceMatch} to judge: those whose whole name is close
+     * to a stretch of the text, and those whose distinctive words are close to the text's (misspellings).
      */
     private static final String TEXTS = """
-            SELECT q.text, g.kind, g.x, g.y, g.precision_m, g.name, g.similarity, g.locality, g.name_key, g.locality_named
-            FROM unnest(?::text[]) AS q(text)
+            SELECT q.text, g.kind, g.x, g.y, g.precision_m, g.name, g.locality, g.name_key
+            FROM unnest(?::text[], ?::text[]) AS q(text, core)
             CROSS JOIN LATERAL (
-                SELECT kind, x, y, precision_m, name, locality, name_key,
-                       strict_word_similarity(name_key, q.text) AS similarity,
-                       coalesce(' ' || q.text || ' ' LIKE '% ' || btrim(lower(regexp_replace(locality, '[^A-Za-z0-9]+',
-                           ' ', 'g'))) || ' %', false) AS locality_named
-                FROM gazetteer
-                WHERE name_key <<% q.text
-                ORDER BY strict_word_similarity(name_key, q.text) DESC, locality_named DESC, kind = 'venue' DESC,
-                         length(name_key) DESC, id
-                LIMIT 2) g
-            WHERE g.similarity >= ?
-            ORDER BY q.text, g.similarity DESC, g.locality_named DESC, g.kind = 'venue' DESC, length(g.name_key) DESC""";
+                (SELECT id, kind, x, y, precision_m, name, locality, name_key
+                 FROM gazetteer
+                 WHERE name_key <<% q.text
+                 ORDER BY strict_word_similarity(name_key, q.text) DESC, id
+                 LIMIT ?)
+                UNION
+                (SELECT id, kind, x, y, precision_m, name, locality, name_key
+                 FROM gazetteer
+                 WHERE q.core <> '' AND name_core % q.core
+                 ORDER BY similarity(name_core, q.core) DESC, id
+                 LIMIT ?)) g""";
     /** Two equally good matches further apart than this make a text ambiguous. */
     static final double AMBIGUOUS_BEYOND_M = 1000;
     /** British National Grid's extent: a point outside it is not in Great Britain. */
@@ -273,34 +281,86 @@ public final class Geocoder {
         return quality >= 50 ? 1000 : GeocodeMethod.POSTCODE.defaultPrecisionM();
     }
 
+    /** A gazetteer name found in a text, and how well. */
+    private record TextMatch(Point point, int words, int edits, boolean localityNamed, boolean venue, String label) {
+        /**
+         * Better: a venue over a street ("outside the Grapes, Mathew Street" is at the Grapes), then more of the text
+         * explained, fewer slips, the text naming the area.
+         */
+        boolean beats(TextMatch o) {
+            if (venue != o.venue) {
+                return venue;
+            }
+            if (words != o.words) {
+                return words > o.words;
+            }
+            if (edits != o.edits) {
+                return edits < o.edits;
+            }
+            return localityNamed && !o.localityNamed;
+        }
+
+        boolean ties(TextMatch o) {
+            return words == o.words && edits == o.edits && localityNamed == o.localityNamed && venue == o.venue;
+        }
+    }
+
     private static Map<String, Point> texts(Connection c, Set<String> keys) throws SQLException {
-        Map<String, Point> out = new HashMap<>();
-        Map<String, Double> bestSimilarity = new HashMap<>();
-        Map<String, Boolean> bestLocalityNamed = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(SET_THRESHOLDS)) {
+            ps.setString(1, Double.toString(CANDIDATE_SIMILARITY));
+            ps.setString(2, Double.toString(CORE_SIMILARITY));
+            ps.executeQuery().close();
+        }
+        String[] texts = keys.toArray(String[]::new);
+        String[] cores = new String[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+            cores[i] = PlaceNames.core(texts[i]);
+        }
+        Map<String, List<TextMatch>> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(TEXTS)) {
-            ps.setArray(1, c.createArrayOf("text", keys.toArray()));
-            ps.setDouble(2, MIN_TEXT_SIMILARITY);
+            ps.setArray(1, c.createArrayOf("text", texts));
+            ps.setArray(2, c.createArrayOf("text", cores));
+            ps.setInt(3, CANDIDATES);
+            ps.setInt(4, CANDIDATES);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String text = rs.getString(1);
-                    Point best = out.get(text);
-                    if (best == null) {
-                        GeocodeMethod method = "venue".equals(rs.getString(2)) ? GeocodeMethod.VENUE : GeocodeMethod.STREET;
-                        out.put(text, new Point(rs.getDouble(3), rs.getDouble(4), rs.getFloat(5), method,
-                                rs.getString(6) + (rs.getString(8) == null ? "" : ", " + rs.getString(8)), null));
-                        bestSimilarity.put(text, rs.getDouble(7));
-                        bestLocalityNamed.put(text, rs.getBoolean(10));
-                    } else if (best.ambiguity() == null && rs.getDouble(7) >= bestSimilarity.get(text)
-                            && rs.getBoolean(10) == bestLocalityNamed.get(text)
-                            && Math.hypot(rs.getDouble(3) - best.x(), rs.getDouble(4) - best.y()) > AMBIGUOUS_BEYOND_M) {
-                        out.put(text, new Point(best.x(), best.y(), best.precisionM(), best.method(), best.matched(),
-                                "could be " + best.matched() + " or " + rs.getString(6)
-                                        + (rs.getString(8) == null ? "" : ", " + rs.getString(8))
-                                        + "; add the area or a postcode"));
+                    String nameKey = rs.getString(8);
+                    int edits = PlaceMatch.edits(nameKey, text);
+                    if (edits < 0) {
+                        continue;
                     }
+                    String locality = rs.getString(7);
+                    String localityKey = locality == null ? "" : PlaceNames.key(locality.replaceAll("\\s+\\d+$", ""));
+                    boolean localityNamed = !localityKey.isEmpty() && PlaceMatch.edits(localityKey, text) >= 0;
+                    boolean venue = "venue".equals(rs.getString(2));
+                    String label = rs.getString(6) + (locality == null ? "" : ", " + locality);
+                    Point p = new Point(rs.getDouble(3), rs.getDouble(4), rs.getFloat(5),
+                            venue ? GeocodeMethod.VENUE : GeocodeMethod.STREET, label);
+                    found.computeIfAbsent(text, k -> new ArrayList<>()).add(new TextMatch(p, nameKey.split(" ").length,
+                            edits, localityNamed, venue, label));
                 }
             }
         }
+        Map<String, Point> out = new HashMap<>();
+        found.forEach((text, matches) -> {
+            TextMatch best = matches.get(0);
+            for (TextMatch m : matches) {
+                if (m.beats(best)) {
+                    best = m;
+                }
+            }
+            for (TextMatch m : matches) {
+                if (m != best && m.ties(best) && Math.hypot(m.point().x() - best.point().x(),
+                        m.point().y() - best.point().y()) > AMBIGUOUS_BEYOND_M) {
+                    Point p = best.point();
+                    out.put(text, new Point(p.x(), p.y(), p.precisionM(), p.method(), p.matched(),
+                            "could be " + best.label() + " or " + m.label() + "; add the area or a postcode"));
+                    return;
+                }
+            }
+            out.put(text, best.point());
+        });
         return out;
     }
 

@@ -110,7 +110,11 @@ public final class PostcodeLoader {
                 ps.setLong(1, batch);
                 stored = ps.executeUpdate();
             }
-            c.commit();
+            if (stored > 0) {
+                c.commit();
+            } else {
+                c.rollback(); // nothing changed: no batch either, so a repeat load leaves no trace
+            }
             return new Result(rows, stored, missing, format);
         } catch (SQLException e) {
             throw new SafemapException("load_failed", "loading postcodes from " + file.name() + " failed: "

@@ -7,9 +7,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
@@ -18,20 +22,30 @@ import org.safemap.db.LoadBatches;
 
 /**
  * Builds street entries for the gazetteer from the police.uk records already loaded: every "On or near Bold Street"
- * map point is a point on that street, so the points of one name that lie together (within
- * {@link #CLUSTER_M} of each other) make one street, placed at their centre with a precision of their spread. Two
- * streets of the same name in different places stay two entries, told apart by their ward. police.uk's
- * non-street map points ("Supermarket", "Parking Area") are left out.
+ * map point is a point on that street, so the points of one name that lie together (within {@link #CLUSTER_M} of
+ * each other, or in the same ward) make one street, placed at their centre with a precision of their spread. Two
+ * streets of the same name in different places stay two entries, told apart by their ward. police.uk's generic map
+ * points ("Supermarket", "Parking Area", "Sports/Recreation Area") are left out; its stations ("Liverpool Lime
+ * Street (Station)") become venues.
  */
 public final class StreetGazetteer {
-    static final double CLUSTER_M = 600;
-    private static final Pattern STREET = Pattern.compile("(?i).*\\b(street|road|lane|avenue|way|drive|close|place|square|"
-            + "crescent|grove|terrace|walk|gardens|court|park|hill|row|parade|view|mews|rise|vale|green|boulevard|"
-            + "hey|brow|croft|gate|precinct|quay|approach|bank|fold|side|wharf|dock|yard)$");
+    static final double CLUSTER_M = 1000;
+    /**
+     * Pieces of one name whose extents come this close are one street: police.uk points along a long road can
+     * leave gaps over a kilometre, and merging two real namesakes this near costs only precision, which is stated.
+     */
+    static final double JOIN_GAP_M = 1500;
+    /** police.uk's names for map points that are not streets (besides those with a "/", "Park/Open Space"). */
+    private static final Set<String> GENERIC = Set.of("parking area", "supermarket", "nightclub", "shopping area",
+            "hospital", "petrol station", "police station", "pedestrian subway", "cinema", "prison", "ferry terminal",
+            "hotel", "motel", "school", "church", "sports ground", "bus station", "train station", "car park");
+    private static final Pattern STATION = Pattern.compile("(.+) \\(Station\\)");
+    private static final Pattern QUALIFIER = Pattern.compile("\\s*\\([^)]*\\)\\s*");
     private static final String POINTS = """
             SELECT DISTINCT substring(i.location_text FROM 12) AS name, ST_X(i.geom), ST_Y(i.geom), w.name
             FROM incident i LEFT JOIN area w ON w.level = 'ward' AND w.vintage = i.ward_vintage AND w.code = i.ward_code
-            WHERE i.geocode_method = 'snapped-map-point' AND i.location_text LIKE 'On or near %'""";
+            WHERE i.geocode_method = 'snapped-map-point' AND i.location_text LIKE 'On or near %'
+            ORDER BY 1, 2, 3, 4""";
 
     /** @param points map points read; @param streets entries added or changed */
     public record Result(int points, int streets) {
@@ -49,12 +63,22 @@ public final class StreetGazetteer {
     public Result build() {
         Map<String, List<Point>> byKey = new LinkedHashMap<>();
         Map<String, String> names = new HashMap<>();
+        Set<String> stations = new HashSet<>();
         int points = 0;
         try (Connection c = dataSource.getConnection()) {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(POINTS)) {
                 while (rs.next()) {
                     String name = rs.getString(1).strip();
-                    if (!STREET.matcher(name).matches()) {
+                    Matcher station = STATION.matcher(name);
+                    if (station.matches()) {
+                        name = station.group(1) + " Station";
+                        stations.add(PlaceNames.key(name));
+                    } else if (name.contains("/") || GENERIC.contains(name.toLowerCase(Locale.ROOT))) {
+                        continue;
+                    } else {
+                        name = QUALIFIER.matcher(name).replaceAll(" ").strip(); // "Dale Street (Queensway)"
+                    }
+                    if (name.isEmpty()) {
                         continue;
                     }
                     points++;
@@ -72,15 +96,18 @@ public final class StreetGazetteer {
             try (CopyWriter out = CopyWriter.open(c, GazetteerLoader.COPY)) {
                 for (var e : byKey.entrySet()) {
                     Map<String, Integer> localities = new HashMap<>();
-                    for (List<Point> cluster : clusters(e.getValue())) {
-                        double cx = cluster.stream().mapToDouble(Point::x).average().orElseThrow();
-                        double cy = cluster.stream().mapToDouble(Point::y).average().orElseThrow();
-                        double spread = cluster.stream().mapToDouble(p -> Math.hypot(p.x - cx, p.y - cy)).max().orElse(0);
+                    String kind = stations.contains(e.getKey()) ? "venue" : "street";
+                    for (List<Point> cluster : joinTouching(byWard(clusters(e.getValue())))) {
+                        double[] extent = extent(cluster);
+                        double cx = extent[0];
+                        double cy = extent[1];
+                        double spread = extent[2];
                         String ward = cluster.stream().map(Point::ward).filter(w -> w != null).findFirst().orElse("");
                         int n = localities.merge(ward, 1, Integer::sum);
                         String locality = n == 1 ? ward : ward + " " + n;
-                        out.value(names.get(e.getKey())).value(e.getKey()).value("street")
-                                .value(locality.isEmpty() ? null : locality).value(cx).value(cy)
+                        out.value(names.get(e.getKey())).value(e.getKey()).value(PlaceNames.core(e.getKey())).value(kind)
+                                .value(locality.isEmpty() ? null : locality).value(Math.round(cx * 100) / 100.0)
+                                .value(Math.round(cy * 100) / 100.0)
                                 .value(Float.toString((float) Math.max(100, spread)));
                         out.endRow();
                         entries++;
@@ -94,11 +121,65 @@ public final class StreetGazetteer {
                 ps.setLong(1, batch);
                 stored = ps.executeUpdate();
             }
-            c.commit();
+            if (stored > 0) {
+                c.commit();
+            } else {
+                c.rollback(); // nothing changed: no batch either, so a repeat load leaves no trace
+            }
             return new Result(points, stored);
         } catch (SQLException | java.io.IOException e) {
             throw new SafemapException("load_failed", "building streets from police.uk points failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Clusters of one name whose extents (centre and spread) come within {@link #JOIN_GAP_M} of each other are one
+     * long street seen in pieces (a road through two wards), not two streets.
+     */
+    static List<List<Point>> joinTouching(List<List<Point>> clusters) {
+        List<List<Point>> out = new ArrayList<>(clusters);
+        boolean joined = true;
+        while (joined) {
+            joined = false;
+            for (int i = 0; i < out.size() && !joined; i++) {
+                for (int j = i + 1; j < out.size() && !joined; j++) {
+                    double[] a = extent(out.get(i));
+                    double[] b = extent(out.get(j));
+                    if (Math.hypot(a[0] - b[0], a[1] - b[1]) - a[2] - b[2] <= JOIN_GAP_M) {
+                        List<Point> both = new ArrayList<>(out.get(i));
+                        both.addAll(out.get(j));
+                        out.set(i, both);
+                        out.remove(j);
+                        joined = true;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Centre x, centre y and spread (farthest point from the centre). */
+    private static double[] extent(List<Point> cluster) {
+        double cx = cluster.stream().mapToDouble(Point::x).average().orElseThrow();
+        double cy = cluster.stream().mapToDouble(Point::y).average().orElseThrow();
+        double spread = cluster.stream().mapToDouble(p -> Math.hypot(p.x - cx, p.y - cy)).max().orElse(0);
+        return new double[] {cx, cy, spread};
+    }
+
+    /** Clusters of one name in the same ward are one street: a long road with a quiet stretch is still one road. */
+    static List<List<Point>> byWard(List<List<Point>> clusters) {
+        Map<String, List<Point>> merged = new LinkedHashMap<>();
+        List<List<Point>> out = new ArrayList<>();
+        for (List<Point> cluster : clusters) {
+            String ward = cluster.stream().map(Point::ward).filter(w -> w != null).findFirst().orElse(null);
+            if (ward == null) {
+                out.add(cluster);
+            } else {
+                merged.computeIfAbsent(ward, k -> new ArrayList<>()).addAll(cluster);
+            }
+        }
+        out.addAll(merged.values());
+        return out;
     }
 
     /** Single-linkage clusters: points within CLUSTER_M of any point of a cluster join it (grid hash, linear time). */

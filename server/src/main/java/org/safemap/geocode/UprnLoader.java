@@ -79,7 +79,11 @@ public final class UprnLoader {
                 ps.setLong(1, batch);
                 stored = ps.executeUpdate();
             }
-            c.commit();
+            if (stored > 0) {
+                c.commit();
+            } else {
+                c.rollback(); // nothing changed: no batch either, so a repeat load leaves no trace
+            }
             return new Result(rows, stored);
         } catch (SQLException e) {
             throw new SafemapException("load_failed", "loading UPRNs from " + file.name() + " failed: " + e.getMessage(), e);

@@ -24,9 +24,11 @@ public final class IncidentPoints {
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     /**
-     * What to return; empty lists and absent values do not filter.
+     * What to return; empty lists and absent values do not filter. Time windows are half-open, [from, to), so a
+     * police.uk month ending at midnight on 1 July is not in July; a record timed to the instant is in [from, to)
+     * when its instant is.
      *
-     * @param from       records whose time window ends after this ...
+     * @param from       records whose window ends after this (or, timed to an instant, is at or after it) ...
      * @param to         ... and starts before this
      * @param feeds      feed names
      * @param categories common taxonomy codes or group codes (violence, acquisitive, ...)
@@ -51,7 +53,7 @@ public final class IncidentPoints {
                        'lsoa', i.lsoa_code, 'eventId', i.event_id) AS properties
             FROM incident i JOIN category c ON c.code = i.category
             WHERE i.id > ?
-              AND (?::timestamptz IS NULL OR i.event_to > ?)
+              AND (?::timestamptz IS NULL OR i.event_to > ? OR i.event_from >= ?)
               AND (?::timestamptz IS NULL OR i.event_from < ?)
               AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
@@ -120,8 +122,8 @@ public final class IncidentPoints {
             ps.setInt(i++, filter.limit());
             ps.setInt(i++, filter.limit());
             ps.setLong(i++, filter.after());
-            i = optionalTime(ps, i, filter.from());
-            i = optionalTime(ps, i, filter.to());
+            i = optionalTime(ps, i, filter.from(), 3);
+            i = optionalTime(ps, i, filter.to(), 2);
             java.sql.Array feeds = c.createArrayOf("text", filter.feeds().toArray());
             java.sql.Array categories = c.createArrayOf("text", filter.categories().toArray());
             ps.setArray(i++, feeds);
@@ -160,10 +162,12 @@ public final class IncidentPoints {
         }
     }
 
-    private static int optionalTime(PreparedStatement ps, int i, Optional<Instant> value) throws SQLException {
+    /** Sets the same time (or null) into {@code times} consecutive parameters. */
+    private static int optionalTime(PreparedStatement ps, int i, Optional<Instant> value, int times) throws SQLException {
         OffsetDateTime t = value.map(v -> v.atOffset(ZoneOffset.UTC)).orElse(null);
-        ps.setObject(i, t, Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setObject(i + 1, t, Types.TIMESTAMP_WITH_TIMEZONE);
-        return i + 2;
+        for (int k = 0; k < times; k++) {
+            ps.setObject(i + k, t, Types.TIMESTAMP_WITH_TIMEZONE);
+        }
+        return i + times;
     }
 }

@@ -162,7 +162,7 @@ class AreaGeometryIT {
             assertThat(Sql.count(own, "SELECT count(*) FROM incident WHERE custom_areas->>'custom:beats' = 'A'")).isEqualTo(inA);
             assertThat(Sql.count(own, "SELECT count(*) FROM incident WHERE custom_areas->>'custom:beats' = 'B'")).isEqualTo(inB);
             assertThat(u.changed()).isEqualTo(inA + inB);
-            assertThat(u.incidents()).isEqualTo(TestData.demoIncidentLines());
+            assertThat(u.incidents()).isEqualTo(TestData.demoRecords());
         } finally {
             own.close();
         }

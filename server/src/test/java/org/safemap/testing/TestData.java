@@ -49,7 +49,15 @@ public final class TestData {
         }
     }
 
-    /** All incident rows in the demo files: street files and BTP files, every month. */
+    /**
+     * Records the demo dataset stores: the police.uk lines and the synthetic partner rows the geocoder places,
+     * as the loads' own bookkeeping (load_batch) counted them in the shared demo database.
+     */
+    public static long demoRecords() {
+        return Sql.count(demoDatabase(), "SELECT sum(rows_loaded) FROM load_batch WHERE kind = 'incidents'");
+    }
+
+    /** All incident rows in the demo's police.uk files: street files and BTP files, every month. */
     public static int demoIncidentLines() {
         int total = 0;
         for (String m : DEMO_MONTHS) {

@@ -34,7 +34,8 @@ class ViewerIT {
                 "SAFEMAP_BASEMAP_URL", "http://127.0.0.1:" + closedPort + "/{z}/{x}/{y}.png")), db)) {
             String url = "http://127.0.0.1:" + app.port() + "/";
             String dom = browser(url, "--dump-dom");
-            long july = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from = '2022-07-01 00:00 Europe/London'");
+            long july = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
+                    + "AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London')");
             assertThat(dom).contains("data-ready=\"true\"");
             assertThat(dom).contains("data-areas=\"" + TestData.DEMO_LSOAS + "\"");
             assertThat(dom).contains("data-incidents=\"" + july + "\"");
