@@ -49,13 +49,14 @@ public final class ApiServer {
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), feedCatalog);
         FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
                 new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
-                new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes())));
+                new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes())), settings.uploadMaxMb());
         LayerHandlers layers = new LayerHandlers(catalogue);
 
         return Javalin.create(config -> {
             configure(config);
             config.jetty.multipartConfig.maxFileSize(settings.uploadMaxMb(), SizeUnit.MB);
-            config.jetty.multipartConfig.maxTotalRequestSize(settings.uploadMaxMb(), SizeUnit.MB);
+            // The whole request may carry a little more than one file: part headers and boundaries.
+            config.jetty.multipartConfig.maxTotalRequestSize(settings.uploadMaxMb() + 1L, SizeUnit.MB);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.routes.get("/health", system::health);
             config.routes.get("/api/version", system::version);

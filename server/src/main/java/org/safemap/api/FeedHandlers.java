@@ -35,8 +35,10 @@ final class FeedHandlers {
     private final FeedReports reports;
     private final Quarantine quarantine;
     private final IncidentLoader loader;
+    private final int maxUploadMb;
 
-    FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader) {
+    FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader, int maxUploadMb) {
+        this.maxUploadMb = maxUploadMb;
         this.feeds = feeds;
         this.reports = reports;
         this.quarantine = quarantine;
@@ -113,7 +115,22 @@ final class FeedHandlers {
             throw new ApiException(415, "unsupported_media_type", "send the files as multipart/form-data, each in a "
                     + "part named 'file'");
         }
-        List<UploadedFile> files = ctx.uploadedFiles("file");
+        long limit = (long) maxUploadMb << 20;
+        if (ctx.contentLength() > limit) {
+            throw tooLarge();
+        }
+        List<UploadedFile> files;
+        try {
+            files = ctx.uploadedFiles("file");
+        } catch (RuntimeException e) {
+            // Jetty refuses the body while reading it (chunked uploads have no length to check first).
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (String.valueOf(t.getMessage()).contains("max length exceeded")) {
+                    throw tooLarge();
+                }
+            }
+            throw ApiException.badRequest("the upload is not readable multipart/form-data: " + e.getMessage());
+        }
         if (files.isEmpty()) {
             throw ApiException.badRequest("no file: send each file in a multipart part named 'file'");
         }
@@ -150,6 +167,11 @@ final class FeedHandlers {
             outcomes.add(outcome);
         }
         ctx.status(refused ? 422 : loaded ? 201 : 200).json(Map.of("feed", feed.name(), "uploads", outcomes));
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "too_large", "the upload is over the limit of " + maxUploadMb
+                + " MB (SAFEMAP_UPLOAD_MAX_MB); split the file or load it with 'safemap ingest'");
     }
 
     private FeedDefinition feed(Context ctx) {

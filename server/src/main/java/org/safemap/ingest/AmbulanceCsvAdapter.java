@@ -17,7 +17,7 @@ import org.safemap.geocode.LocationInput;
  * Penetrating Trauma) and determinant, and a location as easting/northing, latitude/longitude or postcode.
  */
 public final class AmbulanceCsvAdapter implements FeedAdapter {
-    static final List<String> COLUMNS = List.of("incident_ref", "call_datetime", "chief_complaint", "determinant",
+    public static final List<String> COLUMNS = List.of("incident_ref", "call_datetime", "chief_complaint", "determinant",
             "easting", "northing", "latitude", "longitude", "postcode", "conveyed");
     private static final Set<String> DECLARED = new LinkedHashSet<>(COLUMNS);
     private static final Set<String> REQUIRED = new LinkedHashSet<>(List.of("call_datetime", "chief_complaint"));

@@ -19,7 +19,7 @@ import org.safemap.geocode.LocationInput;
  */
 public final class FireIrsCsvAdapter implements FeedAdapter {
     /** LFB's published columns and IRS Motive. Only those marked in docs/feeds.md are read; the rest are allowed. */
-    static final List<String> COLUMNS = List.of("IncidentNumber", "DateOfCall", "CalYear", "TimeOfCall", "HourOfCall",
+    public static final List<String> COLUMNS = List.of("IncidentNumber", "DateOfCall", "CalYear", "TimeOfCall", "HourOfCall",
             "IncidentGroup", "StopCodeDescription", "SpecialServiceType", "PropertyCategory", "PropertyType",
             "AddressQualifier", "Postcode_full", "Postcode_district", "UPRN", "USRN", "IncGeo_BoroughCode",
             "IncGeo_BoroughName", "ProperCase", "IncGeo_WardCode", "IncGeo_WardName", "IncGeo_WardNameNew",

@@ -19,7 +19,7 @@ import org.safemap.geocode.LocationInput;
  */
 public final class IstvAeCsvAdapter implements FeedAdapter {
     /** ISB 1594 data elements as CSV columns; docs/feeds.md maps each to the NHS Data Dictionary name. */
-    static final List<String> COLUMNS = List.of("site_code", "arrival_date", "arrival_time", "assault_date",
+    public static final List<String> COLUMNS = List.of("site_code", "arrival_date", "arrival_time", "assault_date",
             "assault_time", "assault_location", "location_type", "assault_method", "assault_method_other");
     private static final Set<String> DECLARED = new LinkedHashSet<>(COLUMNS);
     private static final Set<String> REQUIRED = new LinkedHashSet<>(List.of("assault_date", "assault_location",

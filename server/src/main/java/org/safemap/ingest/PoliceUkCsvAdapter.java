@@ -20,7 +20,7 @@ import org.safemap.geocode.LocationInput;
  * catchment of at least eight postal addresses, and times are whole months.
  */
 public final class PoliceUkCsvAdapter implements FeedAdapter {
-    static final List<String> COLUMNS = List.of("Crime ID", "Month", "Reported by", "Falls within", "Longitude",
+    public static final List<String> COLUMNS = List.of("Crime ID", "Month", "Reported by", "Falls within", "Longitude",
             "Latitude", "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context");
     private static final Set<String> DECLARED = new LinkedHashSet<>(COLUMNS);
 

@@ -23,8 +23,9 @@ class CliIT {
     void helpListsEveryCommand() {
         CliRun.Result r = run(Map.of(), "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("db", "serve", "demo", "areas", "test", "docs/configuration.md");
-        for (String command : new String[] {"db", "serve", "demo", "areas", "test"}) {
+        assertThat(r.out()).contains("db", "serve", "demo", "ingest", "feeds", "geocode", "areas", "test",
+                "docs/configuration.md");
+        for (String command : new String[] {"db", "serve", "demo", "ingest", "feeds", "geocode", "areas", "test"}) {
             assertThat(run(Map.of(), command, "--help").code()).as(command).isZero();
         }
         assertThat(run(Map.of(), "db", "up", "--help").out()).contains("Install");
