@@ -309,7 +309,7 @@ public final class IncidentLoader {
             if (samples.size() < SAMPLE_REJECTIONS) {
                 samples.add(r);
             }
-            reasons.merge(reasonKind(r.reason()), 1L, Long::sum);
+            reasons.merge(ReasonKinds.of(r.reason()), 1L, Long::sum);
             quarantine.value(batchId).value(r.lineNo()).value(r.field()).value(r.reason()).value(r.rawRecord());
             quarantine.endRow();
             report();
@@ -395,13 +395,6 @@ public final class IncidentLoader {
                 int b = (int) (bits >>> (8 * i)) & 0xff;
                 hex.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xf, 16));
             }
-        }
-
-        /** Reasons grouped for the report: the text before the first quoted value. */
-        private static String reasonKind(String reason) {
-            int quote = reason.indexOf('\'');
-            String kind = quote > 0 ? reason.substring(0, quote).strip() : reason;
-            return kind.length() > 120 ? kind.substring(0, 120) : kind;
         }
 
         String summary(int linked) {

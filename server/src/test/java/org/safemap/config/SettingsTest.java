@@ -87,4 +87,11 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_LOG_LEVEL", "loud")))
                 .hasMessageContaining("SAFEMAP_LOG_LEVEL");
     }
+
+    @Test
+    void everySettingIsDocumented() throws java.io.IOException {
+        String docs = java.nio.file.Files.readString(java.nio.file.Path.of(System.getenv("SAFEMAP_HOME"), "docs",
+                "configuration.md"));
+        assertThat(Settings.KEYS.keySet()).allSatisfy(key -> assertThat(docs).contains("| `" + key + "` |"));
+    }
 }

@@ -95,7 +95,8 @@ class FeedsCliIT {
         }
         JsonNode extra = batches.get(1);
         assertThat(extra.path("reasons").fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("longitude 53.40 and latitude -2.98 look swapped", "category");
+                .containsExactlyInAnyOrder("longitude 53.40 and latitude -2.98 look swapped",
+                        "category '…' is not one this feed shares: mapping '…' has no entry for it");
 
         CliRun.Result quarantine = CliRun.run(env, "feeds", "quarantine", "--batch", extra.path("batch").asText());
         assertThat(quarantine.out().lines().toList()).hasSize(3).first().isEqualTo("line,field,reason,raw");
