@@ -45,6 +45,7 @@ final class FeedsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Terminal t = feeds.cli.terminal();
+            t.line(String.format(Locale.UK, "%-12s %-15s %s", "FEED", "FORMAT", "WHAT"));
             for (FeedDefinition f : feeds.cli.feeds().all()) {
                 t.line(String.format(Locale.UK, "%-12s %-15s %s", f.name(), f.format(), f.title()));
                 t.line(String.format(Locale.UK, "%-12s %-15s from %s; categories mapped by '%s'", "", "", f.partner(),
