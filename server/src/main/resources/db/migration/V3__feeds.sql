@@ -109,7 +109,8 @@ UPDATE load_batch b SET summary = jsonb_build_object(
     'area_match', (SELECT coalesce(jsonb_object_agg(m, n), '{}'::jsonb) FROM
         (SELECT area_match m, count(*) n FROM incident i WHERE i.batch_id = b.id GROUP BY 1) y),
     'reasons', (SELECT coalesce(jsonb_object_agg(r, n), '{}'::jsonb) FROM
-        (SELECT btrim(split_part(reason, '''', 1)) r, count(*) n FROM quarantine q WHERE q.batch_id = b.id GROUP BY 1) z),
+        (SELECT regexp_replace(reason, '''.*?''(?=[[:space:];:,.)]|$)', '''…''', 'g') r, count(*) n   -- as ReasonKinds
+         FROM quarantine q WHERE q.batch_id = b.id GROUP BY 1) z),
     'linked', 0)
 WHERE kind = 'incidents';
 

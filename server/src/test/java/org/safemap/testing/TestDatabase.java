@@ -36,6 +36,13 @@ public final class TestDatabase {
 
     /** A new migrated database of its own, for a test that changes or destroys its database. */
     public static synchronized Database fresh(String purpose) {
+        Database db = empty(purpose);
+        db.migrate();
+        return db;
+    }
+
+    /** A new database with nothing in it, not even migrations (for migration tests). */
+    public static synchronized Database empty(String purpose) {
         DatabaseTarget admin = adminTarget();
         String name = PREFIX + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + "_"
                 + ProcessHandle.current().pid() + "_" + purpose + "_" + created.size();
@@ -47,9 +54,7 @@ public final class TestDatabase {
         }
         execute(admin, "CREATE DATABASE " + name);
         created.add(name);
-        Database db = Database.open(admin.withDatabase(name), 4, "start it with ./safemap db up");
-        db.migrate();
-        return db;
+        return Database.open(admin.withDatabase(name), 4, "start it with ./safemap db up");
     }
 
     /** Connection details of a database this run created, e.g. to hand to a launched process. */

@@ -1,0 +1,52 @@
+package org.safemap.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestDatabase;
+
+/** Upgrading a database that already holds records: nothing is lost and everything lands where V3 expects it. */
+class MigrationIT {
+    @Test
+    void recordsLoadedBeforeTheFeedsSchemaMoveIntoBatchPartitionsWithTheNewTaxonomy() {
+        Database db = TestDatabase.empty("migration");
+        try {
+            Sql.execute(db, "CREATE EXTENSION IF NOT EXISTS postgis");
+            Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").target("2").load()
+                    .migrate();
+            Sql.execute(db, """
+                    INSERT INTO load_batch (kind, feed, source_name, source_sha256, rows_read, rows_loaded, rows_quarantined)
+                    VALUES ('incidents', 'police', 'a.csv', repeat('a', 64), 3, 2, 1),
+                           ('incidents', 'transport', 'b.csv', repeat('b', 64), 1, 1, 0);
+                    INSERT INTO quarantine (batch_id, line_no, field, reason, raw_record)
+                    VALUES (1, 4, 'Month', 'no such month ''2022-13''', 'x');
+                    INSERT INTO incident (batch_id, line_no, feed, source_ref, source_category, category, event_from,
+                        event_to, geom, geocode_method, precision_m)
+                    VALUES (1, 2, 'police', 'c1', 'Shoplifting', 'shoplifting', '2022-01-01', '2022-02-01',
+                            ST_SetSRID(ST_MakePoint(335000, 390000), 27700), 'snapped-map-point', 200),
+                           (1, 3, 'asb', NULL, 'Anti-social behaviour', 'anti-social-behaviour', '2022-01-01',
+                            '2022-02-01', ST_SetSRID(ST_MakePoint(335100, 390100), 27700), 'snapped-map-point', 200),
+                           (2, 2, 'transport', 't1', 'Other crime', 'other-crime', '2022-01-01', '2022-02-01',
+                            ST_SetSRID(ST_MakePoint(335200, 390200), 27700), 'snapped-map-point', 200)""");
+            db.migrate();
+
+            assertThat(db.schemaVersion()).isEqualTo("3");
+            assertThat(Sql.rows(db, "SELECT id, batch_id, feed, category FROM incident ORDER BY id")).containsExactly(
+                    List.of(1L, 1L, "police-uk", "theft"), List.of(2L, 1L, "police-uk", "asb-unclassified"),
+                    List.of(3L, 2L, "btp", "other"));
+            assertThat(Sql.rows(db, "SELECT feed FROM load_batch ORDER BY id")).containsExactly(List.of("police-uk"),
+                    List.of("btp"));
+            assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'")).isEqualTo(2);
+            assertThat(Sql.value(db, "SELECT summary->'reasons'->>'no such month ''…''' FROM load_batch WHERE id = 1"))
+                    .isEqualTo("1");
+            // New records continue the id sequence after the moved ones.
+            Sql.execute(db, "SELECT nextval('incident_record_id_seq')");
+            assertThat(Sql.value(db, "SELECT currval('incident_record_id_seq')")).isEqualTo(4L);
+        } finally {
+            db.close();
+        }
+    }
+}
