@@ -176,10 +176,8 @@ final class FeedHandlers {
 
     private FeedDefinition feed(Context ctx) {
         String name = ctx.pathParam("feed");
-        if (feeds.all().stream().noneMatch(f -> f.name().equals(name))) {
-            throw ApiException.notFound("no feed '" + name + "'; GET /api/feeds lists them");
-        }
-        return feeds.get(name);
+        return feeds.find(name).orElseThrow(() -> ApiException.notFound("no feed '" + name + "'; the feeds are "
+                + feeds.names()));
     }
 
     private FeedReports.BatchReport batch(Context ctx) throws SQLException {

@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.safemap.ingest.FeedCatalog;
-import org.safemap.ingest.FeedDefinition;
 import org.safemap.map.IncidentPoints;
 
 /** /api/incidents: record-level queries, paged, and the summary the viewer builds its controls from. */
@@ -48,10 +46,9 @@ final class IncidentHandlers {
             throw ApiException.badRequest("to must be after from");
         }
         List<String> feedNames = QueryParams.list(ctx, "feed");
-        Set<String> known = feeds.all().stream().map(FeedDefinition::name).collect(Collectors.toSet());
         for (String f : feedNames) {
-            if (!known.contains(f)) {
-                throw ApiException.badRequest("no feed '" + f + "'; the feeds are " + String.join(", ", known.stream().sorted().toList()));
+            if (feeds.find(f).isEmpty()) {
+                throw ApiException.badRequest("no feed '" + f + "'; the feeds are " + feeds.names());
             }
         }
         List<String> categories = QueryParams.list(ctx, "category");

@@ -10,6 +10,7 @@ import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.safemap.db.ReferenceUpsert;
 import org.safemap.ingest.CsvTable;
 import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.SourceFile;

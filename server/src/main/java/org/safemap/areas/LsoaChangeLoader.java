@@ -3,6 +3,7 @@ package org.safemap.areas;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.safemap.db.ReferenceUpsert;
 import org.safemap.ingest.CsvTable;
 import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.SourceFile;

@@ -2,6 +2,7 @@ package org.safemap.cli;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.safemap.areas.AreaAssigner;
@@ -16,7 +17,6 @@ import org.safemap.areas.IncidentAreaUpdater;
 import org.safemap.areas.LsoaChangeLoader;
 import org.safemap.areas.PopulationLoader;
 import org.safemap.db.Database;
-import org.safemap.db.DatabaseSetup;
 import org.safemap.ingest.SourceFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,10 +41,6 @@ final class AreasCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return Cli.usage(spec, "say what to do");
-    }
-
-    Database openDatabase() {
-        return DatabaseSetup.openMigrated(cli.settings(), cli.terminal()::line);
     }
 
     /** Gives every stored incident its areas again, with a progress bar. */
@@ -101,7 +97,7 @@ final class AreasCommand implements Callable<Integer> {
             AreaLevel lvl = AreaLevel.parse(level);
             BoundaryFiles.Opened opened = BoundaryFiles.open(file, new BoundaryOptions(lvl, layer, codeField, nameField,
                     epsg(crs)));
-            try (Database db = areas.openDatabase()) {
+            try (Database db = areas.cli.openDatabase()) {
                 var progress = t.progress("loading " + opened.file().name(), opened.file().rawSize());
                 AreaLoader.Result r = new AreaLoader(db.dataSource()).load(opened, lvl, vintage, progress);
                 if (r.unchanged()) {
@@ -171,14 +167,14 @@ final class AreasCommand implements Callable<Integer> {
         public Integer call() {
             Terminal t = areas.cli.terminal();
             SourceFile source = SourceFile.of(file);
-            try (Database db = areas.openDatabase()) {
+            try (Database db = areas.cli.openDatabase()) {
                 HierarchyLoader.Result r = new HierarchyLoader(db.dataSource()).load(source,
                         new HierarchyLoader.Columns(lsoaField, msoaField, ladField), vintage, ladVintage,
-                        t.progress("reading " + source.name(), source.rawSize()));
-                t.done(source.name(), String.format(Locale.UK, "%,d LSOAs and %,d MSOAs (%d) with districts (%d); %,d links "
-                        + "added or changed", r.lsoas(), r.msoas(), r.lsoaVintage(), r.ladVintage(), r.changed()));
+                        t.progress(source.name(), source.rawSize()));
+                t.done(source.name(), String.format(Locale.UK, "%,d LSOAs and %,d MSOAs (%d) with districts (%d); "
+                        + "%,d links added or changed", r.lsoas(), r.msoas(), r.lsoaVintage(), r.ladVintage(), r.changed()));
                 if (!noAssign) {
-                    reassign(db, t);
+                    reassign(db, t); // after the summary, so its own progress bar does not cut into the load's
                 }
             }
             return Cli.OK;
@@ -205,14 +201,11 @@ final class AreasCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Terminal t = areas.cli.terminal();
-            SourceFile source = SourceFile.of(file);
-            try (Database db = areas.openDatabase()) {
+            return areas.cli.loadEach(List.of(file), (db, source, progress) -> {
                 LsoaChangeLoader.Result r = new LsoaChangeLoader(db.dataSource()).load(source, fromField, toField,
-                        changeField, t.progress("reading " + source.name(), source.rawSize()));
-                t.done(source.name(), String.format(Locale.UK, "%,d links, %,d added or changed", r.rows(), r.changed()));
-            }
-            return Cli.OK;
+                        changeField, progress);
+                return String.format(Locale.UK, "%,d links, %,d added or changed", r.rows(), r.changed());
+            });
         }
     }
 
@@ -243,15 +236,12 @@ final class AreasCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Terminal t = areas.cli.terminal();
-            SourceFile source = SourceFile.of(file);
-            try (Database db = areas.openDatabase()) {
+            return areas.cli.loadEach(List.of(file), (db, source, progress) -> {
                 PopulationLoader.Result r = new PopulationLoader(db.dataSource()).load(source, AreaLevel.parse(level),
-                        vintage, year, codeField, populationField, t.progress("reading " + source.name(), source.rawSize()));
-                t.done(source.name(), String.format(Locale.UK, "%,d areas, mid-%d, %,d residents (column '%s'); %,d added "
-                        + "or changed", r.rows(), r.year(), r.total(), r.populationField(), r.changed()));
-            }
-            return Cli.OK;
+                        vintage, year, codeField, populationField, progress);
+                return String.format(Locale.UK, "%,d areas, mid-%d, %,d residents (column '%s'); %,d added or changed",
+                        r.rows(), r.year(), r.total(), r.populationField(), r.changed());
+            });
         }
     }
 
@@ -284,16 +274,12 @@ final class AreasCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Terminal t = areas.cli.terminal();
-            SourceFile source = SourceFile.of(file);
-            try (Database db = areas.openDatabase()) {
+            return areas.cli.loadEach(List.of(file), (db, source, progress) -> {
                 DeprivationLoader.Result r = new DeprivationLoader(db.dataSource()).load(source, edition, vintage,
-                        new DeprivationLoader.Columns(codeField, rankField, decileField, scoreField),
-                        t.progress("reading " + source.name(), source.rawSize()));
-                t.done(source.name(), String.format(Locale.UK, "IMD %d for %,d LSOAs with %d domains (%s); %,d added or "
-                        + "changed", r.edition(), r.rows(), r.domains().size(), String.join(", ", r.domains()), r.changed()));
-            }
-            return Cli.OK;
+                        new DeprivationLoader.Columns(codeField, rankField, decileField, scoreField), progress);
+                return String.format(Locale.UK, "IMD %d for %,d LSOAs with %d domains (%s); %,d added or changed",
+                        r.edition(), r.rows(), r.domains().size(), String.join(", ", r.domains()), r.changed());
+            });
         }
     }
 
@@ -305,7 +291,7 @@ final class AreasCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Database db = areas.openDatabase()) {
+            try (Database db = areas.cli.openDatabase()) {
                 reassign(db, areas.cli.terminal());
             }
             return Cli.OK;
@@ -320,7 +306,7 @@ final class AreasCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             Terminal t = areas.cli.terminal();
-            try (Database db = areas.openDatabase()) {
+            try (Database db = areas.cli.openDatabase()) {
                 var lines = new AreaInventory(db.dataSource()).lines();
                 if (lines.isEmpty()) {
                     t.line("No geography is loaded yet; see safemap areas load --help.");

@@ -1,14 +1,19 @@
 package org.safemap.cli;
 
-import org.safemap.ingest.FeedCatalog;
-import org.safemap.ingest.IncidentLoader;
-
 import ch.qos.logback.classic.Level;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.safemap.AppVersion;
 import org.safemap.SafemapException;
 import org.safemap.config.Settings;
+import org.safemap.db.Database;
+import org.safemap.db.DatabaseSetup;
+import org.safemap.ingest.FeedCatalog;
+import org.safemap.ingest.IncidentLoader;
+import org.safemap.ingest.SourceFile;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,6 +86,28 @@ public final class Cli implements Runnable {
 
     Terminal terminal() {
         return terminal;
+    }
+
+    /** The configured database, brought up and migrated, with its progress lines on the terminal. */
+    Database openDatabase() {
+        return DatabaseSetup.openMigrated(settings(), terminal::line);
+    }
+
+    /** Loads one reference file and says what it did. */
+    @FunctionalInterface
+    interface FileLoad {
+        String load(Database db, SourceFile file, LongConsumer progress);
+    }
+
+    /** Loads each file in turn into the database, with a progress bar and a summary line per file. */
+    int loadEach(List<Path> files, FileLoad load) {
+        try (Database db = openDatabase()) {
+            for (Path path : files) {
+                SourceFile file = SourceFile.of(path);
+                terminal.done(file.name(), load.load(db, file, terminal.progress(file.name(), file.rawSize())));
+            }
+        }
+        return OK;
     }
 
     /** The built-in feeds and the partners' definitions in SAFEMAP_FEEDS_DIR. */

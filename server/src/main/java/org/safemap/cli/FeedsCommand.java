@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
-import org.safemap.db.DatabaseSetup;
 import org.safemap.ingest.FeedDefinition;
 import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.Quarantine;
@@ -30,10 +29,6 @@ final class FeedsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return Cli.usage(spec, "say what to do");
-    }
-
-    Database openDatabase() {
-        return DatabaseSetup.openMigrated(cli.settings(), cli.terminal()::line);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -80,7 +75,7 @@ final class FeedsCommand implements Callable<Integer> {
                 feeds.cli.feeds().get(feed); // a typo gets "no such feed", not an empty report
             }
             Terminal t = feeds.cli.terminal();
-            try (Database db = feeds.openDatabase()) {
+            try (Database db = feeds.cli.openDatabase()) {
                 List<FeedReports.BatchReport> reports = new FeedReports(db.dataSource()).batches(feed);
                 if (format.equals("json")) {
                     t.line(FeedReports.toJson(reports));
@@ -121,7 +116,7 @@ final class FeedsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             Terminal t = feeds.cli.terminal();
-            try (Database db = feeds.openDatabase()) {
+            try (Database db = feeds.cli.openDatabase()) {
                 new Quarantine(db.dataSource()).writeCsv(batch, t::line);
             }
             return Cli.OK;

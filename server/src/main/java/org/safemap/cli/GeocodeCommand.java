@@ -5,14 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.safemap.db.Database;
-import org.safemap.db.DatabaseSetup;
 import org.safemap.geocode.GazetteerLoader;
 import org.safemap.geocode.Geocoder;
 import org.safemap.geocode.LocationInput;
 import org.safemap.geocode.PostcodeLoader;
 import org.safemap.geocode.StreetGazetteer;
 import org.safemap.geocode.UprnLoader;
-import org.safemap.ingest.SourceFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,10 +35,6 @@ final class GeocodeCommand implements Callable<Integer> {
         return Cli.usage(spec, "say what to do");
     }
 
-    Database openDatabase() {
-        return DatabaseSetup.openMigrated(cli.settings(), cli.terminal()::line);
-    }
-
     @Command(name = "postcodes", mixinStandardHelpOptions = true,
             description = {"Load postcode centroids: OS Code-Point Open CSV (no header; postcode, quality, easting, "
                     + "northing, ...) or the ONS Postcode Directory (header with pcds, oseast1m, osnrth1m). Adds and "
@@ -54,17 +48,11 @@ final class GeocodeCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Terminal t = geocode.cli.terminal();
-            try (Database db = geocode.openDatabase()) {
-                for (Path path : files) {
-                    SourceFile file = SourceFile.of(path);
-                    PostcodeLoader.Result r = new PostcodeLoader(db.dataSource())
-                            .load(file, t.progress(file.name(), file.rawSize()));
-                    t.done(file.name(), String.format(Locale.UK, "%,d postcodes read (%s), %,d stored, %,d without "
-                            + "coordinates skipped", r.rows(), r.format(), r.stored(), r.noCoordinates()));
-                }
-            }
-            return Cli.OK;
+            return geocode.cli.loadEach(files, (db, file, progress) -> {
+                PostcodeLoader.Result r = new PostcodeLoader(db.dataSource()).load(file, progress);
+                return String.format(Locale.UK, "%,d postcodes read (%s), %,d stored, %,d without coordinates skipped",
+                        r.rows(), r.format(), r.stored(), r.noCoordinates());
+            });
         }
     }
 
@@ -79,15 +67,10 @@ final class GeocodeCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Terminal t = geocode.cli.terminal();
-            try (Database db = geocode.openDatabase()) {
-                for (Path path : files) {
-                    SourceFile file = SourceFile.of(path);
-                    UprnLoader.Result r = new UprnLoader(db.dataSource()).load(file, t.progress(file.name(), file.rawSize()));
-                    t.done(file.name(), String.format(Locale.UK, "%,d UPRNs read, %,d stored", r.rows(), r.stored()));
-                }
-            }
-            return Cli.OK;
+            return geocode.cli.loadEach(files, (db, file, progress) -> {
+                UprnLoader.Result r = new UprnLoader(db.dataSource()).load(file, progress);
+                return String.format(Locale.UK, "%,d UPRNs read, %,d stored", r.rows(), r.stored());
+            });
         }
     }
 
@@ -103,16 +86,10 @@ final class GeocodeCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Terminal t = geocode.cli.terminal();
-            try (Database db = geocode.openDatabase()) {
-                for (Path path : files) {
-                    SourceFile file = SourceFile.of(path);
-                    GazetteerLoader.Result r = new GazetteerLoader(db.dataSource())
-                            .load(file, t.progress(file.name(), file.rawSize()));
-                    t.done(file.name(), String.format(Locale.UK, "%,d places read, %,d stored", r.rows(), r.stored()));
-                }
-            }
-            return Cli.OK;
+            return geocode.cli.loadEach(files, (db, file, progress) -> {
+                GazetteerLoader.Result r = new GazetteerLoader(db.dataSource()).load(file, progress);
+                return String.format(Locale.UK, "%,d places read, %,d stored", r.rows(), r.stored());
+            });
         }
     }
 
@@ -127,7 +104,7 @@ final class GeocodeCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Terminal t = geocode.cli.terminal();
-            try (Database db = geocode.openDatabase()) {
+            try (Database db = geocode.cli.openDatabase()) {
                 StreetGazetteer.Result r = new StreetGazetteer(db.dataSource()).build();
                 t.line(String.format(Locale.UK, "Streets: %,d map points read, %,d street entries added or changed",
                         r.points(), r.streets()));
@@ -158,7 +135,7 @@ final class GeocodeCommand implements Callable<Integer> {
             if (text == null && postcode == null && uprn == null) {
                 return Cli.usage(geocode.spec.subcommands().get("find").getCommandSpec(), "give TEXT, --postcode or --uprn");
             }
-            try (Database db = geocode.openDatabase()) {
+            try (Database db = geocode.cli.openDatabase()) {
                 LocationInput in = LocationInput.none().withText(text).withPostcode(postcode).withUprn(uprn);
                 Geocoder.Result r = new Geocoder(db.dataSource()).resolve(List.of(in))[0];
                 if (!r.ok()) {

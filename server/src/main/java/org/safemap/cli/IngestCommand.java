@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
-import org.safemap.db.DatabaseSetup;
 import org.safemap.ingest.FeedDefinition;
 import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.IncidentLoader;
@@ -49,7 +48,7 @@ final class IngestCommand implements Callable<Integer> {
             }
         }
         int refused = 0;
-        try (Database db = DatabaseSetup.openMigrated(cli.settings(), t::line)) {
+        try (Database db = cli.openDatabase()) {
             IncidentLoader loader = new IncidentLoader(db.dataSource(), cli.linkRule());
             FeedReports reports = new FeedReports(db.dataSource());
             for (Path path : files) {

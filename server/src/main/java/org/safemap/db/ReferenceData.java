@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -47,7 +49,9 @@ public final class ReferenceData {
                 ps.executeBatch();
             }
             for (String scheme : schemes()) {
-                replaceScheme(c, scheme, csv("taxonomy/mappings/" + scheme + ".csv"));
+                Map<String, String> mapping = new LinkedHashMap<>();
+                csv("taxonomy/mappings/" + scheme + ".csv").forEach(r -> mapping.put(r.get("source_value"), r.get("code")));
+                replaceScheme(c, scheme, mapping);
             }
             c.commit();
         } catch (SQLException | IOException e) {
@@ -56,15 +60,15 @@ public final class ReferenceData {
     }
 
     /** Replaces one scheme's mapping (also used for the category maps of partner feed definitions). */
-    public static void replaceScheme(Connection c, String scheme, List<CSVRecord> rows) throws SQLException {
+    public static void replaceScheme(Connection c, String scheme, Map<String, String> mapping) throws SQLException {
         try (PreparedStatement delete = c.prepareStatement(DELETE_SCHEME);
              PreparedStatement insert = c.prepareStatement(INSERT_MAPPING)) {
             delete.setString(1, scheme);
             delete.executeUpdate();
-            for (CSVRecord r : rows) {
+            for (Map.Entry<String, String> e : mapping.entrySet()) {
                 insert.setString(1, scheme);
-                insert.setString(2, r.get("source_value").strip());
-                insert.setString(3, r.get("code").strip());
+                insert.setString(2, e.getKey().strip());
+                insert.setString(3, e.getValue().strip());
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -1,22 +1,16 @@
 package org.safemap.geocode;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
-import org.safemap.db.LoadBatches;
+import org.safemap.db.ReferenceUpsert;
 import org.safemap.geo.Crs;
-import org.safemap.ingest.CsvRecords;
+import org.safemap.ingest.CsvTable;
 import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.SourceFile;
 
@@ -26,8 +20,8 @@ import org.safemap.ingest.SourceFile;
  * venue, place. Rows are added to or update what is stored (kind, name and locality identify an entry).
  */
 public final class GazetteerLoader {
-    static final String STAGE = "CREATE TEMP TABLE gazetteer_stage (name text, name_key text, name_core text, kind text, locality text, "
-            + "x float8, y float8, precision_m real) ON COMMIT DROP";
+    static final String STAGE = "CREATE TEMP TABLE gazetteer_stage (name text, name_key text, name_core text, "
+            + "kind text, locality text, x float8, y float8, precision_m real) ON COMMIT DROP";
     static final String COPY = "COPY gazetteer_stage FROM STDIN (FORMAT csv)";
     static final String UPSERT = """
             INSERT INTO gazetteer (name, name_key, name_core, kind, locality, x, y, precision_m, batch_id)
@@ -39,6 +33,18 @@ public final class GazetteerLoader {
                 y = EXCLUDED.y, precision_m = EXCLUDED.precision_m, batch_id = EXCLUDED.batch_id
             WHERE (gazetteer.name, gazetteer.name_core, gazetteer.x, gazetteer.y, gazetteer.precision_m)
                 IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.name_core, EXCLUDED.x, EXCLUDED.y, EXCLUDED.precision_m)""";
+
+    private static final Set<String> KINDS = Set.of("street", "venue", "place");
+    /** A named place (a park, an estate) without a stated precision: about the size of one. */
+    private static final float PLACE_PRECISION_M = 500;
+    private static final Pattern NAME = Pattern.compile("(?i)name");
+    private static final Pattern KIND = Pattern.compile("(?i)kind");
+    private static final Pattern LOCALITY = Pattern.compile("(?i)locality");
+    private static final Pattern PRECISION = Pattern.compile("(?i)precision_m");
+    private static final Pattern X = Pattern.compile("(?i)x");
+    private static final Pattern Y = Pattern.compile("(?i)y");
+    private static final Pattern LONGITUDE = Pattern.compile("(?i)longitude|lon");
+    private static final Pattern LATITUDE = Pattern.compile("(?i)latitude|lat");
 
     /** @param rows places read; @param stored added or changed */
     public record Result(int rows, int stored) {
@@ -53,89 +59,70 @@ public final class GazetteerLoader {
     public Result load(SourceFile file, LongConsumer progress) {
         Crs.Transform fromWgs84 = Crs.WGS84.to(Crs.BNG);
         double[] bng = new double[2];
-        try (Connection c = dataSource.getConnection(); InputStream in = file.open(progress);
-             CsvRecords records = new CsvRecords(in, ',')) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute(STAGE);
-            }
+        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "gazetteer", "gazetteer", STAGE, COPY, out -> {
             int rows = 0;
-            try (CopyWriter out = CopyWriter.open(c, COPY)) {
-                CsvRecords.Record first = records.next();
-                if (!(first instanceof CsvRecords.Good header)) {
-                    throw new InputFormatException(file.name(), 1, null, "expected a header row");
-                }
-                Map<String, Integer> index = new HashMap<>();
-                for (int i = 0; i < header.fields().size(); i++) {
-                    index.put(header.fields().get(i).strip().toLowerCase(Locale.ROOT), i);
-                }
-                boolean bngColumns = index.containsKey("x") && index.containsKey("y");
-                boolean lonLat = index.containsKey("longitude") && index.containsKey("latitude");
-                for (String required : List.of("name", "kind")) {
-                    if (!index.containsKey(required)) {
-                        throw new InputFormatException(file.name(), 1, required, "missing column; a gazetteer needs name, "
-                                + "kind, locality and x, y or longitude, latitude");
-                    }
-                }
-                if (!bngColumns && !lonLat) {
+            try (CsvTable table = CsvTable.open(file, progress)) {
+                String name = table.column(NAME, "place name");
+                String kind = table.column(KIND, "kind (street, venue or place)");
+                Optional<String> locality = table.optionalColumn(LOCALITY);
+                Optional<String> precision = table.optionalColumn(PRECISION);
+                Optional<String> x = table.optionalColumn(X);
+                Optional<String> y = table.optionalColumn(Y);
+                Optional<String> lon = table.optionalColumn(LONGITUDE);
+                Optional<String> lat = table.optionalColumn(LATITUDE);
+                boolean grid = x.isPresent() && y.isPresent();
+                if (!grid && (lon.isEmpty() || lat.isEmpty())) {
                     throw new InputFormatException(file.name(), 1, null, "no coordinates: give x, y (British National "
                             + "Grid) or longitude, latitude");
                 }
-                for (CsvRecords.Record r = records.next(); r != null; r = records.next()) {
-                    if (!(r instanceof CsvRecords.Good row)) {
-                        throw new InputFormatException(file.name(), r.line(), null, ((CsvRecords.Bad) r).reason());
+                for (CsvTable.Row row : table) {
+                    String k = row.required(kind).toLowerCase(Locale.ROOT);
+                    if (!KINDS.contains(k)) {
+                        throw row.problem(kind, "'" + k + "' is not street, venue or place");
                     }
-                    List<String> f = row.fields();
-                    String name = get(f, index, "name");
-                    String kind = get(f, index, "kind").toLowerCase(Locale.ROOT);
-                    if (!List.of("street", "venue", "place").contains(kind)) {
-                        throw new InputFormatException(file.name(), r.line(), "kind", "'" + kind
-                                + "' is not street, venue or place");
+                    if (grid) {
+                        bng[0] = required(row, x.get());
+                        bng[1] = required(row, y.get());
+                    } else {
+                        fromWgs84.apply(required(row, lon.get()), required(row, lat.get()), bng);
                     }
-                    try {
-                        if (bngColumns) {
-                            bng[0] = Double.parseDouble(get(f, index, "x"));
-                            bng[1] = Double.parseDouble(get(f, index, "y"));
-                        } else {
-                            fromWgs84.apply(Double.parseDouble(get(f, index, "longitude")),
-                                    Double.parseDouble(get(f, index, "latitude")), bng);
-                        }
-                    } catch (NumberFormatException e) {
-                        throw new InputFormatException(file.name(), r.line(), bngColumns ? "x" : "longitude",
-                                "not a number");
+                    Double p = precision.isPresent() ? row.decimal(precision.get()) : null;
+                    if (p != null && p < 0) {
+                        throw row.problem(precision.get(), "a precision cannot be negative");
                     }
-                    String precision = get(f, index, "precision_m");
-                    float p = precision.isEmpty() ? (kind.equals("venue") ? GeocodeMethod.VENUE.defaultPrecisionM()
-                            : kind.equals("street") ? GeocodeMethod.STREET.defaultPrecisionM() : 500) : Float.parseFloat(precision);
-                    String locality = get(f, index, "locality");
-                    out.value(name).value(PlaceNames.key(name)).value(PlaceNames.core(PlaceNames.key(name))).value(kind).value(locality.isEmpty() ? null : locality)
-                            .value(bng[0]).value(bng[1]).value(Float.toString(p));
-                    out.endRow();
+                    String place = locality.map(row::text).orElse("");
+                    write(out, row.required(name), k, place.isEmpty() ? null : place, bng[0], bng[1],
+                            p != null ? p.floatValue() : defaultPrecision(k));
                     rows++;
                 }
             }
-            long batch = LoadBatches.start(c, "gazetteer", "gazetteer", file.name(), file.sha256(), rows, rows);
-            int stored;
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                ps.setLong(1, batch);
-                stored = ps.executeUpdate();
-            }
-            if (stored > 0) {
-                c.commit();
-            } else {
-                c.rollback(); // nothing changed: no batch either, so a repeat load leaves no trace
-            }
-            return new Result(rows, stored);
-        } catch (SQLException e) {
-            throw new SafemapException("load_failed", "loading the gazetteer from " + file.name() + " failed: "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
-        }
+            return rows;
+        }, UPSERT);
+        return new Result(r.rows(), r.changed());
     }
 
-    private static String get(List<String> fields, Map<String, Integer> index, String column) {
-        Integer i = index.get(column);
-        return i == null || i >= fields.size() ? "" : fields.get(i).strip();
+    /** One staging row; the street gazetteer writes its entries through here too. */
+    static void write(CopyWriter out, String name, String kind, String locality, double x, double y, float precisionM)
+            throws IOException {
+        String key = PlaceNames.key(name);
+        out.value(name).value(key).value(PlaceNames.core(key)).value(kind).value(locality).value(x).value(y)
+                .value(Float.toString(precisionM));
+        out.endRow();
+    }
+
+    private static float defaultPrecision(String kind) {
+        return switch (kind) {
+            case "venue" -> GeocodeMethod.VENUE.defaultPrecisionM();
+            case "street" -> GeocodeMethod.STREET.defaultPrecisionM();
+            default -> PLACE_PRECISION_M;
+        };
+    }
+
+    private static double required(CsvTable.Row row, String column) {
+        Double value = row.decimal(column);
+        if (value == null) {
+            throw row.problem(column, "empty, but every place needs its coordinates");
+        }
+        return value;
     }
 }

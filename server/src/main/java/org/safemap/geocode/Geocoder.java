@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
 import org.safemap.geo.Crs;
+import org.safemap.geo.GreatBritain;
 
 /**
  * The one geocoder every adapter's records go through. It works a chunk of records at a time: coordinates are
@@ -63,11 +64,6 @@ public final class Geocoder {
                  LIMIT ?)) g""";
     /** Two equally good matches further apart than this make a text ambiguous. */
     static final double AMBIGUOUS_BEYOND_M = 1000;
-    /** British National Grid's extent: a point outside it is not in Great Britain. */
-    private static final double MIN_E = 0;
-    private static final double MAX_E = 700_000;
-    private static final double MIN_N = 0;
-    private static final double MAX_N = 1_300_000;
 
     /**
      * Where a record is, or why it could not be placed.
@@ -216,6 +212,13 @@ public final class Geocoder {
     }
 
     private Result coordinates(LocationInput in) {
+        if (in.srid() == 4326) {
+            // Caught before transforming: swapped latitude and longitude still land somewhere, just not here.
+            String problem = GreatBritain.lonLatProblem(Double.toString(in.x()), Double.toString(in.y()), in.x(), in.y());
+            if (problem != null) {
+                return Result.failed(problem);
+            }
+        }
         switch (in.srid()) {
             case 27700 -> {
                 bng[0] = in.x();
@@ -227,7 +230,7 @@ public final class Geocoder {
                 return Result.failed("coordinates in unsupported EPSG:" + in.srid());
             }
         }
-        if (!(bng[0] >= MIN_E && bng[0] <= MAX_E && bng[1] >= MIN_N && bng[1] <= MAX_N)) {
+        if (!GreatBritain.containsGrid(bng[0], bng[1])) {
             return Result.failed("coordinates " + in.x() + ", " + in.y() + " are outside Great Britain");
         }
         GeocodeMethod method = in.coordinateMethod() == null ? GeocodeMethod.COORDINATE : in.coordinateMethod();

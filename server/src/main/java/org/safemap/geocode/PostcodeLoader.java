@@ -2,17 +2,12 @@ package org.safemap.geocode;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
-import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
-import org.safemap.db.LoadBatches;
+import org.safemap.db.ReferenceUpsert;
 import org.safemap.ingest.CsvRecords;
 import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.SourceFile;
@@ -52,76 +47,60 @@ public final class PostcodeLoader {
     }
 
     public Result load(SourceFile file, LongConsumer progress) {
-        try (Connection c = dataSource.getConnection(); InputStream in = file.open(progress);
-             CsvRecords records = new CsvRecords(in, ',')) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute(STAGE);
-            }
+        int[] missing = {0};
+        String[] format = {null};
+        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "postcodes", "postcodes", STAGE, COPY, out -> {
             int rows = 0;
-            int missing = 0;
-            String format;
-            try (CopyWriter out = CopyWriter.open(c, COPY)) {
+            try (InputStream in = file.open(progress); CsvRecords records = new CsvRecords(in, ',')) {
                 CsvRecords.Record first = records.next();
                 if (first == null) {
                     throw new InputFormatException(file.name(), 1, null, "the file is empty");
                 }
                 Columns columns = columns(file, first);
-                format = columns.format;
-                CsvRecords.Record r = columns.headerRow ? records.next() : first;
-                for (; r != null; r = records.next()) {
-                    if (r instanceof CsvRecords.Bad bad) {
+                format[0] = columns.format;
+                for (CsvRecords.Record rec = columns.headerRow ? records.next() : first; rec != null; rec = records.next()) {
+                    if (rec instanceof CsvRecords.Bad bad) {
                         throw new InputFormatException(file.name(), bad.line(), null, bad.reason());
                     }
-                    List<String> f = ((CsvRecords.Good) r).fields();
-                    if (f.size() <= Math.max(columns.postcode, Math.max(columns.x, columns.y))) {
-                        throw new InputFormatException(file.name(), r.line(), null, "too few fields");
+                    if (stage(out, file, columns, (CsvRecords.Good) rec)) {
+                        rows++;
+                    } else {
+                        missing[0]++;
                     }
-                    rows++;
-                    String key = Postcodes.key(f.get(columns.postcode));
-                    if (key == null) {
-                        throw new InputFormatException(file.name(), r.line(), "postcode", "'" + f.get(columns.postcode)
-                                + "' is not a postcode");
-                    }
-                    int quality = columns.quality < 0 ? 10 : quality(f.get(columns.quality).strip(), columns.format);
-                    String xs = f.get(columns.x).strip();
-                    String ys = f.get(columns.y).strip();
-                    if (quality >= 90 || xs.isEmpty() || ys.isEmpty() || xs.equals("0") && ys.equals("0")) {
-                        missing++;
-                        continue;
-                    }
-                    double x;
-                    double y;
-                    try {
-                        x = Double.parseDouble(xs);
-                        y = Double.parseDouble(ys);
-                    } catch (NumberFormatException e) {
-                        throw new InputFormatException(file.name(), r.line(), "easting", "'" + xs + "', '" + ys
-                                + "' are not coordinates");
-                    }
-                    out.value(key).value(Postcodes.display(key)).value(x).value(y).value(quality);
-                    out.endRow();
                 }
             }
-            long batch = LoadBatches.start(c, "postcodes", "postcodes:" + format, file.name(), file.sha256(), rows,
-                    rows - missing);
-            int stored;
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                ps.setLong(1, batch);
-                stored = ps.executeUpdate();
-            }
-            if (stored > 0) {
-                c.commit();
-            } else {
-                c.rollback(); // nothing changed: no batch either, so a repeat load leaves no trace
-            }
-            return new Result(rows, stored, missing, format);
-        } catch (SQLException e) {
-            throw new SafemapException("load_failed", "loading postcodes from " + file.name() + " failed: "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
+            return rows;
+        }, UPSERT);
+        return new Result(r.rows() + missing[0], r.changed(), missing[0], format[0]);
+    }
+
+    /** Writes one postcode row; false when it has no coordinates (Code-Point quality 90) and so is left out. */
+    private static boolean stage(CopyWriter out, SourceFile file, Columns columns, CsvRecords.Good row)
+            throws IOException {
+        List<String> f = row.fields();
+        if (f.size() <= Math.max(columns.postcode, Math.max(columns.x, columns.y))) {
+            throw new InputFormatException(file.name(), row.line(), null, "too few fields");
         }
+        String key = Postcodes.key(f.get(columns.postcode));
+        if (key == null) {
+            throw new InputFormatException(file.name(), row.line(), "postcode", "'" + f.get(columns.postcode)
+                    + "' is not a postcode");
+        }
+        int quality = columns.quality < 0 ? 10 : quality(f.get(columns.quality).strip(), columns.format);
+        String xs = f.get(columns.x).strip();
+        String ys = f.get(columns.y).strip();
+        if (quality >= 90 || xs.isEmpty() || ys.isEmpty() || xs.equals("0") && ys.equals("0")) {
+            return false;
+        }
+        try {
+            out.value(key).value(Postcodes.display(key)).value(Double.parseDouble(xs)).value(Double.parseDouble(ys))
+                    .value(quality);
+        } catch (NumberFormatException e) {
+            throw new InputFormatException(file.name(), row.line(), "easting", "'" + xs + "', '" + ys
+                    + "' are not coordinates");
+        }
+        out.endRow();
+        return true;
     }
 
     private record Columns(String format, boolean headerRow, int postcode, int quality, int x, int y) {

@@ -1,7 +1,6 @@
 package org.safemap.geocode;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,8 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
-import org.safemap.db.CopyWriter;
-import org.safemap.db.LoadBatches;
+import org.safemap.db.ReferenceUpsert;
 
 /**
  * Builds street entries for the gazetteer from the police.uk records already loaded: every "On or near Bold Street"
@@ -30,6 +28,8 @@ import org.safemap.db.LoadBatches;
  */
 public final class StreetGazetteer {
     static final double CLUSTER_M = 1000;
+    /** A street is never placed more precisely than this, however tightly its points sit. */
+    private static final double MIN_PRECISION_M = 100;
     /**
      * Pieces of one name whose extents come this close are one street: police.uk points along a long road can
      * leave gaps over a kilometre, and merging two real namesakes this near costs only precision, which is stated.
@@ -88,48 +88,32 @@ public final class StreetGazetteer {
                     names.putIfAbsent(key, name);
                 }
             }
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute(GazetteerLoader.STAGE);
-            }
-            int entries = 0;
-            try (CopyWriter out = CopyWriter.open(c, GazetteerLoader.COPY)) {
-                for (var e : byKey.entrySet()) {
-                    Map<String, Integer> localities = new HashMap<>();
-                    String kind = stations.contains(e.getKey()) ? "venue" : "street";
-                    for (List<Point> cluster : joinTouching(byWard(clusters(e.getValue())))) {
-                        double[] extent = extent(cluster);
-                        double cx = extent[0];
-                        double cy = extent[1];
-                        double spread = extent[2];
-                        String ward = cluster.stream().map(Point::ward).filter(w -> w != null).findFirst().orElse("");
-                        int n = localities.merge(ward, 1, Integer::sum);
-                        String locality = n == 1 ? ward : ward + " " + n;
-                        out.value(names.get(e.getKey())).value(e.getKey()).value(PlaceNames.core(e.getKey())).value(kind)
-                                .value(locality.isEmpty() ? null : locality).value(Math.round(cx * 100) / 100.0)
-                                .value(Math.round(cy * 100) / 100.0)
-                                .value(Float.toString((float) Math.max(100, spread)));
-                        out.endRow();
-                        entries++;
-                    }
-                }
-            }
-            long batch = LoadBatches.start(c, "gazetteer", "gazetteer:streets-from-police-uk", "police.uk map points",
-                    "0".repeat(64), entries, entries);
-            int stored;
-            try (PreparedStatement ps = c.prepareStatement(GazetteerLoader.UPSERT)) {
-                ps.setLong(1, batch);
-                stored = ps.executeUpdate();
-            }
-            if (stored > 0) {
-                c.commit();
-            } else {
-                c.rollback(); // nothing changed: no batch either, so a repeat load leaves no trace
-            }
-            return new Result(points, stored);
-        } catch (SQLException | java.io.IOException e) {
-            throw new SafemapException("load_failed", "building streets from police.uk points failed: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new SafemapException("load_failed", "reading police.uk map points failed: " + e.getMessage(), e);
         }
+        // Built from stored records, not from a file: there is no file hash to record.
+        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, "police.uk map points", () -> "0".repeat(64),
+                "gazetteer", "gazetteer:streets-from-police-uk", GazetteerLoader.STAGE, GazetteerLoader.COPY, out -> {
+                    int entries = 0;
+                    for (var e : byKey.entrySet()) {
+                        Map<String, Integer> localities = new HashMap<>();
+                        String kind = stations.contains(e.getKey()) ? "venue" : "street";
+                        for (List<Point> cluster : joinTouching(byWard(clusters(e.getValue())))) {
+                            double[] extent = extent(cluster);
+                            String ward = cluster.stream().map(Point::ward).filter(w -> w != null).findFirst()
+                                    .orElse("");
+                            int n = localities.merge(ward, 1, Integer::sum);
+                            String locality = n == 1 ? ward : ward + " " + n;
+                            // Rounded to the centimetre, so rebuilding from the same points changes nothing.
+                            GazetteerLoader.write(out, names.get(e.getKey()), kind, locality.isEmpty() ? null : locality,
+                                    Math.round(extent[0] * 100) / 100.0, Math.round(extent[1] * 100) / 100.0,
+                                    (float) Math.max(MIN_PRECISION_M, extent[2]));
+                            entries++;
+                        }
+                    }
+                    return entries;
+                }, GazetteerLoader.UPSERT);
+        return new Result(points, r.changed());
     }
 
     /**

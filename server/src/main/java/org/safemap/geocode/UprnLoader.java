@@ -1,20 +1,10 @@
 package org.safemap.geocode;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.List;
-import java.util.Locale;
 import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.safemap.SafemapException;
-import org.safemap.db.CopyWriter;
-import org.safemap.db.LoadBatches;
-import org.safemap.ingest.CsvRecords;
-import org.safemap.ingest.InputFormatException;
+import org.safemap.db.ReferenceUpsert;
+import org.safemap.ingest.CsvTable;
 import org.safemap.ingest.SourceFile;
 
 /** Loads OS Open UPRN (UPRN, X_COORDINATE, Y_COORDINATE, LATITUDE, LONGITUDE): every address point in Great Britain. */
@@ -26,6 +16,9 @@ public final class UprnLoader {
             ORDER BY uprn
             ON CONFLICT (uprn) DO UPDATE SET x = EXCLUDED.x, y = EXCLUDED.y, batch_id = EXCLUDED.batch_id
                 WHERE (uprn.x, uprn.y) IS DISTINCT FROM (EXCLUDED.x, EXCLUDED.y)""";
+    private static final Pattern UPRN = Pattern.compile("(?i)uprn");
+    private static final Pattern X = Pattern.compile("(?i)x_coordinate");
+    private static final Pattern Y = Pattern.compile("(?i)y_coordinate");
 
     /** @param rows address points read; @param stored added or changed */
     public record Result(int rows, int stored) {
@@ -38,57 +31,29 @@ public final class UprnLoader {
     }
 
     public Result load(SourceFile file, LongConsumer progress) {
-        try (Connection c = dataSource.getConnection(); InputStream in = file.open(progress);
-             CsvRecords records = new CsvRecords(in, ',')) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute(STAGE);
-            }
+        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "uprn", "uprn", STAGE, COPY, out -> {
             int rows = 0;
-            try (CopyWriter out = CopyWriter.open(c, COPY)) {
-                CsvRecords.Record first = records.next();
-                if (!(first instanceof CsvRecords.Good header)) {
-                    throw new InputFormatException(file.name(), 1, null, "expected a header row");
-                }
-                List<String> h = header.fields().stream().map(s -> s.strip().toUpperCase(Locale.ROOT)).toList();
-                int id = h.indexOf("UPRN");
-                int x = h.indexOf("X_COORDINATE");
-                int y = h.indexOf("Y_COORDINATE");
-                if (id < 0 || x < 0 || y < 0) {
-                    throw new InputFormatException(file.name(), 1, null, "an OS Open UPRN file has UPRN, X_COORDINATE "
-                            + "and Y_COORDINATE columns; found " + String.join(", ", header.fields()));
-                }
-                for (CsvRecords.Record r = records.next(); r != null; r = records.next()) {
-                    if (!(r instanceof CsvRecords.Good row)) {
-                        throw new InputFormatException(file.name(), r.line(), null, ((CsvRecords.Bad) r).reason());
+            try (CsvTable table = CsvTable.open(file, progress)) {
+                String uprn = table.column(UPRN, "UPRN");
+                String x = table.column(X, "easting (X_COORDINATE)");
+                String y = table.column(Y, "northing (Y_COORDINATE)");
+                for (CsvTable.Row row : table) {
+                    String id = row.required(uprn);
+                    if (!id.chars().allMatch(Character::isDigit) || id.length() > 12) {
+                        throw row.problem(uprn, "'" + id + "' is not a UPRN (up to 12 digits)");
                     }
-                    List<String> f = row.fields();
-                    try {
-                        out.value(Long.parseLong(f.get(id).strip())).value(Double.parseDouble(f.get(x).strip()))
-                                .value(Double.parseDouble(f.get(y).strip()));
-                    } catch (NumberFormatException | IndexOutOfBoundsException e) {
-                        throw new InputFormatException(file.name(), r.line(), null, "not a UPRN row: " + row.raw());
+                    Double e = row.decimal(x);
+                    Double n = row.decimal(y);
+                    if (e == null || n == null) {
+                        throw row.problem(e == null ? x : y, "empty, but a UPRN needs both coordinates");
                     }
+                    out.value(id).value(e).value(n);
                     out.endRow();
                     rows++;
                 }
             }
-            long batch = LoadBatches.start(c, "uprn", "uprn", file.name(), file.sha256(), rows, rows);
-            int stored;
-            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-                ps.setLong(1, batch);
-                stored = ps.executeUpdate();
-            }
-            if (stored > 0) {
-                c.commit();
-            } else {
-                c.rollback(); // nothing changed: no batch either, so a repeat load leaves no trace
-            }
-            return new Result(rows, stored);
-        } catch (SQLException e) {
-            throw new SafemapException("load_failed", "loading UPRNs from " + file.name() + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
-        }
+            return rows;
+        }, UPSERT);
+        return new Result(r.rows(), r.changed());
     }
 }

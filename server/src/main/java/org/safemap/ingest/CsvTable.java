@@ -68,6 +68,12 @@ public final class CsvTable implements AutoCloseable, Iterable<CsvTable.Row> {
                         + String.join(", ", header) + ")"));
     }
 
+    /** The first header matching the pattern; an error naming what is missing and listing the header otherwise. */
+    public String column(Pattern pattern, String what) {
+        return optionalColumn(pattern).orElseThrow(() -> new InputFormatException(file.name(), 1, null,
+                "no column for the " + what + "; the header has: " + String.join(", ", header)));
+    }
+
     /** The first header matching the pattern, if any. */
     public Optional<String> optionalColumn(Pattern pattern) {
         return header.stream().filter(h -> pattern.matcher(h).matches()).findFirst();

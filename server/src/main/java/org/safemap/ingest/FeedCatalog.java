@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.safemap.SafemapException;
@@ -62,13 +63,19 @@ public final class FeedCatalog {
         return load(null);
     }
 
+    /** The named feed, or an error listing the feeds there are. */
     public FeedDefinition get(String name) {
-        FeedDefinition feed = feeds.get(name);
-        if (feed == null) {
-            throw new SafemapException("bad_request", "no feed '" + name + "'; the feeds are: "
-                    + String.join(", ", feeds.keySet()) + " (see safemap feeds list)");
-        }
-        return feed;
+        return find(name).orElseThrow(() -> new SafemapException("bad_request", "no feed '" + name + "'; the feeds "
+                + "are: " + names() + " (see safemap feeds list)"));
+    }
+
+    public Optional<FeedDefinition> find(String name) {
+        return Optional.ofNullable(feeds.get(name));
+    }
+
+    /** The feeds' names, comma-separated, in catalogue order. */
+    public String names() {
+        return String.join(", ", feeds.keySet());
     }
 
     public List<FeedDefinition> all() {

@@ -1,7 +1,6 @@
 package org.safemap.ingest;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
 import org.postgresql.PGConnection;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaAssigner;
@@ -65,6 +62,9 @@ public final class IncidentLoader {
     private static final String SET_SUMMARY = "UPDATE load_batch SET summary = ?::jsonb WHERE id = ?";
     /** EWKB of a point in EPSG:27700, little-endian: byte order, type with SRID flag, SRID; then x and y. */
     private static final String EWKB_POINT_27700 = "0101000020346C0000";
+
+    /** Only records timed to within this can link to another feed's (police.uk's months cannot). */
+    private static final long ONE_DAY_S = 86_400;
 
     /** Hears stored bytes read and rows read so far. */
     @FunctionalInterface
@@ -210,13 +210,9 @@ public final class IncidentLoader {
     }
 
     /** A mapped feed's category map lives in its definition file; the database gets a copy for queries. */
-    private static void syncCategoryMap(Connection c, FeedDefinition feed) throws SQLException, IOException {
-        StringBuilder csv = new StringBuilder("source_value,code\n");
-        MappedFeed.of(feed).categoryMap.forEach((k, v) -> csv.append(quote(k)).append(',').append(quote(v)).append('\n'));
-        List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-                .parse(new java.io.StringReader(csv.toString())).getRecords();
+    private static void syncCategoryMap(Connection c, FeedDefinition feed) throws SQLException {
         try {
-            ReferenceData.replaceScheme(c, feed.name(), rows);
+            ReferenceData.replaceScheme(c, feed.name(), MappedFeed.of(feed).categoryMap);
         } catch (SQLException e) {
             if ("23503".equals(e.getSQLState())) {
                 throw new SafemapException("bad_feed", feed.origin() + ": the category map names a code that is not "
@@ -224,10 +220,6 @@ public final class IncidentLoader {
             }
             throw e;
         }
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     /** Source category (lower case, trimmed) to common code. */
@@ -364,7 +356,7 @@ public final class IncidentLoader {
                 assigner.write(areas[k], out);
                 out.endRow();
                 accepted++;
-                if (!r.eventTo().isAfter(r.eventFrom().plus(java.time.Duration.ofDays(1)))) {
+                if (r.eventTo().getEpochSecond() - r.eventFrom().getEpochSecond() <= ONE_DAY_S) {
                     narrowlyTimed++;
                 }
                 methods.merge(g.method().code(), 1L, Long::sum);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
+import org.safemap.geo.GreatBritain;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.geocode.LocationInput;
 
@@ -27,10 +28,6 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
     private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
     private static final Pattern LSOA_CODE = Pattern.compile("[EW]01\\d{6}");
     // Great Britain with a margin: Scilly to Shetland, Ireland's coast to Lowestoft.
-    private static final double MIN_LON = -9.0;
-    private static final double MAX_LON = 2.5;
-    private static final double MIN_LAT = 49.0;
-    private static final double MAX_LAT = 61.5;
 
     @Override
     public String format() {
@@ -62,10 +59,9 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
         if (lon == null || lat == null) {
             throw new RowProblem(lon == null ? "Longitude" : "Latitude", "only one of longitude and latitude is given");
         }
-        if (!inGreatBritain(lon, lat)) {
-            throw new RowProblem("Longitude", inGreatBritain(lat, lon)
-                    ? "longitude " + row.get("Longitude") + " and latitude " + row.get("Latitude") + " look swapped"
-                    : "point " + row.get("Longitude") + ", " + row.get("Latitude") + " is outside Great Britain");
+        String problem = GreatBritain.lonLatProblem(row.get("Longitude"), row.get("Latitude"), lon, lat);
+        if (problem != null) {
+            throw new RowProblem("Longitude", problem);
         }
         String lsoa = row.get("LSOA code");
         if (!lsoa.isEmpty() && !LSOA_CODE.matcher(lsoa).matches()) {
@@ -89,10 +85,6 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
                 location.isEmpty() ? null : location,
                 LocationInput.coordinates(lon, lat, 4326, GeocodeMethod.SNAPPED_MAP_POINT, null),
                 lsoa.isEmpty() ? null : lsoa, attributes, row.raw());
-    }
-
-    private static boolean inGreatBritain(double lon, double lat) {
-        return lon >= MIN_LON && lon <= MAX_LON && lat >= MIN_LAT && lat <= MAX_LAT;
     }
 
     static void putIfPresent(Map<String, String> map, String key, String value) {

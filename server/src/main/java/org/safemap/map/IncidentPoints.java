@@ -65,8 +65,6 @@ public final class IncidentPoints {
             + "'geometry', geometry, 'properties', properties) ORDER BY id) FILTER (WHERE n <= ?), '[]'::json)::text, "
             + "count(*) FILTER (WHERE n <= ?), count(*), max(id) FILTER (WHERE n <= ?) "
             + "FROM (SELECT p.*, row_number() OVER (ORDER BY id) AS n FROM (" + POINTS + ") p) page";
-    private static final String LATEST_MONTH =
-            "SELECT to_char(max(event_from) AT TIME ZONE 'Europe/London', 'YYYY-MM') FROM incident";
     private static final String KNOWN_CODES = "SELECT code FROM category UNION SELECT group_code FROM category";
     private static final String SUMMARY = """
             SELECT json_build_object(
@@ -84,16 +82,6 @@ public final class IncidentPoints {
 
     public IncidentPoints(DataSource dataSource) {
         this.dataSource = dataSource;
-    }
-
-    /** The newest month holding records, if any. */
-    public Optional<YearMonth> latestMonth() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LATEST_MONTH);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            String month = rs.getString(1);
-            return month == null ? Optional.empty() : Optional.of(YearMonth.parse(month));
-        }
     }
 
     /** The month's bounds in UK time. */

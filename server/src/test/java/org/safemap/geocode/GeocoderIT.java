@@ -58,7 +58,12 @@ class GeocoderIT {
         assertThat(wgs.y()).isCloseTo((Double) postgis.get(0).get(1), within(0.5));
         assertThat(wgs.method()).isEqualTo(GeocodeMethod.SNAPPED_MAP_POINT);
         assertThat(one(LocationInput.coordinates(2.35, 48.85, 4326, null, null)).failure())
-                .isEqualTo("could not locate: coordinates 2.35, 48.85 are outside Great Britain");
+                .isEqualTo("could not locate: point 2.35, 48.85 is outside Great Britain");
+        // Any feed's swapped latitude and longitude are named as such, not just police.uk's.
+        assertThat(one(LocationInput.coordinates(53.404, -2.981, 4326, null, null)).failure())
+                .isEqualTo("could not locate: longitude 53.404 and latitude -2.981 look swapped");
+        assertThat(one(LocationInput.coordinates(335000, 1_400_000, 27700, null, null)).failure())
+                .isEqualTo("could not locate: coordinates 335000.0, 1400000.0 are outside Great Britain");
     }
 
     @Test

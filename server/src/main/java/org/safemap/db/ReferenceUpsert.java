@@ -1,4 +1,4 @@
-package org.safemap.areas;
+package org.safemap.db;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -7,19 +7,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
-import org.safemap.db.CopyWriter;
-import org.safemap.db.LoadBatches;
 import org.safemap.ingest.SourceFile;
 
 /**
- * Loads a reference table (lookup, population, deprivation) in one transaction: rows are streamed into a
- * staging table with COPY, then upserted, so loading a second region adds to the first, loading the same file
- * twice changes nothing, and a bad file changes nothing at all.
+ * Loads a reference table (lookup, population, deprivation, postcodes, UPRNs, gazetteer) in one transaction: rows
+ * are streamed into a staging table with COPY, then upserted, so loading a second region adds to the first, loading
+ * the same file twice changes nothing (and records no batch), and a bad file changes nothing at all.
  */
-final class ReferenceUpsert {
+public final class ReferenceUpsert {
     /** Writes the staging rows; returns how many. */
     @FunctionalInterface
-    interface Rows {
+    public interface Rows {
         int write(CopyWriter out) throws IOException;
     }
 
@@ -30,20 +28,34 @@ final class ReferenceUpsert {
      * @param rows    rows read from the file (after de-duplication where the loader does it)
      * @param changed rows inserted or changed; 0 when the file repeats what is stored
      */
-    record Result(long batchId, int rows, int changed) {
+    public record Result(long batchId, int rows, int changed) {
     }
 
     private ReferenceUpsert() {
     }
 
     /**
+     * Loads one file.
+     *
      * @param createStage DDL of a temp table dropped on commit
      * @param copy        {@code COPY <stage> FROM STDIN (FORMAT csv)}
      * @param upsert      INSERT ... SELECT FROM stage ON CONFLICT ... DO UPDATE ... WHERE changed; its first
      *                    parameter is the batch id, then {@code params}
      */
-    static Result run(DataSource dataSource, SourceFile file, String kind, String key, String createStage,
-                      String copy, Rows rows, String upsert, Object... params) {
+    public static Result run(DataSource dataSource, SourceFile file, String kind, String key, String createStage,
+                             String copy, Rows rows, String upsert, Object... params) {
+        return run(dataSource, file.name(), file::sha256, kind, key, createStage, copy, rows, upsert, params);
+    }
+
+    /**
+     * The same for rows that come from no single file (a gazetteer built from stored records).
+     *
+     * @param sourceName what the batch names as its source
+     * @param sha256     the source's SHA-256, asked for after the rows are written
+     */
+    public static Result run(DataSource dataSource, String sourceName, java.util.function.Supplier<String> sha256,
+                             String kind, String key, String createStage, String copy, Rows rows, String upsert,
+                             Object... params) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -54,7 +66,7 @@ final class ReferenceUpsert {
                 try (CopyWriter out = CopyWriter.open(c, copy)) {
                     count = rows.write(out);
                 }
-                long batchId = LoadBatches.start(c, kind, key, file.name(), file.sha256(), count, count);
+                long batchId = LoadBatches.start(c, kind, key, sourceName, sha256.get(), count, count);
                 int changed;
                 try (PreparedStatement ps = c.prepareStatement(upsert)) {
                     ps.setLong(1, batchId);
@@ -75,9 +87,9 @@ final class ReferenceUpsert {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SafemapException("load_failed", "loading " + file.name() + " failed: " + e.getMessage(), e);
+            throw new SafemapException("load_failed", "loading " + sourceName + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
+            throw new SafemapException("load_failed", "cannot read " + sourceName + ": " + e.getMessage(), e);
         }
     }
 }
