@@ -137,4 +137,27 @@ class GeocoderIT {
         assertThat(out).extracting(Geocoder.Result::method).containsExactly(GeocodeMethod.POSTCODE, GeocodeMethod.STREET,
                 null, GeocodeMethod.COORDINATE);
     }
+
+    @Test
+    void referenceFilesWithBadRowsAreRefusedNamingLineAndField() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GazetteerLoader(db.dataSource()).load(
+                SourceFiles.text("bad-places.csv", "name,kind,locality,longitude,latitude,precision_m\n"
+                        + "Lime Street Station,venue,Central,-2.9777,53.4076,25\n"
+                        + "The Vines,pub,Central,-2.9790,53.4070,about 20\n"), n -> { }))
+                .hasMessage("bad-places.csv line 3, field 'kind': 'pub' is not street, venue or place");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new UprnLoader(db.dataSource()).load(
+                SourceFiles.text("bad-uprn.csv", "UPRN,X_COORDINATE,Y_COORDINATE\n12A,334987.2,390123.9\n"), n -> { }))
+                .hasMessage("bad-uprn.csv line 2, field 'UPRN': '12A' is not a UPRN (up to 12 digits)");
+        // Nothing from a refused file is kept, and a good longitude/latitude file is transformed to the grid.
+        GazetteerLoader.Result ok = new GazetteerLoader(db.dataSource()).load(SourceFiles.text("ll.csv",
+                "name,kind,locality,longitude,latitude\nLime Street Station,venue,Central,-2.9777,53.4076\n"), n -> { });
+        assertThat(ok.stored()).isEqualTo(1);
+        List<List<Object>> row = Sql.rows(db, "SELECT x, y, precision_m FROM gazetteer WHERE name_key = 'lime street station'");
+        List<List<Object>> postgis = Sql.rows(db, "SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID("
+                + "ST_MakePoint(-2.9777, 53.4076), 4326), 27700) p");
+        assertThat((Double) row.get(0).get(0)).isCloseTo((Double) postgis.get(0).get(0), within(0.5));
+        assertThat((Double) row.get(0).get(1)).isCloseTo((Double) postgis.get(0).get(1), within(0.5));
+        assertThat(row.get(0).get(2)).isEqualTo(GeocodeMethod.VENUE.defaultPrecisionM());
+        assertThat(Sql.count(db, "SELECT count(*) FROM gazetteer WHERE name = 'The Vines'")).isZero();
+    }
 }
