@@ -55,6 +55,21 @@ public record Grid(double minX, double minY, double cellMetres, int columns, int
         return new Grid(minX, minY, cellMetres, (int) Math.max(1, columns), (int) Math.max(1, rows));
     }
 
+    /** Cells along the shorter side of the extent when the analyst gives no cell size. */
+    public static final int DEFAULT_CELLS_ON_SHORT_SIDE = 150;
+
+    /**
+     * The default cell size for an extent: its shorter side divided by {@value #DEFAULT_CELLS_ON_SHORT_SIDE}, rounded
+     * down to whole metres when at least a metre, so a 15 km by 20 km district gets 100 m cells.
+     */
+    public static double defaultCellMetres(double minX, double minY, double maxX, double maxY) {
+        double cell = Math.min(maxX - minX, maxY - minY) / DEFAULT_CELLS_ON_SHORT_SIDE;
+        if (!(cell > 0)) {
+            throw new IllegalArgumentException("extent has no area: " + minX + "," + minY + "," + maxX + "," + maxY);
+        }
+        return cell >= 1 ? Math.floor(cell) : cell;
+    }
+
     public double maxX() {
         return minX + columns * cellMetres;
     }
