@@ -1,10 +1,10 @@
 package org.safemap.hotspot;
 
 /**
- * Weights gathered onto the cell centres of a grid widened by a margin of m cells on every side, so points just off
+ * Weights gathered onto the cell centres (in single precision: the binning error is far larger than its rounding) of a grid widened by a margin of m cells on every side, so points just off
  * the grid still reach the cells their kernel covers. Extended cell (I, J) is grid cell (I − m, J − m).
  */
-record Binned(double[] values, int columns, int rows, int margin) {
+record Binned(float[] values, int columns, int rows, int margin) {
 
     /**
      * Linear binning (Wand 1994): each point's weight is shared between the four surrounding cell centres in
@@ -14,7 +14,7 @@ record Binned(double[] values, int columns, int rows, int margin) {
     static Binned linear(WeightedPoints points, Grid grid, int margin) {
         int columns = grid.columns() + 2 * margin;
         int rows = grid.rows() + 2 * margin;
-        double[] values = new double[Math.multiplyExact(columns, rows)];
+        float[] values = new float[Math.multiplyExact(columns, rows)];
         double[] xs = points.x();
         double[] ys = points.y();
         double[] ws = points.weight();
@@ -42,7 +42,7 @@ record Binned(double[] values, int columns, int rows, int margin) {
     static Binned outsideOf(Grid grid, boolean[] window, int margin) {
         int columns = grid.columns() + 2 * margin;
         int rows = grid.rows() + 2 * margin;
-        double[] values = new double[Math.multiplyExact(columns, rows)];
+        float[] values = new float[Math.multiplyExact(columns, rows)];
         for (int j = 0; j < rows; j++) {
             int gj = j - margin;
             for (int i = 0; i < columns; i++) {
@@ -55,9 +55,9 @@ record Binned(double[] values, int columns, int rows, int margin) {
         return new Binned(values, columns, rows, margin);
     }
 
-    private static void add(double[] values, int columns, int rows, int i, int j, double w) {
+    private static void add(float[] values, int columns, int rows, int i, int j, double w) {
         if (i >= 0 && j >= 0 && i < columns && j < rows && w != 0) {
-            values[j * columns + i] += w;
+            values[j * columns + i] += (float) w;
         }
     }
 }

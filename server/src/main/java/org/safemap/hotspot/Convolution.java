@@ -2,7 +2,11 @@ package org.safemap.hotspot;
 
 import java.util.stream.IntStream;
 
-/** Spreading binned weights with a kernel stencil onto grid cells, split over the cores by bands of output rows. */
+/**
+ * Spreading binned weights with a kernel stencil onto grid cells, split over the cores by bands of output rows. In
+ * single precision, which doubles the SIMD width and halves the memory traffic; the relative rounding (about 10⁻⁷) is
+ * far below the binning error.
+ */
 final class Convolution {
     private static final int MIN_ROWS_PER_BAND = 16;
 
@@ -15,8 +19,14 @@ final class Convolution {
      *
      * @param stencil (2m+1)² values, row-major, for offsets −m..m
      */
-    static void scatter(Binned bins, double[] stencil, int m, int columns, int rows, double[] out) {
+    static void scatter(Binned bins, float[] stencil, int m, int columns, int rows, float[] out) {
         int side = 2 * m + 1;
+        int occupied = 0;
+        for (float v : bins.values()) {
+            if (v != 0) {
+                occupied++;
+            }
+        }
         int[] lo = new int[side];
         int[] hi = new int[side];
         for (int r = 0; r < side; r++) {
@@ -30,18 +40,46 @@ final class Convolution {
             }
         }
         int bands = bandCount(rows);
+        // Scattering visits only occupied bins but runs short inner loops, one per stencil row per bin; gathering
+        // visits every cell with whole-row inner loops that vectorise well. Past about a quarter occupied, gather wins.
+        boolean gather = occupied * 4L > bins.values().length;
         IntStream.range(0, bands).parallel().forEach(b -> {
             int r0 = (int) ((long) rows * b / bands);
             int r1 = (int) ((long) rows * (b + 1) / bands);
-            scatterBand(bins, stencil, lo, hi, m, columns, r0, r1, out);
+            if (gather) {
+                gatherBand(bins, stencil, lo, hi, m, columns, r0, r1, out);
+            } else {
+                scatterBand(bins, stencil, lo, hi, m, columns, r0, r1, out);
+            }
         });
     }
 
-    private static void scatterBand(Binned bins, double[] stencil, int[] lo, int[] hi, int m, int columns,
-                                    int r0, int r1, double[] out) {
+    /** out(i, j) = Σ stencil(di, dj) · bin(i + m + di, j + m + dj); the same sum as scattering, the stencil being symmetric. */
+    private static void gatherBand(Binned bins, float[] stencil, int[] lo, int[] hi, int m, int columns,
+                                   int r0, int r1, float[] out) {
         int side = 2 * m + 1;
         int binColumns = bins.columns();
-        double[] values = bins.values();
+        float[] values = bins.values();
+        for (int j = r0; j < r1; j++) {
+            int outBase = j * columns;
+            for (int sr = 0; sr < side; sr++) {
+                int binBase = (j + sr) * binColumns;
+                for (int k = lo[sr]; k <= hi[sr]; k++) {
+                    float s = stencil[sr * side + k];
+                    int src = binBase + k;
+                    for (int i = 0; i < columns; i++) {
+                        out[outBase + i] += s * values[src + i];
+                    }
+                }
+            }
+        }
+    }
+
+    private static void scatterBand(Binned bins, float[] stencil, int[] lo, int[] hi, int m, int columns,
+                                    int r0, int r1, float[] out) {
+        int side = 2 * m + 1;
+        int binColumns = bins.columns();
+        float[] values = bins.values();
         // A bin in extended row J sits on grid row J − m and reaches grid rows J − 2m .. J.
         int firstBinRow = Math.max(0, r0);
         int lastBinRow = Math.min(bins.rows() - 1, r1 - 1 + 2 * m);
@@ -50,7 +88,7 @@ final class Convolution {
             int djLow = Math.max(-m, r0 - (bj - m));
             int djHigh = Math.min(m, r1 - 1 - (bj - m));
             for (int bi = 0; bi < binColumns; bi++) {
-                double v = values[binRowBase + bi];
+                float v = values[binRowBase + bi];
                 if (v == 0) {
                     continue;
                 }
@@ -77,12 +115,16 @@ final class Convolution {
      * The Gaussian is separable, so spreading it costs 2·(2m+1) operations per cell instead of (2m+1)²: rows first,
      * then columns. Offsets are truncated to the square of half-side m cells.
      */
-    static double[] separable(double[] bins, int binColumns, int binRows, int m, Grid grid, double[] g,
-                              double norm) {
+    static float[] separable(float[] bins, int binColumns, int binRows, int m, Grid grid, double[] line,
+                             double norm) {
         int columns = grid.columns();
         int rows = grid.rows();
         int side = 2 * m + 1;
-        double[] across = new double[binRows * columns];
+        float[] g = new float[side];
+        for (int k = 0; k < side; k++) {
+            g[k] = (float) line[k];
+        }
+        float[] across = new float[binRows * columns];
         IntStream.range(0, binRows).parallel().forEach(bj -> {
             int in = bj * binColumns;
             int outBase = bj * columns;
@@ -94,7 +136,7 @@ final class Convolution {
                 return;
             }
             for (int k = 0; k < side; k++) {
-                double gk = g[k];
+                float gk = g[k];
                 // output column i reads bin column i + k (bin column i + m is the cell itself)
                 int src = in + k;
                 for (int i = 0; i < columns; i++) {
@@ -102,11 +144,11 @@ final class Convolution {
                 }
             }
         });
-        double[] out = new double[rows * columns];
+        float[] out = new float[rows * columns];
         IntStream.range(0, rows).parallel().forEach(j -> {
             int outBase = j * columns;
             for (int k = 0; k < side; k++) {
-                double gk = g[k] * norm;
+                float gk = (float) (g[k] * norm);
                 int src = (j + k) * columns;
                 for (int i = 0; i < columns; i++) {
                     out[outBase + i] += gk * across[src + i];

@@ -16,7 +16,7 @@ final class EdgeCorrection {
         Grid grid = params.grid();
         int m = params.reachCells();
         Binned outside = Binned.outsideOf(grid, window, m);
-        double[] massOutside;
+        float[] massOutside;
         double total;
         if (params.kernel() == Kernel.GAUSSIAN) {
             double[] g = Convolution.gaussianLine(m, grid.cellMetres(), params.bandwidthMetres());
@@ -32,8 +32,13 @@ final class EdgeCorrection {
             for (double s : stencil) {
                 total += s;
             }
-            massOutside = new double[grid.cellCount()];
-            Convolution.scatter(outside, stencil, m, grid.columns(), grid.rows(), massOutside);
+            float[] single = new float[stencil.length];
+            for (int k = 0; k < stencil.length; k++) {
+                single[k] = (float) (stencil[k] / total);
+            }
+            total = 1;
+            massOutside = new float[grid.cellCount()];
+            Convolution.scatter(outside, single, m, grid.columns(), grid.rows(), massOutside);
         }
         double[] inside = new double[grid.cellCount()];
         for (int c = 0; c < inside.length; c++) {
