@@ -48,6 +48,26 @@ class AoristicTest {
         }
     }
 
+    /** The worked example in docs/hotspots-aoristic.md: Friday 18:30 to Saturday 01:15 (BST), 405 minutes. */
+    @Test
+    void documentedWorkedExample() {
+        long from = local("2024-07-12T18:30");
+        long to = local("2024-07-13T01:15");
+        double[] w = AORISTIC.hourOfWeek(from, to);
+
+        assertThat(w[114]).isCloseTo(30.0 / 405, within(1e-15));
+        for (int k = 115; k <= 120; k++) {
+            assertThat(w[k]).isCloseTo(60.0 / 405, within(1e-15));
+        }
+        assertThat(w[121]).isCloseTo(15.0 / 405, within(1e-15));
+        assertThat(Aoristic.dayOfWeek(w)[4]).isCloseTo(330.0 / 405, within(1e-15));
+        assertThat(Aoristic.dayOfWeek(w)[5]).isCloseTo(75.0 / 405, within(1e-15));
+        boolean[] evenings = new boolean[24];
+        Arrays.fill(evenings, 18, 24, true);
+        boolean[] everyDay = {true, true, true, true, true, true, true};
+        assertThat(AORISTIC.share(from, to, evenings, everyDay)).isCloseTo(330.0 / 405, within(1e-15));
+    }
+
     @Test
     void apportionsPartHoursToTheSecond() {
         double[] w = AORISTIC.hourOfWeek(local("2024-01-10T08:30"), local("2024-01-10T09:15"));

@@ -19,8 +19,8 @@ class MannKendallTest {
     /**
      * Gilbert, R. O. (1987), Statistical Methods for Environmental Pollution Monitoring, Van Nostrand Reinhold,
      * ch. 16, p. 212: the worked example of the normal approximation with tied values (22 values; 20 six times, 23,
-     * 26 and 30 twice each). The book reports Z = 3.1 (to one decimal); S and VAR(S) below follow from its formulas
-     * (16.3)-(16.5) and were checked by hand: VAR(S) = [22·21·49 − (6·5·17 + 3·2·1·9)]/18 = 22074/18.
+     * 26 and 30 twice each). The book reports Z = 3.1 (to one decimal). S = 111 was counted pair by pair (also in
+     * R); VAR(S) from the tie formula by hand: [22·21·49 − (6·5·17 + 3·2·1·9)]/18 = 22074/18.
      */
     @Test
     void matchesGilbertsWorkedExampleWithTies() {
