@@ -98,6 +98,7 @@ public final class Aoristic {
 
     /** The hour-of-week bin (0 = Monday 00:00 local) an instant falls in. */
     public int hourOfWeekBin(long epochSecond) {
+        checkWindow(epochSecond, epochSecond);
         return binOfLocal(epochSecond + offsetAt(epochSecond));
     }
 

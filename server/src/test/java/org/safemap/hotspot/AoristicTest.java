@@ -262,6 +262,7 @@ class AoristicTest {
         assertThatThrownBy(() -> AORISTIC.hourOfWeek(Long.MIN_VALUE, Long.MAX_VALUE))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Aoristic(LONDON, 60)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AORISTIC.hourOfWeekBin(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
