@@ -25,6 +25,9 @@ import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.Quarantine;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.runs.AreaResults;
+import org.safemap.runs.HotspotRunner;
+import org.safemap.runs.RunStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,8 @@ public final class ApiServer {
                 new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
                 new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes())), settings.uploadMaxMb());
         LayerHandlers layers = new LayerHandlers(catalogue);
+        HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
+                new RunStore(db.dataSource()), new AreaResults(db.dataSource()));
 
         return Javalin.create(config -> {
             configure(config);
@@ -71,6 +76,10 @@ public final class ApiServer {
             config.routes.get("/api/feeds/{feed}/batches/{id}", feeds::batchReport);
             config.routes.get("/api/feeds/{feed}/batches/{id}/quarantine", feeds::quarantined);
             config.routes.post("/api/feeds/{feed}/uploads", feeds::upload);
+            config.routes.post("/api/hotspots", hotspots::create);
+            config.routes.get("/api/hotspots/{id}", hotspots::get);
+            config.routes.get("/api/hotspots/{id}/areas", hotspots::areas);
+            config.routes.get("/api/hotspots/{id}/surface", hotspots::surface);
         });
     }
 
@@ -131,7 +140,7 @@ public final class ApiServer {
 
     private static int statusOf(String code) {
         return switch (code) {
-            case "bad_request", "bad_input", "bad_style" -> 400;
+            case "bad_request", "bad_input", "bad_style", "bad_points" -> 400;
             case "not_found", "file_not_found" -> 404;
             case "database_unavailable" -> 503;
             default -> 500;

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.StringJoiner;
 import org.junit.jupiter.api.Test;
+import org.safemap.testing.RScript;
 
 class MannKendallTest {
 
@@ -231,7 +232,7 @@ class MannKendallTest {
         Path file = Files.createTempFile("mk-", ".csv");
         try {
             Files.writeString(file, data);
-            String out = RReference.run("""
+            String out = RScript.run("""
                     lines <- readLines('%s')
                     for (l in lines) {
                       x <- as.numeric(strsplit(l, ',')[[1]])

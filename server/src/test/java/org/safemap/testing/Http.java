@@ -42,6 +42,33 @@ public final class Http {
         }
     }
 
+    /** POSTs a JSON body. */
+    public static HttpResponse<String> postJson(String url, String json) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + url + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GETs a binary body (images, GeoTIFF). */
+    public static HttpResponse<byte[]> getBytes(String url) {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + url + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** POSTs files as multipart/form-data, each in a part named {@code field}; names map to contents. */
     public static HttpResponse<String> postFiles(String url, String field, java.util.Map<String, byte[]> files) {
         String boundary = "----safemap-test-" + System.nanoTime();

@@ -1,0 +1,171 @@
+package org.safemap.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.safemap.hotspot.Surface;
+import org.safemap.map.GeoTiff;
+import org.safemap.map.SurfacePng;
+import org.safemap.runs.AreaResults;
+import org.safemap.runs.HotspotRequests;
+import org.safemap.runs.HotspotRunner;
+import org.safemap.runs.RunStore;
+
+/** /api/hotspots: start a hotspot run, read its parameters and summary, its ranked areas and its surface. */
+final class HotspotHandlers {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_AREAS = 100_000;
+
+    private final HotspotRunner runner;
+    private final RunStore store;
+    private final AreaResults results;
+
+    HotspotHandlers(HotspotRunner runner, RunStore store, AreaResults results) {
+        this.runner = runner;
+        this.store = store;
+        this.results = results;
+    }
+
+    /** {@code POST /api/hotspots}: parameters as a JSON object; 201 with the run and its links. */
+    void create(Context ctx) throws IOException {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body must be a JSON object of hotspot parameters: " + e.getMessage());
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object of hotspot parameters, e.g. "
+                    + "{\"period\": \"2022-01..2022-03\", \"categories\": \"violence\"}");
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isArray()) {
+                java.util.List<String> items = new java.util.ArrayList<>();
+                v.forEach(x -> items.add(x.asText()));
+                params.put(e.getKey(), items);
+            } else if (v.isObject()) {
+                throw ApiException.badRequest("parameter '" + e.getKey() + "' must be a string, number, boolean or "
+                        + "list");
+            } else if (!v.isNull()) {
+                params.put(e.getKey(), v.asText());
+            }
+        }
+        HotspotRunner.Request request = HotspotRequests.parse(params, "api");
+        long id = runner.run(request, message -> { });
+        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
+    }
+
+    /** {@code GET /api/hotspots/{id}}: the run's parameters, data version, summary and links. */
+    void get(Context ctx) throws IOException {
+        ctx.json(describe(run(ctx)));
+    }
+
+    /** {@code GET /api/hotspots/{id}/areas?level=&format=json|csv|geojson&limit=}: ranked per-area results. */
+    void areas(Context ctx) throws IOException {
+        RunStore.Run run = run(ctx);
+        String level = ctx.queryParam("level");
+        java.util.List<String> levels = results.levels(run.id());
+        if (level == null || level.isBlank()) {
+            level = levels.isEmpty() ? "lsoa" : levels.get(0);
+        }
+        if (!levels.contains(level)) {
+            throw ApiException.notFound("run " + run.id() + " has no results at level '" + level + "'; it has "
+                    + levels);
+        }
+        int limit = limit(ctx);
+        String format = format(ctx, "json");
+        switch (format) {
+            case "json" -> ctx.contentType("application/json").result(results.json(run.id(), level, limit));
+            case "geojson" -> ctx.contentType("application/geo+json")
+                    .result(results.geoJson(run.id(), level, limit));
+            case "csv" -> {
+                ctx.contentType("text/csv; charset=utf-8")
+                        .header("Content-Disposition", "attachment; filename=\"hotspots-" + run.id() + "-" + level
+                                + ".csv\"");
+                Writer w = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
+                results.csv(run.id(), level, limit, w);
+                w.flush();
+            }
+            default -> throw ApiException.badRequest("format must be json, csv or geojson, got '" + format + "'");
+        }
+    }
+
+    /** {@code GET /api/hotspots/{id}/surface?format=tiff|png}: the density surface. */
+    void surface(Context ctx) throws IOException {
+        RunStore.Run run = run(ctx);
+        Surface surface = store.surface(run.id()).orElseThrow(() -> ApiException.notFound("run " + run.id()
+                + " has no surface"));
+        String format = format(ctx, "tiff");
+        switch (format) {
+            case "tiff", "geotiff", "tif" -> ctx.contentType("image/tiff; application=geotiff")
+                    .header("Content-Disposition", "attachment; filename=\"density-" + run.id() + ".tif\"")
+                    .result(GeoTiff.bytes(surface, "SafeMap run " + run.id() + ": " + run.params()));
+            case "png" -> ctx.contentType("image/png").result(SurfacePng.render(surface, "Run " + run.id()));
+            default -> throw ApiException.badRequest("format must be tiff or png, got '" + format + "'");
+        }
+    }
+
+    private RunStore.Run run(Context ctx) {
+        String raw = ctx.pathParam("id");
+        long id;
+        try {
+            id = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("run id '" + raw + "' is not a number");
+        }
+        return store.run(id).orElseThrow(() -> ApiException.notFound("no hotspot run " + id));
+    }
+
+    private static Map<String, Object> describe(RunStore.Run run) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", run.id());
+        m.put("kind", run.kind());
+        m.put("status", run.status());
+        m.put("createdAt", run.createdAt());
+        m.put("finishedAt", run.finishedAt());
+        m.put("createdBy", run.createdBy());
+        m.put("params", JSON.readTree(run.params()));
+        m.put("dataVersion", JSON.readTree(run.dataVersion()));
+        m.put("summary", JSON.readTree(run.summary()));
+        if (run.message() != null) {
+            m.put("message", run.message());
+        }
+        String base = "/api/hotspots/" + run.id();
+        m.put("links", Map.of("self", base, "areas", base + "/areas", "areasCsv", base + "/areas?format=csv",
+                "areasGeoJson", base + "/areas?format=geojson", "surface", base + "/surface",
+                "surfacePng", base + "/surface?format=png"));
+        return m;
+    }
+
+    private static String format(Context ctx, String dflt) {
+        String f = ctx.queryParam("format");
+        return f == null || f.isBlank() ? dflt : f.toLowerCase(Locale.ROOT);
+    }
+
+    private static int limit(Context ctx) {
+        String raw = ctx.queryParam("limit");
+        if (raw == null || raw.isBlank()) {
+            return MAX_AREAS;
+        }
+        try {
+            int l = Integer.parseInt(raw);
+            if (l < 1) {
+                throw new NumberFormatException();
+            }
+            return Math.min(l, MAX_AREAS);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("limit must be a positive whole number, got '" + raw + "'");
+        }
+    }
+}

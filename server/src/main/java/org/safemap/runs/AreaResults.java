@@ -1,0 +1,108 @@
+package org.safemap.runs;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.safemap.SafemapException;
+
+/** A run's per-area table, ranked, as JSON, CSV or GeoJSON (boundaries in EPSG:4326, as RFC 7946 requires). */
+public final class AreaResults {
+    private static final String COLUMNS = """
+            r.rank, r.code, a.name, r.level, r.vintage, r.incidents, r.records, r.population, r.rate_per_1000,
+            r.kde_mean, r.kde_max, r.top_share, r.location_quotient, r.gi_z, r.gi_p, r.gi_bin, r.gi_class,
+            r.emerging_class, r.trend_tau, r.trend_p, r.hot_steps, r.cold_steps, r.steps""";
+    private static final String ROWS = """
+            SELECT %s FROM hotspot_area_result r
+            JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code
+            WHERE r.run_id = ? AND r.level = ? ORDER BY r.rank LIMIT ?""".formatted(COLUMNS);
+    private static final String JSON = """
+            SELECT coalesce(json_agg(t ORDER BY t.rank), '[]'::json)::text FROM (%s) t""".formatted(ROWS);
+    private static final String GEOJSON = """
+            SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+                       json_build_object('type', 'Feature', 'id', t.code,
+                           'geometry', ST_AsGeoJSON(ST_Transform(a.geom, 4326), 6)::json,
+                           'properties', to_jsonb(t)) ORDER BY t.rank), '[]'::json))::text
+            FROM (%s) t JOIN area a ON a.level = t.level AND a.vintage = t.vintage AND a.code = t.code"""
+            .formatted(ROWS);
+    private static final String LEVELS = "SELECT DISTINCT level FROM hotspot_area_result WHERE run_id = ?";
+
+    private final DataSource dataSource;
+
+    public AreaResults(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public String json(long runId, String level, int limit) {
+        return one(JSON, runId, level, limit);
+    }
+
+    public String geoJson(long runId, String level, int limit) {
+        return one(GEOJSON, runId, level, limit);
+    }
+
+    public void csv(long runId, String level, int limit, Writer out) throws IOException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ROWS)) {
+            bind(ps, runId, level, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                // not closed: the writer belongs to the caller
+                CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT);
+                ResultSetMetaData md = rs.getMetaData();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    csv.print(md.getColumnLabel(i));
+                }
+                csv.println();
+                while (rs.next()) {
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        Object v = rs.getObject(i);
+                        csv.print(v == null ? "" : v);
+                    }
+                    csv.println();
+                }
+                csv.flush();
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The levels the run has results for. */
+    public java.util.List<String> levels(long runId) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LEVELS)) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private String one(String sql, long runId, String level, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, runId, level, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, long runId, String level, int limit) throws SQLException {
+        ps.setLong(1, runId);
+        ps.setString(2, level);
+        ps.setInt(3, limit);
+    }
+}

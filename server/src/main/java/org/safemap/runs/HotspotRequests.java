@@ -1,0 +1,175 @@
+package org.safemap.runs;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.safemap.SafemapException;
+import org.safemap.hotspot.BandwidthRule;
+import org.safemap.hotspot.KdeMode;
+import org.safemap.hotspot.Kernel;
+
+/**
+ * One reading of hotspot parameters for the CLI and the API, so both take the same names, defaults and errors:
+ * {@code period, categories, feeds, hours, weekdays, area, areaWkt, maxPrecisionM, aoristic, countEvents, level,
+ * cellM, bandwidth, kernel, mode, edgeCorrection, neighbours, fdr, topPercent}. Values may be JSON values or strings
+ * (lists as comma-separated text).
+ */
+public final class HotspotRequests {
+    public static final Set<String> NAMES = Set.of("period", "categories", "feeds", "hours", "weekdays", "area",
+            "areaWkt", "maxPrecisionM", "aoristic", "countEvents", "level", "cellM", "bandwidth", "kernel", "mode",
+            "edgeCorrection", "neighbours", "fdr", "topPercent");
+
+    private HotspotRequests() {
+    }
+
+    public static HotspotRunner.Request parse(Map<String, ?> m, String createdBy) {
+        for (String key : m.keySet()) {
+            if (!NAMES.contains(key)) {
+                throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(NAMES));
+            }
+        }
+        Selection selection = selection(m);
+        String level = text(m, "level").orElse("lsoa").toLowerCase(Locale.ROOT);
+        PointSelector.codeColumn(level);
+        Optional<Double> cell = number(m, "cellM");
+        Optional<Double> bandwidth = Optional.empty();
+        BandwidthRule rule = BandwidthRule.PPL;
+        Optional<String> bw = text(m, "bandwidth");
+        if (bw.isPresent()) {
+            try {
+                bandwidth = Optional.of(Double.parseDouble(bw.get()));
+            } catch (NumberFormatException e) {
+                rule = guard(() -> BandwidthRule.fromCode(bw.get()));
+            }
+        }
+        Kernel kernel = guard(() -> Kernel.fromCode(text(m, "kernel").orElse("quartic")));
+        KdeMode mode = guard(() -> KdeMode.fromCode(text(m, "mode").orElse("exact")));
+        String neighbours = text(m, "neighbours").orElse("queen");
+        HotspotRunner.checkNeighbours(neighbours);
+        double top = number(m, "topPercent").orElse(10.0);
+        if (!(top > 0 && top <= 100)) {
+            throw bad("topPercent must be above 0 and at most 100, got " + top);
+        }
+        cell.ifPresent(c -> {
+            if (!(c > 0)) {
+                throw bad("cellM must be a positive number of metres, got " + c);
+            }
+        });
+        bandwidth.ifPresent(h -> {
+            if (!(h > 0) || h > 100_000) {
+                throw bad("bandwidth must be a positive number of metres up to 100000, or a rule (ppl, scott, "
+                        + "arcgis); got " + h);
+            }
+        });
+        return new HotspotRunner.Request(selection, level, cell, bandwidth, rule, kernel, mode,
+                flag(m, "edgeCorrection", false), neighbours, flag(m, "fdr", true), top, createdBy);
+    }
+
+    /** The selection part alone, for evaluation and emerging runs. */
+    public static Selection selection(Map<String, ?> m) {
+        Period period = guard(() -> Period.parse(text(m, "period").orElseThrow(() -> bad("period is required, "
+                + "e.g. 2024-01..2024-06"))));
+        boolean[] hours = text(m, "hours").map(h -> guard(() -> Selection.parseHours(h))).orElse(null);
+        boolean[] weekdays = text(m, "weekdays").map(w -> guard(() -> Selection.parseWeekdays(w))).orElse(null);
+        Optional<Selection.AreaOfInterest> area = Optional.empty();
+        Optional<String> a = text(m, "area");
+        if (a.isPresent()) {
+            String[] parts = a.get().split(":", 2);
+            if (parts.length != 2 || parts[1].isBlank()) {
+                throw bad("area should be LEVEL:CODE[,CODE...], e.g. lad:E08000012 or ward:E05000886,E05000887");
+            }
+            String level = parts[0].toLowerCase(Locale.ROOT);
+            String[] codes = parts[1].split(",");
+            if (parts[0].equals("custom")) {
+                // custom:beats:B1,B2
+                String[] rest = parts[1].split(":", 2);
+                if (rest.length != 2) {
+                    throw bad("a custom area is custom:SET:CODE[,CODE...]");
+                }
+                level = "custom:" + rest[0];
+                codes = rest[1].split(",");
+            }
+            PointSelector.codeColumn(level);
+            area = Optional.of(Selection.AreaOfInterest.codes(level, List.of(codes).stream().map(String::trim).toList()));
+        }
+        Optional<String> wkt = text(m, "areaWkt");
+        if (wkt.isPresent()) {
+            if (area.isPresent()) {
+                throw bad("give area or areaWkt, not both");
+            }
+            String w = wkt.get().trim().toUpperCase(Locale.ROOT);
+            if (!(w.startsWith("POLYGON") || w.startsWith("MULTIPOLYGON"))) {
+                throw bad("areaWkt must be a POLYGON or MULTIPOLYGON in EPSG:27700 metres");
+            }
+            area = Optional.of(Selection.AreaOfInterest.polygon(wkt.get().trim()));
+        }
+        return new Selection(period, list(m, "categories"), list(m, "feeds"), hours, weekdays, area,
+                number(m, "maxPrecisionM"), flag(m, "aoristic", true), flag(m, "countEvents", true));
+    }
+
+    static Optional<String> text(Map<String, ?> m, String key) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        String s = v instanceof Collection<?> c ? String.join(",", c.stream().map(String::valueOf).toList())
+                : String.valueOf(v);
+        return s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    static Optional<Double> number(Map<String, ?> m, String key) {
+        Optional<String> t = text(m, key);
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            double d = Double.parseDouble(t.get());
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(d);
+        } catch (NumberFormatException e) {
+            throw bad(key + " must be a number, got '" + t.get() + "'");
+        }
+    }
+
+    static boolean flag(Map<String, ?> m, String key, boolean dflt) {
+        Optional<String> t = text(m, key);
+        if (t.isEmpty()) {
+            return dflt;
+        }
+        return switch (t.get().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw bad(key + " must be true or false, got '" + t.get() + "'");
+        };
+    }
+
+    static List<String> list(Map<String, ?> m, String key) {
+        List<String> out = new ArrayList<>();
+        text(m, key).ifPresent(t -> {
+            for (String s : t.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.trim());
+                }
+            }
+        });
+        return out;
+    }
+
+    private static <T> T guard(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
+    private static SafemapException bad(String message) {
+        return new SafemapException("bad_request", message);
+    }
+}

@@ -1,0 +1,253 @@
+package org.safemap.runs;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.safemap.SafemapException;
+import org.safemap.hotspot.Aoristic;
+import org.safemap.hotspot.WeightedPoints;
+
+/**
+ * Reads the records a {@link Selection} picks from PostGIS into primitive arrays, with the weight each carries (its
+ * aoristic share of the period and of the chosen hours and days) and the index of its area in a study-area list.
+ */
+public final class PointSelector {
+    /** Area code columns by level, an allow-list: the level never reaches SQL as text. */
+    private static final Map<String, String> CODE_COLUMN = Map.of(
+            "lsoa", "i.lsoa_code", "msoa", "i.msoa_code", "ward", "i.ward_code", "lad", "i.lad_code");
+
+    private static final String SELECT = """
+            SELECT %s ST_X(i.geom), ST_Y(i.geom), extract(epoch FROM i.event_from)::bigint,
+                   extract(epoch FROM i.event_to)::bigint, %s, i.batch_id
+            FROM incident i JOIN category c ON c.code = i.category
+            WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
+              AND (?::float8 IS NULL OR i.precision_m <= ?)
+              AND %s
+            %s""";
+
+    /**
+     * The points selected, in EPSG:27700 metres.
+     *
+     * @param area    index into the study areas for each point, -1 when it lies in none of them
+     * @param from    event window start, epoch seconds
+     * @param to      event window end, epoch seconds (equal to from for a record timed to the instant)
+     * @param batches the load batches the points came from, for the run's data version
+     * @param longWindows records whose window was longer than the aoristic cap and was spread evenly
+     */
+    public record Selected(WeightedPoints points, int[] area, long[] from, long[] to, long[] batches,
+                           int longWindows) {
+        public int size() {
+            return points.size();
+        }
+    }
+
+    private final DataSource dataSource;
+
+    public PointSelector(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Reads the selection.
+     *
+     * @param level     the level whose codes index the study areas (lsoa, msoa, ward, lad or custom:name)
+     * @param areaIndex study area code to position; points outside every study area get -1
+     */
+    public Selected select(Selection s, String level, Map<String, Integer> areaIndex) {
+        checkNames(s);
+        String codeColumn = codeColumn(level);
+        String distinct = s.events() ? "DISTINCT ON (coalesce(i.event_id, i.id))" : "";
+        String order = s.events() ? "ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id" : "";
+        String aoi = aoiClause(s);
+        String sql = SELECT.formatted(distinct, codeColumn, aoi, order);
+        Aoristic aoristic = Aoristic.london();
+        boolean[] hourMask = s.hours() != null ? s.hours() : all(24);
+        boolean[] dayMask = s.weekdays() != null ? s.weekdays() : all(7);
+        long periodFrom = s.period().from().getEpochSecond();
+        long periodTo = s.period().to().getEpochSecond();
+        Growing g = new Growing();
+        TreeSet<Long> batches = new TreeSet<>();
+        int longWindows = 0;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(50_000);
+                int k = 1;
+                ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().to(), Period.LONDON));
+                ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON));
+                ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON));
+                Array feeds = c.createArrayOf("text", s.feeds().toArray());
+                ps.setArray(k++, feeds);
+                ps.setArray(k++, feeds);
+                Array categories = c.createArrayOf("text", s.categories().toArray());
+                ps.setArray(k++, categories);
+                ps.setArray(k++, categories);
+                ps.setArray(k++, categories);
+                if (s.maxPrecisionM().isPresent()) {
+                    ps.setDouble(k++, s.maxPrecisionM().get());
+                    ps.setDouble(k++, s.maxPrecisionM().get());
+                } else {
+                    ps.setNull(k++, Types.DOUBLE);
+                    ps.setNull(k++, Types.DOUBLE);
+                }
+                k = bindAoi(ps, k, s);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long from = rs.getLong(3);
+                        long to = rs.getLong(4);
+                        double weight;
+                        if (s.aoristic()) {
+                            long a = Math.max(from, periodFrom);
+                            long b = Math.min(to, periodTo);
+                            if (to > from && b <= a || to == from && (from < periodFrom || from >= periodTo)) {
+                                continue;
+                            }
+                            double inPeriod = to > from ? (double) (b - a) / (to - from) : 1.0;
+                            double inHours = s.filtersTimeOfWeek()
+                                    ? aoristic.share(a, to > from ? b : a, hourMask, dayMask) : 1.0;
+                            if (to - from > Aoristic.DEFAULT_CAP_SECONDS && s.filtersTimeOfWeek()) {
+                                longWindows++;
+                            }
+                            weight = inPeriod * inHours;
+                        } else {
+                            if (from < periodFrom || from >= periodTo) {
+                                continue;
+                            }
+                            weight = s.filtersTimeOfWeek()
+                                    ? aoristic.share(from, from, hourMask, dayMask) : 1.0;
+                        }
+                        if (weight <= 0) {
+                            continue;
+                        }
+                        String code = rs.getString(5);
+                        Integer index = code == null ? null : areaIndex.get(code);
+                        g.add(rs.getDouble(1), rs.getDouble(2), weight, index == null ? -1 : index, from, to);
+                        batches.add(rs.getLong(6));
+                    }
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read the selected records: " + e.getMessage(), e);
+        }
+        return new Selected(new WeightedPoints(Arrays.copyOf(g.x, g.n), Arrays.copyOf(g.y, g.n),
+                Arrays.copyOf(g.w, g.n)), Arrays.copyOf(g.area, g.n), Arrays.copyOf(g.from, g.n),
+                Arrays.copyOf(g.to, g.n), batches.stream().mapToLong(Long::longValue).toArray(), longWindows);
+    }
+
+    private static boolean[] all(int n) {
+        boolean[] mask = new boolean[n];
+        java.util.Arrays.fill(mask, true);
+        return mask;
+    }
+
+    static String codeColumn(String level) {
+        if (level.matches("custom:[a-z0-9_-]+")) {
+            // the same pattern the area table allows, so the name is safe to write into the statement
+            return "(i.custom_areas->>'" + level + "')";
+        }
+        String column = CODE_COLUMN.get(level);
+        if (column == null) {
+            throw new SafemapException("bad_request", "unknown level '" + level
+                    + "'; expected lsoa, msoa, ward, lad or custom:<name>");
+        }
+        return column;
+    }
+
+    private static String aoiClause(Selection s) {
+        if (s.area().isEmpty()) {
+            return "true";
+        }
+        Selection.AreaOfInterest a = s.area().get();
+        if (a.wkt() != null) {
+            return "ST_Intersects(i.geom, ST_GeomFromText(?, 27700))";
+        }
+        // records carry their area codes at every level, so an area of interest is an index lookup, not a PIP
+        return "(%s = ANY(?::text[]))".formatted(codeColumn(a.level()));
+    }
+
+    private static int bindAoi(PreparedStatement ps, int k, Selection s) throws SQLException {
+        if (s.area().isEmpty()) {
+            return k;
+        }
+        Selection.AreaOfInterest a = s.area().get();
+        if (a.wkt() != null) {
+            ps.setString(k++, a.wkt());
+        } else {
+            ps.setArray(k++, ps.getConnection().createArrayOf("text", a.codes().toArray()));
+        }
+        return k;
+    }
+
+    /** Refuses unknown categories and feeds by name, rather than quietly selecting nothing. */
+    private void checkNames(Selection s) {
+        try (Connection c = dataSource.getConnection()) {
+            for (String category : s.categories()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT 1 FROM category WHERE code = ? OR group_code = ? LIMIT 1")) {
+                    ps.setString(1, category);
+                    ps.setString(2, category);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new SafemapException("bad_request", "unknown category '" + category
+                                    + "'; see GET /api/categories or docs/feeds.md for the taxonomy");
+                        }
+                    }
+                }
+            }
+            for (String feed : s.feeds()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM load_batch WHERE kind = 'incidents' "
+                        + "AND feed = ? LIMIT 1")) {
+                    ps.setString(1, feed);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new SafemapException("bad_request", "no records from feed '" + feed
+                                    + "' have been loaded; 'safemap feeds list' shows the feeds");
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not check the selection: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parallel primitive arrays that double as they fill. */
+    private static final class Growing {
+        double[] x = new double[4096];
+        double[] y = new double[4096];
+        double[] w = new double[4096];
+        int[] area = new int[4096];
+        long[] from = new long[4096];
+        long[] to = new long[4096];
+        int n;
+
+        void add(double px, double py, double weight, int a, long f, long t) {
+            if (n == x.length) {
+                int size = n * 2;
+                x = Arrays.copyOf(x, size);
+                y = Arrays.copyOf(y, size);
+                w = Arrays.copyOf(w, size);
+                area = Arrays.copyOf(area, size);
+                from = Arrays.copyOf(from, size);
+                to = Arrays.copyOf(to, size);
+            }
+            x[n] = px;
+            y[n] = py;
+            w[n] = weight;
+            area[n] = a;
+            from[n] = f;
+            to[n] = t;
+            n++;
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package org.safemap.runs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.safemap.SafemapException;
+import org.safemap.hotspot.Grid;
+import org.safemap.hotspot.Surface;
+
+/** Stores runs, their per-area results and surfaces in the hotspot_* tables, and reads them back. */
+public final class RunStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String INSERT_RUN =
+            "INSERT INTO hotspot_run (kind, params, created_by) VALUES (?, ?::jsonb, ?) RETURNING id";
+    private static final String FINISH_RUN = """
+            UPDATE hotspot_run SET status = 'done', params = ?::jsonb, data_version = ?::jsonb, summary = ?::jsonb,
+                finished_at = now()
+            WHERE id = ?""";
+    private static final String FAIL_RUN =
+            "UPDATE hotspot_run SET status = 'failed', message = ?, finished_at = now() WHERE id = ?";
+    private static final String BATCHES = """
+            SELECT id, feed, source_name, source_sha256, rows_loaded FROM load_batch
+            WHERE id = ANY(?::bigint[]) ORDER BY id""";
+    private static final String INSERT_AREA = """
+            INSERT INTO hotspot_area_result (run_id, level, vintage, code, incidents, records, population,
+                rate_per_1000, kde_mean, kde_max, top_share, location_quotient, gi_z, gi_p, gi_bin, gi_class,
+                emerging_class, trend_tau, trend_p, hot_steps, cold_steps, steps, rank)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_SURFACE = """
+            INSERT INTO hotspot_surface (run_id, min_x, min_y, cell_m, columns, rows, kernel, bandwidth_m,
+                max_density, density)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String SURFACE = """
+            SELECT min_x, min_y, cell_m, columns, rows, density FROM hotspot_surface WHERE run_id = ?""";
+    private static final String RUN = """
+            SELECT id, kind, status, params::text, data_version::text, summary::text, message, created_at,
+                   finished_at, created_by FROM hotspot_run WHERE id = ?""";
+
+    /** A stored run as the API shows it. */
+    public record Run(long id, String kind, String status, String params, String dataVersion, String summary,
+                      String message, String createdAt, String finishedAt, String createdBy) {
+    }
+
+    /** One area's results, in the order of the insert columns. */
+    public record AreaRow(String code, double incidents, int records, Integer population, Double ratePer1000,
+                          Double kdeMean, Double kdeMax, Double topShare, Double locationQuotient, Double giZ,
+                          Double giP, Integer giBin, String giClass, Emerging emerging, int rank) {
+    }
+
+    /** An emerging run's columns for one area. */
+    public record Emerging(String emergingClass, double trendTau, double trendP, int hotSteps, int coldSteps,
+                           int steps) {
+    }
+
+    private final DataSource dataSource;
+
+    public RunStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public long start(String kind, Map<String, Object> params, String createdBy) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_RUN)) {
+            ps.setString(1, kind);
+            ps.setString(2, JSON.writeValueAsString(params));
+            ps.setString(3, createdBy);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SafemapException("database_error", "could not record the run: " + e.getMessage(), e);
+        }
+    }
+
+    public void fail(long runId, String message) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FAIL_RUN)) {
+            ps.setString(1, message);
+            ps.setLong(2, runId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not record the failed run: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores the results and marks the run done, in one transaction, so a run is either complete or has no results.
+     *
+     * @param params  every parameter, now including the values rules chose (bandwidth, cell, grid)
+     * @param batches the load batches the selection read, written into the run's data version with their file hashes
+     */
+    public void finish(long runId, Map<String, Object> params, long[] batches, Map<String, Object> areas,
+                       Map<String, Object> summary,
+                       String level, int vintage, Iterable<AreaRow> rows, Optional<Surface> surface,
+                       String kernel, double bandwidthMetres) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            ObjectNode version = JSON.createObjectNode();
+            ArrayNode list = version.putArray("batches");
+            try (PreparedStatement ps = c.prepareStatement(BATCHES)) {
+                ps.setArray(1, c.createArrayOf("bigint", java.util.Arrays.stream(batches).boxed().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        list.addObject().put("id", rs.getLong(1)).put("feed", rs.getString(2))
+                                .put("file", rs.getString(3)).put("sha256", rs.getString(4))
+                                .put("rows", rs.getLong(5));
+                    }
+                }
+            }
+            version.set("areas", JSON.valueToTree(areas));
+            try (PreparedStatement ps = c.prepareStatement(INSERT_AREA)) {
+                int pending = 0;
+                for (AreaRow r : rows) {
+                    int k = 1;
+                    ps.setLong(k++, runId);
+                    ps.setString(k++, level);
+                    ps.setInt(k++, vintage);
+                    ps.setString(k++, r.code());
+                    ps.setDouble(k++, r.incidents());
+                    ps.setInt(k++, r.records());
+                    setInt(ps, k++, r.population());
+                    setDouble(ps, k++, r.ratePer1000());
+                    setDouble(ps, k++, r.kdeMean());
+                    setDouble(ps, k++, r.kdeMax());
+                    setDouble(ps, k++, r.topShare());
+                    setDouble(ps, k++, r.locationQuotient());
+                    setDouble(ps, k++, r.giZ());
+                    setDouble(ps, k++, r.giP());
+                    setInt(ps, k++, r.giBin());
+                    ps.setString(k++, r.giClass());
+                    Emerging e = r.emerging();
+                    ps.setString(k++, e == null ? null : e.emergingClass());
+                    setDouble(ps, k++, e == null ? null : e.trendTau());
+                    setDouble(ps, k++, e == null ? null : e.trendP());
+                    setInt(ps, k++, e == null ? null : e.hotSteps());
+                    setInt(ps, k++, e == null ? null : e.coldSteps());
+                    setInt(ps, k++, e == null ? null : e.steps());
+                    ps.setInt(k, r.rank());
+                    ps.addBatch();
+                    if (++pending == 1000) {
+                        ps.executeBatch();
+                        pending = 0;
+                    }
+                }
+                ps.executeBatch();
+            }
+            if (surface.isPresent()) {
+                Surface s = surface.get();
+                Grid g = s.grid();
+                try (PreparedStatement ps = c.prepareStatement(INSERT_SURFACE)) {
+                    ps.setLong(1, runId);
+                    ps.setDouble(2, g.minX());
+                    ps.setDouble(3, g.minY());
+                    ps.setDouble(4, g.cellMetres());
+                    ps.setInt(5, g.columns());
+                    ps.setInt(6, g.rows());
+                    ps.setString(7, kernel);
+                    ps.setDouble(8, bandwidthMetres);
+                    ps.setDouble(9, s.max());
+                    ps.setBytes(10, floats(s.densityPerKm2()));
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(FINISH_RUN)) {
+                ps.setString(1, JSON.writeValueAsString(params));
+                ps.setString(2, JSON.writeValueAsString(version));
+                ps.setString(3, JSON.writeValueAsString(summary));
+                ps.setLong(4, runId);
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SafemapException("database_error", "could not store the run's results: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Run> run(long id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RUN)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), String.valueOf(rs.getObject(8)),
+                        rs.getObject(9) == null ? null : String.valueOf(rs.getObject(9)), rs.getString(10)));
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read run " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Surface> surface(long runId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SURFACE)) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Grid g = new Grid(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getInt(4), rs.getInt(5));
+                ByteBuffer b = ByteBuffer.wrap(rs.getBytes(6)).order(ByteOrder.LITTLE_ENDIAN);
+                double[] v = new double[g.cellCount()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.getFloat();
+                }
+                return Optional.of(new Surface(g, v));
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read the surface of run " + runId + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] floats(double[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            b.putFloat((float) v);
+        }
+        return b.array();
+    }
+
+    private static void setDouble(PreparedStatement ps, int k, Double v) throws SQLException {
+        if (v == null || v.isNaN() || v.isInfinite()) {
+            ps.setNull(k, Types.DOUBLE);
+        } else {
+            ps.setDouble(k, v);
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int k, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(k, Types.INTEGER);
+        } else {
+            ps.setInt(k, v);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package org.safemap.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.safemap.App;
+import org.safemap.db.Database;
+import org.safemap.testing.Http;
+import org.safemap.testing.RScript;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestSettings;
+
+/** Hotspot runs over the demo data through the HTTP API: stored, reproducible, and checked against PostGIS and R. */
+class HotspotRunsIT {
+    /** Period ends on the local clock, as SafeMap reads periods (the session's time zone is UTC). */
+    private static final String JAN = "timestamptz '2022-01-01 00:00 Europe/London'";
+    private static final String APR = "timestamptz '2022-04-01 00:00 Europe/London'";
+    private static Database db;
+    private static App app;
+    private static String base;
+    private static JsonNode violence;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        db = TestData.demoDatabase();
+        app = App.start(TestSettings.defaults(), db);
+        base = "http://127.0.0.1:" + app.port();
+        HttpResponse<String> r = Http.postJson(base + "/api/hotspots", """
+                {"period": "2022-01..2022-03", "categories": ["violence"], "bandwidth": 300, "cellM": 100}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        violence = Http.json(r);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void runStoresEveryParameterAndTheBatchesItRead() {
+        assertThat(violence.path("status").asText()).isEqualTo("done");
+        JsonNode params = violence.path("params");
+        assertThat(params.at("/selection/period").asText()).isEqualTo("2022-01..2022-03");
+        assertThat(params.at("/selection/categories/0").asText()).isEqualTo("violence");
+        assertThat(params.at("/kde/kernel").asText()).isEqualTo("quartic");
+        assertThat(params.at("/kde/bandwidthM").asDouble()).isEqualTo(300);
+        assertThat(params.at("/kde/bandwidthSource").asText()).isEqualTo("given");
+        assertThat(params.at("/gi/neighbours").asText()).isEqualTo("queen");
+        JsonNode batches = violence.at("/dataVersion/batches");
+        assertThat(batches.size()).isGreaterThanOrEqualTo(3);
+        assertThat(batches.get(0).path("sha256").asText()).hasSize(64);
+        assertThat(violence.at("/dataVersion/areas/level").asText()).isEqualTo("lsoa");
+        assertThat(violence.at("/links/surface").asText()).endsWith("/surface");
+    }
+
+    @Test
+    void areaCountsEqualPostgisCountsOfDistinctEvents() {
+        // police.uk windows are whole months inside the period, so each event carries weight 1
+        long expected = Sql.count(db, """
+                SELECT count(DISTINCT coalesce(i.event_id, i.id)) FROM incident i JOIN category c ON c.code = i.category
+                WHERE c.group_code = 'violence' AND i.event_from >= %s AND i.event_from < %s
+                  AND i.event_to <= %s AND i.lsoa_code IS NOT NULL""".formatted(JAN, APR, APR));
+        JsonNode rows = Http.json(Http.get(base + "/api/hotspots/" + violence.path("id").asLong() + "/areas"));
+        assertThat(rows.size()).isEqualTo(TestData.DEMO_LSOAS);
+        double total = 0;
+        for (JsonNode r : rows) {
+            total += r.path("incidents").asDouble();
+        }
+        // partner records with shorter windows crossing the period's ends may carry a share; allow for them
+        assertThat(total).isCloseTo(expected, within(expected * 0.01));
+        String topCode = rows.get(0).path("code").asText();
+        // an event seen by several feeds counts once, at its most precisely placed record
+        long topCount = Sql.count(db, """
+                SELECT count(*) FROM (
+                    SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.lsoa_code
+                    FROM incident i JOIN category c ON c.code = i.category
+                    WHERE c.group_code = 'violence' AND i.event_from >= %s AND i.event_from < %s
+                    ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id) t
+                WHERE t.lsoa_code = ?""".formatted(JAN, APR), topCode);
+        assertThat(rows.get(0).path("incidents").asDouble()).isCloseTo(topCount, within(0.5));
+        assertThat(rows.get(0).path("rank").asInt()).isEqualTo(1);
+        assertThat(rows.get(0).path("incidents").asDouble())
+                .isGreaterThanOrEqualTo(rows.get(1).path("incidents").asDouble());
+        assertThat(rows.get(0).path("rate_per_1000").asDouble()).isPositive();
+        assertThat(rows.get(0).path("kde_max").asDouble()).isPositive();
+        assertThat(rows.get(0).path("location_quotient").isNumber()).isTrue();
+    }
+
+    @Test
+    void giStarEqualsSpdepLocalGOnTheSameCountsAndQueenNeighbours() throws Exception {
+        long id = violence.path("id").asLong();
+        List<List<Object>> areas = Sql.rows(db, "SELECT code, incidents, gi_z FROM hotspot_area_result "
+                + "WHERE run_id = ? ORDER BY code", id);
+        List<List<Object>> pairs = Sql.rows(db, """
+                SELECT n.code, n.neighbour_code FROM area_neighbour n
+                WHERE n.level = 'lsoa' AND n.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
+                ORDER BY 1, 2""");
+        Map<String, Integer> index = new HashMap<>();
+        StringBuilder x = new StringBuilder("x\n");
+        for (int i = 0; i < areas.size(); i++) {
+            index.put((String) areas.get(i).get(0), i + 1);
+            x.append(String.format(Locale.ROOT, "%.17g%n", ((Number) areas.get(i).get(1)).doubleValue()));
+        }
+        StringBuilder edges = new StringBuilder("from,to\n");
+        for (List<Object> p : pairs) {
+            edges.append(index.get(p.get(0))).append(',').append(index.get(p.get(1))).append('\n');
+        }
+        Path xFile = dir.resolve("x.csv");
+        Path eFile = dir.resolve("edges.csv");
+        Files.writeString(xFile, x);
+        Files.writeString(eFile, edges);
+        String out = RScript.run(String.format(Locale.ROOT, """
+                suppressPackageStartupMessages(library(spdep))
+                x <- read.csv('%s')$x
+                e <- read.csv('%s')
+                n <- length(x)
+                nb <- lapply(seq_len(n), function(i) sort(unique(e$to[e$from == i])))
+                nb <- lapply(nb, function(v) if (length(v) == 0) 0L else as.integer(v))
+                class(nb) <- 'nb'
+                attr(nb, 'region.id') <- as.character(seq_len(n))
+                nbs <- include.self(nb)
+                g <- localG(x, nb2listw(nbs, style = 'B', zero.policy = TRUE), zero.policy = TRUE)
+                cat(sprintf('%%.15g', as.numeric(g)), sep = '\\n')
+                """, xFile, eFile));
+        String[] z = out.trim().split("\\s+");
+        assertThat(z).hasSize(areas.size());
+        for (int i = 0; i < areas.size(); i++) {
+            assertThat(((Number) areas.get(i).get(2)).doubleValue()).as("Gi* of " + areas.get(i).get(0))
+                    .isCloseTo(Double.parseDouble(z[i]), within(1e-9));
+        }
+    }
+
+    @Test
+    void areasComeAsCsvAndGeoJsonInTheSameOrder() {
+        long id = violence.path("id").asLong();
+        HttpResponse<String> csv = Http.get(base + "/api/hotspots/" + id + "/areas?format=csv&limit=5");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).startsWith("rank,code,name,level,vintage,incidents,records,population,rate_per_1000");
+        assertThat(lines).hasSize(6);
+        JsonNode geo = Http.json(Http.get(base + "/api/hotspots/" + id + "/areas?format=geojson&limit=5"));
+        assertThat(geo.path("type").asText()).isEqualTo("FeatureCollection");
+        assertThat(geo.path("features").size()).isEqualTo(5);
+        JsonNode first = geo.path("features").get(0);
+        assertThat(first.at("/geometry/type").asText()).isEqualTo("MultiPolygon");
+        assertThat(first.at("/properties/rank").asInt()).isEqualTo(1);
+        assertThat(lines.get(1)).startsWith("1," + first.at("/properties/code").asText() + ",");
+        double lon = first.at("/geometry/coordinates/0/0/0/0").asDouble();
+        assertThat(lon).isBetween(-3.1, -2.8);
+    }
+
+    @Test
+    void surfaceIsAGeoTiffGdalReadsAndAPngWithALegend() throws Exception {
+        long id = violence.path("id").asLong();
+        HttpResponse<byte[]> tiff = Http.getBytes(base + "/api/hotspots/" + id + "/surface");
+        assertThat(tiff.statusCode()).isEqualTo(200);
+        Path file = dir.resolve("surface.tif");
+        Files.write(file, tiff.body());
+        Process p = new ProcessBuilder("gdalinfo", "-json", "-stats", file.toString()).redirectErrorStream(true)
+                .start();
+        String info = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        JsonNode gdal = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info);
+        assertThat(gdal.at("/coordinateSystem/wkt").asText()).contains("27700");
+        assertThat(gdal.at("/geoTransform/1").asDouble()).isEqualTo(100);
+        double max = gdal.at("/bands/0/maximum").asDouble();
+        assertThat(max).isCloseTo(violence.at("/summary/maxDensityPerKm2").asDouble(), within(max * 1e-6));
+
+        HttpResponse<byte[]> png = Http.getBytes(base + "/api/hotspots/" + id + "/surface?format=png");
+        assertThat(png.statusCode()).isEqualTo(200);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png.body()));
+        assertThat(image.getWidth()).isGreaterThanOrEqualTo(360);
+        // the legend strip is opaque white at the bottom
+        assertThat(image.getRGB(2, image.getHeight() - 2) & 0xffffff).isEqualTo(0xffffff);
+    }
+
+    @Test
+    void badRequestsAreRefusedWithTheirReason() {
+        HttpResponse<String> unknown = Http.postJson(base + "/api/hotspots",
+                "{\"period\": \"2022-01\", \"categories\": \"burglery\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(Http.json(unknown).path("message").asText()).contains("unknown category 'burglery'");
+        HttpResponse<String> noPeriod = Http.postJson(base + "/api/hotspots", "{}");
+        assertThat(Http.json(noPeriod).path("message").asText()).contains("period is required");
+        HttpResponse<String> typo = Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-01\", \"kernal\": \"x\"}");
+        assertThat(Http.json(typo).path("message").asText()).contains("unknown parameter 'kernal'");
+        HttpResponse<String> zero = Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-01\", \"bandwidth\": 0}");
+        assertThat(zero.statusCode()).isEqualTo(400);
+        assertThat(Http.get(base + "/api/hotspots/999999").statusCode()).isEqualTo(404);
+        assertThat(Http.get(base + "/api/hotspots/abc").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void periodWithNoDataGivesZerosAndSaysSo() {
+        HttpResponse<String> r = Http.postJson(base + "/api/hotspots", "{\"period\": \"2019-05\", \"bandwidth\": 250}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode run = Http.json(r);
+        assertThat(run.at("/summary/records").asInt()).isZero();
+        assertThat(run.at("/summary/warnings/0").asText()).contains("no records match");
+        assertThat(run.at("/summary/hotAreas").asInt()).isZero();
+    }
+
+    @Test
+    void nightTimeViolenceWeighsWindowsByTheirShareOfTheHours() {
+        HttpResponse<String> r = Http.postJson(base + "/api/hotspots", """
+                {"period": "2022-01..2022-03", "categories": "violence", "hours": "20-3", "feeds": "ambulance",
+                 "bandwidth": 300, "cellM": 100}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode run = Http.json(r);
+        double night = run.at("/summary/incidents").asDouble();
+        long all = Sql.count(db, """
+                SELECT count(*) FROM incident i WHERE feed = 'ambulance' AND category IN
+                  (SELECT code FROM category WHERE group_code = 'violence')
+                  AND event_from >= %s AND event_from < %s""".formatted(JAN, APR));
+        long atNight = Sql.count(db, """
+                SELECT count(*) FROM incident i WHERE feed = 'ambulance' AND category IN
+                  (SELECT code FROM category WHERE group_code = 'violence')
+                  AND event_from >= %s AND event_from < %s
+                  AND (extract(hour FROM event_from AT TIME ZONE 'Europe/London') >= 20
+                       OR extract(hour FROM event_from AT TIME ZONE 'Europe/London') <= 3)""".formatted(JAN, APR));
+        assertThat(all).isGreaterThan(100);
+        // ambulance calls are timed to the minute: the weights are whole, and the night's share is the SQL count
+        assertThat(night).isCloseTo(atNight, within(0.5));
+    }
+}
