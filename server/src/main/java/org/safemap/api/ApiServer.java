@@ -26,6 +26,7 @@ import org.safemap.ingest.Quarantine;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.runs.AreaResults;
+import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
 import org.slf4j.Logger;
@@ -55,7 +56,7 @@ public final class ApiServer {
                 new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes())), settings.uploadMaxMb());
         LayerHandlers layers = new LayerHandlers(catalogue);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
-                new RunStore(db.dataSource()), new AreaResults(db.dataSource()));
+                new EmergingRunner(db.dataSource()), new RunStore(db.dataSource()), new AreaResults(db.dataSource()));
 
         return Javalin.create(config -> {
             configure(config);
@@ -80,6 +81,7 @@ public final class ApiServer {
             config.routes.get("/api/hotspots/{id}", hotspots::get);
             config.routes.get("/api/hotspots/{id}/areas", hotspots::areas);
             config.routes.get("/api/hotspots/{id}/surface", hotspots::surface);
+            config.routes.post("/api/emerging", hotspots::createEmerging);
         });
     }
 

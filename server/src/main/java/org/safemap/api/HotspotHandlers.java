@@ -15,27 +15,46 @@ import org.safemap.hotspot.Surface;
 import org.safemap.map.GeoTiff;
 import org.safemap.map.SurfacePng;
 import org.safemap.runs.AreaResults;
+import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
 
-/** /api/hotspots: start a hotspot run, read its parameters and summary, its ranked areas and its surface. */
+/**
+ * /api/hotspots and /api/emerging: start a hotspot or emerging hot spot run, read its parameters and summary, its
+ * ranked areas and its surface.
+ */
 final class HotspotHandlers {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_AREAS = 100_000;
 
     private final HotspotRunner runner;
+    private final EmergingRunner emerging;
     private final RunStore store;
     private final AreaResults results;
 
-    HotspotHandlers(HotspotRunner runner, RunStore store, AreaResults results) {
+    HotspotHandlers(HotspotRunner runner, EmergingRunner emerging, RunStore store, AreaResults results) {
         this.runner = runner;
+        this.emerging = emerging;
         this.store = store;
         this.results = results;
     }
 
     /** {@code POST /api/hotspots}: parameters as a JSON object; 201 with the run and its links. */
     void create(Context ctx) throws IOException {
+        HotspotRunner.Request request = HotspotRequests.parse(parameters(ctx), "api");
+        long id = runner.run(request, message -> { });
+        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
+    }
+
+    /** {@code POST /api/emerging}: an emerging hot spot run; its areas are read as any run's. */
+    void createEmerging(Context ctx) throws IOException {
+        EmergingRunner.Request request = HotspotRequests.emerging(parameters(ctx), "api");
+        long id = emerging.run(request, message -> { });
+        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
+    }
+
+    private static Map<String, Object> parameters(Context ctx) {
         JsonNode body;
         try {
             body = JSON.readTree(ctx.body());
@@ -61,9 +80,7 @@ final class HotspotHandlers {
                 params.put(e.getKey(), v.asText());
             }
         }
-        HotspotRunner.Request request = HotspotRequests.parse(params, "api");
-        long id = runner.run(request, message -> { });
-        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
+        return params;
     }
 
     /** {@code GET /api/hotspots/{id}}: the run's parameters, data version, summary and links. */

@@ -69,6 +69,35 @@ public final class HotspotRequests {
                 flag(m, "edgeCorrection", false), neighbours, flag(m, "fdr", true), top, createdBy);
     }
 
+    /** Names an emerging run takes: the selection's, level, neighbours, fdr and its own. */
+    public static final Set<String> EMERGING_NAMES = Set.of("period", "categories", "feeds", "hours", "weekdays",
+            "area", "areaWkt", "maxPrecisionM", "aoristic", "countEvents", "level", "neighbours", "fdr",
+            "timeNeighbours", "alpha", "trendAlpha");
+
+    /** An emerging hot spot request (see {@link EmergingRunner}). */
+    public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy) {
+        for (String key : m.keySet()) {
+            if (!EMERGING_NAMES.contains(key)) {
+                throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EMERGING_NAMES));
+            }
+        }
+        Selection selection = selection(m);
+        String level = text(m, "level").orElse("lsoa").toLowerCase(Locale.ROOT);
+        PointSelector.codeColumn(level);
+        String neighbours = text(m, "neighbours").orElse("queen");
+        HotspotRunner.checkNeighbours(neighbours);
+        double lag = number(m, "timeNeighbours").orElse(1.0);
+        if (lag != Math.rint(lag)) {
+            throw bad("timeNeighbours must be a whole number of months, got " + lag);
+        }
+        double alpha = number(m, "alpha").orElse(0.05);
+        double trendAlpha = number(m, "trendAlpha").orElse(0.05);
+        org.safemap.hotspot.EmergingRules rules = guard(() -> new org.safemap.hotspot.EmergingRules(alpha,
+                trendAlpha, 0.9));
+        return new EmergingRunner.Request(selection, level, neighbours, (int) lag, flag(m, "fdr", true), rules,
+                createdBy);
+    }
+
     /** The selection part alone, for evaluation and emerging runs. */
     public static Selection selection(Map<String, ?> m) {
         Period period = guard(() -> Period.parse(text(m, "period").orElseThrow(() -> bad("period is required, "

@@ -243,4 +243,38 @@ class HotspotRunsIT {
         // ambulance calls are timed to the minute: the weights are whole, and the night's share is the SQL count
         assertThat(night).isCloseTo(atNight, within(0.5));
     }
+
+    @Test
+    void emergingRunClassesEveryAreaAndPersistentHotSpotsAreTheHotAreas() {
+        HttpResponse<String> r = Http.postJson(base + "/api/emerging",
+                "{\"period\": \"2022-01..2022-07\", \"categories\": \"violence\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode run = Http.json(r);
+        assertThat(run.path("kind").asText()).isEqualTo("emerging");
+        assertThat(run.at("/params/steps").size()).isEqualTo(7);
+        int classified = 0;
+        for (JsonNode count : run.at("/summary/classes")) {
+            classified += count.asInt();
+        }
+        assertThat(classified).isEqualTo(TestData.DEMO_LSOAS);
+        JsonNode rows = Http.json(Http.get(base + "/api/hotspots/" + run.path("id").asLong() + "/areas"));
+        List<String> persistent = new java.util.ArrayList<>();
+        for (JsonNode row : rows) {
+            assertThat(row.path("steps").asInt()).isEqualTo(7);
+            if (row.path("emerging_class").asText().equals("persistent_hot")) {
+                persistent.add(row.path("code").asText());
+                assertThat(row.path("hot_steps").asInt()).isGreaterThanOrEqualTo(7);
+            }
+        }
+        // the city centre is hot every month; it is also where the three-month run finds its 99% hot spots
+        assertThat(persistent).isNotEmpty();
+        List<List<Object>> hot = Sql.rows(db, "SELECT code FROM hotspot_area_result WHERE run_id = ? AND gi_bin = 3",
+                violence.path("id").asLong());
+        long overlap = hot.stream().filter(h -> persistent.contains((String) h.get(0))).count();
+        assertThat(overlap).isGreaterThanOrEqualTo(Math.min(hot.size(), persistent.size()) / 2);
+
+        HttpResponse<String> short_ = Http.postJson(base + "/api/emerging", "{\"period\": \"2022-01..2022-02\"}");
+        assertThat(short_.statusCode()).isEqualTo(400);
+        assertThat(Http.json(short_).path("message").asText()).contains("at least 4 monthly steps");
+    }
 }
