@@ -27,6 +27,7 @@ import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
+import org.safemap.runs.EvaluateRunner;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
 import org.slf4j.Logger;
@@ -56,7 +57,8 @@ public final class ApiServer {
                 new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes())), settings.uploadMaxMb());
         LayerHandlers layers = new LayerHandlers(catalogue);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
-                new EmergingRunner(db.dataSource()), new RunStore(db.dataSource()), new AreaResults(db.dataSource()));
+                new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()), new RunStore(db.dataSource()),
+                new AreaResults(db.dataSource()));
 
         return Javalin.create(config -> {
             configure(config);
@@ -82,6 +84,7 @@ public final class ApiServer {
             config.routes.get("/api/hotspots/{id}/areas", hotspots::areas);
             config.routes.get("/api/hotspots/{id}/surface", hotspots::surface);
             config.routes.post("/api/emerging", hotspots::createEmerging);
+            config.routes.get("/api/evaluate", hotspots::evaluate);
         });
     }
 

@@ -16,6 +16,7 @@ import org.safemap.map.GeoTiff;
 import org.safemap.map.SurfacePng;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
+import org.safemap.runs.EvaluateRunner;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
@@ -30,12 +31,15 @@ final class HotspotHandlers {
 
     private final HotspotRunner runner;
     private final EmergingRunner emerging;
+    private final EvaluateRunner evaluator;
     private final RunStore store;
     private final AreaResults results;
 
-    HotspotHandlers(HotspotRunner runner, EmergingRunner emerging, RunStore store, AreaResults results) {
+    HotspotHandlers(HotspotRunner runner, EmergingRunner emerging, EvaluateRunner evaluator, RunStore store,
+                    AreaResults results) {
         this.runner = runner;
         this.emerging = emerging;
+        this.evaluator = evaluator;
         this.store = store;
         this.results = results;
     }
@@ -81,6 +85,21 @@ final class HotspotHandlers {
             }
         }
         return params;
+    }
+
+    /**
+     * {@code GET /api/evaluate?train=&test=&methods=&level=&coverages=...}: scores the methods (a stored run) and
+     * answers {@code {"run", "rows", "curves"}}; rows carry method, coverage, hit_rate, pai, rri, max_hit_rate, pei.
+     */
+    void evaluate(Context ctx) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
+        EvaluateRunner.Result result = evaluator.run(HotspotRequests.evaluate(params, "api"), s -> { });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("run", result.runId());
+        body.put("rows", result.rows());
+        body.put("curves", result.curves());
+        ctx.json(body);
     }
 
     /** {@code GET /api/hotspots/{id}}: the run's parameters, data version, summary and links. */

@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
                 + "see docs/configuration.md.",
                 "Run 'safemap <command> --help' for a command's options."},
         subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
-                GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, KdeCommand.class,
+                GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
+                KdeCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {

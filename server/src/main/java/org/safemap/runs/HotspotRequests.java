@@ -98,6 +98,70 @@ public final class HotspotRequests {
                 createdBy);
     }
 
+    /** Names an evaluation takes. */
+    public static final Set<String> EVALUATE_NAMES = Set.of("train", "test", "methods", "method", "level", "cellM",
+            "bandwidth", "coverages", "categories", "feeds", "hours", "weekdays", "area", "areaWkt", "maxPrecisionM",
+            "aoristic", "countEvents");
+
+    /** A prediction accuracy request (see {@link EvaluateRunner}). */
+    public static EvaluateRunner.Request evaluate(Map<String, ?> m, String createdBy) {
+        for (String key : m.keySet()) {
+            if (!EVALUATE_NAMES.contains(key)) {
+                throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EVALUATE_NAMES));
+            }
+        }
+        Map<String, Object> trainMap = new java.util.HashMap<>(m);
+        trainMap.keySet().removeAll(List.of("train", "test", "methods", "method", "level", "cellM", "bandwidth",
+                "coverages"));
+        trainMap.put("period", text(m, "train").orElseThrow(() -> bad("train is required, e.g. 2022-01..2022-04")));
+        Selection train = selection(trainMap);
+        Period testPeriod = guard(() -> Period.parse(text(m, "test").orElseThrow(() -> bad("test is required, "
+                + "e.g. 2022-05..2022-07"))));
+        Selection test = train.withPeriod(testPeriod);
+        List<String> methods = new ArrayList<>(list(m, "methods"));
+        methods.addAll(list(m, "method"));
+        if (methods.isEmpty()) {
+            methods = List.of("kde");
+        }
+        String level = text(m, "level").orElse("lsoa").toLowerCase(Locale.ROOT);
+        if (!level.equals("grid")) {
+            PointSelector.codeColumn(level);
+        }
+        Optional<Double> bandwidth = Optional.empty();
+        BandwidthRule rule = BandwidthRule.PPL;
+        Optional<String> bw = text(m, "bandwidth");
+        if (bw.isPresent()) {
+            try {
+                bandwidth = Optional.of(Double.parseDouble(bw.get()));
+                if (!(bandwidth.get() > 0) || bandwidth.get() > 100_000) {
+                    throw bad("bandwidth must be a positive number of metres up to 100000, or a rule");
+                }
+            } catch (NumberFormatException e) {
+                rule = guard(() -> BandwidthRule.fromCode(bw.get()));
+            }
+        }
+        List<String> cov = list(m, "coverages");
+        double[] coverages = cov.isEmpty() ? org.safemap.hotspot.PredictionAccuracy.DEFAULT_COVERAGES
+                : cov.stream().mapToDouble(c -> {
+                    try {
+                        double v = Double.parseDouble(c);
+                        if (!(v > 0 && v <= 100)) {
+                            throw new NumberFormatException();
+                        }
+                        return v;
+                    } catch (NumberFormatException e) {
+                        throw bad("coverages are percentages above 0 and at most 100, got '" + c + "'");
+                    }
+                }).toArray();
+        Optional<Double> cell = number(m, "cellM");
+        cell.ifPresent(c -> {
+            if (!(c > 0)) {
+                throw bad("cellM must be a positive number of metres");
+            }
+        });
+        return new EvaluateRunner.Request(train, test, methods, level, cell, bandwidth, rule, coverages, createdBy);
+    }
+
     /** The selection part alone, for evaluation and emerging runs. */
     public static Selection selection(Map<String, ?> m) {
         Period period = guard(() -> Period.parse(text(m, "period").orElseThrow(() -> bad("period is required, "

@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.CliRun;
 import org.safemap.testing.Http;
 import org.safemap.testing.RScript;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
+import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestSettings;
 
 /** Hotspot runs over the demo data through the HTTP API: stored, reproducible, and checked against PostGIS and R. */
@@ -276,5 +278,70 @@ class HotspotRunsIT {
         HttpResponse<String> short_ = Http.postJson(base + "/api/emerging", "{\"period\": \"2022-01..2022-02\"}");
         assertThat(short_.statusCode()).isEqualTo(400);
         assertThat(Http.json(short_).path("message").asText()).contains("at least 4 monthly steps");
+    }
+
+    @Test
+    void evaluationScoresEveryMethodAtEveryCoverageAndStoresTheCurves() {
+        HttpResponse<String> r = Http.get(base + "/api/evaluate?train=2022-01..2022-04&test=2022-05..2022-07"
+                + "&methods=kde,count,gistar,prospective&level=lsoa&bandwidth=250&categories=violence");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = Http.json(r);
+        JsonNode rows = body.path("rows");
+        assertThat(rows.size()).isEqualTo(4 * 5);
+        double previous = 0;
+        for (JsonNode row : rows) {
+            if (!row.path("method").asText().equals("kde")) {
+                continue;
+            }
+            double hit = row.path("hit_rate").asDouble();
+            assertThat(hit).isGreaterThanOrEqualTo(previous);
+            previous = hit;
+            assertThat(row.path("pai").asDouble())
+                    .isCloseTo(hit / row.path("area_share").asDouble(), within(1e-9));
+            assertThat(hit).isLessThanOrEqualTo(row.path("max_hit_rate").asDouble() + 1e-12);
+            assertThat(row.path("area_share").asDouble()).isCloseTo(row.path("coverage").asDouble() / 100,
+                    within(1e-9));
+        }
+        // a hotspot map of violence beats chance: PAI well above 1 at 5%
+        assertThat(rows.get(2).path("pai").asDouble()).isGreaterThan(2);
+        JsonNode curve = body.at("/curves/kde");
+        assertThat(curve.size()).isEqualTo(100);
+        assertThat(curve.get(99).path("hit_rate").asDouble()).isCloseTo(1.0, within(1e-9));
+        JsonNode run = Http.json(Http.get(base + "/api/hotspots/" + body.path("run").asLong()));
+        assertThat(run.path("kind").asText()).isEqualTo("evaluate");
+        assertThat(run.at("/params/bandwidthM").asDouble()).isEqualTo(250);
+        assertThat(run.at("/summary/curves/count").size()).isEqualTo(100);
+
+        HttpResponse<String> backwards = Http.get(base + "/api/evaluate?train=2022-05&test=2022-01");
+        assertThat(backwards.statusCode()).isEqualTo(400);
+        assertThat(Http.json(backwards).path("message").asText()).contains("test period must start after");
+        HttpResponse<String> method = Http.get(base + "/api/evaluate?train=2022-01&test=2022-02&methods=sepp");
+        assertThat(Http.json(method).path("message").asText()).contains("unknown method 'sepp'");
+    }
+
+    @Test
+    void commandLineRunsTheSameComputations() throws Exception {
+        Map<String, String> env = Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db)));
+        CliRun.Result hot = CliRun.run(env, "hotspots", "--period", "2022-01..2022-03", "--category", "violence",
+                "--bandwidth", "300", "--cell", "100", "--show", "3");
+        assertThat(hot.code()).as(hot.err()).isZero();
+        assertThat(hot.out()).contains("rank  code").contains("hot_99").containsPattern("run \\d+: 9,0\\d\\d records");
+        Path csv = dir.resolve("evaluate.csv");
+        CliRun.Result eval = CliRun.run(env, "evaluate", "--train", "2022-01..2022-04", "--test",
+                "2022-05..2022-07", "--method", "kde,count", "--level", "grid", "--cell", "200", "--bandwidth", "250",
+                "--format", "json", "--out", csv.toString());
+        assertThat(eval.code()).as(eval.err()).isZero();
+        JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(eval.out());
+        assertThat(rows.isArray()).isTrue();
+        assertThat(rows.size()).isEqualTo(10);
+        assertThat(rows.get(0).fieldNames()).toIterable().contains("method", "coverage", "hit_rate", "pai", "rri");
+        assertThat(Files.readAllLines(csv)).hasSize(11).first().asString()
+                .startsWith("method,coverage,hit_rate,pai,rri");
+        CliRun.Result bad = CliRun.run(env, "evaluate", "--train", "2022-01", "--test", "2022-02", "--format", "xml");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("--format must be table, csv or json");
+        CliRun.Result emerging = CliRun.run(env, "emerging", "--period", "2022-01..2022-07", "--category", "violence");
+        assertThat(emerging.code()).as(emerging.err()).isZero();
+        assertThat(emerging.out()).contains("persistent_hot").contains("no_pattern");
     }
 }
