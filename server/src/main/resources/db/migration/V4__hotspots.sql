@@ -3,7 +3,7 @@
 
 CREATE TABLE hotspot_run (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    kind          text        NOT NULL CHECK (kind IN ('hotspots', 'emerging', 'evaluate')),
+    kind          text        NOT NULL CHECK (kind IN ('hotspots', 'emerging', 'evaluate', 'near-repeat', 'repeats')),
     status        text        NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),
     params        jsonb       NOT NULL,   -- every parameter, defaults and rule-chosen values written out
     data_version  jsonb       NOT NULL DEFAULT '{}'::jsonb,  -- the batches read (id, feed, file hash), areas vintage

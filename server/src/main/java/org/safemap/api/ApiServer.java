@@ -28,6 +28,7 @@ import org.safemap.map.LayerCatalogue;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
+import org.safemap.runs.NearRepeats;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
 import org.slf4j.Logger;
@@ -57,7 +58,8 @@ public final class ApiServer {
                 new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes())), settings.uploadMaxMb());
         LayerHandlers layers = new LayerHandlers(catalogue);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
-                new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()), new RunStore(db.dataSource()),
+                new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
+                new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
                 new AreaResults(db.dataSource()));
 
         return Javalin.create(config -> {
@@ -85,6 +87,8 @@ public final class ApiServer {
             config.routes.get("/api/hotspots/{id}/surface", hotspots::surface);
             config.routes.post("/api/emerging", hotspots::createEmerging);
             config.routes.get("/api/evaluate", hotspots::evaluate);
+            config.routes.get("/api/near-repeat", hotspots::nearRepeat);
+            config.routes.get("/api/repeat-locations", hotspots::repeatLocations);
         });
     }
 

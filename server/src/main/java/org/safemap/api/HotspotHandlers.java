@@ -17,6 +17,8 @@ import org.safemap.map.SurfacePng;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
+import org.safemap.runs.NearRepeats;
+import org.safemap.runs.Selection;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
@@ -32,11 +34,13 @@ final class HotspotHandlers {
     private final HotspotRunner runner;
     private final EmergingRunner emerging;
     private final EvaluateRunner evaluator;
+    private final NearRepeats nearRepeats;
     private final RunStore store;
     private final AreaResults results;
 
-    HotspotHandlers(HotspotRunner runner, EmergingRunner emerging, EvaluateRunner evaluator, RunStore store,
-                    AreaResults results) {
+    HotspotHandlers(HotspotRunner runner, EmergingRunner emerging, EvaluateRunner evaluator, NearRepeats nearRepeats,
+                    RunStore store, AreaResults results) {
+        this.nearRepeats = nearRepeats;
         this.runner = runner;
         this.emerging = emerging;
         this.evaluator = evaluator;
@@ -100,6 +104,33 @@ final class HotspotHandlers {
         body.put("rows", result.rows());
         body.put("curves", result.curves());
         ctx.json(body);
+    }
+
+    /** {@code GET /api/near-repeat?period=&categories=&space=&time=...}: the Knox test, stored as a run. */
+    void nearRepeat(Context ctx) {
+        Map<String, Object> params = query(ctx);
+        Selection selection = HotspotRequests.selection(HotspotRequests.selectionPart(params,
+                HotspotRequests.NEAR_REPEAT_NAMES));
+        NearRepeats.Outcome o = nearRepeats.knox(selection, HotspotRequests.knox(params),
+                HotspotRequests.flag(params, "allowSnapped", false), "api");
+        ctx.json(Map.of("run", o.runId(), "result", o.result()));
+    }
+
+    /** {@code GET /api/repeat-locations?period=&categories=&tolerance=&minCount=&top=}: places incidents recur. */
+    void repeatLocations(Context ctx) {
+        Map<String, Object> params = query(ctx);
+        Selection selection = HotspotRequests.selection(HotspotRequests.selectionPart(params,
+                HotspotRequests.NEAR_REPEAT_NAMES));
+        NearRepeats.Outcome o = nearRepeats.repeats(selection, HotspotRequests.number(params, "tolerance").orElse(0.0),
+                HotspotRequests.number(params, "minCount").orElse(2.0),
+                HotspotRequests.number(params, "top").orElse(50.0).intValue(), "api");
+        ctx.json(Map.of("run", o.runId(), "result", o.result()));
+    }
+
+    private static Map<String, Object> query(Context ctx) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
+        return params;
     }
 
     /** {@code GET /api/hotspots/{id}}: the run's parameters, data version, summary and links. */

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
                 "Run 'safemap <command> --help' for a command's options."},
         subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
                 GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
+                NearRepeatCommand.class, RepeatsCommand.class,
                 KdeCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class})

@@ -162,6 +162,51 @@ public final class HotspotRequests {
         return new EvaluateRunner.Request(train, test, methods, level, cell, bandwidth, rule, coverages, createdBy);
     }
 
+    /** Names the near-repeat test and the repeat-locations list take, beyond the selection's. */
+    public static final Set<String> NEAR_REPEAT_NAMES = Set.of("space", "time", "metric", "sameLocation",
+            "permutations", "seed", "allowSnapped", "tolerance", "minCount", "top");
+
+    /** Knox test parameters: "space" and "time" band edges as comma lists (metres, days). */
+    public static org.safemap.hotspot.KnoxTest.Params knox(Map<String, ?> m) {
+        double[] space = list(m, "space").isEmpty() ? new double[] {0, 100, 200, 300, 400}
+                : numbers(list(m, "space"), "space");
+        double[] time = list(m, "time").isEmpty() ? new double[] {0, 7, 14, 21, 28}
+                : numbers(list(m, "time"), "time");
+        org.safemap.hotspot.KnoxTest.Metric metric = switch (text(m, "metric").orElse("euclidean")
+                .toLowerCase(Locale.ROOT)) {
+            case "euclidean" -> org.safemap.hotspot.KnoxTest.Metric.EUCLIDEAN;
+            case "manhattan" -> org.safemap.hotspot.KnoxTest.Metric.MANHATTAN;
+            default -> throw bad("metric must be euclidean or manhattan");
+        };
+        double permutations = number(m, "permutations").orElse(99.0);
+        double seed = number(m, "seed").orElse(1.0);
+        return guard(() -> new org.safemap.hotspot.KnoxTest.Params(space, time, metric,
+                flag(m, "sameLocation", true), (int) permutations, (long) seed));
+    }
+
+    /** Splits a map into the selection's parameters and the others, refusing names neither knows. */
+    public static Map<String, Object> selectionPart(Map<String, ?> m, Set<String> own) {
+        Set<String> selectionNames = Set.of("period", "categories", "feeds", "hours", "weekdays", "area", "areaWkt",
+                "maxPrecisionM", "aoristic", "countEvents");
+        Map<String, Object> out = new java.util.HashMap<>();
+        for (Map.Entry<String, ?> e : m.entrySet()) {
+            if (selectionNames.contains(e.getKey())) {
+                out.put(e.getKey(), e.getValue());
+            } else if (!own.contains(e.getKey())) {
+                throw bad("unknown parameter '" + e.getKey() + "'");
+            }
+        }
+        return out;
+    }
+
+    private static double[] numbers(List<String> values, String name) {
+        try {
+            return values.stream().mapToDouble(Double::parseDouble).toArray();
+        } catch (NumberFormatException e) {
+            throw bad(name + " must be numbers separated by commas, e.g. 0,100,200");
+        }
+    }
+
     /** The selection part alone, for evaluation and emerging runs. */
     public static Selection selection(Map<String, ?> m) {
         Period period = guard(() -> Period.parse(text(m, "period").orElseThrow(() -> bad("period is required, "
@@ -204,7 +249,7 @@ public final class HotspotRequests {
                 number(m, "maxPrecisionM"), flag(m, "aoristic", true), flag(m, "countEvents", true));
     }
 
-    static Optional<String> text(Map<String, ?> m, String key) {
+    public static Optional<String> text(Map<String, ?> m, String key) {
         Object v = m.get(key);
         if (v == null) {
             return Optional.empty();
@@ -214,7 +259,7 @@ public final class HotspotRequests {
         return s.isBlank() ? Optional.empty() : Optional.of(s.trim());
     }
 
-    static Optional<Double> number(Map<String, ?> m, String key) {
+    public static Optional<Double> number(Map<String, ?> m, String key) {
         Optional<String> t = text(m, key);
         if (t.isEmpty()) {
             return Optional.empty();
@@ -230,7 +275,7 @@ public final class HotspotRequests {
         }
     }
 
-    static boolean flag(Map<String, ?> m, String key, boolean dflt) {
+    public static boolean flag(Map<String, ?> m, String key, boolean dflt) {
         Optional<String> t = text(m, key);
         if (t.isEmpty()) {
             return dflt;

@@ -25,7 +25,8 @@ public final class PointSelector {
 
     private static final String SELECT = """
             SELECT %s ST_X(i.geom), ST_Y(i.geom), extract(epoch FROM i.event_from)::bigint,
-                   extract(epoch FROM i.event_to)::bigint, %s, i.batch_id
+                   extract(epoch FROM i.event_to)::bigint, %s, i.batch_id,
+                   i.geocode_method = 'snapped-map-point'
             FROM incident i JOIN category c ON c.code = i.category
             WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
               AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
@@ -42,9 +43,10 @@ public final class PointSelector {
      * @param to      event window end, epoch seconds (equal to from for a record timed to the instant)
      * @param batches the load batches the points came from, for the run's data version
      * @param longWindows records whose window was longer than the aoristic cap and was spread evenly
+     * @param snapped     records placed on an anonymous snap point (police.uk), not where they happened
      */
     public record Selected(WeightedPoints points, int[] area, long[] from, long[] to, long[] batches,
-                           int longWindows) {
+                           int longWindows, int snapped) {
         public int size() {
             return points.size();
         }
@@ -77,6 +79,7 @@ public final class PointSelector {
         Growing g = new Growing();
         TreeSet<Long> batches = new TreeSet<>();
         int longWindows = 0;
+        int snapped = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -132,6 +135,9 @@ public final class PointSelector {
                         Integer index = code == null ? null : areaIndex.get(code);
                         g.add(rs.getDouble(1), rs.getDouble(2), weight, index == null ? -1 : index, from, to);
                         batches.add(rs.getLong(6));
+                        if (rs.getBoolean(7)) {
+                            snapped++;
+                        }
                     }
                 }
             }
@@ -141,7 +147,8 @@ public final class PointSelector {
         }
         return new Selected(new WeightedPoints(Arrays.copyOf(g.x, g.n), Arrays.copyOf(g.y, g.n),
                 Arrays.copyOf(g.w, g.n)), Arrays.copyOf(g.area, g.n), Arrays.copyOf(g.from, g.n),
-                Arrays.copyOf(g.to, g.n), batches.stream().mapToLong(Long::longValue).toArray(), longWindows);
+                Arrays.copyOf(g.to, g.n), batches.stream().mapToLong(Long::longValue).toArray(), longWindows,
+                snapped);
     }
 
     private static boolean[] all(int n) {

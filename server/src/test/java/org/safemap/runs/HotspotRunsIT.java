@@ -344,4 +344,43 @@ class HotspotRunsIT {
         assertThat(emerging.code()).as(emerging.err()).isZero();
         assertThat(emerging.out()).contains("persistent_hot").contains("no_pattern");
     }
+
+    @Test
+    void nearRepeatTestRefusesSnappedPointsAndLabelsItsBands() {
+        HttpResponse<String> police = Http.get(base + "/api/near-repeat?period=2022-01..2022-07&categories=burglary");
+        assertThat(police.statusCode()).isEqualTo(400);
+        assertThat(Http.json(police).path("message").asText()).contains("anonymous snap points")
+                .contains("allowSnapped");
+        HttpResponse<String> fire = Http.get(base + "/api/near-repeat?period=2022-01..2022-07&feeds=fire-irs"
+                + "&space=0,100,200&time=0,7,14&permutations=39");
+        assertThat(fire.statusCode()).as(fire.body()).isEqualTo(200);
+        JsonNode result = Http.json(fire).path("result");
+        assertThat(result.path("spaceBands").toString())
+                .isEqualTo("[\"same location (0 m)\",\">0 to <100 m\",\"100 to <200 m\",\"200 m or more\"]");
+        assertThat(result.path("timeBands").toString()).isEqualTo("[\"0 to <7 days\",\"7 to <14 days\",\"14 days or more\"]");
+        long n = result.path("incidents").asLong();
+        long cells = 0;
+        for (JsonNode row : result.path("observed")) {
+            for (JsonNode c : row) {
+                cells += c.asLong();
+            }
+        }
+        assertThat(cells).isEqualTo(n * (n - 1) / 2);
+        assertThat(result.at("/p/0/0").asDouble()).isBetween(1 / 40.0, 1.0);
+    }
+
+    @Test
+    void repeatLocationsRankThePlacesIncidentsRecurAndWarnOfSnapPoints() {
+        JsonNode r = Http.json(Http.get(base + "/api/repeat-locations?period=2022-01..2022-07&categories=burglary"
+                + "&top=5")).path("result");
+        assertThat(r.path("top").size()).isEqualTo(5);
+        double top = r.at("/top/0/incidents").asDouble();
+        long expected = Sql.count(db, """
+                SELECT max(n) FROM (SELECT count(*) AS n FROM incident
+                WHERE category = 'burglary' AND event_from >= %s AND event_from < timestamptz '2022-08-01 00:00 Europe/London'
+                GROUP BY geom) t""".formatted(JAN));
+        assertThat(top).isEqualTo(expected);
+        assertThat(r.at("/top/0/lat").asDouble()).isBetween(53.3, 53.5);
+        assertThat(r.at("/warnings/0").asText()).contains("snap point");
+    }
 }
