@@ -39,6 +39,7 @@ CREATE TABLE hotspot_area_result (
     cold_steps        smallint,
     steps             smallint,
     rank              integer  NOT NULL,          -- 1 = most incidents (ties by code)
+    cell_geom         geometry(Polygon, 27700),   -- grid-level results: the cell (level 'grid', vintage 0)
     PRIMARY KEY (run_id, level, code)
 );
 
@@ -58,8 +59,11 @@ CREATE TABLE hotspot_surface (
     CHECK (length(density) = 4 * columns * rows)
 );
 
--- Per-area results with their boundaries, for GeoServer and other GIS clients (one stable name to publish).
+-- Per-area (and per-cell) results with their boundaries, for GeoServer and other GIS clients (one stable name).
 CREATE VIEW hotspot_area_layer AS
-SELECT r.*, a.name, a.geom
+SELECT r.run_id, r.level, r.vintage, r.code, coalesce(a.name, r.code) AS name, r.incidents, r.records,
+       r.population, r.rate_per_1000, r.kde_mean, r.kde_max, r.top_share, r.location_quotient, r.gi_z, r.gi_p,
+       r.gi_bin, r.gi_class, r.emerging_class, r.trend_tau, r.trend_p, r.hot_steps, r.cold_steps, r.steps, r.rank,
+       coalesce(ST_Multi(r.cell_geom), a.geom)::geometry(MultiPolygon, 27700) AS geom
 FROM hotspot_area_result r
-JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code;
+LEFT JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code;

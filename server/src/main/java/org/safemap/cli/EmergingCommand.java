@@ -49,8 +49,12 @@ final class EmergingCommand implements Callable<Integer> {
     @Option(names = "--area", paramLabel = "LEVEL:CODE[,CODE]", description = "Area of interest.")
     String area;
 
-    @Option(names = "--level", defaultValue = "lsoa", paramLabel = "LEVEL", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--level", defaultValue = "lsoa", paramLabel = "LEVEL",
+            description = "lsoa, msoa, ward, lad, custom:NAME, or grid. Default: ${DEFAULT-VALUE}.")
     String level;
+
+    @Option(names = "--cell", paramLabel = "METRES", description = "Grid cell for --level grid. Default: 250.")
+    Double cell;
 
     @Option(names = "--neighbours", defaultValue = "queen", paramLabel = "RULE",
             description = "queen or distance:METRES. Default: ${DEFAULT-VALUE}.")
@@ -84,6 +88,7 @@ final class EmergingCommand implements Callable<Integer> {
         p.put("weekdays", weekdays);
         p.put("area", area);
         p.put("level", level);
+        p.put("cellM", cell);
         p.put("neighbours", neighbours);
         p.put("timeNeighbours", timeNeighbours);
         p.put("alpha", alpha);

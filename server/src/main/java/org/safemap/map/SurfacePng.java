@@ -15,14 +15,16 @@ import org.safemap.hotspot.Surface;
 
 /**
  * A density surface as a PNG picture with its legend, for people who would rather look than read: north up, cells
- * drawn as squares, colours on a fixed ramp from the lowest non-zero density to the surface's maximum, no-data and
- * zero cells transparent, and a legend in incidents per km² beneath.
+ * drawn as squares, colours on a square-root scale from zero to the surface's maximum (so a city centre's peak does
+ * not wash out the rest), cells with no incident in reach light grey, no-data cells transparent, and a legend in
+ * incidents per km² beneath whose ticks sit where their colours are.
  */
 public final class SurfacePng {
     /** Yellow to dark red, as the density SLD in layers/ (sequential, colour-blind safe: ColorBrewer YlOrRd). */
     private static final Color[] RAMP = {new Color(0xffffb2), new Color(0xfecc5c), new Color(0xfd8d3c),
         new Color(0xf03b20), new Color(0xbd0026)};
     private static final int LEGEND_HEIGHT = 56;
+    private static final int NOTHING_NEAR = 0xffeeeeee;
     private static final int MAX_SIDE = 2048;
 
     private SurfacePng() {
@@ -41,10 +43,10 @@ public final class SurfacePng {
             int top = (g.rows() - 1 - j) * scale;
             for (int i = 0; i < g.columns(); i++) {
                 double d = v[g.index(i, j)];
-                if (Double.isNaN(d) || d <= 0 || max <= 0) {
+                if (Double.isNaN(d)) {
                     continue;
                 }
-                int argb = colour(d / max).getRGB();
+                int argb = d <= 0 || max <= 0 ? NOTHING_NEAR : colour(Math.sqrt(d / max)).getRGB();
                 for (int y = top; y < top + scale; y++) {
                     for (int x = i * scale; x < (i + 1) * scale; x++) {
                         image.setRGB(x, y, argb);
@@ -68,12 +70,14 @@ public final class SurfacePng {
         gr.drawRect(barX, mapHeight + 8, barW - 1, 14);
         gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         for (int t = 0; t <= 4; t++) {
-            String label = String.format(Locale.UK, "%.1f", max * t / 4);
+            // position t/4 along the bar has colour sqrt(value / max) = t/4
+            String label = String.format(Locale.UK, "%.1f", max * (t / 4.0) * (t / 4.0));
             int x = barX + (int) ((barW - 1) * t / 4.0);
             int w = gr.getFontMetrics().stringWidth(label);
             gr.drawString(label, Math.max(2, Math.min(width - w - 2, x - w / 2)), mapHeight + 35);
         }
-        String caption = (title == null ? "" : title + " - ") + "incidents per km²";
+        String caption = (title == null ? "" : title + " - ") + "incidents per km² (square-root colour scale; "
+                + "grey: none within reach)";
         gr.drawString(caption, barX, mapHeight + 50);
         gr.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

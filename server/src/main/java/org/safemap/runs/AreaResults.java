@@ -15,21 +15,21 @@ import org.safemap.SafemapException;
 /** A run's per-area table, ranked, as JSON, CSV or GeoJSON (boundaries in EPSG:4326, as RFC 7946 requires). */
 public final class AreaResults {
     private static final String COLUMNS = """
-            r.rank, r.code, a.name, r.level, r.vintage, r.incidents, r.records, r.population, r.rate_per_1000,
+            r.rank, r.code, coalesce(a.name, r.code) AS name, r.level, r.vintage, r.incidents, r.records, r.population, r.rate_per_1000,
             r.kde_mean, r.kde_max, r.top_share, r.location_quotient, r.gi_z, r.gi_p, r.gi_bin, r.gi_class,
             r.emerging_class, r.trend_tau, r.trend_p, r.hot_steps, r.cold_steps, r.steps""";
     private static final String ROWS = """
             SELECT %s FROM hotspot_area_result r
-            JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code
+            LEFT JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code
             WHERE r.run_id = ? AND r.level = ? ORDER BY r.rank LIMIT ?""".formatted(COLUMNS);
     private static final String JSON = """
             SELECT coalesce(json_agg(t ORDER BY t.rank), '[]'::json)::text FROM (%s) t""".formatted(ROWS);
     private static final String GEOJSON = """
             SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
                        json_build_object('type', 'Feature', 'id', t.code,
-                           'geometry', ST_AsGeoJSON(ST_Transform(a.geom, 4326), 6)::json,
+                           'geometry', ST_AsGeoJSON(ST_Transform(l.geom, 4326), 6)::json,
                            'properties', to_jsonb(t)) ORDER BY t.rank), '[]'::json))::text
-            FROM (%s) t JOIN area a ON a.level = t.level AND a.vintage = t.vintage AND a.code = t.code"""
+            FROM (%s) t JOIN hotspot_area_layer l ON l.run_id = ? AND l.level = t.level AND l.code = t.code"""
             .formatted(ROWS);
     private static final String LEVELS = "SELECT DISTINCT level FROM hotspot_area_result WHERE run_id = ?";
 
@@ -44,7 +44,16 @@ public final class AreaResults {
     }
 
     public String geoJson(long runId, String level, int limit) {
-        return one(GEOJSON, runId, level, limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GEOJSON)) {
+            bind(ps, runId, level, limit);
+            ps.setLong(4, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+        }
     }
 
     public void csv(long runId, String level, int limit, Writer out) throws IOException {

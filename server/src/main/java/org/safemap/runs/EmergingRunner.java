@@ -17,6 +17,7 @@ import org.safemap.hotspot.EmergingRules;
 import org.safemap.hotspot.FalseDiscovery;
 import org.safemap.hotspot.GiStar;
 import org.safemap.hotspot.GiStarResult;
+import org.safemap.hotspot.Grid;
 import org.safemap.hotspot.SpatialWeights;
 
 /**
@@ -34,9 +35,12 @@ public final class EmergingRunner {
      * @param timeNeighbours months before each bin counted as its neighbours (ArcGIS's neighbourhood time step, 1)
      * @param rules          significance levels and the 90% share
      */
-    public record Request(Selection selection, String level, String neighbours, int timeNeighbours, boolean fdr,
-                          EmergingRules rules, String createdBy) {
+    public record Request(Selection selection, String level, Optional<Double> cellMetres, String neighbours,
+                          int timeNeighbours, boolean fdr, EmergingRules rules, String createdBy) {
     }
+
+    /** Grid cells for emerging hot spots are this size unless given: a street block or two. */
+    public static final double DEFAULT_GRID_CELL_METRES = 250;
 
     private final DataSource dataSource;
     private final RunStore store;
@@ -79,10 +83,55 @@ public final class EmergingRunner {
 
     private void compute(long runId, Request r, Map<String, Object> params, List<YearMonth> months,
                          Consumer<String> progress) {
-        StudyAreas areas = StudyAreas.load(dataSource, r.level(), r.selection().area());
+        boolean grid = r.level().equals("grid");
+        String areaLevel = grid ? "lsoa" : r.level();
+        StudyAreas areas = StudyAreas.load(dataSource, areaLevel, r.selection().area());
         progress.accept("selecting records");
-        PointSelector.Selected sel = new PointSelector(dataSource).select(r.selection(), r.level(), areas.index());
-        int n = areas.size();
+        PointSelector.Selected sel = new PointSelector(dataSource).select(r.selection(), areaLevel, areas.index());
+        // places: the areas, or the grid cells whose centres lie in them
+        int n;
+        int[] placeOf = new int[sel.size()];
+        String[] codes;
+        int[] population;
+        double[][] cells = null;
+        SpatialWeights spatial;
+        if (grid) {
+            double cell = r.cellMetres().orElse(DEFAULT_GRID_CELL_METRES);
+            double[] e = areas.envelope();
+            Grid g = Grid.covering(e[0], e[1], e[2], e[3], cell);
+            if ((long) g.columns() * g.rows() > HotspotRunner.MAX_RUN_CELLS / 8) {
+                throw new SafemapException("bad_request", "an emerging grid of " + cell + " m cells is too fine for "
+                        + "the study area; choose a larger cell");
+            }
+            int[] placeOfCell = GridPlaces.places(HotspotRunner.rasterise(areas, g));
+            n = 0;
+            for (int pc : placeOfCell) {
+                n = Math.max(n, pc + 1);
+            }
+            codes = new String[n];
+            cells = new double[n][];
+            for (int c = 0; c < placeOfCell.length; c++) {
+                if (placeOfCell[c] >= 0) {
+                    codes[placeOfCell[c]] = GridPlaces.code(g, c);
+                    cells[placeOfCell[c]] = GridPlaces.bounds(g, c);
+                }
+            }
+            for (int p = 0; p < sel.size(); p++) {
+                int c = g.cellOf(sel.points().x()[p], sel.points().y()[p]);
+                placeOf[p] = c >= 0 ? placeOfCell[c] : -1;
+            }
+            population = new int[n];
+            java.util.Arrays.fill(population, -1);
+            spatial = GridPlaces.queen(g, placeOfCell, n);
+            params.put("cellM", cell);
+            params.put("grid", Map.of("minX", g.minX(), "minY", g.minY(), "columns", g.columns(), "rows", g.rows()));
+        } else {
+            n = areas.size();
+            placeOf = sel.area();
+            codes = areas.codes();
+            population = areas.population();
+            spatial = HotspotRunner.weights(r.neighbours(), areas);
+        }
         int steps = months.size();
         long[] edges = new long[steps + 1];
         for (int t = 0; t < steps; t++) {
@@ -97,7 +146,7 @@ public final class EmergingRunner {
         double[] total = new double[n];
         int[] records = new int[n];
         for (int p = 0; p < sel.size(); p++) {
-            int a = sel.area()[p];
+            int a = placeOf[p];
             if (a < 0) {
                 continue;
             }
@@ -119,8 +168,7 @@ public final class EmergingRunner {
                 }
             }
         }
-        progress.accept(String.format(Locale.UK, "Gi* over %,d areas x %d months", n, steps));
-        SpatialWeights spatial = HotspotRunner.weights(r.neighbours(), areas);
+        progress.accept(String.format(Locale.UK, "Gi* over %,d %s x %d months", n, grid ? "cells" : "areas", steps));
         SpatialWeights spaceTime = spaceTime(spatial, n, steps, r.timeNeighbours());
         GiStarResult gi = GiStar.compute(cube, spaceTime);
         double[] p = r.fdr() ? FalseDiscovery.adjusted(gi.p()) : gi.p();
@@ -150,18 +198,18 @@ public final class EmergingRunner {
                 return Integer.compare(cx, cy);
             }
             int byTotal = Double.compare(total[y], total[x]);
-            return byTotal != 0 ? byTotal : areas.codes()[x].compareTo(areas.codes()[y]);
+            return byTotal != 0 ? byTotal : codes[x].compareTo(codes[y]);
         });
         for (int rank = 0; rank < n; rank++) {
             int a = order[rank];
             EmergingAssessment e = assessed[a];
             int last = (steps - 1) * n + a;
-            Integer population = areas.population()[a] >= 0 ? areas.population()[a] : null;
-            Double rate = population != null && population > 0 ? total[a] * 1000.0 / population : null;
-            rows.add(new RunStore.AreaRow(areas.codes()[a], total[a], records[a], population, rate, null, null, null,
+            Integer pop = population[a] >= 0 ? population[a] : null;
+            Double rate = pop != null && pop > 0 ? total[a] * 1000.0 / pop : null;
+            rows.add(new RunStore.AreaRow(codes[a], total[a], records[a], pop, rate, null, null, null,
                     null, gi.z()[last], p[last], null, null,
                     new RunStore.Emerging(e.emergingClass().code(), e.trend().tau(), e.trend().pValue(),
-                            e.hotSteps(), e.coldSteps(), e.steps()), rank + 1));
+                            e.hotSteps(), e.coldSteps(), e.steps()), rank + 1, cells == null ? null : cells[a]));
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("records", sel.size());
@@ -169,8 +217,8 @@ public final class EmergingRunner {
         summary.put("steps", steps);
         summary.put("classes", classes);
         summary.put("warnings", sel.size() == 0 ? List.of("no records match the selection") : List.of());
-        store.finish(runId, params, sel.batches(), Map.of("level", r.level(), "vintage", areas.vintage(), "count", n),
-                summary, r.level(), areas.vintage(), rows, Optional.empty(), null, 0);
+        store.finish(runId, params, sel.batches(), Map.of("level", areaLevel, "vintage", areas.vintage(), "count", n),
+                summary, r.level(), grid ? 0 : areas.vintage(), rows, Optional.empty(), null, 0);
     }
 
     /**

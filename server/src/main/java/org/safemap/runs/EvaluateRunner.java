@@ -137,7 +137,7 @@ public final class EvaluateRunner {
                 }
                 case "count" -> trainCount.clone();
                 case "gistar" -> GiStar.compute(trainCount, grid
-                        ? gridWeights(g, placeOfCell, places) : HotspotRunner.weights("queen", areas)).z();
+                        ? GridPlaces.queen(g, placeOfCell, places) : HotspotRunner.weights("queen", areas)).z();
                 case "prospective" -> {
                     double[] risk = ProspectiveSurface.DEFAULT.risk(g, tp, train.from(),
                             r.train().period().to().getEpochSecond());
@@ -241,22 +241,4 @@ public final class EvaluateRunner {
         return mean;
     }
 
-    /** Queen neighbours among the grid cells that are places. */
-    private static SpatialWeights gridWeights(Grid g, int[] placeOfCell, int places) {
-        SpatialWeights all = SpatialWeights.gridQueen(g.columns(), g.rows());
-        List<int[]> pairs = new ArrayList<>();
-        for (int c = 0; c < placeOfCell.length; c++) {
-            if (placeOfCell[c] < 0) {
-                continue;
-            }
-            for (int q = all.offsets()[c]; q < all.offsets()[c + 1]; q++) {
-                int d = all.neighbours()[q];
-                if (placeOfCell[d] >= 0 && d > c) {
-                    pairs.add(new int[] {placeOfCell[c], placeOfCell[d]});
-                }
-            }
-        }
-        return SpatialWeights.fromPairs(places, pairs.stream().mapToInt(p -> p[0]).toArray(),
-                pairs.stream().mapToInt(p -> p[1]).toArray()).withSelf();
-    }
 }

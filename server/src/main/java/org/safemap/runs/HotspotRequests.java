@@ -72,7 +72,7 @@ public final class HotspotRequests {
     /** Names an emerging run takes: the selection's, level, neighbours, fdr and its own. */
     public static final Set<String> EMERGING_NAMES = Set.of("period", "categories", "feeds", "hours", "weekdays",
             "area", "areaWkt", "maxPrecisionM", "aoristic", "countEvents", "level", "neighbours", "fdr",
-            "timeNeighbours", "alpha", "trendAlpha");
+            "timeNeighbours", "alpha", "trendAlpha", "cellM");
 
     /** An emerging hot spot request (see {@link EmergingRunner}). */
     public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy) {
@@ -83,7 +83,15 @@ public final class HotspotRequests {
         }
         Selection selection = selection(m);
         String level = text(m, "level").orElse("lsoa").toLowerCase(Locale.ROOT);
-        PointSelector.codeColumn(level);
+        if (!level.equals("grid")) {
+            PointSelector.codeColumn(level);
+        }
+        Optional<Double> cell = number(m, "cellM");
+        cell.ifPresent(c -> {
+            if (!(c > 0)) {
+                throw bad("cellM must be a positive number of metres");
+            }
+        });
         String neighbours = text(m, "neighbours").orElse("queen");
         HotspotRunner.checkNeighbours(neighbours);
         double lag = number(m, "timeNeighbours").orElse(1.0);
@@ -94,7 +102,7 @@ public final class HotspotRequests {
         double trendAlpha = number(m, "trendAlpha").orElse(0.05);
         org.safemap.hotspot.EmergingRules rules = guard(() -> new org.safemap.hotspot.EmergingRules(alpha,
                 trendAlpha, 0.9));
-        return new EmergingRunner.Request(selection, level, neighbours, (int) lag, flag(m, "fdr", true), rules,
+        return new EmergingRunner.Request(selection, level, cell, neighbours, (int) lag, flag(m, "fdr", true), rules,
                 createdBy);
     }
 

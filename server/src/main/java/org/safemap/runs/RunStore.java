@@ -35,8 +35,9 @@ public final class RunStore {
     private static final String INSERT_AREA = """
             INSERT INTO hotspot_area_result (run_id, level, vintage, code, incidents, records, population,
                 rate_per_1000, kde_mean, kde_max, top_share, location_quotient, gi_z, gi_p, gi_bin, gi_class,
-                emerging_class, trend_tau, trend_p, hot_steps, cold_steps, steps, rank)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                emerging_class, trend_tau, trend_p, hot_steps, cold_steps, steps, rank, cell_geom)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                    CASE WHEN ?::float8 IS NULL THEN NULL ELSE ST_MakeEnvelope(?, ?, ?, ?, 27700) END)""";
     private static final String INSERT_SURFACE = """
             INSERT INTO hotspot_surface (run_id, min_x, min_y, cell_m, columns, rows, kernel, bandwidth_m,
                 max_density, density)
@@ -55,7 +56,14 @@ public final class RunStore {
     /** One area's results, in the order of the insert columns. */
     public record AreaRow(String code, double incidents, int records, Integer population, Double ratePer1000,
                           Double kdeMean, Double kdeMax, Double topShare, Double locationQuotient, Double giZ,
-                          Double giP, Integer giBin, String giClass, Emerging emerging, int rank) {
+                          Double giP, Integer giBin, String giClass, Emerging emerging, int rank, double[] cell) {
+        /** An area's row (no cell geometry: the area's boundary is joined from {@code area}). */
+        public AreaRow(String code, double incidents, int records, Integer population, Double ratePer1000,
+                       Double kdeMean, Double kdeMax, Double topShare, Double locationQuotient, Double giZ,
+                       Double giP, Integer giBin, String giClass, Emerging emerging, int rank) {
+            this(code, incidents, records, population, ratePer1000, kdeMean, kdeMax, topShare, locationQuotient, giZ,
+                    giP, giBin, giClass, emerging, rank, null);
+        }
     }
 
     /** An emerging run's columns for one area. */
@@ -145,7 +153,12 @@ public final class RunStore {
                     setInt(ps, k++, e == null ? null : e.hotSteps());
                     setInt(ps, k++, e == null ? null : e.coldSteps());
                     setInt(ps, k++, e == null ? null : e.steps());
-                    ps.setInt(k, r.rank());
+                    ps.setInt(k++, r.rank());
+                    double[] cell = r.cell();
+                    setDouble(ps, k++, cell == null ? null : cell[0]);
+                    for (int q = 0; q < 4; q++) {
+                        setDouble(ps, k++, cell == null ? null : cell[q]);
+                    }
                     ps.addBatch();
                     if (++pending == 1000) {
                         ps.executeBatch();

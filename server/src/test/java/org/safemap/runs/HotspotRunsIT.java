@@ -383,4 +383,22 @@ class HotspotRunsIT {
         assertThat(r.at("/top/0/lat").asDouble()).isBetween(53.3, 53.5);
         assertThat(r.at("/warnings/0").asText()).contains("snap point");
     }
+
+    @Test
+    void emergingHotSpotsOnAGridCarryTheirCellsAsGeometry() {
+        HttpResponse<String> r = Http.postJson(base + "/api/emerging",
+                "{\"period\": \"2022-01..2022-06\", \"categories\": \"violence\", \"level\": \"grid\", \"cellM\": 500}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        long id = Http.json(r).path("id").asLong();
+        JsonNode geo = Http.json(Http.get(base + "/api/hotspots/" + id + "/areas?format=geojson&limit=3"));
+        assertThat(geo.path("features").size()).isEqualTo(3);
+        JsonNode cell = geo.path("features").get(0);
+        assertThat(cell.path("id").asText()).matches("E\\d+N\\d+");
+        assertThat(cell.at("/properties/level").asText()).isEqualTo("grid");
+        assertThat(cell.at("/properties/emerging_class").asText()).endsWith("_hot");
+        // a 500 m square: five corners of a closed ring
+        assertThat(cell.at("/geometry/coordinates/0/0").size()).isEqualTo(5);
+        assertThat(Sql.count(db, "SELECT count(*) FROM hotspot_area_layer WHERE run_id = ? AND geom IS NULL", id))
+                .isZero();
+    }
 }

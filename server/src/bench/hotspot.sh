@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# JMH benchmark of kernel density (1,000,000 points, 1000 x 1000 cells of 25 m, 250 m quartic) and, in the same run,
-# R spatstat's density.ppp on the same points and pixel grid, for the ratio. Needs no database. Run from the
+# Hotspot engine benchmarks: JMH kernel density (1,000,000 points, 1000 x 1000 cells of 25 m, 250 m quartic) and, in
+# the same run, R spatstat's density.ppp on the same points and pixel grid, for the ratio; fast mode's error against
+# exact; JMH Gi* for 35,000 areas with queen contiguity. Needs no database. Run from the
 # repository root after a build with test classes (./safemap test, or mvn -DskipTests package). Results:
 # docs/performance.md.
 set -euo pipefail
@@ -38,4 +39,16 @@ t <- replicate(runs, system.time(density(X, sigma = 250 / sqrt(8), kernel = a[2]
 cat(sprintf("spatstat %-9s median %.3f s  (runs: %s)\n", a[2], median(t), paste(sprintf("%.2f", t), collapse = " ")))
 R
 done
+echo "== fast mode's error against exact (100,000 clustered points, 1000 x 1000 cells of 25 m)"
+java -cp "$CP" org.safemap.bench.KdeAccuracy 100000
+
+echo "== Gi* for 35,000 areas, queen contiguity, with FDR classes (JMH, single-shot, 5 warm-up + 10 measured)"
+java -cp "$CP" org.openjdk.jmh.Main 'org.safemap.bench.GiStarBench' -rf json -rff var/bench/gistar-jmh.json \
+  >/dev/null 2>&1
+python3 - <<'PY'
+import json
+for r in json.load(open("var/bench/gistar-jmh.json")):
+    print(f'Gi* 35,000 areas median {r["primaryMetric"]["scorePercentiles"]["50.0"]:.1f} ms')
+PY
+
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; $(java -version 2>&1 | head -1); $(R --version | head -1)"
