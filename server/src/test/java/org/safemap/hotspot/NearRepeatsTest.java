@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The Knox near-repeat test: labels, counts against brute force, and a planted pattern found. */
-class KnoxTestTest {
+class NearRepeatsTest {
     private static final KnoxTest.Params PARAMS = new KnoxTest.Params(new double[] {0, 100, 200, 400},
             new double[] {0, 7, 14, 28}, KnoxTest.Metric.EUCLIDEAN, true, 99, 42);
 
