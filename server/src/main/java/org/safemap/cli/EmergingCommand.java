@@ -31,7 +31,7 @@ final class EmergingCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
 
-    @Option(names = "--period", required = true, paramLabel = "PERIOD", description = "At least 4 months.")
+    @Option(names = "--period", required = true, paramLabel = "PERIOD", description = "At least 4 steps.")
     String period;
 
     @Option(names = "--category", split = ",", paramLabel = "CODE", description = "Codes or groups. Default: all.")
@@ -56,12 +56,16 @@ final class EmergingCommand implements Callable<Integer> {
     @Option(names = "--cell", paramLabel = "METRES", description = "Grid cell for --level grid. Default: 250.")
     Double cell;
 
+    @Option(names = "--step", defaultValue = "month", paramLabel = "STEP",
+            description = "month or week (ISO weeks, Monday first). Default: ${DEFAULT-VALUE}.")
+    String step;
+
     @Option(names = "--neighbours", defaultValue = "queen", paramLabel = "RULE",
             description = "queen or distance:METRES. Default: ${DEFAULT-VALUE}.")
     String neighbours;
 
     @Option(names = "--time-neighbours", defaultValue = "1", paramLabel = "MONTHS",
-            description = "Earlier months in each bin's neighbourhood. Default: ${DEFAULT-VALUE}.")
+            description = "Earlier steps in each bin's neighbourhood. Default: ${DEFAULT-VALUE}.")
     int timeNeighbours;
 
     @Option(names = "--alpha", defaultValue = "0.05", description = "Significance of a hot or cold month. "
@@ -89,6 +93,7 @@ final class EmergingCommand implements Callable<Integer> {
         p.put("area", area);
         p.put("level", level);
         p.put("cellM", cell);
+        p.put("step", step);
         p.put("neighbours", neighbours);
         p.put("timeNeighbours", timeNeighbours);
         p.put("alpha", alpha);

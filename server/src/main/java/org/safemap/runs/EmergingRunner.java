@@ -1,6 +1,5 @@
 package org.safemap.runs;
 
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,22 +20,23 @@ import org.safemap.hotspot.Grid;
 import org.safemap.hotspot.SpatialWeights;
 
 /**
- * Emerging hot spots per area over monthly steps, as ArcGIS's Emerging Hot Spot Analysis defines them: the counts
- * form a space-time cube (areas × months); Gi* is computed for every bin over the whole cube with space-time
- * neighbours (the area's neighbours, itself included, in the same month and the {@code timeNeighbours} months
+ * Emerging hot spots per area (or grid cell) over monthly or weekly steps, as ArcGIS's Emerging Hot Spot Analysis defines them: the counts
+ * form a space-time cube (areas × steps); Gi* is computed for every bin over the whole cube with space-time
+ * neighbours (the area's neighbours, itself included, in the same step and the {@code timeNeighbours} steps
  * before); p-values are corrected for false discovery over the cube; each area's z-score series gets a Mann-Kendall
  * trend and one of the seventeen classes.
  */
 public final class EmergingRunner {
-    /** Fewer months than this give no meaningful trend; ArcGIS asks for at least ten time steps. */
+    /** Fewer steps than this give no meaningful trend; ArcGIS asks for at least ten time steps. */
     public static final int MIN_STEPS = 4;
 
     /**
-     * @param timeNeighbours months before each bin counted as its neighbours (ArcGIS's neighbourhood time step, 1)
+     * @param timeNeighbours steps before each bin counted as its neighbours (ArcGIS's neighbourhood time step, 1)
+     * @param weekly         ISO weeks instead of calendar months
      * @param rules          significance levels and the 90% share
      */
-    public record Request(Selection selection, String level, Optional<Double> cellMetres, String neighbours,
-                          int timeNeighbours, boolean fdr, EmergingRules rules, String createdBy) {
+    public record Request(Selection selection, String level, Optional<Double> cellMetres, boolean weekly,
+                          String neighbours, int timeNeighbours, boolean fdr, EmergingRules rules, String createdBy) {
     }
 
     /** Grid cells for emerging hot spots are this size unless given: a street block or two. */
@@ -53,18 +53,21 @@ public final class EmergingRunner {
     public long run(Request r, Consumer<String> progress) {
         HotspotRunner.checkNeighbours(r.neighbours());
         if (r.timeNeighbours() < 0 || r.timeNeighbours() > 12) {
-            throw new SafemapException("bad_request", "time neighbours must be 0 to 12 months, got "
+            throw new SafemapException("bad_request", "time neighbours must be 0 to 12 steps, got "
                     + r.timeNeighbours());
         }
-        List<YearMonth> months = r.selection().period().months();
+        List<Period> months = r.weekly() ? r.selection().period().weeks()
+                : r.selection().period().months().stream().map(Period::of).toList();
+        String unit = r.weekly() ? "weekly" : "monthly";
         if (months.size() < MIN_STEPS) {
-            throw new SafemapException("bad_request", "emerging hot spots need at least " + MIN_STEPS
-                    + " monthly steps; the period " + r.selection().period().label() + " has " + months.size());
+            throw new SafemapException("bad_request", "emerging hot spots need at least " + MIN_STEPS + " " + unit
+                    + " steps; the period " + r.selection().period().label() + " has " + months.size());
         }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("selection", r.selection().describe());
         params.put("level", r.level());
-        params.put("steps", months.stream().map(YearMonth::toString).toList());
+        params.put("step", r.weekly() ? "week" : "month");
+        params.put("steps", months.stream().map(Period::label).toList());
         params.put("neighbours", r.neighbours());
         params.put("timeNeighbours", r.timeNeighbours());
         params.put("fdr", r.fdr());
@@ -81,7 +84,7 @@ public final class EmergingRunner {
         }
     }
 
-    private void compute(long runId, Request r, Map<String, Object> params, List<YearMonth> months,
+    private void compute(long runId, Request r, Map<String, Object> params, List<Period> months,
                          Consumer<String> progress) {
         boolean grid = r.level().equals("grid");
         String areaLevel = grid ? "lsoa" : r.level();
@@ -135,9 +138,9 @@ public final class EmergingRunner {
         int steps = months.size();
         long[] edges = new long[steps + 1];
         for (int t = 0; t < steps; t++) {
-            edges[t] = Period.of(months.get(t)).from().getEpochSecond();
+            edges[t] = months.get(t).from().getEpochSecond();
         }
-        edges[steps] = Period.of(months.get(steps - 1)).to().getEpochSecond();
+        edges[steps] = months.get(steps - 1).to().getEpochSecond();
         long periodFrom = r.selection().period().from().getEpochSecond();
         long periodTo = r.selection().period().to().getEpochSecond();
         edges[0] = Math.max(edges[0], periodFrom);
@@ -168,7 +171,8 @@ public final class EmergingRunner {
                 }
             }
         }
-        progress.accept(String.format(Locale.UK, "Gi* over %,d %s x %d months", n, grid ? "cells" : "areas", steps));
+        progress.accept(String.format(Locale.UK, "Gi* over %,d %s x %d %s steps", n, grid ? "cells" : "areas", steps,
+                r.weekly() ? "weekly" : "monthly"));
         SpatialWeights spaceTime = spaceTime(spatial, n, steps, r.timeNeighbours());
         GiStarResult gi = GiStar.compute(cube, spaceTime);
         double[] p = r.fdr() ? FalseDiscovery.adjusted(gi.p()) : gi.p();

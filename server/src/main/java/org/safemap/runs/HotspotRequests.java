@@ -72,7 +72,7 @@ public final class HotspotRequests {
     /** Names an emerging run takes: the selection's, level, neighbours, fdr and its own. */
     public static final Set<String> EMERGING_NAMES = Set.of("period", "categories", "feeds", "hours", "weekdays",
             "area", "areaWkt", "maxPrecisionM", "aoristic", "countEvents", "level", "neighbours", "fdr",
-            "timeNeighbours", "alpha", "trendAlpha", "cellM");
+            "timeNeighbours", "alpha", "trendAlpha", "cellM", "step");
 
     /** An emerging hot spot request (see {@link EmergingRunner}). */
     public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy) {
@@ -102,8 +102,12 @@ public final class HotspotRequests {
         double trendAlpha = number(m, "trendAlpha").orElse(0.05);
         org.safemap.hotspot.EmergingRules rules = guard(() -> new org.safemap.hotspot.EmergingRules(alpha,
                 trendAlpha, 0.9));
-        return new EmergingRunner.Request(selection, level, cell, neighbours, (int) lag, flag(m, "fdr", true), rules,
-                createdBy);
+        String step = text(m, "step").orElse("month").toLowerCase(Locale.ROOT);
+        if (!step.equals("month") && !step.equals("week")) {
+            throw bad("step must be month or week, got '" + step + "'");
+        }
+        return new EmergingRunner.Request(selection, level, cell, step.equals("week"), neighbours, (int) lag,
+                flag(m, "fdr", true), rules, createdBy);
     }
 
     /** Names an evaluation takes. */

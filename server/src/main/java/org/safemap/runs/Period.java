@@ -48,6 +48,24 @@ public record Period(Instant from, Instant to, String label) {
         return months;
     }
 
+    /**
+     * The ISO weeks (Monday 00:00 local to the next Monday) the period touches, each labelled like 2024-W03; the
+     * first and last may reach outside the period (callers clip them).
+     */
+    public List<Period> weeks() {
+        List<Period> weeks = new ArrayList<>();
+        LocalDate day = from.atZone(LONDON).toLocalDate().with(java.time.DayOfWeek.MONDAY);
+        while (day.atStartOfDay(LONDON).toInstant().isBefore(to)) {
+            LocalDate next = day.plusWeeks(1);
+            String label = String.format(java.util.Locale.ROOT, "%d-W%02d",
+                    day.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR),
+                    day.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+            weeks.add(new Period(day.atStartOfDay(LONDON).toInstant(), next.atStartOfDay(LONDON).toInstant(), label));
+            day = next;
+        }
+        return weeks;
+    }
+
     public static Period of(YearMonth month) {
         return new Period(month.atDay(1).atStartOfDay(LONDON).toInstant(),
                 month.plusMonths(1).atDay(1).atStartOfDay(LONDON).toInstant(), month.toString());

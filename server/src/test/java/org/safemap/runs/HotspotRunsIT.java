@@ -278,6 +278,13 @@ class HotspotRunsIT {
         HttpResponse<String> short_ = Http.postJson(base + "/api/emerging", "{\"period\": \"2022-01..2022-02\"}");
         assertThat(short_.statusCode()).isEqualTo(400);
         assertThat(Http.json(short_).path("message").asText()).contains("at least 4 monthly steps");
+        // the same two months in ISO weeks are enough steps
+        HttpResponse<String> weekly = Http.postJson(base + "/api/emerging", """
+                {"period": "2022-01..2022-02", "step": "week", "feeds": "ambulance"}""");
+        assertThat(weekly.statusCode()).as(weekly.body()).isEqualTo(201);
+        JsonNode weeks = Http.json(weekly).at("/params/steps");
+        assertThat(weeks.get(0).asText()).isEqualTo("2021-W52");
+        assertThat(weeks.size()).isEqualTo(10);
     }
 
     @Test
