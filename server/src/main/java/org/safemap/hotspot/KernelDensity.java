@@ -159,11 +159,10 @@ public final class KernelDensity {
                 if (dy2 >= r2) {
                     continue;
                 }
-                // the columns this row's chord of the support covers, one cell wider each side against rounding;
-                // the clamps to zero below make the extra cells add nothing
-                double half = Math.sqrt(r2 - dy2);
-                int a = Math.max(i0, (int) Math.floor((px - half - minX) / cell - 0.5));
-                int b = Math.min(i1, (int) Math.ceil((px + half - minX) / cell - 0.5));
+                // every column of the support's square: working out each row's chord costs more (a square root
+                // and two roundings per row) than the corner cells it saves; the clamps make those cells add zero
+                int a = i0;
+                int b = i1;
                 int base = j * columns;
                 switch (kernel) {
                     case QUARTIC -> {
