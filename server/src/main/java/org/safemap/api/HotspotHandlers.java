@@ -178,7 +178,8 @@ final class HotspotHandlers {
             case "tiff", "geotiff", "tif" -> ctx.contentType("image/tiff; application=geotiff")
                     .header("Content-Disposition", "attachment; filename=\"density-" + run.id() + ".tif\"")
                     .result(GeoTiff.bytes(surface, "SafeMap run " + run.id() + ": " + run.params()));
-            case "png" -> ctx.contentType("image/png").result(SurfacePng.render(surface, "Run " + run.id()));
+            case "png" -> ctx.contentType("image/png").result(SurfacePng.render(surface, "Run " + run.id(),
+                    run.params().contains("\"prospective\"") ? "prospective risk score" : "incidents per km²"));
             default -> throw ApiException.badRequest("format must be tiff or png, got '" + format + "'");
         }
     }

@@ -99,6 +99,17 @@ final class HotspotsCommand implements Callable<Integer> {
             description = "Cells counted as top for each area's top share. Default: ${DEFAULT-VALUE}.")
     double topPercent;
 
+    @Option(names = "--surface", defaultValue = "kde", paramLabel = "METHOD",
+            description = "kde (incidents per km²) or prospective (Bowers-Johnson near-repeat risk at the period's "
+                    + "end, for burglary). Default: ${DEFAULT-VALUE}.")
+    String surface;
+
+    @Option(names = "--space-bandwidth", paramLabel = "METRES", description = "Prospective: default 400.")
+    Double spaceBandwidth;
+
+    @Option(names = "--time-bandwidth", paramLabel = "WEEKS", description = "Prospective: default 8.")
+    Integer timeBandwidth;
+
     @Option(names = "--show", defaultValue = "10", paramLabel = "N", description = "Areas to print. Default: ${DEFAULT-VALUE}.")
     int show;
 
@@ -131,6 +142,9 @@ final class HotspotsCommand implements Callable<Integer> {
         p.put("neighbours", neighbours);
         p.put("fdr", !noFdr);
         p.put("topPercent", topPercent);
+        p.put("surface", surface);
+        p.put("spaceBandwidthM", spaceBandwidth);
+        p.put("timeBandwidthWeeks", timeBandwidth);
         p.values().removeIf(java.util.Objects::isNull);
         HotspotRunner.Request request = HotspotRequests.parse(p, "cli");
         Terminal terminal = cli.terminal();

@@ -31,6 +31,11 @@ public final class SurfacePng {
     }
 
     public static byte[] render(Surface surface, String title) throws IOException {
+        return render(surface, title, "incidents per km²");
+    }
+
+    /** @param units what the values are, for the legend ("incidents per km²", "risk score") */
+    public static byte[] render(Surface surface, String title, String units) throws IOException {
         Grid g = surface.grid();
         int scale = Math.max(1, Math.min(MAX_SIDE / Math.max(g.columns(), g.rows()), 600 / Math.max(1,
                 Math.min(g.columns(), g.rows()))));
@@ -76,7 +81,7 @@ public final class SurfacePng {
             int w = gr.getFontMetrics().stringWidth(label);
             gr.drawString(label, Math.max(2, Math.min(width - w - 2, x - w / 2)), mapHeight + 35);
         }
-        String caption = (title == null ? "" : title + " - ") + "incidents per km² (square-root colour scale; "
+        String caption = (title == null ? "" : title + " - ") + units + " (square-root colour scale; "
                 + "grey: none within reach)";
         gr.drawString(caption, barX, mapHeight + 50);
         gr.dispose();

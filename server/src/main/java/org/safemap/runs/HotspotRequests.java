@@ -21,7 +21,7 @@ import org.safemap.hotspot.Kernel;
 public final class HotspotRequests {
     public static final Set<String> NAMES = Set.of("period", "categories", "feeds", "hours", "weekdays", "area",
             "areaWkt", "maxPrecisionM", "aoristic", "countEvents", "level", "cellM", "bandwidth", "kernel", "mode",
-            "edgeCorrection", "neighbours", "fdr", "topPercent");
+            "edgeCorrection", "neighbours", "fdr", "topPercent", "surface", "spaceBandwidthM", "timeBandwidthWeeks");
 
     private HotspotRequests() {
     }
@@ -65,8 +65,20 @@ public final class HotspotRequests {
                         + "arcgis); got " + h);
             }
         });
+        String surface = text(m, "surface").orElse("kde").toLowerCase(Locale.ROOT);
+        Optional<HotspotRunner.Prospective> prospective = Optional.empty();
+        if (surface.equals("prospective")) {
+            double space = number(m, "spaceBandwidthM").orElse(HotspotRunner.Prospective.DEFAULT.spaceMetres());
+            double weeks = number(m, "timeBandwidthWeeks").orElse((double) HotspotRunner.Prospective.DEFAULT.weeks());
+            if (!(space > 0) || !(weeks >= 1) || weeks != Math.rint(weeks)) {
+                throw bad("spaceBandwidthM must be positive and timeBandwidthWeeks a whole number of weeks");
+            }
+            prospective = Optional.of(new HotspotRunner.Prospective(space, (int) weeks));
+        } else if (!surface.equals("kde")) {
+            throw bad("surface must be kde or prospective, got '" + surface + "'");
+        }
         return new HotspotRunner.Request(selection, level, cell, bandwidth, rule, kernel, mode,
-                flag(m, "edgeCorrection", false), neighbours, flag(m, "fdr", true), top, createdBy);
+                flag(m, "edgeCorrection", false), neighbours, flag(m, "fdr", true), top, prospective, createdBy);
     }
 
     /** Names an emerging run takes: the selection's, level, neighbours, fdr and its own. */

@@ -21,6 +21,7 @@ import org.safemap.hotspot.KdeMode;
 import org.safemap.hotspot.KdeParams;
 import org.safemap.hotspot.Kernel;
 import org.safemap.hotspot.KernelDensity;
+import org.safemap.hotspot.ProspectiveSurface;
 import org.safemap.hotspot.SpatialWeights;
 import org.safemap.hotspot.Surface;
 import org.safemap.hotspot.WeightedPoints;
@@ -41,15 +42,22 @@ public final class HotspotRunner {
      * @param neighbours      "queen" (areas sharing a boundary point) or "distance:METRES" between area points
      * @param fdr             Benjamini-Hochberg false discovery rate correction of the Gi* classes
      * @param topPercent      the share of cells counted as "top" for each area's top share
+     * @param prospective     absent: the surface is the kernel density; present: it is the prospective
+     *                        (Bowers-Johnson) risk at the end of the period, with these bandwidths
      */
     public record Request(Selection selection, String level, Optional<Double> cellMetres,
                           Optional<Double> bandwidthMetres, BandwidthRule bandwidthRule, Kernel kernel, KdeMode mode,
                           boolean edgeCorrection, String neighbours, boolean fdr, double topPercent,
-                          String createdBy) {
+                          Optional<Prospective> prospective, String createdBy) {
         public static Request defaults(Selection selection, String level) {
             return new Request(selection, level, Optional.empty(), Optional.empty(), BandwidthRule.PPL,
-                    Kernel.QUARTIC, KdeMode.EXACT, false, "queen", true, 10, "cli");
+                    Kernel.QUARTIC, KdeMode.EXACT, false, "queen", true, 10, Optional.empty(), "cli");
         }
+    }
+
+    /** Prospective surface bandwidths: open_cp's 8 cells of 50 m (400 m) and 8 weeks by default. */
+    public record Prospective(double spaceMetres, int weeks) {
+        public static final Prospective DEFAULT = new Prospective(400, 8);
     }
 
     private final DataSource dataSource;
@@ -92,7 +100,10 @@ public final class HotspotRunner {
         double cell = r.cellMetres().orElseGet(() -> Grid.defaultCellMetres(extent[0], extent[1], extent[2],
                 extent[3]));
         double h;
-        if (r.bandwidthMetres().isPresent()) {
+        if (r.prospective().isPresent()) {
+            // the prospective surface has its own bandwidths; this is the one the run reports
+            h = r.prospective().get().spaceMetres();
+        } else if (r.bandwidthMetres().isPresent()) {
             h = r.bandwidthMetres().get();
         } else if (points.size() >= 2 && hasTwoLocations(points)) {
             h = r.bandwidthRule().bandwidth(points, r.kernel(), extent);
@@ -108,11 +119,16 @@ public final class HotspotRunner {
                     grid.rows(), cell, MAX_RUN_CELLS));
         }
         KdeParams kde = new KdeParams(grid, r.kernel(), h, r.mode(), r.edgeCorrection());
-        params.put("kde", Map.of("kernel", r.kernel().code(), "bandwidthM", h, "bandwidthSource",
+        params.put("cellM", cell);
+        params.put("grid", Map.of("minX", grid.minX(), "minY", grid.minY(), "columns", grid.columns(),
+                "rows", grid.rows()));
+        if (r.prospective().isEmpty()) {
+            params.put("kde", Map.of("kernel", r.kernel().code(), "bandwidthM", h, "bandwidthSource",
                 r.bandwidthMetres().isPresent() ? "given" : "rule " + r.bandwidthRule().code(), "cellM", cell,
                 "mode", r.mode().code(), "edgeCorrection", r.edgeCorrection(),
                 "grid", Map.of("minX", grid.minX(), "minY", grid.minY(), "columns", grid.columns(),
                         "rows", grid.rows())));
+        }
         params.put("gi", Map.of("neighbours", r.neighbours(), "fdr", r.fdr(), "variable", "incidents"));
         params.put("topPercent", r.topPercent());
 
@@ -123,7 +139,25 @@ public final class HotspotRunner {
         for (int c = 0; c < window.length; c++) {
             window[c] = cellArea[c] >= 0;
         }
-        Surface surface = KernelDensity.estimate(points, kde, window);
+        Surface surface;
+        if (r.prospective().isPresent()) {
+            Prospective p = r.prospective().get();
+            int cells = Math.max(1, (int) Math.round(p.spaceMetres() / cell));
+            double[] risk = new ProspectiveSurface(cells, p.weeks()).risk(grid, points, sel.from(),
+                    r.selection().period().to().getEpochSecond());
+            for (int c = 0; c < risk.length; c++) {
+                if (!window[c]) {
+                    risk[c] = Double.NaN;
+                }
+            }
+            surface = new Surface(grid, risk);
+            params.put("surface", Map.of("method", "prospective", "spaceBandwidthM", p.spaceMetres(),
+                    "spaceBandwidthCells", cells, "timeBandwidthWeeks", p.weeks(),
+                    "at", r.selection().period().to().toString(), "units", "risk score (not per km²)"));
+        } else {
+            surface = KernelDensity.estimate(points, kde, window);
+            params.put("surface", Map.of("method", "kde", "units", "incidents per km²"));
+        }
         AreaSurfaceStats stats = AreaSurfaceStats.of(surface, cellArea, areas.size(), r.topPercent());
 
         int n = areas.size();

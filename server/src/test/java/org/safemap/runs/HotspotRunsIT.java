@@ -408,4 +408,18 @@ class HotspotRunsIT {
         assertThat(Sql.count(db, "SELECT count(*) FROM hotspot_area_layer WHERE run_id = ? AND geom IS NULL", id))
                 .isZero();
     }
+
+    @Test
+    void prospectiveSurfaceIsStoredAsTheRunsMap() {
+        HttpResponse<String> r = Http.postJson(base + "/api/hotspots", """
+                {"period": "2022-03..2022-05", "categories": "burglary", "surface": "prospective", "cellM": 100}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode run = Http.json(r);
+        assertThat(run.at("/params/surface/method").asText()).isEqualTo("prospective");
+        assertThat(run.at("/params/surface/spaceBandwidthCells").asInt()).isEqualTo(4);
+        assertThat(run.at("/params/kde").isMissingNode()).isTrue();
+        assertThat(run.at("/summary/maxDensityPerKm2").asDouble()).isPositive();
+        HttpResponse<String> bad = Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-03\", \"surface\": \"sepp\"}");
+        assertThat(Http.json(bad).path("message").asText()).contains("surface must be kde or prospective");
+    }
 }
