@@ -119,4 +119,59 @@ class NearRepeatsTest {
         assertThatThrownBy(() -> KnoxTest.run(new double[] {1, 2}, new double[] {1, 2}, new double[] {1, 2}, PARAMS))
                 .hasMessageContaining("at least 3 incidents");
     }
+
+    @Test
+    void observedTableEqualsBaseRDistAndCutForBothMetrics(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        int n = 400;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] days = new double[n];
+        StringBuilder csv = new StringBuilder("x,y,t\n");
+        for (int i = 0; i < n; i++) {
+            x[i] = 530_000 + random.nextInt(1500);
+            y[i] = 180_000 + random.nextInt(1500);
+            if (i % 10 == 0 && i > 0) {
+                // some exact repeats, for the same-location band
+                x[i] = x[i - 1];
+                y[i] = y[i - 1];
+            }
+            days[i] = 19_000 + random.nextInt(90);
+            csv.append((long) x[i]).append(',').append((long) y[i]).append(',').append((long) days[i]).append('\n');
+        }
+        java.nio.file.Path data = dir.resolve("events.csv");
+        java.nio.file.Files.writeString(data, csv);
+        for (KnoxTest.Metric metric : KnoxTest.Metric.values()) {
+            // integer coordinates: R's band [0, 0.5) is exactly "same location"
+            String out = org.safemap.testing.RScript.run(String.format(java.util.Locale.ROOT, """
+                    d <- read.csv('%s')
+                    s <- dist(cbind(d$x, d$y), method = '%s')
+                    t <- dist(d$t)
+                    tab <- table(cut(s, c(0, 0.5, 100, 200, 400, Inf), right = FALSE),
+                                 cut(t, c(0, 7, 14, 21, Inf), right = FALSE))
+                    write.table(unclass(tab), sep = ',', row.names = FALSE, col.names = FALSE)
+                    """, data, metric.name().toLowerCase(java.util.Locale.ROOT)));
+            KnoxTest.Result r = KnoxTest.run(x, y, days, new KnoxTest.Params(new double[] {0, 100, 200, 400},
+                    new double[] {0, 7, 14, 21}, metric, true, 19, 1));
+            String[] rows = out.trim().split("\n");
+            assertThat(rows).hasSize(5);
+            for (int b = 0; b < 5; b++) {
+                long[] fromR = java.util.Arrays.stream(rows[b].trim().split(",")).mapToLong(Long::parseLong).toArray();
+                assertThat(r.observed()[b]).as(metric + " " + r.spaceLabels().get(b)).containsExactly(fromR);
+            }
+        }
+    }
+
+    @Test
+    void aPairExactlyOnABandEdgeFallsInTheBandStartingThere() {
+        // 100 m and 7 days apart: "100 to <200 m" and "7 to <14 days", not the bands below
+        KnoxTest.Result r = KnoxTest.run(new double[] {0, 100, 5000}, new double[] {0, 0, 5000},
+                new double[] {0, 7, 300}, new KnoxTest.Params(new double[] {0, 100, 200}, new double[] {0, 7, 14},
+                        KnoxTest.Metric.EUCLIDEAN, false, 19, 1));
+        assertThat(r.spaceLabels().get(1)).isEqualTo("100 to <200 m");
+        assertThat(r.timeLabels().get(1)).isEqualTo("7 to <14 days");
+        assertThat(r.observed()[1][1]).isEqualTo(1);
+        assertThat(r.observed()[0][0]).isZero();
+    }
 }
