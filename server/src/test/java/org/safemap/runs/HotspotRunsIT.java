@@ -422,4 +422,35 @@ class HotspotRunsIT {
         HttpResponse<String> bad = Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-03\", \"surface\": \"sepp\"}");
         assertThat(Http.json(bad).path("message").asText()).contains("surface must be kde or prospective");
     }
+
+    @Test
+    void areaOfInterestPrecisionAndNeighbourFiltersDoWhatTheySay() {
+        String ward = (String) Sql.value(db, """
+                SELECT w.code FROM area w JOIN area a ON a.level = 'lsoa' AND ST_Contains(w.geom, ST_PointOnSurface(a.geom))
+                WHERE w.level = 'ward' GROUP BY w.code ORDER BY count(*) DESC, w.code LIMIT 1""");
+        long lsoasInWard = Sql.count(db, """
+                SELECT count(*) FROM area a WHERE a.level = 'lsoa' AND EXISTS (SELECT 1 FROM area w
+                  WHERE w.level = 'ward' AND w.code = ? AND ST_Contains(w.geom, ST_PointOnSurface(a.geom)))""", ward);
+        HttpResponse<String> r = Http.postJson(base + "/api/hotspots", """
+                {"period": "2022-01..2022-07", "area": "ward:%s", "bandwidth": 200, "cellM": 50,
+                 "edgeCorrection": true, "neighbours": "distance:800"}""".formatted(ward));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode run = Http.json(r);
+        assertThat(run.at("/summary/areas").asLong()).isEqualTo(lsoasInWard).isGreaterThan(2);
+        long inWard = Sql.count(db, """
+                SELECT count(DISTINCT coalesce(event_id, id)) FROM incident WHERE ward_code = ?
+                  AND event_from >= %s AND event_from < timestamptz '2022-08-01 00:00 Europe/London'""".formatted(JAN),
+                ward);
+        assertThat(run.at("/summary/records").asLong()).isEqualTo(inWard);
+        assertThat(run.at("/params/gi/neighbours").asText()).isEqualTo("distance:800");
+        assertThat(run.at("/params/kde/edgeCorrection").asBoolean()).isTrue();
+
+        // only records placed to within 50 m: police.uk's snap points (stated at a coarser precision) drop out
+        JsonNode precise = Http.json(Http.postJson(base + "/api/hotspots", """
+                {"period": "2022-01..2022-07", "maxPrecisionM": 50, "bandwidth": 250, "cellM": 100}"""));
+        long expected = Sql.count(db, """
+                SELECT count(DISTINCT coalesce(event_id, id)) FROM incident WHERE precision_m <= 50
+                  AND event_from >= %s AND event_from < timestamptz '2022-08-01 00:00 Europe/London'""".formatted(JAN));
+        assertThat(precise.at("/summary/records").asLong()).isEqualTo(expected).isPositive();
+    }
 }
