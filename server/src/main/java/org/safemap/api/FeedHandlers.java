@@ -104,6 +104,31 @@ final class FeedHandlers {
         ctx.json(batch(ctx).toJson());
     }
 
+    /** A refused upload up to this much over the limit is read and discarded so the client can read the 413. */
+    private static final long DRAIN_MARGIN_BYTES = 64L << 20;
+
+    /**
+     * Reads and discards a refused body, up to a cap: a server that answers before the client has finished sending
+     * and then closes the connection makes many clients (Java's HttpClient among them) report a reset instead of
+     * the answer. Bodies beyond the cap are not read; the connection closes.
+     */
+    private static void drain(Context ctx, long cap) {
+        if (ctx.contentLength() > cap) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] buffer = new byte[1 << 16];
+            long read = 0;
+            int n;
+            while (read < cap && (n = in.read(buffer)) > 0) {
+                read += n;
+            }
+        } catch (IOException e) {
+            ctx.header("Connection", "close");
+        }
+    }
+
     /**
      * {@code POST /api/feeds/{feed}/uploads}, multipart with one or more {@code file} parts. Each file is one batch;
      * the answer lists each file's outcome: 201 when something new loaded, 200 when every file was already there,
@@ -117,6 +142,7 @@ final class FeedHandlers {
         }
         long limit = (long) maxUploadMb << 20;
         if (ctx.contentLength() > limit) {
+            drain(ctx, limit + DRAIN_MARGIN_BYTES);
             throw tooLarge();
         }
         List<UploadedFile> files;
