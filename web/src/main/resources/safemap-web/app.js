@@ -61,24 +61,66 @@
     base.addTo(map);
   }
 
-  // SLD rules -> Leaflet styles: the first rule whose filter matches the feature applies.
+  // SLD filters as the server reads them (SldStyle.Filter): numbers compare as numbers, missing values match nothing.
+  function compare(value, literal) {
+    const a = Number(value);
+    const b = Number(literal);
+    if (value !== '' && !Number.isNaN(a) && !Number.isNaN(b)) return a < b ? -1 : a > b ? 1 : 0;
+    return String(value) < literal ? -1 : String(value) > literal ? 1 : 0;
+  }
+
+  function matches(f, p) {
+    if (!f) return true;
+    const v = p[f.property];
+    switch (f.op) {
+      case 'compare': {
+        if (v == null) return false;
+        const c = compare(v, f.literal);
+        return { '=': c === 0, '!=': c !== 0, '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0 }[f.operator];
+      }
+      case 'between': return v != null && compare(v, f.lower) >= 0 && compare(v, f.upper) <= 0;
+      case 'null': return v == null;
+      case 'and': return f.filters.every(x => matches(x, p));
+      case 'or': return f.filters.some(x => matches(x, p));
+      case 'not': return !matches(f.filter, p);
+      default: return false;
+    }
+  }
+
+  function drawn(rule) {
+    return rule.symbolizers.find(s => s.kind === 'polygon' || s.kind === 'point' || s.kind === 'line');
+  }
+
+  // SLD rules -> Leaflet styles: the first rule that draws and whose filter matches the feature applies.
   function ruleFor(layer, properties) {
-    return layer.style.rules.find(r => r.filterProperty == null
-      || String(properties[r.filterProperty]) === r.filterValue) || null;
+    return layer.style.rules.find(r => !r.elseFilter && drawn(r) && matches(r.filter, properties)) || null;
   }
 
   function pathStyle(rule) {
-    if (!rule) return { stroke: false, fill: false };
+    const s = rule ? drawn(rule) : null;
+    if (!s) return { stroke: false, fill: false };
     return {
-      color: rule.stroke ? rule.stroke.colour : '#000000',
-      weight: rule.stroke ? rule.stroke.width : 0,
-      opacity: rule.stroke ? rule.stroke.opacity : 0,
-      stroke: !!rule.stroke,
-      fillColor: rule.fill ? rule.fill.colour : '#000000',
-      fillOpacity: rule.fill ? rule.fill.opacity : 0,
-      fill: !!rule.fill,
-      radius: rule.size ? rule.size / 2 : 4
+      color: s.stroke ? s.stroke.colour : '#000000',
+      weight: s.stroke ? s.stroke.width : 0,
+      opacity: s.stroke ? s.stroke.opacity : 0,
+      stroke: !!s.stroke,
+      fillColor: s.fill ? s.fill.colour : '#000000',
+      fillOpacity: s.fill ? s.fill.opacity : 0,
+      fill: !!s.fill,
+      radius: s.size ? s.size / 2 : 4
     };
+  }
+
+  // Layers the server renders (density surfaces, choropleths) come as tiles from the map service.
+  function isVector(layer) {
+    return layer.kind === 'areas' || layer.kind === 'points';
+  }
+
+  function tileLayer(layer) {
+    const timed = layer.kind === 'density' || layer.kind === 'area-counts';
+    const url = '/tiles/' + encodeURIComponent(layer.name) + '/{z}/{x}/{y}.png'
+      + (timed && state.month ? '?' + query({ time: state.month }) : '');
+    return { group: L.tileLayer(url, { maxZoom: 19, opacity: 1, className: 'safemap-tiles' }), count: 0 };
   }
 
   function rgba(hex, opacity) {
@@ -186,7 +228,8 @@
       delete state.overlays[layer.name];
     }
     if (!box.checked) return null;
-    const result = layer.kind === 'areas' ? await loadAreas(layer) : await loadPoints(layer);
+    const result = !isVector(layer) ? tileLayer(layer)
+      : layer.kind === 'areas' ? await loadAreas(layer) : await loadPoints(layer);
     if (layer.kind === 'areas') state.areaZoomRange[layer.name] = result.zoomRange;
     state.overlays[layer.name] = result.group.addTo(map);
     map.attributionControl.addAttribution(layer.attribution);
@@ -203,6 +246,9 @@
         const r = await refreshLayer(layer);
         if (r) { shown += r.count; truncated = truncated || r.truncated; }
       }
+      for (const layer of state.layers.filter(l => l.kind === 'density' || l.kind === 'area-counts')) {
+        await refreshLayer(layer);
+      }
       document.body.dataset.incidents = String(shown);
       status(shown.toLocaleString('en-GB') + ' incidents shown for ' + state.month
         + (truncated ? ' (limit reached: zoom in or filter)' : '') + '.');
@@ -218,16 +264,25 @@
     const counts = {};
     (state.summary ? state.summary.categories : []).forEach(c => { counts[c.group] = (counts[c.group] || 0) + c.count; });
     state.layers.forEach(layer => {
-      layer.style.rules.forEach(rule => {
+      if (!isVector(layer)) {
+        const box = document.getElementById('layer-' + layer.name);
+        if (box && box.checked) {
+          legend.append(el('li', {}, el('img', { alt: 'Legend: ' + layer.title, src: '/wms?' + query({ SERVICE: 'WMS',
+            REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name }) })));
+        }
+        return;
+      }
+      layer.style.rules.filter(drawn).forEach(rule => {
         const style = pathStyle(rule);
         const swatch = el('span', { class: 'swatch' + (layer.kind === 'areas' ? ' area' : '') });
         swatch.style.background = style.fill ? rgba(style.fillColor, Math.max(style.fillOpacity, 0.15)) : 'transparent';
         if (layer.kind === 'areas') swatch.style.border = '2px solid ' + style.color;
         const label = layer.kind === 'areas' ? layer.title : rule.title;
         const item = el('li', {}, swatch, el('span', {}, label));
-        if (layer.kind === 'points' && counts[rule.filterValue] != null) {
+        const group = rule.filter && rule.filter.op === 'compare' ? rule.filter.literal : null;
+        if (layer.kind === 'points' && counts[group] != null) {
           item.append(el('span', { class: 'count', title: 'records in all months' },
-            counts[rule.filterValue].toLocaleString('en-GB')));
+            counts[group].toLocaleString('en-GB')));
         }
         legend.append(item);
       });
@@ -261,7 +316,7 @@
     state.layers.forEach(layer => {
       const box = el('input', { type: 'checkbox', checked: layer.visible, id: 'layer-' + layer.name });
       box.addEventListener('change', () => {
-        refreshLayer(layer).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
+        refreshLayer(layer).then(renderLegend).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
       });
       layerBoxes.append(el('label', { htmlFor: 'layer-' + layer.name, title: layer.abstractText }, box,
         el('span', {}, layer.title)));

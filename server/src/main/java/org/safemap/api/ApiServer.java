@@ -25,6 +25,10 @@ import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.Quarantine;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.map.MapData;
+import org.safemap.map.TileCache;
+import org.safemap.map.TileService;
+import org.safemap.map.WmsService;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
@@ -62,6 +66,12 @@ public final class ApiServer {
                 new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
                 new AreaResults(db.dataSource()));
 
+        WmsService wms = new WmsService(catalogue, new MapData(db.dataSource()), settings.map().wmsMaxSize(),
+                settings.map().wmsMaxSize(), 1000);
+        TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
+                settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
+        MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache));
+
         return Javalin.create(config -> {
             configure(config);
             config.jetty.multipartConfig.maxFileSize(settings.uploadMaxMb(), SizeUnit.MB);
@@ -89,6 +99,12 @@ public final class ApiServer {
             config.routes.get("/api/evaluate", hotspots::evaluate);
             config.routes.get("/api/near-repeat", hotspots::nearRepeat);
             config.routes.get("/api/repeat-locations", hotspots::repeatLocations);
+            config.routes.get("/api/map-cache", maps::stats);
+            config.routes.get("/wms", maps::wms);
+            config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
+            config.routes.after("/api/feeds/*", maps::changed);
+            config.routes.after("/api/hotspots", maps::changed);
+            config.routes.after("/api/emerging", maps::changed);
         });
     }
 

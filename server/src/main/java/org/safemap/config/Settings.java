@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param linkDistanceM      records of different feeds this close (metres) and ...
  * @param linkMinutes        ... this close in time are linked as one event
  * @param uploadMaxMb        largest file accepted by the upload endpoint, in MB
+ * @param map                the map service's limits and tile cache sizes
  * @param warnings           problems worth telling the user that do not stop start-up (unknown keys)
  */
 public record Settings(
@@ -45,7 +46,16 @@ public record Settings(
         int linkDistanceM,
         int linkMinutes,
         int uploadMaxMb,
+        MapSettings map,
         List<String> warnings) {
+
+    /**
+     * @param wmsMaxSize  largest WIDTH and HEIGHT a GetMap may ask for, pixels
+     * @param tileMemoryMb tile cache held in memory, MB
+     * @param tileDiskMb   tile cache on disk under var/tiles, MB (0: none)
+     */
+    public record MapSettings(int wmsMaxSize, int tileMemoryMb, int tileDiskMb) {
+    }
 
     public static final String DEFAULT_BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
     public static final String DEFAULT_BASEMAP_ATTRIBUTION =
@@ -72,6 +82,9 @@ public record Settings(
         KEYS.put("SAFEMAP_LINK_DISTANCE_M", "250");
         KEYS.put("SAFEMAP_LINK_MINUTES", "120");
         KEYS.put("SAFEMAP_UPLOAD_MAX_MB", "512");
+        KEYS.put("SAFEMAP_WMS_MAX_SIZE", "4096");
+        KEYS.put("SAFEMAP_TILE_CACHE_MB", "64");
+        KEYS.put("SAFEMAP_TILE_DISK_MB", "512");
     }
 
     /** Settings from this process's environment. */
@@ -139,19 +152,24 @@ public record Settings(
                 intRange(values, "SAFEMAP_LINK_DISTANCE_M", 0, 100_000),
                 intRange(values, "SAFEMAP_LINK_MINUTES", 0, 7 * 24 * 60),
                 intRange(values, "SAFEMAP_UPLOAD_MAX_MB", 1, 100_000),
+                new MapSettings(intRange(values, "SAFEMAP_WMS_MAX_SIZE", 256, 16_384),
+                        intRange(values, "SAFEMAP_TILE_CACHE_MB", 0, 100_000),
+                        intRange(values, "SAFEMAP_TILE_DISK_MB", 0, 1_000_000)),
                 List.copyOf(warnings));
     }
 
     /** The same settings listening on another port (the CLI's --port). */
     public Settings withHttpPort(int port) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, httpHost, port,
-                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, warnings);
+                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, map,
+                warnings);
     }
 
     /** The same settings bound to another interface (the CLI's --host). */
     public Settings withHttpHost(String host) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, host, httpPort,
-                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, warnings);
+                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, map,
+                warnings);
     }
 
     /** Folder of the private PostgreSQL cluster. */

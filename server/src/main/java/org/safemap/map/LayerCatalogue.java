@@ -17,24 +17,67 @@ import org.safemap.SafemapException;
 public final class LayerCatalogue {
     private static final String ROOT = "org/safemap/layers/";
 
+    /** Layer kinds: how the map service draws a layer and which dimensions it takes. */
+    public static final java.util.Set<String> KINDS = java.util.Set.of("areas", "points", "density", "area-counts",
+            "run-areas", "deprivation");
+
     /**
      * One layer.
      *
-     * @param name        identifier used in URLs
-     * @param title       human title
+     * @param name         identifier used in URLs and as the WMS layer name
+     * @param title        human title
      * @param abstractText one-paragraph description
-     * @param kind        areas, points (later: surface)
-     * @param api         the JSON/GeoJSON endpoint serving its features
-     * @param params      fixed query parameters for that endpoint
-     * @param stylePath   SLD file inside layers/
-     * @param style       the parsed style
-     * @param attribution sources and licences, HTML
-     * @param disclosure  the lowest audience allowed to see it (public, partner, owner)
-     * @param visible     shown when the viewer opens
+     * @param kind         one of {@link #KINDS}: areas (boundaries), points (incidents), density (a kernel density
+     *                     surface), area-counts (incidents per area for the period), run-areas (a stored hotspot or
+     *                     emerging run's per-area results), deprivation (IMD deciles)
+     * @param api          the JSON/GeoJSON endpoint serving its features to the viewer, or empty
+     * @param params       fixed query parameters for that endpoint
+     * @param source       what the layer draws from: level, groups, feeds, kernel, bandwidthMetres, runKind
+     * @param styles       its SLD styles, the default first
+     * @param attribution  sources and licences, HTML
+     * @param disclosure   the lowest audience allowed to see it (public, partner, owner)
+     * @param queryable    answers GetFeatureInfo
+     * @param visible      shown when the viewer opens
      */
     public record Layer(String name, String title, String abstractText, String kind, String api,
-                        Map<String, String> params, String stylePath, SldStyle style, String attribution,
-                        String disclosure, boolean visible) {
+                        Map<String, String> params, Source source, List<Style> styles, String attribution,
+                        String disclosure, boolean queryable, boolean visible) {
+        /** The default style (the viewer reads it). */
+        @com.fasterxml.jackson.annotation.JsonProperty("style")
+        public SldStyle style() {
+            return styles.get(0).style();
+        }
+
+        /** The default style's file. */
+        public String stylePath() {
+            return styles.get(0).path();
+        }
+
+        /** The style of that name, or null. */
+        public Style style(String name) {
+            for (Style s : styles) {
+                if (s.style().name().equals(name)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A named style and the SLD file it comes from. */
+    public record Style(String path, SldStyle style) {
+    }
+
+    /**
+     * @param level           area level (lsoa, msoa, ward, lad) for area kinds
+     * @param groups          category groups drawn (empty: all)
+     * @param feeds           feeds drawn (empty: all)
+     * @param kernel          density kernel
+     * @param bandwidthMetres density bandwidth
+     * @param runKind         hotspots or emerging, for run-areas
+     */
+    public record Source(String level, List<String> groups, List<String> feeds, String kernel, double bandwidthMetres,
+                         String runKind) {
     }
 
     private final List<Layer> layers;
@@ -53,25 +96,58 @@ public final class LayerCatalogue {
         List<Layer> layers = new ArrayList<>();
         for (JsonNode l : root.path("layers")) {
             String name = required(l, "name", "(unnamed)");
-            String stylePath = required(l, "style", name);
-            SldStyle style;
-            try (InputStream in = resource(stylePath)) {
-                style = SldReader.read(in, "layers/" + stylePath);
-            } catch (IOException e) {
-                throw new SafemapException("bad_catalogue", "cannot read " + stylePath + ": " + e.getMessage(), e);
+            String kind = required(l, "kind", name);
+            if (!KINDS.contains(kind)) {
+                throw new SafemapException("bad_catalogue", "layer " + name + " in layers/catalogue.json has kind '"
+                        + kind + "'; expected one of " + String.join(", ", new java.util.TreeSet<>(KINDS)));
             }
+            List<Style> styles = new ArrayList<>();
+            for (JsonNode path : l.path("styles")) {
+                styles.add(style(path.asText()));
+            }
+            if (styles.isEmpty()) {
+                throw new SafemapException("bad_catalogue", "layer " + name + " in layers/catalogue.json has no styles");
+            }
+            JsonNode src = l.path("source");
             Map<String, String> params = new LinkedHashMap<>();
-            l.path("source").path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
-            layers.add(new Layer(name, required(l, "title", name), l.path("abstract").asText(""),
-                    required(l, "kind", name), l.path("source").path("api").asText(), Map.copyOf(params), stylePath,
-                    style, l.path("attribution").asText(""), required(l, "disclosure", name),
-                    l.path("visible").asBoolean(false)));
+            src.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
+            Source source = new Source(src.path("level").asText("lsoa"), strings(src.path("groups")),
+                    strings(src.path("feeds")), src.path("kernel").asText("quartic"),
+                    src.path("bandwidthMetres").asDouble(250), src.path("runKind").asText("hotspots"));
+            layers.add(new Layer(name, required(l, "title", name), l.path("abstract").asText(""), kind,
+                    src.path("api").asText(""), Map.copyOf(params), source, List.copyOf(styles),
+                    l.path("attribution").asText(""), required(l, "disclosure", name),
+                    l.path("queryable").asBoolean(true), l.path("visible").asBoolean(false)));
         }
         return new LayerCatalogue(List.copyOf(layers));
     }
 
     public List<Layer> layers() {
         return layers;
+    }
+
+    /** The layer of that name, or null. */
+    public Layer layer(String name) {
+        for (Layer l : layers) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private static Style style(String path) {
+        try (InputStream in = resource(path)) {
+            return new Style(path, SldReader.read(in, "layers/" + path));
+        } catch (IOException e) {
+            throw new SafemapException("bad_catalogue", "cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return List.copyOf(out);
     }
 
     private static String required(JsonNode layer, String field, String name) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.safemap.App;
 import org.safemap.AppVersion;
 import org.safemap.db.Database;
+import org.safemap.map.LayerCatalogue;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
@@ -196,9 +197,19 @@ class ApiIT {
     @Test
     void layersCarryTheirSldStylesAndEveryCategoryGroupHasARule() {
         JsonNode layers = Http.json(Http.get(base + "/api/layers")).path("layers");
-        assertThat(layers.size()).isEqualTo(2);
+        assertThat(layers.size()).isEqualTo(LayerCatalogue.load().layers().size());
+        JsonNode incidents = null;
+        for (JsonNode l : layers) {
+            if (l.path("name").asText().equals("incidents")) {
+                incidents = l;
+            }
+        }
         Set<String> ruled = new HashSet<>();
-        layers.get(1).path("style").path("rules").forEach(r -> ruled.add(r.path("filterValue").asText()));
+        incidents.path("style").path("rules").forEach(r -> {
+            assertThat(r.path("filter").path("op").asText()).isEqualTo("compare");
+            assertThat(r.path("symbolizers").get(0).path("kind").asText()).isEqualTo("point");
+            ruled.add(r.path("filter").path("literal").asText());
+        });
         Set<String> groups = new HashSet<>();
         Sql.rows(db, "SELECT DISTINCT group_code FROM category").forEach(row -> groups.add((String) row.get(0)));
         assertThat(ruled).isEqualTo(groups);

@@ -1,0 +1,101 @@
+package org.safemap.api;
+
+import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.safemap.map.OgcException;
+import org.safemap.map.TileService;
+import org.safemap.map.WmsService;
+
+/** /wms (OGC WMS 1.3.0 and 1.1.1) and /tiles/{layer}/{z}/{x}/{y}.png. */
+final class MapHandlers {
+    private final WmsService wms;
+    private final TileService tiles;
+
+    MapHandlers(WmsService wms, TileService tiles) {
+        this.wms = wms;
+        this.tiles = tiles;
+    }
+
+    void wms(Context ctx) {
+        Map<String, String> params = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                // WMS parameter names are case-insensitive; values are not.
+                params.putIfAbsent(e.getKey().toUpperCase(Locale.ROOT), e.getValue().get(0));
+            }
+        }
+        WmsService.Response r = wms.handle(params, serviceUrl(ctx));
+        if (r.ogcError() != null) {
+            ctx.header("X-OGC-Exception", r.ogcError());
+        }
+        ctx.status(r.status()).contentType(r.contentType()).result(r.body());
+    }
+
+    void tile(Context ctx) {
+        String file = ctx.pathParam("file");
+        if (!file.endsWith(".png")) {
+            throw new ApiException(404, "not_found", "tiles are served as {y}.png");
+        }
+        int z = coordinate(ctx.pathParam("z"), "z");
+        int x = coordinate(ctx.pathParam("x"), "x");
+        int y = coordinate(file.substring(0, file.length() - 4), "y");
+        Map<String, String> query = new HashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                query.putIfAbsent(k, v.get(0));
+            }
+        });
+        String layer = ctx.pathParam("layer");
+        try {
+            if (wms.catalogue().layer(layer) == null) {
+                throw new ApiException(404, "not_found", "no layer named " + layer + "; GET /api/layers lists them");
+            }
+            String etag = tiles.etag(layer, z, x, y, query);
+            ctx.header("ETag", etag);
+            ctx.header("Cache-Control", "max-age=60");
+            if (etag.equals(ctx.header("If-None-Match"))) {
+                ctx.status(304);
+                return;
+            }
+            TileService.Tile tile = tiles.tile(layer, z, x, y, query);
+            ctx.contentType("image/png").result(tile.png());
+        } catch (OgcException e) {
+            throw new ApiException(400, "bad_request", e.getMessage());
+        }
+    }
+
+    void stats(Context ctx) {
+        ctx.json(Map.of("tiles", tiles.stats(), "dataVersion", wms.state().version()));
+    }
+
+    /** After a load or a run in this process: maps show it at the next request. */
+    void changed(Context ctx) {
+        if (!ctx.method().name().equals("GET")) {
+            wms.invalidate();
+        }
+    }
+
+    private static int coordinate(String text, String name) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "bad_request", "tile " + name + " '" + text + "' is not a whole number");
+        }
+    }
+
+    /** This service's address as the client reached it (behind a proxy, as the proxy says). */
+    private static String serviceUrl(Context ctx) {
+        String proto = ctx.header("X-Forwarded-Proto");
+        String host = ctx.header("X-Forwarded-Host");
+        if (proto == null || !proto.matches("https?")) {
+            proto = ctx.scheme();
+        }
+        if (host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]+")) {
+            host = ctx.host() == null ? "localhost" : ctx.host();
+        }
+        return proto + "://" + host + "/wms";
+    }
+}

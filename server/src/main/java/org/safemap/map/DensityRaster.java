@@ -1,0 +1,159 @@
+package org.safemap.map;
+
+import java.util.stream.IntStream;
+import org.safemap.geo.Crs;
+
+/**
+ * Reads a {@link DensityField} at the centre of every pixel of a map view.
+ *
+ * <p>Pixel centres are carried into British National Grid exactly for EPSG:27700 views and, for the others,
+ * through a mesh of exactly transformed nodes every {@link #MESH_PIXELS} pixels, bilinearly interpolated (under a
+ * millimetre at street zooms). Mesh nodes sit at multiples of the mesh spacing from the CRS origin, not from the
+ * image corner, so a tile and a larger image covering it read the same locations.
+ *
+ * <p>When pixels are much smaller than the kernel (street zooms) the field is read exactly on a lattice of
+ * {@link #LATTICE_PER_SUPPORT} nodes per support radius, again anchored at the BNG origin, and pixels are
+ * interpolated from it: the quartic's curvature bounds that error below 0.05% of its peak, and it keeps the cost
+ * of a tile independent of how many incidents lie under it.
+ */
+public final class DensityRaster {
+    static final int MESH_PIXELS = 8;
+    static final int LATTICE_PER_SUPPORT = 64;
+
+    private DensityRaster() {
+    }
+
+    /** Density per pixel, row-major from the north-west corner. */
+    public static float[] read(DensityField field, MapView view) {
+        int w = view.width();
+        int h = view.height();
+        float[] out = new float[w * h];
+        Locations locations = new Locations(view);
+        double lattice = field.supportMetres() / LATTICE_PER_SUPPORT;
+        Lattice grid = locations.bngPixelMetres() < lattice ? Lattice.of(field, view.bngEnvelope(), lattice) : null;
+        IntStream rows = IntStream.range(0, h);
+        if ((long) w * h > 512 * 512) {
+            rows = rows.parallel();
+        }
+        rows.forEach(j -> {
+            double[] xs = new double[w];
+            double[] ys = new double[w];
+            locations.row(j, xs, ys);
+            for (int i = 0; i < w; i++) {
+                out[j * w + i] = (float) (grid != null ? grid.at(xs[i], ys[i]) : field.at(xs[i], ys[i]));
+            }
+        });
+        return out;
+    }
+
+    /** Pixel centres in BNG, row by row. */
+    static final class Locations {
+        private final MapView view;
+        private final boolean identity;
+        private final double stepX;
+        private final double stepY;
+        private final long kx0;
+        private final long ky0;
+        private final int nx;
+        private final int ny;
+        private final double[] nodeX;
+        private final double[] nodeY;
+
+        Locations(MapView view) {
+            this.view = view;
+            this.identity = view.crs().crs() == Crs.BNG;
+            if (identity) {
+                stepX = stepY = 0;
+                kx0 = ky0 = 0;
+                nx = ny = 0;
+                nodeX = nodeY = null;
+                return;
+            }
+            stepX = MESH_PIXELS * view.resX();
+            stepY = MESH_PIXELS * view.resY();
+            kx0 = (long) Math.floor(view.centreX(0) / stepX);
+            long kx1 = (long) Math.ceil(view.centreX(view.width() - 1) / stepX);
+            ky0 = (long) Math.floor(view.centreY(view.height() - 1) / stepY);
+            long ky1 = (long) Math.ceil(view.centreY(0) / stepY);
+            nx = (int) (kx1 - kx0 + 1);
+            ny = (int) (ky1 - ky0 + 1);
+            nodeX = new double[nx * ny];
+            nodeY = new double[nx * ny];
+            Crs.Transform t = view.crs().crs().to(Crs.BNG);
+            double[] p = new double[2];
+            for (int b = 0; b < ny; b++) {
+                double wy = (ky0 + b) * stepY;
+                if (view.crs().degrees()) {
+                    wy = Math.max(-89.99, Math.min(89.99, wy));
+                }
+                for (int a = 0; a < nx; a++) {
+                    t.apply((kx0 + a) * stepX, wy, p);
+                    nodeX[b * nx + a] = p[0];
+                    nodeY[b * nx + a] = p[1];
+                }
+            }
+        }
+
+        /** The size of a pixel on the ground, metres (roughly, for choosing how to read). */
+        double bngPixelMetres() {
+            if (identity) {
+                return Math.min(view.resX(), view.resY());
+            }
+            double[] env = view.bngEnvelope();
+            return Math.min((env[2] - env[0]) / view.width(), (env[3] - env[1]) / view.height());
+        }
+
+        void row(int j, double[] xs, double[] ys) {
+            double cy = view.centreY(j);
+            if (identity) {
+                for (int i = 0; i < xs.length; i++) {
+                    xs[i] = view.centreX(i);
+                    ys[i] = cy;
+                }
+                return;
+            }
+            double fy = cy / stepY - ky0;
+            int b = Math.min(ny - 2, Math.max(0, (int) Math.floor(fy)));
+            double ty = fy - b;
+            for (int i = 0; i < xs.length; i++) {
+                double fx = view.centreX(i) / stepX - kx0;
+                int a = Math.min(nx - 2, Math.max(0, (int) Math.floor(fx)));
+                double tx = fx - a;
+                int n00 = b * nx + a;
+                int n01 = n00 + nx;
+                xs[i] = bilinear(nodeX[n00], nodeX[n00 + 1], nodeX[n01], nodeX[n01 + 1], tx, ty);
+                ys[i] = bilinear(nodeY[n00], nodeY[n00 + 1], nodeY[n01], nodeY[n01 + 1], tx, ty);
+            }
+        }
+    }
+
+    /** Exact density on a BNG lattice anchored at the origin, read by bilinear interpolation. */
+    private record Lattice(double spacing, long i0, long j0, int cols, int rows, double[] values) {
+        static Lattice of(DensityField field, double[] env, double spacing) {
+            long i0 = (long) Math.floor(env[0] / spacing) - 1;
+            long j0 = (long) Math.floor(env[1] / spacing) - 1;
+            int cols = (int) ((long) Math.ceil(env[2] / spacing) + 1 - i0 + 1);
+            int rows = (int) ((long) Math.ceil(env[3] / spacing) + 1 - j0 + 1);
+            double[] values = new double[cols * rows];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    values[r * cols + c] = field.at((i0 + c) * spacing, (j0 + r) * spacing);
+                }
+            }
+            return new Lattice(spacing, i0, j0, cols, rows, values);
+        }
+
+        double at(double x, double y) {
+            double fx = x / spacing - i0;
+            double fy = y / spacing - j0;
+            int c = Math.min(cols - 2, Math.max(0, (int) Math.floor(fx)));
+            int r = Math.min(rows - 2, Math.max(0, (int) Math.floor(fy)));
+            int k = r * cols + c;
+            return bilinear(values[k], values[k + 1], values[k + cols], values[k + cols + 1], fx - c, fy - r);
+        }
+    }
+
+    private static double bilinear(double v00, double v10, double v01, double v11, double tx, double ty) {
+        return (v00 * (1 - tx) + v10 * tx) * (1 - ty) + (v01 * (1 - tx) + v11 * tx) * ty;
+    }
+}

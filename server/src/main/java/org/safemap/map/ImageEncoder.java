@@ -1,0 +1,237 @@
+package org.safemap.map;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * Encodes rendered maps: 32-bit PNG, 8-bit (palette) PNG with transparency, and JPEG (no transparency, so it is
+ * painted over the background colour). The palette for 8-bit PNG is exact when an image has at most 256 colours
+ * (choropleths, boundaries) and a median cut otherwise (density ramps).
+ */
+public final class ImageEncoder {
+    /** Output formats by the MIME types clients ask for. */
+    public enum Format {
+        PNG("image/png"), PNG8("image/png"), JPEG("image/jpeg");
+
+        private final String mime;
+
+        Format(String mime) {
+            this.mime = mime;
+        }
+
+        public String mime() {
+            return mime;
+        }
+    }
+
+    /** What capabilities advertise for GetMap. */
+    public static final List<String> ADVERTISED = List.of("image/png", "image/png8", "image/png; mode=8bit",
+            "image/jpeg");
+
+    private ImageEncoder() {
+    }
+
+    public static Format format(String mime) {
+        if (mime == null || mime.isBlank()) {
+            throw OgcException.missing("FORMAT");
+        }
+        String m = mime.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+        return switch (m) {
+            case "image/png", "png", "image/png;mode=32bit" -> Format.PNG;
+            case "image/png8", "png8", "image/png;mode=8bit" -> Format.PNG8;
+            case "image/jpeg", "jpeg", "image/jpg", "jpg" -> Format.JPEG;
+            default -> throw new OgcException("InvalidFormat", "FORMAT", "FORMAT " + mime
+                    + " is not served; use one of " + String.join(", ", ADVERTISED));
+        };
+    }
+
+    public static byte[] encode(BufferedImage argb, Format format, boolean transparent, Color background) {
+        return switch (format) {
+            case PNG -> write(transparent ? argb : flatten(argb, background, BufferedImage.TYPE_INT_RGB), "png");
+            case PNG8 -> write(palette(transparent ? argb : flatten(argb, background, BufferedImage.TYPE_INT_ARGB)),
+                    "png");
+            case JPEG -> write(flatten(argb, background, BufferedImage.TYPE_INT_RGB), "jpeg");
+        };
+    }
+
+    private static BufferedImage flatten(BufferedImage argb, Color background, int type) {
+        BufferedImage out = new BufferedImage(argb.getWidth(), argb.getHeight(), type);
+        Graphics2D g = out.createGraphics();
+        g.setColor(background);
+        g.fillRect(0, 0, argb.getWidth(), argb.getHeight());
+        g.drawImage(argb, 0, 0, null);
+        g.dispose();
+        return out;
+    }
+
+    private static byte[] write(BufferedImage image, String type) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(type).next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            if (param.canWriteCompressed()) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                // PNG: deflate level about 4, a fraction of the time of level 9 for a few per cent more bytes.
+                param.setCompressionQuality(type.equals("png") ? 0.55f : 0.85f);
+            }
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** An indexed copy of an ARGB image with at most 256 colours, alpha kept per palette entry. */
+    static BufferedImage palette(BufferedImage argb) {
+        int w = argb.getWidth();
+        int h = argb.getHeight();
+        int[] pixels = argb.getRGB(0, 0, w, h, null, 0, w);
+        for (int k = 0; k < pixels.length; k++) {
+            if (pixels[k] >>> 24 == 0) {
+                pixels[k] = 0;  // one fully transparent entry, whatever colour it had
+            }
+        }
+        int[] distinct = Arrays.stream(pixels).distinct().limit(257).toArray();
+        int[] palette = distinct.length <= 256 ? distinct : MedianCut.palette(pixels, 256);
+        Map<Integer, Integer> index = new HashMap<>();
+        byte[] r = new byte[palette.length];
+        byte[] g = new byte[palette.length];
+        byte[] b = new byte[palette.length];
+        byte[] a = new byte[palette.length];
+        for (int k = 0; k < palette.length; k++) {
+            r[k] = (byte) (palette[k] >> 16);
+            g[k] = (byte) (palette[k] >> 8);
+            b[k] = (byte) palette[k];
+            a[k] = (byte) (palette[k] >>> 24);
+            index.put(palette[k], k);
+        }
+        IndexColorModel model = new IndexColorModel(8, palette.length, r, g, b, a);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, model);
+        byte[] data = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
+        for (int k = 0; k < pixels.length; k++) {
+            int p = pixels[k];
+            Integer i = index.get(p);
+            if (i == null) {
+                i = MedianCut.nearest(palette, p);
+                index.put(p, i);
+            }
+            data[k] = (byte) (int) i;
+        }
+        return out;
+    }
+
+    /** Median-cut colour quantisation over the four ARGB channels. */
+    static final class MedianCut {
+        private MedianCut() {
+        }
+
+        static int[] palette(int[] pixels, int size) {
+            // A regular sample of at most 65,536 pixels is plenty to place 256 colours, and bounds the work.
+            int stride = Math.max(1, pixels.length / 65_536);
+            int[] colours = new int[(pixels.length + stride - 1) / stride];
+            for (int k = 0; k < colours.length; k++) {
+                colours[k] = pixels[k * stride];
+            }
+            List<int[]> boxes = new java.util.ArrayList<>();
+            boxes.add(new int[] {0, colours.length});
+            while (boxes.size() < size) {
+                int best = -1;
+                int bestRange = 0;
+                int bestChannel = 0;
+                for (int k = 0; k < boxes.size(); k++) {
+                    int[] box = boxes.get(k);
+                    for (int shift = 0; shift < 32; shift += 8) {
+                        int range = range(colours, box[0], box[1], shift);
+                        if (range > bestRange) {
+                            bestRange = range;
+                            best = k;
+                            bestChannel = shift;
+                        }
+                    }
+                }
+                if (best < 0) {
+                    break;
+                }
+                int[] box = boxes.remove(best);
+                int shift = bestChannel;
+                Integer[] slice = new Integer[box[1] - box[0]];
+                for (int k = 0; k < slice.length; k++) {
+                    slice[k] = colours[box[0] + k];
+                }
+                Arrays.sort(slice, (p, q) -> Integer.compare(p >>> shift & 0xFF, q >>> shift & 0xFF));
+                for (int k = 0; k < slice.length; k++) {
+                    colours[box[0] + k] = slice[k];
+                }
+                int mid = box[0] + slice.length / 2;
+                boxes.add(new int[] {box[0], mid});
+                boxes.add(new int[] {mid, box[1]});
+            }
+            int[] palette = new int[boxes.size()];
+            for (int k = 0; k < boxes.size(); k++) {
+                int[] box = boxes.get(k);
+                long[] sum = new long[4];
+                for (int i = box[0]; i < box[1]; i++) {
+                    for (int c = 0; c < 4; c++) {
+                        sum[c] += colours[i] >>> (8 * c) & 0xFF;
+                    }
+                }
+                int n = Math.max(1, box[1] - box[0]);
+                int p = 0;
+                for (int c = 0; c < 4; c++) {
+                    p |= (int) ((sum[c] + n / 2) / n) << (8 * c);
+                }
+                palette[k] = p >>> 24 == 0 ? 0 : p;
+            }
+            return Arrays.stream(palette).distinct().toArray();
+        }
+
+        private static int range(int[] colours, int from, int to, int shift) {
+            if (to - from < 2) {
+                return 0;
+            }
+            int min = 255;
+            int max = 0;
+            for (int k = from; k < to; k++) {
+                int v = colours[k] >>> shift & 0xFF;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            return max - min;
+        }
+
+        static int nearest(int[] palette, int p) {
+            int best = 0;
+            long bestD = Long.MAX_VALUE;
+            for (int k = 0; k < palette.length; k++) {
+                long d = 0;
+                for (int shift = 0; shift < 32; shift += 8) {
+                    int diff = (p >>> shift & 0xFF) - (palette[k] >>> shift & 0xFF);
+                    d += (long) diff * diff;
+                }
+                if (d < bestD) {
+                    bestD = d;
+                    best = k;
+                }
+            }
+            return best;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.safemap.map;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The dimension values one layer is drawn with. WMS clients send TIME, DIM_CATEGORY, DIM_FEED and DIM_RUN; tile
+ * URLs send time, category, feed and run; both arrive here as the same upper-case keys.
+ *
+ * @param time       months shown (null for layers without time)
+ * @param categories category or group codes asked for (empty: the layer's own)
+ * @param feeds      feeds drawn: the layer's own, narrowed by DIM_FEED
+ * @param run        the stored run drawn (run-areas), or null when there is none yet
+ */
+public record LayerDims(TimeDimension time, List<String> categories, List<String> feeds, Long run) {
+
+    /** The cache key part: everything that changes the picture. */
+    String key() {
+        return (time == null ? "" : time.text()) + "|" + String.join(",", categories) + "|" + String.join(",", feeds)
+                + "|" + (run == null ? "" : run);
+    }
+
+    /** True when the layer kind takes TIME, DIM_CATEGORY and DIM_FEED. */
+    static boolean timed(String kind) {
+        return kind.equals("density") || kind.equals("area-counts") || kind.equals("points");
+    }
+
+    /**
+     * @param params request parameters, keys upper-case
+     * @param runs   completed runs for a run-areas layer, newest first
+     */
+    static LayerDims parse(LayerCatalogue.Layer layer, Map<String, String> params, MapState state, List<Long> runs) {
+        if (layer.kind().equals("run-areas")) {
+            String asked = dim(params, "RUN");
+            if (asked == null || asked.isBlank() || asked.equalsIgnoreCase("latest")) {
+                return new LayerDims(null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0));
+            }
+            try {
+                long id = Long.parseLong(asked.trim());
+                if (!runs.contains(id)) {
+                    throw new OgcException("InvalidDimensionValue", "DIM_RUN", "run " + asked + " is not a completed "
+                            + layer.source().runKind() + " run with " + layer.source().level() + " results; "
+                            + (runs.isEmpty() ? "there is none yet" : "the latest is " + runs.get(0)));
+                }
+                return new LayerDims(null, List.of(), List.of(), id);
+            } catch (NumberFormatException e) {
+                throw new OgcException("InvalidDimensionValue", "DIM_RUN", "DIM_RUN " + asked + " is not a run id");
+            }
+        }
+        if (!timed(layer.kind())) {
+            return new LayerDims(null, List.of(), List.of(), null);
+        }
+        TimeDimension time = state.hasRecords()
+                ? TimeDimension.parse(params.get("TIME"), state.firstMonth(), state.lastMonth()) : null;
+        if (time == null && params.get("TIME") != null && !params.get("TIME").isBlank()) {
+            throw new OgcException("InvalidDimensionValue", "TIME", "TIME " + params.get("TIME")
+                    + " is outside the data: no records are loaded yet");
+        }
+        List<String> categories = list(dim(params, "CATEGORY"));
+        Set<String> known = new LinkedHashSet<>(state.names("category"));
+        known.addAll(state.names("group"));
+        for (String c : categories) {
+            if (!known.contains(c)) {
+                throw new OgcException("InvalidDimensionValue", "DIM_CATEGORY", "category " + c
+                        + " is not a category or group code; see GetCapabilities for the values");
+            }
+        }
+        List<String> feeds = list(dim(params, "FEED"));
+        List<String> allowed = layer.source().feeds();
+        for (String f : feeds) {
+            if (!state.names("feed").contains(f) && !allowed.contains(f)) {
+                throw new OgcException("InvalidDimensionValue", "DIM_FEED", "feed " + f + " is not a loaded feed");
+            }
+            if (!allowed.isEmpty() && !allowed.contains(f)) {
+                throw new OgcException("InvalidDimensionValue", "DIM_FEED", "layer " + layer.name()
+                        + " draws only from " + String.join(", ", allowed));
+            }
+        }
+        return new LayerDims(time, categories, feeds.isEmpty() ? allowed : feeds, null);
+    }
+
+    /** A custom dimension: DIM_NAME in WMS, NAME in tile URLs. */
+    private static String dim(Map<String, String> params, String name) {
+        String v = params.get("DIM_" + name);
+        return v != null ? v : params.get(name);
+    }
+
+    private static List<String> list(String value) {
+        List<String> out = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return out;
+        }
+        for (String part : value.split(",")) {
+            String p = part.trim().toLowerCase(Locale.ROOT);
+            if (p.equals("all")) {
+                return new ArrayList<>();  // the advertised default: no narrowing
+            }
+            if (!p.isEmpty() && !out.contains(p)) {
+                out.add(p);
+            }
+        }
+        out.sort(String::compareTo);
+        return out;
+    }
+}

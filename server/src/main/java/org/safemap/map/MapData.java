@@ -1,0 +1,424 @@
+package org.safemap.map;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
+import org.safemap.SafemapException;
+import org.safemap.runs.Period;
+
+/**
+ * Everything the map service reads from PostGIS, as named SQL with bound parameters. Records are selected as the
+ * hotspot engine selects them: a record counts towards a period by the share of its time window inside it
+ * (aoristic), and records linked as one event across feeds count once.
+ */
+public final class MapData {
+    /** Area code columns of the incident table by level: an allow-list, the level never reaches SQL as text. */
+    private static final Map<String, String> CODE_COLUMN = Map.of(
+            "lsoa", "i.lsoa_code", "msoa", "i.msoa_code", "ward", "i.ward_code", "lad", "i.lad_code");
+
+    /** The selection shared by density and counts: one row per event with its aoristic weight. */
+    private static final String SELECTED = """
+            SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom, %s AS code,
+                   CASE WHEN i.event_to > i.event_from
+                        THEN extract(epoch FROM least(i.event_to, ?) - greatest(i.event_from, ?))
+                             / extract(epoch FROM i.event_to - i.event_from)
+                        ELSE 1 END AS w
+            FROM incident i JOIN category c ON c.code = i.category
+            WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
+              AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
+            ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id""";
+
+    private static final String DENSITY_POINTS = "SELECT ST_X(geom), ST_Y(geom), sum(w) FROM (" + SELECTED
+            + ") s GROUP BY 1, 2";
+
+    private static final String AREA_COUNTS = "SELECT code, sum(w) FROM (" + SELECTED + ") s WHERE code IS NOT NULL "
+            + "GROUP BY code";
+
+    private static final String POINTS = """
+            SELECT i.id, ST_X(i.geom), ST_Y(i.geom), c.group_code, i.category, c.label, i.feed,
+                   to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'), i.location_text
+            FROM incident i JOIN category c ON c.code = i.category
+            WHERE i.geom && ST_MakeEnvelope(?, ?, ?, ?, 27700)
+              AND i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
+            ORDER BY i.id
+            LIMIT ?""";
+
+    private static final String SHAPES_FULL = """
+            SELECT a.code, a.name, ST_AsBinary(a.geom) FROM area a
+            WHERE a.level = ? AND a.vintage = (SELECT max(vintage) FROM area WHERE level = ?)""";
+
+    private static final String SHAPES_DISPLAY = """
+            SELECT a.code, a.name, ST_AsBinary(coalesce(d.geom, a.geom)) FROM area a
+            LEFT JOIN area_display d ON d.level = a.level AND d.vintage = a.vintage AND d.code = a.code
+                                    AND d.tolerance_m = ?
+            WHERE a.level = ? AND a.vintage = (SELECT max(vintage) FROM area WHERE level = ?)""";
+
+    private static final String TOLERANCES = """
+            SELECT DISTINCT tolerance_m FROM area_display
+            WHERE level = ? AND vintage = (SELECT max(vintage) FROM area WHERE level = ?) ORDER BY 1""";
+
+    private static final String POPULATION = """
+            SELECT DISTINCT ON (code) code, population FROM area_population
+            WHERE level = ? ORDER BY code, vintage DESC, year DESC""";
+
+    private static final String DEPRIVATION = """
+            SELECT DISTINCT ON (code) code, imd_decile, imd_rank, imd_score FROM lsoa_deprivation
+            ORDER BY code, edition DESC""";
+
+    private static final String RUN_RESULTS = """
+            SELECT code, incidents, records, population, rate_per_1000, kde_mean, kde_max, location_quotient, gi_z, gi_p,
+                   gi_bin, gi_class, emerging_class, trend_tau, trend_p, rank
+            FROM hotspot_area_result WHERE run_id = ? AND level = ?""";
+
+    private static final String RUNS = """
+            SELECT r.id FROM hotspot_run r
+            WHERE r.kind = ? AND r.status = 'done'
+              AND EXISTS (SELECT 1 FROM hotspot_area_result a WHERE a.run_id = r.id AND a.level = ?)
+            ORDER BY r.id DESC LIMIT 50""";
+
+    private static final String MONTHS = """
+            SELECT min(event_from), max(event_from) FROM incident""";
+
+    private static final String EXTENT = """
+            SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+            FROM (SELECT ST_Extent(geom)::geometry AS e FROM (
+                    SELECT geom FROM area UNION ALL SELECT ST_Envelope(ST_Collect(geom)) FROM incident) g) x""";
+
+    private static final String NAMES = """
+            SELECT 'category', code FROM category UNION ALL SELECT DISTINCT 'group', group_code FROM category
+            UNION ALL SELECT DISTINCT 'feed', feed FROM load_batch WHERE kind = 'incidents'""";
+
+    private static final String VERSION = """
+            SELECT (SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(sum(rows_loaded), 0) FROM load_batch)
+                   || '-' || (SELECT coalesce(max(id), 0) || '.' || count(*) FROM hotspot_run WHERE status = 'done')""";
+
+    /** Locations and summed weights. */
+    public record Weighted(double[] x, double[] y, double[] w) {
+    }
+
+    /** Incident points in a window, one row each, with what the style and GetFeatureInfo read. */
+    public record Points(long[] id, double[] x, double[] y, List<Map<String, Object>> properties) {
+    }
+
+    /** An area's code, name and geometry (EPSG:27700). */
+    public record AreaShape(String code, String name, Geometry geometry) {
+    }
+
+    /** The filters of a map request. */
+    public record Filter(Period period, List<String> groups, List<String> categories, List<String> feeds) {
+    }
+
+    private final DataSource dataSource;
+
+    public MapData(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public Weighted densityPoints(Filter f) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(DENSITY_POINTS.formatted("NULL::text"))) {
+            bindSelection(c, ps, 1, f);
+            ps.setFetchSize(50_000);
+            Growable g = new Growable();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    g.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3));
+                }
+            }
+            return g.done();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    public Map<String, Double> areaCounts(String level, Filter f) {
+        String column = CODE_COLUMN.get(level);
+        if (column == null) {
+            throw new SafemapException("bad_catalogue", "incident counts are kept for lsoa, msoa, ward and lad, not "
+                    + level);
+        }
+        Map<String, Double> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(AREA_COUNTS.formatted(column))) {
+            bindSelection(c, ps, 1, f);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getDouble(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    public Points points(double[] bngEnvelope, Filter f, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(POINTS)) {
+            int k = 1;
+            for (double v : bngEnvelope) {
+                ps.setDouble(k++, v);
+            }
+            Timestamp from = Timestamp.from(f.period().from());
+            Timestamp to = Timestamp.from(f.period().to());
+            ps.setTimestamp(k++, to);
+            ps.setTimestamp(k++, from);
+            ps.setTimestamp(k++, from);
+            k = bindArray(c, ps, k, f.feeds(), 2);
+            k = bindArray(c, ps, k, f.categories(), 3);
+            ps.setInt(k, limit);
+            List<Long> ids = new ArrayList<>();
+            Growable g = new Growable();
+            List<Map<String, Object>> props = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                    g.add(rs.getDouble(2), rs.getDouble(3), 1);
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("group", rs.getString(4));
+                    p.put("category", rs.getString(5));
+                    p.put("categoryLabel", rs.getString(6));
+                    p.put("feed", rs.getString(7));
+                    p.put("month", rs.getString(8));
+                    p.put("location", rs.getString(9));
+                    props.add(p);
+                }
+            }
+            Weighted w = g.done();
+            return new Points(ids.stream().mapToLong(Long::longValue).toArray(), w.x(), w.y(), props);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Simplification tolerances stored for a level (metres), ascending. */
+    public List<Double> tolerances(String level) {
+        List<Double> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TOLERANCES)) {
+            ps.setString(1, level);
+            ps.setString(2, level);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getDouble(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** The level's latest boundaries, simplified to the tolerance (0: as loaded). */
+    public List<AreaShape> shapes(String level, double tolerance) {
+        WKBReader wkb = new WKBReader();
+        List<AreaShape> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(tolerance > 0 ? SHAPES_DISPLAY : SHAPES_FULL)) {
+            int k = 1;
+            if (tolerance > 0) {
+                ps.setFloat(k++, (float) tolerance);
+            }
+            ps.setString(k++, level);
+            ps.setString(k, level);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AreaShape(rs.getString(1), rs.getString(2), wkb.read(rs.getBytes(3))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed(e);
+        } catch (ParseException e) {
+            throw new IllegalStateException("PostGIS returned unreadable WKB", e);
+        }
+    }
+
+    public Map<String, Integer> population(String level) {
+        Map<String, Integer> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(POPULATION)) {
+            ps.setString(1, level);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    public Map<String, Map<String, Object>> deprivation() {
+        return rows(DEPRIVATION, List.of(), "imd_decile", "imd_rank", "imd_score");
+    }
+
+    public Map<String, Map<String, Object>> runResults(long runId, String level) {
+        return rows(RUN_RESULTS, List.of(runId, level), "incidents", "records", "population", "rate_per_1000",
+                "kde_mean", "kde_max", "location_quotient", "gi_z", "gi_p", "gi_bin", "gi_class", "emerging_class",
+                "trend_tau", "trend_p", "rank");
+    }
+
+    /** Completed runs of a kind with results at a level, newest first. */
+    public List<Long> runs(String kind, String level) {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RUNS)) {
+            ps.setString(1, kind);
+            ps.setString(2, level);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** The first and last month with records, or null when there are none. */
+    public YearMonth[] months() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(MONTHS);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Timestamp min = rs.getTimestamp(1);
+            Timestamp max = rs.getTimestamp(2);
+            if (min == null) {
+                return null;
+            }
+            return new YearMonth[] {YearMonth.from(min.toInstant().atZone(Period.LONDON)),
+                    YearMonth.from(max.toInstant().atZone(Period.LONDON))};
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** The extent of areas and incidents in EPSG:27700, or null when both are empty. */
+    public double[] extent() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(EXTENT);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getObject(1) == null) {
+                return null;
+            }
+            return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Known names for validating dimension values: category, group and feed to their allowed values. */
+    public Map<String, List<String>> names() {
+        Map<String, List<String>> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(NAMES);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** A token that changes whenever a load, deletion or run changes what maps show. */
+    public String version() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(VERSION);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    private Map<String, Map<String, Object>> rows(String sql, List<Object> params, String... columns) {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int k = 0; k < params.size(); k++) {
+                ps.setObject(k + 1, params.get(k));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int k = 0; k < columns.length; k++) {
+                        Object v = rs.getObject(k + 2);
+                        row.put(columns[k], v instanceof Float f ? Double.valueOf(f) : v);
+                    }
+                    out.put(rs.getString(1), row);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    private static void bindSelection(Connection c, PreparedStatement ps, int start, Filter f) throws SQLException {
+        Timestamp from = Timestamp.from(f.period().from());
+        Timestamp to = Timestamp.from(f.period().to());
+        int k = start;
+        ps.setTimestamp(k++, to);
+        ps.setTimestamp(k++, from);
+        ps.setTimestamp(k++, to);
+        ps.setTimestamp(k++, from);
+        ps.setTimestamp(k++, from);
+        k = bindArray(c, ps, k, f.feeds(), 2);
+        k = bindArray(c, ps, k, f.groups(), 2);
+        bindArray(c, ps, k, f.categories(), 3);
+    }
+
+    private static int bindArray(Connection c, PreparedStatement ps, int k, List<String> values, int times)
+            throws SQLException {
+        java.sql.Array array = c.createArrayOf("text", values.toArray());
+        for (int t = 0; t < times; t++) {
+            ps.setArray(k++, array);
+        }
+        return k;
+    }
+
+    private static RuntimeException failed(SQLException e) {
+        if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+            return new org.safemap.db.DatabaseUnavailableException("the database does not answer", e);
+        }
+        return new IllegalStateException("map query failed: " + e.getMessage(), e);
+    }
+
+    /** Growing primitive arrays. */
+    private static final class Growable {
+        private double[] x = new double[1024];
+        private double[] y = new double[1024];
+        private double[] w = new double[1024];
+        private int n;
+
+        void add(double px, double py, double pw) {
+            if (n == x.length) {
+                x = java.util.Arrays.copyOf(x, n * 2);
+                y = java.util.Arrays.copyOf(y, n * 2);
+                w = java.util.Arrays.copyOf(w, n * 2);
+            }
+            x[n] = px;
+            y[n] = py;
+            w[n++] = pw;
+        }
+
+        Weighted done() {
+            return new Weighted(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n),
+                    java.util.Arrays.copyOf(w, n));
+        }
+    }
+}

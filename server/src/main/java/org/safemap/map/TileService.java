@@ -1,0 +1,98 @@
+package org.safemap.map;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * XYZ tiles for the viewer, {@code /tiles/{layer}/{z}/{x}/{y}.png}: 256 × 256 PNG in Web Mercator (EPSG:3857),
+ * drawn by the same renderer and styles as WMS GetMap and cached by {@link TileCache}. Dimensions come as query
+ * parameters (time, category, feed, run, style). A tile's ETag is the digest of everything that makes it, data
+ * version included, so a client revalidating after a load gets the new tile and otherwise a 304.
+ */
+public final class TileService {
+    public static final int SIZE = 256;
+    public static final int MAX_ZOOM = 22;
+    /** Half the width of the Web Mercator square, metres. */
+    static final double ORIGIN = 20037508.342789244;
+
+    /** A tile and its ETag (quoted). */
+    public record Tile(byte[] png, String etag) {
+    }
+
+    private final WmsService wms;
+    private final TileCache cache;
+
+    public TileService(WmsService wms, TileCache cache) {
+        this.wms = wms;
+        this.cache = cache;
+    }
+
+    /** The tile's ETag without drawing it, for conditional requests. */
+    public String etag(String layer, int z, int x, int y, Map<String, String> query) {
+        WmsService.MapRequest r = request(layer, z, x, y, query);
+        return '"' + key(r, z, x, y) + '"';
+    }
+
+    public Tile tile(String layer, int z, int x, int y, Map<String, String> query) {
+        WmsService.MapRequest r = request(layer, z, x, y, query);
+        String version = wms.state().version();
+        String key = key(r, z, x, y);
+        byte[] png = cache.get(version, key);
+        if (png == null) {
+            png = wms.render(r);
+            cache.put(version, key, png);
+        }
+        return new Tile(png, '"' + key + '"');
+    }
+
+    public Map<String, Long> stats() {
+        return cache.stats();
+    }
+
+    /** The bounding box of tile (z, x, y) in EPSG:3857: minx, miny, maxx, maxy. */
+    public static double[] bounds(int z, int x, int y) {
+        double span = 2 * ORIGIN / (1L << z);
+        double minX = -ORIGIN + x * span;
+        double maxY = ORIGIN - y * span;
+        return new double[] {minX, maxY - span, minX + span, maxY};
+    }
+
+    private WmsService.MapRequest request(String layer, int z, int x, int y, Map<String, String> query) {
+        if (z < 0 || z > MAX_ZOOM) {
+            throw OgcException.invalid("z", "zoom " + z + " is outside 0 to " + MAX_ZOOM);
+        }
+        long n = 1L << z;
+        if (x < 0 || y < 0 || x >= n || y >= n) {
+            throw OgcException.invalid("x", "tile " + z + "/" + x + "/" + y + " does not exist at zoom " + z);
+        }
+        double[] b = bounds(z, x, y);
+        Map<String, String> p = new HashMap<>();
+        query.forEach((k, v) -> p.put(k.toUpperCase(java.util.Locale.ROOT), v));
+        p.put("VERSION", "1.3.0");
+        p.put("LAYERS", layer);
+        p.put("STYLES", p.getOrDefault("STYLE", ""));
+        p.remove("SLD_BODY");
+        p.remove("SLD");
+        p.put("CRS", "EPSG:3857");
+        p.put("BBOX", b[0] + "," + b[1] + "," + b[2] + "," + b[3]);
+        p.put("WIDTH", String.valueOf(SIZE));
+        p.put("HEIGHT", String.valueOf(SIZE));
+        p.put("FORMAT", "image/png");
+        p.put("TRANSPARENT", "TRUE");
+        return wms.parseMap(p, true);
+    }
+
+    private String key(WmsService.MapRequest r, int z, int x, int y) {
+        String text = wms.state().version() + "|" + r.key() + "|" + z + "/" + x + "/" + y;
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

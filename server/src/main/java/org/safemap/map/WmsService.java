@@ -1,0 +1,473 @@
+package org.safemap.map;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.safemap.SafemapException;
+
+/**
+ * The OGC Web Map Service, 1.3.0 and 1.1.1: GetCapabilities, GetMap, GetFeatureInfo and GetLegendGraphic over the
+ * layer catalogue. HTTP-free: parameters in (keys upper-case, as WMS names are case-insensitive), a response out.
+ * Every refusal is an OGC ServiceExceptionReport (or, if the client asked, an image saying why, or a blank one).
+ */
+public final class WmsService {
+    /** GetFeatureInfo formats. */
+    public static final List<String> INFO_FORMATS = List.of("text/html", "application/json", "text/plain");
+    /** SLD_BODY larger than this is refused before parsing. */
+    public static final int MAX_SLD_BYTES = 64 * 1024;
+
+    /** An answer: status, content type, body and, for maps, whether it may be cached. */
+    public record Response(int status, String contentType, byte[] body, String ogcError) {
+        static Response of(String type, byte[] body) {
+            return new Response(200, type, body, null);
+        }
+
+        static Response text(String type, String body) {
+            return of(type, body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A parsed GetMap: the view, the layers with their styles and dimensions, and how to encode. */
+    record MapRequest(WmsVersion version, MapView view, List<LayerCatalogue.Layer> layers, List<SldStyle> styles,
+                      List<LayerDims> dims, ImageEncoder.Format format, boolean transparent, Color background) {
+        /** A key identifying the picture (for tile caches). */
+        String key() {
+            StringBuilder b = new StringBuilder();
+            for (int k = 0; k < layers.size(); k++) {
+                b.append(layers.get(k).name()).append('#').append(styles.get(k).name()).append('#')
+                        .append(dims.get(k).key()).append(';');
+            }
+            return b.toString();
+        }
+    }
+
+    private final LayerCatalogue catalogue;
+    private final MapData data;
+    private final LayerRenderer renderer;
+    private final int maxWidth;
+    private final int maxHeight;
+    private final Map<String, BufferedImage> legends = new ConcurrentHashMap<>();
+    private volatile MapState state;
+    private volatile long stateReadAt;
+    private final long stateTtlMillis;
+
+    public WmsService(LayerCatalogue catalogue, MapData data, int maxWidth, int maxHeight, long stateTtlMillis) {
+        this.catalogue = catalogue;
+        this.data = data;
+        this.renderer = new LayerRenderer(data);
+        this.maxWidth = maxWidth;
+        this.maxHeight = maxHeight;
+        this.stateTtlMillis = stateTtlMillis;
+    }
+
+    /** The data state, re-read at most every {@code stateTtlMillis} (one query; loads elsewhere show up then). */
+    public MapState state() {
+        long now = System.currentTimeMillis();
+        MapState s = state;
+        if (s == null || now - stateReadAt > stateTtlMillis) {
+            synchronized (this) {
+                if (state == null || now - stateReadAt > stateTtlMillis) {
+                    state = MapState.read(data);
+                    stateReadAt = System.currentTimeMillis();
+                    renderer.onVersion(state.version());
+                }
+                s = state;
+            }
+        }
+        return s;
+    }
+
+    /** Forgets the state at once (after an in-process load or run), so the next request sees the change. */
+    public void invalidate() {
+        stateReadAt = 0;
+    }
+
+    public LayerCatalogue catalogue() {
+        return catalogue;
+    }
+
+    /** Handles one WMS request. {@code url} is the service's own address, for capabilities. */
+    public Response handle(Map<String, String> params, String url) {
+        WmsVersion exceptionVersion = "1.1.1".equals(trim(params.get("VERSION"))) ? WmsVersion.V1_1_1
+                : WmsVersion.V1_3_0;
+        String exceptions = params.getOrDefault("EXCEPTIONS", "XML").toUpperCase(Locale.ROOT);
+        try {
+            String service = trim(params.get("SERVICE"));
+            if (service != null && !service.equalsIgnoreCase("WMS")) {
+                throw OgcException.invalid("SERVICE", "SERVICE " + service + " is not offered here; this is a WMS");
+            }
+            String request = trim(params.get("REQUEST"));
+            if (request == null) {
+                throw OgcException.missing("REQUEST");
+            }
+            return switch (request.toLowerCase(Locale.ROOT)) {
+                case "getcapabilities", "capabilities" -> capabilities(params, url);
+                case "getmap", "map" -> getMap(params);
+                case "getfeatureinfo", "feature_info" -> featureInfo(params);
+                case "getlegendgraphic" -> legend(params);
+                default -> throw new OgcException("OperationNotSupported", "REQUEST", "REQUEST " + request
+                        + " is not supported; use GetCapabilities, GetMap, GetFeatureInfo or GetLegendGraphic");
+            };
+        } catch (OgcException e) {
+            return exception(e, exceptionVersion, exceptions, params);
+        } catch (SafemapException e) {
+            return exception(new OgcException("InvalidParameterValue", null, e.getMessage()), exceptionVersion,
+                    exceptions, params);
+        }
+    }
+
+    private Response capabilities(Map<String, String> params, String url) {
+        WmsVersion version = WmsVersion.negotiate(params.get("VERSION"));
+        MapState s = state();
+        Capabilities c = new Capabilities(catalogue, s, url, maxWidth, maxHeight, this::runs, this::legendImage);
+        return version == WmsVersion.V1_3_0 ? Response.text("text/xml; charset=UTF-8", c.v130())
+                : Response.text("application/vnd.ogc.wms_xml; charset=UTF-8", c.v111());
+    }
+
+    private Response getMap(Map<String, String> params) {
+        MapRequest r = parseMap(params, true);
+        return Response.of(r.format().mime(), render(r));
+    }
+
+    /** Draws and encodes a parsed GetMap. */
+    byte[] render(MapRequest r) {
+        BufferedImage image = new BufferedImage(r.view().width(), r.view().height(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        for (int k = 0; k < r.layers().size(); k++) {
+            renderer.draw(r.layers().get(k), r.styles().get(k), r.dims().get(k), r.view(), g);
+        }
+        g.dispose();
+        return ImageEncoder.encode(image, r.format(), r.transparent(), r.background());
+    }
+
+    MapRequest parseMap(Map<String, String> params, boolean needFormat) {
+        WmsVersion version = WmsVersion.exact(params.get("VERSION") != null ? params.get("VERSION")
+                : params.get("WMTVER"));
+        if (params.get("SLD") != null) {
+            throw OgcException.invalid("SLD", "styles by reference (SLD=url) are not fetched; send SLD_BODY or "
+                    + "name a style in STYLES");
+        }
+        MapState s = state();
+        List<LayerCatalogue.Layer> layers = layers(params.get("LAYERS"), "LAYERS");
+        List<SldStyle> styles = styles(layers, params.get("STYLES"), params.get("SLD_BODY"));
+        MapCrs crs = MapCrs.parse(params.get(version == WmsVersion.V1_3_0 ? "CRS" : "SRS") != null
+                ? params.get(version == WmsVersion.V1_3_0 ? "CRS" : "SRS")
+                : params.get(version == WmsVersion.V1_3_0 ? "SRS" : "CRS"), version);
+        int width = size(params.get("WIDTH"), "WIDTH", maxWidth);
+        int height = size(params.get("HEIGHT"), "HEIGHT", maxHeight);
+        MapView view = view(params.get("BBOX"), crs, width, height);
+        ImageEncoder.Format format = needFormat ? ImageEncoder.format(params.get("FORMAT")) : ImageEncoder.Format.PNG;
+        boolean transparent = bool(params.get("TRANSPARENT"), "TRANSPARENT");
+        Color background = colour(params.get("BGCOLOR"));
+        List<LayerDims> dims = new ArrayList<>();
+        for (LayerCatalogue.Layer l : layers) {
+            dims.add(LayerDims.parse(l, params, s, l.kind().equals("run-areas") ? runs(l) : List.of()));
+        }
+        return new MapRequest(version, view, layers, styles, dims, format, transparent, background);
+    }
+
+    private Response featureInfo(Map<String, String> params) {
+        MapRequest r = parseMap(params, false);
+        List<LayerCatalogue.Layer> query = layers(params.get("QUERY_LAYERS"), "QUERY_LAYERS");
+        for (LayerCatalogue.Layer l : query) {
+            if (!l.queryable()) {
+                throw new OgcException("LayerNotQueryable", "QUERY_LAYERS", "layer " + l.name() + " is not queryable");
+            }
+            if (!r.layers().contains(l)) {
+                throw new OgcException("LayerNotDefined", "QUERY_LAYERS", "layer " + l.name()
+                        + " is in QUERY_LAYERS but not in LAYERS");
+            }
+        }
+        String format = params.get("INFO_FORMAT") == null ? "text/html"
+                : params.get("INFO_FORMAT").trim().toLowerCase(Locale.ROOT);
+        if (!INFO_FORMATS.contains(format)) {
+            throw new OgcException("InvalidFormat", "INFO_FORMAT", "INFO_FORMAT " + params.get("INFO_FORMAT")
+                    + " is not served; use one of " + String.join(", ", INFO_FORMATS));
+        }
+        boolean v13 = r.version() == WmsVersion.V1_3_0;
+        int i = point(params.get(v13 ? "I" : "X"), v13 ? "I" : "X", r.view().width());
+        int j = point(params.get(v13 ? "J" : "Y"), v13 ? "J" : "Y", r.view().height());
+        int count = 1;
+        if (params.get("FEATURE_COUNT") != null) {
+            try {
+                count = Math.max(1, Math.min(50, Integer.parseInt(params.get("FEATURE_COUNT").trim())));
+            } catch (NumberFormatException e) {
+                throw OgcException.invalid("FEATURE_COUNT", "FEATURE_COUNT must be a whole number");
+            }
+        }
+        Map<String, List<Map<String, Object>>> found = new LinkedHashMap<>();
+        for (LayerCatalogue.Layer l : query) {
+            found.put(l.name(), renderer.info(l, r.dims().get(r.layers().indexOf(l)), r.view(), i, j, count));
+        }
+        return switch (format) {
+            case "application/json" -> Response.text("application/json", FeatureInfoFormats.json(found));
+            case "text/plain" -> Response.text("text/plain; charset=UTF-8", FeatureInfoFormats.plain(found));
+            default -> Response.text("text/html; charset=UTF-8", FeatureInfoFormats.html(found, catalogue));
+        };
+    }
+
+    private Response legend(Map<String, String> params) {
+        String name = trim(params.get("LAYER"));
+        if (name == null) {
+            throw OgcException.missing("LAYER");
+        }
+        LayerCatalogue.Layer layer = catalogue.layer(name);
+        if (layer == null) {
+            throw new OgcException("LayerNotDefined", "LAYER", "no layer named " + name);
+        }
+        String format = params.getOrDefault("FORMAT", "image/png").trim().toLowerCase(Locale.ROOT);
+        if (!format.equals("image/png")) {
+            throw new OgcException("InvalidFormat", "FORMAT", "legends are served as image/png");
+        }
+        String styleName = trim(params.get("STYLE"));
+        LayerCatalogue.Style style = styleName == null ? layer.styles().get(0) : layer.style(styleName);
+        if (style == null) {
+            throw new OgcException("StyleNotDefined", "STYLE", "layer " + name + " has no style " + styleName);
+        }
+        return Response.of("image/png", ImageEncoder.encode(legendImage(layer, style), ImageEncoder.Format.PNG, true,
+                Color.WHITE));
+    }
+
+    BufferedImage legendImage(LayerCatalogue.Layer layer, LayerCatalogue.Style style) {
+        return legends.computeIfAbsent(layer.name() + "|" + style.style().name(),
+                k -> LegendGraphic.draw(layer.title(), style.style()));
+    }
+
+    List<Long> runs(LayerCatalogue.Layer layer) {
+        return data.runs(layer.source().runKind(), layer.source().level());
+    }
+
+    private List<LayerCatalogue.Layer> layers(String value, String parameter) {
+        if (value == null || value.isBlank()) {
+            throw OgcException.missing(parameter);
+        }
+        List<LayerCatalogue.Layer> out = new ArrayList<>();
+        for (String name : value.split(",", -1)) {
+            LayerCatalogue.Layer l = catalogue.layer(name.trim());
+            if (l == null) {
+                throw new OgcException("LayerNotDefined", parameter, "no layer named '" + name.trim()
+                        + "'; GetCapabilities lists them");
+            }
+            out.add(l);
+        }
+        if (out.size() > Capabilities.MAX_LAYERS) {
+            throw OgcException.invalid(parameter, "at most " + Capabilities.MAX_LAYERS + " layers per request");
+        }
+        return out;
+    }
+
+    private List<SldStyle> styles(List<LayerCatalogue.Layer> layers, String stylesParam, String sldBody) {
+        List<SldStyle> out = new ArrayList<>();
+        String[] names = stylesParam == null || stylesParam.isBlank() ? new String[0] : stylesParam.split(",", -1);
+        if (names.length != 0 && names.length != layers.size()) {
+            throw new OgcException("StyleNotDefined", "STYLES", "STYLES names " + names.length + " styles for "
+                    + layers.size() + " layers; give one per layer (empty for the default) or none");
+        }
+        for (int k = 0; k < layers.size(); k++) {
+            LayerCatalogue.Layer l = layers.get(k);
+            String name = names.length == 0 ? "" : names[k].trim();
+            if (name.isEmpty() || name.equalsIgnoreCase("default")) {
+                out.add(l.style());
+            } else {
+                LayerCatalogue.Style s = l.style(name);
+                if (s == null) {
+                    throw new OgcException("StyleNotDefined", "STYLES", "layer " + l.name() + " has no style '" + name
+                            + "'; it has " + String.join(", ", l.styles().stream().map(x -> x.style().name()).toList()));
+                }
+                out.add(s.style());
+            }
+        }
+        if (sldBody != null && !sldBody.isBlank()) {
+            applySldBody(layers, out, sldBody);
+        }
+        return out;
+    }
+
+    /** SLD_BODY: NamedStyle picks a catalogue style; UserStyle must stay within the supported subset. */
+    private static void applySldBody(List<LayerCatalogue.Layer> layers, List<SldStyle> styles, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_SLD_BYTES) {
+            throw OgcException.invalid("SLD_BODY", "SLD_BODY is " + bytes.length + " bytes; at most " + MAX_SLD_BYTES);
+        }
+        List<SldReader.LayerStyle> given;
+        try {
+            given = SldReader.readDocument(new ByteArrayInputStream(bytes), "SLD_BODY");
+        } catch (SafemapException e) {
+            throw OgcException.invalid("SLD_BODY", e.getMessage());
+        }
+        for (SldReader.LayerStyle ls : given) {
+            int k = -1;
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i).name().equals(ls.layer())) {
+                    k = i;
+                }
+            }
+            if (k < 0) {
+                throw new OgcException("LayerNotDefined", "SLD_BODY", "SLD_BODY styles layer '" + ls.layer()
+                        + "', which is not in LAYERS");
+            }
+            LayerCatalogue.Layer layer = layers.get(k);
+            if (ls.namedStyle() != null) {
+                LayerCatalogue.Style s = layer.style(ls.namedStyle());
+                if (s == null) {
+                    throw new OgcException("StyleNotDefined", "SLD_BODY", "layer " + layer.name() + " has no style '"
+                            + ls.namedStyle() + "'");
+                }
+                styles.set(k, s.style());
+            } else {
+                boolean density = layer.kind().equals("density");
+                if (density != ls.userStyle().isRaster()) {
+                    throw OgcException.invalid("SLD_BODY", "layer " + layer.name() + (density
+                            ? " is a density surface: style it with a RasterSymbolizer and a ColorMap"
+                            : " has features: style it with Polygon-, Line-, Point- or TextSymbolizers"));
+                }
+                styles.set(k, ls.userStyle());
+            }
+        }
+    }
+
+    private static MapView view(String bbox, MapCrs crs, int width, int height) {
+        if (bbox == null || bbox.isBlank()) {
+            throw OgcException.missing("BBOX");
+        }
+        String[] parts = bbox.split(",", -1);
+        if (parts.length != 4 && parts.length != 5) {
+            throw OgcException.invalid("BBOX", "BBOX must be minx,miny,maxx,maxy; got '" + bbox + "'");
+        }
+        double[] v = new double[4];
+        for (int k = 0; k < 4; k++) {
+            try {
+                v[k] = Double.parseDouble(parts[k].trim());
+            } catch (NumberFormatException e) {
+                throw OgcException.invalid("BBOX", "BBOX value '" + parts[k] + "' is not a number");
+            }
+            if (!Double.isFinite(v[k])) {
+                throw OgcException.invalid("BBOX", "BBOX values must be finite numbers");
+            }
+        }
+        if (crs.northingFirst()) {
+            v = new double[] {v[1], v[0], v[3], v[2]};
+        }
+        if (!(v[2] > v[0]) || !(v[3] > v[1])) {
+            throw OgcException.invalid("BBOX", "BBOX " + bbox + " is empty or inverted (minimum not below maximum"
+                    + (crs.northingFirst() ? "; EPSG:4326 in WMS 1.3.0 is latitude first" : "") + ")");
+        }
+        if (crs.degrees() && (v[0] < -540 || v[2] > 540 || v[1] < -90 || v[3] > 90)) {
+            throw OgcException.invalid("BBOX", "BBOX " + bbox + " is outside the range of latitude and longitude");
+        }
+        double limit = 1e8;  // metres; far beyond any projected extent
+        if (!crs.degrees() && (Math.abs(v[0]) > limit || Math.abs(v[1]) > limit || Math.abs(v[2]) > limit
+                || Math.abs(v[3]) > limit)) {
+            throw OgcException.invalid("BBOX", "BBOX " + bbox + " is outside the coordinate system's range");
+        }
+        return new MapView(crs, v[0], v[1], v[2], v[3], width, height);
+    }
+
+    private static int size(String value, String parameter, int max) {
+        if (value == null || value.isBlank()) {
+            throw OgcException.missing(parameter);
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw OgcException.invalid(parameter, parameter + " '" + value + "' is not a whole number");
+        }
+        if (n < 1 || n > max) {
+            throw OgcException.invalid(parameter, parameter + " " + n + " is outside 1 to " + max
+                    + " (the server's limit, SAFEMAP_WMS_MAX_SIZE)");
+        }
+        return n;
+    }
+
+    private static int point(String value, String parameter, int size) {
+        if (value == null || value.isBlank()) {
+            throw OgcException.missing(parameter);
+        }
+        int n;
+        try {
+            n = (int) Math.floor(Double.parseDouble(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new OgcException("InvalidPoint", parameter, parameter + " '" + value + "' is not a pixel position");
+        }
+        if (n < 0 || n >= size) {
+            throw new OgcException("InvalidPoint", parameter, parameter + " " + n + " is outside the image (0 to "
+                    + (size - 1) + ")");
+        }
+        return n;
+    }
+
+    private static boolean bool(String value, String parameter) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toUpperCase(Locale.ROOT)) {
+            case "TRUE" -> true;
+            case "FALSE" -> false;
+            default -> throw OgcException.invalid(parameter, parameter + " must be TRUE or FALSE");
+        };
+    }
+
+    private static Color colour(String value) {
+        if (value == null || value.isBlank()) {
+            return Color.WHITE;
+        }
+        String v = value.trim();
+        if (v.regionMatches(true, 0, "0x", 0, 2)) {
+            v = v.substring(2);
+        } else if (v.startsWith("#")) {
+            v = v.substring(1);
+        }
+        if (!v.matches("[0-9A-Fa-f]{6}")) {
+            throw OgcException.invalid("BGCOLOR", "BGCOLOR must be 0xRRGGBB");
+        }
+        return new Color(Integer.parseInt(v, 16));
+    }
+
+    /** A refusal in the form the client asked for: XML report, an image with the message, or a blank image. */
+    private Response exception(OgcException e, WmsVersion version, String exceptions, Map<String, String> params) {
+        boolean inImage = exceptions.equals("INIMAGE") || exceptions.equals("APPLICATION/VND.OGC.SE_INIMAGE");
+        boolean blank = exceptions.equals("BLANK") || exceptions.equals("APPLICATION/VND.OGC.SE_BLANK");
+        if ((inImage || blank) && "getmap".equalsIgnoreCase(trim(params.get("REQUEST")))) {
+            try {
+                int w = size(params.get("WIDTH"), "WIDTH", maxWidth);
+                int h = size(params.get("HEIGHT"), "HEIGHT", maxHeight);
+                ImageEncoder.Format f = ImageEncoder.format(params.get("FORMAT"));
+                boolean transparent = bool(params.get("TRANSPARENT"), "TRANSPARENT");
+                Color bg = colour(params.get("BGCOLOR"));
+                BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+                if (inImage) {
+                    Graphics2D g = image.createGraphics();
+                    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+                    g.setColor(new Color(0xB91C1C));
+                    g.setFont(new Font("SansSerif", Font.PLAIN, 12));
+                    g.drawString(e.code() + ": " + e.getMessage(), 4, 16);
+                    g.dispose();
+                }
+                return new Response(200, f.mime(), ImageEncoder.encode(image, f, transparent, bg), e.code());
+            } catch (OgcException ignored) {
+                // The image itself cannot be made from these parameters: fall back to the XML report.
+            }
+        }
+        return new Response(200, version == WmsVersion.V1_3_0 ? "text/xml; charset=UTF-8"
+                : "application/vnd.ogc.se_xml; charset=UTF-8", ExceptionReport.xml(e, version)
+                .getBytes(StandardCharsets.UTF_8), e.code());
+    }
+
+    private static String trim(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
