@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger("http");
     /** Query parameters whose values never reach the log. */
-    private static final Pattern SECRET_PARAM =
-            Pattern.compile("(?i)([^&=]*(token|password|passwd|secret|key|auth|session|signature)[^&=]*)=[^&]*");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(token|password|passwd|secret|key|auth|session|signature).*");
+    /** Logged queries are cut here: a WMS SLD_BODY can be 64 KB, and a log line should stay a line. */
+    private static final int LOGGED_QUERY_CHARS = 2000;
 
     private ApiServer() {
     }
@@ -124,6 +126,9 @@ public final class ApiServer {
         config.staticFiles.enableWebjars();
         // Stop accepting, then give running requests up to 10 s to finish.
         config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        // WMS clients send SLD_BODY in the query string: room for the largest one the map service accepts (64 KB,
+        // URL-encoded), so an over-long style gets an OGC exception, not a bare 414.
+        config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(256 * 1024));
         config.requestLogger.http(ApiServer::logRequest);
 
         config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
@@ -194,6 +199,24 @@ public final class ApiServer {
 
     /** Replaces the values of secret-looking parameters with ***. */
     static String redact(String query) {
-        return SECRET_PARAM.matcher(query).replaceAll("$1=***");
+        // Parameter by parameter, so the cost is linear in the query's length whatever it holds.
+        StringBuilder out = new StringBuilder(Math.min(query.length(), LOGGED_QUERY_CHARS + 16));
+        for (String pair : query.split("&", -1)) {
+            if (out.length() > LOGGED_QUERY_CHARS) {
+                out.append("&...");
+                break;
+            }
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (eq >= 0 && name.length() < 100 && SECRET_NAME.matcher(name).matches()) {
+                out.append(name).append("=***");
+            } else {
+                out.append(pair, 0, Math.min(pair.length(), LOGGED_QUERY_CHARS));
+            }
+        }
+        return out.toString();
     }
 }

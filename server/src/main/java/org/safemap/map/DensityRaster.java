@@ -46,10 +46,21 @@ public final class DensityRaster {
         return out;
     }
 
-    /** Pixel centres in BNG, row by row. */
+    /**
+     * Pixel centres in BNG, row by row. Resolutions are rounded to 12 significant digits and, where the view's
+     * corner lies on a whole number of pixels from the CRS origin (tiles always do), centres are computed from that
+     * global pixel index: a tile and a larger image covering it then compute bit-identical coordinates, where
+     * {@code minX + (i + 0.5)·res} would differ in the last bits.
+     */
     static final class Locations {
         private final MapView view;
         private final boolean identity;
+        private final double resX;
+        private final double resY;
+        private final boolean alignedX;
+        private final boolean alignedY;
+        private final long indexX;
+        private final long indexY;
         private final double stepX;
         private final double stepY;
         private final long kx0;
@@ -62,6 +73,12 @@ public final class DensityRaster {
         Locations(MapView view) {
             this.view = view;
             this.identity = view.crs().crs() == Crs.BNG;
+            this.resX = canonical(view.resX());
+            this.resY = canonical(view.resY());
+            this.indexX = Math.round(view.minX() / resX);
+            this.indexY = Math.round(view.maxY() / resY);
+            this.alignedX = Math.abs(view.minX() / resX - indexX) < 1e-3;
+            this.alignedY = Math.abs(view.maxY() / resY - indexY) < 1e-3;
             if (identity) {
                 stepX = stepY = 0;
                 kx0 = ky0 = 0;
@@ -69,12 +86,12 @@ public final class DensityRaster {
                 nodeX = nodeY = null;
                 return;
             }
-            stepX = MESH_PIXELS * view.resX();
-            stepY = MESH_PIXELS * view.resY();
-            kx0 = (long) Math.floor(view.centreX(0) / stepX);
-            long kx1 = (long) Math.ceil(view.centreX(view.width() - 1) / stepX);
-            ky0 = (long) Math.floor(view.centreY(view.height() - 1) / stepY);
-            long ky1 = (long) Math.ceil(view.centreY(0) / stepY);
+            stepX = MESH_PIXELS * resX;
+            stepY = MESH_PIXELS * resY;
+            kx0 = (long) Math.floor(centreX(0) / stepX);
+            long kx1 = (long) Math.floor(centreX(view.width() - 1) / stepX) + 1;
+            ky0 = (long) Math.floor(centreY(view.height() - 1) / stepY);
+            long ky1 = (long) Math.floor(centreY(0) / stepY) + 1;
             nx = (int) (kx1 - kx0 + 1);
             ny = (int) (ky1 - ky0 + 1);
             nodeX = new double[nx * ny];
@@ -87,43 +104,61 @@ public final class DensityRaster {
                     wy = Math.max(-89.99, Math.min(89.99, wy));
                 }
                 for (int a = 0; a < nx; a++) {
-                    t.apply((kx0 + a) * stepX, wy, p);
+                    try {
+                        t.apply((kx0 + a) * stepX, wy, p);
+                    } catch (RuntimeException e) {
+                        p[0] = p[1] = Double.NaN;  // far outside any projection's domain: nothing is drawn there
+                    }
                     nodeX[b * nx + a] = p[0];
                     nodeY[b * nx + a] = p[1];
                 }
             }
         }
 
+        /** From the global pixel index when aligned: one rounding, the same for every image holding the pixel. */
+        double centreX(int i) {
+            return alignedX ? ((indexX + i) + 0.5) * resX : view.minX() + (i + 0.5) * resX;
+        }
+
+        double centreY(int j) {
+            return alignedY ? ((indexY - j - 1) + 0.5) * resY : view.maxY() - (j + 0.5) * resY;
+        }
+
         /** The size of a pixel on the ground, metres (roughly, for choosing how to read). */
         double bngPixelMetres() {
             if (identity) {
-                return Math.min(view.resX(), view.resY());
+                return Math.min(resX, resY);
             }
             double[] env = view.bngEnvelope();
             return Math.min((env[2] - env[0]) / view.width(), (env[3] - env[1]) / view.height());
         }
 
         void row(int j, double[] xs, double[] ys) {
-            double cy = view.centreY(j);
+            double cy = centreY(j);
             if (identity) {
                 for (int i = 0; i < xs.length; i++) {
-                    xs[i] = view.centreX(i);
+                    xs[i] = centreX(i);
                     ys[i] = cy;
                 }
                 return;
             }
-            double fy = cy / stepY - ky0;
-            int b = Math.min(ny - 2, Math.max(0, (int) Math.floor(fy)));
-            double ty = fy - b;
+            double gy = Math.floor(cy / stepY);
+            double ty = cy / stepY - gy;
+            int b = (int) Math.min(ny - 2, Math.max(0, (long) gy - ky0));
             for (int i = 0; i < xs.length; i++) {
-                double fx = view.centreX(i) / stepX - kx0;
-                int a = Math.min(nx - 2, Math.max(0, (int) Math.floor(fx)));
-                double tx = fx - a;
+                double cx = centreX(i);
+                double gx = Math.floor(cx / stepX);
+                double tx = cx / stepX - gx;
+                int a = (int) Math.min(nx - 2, Math.max(0, (long) gx - kx0));
                 int n00 = b * nx + a;
                 int n01 = n00 + nx;
                 xs[i] = bilinear(nodeX[n00], nodeX[n00 + 1], nodeX[n01], nodeX[n01 + 1], tx, ty);
                 ys[i] = bilinear(nodeY[n00], nodeY[n00 + 1], nodeY[n01], nodeY[n01 + 1], tx, ty);
             }
+        }
+
+        private static double canonical(double v) {
+            return new java.math.BigDecimal(v).round(new java.math.MathContext(12)).doubleValue();
         }
     }
 
@@ -143,13 +178,16 @@ public final class DensityRaster {
             return new Lattice(spacing, i0, j0, cols, rows, values);
         }
 
+        /** Interpolation weights from global lattice positions, so they do not depend on this lattice's corner. */
         double at(double x, double y) {
-            double fx = x / spacing - i0;
-            double fy = y / spacing - j0;
-            int c = Math.min(cols - 2, Math.max(0, (int) Math.floor(fx)));
-            int r = Math.min(rows - 2, Math.max(0, (int) Math.floor(fy)));
+            double gx = Math.floor(x / spacing);
+            double gy = Math.floor(y / spacing);
+            double tx = x / spacing - gx;
+            double ty = y / spacing - gy;
+            int c = (int) Math.min(cols - 2, Math.max(0, (long) gx - i0));
+            int r = (int) Math.min(rows - 2, Math.max(0, (long) gy - j0));
             int k = r * cols + c;
-            return bilinear(values[k], values[k + 1], values[k + cols], values[k + cols + 1], fx - c, fy - r);
+            return bilinear(values[k], values[k + 1], values[k + cols], values[k + cols + 1], tx, ty);
         }
     }
 

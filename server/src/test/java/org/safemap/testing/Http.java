@@ -56,6 +56,22 @@ public final class Http {
         }
     }
 
+    /** GETs a binary body with request headers given as name, value, name, value ... */
+    public static HttpResponse<byte[]> getBytes(String url, String... headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+            for (int k = 0; k + 1 < headers.length; k += 2) {
+                b.header(headers[k], headers[k + 1]);
+            }
+            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + url + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** GETs a binary body (images, GeoTIFF). */
     public static HttpResponse<byte[]> getBytes(String url) {
         try {

@@ -1,0 +1,146 @@
+package org.safemap.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.safemap.geo.Crs;
+import org.safemap.hotspot.Kernel;
+
+class DensityFieldTest {
+    private static final MapCrs BNG = new MapCrs("EPSG:27700", Crs.BNG, false);
+    private static final MapCrs MERCATOR = new MapCrs("EPSG:3857", Crs.WEB_MERCATOR, false);
+
+    /** Random clustered points with weights, fixed seed. */
+    private static double[][] points(int n, long seed) {
+        Random r = new Random(seed);
+        double[][] p = new double[3][n];
+        for (int k = 0; k < n; k++) {
+            boolean cluster = r.nextBoolean();
+            p[0][k] = cluster ? 335_000 + r.nextGaussian() * 300 : 330_000 + r.nextDouble() * 10_000;
+            p[1][k] = cluster ? 390_000 + r.nextGaussian() * 300 : 385_000 + r.nextDouble() * 10_000;
+            p[2][k] = 0.5 + r.nextDouble();
+        }
+        return p;
+    }
+
+    private static double direct(double[][] p, Kernel kernel, double h, double x, double y) {
+        double sum = 0;
+        for (int k = 0; k < p[0].length; k++) {
+            double dx = p[0][k] - x;
+            double dy = p[1][k] - y;
+            sum += p[2][k] * kernel.density(dx * dx + dy * dy, h);
+        }
+        return sum * 1e6;
+    }
+
+    @Test
+    void everyKernelEqualsADirectSumOverAllPoints() {
+        double[][] p = points(3000, 7);
+        Random r = new Random(11);
+        for (Kernel kernel : Kernel.values()) {
+            double h = kernel == Kernel.GAUSSIAN ? 80 : 250;
+            DensityField field = new DensityField(p[0], p[1], p[2], kernel, h, 1e6);
+            for (int t = 0; t < 400; t++) {
+                double x = 329_000 + r.nextDouble() * 12_000;
+                double y = 384_000 + r.nextDouble() * 12_000;
+                double expected = direct(p, kernel, h, x, y);
+                assertThat(field.at(x, y)).as(kernel + " at " + x + "," + y)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(expected))));
+            }
+        }
+    }
+
+    @Test
+    void pixelsReadTheFieldAtTheirCentres() {
+        double[][] p = points(2000, 3);
+        DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
+        MapView view = new MapView(BNG, 333_000, 388_000, 337_000, 392_000, 80, 80);
+        float[] values = DensityRaster.read(field, view);
+        for (int j = 0; j < 80; j += 7) {
+            for (int i = 0; i < 80; i += 5) {
+                assertThat((double) values[j * 80 + i]).isCloseTo(field.at(view.centreX(i), view.centreY(j)),
+                        org.assertj.core.data.Percentage.withPercentage(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void streetZoomsInterpolateALatticeWithinAFractionOfAPercentOfThePeak() {
+        double[][] p = points(2000, 5);
+        DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
+        // 0.5 m pixels: well below the lattice spacing of 250/64 m, so the lattice is used.
+        MapView view = new MapView(BNG, 334_900, 389_900, 335_028, 390_028, 256, 256);
+        float[] values = DensityRaster.read(field, view);
+        double peak = 0;
+        double worst = 0;
+        for (int j = 0; j < 256; j++) {
+            for (int i = 0; i < 256; i++) {
+                double exact = field.at(view.centreX(i), view.centreY(j));
+                peak = Math.max(peak, exact);
+                worst = Math.max(worst, Math.abs(values[j * 256 + i] - exact));
+            }
+        }
+        assertThat(peak).isGreaterThan(0);
+        assertThat(worst / peak).isLessThan(5e-4);
+    }
+
+    @Test
+    void aTileAndALargerImageCoveringItReadIdenticalValues() {
+        double[][] p = points(5000, 9);
+        DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
+        for (int z : new int[] {12, 14, 17}) {
+            // Web Mercator tiles around Liverpool: one 512 image and its four 256 tiles.
+            double span = 2 * TileService.ORIGIN / (1L << z);
+            long x0 = (long) ((-2.98 * 111_319.49 + TileService.ORIGIN) / span);
+            long y0 = (long) ((TileService.ORIGIN - 7_059_000) / span);
+            double[] big = TileService.bounds(z, (int) x0, (int) y0);
+            MapView whole = new MapView(MERCATOR, big[0], big[1] - span, big[2] + span, big[3], 512, 512);
+            float[] all = DensityRaster.read(field, whole);
+            for (int ty = 0; ty < 2; ty++) {
+                for (int tx = 0; tx < 2; tx++) {
+                    double[] b = TileService.bounds(z, (int) x0 + tx, (int) y0 + ty);
+                    float[] tile = DensityRaster.read(field, new MapView(MERCATOR, b[0], b[1], b[2], b[3], 256, 256));
+                    for (int j = 0; j < 256; j++) {
+                        for (int i = 0; i < 256; i++) {
+                            assertThat(tile[j * 256 + i]).as("z" + z + " tile " + tx + "," + ty + " pixel " + i + "," + j)
+                                    .isEqualTo(all[(ty * 256 + j) * 512 + tx * 256 + i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void noPointsGiveZeroEverywhere() {
+        DensityField field = new DensityField(new double[0], new double[0], new double[0], Kernel.QUARTIC, 250, 1e6);
+        assertThat(field.at(335_000, 390_000)).isZero();
+        float[] v = DensityRaster.read(field, new MapView(BNG, 0, 0, 1000, 1000, 16, 16));
+        for (float f : v) {
+            assertThat(f).isZero();
+        }
+    }
+
+    @Test
+    void colourMapsFollowTheSldDefinitions() {
+        SldStyle.ColorMap ramp = new SldStyle.ColorMap("ramp", java.util.List.of(
+                new SldStyle.ColorMap.Entry("#000000", 0, 0, null), new SldStyle.ColorMap.Entry("#FF0000", 1, 10, null),
+                new SldStyle.ColorMap.Entry("#0000FF", 1, 20, null)));
+        ColorRamp r = new ColorRamp(new SldStyle.Raster(1, ramp));
+        assertThat(r.colour(-5)).isEqualTo(0x00000000);
+        assertThat(r.colour(5)).isEqualTo(0x80800000);
+        assertThat(r.colour(10)).isEqualTo(0xFFFF0000);
+        assertThat(r.colour(15)).isEqualTo(0xFF800080);
+        assertThat(r.colour(1e9)).isEqualTo(0xFF0000FF);
+        assertThat(r.colour(Double.NaN)).isZero();
+        ColorRamp intervals = new ColorRamp(new SldStyle.Raster(0.5,
+                new SldStyle.ColorMap("intervals", ramp.entries())));
+        assertThat(intervals.colour(5)).isEqualTo(0x80FF0000);
+        assertThat(intervals.colour(10)).isEqualTo(0x800000FF);
+        assertThat(intervals.colour(25)).isEqualTo(0x800000FF);
+        ColorRamp values = new ColorRamp(new SldStyle.Raster(1, new SldStyle.ColorMap("values", ramp.entries())));
+        assertThat(values.colour(10)).isEqualTo(0xFFFF0000);
+        assertThat(values.colour(11)).isZero();
+    }
+}
