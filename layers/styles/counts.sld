@@ -14,8 +14,8 @@
       <FeatureTypeStyle>
         <Rule>
           <Name>monthly-0</Name>
-          <Title>under 1</Title>
-          <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>0</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>1</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
+          <Title>under 5</Title>
+          <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>0</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>5</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
           <PolygonSymbolizer>
             <Fill>
               <CssParameter name="fill">#FFFFCC</CssParameter>
@@ -29,44 +29,12 @@
           </PolygonSymbolizer>
         </Rule>
         <Rule>
-          <Name>monthly-1</Name>
-          <Title>1 to 3</Title>
-          <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>1</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>3</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
+          <Name>monthly-5</Name>
+          <Title>5 to 10</Title>
+          <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>5</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>10</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
           <PolygonSymbolizer>
             <Fill>
               <CssParameter name="fill">#C7E9B4</CssParameter>
-              <CssParameter name="fill-opacity">0.7</CssParameter>
-            </Fill>
-            <Stroke>
-              <CssParameter name="stroke">#FFFFFF</CssParameter>
-              <CssParameter name="stroke-width">0.5</CssParameter>
-              <CssParameter name="stroke-opacity">0.8</CssParameter>
-            </Stroke>
-          </PolygonSymbolizer>
-        </Rule>
-        <Rule>
-          <Name>monthly-3</Name>
-          <Title>3 to 6</Title>
-          <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>3</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>6</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
-          <PolygonSymbolizer>
-            <Fill>
-              <CssParameter name="fill">#7FCDBB</CssParameter>
-              <CssParameter name="fill-opacity">0.7</CssParameter>
-            </Fill>
-            <Stroke>
-              <CssParameter name="stroke">#FFFFFF</CssParameter>
-              <CssParameter name="stroke-width">0.5</CssParameter>
-              <CssParameter name="stroke-opacity">0.8</CssParameter>
-            </Stroke>
-          </PolygonSymbolizer>
-        </Rule>
-        <Rule>
-          <Name>monthly-6</Name>
-          <Title>6 to 10</Title>
-          <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>6</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>10</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
-          <PolygonSymbolizer>
-            <Fill>
-              <CssParameter name="fill">#41B6C4</CssParameter>
               <CssParameter name="fill-opacity">0.7</CssParameter>
             </Fill>
             <Stroke>
@@ -82,7 +50,7 @@
           <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>10</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>20</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
           <PolygonSymbolizer>
             <Fill>
-              <CssParameter name="fill">#1D91C0</CssParameter>
+              <CssParameter name="fill">#7FCDBB</CssParameter>
               <CssParameter name="fill-opacity">0.7</CssParameter>
             </Fill>
             <Stroke>
@@ -98,7 +66,7 @@
           <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>20</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>40</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
           <PolygonSymbolizer>
             <Fill>
-              <CssParameter name="fill">#225EA8</CssParameter>
+              <CssParameter name="fill">#41B6C4</CssParameter>
               <CssParameter name="fill-opacity">0.7</CssParameter>
             </Fill>
             <Stroke>
@@ -110,8 +78,40 @@
         </Rule>
         <Rule>
           <Name>monthly-40</Name>
-          <Title>40 or more</Title>
-          <ogc:Filter><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>40</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo></ogc:Filter>
+          <Title>40 to 80</Title>
+          <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>40</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>80</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
+          <PolygonSymbolizer>
+            <Fill>
+              <CssParameter name="fill">#1D91C0</CssParameter>
+              <CssParameter name="fill-opacity">0.7</CssParameter>
+            </Fill>
+            <Stroke>
+              <CssParameter name="stroke">#FFFFFF</CssParameter>
+              <CssParameter name="stroke-width">0.5</CssParameter>
+              <CssParameter name="stroke-opacity">0.8</CssParameter>
+            </Stroke>
+          </PolygonSymbolizer>
+        </Rule>
+        <Rule>
+          <Name>monthly-80</Name>
+          <Title>80 to 160</Title>
+          <ogc:Filter><ogc:And><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>80</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyIsLessThan><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>160</ogc:Literal></ogc:PropertyIsLessThan></ogc:And></ogc:Filter>
+          <PolygonSymbolizer>
+            <Fill>
+              <CssParameter name="fill">#225EA8</CssParameter>
+              <CssParameter name="fill-opacity">0.7</CssParameter>
+            </Fill>
+            <Stroke>
+              <CssParameter name="stroke">#FFFFFF</CssParameter>
+              <CssParameter name="stroke-width">0.5</CssParameter>
+              <CssParameter name="stroke-opacity">0.8</CssParameter>
+            </Stroke>
+          </PolygonSymbolizer>
+        </Rule>
+        <Rule>
+          <Name>monthly-160</Name>
+          <Title>160 or more</Title>
+          <ogc:Filter><ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>monthly</ogc:PropertyName><ogc:Literal>160</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo></ogc:Filter>
           <PolygonSymbolizer>
             <Fill>
               <CssParameter name="fill">#0C2C84</CssParameter>

@@ -236,7 +236,8 @@ final class Capabilities {
     }
 
     private String categoryValues() {
-        java.util.List<String> values = new java.util.ArrayList<>(List.of("all"));
+        // Groups first, then categories; a code that is both (other) is listed once and matches either.
+        java.util.Set<String> values = new java.util.LinkedHashSet<>(List.of("all"));
         values.addAll(new java.util.TreeSet<>(state.names("group")));
         values.addAll(new java.util.TreeSet<>(state.names("category")));
         return String.join(",", values);

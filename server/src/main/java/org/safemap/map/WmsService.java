@@ -57,6 +57,7 @@ public final class WmsService {
     private final int maxWidth;
     private final int maxHeight;
     private final Map<String, BufferedImage> legends = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> runs = new ConcurrentHashMap<>();
     private volatile MapState state;
     private volatile long stateReadAt;
     private final long stateTtlMillis;
@@ -246,8 +247,18 @@ public final class WmsService {
                 k -> LegendGraphic.draw(layer.title(), style.style()));
     }
 
+    /** Completed runs of a run-areas layer, newest first; read once per data version (tiles ask on every request). */
     List<Long> runs(LayerCatalogue.Layer layer) {
-        return data.runs(layer.source().runKind(), layer.source().level());
+        String key = state().version() + "|" + layer.source().runKind() + "|" + layer.source().level();
+        List<Long> cached = runs.get(key);
+        if (cached == null) {
+            if (runs.size() > 64) {
+                runs.clear();
+            }
+            cached = List.copyOf(data.runs(layer.source().runKind(), layer.source().level()));
+            runs.put(key, cached);
+        }
+        return cached;
     }
 
     private List<LayerCatalogue.Layer> layers(String value, String parameter) {
