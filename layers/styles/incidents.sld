@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- Incident points coloured by category group (Okabe-Ito colours, distinguishable with colour-blindness); drawn from
-     1:250,000 inwards, where single points can be told apart. -->
+     1:100,000 inwards, where single points can be told apart. -->
 <StyledLayerDescriptor version="1.0.0"
     xmlns="http://www.opengis.net/sld"
     xmlns:ogc="http://www.opengis.net/ogc"
@@ -22,7 +22,7 @@
               <ogc:Literal>violence</ogc:Literal>
             </ogc:PropertyIsEqualTo>
           </ogc:Filter>
-          <MaxScaleDenominator>250000</MaxScaleDenominator>
+          <MaxScaleDenominator>100000</MaxScaleDenominator>
           <PointSymbolizer>
             <Graphic>
               <Mark>
@@ -49,7 +49,7 @@
               <ogc:Literal>acquisitive</ogc:Literal>
             </ogc:PropertyIsEqualTo>
           </ogc:Filter>
-          <MaxScaleDenominator>250000</MaxScaleDenominator>
+          <MaxScaleDenominator>100000</MaxScaleDenominator>
           <PointSymbolizer>
             <Graphic>
               <Mark>
@@ -76,7 +76,7 @@
               <ogc:Literal>damage</ogc:Literal>
             </ogc:PropertyIsEqualTo>
           </ogc:Filter>
-          <MaxScaleDenominator>250000</MaxScaleDenominator>
+          <MaxScaleDenominator>100000</MaxScaleDenominator>
           <PointSymbolizer>
             <Graphic>
               <Mark>
@@ -103,7 +103,7 @@
               <ogc:Literal>asb</ogc:Literal>
             </ogc:PropertyIsEqualTo>
           </ogc:Filter>
-          <MaxScaleDenominator>250000</MaxScaleDenominator>
+          <MaxScaleDenominator>100000</MaxScaleDenominator>
           <PointSymbolizer>
             <Graphic>
               <Mark>
@@ -130,7 +130,7 @@
               <ogc:Literal>drugs-weapons</ogc:Literal>
             </ogc:PropertyIsEqualTo>
           </ogc:Filter>
-          <MaxScaleDenominator>250000</MaxScaleDenominator>
+          <MaxScaleDenominator>100000</MaxScaleDenominator>
           <PointSymbolizer>
             <Graphic>
               <Mark>
@@ -157,7 +157,7 @@
               <ogc:Literal>other</ogc:Literal>
             </ogc:PropertyIsEqualTo>
           </ogc:Filter>
-          <MaxScaleDenominator>250000</MaxScaleDenominator>
+          <MaxScaleDenominator>100000</MaxScaleDenominator>
           <PointSymbolizer>
             <Graphic>
               <Mark>

@@ -56,6 +56,13 @@ public final class WmsService {
     private final LayerRenderer renderer;
     private final int maxWidth;
     private final int maxHeight;
+    /** Pixels being drawn at once, at most: 64 M, about 1 GB of working memory. */
+    static final long PIXEL_BUDGET = 64L * 1024 * 1024;
+    private static final int PIXELS_PER_PERMIT = 65_536;
+    private static final int PIXEL_BUDGET_PERMITS = (int) (PIXEL_BUDGET / PIXELS_PER_PERMIT);
+    private static final int BUDGET_WAIT_SECONDS = 60;
+    private final java.util.concurrent.Semaphore pixelBudget = new java.util.concurrent.Semaphore(PIXEL_BUDGET_PERMITS,
+            true);
     private final Map<String, BufferedImage> legends = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> runs = new ConcurrentHashMap<>();
     private volatile MapState state;
@@ -140,8 +147,31 @@ public final class WmsService {
         return Response.of(r.format().mime(), render(r));
     }
 
-    /** Draws and encodes a parsed GetMap. */
+    /**
+     * Draws and encodes a parsed GetMap. A render holds about 16 bytes per pixel until it is encoded, so the pixels
+     * being drawn at once are capped ({@link #PIXEL_BUDGET}); a request beyond it waits its turn, and one that has
+     * waited {@link #BUDGET_WAIT_SECONDS} is refused rather than risking the heap.
+     */
     byte[] render(MapRequest r) {
+        int permits = (int) Math.min(PIXEL_BUDGET_PERMITS,
+                ((long) r.view().width() * r.view().height() + PIXELS_PER_PERMIT - 1) / PIXELS_PER_PERMIT);
+        try {
+            if (!pixelBudget.tryAcquire(permits, BUDGET_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new OgcException("ServerBusy", null, "the server is drawing too many large maps at once; "
+                        + "try again shortly or ask for a smaller image");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OgcException("ServerBusy", null, "interrupted while waiting to draw");
+        }
+        try {
+            return draw(r);
+        } finally {
+            pixelBudget.release(permits);
+        }
+    }
+
+    private byte[] draw(MapRequest r) {
         BufferedImage image = new BufferedImage(r.view().width(), r.view().height(), BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

@@ -30,7 +30,7 @@ class SldReaderTest {
                 .containsExactly("violence", "acquisitive", "damage", "asb", "drugs-weapons", "other");
         SldStyle.Rule violence = incidents.rules().get(0);
         assertThat(violence.filter()).isEqualTo(new SldStyle.Compare("=", "group", "violence"));
-        assertThat(violence.maxScale()).isEqualTo(250_000.0);
+        assertThat(violence.maxScale()).isEqualTo(100_000.0);
         assertThat(violence.symbolizers()).containsExactly(new SldStyle.Point("circle", 7,
                 new SldStyle.Fill("#D55E00", 0.75), new SldStyle.Stroke("#FFFFFF", 0.5, 1.0)));
         SldStyle boundaries = catalogue.layer("lsoa-boundaries").style();

@@ -187,7 +187,7 @@ class WmsIT {
             }
         }
         assertThat(byName.get("incidents").getElementsByTagNameNS(ns, "MaxScaleDenominator").item(0).getTextContent())
-                .isEqualTo("250000");
+                .isEqualTo("100000");
     }
 
     @Test
@@ -357,7 +357,7 @@ class WmsIT {
         Map<String, String> street = getMap("incidents", "EPSG:27700", (px - 128) + "," + (py - 128) + ","
                 + (px + 128) + "," + (py + 128), 256, 256);
         assertThat(painted(image(Http.getBytes(wms(street))))).isGreaterThan(10);
-        // 1:1,000,000: past the style's 1:250,000 limit, nothing is drawn.
+        // 1:1,000,000: past the style's 1:100,000 limit, nothing is drawn.
         Map<String, String> region = getMap("incidents", "EPSG:27700", (px - 35_840) + "," + (py - 35_840) + ","
                 + (px + 35_840) + "," + (py + 35_840), 256, 256);
         assertThat(painted(image(Http.getBytes(wms(region))))).isZero();
@@ -390,6 +390,17 @@ class WmsIT {
         assertThat(props.path("code").asText()).isEqualTo(hot.get(0));
         assertThat(props.path("gi_class").asText()).isEqualTo(hot.get(1));
         assertThat(props.path("run").asLong()).isEqualTo(id);
+
+        // Emerging hot spots: the latest emerging run by default; the area's class as the run stored it.
+        long emerging = Http.json(Http.postJson(base + "/api/emerging", "{\"period\": \"2022-01..2022-07\"}"))
+                .path("id").asLong();
+        assertThat(emerging).isPositive();
+        JsonNode e = Http.json(Http.get(wms(with(p, "LAYERS", "emerging-hotspots", "REQUEST", "GetFeatureInfo",
+                "QUERY_LAYERS", "emerging-hotspots", "INFO_FORMAT", "application/json", "I", "2", "J", "2",
+                "FORMAT", null)))).path("features").get(0).path("properties");
+        assertThat(e.path("run").asLong()).isEqualTo(emerging);
+        assertThat(e.path("emerging_class").asText()).isEqualTo(Sql.value(db,
+                "SELECT emerging_class FROM hotspot_area_result WHERE run_id = ? AND code = ?", emerging, hot.get(0)));
     }
 
     @Test
