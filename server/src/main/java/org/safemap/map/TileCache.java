@@ -69,10 +69,13 @@ public final class TileCache {
         return tile;
     }
 
+    /** Keeps a tile drawn from data of {@code version}; one drawn from data that has since changed is dropped. */
     public synchronized void put(String version, String key, byte[] tile) {
-        checkVersion(version);
+        if (this.version.isEmpty()) {
+            checkVersion(version);
+        }
         if (!this.version.equals(version)) {
-            return;  // rendered from data that has since changed
+            return;
         }
         remember(key, tile);
         if (diskLimit > 0 && !disk.containsKey(key) && tile.length <= diskLimit) {
