@@ -11,14 +11,14 @@ import org.safemap.geo.Crs;
  * millimetre at street zooms). Mesh nodes sit at multiples of the mesh spacing from the CRS origin, not from the
  * image corner, so a tile and a larger image covering it read the same locations.
  *
- * <p>When pixels are much smaller than the kernel (street zooms) the field is read exactly on a lattice of
- * {@link #LATTICE_PER_SUPPORT} nodes per support radius, again anchored at the BNG origin, and pixels are
- * interpolated from it: the quartic's curvature bounds that error below 0.05% of its peak, and it keeps the cost
- * of a tile independent of how many incidents lie under it.
+ * <p>Where pixels are no wider than twice a lattice level's spacing (town and street scales), pixels are
+ * interpolated bilinearly from that level's lattice of exact values ({@link DensityField#block}), anchored at the
+ * BNG origin and cached, which makes a tile's cost nearly independent of how many incidents lie under it; the
+ * interpolation is within (spacing/bandwidth)² of one kernel's peak (0.4% at level 0). Coarser pixels read the
+ * field exactly at their centres.
  */
 public final class DensityRaster {
     static final int MESH_PIXELS = 8;
-    static final int LATTICE_PER_SUPPORT = 64;
 
     private DensityRaster() {
     }
@@ -29,8 +29,8 @@ public final class DensityRaster {
         int h = view.height();
         float[] out = new float[w * h];
         Locations locations = new Locations(view);
-        double lattice = field.supportMetres() / LATTICE_PER_SUPPORT;
-        Lattice grid = locations.bngPixelMetres() < lattice ? Lattice.of(field, view.bngEnvelope(), lattice) : null;
+        int level = level(locations, field);
+        Window grid = level < 0 ? null : Window.of(field, level, view.bngEnvelope());
         IntStream rows = IntStream.range(0, h);
         if ((long) w * h > 512 * 512) {
             rows = rows.parallel();
@@ -44,6 +44,21 @@ public final class DensityRaster {
             }
         });
         return out;
+    }
+
+    /** Which way a view is read: the lattice level, or -1 for exact reads at pixel centres. */
+    static int level(DensityField field, MapView view) {
+        return level(new Locations(view), field);
+    }
+
+    private static int level(Locations locations, DensityField field) {
+        double pixel = locations.bngPixelMetres();
+        for (int level = 0; level < DensityField.LEVELS; level++) {
+            if (pixel <= 2 * field.latticeSpacing(level)) {
+                return level;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -162,23 +177,37 @@ public final class DensityRaster {
         }
     }
 
-    /** Exact density on a BNG lattice anchored at the origin, read by bilinear interpolation. */
-    private record Lattice(double spacing, long i0, long j0, int cols, int rows, double[] values) {
-        static Lattice of(DensityField field, double[] env, double spacing) {
-            long i0 = (long) Math.floor(env[0] / spacing) - 1;
-            long j0 = (long) Math.floor(env[1] / spacing) - 1;
-            int cols = (int) ((long) Math.ceil(env[2] / spacing) + 1 - i0 + 1);
-            int rows = (int) ((long) Math.ceil(env[3] / spacing) + 1 - j0 + 1);
-            double[] values = new double[cols * rows];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    values[r * cols + c] = field.at((i0 + c) * spacing, (j0 + r) * spacing);
+    /** The lattice nodes a view needs, copied from the field's cached blocks, read by bilinear interpolation. */
+    private record Window(double spacing, long i0, long j0, int cols, int rows, float[] values) {
+        static Window of(DensityField field, int level, double[] env) {
+            double s = field.latticeSpacing(level);
+            long i0 = (long) Math.floor(env[0] / s) - 1;
+            long j0 = (long) Math.floor(env[1] / s) - 1;
+            int cols = (int) ((long) Math.ceil(env[2] / s) + 2 - i0);
+            int rows = (int) ((long) Math.ceil(env[3] / s) + 2 - j0);
+            float[] values = new float[cols * rows];
+            int b = DensityField.BLOCK;
+            for (long by = Math.floorDiv(j0, b); by <= Math.floorDiv(j0 + rows - 1, b); by++) {
+                for (long bx = Math.floorDiv(i0, b); bx <= Math.floorDiv(i0 + cols - 1, b); bx++) {
+                    float[] block = field.block(level, bx, by);
+                    for (int r = 0; r < b; r++) {
+                        long j = by * b + r;
+                        if (j < j0 || j >= j0 + rows) {
+                            continue;
+                        }
+                        long from = Math.max(i0, bx * b);
+                        long to = Math.min(i0 + cols, bx * b + b);
+                        if (from < to) {
+                            System.arraycopy(block, (int) (r * b + from - bx * b), values,
+                                    (int) ((j - j0) * cols + from - i0), (int) (to - from));
+                        }
+                    }
                 }
             }
-            return new Lattice(spacing, i0, j0, cols, rows, values);
+            return new Window(s, i0, j0, cols, rows, values);
         }
 
-        /** Interpolation weights from global lattice positions, so they do not depend on this lattice's corner. */
+        /** Interpolation weights from global lattice positions, so they do not depend on this window's corner. */
         double at(double x, double y) {
             double gx = Math.floor(x / spacing);
             double gy = Math.floor(y / spacing);

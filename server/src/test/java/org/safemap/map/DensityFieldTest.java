@@ -55,7 +55,9 @@ class DensityFieldTest {
     void pixelsReadTheFieldAtTheirCentres() {
         double[][] p = points(2000, 3);
         DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
-        MapView view = new MapView(BNG, 333_000, 388_000, 337_000, 392_000, 80, 80);
+        // 150 m pixels: wider than the lattices serve, so each pixel is read exactly at its centre.
+        MapView view = new MapView(BNG, 329_000, 384_000, 341_000, 396_000, 80, 80);
+        assertThat(DensityRaster.level(field, view)).isEqualTo(-1);
         float[] values = DensityRaster.read(field, view);
         for (int j = 0; j < 80; j += 7) {
             for (int i = 0; i < 80; i += 5) {
@@ -66,23 +68,73 @@ class DensityFieldTest {
     }
 
     @Test
-    void streetZoomsInterpolateALatticeWithinAFractionOfAPercentOfThePeak() {
-        double[][] p = points(2000, 5);
-        DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
-        // 0.5 m pixels: well below the lattice spacing of 250/64 m, so the lattice is used.
-        MapView view = new MapView(BNG, 334_900, 389_900, 335_028, 390_028, 256, 256);
-        float[] values = DensityRaster.read(field, view);
-        double peak = 0;
-        double worst = 0;
-        for (int j = 0; j < 256; j++) {
-            for (int i = 0; i < 256; i++) {
-                double exact = field.at(view.centreX(i), view.centreY(j));
-                peak = Math.max(peak, exact);
-                worst = Math.max(worst, Math.abs(values[j * 256 + i] - exact));
+    void latticeBlocksHoldTheExactDensityAtTheirNodes() {
+        double[][] p = points(3000, 13);
+        for (Kernel kernel : Kernel.values()) {
+            double h = kernel == Kernel.GAUSSIAN ? 80 : 250;
+            DensityField field = new DensityField(p[0], p[1], p[2], kernel, h, 1e6);
+            for (int level = 0; level < DensityField.LEVELS; level++) {
+                double s = field.latticeSpacing(level);
+                long bx = (long) Math.floor(335_000 / s / DensityField.BLOCK);
+                long by = (long) Math.floor(390_000 / s / DensityField.BLOCK);
+                for (long[] b : new long[][] {{bx, by}, {bx - 1, by + 1}}) {
+                    float[] block = field.block(level, b[0], b[1]);
+                    double peak = 0;
+                    for (float v : block) {
+                        peak = Math.max(peak, v);
+                    }
+                    assertThat(peak).isPositive();
+                    for (int r = 0; r < DensityField.BLOCK; r += 3) {
+                        for (int a = 0; a < DensityField.BLOCK; a += 5) {
+                            double exact = field.at((b[0] * DensityField.BLOCK + a) * s, (b[1] * DensityField.BLOCK + r) * s);
+                            assertThat((double) block[r * DensityField.BLOCK + a]).as(kernel + " level " + level)
+                                    .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 * peak));
+                        }
+                    }
+                }
             }
         }
-        assertThat(peak).isGreaterThan(0);
-        assertThat(worst / peak).isLessThan(5e-4);
+    }
+
+    @Test
+    void townAndStreetZoomsInterpolateTheLatticeWithinTheStatedBound() {
+        double[][] p = points(2000, 5);
+        DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
+        // Two views: 0.5 m pixels (level 0) and 40 m pixels (level 1).
+        for (MapView view : new MapView[] {new MapView(BNG, 334_900, 389_900, 335_028, 390_028, 256, 256),
+                new MapView(BNG, 330_000, 385_000, 340_240, 395_240, 256, 256)}) {
+            assertThat(DensityRaster.level(field, view)).isNotNegative();
+            assertBound(p, field, view);
+        }
+    }
+
+    /**
+     * Bilinear interpolation errs by at most s²/8 times the surface's largest second derivative in the cell; a
+     * quartic's is 8c/h², so the error at a pixel is at most c·(s/h)² times the weight of the points within reach.
+     */
+    private static void assertBound(double[][] p, DensityField field, MapView view) {
+        float[] values = DensityRaster.read(field, view);
+        double s = field.latticeSpacing(DensityRaster.level(field, view));
+        double h = 250;
+        double c = Kernel.QUARTIC.normalisation(h) * 1e6;
+        int checked = 0;
+        for (int j = 0; j < view.height(); j += 9) {
+            for (int i = 0; i < view.width(); i += 7) {
+                double x = view.centreX(i);
+                double y = view.centreY(j);
+                double exact = field.at(x, y);
+                double nearby = 0;
+                for (int k = 0; k < p[0].length; k++) {
+                    if (Math.hypot(p[0][k] - x, p[1][k] - y) < h + 2 * s) {
+                        nearby += p[2][k];
+                    }
+                }
+                assertThat(Math.abs(values[j * view.width() + i] - exact)).as("pixel " + i + "," + j)
+                        .isLessThanOrEqualTo(c * (s / h) * (s / h) * nearby + 1e-3 + 1e-6 * exact);
+                checked += nearby > 0 ? 1 : 0;
+            }
+        }
+        assertThat(checked).isGreaterThan(100);
     }
 
     @Test
