@@ -95,10 +95,11 @@ public final class MapData {
     private static final String MONTHS = """
             SELECT min(event_from), max(event_from) FROM incident""";
 
+    /** The areas' extent, or the incidents' when no areas are loaded (a scan, so only then). */
     private static final String EXTENT = """
             SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-            FROM (SELECT ST_Extent(geom)::geometry AS e FROM (
-                    SELECT geom FROM area UNION ALL SELECT ST_Envelope(ST_Collect(geom)) FROM incident) g) x""";
+            FROM (SELECT coalesce((SELECT ST_Extent(geom) FROM area), (SELECT ST_Extent(geom) FROM incident))::geometry
+                  AS e) x""";
 
     private static final String NAMES = """
             SELECT 'category', code FROM category UNION ALL SELECT DISTINCT 'group', group_code FROM category

@@ -12,8 +12,8 @@ import java.util.Map;
  * @param firstMonth first month with records, or null when there are none
  * @param lastMonth  last month with records, or null
  * @param names     category, group and feed names
- * @param extent    minX, minY, maxX, maxY in EPSG:27700 of areas and incidents (a default over England and
- *                  Wales when empty)
+ * @param extent    minX, minY, maxX, maxY in EPSG:27700 of the areas (of the incidents when no areas are
+ *                  loaded; England and Wales when there is neither)
  */
 public record MapState(String version, YearMonth firstMonth, YearMonth lastMonth, Map<String, List<String>> names,
                        double[] extent) {

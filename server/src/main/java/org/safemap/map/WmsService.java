@@ -66,6 +66,7 @@ public final class WmsService {
     private final Map<String, BufferedImage> legends = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> runs = new ConcurrentHashMap<>();
     private volatile MapState state;
+    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long stateReadAt;
     private final long stateTtlMillis;
 
@@ -78,26 +79,53 @@ public final class WmsService {
         this.stateTtlMillis = stateTtlMillis;
     }
 
-    /** The data state, re-read at most every {@code stateTtlMillis} (one query; loads elsewhere show up then). */
+    /**
+     * The data state. Its version is re-read at most every {@code stateTtlMillis} (one cheap query), by one request
+     * while the others go on with the state they have; the rest of the state is re-read only when the version moved.
+     */
     public MapState state() {
-        long now = System.currentTimeMillis();
         MapState s = state;
-        if (s == null || now - stateReadAt > stateTtlMillis) {
+        long now = System.currentTimeMillis();
+        if (s == null) {
             synchronized (this) {
-                if (state == null || now - stateReadAt > stateTtlMillis) {
+                if (state == null) {
                     state = MapState.read(data);
                     stateReadAt = System.currentTimeMillis();
                     renderer.onVersion(state.version());
                 }
-                s = state;
+                return state;
             }
         }
-        return s;
+        if (now - stateReadAt > stateTtlMillis && refreshing.compareAndSet(false, true)) {
+            try {
+                String version = data.version();
+                if (!version.equals(s.version())) {
+                    state = MapState.read(data);
+                    renderer.onVersion(state.version());
+                }
+                stateReadAt = System.currentTimeMillis();
+            } finally {
+                refreshing.set(false);
+            }
+        }
+        return state;
     }
 
     /** Forgets the state at once (after an in-process load or run), so the next request sees the change. */
     public void invalidate() {
         stateReadAt = 0;
+        // The version query runs at the next request; make sure that request sees its answer, not the old state.
+        MapState s = state;
+        if (s != null) {
+            String version = data.version();
+            if (!version.equals(s.version())) {
+                synchronized (this) {
+                    state = MapState.read(data);
+                    stateReadAt = System.currentTimeMillis();
+                    renderer.onVersion(state.version());
+                }
+            }
+        }
     }
 
     public LayerCatalogue catalogue() {
