@@ -1,9 +1,15 @@
 package org.safemap.map;
 
-/** A small XML writer: elements, attributes and escaped text, enough for capabilities and exception reports. */
+/**
+ * A small XML writer: elements, attributes and escaped text, enough for capabilities and exception reports.
+ * Elements that hold elements are indented, one per line, so a person reading a capabilities document with curl
+ * can; elements that hold text keep it inline, untouched.
+ */
 final class Xml {
     private final StringBuilder out = new StringBuilder(8192);
     private final java.util.ArrayDeque<String> open = new java.util.ArrayDeque<>();
+    /** For each open element: whether it has child elements (its end tag then goes on a line of its own). */
+    private final java.util.ArrayDeque<boolean[]> nested = new java.util.ArrayDeque<>();
     private boolean inStartTag;
 
     Xml declaration() {
@@ -19,8 +25,13 @@ final class Xml {
 
     Xml start(String name) {
         closeStartTag();
+        if (!nested.isEmpty()) {
+            nested.peek()[0] = true;
+            newline(open.size());
+        }
         out.append('<').append(name);
         open.push(name);
+        nested.push(new boolean[1]);
         inStartTag = true;
         return this;
     }
@@ -48,13 +59,24 @@ final class Xml {
 
     Xml end() {
         String name = open.pop();
+        boolean hadChildren = nested.pop()[0];
         if (inStartTag) {
             out.append("/>");
             inStartTag = false;
         } else {
+            if (hadChildren) {
+                newline(open.size());
+            }
             out.append("</").append(name).append('>');
         }
         return this;
+    }
+
+    private void newline(int depth) {
+        out.append('\n');
+        for (int k = 0; k < depth; k++) {
+            out.append("  ");
+        }
     }
 
     @Override
@@ -62,7 +84,7 @@ final class Xml {
         while (!open.isEmpty()) {
             end();
         }
-        return out.toString();
+        return out.append('\n').toString();
     }
 
     private void closeStartTag() {
