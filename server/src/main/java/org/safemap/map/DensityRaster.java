@@ -51,14 +51,17 @@ public final class DensityRaster {
         return level(new Locations(view), field);
     }
 
+    /**
+     * Level 0 where pixels are no wider than its spacing (street scales), level 1 where they are up to twice its
+     * spacing, exact reads beyond: each choice keeps the lattice no finer than needed, since a block's cost grows
+     * with the nodes and the rows it holds.
+     */
     private static int level(Locations locations, DensityField field) {
         double pixel = locations.bngPixelMetres();
-        for (int level = 0; level < DensityField.LEVELS; level++) {
-            if (pixel <= 2 * field.latticeSpacing(level)) {
-                return level;
-            }
+        if (pixel <= field.latticeSpacing(0)) {
+            return 0;
         }
-        return -1;
+        return pixel <= 2 * field.latticeSpacing(1) ? 1 : -1;
     }
 
     /**
@@ -187,8 +190,14 @@ public final class DensityRaster {
             int rows = (int) ((long) Math.ceil(env[3] / s) + 2 - j0);
             float[] values = new float[cols * rows];
             int b = DensityField.BLOCK;
-            for (long by = Math.floorDiv(j0, b); by <= Math.floorDiv(j0 + rows - 1, b); by++) {
-                for (long bx = Math.floorDiv(i0, b); bx <= Math.floorDiv(i0 + cols - 1, b); bx++) {
+            long bx0 = Math.floorDiv(i0, b);
+            long by0 = Math.floorDiv(j0, b);
+            int nbx = (int) (Math.floorDiv(i0 + cols - 1, b) - bx0 + 1);
+            int nby = (int) (Math.floorDiv(j0 + rows - 1, b) - by0 + 1);
+            // Blocks not yet computed are computed side by side: on a quiet server one map uses every core.
+            IntStream.range(0, nbx * nby).parallel().forEach(k -> field.block(level, bx0 + k % nbx, by0 + k / nbx));
+            for (long by = by0; by < by0 + nby; by++) {
+                for (long bx = bx0; bx < bx0 + nbx; bx++) {
                     float[] block = field.block(level, bx, by);
                     for (int r = 0; r < b; r++) {
                         long j = by * b + r;
