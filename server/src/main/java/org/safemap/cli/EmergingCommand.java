@@ -17,6 +17,7 @@ import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.RunStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -34,20 +35,14 @@ final class EmergingCommand implements Callable<Integer> {
     @Option(names = "--period", required = true, paramLabel = "PERIOD", description = "At least 4 steps.")
     String period;
 
-    @Option(names = "--category", split = ",", paramLabel = "CODE", description = "Codes or groups. Default: all.")
-    java.util.List<String> categories;
-
-    @Option(names = "--feed", split = ",", paramLabel = "FEED", description = "Feeds. Default: all.")
-    java.util.List<String> feeds;
+    @Mixin
+    SelectionOptions selection;
 
     @Option(names = "--hours", paramLabel = "H-H", description = "Hours of day, e.g. 20-3.")
     String hours;
 
     @Option(names = "--weekdays", paramLabel = "DAYS", description = "e.g. fri-sun.")
     String weekdays;
-
-    @Option(names = "--area", paramLabel = "LEVEL:CODE[,CODE]", description = "Area of interest.")
-    String area;
 
     @Option(names = "--level", defaultValue = "lsoa", paramLabel = "LEVEL",
             description = "lsoa, msoa, ward, lad, custom:NAME, or grid. Default: ${DEFAULT-VALUE}.")
@@ -82,15 +77,9 @@ final class EmergingCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("period", period);
-        if (categories != null) {
-            p.put("categories", categories);
-        }
-        if (feeds != null) {
-            p.put("feeds", feeds);
-        }
+        selection.putInto(p);
         p.put("hours", hours);
         p.put("weekdays", weekdays);
-        p.put("area", area);
         p.put("level", level);
         p.put("cellM", cell);
         p.put("step", step);

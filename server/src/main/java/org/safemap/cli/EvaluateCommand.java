@@ -20,6 +20,7 @@ import org.safemap.db.Database;
 import org.safemap.runs.EvaluateRunner;
 import org.safemap.runs.HotspotRequests;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -38,6 +39,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
 
+    @Mixin
+    SelectionOptions selection;
+
     @Option(names = "--train", required = true, paramLabel = "PERIOD", description = "Training period.")
     String train;
 
@@ -55,15 +59,6 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--coverage", split = ",", paramLabel = "PCT",
             description = "Coverages in percent. Default: 1,2,5,10,20.")
     List<String> coverages;
-
-    @Option(names = "--category", split = ",", paramLabel = "CODE", description = "Codes or groups. Default: all.")
-    List<String> categories;
-
-    @Option(names = "--feed", split = ",", paramLabel = "FEED", description = "Feeds. Default: all.")
-    List<String> feeds;
-
-    @Option(names = "--area", paramLabel = "LEVEL:CODE[,CODE]", description = "Area of interest.")
-    String area;
 
     @Option(names = "--cell", paramLabel = "METRES", description = "Grid cell. Default: shorter side / 150.")
     Double cell;
@@ -90,9 +85,7 @@ final class EvaluateCommand implements Callable<Integer> {
         p.put("methods", methods);
         p.put("level", level);
         p.put("coverages", coverages);
-        p.put("categories", categories);
-        p.put("feeds", feeds);
-        p.put("area", area);
+        selection.putInto(p);
         p.put("cellM", cell);
         p.put("bandwidth", bandwidth);
         p.values().removeIf(java.util.Objects::isNull);

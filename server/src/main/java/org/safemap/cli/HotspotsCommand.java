@@ -18,6 +18,7 @@ import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -37,22 +38,14 @@ final class HotspotsCommand implements Callable<Integer> {
             description = "2024-03, 2024-01..2024-09 or 2024-01-15..2024-02-14 (inclusive).")
     String period;
 
-    @Option(names = "--category", paramLabel = "CODE", split = ",",
-            description = "Taxonomy codes or groups (violence, acquisitive, asb ...). Default: all.")
-    java.util.List<String> categories;
-
-    @Option(names = "--feed", paramLabel = "FEED", split = ",", description = "Feeds. Default: all.")
-    java.util.List<String> feeds;
+    @Mixin
+    SelectionOptions selection;
 
     @Option(names = "--hours", paramLabel = "H-H", description = "Hours of day, e.g. 20-3 or 22,23,0.")
     String hours;
 
     @Option(names = "--weekdays", paramLabel = "DAYS", description = "e.g. fri-sun or mon,tue.")
     String weekdays;
-
-    @Option(names = "--area", paramLabel = "LEVEL:CODE[,CODE]",
-            description = "Area of interest, e.g. lad:E08000012 or ward:E05000886. Default: every area loaded.")
-    String area;
 
     @Option(names = "--area-wkt", paramLabel = "WKT", description = "Area of interest as an EPSG:27700 polygon.")
     String areaWkt;
@@ -120,15 +113,9 @@ final class HotspotsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("period", period);
-        if (categories != null) {
-            p.put("categories", categories);
-        }
-        if (feeds != null) {
-            p.put("feeds", feeds);
-        }
+        selection.putInto(p);
         p.put("hours", hours);
         p.put("weekdays", weekdays);
-        p.put("area", area);
         p.put("areaWkt", areaWkt);
         p.put("maxPrecisionM", maxPrecision);
         p.put("aoristic", !noAoristic);

@@ -9,6 +9,7 @@ import org.safemap.db.Database;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.NearRepeats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,14 +27,8 @@ final class NearRepeatCommand implements Callable<Integer> {
     @Option(names = "--period", required = true, paramLabel = "PERIOD")
     String period;
 
-    @Option(names = "--category", split = ",", paramLabel = "CODE")
-    List<String> categories;
-
-    @Option(names = "--feed", split = ",", paramLabel = "FEED")
-    List<String> feeds;
-
-    @Option(names = "--area", paramLabel = "LEVEL:CODE[,CODE]")
-    String area;
+    @Mixin
+    SelectionOptions selection;
 
     @Option(names = "--space", defaultValue = "0,100,200,300,400", paramLabel = "M,M,...",
             description = "Space band edges in metres. Default: ${DEFAULT-VALUE}.")
@@ -56,9 +51,7 @@ final class NearRepeatCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("period", period);
-        p.put("categories", categories);
-        p.put("feeds", feeds);
-        p.put("area", area);
+        selection.putInto(p);
         p.put("space", space);
         p.put("time", time);
         p.put("metric", metric);

@@ -9,6 +9,7 @@ import org.safemap.db.Database;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.NearRepeats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -24,14 +25,8 @@ final class RepeatsCommand implements Callable<Integer> {
     @Option(names = "--period", required = true, paramLabel = "PERIOD")
     String period;
 
-    @Option(names = "--category", split = ",", paramLabel = "CODE")
-    List<String> categories;
-
-    @Option(names = "--feed", split = ",", paramLabel = "FEED")
-    List<String> feeds;
-
-    @Option(names = "--area", paramLabel = "LEVEL:CODE[,CODE]")
-    String area;
+    @Mixin
+    SelectionOptions selection;
 
     @Option(names = "--tolerance", defaultValue = "0", paramLabel = "METRES", description = "Default: exact points.")
     double tolerance;
@@ -46,9 +41,7 @@ final class RepeatsCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("period", period);
-        p.put("categories", categories);
-        p.put("feeds", feeds);
-        p.put("area", area);
+        selection.putInto(p);
         p.values().removeIf(java.util.Objects::isNull);
         Terminal t = cli.terminal();
         try (Database db = cli.openDatabase()) {
