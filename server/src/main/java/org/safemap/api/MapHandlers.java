@@ -53,14 +53,14 @@ final class MapHandlers {
             if (wms.catalogue().layer(layer) == null) {
                 throw new ApiException(404, "not_found", "no layer named " + layer + "; GET /api/layers lists them");
             }
-            String etag = tiles.etag(layer, z, x, y, query);
-            ctx.header("ETag", etag);
+            TileService.Prepared prepared = tiles.prepare(layer, z, x, y, query);
+            ctx.header("ETag", prepared.etag());
             ctx.header("Cache-Control", "max-age=60");
-            if (etag.equals(ctx.header("If-None-Match"))) {
+            if (prepared.etag().equals(ctx.header("If-None-Match"))) {
                 ctx.status(304);
                 return;
             }
-            TileService.Tile tile = tiles.tile(layer, z, x, y, query);
+            TileService.Tile tile = tiles.tile(prepared);
             ctx.contentType("image/png").result(tile.png());
         } catch (OgcException e) {
             throw new ApiException(400, "bad_request", e.getMessage());

@@ -31,22 +31,32 @@ public final class TileService {
         this.cache = cache;
     }
 
-    /** The tile's ETag without drawing it, for conditional requests. */
-    public String etag(String layer, int z, int x, int y, Map<String, String> query) {
+    /** A tile request checked and keyed, before anything is drawn: its ETag answers conditional requests. */
+    public record Prepared(WmsService.MapRequest request, String version, String key) {
+        public String etag() {
+            return '"' + key + '"';
+        }
+    }
+
+    /** Checks the request and works out its key (data version included) without drawing. */
+    public Prepared prepare(String layer, int z, int x, int y, Map<String, String> query) {
         WmsService.MapRequest r = request(layer, z, x, y, query);
-        return '"' + key(r, z, x, y) + '"';
+        String version = wms.state().version();
+        return new Prepared(r, version, key(r, version, z, x, y));
+    }
+
+    /** The tile, from the cache or drawn and cached. */
+    public Tile tile(Prepared p) {
+        byte[] png = cache.get(p.version(), p.key());
+        if (png == null) {
+            png = wms.render(p.request());
+            cache.put(p.version(), p.key(), png);
+        }
+        return new Tile(png, p.etag());
     }
 
     public Tile tile(String layer, int z, int x, int y, Map<String, String> query) {
-        WmsService.MapRequest r = request(layer, z, x, y, query);
-        String version = wms.state().version();
-        String key = key(r, z, x, y);
-        byte[] png = cache.get(version, key);
-        if (png == null) {
-            png = wms.render(r);
-            cache.put(version, key, png);
-        }
-        return new Tile(png, '"' + key + '"');
+        return tile(prepare(layer, z, x, y, query));
     }
 
     public Map<String, Long> stats() {
@@ -86,8 +96,8 @@ public final class TileService {
         return wms.parseMap(p, true);
     }
 
-    private String key(WmsService.MapRequest r, int z, int x, int y) {
-        String text = wms.state().version() + "|" + r.key() + "|" + z + "/" + x + "/" + y;
+    private static String key(WmsService.MapRequest r, String version, int z, int x, int y) {
+        String text = version + "|" + r.key() + "|" + z + "/" + x + "/" + y;
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 16);
