@@ -85,25 +85,17 @@ public final class WmsService {
      */
     public MapState state() {
         MapState s = state;
-        long now = System.currentTimeMillis();
         if (s == null) {
             synchronized (this) {
                 if (state == null) {
-                    state = MapState.read(data);
-                    stateReadAt = System.currentTimeMillis();
-                    renderer.onVersion(state.version());
+                    reread();
                 }
                 return state;
             }
         }
-        if (now - stateReadAt > stateTtlMillis && refreshing.compareAndSet(false, true)) {
+        if (System.currentTimeMillis() - stateReadAt > stateTtlMillis && refreshing.compareAndSet(false, true)) {
             try {
-                String version = data.version();
-                if (!version.equals(s.version())) {
-                    state = MapState.read(data);
-                    renderer.onVersion(state.version());
-                }
-                stateReadAt = System.currentTimeMillis();
+                refreshIfMoved();
             } finally {
                 refreshing.set(false);
             }
@@ -111,21 +103,24 @@ public final class WmsService {
         return state;
     }
 
-    /** Forgets the state at once (after an in-process load or run), so the next request sees the change. */
+    /** After an in-process load or run: the very next request sees the change. */
     public void invalidate() {
-        stateReadAt = 0;
-        // The version query runs at the next request; make sure that request sees its answer, not the old state.
-        MapState s = state;
-        if (s != null) {
-            String version = data.version();
-            if (!version.equals(s.version())) {
-                synchronized (this) {
-                    state = MapState.read(data);
-                    stateReadAt = System.currentTimeMillis();
-                    renderer.onVersion(state.version());
-                }
-            }
+        if (state != null) {
+            refreshIfMoved();
         }
+    }
+
+    private void refreshIfMoved() {
+        if (!data.version().equals(state.version())) {
+            reread();
+        }
+        stateReadAt = System.currentTimeMillis();
+    }
+
+    private synchronized void reread() {
+        state = MapState.read(data);
+        stateReadAt = System.currentTimeMillis();
+        renderer.onVersion(state.version());
     }
 
     public LayerCatalogue catalogue() {
