@@ -191,14 +191,14 @@ def gen(seed, n, points_out, clusters_out):
 
 # ------------------------------------------------------------------------------------------------- tiles
 def tiles(clusters3857, extent3857, per_zoom, ms_per_zoom, seed, month, layer, outdir):
-    """Per zoom 10..17: the tiles holding the cluster centres (in the clusters' random order), distinct; where the
+    """Per zoom 7..17: the tiles holding the cluster centres (in the clusters' random order), distinct; where the
     clusters give too few (zooms 10, 11), every tile over the data. The first per_zoom are measured, the next two
     warm the JVM up, the next three are profiled. All lists are disjoint, so every measured request renders."""
     cs = [tuple(map(float, l.split()[1:3])) for l in open(clusters3857)]
     minx, miny, maxx, maxy = map(float, open(extent3857).read().split())
     rnd = random.Random(seed)
     measured, warm, prof, ms = [], [], [], []
-    for z in range(10, 18):
+    for z in range(7, 18):
         span = 2 * ORIGIN / (1 << z)
         seen, order = set(), []
         for cx, cy in cs:
@@ -813,7 +813,7 @@ out, port, db, month = sys.argv[1:]
 ORIGIN = 20037508.342789244
 cos = math.cos(math.radians(53.5))
 rad, norm = [], []
-for z in range(17, 9, -1):
+for z in range(17, 6, -1):
     res = 2 * ORIGIN / 256 / 2 ** z
     ground = res * cos
     thr = 0 if z == 17 else res * 72 / 0.0254 / math.sqrt(2)   # halfway (geometrically) to the next zoom out

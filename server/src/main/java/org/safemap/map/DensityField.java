@@ -279,6 +279,105 @@ public final class DensityField {
         return out;
     }
 
+    /** Whether {@link #readLine} sums a line in one pass (polynomial kernels) rather than location by location. */
+    public boolean readsLines() {
+        return kernel == Kernel.QUARTIC || kernel == Kernel.EPANECHNIKOV || kernel == Kernel.UNIFORM;
+    }
+
+    /**
+     * The exact density at {@code n} equally spaced locations on a straight line, {@code (x0 + k·dx, y0 + k·dy)} for
+     * k in [0, n), into {@code out[off, off + n)}: the same sums as {@link #at} at each location, to within 10⁻⁸ of
+     * the largest value for n up to 64, and exactly zero where no point is in reach. Along a line a point's squared
+     * distance is quadratic in k, so a polynomial kernel is a polynomial in k over the chord where the point is in
+     * reach: its coefficients are added where the chord starts and taken off after it ends, and running sums give
+     * every location its total. Each nearby point is visited once per line instead of once per location.
+     * Polynomials are in k measured from the line's middle, which keeps their terms, and the rounding, small.
+     */
+    public void readLine(double x0, double y0, double dx, double dy, int n, double[] out, int off) {
+        if (!readsLines() || n < 3) {
+            for (int k = 0; k < n; k++) {
+                out[off + k] = at(x0 + k * dx, y0 + k * dy);
+            }
+            return;
+        }
+        int degree = kernel == Kernel.QUARTIC ? 4 : kernel == Kernel.EPANECHNIKOV ? 2 : 0;
+        int nc = degree + 1;
+        double mid = (n - 1) / 2.0;
+        double xc = x0 + mid * dx;
+        double yc = y0 + mid * dy;
+        double h = bandwidthMetres;
+        double reachX = Math.abs(mid * dx) + h;
+        double reachY = Math.abs(mid * dy) + h;
+        int c0 = Math.max(0, (int) Math.floor((xc - reachX - originX) / bucket));
+        int c1 = Math.min(cols - 1, (int) Math.floor((xc + reachX - originX) / bucket));
+        int r0 = Math.max(0, (int) Math.floor((yc - reachY - originY) / bucket));
+        int r1 = Math.min(rows - 1, (int) Math.floor((yc + reachY - originY) / bucket));
+        double[] diff = new double[(n + 1) * nc];
+        int[] active = new int[n + 1];
+        double invH2 = 1 / (h * h);
+        double a = (dx * dx + dy * dy) * invH2;   // u(t) = d²/h² = a·t² + b·t + c, t = k − mid
+        double inv2a = 0.5 / a;
+        for (int r = r0; r <= r1 && c0 <= c1; r++) {
+            for (int k = start[r * cols + c0]; k < start[r * cols + c1 + 1]; k++) {
+                double ex = xc - x[k];
+                double ey = yc - y[k];
+                double b = 2 * (ex * dx + ey * dy) * invH2;
+                double c = (ex * ex + ey * ey) * invH2;
+                double disc = b * b - 4 * a * (c - 1);
+                if (disc <= 0) {
+                    continue;
+                }
+                double root = Math.sqrt(disc);
+                int k0 = Math.max(0, (int) Math.floor((-b - root) * inv2a + mid) + 1);
+                int k1 = Math.min(n - 1, (int) Math.ceil((-b + root) * inv2a + mid) - 1);
+                if (k0 > k1) {
+                    continue;
+                }
+                active[k0]++;
+                active[k1 + 1]--;
+                double wk = w[k];
+                int lo = k0 * nc;
+                int hi = (k1 + 1) * nc;
+                if (degree == 4) {
+                    // (1 − u)² with 1 − u = p − b·t − a·t², p = 1 − c.
+                    double p = 1 - c;
+                    add(diff, lo, hi, 0, wk * p * p);
+                    add(diff, lo, hi, 1, wk * -2 * p * b);
+                    add(diff, lo, hi, 2, wk * (b * b - 2 * p * a));
+                    add(diff, lo, hi, 3, wk * 2 * a * b);
+                    add(diff, lo, hi, 4, wk * a * a);
+                } else if (degree == 2) {
+                    add(diff, lo, hi, 0, wk * (1 - c));
+                    add(diff, lo, hi, 1, wk * -b);
+                    add(diff, lo, hi, 2, wk * -a);
+                } else {
+                    add(diff, lo, hi, 0, wk);
+                }
+            }
+        }
+        double norm = kernel.normalisation(h) * scale;
+        double[] run = new double[nc];
+        int inReach = 0;
+        for (int k = 0; k < n; k++) {
+            inReach += active[k];
+            double t = k - mid;
+            double value = 0;
+            double power = 1;
+            for (int m = 0; m < nc; m++) {
+                run[m] += diff[k * nc + m];
+                value += run[m] * power;
+                power *= t;
+            }
+            // Where no chord is open the running sums hold only rounding: the density there is zero.
+            out[off + k] = inReach > 0 && value > 0 ? value * norm : 0;
+        }
+    }
+
+    private static void add(double[] diff, int lo, int hi, int m, double v) {
+        diff[lo + m] += v;
+        diff[hi + m] -= v;
+    }
+
     /** Reads n locations into {@code out}. */
     public void read(double[] xs, double[] ys, int n, double[] out) {
         for (int k = 0; k < n; k++) {
