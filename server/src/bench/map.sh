@@ -241,6 +241,19 @@ def tiles(clusters3857, extent3857, per_zoom, ms_per_zoom, seed, month, layer, o
             load.append(paths[i % len(paths)])
     with open(f"{outdir}/paths-load.txt", "w") as f:
         f.writelines(p + "\n" for p in load)
+    # JVM warm-up at every zoom's scale: WMS GetMap windows around random clusters, shifted off the tile grid so
+    # nothing they draw is a measured tile. Zooms 7 to 10 have too few tiles over the data to spare any for warm-up,
+    # and their exact reads would otherwise be compiled during the measured renders.
+    with open(f"{outdir}/paths-warmup-wms.txt", "w") as f:
+        for z in range(7, 18):
+            for _ in range(4):
+                cx, cy = rnd.choice(cs)
+                res = 2 * ORIGIN / 256 / (1 << z)
+                cx += rnd.uniform(0.1, 0.9) * 256 * res
+                b = (cx - 128 * res, cy - 128 * res, cx + 128 * res, cy + 128 * res)
+                f.write(f"/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={layer}&STYLES=&CRS=EPSG:3857"
+                        f"&BBOX={b[0]:.2f},{b[1]:.2f},{b[2]:.2f},{b[3]:.2f}&WIDTH=256&HEIGHT=256&FORMAT=image/png"
+                        f"&TRANSPARENT=TRUE&TIME={month}\n")
     counts = {}
     for z, _, _ in measured:
         counts[z] = counts.get(z, 0) + 1
@@ -597,6 +610,12 @@ if __name__ == "__main__":
               args[7] if len(args) > 7 else None)
     elif cmd == "compare":
         compare(*args[:6], int(args[6]), args[7], float(args[8]), args[9])
+    elif cmd == "paths":
+        h = Http(args[0])
+        for line in open(args[1]):
+            status, _, body, _ = h.get(line.strip())
+            if status != 200 or body[:4] != b"\x89PNG":
+                sys.exit(f"warm-up request failed ({status}): {line.strip()}")
     elif cmd == "stall":
         stall(args[0], args[1], args[2], args[3], args[4], int(args[5]))
     elif cmd == "summary":
@@ -701,7 +720,8 @@ start_safemap() {
   say "cold load: the first tile for time=$MONTH (tile $z/$x/$y) reads the $POINTS points from PostGIS, builds the density field and renders: HTTP ${cold% *}, $(echo "${cold#* } * 1000" | bc | xargs printf '%.0f') ms; excluded from the tile figures"
   tail -n +2 "$WORK/tiles-warmup.txt" > "$WORK/tiles-warmup-rest.txt"
   timeout 900 python3 "$PY" fetch "$BASE" "$LAYER" "$MONTH" "$WORK/tiles-warmup-rest.txt" "$WORK/warmup.txt" "" 600
-  say "warm-up: $(wc -l < "$WORK/tiles-warmup-rest.txt") other tiles rendered, not measured"
+  python3 "$PY" paths "$BASE" "$WORK/paths-warmup-wms.txt"
+  say "warm-up: $(wc -l < "$WORK/tiles-warmup-rest.txt") other tiles and $(wc -l < "$WORK/paths-warmup-wms.txt") WMS maps off the tile grid (4 per zoom 7 to 17) rendered, not measured"
 }
 cache_stats() { curl -s "$BASE/api/map-cache" | python3 -c "import json,sys; t=json.load(sys.stdin)['tiles']; print(t['hits'], t['misses'])"; }
 

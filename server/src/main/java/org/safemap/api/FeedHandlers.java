@@ -65,6 +65,7 @@ final class FeedHandlers {
             m.put("format", f.format());
             m.put("categories", f.categories());
             m.put("description", f.description());
+            m.put("attribution", f.attribution());
             m.put("batches", t[0]);
             m.put("records", t[1]);
             m.put("quarantined", t[2]);

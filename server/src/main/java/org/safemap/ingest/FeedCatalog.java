@@ -109,7 +109,8 @@ public final class FeedCatalog {
         }
         FeedDefinition feed = new FeedDefinition(name, json.path("title").asText(name),
                 json.path("label").asText(json.path("title").asText(name)), json.path("partner").asText(""),
-                format, categories, json.path("description").asText(""), mapping, origin);
+                format, categories, json.path("description").asText(""),
+                json.path("attribution").asText(json.path("partner").asText(name)), mapping, origin);
         if (mapped) {
             MappedFeed.check(feed);
         }

@@ -14,9 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param format      adapter: police-uk, istv-csv, ambulance-csv, fire-irs-csv, mapped-csv, mapped-geojson
  * @param categories  category mapping scheme (taxonomy/mappings/&lt;scheme&gt;.csv, or the feed's own map)
  * @param description longer explanation
+ * @param attribution what every output drawing on the feed must credit (source and licence), plain text
  * @param mapping     column mapping for mapped formats, else null
  * @param origin      where the definition came from, for messages
  */
 public record FeedDefinition(String name, String title, String label, String partner, String format, String categories,
-                             String description, JsonNode mapping, String origin) {
+                             String description, String attribution, JsonNode mapping, String origin) {
 }
