@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaProfiles;
 import org.safemap.areas.AreaQueries;
+import org.safemap.areas.DrawnAreas;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseUnavailableException;
@@ -32,9 +33,11 @@ import org.safemap.map.WmsService;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
-import org.safemap.runs.NearRepeats;
 import org.safemap.runs.HotspotRunner;
+import org.safemap.runs.IncidentProfiles;
+import org.safemap.runs.NearRepeats;
 import org.safemap.runs.RunStore;
+import org.safemap.runs.Sources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,10 @@ public final class ApiServer {
                 new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
                 new AreaResults(db.dataSource()));
 
+        ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), new AreaProfiles(db.dataSource()),
+                new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
+                new Sources(db.dataSource(), feedCatalog));
+
         WmsService wms = new WmsService(catalogue, new MapData(db.dataSource()), settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(), 1000);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
@@ -86,6 +93,8 @@ public final class ApiServer {
             config.routes.get("/api/layers", layers::list);
             config.routes.get("/api/areas", areas::list);
             config.routes.get("/api/areas/{code}", areas::profile);
+            config.routes.get("/api/profile", profiles::named);
+            config.routes.post("/api/profile", profiles::drawn);
             config.routes.get("/api/incidents", incidents::list);
             config.routes.get("/api/incidents/summary", incidents::summary);
             config.routes.get("/api/feeds", feeds::list);

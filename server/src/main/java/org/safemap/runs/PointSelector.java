@@ -170,7 +170,7 @@ public final class PointSelector {
         return column;
     }
 
-    private static String aoiClause(Selection s) {
+    static String aoiClause(Selection s) {
         if (s.area().isEmpty()) {
             return "true";
         }
@@ -182,7 +182,7 @@ public final class PointSelector {
         return "(%s = ANY(?::text[]))".formatted(codeColumn(a.level()));
     }
 
-    private static int bindAoi(PreparedStatement ps, int k, Selection s) throws SQLException {
+    static int bindAoi(PreparedStatement ps, int k, Selection s) throws SQLException {
         if (s.area().isEmpty()) {
             return k;
         }
@@ -196,7 +196,7 @@ public final class PointSelector {
     }
 
     /** Refuses unknown categories and feeds by name, rather than quietly selecting nothing. */
-    private void checkNames(Selection s) {
+    void checkNames(Selection s) {
         try (Connection c = dataSource.getConnection()) {
             for (String category : s.categories()) {
                 try (PreparedStatement ps = c.prepareStatement(

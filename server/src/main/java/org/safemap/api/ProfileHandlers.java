@@ -1,0 +1,213 @@
+package org.safemap.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.safemap.SafemapException;
+import org.safemap.areas.AreaLevel;
+import org.safemap.areas.AreaProfiles;
+import org.safemap.areas.DrawnAreas;
+import org.safemap.runs.HotspotRequests;
+import org.safemap.runs.IncidentProfiles;
+import org.safemap.runs.Selection;
+import org.safemap.runs.Sources;
+
+/**
+ * {@code /api/profile}: what happened in an area over a period (records by category, month, hour and weekday; rate
+ * per 1,000 residents; deprivation; the area's Gi* and emerging hot spot classes in the newest stored runs; the
+ * sources credited), for a named area (GET) or one drawn on the map (POST).
+ */
+final class ProfileHandlers {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final Set<String> NAMES = Set.of("area", "period", "categories", "feeds", "hours", "weekdays",
+            "maxPrecisionM", "countEvents");
+    private static final String LATEST_MONTH =
+            "SELECT to_char(max(event_from) AT TIME ZONE 'Europe/London', 'YYYY-MM') FROM incident";
+
+    private final DataSource dataSource;
+    private final AreaProfiles areas;
+    private final DrawnAreas drawn;
+    private final IncidentProfiles profiles;
+    private final Sources sources;
+
+    ProfileHandlers(DataSource dataSource, AreaProfiles areas, DrawnAreas drawn, IncidentProfiles profiles,
+                    Sources sources) {
+        this.dataSource = dataSource;
+        this.areas = areas;
+        this.drawn = drawn;
+        this.profiles = profiles;
+        this.sources = sources;
+    }
+
+    /** {@code GET /api/profile?area=lsoa:E01006512&period=2022-01..2022-12[&categories=&feeds=&hours=&weekdays=]} */
+    void named(Context ctx) throws SQLException {
+        Map<String, Object> params = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
+        check(params);
+        String area = HotspotRequests.text(params, "area").orElseThrow(() -> ApiException.badRequest(
+                "area is required: LEVEL:CODE, e.g. lsoa:E01006512, ward:E05000886 or lad:E08000012"));
+        String[] parts = area.split(":", 2);
+        if (parts.length != 2 || parts[1].isBlank() || parts[1].contains(",")) {
+            throw ApiException.badRequest("area should be one LEVEL:CODE, e.g. lsoa:E01006512");
+        }
+        AreaLevel level = AreaLevel.parse(parts[0]);
+        AreaProfiles.Profile p = areas.profile(parts[1], Optional.of(level), Optional.empty())
+                .orElseThrow(() -> ApiException.notFound("no area " + parts[1] + " at level " + parts[0]));
+        params.putIfAbsent("period", defaultPeriod());
+        params.put("aoristic", "false");  // a record counts where its window starts (IncidentProfiles)
+        Selection selection = HotspotRequests.selection(params);
+        IncidentProfiles.Counts counts = profiles.counts(selection);
+
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("level", p.level());
+        a.put("vintage", p.vintage());
+        a.put("code", p.code());
+        a.put("name", p.name());
+        a.put("areaKm2", p.areaKm2());
+        a.put("centroid", p.centroid());
+        a.put("bbox", p.bbox());
+        a.put("population", p.population());
+        a.put("deprivation", p.deprivation());
+        Long residents = p.population() == null ? null : p.population().residents();
+        Map<String, Object> body = body(a, selection, counts, residents);
+        String runLevel = p.level();
+        body.put("gistar", profiles.newestClass("hotspots", runLevel, p.code()).map(IncidentProfiles.RunClass::toMap)
+                .orElse(null));
+        body.put("emerging", profiles.newestClass("emerging", runLevel, p.code())
+                .map(IncidentProfiles.RunClass::toMap).orElse(null));
+        ctx.json(body);
+    }
+
+    /**
+     * {@code POST /api/profile} with {@code {"geometry": <GeoJSON Polygon in WGS84>} } or
+     * {@code {"circle": {"center": [lon, lat], "radiusM": 400}}}, plus the selection (period, categories, ...).
+     */
+    void drawn(Context ctx) throws SQLException {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body must be JSON: " + e.getMessage());
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object, e.g. {\"circle\": {\"center\": "
+                    + "[-2.98, 53.40], \"radiusM\": 400}, \"period\": \"2022-01..2022-12\"}");
+        }
+        DrawnAreas.Drawn area;
+        if (body.has("geometry") == body.has("circle")) {
+            throw ApiException.badRequest("give either geometry (a GeoJSON Polygon in longitude/latitude) or circle "
+                    + "({\"center\": [lon, lat], \"radiusM\": metres})");
+        }
+        if (body.has("geometry")) {
+            area = drawn.polygon(body.get("geometry").toString());
+        } else {
+            JsonNode c = body.get("circle");
+            JsonNode centre = c.path("center");
+            if (!centre.isArray() || centre.size() != 2 || !centre.get(0).isNumber() || !centre.get(1).isNumber()
+                    || !c.path("radiusM").isNumber()) {
+                throw ApiException.badRequest("circle needs center [lon, lat] and radiusM, both numbers");
+            }
+            area = drawn.circle(centre.get(0).asDouble(), centre.get(1).asDouble(), c.get("radiusM").asDouble());
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("geometry") || e.getKey().equals("circle") || e.getValue().isNull()) {
+                continue;
+            }
+            if (e.getValue().isArray()) {
+                List<String> items = new ArrayList<>();
+                e.getValue().forEach(x -> items.add(x.asText()));
+                params.put(e.getKey(), items);
+            } else {
+                params.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        check(params);
+        if (params.containsKey("area")) {
+            throw ApiException.badRequest("a drawn area's profile takes geometry or circle, not area");
+        }
+        params.putIfAbsent("period", defaultPeriod());
+        params.put("areaWkt", area.wkt());
+        params.put("aoristic", "false");
+        Selection selection = HotspotRequests.selection(params);
+        IncidentProfiles.Counts counts = profiles.counts(selection);
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("level", "drawn");
+        a.put("name", body.has("circle") ? String.format("Circle of %.0f m", body.get("circle").get("radiusM")
+                .asDouble()) : "Drawn area");
+        a.put("areaKm2", area.areaKm2());
+        a.put("lsoas", area.lsoas());
+        a.put("population", area.residents() == null ? null : Map.of("year", area.populationYear(), "residents",
+                area.residents(), "method", "area-weighted from LSOAs", "areas", area.lsoas()));
+        a.put("residentsByImdDecile", area.residentsByDecile());
+        ctx.json(body(a, selection, counts, area.residents()));
+    }
+
+    private Map<String, Object> body(Map<String, Object> area, Selection selection, IncidentProfiles.Counts counts,
+                                     Long residents) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("area", area);
+        body.put("selection", selection.describe());
+        body.put("records", counts.records());
+        body.put("ratePer1000", residents == null || residents == 0 ? null
+                : Math.round(counts.records() * 1000.0 / residents * 10) / 10.0);
+        body.put("categories", counts.byCategory());
+        body.put("groups", counts.byGroup());
+        List<Map<String, Object>> months = new ArrayList<>();
+        counts.byMonth().forEach((m, n) -> {
+            Map<String, Object> month = new LinkedHashMap<>();
+            month.put("month", m);
+            month.put("records", n);
+            months.add(month);
+        });
+        body.put("months", months);
+        Map<String, Object> hw = new LinkedHashMap<>();
+        hw.put("days", DAYS);
+        hw.put("counts", counts.hourWeekday());
+        hw.put("timed", counts.timed());
+        hw.put("untimed", counts.untimed());
+        hw.put("untimedDropped", counts.untimedDropped());
+        body.put("hourWeekday", hw);
+        body.put("sources", sources.of(counts.batches()).stream().map(Sources.Source::toMap).toList());
+        return body;
+    }
+
+    private static void check(Map<String, Object> params) {
+        for (String k : params.keySet()) {
+            if (!NAMES.contains(k)) {
+                throw ApiException.badRequest("unknown parameter '" + k + "'; profiles take "
+                        + String.join(", ", new java.util.TreeSet<>(NAMES)));
+            }
+        }
+    }
+
+    /** The twelve months up to the newest record loaded. */
+    private String defaultPeriod() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LATEST_MONTH);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            String last = rs.getString(1);
+            if (last == null) {
+                throw new SafemapException("not_found", "no incidents are loaded yet");
+            }
+            YearMonth to = YearMonth.parse(last);
+            return to.minusMonths(11) + ".." + to;
+        }
+    }
+}
