@@ -19,6 +19,7 @@ import org.safemap.areas.AreaQueries;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseUnavailableException;
+import org.safemap.export.Exports;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.IncidentLoader;
@@ -67,6 +68,7 @@ public final class ApiServer {
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
                 new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
                 new AreaResults(db.dataSource()));
+        ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog));
 
         WmsService wms = new WmsService(catalogue, new MapData(db.dataSource()), settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(), 1000);
@@ -101,6 +103,8 @@ public final class ApiServer {
             config.routes.get("/api/evaluate", hotspots::evaluate);
             config.routes.get("/api/near-repeat", hotspots::nearRepeat);
             config.routes.get("/api/repeat-locations", hotspots::repeatLocations);
+            config.routes.get("/api/exports/runs/{id}/{file}", exports::run);
+            config.routes.get("/api/exports/{file}", exports::incidents);
             config.routes.get("/api/map-cache", maps::stats);
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
