@@ -86,7 +86,7 @@ final class ExportHandlers {
 
     private static ExportFormat featureFormat(String file) {
         ExportFormat format = ExportFormat.named(extension(file)).orElse(null);
-        if (!FEATURE_FORMATS.contains(format)) {
+        if (format == null || !FEATURE_FORMATS.contains(format)) {
             throw ApiException.badRequest("format '" + extension(file) + "' is not one areas and points export as; "
                     + "use .csv, .geojson or .gpkg");
         }

@@ -127,6 +127,15 @@ public record Provenance(String export, String title, Long runId, String runKind
                 : "") + ". Sources: " + attribution();
     }
 
+    /** JSON with non-ASCII escaped, so a TIFF's 7-bit text holds it unchanged and it parses back equal. */
+    private static String asciiJson(JsonNode node) {
+        try {
+            return ASCII_JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Name-value pairs for GDAL-style metadata (GeoTIFF GDAL_METADATA, GeoPackage layer metadata). */
     public Map<String, String> metadataItems() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -135,17 +144,17 @@ public record Provenance(String export, String title, Long runId, String runKind
         if (runId != null) {
             m.put("SAFEMAP_RUN_ID", Long.toString(runId));
             m.put("SAFEMAP_RUN_KIND", runKind);
-            m.put("SAFEMAP_PARAMS", String.valueOf(params));
-            m.put("SAFEMAP_DATA_VERSION", String.valueOf(dataVersion));
+            m.put("SAFEMAP_PARAMS", asciiJson(params));
+            m.put("SAFEMAP_DATA_VERSION", asciiJson(dataVersion));
         }
         if (selection != null) {
-            m.put("SAFEMAP_SELECTION", selection.toString());
+            m.put("SAFEMAP_SELECTION", asciiJson(selection));
         }
         m.put("SAFEMAP_PERIOD", period);
         m.put("SAFEMAP_FEEDS", String.join(",", feedsIncluded));
         m.put("SAFEMAP_VERSION", safemapVersion);
         m.put("SAFEMAP_EXPORTED_AT", exportedAt.toString());
-        m.put("SAFEMAP_SOURCES", toJson().get("sources").toString());
+        m.put("SAFEMAP_SOURCES", asciiJson(toJson().get("sources")));
         m.put("ATTRIBUTION", attribution());
         return m;
     }
