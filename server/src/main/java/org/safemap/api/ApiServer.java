@@ -20,6 +20,7 @@ import org.safemap.areas.DrawnAreas;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseUnavailableException;
+import org.safemap.export.Exports;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.IncidentLoader;
@@ -70,6 +71,7 @@ public final class ApiServer {
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
                 new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
                 new AreaResults(db.dataSource()));
+        ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog));
 
         ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), new AreaProfiles(db.dataSource()),
                 new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
@@ -110,6 +112,8 @@ public final class ApiServer {
             config.routes.get("/api/evaluate", hotspots::evaluate);
             config.routes.get("/api/near-repeat", hotspots::nearRepeat);
             config.routes.get("/api/repeat-locations", hotspots::repeatLocations);
+            config.routes.get("/api/exports/runs/{id}/{file}", exports::run);
+            config.routes.get("/api/exports/{file}", exports::incidents);
             config.routes.get("/api/map-cache", maps::stats);
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);

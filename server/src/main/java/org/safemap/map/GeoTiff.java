@@ -35,6 +35,15 @@ public final class GeoTiff {
     }
 
     public static byte[] bytes(Surface surface, String description) throws IOException {
+        return bytes(surface, description, null);
+    }
+
+    /**
+     * The surface with a description (TIFFTAG_IMAGEDESCRIPTION) and GDAL's metadata document (the GDAL_METADATA
+     * tag, {@code <GDALMetadata><Item name="...">...</Item></GDALMetadata>}), which gdalinfo, QGIS and ArcGIS show.
+     * TIFF text fields are ASCII, so both should be ASCII.
+     */
+    public static byte[] bytes(Surface surface, String description, String gdalMetadataXml) throws IOException {
         Grid grid = surface.grid();
         int width = grid.columns();
         int height = grid.rows();
@@ -72,6 +81,9 @@ public final class GeoTiff {
         directory.setStringEntryValue(FieldTagType.GDAL_NODATA, "nan");
         if (description != null && !description.isBlank()) {
             directory.setStringEntryValue(FieldTagType.ImageDescription, description);
+        }
+        if (gdalMetadataXml != null && !gdalMetadataXml.isBlank()) {
+            directory.setStringEntryValue(FieldTagType.GDAL_METADATA, gdalMetadataXml);
         }
         TIFFImage image = new TIFFImage();
         image.add(directory);

@@ -14,7 +14,8 @@ import org.safemap.SafemapException;
 
 /** A run's per-area table, ranked, as JSON, CSV or GeoJSON (boundaries in EPSG:4326, as RFC 7946 requires). */
 public final class AreaResults {
-    private static final String COLUMNS = """
+    /** The per-area columns every area output shares (API, CSV, exports), over {@code hotspot_area_result r}. */
+    public static final String COLUMNS = """
             r.rank, r.code, coalesce(a.name, r.code) AS name, r.level, r.vintage, r.incidents, r.records, r.population, r.rate_per_1000,
             r.kde_mean, r.kde_max, r.top_share, r.location_quotient, r.gi_z, r.gi_p, r.gi_bin, r.gi_class,
             r.emerging_class, r.trend_tau, r.trend_p, r.hot_steps, r.cold_steps, r.steps""";

@@ -157,7 +157,8 @@ public final class PointSelector {
         return mask;
     }
 
-    static String codeColumn(String level) {
+    /** The incident column holding codes of {@code level}, from an allow-list (never the level's text). */
+    public static String codeColumn(String level) {
         if (level.matches("custom:[a-z0-9_-]+")) {
             // the same pattern the area table allows, so the name is safe to write into the statement
             return "(i.custom_areas->>'" + level + "')";
@@ -170,7 +171,8 @@ public final class PointSelector {
         return column;
     }
 
-    static String aoiClause(Selection s) {
+    /** The SQL condition on {@code incident i} for the selection's area of interest ({@code true} for none). */
+    public static String aoiClause(Selection s) {
         if (s.area().isEmpty()) {
             return "true";
         }
@@ -182,7 +184,8 @@ public final class PointSelector {
         return "(%s = ANY(?::text[]))".formatted(codeColumn(a.level()));
     }
 
-    static int bindAoi(PreparedStatement ps, int k, Selection s) throws SQLException {
+    /** Binds {@link #aoiClause}'s parameter from {@code k}; returns the next index. */
+    public static int bindAoi(PreparedStatement ps, int k, Selection s) throws SQLException {
         if (s.area().isEmpty()) {
             return k;
         }
