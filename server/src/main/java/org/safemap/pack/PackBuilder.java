@@ -169,7 +169,8 @@ public final class PackBuilder {
             }
         } else {
             emergingNote = Optional.of("Emerging hot spot classes need at least " + EmergingRunner.MIN_STEPS
-                    + " months of data up to the period's end; only " + steps + " exist (the data starts in "
+                    + " months of data up to the period's end; only " + steps + (steps == 1 ? " month exists" : " months exist")
+                    + " (the data starts in "
                     + data[0] + "), so this pack shows none.");
         }
 

@@ -343,6 +343,7 @@ final class PackMaps {
     }
 
     private static byte[] png(BufferedImage img) {
-        return ImageEncoder.encode(img, ImageEncoder.Format.PNG, false, Color.WHITE);
+        // 8-bit palettes keep a pack of a dozen maps small enough to e-mail
+        return ImageEncoder.encode(img, ImageEncoder.Format.PNG8, false, Color.WHITE);
     }
 }
