@@ -370,12 +370,17 @@ public final class PackBuilder {
                 }
             }
             top.add(new Pack.RepeatLocation(((Number) m.get("rank")).intValue(), x, y,
-                    ((Number) m.get("incidents")).doubleValue(), String.valueOf(m.get("first")).substring(0, 10),
-                    String.valueOf(m.get("last")).substring(0, 10), description, lsoa));
+                    ((Number) m.get("incidents")).doubleValue(), localDate(m.get("first")), localDate(m.get("last")),
+                    description, lsoa));
         }
         return new Pack.RepeatSection(o.runId(), ((Number) r.get("incidents")).doubleValue(),
                 ((Number) r.get("locations")).intValue(), ((Number) r.get("repeatIncidents")).doubleValue(), top,
                 !((List<?>) r.get("warnings")).isEmpty());
+    }
+
+    /** The run stores instants; a police.uk month starts at local midnight, which is the day before in UTC. */
+    private static String localDate(Object instant) {
+        return Instant.parse(String.valueOf(instant)).atZone(Period.LONDON).toLocalDate().toString();
     }
 
     private static List<Long> batchesOf(RunStore store, long runId) {

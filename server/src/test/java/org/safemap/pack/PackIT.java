@@ -183,6 +183,8 @@ class PackIT {
         }
         assertThat(credited).isEqualTo(julyFeeds.size());
         assertThat(text).contains("not yet recorded in SafeMap").contains("Repeat locations");
+        // police.uk dates are months: a July record is dated 2022-07-01 on the local clock, not 2022-06-30 (UTC)
+        assertThat(text).containsPattern("Whitechapel E01033760 \\d+ 2022-07-01 2022-07-01");
     }
 
     @Test
