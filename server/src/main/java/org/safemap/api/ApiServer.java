@@ -31,6 +31,7 @@ import org.safemap.map.MapData;
 import org.safemap.map.TileCache;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
+import org.safemap.pack.PackService;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
@@ -82,6 +83,7 @@ public final class ApiServer {
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
         MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache));
+        PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms));
 
         return Javalin.create(config -> {
             configure(config);
@@ -114,6 +116,7 @@ public final class ApiServer {
             config.routes.get("/api/repeat-locations", hotspots::repeatLocations);
             config.routes.get("/api/exports/runs/{id}/{file}", exports::run);
             config.routes.get("/api/exports/{file}", exports::incidents);
+            config.routes.get("/api/packs", packs::get);
             config.routes.get("/api/map-cache", maps::stats);
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);

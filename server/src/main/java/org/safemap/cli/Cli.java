@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 "Run 'safemap <command> --help' for a command's options."},
         subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
                 GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
-                NearRepeatCommand.class, RepeatsCommand.class,
+                NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class,
                 KdeCommand.class, ExportCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class})

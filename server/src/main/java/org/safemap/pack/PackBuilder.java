@@ -1,0 +1,410 @@
+package org.safemap.pack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
+import org.safemap.AppVersion;
+import org.safemap.SafemapException;
+import org.safemap.hotspot.BandwidthRule;
+import org.safemap.hotspot.EmergingRules;
+import org.safemap.hotspot.KdeMode;
+import org.safemap.hotspot.Kernel;
+import org.safemap.runs.EmergingRunner;
+import org.safemap.runs.HotspotRunner;
+import org.safemap.runs.NearRepeats;
+import org.safemap.runs.Period;
+import org.safemap.runs.PointSelector;
+import org.safemap.runs.RunStore;
+import org.safemap.runs.Selection;
+import org.safemap.runs.Sources;
+
+/**
+ * Computes a tasking pack with the hotspot engine: a hotspot run for the period and one for the previous period
+ * over the district's LSOAs, an emerging hot spot run over the months up to the period's end, a repeats run over
+ * the area, and counts by category group through the same record selection the runs use. Every run is stored, so
+ * the pack cites it.
+ */
+public final class PackBuilder {
+    /** Kernel radius of the runs: the usual practice for police.uk's snapped points (docs/hotspots.md). */
+    static final double BANDWIDTH_METRES = 250;
+    /** Months of history the emerging classes look back over, the period's last month included. */
+    static final int EMERGING_MONTHS = 12;
+    static final int REPEATS_SHOWN = 10;
+    static final int EMERGING_SHOWN = 15;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DATA_MONTHS = """
+            SELECT min(event_from), max(event_from) FROM incident
+            WHERE cardinality(?::text[]) = 0 OR feed = ANY(?::text[])""";
+    private static final String GROUPS = """
+            SELECT group_code, string_agg(label, ', ' ORDER BY sort_order) FROM category
+            GROUP BY group_code ORDER BY min(sort_order)""";
+    private static final String CATEGORY = """
+            SELECT string_agg(label, ', ' ORDER BY sort_order) FROM category WHERE code = ? OR group_code = ?""";
+    /** The run's rows for the area's LSOAs, in the run's order, with last period, emerging class and deprivation. */
+    private static final String TOP = """
+            SELECT r.rank, r.code, coalesce(a.name, r.code), r.incidents, r.population, r.rate_per_1000, r.gi_z,
+                   r.gi_class, p.incidents, e.emerging_class, d.imd_decile, ST_AsBinary(a.geom)
+            FROM hotspot_area_result r
+            LEFT JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code
+            LEFT JOIN hotspot_area_result p ON p.run_id = ? AND p.level = r.level AND p.code = r.code
+            LEFT JOIN hotspot_area_result e ON e.run_id = ? AND e.level = r.level AND e.code = r.code
+            LEFT JOIN LATERAL (SELECT imd_decile FROM lsoa_deprivation x
+                               WHERE x.code = r.code AND x.vintage = r.vintage
+                               ORDER BY x.edition DESC LIMIT 1) d ON true
+            WHERE r.run_id = ? AND r.level = 'lsoa' AND r.code = ANY(?::text[]) AND r.incidents > 0
+            ORDER BY r.rank LIMIT ?""";
+    private static final String EMERGING = """
+            SELECT r.code, coalesce(a.name, r.code), r.emerging_class, r.incidents, r.hot_steps, r.steps,
+                   r.trend_tau, r.trend_p
+            FROM hotspot_area_result r
+            LEFT JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code
+            WHERE r.run_id = ? AND r.level = 'lsoa' AND r.code = ANY(?::text[])
+            ORDER BY r.rank""";
+    /** What the records at a repeat location call it, the commonest first, and its LSOA. */
+    private static final String PLACE = """
+            SELECT coalesce(location_text, ''), coalesce(lsoa_code, ''), count(*) FROM incident
+            WHERE ST_DWithin(geom, ST_SetSRID(ST_MakePoint(?, ?), 27700), 0.5)
+              AND event_from < ? AND event_to >= ?
+            GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 1""";
+
+    private final DataSource dataSource;
+    private final Sources sources;
+    private final List<String> referenceData;
+
+    /** @param referenceData credit lines for boundaries, population and deprivation, printed in the footnote */
+    public PackBuilder(DataSource dataSource, Sources sources, List<String> referenceData) {
+        this.dataSource = dataSource;
+        this.sources = sources;
+        this.referenceData = List.copyOf(referenceData);
+    }
+
+    public Pack build(PackRequest r, Consumer<String> progress) {
+        PackArea area = new PackAreas(dataSource).find(r.area());
+        progress.accept(String.format(Locale.UK, "%s %s (%s): %d LSOAs; hot spots judged among %s's %d LSOAs",
+                area.levelTitle(), area.code(), area.name(), area.lsoas().size(), area.contextName(),
+                area.contextLsoas().size()));
+        YearMonth[] data = dataMonths(r.feeds());
+        Period dataPeriod = ComparisonPeriods.monthRange(data[0], data[1]);
+        Period period = r.period();
+        List<String> notes = new ArrayList<>();
+        if (!period.from().isBefore(dataPeriod.to()) || !period.to().isAfter(dataPeriod.from())) {
+            throw new SafemapException("bad_request", "period " + period.label() + " is outside the data: records "
+                    + (r.feeds().isEmpty() ? "" : "of " + String.join(", ", r.feeds()) + " ") + "run from " + data[0]
+                    + " to " + data[1]);
+        }
+        if (period.from().isBefore(dataPeriod.from()) || period.to().isAfter(dataPeriod.to())) {
+            notes.add("The period reaches beyond the months with data (" + data[0] + " to " + data[1] + "); its "
+                    + "counts cover only those months.");
+        }
+        Period previous = ComparisonPeriods.previous(period);
+        Period yearEarlier = ComparisonPeriods.yearEarlier(period);
+        boolean previousKnown = covers(dataPeriod, previous);
+        boolean yearKnown = covers(dataPeriod, yearEarlier);
+        if (!previousKnown) {
+            notes.add("No comparison with " + previous.label() + ": the data starts in " + data[0] + ".");
+        }
+        if (!yearKnown) {
+            notes.add("No comparison with a year earlier (" + yearEarlier.label() + "): the data starts in " + data[0]
+                    + ".");
+        }
+
+        TreeSet<Long> batches = new TreeSet<>();
+        List<Pack.CitedRun> runs = new ArrayList<>();
+        Selection inArea = selection(r, period, area.lsoas());
+        progress.accept("counting records by category group");
+        List<Pack.Headline> headline = headline(r, area, period, previousKnown ? previous : null,
+                yearKnown ? yearEarlier : null, batches);
+
+        progress.accept("hot spot run for " + period.label());
+        HotspotRunner runner = new HotspotRunner(dataSource);
+        long current = runner.run(hotspotRequest(selection(r, period, area.contextLsoas())), m -> { });
+        runs.add(new Pack.CitedRun(current, "hotspots", "counts, rates and Gi* for " + period.label() + " over "
+                + area.contextName()));
+        Long before = null;
+        if (previousKnown) {
+            progress.accept("hot spot run for " + previous.label());
+            before = runner.run(hotspotRequest(selection(r, previous, area.contextLsoas())), m -> { });
+            runs.add(new Pack.CitedRun(before, "hotspots", "counts for the previous period, " + previous.label()));
+        }
+
+        YearMonth last = YearMonth.from(period.to().minusNanos(1).atZone(Period.LONDON));
+        YearMonth first = last.minusMonths(EMERGING_MONTHS - 1L);
+        if (first.isBefore(data[0])) {
+            first = data[0];
+        }
+        if (last.isAfter(data[1])) {
+            last = data[1];
+        }
+        int steps = first.isAfter(last) ? 0 : (int) java.time.temporal.ChronoUnit.MONTHS.between(first, last) + 1;
+        Long emergingRun = null;
+        List<String> months = new ArrayList<>();
+        Optional<String> emergingNote = Optional.empty();
+        if (steps >= EmergingRunner.MIN_STEPS) {
+            Period span = ComparisonPeriods.monthRange(first, last);
+            progress.accept("emerging hot spot run over " + steps + " months (" + span.label() + ")");
+            emergingRun = new EmergingRunner(dataSource).run(new EmergingRunner.Request(
+                    selection(r, span, area.contextLsoas()), "lsoa", Optional.empty(), false, "queen", 1, true,
+                    EmergingRules.DEFAULT, "pack"), m -> { });
+            runs.add(new Pack.CitedRun(emergingRun, "emerging", "emerging hot spot classes over " + span.label()));
+            for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
+                months.add(m.toString());
+            }
+        } else {
+            emergingNote = Optional.of("Emerging hot spot classes need at least " + EmergingRunner.MIN_STEPS
+                    + " months of data up to the period's end; only " + steps + (steps == 1 ? " month exists" : " months exist")
+                    + " (the data starts in "
+                    + data[0] + "), so this pack shows none.");
+        }
+
+        progress.accept("repeat locations");
+        NearRepeats.Outcome repeats = new NearRepeats(dataSource).repeats(inArea, 0, 2, REPEATS_SHOWN, "pack");
+        runs.add(new Pack.CitedRun(repeats.runId(), "repeats", "repeat locations in " + area.name() + ", "
+                + period.label()));
+
+        RunStore store = new RunStore(dataSource);
+        for (Pack.CitedRun run : runs) {
+            batches.addAll(batchesOf(store, run.id()));
+        }
+        List<Pack.SourceNote> notesBySource = new ArrayList<>();
+        for (Sources.Source s : sources.of(batches.stream().mapToLong(Long::longValue).toArray())) {
+            // protocols are a later issue: the slot is here, empty until SafeMap records them
+            notesBySource.add(new Pack.SourceNote(s, Optional.empty()));
+        }
+        Map<String, Object> summary = readJson(store.run(current).orElseThrow().summary());
+        double cell = ((Number) summary.getOrDefault("cellM", 0)).doubleValue();
+
+        try (Connection c = dataSource.getConnection()) {
+            List<Pack.Hotspot> hotspots = top(c, current, before, emergingRun, area, r.top());
+            Pack.EmergingSection emerging = emergingSection(c, emergingRun, months, area, emergingNote);
+            Pack.RepeatSection repeatSection = repeatSection(c, repeats, period);
+            if (repeatSection.snapped()) {
+                notes.add("Police.uk records are placed on anonymous snap points (\"On or near ...\"), each standing "
+                        + "for several addresses, and are known only to the month: no date or time of day.");
+            }
+            if (hotspots.stream().anyMatch(h -> h.incidents() < 10)) {
+                notes.add("Counts under 10 are small: a change of a few incidents is within ordinary month-to-month "
+                        + "variation.");
+            }
+            return new Pack(r, area, data[0], data[1], previous, yearEarlier, previousKnown, yearKnown, headline,
+                    hotspots, emerging, repeatSection, notesBySource, referenceData, runs,
+                    new Pack.Method(BANDWIDTH_METRES, cell, Kernel.QUARTIC.code(), "queen", true), notes,
+                    Instant.now(), AppVersion.current());
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read the pack's runs: " + e.getMessage(), e);
+        }
+    }
+
+    private static HotspotRunner.Request hotspotRequest(Selection s) {
+        return new HotspotRunner.Request(s, "lsoa", Optional.empty(), Optional.of(BANDWIDTH_METRES),
+                BandwidthRule.PPL, Kernel.QUARTIC, KdeMode.EXACT, false, "queen", true, 10, Optional.empty(),
+                "pack");
+    }
+
+    static Selection selection(PackRequest r, Period period, List<String> lsoas) {
+        return new Selection(period, r.categories(), r.feeds(), null, null,
+                Optional.of(Selection.AreaOfInterest.codes("lsoa", lsoas)), Optional.empty(), true, true);
+    }
+
+    private static boolean covers(Period data, Period p) {
+        return !p.from().isBefore(data.from()) && !p.to().isAfter(data.to());
+    }
+
+    private YearMonth[] dataMonths(List<String> feeds) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DATA_MONTHS)) {
+            java.sql.Array a = c.createArrayOf("text", feeds.toArray());
+            ps.setArray(1, a);
+            ps.setArray(2, a);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getObject(1) == null) {
+                    throw new SafemapException("bad_request", feeds.isEmpty() ? "no records are loaded yet"
+                            : "no records of " + String.join(", ", feeds) + " are loaded");
+                }
+                return new YearMonth[] {month(rs.getTimestamp(1)), month(rs.getTimestamp(2))};
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read the data's months: " + e.getMessage(), e);
+        }
+    }
+
+    private static YearMonth month(java.sql.Timestamp t) {
+        return YearMonth.from(t.toInstant().atZone(Period.LONDON));
+    }
+
+    /** One row per group (or per category asked for) and a total, each in the three periods. */
+    private List<Pack.Headline> headline(PackRequest r, PackArea area, Period current, Period previous,
+                                         Period yearEarlier, TreeSet<Long> batches) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            if (r.categories().isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(GROUPS); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            } else {
+                for (String code : r.categories()) {
+                    try (PreparedStatement ps = c.prepareStatement(CATEGORY)) {
+                        ps.setString(1, code);
+                        ps.setString(2, code);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            rows.put(code, rs.getString(1) == null ? code : rs.getString(1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read the categories: " + e.getMessage(), e);
+        }
+        PointSelector selector = new PointSelector(dataSource);
+        List<Pack.Headline> out = new ArrayList<>();
+        for (Map.Entry<String, String> row : rows.entrySet()) {
+            PackRequest one = new PackRequest(r.area(), r.period(), r.top(), List.of(row.getKey()), r.feeds());
+            out.add(new Pack.Headline(row.getKey(), row.getValue(),
+                    count(selector, selection(one, current, area.lsoas()), batches),
+                    previous == null ? null : count(selector, selection(one, previous, area.lsoas()), batches),
+                    yearEarlier == null ? null : count(selector, selection(one, yearEarlier, area.lsoas()), batches)));
+        }
+        out.add(new Pack.Headline("all", r.categories().isEmpty() ? "all categories" : String.join(", ",
+                r.categories()), count(selector, selection(r, current, area.lsoas()), batches),
+                previous == null ? null : count(selector, selection(r, previous, area.lsoas()), batches),
+                yearEarlier == null ? null : count(selector, selection(r, yearEarlier, area.lsoas()), batches)));
+        return out;
+    }
+
+    private static double count(PointSelector selector, Selection s, TreeSet<Long> batches) {
+        PointSelector.Selected sel = selector.select(s, "lsoa", Map.of());
+        for (long b : sel.batches()) {
+            batches.add(b);
+        }
+        return sel.points().totalWeight();
+    }
+
+    private static List<Pack.Hotspot> top(Connection c, long run, Long previous, Long emerging, PackArea area,
+                                          int n) throws SQLException {
+        List<Pack.Hotspot> out = new ArrayList<>();
+        WKBReader wkb = new WKBReader();
+        try (PreparedStatement ps = c.prepareStatement(TOP)) {
+            ps.setLong(1, previous == null ? -1 : previous);
+            ps.setLong(2, emerging == null ? -1 : emerging);
+            ps.setLong(3, run);
+            ps.setArray(4, c.createArrayOf("text", area.lsoas().toArray()));
+            ps.setInt(5, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Pack.Hotspot(out.size() + 1, rs.getInt(1), rs.getString(2), rs.getString(3),
+                            rs.getDouble(4), (Integer) rs.getObject(5), nullable(rs, 6),
+                            previous == null ? null : nullable(rs, 9), nullable(rs, 7), rs.getString(8),
+                            rs.getString(10), rs.getObject(11) == null ? null : rs.getInt(11),
+                            wkb.read(rs.getBytes(12))));
+                }
+            }
+        } catch (ParseException e) {
+            throw new SafemapException("database_error", "unreadable LSOA boundary: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static Pack.EmergingSection emergingSection(Connection c, Long run, List<String> months, PackArea area,
+                                                        Optional<String> note) throws SQLException {
+        Map<String, Integer> classes = new LinkedHashMap<>();
+        List<Pack.EmergingArea> hot = new ArrayList<>();
+        if (run != null) {
+            try (PreparedStatement ps = c.prepareStatement(EMERGING)) {
+                ps.setLong(1, run);
+                ps.setArray(2, c.createArrayOf("text", area.lsoas().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String cls = rs.getString(3);
+                        classes.merge(cls, 1, Integer::sum);
+                        if (cls.endsWith("_hot") && hot.size() < EMERGING_SHOWN) {
+                            hot.add(new Pack.EmergingArea(rs.getString(1), rs.getString(2), cls, rs.getDouble(4),
+                                    rs.getInt(5), rs.getInt(6), rs.getDouble(7), rs.getDouble(8)));
+                        }
+                    }
+                }
+            }
+        }
+        return new Pack.EmergingSection(Optional.ofNullable(run), months, classes, hot, note);
+    }
+
+    private static Pack.RepeatSection repeatSection(Connection c, NearRepeats.Outcome o, Period period)
+            throws SQLException {
+        Map<String, Object> r = o.result();
+        List<Pack.RepeatLocation> top = new ArrayList<>();
+        for (Object row : (List<?>) r.get("top")) {
+            Map<?, ?> m = (Map<?, ?>) row;
+            double x = ((Number) m.get("x")).doubleValue();
+            double y = ((Number) m.get("y")).doubleValue();
+            String description = "";
+            String lsoa = "";
+            try (PreparedStatement ps = c.prepareStatement(PLACE)) {
+                ps.setDouble(1, x);
+                ps.setDouble(2, y);
+                ps.setObject(3, java.time.OffsetDateTime.ofInstant(period.to(), Period.LONDON));
+                ps.setObject(4, java.time.OffsetDateTime.ofInstant(period.from(), Period.LONDON));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        description = rs.getString(1);
+                        lsoa = rs.getString(2);
+                    }
+                }
+            }
+            top.add(new Pack.RepeatLocation(((Number) m.get("rank")).intValue(), x, y,
+                    ((Number) m.get("incidents")).doubleValue(), localDate(m.get("first")), localDate(m.get("last")),
+                    description, lsoa));
+        }
+        return new Pack.RepeatSection(o.runId(), ((Number) r.get("incidents")).doubleValue(),
+                ((Number) r.get("locations")).intValue(), ((Number) r.get("repeatIncidents")).doubleValue(), top,
+                !((List<?>) r.get("warnings")).isEmpty());
+    }
+
+    /** The run stores instants; a police.uk month starts at local midnight, which is the day before in UTC. */
+    private static String localDate(Object instant) {
+        return Instant.parse(String.valueOf(instant)).atZone(Period.LONDON).toLocalDate().toString();
+    }
+
+    private static List<Long> batchesOf(RunStore store, long runId) {
+        List<Long> out = new ArrayList<>();
+        try {
+            JsonNode v = JSON.readTree(store.run(runId).orElseThrow().dataVersion());
+            v.path("batches").forEach(b -> out.add(b.path("id").asLong()));
+        } catch (IOException e) {
+            throw new SafemapException("database_error", "unreadable data version of run " + runId, e);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readJson(String text) {
+        try {
+            return JSON.readValue(text, Map.class);
+        } catch (IOException e) {
+            throw new SafemapException("database_error", "unreadable run summary", e);
+        }
+    }
+
+    private static Double nullable(ResultSet rs, int k) throws SQLException {
+        double v = rs.getDouble(k);
+        return rs.wasNull() ? null : v;
+    }
+}

@@ -1,0 +1,34 @@
+package org.safemap.pack;
+
+import java.util.Locale;
+import org.safemap.SafemapException;
+
+/** The files a pack comes as. */
+public enum PackFormat {
+    PDF("application/pdf", "pdf"), HTML("text/html; charset=UTF-8", "html");
+
+    private final String mime;
+    private final String extension;
+
+    PackFormat(String mime, String extension) {
+        this.mime = mime;
+        this.extension = extension;
+    }
+
+    public String mime() {
+        return mime;
+    }
+
+    public String extension() {
+        return extension;
+    }
+
+    public static PackFormat parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        return switch (t) {
+            case "pdf" -> PDF;
+            case "html", "htm" -> HTML;
+            default -> throw new SafemapException("bad_request", "format '" + text + "' is not offered; use pdf or html");
+        };
+    }
+}

@@ -1,0 +1,84 @@
+package org.safemap.pack;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.safemap.SafemapException;
+import org.safemap.runs.Period;
+
+/**
+ * What a tasking pack covers.
+ *
+ * @param area       ONS code of a district, MSOA, ward or LSOA
+ * @param period     the period reported on (a month, a quarter, any range)
+ * @param top        how many hot spots to list, 1 to {@link #MAX_TOP}
+ * @param categories taxonomy codes or groups; empty for all
+ * @param feeds      feed names; empty for all
+ */
+public record PackRequest(String area, Period period, int top, List<String> categories, List<String> feeds) {
+    public static final int DEFAULT_TOP = 10;
+    public static final int MAX_TOP = 30;
+
+    public PackRequest {
+        categories = List.copyOf(categories);
+        feeds = List.copyOf(feeds);
+        if (top < 1 || top > MAX_TOP) {
+            throw new SafemapException("bad_request", "top must be 1 to " + MAX_TOP + " hot spots, got " + top);
+        }
+        if (area == null || !area.matches("[A-Za-z0-9_-]{1,40}")) {
+            throw new SafemapException("bad_request", "area must be an ONS code such as E08000012, got '" + area
+                    + "'");
+        }
+    }
+
+    /**
+     * Reads the parameters the API and the command line share: area, period, top, categories, feeds (lists comma
+     * separated). Unknown names are refused so a misspelt filter is not silently ignored.
+     */
+    public static PackRequest parse(Map<String, String> params) {
+        for (String name : params.keySet()) {
+            if (!List.of("area", "period", "top", "categories", "feeds", "format").contains(name)) {
+                throw new SafemapException("bad_request", "unknown parameter '" + name + "'; a pack takes area, "
+                        + "period, top, categories, feeds and format");
+            }
+        }
+        String area = params.get("area");
+        if (area == null || area.isBlank()) {
+            throw new SafemapException("bad_request", "area is required, e.g. area=E08000012");
+        }
+        String period = params.get("period");
+        if (period == null || period.isBlank()) {
+            throw new SafemapException("bad_request", "period is required, e.g. period=2022-07 or 2022-05..2022-07");
+        }
+        Period p;
+        try {
+            p = Period.parse(period);
+        } catch (IllegalArgumentException e) {
+            throw new SafemapException("bad_request", e.getMessage(), e);
+        }
+        int top = DEFAULT_TOP;
+        String t = params.get("top");
+        if (t != null && !t.isBlank()) {
+            try {
+                top = Integer.parseInt(t.trim());
+            } catch (NumberFormatException e) {
+                throw new SafemapException("bad_request", "top must be a whole number of hot spots, got '" + t + "'");
+            }
+        }
+        return new PackRequest(area.trim().toUpperCase(Locale.ROOT), p, top, list(params.get("categories")),
+                list(params.get("feeds")));
+    }
+
+    private static List<String> list(String value) {
+        List<String> out = new ArrayList<>();
+        if (value != null) {
+            for (String s : value.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,62 @@
+package org.safemap.pack;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.safemap.ingest.FeedCatalog;
+import org.safemap.map.LayerCatalogue;
+import org.safemap.map.WmsService;
+import org.safemap.runs.Sources;
+
+/** Makes tasking packs: computes one ({@link PackBuilder}), draws its maps and lays it out as HTML or PDF. */
+public final class PackService {
+    /** A finished pack file. */
+    public record File(byte[] body, PackFormat format, String filename, Pack pack) {
+    }
+
+    private final PackBuilder builder;
+    private final PackMaps maps;
+
+    public PackService(DataSource dataSource, FeedCatalog feeds, WmsService wms) {
+        this.builder = new PackBuilder(dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()));
+        this.maps = new PackMaps(wms);
+    }
+
+    public File make(PackRequest request, PackFormat format, Consumer<String> progress) {
+        Pack pack = builder.build(request, progress);
+        PackMaps.Images images = maps.draw(pack, progress);
+        String xhtml = PackDocument.xhtml(pack, images);
+        byte[] body;
+        if (format == PackFormat.PDF) {
+            progress.accept("laying out the PDF");
+            body = PackPdf.render(xhtml);
+        } else {
+            body = xhtml.getBytes(StandardCharsets.UTF_8);
+        }
+        return new File(body, format, filename(request, format), pack);
+    }
+
+    /** {@code safemap-pack-E08000012-2022-07.pdf}: the area and period, safe in any file system. */
+    static String filename(PackRequest r, PackFormat format) {
+        String period = r.period().label().replace("..", "_to_").replaceAll("[^A-Za-z0-9_-]", "-");
+        String categories = r.categories().isEmpty() ? "" : "-" + String.join("-", r.categories())
+                .replaceAll("[^A-Za-z0-9_-]", "");
+        return "safemap-pack-" + r.area() + "-" + period + categories + "." + format.extension();
+    }
+
+    /** Credits for the reference data, as the map layers state them (boundaries and deprivation). */
+    private static List<String> referenceData(LayerCatalogue catalogue) {
+        List<String> out = new ArrayList<>();
+        out.add("Boundaries and residents: " + plain(catalogue.layer("lsoa-boundaries").attribution())
+                + " Population: ONS mid-year estimates.");
+        out.add("Deprivation: " + plain(catalogue.layer("deprivation").attribution()));
+        return out;
+    }
+
+    /** The catalogue writes attributions for HTML; the pack escapes its own text. */
+    private static String plain(String html) {
+        return html.replace("&copy;", "\u00a9").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+    }
+}
