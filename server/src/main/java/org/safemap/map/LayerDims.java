@@ -44,7 +44,7 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
                 if (!runs.contains(id)) {
                     throw new OgcException("InvalidDimensionValue", "DIM_RUN", "run " + asked + " is not a completed "
                             + layer.source().runKind() + " run with " + layer.source().level() + " results; "
-                            + (runs.isEmpty() ? "there is none yet" : "the latest is " + runs.get(0)));
+                            + (runs.isEmpty() ? "there is none yet" : "the default is " + runs.get(0)));
                 }
                 return new LayerDims(null, List.of(), List.of(), id);
             } catch (NumberFormatException e) {

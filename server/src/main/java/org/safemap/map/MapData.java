@@ -86,11 +86,12 @@ public final class MapData {
                    gi_bin, gi_class, emerging_class, trend_tau, trend_p, rank
             FROM hotspot_area_result WHERE run_id = ? AND level = ?""";
 
+    /** Runs a map may show, the default first: runs a tasking pack made for itself come after everyone else's. */
     private static final String RUNS = """
             SELECT r.id FROM hotspot_run r
             WHERE r.kind = ? AND r.status = 'done'
               AND EXISTS (SELECT 1 FROM hotspot_area_result a WHERE a.run_id = r.id AND a.level = ?)
-            ORDER BY r.id DESC LIMIT 50""";
+            ORDER BY r.created_by = 'pack', r.id DESC LIMIT 50""";
 
     private static final String MONTHS = """
             SELECT min(event_from), max(event_from) FROM incident""";
@@ -274,7 +275,7 @@ public final class MapData {
                 "trend_tau", "trend_p", "rank");
     }
 
-    /** Completed runs of a kind with results at a level, newest first. */
+    /** Completed runs of a kind with results at a level, the default first (see RUNS), then newest first. */
     public List<Long> runs(String kind, String level) {
         List<Long> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RUNS)) {

@@ -300,7 +300,7 @@ public final class WmsService {
                 k -> LegendGraphic.draw(layer.title(), style.style()));
     }
 
-    /** Completed runs of a run-areas layer, newest first; read once per data version (tiles ask on every request). */
+    /** Completed runs of a run-areas layer, the default first; read once per data version (tiles ask on every request). */
     List<Long> runs(LayerCatalogue.Layer layer) {
         String key = state().version() + "|" + layer.source().runKind() + "|" + layer.source().level();
         List<Long> cached = runs.get(key);

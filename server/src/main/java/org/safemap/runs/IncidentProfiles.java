@@ -55,12 +55,12 @@ public final class IncidentProfiles {
             WHERE %1$s
             GROUP BY 1, 2, 3, 4, 5, 6, 7, c.sort_order
             ORDER BY c.sort_order""";
-    /** The area's row in the newest finished run of a kind that has it at that level. */
+    /** The area's row in the newest finished run of a kind that has it at that level (tasking packs' own runs last). */
     private static final String NEWEST_RUN_ROW = """
             SELECT r.id, a.gi_z, a.gi_p, a.gi_class, a.emerging_class, a.rank, r.params->'selection'->>'period'
             FROM hotspot_area_result a JOIN hotspot_run r ON r.id = a.run_id
             WHERE r.kind = ? AND r.status = 'done' AND a.level = ? AND a.code = ? AND a.cell_geom IS NULL
-            ORDER BY r.finished_at DESC, r.id DESC LIMIT 1""";
+            ORDER BY r.created_by = 'pack', r.finished_at DESC, r.id DESC LIMIT 1""";
 
     /** A category's records. */
     public record CategoryCount(String code, String label, String group, long records) {
