@@ -16,8 +16,11 @@ public final class DensityField {
     private static final int MAX_BUCKET_CELLS = 4_000_000;
     /** Lattice nodes per block side. */
     public static final int BLOCK = 64;
-    /** Lattice levels kept. */
-    public static final int LEVELS = 2;
+    /**
+     * Lattice levels kept. One: beyond street scales an exact read a line at a time ({@link #readLine}) costs no
+     * more than computing a coarser lattice's blocks (measured: half as much at zoom 11), and it is exact.
+     */
+    public static final int LEVELS = 1;
     private static final int LATTICE_NODES_PER_SUPPORT = 16;
     /** Blocks kept per level (16 KB each). */
     private static final int MAX_BLOCKS = 4096;
@@ -158,7 +161,7 @@ public final class DensityField {
     /**
      * Spacing of lattice level {@code level}, metres: the kernel's support over 16 at level 0, doubling with each
      * level. Bilinear interpolation between exact lattice values is then within (spacing/bandwidth)² of a single
-     * kernel's peak: 0.4% at level 0, 1.6% at level 1 (the quartic's curvature bound; docs/wms.md).
+     * kernel's peak: 0.4% at level 0 (the quartic's curvature bound; docs/wms.md).
      */
     public double latticeSpacing(int level) {
         double base = kernel == Kernel.GAUSSIAN ? bandwidthMetres / 8 : support / LATTICE_NODES_PER_SUPPORT;

@@ -11,7 +11,7 @@ import org.safemap.geo.Crs;
  * millimetre at street zooms). Mesh nodes sit at multiples of the mesh spacing from the CRS origin, not from the
  * image corner, so a tile and a larger image covering it read the same locations.
  *
- * <p>Where pixels are no wider than twice a lattice level's spacing (town and street scales), pixels are
+ * <p>Where pixels are no wider than the lattice's spacing (street scales, zoom 13 and in), pixels are
  * interpolated bilinearly from that level's lattice of exact values ({@link DensityField#block}), anchored at the
  * BNG origin and cached, which makes a tile's cost nearly independent of how many incidents lie under it; the
  * interpolation is within (spacing/bandwidth)² of one kernel's peak (0.4% at level 0). Coarser pixels read the
@@ -115,17 +115,10 @@ public final class DensityRaster {
         return level(new Locations(view), field);
     }
 
-    /**
-     * Level 0 where pixels are no wider than its spacing (street scales), level 1 where they are up to twice its
-     * spacing, exact reads beyond: each choice keeps the lattice no finer than needed, since a block's cost grows
-     * with the nodes and the rows it holds.
-     */
+    /** Level 0 where pixels are no wider than its spacing (street scales); exact line reads beyond. */
     private static int level(Locations locations, DensityField field) {
         double pixel = locations.bngPixelMetres();
-        if (pixel <= field.latticeSpacing(0)) {
-            return 0;
-        }
-        return pixel <= 2 * field.latticeSpacing(1) ? 1 : -1;
+        return pixel <= field.latticeSpacing(0) ? 0 : -1;
     }
 
     /**

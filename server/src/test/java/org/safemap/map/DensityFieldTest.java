@@ -117,13 +117,13 @@ class DensityFieldTest {
     }
 
     @Test
-    void webMercatorPixelsAtCoarseZoomsAreReadWithinTheStatedBoundOfTheirCentres() {
+    void webMercatorPixelsBeyondStreetScalesAreReadWithinTheStatedBoundOfTheirCentres() {
         double[][] p = points(4000, 23);
         DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
         double h = 250;
         double c = Kernel.QUARTIC.normalisation(h) * 1e6;
         Crs.Transform toBng = Crs.WEB_MERCATOR.to(Crs.BNG);
-        for (int z : new int[] {8, 9, 10}) {
+        for (int z : new int[] {8, 10, 11, 12}) {
             double span = 2 * TileService.ORIGIN / (1L << z);
             long tx = (long) ((-2.98 * 111_319.49 + TileService.ORIGIN) / span);
             long ty = (long) ((TileService.ORIGIN - 7_059_000) / span);
@@ -187,9 +187,9 @@ class DensityFieldTest {
     void townAndStreetZoomsInterpolateTheLatticeWithinTheStatedBound() {
         double[][] p = points(2000, 5);
         DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
-        // Two views: 0.5 m pixels (level 0) and 40 m pixels (level 1).
+        // Two views: 0.5 m and 15 m pixels, both on the lattice.
         for (MapView view : new MapView[] {new MapView(BNG, 334_900, 389_900, 335_028, 390_028, 256, 256),
-                new MapView(BNG, 330_000, 385_000, 340_240, 395_240, 256, 256)}) {
+                new MapView(BNG, 333_000, 388_000, 336_840, 391_840, 256, 256)}) {
             assertThat(DensityRaster.level(field, view)).isNotNegative();
             assertBound(p, field, view);
         }
