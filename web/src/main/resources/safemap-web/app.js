@@ -1,6 +1,8 @@
-// SafeMap viewer: reads the layer catalogue and its SLD-derived styles from the server, draws the layers on a
-// Leaflet map, and keeps working (and says so) when the basemap cannot be reached. When everything has
-// loaded, <body> carries data-ready, data-areas and data-incidents (counts drawn) for tests and scripts.
+// SafeMap viewer: the layer catalogue on a Leaflet map (vector boundaries and points, server-rendered tiles for
+// surfaces and choropleths), a month slider with play, filters, area profiles for named or drawn areas, a ranked
+// table of hot spots, tasking packs and exports. The view lives in the URL's #fragment, so a link reproduces it.
+// Works without a basemap (offline), and says so. When everything has loaded, <body> carries data-ready,
+// data-areas and data-incidents (counts drawn) for tests and scripts.
 'use strict';
 
 (function () {
@@ -9,7 +11,17 @@
       'police.uk anonymous map point', 'uprn': 'property (UPRN)', 'postcode': 'postcode centroid', 'venue': 'named venue',
     'street': 'street', 'postcode-district': 'postcode district'
   };
-  const state = { feedLabels: {}, month: null, feeds: new Set(), summary: null, layers: [], overlays: {}, areaZoomRange: {} };
+  const GROUP_LABELS = {
+    'violence': 'Violence', 'acquisitive': 'Acquisitive crime', 'damage': 'Criminal damage and arson',
+    'asb': 'Anti-social behaviour', 'drugs-weapons': 'Drugs and weapons', 'other': 'Other crime'
+  };
+  const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  const DAY_LABELS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  const state = {
+    feedLabels: {}, months: [], month: null, group: '', hours: '', weekdays: new Set(), feeds: new Set(),
+    allFeeds: [], summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
+    profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null
+  };
 
   // One canvas for every vector layer: a second canvas on top would swallow the clicks meant for the first.
   const map = L.map('map', { preferCanvas: true, zoomControl: true, zoomSnap: 0.25 }).setView([53.41, -2.98], 12);
@@ -111,18 +123,6 @@
     };
   }
 
-  // Layers the server renders (density surfaces, choropleths) come as tiles from the map service.
-  function isVector(layer) {
-    return layer.kind === 'areas' || layer.kind === 'points';
-  }
-
-  function tileLayer(layer) {
-    const timed = layer.kind === 'density' || layer.kind === 'area-counts';
-    const url = '/tiles/' + encodeURIComponent(layer.name) + '/{z}/{x}/{y}.png'
-      + (timed && state.month ? '?' + query({ time: state.month }) : '');
-    return { group: L.tileLayer(url, { maxZoom: 19, opacity: 1, className: 'safemap-tiles' }), count: 0 };
-  }
-
   function rgba(hex, opacity) {
     const n = parseInt(hex.slice(1), 16);
     return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + opacity + ')';
@@ -138,27 +138,73 @@
       .map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v)).join('&');
   }
 
-  // An area's profile: where it sits, who lives there, how deprived it is, what it borders.
-  function profileHtml(p) {
-    const parts = ['<div class="popup"><h3>' + escapeHtml(p.name) + '</h3>',
-      '<p>' + escapeHtml(p.level.toUpperCase()) + ' ' + escapeHtml(p.code) + ' (' + escapeHtml(p.vintage) + '), '
-        + p.areaKm2.toLocaleString('en-GB') + ' km&sup2;</p>'];
-    if (p.parents.length) {
-      parts.push('<p>In ' + p.parents.map(a => escapeHtml(a.name || a.code) + ' (' + escapeHtml(a.level.toUpperCase())
-        + ')').join(', ') + '</p>');
+
+  function groupLabel(code) {
+    return GROUP_LABELS[code] || code;
+  }
+
+  // Gi* classes (hot_99, cold_95, none) and emerging classes (new_hot, ...) in words.
+  function classLabel(c) {
+    if (!c || c === 'none') return 'not significant';
+    const m = /^(hot|cold)_(\d+)$/.exec(c);
+    if (m) return (m[1] === 'hot' ? 'hot spot' : 'cold spot') + ', ' + m[2] + '% confidence';
+    return c.replace(/_/g, ' ');
+  }
+
+  function number(n) {
+    return Number(n).toLocaleString('en-GB');
+  }
+
+  // ---------------------------------------------------------------------------------------------- view state in URL
+  function readHash() {
+    const h = new URLSearchParams(location.hash.replace(/^#/, ''));
+    return {
+      month: h.get('m'), group: h.get('g') || '', hours: h.get('h') || '',
+      weekdays: h.get('d') ? h.get('d').split(',').filter(d => DAYS.includes(d)) : [],
+      feeds: h.get('f') ? h.get('f').split(',') : null, layers: h.get('l') ? h.get('l').split(',') : null,
+      view: h.get('map') ? h.get('map').split('/').map(Number) : null, area: h.get('a')
+    };
+  }
+
+  function writeHash() {
+    const c = map.getCenter();
+    const params = {
+      m: state.month, g: state.group, h: state.hours, d: [...state.weekdays].join(','),
+      f: state.feeds.size === state.allFeeds.length ? '' : [...state.feeds].join(','),
+      l: state.layers.filter(l => layerBox(l).checked).map(l => l.name).join(','),
+      map: map.getZoom().toFixed(2).replace(/\.?0+$/, '') + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5),
+      a: state.profileArea && state.profileArea.area ? state.profileArea.area : ''
+    };
+    history.replaceState(null, '', '#' + query(params));
+  }
+
+  // ------------------------------------------------------------------------------------------------------ layers
+  // Layers the server renders (density surfaces, choropleths) come as tiles from the map service.
+  function isVector(layer) {
+    return layer.kind === 'areas' || layer.kind === 'points';
+  }
+
+  function layerBox(layer) {
+    return document.getElementById('layer-' + layer.name);
+  }
+
+  function selectedFeeds() {
+    return state.feeds.size === state.allFeeds.length ? '' : [...state.feeds].join(',');
+  }
+
+  function tileLayer(layer) {
+    const timed = layer.kind === 'density' || layer.kind === 'area-counts';
+    const params = {};
+    if (timed && state.month) params.time = state.month;
+    if (layer.kind === 'density' || layer.kind === 'area-counts') {
+      if (state.group) params.category = state.group;
+      if (selectedFeeds()) params.feed = selectedFeeds();
     }
-    if (p.population) {
-      parts.push('<p>' + p.population.residents.toLocaleString('en-GB') + ' residents (mid-' + p.population.year
-        + (p.population.method === 'estimate' ? '' : ', ' + escapeHtml(p.population.method)) + ')</p>');
-    } else {
-      parts.push('<p class="fine">No population loaded for this area, so no rates.</p>');
-    }
-    if (p.deprivation) {
-      parts.push('<p>Index of Multiple Deprivation ' + p.deprivation.edition + ': decile ' + p.deprivation.decile
-        + ' of 10 <span class="fine">(1 = most deprived tenth of LSOAs in England)</span></p>');
-    }
-    parts.push('<p class="fine">' + p.neighbours.length + ' neighbouring areas</p></div>');
-    return parts.join('');
+    const q = query(params);
+    const url = '/tiles/' + encodeURIComponent(layer.name) + '/{z}/{x}/{y}.png' + (q ? '?' + q : '');
+    const tiles = L.tileLayer(url, { maxZoom: 19, opacity: 1, className: 'safemap-tiles' });
+    tiles.on('tileerror', () => status('Some tiles of ' + layer.title + ' could not be drawn for this selection.'));
+    return { group: tiles, count: 0 };
   }
 
   async function loadAreas(layer) {
@@ -167,36 +213,58 @@
     const geo = L.geoJSON(data, {
       style: f => pathStyle(ruleFor(layer, f.properties)),
       onEachFeature: (f, shape) => {
-        // The profile is fetched when the popup first opens, then kept with the shape.
-        shape.bindPopup('<div class="popup">Loading ' + escapeHtml(f.properties.name) + '\u2026</div>');
-        shape.on('popupopen', () => {
-          if (shape.profileLoaded) return;
-          getJson('/api/areas/' + encodeURIComponent(f.properties.code) + '?' + query({
-            level: f.properties.level, vintage: f.properties.vintage }))
-            .then(p => { shape.profileLoaded = true; shape.setPopupContent(profileHtml(p)); })
-            .catch(e => shape.setPopupContent('<div class="popup">Could not load the profile: '
-              + escapeHtml(e.message) + '</div>'));
+        const p = f.properties;
+        state.areaIndex.set(p.code, { level: p.level, code: p.code, name: p.name, shape: shape });
+        shape.bindTooltip(escapeHtml(p.name) + ' (' + escapeHtml(p.code) + ')', { sticky: true });
+        shape.on('click', () => {
+          if (window.SafeMapDraw.active()) return;  // clicks belong to the drawing
+          openProfile({ area: p.level + ':' + p.code, shape: L.geoJSON(f, { interactive: false }) }, shape.getBounds());
         });
         shape.on('mouseover', () => shape.setStyle({ weight: 3 }));
         shape.on('mouseout', () => geo.resetStyle(shape));
       }
     });
+    fillFindList();
     return { group: geo, count: data.features.length, bounds: data.features.length ? geo.getBounds() : null,
       zoomRange: data.zoomRange || [zoom, zoom] };
   }
 
+  // Hour and day filters keep records timed to the hour; police.uk's monthly records have no hour.
+  function passesTimeFilter(p) {
+    if (!state.hours && state.weekdays.size === 0) return true;
+    const from = new Date(p.from);
+    if (new Date(p.to) - from > 3600000) return false;
+    const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', hourCycle: 'h23',
+      weekday: 'short' }).formatToParts(from);
+    const hour = Number(parts.find(x => x.type === 'hour').value);
+    const day = parts.find(x => x.type === 'weekday').value.toLowerCase().slice(0, 3);
+    if (state.weekdays.size && !state.weekdays.has(day)) return false;
+    return !state.hours || hourSet(state.hours).has(hour);
+  }
+
+  function hourSet(text) {
+    const out = new Set();
+    text.split(',').forEach(part => {
+      const [a, b] = part.split('-').map(Number);
+      if (b === undefined) { out.add(a); return; }
+      for (let h = a; ; h = (h + 1) % 24) { out.add(h); if (h === b) break; }
+    });
+    return out;
+  }
+
   async function loadPoints(layer) {
     const group = L.layerGroup();
-    const feeds = [...state.feeds];
-    const requests = feeds.map(feed => getJson(layer.api + '?' + query({ month: state.month, feed: feed })));
+    const requests = [...state.feeds].map(feed => getJson(layer.api + '?' + query({ month: state.month, feed: feed,
+      category: state.group })));
     const results = await Promise.all(requests);
     let count = 0;
     let truncated = false;
     results.forEach(data => {
       truncated = truncated || data.truncated;
       data.features.forEach(f => {
-        const [lon, lat] = f.geometry.coordinates;
         const p = f.properties;
+        if (!passesTimeFilter(p)) return;
+        const [lon, lat] = f.geometry.coordinates;
         L.circleMarker([lat, lon], pathStyle(ruleFor(layer, p)))
           .bindPopup('<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
             + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
@@ -222,40 +290,50 @@
   }
 
   async function refreshLayer(layer) {
-    const box = document.getElementById('layer-' + layer.name);
     if (state.overlays[layer.name]) {
       map.removeLayer(state.overlays[layer.name]);
       delete state.overlays[layer.name];
     }
-    if (!box.checked) return null;
+    if (!layerBox(layer).checked) return null;
     const result = !isVector(layer) ? tileLayer(layer)
       : layer.kind === 'areas' ? await loadAreas(layer) : await loadPoints(layer);
     if (layer.kind === 'areas') state.areaZoomRange[layer.name] = result.zoomRange;
     state.overlays[layer.name] = result.group.addTo(map);
+    if (layer.kind === 'areas') result.group.bringToBack();
     map.attributionControl.addAttribution(layer.attribution);
     return result;
   }
 
-  async function refreshPoints() {
-    const pointLayers = state.layers.filter(l => l.kind === 'points');
+  // Everything that depends on the selection: points, surfaces, the open profile, the export link, the URL.
+  async function refreshSelection() {
     status('Loading ' + state.month + ' \u2026');
+    document.getElementById('period-label').textContent = monthLabel(state.month);
+    updateExportLink();
+    writeHash();
     try {
       let shown = 0;
       let truncated = false;
-      for (const layer of pointLayers) {
+      for (const layer of state.layers.filter(l => l.kind === 'points')) {
         const r = await refreshLayer(layer);
         if (r) { shown += r.count; truncated = truncated || r.truncated; }
       }
-      for (const layer of state.layers.filter(l => l.kind === 'density' || l.kind === 'area-counts')) {
+      for (const layer of state.layers.filter(l => !isVector(l))) {
         await refreshLayer(layer);
       }
       document.body.dataset.incidents = String(shown);
-      status(shown.toLocaleString('en-GB') + ' incidents shown for ' + state.month
+      status(number(shown) + ' incidents shown for ' + monthLabel(state.month)
         + (truncated ? ' (limit reached: zoom in or filter)' : '') + '.');
       renderLegend();
+      if (state.profileArea) await loadProfile();
     } catch (e) {
       status('Could not load incidents: ' + e.message);
     }
+  }
+
+  function monthLabel(m) {
+    if (!m) return '';
+    const [y, mm] = m.split('-').map(Number);
+    return new Date(Date.UTC(y, mm - 1, 1)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   }
 
   function renderLegend() {
@@ -264,12 +342,11 @@
     const counts = {};
     (state.summary ? state.summary.categories : []).forEach(c => { counts[c.group] = (counts[c.group] || 0) + c.count; });
     state.layers.forEach(layer => {
+      const box = layerBox(layer);
+      if (!box || !box.checked) return;
       if (!isVector(layer)) {
-        const box = document.getElementById('layer-' + layer.name);
-        if (box && box.checked) {
-          legend.append(el('li', {}, el('img', { alt: 'Legend: ' + layer.title, src: '/wms?' + query({ SERVICE: 'WMS',
-            REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name }) })));
-        }
+        legend.append(el('li', {}, el('img', { alt: 'Legend: ' + layer.title, src: '/wms?' + query({ SERVICE: 'WMS',
+          REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name }) })));
         return;
       }
       layer.style.rules.filter(drawn).forEach(rule => {
@@ -281,62 +358,413 @@
         const item = el('li', {}, swatch, el('span', {}, label));
         const group = rule.filter && rule.filter.op === 'compare' ? rule.filter.literal : null;
         if (layer.kind === 'points' && counts[group] != null) {
-          item.append(el('span', { class: 'count', title: 'records in all months' },
-            counts[group].toLocaleString('en-GB')));
+          item.append(el('span', { class: 'count', title: 'records in all months' }, number(counts[group])));
         }
         legend.append(item);
       });
     });
   }
 
-  function buildControls() {
-    const monthSelect = document.getElementById('month');
-    const months = state.summary.months.map(m => m.month);
-    months.slice().reverse().forEach(m => {
-      const count = state.summary.months.find(x => x.month === m).count;
-      monthSelect.append(el('option', { value: m }, m + ' (' + count.toLocaleString('en-GB') + ')'));
+  function updateExportLink() {
+    const link = document.getElementById('export-points');
+    const params = { month: state.month, category: state.group, feed: selectedFeeds() };
+    link.href = '/api/exports/incidents.csv?' + query(params);
+    link.textContent = 'Download ' + monthLabel(state.month) + "'s incidents (CSV)";
+  }
+
+  // ----------------------------------------------------------------------------------------------------- profile
+  // The profile covers the twelve months up to the month shown, so the trend has something to show.
+  function profilePeriod() {
+    const i = state.months.indexOf(state.month);
+    const from = state.months[Math.max(0, i - 11)];
+    return from === state.month ? state.month : from + '..' + state.month;
+  }
+
+  function selectionParams() {
+    const p = { period: profilePeriod() };
+    if (state.group) p.categories = state.group;
+    if (selectedFeeds()) p.feeds = selectedFeeds();
+    if (state.hours) p.hours = state.hours;
+    if (state.weekdays.size) p.weekdays = [...state.weekdays].join(',');
+    return p;
+  }
+
+  function openProfile(request, bounds) {
+    state.profileArea = request;
+    if (state.highlight) { map.removeLayer(state.highlight); state.highlight = null; }
+    if (request.shape) state.highlight = request.shape.setStyle({ color: '#b91c1c', weight: 3, fill: false }).addTo(map);
+    if (bounds && !map.getBounds().contains(bounds)) map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] });
+    writeHash();
+    return loadProfile();
+  }
+
+  async function loadProfile() {
+    const panel = document.getElementById('profile');
+    const body = document.getElementById('profile-body');
+    const r = state.profileArea;
+    panel.hidden = false;
+    body.replaceChildren(el('p', { class: 'fine' }, 'Loading the profile\u2026'));
+    const ticket = {};
+    state.profileRequest = ticket;
+    try {
+      let p;
+      if (r.area) {
+        p = await getJson('/api/profile?' + query(Object.assign({ area: r.area }, selectionParams())));
+      } else {
+        const response = await fetch('/api/profile', { method: 'POST', headers: { 'Content-Type': 'application/json',
+          Accept: 'application/json' }, body: JSON.stringify(Object.assign({}, r.body, selectionParams())) });
+        p = await response.json();
+        if (!response.ok) throw new Error(p.message || response.statusText);
+      }
+      if (state.profileRequest !== ticket) return;  // a newer request took over
+      renderProfile(p);
+      panel.dataset.code = p.area.code || 'drawn';
+      panel.dataset.records = String(p.records);
+    } catch (e) {
+      if (state.profileRequest === ticket) body.replaceChildren(el('p', { class: 'error' }, 'Could not load the profile: ' + e.message));
+    }
+  }
+
+  function renderProfile(p) {
+    const body = document.getElementById('profile-body');
+    const a = p.area;
+    const parts = [];
+    const head = el('div', { class: 'profile-head' }, el('h2', { id: 'profile-title' }, a.name),
+      el('p', { class: 'fine' }, a.level === 'drawn'
+        ? 'Drawn area, ' + a.areaKm2.toFixed(2) + ' km\u00b2, overlapping ' + a.lsoas + ' LSOAs'
+        : a.level.toUpperCase() + ' ' + a.code + ', ' + a.areaKm2.toFixed(2) + ' km\u00b2'),
+      el('p', { class: 'fine' }, monthLabel(p.selection.period.split('..')[0]) + ' to '
+        + monthLabel(p.selection.period.split('..').pop()) + describeFilters()));
+    parts.push(head);
+
+    const figures = el('dl', { class: 'figures' });
+    const figure = (label, value, note) => {
+      figures.append(el('div', {}, el('dt', {}, label), el('dd', {}, value), note ? el('dd', { class: 'fine' }, note) : ''));
+    };
+    figure('Records', number(p.records));
+    figure('Per 1,000 residents', p.ratePer1000 == null ? 'no population' : p.ratePer1000.toFixed(1),
+      a.population ? number(a.population.residents) + ' residents' + (a.population.method === 'estimate' ? ''
+        : ' (' + a.population.method + ')') : null);
+    if (a.deprivation) {
+      figure('Deprivation', 'decile ' + a.deprivation.decile, 'IMD ' + a.deprivation.edition + '; 1 = most deprived');
+    } else if (a.residentsByImdDecile) {
+      const total = a.residentsByImdDecile.reduce((s, v) => s + v, 0);
+      const most = total ? Math.round(100 * (a.residentsByImdDecile[0] + a.residentsByImdDecile[1]) / total) : 0;
+      figure('Deprivation', most + '% in deciles 1\u20132', 'residents in the most deprived fifth of England');
+    }
+    if (p.gistar) figure('Gi* hot spot', classLabel(p.gistar.class), 'run ' + p.gistar.run + ', ' + p.gistar.period);
+    if (p.emerging) figure('Emerging hot spot', p.emerging.class ? classLabel(p.emerging.class) : 'no pattern', 'run ' + p.emerging.run + ', '
+      + p.emerging.period);
+    parts.push(figures);
+
+    parts.push(el('h3', {}, 'Month by month'));
+    const chart = el('div', { class: 'chart', role: 'img', 'aria-label': 'Records per month: ' + p.months
+      .map(m => m.month + ' ' + m.records).join(', ') });
+    parts.push(chart);
+
+    parts.push(el('h3', {}, 'By category'));
+    const table = el('table', { class: 'categories' }, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Category'),
+      el('th', { scope: 'col', class: 'num' }, 'Records'))));
+    const tbody = el('tbody');
+    Object.entries(p.groups).forEach(([g, n]) => {
+      tbody.append(el('tr', { class: 'group-row' }, el('th', { scope: 'row' }, groupLabel(g)), el('td', { class: 'num' }, number(n))));
+      p.categories.filter(c => c.group === g).forEach(c => tbody.append(el('tr', {},
+        el('td', { class: 'indent' }, c.label), el('td', { class: 'num' }, number(c.records)))));
     });
-    state.month = months.length ? months[months.length - 1] : null;
-    monthSelect.value = state.month;
-    monthSelect.addEventListener('change', () => { state.month = monthSelect.value; refreshPoints(); });
+    if (!p.categories.length) tbody.append(el('tr', {}, el('td', { colspan: 2 }, 'No records for this selection.')));
+    table.append(tbody);
+    parts.push(table);
+
+    parts.push(el('h3', {}, 'Hour and day'));
+    parts.push(heatTable(p.hourWeekday));
+
+    parts.push(el('h3', {}, 'Sources'));
+    const sources = el('ul', { class: 'sources' });
+    p.sources.forEach(s => sources.append(el('li', {}, el('strong', {}, s.title), ' (' + s.partner + '). ',
+      el('span', { class: 'fine' }, s.attribution))));
+    if (!p.sources.length) sources.append(el('li', {}, 'No records, so no sources.'));
+    parts.push(sources);
+
+    const actions = el('div', { class: 'actions' });
+    if (a.level !== 'drawn') {
+      actions.append(el('a', { class: 'button', id: 'pack-link', href: '/api/packs?' + query({ area: a.code,
+        period: state.month, format: 'pdf' }), target: '_blank', rel: 'noopener' }, 'Tasking pack (PDF)'));
+      actions.append(el('a', { class: 'button', href: '/api/exports/incidents.csv?' + query({ area: a.level + ':' + a.code,
+        period: p.selection.period, category: state.group, feed: selectedFeeds() }) }, 'Incidents here (CSV)'));
+    }
+    parts.push(actions);
+    body.replaceChildren(...parts);
+    drawChart(chart, p.months);
+    document.getElementById('profile').focus({ preventScroll: true });
+  }
+
+  function describeFilters() {
+    const f = [];
+    if (state.group) f.push(groupLabel(state.group));
+    if (state.hours) f.push('hours ' + state.hours);
+    if (state.weekdays.size) f.push([...state.weekdays].join(', '));
+    if (selectedFeeds()) f.push(state.feeds.size + ' feeds');
+    return f.length ? ' \u00b7 ' + f.join(' \u00b7 ') : '';
+  }
+
+  function drawChart(container, months) {
+    if (state.chart) { state.chart.destroy(); state.chart = null; }
+    const xs = months.map((m, i) => i);
+    const ys = months.map(m => m.records);
+    const width = Math.max(240, container.clientWidth || 300);
+    state.chart = new uPlot({
+      width: width, height: 160,
+      scales: { x: { time: false } },
+      legend: { show: false },
+      cursor: { show: true, points: { show: false } },
+      axes: [
+        { values: (u, ticks) => ticks.map(t => months[t] ? months[t].month.slice(2) : ''), space: 40 },
+        { size: 44 }
+      ],
+      series: [{}, { label: 'Records', stroke: '#1d4ed8', width: 2, fill: 'rgba(29,78,216,0.12)',
+        points: { show: true, size: 6 } }]
+    }, [xs, ys], container);
+  }
+
+  function heatTable(hw) {
+    const max = Math.max(1, ...hw.counts.flat());
+    const table = el('table', { class: 'heat', 'aria-label': 'Timed records by weekday and hour (UK time)' });
+    const head = el('tr', {}, el('th', { scope: 'col' }, ''));
+    for (let h = 0; h < 24; h++) head.append(el('th', { scope: 'col' }, h % 3 === 0 ? String(h).padStart(2, '0') : ''));
+    table.append(el('thead', {}, head));
+    const tbody = el('tbody');
+    hw.counts.forEach((row, d) => {
+      const tr = el('tr', {}, el('th', { scope: 'row' }, DAY_LABELS[d]));
+      row.forEach((n, h) => {
+        const cell = el('td', { title: DAY_LABELS[d] + ' ' + String(h).padStart(2, '0') + ':00, ' + n + ' records' },
+          n ? String(n) : '');
+        cell.style.background = n ? 'rgba(185, 28, 28, ' + (0.12 + 0.88 * n / max).toFixed(2) + ')' : '';
+        if (n / max > 0.55) cell.style.color = '#fff';
+        tr.append(cell);
+      });
+      tbody.append(tr);
+    });
+    table.append(tbody);
+    const note = el('p', { class: 'fine' }, number(hw.timed) + ' records timed to the hour'
+      + (hw.untimed ? '; ' + number(hw.untimed) + ' known only by month or longer are not in this table' : '')
+      + (hw.untimedDropped ? '; ' + number(hw.untimedDropped) + ' left out by the hour or day filter' : '') + '.');
+    return el('div', { class: 'heat-wrap' }, table, note);
+  }
+
+  // ----------------------------------------------------------------------------------------------------- ranking
+  async function rankHotspots() {
+    const box = document.getElementById('ranking');
+    const button = document.getElementById('rank');
+    button.disabled = true;
+    box.replaceChildren(el('p', { class: 'fine' }, 'Ranking LSOAs for ' + profilePeriod().replace('..', ' to ') + '\u2026'));
+    try {
+      const request = { period: profilePeriod() };
+      if (state.group) request.categories = state.group;
+      if (selectedFeeds()) request.feeds = selectedFeeds();
+      if (state.hours) request.hours = state.hours;
+      if (state.weekdays.size) request.weekdays = [...state.weekdays].join(',');
+      const response = await fetch('/api/hotspots', { method: 'POST', headers: { 'Content-Type': 'application/json',
+        Accept: 'application/json' }, body: JSON.stringify(request) });
+      const run = await response.json();
+      if (!response.ok) throw new Error(run.message || response.statusText);
+      const areas = await getJson('/api/hotspots/' + run.id + '/areas?' + query({ format: 'geojson', limit: 10 }));
+      const list = el('ol', { class: 'ranking' });
+      areas.features.forEach(f => {
+        const p = f.properties;
+        const shape = L.geoJSON(f, { interactive: false });
+        const button = el('button', { type: 'button', class: 'rank-row' },
+          el('span', { class: 'rank-name' }, p.name),
+          el('span', { class: 'fine' }, number(Math.round(p.incidents)) + ' incidents'
+            + (p.rate_per_1000 != null ? ', ' + p.rate_per_1000.toFixed(1) + ' per 1,000' : '')
+            + (p.gi_class ? ', ' + classLabel(p.gi_class) : '')));
+        button.addEventListener('click', () => openProfile({ area: p.level + ':' + p.code, shape: shape },
+          shape.getBounds()));
+        list.append(el('li', {}, button));
+      });
+      box.dataset.run = String(run.id);
+      box.replaceChildren(el('p', { class: 'fine' }, 'Run ' + run.id + ': LSOAs by incidents, '
+        + profilePeriod().replace('..', ' to ') + '.'), list,
+        el('p', {}, el('a', { href: '/api/exports/runs/' + run.id + '/areas.gpkg' }, 'All areas (GeoPackage)'), ' \u00b7 ',
+          el('a', { href: '/api/exports/runs/' + run.id + '/areas.csv' }, 'CSV')));
+    } catch (e) {
+      box.replaceChildren(el('p', { class: 'error' }, 'Could not rank hot spots: ' + e.message));
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- any area
+  function fillFindList() {
+    const list = document.getElementById('find-list');
+    list.replaceChildren(...[...state.areaIndex.values()].slice(0, 5000)
+      .map(a => el('option', { value: a.code }, a.name)));
+  }
+
+  function findArea(text) {
+    const t = text.trim().toLowerCase();
+    if (!t) return;
+    const hit = [...state.areaIndex.values()].find(a => a.code.toLowerCase() === t || a.name.toLowerCase() === t);
+    if (!hit) { status('No loaded area is called ' + text + '.'); return; }
+    openProfile({ area: hit.level + ':' + hit.code, shape: L.geoJSON(hit.shape.feature, { interactive: false }) },
+      hit.shape.getBounds());
+  }
+
+  function startDrawing(kind) {
+    const polygonButton = document.getElementById('draw-polygon');
+    const circleButton = document.getElementById('draw-circle');
+    const current = window.SafeMapDraw.active();
+    if (current && current.kind === kind) { window.SafeMapDraw.cancel(); return; }
+    const help = text => { document.getElementById('draw-help').textContent = text; };
+    window.SafeMapDraw[kind](map, (body, shape) => {
+      openProfile({ body: body, shape: shape });
+    }, help);
+    polygonButton.setAttribute('aria-pressed', String(kind === 'polygon'));
+    circleButton.setAttribute('aria-pressed', String(kind === 'circle'));
+    map.getContainer().focus();
+  }
+
+  // ---------------------------------------------------------------------------------------------------- controls
+  function buildControls(initial) {
+    state.months = state.summary.months.map(m => m.month);
+    const slider = document.getElementById('period');
+    slider.max = String(Math.max(0, state.months.length - 1));
+    const start = initial.month && state.months.includes(initial.month) ? initial.month : state.months[state.months.length - 1];
+    state.month = start || null;
+    slider.value = String(Math.max(0, state.months.indexOf(state.month)));
+    slider.setAttribute('aria-valuetext', monthLabel(state.month));
+    slider.addEventListener('input', () => {
+      state.month = state.months[Number(slider.value)];
+      slider.setAttribute('aria-valuetext', monthLabel(state.month));
+      document.getElementById('period-label').textContent = monthLabel(state.month);
+    });
+    slider.addEventListener('change', () => refreshSelection());
+    const play = document.getElementById('play');
+    play.addEventListener('click', () => {
+      if (state.playing) { stopPlaying(); return; }
+      play.setAttribute('aria-pressed', 'true');
+      play.textContent = 'Pause';
+      if (Number(slider.value) >= state.months.length - 1) slider.value = '0';
+      const step = async () => {
+        state.month = state.months[Number(slider.value)];
+        slider.setAttribute('aria-valuetext', monthLabel(state.month));
+        await refreshSelection();
+        if (!state.playing) return;
+        if (Number(slider.value) >= state.months.length - 1) { stopPlaying(); return; }
+        state.playing = setTimeout(() => { slider.value = String(Number(slider.value) + 1); step(); }, 1200);
+      };
+      state.playing = setTimeout(step, 0);
+    });
+
+    const groupSelect = document.getElementById('group');
+    const groups = [...new Set(state.summary.categories.map(c => c.group))];
+    groups.forEach(g => groupSelect.append(el('option', { value: g }, groupLabel(g))));
+    state.group = groups.includes(initial.group) ? initial.group : '';
+    groupSelect.value = state.group;
+    groupSelect.addEventListener('change', () => { state.group = groupSelect.value; refreshSelection(); });
+
+    const hours = document.getElementById('hours');
+    if (initial.hours && ![...hours.options].some(o => o.value === initial.hours)) {
+      hours.append(el('option', { value: initial.hours }, 'Hours ' + initial.hours));
+    }
+    state.hours = initial.hours || '';
+    hours.value = state.hours;
+    hours.addEventListener('change', () => { state.hours = hours.value; refreshSelection(); });
+
+    const days = document.getElementById('weekdays');
+    DAYS.forEach((d, i) => {
+      const box = el('input', { type: 'checkbox', value: d, id: 'day-' + d, checked: initial.weekdays.includes(d) });
+      if (box.checked) state.weekdays.add(d);
+      box.addEventListener('change', () => {
+        if (box.checked) state.weekdays.add(d); else state.weekdays.delete(d);
+        refreshSelection();
+      });
+      days.append(el('label', { htmlFor: 'day-' + d, class: 'day' }, box, el('span', {}, DAY_LABELS[i])));
+    });
 
     const feeds = document.getElementById('feeds');
+    state.allFeeds = state.summary.feeds.map(f => f.feed);
     state.summary.feeds.forEach(f => {
-      state.feeds.add(f.feed);
-      const box = el('input', { type: 'checkbox', checked: true, value: f.feed, id: 'feed-' + f.feed });
+      const on = !initial.feeds || initial.feeds.includes(f.feed);
+      if (on) state.feeds.add(f.feed);
+      const box = el('input', { type: 'checkbox', checked: on, value: f.feed, id: 'feed-' + f.feed });
       box.addEventListener('change', () => {
         if (box.checked) state.feeds.add(f.feed); else state.feeds.delete(f.feed);
-        refreshPoints();
+        refreshSelection();
       });
       feeds.append(el('label', { htmlFor: 'feed-' + f.feed }, box, el('span', {}, state.feedLabels[f.feed] || f.feed),
-        el('span', { class: 'count' }, f.count.toLocaleString('en-GB'))));
+        el('span', { class: 'count' }, number(f.count))));
     });
 
     const layerBoxes = document.getElementById('layers');
     state.layers.forEach(layer => {
-      const box = el('input', { type: 'checkbox', checked: layer.visible, id: 'layer-' + layer.name });
+      const on = initial.layers ? initial.layers.includes(layer.name) : layer.visible;
+      const box = el('input', { type: 'checkbox', checked: on, id: 'layer-' + layer.name });
       box.addEventListener('change', () => {
+        writeHash();
         refreshLayer(layer).then(renderLegend).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
       });
       layerBoxes.append(el('label', { htmlFor: 'layer-' + layer.name, title: layer.abstractText }, box,
         el('span', {}, layer.title)));
     });
+
+    document.getElementById('rank').addEventListener('click', rankHotspots);
+    const find = document.getElementById('find');
+    find.addEventListener('change', () => findArea(find.value));
+    find.addEventListener('keydown', e => { if (e.key === 'Enter') findArea(find.value); });
+    document.getElementById('draw-polygon').addEventListener('click', () => startDrawing('polygon'));
+    document.getElementById('draw-circle').addEventListener('click', () => startDrawing('circle'));
+    document.addEventListener('safemap-draw-stopped', () => {
+      document.getElementById('draw-polygon').setAttribute('aria-pressed', 'false');
+      document.getElementById('draw-circle').setAttribute('aria-pressed', 'false');
+    });
+    document.getElementById('profile-close').addEventListener('click', closeProfile);
+    document.addEventListener('keydown', e => {
+      if (e.key === 'Escape' && !window.SafeMapDraw.active() && state.profileArea) closeProfile();
+    });
+    const large = document.getElementById('large-text');
+    large.addEventListener('click', () => {
+      const on = document.body.classList.toggle('large');
+      large.setAttribute('aria-pressed', String(on));
+      setTimeout(() => map.invalidateSize(), 0);
+    });
+    map.on('moveend', writeHash);
+  }
+
+  function stopPlaying() {
+    clearTimeout(state.playing);
+    state.playing = null;
+    const play = document.getElementById('play');
+    play.setAttribute('aria-pressed', 'false');
+    play.textContent = 'Play';
+  }
+
+  function closeProfile() {
+    document.getElementById('profile').hidden = true;
+    state.profileArea = null;
+    if (state.highlight) { map.removeLayer(state.highlight); state.highlight = null; }
+    if (state.chart) { state.chart.destroy(); state.chart = null; }
+    writeHash();
+    map.getContainer().focus();
   }
 
   async function start() {
     try {
+      const initial = readHash();
       const [config, catalogue, summary, feeds] = await Promise.all([getJson('/api/viewer-config'),
         getJson('/api/layers'), getJson('/api/incidents/summary'), getJson('/api/feeds')]);
       feeds.forEach(f => { state.feedLabels[f.name] = f.label; });
       addBasemap(config);
       state.layers = catalogue.layers;
       state.summary = summary;
-      buildControls();
+      buildControls(initial);
       renderLegend();
+      if (initial.view && initial.view.length === 3 && initial.view.every(Number.isFinite)) {
+        map.setView([initial.view[1], initial.view[2]], initial.view[0]);
+      }
       for (const layer of state.layers.filter(l => l.kind === 'areas')) {
         const r = await refreshLayer(layer);
-        if (r) document.body.dataset.areas = String(r.count);
-        if (r && r.bounds) map.fitBounds(r.bounds, { padding: [10, 10] });
+        if (r) document.body.dataset.areas = String((Number(document.body.dataset.areas) || 0) + r.count);
+        if (r && r.bounds && !initial.view) map.fitBounds(r.bounds, { padding: [10, 10] });
       }
       // Boundaries come simplified for the zoom; fetch them again only when the zoom leaves the range the
       // server says that simplification serves.
@@ -346,8 +774,9 @@
             && (z < state.areaZoomRange[l.name][0] || z > state.areaZoomRange[l.name][1]))
           .forEach(layer => refreshLayer(layer).catch(e => status('Could not load ' + layer.title + ': ' + e.message)));
       });
+      if (initial.area) state.profileArea = { area: initial.area };
       if (state.month) {
-        await refreshPoints();
+        await refreshSelection();
       } else {
         status('No incidents are loaded yet.');
       }

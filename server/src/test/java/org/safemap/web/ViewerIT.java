@@ -40,7 +40,7 @@ class ViewerIT {
             assertThat(dom).contains("data-areas=\"" + TestData.DEMO_LSOAS + "\"");
             assertThat(dom).contains("data-incidents=\"" + july + "\"");
             assertThat(dom).contains("The basemap could not be loaded");
-            assertThat(dom).contains(String.format("%,d incidents shown for 2022-07.", july));
+            assertThat(dom).contains(String.format("%,d incidents shown for July 2022.", july));
             Files.createDirectories(ARTEFACTS);
             browser(url, "--screenshot=" + ARTEFACTS.resolve("viewer-offline.png"), "--window-size=1400,900");
             assertThat(Files.size(ARTEFACTS.resolve("viewer-offline.png"))).isGreaterThan(10_000);
