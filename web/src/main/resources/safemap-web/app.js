@@ -780,6 +780,7 @@
       } else {
         status('No incidents are loaded yet.');
       }
+      document.body.dataset.readyMs = String(Math.round(performance.now()));  // for docs/performance.md
       document.body.dataset.ready = 'true';
     } catch (e) {
       status('SafeMap could not start: ' + e.message);
