@@ -266,7 +266,7 @@
         if (!passesTimeFilter(p)) return;
         const [lon, lat] = f.geometry.coordinates;
         L.circleMarker([lat, lon], pathStyle(ruleFor(layer, p)))
-          .bindPopup('<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
+          .bindPopup(() => '<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
             + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
             + '<p>' + escapeHtml(when(p)) + ' &middot; ' + escapeHtml(state.feedLabels[p.feed] || p.feed) + '</p>'
             + '<p class="fine">Located by ' + escapeHtml(METHOD_LABELS[p.geocodeMethod] || p.geocodeMethod)
@@ -761,6 +761,10 @@
       if (initial.view && initial.view.length === 3 && initial.view.every(Number.isFinite)) {
         map.setView([initial.view[1], initial.view[2]], initial.view[0]);
       }
+      if (initial.area) state.profileArea = { area: initial.area };
+      // The month's incidents load while the boundaries do; the controls work from here on.
+      document.body.dataset.interactiveMs = String(Math.round(performance.now()));
+      const selection = state.month ? refreshSelection() : Promise.resolve(status('No incidents are loaded yet.'));
       for (const layer of state.layers.filter(l => l.kind === 'areas')) {
         const r = await refreshLayer(layer);
         if (r) document.body.dataset.areas = String((Number(document.body.dataset.areas) || 0) + r.count);
@@ -774,12 +778,7 @@
             && (z < state.areaZoomRange[l.name][0] || z > state.areaZoomRange[l.name][1]))
           .forEach(layer => refreshLayer(layer).catch(e => status('Could not load ' + layer.title + ': ' + e.message)));
       });
-      if (initial.area) state.profileArea = { area: initial.area };
-      if (state.month) {
-        await refreshSelection();
-      } else {
-        status('No incidents are loaded yet.');
-      }
+      await selection;
       document.body.dataset.readyMs = String(Math.round(performance.now()));  // for docs/performance.md
       document.body.dataset.ready = 'true';
     } catch (e) {
