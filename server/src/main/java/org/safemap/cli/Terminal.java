@@ -24,12 +24,12 @@ final class Terminal {
         this.interactive = interactive;
     }
 
-    /** Whether this JVM writes to a terminal (Java 22+ needs Console.isTerminal for redirected output). */
     /** Standard output, for commands whose output is data (CSV, JSON) rather than messages. */
     PrintStream out() {
         return out;
     }
 
+    /** Whether this JVM writes to a terminal (Java 22+ needs Console.isTerminal for redirected output). */
     static boolean detectInteractive() {
         Console console = System.console();
         if (console == null || "dumb".equals(System.getenv("TERM"))) {
