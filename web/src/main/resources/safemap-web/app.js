@@ -452,9 +452,12 @@
       const most = total ? Math.round(100 * (a.residentsByImdDecile[0] + a.residentsByImdDecile[1]) / total) : 0;
       figure('Deprivation', most + '% in deciles 1\u20132', 'residents in the most deprived fifth of England');
     }
-    if (p.gistar) figure('Gi* hot spot', classLabel(p.gistar.class), 'run ' + p.gistar.run + ', ' + p.gistar.period);
-    if (p.emerging) figure('Emerging hot spot', p.emerging.class ? classLabel(p.emerging.class) : 'no pattern', 'run ' + p.emerging.run + ', '
-      + p.emerging.period);
+    // A stored run may have been made for other categories than the profile shows: say which.
+    const runNote = r => 'run ' + r.run + ', ' + r.period + ', '
+      + (r.categories && r.categories.length ? r.categories.map(groupLabel).join(', ') : 'all categories');
+    if (p.gistar) figure('Gi* hot spot', classLabel(p.gistar.class), runNote(p.gistar));
+    if (p.emerging) figure('Emerging hot spot', p.emerging.class ? classLabel(p.emerging.class) : 'no pattern',
+      runNote(p.emerging));
     parts.push(figures);
 
     parts.push(el('h3', {}, 'Month by month'));

@@ -57,7 +57,8 @@ public final class IncidentProfiles {
             ORDER BY c.sort_order""";
     /** The area's row in the newest finished run of a kind that has it at that level (tasking packs' own runs last). */
     private static final String NEWEST_RUN_ROW = """
-            SELECT r.id, a.gi_z, a.gi_p, a.gi_class, a.emerging_class, a.rank, r.params->'selection'->>'period'
+            SELECT r.id, a.gi_z, a.gi_p, a.gi_class, a.emerging_class, a.rank, r.params->'selection'->>'period',
+                   array_to_string(ARRAY(SELECT jsonb_array_elements_text(r.params->'selection'->'categories')), ',')
             FROM hotspot_area_result a JOIN hotspot_run r ON r.id = a.run_id
             WHERE r.kind = ? AND r.status = 'done' AND a.level = ? AND a.code = ? AND a.cell_geom IS NULL
             ORDER BY r.created_by = 'pack', r.finished_at DESC, r.id DESC LIMIT 1""";
@@ -82,13 +83,14 @@ public final class IncidentProfiles {
                          long untimedDropped, long[] batches) {
     }
 
-    /** The area's place in a stored run: Gi* class and statistic, or emerging hot spot class. */
-    public record RunClass(long run, String period, Double giZ, Double giP, String giClass, String emergingClass,
-                           Integer rank) {
+    /** The area's place in a stored run (its period and categories; empty for all): Gi* class and statistic, or emerging class. */
+    public record RunClass(long run, String period, List<String> categories, Double giZ, Double giP, String giClass,
+                           String emergingClass, Integer rank) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("run", run);
             m.put("period", period);
+            m.put("categories", categories);
             if (emergingClass != null) {
                 m.put("class", emergingClass);
             } else {
@@ -199,7 +201,10 @@ public final class IncidentProfiles {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new RunClass(rs.getLong(1), rs.getString(7), (Double) rs.getObject(2),
+                String categories = rs.getString(8);
+                return Optional.of(new RunClass(rs.getLong(1), rs.getString(7),
+                        categories == null || categories.isEmpty() ? List.of() : List.of(categories.split(",")),
+                        (Double) rs.getObject(2),
                         (Double) rs.getObject(3), rs.getString(4), rs.getString(5), (Integer) rs.getObject(6)));
             }
         } catch (SQLException e) {

@@ -189,6 +189,8 @@ class ProfileIT {
         assertThat(p.at("/gistar/class").asText()).isEqualTo(top.get(1));
         assertThat(p.at("/gistar/z").asDouble()).isCloseTo(((Number) top.get(2)).doubleValue(), within(1e-9));
         assertThat(p.at("/gistar/rank").asInt()).isEqualTo(1);
+        assertThat(p.at("/gistar/categories").toString()).isEqualTo("[\"violence\"]");
+        assertThat(p.at("/gistar/period").asText()).isEqualTo("2022-01..2022-06");
     }
 
     @Test
