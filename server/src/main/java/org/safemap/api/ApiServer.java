@@ -61,7 +61,8 @@ public final class ApiServer {
     /** Builds the server; call {@code start(host, port)} on the result. */
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue) {
         SystemHandlers system = new SystemHandlers(db, settings);
-        AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), new AreaProfiles(db.dataSource()));
+        AreaProfiles areaProfiles = new AreaProfiles(db.dataSource());
+        AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), areaProfiles);
         FeedCatalog feedCatalog = FeedCatalog.load(settings.feedsDir());
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), feedCatalog);
         FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
@@ -74,7 +75,7 @@ public final class ApiServer {
                 new AreaResults(db.dataSource()));
         ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog));
 
-        ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), new AreaProfiles(db.dataSource()),
+        ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), areaProfiles,
                 new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
                 new Sources(db.dataSource(), feedCatalog));
 

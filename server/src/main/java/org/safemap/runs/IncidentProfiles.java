@@ -1,6 +1,5 @@
 package org.safemap.runs;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,10 +39,7 @@ public final class IncidentProfiles {
             chosen AS (
               SELECT %2$s i.* FROM incident i JOIN category c ON c.code = i.category
               WHERE coalesce(i.event_id, i.id) IN (SELECT e FROM ev)
-                AND i.event_from >= ? AND i.event_from < ?
-                AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
-                AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
-                AND (?::float8 IS NULL OR i.precision_m <= ?)
+                AND i.event_from >= ? AND i.event_from < ? AND %4$s
               %3$s)
             SELECT i.category, c.label, c.group_code,
                    to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'),
@@ -116,7 +112,7 @@ public final class IncidentProfiles {
         selector.checkNames(s);
         String distinct = s.events() ? "DISTINCT ON (coalesce(i.event_id, i.id))" : "";
         String order = s.events() ? "ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id" : "";
-        String sql = GROUPS.formatted(PointSelector.aoiClause(s), distinct, order);
+        String sql = GROUPS.formatted(PointSelector.aoiClause(s), distinct, order, PointSelector.FILTERS);
         boolean[] hours = s.hours();
         boolean[] days = s.weekdays();
         boolean filtered = hours != null || days != null;
@@ -142,16 +138,7 @@ public final class IncidentProfiles {
             k = PointSelector.bindAoi(ps, k, s);
             ps.setObject(k++, from);
             ps.setObject(k++, to);
-            Array feeds = c.createArrayOf("text", s.feeds().toArray());
-            ps.setArray(k++, feeds);
-            ps.setArray(k++, feeds);
-            Array cats = c.createArrayOf("text", s.categories().toArray());
-            ps.setArray(k++, cats);
-            ps.setArray(k++, cats);
-            ps.setArray(k++, cats);
-            Double precision = s.maxPrecisionM().orElse(null);
-            ps.setObject(k++, precision, java.sql.Types.DOUBLE);
-            ps.setObject(k++, precision, java.sql.Types.DOUBLE);
+            k = PointSelector.bindFilters(ps, k, s);
             PointSelector.bindAoi(ps, k, s);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

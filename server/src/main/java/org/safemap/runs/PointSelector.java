@@ -29,11 +29,18 @@ public final class PointSelector {
                    i.geocode_method = 'snapped-map-point'
             FROM incident i JOIN category c ON c.code = i.category
             WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
-              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
-              AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
-              AND (?::float8 IS NULL OR i.precision_m <= ?)
+              AND %s
               AND %s
             %s""";
+
+    /**
+     * A selection's feed, category and precision filters on {@code incident i JOIN category c}; bound by
+     * {@link #bindFilters}. Shared by every query that reads a selection, so they all select alike.
+     */
+    static final String FILTERS = """
+            (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+            AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
+            AND (?::float8 IS NULL OR i.precision_m <= ?)""";
 
     /**
      * The points selected, in EPSG:27700 metres.
@@ -70,7 +77,7 @@ public final class PointSelector {
         String distinct = s.events() ? "DISTINCT ON (coalesce(i.event_id, i.id))" : "";
         String order = s.events() ? "ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id" : "";
         String aoi = aoiClause(s);
-        String sql = SELECT.formatted(distinct, codeColumn, aoi, order);
+        String sql = SELECT.formatted(distinct, codeColumn, FILTERS, aoi, order);
         Aoristic aoristic = Aoristic.london();
         boolean[] hourMask = s.hours() != null ? s.hours() : all(24);
         boolean[] dayMask = s.weekdays() != null ? s.weekdays() : all(7);
@@ -88,20 +95,7 @@ public final class PointSelector {
                 ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().to(), Period.LONDON));
                 ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON));
                 ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON));
-                Array feeds = c.createArrayOf("text", s.feeds().toArray());
-                ps.setArray(k++, feeds);
-                ps.setArray(k++, feeds);
-                Array categories = c.createArrayOf("text", s.categories().toArray());
-                ps.setArray(k++, categories);
-                ps.setArray(k++, categories);
-                ps.setArray(k++, categories);
-                if (s.maxPrecisionM().isPresent()) {
-                    ps.setDouble(k++, s.maxPrecisionM().get());
-                    ps.setDouble(k++, s.maxPrecisionM().get());
-                } else {
-                    ps.setNull(k++, Types.DOUBLE);
-                    ps.setNull(k++, Types.DOUBLE);
-                }
+                k = bindFilters(ps, k, s);
                 k = bindAoi(ps, k, s);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -169,6 +163,22 @@ public final class PointSelector {
                     + "'; expected lsoa, msoa, ward, lad or custom:<name>");
         }
         return column;
+    }
+
+    /** Binds {@link #FILTERS}' parameters from {@code k}; returns the next index. */
+    static int bindFilters(PreparedStatement ps, int k, Selection s) throws SQLException {
+        Connection c = ps.getConnection();
+        Array feeds = c.createArrayOf("text", s.feeds().toArray());
+        ps.setArray(k++, feeds);
+        ps.setArray(k++, feeds);
+        Array categories = c.createArrayOf("text", s.categories().toArray());
+        ps.setArray(k++, categories);
+        ps.setArray(k++, categories);
+        ps.setArray(k++, categories);
+        Double precision = s.maxPrecisionM().orElse(null);
+        ps.setObject(k++, precision, Types.DOUBLE);
+        ps.setObject(k++, precision, Types.DOUBLE);
+        return k;
     }
 
     /** The SQL condition on {@code incident i} for the selection's area of interest ({@code true} for none). */
