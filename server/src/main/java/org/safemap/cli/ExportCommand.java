@@ -84,17 +84,13 @@ final class ExportCommand implements Callable<Integer> {
         @Option(names = "--limit", paramLabel = "N", description = "Only the top N areas. Default: all.")
         Integer limit;
 
-        @Option(names = "--format", paramLabel = "FORMAT", description = "csv, geojson or gpkg. Default: from --out's "
-                + "extension.")
-        String format;
-
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (replaced).")
-        Path out;
+        @Mixin
+        TableFile file;
 
         @Override
         public Integer call() throws IOException {
-            ExportFormat f = ExportFormat.choose(format, out);
-            return parent.write(e -> e.runAreas(run, level, limit == null ? Exports.MAX_AREAS : limit, f), out);
+            ExportFormat f = file.format();
+            return parent.write(e -> e.runAreas(run, level, limit == null ? Exports.MAX_AREAS : limit, f), file.out);
         }
     }
 
@@ -128,16 +124,12 @@ final class ExportCommand implements Callable<Integer> {
                 description = "Leave out records placed less precisely than this.")
         Double maxPrecision;
 
-        @Option(names = "--format", paramLabel = "FORMAT", description = "csv, geojson or gpkg. Default: from --out's "
-                + "extension.")
-        String format;
-
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (replaced).")
-        Path out;
+        @Mixin
+        TableFile file;
 
         @Override
         public Integer call() throws IOException {
-            ExportFormat f = ExportFormat.choose(format, out);
+            ExportFormat f = file.format();
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("period", period);
             p.put("month", month);
@@ -146,7 +138,7 @@ final class ExportCommand implements Callable<Integer> {
             p.put("bbox", bbox);
             p.put("maxPrecisionM", maxPrecision);
             p.values().removeIf(java.util.Objects::isNull);
-            return parent.write(e -> e.incidents(p, f), out);
+            return parent.write(e -> e.incidents(p, f), file.out);
         }
     }
 
@@ -168,6 +160,20 @@ final class ExportCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             ExportFormat.choose("tif", out);
             return parent.write(e -> e.runSurface(run), out);
+        }
+    }
+
+    /** Where a table export goes, and as what: --out, and --format when its extension does not say. */
+    static final class TableFile {
+        @Option(names = "--format", paramLabel = "FORMAT", description = "csv, geojson or gpkg. Default: from --out's "
+                + "extension.")
+        String format;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (replaced).")
+        Path out;
+
+        ExportFormat format() {
+            return ExportFormat.choose(format, out);
         }
     }
 }
