@@ -188,6 +188,8 @@ public final class ApiServer {
     private static int statusOf(String code) {
         return switch (code) {
             case "bad_request", "bad_input", "bad_style", "bad_points" -> 400;
+            case "unauthorised" -> 401;
+            case "forbidden", "no_protocol", "withheld" -> 403;
             case "not_found", "file_not_found" -> 404;
             case "database_unavailable" -> 503;
             default -> 500;

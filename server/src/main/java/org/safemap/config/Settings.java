@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param linkMinutes        ... this close in time are linked as one event
  * @param uploadMaxMb        largest file accepted by the upload endpoint, in MB
  * @param map                the map service's limits and tile cache sizes
+ * @param trust              protocols, keys and session rules for the data-sharing controls
  * @param warnings           problems worth telling the user that do not stop start-up (unknown keys)
  */
 public record Settings(
@@ -47,6 +48,7 @@ public record Settings(
         int linkMinutes,
         int uploadMaxMb,
         MapSettings map,
+        TrustSettings trust,
         List<String> warnings) {
 
     /**
@@ -55,6 +57,30 @@ public record Settings(
      * @param tileDiskMb   tile cache on disk under var/tiles, MB (0: none)
      */
     public record MapSettings(int wmsMaxSize, int tileMemoryMb, int tileDiskMb) {
+    }
+
+    /**
+     * @param protocolsDir   folder of data-sharing protocols (one JSON per feed), read besides the built-in examples
+     * @param pseudonymKey   HMAC key for linkage identifiers; empty: generated once into var/secrets
+     * @param auditKey       HMAC key chaining the audit log; empty: generated once into var/secrets
+     * @param sessionHours   a viewer login lasts this long
+     * @param cookieSecure   session cookie's Secure flag: always, never, or auto (when the request came over HTTPS)
+     * @param retentionHour  hour of the day (server time) the retention purge runs; -1: never by itself
+     */
+    public record TrustSettings(Path protocolsDir, Secret pseudonymKey, Secret auditKey, int sessionHours,
+                                String cookieSecure, int retentionHour) {
+    }
+
+    /** A configured secret: its value never reaches toString, so it cannot leak into a log line by accident. */
+    public record Secret(String value) {
+        public boolean isEmpty() {
+            return value == null || value.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return isEmpty() ? "Secret[unset]" : "Secret[***]";
+        }
     }
 
     public static final String DEFAULT_BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -85,6 +111,12 @@ public record Settings(
         KEYS.put("SAFEMAP_WMS_MAX_SIZE", "4096");
         KEYS.put("SAFEMAP_TILE_CACHE_MB", "64");
         KEYS.put("SAFEMAP_TILE_DISK_MB", "512");
+        KEYS.put("SAFEMAP_PROTOCOLS_DIR", "protocols");
+        KEYS.put("SAFEMAP_PSEUDONYM_KEY", "");
+        KEYS.put("SAFEMAP_AUDIT_KEY", "");
+        KEYS.put("SAFEMAP_SESSION_HOURS", "12");
+        KEYS.put("SAFEMAP_COOKIE_SECURE", "auto");
+        KEYS.put("SAFEMAP_RETENTION_HOUR", "2");
     }
 
     /** Settings from this process's environment. */
@@ -155,6 +187,12 @@ public record Settings(
                 new MapSettings(intRange(values, "SAFEMAP_WMS_MAX_SIZE", 256, 16_384),
                         intRange(values, "SAFEMAP_TILE_CACHE_MB", 0, 100_000),
                         intRange(values, "SAFEMAP_TILE_DISK_MB", 0, 1_000_000)),
+                new TrustSettings(home.resolve(get(values, "SAFEMAP_PROTOCOLS_DIR", null)),
+                        new Secret(get(values, "SAFEMAP_PSEUDONYM_KEY", null)),
+                        new Secret(get(values, "SAFEMAP_AUDIT_KEY", null)),
+                        intRange(values, "SAFEMAP_SESSION_HOURS", 1, 24 * 30),
+                        choice(values, "SAFEMAP_COOKIE_SECURE", List.of("auto", "always", "never")),
+                        intRange(values, "SAFEMAP_RETENTION_HOUR", -1, 23)),
                 List.copyOf(warnings));
     }
 
@@ -162,14 +200,14 @@ public record Settings(
     public Settings withHttpPort(int port) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, httpHost, port,
                 basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, map,
-                warnings);
+                trust, warnings);
     }
 
     /** The same settings bound to another interface (the CLI's --host). */
     public Settings withHttpHost(String host) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, host, httpPort,
                 basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, map,
-                warnings);
+                trust, warnings);
     }
 
     /** Folder of the private PostgreSQL cluster. */
@@ -248,5 +286,13 @@ public record Settings(
             // fall through to the message below
         }
         throw new ConfigException(key + " must be a whole number from " + min + " to " + max + "; got '" + raw + "'");
+    }
+
+    private static String choice(Map<String, String> values, String key, List<String> allowed) {
+        String raw = get(values, key, null).strip().toLowerCase(java.util.Locale.ROOT);
+        if (!allowed.contains(raw)) {
+            throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + "; got '" + raw + "'");
+        }
+        return raw;
     }
 }

@@ -1,0 +1,118 @@
+package org.safemap.sharing;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.safemap.SafemapException;
+import org.safemap.map.LayerCatalogue;
+
+/**
+ * The one component that decides what a principal may see. Every path (JSON API, WMS, tiles, exports, packs, CLI)
+ * asks here, so a rule changes in one place; nothing else compares roles or reads protocol audiences.
+ *
+ * <p>A feed's level comes from its protocol ({@link Protocol#levelFor}); a feed without a protocol is invisible to
+ * everyone. A result drawing on several feeds includes each only as far as its own level allows: points paths take
+ * feeds at {@link DisclosureLevel#REDUCED} or better (reduced ones generalised), aggregate paths take feeds at
+ * {@link DisclosureLevel#AGGREGATES} or better, protected by the strictest rule among the feeds the principal may not
+ * see as points.
+ */
+public final class Policy {
+    private final ProtocolCatalog protocols;
+
+    public Policy(ProtocolCatalog protocols) {
+        this.protocols = protocols;
+    }
+
+    public ProtocolCatalog protocols() {
+        return protocols;
+    }
+
+    public DisclosureLevel level(Principal who, String feed) {
+        return protocols.find(feed).map(p -> p.levelFor(who)).orElse(DisclosureLevel.NONE);
+    }
+
+    /** Each feed's level for {@code who}, in the order given. */
+    public Map<String, DisclosureLevel> levels(Principal who, Collection<String> feeds) {
+        Map<String, DisclosureLevel> out = new LinkedHashMap<>();
+        for (String f : feeds) {
+            out.put(f, level(who, f));
+        }
+        return out;
+    }
+
+    /** The feeds among {@code feeds} that {@code who} may see at {@code min} or better, in the order given. */
+    public List<String> feedsAtLeast(Principal who, Collection<String> feeds, DisclosureLevel min) {
+        List<String> out = new ArrayList<>();
+        for (String f : feeds) {
+            if (level(who, f).atLeast(min)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The rule protecting an aggregate over {@code feeds} for {@code who}: the strictest rule among the feeds they
+     * see below points. {@link SuppressionRule#NONE} when they may see every feed as points.
+     */
+    public SuppressionRule suppression(Principal who, Collection<String> feeds) {
+        SuppressionRule rule = SuppressionRule.NONE;
+        for (String f : feeds) {
+            DisclosureLevel l = level(who, f);
+            if (l != DisclosureLevel.NONE && l != DisclosureLevel.POINTS) {
+                rule = rule.strictest(protocols.require(f).suppression());
+            }
+        }
+        return rule;
+    }
+
+    /**
+     * Whether {@code who} may see a catalogue layer at all: its own audience floor (public, partner, owner) and at
+     * least one of its feeds visible at the level the layer needs. A layer naming no feeds draws on every feed, and
+     * is shown if any feed is visible; its content is then limited feed by feed.
+     */
+    public boolean layerVisible(Principal who, LayerCatalogue.Layer layer, Collection<String> allFeeds) {
+        boolean audience = switch (layer.disclosure()) {
+            case "public" -> true;
+            case "partner" -> who.role() != Role.PUBLIC;
+            case "owner" -> who.role() == Role.ANALYST || who.role() == Role.ADMIN;
+            default -> false;
+        };
+        if (!audience) {
+            return false;
+        }
+        List<String> feeds = layer.source().feeds().isEmpty() ? List.copyOf(allFeeds) : layer.source().feeds();
+        if (!usesFeeds(layer)) {
+            return true;
+        }
+        DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
+        return !feedsAtLeast(who, feeds, needed).isEmpty();
+    }
+
+    /** Boundaries and deprivation hold no partner data; every other layer kind counts or draws records. */
+    private static boolean usesFeeds(LayerCatalogue.Layer layer) {
+        return !layer.kind().equals("areas") && !layer.kind().equals("deprivation");
+    }
+
+    /** Managing users, tokens, protocols and retention. */
+    public boolean mayAdminister(Principal who) {
+        return who.role() == Role.ADMIN;
+    }
+
+    /** Refuses anyone but an admin, with the stable error the API maps to 403. */
+    public void requireAdmin(Principal who, String what) {
+        if (!mayAdminister(who)) {
+            throw new SafemapException("forbidden", what + " needs the admin role; "
+                    + (who.anonymous() ? "sign in first" : who.describe() + " does not have it"));
+        }
+    }
+
+    /** Refuses anonymous requests, for paths that need a login whatever the data. */
+    public void requireSignedIn(Principal who, String what) {
+        if (who.anonymous()) {
+            throw new SafemapException("unauthorised", what + " needs a signed-in user or an API token");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package org.safemap.sharing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.safemap.SafemapException;
+
+/**
+ * The data-sharing protocols in force: built-in examples for the built-in feeds (resources protocols/*.json), each
+ * replaced by a file of the same feed in SAFEMAP_PROTOCOLS_DIR, plus protocols for partners' own feeds there. A
+ * protocol that cannot be read stops start-up with a message naming its file and field: running without it would
+ * either refuse its feed's data or, worse, disclose it wrongly.
+ */
+public final class ProtocolCatalog {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Grids coarser than this still locate a record to a street; anything finer is not "reduced". */
+    public static final int MIN_PRECISION_M = 100;
+
+    private final Map<String, Protocol> byFeed;
+
+    private ProtocolCatalog(Map<String, Protocol> byFeed) {
+        this.byFeed = byFeed;
+    }
+
+    /** Built-in examples, then every *.json in {@code dir} (which may be absent), the latter winning per feed. */
+    public static ProtocolCatalog load(Path dir) {
+        Map<String, Protocol> out = new LinkedHashMap<>();
+        for (String feed : builtInFeeds()) {
+            String path = "protocols/" + feed + ".json";
+            try (InputStream in = ProtocolCatalog.class.getClassLoader().getResourceAsStream(path)) {
+                if (in == null) {
+                    throw new SafemapException("bad_protocol", path + " is missing from the build");
+                }
+                Protocol p = parse(in.readAllBytes(), "built-in protocol " + path);
+                out.put(p.feed(), p);
+            } catch (IOException e) {
+                throw new SafemapException("bad_protocol", "cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+        if (dir != null && Files.isDirectory(dir)) {
+            List<Path> files;
+            try (Stream<Path> list = Files.list(dir)) {
+                files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            } catch (IOException e) {
+                throw new SafemapException("bad_protocol", "cannot list " + dir + ": " + e.getMessage(), e);
+            }
+            Map<String, Path> seen = new LinkedHashMap<>();
+            for (Path file : files) {
+                Protocol p;
+                try {
+                    p = parse(Files.readAllBytes(file), file.toString());
+                } catch (IOException e) {
+                    throw new SafemapException("bad_protocol", "cannot read " + file + ": " + e.getMessage(), e);
+                }
+                Path before = seen.put(p.feed(), file);
+                if (before != null) {
+                    throw new SafemapException("bad_protocol", file + " and " + before + " both govern feed '"
+                            + p.feed() + "'; keep one file per feed and raise its version");
+                }
+                out.put(p.feed(), p);
+            }
+        }
+        return new ProtocolCatalog(out);
+    }
+
+    /** Only the built-in examples (tests and tools). */
+    public static ProtocolCatalog builtIn() {
+        return load(null);
+    }
+
+    public Optional<Protocol> find(String feed) {
+        return Optional.ofNullable(byFeed.get(feed));
+    }
+
+    /** The feed's protocol, or the refusal every path gives for a feed without one. */
+    public Protocol require(String feed) {
+        Protocol p = byFeed.get(feed);
+        if (p == null) {
+            throw new SafemapException("no_protocol", "feed '" + feed + "' has no data-sharing protocol, so SafeMap "
+                    + "may not hold or show its data; add protocols/" + feed + ".json (docs/data-sharing.md)");
+        }
+        return p;
+    }
+
+    public List<Protocol> all() {
+        return List.copyOf(byFeed.values());
+    }
+
+    /** Parses and checks one protocol file; every error names the file and the field. */
+    static Protocol parse(byte[] bytes, String origin) {
+        JsonNode j;
+        try {
+            j = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new SafemapException("bad_protocol", origin + " is not valid JSON: " + e.getMessage());
+        }
+        if (j == null || !j.isObject()) {
+            throw new SafemapException("bad_protocol", origin + " must hold one JSON object");
+        }
+        String feed = text(j, "feed", origin);
+        int version = j.path("version").asInt(0);
+        if (version < 1) {
+            throw new SafemapException("bad_protocol", origin + ": 'version' must be a whole number from 1");
+        }
+        List<String> fields = strings(j, "fields", origin, true);
+        List<String> linkage = strings(j, "linkage_fields", origin, false);
+        for (String l : linkage) {
+            if (fields.stream().noneMatch(f -> Protocol.key(f).equals(Protocol.key(l)))) {
+                throw new SafemapException("bad_protocol", origin + ": linkage field '" + l + "' is not in 'fields'");
+            }
+        }
+        Period retention;
+        try {
+            retention = Period.parse(text(j, "retention", origin));
+        } catch (DateTimeParseException e) {
+            throw new SafemapException("bad_protocol", origin + ": 'retention' must be an ISO 8601 period such as "
+                    + "P3Y or P18M; got '" + j.path("retention").asText() + "'");
+        }
+        if (retention.isNegative() || retention.isZero()) {
+            throw new SafemapException("bad_protocol", origin + ": 'retention' must be longer than zero");
+        }
+        String from = j.path("retention_from").asText("event");
+        if (!from.equals("event") && !from.equals("received")) {
+            throw new SafemapException("bad_protocol", origin + ": 'retention_from' must be event or received; got '"
+                    + from + "'");
+        }
+        LocalDate review;
+        try {
+            review = LocalDate.parse(text(j, "review_date", origin));
+        } catch (DateTimeParseException e) {
+            throw new SafemapException("bad_protocol", origin + ": 'review_date' must be a date, YYYY-MM-DD");
+        }
+        Audiences audiences = audiences(j.path("audiences"), origin);
+        JsonNode d = j.path("disclosure");
+        int threshold = d.path("threshold").asInt(0);
+        int rounding = d.path("rounding").asInt(1);
+        if (threshold < 0 || rounding < 1) {
+            throw new SafemapException("bad_protocol", origin + ": disclosure 'threshold' must be >= 0 and 'rounding' >= 1");
+        }
+        int precision = d.path("precision_m").asInt(MIN_PRECISION_M);
+        if (precision < MIN_PRECISION_M) {
+            throw new SafemapException("bad_protocol", origin + ": disclosure 'precision_m' must be at least "
+                    + MIN_PRECISION_M + " m: a finer grid would place a record at its address");
+        }
+        int minPoints = d.path("density_min_points").asInt(Math.max(threshold + 1, 1));
+        if (minPoints < 1) {
+            throw new SafemapException("bad_protocol", origin + ": disclosure 'density_min_points' must be at least 1");
+        }
+        List<String> purposes = strings(j, "purposes", origin, true);
+        return new Protocol(feed, version, j.path("title").asText(feed), text(j, "partner", origin),
+                j.path("partner_name").asText(j.path("partner").asText()), text(j, "controller", origin),
+                j.path("custodian").asText(""), purposes, text(j, "lawful_basis", origin),
+                strings(j, "powers", origin, false), fields, linkage, retention, from, review, audiences,
+                new SuppressionRule(threshold, rounding), precision, minPoints, sha256(bytes), origin);
+    }
+
+    private static Audiences audiences(JsonNode a, String origin) {
+        if (!a.isObject()) {
+            throw new SafemapException("bad_protocol", origin + ": 'audiences' must be an object with owner, named, "
+                    + "analyst, tasking and public levels");
+        }
+        Map<String, DisclosureLevel> named = new LinkedHashMap<>();
+        a.path("named").fields().forEachRemaining(e -> named.put(e.getKey(),
+                DisclosureLevel.parse(e.getValue().asText(), origin + " audiences.named." + e.getKey())));
+        return new Audiences(level(a, "owner", "points", origin), named, level(a, "analyst", "aggregates", origin),
+                level(a, "tasking", "aggregates", origin), level(a, "public", "none", origin));
+    }
+
+    private static DisclosureLevel level(JsonNode a, String key, String fallback, String origin) {
+        return DisclosureLevel.parse(a.path(key).asText(fallback), origin + " audiences." + key);
+    }
+
+    private static String text(JsonNode j, String field, String origin) {
+        String v = j.path(field).asText("").strip();
+        if (v.isEmpty()) {
+            throw new SafemapException("bad_protocol", origin + ": '" + field + "' is required");
+        }
+        return v;
+    }
+
+    private static List<String> strings(JsonNode j, String field, String origin, boolean required) {
+        JsonNode n = j.path(field);
+        if (n.isMissingNode() && !required) {
+            return List.of();
+        }
+        if (!n.isArray() || (required && n.isEmpty())) {
+            throw new SafemapException("bad_protocol", origin + ": '" + field + "' must be a "
+                    + (required ? "non-empty " : "") + "list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        n.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+
+    private static List<String> builtInFeeds() {
+        try (InputStream in = ProtocolCatalog.class.getClassLoader().getResourceAsStream("protocols/index.txt")) {
+            if (in == null) {
+                throw new SafemapException("bad_protocol", "protocols/index.txt is missing from the build");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new SafemapException("bad_protocol", "cannot read protocols/index.txt: " + e.getMessage(), e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
