@@ -40,6 +40,11 @@ import org.safemap.runs.IncidentProfiles;
 import org.safemap.runs.NearRepeats;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
+import org.safemap.sharing.Keys;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.sharing.ProtocolRegistry;
+import org.safemap.sharing.Pseudonymiser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,10 +69,17 @@ public final class ApiServer {
         AreaProfiles areaProfiles = new AreaProfiles(db.dataSource());
         AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), areaProfiles);
         FeedCatalog feedCatalog = FeedCatalog.load(settings.feedsDir());
+        ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
+        ProtocolRegistry protocolRegistry = new ProtocolRegistry(db.dataSource());
+        protocolRegistry.sync(protocols);
+        Policy policy = new Policy(protocols);
+        ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry);
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), feedCatalog);
         FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
                 new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
-                new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes())), settings.uploadMaxMb());
+                new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes()), protocols,
+                new Pseudonymiser(Keys.pseudonym(settings))),
+                settings.uploadMaxMb());
         LayerHandlers layers = new LayerHandlers(catalogue);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
@@ -102,6 +114,8 @@ public final class ApiServer {
             config.routes.post("/api/profile", profiles::drawn);
             config.routes.get("/api/incidents", incidents::list);
             config.routes.get("/api/incidents/summary", incidents::summary);
+            config.routes.get("/api/protocols", protocolHandlers::list);
+            config.routes.get("/api/protocols/{feed}", protocolHandlers::get);
             config.routes.get("/api/feeds", feeds::list);
             config.routes.get("/api/feeds/{feed}/batches", feeds::batches);
             config.routes.get("/api/feeds/{feed}/batches/{id}", feeds::batchReport);

@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 "Run 'safemap <command> --help' for a command's options."},
         subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
                 GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
-                NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class,
+                NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class, ProtocolsCommand.class,
                 KdeCommand.class, ExportCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class})
@@ -119,9 +119,6 @@ public final class Cli implements Runnable {
     }
 
     /** The cross-feed linkage rule from the settings. */
-    IncidentLoader.LinkRule linkRule() {
-        return new IncidentLoader.LinkRule(settings().linkDistanceM(), settings().linkMinutes());
-    }
 
     /** A command that needs a subcommand was given none: say so, show its usage, exit 2. */
     static int usage(picocli.CommandLine.Model.CommandSpec spec, String message) {

@@ -5,6 +5,7 @@ import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseSetup;
 import org.safemap.demo.DemoData;
+import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.SourceFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +36,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         Database db = DatabaseSetup.openMigrated(settings, t::line);
         try {
             t.line("Loading the demo dataset into " + db.target().description() + " ...");
-            DemoData.Result result = DemoData.load(db, new DemoData.Listener() {
+            DemoData.Result result = DemoData.load(db, IncidentLoader.configured(db.dataSource(), settings),
+                    new DemoData.Listener() {
                 @Override
                 public LongConsumer starting(SourceFile file, int index, int total) {
                     return t.progress("[" + index + "/" + total + "] " + file.name(), file.rawSize());

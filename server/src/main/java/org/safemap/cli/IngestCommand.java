@@ -49,7 +49,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         int refused = 0;
         try (Database db = cli.openDatabase()) {
-            IncidentLoader loader = new IncidentLoader(db.dataSource(), cli.linkRule());
+            IncidentLoader loader = IncidentLoader.configured(db.dataSource(), cli.settings());
             FeedReports reports = new FeedReports(db.dataSource());
             for (Path path : files) {
                 SourceFile file = SourceFile.of(path);

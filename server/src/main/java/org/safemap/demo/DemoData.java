@@ -62,13 +62,18 @@ public final class DemoData {
     private DemoData() {
     }
 
+    /** Loads the demo under the built-in protocols with a throw-away pseudonym key (tests). */
     public static Result load(Database db, Listener listener) {
+        return load(db, new IncidentLoader(db.dataSource()), listener);
+    }
+
+    /** Loads the demo with the given loader (the CLI passes one with the configured protocols and key). */
+    public static Result load(Database db, IncidentLoader incidents, Listener listener) {
         List<Entry> entries = manifest();
         int loaded = 0;
         int skipped = 0;
         int records = 0;
         int quarantined = 0;
-        IncidentLoader incidents = new IncidentLoader(db.dataSource());
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             // The street gazetteer is built from loaded records, not read from a file.

@@ -30,7 +30,7 @@ public final class AmbulanceCsvAdapter implements FeedAdapter {
 
     @Override
     public void read(SourceFile file, FeedDefinition feed, RowSink sink, LongConsumer rawBytesRead) throws IOException {
-        CsvFeedReader.read(file, DECLARED, REQUIRED, ',', sink, rawBytesRead, AmbulanceCsvAdapter::row);
+        CsvFeedReader.read(file, feed, DECLARED, REQUIRED, ',', sink, rawBytesRead, AmbulanceCsvAdapter::row);
     }
 
     private static IncidentRecord row(CsvFeedReader.Row row) {

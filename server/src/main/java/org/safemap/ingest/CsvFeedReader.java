@@ -88,8 +88,10 @@ public final class CsvFeedReader {
      * @param declared every column the feed may send; any other refuses the file
      * @param required columns the header must have
      */
-    public static void read(SourceFile file, Set<String> declared, Set<String> required, char delimiter,
-                            RowSink sink, LongConsumer rawBytesRead, RowReader reader) throws IOException {
+    public static void read(SourceFile file, FeedDefinition feed, Set<String> declared, Set<String> required,
+                            char delimiter, RowSink sink, LongConsumer rawBytesRead, RowReader reader)
+            throws IOException {
+        FeedTerms terms = feed.terms();
         try (InputStream in = file.open(rawBytesRead); CsvRecords records = new CsvRecords(in, delimiter)) {
             CsvRecords.Record first = records.next();
             if (first == null) {
@@ -99,31 +101,83 @@ public final class CsvFeedReader {
                 throw new InputFormatException(file.name(), 1, null, "cannot read the header: " + bad.reason());
             }
             List<String> header = ((CsvRecords.Good) first).fields().stream().map(String::strip).toList();
-            Map<String, Integer> index = checkHeader(file, header, declared, required, delimiter);
+            Map<String, Integer> index = checkHeader(file, header, declared, required, delimiter, terms);
+            int[] linkage = linkageColumns(header, terms);
             records.expectFields(header.size());
             CsvRecords.Record r;
             while ((r = records.next()) != null) {
                 if (r instanceof CsvRecords.Bad bad) {
-                    sink.reject(new Rejection(bad.line(), null, bad.reason(), bad.raw()));
+                    sink.reject(new Rejection(bad.line(), null, bad.reason(),
+                            linkage.length == 0 ? bad.raw() : unparsedWithheld(terms)));
                     continue;
                 }
                 CsvRecords.Good good = (CsvRecords.Good) r;
-                if (good.fields().size() != header.size()) {
+                List<String> fields = good.fields();
+                String raw = good.raw();
+                if (linkage.length > 0) {
+                    fields = pseudonymise(fields, linkage, terms);
+                    raw = csvLine(fields, delimiter);
+                }
+                if (fields.size() != header.size()) {
                     sink.reject(new Rejection(good.line(), null, "expected " + header.size() + " fields as in the header, "
-                            + "found " + good.fields().size(), good.raw()));
+                            + "found " + fields.size(), raw));
                     continue;
                 }
                 try {
-                    sink.accept(reader.read(new Row(index, good.fields(), good.line(), good.raw())));
+                    sink.accept(reader.read(new Row(index, fields, good.line(), raw)));
                 } catch (RowProblem p) {
-                    sink.reject(new Rejection(good.line(), p.field(), p.getMessage(), good.raw()));
+                    sink.reject(new Rejection(good.line(), p.field(), p.getMessage(), raw));
                 }
             }
         }
     }
 
+    /**
+     * What quarantine keeps of a line that could not even be split into fields, for a feed with linkage columns:
+     * the identifier cannot be found in it to hash, so the line itself is not kept (the protocol outranks "nothing
+     * is lost"); the partner re-sends it from their own copy.
+     */
+    static String unparsedWithheld(FeedTerms terms) {
+        return "(line not kept: it could not be read as CSV, and the protocol " + terms.protocol()
+                + " allows its linkage identifiers to be stored only as keyed hashes)";
+    }
+
+    private static int[] linkageColumns(List<String> header, FeedTerms terms) {
+        if (terms == null || terms.linkageKeys().isEmpty()) {
+            return new int[0];
+        }
+        return java.util.stream.IntStream.range(0, header.size()).filter(i -> terms.isLinkage(header.get(i))).toArray();
+    }
+
+    private static List<String> pseudonymise(List<String> fields, int[] linkage, FeedTerms terms) {
+        List<String> out = new java.util.ArrayList<>(fields);
+        for (int i : linkage) {
+            if (i < out.size()) {
+                out.set(i, terms.pseudonymiser().pseudonym(out.get(i)));
+            }
+        }
+        return out;
+    }
+
+    /** The row written back as CSV, quoting only where needed: what quarantine keeps once identifiers are hashed. */
+    static String csvLine(List<String> fields, char delimiter) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                b.append(delimiter);
+            }
+            String f = fields.get(i);
+            if (f.indexOf(delimiter) >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
+                b.append('"').append(f.replace("\"", "\"\"")).append('"');
+            } else {
+                b.append(f);
+            }
+        }
+        return b.toString();
+    }
+
     private static Map<String, Integer> checkHeader(SourceFile file, List<String> header, Set<String> declared,
-                                                    Set<String> required, char delimiter) {
+                                                    Set<String> required, char delimiter, FeedTerms terms) {
         if (header.size() == 1) {
             for (char other : new char[] {';', '\t', '|', ','}) {
                 if (other != delimiter && header.get(0).indexOf(other) >= 0) {
@@ -140,6 +194,11 @@ public final class CsvFeedReader {
                 throw new InputFormatException(file.name(), 1, column, "this column is not among the fields the feed "
                         + "declares, so the file is refused and nothing from it is kept; declared fields: "
                         + String.join(", ", declared));
+            }
+            if (terms != null && !terms.permits(column)) {
+                throw new InputFormatException(file.name(), 1, column, "this column is not among the fields the "
+                        + "data-sharing protocol " + terms.protocol() + " lists, so the file is refused and nothing "
+                        + "from it is kept; ask the partner to leave it out, or agree a new protocol version");
             }
             if (index.put(column, i) != null) {
                 throw new InputFormatException(file.name(), 1, column, "the column appears twice in the header");

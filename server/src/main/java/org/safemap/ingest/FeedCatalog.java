@@ -110,7 +110,7 @@ public final class FeedCatalog {
         FeedDefinition feed = new FeedDefinition(name, json.path("title").asText(name),
                 json.path("label").asText(json.path("title").asText(name)), json.path("partner").asText(""),
                 format, categories, json.path("description").asText(""),
-                json.path("attribution").asText(json.path("partner").asText(name)), mapping, origin);
+                json.path("attribution").asText(json.path("partner").asText(name)), mapping, origin, null);
         if (mapped) {
             MappedFeed.check(feed);
         }

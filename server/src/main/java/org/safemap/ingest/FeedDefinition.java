@@ -17,7 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param attribution what every output drawing on the feed must credit (source and licence), plain text
  * @param mapping     column mapping for mapped formats, else null
  * @param origin      where the definition came from, for messages
+ * @param terms       what the feed's protocol allows a file to carry; null until the loader applies the protocol
  */
 public record FeedDefinition(String name, String title, String label, String partner, String format, String categories,
-                             String description, String attribution, JsonNode mapping, String origin) {
+                             String description, String attribution, JsonNode mapping, String origin,
+                             FeedTerms terms) {
+    /** The same feed under a protocol's terms, as the loader reads files. */
+    public FeedDefinition withTerms(FeedTerms t) {
+        return new FeedDefinition(name, title, label, partner, format, categories, description, attribution, mapping,
+                origin, t);
+    }
 }

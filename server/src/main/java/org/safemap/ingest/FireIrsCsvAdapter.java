@@ -39,7 +39,7 @@ public final class FireIrsCsvAdapter implements FeedAdapter {
 
     @Override
     public void read(SourceFile file, FeedDefinition feed, RowSink sink, LongConsumer rawBytesRead) throws IOException {
-        CsvFeedReader.read(file, DECLARED, REQUIRED, ',', sink, rawBytesRead, FireIrsCsvAdapter::row);
+        CsvFeedReader.read(file, feed, DECLARED, REQUIRED, ',', sink, rawBytesRead, FireIrsCsvAdapter::row);
     }
 
     private static IncidentRecord row(CsvFeedReader.Row row) {

@@ -28,6 +28,10 @@ import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
 import org.safemap.db.ReferenceData;
 import org.safemap.geocode.Geocoder;
+import org.safemap.sharing.Protocol;
+import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.sharing.ProtocolRegistry;
+import org.safemap.sharing.Pseudonymiser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +58,7 @@ public final class IncidentLoader {
             SELECT id, rows_loaded, rows_quarantined, summary::text FROM load_batch
             WHERE kind = 'incidents' AND feed = ? AND source_sha256 = ?""";
     private static final String CATEGORY_MAP = "SELECT source_value, code FROM category_mapping WHERE scheme = ?";
+    private static final String SET_PROTOCOL = "UPDATE load_batch SET protocol_version = ? WHERE id = ?";
     private static final String INCIDENT_COLUMNS = "batch_id, line_no, feed, source_ref, source_category, category, "
             + "event_from, event_to, location_text, geom, geocode_method, precision_m, stated_lsoa_code, attributes, "
             + "lsoa_vintage, lsoa_code, msoa_code, lad_code, ward_vintage, ward_code, custom_areas, area_match";
@@ -102,19 +107,56 @@ public final class IncidentLoader {
     private final DataSource dataSource;
     private final AreaAssigners areas;
     private final LinkRule linkRule;
+    private final ProtocolCatalog protocols;
+    private final Pseudonymiser pseudonymiser;
 
+    /**
+     * A loader under the built-in example protocols with a throw-away pseudonym key: for tests and benchmarks only,
+     * as pseudonyms from two such loaders never match.
+     */
     public IncidentLoader(DataSource dataSource) {
         this(dataSource, LinkRule.DEFAULT);
     }
 
+    /** As {@link #IncidentLoader(DataSource)}, with a link rule. */
     public IncidentLoader(DataSource dataSource, LinkRule linkRule) {
+        this(dataSource, linkRule, ProtocolCatalog.builtIn(), new Pseudonymiser(throwAwayKey()));
+    }
+
+    /**
+     * @param protocols     the protocols in force: a feed without one is refused
+     * @param pseudonymiser keyed hash for the protocols' linkage fields (the server's configured key)
+     */
+    public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
+                          Pseudonymiser pseudonymiser) {
         this.dataSource = dataSource;
         this.areas = new AreaAssigners(dataSource);
         this.linkRule = linkRule;
+        this.protocols = protocols;
+        this.pseudonymiser = pseudonymiser;
     }
 
-    /** Loads the file into the feed; see the class comment. */
-    public Result load(SourceFile file, FeedDefinition feed, Progress progress) {
+    /** The server's loader: link rule, protocols and pseudonym key from configuration. */
+    public static IncidentLoader configured(DataSource dataSource, org.safemap.config.Settings settings) {
+        return new IncidentLoader(dataSource, new LinkRule(settings.linkDistanceM(), settings.linkMinutes()),
+                ProtocolCatalog.load(settings.trust().protocolsDir()),
+                new Pseudonymiser(org.safemap.sharing.Keys.pseudonym(settings)));
+    }
+
+    private static byte[] throwAwayKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    /**
+     * Loads the file into the feed; see the class comment.
+     *
+     * @throws SafemapException no_protocol when the feed has no data-sharing protocol: nothing is read or kept
+     */
+    public Result load(SourceFile file, FeedDefinition definition, Progress progress) {
+        Protocol protocol = protocols.require(definition.name());
+        FeedDefinition feed = definition.withTerms(FeedTerms.of(protocol, pseudonymiser));
         String sha = file.sha256();
         FeedAdapter adapter = FeedAdapters.forFormat(feed.format());
         try (Connection c = dataSource.getConnection()) {
@@ -126,7 +168,8 @@ public final class IncidentLoader {
             Path spill = Files.createTempFile("safemap-quarantine-", ".csv");
             try {
                 long started = System.nanoTime();
-                Result result = loadNew(c, file, feed, sha, adapter, spill, progress);
+                ProtocolRegistry.record(c, protocol);
+                Result result = loadNew(c, file, feed, protocol, sha, adapter, spill, progress);
                 c.commit();
                 LOG.info("batch {}: {} into feed {}: {} loaded, {} quarantined in {} ms", result.batchId(), file.name(),
                         feed.name(), result.rowsLoaded(), result.rowsQuarantined(), (System.nanoTime() - started) / 1_000_000);
@@ -149,8 +192,8 @@ public final class IncidentLoader {
         }
     }
 
-    private Result loadNew(Connection c, SourceFile file, FeedDefinition feed, String sha, FeedAdapter adapter,
-                           Path spill, Progress progress) throws SQLException, IOException {
+    private Result loadNew(Connection c, SourceFile file, FeedDefinition feed, Protocol protocol, String sha,
+                           FeedAdapter adapter, Path spill, Progress progress) throws SQLException, IOException {
         try (Statement s = c.createStatement()) {
             // Index builds at the end sort in memory when they can; this is per transaction only.
             s.execute("SET LOCAL maintenance_work_mem = '256MB'");
@@ -160,6 +203,11 @@ public final class IncidentLoader {
         }
         Map<String, String> categories = categoryMap(c, feed.categories());
         long batchId = LoadBatches.start(c, "incidents", feed.name(), file.name(), sha, 0, 0);
+        try (PreparedStatement ps = c.prepareStatement(SET_PROTOCOL)) {
+            ps.setInt(1, protocol.version());
+            ps.setLong(2, batchId);
+            ps.executeUpdate();
+        }
         String partition = "batches.incident_" + batchId;
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + partition + " (LIKE incident INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");

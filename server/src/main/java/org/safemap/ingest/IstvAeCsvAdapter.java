@@ -32,7 +32,7 @@ public final class IstvAeCsvAdapter implements FeedAdapter {
 
     @Override
     public void read(SourceFile file, FeedDefinition feed, RowSink sink, LongConsumer rawBytesRead) throws IOException {
-        CsvFeedReader.read(file, DECLARED, REQUIRED, ',', sink, rawBytesRead, IstvAeCsvAdapter::row);
+        CsvFeedReader.read(file, feed, DECLARED, REQUIRED, ',', sink, rawBytesRead, IstvAeCsvAdapter::row);
     }
 
     private static IncidentRecord row(CsvFeedReader.Row row) {

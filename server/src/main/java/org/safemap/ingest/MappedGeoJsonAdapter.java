@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
@@ -46,7 +48,7 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     number++;
                     JsonNode feature = JSON.readTree(p);
-                    read(feature, number, mapping, file, sink);
+                    read(feature, number, mapping, feed.terms(), file, sink);
                 }
             }
         } catch (JsonParseException e) {
@@ -55,8 +57,8 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
         }
     }
 
-    private static void read(JsonNode feature, int number, MappedFeed mapping, SourceFile file, RowSink sink)
-            throws IOException {
+    private static void read(JsonNode feature, int number, MappedFeed mapping, FeedTerms terms, SourceFile file,
+                             RowSink sink) throws IOException {
         JsonNode properties = feature.path("properties");
         for (Iterator<String> names = properties.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -64,6 +66,21 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
                 throw new InputFormatException(file.name(), 0, name, "feature " + number + " has a property the feed "
                         + "does not declare, so the file is refused and nothing from it is kept; declared fields: "
                         + String.join(", ", mapping.fields));
+            }
+            if (terms != null && !terms.permits(name)) {
+                throw new InputFormatException(file.name(), 0, name, "feature " + number + " has a property the "
+                        + "data-sharing protocol " + terms.protocol() + " does not list, so the file is refused and "
+                        + "nothing from it is kept");
+            }
+        }
+        if (terms != null && !terms.linkageKeys().isEmpty() && properties instanceof ObjectNode props) {
+            // Hashed before anything, the raw feature in quarantine included, can keep the identifier.
+            List<String> names = new java.util.ArrayList<>();
+            props.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                if (terms.isLinkage(name) && !props.get(name).isNull()) {
+                    props.put(name, terms.pseudonymiser().pseudonym(props.get(name).asText()));
+                }
             }
         }
         String raw = feature.toString();

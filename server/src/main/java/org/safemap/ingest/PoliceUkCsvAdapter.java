@@ -36,7 +36,7 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
 
     @Override
     public void read(SourceFile file, FeedDefinition feed, RowSink sink, LongConsumer rawBytesRead) throws IOException {
-        CsvFeedReader.read(file, DECLARED, DECLARED, ',', sink, rawBytesRead, PoliceUkCsvAdapter::row);
+        CsvFeedReader.read(file, feed, DECLARED, DECLARED, ',', sink, rawBytesRead, PoliceUkCsvAdapter::row);
     }
 
     private static IncidentRecord row(CsvFeedReader.Row row) {

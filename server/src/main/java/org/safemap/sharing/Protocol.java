@@ -32,13 +32,15 @@ import java.util.TreeSet;
  * @param precisionM       grid for reduced-precision points, metres (100 or coarser)
  * @param densityMinPoints a density cell drawn from this feed is shown only with at least this many records in reach
  * @param sha256           hash of the file's bytes, to tell versions apart
+ * @param text             the file as written (JSON), kept with the version in the database
  * @param origin           where it was read from, for messages
  */
 public record Protocol(String feed, int version, String title, String partner, String partnerName, String controller,
                        String custodian, List<String> purposes, String lawfulBasis, List<String> powers,
                        List<String> fields, List<String> linkageFields, Period retention, String retentionFrom,
                        LocalDate reviewDate, Audiences audiences, SuppressionRule suppression, int precisionM,
-                       int densityMinPoints, String sha256, String origin) {
+                       int densityMinPoints, String sha256,
+                       @com.fasterxml.jackson.annotation.JsonIgnore String text, String origin) {
 
     public Protocol {
         purposes = List.copyOf(purposes);

@@ -166,7 +166,8 @@ public final class ProtocolCatalog {
                 j.path("partner_name").asText(j.path("partner").asText()), text(j, "controller", origin),
                 j.path("custodian").asText(""), purposes, text(j, "lawful_basis", origin),
                 strings(j, "powers", origin, false), fields, linkage, retention, from, review, audiences,
-                new SuppressionRule(threshold, rounding), precision, minPoints, sha256(bytes), origin);
+                new SuppressionRule(threshold, rounding), precision, minPoints, sha256(bytes),
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8), origin);
     }
 
     private static Audiences audiences(JsonNode a, String origin) {

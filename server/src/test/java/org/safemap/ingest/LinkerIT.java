@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.safemap.db.Database;
 import org.safemap.geocode.GazetteerLoader;
+import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.sharing.Pseudonymiser;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
@@ -36,6 +38,18 @@ class LinkerIT {
                 """), n -> { });
     }
 
+    /** Ambulance references are linkage fields, stored as keyed hashes: the test holds the key to look them up. */
+    private static final Pseudonymiser PSEUDONYMS = new Pseudonymiser("linker-test-key-0123456789".getBytes());
+
+    private IncidentLoader loader(int metres, int minutes) {
+        return new IncidentLoader(db.dataSource(), new IncidentLoader.LinkRule(metres, minutes),
+                ProtocolCatalog.builtIn(), PSEUDONYMS);
+    }
+
+    private static String ref(String reference) {
+        return PSEUDONYMS.pseudonym(reference);
+    }
+
     private Map<String, Long> eventsByRef(String feed) {
         return Sql.rows(db, "SELECT coalesce(source_ref, location_text), coalesce(event_id, 0) FROM incident WHERE feed = ?",
                 feed).stream().collect(Collectors.toMap(r -> (String) r.get(0), r -> (Long) r.get(1)));
@@ -43,7 +57,7 @@ class LinkerIT {
 
     @Test
     void anAssaultSeenByAmbulanceAndAandEIsOneEvent() {
-        IncidentLoader loader = new IncidentLoader(db.dataSource(), new IncidentLoader.LinkRule(250, 120));
+        IncidentLoader loader = loader(250, 120);
         loader.load(SourceFiles.text("amb.csv", AMBULANCE
                 + "A-near,2022-03-05 23:41,4,04D01,334600,390400,,,,Y\n"      // 45 m from The Grapes
                 + "A-far,2022-03-05 23:45,4,04D01,336600,392400,,,,Y\n"       // 2.8 km away
@@ -55,9 +69,10 @@ class LinkerIT {
 
         Map<String, Long> ambulance = eventsByRef("ambulance");
         long aeEvent = (Long) Sql.value(db, "SELECT event_id FROM incident WHERE feed = 'istv-ae'");
-        long nearId = (Long) Sql.value(db, "SELECT id FROM incident WHERE source_ref = 'A-near'");
+        long nearId = (Long) Sql.value(db, "SELECT id FROM incident WHERE source_ref = ?", ref("A-near"));
         assertThat(aeEvent).isEqualTo(nearId); // the smaller id names the event
-        assertThat(ambulance).containsEntry("A-near", nearId).containsEntry("A-far", 0L).containsEntry("A-late", 0L);
+        assertThat(ambulance).containsEntry(ref("A-near"), nearId).containsEntry(ref("A-far"), 0L)
+                .containsEntry(ref("A-late"), 0L);
         assertThat(ae.summaryJson()).contains("\"linked\":2");
         // Counting events once: three ambulance calls and one attendance are three events.
         assertThat(Sql.count(db, "SELECT count(DISTINCT coalesce(event_id, id)) FROM incident")).isEqualTo(3);
@@ -65,7 +80,7 @@ class LinkerIT {
 
     @Test
     void theRuleIsConfigurableAndOnlyViolenceLinks() {
-        IncidentLoader strict = new IncidentLoader(db.dataSource(), new IncidentLoader.LinkRule(10, 5));
+        IncidentLoader strict = loader(10, 5);
         strict.load(SourceFiles.text("amb.csv", AMBULANCE + "A1,2022-03-05 23:41,4,04D01,334600,390400,,,,Y\n"),
                 FEEDS.get("ambulance"), null);
         strict.load(SourceFiles.text("fire.csv", FIRE
@@ -79,7 +94,7 @@ class LinkerIT {
                 FEEDS.get("istv-ae"), null);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE event_id IS NOT NULL")).isZero();
         // ... but within the default rule.
-        new IncidentLoader(db.dataSource()).load(SourceFiles.text("ae2.csv", ISTV
+        loader(250, 120).load(SourceFiles.text("ae2.csv", ISTV
                 + "REM,06/03/2022,00:41,05/03/2022,23:50,The Grapes,Licensed premises,Body part,\n"),
                 FEEDS.get("istv-ae"), null);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE event_id IS NOT NULL")).isEqualTo(2);
@@ -87,7 +102,7 @@ class LinkerIT {
 
     @Test
     void anEventHoldsOneRecordPerFeedTakingTheNearestAndCoarseRecordsStayApart() {
-        IncidentLoader loader = new IncidentLoader(db.dataSource(), new IncidentLoader.LinkRule(400, 120));
+        IncidentLoader loader = loader(400, 120);
         // Two A&E attendances about 600 m apart: two events.
         loader.load(SourceFiles.text("ae.csv", ISTV
                 + "REM,06/03/2022,00:40,05/03/2022,23:50,The Grapes,Licensed premises,Body part,\n"
@@ -108,6 +123,6 @@ class LinkerIT {
         IncidentLoader.Result coarse = loader.load(SourceFiles.text("amb2.csv", AMBULANCE
                 + "A2,2022-03-05 23:50,4,04D01,,,,,L1 0AA,Y\n"), FEEDS.get("ambulance"), null);
         assertThat(coarse.rowsLoaded()).isEqualTo(1);
-        assertThat(Sql.value(db, "SELECT event_id FROM incident WHERE source_ref = 'A2'")).isNull();
+        assertThat(Sql.value(db, "SELECT event_id FROM incident WHERE source_ref = ?", ref("A2"))).isNull();
     }
 }
