@@ -74,29 +74,30 @@ public final class ApiServer {
         protocolRegistry.sync(protocols);
         Policy policy = new Policy(protocols);
         ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry);
-        IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), feedCatalog);
+        Access access = new Access(policy, feedCatalog);
+        IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), access);
         FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
                 new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
                 new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes()), protocols,
                 new Pseudonymiser(Keys.pseudonym(settings))),
-                settings.uploadMaxMb());
+                settings.uploadMaxMb(), policy);
         LayerHandlers layers = new LayerHandlers(catalogue);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
                 new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
-                new AreaResults(db.dataSource()));
-        ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog));
+                new AreaResults(db.dataSource()), access);
+        ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog, policy));
 
         ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), areaProfiles,
                 new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
-                new Sources(db.dataSource(), feedCatalog));
+                new Sources(db.dataSource(), feedCatalog), access);
 
         WmsService wms = new WmsService(catalogue, new MapData(db.dataSource()), settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(), 1000);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
         MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache));
-        PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms));
+        PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms, policy));
 
         return Javalin.create(config -> {
             configure(config);

@@ -44,7 +44,7 @@ final class ExportHandlers {
                 }
             }
             int limit = QueryParams.integer(ctx, "limit", 1, Exports.MAX_AREAS).orElse(Exports.MAX_AREAS);
-            send(ctx, exports.runAreas(id, ctx.queryParam("level"), limit, format));
+            send(ctx, exports.runAreas(id, ctx.queryParam("level"), limit, format, Principals.of(ctx)));
         } else if (name.equals("surface")) {
             ExportFormat format = ExportFormat.named(extension(file)).orElse(null);
             if (format != ExportFormat.GEOTIFF) {
@@ -53,7 +53,7 @@ final class ExportHandlers {
             if (!ctx.queryParamMap().isEmpty()) {
                 throw ApiException.badRequest("a surface export takes no parameters");
             }
-            send(ctx, exports.runSurface(id));
+            send(ctx, exports.runSurface(id, Principals.of(ctx)));
         } else {
             throw ApiException.notFound("no export '" + file + "' of a run; there are areas.csv, areas.geojson, "
                     + "areas.gpkg and surface.tif");
@@ -70,7 +70,7 @@ final class ExportHandlers {
         ExportFormat format = featureFormat(file);
         Map<String, Object> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
-        send(ctx, exports.incidents(params, format));
+        send(ctx, exports.incidents(params, format, Principals.of(ctx)));
     }
 
     private static void send(Context ctx, Export export) throws IOException {

@@ -25,6 +25,9 @@ import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.Quarantine;
 import org.safemap.ingest.SourceFile;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
 
 /**
  * /api/feeds: the feeds, their batches' reports, quarantined rows, and uploads by custodians, which load exactly
@@ -36,17 +39,24 @@ final class FeedHandlers {
     private final Quarantine quarantine;
     private final IncidentLoader loader;
     private final int maxUploadMb;
+    private final Policy policy;
 
-    FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader, int maxUploadMb) {
+    FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader, int maxUploadMb,
+                 Policy policy) {
         this.maxUploadMb = maxUploadMb;
+        this.policy = policy;
         this.feeds = feeds;
         this.reports = reports;
         this.quarantine = quarantine;
         this.loader = loader;
     }
 
-    /** {@code GET /api/feeds}: every feed with what it is, who sends it, and its batch and row totals. */
+    /**
+     * {@code GET /api/feeds}: every feed with what it is, who sends it and the asker's level under its protocol;
+     * batch and row totals only to those who may see the feed at all, rounded by its rule below points level.
+     */
     void list(Context ctx) throws SQLException {
+        Principal who = Principals.of(ctx);
         Map<String, long[]> totals = new LinkedHashMap<>();
         for (FeedReports.BatchReport b : reports.batches(null)) {
             long[] t = totals.computeIfAbsent(b.feed(), k -> new long[3]);
@@ -66,9 +76,15 @@ final class FeedHandlers {
             m.put("categories", f.categories());
             m.put("description", f.description());
             m.put("attribution", f.attribution());
-            m.put("batches", t[0]);
-            m.put("records", t[1]);
-            m.put("quarantined", t[2]);
+            DisclosureLevel level = policy.level(who, f.name());
+            m.put("level", level.key());
+            if (level.atLeast(DisclosureLevel.AGGREGATES)) {
+                int base = level == DisclosureLevel.POINTS ? 1
+                        : Math.max(policy.protocols().require(f.name()).suppression().rounding(), 1);
+                m.put("batches", t[0]);
+                m.put("records", Math.round((double) t[1] / base) * base);
+                m.put("quarantined", Math.round((double) t[2] / base) * base);
+            }
             out.add(m);
         }
         ctx.json(out);
@@ -77,6 +93,7 @@ final class FeedHandlers {
     /** {@code GET /api/feeds/{feed}/batches}: the feed's batch reports, oldest first. */
     void batches(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
+        policy.requireRecordHandler(Principals.of(ctx), feed.name(), "reading a feed's batches");
         ctx.json(reports.batches(feed.name()).stream().map(FeedReports.BatchReport::toJson).toList());
     }
 
@@ -137,6 +154,10 @@ final class FeedHandlers {
      */
     void upload(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
+        if (!policy.mayHandleRecords(Principals.of(ctx), feed.name())) {
+            drain(ctx, (long) maxUploadMb << 20);
+            policy.requireRecordHandler(Principals.of(ctx), feed.name(), "uploading to a feed");
+        }
         if (ctx.contentType() == null || !ctx.contentType().toLowerCase().startsWith("multipart/form-data")) {
             throw new ApiException(415, "unsupported_media_type", "send the files as multipart/form-data, each in a "
                     + "part named 'file'");
@@ -209,6 +230,7 @@ final class FeedHandlers {
 
     private FeedReports.BatchReport batch(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
+        policy.requireRecordHandler(Principals.of(ctx), feed.name(), "reading a feed's batches and quarantine");
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));

@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +23,8 @@ import org.safemap.runs.Selection;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.Principal;
 
 /**
  * /api/hotspots and /api/emerging: start a hotspot or emerging hot spot run, read its parameters and summary, its
@@ -38,8 +41,11 @@ final class HotspotHandlers {
     private final RunStore store;
     private final AreaResults results;
 
+    private final Access access;
+
     HotspotHandlers(HotspotRunner runner, EmergingRunner emerging, EvaluateRunner evaluator, NearRepeats nearRepeats,
-                    RunStore store, AreaResults results) {
+                    RunStore store, AreaResults results, Access access) {
+        this.access = access;
         this.nearRepeats = nearRepeats;
         this.runner = runner;
         this.emerging = emerging;
@@ -51,6 +57,7 @@ final class HotspotHandlers {
     /** {@code POST /api/hotspots}: parameters as a JSON object; 201 with the run and its links. */
     void create(Context ctx) throws IOException {
         HotspotRunner.Request request = HotspotRequests.parse(parameters(ctx), "api");
+        request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/hotspots"));
         long id = runner.run(request, message -> { });
         ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
     }
@@ -58,8 +65,52 @@ final class HotspotHandlers {
     /** {@code POST /api/emerging}: an emerging hot spot run; its areas are read as any run's. */
     void createEmerging(Context ctx) throws IOException {
         EmergingRunner.Request request = HotspotRequests.emerging(parameters(ctx), "api");
+        request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/emerging"));
         long id = emerging.run(request, message -> { });
         ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
+    }
+
+    /**
+     * A stored run is shared (map layers show the newest), so only a signed-in user may start one, and it reads only
+     * the feeds they may see at aggregate level or better; who may see its numbers is decided when it is read.
+     */
+    private Selection aggregable(Context ctx, Selection s, String what) {
+        access.policy().requireSignedIn(Principals.of(ctx), what);
+        List<String> feeds = access.feeds(ctx, s.feeds(), DisclosureLevel.AGGREGATES, what);
+        if (feeds.isEmpty()) {
+            throw new org.safemap.SafemapException("withheld", what + ": no feed is visible to "
+                    + Principals.of(ctx).describe() + " at aggregate level");
+        }
+        return s.withFeeds(feeds);
+    }
+
+    /** Record-level methods (near repeats, repeat locations) read only feeds the asker may see as points. */
+    private Selection recordLevel(Context ctx, Selection s, String what) {
+        access.policy().requireSignedIn(Principals.of(ctx), what);
+        List<String> feeds = access.feeds(ctx, s.feeds(), DisclosureLevel.POINTS, what);
+        if (feeds.isEmpty()) {
+            throw new org.safemap.SafemapException("withheld", what + ": no feed is visible to "
+                    + Principals.of(ctx).describe() + " record by record");
+        }
+        return s.withFeeds(feeds);
+    }
+
+    /**
+     * Whether the run's numbers are hidden from this asker: it read a feed they may see only below points level.
+     * Then they get classes, not counts (see {@link AreaResults#CLASS_COLUMNS}), and no surface.
+     */
+    private boolean classesOnly(Context ctx, RunStore.Run run) {
+        Principal who = Principals.of(ctx);
+        for (String f : run.feeds()) {
+            DisclosureLevel l = access.policy().level(who, f);
+            if (l == DisclosureLevel.NONE) {
+                throw ApiException.notFound("no hotspot run " + run.id());
+            }
+            if (l != DisclosureLevel.POINTS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, Object> parameters(Context ctx) {
@@ -98,7 +149,9 @@ final class HotspotHandlers {
     void evaluate(Context ctx) {
         Map<String, Object> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
-        EvaluateRunner.Result result = evaluator.run(HotspotRequests.evaluate(params, "api"), s -> { });
+        EvaluateRunner.Request request = HotspotRequests.evaluate(params, "api");
+        request = request.withFeeds(aggregable(ctx, request.train(), "GET /api/evaluate").feeds());
+        EvaluateRunner.Result result = evaluator.run(request, s -> { });
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("run", result.runId());
         body.put("rows", result.rows());
@@ -109,8 +162,8 @@ final class HotspotHandlers {
     /** {@code GET /api/near-repeat?period=&categories=&space=&time=...}: the Knox test, stored as a run. */
     void nearRepeat(Context ctx) {
         Map<String, Object> params = query(ctx);
-        Selection selection = HotspotRequests.selection(HotspotRequests.selectionPart(params,
-                HotspotRequests.NEAR_REPEAT_NAMES));
+        Selection selection = recordLevel(ctx, HotspotRequests.selection(HotspotRequests.selectionPart(params,
+                HotspotRequests.NEAR_REPEAT_NAMES)), "GET /api/near-repeat");
         NearRepeats.Outcome o = nearRepeats.knox(selection, HotspotRequests.knox(params),
                 HotspotRequests.flag(params, "allowSnapped", false), "api");
         ctx.json(Map.of("run", o.runId(), "result", o.result()));
@@ -119,8 +172,8 @@ final class HotspotHandlers {
     /** {@code GET /api/repeat-locations?period=&categories=&tolerance=&minCount=&top=}: places incidents recur. */
     void repeatLocations(Context ctx) {
         Map<String, Object> params = query(ctx);
-        Selection selection = HotspotRequests.selection(HotspotRequests.selectionPart(params,
-                HotspotRequests.NEAR_REPEAT_NAMES));
+        Selection selection = recordLevel(ctx, HotspotRequests.selection(HotspotRequests.selectionPart(params,
+                HotspotRequests.NEAR_REPEAT_NAMES)), "GET /api/repeat-locations");
         NearRepeats.Outcome o = nearRepeats.repeats(selection, HotspotRequests.number(params, "tolerance").orElse(0.0),
                 HotspotRequests.number(params, "minCount").orElse(2.0),
                 HotspotRequests.number(params, "top").orElse(50.0).intValue(), "api");
@@ -135,7 +188,15 @@ final class HotspotHandlers {
 
     /** {@code GET /api/hotspots/{id}}: the run's parameters, data version, summary and links. */
     void get(Context ctx) throws IOException {
-        ctx.json(describe(run(ctx)));
+        RunStore.Run run = run(ctx);
+        Map<String, Object> m = describe(run);
+        if (classesOnly(ctx, run)) {
+            // The summary's totals and statistics are functions of the hidden counts.
+            m.remove("summary");
+            m.put("disclosure", "classes only: this run read " + run.feeds() + ", and a feed among them is shared "
+                    + "with you as suppressed aggregates; counts, rates, statistics and the surface are withheld");
+        }
+        ctx.json(m);
     }
 
     /** {@code GET /api/hotspots/{id}/areas?level=&format=json|csv|geojson&limit=}: ranked per-area results. */
@@ -152,16 +213,18 @@ final class HotspotHandlers {
         }
         int limit = limit(ctx);
         String format = format(ctx, "json");
+        boolean classesOnly = classesOnly(ctx, run);
         switch (format) {
-            case "json" -> ctx.contentType("application/json").result(results.json(run.id(), level, limit));
+            case "json" -> ctx.contentType("application/json").result(results.json(run.id(), level, limit,
+                    classesOnly));
             case "geojson" -> ctx.contentType("application/geo+json")
-                    .result(results.geoJson(run.id(), level, limit));
+                    .result(results.geoJson(run.id(), level, limit, classesOnly));
             case "csv" -> {
                 ctx.contentType("text/csv; charset=utf-8")
                         .header("Content-Disposition", "attachment; filename=\"hotspots-" + run.id() + "-" + level
                                 + ".csv\"");
                 Writer w = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
-                results.csv(run.id(), level, limit, w);
+                results.csv(run.id(), level, limit, classesOnly, w);
                 w.flush();
             }
             default -> throw ApiException.badRequest("format must be json, csv or geojson, got '" + format + "'");
@@ -171,6 +234,11 @@ final class HotspotHandlers {
     /** {@code GET /api/hotspots/{id}/surface?format=tiff|png}: the density surface. */
     void surface(Context ctx) throws IOException {
         RunStore.Run run = run(ctx);
+        if (classesOnly(ctx, run)) {
+            throw new org.safemap.SafemapException("withheld", "run " + run.id() + " read " + run.feeds()
+                    + ", shared with " + Principals.of(ctx).describe() + " as aggregates only; its raw surface could "
+                    + "show single records. The map's density layers draw such feeds with their disclosure rule.");
+        }
         Surface surface = store.surface(run.id()).orElseThrow(() -> ApiException.notFound("run " + run.id()
                 + " has no surface"));
         String format = format(ctx, "tiff");

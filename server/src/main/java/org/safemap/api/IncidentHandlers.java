@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.IncidentPoints;
+import org.safemap.sharing.DisclosureLevel;
 
 /** /api/incidents: record-level queries, paged, and the summary the viewer builds its controls from. */
 final class IncidentHandlers {
@@ -19,11 +19,11 @@ final class IncidentHandlers {
     static final int MAX_LIMIT = 50_000;
 
     private final IncidentPoints points;
-    private final FeedCatalog feeds;
+    private final Access access;
 
-    IncidentHandlers(IncidentPoints points, FeedCatalog feeds) {
+    IncidentHandlers(IncidentPoints points, Access access) {
         this.points = points;
-        this.feeds = feeds;
+        this.access = access;
     }
 
     /**
@@ -45,12 +45,8 @@ final class IncidentHandlers {
         if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
             throw ApiException.badRequest("to must be after from");
         }
-        List<String> feedNames = QueryParams.list(ctx, "feed");
-        for (String f : feedNames) {
-            if (feeds.find(f).isEmpty()) {
-                throw ApiException.badRequest("no feed '" + f + "'; the feeds are " + feeds.names());
-            }
-        }
+        List<String> feedNames = access.feeds(ctx, QueryParams.list(ctx, "feed"), DisclosureLevel.REDUCED,
+                "GET /api/incidents");
         List<String> categories = QueryParams.list(ctx, "category");
         if (!categories.isEmpty()) {
             Set<String> codes = points.knownCategoryCodes();
@@ -63,7 +59,7 @@ final class IncidentHandlers {
         int limit = QueryParams.integer(ctx, "limit", 1, MAX_LIMIT).orElse(DEFAULT_LIMIT);
         long after = QueryParams.longValue(ctx, "after", 0, Long.MAX_VALUE).orElse(0L);
         IncidentPoints.Page page = points.page(new IncidentPoints.Filter(from, to, feedNames, categories,
-                QueryParams.bbox(ctx), after, limit));
+                QueryParams.bbox(ctx), after, limit, access.reducedGrids(ctx, feedNames)));
 
         StringBuilder json = new StringBuilder(page.features().length() + 400);
         json.append("{\"type\":\"FeatureCollection\",\"numberReturned\":").append(page.count())
@@ -78,8 +74,11 @@ final class IncidentHandlers {
 
     /** {@code GET /api/incidents/summary}: months, feeds and categories with counts. */
     void summary(Context ctx) throws SQLException {
+        List<String> visible = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "GET /api/incidents/summary");
+        List<String> protectedFeeds = visible.stream()
+                .filter(f -> access.policy().level(Principals.of(ctx), f) != DisclosureLevel.POINTS).toList();
         ctx.contentType("application/json");
-        ctx.result(points.summary());
+        ctx.result(points.summary(visible, protectedFeeds, access.policy().suppression(Principals.of(ctx), visible)));
     }
 
     /** The same query continuing after {@code lastId}. */

@@ -20,7 +20,7 @@ final class PackHandlers {
         Map<String, String> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
         PackFormat format = PackFormat.parse(params.getOrDefault("format", "pdf"));
-        PackService.File file = packs.make(PackRequest.parse(params), format, message -> { });
+        PackService.File file = packs.make(PackRequest.parse(params), format, Principals.of(ctx), message -> { });
         ctx.contentType(format.mime())
                 .header("Content-Disposition", "inline; filename=\"" + file.filename() + "\"")
                 .header("Cache-Control", "no-store")

@@ -25,6 +25,7 @@ import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.IncidentProfiles;
 import org.safemap.runs.Selection;
 import org.safemap.runs.Sources;
+import org.safemap.sharing.DisclosureLevel;
 
 /**
  * {@code /api/profile}: what happened in an area over a period (records by category, month, hour and weekday; rate
@@ -45,8 +46,11 @@ final class ProfileHandlers {
     private final IncidentProfiles profiles;
     private final Sources sources;
 
+    private final Access access;
+
     ProfileHandlers(DataSource dataSource, AreaProfiles areas, DrawnAreas drawn, IncidentProfiles profiles,
-                    Sources sources) {
+                    Sources sources, Access access) {
+        this.access = access;
         this.dataSource = dataSource;
         this.areas = areas;
         this.drawn = drawn;
@@ -70,7 +74,8 @@ final class ProfileHandlers {
                 .orElseThrow(() -> ApiException.notFound("no area " + parts[1] + " at level " + parts[0]));
         params.putIfAbsent("period", defaultPeriod());
         params.put("aoristic", "false");  // a record counts where its window starts (IncidentProfiles)
-        Selection selection = HotspotRequests.selection(params);
+        Scoped scoped = exactFeeds(ctx, HotspotRequests.selection(params));
+        Selection selection = scoped.selection();
         IncidentProfiles.Counts counts = profiles.counts(selection);
 
         Map<String, Object> a = new LinkedHashMap<>();
@@ -84,11 +89,13 @@ final class ProfileHandlers {
         a.put("population", p.population());
         a.put("deprivation", p.deprivation());
         Long residents = p.population() == null ? null : p.population().residents();
-        Map<String, Object> body = body(a, selection, counts, residents);
+        Map<String, Object> body = body(scoped, a, counts, residents);
         String runLevel = p.level();
-        body.put("gistar", profiles.newestClass("hotspots", runLevel, p.code()).map(IncidentProfiles.RunClass::toMap)
-                .orElse(null));
-        body.put("emerging", profiles.newestClass("emerging", runLevel, p.code())
+        List<String> readable = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "an area profile");
+        List<String> exact = access.feeds(ctx, List.of(), DisclosureLevel.POINTS, "an area profile");
+        body.put("gistar", profiles.newestClass("hotspots", runLevel, p.code(), readable, exact)
+                .map(IncidentProfiles.RunClass::toMap).orElse(null));
+        body.put("emerging", profiles.newestClass("emerging", runLevel, p.code(), readable, exact)
                 .map(IncidentProfiles.RunClass::toMap).orElse(null));
         ctx.json(body);
     }
@@ -145,7 +152,8 @@ final class ProfileHandlers {
         params.putIfAbsent("period", defaultPeriod());
         params.put("areaWkt", area.wkt());
         params.put("aoristic", "false");
-        Selection selection = HotspotRequests.selection(params);
+        Scoped scoped = exactFeeds(ctx, HotspotRequests.selection(params));
+        Selection selection = scoped.selection();
         IncidentProfiles.Counts counts = profiles.counts(selection);
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("level", "drawn");
@@ -156,13 +164,37 @@ final class ProfileHandlers {
         a.put("population", area.residents() == null ? null : Map.of("year", area.populationYear(), "residents",
                 area.residents(), "method", "area-weighted from LSOAs", "areas", area.lsoas()));
         a.put("residentsByImdDecile", area.residentsByDecile());
-        ctx.json(body(a, selection, counts, area.residents()));
+        ctx.json(body(scoped, a, counts, area.residents()));
     }
 
-    private Map<String, Object> body(Map<String, Object> area, Selection selection, IncidentProfiles.Counts counts,
+    /**
+     * A profile counts records exactly, by month and by hour of the week, for any area including drawn ones: only
+     * feeds the asker may see as points go in. Feeds shared with them as aggregates are named in {@code withheld};
+     * a feed asked for by name that may not go in is refused.
+     */
+    private Scoped exactFeeds(Context ctx, Selection s) {
+        List<String> feeds = access.feeds(ctx, s.feeds(), DisclosureLevel.POINTS, "an area profile");
+        List<String> withheld = new ArrayList<>(access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES,
+                "an area profile"));
+        withheld.removeAll(feeds);
+        // An empty list means every feed to the selector: a principal with no exact feed selects one that has none.
+        return new Scoped(s.withFeeds(feeds.isEmpty() ? List.of(NO_FEED) : feeds),
+                s.feeds().isEmpty() ? withheld : List.of());
+    }
+
+    /** A selection limited to the asker's exact feeds, and the feeds it left out that they could see as aggregates. */
+    private record Scoped(Selection selection, List<String> withheld) {
+    }
+
+    /** A feed name no feed has (names are lower case): selects nothing. */
+    private static final String NO_FEED = "(none)";
+
+    private Map<String, Object> body(Scoped scoped, Map<String, Object> area, IncidentProfiles.Counts counts,
                                      Long residents) {
+        Selection selection = scoped.selection();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("area", area);
+        body.put("withheld", scoped.withheld());
         body.put("selection", selection.describe());
         body.put("records", counts.records());
         body.put("ratePer1000", residents == null || residents == 0 ? null

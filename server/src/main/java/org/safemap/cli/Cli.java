@@ -78,6 +78,10 @@ public final class Cli implements Runnable {
     }
 
     /** The settings, read on first use so that --help works even with a broken configuration. */
+    org.safemap.sharing.ProtocolCatalog protocols() {
+        return org.safemap.sharing.ProtocolCatalog.load(settings().trust().protocolsDir());
+    }
+
     Settings settings() {
         if (settings == null) {
             settings = Settings.from(env);

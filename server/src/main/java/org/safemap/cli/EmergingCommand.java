@@ -101,7 +101,7 @@ final class EmergingCommand implements Callable<Integer> {
             AreaResults results = new AreaResults(db.dataSource());
             if (out != null) {
                 try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                    results.csv(id, level, Integer.MAX_VALUE, w);
+                    results.csv(id, level, Integer.MAX_VALUE, false, w);
                 }
                 terminal.line("wrote " + out);
             }

@@ -42,7 +42,8 @@ final class ExportCommand implements Callable<Integer> {
     /** Writes the export to {@code out}, with a progress bar, a CSV sidecar and one summary line. */
     int write(Function<Exports, Export> make, Path out) throws IOException {
         Terminal terminal = cli.terminal();
-        try (Database db = cli.openDatabase(); Export export = make.apply(new Exports(db.dataSource(), cli.feeds()))) {
+        try (Database db = cli.openDatabase(); Export export = make.apply(new Exports(db.dataSource(), cli.feeds(),
+                new org.safemap.sharing.Policy(cli.protocols())))) {
             Path file = out.toAbsolutePath();
             if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
                 throw new org.safemap.SafemapException("file_not_found", "--out " + out + ": the folder "
@@ -74,6 +75,9 @@ final class ExportCommand implements Callable<Integer> {
         @ParentCommand
         ExportCommand parent;
 
+        @Mixin
+        ActingAs actingAs = new ActingAs();
+
         @Option(names = "--run", required = true, paramLabel = "ID", description = "The run (see GET /api/hotspots/ID).")
         long run;
 
@@ -90,7 +94,8 @@ final class ExportCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             ExportFormat f = file.format();
-            return parent.write(e -> e.runAreas(run, level, limit == null ? Exports.MAX_AREAS : limit, f), file.out);
+            return parent.write(e -> e.runAreas(run, level, limit == null ? Exports.MAX_AREAS : limit, f,
+                    actingAs.principal()), file.out);
         }
     }
 
@@ -103,6 +108,9 @@ final class ExportCommand implements Callable<Integer> {
     static final class Points implements Callable<Integer> {
         @ParentCommand
         ExportCommand parent;
+
+        @Mixin
+        ActingAs actingAs = new ActingAs();
 
         @Option(names = "--period", paramLabel = "PERIOD",
                 description = "2024-03, 2024-01..2024-09 or 2024-01-15..2024-02-14 (inclusive).")
@@ -138,7 +146,7 @@ final class ExportCommand implements Callable<Integer> {
             p.put("bbox", bbox);
             p.put("maxPrecisionM", maxPrecision);
             p.values().removeIf(java.util.Objects::isNull);
-            return parent.write(e -> e.incidents(p, f), file.out);
+            return parent.write(e -> e.incidents(p, f, actingAs.principal()), file.out);
         }
     }
 
@@ -150,6 +158,9 @@ final class ExportCommand implements Callable<Integer> {
         @ParentCommand
         ExportCommand parent;
 
+        @Mixin
+        ActingAs actingAs = new ActingAs();
+
         @Option(names = "--run", required = true, paramLabel = "ID", description = "The run.")
         long run;
 
@@ -159,7 +170,7 @@ final class ExportCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             ExportFormat.choose("tif", out);
-            return parent.write(e -> e.runSurface(run), out);
+            return parent.write(e -> e.runSurface(run, actingAs.principal()), out);
         }
     }
 

@@ -149,7 +149,7 @@ final class HotspotsCommand implements Callable<Integer> {
                 terminal.warn(w.asText());
             }
             AreaResults results = new AreaResults(db.dataSource());
-            JsonNode rows = new ObjectMapper().readTree(results.json(id, level, Math.max(1, show)));
+            JsonNode rows = new ObjectMapper().readTree(results.json(id, level, Math.max(1, show), false));
             terminal.line(String.format(Locale.UK, "%4s  %-10s %-28s %9s %9s %8s %7s  %s", "rank", "code", "name",
                     "incidents", "per 1000", "Gi* z", "LQ", "class"));
             for (JsonNode r : rows) {
@@ -161,7 +161,7 @@ final class HotspotsCommand implements Callable<Integer> {
             }
             if (out != null) {
                 try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                    results.csv(id, level, Integer.MAX_VALUE, w);
+                    results.csv(id, level, Integer.MAX_VALUE, false, w);
                 }
                 terminal.line("wrote " + out);
             }

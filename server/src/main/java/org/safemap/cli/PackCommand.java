@@ -18,6 +18,7 @@ import org.safemap.pack.PackFormat;
 import org.safemap.pack.PackRequest;
 import org.safemap.pack.PackService;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -33,6 +34,9 @@ import picocli.CommandLine.ParentCommand;
 final class PackCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
+
+    @Mixin
+    ActingAs actingAs = new ActingAs();
 
     @Option(names = "--area", required = true, paramLabel = "CODE",
             description = "ONS code of a district, MSOA, ward or LSOA, e.g. E08000012 (Liverpool).")
@@ -78,7 +82,8 @@ final class PackCommand implements Callable<Integer> {
         try (Database db = cli.openDatabase()) {
             WmsService wms = new WmsService(LayerCatalogue.load(), new MapData(db.dataSource()), 4096, 4096, 1000);
             long start = System.nanoTime();
-            PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms).make(request, f,
+            PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms,
+                    new org.safemap.sharing.Policy(cli.protocols())).make(request, f, actingAs.principal(),
                     message -> t.line("  " + message));
             try {
                 Path parent = out.toAbsolutePath().getParent();

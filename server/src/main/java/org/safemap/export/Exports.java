@@ -3,7 +3,12 @@ package org.safemap.export;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.safemap.ingest.FeedCatalog;
+import org.safemap.SafemapException;
+import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
 
 /**
  * SafeMap's exports, for the API and the CLI alike: a run's per-area results (CSV, GeoJSON, GeoPackage), its
@@ -17,24 +22,51 @@ public final class Exports {
     private final RunExports runs;
     private final IncidentExports incidents;
 
-    public Exports(DataSource dataSource, FeedCatalog feeds) {
+    private final Policy policy;
+    private final RunStore store;
+
+    public Exports(DataSource dataSource, FeedCatalog feeds, Policy policy) {
         Sources sources = new Sources(dataSource, feeds);
         this.runs = new RunExports(dataSource, sources);
-        this.incidents = new IncidentExports(dataSource, sources);
+        this.incidents = new IncidentExports(dataSource, sources, policy);
+        this.policy = policy;
+        this.store = new RunStore(dataSource);
     }
 
-    /** Run {@code runId}'s areas at {@code level} (null for the run's own), the best {@code limit} by rank. */
-    public Export runAreas(long runId, String level, int limit, ExportFormat format) {
-        return runs.areas(runId, level, Math.max(1, Math.min(limit, MAX_AREAS)), format);
+    /**
+     * Run {@code runId}'s areas at {@code level} (null for the run's own), the best {@code limit} by rank. When the
+     * run read a feed {@code who} may see only below points level, the file holds classes, not counts or statistics
+     * (as {@code GET /api/hotspots/{id}/areas}).
+     */
+    public Export runAreas(long runId, String level, int limit, ExportFormat format, Principal who) {
+        return runs.areas(runId, level, Math.max(1, Math.min(limit, MAX_AREAS)), format, classesOnly(runId, who));
     }
 
-    /** Run {@code runId}'s density surface as GeoTIFF. */
-    public Export runSurface(long runId) {
+    /** Run {@code runId}'s density surface as GeoTIFF; withheld when the run read a feed {@code who} sees below points. */
+    public Export runSurface(long runId, Principal who) {
+        if (classesOnly(runId, who)) {
+            throw new SafemapException("withheld", "run " + runId + " read a feed shared with " + who.describe()
+                    + " as aggregates only; its raw surface could show single records, so it is not exported");
+        }
         return runs.surface(runId);
     }
 
-    /** Incident records for the selection given as parameters (see {@link PointSelection}). */
-    public Export incidents(Map<String, ?> selection, ExportFormat format) {
-        return incidents.points(PointSelection.parse(selection), format);
+    /** Incident records for the selection given as parameters (see {@link PointSelection}), as {@code who} may. */
+    public Export incidents(Map<String, ?> selection, ExportFormat format, Principal who) {
+        return incidents.points(PointSelection.parse(selection), format, who);
+    }
+
+    private boolean classesOnly(long runId, Principal who) {
+        RunStore.Run run = store.run(runId).orElseThrow(() -> new SafemapException("not_found", "no run " + runId));
+        for (String f : run.feeds()) {
+            DisclosureLevel l = policy.level(who, f);
+            if (l == DisclosureLevel.NONE) {
+                throw new SafemapException("not_found", "no run " + runId);
+            }
+            if (l != DisclosureLevel.POINTS) {
+                return true;
+            }
+        }
+        return false;
     }
 }

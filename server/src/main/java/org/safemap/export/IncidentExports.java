@@ -21,6 +21,8 @@ import org.safemap.runs.Period;
 import org.safemap.runs.PointSelector;
 import org.safemap.runs.Selection;
 import org.safemap.runs.Sources;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
 
 /**
  * Exports of incident records (points) for a {@link PointSelection}, only of the feeds {@link PointDisclosure}
@@ -60,9 +62,9 @@ final class IncidentExports {
     private final PointDisclosure disclosure;
     private final Sources sources;
 
-    IncidentExports(DataSource dataSource, Sources sources) {
+    IncidentExports(DataSource dataSource, Sources sources, Policy policy) {
         this.dataSource = dataSource;
-        this.disclosure = new PointDisclosure(dataSource);
+        this.disclosure = new PointDisclosure(dataSource, policy);
         this.sources = sources;
     }
 
@@ -71,9 +73,9 @@ final class IncidentExports {
      *
      * @throws SafemapException bad_request for unknown feeds or categories
      */
-    Export points(PointSelection selection, ExportFormat format) {
+    Export points(PointSelection selection, ExportFormat format, Principal who) {
         Selection s = selection.selection();
-        PointDisclosure.Decision decision = disclosure.feedsForPoints(s.feeds());
+        PointDisclosure.Decision decision = disclosure.feedsForPoints(s.feeds(), who);
         Connection c = null;
         try {
             c = dataSource.getConnection();

@@ -8,15 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
 
 /**
  * Decides which feeds' records a point export may hold. Record-level points are what the data-sharing rules
  * restrict most (BRIEF section 7: points only for the owning partner or whom the protocol names), so every point
  * export asks here, once, before it reads a record, and says in its provenance what was included and withheld.
  *
- * <p>Until the data-sharing protocols exist (issue 8), every loaded feed is visible to anyone who can reach the
- * server, as docs/api.md states for {@code GET /api/incidents}; so today every feed asked for is included. Issue 8's
- * policy decides here, per feed and audience, and the feeds it refuses go to {@link Decision#withheld}.
+ * <p>A file leaves SafeMap's control, so it holds only feeds the asker may see as points under their protocols
+ * ({@link Policy#level}); feeds they may see at reduced precision or as aggregates are withheld and named, as are
+ * feeds they may not see at all when they asked for them by name.
  */
 final class PointDisclosure {
     private static final String LOADED = """
@@ -34,17 +37,19 @@ final class PointDisclosure {
     }
 
     private final DataSource dataSource;
+    private final Policy policy;
 
-    PointDisclosure(DataSource dataSource) {
+    PointDisclosure(DataSource dataSource, Policy policy) {
         this.dataSource = dataSource;
+        this.policy = policy;
     }
 
     /**
-     * The feeds a point export of {@code requested} (empty: every loaded feed) may include.
+     * The feeds a point export of {@code requested} (empty: every loaded feed) may include for {@code who}.
      *
      * @throws SafemapException bad_request for a feed with no records loaded, naming those that have
      */
-    Decision feedsForPoints(List<String> requested) {
+    Decision feedsForPoints(List<String> requested, Principal who) {
         List<String> loaded = loadedFeeds();
         for (String f : requested) {
             if (!loaded.contains(f)) {
@@ -53,9 +58,19 @@ final class PointDisclosure {
             }
         }
         List<String> asked = requested.isEmpty() ? loaded : requested.stream().distinct().sorted().toList();
-        return new Decision(asked, List.of());
+        List<String> included = new ArrayList<>();
+        List<String> withheld = new ArrayList<>();
+        for (String f : asked) {
+            DisclosureLevel level = policy.level(who, f);
+            if (level == DisclosureLevel.POINTS) {
+                included.add(f);
+            } else if (!requested.isEmpty() || level != DisclosureLevel.NONE) {
+                // A feed not asked for and invisible is not even named: its existence is not the asker's business.
+                withheld.add(f);
+            }
+        }
+        return new Decision(included, withheld);
     }
-
     private List<String> loadedFeeds() {
         List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LOADED);

@@ -39,7 +39,7 @@ final class RunExports {
             CROSS JOIN LATERAL (SELECT ST_Multi(coalesce(r.cell_geom, a.geom)) AS geom) g
             WHERE r.run_id = ? AND r.level = ?
             ORDER BY r.rank
-            LIMIT ?""".formatted(AreaResults.COLUMNS);
+            LIMIT ?""";
     private static final String AREA_COUNT =
             "SELECT count(*) FROM hotspot_area_result WHERE run_id = ? AND level = ?";
 
@@ -60,7 +60,7 @@ final class RunExports {
      *
      * @throws SafemapException not_found for no such run, a run without per-area results or without that level
      */
-    Export areas(long runId, String level, int limit, ExportFormat format) {
+    Export areas(long runId, String level, int limit, ExportFormat format, boolean classesOnly) {
         RunStore.Run run = run(runId);
         List<String> levels = results.levels(runId);
         if (levels.isEmpty()) {
@@ -73,7 +73,9 @@ final class RunExports {
                     + "'; it has " + levels);
         }
         long count = Math.min(limit, count(runId, chosen));
-        String title = "SafeMap " + run.kind() + " run " + runId + ": " + chosen + " areas, ranked";
+        String title = "SafeMap " + run.kind() + " run " + runId + ": " + chosen + " areas, ranked"
+                + (classesOnly ? " (classes only: the run read a feed shared with you as aggregates)" : "");
+        String sql = AREAS.formatted(classesOnly ? AreaResults.CLASS_COLUMNS : AreaResults.COLUMNS);
         Provenance p = provenance("run-areas", title, run, count, format == ExportFormat.GEOJSON ? "EPSG:4326"
                 : format == ExportFormat.GPKG ? "EPSG:27700" : "none (no geometry)");
         String slug = chosen.replace(':', '-');
@@ -84,7 +86,7 @@ final class RunExports {
                     throws IOException, SQLException {
                 try (Connection c = dataSource.getConnection()) {
                     c.setAutoCommit(false);
-                    try (PreparedStatement ps = c.prepareStatement(AREAS)) {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setFetchSize(1000);
                         ps.setBoolean(1, wkb);
                         ps.setBoolean(2, json);

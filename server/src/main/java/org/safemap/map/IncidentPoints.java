@@ -1,5 +1,8 @@
 package org.safemap.map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,9 +13,13 @@ import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.safemap.sharing.SuppressionRule;
 
 /**
  * Incident records for the API and viewer as GeoJSON in EPSG:4326, a page at a time, and the summary (months,
@@ -21,6 +28,7 @@ import javax.sql.DataSource;
  * new batches arrive.
  */
 public final class IncidentPoints {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     /**
@@ -30,34 +38,49 @@ public final class IncidentPoints {
      *
      * @param from       records whose window ends after this (or, timed to an instant, is at or after it) ...
      * @param to         ... and starts before this
-     * @param feeds      feed names
+     * @param feeds      feeds to include (none: nothing); the caller has already applied the disclosure policy
      * @param categories common taxonomy codes or group codes (violence, acquisitive, ...)
      * @param bbox       minLon, minLat, maxLon, maxLat (EPSG:4326)
      * @param after      only ids above this (the previous page's last id)
      * @param limit      page size
+     * @param reduced    of those feeds, the ones shown at reduced precision, with their protocol's grid in metres
      */
     public record Filter(Optional<Instant> from, Optional<Instant> to, List<String> feeds, List<String> categories,
-                         Optional<double[]> bbox, long after, int limit) {
+                         Optional<double[]> bbox, long after, int limit, java.util.Map<String, Integer> reduced) {
     }
 
     /** One page: the FeedCollection text, how many it holds, and the id to continue after when there is more. */
     public record Page(String features, int count, Optional<Long> nextAfter) {
     }
 
+    /**
+     * Records as GeoJSON features. Feeds in the reduced list (feed, grid metres) are generalised: their point moves to
+     * the centre of its grid square, and their free-text location and cross-feed event link are left out. The bbox
+     * is tested against the point as shown, so narrowing boxes cannot find where a generalised record really is.
+     */
     private static final String POINTS = """
-            SELECT i.id, ST_AsGeoJSON(ST_Transform(i.geom, 4326), 6)::json AS geometry,
+            WITH env AS (SELECT ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700) AS e)
+            SELECT i.id, ST_AsGeoJSON(ST_Transform(g.geom, 4326), 6)::json AS geometry,
                    json_build_object('feed', i.feed, 'batch', i.batch_id, 'category', i.category, 'group', c.group_code,
                        'sourceCategory', i.source_category, 'from', i.event_from, 'to', i.event_to,
                        'month', to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'),
-                       'location', i.location_text, 'geocodeMethod', i.geocode_method, 'precisionM', i.precision_m,
-                       'lsoa', i.lsoa_code, 'eventId', i.event_id) AS properties
+                       'location', CASE WHEN r.grid_m IS NULL THEN i.location_text END,
+                       'geocodeMethod', CASE WHEN r.grid_m IS NULL THEN i.geocode_method ELSE 'generalised' END,
+                       'precisionM', CASE WHEN r.grid_m IS NULL THEN i.precision_m
+                                          ELSE greatest(i.precision_m, r.grid_m) END,
+                       'lsoa', i.lsoa_code, 'eventId', CASE WHEN r.grid_m IS NULL THEN i.event_id END) AS properties
             FROM incident i JOIN category c ON c.code = i.category
+            LEFT JOIN unnest(?::text[], ?::int[]) AS r(feed, grid_m) ON r.feed = i.feed
+            CROSS JOIN LATERAL (SELECT CASE WHEN r.grid_m IS NULL THEN i.geom ELSE ST_SetSRID(ST_MakePoint(
+                    floor(ST_X(i.geom) / r.grid_m) * r.grid_m + r.grid_m / 2.0,
+                    floor(ST_Y(i.geom) / r.grid_m) * r.grid_m + r.grid_m / 2.0), 27700) END AS geom) g
+            LEFT JOIN env ON true
             WHERE i.id > ?
               AND (?::timestamptz IS NULL OR i.event_to > ? OR i.event_from >= ?)
               AND (?::timestamptz IS NULL OR i.event_from < ?)
-              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND i.feed = ANY(?::text[])
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
-              AND (?::float8 IS NULL OR i.geom && ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700))
+              AND (env.e IS NULL OR (i.geom && ST_Expand(env.e, coalesce(r.grid_m, 0)) AND g.geom && env.e))
             ORDER BY i.id
             LIMIT ?""";
     /** The page's features, how many, how many were fetched (page + 1 means more follow) and the last id. */
@@ -66,17 +89,11 @@ public final class IncidentPoints {
             + "count(*) FILTER (WHERE n <= ?), count(*), max(id) FILTER (WHERE n <= ?) "
             + "FROM (SELECT p.*, row_number() OVER (ORDER BY id) AS n FROM (" + POINTS + ") p) page";
     private static final String KNOWN_CODES = "SELECT code FROM category UNION SELECT group_code FROM category";
+    /** Counts by feed, month and category: small (feeds x months x categories), summed per audience in Java. */
     private static final String SUMMARY = """
-            SELECT json_build_object(
-              'months', (SELECT coalesce(json_agg(json_build_object('month', month, 'count', n) ORDER BY month), '[]'::json)
-                         FROM (SELECT to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month, count(*) AS n
-                               FROM incident GROUP BY 1) m),
-              'feeds', (SELECT coalesce(json_agg(json_build_object('feed', feed, 'count', n) ORDER BY feed), '[]'::json)
-                        FROM (SELECT feed, count(*) AS n FROM incident GROUP BY feed) f),
-              'categories', (SELECT json_agg(json_build_object('code', c.code, 'label', c.label, 'group', c.group_code,
-                                                               'count', coalesce(n.n, 0)) ORDER BY c.sort_order)
-                             FROM category c LEFT JOIN (SELECT category, count(*) AS n FROM incident GROUP BY category) n
-                                  ON n.category = c.code))::text""";
+            SELECT feed, to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month, category, count(*)
+            FROM incident WHERE feed = ANY(?::text[]) GROUP BY 1, 2, 3""";
+    private static final String CATEGORIES = "SELECT code, label, group_code FROM category ORDER BY sort_order";
 
     private final DataSource dataSource;
 
@@ -109,27 +126,26 @@ public final class IncidentPoints {
             ps.setInt(i++, filter.limit());
             ps.setInt(i++, filter.limit());
             ps.setInt(i++, filter.limit());
+            if (filter.bbox().isPresent()) {
+                for (double v : filter.bbox().get()) {
+                    ps.setDouble(i++, v);
+                }
+            } else {
+                for (int k = 0; k < 4; k++) {
+                    ps.setNull(i++, Types.DOUBLE);
+                }
+            }
+            ps.setArray(i++, c.createArrayOf("text", filter.reduced().keySet().toArray()));
+            ps.setArray(i++, c.createArrayOf("integer", filter.reduced().values().toArray()));
             ps.setLong(i++, filter.after());
             i = optionalTime(ps, i, filter.from(), 3);
             i = optionalTime(ps, i, filter.to(), 2);
             java.sql.Array feeds = c.createArrayOf("text", filter.feeds().toArray());
             java.sql.Array categories = c.createArrayOf("text", filter.categories().toArray());
             ps.setArray(i++, feeds);
-            ps.setArray(i++, feeds);
             ps.setArray(i++, categories);
             ps.setArray(i++, categories);
             ps.setArray(i++, categories);
-            if (filter.bbox().isPresent()) {
-                double[] b = filter.bbox().get();
-                ps.setDouble(i++, b[0]);
-                for (double v : b) {
-                    ps.setDouble(i++, v);
-                }
-            } else {
-                for (int k = 0; k < 5; k++) {
-                    ps.setNull(i++, Types.DOUBLE);
-                }
-            }
             // One row beyond the page says whether there is more; it is fetched but not returned.
             ps.setInt(i, filter.limit() + 1);
             try (ResultSet rs = ps.executeQuery()) {
@@ -141,12 +157,55 @@ public final class IncidentPoints {
         }
     }
 
-    /** Months, feeds and categories with their record counts, as JSON. */
-    public String summary() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SUMMARY);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
+    /**
+     * Months, feeds and categories with their record counts, as JSON. Counts of {@code protectedFeeds} (those the
+     * asker may see only as aggregates) are added after {@code rule} protects each total: a protected part from 1 to
+     * the threshold is left out and the total marked {@code suppressed}; others are rounded to the rule's base.
+     */
+    public String summary(List<String> feeds, List<String> protectedFeeds, SuppressionRule rule) throws SQLException {
+        Map<String, long[]> months = new TreeMap<>();
+        Map<String, long[]> byFeed = new TreeMap<>();
+        Map<String, long[]> byCategory = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SUMMARY)) {
+            ps.setArray(1, c.createArrayOf("text", feeds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int part = protectedFeeds.contains(rs.getString(1)) ? 1 : 0;
+                    long n = rs.getLong(4);
+                    months.computeIfAbsent(rs.getString(2), k -> new long[2])[part] += n;
+                    byFeed.computeIfAbsent(rs.getString(1), k -> new long[2])[part] += n;
+                    byCategory.computeIfAbsent(rs.getString(3), k -> new long[2])[part] += n;
+                }
+            }
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode m = out.putArray("months");
+            months.forEach((k, v) -> put(m.addObject().put("month", k), v, rule));
+            ArrayNode f = out.putArray("feeds");
+            byFeed.forEach((k, v) -> put(f.addObject().put("feed", k), v, rule));
+            ArrayNode cats = out.putArray("categories");
+            try (PreparedStatement cs = c.prepareStatement(CATEGORIES); ResultSet rs = cs.executeQuery()) {
+                while (rs.next()) {
+                    put(cats.addObject().put("code", rs.getString(1)).put("label", rs.getString(2))
+                            .put("group", rs.getString(3)), byCategory.getOrDefault(rs.getString(1), new long[2]), rule);
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    /** An exact part plus a protected part, as {@code count} (and {@code suppressed} when the latter was left out). */
+    private static void put(ObjectNode o, long[] parts, SuppressionRule rule) {
+        long shown = parts[1];
+        boolean suppressed = false;
+        if (shown > 0 && shown <= rule.threshold()) {
+            shown = 0;
+            suppressed = true;
+        } else if (rule.rounding() > 1) {
+            shown = Math.round((double) shown / rule.rounding()) * rule.rounding();
+        }
+        o.put("count", parts[0] + shown);
+        if (suppressed) {
+            o.put("suppressed", true);
         }
     }
 

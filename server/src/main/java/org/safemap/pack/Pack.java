@@ -84,8 +84,8 @@ public record Pack(PackRequest request, PackArea area, YearMonth dataFirst, Year
     }
 
     /**
-     * A feed behind the pack and the protocol it is shared under. Protocols are not recorded in SafeMap yet, so
-     * {@code protocol} is empty and the footnote says so; when they are, the protocol's name goes here.
+     * A feed behind the pack and the protocol it is shared under; empty only for files loaded before SafeMap
+     * recorded protocols, and the footnote then says so.
      */
     public record SourceNote(Sources.Source source, Optional<String> protocol) {
     }

@@ -105,6 +105,11 @@ public final class PackBuilder {
         Period dataPeriod = ComparisonPeriods.monthRange(data[0], data[1]);
         Period period = r.period();
         List<String> notes = new ArrayList<>();
+        if (!r.withheld().isEmpty()) {
+            notes.add("Left out under the data-sharing protocols: " + String.join(", ", r.withheld()) + ". This pack "
+                    + "counts and places records exactly, and those feeds are shared with its reader only as "
+                    + "suppressed aggregates or at reduced precision; the map's layers show them at that level.");
+        }
         if (!period.from().isBefore(dataPeriod.to()) || !period.to().isAfter(dataPeriod.from())) {
             throw new SafemapException("bad_request", "period " + period.label() + " is outside the data: records "
                     + (r.feeds().isEmpty() ? "" : "of " + String.join(", ", r.feeds()) + " ") + "run from " + data[0]
@@ -185,8 +190,7 @@ public final class PackBuilder {
         }
         List<Pack.SourceNote> notesBySource = new ArrayList<>();
         for (Sources.Source s : sources.of(batches.stream().mapToLong(Long::longValue).toArray())) {
-            // protocols are a later issue: the slot is here, empty until SafeMap records them
-            notesBySource.add(new Pack.SourceNote(s, Optional.empty()));
+            notesBySource.add(new Pack.SourceNote(s, s.protocol().isEmpty() ? Optional.empty() : Optional.of(s.protocol())));
         }
         Map<String, Object> summary = readJson(store.run(current).orElseThrow().summary());
         double cell = ((Number) summary.getOrDefault("cellM", 0)).doubleValue();
@@ -278,7 +282,8 @@ public final class PackBuilder {
         PointSelector selector = new PointSelector(dataSource);
         List<Pack.Headline> out = new ArrayList<>();
         for (Map.Entry<String, String> row : rows.entrySet()) {
-            PackRequest one = new PackRequest(r.area(), r.period(), r.top(), List.of(row.getKey()), r.feeds());
+            PackRequest one = new PackRequest(r.area(), r.period(), r.top(), List.of(row.getKey()), r.feeds(),
+                    r.withheld());
             out.add(new Pack.Headline(row.getKey(), row.getValue(),
                     count(selector, selection(one, current, area.lsoas()), batches),
                     previous == null ? null : count(selector, selection(one, previous, area.lsoas()), batches),

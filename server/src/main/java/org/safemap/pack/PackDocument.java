@@ -265,7 +265,7 @@ final class PackDocument {
                     .append(esc(s.source().feed())).append(")</span></td><td>").append(esc(s.source().partner()))
                     .append("</td><td>").append(esc(s.source().attribution())).append("</td><td class=\"n\">")
                     .append(s.source().files()).append("</td><td>")
-                    .append(esc(s.protocol().orElse("not yet recorded in SafeMap"))).append("</td></tr>\n");
+                    .append(esc(s.protocol().orElse("loaded before SafeMap recorded protocols"))).append("</td></tr>\n");
         }
         h.append("</table>\n");
         for (String ref : p.referenceData()) {

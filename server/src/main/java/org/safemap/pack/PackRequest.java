@@ -16,13 +16,15 @@ import org.safemap.runs.Period;
  * @param categories taxonomy codes or groups; empty for all
  * @param feeds      feed names; empty for all
  */
-public record PackRequest(String area, Period period, int top, List<String> categories, List<String> feeds) {
+public record PackRequest(String area, Period period, int top, List<String> categories, List<String> feeds,
+                          List<String> withheld) {
     public static final int DEFAULT_TOP = 10;
     public static final int MAX_TOP = 30;
 
     public PackRequest {
         categories = List.copyOf(categories);
         feeds = List.copyOf(feeds);
+        withheld = List.copyOf(withheld);
         if (top < 1 || top > MAX_TOP) {
             throw new SafemapException("bad_request", "top must be 1 to " + MAX_TOP + " hot spots, got " + top);
         }
@@ -67,7 +69,15 @@ public record PackRequest(String area, Period period, int top, List<String> cate
             }
         }
         return new PackRequest(area.trim().toUpperCase(Locale.ROOT), p, top, list(params.get("categories")),
-                list(params.get("feeds")));
+                list(params.get("feeds")), List.of());
+    }
+
+    /**
+     * The same pack over the feeds its reader may see record by record; {@code left} are those left out under the
+     * data-sharing protocols, which the pack names.
+     */
+    public PackRequest withFeeds(List<String> allowed, List<String> left) {
+        return new PackRequest(area, period, top, categories, allowed, left);
     }
 
     private static List<String> list(String value) {

@@ -8,7 +8,11 @@ import javax.sql.DataSource;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.WmsService;
+import org.safemap.SafemapException;
 import org.safemap.runs.Sources;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
 
 /** Makes tasking packs: computes one ({@link PackBuilder}), draws its maps and lays it out as HTML or PDF. */
 public final class PackService {
@@ -18,13 +22,47 @@ public final class PackService {
 
     private final PackBuilder builder;
     private final PackMaps maps;
+    private final FeedCatalog feeds;
+    private final Policy policy;
 
-    public PackService(DataSource dataSource, FeedCatalog feeds, WmsService wms) {
+    public PackService(DataSource dataSource, FeedCatalog feeds, WmsService wms, Policy policy) {
         this.builder = new PackBuilder(dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()));
         this.maps = new PackMaps(wms);
+        this.feeds = feeds;
+        this.policy = policy;
     }
 
-    public File make(PackRequest request, PackFormat format, Consumer<String> progress) {
+    /**
+     * A pack for {@code who}. A pack counts and places records exactly, so only feeds its reader may see as points
+     * under their protocols go in; the others they could see (as aggregates or reduced points) are named in its
+     * notes. A feed asked for by name that may not go in refuses the pack.
+     */
+    public File make(PackRequest request, PackFormat format, Principal who, Consumer<String> progress) {
+        policy.requireSignedIn(who, "a tasking pack");
+        List<String> allowed = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        List<String> asked = request.feeds().isEmpty()
+                ? feeds.all().stream().map(org.safemap.ingest.FeedDefinition::name).toList() : request.feeds();
+        for (String f : asked) {
+            feeds.get(f); // an unknown feed is a bad request, named
+            DisclosureLevel level = policy.level(who, f);
+            if (level == DisclosureLevel.POINTS) {
+                allowed.add(f);
+            } else if (!request.feeds().isEmpty()) {
+                throw new SafemapException("withheld", "a tasking pack counts and places records exactly, and feed '"
+                        + f + "' is shared with " + who.describe() + " at " + level.key() + " level");
+            } else if (level != DisclosureLevel.NONE) {
+                left.add(f);
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new SafemapException("withheld", "a tasking pack needs at least one feed " + who.describe()
+                    + " may see record by record");
+        }
+        return make(request.withFeeds(allowed, left), format, progress);
+    }
+
+    private File make(PackRequest request, PackFormat format, Consumer<String> progress) {
         Pack pack = builder.build(request, progress);
         PackMaps.Images images = maps.draw(pack, progress);
         String xhtml = PackDocument.xhtml(pack, images);

@@ -19,19 +19,30 @@ public final class AreaResults {
             r.rank, r.code, coalesce(a.name, r.code) AS name, r.level, r.vintage, r.incidents, r.records, r.population, r.rate_per_1000,
             r.kde_mean, r.kde_max, r.top_share, r.location_quotient, r.gi_z, r.gi_p, r.gi_bin, r.gi_class,
             r.emerging_class, r.trend_tau, r.trend_p, r.hot_steps, r.cold_steps, r.steps""";
+    /**
+     * The columns shown when the run read a feed the asker may see only as suppressed aggregates: classes and rank,
+     * no counts, rates or statistics. Gi* z-scores and densities are functions of the counts and, with the weights,
+     * would let the counts be solved for, so they go too.
+     */
+    public static final String CLASS_COLUMNS = """
+            r.rank, r.code, coalesce(a.name, r.code) AS name, r.level, r.vintage, r.gi_bin, r.gi_class,
+            r.emerging_class""";
     private static final String ROWS = """
             SELECT %s FROM hotspot_area_result r
             LEFT JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code
-            WHERE r.run_id = ? AND r.level = ? ORDER BY r.rank LIMIT ?""".formatted(COLUMNS);
+            WHERE r.run_id = ? AND r.level = ? ORDER BY r.rank LIMIT ?""";
     private static final String JSON = """
-            SELECT coalesce(json_agg(t ORDER BY t.rank), '[]'::json)::text FROM (%s) t""".formatted(ROWS);
+            SELECT coalesce(json_agg(t ORDER BY t.rank), '[]'::json)::text FROM (%s) t""";
     private static final String GEOJSON = """
             SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
                        json_build_object('type', 'Feature', 'id', t.code,
                            'geometry', ST_AsGeoJSON(ST_Transform(l.geom, 4326), 6)::json,
                            'properties', to_jsonb(t)) ORDER BY t.rank), '[]'::json))::text
-            FROM (%s) t JOIN hotspot_area_layer l ON l.run_id = ? AND l.level = t.level AND l.code = t.code"""
-            .formatted(ROWS);
+            FROM (%s) t JOIN hotspot_area_layer l ON l.run_id = ? AND l.level = t.level AND l.code = t.code""";
+
+    private static String rows(boolean classesOnly) {
+        return ROWS.formatted(classesOnly ? CLASS_COLUMNS : COLUMNS);
+    }
     private static final String LEVELS = "SELECT DISTINCT level FROM hotspot_area_result WHERE run_id = ?";
 
     private final DataSource dataSource;
@@ -40,12 +51,14 @@ public final class AreaResults {
         this.dataSource = dataSource;
     }
 
-    public String json(long runId, String level, int limit) {
-        return one(JSON, runId, level, limit);
+    /** @param classesOnly see {@link #CLASS_COLUMNS} */
+    public String json(long runId, String level, int limit, boolean classesOnly) {
+        return one(JSON.formatted(rows(classesOnly)), runId, level, limit);
     }
 
-    public String geoJson(long runId, String level, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(GEOJSON)) {
+    public String geoJson(long runId, String level, int limit, boolean classesOnly) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(GEOJSON.formatted(rows(classesOnly)))) {
             bind(ps, runId, level, limit);
             ps.setLong(4, runId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -57,8 +70,8 @@ public final class AreaResults {
         }
     }
 
-    public void csv(long runId, String level, int limit, Writer out) throws IOException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ROWS)) {
+    public void csv(long runId, String level, int limit, boolean classesOnly, Writer out) throws IOException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(rows(classesOnly))) {
             bind(ps, runId, level, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 // not closed: the writer belongs to the caller

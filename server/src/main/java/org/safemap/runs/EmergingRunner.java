@@ -37,6 +37,9 @@ public final class EmergingRunner {
      */
     public record Request(Selection selection, String level, Optional<Double> cellMetres, boolean weekly,
                           String neighbours, int timeNeighbours, boolean fdr, EmergingRules rules, String createdBy) {
+        public Request withSelection(Selection s) {
+            return new Request(s, level, cellMetres, weekly, neighbours, timeNeighbours, fdr, rules, createdBy);
+        }
     }
 
     /** Grid cells for emerging hot spots are this size unless given: a street block or two. */

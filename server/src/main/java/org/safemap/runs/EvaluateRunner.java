@@ -41,6 +41,10 @@ public final class EvaluateRunner {
     public record Request(Selection train, Selection test, List<String> methods, String level,
                           Optional<Double> cellMetres, Optional<Double> bandwidthMetres, BandwidthRule rule,
                           double[] coverages, String createdBy) {
+        public Request withFeeds(List<String> feeds) {
+            return new Request(train.withFeeds(feeds), test.withFeeds(feeds), methods, level, cellMetres,
+                    bandwidthMetres, rule, coverages, createdBy);
+        }
     }
 
     /** The stored run, its rows (per method per coverage) and curves (per method, 1..100%). */

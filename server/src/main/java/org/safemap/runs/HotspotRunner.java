@@ -49,6 +49,11 @@ public final class HotspotRunner {
                           Optional<Double> bandwidthMetres, BandwidthRule bandwidthRule, Kernel kernel, KdeMode mode,
                           boolean edgeCorrection, String neighbours, boolean fdr, double topPercent,
                           Optional<Prospective> prospective, String createdBy) {
+        public Request withSelection(Selection s) {
+            return new Request(s, level, cellMetres, bandwidthMetres, bandwidthRule, kernel, mode, edgeCorrection,
+                    neighbours, fdr, topPercent, prospective, createdBy);
+        }
+
         public static Request defaults(Selection selection, String level) {
             return new Request(selection, level, Optional.empty(), Optional.empty(), BandwidthRule.PPL,
                     Kernel.QUARTIC, KdeMode.EXACT, false, "queen", true, 10, Optional.empty(), "cli");

@@ -55,8 +55,12 @@ public final class IncidentProfiles {
     private static final String NEWEST_RUN_ROW = """
             SELECT r.id, a.gi_z, a.gi_p, a.gi_class, a.emerging_class, a.rank, r.params->'selection'->>'period',
                    array_to_string(ARRAY(SELECT jsonb_array_elements_text(r.params->'selection'->'categories')), ',')
+                   , NOT EXISTS (SELECT 1 FROM jsonb_array_elements(r.data_version -> 'batches') b
+                                 WHERE NOT (b ->> 'feed' = ANY(?::text[])))
             FROM hotspot_area_result a JOIN hotspot_run r ON r.id = a.run_id
             WHERE r.kind = ? AND r.status = 'done' AND a.level = ? AND a.code = ? AND a.cell_geom IS NULL
+              AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(r.data_version -> 'batches') b
+                              WHERE NOT (b ->> 'feed' = ANY(?::text[])))
             ORDER BY r.created_by = 'pack', r.finished_at DESC, r.id DESC LIMIT 1""";
 
     /** A category's records. */
@@ -178,21 +182,29 @@ public final class IncidentProfiles {
                 batches.stream().mapToLong(Long::longValue).toArray());
     }
 
-    /** The area's row in the newest finished run of this kind ("hotspots" or "emerging") at this level. */
-    public Optional<RunClass> newestClass(String kind, String level, String code) {
+    /**
+     * The area's row in the newest finished run of this kind ("hotspots" or "emerging") at this level that read only
+     * feeds in {@code readable} (those the asker may see at aggregate level or better). Its Gi* z and p are left out
+     * unless every feed it read is in {@code exact} (seen as points): statistics are functions of the counts.
+     */
+    public Optional<RunClass> newestClass(String kind, String level, String code, List<String> readable,
+                                          List<String> exact) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(NEWEST_RUN_ROW)) {
-            ps.setString(1, kind);
-            ps.setString(2, level);
-            ps.setString(3, code);
+            ps.setArray(1, c.createArrayOf("text", exact.toArray()));
+            ps.setString(2, kind);
+            ps.setString(3, level);
+            ps.setString(4, code);
+            ps.setArray(5, c.createArrayOf("text", readable.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
                 String categories = rs.getString(8);
+                boolean numbers = rs.getBoolean(9);
                 return Optional.of(new RunClass(rs.getLong(1), rs.getString(7),
                         categories == null || categories.isEmpty() ? List.of() : List.of(categories.split(",")),
-                        (Double) rs.getObject(2),
-                        (Double) rs.getObject(3), rs.getString(4), rs.getString(5), (Integer) rs.getObject(6)));
+                        numbers ? (Double) rs.getObject(2) : null, numbers ? (Double) rs.getObject(3) : null,
+                        rs.getString(4), rs.getString(5), (Integer) rs.getObject(6)));
             }
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not read stored runs: " + e.getMessage(), e);

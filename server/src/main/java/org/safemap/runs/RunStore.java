@@ -51,6 +51,19 @@ public final class RunStore {
     /** A stored run as the API shows it. */
     public record Run(long id, String kind, String status, String params, String dataVersion, String summary,
                       String message, String createdAt, String finishedAt, String createdBy) {
+        /** The feeds whose files the run read (its data version), sorted: what decides who may see its numbers. */
+        public java.util.List<String> feeds() {
+            java.util.TreeSet<String> out = new java.util.TreeSet<>();
+            try {
+                for (com.fasterxml.jackson.databind.JsonNode b : JSON.readTree(dataVersion == null ? "{}" : dataVersion)
+                        .path("batches")) {
+                    out.add(b.path("feed").asText());
+                }
+            } catch (java.io.IOException e) {
+                throw new SafemapException("database_error", "run " + id + " has an unreadable data version", e);
+            }
+            return java.util.List.copyOf(out);
+        }
     }
 
     /** One area's results, in the order of the insert columns. */

@@ -64,6 +64,10 @@ public record Selection(Period period, List<String> categories, List<String> fee
         return new Selection(p, categories, feeds, hours, weekdays, area, maxPrecisionM, aoristic, events);
     }
 
+    public Selection withFeeds(List<String> f) {
+        return new Selection(period, categories, f, hours, weekdays, area, maxPrecisionM, aoristic, events);
+    }
+
     public Selection withCategories(List<String> c) {
         return new Selection(period, c, feeds, hours, weekdays, area, maxPrecisionM, aoristic, events);
     }

@@ -21,9 +21,12 @@ import org.safemap.ingest.FeedDefinition;
  */
 public final class Sources {
     private static final String BY_FEED = """
-            SELECT feed, count(*), sum(rows_loaded), min(loaded_at), max(loaded_at)
-            FROM load_batch WHERE kind = 'incidents' AND id = ANY(?::bigint[])
-            GROUP BY feed ORDER BY feed""";
+            SELECT b.feed, count(*), sum(b.rows_loaded), min(b.loaded_at), max(b.loaded_at),
+                   string_agg(DISTINCT (p.body ->> 'title') || ' (' || p.feed || ' protocol, version ' || p.version || ')',
+                              '; ')
+            FROM load_batch b LEFT JOIN protocol_version p ON p.feed = b.feed AND p.version = b.protocol_version
+            WHERE b.kind = 'incidents' AND b.id = ANY(?::bigint[])
+            GROUP BY b.feed ORDER BY b.feed""";
 
     /**
      * One feed behind a result.
@@ -34,8 +37,11 @@ public final class Sources {
      * @param attribution the credit its definition asks for (source and licence, or the protocol it is shared under)
      * @param files       load batches (files) of the feed the result read
      * @param rowsLoaded  records those files hold, whether or not the result's filters kept them
+     * @param protocol    the data-sharing protocol (title, feed, version) those files arrived under; several when the
+     *                    files span versions; empty for files loaded before SafeMap recorded protocols
      */
-    public record Source(String feed, String title, String partner, String attribution, int files, long rowsLoaded) {
+    public record Source(String feed, String title, String partner, String attribution, int files, long rowsLoaded,
+                         String protocol) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("feed", feed);
@@ -44,6 +50,7 @@ public final class Sources {
             m.put("attribution", attribution);
             m.put("files", files);
             m.put("rowsLoaded", rowsLoaded);
+            m.put("protocol", protocol);
             return m;
         }
     }
@@ -67,7 +74,8 @@ public final class Sources {
                     String name = rs.getString(1);
                     FeedDefinition f = feeds.find(name).orElse(null);
                     out.add(new Source(name, f != null ? f.title() : name, f != null ? f.partner() : "",
-                            f != null ? f.attribution() : name, rs.getInt(2), rs.getLong(3)));
+                            f != null ? f.attribution() : name, rs.getInt(2), rs.getLong(3),
+                            rs.getString(6) == null ? "" : rs.getString(6)));
                 }
             }
         } catch (SQLException e) {

@@ -96,6 +96,28 @@ public final class Policy {
         return !layer.kind().equals("areas") && !layer.kind().equals("deprivation");
     }
 
+    /**
+     * Handling a feed's files as a custodian does: uploading them, reading their batch reports and quarantined rows
+     * (which hold records as sent). Analysts and admins who may see the feed's records as points: its owner, a
+     * partner the protocol names at that level, or anyone for open data.
+     */
+    public boolean mayHandleRecords(Principal who, String feed) {
+        return (who.role() == Role.ANALYST || who.role() == Role.ADMIN) && !who.anonymous()
+                && level(who, feed) == DisclosureLevel.POINTS;
+    }
+
+    /** Refuses anyone who may not handle the feed's records, naming what is missing. */
+    public void requireRecordHandler(Principal who, String feed, String what) {
+        if (who.anonymous()) {
+            throw new SafemapException("unauthorised", what + " needs a signed-in user or an API token");
+        }
+        if (!mayHandleRecords(who, feed)) {
+            throw new SafemapException("forbidden", what + " is for analysts who may see feed '" + feed
+                    + "' record by record under its protocol; " + who.describe() + " may see it at "
+                    + level(who, feed).key() + " level" + (who.purpose() == null ? " (no purpose declared)" : ""));
+        }
+    }
+
     /** Managing users, tokens, protocols and retention. */
     public boolean mayAdminister(Principal who) {
         return who.role() == Role.ADMIN;

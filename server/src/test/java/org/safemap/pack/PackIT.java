@@ -30,7 +30,10 @@ import org.safemap.map.LayerCatalogue;
 import org.safemap.map.MapData;
 import org.safemap.map.WmsService;
 import org.safemap.testing.CliRun;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.testing.Http;
+import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
@@ -72,9 +75,10 @@ class PackIT {
         app = App.start(TestSettings.defaults(), db);
         base = "http://127.0.0.1:" + app.port();
         service = new PackService(db.dataSource(), FeedCatalog.load(TestSettings.defaults().feedsDir()),
-                new WmsService(LayerCatalogue.load(), new MapData(db.dataSource()), 4096, 4096, 1000));
+                new WmsService(LayerCatalogue.load(), new MapData(db.dataSource()), 4096, 4096, 1000),
+                new Policy(ProtocolCatalog.builtIn()));
         policeJuly = service.make(PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "feeds",
-                "police-uk")), PackFormat.HTML, m -> { }).pack();
+                "police-uk")), PackFormat.HTML, TestPrincipals.CSP_ANALYST, m -> { }).pack();
         pdf = Http.getBytes(base + "/api/packs?area=" + LIVERPOOL + "&period=2022-07&top=6&format=pdf");
     }
 
@@ -105,7 +109,7 @@ class PackIT {
     @Test
     void topHotspotsAreTheStoredRunsRankingWithIndependentCounts() {
         Pack ward = service.make(PackRequest.parse(Map.of("area", WARD, "period", "2022-05..2022-07", "top", "4")),
-                PackFormat.HTML, m -> { }).pack();
+                PackFormat.HTML, TestPrincipals.CSP_ANALYST, m -> { }).pack();
         long run = ward.runs().get(0).id();
         assertThat(ward.runs().get(0).kind()).isEqualTo("hotspots");
         // the run covers the whole district, so the ward's LSOAs are judged against all of Liverpool
@@ -182,7 +186,9 @@ class PackIT {
             }
         }
         assertThat(credited).isEqualTo(julyFeeds.size());
-        assertThat(text).contains("not yet recorded in SafeMap").contains("Repeat locations");
+        // Each feed's protocol, as recorded with its batches, is named in the footnote.
+        assertThat(text).contains("(ambulance protocol, version 1)").contains("(police-uk protocol, version 1)")
+                .doesNotContain("loaded before SafeMap recorded protocols").contains("Repeat locations");
         // police.uk dates are months: a July record is dated 2022-07-01 on the local clock, not 2022-06-30 (UTC)
         assertThat(text).containsPattern("Whitechapel E01033760 \\d+ 2022-07-01 2022-07-01");
     }

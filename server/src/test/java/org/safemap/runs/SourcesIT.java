@@ -42,6 +42,8 @@ class SourcesIT {
                     + "AND feed = ?", s.feed()));
             assertThat(s.rowsLoaded()).isEqualTo(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = ?",
                     s.feed()));
+            assertThat(s.protocol()).isEqualTo(Sql.value(db, "SELECT body ->> 'title' FROM protocol_version "
+                    + "WHERE feed = ? AND version = 1", s.feed()) + " (" + s.feed() + " protocol, version 1)");
         }
         assertThat(Sources.credit(credited)).isEqualTo(FEEDS.get("ambulance").attribution() + " "
                 + FEEDS.get("police-uk").attribution());
