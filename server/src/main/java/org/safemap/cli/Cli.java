@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 "Run 'safemap <command> --help' for a command's options."},
         subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
                 GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
-                NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class,
+                NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class, PublishCommand.class,
                 KdeCommand.class, ExportCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class})
@@ -89,6 +89,11 @@ public final class Cli implements Runnable {
 
     Terminal terminal() {
         return terminal;
+    }
+
+    /** One environment variable of this run, or null (commands read their secrets from it, never from options). */
+    String env(String name) {
+        return env.get(name);
     }
 
     /** The configured database, brought up and migrated, with its progress lines on the terminal. */
