@@ -17,7 +17,7 @@
           <Title>Incidents per km² per month</Title>
           <RasterSymbolizer>
             <Opacity>0.85</Opacity>
-            <ColorMap type="ramp">
+            <ColorMap>
               <ColorMapEntry color="#FFFFB2" opacity="0" quantity="0" label="0"/>
               <ColorMapEntry color="#FFFFB2" opacity="0.35" quantity="2" label="2"/>
               <ColorMapEntry color="#FED976" opacity="0.6" quantity="10" label="10"/>

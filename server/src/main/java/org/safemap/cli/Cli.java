@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
                 GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
                 NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class, ProtocolsCommand.class,
+                PublishCommand.class,
                 KdeCommand.class, ExportCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class})
@@ -93,6 +94,11 @@ public final class Cli implements Runnable {
 
     Terminal terminal() {
         return terminal;
+    }
+
+    /** One environment variable of this run, or null (commands read their secrets from it, never from options). */
+    String env(String name) {
+        return env.get(name);
     }
 
     /** The configured database, brought up and migrated, with its progress lines on the terminal. */

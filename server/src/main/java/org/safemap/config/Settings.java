@@ -119,6 +119,10 @@ public record Settings(
         KEYS.put("SAFEMAP_RETENTION_HOUR", "2");
     }
 
+    /** Variables a command or the launcher reads itself (secrets stay out of settings), not settings. */
+    static final java.util.Set<String> COMMAND_KEYS = java.util.Set.of("SAFEMAP_JAVA_OPTS",
+            "SAFEMAP_GEOSERVER_PASSWORD", "SAFEMAP_GEOSERVER_DB_PASSWORD");
+
     /** Settings from this process's environment. */
     public static Settings fromEnvironment() {
         return from(System.getenv());
@@ -151,7 +155,7 @@ public record Settings(
             }
             if (KEYS.containsKey(key)) {
                 values.put(key, value);
-            } else if (!key.startsWith("SAFEMAP_TEST_")) {
+            } else if (!key.startsWith("SAFEMAP_TEST_") && !COMMAND_KEYS.contains(key)) {
                 warnings.add("unknown setting " + key + " in the environment is ignored (see docs/configuration.md)");
             }
         });

@@ -29,8 +29,15 @@ final class LegendGraphic {
         List<Object> swatches = new ArrayList<>();
         SldStyle.Raster raster = style.raster();
         if (raster != null) {
+            SldStyle.ColorMap.Entry previous = null;
             for (SldStyle.ColorMap.Entry e : raster.colorMap().entries()) {
-                if (e.opacity() == 0 && raster.colorMap().type().equals("ramp")) {
+                boolean ramp = raster.colorMap().type().equals("ramp");
+                // A flat stretch of a ramp (the same colour at both ends) is one class, shown once: SLD 1.0 draws
+                // classes that way (density-classes.sld)
+                boolean flat = ramp && previous != null && previous.colour().equals(e.colour())
+                        && previous.opacity() == e.opacity();
+                previous = e;
+                if (ramp && (e.opacity() == 0 || flat)) {
                     continue;
                 }
                 labels.add(e.label() != null ? e.label() : String.format(Locale.ROOT, "%,.6g", e.quantity()));

@@ -45,6 +45,18 @@ class SldReaderTest {
     }
 
     @Test
+    void densityClassesStepFromClassToClassAsAValidSld10Ramp() {
+        // SLD 1.0 has no stepped colour map; density-classes.sld draws each class as a flat stretch of a ramp.
+        SldStyle classes = LayerCatalogue.load().layer("density-all").style("density-classes").style();
+        assertThat(classes.raster().colorMap().type()).isEqualTo("ramp");
+        ColorRamp ramp = new ColorRamp(classes.raster());
+        assertThat(ramp.colour(2)).isEqualTo(ramp.colour(6)).isEqualTo(ramp.colour(9.99));
+        assertThat(ramp.colour(10)).isEqualTo(ramp.colour(24.9)).isNotEqualTo(ramp.colour(9.99));
+        assertThat(ramp.colour(600)).isEqualTo(ramp.colour(1e6));
+        assertThat(ramp.colour(1.5) >>> 24).isZero();
+    }
+
+    @Test
     void everyCatalogueLayerHasAKnownKindAndEveryStyleParses() {
         LayerCatalogue catalogue = LayerCatalogue.load();
         assertThat(catalogue.layers()).hasSizeGreaterThanOrEqualTo(10);

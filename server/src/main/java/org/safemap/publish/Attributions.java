@@ -1,0 +1,81 @@
+package org.safemap.publish;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.safemap.SafemapException;
+import org.safemap.map.LayerCatalogue;
+import org.safemap.runs.Sources;
+
+/**
+ * Each published layer's attribution, as plain text for GeoServer's layer attribution (shown in capabilities and
+ * by clients): boundaries and deprivation carry their catalogue credit; counts and run results credit exactly the
+ * feeds behind them through {@link Sources}, then the boundaries.
+ */
+public final class Attributions {
+    /** The load batches geoserver.incident_counts counts. */
+    private static final String PUBLIC_BATCHES = """
+            SELECT id FROM load_batch WHERE kind = 'incidents' AND feed = ANY(?::text[]) ORDER BY id""";
+
+    /** The load batches completed runs of a kind read (their data version). */
+    private static final String RUN_BATCHES = """
+            SELECT DISTINCT (b ->> 'id')::bigint FROM hotspot_run h,
+                   jsonb_array_elements(coalesce(h.data_version -> 'batches', '[]'::jsonb)) b
+            WHERE h.kind = ? AND h.status = 'done' ORDER BY 1""";
+
+    private Attributions() {
+    }
+
+    /** Attribution text by layer name. */
+    public static Map<String, String> of(List<PublishedLayer> layers, LayerCatalogue catalogue, DataSource db,
+                                         Sources sources) {
+        LayerCatalogue.Layer lsoa = catalogue.layer("lsoa-boundaries");
+        String boundaries = lsoa == null ? "" : " " + plain(lsoa.attribution());
+        Map<String, String> out = new LinkedHashMap<>();
+        for (PublishedLayer l : layers) {
+            String text = switch (l.layer().kind()) {
+                case "area-counts" -> Sources.credit(sources.of(batches(db, PUBLIC_BATCHES,
+                        (Object) PublicFeeds.NAMES.toArray(String[]::new)))) + boundaries;
+                case "run-areas" -> Sources.credit(sources.of(batches(db, RUN_BATCHES, l.layer().source().runKind())))
+                        + boundaries;
+                default -> plain(l.layer().attribution());
+            };
+            out.put(l.name(), text.strip());
+        }
+        return out;
+    }
+
+    /** The catalogue's HTML attribution as text: entities decoded, tags dropped. */
+    static String plain(String html) {
+        return html.replaceAll("<[^>]*>", "").replace("&copy;", "©").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&quot;", "\"").replace("&amp;", "&").strip();
+    }
+
+    private static long[] batches(DataSource db, String sql, Object... params) {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int k = 0; k < params.length; k++) {
+                if (params[k] instanceof String[] values) {
+                    ps.setArray(k + 1, c.createArrayOf("text", values));
+                } else {
+                    ps.setObject(k + 1, params[k]);
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read the published layers' sources: "
+                    + e.getMessage(), e);
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+}

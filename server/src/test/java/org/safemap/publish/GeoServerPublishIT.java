@@ -1,0 +1,339 @@
+package org.safemap.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.safemap.db.Database;
+import org.safemap.map.LayerCatalogue;
+import org.safemap.map.MapData;
+import org.safemap.runs.Period;
+import org.safemap.testing.CliRun;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestDatabase;
+
+/**
+ * safemap publish geoserver against a stand-in for GeoServer's REST API ({@link FakeGeoServer}), and the views it
+ * publishes against the demo data in real PostGIS.
+ */
+class GeoServerPublishIT {
+    private static final String USER = "admin";
+    private static final String PASSWORD = "s3cret-Geo!pass";
+    private static final List<String> PUBLIC = List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries",
+            "deprivation");
+    private static final List<String> PARTNER = List.of("incident-counts", "hotspot-gistar", "emerging-hotspots");
+
+    private static Database db;
+    private static Map<String, String> env;
+    private static String dbPassword;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void load() {
+        db = TestData.demoDatabase();
+        dbPassword = TestDatabase.target(db).password();
+        env = Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db)));
+        CliRun.Result hot = CliRun.run(env, "hotspots", "--period", "2022-01..2022-03", "--category", "violence");
+        assertThat(hot.code()).as(hot.err()).isZero();
+        CliRun.Result emerging = CliRun.run(env, "emerging", "--period", "2022-01..2022-07", "--category", "violence");
+        assertThat(emerging.code()).as(emerging.err()).isZero();
+    }
+
+    private static CliRun.Result publish(String password, String... args) {
+        Map<String, String> e = new HashMap<>(env);
+        if (password != null) {
+            e.put("SAFEMAP_GEOSERVER_PASSWORD", password);
+        }
+        List<String> all = new ArrayList<>(List.of("publish", "geoserver"));
+        all.addAll(List.of(args));
+        return CliRun.run(e, all.toArray(String[]::new));
+    }
+
+    private static void assertNoSecretIn(CliRun.Result r, FakeGeoServer gs) {
+        assertThat(r.out() + r.err()).doesNotContain(PASSWORD).doesNotContain(dbPassword);
+        for (FakeGeoServer.Request q : gs.requests) {
+            assertThat(q.uri()).doesNotContain(PASSWORD).doesNotContain(dbPassword).doesNotContain(USER + ":");
+        }
+    }
+
+    @Test
+    void viewsAreRegisteredWithTypeAndSridAndReadTheSpatialIndex() {
+        List<List<Object>> cols = Sql.rows(db, "SELECT f_table_name, type, srid FROM geometry_columns "
+                + "WHERE f_table_schema = 'geoserver' AND f_geometry_column = 'geom' ORDER BY 1");
+        assertThat(cols).extracting(c -> c.get(0)).containsExactly("deprivation", "hotspot_results",
+                "incident_counts", "lsoa_boundaries", "msoa_boundaries", "ward_boundaries");
+        assertThat(cols).allSatisfy(c -> {
+            assertThat(c.get(1)).isEqualTo("MULTIPOLYGON");
+            assertThat(c.get(2)).isEqualTo(27700);
+        });
+        // A bounding-box filter, as GeoServer sends one, reaches area's GiST index through the area views.
+        String box = " WHERE geom && ST_MakeEnvelope(334000, 389000, 336000, 391000, 27700)";
+        for (String view : List.of("lsoa_boundaries", "deprivation", "incident_counts")) {
+            assertThat(explain("SELECT * FROM geoserver." + view + box)).as(view).contains("area_geom_idx");
+        }
+        // Run results are few per run: the planner starts from the runs, and the box still filters area rows as
+        // they are read (pushed below the join), never whole results afterwards.
+        assertThat(explain("SELECT * FROM geoserver.hotspot_results" + box))
+                .containsPattern("(area_geom_idx|on area a[^\\n]*\\n[^\\n]*\\n\\s*Filter: \\(geom &&)");
+        assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.lsoa_boundaries")).isEqualTo(TestData.DEMO_LSOAS);
+        assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.deprivation WHERE imd_decile BETWEEN 1 AND 10"))
+                .isEqualTo(TestData.DEMO_LSOAS);
+    }
+
+    private static String explain(String sql) {
+        try (var c = db.dataSource().getConnection(); var s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL enable_seqscan = off");
+            StringBuilder plan = new StringBuilder();
+            try (var rs = s.executeQuery("EXPLAIN " + sql)) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            c.rollback();
+            return plan.toString();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void incidentCountsAreSafeMapsOwnCountsOfThePublicFeedsOnly() {
+        assertThat(Sql.value(db, "SELECT DISTINCT feeds FROM geoserver.incident_counts"))
+                .isEqualTo(String.join(",", PublicFeeds.NAMES));
+        MapData map = new MapData(db.dataSource());
+        for (String month : List.of("2022-01", "2022-07")) {
+            Map<String, Double> own = map.areaCounts("lsoa", new MapData.Filter(Period.parse(month), List.of(),
+                    List.of(), PublicFeeds.NAMES));
+            Map<String, Double> view = new HashMap<>();
+            for (List<Object> row : Sql.rows(db, "SELECT code, incidents, violence + acquisitive + damage + asb "
+                    + "+ drugs_weapons + other FROM geoserver.incident_counts WHERE month = ?::date", month + "-01")) {
+                view.put((String) row.get(0), ((Number) row.get(1)).doubleValue());
+                assertThat(row.get(2)).as("groups add up to the total").isEqualTo(row.get(1));
+            }
+            assertThat(view).as(month).isEqualTo(own);
+        }
+        // Partner feeds are loaded in the demo, and never counted.
+        long publicRecords = Sql.count(db, "SELECT count(*) FROM incident WHERE feed IN ('police-uk', 'btp') "
+                + "AND lsoa_code IS NOT NULL");
+        assertThat(Sql.count(db, "SELECT sum(incidents) FROM geoserver.incident_counts")).isEqualTo(publicRecords);
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed NOT IN ('police-uk', 'btp')")).isPositive();
+        // rates: per 1,000 residents of the LSOA's latest population
+        assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.incident_counts WHERE population > 0 AND "
+                + "abs(monthly_rate_per_1000 - 1000.0 * incidents / population) > 1e-9")).isZero();
+    }
+
+    @Test
+    void runSqlViewsSelectTheDefaultRunOrTheRunAsked() {
+        MapData map = new MapData(db.dataSource());
+        LayerCatalogue catalogue = LayerCatalogue.load();
+        for (String name : List.of("hotspot-gistar", "emerging-hotspots")) {
+            LayerCatalogue.Layer layer = catalogue.layer(name);
+            PublishedLayer.SqlView view = LayerSelection.choose(layer, true).published().orElseThrow().sqlView()
+                    .orElseThrow();
+            List<Long> runs = map.runs(layer.source().runKind(), "lsoa");
+            assertThat(runs).isNotEmpty();
+            long defaultRun = runs.get(0);
+            // GeoServer substitutes the parameter's default, or the request's value once it matches the regex.
+            String byDefault = view.sql().replace("%run%", LayerSelection.RUN.defaultValue());
+            assertThat(Sql.rows(db, "SELECT DISTINCT run_id FROM (" + byDefault + ") v"))
+                    .containsExactly(List.of(defaultRun));
+            assertThat(Sql.count(db, "SELECT count(*) FROM (" + byDefault + ") v")).isEqualTo(Sql.count(db,
+                    "SELECT count(*) FROM hotspot_area_result WHERE run_id = ? AND level = 'lsoa'", defaultRun));
+            Map<String, Object> gi = Sql.rows(db, "SELECT code, gi_bin FROM (" + byDefault + ") v").stream()
+                    .collect(Collectors.toMap(r -> (String) r.get(0), r -> r.get(1) == null ? "" : r.get(1)));
+            map.runResults(defaultRun, "lsoa").forEach((code, row) ->
+                    assertThat(gi.get(code)).isEqualTo(row.get("gi_bin") == null ? "" : row.get("gi_bin")));
+            String asked = view.sql().replace("%run%", String.valueOf(defaultRun));
+            assertThat(Sql.count(db, "SELECT count(*) FROM (" + asked + ") v")).isEqualTo(Sql.count(db,
+                    "SELECT count(*) FROM (" + byDefault + ") v"));
+            assertThat(Sql.count(db, "SELECT count(*) FROM (" + view.sql().replace("%run%", "999999") + ") v"))
+                    .isZero();
+            assertThat("1 OR true").doesNotMatch(LayerSelection.RUN.regexpValidator());
+            assertThat("default").matches(LayerSelection.RUN.regexpValidator());
+        }
+        assertThat(Sql.value(db, "SELECT DISTINCT period FROM geoserver.hotspot_results WHERE run_kind = 'hotspots'"))
+                .isEqualTo("2022-01..2022-03");
+        assertThat(Sql.value(db, "SELECT DISTINCT categories FROM geoserver.hotspot_results")).isEqualTo("violence");
+    }
+
+    @Test
+    void aDryRunSendsNothingAndPrintsEveryRequestWithoutSecrets() throws Exception {
+        try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
+            CliRun.Result r = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--dry-run", "--db-host", "postgis",
+                    "--db-port", "5432");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(gs.requests).isEmpty();
+            assertThat(r.out()).contains("dry run: nothing is sent to " + gs.url())
+                    .contains("POST " + gs.url() + "/rest/workspaces  [application/json]")
+                    .contains("PostGIS datastore 'safemap': postgis:5432/")
+                    .contains("POST " + gs.url() + "/rest/workspaces/safemap/styles?name=boundaries  "
+                            + "[application/vnd.ogc.sld+xml]")
+                    .contains("PUT  " + gs.url() + "/rest/workspaces/safemap/datastores/safemap/featuretypes/deprivation"
+                            + "?recalculate=nativebbox,latlonbbox")
+                    .contains("skip    incidents: record-level incidents")
+                    .contains("skip    density-all:")
+                    .contains("skip    hotspot-gistar: partner level");
+            assertNoSecretIn(r, gs);
+            // A dry run needs no password at all.
+            CliRun.Result none = publish(null, "--url", gs.url(), "--user", USER, "--dry-run");
+            assertThat(none.code()).as(none.err()).isZero();
+            assertThat(gs.requests).isEmpty();
+        }
+    }
+
+    @Test
+    void publishesThePublicLayersThenUpdatesThemWithoutDuplicates() throws Exception {
+        try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
+            Path secret = dir.resolve("geoserver.password");
+            Files.writeString(secret, PASSWORD + "\n");
+            CliRun.Result first = publish(null, "--url", gs.url() + "/", "--user", USER, "--password-file",
+                    secret.toString(), "--db-host", "postgis", "--db-port", "5432");
+            assertThat(first.code()).as(first.err()).isZero();
+            assertThat(gs.violations).isEmpty();
+            assertThat(first.out()).contains("published 4 layers to admin at " + gs.url());
+
+            assertThat(gs.keys("workspaces")).containsExactly("workspaces/safemap");
+            assertThat(gs.keys("datastores")).containsExactly("workspaces/safemap/datastores/safemap");
+            Map<String, String> params = new HashMap<>();
+            gs.json.get("workspaces/safemap/datastores/safemap").path("dataStore").path("connectionParameters")
+                    .path("entry").forEach(e -> params.put(e.path("@key").asText(), e.path("$").asText()));
+            assertThat(params).containsEntry("dbtype", "postgis").containsEntry("host", "postgis")
+                    .containsEntry("port", "5432").containsEntry("schema", "geoserver")
+                    .containsEntry("database", TestDatabase.target(db).database())
+                    .containsEntry("passwd", dbPassword);
+
+            assertThat(gs.keys("featuretypes")).extracting(k -> k.substring(k.lastIndexOf('/') + 1))
+                    .containsExactlyInAnyOrderElementsOf(PUBLIC);
+            JsonNode lsoa = gs.json.get("workspaces/safemap/datastores/safemap/featuretypes/lsoa-boundaries")
+                    .path("featureType");
+            assertThat(lsoa.path("nativeName").asText()).isEqualTo("lsoa_boundaries");
+            assertThat(lsoa.path("title").asText()).isEqualTo("LSOA boundaries");
+
+            // Styles: exactly those of the published layers, each the repository's file byte for byte.
+            assertThat(gs.styles.keySet()).extracting(k -> k.substring(k.lastIndexOf('/') + 1))
+                    .containsExactlyInAnyOrder("boundaries", "imd-deciles");
+            assertThat(gs.styles.get("workspaces/safemap/styles/boundaries")).isEqualTo(Files.readString(
+                    Path.of(System.getenv("SAFEMAP_HOME"), "layers", "styles", "boundaries.sld"),
+                    StandardCharsets.UTF_8));
+            JsonNode dep = gs.json.get("workspaces/safemap/layers/deprivation").path("layer");
+            assertThat(dep.path("defaultStyle").path("name").asText()).isEqualTo("safemap:imd-deciles");
+            assertThat(dep.path("attribution").path("title").asText()).startsWith("English Indices of Deprivation 2019")
+                    .contains("©").doesNotContain("&copy;");
+            JsonNode group = gs.json.get("workspaces/safemap/layergroups/safemap").path("layerGroup");
+            List<String> members = new ArrayList<>();
+            group.path("publishables").path("published").forEach(p -> members.add(p.path("name").asText()));
+            assertThat(members).containsExactly("safemap:deprivation", "safemap:lsoa-boundaries",
+                    "safemap:msoa-boundaries", "safemap:ward-boundaries");
+
+            // Every write of the first run created something; no PUT can precede its resource.
+            long posts = gs.count("POST");
+            assertThat(posts).isEqualTo(1 + 1 + 2 + 4 + 1);
+            assertThat(gs.count("PUT")).isEqualTo(4); // the layers GeoServer made with their feature types
+            for (FakeGeoServer.Request q : gs.requests) {
+                assertThat(q.authorization()).startsWith("Basic ");
+            }
+            assertNoSecretIn(first, gs);
+
+            Map<String, JsonNode> before = new HashMap<>(gs.json);
+            int requestsBefore = gs.requests.size();
+            CliRun.Result second = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--db-host", "postgis",
+                    "--db-port", "5432");
+            assertThat(second.code()).as(second.err()).isZero();
+            assertThat(gs.violations).isEmpty();
+            assertThat(gs.count("POST")).as("the second publication creates nothing").isEqualTo(posts);
+            List<FakeGeoServer.Request> again = gs.requests.subList(requestsBefore, gs.requests.size());
+            assertThat(again.stream().filter(q -> q.method().equals("PUT")).count())
+                    .isEqualTo(1 + 2 + 4 + 4 + 1); // datastore, styles, feature types, layers, group
+            assertThat(gs.json.keySet()).isEqualTo(before.keySet());
+            assertThat(gs.styles).hasSize(2);
+            assertThat(second.out()).contains("0 created, 12 updated, 1 unchanged");
+            assertNoSecretIn(second, gs);
+        }
+    }
+
+    @Test
+    void partnerLayersComeOnlyWhenAskedWithAWarningAndNeverPointsOrDensity() throws Exception {
+        try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
+            CliRun.Result r = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--workspace", "csp",
+                    "--include-partner");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(gs.violations).isEmpty();
+            assertThat(r.err()).contains("warning: --include-partner publishes partner-level layers")
+                    .contains("restrict workspace 'csp' with GeoServer's data security");
+            List<String> published = gs.keys("featuretypes").stream().map(k -> k.substring(k.lastIndexOf('/') + 1))
+                    .toList();
+            List<String> expected = new ArrayList<>(PUBLIC);
+            expected.addAll(PARTNER);
+            assertThat(published).containsExactlyInAnyOrderElementsOf(expected);
+            for (LayerCatalogue.Layer l : LayerCatalogue.load().layers()) {
+                if (l.kind().equals("points") || l.kind().equals("density") || l.disclosure().equals("owner")) {
+                    assertThat(published).doesNotContain(l.name());
+                }
+            }
+            String fts = "workspaces/csp/datastores/safemap/featuretypes/";
+            JsonNode counts = gs.json.get(fts + "incident-counts").path("featureType");
+            JsonNode time = counts.path("metadata").path("entry").get(0);
+            assertThat(time.path("@key").asText()).isEqualTo("time");
+            assertThat(time.path("dimensionInfo").path("attribute").asText()).isEqualTo("month");
+            assertThat(time.path("dimensionInfo").path("enabled").asBoolean()).isTrue();
+            JsonNode vt = gs.json.get(fts + "hotspot-gistar").path("featureType").path("metadata").path("entry").get(0);
+            assertThat(vt.path("@key").asText()).isEqualTo("JDBC_VIRTUAL_TABLE");
+            assertThat(vt.path("virtualTable").path("sql").asText()).contains("%run%").contains("run_kind = 'hotspots'");
+            assertThat(vt.path("virtualTable").path("geometry").path("srid").asInt()).isEqualTo(27700);
+            assertThat(vt.path("virtualTable").path("parameter").get(0).path("regexpValidator").asText())
+                    .isEqualTo(LayerSelection.RUN.regexpValidator());
+            // The counts credit the feeds they count (police.uk), not the partners'.
+            String credit = gs.json.get("workspaces/csp/layers/incident-counts").path("layer").path("attribution")
+                    .path("title").asText();
+            assertThat(credit).contains("police.uk").doesNotContainIgnoringCase("ambulance");
+            assertThat(gs.styles.keySet()).extracting(k -> k.substring(k.lastIndexOf('/') + 1))
+                    .containsExactlyInAnyOrder("boundaries", "imd-deciles", "counts", "rates", "gistar", "emerging");
+            assertNoSecretIn(r, gs);
+        }
+    }
+
+    @Test
+    void wrongCredentialsAreReportedPlainlyWithoutThePassword() throws Exception {
+        try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
+            String wrong = "not-the-Password-42";
+            CliRun.Result r = publish(wrong, "--url", gs.url(), "--user", USER);
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("safemap: GeoServer at " + gs.url() + " refused user 'admin' (HTTP 401): "
+                    + "check --user and the password (--password-file or SAFEMAP_GEOSERVER_PASSWORD)"
+                    + System.lineSeparator());
+            assertThat(r.out() + r.err()).doesNotContain(wrong);
+            assertThat(gs.requests).hasSize(1);
+            assertThat(gs.requests.get(0).uri()).doesNotContain(wrong);
+            assertThat(gs.json).isEmpty();
+
+            CliRun.Result noPassword = publish(null, "--url", gs.url(), "--user", USER);
+            assertThat(noPassword.code()).isEqualTo(1);
+            assertThat(noPassword.err()).contains("no GeoServer password: give --password-file FILE or set "
+                    + "SAFEMAP_GEOSERVER_PASSWORD");
+
+            CliRun.Result inUrl = publish(PASSWORD, "--url", "http://admin:" + wrong + "@127.0.0.1:1/geoserver",
+                    "--user", USER);
+            assertThat(inUrl.code()).isEqualTo(1);
+            assertThat(inUrl.err()).contains("--url must not carry a user or password").doesNotContain(wrong);
+
+            CliRun.Result refused = publish(PASSWORD, "--url", "http://127.0.0.1:1/geoserver", "--user", USER);
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err()).contains("cannot reach GeoServer at http://127.0.0.1:1/geoserver: connection "
+                    + "refused").doesNotContain(PASSWORD);
+        }
+    }
+}
