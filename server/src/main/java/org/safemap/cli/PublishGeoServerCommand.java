@@ -116,6 +116,8 @@ final class PublishGeoServerCommand implements Callable<Integer> {
                     + "anyone else can reach it (docs/deploy.md)");
         }
         try (Database db = cli.openDatabase()) {
+            // The views decide what is public from the recorded protocols: record the ones in force first.
+            new org.safemap.sharing.ProtocolRegistry(db.dataSource()).sync(cli.protocols());
             DatastoreParams store = datastore(db.target());
             List<Upsert> plan = GeoServerPlan.build(workspace, store, layers,
                     Attributions.of(layers, catalogue, db.dataSource(), new Sources(db.dataSource(), cli.feeds())));

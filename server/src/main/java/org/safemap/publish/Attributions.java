@@ -41,7 +41,7 @@ public final class Attributions {
         for (PublishedLayer l : layers) {
             String text = switch (l.layer().kind()) {
                 case "area-counts" -> Sources.credit(sources.of(batches(db, PUBLIC_BATCHES,
-                        (Object) PublicFeeds.NAMES.toArray(String[]::new)))) + boundaries;
+                        (Object) PublicFeeds.names(db).toArray(String[]::new)))) + boundaries;
                 case "run-areas" -> Sources.credit(sources.of(batches(db, RUN_BATCHES, l.layer().source().runKind())))
                         + boundaries;
                 default -> plain(l.layer().attribution());

@@ -1,18 +1,35 @@
 package org.safemap.publish;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
+import org.safemap.SafemapException;
 
 /**
- * The feeds whose records are public: police.uk street-level crime and anti-social behaviour, and British Transport
- * Police in the same format, which police.uk publishes record by record. The geoserver.incident_counts view counts
- * these and no other (the list is written in V9__geoserver_views.sql too; a test keeps the two equal).
- *
- * <p>TODO(trust): which feeds are public belongs to each feed's data-sharing protocol (org.safemap.sharing); this
- * list is the interim rule until the protocols say it.
+ * The feeds whose records the public may see record by record under their data-sharing protocols (police.uk and
+ * British Transport Police in the built-in examples). The geoserver.incident_counts view counts these and no other,
+ * reading the same rule from the recorded protocols (view geoserver.public_feed, V10).
  */
 public final class PublicFeeds {
-    public static final List<String> NAMES = List.of("police-uk", "btp");
+    private static final String NAMES = "SELECT feed FROM geoserver.public_feed ORDER BY feed";
 
     private PublicFeeds() {
+    }
+
+    public static List<String> names(DataSource db) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(NAMES);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "cannot read the public feeds: " + e.getMessage(), e);
+        }
+        return out;
     }
 }

@@ -112,12 +112,14 @@ class GeoServerPublishIT {
 
     @Test
     void incidentCountsAreSafeMapsOwnCountsOfThePublicFeedsOnly() {
+        // Public record by record under the built-in protocols: the open police.uk feeds, and nothing else.
+        assertThat(PublicFeeds.names(db.dataSource())).containsExactly("btp", "police-uk");
         assertThat(Sql.value(db, "SELECT DISTINCT feeds FROM geoserver.incident_counts"))
-                .isEqualTo(String.join(",", PublicFeeds.NAMES));
+                .isEqualTo(String.join(",", PublicFeeds.names(db.dataSource())));
         MapData map = new MapData(db.dataSource());
         for (String month : List.of("2022-01", "2022-07")) {
             Map<String, Double> own = map.areaCounts("lsoa", new MapData.Filter(Period.parse(month), List.of(),
-                    List.of(), PublicFeeds.NAMES));
+                    List.of(), PublicFeeds.names(db.dataSource())));
             Map<String, Double> view = new HashMap<>();
             for (List<Object> row : Sql.rows(db, "SELECT code, incidents, violence + acquisitive + damage + asb "
                     + "+ drugs_weapons + other FROM geoserver.incident_counts WHERE month = ?::date", month + "-01")) {
