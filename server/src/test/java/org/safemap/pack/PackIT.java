@@ -72,7 +72,8 @@ class PackIT {
         app = App.start(TestSettings.defaults(), db);
         base = "http://127.0.0.1:" + app.port();
         service = new PackService(db.dataSource(), FeedCatalog.load(TestSettings.defaults().feedsDir()),
-                new WmsService(LayerCatalogue.load(), new MapData(db.dataSource()), 4096, 4096, 1000));
+                WmsService.forStore(LayerCatalogue.load(), db.dataSource(),
+                        new org.safemap.sharing.Policy(org.safemap.sharing.ProtocolCatalog.builtIn()), 4096, 4096, 1000));
         policeJuly = service.make(PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "feeds",
                 "police-uk")), PackFormat.HTML, m -> { }).pack();
         pdf = Http.getBytes(base + "/api/packs?area=" + LIVERPOOL + "&period=2022-07&top=6&format=pdf");
