@@ -41,6 +41,21 @@ class TableProtectionTest {
         attack(t, p);
     }
 
+    /** The example in docs/disclosure-control.md, value for value. */
+    @Test
+    void theWorkedExampleInTheDocs() {
+        CountTable t = CountTable.nested(3, 3, new int[] {12, 3, 20, 40, 14, 25, 15, 10, 30}, new int[] {0, 0, 0});
+        ProtectedTable p = TableProtection.protect(t, new SuppressionRule(7, 5));
+        int msoa = 3;
+        long[][] shown = {{-1, -1, 20, 35}, {40, 15, 25, 80}, {-1, -1, 30, 55}, {65, 25, 75, 170}};
+        for (int n = 0; n <= msoa; n++) {
+            for (int c = 0; c <= 3; c++) {
+                assertThat(p.value(n, c)).as("node %d column %d", n, c).isEqualTo(shown[n][c]);
+            }
+        }
+        attack(t, TableProtection.protect(t, NHS));
+    }
+
     @Test
     void parentWithASingleChildIsSuppressedWithTheChild() {
         // Rows 0,1 in parent 0; row 2 alone in parent 1.
