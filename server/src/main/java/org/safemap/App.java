@@ -2,6 +2,7 @@ package org.safemap;
 
 import io.javalin.Javalin;
 import org.safemap.api.ApiServer;
+import org.safemap.api.Authenticator;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.map.LayerCatalogue;
@@ -20,8 +21,13 @@ public final class App implements AutoCloseable {
 
     /** Starts the HTTP server on the configured host and port (port 0: any free port). */
     public static App start(Settings settings, Database db) {
+        return start(settings, db, Authenticator.NONE);
+    }
+
+    /** As {@link #start(Settings, Database)}, with who each request comes from decided by {@code authenticator}. */
+    public static App start(Settings settings, Database db, Authenticator authenticator) {
         LayerCatalogue catalogue = LayerCatalogue.load();
-        Javalin server = ApiServer.create(settings, db, catalogue);
+        Javalin server = ApiServer.create(settings, db, catalogue, authenticator);
         try {
             server.start(settings.httpHost(), settings.httpPort());
         } catch (RuntimeException e) {

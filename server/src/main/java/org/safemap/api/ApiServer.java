@@ -27,7 +27,6 @@ import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.Quarantine;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
-import org.safemap.map.MapData;
 import org.safemap.map.TileCache;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
@@ -65,6 +64,14 @@ public final class ApiServer {
 
     /** Builds the server; call {@code start(host, port)} on the result. */
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue) {
+        return create(settings, db, catalogue, Authenticator.NONE);
+    }
+
+    /**
+     * Builds the server with {@code authenticator} deciding each request's principal before any route runs (the
+     * login work plugs in here; tests install one of their own).
+     */
+    public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator authenticator) {
         SystemHandlers system = new SystemHandlers(db, settings);
         AreaProfiles areaProfiles = new AreaProfiles(db.dataSource());
         AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), areaProfiles);
@@ -81,7 +88,6 @@ public final class ApiServer {
                 new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes()), protocols,
                 new Pseudonymiser(Keys.pseudonym(settings))),
                 settings.uploadMaxMb(), policy);
-        LayerHandlers layers = new LayerHandlers(catalogue);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
                 new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
@@ -92,8 +98,9 @@ public final class ApiServer {
                 new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
                 new Sources(db.dataSource(), feedCatalog), access);
 
-        WmsService wms = new WmsService(catalogue, new MapData(db.dataSource()), settings.map().wmsMaxSize(),
+        WmsService wms = WmsService.forStore(catalogue, db.dataSource(), policy, settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(), 1000);
+        LayerHandlers layers = new LayerHandlers(wms);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
         MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache));
@@ -105,6 +112,7 @@ public final class ApiServer {
             // The whole request may carry a little more than one file: part headers and boundaries.
             config.jetty.multipartConfig.maxTotalRequestSize(settings.uploadMaxMb() + 1L, SizeUnit.MB);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            config.routes.before(ctx -> Principals.set(ctx, authenticator.principal(ctx)));
             config.routes.get("/health", system::health);
             config.routes.get("/api/version", system::version);
             config.routes.get("/api/viewer-config", system::viewerConfig);

@@ -27,7 +27,7 @@ final class MapHandlers {
                 params.putIfAbsent(e.getKey().toUpperCase(Locale.ROOT), e.getValue().get(0));
             }
         }
-        WmsService.Response r = wms.handle(params, serviceUrl(ctx));
+        WmsService.Response r = wms.handle(params, serviceUrl(ctx), Principals.of(ctx));
         if (r.ogcError() != null) {
             ctx.header("X-OGC-Exception", r.ogcError());
         }
@@ -50,10 +50,11 @@ final class MapHandlers {
         });
         String layer = ctx.pathParam("layer");
         try {
-            if (wms.catalogue().layer(layer) == null) {
+            // A layer this principal may not see gets the very answer an unknown layer gets.
+            if (wms.visibleLayer(Principals.of(ctx), layer) == null) {
                 throw new ApiException(404, "not_found", "no layer named " + layer + "; GET /api/layers lists them");
             }
-            TileService.Prepared prepared = tiles.prepare(layer, z, x, y, query);
+            TileService.Prepared prepared = tiles.prepare(layer, z, x, y, query, Principals.of(ctx));
             ctx.header("ETag", prepared.etag());
             ctx.header("Cache-Control", "max-age=60");
             if (prepared.etag().equals(ctx.header("If-None-Match"))) {

@@ -80,7 +80,8 @@ final class PackCommand implements Callable<Integer> {
         PackRequest request = PackRequest.parse(p);
         Terminal t = cli.terminal();
         try (Database db = cli.openDatabase()) {
-            WmsService wms = new WmsService(LayerCatalogue.load(), new MapData(db.dataSource()), 4096, 4096, 1000);
+            WmsService wms = WmsService.forStore(LayerCatalogue.load(), db.dataSource(), new org.safemap.sharing.Policy(
+                    org.safemap.sharing.ProtocolCatalog.load(cli.settings().trust().protocolsDir())), 4096, 4096, 1000);
             long start = System.nanoTime();
             PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms,
                     new org.safemap.sharing.Policy(cli.protocols())).make(request, f, actingAs.principal(),

@@ -23,7 +23,7 @@ final class Capabilities {
         List<Long> of(LayerCatalogue.Layer layer);
     }
 
-    private final LayerCatalogue catalogue;
+    private final List<LayerCatalogue.Layer> layers;
     private final MapState state;
     private final String url;
     private final int maxWidth;
@@ -31,9 +31,10 @@ final class Capabilities {
     private final Runs runs;
     private final BiFunction<LayerCatalogue.Layer, LayerCatalogue.Style, BufferedImage> legend;
 
-    Capabilities(LayerCatalogue catalogue, MapState state, String url, int maxWidth, int maxHeight, Runs runs,
+    /** @param layers the layers the requester may see (the policy's choice), in catalogue order */
+    Capabilities(List<LayerCatalogue.Layer> layers, MapState state, String url, int maxWidth, int maxHeight, Runs runs,
                  BiFunction<LayerCatalogue.Layer, LayerCatalogue.Style, BufferedImage> legend) {
-        this.catalogue = catalogue;
+        this.layers = layers;
         this.state = state;
         this.url = url;
         this.maxWidth = maxWidth;
@@ -67,7 +68,7 @@ final class Capabilities {
             x.element("CRS", crs);
         }
         boxes130(x);
-        for (LayerCatalogue.Layer layer : catalogue.layers()) {
+        for (LayerCatalogue.Layer layer : layers) {
             x.start("Layer").attr("queryable", layer.queryable() ? "1" : "0").attr("opaque", "0");
             x.element("Name", layer.name()).element("Title", layer.title()).element("Abstract", layer.abstractText());
             keywords(x, List.of(layer.kind(), layer.disclosure()));
@@ -108,7 +109,7 @@ final class Capabilities {
             }
         }
         boxes111(x);
-        for (LayerCatalogue.Layer layer : catalogue.layers()) {
+        for (LayerCatalogue.Layer layer : layers) {
             x.start("Layer").attr("queryable", layer.queryable() ? "1" : "0").attr("opaque", "0");
             x.element("Name", layer.name()).element("Title", layer.title()).element("Abstract", layer.abstractText());
             keywords(x, List.of(layer.kind(), layer.disclosure()));

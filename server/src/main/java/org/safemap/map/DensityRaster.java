@@ -29,11 +29,23 @@ public final class DensityRaster {
 
     /** Density per pixel, row-major from the north-west corner. */
     public static float[] read(DensityField field, MapView view) {
+        return read(field, view, false);
+    }
+
+    /**
+     * The field at every pixel centre read exactly, never interpolated from the lattice: what a rule that counts
+     * records in reach of each pixel centre needs (see {@link GuardedDensity}).
+     */
+    static float[] readExact(DensityField field, MapView view) {
+        return read(field, view, true);
+    }
+
+    private static float[] read(DensityField field, MapView view, boolean exactOnly) {
         int w = view.width();
         int h = view.height();
         float[] out = new float[w * h];
         Locations locations = new Locations(view);
-        int level = level(locations, field);
+        int level = exactOnly ? -1 : level(locations, field);
         Window grid = level < 0 ? null : Window.of(field, level, view.bngEnvelope());
         IntStream rows = IntStream.range(0, h);
         // Exact reads are costly enough to share with every core; lattice reads only on large images.

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.safemap.sharing.FeedView;
 
 /**
  * The dimension values one layer is drawn with. WMS clients send TIME, DIM_CATEGORY, DIM_FEED and DIM_RUN; tile
@@ -15,13 +16,20 @@ import java.util.Set;
  * @param categories category or group codes asked for (empty: the layer's own)
  * @param feeds      feeds drawn: the layer's own, narrowed by DIM_FEED
  * @param run        the stored run drawn (run-areas), or null when there is none yet
+ * @param view       the requester's level for each feed that shapes this layer's picture (none for layers without
+ *                   partner data), so principals who see the same share cached pictures and others never do
  */
-public record LayerDims(TimeDimension time, List<String> categories, List<String> feeds, Long run) {
+public record LayerDims(TimeDimension time, List<String> categories, List<String> feeds, Long run, FeedView view) {
+    private static final FeedView NO_FEEDS = new FeedView(Map.of());
 
     /** The cache key part: everything that changes the picture. */
     String key() {
         return (time == null ? "" : time.text()) + "|" + String.join(",", categories) + "|" + String.join(",", feeds)
-                + "|" + (run == null ? "" : run);
+                + "|" + (run == null ? "" : run) + "|" + view.key();
+    }
+
+    LayerDims withView(FeedView v) {
+        return new LayerDims(time, categories, feeds, run, v);
     }
 
     /** True when the layer kind takes TIME, DIM_CATEGORY and DIM_FEED. */
@@ -37,7 +45,7 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
         if (layer.kind().equals("run-areas")) {
             String asked = dim(params, "RUN");
             if (asked == null || asked.isBlank() || asked.equalsIgnoreCase("latest")) {
-                return new LayerDims(null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0));
+                return new LayerDims(null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0), NO_FEEDS);
             }
             try {
                 long id = Long.parseLong(asked.trim());
@@ -46,13 +54,13 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
                             + layer.source().runKind() + " run with " + layer.source().level() + " results; "
                             + (runs.isEmpty() ? "there is none yet" : "the default is " + runs.get(0)));
                 }
-                return new LayerDims(null, List.of(), List.of(), id);
+                return new LayerDims(null, List.of(), List.of(), id, NO_FEEDS);
             } catch (NumberFormatException e) {
                 throw new OgcException("InvalidDimensionValue", "DIM_RUN", "DIM_RUN " + asked + " is not a run id");
             }
         }
         if (!timed(layer.kind())) {
-            return new LayerDims(null, List.of(), List.of(), null);
+            return new LayerDims(null, List.of(), List.of(), null, NO_FEEDS);
         }
         TimeDimension time = state.hasRecords()
                 ? TimeDimension.parse(params.get("TIME"), state.firstMonth(), state.lastMonth()) : null;
@@ -80,7 +88,7 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
                         + " draws only from " + String.join(", ", allowed));
             }
         }
-        return new LayerDims(time, categories, feeds.isEmpty() ? allowed : feeds, null);
+        return new LayerDims(time, categories, feeds.isEmpty() ? allowed : feeds, null, NO_FEEDS);
     }
 
     /** A custom dimension: DIM_NAME in WMS, NAME in tile URLs. */

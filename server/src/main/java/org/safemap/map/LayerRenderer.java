@@ -21,6 +21,11 @@ import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 import org.locationtech.jts.index.strtree.STRtree;
 import org.safemap.geo.Crs;
 import org.safemap.hotspot.Kernel;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.FeedView;
+import org.safemap.sharing.PointGeneraliser;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.ProtectedCounts;
 
 /**
  * Draws one catalogue layer into a map view and answers GetFeatureInfo for it, for every layer kind. Data read
@@ -34,15 +39,24 @@ final class LayerRenderer {
     static final int PICK_PIXELS = 6;
     private static final GeometryFactory GEOMETRY = new GeometryFactory();
 
+    /** Run results a requester below points on any of the run's feeds sees: classes, never counts. */
+    private static final java.util.Set<String> RUN_CLASSES = java.util.Set.of("gi_bin", "gi_class", "emerging_class",
+            "population");
+
     private final MapData data;
+    private final Policy policy;
+    private final ProtectedCounts counts;
     private final BoundedCache<String, DensityField> fields = new BoundedCache<>(12);
+    private final BoundedCache<String, GuardedDensity> guarded = new BoundedCache<>(12);
     private final BoundedCache<String, ShapeSet> shapes = new BoundedCache<>(24);
     private final BoundedCache<String, Map<String, Map<String, Object>>> values = new BoundedCache<>(64);
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
     private volatile String version = "";
 
-    LayerRenderer(MapData data) {
+    LayerRenderer(MapData data, Policy policy, ProtectedCounts counts) {
         this.data = data;
+        this.policy = policy;
+        this.counts = counts;
     }
 
     /** Drops everything cached when the data version moves on. */
@@ -50,6 +64,7 @@ final class LayerRenderer {
         if (!v.equals(version)) {
             version = v;
             fields.clear();
+            guarded.clear();
             shapes.clear();
             values.clear();
             tolerances.clear();
@@ -72,8 +87,11 @@ final class LayerRenderer {
         if (raster == null || dims.time() == null) {
             return;
         }
-        DensityField field = field(layer, dims);
-        float[] values = DensityRaster.read(field, view);
+        if (feeds(dims, DisclosureLevel.AGGREGATES).isEmpty()) {
+            return;
+        }
+        GuardedDensity g2 = guarded(layer, dims);
+        float[] values = g2 != null ? g2.read(view) : DensityRaster.read(field(layer, dims), view);
         int[] pixels = new int[values.length];
         new ColorRamp(raster).paint(values, pixels);
         BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
@@ -81,11 +99,35 @@ final class LayerRenderer {
         g.drawImage(image, 0, 0, null);
     }
 
+    /**
+     * The surface of a requester who sees some of the layer's feeds below points, or null when they see every feed
+     * as points (then {@link #field} is the whole surface, shared by everyone with that view).
+     */
+    GuardedDensity guarded(LayerCatalogue.Layer layer, LayerDims dims) {
+        List<String> restricted = dims.view().only(feeds(dims, DisclosureLevel.AGGREGATES)).restricted();
+        if (restricted.isEmpty()) {
+            return null;
+        }
+        LayerCatalogue.Source s = layer.source();
+        return guarded.get(layer.name() + "|" + dims.key(), () -> {
+            MapData.Split split = data.densitySplit(filter(layer, dims, DisclosureLevel.AGGREGATES),
+                    dims.view().at(DisclosureLevel.POINTS));
+            double scale = 1e6 / dims.time().months();
+            Kernel kernel = Kernel.fromCode(s.kernel());
+            DensityField open = split.open().x().length == 0 ? null : new DensityField(split.open().x(),
+                    split.open().y(), split.open().w(), kernel, s.bandwidthMetres(), scale);
+            DensityField closed = new DensityField(split.restricted().x(), split.restricted().y(),
+                    split.restricted().w(), kernel, s.bandwidthMetres(), scale);
+            return new GuardedDensity(open, closed, split.restricted().x(), split.restricted().y(),
+                    split.restrictedRecords(), policy.densityMinPoints(restricted));
+        });
+    }
+
     DensityField field(LayerCatalogue.Layer layer, LayerDims dims) {
         LayerCatalogue.Source s = layer.source();
         String key = layer.name() + "|" + dims.key();
         return fields.get(key, () -> {
-            MapData.Weighted w = data.densityPoints(filter(layer, dims));
+            MapData.Weighted w = data.densityPoints(filter(layer, dims, DisclosureLevel.AGGREGATES));
             // Incidents per km² per month: the units, with periods of any length on one colour scale.
             double scale = 1e6 / dims.time().months();
             return new DensityField(w.x(), w.y(), w.w(), Kernel.fromCode(s.kernel()), s.bandwidthMetres(), scale);
@@ -96,10 +138,14 @@ final class LayerRenderer {
         if (dims.time() == null) {
             return;
         }
-        double margin = 32 * Math.max(view.resX(), view.resY()) * (view.crs().degrees() ? MapView.METRES_PER_DEGREE : 1);
+        if (feeds(dims, DisclosureLevel.REDUCED).isEmpty()) {
+            return;
+        }
+        double margin = 32 * Math.max(view.resX(), view.resY()) * (view.crs().degrees() ? MapView.METRES_PER_DEGREE : 1)
+                + reducedMargin(dims);
         double[] env = view.bngEnvelope();
-        MapData.Points points = data.points(new double[] {env[0] - margin, env[1] - margin, env[2] + margin,
-                env[3] + margin}, filter(layer, dims), MAX_POINTS);
+        MapData.Points points = disclosed(data.points(new double[] {env[0] - margin, env[1] - margin, env[2] + margin,
+                env[3] + margin}, filter(layer, dims, DisclosureLevel.REDUCED), MAX_POINTS), dims.view());
         Crs.Transform t = Crs.BNG.to(view.crs().crs());
         double[] p = new double[2];
         List<FeaturePainter.Feature> features = new ArrayList<>(points.id().length);
@@ -129,6 +175,50 @@ final class LayerRenderer {
         new FeaturePainter(g, view).paint(style, features);
     }
 
+    /** The feeds drawn for this requester: those they see at {@code min} or better (the layer's own, narrowed). */
+    private static List<String> feeds(LayerDims dims, DisclosureLevel min) {
+        return dims.view().atLeast(min);
+    }
+
+    /** How far a generalised point can be from its record: half a grid square's diagonal, for the widest grid. */
+    private double reducedMargin(LayerDims dims) {
+        double m = 0;
+        for (String f : dims.view().at(DisclosureLevel.REDUCED)) {
+            m = Math.max(m, policy.precisionM(f));
+        }
+        return m;
+    }
+
+    /**
+     * Points as this requester may see them: feeds seen as points unchanged; feeds seen at reduced precision moved to
+     * the centre of their protocol's grid square, with nothing but the feed and the grid (no free text, no source
+     * reference, no category); other feeds are never selected.
+     */
+    private MapData.Points disclosed(MapData.Points p, FeedView view) {
+        double[] x = p.x().clone();
+        double[] y = p.y().clone();
+        List<Map<String, Object>> props = new ArrayList<>(p.properties().size());
+        for (int k = 0; k < x.length; k++) {
+            Map<String, Object> in = p.properties().get(k);
+            String feed = (String) in.get("feed");
+            DisclosureLevel level = view.level(feed);
+            if (level == DisclosureLevel.POINTS) {
+                props.add(in);
+                continue;
+            }
+            int grid = policy.precisionM(feed);
+            PointGeneraliser g = new PointGeneraliser(grid);
+            x[k] = g.snap(x[k]);
+            y[k] = g.snap(y[k]);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("feed", feed);
+            out.put("precision_m", grid);
+            props.add(out);
+        }
+        // Ids stay internal (never in properties); reduced points keep them only to order the drawing.
+        return new MapData.Points(p.id(), x, y, props);
+    }
+
     /** An area's properties for styling and feature info; null when a choropleth has no value for it. */
     private static Map<String, Object> properties(LayerCatalogue.Layer layer, Shape s,
                                                   Map<String, Map<String, Object>> values) {
@@ -152,32 +242,72 @@ final class LayerRenderer {
     private Map<String, Map<String, Object>> areaValues(LayerCatalogue.Layer layer, LayerDims dims) {
         String level = layer.source().level();
         return switch (layer.kind()) {
-            case "area-counts" -> values.get(layer.name() + "|" + dims.key(), () -> {
-                Map<String, Double> counts = data.areaCounts(level, filter(layer, dims));
-                Map<String, Integer> population = data.population(level);
-                Map<String, Map<String, Object>> out = new HashMap<>();
-                int months = dims.time().months();
-                for (Shape s : shapes(level, 0, Crs.BNG).shapes()) {
-                    double n = counts.getOrDefault(s.code(), 0.0);
-                    Integer pop = population.get(s.code());
-                    Map<String, Object> v = new LinkedHashMap<>();
-                    v.put("period", dims.time().text());
-                    v.put("incidents", round(n));
-                    v.put("monthly", round(n / months));
-                    v.put("population", pop);
-                    v.put("monthly_rate_per_1000", pop == null || pop == 0 ? null : round(1000 * n / months / pop));
-                    out.put(s.code(), v);
-                }
-                return out;
-            });
+            case "area-counts" -> values.get(layer.name() + "|" + dims.key(), () -> areaCounts(layer, dims));
             case "run-areas" -> dims.run() == null ? Map.of() : values.get(layer.name() + "|" + dims.key(), () -> {
                 Map<String, Map<String, Object>> rows = data.runResults(dims.run(), level);
+                DisclosureLevel least = DisclosureLevel.POINTS;
+                for (String f : data.runFeeds(dims.run())) {
+                    least = DisclosureLevel.min(least, dims.view().level(f));
+                }
+                if (least == DisclosureLevel.NONE) {
+                    return Map.of();  // the run read a feed this requester may not see at all
+                }
+                if (least != DisclosureLevel.POINTS) {
+                    rows.values().forEach(v -> {
+                        v.keySet().retainAll(RUN_CLASSES);
+                        v.put("counts_withheld", true);
+                    });
+                }
                 rows.values().forEach(v -> v.put("run", dims.run()));
                 return rows;
             });
             case "deprivation" -> values.get("deprivation", data::deprivation);
             default -> null;
         };
+    }
+
+    /**
+     * Incidents per area from the requester's protected table ({@link ProtectedCounts}): exact for feeds they see as
+     * points, protected for the rest; a suppressed area has null counts, {@code suppressed: true} and {@code "*"}.
+     */
+    private Map<String, Map<String, Object>> areaCounts(LayerCatalogue.Layer layer, LayerDims dims) {
+        String level = layer.source().level();
+        ProtectedCounts.Table table = counts.table(dims.view(), dims.time().period());
+        ProtectedCounts.Selection sel = new ProtectedCounts.Selection(dims.feeds(),
+                dims.categories().isEmpty() ? layer.source().groups() : dims.categories());
+        Map<String, Integer> population = data.population(level);
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        int months = dims.time().months();
+        for (Shape s : shapes(level, 0, Crs.BNG).shapes()) {
+            ProtectedCounts.Count c = table.node(s.code()) >= 0 ? table.area(s.code(), sel)
+                    : new ProtectedCounts.Count(null, true, List.of());
+            Integer pop = population.get(s.code());
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("period", dims.time().text());
+            if (c.suppressed()) {
+                v.put("incidents", null);
+                v.put("monthly", null);
+                v.put("shown", "*");
+                v.put("suppressed", true);
+            } else {
+                double n = c.value();
+                v.put("incidents", round(n));
+                v.put("monthly", round(n / months));
+                v.put("suppressed", false);
+            }
+            v.put("population", pop);
+            v.put("monthly_rate_per_1000", c.suppressed() || pop == null || pop == 0 ? null
+                    : round(1000 * c.value() / months / pop));
+            if (!c.withheld().isEmpty()) {
+                v.put("withheld_feeds", c.withheld());
+            }
+            if (table.rule().protects()) {
+                v.put("suppression", "counts 1 to " + table.rule().threshold() + " of restricted feeds are suppressed"
+                        + (table.rule().rounding() > 1 ? ", others rounded to " + table.rule().rounding() : ""));
+            }
+            out.put(s.code(), v);
+        }
+        return out;
     }
 
     /** GetFeatureInfo: what lies at one pixel (centre), as properties, at most {@code count} features. */
@@ -191,13 +321,20 @@ final class LayerRenderer {
                 if (dims.time() == null) {
                     break;
                 }
-                DensityField field = field(layer, dims);
+                if (feeds(dims, DisclosureLevel.AGGREGATES).isEmpty()) {
+                    break;
+                }
+                GuardedDensity g = guarded(layer, dims);
+                DensityField field = g == null ? field(layer, dims) : null;
                 Map<String, Object> p = new LinkedHashMap<>();
-                p.put("density", round(field.at(bng[0], bng[1])));
+                p.put("density", round(g != null ? g.at(bng[0], bng[1]) : field.at(bng[0], bng[1])));
                 p.put("units", "incidents per km² per month");
                 p.put("period", dims.time().text());
-                p.put("kernel", field.kernel().code());
-                p.put("bandwidthMetres", field.bandwidthMetres());
+                p.put("kernel", g != null ? g.kernel().code() : field.kernel().code());
+                p.put("bandwidthMetres", g != null ? g.bandwidthMetres() : field.bandwidthMetres());
+                if (g != null) {
+                    p.put("restricted_min_points", g.minPoints());
+                }
                 p.put("x", round(bng[0]));
                 p.put("y", round(bng[1]));
                 out.add(p);
@@ -207,9 +344,14 @@ final class LayerRenderer {
                     break;
                 }
                 double metresPerPixel = view.resX() * (view.crs().degrees() ? MapView.METRES_PER_DEGREE : 1);
+                if (feeds(dims, DisclosureLevel.REDUCED).isEmpty()) {
+                    break;
+                }
                 double radius = PICK_PIXELS * metresPerPixel;
-                MapData.Points points = data.points(new double[] {bng[0] - radius, bng[1] - radius, bng[0] + radius,
-                        bng[1] + radius}, filter(layer, dims), 10_000);
+                double reach = radius + reducedMargin(dims);
+                MapData.Points points = disclosed(data.points(new double[] {bng[0] - reach, bng[1] - reach,
+                        bng[0] + reach, bng[1] + reach}, filter(layer, dims, DisclosureLevel.REDUCED), 10_000),
+                        dims.view());
                 List<Integer> near = new ArrayList<>();
                 for (int k = 0; k < points.id().length; k++) {
                     if (Math.hypot(points.x()[k] - bng[0], points.y()[k] - bng[1]) <= radius) {
@@ -247,8 +389,9 @@ final class LayerRenderer {
         return out;
     }
 
-    private MapData.Filter filter(LayerCatalogue.Layer layer, LayerDims dims) {
-        return new MapData.Filter(dims.time().period(), layer.source().groups(), dims.categories(), dims.feeds());
+    /** The selection drawn: the layer's groups and categories, and the feeds this requester sees at {@code min}. */
+    private MapData.Filter filter(LayerCatalogue.Layer layer, LayerDims dims, DisclosureLevel min) {
+        return new MapData.Filter(dims.time().period(), layer.source().groups(), dims.categories(), feeds(dims, min));
     }
 
     /** The coarsest stored simplification under half a pixel (on the ground), or 0 for the boundaries as loaded. */

@@ -45,6 +45,31 @@ public final class MapData {
     private static final String DENSITY_POINTS = "SELECT ST_X(geom), ST_Y(geom), sum(w) FROM (" + SELECTED
             + ") s GROUP BY 1, 2";
 
+    /**
+     * Density input split in two: events represented by a record of a feed the requester sees as points ("open")
+     * and the rest ("restricted"), with each location's record count. Linked events are represented by an open
+     * record where there is one, so a restricted record never stands in for an event the requester can see.
+     */
+    private static final String DENSITY_SPLIT = """
+            SELECT ST_X(geom), ST_Y(geom), is_open, sum(w), count(*) FROM (
+                SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom, i.feed = ANY(?::text[]) AS is_open,
+                       CASE WHEN i.event_to > i.event_from
+                            THEN extract(epoch FROM least(i.event_to, ?) - greatest(i.event_from, ?))
+                                 / extract(epoch FROM i.event_to - i.event_from)
+                            ELSE 1 END AS w
+                FROM incident i JOIN category c ON c.code = i.category
+                WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+                  AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+                  AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
+                  AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
+                ORDER BY coalesce(i.event_id, i.id), is_open DESC, i.precision_m, i.id
+            ) s GROUP BY 1, 2, 3""";
+
+    /** The feeds a stored run read, from the batches in its data version. */
+    private static final String RUN_FEEDS = """
+            SELECT DISTINCT b->>'feed' FROM hotspot_run r, jsonb_array_elements(r.data_version->'batches') b
+            WHERE r.id = ? ORDER BY 1""";
+
     private static final String AREA_COUNTS = "SELECT code, sum(w) FROM (" + SELECTED + ") s WHERE code IS NOT NULL "
             + "GROUP BY code";
 
@@ -114,6 +139,10 @@ public final class MapData {
     public record Weighted(double[] x, double[] y, double[] w) {
     }
 
+    /** Density input of a view: open and restricted locations, and the restricted locations' record counts. */
+    public record Split(Weighted open, Weighted restricted, double[] restrictedRecords) {
+    }
+
     /** Incident points in a window, one row each, with what the style and GetFeatureInfo read. */
     public record Points(long[] id, double[] x, double[] y, List<Map<String, Object>> properties) {
     }
@@ -144,6 +173,47 @@ public final class MapData {
                 }
             }
             return g.done();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Density input with the feeds {@code openFeeds} (seen as points) apart from the others in {@code f}'s feeds. */
+    public Split densitySplit(Filter f, List<String> openFeeds) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DENSITY_SPLIT)) {
+            ps.setArray(1, c.createArrayOf("text", openFeeds.toArray()));
+            bindSelection(c, ps, 2, f);
+            ps.setFetchSize(50_000);
+            Growable open = new Growable();
+            Growable restricted = new Growable();
+            Growable records = new Growable();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getBoolean(3)) {
+                        open.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
+                    } else {
+                        restricted.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
+                        records.add(0, 0, rs.getLong(5));
+                    }
+                }
+            }
+            return new Split(open.done(), restricted.done(), records.done().w());
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** The feeds a run read. */
+    public List<String> runFeeds(long runId) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RUN_FEEDS)) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
         } catch (SQLException e) {
             throw failed(e);
         }

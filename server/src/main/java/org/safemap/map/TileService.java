@@ -39,8 +39,9 @@ public final class TileService {
     }
 
     /** Checks the request and works out its key (data version included) without drawing. */
-    public Prepared prepare(String layer, int z, int x, int y, Map<String, String> query) {
-        WmsService.MapRequest r = request(layer, z, x, y, query);
+    public Prepared prepare(String layer, int z, int x, int y, Map<String, String> query,
+                            org.safemap.sharing.Principal who) {
+        WmsService.MapRequest r = request(layer, z, x, y, query, who);
         String version = wms.state().version();
         return new Prepared(r, version, key(r, version, z, x, y));
     }
@@ -55,8 +56,8 @@ public final class TileService {
         return new Tile(png, p.etag());
     }
 
-    public Tile tile(String layer, int z, int x, int y, Map<String, String> query) {
-        return tile(prepare(layer, z, x, y, query));
+    public Tile tile(String layer, int z, int x, int y, Map<String, String> query, org.safemap.sharing.Principal who) {
+        return tile(prepare(layer, z, x, y, query, who));
     }
 
     public Map<String, Long> stats() {
@@ -71,7 +72,8 @@ public final class TileService {
         return new double[] {minX, maxY - span, minX + span, maxY};
     }
 
-    private WmsService.MapRequest request(String layer, int z, int x, int y, Map<String, String> query) {
+    private WmsService.MapRequest request(String layer, int z, int x, int y, Map<String, String> query,
+                                          org.safemap.sharing.Principal who) {
         if (z < 0 || z > MAX_ZOOM) {
             throw OgcException.invalid("z", "zoom " + z + " is outside 0 to " + MAX_ZOOM);
         }
@@ -93,9 +95,14 @@ public final class TileService {
         p.put("HEIGHT", String.valueOf(SIZE));
         p.put("FORMAT", "image/png");
         p.put("TRANSPARENT", "TRUE");
-        return wms.parseMap(p, true);
+        return wms.parseMap(p, true, who);
     }
 
+    /**
+     * The digest of everything that makes the tile. {@link WmsService.MapRequest#key()} carries each layer's
+     * {@code FeedView}: the requester's levels for the feeds that shape it, so audiences who see the same (everyone,
+     * for open-data layers) share a tile and audiences who see differently never do.
+     */
     private static String key(WmsService.MapRequest r, String version, int z, int x, int y) {
         String text = version + "|" + r.key() + "|" + z + "/" + x + "/" + y;
         try {

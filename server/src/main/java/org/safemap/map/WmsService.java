@@ -14,10 +14,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.safemap.SafemapException;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
+import org.safemap.sharing.ProtectedCounts;
 
 /**
  * The OGC Web Map Service, 1.3.0 and 1.1.1: GetCapabilities, GetMap, GetFeatureInfo and GetLegendGraphic over the
- * layer catalogue. HTTP-free: parameters in (keys upper-case, as WMS names are case-insensitive), a response out.
+ * layer catalogue. HTTP-free: parameters in (keys upper-case, as WMS names are case-insensitive) with the requesting
+ * principal, a response out. Each principal sees only the layers {@link Policy#layerVisible} allows, and every other
+ * layer is answered exactly as an unknown one (LayerNotDefined), so a layer's existence is not revealed.
  * Every refusal is an OGC ServiceExceptionReport (or, if the client asked, an image saying why, or a blank one).
  */
 public final class WmsService {
@@ -38,7 +43,7 @@ public final class WmsService {
     }
 
     /** A parsed GetMap: the view, the layers with their styles and dimensions, and how to encode. */
-    record MapRequest(WmsVersion version, MapView view, List<LayerCatalogue.Layer> layers, List<SldStyle> styles,
+    record MapRequest(Principal who, WmsVersion version, MapView view, List<LayerCatalogue.Layer> layers, List<SldStyle> styles,
                       List<LayerDims> dims, ImageEncoder.Format format, boolean transparent, Color background) {
         /** A key identifying the picture (for tile caches). */
         String key() {
@@ -52,6 +57,7 @@ public final class WmsService {
     }
 
     private final LayerCatalogue catalogue;
+    private final MapAudience audience;
     private final MapData data;
     private final LayerRenderer renderer;
     private final int maxWidth;
@@ -70,10 +76,12 @@ public final class WmsService {
     private volatile long stateReadAt;
     private final long stateTtlMillis;
 
-    public WmsService(LayerCatalogue catalogue, MapData data, int maxWidth, int maxHeight, long stateTtlMillis) {
+    public WmsService(LayerCatalogue catalogue, MapData data, Policy policy, ProtectedCounts counts, int maxWidth,
+                      int maxHeight, long stateTtlMillis) {
         this.catalogue = catalogue;
+        this.audience = new MapAudience(policy);
         this.data = data;
-        this.renderer = new LayerRenderer(data);
+        this.renderer = new LayerRenderer(data, policy, counts);
         this.maxWidth = maxWidth;
         this.maxHeight = maxHeight;
         this.stateTtlMillis = stateTtlMillis;
@@ -127,8 +135,31 @@ public final class WmsService {
         return catalogue;
     }
 
-    /** Handles one WMS request. {@code url} is the service's own address, for capabilities. */
+    /** A map service over the store, with its counts protected as {@code policy} decides. */
+    public static WmsService forStore(LayerCatalogue catalogue, javax.sql.DataSource dataSource, Policy policy,
+                                      int maxWidth, int maxHeight, long stateTtlMillis) {
+        return new WmsService(catalogue, new MapData(dataSource), policy, new ProtectedCounts(dataSource, policy),
+                maxWidth, maxHeight, stateTtlMillis);
+    }
+
+    /** The layers {@code who} may see, in catalogue order (the viewer's list and capabilities). */
+    public List<LayerCatalogue.Layer> visibleLayers(Principal who) {
+        return audience.visibleLayers(who, catalogue, state());
+    }
+
+    /** The layer of that name if {@code who} may see it, else null: the same answer as for no such layer. */
+    public LayerCatalogue.Layer visibleLayer(Principal who, String name) {
+        LayerCatalogue.Layer l = catalogue.layer(name);
+        return l != null && audience.visible(who, l, state()) ? l : null;
+    }
+
+    /** Handles one anonymous WMS request (public layers only). */
     public Response handle(Map<String, String> params, String url) {
+        return handle(params, url, Principal.ANONYMOUS);
+    }
+
+    /** Handles one WMS request for {@code who}. {@code url} is the service's own address, for capabilities. */
+    public Response handle(Map<String, String> params, String url, Principal who) {
         WmsVersion exceptionVersion = "1.1.1".equals(trim(params.get("VERSION"))) ? WmsVersion.V1_1_1
                 : WmsVersion.V1_3_0;
         String exceptions = params.getOrDefault("EXCEPTIONS", "XML").toUpperCase(Locale.ROOT);
@@ -142,10 +173,10 @@ public final class WmsService {
                 throw OgcException.missing("REQUEST");
             }
             return switch (request.toLowerCase(Locale.ROOT)) {
-                case "getcapabilities", "capabilities" -> capabilities(params, url);
-                case "getmap", "map" -> getMap(params);
-                case "getfeatureinfo", "feature_info" -> featureInfo(params);
-                case "getlegendgraphic" -> legend(params);
+                case "getcapabilities", "capabilities" -> capabilities(params, url, who);
+                case "getmap", "map" -> getMap(params, who);
+                case "getfeatureinfo", "feature_info" -> featureInfo(params, who);
+                case "getlegendgraphic" -> legend(params, who);
                 default -> throw new OgcException("OperationNotSupported", "REQUEST", "REQUEST " + request
                         + " is not supported; use GetCapabilities, GetMap, GetFeatureInfo or GetLegendGraphic");
             };
@@ -157,16 +188,16 @@ public final class WmsService {
         }
     }
 
-    private Response capabilities(Map<String, String> params, String url) {
+    private Response capabilities(Map<String, String> params, String url, Principal who) {
         WmsVersion version = WmsVersion.negotiate(params.get("VERSION"));
         MapState s = state();
-        Capabilities c = new Capabilities(catalogue, s, url, maxWidth, maxHeight, this::runs, this::legendImage);
+        Capabilities c = new Capabilities(audience.visibleLayers(who, catalogue, s), s, url, maxWidth, maxHeight, this::runs, this::legendImage);
         return version == WmsVersion.V1_3_0 ? Response.text("text/xml; charset=UTF-8", c.v130())
                 : Response.text("application/vnd.ogc.wms_xml; charset=UTF-8", c.v111());
     }
 
-    private Response getMap(Map<String, String> params) {
-        MapRequest r = parseMap(params, true);
+    private Response getMap(Map<String, String> params, Principal who) {
+        MapRequest r = parseMap(params, true, who);
         return Response.of(r.format().mime(), render(r));
     }
 
@@ -207,7 +238,7 @@ public final class WmsService {
         return ImageEncoder.encode(image, r.format(), r.transparent(), r.background());
     }
 
-    MapRequest parseMap(Map<String, String> params, boolean needFormat) {
+    MapRequest parseMap(Map<String, String> params, boolean needFormat, Principal who) {
         WmsVersion version = WmsVersion.exact(params.get("VERSION") != null ? params.get("VERSION")
                 : params.get("WMTVER"));
         if (params.get("SLD") != null) {
@@ -215,7 +246,7 @@ public final class WmsService {
                     + "name a style in STYLES");
         }
         MapState s = state();
-        List<LayerCatalogue.Layer> layers = layers(params.get("LAYERS"), "LAYERS");
+        List<LayerCatalogue.Layer> layers = layers(params.get("LAYERS"), "LAYERS", who, s);
         List<SldStyle> styles = styles(layers, params.get("STYLES"), params.get("SLD_BODY"));
         MapCrs crs = MapCrs.parse(params.get(version == WmsVersion.V1_3_0 ? "CRS" : "SRS") != null
                 ? params.get(version == WmsVersion.V1_3_0 ? "CRS" : "SRS")
@@ -228,14 +259,15 @@ public final class WmsService {
         Color background = colour(params.get("BGCOLOR"));
         List<LayerDims> dims = new ArrayList<>();
         for (LayerCatalogue.Layer l : layers) {
-            dims.add(LayerDims.parse(l, params, s, l.kind().equals("run-areas") ? runs(l) : List.of()));
+            LayerDims d = LayerDims.parse(l, params, s, l.kind().equals("run-areas") ? runs(l) : List.of());
+            dims.add(d.withView(audience.view(who, l, d, s)));
         }
-        return new MapRequest(version, view, layers, styles, dims, format, transparent, background);
+        return new MapRequest(who, version, view, layers, styles, dims, format, transparent, background);
     }
 
-    private Response featureInfo(Map<String, String> params) {
-        MapRequest r = parseMap(params, false);
-        List<LayerCatalogue.Layer> query = layers(params.get("QUERY_LAYERS"), "QUERY_LAYERS");
+    private Response featureInfo(Map<String, String> params, Principal who) {
+        MapRequest r = parseMap(params, false, who);
+        List<LayerCatalogue.Layer> query = layers(params.get("QUERY_LAYERS"), "QUERY_LAYERS", who, state());
         for (LayerCatalogue.Layer l : query) {
             if (!l.queryable()) {
                 throw new OgcException("LayerNotQueryable", "QUERY_LAYERS", "layer " + l.name() + " is not queryable");
@@ -273,12 +305,12 @@ public final class WmsService {
         };
     }
 
-    private Response legend(Map<String, String> params) {
+    private Response legend(Map<String, String> params, Principal who) {
         String name = trim(params.get("LAYER"));
         if (name == null) {
             throw OgcException.missing("LAYER");
         }
-        LayerCatalogue.Layer layer = catalogue.layer(name);
+        LayerCatalogue.Layer layer = visibleLayer(who, name);
         if (layer == null) {
             throw new OgcException("LayerNotDefined", "LAYER", "no layer named " + name);
         }
@@ -314,13 +346,16 @@ public final class WmsService {
         return cached;
     }
 
-    private List<LayerCatalogue.Layer> layers(String value, String parameter) {
+    private List<LayerCatalogue.Layer> layers(String value, String parameter, Principal who, MapState s) {
         if (value == null || value.isBlank()) {
             throw OgcException.missing(parameter);
         }
         List<LayerCatalogue.Layer> out = new ArrayList<>();
         for (String name : value.split(",", -1)) {
             LayerCatalogue.Layer l = catalogue.layer(name.trim());
+            if (l != null && !audience.visible(who, l, s)) {
+                l = null;  // not this principal's to see: answered exactly as a layer that does not exist
+            }
             if (l == null) {
                 throw new OgcException("LayerNotDefined", parameter, "no layer named '" + name.trim()
                         + "'; GetCapabilities lists them");

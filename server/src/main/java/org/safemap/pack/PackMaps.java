@@ -49,6 +49,8 @@ final class PackMaps {
     record Images(byte[] overview, byte[] legend, Map<String, byte[]> hotspots) {
     }
 
+    private static final org.safemap.sharing.Principal TASKING = new org.safemap.sharing.Principal("pack",
+            org.safemap.sharing.Role.TASKING, null, "tasking", "internal");
     private final WmsService wms;
 
     PackMaps(WmsService wms) {
@@ -166,7 +168,9 @@ final class PackMaps {
     }
 
     private byte[] call(Map<String, String> q) {
-        WmsService.Response r = wms.handle(q, "");
+        // Packs are for the tasking meeting: maps are drawn as a tasking member may see them. The lead's policy for
+        // packs will pass the requesting principal instead (see docs/disclosure-control.md, "For the lead").
+        WmsService.Response r = wms.handle(q, "", TASKING);
         if (r.status() != 200 || !r.contentType().startsWith("image/")) {
             throw new SafemapException("map_error", "the map service could not draw the pack's map: "
                     + new String(r.body(), StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim());

@@ -42,6 +42,28 @@ public final class Policy {
         return out;
     }
 
+    /** Each of {@code feeds}' level for {@code who}, as one value the map paths and count tables are shaped by. */
+    public FeedView view(Principal who, Collection<String> feeds) {
+        return new FeedView(levels(who, feeds));
+    }
+
+    /**
+     * The rule a density surface applies to {@code restricted} feeds' records: their contribution is drawn only where
+     * at least this many of them lie within the kernel's reach (the largest {@code density_min_points} among them).
+     */
+    public int densityMinPoints(Collection<String> restricted) {
+        int k = 1;
+        for (String f : restricted) {
+            k = Math.max(k, protocols.require(f).densityMinPoints());
+        }
+        return k;
+    }
+
+    /** The grid a reduced-precision feed's points are generalised to, metres. */
+    public int precisionM(String feed) {
+        return protocols.require(feed).precisionM();
+    }
+
     /** The feeds among {@code feeds} that {@code who} may see at {@code min} or better, in the order given. */
     public List<String> feedsAtLeast(Principal who, Collection<String> feeds, DisclosureLevel min) {
         List<String> out = new ArrayList<>();
@@ -64,6 +86,15 @@ public final class Policy {
             if (l != DisclosureLevel.NONE && l != DisclosureLevel.POINTS) {
                 rule = rule.strictest(protocols.require(f).suppression());
             }
+        }
+        return rule;
+    }
+
+    /** The rule protecting an aggregate for a view: the strictest among the feeds it sees below points. */
+    public SuppressionRule suppression(FeedView view) {
+        SuppressionRule rule = SuppressionRule.NONE;
+        for (String f : view.restricted()) {
+            rule = rule.strictest(protocols.require(f).suppression());
         }
         return rule;
     }

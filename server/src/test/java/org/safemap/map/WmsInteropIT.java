@@ -80,7 +80,8 @@ class WmsInteropIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db);
+        app = App.start(TestSettings.defaults(), db,
+                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
         wms = "http://127.0.0.1:" + app.port() + "/wms";
         catalogue = LayerCatalogue.load();
         places = findPlaces();

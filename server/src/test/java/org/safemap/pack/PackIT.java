@@ -72,11 +72,11 @@ class PackIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db);
+        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
         service = new PackService(db.dataSource(), FeedCatalog.load(TestSettings.defaults().feedsDir()),
-                new WmsService(LayerCatalogue.load(), new MapData(db.dataSource()), 4096, 4096, 1000),
-                new Policy(ProtocolCatalog.builtIn()));
+                WmsService.forStore(LayerCatalogue.load(), db.dataSource(), new Policy(ProtocolCatalog.builtIn()),
+                        4096, 4096, 1000), new Policy(ProtocolCatalog.builtIn()));
         policeJuly = service.make(PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "feeds",
                 "police-uk")), PackFormat.HTML, TestPrincipals.CSP_ANALYST, m -> { }).pack();
         pdf = Http.getBytes(base + "/api/packs?area=" + LIVERPOOL + "&period=2022-07&top=6&format=pdf");

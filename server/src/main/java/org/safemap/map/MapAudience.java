@@ -1,0 +1,56 @@
+package org.safemap.map;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.safemap.sharing.FeedView;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
+import org.safemap.sharing.Protocol;
+
+/**
+ * Who a map is drawn for: which layers a principal may see (asked of {@link Policy}) and the {@link FeedView} that
+ * shapes each layer's picture for them. A layer they may not see is answered exactly as one that does not exist.
+ */
+final class MapAudience {
+    private final Policy policy;
+
+    MapAudience(Policy policy) {
+        this.policy = policy;
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    /** Every feed a protocol governs or a load has brought in, sorted. */
+    List<String> knownFeeds(MapState state) {
+        TreeSet<String> out = new TreeSet<>(state.names("feed"));
+        for (Protocol p : policy.protocols().all()) {
+            out.add(p.feed());
+        }
+        return new ArrayList<>(out);
+    }
+
+    boolean visible(Principal who, LayerCatalogue.Layer layer, MapState state) {
+        return policy.layerVisible(who, layer, knownFeeds(state));
+    }
+
+    List<LayerCatalogue.Layer> visibleLayers(Principal who, LayerCatalogue catalogue, MapState state) {
+        List<String> feeds = knownFeeds(state);
+        return catalogue.layers().stream().filter(l -> policy.layerVisible(who, l, feeds)).toList();
+    }
+
+    /**
+     * The levels that shape a layer's picture: for density and points, the layer's feeds (narrowed by DIM_FEED, every
+     * known feed when it names none); for counts and runs, every known feed, because their canonical tables and the
+     * run's inputs span all feeds; none for boundaries and deprivation, which hold no partner data.
+     */
+    FeedView view(Principal who, LayerCatalogue.Layer layer, LayerDims dims, MapState state) {
+        return switch (layer.kind()) {
+            case "density", "points" -> policy.view(who, dims.feeds().isEmpty() ? knownFeeds(state) : dims.feeds());
+            case "area-counts", "run-areas" -> policy.view(who, knownFeeds(state));
+            default -> new FeedView(java.util.Map.of());
+        };
+    }
+}

@@ -1,0 +1,302 @@
+package org.safemap.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.safemap.App;
+import org.safemap.db.Database;
+import org.safemap.testing.Http;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestPrincipals;
+import org.safemap.testing.TestSettings;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The map paths per audience, over real HTTP on the demo data: which layers each principal is offered, that hidden
+ * layers look exactly like missing ones, the density rule for restricted feeds checked pixel by pixel against a
+ * direct count, and reduced-precision points on their grid. Principals come from the test-only X-Test-Principal
+ * header ({@link TestPrincipals}).
+ */
+class DisclosureMapIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ANONYMOUS = "";
+    private static final String TASKING = "tasking::tasking";
+    private static final String TASKING_NO_PURPOSE = "tasking::";
+    private static final String POLICE = "analyst:police:strategic-assessment";
+    private static final String CSP = "analyst:csp:strategic-assessment";
+    private static final String NHS = "analyst:nhs-ed:strategic-assessment";
+    private static final List<String> PUBLIC_LAYERS = List.of("lsoa-boundaries", "msoa-boundaries",
+            "ward-boundaries", "incidents", "density-acquisitive", "density-asb", "deprivation");
+    private static final List<String> ALL_LAYERS = List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries",
+            "incidents", "density-all", "density-violence", "density-acquisitive", "density-damage", "density-asb",
+            "density-ae-assaults", "density-ambulance", "incident-counts", "hotspot-gistar", "emerging-hotspots",
+            "deprivation");
+    /** istv-ae's density_min_points in its built-in protocol. */
+    private static final int ISTV_MIN_POINTS = 8;
+
+    private static Database db;
+    private static App app;
+    private static App reducedApp;
+    private static String base;
+    private static String reducedBase;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestData.demoDatabase();
+        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
+        base = "http://127.0.0.1:" + app.port();
+        // A second server whose police.uk protocol gives other partners' analysts reduced points on a 200 m grid.
+        Path dir = Files.createTempDirectory("protocols");
+        String police = new String(DisclosureMapIT.class.getClassLoader()
+                .getResourceAsStream("protocols/police-uk.json").readAllBytes(), StandardCharsets.UTF_8)
+                .replace("\"analyst\": \"points\"", "\"analyst\": \"reduced\"")
+                .replace("\"precision_m\": 100", "\"precision_m\": 200");
+        assertThat(police).contains("\"analyst\": \"reduced\"").contains("\"precision_m\": 200");
+        Files.writeString(dir.resolve("police-uk.json"), police);
+        reducedApp = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_PROTOCOLS_DIR", dir.toString())), db,
+                TestPrincipals.fromHeader());
+        reducedBase = "http://127.0.0.1:" + reducedApp.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        reducedApp.close();
+    }
+
+    @Test
+    void capabilitiesAndTheViewerListExactlyTheLayersEachAudienceMaySee() throws Exception {
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put(ANONYMOUS, PUBLIC_LAYERS);
+        expected.put(TASKING, ALL_LAYERS);
+        expected.put(POLICE, ALL_LAYERS);
+        expected.put(CSP, ALL_LAYERS);
+        expected.put(NHS, ALL_LAYERS);
+        List<String> noPurpose = new ArrayList<>(ALL_LAYERS);
+        noPurpose.removeAll(List.of("density-ae-assaults", "density-ambulance"));
+        expected.put(TASKING_NO_PURPOSE, noPurpose);
+        for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+            for (String version : List.of("1.3.0", "1.1.1")) {
+                byte[] body = get(base + "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=" + version, e.getKey())
+                        .body();
+                assertThat(layerNames(body)).as("capabilities %s for '%s'", version, e.getKey())
+                        .containsExactlyElementsOf(e.getValue());
+            }
+            JsonNode layers = JSON.readTree(get(base + "/api/layers", e.getKey()).body()).path("layers");
+            List<String> names = new ArrayList<>();
+            layers.forEach(l -> names.add(l.path("name").asText()));
+            assertThat(names).as("/api/layers for '%s'", e.getKey()).containsExactlyElementsOf(e.getValue());
+        }
+    }
+
+    @Test
+    void aLayerTheRequesterMayNotSeeIsAnsweredExactlyAsAnUnknownOne() throws Exception {
+        String map = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=%s&STYLES=&CRS=EPSG:27700"
+                + "&BBOX=333000,386000,339000,392000&WIDTH=64&HEIGHT=64&FORMAT=image/png&TIME=2022-07";
+        String hidden = new String(get(base + map.formatted("density-all"), ANONYMOUS).body(), StandardCharsets.UTF_8);
+        String unknown = new String(get(base + map.formatted("density-nothing"), ANONYMOUS).body(),
+                StandardCharsets.UTF_8);
+        assertThat(hidden).contains("LayerNotDefined");
+        assertThat(hidden.replace("density-all", "X")).isEqualTo(unknown.replace("density-nothing", "X"));
+        assertThat(get(base + map.formatted("density-all"), CSP).headers().firstValue("content-type").orElse(""))
+                .startsWith("image/png");
+
+        String info = map.formatted("incident-counts").replace("GetMap", "GetFeatureInfo")
+                + "&QUERY_LAYERS=incident-counts&I=1&J=1&INFO_FORMAT=application/json";
+        assertThat(new String(get(base + info, ANONYMOUS).body(), StandardCharsets.UTF_8)).contains("LayerNotDefined");
+        String legend = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER=";
+        assertThat(new String(get(base + legend + "density-ae-assaults", TASKING_NO_PURPOSE).body(),
+                StandardCharsets.UTF_8)).contains("LayerNotDefined");
+
+        HttpResponse<byte[]> hiddenTile = get(base + "/tiles/density-all/12/2020/1300.png?time=2022-07", ANONYMOUS);
+        HttpResponse<byte[]> unknownTile = get(base + "/tiles/density-nothing/12/2020/1300.png?time=2022-07",
+                ANONYMOUS);
+        assertThat(hiddenTile.statusCode()).isEqualTo(404).isEqualTo(unknownTile.statusCode());
+        assertThat(new String(hiddenTile.body(), StandardCharsets.UTF_8).replace("density-all", "X"))
+                .isEqualTo(new String(unknownTile.body(), StandardCharsets.UTF_8).replace("density-nothing", "X"));
+        assertThat(get(base + "/tiles/density-all/12/2020/1300.png?time=2022-07", TASKING).statusCode())
+                .isEqualTo(200);
+    }
+
+    /** Street scale (10 m pixels: lattice reads) and district scale (30 m: exact reads). */
+    @Test
+    void restrictedDensityIsDrawnOnlyWhereEnoughRecordsAreInReach() throws Exception {
+        double[][] records = istvJuly();
+        assertThat(records.length).isGreaterThan(100);
+        for (double[] box : List.of(new double[] {333000, 386000, 339000, 392000}, new double[] {334000, 389500,
+                336000, 391500})) {
+            int size = 200;
+            double res = (box[2] - box[0]) / size;
+            String url = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=density-ae-assaults&STYLES="
+                    + "&CRS=EPSG:27700&BBOX=" + box[0] + "," + box[1] + "," + box[2] + "," + box[3] + "&WIDTH=" + size
+                    + "&HEIGHT=" + size + "&FORMAT=image/png&TRANSPARENT=TRUE&TIME=2022-07";
+            int[] restricted = argb(get(base + url, TASKING));
+            int[] full = argb(get(base + url, CSP));
+            int hiddenDrawn = 0;
+            int shown = 0;
+            int differ = 0;
+            for (int j = 0; j < size; j++) {
+                for (int i = 0; i < size; i++) {
+                    double x = box[0] + (i + 0.5) * res;
+                    double y = box[3] - (j + 0.5) * res;
+                    int n = inReach(records, x, y, 250);
+                    int k = j * size + i;
+                    if (n < ISTV_MIN_POINTS) {
+                        assertThat(restricted[k] >>> 24).as("pixel %d,%d with %d records in reach", i, j, n).isZero();
+                        if (n > 0 && full[k] >>> 24 != 0) {
+                            hiddenDrawn++;
+                        }
+                    } else {
+                        if (restricted[k] != full[k]) {
+                            differ++;
+                        }
+                        if (full[k] >>> 24 != 0) {
+                            shown++;
+                        }
+                    }
+                }
+            }
+            assertThat(hiddenDrawn).as("the unrestricted map draws pixels the rule leaves out").isGreaterThan(0);
+            assertThat(shown).as("pixels with enough records are drawn").isGreaterThan(0);
+            assertThat(differ).as("where k or more are in reach the picture is the unrestricted one")
+                    .isLessThanOrEqualTo(size * size / 1000);
+            // Values at pixel centres: 0 below k, the unrestricted value from k.
+            for (int j = 5; j < size; j += 37) {
+                for (int i = 3; i < size; i += 29) {
+                    double x = box[0] + (i + 0.5) * res;
+                    double y = box[3] - (j + 0.5) * res;
+                    String q = url.replace("GetMap", "GetFeatureInfo") + "&QUERY_LAYERS=density-ae-assaults&I=" + i
+                            + "&J=" + j + "&INFO_FORMAT=application/json";
+                    double a = density(get(base + q, TASKING));
+                    double b = density(get(base + q, CSP));
+                    if (inReach(records, x, y, 250) < ISTV_MIN_POINTS) {
+                        assertThat(a).isZero();
+                    } else {
+                        assertThat(a).isCloseTo(b, org.assertj.core.data.Offset.offset(1e-3 + 1e-6 * b));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void reducedPointsLieOnGridCentresWithNothingButTheirFeed() throws Exception {
+        // Liverpool city centre, 100 px of 5 m, the click on the centre of a 200 m square, where its points now lie.
+        double cx = 334900;
+        double cy = 390500;
+        String url = reducedBase + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=incidents"
+                + "&QUERY_LAYERS=incidents&STYLES=&CRS=EPSG:27700&BBOX=" + (cx - 250) + "," + (cy - 250) + ","
+                + (cx + 250) + "," + (cy + 250) + "&WIDTH=100&HEIGHT=100&I=50&J=50&FEATURE_COUNT=50"
+                + "&INFO_FORMAT=application/json&TIME=2022-07";
+        JsonNode reduced = JSON.readTree(get(url, NHS).body()).path("features");
+        assertThat(reduced.size()).isGreaterThan(3);
+        int police = 0;
+        for (JsonNode f : reduced) {
+            JsonNode p = f.path("properties");
+            if (!p.path("feed").asText().equals("police-uk")) {
+                continue;  // BTP stays at points for everyone
+            }
+            police++;
+            List<String> keys = new ArrayList<>();
+            p.fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).containsExactlyInAnyOrder("feed", "precision_m", "x", "y");
+            assertThat(p.path("precision_m").asInt()).isEqualTo(200);
+            assertThat((p.path("x").asDouble() - 100) % 200).isZero();
+            assertThat((p.path("y").asDouble() - 100) % 200).isZero();
+        }
+        assertThat(police).isGreaterThan(3);
+        // The owner (police) sees the same records at their map points, with their attributes.
+        JsonNode owner = JSON.readTree(get(url, POLICE).body()).path("features");
+        assertThat(owner.size()).isGreaterThan(3);
+        assertThat(owner.get(0).path("properties").has("location")).isTrue();
+        assertThat(owner.get(0).path("properties").has("category")).isTrue();
+        // The reduced picture differs from the owner's: points moved.
+        String map = url.replace("GetFeatureInfo", "GetMap") + "&FORMAT=image/png&TRANSPARENT=TRUE";
+        assertThat(argb(get(map, NHS))).isNotEqualTo(argb(get(map, POLICE)));
+    }
+
+    private static double[][] istvJuly() throws Exception {
+        List<double[]> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT ST_X(geom), ST_Y(geom) FROM (
+                    SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom FROM incident i
+                    WHERE i.feed = 'istv-ae' AND i.event_from < '2022-08-01 00:00+01'
+                      AND (i.event_to > '2022-07-01 00:00+01' OR i.event_from >= '2022-07-01 00:00+01')
+                    ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id) s""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new double[] {rs.getDouble(1), rs.getDouble(2)});
+            }
+        }
+        return out.toArray(new double[0][]);
+    }
+
+    private static int inReach(double[][] points, double x, double y, double h) {
+        int n = 0;
+        for (double[] p : points) {
+            double dx = p[0] - x;
+            double dy = p[1] - y;
+            if (dx * dx + dy * dy < h * h) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static double density(HttpResponse<byte[]> r) throws Exception {
+        JsonNode f = JSON.readTree(r.body()).path("features");
+        assertThat(f.size()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(1);
+        return f.get(0).path("properties").path("density").asDouble();
+    }
+
+    private static int[] argb(HttpResponse<byte[]> r) throws Exception {
+        assertThat(r.headers().firstValue("content-type").orElse("")).as(new String(r.body(), StandardCharsets.UTF_8))
+                .startsWith("image/png");
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(r.body()));
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+
+    private static List<String> layerNames(byte[] capabilities) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        NodeList layers = f.newDocumentBuilder().parse(new ByteArrayInputStream(capabilities))
+                .getElementsByTagName("Layer");
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < layers.getLength(); k++) {
+            NodeList names = ((Element) layers.item(k)).getElementsByTagName("Name");
+            if (names.getLength() > 0 && names.item(0).getParentNode() == layers.item(k)) {
+                out.add(names.item(0).getTextContent());
+            }
+        }
+        return out;
+    }
+
+    static HttpResponse<byte[]> get(String url, String principal) {
+        return principal.isEmpty() ? Http.getBytes(url) : Http.getBytes(url, TestPrincipals.HEADER, principal);
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
