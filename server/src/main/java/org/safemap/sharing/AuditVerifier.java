@@ -48,7 +48,8 @@ public final class AuditVerifier {
         /** One line for people: "N entries, chain intact, head H" or the problem. */
         public String summary() {
             if (intact()) {
-                return String.format(java.util.Locale.UK, "%,d entries, chain intact, head %s", entries, headHash);
+                return String.format(java.util.Locale.UK, "%,d %s, chain intact, head %s", entries,
+                        entries == 1 ? "entry" : "entries", headHash);
             }
             return "audit log tampered: " + problem.message();
         }
