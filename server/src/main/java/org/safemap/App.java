@@ -6,6 +6,10 @@ import org.safemap.api.Authenticator;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.sharing.AuditLog;
+import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.sharing.RetentionPurge;
+import org.safemap.sharing.RetentionSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,9 +18,11 @@ public final class App implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
     private final Javalin server;
+    private final RetentionSchedule retention;
 
-    private App(Javalin server) {
+    private App(Javalin server, RetentionSchedule retention) {
         this.server = server;
+        this.retention = retention;
     }
 
     /** Starts the HTTP server on the configured host and port (port 0: any free port). */
@@ -40,7 +46,17 @@ public final class App implements AutoCloseable {
         }
         LOG.info("SafeMap {} listening on http://{}:{}/ (database {}, PostGIS {})", AppVersion.current(),
                 settings.httpHost(), server.port(), db.target().description(), db.postgisVersion());
-        return new App(server);
+        return new App(server, scheduleRetention(settings, db));
+    }
+
+    /** The daily retention purge (null when SAFEMAP_RETENTION_HOUR is -1). */
+    private static RetentionSchedule scheduleRetention(Settings settings, Database db) {
+        ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
+        RetentionPurge purge = RetentionPurge.of(settings, db.dataSource(), protocols,
+                AuditLog.open(settings, db.dataSource(), protocols));
+        // Merge point for the lead: purge.onPurged(wms::invalidate) makes tiles drop at once; until then the map
+        // data version (which counts purged rows) changes, and the WMS notices within its one-second state check.
+        return RetentionSchedule.daily(purge, settings.trust().retentionHour());
     }
 
     public int port() {
@@ -50,6 +66,9 @@ public final class App implements AutoCloseable {
     /** Stops accepting requests and lets running ones finish (graceful shutdown). */
     @Override
     public void close() {
+        if (retention != null) {
+            retention.close();
+        }
         server.stop();
     }
 

@@ -39,11 +39,14 @@ import org.safemap.runs.IncidentProfiles;
 import org.safemap.runs.NearRepeats;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
+import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.Keys;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.ProtocolRegistry;
 import org.safemap.sharing.Pseudonymiser;
+import org.safemap.sharing.RetentionReports;
+import org.safemap.sharing.UsageReports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +108,9 @@ public final class ApiServer {
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
         MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache));
         PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms, policy));
+        AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
+        AuditHandlers audits = new AuditHandlers(policy, audit,
+                new UsageReports(db.dataSource(), policy, java.time.Clock.systemUTC()), RetentionReports.of(settings));
 
         return Javalin.create(config -> {
             configure(config);
@@ -142,6 +148,10 @@ public final class ApiServer {
             config.routes.get("/api/exports/{file}", exports::incidents);
             config.routes.get("/api/packs", packs::get);
             config.routes.get("/api/map-cache", maps::stats);
+            config.routes.get("/api/audit", audits::list);
+            config.routes.get("/api/audit/usage", audits::usage);
+            config.routes.get("/api/retention/reports", audits::retentionReports);
+            config.routes.get("/api/retention/reports/{file}", audits::retentionReport);
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
             config.routes.after("/api/feeds/*", maps::changed);
@@ -214,6 +224,7 @@ public final class ApiServer {
             case "unauthorised" -> 401;
             case "forbidden", "no_protocol", "withheld" -> 403;
             case "not_found", "file_not_found" -> 404;
+            case "audit_failed" -> 503;
             case "database_unavailable" -> 503;
             default -> 500;
         };

@@ -132,7 +132,8 @@ public final class MapData {
             UNION ALL SELECT DISTINCT 'feed', feed FROM load_batch WHERE kind = 'incidents'""";
 
     private static final String VERSION = """
-            SELECT (SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(sum(rows_loaded), 0) FROM load_batch)
+            SELECT (SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(sum(rows_loaded), 0)
+                           || '.' || coalesce(sum(rows_purged), 0) FROM load_batch)
                    || '-' || (SELECT coalesce(max(id), 0) || '.' || count(*) FROM hotspot_run WHERE status = 'done')""";
 
     /** Locations and summed weights. */

@@ -162,6 +162,35 @@ public final class Policy {
         }
     }
 
+    /**
+     * The custodian's view of a partner's data (how it was used, what retention deleted): admins, and that partner's
+     * own analysts. It shows who used the data and when, never the data itself, so no purpose is needed.
+     */
+    public boolean mayReadCustodianReports(Principal who, String partner) {
+        return who.role() == Role.ADMIN
+                || who.role() == Role.ANALYST && partner != null && partner.equals(who.partner());
+    }
+
+    /** Refuses anyone but an admin or {@code partner}'s analysts, with the stable 401/403 errors. */
+    public void requireCustodian(Principal who, String partner, String what) {
+        requireSignedIn(who, what);
+        if (!mayReadCustodianReports(who, partner)) {
+            throw new SafemapException("forbidden", what + " for partner '" + partner + "' is for that partner's "
+                    + "analysts and admins; " + who.describe() + " is neither");
+        }
+    }
+
+    /** The feeds a partner supplies, as their protocols say: the feeds whose use its custodian may review. */
+    public List<String> feedsOwnedBy(String partner) {
+        List<String> out = new ArrayList<>();
+        for (Protocol p : protocols.all()) {
+            if (p.partner().equals(partner)) {
+                out.add(p.feed());
+            }
+        }
+        return out;
+    }
+
     /** Refuses anonymous requests, for paths that need a login whatever the data. */
     public void requireSignedIn(Principal who, String what) {
         if (who.anonymous()) {

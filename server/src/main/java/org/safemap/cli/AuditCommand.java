@@ -1,0 +1,158 @@
+package org.safemap.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
+import org.safemap.SafemapException;
+import org.safemap.db.Database;
+import org.safemap.sharing.AuditEvent;
+import org.safemap.sharing.AuditLog;
+import org.safemap.sharing.AuditVerifier;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
+import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.sharing.UsageReport;
+import org.safemap.sharing.UsageReports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code safemap audit ...}: check the tamper-evident audit log, and report how a partner's data was used. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"The audit log of every access to partners' data. See docs/audit-and-retention.md."},
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Report.class})
+final class AuditCommand implements Callable<Integer> {
+    @ParentCommand
+    Cli cli;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return Cli.usage(spec, "say what to do");
+    }
+
+    /** Who runs the command, for the audit: the operating-system user at the server's console. */
+    static Principal operator() {
+        return Principal.cli(System.getProperty("user.name", "unknown"), null, null);
+    }
+
+    static AuditLog auditLog(Cli cli, Database db, ProtocolCatalog protocols) {
+        return AuditLog.open(cli.settings(), db.dataSource(), protocols);
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Walk the hash chain from the first entry to the last and check every link and hash.",
+                    "Exit 0 and 'N entries, chain intact, head HASH' when intact; exit 1 naming the first entry that "
+                            + "does not check out and the tampering it implies (altered, deleted, inserted, reordered, "
+                            + "rewritten).",
+                    "Record the printed SEQ:HASH somewhere outside this server; --anchor checks it is still there."})
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        AuditCommand audit;
+
+        @Option(names = "--anchor", paramLabel = "SEQ:HASH",
+                description = "An earlier 'audit verify' result recorded elsewhere: entry SEQ must still carry HASH "
+                        + "(repeatable).")
+        List<String> anchors = List.of();
+
+        @Override
+        public Integer call() {
+            List<AuditVerifier.Anchor> parsed = anchors.stream().map(AuditVerifier.Anchor::parse).toList();
+            Terminal t = audit.cli.terminal();
+            try (Database db = audit.cli.openDatabase()) {
+                ProtocolCatalog protocols = ProtocolCatalog.load(audit.cli.settings().trust().protocolsDir());
+                AuditLog log = auditLog(audit.cli, db, protocols);
+                long total = log.count();
+                LongConsumer progress = t.progress("audit log", total);
+                AuditVerifier.Verification v = new AuditVerifier(log).verify(parsed, progress);
+                t.done("audit log", v.summary());
+                if (v.intact()) {
+                    t.line("Anchor: record " + v.headSeq() + ":" + v.headHash() + " outside this server; later, "
+                            + "safemap audit verify --anchor " + v.headSeq() + ":" + v.headHash()
+                            + " proves nothing up to it changed.");
+                }
+                log.record(AuditEvent.of(operator(), "audit.verify", "audit log")
+                        .resultSize(v.entries()).detail("intact", v.intact())
+                        .detail("problem", v.intact() ? null : v.problem().kind().key())
+                        .detail("first_bad_entry", v.intact() ? null : v.problem().seq()));
+                return v.intact() ? Cli.OK : Cli.FAILED;
+            }
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = {"How has our data been used? For the feeds the partner's protocols name it as owner: "
+                    + "accesses by user and role, by declared purpose, by action, by month and by feed; records "
+                    + "returned; refusals; first and last access."})
+    static final class Report implements Callable<Integer> {
+        @ParentCommand
+        AuditCommand audit;
+
+        @Option(names = "--partner", required = true, paramLabel = "PARTNER",
+                description = "Partner id as protocols name it (e.g. nhs-ed, ambulance, fire).")
+        String partner;
+
+        @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First day (UK time); default: the start.")
+        String from;
+
+        @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day, inclusive; default: today.")
+        String to;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+                description = "text, csv or json (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("text", "csv", "json").contains(format)) {
+                throw new SafemapException("bad_request", "--format must be text, csv or json; got '" + format + "'");
+            }
+            LocalDate first = day(from, "--from");
+            LocalDate last = day(to, "--to");
+            Terminal t = audit.cli.terminal();
+            try (Database db = audit.cli.openDatabase()) {
+                ProtocolCatalog protocols = ProtocolCatalog.load(audit.cli.settings().trust().protocolsDir());
+                Policy policy = new Policy(protocols);
+                if (policy.feedsOwnedBy(partner).isEmpty()) {
+                    throw new SafemapException("not_found", "no protocol names partner '" + partner + "' as the owner "
+                            + "of a feed; partners with feeds: " + String.join(", ", protocols.all().stream()
+                            .map(p -> p.partner()).distinct().sorted().toList()));
+                }
+                AuditLog log = auditLog(audit.cli, db, protocols);
+                UsageReport report = new UsageReports(db.dataSource(), policy, Clock.systemUTC())
+                        .build(partner, first, last);
+                log.record(AuditEvent.of(operator(), "audit.report", "usage report partner=" + partner
+                        + (first == null ? "" : " from=" + first) + (last == null ? "" : " to=" + last))
+                        .resultSize(report.totals().accesses()).detail("partner", partner).detail("format", format));
+                switch (format) {
+                    case "csv" -> t.out().print(report.toCsv());
+                    case "json" -> t.out().println(new ObjectMapper().registerModule(new JavaTimeModule())
+                            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                            .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+                    default -> t.out().print(report.toText());
+                }
+                t.out().flush();
+                return Cli.OK;
+            }
+        }
+
+        private static LocalDate day(String text, String option) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                return LocalDate.parse(text.strip());
+            } catch (DateTimeParseException e) {
+                throw new SafemapException("bad_request", option + " must be a date as YYYY-MM-DD; got '" + text + "'");
+            }
+        }
+    }
+}
