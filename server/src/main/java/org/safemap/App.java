@@ -54,8 +54,8 @@ public final class App implements AutoCloseable {
         ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
         RetentionPurge purge = RetentionPurge.of(settings, db.dataSource(), protocols,
                 AuditLog.open(settings, db.dataSource(), protocols));
-        // Merge point for the lead: purge.onPurged(wms::invalidate) makes tiles drop at once; until then the map
-        // data version (which counts purged rows) changes, and the WMS notices within its one-second state check.
+        // No hook to the map is needed: its data version counts purged rows, so the WMS and tiles notice a purge
+        // within their one-second state check.
         return RetentionSchedule.daily(purge, settings.trust().retentionHour());
     }
 

@@ -2,15 +2,19 @@ package org.safemap.api;
 
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safemap.SafemapException;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedDefinition;
+import org.safemap.sharing.AuditEvent;
+import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
+import org.safemap.sharing.Protocol;
 
 /**
  * The policy as the JSON handlers use it: which feeds a request may draw on, at which level. A feed the request
@@ -20,10 +24,46 @@ import org.safemap.sharing.Principal;
 final class Access {
     private final Policy policy;
     private final FeedCatalog feeds;
+    private final AuditLog audit;
+    private final org.safemap.map.LayerCatalogue catalogue;
 
-    Access(Policy policy, FeedCatalog feeds) {
+    Access(Policy policy, FeedCatalog feeds, AuditLog audit, org.safemap.map.LayerCatalogue catalogue) {
         this.policy = policy;
         this.feeds = feeds;
+        this.audit = audit;
+        this.catalogue = catalogue;
+    }
+
+    /**
+     * Records an answer that drew on restricted data (a feed whose protocol shows the public less than points) in
+     * the audit log, before the answer is sent. Answers from open feeds only are not recorded: the public may see
+     * them record by record, and the log stays about what partners shared.
+     *
+     * @param action dotted, e.g. api.incidents (see {@link AuditEvent#action})
+     * @param used   feeds the answer drew on
+     * @param size   records, rows or cells returned
+     */
+    void audit(Context ctx, String action, Collection<String> used, long size) {
+        if (!restricted(used)) {
+            return;
+        }
+        audit.record(AuditEvent.of(Principals.of(ctx), action, AuditEvent.resource(ctx.path(), ctx.queryParamMap()))
+                .feeds(used).resultSize(size));
+    }
+
+    /** Records a refusal (403 withheld or forbidden): refusals show attempts on restricted data. */
+    void auditRefusal(Context ctx, String reason) {
+        audit.record(AuditEvent.of(Principals.of(ctx), "api.refused", ctx.method() + " "
+                + AuditEvent.resource(ctx.path(), ctx.queryParamMap())).refused(reason));
+    }
+
+    boolean restricted(Collection<String> used) {
+        for (String f : used) {
+            if (policy.protocols().find(f).map(Protocol::restricted).orElse(true)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Policy policy() {
@@ -69,6 +109,11 @@ final class Access {
             }
         }
         return out;
+    }
+
+    /** A catalogue layer by name, or null (the map's audit names layers it was told about). */
+    org.safemap.map.LayerCatalogue.Layer catalogueLayer(String name) {
+        return catalogue == null ? null : catalogue.layer(name);
     }
 
     List<String> allFeeds() {

@@ -12,6 +12,9 @@ import io.javalin.json.JavalinJackson;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaProfiles;
@@ -56,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger("http");
+    /** Map requests on a restricted layer after the first are recorded in one audit entry this often. */
+    private static final long MAP_AUDIT_FLUSH_S = 300;
     /** Query parameters whose values never reach the log. */
     private static final Pattern SECRET_NAME =
             Pattern.compile("(?i).*(token|password|passwd|secret|key|auth|session|signature).*");
@@ -84,18 +89,19 @@ public final class ApiServer {
         protocolRegistry.sync(protocols);
         Policy policy = new Policy(protocols);
         ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry);
-        Access access = new Access(policy, feedCatalog);
+        AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
+        Access access = new Access(policy, feedCatalog, audit, catalogue);
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), access);
         FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
                 new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
                 new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes()), protocols,
                 new Pseudonymiser(Keys.pseudonym(settings))),
-                settings.uploadMaxMb(), policy);
+                settings.uploadMaxMb(), access);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
                 new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
                 new AreaResults(db.dataSource()), access);
-        ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog, policy));
+        ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog, policy), access);
 
         ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), areaProfiles,
                 new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
@@ -106,14 +112,24 @@ public final class ApiServer {
         LayerHandlers layers = new LayerHandlers(wms);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
-        MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache));
-        PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms, policy));
-        AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
+        MapAudit mapAudit = new MapAudit(access, audit);
+        MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache), mapAudit);
+        ScheduledExecutorService auditFlush = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "map-audit-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        auditFlush.scheduleWithFixedDelay(mapAudit::flush, MAP_AUDIT_FLUSH_S, MAP_AUDIT_FLUSH_S, TimeUnit.SECONDS);
+        PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms, policy), access);
         AuditHandlers audits = new AuditHandlers(policy, audit,
                 new UsageReports(db.dataSource(), policy, java.time.Clock.systemUTC()), RetentionReports.of(settings));
 
         return Javalin.create(config -> {
-            configure(config);
+            configure(config, access);
+            config.events.serverStopping(() -> {
+                auditFlush.shutdown();
+                mapAudit.flush();
+            });
             config.jetty.multipartConfig.maxFileSize(settings.uploadMaxMb(), SizeUnit.MB);
             // The whole request may carry a little more than one file: part headers and boundaries.
             config.jetty.multipartConfig.maxTotalRequestSize(settings.uploadMaxMb() + 1L, SizeUnit.MB);
@@ -160,7 +176,7 @@ public final class ApiServer {
         });
     }
 
-    private static void configure(JavalinConfig config) {
+    private static void configure(JavalinConfig config, Access access) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.http.generateEtags = true;
@@ -184,7 +200,16 @@ public final class ApiServer {
         config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         config.routes.exception(DatabaseUnavailableException.class,
                 (e, ctx) -> error(ctx, 503, e.code(), e.getMessage()));
-        config.routes.exception(SafemapException.class, (e, ctx) -> error(ctx, statusOf(e.code()), e.code(), e.getMessage()));
+        config.routes.exception(SafemapException.class, (e, ctx) -> {
+            if (e.code().equals("withheld") || e.code().equals("forbidden")) {
+                try {
+                    access.auditRefusal(ctx, e.getMessage());
+                } catch (SafemapException auditFailure) {
+                    LOG.error("could not audit a refusal on {}: {}", ctx.path(), auditFailure.getMessage());
+                }
+            }
+            error(ctx, statusOf(e.code()), e.code(), e.getMessage());
+        });
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeOf(e.getStatus()),
                 e.getStatus() == 405 ? ctx.method() + " is not allowed on " + ctx.path() : e.getMessage()));
         config.routes.exception(SQLException.class, (e, ctx) -> {

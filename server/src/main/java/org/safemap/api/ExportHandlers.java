@@ -23,8 +23,11 @@ final class ExportHandlers {
 
     private final Exports exports;
 
-    ExportHandlers(Exports exports) {
+    private final Access access;
+
+    ExportHandlers(Exports exports, Access access) {
         this.exports = exports;
+        this.access = access;
     }
 
     /**
@@ -73,8 +76,10 @@ final class ExportHandlers {
         send(ctx, exports.incidents(params, format, Principals.of(ctx)));
     }
 
-    private static void send(Context ctx, Export export) throws IOException {
+    private void send(Context ctx, Export export) throws IOException {
         try (export) {
+            access.audit(ctx, "export." + export.provenance().export(), export.provenance().feedsIncluded(),
+                    export.expectedRows());
             ctx.contentType(export.format().mediaType());
             ctx.header("Content-Disposition", "attachment; filename=\"" + export.fileName() + "\"");
             ctx.header("SafeMap-Provenance", export.provenance().toHeaderJson(PROVENANCE_HEADER_CHARS));

@@ -40,11 +40,13 @@ final class FeedHandlers {
     private final IncidentLoader loader;
     private final int maxUploadMb;
     private final Policy policy;
+    private final Access access;
 
     FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader, int maxUploadMb,
-                 Policy policy) {
+                 Access access) {
         this.maxUploadMb = maxUploadMb;
-        this.policy = policy;
+        this.access = access;
+        this.policy = access.policy();
         this.feeds = feeds;
         this.reports = reports;
         this.quarantine = quarantine;
@@ -100,6 +102,7 @@ final class FeedHandlers {
     /** {@code GET /api/feeds/{feed}/batches/{id}/quarantine}: the batch's quarantined rows as CSV. */
     void quarantined(Context ctx) throws SQLException {
         FeedReports.BatchReport batch = batch(ctx);
+        access.audit(ctx, "api.quarantine", List.of(batch.feed()), batch.quarantined());
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"quarantine-batch-" + batch.batch() + ".csv\"");
         // Streamed: a batch may hold many thousand rows.
@@ -198,6 +201,8 @@ final class FeedHandlers {
                 Path stored = spool;
                 SourceFile source = new SourceFile(name, Files.size(spool), () -> Files.newInputStream(stored));
                 IncidentLoader.Result r = loader.load(source, feed, null);
+                // Receiving a partner's records is an access to them too: the custodian's report shows loads.
+                access.audit(ctx, "ingest.upload", List.of(feed.name()), r.rowsLoaded());
                 outcome.put("status", r.alreadyLoaded() ? "already_loaded" : "loaded");
                 outcome.put("batch", reports.batch(r.batchId()).toJson());
                 loaded |= !r.alreadyLoaded();

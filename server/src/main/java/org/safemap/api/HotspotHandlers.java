@@ -59,6 +59,7 @@ final class HotspotHandlers {
         HotspotRunner.Request request = HotspotRequests.parse(parameters(ctx), "api");
         request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/hotspots"));
         long id = runner.run(request, message -> { });
+        access.audit(ctx, "api.hotspots.create", store.run(id).orElseThrow().feeds(), results.count(id));
         ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
     }
 
@@ -67,6 +68,7 @@ final class HotspotHandlers {
         EmergingRunner.Request request = HotspotRequests.emerging(parameters(ctx), "api");
         request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/emerging"));
         long id = emerging.run(request, message -> { });
+        access.audit(ctx, "api.emerging.create", store.run(id).orElseThrow().feeds(), results.count(id));
         ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
     }
 
@@ -152,6 +154,7 @@ final class HotspotHandlers {
         EvaluateRunner.Request request = HotspotRequests.evaluate(params, "api");
         request = request.withFeeds(aggregable(ctx, request.train(), "GET /api/evaluate").feeds());
         EvaluateRunner.Result result = evaluator.run(request, s -> { });
+        access.audit(ctx, "api.evaluate", request.train().feeds(), result.rows().size());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("run", result.runId());
         body.put("rows", result.rows());
@@ -166,6 +169,7 @@ final class HotspotHandlers {
                 HotspotRequests.NEAR_REPEAT_NAMES)), "GET /api/near-repeat");
         NearRepeats.Outcome o = nearRepeats.knox(selection, HotspotRequests.knox(params),
                 HotspotRequests.flag(params, "allowSnapped", false), "api");
+        access.audit(ctx, "api.near-repeat", selection.feeds(), 1);
         ctx.json(Map.of("run", o.runId(), "result", o.result()));
     }
 
@@ -177,6 +181,8 @@ final class HotspotHandlers {
         NearRepeats.Outcome o = nearRepeats.repeats(selection, HotspotRequests.number(params, "tolerance").orElse(0.0),
                 HotspotRequests.number(params, "minCount").orElse(2.0),
                 HotspotRequests.number(params, "top").orElse(50.0).intValue(), "api");
+        access.audit(ctx, "api.repeat-locations", selection.feeds(), HotspotRequests.number(params, "top")
+                .orElse(50.0).longValue());
         ctx.json(Map.of("run", o.runId(), "result", o.result()));
     }
 
@@ -214,6 +220,7 @@ final class HotspotHandlers {
         int limit = limit(ctx);
         String format = format(ctx, "json");
         boolean classesOnly = classesOnly(ctx, run);
+        access.audit(ctx, "api.hotspots.areas", run.feeds(), Math.min(limit, results.count(run.id())));
         switch (format) {
             case "json" -> ctx.contentType("application/json").result(results.json(run.id(), level, limit,
                     classesOnly));
@@ -242,6 +249,7 @@ final class HotspotHandlers {
         Surface surface = store.surface(run.id()).orElseThrow(() -> ApiException.notFound("run " + run.id()
                 + " has no surface"));
         String format = format(ctx, "tiff");
+        access.audit(ctx, "api.hotspots.surface", run.feeds(), surface.grid().cellCount());
         switch (format) {
             case "tiff", "geotiff", "tif" -> ctx.contentType("image/tiff; application=geotiff")
                     .header("Content-Disposition", "attachment; filename=\"density-" + run.id() + ".tif\"")

@@ -61,6 +61,7 @@ final class IncidentHandlers {
         IncidentPoints.Page page = points.page(new IncidentPoints.Filter(from, to, feedNames, categories,
                 QueryParams.bbox(ctx), after, limit, access.reducedGrids(ctx, feedNames)));
 
+        access.audit(ctx, "api.incidents", feedNames, page.count());
         StringBuilder json = new StringBuilder(page.features().length() + 400);
         json.append("{\"type\":\"FeatureCollection\",\"numberReturned\":").append(page.count())
                 .append(",\"truncated\":").append(page.nextAfter().isPresent());
@@ -77,6 +78,7 @@ final class IncidentHandlers {
         List<String> visible = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "GET /api/incidents/summary");
         List<String> protectedFeeds = visible.stream()
                 .filter(f -> access.policy().level(Principals.of(ctx), f) != DisclosureLevel.POINTS).toList();
+        access.audit(ctx, "api.incidents.summary", visible, visible.size());
         ctx.contentType("application/json");
         ctx.result(points.summary(visible, protectedFeeds, access.policy().suppression(Principals.of(ctx), visible)));
     }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.safemap.map.LayerCatalogue;
 import org.safemap.map.OgcException;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
@@ -13,10 +14,12 @@ import org.safemap.map.WmsService;
 final class MapHandlers {
     private final WmsService wms;
     private final TileService tiles;
+    private final MapAudit audit;
 
-    MapHandlers(WmsService wms, TileService tiles) {
+    MapHandlers(WmsService wms, TileService tiles, MapAudit audit) {
         this.wms = wms;
         this.tiles = tiles;
+        this.audit = audit;
     }
 
     void wms(Context ctx) {
@@ -30,6 +33,8 @@ final class MapHandlers {
         WmsService.Response r = wms.handle(params, serviceUrl(ctx), Principals.of(ctx));
         if (r.ogcError() != null) {
             ctx.header("X-OGC-Exception", r.ogcError());
+        } else if (r.status() == 200) {
+            noteLayers(ctx, params);
         }
         ctx.status(r.status()).contentType(r.contentType()).result(r.body());
     }
@@ -55,6 +60,7 @@ final class MapHandlers {
                 throw new ApiException(404, "not_found", "no layer named " + layer + "; GET /api/layers lists them");
             }
             TileService.Prepared prepared = tiles.prepare(layer, z, x, y, query, Principals.of(ctx));
+            audit.note(ctx, "tiles", wms.visibleLayer(Principals.of(ctx), layer));
             ctx.header("ETag", prepared.etag());
             ctx.header("Cache-Control", "max-age=60");
             if (prepared.etag().equals(ctx.header("If-None-Match"))) {
@@ -65,6 +71,23 @@ final class MapHandlers {
             ctx.contentType("image/png").result(tile.png());
         } catch (OgcException e) {
             throw new ApiException(400, "bad_request", e.getMessage());
+        }
+    }
+
+    /** GetMap and GetFeatureInfo answers name their layers; each restricted one is audited. */
+    private void noteLayers(Context ctx, Map<String, String> params) {
+        String request = params.getOrDefault("REQUEST", "");
+        String names = request.equalsIgnoreCase("GetMap") ? params.get("LAYERS")
+                : request.equalsIgnoreCase("GetFeatureInfo") ? params.get("QUERY_LAYERS") : null;
+        if (names == null) {
+            return;
+        }
+        String action = request.equalsIgnoreCase("GetMap") ? "wms.getmap" : "wms.getfeatureinfo";
+        for (String name : names.split(",")) {
+            LayerCatalogue.Layer layer = wms.visibleLayer(Principals.of(ctx), name.strip());
+            if (layer != null) {
+                audit.note(ctx, action, layer);
+            }
         }
     }
 

@@ -10,9 +10,11 @@ import org.safemap.pack.PackService;
 /** {@code GET /api/packs}: a tasking pack for an area and a period, as a PDF or a self-contained HTML page. */
 final class PackHandlers {
     private final PackService packs;
+    private final Access access;
 
-    PackHandlers(PackService packs) {
+    PackHandlers(PackService packs, Access access) {
         this.packs = packs;
+        this.access = access;
     }
 
     /** {@code ?area=E08000012&period=2022-07&top=10&categories=&feeds=&format=pdf|html} (format: pdf by default). */
@@ -21,6 +23,7 @@ final class PackHandlers {
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
         PackFormat format = PackFormat.parse(params.getOrDefault("format", "pdf"));
         PackService.File file = packs.make(PackRequest.parse(params), format, Principals.of(ctx), message -> { });
+        access.audit(ctx, "pack", file.pack().request().feeds(), file.pack().hotspots().size());
         ctx.contentType(format.mime())
                 .header("Content-Disposition", "inline; filename=\"" + file.filename() + "\"")
                 .header("Cache-Control", "no-store")

@@ -90,6 +90,7 @@ final class ProfileHandlers {
         a.put("deprivation", p.deprivation());
         Long residents = p.population() == null ? null : p.population().residents();
         Map<String, Object> body = body(scoped, a, counts, residents);
+        access.audit(ctx, "api.profile", selection.feeds(), counts.records());
         String runLevel = p.level();
         List<String> readable = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "an area profile");
         List<String> exact = access.feeds(ctx, List.of(), DisclosureLevel.POINTS, "an area profile");
@@ -164,6 +165,7 @@ final class ProfileHandlers {
         a.put("population", area.residents() == null ? null : Map.of("year", area.populationYear(), "residents",
                 area.residents(), "method", "area-weighted from LSOAs", "areas", area.lsoas()));
         a.put("residentsByImdDecile", area.residentsByDecile());
+        access.audit(ctx, "api.profile.drawn", selection.feeds(), counts.records());
         ctx.json(body(scoped, a, counts, area.residents()));
     }
 

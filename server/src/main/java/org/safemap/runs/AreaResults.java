@@ -44,6 +44,7 @@ public final class AreaResults {
         return ROWS.formatted(classesOnly ? CLASS_COLUMNS : COLUMNS);
     }
     private static final String LEVELS = "SELECT DISTINCT level FROM hotspot_area_result WHERE run_id = ?";
+    private static final String COUNT = "SELECT count(*) FROM hotspot_area_result WHERE run_id = ?";
 
     private final DataSource dataSource;
 
@@ -89,6 +90,19 @@ public final class AreaResults {
                     csv.println();
                 }
                 csv.flush();
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** How many per-area rows the run stored, at every level: an audit's result size. */
+    public long count(long runId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(COUNT)) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);

@@ -17,6 +17,7 @@ import org.safemap.ingest.IstvAeCsvAdapter;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
+import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
 /** Custodians' uploads over real HTTP into real PostGIS, and the feeds' reports. */
@@ -29,7 +30,7 @@ class FeedsApiIT {
     @BeforeAll
     static void start() {
         db = TestDatabase.fresh("feeds_api");
-        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_UPLOAD_MAX_MB", "1")), db);
+        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_UPLOAD_MAX_MB", "1")), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
     }
 

@@ -14,6 +14,7 @@ import org.safemap.db.Database;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
+import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
 /** Area profiles over the demo data through the HTTP API, each table checked against a count written in SQL. */
@@ -32,7 +33,7 @@ class ProfileIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db);
+        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
     }
 

@@ -32,6 +32,7 @@ import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
+import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
 /**
@@ -56,7 +57,7 @@ class ExportsIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db);
+        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
         HttpResponse<String> r = Http.postJson(base + "/api/hotspots", """
                 {"period": "2022-01..2022-03", "categories": ["violence"], "bandwidth": 300, "cellM": 100}""");

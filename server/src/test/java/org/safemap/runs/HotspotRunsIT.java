@@ -27,6 +27,7 @@ import org.safemap.testing.RScript;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
+import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
 /** Hotspot runs over the demo data through the HTTP API: stored, reproducible, and checked against PostGIS and R. */
@@ -45,7 +46,7 @@ class HotspotRunsIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db);
+        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
         HttpResponse<String> r = Http.postJson(base + "/api/hotspots", """
                 {"period": "2022-01..2022-03", "categories": ["violence"], "bandwidth": 300, "cellM": 100}""");

@@ -16,6 +16,7 @@ import org.safemap.db.Database;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
+import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
 /**
@@ -50,7 +51,7 @@ class ViewerIT {
     @Test
     void saysSoWhenNoBasemapIsConfigured() throws Exception {
         Database db = TestData.demoDatabase();
-        try (App app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")), db)) {
+        try (App app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST))) {
             String dom = browser("http://127.0.0.1:" + app.port() + "/", "--dump-dom");
             assertThat(dom).contains("data-ready=\"true\"", "No basemap is configured");
         }
