@@ -347,6 +347,7 @@
       if (!isVector(layer)) {
         legend.append(el('li', {}, el('img', { alt: 'Legend: ' + layer.title, src: '/wms?' + query({ SERVICE: 'WMS',
           REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name }) })));
+        legendSources(legend, layer);
         return;
       }
       layer.style.rules.filter(drawn).forEach(rule => {
@@ -362,7 +363,18 @@
         }
         legend.append(item);
       });
+      legendSources(legend, layer);
     });
+  }
+
+  // Which feeds a layer draws for this user, under which protocol, at which level (points, reduced, aggregates).
+  function legendSources(legend, layer) {
+    if (!layer.sources || !layer.sources.length) return;
+    const list = el('ul', { class: 'layer-sources' });
+    layer.sources.forEach(s => list.append(el('li', {}, el('strong', {}, s.label || s.feed),
+      s.partner ? ' (' + s.partner + ')' : '', ': ', el('span', { class: 'fine' }, s.protocol + ', version '
+        + s.protocolVersion + '; shown as ' + s.level))));
+    legend.append(el('li', { class: 'sources-item' }, el('span', { class: 'fine' }, layer.title + ' draws on'), list));
   }
 
   function updateExportLink() {
@@ -484,7 +496,11 @@
     parts.push(el('h3', {}, 'Sources'));
     const sources = el('ul', { class: 'sources' });
     p.sources.forEach(s => sources.append(el('li', {}, el('strong', {}, s.title), ' (' + s.partner + '). ',
-      el('span', { class: 'fine' }, s.attribution))));
+      el('span', { class: 'fine' }, s.attribution + (s.protocol ? ' Shared under: ' + s.protocol + '.' : '')))));
+    if (p.withheld && p.withheld.length) {
+      sources.append(el('li', { class: 'fine' }, 'Not counted here: ' + p.withheld.join(', ') + '. Their '
+        + 'protocols share them with you as aggregates, which the map\'s area layers show.'));
+    }
     if (!p.sources.length) sources.append(el('li', {}, 'No records, so no sources.'));
     parts.push(sources);
 

@@ -4,9 +4,14 @@
 -- give the public: counts of feeds whose protocol shows their records to the public as points, and, for runs that
 -- read any other feed, classes without counts or statistics (which, with the weights, would let counts be solved for).
 
--- Each feed's newest recorded protocol version (recorded on every server start and every load).
+-- Which version of each feed's protocol SafeMap last ran under (set on every server start, load and publication):
+-- the one in force, whatever the order versions were first seen in.
+ALTER TABLE protocol_version ADD COLUMN in_force boolean NOT NULL DEFAULT false;
+UPDATE protocol_version p SET in_force = true
+WHERE version = (SELECT max(version) FROM protocol_version q WHERE q.feed = p.feed);
+
 CREATE VIEW current_protocol AS
-SELECT DISTINCT ON (feed) feed, version, body FROM protocol_version ORDER BY feed, version DESC;
+SELECT feed, version, body FROM protocol_version WHERE in_force;
 
 CREATE VIEW geoserver.public_feed AS
 SELECT feed FROM current_protocol WHERE body #>> '{audiences,public}' = 'points';

@@ -109,7 +109,7 @@ public final class ApiServer {
 
         WmsService wms = WmsService.forStore(catalogue, db.dataSource(), policy, settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(), 1000);
-        LayerHandlers layers = new LayerHandlers(wms);
+        LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
         MapAudit mapAudit = new MapAudit(access, audit);

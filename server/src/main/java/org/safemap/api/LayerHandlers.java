@@ -1,21 +1,64 @@
 package org.safemap.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.List;
-import java.util.Map;
+import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.WmsService;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.Principal;
+import org.safemap.sharing.Protocol;
 
-/** /api/layers: the layers the requester may see (the rule WMS capabilities follow), each with its parsed style. */
+/**
+ * /api/layers: the layers the requester may see (the rule WMS capabilities follow), each with its parsed style and
+ * the sources it draws on for this requester: feed, partner, the protocol it is shared under and at which level.
+ */
 final class LayerHandlers {
-    private final WmsService wms;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    LayerHandlers(WmsService wms) {
+    private final WmsService wms;
+    private final Access access;
+    private final FeedCatalog feeds;
+
+    LayerHandlers(WmsService wms, Access access, FeedCatalog feeds) {
         this.wms = wms;
+        this.access = access;
+        this.feeds = feeds;
     }
 
     void list(Context ctx) {
-        List<LayerCatalogue.Layer> layers = wms.visibleLayers(Principals.of(ctx));
-        ctx.json(Map.of("layers", layers));
+        Principal who = Principals.of(ctx);
+        ArrayNode out = JSON.createArrayNode();
+        for (LayerCatalogue.Layer layer : wms.visibleLayers(who)) {
+            ObjectNode node = JSON.valueToTree(layer);
+            node.set("sources", sources(who, layer));
+            out.add(node);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("layers", out);
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    /** The feeds a layer draws for {@code who}, each with its protocol and the level it is shown at. */
+    private ArrayNode sources(Principal who, LayerCatalogue.Layer layer) {
+        ArrayNode out = JSON.createArrayNode();
+        if (layer.kind().equals("areas") || layer.kind().equals("deprivation")) {
+            return out; // reference data: credited by the layer's attribution
+        }
+        List<String> names = layer.source().feeds().isEmpty() ? access.allFeeds() : layer.source().feeds();
+        DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
+        for (String name : access.policy().feedsAtLeast(who, names, needed)) {
+            Protocol p = access.policy().protocols().require(name);
+            ObjectNode s = out.addObject();
+            s.put("feed", name);
+            feeds.find(name).ifPresent(f -> s.put("label", f.label()).put("partner", f.partner()));
+            s.put("protocol", p.title());
+            s.put("protocolVersion", p.version());
+            s.put("level", access.policy().level(who, name).key());
+        }
+        return out;
     }
 }

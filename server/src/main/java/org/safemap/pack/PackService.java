@@ -59,6 +59,9 @@ public final class PackService {
             throw new SafemapException("withheld", "a tasking pack needs at least one feed " + who.describe()
                     + " may see record by record");
         }
+        if (allowed.size() == asked.size()) {
+            return make(request, format, progress); // everything asked for (or every feed) may go in, as asked
+        }
         return make(request.withFeeds(allowed, left), format, progress);
     }
 

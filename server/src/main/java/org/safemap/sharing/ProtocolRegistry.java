@@ -20,6 +20,8 @@ public final class ProtocolRegistry {
     private static final String INSERT = """
             INSERT INTO protocol_version (feed, version, sha256, body) VALUES (?, ?, ?, ?::jsonb)
             ON CONFLICT (feed, version) DO NOTHING""";
+    /** One version per feed is in force: the one the server last ran (or loaded) under. */
+    private static final String IN_FORCE = "UPDATE protocol_version SET in_force = (version = ?) WHERE feed = ?";
     private static final String HISTORY = """
             SELECT version, sha256, first_seen, body::text FROM protocol_version WHERE feed = ? ORDER BY version DESC""";
 
@@ -44,8 +46,20 @@ public final class ProtocolRegistry {
         }
     }
 
-    /** Records one protocol on the caller's connection (inside its transaction, as a load does). */
+    /**
+     * Records one protocol on the caller's connection (inside its transaction, as a load does) and marks it the
+     * version in force for its feed.
+     */
     public static void record(Connection c, Protocol p) throws SQLException {
+        insertOrCheck(c, p);
+        try (PreparedStatement ps = c.prepareStatement(IN_FORCE)) {
+            ps.setInt(1, p.version());
+            ps.setString(2, p.feed());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertOrCheck(Connection c, Protocol p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(FIND)) {
             ps.setString(1, p.feed());
             ps.setInt(2, p.version());

@@ -381,7 +381,14 @@ class ExportsIT {
         assertThat(p.out()).contains("feeds police-uk").contains("attribution: " + FEEDS.get("police-uk").attribution());
 
         Path tif = dir.resolve("cli-surface.tif");
-        CliRun.Result s = CliRun.run(env, "export", "surface", "--run", Long.toString(hotspots), "--out", tif.toString());
+        // The run read the partner feeds: its raw surface goes only to a partner who sees them all as points.
+        CliRun.Result refused = CliRun.run(env, "export", "surface", "--run", Long.toString(hotspots), "--out",
+                tif.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("as aggregates only").contains("not exported");
+        assertThat(tif).doesNotExist();
+        CliRun.Result s = CliRun.run(env, "export", "surface", "--run", Long.toString(hotspots), "--out", tif.toString(),
+                "--for-partner", "csp");
         assertThat(s.code()).as(s.err()).isZero();
         assertThat(Gdal.run("gdalinfo", tif.toString())).contains("SAFEMAP_RUN_ID=" + hotspots);
 
@@ -390,7 +397,7 @@ class ExportsIT {
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("'june.xlsx'").contains("--format");
         CliRun.Result none = CliRun.run(env, "export", "surface", "--run", Long.toString(emerging), "--out",
-                dir.resolve("none.tif").toString());
+                dir.resolve("none.tif").toString(), "--for-partner", "csp");
         assertThat(none.code()).isEqualTo(1);
         assertThat(none.err()).contains("run " + emerging + " (emerging) has no surface");
     }

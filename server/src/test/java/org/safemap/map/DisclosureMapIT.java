@@ -71,7 +71,8 @@ class DisclosureMapIT {
         String police = new String(DisclosureMapIT.class.getClassLoader()
                 .getResourceAsStream("protocols/police-uk.json").readAllBytes(), StandardCharsets.UTF_8)
                 .replace("\"analyst\": \"points\"", "\"analyst\": \"reduced\"")
-                .replace("\"precision_m\": 100", "\"precision_m\": 200");
+                .replace("\"precision_m\": 100", "\"precision_m\": 200")
+                .replace("\"version\": 1", "\"version\": 2"); // a changed agreement is a new version
         assertThat(police).contains("\"analyst\": \"reduced\"").contains("\"precision_m\": 200");
         Files.writeString(dir.resolve("police-uk.json"), police);
         reducedApp = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_PROTOCOLS_DIR", dir.toString())), db,
