@@ -181,7 +181,8 @@ class PackIT {
         int credited = 0;
         for (JsonNode f : feeds.isArray() ? feeds : feeds.path("feeds")) {
             if (julyFeeds.contains(f.path("name").asText())) {
-                assertThat(text).contains(f.path("attribution").asText().replaceAll("\\s+", " "));
+                // compared without spaces: the PDF's narrow table columns break lines inside words ("police. uk")
+                assertThat(text.replace(" ", "")).contains(f.path("attribution").asText().replaceAll("\\s+", ""));
                 credited++;
             }
         }
