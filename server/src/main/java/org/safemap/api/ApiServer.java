@@ -40,6 +40,9 @@ import org.safemap.runs.IncidentProfiles;
 import org.safemap.runs.NearRepeats;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
+import org.safemap.sharing.Identity;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.ProtocolCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +88,12 @@ public final class ApiServer {
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
         MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache));
         PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms));
+        Policy policy = new Policy(ProtocolCatalog.load(settings.trust().protocolsDir()));
+        Identity identity = Identity.create(db.dataSource(), settings, policy.protocols());
+        String cookieSecure = settings.trust().cookieSecure();
+        SessionHandlers session = new SessionHandlers(identity, cookieSecure);
+        UserHandlers users = new UserHandlers(identity, policy);
+        TokenHandlers tokens = new TokenHandlers(identity, policy);
 
         return Javalin.create(config -> {
             configure(config);
@@ -92,6 +101,7 @@ public final class ApiServer {
             // The whole request may carry a little more than one file: part headers and boundaries.
             config.jetty.multipartConfig.maxTotalRequestSize(settings.uploadMaxMb() + 1L, SizeUnit.MB);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            config.routes.before(new Authenticator(identity, cookieSecure));
             config.routes.get("/health", system::health);
             config.routes.get("/api/version", system::version);
             config.routes.get("/api/viewer-config", system::viewerConfig);
@@ -119,6 +129,15 @@ public final class ApiServer {
             config.routes.get("/api/exports/{file}", exports::incidents);
             config.routes.get("/api/packs", packs::get);
             config.routes.get("/api/map-cache", maps::stats);
+            config.routes.get("/api/session", session::whoAmI);
+            config.routes.post("/api/session", session::signIn);
+            config.routes.delete("/api/session", session::signOut);
+            config.routes.get("/api/users", users::list);
+            config.routes.post("/api/users", users::add);
+            config.routes.patch("/api/users/{login}", users::update);
+            config.routes.get("/api/tokens", tokens::list);
+            config.routes.post("/api/tokens", tokens::create);
+            config.routes.delete("/api/tokens/{id}", tokens::revoke);
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
             config.routes.after("/api/feeds/*", maps::changed);
@@ -185,12 +204,14 @@ public final class ApiServer {
         error(ctx, 500, "internal_error", "unexpected error (reference " + ref + "); the server log has the details");
     }
 
-    private static int statusOf(String code) {
+    static int statusOf(String code) {
         return switch (code) {
             case "bad_request", "bad_input", "bad_style", "bad_points" -> 400;
             case "unauthorised" -> 401;
             case "forbidden", "no_protocol", "withheld" -> 403;
             case "not_found", "file_not_found" -> 404;
+            case "conflict" -> 409;
+            case "too_many_requests" -> 429;
             case "database_unavailable" -> 503;
             default -> 500;
         };
