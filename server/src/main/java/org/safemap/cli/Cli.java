@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
         subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
                 GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
                 NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class,
-                KdeCommand.class, ExportCommand.class,
+                KdeCommand.class, ExportCommand.class, UsersCommand.class, TokensCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
