@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,19 @@ class IdentityIT {
         Browser b = signIn(base, "it-analyst", ANALYST_PASSWORD, null, "X-Forwarded-Proto", "https");
         assertThat(b.response().headers().firstValue("Set-Cookie").orElseThrow())
                 .endsWith("; Path=/; HttpOnly; SameSite=Strict; Secure");
+    }
+
+    @Test
+    void safemapCookieSecureAlwaysAndNeverOverrideWhatTheRequestSays() {
+        for (String setting : List.of("always", "never")) {
+            try (App other = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_COOKIE_SECURE", setting)), db)) {
+                // plain HTTP for always, an HTTPS proxy for never: each the opposite of what auto would do
+                String cookie = signIn("http://127.0.0.1:" + other.port(), "it-analyst", ANALYST_PASSWORD, null,
+                        "X-Forwarded-Proto", setting.equals("always") ? "http" : "https")
+                        .response().headers().firstValue("Set-Cookie").orElseThrow();
+                assertThat(cookie.endsWith("; Secure")).as(setting).isEqualTo(setting.equals("always"));
+            }
+        }
     }
 
     @Test
