@@ -19,7 +19,16 @@
       headers.set('X-CSRF-Token', csrf);
       options.headers = headers;
     }
-    return plainFetch(input, options);
+    return plainFetch(input, options).then(response => {
+      // The server ended the session (expired, signed out elsewhere, user disabled): say so, offer to sign in.
+      if (response.status === 401 && csrf && url.origin === window.location.origin) {
+        csrf = null;
+        who.textContent = 'Your session has ended: sign in again';
+        signIn.hidden = false;
+        signOut.hidden = true;
+      }
+      return response;
+    });
   };
 
   const who = document.getElementById('auth-who');

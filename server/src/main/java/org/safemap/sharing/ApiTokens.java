@@ -33,8 +33,8 @@ public final class ApiTokens {
             + "WHERE (?::text IS NULL OR u.login = ?) ORDER BY t.id";
     private static final String REVOKE = "UPDATE api_token SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL";
     /** One row when the token is live and its owner enabled; nothing otherwise, whatever the reason. */
-    private static final String AUTHENTICATE = """
-            SELECT t.id, t.user_id, t.purpose, t.last_used FROM api_token t JOIN app_user u ON u.id = t.user_id
+    private static final String AUTHENTICATE = "SELECT t.id, t.purpose, " + Users.USER_COLUMNS + """
+             FROM api_token t JOIN app_user u ON u.id = t.user_id
             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
               AND NOT u.disabled""";
     /** last_used is for people ("is this token still in use?"): minute precision spares a write per request. */
@@ -152,9 +152,7 @@ public final class ApiTokens {
         if (!SecretTokens.looksLikeApiToken(secret)) {
             return Optional.empty();
         }
-        long tokenId;
-        long userId;
-        String purpose;
+        Authenticated found;
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(AUTHENTICATE)) {
                 ps.setBytes(1, SecretTokens.digest(secret));
@@ -162,17 +160,15 @@ public final class ApiTokens {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    tokenId = rs.getLong(1);
-                    userId = rs.getLong(2);
-                    purpose = rs.getString(3);
+                    found = new Authenticated(Users.read(rs, 3), rs.getLong(1), rs.getString(2));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(USED)) {
-                ps.setLong(1, tokenId);
+                ps.setLong(1, found.tokenId());
                 ps.executeUpdate();
             }
         }
-        return users.byId(userId).map(u -> new Authenticated(u, tokenId, purpose));
+        return Optional.of(found);
     }
 
     private static Token read(ResultSet rs) throws SQLException {

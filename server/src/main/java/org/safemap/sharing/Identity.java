@@ -13,7 +13,7 @@ public record Identity(Users users, ApiTokens tokens, Sessions sessions, Purpose
     public static Identity create(DataSource dataSource, Settings settings, ProtocolCatalog protocols) {
         Users users = new Users(dataSource, PasswordHashing.standard());
         return new Identity(users, new ApiTokens(dataSource, users),
-                new Sessions(dataSource, users, Duration.ofHours(settings.trust().sessionHours())),
+                new Sessions(dataSource, Duration.ofHours(settings.trust().sessionHours())),
                 Purposes.of(protocols), new LoginThrottle());
     }
 }

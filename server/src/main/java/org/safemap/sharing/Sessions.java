@@ -24,9 +24,8 @@ public final class Sessions {
             INSERT INTO user_session (id_hash, user_id, purpose, csrf_token, expires_at)
             VALUES (?, ?, ?, ?, now() + ?::interval) RETURNING expires_at""";
     private static final String PURGE = "DELETE FROM user_session WHERE expires_at <= now()";
-    private static final String FIND = """
-            SELECT s.user_id, s.purpose, s.csrf_token, s.expires_at, s.last_seen, s.created_at
-            FROM user_session s JOIN app_user u ON u.id = s.user_id
+    private static final String FIND = "SELECT s.purpose, s.csrf_token, s.expires_at, " + Users.USER_COLUMNS + """
+             FROM user_session s JOIN app_user u ON u.id = s.user_id
             WHERE s.id_hash = ? AND s.expires_at > now() AND NOT u.disabled""";
     /** Slides the expiry; at most once a minute per session, so a map's many tile requests cost one write. */
     private static final String TOUCH = """
@@ -57,12 +56,10 @@ public final class Sessions {
     }
 
     private final DataSource dataSource;
-    private final Users users;
     private final Duration idle;
 
-    public Sessions(DataSource dataSource, Users users, Duration idle) {
+    public Sessions(DataSource dataSource, Duration idle) {
         this.dataSource = dataSource;
-        this.users = users;
         this.idle = idle;
     }
 
@@ -100,10 +97,7 @@ public final class Sessions {
             return Optional.empty();
         }
         byte[] hash = SecretTokens.digest(id);
-        long userId;
-        String purpose;
-        String csrf;
-        Instant expires;
+        Session found;
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(FIND)) {
                 ps.setBytes(1, hash);
@@ -111,10 +105,8 @@ public final class Sessions {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    userId = rs.getLong(1);
-                    purpose = rs.getString(2);
-                    csrf = rs.getString(3);
-                    expires = rs.getTimestamp(4).toInstant();
+                    found = new Session(Users.read(rs, 4), rs.getString(1), rs.getString(2),
+                            rs.getTimestamp(3).toInstant());
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(TOUCH)) {
@@ -124,8 +116,7 @@ public final class Sessions {
                 ps.executeUpdate();
             }
         }
-        Instant e = expires;
-        return users.byId(userId).map(u -> new Session(u, purpose, csrf, e));
+        return Optional.of(found);
     }
 
     /** Ends a session (sign-out). Unknown ids are fine: signing out twice is not an error. */

@@ -29,6 +29,10 @@ public final class Users {
 
     private static final String COLUMNS = """
             id, login, display_name, role, partner, disabled, password_hash IS NOT NULL, created_at, last_login""";
+    /** The same columns of {@code app_user u}, for queries that find a user through a token or a session. */
+    static final String USER_COLUMNS = """
+            u.id, u.login, u.display_name, u.role, u.partner, u.disabled, u.password_hash IS NOT NULL, u.created_at,
+            u.last_login""";
     private static final String INSERT = "INSERT INTO app_user (login, display_name, role, partner, password_hash) "
             + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING RETURNING " + COLUMNS;
     private static final String BY_LOGIN = "SELECT " + COLUMNS + " FROM app_user WHERE login = ?";
@@ -293,9 +297,15 @@ public final class Users {
     }
 
     private static User read(ResultSet rs) throws SQLException {
-        return new User(rs.getLong(1), rs.getString(2), rs.getString(3), Role.parse(rs.getString(4)),
-                rs.getString(5), rs.getBoolean(6), rs.getBoolean(7), instant(rs.getTimestamp(8)),
-                instant(rs.getTimestamp(9)));
+        return read(rs, 1);
+    }
+
+    /** A user from the result's columns {@code first} onwards, in {@link #USER_COLUMNS} order. */
+    static User read(ResultSet rs, int first) throws SQLException {
+        int i = first;
+        return new User(rs.getLong(i), rs.getString(i + 1), rs.getString(i + 2), Role.parse(rs.getString(i + 3)),
+                rs.getString(i + 4), rs.getBoolean(i + 5), rs.getBoolean(i + 6), instant(rs.getTimestamp(i + 7)),
+                instant(rs.getTimestamp(i + 8)));
     }
 
     static Instant instant(Timestamp t) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -61,7 +62,9 @@ class SignInE2EIT {
     void signsInWithAPurposeActsWithTheCsrfTokenAndSignsOut() throws Exception {
         ChromeDriver driver = browser();
         try {
+            // signing in and out reloads the page: an element found just before the reload goes stale
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            wait.ignoring(StaleElementReferenceException.class);
             driver.get(base + "/");
             wait.until(d -> "Public view".equals(d.findElement(By.id("auth-who")).getText()));
             WebElement signIn = driver.findElement(By.id("sign-in"));
@@ -69,8 +72,7 @@ class SignInE2EIT {
             assertThat(driver.findElement(By.id("sign-out")).isDisplayed()).isFalse();
 
             signIn.click();
-            WebElement dialog = driver.findElement(By.id("sign-in-dialog"));
-            wait.until(d -> dialog.isDisplayed());
+            wait.until(d -> d.findElement(By.id("sign-in-dialog")).isDisplayed());
             // keyboard users land in the first field; the purposes are the protocols' own
             assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("sign-in-login");
             Select purpose = new Select(driver.findElement(By.id("sign-in-purpose")));
@@ -113,11 +115,27 @@ class SignInE2EIT {
             assertThat(Sql.count(db, "SELECT count(*) FROM user_session s JOIN app_user u ON u.id = s.user_id "
                     + "WHERE u.login = 'viewer-analyst'")).isZero();
 
+            // a session the server ends while the page is open (expiry, an admin disabling the user): the page's next
+            // request is refused, and the page says so and offers to sign in again
+            driver.findElement(By.id("sign-in")).click();
+            wait.until(d -> d.findElement(By.id("sign-in-dialog")).isDisplayed());
+            driver.findElement(By.id("sign-in-login")).sendKeys("viewer-analyst");
+            driver.findElement(By.id("sign-in-password")).sendKeys(PASSWORD);
+            driver.findElement(By.id("sign-in-submit")).click();
+            wait.until(d -> d.findElement(By.id("auth-who")).getText().startsWith("Signed in as"));
+            Sql.execute(db, "DELETE FROM user_session");
+            ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[0];"
+                    + "fetch('/api/tokens').then(r => done(r.status), e => done(String(e)));");
+            wait.until(d -> "Your session has ended: sign in again".equals(d.findElement(By.id("auth-who")).getText()));
+            assertThat(driver.findElement(By.id("sign-in")).isDisplayed()).isTrue();
+            assertThat(driver.findElement(By.id("sign-out")).isDisplayed()).isFalse();
+
             // no console errors but the browser's own notes of the refused sign-in (401) and of the boundaries this
             // empty database does not have (404)
             List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                     .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
                     .filter(m -> !(m.contains("/api/session") && m.contains("401")))
+                    .filter(m -> !(m.contains("/api/tokens") && m.contains("401")))
                     .filter(m -> !(m.contains("/api/areas?") && m.contains("404"))).toList();
             assertThat(errors).as("console errors").isEmpty();
         } finally {
