@@ -27,10 +27,13 @@ public final class App implements AutoCloseable {
 
     /** Starts the HTTP server on the configured host and port (port 0: any free port). */
     public static App start(Settings settings, Database db) {
-        return start(settings, db, Authenticator.NONE);
+        return start(settings, db, null);
     }
 
-    /** As {@link #start(Settings, Database)}, with who each request comes from decided by {@code authenticator}. */
+    /**
+     * As {@link #start(Settings, Database)}, with who each request comes from decided by {@code authenticator} instead
+     * of the server's sign-in (tests; null: the server's sign-in).
+     */
     public static App start(Settings settings, Database db, Authenticator authenticator) {
         LayerCatalogue catalogue = LayerCatalogue.load();
         Javalin server = ApiServer.create(settings, db, catalogue, authenticator);

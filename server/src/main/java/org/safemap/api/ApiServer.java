@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -43,6 +44,7 @@ import org.safemap.runs.NearRepeats;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.AuditLog;
+import org.safemap.sharing.Identity;
 import org.safemap.sharing.Keys;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtocolCatalog;
@@ -72,14 +74,15 @@ public final class ApiServer {
 
     /** Builds the server; call {@code start(host, port)} on the result. */
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue) {
-        return create(settings, db, catalogue, Authenticator.NONE);
+        return create(settings, db, catalogue, null);
     }
 
     /**
-     * Builds the server with {@code authenticator} deciding each request's principal before any route runs (the
-     * login work plugs in here; tests install one of their own).
+     * Builds the server. Who each request comes from is established before any route runs: by the server's own
+     * sign-in ({@link Credentials}: API tokens, Basic with a token, the viewer's session), or, when a test passes
+     * one, by {@code override} in its place.
      */
-    public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator authenticator) {
+    public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator override) {
         SystemHandlers system = new SystemHandlers(db, settings);
         AreaProfiles areaProfiles = new AreaProfiles(db.dataSource());
         AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), areaProfiles);
@@ -123,6 +126,13 @@ public final class ApiServer {
         PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms, policy), access);
         AuditHandlers audits = new AuditHandlers(policy, audit,
                 new UsageReports(db.dataSource(), policy, java.time.Clock.systemUTC()), RetentionReports.of(settings));
+        Identity identity = Identity.create(db.dataSource(), settings, protocols);
+        String cookieSecure = settings.trust().cookieSecure();
+        SessionHandlers session = new SessionHandlers(identity, cookieSecure);
+        UserHandlers users = new UserHandlers(identity, policy);
+        TokenHandlers tokens = new TokenHandlers(identity, policy);
+        Handler authentication = override != null ? ctx -> Principals.set(ctx, override.principal(ctx))
+                : new Credentials(identity, cookieSecure);
 
         return Javalin.create(config -> {
             configure(config, access);
@@ -134,7 +144,7 @@ public final class ApiServer {
             // The whole request may carry a little more than one file: part headers and boundaries.
             config.jetty.multipartConfig.maxTotalRequestSize(settings.uploadMaxMb() + 1L, SizeUnit.MB);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
-            config.routes.before(ctx -> Principals.set(ctx, authenticator.principal(ctx)));
+            config.routes.before(authentication);
             config.routes.get("/health", system::health);
             config.routes.get("/api/version", system::version);
             config.routes.get("/api/viewer-config", system::viewerConfig);
@@ -168,6 +178,15 @@ public final class ApiServer {
             config.routes.get("/api/audit/usage", audits::usage);
             config.routes.get("/api/retention/reports", audits::retentionReports);
             config.routes.get("/api/retention/reports/{file}", audits::retentionReport);
+            config.routes.get("/api/session", session::whoAmI);
+            config.routes.post("/api/session", session::signIn);
+            config.routes.delete("/api/session", session::signOut);
+            config.routes.get("/api/users", users::list);
+            config.routes.post("/api/users", users::add);
+            config.routes.patch("/api/users/{login}", users::update);
+            config.routes.get("/api/tokens", tokens::list);
+            config.routes.post("/api/tokens", tokens::create);
+            config.routes.delete("/api/tokens/{id}", tokens::revoke);
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
             config.routes.after("/api/feeds/*", maps::changed);
@@ -243,12 +262,14 @@ public final class ApiServer {
         error(ctx, 500, "internal_error", "unexpected error (reference " + ref + "); the server log has the details");
     }
 
-    private static int statusOf(String code) {
+    static int statusOf(String code) {
         return switch (code) {
             case "bad_request", "bad_input", "bad_style", "bad_points" -> 400;
             case "unauthorised" -> 401;
             case "forbidden", "no_protocol", "withheld" -> 403;
             case "not_found", "file_not_found" -> 404;
+            case "conflict" -> 409;
+            case "too_many_requests" -> 429;
             case "audit_failed" -> 503;
             case "database_unavailable" -> 503;
             default -> 500;

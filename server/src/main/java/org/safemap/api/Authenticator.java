@@ -4,14 +4,12 @@ import io.javalin.http.Context;
 import org.safemap.sharing.Principal;
 
 /**
- * Decides who a request comes from, before any route runs. Until the login work (sessions, API tokens) is merged
- * every request is anonymous ({@link #NONE}), which is the safe side: public layers and public-level data only.
+ * Decides who a request comes from, in place of the server's own sign-in ({@link Credentials}): what a test installs
+ * to stand for a given audience without signing in, through {@code App.start(settings, db, authenticator)}. The
+ * product never installs one; every data path then still asks the same policy about the principal it gets.
  */
 @FunctionalInterface
 public interface Authenticator {
-    /** Every request anonymous. */
-    Authenticator NONE = ctx -> Principal.ANONYMOUS;
-
     /** The request's principal; never null ({@link Principal#ANONYMOUS} when there are no credentials). */
     Principal principal(Context ctx);
 }

@@ -30,8 +30,8 @@ import picocli.CommandLine.Command;
         subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
                 GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
                 NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class, ProtocolsCommand.class,
-                PublishCommand.class, AuditCommand.class, RetentionCommand.class,
-                KdeCommand.class, ExportCommand.class,
+                PublishCommand.class, AuditCommand.class, RetentionCommand.class, UsersCommand.class,
+                TokensCommand.class, KdeCommand.class, ExportCommand.class,
                 TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {

@@ -5,8 +5,11 @@ import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseSetup;
 import org.safemap.demo.DemoData;
+import org.safemap.demo.DemoLogins;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.SourceFile;
+import org.safemap.sharing.PasswordHashing;
+import org.safemap.sharing.Users;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -28,6 +31,21 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--host", description = "Interface to listen on (default: SAFEMAP_HTTP_HOST, else 127.0.0.1).")
     String host;
+
+    /** Creates the demo users that are missing and shows their passwords, this once. */
+    private static void demoLogins(Settings settings, Database db, Terminal t) throws java.sql.SQLException {
+        java.nio.file.Path file = settings.varDir().resolve("demo-logins.txt");
+        var created = DemoLogins.ensure(new Users(db.dataSource(), PasswordHashing.standard()), file);
+        if (created.isEmpty()) {
+            t.line("Demo logins (demo-admin, demo-analyst, demo-police, demo-tasking): passwords in " + file);
+            return;
+        }
+        t.line("Demo logins created; their passwords are shown now and kept in " + file + " (readable by you only):");
+        for (DemoLogins.Created c : created) {
+            t.line(String.format(java.util.Locale.UK, "  %-14s %s  (%s)", c.login().login(), c.password(),
+                    c.login().role().key() + (c.login().partner() == null ? "" : ", " + c.login().partner())));
+        }
+    }
 
     @Override
     public Integer call() {
@@ -52,9 +70,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     ? "Demo data was already loaded; nothing new."
                     : String.format(java.util.Locale.UK, "Demo data: %d files loaded (%,d records, %,d rows quarantined), %d already there.",
                     result.filesLoaded(), result.incidents(), result.quarantined(), result.filesSkipped()));
-        } catch (RuntimeException e) {
+            demoLogins(settings, db, t);
+        } catch (RuntimeException | java.sql.SQLException e) {
             db.close();
-            throw e;
+            throw e instanceof RuntimeException r ? r : new org.safemap.SafemapException("database_error",
+                    "creating the demo users failed: " + e.getMessage(), e);
         }
         if (loadOnly) {
             db.close();

@@ -1,16 +1,24 @@
 package org.safemap.cli;
 
+import java.sql.SQLException;
 import java.util.concurrent.CountDownLatch;
 import org.safemap.App;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
+import org.safemap.sharing.PasswordHashing;
+import org.safemap.sharing.Users;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs the HTTP server in the foreground until Ctrl-C or SIGTERM, then shuts down gracefully. */
 final class ServerRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerRunner.class);
+
     private ServerRunner() {
     }
 
     static int runUntilStopped(Settings settings, Database db, Terminal terminal) {
+        warnIfNoAdmin(db);
         App app = App.start(settings, db);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -26,5 +34,17 @@ final class ServerRunner {
             Thread.currentThread().interrupt();
         }
         return Cli.OK;
+    }
+
+    /** Without an admin nobody can manage users or tokens over HTTP: say how to make one. */
+    private static void warnIfNoAdmin(Database db) {
+        try {
+            if (!new Users(db.dataSource(), PasswordHashing.standard()).anyAdmin()) {
+                LOG.warn("no enabled admin user exists, so nobody can manage users or tokens over HTTP; create one "
+                        + "with: ./safemap users add LOGIN --role admin [--partner PARTNER] (docs/users.md)");
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not check for an admin user: {}", e.getMessage());
+        }
     }
 }

@@ -1,11 +1,11 @@
 package org.safemap.map;
 
 /** OGC ServiceExceptionReport documents, in the form of each WMS version (1.3.0 schema, 1.1.1 DTD). */
-final class ExceptionReport {
+public final class ExceptionReport {
     private ExceptionReport() {
     }
 
-    static String xml(OgcException e, WmsVersion version) {
+    public static String xml(OgcException e, WmsVersion version) {
         Xml x = new Xml().declaration();
         if (version == WmsVersion.V1_1_1) {
             x.raw("<!DOCTYPE ServiceExceptionReport SYSTEM "

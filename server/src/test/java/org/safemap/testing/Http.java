@@ -109,6 +109,47 @@ public final class Http {
         }
     }
 
+    /** The Authorization header value for an API token (see {@link TestUsers#token}). */
+    public static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    /** GETs with request headers given as name, value, name, value ... (e.g. "Authorization", bearer(token)). */
+    public static HttpResponse<String> get(String url, String... headers) {
+        return request("GET", url, null, headers);
+    }
+
+    /** GETs with {@code Authorization: Bearer <token>}. */
+    public static HttpResponse<String> getWithToken(String url, String token) {
+        return request("GET", url, null, "Authorization", bearer(token));
+    }
+
+    /** POSTs a JSON body with {@code Authorization: Bearer <token>}. */
+    public static HttpResponse<String> postJsonWithToken(String url, String token, String json) {
+        return request("POST", url, json, "Authorization", bearer(token), "Content-Type", "application/json");
+    }
+
+    /**
+     * Any method, an optional body (null: none) and headers as name, value, name, value ... The client keeps no
+     * cookies: tests pass the session cookie as a header, so every request states exactly what it carries.
+     */
+    public static HttpResponse<String> request(String method, String url, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        for (int k = 0; k + 1 < headers.length; k += 2) {
+            b.header(headers[k], headers[k + 1]);
+        }
+        try {
+            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + url + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
