@@ -14,7 +14,6 @@ import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
-import org.safemap.sharing.Protocol;
 
 /**
  * The policy as the JSON handlers use it: which feeds a request may draw on, at which level. A feed the request
@@ -58,12 +57,7 @@ final class Access {
     }
 
     boolean restricted(Collection<String> used) {
-        for (String f : used) {
-            if (policy.protocols().find(f).map(Protocol::restricted).orElse(true)) {
-                return true;
-            }
-        }
-        return false;
+        return policy.restricted(used);
     }
 
     Policy policy() {

@@ -189,6 +189,12 @@ public final class ApiServer {
             config.routes.delete("/api/tokens/{id}", tokens::revoke);
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
+            IdentityAudit identityAudit = new IdentityAudit(audit);
+            config.routes.after("/api/session", identityAudit::after);
+            config.routes.after("/api/users", identityAudit::after);
+            config.routes.after("/api/users/*", identityAudit::after);
+            config.routes.after("/api/tokens", identityAudit::after);
+            config.routes.after("/api/tokens/*", identityAudit::after);
             config.routes.after("/api/feeds/*", maps::changed);
             config.routes.after("/api/hotspots", maps::changed);
             config.routes.after("/api/emerging", maps::changed);

@@ -78,9 +78,10 @@ final class IncidentHandlers {
         List<String> visible = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "GET /api/incidents/summary");
         List<String> protectedFeeds = visible.stream()
                 .filter(f -> access.policy().level(Principals.of(ctx), f) != DisclosureLevel.POINTS).toList();
+        String summary = points.summary(visible, protectedFeeds, access.policy().suppression(Principals.of(ctx), visible));
         access.audit(ctx, "api.incidents.summary", visible, visible.size());
         ctx.contentType("application/json");
-        ctx.result(points.summary(visible, protectedFeeds, access.policy().suppression(Principals.of(ctx), visible)));
+        ctx.result(summary);
     }
 
     /** The same query continuing after {@code lastId}. */

@@ -3,6 +3,7 @@ package org.safemap.api;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.safemap.pack.Pack;
 import org.safemap.pack.PackFormat;
 import org.safemap.pack.PackRequest;
 import org.safemap.pack.PackService;
@@ -23,7 +24,7 @@ final class PackHandlers {
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
         PackFormat format = PackFormat.parse(params.getOrDefault("format", "pdf"));
         PackService.File file = packs.make(PackRequest.parse(params), format, Principals.of(ctx), message -> { });
-        access.audit(ctx, "pack", file.pack().request().feeds(), file.pack().hotspots().size());
+        access.audit(ctx, "pack", Pack.SourceNote.feeds(file.pack().sources()), file.pack().hotspots().size());
         ctx.contentType(format.mime())
                 .header("Content-Disposition", "inline; filename=\"" + file.filename() + "\"")
                 .header("Cache-Control", "no-store")

@@ -20,7 +20,15 @@ final class ActingAs {
     String purpose;
 
     Principal principal() {
-        String user = System.getProperty("user.name", "operator").toLowerCase(Locale.ROOT);
-        return Principal.cli(user, partner == null || partner.isBlank() ? null : partner.strip(), purpose.strip());
+        return Principal.cli(osUser(), partner == null || partner.isBlank() ? null : partner.strip(), purpose.strip());
+    }
+
+    /** The operator at the command line, acting for no partner (loading files, administration). */
+    static Principal operator() {
+        return Principal.cli(osUser(), null, null);
+    }
+
+    private static String osUser() {
+        return System.getProperty("user.name", "operator").toLowerCase(Locale.ROOT);
     }
 }

@@ -79,6 +79,19 @@ public final class Cli implements Runnable {
     }
 
     /** The settings, read on first use so that --help works even with a broken configuration. */
+    /**
+     * Records a command's access to restricted data in the audit log, as the server does for its answers: the
+     * operator at the command line is audited under their login name.
+     */
+    void audit(Database db, org.safemap.sharing.Principal who, String action, String resource,
+               java.util.Collection<String> feeds, long size) {
+        org.safemap.sharing.ProtocolCatalog catalog = protocols();
+        if (new org.safemap.sharing.Policy(catalog).restricted(feeds)) {
+            org.safemap.sharing.AuditLog.open(settings(), db.dataSource(), catalog).record(
+                    org.safemap.sharing.AuditEvent.of(who, action, resource).feeds(feeds).resultSize(size));
+        }
+    }
+
     org.safemap.sharing.ProtocolCatalog protocols() {
         return org.safemap.sharing.ProtocolCatalog.load(settings().trust().protocolsDir());
     }

@@ -40,7 +40,7 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /** Writes the export to {@code out}, with a progress bar, a CSV sidecar and one summary line. */
-    int write(Function<Exports, Export> make, Path out) throws IOException {
+    int write(Function<Exports, Export> make, Path out, org.safemap.sharing.Principal who) throws IOException {
         Terminal terminal = cli.terminal();
         try (Database db = cli.openDatabase(); Export export = make.apply(new Exports(db.dataSource(), cli.feeds(),
                 new org.safemap.sharing.Policy(cli.protocols())))) {
@@ -51,6 +51,8 @@ final class ExportCommand implements Callable<Integer> {
             }
             String label = out.getFileName().toString();
             LongConsumer bar = terminal.progress(label, export.expectedRows());
+            cli.audit(db, who, "export." + export.provenance().export(), "safemap export " + label,
+                    export.provenance().feedsIncluded(), export.expectedRows());
             long rows = export.writeTo(out, bar);
             String sidecar = "";
             if (export.format() == ExportFormat.CSV) {
@@ -95,7 +97,7 @@ final class ExportCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             ExportFormat f = file.format();
             return parent.write(e -> e.runAreas(run, level, limit == null ? Exports.MAX_AREAS : limit, f,
-                    actingAs.principal()), file.out);
+                    actingAs.principal()), file.out, actingAs.principal());
         }
     }
 
@@ -146,7 +148,7 @@ final class ExportCommand implements Callable<Integer> {
             p.put("bbox", bbox);
             p.put("maxPrecisionM", maxPrecision);
             p.values().removeIf(java.util.Objects::isNull);
-            return parent.write(e -> e.incidents(p, f, actingAs.principal()), file.out);
+            return parent.write(e -> e.incidents(p, f, actingAs.principal()), file.out, actingAs.principal());
         }
     }
 
@@ -170,7 +172,7 @@ final class ExportCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             ExportFormat.choose("tif", out);
-            return parent.write(e -> e.runSurface(run, actingAs.principal()), out);
+            return parent.write(e -> e.runSurface(run, actingAs.principal()), out, actingAs.principal());
         }
     }
 

@@ -64,6 +64,8 @@ final class IngestCommand implements Callable<Integer> {
                     refused++;
                     continue;
                 }
+                cli.audit(db, ActingAs.operator(), "ingest.cli", "safemap ingest " + file.name(),
+                        java.util.List.of(feed.name()), r.rowsLoaded());
                 if (r.alreadyLoaded()) {
                     t.done(file.name(), String.format(Locale.UK, "already loaded into %s as batch %d (%,d records); "
                             + "nothing changed", feed.name(), r.batchId(), r.rowsLoaded()));

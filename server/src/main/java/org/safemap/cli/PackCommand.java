@@ -80,12 +80,13 @@ final class PackCommand implements Callable<Integer> {
         PackRequest request = PackRequest.parse(p);
         Terminal t = cli.terminal();
         try (Database db = cli.openDatabase()) {
-            WmsService wms = WmsService.forStore(LayerCatalogue.load(), db.dataSource(), new org.safemap.sharing.Policy(
-                    org.safemap.sharing.ProtocolCatalog.load(cli.settings().trust().protocolsDir())), 4096, 4096, 1000);
+            org.safemap.sharing.Policy policy = new org.safemap.sharing.Policy(cli.protocols());
+            WmsService wms = WmsService.forStore(LayerCatalogue.load(), db.dataSource(), policy, 4096, 4096, 1000);
             long start = System.nanoTime();
-            PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms,
-                    new org.safemap.sharing.Policy(cli.protocols())).make(request, f, actingAs.principal(),
-                    message -> t.line("  " + message));
+            PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms, policy).make(request, f,
+                    actingAs.principal(), message -> t.line("  " + message));
+            cli.audit(db, actingAs.principal(), "pack", "safemap pack " + out.getFileName(),
+                    Pack.SourceNote.feeds(file.pack().sources()), file.pack().hotspots().size());
             try {
                 Path parent = out.toAbsolutePath().getParent();
                 if (parent != null) {

@@ -88,6 +88,10 @@ public record Pack(PackRequest request, PackArea area, YearMonth dataFirst, Year
      * recorded protocols, and the footnote then says so.
      */
     public record SourceNote(Sources.Source source, Optional<String> protocol) {
+        /** The feeds a pack's numbers read (its sources), for the audit. */
+        public static java.util.List<String> feeds(java.util.List<SourceNote> notes) {
+            return notes.stream().map(n -> n.source().feed()).toList();
+        }
     }
 
     /** A stored run the pack's numbers come from: {@code GET /api/hotspots/{id}} shows it whole. */

@@ -113,6 +113,12 @@ public final class AuditLog {
                 throw e;
             }
         } catch (SQLException e) {
+            if (e instanceof java.sql.SQLTransientConnectionException || e.getSQLState() != null
+                    && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("3D"))) {
+                // No database at all: say that, as every other path does, rather than blame the audit.
+                throw new org.safemap.db.DatabaseUnavailableException("the database does not answer, so nothing can "
+                        + "be read or recorded; try again shortly", e);
+            }
             throw new SafemapException("audit_failed", "cannot write to the audit log: " + e.getMessage(), e);
         }
     }

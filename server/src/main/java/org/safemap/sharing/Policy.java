@@ -149,6 +149,19 @@ public final class Policy {
         }
     }
 
+    /**
+     * Whether an answer drawing on these feeds holds restricted data: a feed whose protocol shows the public less
+     * than points (or that has no protocol). Such answers are audited; answers from open feeds only are not.
+     */
+    public boolean restricted(Collection<String> feeds) {
+        for (String f : feeds) {
+            if (protocols.find(f).map(Protocol::restricted).orElse(true)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Managing users, tokens, protocols and retention. */
     public boolean mayAdminister(Principal who) {
         return who.role() == Role.ADMIN;
