@@ -9,7 +9,8 @@
   const METHOD_LABELS = {
     'coordinate': 'given coordinates', 'rounded-grid': 'rounded grid reference', 'snapped-map-point':
       'police.uk anonymous map point', 'uprn': 'property (UPRN)', 'postcode': 'postcode centroid', 'venue': 'named venue',
-    'street': 'street', 'postcode-district': 'postcode district'
+    'street': 'street', 'postcode-district': 'postcode district',
+    'generalised': 'its data-sharing protocol: shown at the centre of its grid square, not where it happened'
   };
   const GROUP_LABELS = {
     'violence': 'Violence', 'acquisitive': 'Acquisitive crime', 'damage': 'Criminal damage and arson',
@@ -19,7 +20,7 @@
   const DAY_LABELS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   const state = {
     feedLabels: {}, months: [], month: null, group: '', hours: '', weekdays: new Set(), feeds: new Set(),
-    allFeeds: [], summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
+    allFeeds: [], feedLevels: {}, summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
     profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null
   };
 
@@ -254,7 +255,10 @@
 
   async function loadPoints(layer) {
     const group = L.layerGroup();
-    const requests = [...state.feeds].map(feed => getJson(layer.api + '?' + query({ month: state.month, feed: feed,
+    // Records only of feeds this user may see record by record (as stored, or generalised to a grid); the others
+    // are counted in the area layers at the level their protocols allow.
+    const recordFeeds = [...state.feeds].filter(f => ['points', 'reduced'].includes(state.feedLevels[f]));
+    const requests = recordFeeds.map(feed => getJson(layer.api + '?' + query({ month: state.month, feed: feed,
       category: state.group })));
     const results = await Promise.all(requests);
     let count = 0;
@@ -392,10 +396,15 @@
     return from === state.month ? state.month : from + '..' + state.month;
   }
 
+  // A profile counts records exactly, so it takes only feeds this user may see as points; with no feed filter the
+  // server chooses them, and names the rest.
   function selectionParams() {
     const p = { period: profilePeriod() };
     if (state.group) p.categories = state.group;
-    if (selectedFeeds()) p.feeds = selectedFeeds();
+    if (selectedFeeds()) {
+      const exact = [...state.feeds].filter(f => state.feedLevels[f] === 'points');
+      p.feeds = (exact.length ? exact : [...state.feeds]).join(',');
+    }
     if (state.hours) p.hours = state.hours;
     if (state.weekdays.size) p.weekdays = [...state.weekdays].join(',');
     return p;
@@ -771,7 +780,7 @@
       const initial = readHash();
       const [config, catalogue, summary, feeds] = await Promise.all([getJson('/api/viewer-config'),
         getJson('/api/layers'), getJson('/api/incidents/summary'), getJson('/api/feeds')]);
-      feeds.forEach(f => { state.feedLabels[f.name] = f.label; });
+      feeds.forEach(f => { state.feedLabels[f.name] = f.label; state.feedLevels[f.name] = f.level; });
       addBasemap(config);
       state.layers = catalogue.layers;
       state.summary = summary;

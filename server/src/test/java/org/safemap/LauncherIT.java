@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +61,14 @@ class LauncherIT {
         assertThat(exit[0]).isZero();
     }
 
+    private static long total(HttpResponse<String> summary) {
+        long total = 0;
+        for (JsonNode m : Http.json(summary).path("months")) {
+            total += m.path("count").asLong();
+        }
+        return total;
+    }
+
     @Test
     void demoServesTheMapStopsOnSigtermAndDoesNotLoadTwice() throws Exception {
         Database db = TestDatabase.fresh("launcher");
@@ -72,12 +82,21 @@ class LauncherIT {
             assertThat(Http.get(base).body()).contains("leaflet.js", "app.js");
             assertThat(Http.json(Http.get(base + "api/areas?level=lsoa")).path("features").size())
                     .isEqualTo(TestData.DEMO_LSOAS);
-            JsonNode summary = Http.json(Http.get(base + "api/incidents/summary"));
-            long total = 0;
-            for (JsonNode m : summary.path("months")) {
-                total += m.path("count").asLong();
-            }
-            assertThat(total).isEqualTo(TestData.demoRecords());
+            // Nobody signed in: the public, who see neither A&E nor ambulance records under the demo protocols.
+            long partnerOnly = Sql.count(db, "SELECT count(*) FROM incident WHERE feed IN ('istv-ae', 'ambulance')");
+            assertThat(partnerOnly).isPositive();
+            assertThat(total(Http.get(base + "api/incidents/summary"))).isEqualTo(TestData.demoRecords() - partnerOnly);
+            // Signed in as the demo's CSP analyst, with the password the demo wrote for this database's users:
+            // every record.
+            String login = Files.readAllLines(HOME.resolve("var/demo-logins.txt")).stream()
+                    .filter(l -> l.startsWith("demo-analyst ")).reduce((a, b) -> b).orElseThrow();
+            String password = login.split("\\s+")[1];
+            HttpResponse<String> signIn = Http.postJson(base + "api/session", "{\"login\": \"demo-analyst\", "
+                    + "\"password\": \"" + password + "\", \"purpose\": \"strategic-assessment\"}");
+            assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+            String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            assertThat(total(Http.get(base + "api/incidents/summary", "Cookie", cookie)))
+                    .isEqualTo(TestData.demoRecords());
         } finally {
             demo.destroy(); // SIGTERM, as from a service manager or Ctrl-C
         }
