@@ -26,7 +26,6 @@ import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.Quarantine;
 import org.safemap.ingest.SourceFile;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
 
 /**
@@ -39,14 +38,12 @@ final class FeedHandlers {
     private final Quarantine quarantine;
     private final IncidentLoader loader;
     private final int maxUploadMb;
-    private final Policy policy;
     private final Access access;
 
     FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader, int maxUploadMb,
                  Access access) {
         this.maxUploadMb = maxUploadMb;
         this.access = access;
-        this.policy = access.policy();
         this.feeds = feeds;
         this.reports = reports;
         this.quarantine = quarantine;
@@ -78,11 +75,11 @@ final class FeedHandlers {
             m.put("categories", f.categories());
             m.put("description", f.description());
             m.put("attribution", f.attribution());
-            DisclosureLevel level = policy.level(who, f.name());
+            DisclosureLevel level = access.policy().level(who, f.name());
             m.put("level", level.key());
             if (level.atLeast(DisclosureLevel.AGGREGATES)) {
                 int base = level == DisclosureLevel.POINTS ? 1
-                        : Math.max(policy.protocols().require(f.name()).suppression().rounding(), 1);
+                        : Math.max(access.policy().protocols().require(f.name()).suppression().rounding(), 1);
                 m.put("batches", t[0]);
                 m.put("records", Math.round((double) t[1] / base) * base);
                 m.put("quarantined", Math.round((double) t[2] / base) * base);
@@ -95,7 +92,7 @@ final class FeedHandlers {
     /** {@code GET /api/feeds/{feed}/batches}: the feed's batch reports, oldest first. */
     void batches(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
-        policy.requireRecordHandler(Principals.of(ctx), feed.name(), "reading a feed's batches");
+        access.policy().requireRecordHandler(Principals.of(ctx), feed.name(), "reading a feed's batches");
         ctx.json(reports.batches(feed.name()).stream().map(FeedReports.BatchReport::toJson).toList());
     }
 
@@ -157,9 +154,9 @@ final class FeedHandlers {
      */
     void upload(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
-        if (!policy.mayHandleRecords(Principals.of(ctx), feed.name())) {
+        if (!access.policy().mayHandleRecords(Principals.of(ctx), feed.name())) {
             drain(ctx, (long) maxUploadMb << 20);
-            policy.requireRecordHandler(Principals.of(ctx), feed.name(), "uploading to a feed");
+            access.policy().requireRecordHandler(Principals.of(ctx), feed.name(), "uploading to a feed");
         }
         if (ctx.contentType() == null || !ctx.contentType().toLowerCase().startsWith("multipart/form-data")) {
             throw new ApiException(415, "unsupported_media_type", "send the files as multipart/form-data, each in a "
@@ -235,7 +232,7 @@ final class FeedHandlers {
 
     private FeedReports.BatchReport batch(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
-        policy.requireRecordHandler(Principals.of(ctx), feed.name(), "reading a feed's batches and quarantine");
+        access.policy().requireRecordHandler(Principals.of(ctx), feed.name(), "reading a feed's batches and quarantine");
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.safemap.map.IncidentPoints;
 import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.SuppressionRule;
 
 /** /api/incidents: record-level queries, paged, and the summary the viewer builds its controls from. */
 final class IncidentHandlers {
@@ -78,7 +79,8 @@ final class IncidentHandlers {
         List<String> visible = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "GET /api/incidents/summary");
         List<String> protectedFeeds = visible.stream()
                 .filter(f -> access.policy().level(Principals.of(ctx), f) != DisclosureLevel.POINTS).toList();
-        String summary = points.summary(visible, protectedFeeds, access.policy().suppression(Principals.of(ctx), visible));
+        SuppressionRule rule = access.policy().suppression(Principals.of(ctx), visible);
+        String summary = points.summary(visible, protectedFeeds, rule);
         access.audit(ctx, "api.incidents.summary", visible, visible.size());
         ctx.contentType("application/json");
         ctx.result(summary);

@@ -26,6 +26,7 @@ import org.safemap.sharing.FeedView;
 import org.safemap.sharing.PointGeneraliser;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
+import org.safemap.sharing.SuppressionRule;
 
 /**
  * Draws one catalogue layer into a map view and answers GetFeatureInfo for it, for every layer kind. Data read
@@ -270,17 +271,44 @@ final class LayerRenderer {
      * Incidents per area from the requester's protected table ({@link ProtectedCounts}): exact for feeds they see as
      * points, protected for the rest; a suppressed area has null counts, {@code suppressed: true} and {@code "*"}.
      */
+    /** An area's count over several published tables: their sum, suppressed if any of them is. */
+    private static ProtectedCounts.Count sum(List<ProtectedCounts.Table> tables, String code,
+                                             ProtectedCounts.Selection sel) {
+        double total = 0;
+        java.util.Set<String> withheld = new java.util.TreeSet<>();
+        for (ProtectedCounts.Table t : tables) {
+            if (t.node(code) < 0) {
+                return new ProtectedCounts.Count(null, true, List.of());
+            }
+            ProtectedCounts.Count c = t.area(code, sel);
+            withheld.addAll(c.withheld());
+            if (c.suppressed()) {
+                return new ProtectedCounts.Count(null, true, List.copyOf(withheld));
+            }
+            total += c.value();
+        }
+        return new ProtectedCounts.Count(total, false, List.copyOf(withheld));
+    }
+
     private Map<String, Map<String, Object>> areaCounts(LayerCatalogue.Layer layer, LayerDims dims) {
         String level = layer.source().level();
-        ProtectedCounts.Table table = counts.table(dims.view(), dims.time().period());
+        // A range of months, for a requester with protected feeds, is the sum of the months' own published tables:
+        // a range's table protected on its own could be differenced against its months to recover a suppressed one.
+        List<ProtectedCounts.Table> tables = new java.util.ArrayList<>();
+        if (dims.view().restricted().isEmpty() || dims.time().months() == 1) {
+            tables.add(counts.table(dims.view(), dims.time().period()));
+        } else {
+            for (java.time.YearMonth m : dims.time().period().months()) {
+                tables.add(counts.table(dims.view(), org.safemap.runs.Period.of(m)));
+            }
+        }
         ProtectedCounts.Selection sel = new ProtectedCounts.Selection(dims.feeds(),
                 dims.categories().isEmpty() ? layer.source().groups() : dims.categories());
         Map<String, Integer> population = data.population(level);
         Map<String, Map<String, Object>> out = new HashMap<>();
         int months = dims.time().months();
         for (Shape s : shapes(level, 0, Crs.BNG).shapes()) {
-            ProtectedCounts.Count c = table.node(s.code()) >= 0 ? table.area(s.code(), sel)
-                    : new ProtectedCounts.Count(null, true, List.of());
+            ProtectedCounts.Count c = sum(tables, s.code(), sel);
             Integer pop = population.get(s.code());
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("period", dims.time().text());
@@ -301,9 +329,11 @@ final class LayerRenderer {
             if (!c.withheld().isEmpty()) {
                 v.put("withheld_feeds", c.withheld());
             }
-            if (table.rule().protects()) {
-                v.put("suppression", "counts 1 to " + table.rule().threshold() + " of restricted feeds are suppressed"
-                        + (table.rule().rounding() > 1 ? ", others rounded to " + table.rule().rounding() : ""));
+            SuppressionRule rule = tables.get(0).rule();
+            if (rule.protects()) {
+                v.put("suppression", "counts 1 to " + rule.threshold() + " of restricted feeds are suppressed"
+                        + (rule.rounding() > 1 ? ", others rounded to " + rule.rounding() : "")
+                        + (tables.size() > 1 ? ", month by month" : ""));
             }
             out.put(s.code(), v);
         }

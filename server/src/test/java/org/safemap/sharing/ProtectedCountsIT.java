@@ -127,6 +127,46 @@ class ProtectedCountsIT {
         assertThat(shown).isGreaterThan(0);
     }
 
+    /** The area-count feature info of one LSOA for a TIME value, as the tasking member sees it. */
+    private static JsonNode countInfo(String[] a, String time) throws Exception {
+        double x = Double.parseDouble(a[1]);
+        double y = Double.parseDouble(a[2]);
+        String url = base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=incident-counts"
+                + "&QUERY_LAYERS=incident-counts&STYLES=&CRS=EPSG:27700&BBOX=" + (x - 5.5) + "," + (y - 5.5) + ","
+                + (x + 5.5) + "," + (y + 5.5) + "&WIDTH=11&HEIGHT=11&I=5&J=5&INFO_FORMAT=application/json"
+                + "&TIME=" + time;
+        return JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking").body())
+                .path("features").get(0).path("properties");
+    }
+
+    @Test
+    void aRangeOfMonthsIsTheSumOfTheMonthsPublishedSoItCannotBeDifferencedAgainstThem() throws Exception {
+        int summed = 0;
+        int suppressed = 0;
+        for (String[] a : interiorPoints(30)) {
+            JsonNode quarter = countInfo(a, "2022-01/2022-03");
+            boolean anySuppressed = false;
+            double total = 0;
+            for (String month : List.of("2022-01", "2022-02", "2022-03")) {
+                JsonNode m = countInfo(a, month);
+                anySuppressed |= m.path("suppressed").asBoolean();
+                total += m.path("incidents").asDouble();
+            }
+            assertThat(quarter.path("suppressed").asBoolean()).as(a[0]).isEqualTo(anySuppressed);
+            if (anySuppressed) {
+                assertThat(quarter.path("incidents").isNull()).isTrue();
+                suppressed++;
+            } else {
+                // quarter minus two months is exactly the third month's published value, never a hidden one
+                assertThat(quarter.path("incidents").asDouble()).as(a[0])
+                        .isCloseTo(total, org.assertj.core.data.Offset.offset(0.02)); // each value shown to 2 places
+                summed++;
+            }
+        }
+        assertThat(summed).isPositive();
+        assertThat(suppressed).isPositive();
+    }
+
     @Test
     void anMsoaAndItsLsoasCannotBeDifferencedIntoASuppressedCount() {
         ProtectedTable pt = table.protectedPart();
