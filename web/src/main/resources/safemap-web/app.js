@@ -602,16 +602,18 @@
         const shape = L.geoJSON(f, { interactive: false });
         const button = el('button', { type: 'button', class: 'rank-row' },
           el('span', { class: 'rank-name' }, p.name),
-          el('span', { class: 'fine' }, number(Math.round(p.incidents)) + ' incidents'
-            + (p.rate_per_1000 != null ? ', ' + p.rate_per_1000.toFixed(1) + ' per 1,000' : '')
+          el('span', { class: 'fine' }, (p.incidents != null ? number(Math.round(p.incidents)) + ' incidents'
+            : 'counts withheld') + (p.rate_per_1000 != null ? ', ' + p.rate_per_1000.toFixed(1) + ' per 1,000' : '')
             + (p.gi_class ? ', ' + classLabel(p.gi_class) : '')));
         button.addEventListener('click', () => openProfile({ area: p.level + ':' + p.code, shape: shape },
           shape.getBounds()));
         list.append(el('li', {}, button));
       });
       box.dataset.run = String(run.id);
+      // A run over a feed this user may see only as aggregates shows its ranking and classes, not its counts.
+      const withheld = run.disclosure ? el('p', { class: 'fine' }, run.disclosure) : '';
       box.replaceChildren(el('p', { class: 'fine' }, 'Run ' + run.id + ': LSOAs by incidents, '
-        + profilePeriod().replace('..', ' to ') + '.'), list,
+        + profilePeriod().replace('..', ' to ') + '.'), withheld, list,
         el('p', {}, el('a', { href: '/api/exports/runs/' + run.id + '/areas.gpkg' }, 'All areas (GeoPackage)'), ' \u00b7 ',
           el('a', { href: '/api/exports/runs/' + run.id + '/areas.csv' }, 'CSV')));
     } catch (e) {

@@ -60,7 +60,7 @@ final class HotspotHandlers {
         request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/hotspots"));
         long id = runner.run(request, message -> { });
         access.audit(ctx, "api.hotspots.create", store.run(id).orElseThrow().feeds(), results.count(id));
-        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
+        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describeFor(ctx, store.run(id).orElseThrow()));
     }
 
     /** {@code POST /api/emerging}: an emerging hot spot run; its areas are read as any run's. */
@@ -69,7 +69,7 @@ final class HotspotHandlers {
         request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/emerging"));
         long id = emerging.run(request, message -> { });
         access.audit(ctx, "api.emerging.create", store.run(id).orElseThrow().feeds(), results.count(id));
-        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describe(store.run(id).orElseThrow()));
+        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describeFor(ctx, store.run(id).orElseThrow()));
     }
 
     /**
@@ -194,7 +194,11 @@ final class HotspotHandlers {
 
     /** {@code GET /api/hotspots/{id}}: the run's parameters, data version, summary and links. */
     void get(Context ctx) throws IOException {
-        RunStore.Run run = run(ctx);
+        ctx.json(describeFor(ctx, run(ctx)));
+    }
+
+    /** The run as this asker may see it: without its summary when its numbers are withheld from them. */
+    private Map<String, Object> describeFor(Context ctx, RunStore.Run run) throws IOException {
         Map<String, Object> m = describe(run);
         if (classesOnly(ctx, run)) {
             // The summary's totals and statistics are functions of the hidden counts.
@@ -202,7 +206,7 @@ final class HotspotHandlers {
             m.put("disclosure", "classes only: this run read " + run.feeds() + ", and a feed among them is shared "
                     + "with you as suppressed aggregates; counts, rates, statistics and the surface are withheld");
         }
-        ctx.json(m);
+        return m;
     }
 
     /** {@code GET /api/hotspots/{id}/areas?level=&format=json|csv|geojson&limit=}: ranked per-area results. */

@@ -196,6 +196,14 @@ class TrustPathsIT {
         // The run read A&E, which the public may not see at all: to them it does not exist.
         assertThat(get(areas, ANONYMOUS).statusCode()).isEqualTo(404);
         assertThat(send("POST", "/api/hotspots", ANONYMOUS, "{\"period\": \"2022-07\"}").statusCode()).isEqualTo(401);
+        // A tasking member may rank hot spots over every feed they see, A&E included as aggregates: the new run's
+        // answer already hides its numbers from them.
+        HttpResponse<String> own = send("POST", "/api/hotspots", TASKING, "{\"period\": \"2022-07\"}");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
+        JsonNode ownRun = JSON.readTree(own.body());
+        assertThat(ownRun.has("summary")).isFalse();
+        assertThat(ownRun.path("disclosure").asText()).startsWith("classes only");
+        assertThat(ownRun.at("/params/selection/feeds").toString()).contains("istv-ae");
         // Record-level methods read only the asker's points feeds.
         JsonNode repeats = json(get("/api/repeat-locations?period=2022-07&top=5", TASKING));
         long repeatRun = repeats.path("run").asLong();
