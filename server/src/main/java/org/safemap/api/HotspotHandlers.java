@@ -24,7 +24,7 @@ import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.RunStore;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.Principal;
+import org.safemap.sharing.Policy;
 
 /**
  * /api/hotspots and /api/emerging: start a hotspot or emerging hot spot run, read its parameters and summary, its
@@ -102,17 +102,11 @@ final class HotspotHandlers {
      * Then they get classes, not counts (see {@link AreaResults#CLASS_COLUMNS}), and no surface.
      */
     private boolean classesOnly(Context ctx, RunStore.Run run) {
-        Principal who = Principals.of(ctx);
-        for (String f : run.feeds()) {
-            DisclosureLevel l = access.policy().level(who, f);
-            if (l == DisclosureLevel.NONE) {
-                throw ApiException.notFound("no hotspot run " + run.id());
-            }
-            if (l != DisclosureLevel.POINTS) {
-                return true;
-            }
+        Policy.ResultView view = access.policy().resultView(Principals.of(ctx), run.feeds());
+        if (view == Policy.ResultView.NONE) {
+            throw ApiException.notFound("no hotspot run " + run.id());
         }
-        return false;
+        return view == Policy.ResultView.CLASSES;
     }
 
     private static Map<String, Object> parameters(Context ctx) {

@@ -8,7 +8,6 @@ import java.util.List;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.WmsService;
-import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.Protocol;
 
@@ -45,12 +44,8 @@ final class LayerHandlers {
     /** The feeds a layer draws for {@code who}, each with its protocol and the level it is shown at. */
     private ArrayNode sources(Principal who, LayerCatalogue.Layer layer) {
         ArrayNode out = JSON.createArrayNode();
-        if (layer.kind().equals("areas") || layer.kind().equals("deprivation")) {
-            return out; // reference data: credited by the layer's attribution
-        }
-        List<String> names = layer.source().feeds().isEmpty() ? access.allFeeds() : layer.source().feeds();
-        DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
-        for (String name : access.policy().feedsAtLeast(who, names, needed)) {
+        // Boundary and deprivation layers draw no feed: their attribution credits them.
+        for (String name : access.policy().layerFeeds(who, layer, access.allFeeds())) {
             Protocol p = access.policy().protocols().require(name);
             ObjectNode s = out.addObject();
             s.put("feed", name);

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.sharing.AuditEvent;
 import org.safemap.sharing.AuditLog;
-import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,11 +78,6 @@ final class MapAudit {
     }
 
     private List<String> feeds(Principal who, LayerCatalogue.Layer layer) {
-        if (layer == null) {
-            return List.of();
-        }
-        List<String> source = layer.source().feeds().isEmpty() ? access.allFeeds() : layer.source().feeds();
-        DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
-        return access.policy().feedsAtLeast(who, source, needed);
+        return layer == null ? List.of() : access.policy().layerFeeds(who, layer, access.allFeeds());
     }
 }

@@ -6,7 +6,6 @@ import org.safemap.ingest.FeedCatalog;
 import org.safemap.SafemapException;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
-import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
 
@@ -58,15 +57,10 @@ public final class Exports {
 
     private boolean classesOnly(long runId, Principal who) {
         RunStore.Run run = store.run(runId).orElseThrow(() -> new SafemapException("not_found", "no run " + runId));
-        for (String f : run.feeds()) {
-            DisclosureLevel l = policy.level(who, f);
-            if (l == DisclosureLevel.NONE) {
-                throw new SafemapException("not_found", "no run " + runId);
-            }
-            if (l != DisclosureLevel.POINTS) {
-                return true;
-            }
+        Policy.ResultView view = policy.resultView(who, run.feeds());
+        if (view == Policy.ResultView.NONE) {
+            throw new SafemapException("not_found", "no run " + runId);
         }
-        return false;
+        return view == Policy.ResultView.CLASSES;
     }
 }

@@ -114,13 +114,44 @@ public final class Policy {
         if (!audience) {
             return false;
         }
-        List<String> feeds = layer.source().feeds().isEmpty() ? List.copyOf(allFeeds) : layer.source().feeds();
-        if (!usesFeeds(layer)) {
-            return true;
-        }
-        DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
-        return !feedsAtLeast(who, feeds, needed).isEmpty();
+        return !usesFeeds(layer) || !layerFeeds(who, layer, allFeeds).isEmpty();
     }
+
+    /**
+     * The feeds a layer draws for {@code who}: its own feeds (or, naming none, every feed) that they may see at the
+     * level the layer needs (points layers: reduced or better; counts and surfaces: aggregates or better). Empty for
+     * boundary and deprivation layers, which hold no partner data.
+     */
+    public List<String> layerFeeds(Principal who, LayerCatalogue.Layer layer, Collection<String> allFeeds) {
+        if (!usesFeeds(layer)) {
+            return List.of();
+        }
+        List<String> feeds = layer.source().feeds().isEmpty() ? List.copyOf(allFeeds) : layer.source().feeds();
+        DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
+        return feedsAtLeast(who, feeds, needed);
+    }
+
+    /**
+     * How much of a stored result (a hot spot run) that read {@code feeds} {@code who} may see: nothing when any of
+     * them is invisible to them, classes only when any is below points (counts, rates, densities and z-scores could
+     * be solved back to counts), everything otherwise.
+     */
+    public ResultView resultView(Principal who, Collection<String> feeds) {
+        ResultView view = ResultView.FULL;
+        for (String f : feeds) {
+            DisclosureLevel l = level(who, f);
+            if (l == DisclosureLevel.NONE) {
+                return ResultView.NONE;
+            }
+            if (l != DisclosureLevel.POINTS) {
+                view = ResultView.CLASSES;
+            }
+        }
+        return view;
+    }
+
+    /** See {@link #resultView}. */
+    public enum ResultView { NONE, CLASSES, FULL }
 
     /** Boundaries and deprivation hold no partner data; every other layer kind counts or draws records. */
     private static boolean usesFeeds(LayerCatalogue.Layer layer) {

@@ -76,6 +76,28 @@ class PolicyTest {
     }
 
     @Test
+    void storedResultsShowClassesOnlyBelowPointsAndNothingToThoseWhoMayNotSeeAFeed() {
+        Principal tasking = new Principal("t", Role.TASKING, null, "tasking", "test");
+        assertThat(POLICY.resultView(tasking, List.of("police-uk", "btp"))).isEqualTo(Policy.ResultView.FULL);
+        assertThat(POLICY.resultView(tasking, List.of("police-uk", "istv-ae"))).isEqualTo(Policy.ResultView.CLASSES);
+        assertThat(POLICY.resultView(Principal.ANONYMOUS, List.of("police-uk", "istv-ae")))
+                .isEqualTo(Policy.ResultView.NONE);
+        assertThat(POLICY.resultView(analyst("csp", "tasking"), FEEDS)).isEqualTo(Policy.ResultView.FULL);
+    }
+
+    @Test
+    void aLayerDrawsTheFeedsItsReaderMaySeeAtTheLevelItNeeds() {
+        LayerCatalogue catalogue = LayerCatalogue.load();
+        Principal police = analyst("police", "tasking");
+        // a surface takes every feed its reader may see at aggregates or better; the public sees no A&E or ambulance
+        assertThat(POLICY.layerFeeds(police, catalogue.layer("density-all"), FEEDS))
+                .containsExactly("police-uk", "btp", "istv-ae", "ambulance", "fire-irs");
+        assertThat(POLICY.layerFeeds(Principal.ANONYMOUS, catalogue.layer("density-all"), FEEDS))
+                .containsExactly("police-uk", "btp", "fire-irs");
+        assertThat(POLICY.layerFeeds(police, catalogue.layer("lsoa-boundaries"), FEEDS)).isEmpty();
+    }
+
+    @Test
     void custodianPathsNeedPointsLevelAndAnAnalystOrAdmin() {
         assertThat(POLICY.mayHandleRecords(analyst("nhs-ed", "problem-solving"), "istv-ae")).isTrue();
         assertThat(POLICY.mayHandleRecords(analyst("police", "tasking"), "istv-ae")).isFalse();
