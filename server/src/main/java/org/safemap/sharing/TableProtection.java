@@ -16,11 +16,16 @@ import java.util.List;
  * <li><b>Secondary</b>: the published table obeys linear constraints (each node's total is the sum of its columns;
  * each parent's value is the sum of its children's, column by column and in total). A constraint holding exactly
  * one suppressed value would give it away, so a second value of that constraint is suppressed, the one losing
- * least: the smallest non-zero count, ties broken by position, so the pattern is deterministic. That is repeated
- * until every constraint with a suppressed value holds at least two. Because "two per constraint" is not enough in
- * general (a value can still follow from several constraints combined), the whole system is then solved exactly
- * (Gaussian elimination modulo the prime 2⁶¹−1, component by component) and any suppressed value that is still
- * uniquely determined gets another complement, until none is.</li>
+ * least: the smallest non-zero count, ties broken by position, so the pattern is deterministic. That is repeated until every constraint with a suppressed value holds at least two.
+ * Because "two per constraint" is not enough in general (a value can still follow from several constraints
+ * combined), the whole system is then solved exactly (Gaussian elimination modulo the prime 2⁶¹−1, component by
+ * component) and any suppressed value still uniquely determined gets another complement, the nearest non-zero value
+ * along the constraints that give it away, until none is.
+ * <br>Unless zeros are suppressed in their own right, a zero is never a complement and the intruder is credited
+ * with knowing every zero: counts are never negative, so a hidden zero beside a shown total its other parts already
+ * make up is pinned to zero, and so is what it was meant to protect (an intruder's linear programme finds such
+ * values where elimination does not). With the zeros known, every hidden value can move both ways along some
+ * solution of the system, so non-negativity cannot pin it.</li>
  * <li><b>Rounding</b>: shown values, totals included, are each rounded to the nearest multiple of the base (halves
  * up), independently. Totals are therefore not the sums of the shown cells; independent rounding leaks at most
  * that each true value lies within half a base of its shown value, and with the cells' bounds that narrows a total
@@ -55,15 +60,16 @@ public final class TableProtection {
                 }
             }
             Constraints cons = Constraints.of(table);
-            secondary(cons, v, suppressed);
+            boolean zerosHide = options.suppressZeros();
+            secondary(cons, v, suppressed, zerosHide);
             for (int round = 0; round < MAX_REPAIR_ROUNDS; round++) {
-                int[] determined = determined(cons, suppressed, v.length);
+                int[] determined = determined(cons, unknown(v, suppressed, zerosHide), v.length);
                 if (determined.length == 0) {
                     break;
                 }
                 boolean added = false;
                 for (int j : determined) {
-                    if (suppressed[j] && complementFor(cons, v, suppressed, j)) {
+                    if (suppressed[j] && complementFor(cons, v, suppressed, j, zerosHide)) {
                         added = true;
                     }
                 }
@@ -71,7 +77,7 @@ public final class TableProtection {
                     throw new IllegalStateException("table protection: a suppressed value stays determined with "
                             + "everything around it suppressed");
                 }
-                secondary(cons, v, suppressed);
+                secondary(cons, v, suppressed, zerosHide);
             }
         }
         long[] shown = new long[v.length];
@@ -82,20 +88,34 @@ public final class TableProtection {
         return new ProtectedTable(table, rule, shown, suppressed, primary);
     }
 
-    /** Until every constraint holding a suppressed value holds at least two. */
-    private static void secondary(Constraints cons, long[] v, boolean[] suppressed) {
+    /**
+     * The values an intruder does not know. A suppressed zero is not among them unless zeros are suppressed in their
+     * own right: counts are never negative, so a hidden zero in a sum whose shown total is its other parts' sum is
+     * pinned to zero, and so is anything it was meant to protect. The intruder is credited with every zero.
+     */
+    private static boolean[] unknown(long[] v, boolean[] suppressed, boolean zerosHide) {
+        boolean[] out = new boolean[v.length];
+        for (int k = 0; k < v.length; k++) {
+            out[k] = suppressed[k] && (zerosHide || v[k] != 0);
+        }
+        return out;
+    }
+
+    /** Until every constraint holding an unknown value holds at least two (zeros only count if they hide). */
+    private static void secondary(Constraints cons, long[] v, boolean[] suppressed, boolean zerosHide) {
         boolean changed = true;
         while (changed) {
             changed = false;
             for (int k = 0; k < cons.count(); k++) {
                 int hidden = 0;
                 for (int m = cons.start[k]; m < cons.start[k + 1]; m++) {
-                    if (suppressed[cons.member[m]]) {
+                    int j = cons.member[m];
+                    if (suppressed[j] && (zerosHide || v[j] != 0)) {
                         hidden++;
                     }
                 }
                 if (hidden == 1) {
-                    int pick = best(cons, k, v, suppressed, -1);
+                    int pick = best(cons, k, v, suppressed, -1, zerosHide);
                     if (pick >= 0) {
                         suppressed[pick] = true;
                         changed = true;
@@ -105,12 +125,15 @@ public final class TableProtection {
         }
     }
 
-    /** The unsuppressed member of constraint k that loses least, or -1: smallest non-zero first, then zeros. */
-    private static int best(Constraints cons, int k, long[] v, boolean[] suppressed, int current) {
+    /**
+     * The unsuppressed member of constraint k that loses least, or -1: smallest non-zero first, then zeros if they
+     * hide (otherwise a zero complement would protect nothing).
+     */
+    private static int best(Constraints cons, int k, long[] v, boolean[] suppressed, int current, boolean zerosHide) {
         int pick = current;
         for (int m = cons.start[k]; m < cons.start[k + 1]; m++) {
             int j = cons.member[m];
-            if (!suppressed[j] && (pick < 0 || better(j, pick, v))) {
+            if (!suppressed[j] && (zerosHide || v[j] != 0) && (pick < 0 || better(j, pick, v))) {
                 pick = j;
             }
         }
@@ -129,41 +152,64 @@ public final class TableProtection {
         return a < b;
     }
 
-    /** Suppresses the best unsuppressed value in any constraint holding j (then in their neighbours'). */
-    private static boolean complementFor(Constraints cons, long[] v, boolean[] suppressed, int j) {
-        int pick = -1;
+    /**
+     * Suppresses the best unsuppressed value in any constraint holding j; if they hold none, in the constraints of
+     * their members, and so on outwards (breadth first), since j is given away by a chain of constraints through
+     * suppressed values and only a value somewhere along it can break the chain. False if none is left anywhere.
+     */
+    private static boolean complementFor(Constraints cons, long[] v, boolean[] suppressed, int j,
+                                         boolean zerosHide) {
+        boolean[] seenCon = new boolean[cons.count()];
+        boolean[] seenVal = new boolean[v.length];
+        List<Integer> ring = new ArrayList<>();
         for (int k : cons.of[j]) {
-            pick = best(cons, k, v, suppressed, pick);
+            seenCon[k] = true;
+            ring.add(k);
         }
-        if (pick < 0) {
-            for (int k : cons.of[j]) {
+        seenVal[j] = true;
+        while (!ring.isEmpty()) {
+            int pick = -1;
+            for (int k : ring) {
+                pick = best(cons, k, v, suppressed, pick, zerosHide);
+            }
+            if (pick >= 0) {
+                suppressed[pick] = true;
+                return true;
+            }
+            List<Integer> next = new ArrayList<>();
+            for (int k : ring) {
                 for (int m = cons.start[k]; m < cons.start[k + 1]; m++) {
-                    for (int k2 : cons.of[cons.member[m]]) {
-                        pick = best(cons, k2, v, suppressed, pick);
+                    int member = cons.member[m];
+                    if (seenVal[member]) {
+                        continue;
+                    }
+                    seenVal[member] = true;
+                    for (int k2 : cons.of[member]) {
+                        if (!seenCon[k2]) {
+                            seenCon[k2] = true;
+                            next.add(k2);
+                        }
                     }
                 }
             }
+            ring = next;
         }
-        if (pick < 0) {
-            return false;
-        }
-        suppressed[pick] = true;
-        return true;
+        return false;
     }
 
     /**
-     * The suppressed values that the published ones determine uniquely. With S the suppressed values and A the
+     * The unknown values that the published ones determine uniquely. With S the unknown values and A the
      * constraint matrix, value j is determined exactly when the unit vector e_j lies in the row space of A's
      * columns for S: in reduced row echelon form, j is a pivot whose row has no other non-zero entry. Solved per
      * connected component of suppressed values.
      */
-    static int[] determined(Constraints cons, boolean[] suppressed, int size) {
+    static int[] determined(Constraints cons, boolean[] unknown, int size) {
         int[] varOf = new int[size];
         Arrays.fill(varOf, -1);
         int nv = 0;
         int[] vars = new int[size];
         for (int j = 0; j < size; j++) {
-            if (suppressed[j]) {
+            if (unknown[j]) {
                 varOf[j] = nv;
                 vars[nv++] = j;
             }
