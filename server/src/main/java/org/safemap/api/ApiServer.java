@@ -47,6 +47,7 @@ import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.Identity;
 import org.safemap.sharing.Keys;
 import org.safemap.sharing.Policy;
+import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.ProtocolRegistry;
 import org.safemap.sharing.Pseudonymiser;
@@ -110,7 +111,8 @@ public final class ApiServer {
                 new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
                 new Sources(db.dataSource(), feedCatalog), access);
 
-        WmsService wms = WmsService.forStore(catalogue, db.dataSource(), policy, settings.map().wmsMaxSize(),
+        WmsService wms = WmsService.forStore(catalogue, db.dataSource(), policy,
+                ProtectedCounts.Geography.parse(settings.trust().protectedGeography()), settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(), 1000);
         LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,

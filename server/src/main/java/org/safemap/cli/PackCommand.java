@@ -81,7 +81,9 @@ final class PackCommand implements Callable<Integer> {
         Terminal t = cli.terminal();
         try (Database db = cli.openDatabase()) {
             org.safemap.sharing.Policy policy = new org.safemap.sharing.Policy(cli.protocols());
-            WmsService wms = WmsService.forStore(LayerCatalogue.load(), db.dataSource(), policy, 4096, 4096, 1000);
+            WmsService wms = WmsService.forStore(LayerCatalogue.load(), db.dataSource(), policy,
+                    org.safemap.sharing.ProtectedCounts.Geography.parse(cli.settings().trust().protectedGeography()),
+                    4096, 4096, 1000);
             long start = System.nanoTime();
             PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms, policy).make(request, f,
                     actingAs.principal(), message -> t.line("  " + message));

@@ -66,9 +66,10 @@ public record Settings(
      * @param sessionHours   a viewer login lasts this long
      * @param cookieSecure   session cookie's Secure flag: always, never, or auto (when the request came over HTTPS)
      * @param retentionHour  hour of the day (server time) the retention purge runs; -1: never by itself
+     * @param protectedGeography the areas restricted feeds' counts are published for: lsoa-msoa-lad or lsoa-ward-lad
      */
     public record TrustSettings(Path protocolsDir, Secret pseudonymKey, Secret auditKey, int sessionHours,
-                                String cookieSecure, int retentionHour) {
+                                String cookieSecure, int retentionHour, String protectedGeography) {
     }
 
     /** A configured secret: its value never reaches toString, so it cannot leak into a log line by accident. */
@@ -117,6 +118,7 @@ public record Settings(
         KEYS.put("SAFEMAP_SESSION_HOURS", "12");
         KEYS.put("SAFEMAP_COOKIE_SECURE", "auto");
         KEYS.put("SAFEMAP_RETENTION_HOUR", "2");
+        KEYS.put("SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-msoa-lad");
     }
 
     /** Variables a command or the launcher reads itself (secrets stay out of settings), not settings. */
@@ -196,7 +198,8 @@ public record Settings(
                         new Secret(get(values, "SAFEMAP_AUDIT_KEY", null)),
                         intRange(values, "SAFEMAP_SESSION_HOURS", 1, 24 * 30),
                         choice(values, "SAFEMAP_COOKIE_SECURE", List.of("auto", "always", "never")),
-                        intRange(values, "SAFEMAP_RETENTION_HOUR", -1, 23)),
+                        intRange(values, "SAFEMAP_RETENTION_HOUR", -1, 23),
+                        choice(values, "SAFEMAP_PROTECTED_GEOGRAPHY", List.of("lsoa-msoa-lad", "lsoa-ward-lad"))),
                 List.copyOf(warnings));
     }
 

@@ -267,17 +267,13 @@ final class LayerRenderer {
         };
     }
 
-    /**
-     * Incidents per area from the requester's protected table ({@link ProtectedCounts}): exact for feeds they see as
-     * points, protected for the rest; a suppressed area has null counts, {@code suppressed: true} and {@code "*"}.
-     */
     /** An area's count over several published tables: their sum, suppressed if any of them is. */
     private static ProtectedCounts.Count sum(List<ProtectedCounts.Table> tables, String code,
                                              ProtectedCounts.Selection sel) {
         double total = 0;
         java.util.Set<String> withheld = new java.util.TreeSet<>();
         for (ProtectedCounts.Table t : tables) {
-            if (t.node(code) < 0) {
+            if (!t.covers(code)) {
                 return new ProtectedCounts.Count(null, true, List.of());
             }
             ProtectedCounts.Count c = t.area(code, sel);
@@ -288,6 +284,28 @@ final class LayerRenderer {
             total += c.value();
         }
         return new ProtectedCounts.Count(total, false, List.copyOf(withheld));
+    }
+
+    /**
+     * Incidents per area from the requester's protected table ({@link ProtectedCounts}): exact for feeds they see as
+     * points, protected for the rest; a suppressed area has null counts, {@code suppressed: true} and {@code "*"}.
+     * Above LSOA level the rate's population is that of the LSOAs the count adds up, so a ward's rate divides its
+     * best-fit count by its best-fit residents.
+     */
+    /** Residents of the LSOAs, or null when any of them has no population (or there are none). */
+    private static Integer populationOf(List<String> lsoas, Map<String, Integer> population) {
+        if (lsoas.isEmpty()) {
+            return null;
+        }
+        int total = 0;
+        for (String code : lsoas) {
+            Integer p = population.get(code);
+            if (p == null) {
+                return null;
+            }
+            total += p;
+        }
+        return total;
     }
 
     private Map<String, Map<String, Object>> areaCounts(LayerCatalogue.Layer layer, LayerDims dims) {
@@ -304,12 +322,13 @@ final class LayerRenderer {
         }
         ProtectedCounts.Selection sel = new ProtectedCounts.Selection(dims.feeds(),
                 dims.categories().isEmpty() ? layer.source().groups() : dims.categories());
-        Map<String, Integer> population = data.population(level);
+        Map<String, Integer> population = data.population("lsoa");
         Map<String, Map<String, Object>> out = new HashMap<>();
         int months = dims.time().months();
         for (Shape s : shapes(level, 0, Crs.BNG).shapes()) {
             ProtectedCounts.Count c = sum(tables, s.code(), sel);
-            Integer pop = population.get(s.code());
+            Integer pop = level.equals("lsoa") ? population.get(s.code())
+                    : populationOf(tables.get(0).lsoas(s.code()), population);
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("period", dims.time().text());
             if (c.suppressed()) {

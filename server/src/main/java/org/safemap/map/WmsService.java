@@ -135,11 +135,15 @@ public final class WmsService {
         return catalogue;
     }
 
-    /** A map service over the store, with its counts protected as {@code policy} decides. */
+    /**
+     * A map service over the store, with its counts protected as {@code policy} decides, restricted feeds counted
+     * in {@code geography}'s areas.
+     */
     public static WmsService forStore(LayerCatalogue catalogue, javax.sql.DataSource dataSource, Policy policy,
-                                      int maxWidth, int maxHeight, long stateTtlMillis) {
-        return new WmsService(catalogue, new MapData(dataSource), policy, new ProtectedCounts(dataSource, policy),
-                maxWidth, maxHeight, stateTtlMillis);
+                                      ProtectedCounts.Geography geography, int maxWidth, int maxHeight,
+                                      long stateTtlMillis) {
+        return new WmsService(catalogue, new MapData(dataSource), policy,
+                new ProtectedCounts(dataSource, policy, geography), maxWidth, maxHeight, stateTtlMillis);
     }
 
     /** The layers {@code who} may see, in catalogue order (the viewer's list and capabilities). */

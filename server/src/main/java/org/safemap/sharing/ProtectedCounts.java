@@ -17,8 +17,8 @@ import javax.sql.DataSource;
 import org.safemap.runs.Period;
 
 /**
- * Incident counts per LSOA, MSOA and district by category group, as a principal may see them: the one source of
- * every aggregate shown (maps now; area profiles, packs and exports at the lead's merge), so that two answers can
+ * Incident counts per LSOA, MSOA, ward and district by category group, as a principal may see them: the one
+ * source of every aggregate shown (maps now; area profiles, packs and exports at the lead's merge), so that two answers can
  * never be differenced into a suppressed value.
  *
  * <p>For one principal and one period there is one canonical table ({@link Table}). Events are selected once over
@@ -28,8 +28,14 @@ import org.safemap.runs.Period;
  * <li>the <b>exact part</b> counts events of feeds seen as points, per LSOA, feed and category: no protection, the
  * principal could count those points on the map;</li>
  * <li>the <b>protected part</b> counts events of every feed seen below points together, per LSOA and category group,
- * with MSOA and district parents, protected by {@link TableProtection} under {@link Policy#suppression}.</li>
+ * with middle-level and district parents, protected by {@link TableProtection} under {@link Policy#suppression}.</li>
  * </ul>
+ * The middle level is the deployment's choice ({@link Geography}): MSOAs, or wards built from their best-fitting
+ * LSOAs. Not both: wards cut across MSOAs, and a table published on two crossing geographies needs so many
+ * complements to stop them being differenced against each other that most MSOA totals would be hidden (measured on
+ * the demo: 17 to 24 of 62 MSOA and district totals suppressed with MSOAs alone, 55 with wards added as a second
+ * grouping of the same LSOAs; 3 or 4 of 31 ward and district totals with wards alone). The other
+ * level is answered from the exact part alone, the restricted feeds named as withheld.
  * A shown count is exact part + protected part; it is suppressed when any protected cell it adds is suppressed.
  * Every answer is a sum of published cells of the one table, so differencing two answers yields only published
  * values. The protected part is only ever published whole: a selection that narrows the restricted feeds, or asks
@@ -65,14 +71,60 @@ public final class ProtectedCounts {
             WHERE a.level = 'lsoa' AND a.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
             ORDER BY a.code""";
 
+    /**
+     * Each LSOA's best-fitting ward (the one holding a point inside the LSOA), latest vintages. Wards are not built
+     * from LSOAs, so a ward's count is the sum of its best-fitting LSOAs, as ONS builds ward statistics from small
+     * areas: counted any other way, a ward and the LSOAs it cuts could be differenced into a suppressed slice.
+     */
+    private static final String WARDS = """
+            SELECT DISTINCT ON (l.code) l.code, w.code FROM area l
+            JOIN area w ON w.level = 'ward' AND w.vintage = (SELECT max(vintage) FROM area WHERE level = 'ward')
+                       AND ST_Contains(w.geom, ST_PointOnSurface(l.geom))
+            WHERE l.level = 'lsoa' AND l.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
+            ORDER BY l.code, w.code""";
+
     private static final String GROUPS = "SELECT code, group_code FROM category ORDER BY group_code, code";
+
+    /** The areas restricted feeds are counted in, bottom up; the middle level is the choice. */
+    public enum Geography {
+        LSOA_MSOA_LAD("msoa"),
+        LSOA_WARD_LAD("ward");
+
+        private final String middle;
+
+        Geography(String middle) {
+            this.middle = middle;
+        }
+
+        /** The setting's spelling: {@code lsoa-msoa-lad} or {@code lsoa-ward-lad}. */
+        public static Geography parse(String text) {
+            for (Geography g : values()) {
+                if (g.text().equals(text)) {
+                    return g;
+                }
+            }
+            throw new IllegalArgumentException("protected geography must be lsoa-msoa-lad or lsoa-ward-lad, not '"
+                    + text + "'");
+        }
+
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        /** The level between LSOA and district. */
+        public String middle() {
+            return middle;
+        }
+    }
 
     private final DataSource dataSource;
     private final Policy policy;
+    private final Geography geography;
 
-    public ProtectedCounts(DataSource dataSource, Policy policy) {
+    public ProtectedCounts(DataSource dataSource, Policy policy, Geography geography) {
         this.dataSource = dataSource;
         this.policy = policy;
+        this.geography = geography;
     }
 
     /** What to add up: feeds (empty: all the principal sees) and categories or groups (empty: all). */
@@ -85,7 +137,8 @@ public final class ProtectedCounts {
      *
      * @param value      exact part + protected part (rounded), or null when suppressed
      * @param suppressed the protected part holds a suppressed cell
-     * @param withheld   restricted feeds left out of the value because the selection narrowed them
+     * @param withheld   restricted feeds left out of the value: the selection narrowed them, or the area is of the
+     *                   middle level the table is not built on
      */
     public record Count(Double value, boolean suppressed, List<String> withheld) {
     }
@@ -111,7 +164,7 @@ public final class ProtectedCounts {
             }
             List<String> groups = new ArrayList<>(new TreeSet<>(groupOf.values()));
             List<String> categories = new ArrayList<>(groupOf.keySet());
-            Areas areas = areas(c);
+            Areas areas = areas(c, geography);
             int rows = areas.lsoas.size();
             double[] exact = new double[rows * visible.size() * categories.size()];
             double[] prot = new double[rows * groups.size()];
@@ -148,7 +201,7 @@ public final class ProtectedCounts {
             for (int k = 0; k < prot.length; k++) {
                 counts[k] = (int) Math.round(prot[k]);
             }
-            CountTable ct = CountTable.nested(rows, groups.size(), counts, areas.msoaOf, areas.ladOf);
+            CountTable ct = CountTable.nested(rows, groups.size(), counts, areas.middleOf, areas.ladOf);
             ProtectedTable pt = TableProtection.protect(ct, rule);
             return new Table(view, period, rule, areas, groups, categories, groupOf, visible, exact, pt);
         } catch (SQLException e) {
@@ -166,52 +219,76 @@ public final class ProtectedCounts {
         return out;
     }
 
-    private static Areas areas(Connection c) throws SQLException {
+    private static Areas areas(Connection c, Geography geography) throws SQLException {
         List<String> lsoas = new ArrayList<>();
-        List<String> msoaCodes = new ArrayList<>();
-        List<String> ladCodes = new ArrayList<>();
-        Map<String, Integer> msoaIdx = new HashMap<>();
-        Map<String, Integer> ladIdx = new HashMap<>();
-        List<Integer> msoaOf = new ArrayList<>();
-        Map<Integer, Integer> ladOfMsoa = new TreeMap<>();
-        List<String> ladOfLsoa = new ArrayList<>();
+        List<String> msoaOf = new ArrayList<>();
+        List<String> ladOf = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(AREAS); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 lsoas.add(rs.getString(1));
-                String msoa = rs.getString(2);
-                String lad = rs.getString(3);
-                ladOfLsoa.add(lad);
-                if (msoa == null) {
-                    msoaOf.add(-1);
-                    continue;
-                }
-                int m = msoaIdx.computeIfAbsent(msoa, k -> {
-                    msoaCodes.add(k);
-                    return msoaCodes.size() - 1;
-                });
-                msoaOf.add(m);
-                if (lad != null) {
-                    ladOfMsoa.putIfAbsent(m, ladIdx.computeIfAbsent(lad, k -> {
-                        ladCodes.add(k);
-                        return ladCodes.size() - 1;
-                    }));
-                }
+                msoaOf.add(rs.getString(2));
+                ladOf.add(rs.getString(3));
             }
         }
-        int[] msoa = msoaOf.stream().mapToInt(Integer::intValue).toArray();
-        int[] lad = new int[msoaCodes.size()];
-        java.util.Arrays.fill(lad, -1);
-        ladOfMsoa.forEach((m, l) -> lad[m] = l);
         Map<String, Integer> rowOf = new HashMap<>();
         for (int r = 0; r < lsoas.size(); r++) {
             rowOf.put(lsoas.get(r), r);
         }
-        return new Areas(lsoas, msoaCodes, ladCodes, rowOf, msoa, lad);
+        List<String> wardOf = new ArrayList<>(java.util.Collections.nCopies(lsoas.size(), (String) null));
+        try (PreparedStatement ps = c.prepareStatement(WARDS); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Integer r = rowOf.get(rs.getString(1));
+                if (r != null) {
+                    wardOf.set(r, rs.getString(2));
+                }
+            }
+        }
+        List<String> middleOf = geography.middle.equals("ward") ? wardOf : msoaOf;
+        List<String> otherOf = geography.middle.equals("ward") ? msoaOf : wardOf;
+        List<String> middles = new ArrayList<>();
+        List<String> lads = new ArrayList<>();
+        Map<String, Integer> middleIdx = new HashMap<>();
+        Map<String, Integer> ladIdx = new HashMap<>();
+        Map<Integer, Integer> ladOfMiddle = new TreeMap<>();
+        int[] middle = new int[lsoas.size()];
+        for (int r = 0; r < lsoas.size(); r++) {
+            String code = middleOf.get(r);
+            if (code == null) {
+                middle[r] = -1;
+                continue;
+            }
+            int m = middleIdx.computeIfAbsent(code, k -> {
+                middles.add(k);
+                return middles.size() - 1;
+            });
+            middle[r] = m;
+            String lad = ladOf.get(r);
+            if (lad != null) {
+                // A middle area's district is its first LSOA's: MSOAs and wards nest in districts.
+                ladOfMiddle.putIfAbsent(m, ladIdx.computeIfAbsent(lad, k -> {
+                    lads.add(k);
+                    return lads.size() - 1;
+                }));
+            }
+        }
+        int[] lad = new int[middles.size()];
+        java.util.Arrays.fill(lad, -1);
+        ladOfMiddle.forEach((m, l) -> lad[m] = l);
+        Map<String, List<Integer>> rowsOfOther = new HashMap<>();
+        for (int r = 0; r < lsoas.size(); r++) {
+            if (otherOf.get(r) != null) {
+                rowsOfOther.computeIfAbsent(otherOf.get(r), k -> new ArrayList<>()).add(r);
+            }
+        }
+        return new Areas(lsoas, middles, lads, rowOf, middle, lad, rowsOfOther);
     }
 
-    /** Rows and their parents; parent node numbers follow {@link CountTable#nested}. */
-    record Areas(List<String> lsoas, List<String> msoas, List<String> lads, Map<String, Integer> rowOf, int[] msoaOf,
-                 int[] ladOf) {
+    /**
+     * Rows and their parents; parent node numbers follow {@link CountTable#nested}. {@code rowsOfOther}: the LSOAs
+     * of each area of the middle level the table is not built on (MSOAs, or best-fit wards).
+     */
+    record Areas(List<String> lsoas, List<String> middles, List<String> lads, Map<String, Integer> rowOf,
+                 int[] middleOf, int[] ladOf, Map<String, List<Integer>> rowsOfOther) {
     }
 
     /** One principal's canonical table for one period, and every sum that may be shown from it. */
@@ -247,10 +324,10 @@ public final class ProtectedCounts {
                 nodeOf.put(areas.lsoas.get(r), r);
                 lsoasOfNode.computeIfAbsent(r, k -> new ArrayList<>()).add(r);
             }
-            for (int m = 0; m < areas.msoas.size(); m++) {
-                nodeOf.put(areas.msoas.get(m), rows + m);
+            for (int m = 0; m < areas.middles.size(); m++) {
+                nodeOf.put(areas.middles.get(m), rows + m);
             }
-            int ladBase = rows + areas.msoas.size();
+            int ladBase = rows + areas.middles.size();
             for (int l = 0; l < areas.lads.size(); l++) {
                 nodeOf.put(areas.lads.get(l), ladBase + l);
             }
@@ -283,18 +360,39 @@ public final class ProtectedCounts {
             return groups;
         }
 
-        /** The table node of an LSOA, MSOA or district code, or -1. */
+        /** The table node of an LSOA, middle-level or district code, or -1. */
         public int node(String code) {
             return nodeOf.getOrDefault(code, -1);
         }
 
-        /** The count for one area (LSOA, MSOA or district) as published: parents' own protected cells are used. */
+        /** Whether the table answers for this LSOA, MSOA, ward or district code. */
+        public boolean covers(String code) {
+            return nodeOf.containsKey(code) || areas.rowsOfOther.containsKey(code);
+        }
+
+        /**
+         * The count for one area as published: an LSOA's, middle area's or district's own protected cells; for an
+         * area of the other middle level, the exact part of its LSOAs with the restricted feeds withheld.
+         */
         public Count area(String code, Selection sel) {
             int node = node(code);
-            if (node < 0) {
-                return new Count(0.0, false, List.of());
+            if (node >= 0) {
+                return count(List.of(node), lsoasOfNode.getOrDefault(node, List.of()), sel, true);
             }
-            return count(List.of(node), lsoasOfNode.getOrDefault(node, List.of()), sel);
+            List<Integer> other = areas.rowsOfOther.get(code);
+            return other == null ? new Count(0.0, false, List.of()) : count(List.of(), other, sel, false);
+        }
+
+        /** The LSOAs an area's count adds up (a ward's best-fitting ones); none for a code the table does not know. */
+        public List<String> lsoas(String code) {
+            int node = node(code);
+            List<Integer> rows = node >= 0 ? lsoasOfNode.getOrDefault(node, List.of())
+                    : areas.rowsOfOther.getOrDefault(code, List.of());
+            List<String> out = new ArrayList<>();
+            for (int r : rows) {
+                out.add(areas.lsoas.get(r));
+            }
+            return out;
         }
 
         /** A sum over LSOAs (a drawn area, a list): suppressed when any protected cell it adds is suppressed. */
@@ -306,10 +404,11 @@ public final class ProtectedCounts {
                     rows.add(r);
                 }
             }
-            return count(rows, rows, sel);
+            return count(rows, rows, sel, true);
         }
 
-        private Count count(List<Integer> protectedNodes, List<Integer> exactRows, Selection sel) {
+        private Count count(List<Integer> protectedNodes, List<Integer> exactRows, Selection sel,
+                            boolean protectedPublished) {
             List<String> feeds = sel.feeds().isEmpty() ? visible : sel.feeds();
             List<String> restricted = view.restricted();
             // Groups asked for: whole groups only; a category narrower than its group withholds the protected part.
@@ -339,8 +438,8 @@ public final class ProtectedCounts {
                 }
             }
             List<String> askedRestricted = restricted.stream().filter(feeds::contains).toList();
-            boolean protectedWhole = !restricted.isEmpty() && askedRestricted.size() == restricted.size()
-                    && wholeGroups;
+            boolean protectedWhole = protectedPublished && !restricted.isEmpty()
+                    && askedRestricted.size() == restricted.size() && wholeGroups;
             double value = 0;
             for (int r : exactRows) {
                 for (int f = 0; f < visible.size(); f++) {

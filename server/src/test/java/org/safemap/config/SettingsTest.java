@@ -26,7 +26,16 @@ class SettingsTest {
         assertThat(s.httpPort()).isEqualTo(8080);
         assertThat(s.basemapUrl()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
         assertThat(s.logLevel()).isEqualTo("info");
+        assertThat(s.trust().protectedGeography()).isEqualTo("lsoa-msoa-lad");
         assertThat(s.warnings()).isEmpty();
+    }
+
+    @Test
+    void refusesAProtectedGeographyItDoesNotKnow() {
+        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(),
+                "SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-ward-msoa"))).hasMessageContaining("SAFEMAP_PROTECTED_GEOGRAPHY");
+        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_PROTECTED_GEOGRAPHY",
+                "lsoa-ward-lad")).trust().protectedGeography()).isEqualTo("lsoa-ward-lad");
     }
 
     @Test

@@ -50,7 +50,8 @@ class DisclosureMapIT {
             "ward-boundaries", "incidents", "density-acquisitive", "density-asb", "deprivation");
     private static final List<String> ALL_LAYERS = List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries",
             "incidents", "density-all", "density-violence", "density-acquisitive", "density-damage", "density-asb",
-            "density-ae-assaults", "density-ambulance", "incident-counts", "hotspot-gistar", "emerging-hotspots",
+            "density-ae-assaults", "density-ambulance", "incident-counts",
+            "incident-counts-msoa", "incident-counts-ward", "hotspot-gistar", "emerging-hotspots",
             "deprivation");
     /** istv-ae's density_min_points in its built-in protocol. */
     private static final int ISTV_MIN_POINTS = 8;

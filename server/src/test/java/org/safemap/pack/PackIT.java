@@ -31,6 +31,7 @@ import org.safemap.map.MapData;
 import org.safemap.map.WmsService;
 import org.safemap.testing.CliRun;
 import org.safemap.sharing.Policy;
+import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.testing.Http;
 import org.safemap.testing.TestPrincipals;
@@ -76,7 +77,7 @@ class PackIT {
         base = "http://127.0.0.1:" + app.port();
         service = new PackService(db.dataSource(), FeedCatalog.load(TestSettings.defaults().feedsDir()),
                 WmsService.forStore(LayerCatalogue.load(), db.dataSource(), new Policy(ProtocolCatalog.builtIn()),
-                        4096, 4096, 1000), new Policy(ProtocolCatalog.builtIn()));
+                        ProtectedCounts.Geography.LSOA_MSOA_LAD, 4096, 4096, 1000), new Policy(ProtocolCatalog.builtIn()));
         policeJuly = service.make(PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "feeds",
                 "police-uk")), PackFormat.HTML, TestPrincipals.CSP_ANALYST, m -> { }).pack();
         pdf = Http.getBytes(base + "/api/packs?area=" + LIVERPOOL + "&period=2022-07&top=6&format=pdf");

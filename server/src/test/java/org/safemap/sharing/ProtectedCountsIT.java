@@ -46,7 +46,8 @@ class ProtectedCountsIT {
         base = "http://127.0.0.1:" + app.port();
         policy = new Policy(ProtocolCatalog.builtIn());
         List<String> feeds = policy.protocols().all().stream().map(Protocol::feed).toList();
-        table = new ProtectedCounts(db.dataSource(), policy).table(TASKING, JULY, feeds);
+        table = new ProtectedCounts(db.dataSource(), policy, ProtectedCounts.Geography.LSOA_MSOA_LAD)
+                .table(TASKING, JULY, feeds);
     }
 
     @AfterAll
@@ -212,6 +213,172 @@ class ProtectedCountsIT {
                         .as("MSOA %s minus its other LSOAs would reveal %s", msoa, left).isTrue();
             }
         }
+    }
+
+    @Test
+    void onWardsAWardIsItsBestFittingLsoasAndCannotBeDifferencedAgainstThem() throws Exception {
+        // Best fit written afresh: the ward covering a point inside the LSOA, latest vintages.
+        Map<String, List<String>> fit = new HashMap<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT w.code, l.code FROM area l, area w
+                WHERE l.level = 'lsoa' AND w.level = 'ward' AND ST_Covers(w.geom, ST_PointOnSurface(l.geom))
+                  AND l.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
+                  AND w.vintage = (SELECT max(vintage) FROM area WHERE level = 'ward')
+                ORDER BY 2""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                fit.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+        }
+        assertThat(fit).hasSizeGreaterThan(20);
+        List<String> feeds = policy.protocols().all().stream().map(Protocol::feed).toList();
+        ProtectedCounts.Table wards = new ProtectedCounts(db.dataSource(), policy,
+                ProtectedCounts.Geography.LSOA_WARD_LAD).table(TASKING, JULY, feeds);
+        ProtectedTable pt = wards.protectedPart();
+        long[] truth = pt.table().values();
+        int cols = pt.table().cols();
+        int checked = 0;
+        int suppressedLsoas = 0;
+        int shownWards = 0;
+        for (Map.Entry<String, List<String>> ward : fit.entrySet()) {
+            assertThat(wards.lsoas(ward.getKey())).as(ward.getKey()).isEqualTo(ward.getValue());
+            int node = wards.node(ward.getKey());
+            assertThat(node).isGreaterThanOrEqualTo(pt.table().rows());
+            // Shown ward minus its shown LSOAs would give a lone hidden LSOA value away, column by column.
+            for (int c = 0; c <= cols; c++) {
+                int hidden = 0;
+                for (String lsoa : ward.getValue()) {
+                    int k = pt.index(wards.node(lsoa), c);
+                    if (pt.suppressed()[k] && truth[k] != 0) {
+                        hidden++;
+                    }
+                }
+                if (!pt.isSuppressed(node, c)) {
+                    assertThat(hidden).as("ward %s column %d", ward.getKey(), c).isNotEqualTo(1);
+                }
+                checked++;
+            }
+            // The same through the service: the ward's answer and the sum over its LSOAs but one.
+            ProtectedCounts.Count whole = wards.area(ward.getKey(), ProtectedCounts.Selection.ALL);
+            shownWards += whole.suppressed() ? 0 : 1;
+            for (String left : ward.getValue()) {
+                if (!wards.area(left, ProtectedCounts.Selection.ALL).suppressed()) {
+                    continue;
+                }
+                suppressedLsoas++;
+                List<String> rest = new ArrayList<>(ward.getValue());
+                rest.remove(left);
+                assertThat(whole.suppressed() || wards.sum(rest, ProtectedCounts.Selection.ALL).suppressed())
+                        .as("ward %s minus its other LSOAs would reveal %s", ward.getKey(), left).isTrue();
+            }
+        }
+        assertThat(checked).isGreaterThan(100);
+        assertThat(suppressedLsoas).isPositive();
+        assertThat(shownWards).as("wards are large enough to show most").isGreaterThan(fit.size() / 2);
+        // MSOAs, which cut across wards, show the open feeds only and name the restricted ones as withheld.
+        String msoa = msoaCode(table.protectedPart().table().rows());
+        ProtectedCounts.Count m = wards.area(msoa, ProtectedCounts.Selection.ALL);
+        assertThat(m.suppressed()).isFalse();
+        assertThat(m.withheld()).containsExactly("ambulance", "fire-irs", "istv-ae");
+        ProtectedCounts.Selection points = new ProtectedCounts.Selection(List.of("police-uk", "btp"), List.of());
+        assertThat(m.value()).isCloseTo(table.area(msoa, points).value(), org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void anInstallationOnWardsCountsRestrictedFeedsPerWardAndWithholdsThemPerMsoa() throws Exception {
+        List<String> feeds = policy.protocols().all().stream().map(Protocol::feed).toList();
+        ProtectedCounts.Table wards = new ProtectedCounts(db.dataSource(), policy,
+                ProtectedCounts.Geography.LSOA_WARD_LAD).table(TASKING, JULY, feeds);
+        try (App onWards = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_PROTECTED_GEOGRAPHY",
+                "lsoa-ward-lad")), db, TestPrincipals.fromHeader())) {
+            String wardsBase = "http://127.0.0.1:" + onWards.port();
+            int shown = 0;
+            for (String[] a : interiorPoints(40)) {
+                String ward = areaAt("ward", a);
+                JsonNode w = info(wardsBase, "incident-counts-ward", a);
+                assertThat(w.path("code").asText()).isEqualTo(ward);
+                ProtectedCounts.Count c = wards.area(ward, ProtectedCounts.Selection.ALL);
+                assertThat(w.path("suppressed").asBoolean()).isEqualTo(c.suppressed());
+                assertThat(w.has("withheld_feeds")).isFalse();
+                if (!c.suppressed()) {
+                    assertThat(w.path("incidents").asDouble()).isCloseTo(c.value(),
+                            org.assertj.core.data.Offset.offset(1e-3));
+                    shown++;
+                }
+                JsonNode m = info(wardsBase, "incident-counts-msoa", a);
+                assertThat(m.path("suppressed").asBoolean()).isFalse();
+                assertThat(JSON.convertValue(m.path("withheld_feeds"), List.class))
+                        .containsExactly("ambulance", "fire-irs", "istv-ae");
+            }
+            assertThat(shown).isPositive();
+        }
+    }
+
+    /** The code of the area of {@code level} holding the LSOA's interior point. */
+    private static String areaAt(String level, String[] lsoaPoint) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT code FROM area WHERE level = ? AND vintage = (SELECT max(vintage) FROM area WHERE level = ?)
+                  AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(?, ?), 27700))""")) {
+            ps.setString(1, level);
+            ps.setString(2, level);
+            ps.setDouble(3, Double.parseDouble(lsoaPoint[1]));
+            ps.setDouble(4, Double.parseDouble(lsoaPoint[2]));
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** A layer's feature info at an LSOA's interior point, for July 2022, as the tasking member sees it. */
+    private static JsonNode info(String server, String layer, String[] a) throws Exception {
+        double x = Double.parseDouble(a[1]);
+        double y = Double.parseDouble(a[2]);
+        String url = server + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=" + layer
+                + "&QUERY_LAYERS=" + layer + "&STYLES=&CRS=EPSG:27700&BBOX=" + (x - 5.5) + "," + (y - 5.5) + ","
+                + (x + 5.5) + "," + (y + 5.5) + "&WIDTH=11&HEIGHT=11&I=5&J=5&INFO_FORMAT=application/json"
+                + "&TIME=2022-07";
+        JsonNode f = JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking").body())
+                .path("features");
+        assertThat(f.size()).as("%s at %s", layer, a[0]).isEqualTo(1);
+        return f.get(0).path("properties");
+    }
+
+    @Test
+    void onMsoasTheWardLayerShowsOpenFeedsAndNamesTheRestrictedOnesWithheld() throws Exception {
+        ProtectedCounts.Selection points = new ProtectedCounts.Selection(List.of("police-uk", "btp"), List.of());
+        int checked = 0;
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT code, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM area
+                WHERE level = 'ward' AND vintage = (SELECT max(vintage) FROM area WHERE level = 'ward')
+                ORDER BY code LIMIT 12""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                double x = rs.getDouble(2);
+                double y = rs.getDouble(3);
+                String url = base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo"
+                        + "&LAYERS=incident-counts-ward&QUERY_LAYERS=incident-counts-ward&STYLES=&CRS=EPSG:27700&BBOX="
+                        + (x - 5.5) + "," + (y - 5.5) + "," + (x + 5.5) + "," + (y + 5.5)
+                        + "&WIDTH=11&HEIGHT=11&I=5&J=5&INFO_FORMAT=application/json&TIME=2022-07";
+                JsonNode f = JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking").body())
+                        .path("features");
+                assertThat(f.size()).isEqualTo(1);
+                JsonNode p = f.get(0).path("properties");
+                String ward = rs.getString(1);
+                assertThat(p.path("code").asText()).isEqualTo(ward);
+                assertThat(p.path("suppressed").asBoolean()).isFalse();
+                assertThat(JSON.convertValue(p.path("withheld_feeds"), List.class))
+                        .containsExactly("ambulance", "fire-irs", "istv-ae");
+                // The open feeds' exact count over the ward's best-fitting LSOAs, and their residents.
+                List<String> lsoas = table.lsoas(ward);
+                assertThat(lsoas).isNotEmpty();
+                assertThat(p.path("incidents").asDouble()).isCloseTo(table.sum(lsoas, points).value(),
+                        org.assertj.core.data.Offset.offset(1e-3));
+                assertThat(p.path("population").asInt()).as("best-fit residents").isPositive();
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(12);
     }
 
     @Test
