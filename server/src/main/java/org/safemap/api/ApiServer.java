@@ -130,7 +130,8 @@ public final class ApiServer {
                 new UsageReports(db.dataSource(), policy, java.time.Clock.systemUTC()), RetentionReports.of(settings));
         Identity identity = Identity.create(db.dataSource(), settings, protocols);
         String cookieSecure = settings.trust().cookieSecure();
-        SessionHandlers session = new SessionHandlers(identity, cookieSecure);
+        SessionHandlers session = new SessionHandlers(identity, cookieSecure,
+                new ClientAddress(settings.trust().trustedProxies()));
         UserHandlers users = new UserHandlers(identity, policy);
         TokenHandlers tokens = new TokenHandlers(identity, policy);
         Handler authentication = override != null ? ctx -> Principals.set(ctx, override.principal(ctx))

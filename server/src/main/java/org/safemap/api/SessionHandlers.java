@@ -17,10 +17,12 @@ import org.safemap.sharing.Users;
 final class SessionHandlers {
     private final Identity identity;
     private final String cookieSecure;
+    private final ClientAddress clients;
 
-    SessionHandlers(Identity identity, String cookieSecure) {
+    SessionHandlers(Identity identity, String cookieSecure, ClientAddress clients) {
         this.identity = identity;
         this.cookieSecure = cookieSecure;
+        this.clients = clients;
     }
 
     /**
@@ -35,7 +37,7 @@ final class SessionHandlers {
             throw ApiException.badRequest("give both 'login' and 'password'");
         }
         String purpose = identity.purposes().check(JsonBodies.text(body, "purpose"), "purpose");
-        String address = ctx.ip();
+        String address = clients.of(ctx);
         Optional<Duration> wait = identity.throttle().wait(login, address);
         if (wait.isPresent()) {
             long seconds = Math.max(1, wait.get().toSeconds() + 1);

@@ -67,9 +67,11 @@ public record Settings(
      * @param cookieSecure   session cookie's Secure flag: always, never, or auto (when the request came over HTTPS)
      * @param retentionHour  hour of the day (server time) the retention purge runs; -1: never by itself
      * @param protectedGeography the areas restricted feeds' counts are published for: lsoa-msoa-lad or lsoa-ward-lad
+     * @param trustedProxies reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client
      */
     public record TrustSettings(Path protocolsDir, Secret pseudonymKey, Secret auditKey, int sessionHours,
-                                String cookieSecure, int retentionHour, String protectedGeography) {
+                                String cookieSecure, int retentionHour, String protectedGeography,
+                                List<String> trustedProxies) {
     }
 
     /** A configured secret: its value never reaches toString, so it cannot leak into a log line by accident. */
@@ -119,6 +121,7 @@ public record Settings(
         KEYS.put("SAFEMAP_COOKIE_SECURE", "auto");
         KEYS.put("SAFEMAP_RETENTION_HOUR", "2");
         KEYS.put("SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-msoa-lad");
+        KEYS.put("SAFEMAP_TRUSTED_PROXIES", "");
     }
 
     /** Variables a command or the launcher reads itself (secrets stay out of settings), not settings. */
@@ -199,7 +202,8 @@ public record Settings(
                         intRange(values, "SAFEMAP_SESSION_HOURS", 1, 24 * 30),
                         choice(values, "SAFEMAP_COOKIE_SECURE", List.of("auto", "always", "never")),
                         intRange(values, "SAFEMAP_RETENTION_HOUR", -1, 23),
-                        choice(values, "SAFEMAP_PROTECTED_GEOGRAPHY", List.of("lsoa-msoa-lad", "lsoa-ward-lad"))),
+                        choice(values, "SAFEMAP_PROTECTED_GEOGRAPHY", List.of("lsoa-msoa-lad", "lsoa-ward-lad")),
+                        addresses(values, "SAFEMAP_TRUSTED_PROXIES")),
                 List.copyOf(warnings));
     }
 
@@ -293,6 +297,23 @@ public record Settings(
             // fall through to the message below
         }
         throw new ConfigException(key + " must be a whole number from " + min + " to " + max + "; got '" + raw + "'");
+    }
+
+    /** A comma-separated list of IP addresses and CIDR blocks (literals only: nothing is looked up). */
+    private static List<String> addresses(Map<String, String> values, String key) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String part : get(values, key, null).split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (new inet.ipaddr.IPAddressString(p).getAddress() == null) {
+                throw new ConfigException(key + " must list IP addresses or CIDR blocks (such as 127.0.0.1 or "
+                        + "10.0.0.0/8), separated by commas; '" + p + "' is neither");
+            }
+            out.add(p);
+        }
+        return List.copyOf(out);
     }
 
     private static String choice(Map<String, String> values, String key, List<String> allowed) {

@@ -73,6 +73,43 @@ class IdentitySecretsIT {
     }
 
     @Test
+    void behindATrustedProxyEachClientIsThrottledOnItsOwnAndNoClientCanPassForAnother() {
+        try (App app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")),
+                db)) {
+            String base = "http://127.0.0.1:" + app.port();
+            for (int i = 0; i < 5; i++) {
+                assertError(signIn(base, "nobody-" + i, "guess " + i, null, "X-Forwarded-For", "203.0.113.5").response(),
+                        401, "unauthorised");
+            }
+            assertError(signIn(base, "boss", "the admin's own password", null, "X-Forwarded-For", "203.0.113.5")
+                    .response(), 429, "too_many_requests");
+            // a client writing another address first is still known by the one the proxy appended
+            assertError(signIn(base, "boss", "the admin's own password", null, "X-Forwarded-For",
+                    "198.51.100.1, 203.0.113.5").response(), 429, "too_many_requests");
+            // behind two proxies (the second trusted by its block) the client is the first untrusted from the right
+            assertError(signIn(base, "boss", "the admin's own password", null, "X-Forwarded-For",
+                    "203.0.113.5, 10.1.2.3").response(), 429, "too_many_requests");
+            // everyone else behind the same proxy signs in as usual
+            assertThat(signIn(base, "boss", "the admin's own password", null, "X-Forwarded-For", "203.0.113.6")
+                    .response().statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withoutTrustedProxiesXForwardedForIsIgnored() {
+        try (App app = App.start(TestSettings.defaults(), db)) {
+            String base = "http://127.0.0.1:" + app.port();
+            for (int i = 0; i < 5; i++) {
+                // a guesser cannot escape the per-address limit by writing a new address each time
+                assertError(signIn(base, "nobody-" + i, "guess " + i, null, "X-Forwarded-For", "203.0.113." + i)
+                        .response(), 401, "unauthorised");
+            }
+            assertError(signIn(base, "boss", "the admin's own password", null, "X-Forwarded-For", "203.0.113.99")
+                    .response(), 429, "too_many_requests");
+        }
+    }
+
+    @Test
     void unknownUsersWrongPasswordsAndDisabledUsersGetOneAnswerAfterTheSameWork() throws Exception {
         TestUsers.withPassword(db, "gone", Role.TASKING, null, "a disabled user's password");
         new Users(db.dataSource(), PasswordHashing.standard()).update("gone", Users.Change.disable());

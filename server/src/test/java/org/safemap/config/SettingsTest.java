@@ -31,6 +31,17 @@ class SettingsTest {
     }
 
     @Test
+    void trustedProxiesAreAddressesOrBlocks() {
+        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString())).trust().trustedProxies()).isEmpty();
+        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_TRUSTED_PROXIES",
+                " 127.0.0.1, 10.0.0.0/8,,::1 ")).trust().trustedProxies()).containsExactly("127.0.0.1", "10.0.0.0/8",
+                "::1");
+        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_TRUSTED_PROXIES",
+                "127.0.0.1, proxy.internal"))).hasMessageContaining("SAFEMAP_TRUSTED_PROXIES")
+                .hasMessageContaining("proxy.internal");
+    }
+
+    @Test
     void refusesAProtectedGeographyItDoesNotKnow() {
         assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(),
                 "SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-ward-msoa"))).hasMessageContaining("SAFEMAP_PROTECTED_GEOGRAPHY");
