@@ -498,6 +498,7 @@
     if (!p.categories.length) tbody.append(el('tr', {}, el('td', { colspan: 2 }, 'No records for this selection.')));
     table.append(tbody);
     parts.push(table);
+    if (p.protected) parts.push(...sharedAsCounts(p.protected));
 
     parts.push(el('h3', {}, 'Hour and day'));
     parts.push(heatTable(p.hourWeekday));
@@ -507,8 +508,9 @@
     p.sources.forEach(s => sources.append(el('li', {}, el('strong', {}, s.title), ' (' + s.partner + '). ',
       el('span', { class: 'fine' }, s.attribution + (s.protocol ? ' Shared under: ' + s.protocol + '.' : '')))));
     if (p.withheld && p.withheld.length) {
-      sources.append(el('li', { class: 'fine' }, 'Not counted here: ' + p.withheld.join(', ') + '. Their '
-        + 'protocols share them with you as aggregates, which the map\'s area layers show.'));
+      sources.append(el('li', { class: 'fine' }, 'Not in the record counts above: ' + p.withheld.join(', ')
+        + '. Their protocols share them with you as counts, shown under "Shared as counts" and on the map\'s '
+        + 'count layers.'));
     }
     if (!p.sources.length) sources.append(el('li', {}, 'No records, so no sources.'));
     parts.push(sources);
@@ -524,6 +526,31 @@
     body.replaceChildren(...parts);
     drawChart(chart, p.months);
     document.getElementById('profile').focus({ preventScroll: true });
+  }
+
+  // Feeds this user sees only as counts: the very figures the map's count layers publish, '*' where suppressed.
+  function sharedAsCounts(pr) {
+    const out = [el('h3', {}, 'Shared as counts')];
+    if (!pr.available) {
+      out.push(el('p', { class: 'fine' }, pr.feeds.join(', ') + ': not shown for this selection, because '
+        + pr.reason + '.'));
+      return out;
+    }
+    const shown = v => v == null ? '*' : number(v);
+    const table = el('table', { class: 'categories' }, el('thead', {}, el('tr', {},
+      el('th', { scope: 'col' }, 'Category group'), el('th', { scope: 'col', class: 'num' }, 'Records'))));
+    const tbody = el('tbody');
+    Object.entries(pr.groups).forEach(([g, n]) => tbody.append(el('tr', {},
+      el('th', { scope: 'row' }, groupLabel(g)), el('td', { class: 'num' }, shown(n)))));
+    tbody.append(el('tr', { class: 'group-row' }, el('th', { scope: 'row' }, 'All groups'),
+      el('td', { class: 'num' }, shown(pr.records))));
+    table.append(tbody);
+    out.push(table);
+    out.push(el('p', { class: 'fine' }, 'By month: ' + pr.months.map(m => monthLabel(m.month) + ' '
+      + shown(m.records)).join(', ') + '.'));
+    out.push(el('p', { class: 'fine' }, pr.feeds.join(', ') + ', together, each event once. Their protocols '
+      + 'share them as counts: ' + pr.rule + '. A total over a suppressed count is suppressed too.'));
+    return out;
   }
 
   function describeFilters() {

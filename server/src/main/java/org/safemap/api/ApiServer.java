@@ -107,13 +107,12 @@ public final class ApiServer {
                 new AreaResults(db.dataSource()), access);
         ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog, policy), access);
 
-        ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), areaProfiles,
-                new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
-                new Sources(db.dataSource(), feedCatalog), access);
-
         WmsService wms = WmsService.forStore(catalogue, db.dataSource(), policy,
                 ProtectedCounts.Geography.parse(settings.trust().protectedGeography()), settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(), 1000);
+        ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), areaProfiles,
+                new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
+                new Sources(db.dataSource(), feedCatalog), access, new ProtectedProfile(wms));
         LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));

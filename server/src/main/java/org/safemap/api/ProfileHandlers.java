@@ -30,7 +30,8 @@ import org.safemap.sharing.DisclosureLevel;
 /**
  * {@code /api/profile}: what happened in an area over a period (records by category, month, hour and weekday; rate
  * per 1,000 residents; deprivation; the area's Gi* and emerging hot spot classes in the newest stored runs; the
- * sources credited), for a named area (GET) or one drawn on the map (POST).
+ * sources credited), for a named area (GET) or one drawn on the map (POST). A named area's profile also gives the
+ * protected counts of the feeds its reader sees only as aggregates ({@link ProtectedProfile}).
  */
 final class ProfileHandlers {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,10 +48,12 @@ final class ProfileHandlers {
     private final Sources sources;
 
     private final Access access;
+    private final ProtectedProfile protectedCounts;
 
     ProfileHandlers(DataSource dataSource, AreaProfiles areas, DrawnAreas drawn, IncidentProfiles profiles,
-                    Sources sources, Access access) {
+                    Sources sources, Access access, ProtectedProfile protectedCounts) {
         this.access = access;
+        this.protectedCounts = protectedCounts;
         this.dataSource = dataSource;
         this.areas = areas;
         this.drawn = drawn;
@@ -74,9 +77,11 @@ final class ProfileHandlers {
                 .orElseThrow(() -> ApiException.notFound("no area " + parts[1] + " at level " + parts[0]));
         params.putIfAbsent("period", defaultPeriod());
         params.put("aoristic", "false");  // a record counts where its window starts (IncidentProfiles)
-        Scoped scoped = exactFeeds(ctx, HotspotRequests.selection(params));
+        Selection asked = HotspotRequests.selection(params);
+        Scoped scoped = exactFeeds(ctx, asked);
         Selection selection = scoped.selection();
         IncidentProfiles.Counts counts = profiles.counts(selection);
+        Map<String, Object> shared = protectedCounts.of(Principals.of(ctx), p.code(), asked);
 
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("level", p.level());
@@ -90,7 +95,14 @@ final class ProfileHandlers {
         a.put("deprivation", p.deprivation());
         Long residents = p.population() == null ? null : p.population().residents();
         Map<String, Object> body = body(scoped, a, counts, residents);
-        access.audit(ctx, "api.profile", selection.feeds(), counts.records());
+        body.put("protected", shared);
+        List<String> used = new ArrayList<>(selection.feeds());
+        if (shared != null && Boolean.TRUE.equals(shared.get("available"))) {
+            @SuppressWarnings("unchecked")
+            List<String> restricted = (List<String>) shared.get("feeds");
+            used.addAll(restricted);
+        }
+        access.audit(ctx, "api.profile", used, counts.records());
         String runLevel = p.level();
         List<String> readable = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "an area profile");
         List<String> exact = access.feeds(ctx, List.of(), DisclosureLevel.POINTS, "an area profile");
@@ -166,7 +178,16 @@ final class ProfileHandlers {
                 area.residents(), "method", "area-weighted from LSOAs", "areas", area.lsoas()));
         a.put("residentsByImdDecile", area.residentsByDecile());
         access.audit(ctx, "api.profile.drawn", selection.feeds(), counts.records());
-        ctx.json(body(scoped, a, counts, area.residents()));
+        Map<String, Object> out = body(scoped, a, counts, area.residents());
+        if (!scoped.withheld().isEmpty()) {
+            Map<String, Object> shared = new LinkedHashMap<>();
+            shared.put("feeds", scoped.withheld());
+            shared.put("available", false);
+            shared.put("reason", "these feeds are counted by LSOA, MSOA or ward, and district only, not by a drawn "
+                    + "shape; the map's count layers show them");
+            out.put("protected", shared);
+        }
+        ctx.json(out);
     }
 
     /**

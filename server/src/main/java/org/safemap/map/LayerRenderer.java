@@ -51,6 +51,8 @@ final class LayerRenderer {
     private final BoundedCache<String, GuardedDensity> guarded = new BoundedCache<>(12);
     private final BoundedCache<String, ShapeSet> shapes = new BoundedCache<>(24);
     private final BoundedCache<String, Map<String, Map<String, Object>>> values = new BoundedCache<>(64);
+    /** Protected tables per view and month: every count layer and every profile of one view share them. */
+    private final BoundedCache<String, ProtectedCounts.Table> tables = new BoundedCache<>(64);
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
     private volatile String version = "";
 
@@ -68,6 +70,7 @@ final class LayerRenderer {
             guarded.clear();
             shapes.clear();
             values.clear();
+            tables.clear();
             tolerances.clear();
         }
     }
@@ -267,6 +270,11 @@ final class LayerRenderer {
         };
     }
 
+    /** The canonical protected table of a view for a period, built once per data version. */
+    ProtectedCounts.Table table(org.safemap.sharing.FeedView view, org.safemap.runs.Period period) {
+        return tables.get(view.key() + "|" + period.from() + "|" + period.to(), () -> counts.table(view, period));
+    }
+
     /** An area's count over several published tables: their sum, suppressed if any of them is. */
     private static ProtectedCounts.Count sum(List<ProtectedCounts.Table> tables, String code,
                                              ProtectedCounts.Selection sel) {
@@ -314,10 +322,10 @@ final class LayerRenderer {
         // a range's table protected on its own could be differenced against its months to recover a suppressed one.
         List<ProtectedCounts.Table> tables = new java.util.ArrayList<>();
         if (dims.view().restricted().isEmpty() || dims.time().months() == 1) {
-            tables.add(counts.table(dims.view(), dims.time().period()));
+            tables.add(table(dims.view(), dims.time().period()));
         } else {
             for (java.time.YearMonth m : dims.time().period().months()) {
-                tables.add(counts.table(dims.view(), org.safemap.runs.Period.of(m)));
+                tables.add(table(dims.view(), org.safemap.runs.Period.of(m)));
             }
         }
         ProtectedCounts.Selection sel = new ProtectedCounts.Selection(dims.feeds(),

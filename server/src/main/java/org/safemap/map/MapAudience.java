@@ -32,6 +32,11 @@ final class MapAudience {
         return new ArrayList<>(out);
     }
 
+    /** The levels behind every count table of {@code who}: each known feed's. */
+    FeedView view(Principal who, MapState state) {
+        return policy.view(who, knownFeeds(state));
+    }
+
     boolean visible(Principal who, LayerCatalogue.Layer layer, MapState state) {
         return policy.layerVisible(who, layer, knownFeeds(state));
     }
@@ -49,7 +54,7 @@ final class MapAudience {
     FeedView view(Principal who, LayerCatalogue.Layer layer, LayerDims dims, MapState state) {
         return switch (layer.kind()) {
             case "density", "points" -> policy.view(who, dims.feeds().isEmpty() ? knownFeeds(state) : dims.feeds());
-            case "area-counts", "run-areas" -> policy.view(who, knownFeeds(state));
+            case "area-counts", "run-areas" -> view(who, state);
             default -> new FeedView(java.util.Map.of());
         };
     }

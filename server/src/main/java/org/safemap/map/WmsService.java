@@ -146,6 +146,14 @@ public final class WmsService {
                 new ProtectedCounts(dataSource, policy, geography), maxWidth, maxHeight, stateTtlMillis);
     }
 
+    /**
+     * The protected table {@code who} is shown for {@code period}: the very table the count layers draw from (same
+     * view over the same known feeds), so a profile and a map can never be differenced against each other.
+     */
+    public ProtectedCounts.Table countsTable(Principal who, org.safemap.runs.Period period) {
+        return renderer.table(audience.view(who, state()), period);
+    }
+
     /** The layers {@code who} may see, in catalogue order (the viewer's list and capabilities). */
     public List<LayerCatalogue.Layer> visibleLayers(Principal who) {
         return audience.visibleLayers(who, catalogue, state());

@@ -280,14 +280,15 @@ public final class ProtectedCounts {
                 rowsOfOther.computeIfAbsent(otherOf.get(r), k -> new ArrayList<>()).add(r);
             }
         }
-        return new Areas(lsoas, middles, lads, rowOf, middle, lad, rowsOfOther);
+        return new Areas(geography.middle, lsoas, middles, lads, rowOf, middle, lad, rowsOfOther);
     }
 
     /**
      * Rows and their parents; parent node numbers follow {@link CountTable#nested}. {@code rowsOfOther}: the LSOAs
      * of each area of the middle level the table is not built on (MSOAs, or best-fit wards).
      */
-    record Areas(List<String> lsoas, List<String> middles, List<String> lads, Map<String, Integer> rowOf,
+    record Areas(String middleLevel, List<String> lsoas, List<String> middles, List<String> lads,
+                 Map<String, Integer> rowOf,
                  int[] middleOf, int[] ladOf, Map<String, List<Integer>> rowsOfOther) {
     }
 
@@ -363,6 +364,11 @@ public final class ProtectedCounts {
         /** The table node of an LSOA, middle-level or district code, or -1. */
         public int node(String code) {
             return nodeOf.getOrDefault(code, -1);
+        }
+
+        /** The level between LSOA and district the table is built on: msoa or ward. */
+        public String middleLevel() {
+            return areas.middleLevel;
         }
 
         /** Whether the table answers for this LSOA, MSOA, ward or district code. */

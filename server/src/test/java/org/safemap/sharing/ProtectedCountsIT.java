@@ -382,6 +382,75 @@ class ProtectedCountsIT {
     }
 
     @Test
+    void anAreaProfileShowsTheRestrictedFeedsAsTheMapPublishesThem() throws Exception {
+        List<String> restricted = List.of("ambulance", "fire-irs", "istv-ae");
+        ProtectedCounts.Selection all = new ProtectedCounts.Selection(restricted, List.of());
+        int suppressed = 0;
+        int shown = 0;
+        for (String[] a : interiorPoints(25)) {
+            JsonNode p = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + a[0] + "&period=2022-07",
+                    TestPrincipals.HEADER, "tasking::tasking").body()).path("protected");
+            assertThat(JSON.convertValue(p.path("feeds"), List.class)).isEqualTo(restricted);
+            assertThat(p.path("available").asBoolean()).isTrue();
+            ProtectedCounts.Count c = table.area(a[0], all);
+            assertThat(c.withheld()).isEmpty();
+            assertThat(p.path("suppressed").asBoolean()).as(a[0]).isEqualTo(c.suppressed());
+            if (c.suppressed()) {
+                assertThat(p.path("records").isNull()).isTrue();
+                assertThat(p.at("/months/0/records").isNull()).isTrue();
+                suppressed++;
+            } else {
+                assertThat(p.path("records").asDouble()).as(a[0]).isEqualTo(c.value());
+                assertThat(p.at("/months/0/records").asDouble()).isEqualTo(c.value());
+                shown++;
+            }
+            for (String g : table.groups()) {
+                ProtectedCounts.Count cg = table.area(a[0], new ProtectedCounts.Selection(restricted, List.of(g)));
+                JsonNode shownGroup = p.path("groups").path(g);
+                assertThat(shownGroup.isNull()).as("%s %s", a[0], g).isEqualTo(cg.suppressed());
+                if (!cg.suppressed()) {
+                    assertThat(shownGroup.asDouble()).isEqualTo(cg.value());
+                }
+            }
+        }
+        assertThat(suppressed).isPositive();
+        assertThat(shown).isPositive();
+    }
+
+    @Test
+    void aProfileOverMonthsIsTheSumOfTheMonthsAndAskedByHourGetsTheReason() throws Exception {
+        int summed = 0;
+        for (String[] a : interiorPoints(20)) {
+            JsonNode p = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + a[0]
+                    + "&period=2022-01..2022-03", TestPrincipals.HEADER, "tasking::tasking").body()).path("protected");
+            assertThat(p.path("months").size()).isEqualTo(3);
+            boolean anyNull = false;
+            double total = 0;
+            for (JsonNode m : p.path("months")) {
+                anyNull |= m.path("records").isNull();
+                total += m.path("records").asDouble();
+            }
+            assertThat(p.path("records").isNull()).as(a[0]).isEqualTo(anyNull);
+            if (!anyNull) {
+                assertThat(p.path("records").asDouble()).isEqualTo(total);
+                summed++;
+            }
+        }
+        assertThat(summed).isPositive();
+        String lsoa = interiorPoints(1).get(0)[0];
+        JsonNode night = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa
+                + "&period=2022-07&hours=22,23,0,1", TestPrincipals.HEADER, "tasking::tasking").body())
+                .path("protected");
+        assertThat(night.path("available").asBoolean()).isFalse();
+        assertThat(night.path("reason").asText()).contains("hour");
+        assertThat(night.has("records")).isFalse();
+        // a reader who sees every feed as points has no such section
+        JsonNode open = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa + "&period=2022-07",
+                TestPrincipals.HEADER, "admin:csp:tasking").body());
+        assertThat(open.path("protected").path("feeds").toString()).doesNotContain("istv-ae");
+    }
+
+    @Test
     void narrowingTheRestrictedFeedsWithholdsThemInsteadOfPublishingAnotherTable() {
         String lsoa = null;
         for (String[] a : interiorPoints(300)) {

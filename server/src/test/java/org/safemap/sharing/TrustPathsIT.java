@@ -231,14 +231,25 @@ class TrustPathsIT {
     }
 
     @Test
-    void profilesCountOnlyPointsFeedsAndNameTheOthers() throws Exception {
+    void profilesCountOnlyPointsFeedsAndGiveTheOthersAsProtectedCounts() throws Exception {
         JsonNode tasking = json(get("/api/profile?area=lsoa:E01006512&period=2022-01..2022-07", TASKING));
         List<String> withheld = new ArrayList<>();
         tasking.path("withheld").forEach(w -> withheld.add(w.asText()));
         assertThat(withheld).containsExactly("istv-ae", "ambulance", "fire-irs");
         assertThat(tasking.path("sources").findValuesAsText("feed")).isSubsetOf("police-uk", "btp");
+        // ... and those three as the tasking member's protected counts, month by month, with the strictest rule
+        JsonNode shared = tasking.path("protected");
+        assertThat(shared.path("feeds").toString()).isEqualTo("[\"ambulance\",\"fire-irs\",\"istv-ae\"]");
+        assertThat(shared.path("rule").asText()).startsWith("counts 1 to 7 are suppressed");
+        assertThat(shared.path("months").size()).isEqualTo(7);
+        // the public sees fire as aggregates only (threshold 3), A&E and ambulance not at all
+        JsonNode anonymous = json(get("/api/profile?area=lsoa:E01006512&period=2022-01..2022-07", ANONYMOUS));
+        assertThat(anonymous.path("protected").path("feeds").toString()).isEqualTo("[\"fire-irs\"]");
+        assertThat(anonymous.path("protected").path("rule").asText()).startsWith("counts 1 to 3 are suppressed");
+        assertThat(anonymous.toString()).doesNotContain("istv-ae").doesNotContain("ambulance");
         JsonNode csp = json(get("/api/profile?area=lsoa:E01006512&period=2022-01..2022-07", CSP));
         assertThat(csp.path("withheld").size()).isZero();
+        assertThat(csp.path("protected").isNull()).isTrue();
         assertThat(csp.path("records").asLong()).isGreaterThanOrEqualTo(tasking.path("records").asLong());
     }
 

@@ -192,6 +192,32 @@ class ViewerE2EIT {
     }
 
     @Test
+    void aPoliceAnalystsProfileShowsTheFeedsSharedWithThemAsCountsAsTheMapPublishesThem() throws Exception {
+        try (App police = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")), db,
+                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.POLICE_ANALYST))) {
+            String policeBase = "http://127.0.0.1:" + police.port();
+            String code = (String) Sql.value(db, "SELECT code FROM area WHERE level = 'lsoa' ORDER BY code LIMIT 1 "
+                    + "OFFSET 40");
+            browser();
+            driver.get(policeBase + "/#m=2022-07&a=lsoa:" + code);
+            wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+            WebElement panel = profileLoaded(code);
+            JsonNode shared = Http.json(Http.get(policeBase + "/api/profile?area=lsoa:" + code
+                    + "&period=2021-08..2022-07")).path("protected");
+            // A&E reaches the police as aggregates, ambulance and fire as reduced points: all three as counts here.
+            assertThat(shared.path("feeds").toString()).isEqualTo("[\"ambulance\",\"fire-irs\",\"istv-ae\"]");
+            assertThat(shared.path("available").asBoolean()).isTrue();
+            String all = shared.path("records").isNull() ? "*"
+                    : String.format(java.util.Locale.UK, "%,d", shared.path("records").asLong());
+            assertThat(panel.getText()).contains("Shared as counts").contains("All groups " + all)
+                    .contains("counts 1 to 7 are suppressed");
+            js("[...document.querySelectorAll('#profile h3')].find(h => h.textContent === 'Shared as counts')"
+                    + ".scrollIntoView()");
+            screenshot("profile-shared-as-counts");
+        }
+    }
+
+    @Test
     void clickingAnAreaOrNamingItOpensItsProfileAndALinkReproducesTheView() throws Exception {
         browser();
         // Centre the map on a point inside a known LSOA, then click the middle of the map.
@@ -211,6 +237,9 @@ class ViewerE2EIT {
         assertThat(panel.findElements(By.cssSelector("table.categories tbody tr"))).isNotEmpty();
         assertThat(panel.findElement(By.cssSelector(".sources")).getText()).contains("Open Government Licence");
         assertThat(panel.getText()).contains("Deprivation");
+        // The CSP's analyst sees every feed record by record: nothing is shared with them as counts only.
+        assertThat(expected.path("protected").isNull()).isTrue();
+        assertThat(panel.getText()).doesNotContain("Shared as counts");
         screenshot("profile");
 
         // The tasking pack button names this area and month, and the server makes the PDF it points at.
