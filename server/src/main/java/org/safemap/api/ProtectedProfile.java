@@ -48,15 +48,17 @@ final class ProtectedProfile {
         out.put("feeds", restricted);
         String reason = narrowing(s);
         if (reason == null && !tables.get(0).covers(code)) {
-            reason = "these feeds are counted by LSOA, " + tables.get(0).middleLevel() + " and district; "
-                    + code + " is none of them";
+            reason = "these feeds are counted by LSOA, " + (tables.get(0).middleLevel().equals("msoa") ? "MSOA"
+                    : "ward") + " and district, and " + code + " is none of them";
         }
         ProtectedCounts.Selection all = new ProtectedCounts.Selection(restricted, s.categories());
         Sum total = reason == null ? sum(tables, code, all) : null;
         if (total != null && total.withheld) {
-            reason = "these feeds are counted per " + tables.get(0).middleLevel() + " here, not per "
-                    + (tables.get(0).middleLevel().equals("msoa") ? "ward" : "MSOA") + ", and by whole category "
-                    + "group only";
+            String middle = tables.get(0).middleLevel();
+            reason = tables.get(0).node(code) < 0
+                    ? "this installation counts these feeds per " + (middle.equals("msoa") ? "MSOA, not per ward"
+                    : "ward, not per MSOA")
+                    : "these feeds are counted by whole category group only";
         }
         if (reason != null) {
             out.put("available", false);

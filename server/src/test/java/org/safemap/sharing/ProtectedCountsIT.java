@@ -444,6 +444,15 @@ class ProtectedCountsIT {
         assertThat(night.path("available").asBoolean()).isFalse();
         assertThat(night.path("reason").asText()).contains("hour");
         assertThat(night.has("records")).isFalse();
+        JsonNode burglary = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa
+                + "&period=2022-07&categories=burglary", TestPrincipals.HEADER, "tasking::tasking").body())
+                .path("protected");
+        assertThat(burglary.path("reason").asText()).contains("whole category group");
+        String ward = (String) org.safemap.testing.Sql.value(db, "SELECT min(code) FROM area WHERE level = 'ward'");
+        JsonNode onMsoas = JSON.readTree(Http.getBytes(base + "/api/profile?area=ward:" + ward + "&period=2022-07",
+                TestPrincipals.HEADER, "tasking::tasking").body()).path("protected");
+        assertThat(onMsoas.path("available").asBoolean()).isFalse();
+        assertThat(onMsoas.path("reason").asText()).contains("per MSOA, not per ward");
         // a reader who sees every feed as points has no such section
         JsonNode open = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa + "&period=2022-07",
                 TestPrincipals.HEADER, "admin:csp:tasking").body());
