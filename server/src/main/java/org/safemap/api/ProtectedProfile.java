@@ -10,7 +10,6 @@ import org.safemap.runs.Period;
 import org.safemap.runs.Selection;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.ProtectedCounts;
-import org.safemap.sharing.SuppressionRule;
 
 /**
  * The part of a named area's profile drawn from feeds its reader sees only as aggregates (and reduced points): their
@@ -66,7 +65,7 @@ final class ProtectedProfile {
             return out;
         }
         out.put("available", true);
-        out.put("rule", describe(tables.get(0).rule()));
+        out.put("rule", tables.get(0).rule().describe() + ", month by month");
         out.put("records", total.value);
         out.put("suppressed", total.value == null);
         Map<String, Object> groups = new LinkedHashMap<>();
@@ -115,26 +114,7 @@ final class ProtectedProfile {
     }
 
     private static Sum sum(List<ProtectedCounts.Table> tables, String code, ProtectedCounts.Selection sel) {
-        double total = 0;
-        for (ProtectedCounts.Table t : tables) {
-            ProtectedCounts.Count c = t.area(code, sel);
-            if (!c.withheld().isEmpty()) {
-                return new Sum(null, true);
-            }
-            if (c.suppressed()) {
-                return new Sum(null, false);
-            }
-            total += c.value();
-        }
-        return new Sum(total, false);
-    }
-
-    static String describe(SuppressionRule rule) {
-        if (!rule.protects()) {
-            return "exact counts";
-        }
-        return "counts 1 to " + rule.threshold() + " are suppressed (shown as *)"
-                + (rule.rounding() > 1 ? ", others rounded to the nearest " + rule.rounding() : "")
-                + ", month by month";
+        ProtectedCounts.Count c = ProtectedCounts.overMonths(tables, code, sel);
+        return new Sum(c.value(), !c.withheld().isEmpty());
     }
 }

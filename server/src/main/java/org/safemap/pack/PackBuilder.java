@@ -108,7 +108,8 @@ public final class PackBuilder {
         if (!r.withheld().isEmpty()) {
             notes.add("Left out under the data-sharing protocols: " + String.join(", ", r.withheld()) + ". This pack "
                     + "counts and places records exactly, and those feeds are shared with its reader only as "
-                    + "suppressed aggregates or at reduced precision; the map's layers show them at that level.");
+                    + "suppressed aggregates or at reduced precision: their counts are under \"Shared as counts\" "
+                    + "below the headline, and the map's layers show them at that level.");
         }
         if (!period.from().isBefore(dataPeriod.to()) || !period.to().isAfter(dataPeriod.from())) {
             throw new SafemapException("bad_request", "period " + period.label() + " is outside the data: records "

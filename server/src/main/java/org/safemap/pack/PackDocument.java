@@ -56,7 +56,7 @@ final class PackDocument {
     private PackDocument() {
     }
 
-    static String xhtml(Pack p, PackMaps.Images images) {
+    static String xhtml(Pack p, PackMaps.Images images, java.util.Optional<PackSharedCounts> shared) {
         String place = p.area().name();
         String title = "Tasking pack: " + place + ", " + periodText(p.request().period());
         StringBuilder h = new StringBuilder(1 << 20);
@@ -94,6 +94,7 @@ final class PackDocument {
         h.append("</ul></div>\n");
 
         headline(h, p);
+        shared.ifPresent(s -> shared(h, p, s));
         overview(h, p, images);
         hotspots(h, p, images);
         emerging(h, p);
@@ -120,6 +121,46 @@ final class PackDocument {
                     .append(r.yearEarlier() == null ? "no data" : count(r.yearEarlier())).append("</td></tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** The feeds left out of the headline, as the protected counts their protocols allow this reader. */
+    private static void shared(StringBuilder h, Pack p, PackSharedCounts s) {
+        h.append("<h3>Shared as counts: ").append(esc(String.join(", ", s.feeds()))).append("</h3>\n");
+        if (s.unavailable().isPresent()) {
+            h.append("<p class=\"small\">").append(esc("Not shown for this pack: " + s.unavailable().get()
+                    + ". The map's count layers show them.")).append("</p>\n");
+            return;
+        }
+        h.append("<table>\n<tr><th>Category group</th><th class=\"n\">").append(esc(p.request().period().label()))
+                .append("</th><th class=\"n\">").append(esc(p.previous().label())).append("</th><th class=\"n\">")
+                .append(esc(p.yearEarlier().label())).append(" (a year earlier)</th></tr>\n");
+        for (PackSharedCounts.Row r : s.rows()) {
+            boolean total = r.group().equals("all");
+            h.append(total ? "<tr class=\"total\">" : "<tr>").append("<td>")
+                    .append(total ? "All records" : "<b>" + esc(r.group()) + "</b>" + members(p, r.group()))
+                    .append("</td><td class=\"n\">").append(shown(r.current(), true))
+                    .append("</td><td class=\"n\">").append(shown(r.previous(), p.previousKnown()))
+                    .append("</td><td class=\"n\">").append(shown(r.yearEarlier(), p.yearEarlierKnown()))
+                    .append("</td></tr>\n");
+        }
+        h.append("</table>\n<p class=\"small\">").append(esc("These feeds together, each event once, as their "
+                + "data-sharing protocols share them with this pack's reader: " + s.rule() + ". A period is the sum of "
+                + "its months, and * where any month is suppressed. They are the same figures as SafeMap's map and "
+                + "area profiles, and are not in the headline above.")).append("</p>\n");
+    }
+
+    /** The group's categories as the headline lists them. */
+    private static String members(Pack p, String group) {
+        for (Pack.Headline h : p.headline()) {
+            if (h.group().equals(group)) {
+                return " <span class=\"small\">" + esc(h.members()) + "</span>";
+            }
+        }
+        return "";
+    }
+
+    private static String shown(Double v, boolean known) {
+        return !known ? "no data" : v == null ? "*" : count(v);
     }
 
     private static void overview(StringBuilder h, Pack p, PackMaps.Images images) {

@@ -22,12 +22,14 @@ public final class PackService {
 
     private final PackBuilder builder;
     private final PackMaps maps;
+    private final WmsService wms;
     private final FeedCatalog feeds;
     private final Policy policy;
 
     public PackService(DataSource dataSource, FeedCatalog feeds, WmsService wms, Policy policy) {
         this.builder = new PackBuilder(dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()));
         this.maps = new PackMaps(wms);
+        this.wms = wms;
         this.feeds = feeds;
         this.policy = policy;
     }
@@ -60,15 +62,18 @@ public final class PackService {
                     + " may see record by record");
         }
         if (allowed.size() == asked.size()) {
-            return make(request, format, progress); // everything asked for (or every feed) may go in, as asked
+            return build(request, format, who, progress); // everything asked for (or every feed) may go in, as asked
         }
-        return make(request.withFeeds(allowed, left), format, progress);
+        return build(request.withFeeds(allowed, left), format, who, progress);
     }
 
-    private File make(PackRequest request, PackFormat format, Consumer<String> progress) {
+    private File build(PackRequest request, PackFormat format, Principal who, Consumer<String> progress) {
         Pack pack = builder.build(request, progress);
         PackMaps.Images images = maps.draw(pack, progress);
-        String xhtml = PackDocument.xhtml(pack, images);
+        // Feeds left out of the exact counts come back as the reader's protected counts (every feed was asked).
+        java.util.Optional<PackSharedCounts> shared = request.withheld().isEmpty() ? java.util.Optional.empty()
+                : PackSharedCounts.of(wms, who, pack);
+        String xhtml = PackDocument.xhtml(pack, images, shared);
         byte[] body;
         if (format == PackFormat.PDF) {
             progress.accept("laying out the PDF");

@@ -209,6 +209,26 @@ public final class ProtectedCounts {
         }
     }
 
+    /**
+     * An area's count over several months' published tables, as every screen shows a range of months: the sum of the
+     * months' counts, suppressed (null value) if any month's is, withheld if any month's is. A range protected as one
+     * table could be differenced against its months; a sum of published months cannot.
+     */
+    public static Count overMonths(List<Table> months, String code, Selection sel) {
+        double total = 0;
+        for (Table t : months) {
+            Count c = t.area(code, sel);
+            if (!c.withheld().isEmpty()) {
+                return new Count(null, false, c.withheld());
+            }
+            if (c.suppressed()) {
+                return new Count(null, true, List.of());
+            }
+            total += c.value();
+        }
+        return new Count(total, false, List.of());
+    }
+
     /** Monthly series of a sum over LSOAs: one canonical table per month, so months cannot be differenced either. */
     public List<Count> monthly(Principal who, Period period, Collection<String> knownFeeds, Collection<String> lsoas,
                                Selection sel) {

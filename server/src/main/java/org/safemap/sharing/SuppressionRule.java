@@ -25,4 +25,13 @@ public record SuppressionRule(int threshold, int rounding) {
     public boolean protects() {
         return threshold > 0 || rounding > 1;
     }
+
+    /** For readers: "counts 1 to 7 are suppressed (shown as *), others rounded to the nearest 5". */
+    public String describe() {
+        if (!protects()) {
+            return "exact counts";
+        }
+        return (threshold > 0 ? "counts 1 to " + threshold + " are suppressed (shown as *)" : "nothing is suppressed")
+                + (rounding > 1 ? ", others rounded to the nearest " + rounding : "");
+    }
 }

@@ -460,6 +460,26 @@ class ProtectedCountsIT {
     }
 
     @Test
+    void aTaskingPackGivesTheDistrictsSharedCountsFromTheSameTable() throws Exception {
+        String html = new String(Http.getBytes(base + "/api/packs?area=E08000012&period=2022-07&format=html&top=3",
+                TestPrincipals.HEADER, "tasking::tasking").body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(html).contains("Shared as counts: ambulance, fire-irs, istv-ae");
+        List<String> restricted = List.of("ambulance", "fire-irs", "istv-ae");
+        ProtectedCounts.Count district = table.area("E08000012", new ProtectedCounts.Selection(restricted, List.of()));
+        assertThat(district.suppressed()).isFalse();
+        String shared = html.substring(html.indexOf("Shared as counts:"));
+        String total = shared.substring(shared.indexOf("All records"));
+        assertThat(total).startsWith("All records</td><td class=\"n\">"
+                + String.format(java.util.Locale.UK, "%,d", Math.round(district.value())) + "</td>");
+        for (String g : table.groups()) {
+            ProtectedCounts.Count c = table.area("E08000012", new ProtectedCounts.Selection(restricted, List.of(g)));
+            assertThat(shared).containsPattern("<b>" + g + "</b>( <span class=\"small\">[^<]*</span>)?</td>"
+                    + "<td class=\"n\">" + java.util.regex.Pattern.quote(c.suppressed() ? "*"
+                    : String.format(java.util.Locale.UK, "%,d", Math.round(c.value()))) + "</td>");
+        }
+    }
+
+    @Test
     void narrowingTheRestrictedFeedsWithholdsThemInsteadOfPublishingAnotherTable() {
         String lsoa = null;
         for (String[] a : interiorPoints(300)) {
