@@ -358,8 +358,7 @@ final class LayerRenderer {
             }
             SuppressionRule rule = tables.get(0).rule();
             if (rule.protects()) {
-                v.put("suppression", "counts 1 to " + rule.threshold() + " of restricted feeds are suppressed"
-                        + (rule.rounding() > 1 ? ", others rounded to " + rule.rounding() : "")
+                v.put("suppression", "restricted feeds: " + rule.describe()
                         + (tables.size() > 1 ? ", month by month" : ""));
             }
             out.put(s.code(), v);
