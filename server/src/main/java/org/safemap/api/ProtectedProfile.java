@@ -94,6 +94,9 @@ final class ProtectedProfile {
         if (!all(s.hours()) || !all(s.weekdays())) {
             return "an hour or weekday filter is set, and these feeds are counted by month only";
         }
+        if (!s.period().wholeMonths()) {
+            return "the period is not whole months, and these feeds are counted by month only";
+        }
         return null;
     }
 

@@ -36,6 +36,10 @@ record PackSharedCounts(List<String> feeds, String rule, List<Row> rows, Optiona
         String rule = current.get(0).rule().describe() + ", month by month";
         String code = p.area().code();
         List<String> categories = p.request().categories();
+        if (!p.request().period().wholeMonths()) {
+            return Optional.of(new PackSharedCounts(feeds, rule, List.of(),
+                    Optional.of("the pack's period is not whole months, and these feeds are counted by month only")));
+        }
         ProtectedCounts.Count total = ProtectedCounts.overMonths(current, code,
                 new ProtectedCounts.Selection(feeds, categories));
         if (!total.withheld().isEmpty() || !current.get(0).covers(code)) {

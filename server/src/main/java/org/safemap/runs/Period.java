@@ -66,6 +66,12 @@ public record Period(Instant from, Instant to, String label) {
         return weeks;
     }
 
+    /** Whether the period starts and ends on month boundaries (UK time). */
+    public boolean wholeMonths() {
+        List<YearMonth> m = months();
+        return from.equals(of(m.get(0)).from()) && to.equals(of(m.get(m.size() - 1)).to());
+    }
+
     public static Period of(YearMonth month) {
         return new Period(month.atDay(1).atStartOfDay(LONDON).toInstant(),
                 month.plusMonths(1).atDay(1).atStartOfDay(LONDON).toInstant(), month.toString());

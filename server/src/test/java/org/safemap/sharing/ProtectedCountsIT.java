@@ -444,6 +444,10 @@ class ProtectedCountsIT {
         assertThat(night.path("available").asBoolean()).isFalse();
         assertThat(night.path("reason").asText()).contains("hour");
         assertThat(night.has("records")).isFalse();
+        JsonNode days = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa
+                + "&period=2022-07-01..2022-07-14", TestPrincipals.HEADER, "tasking::tasking").body()).path("protected");
+        assertThat(days.path("available").asBoolean()).isFalse();
+        assertThat(days.path("reason").asText()).contains("whole months");
         JsonNode burglary = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa
                 + "&period=2022-07&categories=burglary", TestPrincipals.HEADER, "tasking::tasking").body())
                 .path("protected");
