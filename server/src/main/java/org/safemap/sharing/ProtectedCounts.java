@@ -263,8 +263,9 @@ public final class ProtectedCounts {
                 }
             }
         }
-        List<String> middleOf = geography.middle.equals("ward") ? wardOf : msoaOf;
-        List<String> otherOf = geography.middle.equals("ward") ? msoaOf : wardOf;
+        boolean onWards = geography == Geography.LSOA_WARD_LAD;
+        List<String> middleOf = onWards ? wardOf : msoaOf;
+        List<String> otherOf = onWards ? msoaOf : wardOf;
         List<String> middles = new ArrayList<>();
         List<String> lads = new ArrayList<>();
         Map<String, Integer> middleIdx = new HashMap<>();
@@ -300,7 +301,7 @@ public final class ProtectedCounts {
                 rowsOfOther.computeIfAbsent(otherOf.get(r), k -> new ArrayList<>()).add(r);
             }
         }
-        return new Areas(geography.middle, lsoas, middles, lads, rowOf, middle, lad, rowsOfOther);
+        return new Areas(geography.middle(), lsoas, middles, lads, rowOf, middle, lad, rowsOfOther);
     }
 
     /**
