@@ -18,6 +18,7 @@ import org.safemap.publish.GeoServerPlan;
 import org.safemap.publish.GeoServerPublisher;
 import org.safemap.publish.LayerSelection;
 import org.safemap.publish.PublishedLayer;
+import org.safemap.publish.RunSurfaces;
 import org.safemap.publish.Upsert;
 import org.safemap.runs.Sources;
 import picocli.CommandLine.Command;
@@ -30,9 +31,10 @@ import picocli.CommandLine.ParentCommand;
                 + "PostGIS datastore over SafeMap's 'geoserver' schema of views, the SLD styles from layers/styles, "
                 + "a feature type and layer per catalogue layer, and a layer group. Run it again to update: each "
                 + "resource is looked up first and updated if it exists, never duplicated.", "",
-                "Only public layers are published unless --include-partner is given. Incident points and density "
-                        + "surfaces are never published: GeoServer reads PostGIS directly and cannot apply "
-                        + "SafeMap's per-record rules or compute the surfaces.", "",
+                "Only public layers are published unless --include-partner is given. Incident points and the "
+                        + "per-request density layers are never published: GeoServer reads PostGIS directly and "
+                        + "cannot apply SafeMap's per-record rules or compute the surfaces. With --surfaces-dir, the "
+                        + "stored surfaces of hotspot runs over public feeds are published as GeoTIFF coverages.", "",
                 "The GeoServer password comes from --password-file or SAFEMAP_GEOSERVER_PASSWORD, never from "
                         + "the command line. See docs/deploy.md.", "",
                 "Example: SAFEMAP_GEOSERVER_PASSWORD=... safemap publish geoserver --url http://localhost:8600/geoserver "
@@ -66,6 +68,17 @@ final class PublishGeoServerCommand implements Callable<Integer> {
             description = "Also publish partner-level layers (counts, Gi* and emerging hot spots). GeoServer's own "
                     + "security must then restrict them to partners.")
     boolean includePartner;
+
+    @Option(names = "--surfaces-dir", paramLabel = "DIR",
+            description = "Also publish the density surfaces of stored hotspot runs that read only public feeds: "
+                    + "each is written here as a GeoTIFF (incidents per km² per month) and published as a GeoTIFF "
+                    + "coverage. GeoServer must be able to read this folder (see --surfaces-url).")
+    Path surfacesDir;
+
+    @Option(names = "--surfaces-url", paramLabel = "URL",
+            description = "The --surfaces-dir folder as GeoServer sees it, e.g. file:/opt/geoserver_data/safemap-surfaces "
+                    + "when it is a volume mounted there. Default: file: and the folder's own path.")
+    String surfacesUrl;
 
     @Option(names = "--db-host", paramLabel = "HOST",
             description = "PostGIS host as GeoServer sees it (in docker compose: the service name, e.g. postgis). "
@@ -119,8 +132,21 @@ final class PublishGeoServerCommand implements Callable<Integer> {
             // The views decide what is public from the recorded protocols: record the ones in force first.
             new org.safemap.sharing.ProtocolRegistry(db.dataSource()).sync(cli.protocols());
             DatastoreParams store = datastore(db.target());
+            Sources sources = new Sources(db.dataSource(), cli.feeds());
+            GeoServerPlan.Surfaces surfaces = GeoServerPlan.Surfaces.NONE;
+            if (surfacesDir != null) {
+                List<RunSurfaces.Published> runs = RunSurfaces.list(db.dataSource());
+                if (!dryRun) {
+                    RunSurfaces.write(db.dataSource(), runs, surfacesDir);
+                }
+                String folder = surfacesUrl != null ? surfacesUrl : surfacesDir.toAbsolutePath().toUri().toString();
+                surfaces = new GeoServerPlan.Surfaces(runs, folder, catalogue.layer("density-all").styles().get(0),
+                        Attributions.surfaces(runs, catalogue, db.dataSource(), sources));
+                t.line((dryRun ? "would write " : "wrote ") + runs.size() + " run surfaces (hotspot runs over public "
+                        + "feeds only) " + (dryRun ? "to " : "into ") + surfacesDir);
+            }
             List<Upsert> plan = GeoServerPlan.build(workspace, store, layers,
-                    Attributions.of(layers, catalogue, db.dataSource(), new Sources(db.dataSource(), cli.feeds())));
+                    Attributions.of(layers, catalogue, db.dataSource(), sources), surfaces);
             GeoServerPublisher publisher = new GeoServerPublisher(target, secrets(password, store.password()), t::line);
             if (dryRun) {
                 publisher.dryRun(plan);

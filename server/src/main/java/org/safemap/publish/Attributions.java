@@ -51,6 +51,18 @@ public final class Attributions {
         return out;
     }
 
+    /** Credit for the published run surfaces: the batches those runs read, then the boundaries. */
+    public static String surfaces(List<RunSurfaces.Published> runs, LayerCatalogue catalogue, DataSource db,
+                           Sources sources) {
+        LayerCatalogue.Layer lsoa = catalogue.layer("lsoa-boundaries");
+        String boundaries = lsoa == null ? "" : " " + plain(lsoa.attribution());
+        Long[] ids = runs.stream().map(RunSurfaces.Published::runId).toArray(Long[]::new);
+        return (Sources.credit(sources.of(batches(db, """
+                SELECT DISTINCT (b ->> 'id')::bigint FROM hotspot_run h,
+                       jsonb_array_elements(coalesce(h.data_version -> 'batches', '[]'::jsonb)) b
+                WHERE h.id = ANY(?) ORDER BY 1""", (Object) ids))) + boundaries).strip();
+    }
+
     /** The catalogue's HTML attribution as text: entities decoded, tags dropped. */
     static String plain(String html) {
         return html.replaceAll("<[^>]*>", "").replace("&copy;", "©").replace("&lt;", "<").replace("&gt;", ">")
@@ -63,6 +75,8 @@ public final class Attributions {
             for (int k = 0; k < params.length; k++) {
                 if (params[k] instanceof String[] values) {
                     ps.setArray(k + 1, c.createArrayOf("text", values));
+                } else if (params[k] instanceof Long[] values) {
+                    ps.setArray(k + 1, c.createArrayOf("bigint", values));
                 } else {
                     ps.setObject(k + 1, params[k]);
                 }

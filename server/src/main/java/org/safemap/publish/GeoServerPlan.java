@@ -18,7 +18,8 @@ import org.safemap.map.LayerCatalogue;
 /**
  * The GeoServer REST requests that publish SafeMap's layers, in the order GeoServer needs them: the workspace, the
  * PostGIS datastore over schema {@code geoserver}, the SLD styles, a feature type per layer (which creates the
- * layer), each layer's default and other styles and attribution, and one layer group. Bodies are GeoServer's JSON
+ * layer), each layer's default and other styles and attribution, and one layer group; then, when asked, a GeoTIFF
+ * coverage store, coverage and layer per published run surface ({@link RunSurfaces}). Bodies are GeoServer's JSON
  * representations, except styles, which go as SLD 1.0 ({@code application/vnd.ogc.sld+xml}).
  */
 public final class GeoServerPlan {
@@ -40,6 +41,24 @@ public final class GeoServerPlan {
      */
     public static List<Upsert> build(String workspace, DatastoreParams db, List<PublishedLayer> layers,
                                      Map<String, String> attribution) {
+        return build(workspace, db, layers, attribution, Surfaces.NONE);
+    }
+
+    /**
+     * Run surfaces to publish as GeoTIFF coverages.
+     *
+     * @param published the surfaces (their files already written)
+     * @param folderUrl the folder holding the files as GeoServer sees it, e.g. {@code file:/opt/geoserver_data/x}
+     * @param style     the raster style they are drawn with (the density layers' own)
+     * @param attribution their attribution, plain text
+     */
+    public record Surfaces(List<RunSurfaces.Published> published, String folderUrl, LayerCatalogue.Style style,
+                    String attribution) {
+        public static final Surfaces NONE = new Surfaces(List.of(), "", null, "");
+    }
+
+    public static List<Upsert> build(String workspace, DatastoreParams db, List<PublishedLayer> layers,
+                                     Map<String, String> attribution, Surfaces surfaces) {
         List<Upsert> plan = new ArrayList<>();
         String ws = "workspaces/" + workspace;
         ObjectNode w = JSON.createObjectNode();
@@ -56,6 +75,9 @@ public final class GeoServerPlan {
             for (LayerCatalogue.Style s : l.layer().styles()) {
                 styles.putIfAbsent(s.style().name(), s);
             }
+        }
+        if (!surfaces.published().isEmpty()) {
+            styles.putIfAbsent(surfaces.style().style().name(), surfaces.style());
         }
         for (LayerCatalogue.Style s : styles.values()) {
             String name = s.style().name();
@@ -90,7 +112,62 @@ public final class GeoServerPlan {
                     JSON_TYPE, bytes(layerGroup(workspace, layers)), "layer group '" + STORE + "' of "
                     + String.join(", ", groupOrder(layers).stream().map(PublishedLayer::name).toList())));
         }
+        for (RunSurfaces.Published s : surfaces.published()) {
+            String cs = ws + "/coveragestores/" + s.name();
+            String url = surfaces.folderUrl().replaceAll("/+$", "") + "/" + s.file();
+            plan.add(new Upsert("coveragestore", s.name(), cs, ws + "/coveragestores", "", "", true, JSON_TYPE,
+                    bytes(coverageStore(workspace, s, url)), "GeoTIFF coverage store '" + s.name() + "' at " + url));
+            plan.add(new Upsert("coverage", s.name(), cs + "/coverages/" + s.name(), cs + "/coverages", "", "", true,
+                    JSON_TYPE, bytes(coverage(s, surfaces.attribution())), "coverage '" + s.name() + "': " + s.title()
+                    + ", EPSG:27700"));
+            plan.add(new Upsert("layer", s.name(), ws + "/layers/" + s.name(), null, "", "", true, JSON_TYPE,
+                    bytes(surfaceLayer(workspace, s, surfaces)), "layer '" + s.name() + "': default style "
+                    + surfaces.style().style().name()));
+        }
         return plan;
+    }
+
+    private static ObjectNode coverageStore(String workspace, RunSurfaces.Published s, String url) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode cs = root.putObject("coverageStore");
+        cs.put("name", s.name());
+        cs.put("description", "Density surface of SafeMap hotspot run " + s.runId() + ", written by safemap publish "
+                + "geoserver");
+        cs.put("type", "GeoTIFF");
+        cs.put("enabled", true);
+        cs.putObject("workspace").put("name", workspace);
+        cs.put("url", url);
+        return root;
+    }
+
+    private static ObjectNode coverage(RunSurfaces.Published s, String attribution) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode c = root.putObject("coverage");
+        c.put("name", s.name());
+        c.put("nativeName", s.file().replaceAll("\\.tif$", ""));
+        c.put("title", s.title());
+        c.put("abstract", s.title() + ". Values are the run's kernel density over its period divided by its "
+                + String.format(java.util.Locale.ROOT, "%.2f", s.months()) + " months, so the density style colours "
+                + "them as SafeMap's own density layers. " + attribution);
+        c.putObject("keywords").putArray("string").add("SafeMap").add("density").add("disclosure:public");
+        c.put("nativeCRS", "EPSG:27700");
+        c.put("srs", "EPSG:27700");
+        c.put("projectionPolicy", "FORCE_DECLARED");
+        c.put("enabled", true);
+        return root;
+    }
+
+    private static ObjectNode surfaceLayer(String workspace, RunSurfaces.Published s, Surfaces surfaces) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode layer = root.putObject("layer");
+        layer.put("name", s.name());
+        layer.putObject("defaultStyle").put("name", workspace + ":" + surfaces.style().style().name());
+        layer.put("queryable", true);
+        ObjectNode a = layer.putObject("attribution");
+        a.put("title", surfaces.attribution());
+        a.put("logoWidth", 0);
+        a.put("logoHeight", 0);
+        return root;
     }
 
     private static ObjectNode datastore(DatastoreParams db) {

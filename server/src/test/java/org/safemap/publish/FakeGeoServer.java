@@ -110,7 +110,7 @@ final class FakeGeoServer implements AutoCloseable {
             }
             String item = p.substring(0, p.length() - ".json".length());
             if (!item.matches("workspaces/" + N + "(/(datastores/" + N + "(/featuretypes/" + N + ")?|styles/" + N
-                    + "|layers/" + N + "|layergroups/" + N + "))?")) {
+                    + "|layers/" + N + "|layergroups/" + N + "|coveragestores/" + N + "(/coverages/" + N + ")?))?")) {
                 throw new IllegalStateException("not a documented resource");
             }
             return json.containsKey(item) || styles.containsKey(item) ? 200 : 404;
@@ -162,6 +162,27 @@ final class FakeGeoServer implements AutoCloseable {
                 ObjectMapper om = JSON;
                 json.put("workspaces/" + m.group(1) + "/layers/" + ft.path("name").asText(),
                         om.createObjectNode().set("layer", om.createObjectNode().put("name", ft.path("name").asText())));
+            }
+            return status;
+        }
+        if ((m = match("workspaces/" + N + "/coveragestores(/" + N + ")?", p)) != null) {
+            need(m.group(1), "workspace");
+            JsonNode cs = body(r).path("coverageStore");
+            require(cs.path("type").asText().equals("GeoTIFF"), "coverageStore type is not GeoTIFF");
+            require(cs.path("url").asText().matches("file:.+\\.tif"), "coverageStore url is not a file: GeoTIFF");
+            require(cs.path("workspace").path("name").asText().equals(m.group(1)), "coverageStore workspace");
+            return upsert(r, "workspaces/" + m.group(1) + "/coveragestores", m.group(3), "coverageStore");
+        }
+        if ((m = match("workspaces/" + N + "/coveragestores/" + N + "/coverages(/" + N + ")?", p)) != null) {
+            need(m.group(1) + "/coveragestores/" + m.group(2), "coverage store");
+            JsonNode cov = body(r).path("coverage");
+            require(cov.path("srs").asText().equals("EPSG:27700"), "coverage srs is not EPSG:27700");
+            require(!cov.path("nativeName").asText().isEmpty(), "coverage without nativeName");
+            String collection = "workspaces/" + m.group(1) + "/coveragestores/" + m.group(2) + "/coverages";
+            int status = upsert(r, collection, m.group(4), "coverage");
+            if (status == 201) {
+                json.put("workspaces/" + m.group(1) + "/layers/" + cov.path("name").asText(), JSON.createObjectNode()
+                        .set("layer", JSON.createObjectNode().put("name", cov.path("name").asText())));
             }
             return status;
         }

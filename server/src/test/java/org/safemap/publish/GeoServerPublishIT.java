@@ -52,7 +52,13 @@ class GeoServerPublishIT {
         CliRun.Result emerging = CliRun.run(env, "emerging", "--period", "2022-01..2022-07", "--category", "violence");
         assertThat(emerging.code()).as(emerging.err()).isZero();
         emergingRun = Sql.count(db, "SELECT max(id) FROM hotspot_run WHERE kind = 'emerging'");
+        CliRun.Result open = CliRun.run(env, "hotspots", "--period", "2022-01..2022-03", "--feed", "police-uk,btp");
+        assertThat(open.code()).as(open.err()).isZero();
+        openRun = Sql.count(db, "SELECT max(id) FROM hotspot_run WHERE kind = 'hotspots'");
     }
+
+    /** A hotspots run over the public feeds only, whose surface GeoServer may serve. */
+    private static long openRun;
 
     /** The runs made here (the shared demo database also holds other tests' runs). */
     private static long hotspotsRun;
@@ -312,6 +318,57 @@ class GeoServerPublishIT {
             assertThat(gs.styles.keySet()).extracting(k -> k.substring(k.lastIndexOf('/') + 1))
                     .containsExactlyInAnyOrder("boundaries", "imd-deciles", "counts", "rates", "gistar", "emerging");
             assertNoSecretIn(r, gs);
+        }
+    }
+
+    @Test
+    void surfacesOfRunsOverPublicFeedsOnlyArePublishedAsMonthlyGeoTiffCoverages() throws Exception {
+        Path surfaces = dir.resolve("surfaces");
+        String seen = "file:/opt/geoserver_data/safemap-surfaces";
+        try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
+            CliRun.Result r = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir", surfaces.toString(),
+                    "--surfaces-url", seen);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(gs.violations).isEmpty();
+            String ws = "workspaces/safemap/";
+            String name = "surface-run-" + openRun;
+            JsonNode store = gs.json.get(ws + "coveragestores/" + name);
+            assertThat(store).as("the open run's store").isNotNull();
+            assertThat(store.at("/coverageStore/url").asText()).isEqualTo(seen + "/safemap-run-" + openRun + ".tif");
+            assertThat(gs.json.get(ws + "coveragestores/" + name + "/coverages/" + name).at("/coverage/abstract")
+                    .asText()).contains("divided by its 3.00 months").contains("police.uk");
+            assertThat(gs.json.get(ws + "layers/" + name).at("/layer/defaultStyle/name").asText())
+                    .isEqualTo("safemap:density");
+            assertThat(gs.styles).containsKey(ws + "styles/density");
+            // a run that read a restricted feed keeps its surface inside SafeMap
+            assertThat(gs.json.keySet()).noneMatch(k -> k.endsWith("/surface-run-" + hotspotsRun));
+            assertThat(Files.exists(surfaces.resolve("safemap-run-" + hotspotsRun + ".tif"))).isFalse();
+
+            // The file holds the stored surface per month: its largest value is the run's largest over 3 months.
+            Path tif = surfaces.resolve("safemap-run-" + openRun + ".tif");
+            mil.nga.tiff.Rasters rasters = mil.nga.tiff.TiffReader.readTiff(tif.toFile()).getFileDirectory()
+                    .readRasters();
+            double fileMax = 0;
+            for (int y = 0; y < rasters.getHeight(); y++) {
+                for (int x = 0; x < rasters.getWidth(); x++) {
+                    double v = rasters.getPixelSample(0, x, y).doubleValue();
+                    if (!Double.isNaN(v)) {
+                        fileMax = Math.max(fileMax, v);
+                    }
+                }
+            }
+            double storedMax = Sql.count(db, "SELECT round(max_density * 1000) FROM hotspot_surface WHERE run_id = ?",
+                    openRun) / 1000.0;
+            assertThat(storedMax).isPositive();
+            assertThat(fileMax).isCloseTo(storedMax / 3, org.assertj.core.data.Offset.offset(storedMax * 1e-4));
+
+            // publishing again updates the three resources and creates nothing
+            long posts = gs.count("POST");
+            CliRun.Result again = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir",
+                    surfaces.toString(), "--surfaces-url", seen);
+            assertThat(again.code()).as(again.err()).isZero();
+            assertThat(gs.count("POST")).isEqualTo(posts);
+            assertThat(gs.violations).isEmpty();
         }
     }
 
