@@ -134,6 +134,12 @@ final class PublishGeoServerCommand implements Callable<Integer> {
             DatastoreParams store = datastore(db.target());
             Sources sources = new Sources(db.dataSource(), cli.feeds());
             GeoServerPlan.Surfaces surfaces = GeoServerPlan.Surfaces.NONE;
+            if (surfacesUrl != null && (surfacesDir == null || !surfacesUrl.startsWith("file:"))) {
+                throw new SafemapException("bad_request", surfacesDir == null
+                        ? "--surfaces-url needs --surfaces-dir, the folder SafeMap writes the surfaces into"
+                        : "--surfaces-url must be a file: URL, the folder as GeoServer sees it, e.g. "
+                        + "file:/opt/geoserver_data/safemap-surfaces; got " + surfacesUrl);
+            }
             if (surfacesDir != null) {
                 List<RunSurfaces.Published> runs = RunSurfaces.list(db.dataSource());
                 if (!dryRun) {

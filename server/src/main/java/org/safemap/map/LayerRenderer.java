@@ -275,31 +275,6 @@ final class LayerRenderer {
         return tables.get(view.key() + "|" + period.from() + "|" + period.to(), () -> counts.table(view, period));
     }
 
-    /** An area's count over several published tables: their sum, suppressed if any of them is. */
-    private static ProtectedCounts.Count sum(List<ProtectedCounts.Table> tables, String code,
-                                             ProtectedCounts.Selection sel) {
-        double total = 0;
-        java.util.Set<String> withheld = new java.util.TreeSet<>();
-        for (ProtectedCounts.Table t : tables) {
-            if (!t.covers(code)) {
-                return new ProtectedCounts.Count(null, true, List.of());
-            }
-            ProtectedCounts.Count c = t.area(code, sel);
-            withheld.addAll(c.withheld());
-            if (c.suppressed()) {
-                return new ProtectedCounts.Count(null, true, List.copyOf(withheld));
-            }
-            total += c.value();
-        }
-        return new ProtectedCounts.Count(total, false, List.copyOf(withheld));
-    }
-
-    /**
-     * Incidents per area from the requester's protected table ({@link ProtectedCounts}): exact for feeds they see as
-     * points, protected for the rest; a suppressed area has null counts, {@code suppressed: true} and {@code "*"}.
-     * Above LSOA level the rate's population is that of the LSOAs the count adds up, so a ward's rate divides its
-     * best-fit count by its best-fit residents.
-     */
     /** Residents of the LSOAs, or null when any of them has no population (or there are none). */
     private static Integer populationOf(List<String> lsoas, Map<String, Integer> population) {
         if (lsoas.isEmpty()) {
@@ -334,7 +309,7 @@ final class LayerRenderer {
         Map<String, Map<String, Object>> out = new HashMap<>();
         int months = dims.time().months();
         for (Shape s : shapes(level, 0, Crs.BNG).shapes()) {
-            ProtectedCounts.Count c = sum(tables, s.code(), sel);
+            ProtectedCounts.Count c = ProtectedCounts.overMonths(tables, s.code(), sel);
             Integer pop = level.equals("lsoa") ? population.get(s.code())
                     : populationOf(tables.get(0).lsoas(s.code()), population);
             Map<String, Object> v = new LinkedHashMap<>();

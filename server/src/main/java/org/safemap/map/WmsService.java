@@ -147,11 +147,17 @@ public final class WmsService {
     }
 
     /**
-     * The protected table {@code who} is shown for {@code period}: the very table the count layers draw from (same
-     * view over the same known feeds), so a profile and a map can never be differenced against each other.
+     * The protected tables {@code who} is shown for each month of {@code period}, in order: the very tables the count
+     * layers draw from (same view over the same known feeds), so a profile or pack and a map can never be differenced
+     * against each other.
      */
-    public ProtectedCounts.Table countsTable(Principal who, org.safemap.runs.Period period) {
-        return renderer.table(audience.view(who, state()), period);
+    public List<ProtectedCounts.Table> countsTables(Principal who, org.safemap.runs.Period period) {
+        org.safemap.sharing.FeedView view = audience.view(who, state());
+        List<ProtectedCounts.Table> out = new java.util.ArrayList<>();
+        for (java.time.YearMonth m : period.months()) {
+            out.add(renderer.table(view, org.safemap.runs.Period.of(m)));
+        }
+        return out;
     }
 
     /** The layers {@code who} may see, in catalogue order (the viewer's list and capabilities). */

@@ -1,26 +1,24 @@
 package org.safemap.pack;
 
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.safemap.map.WmsService;
 import org.safemap.runs.Period;
 import org.safemap.sharing.Principal;
-import org.safemap.sharing.ProtectedCounts;
+import org.safemap.sharing.SharedCounts;
 
 /**
  * The pack's "Shared as counts" table: the area's counts of the feeds its reader sees only as aggregates (or reduced
- * points), which the pack's exact counts leave out. They come from the reader's protected tables, the very cells the
- * map's count layers and the area profile publish ({@link WmsService#countsTable}), so no two of them can be
- * differenced; a period is the sum of its months, suppressed if any month is.
+ * points), which the pack's exact counts leave out, for the period and its two comparisons. Each column is a
+ * {@link SharedCounts} over the reader's protected tables ({@link WmsService#countsTables}), the very cells the map's
+ * count layers and the area profile publish, so no two of them can be differenced.
  *
  * @param feeds       the feeds counted together
  * @param rule        the suppression rule, for readers
  * @param rows        by category group, then the total ({@code group} "all"); a null value is suppressed, and the
  *                    comparison columns are null too when the pack does not show that period
- * @param unavailable why there are no numbers (the area is of the middle level not counted, or the pack narrows
- *                    to categories short of a group), else empty
+ * @param unavailable why there are no numbers, else empty
  */
 record PackSharedCounts(List<String> feeds, String rule, List<Row> rows, Optional<String> unavailable) {
     record Row(String group, Double current, Double previous, Double yearEarlier) {
@@ -28,51 +26,32 @@ record PackSharedCounts(List<String> feeds, String rule, List<Row> rows, Optiona
 
     /** The section for {@code who}, or empty when they see every feed of the area's tables as points. */
     static Optional<PackSharedCounts> of(WmsService wms, Principal who, Pack p) {
-        List<ProtectedCounts.Table> current = tables(wms, who, p.request().period());
-        List<String> feeds = current.get(0).view().restricted().stream().sorted().toList();
-        if (feeds.isEmpty()) {
-            return Optional.empty();
-        }
-        String rule = current.get(0).rule().describe() + ", month by month";
         String code = p.area().code();
         List<String> categories = p.request().categories();
-        if (!p.request().period().wholeMonths()) {
-            return Optional.of(new PackSharedCounts(feeds, rule, List.of(),
-                    Optional.of("the pack's period is not whole months, and these feeds are counted by month only")));
+        Optional<SharedCounts> found = SharedCounts.of(p.request().period(),
+                wms.countsTables(who, p.request().period()), code, categories);
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
-        ProtectedCounts.Count total = ProtectedCounts.overMonths(current, code,
-                new ProtectedCounts.Selection(feeds, categories));
-        if (!total.withheld().isEmpty() || !current.get(0).covers(code)) {
-            String middle = current.get(0).middleLevel().equals("msoa") ? "MSOA" : "ward";
-            String why = current.get(0).node(code) < 0
-                    ? "this installation counts these feeds by LSOA, " + middle + " and district only"
-                    : "these feeds are counted by whole category group only";
-            return Optional.of(new PackSharedCounts(feeds, rule, List.of(), Optional.of(why)));
+        SharedCounts current = found.get();
+        if (!current.available()) {
+            return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), List.of(), current.reason()));
         }
-        List<ProtectedCounts.Table> previous = p.previousKnown() ? tables(wms, who, p.previous()) : null;
-        List<ProtectedCounts.Table> yearEarlier = p.yearEarlierKnown() ? tables(wms, who, p.yearEarlier()) : null;
+        SharedCounts previous = p.previousKnown() ? period(wms, who, p.previous(), code, categories) : null;
+        SharedCounts yearEarlier = p.yearEarlierKnown() ? period(wms, who, p.yearEarlier(), code, categories) : null;
         List<Row> rows = new ArrayList<>();
-        for (String g : current.get(0).groups()) {
-            if (categories.isEmpty() || categories.contains(g)) {
-                ProtectedCounts.Selection sel = new ProtectedCounts.Selection(feeds, List.of(g));
-                rows.add(new Row(g, value(current, code, sel), value(previous, code, sel),
-                        value(yearEarlier, code, sel)));
-            }
-        }
-        ProtectedCounts.Selection all = new ProtectedCounts.Selection(feeds, categories);
-        rows.add(new Row("all", total.value(), value(previous, code, all), value(yearEarlier, code, all)));
-        return Optional.of(new PackSharedCounts(feeds, rule, rows, Optional.empty()));
+        current.groups().forEach((g, n) -> rows.add(new Row(g, n, group(previous, g), group(yearEarlier, g))));
+        rows.add(new Row("all", current.records(), previous == null ? null : previous.records(),
+                yearEarlier == null ? null : yearEarlier.records()));
+        return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), rows, Optional.empty()));
     }
 
-    private static List<ProtectedCounts.Table> tables(WmsService wms, Principal who, Period period) {
-        List<ProtectedCounts.Table> out = new ArrayList<>();
-        for (YearMonth m : period.months()) {
-            out.add(wms.countsTable(who, Period.of(m)));
-        }
-        return out;
+    private static SharedCounts period(WmsService wms, Principal who, Period period, String code,
+                                       List<String> categories) {
+        return SharedCounts.of(period, wms.countsTables(who, period), code, categories).orElseThrow();
     }
 
-    private static Double value(List<ProtectedCounts.Table> tables, String code, ProtectedCounts.Selection sel) {
-        return tables == null ? null : ProtectedCounts.overMonths(tables, code, sel).value();
+    private static Double group(SharedCounts c, String group) {
+        return c == null ? null : c.groups().get(group);
     }
 }

@@ -1,7 +1,6 @@
 package org.safemap.publish;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.safemap.SafemapException;
 import org.safemap.hotspot.Surface;
 import org.safemap.map.GeoTiff;
 import org.safemap.runs.Period;
@@ -95,7 +95,8 @@ public final class RunSurfaces {
                         StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write surfaces into " + folder + ": " + e.getMessage(), e);
+            throw new SafemapException("bad_request", "cannot write the surfaces into " + folder + " (--surfaces-dir): "
+                    + e, e);
         }
     }
 

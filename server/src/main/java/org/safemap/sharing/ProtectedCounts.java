@@ -211,22 +211,25 @@ public final class ProtectedCounts {
 
     /**
      * An area's count over several months' published tables, as every screen shows a range of months: the sum of the
-     * months' counts, suppressed (null value) if any month's is, withheld if any month's is. A range protected as one
-     * table could be differenced against its months; a sum of published months cannot.
+     * months' counts, suppressed if any month's is (or if a table does not know the area), with every restricted feed
+     * any month withheld named. A range protected as one table could be differenced against its months; a sum of
+     * published months cannot.
      */
     public static Count overMonths(List<Table> months, String code, Selection sel) {
         double total = 0;
+        java.util.Set<String> withheld = new TreeSet<>();
         for (Table t : months) {
-            Count c = t.area(code, sel);
-            if (!c.withheld().isEmpty()) {
-                return new Count(null, false, c.withheld());
-            }
-            if (c.suppressed()) {
+            if (!t.covers(code)) {
                 return new Count(null, true, List.of());
+            }
+            Count c = t.area(code, sel);
+            withheld.addAll(c.withheld());
+            if (c.suppressed()) {
+                return new Count(null, true, List.copyOf(withheld));
             }
             total += c.value();
         }
-        return new Count(total, false, List.of());
+        return new Count(total, false, List.copyOf(withheld));
     }
 
     /** Monthly series of a sum over LSOAs: one canonical table per month, so months cannot be differenced either. */

@@ -31,7 +31,10 @@ public record SuppressionRule(int threshold, int rounding) {
         if (!protects()) {
             return "exact counts";
         }
-        return (threshold > 0 ? "counts 1 to " + threshold + " are suppressed (shown as *)" : "nothing is suppressed")
+        if (threshold == 0) {
+            return "counts rounded to the nearest " + rounding;
+        }
+        return "counts 1 to " + threshold + " are suppressed (shown as *)"
                 + (rounding > 1 ? ", others rounded to the nearest " + rounding : "");
     }
 }

@@ -159,9 +159,7 @@ final class FakeGeoServer implements AutoCloseable {
             String collection = "workspaces/" + m.group(1) + "/datastores/" + m.group(2) + "/featuretypes";
             int status = upsert(r, collection, m.group(4), "featureType");
             if (status == 201) {
-                ObjectMapper om = JSON;
-                json.put("workspaces/" + m.group(1) + "/layers/" + ft.path("name").asText(),
-                        om.createObjectNode().set("layer", om.createObjectNode().put("name", ft.path("name").asText())));
+                layerCameWith(m.group(1), ft.path("name").asText());
             }
             return status;
         }
@@ -181,8 +179,7 @@ final class FakeGeoServer implements AutoCloseable {
             String collection = "workspaces/" + m.group(1) + "/coveragestores/" + m.group(2) + "/coverages";
             int status = upsert(r, collection, m.group(4), "coverage");
             if (status == 201) {
-                json.put("workspaces/" + m.group(1) + "/layers/" + cov.path("name").asText(), JSON.createObjectNode()
-                        .set("layer", JSON.createObjectNode().put("name", cov.path("name").asText())));
+                layerCameWith(m.group(1), cov.path("name").asText());
             }
             return status;
         }
@@ -250,6 +247,12 @@ final class FakeGeoServer implements AutoCloseable {
         String[] parts = qualified.split(":");
         require(parts.length == 2 && parts[0].equals(workspace)
                 && styles.containsKey("workspaces/" + workspace + "/styles/" + parts[1]), "unknown style " + qualified);
+    }
+
+    /** GeoServer makes a layer with each new feature type or coverage, of the same name. */
+    private void layerCameWith(String workspace, String name) {
+        json.put("workspaces/" + workspace + "/layers/" + name,
+                JSON.createObjectNode().set("layer", JSON.createObjectNode().put("name", name)));
     }
 
     private void need(String path, String what) {

@@ -369,6 +369,22 @@ class GeoServerPublishIT {
             assertThat(again.code()).as(again.err()).isZero();
             assertThat(gs.count("POST")).isEqualTo(posts);
             assertThat(gs.violations).isEmpty();
+
+            // bad options are named, before anything is sent
+            long sent = gs.requests.size();
+            CliRun.Result noDir = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-url", seen);
+            assertThat(noDir.code()).isNotZero();
+            assertThat(noDir.err()).contains("--surfaces-url needs --surfaces-dir");
+            CliRun.Result http = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir",
+                    surfaces.toString(), "--surfaces-url", "http://gis/surfaces");
+            assertThat(http.err()).contains("--surfaces-url must be a file: URL");
+            Path notAFolder = Files.writeString(dir.resolve("a-file"), "x");
+            CliRun.Result unwritable = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir",
+                    notAFolder.toString());
+            assertThat(unwritable.code()).isNotZero();
+            assertThat(unwritable.err()).contains("cannot write the surfaces into " + notAFolder)
+                    .doesNotContain("unexpected error");
+            assertThat(gs.requests.size()).isEqualTo(sent);
         }
     }
 
