@@ -548,8 +548,18 @@
     out.push(table);
     out.push(el('p', { class: 'fine' }, 'By month: ' + pr.months.map(m => monthLabel(m.month) + ' '
       + shown(m.records)).join(', ') + '.'));
-    out.push(el('p', { class: 'fine' }, pr.feeds.join(', ') + ', together, each event once. Their protocols '
-      + 'share them as counts: ' + pr.rule + '. A total over a suppressed count is suppressed too.'));
+    if (pr.partners && pr.partners.length > 1) {
+      const byPartner = el('table', { class: 'categories' }, el('thead', {}, el('tr', {},
+        el('th', { scope: 'col' }, 'Partner'), el('th', { scope: 'col', class: 'num' }, 'Records'))));
+      const rows = el('tbody');
+      pr.partners.forEach(p => rows.append(el('tr', {}, el('th', { scope: 'row' }, p.name),
+        el('td', { class: 'num' }, shown(p.records)))));
+      byPartner.append(rows);
+      out.push(byPartner);
+    }
+    out.push(el('p', { class: 'fine' }, pr.feeds.join(', ') + ': each partner\'s feeds counted on their own, so an '
+      + 'event two partners both recorded counts once for each. Their protocols share them as counts: ' + pr.rule
+      + '. A total over a suppressed count is suppressed too.'));
     return out;
   }
 
@@ -749,7 +759,8 @@
         refreshSelection();
       });
       feeds.append(el('label', { htmlFor: 'feed-' + f.feed }, box, el('span', {}, state.feedLabels[f.feed] || f.feed),
-        el('span', { class: 'count' }, number(f.count))));
+        el('span', { class: 'count', title: f.count == null ? 'Shared with you as counts per area only' : '' },
+          f.count == null ? 'counts' : number(f.count))));
     });
 
     const layerBoxes = document.getElementById('layers');

@@ -95,11 +95,12 @@ final class Access {
     }
 
     /** Feeds the principal sees at exactly {@code level}, with their protocol's grid (for reduced points). */
-    Map<String, Integer> reducedGrids(Context ctx, List<String> names) {
-        Map<String, Integer> out = new LinkedHashMap<>();
+    Map<String, org.safemap.map.IncidentPoints.Reduced> reduced(Context ctx, List<String> names) {
+        Map<String, org.safemap.map.IncidentPoints.Reduced> out = new LinkedHashMap<>();
         for (String f : names) {
             if (policy.level(Principals.of(ctx), f) == DisclosureLevel.REDUCED) {
-                out.put(f, policy.protocols().require(f).precisionM());
+                org.safemap.sharing.Protocol p = policy.protocols().require(f);
+                out.put(f, new org.safemap.map.IncidentPoints.Reduced(p.precisionM(), p.reduced()));
             }
         }
         return out;

@@ -114,6 +114,7 @@ public final class ApiServer {
                 new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
                 new Sources(db.dataSource(), feedCatalog), access, new ProtectedProfile(wms));
         LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog);
+        CountHandlers counts = new CountHandlers(wms, access);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
         MapAudit mapAudit = new MapAudit(access, audit);
@@ -155,6 +156,7 @@ public final class ApiServer {
             config.routes.get("/api/areas/{code}", areas::profile);
             config.routes.get("/api/profile", profiles::named);
             config.routes.post("/api/profile", profiles::drawn);
+            config.routes.get("/api/counts", counts::counts);
             config.routes.get("/api/incidents", incidents::list);
             config.routes.get("/api/incidents/summary", incidents::summary);
             config.routes.get("/api/protocols", protocolHandlers::list);

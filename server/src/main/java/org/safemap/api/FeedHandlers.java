@@ -78,11 +78,13 @@ final class FeedHandlers {
             DisclosureLevel level = access.policy().level(who, f.name());
             m.put("level", level.key());
             if (level.atLeast(DisclosureLevel.AGGREGATES)) {
-                int base = level == DisclosureLevel.POINTS ? 1
-                        : Math.max(access.policy().protocols().require(f.name()).suppression().rounding(), 1);
                 m.put("batches", t[0]);
-                m.put("records", Math.round((double) t[1] / base) * base);
-                m.put("quarantined", Math.round((double) t[2] / base) * base);
+            }
+            if (level == DisclosureLevel.POINTS) {
+                // Record totals only to those who may count the records anyway: a feed's total is no cell of the
+                // published tables, and rounding alone would not stop it being differenced against them.
+                m.put("records", t[1]);
+                m.put("quarantined", t[2]);
             }
             out.add(m);
         }

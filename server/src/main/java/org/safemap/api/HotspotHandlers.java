@@ -146,7 +146,9 @@ final class HotspotHandlers {
         Map<String, Object> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
         EvaluateRunner.Request request = HotspotRequests.evaluate(params, "api");
-        request = request.withFeeds(aggregable(ctx, request.train(), "GET /api/evaluate").feeds());
+        // Hit rates and their curves are ratios of test counts in ranked cells: over a feed seen only as counts
+        // they would be another table, cut however the asker likes. Evaluation reads only feeds seen as points.
+        request = request.withFeeds(recordLevel(ctx, request.train(), "GET /api/evaluate").feeds());
         EvaluateRunner.Result result = evaluator.run(request, s -> { });
         access.audit(ctx, "api.evaluate", request.train().feeds(), result.rows().size());
         Map<String, Object> body = new LinkedHashMap<>();

@@ -12,13 +12,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.safemap.map.IncidentPoints;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.SuppressionRule;
 
 /** /api/incidents: record-level queries, paged, and the summary the viewer builds its controls from. */
 final class IncidentHandlers {
     static final int DEFAULT_LIMIT = 10_000;
     static final int MAX_LIMIT = 50_000;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private final IncidentPoints points;
     private final Access access;
 
@@ -31,7 +32,7 @@ final class IncidentHandlers {
      * {@code GET /api/incidents?bbox=&from=&to=&month=&category=&feed=&limit=&after=}: records whose time window
      * overlaps [from, to), oldest id first; {@code links} holds the next page when there is one.
      */
-    void list(Context ctx) throws SQLException {
+    void list(Context ctx) throws SQLException, java.io.IOException {
         Optional<YearMonth> month = QueryParams.month(ctx, "month");
         Optional<Instant> from = QueryParams.instant(ctx, "from", false);
         Optional<Instant> to = QueryParams.instant(ctx, "to", true);
@@ -59,13 +60,31 @@ final class IncidentHandlers {
         }
         int limit = QueryParams.integer(ctx, "limit", 1, MAX_LIMIT).orElse(DEFAULT_LIMIT);
         long after = QueryParams.longValue(ctx, "after", 0, Long.MAX_VALUE).orElse(0L);
-        IncidentPoints.Page page = points.page(new IncidentPoints.Filter(from, to, feedNames, categories,
-                QueryParams.bbox(ctx), after, limit, access.reducedGrids(ctx, feedNames)));
+        Map<String, IncidentPoints.Reduced> reduced = new java.util.LinkedHashMap<>(access.reduced(ctx, feedNames));
+        // A filter finer than a reduced feed's protocol shows (days of a feed shown by month, a category inside a
+        // group) would tell the reader which records match: the feed is left out and named instead.
+        Map<String, String> withheld = new java.util.TreeMap<>();
+        Set<String> groups = points.groupCodes();
+        for (Map.Entry<String, IncidentPoints.Reduced> e : reduced.entrySet()) {
+            org.safemap.sharing.ReducedDetail d = e.getValue().detail();
+            if (!alignedTo(from, d.time()) || !alignedTo(to, d.time())) {
+                withheld.put(e.getKey(), "its records are shown by " + d.time().key() + " only, and from/to are finer");
+            } else if (!d.categories() && categories.stream().anyMatch(c -> !groups.contains(c))) {
+                withheld.put(e.getKey(), "its records are shown by category group only, and a category is asked for");
+            }
+        }
+        reduced.keySet().removeAll(withheld.keySet());
+        List<String> drawn = feedNames.stream().filter(f -> !withheld.containsKey(f)).toList();
+        IncidentPoints.Page page = points.page(new IncidentPoints.Filter(from, to, drawn, categories,
+                QueryParams.bbox(ctx), after, limit, reduced));
 
         access.audit(ctx, "api.incidents", feedNames, page.count());
         StringBuilder json = new StringBuilder(page.features().length() + 400);
         json.append("{\"type\":\"FeatureCollection\",\"numberReturned\":").append(page.count())
                 .append(",\"truncated\":").append(page.nextAfter().isPresent());
+        if (!withheld.isEmpty()) {
+            json.append(",\"withheld_feeds\":").append(JSON.writeValueAsString(withheld));
+        }
         json.append(",\"links\":[");
         page.nextAfter().ifPresent(next -> json.append("{\"rel\":\"next\",\"type\":\"application/geo+json\",\"href\":\"")
                 .append(nextHref(ctx, next)).append("\"}"));
@@ -79,11 +98,20 @@ final class IncidentHandlers {
         List<String> visible = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "GET /api/incidents/summary");
         List<String> protectedFeeds = visible.stream()
                 .filter(f -> access.policy().level(Principals.of(ctx), f) != DisclosureLevel.POINTS).toList();
-        SuppressionRule rule = access.policy().suppression(Principals.of(ctx), visible);
-        String summary = points.summary(visible, protectedFeeds, rule);
+        String summary = points.summary(visible, protectedFeeds);
         access.audit(ctx, "api.incidents.summary", visible, visible.size());
         ctx.contentType("application/json");
         ctx.result(summary);
+    }
+
+    /** Whether a bound (absent: none) falls on the start of a UK month, day or, for full detail, anywhere. */
+    private static boolean alignedTo(Optional<Instant> bound, org.safemap.sharing.ReducedDetail.Time detail) {
+        if (bound.isEmpty() || detail == org.safemap.sharing.ReducedDetail.Time.TIME) {
+            return true;
+        }
+        java.time.ZonedDateTime t = bound.get().atZone(org.safemap.runs.Period.LONDON);
+        boolean midnight = t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+        return midnight && (detail == org.safemap.sharing.ReducedDetail.Time.DAY || t.getDayOfMonth() == 1);
     }
 
     /** The same query continuing after {@code lastId}. */

@@ -61,13 +61,34 @@ final class ProtectedProfile {
             byMonth.add(m);
         }
         out.put("months", byMonth);
+        List<Map<String, Object>> partners = new ArrayList<>();
+        for (SharedCounts.Partner p : c.partners()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("partner", p.partner());
+            m.put("name", p.name());
+            m.put("feeds", p.feeds());
+            m.put("rule", p.rule());
+            m.put("records", p.records());
+            m.put("groups", p.groups());
+            List<Map<String, Object>> pm = new ArrayList<>();
+            for (int k = 0; k < months.size(); k++) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("month", months.get(k).toString());
+                one.put("records", p.monthly().get(k));
+                pm.add(one);
+            }
+            m.put("months", pm);
+            partners.add(m);
+        }
+        out.put("partners", partners);
         return out;
     }
 
     /** Why a selection cannot be answered from the tables (which are by area, month and group), or null. */
     private static String narrowing(Selection s) {
         if (!s.feeds().isEmpty()) {
-            return "a feed filter is set, and these feeds are counted only together";
+            return "a feed filter is set, and these feeds are counted only partner by partner, each partner's feeds "
+                    + "together";
         }
         if (!all(s.hours()) || !all(s.weekdays())) {
             return "an hour or weekday filter is set, and these feeds are counted by month only";

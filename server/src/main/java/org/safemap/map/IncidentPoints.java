@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.safemap.sharing.SuppressionRule;
 
 /**
  * Incident records for the API and viewer as GeoJSON in EPSG:4326, a page at a time, and the summary (months,
@@ -43,10 +42,14 @@ public final class IncidentPoints {
      * @param bbox       minLon, minLat, maxLon, maxLat (EPSG:4326)
      * @param after      only ids above this (the previous page's last id)
      * @param limit      page size
-     * @param reduced    of those feeds, the ones shown at reduced precision, with their protocol's grid in metres
+     * @param reduced    of those feeds, the ones shown at reduced precision, with their protocol's grid and detail
      */
     public record Filter(Optional<Instant> from, Optional<Instant> to, List<String> feeds, List<String> categories,
-                         Optional<double[]> bbox, long after, int limit, java.util.Map<String, Integer> reduced) {
+                         Optional<double[]> bbox, long after, int limit, java.util.Map<String, Reduced> reduced) {
+    }
+
+    /** How one feed shown at reduced precision is drawn: its grid, in metres, and what it keeps. */
+    public record Reduced(int gridM, org.safemap.sharing.ReducedDetail detail) {
     }
 
     /** One page: the FeedCollection text, how many it holds, and the id to continue after when there is more. */
@@ -54,23 +57,39 @@ public final class IncidentPoints {
     }
 
     /**
-     * Records as GeoJSON features. Feeds in the reduced list (feed, grid metres) are generalised: their point moves to
-     * the centre of its grid square, and their free-text location and cross-feed event link are left out. The bbox
-     * is tested against the point as shown, so narrowing boxes cannot find where a generalised record really is.
+     * Records as GeoJSON features. Feeds in the reduced list (feed, grid metres, time detail, whether the category is
+     * shown) are generalised: their point moves to the centre of its grid square; they carry their feed, group (and
+     * category only where the protocol allows), month (and day or time only where it allows), and the LSOA of the
+     * point as shown, never of the record; no id, free-text location, batch, source category or event link. The
+     * bbox is tested against the point as shown, so narrowing boxes cannot find where a generalised record really is,
+     * and within a page they come after the other records in the order of their shown place, not of their ids (which
+     * follow the partner's file, often sorted by time).
      */
     private static final String POINTS = """
             WITH env AS (SELECT ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700) AS e)
-            SELECT i.id, ST_AsGeoJSON(ST_Transform(g.geom, 4326), 6)::json AS geometry,
-                   json_build_object('feed', i.feed, 'batch', i.batch_id, 'category', i.category, 'group', c.group_code,
+            SELECT i.id, r.grid_m IS NOT NULL AS reduced, ST_X(g.geom) AS gx, ST_Y(g.geom) AS gy,
+                   ST_AsGeoJSON(ST_Transform(g.geom, 4326), 6)::json AS geometry,
+                   CASE WHEN r.grid_m IS NULL THEN json_build_object('feed', i.feed, 'batch', i.batch_id,
+                       'category', i.category, 'group', c.group_code,
                        'sourceCategory', i.source_category, 'from', i.event_from, 'to', i.event_to,
                        'month', to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'),
-                       'location', CASE WHEN r.grid_m IS NULL THEN i.location_text END,
-                       'geocodeMethod', CASE WHEN r.grid_m IS NULL THEN i.geocode_method ELSE 'generalised' END,
-                       'precisionM', CASE WHEN r.grid_m IS NULL THEN i.precision_m
-                                          ELSE greatest(i.precision_m, r.grid_m) END,
-                       'lsoa', i.lsoa_code, 'eventId', CASE WHEN r.grid_m IS NULL THEN i.event_id END) AS properties
+                       'location', i.location_text, 'geocodeMethod', i.geocode_method, 'precisionM', i.precision_m,
+                       'lsoa', i.lsoa_code, 'eventId', i.event_id)
+                   ELSE json_strip_nulls(json_build_object('feed', i.feed, 'group', c.group_code,
+                       'category', CASE WHEN r.show_category THEN i.category END,
+                       'month', to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'),
+                       'date', CASE WHEN r.detail IN ('day', 'time')
+                                    THEN to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') END,
+                       'from', CASE WHEN r.detail = 'time' THEN i.event_from END,
+                       'to', CASE WHEN r.detail = 'time' THEN i.event_to END,
+                       'geocodeMethod', 'generalised', 'precisionM', greatest(i.precision_m, r.grid_m),
+                       'lsoa', (SELECT a.code FROM area a WHERE a.level = 'lsoa'
+                                  AND a.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
+                                  AND ST_Intersects(a.geom, g.geom) ORDER BY a.code LIMIT 1)))
+                   END AS properties
             FROM incident i JOIN category c ON c.code = i.category
-            LEFT JOIN unnest(?::text[], ?::int[]) AS r(feed, grid_m) ON r.feed = i.feed
+            LEFT JOIN unnest(?::text[], ?::int[], ?::text[], ?::boolean[]) AS r(feed, grid_m, detail, show_category)
+                   ON r.feed = i.feed
             CROSS JOIN LATERAL (SELECT CASE WHEN r.grid_m IS NULL THEN i.geom ELSE ST_SetSRID(ST_MakePoint(
                     floor(ST_X(i.geom) / r.grid_m) * r.grid_m + r.grid_m / 2.0,
                     floor(ST_Y(i.geom) / r.grid_m) * r.grid_m + r.grid_m / 2.0), 27700) END AS geom) g
@@ -83,9 +102,12 @@ public final class IncidentPoints {
               AND (env.e IS NULL OR (i.geom && ST_Expand(env.e, coalesce(r.grid_m, 0)) AND g.geom && env.e))
             ORDER BY i.id
             LIMIT ?""";
-    /** The page's features, how many, how many were fetched (page + 1 means more follow) and the last id. */
-    private static final String PAGE = "SELECT coalesce(json_agg(json_build_object('type', 'Feature', 'id', id, "
-            + "'geometry', geometry, 'properties', properties) ORDER BY id) FILTER (WHERE n <= ?), '[]'::json)::text, "
+
+    private static final String PAGE = "SELECT coalesce(json_agg(CASE WHEN reduced THEN json_build_object("
+            + "'type', 'Feature', 'geometry', geometry, 'properties', properties) ELSE json_build_object('type', "
+            + "'Feature', 'id', id, 'geometry', geometry, 'properties', properties) END "
+            + "ORDER BY reduced, CASE WHEN reduced THEN gx END, CASE WHEN reduced THEN gy END, id) "
+            + "FILTER (WHERE n <= ?), '[]'::json)::text, "
             + "count(*) FILTER (WHERE n <= ?), count(*), max(id) FILTER (WHERE n <= ?) "
             + "FROM (SELECT p.*, row_number() OVER (ORDER BY id) AS n FROM (" + POINTS + ") p) page";
     private static final String KNOWN_CODES = "SELECT code FROM category UNION SELECT group_code FROM category";
@@ -105,6 +127,19 @@ public final class IncidentPoints {
     public static Instant[] monthBounds(YearMonth month) {
         return new Instant[] {month.atDay(1).atStartOfDay(LONDON).toInstant(),
                 month.plusMonths(1).atDay(1).atStartOfDay(LONDON).toInstant()};
+    }
+
+    /** Category group codes. */
+    public java.util.Set<String> groupCodes() throws SQLException {
+        java.util.Set<String> codes = new java.util.TreeSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT group_code FROM category");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                codes.add(rs.getString(1));
+            }
+        }
+        return codes;
     }
 
     /** Category and group codes a filter may name. */
@@ -135,8 +170,14 @@ public final class IncidentPoints {
                     ps.setNull(i++, Types.DOUBLE);
                 }
             }
-            ps.setArray(i++, c.createArrayOf("text", filter.reduced().keySet().toArray()));
-            ps.setArray(i++, c.createArrayOf("integer", filter.reduced().values().toArray()));
+            List<String> reducedFeeds = List.copyOf(filter.reduced().keySet());
+            ps.setArray(i++, c.createArrayOf("text", reducedFeeds.toArray()));
+            ps.setArray(i++, c.createArrayOf("integer",
+                    reducedFeeds.stream().map(f -> filter.reduced().get(f).gridM()).toArray()));
+            ps.setArray(i++, c.createArrayOf("text",
+                    reducedFeeds.stream().map(f -> filter.reduced().get(f).detail().time().key()).toArray()));
+            ps.setArray(i++, c.createArrayOf("boolean",
+                    reducedFeeds.stream().map(f -> filter.reduced().get(f).detail().categories()).toArray()));
             ps.setLong(i++, filter.after());
             i = optionalTime(ps, i, filter.from(), 3);
             i = optionalTime(ps, i, filter.to(), 2);
@@ -158,11 +199,13 @@ public final class IncidentPoints {
     }
 
     /**
-     * Months, feeds and categories with their record counts, as JSON. Counts of {@code protectedFeeds} (those the
-     * asker may see only as aggregates) are added after {@code rule} protects each total: a protected part from 1 to
-     * the threshold is left out and the total marked {@code suppressed}; others are rounded to the rule's base.
+     * Months, feeds and categories with their record counts, as JSON, counting only the feeds the asker sees as
+     * points. {@code protectedFeeds} (seen as aggregates or reduced points) are listed with their months, but not
+     * counted: their counts are published only as cells of the protected tables (count layers, area profiles), and
+     * a total over every area by month or by category would be another table to difference against them. They are
+     * named in {@code counted_without}.
      */
-    public String summary(List<String> feeds, List<String> protectedFeeds, SuppressionRule rule) throws SQLException {
+    public String summary(List<String> feeds, List<String> protectedFeeds) throws SQLException {
         Map<String, long[]> months = new TreeMap<>();
         Map<String, long[]> byFeed = new TreeMap<>();
         Map<String, long[]> byCategory = new HashMap<>();
@@ -170,42 +213,37 @@ public final class IncidentPoints {
             ps.setArray(1, c.createArrayOf("text", feeds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    int part = protectedFeeds.contains(rs.getString(1)) ? 1 : 0;
-                    long n = rs.getLong(4);
-                    months.computeIfAbsent(rs.getString(2), k -> new long[2])[part] += n;
-                    byFeed.computeIfAbsent(rs.getString(1), k -> new long[2])[part] += n;
-                    byCategory.computeIfAbsent(rs.getString(3), k -> new long[2])[part] += n;
+                    // Feeds seen below points add their months and feeds to the lists, never their numbers: a total
+                    // over all areas by month or category is no cell of the published tables.
+                    long n = protectedFeeds.contains(rs.getString(1)) ? 0 : rs.getLong(4);
+                    months.computeIfAbsent(rs.getString(2), k -> new long[1])[0] += n;
+                    byFeed.computeIfAbsent(rs.getString(1), k -> new long[1])[0] += n;
+                    byCategory.computeIfAbsent(rs.getString(3), k -> new long[1])[0] += n;
                 }
             }
             ObjectNode out = JSON.createObjectNode();
             ArrayNode m = out.putArray("months");
-            months.forEach((k, v) -> put(m.addObject().put("month", k), v, rule));
+            months.forEach((k, v) -> m.addObject().put("month", k).put("count", v[0]));
             ArrayNode f = out.putArray("feeds");
-            byFeed.forEach((k, v) -> put(f.addObject().put("feed", k), v, rule));
+            byFeed.forEach((k, v) -> {
+                ObjectNode o = f.addObject().put("feed", k);
+                if (protectedFeeds.contains(k)) {
+                    o.put("shared_as", "counts");
+                } else {
+                    o.put("count", v[0]);
+                }
+            });
             ArrayNode cats = out.putArray("categories");
             try (PreparedStatement cs = c.prepareStatement(CATEGORIES); ResultSet rs = cs.executeQuery()) {
                 while (rs.next()) {
-                    put(cats.addObject().put("code", rs.getString(1)).put("label", rs.getString(2))
-                            .put("group", rs.getString(3)), byCategory.getOrDefault(rs.getString(1), new long[2]), rule);
+                    cats.addObject().put("code", rs.getString(1)).put("label", rs.getString(2))
+                            .put("group", rs.getString(3))
+                            .put("count", byCategory.getOrDefault(rs.getString(1), new long[1])[0]);
                 }
             }
+            ArrayNode withheld = out.putArray("counted_without");
+            protectedFeeds.stream().filter(byFeed::containsKey).sorted().forEach(withheld::add);
             return out.toString();
-        }
-    }
-
-    /** An exact part plus a protected part, as {@code count} (and {@code suppressed} when the latter was left out). */
-    private static void put(ObjectNode o, long[] parts, SuppressionRule rule) {
-        long shown = parts[1];
-        boolean suppressed = false;
-        if (shown > 0 && shown <= rule.threshold()) {
-            shown = 0;
-            suppressed = true;
-        } else if (rule.rounding() > 1) {
-            shown = Math.round((double) shown / rule.rounding()) * rule.rounding();
-        }
-        o.put("count", parts[0] + shown);
-        if (suppressed) {
-            o.put("suppressed", true);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.locationtech.jts.geom.Coordinate;
@@ -26,7 +27,7 @@ import org.safemap.sharing.FeedView;
 import org.safemap.sharing.PointGeneraliser;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
-import org.safemap.sharing.SuppressionRule;
+import org.safemap.sharing.SharedCounts;
 
 /**
  * Draws one catalogue layer into a map view and answers GetFeatureInfo for it, for every layer kind. Data read
@@ -52,9 +53,9 @@ final class LayerRenderer {
     private final BoundedCache<String, ShapeSet> shapes = new BoundedCache<>(24);
     private final BoundedCache<String, Map<String, Map<String, Object>>> values = new BoundedCache<>(64);
     /** Protected tables per view and month: every count layer and every profile of one view share them. */
-    private final BoundedCache<String, ProtectedCounts.Table> tables = new BoundedCache<>(64);
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
     private volatile String version = "";
+    private volatile Set<String> groupCodes;
 
     LayerRenderer(MapData data, Policy policy, ProtectedCounts counts) {
         this.data = data;
@@ -70,8 +71,9 @@ final class LayerRenderer {
             guarded.clear();
             shapes.clear();
             values.clear();
-            tables.clear();
             tolerances.clear();
+            groupCodes = null;
+            counts.onVersion(v);
         }
     }
 
@@ -148,8 +150,10 @@ final class LayerRenderer {
         double margin = 32 * Math.max(view.resX(), view.resY()) * (view.crs().degrees() ? MapView.METRES_PER_DEGREE : 1)
                 + reducedMargin(dims);
         double[] env = view.bngEnvelope();
+        MapData.Filter f = filter(layer, dims, DisclosureLevel.REDUCED);
         MapData.Points points = disclosed(data.points(new double[] {env[0] - margin, env[1] - margin, env[2] + margin,
-                env[3] + margin}, filter(layer, dims, DisclosureLevel.REDUCED), MAX_POINTS), dims.view());
+                env[3] + margin}, new MapData.Filter(f.period(), f.groups(), f.categories(), pointFeeds(dims)),
+                MAX_POINTS), dims.view());
         Crs.Transform t = Crs.BNG.to(view.crs().crs());
         double[] p = new double[2];
         List<FeaturePainter.Feature> features = new ArrayList<>(points.id().length);
@@ -182,6 +186,29 @@ final class LayerRenderer {
     /** The feeds drawn for this requester: those they see at {@code min} or better (the layer's own, narrowed). */
     private static List<String> feeds(LayerDims dims, DisclosureLevel min) {
         return dims.view().atLeast(min);
+    }
+
+    /**
+     * The feeds a points layer draws: those seen at reduced precision or better, less reduced feeds whose protocol
+     * shows only category groups when a category inside a group is asked for (drawing only the records of one
+     * category would tell the reader what each generalised point is).
+     */
+    private List<String> pointFeeds(LayerDims dims) {
+        Set<String> groups = groupCodes;
+        if (groups == null) {
+            groups = groupCodes = Set.copyOf(data.names().getOrDefault("group", List.of()));
+        }
+        Set<String> known = groups;
+        boolean narrower = dims.categories().stream().anyMatch(c -> !known.contains(c));
+        List<String> out = new ArrayList<>();
+        for (String f : feeds(dims, DisclosureLevel.REDUCED)) {
+            if (narrower && dims.view().level(f) == DisclosureLevel.REDUCED
+                    && !policy.protocols().require(f).reduced().categories()) {
+                continue;
+            }
+            out.add(f);
+        }
+        return out;
     }
 
     /** How far a generalised point can be from its record: half a grid square's diagonal, for the widest grid. */
@@ -270,9 +297,16 @@ final class LayerRenderer {
         };
     }
 
-    /** The canonical protected table of a view for a period, built once per data version. */
-    ProtectedCounts.Table table(org.safemap.sharing.FeedView view, org.safemap.runs.Period period) {
-        return tables.get(view.key() + "|" + period.from() + "|" + period.to(), () -> counts.table(view, period));
+    /** The tables of a view for each month of a period, built once per data version ({@link ProtectedCounts}). */
+    List<ProtectedCounts.Table> tables(org.safemap.sharing.FeedView view, org.safemap.runs.Period period) {
+        return counts.tables(view, period);
+    }
+
+    private static double twoFigures(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v;
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(2)).doubleValue();
     }
 
     /** Residents of the LSOAs, or null when any of them has no population (or there are none). */
@@ -293,16 +327,9 @@ final class LayerRenderer {
 
     private Map<String, Map<String, Object>> areaCounts(LayerCatalogue.Layer layer, LayerDims dims) {
         String level = layer.source().level();
-        // A range of months, for a requester with protected feeds, is the sum of the months' own published tables:
-        // a range's table protected on its own could be differenced against its months to recover a suppressed one.
-        List<ProtectedCounts.Table> tables = new java.util.ArrayList<>();
-        if (dims.view().restricted().isEmpty() || dims.time().months() == 1) {
-            tables.add(table(dims.view(), dims.time().period()));
-        } else {
-            for (java.time.YearMonth m : dims.time().period().months()) {
-                tables.add(table(dims.view(), org.safemap.runs.Period.of(m)));
-            }
-        }
+        // A range of months is the sum of the months' own published tables: a range's table protected on its own
+        // could be differenced against its months to recover a suppressed one.
+        List<ProtectedCounts.Table> tables = tables(dims.view(), dims.time().period());
         ProtectedCounts.Selection sel = new ProtectedCounts.Selection(dims.feeds(),
                 dims.categories().isEmpty() ? layer.source().groups() : dims.categories());
         Map<String, Integer> population = data.population("lsoa");
@@ -331,9 +358,9 @@ final class LayerRenderer {
             if (!c.withheld().isEmpty()) {
                 v.put("withheld_feeds", c.withheld());
             }
-            SuppressionRule rule = tables.get(0).rule();
-            if (rule.protects()) {
-                v.put("suppression", "restricted feeds: " + rule.describe()
+            String rules = SharedCounts.rules(tables.get(0).sharingGroups());
+            if (!rules.isEmpty()) {
+                v.put("suppression", "restricted feeds, each partner's on its own: " + rules
                         + (tables.size() > 1 ? ", month by month" : ""));
             }
             out.put(s.code(), v);
@@ -358,7 +385,9 @@ final class LayerRenderer {
                 GuardedDensity g = guarded(layer, dims);
                 DensityField field = g == null ? field(layer, dims) : null;
                 Map<String, Object> p = new LinkedHashMap<>();
-                p.put("density", round(g != null ? g.at(bng[0], bng[1]) : field.at(bng[0], bng[1])));
+                // A guarded surface's value is given to two significant figures, no finer than its colours show:
+                // exact values probed point by point could be fitted back to the records under the surface.
+                p.put("density", g != null ? twoFigures(g.at(bng[0], bng[1])) : round(field.at(bng[0], bng[1])));
                 p.put("units", "incidents per km² per month");
                 p.put("period", dims.time().text());
                 p.put("kernel", g != null ? g.kernel().code() : field.kernel().code());

@@ -153,11 +153,7 @@ public final class WmsService {
      */
     public List<ProtectedCounts.Table> countsTables(Principal who, org.safemap.runs.Period period) {
         org.safemap.sharing.FeedView view = audience.view(who, state());
-        List<ProtectedCounts.Table> out = new java.util.ArrayList<>();
-        for (java.time.YearMonth m : period.months()) {
-            out.add(renderer.table(view, org.safemap.runs.Period.of(m)));
-        }
-        return out;
+        return renderer.tables(view, period);
     }
 
     /** The layers {@code who} may see, in catalogue order (the viewer's list and capabilities). */

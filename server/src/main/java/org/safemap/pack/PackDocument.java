@@ -143,10 +143,18 @@ final class PackDocument {
                     .append("</td><td class=\"n\">").append(shown(r.yearEarlier(), p.yearEarlierKnown()))
                     .append("</td></tr>\n");
         }
-        h.append("</table>\n<p class=\"small\">").append(esc("These feeds together, each event once, as their "
-                + "data-sharing protocols share them with this pack's reader: " + s.rule() + ". A period is the sum of "
-                + "its months, and * where any month is suppressed. They are the same figures as SafeMap's map and "
-                + "area profiles, and are not in the headline above.")).append("</p>\n");
+        for (PackSharedCounts.Row r : s.partners()) {
+            h.append("<tr><td>").append(esc("of which " + r.group()))
+                    .append("</td><td class=\"n\">").append(shown(r.current(), true))
+                    .append("</td><td class=\"n\">").append(shown(r.previous(), p.previousKnown()))
+                    .append("</td><td class=\"n\">").append(shown(r.yearEarlier(), p.yearEarlierKnown()))
+                    .append("</td></tr>\n");
+        }
+        h.append("</table>\n<p class=\"small\">").append(esc("Each partner's feeds are counted on their own, as "
+                + "their data-sharing protocols share them with this pack's reader: " + s.rule() + ". An event two "
+                + "partners both recorded counts once for each. A period is the sum of its months, and * where any "
+                + "month is suppressed. They are the same figures as SafeMap's map and area profiles, and are not in "
+                + "the headline above.")).append("</p>\n");
     }
 
     /** The group's categories as the headline lists them. */

@@ -18,9 +18,11 @@ import org.safemap.sharing.SharedCounts;
  * @param rule        the suppression rule, for readers
  * @param rows        by category group, then the total ({@code group} "all"); a null value is suppressed, and the
  *                    comparison columns are null too when the pack does not show that period
+ * @param partners    the total partner by partner ({@code group} is the partner's name), as {@code rows}
  * @param unavailable why there are no numbers, else empty
  */
-record PackSharedCounts(List<String> feeds, String rule, List<Row> rows, Optional<String> unavailable) {
+record PackSharedCounts(List<String> feeds, String rule, List<Row> rows, List<Row> partners,
+                        Optional<String> unavailable) {
     record Row(String group, Double current, Double previous, Double yearEarlier) {
     }
 
@@ -35,7 +37,8 @@ record PackSharedCounts(List<String> feeds, String rule, List<Row> rows, Optiona
         }
         SharedCounts current = found.get();
         if (!current.available()) {
-            return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), List.of(), current.reason()));
+            return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), List.of(), List.of(),
+                    current.reason()));
         }
         SharedCounts previous = p.previousKnown() ? period(wms, who, p.previous(), code, categories) : null;
         SharedCounts yearEarlier = p.yearEarlierKnown() ? period(wms, who, p.yearEarlier(), code, categories) : null;
@@ -43,7 +46,13 @@ record PackSharedCounts(List<String> feeds, String rule, List<Row> rows, Optiona
         current.groups().forEach((g, n) -> rows.add(new Row(g, n, group(previous, g), group(yearEarlier, g))));
         rows.add(new Row("all", current.records(), previous == null ? null : previous.records(),
                 yearEarlier == null ? null : yearEarlier.records()));
-        return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), rows, Optional.empty()));
+        List<Row> partners = new ArrayList<>();
+        for (int k = 0; k < current.partners().size(); k++) {
+            SharedCounts.Partner c = current.partners().get(k);
+            partners.add(new Row(c.name(), c.records(), previous == null ? null : previous.partners().get(k).records(),
+                    yearEarlier == null ? null : yearEarlier.partners().get(k).records()));
+        }
+        return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), rows, partners, Optional.empty()));
     }
 
     private static SharedCounts period(WmsService wms, Principal who, Period period, String code,

@@ -15,8 +15,8 @@ import org.safemap.map.LayerCatalogue;
  * <p>A feed's level comes from its protocol ({@link Protocol#levelFor}); a feed without a protocol is invisible to
  * everyone. A result drawing on several feeds includes each only as far as its own level allows: points paths take
  * feeds at {@link DisclosureLevel#REDUCED} or better (reduced ones generalised), aggregate paths take feeds at
- * {@link DisclosureLevel#AGGREGATES} or better, protected by the strictest rule among the feeds the principal may not
- * see as points.
+ * {@link DisclosureLevel#AGGREGATES} or better, each partner's feeds the principal may not see as points counted in
+ * that partner's own published tables ({@link #sharingGroups}, {@link ProtectedCounts}).
  */
 public final class Policy {
     private final ProtocolCatalog protocols;
@@ -76,27 +76,29 @@ public final class Policy {
     }
 
     /**
-     * The rule protecting an aggregate over {@code feeds} for {@code who}: the strictest rule among the feeds they
-     * see below points. {@link SuppressionRule#NONE} when they may see every feed as points.
+     * The {@link SharingGroup}s of {@code feeds} (those with a protocol), in order of their first feed: feeds whose
+     * protocols name the same partner and agree on audiences, purposes and small-number rule, so that every principal
+     * sees all of a group's feeds at one level. Counts of restricted feeds are published one table per group.
      */
-    public SuppressionRule suppression(Principal who, Collection<String> feeds) {
-        SuppressionRule rule = SuppressionRule.NONE;
-        for (String f : feeds) {
-            DisclosureLevel l = level(who, f);
-            if (l != DisclosureLevel.NONE && l != DisclosureLevel.POINTS) {
-                rule = rule.strictest(protocols.require(f).suppression());
+    public List<SharingGroup> sharingGroups(Collection<String> feeds) {
+        Map<List<Object>, List<String>> byTerms = new LinkedHashMap<>();
+        Map<List<Object>, Protocol> first = new LinkedHashMap<>();
+        for (String f : new java.util.TreeSet<>(feeds)) {
+            Protocol p = protocols.find(f).orElse(null);
+            if (p == null) {
+                continue;
             }
+            List<Object> terms = List.of(p.partner(), p.audiences(), new java.util.TreeSet<>(p.purposes()),
+                    p.suppression());
+            byTerms.computeIfAbsent(terms, k -> new ArrayList<>()).add(f);
+            first.putIfAbsent(terms, p);
         }
-        return rule;
-    }
-
-    /** The rule protecting an aggregate for a view: the strictest among the feeds it sees below points. */
-    public SuppressionRule suppression(FeedView view) {
-        SuppressionRule rule = SuppressionRule.NONE;
-        for (String f : view.restricted()) {
-            rule = rule.strictest(protocols.require(f).suppression());
-        }
-        return rule;
+        List<SharingGroup> out = new ArrayList<>();
+        byTerms.forEach((terms, fs) -> {
+            Protocol p = first.get(terms);
+            out.add(new SharingGroup(p.partner(), p.partnerName(), fs, p.suppression()));
+        });
+        return out;
     }
 
     /**

@@ -5,47 +5,58 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.safemap.runs.Period;
 
 /**
- * Incident counts per LSOA, MSOA, ward and district by category group, as a principal may see them: the one
- * source of every aggregate shown (maps now; area profiles, packs and exports at the lead's merge), so that two answers can
- * never be differenced into a suppressed value.
+ * Incident counts per LSOA, middle area (MSOA or ward) and district by category group, month by month, as a
+ * principal may see them: the one source of every count of a restricted feed that SafeMap shows (count layers, area
+ * profiles, tasking packs), so that no two answers can be differenced into something a table suppresses.
  *
- * <p>For one principal and one period there is one canonical table ({@link Table}). Events are selected once over
- * every feed the principal sees at aggregates or better, each event once (records linked across feeds count
- * once, represented by a record of a feed seen as points where there is one). Then:
- * <ul>
- * <li>the <b>exact part</b> counts events of feeds seen as points, per LSOA, feed and category: no protection, the
- * principal could count those points on the map;</li>
- * <li>the <b>protected part</b> counts events of every feed seen below points together, per LSOA and category group,
- * with middle-level and district parents, protected by {@link TableProtection} under {@link Policy#suppression}.</li>
- * </ul>
- * The middle level is the deployment's choice ({@link Geography}): MSOAs, or wards built from their best-fitting
+ * <p><b>One table per sharing group, the same for everyone.</b> Restricted feeds are counted one
+ * {@link SharingGroup} at a time (one partner's feeds under one set of terms), in a table per district and month
+ * protected by {@link TableProtection} under the group's own rule. The table does not depend on who asks: every
+ * audience that sees the group below points gets the very same published cells. Counting feeds of several partners
+ * together would let a partner who sees its own feed as points subtract it; counting them per audience would give
+ * two audiences two suppression patterns of the same records, and a tasking member, who can also read the public
+ * map, could subtract one from the other.
+ *
+ * <p><b>What one principal is shown</b> ({@link Table}): an exact part, counting the records of feeds they see as
+ * points (each event once among those feeds; they could count those points on the map), plus the published cells of
+ * every group they see as aggregates or reduced points. A shown count is suppressed when any group cell it adds is.
+ * Every answer is therefore a sum of published cells, and differencing two answers yields only published values.
+ * Linked records of two partners' feeds (an assault seen by A&E and by the ambulance service) count once in each
+ * partner's table: matching them across tables would tell each partner about the other's records.
+ *
+ * <p>A group's cells are published only whole: a selection that takes some of a group's feeds, or a category short
+ * of its group, or an area of the middle level the tables are not built on, leaves the group out and names its feeds
+ * as withheld. A range of months is the sum of its months ({@link #overMonths}), never a table of its own.
+ *
+ * <p>The middle level is the deployment's choice ({@link Geography}): MSOAs, or wards built from their best-fitting
  * LSOAs. Not both: wards cut across MSOAs, and a table published on two crossing geographies needs so many
- * complements to stop them being differenced against each other that most MSOA totals would be hidden (measured on
- * the demo: 17 to 24 of 62 MSOA and district totals suppressed with MSOAs alone, 55 with wards added as a second
- * grouping of the same LSOAs; 3 or 4 of 31 ward and district totals with wards alone). The other
- * level is answered from the exact part alone, the restricted feeds named as withheld.
- * A shown count is exact part + protected part; it is suppressed when any protected cell it adds is suppressed.
- * Every answer is a sum of published cells of the one table, so differencing two answers yields only published
- * values. The protected part is only ever published whole: a selection that narrows the restricted feeds, or asks
- * for categories that do not make up whole groups, leaves the restricted feeds out and names them as withheld
- * (differencing two narrowings would otherwise recover what the table suppresses).
+ * complements that most MSOA totals would be hidden.
  *
- * <p>Protected counts are whole records: aoristic shares are summed per LSOA and group and rounded.
+ * <p>Protected counts are whole records: aoristic shares are summed per LSOA and group and rounded. Tables are
+ * built once per data version ({@link #onVersion}) and shared by every request; thread-safe.
  */
 public final class ProtectedCounts {
-    private static final String SELECT = """
+    /** Events of some feeds, each once among them, with the LSOA, feed and category of the record that stands for it. */
+    private static final String EVENTS = """
             SELECT code, feed, category, sum(w) FROM (
                 SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.lsoa_code AS code, i.feed, i.category,
                        CASE WHEN i.event_to > i.event_from
@@ -55,7 +66,7 @@ public final class ProtectedCounts {
                 FROM incident i
                 WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
                   AND i.feed = ANY(?::text[])
-                ORDER BY coalesce(i.event_id, i.id), NOT (i.feed = ANY(?::text[])), i.precision_m, i.id
+                ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id
             ) s WHERE code IS NOT NULL GROUP BY 1, 2, 3""";
 
     /** The latest LSOA vintage with each LSOA's MSOA and district (directly, or through its MSOA). */
@@ -85,6 +96,9 @@ public final class ProtectedCounts {
 
     private static final String GROUPS = "SELECT code, group_code FROM category ORDER BY group_code, code";
 
+    /** Tables kept: a district's year of a few partners' groups and many readers' exact parts. */
+    private static final int CACHED = 512;
+
     /** The areas restricted feeds are counted in, bottom up; the middle level is the choice. */
     public enum Geography {
         LSOA_MSOA_LAD("msoa"),
@@ -108,7 +122,7 @@ public final class ProtectedCounts {
         }
 
         public String text() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         /** The level between LSOA and district. */
@@ -120,6 +134,7 @@ public final class ProtectedCounts {
     private final DataSource dataSource;
     private final Policy policy;
     private final Geography geography;
+    private volatile State state = new State("");
 
     public ProtectedCounts(DataSource dataSource, Policy policy, Geography geography) {
         this.dataSource = dataSource;
@@ -135,78 +150,50 @@ public final class ProtectedCounts {
     /**
      * One shown count.
      *
-     * @param value      exact part + protected part (rounded), or null when suppressed
-     * @param suppressed the protected part holds a suppressed cell
-     * @param withheld   restricted feeds left out of the value: the selection narrowed them, or the area is of the
-     *                   middle level the table is not built on
+     * @param value      exact part + published group cells, or null when suppressed
+     * @param suppressed a group cell it adds is suppressed
+     * @param withheld   restricted feeds left out of the value: the selection took part of their group or part of a
+     *                   category group, or the area is of the middle level the tables are not built on
      */
     public record Count(Double value, boolean suppressed, List<String> withheld) {
     }
 
-    /** The canonical table of {@code who} for {@code period}, over every feed known to the protocols or loaded. */
-    public Table table(Principal who, Period period, Collection<String> knownFeeds) {
-        return table(policy.view(who, knownFeeds), period);
+    /** Drops every table when the data version moves on (a load, a purge). */
+    public void onVersion(String version) {
+        if (!version.equals(state.version)) {
+            state = new State(version);
+        }
+    }
+
+    /** The table of {@code who} for one month, over every feed known to the protocols or loaded. */
+    public Table table(Principal who, YearMonth month, Collection<String> knownFeeds) {
+        return table(policy.view(who, knownFeeds), month);
     }
 
     /**
-     * The canonical table of a view (every feed known, each at the requester's level) for {@code period}. Equal views
-     * give equal tables, so callers may cache by {@link FeedView#key()} and period.
+     * The table a view (every feed known, each at the requester's level) is shown for one month. Equal views get
+     * equal tables, and the group cells in them are the same objects for every view.
      */
-    public Table table(FeedView view, Period period) {
-        List<String> visible = view.atLeast(DisclosureLevel.AGGREGATES);
-        SuppressionRule rule = policy.suppression(view);
-        try (Connection c = dataSource.getConnection()) {
-            Map<String, String> groupOf = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(GROUPS); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    groupOf.put(rs.getString(1), rs.getString(2));
-                }
-            }
-            List<String> groups = new ArrayList<>(new TreeSet<>(groupOf.values()));
-            List<String> categories = new ArrayList<>(groupOf.keySet());
-            Areas areas = areas(c, geography);
-            int rows = areas.lsoas.size();
-            double[] exact = new double[rows * visible.size() * categories.size()];
-            double[] prot = new double[rows * groups.size()];
-            Map<String, Integer> rowOf = areas.rowOf;
-            try (PreparedStatement ps = c.prepareStatement(SELECT)) {
-                Timestamp from = Timestamp.from(period.from());
-                Timestamp to = Timestamp.from(period.to());
-                ps.setTimestamp(1, to);
-                ps.setTimestamp(2, from);
-                ps.setTimestamp(3, to);
-                ps.setTimestamp(4, from);
-                ps.setTimestamp(5, from);
-                ps.setArray(6, c.createArrayOf("text", visible.toArray()));
-                ps.setArray(7, c.createArrayOf("text", view.at(DisclosureLevel.POINTS).toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Integer r = rowOf.get(rs.getString(1));
-                        if (r == null) {
-                            continue;  // an LSOA of an older vintage: not in the published table
-                        }
-                        String feed = rs.getString(2);
-                        String cat = rs.getString(3);
-                        double w = rs.getDouble(4);
-                        if (view.level(feed) == DisclosureLevel.POINTS) {
-                            exact[(r * visible.size() + visible.indexOf(feed)) * categories.size()
-                                    + categories.indexOf(cat)] += w;
-                        } else {
-                            prot[r * groups.size() + groups.indexOf(groupOf.get(cat))] += w;
-                        }
-                    }
-                }
-            }
-            int[] counts = new int[prot.length];
-            for (int k = 0; k < prot.length; k++) {
-                counts[k] = (int) Math.round(prot[k]);
-            }
-            CountTable ct = CountTable.nested(rows, groups.size(), counts, areas.middleOf, areas.ladOf);
-            ProtectedTable pt = TableProtection.protect(ct, rule);
-            return new Table(view, period, rule, areas, groups, categories, groupOf, visible, exact, pt);
-        } catch (SQLException e) {
-            throw new IllegalStateException("protected counts query failed: " + e.getMessage(), e);
+    public Table table(FeedView view, YearMonth month) {
+        State s = state;
+        Layout layout = s.layout(this::layout);
+        List<String> points = view.at(DisclosureLevel.POINTS);
+        double[] exact = s.exact.get(String.join(",", points) + "|" + month,
+                () -> exactPart(layout, points, month));
+        List<Part> parts = new ArrayList<>();
+        for (SharingGroup g : policy.sharingGroups(view.restricted())) {
+            parts.add(s.groups.get(g.key() + "|" + month, () -> groupPart(layout, g, month)));
         }
+        return new Table(view, month, layout, points, exact, parts);
+    }
+
+    /** The tables of a view for each month of {@code period}, in order. */
+    public List<Table> tables(FeedView view, Period period) {
+        List<Table> out = new ArrayList<>();
+        for (YearMonth m : period.months()) {
+            out.add(table(view, m));
+        }
+        return out;
     }
 
     /**
@@ -217,7 +204,8 @@ public final class ProtectedCounts {
      */
     public static Count overMonths(List<Table> months, String code, Selection sel) {
         double total = 0;
-        java.util.Set<String> withheld = new TreeSet<>();
+        Set<String> withheld = new TreeSet<>();
+        boolean suppressed = false;
         for (Table t : months) {
             if (!t.covers(code)) {
                 return new Count(null, true, List.of());
@@ -225,291 +213,537 @@ public final class ProtectedCounts {
             Count c = t.area(code, sel);
             withheld.addAll(c.withheld());
             if (c.suppressed()) {
-                return new Count(null, true, List.copyOf(withheld));
+                suppressed = true;
+            } else {
+                total += c.value();
             }
-            total += c.value();
         }
-        return new Count(total, false, List.copyOf(withheld));
+        return new Count(suppressed ? null : total, suppressed, List.copyOf(withheld));
     }
 
-    /** Monthly series of a sum over LSOAs: one canonical table per month, so months cannot be differenced either. */
-    public List<Count> monthly(Principal who, Period period, Collection<String> knownFeeds, Collection<String> lsoas,
-                               Selection sel) {
-        List<Count> out = new ArrayList<>();
-        for (java.time.YearMonth m : period.months()) {
-            out.add(table(who, Period.of(m), knownFeeds).sum(lsoas, sel));
+    private double[] exactPart(Layout layout, List<String> feeds, YearMonth month) {
+        double[] out = new double[layout.lsoas.size() * feeds.size() * layout.categories.size()];
+        if (feeds.isEmpty()) {
+            return out;
         }
+        events(feeds, month, (r, feed, cat, w) -> {
+            Integer row = layout.rowOf.get(r);
+            Integer c = layout.categoryIndex.get(cat);
+            if (row != null && c != null) {
+                out[(row * feeds.size() + feeds.indexOf(feed)) * layout.categories.size() + c] += w;
+            }
+        });
         return out;
     }
 
-    private static Areas areas(Connection c, Geography geography) throws SQLException {
-        List<String> lsoas = new ArrayList<>();
-        List<String> msoaOf = new ArrayList<>();
-        List<String> ladOf = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(AREAS); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                lsoas.add(rs.getString(1));
-                msoaOf.add(rs.getString(2));
-                ladOf.add(rs.getString(3));
+    private Part groupPart(Layout layout, SharingGroup group, YearMonth month) {
+        int cols = layout.groups.size();
+        double[] sums = new double[layout.lsoas.size() * cols];
+        events(group.feeds(), month, (code, feed, cat, w) -> {
+            Integer row = layout.rowOf.get(code);
+            Integer c = layout.categoryIndex.get(cat);
+            if (row != null && c != null) {
+                sums[row * cols + layout.groupOfCategory[c]] += w;
             }
-        }
-        Map<String, Integer> rowOf = new HashMap<>();
-        for (int r = 0; r < lsoas.size(); r++) {
-            rowOf.put(lsoas.get(r), r);
-        }
-        List<String> wardOf = new ArrayList<>(java.util.Collections.nCopies(lsoas.size(), (String) null));
-        try (PreparedStatement ps = c.prepareStatement(WARDS); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Integer r = rowOf.get(rs.getString(1));
-                if (r != null) {
-                    wardOf.set(r, rs.getString(2));
+        });
+        ProtectedTable[] tables = new ProtectedTable[layout.districts.size()];
+        for (int d = 0; d < tables.length; d++) {
+            District district = layout.districts.get(d);
+            int[] counts = new int[district.rows.length * cols];
+            for (int k = 0; k < district.rows.length; k++) {
+                for (int c = 0; c < cols; c++) {
+                    counts[k * cols + c] = (int) Math.round(sums[district.rows[k] * cols + c]);
                 }
             }
+            CountTable ct = CountTable.nested(district.rows.length, cols, counts, district.middleOfRow);
+            tables[d] = TableProtection.protect(ct, group.rule());
         }
-        boolean onWards = geography == Geography.LSOA_WARD_LAD;
-        List<String> middleOf = onWards ? wardOf : msoaOf;
-        List<String> otherOf = onWards ? msoaOf : wardOf;
-        List<String> middles = new ArrayList<>();
-        List<String> lads = new ArrayList<>();
-        Map<String, Integer> middleIdx = new HashMap<>();
-        Map<String, Integer> ladIdx = new HashMap<>();
-        Map<Integer, Integer> ladOfMiddle = new TreeMap<>();
-        int[] middle = new int[lsoas.size()];
-        for (int r = 0; r < lsoas.size(); r++) {
-            String code = middleOf.get(r);
-            if (code == null) {
-                middle[r] = -1;
-                continue;
+        return new Part(group, tables);
+    }
+
+    private interface EventSink {
+        void add(String lsoa, String feed, String category, double weight);
+    }
+
+    /** Each event of {@code feeds} in the month once among them, with its aoristic share of the month. */
+    private void events(List<String> feeds, YearMonth month, EventSink sink) {
+        Period period = Period.of(month);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(EVENTS)) {
+            Timestamp from = Timestamp.from(period.from());
+            Timestamp to = Timestamp.from(period.to());
+            ps.setTimestamp(1, to);
+            ps.setTimestamp(2, from);
+            ps.setTimestamp(3, to);
+            ps.setTimestamp(4, from);
+            ps.setTimestamp(5, from);
+            ps.setArray(6, c.createArrayOf("text", feeds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.add(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4));
+                }
             }
-            int m = middleIdx.computeIfAbsent(code, k -> {
-                middles.add(k);
-                return middles.size() - 1;
-            });
-            middle[r] = m;
-            String lad = ladOf.get(r);
-            if (lad != null) {
-                // A middle area's district is its first LSOA's: MSOAs and wards nest in districts.
-                ladOfMiddle.putIfAbsent(m, ladIdx.computeIfAbsent(lad, k -> {
-                    lads.add(k);
-                    return lads.size() - 1;
-                }));
-            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("protected counts query failed: " + e.getMessage(), e);
         }
-        int[] lad = new int[middles.size()];
-        java.util.Arrays.fill(lad, -1);
-        ladOfMiddle.forEach((m, l) -> lad[m] = l);
-        Map<String, List<Integer>> rowsOfOther = new HashMap<>();
-        for (int r = 0; r < lsoas.size(); r++) {
-            if (otherOf.get(r) != null) {
-                rowsOfOther.computeIfAbsent(otherOf.get(r), k -> new ArrayList<>()).add(r);
+    }
+
+    private Layout layout() {
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, String> groupOf = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(GROUPS); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    groupOf.put(rs.getString(1), rs.getString(2));
+                }
             }
+            List<String> lsoas = new ArrayList<>();
+            List<String> msoaOf = new ArrayList<>();
+            List<String> ladOf = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(AREAS); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lsoas.add(rs.getString(1));
+                    msoaOf.add(rs.getString(2));
+                    ladOf.add(rs.getString(3));
+                }
+            }
+            Map<String, Integer> rowOf = new HashMap<>();
+            for (int r = 0; r < lsoas.size(); r++) {
+                rowOf.put(lsoas.get(r), r);
+            }
+            List<String> wardOf = new ArrayList<>(Collections.nCopies(lsoas.size(), (String) null));
+            try (PreparedStatement ps = c.prepareStatement(WARDS); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Integer r = rowOf.get(rs.getString(1));
+                    if (r != null) {
+                        wardOf.set(r, rs.getString(2));
+                    }
+                }
+            }
+            return Layout.of(geography, groupOf, lsoas, rowOf, msoaOf, wardOf, ladOf);
+        } catch (SQLException e) {
+            throw new IllegalStateException("protected counts query failed: " + e.getMessage(), e);
         }
-        return new Areas(geography.middle(), lsoas, middles, lads, rowOf, middle, lad, rowsOfOther);
+    }
+
+    /** One sharing group's published cells for one month: a protected table per district. */
+    record Part(SharingGroup group, ProtectedTable[] districts) {
+    }
+
+    /** A district's rows (global LSOA indices) and each row's middle area within it (or -1). */
+    record District(String code, int[] rows, int[] middleOfRow, List<String> middles) {
+    }
+
+    /** Where an area code's count lives: a district's table and the node in it. */
+    record Node(int district, int node) {
     }
 
     /**
-     * Rows and their parents; parent node numbers follow {@link CountTable#nested}. {@code rowsOfOther}: the LSOAs
-     * of each area of the middle level the table is not built on (MSOAs, or best-fit wards).
+     * Rows and how they nest, per district. A middle area belongs to the district of its first LSOA (MSOAs and wards
+     * nest in districts); an LSOA belongs to its middle area's district, so every table nests exactly.
      */
-    record Areas(String middleLevel, List<String> lsoas, List<String> middles, List<String> lads,
-                 Map<String, Integer> rowOf,
-                 int[] middleOf, int[] ladOf, Map<String, List<Integer>> rowsOfOther) {
-    }
+    static final class Layout {
+        final String middleLevel;
+        final List<String> lsoas;
+        final Map<String, Integer> rowOf;
+        final List<String> groups;
+        final List<String> categories;
+        final Map<String, Integer> categoryIndex = new HashMap<>();
+        final int[] groupOfCategory;
+        final List<District> districts;
+        final Map<String, Node> nodeOf;
+        final Map<String, int[]> rowsOf;
+        final Map<String, List<Integer>> rowsOfOther;
 
-    /** One principal's canonical table for one period, and every sum that may be shown from it. */
-    public static final class Table {
-        private final FeedView view;
-        private final Period period;
-        private final SuppressionRule rule;
-        private final Areas areas;
-        private final List<String> groups;
-        private final List<String> categories;
-        private final Map<String, String> groupOf;
-        private final List<String> visible;
-        private final double[] exact;
-        private final ProtectedTable table;
-        private final Map<String, Integer> nodeOf = new HashMap<>();
-        private final Map<Integer, List<Integer>> lsoasOfNode = new HashMap<>();
-
-        Table(FeedView view, Period period, SuppressionRule rule, Areas areas, List<String> groups,
-              List<String> categories, Map<String, String> groupOf, List<String> visible, double[] exact,
-              ProtectedTable table) {
-            this.view = view;
-            this.period = period;
-            this.rule = rule;
-            this.areas = areas;
+        private Layout(String middleLevel, List<String> lsoas, Map<String, Integer> rowOf, List<String> groups,
+                       List<String> categories, int[] groupOfCategory, List<District> districts,
+                       Map<String, Node> nodeOf, Map<String, int[]> rowsOf, Map<String, List<Integer>> rowsOfOther) {
+            this.middleLevel = middleLevel;
+            this.lsoas = lsoas;
+            this.rowOf = rowOf;
             this.groups = groups;
             this.categories = categories;
-            this.groupOf = groupOf;
-            this.visible = visible;
-            this.exact = exact;
-            this.table = table;
-            int rows = areas.lsoas.size();
-            for (int r = 0; r < rows; r++) {
-                nodeOf.put(areas.lsoas.get(r), r);
-                lsoasOfNode.computeIfAbsent(r, k -> new ArrayList<>()).add(r);
+            this.groupOfCategory = groupOfCategory;
+            this.districts = districts;
+            this.nodeOf = nodeOf;
+            this.rowsOf = rowsOf;
+            this.rowsOfOther = rowsOfOther;
+            for (int c = 0; c < categories.size(); c++) {
+                categoryIndex.put(categories.get(c), c);
             }
-            for (int m = 0; m < areas.middles.size(); m++) {
-                nodeOf.put(areas.middles.get(m), rows + m);
+        }
+
+        static Layout of(Geography geography, Map<String, String> groupOf, List<String> lsoas,
+                         Map<String, Integer> rowOf, List<String> msoaOf, List<String> wardOf, List<String> ladOf) {
+            List<String> groups = new ArrayList<>(new TreeSet<>(groupOf.values()));
+            List<String> categories = new ArrayList<>(groupOf.keySet());
+            int[] groupOfCategory = new int[categories.size()];
+            for (int c = 0; c < categories.size(); c++) {
+                groupOfCategory[c] = groups.indexOf(groupOf.get(categories.get(c)));
             }
-            int ladBase = rows + areas.middles.size();
-            for (int l = 0; l < areas.lads.size(); l++) {
-                nodeOf.put(areas.lads.get(l), ladBase + l);
-            }
-            int[] parent = table.table().parent();
-            for (int r = 0; r < rows; r++) {
-                for (int n = parent[r]; n < parent.length; n = parent[n]) {
-                    lsoasOfNode.computeIfAbsent(n, k -> new ArrayList<>()).add(r);
+            boolean onWards = geography == Geography.LSOA_WARD_LAD;
+            List<String> middleOf = onWards ? wardOf : msoaOf;
+            List<String> otherOf = onWards ? msoaOf : wardOf;
+            // The district of each middle area: its first LSOA's.
+            Map<String, String> ladOfMiddle = new HashMap<>();
+            for (int r = 0; r < lsoas.size(); r++) {
+                if (middleOf.get(r) != null && ladOf.get(r) != null) {
+                    ladOfMiddle.putIfAbsent(middleOf.get(r), ladOf.get(r));
                 }
             }
+            Map<String, List<Integer>> rowsOfDistrict = new LinkedHashMap<>();
+            for (int r = 0; r < lsoas.size(); r++) {
+                String m = middleOf.get(r);
+                String lad = m != null && ladOfMiddle.containsKey(m) ? ladOfMiddle.get(m) : ladOf.get(r);
+                rowsOfDistrict.computeIfAbsent(lad == null ? "" : lad, k -> new ArrayList<>()).add(r);
+            }
+            List<District> districts = new ArrayList<>();
+            Map<String, Node> nodeOf = new HashMap<>();
+            Map<String, int[]> rowsOf = new HashMap<>();
+            Map<String, List<Integer>> rowsOfMiddle = new HashMap<>();
+            for (Map.Entry<String, List<Integer>> e : rowsOfDistrict.entrySet()) {
+                int d = districts.size();
+                int[] rows = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+                List<String> middles = new ArrayList<>();
+                Map<String, Integer> middleIdx = new HashMap<>();
+                int[] middleOfRow = new int[rows.length];
+                for (int k = 0; k < rows.length; k++) {
+                    String m = middleOf.get(rows[k]);
+                    if (m == null) {
+                        middleOfRow[k] = -1;
+                    } else {
+                        middleOfRow[k] = middleIdx.computeIfAbsent(m, x -> {
+                            middles.add(x);
+                            return middles.size() - 1;
+                        });
+                        rowsOfMiddle.computeIfAbsent(m, x -> new ArrayList<>()).add(rows[k]);
+                    }
+                    nodeOf.put(lsoas.get(rows[k]), new Node(d, k));
+                    rowsOf.put(lsoas.get(rows[k]), new int[] {rows[k]});
+                }
+                for (int m = 0; m < middles.size(); m++) {
+                    nodeOf.put(middles.get(m), new Node(d, rows.length + m));
+                }
+                if (!e.getKey().isEmpty()) {
+                    nodeOf.put(e.getKey(), new Node(d, rows.length + middles.size()));
+                    rowsOf.put(e.getKey(), rows);
+                }
+                districts.add(new District(e.getKey().isEmpty() ? null : e.getKey(), rows, middleOfRow,
+                        List.copyOf(middles)));
+            }
+            rowsOfMiddle.forEach((m, rows) -> rowsOf.put(m, rows.stream().mapToInt(Integer::intValue).toArray()));
+            Map<String, List<Integer>> rowsOfOther = new HashMap<>();
+            for (int r = 0; r < lsoas.size(); r++) {
+                if (otherOf.get(r) != null) {
+                    rowsOfOther.computeIfAbsent(otherOf.get(r), k -> new ArrayList<>()).add(r);
+                }
+            }
+            return new Layout(geography.middle(), List.copyOf(lsoas), Map.copyOf(rowOf), List.copyOf(groups),
+                    List.copyOf(categories), groupOfCategory, List.copyOf(districts), Map.copyOf(nodeOf),
+                    Map.copyOf(rowsOf), Map.copyOf(rowsOfOther));
+        }
+    }
+
+    /** What one principal is shown for one month, and every sum that may be shown from it. */
+    public static final class Table {
+        private final FeedView view;
+        private final YearMonth month;
+        private final Layout layout;
+        private final List<String> points;
+        private final double[] exact;
+        private final List<Part> parts;
+
+        Table(FeedView view, YearMonth month, Layout layout, List<String> points, double[] exact, List<Part> parts) {
+            this.view = view;
+            this.month = month;
+            this.layout = layout;
+            this.points = points;
+            this.exact = exact;
+            this.parts = parts;
         }
 
         public FeedView view() {
             return view;
         }
 
-        public Period period() {
-            return period;
+        public YearMonth month() {
+            return month;
         }
 
-        public SuppressionRule rule() {
-            return rule;
+        /** The sharing groups whose published cells this table adds, in order. */
+        public List<SharingGroup> sharingGroups() {
+            return parts.stream().map(Part::group).toList();
         }
 
-        /** The protected part, for inspection and tests. */
-        public ProtectedTable protectedPart() {
-            return table;
+        /** One group's published table for a district (by district code), for inspection and tests; null if none. */
+        public ProtectedTable published(SharingGroup group, String district) {
+            Node n = layout.nodeOf.get(district);
+            for (Part p : parts) {
+                if (p.group().equals(group) && n != null) {
+                    return p.districts()[n.district()];
+                }
+            }
+            return null;
         }
 
+        /** Districts by code (null for LSOAs in none), in table order. */
+        public List<String> districts() {
+            return layout.districts.stream().map(District::code).toList();
+        }
+
+        /** The LSOA codes of a district's table rows, then its middle areas, in node order. */
+        public List<String> nodeCodes(String district) {
+            for (District d : layout.districts) {
+                if (java.util.Objects.equals(d.code(), district)) {
+                    List<String> out = new ArrayList<>();
+                    for (int r : d.rows()) {
+                        out.add(layout.lsoas.get(r));
+                    }
+                    out.addAll(d.middles());
+                    out.add(district);
+                    return out;
+                }
+            }
+            return List.of();
+        }
+
+        /**
+         * The area codes of a level the tables know, sorted: lsoa, the middle level they are built on, lad, or the
+         * other middle level (whose counts hold only the exact part).
+         */
+        public List<String> codes(String level) {
+            Set<String> out = new TreeSet<>();
+            if (level.equals("lsoa")) {
+                out.addAll(layout.lsoas);
+            } else if (level.equals(layout.middleLevel)) {
+                layout.districts.forEach(d -> out.addAll(d.middles()));
+            } else if (level.equals("lad")) {
+                layout.districts.stream().map(District::code).filter(java.util.Objects::nonNull).forEach(out::add);
+            } else {
+                out.addAll(layout.rowsOfOther.keySet());
+            }
+            return List.copyOf(out);
+        }
+
+        /** Category groups, the tables' columns, in order. */
         public List<String> groups() {
-            return groups;
+            return layout.groups;
         }
 
-        /** The table node of an LSOA, middle-level or district code, or -1. */
-        public int node(String code) {
-            return nodeOf.getOrDefault(code, -1);
+        /** Whether the area code is an LSOA, a middle area of the tables' level or a district. */
+        public boolean isNode(String code) {
+            return layout.nodeOf.containsKey(code);
         }
 
-        /** The level between LSOA and district the table is built on: msoa or ward. */
+        /** The level between LSOA and district the tables are built on: msoa or ward. */
         public String middleLevel() {
-            return areas.middleLevel;
+            return layout.middleLevel;
         }
 
         /** Whether the table answers for this LSOA, MSOA, ward or district code. */
         public boolean covers(String code) {
-            return nodeOf.containsKey(code) || areas.rowsOfOther.containsKey(code);
-        }
-
-        /**
-         * The count for one area as published: an LSOA's, middle area's or district's own protected cells; for an
-         * area of the other middle level, the exact part of its LSOAs with the restricted feeds withheld.
-         */
-        public Count area(String code, Selection sel) {
-            int node = node(code);
-            if (node >= 0) {
-                return count(List.of(node), lsoasOfNode.getOrDefault(node, List.of()), sel, true);
-            }
-            List<Integer> other = areas.rowsOfOther.get(code);
-            return other == null ? new Count(0.0, false, List.of()) : count(List.of(), other, sel, false);
+            return layout.nodeOf.containsKey(code) || layout.rowsOfOther.containsKey(code);
         }
 
         /** The LSOAs an area's count adds up (a ward's best-fitting ones); none for a code the table does not know. */
         public List<String> lsoas(String code) {
-            int node = node(code);
-            List<Integer> rows = node >= 0 ? lsoasOfNode.getOrDefault(node, List.of())
-                    : areas.rowsOfOther.getOrDefault(code, List.of());
+            int[] rows = layout.rowsOf.get(code);
+            List<Integer> other = layout.rowsOfOther.get(code);
             List<String> out = new ArrayList<>();
-            for (int r : rows) {
-                out.add(areas.lsoas.get(r));
+            if (rows != null) {
+                for (int r : rows) {
+                    out.add(layout.lsoas.get(r));
+                }
+            } else if (other != null) {
+                for (int r : other) {
+                    out.add(layout.lsoas.get(r));
+                }
             }
             return out;
         }
 
-        /** A sum over LSOAs (a drawn area, a list): suppressed when any protected cell it adds is suppressed. */
-        public Count sum(Collection<String> lsoas, Selection sel) {
-            List<Integer> rows = new ArrayList<>();
-            for (String code : lsoas) {
-                Integer r = areas.rowOf.get(code);
-                if (r != null) {
-                    rows.add(r);
-                }
-            }
-            return count(rows, rows, sel, true);
+        /**
+         * The count for one area as published: the exact part of its LSOAs plus each group's own cells for an LSOA,
+         * middle area or district; for an area of the other middle level, the exact part with the groups withheld.
+         */
+        public Count area(String code, Selection sel) {
+            return count(code, sel, parts);
         }
 
-        private Count count(List<Integer> protectedNodes, List<Integer> exactRows, Selection sel,
-                            boolean protectedPublished) {
-            List<String> feeds = sel.feeds().isEmpty() ? visible : sel.feeds();
-            List<String> restricted = view.restricted();
-            // Groups asked for: whole groups only; a category narrower than its group withholds the protected part.
-            boolean wholeGroups = true;
-            boolean[] groupOn = new boolean[groups.size()];
-            boolean[] catOn = new boolean[categories.size()];
-            if (sel.categories().isEmpty()) {
-                java.util.Arrays.fill(groupOn, true);
-                java.util.Arrays.fill(catOn, true);
-            } else {
-                for (String asked : sel.categories()) {
-                    int g = groups.indexOf(asked);
-                    if (g >= 0) {
-                        groupOn[g] = true;
-                        for (int c = 0; c < categories.size(); c++) {
-                            if (groupOf.get(categories.get(c)).equals(asked)) {
-                                catOn[c] = true;
-                            }
-                        }
-                    } else if (categories.contains(asked)) {
-                        catOn[categories.indexOf(asked)] = true;
-                        wholeGroups = false;
+        /** The count of one sharing group alone for one area (no exact part), as {@link #area} adds it. */
+        public Count group(String code, SharingGroup group, List<String> categories) {
+            // The group's feeds are never seen as points by this reader, so the exact part adds nothing here.
+            return count(code, new Selection(group.feeds(), categories),
+                    parts.stream().filter(p -> p.group().equals(group)).toList());
+        }
+
+        private Count count(String code, Selection sel, List<Part> usable) {
+            List<String> feeds = feedsAsked(sel);
+            boolean[] catOn = categoriesAsked(sel);
+            boolean wholeGroups = wholeGroups(sel);
+            Node node = layout.nodeOf.get(code);
+            double value = exactOf(rowsFor(code), feeds, catOn);
+            List<String> withheld = new ArrayList<>();
+            boolean suppressed = false;
+            for (Part p : usable) {
+                List<String> asked = p.group().feeds().stream().filter(feeds::contains).toList();
+                if (asked.isEmpty()) {
+                    continue;
+                }
+                if (node == null || !wholeGroups || asked.size() < p.group().feeds().size()) {
+                    withheld.addAll(asked);
+                    continue;
+                }
+                ProtectedTable t = p.districts()[node.district()];
+                int cols = layout.groups.size();
+                if (sel.categories().isEmpty()) {
+                    if (t.isSuppressed(node.node(), cols)) {
+                        suppressed = true;
                     } else {
-                        throw new org.safemap.SafemapException("bad_request", "'" + asked
-                                + "' is not a category or group code");
+                        value += t.value(node.node(), cols);
+                    }
+                    continue;
+                }
+                for (int g = 0; g < cols; g++) {
+                    if (!groupAsked(sel, g)) {
+                        continue;
+                    }
+                    if (t.isSuppressed(node.node(), g)) {
+                        suppressed = true;
+                    } else {
+                        value += t.value(node.node(), g);
                     }
                 }
             }
-            List<String> askedRestricted = restricted.stream().filter(feeds::contains).toList();
-            boolean protectedWhole = protectedPublished && !restricted.isEmpty()
-                    && askedRestricted.size() == restricted.size() && wholeGroups;
+            Collections.sort(withheld);
+            return new Count(suppressed ? null : value, suppressed, List.copyOf(withheld));
+        }
+
+        private int[] rowsFor(String code) {
+            int[] rows = layout.rowsOf.get(code);
+            if (rows != null) {
+                return rows;
+            }
+            List<Integer> other = layout.rowsOfOther.get(code);
+            return other == null ? new int[0] : other.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        private double exactOf(int[] rows, List<String> feeds, boolean[] catOn) {
+            int cats = layout.categories.size();
             double value = 0;
-            for (int r : exactRows) {
-                for (int f = 0; f < visible.size(); f++) {
-                    if (view.level(visible.get(f)) != DisclosureLevel.POINTS || !feeds.contains(visible.get(f))) {
+            for (int r : rows) {
+                for (int f = 0; f < points.size(); f++) {
+                    if (!feeds.contains(points.get(f))) {
                         continue;
                     }
-                    int base = (r * visible.size() + f) * categories.size();
-                    for (int c = 0; c < categories.size(); c++) {
+                    int base = (r * points.size() + f) * cats;
+                    for (int c = 0; c < cats; c++) {
                         if (catOn[c]) {
                             value += exact[base + c];
                         }
                     }
                 }
             }
-            if (!protectedWhole) {
-                return new Count(value, false, askedRestricted);
+            return value;
+        }
+
+        private List<String> feedsAsked(Selection sel) {
+            return sel.feeds().isEmpty() ? view.atLeast(DisclosureLevel.AGGREGATES) : sel.feeds();
+        }
+
+        private boolean[] categoriesAsked(Selection sel) {
+            boolean[] on = new boolean[layout.categories.size()];
+            if (sel.categories().isEmpty()) {
+                Arrays.fill(on, true);
+                return on;
             }
-            boolean allGroups = true;
-            for (boolean on : groupOn) {
-                allGroups &= on;
-            }
-            int cols = groups.size();
-            for (int node : protectedNodes) {
-                if (allGroups) {
-                    if (table.isSuppressed(node, cols)) {
-                        return new Count(null, true, List.of());
+            for (String asked : sel.categories()) {
+                int g = layout.groups.indexOf(asked);
+                Integer c = layout.categoryIndex.get(asked);
+                if (g >= 0) {
+                    for (int k = 0; k < on.length; k++) {
+                        on[k] |= layout.groupOfCategory[k] == g;
                     }
-                    value += table.value(node, cols);
+                } else if (c != null) {
+                    on[c] = true;
                 } else {
-                    for (int g = 0; g < cols; g++) {
-                        if (groupOn[g]) {
-                            if (table.isSuppressed(node, g)) {
-                                return new Count(null, true, List.of());
-                            }
-                            value += table.value(node, g);
-                        }
+                    throw new org.safemap.SafemapException("bad_request", "'" + asked
+                            + "' is not a category or group code");
+                }
+            }
+            return on;
+        }
+
+        private boolean wholeGroups(Selection sel) {
+            for (String asked : sel.categories()) {
+                if (!layout.groups.contains(asked)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean groupAsked(Selection sel, int g) {
+            return sel.categories().contains(layout.groups.get(g));
+        }
+    }
+
+    /** Everything built for one data version. */
+    private static final class State {
+        final String version;
+        final Memo<String, double[]> exact = new Memo<>(CACHED);
+        final Memo<String, Part> groups = new Memo<>(CACHED);
+        private final Memo<String, Layout> layout = new Memo<>(1);
+
+        State(String version) {
+            this.version = version;
+        }
+
+        Layout layout(Supplier<Layout> load) {
+            return layout.get("", load);
+        }
+    }
+
+    /**
+     * A small LRU cache whose loads run once per key even when many requests ask at the same moment (the others
+     * wait for the first), and outside its lock.
+     */
+    private static final class Memo<K, V> {
+        private final int capacity;
+        private final LinkedHashMap<K, CompletableFuture<V>> map = new LinkedHashMap<>(16, 0.75f, true);
+
+        Memo(int capacity) {
+            this.capacity = capacity;
+        }
+
+        V get(K key, Supplier<V> loader) {
+            CompletableFuture<V> future;
+            boolean mine = false;
+            synchronized (this) {
+                future = map.get(key);
+                if (future == null) {
+                    future = new CompletableFuture<>();
+                    map.put(key, future);
+                    mine = true;
+                    if (map.size() > capacity) {
+                        map.remove(map.keySet().iterator().next());
                     }
                 }
             }
-            return new Count(value, false, List.of());
+            if (mine) {
+                try {
+                    future.complete(loader.get());
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        map.remove(key, future);
+                    }
+                    future.completeExceptionally(e);
+                    throw e;
+                }
+            }
+            try {
+                return future.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
         }
     }
 }

@@ -31,6 +31,7 @@ import java.util.TreeSet;
  * @param suppression      small-number rule for aggregates below points level
  * @param precisionM       grid for reduced-precision points, metres (100 or coarser)
  * @param densityMinPoints a density cell drawn from this feed is shown only with at least this many records in reach
+ * @param reduced          what a reduced-precision record keeps of its time and category
  * @param sha256           hash of the file's bytes, to tell versions apart
  * @param text             the file as written (JSON), kept with the version in the database
  * @param origin           where it was read from, for messages
@@ -39,7 +40,7 @@ public record Protocol(String feed, int version, String title, String partner, S
                        String custodian, List<String> purposes, String lawfulBasis, List<String> powers,
                        List<String> fields, List<String> linkageFields, Period retention, String retentionFrom,
                        LocalDate reviewDate, Audiences audiences, SuppressionRule suppression, int precisionM,
-                       int densityMinPoints, String sha256,
+                       int densityMinPoints, ReducedDetail reduced, String sha256,
                        @com.fasterxml.jackson.annotation.JsonIgnore String text, String origin) {
 
     public Protocol {

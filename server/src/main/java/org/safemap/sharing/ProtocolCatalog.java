@@ -161,12 +161,20 @@ public final class ProtocolCatalog {
         if (minPoints < 1) {
             throw new SafemapException("bad_protocol", origin + ": disclosure 'density_min_points' must be at least 1");
         }
+        if (threshold > 0 && threshold < (rounding + 1) / 2 - 1) {
+            // A shown 0 would then stand for 0 or for counts above the threshold that round down to it, and the
+            // published tables' guarantee (docs/disclosure-control.md) assumes a shown 0 is a 0.
+            throw new SafemapException("bad_protocol", origin + ": disclosure 'threshold' must be 0 or at least "
+                    + ((rounding + 1) / 2 - 1) + " with 'rounding' " + rounding);
+        }
+        ReducedDetail reduced = ReducedDetail.parse(d.path("reduced_time").asText("month"),
+                d.path("reduced_category").asText("group"), origin);
         List<String> purposes = strings(j, "purposes", origin, true);
         return new Protocol(feed, version, j.path("title").asText(feed), text(j, "partner", origin),
                 j.path("partner_name").asText(j.path("partner").asText()), text(j, "controller", origin),
                 j.path("custodian").asText(""), purposes, text(j, "lawful_basis", origin),
                 strings(j, "powers", origin, false), fields, linkage, retention, from, review, audiences,
-                new SuppressionRule(threshold, rounding), precision, minPoints, sha256(bytes),
+                new SuppressionRule(threshold, rounding), precision, minPoints, reduced, sha256(bytes),
                 new String(bytes, java.nio.charset.StandardCharsets.UTF_8), origin);
     }
 

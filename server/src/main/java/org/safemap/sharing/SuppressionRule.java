@@ -22,6 +22,15 @@ public record SuppressionRule(int threshold, int rounding) {
         return new SuppressionRule(Math.max(threshold, other.threshold), Math.max(rounding, other.rounding));
     }
 
+    /**
+     * How wide the feasible interval of every suppressed small count must stay, whatever an intruder combines: as
+     * wide as a shown count's rounding leaves it ({@code rounding - 1}: five possible values for a base of 5), and
+     * never less than 1 (two possible values), so that no suppressed count can be worked out exactly.
+     */
+    public long protectionWidth() {
+        return Math.max(1, rounding - 1);
+    }
+
     public boolean protects() {
         return threshold > 0 || rounding > 1;
     }

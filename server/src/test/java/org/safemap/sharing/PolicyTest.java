@@ -54,12 +54,15 @@ class PolicyTest {
     }
 
     @Test
-    void aggregatesAreProtectedByTheStrictestRuleAmongFeedsSeenBelowPoints() {
-        Principal police = analyst("police", "tasking");
-        assertThat(POLICY.suppression(police, List.of("police-uk", "btp"))).isEqualTo(SuppressionRule.NONE);
-        assertThat(POLICY.suppression(police, List.of("police-uk", "fire-irs"))).isEqualTo(new SuppressionRule(3, 1));
-        assertThat(POLICY.suppression(police, List.of("fire-irs", "istv-ae"))).isEqualTo(new SuppressionRule(7, 5));
-        assertThat(POLICY.suppression(analyst("csp", "tasking"), FEEDS)).isEqualTo(SuppressionRule.NONE);
+    void restrictedFeedsAreCountedOnePartnerAtATimeEachUnderItsOwnRule() {
+        List<SharingGroup> groups = POLICY.sharingGroups(FEEDS);
+        assertThat(groups).extracting(SharingGroup::feeds).containsExactly(List.of("ambulance"), List.of("btp"),
+                List.of("fire-irs"), List.of("istv-ae"), List.of("police-uk"));
+        SharingGroup ae = groups.stream().filter(g -> g.feeds().equals(List.of("istv-ae"))).findFirst().orElseThrow();
+        assertThat(ae.rule()).isEqualTo(new SuppressionRule(7, 5));
+        assertThat(ae.partner()).isEqualTo("nhs-ed");
+        SharingGroup fire = groups.stream().filter(g -> g.partner().equals("fire")).findFirst().orElseThrow();
+        assertThat(fire.rule()).isEqualTo(new SuppressionRule(3, 1));
     }
 
     @Test
