@@ -130,7 +130,7 @@ class TableProtectionTest {
     void noSuppressedValueOfManyRandomRoundedTablesCanBeNarrowed() {
         int suppressed = 0;
         int[] bases = {2, 3, 5, 5, 10};
-        for (int seed = 1; seed <= 300; seed++) {
+        for (int seed = 1; seed <= 200; seed++) {
             Random r = new Random(1_000_000 + seed);
             CountTable t = randomTable(r);
             int base = bases[r.nextInt(bases.length)];
@@ -156,7 +156,7 @@ class TableProtectionTest {
     @Test
     void noSuppressedValueOfManyRandomSparseTablesCanBeRecovered() {
         int suppressed = 0;
-        for (int seed = 1; seed <= 2500; seed++) {
+        for (int seed = 1; seed <= 1500; seed++) {
             Random r = new Random(seed);
             CountTable t = randomTable(r);
             SuppressionRule rule = new SuppressionRule(1 + r.nextInt(9), 1);
