@@ -1,5 +1,6 @@
 package org.safemap.export;
 
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.safemap.ingest.FeedCatalog;
@@ -44,8 +45,15 @@ public final class Exports {
     /** Run {@code runId}'s density surface as GeoTIFF; withheld when the run read a feed {@code who} sees below points. */
     public Export runSurface(long runId, Principal who) {
         if (classesOnly(runId, who)) {
-            throw new SafemapException("withheld", "run " + runId + " read a feed shared with " + who.describe()
-                    + " as aggregates only; its raw surface could show single records, so it is not exported");
+            List<String> below = new java.util.ArrayList<>();
+            for (String f : store.run(runId).orElseThrow().feeds()) {
+                if (!policy.level(who, f).atLeast(org.safemap.sharing.DisclosureLevel.POINTS)) {
+                    below.add(f);
+                }
+            }
+            throw new org.safemap.sharing.FeedRefusal("withheld", "run " + runId + " read a feed shared with "
+                    + who.describe() + " as aggregates only; its raw surface could show single records, so it is not "
+                    + "exported", below);
         }
         return runs.surface(runId);
     }
