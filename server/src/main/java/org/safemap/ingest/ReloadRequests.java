@@ -37,6 +37,8 @@ public final class ReloadRequests {
 
     private final DataSource dataSource;
     private long seen = -1;
+    /** Whether the last look failed: an outage is logged once when it starts and once when it ends, not every look. */
+    private boolean failing;
 
     public ReloadRequests(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -79,6 +81,7 @@ public final class ReloadRequests {
                     rs.next();
                     seen = rs.getLong(1);
                 }
+                recovered();
                 return;
             }
             long id;
@@ -87,6 +90,7 @@ public final class ReloadRequests {
                 ps.setLong(1, seen);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
+                        recovered();
                         return;
                     }
                     id = rs.getLong(1);
@@ -94,6 +98,7 @@ public final class ReloadRequests {
                 }
             }
             seen = id;
+            recovered();
             Outcome outcome;
             try {
                 Catalogues.Change change = catalogues.reload(new Principal(by, Role.ADMIN, null, null, "cli"));
@@ -108,7 +113,18 @@ public final class ReloadRequests {
                 ps.executeUpdate();
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("could not look for protocol reload requests: {}", e.getMessage());
+            if (!failing) {
+                LOG.warn("cannot look for protocol reload requests (trying again every {} s): {}", POLL_SECONDS,
+                        e.getMessage());
+            }
+            failing = true;
         }
+    }
+
+    private void recovered() {
+        if (failing) {
+            LOG.info("looking for protocol reload requests again");
+        }
+        failing = false;
     }
 }

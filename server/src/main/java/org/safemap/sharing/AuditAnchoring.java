@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code serve} does by itself every SAFEMAP_AUDIT_ANCHOR_HOURS (first a minute after start), and what
  * {@code safemap audit anchor} does at once. The check is itself an audit entry, and that entry is the one anchored,
  * so every anchor names an entry SafeMap has just written after a clean walk of the whole chain. A chain that does
- * not check out is never anchored (that would bless the tampering): the failure is logged as an error, noted in the
- * anchors file and handed to the anchor command, and recorded in the chain.
+ * not check out is never anchored (that would bless the tampering): the failure is logged as an error, recorded in
+ * the chain and, when the check was to anchor, noted in the anchors file and handed to the anchor command.
  */
 public final class AuditAnchoring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditAnchoring.class);
@@ -89,7 +89,9 @@ public final class AuditAnchoring implements AutoCloseable {
         if (!v.intact()) {
             LOG.error("AUDIT LOG TAMPERED, checked against {} anchors in {}: {}", all.size(), anchors.file(),
                     v.problem().message());
-            anchors.note(clock.instant(), "check failed, not anchored: " + v.summary());
+            if (anchor) {
+                anchors.note(clock.instant(), "check failed, not anchored: " + v.summary());
+            }
             return new Outcome(v, all.size(), null);
         }
         String line = anchor ? anchors.append(entry.at(), entry.seq(), entry.hash()) : null;
