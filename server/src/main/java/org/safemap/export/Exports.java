@@ -67,7 +67,15 @@ public final class Exports {
         RunStore.Run run = store.run(runId).orElseThrow(() -> new SafemapException("not_found", "no run " + runId));
         Policy.ResultView view = policy.resultView(who, run.feeds());
         if (view == Policy.ResultView.NONE) {
-            throw new SafemapException("not_found", "no run " + runId);
+            // Answered as a run that does not exist, and recorded against the feeds it read that the asker may not
+            // see, so their owners' usage reports show the attempt.
+            List<String> unseen = new java.util.ArrayList<>();
+            for (String f : run.feeds()) {
+                if (policy.level(who, f) == org.safemap.sharing.DisclosureLevel.NONE) {
+                    unseen.add(f);
+                }
+            }
+            throw new org.safemap.sharing.FeedRefusal("not_found", "no run " + runId, unseen);
         }
         return view == Policy.ResultView.CLASSES;
     }

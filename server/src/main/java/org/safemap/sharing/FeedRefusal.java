@@ -13,7 +13,8 @@ public final class FeedRefusal extends SafemapException {
     private final List<String> feeds;
 
     /**
-     * @param code    withheld, forbidden or unauthorised (the HTTP status follows the code, as for any refusal)
+     * @param code    withheld, forbidden or unauthorised (the HTTP status follows the code, as for any refusal), or
+     *                not_found where something the asker may not see is answered as if it did not exist
      * @param feeds   the feeds the refusal is about
      */
     public FeedRefusal(String code, String message, Collection<String> feeds) {
