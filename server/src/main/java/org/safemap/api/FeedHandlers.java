@@ -58,8 +58,9 @@ final class FeedHandlers {
     }
 
     /**
-     * {@code GET /api/feeds}: every feed with what it is, who sends it and the asker's level under its protocol;
-     * batch and row totals only to those who may see the feed at all, rounded by its rule below points level.
+     * {@code GET /api/feeds}: every feed with what it is, who sends it and the asker's level under its protocol, its
+     * owning partner and whether the asker may load into it and read its batches; batch and row totals only to those
+     * who may see the feed at all, rounded by its rule below points level.
      */
     void list(Context ctx) throws SQLException {
         Principal who = Principals.of(ctx);
@@ -84,6 +85,10 @@ final class FeedHandlers {
             m.put("attribution", f.attribution());
             DisclosureLevel level = access.policy().level(who, f.name());
             m.put("level", level.key());
+            // What the asker may do with the feed's files, so a viewer offers only what will be allowed.
+            m.put("owner", custody.owner(f.name()));
+            m.put("may_load", custody.mayLoad(who, f.name()));
+            m.put("may_read_batches", custody.mayReadBatches(who, f.name()));
             if (level.atLeast(DisclosureLevel.AGGREGATES)) {
                 int base = level == DisclosureLevel.POINTS ? 1
                         : Math.max(access.policy().protocols().require(f.name()).suppression().rounding(), 1);

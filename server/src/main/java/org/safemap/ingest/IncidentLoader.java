@@ -394,10 +394,13 @@ public final class IncidentLoader {
             report();
         }
 
-        /** The row as sent, sealed for the custodian, when the feed hashes identifiers and the row was noted. */
+        /**
+         * The row as sent, sealed for the custodian, when the feed hashes identifiers and the row was noted. A row is
+         * rejected once, so its note goes now: rows rejected as they are read never wait for a chunk to fill.
+         */
         private String sealed(int lineNo) {
             Map<Integer, String> originals = feed.terms().originals();
-            String original = originals == null ? null : originals.get(lineNo);
+            String original = originals == null ? null : originals.remove(lineNo);
             return original == null ? null : seal.seal(LinkageSeal.quarantinePlace(batchId, lineNo), original);
         }
 
@@ -464,8 +467,8 @@ public final class IncidentLoader {
         }
 
         /**
-         * Rows as sent are needed only until their chunk is decided: rejected at reading, or in the chunk's flush.
-         * Forgetting them then keeps memory bounded by the chunk, whatever the file's size.
+         * Rows as sent are needed only until their chunk is decided: a rejected row's note goes when it is sealed, an
+         * accepted row's when its chunk is written. Memory stays bounded by the chunk, whatever the file's size.
          */
         private void forgetOriginals() {
             if (feed.terms().originals() != null) {

@@ -158,8 +158,12 @@ class CustodiansIT {
         assertThat(Http.json(byCsp).path("error").asText()).isEqualTo("forbidden");
         assertThat(Http.json(byCsp).path("message").asText()).contains("partner 'nhs-ed'")
                 .contains("csp-analyst (analyst, csp) is neither");
-        // ... though the CSP may read the feed's batches: it sees the records as points.
+        // ... though the CSP may read the feed's batches: it sees the records as points. The feed list says so.
         assertThat(get("/api/feeds/istv-ae/batches", csp).statusCode()).isEqualTo(200);
+        assertThat(feed("istv-ae", csp).toString()).contains("\"owner\":\"nhs-ed\",\"may_load\":false,"
+                + "\"may_read_batches\":true");
+        assertThat(feed("istv-ae", nhs).toString()).contains("\"may_load\":true,\"may_read_batches\":true");
+        assertThat(feed("istv-ae", null).toString()).contains("\"may_load\":false,\"may_read_batches\":false");
         assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE feed = 'istv-ae' AND loaded_by = "
                 + "'csp-analyst'")).isZero();
 
@@ -425,6 +429,15 @@ class CustodiansIT {
         return Sql.value(db, "SELECT (SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(feeds) k) FROM "
                 + "audit_log WHERE action = 'tiles' AND actor = 'police-analyst' AND detail->>'layer' = ? "
                 + "ORDER BY seq DESC LIMIT 1", layer);
+    }
+
+    private static JsonNode feed(String name, String token) {
+        for (JsonNode f : ok(get("/api/feeds", token))) {
+            if (f.path("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no feed " + name);
     }
 
     private static List<String> sources(String token, String layer) {
