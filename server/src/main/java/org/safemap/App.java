@@ -5,7 +5,10 @@ import org.safemap.api.ApiServer;
 import org.safemap.api.Authenticator;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
+import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.sharing.AuditAnchoring;
+import org.safemap.sharing.AuditAnchors;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.RetentionPurge;
@@ -19,10 +22,12 @@ public final class App implements AutoCloseable {
 
     private final Javalin server;
     private final RetentionSchedule retention;
+    private final AuditAnchoring anchoring;
 
-    private App(Javalin server, RetentionSchedule retention) {
+    private App(Javalin server, RetentionSchedule retention, AuditAnchoring anchoring) {
         this.server = server;
         this.retention = retention;
+        this.anchoring = anchoring;
     }
 
     /** Starts the HTTP server on the configured host and port (port 0: any free port). */
@@ -36,7 +41,10 @@ public final class App implements AutoCloseable {
      */
     public static App start(Settings settings, Database db, Authenticator authenticator) {
         LayerCatalogue catalogue = LayerCatalogue.load();
-        Javalin server = ApiServer.create(settings, db, catalogue, authenticator);
+        // One of each, shared: a reload swaps their contents, and the purge must see the protocols the server does.
+        FeedCatalog feeds = FeedCatalog.load(settings.feedsDir());
+        ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
+        Javalin server = ApiServer.create(settings, db, catalogue, authenticator, feeds, protocols);
         try {
             server.start(settings.httpHost(), settings.httpPort());
         } catch (RuntimeException e) {
@@ -49,12 +57,13 @@ public final class App implements AutoCloseable {
         }
         LOG.info("SafeMap {} listening on http://{}:{}/ (database {}, PostGIS {})", AppVersion.current(),
                 settings.httpHost(), server.port(), db.target().description(), db.postgisVersion());
-        return new App(server, scheduleRetention(settings, db));
+        AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
+        return new App(server, scheduleRetention(settings, db, protocols),
+                AuditAnchoring.schedule(settings, audit, AuditAnchors.of(settings, db.dataSource())));
     }
 
     /** The daily retention purge (null when SAFEMAP_RETENTION_HOUR is -1). */
-    private static RetentionSchedule scheduleRetention(Settings settings, Database db) {
-        ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
+    private static RetentionSchedule scheduleRetention(Settings settings, Database db, ProtocolCatalog protocols) {
         RetentionPurge purge = RetentionPurge.of(settings, db.dataSource(), protocols,
                 AuditLog.open(settings, db.dataSource(), protocols));
         // No hook to the map is needed: its data version counts purged rows, so the WMS and tiles notice a purge
@@ -71,6 +80,9 @@ public final class App implements AutoCloseable {
     public void close() {
         if (retention != null) {
             retention.close();
+        }
+        if (anchoring != null) {
+            anchoring.close();
         }
         server.stop();
     }

@@ -12,6 +12,7 @@ import org.safemap.ingest.FeedDefinition;
 import org.safemap.sharing.AuditEvent;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.FeedRefusal;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
 
@@ -50,10 +51,31 @@ final class Access {
                 .feeds(used).resultSize(size));
     }
 
-    /** Records a refusal (403 withheld or forbidden): refusals show attempts on restricted data. */
-    void auditRefusal(Context ctx, String reason) {
+    /** Records an access to a feed's records as sent, whether or not its protocol restricts it. */
+    void auditAlways(Context ctx, String action, Collection<String> used, long size, boolean references) {
+        audit.record(AuditEvent.of(Principals.of(ctx), action, AuditEvent.resource(ctx.path(), ctx.queryParamMap()))
+                .feeds(used).resultSize(size).detail("references", references));
+    }
+
+    /**
+     * Records a refusal (403 withheld or forbidden, or 401 for a request that needs a login): refusals show attempts
+     * on restricted data. The feeds the refusal is about are recorded with it, so it counts in each owning partner's
+     * usage report, whoever asked (anonymous requests included).
+     */
+    void auditRefusal(Context ctx, String reason, Collection<String> feeds) {
         audit.record(AuditEvent.of(Principals.of(ctx), "api.refused", ctx.method() + " "
-                + AuditEvent.resource(ctx.path(), ctx.queryParamMap())).refused(reason));
+                + AuditEvent.resource(ctx.path(), ctx.queryParamMap())).feeds(feeds).refused(reason));
+    }
+
+    /** Of {@code feeds}, those the request's principal may see only below {@code min}: what a refusal is about. */
+    List<String> below(Context ctx, Collection<String> feeds, DisclosureLevel min) {
+        List<String> out = new ArrayList<>();
+        for (String f : feeds) {
+            if (!policy.level(Principals.of(ctx), f).atLeast(min)) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     boolean restricted(Collection<String> used) {
@@ -120,10 +142,10 @@ final class Access {
     }
 
     static SafemapException withheld(Principal who, String feed, DisclosureLevel needed, String what) {
-        return new SafemapException("withheld", what + " needs feed '" + feed + "' at " + needed.key()
+        return new FeedRefusal("withheld", what + " needs feed '" + feed + "' at " + needed.key()
                 + " level, which its data-sharing protocol does not give " + (who.anonymous()
                 ? "the public; sign in if your role allows more" : who.describe()
                 + (who.purpose() == null ? " without a declared purpose" : " for the purpose '" + who.purpose() + "'"))
-                + " (see GET /api/protocols/" + feed + ")");
+                + " (see GET /api/protocols/" + feed + ")", List.of(feed));
     }
 }

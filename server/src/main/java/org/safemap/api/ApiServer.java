@@ -11,6 +11,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -25,12 +26,15 @@ import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseUnavailableException;
 import org.safemap.export.Exports;
+import org.safemap.ingest.Catalogues;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.Quarantine;
+import org.safemap.ingest.ReloadRequests;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.map.LayerSources;
 import org.safemap.map.TileCache;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
@@ -44,8 +48,10 @@ import org.safemap.runs.NearRepeats;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.AuditLog;
+import org.safemap.sharing.FeedRefusal;
 import org.safemap.sharing.Identity;
 import org.safemap.sharing.Keys;
+import org.safemap.sharing.LinkageSeal;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.ProtocolCatalog;
@@ -84,23 +90,34 @@ public final class ApiServer {
      * one, by {@code override} in its place.
      */
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator override) {
+        return create(settings, db, catalogue, override, FeedCatalog.load(settings.feedsDir()),
+                ProtocolCatalog.load(settings.trust().protocolsDir()));
+    }
+
+    /**
+     * As {@link #create(Settings, Database, LayerCatalogue, Authenticator)}, with the feed and protocol catalogues the
+     * caller holds: a reload ({@code POST /api/protocols/reload}, {@code safemap protocols reload}) swaps their
+     * contents in place, so whatever else the caller gave them to (the retention purge) sees it too.
+     */
+    public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator override,
+                                 FeedCatalog feedCatalog, ProtocolCatalog protocols) {
         SystemHandlers system = new SystemHandlers(db, settings);
         AreaProfiles areaProfiles = new AreaProfiles(db.dataSource());
         AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), areaProfiles);
-        FeedCatalog feedCatalog = FeedCatalog.load(settings.feedsDir());
-        ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
         ProtocolRegistry protocolRegistry = new ProtocolRegistry(db.dataSource());
         protocolRegistry.sync(protocols);
         Policy policy = new Policy(protocols);
-        ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry);
         AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
+        Catalogues catalogues = new Catalogues(feedCatalog, protocols, protocolRegistry, audit);
+        ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry, catalogues);
         Access access = new Access(policy, feedCatalog, audit, catalogue);
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), access);
+        LinkageSeal seal = new LinkageSeal(Keys.linkage(settings));
         FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
                 new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
                 new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes()), protocols,
-                new Pseudonymiser(Keys.pseudonym(settings))),
-                settings.uploadMaxMb(), access);
+                new Pseudonymiser(Keys.pseudonym(settings)), seal),
+                settings.uploadMaxMb(), access, seal);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
                 new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
@@ -113,11 +130,12 @@ public final class ApiServer {
         ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), areaProfiles,
                 new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
                 new Sources(db.dataSource(), feedCatalog), access, new ProtectedProfile(wms));
-        LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog);
+        LayerSources layerSources = new LayerSources(db.dataSource(), wms, policy, feedCatalog);
+        LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog, layerSources);
         CountHandlers counts = new CountHandlers(wms, access);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
-        MapAudit mapAudit = new MapAudit(access, audit);
+        MapAudit mapAudit = new MapAudit(access, audit, layerSources);
         MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache), mapAudit);
         ScheduledExecutorService auditFlush = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "map-audit-flush");
@@ -125,6 +143,16 @@ public final class ApiServer {
             return t;
         });
         auditFlush.scheduleWithFixedDelay(mapAudit::flush, MAP_AUDIT_FLUSH_S, MAP_AUDIT_FLUSH_S, TimeUnit.SECONDS);
+        // A reload changes what maps may show: the map service re-keys its caches at once, not at its next look.
+        catalogues.onChange(wms::invalidate);
+        ReloadRequests reloadRequests = new ReloadRequests(db.dataSource());
+        ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "catalogue-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        reloads.scheduleWithFixedDelay(() -> reloadRequests.poll(catalogues), 0, ReloadRequests.POLL_SECONDS,
+                TimeUnit.SECONDS);
         PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms, policy), access);
         AuditHandlers audits = new AuditHandlers(policy, audit,
                 new UsageReports(db.dataSource(), policy, java.time.Clock.systemUTC()), RetentionReports.of(settings));
@@ -140,6 +168,7 @@ public final class ApiServer {
         return Javalin.create(config -> {
             configure(config, access);
             config.events.serverStopping(() -> {
+                reloads.shutdown();
                 auditFlush.shutdown();
                 mapAudit.flush();
             });
@@ -161,6 +190,7 @@ public final class ApiServer {
             config.routes.get("/api/incidents/summary", incidents::summary);
             config.routes.get("/api/protocols", protocolHandlers::list);
             config.routes.get("/api/protocols/{feed}", protocolHandlers::get);
+            config.routes.post("/api/protocols/reload", protocolHandlers::reload);
             config.routes.get("/api/feeds", feeds::list);
             config.routes.get("/api/feeds/{feed}/batches", feeds::batches);
             config.routes.get("/api/feeds/{feed}/batches/{id}", feeds::batchReport);
@@ -230,9 +260,9 @@ public final class ApiServer {
         config.routes.exception(DatabaseUnavailableException.class,
                 (e, ctx) -> error(ctx, 503, e.code(), e.getMessage()));
         config.routes.exception(SafemapException.class, (e, ctx) -> {
-            if (e.code().equals("withheld") || e.code().equals("forbidden")) {
+            if (e instanceof FeedRefusal || e.code().equals("withheld") || e.code().equals("forbidden")) {
                 try {
-                    access.auditRefusal(ctx, e.getMessage());
+                    access.auditRefusal(ctx, e.getMessage(), e instanceof FeedRefusal r ? r.feeds() : List.of());
                 } catch (SafemapException auditFailure) {
                     LOG.error("could not audit a refusal on {}: {}", ctx.path(), auditFailure.getMessage());
                 }

@@ -45,7 +45,8 @@ final class AuditHandlers {
             throw ApiException.badRequest("partner is required: the partner id whose feeds' use to report (e.g. nhs-ed)");
         }
         AuditEvent event = AuditEvent.of(who, "audit.report", resource(ctx)).detail("partner", partner);
-        guarded(event, () -> policy.requireCustodian(who, partner, "the usage report"));
+        // A refused attempt on a partner's report counts against that partner's feeds, in the report itself.
+        guarded(event, policy.feedsOwnedBy(partner), () -> policy.requireCustodian(who, partner, "the usage report"));
         if (policy.feedsOwnedBy(partner).isEmpty()) {
             throw ApiException.notFound("no protocol names partner '" + partner + "' as the owner of a feed");
         }
@@ -58,7 +59,7 @@ final class AuditHandlers {
     void list(Context ctx) {
         Principal who = Principals.of(ctx);
         AuditEvent event = AuditEvent.of(who, "audit.read", resource(ctx));
-        guarded(event, () -> policy.requireAdmin(who, "reading the audit log"));
+        guarded(event, List.of(), () -> policy.requireAdmin(who, "reading the audit log"));
         Instant from = QueryParams.instant(ctx, "from", false).orElse(null);
         Instant to = QueryParams.instant(ctx, "to", true).orElse(null);
         long after = QueryParams.longValue(ctx, "after", 0, Long.MAX_VALUE).orElse(0L);
@@ -76,7 +77,7 @@ final class AuditHandlers {
     void retentionReports(Context ctx) {
         Principal who = Principals.of(ctx);
         AuditEvent event = AuditEvent.of(who, "retention.reports", resource(ctx));
-        guarded(event, () -> policy.requireSignedIn(who, "retention reports"));
+        guarded(event, List.of(), () -> policy.requireSignedIn(who, "retention reports"));
         List<RetentionReports.Listed> listed = retention.list(policy.protocols(),
                 partner -> policy.mayReadCustodianReports(who, partner));
         audit.record(event.resultSize(listed.size()));
@@ -90,17 +91,21 @@ final class AuditHandlers {
         AuditEvent event = AuditEvent.of(who, "retention.reports", resource(ctx));
         RetentionReports.Report report = retention.read(name).orElseThrow(() -> ApiException.notFound(
                 "no retention report named " + name + "; GET /api/retention/reports lists them"));
-        guarded(event, () -> policy.requireCustodian(who, report.partner(), "retention reports"));
+        guarded(event, policy.feedsOwnedBy(report.partner()),
+                () -> policy.requireCustodian(who, report.partner(), "retention reports"));
         audit.record(event.resultSize(1));
         ctx.contentType(report.contentType()).result(report.body());
     }
 
-    /** Runs a policy check; a refusal is audited before it reaches the client. */
-    private void guarded(AuditEvent event, Runnable check) {
+    /**
+     * Runs a policy check; a refusal is audited before it reaches the client, against {@code feeds} (the partner's
+     * whose report was asked for), so it counts in that partner's usage report.
+     */
+    private void guarded(AuditEvent event, List<String> feeds, Runnable check) {
         try {
             check.run();
         } catch (SafemapException e) {
-            audit.record(event.refused(e.getMessage()));
+            audit.record(event.feeds(feeds).refused(e.getMessage()));
             throw e;
         }
     }

@@ -80,7 +80,7 @@ final class Credentials implements Handler {
         String authorization = ctx.header("Authorization");
         if (authorization != null && !authorization.isBlank()) {
             try {
-                return fromAuthorization(authorization);
+                return fromAuthorization(ctx, authorization);
             } catch (SafemapException e) {
                 if (isStatic(ctx)) {
                     return Principal.ANONYMOUS;
@@ -118,7 +118,13 @@ final class Credentials implements Handler {
         return s.user().principal(s.purpose(), "session");
     }
 
-    private Principal fromAuthorization(String header) throws Exception {
+    /** A token's principal; its name is kept for records that say how something was done (a batch's loader). */
+    private static Principal token(Context ctx, ApiTokens.Authenticated a) {
+        ctx.attribute(Principals.CREDENTIAL_ATTRIBUTE, "token '" + a.name() + "'");
+        return a.user().principal(a.purpose(), "token");
+    }
+
+    private Principal fromAuthorization(Context ctx, String header) throws Exception {
         int space = header.indexOf(' ');
         String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
         String credentials = space < 0 ? "" : header.substring(space + 1).strip();
@@ -127,7 +133,7 @@ final class Credentials implements Handler {
                 ApiTokens.Authenticated a = identity.tokens().authenticate(credentials)
                         .orElseThrow(() -> new SafemapException("unauthorised", "the API token was not accepted: it "
                                 + "may be mistyped, expired or revoked, or its user disabled"));
-                return a.user().principal(a.purpose(), "token");
+                return token(ctx, a);
             }
             case "basic" -> {
                 String decoded;
@@ -150,7 +156,7 @@ final class Credentials implements Handler {
                         .orElseThrow(() -> new SafemapException("unauthorised", "the user name and API token were "
                                 + "not accepted: the token may be mistyped, expired, revoked or another user's, or "
                                 + "its user disabled"));
-                return a.user().principal(a.purpose(), "token");
+                return token(ctx, a);
             }
             default -> throw new SafemapException("unauthorised", "the Authorization scheme is not supported; send "
                     + "'Bearer <token>', or Basic with an API token as the password");

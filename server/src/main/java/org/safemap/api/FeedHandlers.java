@@ -26,11 +26,14 @@ import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.Quarantine;
 import org.safemap.ingest.SourceFile;
 import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.FeedCustody;
+import org.safemap.sharing.LinkageSeal;
 import org.safemap.sharing.Principal;
 
 /**
  * /api/feeds: the feeds, their batches' reports, quarantined rows, and uploads by custodians, which load exactly
- * as {@code safemap ingest} does.
+ * as {@code safemap ingest} does. Who may load, read batches and see references as sent is {@link FeedCustody}'s
+ * decision.
  */
 final class FeedHandlers {
     private final FeedCatalog feeds;
@@ -39,11 +42,15 @@ final class FeedHandlers {
     private final IncidentLoader loader;
     private final int maxUploadMb;
     private final Access access;
+    private final FeedCustody custody;
+    private final LinkageSeal seal;
 
     FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader, int maxUploadMb,
-                 Access access) {
+                 Access access, LinkageSeal seal) {
         this.maxUploadMb = maxUploadMb;
         this.access = access;
+        this.custody = new FeedCustody(access.policy());
+        this.seal = seal;
         this.feeds = feeds;
         this.reports = reports;
         this.quarantine = quarantine;
@@ -51,8 +58,9 @@ final class FeedHandlers {
     }
 
     /**
-     * {@code GET /api/feeds}: every feed with what it is, who sends it and the asker's level under its protocol;
-     * batch and row totals only to those who may see the feed at all, rounded by its rule below points level.
+     * {@code GET /api/feeds}: every feed with what it is, who sends it and the asker's level under its protocol, its
+     * owning partner and whether the asker may load into it and read its batches; batch and row totals only to those
+     * who may see the feed at all, rounded by its rule below points level.
      */
     void list(Context ctx) throws SQLException {
         Principal who = Principals.of(ctx);
@@ -77,6 +85,10 @@ final class FeedHandlers {
             m.put("attribution", f.attribution());
             DisclosureLevel level = access.policy().level(who, f.name());
             m.put("level", level.key());
+            // What the asker may do with the feed's files, so a viewer offers only what will be allowed.
+            m.put("owner", custody.owner(f.name()));
+            m.put("may_load", custody.mayLoad(who, f.name()));
+            m.put("may_read_batches", custody.mayReadBatches(who, f.name()));
             if (level.atLeast(DisclosureLevel.AGGREGATES)) {
                 m.put("batches", t[0]);
             }
@@ -91,19 +103,30 @@ final class FeedHandlers {
         ctx.json(out);
     }
 
-    /** {@code GET /api/feeds/{feed}/batches}: the feed's batch reports, oldest first. */
+    /** {@code GET /api/feeds/{feed}/batches}: the feed's batch reports, oldest first, each naming who loaded it. */
     void batches(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
-        access.policy().requireRecordHandler(Principals.of(ctx), feed.name(), "reading a feed's batches");
+        custody.requireBatchReader(Principals.of(ctx), feed.name(), "reading a feed's batches");
         ctx.json(reports.batches(feed.name()).stream().map(FeedReports.BatchReport::toJson).toList());
     }
 
-    /** {@code GET /api/feeds/{feed}/batches/{id}/quarantine}: the batch's quarantined rows as CSV. */
+    /**
+     * {@code GET /api/feeds/{feed}/batches/{id}/quarantine}: the batch's quarantined rows as CSV. The feed's
+     * custodians (and admins) get rows of a linkage feed as sent, with their own references; everyone else the keyed
+     * hashes. {@code X-SafeMap-References} says which: {@code as-sent}, {@code hashed}, or {@code none} when the
+     * feed's protocol hashes nothing (rows are then as sent for everyone who may read them).
+     */
     void quarantined(Context ctx) throws SQLException {
         FeedReports.BatchReport batch = batch(ctx);
-        access.audit(ctx, "api.quarantine", List.of(batch.feed()), batch.quarantined());
+        boolean references = seal != null && custody.maySeeReferences(Principals.of(ctx), batch.feed());
+        // Every reading is recorded, open feed or not: quarantined rows are records as sent, and their custodian
+        // should know who read them, and whether with the references.
+        access.auditAlways(ctx, "api.quarantine", List.of(batch.feed()), batch.quarantined(), references);
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"quarantine-batch-" + batch.batch() + ".csv\"");
+        boolean hashes = access.policy().protocols().find(batch.feed()).map(p -> !p.linkageFields().isEmpty())
+                .orElse(false);
+        ctx.header("X-SafeMap-References", !hashes ? "none" : references ? "as-sent" : "hashed");
         // Streamed: a batch may hold many thousand rows.
         try (Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
             quarantine.writeCsv(batch.batch(), line -> {
@@ -113,7 +136,7 @@ final class FeedHandlers {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, references ? seal : null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -156,10 +179,11 @@ final class FeedHandlers {
      */
     void upload(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
-        if (!access.policy().mayHandleRecords(Principals.of(ctx), feed.name())) {
+        if (!custody.mayLoad(Principals.of(ctx), feed.name())) {
             drain(ctx, (long) maxUploadMb << 20);
-            access.policy().requireRecordHandler(Principals.of(ctx), feed.name(), "uploading to a feed");
+            custody.requireLoader(Principals.of(ctx), feed.name(), "uploading to feed");
         }
+        IncidentLoader.LoadedBy by = new IncidentLoader.LoadedBy(Principals.of(ctx).user(), Principals.credential(ctx));
         if (ctx.contentType() == null || !ctx.contentType().toLowerCase().startsWith("multipart/form-data")) {
             throw new ApiException(415, "unsupported_media_type", "send the files as multipart/form-data, each in a "
                     + "part named 'file'");
@@ -199,7 +223,7 @@ final class FeedHandlers {
                 }
                 Path stored = spool;
                 SourceFile source = new SourceFile(name, Files.size(spool), () -> Files.newInputStream(stored));
-                IncidentLoader.Result r = loader.load(source, feed, null);
+                IncidentLoader.Result r = loader.load(source, feed, null, by);
                 // Receiving a partner's records is an access to them too: the custodian's report shows loads.
                 access.audit(ctx, "ingest.upload", List.of(feed.name()), r.rowsLoaded());
                 outcome.put("status", r.alreadyLoaded() ? "already_loaded" : "loaded");
@@ -234,7 +258,7 @@ final class FeedHandlers {
 
     private FeedReports.BatchReport batch(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
-        access.policy().requireRecordHandler(Principals.of(ctx), feed.name(), "reading a feed's batches and quarantine");
+        custody.requireBatchReader(Principals.of(ctx), feed.name(), "reading a feed's batches and quarantine");
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));

@@ -104,6 +104,9 @@ final class HotspotHandlers {
     private boolean classesOnly(Context ctx, RunStore.Run run) {
         Policy.ResultView view = access.policy().resultView(Principals.of(ctx), run.feeds());
         if (view == Policy.ResultView.NONE) {
+            // Answered exactly as a run that does not exist; the owners of the feeds it read still see the attempt.
+            access.auditRefusal(ctx, "run " + run.id() + " read a feed not shared with the asker (answered as not "
+                    + "found)", access.below(ctx, run.feeds(), DisclosureLevel.AGGREGATES));
             throw ApiException.notFound("no hotspot run " + run.id());
         }
         return view == Policy.ResultView.CLASSES;
@@ -242,9 +245,10 @@ final class HotspotHandlers {
     void surface(Context ctx) throws IOException {
         RunStore.Run run = run(ctx);
         if (classesOnly(ctx, run)) {
-            throw new org.safemap.SafemapException("withheld", "run " + run.id() + " read " + run.feeds()
+            throw new org.safemap.sharing.FeedRefusal("withheld", "run " + run.id() + " read " + run.feeds()
                     + ", shared with " + Principals.of(ctx).describe() + " as aggregates only; its raw surface could "
-                    + "show single records. The map's density layers draw such feeds with their disclosure rule.");
+                    + "show single records. The map's density layers draw such feeds with their disclosure rule.",
+                    access.below(ctx, run.feeds(), DisclosureLevel.POINTS));
         }
         Surface surface = store.surface(run.id()).orElseThrow(() -> ApiException.notFound("run " + run.id()
                 + " has no surface"));

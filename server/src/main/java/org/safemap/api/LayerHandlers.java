@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import java.util.List;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.map.LayerSources;
 import org.safemap.map.WmsService;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.Protocol;
@@ -21,11 +22,13 @@ final class LayerHandlers {
     private final WmsService wms;
     private final Access access;
     private final FeedCatalog feeds;
+    private final LayerSources layerSources;
 
-    LayerHandlers(WmsService wms, Access access, FeedCatalog feeds) {
+    LayerHandlers(WmsService wms, Access access, FeedCatalog feeds, LayerSources layerSources) {
         this.wms = wms;
         this.access = access;
         this.feeds = feeds;
+        this.layerSources = layerSources;
     }
 
     void list(Context ctx) {
@@ -41,11 +44,14 @@ final class LayerHandlers {
         ctx.contentType("application/json").result(body.toString());
     }
 
-    /** The feeds a layer draws for {@code who}, each with its protocol and the level it is shown at. */
+    /**
+     * The feeds a layer draws for {@code who} (those whose categories reach the layer's, {@link LayerSources}), each
+     * with its protocol and the level it is shown at.
+     */
     private ArrayNode sources(Principal who, LayerCatalogue.Layer layer) {
         ArrayNode out = JSON.createArrayNode();
         // Boundary and deprivation layers draw no feed: their attribution credits them.
-        for (String name : access.policy().layerFeeds(who, layer, access.allFeeds())) {
+        for (String name : layerSources.drawn(who, layer, java.util.Map.of(), access.allFeeds())) {
             Protocol p = access.policy().protocols().require(name);
             ObjectNode s = out.addObject();
             s.put("feed", name);

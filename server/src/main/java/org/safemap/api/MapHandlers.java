@@ -33,6 +33,7 @@ final class MapHandlers {
         WmsService.Response r = wms.handle(params, serviceUrl(ctx), Principals.of(ctx));
         if (r.ogcError() != null) {
             ctx.header("X-OGC-Exception", r.ogcError());
+            noteRefusedLayers(ctx, params);
         } else if (r.status() == 200) {
             noteLayers(ctx, params);
         }
@@ -57,6 +58,10 @@ final class MapHandlers {
         try {
             // A layer this principal may not see gets the very answer an unknown layer gets.
             if (wms.visibleLayer(Principals.of(ctx), layer) == null) {
+                LayerCatalogue.Layer hidden = wms.catalogue().layer(layer);
+                if (hidden != null) {
+                    audit.noteRefused(ctx, "tiles", hidden);
+                }
                 throw new ApiException(404, "not_found", "no layer named " + layer + "; GET /api/layers lists them");
             }
             TileService.Prepared prepared = tiles.prepare(layer, z, x, y, query, Principals.of(ctx));
@@ -87,6 +92,30 @@ final class MapHandlers {
             LayerCatalogue.Layer layer = wms.visibleLayer(Principals.of(ctx), name.strip());
             if (layer != null) {
                 audit.note(ctx, action, layer);
+            }
+        }
+    }
+
+    /**
+     * A WMS request refused with layers that exist but are not shown to the asker (answered LayerNotDefined, as for
+     * no such layer): each is audited as a refusal against the feeds it would draw.
+     */
+    private void noteRefusedLayers(Context ctx, Map<String, String> params) {
+        String request = params.getOrDefault("REQUEST", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "");
+        String action = request.isEmpty() ? "wms" : "wms." + request.substring(0, Math.min(request.length(), 40));
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (String key : List.of("LAYERS", "QUERY_LAYERS", "LAYER")) {
+            String v = params.get(key);
+            if (v != null) {
+                for (String n : v.split(",")) {
+                    names.add(n.strip());
+                }
+            }
+        }
+        for (String name : names) {
+            LayerCatalogue.Layer layer = wms.catalogue().layer(name);
+            if (layer != null && wms.visibleLayer(Principals.of(ctx), name) == null) {
+                audit.noteRefused(ctx, action, layer);
             }
         }
     }

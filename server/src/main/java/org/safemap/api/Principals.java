@@ -10,6 +10,8 @@ import org.safemap.sharing.Principal;
  */
 public final class Principals {
     static final String ATTRIBUTE = "safemap.principal";
+    /** How the principal signed in, when more than {@link Principal#via} says: "token 'name'". */
+    static final String CREDENTIAL_ATTRIBUTE = "safemap.credential";
 
     private Principals() {
     }
@@ -17,6 +19,12 @@ public final class Principals {
     public static Principal of(Context ctx) {
         Principal p = ctx.attribute(ATTRIBUTE);
         return p == null ? Principal.ANONYMOUS : p;
+    }
+
+    /** How the request's principal signed in, for records: session, token 'name', or the principal's via. */
+    static String credential(Context ctx) {
+        String c = ctx.attribute(CREDENTIAL_ATTRIBUTE);
+        return c != null ? c : of(ctx).via();
     }
 
     static void set(Context ctx, Principal p) {

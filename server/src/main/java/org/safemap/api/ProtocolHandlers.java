@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safemap.SafemapException;
+import org.safemap.ingest.Catalogues;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Protocol;
@@ -14,14 +15,40 @@ import org.safemap.sharing.ProtocolRegistry;
 /**
  * /api/protocols: the data-sharing protocols in force, readable by anyone. Agreements are governance documents,
  * not data: showing them is how a partnership shows it is lawful. Each also says what the asker may see under it.
+ * Admins put changed protocol and feed files in force with {@code POST /api/protocols/reload}.
  */
 final class ProtocolHandlers {
     private final Policy policy;
     private final ProtocolRegistry registry;
+    private final Catalogues catalogues;
 
-    ProtocolHandlers(Policy policy, ProtocolRegistry registry) {
+    ProtocolHandlers(Policy policy, ProtocolRegistry registry, Catalogues catalogues) {
         this.policy = policy;
         this.registry = registry;
+        this.catalogues = catalogues;
+    }
+
+    /**
+     * {@code POST /api/protocols/reload} (admins): re-reads SAFEMAP_PROTOCOLS_DIR and SAFEMAP_FEEDS_DIR and puts them
+     * in force, answering what changed; a bad file is a 400 naming it, and nothing changes.
+     */
+    void reload(Context ctx) {
+        Principal who = Principals.of(ctx);
+        policy.requireAdmin(who, "reloading protocols and feeds");
+        Catalogues.Change change;
+        try {
+            change = catalogues.reload(who);
+        } catch (SafemapException e) {
+            if (e.code().equals("bad_protocol") || e.code().equals("bad_feed")) {
+                throw new ApiException(400, e.code(), e.getMessage());
+            }
+            throw e;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("outcome", change.none() ? "unchanged" : "reloaded");
+        out.put("summary", change.describe());
+        out.putAll(change.toJson());
+        ctx.json(out);
     }
 
     /** {@code GET /api/protocols}. */

@@ -11,7 +11,11 @@ import org.safemap.sharing.Principal;
 import org.safemap.sharing.Role;
 import org.safemap.sharing.Users;
 
-/** {@code /api/users}: user administration, for admins only. Passwords go in; nothing about them comes out. */
+/**
+ * {@code /api/users}: user administration, for admins only. Passwords go in; nothing about them comes out. A user's
+ * partner must be one the protocols in force name; users left with a partner no protocol names (a protocol was
+ * withdrawn) are listed with {@code partnerKnown: false}.
+ */
 final class UserHandlers {
     private final Identity identity;
     private final Policy policy;
@@ -23,7 +27,12 @@ final class UserHandlers {
 
     void list(Context ctx) throws SQLException {
         policy.requireAdmin(Principals.of(ctx), "listing users");
-        ctx.json(identity.users().list().stream().map(UserHandlers::json).toList());
+        java.util.Set<String> partners = policy.protocols().partners();
+        ctx.json(identity.users().list().stream().map(u -> {
+            Map<String, Object> m = json(u);
+            m.put("partnerKnown", u.partner() == null || partners.contains(u.partner()));
+            return m;
+        }).toList());
     }
 
     /** {@code POST /api/users} with {@code {"login", "name", "role", "partner", "password"}}; password optional. */
@@ -35,8 +44,9 @@ final class UserHandlers {
         if (role == null) {
             throw ApiException.badRequest("'role' is required: admin, analyst or tasking");
         }
+        String partner = policy.protocols().requirePartner(JsonBodies.text(b, "partner"), "partner");
         Users.User u = identity.users().add(JsonBodies.text(b, "login"), JsonBodies.text(b, "name"), Role.parse(role),
-                JsonBodies.text(b, "partner"), JsonBodies.text(b, "password"));
+                partner, JsonBodies.text(b, "password"));
         ctx.status(201).json(json(u));
     }
 
@@ -63,8 +73,9 @@ final class UserHandlers {
             throw new ApiException(409, "conflict", "an admin cannot disable or demote themselves; ask another admin");
         }
         boolean clearPartner = b.has("partner") && b.get("partner").isNull();
+        String partner = policy.protocols().requirePartner(JsonBodies.text(b, "partner"), "partner");
         Users.User u = identity.users().update(login, new Users.Change(role == null ? null : Role.parse(role),
-                JsonBodies.text(b, "partner"), clearPartner, disabled, JsonBodies.text(b, "name"),
+                partner, clearPartner, disabled, JsonBodies.text(b, "name"),
                 JsonBodies.text(b, "password")));
         ctx.json(json(u));
     }

@@ -28,6 +28,14 @@ final class ActingAs {
         return Principal.cli(osUser(), null, null);
     }
 
+    /**
+     * Who {@code safemap ingest} loads as: the operator, an admin of the installation (who may load into any feed,
+     * as they could write to the database anyway), named by their login on this machine.
+     */
+    static org.safemap.ingest.IncidentLoader.LoadedBy loader() {
+        return new org.safemap.ingest.IncidentLoader.LoadedBy(operator().user(), "cli");
+    }
+
     private static String osUser() {
         return System.getProperty("user.name", "operator").toLowerCase(Locale.ROOT);
     }

@@ -11,6 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
+import org.safemap.sharing.AuditAnchoring;
+import org.safemap.sharing.AuditAnchors;
 import org.safemap.sharing.AuditEvent;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.AuditVerifier;
@@ -26,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code safemap audit ...}: check the tamper-evident audit log, and report how a partner's data was used. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"The audit log of every access to partners' data. See docs/audit-and-retention.md."},
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Report.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Anchor.class, AuditCommand.Report.class})
 final class AuditCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -53,7 +55,9 @@ final class AuditCommand implements Callable<Integer> {
                     "Exit 0 and 'N entries, chain intact, head HASH' when intact; exit 1 naming the first entry that "
                             + "does not check out and the tampering it implies (altered, deleted, inserted, reordered, "
                             + "rewritten).",
-                    "Record the printed SEQ:HASH somewhere outside this server; --anchor checks it is still there."})
+                    "Every anchor in SAFEMAP_AUDIT_ANCHOR_DIR (written by the server each day, or by 'audit anchor') "
+                            + "is checked too, so cutting entries off the end and moving the head back is caught; "
+                            + "--anchor adds one recorded elsewhere."})
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         AuditCommand audit;
@@ -70,20 +74,50 @@ final class AuditCommand implements Callable<Integer> {
             try (Database db = audit.cli.openDatabase()) {
                 ProtocolCatalog protocols = ProtocolCatalog.load(audit.cli.settings().trust().protocolsDir());
                 AuditLog log = auditLog(audit.cli, db, protocols);
+                AuditAnchors anchors = AuditAnchors.of(audit.cli.settings(), db.dataSource());
                 long total = log.count();
                 LongConsumer progress = t.progress("audit log", total);
-                AuditVerifier.Verification v = new AuditVerifier(log).verify(parsed, progress);
+                AuditAnchoring.Outcome o = AuditAnchoring.check(log, anchors, parsed, operator(), false, progress);
+                AuditVerifier.Verification v = o.verification();
                 t.done("audit log", v.summary());
+                t.line("Checked against " + o.anchorsChecked() + " anchor" + (o.anchorsChecked() == 1 ? "" : "s")
+                        + " (" + anchors.file() + (parsed.isEmpty() ? "" : " and --anchor") + ").");
                 if (v.intact()) {
-                    t.line("Anchor: record " + v.headSeq() + ":" + v.headHash() + " outside this server; later, "
-                            + "safemap audit verify --anchor " + v.headSeq() + ":" + v.headHash()
-                            + " proves nothing up to it changed.");
+                    t.line("Anchor: 'safemap audit anchor' records the head in " + anchors.file() + "; to keep one "
+                            + "elsewhere too, record " + v.headSeq() + ":" + v.headHash() + " and later run "
+                            + "safemap audit verify --anchor " + v.headSeq() + ":" + v.headHash() + ".");
                 }
-                log.record(AuditEvent.of(operator(), "audit.verify", "audit log")
-                        .resultSize(v.entries()).detail("intact", v.intact())
-                        .detail("problem", v.intact() ? null : v.problem().kind().key())
-                        .detail("first_bad_entry", v.intact() ? null : v.problem().seq()));
                 return v.intact() ? Cli.OK : Cli.FAILED;
+            }
+        }
+    }
+
+    @Command(name = "anchor", mixinStandardHelpOptions = true,
+            description = {"Check the chain as 'audit verify' does and, when it is intact, append the new head to the "
+                    + "anchors in SAFEMAP_AUDIT_ANCHOR_DIR (and hand it to SAFEMAP_AUDIT_ANCHOR_COMMAND). The server "
+                    + "does this by itself every SAFEMAP_AUDIT_ANCHOR_HOURS; this is for cron when it is not running.",
+                    "Exit 0 with the anchor written; exit 1, writing none, when the chain does not check out."})
+    static final class Anchor implements Callable<Integer> {
+        @ParentCommand
+        AuditCommand audit;
+
+        @Override
+        public Integer call() {
+            Terminal t = audit.cli.terminal();
+            try (Database db = audit.cli.openDatabase()) {
+                ProtocolCatalog protocols = ProtocolCatalog.load(audit.cli.settings().trust().protocolsDir());
+                AuditLog log = auditLog(audit.cli, db, protocols);
+                AuditAnchors anchors = AuditAnchors.of(audit.cli.settings(), db.dataSource());
+                AuditAnchoring.Outcome o = AuditAnchoring.check(log, anchors, List.of(), operator(), true,
+                        t.progress("audit log", log.count()));
+                t.done("audit log", o.verification().summary());
+                if (o.anchored() == null) {
+                    t.line("Not anchored: the chain does not check out against " + o.anchorsChecked() + " anchors in "
+                            + anchors.file() + ".");
+                    return Cli.FAILED;
+                }
+                t.line("Anchored in " + anchors.file() + ": " + o.anchored());
+                return Cli.OK;
             }
         }
     }

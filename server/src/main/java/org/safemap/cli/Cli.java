@@ -92,6 +92,17 @@ public final class Cli implements Runnable {
         }
     }
 
+    /**
+     * Records an access to partners' records whatever their protocol (reading quarantine shows rows as sent), with
+     * whether the partner's own references were shown.
+     */
+    void auditAlways(Database db, org.safemap.sharing.Principal who, String action, String resource,
+                     java.util.Collection<String> feeds, long size, boolean references) {
+        org.safemap.sharing.AuditLog.open(settings(), db.dataSource(), protocols()).record(
+                org.safemap.sharing.AuditEvent.of(who, action, resource).feeds(feeds).resultSize(size)
+                        .detail("references", references));
+    }
+
     org.safemap.sharing.ProtocolCatalog protocols() {
         return org.safemap.sharing.ProtocolCatalog.load(settings().trust().protocolsDir());
     }

@@ -11,6 +11,8 @@ import org.safemap.db.Database;
 import org.safemap.ingest.FeedDefinition;
 import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.Quarantine;
+import org.safemap.sharing.Keys;
+import org.safemap.sharing.LinkageSeal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -93,8 +95,9 @@ final class FeedsCommand implements Callable<Integer> {
                     t.line(String.format(Locale.UK, "%s: %d batches, %,d rows read, %,d accepted, %,d quarantined",
                             name, batches.size(), read, accepted, read - accepted));
                     for (FeedReports.BatchReport b : batches) {
-                        t.line(String.format(Locale.UK, "  batch %d  %s  %s: %,d read, %,d accepted, %,d quarantined",
-                                b.batch(), b.loadedAt().toLocalDate(), b.file(), b.rowsRead(), b.accepted(), b.quarantined()));
+                        t.line(String.format(Locale.UK, "  batch %d  %s  %s: %,d read, %,d accepted, %,d quarantined; "
+                                + "loaded by %s", b.batch(), b.loadedAt().toLocalDate(), b.file(), b.rowsRead(),
+                                b.accepted(), b.quarantined(), loader(b)));
                         IngestCommand.describe(t, "    ", b, List.of());
                     }
                 });
@@ -103,9 +106,17 @@ final class FeedsCommand implements Callable<Integer> {
         }
     }
 
+    /** Who loaded a batch, for people. */
+    static String loader(FeedReports.BatchReport b) {
+        return b.loadedBy() == null ? "(not recorded)" : b.loadedBy() + (b.loadedVia() == null
+                || b.loadedVia().equals("cli") ? "" : " (" + b.loadedVia() + ")");
+    }
+
     @Command(name = "quarantine", mixinStandardHelpOptions = true,
             description = {"The rows of one batch that were kept in quarantine, as CSV: line, field, reason and the "
-                    + "row as it was, so a custodian can correct and resend them."})
+                    + "row as it was, so a custodian can correct and resend them.",
+                    "For a feed whose protocol hashes linkage identifiers the rows show the hashes; --references "
+                            + "shows them as the partner sent them (opened with the linkage key; the reading is audited)."})
     static final class Quarantined implements Callable<Integer> {
         @ParentCommand
         FeedsCommand feeds;
@@ -113,11 +124,25 @@ final class FeedsCommand implements Callable<Integer> {
         @Option(names = "--batch", required = true, paramLabel = "ID", description = "The batch (see 'feeds report').")
         long batch;
 
+        @Option(names = "--references", description = "Show rows as sent, with the partner's own references, for "
+                + "the custodian who must correct them.")
+        boolean references;
+
         @Override
         public Integer call() throws SQLException {
             Terminal t = feeds.cli.terminal();
             try (Database db = feeds.cli.openDatabase()) {
-                new Quarantine(db.dataSource()).writeCsv(batch, t::line);
+                FeedReports.BatchReport b = new FeedReports(db.dataSource()).batch(batch);
+                if (b == null) {
+                    throw new SafemapException("not_found", "there is no incident batch " + batch
+                            + " ('safemap feeds report' lists them)");
+                }
+                // The operator reads a partner's rows as sent: recorded like any other access to them.
+                feeds.cli.auditAlways(db, ActingAs.operator(), "cli.quarantine", "safemap feeds quarantine --batch "
+                        + batch + (references ? " --references" : ""), List.of(b.feed()), b.quarantined(),
+                        references);
+                new Quarantine(db.dataSource()).writeCsv(batch, t::line, references
+                        ? new LinkageSeal(Keys.linkage(feeds.cli.settings())) : null);
             }
             return Cli.OK;
         }

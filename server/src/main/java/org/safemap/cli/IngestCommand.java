@@ -57,7 +57,7 @@ final class IngestCommand implements Callable<Integer> {
                 long started = System.nanoTime();
                 IncidentLoader.Result r;
                 try {
-                    r = loader.load(file, feed, progress::update);
+                    r = loader.load(file, feed, progress::update, ActingAs.loader());
                 } catch (SafemapException e) {
                     t.done(file.name(), (e instanceof InputFormatException ? "refused, nothing loaded: "
                             : "failed, nothing loaded: ") + e.getMessage());

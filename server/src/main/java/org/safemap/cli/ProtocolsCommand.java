@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedDefinition;
+import org.safemap.ingest.ReloadRequests;
 import org.safemap.sharing.Protocol;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.ProtocolRegistry;
@@ -19,7 +20,8 @@ import picocli.CommandLine.ParentCommand;
         description = {"The data-sharing protocol each feed runs under: who may see what, why, and for how long.",
                 "Protocols are JSON files, one per feed, in SAFEMAP_PROTOCOLS_DIR (default ./protocols); built-in "
                         + "examples cover the built-in feeds until you replace them. See docs/data-sharing.md."},
-        subcommands = {ProtocolsCommand.ListProtocols.class, ProtocolsCommand.Show.class, ProtocolsCommand.Check.class})
+        subcommands = {ProtocolsCommand.ListProtocols.class, ProtocolsCommand.Show.class, ProtocolsCommand.Check.class,
+                ProtocolsCommand.Reload.class})
 final class ProtocolsCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -111,6 +113,49 @@ final class ProtocolsCommand implements Callable<Integer> {
                 t.line(String.format(Locale.UK, "%-12s version %d: sound (%s)", p.feed(), p.version(), p.origin()));
             }
             return Cli.OK;
+        }
+    }
+
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+            description = {"Put changed protocol and feed files in force in the running server, without a restart.",
+                    "Checks SAFEMAP_PROTOCOLS_DIR and SAFEMAP_FEEDS_DIR here first, then asks the server (through the "
+                            + "database) to re-read them, and prints what it changed. The server refuses a protocol "
+                            + "whose text changed under the same version number, and then changes nothing. Every "
+                            + "reload is audited. Admins can do the same with POST /api/protocols/reload."},
+            footer = {"", "Exit status: 0 when the server reloaded (or nothing had changed, or no server is running: "
+                    + "one reads the files when it starts), 1 when the files or the server refused."})
+    static final class Reload implements Callable<Integer> {
+        @ParentCommand
+        ProtocolsCommand parent;
+
+        @picocli.CommandLine.Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "15",
+                description = "How long to wait for a running server to answer (default: ${DEFAULT-VALUE}).")
+        int waitSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Terminal t = parent.cli.terminal();
+            // A bad file stops here, named, before any server is asked.
+            ProtocolCatalog catalog = parent.catalog();
+            int feeds = parent.cli.feeds().all().size();
+            t.line(String.format(Locale.UK, "%d protocols and %d feeds read without a problem.", catalog.all().size(),
+                    feeds));
+            try (Database db = parent.cli.openDatabase()) {
+                ReloadRequests requests = new ReloadRequests(db.dataSource());
+                long id = requests.request(ActingAs.operator().user());
+                long until = System.nanoTime() + waitSeconds * 1_000_000_000L;
+                while (System.nanoTime() < until) {
+                    java.util.Optional<ReloadRequests.Outcome> o = requests.outcome(id);
+                    if (o.isPresent()) {
+                        t.line("Server: " + o.get().outcome() + ": " + o.get().message());
+                        return o.get().outcome().equals("refused") ? Cli.FAILED : Cli.OK;
+                    }
+                    Thread.sleep(200);
+                }
+                t.line("No running server answered within " + waitSeconds + " s. A server reads these files when it "
+                        + "starts; a running one looks for requests every " + ReloadRequests.POLL_SECONDS + " s.");
+                return Cli.OK;
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ final class ServerRunner {
 
     static int runUntilStopped(Settings settings, Database db, Terminal terminal) {
         warnIfNoAdmin(db);
+        warnOfUnknownPartners(settings, db);
         App app = App.start(settings, db);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -34,6 +35,22 @@ final class ServerRunner {
             Thread.currentThread().interrupt();
         }
         return Cli.OK;
+    }
+
+    /** Users whose partner no protocol names see only what any partner's analyst sees: say so at start. */
+    private static void warnOfUnknownPartners(Settings settings, Database db) {
+        try {
+            java.util.Set<String> partners = org.safemap.sharing.ProtocolCatalog.load(settings.trust().protocolsDir())
+                    .partners();
+            java.util.List<String> unknown = new Users(db.dataSource(), PasswordHashing.standard()).list().stream()
+                    .filter(u -> !u.disabled() && u.partner() != null && !partners.contains(u.partner()))
+                    .map(Users.User::login).toList();
+            if (!unknown.isEmpty()) {
+                LOG.warn(UnknownPartners.warning(unknown, partners));
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("could not check users' partners against the protocols: {}", e.getMessage());
+        }
     }
 
     /** Without an admin nobody can manage users or tokens over HTTP: say how to make one. */

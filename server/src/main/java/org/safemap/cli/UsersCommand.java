@@ -76,8 +76,9 @@ final class UsersCommand implements Callable<Integer> {
                     throw new org.safemap.SafemapException("conflict", "a user with login '" + login.strip()
                             .toLowerCase(Locale.ROOT) + "' already exists; 'safemap users password' sets a new password");
                 }
+                String known = users.cli.protocols().requirePartner(partner, "--partner");
                 String pw = noPassword ? null : password.read(login);
-                Users.User added = u.add(login, name, r, partner, pw);
+                Users.User added = u.add(login, name, r, known, pw);
                 t.line("Added " + describe(added) + (added.hasPassword() ? "" : "; no password: tokens only") + ".");
             }
             return Cli.OK;
@@ -95,12 +96,22 @@ final class UsersCommand implements Callable<Integer> {
             try (Database db = users.cli.openDatabase()) {
                 String format = "%-24s %-8s %-10s %-9s %-20s %s";
                 t.line(String.format(Locale.UK, format, "LOGIN", "ROLE", "PARTNER", "STATE", "LAST SIGN-IN", "NAME"));
+                java.util.Set<String> partners = users.cli.protocols().partners();
+                java.util.List<String> unknown = new java.util.ArrayList<>();
                 for (Users.User u : users.users(db).list()) {
+                    boolean known = u.partner() == null || partners.contains(u.partner());
+                    if (!known) {
+                        unknown.add(u.login());
+                    }
                     t.line(String.format(Locale.UK, format, u.login(), u.role().key(),
-                            u.partner() == null ? "-" : u.partner(),
+                            u.partner() == null ? "-" : known ? u.partner() : u.partner() + "!",
                             u.disabled() ? "disabled" : u.hasPassword() ? "active" : "tokens",
                             u.lastLogin() == null ? "never" : u.lastLogin().toString().substring(0, 16).replace('T', ' '),
                             u.name()));
+                }
+                if (!unknown.isEmpty()) {
+                    t.line("");
+                    t.line(UnknownPartners.warning(unknown, partners));
                 }
             }
             return Cli.OK;

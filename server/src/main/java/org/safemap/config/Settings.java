@@ -63,6 +63,13 @@ public record Settings(
      * @param protocolsDir   folder of data-sharing protocols (one JSON per feed), read besides the built-in examples
      * @param pseudonymKey   HMAC key for linkage identifiers; empty: generated once into var/secrets
      * @param auditKey       HMAC key chaining the audit log; empty: generated once into var/secrets
+     * @param linkageKey     AES key sealing quarantined rows of linkage feeds for their custodians; empty: generated
+     *                       once into var/secrets
+     * @param auditAnchorDir where audit anchors (the chain head, SEQ:HASH) are appended, outside the database
+     * @param auditAnchorCommand a command run with each anchor line on its standard input (empty: none), to keep a
+     *                       copy on another machine
+     * @param auditAnchorHours hours between the server's checks of the audit chain against its anchors, each followed
+     *                       by a new anchor (0: never by itself)
      * @param sessionHours   a viewer login lasts this long
      * @param cookieSecure   session cookie's Secure flag: always, never, or auto (when the request came over HTTPS)
      * @param retentionHour  hour of the day (server time) the retention purge runs; -1: never by itself
@@ -71,7 +78,8 @@ public record Settings(
      */
     public record TrustSettings(Path protocolsDir, Secret pseudonymKey, Secret auditKey, int sessionHours,
                                 String cookieSecure, int retentionHour, String protectedGeography,
-                                List<String> trustedProxies) {
+                                List<String> trustedProxies, Secret linkageKey, Path auditAnchorDir,
+                                String auditAnchorCommand, int auditAnchorHours) {
     }
 
     /** A configured secret: its value never reaches toString, so it cannot leak into a log line by accident. */
@@ -122,6 +130,10 @@ public record Settings(
         KEYS.put("SAFEMAP_RETENTION_HOUR", "2");
         KEYS.put("SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-msoa-lad");
         KEYS.put("SAFEMAP_TRUSTED_PROXIES", "");
+        KEYS.put("SAFEMAP_LINKAGE_KEY", "");
+        KEYS.put("SAFEMAP_AUDIT_ANCHOR_DIR", "");
+        KEYS.put("SAFEMAP_AUDIT_ANCHOR_COMMAND", "");
+        KEYS.put("SAFEMAP_AUDIT_ANCHOR_HOURS", "24");
     }
 
     /** Variables a command or the launcher reads itself (secrets stay out of settings), not settings. */
@@ -203,7 +215,11 @@ public record Settings(
                         choice(values, "SAFEMAP_COOKIE_SECURE", List.of("auto", "always", "never")),
                         intRange(values, "SAFEMAP_RETENTION_HOUR", -1, 23),
                         choice(values, "SAFEMAP_PROTECTED_GEOGRAPHY", List.of("lsoa-msoa-lad", "lsoa-ward-lad")),
-                        addresses(values, "SAFEMAP_TRUSTED_PROXIES")),
+                        addresses(values, "SAFEMAP_TRUSTED_PROXIES"),
+                        new Secret(get(values, "SAFEMAP_LINKAGE_KEY", null)),
+                        anchorDir(values, home, varDir),
+                        get(values, "SAFEMAP_AUDIT_ANCHOR_COMMAND", null).strip(),
+                        intRange(values, "SAFEMAP_AUDIT_ANCHOR_HOURS", 0, 24 * 7)),
                 List.copyOf(warnings));
     }
 
@@ -314,6 +330,12 @@ public record Settings(
             out.add(p);
         }
         return List.copyOf(out);
+    }
+
+    /** SAFEMAP_AUDIT_ANCHOR_DIR, relative to the installation; empty: {@code audit-anchors} in the var folder. */
+    private static Path anchorDir(Map<String, String> values, Path home, Path varDir) {
+        String raw = get(values, "SAFEMAP_AUDIT_ANCHOR_DIR", null).strip();
+        return raw.isEmpty() ? varDir.resolve("audit-anchors") : home.resolve(raw);
     }
 
     private static String choice(Map<String, String> values, String key, List<String> allowed) {

@@ -1,5 +1,6 @@
 package org.safemap.export;
 
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.safemap.ingest.FeedCatalog;
@@ -44,8 +45,15 @@ public final class Exports {
     /** Run {@code runId}'s density surface as GeoTIFF; withheld when the run read a feed {@code who} sees below points. */
     public Export runSurface(long runId, Principal who) {
         if (classesOnly(runId, who)) {
-            throw new SafemapException("withheld", "run " + runId + " read a feed shared with " + who.describe()
-                    + " as aggregates only; its raw surface could show single records, so it is not exported");
+            List<String> below = new java.util.ArrayList<>();
+            for (String f : store.run(runId).orElseThrow().feeds()) {
+                if (!policy.level(who, f).atLeast(org.safemap.sharing.DisclosureLevel.POINTS)) {
+                    below.add(f);
+                }
+            }
+            throw new org.safemap.sharing.FeedRefusal("withheld", "run " + runId + " read a feed shared with "
+                    + who.describe() + " as aggregates only; its raw surface could show single records, so it is not "
+                    + "exported", below);
         }
         return runs.surface(runId);
     }
@@ -59,7 +67,15 @@ public final class Exports {
         RunStore.Run run = store.run(runId).orElseThrow(() -> new SafemapException("not_found", "no run " + runId));
         Policy.ResultView view = policy.resultView(who, run.feeds());
         if (view == Policy.ResultView.NONE) {
-            throw new SafemapException("not_found", "no run " + runId);
+            // Answered as a run that does not exist, and recorded against the feeds it read that the asker may not
+            // see, so their owners' usage reports show the attempt.
+            List<String> unseen = new java.util.ArrayList<>();
+            for (String f : run.feeds()) {
+                if (policy.level(who, f) == org.safemap.sharing.DisclosureLevel.NONE) {
+                    unseen.add(f);
+                }
+            }
+            throw new org.safemap.sharing.FeedRefusal("not_found", "no run " + runId, unseen);
         }
         return view == Policy.ResultView.CLASSES;
     }

@@ -107,6 +107,9 @@ public final class CsvFeedReader {
             CsvRecords.Record r;
             while ((r = records.next()) != null) {
                 if (r instanceof CsvRecords.Bad bad) {
+                    if (linkage.length > 0) {
+                        terms.keepOriginal(bad.line(), bad.raw());
+                    }
                     sink.reject(new Rejection(bad.line(), null, bad.reason(),
                             linkage.length == 0 ? bad.raw() : unparsedWithheld(terms)));
                     continue;
@@ -115,6 +118,7 @@ public final class CsvFeedReader {
                 List<String> fields = good.fields();
                 String raw = good.raw();
                 if (linkage.length > 0) {
+                    terms.keepOriginal(good.line(), raw);
                     fields = pseudonymise(fields, linkage, terms);
                     raw = csvLine(fields, delimiter);
                 }
@@ -133,13 +137,17 @@ public final class CsvFeedReader {
     }
 
     /**
-     * What quarantine keeps of a line that could not even be split into fields, for a feed with linkage columns:
-     * the identifier cannot be found in it to hash, so the line itself is not kept (the protocol outranks "nothing
-     * is lost"); the partner re-sends it from their own copy.
+     * What quarantine shows of a line that could not even be split into fields, for a feed with linkage columns:
+     * the identifier cannot be found in it to hash, so the line is not kept readable (the protocol outranks "nothing
+     * is lost"). When the load seals rows for the custodian, the line as sent is kept sealed and only the feed's
+     * custodians see it; otherwise the partner re-sends it from their own copy.
      */
     static String unparsedWithheld(FeedTerms terms) {
-        return "(line not kept: it could not be read as CSV, and the protocol " + terms.protocol()
-                + " allows its linkage identifiers to be stored only as keyed hashes)";
+        return terms.keepsOriginals()
+                ? "(line shown only to the feed's custodians: it could not be read as CSV, and the protocol "
+                        + terms.protocol() + " allows its linkage identifiers to be stored only as keyed hashes)"
+                : "(line not kept: it could not be read as CSV, and the protocol " + terms.protocol()
+                        + " allows its linkage identifiers to be stored only as keyed hashes)";
     }
 
     private static int[] linkageColumns(List<String> header, FeedTerms terms) {

@@ -16,15 +16,31 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.safemap.SafemapException;
 
-/** The feeds SafeMap accepts: the built-in ones and any partner feed defined in SAFEMAP_FEEDS_DIR. */
+/**
+ * The feeds SafeMap accepts: the built-in ones and any partner feed defined in SAFEMAP_FEEDS_DIR. As with the
+ * protocols, a running server takes up a changed folder without a restart: the catalogue holds one immutable map,
+ * replaced at once by {@link #adopt}, so its holders see the new feeds on their next call.
+ */
 public final class FeedCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,40}");
 
-    private final Map<String, FeedDefinition> feeds;
+    private final Path dir;
+    private volatile Map<String, FeedDefinition> feeds;
 
-    private FeedCatalog(Map<String, FeedDefinition> feeds) {
-        this.feeds = feeds;
+    private FeedCatalog(Path dir, Map<String, FeedDefinition> feeds) {
+        this.dir = dir;
+        this.feeds = java.util.Collections.unmodifiableMap(feeds);
+    }
+
+    /** The folder's files read again, as a separate catalogue; this one is unchanged until it {@link #adopt}s it. */
+    public FeedCatalog reread() {
+        return load(dir);
+    }
+
+    /** Puts {@code other}'s feeds in force here, all at once. */
+    public void adopt(FeedCatalog other) {
+        feeds = other.feeds;
     }
 
     /**
@@ -55,7 +71,7 @@ public final class FeedCatalog {
                 }
             }
         }
-        return new FeedCatalog(feeds);
+        return new FeedCatalog(userDir, feeds);
     }
 
     /** Only the built-in feeds. */

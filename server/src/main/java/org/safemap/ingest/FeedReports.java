@@ -26,7 +26,8 @@ public final class FeedReports {
     };
 
     private static final String BATCHES = """
-            SELECT id, feed, source_name, source_sha256, loaded_at, rows_read, rows_loaded, rows_quarantined, summary::text
+            SELECT id, feed, source_name, source_sha256, loaded_at, rows_read, rows_loaded, rows_quarantined, summary::text,
+                   loaded_by, loaded_via
             FROM load_batch
             WHERE kind = 'incidents' AND (?::text IS NULL OR feed = ?) AND (?::bigint IS NULL OR id = ?)
             ORDER BY loaded_at, id""";
@@ -38,10 +39,14 @@ public final class FeedReports {
      * @param geocodeMethods method code (coordinate, postcode, street...) to count of accepted records
      * @param areaMatch      inside / outside the loaded LSOAs, or pending when none are loaded, to count
      * @param linked         records of this batch linked to another feed's record of the same event
+     * @param loadedBy       who loaded it: a login, or cli:&lt;os user&gt;; null for batches loaded before SafeMap
+     *                       recorded loaders
+     * @param loadedVia      how they signed in: session, token 'name', cli; null when not recorded
      */
     public record BatchReport(long batch, String feed, String file, String sha256, OffsetDateTime loadedAt,
                               int rowsRead, int accepted, int quarantined, Map<String, Long> reasons,
-                              Map<String, Long> geocodeMethods, Map<String, Long> areaMatch, long linked) {
+                              Map<String, Long> geocodeMethods, Map<String, Long> areaMatch, long linked,
+                              String loadedBy, String loadedVia) {
         /** Share of accepted records inside a loaded LSOA; null before any are loaded. */
         public Double areaMatchRate() {
             long inside = areaMatch.getOrDefault("inside", 0L);
@@ -57,6 +62,8 @@ public final class FeedReports {
             m.put("file", file);
             m.put("sha256", sha256);
             m.put("loaded_at", loadedAt.toString());
+            m.put("loaded_by", loadedBy);
+            m.put("loaded_via", loadedVia);
             m.put("rows_read", rowsRead);
             m.put("accepted", accepted);
             m.put("quarantined", quarantined);
@@ -108,7 +115,8 @@ public final class FeedReports {
                     reports.add(new BatchReport(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getObject(5, OffsetDateTime.class), rs.getInt(6), rs.getInt(7), rs.getInt(8),
                             counts(summary.get("reasons")), counts(summary.get("geocode_methods")),
-                            counts(summary.get("area_match")), summary.get("linked") instanceof Number n ? n.longValue() : 0));
+                            counts(summary.get("area_match")), summary.get("linked") instanceof Number n ? n.longValue() : 0,
+                            rs.getString(10), rs.getString(11)));
                 }
             }
         }

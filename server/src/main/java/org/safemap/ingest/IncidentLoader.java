@@ -28,6 +28,7 @@ import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
 import org.safemap.db.ReferenceData;
 import org.safemap.geocode.Geocoder;
+import org.safemap.sharing.LinkageSeal;
 import org.safemap.sharing.Protocol;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.ProtocolRegistry;
@@ -58,12 +59,13 @@ public final class IncidentLoader {
             SELECT id, rows_loaded, rows_quarantined, summary::text FROM load_batch
             WHERE kind = 'incidents' AND feed = ? AND source_sha256 = ?""";
     private static final String CATEGORY_MAP = "SELECT source_value, code FROM category_mapping WHERE scheme = ?";
-    private static final String SET_PROTOCOL = "UPDATE load_batch SET protocol_version = ? WHERE id = ?";
+    private static final String SET_PROTOCOL =
+            "UPDATE load_batch SET protocol_version = ?, loaded_by = ?, loaded_via = ? WHERE id = ?";
     private static final String INCIDENT_COLUMNS = "batch_id, line_no, feed, source_ref, source_category, category, "
             + "event_from, event_to, location_text, geom, geocode_method, precision_m, stated_lsoa_code, attributes, "
             + "lsoa_vintage, lsoa_code, msoa_code, lad_code, ward_vintage, ward_code, custom_areas, area_match";
-    private static final String COPY_QUARANTINE = "COPY quarantine (batch_id, line_no, field, reason, raw_record) "
-            + "FROM STDIN (FORMAT csv)";
+    private static final String COPY_QUARANTINE = "COPY quarantine (batch_id, line_no, field, reason, raw_record, "
+            + "raw_sealed) FROM STDIN (FORMAT csv)";
     private static final String SET_SUMMARY = "UPDATE load_batch SET summary = ?::jsonb WHERE id = ?";
     /** EWKB of a point in EPSG:27700, little-endian: byte order, type with SRID flag, SRID; then x and y. */
     private static final String EWKB_POINT_27700 = "0101000020346C0000";
@@ -88,6 +90,15 @@ public final class IncidentLoader {
     }
 
     /**
+     * Who loads a file, as the batch records it.
+     *
+     * @param by  a login, or cli:&lt;os user&gt; at the command line
+     * @param via how they signed in: session, token 'name', cli
+     */
+    public record LoadedBy(String by, String via) {
+    }
+
+    /**
      * What a load did.
      *
      * @param batchId          the batch holding the rows (the earlier one when already loaded)
@@ -109,6 +120,7 @@ public final class IncidentLoader {
     private final LinkRule linkRule;
     private final ProtocolCatalog protocols;
     private final Pseudonymiser pseudonymiser;
+    private final LinkageSeal seal;
 
     /**
      * A loader under the built-in example protocols with a throw-away pseudonym key: for tests and benchmarks only,
@@ -129,18 +141,29 @@ public final class IncidentLoader {
      */
     public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
                           Pseudonymiser pseudonymiser) {
+        this(dataSource, linkRule, protocols, pseudonymiser, null);
+    }
+
+    /**
+     * @param seal seals quarantined rows of linkage feeds as sent, for the feed's custodians (null: they are kept
+     *             only with their identifiers hashed)
+     */
+    public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
+                          Pseudonymiser pseudonymiser, LinkageSeal seal) {
         this.dataSource = dataSource;
         this.areas = new AreaAssigners(dataSource);
         this.linkRule = linkRule;
         this.protocols = protocols;
         this.pseudonymiser = pseudonymiser;
+        this.seal = seal;
     }
 
-    /** The server's loader: link rule, protocols and pseudonym key from configuration. */
+    /** The server's loader: link rule, protocols, pseudonym and linkage keys from configuration. */
     public static IncidentLoader configured(DataSource dataSource, org.safemap.config.Settings settings) {
         return new IncidentLoader(dataSource, new LinkRule(settings.linkDistanceM(), settings.linkMinutes()),
                 ProtocolCatalog.load(settings.trust().protocolsDir()),
-                new Pseudonymiser(org.safemap.sharing.Keys.pseudonym(settings)));
+                new Pseudonymiser(org.safemap.sharing.Keys.pseudonym(settings)),
+                new LinkageSeal(org.safemap.sharing.Keys.linkage(settings)));
     }
 
     private static byte[] throwAwayKey() {
@@ -155,8 +178,18 @@ public final class IncidentLoader {
      * @throws SafemapException no_protocol when the feed has no data-sharing protocol: nothing is read or kept
      */
     public Result load(SourceFile file, FeedDefinition definition, Progress progress) {
+        return load(file, definition, progress, null);
+    }
+
+    /**
+     * As {@link #load(SourceFile, FeedDefinition, Progress)}, recording who loads the file ({@code by}; null: not
+     * recorded). A file already loaded keeps the loader it was first loaded by.
+     */
+    public Result load(SourceFile file, FeedDefinition definition, Progress progress, LoadedBy by) {
         Protocol protocol = protocols.require(definition.name());
-        FeedDefinition feed = definition.withTerms(FeedTerms.of(protocol, pseudonymiser));
+        // Rows as sent are kept (sealed) only where the protocol hashes identifiers: elsewhere raw_record is the row.
+        Map<Integer, String> originals = seal != null && !protocol.linkageFields().isEmpty() ? new HashMap<>() : null;
+        FeedDefinition feed = definition.withTerms(FeedTerms.of(protocol, pseudonymiser, originals));
         String sha = file.sha256();
         FeedAdapter adapter = FeedAdapters.forFormat(feed.format());
         try (Connection c = dataSource.getConnection()) {
@@ -169,7 +202,7 @@ public final class IncidentLoader {
             try {
                 long started = System.nanoTime();
                 ProtocolRegistry.record(c, protocol);
-                Result result = loadNew(c, file, feed, protocol, sha, adapter, spill, progress);
+                Result result = loadNew(c, file, feed, protocol, sha, adapter, spill, progress, by);
                 c.commit();
                 LOG.info("batch {}: {} into feed {}: {} loaded, {} quarantined in {} ms", result.batchId(), file.name(),
                         feed.name(), result.rowsLoaded(), result.rowsQuarantined(), (System.nanoTime() - started) / 1_000_000);
@@ -193,7 +226,8 @@ public final class IncidentLoader {
     }
 
     private Result loadNew(Connection c, SourceFile file, FeedDefinition feed, Protocol protocol, String sha,
-                           FeedAdapter adapter, Path spill, Progress progress) throws SQLException, IOException {
+                           FeedAdapter adapter, Path spill, Progress progress, LoadedBy by)
+            throws SQLException, IOException {
         try (Statement s = c.createStatement()) {
             // Index builds at the end sort in memory when they can; this is per transaction only.
             s.execute("SET LOCAL maintenance_work_mem = '256MB'");
@@ -205,7 +239,9 @@ public final class IncidentLoader {
         long batchId = LoadBatches.start(c, "incidents", feed.name(), file.name(), sha, 0, 0);
         try (PreparedStatement ps = c.prepareStatement(SET_PROTOCOL)) {
             ps.setInt(1, protocol.version());
-            ps.setLong(2, batchId);
+            ps.setString(2, by == null ? null : by.by());
+            ps.setString(3, by == null ? null : by.via());
+            ps.setLong(4, batchId);
             ps.executeUpdate();
         }
         String partition = "batches.incident_" + batchId;
@@ -221,7 +257,7 @@ public final class IncidentLoader {
                 + ") FROM STDIN (FORMAT csv)");
              CopyWriter quarantine = CopyWriter.to(Files.newBufferedWriter(spill, StandardCharsets.UTF_8))) {
             pipeline = new Pipeline(batchId, feed, categories, new Geocoder(dataSource), areas.current(), out,
-                    quarantine, progress);
+                    quarantine, progress, seal);
             adapter.read(file, feed, pipeline, bytes -> pipeline.bytes = bytes);
             pipeline.flush();
         }
@@ -310,6 +346,7 @@ public final class IncidentLoader {
         private final CopyWriter out;
         private final CopyWriter quarantine;
         private final Progress progress;
+        private final LinkageSeal seal;
         private final List<IncidentRecord> chunk = new ArrayList<>(CHUNK);
         private final List<Rejection> samples = new ArrayList<>();
         private final Map<String, Long> methods = new TreeMap<>();
@@ -324,7 +361,7 @@ public final class IncidentLoader {
         int narrowlyTimed;
 
         Pipeline(long batchId, FeedDefinition feed, Map<String, String> categories, Geocoder geocoder,
-                 AreaAssigner assigner, CopyWriter out, CopyWriter quarantine, Progress progress) {
+                 AreaAssigner assigner, CopyWriter out, CopyWriter quarantine, Progress progress, LinkageSeal seal) {
             this.batchId = batchId;
             this.feed = feed;
             this.categories = categories;
@@ -333,6 +370,7 @@ public final class IncidentLoader {
             this.out = out;
             this.quarantine = quarantine;
             this.progress = progress;
+            this.seal = seal;
         }
 
         @Override
@@ -350,14 +388,26 @@ public final class IncidentLoader {
                 samples.add(r);
             }
             reasons.merge(ReasonKinds.of(r.reason()), 1L, Long::sum);
-            quarantine.value(batchId).value(r.lineNo()).value(r.field()).value(r.reason()).value(r.rawRecord());
+            quarantine.value(batchId).value(r.lineNo()).value(r.field()).value(r.reason()).value(r.rawRecord())
+                    .value(sealed(r.lineNo()));
             quarantine.endRow();
             report();
+        }
+
+        /**
+         * The row as sent, sealed for the custodian, when the feed hashes identifiers and the row was noted. A row is
+         * rejected once, so its note goes now: rows rejected as they are read never wait for a chunk to fill.
+         */
+        private String sealed(int lineNo) {
+            Map<Integer, String> originals = feed.terms().originals();
+            String original = originals == null ? null : originals.remove(lineNo);
+            return original == null ? null : seal.seal(LinkageSeal.quarantinePlace(batchId, lineNo), original);
         }
 
         void flush() throws IOException {
             int n = chunk.size();
             if (n == 0) {
+                forgetOriginals();
                 return;
             }
             List<org.safemap.geocode.LocationInput> locations = new ArrayList<>(n);
@@ -412,7 +462,18 @@ public final class IncidentLoader {
                         1L, Long::sum);
             }
             chunk.clear();
+            forgetOriginals();
             report();
+        }
+
+        /**
+         * Rows as sent are needed only until their chunk is decided: a rejected row's note goes when it is sealed, an
+         * accepted row's when its chunk is written. Memory stays bounded by the chunk, whatever the file's size.
+         */
+        private void forgetOriginals() {
+            if (feed.terms().originals() != null) {
+                feed.terms().originals().clear();
+            }
         }
 
         private void report() {

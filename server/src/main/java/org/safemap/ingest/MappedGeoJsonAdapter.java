@@ -74,6 +74,7 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
             }
         }
         if (terms != null && !terms.linkageKeys().isEmpty() && properties instanceof ObjectNode props) {
+            terms.keepOriginal(number, feature.toString());
             // Hashed before anything, the raw feature in quarantine included, can keep the identifier.
             List<String> names = new java.util.ArrayList<>();
             props.fieldNames().forEachRemaining(names::add);

@@ -52,7 +52,6 @@ final class LayerRenderer {
     private final BoundedCache<String, GuardedDensity> guarded = new BoundedCache<>(12);
     private final BoundedCache<String, ShapeSet> shapes = new BoundedCache<>(24);
     private final BoundedCache<String, Map<String, Map<String, Object>>> values = new BoundedCache<>(64);
-    /** Protected tables per view and month: every count layer and every profile of one view share them. */
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
     private volatile String version = "";
     private volatile Set<String> groupCodes;
@@ -63,7 +62,11 @@ final class LayerRenderer {
         this.counts = counts;
     }
 
-    /** Drops everything cached when the data version moves on. */
+    /**
+     * Drops everything cached when the version (data and protocols) moves on. Entries that depend on the protocols
+     * are also keyed by the version their request began under, so one finished after a reload by a request that began
+     * before it is never served under the new protocols.
+     */
     void onVersion(String v) {
         if (!v.equals(version)) {
             version = v;
@@ -115,7 +118,7 @@ final class LayerRenderer {
             return null;
         }
         LayerCatalogue.Source s = layer.source();
-        return guarded.get(layer.name() + "|" + dims.key(), () -> {
+        return guarded.get(version + "|" + layer.name() + "|" + dims.key(), () -> {
             MapData.Split split = data.densitySplit(filter(layer, dims, DisclosureLevel.AGGREGATES),
                     dims.view().at(DisclosureLevel.POINTS));
             double scale = 1e6 / dims.time().months();
@@ -273,8 +276,10 @@ final class LayerRenderer {
     private Map<String, Map<String, Object>> areaValues(LayerCatalogue.Layer layer, LayerDims dims) {
         String level = layer.source().level();
         return switch (layer.kind()) {
-            case "area-counts" -> values.get(layer.name() + "|" + dims.key(), () -> areaCounts(layer, dims));
-            case "run-areas" -> dims.run() == null ? Map.of() : values.get(layer.name() + "|" + dims.key(), () -> {
+            case "area-counts" -> values.get(version + "|" + layer.name() + "|" + dims.key(),
+                    () -> areaCounts(layer, dims));
+            case "run-areas" -> dims.run() == null ? Map.of() : values.get(version + "|" + layer.name() + "|"
+                    + dims.key(), () -> {
                 Map<String, Map<String, Object>> rows = data.runResults(dims.run(), level);
                 DisclosureLevel least = DisclosureLevel.POINTS;
                 for (String f : data.runFeeds(dims.run())) {

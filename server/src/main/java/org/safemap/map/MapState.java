@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the map service knows of the data at one moment: a version token that changes with every load, deletion
- * or run (caches and ETags key on it), the months with records, the valid dimension values and the extent.
+ * What the map service knows of the data at one moment: a version token that changes with every load, deletion,
+ * run or protocol change (caches and ETags key on it), the months with records, the valid dimension values and the
+ * extent.
  *
  * @param version   changes whenever the maps would
  * @param firstMonth first month with records, or null when there are none
@@ -20,8 +21,8 @@ public record MapState(String version, YearMonth firstMonth, YearMonth lastMonth
     /** England and Wales, roughly, for an empty database. */
     static final double[] ENGLAND_AND_WALES = {82_000, 5_000, 656_000, 658_000};
 
-    static MapState read(MapData data) {
-        String version = data.version();
+    /** The state now, under {@code version} (the data's, with whatever else the maps depend on). */
+    static MapState read(MapData data, String version) {
         YearMonth[] months = data.months();
         double[] extent = data.extent();
         return new MapState(version, months == null ? null : months[0], months == null ? null : months[1],

@@ -119,14 +119,23 @@ public final class WmsService {
     }
 
     private void refreshIfMoved() {
-        if (!data.version().equals(state.version())) {
+        if (!version().equals(state.version())) {
             reread();
         }
         stateReadAt = System.currentTimeMillis();
     }
 
+    /**
+     * What every cached map and table depends on: the data, and the protocols in force. A reload that lowers a level
+     * or raises a threshold moves it, so no tile, count table or density drawn under the old protocols is served
+     * again (the tile cache on disk included, after a restart with changed protocols).
+     */
+    private String version() {
+        return data.version() + "~p" + audience.policy().protocols().fingerprint();
+    }
+
     private synchronized void reread() {
-        state = MapState.read(data);
+        state = MapState.read(data, version());
         stateReadAt = System.currentTimeMillis();
         renderer.onVersion(state.version());
     }

@@ -51,8 +51,9 @@ public final class PackService {
             if (level == DisclosureLevel.POINTS) {
                 allowed.add(f);
             } else if (!request.feeds().isEmpty()) {
-                throw new SafemapException("withheld", "a tasking pack counts and places records exactly, and feed '"
-                        + f + "' is shared with " + who.describe() + " at " + level.key() + " level");
+                throw new org.safemap.sharing.FeedRefusal("withheld", "a tasking pack counts and places records "
+                        + "exactly, and feed '" + f + "' is shared with " + who.describe() + " at " + level.key()
+                        + " level", List.of(f));
             } else if (level != DisclosureLevel.NONE) {
                 left.add(f);
             }

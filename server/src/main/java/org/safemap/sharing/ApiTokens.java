@@ -34,6 +34,7 @@ public final class ApiTokens {
     private static final String REVOKE = "UPDATE api_token SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL";
     /** One row when the token is live and its owner enabled; nothing otherwise, whatever the reason. */
     private static final String AUTHENTICATE = "SELECT t.id, t.purpose, " + Users.USER_COLUMNS + """
+            , t.name
              FROM api_token t JOIN app_user u ON u.id = t.user_id
             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
               AND NOT u.disabled""";
@@ -67,8 +68,8 @@ public final class ApiTokens {
         }
     }
 
-    /** The user a presented token stands for, and the token's own purpose. */
-    public record Authenticated(Users.User user, long tokenId, String purpose) {
+    /** The user a presented token stands for, the token's own purpose, and its name (what its owner called it). */
+    public record Authenticated(Users.User user, long tokenId, String purpose, String name) {
     }
 
     private final DataSource dataSource;
@@ -160,7 +161,7 @@ public final class ApiTokens {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    found = new Authenticated(Users.read(rs, 3), rs.getLong(1), rs.getString(2));
+                    found = new Authenticated(Users.read(rs, 3), rs.getLong(1), rs.getString(2), rs.getString(12));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(USED)) {

@@ -12,7 +12,8 @@ import org.safemap.SafemapException;
 import org.safemap.config.Settings;
 
 /**
- * The server's secret keys: from configuration when set (SAFEMAP_PSEUDONYM_KEY, SAFEMAP_AUDIT_KEY), otherwise
+ * The server's secret keys: from configuration when set (SAFEMAP_PSEUDONYM_KEY, SAFEMAP_AUDIT_KEY,
+ * SAFEMAP_LINKAGE_KEY), otherwise
  * generated once into {@code var/secrets/} with owner-only permissions, so a fresh install is keyed without anyone
  * choosing a weak key. Key bytes never leave this class except to the MAC that uses them; nothing here logs.
  */
@@ -31,6 +32,12 @@ public final class Keys {
     /** Key chaining the audit log. */
     public static byte[] audit(Settings settings) {
         return resolve(settings.trust().auditKey(), settings.varDir().resolve("secrets/audit.key"), "SAFEMAP_AUDIT_KEY");
+    }
+
+    /** Key sealing quarantined rows of linkage feeds, which only the feed's custodians may read ({@link LinkageSeal}). */
+    public static byte[] linkage(Settings settings) {
+        return resolve(settings.trust().linkageKey(), settings.varDir().resolve("secrets/linkage.key"),
+                "SAFEMAP_LINKAGE_KEY");
     }
 
     static byte[] resolve(Settings.Secret configured, Path file, String setting) {

@@ -161,9 +161,9 @@ public final class Policy {
     }
 
     /**
-     * Handling a feed's files as a custodian does: uploading them, reading their batch reports and quarantined rows
-     * (which hold records as sent). Analysts and admins who may see the feed's records as points: its owner, a
-     * partner the protocol names at that level, or anyone for open data.
+     * Reading a feed's batch reports and quarantined rows (which hold records as sent), besides its custodians
+     * ({@link FeedCustody}, who alone may load into it). Analysts and admins who may see the feed's records as
+     * points: its owner, a partner the protocol names at that level, or anyone for open data.
      */
     public boolean mayHandleRecords(Principal who, String feed) {
         return (who.role() == Role.ANALYST || who.role() == Role.ADMIN) && !who.anonymous()

@@ -25,20 +25,87 @@ import org.safemap.SafemapException;
  * replaced by a file of the same feed in SAFEMAP_PROTOCOLS_DIR, plus protocols for partners' own feeds there. A
  * protocol that cannot be read stops start-up with a message naming its file and field: running without it would
  * either refuse its feed's data or, worse, disclose it wrongly.
+ *
+ * <p>The running server can take up changed files without a restart ({@code safemap protocols reload}): the catalogue
+ * holds one immutable snapshot of its protocols, which {@link #adopt} replaces at once, so every holder of this object
+ * (the policy, the loader, the audit) sees the new protocols on its next call and never a mixture of old and new.
  */
 public final class ProtocolCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Grids coarser than this still locate a record to a street; anything finer is not "reduced". */
     public static final int MIN_PRECISION_M = 100;
 
-    private final Map<String, Protocol> byFeed;
+    /** The protocols in force at one moment, and a digest of their texts that changes whenever any of them does. */
+    private record Snapshot(Map<String, Protocol> byFeed, String fingerprint) {
+    }
 
-    private ProtocolCatalog(Map<String, Protocol> byFeed) {
-        this.byFeed = byFeed;
+    private final Path dir;
+    private volatile Snapshot snapshot;
+
+    private ProtocolCatalog(Path dir, Map<String, Protocol> byFeed) {
+        this.dir = dir;
+        this.snapshot = snapshotOf(byFeed);
     }
 
     /** Built-in examples, then every *.json in {@code dir} (which may be absent), the latter winning per feed. */
     public static ProtocolCatalog load(Path dir) {
+        return new ProtocolCatalog(dir, read(dir));
+    }
+
+    /** The folder's files read again, as a separate catalogue; this one is unchanged until it {@link #adopt}s it. */
+    public ProtocolCatalog reread() {
+        return load(dir);
+    }
+
+    /** Puts {@code other}'s protocols in force here, all at once. */
+    public void adopt(ProtocolCatalog other) {
+        snapshot = other.snapshot;
+    }
+
+    /**
+     * A digest of every protocol in force (feed and the SHA-256 of its text): caches of anything a protocol shapes
+     * (map tiles, protected count tables) key on it, so a changed protocol never gets an answer made under the old.
+     */
+    public String fingerprint() {
+        return snapshot.fingerprint();
+    }
+
+    /**
+     * The partner ids the protocols name: each feed's owner and the partners its audiences name. A user's partner
+     * must be one of them, or the protocols could never apply to that user as intended.
+     */
+    public java.util.SortedSet<String> partners() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (Protocol p : all()) {
+            out.add(p.partner());
+            out.addAll(p.audiences().named().keySet());
+        }
+        return out;
+    }
+
+    /** Refuses a partner id no protocol names, listing those that are (null: no partner, which is allowed). */
+    public String requirePartner(String partner, String where) {
+        if (partner == null || partner.isBlank()) {
+            return null;
+        }
+        String p = partner.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!partners().contains(p)) {
+            throw new SafemapException("bad_request", where + ": partner '" + (p.length() > 40 ? p.substring(0, 40)
+                    + "..." : p) + "' is not one the data-sharing protocols name, so no protocol would ever apply to "
+                    + "this user as its owner or a named partner; the partners are " + String.join(", ", partners())
+                    + " (a new partner needs a protocol first: docs/data-sharing.md)");
+        }
+        return p;
+    }
+
+    private static Snapshot snapshotOf(Map<String, Protocol> byFeed) {
+        StringBuilder all = new StringBuilder();
+        new java.util.TreeMap<>(byFeed).forEach((feed, p) -> all.append(feed).append('=').append(p.sha256()).append(';'));
+        return new Snapshot(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byFeed)),
+                sha256(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16));
+    }
+
+    private static Map<String, Protocol> read(Path dir) {
         Map<String, Protocol> out = new LinkedHashMap<>();
         for (String feed : builtInFeeds()) {
             String path = "protocols/" + feed + ".json";
@@ -75,7 +142,7 @@ public final class ProtocolCatalog {
                 out.put(p.feed(), p);
             }
         }
-        return new ProtocolCatalog(out);
+        return out;
     }
 
     /** Only the built-in examples (tests and tools). */
@@ -84,12 +151,12 @@ public final class ProtocolCatalog {
     }
 
     public Optional<Protocol> find(String feed) {
-        return Optional.ofNullable(byFeed.get(feed));
+        return Optional.ofNullable(snapshot.byFeed().get(feed));
     }
 
     /** The feed's protocol, or the refusal every path gives for a feed without one. */
     public Protocol require(String feed) {
-        Protocol p = byFeed.get(feed);
+        Protocol p = snapshot.byFeed().get(feed);
         if (p == null) {
             throw new SafemapException("no_protocol", "feed '" + feed + "' has no data-sharing protocol, so SafeMap "
                     + "may not hold or show its data; add protocols/" + feed + ".json (docs/data-sharing.md)");
@@ -98,7 +165,7 @@ public final class ProtocolCatalog {
     }
 
     public List<Protocol> all() {
-        return List.copyOf(byFeed.values());
+        return List.copyOf(snapshot.byFeed().values());
     }
 
     /** Parses and checks one protocol file; every error names the file and the field. */

@@ -35,11 +35,21 @@ public final class ProtocolRegistry {
         this.dataSource = dataSource;
     }
 
-    /** Records every protocol in the catalogue; refuses one whose text changed under the same version. */
+    /**
+     * Records every protocol in the catalogue, at start and at every reload; refuses one whose text changed under the
+     * same version. All or nothing: a refused catalogue leaves the registry (and the versions in force) as they were.
+     */
     public void sync(ProtocolCatalog catalog) {
         try (Connection c = dataSource.getConnection()) {
-            for (Protocol p : catalog.all()) {
-                record(c, p);
+            c.setAutoCommit(false);
+            try {
+                for (Protocol p : catalog.all()) {
+                    record(c, p);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         } catch (SQLException e) {
             throw new SafemapException("database_error", "cannot record the protocol versions: " + e.getMessage(), e);

@@ -20,9 +20,16 @@ import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
-/** Custodians' uploads over real HTTP into real PostGIS, and the feeds' reports. */
+/**
+ * Custodians' uploads over real HTTP into real PostGIS, and the feeds' reports. Each feed's own custodian uploads
+ * (the ambulance service's to ambulance, the trust's to A&E); the CSP analyst, whom the protocols name at points
+ * level, reads the batches and quarantine.
+ */
 class FeedsApiIT {
     private static final String AMBULANCE = String.join(",", AmbulanceCsvAdapter.COLUMNS) + "\n";
+    private static final String[] AMBULANCE_CUSTODIAN = {TestPrincipals.HEADER, "analyst:ambulance:"};
+    private static final String[] NHS_CUSTODIAN = {TestPrincipals.HEADER, "analyst:nhs-ed:"};
+    private static final String[] CSP = {TestPrincipals.HEADER, "analyst:csp:strategic-assessment"};
     private static Database db;
     private static App app;
     private static String base;
@@ -30,7 +37,7 @@ class FeedsApiIT {
     @BeforeAll
     static void start() {
         db = TestDatabase.fresh("feeds_api");
-        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_UPLOAD_MAX_MB", "1")), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
+        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_UPLOAD_MAX_MB", "1")), db, TestPrincipals.fromHeader());
         base = "http://127.0.0.1:" + app.port();
     }
 
@@ -52,7 +59,7 @@ class FeedsApiIT {
         String csv = AMBULANCE + "A1,2022-03-05 23:41,4,04D01,335000,390000,,,,Y\n"
                 + "A2,2022-03-05 23:45,4,04D01,,,,,,N\n";
         HttpResponse<String> first = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file",
-                files("C:\\\\Users\\\\jane.smith\\\\calls-march.csv", csv));
+                files("C:\\\\Users\\\\jane.smith\\\\calls-march.csv", csv), AMBULANCE_CUSTODIAN);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
         JsonNode upload = Http.json(first).path("uploads").get(0);
         assertThat(upload.path("file").asText()).isEqualTo("calls-march.csv"); // folders (a person's name) dropped
@@ -67,21 +74,22 @@ class FeedsApiIT {
         assertThat(Sql.value(db, "SELECT source_name FROM load_batch WHERE id = ?", batch.path("batch").asLong()))
                 .isEqualTo("calls-march.csv");
 
-        HttpResponse<String> again = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file", files("copy.csv", csv));
+        HttpResponse<String> again = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file", files("copy.csv", csv),
+                AMBULANCE_CUSTODIAN);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(Http.json(again).path("uploads").get(0).path("status").asText()).isEqualTo("already_loaded");
         assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'ambulance'")).isEqualTo(1);
 
-        JsonNode batches = Http.json(Http.get(base + "/api/feeds/ambulance/batches"));
+        JsonNode batches = Http.json(Http.get(base + "/api/feeds/ambulance/batches", CSP));
         assertThat(batches.size()).isEqualTo(1);
         HttpResponse<String> quarantine = Http.get(base + "/api/feeds/ambulance/batches/" + batch.path("batch").asLong()
-                + "/quarantine");
+                + "/quarantine", CSP);
         assertThat(quarantine.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
         assertThat(quarantine.body()).startsWith("line,field,reason,raw\r\n3,\"location\",")
                 // the ambulance reference is a linkage field: quarantine keeps its keyed hash, never the reference
                 .containsPattern("hmac:[0-9a-f]{32},2022-03-05 23:45").doesNotContain("A2,");
 
-        JsonNode feeds = Http.json(Http.get(base + "/api/feeds"));
+        JsonNode feeds = Http.json(Http.get(base + "/api/feeds", CSP));
         JsonNode ambulance = null;
         for (JsonNode f : feeds) {
             if (f.path("name").asText().equals("ambulance")) {
@@ -101,7 +109,7 @@ class FeedsApiIT {
         String withIds = String.join(",", IstvAeCsvAdapter.COLUMNS) + ",patient_name\n"
                 + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,,Jane Smith\n";
         HttpResponse<String> r = Http.postFiles(base + "/api/feeds/istv-ae/uploads", "file",
-                files("ae-ids.csv", withIds, "ae-ok.csv", good));
+                files("ae-ids.csv", withIds, "ae-ok.csv", good), NHS_CUSTODIAN);
         assertThat(r.statusCode()).isEqualTo(422);
         JsonNode uploads = Http.json(r).path("uploads");
         assertThat(uploads.get(0).path("status").asText()).isEqualTo("refused");
@@ -117,19 +125,22 @@ class FeedsApiIT {
 
     @Test
     void wrongUploadsGetTheUsualJsonErrors() {
-        HttpResponse<String> noFeed = Http.postFiles(base + "/api/feeds/nope/uploads", "file", files("x.csv", "a\n"));
+        HttpResponse<String> noFeed = Http.postFiles(base + "/api/feeds/nope/uploads", "file", files("x.csv", "a\n"),
+                AMBULANCE_CUSTODIAN);
         assertThat(noFeed.statusCode()).isEqualTo(404);
         assertThat(Http.json(noFeed).path("error").asText()).isEqualTo("not_found");
-        HttpResponse<String> wrongField = Http.postFiles(base + "/api/feeds/ambulance/uploads", "data", files("x.csv", "a\n"));
+        HttpResponse<String> wrongField = Http.postFiles(base + "/api/feeds/ambulance/uploads", "data", files("x.csv", "a\n"),
+                AMBULANCE_CUSTODIAN);
         assertThat(wrongField.statusCode()).isEqualTo(400);
         assertThat(Http.json(wrongField).path("message").asText()).contains("part named 'file'");
-        HttpResponse<String> notMultipart = Http.post(base + "/api/feeds/ambulance/uploads");
+        HttpResponse<String> notMultipart = Http.request("POST", base + "/api/feeds/ambulance/uploads", null,
+                AMBULANCE_CUSTODIAN);
         assertThat(notMultipart.statusCode()).isEqualTo(415);
         HttpResponse<String> tooLarge = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file",
-                Map.of("big.csv", new byte[2 * 1024 * 1024]));
+                Map.of("big.csv", new byte[2 * 1024 * 1024]), AMBULANCE_CUSTODIAN);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(Http.json(tooLarge).path("error").asText()).isEqualTo("too_large");
-        assertThat(Http.json(Http.get(base + "/api/feeds/ambulance/batches/999999")).path("error").asText())
+        assertThat(Http.json(Http.get(base + "/api/feeds/ambulance/batches/999999", CSP)).path("error").asText())
                 .isEqualTo("not_found");
     }
 }

@@ -87,6 +87,12 @@ public final class Http {
 
     /** POSTs files as multipart/form-data, each in a part named {@code field}; names map to contents. */
     public static HttpResponse<String> postFiles(String url, String field, java.util.Map<String, byte[]> files) {
+        return postFiles(url, field, files, new String[0]);
+    }
+
+    /** As {@link #postFiles(String, String, java.util.Map)}, with request headers as name, value, name, value ... */
+    public static HttpResponse<String> postFiles(String url, String field, java.util.Map<String, byte[]> files,
+                                                 String... headers) {
         String boundary = "----safemap-test-" + System.nanoTime();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         files.forEach((name, content) -> {
@@ -96,11 +102,14 @@ public final class Http {
             body.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         });
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        for (int k = 0; k + 1 < headers.length; k += 2) {
+            b.header(headers[k], headers[k + 1]);
+        }
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("POST " + url + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
