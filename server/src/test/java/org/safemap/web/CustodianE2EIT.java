@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -89,7 +90,8 @@ class CustodianE2EIT {
         TestUsers.withPassword(db, "tasking-member", Role.TASKING, null, PASSWORD);
         TestUsers.withPassword(db, "csp-analyst", Role.ANALYST, "csp", PASSWORD);
         TestUsers.withPassword(db, "site-admin", Role.ADMIN, "csp", PASSWORD);
-        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")), db);
+        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_UPLOAD_MAX_MB", "1")),
+                db);
         base = "http://127.0.0.1:" + app.port();
     }
 
@@ -189,9 +191,23 @@ class CustodianE2EIT {
         wait(10).until(d -> rows(".batches tbody tr").size() == 3);
         assertThat(rows(".batches tbody tr").get(0).subList(0, 2)).containsExactly("Batch " + july,
                 "ae-2022-07-week1.csv");
+        assertThat(results.findElement(By.partialLinkText("Open batch " + july)).getAttribute("href"))
+                .endsWith("#custodian/feed=istv-ae/batch=" + july);
         screenshots("uploaded");
-        results.findElement(By.partialLinkText("Open batch " + july)).click();
+
+        // A file over the server's limit: the refusal in the server's words, and nothing loaded.
+        Path big = file.resolveSibling("ae-2022-07-all.csv");
+        Files.write(big, new byte[2 * 1024 * 1024]);
+        driver.findElement(By.id("upload-file")).sendKeys(big.toAbsolutePath().toString());
+        driver.findElement(By.id("upload-submit")).click();
+        wait(30).until(d -> !results.findElements(By.cssSelector(".problem")).isEmpty());
+        assertThat(results.findElement(By.cssSelector(".problem")).getText())
+                .startsWith("The file is too large to upload.").contains("1 MB (SAFEMAP_UPLOAD_MAX_MB)");
+        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE source_name = 'ae-2022-07-all.csv'")).isZero();
+        driver.findElement(By.linkText("Batch " + july)).click();
         page("batch");
+        assertThat(driver.findElement(By.id("custodian-title")).getText())
+                .isEqualTo("Batch " + july + ": ae-2022-07-week1.csv");
         List<List<String>> bad = rows(".quarantine-rows tbody tr");
         assertThat(bad).hasSize(1);
         assertThat(bad.get(0).subList(0, 3)).containsExactly("3", "arrival_date", "arrival at A&E is before the assault");
@@ -217,7 +233,7 @@ class CustodianE2EIT {
         wait(10).until(d -> d.findElement(By.id("map")).isDisplayed());
         assertThat(driver.findElement(By.id("custodian")).isDisplayed()).isFalse();
         assertThat((String) driver.executeScript("return location.hash")).isEqualTo(mapHash);
-        noConsoleErrors(m -> false);
+        noConsoleErrors(m -> m.contains("/api/feeds/istv-ae/uploads") && m.contains("413"));
     }
 
     @Test
@@ -328,7 +344,14 @@ class CustodianE2EIT {
 
     /** Waits until the custodian page {@code view} has loaded. */
     private void page(String view) {
-        wait(20).until(d -> (view + ":ready").equals(d.findElement(By.tagName("body")).getAttribute("data-custodian")));
+        try {
+            wait(30).until(d -> (view + ":ready").equals(d.findElement(By.tagName("body"))
+                    .getAttribute("data-custodian")));
+        } catch (TimeoutException e) {
+            throw new AssertionError("the " + view + " page did not finish loading: it is '"
+                    + driver.findElement(By.tagName("body")).getAttribute("data-custodian") + "' at "
+                    + driver.getCurrentUrl() + ", showing: " + driver.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     private List<List<String>> rows(String css) {
