@@ -226,7 +226,7 @@
 
   function table(caption, headers, rows, options) {
     const opts = options || {};
-    return el('div', { class: 'table-wrap' }, el('table', { class: 'data' + (opts.class ? ' ' + opts.class : '') },
+    return el('div', { class: 'table-wrap', 'data-label': caption }, el('table', { class: 'data' + (opts.class ? ' ' + opts.class : '') },
       el('caption', { class: opts.showCaption ? '' : 'visually-hidden' }, caption),
       el('thead', {}, el('tr', {}, headers.map(h => el('th', { scope: 'col', class: kind(h) }, h.text || h)))),
       el('tbody', {}, rows.map(r => el('tr', {}, r.map((cell, i) => i === 0 && opts.rowHeader
@@ -267,6 +267,7 @@
         e.message)));
     }
     if (token !== state.renders) return;
+    scrollables();
     const title = main.querySelector('#custodian-title');
     document.title = (title ? title.textContent + ' \u00b7 ' : '') + 'Your data \u00b7 SafeMap';
     // Keyboard and screen reader users land where the new page starts (or where the page's rows changed).
@@ -797,7 +798,8 @@
       const section = el('section', { 'aria-labelledby': 'report-heading' },
         el('h3', { id: 'report-heading', tabindex: '-1' }, route.params.report));
       try {
-        section.append(el('pre', { class: 'report-text' }, await request('/api/retention/reports/'
+        section.append(el('pre', { class: 'report-text', 'data-label': 'Report ' + route.params.report },
+          await request('/api/retention/reports/'
           + encodeURIComponent(route.params.report) + '.txt', 'text/plain')));
       } catch (e) {
         if (!(e instanceof Problem)) throw e;
@@ -807,6 +809,23 @@
     }
     return out;
   }
+
+  // A table or report wider than the screen scrolls sideways: keyboard users can reach it (Tab) and scroll it with
+  // the arrow keys, and screen readers hear what it is.
+  function scrollables() {
+    main.querySelectorAll('.table-wrap, pre.report-text').forEach(box => {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        box.tabIndex = 0;
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', box.dataset.label);
+      } else {
+        ['tabindex', 'role', 'aria-label'].forEach(a => box.removeAttribute(a));
+      }
+    });
+  }
+
+  window.addEventListener('resize', () => { if (!main.hidden) scrollables(); });
 
   // ------------------------------------------------------------------------------------------ switching views
   function showCustodian() {

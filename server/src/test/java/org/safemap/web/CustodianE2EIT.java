@@ -40,6 +40,10 @@ import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.IstvAeCsvAdapter;
 import org.safemap.ingest.SourceFile;
+import org.safemap.config.Settings;
+import org.safemap.sharing.AuditLog;
+import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.sharing.RetentionPurge;
 import org.safemap.sharing.Role;
 import org.safemap.testing.Axe;
 import org.safemap.testing.Sql;
@@ -86,12 +90,26 @@ class CustodianE2EIT {
         }
         load("ae-2022-05.csv", may.toString());
         load("ae-2022-06.csv", june.toString());
+        // A file received four years ago is past the A&E protocol's three years: the nightly purge deletes its
+        // records and writes the custodian's report.
+        load("ae-2022-03.csv", HEADER + "REM,02/03/2022,01:40,02/03/2022,00:55,Pulse,Public place,Body part,\n"
+                + "REM,03/03/2022,01:40,03/03/2022,00:55,Kaleido,Public place,Body part,\n");
+        Sql.execute(db, "UPDATE load_batch SET loaded_at = now() - interval '4 years' WHERE source_name = 'ae-2022-03.csv'");
+        Settings settings;
+        try {
+            settings = TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_UPLOAD_MAX_MB", "1",
+                    "SAFEMAP_VAR_DIR", Files.createTempDirectory("custodian-e2e-var").toString()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
+        RetentionPurge.of(settings, db.dataSource(), protocols, AuditLog.open(settings, db.dataSource(), protocols))
+                .run(RetentionPurge.SCHEDULE, false);
         TestUsers.withPassword(db, "ae-custodian", Role.ANALYST, "nhs-ed", PASSWORD);
         TestUsers.withPassword(db, "tasking-member", Role.TASKING, null, PASSWORD);
         TestUsers.withPassword(db, "csp-analyst", Role.ANALYST, "csp", PASSWORD);
         TestUsers.withPassword(db, "site-admin", Role.ADMIN, "csp", PASSWORD);
-        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_UPLOAD_MAX_MB", "1")),
-                db);
+        app = App.start(settings, db);
         base = "http://127.0.0.1:" + app.port();
     }
 
@@ -139,12 +157,13 @@ class CustodianE2EIT {
         assertThat(driver.getCurrentUrl()).endsWith("#custodian/feed=istv-ae");
         long june = batchId("ae-2022-06.csv");
         List<List<String>> batches = rows(".batches tbody tr");
-        assertThat(batches).hasSize(2);
+        assertThat(batches).hasSize(3);
         assertThat(batches.get(0).subList(0, 2)).containsExactly("Batch " + june, "ae-2022-06.csv");
         assertThat(batches.get(0).subList(3, 6)).containsExactly(String.valueOf(BAD_JUNE_ROWS + 4), "4",
                 String.valueOf(BAD_JUNE_ROWS));
         assertThat(batches.get(1).subList(1, 6)).containsExactly("ae-2022-05.csv",
                 batches.get(1).get(2), "8", "8", "0");
+        assertThat(batches.get(2).get(1)).isEqualTo("ae-2022-03.csv");
         accessible("feed");
         screenshots("feed");
 
@@ -188,7 +207,7 @@ class CustodianE2EIT {
         assertThat(results.getText()).contains("3 rows read: 2 loaded, 1 quarantined.")
                 .contains("1 \u00d7 arrival at A&E is before the assault");
         assertThat(driver.findElement(By.id("upload-status")).getText()).isEqualTo("1 loaded.");
-        wait(10).until(d -> rows(".batches tbody tr").size() == 3);
+        wait(10).until(d -> rows(".batches tbody tr").size() == 4);
         assertThat(rows(".batches tbody tr").get(0).subList(0, 2)).containsExactly("Batch " + july,
                 "ae-2022-07-week1.csv");
         assertThat(results.findElement(By.partialLinkText("Open batch " + july)).getAttribute("href"))
@@ -227,6 +246,19 @@ class CustodianE2EIT {
         assertThat(row("Who used it", "ae-custodian").subList(1, 3)).containsExactly("analyst", "nhs-ed");
         accessible("usage");
         screenshots("usage");
+
+        // What retention deleted: the report listed, and readable in plain English.
+        driver.findElement(By.linkText("Retention reports")).click();
+        page("retention");
+        List<List<String>> reports = rows("table.data tbody tr");
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).subList(1, 5)).containsExactly("A&E assaults (ISTV)", "nhs-ed",
+                reports.get(0).get(3), "2");
+        driver.findElement(By.linkText(reports.get(0).get(0))).click();
+        page("retention");
+        assertThat(driver.findElement(By.cssSelector("pre.report-text")).getText()).contains("ae-2022-03.csv");
+        accessible("retention");
+        screenshots("retention");
 
         // Back to the map, as it was.
         driver.findElement(By.linkText("\u2190 Back to the map")).click();
