@@ -226,7 +226,8 @@
 
   function table(caption, headers, rows, options) {
     const opts = options || {};
-    return el('div', { class: 'table-wrap', 'data-label': caption }, el('table', { class: 'data' + (opts.class ? ' ' + opts.class : '') },
+    const cls = 'data' + (opts.class ? ' ' + opts.class : '');
+    return el('div', { class: 'table-wrap', 'data-label': caption }, el('table', { class: cls },
       el('caption', { class: opts.showCaption ? '' : 'visually-hidden' }, caption),
       el('thead', {}, el('tr', {}, headers.map(h => el('th', { scope: 'col', class: kind(h) }, h.text || h)))),
       el('tbody', {}, rows.map(r => el('tr', {}, r.map((cell, i) => i === 0 && opts.rowHeader
@@ -349,7 +350,8 @@
     if (!batches.length) return el('p', {}, 'No file has been loaded into this feed yet.');
     const withBy = batches.some(b => loadedBy(b) !== undefined);
     const withProtocol = batches.some(b => protocolVersion(b) !== undefined);
-    const headers = ['Batch', 'File', { text: 'Loaded at', time: true }, { text: 'Rows read', num: true }, { text: 'Loaded', num: true },
+    const headers = ['Batch', 'File', { text: 'Loaded at', time: true }, { text: 'Rows read', num: true },
+      { text: 'Loaded', num: true },
       { text: 'Quarantined', num: true }];
     if (withProtocol) headers.push('Protocol');
     if (withBy) headers.push('Loaded by');
