@@ -318,6 +318,13 @@ class CustodianE2EIT {
         });
         accessible("audit");
         screenshots("audit");
+
+        // Opened at a custodian page, the map starts only when the reader goes to it.
+        assertThat(driver.findElement(By.tagName("body")).getAttribute("data-ready")).isNull();
+        driver.findElement(By.linkText("\u2190 Back to the map")).click();
+        wait(30).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        assertThat(driver.findElement(By.id("map")).isDisplayed()).isTrue();
+        assertThat(driver.getCurrentUrl()).contains("#m=").contains("map=");
         noConsoleErrors(m -> false);
     }
 
@@ -380,6 +387,13 @@ class CustodianE2EIT {
             wait(30).until(d -> (view + ":ready").equals(d.findElement(By.tagName("body"))
                     .getAttribute("data-custodian")));
         } catch (TimeoutException e) {
+            try {
+                Files.createDirectories(ARTEFACTS);
+                Files.write(ARTEFACTS.resolve("custodian-failed-" + view + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+            } catch (java.io.IOException ignored) {
+                // the assertion below says what matters
+            }
+            driver.manage().logs().get(LogType.BROWSER).getAll().forEach(l -> System.out.println("browser: " + l));
             throw new AssertionError("the " + view + " page did not finish loading: it is '"
                     + driver.findElement(By.tagName("body")).getAttribute("data-custodian") + "' at "
                     + driver.getCurrentUrl() + ", showing: " + driver.findElement(By.tagName("body")).getText(), e);
