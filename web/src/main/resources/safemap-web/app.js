@@ -168,6 +168,7 @@
   }
 
   function writeHash() {
+    if (window.SafeMapCustodian && window.SafeMapCustodian.active()) return;  // a custodian page holds the URL
     const c = map.getCenter();
     const params = {
       m: state.month, g: state.group, h: state.hours, d: [...state.weekdays].join(','),
@@ -855,5 +856,19 @@
     }
   }
 
-  start();
+  // A custodian page opened by a link (custodian.js) holds the URL: the map starts when the reader goes to it.
+  if (window.SafeMapCustodian && window.SafeMapCustodian.active()) {
+    document.addEventListener('safemap-map-shown', start, { once: true });
+  } else {
+    start();
+  }
+  // Back from a custodian page: the map was hidden, so it measures itself again and returns to the view in its URL.
+  document.addEventListener('safemap-map-shown', () => setTimeout(() => {
+    const view = readHash().view;  // first: measuring again moves the map, and a move rewrites the URL
+    map.invalidateSize();
+    // reset: a pan would round to whole pixels, and the URL would no longer be the one the reader left
+    if (view && view.length === 3 && view.every(Number.isFinite)) {
+      map.setView([view[1], view[2]], view[0], { reset: true });
+    }
+  }, 0));
 })();

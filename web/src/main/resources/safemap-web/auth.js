@@ -7,6 +7,7 @@
 (function () {
   const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
   let csrf = null;
+  let current = null;
 
   // Every same-origin fetch that changes something carries the CSRF token; app.js needs no change for it.
   const plainFetch = window.fetch.bind(window);
@@ -44,6 +45,7 @@
   }
 
   function show(session) {
+    current = session;
     csrf = session.csrf || null;
     document.body.dataset.user = session.signedIn ? session.user : '';
     if (session.signedIn) {
@@ -58,6 +60,7 @@
     signOut.hidden = !(session.signedIn && session.via === 'session');
     purpose.replaceChildren(new Option('None declared (public level only)', ''),
       ...(session.purposes || []).map(code => new Option(label(code), code)));
+    document.dispatchEvent(new CustomEvent('safemap-session', { detail: session }));
   }
 
   async function load() {
@@ -67,8 +70,13 @@
     } catch (e) {
       who.textContent = '';
       signIn.hidden = false;
+      document.dispatchEvent(new CustomEvent('safemap-session', { detail: { signedIn: false } }));
     }
   }
+
+  // For other panels: who is signed in (null until known), and the CSRF token for requests fetch does not carry
+  // (an upload with progress goes through XMLHttpRequest).
+  window.SafeMapAuth = { session: () => current, csrf: () => csrf, openSignIn: () => signIn.click() };
 
   signIn.addEventListener('click', () => {
     error.textContent = '';

@@ -38,6 +38,7 @@ public final class DemoLogins {
             new Login("demo-admin", "Demo administrator (CSP)", Role.ADMIN, "csp"),
             new Login("demo-analyst", "Demo CSP analyst", Role.ANALYST, "csp"),
             new Login("demo-police", "Demo police analyst", Role.ANALYST, "police"),
+            new Login("demo-nhs", "Demo A&E data custodian", Role.ANALYST, "nhs-ed"),
             new Login("demo-tasking", "Demo tasking meeting member", Role.TASKING, null));
 
     private DemoLogins() {

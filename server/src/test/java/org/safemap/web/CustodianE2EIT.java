@@ -1,0 +1,452 @@
+package org.safemap.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.safemap.App;
+import org.safemap.areas.AreaLevel;
+import org.safemap.areas.AreaLoader;
+import org.safemap.db.Database;
+import org.safemap.geocode.GazetteerLoader;
+import org.safemap.ingest.FeedCatalog;
+import org.safemap.ingest.IncidentLoader;
+import org.safemap.ingest.IstvAeCsvAdapter;
+import org.safemap.ingest.SourceFile;
+import org.safemap.config.Settings;
+import org.safemap.sharing.AuditLog;
+import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.sharing.RetentionPurge;
+import org.safemap.sharing.Role;
+import org.safemap.testing.Axe;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestDatabase;
+import org.safemap.testing.TestSettings;
+import org.safemap.testing.TestUsers;
+
+/**
+ * The data custodian's pages ("Your data") in Debian's headless Chromium, signed in for real: the A&E custodian finds
+ * their feed from the map, reads its batches, pages through a batch's quarantine, uploads a file with a bad row and
+ * sees it quarantined with its reason, and reads who used their data; a tasking member and a CSP analyst get no entry
+ * and plain refusals when they follow a link; an admin sees every feed and finds the refusals in the audit log. Every
+ * page passes an axe-core audit with no serious violation; screenshots at 1366x768 and 1280x720 are kept in
+ * target/test-artefacts/custodian-*.png. A database of its own: LSOAs, the demo's venue names and two A&E files.
+ */
+class CustodianE2EIT {
+    private static final Path ARTEFACTS = Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
+    private static final String PASSWORD = "the custodian test's password";
+    private static final String HEADER = String.join(",", IstvAeCsvAdapter.COLUMNS) + "\n";
+    /** Rows the demo's venue gazetteer places; June's file adds 60 with an impossible date, for two pages. */
+    private static final String[] VENUES = {"Club Arena", "Pulse", "The Vault", "Kaleido"};
+    private static final int BAD_JUNE_ROWS = 60;
+    private static Database db;
+    private static App app;
+    private static String base;
+    private ChromeDriver driver;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.fresh("custodian_e2e");
+        new AreaLoader(db.dataSource()).load(SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
+                AreaLevel.parse("lsoa"), 2011, null, null, n -> { });
+        new GazetteerLoader(db.dataSource()).load(SourceFile.resource("demo/liverpool_venues.csv.gz"), n -> { });
+        StringBuilder may = new StringBuilder(HEADER);
+        for (int i = 0; i < 8; i++) {
+            may.append("REM,0").append(i + 1).append("/05/2022,01:40,0").append(i + 1).append("/05/2022,00:55,")
+                    .append(VENUES[i % VENUES.length]).append(",Public place,Body part,\n");
+        }
+        StringBuilder june = new StringBuilder(HEADER);
+        for (int i = 0; i < BAD_JUNE_ROWS + 4; i++) {
+            String day = i < 4 ? String.format("%02d/06/2022", i + 1) : "31/06/2022";
+            june.append("REM,").append(i < 4 ? day : "01/07/2022").append(",01:40,").append(day).append(",00:55,")
+                    .append(VENUES[i % VENUES.length]).append(",Public place,Body part,\n");
+        }
+        load("ae-2022-05.csv", may.toString());
+        load("ae-2022-06.csv", june.toString());
+        // A file received four years ago is past the A&E protocol's three years: the nightly purge deletes its
+        // records and writes the custodian's report.
+        load("ae-2022-03.csv", HEADER + "REM,02/03/2022,01:40,02/03/2022,00:55,Pulse,Public place,Body part,\n"
+                + "REM,03/03/2022,01:40,03/03/2022,00:55,Kaleido,Public place,Body part,\n");
+        Sql.execute(db, "UPDATE load_batch SET loaded_at = now() - interval '4 years' WHERE source_name = 'ae-2022-03.csv'");
+        Settings settings;
+        try {
+            settings = TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_UPLOAD_MAX_MB", "1",
+                    "SAFEMAP_VAR_DIR", Files.createTempDirectory("custodian-e2e-var").toString()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
+        RetentionPurge.of(settings, db.dataSource(), protocols, AuditLog.open(settings, db.dataSource(), protocols))
+                .run(RetentionPurge.SCHEDULE, false);
+        TestUsers.withPassword(db, "ae-custodian", Role.ANALYST, "nhs-ed", PASSWORD);
+        TestUsers.withPassword(db, "tasking-member", Role.TASKING, null, PASSWORD);
+        TestUsers.withPassword(db, "csp-analyst", Role.ANALYST, "csp", PASSWORD);
+        TestUsers.withPassword(db, "site-admin", Role.ADMIN, "csp", PASSWORD);
+        app = App.start(settings, db);
+        base = "http://127.0.0.1:" + app.port();
+    }
+
+    /** A file loaded as the command line loads it, before anyone signs in. */
+    private static void load(String name, String csv) {
+        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+        new IncidentLoader(db.dataSource()).load(new SourceFile(name, bytes.length, () -> new ByteArrayInputStream(bytes)),
+                FeedCatalog.builtIn().get("istv-ae"), null);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @AfterEach
+    void quit() {
+        if (driver != null) {
+            driver.quit();
+            driver = null;
+        }
+    }
+
+    @Test
+    void theAeCustodianReadsTheirBatchesAndQuarantineUploadsAFileAndSeesWhoUsedTheirData() throws Exception {
+        browser();
+        driver.get(base + "/");
+        signIn("ae-custodian", "strategic-assessment");
+        wait(30).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        WebElement entry = driver.findElement(By.id("custodian-link"));
+        wait(10).until(d -> entry.isDisplayed());
+        String mapHash = (String) driver.executeScript("return location.hash");
+        entry.click();
+        page("home");
+        assertThat(driver.findElements(By.cssSelector(".feed-card h3")).stream().map(WebElement::getText).toList())
+                .containsExactly("A&E assaults (ISTV)");
+        assertThat(driver.findElement(By.id("custodian-title")).getText()).isEqualTo("Your data");
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("custodian-title");
+        accessible("home");
+        screenshots("home");
+
+        // The feed's batches, newest first, with what each loaded and quarantined.
+        driver.findElement(By.linkText("Batches and uploads")).click();
+        page("feed");
+        assertThat(driver.getCurrentUrl()).endsWith("#custodian/feed=istv-ae");
+        long june = batchId("ae-2022-06.csv");
+        List<List<String>> batches = rows(".batches tbody tr");
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(0).subList(0, 2)).containsExactly("Batch " + june, "ae-2022-06.csv");
+        assertThat(batches.get(0).subList(3, 6)).containsExactly(String.valueOf(BAD_JUNE_ROWS + 4), "4",
+                String.valueOf(BAD_JUNE_ROWS));
+        assertThat(batches.get(1).subList(1, 6)).containsExactly("ae-2022-05.csv",
+                batches.get(1).get(2), "8", "8", "0");
+        assertThat(batches.get(2).get(1)).isEqualTo("ae-2022-03.csv");
+        accessible("feed");
+        screenshots("feed");
+
+        // A batch's quarantine, 50 rows to a page, each with its line, field, reason and the row as sent.
+        driver.findElement(By.linkText("Batch " + june)).click();
+        page("batch");
+        assertThat(driver.findElement(By.id("custodian-title")).getText()).isEqualTo("Batch " + june + ": ae-2022-06.csv");
+        assertThat(driver.findElement(By.cssSelector(".quarantine-rows caption")).getText())
+                .startsWith("Rows 1 to 50 of " + BAD_JUNE_ROWS);
+        List<List<String>> quarantined = rows(".quarantine-rows tbody tr");
+        assertThat(quarantined).hasSize(50);
+        List<Object> first = Sql.rows(db, "SELECT line_no, field, reason, raw_record FROM quarantine WHERE batch_id = ? "
+                + "ORDER BY line_no LIMIT 1", june).get(0);
+        assertThat(quarantined.get(0)).containsExactly(String.valueOf(first.get(0)), String.valueOf(first.get(1)),
+                String.valueOf(first.get(2)), String.valueOf(first.get(3)));
+        assertThat(quarantined.get(0).get(3)).contains("31/06/2022");
+        accessible("batch");
+        screenshots("batch");
+        driver.findElement(By.linkText("Next \u2192")).click();
+        wait(10).until(d -> d.findElement(By.cssSelector(".quarantine-rows caption")).getText()
+                .startsWith("Rows 51 to " + BAD_JUNE_ROWS + " of " + BAD_JUNE_ROWS));
+        assertThat(driver.getCurrentUrl()).endsWith("#custodian/feed=istv-ae/batch=" + june + "/page=2");
+        assertThat(rows(".quarantine-rows tbody tr")).hasSize(BAD_JUNE_ROWS - 50);
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("quarantine-heading");
+
+        // An upload with one bad row: loaded, the bad row quarantined with its reason, and in the batch list.
+        driver.findElement(By.cssSelector(".crumbs")).findElement(By.linkText("A&E assaults (ISTV)")).click();
+        page("feed");
+        Path file = Files.createTempDirectory("custodian-e2e").resolve("ae-2022-07-week1.csv");
+        Files.writeString(file, HEADER
+                + "REM,02/07/2022,01:40,02/07/2022,00:55,Club Arena,Public place,Body part,\n"
+                + "REM,05/07/2022,22:00,05/07/2022,23:10,The Vault,Public place,Glass or bottle,\n"
+                + "REM,06/07/2022,03:15,06/07/2022,02:30,Pulse,Public place,Body part,\n");
+        driver.findElement(By.id("upload-file")).sendKeys(file.toAbsolutePath().toString());
+        driver.findElement(By.id("upload-submit")).click();
+        WebElement results = driver.findElement(By.id("upload-results"));
+        wait(30).until(d -> !results.findElements(By.tagName("h4")).isEmpty());
+        long july = batchId("ae-2022-07-week1.csv");
+        assertThat(results.findElement(By.tagName("h4")).getText())
+                .isEqualTo("ae-2022-07-week1.csv: loaded as batch " + july);
+        assertThat(results.getText()).contains("3 rows read: 2 loaded, 1 quarantined.")
+                .contains("1 \u00d7 arrival at A&E is before the assault");
+        assertThat(driver.findElement(By.id("upload-status")).getText()).isEqualTo("1 loaded.");
+        wait(10).until(d -> rows(".batches tbody tr").size() == 4);
+        assertThat(rows(".batches tbody tr").get(0).subList(0, 2)).containsExactly("Batch " + july,
+                "ae-2022-07-week1.csv");
+        assertThat(results.findElement(By.partialLinkText("Open batch " + july)).getAttribute("href"))
+                .endsWith("#custodian/feed=istv-ae/batch=" + july);
+        screenshots("uploaded");
+
+        // A file over the server's limit: the refusal in the server's words, and nothing loaded.
+        Path big = file.resolveSibling("ae-2022-07-all.csv");
+        Files.write(big, new byte[2 * 1024 * 1024]);
+        driver.findElement(By.id("upload-file")).sendKeys(big.toAbsolutePath().toString());
+        driver.findElement(By.id("upload-submit")).click();
+        wait(30).until(d -> !results.findElements(By.cssSelector(".problem")).isEmpty());
+        assertThat(results.findElement(By.cssSelector(".problem")).getText())
+                .startsWith("The file is too large to upload.").contains("1 MB (SAFEMAP_UPLOAD_MAX_MB)");
+        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE source_name = 'ae-2022-07-all.csv'")).isZero();
+        driver.findElement(By.linkText("Batch " + july)).click();
+        page("batch");
+        assertThat(driver.findElement(By.id("custodian-title")).getText())
+                .isEqualTo("Batch " + july + ": ae-2022-07-week1.csv");
+        List<List<String>> bad = rows(".quarantine-rows tbody tr");
+        assertThat(bad).hasSize(1);
+        assertThat(bad.get(0).subList(0, 3)).containsExactly("3", "arrival_date", "arrival at A&E is before the assault");
+        assertThat(bad.get(0).get(3)).contains("05/07/2022,22:00,05/07/2022,23:10,The Vault");
+
+        // Who used the data: the upload is there, by this custodian.
+        driver.findElement(By.linkText("Usage report")).click();
+        page("usage");
+        assertThat(driver.findElement(By.id("custodian-title")).getText()).isEqualTo("Usage report");
+        assertThat(driver.findElement(By.cssSelector(".custodian-page .lead")).getText())
+                .startsWith("How the data NHS emergency department (example: a Liverpool acute trust) supplies");
+        assertThat(driver.findElement(By.id("usage-summary")).getText()).contains("recorded requests touched A&E");
+        List<String> upload = row("How", "Files uploaded");
+        assertThat(upload.get(1)).isEqualTo(String.valueOf(Sql.count(db,
+                "SELECT count(*) FROM audit_log WHERE action = 'ingest.upload' AND jsonb_exists(feeds, 'istv-ae')")));
+        assertThat(upload.get(1)).isEqualTo("1");
+        assertThat(row("Who used it", "ae-custodian").subList(1, 3)).containsExactly("analyst", "nhs-ed");
+        accessible("usage");
+        screenshots("usage");
+
+        // What retention deleted: the report listed, and readable in plain English.
+        driver.findElement(By.linkText("Retention reports")).click();
+        page("retention");
+        List<List<String>> reports = rows("table.data tbody tr");
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).subList(1, 5)).containsExactly("A&E assaults (ISTV)", "nhs-ed",
+                reports.get(0).get(3), "2");
+        driver.findElement(By.linkText(reports.get(0).get(0))).click();
+        page("retention");
+        assertThat(driver.findElement(By.cssSelector("pre.report-text")).getText()).contains("ae-2022-03.csv");
+        accessible("retention");
+        screenshots("retention");
+
+        // Back to the map, as it was.
+        driver.findElement(By.linkText("\u2190 Back to the map")).click();
+        wait(10).until(d -> d.findElement(By.id("map")).isDisplayed());
+        assertThat(driver.findElement(By.id("custodian")).isDisplayed()).isFalse();
+        assertThat((String) driver.executeScript("return location.hash")).isEqualTo(mapHash);
+        noConsoleErrors(m -> m.contains("/api/feeds/istv-ae/uploads") && m.contains("413"));
+    }
+
+    @Test
+    void othersFindNoEntryAndPlainRefusalsAndTheAdminFindsTheRefusalsInTheAuditLog() throws Exception {
+        browser();
+        driver.get(base + "/#custodian/feed=istv-ae");
+        signIn("tasking-member", "tasking");
+        page("feed");
+        assertThat(driver.findElement(By.id("custodian-link")).isDisplayed()).isFalse();
+        WebElement refusal = driver.findElement(By.cssSelector(".problem[role=alert]"));
+        assertThat(refusal.getText()).startsWith("SafeMap did not allow this.").contains("istv-ae");
+        assertThat(driver.findElements(By.id("upload-form"))).isEmpty();
+        accessible("refused");
+        screenshots("refused");
+        // the browser notes the refusals: before signing in (401) and after (403)
+        noConsoleErrors(m -> m.contains("/api/feeds/istv-ae/batches"));
+        driver.quit();
+
+        browser();
+        driver.get(base + "/#custodian");
+        signIn("csp-analyst", "strategic-assessment");
+        page("home");
+        assertThat(driver.findElement(By.id("custodian-link")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.cssSelector(".custodian-page")).getText())
+                .contains("Your partner (csp) supplies no feed to SafeMap");
+        driver.get(base + "/#custodian/usage/partner=nhs-ed");
+        page("usage");
+        assertThat(driver.findElement(By.cssSelector(".problem[role=alert]")).getText())
+                .startsWith("SafeMap did not allow this.").contains("'nhs-ed'");
+        noConsoleErrors(m -> m.contains("/api/audit/usage") && m.contains("403"));
+        driver.quit();
+
+        browser();
+        driver.get(base + "/#custodian");
+        signIn("site-admin", "strategic-assessment");
+        page("home");
+        assertThat(driver.findElement(By.id("custodian-link")).isDisplayed()).isTrue();
+        assertThat(driver.findElements(By.cssSelector(".feed-card"))).hasSize(FeedCatalog.builtIn().all().size());
+        driver.findElement(By.linkText("Audit log")).click();
+        page("audit");
+        driver.findElement(By.id("audit-actor")).sendKeys("tasking-member");
+        driver.findElement(By.cssSelector("#audit-form button[type=submit]")).click();
+        wait(10).until(d -> d.getCurrentUrl().endsWith("#custodian/audit/actor=tasking-member")
+                && "audit:ready".equals(d.findElement(By.tagName("body")).getAttribute("data-custodian")));
+        List<List<String>> entries = rows(".audit-entries tbody tr");
+        assertThat(entries).anySatisfy(e -> {
+            assertThat(e.get(2)).isEqualTo("tasking-member (tasking)");
+            assertThat(e.get(5)).isEqualTo("GET /api/feeds/istv-ae/batches");
+            assertThat(e.get(8)).startsWith("refused: ").contains("istv-ae");
+        });
+        accessible("audit");
+        screenshots("audit");
+
+        // Opened at a custodian page, the map starts only when the reader goes to it.
+        assertThat(driver.findElement(By.tagName("body")).getAttribute("data-ready")).isNull();
+        driver.findElement(By.linkText("\u2190 Back to the map")).click();
+        wait(30).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        assertThat(driver.findElement(By.id("map")).isDisplayed()).isTrue();
+        assertThat(driver.getCurrentUrl()).contains("#m=").contains("map=");
+        noConsoleErrors(m -> false);
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+    private void browser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(executable("/usr/bin/chromium", "/usr/bin/chromium-browser"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
+                "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--lang=en-GB");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver"))).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        viewport(1366, 768);
+    }
+
+    /** Sizes the window so the page itself has {@code width} x {@code height} pixels, as a full-screen browser. */
+    private void viewport(int width, int height) {
+        Dimension outer = driver.manage().window().getSize();
+        long innerWidth = (Long) driver.executeScript("return window.innerWidth");
+        long innerHeight = (Long) driver.executeScript("return window.innerHeight");
+        driver.manage().window().setSize(new Dimension(outer.width + width - (int) innerWidth,
+                outer.height + height - (int) innerHeight));
+    }
+
+    private static String executable(String... candidates) {
+        for (String c : candidates) {
+            if (Files.isExecutable(Path.of(c))) {
+                return c;
+            }
+        }
+        throw new AssertionError("the viewer test needs Debian's chromium and chromium-driver; ./safemap test "
+                + "installs them (apt-get install chromium chromium-driver)");
+    }
+
+    private WebDriverWait wait(int seconds) {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** Signs in through the viewer's dialog; the page reloads as the new user. */
+    private void signIn(String login, String purpose) {
+        wait(20).until(d -> "Public view".equals(d.findElement(By.id("auth-who")).getText()));
+        driver.findElement(By.id("sign-in")).click();
+        wait(10).until(d -> d.findElement(By.id("sign-in-dialog")).isDisplayed());
+        driver.findElement(By.id("sign-in-login")).sendKeys(login);
+        driver.findElement(By.id("sign-in-password")).sendKeys(PASSWORD);
+        new Select(driver.findElement(By.id("sign-in-purpose"))).selectByValue(purpose);
+        driver.findElement(By.id("sign-in-submit")).click();
+        wait(20).until(d -> d.findElement(By.id("auth-who")).getText().startsWith("Signed in as"));
+    }
+
+    /** Waits until the custodian page {@code view} has loaded. */
+    private void page(String view) {
+        try {
+            wait(30).until(d -> (view + ":ready").equals(d.findElement(By.tagName("body"))
+                    .getAttribute("data-custodian")));
+        } catch (TimeoutException e) {
+            try {
+                Files.createDirectories(ARTEFACTS);
+                Files.write(ARTEFACTS.resolve("custodian-failed-" + view + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+            } catch (java.io.IOException ignored) {
+                // the assertion below says what matters
+            }
+            driver.manage().logs().get(LogType.BROWSER).getAll().forEach(l -> System.out.println("browser: " + l));
+            throw new AssertionError("the " + view + " page did not finish loading: it is '"
+                    + driver.findElement(By.tagName("body")).getAttribute("data-custodian") + "' at "
+                    + driver.getCurrentUrl() + ", showing: " + driver.findElement(By.tagName("body")).getText(), e);
+        }
+    }
+
+    private List<List<String>> rows(String css) {
+        List<List<String>> out = new ArrayList<>();
+        for (WebElement tr : driver.findElements(By.cssSelector(css))) {
+            out.add(tr.findElements(By.cssSelector("th, td")).stream().map(WebElement::getText).toList());
+        }
+        return out;
+    }
+
+    /** The row of the table captioned {@code caption} whose first cell is {@code first}. */
+    private List<String> row(String caption, String first) {
+        for (WebElement t : driver.findElements(By.cssSelector("table.data"))) {
+            if (t.findElement(By.tagName("caption")).getText().equals(caption)) {
+                for (WebElement tr : t.findElements(By.cssSelector("tbody tr"))) {
+                    List<String> cells = tr.findElements(By.cssSelector("th, td")).stream().map(WebElement::getText)
+                            .toList();
+                    if (cells.get(0).equals(first)) {
+                        return cells;
+                    }
+                }
+                throw new AssertionError("table '" + caption + "' has no row '" + first + "'");
+            }
+        }
+        throw new AssertionError("no table captioned '" + caption + "'");
+    }
+
+    private static long batchId(String file) {
+        return ((Number) Sql.value(db, "SELECT id FROM load_batch WHERE source_name = ?", file)).longValue();
+    }
+
+    /** No serious or critical axe-core violation on the page as shown. */
+    private void accessible(String name) {
+        assertThat(Axe.serious(driver)).as("serious accessibility violations on the " + name + " page").isEmpty();
+    }
+
+    private void screenshots(String name) throws Exception {
+        Files.createDirectories(ARTEFACTS);
+        viewport(1280, 720);
+        Files.write(ARTEFACTS.resolve("custodian-" + name + "-1280x720.png"), driver.getScreenshotAs(OutputType.BYTES));
+        viewport(1366, 768);
+        Files.write(ARTEFACTS.resolve("custodian-" + name + "-1366x768.png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** Console errors, except the browser's own notes of refusals the test asked for. */
+    private void noConsoleErrors(Predicate<String> expected) {
+        List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
+                .filter(expected.negate()).toList();
+        assertThat(errors).as("console errors").isEmpty();
+    }
+}
