@@ -45,12 +45,10 @@ import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.Identity;
-import org.safemap.sharing.Keys;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.ProtocolRegistry;
-import org.safemap.sharing.Pseudonymiser;
 import org.safemap.sharing.RetentionReports;
 import org.safemap.sharing.UsageReports;
 import org.slf4j.Logger;
@@ -97,9 +95,7 @@ public final class ApiServer {
         Access access = new Access(policy, feedCatalog, audit, catalogue);
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), access);
         FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
-                new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
-                new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes()), protocols,
-                new Pseudonymiser(Keys.pseudonym(settings))),
+                new Quarantine(db.dataSource()), IncidentLoader.configured(db.dataSource(), settings, protocols),
                 settings.uploadMaxMb(), access);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
