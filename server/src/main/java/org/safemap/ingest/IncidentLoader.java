@@ -263,7 +263,8 @@ public final class IncidentLoader {
             syncCategoryMap(c, feed);
         }
         Map<String, String> categories = categoryMap(c, feed.categories());
-        long batchId = LoadBatches.start(c, "incidents", feed.name(), file.name(), sha, 0, 0);
+        // A name from an upload may hold a NUL, which no text column can store.
+        long batchId = LoadBatches.start(c, "incidents", feed.name(), PgText.shown(file.name()), sha, 0, 0);
         try (PreparedStatement ps = c.prepareStatement(SET_PROTOCOL)) {
             ps.setInt(1, protocol.version());
             ps.setLong(2, batchId);

@@ -219,11 +219,20 @@ class BadValuesIT {
     }
 
     @Test
+    void aFileNameHoldingANulIsStoredWithASymbolInItsPlace() {
+        IncidentLoader.Result r = loader(false).load(SourceFiles.text("2022-05\u0000.csv", POLICE_UK_HEADER
+                + row("f1", -1, null) + "\n"), POLICE_UK, null);
+        assertThat(r.rowsLoaded()).isEqualTo(1);
+        assertThat(Sql.value(db, "SELECT source_name FROM load_batch WHERE id = ?", r.batchId()))
+                .isEqualTo("2022-05\u2400.csv");
+    }
+
+    @Test
     void aFileRefusedPartWayLeavesNothingBehind() {
         long batches = Sql.count(db, "SELECT count(*) FROM load_batch");
         long quarantine = Sql.count(db, "SELECT count(*) FROM quarantine");
-        // Rows 2 and 3 go through the whole pipeline before line 4 breaks the file: a GeoJSON feature the parser
-        // cannot read past.
+        // The first feature is accepted and the second quarantined (a point in no country) before the third, cut
+        // short, breaks the file: by then the batch, its partition and the spilled quarantine row exist.
         String json = "{\"type\": \"FeatureCollection\", \"features\": [\n"
                 + "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [-2.978, 53.407]}, "
                 + "\"properties\": {\"id\": \"MT-1\", \"when\": \"2022-05-01 08:10\", \"kind\": \"abuse\", \"route\": \"8\"}},\n"
