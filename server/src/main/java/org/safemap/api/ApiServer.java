@@ -56,7 +56,6 @@ import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.ProtocolRegistry;
-import org.safemap.sharing.Pseudonymiser;
 import org.safemap.sharing.RetentionReports;
 import org.safemap.sharing.UsageReports;
 import org.slf4j.Logger;
@@ -114,9 +113,7 @@ public final class ApiServer {
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), access);
         LinkageSeal seal = new LinkageSeal(Keys.linkage(settings));
         FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
-                new Quarantine(db.dataSource()), new IncidentLoader(db.dataSource(),
-                new IncidentLoader.LinkRule(settings.linkDistanceM(), settings.linkMinutes()), protocols,
-                new Pseudonymiser(Keys.pseudonym(settings)), seal),
+                new Quarantine(db.dataSource()), IncidentLoader.configured(db.dataSource(), settings, protocols),
                 settings.uploadMaxMb(), access, seal);
         HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
                 new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),

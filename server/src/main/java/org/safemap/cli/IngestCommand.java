@@ -74,7 +74,8 @@ final class IngestCommand implements Callable<Integer> {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 t.done(file.name(), String.format(Locale.UK, "batch %d: %,d rows read, %,d loaded, %,d quarantined "
                         + "in %.1f s (%,.0f rows/s)", r.batchId(), r.rowsRead(), r.rowsLoaded(), r.rowsQuarantined(),
-                        seconds, r.rowsRead() / Math.max(seconds, 1e-3)));
+                        seconds, r.rowsRead() / Math.max(seconds, 1e-3))
+                        + (r.rowsRead() == 0 ? "; the file holds a header and no rows" : ""));
                 describe(t, "  ", reports.batch(r.batchId()), r.sampleRejections());
             }
         } catch (java.sql.SQLException e) {
@@ -93,6 +94,10 @@ final class IngestCommand implements Callable<Integer> {
         }
         if (report.areaMatchRate() != null) {
             t.line(indent + String.format(Locale.UK, "inside the loaded LSOAs: %.1f%%", 100 * report.areaMatchRate()));
+        }
+        if (report.outsideArea() > 0) {
+            t.line(indent + String.format(Locale.UK, "outside the partnership's area (in no loaded LSOA), kept: %,d, "
+                    + "line %s", report.outsideArea(), report.outsideAreaLineText()));
         }
         if (report.linked() > 0) {
             t.line(indent + String.format(Locale.UK, "linked to other feeds' records of the same event: %,d", report.linked()));

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +31,7 @@ import java.util.Optional;
  * @param linkDistanceM      records of different feeds this close (metres) and ...
  * @param linkMinutes        ... this close in time are linked as one event
  * @param uploadMaxMb        largest file accepted by the upload endpoint, in MB
+ * @param ingest             what a load accepts: the first date of the partnership's data, rows outside its area
  * @param map                the map service's limits and tile cache sizes
  * @param trust              protocols, keys and session rules for the data-sharing controls
  * @param warnings           problems worth telling the user that do not stop start-up (unknown keys)
@@ -47,9 +51,20 @@ public record Settings(
         int linkDistanceM,
         int linkMinutes,
         int uploadMaxMb,
+        IngestSettings ingest,
         MapSettings map,
         TrustSettings trust,
         List<String> warnings) {
+
+    /**
+     * @param dataFrom              records dated before this day (UK time) are quarantined as implausible
+     * @param quarantineOutsideArea records placed outside every loaded LSOA are quarantined, not kept and listed
+     */
+    public record IngestSettings(LocalDate dataFrom, boolean quarantineOutsideArea) {
+        /** The first day SAFEMAP_DATA_FROM may name: no partner's records go back further, and PostgreSQL's do. */
+        public static final LocalDate EARLIEST = LocalDate.of(1900, 1, 1);
+        public static final IngestSettings DEFAULT = new IngestSettings(LocalDate.of(2000, 1, 1), false);
+    }
 
     /**
      * @param wmsMaxSize  largest WIDTH and HEIGHT a GetMap may ask for, pixels
@@ -119,6 +134,8 @@ public record Settings(
         KEYS.put("SAFEMAP_LINK_DISTANCE_M", "250");
         KEYS.put("SAFEMAP_LINK_MINUTES", "120");
         KEYS.put("SAFEMAP_UPLOAD_MAX_MB", "512");
+        KEYS.put("SAFEMAP_DATA_FROM", IngestSettings.DEFAULT.dataFrom().toString());
+        KEYS.put("SAFEMAP_OUTSIDE_AREA", "keep");
         KEYS.put("SAFEMAP_WMS_MAX_SIZE", "4096");
         KEYS.put("SAFEMAP_TILE_CACHE_MB", "64");
         KEYS.put("SAFEMAP_TILE_DISK_MB", "512");
@@ -205,6 +222,8 @@ public record Settings(
                 intRange(values, "SAFEMAP_LINK_DISTANCE_M", 0, 100_000),
                 intRange(values, "SAFEMAP_LINK_MINUTES", 0, 7 * 24 * 60),
                 intRange(values, "SAFEMAP_UPLOAD_MAX_MB", 1, 100_000),
+                new IngestSettings(date(values, "SAFEMAP_DATA_FROM", IngestSettings.EARLIEST),
+                        choice(values, "SAFEMAP_OUTSIDE_AREA", List.of("keep", "quarantine")).equals("quarantine")),
                 new MapSettings(intRange(values, "SAFEMAP_WMS_MAX_SIZE", 256, 16_384),
                         intRange(values, "SAFEMAP_TILE_CACHE_MB", 0, 100_000),
                         intRange(values, "SAFEMAP_TILE_DISK_MB", 0, 1_000_000)),
@@ -226,15 +245,15 @@ public record Settings(
     /** The same settings listening on another port (the CLI's --port). */
     public Settings withHttpPort(int port) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, httpHost, port,
-                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, map,
-                trust, warnings);
+                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, ingest,
+                map, trust, warnings);
     }
 
     /** The same settings bound to another interface (the CLI's --host). */
     public Settings withHttpHost(String host) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, host, httpPort,
-                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, map,
-                trust, warnings);
+                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, ingest,
+                map, trust, warnings);
     }
 
     /** Folder of the private PostgreSQL cluster. */
@@ -313,6 +332,22 @@ public record Settings(
             // fall through to the message below
         }
         throw new ConfigException(key + " must be a whole number from " + min + " to " + max + "; got '" + raw + "'");
+    }
+
+    /** A day as YYYY-MM-DD (or a month as YYYY-MM, its first day), from {@code earliest} to today. */
+    private static LocalDate date(Map<String, String> values, String key, LocalDate earliest) {
+        String raw = get(values, key, null).strip();
+        try {
+            LocalDate day = raw.length() == 7 ? YearMonth.parse(raw).atDay(1)
+                    : LocalDate.parse(raw);
+            if (!day.isBefore(earliest) && !day.isAfter(LocalDate.now())) {
+                return day;
+            }
+        } catch (DateTimeParseException ignored) {
+            // fall through to the message below
+        }
+        throw new ConfigException(key + " must be a date as YYYY-MM-DD (or a month as YYYY-MM) from " + earliest
+                + " to today; got '" + raw + "'");
     }
 
     /** A comma-separated list of IP addresses and CIDR blocks (literals only: nothing is looked up). */

@@ -11,25 +11,44 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 
 /**
- * Streams rows into PostgreSQL with {@code COPY ... FROM STDIN (FORMAT csv)}, the fastest way in.
- * Values are quoted only when they need it or are empty, so an empty string stays an empty string and null
- * stays NULL.
+ * Streams rows into PostgreSQL with {@code COPY ... FROM STDIN}, the fastest way in, in COPY's csv format or its
+ * text format. In csv, values are quoted only when they need it or are empty, so an empty string stays an empty
+ * string and null stays NULL. Text format escapes every backslash and line break, so no value can end the COPY
+ * early: csv cannot say a quoted value holds a line that is just {@code \.}, which PostgreSQL 15 takes for the end
+ * of the data, so text format is the one for values nobody has checked (partners' rows). Values must be text
+ * PostgreSQL can store ({@link PgText}) in either format.
  */
 public final class CopyWriter implements AutoCloseable {
     /** Rows are built here and handed to the writer in large pieces: one call per 64 KB, not per character. */
     private static final int FLUSH_AT = 1 << 16;
 
     private final Writer out;
+    private final boolean textFormat;
     private final StringBuilder row = new StringBuilder(FLUSH_AT + 4096);
     private boolean rowStarted;
 
-    private CopyWriter(Writer out) {
+    private CopyWriter(Writer out, boolean textFormat) {
         this.out = out;
+        this.textFormat = textFormat;
+    }
+
+    private CopyWriter(Writer out) {
+        this(out, false);
     }
 
     /** Writes COPY csv lines to any writer (a spill file to COPY later). */
     public static CopyWriter to(Writer writer) {
         return new CopyWriter(writer);
+    }
+
+    /** Writes COPY text-format lines to any writer; the COPY must read {@code FROM STDIN} (text is the default). */
+    public static CopyWriter textTo(Writer writer) {
+        return new CopyWriter(writer, true);
+    }
+
+    /** As {@link #openPumped}, in COPY's text format: {@code copySql} must read {@code FROM STDIN} without csv. */
+    public static CopyWriter openPumpedText(Connection connection, String copySql) throws SQLException {
+        return new CopyWriter(CopyPump.open(connection, copySql), true);
     }
 
     /**
@@ -48,6 +67,9 @@ public final class CopyWriter implements AutoCloseable {
 
     /** Appends one value to the current row; null is SQL NULL. */
     public CopyWriter value(String value) throws IOException {
+        if (textFormat) {
+            return textValue(value);
+        }
         if (rowStarted) {
             row.append(',');
         }
@@ -74,6 +96,30 @@ public final class CopyWriter implements AutoCloseable {
                 row.append(ch);
             }
             row.append('"');
+        }
+        return this;
+    }
+
+    /** Text format: NULL is {@code \N}; a backslash, tab and line breaks are escaped, everything else is as it is. */
+    private CopyWriter textValue(String value) {
+        if (rowStarted) {
+            row.append('\t');
+        }
+        rowStarted = true;
+        if (value == null) {
+            row.append("\\N");
+            return this;
+        }
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> row.append("\\\\");
+                case '\t' -> row.append("\\t");
+                case '\n' -> row.append("\\n");
+                case '\r' -> row.append("\\r");
+                default -> row.append(ch);
+            }
         }
         return this;
     }

@@ -17,32 +17,43 @@ import java.util.List;
  * @param postcode        a full postcode as written, or null
  * @param text            a free-text location (street, venue, "outside the Krazyhouse"), or null
  * @param district        a postcode district (outward code, "L1"), or null
+ * @param coordinateField the source field the coordinates came from ("Longitude", "easting"), to name in a
+ *                        quarantine entry when they cannot be used; null for "location"
  */
 public record LocationInput(Double x, Double y, int srid, GeocodeMethod coordinateMethod, Float precisionM, Long uprn,
-                            String postcode, String text, String district) {
+                            String postcode, String text, String district, String coordinateField) {
 
     public static LocationInput coordinates(double x, double y, int srid, GeocodeMethod method, Float precisionM) {
-        return new LocationInput(x, y, srid, method, precisionM, null, null, null, null);
+        return new LocationInput(x, y, srid, method, precisionM, null, null, null, null, null);
     }
 
     public static LocationInput none() {
-        return new LocationInput(null, null, 0, null, null, null, null, null, null);
+        return new LocationInput(null, null, 0, null, null, null, null, null, null, null);
     }
 
     public LocationInput withUprn(Long value) {
-        return new LocationInput(x, y, srid, coordinateMethod, precisionM, value, postcode, text, district);
+        return new LocationInput(x, y, srid, coordinateMethod, precisionM, value, postcode, text, district,
+                coordinateField);
     }
 
     public LocationInput withPostcode(String value) {
-        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, blankToNull(value), text, district);
+        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, blankToNull(value), text, district,
+                coordinateField);
     }
 
     public LocationInput withText(String value) {
-        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, postcode, blankToNull(value), district);
+        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, postcode, blankToNull(value), district,
+                coordinateField);
     }
 
     public LocationInput withDistrict(String value) {
-        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, postcode, text, blankToNull(value));
+        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, postcode, text, blankToNull(value),
+                coordinateField);
+    }
+
+    /** The same, naming the source field the coordinates came from. */
+    public LocationInput withCoordinateField(String field) {
+        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, postcode, text, district, field);
     }
 
     public boolean hasCoordinates() {

@@ -46,9 +46,10 @@ public final class AmbulanceCsvAdapter implements FeedAdapter {
         Double lat = row.number("latitude");
         Double lon = row.number("longitude");
         if (e != null && n != null) {
-            location = LocationInput.coordinates(e, n, 27700, GeocodeMethod.COORDINATE, null);
+            location = LocationInput.coordinates(e, n, 27700, GeocodeMethod.COORDINATE, null).withCoordinateField("easting");
         } else if (lat != null && lon != null) {
-            location = LocationInput.coordinates(lon, lat, 4326, GeocodeMethod.COORDINATE, null);
+            location = LocationInput.coordinates(lon, lat, 4326, GeocodeMethod.COORDINATE, null)
+                    .withCoordinateField("longitude");
         } else if ((e == null) != (n == null) || (lat == null) != (lon == null)) {
             throw new RowProblem(e != null || n != null ? "easting" : "latitude", "only half of a coordinate pair is given");
         }
@@ -58,6 +59,7 @@ public final class AmbulanceCsvAdapter implements FeedAdapter {
         PoliceUkCsvAdapter.putIfPresent(attributes, "conveyed", row.get("conveyed"));
         String ref = row.get("incident_ref");
         return new IncidentRecord(row.line(), ref.isEmpty() ? null : ref, complaint, at, at,
-                row.has("postcode") ? row.get("postcode") : null, location, null, attributes, row.raw());
+                row.has("postcode") ? row.get("postcode") : null, location, null, attributes, row.raw(), "call_datetime",
+                "call_datetime");
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import org.safemap.db.PgText;
 
 /**
  * The part every CSV adapter shares: the header is checked against the feed's declared fields (a column it does
@@ -106,6 +107,11 @@ public final class CsvFeedReader {
             records.expectFields(header.size());
             CsvRecords.Record r;
             while ((r = records.next()) != null) {
+                if (r.line() <= 0) {
+                    // The line count ran past the largest int: more rows than a batch (and its line numbers) can hold.
+                    throw new InputFormatException(file.name(), 0, null, "the file has more than "
+                            + Integer.MAX_VALUE + " lines; split it into smaller files");
+                }
                 if (r instanceof CsvRecords.Bad bad) {
                     if (linkage.length > 0) {
                         terms.keepOriginal(bad.line(), bad.raw());
@@ -127,6 +133,12 @@ public final class CsvFeedReader {
                             + "found " + fields.size(), raw));
                     continue;
                 }
+                int unstorable = unstorableField(fields);
+                if (unstorable >= 0) {
+                    sink.reject(new Rejection(good.line(), header.get(unstorable), "the field "
+                            + PgText.problem(fields.get(unstorable)), raw));
+                    continue;
+                }
                 try {
                     sink.accept(reader.read(new Row(index, fields, good.line(), raw)));
                 } catch (RowProblem p) {
@@ -134,6 +146,16 @@ public final class CsvFeedReader {
                 }
             }
         }
+    }
+
+    /** The first field holding what no text column can (a NUL character), or -1. */
+    private static int unstorableField(List<String> fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (!PgText.storable(fields.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

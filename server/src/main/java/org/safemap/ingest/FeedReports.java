@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -42,16 +43,39 @@ public final class FeedReports {
      * @param loadedBy       who loaded it: a login, or cli:&lt;os user&gt;; null for batches loaded before SafeMap
      *                       recorded loaders
      * @param loadedVia      how they signed in: session, token 'name', cli; null when not recorded
+     * @param outsideAreaLines lines of the accepted records outside every loaded LSOA (the partnership's area), in
+     *                       file order, the first 1,000 (areaMatch's "outside" counts them all)
      */
     public record BatchReport(long batch, String feed, String file, String sha256, OffsetDateTime loadedAt,
                               int rowsRead, int accepted, int quarantined, Map<String, Long> reasons,
                               Map<String, Long> geocodeMethods, Map<String, Long> areaMatch, long linked,
-                              String loadedBy, String loadedVia) {
+                              String loadedBy, String loadedVia, List<Integer> outsideAreaLines) {
         /** Share of accepted records inside a loaded LSOA; null before any are loaded. */
         public Double areaMatchRate() {
             long inside = areaMatch.getOrDefault("inside", 0L);
             long outside = areaMatch.getOrDefault("outside", 0L);
             return inside + outside == 0 ? null : (double) inside / (inside + outside);
+        }
+
+        /** Accepted records outside the partnership's area, listed or not. */
+        public long outsideArea() {
+            return areaMatch.getOrDefault("outside", 0L);
+        }
+
+        /** The listed lines for people, runs joined: "7, 12-15, 90", and how many more there are. */
+        public String outsideAreaLineText() {
+            StringBuilder b = new StringBuilder();
+            int n = outsideAreaLines.size();
+            for (int i = 0; i < n; i++) {
+                int first = outsideAreaLines.get(i);
+                int last = first;
+                while (i + 1 < n && outsideAreaLines.get(i + 1) == last + 1) {
+                    last = outsideAreaLines.get(++i);
+                }
+                b.append(b.isEmpty() ? "" : ", ").append(first).append(last > first ? "-" + last : "");
+            }
+            long more = outsideArea() - n;
+            return more > 0 ? b + String.format(Locale.UK, " and %,d more", more) : b.toString();
         }
 
         /** The stable JSON shape of docs/feeds.md (snake_case keys). */
@@ -72,6 +96,7 @@ public final class FeedReports {
             m.put("area_match", areaMatch);
             m.put("area_match_rate", areaMatchRate());
             m.put("linked", linked);
+            m.put("outside_area_lines", outsideAreaLines);
             return m;
         }
     }
@@ -116,7 +141,7 @@ public final class FeedReports {
                             rs.getObject(5, OffsetDateTime.class), rs.getInt(6), rs.getInt(7), rs.getInt(8),
                             counts(summary.get("reasons")), counts(summary.get("geocode_methods")),
                             counts(summary.get("area_match")), summary.get("linked") instanceof Number n ? n.longValue() : 0,
-                            rs.getString(10), rs.getString(11)));
+                            rs.getString(10), rs.getString(11), lines(summary.get("outside_area_lines"))));
                 }
             }
         }
@@ -129,6 +154,14 @@ public final class FeedReports {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static List<Integer> lines(Object node) {
+        List<Integer> lines = new ArrayList<>();
+        if (node instanceof List<?> list) {
+            list.forEach(v -> lines.add(v instanceof Number n ? n.intValue() : 0));
+        }
+        return List.copyOf(lines);
     }
 
     private static Map<String, Long> counts(Object node) {

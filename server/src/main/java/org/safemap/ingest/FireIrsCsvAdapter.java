@@ -56,9 +56,10 @@ public final class FireIrsCsvAdapter implements FeedAdapter {
         Double er = row.number("Easting_rounded");
         Double nr = row.number("Northing_rounded");
         if (e != null && n != null) {
-            location = LocationInput.coordinates(e, n, 27700, GeocodeMethod.COORDINATE, null);
+            location = LocationInput.coordinates(e, n, 27700, GeocodeMethod.COORDINATE, null).withCoordinateField("Easting_m");
         } else if (er != null && nr != null) {
-            location = LocationInput.coordinates(er, nr, 27700, GeocodeMethod.ROUNDED_GRID, null);
+            location = LocationInput.coordinates(er, nr, 27700, GeocodeMethod.ROUNDED_GRID, null)
+                    .withCoordinateField("Easting_rounded");
         }
         location = location.withPostcode(row.get("Postcode_full")).withDistrict(row.get("Postcode_district"));
         if (row.has("UPRN")) {
@@ -75,6 +76,7 @@ public final class FireIrsCsvAdapter implements FeedAdapter {
         String ref = row.get("IncidentNumber");
         String key = row.required("StopCodeDescription") + "|" + row.required("Motive");
         return new IncidentRecord(row.line(), ref.isEmpty() ? null : ref, key, at, at,
-                row.has("Postcode_district") ? row.get("Postcode_district") : null, location, null, attributes, row.raw());
+                row.has("Postcode_district") ? row.get("Postcode_district") : null, location, null, attributes, row.raw(),
+                "DateOfCall", "DateOfCall");
     }
 }

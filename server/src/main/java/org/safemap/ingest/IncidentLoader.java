@@ -1,7 +1,9 @@
 package org.safemap.ingest;
 
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,22 +12,28 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.zip.ZipException;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaAssigner;
 import org.safemap.areas.AreaAssigners;
+import org.safemap.config.Settings;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
+import org.safemap.db.PgText;
 import org.safemap.db.ReferenceData;
 import org.safemap.geocode.Geocoder;
 import org.safemap.sharing.LinkageSeal;
@@ -39,11 +47,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads one source file into one feed as one batch, in one transaction:
  * <ol>
+ * <li>a file that is not text (an image, an archive, UTF-16, cut-short gzip) is refused before anything is read
+ *     ({@link ContentSniffer});</li>
  * <li>the feed's adapter reads the file, row by row, into records or rejections;</li>
+ * <li>each record's values must be ones PostgreSQL stores and its time plausible ({@link RecordCheck}), or it is
+ *     rejected, naming its field;</li>
  * <li>records are taken in chunks: geocoded ({@link Geocoder}), their categories mapped onto the common taxonomy
  *     (the feed's mapping, as data), and given their areas ({@link AreaAssigner}, in Morton order);</li>
  * <li>accepted records stream with COPY into a new partition of {@code incident} for this batch, which gets its
- *     indexes built in bulk and is then attached; rejected rows go to {@code quarantine} with their reason;</li>
+ *     indexes built in bulk and is then attached; rejected rows go to {@code quarantine} with their reason;
+ *     records outside every loaded LSOA are listed by line in the batch's summary, or rejected when the
+ *     installation says so ({@link Checks#quarantineOutsideArea});</li>
  * <li>the batch's violent records are linked to matching records of other feeds ({@link Linker}).</li>
  * </ol>
  * The same content loaded into the same feed again is reported as already loaded. A failure, or a killed process,
@@ -54,6 +68,10 @@ public final class IncidentLoader {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentLoader.class);
     static final int CHUNK = 20_000;
     private static final int SAMPLE_REJECTIONS = 5;
+    /** The batch summary lists this many line numbers of records outside the area; the count says if there are more. */
+    static final int OUTSIDE_LINES_LISTED = 1000;
+    private static final String OUTSIDE_AREA = "outside the partnership's area: in none of the loaded LSOAs "
+            + "(SAFEMAP_OUTSIDE_AREA is quarantine)";
 
     private static final String FIND_BATCH = """
             SELECT id, rows_loaded, rows_quarantined, summary::text FROM load_batch
@@ -64,8 +82,9 @@ public final class IncidentLoader {
     private static final String INCIDENT_COLUMNS = "batch_id, line_no, feed, source_ref, source_category, category, "
             + "event_from, event_to, location_text, geom, geocode_method, precision_m, stated_lsoa_code, attributes, "
             + "lsoa_vintage, lsoa_code, msoa_code, lad_code, ward_vintage, ward_code, custom_areas, area_match";
+    /** Text format: a row may hold anything text can, a line of just {@code \.} too (csv would end the COPY there). */
     private static final String COPY_QUARANTINE = "COPY quarantine (batch_id, line_no, field, reason, raw_record, "
-            + "raw_sealed) FROM STDIN (FORMAT csv)";
+            + "raw_bytes, raw_sealed) FROM STDIN";
     private static final String SET_SUMMARY = "UPDATE load_batch SET summary = ?::jsonb WHERE id = ?";
     /** EWKB of a point in EPSG:27700, little-endian: byte order, type with SRID flag, SRID; then x and y. */
     private static final String EWKB_POINT_27700 = "0101000020346C0000";
@@ -99,6 +118,22 @@ public final class IncidentLoader {
     }
 
     /**
+     * What a load accepts beyond each format's own checks.
+     *
+     * @param dataFrom              records dated before this day (UK time) are quarantined (SAFEMAP_DATA_FROM)
+     * @param quarantineOutsideArea records outside every loaded LSOA are quarantined rather than kept and listed
+     *                              (SAFEMAP_OUTSIDE_AREA)
+     * @param clock                 "now", for records dated in the future
+     */
+    public record Checks(LocalDate dataFrom, boolean quarantineOutsideArea, Clock clock) {
+        public static final Checks DEFAULT = of(Settings.IngestSettings.DEFAULT);
+
+        public static Checks of(Settings.IngestSettings settings) {
+            return new Checks(settings.dataFrom(), settings.quarantineOutsideArea(), Clock.systemUTC());
+        }
+    }
+
+    /**
      * What a load did.
      *
      * @param batchId          the batch holding the rows (the earlier one when already loaded)
@@ -120,6 +155,7 @@ public final class IncidentLoader {
     private final LinkRule linkRule;
     private final ProtocolCatalog protocols;
     private final Pseudonymiser pseudonymiser;
+    private final Checks checks;
     private final LinkageSeal seal;
 
     /**
@@ -141,29 +177,42 @@ public final class IncidentLoader {
      */
     public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
                           Pseudonymiser pseudonymiser) {
-        this(dataSource, linkRule, protocols, pseudonymiser, null);
+        this(dataSource, linkRule, protocols, pseudonymiser, Checks.DEFAULT, null);
+    }
+
+    /** As above, with what a load accepts. */
+    public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
+                          Pseudonymiser pseudonymiser, Checks checks) {
+        this(dataSource, linkRule, protocols, pseudonymiser, checks, null);
     }
 
     /**
+     * As above, sealing quarantined rows for custodians.
+     *
      * @param seal seals quarantined rows of linkage feeds as sent, for the feed's custodians (null: they are kept
      *             only with their identifiers hashed)
      */
     public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
-                          Pseudonymiser pseudonymiser, LinkageSeal seal) {
+                          Pseudonymiser pseudonymiser, Checks checks, LinkageSeal seal) {
         this.dataSource = dataSource;
         this.areas = new AreaAssigners(dataSource);
         this.linkRule = linkRule;
         this.protocols = protocols;
         this.pseudonymiser = pseudonymiser;
+        this.checks = checks;
         this.seal = seal;
     }
 
-    /** The server's loader: link rule, protocols, pseudonym and linkage keys from configuration. */
-    public static IncidentLoader configured(DataSource dataSource, org.safemap.config.Settings settings) {
+    /** The server's loader: link rule, protocols, pseudonym and linkage keys and checks from configuration. */
+    public static IncidentLoader configured(DataSource dataSource, Settings settings) {
+        return configured(dataSource, settings, ProtocolCatalog.load(settings.trust().protocolsDir()));
+    }
+
+    /** As {@link #configured(DataSource, Settings)}, under protocols already read. */
+    public static IncidentLoader configured(DataSource dataSource, Settings settings, ProtocolCatalog protocols) {
         return new IncidentLoader(dataSource, new LinkRule(settings.linkDistanceM(), settings.linkMinutes()),
-                ProtocolCatalog.load(settings.trust().protocolsDir()),
-                new Pseudonymiser(org.safemap.sharing.Keys.pseudonym(settings)),
-                new LinkageSeal(org.safemap.sharing.Keys.linkage(settings)));
+                protocols, new Pseudonymiser(org.safemap.sharing.Keys.pseudonym(settings)),
+                Checks.of(settings.ingest()), new LinkageSeal(org.safemap.sharing.Keys.linkage(settings)));
     }
 
     private static byte[] throwAwayKey() {
@@ -176,6 +225,8 @@ public final class IncidentLoader {
      * Loads the file into the feed; see the class comment.
      *
      * @throws SafemapException no_protocol when the feed has no data-sharing protocol: nothing is read or kept
+     * @throws InputFormatException when the file cannot be read at all (not text, cut short, no header ...): the
+     *                              message names the file and says why; nothing is kept
      */
     public Result load(SourceFile file, FeedDefinition definition, Progress progress) {
         return load(file, definition, progress, null);
@@ -190,7 +241,16 @@ public final class IncidentLoader {
         // Rows as sent are kept (sealed) only where the protocol hashes identifiers: elsewhere raw_record is the row.
         Map<Integer, String> originals = seal != null && !protocol.linkageFields().isEmpty() ? new HashMap<>() : null;
         FeedDefinition feed = definition.withTerms(FeedTerms.of(protocol, pseudonymiser, originals));
-        String sha = file.sha256();
+        ContentSniffer.requireText(file);
+        String sha;
+        try {
+            sha = file.sha256();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof EOFException || e.getCause() instanceof ZipException) {
+                throw ContentSniffer.corrupt(file, e.getCause());
+            }
+            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getCause().getMessage(), e);
+        }
         FeedAdapter adapter = FeedAdapters.forFormat(feed.format());
         try (Connection c = dataSource.getConnection()) {
             Optional<Result> earlier = findBatch(c, feed.name(), sha);
@@ -220,6 +280,8 @@ public final class IncidentLoader {
             }
         } catch (SQLException e) {
             throw new SafemapException("load_failed", "loading " + file.name() + " failed: " + e.getMessage(), e);
+        } catch (EOFException | ZipException e) {
+            throw ContentSniffer.corrupt(file, e);
         } catch (IOException e) {
             throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
         }
@@ -236,7 +298,8 @@ public final class IncidentLoader {
             syncCategoryMap(c, feed);
         }
         Map<String, String> categories = categoryMap(c, feed.categories());
-        long batchId = LoadBatches.start(c, "incidents", feed.name(), file.name(), sha, 0, 0);
+        // A name from an upload may hold a NUL, which no text column can store.
+        long batchId = LoadBatches.start(c, "incidents", feed.name(), PgText.shown(file.name()), sha, 0, 0);
         try (PreparedStatement ps = c.prepareStatement(SET_PROTOCOL)) {
             ps.setInt(1, protocol.version());
             ps.setString(2, by == null ? null : by.by());
@@ -253,11 +316,12 @@ public final class IncidentLoader {
         }
         long t0 = System.nanoTime();
         Pipeline pipeline;
-        try (CopyWriter out = CopyWriter.openPumped(c, "COPY " + partition + " (" + INCIDENT_COLUMNS
-                + ") FROM STDIN (FORMAT csv)");
-             CopyWriter quarantine = CopyWriter.to(Files.newBufferedWriter(spill, StandardCharsets.UTF_8))) {
+        try (CopyWriter out = CopyWriter.openPumpedText(c, "COPY " + partition + " (" + INCIDENT_COLUMNS
+                + ") FROM STDIN");
+             CopyWriter quarantine = CopyWriter.textTo(Files.newBufferedWriter(spill, StandardCharsets.UTF_8))) {
             pipeline = new Pipeline(batchId, feed, categories, new Geocoder(dataSource), areas.current(), out,
-                    quarantine, progress, seal);
+                    quarantine, progress, new RecordCheck(checks.dataFrom(), checks.clock().instant()),
+                    checks.quarantineOutsideArea(), seal);
             adapter.read(file, feed, pipeline, bytes -> pipeline.bytes = bytes);
             pipeline.flush();
         }
@@ -346,8 +410,12 @@ public final class IncidentLoader {
         private final CopyWriter out;
         private final CopyWriter quarantine;
         private final Progress progress;
+        private final RecordCheck check;
+        private final boolean quarantineOutside;
         private final LinkageSeal seal;
         private final List<IncidentRecord> chunk = new ArrayList<>(CHUNK);
+        /** Lines of accepted records outside every loaded LSOA, the first {@link #OUTSIDE_LINES_LISTED}. */
+        private final List<Integer> outsideLines = new ArrayList<>();
         private final List<Rejection> samples = new ArrayList<>();
         private final Map<String, Long> methods = new TreeMap<>();
         private final Map<String, Long> matches = new TreeMap<>();
@@ -361,7 +429,8 @@ public final class IncidentLoader {
         int narrowlyTimed;
 
         Pipeline(long batchId, FeedDefinition feed, Map<String, String> categories, Geocoder geocoder,
-                 AreaAssigner assigner, CopyWriter out, CopyWriter quarantine, Progress progress, LinkageSeal seal) {
+                 AreaAssigner assigner, CopyWriter out, CopyWriter quarantine, Progress progress, RecordCheck check,
+                 boolean quarantineOutside, LinkageSeal seal) {
             this.batchId = batchId;
             this.feed = feed;
             this.categories = categories;
@@ -370,11 +439,18 @@ public final class IncidentLoader {
             this.out = out;
             this.quarantine = quarantine;
             this.progress = progress;
+            this.check = check;
+            this.quarantineOutside = quarantineOutside;
             this.seal = seal;
         }
 
         @Override
         public void accept(IncidentRecord record) throws IOException {
+            Rejection problem = check.problem(record);
+            if (problem != null) {
+                reject(problem);
+                return;
+            }
             chunk.add(record);
             if (chunk.size() == CHUNK) {
                 flush();
@@ -387,9 +463,14 @@ public final class IncidentLoader {
             if (samples.size() < SAMPLE_REJECTIONS) {
                 samples.add(r);
             }
-            reasons.merge(ReasonKinds.of(r.reason()), 1L, Long::sum);
-            quarantine.value(batchId).value(r.lineNo()).value(r.field()).value(r.reason()).value(r.rawRecord())
-                    .value(sealed(r.lineNo()));
+            String reason = PgText.shown(r.reason());
+            reasons.merge(ReasonKinds.of(reason), 1L, Long::sum);
+            // A row holding a NUL is kept exactly as bytes, and shown with ␀ where the NUL was.
+            String raw = r.rawRecord();
+            String rawBytes = PgText.storable(raw) ? null
+                    : "\\x" + HexFormat.of().formatHex(raw.getBytes(StandardCharsets.UTF_8));
+            quarantine.value(batchId).value(r.lineNo()).value(PgText.shown(r.field())).value(reason)
+                    .value(PgText.shown(raw)).value(rawBytes).value(sealed(r.lineNo()));
             quarantine.endRow();
             report();
         }
@@ -427,7 +508,7 @@ public final class IncidentLoader {
                     reject(new Rejection(r.lineNo(), "category", "category '" + r.sourceCategory() + "' is not one this "
                             + "feed shares: mapping '" + feed.categories() + "' has no entry for it", r.raw()));
                 } else if (!where[i].ok()) {
-                    reject(new Rejection(r.lineNo(), "location", where[i].failure(), r.raw()));
+                    reject(new Rejection(r.lineNo(), locationField(r), where[i].failure(), r.raw()));
                 } else {
                     codes[i] = code;
                     xs[kept] = where[i].x();
@@ -438,10 +519,20 @@ public final class IncidentLoader {
             long a0 = System.nanoTime();
             AreaAssigner.Assignment[] areas = assigner.assignAll(xs, ys, kept);
             areaNanos += System.nanoTime() - a0;
+            boolean areasKnown = assigner.lsoaVintage().isPresent();
             for (int k = 0; k < kept; k++) {
                 int i = keep[k];
                 IncidentRecord r = chunk.get(i);
                 Geocoder.Result g = where[i];
+                if (areasKnown && !areas[k].inside()) {
+                    if (quarantineOutside) {
+                        reject(new Rejection(r.lineNo(), locationField(r), OUTSIDE_AREA, r.raw()));
+                        continue;
+                    }
+                    if (outsideLines.size() < OUTSIDE_LINES_LISTED) {
+                        outsideLines.add(r.lineNo());
+                    }
+                }
                 Map<String, String> attributes = r.attributes();
                 if (g.matched() != null) {
                     attributes = new LinkedHashMap<>(attributes);
@@ -458,8 +549,7 @@ public final class IncidentLoader {
                     narrowlyTimed++;
                 }
                 methods.merge(g.method().code(), 1L, Long::sum);
-                matches.merge(assigner.lsoaVintage().isEmpty() ? "pending" : areas[k].inside() ? "inside" : "outside",
-                        1L, Long::sum);
+                matches.merge(!areasKnown ? "pending" : areas[k].inside() ? "inside" : "outside", 1L, Long::sum);
             }
             chunk.clear();
             forgetOriginals();
@@ -474,6 +564,12 @@ public final class IncidentLoader {
             if (feed.terms().originals() != null) {
                 feed.terms().originals().clear();
             }
+        }
+
+        /** The field to name when a record cannot be placed: where its coordinates came from, if it had any. */
+        private static String locationField(IncidentRecord r) {
+            String field = r.location().hasCoordinates() ? r.location().coordinateField() : null;
+            return field == null ? "location" : field;
         }
 
         private void report() {
@@ -504,6 +600,7 @@ public final class IncidentLoader {
             s.put("area_match", matches);
             s.put("reasons", reasons);
             s.put("linked", linked);
+            s.put("outside_area_lines", outsideLines);
             try {
                 return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
             } catch (IOException e) {

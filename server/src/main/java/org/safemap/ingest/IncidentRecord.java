@@ -17,6 +17,8 @@ import org.safemap.geocode.LocationInput;
  * @param statedLsoaCode the LSOA the source named, or null
  * @param attributes     other source fields worth keeping, by name
  * @param raw            the row as read, for quarantine if it cannot be located or mapped
+ * @param fromField      the source field the start of the window came from, to name when it is implausible
+ * @param toField        the source field the end came from (the same as fromField for a window read from one)
  */
 public record IncidentRecord(
         int lineNo,
@@ -28,5 +30,7 @@ public record IncidentRecord(
         LocationInput location,
         String statedLsoaCode,
         Map<String, String> attributes,
-        String raw) {
+        String raw,
+        String fromField,
+        String toField) {
 }

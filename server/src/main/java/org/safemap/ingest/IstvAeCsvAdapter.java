@@ -63,6 +63,6 @@ public final class IstvAeCsvAdapter implements FeedAdapter {
         }
         String location = row.required("assault_location");
         return new IncidentRecord(row.line(), null, row.required("assault_method"), from, to, location,
-                LocationInput.none().withText(location), null, attributes, row.raw());
+                LocationInput.none().withText(location), null, attributes, row.raw(), "assault_date", "assault_date");
     }
 }

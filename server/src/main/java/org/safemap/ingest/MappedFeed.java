@@ -1,6 +1,7 @@
 package org.safemap.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -94,8 +95,8 @@ final class MappedFeed {
                 location.put(key, column);
             }
         }
-        precisionM = m.path("location").has("precision_m") ? (float) m.path("location").path("precision_m").asDouble() : null;
-        roundedToM = m.path("location").has("rounded_to_m") ? (float) m.path("location").path("rounded_to_m").asDouble() : null;
+        precisionM = metres(m.path("location"), "precision_m");
+        roundedToM = metres(m.path("location"), "rounded_to_m");
         keep = new ArrayList<>();
         m.path("keep").forEach(k -> keep.add(k.asText()));
         List<String> used = new ArrayList<>(location.values());
@@ -145,8 +146,23 @@ final class MappedFeed {
         }
         String ref = reference == null ? "" : get.apply(reference).strip();
         String text = location.containsKey("text") ? get.apply(location.get("text")).strip() : "";
+        String fromField = at != null ? at : from != null ? from : date;
+        String toField = from != null && to != null && !get.apply(to).isBlank() ? to : fromField;
         return new IncidentRecord(line, ref.isEmpty() ? null : ref, category, window[0], window[1],
-                text.isEmpty() ? null : text, where, null, attributes, raw);
+                text.isEmpty() ? null : text, where, null, attributes, raw, fromField, toField);
+    }
+
+    /** A distance in metres from the mapping, or null; a negative or non-finite one refuses the mapping. */
+    private Float metres(JsonNode location, String key) {
+        if (!location.has(key)) {
+            return null;
+        }
+        double v = location.path(key).asDouble(Double.NaN);
+        if (!location.path(key).isNumber() || !(v >= 0) || v > 100_000) {
+            throw bad("'location." + key + "' must be a number of metres from 0 to 100000; got "
+                    + location.path(key));
+        }
+        return (float) v;
     }
 
     private LocationInput location(Function<String, String> get, double[] geometry) {
@@ -159,11 +175,13 @@ final class MappedFeed {
         Double lat = number(get, "latitude");
         Double lon = number(get, "longitude");
         if (e != null && n != null) {
-            in = LocationInput.coordinates(e, n, 27700, method, precision);
+            in = LocationInput.coordinates(e, n, 27700, method, precision).withCoordinateField(location.get("easting"));
         } else if (lat != null && lon != null) {
-            in = LocationInput.coordinates(lon, lat, 4326, method, precision);
+            in = LocationInput.coordinates(lon, lat, 4326, method, precision)
+                    .withCoordinateField(location.get("longitude"));
         } else if (geometry != null) {
-            in = LocationInput.coordinates(geometry[0], geometry[1], 4326, method, precision);
+            in = LocationInput.coordinates(geometry[0], geometry[1], 4326, method, precision)
+                    .withCoordinateField("geometry");
         }
         if (location.containsKey("uprn") && !get.apply(location.get("uprn")).isBlank()) {
             try {
@@ -188,7 +206,11 @@ final class MappedFeed {
             return null;
         }
         try {
-            return Double.parseDouble(v);
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
         } catch (NumberFormatException e) {
             throw new RowProblem(location.get(key), "'" + v + "' is not a number");
         }
@@ -238,6 +260,9 @@ final class MappedFeed {
                 return new Instant[] {instant, instant};
             } catch (DateTimeParseException e) {
                 throw new RowProblem(column, "'" + v + "' does not match the feed's time format");
+            } catch (DateTimeException e) {
+                // The pattern matched but does not make a date (a pattern without a day, an impossible instant).
+                throw new RowProblem(column, "'" + v + "' does not give a date in the feed's time format");
             }
         }
         if (v.length() <= 11 && !v.contains(":")) {

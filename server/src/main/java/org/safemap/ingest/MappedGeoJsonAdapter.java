@@ -1,17 +1,22 @@
 package org.safemap.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongConsumer;
+import org.safemap.db.PgText;
 
 /**
  * A partner's GeoJSON FeatureCollection of points (RFC 7946, WGS84), read through the feed's mapping: properties
@@ -19,7 +24,11 @@ import java.util.function.LongConsumer;
  * Features are streamed one at a time; the "line" of a feature is its number in the collection.
  */
 public final class MappedGeoJsonAdapter implements FeedAdapter {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** NaN and Infinity are read, so that a feature holding them costs that feature, not the file. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
+    /** For a feature's text in quarantine when it holds what text cannot (an unpaired surrogate): escaped. */
+    private static final ObjectWriter ASCII = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
     @Override
     public String format() {
@@ -29,7 +38,7 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
     @Override
     public void read(SourceFile file, FeedDefinition feed, RowSink sink, LongConsumer rawBytesRead) throws IOException {
         MappedFeed mapping = MappedFeed.of(feed);
-        try (Reader reader = file.openReader(rawBytesRead); JsonParser p = new JsonFactory(JSON).createParser(reader)) {
+        try (Reader reader = file.openReader(rawBytesRead); JsonParser p = JSON.createParser(reader)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InputFormatException(file.name(), 1, null, "not a GeoJSON object");
             }
@@ -51,7 +60,8 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
                     read(feature, number, mapping, feed.terms(), file, sink);
                 }
             }
-        } catch (JsonParseException e) {
+        } catch (JsonProcessingException e) {
+            // Malformed JSON, or past Jackson's limits (a 20 MB string, a 1,000-digit number): the rest cannot be read.
             throw new InputFormatException(file.name(), e.getLocation() == null ? 0 : e.getLocation().getLineNr(), null,
                     "not valid JSON: " + e.getOriginalMessage());
         }
@@ -62,13 +72,14 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
         JsonNode properties = feature.path("properties");
         for (Iterator<String> names = properties.fieldNames(); names.hasNext(); ) {
             String name = names.next();
+            String shown = PgText.shown(name);
             if (!mapping.fields.contains(name)) {
-                throw new InputFormatException(file.name(), 0, name, "feature " + number + " has a property the feed "
+                throw new InputFormatException(file.name(), 0, shown, "feature " + number + " has a property the feed "
                         + "does not declare, so the file is refused and nothing from it is kept; declared fields: "
                         + String.join(", ", mapping.fields));
             }
             if (terms != null && !terms.permits(name)) {
-                throw new InputFormatException(file.name(), 0, name, "feature " + number + " has a property the "
+                throw new InputFormatException(file.name(), 0, shown, "feature " + number + " has a property the "
                         + "data-sharing protocol " + terms.protocol() + " does not list, so the file is refused and "
                         + "nothing from it is kept");
             }
@@ -85,6 +96,22 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
             }
         }
         String raw = feature.toString();
+        if (!PgText.storable(raw)) {
+            raw = ASCII.writeValueAsString(feature);
+        }
+        if (raw.length() > CsvRecords.MAX_RECORD_BYTES) {
+            sink.reject(new Rejection(number, null, "the feature is longer than " + (CsvRecords.MAX_RECORD_BYTES >> 20)
+                    + " MB", raw.substring(0, 4096) + " [... " + raw.length() + " characters in all]"));
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> values = properties.fields(); values.hasNext(); ) {
+            Map.Entry<String, JsonNode> value = values.next();
+            String problem = value.getValue().isTextual() ? PgText.problem(value.getValue().textValue()) : null;
+            if (problem != null) {
+                sink.reject(new Rejection(number, value.getKey(), "the value " + problem, raw));
+                return;
+            }
+        }
         double[] point = null;
         JsonNode geometry = feature.path("geometry");
         if (geometry.isObject()) {
@@ -99,6 +126,10 @@ public final class MappedGeoJsonAdapter implements FeedAdapter {
                 return;
             }
             point = new double[] {c.get(0).asDouble(), c.get(1).asDouble()};
+            if (!Double.isFinite(point[0]) || !Double.isFinite(point[1])) {
+                sink.reject(new Rejection(number, "geometry", "the point's coordinates are not finite numbers", raw));
+                return;
+            }
         }
         try {
             sink.accept(mapping.record(number, raw, name -> {

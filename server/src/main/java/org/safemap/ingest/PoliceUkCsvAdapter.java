@@ -83,8 +83,9 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
         String location = row.get("Location");
         return new IncidentRecord(row.line(), crimeId.isEmpty() ? null : crimeId, crimeType, from, to,
                 location.isEmpty() ? null : location,
-                LocationInput.coordinates(lon, lat, 4326, GeocodeMethod.SNAPPED_MAP_POINT, null),
-                lsoa.isEmpty() ? null : lsoa, attributes, row.raw());
+                LocationInput.coordinates(lon, lat, 4326, GeocodeMethod.SNAPPED_MAP_POINT, null)
+                        .withCoordinateField("Longitude"),
+                lsoa.isEmpty() ? null : lsoa, attributes, row.raw(), "Month", "Month");
     }
 
     static void putIfPresent(Map<String, String> map, String key, String value) {

@@ -103,6 +103,25 @@ class SettingsTest {
     }
 
     @Test
+    void theDataBeginAndTheAreaRuleAreSettingsWithSafeDefaults() {
+        Settings defaults = Settings.from(Map.of("SAFEMAP_HOME", home.toString()));
+        assertThat(defaults.ingest().dataFrom()).isEqualTo(java.time.LocalDate.of(2000, 1, 1));
+        assertThat(defaults.ingest().quarantineOutsideArea()).isFalse();
+        Settings set = Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DATA_FROM", "2010-12",
+                "SAFEMAP_OUTSIDE_AREA", "Quarantine"));
+        assertThat(set.ingest().dataFrom()).isEqualTo(java.time.LocalDate.of(2010, 12, 1));
+        assertThat(set.ingest().quarantineOutsideArea()).isTrue();
+        // Before 1900 would let dates through that PostgreSQL cannot store; a future one would refuse every record.
+        for (String bad : new String[] {"0000-01-01", "1899-12-31", "9999-12-31", "12/2010", "2010-13"}) {
+            assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DATA_FROM", bad)))
+                    .as(bad).hasMessage("SAFEMAP_DATA_FROM must be a date as YYYY-MM-DD (or a month as YYYY-MM) from "
+                            + "1900-01-01 to today; got '" + bad + "'");
+        }
+        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_OUTSIDE_AREA", "drop")))
+                .hasMessage("SAFEMAP_OUTSIDE_AREA must be one of keep, quarantine; got 'drop'");
+    }
+
+    @Test
     void refusesUnknownLogLevel() {
         assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_LOG_LEVEL", "loud")))
                 .hasMessageContaining("SAFEMAP_LOG_LEVEL");
