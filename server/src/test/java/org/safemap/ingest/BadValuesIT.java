@@ -278,7 +278,7 @@ class BadValuesIT {
         CliRun.Result cli = CliRun.run(Map.of("SAFEMAP_DB_URL", CliRun.url(db.target())), "feeds", "report", "--feed",
                 "police-uk");
         assertThat(cli.code()).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("2022-05-mixed.csv: 4 read, 4 accepted, 0 quarantined\n"
+        assertThat(cli.out()).contains("2022-05-mixed.csv: 4 read, 4 accepted, 0 quarantined; loaded by (not recorded)\n"
                 + "    located by: snapped-map-point 100.0%\n"
                 + "    inside the loaded LSOAs: 50.0%\n"
                 + "    outside the partnership's area (in no loaded LSOA), kept: 2, line 3, 5\n");
