@@ -27,7 +27,7 @@ public final class FeedReports {
 
     private static final String BATCHES = """
             SELECT id, feed, source_name, source_sha256, loaded_at, rows_read, rows_loaded, rows_quarantined, summary::text,
-                   loaded_by, loaded_via
+                   loaded_by, loaded_via, protocol_version, rows_purged, purged_at
             FROM load_batch
             WHERE kind = 'incidents' AND (?::text IS NULL OR feed = ?) AND (?::bigint IS NULL OR id = ?)
             ORDER BY loaded_at, id""";
@@ -42,11 +42,16 @@ public final class FeedReports {
      * @param loadedBy       who loaded it: a login, or cli:&lt;os user&gt;; null for batches loaded before SafeMap
      *                       recorded loaders
      * @param loadedVia      how they signed in: session, token 'name', cli; null when not recorded
+     * @param protocolVersion the version of the feed's protocol the file was loaded under; null for batches loaded
+     *                       before SafeMap recorded protocols
+     * @param rowsPurged     of the batch's accepted records, how many the retention purge has deleted so far
+     * @param purgedAt       when the purge deleted the batch's last record and its quarantined rows; null until then
      */
     public record BatchReport(long batch, String feed, String file, String sha256, OffsetDateTime loadedAt,
                               int rowsRead, int accepted, int quarantined, Map<String, Long> reasons,
                               Map<String, Long> geocodeMethods, Map<String, Long> areaMatch, long linked,
-                              String loadedBy, String loadedVia) {
+                              String loadedBy, String loadedVia, Integer protocolVersion, int rowsPurged,
+                              OffsetDateTime purgedAt) {
         /** Share of accepted records inside a loaded LSOA; null before any are loaded. */
         public Double areaMatchRate() {
             long inside = areaMatch.getOrDefault("inside", 0L);
@@ -64,6 +69,7 @@ public final class FeedReports {
             m.put("loaded_at", loadedAt.toString());
             m.put("loaded_by", loadedBy);
             m.put("loaded_via", loadedVia);
+            m.put("protocol_version", protocolVersion);
             m.put("rows_read", rowsRead);
             m.put("accepted", accepted);
             m.put("quarantined", quarantined);
@@ -72,6 +78,8 @@ public final class FeedReports {
             m.put("area_match", areaMatch);
             m.put("area_match_rate", areaMatchRate());
             m.put("linked", linked);
+            m.put("rows_purged", rowsPurged);
+            m.put("purged_at", purgedAt == null ? null : purgedAt.toString());
             return m;
         }
     }
@@ -116,7 +124,8 @@ public final class FeedReports {
                             rs.getObject(5, OffsetDateTime.class), rs.getInt(6), rs.getInt(7), rs.getInt(8),
                             counts(summary.get("reasons")), counts(summary.get("geocode_methods")),
                             counts(summary.get("area_match")), summary.get("linked") instanceof Number n ? n.longValue() : 0,
-                            rs.getString(10), rs.getString(11)));
+                            rs.getString(10), rs.getString(11), (Integer) rs.getObject(12), rs.getInt(13),
+                            rs.getObject(14, OffsetDateTime.class)));
                 }
             }
         }
