@@ -1,10 +1,11 @@
 // SafeMap viewer, "Your data": the pages for a partner's data custodian. Their feeds, each feed's load batches, a
 // batch's report and quarantined rows, uploading new files, the usage report of their partner's data, the audit log
-// (admins) and the retention reports. The page only asks the API and shows what it answers: who may see or load what
-// is the server's decision, and its refusals are shown as it words them. The URL's #fragment holds the page
-// (#custodian/feed=istv-ae/batch=25/page=2), so a link reproduces it; while a custodian page is shown the map's view
-// waits in the background, and "Back to the map" returns to it. <body data-custodian="VIEW:ready"> says when a page
-// has finished loading (for tests and scripts).
+// and reloading protocols and feeds (admins), and the retention reports. The page only asks the API and shows what it
+// answers: which feeds to list and what to offer come from GET /api/feeds (owner, may_load, may_read_batches), who
+// may see or load what is the server's decision, and its refusals are shown as it words them. The URL's #fragment
+// holds the page (#custodian/feed=istv-ae/batch=25/page=2), so a link reproduces it; while a custodian page is shown
+// the map's view waits in the background, and "Back to the map" returns to it. <body data-custodian="VIEW:ready">
+// says when a page has finished loading (for tests and scripts).
 'use strict';
 
 (function () {
@@ -42,8 +43,8 @@
   const entry = document.getElementById('custodian-link');
   const skip = document.querySelector('a.skip');
   const state = {
-    session: null, protocols: null, feeds: null, mapHash: '', batches: new Map(), quarantine: new Map(),
-    renders: 0, route: null, mapShown: !isCustodianHash(location.hash), focusOnRender: true
+    session: null, protocols: null, feeds: null, config: null, mapHash: '', batches: new Map(), renders: 0,
+    route: null, mapShown: !isCustodianHash(location.hash), focusOnRender: true
   };
 
   function el(tag, attrs, ...children) {
@@ -111,10 +112,11 @@
     }
   }
 
-  async function request(url, accept) {
+  // The answer's text and headers; a refusal or failure as a Problem in the server's words.
+  async function answer(url, accept, init) {
     let response;
     try {
-      response = await fetch(url, { headers: { Accept: accept } });
+      response = await fetch(url, Object.assign({ headers: { Accept: accept } }, init || {}));
     } catch (e) {
       throw new Problem(0, 'no_answer', 'SafeMap did not answer (' + e.message + '); check the connection and try again');
     }
@@ -124,7 +126,11 @@
       try { body = JSON.parse(text); } catch (e) { /* not JSON: the status says enough */ }
       throw new Problem(response.status, body.error || '', body.message || (response.status + ' ' + response.statusText));
     }
-    return text;
+    return { text: text, headers: response.headers };
+  }
+
+  async function request(url, accept) {
+    return (await answer(url, accept)).text;
   }
 
   async function getJson(url) {
@@ -161,6 +167,11 @@
     return state.feeds;
   }
 
+  async function config() {
+    if (!state.config) state.config = await getJson('/api/viewer-config');
+    return state.config;
+  }
+
   function protocolOf(feed) {
     return (state.protocols || []).find(p => p.feed === feed) || null;
   }
@@ -170,20 +181,29 @@
     return f ? f.label : feed;
   }
 
-  // Which feeds to offer: those whose protocol names the user's partner as the owner, or every feed for an admin.
-  // Only what to list: the server decides what each request may see or do.
+  function feedOf(name) {
+    return (state.feeds || []).find(f => f.name === name) || null;
+  }
+
+  // What to list and offer is what GET /api/feeds says the asker may do: the feeds they may load into (their own
+  // partner's, or every feed for an admin), and the feeds whose files they may only read (a partner the protocol
+  // names at points level). The server still decides every request.
   function ownFeeds() {
     const s = state.session;
     if (!s || !s.signedIn) return [];
-    if (s.role === 'admin') return (state.feeds || []).map(f => f.name);
-    return (state.protocols || []).filter(p => p.partner === s.partner).map(p => p.feed);
+    return (state.feeds || []).filter(f => f.may_load).map(f => f.name);
   }
 
-  function partners() {
+  function readableFeeds() {
     const s = state.session;
-    const all = [...new Set((state.protocols || []).map(p => p.partner))];
     if (!s || !s.signedIn) return [];
-    return s.role === 'admin' ? all : all.filter(p => p === s.partner);
+    return (state.feeds || []).filter(f => f.may_read_batches && !f.may_load).map(f => f.name);
+  }
+
+  // Whose usage reports to offer: the owners of the feeds the asker looks after (an admin's: every owner).
+  function partners() {
+    const owners = new Set((state.feeds || []).filter(f => f.may_load && f.owner).map(f => f.owner));
+    return [...owners];
   }
 
   function partnerName(partner) {
@@ -254,7 +274,7 @@
         body.append(el('p', { class: 'fine' }, 'Loading\u2026'));
         return;
       }
-      await Promise.all([protocols(), feeds()]);
+      await Promise.all([protocols(), feeds(), config().catch(() => null)]);
       if (token !== state.renders) return;
       const views = { home: home, feed: feedPage, batch: batchPage, usage: usagePage, audit: auditPage,
         retention: retentionPage };
@@ -296,48 +316,145 @@
     const s = state.session;
     if (!s.signedIn) return signInFirst();
     const mine = ownFeeds();
-    const out = [heading('Your data'),
-      el('p', { class: 'lead' }, s.role === 'admin'
-        ? 'As an administrator you see every feed: the files loaded into each, what was quarantined and why, loading '
-          + 'new files, and how each partner\u2019s data has been used.'
-        : 'The feeds ' + partnerName(s.partner) + ' supplies: the files loaded into each, what was quarantined and '
-          + 'why, loading new files, and who has used your data, how and for what purpose.')];
-    if (!mine.length) {
+    const readable = readableFeeds();
+    const out = [heading('Your data')];
+    if (s.role === 'admin') {
+      out.push(el('p', { class: 'lead' }, 'As an administrator you see every feed: the files loaded into each, what '
+        + 'was quarantined and why, loading new files, and how each partner\u2019s data has been used.'));
+    } else if (mine.length) {
+      out.push(el('p', { class: 'lead' }, 'The feeds ' + partnerName(s.partner) + ' supplies: the files loaded into '
+        + 'each, what was quarantined and why, loading new files, and who has used your data, how and for what '
+        + 'purpose.'));
+    } else {
       out.push(el('p', {}, 'Your partner (' + (s.partner || 'none') + ') supplies no feed to SafeMap, so there is '
         + 'nothing here for you to look after. A feed\u2019s custodians are the analysts of the partner its '
         + 'data-sharing protocol names as the owner; ask an administrator if that should be you.'));
-      return out;
     }
-    const list = el('ul', { class: 'feed-cards' });
-    mine.forEach(name => {
-      const f = state.feeds.find(x => x.name === name) || { name: name, label: name };
+    if (mine.length) out.push(feedCards(mine));
+    if (readable.length) {
+      out.push(el('section', { 'aria-labelledby': 'readable-heading' },
+        el('h3', { id: 'readable-heading' }, mine.length ? 'Other feeds whose files you may read'
+          : 'Feeds whose files you may read'),
+        el('p', { class: 'fine' }, 'Their protocols let you see these feeds record by record, so you may read the '
+          + 'files loaded into them and the rows quarantined (with the partner\u2019s references as keyed hashes '
+          + 'where a protocol says so), but only their own partner loads files into them.'),
+        el('ul', { class: 'feed-list' }, readable.map(name => el('li', {},
+          el('a', { href: link('', { feed: name }) }, feedLabel(name)),
+          el('span', { class: 'fine' }, ' \u00b7 ' + ownerName(feedOf(name))))))));
+    }
+    if (s.role === 'admin') out.push(reloadSection());
+    return out;
+  }
+
+  function ownerName(f) {
+    const p = f && protocolOf(f.name);
+    return (p ? p.partner_name : f && f.partner) || '';
+  }
+
+  function feedCards(names) {
+    return el('ul', { class: 'feed-cards' }, names.map(name => {
+      const f = feedOf(name) || { name: name, label: name };
       const p = protocolOf(name);
-      list.append(el('li', { class: 'feed-card' },
+      return el('li', { class: 'feed-card' },
         el('h3', {}, el('a', { href: link('', { feed: name }) }, f.label || name)),
-        el('p', { class: 'fine' }, (p ? p.partner_name : f.partner) || ''),
+        el('p', { class: 'fine' }, ownerName(f)),
         p ? el('p', { class: 'fine' }, 'Protocol: ' + p.title + ', version ' + p.version) : el('p', { class: 'fine' },
           'No data-sharing protocol: SafeMap may not load or show this feed.'),
         facts([['Files loaded', number(f.batches)], ['Records', number(f.records)],
           ['Rows quarantined', number(f.quarantined)]]),
         el('p', { class: 'actions' },
           el('a', { href: link('', { feed: name }), class: 'button' }, 'Batches and uploads'),
-          p ? el('a', { href: link('usage', { partner: p.partner }), class: 'button' }, 'Usage report') : '')));
+          f.owner ? el('a', { href: link('usage', { partner: f.owner }), class: 'button' }, 'Usage report') : ''));
+    }));
+  }
+
+  // ------------------------------------------------------------------------------- reloading protocols and feeds
+  const CHANGES = [['protocols_added', 'New protocols'], ['protocols_changed', 'Protocols with a new version'],
+    ['protocols_removed', 'Protocols withdrawn'], ['feeds_added', 'New feeds'], ['feeds_changed', 'Feeds changed'],
+    ['feeds_removed', 'Feeds removed']];
+
+  // A change as the server lists it ("yot v1", "fire-irs v1 -> v2", "yot") with the feed's label and the words.
+  function changed(item) {
+    const m = /^(\S+) v(\d+)(?: -> v(\d+))?$/.exec(item);
+    if (!m) return feedLabel(item);
+    return feedLabel(m[1]) + (m[3] ? ': version ' + m[2] + ' to ' + m[3] : ', version ' + m[2]);
+  }
+
+  // Admins put changed protocol and feed files in force without a restart; the server checks them all first.
+  function reloadSection() {
+    const result = el('div', { id: 'reload-result', role: 'status' });
+    const button = el('button', { type: 'button', id: 'reload-catalogues' }, 'Reload protocols and feeds');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      result.replaceChildren(el('p', {}, 'Reloading\u2026'));
+      let change;
+      try {
+        change = JSON.parse((await answer('/api/protocols/reload', 'application/json', { method: 'POST' })).text);
+      } catch (e) {
+        if (!(e instanceof Problem)) throw e;
+        button.disabled = false;
+        result.replaceChildren(problem(e, 'reloading protocols and feeds'));
+        return;
+      }
+      // What the asker may do with each feed may have changed: ask again, then redraw the lists.
+      state.protocols = null;
+      state.batches.clear();
+      await Promise.all([protocols(), feeds(true)]).catch(() => null);
+      showEntry();
+      const box = el('div', { class: 'reload-outcome' });
+      if (change.outcome === 'unchanged') {
+        box.append(el('p', {}, el('strong', {}, 'Nothing had changed.'), ' The protocols and feeds in force are '
+          + 'already those in SafeMap\u2019s folders.'));
+      } else {
+        box.append(el('p', {}, el('strong', {}, 'Reloaded.'), ' The changed files are in force now, for maps, '
+          + 'tables and uploads alike; the reload is in the audit log.'),
+        el('ul', { class: 'reasons' }, CHANGES.filter(([key]) => (change[key] || []).length)
+          .map(([key, text]) => el('li', {}, text + ': ' + change[key].map(changed).join('; ')))));
+      }
+      result.replaceChildren(box);
+      const cards = main.querySelector('.feed-cards');
+      if (cards) cards.replaceWith(feedCards(ownFeeds()));
+      button.disabled = false;
     });
-    out.push(list);
-    return out;
+    return el('section', { class: 'reload-section', 'aria-labelledby': 'reload-heading' },
+      el('h3', { id: 'reload-heading' }, 'Protocols and feeds'),
+      el('p', { class: 'fine' }, 'SafeMap reads the data-sharing protocols and feed definitions from its folders when '
+        + 'it starts. After changing a file there, reload them to put the change in force without a restart. Every '
+        + 'file is checked first: if one cannot be used, SafeMap names it and nothing changes.'),
+      button, result);
   }
 
   // -------------------------------------------------------------------------------------------- a feed's batches
+  // Who loaded a batch, in plain words: their login, then how (the viewer, an API token, the server's command line).
   function loadedBy(b) {
-    const v = b.loaded_by;
-    if (v === undefined) return undefined;
-    if (v === null) return '\u2013';
-    return typeof v === 'object' ? (v.name || v.login || v.user || JSON.stringify(v)) : String(v);
+    const by = b.loaded_by;
+    const via = b.loaded_via;
+    if (!by) return el('span', { class: 'fine' }, 'not recorded');
+    if (by.startsWith('cli:')) {
+      return el('span', { class: 'who' }, by.slice(4),
+        el('span', { class: 'how' }, ' at the server\u2019s command line'));
+    }
+    const how = via === 'session' ? 'signed in to the viewer' : /^token /.test(via || '') ? 'with API ' + via
+      : via === 'cli' ? 'at the server\u2019s command line' : via;
+    return el('span', { class: 'who' }, by, how ? el('span', { class: 'how' }, ' (' + how + ')') : null);
   }
 
   function protocolVersion(b) {
-    const v = b.protocol_version !== undefined ? b.protocol_version : b.protocol && b.protocol.version;
-    return v === undefined ? undefined : v === null ? '\u2013' : 'version ' + v;
+    return b.protocol_version === null || b.protocol_version === undefined ? 'not recorded'
+      : 'version ' + b.protocol_version;
+  }
+
+  // What the retention purge has deleted of a batch's records: nothing (null), some, or all (with when).
+  function purged(b) {
+    if (b.purged_at) return 'all ' + number(b.rows_purged) + ' records, ' + when(b.purged_at);
+    return b.rows_purged ? number(b.rows_purged) + ' of ' + number(b.accepted) + ' records' : null;
+  }
+
+  // The same, short enough for a column of the batch list.
+  function purgedShort(b) {
+    if (b.purged_at) return number(b.rows_purged) + ' deleted ' + new Date(b.purged_at).toLocaleDateString('en-GB',
+      { timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric' });
+    return b.rows_purged ? number(b.rows_purged) + ' of ' + number(b.accepted) + ' deleted' : '\u2013';
   }
 
   async function batchesOf(feed, fresh) {
@@ -348,19 +465,16 @@
 
   function batchTable(feed, batches) {
     if (!batches.length) return el('p', {}, 'No file has been loaded into this feed yet.');
-    const withBy = batches.some(b => loadedBy(b) !== undefined);
-    const withProtocol = batches.some(b => protocolVersion(b) !== undefined);
-    const headers = ['Batch', 'File', { text: 'Loaded at', time: true }, { text: 'Rows read', num: true },
-      { text: 'Loaded', num: true },
-      { text: 'Quarantined', num: true }];
-    if (withProtocol) headers.push('Protocol');
-    if (withBy) headers.push('Loaded by');
+    // Rows read are loaded plus quarantined: the batch's own page says it, the list has room for who and how.
+    const withPurge = batches.some(b => purged(b));
+    const headers = ['Batch', 'File', { text: 'Loaded at', time: true }, { text: 'Loaded', num: true },
+      { text: 'Quarantined', num: true }, 'Loaded by', 'Protocol'];
+    if (withPurge) headers.push('Retention');
     const rows = [...batches].reverse().map(b => {
       const cells = [el('a', { href: link('', { feed: feed, batch: b.batch }) }, 'Batch ' + b.batch),
-        el('span', { class: 'file' }, b.file), when(b.loaded_at), number(b.rows_read), number(b.accepted),
-        b.quarantined ? el('span', { class: 'warn' }, number(b.quarantined)) : '0'];
-      if (withProtocol) cells.push(protocolVersion(b) || '\u2013');
-      if (withBy) cells.push(loadedBy(b) || '\u2013');
+        el('span', { class: 'file' }, b.file), when(b.loaded_at), number(b.accepted),
+        b.quarantined ? el('span', { class: 'warn' }, number(b.quarantined)) : '0', loadedBy(b), protocolVersion(b)];
+      if (withPurge) cells.push(purgedShort(b));
       return cells;
     });
     return table('Files loaded into ' + feedLabel(feed) + ', newest first', headers, rows, { class: 'batches' });
@@ -376,18 +490,25 @@
     }
     const batchBox = el('section', { class: 'batches-section', 'aria-labelledby': 'batches-heading' },
       el('h3', { id: 'batches-heading' }, 'Files loaded'));
-    let refused = null;
+    // The batches are asked for whatever GET /api/feeds said: a refusal is shown in the server's words (and is in
+    // the audit log, where the feed's custodian sees it).
+    let refused = false;
     try {
       batchBox.append(batchTable(feed, await batchesOf(feed, true)));
     } catch (e) {
       if (!(e instanceof Problem)) throw e;
-      refused = e;
+      refused = true;
       batchBox.append(problem(e, 'the files loaded into ' + feedLabel(feed)));
     }
-    // Someone the server does not let read the batches is not offered an upload either; anyone else may try, and
-    // the server decides (its answer is shown in full).
+    // An upload is offered to those the server says may load into the feed.
+    const f = feedOf(feed);
     const grid = el('div', { class: 'feed-grid' }, batchBox);
-    if (!refused || refused.status >= 500 || refused.status === 0) grid.append(uploadForm(feed));
+    if (f && f.may_load) {
+      grid.append(uploadForm(feed));
+    } else if (!refused && f) {
+      out.push(el('p', { class: 'fine', id: 'no-upload' }, 'You may read this feed\u2019s files; only '
+        + (ownerName(f) || 'its own partner') + '\u2019s custodians and administrators load files into it.'));
+    }
     out.push(grid);
     return out;
   }
@@ -400,16 +521,37 @@
     const progress = el('progress', { id: 'upload-progress', max: 100, hidden: true, 'aria-labelledby': 'upload-status' });
     const status = el('p', { id: 'upload-status', class: 'upload-status', role: 'status', 'aria-live': 'polite' });
     const results = el('div', { id: 'upload-results' });
+    const maxMb = state.config && state.config.uploadMaxMb;
     const form = el('form', { class: 'upload', id: 'upload-form' },
       el('label', { htmlFor: 'upload-file', class: 'stacked' }, 'File to load into ' + feedLabel(feed), input),
       el('p', { id: 'upload-help', class: 'fine' }, 'Each file is checked row by row and becomes one batch, as '
         + '\u201csafemap ingest\u201d would load it. A row that fails a check is kept in quarantine with its reason; '
-        + 'a file sent twice is loaded once.'),
+        + 'a file sent twice is loaded once.' + (maxMb ? ' Up to ' + maxMb + ' MB in one upload.' : '')),
       button, status, progress, results);
+    // Over the server's limit: said at once, and not sent (the server would refuse it after the whole wait).
+    const overLimit = files => {
+      const total = files.reduce((n, f) => n + f.size, 0);
+      if (!maxMb || total <= maxMb * 1024 * 1024) return null;
+      const what = files.length === 1 ? 'the file ' + files[0].name + ' is ' : 'these ' + files.length + ' files are ';
+      return problem(new Problem(413, 'too_large', what + bytes(total) + ', over SafeMap\u2019s upload limit of '
+        + maxMb + ' MB: nothing will be sent. Split it into smaller files, or ask an administrator to load it with '
+        + '\u201csafemap ingest\u201d'), 'the file to upload');
+    };
+    input.addEventListener('change', () => {
+      const warning = overLimit([...input.files]);
+      results.replaceChildren(...(warning ? [warning] : []));
+      status.textContent = '';
+    });
     form.addEventListener('submit', async event => {
       event.preventDefault();
       const files = [...input.files];
       if (!files.length) return;
+      const warning = overLimit(files);
+      if (warning) {
+        results.replaceChildren(warning);
+        status.textContent = 'Not sent: over the upload limit.';
+        return;
+      }
       button.disabled = true;
       results.replaceChildren();
       const total = files.reduce((n, f) => n + f.size, 0);
@@ -517,40 +659,27 @@
   }
 
   // ----------------------------------------------------------------------------------------------------- a batch
-  // RFC 4180, as the server writes the quarantine: quoted fields may hold commas, quotes and line breaks.
-  function parseCsv(text) {
-    const rows = [];
-    let row = [];
-    let field = '';
-    let quoted = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (quoted) {
-        if (c !== '"') field += c;
-        else if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else if (c === '"') {
-        quoted = true;
-      } else if (c === ',') {
-        row.push(field); field = '';
-      } else if (c === '\n' || c === '\r') {
-        if (c === '\r' && text[i + 1] === '\n') i++;
-        row.push(field); rows.push(row); row = []; field = '';
-      } else {
-        field += c;
-      }
-    }
-    if (field !== '' || row.length) { row.push(field); rows.push(row); }
-    return rows;
+  // One page of a batch's quarantined rows, and how the server shows the partner's references in them.
+  async function quarantinePage(feed, batch, page) {
+    const a = await answer('/api/feeds/' + encodeURIComponent(feed) + '/batches/' + encodeURIComponent(batch)
+      + '/quarantine?' + new URLSearchParams({ format: 'json', offset: (page - 1) * PAGE_ROWS, limit: PAGE_ROWS }),
+    'application/json');
+    return Object.assign(JSON.parse(a.text), { references: a.headers.get('X-SafeMap-References') });
   }
 
-  async function quarantineOf(feed, batch) {
-    const key = feed + '/' + batch;
-    if (!state.quarantine.has(key)) {
-      const text = await request('/api/feeds/' + encodeURIComponent(feed) + '/batches/' + encodeURIComponent(batch)
-        + '/quarantine', 'text/csv');
-      state.quarantine.set(key, parseCsv(text).slice(1));
-    }
-    return state.quarantine.get(key);
+  // X-SafeMap-References in plain words, naming the protocol's linkage fields.
+  function referencesNote(references, feed) {
+    const p = protocolOf(feed);
+    const fields = p && p.linkage_fields && p.linkage_fields.length ? p.linkage_fields.join(', ') : 'references';
+    const text = {
+      'as-sent': 'You see these rows as your file sent them, with your own references (' + fields + '). Anyone else '
+        + 'who may read them sees keyed hashes in their place: SafeMap keeps the references only sealed, and opens '
+        + 'them for the feed\u2019s custodians.',
+      'hashed': 'The partner\u2019s references (' + fields + ') are shown as keyed hashes (hmac:\u2026), not as '
+        + 'sent: the protocol shows them only to the feed\u2019s own custodians. The rest of each row is as sent.',
+      'none': 'This feed\u2019s protocol keeps no reference as a hash, so each row is shown as the file sent it.'
+    }[references];
+    return text ? el('p', { id: 'references-note', class: 'references ' + references }, text) : null;
   }
 
   function counts(caption, what, map, label) {
@@ -567,13 +696,13 @@
     const b = await getJson('/api/feeds/' + encodeURIComponent(feed) + '/batches/' + encodeURIComponent(id));
     const out = [crumbs(['Your feeds', link('')], [feedLabel(feed), link('', { feed: feed })], ['Batch ' + b.batch, '']),
       heading('Batch ' + b.batch + ': ' + b.file)];
-    const figures = facts([['Loaded at', when(b.loaded_at)],
-      loadedBy(b) !== undefined ? ['Loaded by', loadedBy(b)] : null,
-      protocolVersion(b) !== undefined ? ['Protocol', protocolVersion(b)] : null,
+    const figures = facts([['Loaded at', when(b.loaded_at)], ['Loaded by', loadedBy(b)],
+      ['Protocol', protocolVersion(b)],
       ['Rows read', number(b.rows_read)], ['Loaded', number(b.accepted)], ['Quarantined', number(b.quarantined)],
       ['Linked to another feed\u2019s record', number(b.linked)],
       ['Inside the loaded areas', b.area_match_rate === null || b.area_match_rate === undefined
-        ? 'not yet known' : Math.round(b.area_match_rate * 1000) / 10 + '%']]);
+        ? 'not yet known' : Math.round(b.area_match_rate * 1000) / 10 + '%'],
+      purged(b) ? ['Deleted at end of retention', purged(b)] : null]);
     out.push(figures, el('p', { class: 'fine' }, 'File fingerprint (SHA-256): ', el('code', {}, b.sha256)));
     const side = el('div', { class: 'batch-counts' },
       counts('Why rows were quarantined', 'Reason', b.reasons),
@@ -587,26 +716,35 @@
       section.append(el('p', {}, 'Every row of this file was loaded; none is in quarantine.'));
       return out;
     }
-    let rows;
+    let q;
+    let page = Math.max(1, parseInt(route.params.page, 10) || 1);
     try {
-      rows = await quarantineOf(feed, b.batch);
+      q = await quarantinePage(feed, b.batch, page);
+      if (!q.rows.length && q.total > 0) {  // a page past the end (the link was old): the last page
+        page = Math.ceil(q.total / PAGE_ROWS);
+        q = await quarantinePage(feed, b.batch, page);
+      }
     } catch (e) {
       if (!(e instanceof Problem)) throw e;
       section.append(problem(e, 'the quarantined rows'));
       return out;
     }
-    const pages = Math.max(1, Math.ceil(rows.length / PAGE_ROWS));
-    const page = Math.min(pages, Math.max(1, parseInt(route.params.page, 10) || 1));
-    const shown = rows.slice((page - 1) * PAGE_ROWS, page * PAGE_ROWS);
-    const range = rows.length ? 'Rows ' + number((page - 1) * PAGE_ROWS + 1) + ' to '
-      + number((page - 1) * PAGE_ROWS + shown.length) + ' of ' + number(rows.length) : 'No rows';
-    section.append(el('p', { class: 'fine' }, 'Each row as the file sent it, with the line it was on, the field that '
-      + 'failed and why. Correct them in your system and send the rows again in a new file. ',
-      el('a', { href: '/api/feeds/' + encodeURIComponent(feed) + '/batches/' + b.batch + '/quarantine',
-        download: 'quarantine-batch-' + b.batch + '.csv' }, 'Download all ' + number(rows.length) + ' rows (CSV)')));
+    if (!q.total) {
+      section.append(el('p', {}, b.purged_at ? 'The quarantined rows were deleted with the batch\u2019s records at '
+        + 'the end of retention, ' + when(b.purged_at) + '.' : 'No quarantined row is left for this batch.'));
+      return out;
+    }
+    const pages = Math.max(1, Math.ceil(q.total / PAGE_ROWS));
+    const range = 'Rows ' + number(q.offset + 1) + ' to ' + number(q.offset + q.rows.length) + ' of '
+      + number(q.total);
+    const asSent = q.references !== 'hashed';
+    section.append(referencesNote(q.references, feed) || '', el('p', { class: 'fine' }, 'Each row with the line it '
+      + 'was on, the field that failed and why. Correct them in your system and send the rows again in a new file. ',
+    el('a', { href: '/api/feeds/' + encodeURIComponent(feed) + '/batches/' + b.batch + '/quarantine',
+      download: 'quarantine-batch-' + b.batch + '.csv' }, 'Download all ' + number(q.total) + ' rows (CSV)')));
     section.append(table(range + ' quarantined from ' + b.file, [{ text: 'Line', num: true }, 'Field', 'Reason',
-      'Row as sent'], shown.map(r => [r[0], r[1] || '\u2013', r[2], el('code', { class: 'raw' }, r[3] || '')]),
-    { showCaption: true, class: 'quarantine-rows' }));
+      asSent ? 'Row as sent' : 'Row, references hashed'], q.rows.map(r => [String(r.line), r.field || '\u2013',
+      r.reason, el('code', { class: 'raw' }, r.row || '')]), { showCaption: true, class: 'quarantine-rows' }));
     if (pages > 1) section.append(pager(page, pages, n => link('', { feed: feed, batch: b.batch, page: n > 1 ? n : '' }),
       'Pages of quarantined rows'));
     return out;
@@ -867,17 +1005,20 @@
     render(onlyPage ? '#quarantine-heading' : null);
   }
 
+  // The entry is for those GET /api/feeds says may load into a feed or read its files.
   function showEntry() {
     const s = state.session;
-    entry.hidden = !(s && s.signedIn && (s.role === 'admin' || ownFeeds().length > 0));
+    entry.hidden = !(s && s.signedIn && (ownFeeds().length > 0 || readableFeeds().length > 0));
   }
 
   document.addEventListener('safemap-session', async event => {
     state.session = event.detail;
     try {
-      await protocols();
+      await Promise.all([protocols(), feeds(true)]);
     } catch (e) {
-      state.protocols = [];
+      // No entry for now; a custodian page asks again, and says what went wrong.
+      state.protocols = null;
+      state.feeds = null;
     }
     showEntry();
     if (isCustodianHash(location.hash)) render();

@@ -110,23 +110,46 @@ final class FeedHandlers {
         ctx.json(reports.batches(feed.name()).stream().map(FeedReports.BatchReport::toJson).toList());
     }
 
+    /** Quarantined rows in one JSON page at most: the viewer shows 50 at a time, a script may take more. */
+    static final int QUARANTINE_PAGE_MAX = 1000;
+    private static final int QUARANTINE_PAGE_DEFAULT = 50;
+
     /**
-     * {@code GET /api/feeds/{feed}/batches/{id}/quarantine}: the batch's quarantined rows as CSV. The feed's
-     * custodians (and admins) get rows of a linkage feed as sent, with their own references; everyone else the keyed
-     * hashes. {@code X-SafeMap-References} says which: {@code as-sent}, {@code hashed}, or {@code none} when the
-     * feed's protocol hashes nothing (rows are then as sent for everyone who may read them).
+     * {@code GET /api/feeds/{feed}/batches/{id}/quarantine}: the batch's quarantined rows, as CSV (streamed, every
+     * row) or, with {@code format=json}, one page {@code {total, offset, limit, rows: [{line, field, reason, row}]}}
+     * chosen by {@code offset} (default 0) and {@code limit} (default 50, at most 1000). The feed's custodians (and
+     * admins) get rows of a linkage feed as sent, with their own references; everyone else the keyed hashes.
+     * {@code X-SafeMap-References} says which: {@code as-sent}, {@code hashed}, or {@code none} when the feed's
+     * protocol hashes nothing (rows are then as sent for everyone who may read them).
      */
     void quarantined(Context ctx) throws SQLException {
+        String format = QueryParams.text(ctx, "format").orElse("csv");
+        if (!format.equals("csv") && !format.equals("json")) {
+            throw ApiException.badRequest("format must be csv or json; got '" + format + "'");
+        }
+        // Read before anything is recorded or sent: a bad page is a 400 with nothing in the audit log.
+        long offset = format.equals("json") ? QueryParams.longValue(ctx, "offset", 0, Long.MAX_VALUE).orElse(0L) : 0;
+        int limit = format.equals("json") ? QueryParams.integer(ctx, "limit", 1, QUARANTINE_PAGE_MAX)
+                .orElse(QUARANTINE_PAGE_DEFAULT) : 0;
         FeedReports.BatchReport batch = batch(ctx);
         boolean references = seal != null && custody.maySeeReferences(Principals.of(ctx), batch.feed());
+        boolean hashes = access.policy().protocols().find(batch.feed()).map(p -> !p.linkageFields().isEmpty())
+                .orElse(false);
+        String shown = !hashes ? "none" : references ? "as-sent" : "hashed";
+        if (format.equals("json")) {
+            Quarantine.Page page = quarantine.page(batch.batch(), offset, limit, references ? seal : null);
+            // Every reading is recorded, open feed or not, page by page with the rows it returned.
+            access.auditAlways(ctx, "api.quarantine", List.of(batch.feed()), page.rows().size(), references);
+            ctx.header("X-SafeMap-References", shown);
+            ctx.json(page);
+            return;
+        }
         // Every reading is recorded, open feed or not: quarantined rows are records as sent, and their custodian
         // should know who read them, and whether with the references.
         access.auditAlways(ctx, "api.quarantine", List.of(batch.feed()), batch.quarantined(), references);
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"quarantine-batch-" + batch.batch() + ".csv\"");
-        boolean hashes = access.policy().protocols().find(batch.feed()).map(p -> !p.linkageFields().isEmpty())
-                .orElse(false);
-        ctx.header("X-SafeMap-References", !hashes ? "none" : references ? "as-sent" : "hashed");
+        ctx.header("X-SafeMap-References", shown);
         // Streamed: a batch may hold many thousand rows.
         try (Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
             quarantine.writeCsv(batch.batch(), line -> {

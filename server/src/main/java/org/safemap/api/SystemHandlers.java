@@ -48,11 +48,15 @@ final class SystemHandlers {
         ctx.json(body);
     }
 
-    /** What the viewer needs before it draws: the basemap (empty URL: none). */
+    /**
+     * What the viewer needs before it draws: the basemap (empty URL: none), and the upload limit in MB, so a
+     * custodian is told a file is too large before sending it rather than after.
+     */
     void viewerConfig(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("basemapUrl", settings.basemapUrl());
         body.put("basemapAttribution", settings.basemapAttribution());
+        body.put("uploadMaxMb", settings.uploadMaxMb());
         ctx.json(body);
     }
 }

@@ -28,7 +28,7 @@ public final class FeedReports {
 
     private static final String BATCHES = """
             SELECT id, feed, source_name, source_sha256, loaded_at, rows_read, rows_loaded, rows_quarantined, summary::text,
-                   loaded_by, loaded_via
+                   loaded_by, loaded_via, protocol_version, rows_purged, purged_at
             FROM load_batch
             WHERE kind = 'incidents' AND (?::text IS NULL OR feed = ?) AND (?::bigint IS NULL OR id = ?)
             ORDER BY loaded_at, id""";
@@ -45,11 +45,16 @@ public final class FeedReports {
      * @param loadedVia      how they signed in: session, token 'name', cli; null when not recorded
      * @param outsideAreaLines lines of the accepted records outside every loaded LSOA (the partnership's area), in
      *                       file order, the first 1,000 (areaMatch's "outside" counts them all)
+     * @param protocolVersion the version of the feed's protocol the file was loaded under; null for batches loaded
+     *                       before SafeMap recorded protocols
+     * @param rowsPurged     of the batch's accepted records, how many the retention purge has deleted so far
+     * @param purgedAt       when the purge deleted the batch's last record and its quarantined rows; null until then
      */
     public record BatchReport(long batch, String feed, String file, String sha256, OffsetDateTime loadedAt,
                               int rowsRead, int accepted, int quarantined, Map<String, Long> reasons,
                               Map<String, Long> geocodeMethods, Map<String, Long> areaMatch, long linked,
-                              String loadedBy, String loadedVia, List<Integer> outsideAreaLines) {
+                              String loadedBy, String loadedVia, List<Integer> outsideAreaLines,
+                              Integer protocolVersion, int rowsPurged, OffsetDateTime purgedAt) {
         /** Share of accepted records inside a loaded LSOA; null before any are loaded. */
         public Double areaMatchRate() {
             long inside = areaMatch.getOrDefault("inside", 0L);
@@ -88,6 +93,7 @@ public final class FeedReports {
             m.put("loaded_at", loadedAt.toString());
             m.put("loaded_by", loadedBy);
             m.put("loaded_via", loadedVia);
+            m.put("protocol_version", protocolVersion);
             m.put("rows_read", rowsRead);
             m.put("accepted", accepted);
             m.put("quarantined", quarantined);
@@ -97,6 +103,8 @@ public final class FeedReports {
             m.put("area_match_rate", areaMatchRate());
             m.put("linked", linked);
             m.put("outside_area_lines", outsideAreaLines);
+            m.put("rows_purged", rowsPurged);
+            m.put("purged_at", purgedAt == null ? null : purgedAt.toString());
             return m;
         }
     }
@@ -141,7 +149,8 @@ public final class FeedReports {
                             rs.getObject(5, OffsetDateTime.class), rs.getInt(6), rs.getInt(7), rs.getInt(8),
                             counts(summary.get("reasons")), counts(summary.get("geocode_methods")),
                             counts(summary.get("area_match")), summary.get("linked") instanceof Number n ? n.longValue() : 0,
-                            rs.getString(10), rs.getString(11), lines(summary.get("outside_area_lines"))));
+                            rs.getString(10), rs.getString(11), lines(summary.get("outside_area_lines")),
+                            (Integer) rs.getObject(12), rs.getInt(13), rs.getObject(14, OffsetDateTime.class)));
                 }
             }
         }

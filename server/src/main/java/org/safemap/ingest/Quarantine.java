@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
@@ -18,6 +20,30 @@ public final class Quarantine {
     private static final String BATCH_EXISTS = "SELECT 1 FROM load_batch WHERE id = ? AND kind = 'incidents'";
     private static final String ROWS =
             "SELECT line_no, field, reason, raw_record, raw_sealed FROM quarantine WHERE batch_id = ? ORDER BY line_no";
+    // The primary key (batch_id, line_no) serves both: a page costs its offset in index entries, not a sort.
+    private static final String COUNT = "SELECT count(*) FROM quarantine WHERE batch_id = ?";
+    private static final String PAGE = ROWS + " OFFSET ? LIMIT ?";
+
+    /**
+     * One quarantined row.
+     *
+     * @param line   the line in the source file (the header is line 1)
+     * @param field  the field to blame, or null when the row as a whole failed
+     * @param reason why it was quarantined
+     * @param row    the row as stored (keyed hashes in place of linkage references) or, when revealed, as sent
+     */
+    public record Row(int line, String field, String reason, String row) {
+    }
+
+    /**
+     * A page of a batch's quarantined rows, in file order.
+     *
+     * @param total  rows the batch has in quarantine now (the retention purge deletes them with the batch's records)
+     * @param offset rows skipped before this page
+     * @param limit  most rows the page could hold
+     */
+    public record Page(long total, long offset, int limit, List<Row> rows) {
+    }
 
     private final DataSource dataSource;
 
@@ -37,37 +63,77 @@ public final class Quarantine {
      */
     public void writeCsv(long batchId, Consumer<String> out, LinkageSeal reveal) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(BATCH_EXISTS)) {
-                ps.setLong(1, batchId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SafemapException("not_found", "there is no incident batch " + batchId
-                                + " ('safemap feeds report' lists them)");
-                    }
-                }
-            }
+            requireBatch(c, batchId);
             c.setAutoCommit(false); // lets the driver fetch in pieces instead of all at once
             try (PreparedStatement ps = c.prepareStatement(ROWS)) {
                 ps.setFetchSize(1000);
                 ps.setLong(1, batchId);
                 out.accept("line,field,reason,raw");
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String reason = rs.getString(3);
-                        String raw = rs.getString(4);
-                        String sealed = rs.getString(5);
-                        if (reveal != null && sealed != null) {
-                            try {
-                                raw = reveal.open(LinkageSeal.quarantinePlace(batchId, rs.getInt(1)), sealed);
-                            } catch (SafemapException e) {
-                                reason = reason + " [" + e.getMessage() + "]";
-                            }
-                        }
-                        out.accept(rs.getInt(1) + "," + csv(rs.getString(2)) + "," + csv(reason) + "," + csv(raw));
-                    }
-                }
+                read(ps, batchId, reveal, r -> out.accept(r.line() + "," + csv(r.field()) + "," + csv(r.reason()) + ","
+                        + csv(r.row())));
             } finally {
                 c.rollback();
+            }
+        }
+    }
+
+    /**
+     * Up to {@code limit} of the batch's quarantined rows from {@code offset} on, in file order, with the total; rows
+     * are revealed as {@link #writeCsv(long, Consumer, LinkageSeal)} reveals them.
+     */
+    public Page page(long batchId, long offset, int limit, LinkageSeal reveal) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            requireBatch(c, batchId);
+            long total;
+            try (PreparedStatement ps = c.prepareStatement(COUNT)) {
+                ps.setLong(1, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(PAGE)) {
+                ps.setLong(1, batchId);
+                ps.setLong(2, offset);
+                ps.setInt(3, limit);
+                read(ps, batchId, reveal, rows::add);
+            }
+            return new Page(total, offset, limit, rows);
+        }
+    }
+
+    private static void requireBatch(Connection c, long batchId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BATCH_EXISTS)) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SafemapException("not_found", "there is no incident batch " + batchId
+                            + " ('safemap feeds report' lists them)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Each row of the query, opened from its sealed copy when {@code reveal} is given. A sealed copy that does not
+     * open is not hidden: the row keeps its hashes and the reason says why.
+     */
+    private static void read(PreparedStatement ps, long batchId, LinkageSeal reveal, Consumer<Row> out)
+            throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String reason = rs.getString(3);
+                String raw = rs.getString(4);
+                String sealed = rs.getString(5);
+                if (reveal != null && sealed != null) {
+                    try {
+                        raw = reveal.open(LinkageSeal.quarantinePlace(batchId, rs.getInt(1)), sealed);
+                    } catch (SafemapException e) {
+                        reason = reason + " [" + e.getMessage() + "]";
+                    }
+                }
+                out.accept(new Row(rs.getInt(1), rs.getString(2), reason, raw));
             }
         }
     }
