@@ -70,6 +70,7 @@
     } catch (e) {
       who.textContent = '';
       signIn.hidden = false;
+      current = { signedIn: false };
       document.dispatchEvent(new CustomEvent('safemap-session', { detail: { signedIn: false } }));
     }
   }

@@ -1011,8 +1011,8 @@
     entry.hidden = !(s && s.signedIn && (ownFeeds().length > 0 || readableFeeds().length > 0));
   }
 
-  document.addEventListener('safemap-session', async event => {
-    state.session = event.detail;
+  async function onSession(session) {
+    state.session = session;
     try {
       await Promise.all([protocols(), feeds(true)]);
     } catch (e) {
@@ -1022,7 +1022,11 @@
     }
     showEntry();
     if (isCustodianHash(location.hash)) render();
-  });
+  }
+
+  document.addEventListener('safemap-session', event => onSession(event.detail));
+  // auth.js may have heard from the server before this script arrived: then its event has already gone.
+  if (window.SafeMapAuth && window.SafeMapAuth.session()) onSession(window.SafeMapAuth.session());
 
   entry.addEventListener('click', () => {
     if (!isCustodianHash(location.hash)) state.mapHash = location.hash || '#';
