@@ -3,9 +3,12 @@ package org.safemap;
 import io.javalin.Javalin;
 import org.safemap.api.ApiServer;
 import org.safemap.api.Authenticator;
+import java.util.List;
 import org.safemap.config.Settings;
+import org.safemap.config.TempFiles;
 import org.safemap.db.Database;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.runs.RunStore;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.RetentionPurge;
@@ -35,6 +38,7 @@ public final class App implements AutoCloseable {
      * of the server's sign-in (tests; null: the server's sign-in).
      */
     public static App start(Settings settings, Database db, Authenticator authenticator) {
+        recover(settings, db);
         LayerCatalogue catalogue = LayerCatalogue.load();
         Javalin server = ApiServer.create(settings, db, catalogue, authenticator);
         try {
@@ -50,6 +54,19 @@ public final class App implements AutoCloseable {
         LOG.info("SafeMap {} listening on http://{}:{}/ (database {}, PostGIS {})", AppVersion.current(),
                 settings.httpHost(), server.port(), db.target().description(), db.postgisVersion());
         return new App(server, scheduleRetention(settings, db));
+    }
+
+    /**
+     * After a crash: runs left {@code running} by a process that has ended are marked failed with the reason, and
+     * temporary files of stopped SafeMap processes (uploads on their way in among them) are removed. A load cut off
+     * midway needs nothing: it is one transaction, so its batch, partition and quarantine rows were never committed.
+     */
+    private static void recover(Settings settings, Database db) {
+        TempFiles.use(settings.varDir());
+        List<Long> abandoned = new RunStore(db.dataSource()).failAbandoned();
+        if (!abandoned.isEmpty()) {
+            LOG.warn("marked {} run(s) failed that a stopped process left running: {}", abandoned.size(), abandoned);
+        }
     }
 
     /** The daily retention purge (null when SAFEMAP_RETENTION_HOUR is -1). */
