@@ -221,7 +221,9 @@ public final class Database implements AutoCloseable {
         return switch (state) {
             case "28P01", "28000" -> "login refused for user '" + target.user() + "' (wrong user or password)";
             case "3D000" -> "database '" + target.database() + "' does not exist";
-            default -> firstLine(e.getMessage());
+            case "57P03" -> "it is starting up or shutting down";
+            case "53300" -> "it has no connection to spare (too many clients)";
+            default -> firstLine(e.getMessage()).replaceFirst("^(FATAL|ERROR|PANIC): ", "");
         };
     }
 
