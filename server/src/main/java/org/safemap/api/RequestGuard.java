@@ -38,6 +38,15 @@ final class RequestGuard {
     private static final String TRACKED = "safemap.tracked";
     /** How often deadlines, departed clients and stopped works are looked at. */
     private static final long WATCH_MS = 200;
+    /** Requests are watched for their client going once they have run this long (the quick ones never are). */
+    private static final long PROBE_AFTER_NANOS = 500_000_000L;
+    /**
+     * Expensive requests one requester may have waiting for a slot: a browser opens up to six connections to a server
+     * (a map view's tiles come six at a time), QGIS about as many; more are refused at once.
+     */
+    private static final int MAX_WAITING = 8;
+    /** Expensive requests waiting for a slot at once, over everybody (each holds one of Jetty's threads). */
+    private static final int MAX_QUEUED = 64;
     /** A burst of this many seconds' worth of requests is allowed before the rate applies. */
     private static final int BURST_SECONDS = 5;
     /** At shutdown, running requests may finish within this; then they are stopped. */
@@ -54,6 +63,7 @@ final class RequestGuard {
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Semaphore publicSlots;
     private final Semaphore allSlots;
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService watchdog;
     private volatile boolean stopping;
 
@@ -61,12 +71,16 @@ final class RequestGuard {
     private static final class Tracked {
         final Work work;
         final EndPoint endPoint;
+        final jakarta.servlet.http.HttpServletResponse response;
+        final long startedNanos = System.nanoTime();
         volatile boolean probe;
+        volatile boolean bodyPending;
         volatile Runnable release;
 
-        Tracked(Work work, EndPoint endPoint) {
+        Tracked(Work work, EndPoint endPoint, jakarta.servlet.http.HttpServletResponse response) {
             this.work = work;
             this.endPoint = endPoint;
+            this.response = response;
         }
     }
 
@@ -115,9 +129,10 @@ final class RequestGuard {
         boolean upload = ctx.method().name().equals("POST") && ctx.path().endsWith("/uploads");
         Work work = Work.begin(ctx.method() + " " + ctx.path(), upload ? 0 : limits.requestTimeoutS());
         Request core = ServletContextRequest.getServletContextRequest(ctx.req());
-        Tracked t = new Tracked(work, core.getConnectionMetaData().getConnection().getEndPoint());
+        Tracked t = new Tracked(work, core.getConnectionMetaData().getConnection().getEndPoint(), ctx.res());
         // Only a request with no body left to read may be probed: a probe reads from the connection.
-        t.probe = !hasBody(ctx);
+        t.bodyPending = hasBody(ctx);
+        t.probe = !t.bodyPending;
         ctx.attribute(TRACKED, t);
         inFlight.add(t);
         Request.addCompletionListener(core, failure -> finish(t));
@@ -177,6 +192,7 @@ final class RequestGuard {
         }
         if (hasBody(ctx) && !isMultipart(ctx)) {
             ctx.bodyAsBytes();
+            t.bodyPending = false;
             t.probe = true;
         }
         t.release = acquire(ctx);
@@ -202,14 +218,30 @@ final class RequestGuard {
     private Runnable acquire(Context ctx) {
         Principal who = Principals.of(ctx);
         String requester = who.anonymous() ? "address " + addresses.of(ctx) : "user " + who.user();
+        // Requests waiting hold a server thread each: beyond a few dozen, refuse rather than run out of threads
+        // (and leave /health nothing to answer with).
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            throw refusal(503, "busy", "the server has as many requests waiting for their turn as it keeps; try "
+                    + "again shortly", 5);
+        }
+        try {
+            return acquire(who, requester, System.nanoTime() + limits.queueWaitMs() * 1_000_000L);
+        } finally {
+            queued.decrementAndGet();
+        }
+    }
+
+    /** Takes the requester's slot, the public's (anonymous requests) and the server's, all by {@code deadline}. */
+    private Runnable acquire(Principal who, String requester, long deadline) {
         Lane lane = lanes.compute(requester, (k, l) -> {
             Lane out = l == null ? new Lane(limits.expensivePerRequester()) : l;
             out.users++;
             return out;
         });
         Runnable leaveLane = () -> lanes.computeIfPresent(requester, (k, l) -> --l.users == 0 ? null : l);
-        // More than as many waiting as running: the requester is flooding; no point queueing them.
-        if (lane.users > 2 * limits.expensivePerRequester() || !take(lane.slots)) {
+        // More waiting than a browser has connections: the requester is flooding; no point queueing them.
+        if (lane.users > limits.expensivePerRequester() + MAX_WAITING || !take(lane.slots, deadline)) {
             leaveLane.run();
             throw refusal(429, "too_many_requests", requester + " already has " + limits.expensivePerRequester()
                     + " expensive requests running (SAFEMAP_EXPENSIVE_PER_REQUESTER); wait for them to finish", 2);
@@ -218,7 +250,7 @@ final class RequestGuard {
             lane.slots.release();
             leaveLane.run();
         };
-        if (who.anonymous() && !take(publicSlots)) {
+        if (who.anonymous() && !take(publicSlots, deadline)) {
             mine.run();
             throw refusal(503, "busy", "the server is answering as many requests from the public as it may at once "
                     + "(SAFEMAP_EXPENSIVE_PUBLIC " + limits.expensivePublic() + "); try again shortly", 5);
@@ -227,7 +259,7 @@ final class RequestGuard {
             publicSlots.release();
             mine.run();
         } : mine;
-        if (!take(allSlots)) {
+        if (!take(allSlots, deadline)) {
             publicToo.run();
             throw refusal(503, "busy", "the server is answering as many expensive requests as it may at once "
                     + "(SAFEMAP_EXPENSIVE_TOTAL " + limits.expensiveTotal() + "); try again shortly", 5);
@@ -238,9 +270,9 @@ final class RequestGuard {
         };
     }
 
-    private boolean take(Semaphore s) {
+    private static boolean take(Semaphore s, long deadline) {
         try {
-            return s.tryAcquire(limits.queueWaitMs(), TimeUnit.MILLISECONDS);
+            return s.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -253,7 +285,8 @@ final class RequestGuard {
             try {
                 if (t.work.stopped() == null && t.work.overdue()) {
                     t.work.stop(Work.Reason.DEADLINE);
-                } else if (t.work.stopped() == null && t.probe && clientGone(t)) {
+                } else if (t.work.stopped() == null && t.probe && System.nanoTime() - t.startedNanos > PROBE_AFTER_NANOS
+                        && clientGone(t)) {
                     LOG.info("{}: the client has gone; stopping its work", t.work.label());
                     t.work.stop(Work.Reason.CLIENT_GONE);
                 } else if (t.work.stopped() != null) {
@@ -268,13 +301,21 @@ final class RequestGuard {
 
     /**
      * Whether the client closed its side. Jetty reads nothing from a connection while a request is handled, so the
-     * watchdog reads: end of stream means the client has gone. A byte read instead (a pipelined request) cannot be
-     * put back; such a connection is not probed again.
+     * watchdog reads: end of stream means the client has gone. Only before the answer has begun: a client sends its
+     * next request on the connection once it has the whole answer, and that request's bytes are Jetty's to read, not
+     * the watchdog's. A byte read all the same (a client that pipelines) cannot be put back; such a connection is not
+     * probed again. (Plain HTTP only: TLS ends at the reverse proxy in front of SafeMap.)
      */
     private static boolean clientGone(Tracked t) {
+        if (t.response.isCommitted()) {
+            t.probe = false;
+            return false;
+        }
         try {
             int n = t.endPoint.fill(BufferUtil.allocate(1));
             if (n > 0) {
+                LOG.warn("{}: the client sent more before the answer (pipelining); not watched for leaving",
+                        t.work.label());
                 t.probe = false;
             }
             return n < 0 || !t.endPoint.isOpen();
@@ -310,7 +351,7 @@ final class RequestGuard {
                     .map(t -> t.work.label()).toList());
             for (Tracked t : inFlight) {
                 t.work.stop(Work.Reason.SHUTDOWN);
-                if (!t.probe) {
+                if (t.bodyPending) {
                     endInput(t);
                 }
             }

@@ -147,8 +147,8 @@ public record Settings(
         KEYS.put("SAFEMAP_TRUSTED_PROXIES", "");
         KEYS.put("SAFEMAP_MAX_PERIOD_MONTHS", "120");
         KEYS.put("SAFEMAP_REQUEST_TIMEOUT_S", "120");
-        KEYS.put("SAFEMAP_EXPENSIVE_PER_REQUESTER", "2");
-        KEYS.put("SAFEMAP_EXPENSIVE_PUBLIC", "4");
+        KEYS.put("SAFEMAP_EXPENSIVE_PER_REQUESTER", "4");
+        KEYS.put("SAFEMAP_EXPENSIVE_PUBLIC", "6");
         KEYS.put("SAFEMAP_EXPENSIVE_TOTAL", "8");
         KEYS.put("SAFEMAP_QUEUE_WAIT_MS", "2000");
         KEYS.put("SAFEMAP_RATE_PER_CLIENT", "20");
