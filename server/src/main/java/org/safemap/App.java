@@ -3,12 +3,15 @@ package org.safemap;
 import io.javalin.Javalin;
 import org.safemap.api.ApiServer;
 import org.safemap.api.Authenticator;
+import java.util.List;
 import org.safemap.config.Settings;
+import org.safemap.config.TempFiles;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.sharing.AuditAnchoring;
 import org.safemap.sharing.AuditAnchors;
+import org.safemap.runs.RunStore;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.RetentionPurge;
@@ -40,6 +43,7 @@ public final class App implements AutoCloseable {
      * of the server's sign-in (tests; null: the server's sign-in).
      */
     public static App start(Settings settings, Database db, Authenticator authenticator) {
+        recover(settings, db);
         LayerCatalogue catalogue = LayerCatalogue.load();
         // One of each, shared: a reload swaps their contents, and the purge must see the protocols the server does.
         FeedCatalog feeds = FeedCatalog.load(settings.feedsDir());
@@ -60,6 +64,19 @@ public final class App implements AutoCloseable {
         AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
         return new App(server, scheduleRetention(settings, db, protocols),
                 AuditAnchoring.schedule(settings, audit, AuditAnchors.of(settings, db.dataSource())));
+    }
+
+    /**
+     * After a crash: runs left {@code running} by a process that has ended are marked failed with the reason, and
+     * temporary files of stopped SafeMap processes (uploads on their way in among them) are removed. A load cut off
+     * midway needs nothing: it is one transaction, so its batch, partition and quarantine rows were never committed.
+     */
+    private static void recover(Settings settings, Database db) {
+        TempFiles.use(settings.varDir());
+        List<Long> abandoned = new RunStore(db.dataSource()).failAbandoned();
+        if (!abandoned.isEmpty()) {
+            LOG.warn("marked {} run(s) failed that a stopped process left running: {}", abandoned.size(), abandoned);
+        }
     }
 
     /** The daily retention purge (null when SAFEMAP_RETENTION_HOUR is -1). */

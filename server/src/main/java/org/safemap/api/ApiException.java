@@ -5,10 +5,17 @@ import org.safemap.SafemapException;
 /** A request that cannot be served as asked, with its HTTP status. */
 public final class ApiException extends SafemapException {
     private final int status;
+    private final long retryAfterSeconds;
 
     public ApiException(int status, String code, String message) {
+        this(status, code, message, 0);
+    }
+
+    /** A refusal that tells the client when to try again ({@code Retry-After}, seconds; 0: not said). */
+    public ApiException(int status, String code, String message, long retryAfterSeconds) {
         super(code, message);
         this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException badRequest(String message) {
@@ -21,5 +28,9 @@ public final class ApiException extends SafemapException {
 
     public int status() {
         return status;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -10,21 +10,34 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.SQLException;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaProfiles;
 import org.safemap.areas.AreaQueries;
 import org.safemap.areas.DrawnAreas;
 import org.safemap.config.Settings;
+import org.safemap.config.TempFiles;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseUnavailableException;
+import org.safemap.db.ServingDataSource;
+import org.safemap.db.Work;
 import org.safemap.export.Exports;
 import org.safemap.ingest.Catalogues;
 import org.safemap.ingest.FeedCatalog;
@@ -32,12 +45,16 @@ import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.Quarantine;
 import org.safemap.ingest.ReloadRequests;
+import org.safemap.map.ExceptionReport;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.LayerSources;
+import org.safemap.map.MapState;
+import org.safemap.map.OgcException;
 import org.safemap.map.TileCache;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
+import org.safemap.map.WmsVersion;
 import org.safemap.pack.PackService;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
@@ -45,6 +62,7 @@ import org.safemap.runs.EvaluateRunner;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.IncidentProfiles;
 import org.safemap.runs.NearRepeats;
+import org.safemap.runs.PeriodLimit;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.AuditLog;
@@ -72,6 +90,16 @@ public final class ApiServer {
     /** Query parameters whose values never reach the log. */
     private static final Pattern SECRET_NAME =
             Pattern.compile("(?i).*(token|password|passwd|secret|key|auth|session|signature).*");
+    /**
+     * Routes whose requests can cost a lot (many months of protected tables, a run, a pack, a file, a large page of
+     * records): they run a few at a time per requester, for the public and overall ({@link RequestGuard}). Maps and
+     * tiles count when they are drawn rather than found in the cache.
+     */
+    private static final List<String> EXPENSIVE = List.of("/api/profile", "/api/hotspots", "/api/emerging",
+            "/api/evaluate", "/api/near-repeat", "/api/repeat-locations", "/api/exports/*", "/api/packs",
+            "/api/feeds/{feed}/uploads", "/api/incidents", "/api/counts");
+    /** WMS requests that draw or query rather than describe. */
+    private static final Set<String> EXPENSIVE_WMS = Set.of("getmap", "map", "getfeatureinfo", "feature_info");
     /** Logged queries are cut here: a WMS SLD_BODY can be 64 KB, and a log line should stay a line. */
     private static final int LOGGED_QUERY_CHARS = 2000;
 
@@ -100,40 +128,45 @@ public final class ApiServer {
      */
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator override,
                                  FeedCatalog feedCatalog, ProtocolCatalog protocols) {
-        SystemHandlers system = new SystemHandlers(db, settings);
-        AreaProfiles areaProfiles = new AreaProfiles(db.dataSource());
-        AreaHandlers areas = new AreaHandlers(new AreaQueries(db.dataSource()), areaProfiles);
-        ProtocolRegistry protocolRegistry = new ProtocolRegistry(db.dataSource());
+        Settings.LimitSettings limits = settings.limits();
+        // Every service reads through the serving pool: outages refused at once, connections tied to the request.
+        ServingDataSource ds = db.serving(limits.dbWaitMs());
+        SystemHandlers system = new SystemHandlers(db, ds.watch(), settings);
+        AreaProfiles areaProfiles = new AreaProfiles(ds);
+        AreaHandlers areas = new AreaHandlers(new AreaQueries(ds), areaProfiles);
+        ProtocolRegistry protocolRegistry = new ProtocolRegistry(ds);
         protocolRegistry.sync(protocols);
         Policy policy = new Policy(protocols);
-        AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
+        AuditLog audit = AuditLog.open(settings, ds, protocols);
         Catalogues catalogues = new Catalogues(feedCatalog, protocols, protocolRegistry, audit);
         ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry, catalogues);
         Access access = new Access(policy, feedCatalog, audit, catalogue);
-        IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(db.dataSource()), access);
-        LinkageSeal seal = new LinkageSeal(Keys.linkage(settings));
-        FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(db.dataSource()),
-                new Quarantine(db.dataSource()), IncidentLoader.configured(db.dataSource(), settings, protocols),
-                settings.uploadMaxMb(), access, seal);
-        HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(db.dataSource()),
-                new EmergingRunner(db.dataSource()), new EvaluateRunner(db.dataSource()),
-                new NearRepeats(db.dataSource()), new RunStore(db.dataSource()),
-                new AreaResults(db.dataSource()), access);
-        ExportHandlers exports = new ExportHandlers(new Exports(db.dataSource(), feedCatalog, policy), access);
-
-        WmsService wms = WmsService.forStore(catalogue, db.dataSource(), policy,
+        WmsService wms = WmsService.forStore(catalogue, ds, policy,
                 ProtectedCounts.Geography.parse(settings.trust().protectedGeography()), settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(), 1000);
-        ProfileHandlers profiles = new ProfileHandlers(db.dataSource(), areaProfiles,
-                new DrawnAreas(db.dataSource()), new IncidentProfiles(db.dataSource()),
-                new Sources(db.dataSource(), feedCatalog), access, new ProtectedProfile(wms));
-        LayerSources layerSources = new LayerSources(db.dataSource(), wms, policy, feedCatalog);
+        PeriodLimit periods = new PeriodLimit(limits.maxPeriodMonths(), () -> dataMonths(wms.state()));
+        IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(ds), access);
+        LinkageSeal seal = new LinkageSeal(Keys.linkage(settings));
+        FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(ds), new Quarantine(ds),
+                IncidentLoader.configured(ds, settings, protocols), settings.uploadMaxMb(), access, seal);
+        HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(ds),
+                new EmergingRunner(ds), new EvaluateRunner(ds),
+                new NearRepeats(ds), new RunStore(ds),
+                new AreaResults(ds), access, periods);
+        ExportHandlers exports = new ExportHandlers(new Exports(ds, feedCatalog, policy), access, periods);
+
+        ProfileHandlers profiles = new ProfileHandlers(ds, areaProfiles,
+                new DrawnAreas(ds), new IncidentProfiles(ds),
+                new Sources(ds, feedCatalog), access, new ProtectedProfile(wms), periods);
+        LayerSources layerSources = new LayerSources(ds, wms, policy, feedCatalog);
         LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog, layerSources);
-        CountHandlers counts = new CountHandlers(wms, access);
+        CountHandlers counts = new CountHandlers(wms, access, periods);
         TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
         MapAudit mapAudit = new MapAudit(access, audit, layerSources);
-        MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache), mapAudit);
+        ClientAddress clientAddress = new ClientAddress(settings.trust().trustedProxies());
+        RequestGuard guard = new RequestGuard(limits, clientAddress);
+        MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache), mapAudit, guard);
         ScheduledExecutorService auditFlush = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "map-audit-flush");
             t.setDaemon(true);
@@ -150,21 +183,21 @@ public final class ApiServer {
         });
         reloads.scheduleWithFixedDelay(() -> reloadRequests.poll(catalogues), 0, ReloadRequests.POLL_SECONDS,
                 TimeUnit.SECONDS);
-        PackHandlers packs = new PackHandlers(new PackService(db.dataSource(), feedCatalog, wms, policy), access);
+        PackHandlers packs = new PackHandlers(new PackService(ds, feedCatalog, wms, policy), access, periods);
         AuditHandlers audits = new AuditHandlers(policy, audit,
-                new UsageReports(db.dataSource(), policy, java.time.Clock.systemUTC()), RetentionReports.of(settings));
-        Identity identity = Identity.create(db.dataSource(), settings, protocols);
+                new UsageReports(ds, policy, java.time.Clock.systemUTC()), RetentionReports.of(settings));
+        Identity identity = Identity.create(ds, settings, protocols);
         String cookieSecure = settings.trust().cookieSecure();
-        SessionHandlers session = new SessionHandlers(identity, cookieSecure,
-                new ClientAddress(settings.trust().trustedProxies()));
+        SessionHandlers session = new SessionHandlers(identity, cookieSecure, clientAddress);
         UserHandlers users = new UserHandlers(identity, policy);
         TokenHandlers tokens = new TokenHandlers(identity, policy);
         Handler authentication = override != null ? ctx -> Principals.set(ctx, override.principal(ctx))
                 : new Credentials(identity, cookieSecure);
 
         return Javalin.create(config -> {
-            configure(config, access);
+            configure(config, access, guard, ds);
             config.events.serverStopping(() -> {
+                // After the requests have been drained (configure): the audit's last word.
                 reloads.shutdown();
                 auditFlush.shutdown();
                 mapAudit.flush();
@@ -173,7 +206,27 @@ public final class ApiServer {
             // The whole request may carry a little more than one file: part headers and boundaries.
             config.jetty.multipartConfig.maxTotalRequestSize(settings.uploadMaxMb() + 1L, SizeUnit.MB);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            // Parts on their way in are spooled where a restart after a crash removes them (TempFiles).
+            config.jetty.multipartConfig.cacheDirectory(TempFiles.dir().toString());
+            config.http.maxRequestSize = limits.maxBodyKb() * 1024L;
+            // The guard first (shutdown, the request's work), then who is asking, then what they may cost.
+            config.routes.before(guard::begin);
             config.routes.before(authentication);
+            config.routes.before(guard::admit);
+            for (String path : EXPENSIVE) {
+                config.routes.before(path, ctx -> {
+                    if (!ctx.method().name().equals("OPTIONS")) {
+                        guard.expensive(ctx);
+                    }
+                });
+            }
+            config.routes.before("/wms", ctx -> {
+                String request = wmsParameter(ctx, "REQUEST");
+                if (request != null && EXPENSIVE_WMS.contains(request.toLowerCase(Locale.ROOT))) {
+                    guard.expensive(ctx);
+                }
+            });
+            config.routes.after(guard::end);
             config.routes.get("/health", system::health);
             config.routes.get("/api/version", system::version);
             config.routes.get("/api/viewer-config", system::viewerConfig);
@@ -232,7 +285,7 @@ public final class ApiServer {
         });
     }
 
-    private static void configure(JavalinConfig config, Access access) {
+    private static void configure(JavalinConfig config, Access access, RequestGuard guard, ServingDataSource ds) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.http.generateEtags = true;
@@ -246,36 +299,36 @@ public final class ApiServer {
             files.location = Location.CLASSPATH;
         });
         config.staticFiles.enableWebjars();
-        // Stop accepting, then give running requests up to 10 s to finish.
-        config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        // Running requests are drained (or stopped) before Jetty stops (RequestGuard.drain): whatever is left then
+        // has a second, so the process is gone within 10 s of SIGTERM.
+        AtomicReference<Server> jetty = new AtomicReference<>();
+        config.jetty.modifyServer(server -> {
+            server.setStopTimeout(1_000);
+            server.setErrorHandler(new ErrorPages());
+            jetty.set(server);
+        });
+        config.events.serverStopping(() -> {
+            // Stop taking connections, let running requests finish or stop them, then close what is left (idle
+            // keep-alive connections), so Jetty's own stop has nothing to wait for.
+            Server server = jetty.get();
+            if (server != null) {
+                stopAccepting(server);
+            }
+            guard.drain();
+            if (server != null) {
+                for (Connector c : server.getConnectors()) {
+                    c.getConnectedEndPoints().forEach(EndPoint::close);
+                }
+            }
+        });
         // WMS clients send SLD_BODY in the query string: room for the largest one the map service accepts (64 KB,
         // URL-encoded), so an over-long style gets an OGC exception, not a bare 414.
         config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(256 * 1024));
         config.requestLogger.http(ApiServer::logRequest);
 
-        config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-        config.routes.exception(DatabaseUnavailableException.class,
-                (e, ctx) -> error(ctx, 503, e.code(), e.getMessage()));
-        config.routes.exception(SafemapException.class, (e, ctx) -> {
-            if (e instanceof FeedRefusal || e.code().equals("withheld") || e.code().equals("forbidden")) {
-                try {
-                    access.auditRefusal(ctx, e.getMessage(), e instanceof FeedRefusal r ? r.feeds() : List.of());
-                } catch (SafemapException auditFailure) {
-                    LOG.error("could not audit a refusal on {}: {}", ctx.path(), auditFailure.getMessage());
-                }
-            }
-            error(ctx, statusOf(e.code()), e.code(), e.getMessage());
-        });
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeOf(e.getStatus()),
-                e.getStatus() == 405 ? ctx.method() + " is not allowed on " + ctx.path() : e.getMessage()));
-        config.routes.exception(SQLException.class, (e, ctx) -> {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                error(ctx, 503, "database_unavailable", "the database does not answer; try again shortly");
-            } else {
-                internalError(ctx, e);
-            }
-        });
-        config.routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
+        config.routes.exception(Exception.class, (e, ctx) -> failure(ctx, e, access, guard, ds));
+        // Javalin answers its own (404, 405, 413 ...) in plain text unless this class has a handler of its own.
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> failure(ctx, e, access, guard, ds));
         config.routes.error(404, "*", ctx -> {
             if (ctx.resultInputStream() == null) {
                 error(ctx, 404, "not_found", "nothing at " + ctx.method() + " " + ctx.path());
@@ -288,8 +341,195 @@ public final class ApiServer {
         });
     }
 
+    /** Closes the listening sockets at once: a stopping server takes no new connections while it drains. */
+    private static void stopAccepting(Server server) {
+        for (Connector c : server.getConnectors()) {
+            c.shutdown();
+        }
+    }
+
+    /**
+     * Every failure leaves here as the one error shape (an OGC report on /wms), with the right status: a stopped
+     * request as 503, the database gone as 503 {@code database_unavailable} (never the driver's text), bad input as
+     * 4xx, and only a defect as 500.
+     */
+    private static void failure(Context ctx, Exception e, Access access, RequestGuard guard, ServingDataSource ds) {
+        discardBody(ctx, guard);
+        Work.Reason stopped = stoppedBy(e);
+        if (stopped != null) {
+            switch (stopped) {
+                case SHUTDOWN -> {
+                    ctx.header("Connection", "close");
+                    retryLater(ctx, 503, "shutting_down", "the server is shutting down; try again in a moment", 10);
+                }
+                case DEADLINE -> retryLater(ctx, 503, "timeout", "the request took longer than the server gives one "
+                        + "request (SAFEMAP_REQUEST_TIMEOUT_S); ask for less (a shorter period, a smaller area) or "
+                        + "try again later", 10);
+                case CLIENT_GONE -> error(ctx, 499, "client_gone", "the client closed the connection");
+                default -> internalError(ctx, e);
+            }
+            return;
+        }
+        org.eclipse.jetty.http.HttpException unreadable = badMessage(e);
+        if (unreadable != null) {
+            int status = unreadable.getCode() >= 400 && unreadable.getCode() < 500 ? unreadable.getCode() : 400;
+            String reason = unreadable.getReason() == null ? "it ends early or is malformed" : unreadable.getReason();
+            error(ctx, status, codeOf(status), "the request could not be read: " + reason);
+            return;
+        }
+        if (databaseLost(e)) {
+            ds.watch().check();
+            retryLater(ctx, 503, "database_unavailable", "the database does not answer; try again shortly", 5);
+            return;
+        }
+        if (e instanceof ApiException a) {
+            if (a.retryAfterSeconds() > 0) {
+                retryLater(ctx, a.status(), a.code(), a.getMessage(), a.retryAfterSeconds());
+            } else {
+                error(ctx, a.status(), a.code(), a.getMessage());
+            }
+        } else if (e instanceof DatabaseUnavailableException d) {
+            retryLater(ctx, 503, d.code(), d.getMessage(), 5);
+        } else if (e instanceof SafemapException se) {
+            if (se instanceof FeedRefusal || se.code().equals("withheld") || se.code().equals("forbidden")) {
+                try {
+                    access.auditRefusal(ctx, se.getMessage(), se instanceof FeedRefusal r ? r.feeds() : List.of());
+                } catch (SafemapException auditFailure) {
+                    LOG.error("could not audit a refusal on {}: {}", ctx.path(), auditFailure.getMessage());
+                }
+            }
+            if (se.code().equals("unauthorised") && Principals.of(ctx).anonymous()) {
+                // Credentials that do not check out cost the sender's address like any anonymous request.
+                try {
+                    guard.charge(ctx);
+                } catch (ApiException limited) {
+                    retryLater(ctx, limited.status(), limited.code(), limited.getMessage(),
+                            limited.retryAfterSeconds());
+                    return;
+                }
+            }
+            if (se.code().equals("busy")) {
+                retryLater(ctx, 503, "busy", se.getMessage(), 5);
+            } else {
+                int status = statusOf(se.code());
+                if (status == 500) {
+                    internalError(ctx, e);
+                } else {
+                    error(ctx, status, se.code(), se.getMessage());
+                }
+            }
+        } else if (e instanceof HttpResponseException h) {
+            String message = switch (h.getStatus()) {
+                case 404 -> "nothing at " + ctx.method() + " " + ctx.path();
+                case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+                case 413 -> "the request body is larger than the server accepts (SAFEMAP_MAX_BODY_KB)";
+                default -> h.getMessage();
+            };
+            error(ctx, h.getStatus(), codeOf(h.getStatus()), message);
+        } else {
+            internalError(ctx, e);
+        }
+    }
+
+    /**
+     * Jetty's verdict that the request itself is broken (a bad chunk, a body that ends early, a malformed multipart),
+     * met while a handler read it; Javalin passes these on undeclared.
+     */
+    private static org.eclipse.jetty.http.HttpException badMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.HttpException h) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads and drops what is left of a refused request's body (up to the body limit): a server that answers and
+     * closes while the client is still sending makes most clients report a reset instead of the answer. Bodies over
+     * the limit are left; the connection closes.
+     */
+    private static void discardBody(Context ctx, RequestGuard guard) {
+        long cap = guard.maxBodyBytes() + 65_536;
+        if (ctx.contentLength() > cap || ctx.contentLength() == 0) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] buffer = new byte[16_384];
+            long read = 0;
+            int n;
+            while (read < cap && (n = in.read(buffer)) > 0) {
+                read += n;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already read, or unreadable: the connection closes after the answer
+        }
+    }
+
+    /** Why the request's work was stopped, if it was: a {@link Work.Stopped} anywhere in the chain. */
+    private static Work.Reason stoppedBy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Work.Stopped s) {
+                return s.reason();
+            }
+        }
+        // A statement cancelled by the watchdog fails with the driver's "canceling statement" error instead.
+        return Work.current().map(Work::stopped).orElse(null);
+    }
+
+    /**
+     * Whether {@code e} comes from losing the database: a connection failure (SQL state class 08), the server shutting
+     * down or crashing (57P01 to 57P03) or refusing connections (53300), anywhere in the chain.
+     */
+    static boolean databaseLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException x = sql; x != null; x = x.getNextException()) {
+                    String state = x.getSQLState();
+                    if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {
+                        return true;
+                    }
+                }
+            }
+            if (t instanceof DatabaseUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void retryLater(Context ctx, int status, String code, String message, long seconds) {
+        ctx.header("Retry-After", Long.toString(seconds));
+        error(ctx, status, code, message);
+    }
+
+    /** The one error shape; on /wms an OGC ServiceExceptionReport of the client's WMS version instead. */
     private static void error(Context ctx, int status, String code, String message) {
+        if (ctx.path().equals("/wms")) {
+            String ogcCode = status == 429 || status == 503 ? "ServerBusy"
+                    : status == 400 || status == 413 ? "InvalidParameterValue" : "NoApplicableCode";
+            String xml = ExceptionReport.xml(new OgcException(ogcCode, null, message),
+                    "1.1.1".equals(wmsParameter(ctx, "VERSION")) ? WmsVersion.V1_1_1 : WmsVersion.V1_3_0);
+            ctx.status(status).contentType("text/xml; charset=UTF-8").result(xml);
+            return;
+        }
         ctx.status(status).json(new ApiError(code, message));
+    }
+
+    /** A WMS parameter, its name in any case (WMS names are case-insensitive). */
+    static String wmsParameter(Context ctx, String name) {
+        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                return e.getValue().get(0);
+            }
+        }
+        return null;
+    }
+
+    /** The months holding records, for clipping periods ({@link PeriodLimit}); empty before any load. */
+    private static Optional<YearMonth[]> dataMonths(MapState state) {
+        return state.firstMonth() == null ? Optional.empty()
+                : Optional.of(new YearMonth[] {state.firstMonth(), state.lastMonth()});
     }
 
     /** Unexpected: the client gets a reference, the log gets the stack trace under the same reference. */
@@ -306,9 +546,9 @@ public final class ApiServer {
             case "forbidden", "no_protocol", "withheld" -> 403;
             case "not_found", "file_not_found" -> 404;
             case "conflict" -> 409;
+            case "too_large" -> 413;
             case "too_many_requests" -> 429;
-            case "audit_failed" -> 503;
-            case "database_unavailable" -> 503;
+            case "audit_failed", "database_unavailable", "busy", "shutting_down", "timeout" -> 503;
             default -> 500;
         };
     }

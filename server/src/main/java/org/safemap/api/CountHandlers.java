@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.safemap.map.WmsService;
 import org.safemap.runs.Period;
+import org.safemap.runs.PeriodLimit;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.ProtectedCounts;
@@ -22,10 +23,12 @@ import org.safemap.sharing.SharingGroup;
 final class CountHandlers {
     private final WmsService wms;
     private final Access access;
+    private final PeriodLimit periods;
 
-    CountHandlers(WmsService wms, Access access) {
+    CountHandlers(WmsService wms, Access access, PeriodLimit periods) {
         this.wms = wms;
         this.access = access;
+        this.periods = periods;
     }
 
     /** {@code GET /api/counts?level=lsoa|msoa|ward|lad&period=2022-01..2022-03} */
@@ -38,7 +41,7 @@ final class CountHandlers {
                 "period is required: a month (2022-07) or a range of months (2022-01..2022-03)"));
         Period period;
         try {
-            period = Period.parse(text);
+            period = periods.apply(Period.parse(text));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.safemap.db.Work;
 import org.safemap.export.Export;
 import org.safemap.export.ExportFormat;
 import org.safemap.export.Exports;
+import org.safemap.runs.PeriodLimit;
 
 /**
  * /api/exports: files to download, each with its provenance, a run's areas and surface and incident points. The
@@ -17,6 +19,8 @@ import org.safemap.export.Exports;
 final class ExportHandlers {
     /** Room left for the provenance header under Jetty's 8 KB of response headers. */
     private static final int PROVENANCE_HEADER_CHARS = 6000;
+    /** Most features one export holds: a whole force's decade of records, not the country's. */
+    static final long MAX_FEATURES = 2_000_000;
     private static final Set<String> AREA_PARAMS = Set.of("level", "limit");
     private static final List<ExportFormat> FEATURE_FORMATS = List.of(ExportFormat.CSV, ExportFormat.GEOJSON,
             ExportFormat.GPKG);
@@ -24,10 +28,12 @@ final class ExportHandlers {
     private final Exports exports;
 
     private final Access access;
+    private final PeriodLimit periods;
 
-    ExportHandlers(Exports exports, Access access) {
+    ExportHandlers(Exports exports, Access access, PeriodLimit periods) {
         this.exports = exports;
         this.access = access;
+        this.periods = periods;
     }
 
     /**
@@ -73,11 +79,15 @@ final class ExportHandlers {
         ExportFormat format = featureFormat(file);
         Map<String, Object> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
-        send(ctx, exports.incidents(params, format, Principals.of(ctx)));
+        send(ctx, exports.incidents(params, format, Principals.of(ctx), periods));
     }
 
     private void send(Context ctx, Export export) throws IOException {
         try (export) {
+            if (export.expectedRows() > MAX_FEATURES) {
+                throw ApiException.badRequest("the export would hold " + export.expectedRows() + " features; one "
+                        + "export holds at most " + MAX_FEATURES + ": narrow the period, area or feeds");
+            }
             access.audit(ctx, "export." + export.provenance().export(), export.provenance().feedsIncluded(),
                     export.expectedRows());
             ctx.contentType(export.format().mediaType());
@@ -85,7 +95,7 @@ final class ExportHandlers {
             ctx.header("SafeMap-Provenance", export.provenance().toHeaderJson(PROVENANCE_HEADER_CHARS));
             ctx.header("SafeMap-Feeds", String.join(",", export.provenance().feedsIncluded()));
             ctx.header("SafeMap-Features", Long.toString(export.expectedRows()));
-            export.writeTo(ctx.outputStream(), n -> { });
+            export.writeTo(ctx.outputStream(), n -> Work.checkpoint());
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safemap.SafemapException;
+import org.safemap.config.TempFiles;
+import org.safemap.db.Work;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedDefinition;
 import org.safemap.ingest.FeedReports;
@@ -29,6 +31,8 @@ import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.FeedCustody;
 import org.safemap.sharing.LinkageSeal;
 import org.safemap.sharing.Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * /api/feeds: the feeds, their batches' reports, quarantined rows, and uploads by custodians, which load exactly
@@ -36,6 +40,7 @@ import org.safemap.sharing.Principal;
  * decision.
  */
 final class FeedHandlers {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedHandlers.class);
     private final FeedCatalog feeds;
     private final FeedReports reports;
     private final Quarantine quarantine;
@@ -219,14 +224,20 @@ final class FeedHandlers {
         List<UploadedFile> files;
         try {
             files = ctx.uploadedFiles("file");
-        } catch (RuntimeException e) {
-            // Jetty refuses the body while reading it (chunked uploads have no length to check first).
+        } catch (Exception e) {
+            // Jetty refuses the body while reading it (chunked uploads have no length to check first); Javalin passes
+            // Jetty's checked exceptions on undeclared.
+            if (e instanceof Work.Stopped stopped) {
+                throw stopped;
+            }
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (String.valueOf(t.getMessage()).contains("max length exceeded")) {
+                String m = String.valueOf(t.getMessage());
+                if (m.contains("max length exceeded") || m.contains("size exceeded") || m.startsWith("413")) {
                     throw tooLarge();
                 }
             }
-            throw ApiException.badRequest("the upload is not readable multipart/form-data: " + e.getMessage());
+            throw ApiException.badRequest("the upload is not readable multipart/form-data: "
+                    + unreadable(e).replaceFirst("^\\d{3}: ", ""));
         }
         if (files.isEmpty()) {
             throw ApiException.badRequest("no file: send each file in a multipart part named 'file'");
@@ -240,7 +251,7 @@ final class FeedHandlers {
             outcome.put("file", name);
             Path spool = null;
             try {
-                spool = Files.createTempFile("safemap-upload-", ".part");
+                spool = TempFiles.create("safemap-upload-", ".part");
                 try (InputStream in = upload.content()) {
                     Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -260,12 +271,39 @@ final class FeedHandlers {
                 refused = true;
                 outcome.put("status", "failed");
                 outcome.put("error", new ApiError("upload_failed", "could not receive " + name + ": " + e.getMessage()));
+            } catch (Work.Stopped e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (ApiServer.databaseLost(e)) {
+                    throw e;
+                }
+                // Whatever else reading the file threw (a truncated .gz, bytes no reader expects): the file is refused
+                // with what went wrong, and the log keeps the details in case it was ours.
+                LOG.warn("upload {} to {} could not be read", name, feed.name(), e);
+                refused = true;
+                outcome.put("status", "refused");
+                outcome.put("error", new ApiError("bad_input", name + " could not be read: " + unreadable(e)));
             } finally {
                 deleteQuietly(spool);
             }
             outcomes.add(outcome);
         }
         ctx.status(refused ? 422 : loaded ? 201 : 200).json(Map.of("feed", feed.name(), "uploads", outcomes));
+    }
+
+    /** The deepest cause's message, in words: what was wrong with the file, not which class noticed. */
+    private static String unreadable(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.io.EOFException || String.valueOf(root.getMessage()).contains("end of ZLIB")) {
+            return "it ends early (is it a truncated or partly downloaded file?)";
+        }
+        if (root instanceof java.util.zip.ZipException) {
+            return "it is not a readable compressed file (" + root.getMessage() + ")";
+        }
+        return root.getMessage() == null ? "the content is not in the feed's format" : root.getMessage();
     }
 
     private ApiException tooLarge() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.safemap.db.Work;
 import org.safemap.hotspot.Surface;
 import org.safemap.map.GeoTiff;
 import org.safemap.map.SurfacePng;
@@ -19,6 +20,7 @@ import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
 import org.safemap.runs.NearRepeats;
+import org.safemap.runs.PeriodLimit;
 import org.safemap.runs.Selection;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;
@@ -33,6 +35,9 @@ import org.safemap.sharing.Policy;
 final class HotspotHandlers {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_AREAS = 100_000;
+    /** Most repeat locations listed, and the widest snapping tolerance, of one request. */
+    private static final int MAX_TOP = 10_000;
+    private static final double MAX_TOLERANCE_M = 1_000;
 
     private final HotspotRunner runner;
     private final EmergingRunner emerging;
@@ -42,10 +47,12 @@ final class HotspotHandlers {
     private final AreaResults results;
 
     private final Access access;
+    private final PeriodLimit periods;
 
     HotspotHandlers(HotspotRunner runner, EmergingRunner emerging, EvaluateRunner evaluator, NearRepeats nearRepeats,
-                    RunStore store, AreaResults results, Access access) {
+                    RunStore store, AreaResults results, Access access, PeriodLimit periods) {
         this.access = access;
+        this.periods = periods;
         this.nearRepeats = nearRepeats;
         this.runner = runner;
         this.emerging = emerging;
@@ -56,18 +63,18 @@ final class HotspotHandlers {
 
     /** {@code POST /api/hotspots}: parameters as a JSON object; 201 with the run and its links. */
     void create(Context ctx) throws IOException {
-        HotspotRunner.Request request = HotspotRequests.parse(parameters(ctx), "api");
+        HotspotRunner.Request request = HotspotRequests.parse(parameters(ctx), "api", periods);
         request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/hotspots"));
-        long id = runner.run(request, message -> { });
+        long id = runner.run(request, message -> Work.checkpoint());
         access.audit(ctx, "api.hotspots.create", store.run(id).orElseThrow().feeds(), results.count(id));
         ctx.status(201).header("Location", "/api/hotspots/" + id).json(describeFor(ctx, store.run(id).orElseThrow()));
     }
 
     /** {@code POST /api/emerging}: an emerging hot spot run; its areas are read as any run's. */
     void createEmerging(Context ctx) throws IOException {
-        EmergingRunner.Request request = HotspotRequests.emerging(parameters(ctx), "api");
+        EmergingRunner.Request request = HotspotRequests.emerging(parameters(ctx), "api", periods);
         request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/emerging"));
-        long id = emerging.run(request, message -> { });
+        long id = emerging.run(request, message -> Work.checkpoint());
         access.audit(ctx, "api.emerging.create", store.run(id).orElseThrow().feeds(), results.count(id));
         ctx.status(201).header("Location", "/api/hotspots/" + id).json(describeFor(ctx, store.run(id).orElseThrow()));
     }
@@ -148,11 +155,11 @@ final class HotspotHandlers {
     void evaluate(Context ctx) {
         Map<String, Object> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
-        EvaluateRunner.Request request = HotspotRequests.evaluate(params, "api");
+        EvaluateRunner.Request request = HotspotRequests.evaluate(params, "api", periods);
         // Hit rates and their curves are ratios of test counts in ranked cells: over a feed seen only as counts
         // they would be another table, cut however the asker likes. Evaluation reads only feeds seen as points.
         request = request.withFeeds(recordLevel(ctx, request.train(), "GET /api/evaluate").feeds());
-        EvaluateRunner.Result result = evaluator.run(request, s -> { });
+        EvaluateRunner.Result result = evaluator.run(request, s -> Work.checkpoint());
         access.audit(ctx, "api.evaluate", request.train().feeds(), result.rows().size());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("run", result.runId());
@@ -165,7 +172,7 @@ final class HotspotHandlers {
     void nearRepeat(Context ctx) {
         Map<String, Object> params = query(ctx);
         Selection selection = recordLevel(ctx, HotspotRequests.selection(HotspotRequests.selectionPart(params,
-                HotspotRequests.NEAR_REPEAT_NAMES)), "GET /api/near-repeat");
+                HotspotRequests.NEAR_REPEAT_NAMES), periods), "GET /api/near-repeat");
         NearRepeats.Outcome o = nearRepeats.knox(selection, HotspotRequests.knox(params),
                 HotspotRequests.flag(params, "allowSnapped", false), "api");
         access.audit(ctx, "api.near-repeat", selection.feeds(), 1);
@@ -176,12 +183,21 @@ final class HotspotHandlers {
     void repeatLocations(Context ctx) {
         Map<String, Object> params = query(ctx);
         Selection selection = recordLevel(ctx, HotspotRequests.selection(HotspotRequests.selectionPart(params,
-                HotspotRequests.NEAR_REPEAT_NAMES)), "GET /api/repeat-locations");
-        NearRepeats.Outcome o = nearRepeats.repeats(selection, HotspotRequests.number(params, "tolerance").orElse(0.0),
-                HotspotRequests.number(params, "minCount").orElse(2.0),
-                HotspotRequests.number(params, "top").orElse(50.0).intValue(), "api");
-        access.audit(ctx, "api.repeat-locations", selection.feeds(), HotspotRequests.number(params, "top")
-                .orElse(50.0).longValue());
+                HotspotRequests.NEAR_REPEAT_NAMES), periods), "GET /api/repeat-locations");
+        double tolerance = HotspotRequests.number(params, "tolerance").orElse(0.0);
+        double minCount = HotspotRequests.number(params, "minCount").orElse(2.0);
+        double top = HotspotRequests.number(params, "top").orElse(50.0);
+        if (!(tolerance >= 0 && tolerance <= MAX_TOLERANCE_M)) {
+            throw ApiException.badRequest("tolerance must be from 0 to " + MAX_TOLERANCE_M + " metres, got " + tolerance);
+        }
+        if (!(minCount >= 2 && minCount <= 1_000_000)) {
+            throw ApiException.badRequest("minCount must be from 2 to 1000000, got " + minCount);
+        }
+        if (!(top >= 1 && top <= MAX_TOP) || top != Math.rint(top)) {
+            throw ApiException.badRequest("top must be a whole number from 1 to " + MAX_TOP + ", got " + top);
+        }
+        NearRepeats.Outcome o = nearRepeats.repeats(selection, tolerance, minCount, (int) top, "api");
+        access.audit(ctx, "api.repeat-locations", selection.feeds(), (long) top);
         ctx.json(Map.of("run", o.runId(), "result", o.result()));
     }
 

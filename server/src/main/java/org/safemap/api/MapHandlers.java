@@ -15,11 +15,13 @@ final class MapHandlers {
     private final WmsService wms;
     private final TileService tiles;
     private final MapAudit audit;
+    private final RequestGuard guard;
 
-    MapHandlers(WmsService wms, TileService tiles, MapAudit audit) {
+    MapHandlers(WmsService wms, TileService tiles, MapAudit audit, RequestGuard guard) {
         this.wms = wms;
         this.tiles = tiles;
         this.audit = audit;
+        this.guard = guard;
     }
 
     void wms(Context ctx) {
@@ -72,7 +74,9 @@ final class MapHandlers {
                 ctx.status(304);
                 return;
             }
-            TileService.Tile tile = tiles.tile(prepared);
+            // A tile in the cache costs nothing; one to draw waits for an expensive request's slot.
+            TileService.Tile tile = tiles.cached(prepared).orElseGet(() -> guard.expensive(ctx,
+                    () -> tiles.tile(prepared)));
             ctx.contentType("image/png").result(tile.png());
         } catch (OgcException e) {
             throw new ApiException(400, "bad_request", e.getMessage());

@@ -23,6 +23,7 @@ import org.safemap.areas.AreaProfiles;
 import org.safemap.areas.DrawnAreas;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.IncidentProfiles;
+import org.safemap.runs.PeriodLimit;
 import org.safemap.runs.Selection;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.DisclosureLevel;
@@ -49,10 +50,12 @@ final class ProfileHandlers {
 
     private final Access access;
     private final ProtectedProfile protectedCounts;
+    private final PeriodLimit periods;
 
     ProfileHandlers(DataSource dataSource, AreaProfiles areas, DrawnAreas drawn, IncidentProfiles profiles,
-                    Sources sources, Access access, ProtectedProfile protectedCounts) {
+                    Sources sources, Access access, ProtectedProfile protectedCounts, PeriodLimit periods) {
         this.access = access;
+        this.periods = periods;
         this.protectedCounts = protectedCounts;
         this.dataSource = dataSource;
         this.areas = areas;
@@ -77,7 +80,7 @@ final class ProfileHandlers {
                 .orElseThrow(() -> ApiException.notFound("no area " + parts[1] + " at level " + parts[0]));
         params.putIfAbsent("period", defaultPeriod());
         params.put("aoristic", "false");  // a record counts where its window starts (IncidentProfiles)
-        Selection asked = HotspotRequests.selection(params);
+        Selection asked = HotspotRequests.selection(params, periods);
         Scoped scoped = exactFeeds(ctx, asked);
         Selection selection = scoped.selection();
         IncidentProfiles.Counts counts = profiles.counts(selection);
@@ -165,7 +168,7 @@ final class ProfileHandlers {
         params.putIfAbsent("period", defaultPeriod());
         params.put("areaWkt", area.wkt());
         params.put("aoristic", "false");
-        Scoped scoped = exactFeeds(ctx, HotspotRequests.selection(params));
+        Scoped scoped = exactFeeds(ctx, HotspotRequests.selection(params, periods));
         Selection selection = scoped.selection();
         IncidentProfiles.Counts counts = profiles.counts(selection);
         Map<String, Object> a = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import org.safemap.runs.HotspotRequests;
 
 /** Reads and validates query parameters, answering 400 with the parameter's name when one is wrong. */
 final class QueryParams {
@@ -104,6 +105,10 @@ final class QueryParams {
                     values.add(part.strip());
                 }
             }
+        }
+        if (values.size() > HotspotRequests.MAX_LIST) {
+            throw ApiException.badRequest(name + " takes at most " + HotspotRequests.MAX_LIST + " values, got "
+                    + values.size());
         }
         return List.copyOf(values);
     }

@@ -12,6 +12,7 @@ import java.util.function.LongConsumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.safemap.config.TempFiles;
 import org.safemap.ingest.InputFormatException;
 import org.safemap.ingest.SourceFile;
 
@@ -40,7 +41,7 @@ final class ShapefileBoundaryReader implements BoundaryReader {
             throw new InputFormatException(name, 0, null, "reading Shapefiles needs GDAL's ogr2ogr; install it with "
                     + "apt-get install -y gdal-bin, or convert the file to GeoJSON or GeoPackage");
         }
-        Path tempDir = Files.createTempDirectory("safemap-shp-");
+        Path tempDir = TempFiles.createFolder("safemap-shp-");
         Path json = tempDir.resolve("converted.geojson");
         try {
             List<String> command = List.of(OGR2OGR, "-f", "GeoJSON", "-lco", "RFC7946=NO", json.toString(),

@@ -9,6 +9,7 @@ import java.util.function.LongConsumer;
 import org.safemap.AppVersion;
 import org.safemap.SafemapException;
 import org.safemap.config.Settings;
+import org.safemap.config.TempFiles;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseSetup;
 import org.safemap.ingest.FeedCatalog;
@@ -112,6 +113,8 @@ public final class Cli implements Runnable {
             settings = Settings.from(env);
             settings.warnings().forEach(terminal::warn);
             Logging.setLevel(settings.logLevel());
+            // Files a killed command left behind go now; this command's own go under var/tmp/PID.
+            TempFiles.use(settings.varDir());
         }
         return settings;
     }

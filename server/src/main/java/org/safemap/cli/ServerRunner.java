@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
 final class ServerRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRunner.class);
 
+    /** SIGTERM to exit, at the most (see {@link #haltAfter}). */
+    private static final long HALT_AFTER_MS = 9_500;
+
     private ServerRunner() {
     }
 
@@ -23,7 +26,12 @@ final class ServerRunner {
         App app = App.start(settings, db);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
+            haltAfter(HALT_AFTER_MS);
+            try {
+                app.close();
+            } catch (RuntimeException e) {
+                LOG.warn("the HTTP server did not stop cleanly: {}", e.toString());
+            }
             db.close();
             stopped.countDown();
         }, "safemap-shutdown"));
@@ -51,6 +59,24 @@ final class ServerRunner {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("could not check users' partners against the protocols: {}", e.getMessage());
         }
+    }
+
+    /**
+     * The promise to a service manager: gone within 10 s of SIGTERM. The graceful path (drain, stop what still runs,
+     * close) fits well inside it; this is the backstop for a request stuck where it cannot be stopped.
+     */
+    private static void haltAfter(long ms) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                return;
+            }
+            LOG.warn("still stopping after {} ms; exiting now", ms);
+            Runtime.getRuntime().halt(1);
+        }, "safemap-halt");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Without an admin nobody can manage users or tokens over HTTP: say how to make one. */

@@ -34,6 +34,7 @@ import java.util.Optional;
  * @param ingest             what a load accepts: the first date of the partnership's data, rows outside its area
  * @param map                the map service's limits and tile cache sizes
  * @param trust              protocols, keys and session rules for the data-sharing controls
+ * @param limits             what one request may cost: periods, time, concurrency, request rates, body sizes
  * @param warnings           problems worth telling the user that do not stop start-up (unknown keys)
  */
 public record Settings(
@@ -54,6 +55,7 @@ public record Settings(
         IngestSettings ingest,
         MapSettings map,
         TrustSettings trust,
+        LimitSettings limits,
         List<String> warnings) {
 
     /**
@@ -95,6 +97,27 @@ public record Settings(
                                 String cookieSecure, int retentionHour, String protectedGeography,
                                 List<String> trustedProxies, Secret linkageKey, Path auditAnchorDir,
                                 String auditAnchorCommand, int auditAnchorHours) {
+    }
+
+    /**
+     * What anonymous and signed-in requests may cost the server (docs/configuration.md, docs/api.md#limits).
+     *
+     * @param maxPeriodMonths       longest period one request may cover, in months, once clipped to the data's months
+     * @param requestTimeoutS       an API or map request still working after this many seconds is stopped (503)
+     * @param expensivePerRequester expensive requests (profiles, runs, packs, exports, renders) one requester may have
+     *                              running at once; more wait their turn briefly, then get 429
+     * @param expensivePublic       expensive requests all anonymous requesters together may have running; then 503
+     * @param expensiveTotal        expensive requests running at once over everybody; then 503
+     * @param queueWaitMs           how long an expensive request waits for its turn before it is refused
+     * @param ratePerClient         anonymous requests per second one client address may make on average (a burst of
+     *                              five seconds' worth is allowed); then 429
+     * @param ratePublic            anonymous requests per second all clients together may make; then 429
+     * @param maxBodyKb             largest request body other than an upload, KB; then 413
+     * @param dbWaitMs              how long a request waits for a free database connection before 503
+     */
+    public record LimitSettings(int maxPeriodMonths, int requestTimeoutS, int expensivePerRequester,
+                                int expensivePublic, int expensiveTotal, int queueWaitMs, int ratePerClient,
+                                int ratePublic, int maxBodyKb, int dbWaitMs) {
     }
 
     /** A configured secret: its value never reaches toString, so it cannot leak into a log line by accident. */
@@ -151,6 +174,16 @@ public record Settings(
         KEYS.put("SAFEMAP_AUDIT_ANCHOR_DIR", "");
         KEYS.put("SAFEMAP_AUDIT_ANCHOR_COMMAND", "");
         KEYS.put("SAFEMAP_AUDIT_ANCHOR_HOURS", "24");
+        KEYS.put("SAFEMAP_MAX_PERIOD_MONTHS", "120");
+        KEYS.put("SAFEMAP_REQUEST_TIMEOUT_S", "120");
+        KEYS.put("SAFEMAP_EXPENSIVE_PER_REQUESTER", "4");
+        KEYS.put("SAFEMAP_EXPENSIVE_PUBLIC", "6");
+        KEYS.put("SAFEMAP_EXPENSIVE_TOTAL", "8");
+        KEYS.put("SAFEMAP_QUEUE_WAIT_MS", "2000");
+        KEYS.put("SAFEMAP_RATE_PER_CLIENT", "20");
+        KEYS.put("SAFEMAP_RATE_PUBLIC", "200");
+        KEYS.put("SAFEMAP_MAX_BODY_KB", "1024");
+        KEYS.put("SAFEMAP_DB_WAIT_MS", "5000");
     }
 
     /** Variables a command or the launcher reads itself (secrets stay out of settings), not settings. */
@@ -239,6 +272,16 @@ public record Settings(
                         anchorDir(values, home, varDir),
                         get(values, "SAFEMAP_AUDIT_ANCHOR_COMMAND", null).strip(),
                         intRange(values, "SAFEMAP_AUDIT_ANCHOR_HOURS", 0, 24 * 7)),
+                new LimitSettings(intRange(values, "SAFEMAP_MAX_PERIOD_MONTHS", 1, 1200),
+                        intRange(values, "SAFEMAP_REQUEST_TIMEOUT_S", 1, 86_400),
+                        intRange(values, "SAFEMAP_EXPENSIVE_PER_REQUESTER", 1, 1000),
+                        intRange(values, "SAFEMAP_EXPENSIVE_PUBLIC", 1, 10_000),
+                        intRange(values, "SAFEMAP_EXPENSIVE_TOTAL", 1, 10_000),
+                        intRange(values, "SAFEMAP_QUEUE_WAIT_MS", 0, 60_000),
+                        intRange(values, "SAFEMAP_RATE_PER_CLIENT", 1, 1_000_000),
+                        intRange(values, "SAFEMAP_RATE_PUBLIC", 1, 10_000_000),
+                        intRange(values, "SAFEMAP_MAX_BODY_KB", 1, 1_048_576),
+                        intRange(values, "SAFEMAP_DB_WAIT_MS", 250, 600_000)),
                 List.copyOf(warnings));
     }
 
@@ -246,14 +289,14 @@ public record Settings(
     public Settings withHttpPort(int port) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, httpHost, port,
                 basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, ingest,
-                map, trust, warnings);
+                map, trust, limits, warnings);
     }
 
     /** The same settings bound to another interface (the CLI's --host). */
     public Settings withHttpHost(String host) {
         return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, host, httpPort,
                 basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, ingest,
-                map, trust, warnings);
+                map, trust, limits, warnings);
     }
 
     /** Folder of the private PostgreSQL cluster. */

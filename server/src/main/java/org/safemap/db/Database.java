@@ -31,6 +31,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final String serverVersion;
     private final String postgisVersion;
+    private ServingDataSource serving;
 
     private Database(DatabaseTarget target, HikariDataSource pool, String serverVersion, String postgisVersion) {
         this.target = target;
@@ -62,6 +63,8 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(1);
         config.setPoolName("safemap");
         config.setConnectionTimeout(10_000);
+        // A pooled connection is checked before use; a dead server must not hold a request for long.
+        config.setValidationTimeout(1_000);
         config.addDataSourceProperty("ApplicationName", "safemap");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new Database(target, new HikariDataSource(config), serverVersion, postgisVersion);
@@ -119,6 +122,17 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * The pool as the HTTP server uses it ({@link ServingDataSource}): outages refused at once, waits for a free
+     * connection bounded by {@code waitMs}, connections registered with the request's work. Made once.
+     */
+    public synchronized ServingDataSource serving(long waitMs) {
+        if (serving == null) {
+            serving = new ServingDataSource(pool, new DatabaseWatch(target), waitMs);
+        }
+        return serving;
+    }
+
     public DatabaseTarget target() {
         return target;
     }
@@ -143,6 +157,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (serving != null) {
+                serving.watch().close();
+            }
+        }
         pool.close();
     }
 
@@ -202,7 +221,9 @@ public final class Database implements AutoCloseable {
         return switch (state) {
             case "28P01", "28000" -> "login refused for user '" + target.user() + "' (wrong user or password)";
             case "3D000" -> "database '" + target.database() + "' does not exist";
-            default -> firstLine(e.getMessage());
+            case "57P03" -> "it is starting up or shutting down";
+            case "53300" -> "it has no connection to spare (too many clients)";
+            default -> firstLine(e.getMessage()).replaceFirst("^(FATAL|ERROR|PANIC): ", "");
         };
     }
 

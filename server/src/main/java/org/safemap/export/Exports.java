@@ -5,6 +5,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.SafemapException;
+import org.safemap.runs.PeriodLimit;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.Policy;
@@ -60,7 +61,12 @@ public final class Exports {
 
     /** Incident records for the selection given as parameters (see {@link PointSelection}), as {@code who} may. */
     public Export incidents(Map<String, ?> selection, ExportFormat format, Principal who) {
-        return incidents.points(PointSelection.parse(selection), format, who);
+        return incidents(selection, format, who, PeriodLimit.NONE);
+    }
+
+    /** As {@link #incidents(Map, ExportFormat, Principal)}, the period held to {@code limit}. */
+    public Export incidents(Map<String, ?> selection, ExportFormat format, Principal who, PeriodLimit limit) {
+        return incidents.points(PointSelection.parse(selection, limit), format, who);
     }
 
     private boolean classesOnly(long runId, Principal who) {

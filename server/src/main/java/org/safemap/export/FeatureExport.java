@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.function.LongConsumer;
 import mil.nga.sf.GeometryType;
 import org.safemap.SafemapException;
+import org.safemap.config.TempFiles;
 
 /** An export of rows with geometry (areas or points) as CSV, GeoJSON or GeoPackage. */
 abstract class FeatureExport extends Export {
@@ -50,7 +51,7 @@ abstract class FeatureExport extends Export {
                         rows -> GeoJsonExport.write(rows, provenance(), layer, idColumn, out));
                 case GPKG -> {
                     // SQLite writes a file, not a stream: build it aside, stream it, delete it
-                    Path tmp = Files.createTempFile("safemap-export-", ".gpkg");
+                    Path tmp = TempFiles.create("safemap-export-", ".gpkg");
                     try {
                         long n = writeTo(tmp, progress);
                         Files.copy(tmp, out);

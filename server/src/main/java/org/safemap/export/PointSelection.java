@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.safemap.SafemapException;
 import org.safemap.runs.HotspotRequests;
+import org.safemap.runs.PeriodLimit;
 import org.safemap.runs.Selection;
 
 /**
@@ -29,6 +30,11 @@ public record PointSelection(Selection selection, Optional<double[]> bbox) {
 
     /** Reads the parameters (values are strings or lists), refusing names it does not know. */
     public static PointSelection parse(Map<String, ?> params) {
+        return parse(params, PeriodLimit.NONE);
+    }
+
+    /** As {@link #parse(Map)}, the period held to {@code limit} (an HTTP request's). */
+    public static PointSelection parse(Map<String, ?> params, PeriodLimit limit) {
         Map<String, Object> m = new HashMap<>();
         for (Map.Entry<String, ?> e : params.entrySet()) {
             if (!NAMES.contains(e.getKey())) {
@@ -47,7 +53,7 @@ public record PointSelection(Selection selection, Optional<double[]> bbox) {
         if (HotspotRequests.text(m, "period").isEmpty()) {
             throw bad("period is required (or month), e.g. period=2022-01..2022-03 or month=2022-06");
         }
-        return new PointSelection(HotspotRequests.selection(m), bbox);
+        return new PointSelection(HotspotRequests.selection(m, limit), bbox);
     }
 
     /** The filters written out, for the export's provenance. */

@@ -30,6 +30,7 @@ import org.safemap.SafemapException;
 import org.safemap.areas.AreaAssigner;
 import org.safemap.areas.AreaAssigners;
 import org.safemap.config.Settings;
+import org.safemap.config.TempFiles;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
@@ -258,7 +259,7 @@ public final class IncidentLoader {
                 return earlier.get();
             }
             c.setAutoCommit(false);
-            Path spill = Files.createTempFile("safemap-quarantine-", ".csv");
+            Path spill = TempFiles.create("safemap-quarantine-", ".csv");
             try {
                 long started = System.nanoTime();
                 ProtocolRegistry.record(c, protocol);

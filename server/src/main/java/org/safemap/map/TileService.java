@@ -46,6 +46,12 @@ public final class TileService {
         return new Prepared(r, version, key(r, version, z, x, y));
     }
 
+    /** The tile if the cache has it; nothing is drawn. */
+    public java.util.Optional<Tile> cached(Prepared p) {
+        byte[] png = cache.get(p.version(), p.key());
+        return png == null ? java.util.Optional.empty() : java.util.Optional.of(new Tile(png, p.etag()));
+    }
+
     /** The tile, from the cache or drawn and cached. */
     public Tile tile(Prepared p) {
         byte[] png = cache.get(p.version(), p.key());

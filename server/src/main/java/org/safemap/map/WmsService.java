@@ -206,6 +206,9 @@ public final class WmsService {
         } catch (OgcException e) {
             return exception(e, exceptionVersion, exceptions, params);
         } catch (SafemapException e) {
+            if (e instanceof org.safemap.db.DatabaseUnavailableException || e.code().equals("busy")) {
+                throw e;  // not the request's fault: the HTTP layer answers 503 with an OGC report
+            }
             return exception(new OgcException("InvalidParameterValue", null, e.getMessage()), exceptionVersion,
                     exceptions, params);
         }

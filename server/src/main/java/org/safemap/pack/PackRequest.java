@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.safemap.SafemapException;
 import org.safemap.runs.Period;
+import org.safemap.runs.PeriodLimit;
 
 /**
  * What a tasking pack covers.
@@ -39,6 +40,11 @@ public record PackRequest(String area, Period period, int top, List<String> cate
      * separated). Unknown names are refused so a misspelt filter is not silently ignored.
      */
     public static PackRequest parse(Map<String, String> params) {
+        return parse(params, PeriodLimit.NONE);
+    }
+
+    /** As {@link #parse(Map)}, the period held to {@code limit} (an HTTP request's). */
+    public static PackRequest parse(Map<String, String> params, PeriodLimit limit) {
         for (String name : params.keySet()) {
             if (!List.of("area", "period", "top", "categories", "feeds", "format").contains(name)) {
                 throw new SafemapException("bad_request", "unknown parameter '" + name + "'; a pack takes area, "
@@ -55,7 +61,7 @@ public record PackRequest(String area, Period period, int top, List<String> cate
         }
         Period p;
         try {
-            p = Period.parse(period);
+            p = limit.apply(Period.parse(period));
         } catch (IllegalArgumentException e) {
             throw new SafemapException("bad_request", e.getMessage(), e);
         }

@@ -7,6 +7,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.MultiPolygon;
+import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKTReader;
+import org.locationtech.jts.operation.valid.IsValidOp;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.BandwidthRule;
 import org.safemap.hotspot.KdeMode;
@@ -23,16 +30,30 @@ public final class HotspotRequests {
             "areaWkt", "maxPrecisionM", "aoristic", "countEvents", "level", "cellM", "bandwidth", "kernel", "mode",
             "edgeCorrection", "neighbours", "fdr", "topPercent", "surface", "spaceBandwidthM", "timeBandwidthWeeks");
 
+    /** Most values one list parameter (categories, feeds, area codes) may hold. */
+    public static final int MAX_LIST = 500;
+    /** Most vertices of an area of interest given as WKT (as a drawn area's). */
+    public static final int MAX_POLYGON_POINTS = 10_000;
+    /** Most Monte Carlo permutations of one Knox test. */
+    public static final int MAX_PERMUTATIONS = 9_999;
+    /** Most band edges of the Knox test's distance or time bands. */
+    public static final int MAX_BANDS = 50;
+
     private HotspotRequests() {
     }
 
     public static HotspotRunner.Request parse(Map<String, ?> m, String createdBy) {
+        return parse(m, createdBy, PeriodLimit.NONE);
+    }
+
+    /** As {@link #parse(Map, String)}, the period held to {@code limit} (an HTTP request's). */
+    public static HotspotRunner.Request parse(Map<String, ?> m, String createdBy, PeriodLimit limit) {
         for (String key : m.keySet()) {
             if (!NAMES.contains(key)) {
                 throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(NAMES));
             }
         }
-        Selection selection = selection(m);
+        Selection selection = selection(m, limit);
         String level = text(m, "level").orElse("lsoa").toLowerCase(Locale.ROOT);
         PointSelector.codeColumn(level);
         Optional<Double> cell = number(m, "cellM");
@@ -88,12 +109,17 @@ public final class HotspotRequests {
 
     /** An emerging hot spot request (see {@link EmergingRunner}). */
     public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy) {
+        return emerging(m, createdBy, PeriodLimit.NONE);
+    }
+
+    /** As {@link #emerging(Map, String)}, the period held to {@code limit}. */
+    public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy, PeriodLimit limit) {
         for (String key : m.keySet()) {
             if (!EMERGING_NAMES.contains(key)) {
                 throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EMERGING_NAMES));
             }
         }
-        Selection selection = selection(m);
+        Selection selection = selection(m, limit);
         String level = text(m, "level").orElse("lsoa").toLowerCase(Locale.ROOT);
         if (!level.equals("grid")) {
             PointSelector.codeColumn(level);
@@ -129,6 +155,11 @@ public final class HotspotRequests {
 
     /** A prediction accuracy request (see {@link EvaluateRunner}). */
     public static EvaluateRunner.Request evaluate(Map<String, ?> m, String createdBy) {
+        return evaluate(m, createdBy, PeriodLimit.NONE);
+    }
+
+    /** As {@link #evaluate(Map, String)}, both periods held to {@code limit}. */
+    public static EvaluateRunner.Request evaluate(Map<String, ?> m, String createdBy, PeriodLimit limit) {
         for (String key : m.keySet()) {
             if (!EVALUATE_NAMES.contains(key)) {
                 throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EVALUATE_NAMES));
@@ -138,9 +169,9 @@ public final class HotspotRequests {
         trainMap.keySet().removeAll(List.of("train", "test", "methods", "method", "level", "cellM", "bandwidth",
                 "coverages"));
         trainMap.put("period", text(m, "train").orElseThrow(() -> bad("train is required, e.g. 2022-01..2022-04")));
-        Selection train = selection(trainMap);
-        Period testPeriod = guard(() -> Period.parse(text(m, "test").orElseThrow(() -> bad("test is required, "
-                + "e.g. 2022-05..2022-07"))));
+        Selection train = selection(trainMap, limit);
+        Period testPeriod = limit.apply(guard(() -> Period.parse(text(m, "test").orElseThrow(() -> bad("test is "
+                + "required, e.g. 2022-05..2022-07")))));
         Selection test = train.withPeriod(testPeriod);
         List<String> methods = new ArrayList<>(list(m, "methods"));
         methods.addAll(list(m, "method"));
@@ -203,6 +234,9 @@ public final class HotspotRequests {
             default -> throw bad("metric must be euclidean or manhattan");
         };
         double permutations = number(m, "permutations").orElse(99.0);
+        if (!(permutations >= 0 && permutations <= MAX_PERMUTATIONS) || permutations != Math.rint(permutations)) {
+            throw bad("permutations must be a whole number from 0 to " + MAX_PERMUTATIONS + ", got " + permutations);
+        }
         double seed = number(m, "seed").orElse(1.0);
         return guard(() -> new org.safemap.hotspot.KnoxTest.Params(space, time, metric,
                 flag(m, "sameLocation", true), (int) permutations, (long) seed));
@@ -224,8 +258,17 @@ public final class HotspotRequests {
     }
 
     private static double[] numbers(List<String> values, String name) {
+        if (values.size() > MAX_BANDS) {
+            throw bad(name + " takes at most " + MAX_BANDS + " band edges, got " + values.size());
+        }
         try {
-            return values.stream().mapToDouble(Double::parseDouble).toArray();
+            double[] out = values.stream().mapToDouble(Double::parseDouble).toArray();
+            for (double d : out) {
+                if (!Double.isFinite(d)) {
+                    throw new NumberFormatException();
+                }
+            }
+            return out;
         } catch (NumberFormatException e) {
             throw bad(name + " must be numbers separated by commas, e.g. 0,100,200");
         }
@@ -233,8 +276,16 @@ public final class HotspotRequests {
 
     /** The selection part alone, for evaluation and emerging runs. */
     public static Selection selection(Map<String, ?> m) {
-        Period period = guard(() -> Period.parse(text(m, "period").orElseThrow(() -> bad("period is required, "
-                + "e.g. 2024-01..2024-06"))));
+        return selection(m, PeriodLimit.NONE);
+    }
+
+    /**
+     * The selection part alone, its period held to {@code limit}: every HTTP path that reads a selection comes
+     * through here (or {@link #parse}, {@link #emerging}, {@link #evaluate}), so each gets the same cap.
+     */
+    public static Selection selection(Map<String, ?> m, PeriodLimit limit) {
+        Period period = limit.apply(guard(() -> Period.parse(text(m, "period").orElseThrow(() -> bad("period is "
+                + "required, e.g. 2024-01..2024-06")))));
         boolean[] hours = text(m, "hours").map(h -> guard(() -> Selection.parseHours(h))).orElse(null);
         boolean[] weekdays = text(m, "weekdays").map(w -> guard(() -> Selection.parseWeekdays(w))).orElse(null);
         Optional<Selection.AreaOfInterest> area = Optional.empty();
@@ -256,6 +307,9 @@ public final class HotspotRequests {
                 codes = rest[1].split(",");
             }
             PointSelector.codeColumn(level);
+            if (codes.length > MAX_LIST) {
+                throw bad("area names at most " + MAX_LIST + " codes, got " + codes.length);
+            }
             area = Optional.of(Selection.AreaOfInterest.codes(level, List.of(codes).stream().map(String::trim).toList()));
         }
         Optional<String> wkt = text(m, "areaWkt");
@@ -267,6 +321,7 @@ public final class HotspotRequests {
             if (!(w.startsWith("POLYGON") || w.startsWith("MULTIPOLYGON"))) {
                 throw bad("areaWkt must be a POLYGON or MULTIPOLYGON in EPSG:27700 metres");
             }
+            checkPolygon(wkt.get().trim());
             area = Optional.of(Selection.AreaOfInterest.polygon(wkt.get().trim()));
         }
         return new Selection(period, list(m, "categories"), list(m, "feeds"), hours, weekdays, area,
@@ -320,7 +375,43 @@ public final class HotspotRequests {
                 }
             }
         });
+        if (out.size() > MAX_LIST) {
+            throw bad(key + " takes at most " + MAX_LIST + " values, got " + out.size());
+        }
         return out;
+    }
+
+    /**
+     * An area of interest as WKT must be one valid polygon (or several) of sensible size in British National Grid
+     * metres; PostGIS would otherwise fail deep in a query (self-intersection) or work on a huge outline.
+     */
+    static void checkPolygon(String wkt) {
+        Geometry g;
+        try {
+            g = new WKTReader().read(wkt);
+        } catch (ParseException | RuntimeException e) {
+            throw bad("areaWkt is not readable WKT: " + e.getMessage());
+        }
+        if (!(g instanceof Polygon || g instanceof MultiPolygon)) {
+            throw bad("areaWkt must be a POLYGON or MULTIPOLYGON in EPSG:27700 metres");
+        }
+        if (g.getNumPoints() > MAX_POLYGON_POINTS) {
+            throw bad("areaWkt may have up to " + MAX_POLYGON_POINTS + " points, this one has " + g.getNumPoints());
+        }
+        Envelope e = g.getEnvelopeInternal();
+        if (g.isEmpty() || !(e.getMinX() >= -100_000 && e.getMaxX() <= 800_000 && e.getMinY() >= -100_000
+                && e.getMaxY() <= 1_400_000)) {
+            throw bad("areaWkt must lie in Great Britain, in EPSG:27700 metres (eastings 0 to 700000, northings 0 "
+                    + "to 1300000)");
+        }
+        IsValidOp valid = new IsValidOp(g);
+        if (!valid.isValid()) {
+            throw bad("areaWkt is not a valid polygon: " + valid.getValidationError().getMessage()
+                    + " (do its edges cross?)");
+        }
+        if (!(g.getArea() > 0)) {
+            throw bad("areaWkt encloses no area");
+        }
     }
 
     private static <T> T guard(java.util.function.Supplier<T> s) {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,7 +84,7 @@ public record Period(Instant from, Instant to, String label) {
                 case 7 -> YearMonth.parse(s).atDay(1);
                 default -> LocalDate.parse(s);
             };
-        } catch (DateTimeParseException | NumberFormatException e) {
+        } catch (DateTimeException | NumberFormatException e) {
             throw new IllegalArgumentException("period '" + whole + "': '" + s + "' is not a year, month (2024-03) "
                     + "or day (2024-03-15)");
         }
@@ -97,7 +97,7 @@ public record Period(Instant from, Instant to, String label) {
                 case 7 -> YearMonth.parse(s).plusMonths(1).atDay(1);
                 default -> LocalDate.parse(s).plusDays(1);
             };
-        } catch (DateTimeParseException | NumberFormatException e) {
+        } catch (DateTimeException | NumberFormatException e) {
             throw new IllegalArgumentException("period '" + whole + "': '" + s + "' is not a year, month (2024-03) "
                     + "or day (2024-03-15)");
         }

@@ -10,16 +10,24 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
+import org.safemap.db.Work;
 import org.safemap.hotspot.Grid;
 import org.safemap.hotspot.Surface;
 
 /** Stores runs, their per-area results and surfaces in the hotspot_* tables, and reads them back. */
 public final class RunStore {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** First key of the runs' advisory locks ("SfRn"), apart from any other lock in the database. */
+    private static final int LOCK_NAMESPACE = 0x5366526e;
+    /** The connection holding each running run's lock in this process. */
+    private static final Map<Long, Connection> LEASES = new ConcurrentHashMap<>();
 
     private static final String INSERT_RUN =
             "INSERT INTO hotspot_run (kind, params, created_by) VALUES (?, ?::jsonb, ?) RETURNING id";
@@ -29,6 +37,18 @@ public final class RunStore {
             WHERE id = ?""";
     private static final String FAIL_RUN =
             "UPDATE hotspot_run SET status = 'failed', message = ?, finished_at = now() WHERE id = ?";
+    /**
+     * A running run's process holds this session lock (namespace, run id) on a connection of its own until the run
+     * ends, so a run whose lock anyone can take has lost its process.
+     */
+    private static final String LOCK_RUN = "SELECT pg_advisory_lock(" + LOCK_NAMESPACE + ", (? & 2147483647)::int)";
+    private static final String UNLOCK_RUN =
+            "SELECT pg_advisory_unlock(" + LOCK_NAMESPACE + ", (? & 2147483647)::int)";
+    private static final String FAIL_ABANDONED = "UPDATE hotspot_run SET status = 'failed', finished_at = now(), "
+            + "message = 'stopped before it finished: the process running it ended (a crash, a kill or a power cut); "
+            + "nothing of it was stored; run it again' "
+            + "WHERE status = 'running' AND pg_try_advisory_xact_lock(" + LOCK_NAMESPACE + ", (id & 2147483647)::int) "
+            + "RETURNING id";
     private static final String BATCHES = """
             SELECT id, feed, source_name, source_sha256, rows_loaded FROM load_batch
             WHERE id = ANY(?::bigint[]) ORDER BY id""";
@@ -90,27 +110,104 @@ public final class RunStore {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Records a new run as running, and takes its lock on a connection kept until {@link #finish} or {@link #fail}
+     * (outside the request's work, so stopping the request cannot leave the lock behind). The row becomes visible
+     * with the lock already held, so {@link #failAbandoned} never mistakes a starting run for an abandoned one.
+     */
     public long start(String kind, Map<String, Object> params, String createdBy) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT_RUN)) {
-            ps.setString(1, kind);
-            ps.setString(2, JSON.writeValueAsString(params));
-            ps.setString(3, createdBy);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        Connection lease = null;
+        try {
+            lease = Work.outside(dataSource::getConnection);
+            lease.setAutoCommit(false);
+            long id;
+            try (PreparedStatement ps = lease.prepareStatement(INSERT_RUN)) {
+                ps.setString(1, kind);
+                ps.setString(2, JSON.writeValueAsString(params));
+                ps.setString(3, createdBy);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
             }
+            try (PreparedStatement ps = lease.prepareStatement(LOCK_RUN)) {
+                ps.setLong(1, id);
+                ps.execute();
+            }
+            lease.commit();
+            lease.setAutoCommit(true);
+            LEASES.put(id, lease);
+            return id;
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            closeQuietly(lease);
             throw new SafemapException("database_error", "could not record the run: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(lease);
+            throw e;
         }
     }
 
+    /** Records the run as failed with {@code message}, even when the request it ran for has been stopped. */
     public void fail(long runId, String message) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FAIL_RUN)) {
-            ps.setString(1, message);
-            ps.setLong(2, runId);
-            ps.executeUpdate();
+        try {
+            Work.outside(() -> {
+                try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FAIL_RUN)) {
+                    ps.setString(1, message);
+                    ps.setLong(2, runId);
+                    return ps.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not record the failed run: " + e.getMessage(), e);
+        } finally {
+            release(runId);
+        }
+    }
+
+    /**
+     * Marks failed, with the reason, every run left {@code running} by a process that has ended (its lock is free);
+     * runs still going in this or another process keep their status. Returns the runs marked.
+     */
+    public List<Long> failAbandoned() {
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FAIL_ABANDONED);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw new SafemapException("database_error", "could not mark abandoned runs failed: " + e.getMessage(), e);
+        }
+        return ids;
+    }
+
+    /** Gives up the run's lock and its connection. */
+    private static void release(long runId) {
+        Connection lease = LEASES.remove(runId);
+        if (lease == null) {
+            return;
+        }
+        try (PreparedStatement ps = lease.prepareStatement(UNLOCK_RUN)) {
+            ps.setLong(1, runId);
+            ps.execute();
+        } catch (SQLException e) {
+            // The session (and with it the lock) is ended rather than returned to the pool holding it.
+            try {
+                lease.abort(Runnable::run);
+            } catch (SQLException | RuntimeException ignored) {
+                // already gone
+            }
+        }
+        closeQuietly(lease);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // nothing more to do
+            }
         }
     }
 
@@ -208,6 +305,7 @@ public final class RunStore {
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SafemapException("database_error", "could not store the run's results: " + e.getMessage(), e);
         }
+        release(runId);
     }
 
     public Optional<Run> run(long id) {

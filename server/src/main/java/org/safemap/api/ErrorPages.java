@@ -1,0 +1,55 @@
+package org.safemap.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Jetty's own refusals (a request line or URI it will not pass on: {@code %00} in a path, an ambiguous encoding, a
+ * header too large) in SafeMap's one error shape instead of Jetty's HTML page, so a client sees the same answer
+ * whichever layer refused it.
+ */
+final class ErrorPages extends ErrorHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        return ByteBuffer.wrap(body(status, reason));
+    }
+
+    private static byte[] body(int code, String message) {
+        String reason = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+        String error = switch (code) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "too_large";
+            case 414, 431 -> "too_large";
+            case 415 -> "unsupported_media_type";
+            case 505 -> "http_version_not_supported";
+            default -> code >= 500 ? "internal_error" : "http_" + code;
+        };
+        try {
+            return JSON.writeValueAsBytes(new ApiError(error, "the request could not be read: " + reason));
+        } catch (JsonProcessingException e) {
+            return ("{\"error\":\"" + error + "\",\"message\":\"the request could not be read\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}
