@@ -62,7 +62,7 @@ import org.safemap.runs.EvaluateRunner;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.IncidentProfiles;
 import org.safemap.runs.NearRepeats;
-import org.safemap.runs.PeriodLimit;
+import org.safemap.time.PeriodLimit;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.AuditLog;

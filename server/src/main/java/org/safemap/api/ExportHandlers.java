@@ -10,7 +10,7 @@ import org.safemap.db.Work;
 import org.safemap.export.Export;
 import org.safemap.export.ExportFormat;
 import org.safemap.export.Exports;
-import org.safemap.runs.PeriodLimit;
+import org.safemap.time.PeriodLimit;
 
 /**
  * /api/exports: files to download, each with its provenance, a run's areas and surface and incident points. The

@@ -20,7 +20,7 @@ import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
 import org.safemap.runs.NearRepeats;
-import org.safemap.runs.PeriodLimit;
+import org.safemap.time.PeriodLimit;
 import org.safemap.runs.Selection;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;

@@ -109,7 +109,7 @@ final class IncidentHandlers {
         if (bound.isEmpty() || detail == org.safemap.sharing.ReducedDetail.Time.TIME) {
             return true;
         }
-        java.time.ZonedDateTime t = bound.get().atZone(org.safemap.runs.Period.LONDON);
+        java.time.ZonedDateTime t = bound.get().atZone(org.safemap.time.Period.LONDON);
         boolean midnight = t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
         return midnight && (detail == org.safemap.sharing.ReducedDetail.Time.DAY || t.getDayOfMonth() == 1);
     }

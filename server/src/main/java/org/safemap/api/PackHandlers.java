@@ -8,7 +8,7 @@ import org.safemap.pack.Pack;
 import org.safemap.pack.PackFormat;
 import org.safemap.pack.PackRequest;
 import org.safemap.pack.PackService;
-import org.safemap.runs.PeriodLimit;
+import org.safemap.time.PeriodLimit;
 
 /** {@code GET /api/packs}: a tasking pack for an area and a period, as a PDF or a self-contained HTML page. */
 final class PackHandlers {

@@ -23,7 +23,7 @@ import org.safemap.areas.AreaProfiles;
 import org.safemap.areas.DrawnAreas;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.IncidentProfiles;
-import org.safemap.runs.PeriodLimit;
+import org.safemap.time.PeriodLimit;
 import org.safemap.runs.Selection;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.DisclosureLevel;

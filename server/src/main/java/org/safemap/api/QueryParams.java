@@ -12,10 +12,10 @@ import java.util.List;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.safemap.runs.HotspotRequests;
+import org.safemap.time.Period;
 
 /** Reads and validates query parameters, answering 400 with the parameter's name when one is wrong. */
 final class QueryParams {
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     private QueryParams() {
     }
@@ -127,16 +127,16 @@ final class QueryParams {
         try {
             if (text.matches("\\d{4}-\\d{2}")) {
                 YearMonth m = YearMonth.parse(text);
-                return Optional.of((end ? m.plusMonths(1) : m).atDay(1).atStartOfDay(LONDON).toInstant());
+                return Optional.of((end ? m.plusMonths(1) : m).atDay(1).atStartOfDay(Period.LONDON).toInstant());
             }
             if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
                 LocalDate d = LocalDate.parse(text);
-                return Optional.of((end ? d.plusDays(1) : d).atStartOfDay(LONDON).toInstant());
+                return Optional.of((end ? d.plusDays(1) : d).atStartOfDay(Period.LONDON).toInstant());
             }
             if (text.matches(".*(Z|[+-]\\d{2}:?\\d{2})$")) {
                 return Optional.of(OffsetDateTime.parse(text).toInstant());
             }
-            return Optional.of(LocalDateTime.parse(text).atZone(LONDON).toInstant());
+            return Optional.of(LocalDateTime.parse(text).atZone(Period.LONDON).toInstant());
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(name + " must be a date-time (2022-03-01T18:00:00Z), a date (2022-03-01) or a "
                     + "month (2022-03); got '" + raw + "'");

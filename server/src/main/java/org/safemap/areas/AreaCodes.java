@@ -1,7 +1,7 @@
 package org.safemap.areas;
 
 import java.util.regex.Pattern;
-import org.safemap.ingest.CsvTable;
+import org.safemap.files.CsvTable;
 
 /** What area codes and code columns look like at each level. */
 final class AreaCodes {

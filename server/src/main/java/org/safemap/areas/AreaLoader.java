@@ -20,8 +20,8 @@ import org.locationtech.jts.io.WKBWriter;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.LoadBatches;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

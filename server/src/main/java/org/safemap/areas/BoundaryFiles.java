@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /** Picks the reader for a boundary file from its name and first bytes: GeoJSON, GeoPackage or zipped Shapefile. */
 public final class BoundaryFiles {

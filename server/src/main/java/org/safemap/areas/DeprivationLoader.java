@@ -11,9 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.safemap.db.ReferenceUpsert;
-import org.safemap.ingest.CsvTable;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.CsvTable;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Loads the Index of Multiple Deprivation per LSOA from an MHCLG-style CSV: the overall rank and decile (1 = most

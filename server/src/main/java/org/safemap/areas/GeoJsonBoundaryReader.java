@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Streams the features of a GeoJSON FeatureCollection of boundaries, one at a time, so a national file of

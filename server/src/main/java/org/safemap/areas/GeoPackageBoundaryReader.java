@@ -14,7 +14,7 @@ import mil.nga.geopackage.features.user.FeatureRow;
 import mil.nga.geopackage.geom.GeoPackageGeometryData;
 import mil.nga.geopackage.srs.SpatialReferenceSystem;
 import mil.nga.sf.GeometryType;
-import org.safemap.ingest.InputFormatException;
+import org.safemap.files.InputFormatException;
 
 /**
  * Reads boundaries from an OGC GeoPackage with NGA's geopackage-java library: one feature table (named with

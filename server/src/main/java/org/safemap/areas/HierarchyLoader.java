@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.safemap.db.ReferenceUpsert;
-import org.safemap.ingest.CsvTable;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.CsvTable;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Loads the LSOA -> MSOA -> local authority district hierarchy from an ONS best-fit lookup CSV (for example the

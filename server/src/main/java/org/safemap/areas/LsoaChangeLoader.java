@@ -4,9 +4,9 @@ import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.safemap.db.ReferenceUpsert;
-import org.safemap.ingest.CsvTable;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.CsvTable;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Loads the ONS LSOA 2011 to 2021 lookup (LSOA11CD, LSOA21CD, CHGIND): U unchanged, S split, M merged,

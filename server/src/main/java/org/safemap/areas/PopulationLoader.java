@@ -5,9 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.safemap.db.ReferenceUpsert;
-import org.safemap.ingest.CsvTable;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.CsvTable;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Loads resident population per area for one year (ONS mid-year estimates, or the IoD 2019 population

@@ -13,8 +13,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.safemap.config.TempFiles;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Reads boundaries from a zipped ESRI Shapefile through GDAL's ogr2ogr (Debian package gdal-bin): there is no

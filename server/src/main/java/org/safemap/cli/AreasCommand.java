@@ -17,7 +17,7 @@ import org.safemap.areas.IncidentAreaUpdater;
 import org.safemap.areas.LsoaChangeLoader;
 import org.safemap.areas.PopulationLoader;
 import org.safemap.db.Database;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -14,7 +14,7 @@ import org.safemap.db.Database;
 import org.safemap.db.DatabaseSetup;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

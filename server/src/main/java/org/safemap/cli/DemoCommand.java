@@ -7,7 +7,7 @@ import org.safemap.db.DatabaseSetup;
 import org.safemap.demo.DemoData;
 import org.safemap.demo.DemoLogins;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 import org.safemap.sharing.PasswordHashing;
 import org.safemap.sharing.Users;
 import picocli.CommandLine.Command;

@@ -7,6 +7,7 @@ import org.safemap.db.Database;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.RetentionPurge;
+import org.safemap.time.Period;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -35,7 +36,7 @@ final class RetentionCommand implements Callable<Integer> {
                     "'safemap serve' runs this daily at SAFEMAP_RETENTION_HOUR."})
     static final class Purge implements Callable<Integer> {
         private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.UK)
-                .withZone(java.time.ZoneId.of("Europe/London"));
+                .withZone(Period.LONDON);
 
         @ParentCommand
         RetentionCommand retention;

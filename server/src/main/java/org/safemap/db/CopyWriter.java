@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
+import org.safemap.files.PgText;
 
 /**
  * Streams rows into PostgreSQL with {@code COPY ... FROM STDIN}, the fastest way in, in COPY's csv format or its

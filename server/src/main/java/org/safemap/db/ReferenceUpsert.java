@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 
 /**
  * Loads a reference table (lookup, population, deprivation, postcodes, UPRNs, gazetteer) in one transaction: rows

@@ -20,7 +20,7 @@ import org.safemap.geocode.PostcodeLoader;
 import org.safemap.geocode.StreetGazetteer;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 
 /**
  * The bundled demo dataset (Liverpool: boundaries, lookup, population, deprivation, and police.uk records for

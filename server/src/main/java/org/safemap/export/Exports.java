@@ -5,7 +5,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.SafemapException;
-import org.safemap.runs.PeriodLimit;
+import org.safemap.time.PeriodLimit;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.Policy;

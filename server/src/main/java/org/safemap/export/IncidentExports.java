@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 import mil.nga.sf.GeometryType;
 import org.safemap.AppVersion;
 import org.safemap.SafemapException;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 import org.safemap.runs.PointSelector;
 import org.safemap.runs.Selection;
 import org.safemap.runs.Sources;

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.safemap.SafemapException;
 import org.safemap.runs.HotspotRequests;
-import org.safemap.runs.PeriodLimit;
+import org.safemap.time.PeriodLimit;
 import org.safemap.runs.Selection;
 
 /**

@@ -10,9 +10,9 @@ import javax.sql.DataSource;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.ReferenceUpsert;
 import org.safemap.geo.Crs;
-import org.safemap.ingest.CsvTable;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.CsvTable;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Loads named places for free-text geocoding from CSV: {@code name, kind, locality} and either {@code x, y}

@@ -8,9 +8,9 @@ import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.ReferenceUpsert;
-import org.safemap.ingest.CsvRecords;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.CsvRecords;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Loads postcode centroids from OS Code-Point Open (no header row; Postcode, Positional_quality_indicator,

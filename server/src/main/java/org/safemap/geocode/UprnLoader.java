@@ -4,8 +4,8 @@ import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.safemap.db.ReferenceUpsert;
-import org.safemap.ingest.CsvTable;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.CsvTable;
+import org.safemap.files.SourceFile;
 
 /** Loads OS Open UPRN (UPRN, X_COORDINATE, Y_COORDINATE, LATITUDE, LONGITUDE): every address point in Great Britain. */
 public final class UprnLoader {

@@ -26,8 +26,6 @@ import java.util.Arrays;
 public final class Aoristic {
     public static final int HOURS_PER_WEEK = 168;
     public static final long DEFAULT_CAP_SECONDS = 7L * 24 * 3600;
-    /** The zone SafeMap's records are read in when no other is configured. */
-    public static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     private static final long SECONDS_PER_HOUR = 3600;
     private static final long SECONDS_PER_DAY = 86_400;
@@ -44,9 +42,9 @@ public final class Aoristic {
     private final int[] offsetAfter;
     private final int offsetBeforeFirst;
 
-    /** Europe/London with the default seven-day cap. */
-    public static Aoristic london() {
-        return new Aoristic(LONDON, DEFAULT_CAP_SECONDS);
+    /** Hours and weekdays in {@code zone} (SafeMap's is {@code Period.LONDON}), with the default seven-day cap. */
+    public static Aoristic in(ZoneId zone) {
+        return new Aoristic(zone, DEFAULT_CAP_SECONDS);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.geocode.LocationInput;
+import org.safemap.files.SourceFile;
 
 /**
  * Ambulance assault call-outs: time of call, AMPDS chief complaint (4 Assault/Sexual Assault, 27 Stab/Gunshot/

@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.ZipException;
+import org.safemap.files.SourceFile;
+import org.safemap.files.InputFormatException;
 
 /**
  * Refuses, with one short message and before anything is read as rows, a file that is not UTF-8 text: an image, an

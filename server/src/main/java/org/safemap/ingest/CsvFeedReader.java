@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
-import org.safemap.db.PgText;
+import org.safemap.files.PgText;
+import org.safemap.files.SourceFile;
+import org.safemap.files.CsvRecords;
+import org.safemap.files.InputFormatException;
 
 /**
  * The part every CSV adapter shares: the header is checked against the feed's declared fields (a column it does

@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.List;
 import java.util.Locale;
+import org.safemap.time.Period;
 
 /**
  * Dates and times as partners write them: ISO (2022-03-05, 2022-03-05T23:40, 2022-03-05 23:40:00), UK day-first
@@ -18,7 +19,6 @@ import java.util.Locale;
  * Local times are UK local time.
  */
 public final class DateTimes {
-    public static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final List<DateTimeFormatter> DATES = List.of(
             strict("uuuu-MM-dd"), strict("dd/MM/uuuu"), strict("d/M/uuuu"), strict("dd MMM uuuu"), strict("d MMM uuuu"),
             strict("dd-MMM-uuuu"), strict("uuuuMMdd"));
@@ -75,11 +75,11 @@ public final class DateTimes {
 
     /** UK local time to an instant; in the autumn's repeated hour the earlier one, in spring's gap the later. */
     public static Instant uk(LocalDateTime local) {
-        return local.atZone(LONDON).toInstant();
+        return local.atZone(Period.LONDON).toInstant();
     }
 
     /** The whole local day, [midnight, next midnight). */
     public static Instant[] day(LocalDate date) {
-        return new Instant[] {date.atStartOfDay(LONDON).toInstant(), date.plusDays(1).atStartOfDay(LONDON).toInstant()};
+        return new Instant[] {date.atStartOfDay(Period.LONDON).toInstant(), date.plusDays(1).atStartOfDay(Period.LONDON).toInstant()};
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.geocode.LocationInput;
+import org.safemap.files.SourceFile;
 
 /**
  * Fire and rescue incidents in the style of London Fire Brigade's public incident records (an Incident Recording

@@ -34,7 +34,7 @@ import org.safemap.config.TempFiles;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
-import org.safemap.db.PgText;
+import org.safemap.files.PgText;
 import org.safemap.db.ReferenceData;
 import org.safemap.geocode.Geocoder;
 import org.safemap.sharing.LinkageSeal;
@@ -44,6 +44,8 @@ import org.safemap.sharing.ProtocolRegistry;
 import org.safemap.sharing.Pseudonymiser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.safemap.files.SourceFile;
+import org.safemap.files.InputFormatException;
 
 /**
  * Loads one source file into one feed as one batch, in one transaction:

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.safemap.geocode.LocationInput;
+import org.safemap.files.SourceFile;
 
 /**
  * A&E assault attendances as the Information Sharing to Tackle Violence minimum dataset (ISB 1594), one row per

@@ -2,6 +2,7 @@ package org.safemap.ingest;
 
 import java.io.IOException;
 import java.util.function.LongConsumer;
+import org.safemap.files.SourceFile;
 
 /** Any partner's CSV, read through the feed's declarative mapping (see {@link MappedFeed}). */
 public final class MappedCsvAdapter implements FeedAdapter {

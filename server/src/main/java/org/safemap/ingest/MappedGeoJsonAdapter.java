@@ -16,7 +16,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
-import org.safemap.db.PgText;
+import org.safemap.files.PgText;
+import org.safemap.files.SourceFile;
+import org.safemap.files.CsvRecords;
+import org.safemap.files.InputFormatException;
 
 /**
  * A partner's GeoJSON FeatureCollection of points (RFC 7946, WGS84), read through the feed's mapping: properties

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import org.safemap.geo.GreatBritain;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.geocode.LocationInput;
+import org.safemap.files.SourceFile;
+import org.safemap.time.Period;
 
 /**
  * police.uk street-level CSV ({@code YYYY-MM-<force>-street.csv}), used for police crime and ASB and for
@@ -67,8 +69,8 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
         if (!lsoa.isEmpty() && !LSOA_CODE.matcher(lsoa).matches()) {
             throw new RowProblem("LSOA code", "not an LSOA code: '" + lsoa + "'");
         }
-        Instant from = yearMonth.atDay(1).atStartOfDay(DateTimes.LONDON).toInstant();
-        Instant to = yearMonth.plusMonths(1).atDay(1).atStartOfDay(DateTimes.LONDON).toInstant();
+        Instant from = yearMonth.atDay(1).atStartOfDay(Period.LONDON).toInstant();
+        Instant to = yearMonth.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant();
         // The force and the LSOA name repeat what the feed and the LSOA code say; only differences are kept.
         Map<String, String> attributes = new LinkedHashMap<>();
         String reportedBy = row.get("Reported by");

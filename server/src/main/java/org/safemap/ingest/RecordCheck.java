@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
-import org.safemap.db.PgText;
+import org.safemap.files.PgText;
+import org.safemap.time.Period;
 
 /**
  * The last check of a record before it is located and written: every value it would store must be one PostgreSQL
@@ -77,6 +78,6 @@ final class RecordCheck {
     }
 
     private static LocalDate day(Instant instant) {
-        return LocalDate.ofInstant(instant, DateTimes.LONDON);
+        return LocalDate.ofInstant(instant, Period.LONDON);
     }
 }

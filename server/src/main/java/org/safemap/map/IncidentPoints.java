@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.safemap.time.Period;
 
 /**
  * Incident records for the API and viewer as GeoJSON in EPSG:4326, a page at a time, and the summary (months,
@@ -28,7 +29,6 @@ import javax.sql.DataSource;
  */
 public final class IncidentPoints {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     /**
      * What to return; empty lists and absent values do not filter. Time windows are half-open, [from, to), so a
@@ -125,8 +125,8 @@ public final class IncidentPoints {
 
     /** The month's bounds in UK time. */
     public static Instant[] monthBounds(YearMonth month) {
-        return new Instant[] {month.atDay(1).atStartOfDay(LONDON).toInstant(),
-                month.plusMonths(1).atDay(1).atStartOfDay(LONDON).toInstant()};
+        return new Instant[] {month.atDay(1).atStartOfDay(Period.LONDON).toInstant(),
+                month.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant()};
     }
 
     /** Category group codes. */

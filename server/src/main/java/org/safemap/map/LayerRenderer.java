@@ -303,7 +303,7 @@ final class LayerRenderer {
     }
 
     /** The tables of a view for each month of a period, built once per data version ({@link ProtectedCounts}). */
-    List<ProtectedCounts.Table> tables(org.safemap.sharing.FeedView view, org.safemap.runs.Period period) {
+    List<ProtectedCounts.Table> tables(org.safemap.sharing.FeedView view, org.safemap.time.Period period) {
         return counts.tables(view, period);
     }
 

@@ -26,7 +26,7 @@ import org.safemap.sharing.Principal;
  * by name but only the violence categories, so it must not credit the fire service, whose categories hold no
  * violence, nor put a map view in the fire service's usage report.
  *
- * <p>A feed counts when the layer may draw it for this principal ({@link Policy#layerFeeds}), it is among the feeds
+ * <p>A feed counts when the layer may draw it for this principal ({@link LayerAccess#feeds}), it is among the feeds
  * asked for (DIM_FEED), and its <em>taxonomy mapping</em> (the common categories its own categories map to,
  * {@code category_mapping}) reaches a category the layer draws: the layer's groups, narrowed by DIM_CATEGORY, exactly
  * as the map's own selection combines them. The decision is on the mapping, not on which records happen to be loaded
@@ -70,7 +70,7 @@ public final class LayerSources {
         if (layer.kind().equals("run-areas")) {
             return runFeeds(who, layer, p);
         }
-        List<String> visible = policy.layerFeeds(who, layer, allFeeds);
+        List<String> visible = new LayerAccess(policy).feeds(who, layer, allFeeds);
         if (visible.isEmpty() || !LayerDims.timed(layer.kind())) {
             return visible;
         }

@@ -14,9 +14,11 @@ import org.safemap.sharing.Protocol;
  */
 final class MapAudience {
     private final Policy policy;
+    private final LayerAccess layers;
 
     MapAudience(Policy policy) {
         this.policy = policy;
+        this.layers = new LayerAccess(policy);
     }
 
     Policy policy() {
@@ -38,12 +40,12 @@ final class MapAudience {
     }
 
     boolean visible(Principal who, LayerCatalogue.Layer layer, MapState state) {
-        return policy.layerVisible(who, layer, knownFeeds(state));
+        return layers.visible(who, layer, knownFeeds(state));
     }
 
     List<LayerCatalogue.Layer> visibleLayers(Principal who, LayerCatalogue catalogue, MapState state) {
         List<String> feeds = knownFeeds(state);
-        return catalogue.layers().stream().filter(l -> policy.layerVisible(who, l, feeds)).toList();
+        return catalogue.layers().stream().filter(l -> layers.visible(who, l, feeds)).toList();
     }
 
     /**

@@ -16,7 +16,7 @@ import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.SafemapException;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 
 /**
  * Everything the map service reads from PostGIS, as named SQL with bound parameters. Records are selected as the

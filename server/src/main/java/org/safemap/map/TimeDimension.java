@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 
 /**
  * The TIME dimension of density, count and point layers, in whole months: {@code 2024-03}, a range

@@ -21,7 +21,7 @@ import org.safemap.sharing.ProtectedCounts;
 /**
  * The OGC Web Map Service, 1.3.0 and 1.1.1: GetCapabilities, GetMap, GetFeatureInfo and GetLegendGraphic over the
  * layer catalogue. HTTP-free: parameters in (keys upper-case, as WMS names are case-insensitive) with the requesting
- * principal, a response out. Each principal sees only the layers {@link Policy#layerVisible} allows, and every other
+ * principal, a response out. Each principal sees only the layers {@link LayerAccess#visible} allows, and every other
  * layer is answered exactly as an unknown one (LayerNotDefined), so a layer's existence is not revealed.
  * Every refusal is an OGC ServiceExceptionReport (or, if the client asked, an image saying why, or a blank one).
  */
@@ -160,7 +160,7 @@ public final class WmsService {
      * layers draw from (same view over the same known feeds), so a profile or pack and a map can never be differenced
      * against each other.
      */
-    public List<ProtectedCounts.Table> countsTables(Principal who, org.safemap.runs.Period period) {
+    public List<ProtectedCounts.Table> countsTables(Principal who, org.safemap.time.Period period) {
         org.safemap.sharing.FeedView view = audience.view(who, state());
         return renderer.tables(view, period);
     }

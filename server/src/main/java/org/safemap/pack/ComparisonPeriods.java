@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 
 /**
  * The periods a pack compares with: the one just before of equal length, and the same one a year earlier. Whole

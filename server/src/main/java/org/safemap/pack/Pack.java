@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.locationtech.jts.geom.Geometry;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 import org.safemap.runs.Sources;
 
 /**

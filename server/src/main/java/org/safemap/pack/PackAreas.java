@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.SafemapException;
-import org.safemap.api.ApiException;
 
 /**
  * Finds a pack's area by its code at any ONS level: an LSOA, MSOA or ward loaded as a boundary, or a district (or
@@ -83,7 +82,7 @@ final class PackAreas {
                 }
             }
             if (level == null) {
-                throw ApiException.notFound("no area with code '" + code + "': give the ONS code of a loaded "
+                throw new SafemapException("not_found", "no area with code '" + code + "': give the ONS code of a loaded "
                         + "district, MSOA, ward or LSOA (GET /api/areas lists them)");
             }
             int vintage = integer(c, LSOA_VINTAGE);

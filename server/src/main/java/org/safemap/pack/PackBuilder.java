@@ -29,7 +29,7 @@ import org.safemap.hotspot.Kernel;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.NearRepeats;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 import org.safemap.runs.PointSelector;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Selection;

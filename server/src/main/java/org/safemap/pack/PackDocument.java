@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.safemap.hotspot.EmergingClass;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 
 /**
  * Lays a pack out as one self-contained XHTML document (images inline as data URIs, print CSS for A4): served as
@@ -17,7 +17,7 @@ import org.safemap.runs.Period;
  */
 final class PackDocument {
     private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK)
-            .withZone(ZoneId.of("Europe/London"));
+            .withZone(Period.LONDON);
 
     private static final String CSS = """
             @page { size: A4; margin: 14mm 12mm 16mm 12mm;

@@ -27,7 +27,7 @@ import org.locationtech.jts.geom.Polygonal;
 import org.safemap.SafemapException;
 import org.safemap.map.ImageEncoder;
 import org.safemap.map.WmsService;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 
 /**
  * The pack's map images, drawn by SafeMap's own map service (a WMS GetMap in process: the density surface in

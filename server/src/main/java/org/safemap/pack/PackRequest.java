@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.safemap.SafemapException;
-import org.safemap.runs.Period;
-import org.safemap.runs.PeriodLimit;
+import org.safemap.time.Period;
+import org.safemap.time.PeriodLimit;
 
 /**
  * What a tasking pack covers.

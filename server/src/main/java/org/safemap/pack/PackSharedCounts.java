@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.safemap.map.WmsService;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.SharedCounts;
 

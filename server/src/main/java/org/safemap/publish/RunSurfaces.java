@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.Surface;
 import org.safemap.map.GeoTiff;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 import org.safemap.runs.RunStore;
 
 /**

@@ -18,6 +18,7 @@ import org.safemap.hotspot.GiStar;
 import org.safemap.hotspot.GiStarResult;
 import org.safemap.hotspot.Grid;
 import org.safemap.hotspot.SpatialWeights;
+import org.safemap.time.Period;
 
 /**
  * Emerging hot spots per area (or grid cell) over monthly or weekly steps, as ArcGIS's Emerging Hot Spot Analysis defines them: the counts

@@ -18,6 +18,8 @@ import org.safemap.SafemapException;
 import org.safemap.hotspot.BandwidthRule;
 import org.safemap.hotspot.KdeMode;
 import org.safemap.hotspot.Kernel;
+import org.safemap.time.Period;
+import org.safemap.time.PeriodLimit;
 
 /**
  * One reading of hotspot parameters for the CLI and the API, so both take the same names, defaults and errors:

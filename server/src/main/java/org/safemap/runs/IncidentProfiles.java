@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
+import org.safemap.time.Period;
 
 /**
  * What happened in one area over a period, for the viewer's area profile and for custom areas drawn on the map:

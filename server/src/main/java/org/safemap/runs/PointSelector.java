@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.Aoristic;
 import org.safemap.hotspot.WeightedPoints;
+import org.safemap.time.Period;
 
 /**
  * Reads the records a {@link Selection} picks from PostGIS into primitive arrays, with the weight each carries (its
@@ -78,7 +79,7 @@ public final class PointSelector {
         String order = s.events() ? "ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id" : "";
         String aoi = aoiClause(s);
         String sql = SELECT.formatted(distinct, codeColumn, FILTERS, aoi, order);
-        Aoristic aoristic = Aoristic.london();
+        Aoristic aoristic = Aoristic.in(Period.LONDON);
         boolean[] hourMask = s.hours() != null ? s.hours() : all(24);
         boolean[] dayMask = s.weekdays() != null ? s.weekdays() : all(7);
         long periodFrom = s.period().from().getEpochSecond();

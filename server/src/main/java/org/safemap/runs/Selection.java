@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.safemap.time.Period;
 
 /**
  * Which records a computation reads: the filters every hotspot computation takes.

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safemap.SafemapException;
-import org.safemap.map.LayerCatalogue;
 
 /**
  * The one component that decides what a principal may see. Every path (JSON API, WMS, tiles, exports, packs, CLI)
@@ -102,35 +101,16 @@ public final class Policy {
     }
 
     /**
-     * Whether {@code who} may see a catalogue layer at all: its own audience floor (public, partner, owner) and at
-     * least one of its feeds visible at the level the layer needs. A layer naming no feeds draws on every feed, and
-     * is shown if any feed is visible; its content is then limited feed by feed.
+     * Whether {@code who} meets a layer's audience floor, as the layer catalogue names it: {@code public} (anyone),
+     * {@code partner} (anyone signed in as a partner's member) or {@code owner} (analysts and admins).
      */
-    public boolean layerVisible(Principal who, LayerCatalogue.Layer layer, Collection<String> allFeeds) {
-        boolean audience = switch (layer.disclosure()) {
+    public boolean meetsFloor(Principal who, String floor) {
+        return switch (floor) {
             case "public" -> true;
             case "partner" -> who.role() != Role.PUBLIC;
             case "owner" -> who.role() == Role.ANALYST || who.role() == Role.ADMIN;
             default -> false;
         };
-        if (!audience) {
-            return false;
-        }
-        return !usesFeeds(layer) || !layerFeeds(who, layer, allFeeds).isEmpty();
-    }
-
-    /**
-     * The feeds a layer draws for {@code who}: its own feeds (or, naming none, every feed) that they may see at the
-     * level the layer needs (points layers: reduced or better; counts and surfaces: aggregates or better). Empty for
-     * boundary and deprivation layers, which hold no partner data.
-     */
-    public List<String> layerFeeds(Principal who, LayerCatalogue.Layer layer, Collection<String> allFeeds) {
-        if (!usesFeeds(layer)) {
-            return List.of();
-        }
-        List<String> feeds = layer.source().feeds().isEmpty() ? List.copyOf(allFeeds) : layer.source().feeds();
-        DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
-        return feedsAtLeast(who, feeds, needed);
     }
 
     /**
@@ -154,11 +134,6 @@ public final class Policy {
 
     /** See {@link #resultView}. */
     public enum ResultView { NONE, CLASSES, FULL }
-
-    /** Boundaries and deprivation hold no partner data; every other layer kind counts or draws records. */
-    private static boolean usesFeeds(LayerCatalogue.Layer layer) {
-        return !layer.kind().equals("areas") && !layer.kind().equals("deprivation");
-    }
 
     /**
      * Reading a feed's batch reports and quarantined rows (which hold records as sent), besides its custodians

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 
 /**
  * Incident counts per LSOA, middle area (MSOA or ward) and district by category group, month by month, as a

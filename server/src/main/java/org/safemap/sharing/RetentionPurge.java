@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
+import org.safemap.time.Period;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,7 +171,7 @@ public final class RetentionPurge {
 
     /** The instant before which a record counted from it has expired under {@code p}, at {@code now}. */
     public static Instant cutoff(Protocol p, Instant now) {
-        return now.atZone(UsageReport.LONDON).minus(p.retention()).toInstant();
+        return now.atZone(Period.LONDON).minus(p.retention()).toInstant();
     }
 
     private FeedPurge purge(Principal who, Protocol p, Instant now, boolean dryRun) {
@@ -306,7 +307,7 @@ public final class RetentionPurge {
                 long batches = rs.getLong(5);
                 Instant from = p.retentionFrom().equals("event") ? firstEnd : oldestLoad(c, p.feed());
                 Instant next = records == 0 || from == null ? null
-                        : from.atZone(UsageReport.LONDON).plus(p.retention()).toInstant();
+                        : from.atZone(Period.LONDON).plus(p.retention()).toInstant();
                 return new Remaining(records, batches, oldest, newest, next);
             }
         }

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.safemap.SafemapException;
 import org.safemap.config.Settings;
+import org.safemap.time.Period;
 
 /**
  * The custodian's retention reports: one plain-English text and one JSON file per feed and purge, in
@@ -32,9 +33,9 @@ public final class RetentionReports {
     /** A report file's name: feed, London date, optional same-day counter, extension. */
     private static final Pattern NAME = Pattern.compile("([a-z0-9][a-z0-9_-]*)-(\\d{4}-\\d{2}-\\d{2})(?:-(\\d+))?\\.(txt|json)");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)
-            .withZone(UsageReport.LONDON);
+            .withZone(Period.LONDON);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK)
-            .withZone(UsageReport.LONDON);
+            .withZone(Period.LONDON);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -60,7 +61,7 @@ public final class RetentionReports {
     /** Writes the text and JSON reports of one feed's purge; returns both paths. */
     List<Path> write(RetentionPurge.FeedPurge purge, Instant at) {
         String feed = purge.protocol().feed();
-        String date = at.atZone(UsageReport.LONDON).toLocalDate().toString();
+        String date = at.atZone(Period.LONDON).toLocalDate().toString();
         try {
             Files.createDirectories(dir);
             String base = feed + "-" + date;

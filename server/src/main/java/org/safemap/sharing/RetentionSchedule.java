@@ -60,7 +60,7 @@ public final class RetentionSchedule implements AutoCloseable {
             return null;
         }
         return new RetentionSchedule(() -> purge.run(RetentionPurge.SCHEDULE, false), hour, Clock.systemUTC(),
-                UsageReport.LONDON, Duration.ofMinutes(1));
+                org.safemap.time.Period.LONDON, Duration.ofMinutes(1));
     }
 
     /** When the purge will next run. */

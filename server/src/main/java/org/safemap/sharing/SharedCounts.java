@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 
 /**
  * One area's counts of the feeds its reader sees only below points, over a period, as area profiles and tasking

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.safemap.time.Period;
 
 /**
  * "How has our data been used?": for one partner's feeds and a period, who accessed them (by user and role), for
@@ -27,9 +28,8 @@ import java.util.Locale;
 public record UsageReport(String partner, List<String> feeds, LocalDate from, LocalDate to, Instant generatedAt,
                           Row totals, List<UserRow> byUser, List<Row> byPurpose, List<Row> byAction, List<Row> byMonth,
                           List<Row> byFeed) {
-    static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.UK)
-            .withZone(LONDON);
+            .withZone(Period.LONDON);
 
     /**
      * Counts for one group.

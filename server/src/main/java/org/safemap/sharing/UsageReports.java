@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
+import org.safemap.time.Period;
 
 /**
  * Builds a partner's {@link UsageReport} from the audit log: every entry touching one of the partner's feeds (as the
@@ -60,8 +61,8 @@ public final class UsageReports {
             throw new SafemapException("bad_request", "the period ends (" + to + ") before it starts (" + from + ")");
         }
         List<String> feeds = policy.feedsOwnedBy(partner);
-        Instant start = from == null ? null : from.atStartOfDay(UsageReport.LONDON).toInstant();
-        Instant end = to == null ? null : to.plusDays(1).atStartOfDay(UsageReport.LONDON).toInstant();
+        Instant start = from == null ? null : from.atStartOfDay(Period.LONDON).toInstant();
+        Instant end = to == null ? null : to.plusDays(1).atStartOfDay(Period.LONDON).toInstant();
         try (Connection c = dataSource.getConnection()) {
             Array feedArray = c.createArrayOf("text", feeds.toArray());
             UsageReport.Row totals = rows(c, TOTALS, feedArray, start, end, false).get(0);

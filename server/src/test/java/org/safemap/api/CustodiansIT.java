@@ -21,7 +21,7 @@ import org.safemap.db.Database;
 import org.safemap.demo.DemoData;
 import org.safemap.ingest.AmbulanceCsvAdapter;
 import org.safemap.ingest.IstvAeCsvAdapter;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 import org.safemap.sharing.PasswordHashing;
 import org.safemap.sharing.Role;
 import org.safemap.sharing.Users;

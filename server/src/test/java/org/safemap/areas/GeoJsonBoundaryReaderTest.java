@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.safemap.ingest.InputFormatException;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 import org.safemap.testing.SourceFiles;
 
 class GeoJsonBoundaryReaderTest {

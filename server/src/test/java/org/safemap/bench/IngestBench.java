@@ -20,7 +20,7 @@ import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 
 /**
  * Benchmark: a police.uk CSV of 1,000,000 rows, end to end (parse, validate, transform, area assignment, insert

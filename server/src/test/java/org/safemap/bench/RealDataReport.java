@@ -16,7 +16,7 @@ import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.FeedCatalog;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 
 /**
  * Loads the team's real Merseyside files (../shared/data/merseyside) exactly as published, through SafeMap's

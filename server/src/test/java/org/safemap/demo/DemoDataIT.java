@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 import org.safemap.db.Database;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;

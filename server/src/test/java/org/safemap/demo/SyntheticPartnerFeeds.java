@@ -800,7 +800,7 @@ public final class SyntheticPartnerFeeds {
         LocalDateTime start = LocalDateTime.of(2022, month, 1, 0, 0);
         List<Weighted<LocalDateTime>> hours = new ArrayList<>();
         for (LocalDateTime h = start; h.isBefore(start.plusMonths(1)); h = h.plusHours(1)) {
-            if (!DateTimes.LONDON.getRules().getValidOffsets(h).isEmpty()) {
+            if (!org.safemap.time.Period.LONDON.getRules().getValidOffsets(h).isEmpty()) {
                 DayOfWeek evening = h.minusHours(NIGHT_ENDS_HOUR).getDayOfWeek();
                 hours.add(w(h, profile.day()[evening.getValue() - 1] * profile.hour()[h.getHour()]));
             }
@@ -809,7 +809,7 @@ public final class SyntheticPartnerFeeds {
     }
 
     private static LocalDateTime plusMinutes(LocalDateTime local, long minutes) {
-        return local.atZone(DateTimes.LONDON).plusMinutes(minutes).toLocalDateTime();
+        return local.atZone(org.safemap.time.Period.LONDON).plusMinutes(minutes).toLocalDateTime();
     }
 
     // ---- helpers

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class AoristicTest {
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
-    private static final Aoristic AORISTIC = Aoristic.london();
+    private static final Aoristic AORISTIC = Aoristic.in(LONDON);
 
     private static long local(String isoLocal) {
         return LocalDateTime.parse(isoLocal).atZone(LONDON).toEpochSecond();

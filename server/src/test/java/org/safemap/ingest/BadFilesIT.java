@@ -32,6 +32,7 @@ import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
+import org.safemap.files.InputFormatException;
 
 /**
  * Files that are not what they claim, through the real loader, {@code safemap ingest} and the upload API: each gets

@@ -30,6 +30,8 @@ import org.safemap.testing.CliRun;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
+import org.safemap.files.SourceFile;
+import org.safemap.files.InputFormatException;
 
 /**
  * Values PostgreSQL would refuse, implausible dates and points outside the partnership's area, in real police.uk rows

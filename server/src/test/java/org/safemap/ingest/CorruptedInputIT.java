@@ -23,6 +23,7 @@ import org.safemap.db.Database;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
+import org.safemap.files.InputFormatException;
 
 /**
  * Real police.uk rows, corrupted at random in the ways partners' files go wrong, through the real loader into

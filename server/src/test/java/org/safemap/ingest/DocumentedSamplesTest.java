@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.safemap.ingest.PoliceUkCsvAdapterTest.Collected;
+import org.safemap.files.SourceFile;
 
 /** The sample files docs/feeds.md shows read as the docs say, so the docs cannot drift from the code. */
 class DocumentedSamplesTest {

@@ -14,6 +14,8 @@ import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
+import org.safemap.files.SourceFile;
+import org.safemap.files.InputFormatException;
 
 class IncidentLoaderIT {
     private static Database db;

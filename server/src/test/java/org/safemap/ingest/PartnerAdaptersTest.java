@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.ingest.PoliceUkCsvAdapterTest.Collected;
 import org.safemap.testing.SourceFiles;
+import org.safemap.files.SourceFile;
+import org.safemap.files.InputFormatException;
 
 /** The A&E, ambulance, fire and mapped adapters: what each reads, what it refuses, and why. */
 class PartnerAdaptersTest {

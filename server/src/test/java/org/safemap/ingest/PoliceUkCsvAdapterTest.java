@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.testing.SourceFiles;
+import org.safemap.files.SourceFile;
+import org.safemap.files.InputFormatException;
 
 class PoliceUkCsvAdapterTest {
     private final PoliceUkCsvAdapter adapter = new PoliceUkCsvAdapter();

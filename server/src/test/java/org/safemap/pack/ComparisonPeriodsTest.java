@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.safemap.SafemapException;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 
 class ComparisonPeriodsTest {
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safemap.db.Database;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.MapData;
-import org.safemap.runs.Period;
+import org.safemap.time.Period;
 import org.safemap.testing.CliRun;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;

@@ -29,6 +29,7 @@ import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
+import org.safemap.time.Period;
 
 /** Hotspot runs over the demo data through the HTTP API: stored, reproducible, and checked against PostGIS and R. */
 class HotspotRunsIT {

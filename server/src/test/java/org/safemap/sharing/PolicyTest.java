@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.safemap.SafemapException;
-import org.safemap.map.LayerCatalogue;
 
 /** The one policy, on the built-in example protocols: every audience gets its protocol's level and no more. */
 class PolicyTest {
@@ -66,19 +65,6 @@ class PolicyTest {
     }
 
     @Test
-    void layersFollowTheirAudienceFloorAndFeeds() {
-        LayerCatalogue catalogue = LayerCatalogue.load();
-        Principal tasking = new Principal("t", Role.TASKING, null, "tasking", "test");
-        List<String> publicLayers = catalogue.layers().stream()
-                .filter(l -> POLICY.layerVisible(Principal.ANONYMOUS, l, FEEDS)).map(LayerCatalogue.Layer::name).toList();
-        assertThat(publicLayers).contains("lsoa-boundaries", "incidents", "density-asb", "deprivation")
-                .doesNotContain("density-ae-assaults", "density-ambulance", "hotspot-gistar", "incident-counts");
-        assertThat(POLICY.layerVisible(tasking, catalogue.layer("density-ae-assaults"), FEEDS)).isTrue();
-        assertThat(POLICY.layerVisible(analyst("csp", null), catalogue.layer("density-ae-assaults"), FEEDS))
-                .as("no purpose declared: public level, none for A&E").isFalse();
-    }
-
-    @Test
     void storedResultsShowClassesOnlyBelowPointsAndNothingToThoseWhoMayNotSeeAFeed() {
         Principal tasking = new Principal("t", Role.TASKING, null, "tasking", "test");
         assertThat(POLICY.resultView(tasking, List.of("police-uk", "btp"))).isEqualTo(Policy.ResultView.FULL);
@@ -86,18 +72,6 @@ class PolicyTest {
         assertThat(POLICY.resultView(Principal.ANONYMOUS, List.of("police-uk", "istv-ae")))
                 .isEqualTo(Policy.ResultView.NONE);
         assertThat(POLICY.resultView(analyst("csp", "tasking"), FEEDS)).isEqualTo(Policy.ResultView.FULL);
-    }
-
-    @Test
-    void aLayerDrawsTheFeedsItsReaderMaySeeAtTheLevelItNeeds() {
-        LayerCatalogue catalogue = LayerCatalogue.load();
-        Principal police = analyst("police", "tasking");
-        // a surface takes every feed its reader may see at aggregates or better; the public sees no A&E or ambulance
-        assertThat(POLICY.layerFeeds(police, catalogue.layer("density-all"), FEEDS))
-                .containsExactly("police-uk", "btp", "istv-ae", "ambulance", "fire-irs");
-        assertThat(POLICY.layerFeeds(Principal.ANONYMOUS, catalogue.layer("density-all"), FEEDS))
-                .containsExactly("police-uk", "btp", "fire-irs");
-        assertThat(POLICY.layerFeeds(police, catalogue.layer("lsoa-boundaries"), FEEDS)).isEmpty();
     }
 
     @Test

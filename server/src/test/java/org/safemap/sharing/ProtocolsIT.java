@@ -23,7 +23,7 @@ import org.safemap.db.Database;
 import org.safemap.ingest.AmbulanceCsvAdapter;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.ingest.InputFormatException;
+import org.safemap.files.InputFormatException;
 import org.safemap.ingest.IstvAeCsvAdapter;
 import org.safemap.testing.Http;
 import org.safemap.testing.SourceFiles;

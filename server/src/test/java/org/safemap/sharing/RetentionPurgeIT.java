@@ -108,7 +108,7 @@ class RetentionPurgeIT {
         // the schedule (02:00 UK time) runs it when the clock reaches the hour
         clock.set(Instant.parse("2024-06-15T00:30:00Z"));
         try (RetentionSchedule schedule = new RetentionSchedule(() -> purge.run(RetentionPurge.SCHEDULE, false), 2, clock,
-                UsageReport.LONDON, Duration.ofMillis(20))) {
+                org.safemap.time.Period.LONDON, Duration.ofMillis(20))) {
             assertThat(schedule.nextDue()).isEqualTo(Instant.parse("2024-06-15T01:00:00Z"));
             Thread.sleep(200);
             assertThat(Sql.count(db, "SELECT count(*) FROM audit_log")).as("not due yet").isZero();

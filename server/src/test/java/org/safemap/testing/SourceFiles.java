@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 
 /** Source files made in memory for tests. */
 public final class SourceFiles {

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 import org.safemap.db.Database;
 import org.safemap.demo.DemoData;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 
 /** The bundled demo dataset in the shared test database, and independent counts of what it holds. */
 public final class TestData {

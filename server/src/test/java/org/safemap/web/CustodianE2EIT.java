@@ -43,7 +43,7 @@ import org.safemap.ingest.AmbulanceCsvAdapter;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.IstvAeCsvAdapter;
-import org.safemap.ingest.SourceFile;
+import org.safemap.files.SourceFile;
 import org.safemap.config.Settings;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.ProtocolCatalog;

@@ -1,4 +1,4 @@
-package org.safemap.db;
+package org.safemap.files;
 
 /**
  * What PostgreSQL's {@code text} and {@code jsonb} can hold: any Unicode character but U+0000. A Java string can hold

@@ -1,7 +1,6 @@
-package org.safemap.ingest;
+package org.safemap.files;
 
 import org.safemap.SafemapException;
-import org.safemap.db.PgText;
 
 /**
  * A source file that cannot be loaded at all; the message names the file, the line and the field. It is the user's

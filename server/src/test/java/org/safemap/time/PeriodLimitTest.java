@@ -1,4 +1,4 @@
-package org.safemap.runs;
+package org.safemap.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.safemap.ingest;
+package org.safemap.files;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package org.safemap.runs;
+package org.safemap.time;
 
 import java.time.LocalDate;
 import java.time.YearMonth;

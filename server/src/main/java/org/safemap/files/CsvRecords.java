@@ -1,4 +1,4 @@
-package org.safemap.ingest;
+package org.safemap.files;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.safemap.ingest;
+package org.safemap.files;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
