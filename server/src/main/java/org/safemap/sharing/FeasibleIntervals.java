@@ -44,6 +44,9 @@ final class FeasibleIntervals {
     private final int vertices;
     private final boolean zerosHide;
     // Search state, reused.
+    private int[] changedArcs = new int[0];
+    private long[] changedBy = new long[0];
+    private int changes;
     private final int[] via;
     private final int[] seen;
     private int stamp;
@@ -175,19 +178,21 @@ final class FeasibleIntervals {
 
     /** Pushes flow round cycles through j, up or down, up to {@code cap}; the flow is restored afterwards. */
     private long push(int j, boolean up, long cap) {
-        long room = up ? upper[j] - flow[j] : flow[j] - lower[j];
-        long need = Math.min(cap, room);
-        long moved = 0;
-        int[] changedArcs = new int[0];
-        long[] changedBy = new long[0];
-        int changes = 0;
-        // Raising j needs the same amount carried from its head back to its tail; lowering it, the reverse.
+        long moved = augment(j, up, Math.min(cap, up ? upper[j] - flow[j] : flow[j] - lower[j]));
+        restore();
+        return moved;
+    }
+
+    /**
+     * Pushes up to {@code need} round cycles through j, changing the flow and noting each change so that
+     * {@link #restore} can undo it; returns how much moved. Raising j needs the same amount carried from its head back
+     * to its tail, lowering it the reverse. The last search, when it failed, leaves {@code seen} marking what it reached.
+     */
+    private long augment(int j, boolean up, long need) {
         int from = up ? head[j] : tail[j];
         int to = up ? tail[j] : head[j];
-        while (moved < need) {
-            if (!search(from, to, j)) {
-                break;
-            }
+        long moved = 0;
+        while (moved < need && search(from, to, j)) {
             long amount = need - moved;
             for (int v = to; v != from; ) {
                 int a = via[v];
@@ -210,10 +215,15 @@ final class FeasibleIntervals {
             }
             moved += amount;
         }
-        for (int k = 0; k < changes; k++) {
+        return moved;
+    }
+
+    /** Undoes every change {@link #augment} made since the last restore. */
+    private void restore() {
+        for (int k = changes - 1; k >= 0; k--) {
             flow[changedArcs[k]] -= changedBy[k];
         }
-        return moved;
+        changes = 0;
     }
 
     /**
@@ -261,28 +271,8 @@ final class FeasibleIntervals {
      * lifts its bound (to unbounded above, or to 1 below).
      */
     private void searchUp(int j, int[] best, boolean[] suppressed) {
-        long room = upper[j] - flow[j];
         // Saturate as a real push would, keeping the flow to read the frontier, then restore it.
-        long[] saved = flow.clone();
-        int from = head[j];
-        int to = tail[j];
-        long moved = 0;
-        while (moved < room && search(from, to, j)) {
-            long amount = room - moved;
-            for (int v = to; v != from; ) {
-                int a = via[v];
-                int arc = a >= 0 ? a : ~a;
-                amount = Math.min(amount, a >= 0 ? upper[arc] - flow[arc] : flow[arc] - lower[arc]);
-                v = a >= 0 ? tail[arc] : head[arc];
-            }
-            for (int v = to; v != from; ) {
-                int a = via[v];
-                int arc = a >= 0 ? a : ~a;
-                flow[arc] += a >= 0 ? amount : -amount;
-                v = a >= 0 ? tail[arc] : head[arc];
-            }
-            moved += amount;
-        }
+        augment(j, true, upper[j] - flow[j]);
         // seen[] now marks the set the failed search reached.
         for (int v = 0; v < vertices; v++) {
             if (seen[v] != stamp) {
@@ -299,7 +289,7 @@ final class FeasibleIntervals {
                 }
             }
         }
-        System.arraycopy(saved, 0, flow, 0, flow.length);
+        restore();
     }
 
     /** Keeps the better complement: non-zero before zero (zeros only where they hide), then smallest, then first. */
