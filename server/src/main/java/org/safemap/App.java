@@ -1,17 +1,17 @@
 package org.safemap;
 
 import io.javalin.Javalin;
+import java.util.List;
 import org.safemap.api.ApiServer;
 import org.safemap.api.Authenticator;
-import java.util.List;
 import org.safemap.config.Settings;
 import org.safemap.config.TempFiles;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.runs.RunStore;
 import org.safemap.sharing.AuditAnchoring;
 import org.safemap.sharing.AuditAnchors;
-import org.safemap.runs.RunStore;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.RetentionPurge;
@@ -54,15 +54,24 @@ public final class App implements AutoCloseable {
         } catch (RuntimeException e) {
             server.stop();
             if (causedByBind(e)) {
-                throw new SafemapException("port_in_use", "cannot listen on " + settings.httpHost() + ":"
-                        + settings.httpPort() + " (already in use?); choose another port with --port or SAFEMAP_HTTP_PORT");
+                throw new SafemapException(
+                        "port_in_use",
+                        "cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
+                                + " (already in use?); choose another port with --port or SAFEMAP_HTTP_PORT");
             }
             throw e;
         }
-        LOG.info("SafeMap {} listening on http://{}:{}/ (database {}, PostGIS {})", AppVersion.current(),
-                settings.httpHost(), server.port(), db.target().description(), db.postgisVersion());
+        LOG.info(
+                "SafeMap {} listening on http://{}:{}/ (database {}, PostGIS {})",
+                AppVersion.current(),
+                settings.httpHost(),
+                server.port(),
+                db.target().description(),
+                db.postgisVersion());
         AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
-        return new App(server, scheduleRetention(settings, db, protocols),
+        return new App(
+                server,
+                scheduleRetention(settings, db, protocols),
                 AuditAnchoring.schedule(settings, audit, AuditAnchors.of(settings, db.dataSource())));
     }
 
@@ -81,8 +90,8 @@ public final class App implements AutoCloseable {
 
     /** The daily retention purge (null when SAFEMAP_RETENTION_HOUR is -1). */
     private static RetentionSchedule scheduleRetention(Settings settings, Database db, ProtocolCatalog protocols) {
-        RetentionPurge purge = RetentionPurge.of(settings, db.dataSource(), protocols,
-                AuditLog.open(settings, db.dataSource(), protocols));
+        RetentionPurge purge = RetentionPurge.of(
+                settings, db.dataSource(), protocols, AuditLog.open(settings, db.dataSource(), protocols));
         // No hook to the map is needed: its data version counts purged rows, so the WMS and tiles notice a purge
         // within their one-second state check.
         return RetentionSchedule.daily(purge, settings.trust().retentionHour());
@@ -106,7 +115,8 @@ public final class App implements AutoCloseable {
 
     private static boolean causedByBind(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException || t.getClass().getSimpleName().contains("Bind")) {
+            if (t instanceof java.net.BindException
+                    || t.getClass().getSimpleName().contains("Bind")) {
                 return true;
             }
         }

@@ -8,8 +8,7 @@ import java.util.Properties;
 public final class AppVersion {
     private static final String VERSION = read();
 
-    private AppVersion() {
-    }
+    private AppVersion() {}
 
     public static String current() {
         return VERSION;

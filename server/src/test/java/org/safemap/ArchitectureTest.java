@@ -37,7 +37,8 @@ class ArchitectureTest {
             List.of("hotspot"),
             List.of("SafemapException"));
 
-    private static final Pattern PACKAGE = Pattern.compile("^package org\\.safemap(?:\\.([a-z]+))?;", Pattern.MULTILINE);
+    private static final Pattern PACKAGE =
+            Pattern.compile("^package org\\.safemap(?:\\.([a-z]+))?;", Pattern.MULTILINE);
     /** A reference to a package of SafeMap's (org.safemap.x.) or a class of its root package (org.safemap.X). */
     private static final Pattern REFERENCE = Pattern.compile("\\borg\\.safemap\\.([a-z]+\\b|[A-Z]\\w*)");
 
@@ -46,8 +47,9 @@ class ArchitectureTest {
         Path root = Path.of("src/main/java/org/safemap");
         List<String> violations = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
-            files.filter(p -> p.toString().endsWith(".java")).sorted().forEach(p -> violations.addAll(
-                    violations(p.toString(), read(p))));
+            files.filter(p -> p.toString().endsWith(".java"))
+                    .sorted()
+                    .forEach(p -> violations.addAll(violations(p.toString(), read(p))));
         }
         assertThat(violations).as("upward or sideways imports").isEmpty();
     }
@@ -65,20 +67,25 @@ class ArchitectureTest {
                     org.safemap.SafemapException error;
                 }
                 """;
-        assertThat(violations("Planted.java", planted)).containsExactly(
-                "Planted.java: sharing uses map (org.safemap.map)",
-                "Planted.java: sharing uses runs (org.safemap.runs)");
-        assertThat(violations("Fine.java", "package org.safemap.hotspot;\n\nimport java.util.List;\n")).isEmpty();
+        assertThat(violations("Planted.java", planted))
+                .containsExactly(
+                        "Planted.java: sharing uses map (org.safemap.map)",
+                        "Planted.java: sharing uses runs (org.safemap.runs)");
+        assertThat(violations("Fine.java", "package org.safemap.hotspot;\n\nimport java.util.List;\n"))
+                .isEmpty();
     }
 
     @Test
     void everyPackageHasItsLevel() throws IOException {
         TreeSet<String> packages = new TreeSet<>();
         try (Stream<Path> dirs = Files.list(Path.of("src/main/java/org/safemap"))) {
-            dirs.filter(Files::isDirectory).forEach(d -> packages.add(d.getFileName().toString()));
+            dirs.filter(Files::isDirectory)
+                    .forEach(d -> packages.add(d.getFileName().toString()));
         }
         for (String p : packages) {
-            assertThat(level(p)).as("package %s is placed in ArchitectureTest.LEVELS", p).isNotNegative();
+            assertThat(level(p))
+                    .as("package %s is placed in ArchitectureTest.LEVELS", p)
+                    .isNotNegative();
         }
     }
 

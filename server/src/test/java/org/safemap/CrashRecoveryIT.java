@@ -38,55 +38,68 @@ import org.safemap.testing.TestUsers;
  * left behind: no run still "running", no temporary files, no half-loaded batch, no orphan partition table.
  */
 class CrashRecoveryIT {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void aServerKilledDuringAnUploadAndARunLeavesNothingBehindAfterRestart() throws Exception {
         Database db = TestDatabase.fresh("crash_server");
         String admin = TestUsers.token(db, "crash-admin", Role.ADMIN, "police", "strategic-assessment");
-        Path var = ShutdownIT.HOME.resolve("server/target/crash-var-" + ProcessHandle.current().pid());
+        Path var = ShutdownIT.HOME.resolve(
+                "server/target/crash-var-" + ProcessHandle.current().pid());
         ShutdownIT.Server first = ShutdownIT.Server.start(db, var);
         long pid = first.process().pid();
         Path tmp = var.resolve("tmp").resolve(Long.toString(pid));
         // The map state (months, extent) read before the areas are locked, as a running server has it.
-        assertThat(Http.get(first.base() + "/wms?SERVICE=WMS&REQUEST=GetCapabilities").statusCode()).isEqualTo(200);
+        assertThat(Http.get(first.base() + "/wms?SERVICE=WMS&REQUEST=GetCapabilities")
+                        .statusCode())
+                .isEqualTo(200);
         try (Connection lock = lock(db.target(), "area")) {
             // A hot spot run, recorded as running, waiting for the areas it reads.
-            CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(first.base() + "/api/hotspots"))
-                    .timeout(Duration.ofSeconds(60)).header("Authorization", Http.bearer(admin))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"period\": \"2022-01..2022-03\"}")).build(),
+            CLIENT.sendAsync(
+                    HttpRequest.newBuilder(URI.create(first.base() + "/api/hotspots"))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Authorization", Http.bearer(admin))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"period\": \"2022-01..2022-03\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             // An upload of a few megabytes, part spooled to disk, whose client is still sending.
-            CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(first.base() + "/api/feeds/police-uk/uploads"))
-                    .timeout(Duration.ofSeconds(60)).header("Authorization", Http.bearer(admin))
-                    .header("Content-Type", "multipart/form-data; boundary=b")
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(BigThenSlow::new)).build(),
+            CLIENT.sendAsync(
+                    HttpRequest.newBuilder(URI.create(first.base() + "/api/feeds/police-uk/uploads"))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Authorization", Http.bearer(admin))
+                            .header("Content-Type", "multipart/form-data; boundary=b")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(BigThenSlow::new))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             awaitRows(db, "SELECT count(*) FROM hotspot_run WHERE status = 'running'", 1);
             awaitFiles(tmp);
             // While its process lives, the run is not anyone's to fail.
             assertThat(new RunStore(db.dataSource()).failAbandoned()).isEmpty();
 
-            first.process().destroyForcibly();  // SIGKILL
+            first.process().destroyForcibly(); // SIGKILL
             assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(Sql.count(db, "SELECT count(*) FROM hotspot_run WHERE status = 'running'")).isEqualTo(1);
+        assertThat(Sql.count(db, "SELECT count(*) FROM hotspot_run WHERE status = 'running'"))
+                .isEqualTo(1);
         assertThat(files(tmp)).isNotEmpty();
 
         ShutdownIT.Server second = ShutdownIT.Server.start(db, var);
         try {
-            assertThat(Sql.count(db, "SELECT count(*) FROM hotspot_run WHERE status = 'running'")).isZero();
-            assertThat(Sql.value(db, "SELECT message FROM hotspot_run WHERE status = 'failed'").toString())
+            assertThat(Sql.count(db, "SELECT count(*) FROM hotspot_run WHERE status = 'running'"))
+                    .isZero();
+            assertThat(Sql.value(db, "SELECT message FROM hotspot_run WHERE status = 'failed'")
+                            .toString())
                     .contains("the process running it ended");
             assertThat(tmp).doesNotExist();
             assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isZero();
-            assertThat(second.log()).contains("marked 1 run(s) failed", "removed temporary files left by stopped "
-                    + "process " + pid);
+            assertThat(second.log())
+                    .contains("marked 1 run(s) failed", "removed temporary files left by stopped " + "process " + pid);
             // The failed run reads as such over HTTP.
             long id = Sql.count(db, "SELECT id FROM hotspot_run WHERE status = 'failed'");
-            HttpResponse<String> run = Http.get(second.base() + "/api/hotspots/" + id, "Authorization",
-                    Http.bearer(admin));
+            HttpResponse<String> run =
+                    Http.get(second.base() + "/api/hotspots/" + id, "Authorization", Http.bearer(admin));
             assertThat(Http.json(run).path("status").asText()).isEqualTo("failed");
         } finally {
             second.process().destroy();
@@ -99,7 +112,8 @@ class CrashRecoveryIT {
     @Test
     void anIngestKilledMidLoadLeavesNoBatchNoPartitionAndNoFiles() throws Exception {
         Database db = TestDatabase.fresh("crash_ingest");
-        Path var = ShutdownIT.HOME.resolve("server/target/crash-ingest-var-" + ProcessHandle.current().pid());
+        Path var = ShutdownIT.HOME.resolve(
+                "server/target/crash-ingest-var-" + ProcessHandle.current().pid());
         Files.createDirectories(var);
         Path file = var.resolve("2022-07-big-street.csv");
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -114,12 +128,15 @@ class CrashRecoveryIT {
         Process ingest = cli(db, var, "ingest", "--feed", "police-uk", file.toString());
         long pid = ingest.pid();
         // Killed while it writes the batch's rows.
-        for (int k = 0; k < 600 && Sql.count(db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %'")
-                == 0; k++) {
+        for (int k = 0;
+                k < 600 && Sql.count(db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %'") == 0;
+                k++) {
             assertThat(ingest.isAlive()).as("the load is still going").isTrue();
             Thread.sleep(50);
         }
-        assertThat(files(var.resolve("tmp").resolve(Long.toString(pid)))).as("its quarantine spill").isNotEmpty();
+        assertThat(files(var.resolve("tmp").resolve(Long.toString(pid))))
+                .as("its quarantine spill")
+                .isNotEmpty();
         ingest.destroyForcibly();
         assertThat(ingest.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
@@ -139,10 +156,14 @@ class CrashRecoveryIT {
 
     /** A {@code java -jar safemap.jar} command on the test's database, output to var/cli-PID.log. */
     private static Process cli(Database db, Path var, String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(ShutdownIT.Server.javaBin(), "-jar",
+        List<String> command = new java.util.ArrayList<>(List.of(
+                ShutdownIT.Server.javaBin(),
+                "-jar",
                 ShutdownIT.HOME.resolve("server/target/safemap.jar").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ShutdownIT.HOME.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(ShutdownIT.HOME.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(var.resolve("cli-" + args[0] + ".log").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SAFEMAP_") && !k.equals("SAFEMAP_HOME"));
         pb.environment().putAll(Map.of("SAFEMAP_DB_URL", CliRun.url(db.target()), "SAFEMAP_VAR_DIR", var.toString()));
@@ -152,7 +173,8 @@ class CrashRecoveryIT {
     /** Megabytes at once (so Jetty spools the part to disk), then a trickle that never ends. */
     static final class BigThenSlow extends InputStream {
         private final byte[] head = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Type: text/csv\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         private long sent;
 
         @Override

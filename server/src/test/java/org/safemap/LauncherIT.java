@@ -75,34 +75,44 @@ class LauncherIT {
         String dbUrl = url(db.target());
         int port = Http.freePort();
         Process demo = launcher(Map.of("SAFEMAP_DB_URL", dbUrl), "demo", "--port", String.valueOf(port))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             String base = awaitRunning(demo);
             assertThat(base).isEqualTo("http://127.0.0.1:" + port + "/");
             assertThat(Http.get(base).body()).contains("leaflet.js", "app.js");
-            assertThat(Http.json(Http.get(base + "api/areas?level=lsoa")).path("features").size())
+            assertThat(Http.json(Http.get(base + "api/areas?level=lsoa"))
+                            .path("features")
+                            .size())
                     .isEqualTo(TestData.DEMO_LSOAS);
             // Nobody signed in: the public, who see neither A&E nor ambulance records under the demo protocols, and
             // fire only as counts per area (which the summary's whole-area totals leave out).
-            long partnerOnly = Sql.count(db, "SELECT count(*) FROM incident WHERE feed IN ('istv-ae', 'ambulance', "
-                    + "'fire-irs')");
+            long partnerOnly = Sql.count(
+                    db, "SELECT count(*) FROM incident WHERE feed IN ('istv-ae', 'ambulance', " + "'fire-irs')");
             assertThat(partnerOnly).isPositive();
             assertThat(total(Http.get(base + "api/incidents/summary"))).isEqualTo(TestData.demoRecords() - partnerOnly);
             // Signed in as the demo's CSP analyst, with the password the demo wrote for this database's users:
             // every record.
             String login = Files.readAllLines(HOME.resolve("var/demo-logins.txt")).stream()
-                    .filter(l -> l.startsWith("demo-analyst ")).reduce((a, b) -> b).orElseThrow();
+                    .filter(l -> l.startsWith("demo-analyst "))
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
             String password = login.split("\\s+")[1];
-            HttpResponse<String> signIn = Http.postJson(base + "api/session", "{\"login\": \"demo-analyst\", "
-                    + "\"password\": \"" + password + "\", \"purpose\": \"strategic-assessment\"}");
+            HttpResponse<String> signIn = Http.postJson(
+                    base + "api/session",
+                    "{\"login\": \"demo-analyst\", " + "\"password\": \"" + password
+                            + "\", \"purpose\": \"strategic-assessment\"}");
             assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
-            String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            String cookie =
+                    signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
             assertThat(total(Http.get(base + "api/incidents/summary", "Cookie", cookie)))
                     .isEqualTo(TestData.demoRecords());
         } finally {
             demo.destroy(); // SIGTERM, as from a service manager or Ctrl-C
         }
-        assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("server stops within 30 s of SIGTERM").isTrue();
+        assertThat(demo.waitFor(30, TimeUnit.SECONDS))
+                .as("server stops within 30 s of SIGTERM")
+                .isTrue();
 
         int[] exit = new int[1];
         String again = runToEnd(launcher(Map.of("SAFEMAP_DB_URL", dbUrl), "demo", "--load-only"), exit);
@@ -117,7 +127,8 @@ class LauncherIT {
         int[] exit = new int[1];
         String output = runToEnd(launcher(Map.of("SAFEMAP_DB_URL", "postgresql://u:p@127.0.0.1:1/none"), "demo"), exit);
         assertThat(exit[0]).isEqualTo(1);
-        String stderr = output.substring(output.indexOf("--stderr--") + "--stderr--".length()).strip();
+        String stderr = output.substring(output.indexOf("--stderr--") + "--stderr--".length())
+                .strip();
         assertThat(stderr.lines()).hasSize(1);
         assertThat(stderr).startsWith("safemap: cannot connect to PostgreSQL at 127.0.0.1:1/none (SAFEMAP_DB_URL)");
     }
@@ -131,7 +142,7 @@ class LauncherIT {
             seen.append(line).append('\n');
             Matcher m = RUNNING.matcher(line);
             if (m.find()) {
-                Thread drain = new Thread(() -> reader.lines().forEach(l -> { }), "drain-launcher");
+                Thread drain = new Thread(() -> reader.lines().forEach(l -> {}), "drain-launcher");
                 drain.setDaemon(true);
                 drain.start();
                 return m.group(1);

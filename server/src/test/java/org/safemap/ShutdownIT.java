@@ -37,30 +37,38 @@ import org.safemap.testing.TestUsers;
  */
 class ShutdownIT {
     static final Path HOME = Path.of(System.getenv("SAFEMAP_HOME"));
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void sigtermStopsTheServerWithinTenSecondsWhateverIsRunning() throws Exception {
         Database db = TestDatabase.fresh("shutdown");
         String admin = TestUsers.token(db, "shutdown-admin", Role.ADMIN, "police", "strategic-assessment");
-        Path var = HOME.resolve("server/target/shutdown-var-" + ProcessHandle.current().pid());
+        Path var = HOME.resolve(
+                "server/target/shutdown-var-" + ProcessHandle.current().pid());
         Server server = Server.start(db, var);
         try (Connection lock = lockIncidents(db.target())) {
-            CompletableFuture<HttpResponse<String>> waiting = CLIENT.sendAsync(HttpRequest.newBuilder(
-                    URI.create(server.base() + "/api/incidents?limit=5")).timeout(Duration.ofSeconds(30)).build(),
+            CompletableFuture<HttpResponse<String>> waiting = CLIENT.sendAsync(
+                    HttpRequest.newBuilder(URI.create(server.base() + "/api/incidents?limit=5"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            CompletableFuture<HttpResponse<String>> upload = CLIENT.sendAsync(HttpRequest.newBuilder(
-                    URI.create(server.base() + "/api/feeds/police-uk/uploads")).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", Http.bearer(admin))
-                    .header("Content-Type", "multipart/form-data; boundary=b")
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(Trickle::new)).build(),
+            CompletableFuture<HttpResponse<String>> upload = CLIENT.sendAsync(
+                    HttpRequest.newBuilder(URI.create(server.base() + "/api/feeds/police-uk/uploads"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", Http.bearer(admin))
+                            .header("Content-Type", "multipart/form-data; boundary=b")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(Trickle::new))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             awaitWaiting(db, 1);
-            Thread.sleep(500);  // the upload is being read
+            Thread.sleep(500); // the upload is being read
 
             long t0 = System.nanoTime();
-            server.process().destroy();  // SIGTERM
-            assertThat(server.process().waitFor(15, TimeUnit.SECONDS)).as("exited").isTrue();
+            server.process().destroy(); // SIGTERM
+            assertThat(server.process().waitFor(15, TimeUnit.SECONDS))
+                    .as("exited")
+                    .isTrue();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(ms).as("ms from SIGTERM to exit").isLessThan(10_000);
 
@@ -99,8 +107,9 @@ class ShutdownIT {
     /** An upload whose client sends a kilobyte every tenth of a second, for as long as it is let. */
     static final class Trickle extends InputStream {
         private final byte[] head = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\nCrime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
-                + "LSOA code,LSOA name,Crime type,Last outcome category,Context\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Type: text/csv\r\n\r\nCrime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+                        + "LSOA code,LSOA name,Crime type,Last outcome category,Context\n")
+                .getBytes(StandardCharsets.US_ASCII);
         private long sent;
 
         @Override
@@ -137,12 +146,25 @@ class ShutdownIT {
             int port = Http.freePort();
             Files.createDirectories(var);
             Path log = var.resolve("server.log");
-            ProcessBuilder pb = new ProcessBuilder(List.of(javaBin(), "-jar",
-                    HOME.resolve("server/target/safemap.jar").toString(), "serve", "--port", String.valueOf(port)))
-                    .directory(HOME.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(List.of(
+                            javaBin(),
+                            "-jar",
+                            HOME.resolve("server/target/safemap.jar").toString(),
+                            "serve",
+                            "--port",
+                            String.valueOf(port)))
+                    .directory(HOME.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("SAFEMAP_") && !k.equals("SAFEMAP_HOME"));
-            pb.environment().putAll(Map.of("SAFEMAP_DB_URL", CliRun.url(db.target()),
-                    "SAFEMAP_VAR_DIR", var.toString(), "SAFEMAP_RETENTION_HOUR", "-1"));
+            pb.environment()
+                    .putAll(Map.of(
+                            "SAFEMAP_DB_URL",
+                            CliRun.url(db.target()),
+                            "SAFEMAP_VAR_DIR",
+                            var.toString(),
+                            "SAFEMAP_RETENTION_HOUR",
+                            "-1"));
             Process p = pb.start();
             String base = "http://127.0.0.1:" + port;
             for (int k = 0; k < 300; k++) {
@@ -188,8 +210,10 @@ class ShutdownIT {
     static void awaitWaiting(Database db, long n) throws InterruptedException {
         long waiting = -1;
         for (int k = 0; k < 150; k++) {
-            waiting = Sql.count(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    + "AND wait_event_type = 'Lock' AND application_name = 'safemap'");
+            waiting = Sql.count(
+                    db,
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                            + "AND wait_event_type = 'Lock' AND application_name = 'safemap'");
             if (waiting == n) {
                 return;
             }

@@ -48,13 +48,16 @@ final class Access {
             return;
         }
         audit.record(AuditEvent.of(Principals.of(ctx), action, AuditEvent.resource(ctx.path(), ctx.queryParamMap()))
-                .feeds(used).resultSize(size));
+                .feeds(used)
+                .resultSize(size));
     }
 
     /** Records an access to a feed's records as sent, whether or not its protocol restricts it. */
     void auditAlways(Context ctx, String action, Collection<String> used, long size, boolean references) {
         audit.record(AuditEvent.of(Principals.of(ctx), action, AuditEvent.resource(ctx.path(), ctx.queryParamMap()))
-                .feeds(used).resultSize(size).detail("references", references));
+                .feeds(used)
+                .resultSize(size)
+                .detail("references", references));
     }
 
     /**
@@ -63,8 +66,12 @@ final class Access {
      * usage report, whoever asked (anonymous requests included).
      */
     void auditRefusal(Context ctx, String reason, Collection<String> feeds) {
-        audit.record(AuditEvent.of(Principals.of(ctx), "api.refused", ctx.method() + " "
-                + AuditEvent.resource(ctx.path(), ctx.queryParamMap())).feeds(feeds).refused(reason));
+        audit.record(AuditEvent.of(
+                        Principals.of(ctx),
+                        "api.refused",
+                        ctx.method() + " " + AuditEvent.resource(ctx.path(), ctx.queryParamMap()))
+                .feeds(feeds)
+                .refused(reason));
     }
 
     /** Of {@code feeds}, those the request's principal may see only below {@code min}: what a refusal is about. */
@@ -142,10 +149,17 @@ final class Access {
     }
 
     static SafemapException withheld(Principal who, String feed, DisclosureLevel needed, String what) {
-        return new FeedRefusal("withheld", what + " needs feed '" + feed + "' at " + needed.key()
-                + " level, which its data-sharing protocol does not give " + (who.anonymous()
-                ? "the public; sign in if your role allows more" : who.describe()
-                + (who.purpose() == null ? " without a declared purpose" : " for the purpose '" + who.purpose() + "'"))
-                + " (see GET /api/protocols/" + feed + ")", List.of(feed));
+        return new FeedRefusal(
+                "withheld",
+                what + " needs feed '" + feed + "' at " + needed.key()
+                        + " level, which its data-sharing protocol does not give "
+                        + (who.anonymous()
+                                ? "the public; sign in if your role allows more"
+                                : who.describe()
+                                        + (who.purpose() == null
+                                                ? " without a declared purpose"
+                                                : " for the purpose '" + who.purpose() + "'"))
+                        + " (see GET /api/protocols/" + feed + ")",
+                List.of(feed));
     }
 }

@@ -6,5 +6,4 @@ package org.safemap.api;
  * @param error   stable machine-readable code (bad_request, not_found, database_unavailable, internal_error ...)
  * @param message one sentence for a person
  */
-public record ApiError(String error, String message) {
-}
+public record ApiError(String error, String message) {}

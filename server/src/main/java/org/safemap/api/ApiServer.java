@@ -62,7 +62,6 @@ import org.safemap.runs.EvaluateRunner;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.IncidentProfiles;
 import org.safemap.runs.NearRepeats;
-import org.safemap.time.PeriodLimit;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.AuditLog;
@@ -76,6 +75,7 @@ import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.ProtocolRegistry;
 import org.safemap.sharing.RetentionReports;
 import org.safemap.sharing.UsageReports;
+import org.safemap.time.PeriodLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,16 +95,24 @@ public final class ApiServer {
      * records): they run a few at a time per requester, for the public and overall ({@link RequestGuard}). Maps and
      * tiles count when they are drawn rather than found in the cache.
      */
-    private static final List<String> EXPENSIVE = List.of("/api/profile", "/api/hotspots", "/api/emerging",
-            "/api/evaluate", "/api/near-repeat", "/api/repeat-locations", "/api/exports/*", "/api/packs",
-            "/api/feeds/{feed}/uploads", "/api/incidents", "/api/counts");
+    private static final List<String> EXPENSIVE = List.of(
+            "/api/profile",
+            "/api/hotspots",
+            "/api/emerging",
+            "/api/evaluate",
+            "/api/near-repeat",
+            "/api/repeat-locations",
+            "/api/exports/*",
+            "/api/packs",
+            "/api/feeds/{feed}/uploads",
+            "/api/incidents",
+            "/api/counts");
     /** WMS requests that draw or query rather than describe. */
     private static final Set<String> EXPENSIVE_WMS = Set.of("getmap", "map", "getfeatureinfo", "feature_info");
     /** Logged queries are cut here: a WMS SLD_BODY can be 64 KB, and a log line should stay a line. */
     private static final int LOGGED_QUERY_CHARS = 2000;
 
-    private ApiServer() {
-    }
+    private ApiServer() {}
 
     /** Builds the server; call {@code start(host, port)} on the result. */
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue) {
@@ -117,7 +125,12 @@ public final class ApiServer {
      * one, by {@code override} in its place.
      */
     public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator override) {
-        return create(settings, db, catalogue, override, FeedCatalog.load(settings.feedsDir()),
+        return create(
+                settings,
+                db,
+                catalogue,
+                override,
+                FeedCatalog.load(settings.feedsDir()),
                 ProtocolCatalog.load(settings.trust().protocolsDir()));
     }
 
@@ -126,8 +139,13 @@ public final class ApiServer {
      * caller holds: a reload ({@code POST /api/protocols/reload}, {@code safemap protocols reload}) swaps their
      * contents in place, so whatever else the caller gave them to (the retention purge) sees it too.
      */
-    public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator override,
-                                 FeedCatalog feedCatalog, ProtocolCatalog protocols) {
+    public static Javalin create(
+            Settings settings,
+            Database db,
+            LayerCatalogue catalogue,
+            Authenticator override,
+            FeedCatalog feedCatalog,
+            ProtocolCatalog protocols) {
         Settings.LimitSettings limits = settings.limits();
         // Every service reads through the serving pool: outages refused at once, connections tied to the request.
         ServingDataSource ds = db.serving(limits.dbWaitMs());
@@ -141,28 +159,52 @@ public final class ApiServer {
         Catalogues catalogues = new Catalogues(feedCatalog, protocols, protocolRegistry, audit);
         ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry, catalogues);
         Access access = new Access(policy, feedCatalog, audit, catalogue);
-        WmsService wms = WmsService.forStore(catalogue, ds, policy,
-                ProtectedCounts.Geography.parse(settings.trust().protectedGeography()), settings.map().wmsMaxSize(),
-                settings.map().wmsMaxSize(), 1000);
+        WmsService wms = WmsService.forStore(
+                catalogue,
+                ds,
+                policy,
+                ProtectedCounts.Geography.parse(settings.trust().protectedGeography()),
+                settings.map().wmsMaxSize(),
+                settings.map().wmsMaxSize(),
+                1000);
         PeriodLimit periods = new PeriodLimit(limits.maxPeriodMonths(), () -> dataMonths(wms.state()));
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(ds), access);
         LinkageSeal seal = new LinkageSeal(Keys.linkage(settings));
-        FeedHandlers feeds = new FeedHandlers(feedCatalog, new FeedReports(ds), new Quarantine(ds),
-                IncidentLoader.configured(ds, settings, protocols), settings.uploadMaxMb(), access, seal);
-        HotspotHandlers hotspots = new HotspotHandlers(new HotspotRunner(ds),
-                new EmergingRunner(ds), new EvaluateRunner(ds),
-                new NearRepeats(ds), new RunStore(ds),
-                new AreaResults(ds), access, periods);
+        FeedHandlers feeds = new FeedHandlers(
+                feedCatalog,
+                new FeedReports(ds),
+                new Quarantine(ds),
+                IncidentLoader.configured(ds, settings, protocols),
+                settings.uploadMaxMb(),
+                access,
+                seal);
+        HotspotHandlers hotspots = new HotspotHandlers(
+                new HotspotRunner(ds),
+                new EmergingRunner(ds),
+                new EvaluateRunner(ds),
+                new NearRepeats(ds),
+                new RunStore(ds),
+                new AreaResults(ds),
+                access,
+                periods);
         ExportHandlers exports = new ExportHandlers(new Exports(ds, feedCatalog, policy), access, periods);
 
-        ProfileHandlers profiles = new ProfileHandlers(ds, areaProfiles,
-                new DrawnAreas(ds), new IncidentProfiles(ds),
-                new Sources(ds, feedCatalog), access, new ProtectedProfile(wms), periods);
+        ProfileHandlers profiles = new ProfileHandlers(
+                ds,
+                areaProfiles,
+                new DrawnAreas(ds),
+                new IncidentProfiles(ds),
+                new Sources(ds, feedCatalog),
+                access,
+                new ProtectedProfile(wms),
+                periods);
         LayerSources layerSources = new LayerSources(ds, wms, policy, feedCatalog);
         LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog, layerSources);
         CountHandlers counts = new CountHandlers(wms, access, periods);
-        TileCache tileCache = new TileCache(settings.map().tileMemoryMb() * 1024L * 1024L,
-                settings.map().tileDiskMb() * 1024L * 1024L, settings.varDir().resolve("tiles"));
+        TileCache tileCache = new TileCache(
+                settings.map().tileMemoryMb() * 1024L * 1024L,
+                settings.map().tileDiskMb() * 1024L * 1024L,
+                settings.varDir().resolve("tiles"));
         MapAudit mapAudit = new MapAudit(access, audit, layerSources);
         ClientAddress clientAddress = new ClientAddress(settings.trust().trustedProxies());
         RequestGuard guard = new RequestGuard(limits, clientAddress);
@@ -181,17 +223,21 @@ public final class ApiServer {
             t.setDaemon(true);
             return t;
         });
-        reloads.scheduleWithFixedDelay(() -> reloadRequests.poll(catalogues), 0, ReloadRequests.POLL_SECONDS,
-                TimeUnit.SECONDS);
+        reloads.scheduleWithFixedDelay(
+                () -> reloadRequests.poll(catalogues), 0, ReloadRequests.POLL_SECONDS, TimeUnit.SECONDS);
         PackHandlers packs = new PackHandlers(new PackService(ds, feedCatalog, wms, policy), access, periods);
-        AuditHandlers audits = new AuditHandlers(policy, audit,
-                new UsageReports(ds, policy, java.time.Clock.systemUTC()), RetentionReports.of(settings));
+        AuditHandlers audits = new AuditHandlers(
+                policy,
+                audit,
+                new UsageReports(ds, policy, java.time.Clock.systemUTC()),
+                RetentionReports.of(settings));
         Identity identity = Identity.create(ds, settings, protocols);
         String cookieSecure = settings.trust().cookieSecure();
         SessionHandlers session = new SessionHandlers(identity, cookieSecure, clientAddress);
         UserHandlers users = new UserHandlers(identity, policy);
         TokenHandlers tokens = new TokenHandlers(identity, policy);
-        Handler authentication = override != null ? ctx -> Principals.set(ctx, override.principal(ctx))
+        Handler authentication = override != null
+                ? ctx -> Principals.set(ctx, override.principal(ctx))
                 : new Credentials(identity, cookieSecure);
 
         return Javalin.create(config -> {
@@ -290,9 +336,9 @@ public final class ApiServer {
         config.startup.showOldJavalinVersionWarning = false;
         config.http.generateEtags = true;
         config.http.prefer405over404 = true;
-        config.jsonMapper(new JavalinJackson().updateMapper(m -> m
-                .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)));
+        config.jsonMapper(new JavalinJackson()
+                .updateMapper(m -> m.registerModule(new JavaTimeModule())
+                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)));
         config.staticFiles.add(files -> {
             files.hostedPath = "/";
             files.directory = "/safemap-web";
@@ -362,9 +408,15 @@ public final class ApiServer {
                     ctx.header("Connection", "close");
                     retryLater(ctx, 503, "shutting_down", "the server is shutting down; try again in a moment", 10);
                 }
-                case DEADLINE -> retryLater(ctx, 503, "timeout", "the request took longer than the server gives one "
-                        + "request (SAFEMAP_REQUEST_TIMEOUT_S); ask for less (a shorter period, a smaller area) or "
-                        + "try again later", 10);
+                case DEADLINE ->
+                    retryLater(
+                            ctx,
+                            503,
+                            "timeout",
+                            "the request took longer than the server gives one "
+                                    + "request (SAFEMAP_REQUEST_TIMEOUT_S); ask for less (a shorter period, a smaller area) or "
+                                    + "try again later",
+                            10);
                 case CLIENT_GONE -> error(ctx, 499, "client_gone", "the client closed the connection");
                 default -> internalError(ctx, e);
             }
@@ -391,7 +443,9 @@ public final class ApiServer {
         } else if (e instanceof DatabaseUnavailableException d) {
             retryLater(ctx, 503, d.code(), d.getMessage(), 5);
         } else if (e instanceof SafemapException se) {
-            if (se instanceof FeedRefusal || se.code().equals("withheld") || se.code().equals("forbidden")) {
+            if (se instanceof FeedRefusal
+                    || se.code().equals("withheld")
+                    || se.code().equals("forbidden")) {
                 try {
                     access.auditRefusal(ctx, se.getMessage(), se instanceof FeedRefusal r ? r.feeds() : List.of());
                 } catch (SafemapException auditFailure) {
@@ -403,8 +457,8 @@ public final class ApiServer {
                 try {
                     guard.charge(ctx);
                 } catch (ApiException limited) {
-                    retryLater(ctx, limited.status(), limited.code(), limited.getMessage(),
-                            limited.retryAfterSeconds());
+                    retryLater(
+                            ctx, limited.status(), limited.code(), limited.getMessage(), limited.retryAfterSeconds());
                     return;
                 }
             }
@@ -506,9 +560,11 @@ public final class ApiServer {
     /** The one error shape; on /wms an OGC ServiceExceptionReport of the client's WMS version instead. */
     private static void error(Context ctx, int status, String code, String message) {
         if (ctx.path().equals("/wms")) {
-            String ogcCode = status == 429 || status == 503 ? "ServerBusy"
+            String ogcCode = status == 429 || status == 503
+                    ? "ServerBusy"
                     : status == 400 || status == 413 ? "InvalidParameterValue" : "NoApplicableCode";
-            String xml = ExceptionReport.xml(new OgcException(ogcCode, null, message),
+            String xml = ExceptionReport.xml(
+                    new OgcException(ogcCode, null, message),
                     "1.1.1".equals(wmsParameter(ctx, "VERSION")) ? WmsVersion.V1_1_1 : WmsVersion.V1_3_0);
             ctx.status(status).contentType("text/xml; charset=UTF-8").result(xml);
             return;
@@ -528,7 +584,8 @@ public final class ApiServer {
 
     /** The months holding records, for clipping periods ({@link PeriodLimit}); empty before any load. */
     private static Optional<YearMonth[]> dataMonths(MapState state) {
-        return state.firstMonth() == null ? Optional.empty()
+        return state.firstMonth() == null
+                ? Optional.empty()
                 : Optional.of(new YearMonth[] {state.firstMonth(), state.lastMonth()});
     }
 
@@ -570,7 +627,13 @@ public final class ApiServer {
     private static void logRequest(Context ctx, Float ms) {
         String query = ctx.queryString();
         String shown = query == null ? "" : "?" + redact(query);
-        LOG.info("{} {}{} {} {}ms", ctx.method(), ctx.path(), shown, ctx.statusCode(), String.format(Locale.ROOT, "%.1f", ms));
+        LOG.info(
+                "{} {}{} {} {}ms",
+                ctx.method(),
+                ctx.path(),
+                shown,
+                ctx.statusCode(),
+                String.format(Locale.ROOT, "%.1f", ms));
     }
 
     /** Replaces the values of secret-looking parameters with ***. */

@@ -42,7 +42,9 @@ final class AreaHandlers {
         }
         Optional<AreaLevel> level = QueryParams.text(ctx, "level").map(AreaLevel::parse);
         Optional<Integer> vintage = QueryParams.integer(ctx, "vintage", 1990, 2100);
-        ctx.json(profiles.profile(code, level, vintage).orElseThrow(() -> ApiException.notFound("no area "
-                + code + level.map(l -> " at level " + l).orElse("") + vintage.map(v -> " of " + v).orElse(""))));
+        ctx.json(profiles.profile(code, level, vintage)
+                .orElseThrow(() -> ApiException.notFound(
+                        "no area " + code + level.map(l -> " at level " + l).orElse("")
+                                + vintage.map(v -> " of " + v).orElse(""))));
     }
 }

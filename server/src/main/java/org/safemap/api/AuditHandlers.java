@@ -42,7 +42,8 @@ final class AuditHandlers {
         Principal who = Principals.of(ctx);
         String partner = ctx.queryParam("partner");
         if (partner == null || partner.isBlank()) {
-            throw ApiException.badRequest("partner is required: the partner id whose feeds' use to report (e.g. nhs-ed)");
+            throw ApiException.badRequest(
+                    "partner is required: the partner id whose feeds' use to report (e.g. nhs-ed)");
         }
         AuditEvent event = AuditEvent.of(who, "audit.report", resource(ctx)).detail("partner", partner);
         // A refused attempt on a partner's report counts against that partner's feeds, in the report itself.
@@ -64,12 +65,14 @@ final class AuditHandlers {
         Instant to = QueryParams.instant(ctx, "to", true).orElse(null);
         long after = QueryParams.longValue(ctx, "after", 0, Long.MAX_VALUE).orElse(0L);
         int limit = QueryParams.integer(ctx, "limit", 1, MAX_LIMIT).orElse(DEFAULT_LIMIT);
-        List<AuditEntry> entries = audit.search(from, to, blankToNull(ctx.queryParam("actor")),
-                blankToNull(ctx.queryParam("action")), after, limit);
+        List<AuditEntry> entries = audit.search(
+                from, to, blankToNull(ctx.queryParam("actor")), blankToNull(ctx.queryParam("action")), after, limit);
         audit.record(event.resultSize(entries.size()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entries", entries);
-        out.put("next", entries.size() == limit ? entries.get(entries.size() - 1).seq() : null);
+        out.put(
+                "next",
+                entries.size() == limit ? entries.get(entries.size() - 1).seq() : null);
         ctx.json(out);
     }
 
@@ -78,8 +81,8 @@ final class AuditHandlers {
         Principal who = Principals.of(ctx);
         AuditEvent event = AuditEvent.of(who, "retention.reports", resource(ctx));
         guarded(event, List.of(), () -> policy.requireSignedIn(who, "retention reports"));
-        List<RetentionReports.Listed> listed = retention.list(policy.protocols(),
-                partner -> policy.mayReadCustodianReports(who, partner));
+        List<RetentionReports.Listed> listed =
+                retention.list(policy.protocols(), partner -> policy.mayReadCustodianReports(who, partner));
         audit.record(event.resultSize(listed.size()));
         ctx.json(Map.of("reports", listed));
     }
@@ -89,9 +92,13 @@ final class AuditHandlers {
         Principal who = Principals.of(ctx);
         String name = ctx.pathParam("file");
         AuditEvent event = AuditEvent.of(who, "retention.reports", resource(ctx));
-        RetentionReports.Report report = retention.read(name).orElseThrow(() -> ApiException.notFound(
-                "no retention report named " + name + "; GET /api/retention/reports lists them"));
-        guarded(event, policy.feedsOwnedBy(report.partner()),
+        RetentionReports.Report report = retention
+                .read(name)
+                .orElseThrow(() -> ApiException.notFound(
+                        "no retention report named " + name + "; GET /api/retention/reports lists them"));
+        guarded(
+                event,
+                policy.feedsOwnedBy(report.partner()),
                 () -> policy.requireCustodian(who, report.partner(), "retention reports"));
         audit.record(event.resultSize(1));
         ctx.contentType(report.contentType()).result(report.body());

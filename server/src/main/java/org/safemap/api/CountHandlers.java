@@ -6,13 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safemap.map.WmsService;
-import org.safemap.time.Period;
-import org.safemap.time.PeriodLimit;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.SharedCounts;
 import org.safemap.sharing.SharingGroup;
+import org.safemap.time.Period;
+import org.safemap.time.PeriodLimit;
 
 /**
  * {@code /api/counts}: every area's counts of one level for a period, as the reader may see them, in one answer (for
@@ -37,8 +37,9 @@ final class CountHandlers {
         if (!List.of("lsoa", "msoa", "ward", "lad").contains(level)) {
             throw ApiException.badRequest("level must be lsoa, msoa, ward or lad, not '" + level + "'");
         }
-        String text = QueryParams.text(ctx, "period").orElseThrow(() -> ApiException.badRequest(
-                "period is required: a month (2022-07) or a range of months (2022-01..2022-03)"));
+        String text = QueryParams.text(ctx, "period")
+                .orElseThrow(() -> ApiException.badRequest(
+                        "period is required: a month (2022-07) or a range of months (2022-01..2022-03)"));
         Period period;
         try {
             period = periods.apply(Period.parse(text));
@@ -46,8 +47,8 @@ final class CountHandlers {
             throw ApiException.badRequest(e.getMessage());
         }
         if (!period.wholeMonths()) {
-            throw ApiException.badRequest("counts are published by whole months; period '" + text
-                    + "' is not whole months");
+            throw ApiException.badRequest(
+                    "counts are published by whole months; period '" + text + "' is not whole months");
         }
         Principal who = Principals.of(ctx);
         List<ProtectedCounts.Table> months = wms.countsTables(who, period);
@@ -90,12 +91,18 @@ final class CountHandlers {
         body.put("exact_feeds", points);
         body.put("partners", published ? about : List.of());
         if (!published) {
-            body.put("withheld_feeds", partners.stream().flatMap(g -> g.feeds().stream()).sorted().toList());
-            body.put("reason", "this installation counts partners' restricted feeds per " + first.middleLevel()
-                    + ", not per " + level);
+            body.put(
+                    "withheld_feeds",
+                    partners.stream().flatMap(g -> g.feeds().stream()).sorted().toList());
+            body.put(
+                    "reason",
+                    "this installation counts partners' restricted feeds per " + first.middleLevel() + ", not per "
+                            + level);
         } else if (!partners.isEmpty()) {
-            body.put("rule", SharedCounts.rules(partners) + ", month by month; a range of months is the sum of its "
-                    + "months, suppressed (null) if any is");
+            body.put(
+                    "rule",
+                    SharedCounts.rules(partners) + ", month by month; a range of months is the sum of its "
+                            + "months, suppressed (null) if any is");
         }
         body.put("areas", areas);
         List<String> used = new ArrayList<>(points);
@@ -107,18 +114,22 @@ final class CountHandlers {
     }
 
     /** The area's count by category group and in total ("all"); null where suppressed. */
-    private static Map<String, Double> byGroup(List<ProtectedCounts.Table> months, String code, List<String> feeds,
-                                               List<String> groups) {
+    private static Map<String, Double> byGroup(
+            List<ProtectedCounts.Table> months, String code, List<String> feeds, List<String> groups) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (feeds.isEmpty()) {
             return out;
         }
         for (String g : groups) {
-            out.put(g, ProtectedCounts.overMonths(months, code, new ProtectedCounts.Selection(feeds, List.of(g)))
-                    .value());
+            out.put(
+                    g,
+                    ProtectedCounts.overMonths(months, code, new ProtectedCounts.Selection(feeds, List.of(g)))
+                            .value());
         }
-        out.put("all", ProtectedCounts.overMonths(months, code, new ProtectedCounts.Selection(feeds, List.of()))
-                .value());
+        out.put(
+                "all",
+                ProtectedCounts.overMonths(months, code, new ProtectedCounts.Selection(feeds, List.of()))
+                        .value());
         return out;
     }
 

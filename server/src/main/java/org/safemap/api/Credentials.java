@@ -41,6 +41,7 @@ final class Credentials implements Handler {
     static final String PURPOSE_HEADER = "X-SafeMap-Purpose";
     /** Where the handlers find the session of a cookie-authenticated request (for its CSRF token). */
     static final String SESSION_ATTRIBUTE = "safemap.session";
+
     private static final Set<String> TOKEN_PARAMETERS = Set.of("token", "access_token", "api_key", "apikey");
     private static final Set<String> UNSAFE = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final String REALM = "realm=\"SafeMap\"";
@@ -61,15 +62,17 @@ final class Credentials implements Handler {
             Principals.set(ctx, declarePurpose(ctx, who));
         } catch (SafemapException e) {
             if (status(e) == 401) {
-                ctx.header("WWW-Authenticate", basicChallenge(ctx)
-                        ? "Basic " + REALM + ", charset=\"UTF-8\"" : "Bearer " + REALM);
+                ctx.header(
+                        "WWW-Authenticate",
+                        basicChallenge(ctx) ? "Basic " + REALM + ", charset=\"UTF-8\"" : "Bearer " + REALM);
             }
             if (!ctx.path().equals("/wms")) {
                 throw e;
             }
             // WMS clients understand OGC exception reports, not our JSON.
             String version = wmsParameter(ctx, "VERSION");
-            String xml = ExceptionReport.xml(new OgcException(ogcCode(e), null, e.getMessage()),
+            String xml = ExceptionReport.xml(
+                    new OgcException(ogcCode(e), null, e.getMessage()),
                     "1.1.1".equals(version) ? WmsVersion.V1_1_1 : WmsVersion.V1_3_0);
             ctx.status(status(e)).contentType("text/xml; charset=UTF-8").result(xml);
             ctx.skipRemainingHandlers();
@@ -103,14 +106,17 @@ final class Credentials implements Handler {
             if (isStatic(ctx) || ctx.path().equals("/api/session")) {
                 return Principal.ANONYMOUS;
             }
-            throw new SafemapException("unauthorised", "your session has ended (signed out, expired or closed by "
-                    + "an administrator); sign in again");
+            throw new SafemapException(
+                    "unauthorised",
+                    "your session has ended (signed out, expired or closed by " + "an administrator); sign in again");
         }
         Sessions.Session s = session.get();
         if (UNSAFE.contains(ctx.method().name())) {
             if (!SecretTokens.same(ctx.header(CSRF_HEADER), s.csrf())) {
-                throw new SafemapException("forbidden", "a signed-in browser request that changes something must "
-                        + "send the " + CSRF_HEADER + " header with the token from GET /api/session");
+                throw new SafemapException(
+                        "forbidden",
+                        "a signed-in browser request that changes something must " + "send the " + CSRF_HEADER
+                                + " header with the token from GET /api/session");
             }
             checkOrigin(ctx);
         }
@@ -130,9 +136,12 @@ final class Credentials implements Handler {
         String credentials = space < 0 ? "" : header.substring(space + 1).strip();
         switch (scheme) {
             case "bearer" -> {
-                ApiTokens.Authenticated a = identity.tokens().authenticate(credentials)
-                        .orElseThrow(() -> new SafemapException("unauthorised", "the API token was not accepted: it "
-                                + "may be mistyped, expired or revoked, or its user disabled"));
+                ApiTokens.Authenticated a = identity.tokens()
+                        .authenticate(credentials)
+                        .orElseThrow(() -> new SafemapException(
+                                "unauthorised",
+                                "the API token was not accepted: it "
+                                        + "may be mistyped, expired or revoked, or its user disabled"));
                 return token(ctx, a);
             }
             case "basic" -> {
@@ -147,19 +156,27 @@ final class Credentials implements Handler {
                 String secret = colon < 0 ? "" : decoded.substring(colon + 1);
                 if (!SecretTokens.looksLikeApiToken(secret)) {
                     // Never checked as a password: a login password must not travel with every map request.
-                    throw new SafemapException("unauthorised", "HTTP Basic authentication takes an API token as the "
-                            + "password, never a sign-in password; create a token (safemap tokens create, or POST "
-                            + "/api/tokens) and give it as the password");
+                    throw new SafemapException(
+                            "unauthorised",
+                            "HTTP Basic authentication takes an API token as the "
+                                    + "password, never a sign-in password; create a token (safemap tokens create, or POST "
+                                    + "/api/tokens) and give it as the password");
                 }
-                ApiTokens.Authenticated a = identity.tokens().authenticate(secret)
+                ApiTokens.Authenticated a = identity.tokens()
+                        .authenticate(secret)
                         .filter(t -> t.user().login().equals(login.strip().toLowerCase(Locale.ROOT)))
-                        .orElseThrow(() -> new SafemapException("unauthorised", "the user name and API token were "
-                                + "not accepted: the token may be mistyped, expired, revoked or another user's, or "
-                                + "its user disabled"));
+                        .orElseThrow(() -> new SafemapException(
+                                "unauthorised",
+                                "the user name and API token were "
+                                        + "not accepted: the token may be mistyped, expired, revoked or another user's, or "
+                                        + "its user disabled"));
                 return token(ctx, a);
             }
-            default -> throw new SafemapException("unauthorised", "the Authorization scheme is not supported; send "
-                    + "'Bearer <token>', or Basic with an API token as the password");
+            default ->
+                throw new SafemapException(
+                        "unauthorised",
+                        "the Authorization scheme is not supported; send "
+                                + "'Bearer <token>', or Basic with an API token as the password");
         }
     }
 
@@ -170,10 +187,13 @@ final class Credentials implements Handler {
             return who;
         }
         if (who.purpose() != null) {
-            throw new SafemapException("forbidden", (who.via().equals("token") ? "this API token was issued for "
-                    + "purpose '" + who.purpose() + "'; create another token for '" + declared + "'"
-                    : "this session declared purpose '" + who.purpose() + "' at sign-in; sign in again to declare '"
-                    + declared + "'"));
+            throw new SafemapException(
+                    "forbidden",
+                    (who.via().equals("token")
+                            ? "this API token was issued for " + "purpose '" + who.purpose()
+                                    + "'; create another token for '" + declared + "'"
+                            : "this session declared purpose '" + who.purpose()
+                                    + "' at sign-in; sign in again to declare '" + declared + "'"));
         }
         return who.withPurpose(declared);
     }
@@ -181,10 +201,12 @@ final class Credentials implements Handler {
     private static void refuseTokensInQuery(Context ctx) {
         for (String name : ctx.queryParamMap().keySet()) {
             if (TOKEN_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new SafemapException("bad_request", "credentials are not accepted in the address ('" + name
-                        + "='): addresses end up in logs, proxies and browser history. Send the token in the "
-                        + "Authorization header ('Bearer <token>', or Basic with the token as the password), and "
-                        + "revoke this one if it was real");
+                throw new SafemapException(
+                        "bad_request",
+                        "credentials are not accepted in the address ('" + name
+                                + "='): addresses end up in logs, proxies and browser history. Send the token in the "
+                                + "Authorization header ('Bearer <token>', or Basic with the token as the password), and "
+                                + "revoke this one if it was real");
             }
         }
     }
@@ -200,8 +222,10 @@ final class Credentials implements Handler {
             host = ctx.header("Host");
         }
         if (host == null || !authority(origin).equalsIgnoreCase(host.strip())) {
-            throw new SafemapException("forbidden", "the request comes from another site's page (Origin "
-                    + abbreviate(origin) + "); sign in and act from SafeMap's own pages");
+            throw new SafemapException(
+                    "forbidden",
+                    "the request comes from another site's page (Origin " + abbreviate(origin)
+                            + "); sign in and act from SafeMap's own pages");
         }
     }
 
@@ -212,7 +236,8 @@ final class Credentials implements Handler {
                 return "";
             }
             int port = u.getPort();
-            boolean defaultPort = port == -1 || (port == 80 && "http".equals(u.getScheme()))
+            boolean defaultPort = port == -1
+                    || (port == 80 && "http".equals(u.getScheme()))
                     || (port == 443 && "https".equals(u.getScheme()));
             return u.getHost() + (defaultPort ? "" : ":" + port);
         } catch (IllegalArgumentException e) {
@@ -227,7 +252,10 @@ final class Credentials implements Handler {
     /** The viewer's own files: no data, so they are served whatever the credentials. */
     private static boolean isStatic(Context ctx) {
         String p = ctx.path();
-        return !(p.equals("/api") || p.startsWith("/api/") || p.equals("/wms") || p.startsWith("/tiles/")
+        return !(p.equals("/api")
+                || p.startsWith("/api/")
+                || p.equals("/wms")
+                || p.startsWith("/tiles/")
                 || p.equals("/health"));
     }
 

@@ -21,9 +21,10 @@ final class ExportHandlers {
     private static final int PROVENANCE_HEADER_CHARS = 6000;
     /** Most features one export holds: a whole force's decade of records, not the country's. */
     static final long MAX_FEATURES = 2_000_000;
+
     private static final Set<String> AREA_PARAMS = Set.of("level", "limit");
-    private static final List<ExportFormat> FEATURE_FORMATS = List.of(ExportFormat.CSV, ExportFormat.GEOJSON,
-            ExportFormat.GPKG);
+    private static final List<ExportFormat> FEATURE_FORMATS =
+            List.of(ExportFormat.CSV, ExportFormat.GEOJSON, ExportFormat.GPKG);
 
     private final Exports exports;
 
@@ -48,8 +49,8 @@ final class ExportHandlers {
             ExportFormat format = featureFormat(file);
             for (String p : ctx.queryParamMap().keySet()) {
                 if (!AREA_PARAMS.contains(p)) {
-                    throw ApiException.badRequest("unknown parameter '" + p + "'; an area export takes level and "
-                            + "limit");
+                    throw ApiException.badRequest(
+                            "unknown parameter '" + p + "'; an area export takes level and " + "limit");
                 }
             }
             int limit = QueryParams.integer(ctx, "limit", 1, Exports.MAX_AREAS).orElse(Exports.MAX_AREAS);
@@ -88,7 +89,10 @@ final class ExportHandlers {
                 throw ApiException.badRequest("the export would hold " + export.expectedRows() + " features; one "
                         + "export holds at most " + MAX_FEATURES + ": narrow the period, area or feeds");
             }
-            access.audit(ctx, "export." + export.provenance().export(), export.provenance().feedsIncluded(),
+            access.audit(
+                    ctx,
+                    "export." + export.provenance().export(),
+                    export.provenance().feedsIncluded(),
                     export.expectedRows());
             ctx.contentType(export.format().mediaType());
             ctx.header("Content-Disposition", "attachment; filename=\"" + export.fileName() + "\"");

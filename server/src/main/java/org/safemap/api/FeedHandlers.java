@@ -2,8 +2,8 @@ package org.safemap.api;
 
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
-import java.io.IOException;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -20,13 +20,13 @@ import java.util.Map;
 import org.safemap.SafemapException;
 import org.safemap.config.TempFiles;
 import org.safemap.db.Work;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedDefinition;
 import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.files.InputFormatException;
 import org.safemap.ingest.Quarantine;
-import org.safemap.files.SourceFile;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.FeedCustody;
 import org.safemap.sharing.LinkageSeal;
@@ -50,8 +50,14 @@ final class FeedHandlers {
     private final FeedCustody custody;
     private final LinkageSeal seal;
 
-    FeedHandlers(FeedCatalog feeds, FeedReports reports, Quarantine quarantine, IncidentLoader loader, int maxUploadMb,
-                 Access access, LinkageSeal seal) {
+    FeedHandlers(
+            FeedCatalog feeds,
+            FeedReports reports,
+            Quarantine quarantine,
+            IncidentLoader loader,
+            int maxUploadMb,
+            Access access,
+            LinkageSeal seal) {
         this.maxUploadMb = maxUploadMb;
         this.access = access;
         this.custody = new FeedCustody(access.policy());
@@ -112,11 +118,14 @@ final class FeedHandlers {
     void batches(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
         custody.requireBatchReader(Principals.of(ctx), feed.name(), "reading a feed's batches");
-        ctx.json(reports.batches(feed.name()).stream().map(FeedReports.BatchReport::toJson).toList());
+        ctx.json(reports.batches(feed.name()).stream()
+                .map(FeedReports.BatchReport::toJson)
+                .toList());
     }
 
     /** Quarantined rows in one JSON page at most: the viewer shows 50 at a time, a script may take more. */
     static final int QUARANTINE_PAGE_MAX = 1000;
+
     private static final int QUARANTINE_PAGE_DEFAULT = 50;
 
     /**
@@ -133,18 +142,25 @@ final class FeedHandlers {
             throw ApiException.badRequest("format must be csv or json; got '" + format + "'");
         }
         // Read before anything is recorded or sent: a bad page is a 400 with nothing in the audit log.
-        long offset = format.equals("json") ? QueryParams.longValue(ctx, "offset", 0, Long.MAX_VALUE).orElse(0L) : 0;
-        int limit = format.equals("json") ? QueryParams.integer(ctx, "limit", 1, QUARANTINE_PAGE_MAX)
-                .orElse(QUARANTINE_PAGE_DEFAULT) : 0;
+        long offset = format.equals("json")
+                ? QueryParams.longValue(ctx, "offset", 0, Long.MAX_VALUE).orElse(0L)
+                : 0;
+        int limit = format.equals("json")
+                ? QueryParams.integer(ctx, "limit", 1, QUARANTINE_PAGE_MAX).orElse(QUARANTINE_PAGE_DEFAULT)
+                : 0;
         FeedReports.BatchReport batch = batch(ctx);
         boolean references = seal != null && custody.maySeeReferences(Principals.of(ctx), batch.feed());
-        boolean hashes = access.policy().protocols().find(batch.feed()).map(p -> !p.linkageFields().isEmpty())
+        boolean hashes = access.policy()
+                .protocols()
+                .find(batch.feed())
+                .map(p -> !p.linkageFields().isEmpty())
                 .orElse(false);
         String shown = !hashes ? "none" : references ? "as-sent" : "hashed";
         if (format.equals("json")) {
             Quarantine.Page page = quarantine.page(batch.batch(), offset, limit, references ? seal : null);
             // Every reading is recorded, open feed or not, page by page with the rows it returned.
-            access.auditAlways(ctx, "api.quarantine", List.of(batch.feed()), page.rows().size(), references);
+            access.auditAlways(
+                    ctx, "api.quarantine", List.of(batch.feed()), page.rows().size(), references);
             ctx.header("X-SafeMap-References", shown);
             ctx.json(page);
             return;
@@ -157,14 +173,17 @@ final class FeedHandlers {
         ctx.header("X-SafeMap-References", shown);
         // Streamed: a batch may hold many thousand rows.
         try (Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8))) {
-            quarantine.writeCsv(batch.batch(), line -> {
-                try {
-                    out.write(line);
-                    out.write("\r\n");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, references ? seal : null);
+            quarantine.writeCsv(
+                    batch.batch(),
+                    line -> {
+                        try {
+                            out.write(line);
+                            out.write("\r\n");
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    },
+                    references ? seal : null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -211,10 +230,13 @@ final class FeedHandlers {
             drain(ctx, (long) maxUploadMb << 20);
             custody.requireLoader(Principals.of(ctx), feed.name(), "uploading to feed");
         }
-        IncidentLoader.LoadedBy by = new IncidentLoader.LoadedBy(Principals.of(ctx).user(), Principals.credential(ctx));
+        IncidentLoader.LoadedBy by =
+                new IncidentLoader.LoadedBy(Principals.of(ctx).user(), Principals.credential(ctx));
         if (ctx.contentType() == null || !ctx.contentType().toLowerCase().startsWith("multipart/form-data")) {
-            throw new ApiException(415, "unsupported_media_type", "send the files as multipart/form-data, each in a "
-                    + "part named 'file'");
+            throw new ApiException(
+                    415,
+                    "unsupported_media_type",
+                    "send the files as multipart/form-data, each in a " + "part named 'file'");
         }
         long limit = (long) maxUploadMb << 20;
         if (ctx.contentLength() > limit) {
@@ -270,7 +292,8 @@ final class FeedHandlers {
             } catch (IOException e) {
                 refused = true;
                 outcome.put("status", "failed");
-                outcome.put("error", new ApiError("upload_failed", "could not receive " + name + ": " + e.getMessage()));
+                outcome.put(
+                        "error", new ApiError("upload_failed", "could not receive " + name + ": " + e.getMessage()));
             } catch (Work.Stopped e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -297,7 +320,8 @@ final class FeedHandlers {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof java.io.EOFException || String.valueOf(root.getMessage()).contains("end of ZLIB")) {
+        if (root instanceof java.io.EOFException
+                || String.valueOf(root.getMessage()).contains("end of ZLIB")) {
             return "it ends early (is it a truncated or partly downloaded file?)";
         }
         if (root instanceof java.util.zip.ZipException) {
@@ -307,14 +331,17 @@ final class FeedHandlers {
     }
 
     private ApiException tooLarge() {
-        return new ApiException(413, "too_large", "the upload is over the limit of " + maxUploadMb
-                + " MB (SAFEMAP_UPLOAD_MAX_MB); split the file or load it with 'safemap ingest'");
+        return new ApiException(
+                413,
+                "too_large",
+                "the upload is over the limit of " + maxUploadMb
+                        + " MB (SAFEMAP_UPLOAD_MAX_MB); split the file or load it with 'safemap ingest'");
     }
 
     private FeedDefinition feed(Context ctx) {
         String name = ctx.pathParam("feed");
-        return feeds.find(name).orElseThrow(() -> ApiException.notFound("no feed '" + name + "'; the feeds are "
-                + feeds.names()));
+        return feeds.find(name)
+                .orElseThrow(() -> ApiException.notFound("no feed '" + name + "'; the feeds are " + feeds.names()));
     }
 
     private FeedReports.BatchReport batch(Context ctx) throws SQLException {

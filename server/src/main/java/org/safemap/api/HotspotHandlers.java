@@ -8,8 +8,8 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.safemap.db.Work;
@@ -19,14 +19,14 @@ import org.safemap.map.SurfacePng;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
-import org.safemap.runs.NearRepeats;
-import org.safemap.time.PeriodLimit;
-import org.safemap.runs.Selection;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.HotspotRunner;
+import org.safemap.runs.NearRepeats;
 import org.safemap.runs.RunStore;
+import org.safemap.runs.Selection;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
+import org.safemap.time.PeriodLimit;
 
 /**
  * /api/hotspots and /api/emerging: start a hotspot or emerging hot spot run, read its parameters and summary, its
@@ -37,6 +37,7 @@ final class HotspotHandlers {
     private static final int MAX_AREAS = 100_000;
     /** Most repeat locations listed, and the widest snapping tolerance, of one request. */
     private static final int MAX_TOP = 10_000;
+
     private static final double MAX_TOLERANCE_M = 1_000;
 
     private final HotspotRunner runner;
@@ -49,8 +50,15 @@ final class HotspotHandlers {
     private final Access access;
     private final PeriodLimit periods;
 
-    HotspotHandlers(HotspotRunner runner, EmergingRunner emerging, EvaluateRunner evaluator, NearRepeats nearRepeats,
-                    RunStore store, AreaResults results, Access access, PeriodLimit periods) {
+    HotspotHandlers(
+            HotspotRunner runner,
+            EmergingRunner emerging,
+            EvaluateRunner evaluator,
+            NearRepeats nearRepeats,
+            RunStore store,
+            AreaResults results,
+            Access access,
+            PeriodLimit periods) {
         this.access = access;
         this.periods = periods;
         this.nearRepeats = nearRepeats;
@@ -67,7 +75,9 @@ final class HotspotHandlers {
         request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/hotspots"));
         long id = runner.run(request, message -> Work.checkpoint());
         access.audit(ctx, "api.hotspots.create", store.run(id).orElseThrow().feeds(), results.count(id));
-        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describeFor(ctx, store.run(id).orElseThrow()));
+        ctx.status(201)
+                .header("Location", "/api/hotspots/" + id)
+                .json(describeFor(ctx, store.run(id).orElseThrow()));
     }
 
     /** {@code POST /api/emerging}: an emerging hot spot run; its areas are read as any run's. */
@@ -76,7 +86,9 @@ final class HotspotHandlers {
         request = request.withSelection(aggregable(ctx, request.selection(), "POST /api/emerging"));
         long id = emerging.run(request, message -> Work.checkpoint());
         access.audit(ctx, "api.emerging.create", store.run(id).orElseThrow().feeds(), results.count(id));
-        ctx.status(201).header("Location", "/api/hotspots/" + id).json(describeFor(ctx, store.run(id).orElseThrow()));
+        ctx.status(201)
+                .header("Location", "/api/hotspots/" + id)
+                .json(describeFor(ctx, store.run(id).orElseThrow()));
     }
 
     /**
@@ -87,8 +99,9 @@ final class HotspotHandlers {
         access.policy().requireSignedIn(Principals.of(ctx), what);
         List<String> feeds = access.feeds(ctx, s.feeds(), DisclosureLevel.AGGREGATES, what);
         if (feeds.isEmpty()) {
-            throw new org.safemap.SafemapException("withheld", what + ": no feed is visible to "
-                    + Principals.of(ctx).describe() + " at aggregate level");
+            throw new org.safemap.SafemapException(
+                    "withheld",
+                    what + ": no feed is visible to " + Principals.of(ctx).describe() + " at aggregate level");
         }
         return s.withFeeds(feeds);
     }
@@ -98,8 +111,9 @@ final class HotspotHandlers {
         access.policy().requireSignedIn(Principals.of(ctx), what);
         List<String> feeds = access.feeds(ctx, s.feeds(), DisclosureLevel.POINTS, what);
         if (feeds.isEmpty()) {
-            throw new org.safemap.SafemapException("withheld", what + ": no feed is visible to "
-                    + Principals.of(ctx).describe() + " record by record");
+            throw new org.safemap.SafemapException(
+                    "withheld",
+                    what + ": no feed is visible to " + Principals.of(ctx).describe() + " record by record");
         }
         return s.withFeeds(feeds);
     }
@@ -112,8 +126,10 @@ final class HotspotHandlers {
         Policy.ResultView view = access.policy().resultView(Principals.of(ctx), run.feeds());
         if (view == Policy.ResultView.NONE) {
             // Answered exactly as a run that does not exist; the owners of the feeds it read still see the attempt.
-            access.auditRefusal(ctx, "run " + run.id() + " read a feed not shared with the asker (answered as not "
-                    + "found)", access.below(ctx, run.feeds(), DisclosureLevel.AGGREGATES));
+            access.auditRefusal(
+                    ctx,
+                    "run " + run.id() + " read a feed not shared with the asker (answered as not " + "found)",
+                    access.below(ctx, run.feeds(), DisclosureLevel.AGGREGATES));
             throw ApiException.notFound("no hotspot run " + run.id());
         }
         return view == Policy.ResultView.CLASSES;
@@ -139,8 +155,8 @@ final class HotspotHandlers {
                 v.forEach(x -> items.add(x.asText()));
                 params.put(e.getKey(), items);
             } else if (v.isObject()) {
-                throw ApiException.badRequest("parameter '" + e.getKey() + "' must be a string, number, boolean or "
-                        + "list");
+                throw ApiException.badRequest(
+                        "parameter '" + e.getKey() + "' must be a string, number, boolean or " + "list");
             } else if (!v.isNull()) {
                 params.put(e.getKey(), v.asText());
             }
@@ -158,7 +174,8 @@ final class HotspotHandlers {
         EvaluateRunner.Request request = HotspotRequests.evaluate(params, "api", periods);
         // Hit rates and their curves are ratios of test counts in ranked cells: over a feed seen only as counts
         // they would be another table, cut however the asker likes. Evaluation reads only feeds seen as points.
-        request = request.withFeeds(recordLevel(ctx, request.train(), "GET /api/evaluate").feeds());
+        request = request.withFeeds(
+                recordLevel(ctx, request.train(), "GET /api/evaluate").feeds());
         EvaluateRunner.Result result = evaluator.run(request, s -> Work.checkpoint());
         access.audit(ctx, "api.evaluate", request.train().feeds(), result.rows().size());
         Map<String, Object> body = new LinkedHashMap<>();
@@ -171,10 +188,13 @@ final class HotspotHandlers {
     /** {@code GET /api/near-repeat?period=&categories=&space=&time=...}: the Knox test, stored as a run. */
     void nearRepeat(Context ctx) {
         Map<String, Object> params = query(ctx);
-        Selection selection = recordLevel(ctx, HotspotRequests.selection(HotspotRequests.selectionPart(params,
-                HotspotRequests.NEAR_REPEAT_NAMES), periods), "GET /api/near-repeat");
-        NearRepeats.Outcome o = nearRepeats.knox(selection, HotspotRequests.knox(params),
-                HotspotRequests.flag(params, "allowSnapped", false), "api");
+        Selection selection = recordLevel(
+                ctx,
+                HotspotRequests.selection(
+                        HotspotRequests.selectionPart(params, HotspotRequests.NEAR_REPEAT_NAMES), periods),
+                "GET /api/near-repeat");
+        NearRepeats.Outcome o = nearRepeats.knox(
+                selection, HotspotRequests.knox(params), HotspotRequests.flag(params, "allowSnapped", false), "api");
         access.audit(ctx, "api.near-repeat", selection.feeds(), 1);
         ctx.json(Map.of("run", o.runId(), "result", o.result()));
     }
@@ -182,13 +202,17 @@ final class HotspotHandlers {
     /** {@code GET /api/repeat-locations?period=&categories=&tolerance=&minCount=&top=}: places incidents recur. */
     void repeatLocations(Context ctx) {
         Map<String, Object> params = query(ctx);
-        Selection selection = recordLevel(ctx, HotspotRequests.selection(HotspotRequests.selectionPart(params,
-                HotspotRequests.NEAR_REPEAT_NAMES), periods), "GET /api/repeat-locations");
+        Selection selection = recordLevel(
+                ctx,
+                HotspotRequests.selection(
+                        HotspotRequests.selectionPart(params, HotspotRequests.NEAR_REPEAT_NAMES), periods),
+                "GET /api/repeat-locations");
         double tolerance = HotspotRequests.number(params, "tolerance").orElse(0.0);
         double minCount = HotspotRequests.number(params, "minCount").orElse(2.0);
         double top = HotspotRequests.number(params, "top").orElse(50.0);
         if (!(tolerance >= 0 && tolerance <= MAX_TOLERANCE_M)) {
-            throw ApiException.badRequest("tolerance must be from 0 to " + MAX_TOLERANCE_M + " metres, got " + tolerance);
+            throw ApiException.badRequest(
+                    "tolerance must be from 0 to " + MAX_TOLERANCE_M + " metres, got " + tolerance);
         }
         if (!(minCount >= 2 && minCount <= 1_000_000)) {
             throw ApiException.badRequest("minCount must be from 2 to 1000000, got " + minCount);
@@ -218,8 +242,10 @@ final class HotspotHandlers {
         if (classesOnly(ctx, run)) {
             // The summary's totals and statistics are functions of the hidden counts.
             m.remove("summary");
-            m.put("disclosure", "classes only: this run read " + run.feeds() + ", and a feed among them is shared "
-                    + "with you as suppressed aggregates; counts, rates, statistics and the surface are withheld");
+            m.put(
+                    "disclosure",
+                    "classes only: this run read " + run.feeds() + ", and a feed among them is shared "
+                            + "with you as suppressed aggregates; counts, rates, statistics and the surface are withheld");
         }
         return m;
     }
@@ -233,22 +259,23 @@ final class HotspotHandlers {
             level = levels.isEmpty() ? "lsoa" : levels.get(0);
         }
         if (!levels.contains(level)) {
-            throw ApiException.notFound("run " + run.id() + " has no results at level '" + level + "'; it has "
-                    + levels);
+            throw ApiException.notFound(
+                    "run " + run.id() + " has no results at level '" + level + "'; it has " + levels);
         }
         int limit = limit(ctx);
         String format = format(ctx, "json");
         boolean classesOnly = classesOnly(ctx, run);
         access.audit(ctx, "api.hotspots.areas", run.feeds(), Math.min(limit, results.count(run.id())));
         switch (format) {
-            case "json" -> ctx.contentType("application/json").result(results.json(run.id(), level, limit,
-                    classesOnly));
-            case "geojson" -> ctx.contentType("application/geo+json")
-                    .result(results.geoJson(run.id(), level, limit, classesOnly));
+            case "json" ->
+                ctx.contentType("application/json").result(results.json(run.id(), level, limit, classesOnly));
+            case "geojson" ->
+                ctx.contentType("application/geo+json").result(results.geoJson(run.id(), level, limit, classesOnly));
             case "csv" -> {
                 ctx.contentType("text/csv; charset=utf-8")
-                        .header("Content-Disposition", "attachment; filename=\"hotspots-" + run.id() + "-" + level
-                                + ".csv\"");
+                        .header(
+                                "Content-Disposition",
+                                "attachment; filename=\"hotspots-" + run.id() + "-" + level + ".csv\"");
                 Writer w = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8);
                 results.csv(run.id(), level, limit, classesOnly, w);
                 w.flush();
@@ -261,21 +288,31 @@ final class HotspotHandlers {
     void surface(Context ctx) throws IOException {
         RunStore.Run run = run(ctx);
         if (classesOnly(ctx, run)) {
-            throw new org.safemap.sharing.FeedRefusal("withheld", "run " + run.id() + " read " + run.feeds()
-                    + ", shared with " + Principals.of(ctx).describe() + " as aggregates only; its raw surface could "
-                    + "show single records. The map's density layers draw such feeds with their disclosure rule.",
+            throw new org.safemap.sharing.FeedRefusal(
+                    "withheld",
+                    "run " + run.id() + " read " + run.feeds()
+                            + ", shared with " + Principals.of(ctx).describe()
+                            + " as aggregates only; its raw surface could "
+                            + "show single records. The map's density layers draw such feeds with their disclosure rule.",
                     access.below(ctx, run.feeds(), DisclosureLevel.POINTS));
         }
-        Surface surface = store.surface(run.id()).orElseThrow(() -> ApiException.notFound("run " + run.id()
-                + " has no surface"));
+        Surface surface =
+                store.surface(run.id()).orElseThrow(() -> ApiException.notFound("run " + run.id() + " has no surface"));
         String format = format(ctx, "tiff");
         access.audit(ctx, "api.hotspots.surface", run.feeds(), surface.grid().cellCount());
         switch (format) {
-            case "tiff", "geotiff", "tif" -> ctx.contentType("image/tiff; application=geotiff")
-                    .header("Content-Disposition", "attachment; filename=\"density-" + run.id() + ".tif\"")
-                    .result(GeoTiff.bytes(surface, "SafeMap run " + run.id() + ": " + run.params()));
-            case "png" -> ctx.contentType("image/png").result(SurfacePng.render(surface, "Run " + run.id(),
-                    run.params().contains("\"prospective\"") ? "prospective risk score" : "incidents per km²"));
+            case "tiff", "geotiff", "tif" ->
+                ctx.contentType("image/tiff; application=geotiff")
+                        .header("Content-Disposition", "attachment; filename=\"density-" + run.id() + ".tif\"")
+                        .result(GeoTiff.bytes(surface, "SafeMap run " + run.id() + ": " + run.params()));
+            case "png" ->
+                ctx.contentType("image/png")
+                        .result(SurfacePng.render(
+                                surface,
+                                "Run " + run.id(),
+                                run.params().contains("\"prospective\"")
+                                        ? "prospective risk score"
+                                        : "incidents per km²"));
             default -> throw ApiException.badRequest("format must be tiff or png, got '" + format + "'");
         }
     }
@@ -306,9 +343,21 @@ final class HotspotHandlers {
             m.put("message", run.message());
         }
         String base = "/api/hotspots/" + run.id();
-        m.put("links", Map.of("self", base, "areas", base + "/areas", "areasCsv", base + "/areas?format=csv",
-                "areasGeoJson", base + "/areas?format=geojson", "surface", base + "/surface",
-                "surfacePng", base + "/surface?format=png"));
+        m.put(
+                "links",
+                Map.of(
+                        "self",
+                        base,
+                        "areas",
+                        base + "/areas",
+                        "areasCsv",
+                        base + "/areas?format=csv",
+                        "areasGeoJson",
+                        base + "/areas?format=geojson",
+                        "surface",
+                        base + "/surface",
+                        "surfacePng",
+                        base + "/surface?format=png"));
         return m;
     }
 

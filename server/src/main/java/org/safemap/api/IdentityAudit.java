@@ -33,11 +33,14 @@ final class IdentityAudit {
             return; // reading one's own session or the user list changes nothing
         }
         String path = ctx.path();
-        String action = "identity." + (path.startsWith("/api/session") ? (method.equals("POST") ? "signin" : "signout")
-                : path.startsWith("/api/users") ? (method.equals("POST") ? "user-add" : "user-change")
-                : method.equals("POST") ? "token-create" : "token-revoke");
-        AuditEvent event = AuditEvent.of(Principals.of(ctx), action, method + " " + path)
-                .detail("status", ctx.statusCode());
+        String action = "identity."
+                + (path.startsWith("/api/session")
+                        ? (method.equals("POST") ? "signin" : "signout")
+                        : path.startsWith("/api/users")
+                                ? (method.equals("POST") ? "user-add" : "user-change")
+                                : method.equals("POST") ? "token-create" : "token-revoke");
+        AuditEvent event =
+                AuditEvent.of(Principals.of(ctx), action, method + " " + path).detail("status", ctx.statusCode());
         String login = login(ctx);
         if (login != null) {
             event = event.detail("login", login);

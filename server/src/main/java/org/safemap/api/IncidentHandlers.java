@@ -47,14 +47,15 @@ final class IncidentHandlers {
         if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
             throw ApiException.badRequest("to must be after from");
         }
-        List<String> feedNames = access.feeds(ctx, QueryParams.list(ctx, "feed"), DisclosureLevel.REDUCED,
-                "GET /api/incidents");
+        List<String> feedNames =
+                access.feeds(ctx, QueryParams.list(ctx, "feed"), DisclosureLevel.REDUCED, "GET /api/incidents");
         List<String> categories = QueryParams.list(ctx, "category");
         if (!categories.isEmpty()) {
             Set<String> codes = points.knownCategoryCodes();
             for (String code : categories) {
                 if (!codes.contains(code)) {
-                    throw ApiException.badRequest("no category or group '" + code + "'; they are " + String.join(", ", codes));
+                    throw ApiException.badRequest(
+                            "no category or group '" + code + "'; they are " + String.join(", ", codes));
                 }
             }
         }
@@ -74,20 +75,25 @@ final class IncidentHandlers {
             }
         }
         reduced.keySet().removeAll(withheld.keySet());
-        List<String> drawn = feedNames.stream().filter(f -> !withheld.containsKey(f)).toList();
-        IncidentPoints.Page page = points.page(new IncidentPoints.Filter(from, to, drawn, categories,
-                QueryParams.bbox(ctx), after, limit, reduced));
+        List<String> drawn =
+                feedNames.stream().filter(f -> !withheld.containsKey(f)).toList();
+        IncidentPoints.Page page = points.page(
+                new IncidentPoints.Filter(from, to, drawn, categories, QueryParams.bbox(ctx), after, limit, reduced));
 
         access.audit(ctx, "api.incidents", feedNames, page.count());
         StringBuilder json = new StringBuilder(page.features().length() + 400);
-        json.append("{\"type\":\"FeatureCollection\",\"numberReturned\":").append(page.count())
-                .append(",\"truncated\":").append(page.nextAfter().isPresent());
+        json.append("{\"type\":\"FeatureCollection\",\"numberReturned\":")
+                .append(page.count())
+                .append(",\"truncated\":")
+                .append(page.nextAfter().isPresent());
         if (!withheld.isEmpty()) {
             json.append(",\"withheld_feeds\":").append(JSON.writeValueAsString(withheld));
         }
         json.append(",\"links\":[");
-        page.nextAfter().ifPresent(next -> json.append("{\"rel\":\"next\",\"type\":\"application/geo+json\",\"href\":\"")
-                .append(nextHref(ctx, next)).append("\"}"));
+        page.nextAfter()
+                .ifPresent(next -> json.append("{\"rel\":\"next\",\"type\":\"application/geo+json\",\"href\":\"")
+                        .append(nextHref(ctx, next))
+                        .append("\"}"));
         json.append("],\"features\":").append(page.features()).append('}');
         ctx.contentType("application/geo+json");
         ctx.result(json.toString());
@@ -97,7 +103,8 @@ final class IncidentHandlers {
     void summary(Context ctx) throws SQLException {
         List<String> visible = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "GET /api/incidents/summary");
         List<String> protectedFeeds = visible.stream()
-                .filter(f -> access.policy().level(Principals.of(ctx), f) != DisclosureLevel.POINTS).toList();
+                .filter(f -> access.policy().level(Principals.of(ctx), f) != DisclosureLevel.POINTS)
+                .toList();
         String summary = points.summary(visible, protectedFeeds);
         access.audit(ctx, "api.incidents.summary", visible, visible.size());
         ctx.contentType("application/json");

@@ -9,8 +9,7 @@ import java.io.IOException;
 final class JsonBodies {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JsonBodies() {
-    }
+    private JsonBodies() {}
 
     /** The body as a JSON object, or a bad_request showing {@code example} (never the body itself). */
     static JsonNode object(Context ctx, String example) {

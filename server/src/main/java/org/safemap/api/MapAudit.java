@@ -30,8 +30,7 @@ final class MapAudit {
     private static final Logger LOG = LoggerFactory.getLogger(MapAudit.class);
 
     /** Who did what on which layer, drawing (or refused) which feeds: everything an entry says except the count. */
-    private record Key(Principal who, String action, String layer, List<String> feeds, boolean refused) {
-    }
+    private record Key(Principal who, String action, String layer, List<String> feeds, boolean refused) {}
 
     private final Access access;
     private final AuditLog audit;
@@ -75,9 +74,14 @@ final class MapAudit {
         }
         if (open.putIfAbsent(key, new AtomicLong()) == null) {
             AuditEvent e = AuditEvent.of(key.who(), key.action(), AuditEvent.resource(ctx.path(), ctx.queryParamMap()))
-                    .feeds(key.feeds()).detail("layer", key.layer()).detail("first", true);
-            audit.record(key.refused() ? e.refused("layer " + key.layer() + " is not shown to "
-                    + key.who().describe() + " (answered as no such layer)") : e.resultSize(1));
+                    .feeds(key.feeds())
+                    .detail("layer", key.layer())
+                    .detail("first", true);
+            audit.record(
+                    key.refused()
+                            ? e.refused("layer " + key.layer() + " is not shown to "
+                                    + key.who().describe() + " (answered as no such layer)")
+                            : e.resultSize(1));
         } else {
             open.get(key).incrementAndGet();
         }
@@ -93,10 +97,15 @@ final class MapAudit {
                 continue;
             }
             try {
-                AuditEvent event = AuditEvent.of(k.who(), k.action(), "layer " + k.layer()).feeds(k.feeds())
-                        .detail("layer", k.layer()).detail("requests", n);
-                audit.record(k.refused() ? event.refused(n + " more requests for layer " + k.layer()
-                        + ", not shown to " + k.who().describe()) : event.resultSize(n));
+                AuditEvent event = AuditEvent.of(k.who(), k.action(), "layer " + k.layer())
+                        .feeds(k.feeds())
+                        .detail("layer", k.layer())
+                        .detail("requests", n);
+                audit.record(
+                        k.refused()
+                                ? event.refused(n + " more requests for layer " + k.layer() + ", not shown to "
+                                        + k.who().describe())
+                                : event.resultSize(n));
             } catch (RuntimeException failure) {
                 e.getValue().addAndGet(n); // kept for the next flush
                 LOG.error("could not record {} map requests in the audit log: {}", n, failure.getMessage());

@@ -29,7 +29,8 @@ final class MapHandlers {
         for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
             if (!e.getValue().isEmpty()) {
                 // WMS parameter names are case-insensitive; values are not.
-                params.putIfAbsent(e.getKey().toUpperCase(Locale.ROOT), e.getValue().get(0));
+                params.putIfAbsent(
+                        e.getKey().toUpperCase(Locale.ROOT), e.getValue().get(0));
             }
         }
         WmsService.Response r = wms.handle(params, serviceUrl(ctx), Principals.of(ctx));
@@ -75,8 +76,8 @@ final class MapHandlers {
                 return;
             }
             // A tile in the cache costs nothing; one to draw waits for an expensive request's slot.
-            TileService.Tile tile = tiles.cached(prepared).orElseGet(() -> guard.expensive(ctx,
-                    () -> tiles.tile(prepared)));
+            TileService.Tile tile =
+                    tiles.cached(prepared).orElseGet(() -> guard.expensive(ctx, () -> tiles.tile(prepared)));
             ctx.contentType("image/png").result(tile.png());
         } catch (OgcException e) {
             throw new ApiException(400, "bad_request", e.getMessage());
@@ -86,7 +87,8 @@ final class MapHandlers {
     /** GetMap and GetFeatureInfo answers name their layers; each restricted one is audited. */
     private void noteLayers(Context ctx, Map<String, String> params) {
         String request = params.getOrDefault("REQUEST", "");
-        String names = request.equalsIgnoreCase("GetMap") ? params.get("LAYERS")
+        String names = request.equalsIgnoreCase("GetMap")
+                ? params.get("LAYERS")
                 : request.equalsIgnoreCase("GetFeatureInfo") ? params.get("QUERY_LAYERS") : null;
         if (names == null) {
             return;
@@ -105,7 +107,8 @@ final class MapHandlers {
      * no such layer): each is audited as a refusal against the feeds it would draw.
      */
     private void noteRefusedLayers(Context ctx, Map<String, String> params) {
-        String request = params.getOrDefault("REQUEST", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "");
+        String request =
+                params.getOrDefault("REQUEST", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "");
         String action = request.isEmpty() ? "wms" : "wms." + request.substring(0, Math.min(request.length(), 40));
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
         for (String key : List.of("LAYERS", "QUERY_LAYERS", "LAYER")) {

@@ -27,9 +27,13 @@ final class PackHandlers {
         Map<String, String> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
         PackFormat format = PackFormat.parse(params.getOrDefault("format", "pdf"));
-        PackService.File file = packs.make(PackRequest.parse(params, periods), format, Principals.of(ctx),
-                message -> Work.checkpoint());
-        access.audit(ctx, "pack", Pack.SourceNote.feeds(file.pack().sources()), file.pack().hotspots().size());
+        PackService.File file = packs.make(
+                PackRequest.parse(params, periods), format, Principals.of(ctx), message -> Work.checkpoint());
+        access.audit(
+                ctx,
+                "pack",
+                Pack.SourceNote.feeds(file.pack().sources()),
+                file.pack().hotspots().size());
         ctx.contentType(format.mime())
                 .header("Content-Disposition", "inline; filename=\"" + file.filename() + "\"")
                 .header("Cache-Control", "no-store")

@@ -13,8 +13,7 @@ public final class Principals {
     /** How the principal signed in, when more than {@link Principal#via} says: "token 'name'". */
     static final String CREDENTIAL_ATTRIBUTE = "safemap.credential";
 
-    private Principals() {
-    }
+    private Principals() {}
 
     public static Principal of(Context ctx) {
         Principal p = ctx.attribute(ATTRIBUTE);

@@ -23,10 +23,10 @@ import org.safemap.areas.AreaProfiles;
 import org.safemap.areas.DrawnAreas;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.IncidentProfiles;
-import org.safemap.time.PeriodLimit;
 import org.safemap.runs.Selection;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.DisclosureLevel;
+import org.safemap.time.PeriodLimit;
 
 /**
  * {@code /api/profile}: what happened in an area over a period (records by category, month, hour and weekday; rate
@@ -37,8 +37,8 @@ import org.safemap.sharing.DisclosureLevel;
 final class ProfileHandlers {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    private static final Set<String> NAMES = Set.of("area", "period", "categories", "feeds", "hours", "weekdays",
-            "maxPrecisionM", "countEvents");
+    private static final Set<String> NAMES =
+            Set.of("area", "period", "categories", "feeds", "hours", "weekdays", "maxPrecisionM", "countEvents");
     private static final String LATEST_MONTH =
             "SELECT to_char(max(event_from) AT TIME ZONE 'Europe/London', 'YYYY-MM') FROM incident";
 
@@ -52,8 +52,15 @@ final class ProfileHandlers {
     private final ProtectedProfile protectedCounts;
     private final PeriodLimit periods;
 
-    ProfileHandlers(DataSource dataSource, AreaProfiles areas, DrawnAreas drawn, IncidentProfiles profiles,
-                    Sources sources, Access access, ProtectedProfile protectedCounts, PeriodLimit periods) {
+    ProfileHandlers(
+            DataSource dataSource,
+            AreaProfiles areas,
+            DrawnAreas drawn,
+            IncidentProfiles profiles,
+            Sources sources,
+            Access access,
+            ProtectedProfile protectedCounts,
+            PeriodLimit periods) {
         this.access = access;
         this.periods = periods;
         this.protectedCounts = protectedCounts;
@@ -69,8 +76,9 @@ final class ProfileHandlers {
         Map<String, Object> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> params.put(k, String.join(",", v)));
         check(params);
-        String area = HotspotRequests.text(params, "area").orElseThrow(() -> ApiException.badRequest(
-                "area is required: LEVEL:CODE, e.g. lsoa:E01006512, ward:E05000886 or lad:E08000012"));
+        String area = HotspotRequests.text(params, "area")
+                .orElseThrow(() -> ApiException.badRequest(
+                        "area is required: LEVEL:CODE, e.g. lsoa:E01006512, ward:E05000886 or lad:E08000012"));
         String[] parts = area.split(":", 2);
         if (parts.length != 2 || parts[1].isBlank() || parts[1].contains(",")) {
             throw ApiException.badRequest("area should be one LEVEL:CODE, e.g. lsoa:E01006512");
@@ -79,7 +87,7 @@ final class ProfileHandlers {
         AreaProfiles.Profile p = areas.profile(parts[1], Optional.of(level), Optional.empty())
                 .orElseThrow(() -> ApiException.notFound("no area " + parts[1] + " at level " + parts[0]));
         params.putIfAbsent("period", defaultPeriod());
-        params.put("aoristic", "false");  // a record counts where its window starts (IncidentProfiles)
+        params.put("aoristic", "false"); // a record counts where its window starts (IncidentProfiles)
         Selection asked = HotspotRequests.selection(params, periods);
         Scoped scoped = exactFeeds(ctx, asked);
         Selection selection = scoped.selection();
@@ -109,10 +117,16 @@ final class ProfileHandlers {
         String runLevel = p.level();
         List<String> readable = access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "an area profile");
         List<String> exact = access.feeds(ctx, List.of(), DisclosureLevel.POINTS, "an area profile");
-        body.put("gistar", profiles.newestClass("hotspots", runLevel, p.code(), readable, exact)
-                .map(IncidentProfiles.RunClass::toMap).orElse(null));
-        body.put("emerging", profiles.newestClass("emerging", runLevel, p.code(), readable, exact)
-                .map(IncidentProfiles.RunClass::toMap).orElse(null));
+        body.put(
+                "gistar",
+                profiles.newestClass("hotspots", runLevel, p.code(), readable, exact)
+                        .map(IncidentProfiles.RunClass::toMap)
+                        .orElse(null));
+        body.put(
+                "emerging",
+                profiles.newestClass("emerging", runLevel, p.code(), readable, exact)
+                        .map(IncidentProfiles.RunClass::toMap)
+                        .orElse(null));
         ctx.json(body);
     }
 
@@ -141,16 +155,24 @@ final class ProfileHandlers {
         } else {
             JsonNode c = body.get("circle");
             JsonNode centre = c.path("center");
-            if (!centre.isArray() || centre.size() != 2 || !centre.get(0).isNumber() || !centre.get(1).isNumber()
+            if (!centre.isArray()
+                    || centre.size() != 2
+                    || !centre.get(0).isNumber()
+                    || !centre.get(1).isNumber()
                     || !c.path("radiusM").isNumber()) {
                 throw ApiException.badRequest("circle needs center [lon, lat] and radiusM, both numbers");
             }
-            area = drawn.circle(centre.get(0).asDouble(), centre.get(1).asDouble(), c.get("radiusM").asDouble());
+            area = drawn.circle(
+                    centre.get(0).asDouble(),
+                    centre.get(1).asDouble(),
+                    c.get("radiusM").asDouble());
         }
         Map<String, Object> params = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("geometry") || e.getKey().equals("circle") || e.getValue().isNull()) {
+            if (e.getKey().equals("geometry")
+                    || e.getKey().equals("circle")
+                    || e.getValue().isNull()) {
                 continue;
             }
             if (e.getValue().isArray()) {
@@ -173,12 +195,28 @@ final class ProfileHandlers {
         IncidentProfiles.Counts counts = profiles.counts(selection);
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("level", "drawn");
-        a.put("name", body.has("circle") ? String.format("Circle of %.0f m", body.get("circle").get("radiusM")
-                .asDouble()) : "Drawn area");
+        a.put(
+                "name",
+                body.has("circle")
+                        ? String.format(
+                                "Circle of %.0f m",
+                                body.get("circle").get("radiusM").asDouble())
+                        : "Drawn area");
         a.put("areaKm2", area.areaKm2());
         a.put("lsoas", area.lsoas());
-        a.put("population", area.residents() == null ? null : Map.of("year", area.populationYear(), "residents",
-                area.residents(), "method", "area-weighted from LSOAs", "areas", area.lsoas()));
+        a.put(
+                "population",
+                area.residents() == null
+                        ? null
+                        : Map.of(
+                                "year",
+                                area.populationYear(),
+                                "residents",
+                                area.residents(),
+                                "method",
+                                "area-weighted from LSOAs",
+                                "areas",
+                                area.lsoas()));
         a.put("residentsByImdDecile", area.residentsByDecile());
         access.audit(ctx, "api.profile.drawn", selection.feeds(), counts.records());
         Map<String, Object> out = body(scoped, a, counts, area.residents());
@@ -186,8 +224,10 @@ final class ProfileHandlers {
             Map<String, Object> shared = new LinkedHashMap<>();
             shared.put("feeds", scoped.withheld());
             shared.put("available", false);
-            shared.put("reason", "these feeds are counted by LSOA, MSOA or ward, and district only, not by a drawn "
-                    + "shape; the map's count layers show them");
+            shared.put(
+                    "reason",
+                    "these feeds are counted by LSOA, MSOA or ward, and district only, not by a drawn "
+                            + "shape; the map's count layers show them");
             out.put("protected", shared);
         }
         ctx.json(out);
@@ -200,31 +240,34 @@ final class ProfileHandlers {
      */
     private Scoped exactFeeds(Context ctx, Selection s) {
         List<String> feeds = access.feeds(ctx, s.feeds(), DisclosureLevel.POINTS, "an area profile");
-        List<String> withheld = new ArrayList<>(access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES,
-                "an area profile"));
+        List<String> withheld =
+                new ArrayList<>(access.feeds(ctx, List.of(), DisclosureLevel.AGGREGATES, "an area profile"));
         withheld.removeAll(feeds);
         // An empty list means every feed to the selector: a principal with no exact feed selects one that has none.
-        return new Scoped(s.withFeeds(feeds.isEmpty() ? List.of(NO_FEED) : feeds),
+        return new Scoped(
+                s.withFeeds(feeds.isEmpty() ? List.of(NO_FEED) : feeds),
                 s.feeds().isEmpty() ? withheld : List.of());
     }
 
     /** A selection limited to the asker's exact feeds, and the feeds it left out that they could see as aggregates. */
-    private record Scoped(Selection selection, List<String> withheld) {
-    }
+    private record Scoped(Selection selection, List<String> withheld) {}
 
     /** A feed name no feed has (names are lower case): selects nothing. */
     private static final String NO_FEED = "(none)";
 
-    private Map<String, Object> body(Scoped scoped, Map<String, Object> area, IncidentProfiles.Counts counts,
-                                     Long residents) {
+    private Map<String, Object> body(
+            Scoped scoped, Map<String, Object> area, IncidentProfiles.Counts counts, Long residents) {
         Selection selection = scoped.selection();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("area", area);
         body.put("withheld", scoped.withheld());
         body.put("selection", selection.describe());
         body.put("records", counts.records());
-        body.put("ratePer1000", residents == null || residents == 0 ? null
-                : Math.round(counts.records() * 1000.0 / residents * 10) / 10.0);
+        body.put(
+                "ratePer1000",
+                residents == null || residents == 0
+                        ? null
+                        : Math.round(counts.records() * 1000.0 / residents * 10) / 10.0);
         body.put("categories", counts.byCategory());
         body.put("groups", counts.byGroup());
         List<Map<String, Object>> months = new ArrayList<>();
@@ -242,7 +285,9 @@ final class ProfileHandlers {
         hw.put("untimed", counts.untimed());
         hw.put("untimedDropped", counts.untimedDropped());
         body.put("hourWeekday", hw);
-        body.put("sources", sources.of(counts.batches()).stream().map(Sources.Source::toMap).toList());
+        body.put(
+                "sources",
+                sources.of(counts.batches()).stream().map(Sources.Source::toMap).toList());
         return body;
     }
 
@@ -257,8 +302,9 @@ final class ProfileHandlers {
 
     /** The twelve months up to the newest record loaded. */
     private String defaultPeriod() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LATEST_MONTH);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(LATEST_MONTH);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             String last = rs.getString(1);
             if (last == null) {

@@ -34,8 +34,8 @@ final class ProtectedProfile {
      */
     Map<String, Object> of(Principal who, String code, Selection s) {
         List<YearMonth> months = s.period().months();
-        Optional<SharedCounts> shared = SharedCounts.of(s.period(), wms.countsTables(who, s.period()), code,
-                s.categories());
+        Optional<SharedCounts> shared =
+                SharedCounts.of(s.period(), wms.countsTables(who, s.period()), code, s.categories());
         if (shared.isEmpty()) {
             return null;
         }

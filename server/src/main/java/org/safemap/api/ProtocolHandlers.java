@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.safemap.SafemapException;
 import org.safemap.ingest.Catalogues;
-import org.safemap.sharing.Principal;
 import org.safemap.sharing.Policy;
+import org.safemap.sharing.Principal;
 import org.safemap.sharing.Protocol;
 import org.safemap.sharing.ProtocolRegistry;
 
@@ -64,13 +64,20 @@ final class ProtocolHandlers {
     /** {@code GET /api/protocols/{feed}}: the protocol in full and every version SafeMap has run under. */
     void get(Context ctx) {
         String feed = ctx.pathParam("feed");
-        Protocol p = policy.protocols().find(feed).orElseThrow(() -> new SafemapException("not_found",
-                "no protocol governs a feed '" + feed + "'"));
+        Protocol p = policy.protocols()
+                .find(feed)
+                .orElseThrow(() -> new SafemapException("not_found", "no protocol governs a feed '" + feed + "'"));
         Map<String, Object> m = summary(p, Principals.of(ctx));
         m.put("text", p.text());
         List<Map<String, Object>> history = new ArrayList<>();
         for (ProtocolRegistry.Version v : registry.history(feed)) {
-            history.add(Map.of("version", v.version(), "sha256", v.sha256(), "first_used", v.firstSeen().toString()));
+            history.add(Map.of(
+                    "version",
+                    v.version(),
+                    "sha256",
+                    v.sha256(),
+                    "first_used",
+                    v.firstSeen().toString()));
         }
         m.put("history", history);
         ctx.json(m);
@@ -101,8 +108,17 @@ final class ProtocolHandlers {
         audiences.put("tasking", p.audiences().tasking().key());
         audiences.put("public", p.audiences().pub().key());
         m.put("audiences", audiences);
-        m.put("disclosure", Map.of("threshold", p.suppression().threshold(), "rounding", p.suppression().rounding(),
-                "precision_m", p.precisionM(), "density_min_points", p.densityMinPoints()));
+        m.put(
+                "disclosure",
+                Map.of(
+                        "threshold",
+                        p.suppression().threshold(),
+                        "rounding",
+                        p.suppression().rounding(),
+                        "precision_m",
+                        p.precisionM(),
+                        "density_min_points",
+                        p.densityMinPoints()));
         m.put("your_level", p.levelFor(who).key());
         m.put("sha256", p.sha256());
         return m;

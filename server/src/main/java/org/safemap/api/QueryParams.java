@@ -6,10 +6,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
-import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.time.Period;
@@ -17,8 +16,7 @@ import org.safemap.time.Period;
 /** Reads and validates query parameters, answering 400 with the parameter's name when one is wrong. */
 final class QueryParams {
 
-    private QueryParams() {
-    }
+    private QueryParams() {}
 
     /**
      * A bounding box {@code minLon,minLat,maxLon,maxLat} in EPSG:4326 (OGC API order), if given.
@@ -46,8 +44,8 @@ final class QueryParams {
             }
         }
         if (box[0] < -180 || box[2] > 180 || box[1] < -90 || box[3] > 90 || box[0] >= box[2] || box[1] >= box[3]) {
-            throw ApiException.badRequest("bbox must be minLon,minLat,maxLon,maxLat with min < max, in degrees; got '"
-                    + raw + "'");
+            throw ApiException.badRequest(
+                    "bbox must be minLon,minLat,maxLon,maxLat with min < max, in degrees; got '" + raw + "'");
         }
         return Optional.of(box);
     }
@@ -77,7 +75,8 @@ final class QueryParams {
         } catch (NumberFormatException ignored) {
             // message below
         }
-        throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max + "; got '" + raw + "'");
+        throw ApiException.badRequest(
+                name + " must be a whole number from " + min + " to " + max + "; got '" + raw + "'");
     }
 
     static Optional<Long> longValue(Context ctx, String name, long min, long max) {
@@ -107,8 +106,8 @@ final class QueryParams {
             }
         }
         if (values.size() > HotspotRequests.MAX_LIST) {
-            throw ApiException.badRequest(name + " takes at most " + HotspotRequests.MAX_LIST + " values, got "
-                    + values.size());
+            throw ApiException.badRequest(
+                    name + " takes at most " + HotspotRequests.MAX_LIST + " values, got " + values.size());
         }
         return List.copyOf(values);
     }
@@ -127,19 +126,24 @@ final class QueryParams {
         try {
             if (text.matches("\\d{4}-\\d{2}")) {
                 YearMonth m = YearMonth.parse(text);
-                return Optional.of((end ? m.plusMonths(1) : m).atDay(1).atStartOfDay(Period.LONDON).toInstant());
+                return Optional.of((end ? m.plusMonths(1) : m)
+                        .atDay(1)
+                        .atStartOfDay(Period.LONDON)
+                        .toInstant());
             }
             if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
                 LocalDate d = LocalDate.parse(text);
-                return Optional.of((end ? d.plusDays(1) : d).atStartOfDay(Period.LONDON).toInstant());
+                return Optional.of(
+                        (end ? d.plusDays(1) : d).atStartOfDay(Period.LONDON).toInstant());
             }
             if (text.matches(".*(Z|[+-]\\d{2}:?\\d{2})$")) {
                 return Optional.of(OffsetDateTime.parse(text).toInstant());
             }
             return Optional.of(LocalDateTime.parse(text).atZone(Period.LONDON).toInstant());
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(name + " must be a date-time (2022-03-01T18:00:00Z), a date (2022-03-01) or a "
-                    + "month (2022-03); got '" + raw + "'");
+            throw ApiException.badRequest(
+                    name + " must be a date-time (2022-03-01T18:00:00Z), a date (2022-03-01) or a "
+                            + "month (2022-03); got '" + raw + "'");
         }
     }
 

@@ -20,8 +20,8 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.BufferUtil;
-import org.safemap.db.Work;
 import org.safemap.config.Settings;
+import org.safemap.db.Work;
 import org.safemap.sharing.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,9 @@ final class RequestGuard {
     private final ClientAddress addresses;
     private final Set<Tracked> inFlight = ConcurrentHashMap.newKeySet();
     private final Cache<String, Bucket> clientBuckets = Caffeine.newBuilder()
-            .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(200_000).build();
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .maximumSize(200_000)
+            .build();
     private final Bucket publicBucket;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Semaphore publicSlots;
@@ -109,8 +111,10 @@ final class RequestGuard {
     }
 
     private static Bucket bucket(int perSecond) {
-        return Bucket.builder().addLimit(limit -> limit.capacity((long) perSecond * BURST_SECONDS)
-                .refillGreedy(perSecond, Duration.ofSeconds(1))).build();
+        return Bucket.builder()
+                .addLimit(limit ->
+                        limit.capacity((long) perSecond * BURST_SECONDS).refillGreedy(perSecond, Duration.ofSeconds(1)))
+                .build();
     }
 
     /**
@@ -129,7 +133,8 @@ final class RequestGuard {
         boolean upload = ctx.method().name().equals("POST") && ctx.path().endsWith("/uploads");
         Work work = Work.begin(ctx.method() + " " + ctx.path(), upload ? 0 : limits.requestTimeoutS());
         Request core = ServletContextRequest.getServletContextRequest(ctx.req());
-        Tracked t = new Tracked(work, core.getConnectionMetaData().getConnection().getEndPoint(), ctx.res());
+        Tracked t =
+                new Tracked(work, core.getConnectionMetaData().getConnection().getEndPoint(), ctx.res());
         // Only a request with no body left to read may be probed: a probe reads from the connection.
         t.bodyPending = hasBody(ctx);
         t.probe = !t.bodyPending;
@@ -166,17 +171,24 @@ final class RequestGuard {
     /** Takes one token for an anonymous request from {@code ctx}'s address, or refuses it (429). */
     void charge(Context ctx) {
         String client = addresses.of(ctx);
-        ConsumptionProbe mine = clientBuckets.get(client, k -> bucket(limits.ratePerClient()))
-                .tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe mine =
+                clientBuckets.get(client, k -> bucket(limits.ratePerClient())).tryConsumeAndReturnRemaining(1);
         if (!mine.isConsumed()) {
-            throw refusal(429, "too_many_requests", "too many requests from " + client + " without signing in "
-                    + "(SAFEMAP_RATE_PER_CLIENT " + limits.ratePerClient() + " a second); slow down",
+            throw refusal(
+                    429,
+                    "too_many_requests",
+                    "too many requests from " + client + " without signing in " + "(SAFEMAP_RATE_PER_CLIENT "
+                            + limits.ratePerClient() + " a second); slow down",
                     seconds(mine.getNanosToWaitForRefill()));
         }
         ConsumptionProbe all = publicBucket.tryConsumeAndReturnRemaining(1);
         if (!all.isConsumed()) {
-            throw refusal(429, "too_many_requests", "too many requests from the public at once (SAFEMAP_RATE_PUBLIC "
-                    + limits.ratePublic() + " a second); try again shortly", seconds(all.getNanosToWaitForRefill()));
+            throw refusal(
+                    429,
+                    "too_many_requests",
+                    "too many requests from the public at once (SAFEMAP_RATE_PUBLIC " + limits.ratePublic()
+                            + " a second); try again shortly",
+                    seconds(all.getNanosToWaitForRefill()));
         }
     }
 
@@ -222,8 +234,11 @@ final class RequestGuard {
         // (and leave /health nothing to answer with).
         if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();
-            throw refusal(503, "busy", "the server has as many requests waiting for their turn as it keeps; try "
-                    + "again shortly", 5);
+            throw refusal(
+                    503,
+                    "busy",
+                    "the server has as many requests waiting for their turn as it keeps; try " + "again shortly",
+                    5);
         }
         try {
             return acquire(who, requester, System.nanoTime() + limits.queueWaitMs() * 1_000_000L);
@@ -243,8 +258,12 @@ final class RequestGuard {
         // More waiting than a browser has connections: the requester is flooding; no point queueing them.
         if (lane.users > limits.expensivePerRequester() + MAX_WAITING || !take(lane.slots, deadline)) {
             leaveLane.run();
-            throw refusal(429, "too_many_requests", requester + " already has " + limits.expensivePerRequester()
-                    + " expensive requests running (SAFEMAP_EXPENSIVE_PER_REQUESTER); wait for them to finish", 2);
+            throw refusal(
+                    429,
+                    "too_many_requests",
+                    requester + " already has " + limits.expensivePerRequester()
+                            + " expensive requests running (SAFEMAP_EXPENSIVE_PER_REQUESTER); wait for them to finish",
+                    2);
         }
         Runnable mine = () -> {
             lane.slots.release();
@@ -252,17 +271,27 @@ final class RequestGuard {
         };
         if (who.anonymous() && !take(publicSlots, deadline)) {
             mine.run();
-            throw refusal(503, "busy", "the server is answering as many requests from the public as it may at once "
-                    + "(SAFEMAP_EXPENSIVE_PUBLIC " + limits.expensivePublic() + "); try again shortly", 5);
+            throw refusal(
+                    503,
+                    "busy",
+                    "the server is answering as many requests from the public as it may at once "
+                            + "(SAFEMAP_EXPENSIVE_PUBLIC " + limits.expensivePublic() + "); try again shortly",
+                    5);
         }
-        Runnable publicToo = who.anonymous() ? () -> {
-            publicSlots.release();
-            mine.run();
-        } : mine;
+        Runnable publicToo = who.anonymous()
+                ? () -> {
+                    publicSlots.release();
+                    mine.run();
+                }
+                : mine;
         if (!take(allSlots, deadline)) {
             publicToo.run();
-            throw refusal(503, "busy", "the server is answering as many expensive requests as it may at once "
-                    + "(SAFEMAP_EXPENSIVE_TOTAL " + limits.expensiveTotal() + "); try again shortly", 5);
+            throw refusal(
+                    503,
+                    "busy",
+                    "the server is answering as many expensive requests as it may at once "
+                            + "(SAFEMAP_EXPENSIVE_TOTAL " + limits.expensiveTotal() + "); try again shortly",
+                    5);
         }
         return () -> {
             allSlots.release();
@@ -285,7 +314,9 @@ final class RequestGuard {
             try {
                 if (t.work.stopped() == null && t.work.overdue()) {
                     t.work.stop(Work.Reason.DEADLINE);
-                } else if (t.work.stopped() == null && t.probe && System.nanoTime() - t.startedNanos > PROBE_AFTER_NANOS
+                } else if (t.work.stopped() == null
+                        && t.probe
+                        && System.nanoTime() - t.startedNanos > PROBE_AFTER_NANOS
                         && clientGone(t)) {
                     LOG.info("{}: the client has gone; stopping its work", t.work.label());
                     t.work.stop(Work.Reason.CLIENT_GONE);
@@ -314,7 +345,8 @@ final class RequestGuard {
         try {
             int n = t.endPoint.fill(BufferUtil.allocate(1));
             if (n > 0) {
-                LOG.warn("{}: the client sent more before the answer (pipelining); not watched for leaving",
+                LOG.warn(
+                        "{}: the client sent more before the answer (pipelining); not watched for leaving",
                         t.work.label());
                 t.probe = false;
             }
@@ -347,8 +379,10 @@ final class RequestGuard {
         long t0 = System.nanoTime();
         awaitIdle(DRAIN_MS);
         if (!inFlight.isEmpty()) {
-            LOG.info("stopping {} request(s) still running: {}", inFlight.size(), inFlight.stream()
-                    .map(t -> t.work.label()).toList());
+            LOG.info(
+                    "stopping {} request(s) still running: {}",
+                    inFlight.size(),
+                    inFlight.stream().map(t -> t.work.label()).toList());
             for (Tracked t : inFlight) {
                 t.work.stop(Work.Reason.SHUTDOWN);
                 if (t.bodyPending) {
@@ -394,7 +428,8 @@ final class RequestGuard {
 
     private static boolean hasBody(Context ctx) {
         String chunked = ctx.header("Transfer-Encoding");
-        return ctx.contentLength() > 0 || chunked != null && chunked.toLowerCase(Locale.ROOT).contains("chunked");
+        return ctx.contentLength() > 0
+                || chunked != null && chunked.toLowerCase(Locale.ROOT).contains("chunked");
     }
 
     private static boolean isMultipart(Context ctx) {

@@ -11,8 +11,7 @@ import io.javalin.http.Context;
 final class SessionCookie {
     static final String NAME = "safemap_session";
 
-    private SessionCookie() {
-    }
+    private SessionCookie() {}
 
     static void set(Context ctx, String sessionId, String secureSetting) {
         ctx.res().addHeader("Set-Cookie", NAME + "=" + sessionId + attributes(ctx, secureSetting));
@@ -31,7 +30,8 @@ final class SessionCookie {
         return switch (setting) {
             case "always" -> true;
             case "never" -> false;
-            default -> "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+            default ->
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         };
     }
 

@@ -30,7 +30,8 @@ final class SessionHandlers {
      * and per client address), opens a session and sets its cookie. Every failure gets the same answer.
      */
     void signIn(Context ctx) throws SQLException {
-        JsonNode body = JsonBodies.object(ctx, "{\"login\": \"jsmith\", \"password\": \"...\", \"purpose\": \"tasking\"}");
+        JsonNode body =
+                JsonBodies.object(ctx, "{\"login\": \"jsmith\", \"password\": \"...\", \"purpose\": \"tasking\"}");
         String login = JsonBodies.text(body, "login");
         String password = JsonBodies.text(body, "password");
         if (login == null || login.isBlank() || password == null || password.isEmpty()) {
@@ -42,14 +43,17 @@ final class SessionHandlers {
         if (wait.isPresent()) {
             long seconds = Math.max(1, wait.get().toSeconds() + 1);
             ctx.header("Retry-After", String.valueOf(seconds));
-            throw new ApiException(429, "too_many_requests", "too many failed sign-ins for this login or from this "
-                    + "address; try again in " + Math.max(1, (seconds + 59) / 60) + " minute(s)");
+            throw new ApiException(
+                    429,
+                    "too_many_requests",
+                    "too many failed sign-ins for this login or from this " + "address; try again in "
+                            + Math.max(1, (seconds + 59) / 60) + " minute(s)");
         }
         Optional<Users.User> user = identity.users().authenticate(login, password);
         if (user.isEmpty()) {
             identity.throttle().failed(login, address);
-            throw new SafemapException("unauthorised", "the login or password is not right, or the account is "
-                    + "disabled");
+            throw new SafemapException(
+                    "unauthorised", "the login or password is not right, or the account is " + "disabled");
         }
         identity.throttle().succeeded(login);
         identity.sessions().close(SessionCookie.read(ctx)); // a new sign-in replaces the browser's old session
@@ -66,7 +70,9 @@ final class SessionHandlers {
         Sessions.Session session = ctx.attribute(Credentials.SESSION_ATTRIBUTE);
         Map<String, Object> body = describe(who, session);
         if (session == null && !who.anonymous()) {
-            body.put("name", identity.users().find(who.user()).map(Users.User::name).orElse(null));
+            body.put(
+                    "name",
+                    identity.users().find(who.user()).map(Users.User::name).orElse(null));
         }
         ctx.header("Cache-Control", "no-store");
         ctx.json(body);

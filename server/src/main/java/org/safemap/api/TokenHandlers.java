@@ -33,7 +33,8 @@ final class TokenHandlers {
         policy.requireSignedIn(who, "listing API tokens");
         String user = policy.mayAdminister(who) ? ctx.queryParam("user") : who.user();
         Instant now = Instant.now();
-        List<Map<String, Object>> out = identity.tokens().list(user).stream().map(t -> json(t, now)).toList();
+        List<Map<String, Object>> out =
+                identity.tokens().list(user).stream().map(t -> json(t, now)).toList();
         ctx.json(out);
     }
 
@@ -44,8 +45,8 @@ final class TokenHandlers {
     void create(Context ctx) throws SQLException {
         Principal who = Principals.of(ctx);
         policy.requireSignedIn(who, "creating API tokens");
-        JsonNode b = JsonBodies.object(ctx, "{\"name\": \"QGIS on my PC\", \"purpose\": \"strategic-assessment\", "
-                + "\"expiresDays\": 90}");
+        JsonNode b = JsonBodies.object(
+                ctx, "{\"name\": \"QGIS on my PC\", \"purpose\": \"strategic-assessment\", " + "\"expiresDays\": 90}");
         String user = JsonBodies.text(b, "user");
         if (user == null) {
             user = who.user();
@@ -64,8 +65,10 @@ final class TokenHandlers {
         ApiTokens.Issued issued = identity.tokens().create(user, JsonBodies.text(b, "name"), purpose, days);
         Map<String, Object> body = json(issued.token(), Instant.now());
         body.put("token", issued.secret());
-        body.put("warning", "This is the only time the token is shown: store it now (e.g. in QGIS's authentication "
-                + "manager). SafeMap keeps only a hash of it.");
+        body.put(
+                "warning",
+                "This is the only time the token is shown: store it now (e.g. in QGIS's authentication "
+                        + "manager). SafeMap keeps only a hash of it.");
         ctx.header("Cache-Control", "no-store");
         ctx.status(201).json(body);
     }
@@ -80,7 +83,8 @@ final class TokenHandlers {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("a token id is a whole number (GET /api/tokens lists them)");
         }
-        ApiTokens.Token token = identity.tokens().find(id)
+        ApiTokens.Token token = identity.tokens()
+                .find(id)
                 .filter(t -> policy.mayAdminister(who) || t.login().equals(who.user()))
                 .orElseThrow(() -> ApiException.notFound("no token " + id + " of yours"));
         identity.tokens().revoke(token.id());

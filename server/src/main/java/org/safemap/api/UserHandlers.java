@@ -28,25 +28,34 @@ final class UserHandlers {
     void list(Context ctx) throws SQLException {
         policy.requireAdmin(Principals.of(ctx), "listing users");
         java.util.Set<String> partners = policy.protocols().partners();
-        ctx.json(identity.users().list().stream().map(u -> {
-            Map<String, Object> m = json(u);
-            m.put("partnerKnown", u.partner() == null || partners.contains(u.partner()));
-            return m;
-        }).toList());
+        ctx.json(identity.users().list().stream()
+                .map(u -> {
+                    Map<String, Object> m = json(u);
+                    m.put("partnerKnown", u.partner() == null || partners.contains(u.partner()));
+                    return m;
+                })
+                .toList());
     }
 
     /** {@code POST /api/users} with {@code {"login", "name", "role", "partner", "password"}}; password optional. */
     void add(Context ctx) throws SQLException {
         policy.requireAdmin(Principals.of(ctx), "adding users");
-        JsonNode b = JsonBodies.object(ctx, "{\"login\": \"jsmith\", \"name\": \"Jo Smith\", \"role\": \"analyst\", "
-                + "\"partner\": \"csp\", \"password\": \"...\"}");
+        JsonNode b = JsonBodies.object(
+                ctx,
+                "{\"login\": \"jsmith\", \"name\": \"Jo Smith\", \"role\": \"analyst\", "
+                        + "\"partner\": \"csp\", \"password\": \"...\"}");
         String role = JsonBodies.text(b, "role");
         if (role == null) {
             throw ApiException.badRequest("'role' is required: admin, analyst or tasking");
         }
         String partner = policy.protocols().requirePartner(JsonBodies.text(b, "partner"), "partner");
-        Users.User u = identity.users().add(JsonBodies.text(b, "login"), JsonBodies.text(b, "name"), Role.parse(role),
-                partner, JsonBodies.text(b, "password"));
+        Users.User u = identity.users()
+                .add(
+                        JsonBodies.text(b, "login"),
+                        JsonBodies.text(b, "name"),
+                        Role.parse(role),
+                        partner,
+                        JsonBodies.text(b, "password"));
         ctx.status(201).json(json(u));
     }
 
@@ -68,15 +77,22 @@ final class UserHandlers {
             disabled = b.get("disabled").asBoolean();
         }
         Users.User target = identity.users().require(login);
-        if (target.login().equals(who.user()) && (Boolean.TRUE.equals(disabled)
-                || (role != null && Role.parse(role) != Role.ADMIN))) {
+        if (target.login().equals(who.user())
+                && (Boolean.TRUE.equals(disabled) || (role != null && Role.parse(role) != Role.ADMIN))) {
             throw new ApiException(409, "conflict", "an admin cannot disable or demote themselves; ask another admin");
         }
         boolean clearPartner = b.has("partner") && b.get("partner").isNull();
         String partner = policy.protocols().requirePartner(JsonBodies.text(b, "partner"), "partner");
-        Users.User u = identity.users().update(login, new Users.Change(role == null ? null : Role.parse(role),
-                partner, clearPartner, disabled, JsonBodies.text(b, "name"),
-                JsonBodies.text(b, "password")));
+        Users.User u = identity.users()
+                .update(
+                        login,
+                        new Users.Change(
+                                role == null ? null : Role.parse(role),
+                                partner,
+                                clearPartner,
+                                disabled,
+                                JsonBodies.text(b, "name"),
+                                JsonBodies.text(b, "password")));
         ctx.json(json(u));
     }
 

@@ -26,8 +26,7 @@ import org.safemap.db.JsonText;
  * the area of every custom set.
  */
 public final class AreaAssigner {
-    private static final String NEWEST_VINTAGES =
-            "SELECT level, max(vintage) FROM area GROUP BY level ORDER BY level";
+    private static final String NEWEST_VINTAGES = "SELECT level, max(vintage) FROM area GROUP BY level ORDER BY level";
     private static final String GEOMETRIES =
             "SELECT code, ST_AsBinary(geom) FROM area WHERE level = ? AND vintage = ? ORDER BY code";
     private static final String PARENTS =
@@ -55,8 +54,13 @@ public final class AreaAssigner {
     private final List<AreaIndex> custom;
     private final Map<String, String[]> lsoaParents;
 
-    private AreaAssigner(AreaIndex lsoa, AreaIndex msoa, AreaIndex lad, AreaIndex ward, List<AreaIndex> custom,
-                         Map<String, String[]> lsoaParents) {
+    private AreaAssigner(
+            AreaIndex lsoa,
+            AreaIndex msoa,
+            AreaIndex lad,
+            AreaIndex ward,
+            List<AreaIndex> custom,
+            Map<String, String[]> lsoaParents) {
         this.lsoa = lsoa;
         this.msoa = msoa;
         this.lad = lad;
@@ -74,7 +78,8 @@ public final class AreaAssigner {
     public static AreaAssigner load(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
             Map<String, Integer> newest = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(NEWEST_VINTAGES); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(NEWEST_VINTAGES);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     newest.put(rs.getString(1), rs.getInt(2));
                 }
@@ -100,8 +105,13 @@ public final class AreaAssigner {
                     custom.add(index(c, newest, level));
                 }
             }
-            return new AreaAssigner(lsoa, lookup ? null : index(c, newest, "msoa"), lookup ? null : index(c, newest, "lad"),
-                    index(c, newest, "ward"), List.copyOf(custom), parents);
+            return new AreaAssigner(
+                    lsoa,
+                    lookup ? null : index(c, newest, "msoa"),
+                    lookup ? null : index(c, newest, "lad"),
+                    index(c, newest, "ward"),
+                    List.copyOf(custom),
+                    parents);
         } catch (SQLException e) {
             throw new SafemapException("database_unavailable", "cannot read boundaries: " + e.getMessage(), e);
         }
@@ -206,8 +216,13 @@ public final class AreaAssigner {
 
     /** Another handle sharing the indexes, with its own query buffers. */
     public AreaAssigner copyForThread() {
-        return new AreaAssigner(copy(lsoa), copy(msoa), copy(lad), copy(ward),
-                custom.stream().map(AreaIndex::copyForThread).toList(), lsoaParents);
+        return new AreaAssigner(
+                copy(lsoa),
+                copy(msoa),
+                copy(lad),
+                copy(ward),
+                custom.stream().map(AreaIndex::copyForThread).toList(),
+                lsoaParents);
     }
 
     private static AreaIndex copy(AreaIndex index) {
@@ -220,8 +235,12 @@ public final class AreaAssigner {
      */
     public void write(Assignment a, CopyWriter out) throws IOException {
         String lsoaVintage = lsoa == null ? null : String.valueOf(lsoa.vintage());
-        out.value(a.inside() ? lsoaVintage : null).value(a.lsoa()).value(a.msoa()).value(a.lad())
-                .value(a.ward() == null ? null : String.valueOf(ward.vintage())).value(a.ward())
+        out.value(a.inside() ? lsoaVintage : null)
+                .value(a.lsoa())
+                .value(a.msoa())
+                .value(a.lad())
+                .value(a.ward() == null ? null : String.valueOf(ward.vintage()))
+                .value(a.ward())
                 .value(JsonText.object(a.custom()))
                 .value(lsoa == null ? "pending" : a.inside() ? "inside" : "outside");
     }

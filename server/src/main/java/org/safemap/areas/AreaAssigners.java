@@ -33,12 +33,14 @@ public final class AreaAssigners {
     }
 
     private long version() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(VERSION)) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(VERSION)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new org.safemap.db.DatabaseUnavailableException("cannot read the boundaries' version: " + e.getMessage(), e);
+            throw new org.safemap.db.DatabaseUnavailableException(
+                    "cannot read the boundaries' version: " + e.getMessage(), e);
         }
     }
 }

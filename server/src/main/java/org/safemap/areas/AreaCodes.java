@@ -5,8 +5,7 @@ import org.safemap.files.CsvTable;
 
 /** What area codes and code columns look like at each level. */
 final class AreaCodes {
-    private AreaCodes() {
-    }
+    private AreaCodes() {}
 
     /** A header naming a level's codes: LSOA11CD, "LSOA code (2011)", MSOA21CD ... */
     static Pattern codeColumn(AreaLevel level) {
@@ -32,8 +31,12 @@ final class AreaCodes {
     static String check(CsvTable.Row row, String column, AreaLevel level) {
         String code = row.required(column);
         if (!codePattern(level).matcher(code).matches()) {
-            throw row.problem(column, "'" + code + "' is not " + (level.onsPrefix() == null ? "a valid code"
-                    : "an " + level.name().toUpperCase() + " code"));
+            throw row.problem(
+                    column,
+                    "'" + code + "' is not "
+                            + (level.onsPrefix() == null
+                                    ? "a valid code"
+                                    : "an " + level.name().toUpperCase() + " code"));
         }
         return code;
     }

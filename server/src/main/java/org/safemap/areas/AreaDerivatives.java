@@ -43,8 +43,7 @@ final class AreaDerivatives {
             WHERE c.level LIKE 'custom:%' AND (c.level = ? OR ? IS NULL) AND (l.vintage = ? OR ? IS NULL)
               AND ST_Intersects(c.geom, l.geom) AND x.overlap >= 1""";
 
-    private AreaDerivatives() {
-    }
+    private AreaDerivatives() {}
 
     /** Rebuilds everything derived from the level's boundaries (the old rows went with them, by cascade). */
     static void rebuild(Connection c, AreaLevel level, int vintage, Coverage coverage, AreaLoader.Phases phases)
@@ -71,8 +70,11 @@ final class AreaDerivatives {
         try (CopyWriter out = CopyWriter.open(c, COPY_NEIGHBOURS)) {
             for (Coverage.Neighbours n : coverage.neighbours()) {
                 for (int k = 0; k < 2; k++) {
-                    out.value(level.name()).value(vintage).value(codes.get(k == 0 ? n.a() : n.b()))
-                            .value(codes.get(k == 0 ? n.b() : n.a())).value(n.sharedBoundaryM());
+                    out.value(level.name())
+                            .value(vintage)
+                            .value(codes.get(k == 0 ? n.a() : n.b()))
+                            .value(codes.get(k == 0 ? n.b() : n.a()))
+                            .value(n.sharedBoundaryM());
                     out.endRow();
                 }
             }
@@ -109,7 +111,10 @@ final class AreaDerivatives {
                     if (g == null || g.isEmpty() || !g.isValid()) {
                         simplified[i] = current[i];
                     }
-                    out.value(level.name()).value(vintage).value(tolerance).value(coverage.codes().get(i))
+                    out.value(level.name())
+                            .value(vintage)
+                            .value(tolerance)
+                            .value(coverage.codes().get(i))
                             .value(WKBWriter.toHex(writer.write(multi(simplified[i], factory))));
                     out.endRow();
                 }

@@ -94,8 +94,7 @@ public final class AreaIndex {
                 return;
             }
             boolean interior = where == Location.INTERIOR;
-            if (best == null || interior && !bestInterior
-                    || interior == bestInterior && codes[i].compareTo(best) < 0) {
+            if (best == null || interior && !bestInterior || interior == bestInterior && codes[i].compareTo(best) < 0) {
                 best = codes[i];
                 bestInterior = interior;
             }

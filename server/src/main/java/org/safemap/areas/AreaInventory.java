@@ -33,8 +33,7 @@ public final class AreaInventory {
             ORDER BY 1, 2""";
 
     /** One line of the inventory. */
-    public record Line(String kind, String what, String detail) {
-    }
+    public record Line(String kind, String what, String detail) {}
 
     private final DataSource dataSource;
 
@@ -44,8 +43,9 @@ public final class AreaInventory {
 
     public List<Line> lines() throws SQLException {
         List<Line> lines = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SQL);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SQL);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 lines.add(new Line(rs.getString(1), rs.getString(2), rs.getString(3)));
             }

@@ -14,8 +14,10 @@ public record AreaLevel(String name) {
 
     public AreaLevel {
         if (!VALID.matcher(name).matches()) {
-            throw new SafemapException("bad_request", "unknown area level '" + name
-                    + "'; use lsoa, msoa, ward, lad or custom:<name> (lower case letters, digits, - and _)");
+            throw new SafemapException(
+                    "bad_request",
+                    "unknown area level '" + name
+                            + "'; use lsoa, msoa, ward, lad or custom:<name> (lower case letters, digits, - and _)");
         }
     }
 

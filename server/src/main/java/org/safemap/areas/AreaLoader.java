@@ -52,13 +52,13 @@ public final class AreaLoader {
             SELECT code, ST_XMin(g), ST_YMin(g) FROM area_projected
             WHERE ST_XMin(g) < -100000 OR ST_XMax(g) > 800000 OR ST_YMin(g) < -100000 OR ST_YMax(g) > 1400000
             ORDER BY feature_no LIMIT 1""";
+
     private static final String REPAIR = """
             UPDATE area_projected SET g = ST_CollectionExtract(ST_MakeValid(g), 3) WHERE NOT was_valid""";
     private static final String REPAIRED_OR_EMPTY =
             "SELECT code, was_valid, ST_IsEmpty(g) FROM area_projected WHERE NOT was_valid OR ST_IsEmpty(g) ORDER BY feature_no";
     private static final String PROJECTED = "SELECT code, ST_AsBinary(g) FROM area_projected ORDER BY code";
-    private static final String CREATE_FINAL =
-            "CREATE TEMP TABLE area_final (code text, geom geometry) ON COMMIT DROP";
+    private static final String CREATE_FINAL = "CREATE TEMP TABLE area_final (code text, geom geometry) ON COMMIT DROP";
     private static final String COPY_FINAL = "COPY area_final (code, geom) FROM STDIN (FORMAT csv)";
     private static final String REPLACE_DELETE = "DELETE FROM area WHERE level = ? AND vintage = ?";
     private static final String REPLACE_INSERT = """
@@ -76,9 +76,14 @@ public final class AreaLoader {
      * @param codeField     property the codes came from
      * @param nameField     property the names came from
      */
-    public record Result(long batchId, boolean unchanged, int areas, List<String> repairedCodes, int srid,
-                         String codeField, String nameField) {
-    }
+    public record Result(
+            long batchId,
+            boolean unchanged,
+            int areas,
+            List<String> repairedCodes,
+            int srid,
+            String codeField,
+            String nameField) {}
 
     private final DataSource dataSource;
 
@@ -87,10 +92,18 @@ public final class AreaLoader {
     }
 
     /** Loads a GeoJSON file (the bundled demo data) as {@code level} boundaries of {@code vintage}. */
-    public Result load(SourceFile file, AreaLevel level, int vintage, String codeField, String nameField,
-                       LongConsumer rawBytesRead) {
-        return load(BoundaryFiles.geoJson(file, new BoundaryOptions(level, null, codeField, nameField, null)), level,
-                vintage, rawBytesRead);
+    public Result load(
+            SourceFile file,
+            AreaLevel level,
+            int vintage,
+            String codeField,
+            String nameField,
+            LongConsumer rawBytesRead) {
+        return load(
+                BoundaryFiles.geoJson(file, new BoundaryOptions(level, null, codeField, nameField, null)),
+                level,
+                vintage,
+                rawBytesRead);
     }
 
     /** Loads an opened boundary file (see {@link BoundaryFiles#open}) as {@code level} boundaries of {@code vintage}. */
@@ -106,23 +119,37 @@ public final class AreaLoader {
                 long started = System.nanoTime();
                 Result result = replace(c, file, opened.reader(), sha, level, vintage, rawBytesRead);
                 c.commit();
-                LOG.info("batch {}: {} as {} {}: {} areas, {} repaired, in {} ms", result.batchId(), file.name(), level,
-                        vintage, result.areas(), result.repairedCodes().size(), (System.nanoTime() - started) / 1_000_000);
+                LOG.info(
+                        "batch {}: {} as {} {}: {} areas, {} repaired, in {} ms",
+                        result.batchId(),
+                        file.name(),
+                        level,
+                        vintage,
+                        result.areas(),
+                        result.repairedCodes().size(),
+                        (System.nanoTime() - started) / 1_000_000);
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SafemapException("load_failed", "loading boundaries from " + file.name() + " failed: "
-                    + e.getMessage(), e);
+            throw new SafemapException(
+                    "load_failed", "loading boundaries from " + file.name() + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
         }
     }
 
-    private static Result replace(Connection c, SourceFile file, BoundaryReader reader, String sha, AreaLevel level,
-                                  int vintage, LongConsumer rawBytesRead) throws SQLException, IOException {
+    private static Result replace(
+            Connection c,
+            SourceFile file,
+            BoundaryReader reader,
+            String sha,
+            AreaLevel level,
+            int vintage,
+            LongConsumer rawBytesRead)
+            throws SQLException, IOException {
         Phases phases = new Phases(file.name());
         try (Statement s = c.createStatement()) {
             s.execute(CREATE_STAGE);
@@ -130,16 +157,28 @@ public final class AreaLoader {
         Map<String, Integer> firstSeen = new HashMap<>();
         BoundaryReader.Summary summary;
         try (CopyWriter out = CopyWriter.open(c, COPY_STAGE)) {
-            summary = reader.read(f -> {
-                Integer earlier = firstSeen.putIfAbsent(f.code(), f.featureNo());
-                if (earlier != null) {
-                    throw new InputFormatException(file.name(), 0, null, "features " + earlier + " and " + f.featureNo()
-                            + " both have code " + f.code() + "; codes must be unique within a vintage");
-                }
-                out.value(f.featureNo()).value(f.code()).value(f.name()).value(f.geometryJson())
-                        .value(f.wkb() == null ? null : "\\x" + HexFormat.of().formatHex(f.wkb()));
-                out.endRow();
-            }, rawBytesRead);
+            summary = reader.read(
+                    f -> {
+                        Integer earlier = firstSeen.putIfAbsent(f.code(), f.featureNo());
+                        if (earlier != null) {
+                            throw new InputFormatException(
+                                    file.name(),
+                                    0,
+                                    null,
+                                    "features " + earlier + " and " + f.featureNo() + " both have code " + f.code()
+                                            + "; codes must be unique within a vintage");
+                        }
+                        out.value(f.featureNo())
+                                .value(f.code())
+                                .value(f.name())
+                                .value(f.geometryJson())
+                                .value(
+                                        f.wkb() == null
+                                                ? null
+                                                : "\\x" + HexFormat.of().formatHex(f.wkb()));
+                        out.endRow();
+                    },
+                    rawBytesRead);
         }
         phases.done("read and stage");
         try (PreparedStatement ps = c.prepareStatement(PROJECT)) {
@@ -147,23 +186,33 @@ public final class AreaLoader {
             ps.setInt(2, summary.srid());
             ps.execute();
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(OUTSIDE_GREAT_BRITAIN)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(OUTSIDE_GREAT_BRITAIN)) {
             if (rs.next()) {
-                throw new InputFormatException(file.name(), 0, "geometry", "area " + rs.getString(1) + " lies at "
-                        + Math.round(rs.getDouble(2)) + ", " + Math.round(rs.getDouble(3)) + " in British National Grid, "
-                        + "outside Great Britain; the coordinates were read as EPSG:" + summary.srid()
-                        + ", is that their CRS?");
+                throw new InputFormatException(
+                        file.name(),
+                        0,
+                        "geometry",
+                        "area " + rs.getString(1) + " lies at "
+                                + Math.round(rs.getDouble(2)) + ", " + Math.round(rs.getDouble(3))
+                                + " in British National Grid, "
+                                + "outside Great Britain; the coordinates were read as EPSG:" + summary.srid()
+                                + ", is that their CRS?");
             }
         }
         try (Statement s = c.createStatement()) {
             s.executeUpdate(REPAIR);
         }
         List<String> repaired = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(REPAIRED_OR_EMPTY)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(REPAIRED_OR_EMPTY)) {
             while (rs.next()) {
                 if (rs.getBoolean(3)) {
-                    throw new InputFormatException(file.name(), 0, "geometry", "area " + rs.getString(1)
-                            + " has no area left after repairing its geometry");
+                    throw new InputFormatException(
+                            file.name(),
+                            0,
+                            "geometry",
+                            "area " + rs.getString(1) + " has no area left after repairing its geometry");
                 }
                 repaired.add(rs.getString(1));
             }
@@ -177,8 +226,8 @@ public final class AreaLoader {
         }
         phases.done("snap");
         writeFinal(c, coverage);
-        long batchId = LoadBatches.start(c, "areas", level + ":" + vintage, file.name(), sha, summary.features(),
-                summary.features());
+        long batchId = LoadBatches.start(
+                c, "areas", level + ":" + vintage, file.name(), sha, summary.features(), summary.features());
         try (PreparedStatement ps = c.prepareStatement(REPLACE_DELETE)) {
             ps.setString(1, level.name());
             ps.setInt(2, vintage);
@@ -192,8 +241,14 @@ public final class AreaLoader {
         }
         phases.done("store");
         AreaDerivatives.rebuild(c, level, vintage, coverage, phases);
-        return new Result(batchId, false, summary.features(), List.copyOf(repaired), summary.srid(),
-                summary.codeField(), summary.nameField());
+        return new Result(
+                batchId,
+                false,
+                summary.features(),
+                List.copyOf(repaired),
+                summary.srid(),
+                summary.codeField(),
+                summary.nameField());
     }
 
     /** Logs how long each phase of a load took, at debug level, for profiling big files. */
@@ -217,7 +272,8 @@ public final class AreaLoader {
         List<String> codes = new ArrayList<>();
         List<Geometry> geometries = new ArrayList<>();
         WKBReader wkb = new WKBReader();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PROJECTED)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(PROJECTED)) {
             while (rs.next()) {
                 codes.add(rs.getString(1));
                 geometries.add(wkb.read(rs.getBytes(2)));

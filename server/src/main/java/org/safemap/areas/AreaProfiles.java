@@ -23,6 +23,7 @@ public final class AreaProfiles {
                   WHERE code = ? AND (level = ? OR ?::text IS NULL) AND (vintage = ? OR ?::int IS NULL)) a
             ORDER BY level LIKE 'custom:%', vintage DESC
             LIMIT 1""";
+
     private static final String PARENTS = """
             SELECT p.parent_level, p.parent_vintage, p.parent_code, coalesce(a.name, p.parent_name)
             FROM area_parent p
@@ -57,6 +58,7 @@ public final class AreaProfiles {
                  ON pop.level = 'lsoa' AND pop.vintage = o.lsoa_vintage AND pop.code = o.lsoa_code
             WHERE o.level = ? AND o.vintage = ? AND o.code = ?
             GROUP BY pop.year ORDER BY pop.year DESC LIMIT 1""";
+
     private static final String DEPRIVATION = """
             SELECT edition, imd_rank, imd_decile, imd_score, domains::text FROM lsoa_deprivation
             WHERE code = ? AND vintage = ? ORDER BY edition DESC LIMIT 1""";
@@ -70,32 +72,41 @@ public final class AreaProfiles {
             WHERE level = ? AND vintage = ? AND code = ? ORDER BY share_of_area DESC""";
 
     /** Another area referred to. */
-    public record AreaRef(String level, int vintage, String code, String name) {
-    }
+    public record AreaRef(String level, int vintage, String code, String name) {}
 
     /** @param method estimate, sum of LSOAs, or area-weighted (custom sets); @param areas areas it is built from */
-    public record Population(int year, long residents, String method, int areas) {
-    }
+    public record Population(int year, long residents, String method, int areas) {}
 
     /** IMD: rank and decile (1 = most deprived), score if loaded, domains as loaded (a JSON object). */
-    public record Deprivation(int edition, int rank, int decile, Double score,
-                              @com.fasterxml.jackson.annotation.JsonRawValue String domains) {
-    }
+    public record Deprivation(
+            int edition,
+            int rank,
+            int decile,
+            Double score,
+            @com.fasterxml.jackson.annotation.JsonRawValue String domains) {}
 
-    public record Neighbour(String code, String name, double sharedBoundaryM) {
-    }
+    public record Neighbour(String code, String name, double sharedBoundaryM) {}
 
-    public record Overlap(int lsoaVintage, String lsoaCode, double shareOfArea, double shareOfLsoa) {
-    }
+    public record Overlap(int lsoaVintage, String lsoaCode, double shareOfArea, double shareOfLsoa) {}
 
     /**
      * @param centroid a point inside the area, {lon, lat}
      * @param bbox     {minLon, minLat, maxLon, maxLat}
      */
-    public record Profile(String level, int vintage, String code, String name, double areaKm2, double[] centroid,
-                          double[] bbox, List<AreaRef> parents, List<AreaRef> children, Population population,
-                          Deprivation deprivation, List<Neighbour> neighbours, List<Overlap> lsoaOverlaps) {
-    }
+    public record Profile(
+            String level,
+            int vintage,
+            String code,
+            String name,
+            double areaKm2,
+            double[] centroid,
+            double[] bbox,
+            List<AreaRef> parents,
+            List<AreaRef> children,
+            Population population,
+            Deprivation deprivation,
+            List<Neighbour> neighbours,
+            List<Overlap> lsoaOverlaps) {}
 
     private final DataSource dataSource;
 
@@ -103,7 +114,8 @@ public final class AreaProfiles {
         this.dataSource = dataSource;
     }
 
-    public Optional<Profile> profile(String code, Optional<AreaLevel> level, Optional<Integer> vintage) throws SQLException {
+    public Optional<Profile> profile(String code, Optional<AreaLevel> level, Optional<Integer> vintage)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             String lvl;
             int v;
@@ -130,31 +142,49 @@ public final class AreaProfiles {
                 }
             }
             List<AreaRef> parents = refs(c, PARENTS, lvl, v, code);
-            List<AreaRef> children = lvl.equals("msoa") || lvl.equals("lad") ? refs(c, CHILDREN, lvl, code, lvl) : List.of();
-            Population population = lvl.startsWith("custom:") ? apportioned(c, lvl, v, code) : population(c, lvl, v, code);
+            List<AreaRef> children =
+                    lvl.equals("msoa") || lvl.equals("lad") ? refs(c, CHILDREN, lvl, code, lvl) : List.of();
+            Population population =
+                    lvl.startsWith("custom:") ? apportioned(c, lvl, v, code) : population(c, lvl, v, code);
             Deprivation deprivation = lvl.equals("lsoa") ? deprivation(c, code, v) : null;
             List<Neighbour> neighbours = new ArrayList<>();
-            try (PreparedStatement ps = statement(c, NEIGHBOURS, lvl, v, code); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = statement(c, NEIGHBOURS, lvl, v, code);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    neighbours.add(new Neighbour(rs.getString(1), rs.getString(2), Math.round(rs.getDouble(3) * 10) / 10.0));
+                    neighbours.add(
+                            new Neighbour(rs.getString(1), rs.getString(2), Math.round(rs.getDouble(3) * 10) / 10.0));
                 }
             }
             List<Overlap> overlaps = new ArrayList<>();
             if (lvl.startsWith("custom:")) {
-                try (PreparedStatement ps = statement(c, OVERLAPS, lvl, v, code); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = statement(c, OVERLAPS, lvl, v, code);
+                        ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         overlaps.add(new Overlap(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4)));
                     }
                 }
             }
-            return Optional.of(new Profile(lvl, v, code, name, Math.round(km2 * 1000) / 1000.0, centroid, bbox, parents,
-                    children, population, deprivation, neighbours, overlaps));
+            return Optional.of(new Profile(
+                    lvl,
+                    v,
+                    code,
+                    name,
+                    Math.round(km2 * 1000) / 1000.0,
+                    centroid,
+                    bbox,
+                    parents,
+                    children,
+                    population,
+                    deprivation,
+                    neighbours,
+                    overlaps));
         }
     }
 
     private static List<AreaRef> refs(Connection c, String sql, Object... params) throws SQLException {
         List<AreaRef> out = new ArrayList<>();
-        try (PreparedStatement ps = statement(c, sql, params); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = statement(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new AreaRef(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)));
             }
@@ -164,20 +194,23 @@ public final class AreaProfiles {
 
     private static Population population(Connection c, String level, int vintage, String code) throws SQLException {
         try (PreparedStatement ps = statement(c, POPULATION, level, vintage, code, level, code, level, code);
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? new Population(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getInt(4)) : null;
         }
     }
 
     private static Population apportioned(Connection c, String level, int vintage, String code) throws SQLException {
         try (PreparedStatement ps = statement(c, APPORTIONED_POPULATION, level, vintage, code);
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? new Population(rs.getInt(1), rs.getLong(2), "area-weighted from LSOAs", rs.getInt(3)) : null;
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next()
+                    ? new Population(rs.getInt(1), rs.getLong(2), "area-weighted from LSOAs", rs.getInt(3))
+                    : null;
         }
     }
 
     private static Deprivation deprivation(Connection c, String code, int vintage) throws SQLException {
-        try (PreparedStatement ps = statement(c, DEPRIVATION, code, vintage); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = statement(c, DEPRIVATION, code, vintage);
+                ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return null;
             }

@@ -43,7 +43,8 @@ public final class AreaQueries {
 
     /** The newest vintage loaded for the level, if any. */
     public Optional<Integer> latestVintage(AreaLevel level) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LATEST_VINTAGE)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(LATEST_VINTAGE)) {
             ps.setString(1, level.name());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -63,7 +64,8 @@ public final class AreaQueries {
             throws SQLException {
         double latitude = bbox.map(b -> (b[1] + b[3]) / 2).orElse(53.5);
         Double tolerance = zoom.map(z -> toleranceFor(z, latitude)).orElse(null);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FEATURE_COLLECTION)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(FEATURE_COLLECTION)) {
             ps.setObject(1, tolerance, Types.REAL);
             ps.setString(2, zoom.map(z -> zoomRange(z, latitude)).orElse(null));
             ps.setInt(3, decimalsFor(zoom));
@@ -112,11 +114,13 @@ public final class AreaQueries {
         int d = decimalsFor(Optional.of(zoom));
         int min = zoom;
         int max = zoom;
-        while (min > 0 && java.util.Objects.equals(toleranceFor(min - 1, latitude), t)
+        while (min > 0
+                && java.util.Objects.equals(toleranceFor(min - 1, latitude), t)
                 && decimalsFor(Optional.of(min - 1)) == d) {
             min--;
         }
-        while (max < 24 && java.util.Objects.equals(toleranceFor(max + 1, latitude), t)
+        while (max < 24
+                && java.util.Objects.equals(toleranceFor(max + 1, latitude), t)
                 && decimalsFor(Optional.of(max + 1)) == d) {
             max++;
         }

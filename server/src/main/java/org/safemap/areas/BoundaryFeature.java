@@ -9,5 +9,4 @@ package org.safemap.areas;
  * @param geometryJson GeoJSON geometry (Polygon or MultiPolygon), or null when {@code wkb} is given
  * @param wkb          well-known binary geometry, or null when {@code geometryJson} is given
  */
-public record BoundaryFeature(int featureNo, String code, String name, String geometryJson, byte[] wkb) {
-}
+public record BoundaryFeature(int featureNo, String code, String name, String geometryJson, byte[] wkb) {}

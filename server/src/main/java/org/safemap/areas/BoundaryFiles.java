@@ -15,7 +15,11 @@ public final class BoundaryFiles {
     private static final byte[] ZIP = {'P', 'K', 3, 4};
 
     /** The formats, by the name users see in messages and docs. */
-    public enum Format { GEOJSON, GEOPACKAGE, SHAPEFILE_ZIP }
+    public enum Format {
+        GEOJSON,
+        GEOPACKAGE,
+        SHAPEFILE_ZIP
+    }
 
     /**
      * A file to load, with its reader.
@@ -24,18 +28,19 @@ public final class BoundaryFiles {
      * @param format what it was recognised as
      * @param reader the reader for it
      */
-    public record Opened(SourceFile file, Format format, BoundaryReader reader) {
-    }
+    public record Opened(SourceFile file, Format format, BoundaryReader reader) {}
 
-    private BoundaryFiles() {
-    }
+    private BoundaryFiles() {}
 
     /** Recognises the file and returns it with its reader. */
     public static Opened open(Path path, BoundaryOptions options) {
         Integer crs = options.crs();
         if (crs != null && crs != 27700 && crs != 4326 && crs != 3857) {
-            throw new InputFormatException(path.getFileName().toString(), 0, null, "--crs EPSG:" + crs
-                    + " is not supported; SafeMap reads EPSG:27700, EPSG:4326 and EPSG:3857");
+            throw new InputFormatException(
+                    path.getFileName().toString(),
+                    0,
+                    null,
+                    "--crs EPSG:" + crs + " is not supported; SafeMap reads EPSG:27700, EPSG:4326 and EPSG:3857");
         }
         SourceFile file = SourceFile.of(path);
         String name = file.name();
@@ -48,19 +53,18 @@ public final class BoundaryFiles {
             if (!startsWith(head, SQLITE)) {
                 throw new InputFormatException(name, 0, null, "named .gpkg but not a GeoPackage (SQLite) file");
             }
-            return new Opened(file, Format.GEOPACKAGE,
-                    new GeoPackageBoundaryReader(path.toFile(), name, options));
+            return new Opened(file, Format.GEOPACKAGE, new GeoPackageBoundaryReader(path.toFile(), name, options));
         }
         if (startsWith(head, ZIP) || lower.endsWith(".zip")) {
-            return new Opened(file, Format.SHAPEFILE_ZIP,
-                    new ShapefileBoundaryReader(path, name, options));
+            return new Opened(file, Format.SHAPEFILE_ZIP, new ShapefileBoundaryReader(path, name, options));
         }
         if (lower.endsWith(".shp")) {
-            throw new InputFormatException(name, 0, null, "give the Shapefile as a .zip holding its .shp, .shx, .dbf "
-                    + "and .prj files");
+            throw new InputFormatException(
+                    name, 0, null, "give the Shapefile as a .zip holding its .shp, .shx, .dbf " + "and .prj files");
         }
         if (options.layer() != null) {
-            throw new InputFormatException(name, 0, null, "--layer applies to GeoPackage and zipped Shapefile input only");
+            throw new InputFormatException(
+                    name, 0, null, "--layer applies to GeoPackage and zipped Shapefile input only");
         }
         return geoJson(file, options);
     }

@@ -19,8 +19,7 @@ interface BoundaryReader {
      * @param nameField the property the names came from
      * @param features  how many were read
      */
-    record Summary(int srid, String codeField, String nameField, int features) {
-    }
+    record Summary(int srid, String codeField, String nameField, int features) {}
 
     Summary read(Sink sink, LongConsumer rawBytesRead) throws IOException;
 }

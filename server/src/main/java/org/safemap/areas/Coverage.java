@@ -67,8 +67,7 @@ final class Coverage {
     }
 
     /** A pair of neighbouring areas, by index, with the length of boundary they share (0 at a corner). */
-    record Neighbours(int a, int b, double sharedBoundaryM) {
-    }
+    record Neighbours(int a, int b, double sharedBoundaryM) {}
 
     /**
      * Queen contiguity: pairs of areas that meet (prepared-geometry intersection on candidates from an R-tree),

@@ -20,11 +20,15 @@ import org.safemap.files.SourceFile;
  * deprived), the score where given, and every domain the file has as "&lt;Domain&gt; Rank/Decile/Score" columns.
  */
 public final class DeprivationLoader {
-    private static final Pattern IMD_RANK = Pattern.compile("(?i)(Index of Multiple Deprivation \\(IMD\\)|IMD) Rank\\b.*");
-    private static final Pattern IMD_DECILE = Pattern.compile("(?i)(Index of Multiple Deprivation \\(IMD\\)|IMD) Decile\\b.*");
-    private static final Pattern IMD_SCORE = Pattern.compile("(?i)(Index of Multiple Deprivation \\(IMD\\)|IMD) Score\\b.*");
+    private static final Pattern IMD_RANK =
+            Pattern.compile("(?i)(Index of Multiple Deprivation \\(IMD\\)|IMD) Rank\\b.*");
+    private static final Pattern IMD_DECILE =
+            Pattern.compile("(?i)(Index of Multiple Deprivation \\(IMD\\)|IMD) Decile\\b.*");
+    private static final Pattern IMD_SCORE =
+            Pattern.compile("(?i)(Index of Multiple Deprivation \\(IMD\\)|IMD) Score\\b.*");
     /** "Income Rank (where 1 is most deprived)" -> domain "Income", measure "Rank". */
     private static final Pattern DOMAIN = Pattern.compile("(?i)(.+?) (Rank|Decile|Score)\\b.*");
+
     private static final Pattern EDITION = Pattern.compile("(?i).*(?:IMD|IoD)[ _-]?(\\d{4}).*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,15 +50,12 @@ public final class DeprivationLoader {
                                         EXCLUDED.domains)""";
 
     /** @param domains the domain names found besides the overall index */
-    public record Result(long batchId, int rows, int changed, int edition, Set<String> domains) {
-    }
+    public record Result(long batchId, int rows, int changed, int edition, Set<String> domains) {}
 
     /** Column names; null to detect. */
-    public record Columns(String code, String rank, String decile, String score) {
-    }
+    public record Columns(String code, String rank, String decile, String score) {}
 
-    private record Measure(String domain, String kind) {
-    }
+    private record Measure(String domain, String kind) {}
 
     private final DataSource dataSource;
 
@@ -70,19 +71,26 @@ public final class DeprivationLoader {
         int year = edition != null ? edition : editionOf(file);
         AreaLevel lsoa = AreaLevel.parse("lsoa");
         Set<String> domainNames = new java.util.TreeSet<>();
-        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "deprivation", "lsoa:" + vintage + ":imd" + year,
-                CREATE_STAGE, COPY, out -> {
+        ReferenceUpsert.Result r = ReferenceUpsert.run(
+                dataSource,
+                file,
+                "deprivation",
+                "lsoa:" + vintage + ":imd" + year,
+                CREATE_STAGE,
+                COPY,
+                out -> {
                     int n = 0;
                     Set<String> seen = new HashSet<>();
                     try (CsvTable table = CsvTable.open(file, progress)) {
-                        String code = table.column(columns.code(), AreaCodes.codeColumn(lsoa), "--code-field", "LSOA code");
+                        String code =
+                                table.column(columns.code(), AreaCodes.codeColumn(lsoa), "--code-field", "LSOA code");
                         String rank = table.column(columns.rank(), IMD_RANK, "--rank-field", "IMD rank");
                         String decile = table.column(columns.decile(), IMD_DECILE, "--decile-field", "IMD decile");
                         String score = columns.score() != null
                                 ? table.column(columns.score(), IMD_SCORE, "--score-field", "IMD score")
                                 : table.optionalColumn(IMD_SCORE).orElse(null);
-                        Map<String, Measure> domains = domains(table, Set.of(code, rank, decile,
-                                score == null ? "" : score));
+                        Map<String, Measure> domains =
+                                domains(table, Set.of(code, rank, decile, score == null ? "" : score));
                         domains.values().forEach(m -> domainNames.add(m.domain()));
                         for (CsvTable.Row row : table) {
                             String c = AreaCodes.check(row, code, lsoa);
@@ -101,7 +109,8 @@ public final class DeprivationLoader {
                             for (var d : domains.entrySet()) {
                                 Double v = row.decimal(d.getKey());
                                 if (v != null) {
-                                    ObjectNode domain = json.withObjectProperty(d.getValue().domain());
+                                    ObjectNode domain =
+                                            json.withObjectProperty(d.getValue().domain());
                                     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
                                         domain.put(d.getValue().kind(), v.longValue());
                                     } else {
@@ -110,7 +119,10 @@ public final class DeprivationLoader {
                                 }
                             }
                             Double s = score == null ? null : row.decimal(score);
-                            out.value(c).value(imdRank).value(imdDecile).value(s == null ? null : s.toString())
+                            out.value(c)
+                                    .value(imdRank)
+                                    .value(imdDecile)
+                                    .value(s == null ? null : s.toString())
                                     .value(json.toString());
                             out.endRow();
                             n++;
@@ -120,7 +132,10 @@ public final class DeprivationLoader {
                         throw new InputFormatException(file.name(), 1, null, "the file has a header but no rows");
                     }
                     return n;
-                }, UPSERT, year, vintage);
+                },
+                UPSERT,
+                year,
+                vintage);
         return new Result(r.batchId(), r.rows(), r.changed(), year, domainNames);
     }
 
@@ -142,7 +157,10 @@ public final class DeprivationLoader {
     private static int editionOf(SourceFile file) {
         Matcher m = EDITION.matcher(file.name());
         if (!m.matches()) {
-            throw new InputFormatException(file.name(), 0, null,
+            throw new InputFormatException(
+                    file.name(),
+                    0,
+                    null,
                     "cannot tell the index's edition from the file name; give it with --edition (e.g. 2019)");
         }
         return Integer.parseInt(m.group(1));

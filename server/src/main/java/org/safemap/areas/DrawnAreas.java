@@ -53,9 +53,8 @@ public final class DrawnAreas {
      * @param populationYear    the newest estimate year used
      * @param residentsByDecile apportioned residents by IMD decile, index 0 = decile 1 (most deprived)
      */
-    public record Drawn(String wkt, double areaKm2, int lsoas, Long residents, Integer populationYear,
-                        long[] residentsByDecile) {
-    }
+    public record Drawn(
+            String wkt, double areaKm2, int lsoas, Long residents, Integer populationYear, long[] residentsByDecile) {}
 
     private final DataSource dataSource;
 
@@ -65,7 +64,8 @@ public final class DrawnAreas {
 
     /** A GeoJSON Polygon or MultiPolygon geometry in WGS84 longitude/latitude. */
     public Drawn polygon(String geoJsonGeometry) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FROM_GEOJSON)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(FROM_GEOJSON)) {
             ps.setString(1, geoJsonGeometry);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -77,8 +77,7 @@ public final class DrawnAreas {
                     throw bad("a drawn area may have up to " + MAX_POINTS + " points, this one has " + rs.getInt(3));
                 }
                 if (!rs.getBoolean(4)) {
-                    throw bad("the drawn area is not a valid polygon: " + rs.getString(5)
-                            + " (do its edges cross?)");
+                    throw bad("the drawn area is not a valid polygon: " + rs.getString(5) + " (do its edges cross?)");
                 }
                 return describe(c, rs.getString(1), rs.getDouble(2));
             }
@@ -98,7 +97,8 @@ public final class DrawnAreas {
         if (!(radiusM > 0 && radiusM <= 40_000)) {
             throw bad("the circle's radius must be more than 0 and at most 40,000 metres");
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CIRCLE)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(CIRCLE)) {
             ps.setDouble(1, lon);
             ps.setDouble(2, lat);
             ps.setDouble(3, radiusM);

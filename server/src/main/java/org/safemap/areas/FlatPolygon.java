@@ -17,10 +17,12 @@ import org.locationtech.jts.geom.Polygon;
 final class FlatPolygon {
     /** Ring i occupies xs/ys[start[i] .. start[i+1]); rings are closed (last vertex repeats the first). */
     private final double[] xs;
+
     private final double[] ys;
     private final int[] start;
     /** Per polygon part: its first ring (the shell) and one past its last ring; and the part's envelope. */
     private final int[] partFirstRing;
+
     private final double[] partBox;
 
     FlatPolygon(Geometry polygonal) {

@@ -45,7 +45,8 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
     @Override
     public Summary read(Sink sink, LongConsumer rawBytesRead) throws IOException {
         int count = 0;
-        try (Reader reader = file.openReader(rawBytesRead); JsonParser p = new JsonFactory(JSON).createParser(reader)) {
+        try (Reader reader = file.openReader(rawBytesRead);
+                JsonParser p = new JsonFactory(JSON).createParser(reader)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw problem(1, null, "not a GeoJSON object");
             }
@@ -56,12 +57,15 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
                 switch (field) {
                     case "type" -> {
                         if (!"FeatureCollection".equals(p.getText())) {
-                            throw problem(p.currentLocation().getLineNr(), "type",
+                            throw problem(
+                                    p.currentLocation().getLineNr(),
+                                    "type",
                                     "expected a FeatureCollection, found '" + p.getText() + "'");
                         }
                     }
                     case "crs" -> {
-                        int declared = sridOfCrs(JSON.readTree(p), p.currentLocation().getLineNr());
+                        int declared =
+                                sridOfCrs(JSON.readTree(p), p.currentLocation().getLineNr());
                         if (crsOverride == null) {
                             crsSrid = declared;
                         }
@@ -84,7 +88,9 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
                 throw problem(1, "features", "no features array");
             }
         } catch (JsonParseException e) {
-            throw problem(e.getLocation() == null ? 0 : e.getLocation().getLineNr(), null,
+            throw problem(
+                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                    null,
                     "not valid JSON: " + e.getOriginalMessage());
         }
         if (count == 0) {
@@ -120,14 +126,21 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
             JsonNode p = firstPosition(geometry);
             String where = "(" + p.get(0).asText() + ", " + p.get(1).asText() + ")";
             if (crsSrid == null && coordinateSrid != 4326) {
-                throw problem(line, "crs", "the file names no coordinate reference system and its coordinates " + where
-                        + " are not degrees; they look like " + (coordinateSrid == 27700 ? "British National Grid metres"
-                        : "Web Mercator metres") + ": if so, load it with --crs EPSG:" + coordinateSrid);
+                throw problem(
+                        line,
+                        "crs",
+                        "the file names no coordinate reference system and its coordinates " + where
+                                + " are not degrees; they look like "
+                                + (coordinateSrid == 27700 ? "British National Grid metres" : "Web Mercator metres")
+                                + ": if so, load it with --crs EPSG:" + coordinateSrid);
             }
             if (crsSrid != null && (crsSrid == 4326) != (coordinateSrid == 4326)) {
-                throw problem(line, "crs", (crsOverride != null ? "--crs says" : "the file declares") + " EPSG:" + crsSrid
-                        + " but its coordinates " + where + " look like "
-                        + (coordinateSrid == 4326 ? "degrees" : "metres"));
+                throw problem(
+                        line,
+                        "crs",
+                        (crsOverride != null ? "--crs says" : "the file declares") + " EPSG:" + crsSrid
+                                + " but its coordinates " + where + " look like "
+                                + (coordinateSrid == 4326 ? "degrees" : "metres"));
             }
         }
         return new BoundaryFeature(featureNo, code, name, geometry.toString(), null);
@@ -158,8 +171,12 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
                     checkPolygon(polygon, where, line);
                 }
             }
-            default -> throw problem(line, "geometry", where + " is a " + (type.isEmpty() ? "geometry without a type" : type)
-                    + "; boundaries must be Polygon or MultiPolygon");
+            default ->
+                throw problem(
+                        line,
+                        "geometry",
+                        where + " is a " + (type.isEmpty() ? "geometry without a type" : type)
+                                + "; boundaries must be Polygon or MultiPolygon");
         }
     }
 
@@ -172,7 +189,10 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
                 throw problem(line, "geometry", where + " has a ring of fewer than 4 positions");
             }
             for (JsonNode position : ring) {
-                if (!position.isArray() || position.size() < 2 || !position.get(0).isNumber() || !position.get(1).isNumber()) {
+                if (!position.isArray()
+                        || position.size() < 2
+                        || !position.get(0).isNumber()
+                        || !position.get(1).isNumber()) {
                     throw problem(line, "geometry", where + " has a position that is not [x, y]: " + position);
                 }
             }
@@ -199,8 +219,11 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
         if (name.matches(".*EPSG:+(3857|900913|3785)$")) {
             return 3857;
         }
-        throw problem(line, "crs", "unsupported coordinate reference system '" + name
-                + "'; SafeMap reads EPSG:27700, EPSG:4326 (CRS84) and EPSG:3857");
+        throw problem(
+                line,
+                "crs",
+                "unsupported coordinate reference system '" + name
+                        + "'; SafeMap reads EPSG:27700, EPSG:4326 (CRS84) and EPSG:3857");
     }
 
     /** Without a crs member: degrees, British National Grid metres, or Web Mercator metres. */
@@ -216,8 +239,10 @@ final class GeoJsonBoundaryReader implements BoundaryReader {
         if (Math.abs(x) <= 20_037_509 && Math.abs(y) <= 20_037_509) {
             return 3857;
         }
-        throw problem(line, "geometry", "coordinates " + x + ", " + y
-                + " are neither degrees, British National Grid nor Web Mercator metres");
+        throw problem(
+                line,
+                "geometry",
+                "coordinates " + x + ", " + y + " are neither degrees, British National Grid nor Web Mercator metres");
     }
 
     private InputFormatException problem(int line, String field, String message) {

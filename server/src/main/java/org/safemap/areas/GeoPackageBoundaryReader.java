@@ -70,8 +70,10 @@ final class GeoPackageBoundaryReader implements BoundaryReader {
                     }
                     GeometryType type = g.getGeometry().getGeometryType();
                     if (type != GeometryType.POLYGON && type != GeometryType.MULTIPOLYGON) {
-                        throw problem("geometry", "feature " + count + " (" + c + ") is a " + type
-                                + "; boundaries must be Polygon or MultiPolygon");
+                        throw problem(
+                                "geometry",
+                                "feature " + count + " (" + c + ") is a " + type
+                                        + "; boundaries must be Polygon or MultiPolygon");
                     }
                     sink.accept(new BoundaryFeature(count, c, n, null, g.getWkb()));
                     rawBytesRead.accept(file.length() * count / total);
@@ -92,15 +94,20 @@ final class GeoPackageBoundaryReader implements BoundaryReader {
         String layer = options.layer();
         if (layer != null) {
             if (!tables.contains(layer)) {
-                throw problem(null, "no feature table '" + layer + "' (--layer); the file has: " + String.join(", ", tables));
+                throw problem(
+                        null, "no feature table '" + layer + "' (--layer); the file has: " + String.join(", ", tables));
             }
             return layer;
         }
         if (tables.size() == 1) {
             return tables.get(0);
         }
-        throw problem(null, tables.isEmpty() ? "the file holds no feature tables"
-                : "the file holds several feature tables (" + String.join(", ", tables) + "); choose one with --layer");
+        throw problem(
+                null,
+                tables.isEmpty()
+                        ? "the file holds no feature tables"
+                        : "the file holds several feature tables (" + String.join(", ", tables)
+                                + "); choose one with --layer");
     }
 
     private int srid(SpatialReferenceSystem srs) {
@@ -112,8 +119,10 @@ final class GeoPackageBoundaryReader implements BoundaryReader {
         if (id == 900913 || id == 3785) {
             return 3857;
         }
-        throw problem("srs_id", "unsupported coordinate reference system " + org + ":" + id
-                + "; SafeMap reads EPSG:27700, EPSG:4326 and EPSG:3857");
+        throw problem(
+                "srs_id",
+                "unsupported coordinate reference system " + org + ":" + id
+                        + "; SafeMap reads EPSG:27700, EPSG:4326 and EPSG:3857");
     }
 
     private static String text(Object value) {

@@ -36,8 +36,7 @@ public final class HierarchyLoader {
                       IS DISTINCT FROM (EXCLUDED.parent_vintage, EXCLUDED.parent_code, EXCLUDED.parent_name)""";
 
     /** Column names; null to detect ONS names (LSOA11CD, MSOA11CD, LAD17CD and their NM partners). */
-    public record Columns(String lsoa, String msoa, String lad) {
-    }
+    public record Columns(String lsoa, String msoa, String lad) {}
 
     /**
      * What the load did.
@@ -48,11 +47,9 @@ public final class HierarchyLoader {
      * @param lsoaVintage  vintage of the LSOA and MSOA codes
      * @param ladVintage   vintage of the district codes
      */
-    public record Result(long batchId, int lsoas, int msoas, int changed, int lsoaVintage, int ladVintage) {
-    }
+    public record Result(long batchId, int lsoas, int msoas, int changed, int lsoaVintage, int ladVintage) {}
 
-    private record Parents(String msoa, String msoaName, String lad, String ladName, int line) {
-    }
+    private record Parents(String msoa, String msoaName, String lad, String ladName, int line) {}
 
     private final DataSource dataSource;
 
@@ -77,17 +74,25 @@ public final class HierarchyLoader {
             vintages[0] = vintage != null ? vintage : yearOf(file, lsoa, LSOA_CD, "--vintage");
             vintages[1] = ladVintage != null ? ladVintage : yearOf(file, lad, LAD_CD, "--lad-vintage");
             for (CsvTable.Row row : table) {
-                Parents p = new Parents(row.required(msoa), msoaName == null ? null : row.text(msoaName),
-                        row.required(lad), ladName == null ? null : row.text(ladName), row.line());
+                Parents p = new Parents(
+                        row.required(msoa),
+                        msoaName == null ? null : row.text(msoaName),
+                        row.required(lad),
+                        ladName == null ? null : row.text(ladName),
+                        row.line());
                 Parents before = byLsoa.putIfAbsent(row.required(lsoa), p);
                 if (before != null && !(before.msoa.equals(p.msoa) && before.lad.equals(p.lad))) {
-                    throw row.problem(lsoa, "LSOA " + row.required(lsoa) + " has parents " + p.msoa + "/" + p.lad
-                            + " here but " + before.msoa + "/" + before.lad + " on line " + before.line);
+                    throw row.problem(
+                            lsoa,
+                            "LSOA " + row.required(lsoa) + " has parents " + p.msoa + "/" + p.lad + " here but "
+                                    + before.msoa + "/" + before.lad + " on line " + before.line);
                 }
                 Parents msoaBefore = byMsoa.putIfAbsent(p.msoa, p);
                 if (msoaBefore != null && !msoaBefore.lad.equals(p.lad)) {
-                    throw row.problem(lad, "MSOA " + p.msoa + " is in district " + p.lad + " here but "
-                            + msoaBefore.lad + " on line " + msoaBefore.line);
+                    throw row.problem(
+                            lad,
+                            "MSOA " + p.msoa + " is in district " + p.lad + " here but " + msoaBefore.lad + " on line "
+                                    + msoaBefore.line);
                 }
             }
         } catch (IOException e) {
@@ -98,22 +103,47 @@ public final class HierarchyLoader {
         }
         int v = vintages[0];
         int ladV = vintages[1];
-        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "hierarchy", "lsoa:" + v, CREATE_STAGE, COPY,
+        ReferenceUpsert.Result r = ReferenceUpsert.run(
+                dataSource,
+                file,
+                "hierarchy",
+                "lsoa:" + v,
+                CREATE_STAGE,
+                COPY,
                 out -> {
                     for (var e : byLsoa.entrySet()) {
                         Parents p = e.getValue();
-                        out.value("lsoa").value(v).value(e.getKey()).value("msoa").value(v).value(p.msoa).value(p.msoaName);
+                        out.value("lsoa")
+                                .value(v)
+                                .value(e.getKey())
+                                .value("msoa")
+                                .value(v)
+                                .value(p.msoa)
+                                .value(p.msoaName);
                         out.endRow();
-                        out.value("lsoa").value(v).value(e.getKey()).value("lad").value(ladV).value(p.lad).value(p.ladName);
+                        out.value("lsoa")
+                                .value(v)
+                                .value(e.getKey())
+                                .value("lad")
+                                .value(ladV)
+                                .value(p.lad)
+                                .value(p.ladName);
                         out.endRow();
                     }
                     for (var e : byMsoa.entrySet()) {
                         Parents p = e.getValue();
-                        out.value("msoa").value(v).value(e.getKey()).value("lad").value(ladV).value(p.lad).value(p.ladName);
+                        out.value("msoa")
+                                .value(v)
+                                .value(e.getKey())
+                                .value("lad")
+                                .value(ladV)
+                                .value(p.lad)
+                                .value(p.ladName);
                         out.endRow();
                     }
                     return byLsoa.size() * 2 + byMsoa.size();
-                }, UPSERT);
+                },
+                UPSERT);
         return new Result(r.batchId(), byLsoa.size(), byMsoa.size(), r.changed(), v, ladV);
     }
 
@@ -123,15 +153,18 @@ public final class HierarchyLoader {
             return null;
         }
         String name = codeColumn.substring(0, codeColumn.length() - 2) + "NM";
-        return table.header().stream().filter(h -> h.equalsIgnoreCase(name)).findFirst().orElse(null);
+        return table.header().stream()
+                .filter(h -> h.equalsIgnoreCase(name))
+                .findFirst()
+                .orElse(null);
     }
 
     /** 2011 from LSOA11CD; an error asking for the flag when the column name carries no year. */
     static int yearOf(SourceFile file, String column, Pattern pattern, String flag) {
         Matcher m = pattern.matcher(column);
         if (!m.matches()) {
-            throw new InputFormatException(file.name(), 1, column, "cannot tell the vintage from the column name; "
-                    + "give it with " + flag);
+            throw new InputFormatException(
+                    file.name(), 1, column, "cannot tell the vintage from the column name; " + "give it with " + flag);
         }
         int yy = Integer.parseInt(m.group(1));
         return yy >= 90 ? 1900 + yy : 2000 + yy;

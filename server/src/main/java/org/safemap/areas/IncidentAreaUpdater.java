@@ -43,8 +43,7 @@ public final class IncidentAreaUpdater {
      * @param changed   incidents whose areas changed
      * @param outside   incidents in no LSOA
      */
-    public record Result(long incidents, long changed, long outside) {
-    }
+    public record Result(long incidents, long changed, long outside) {}
 
     private final DataSource dataSource;
 
@@ -54,8 +53,9 @@ public final class IncidentAreaUpdater {
 
     /** How many incidents there are to examine, for a progress bar. */
     public long count() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(ID_RANGE)) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(ID_RANGE)) {
             rs.next();
             return rs.getLong(3);
         } catch (SQLException e) {
@@ -71,7 +71,8 @@ public final class IncidentAreaUpdater {
         try (Connection c = dataSource.getConnection()) {
             long min;
             long max;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ID_RANGE)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(ID_RANGE)) {
                 rs.next();
                 min = rs.getLong(1);
                 max = rs.getLong(2);

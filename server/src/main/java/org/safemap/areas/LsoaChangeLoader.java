@@ -28,8 +28,7 @@ public final class LsoaChangeLoader {
                 WHERE lsoa_change.change IS DISTINCT FROM EXCLUDED.change""";
 
     /** @param rows lookup rows read; @param changed rows inserted or changed */
-    public record Result(long batchId, int rows, int changed) {
-    }
+    public record Result(long batchId, int rows, int changed) {}
 
     private final DataSource dataSource;
 
@@ -38,8 +37,14 @@ public final class LsoaChangeLoader {
     }
 
     public Result load(SourceFile file, String fromField, String toField, String changeField, LongConsumer progress) {
-        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "lsoa-changes", "lsoa:2011-2021", CREATE_STAGE,
-                COPY, out -> {
+        ReferenceUpsert.Result r = ReferenceUpsert.run(
+                dataSource,
+                file,
+                "lsoa-changes",
+                "lsoa:2011-2021",
+                CREATE_STAGE,
+                COPY,
+                out -> {
                     int n = 0;
                     try (CsvTable table = CsvTable.open(file, progress)) {
                         String from = table.column(fromField, FROM, "--from-field", "2011 LSOA code");
@@ -61,7 +66,8 @@ public final class LsoaChangeLoader {
                         throw new InputFormatException(file.name(), 1, null, "the file has a header but no rows");
                     }
                     return n;
-                }, UPSERT);
+                },
+                UPSERT);
         return new Result(r.batchId(), r.rows(), r.changed());
     }
 

@@ -29,9 +29,8 @@ public final class PopulationLoader {
                 WHERE area_population.population IS DISTINCT FROM EXCLUDED.population""";
 
     /** @param rows areas in the file; @param changed rows inserted or changed; @param year the estimate's year */
-    public record Result(long batchId, int rows, int changed, int year, long total, String codeField,
-                         String populationField) {
-    }
+    public record Result(
+            long batchId, int rows, int changed, int year, long total, String codeField, String populationField) {}
 
     private final DataSource dataSource;
 
@@ -44,13 +43,19 @@ public final class PopulationLoader {
      * @param codeField       column of area codes, or null to detect ("LSOA code (2011)", LSOA11CD ...)
      * @param populationField column of totals, or null to detect ("Total population ...", "All Ages")
      */
-    public Result load(SourceFile file, AreaLevel level, int vintage, Integer year, String codeField,
-                       String populationField, LongConsumer progress) {
+    public Result load(
+            SourceFile file,
+            AreaLevel level,
+            int vintage,
+            Integer year,
+            String codeField,
+            String populationField,
+            LongConsumer progress) {
         String[] chosen = new String[2];
         int[] resolvedYear = new int[1];
         long[] total = new long[1];
         // Column detection needs the header before the SQL (which names the year) can be written.
-        try (CsvTable table = CsvTable.open(file, n -> { })) {
+        try (CsvTable table = CsvTable.open(file, n -> {})) {
             chosen[0] = table.column(codeField, AreaCodes.codeColumn(level), "--code-field", level + " code");
             chosen[1] = table.column(populationField, TOTAL, "--population-field", "population total");
             if (year != null) {
@@ -58,7 +63,10 @@ public final class PopulationLoader {
             } else {
                 Matcher m = MID_YEAR.matcher(chosen[1]);
                 if (!m.matches()) {
-                    throw new InputFormatException(file.name(), 1, chosen[1],
+                    throw new InputFormatException(
+                            file.name(),
+                            1,
+                            chosen[1],
                             "cannot tell the estimate's year from the column name; give it with --year");
                 }
                 resolvedYear[0] = Integer.parseInt(m.group(1));
@@ -66,8 +74,14 @@ public final class PopulationLoader {
         } catch (java.io.IOException e) {
             throw new InputFormatException(file.name(), 0, null, "cannot read: " + e.getMessage());
         }
-        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "population",
-                level + ":" + vintage + ":" + resolvedYear[0], CREATE_STAGE, COPY, out -> {
+        ReferenceUpsert.Result r = ReferenceUpsert.run(
+                dataSource,
+                file,
+                "population",
+                level + ":" + vintage + ":" + resolvedYear[0],
+                CREATE_STAGE,
+                COPY,
+                out -> {
                     int n = 0;
                     java.util.Set<String> seen = new java.util.HashSet<>();
                     try (CsvTable table = CsvTable.open(file, progress)) {
@@ -90,7 +104,11 @@ public final class PopulationLoader {
                         throw new InputFormatException(file.name(), 1, null, "the file has a header but no rows");
                     }
                     return n;
-                }, UPSERT, level.name(), vintage, resolvedYear[0]);
+                },
+                UPSERT,
+                level.name(),
+                vintage,
+                resolvedYear[0]);
         return new Result(r.batchId(), r.rows(), r.changed(), resolvedYear[0], total[0], chosen[0], chosen[1]);
     }
 }

@@ -38,24 +38,37 @@ final class ShapefileBoundaryReader implements BoundaryReader {
     public Summary read(Sink sink, LongConsumer rawBytesRead) throws IOException {
         String shp = shapefileIn();
         if (!onPath()) {
-            throw new InputFormatException(name, 0, null, "reading Shapefiles needs GDAL's ogr2ogr; install it with "
-                    + "apt-get install -y gdal-bin, or convert the file to GeoJSON or GeoPackage");
+            throw new InputFormatException(
+                    name,
+                    0,
+                    null,
+                    "reading Shapefiles needs GDAL's ogr2ogr; install it with "
+                            + "apt-get install -y gdal-bin, or convert the file to GeoJSON or GeoPackage");
         }
         Path tempDir = TempFiles.createFolder("safemap-shp-");
         Path json = tempDir.resolve("converted.geojson");
         try {
-            List<String> command = List.of(OGR2OGR, "-f", "GeoJSON", "-lco", "RFC7946=NO", json.toString(),
+            List<String> command = List.of(
+                    OGR2OGR,
+                    "-f",
+                    "GeoJSON",
+                    "-lco",
+                    "RFC7946=NO",
+                    json.toString(),
                     "/vsizip/" + zip.toAbsolutePath() + "/" + shp);
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new InputFormatException(name, 0, null, "GDAL could not read " + shp + ": "
-                        + output.strip().replace('\n', ' '));
+                throw new InputFormatException(
+                        name,
+                        0,
+                        null,
+                        "GDAL could not read " + shp + ": " + output.strip().replace('\n', ' '));
             }
             rawBytesRead.accept(Files.size(zip) / 2);
             SourceFile converted = new SourceFile(name, Files.size(json), () -> Files.newInputStream(json));
-            BoundaryReader.Summary s = new GeoJsonBoundaryReader(converted, options).read(sink, n -> { });
+            BoundaryReader.Summary s = new GeoJsonBoundaryReader(converted, options).read(sink, n -> {});
             rawBytesRead.accept(Files.size(zip));
             return s;
         } catch (InterruptedException e) {
@@ -81,28 +94,44 @@ final class ShapefileBoundaryReader implements BoundaryReader {
                 }
             }
         } catch (ZipException e) {
-            throw new InputFormatException(name, 0, null, "not a complete zip archive (" + e.getMessage()
-                    + "); was the download cut short?");
+            throw new InputFormatException(
+                    name, 0, null, "not a complete zip archive (" + e.getMessage() + "); was the download cut short?");
         } catch (IOException e) {
             throw new InputFormatException(name, 0, null, "cannot read the zip archive: " + e.getMessage());
         }
         String chosen;
         String layer = options.layer();
         if (layer != null) {
-            chosen = shps.stream().filter(s -> baseName(s).equalsIgnoreCase(layer) || s.equalsIgnoreCase(layer))
-                    .findFirst().orElseThrow(() -> new InputFormatException(name, 0, null, "no Shapefile '" + layer
-                            + "' (--layer) in the archive; it holds: " + String.join(", ", shps)));
+            chosen = shps.stream()
+                    .filter(s -> baseName(s).equalsIgnoreCase(layer) || s.equalsIgnoreCase(layer))
+                    .findFirst()
+                    .orElseThrow(() -> new InputFormatException(
+                            name,
+                            0,
+                            null,
+                            "no Shapefile '" + layer + "' (--layer) in the archive; it holds: "
+                                    + String.join(", ", shps)));
         } else if (shps.size() == 1) {
             chosen = shps.get(0);
         } else {
-            throw new InputFormatException(name, 0, null, shps.isEmpty() ? "the zip archive holds no .shp file"
-                    : "the zip archive holds several Shapefiles (" + String.join(", ", shps) + "); choose one with --layer");
+            throw new InputFormatException(
+                    name,
+                    0,
+                    null,
+                    shps.isEmpty()
+                            ? "the zip archive holds no .shp file"
+                            : "the zip archive holds several Shapefiles (" + String.join(", ", shps)
+                                    + "); choose one with --layer");
         }
         String stem = chosen.substring(0, chosen.length() - 4).toLowerCase(Locale.ROOT);
         for (String part : List.of(".shx", ".dbf")) {
             if (!entries.contains(stem + part)) {
-                throw new InputFormatException(name, 0, null, chosen + " comes without its " + part
-                        + " file; a Shapefile needs .shp, .shx and .dbf (and .prj for its CRS)");
+                throw new InputFormatException(
+                        name,
+                        0,
+                        null,
+                        chosen + " comes without its " + part
+                                + " file; a Shapefile needs .shp, .shx and .dbf (and .prj for its CRS)");
             }
         }
         return chosen;

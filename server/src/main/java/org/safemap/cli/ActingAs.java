@@ -10,12 +10,18 @@ import picocli.CommandLine.Option;
  * that purpose, and no more. The access is audited under the operator's login name.
  */
 final class ActingAs {
-    @Option(names = "--for-partner", paramLabel = "PARTNER", description = "The partner the output is for (a partner "
-            + "id from the protocols, e.g. csp, police, nhs-ed). Default: none, which gets what the protocols give any "
-            + "partner's analyst.")
+    @Option(
+            names = "--for-partner",
+            paramLabel = "PARTNER",
+            description = "The partner the output is for (a partner "
+                    + "id from the protocols, e.g. csp, police, nhs-ed). Default: none, which gets what the protocols give any "
+                    + "partner's analyst.")
     String partner;
 
-    @Option(names = "--purpose", paramLabel = "PURPOSE", defaultValue = "strategic-assessment",
+    @Option(
+            names = "--purpose",
+            paramLabel = "PURPOSE",
+            defaultValue = "strategic-assessment",
             description = "The purpose declared for this use, one a protocol lists (default: ${DEFAULT-VALUE}).")
     String purpose;
 

@@ -12,32 +12,54 @@ import org.safemap.config.Settings;
 import org.safemap.config.TempFiles;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseSetup;
-import org.safemap.ingest.FeedCatalog;
-import org.safemap.ingest.IncidentLoader;
 import org.safemap.files.SourceFile;
+import org.safemap.ingest.FeedCatalog;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code safemap} command: parses arguments, runs one subcommand, turns failures into one-line messages. */
-@Command(name = "safemap",
+@Command(
+        name = "safemap",
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
         description = {"Multi-agency crime and anti-social-behaviour hotspot GIS server.", ""},
         commandListHeading = "%nCommands:%n",
-        footer = {"", "Settings come from SAFEMAP_* environment variables and an optional safemap.conf; "
-                + "see docs/configuration.md.",
-                "Run 'safemap <command> --help' for a command's options."},
-        subcommands = {DbCommand.class, ServeCommand.class, DemoCommand.class, IngestCommand.class, FeedsCommand.class,
-                GeocodeCommand.class, AreasCommand.class, HotspotsCommand.class, EmergingCommand.class, EvaluateCommand.class,
-                NearRepeatCommand.class, RepeatsCommand.class, PackCommand.class, ProtocolsCommand.class,
-                PublishCommand.class, AuditCommand.class, RetentionCommand.class, UsersCommand.class,
-                TokensCommand.class, KdeCommand.class, ExportCommand.class,
-                TestCommand.class,
-                CommandLine.HelpCommand.class})
+        footer = {
+            "",
+            "Settings come from SAFEMAP_* environment variables and an optional safemap.conf; "
+                    + "see docs/configuration.md.",
+            "Run 'safemap <command> --help' for a command's options."
+        },
+        subcommands = {
+            DbCommand.class,
+            ServeCommand.class,
+            DemoCommand.class,
+            IngestCommand.class,
+            FeedsCommand.class,
+            GeocodeCommand.class,
+            AreasCommand.class,
+            HotspotsCommand.class,
+            EmergingCommand.class,
+            EvaluateCommand.class,
+            NearRepeatCommand.class,
+            RepeatsCommand.class,
+            PackCommand.class,
+            ProtocolsCommand.class,
+            PublishCommand.class,
+            AuditCommand.class,
+            RetentionCommand.class,
+            UsersCommand.class,
+            TokensCommand.class,
+            KdeCommand.class,
+            ExportCommand.class,
+            TestCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Cli implements Runnable {
     /** Exit codes: success, failure the user can act on, wrong usage, "not running" from db status. */
     public static final int OK = 0;
+
     public static final int FAILED = 1;
     public static final int USAGE = 2;
     public static final int NOT_RUNNING = 3;
@@ -84,12 +106,19 @@ public final class Cli implements Runnable {
      * Records a command's access to restricted data in the audit log, as the server does for its answers: the
      * operator at the command line is audited under their login name.
      */
-    void audit(Database db, org.safemap.sharing.Principal who, String action, String resource,
-               java.util.Collection<String> feeds, long size) {
+    void audit(
+            Database db,
+            org.safemap.sharing.Principal who,
+            String action,
+            String resource,
+            java.util.Collection<String> feeds,
+            long size) {
         org.safemap.sharing.ProtocolCatalog catalog = protocols();
         if (new org.safemap.sharing.Policy(catalog).restricted(feeds)) {
-            org.safemap.sharing.AuditLog.open(settings(), db.dataSource(), catalog).record(
-                    org.safemap.sharing.AuditEvent.of(who, action, resource).feeds(feeds).resultSize(size));
+            org.safemap.sharing.AuditLog.open(settings(), db.dataSource(), catalog)
+                    .record(org.safemap.sharing.AuditEvent.of(who, action, resource)
+                            .feeds(feeds)
+                            .resultSize(size));
         }
     }
 
@@ -97,10 +126,18 @@ public final class Cli implements Runnable {
      * Records an access to partners' records whatever their protocol (reading quarantine shows rows as sent), with
      * whether the partner's own references were shown.
      */
-    void auditAlways(Database db, org.safemap.sharing.Principal who, String action, String resource,
-                     java.util.Collection<String> feeds, long size, boolean references) {
-        org.safemap.sharing.AuditLog.open(settings(), db.dataSource(), protocols()).record(
-                org.safemap.sharing.AuditEvent.of(who, action, resource).feeds(feeds).resultSize(size)
+    void auditAlways(
+            Database db,
+            org.safemap.sharing.Principal who,
+            String action,
+            String resource,
+            java.util.Collection<String> feeds,
+            long size,
+            boolean references) {
+        org.safemap.sharing.AuditLog.open(settings(), db.dataSource(), protocols())
+                .record(org.safemap.sharing.AuditEvent.of(who, action, resource)
+                        .feeds(feeds)
+                        .resultSize(size)
                         .detail("references", references));
     }
 
@@ -175,11 +212,11 @@ public final class Cli implements Runnable {
 
     /** Sets the root log level from SAFEMAP_LOG_LEVEL. */
     static final class Logging {
-        private Logging() {
-        }
+        private Logging() {}
 
         static void setLevel(String level) {
-            if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                    instanceof ch.qos.logback.classic.Logger root) {
                 root.setLevel(Level.toLevel(level, Level.INFO));
             }
         }

@@ -6,8 +6,8 @@ import org.safemap.db.Database;
 import org.safemap.db.DatabaseSetup;
 import org.safemap.demo.DemoData;
 import org.safemap.demo.DemoLogins;
-import org.safemap.ingest.IncidentLoader;
 import org.safemap.files.SourceFile;
+import org.safemap.ingest.IncidentLoader;
 import org.safemap.sharing.PasswordHashing;
 import org.safemap.sharing.Users;
 import picocli.CommandLine.Command;
@@ -15,10 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap demo}: database up, bundled demo data in, server on. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Bring the database up, load the bundled demo dataset (Liverpool, police.uk crime, ASB and "
-                + "British Transport Police records for 2022-01 to 2022-07, with LSOA boundaries) and start the "
-                + "server. Data already loaded is not loaded again."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Bring the database up, load the bundled demo dataset (Liverpool, police.uk crime, ASB and "
+                    + "British Transport Police records for 2022-01 to 2022-07, with LSOA boundaries) and start the "
+                    + "server. Data already loaded is not loaded again."
+        })
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -42,8 +46,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         }
         t.line("Demo logins created; their passwords are shown now and kept in " + file + " (readable by you only):");
         for (DemoLogins.Created c : created) {
-            t.line(String.format(java.util.Locale.UK, "  %-14s %s  (%s)", c.login().login(), c.password(),
-                    c.login().role().key() + (c.login().partner() == null ? "" : ", " + c.login().partner())));
+            t.line(String.format(
+                    java.util.Locale.UK,
+                    "  %-14s %s  (%s)",
+                    c.login().login(),
+                    c.password(),
+                    c.login().role().key()
+                            + (c.login().partner() == null
+                                    ? ""
+                                    : ", " + c.login().partner())));
         }
     }
 
@@ -54,27 +65,35 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         Database db = DatabaseSetup.openMigrated(settings, t::line);
         try {
             t.line("Loading the demo dataset into " + db.target().description() + " ...");
-            DemoData.Result result = DemoData.load(db, IncidentLoader.configured(db.dataSource(), settings),
-                    new DemoData.Listener() {
-                @Override
-                public LongConsumer starting(SourceFile file, int index, int total) {
-                    return t.progress("[" + index + "/" + total + "] " + file.name(), file.rawSize());
-                }
+            DemoData.Result result =
+                    DemoData.load(db, IncidentLoader.configured(db.dataSource(), settings), new DemoData.Listener() {
+                        @Override
+                        public LongConsumer starting(SourceFile file, int index, int total) {
+                            return t.progress("[" + index + "/" + total + "] " + file.name(), file.rawSize());
+                        }
 
-                @Override
-                public void finished(SourceFile file, String summary) {
-                    t.done("  " + file.name(), summary);
-                }
-            });
-            t.line(result.filesLoaded() == 0
-                    ? "Demo data was already loaded; nothing new."
-                    : String.format(java.util.Locale.UK, "Demo data: %d files loaded (%,d records, %,d rows quarantined), %d already there.",
-                    result.filesLoaded(), result.incidents(), result.quarantined(), result.filesSkipped()));
+                        @Override
+                        public void finished(SourceFile file, String summary) {
+                            t.done("  " + file.name(), summary);
+                        }
+                    });
+            t.line(
+                    result.filesLoaded() == 0
+                            ? "Demo data was already loaded; nothing new."
+                            : String.format(
+                                    java.util.Locale.UK,
+                                    "Demo data: %d files loaded (%,d records, %,d rows quarantined), %d already there.",
+                                    result.filesLoaded(),
+                                    result.incidents(),
+                                    result.quarantined(),
+                                    result.filesSkipped()));
             demoLogins(settings, db, t);
         } catch (RuntimeException | java.sql.SQLException e) {
             db.close();
-            throw e instanceof RuntimeException r ? r : new org.safemap.SafemapException("database_error",
-                    "creating the demo users failed: " + e.getMessage(), e);
+            throw e instanceof RuntimeException r
+                    ? r
+                    : new org.safemap.SafemapException(
+                            "database_error", "creating the demo users failed: " + e.getMessage(), e);
         }
         if (loadOnly) {
             db.close();

@@ -22,12 +22,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap emerging}: emerging hot spot classes per area from a monthly Gi* series and its trend. */
-@Command(name = "emerging", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify every area as a new, consecutive, intensifying, persistent, diminishing, sporadic, "
-                + "oscillating or historical hot (or cold) spot, or no pattern, from Gi* per month over the period "
-                + "and a Mann-Kendall trend (ArcGIS Emerging Hot Spot Analysis's definitions). Stores a run.", "",
-                "Example: safemap emerging --period 2022-01..2022-07 --category violence --level lsoa",
-                "Rules: docs/hotspots.md, 'Emerging hot spots'."})
+@Command(
+        name = "emerging",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Classify every area as a new, consecutive, intensifying, persistent, diminishing, sporadic, "
+                    + "oscillating or historical hot (or cold) spot, or no pattern, from Gi* per month over the period "
+                    + "and a Mann-Kendall trend (ArcGIS Emerging Hot Spot Analysis's definitions). Stores a run.",
+            "",
+            "Example: safemap emerging --period 2022-01..2022-07 --category violence --level lsoa",
+            "Rules: docs/hotspots.md, 'Emerging hot spots'."
+        })
 final class EmergingCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -44,27 +50,41 @@ final class EmergingCommand implements Callable<Integer> {
     @Option(names = "--weekdays", paramLabel = "DAYS", description = "e.g. fri-sun.")
     String weekdays;
 
-    @Option(names = "--level", defaultValue = "lsoa", paramLabel = "LEVEL",
+    @Option(
+            names = "--level",
+            defaultValue = "lsoa",
+            paramLabel = "LEVEL",
             description = "lsoa, msoa, ward, lad, custom:NAME, or grid. Default: ${DEFAULT-VALUE}.")
     String level;
 
     @Option(names = "--cell", paramLabel = "METRES", description = "Grid cell for --level grid. Default: 250.")
     Double cell;
 
-    @Option(names = "--step", defaultValue = "month", paramLabel = "STEP",
+    @Option(
+            names = "--step",
+            defaultValue = "month",
+            paramLabel = "STEP",
             description = "month or week (ISO weeks, Monday first). Default: ${DEFAULT-VALUE}.")
     String step;
 
-    @Option(names = "--neighbours", defaultValue = "queen", paramLabel = "RULE",
+    @Option(
+            names = "--neighbours",
+            defaultValue = "queen",
+            paramLabel = "RULE",
             description = "queen or distance:METRES. Default: ${DEFAULT-VALUE}.")
     String neighbours;
 
-    @Option(names = "--time-neighbours", defaultValue = "1", paramLabel = "MONTHS",
+    @Option(
+            names = "--time-neighbours",
+            defaultValue = "1",
+            paramLabel = "MONTHS",
             description = "Earlier steps in each bin's neighbourhood. Default: ${DEFAULT-VALUE}.")
     int timeNeighbours;
 
-    @Option(names = "--alpha", defaultValue = "0.05", description = "Significance of a hot or cold month. "
-            + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--alpha",
+            defaultValue = "0.05",
+            description = "Significance of a hot or cold month. " + "Default: ${DEFAULT-VALUE}.")
     double alpha;
 
     @Option(names = "--no-fdr", negatable = false, description = "No false discovery rate correction.")
@@ -92,12 +112,20 @@ final class EmergingCommand implements Callable<Integer> {
         Terminal terminal = cli.terminal();
         try (Database db = cli.openDatabase()) {
             long id = new EmergingRunner(db.dataSource()).run(request, terminal::line);
-            JsonNode summary = new ObjectMapper().readTree(new RunStore(db.dataSource()).run(id).orElseThrow()
-                    .summary());
-            terminal.line(String.format(Locale.UK, "run %d: %,d records over %d months in %,d areas", id,
-                    summary.path("records").asLong(), summary.path("steps").asInt(), summary.path("areas").asInt()));
-            summary.path("classes").fields().forEachRemaining(e -> terminal.line(String.format(Locale.UK,
-                    "  %-22s %,6d", e.getKey(), e.getValue().asInt())));
+            JsonNode summary = new ObjectMapper()
+                    .readTree(
+                            new RunStore(db.dataSource()).run(id).orElseThrow().summary());
+            terminal.line(String.format(
+                    Locale.UK,
+                    "run %d: %,d records over %d months in %,d areas",
+                    id,
+                    summary.path("records").asLong(),
+                    summary.path("steps").asInt(),
+                    summary.path("areas").asInt()));
+            summary.path("classes")
+                    .fields()
+                    .forEachRemaining(e -> terminal.line(String.format(
+                            Locale.UK, "  %-22s %,6d", e.getKey(), e.getValue().asInt())));
             AreaResults results = new AreaResults(db.dataSource());
             if (out != null) {
                 try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {

@@ -25,16 +25,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap evaluate}: how well each method's map from one period predicts a later one. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train hotspot methods on one period and test them on a later one: hit rate, PAI (hit rate / "
-                + "share of the area), RRI (recapture), the best possible hit rate and PEI, at chosen coverages of "
-                + "the study area. Prints a table, writes CSV, stores the run with its curves.", "",
-                "Example: safemap evaluate --train 2022-01..2022-04 --test 2022-05..2022-07 --method kde,count "
-                        + "--level lsoa",
-                "How to read it: docs/hotspots.md, 'Prediction accuracy'."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train hotspot methods on one period and test them on a later one: hit rate, PAI (hit rate / "
+                    + "share of the area), RRI (recapture), the best possible hit rate and PEI, at chosen coverages of "
+                    + "the study area. Prints a table, writes CSV, stores the run with its curves.",
+            "",
+            "Example: safemap evaluate --train 2022-01..2022-04 --test 2022-05..2022-07 --method kde,count "
+                    + "--level lsoa",
+            "How to read it: docs/hotspots.md, 'Prediction accuracy'."
+        })
 final class EvaluateCommand implements Callable<Integer> {
-    private static final List<String> COLUMNS = List.of("method", "coverage", "hit_rate", "pai", "rri",
-            "max_hit_rate", "pei", "area_share", "places");
+    private static final List<String> COLUMNS =
+            List.of("method", "coverage", "hit_rate", "pai", "rri", "max_hit_rate", "pei", "area_share", "places");
 
     @ParentCommand
     Cli cli;
@@ -48,26 +54,42 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--test", required = true, paramLabel = "PERIOD", description = "Test period, later.")
     String test;
 
-    @Option(names = "--method", split = ",", defaultValue = "kde", paramLabel = "METHOD",
+    @Option(
+            names = "--method",
+            split = ",",
+            defaultValue = "kde",
+            paramLabel = "METHOD",
             description = "kde, count, gistar, prospective (comma-separated). Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
-    @Option(names = "--level", defaultValue = "lsoa", paramLabel = "LEVEL",
+    @Option(
+            names = "--level",
+            defaultValue = "lsoa",
+            paramLabel = "LEVEL",
             description = "grid, lsoa, msoa, ward, lad or custom:NAME. Default: ${DEFAULT-VALUE}.")
     String level;
 
-    @Option(names = "--coverage", split = ",", paramLabel = "PCT",
+    @Option(
+            names = "--coverage",
+            split = ",",
+            paramLabel = "PCT",
             description = "Coverages in percent. Default: 1,2,5,10,20.")
     List<String> coverages;
 
     @Option(names = "--cell", paramLabel = "METRES", description = "Grid cell. Default: shorter side / 150.")
     Double cell;
 
-    @Option(names = "--bandwidth", paramLabel = "METRES|RULE", defaultValue = "ppl",
+    @Option(
+            names = "--bandwidth",
+            paramLabel = "METRES|RULE",
+            defaultValue = "ppl",
             description = "KDE bandwidth or rule. Default: ${DEFAULT-VALUE}.")
     String bandwidth;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            paramLabel = "FORMAT",
             description = "table, csv or json on standard output. Default: ${DEFAULT-VALUE}.")
     String format;
 
@@ -93,8 +115,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Terminal terminal = cli.terminal();
         EvaluateRunner.Result result;
         try (Database db = cli.openDatabase()) {
-            result = new EvaluateRunner(db.dataSource()).run(request, format.equals("table") ? terminal::line
-                    : s -> { });
+            result =
+                    new EvaluateRunner(db.dataSource()).run(request, format.equals("table") ? terminal::line : s -> {});
         }
         Path file = out != null ? out : Path.of("evaluate-" + result.runId() + ".csv");
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -102,20 +124,36 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         PrintStream stdout = terminal.out();
         switch (format) {
-            case "json" -> stdout.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(result.rows()));
+            case "json" ->
+                stdout.println(new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(result.rows()));
             case "csv" -> {
                 Writer w = new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8);
                 csv(result.rows(), w);
                 w.flush();
             }
             default -> {
-                terminal.line(String.format(Locale.UK, "%-12s %8s %9s %7s %6s %9s %6s", "method", "coverage",
-                        "hit rate", "PAI", "RRI", "best hit", "PEI"));
+                terminal.line(String.format(
+                        Locale.UK,
+                        "%-12s %8s %9s %7s %6s %9s %6s",
+                        "method",
+                        "coverage",
+                        "hit rate",
+                        "PAI",
+                        "RRI",
+                        "best hit",
+                        "PEI"));
                 for (Map<String, Object> r : result.rows()) {
-                    terminal.line(String.format(Locale.UK, "%-12s %7.0f%% %8.1f%% %7s %6s %8.1f%% %6s",
-                            r.get("method"), (Double) r.get("coverage"), pct(r.get("hit_rate")),
-                            fixed(r.get("pai"), 2), fixed(r.get("rri"), 2), pct(r.get("max_hit_rate")),
+                    terminal.line(String.format(
+                            Locale.UK,
+                            "%-12s %7.0f%% %8.1f%% %7s %6s %8.1f%% %6s",
+                            r.get("method"),
+                            (Double) r.get("coverage"),
+                            pct(r.get("hit_rate")),
+                            fixed(r.get("pai"), 2),
+                            fixed(r.get("rri"), 2),
+                            pct(r.get("max_hit_rate")),
                             fixed(r.get("pei"), 2)));
                 }
                 terminal.line("run " + result.runId() + "; wrote " + file + " (curves: GET /api/hotspots/"
@@ -129,7 +167,8 @@ final class EvaluateCommand implements Callable<Integer> {
         CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT);
         csv.printRecord(COLUMNS);
         for (Map<String, Object> r : rows) {
-            csv.printRecord(COLUMNS.stream().map(c -> r.get(c) == null ? "" : r.get(c)).toList());
+            csv.printRecord(
+                    COLUMNS.stream().map(c -> r.get(c) == null ? "" : r.get(c)).toList());
         }
         csv.flush();
     }

@@ -23,18 +23,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap hotspots}: a stored hotspot run over the loaded records, with the same parameters as the API. */
-@Command(name = "hotspots", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compute and store a hotspot run: a density surface over the study areas and, per area, "
-                + "counts, rates per 1,000 residents, density mean and maximum, location quotient and Getis-Ord Gi* "
-                + "with false discovery rate classes. Prints the run id and the top areas; the API serves the run "
-                + "(GET /api/hotspots/ID).", "",
-                "Example: safemap hotspots --period 2022-01..2022-06 --category violence --hours 20-3 --level lsoa",
-                "Methods and defaults: docs/hotspots.md."})
+@Command(
+        name = "hotspots",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Compute and store a hotspot run: a density surface over the study areas and, per area, "
+                    + "counts, rates per 1,000 residents, density mean and maximum, location quotient and Getis-Ord Gi* "
+                    + "with false discovery rate classes. Prints the run id and the top areas; the API serves the run "
+                    + "(GET /api/hotspots/ID).",
+            "",
+            "Example: safemap hotspots --period 2022-01..2022-06 --category violence --hours 20-3 --level lsoa",
+            "Methods and defaults: docs/hotspots.md."
+        })
 final class HotspotsCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
 
-    @Option(names = "--period", required = true, paramLabel = "PERIOD",
+    @Option(
+            names = "--period",
+            required = true,
+            paramLabel = "PERIOD",
             description = "2024-03, 2024-01..2024-09 or 2024-01-15..2024-02-14 (inclusive).")
     String period;
 
@@ -50,29 +59,43 @@ final class HotspotsCommand implements Callable<Integer> {
     @Option(names = "--area-wkt", paramLabel = "WKT", description = "Area of interest as an EPSG:27700 polygon.")
     String areaWkt;
 
-    @Option(names = "--max-precision", paramLabel = "METRES",
+    @Option(
+            names = "--max-precision",
+            paramLabel = "METRES",
             description = "Leave out records placed less precisely than this.")
     Double maxPrecision;
 
-    @Option(names = "--no-aoristic", negatable = false,
+    @Option(
+            names = "--no-aoristic",
+            negatable = false,
             description = "Count a record fully by its start time instead of spreading its time window.")
     boolean noAoristic;
 
     @Option(names = "--count-records", description = "Count every feed's record of a linked event, not the event once.")
     boolean countRecords;
 
-    @Option(names = "--level", defaultValue = "lsoa", paramLabel = "LEVEL",
+    @Option(
+            names = "--level",
+            defaultValue = "lsoa",
+            paramLabel = "LEVEL",
             description = "lsoa, msoa, ward, lad or custom:NAME. Default: ${DEFAULT-VALUE}.")
     String level;
 
     @Option(names = "--cell", paramLabel = "METRES", description = "Cell size. Default: shorter side / 150.")
     Double cell;
 
-    @Option(names = "--bandwidth", paramLabel = "METRES|RULE", defaultValue = "ppl",
+    @Option(
+            names = "--bandwidth",
+            paramLabel = "METRES|RULE",
+            defaultValue = "ppl",
             description = "Metres, or a rule: ppl, scott, arcgis. Default: ${DEFAULT-VALUE}.")
     String bandwidth;
 
-    @Option(names = "--kernel", defaultValue = "quartic", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--kernel",
+            defaultValue = "quartic",
+            paramLabel = "NAME",
+            description = "Default: ${DEFAULT-VALUE}.")
     String kernel;
 
     @Option(names = "--mode", defaultValue = "exact", paramLabel = "MODE", description = "exact or fast.")
@@ -81,18 +104,30 @@ final class HotspotsCommand implements Callable<Integer> {
     @Option(names = "--edge-correction", description = "Correct densities near the study area's edge.")
     boolean edgeCorrection;
 
-    @Option(names = "--neighbours", defaultValue = "queen", paramLabel = "RULE",
+    @Option(
+            names = "--neighbours",
+            defaultValue = "queen",
+            paramLabel = "RULE",
             description = "Gi* neighbours: queen, or distance:METRES. Default: ${DEFAULT-VALUE}.")
     String neighbours;
 
-    @Option(names = "--no-fdr", negatable = false, description = "Classify Gi* without false discovery rate correction.")
+    @Option(
+            names = "--no-fdr",
+            negatable = false,
+            description = "Classify Gi* without false discovery rate correction.")
     boolean noFdr;
 
-    @Option(names = "--top-percent", defaultValue = "10", paramLabel = "PCT",
+    @Option(
+            names = "--top-percent",
+            defaultValue = "10",
+            paramLabel = "PCT",
             description = "Cells counted as top for each area's top share. Default: ${DEFAULT-VALUE}.")
     double topPercent;
 
-    @Option(names = "--surface", defaultValue = "kde", paramLabel = "METHOD",
+    @Option(
+            names = "--surface",
+            defaultValue = "kde",
+            paramLabel = "METHOD",
             description = "kde (incidents per km²) or prospective (Bowers-Johnson near-repeat risk at the period's "
                     + "end, for burglary). Default: ${DEFAULT-VALUE}.")
     String surface;
@@ -103,7 +138,11 @@ final class HotspotsCommand implements Callable<Integer> {
     @Option(names = "--time-bandwidth", paramLabel = "WEEKS", description = "Prospective: default 8.")
     Integer timeBandwidth;
 
-    @Option(names = "--show", defaultValue = "10", paramLabel = "N", description = "Areas to print. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--show",
+            defaultValue = "10",
+            paramLabel = "N",
+            description = "Areas to print. Default: ${DEFAULT-VALUE}.")
     int show;
 
     @Option(names = "--out", paramLabel = "FILE.csv", description = "Also write every area's results as CSV.")
@@ -139,24 +178,46 @@ final class HotspotsCommand implements Callable<Integer> {
             long id = new HotspotRunner(db.dataSource()).run(request, terminal::line);
             RunStore.Run run = new RunStore(db.dataSource()).run(id).orElseThrow();
             JsonNode summary = new ObjectMapper().readTree(run.summary());
-            terminal.line(String.format(Locale.UK, "run %d: %,d records (%,.1f incidents) in %,d %s areas; "
-                            + "bandwidth %.0f m, cell %.0f m; %d hot and %d cold areas", id,
-                    summary.path("records").asLong(), summary.path("incidents").asDouble(),
-                    summary.path("areas").asLong(), level, summary.path("bandwidthM").asDouble(),
-                    summary.path("cellM").asDouble(), summary.path("hotAreas").asLong(),
+            terminal.line(String.format(
+                    Locale.UK,
+                    "run %d: %,d records (%,.1f incidents) in %,d %s areas; "
+                            + "bandwidth %.0f m, cell %.0f m; %d hot and %d cold areas",
+                    id,
+                    summary.path("records").asLong(),
+                    summary.path("incidents").asDouble(),
+                    summary.path("areas").asLong(),
+                    level,
+                    summary.path("bandwidthM").asDouble(),
+                    summary.path("cellM").asDouble(),
+                    summary.path("hotAreas").asLong(),
                     summary.path("coldAreas").asLong()));
             for (JsonNode w : summary.path("warnings")) {
                 terminal.warn(w.asText());
             }
             AreaResults results = new AreaResults(db.dataSource());
             JsonNode rows = new ObjectMapper().readTree(results.json(id, level, Math.max(1, show), false));
-            terminal.line(String.format(Locale.UK, "%4s  %-10s %-28s %9s %9s %8s %7s  %s", "rank", "code", "name",
-                    "incidents", "per 1000", "Gi* z", "LQ", "class"));
+            terminal.line(String.format(
+                    Locale.UK,
+                    "%4s  %-10s %-28s %9s %9s %8s %7s  %s",
+                    "rank",
+                    "code",
+                    "name",
+                    "incidents",
+                    "per 1000",
+                    "Gi* z",
+                    "LQ",
+                    "class"));
             for (JsonNode r : rows) {
-                terminal.line(String.format(Locale.UK, "%4d  %-10s %-28s %9.1f %9s %8.2f %7s  %s",
-                        r.path("rank").asInt(), r.path("code").asText(), clip(r.path("name").asText(), 28),
-                        r.path("incidents").asDouble(), number(r.path("rate_per_1000")),
-                        r.path("gi_z").asDouble(), number(r.path("location_quotient")),
+                terminal.line(String.format(
+                        Locale.UK,
+                        "%4d  %-10s %-28s %9.1f %9s %8.2f %7s  %s",
+                        r.path("rank").asInt(),
+                        r.path("code").asText(),
+                        clip(r.path("name").asText(), 28),
+                        r.path("incidents").asDouble(),
+                        number(r.path("rate_per_1000")),
+                        r.path("gi_z").asDouble(),
+                        number(r.path("location_quotient")),
                         r.path("gi_class").asText()));
             }
             if (out != null) {

@@ -9,29 +9,36 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 import org.safemap.ingest.FeedDefinition;
 import org.safemap.ingest.FeedReports;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.files.InputFormatException;
 import org.safemap.ingest.Rejection;
-import org.safemap.files.SourceFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap ingest --feed NAME FILE...}: loads partners' files, each as one all-or-nothing batch. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Load incident files into a feed. Each file is one batch, loaded whole or not at all; a file "
-                + "already loaded into the feed (same content) is skipped. Rows that cannot be used are kept in "
-                + "quarantine with their line and reason; 'safemap feeds report' lists them by batch.",
-                "Feeds: 'safemap feeds list'. Formats and fields: docs/feeds.md."},
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Load incident files into a feed. Each file is one batch, loaded whole or not at all; a file "
+                    + "already loaded into the feed (same content) is skipped. Rows that cannot be used are kept in "
+                    + "quarantine with their line and reason; 'safemap feeds report' lists them by batch.",
+            "Feeds: 'safemap feeds list'. Formats and fields: docs/feeds.md."
+        },
         footer = {"", "Exit status: 0 when every file loaded (or was already loaded), 1 when any file was refused."})
 final class IngestCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
 
-    @Option(names = "--feed", required = true, paramLabel = "NAME",
+    @Option(
+            names = "--feed",
+            required = true,
+            paramLabel = "NAME",
             description = "The feed the files belong to, e.g. police-uk, btp, istv-ae, ambulance, fire-irs.")
     String feedName;
 
@@ -59,23 +66,47 @@ final class IngestCommand implements Callable<Integer> {
                 try {
                     r = loader.load(file, feed, progress::update, ActingAs.loader());
                 } catch (SafemapException e) {
-                    t.done(file.name(), (e instanceof InputFormatException ? "refused, nothing loaded: "
-                            : "failed, nothing loaded: ") + e.getMessage());
+                    t.done(
+                            file.name(),
+                            (e instanceof InputFormatException
+                                            ? "refused, nothing loaded: "
+                                            : "failed, nothing loaded: ")
+                                    + e.getMessage());
                     refused++;
                     continue;
                 }
-                cli.audit(db, ActingAs.operator(), "ingest.cli", "safemap ingest " + file.name(),
-                        java.util.List.of(feed.name()), r.rowsLoaded());
+                cli.audit(
+                        db,
+                        ActingAs.operator(),
+                        "ingest.cli",
+                        "safemap ingest " + file.name(),
+                        java.util.List.of(feed.name()),
+                        r.rowsLoaded());
                 if (r.alreadyLoaded()) {
-                    t.done(file.name(), String.format(Locale.UK, "already loaded into %s as batch %d (%,d records); "
-                            + "nothing changed", feed.name(), r.batchId(), r.rowsLoaded()));
+                    t.done(
+                            file.name(),
+                            String.format(
+                                    Locale.UK,
+                                    "already loaded into %s as batch %d (%,d records); " + "nothing changed",
+                                    feed.name(),
+                                    r.batchId(),
+                                    r.rowsLoaded()));
                     continue;
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                t.done(file.name(), String.format(Locale.UK, "batch %d: %,d rows read, %,d loaded, %,d quarantined "
-                        + "in %.1f s (%,.0f rows/s)", r.batchId(), r.rowsRead(), r.rowsLoaded(), r.rowsQuarantined(),
-                        seconds, r.rowsRead() / Math.max(seconds, 1e-3))
-                        + (r.rowsRead() == 0 ? "; the file holds a header and no rows" : ""));
+                t.done(
+                        file.name(),
+                        String.format(
+                                        Locale.UK,
+                                        "batch %d: %,d rows read, %,d loaded, %,d quarantined "
+                                                + "in %.1f s (%,.0f rows/s)",
+                                        r.batchId(),
+                                        r.rowsRead(),
+                                        r.rowsLoaded(),
+                                        r.rowsQuarantined(),
+                                        seconds,
+                                        r.rowsRead() / Math.max(seconds, 1e-3))
+                                + (r.rowsRead() == 0 ? "; the file holds a header and no rows" : ""));
                 describe(t, "  ", reports.batch(r.batchId()), r.sampleRejections());
             }
         } catch (java.sql.SQLException e) {
@@ -96,21 +127,31 @@ final class IngestCommand implements Callable<Integer> {
             t.line(indent + String.format(Locale.UK, "inside the loaded LSOAs: %.1f%%", 100 * report.areaMatchRate()));
         }
         if (report.outsideArea() > 0) {
-            t.line(indent + String.format(Locale.UK, "outside the partnership's area (in no loaded LSOA), kept: %,d, "
-                    + "line %s", report.outsideArea(), report.outsideAreaLineText()));
+            t.line(indent
+                    + String.format(
+                            Locale.UK,
+                            "outside the partnership's area (in no loaded LSOA), kept: %,d, " + "line %s",
+                            report.outsideArea(),
+                            report.outsideAreaLineText()));
         }
         if (report.linked() > 0) {
-            t.line(indent + String.format(Locale.UK, "linked to other feeds' records of the same event: %,d", report.linked()));
+            t.line(indent
+                    + String.format(
+                            Locale.UK, "linked to other feeds' records of the same event: %,d", report.linked()));
         }
-        report.reasons().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(e -> t.line(indent + String.format(Locale.UK, "quarantined %,d: %s", e.getValue(), e.getKey())));
+        report.reasons().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e ->
+                        t.line(indent + String.format(Locale.UK, "quarantined %,d: %s", e.getValue(), e.getKey())));
         for (Rejection r : samples) {
-            t.line(indent + "  e.g. line " + r.lineNo() + (r.field() == null ? "" : ", field '" + r.field() + "'") + ": " + r.reason());
+            t.line(indent + "  e.g. line " + r.lineNo() + (r.field() == null ? "" : ", field '" + r.field() + "'")
+                    + ": " + r.reason());
         }
     }
 
     private static String shares(Map<String, Long> counts, long total) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .map(e -> String.format(Locale.UK, "%s %.1f%%", e.getKey(), 100.0 * e.getValue() / Math.max(total, 1)))
                 .collect(Collectors.joining(", "));
     }

@@ -23,43 +23,68 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap kde}: a density surface from a plain CSV of points, with no database. */
-@Command(name = "kde", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Kernel density surface of a CSV of x,y[,weight] points in EPSG:27700 metres, written as a "
-                + "GeoTIFF (float32, incidents per km², no-data NaN) or as CSV (x,y of each cell centre and its "
-                + "density). Needs no database.", "",
-                "Example: safemap kde --points burglary.csv --cell 25 --bandwidth 250 --out burglary.tif",
-                "Formulas, defaults and rules: docs/hotspots.md."})
+@Command(
+        name = "kde",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Kernel density surface of a CSV of x,y[,weight] points in EPSG:27700 metres, written as a "
+                    + "GeoTIFF (float32, incidents per km², no-data NaN) or as CSV (x,y of each cell centre and its "
+                    + "density). Needs no database.",
+            "",
+            "Example: safemap kde --points burglary.csv --cell 25 --bandwidth 250 --out burglary.tif",
+            "Formulas, defaults and rules: docs/hotspots.md."
+        })
 final class KdeCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
 
-    @Option(names = "--points", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--points",
+            required = true,
+            paramLabel = "FILE",
             description = "CSV of x,y[,weight]; a header naming x/easting, y/northing and weight is optional.")
     Path points;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE",
             description = "Output: FILE.tif (GeoTIFF) or FILE.csv.")
     Path out;
 
-    @Option(names = "--extent", paramLabel = "MINX,MINY,MAXX,MAXY",
+    @Option(
+            names = "--extent",
+            paramLabel = "MINX,MINY,MAXX,MAXY",
             description = "Grid extent in metres. Default: the points' bounds widened by the kernel's reach.")
     String extent;
 
-    @Option(names = "--cell", paramLabel = "METRES",
+    @Option(
+            names = "--cell",
+            paramLabel = "METRES",
             description = "Cell size. Default: the extent's shorter side / 150, rounded down to whole metres.")
     Double cell;
 
-    @Option(names = "--bandwidth", paramLabel = "METRES|RULE", defaultValue = "ppl",
+    @Option(
+            names = "--bandwidth",
+            paramLabel = "METRES|RULE",
+            defaultValue = "ppl",
             description = "Kernel radius in metres (Gaussian: standard deviation), or a rule: ppl (likelihood "
                     + "cross-validation, as spatstat bw.ppl), scott (spatstat bw.scott) or arcgis (ArcGIS Kernel "
                     + "Density's default). Default: ${DEFAULT-VALUE}.")
     String bandwidth;
 
-    @Option(names = "--kernel", defaultValue = "quartic", paramLabel = "NAME",
+    @Option(
+            names = "--kernel",
+            defaultValue = "quartic",
+            paramLabel = "NAME",
             description = "quartic, gaussian, epanechnikov, triangular or uniform. Default: ${DEFAULT-VALUE}.")
     String kernel;
 
-    @Option(names = "--mode", defaultValue = "exact", paramLabel = "MODE",
+    @Option(
+            names = "--mode",
+            defaultValue = "exact",
+            paramLabel = "MODE",
             description = "exact (every cell over every point in reach) or fast (binned). Default: ${DEFAULT-VALUE}.")
     String mode;
 
@@ -77,8 +102,8 @@ final class KdeCommand implements Callable<Integer> {
         KdeMode m = parse(() -> KdeMode.fromCode(mode));
         long started = System.nanoTime();
         Terminal terminal = cli.terminal();
-        WeightedPoints pts = PointsCsv.read(points, terminal.progress(points.getFileName().toString(),
-                Files.size(points)));
+        WeightedPoints pts =
+                PointsCsv.read(points, terminal.progress(points.getFileName().toString(), Files.size(points)));
         if (pts.size() == 0) {
             throw new SafemapException("bad_points", points + " has no points");
         }
@@ -104,10 +129,18 @@ final class KdeCommand implements Callable<Integer> {
         Grid grid = parse(() -> Grid.covering(f[0], f[1], f[2], f[3], cellMetres));
         KdeParams params = parse(() -> new KdeParams(grid, k, h, m, edgeCorrection));
         Surface surface = KernelDensity.estimate(pts, params);
-        String description = String.format(Locale.ROOT,
+        String description = String.format(
+                Locale.ROOT,
                 "SafeMap KDE: %s kernel, bandwidth %.1f m (%s), cell %.1f m, %s mode%s, %d points from %s; "
-                        + "incidents per km2", k.code(), h, bandwidthSource, cellMetres, m.code(),
-                edgeCorrection ? ", edge-corrected" : "", pts.size(), points.getFileName());
+                        + "incidents per km2",
+                k.code(),
+                h,
+                bandwidthSource,
+                cellMetres,
+                m.code(),
+                edgeCorrection ? ", edge-corrected" : "",
+                pts.size(),
+                points.getFileName());
         try (OutputStream o = Files.newOutputStream(out)) {
             if (tiff) {
                 GeoTiff.write(surface, description, o);
@@ -116,13 +149,26 @@ final class KdeCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        terminal.line(String.format(Locale.UK, "%,d points (total weight %,.1f); %s kernel, bandwidth %.1f m (%s)",
-                pts.size(), pts.totalWeight(), k.code(), h, bandwidthSource));
-        terminal.line(String.format(Locale.UK, "grid %,d x %,d cells of %.1f m from (%.1f, %.1f); %s mode%s",
-                grid.columns(), grid.rows(), cellMetres, grid.minX(), grid.minY(), m.code(),
+        terminal.line(String.format(
+                Locale.UK,
+                "%,d points (total weight %,.1f); %s kernel, bandwidth %.1f m (%s)",
+                pts.size(),
+                pts.totalWeight(),
+                k.code(),
+                h,
+                bandwidthSource));
+        terminal.line(String.format(
+                Locale.UK,
+                "grid %,d x %,d cells of %.1f m from (%.1f, %.1f); %s mode%s",
+                grid.columns(),
+                grid.rows(),
+                cellMetres,
+                grid.minX(),
+                grid.minY(),
+                m.code(),
                 edgeCorrection ? ", edge-corrected" : ""));
-        terminal.line(String.format(Locale.UK, "maximum %.2f incidents per km²; wrote %s in %.2f s",
-                surface.max(), out, seconds));
+        terminal.line(String.format(
+                Locale.UK, "maximum %.2f incidents per km²; wrote %s in %.2f s", surface.max(), out, seconds));
         return Cli.OK;
     }
 
@@ -139,8 +185,8 @@ final class KdeCommand implements Callable<Integer> {
             v[i] = Double.parseDouble(parts[i].trim());
         }
         if (!(v[2] > v[0]) || !(v[3] > v[1])) {
-            throw new SafemapException("bad_request", "--extent must have minx < maxx and miny < maxy, got '"
-                    + text + "'");
+            throw new SafemapException(
+                    "bad_request", "--extent must have minx < maxx and miny < maxy, got '" + text + "'");
         }
         return v;
     }

@@ -14,12 +14,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap near-repeat}: the Knox test of whether incidents close in space are also close in time. */
-@Command(name = "near-repeat", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Knox near-repeat test: observed pairs per space band and time band against Monte Carlo "
-                + "permutations of the times; Knox ratio and p per cell. Refuses snapped points (police.uk) unless "
-                + "--allow-snapped. Bands are right-open and labelled as computed.", "",
-                "Example: safemap near-repeat --period 2022-01..2022-06 --category burglary --feed fire-irs",
-                "docs/hotspots.md, 'Near repeats'."})
+@Command(
+        name = "near-repeat",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Knox near-repeat test: observed pairs per space band and time band against Monte Carlo "
+                    + "permutations of the times; Knox ratio and p per cell. Refuses snapped points (police.uk) unless "
+                    + "--allow-snapped. Bands are right-open and labelled as computed.",
+            "",
+            "Example: safemap near-repeat --period 2022-01..2022-06 --category burglary --feed fire-irs",
+            "docs/hotspots.md, 'Near repeats'."
+        })
 final class NearRepeatCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -30,11 +36,17 @@ final class NearRepeatCommand implements Callable<Integer> {
     @Mixin
     SelectionOptions selection;
 
-    @Option(names = "--space", defaultValue = "0,100,200,300,400", paramLabel = "M,M,...",
+    @Option(
+            names = "--space",
+            defaultValue = "0,100,200,300,400",
+            paramLabel = "M,M,...",
             description = "Space band edges in metres. Default: ${DEFAULT-VALUE}.")
     String space;
 
-    @Option(names = "--time", defaultValue = "0,7,14,21,28", paramLabel = "D,D,...",
+    @Option(
+            names = "--time",
+            defaultValue = "0,7,14,21,28",
+            paramLabel = "D,D,...",
             description = "Time band edges in days. Default: ${DEFAULT-VALUE}.")
     String time;
 
@@ -59,12 +71,21 @@ final class NearRepeatCommand implements Callable<Integer> {
         p.values().removeIf(java.util.Objects::isNull);
         Terminal t = cli.terminal();
         try (Database db = cli.openDatabase()) {
-            NearRepeats.Outcome o = new NearRepeats(db.dataSource()).knox(
-                    HotspotRequests.selection(HotspotRequests.selectionPart(p, HotspotRequests.NEAR_REPEAT_NAMES)),
-                    HotspotRequests.knox(p), allowSnapped, "cli");
+            NearRepeats.Outcome o = new NearRepeats(db.dataSource())
+                    .knox(
+                            HotspotRequests.selection(
+                                    HotspotRequests.selectionPart(p, HotspotRequests.NEAR_REPEAT_NAMES)),
+                            HotspotRequests.knox(p),
+                            allowSnapped,
+                            "cli");
             Map<String, Object> r = o.result();
-            t.line(String.format(Locale.UK, "run %d: %,d incidents, %,d pairs; %s", o.runId(), r.get("incidents"),
-                    r.get("pairs"), r.get("snapping")));
+            t.line(String.format(
+                    Locale.UK,
+                    "run %d: %,d incidents, %,d pairs; %s",
+                    o.runId(),
+                    r.get("incidents"),
+                    r.get("pairs"),
+                    r.get("snapping")));
             @SuppressWarnings("unchecked")
             List<String> spaceBands = (List<String>) r.get("spaceBands");
             @SuppressWarnings("unchecked")
@@ -79,8 +100,12 @@ final class NearRepeatCommand implements Callable<Integer> {
                 StringBuilder line = new StringBuilder(String.format(Locale.UK, "%-22s", spaceBands.get(s)));
                 Double[] row = (Double[]) ratio[s];
                 for (int c = 0; c < timeBands.size(); c++) {
-                    line.append(String.format(Locale.UK, " %18s", row[c] == null ? "-"
-                            : String.format(Locale.UK, "%.2f (%.3f) n=%d", row[c], pv[s][c], observed[s][c])));
+                    line.append(String.format(
+                            Locale.UK,
+                            " %18s",
+                            row[c] == null
+                                    ? "-"
+                                    : String.format(Locale.UK, "%.2f (%.3f) n=%d", row[c], pv[s][c], observed[s][c])));
                 }
                 t.line(line.toString());
             }

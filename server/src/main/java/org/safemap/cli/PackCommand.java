@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.map.LayerCatalogue;
-import org.safemap.map.MapData;
 import org.safemap.map.WmsService;
 import org.safemap.pack.Pack;
 import org.safemap.pack.PackFormat;
@@ -23,14 +22,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap pack}: a tasking pack for an area and a period, written as PDF or HTML. */
-@Command(name = "pack", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A tasking pack for a Community Safety Partnership meeting: headline counts against the "
-                + "previous period and a year earlier, a density map with the top hot spots numbered, a map and row "
-                + "per hot spot (count, rate, change, Gi*, emerging class, deprivation), emerging and persistent "
-                + "hot spots, repeat locations, and a footnote naming every source. The runs it makes are stored "
-                + "and cited.", "",
-                "Example: safemap pack --area E08000012 --period 2022-07 --out pack.pdf",
-                "         safemap pack --area E05000886 --period 2022-05..2022-07 --category violence --out pack.html"})
+@Command(
+        name = "pack",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "A tasking pack for a Community Safety Partnership meeting: headline counts against the "
+                    + "previous period and a year earlier, a density map with the top hot spots numbered, a map and row "
+                    + "per hot spot (count, rate, change, Gi*, emerging class, deprivation), emerging and persistent "
+                    + "hot spots, repeat locations, and a footnote naming every source. The runs it makes are stored "
+                    + "and cited.",
+            "",
+            "Example: safemap pack --area E08000012 --period 2022-07 --out pack.pdf",
+            "         safemap pack --area E05000886 --period 2022-05..2022-07 --category violence --out pack.html"
+        })
 final class PackCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -38,26 +43,41 @@ final class PackCommand implements Callable<Integer> {
     @Mixin
     ActingAs actingAs = new ActingAs();
 
-    @Option(names = "--area", required = true, paramLabel = "CODE",
+    @Option(
+            names = "--area",
+            required = true,
+            paramLabel = "CODE",
             description = "ONS code of a district, MSOA, ward or LSOA, e.g. E08000012 (Liverpool).")
     String area;
 
-    @Option(names = "--period", required = true, paramLabel = "PERIOD",
+    @Option(
+            names = "--period",
+            required = true,
+            paramLabel = "PERIOD",
             description = "A month (2022-07), a range of months (2022-05..2022-07) or days (2022-07-01..2022-07-14).")
     String period;
 
-    @Option(names = "--top", defaultValue = "10", paramLabel = "N",
+    @Option(
+            names = "--top",
+            defaultValue = "10",
+            paramLabel = "N",
             description = "Hot spots to list, 1 to " + PackRequest.MAX_TOP + ". Default: ${DEFAULT-VALUE}.")
     int top;
 
-    @Option(names = "--category", split = ",", paramLabel = "CODE",
+    @Option(
+            names = "--category",
+            split = ",",
+            paramLabel = "CODE",
             description = "Taxonomy codes or groups (violence, acquisitive, asb ...). Default: all.")
     List<String> categories;
 
     @Option(names = "--feed", split = ",", paramLabel = "FEED", description = "Feeds. Default: all.")
     List<String> feeds;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE",
             description = "Where to write the pack; its extension (.pdf, .html) chooses the format.")
     Path out;
 
@@ -81,14 +101,25 @@ final class PackCommand implements Callable<Integer> {
         Terminal t = cli.terminal();
         try (Database db = cli.openDatabase()) {
             org.safemap.sharing.Policy policy = new org.safemap.sharing.Policy(cli.protocols());
-            WmsService wms = WmsService.forStore(LayerCatalogue.load(), db.dataSource(), policy,
-                    org.safemap.sharing.ProtectedCounts.Geography.parse(cli.settings().trust().protectedGeography()),
-                    4096, 4096, 1000);
+            WmsService wms = WmsService.forStore(
+                    LayerCatalogue.load(),
+                    db.dataSource(),
+                    policy,
+                    org.safemap.sharing.ProtectedCounts.Geography.parse(
+                            cli.settings().trust().protectedGeography()),
+                    4096,
+                    4096,
+                    1000);
             long start = System.nanoTime();
-            PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms, policy).make(request, f,
-                    actingAs.principal(), message -> t.line("  " + message));
-            cli.audit(db, actingAs.principal(), "pack", "safemap pack " + out.getFileName(),
-                    Pack.SourceNote.feeds(file.pack().sources()), file.pack().hotspots().size());
+            PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms, policy)
+                    .make(request, f, actingAs.principal(), message -> t.line("  " + message));
+            cli.audit(
+                    db,
+                    actingAs.principal(),
+                    "pack",
+                    "safemap pack " + out.getFileName(),
+                    Pack.SourceNote.feeds(file.pack().sources()),
+                    file.pack().hotspots().size());
             try {
                 Path parent = out.toAbsolutePath().getParent();
                 if (parent != null) {
@@ -99,10 +130,21 @@ final class PackCommand implements Callable<Integer> {
                 throw new SafemapException("write_failed", "could not write " + out + ": " + e.getMessage(), e);
             }
             Pack pack = file.pack();
-            t.line(String.format(Locale.UK, "wrote %s (%s, %,d KB) in %.1f s: %s, %s, %d hot spots; runs %s", out,
-                    f.extension(), file.body().length / 1024, (System.nanoTime() - start) / 1e9,
-                    pack.area().name(), pack.request().period().label(), pack.hotspots().size(),
-                    String.join(", ", pack.runs().stream().map(r -> String.valueOf(r.id())).toList())));
+            t.line(String.format(
+                    Locale.UK,
+                    "wrote %s (%s, %,d KB) in %.1f s: %s, %s, %d hot spots; runs %s",
+                    out,
+                    f.extension(),
+                    file.body().length / 1024,
+                    (System.nanoTime() - start) / 1e9,
+                    pack.area().name(),
+                    pack.request().period().label(),
+                    pack.hotspots().size(),
+                    String.join(
+                            ", ",
+                            pack.runs().stream()
+                                    .map(r -> String.valueOf(r.id()))
+                                    .toList())));
             pack.notes().forEach(n -> t.line("note: " + n));
         }
         return Cli.OK;
@@ -112,8 +154,8 @@ final class PackCommand implements Callable<Integer> {
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         if (dot < 0) {
-            throw new SafemapException("bad_request", "--out " + out + " has no extension; name it .pdf or .html, "
-                    + "or give --format");
+            throw new SafemapException(
+                    "bad_request", "--out " + out + " has no extension; name it .pdf or .html, " + "or give --format");
         }
         return PackFormat.parse(name.substring(dot + 1));
     }

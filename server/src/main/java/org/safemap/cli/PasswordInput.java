@@ -15,29 +15,38 @@ import picocli.CommandLine.Option;
  * command line, where it would stay in the shell's history and show in the process list to every local user.
  */
 final class PasswordInput {
-    @Option(names = "--password-file", paramLabel = "FILE",
+    @Option(
+            names = "--password-file",
+            paramLabel = "FILE",
             description = "Read the password from the first line of FILE (keep it readable by you only, and delete "
                     + "it after). Without it, you are asked to type the password twice.")
     Path file;
 
     /** Present only to refuse it with a reason; picocli would otherwise just say "unknown option". */
-    @Option(names = {"--password", "-p"}, hidden = true, arity = "0..1")
+    @Option(
+            names = {"--password", "-p"},
+            hidden = true,
+            arity = "0..1")
     String onCommandLine;
 
     /** The password, checked against the length rule. */
     String read(String login) {
         if (onCommandLine != null) {
-            throw new SafemapException("bad_request", "a password is never accepted on the command line (it would "
-                    + "stay in your shell history and show in the process list); use --password-file FILE, or leave "
-                    + "both out to be asked for it");
+            throw new SafemapException(
+                    "bad_request",
+                    "a password is never accepted on the command line (it would "
+                            + "stay in your shell history and show in the process list); use --password-file FILE, or leave "
+                            + "both out to be asked for it");
         }
         if (file != null) {
             String text;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new SafemapException("file_not_found", "cannot read the password file " + file + ": "
-                        + e.getClass().getSimpleName());
+                throw new SafemapException(
+                        "file_not_found",
+                        "cannot read the password file " + file + ": "
+                                + e.getClass().getSimpleName());
             }
             String first = text.lines().findFirst().orElse("");
             try {
@@ -48,10 +57,11 @@ final class PasswordInput {
         }
         Console console = System.console();
         if (console == null) {
-            throw new SafemapException("bad_request", "no terminal to ask for the password on; give --password-file FILE");
+            throw new SafemapException(
+                    "bad_request", "no terminal to ask for the password on; give --password-file FILE");
         }
-        char[] first = console.readPassword("New password for %s (at least %d characters): ", login,
-                Users.MIN_PASSWORD_CHARS);
+        char[] first =
+                console.readPassword("New password for %s (at least %d characters): ", login, Users.MIN_PASSWORD_CHARS);
         char[] second = console.readPassword("The same password again: ");
         try {
             if (first == null || second == null || !Arrays.equals(first, second)) {

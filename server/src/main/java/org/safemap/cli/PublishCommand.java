@@ -6,7 +6,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code safemap publish}: publishes SafeMap's layers to another server. */
-@Command(name = "publish", mixinStandardHelpOptions = true,
+@Command(
+        name = "publish",
+        mixinStandardHelpOptions = true,
         description = "Publish SafeMap's per-area layers to another map server.",
         subcommands = PublishGeoServerCommand.class)
 final class PublishCommand implements Runnable {
@@ -18,7 +20,7 @@ final class PublishCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "name the server to publish to, e.g. 'safemap publish geoserver --help'");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "name the server to publish to, e.g. 'safemap publish geoserver --help'");
     }
 }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap retention purge}: delete records whose protocol's retention has ended. */
-@Command(name = "retention", mixinStandardHelpOptions = true,
+@Command(
+        name = "retention",
+        mixinStandardHelpOptions = true,
         description = {"Records are deleted when their protocol's retention ends. See docs/audit-and-retention.md."},
         subcommands = {RetentionCommand.Purge.class})
 final class RetentionCommand implements Callable<Integer> {
@@ -28,15 +30,19 @@ final class RetentionCommand implements Callable<Integer> {
         return Cli.usage(spec, "say what to do");
     }
 
-    @Command(name = "purge", mixinStandardHelpOptions = true,
-            description = {"For every feed's protocol, delete the records past its retention (counted from the event's "
-                    + "end or from the load, as the protocol says): whole batches are dropped with their quarantined "
-                    + "rows, otherwise expired rows are deleted.",
-                    "Writes one audit entry per feed and a report for its custodian in var/reports/retention/.",
-                    "'safemap serve' runs this daily at SAFEMAP_RETENTION_HOUR."})
+    @Command(
+            name = "purge",
+            mixinStandardHelpOptions = true,
+            description = {
+                "For every feed's protocol, delete the records past its retention (counted from the event's "
+                        + "end or from the load, as the protocol says): whole batches are dropped with their quarantined "
+                        + "rows, otherwise expired rows are deleted.",
+                "Writes one audit entry per feed and a report for its custodian in var/reports/retention/.",
+                "'safemap serve' runs this daily at SAFEMAP_RETENTION_HOUR."
+            })
     static final class Purge implements Callable<Integer> {
-        private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.UK)
-                .withZone(Period.LONDON);
+        private static final DateTimeFormatter DAY =
+                DateTimeFormatter.ofPattern("d MMM yyyy", Locale.UK).withZone(Period.LONDON);
 
         @ParentCommand
         RetentionCommand retention;
@@ -48,31 +54,42 @@ final class RetentionCommand implements Callable<Integer> {
         public Integer call() {
             Terminal t = retention.cli.terminal();
             try (Database db = retention.cli.openDatabase()) {
-                ProtocolCatalog protocols = ProtocolCatalog.load(retention.cli.settings().trust().protocolsDir());
+                ProtocolCatalog protocols =
+                        ProtocolCatalog.load(retention.cli.settings().trust().protocolsDir());
                 AuditLog log = AuditCommand.auditLog(retention.cli, db, protocols);
                 RetentionPurge purge = RetentionPurge.of(retention.cli.settings(), db.dataSource(), protocols, log);
                 RetentionPurge.Result result = purge.run(AuditCommand.operator(), dryRun);
                 for (RetentionPurge.FeedPurge f : result.feeds()) {
                     t.line(line(f, dryRun));
                 }
-                t.line(String.format(Locale.UK, "%s: %,d records %s.", dryRun ? "Dry run" : "Retention purge",
-                        result.records(), dryRun ? "would be deleted; nothing was deleted" : "deleted"));
+                t.line(String.format(
+                        Locale.UK,
+                        "%s: %,d records %s.",
+                        dryRun ? "Dry run" : "Retention purge",
+                        result.records(),
+                        dryRun ? "would be deleted; nothing was deleted" : "deleted"));
                 return Cli.OK;
             }
         }
 
         private static String line(RetentionPurge.FeedPurge f, boolean dryRun) {
             String feed = f.protocol().feed();
-            String rule = "retention " + f.protocol().retention() + " from " + f.protocol().retentionFrom()
-                    + " (protocol v" + f.protocol().version() + ")";
+            String rule = "retention " + f.protocol().retention() + " from "
+                    + f.protocol().retentionFrom() + " (protocol v"
+                    + f.protocol().version() + ")";
             RetentionPurge.Remaining r = f.remaining();
             String left = String.format(Locale.UK, "%,d remain", r.records())
                     + (r.nextExpiry() == null ? "" : ", next due to go " + DAY.format(r.nextExpiry()));
             if (f.batches().isEmpty()) {
                 return feed + ": nothing expired under " + rule + "; " + left;
             }
-            String what = String.format(Locale.UK, "%,d records from %d batches (%d whole, %,d quarantined rows)",
-                    f.records(), f.batches().size(), f.wholeBatches(), f.quarantined());
+            String what = String.format(
+                    Locale.UK,
+                    "%,d records from %d batches (%d whole, %,d quarantined rows)",
+                    f.records(),
+                    f.batches().size(),
+                    f.wholeBatches(),
+                    f.quarantined());
             if (dryRun) {
                 return feed + ": would delete " + what + " under " + rule + "; " + left;
             }

@@ -8,9 +8,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap serve}: the HTTP API, map service and viewer. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Start the server: the viewer at /, the JSON API under /api, /health.",
-                "Brings the private cluster up first when SAFEMAP_DB_URL is not set; applies schema migrations."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the server: the viewer at /, the JSON API under /api, /health.",
+            "Brings the private cluster up first when SAFEMAP_DB_URL is not set; applies schema migrations."
+        })
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -18,8 +22,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default: SAFEMAP_HTTP_PORT, else 8080).")
     Integer port;
 
-    @Option(names = "--host", description = "Interface to listen on (default: SAFEMAP_HTTP_HOST, else 127.0.0.1; "
-            + "0.0.0.0 for all).")
+    @Option(
+            names = "--host",
+            description = "Interface to listen on (default: SAFEMAP_HTTP_HOST, else 127.0.0.1; " + "0.0.0.0 for all).")
     String host;
 
     @Override

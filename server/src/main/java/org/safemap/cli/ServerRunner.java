@@ -17,24 +17,26 @@ final class ServerRunner {
     /** SIGTERM to exit, at the most (see {@link #haltAfter}). */
     private static final long HALT_AFTER_MS = 9_500;
 
-    private ServerRunner() {
-    }
+    private ServerRunner() {}
 
     static int runUntilStopped(Settings settings, Database db, Terminal terminal) {
         warnIfNoAdmin(db);
         warnOfUnknownPartners(settings, db);
         App app = App.start(settings, db);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            haltAfter(HALT_AFTER_MS);
-            try {
-                app.close();
-            } catch (RuntimeException e) {
-                LOG.warn("the HTTP server did not stop cleanly: {}", e.toString());
-            }
-            db.close();
-            stopped.countDown();
-        }, "safemap-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            haltAfter(HALT_AFTER_MS);
+                            try {
+                                app.close();
+                            } catch (RuntimeException e) {
+                                LOG.warn("the HTTP server did not stop cleanly: {}", e.toString());
+                            }
+                            db.close();
+                            stopped.countDown();
+                        },
+                        "safemap-shutdown"));
         String host = settings.httpHost().equals("0.0.0.0") ? "localhost" : settings.httpHost();
         terminal.line("SafeMap is running: open http://" + host + ":" + app.port() + "/ (press Ctrl-C to stop)");
         try {
@@ -48,11 +50,14 @@ final class ServerRunner {
     /** Users whose partner no protocol names see only what any partner's analyst sees: say so at start. */
     private static void warnOfUnknownPartners(Settings settings, Database db) {
         try {
-            java.util.Set<String> partners = org.safemap.sharing.ProtocolCatalog.load(settings.trust().protocolsDir())
+            java.util.Set<String> partners = org.safemap.sharing.ProtocolCatalog.load(
+                            settings.trust().protocolsDir())
                     .partners();
-            java.util.List<String> unknown = new Users(db.dataSource(), PasswordHashing.standard()).list().stream()
-                    .filter(u -> !u.disabled() && u.partner() != null && !partners.contains(u.partner()))
-                    .map(Users.User::login).toList();
+            java.util.List<String> unknown = new Users(db.dataSource(), PasswordHashing.standard())
+                    .list().stream()
+                            .filter(u -> !u.disabled() && u.partner() != null && !partners.contains(u.partner()))
+                            .map(Users.User::login)
+                            .toList();
             if (!unknown.isEmpty()) {
                 LOG.warn(UnknownPartners.warning(unknown, partners));
             }
@@ -66,15 +71,17 @@ final class ServerRunner {
      * close) fits well inside it; this is the backstop for a request stuck where it cannot be stopped.
      */
     private static void haltAfter(long ms) {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                return;
-            }
-            LOG.warn("still stopping after {} ms; exiting now", ms);
-            Runtime.getRuntime().halt(1);
-        }, "safemap-halt");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(ms);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    LOG.warn("still stopping after {} ms; exiting now", ms);
+                    Runtime.getRuntime().halt(1);
+                },
+                "safemap-halt");
         t.setDaemon(true);
         t.start();
     }

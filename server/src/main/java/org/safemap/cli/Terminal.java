@@ -58,7 +58,7 @@ final class Terminal {
      */
     LongConsumer progress(String label, long total) {
         if (!interactive) {
-            return n -> { };
+            return n -> {};
         }
         long[] lastDraw = {0};
         draw(label, 0, total);
@@ -77,7 +77,7 @@ final class Terminal {
      */
     RowProgress rowProgress(String label, long totalBytes) {
         if (!interactive) {
-            return (bytes, rows) -> { };
+            return (bytes, rows) -> {};
         }
         long started = System.nanoTime();
         long[] lastDraw = {0};
@@ -121,7 +121,9 @@ final class Terminal {
         if (total > 0) {
             double fraction = Math.min(1.0, (double) done / total);
             int filled = (int) Math.round(fraction * BAR_WIDTH);
-            bar.append("#".repeat(filled)).append("-".repeat(BAR_WIDTH - filled)).append("] ")
+            bar.append("#".repeat(filled))
+                    .append("-".repeat(BAR_WIDTH - filled))
+                    .append("] ")
                     .append(String.format(Locale.ROOT, "%3d%%", Math.round(fraction * 100)));
         } else {
             bar.append("-".repeat(BAR_WIDTH)).append("]     ");

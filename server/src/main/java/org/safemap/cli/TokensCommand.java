@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap tokens ...}: API tokens for scripts and GIS clients (QGIS, ArcGIS: the token is the password). */
-@Command(name = "tokens", mixinStandardHelpOptions = true,
+@Command(
+        name = "tokens",
+        mixinStandardHelpOptions = true,
         description = {"API tokens for scripts and GIS clients: create (shown once), list, revoke. See docs/users.md."},
         subcommands = {TokensCommand.Create.class, TokensCommand.ListTokens.class, TokensCommand.Revoke.class})
 final class TokensCommand implements Callable<Integer> {
@@ -36,9 +38,13 @@ final class TokensCommand implements Callable<Integer> {
         return new ApiTokens(db.dataSource(), new Users(db.dataSource(), PasswordHashing.standard()));
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Create a token for a user and print it, once: SafeMap keeps only its hash.",
-                    "Example: safemap tokens create --user jsmith --name \"QGIS\" --purpose strategic-assessment"})
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Create a token for a user and print it, once: SafeMap keeps only its hash.",
+                "Example: safemap tokens create --user jsmith --name \"QGIS\" --purpose strategic-assessment"
+            })
     static final class Create implements Callable<Integer> {
         @ParentCommand
         TokensCommand tokens;
@@ -46,22 +52,32 @@ final class TokensCommand implements Callable<Integer> {
         @Option(names = "--user", required = true, paramLabel = "LOGIN", description = "Whose token it is.")
         String user;
 
-        @Option(names = "--name", required = true, paramLabel = "NAME",
+        @Option(
+                names = "--name",
+                required = true,
+                paramLabel = "NAME",
                 description = "What uses it, to tell tokens apart (e.g. \"QGIS on the analysts' PC\").")
         String name;
 
-        @Option(names = "--purpose", required = true, paramLabel = "PURPOSE",
+        @Option(
+                names = "--purpose",
+                required = true,
+                paramLabel = "PURPOSE",
                 description = "The purpose every request with it declares: a purpose code a protocol lists "
                         + "(strategic-assessment, tasking, problem-solving, evaluation, public-information).")
         String purpose;
 
-        @Option(names = "--expires-days", paramLabel = "DAYS", defaultValue = "90",
+        @Option(
+                names = "--expires-days",
+                paramLabel = "DAYS",
+                defaultValue = "90",
                 description = "Days until it stops working (default: ${DEFAULT-VALUE}; at most 3650).")
         int expiresDays;
 
         @Override
         public Integer call() throws SQLException {
-            String code = Purposes.of(ProtocolCatalog.load(tokens.cli.settings().trust().protocolsDir()))
+            String code = Purposes.of(
+                            ProtocolCatalog.load(tokens.cli.settings().trust().protocolsDir()))
                     .check(purpose, "--purpose");
             if (code == null) {
                 throw new SafemapException("bad_request", "--purpose must name a purpose code");
@@ -82,7 +98,9 @@ final class TokensCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "Tokens (never the secret: its first characters identify it), with state and last use.")
     static final class ListTokens implements Callable<Integer> {
         @ParentCommand
@@ -96,13 +114,21 @@ final class TokensCommand implements Callable<Integer> {
             Terminal t = tokens.cli.terminal();
             try (Database db = tokens.cli.openDatabase()) {
                 String format = "%5s  %-20s %-13s %-8s %-21s %-10s %-10s %s";
-                t.line(String.format(Locale.UK, format, "ID", "USER", "PREFIX", "STATE", "PURPOSE", "EXPIRES",
-                        "LAST USED", "NAME"));
+                t.line(String.format(
+                        Locale.UK, format, "ID", "USER", "PREFIX", "STATE", "PURPOSE", "EXPIRES", "LAST USED", "NAME"));
                 Instant now = Instant.now();
                 for (ApiTokens.Token tk : tokens.tokens(db).list(user)) {
-                    t.line(String.format(Locale.UK, format, tk.id(), tk.login(), tk.prefix() + "...", tk.state(now),
-                            tk.purpose() == null ? "-" : tk.purpose(), day(tk.expiresAt(), "never"),
-                            day(tk.lastUsed(), "never"), tk.name()));
+                    t.line(String.format(
+                            Locale.UK,
+                            format,
+                            tk.id(),
+                            tk.login(),
+                            tk.prefix() + "...",
+                            tk.state(now),
+                            tk.purpose() == null ? "-" : tk.purpose(),
+                            day(tk.expiresAt(), "never"),
+                            day(tk.lastUsed(), "never"),
+                            tk.name()));
                 }
             }
             return Cli.OK;
@@ -125,11 +151,16 @@ final class TokensCommand implements Callable<Integer> {
         public Integer call() throws SQLException {
             try (Database db = tokens.cli.openDatabase()) {
                 ApiTokens api = tokens.tokens(db);
-                ApiTokens.Token tk = api.find(id).orElseThrow(() -> new SafemapException("not_found",
-                        "no token with id " + id + "; 'safemap tokens list' shows them"));
+                ApiTokens.Token tk = api.find(id)
+                        .orElseThrow(() -> new SafemapException(
+                                "not_found", "no token with id " + id + "; 'safemap tokens list' shows them"));
                 boolean now = api.revoke(id);
-                tokens.cli.terminal().line(now ? "Revoked token " + id + " of " + tk.login() + " (" + tk.name() + ")."
-                        : "Token " + id + " was already revoked.");
+                tokens.cli
+                        .terminal()
+                        .line(
+                                now
+                                        ? "Revoked token " + id + " of " + tk.login() + " (" + tk.name() + ")."
+                                        : "Token " + id + " was already revoked.");
             }
             return Cli.OK;
         }

@@ -5,8 +5,7 @@ import java.util.List;
 
 /** The one warning about users whose partner no protocol names, for {@code serve} and {@code users list}. */
 final class UnknownPartners {
-    private UnknownPartners() {
-    }
+    private UnknownPartners() {}
 
     static String warning(List<String> logins, Collection<String> partners) {
         return logins.size() + " user" + (logins.size() == 1 ? " has" : "s have") + " a partner no data-sharing "

@@ -14,11 +14,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code safemap users ...}: the people who may sign in to the viewer and hold API tokens. */
-@Command(name = "users", mixinStandardHelpOptions = true,
-        description = {"Users who may sign in and hold API tokens: add, list, disable, enable, set a password. "
-                + "See docs/users.md."},
-        subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Disable.class,
-                UsersCommand.Enable.class, UsersCommand.Password.class})
+@Command(
+        name = "users",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Users who may sign in and hold API tokens: add, list, disable, enable, set a password. "
+                    + "See docs/users.md."
+        },
+        subcommands = {
+            UsersCommand.Add.class,
+            UsersCommand.ListUsers.class,
+            UsersCommand.Disable.class,
+            UsersCommand.Enable.class,
+            UsersCommand.Password.class
+        })
 final class UsersCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -35,10 +44,14 @@ final class UsersCommand implements Callable<Integer> {
         return new Users(db.dataSource(), PasswordHashing.standard());
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Add a user. The password is read from --password-file or typed twice; never give it on "
-                    + "the command line.",
-                    "Example: safemap users add jsmith --role analyst --partner csp --name \"Jo Smith\""})
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Add a user. The password is read from --password-file or typed twice; never give it on "
+                        + "the command line.",
+                "Example: safemap users add jsmith --role analyst --partner csp --name \"Jo Smith\""
+            })
     static final class Add implements Callable<Integer> {
         @ParentCommand
         UsersCommand users;
@@ -46,11 +59,16 @@ final class UsersCommand implements Callable<Integer> {
         @Parameters(paramLabel = "LOGIN", description = "Lower-case login (letters, digits, . _ - @).")
         String login;
 
-        @Option(names = "--role", required = true, paramLabel = "ROLE",
+        @Option(
+                names = "--role",
+                required = true,
+                paramLabel = "ROLE",
                 description = "admin, analyst (a partner's analyst) or tasking (tasking meeting member).")
         String role;
 
-        @Option(names = "--partner", paramLabel = "PARTNER",
+        @Option(
+                names = "--partner",
+                paramLabel = "PARTNER",
                 description = "The partner they work for, as protocols name partners (csp, police, nhs-ed, ...). "
                         + "Required for analysts.")
         String partner;
@@ -58,7 +76,8 @@ final class UsersCommand implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "NAME", description = "Display name (default: the login).")
         String name;
 
-        @Option(names = "--no-password",
+        @Option(
+                names = "--no-password",
                 description = "A user without a password, who cannot sign in and only holds tokens (a service such "
                         + "as a GeoServer cascading SafeMap's WMS).")
         boolean noPassword;
@@ -73,8 +92,10 @@ final class UsersCommand implements Callable<Integer> {
             try (Database db = users.cli.openDatabase()) {
                 Users u = users.users(db);
                 if (u.find(login).isPresent()) {
-                    throw new org.safemap.SafemapException("conflict", "a user with login '" + login.strip()
-                            .toLowerCase(Locale.ROOT) + "' already exists; 'safemap users password' sets a new password");
+                    throw new org.safemap.SafemapException(
+                            "conflict",
+                            "a user with login '" + login.strip().toLowerCase(Locale.ROOT)
+                                    + "' already exists; 'safemap users password' sets a new password");
                 }
                 String known = users.cli.protocols().requirePartner(partner, "--partner");
                 String pw = noPassword ? null : password.read(login);
@@ -103,10 +124,16 @@ final class UsersCommand implements Callable<Integer> {
                     if (!known) {
                         unknown.add(u.login());
                     }
-                    t.line(String.format(Locale.UK, format, u.login(), u.role().key(),
+                    t.line(String.format(
+                            Locale.UK,
+                            format,
+                            u.login(),
+                            u.role().key(),
                             u.partner() == null ? "-" : known ? u.partner() : u.partner() + "!",
                             u.disabled() ? "disabled" : u.hasPassword() ? "active" : "tokens",
-                            u.lastLogin() == null ? "never" : u.lastLogin().toString().substring(0, 16).replace('T', ' '),
+                            u.lastLogin() == null
+                                    ? "never"
+                                    : u.lastLogin().toString().substring(0, 16).replace('T', ' '),
                             u.name()));
                 }
                 if (!unknown.isEmpty()) {
@@ -118,7 +145,9 @@ final class UsersCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true,
+    @Command(
+            name = "disable",
+            mixinStandardHelpOptions = true,
             description = "Disable a user: their sessions end now, their tokens stop working, nothing is deleted.")
     static final class Disable implements Callable<Integer> {
         @ParentCommand
@@ -137,7 +166,9 @@ final class UsersCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "enable", mixinStandardHelpOptions = true,
+    @Command(
+            name = "enable",
+            mixinStandardHelpOptions = true,
             description = "Enable a disabled user again (their unrevoked, unexpired tokens work again).")
     static final class Enable implements Callable<Integer> {
         @ParentCommand
@@ -156,7 +187,9 @@ final class UsersCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "password", mixinStandardHelpOptions = true,
+    @Command(
+            name = "password",
+            mixinStandardHelpOptions = true,
             description = "Set a user's password (typed twice, or from --password-file); their sessions end.")
     static final class Password implements Callable<Integer> {
         @ParentCommand

@@ -37,8 +37,8 @@ public record DatabaseTarget(String jdbcUrl, String user, String password, Strin
         } else {
             int colon = trimmed.indexOf(':');
             String scheme = colon > 0 ? trimmed.substring(0, colon) : "(none)";
-            throw new ConfigException(origin + " must be a PostgreSQL URL like " + EXPECTED
-                    + "; its scheme is '" + scheme + "'");
+            throw new ConfigException(
+                    origin + " must be a PostgreSQL URL like " + EXPECTED + "; its scheme is '" + scheme + "'");
         }
         URI uri;
         try {
@@ -93,14 +93,18 @@ public record DatabaseTarget(String jdbcUrl, String user, String password, Strin
     }
 
     private static String encodePath(String database) {
-        return database.replace("%", "%25").replace("/", "%2F").replace("?", "%3F").replace("#", "%23");
+        return database.replace("%", "%25")
+                .replace("/", "%2F")
+                .replace("?", "%3F")
+                .replace("#", "%23");
     }
 
     /** The same server and credentials, another database (tests use a fresh one per run). */
     public DatabaseTarget withDatabase(String database) {
         int slash = jdbcUrl.indexOf('/', "jdbc:postgresql://".length());
         int query = jdbcUrl.indexOf('?', slash);
-        String jdbc = jdbcUrl.substring(0, slash + 1) + encodePath(database) + (query < 0 ? "" : jdbcUrl.substring(query));
+        String jdbc =
+                jdbcUrl.substring(0, slash + 1) + encodePath(database) + (query < 0 ? "" : jdbcUrl.substring(query));
         String hostPort = description.substring(0, description.lastIndexOf('/'));
         return new DatabaseTarget(jdbc, user, password, hostPort + "/" + database, origin);
     }

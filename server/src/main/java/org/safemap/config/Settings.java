@@ -65,6 +65,7 @@ public record Settings(
     public record IngestSettings(LocalDate dataFrom, boolean quarantineOutsideArea) {
         /** The first day SAFEMAP_DATA_FROM may name: no partner's records go back further, and PostgreSQL's do. */
         public static final LocalDate EARLIEST = LocalDate.of(1900, 1, 1);
+
         public static final IngestSettings DEFAULT = new IngestSettings(LocalDate.of(2000, 1, 1), false);
     }
 
@@ -73,8 +74,7 @@ public record Settings(
      * @param tileMemoryMb tile cache held in memory, MB
      * @param tileDiskMb   tile cache on disk under var/tiles, MB (0: none)
      */
-    public record MapSettings(int wmsMaxSize, int tileMemoryMb, int tileDiskMb) {
-    }
+    public record MapSettings(int wmsMaxSize, int tileMemoryMb, int tileDiskMb) {}
 
     /**
      * @param protocolsDir   folder of data-sharing protocols (one JSON per feed), read besides the built-in examples
@@ -93,11 +93,19 @@ public record Settings(
      * @param protectedGeography the areas restricted feeds' counts are published for: lsoa-msoa-lad or lsoa-ward-lad
      * @param trustedProxies reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client
      */
-    public record TrustSettings(Path protocolsDir, Secret pseudonymKey, Secret auditKey, int sessionHours,
-                                String cookieSecure, int retentionHour, String protectedGeography,
-                                List<String> trustedProxies, Secret linkageKey, Path auditAnchorDir,
-                                String auditAnchorCommand, int auditAnchorHours) {
-    }
+    public record TrustSettings(
+            Path protocolsDir,
+            Secret pseudonymKey,
+            Secret auditKey,
+            int sessionHours,
+            String cookieSecure,
+            int retentionHour,
+            String protectedGeography,
+            List<String> trustedProxies,
+            Secret linkageKey,
+            Path auditAnchorDir,
+            String auditAnchorCommand,
+            int auditAnchorHours) {}
 
     /**
      * What anonymous and signed-in requests may cost the server (docs/configuration.md, docs/api.md#limits).
@@ -115,10 +123,17 @@ public record Settings(
      * @param maxBodyKb             largest request body other than an upload, KB; then 413
      * @param dbWaitMs              how long a request waits for a free database connection before 503
      */
-    public record LimitSettings(int maxPeriodMonths, int requestTimeoutS, int expensivePerRequester,
-                                int expensivePublic, int expensiveTotal, int queueWaitMs, int ratePerClient,
-                                int ratePublic, int maxBodyKb, int dbWaitMs) {
-    }
+    public record LimitSettings(
+            int maxPeriodMonths,
+            int requestTimeoutS,
+            int expensivePerRequester,
+            int expensivePublic,
+            int expensiveTotal,
+            int queueWaitMs,
+            int ratePerClient,
+            int ratePublic,
+            int maxBodyKb,
+            int dbWaitMs) {}
 
     /** A configured secret: its value never reaches toString, so it cannot leak into a log line by accident. */
     public record Secret(String value) {
@@ -187,8 +202,8 @@ public record Settings(
     }
 
     /** Variables a command or the launcher reads itself (secrets stay out of settings), not settings. */
-    static final java.util.Set<String> COMMAND_KEYS = java.util.Set.of("SAFEMAP_JAVA_OPTS",
-            "SAFEMAP_GEOSERVER_PASSWORD", "SAFEMAP_GEOSERVER_DB_PASSWORD");
+    static final java.util.Set<String> COMMAND_KEYS =
+            java.util.Set.of("SAFEMAP_JAVA_OPTS", "SAFEMAP_GEOSERVER_PASSWORD", "SAFEMAP_GEOSERVER_DB_PASSWORD");
 
     /** Settings from this process's environment. */
     public static Settings fromEnvironment() {
@@ -201,7 +216,8 @@ public record Settings(
      */
     public static Settings from(Map<String, String> env) {
         List<String> warnings = new ArrayList<>();
-        Path home = Path.of(env.getOrDefault("SAFEMAP_HOME", ".")).toAbsolutePath().normalize();
+        Path home =
+                Path.of(env.getOrDefault("SAFEMAP_HOME", ".")).toAbsolutePath().normalize();
 
         Map<String, String> values = new LinkedHashMap<>();
         Path configFile = null;
@@ -227,18 +243,21 @@ public record Settings(
             }
         });
 
-        Path varDir = home.resolve(get(values, "SAFEMAP_VAR_DIR", home.resolve("var").toString()));
+        Path varDir =
+                home.resolve(get(values, "SAFEMAP_VAR_DIR", home.resolve("var").toString()));
         Optional<DatabaseTarget> external = Optional.empty();
         String dbUrl = values.get("SAFEMAP_DB_URL");
         if (dbUrl != null && !dbUrl.isBlank()) {
             DatabaseTarget parsed = DatabaseTarget.parse(dbUrl, "SAFEMAP_DB_URL");
             String user = values.getOrDefault("SAFEMAP_DB_USER", parsed.user());
             String password = values.getOrDefault("SAFEMAP_DB_PASSWORD", parsed.password());
-            external = Optional.of(new DatabaseTarget(parsed.jdbcUrl(), user, password, parsed.description(), parsed.origin()));
+            external = Optional.of(
+                    new DatabaseTarget(parsed.jdbcUrl(), user, password, parsed.description(), parsed.origin()));
         }
         String logLevel = get(values, "SAFEMAP_LOG_LEVEL", null).toLowerCase();
         if (!List.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
-            throw new ConfigException("SAFEMAP_LOG_LEVEL must be one of error, warn, info, debug, trace; got '" + logLevel + "'");
+            throw new ConfigException(
+                    "SAFEMAP_LOG_LEVEL must be one of error, warn, info, debug, trace; got '" + logLevel + "'");
         }
         return new Settings(
                 home,
@@ -255,12 +274,16 @@ public record Settings(
                 intRange(values, "SAFEMAP_LINK_DISTANCE_M", 0, 100_000),
                 intRange(values, "SAFEMAP_LINK_MINUTES", 0, 7 * 24 * 60),
                 intRange(values, "SAFEMAP_UPLOAD_MAX_MB", 1, 100_000),
-                new IngestSettings(date(values, "SAFEMAP_DATA_FROM", IngestSettings.EARLIEST),
-                        choice(values, "SAFEMAP_OUTSIDE_AREA", List.of("keep", "quarantine")).equals("quarantine")),
-                new MapSettings(intRange(values, "SAFEMAP_WMS_MAX_SIZE", 256, 16_384),
+                new IngestSettings(
+                        date(values, "SAFEMAP_DATA_FROM", IngestSettings.EARLIEST),
+                        choice(values, "SAFEMAP_OUTSIDE_AREA", List.of("keep", "quarantine"))
+                                .equals("quarantine")),
+                new MapSettings(
+                        intRange(values, "SAFEMAP_WMS_MAX_SIZE", 256, 16_384),
                         intRange(values, "SAFEMAP_TILE_CACHE_MB", 0, 100_000),
                         intRange(values, "SAFEMAP_TILE_DISK_MB", 0, 1_000_000)),
-                new TrustSettings(home.resolve(get(values, "SAFEMAP_PROTOCOLS_DIR", null)),
+                new TrustSettings(
+                        home.resolve(get(values, "SAFEMAP_PROTOCOLS_DIR", null)),
                         new Secret(get(values, "SAFEMAP_PSEUDONYM_KEY", null)),
                         new Secret(get(values, "SAFEMAP_AUDIT_KEY", null)),
                         intRange(values, "SAFEMAP_SESSION_HOURS", 1, 24 * 30),
@@ -272,7 +295,8 @@ public record Settings(
                         anchorDir(values, home, varDir),
                         get(values, "SAFEMAP_AUDIT_ANCHOR_COMMAND", null).strip(),
                         intRange(values, "SAFEMAP_AUDIT_ANCHOR_HOURS", 0, 24 * 7)),
-                new LimitSettings(intRange(values, "SAFEMAP_MAX_PERIOD_MONTHS", 1, 1200),
+                new LimitSettings(
+                        intRange(values, "SAFEMAP_MAX_PERIOD_MONTHS", 1, 1200),
                         intRange(values, "SAFEMAP_REQUEST_TIMEOUT_S", 1, 86_400),
                         intRange(values, "SAFEMAP_EXPENSIVE_PER_REQUESTER", 1, 1000),
                         intRange(values, "SAFEMAP_EXPENSIVE_PUBLIC", 1, 10_000),
@@ -287,16 +311,50 @@ public record Settings(
 
     /** The same settings listening on another port (the CLI's --port). */
     public Settings withHttpPort(int port) {
-        return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, httpHost, port,
-                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, ingest,
-                map, trust, limits, warnings);
+        return new Settings(
+                home,
+                varDir,
+                externalDatabase,
+                localDbPort,
+                dbPoolSize,
+                httpHost,
+                port,
+                basemapUrl,
+                basemapAttribution,
+                logLevel,
+                feedsDir,
+                linkDistanceM,
+                linkMinutes,
+                uploadMaxMb,
+                ingest,
+                map,
+                trust,
+                limits,
+                warnings);
     }
 
     /** The same settings bound to another interface (the CLI's --host). */
     public Settings withHttpHost(String host) {
-        return new Settings(home, varDir, externalDatabase, localDbPort, dbPoolSize, host, httpPort,
-                basemapUrl, basemapAttribution, logLevel, feedsDir, linkDistanceM, linkMinutes, uploadMaxMb, ingest,
-                map, trust, limits, warnings);
+        return new Settings(
+                home,
+                varDir,
+                externalDatabase,
+                localDbPort,
+                dbPoolSize,
+                host,
+                httpPort,
+                basemapUrl,
+                basemapAttribution,
+                logLevel,
+                feedsDir,
+                linkDistanceM,
+                linkMinutes,
+                uploadMaxMb,
+                ingest,
+                map,
+                trust,
+                limits,
+                warnings);
     }
 
     /** Folder of the private PostgreSQL cluster. */
@@ -341,8 +399,8 @@ public record Settings(
     }
 
     private static String unquote(String value) {
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2
+                && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
             return value.substring(1, value.length() - 1);
         }
         return value;
@@ -381,8 +439,7 @@ public record Settings(
     private static LocalDate date(Map<String, String> values, String key, LocalDate earliest) {
         String raw = get(values, key, null).strip();
         try {
-            LocalDate day = raw.length() == 7 ? YearMonth.parse(raw).atDay(1)
-                    : LocalDate.parse(raw);
+            LocalDate day = raw.length() == 7 ? YearMonth.parse(raw).atDay(1) : LocalDate.parse(raw);
             if (!day.isBefore(earliest) && !day.isAfter(LocalDate.now())) {
                 return day;
             }

@@ -23,8 +23,7 @@ public final class TempFiles {
     private static final Logger LOG = LoggerFactory.getLogger(TempFiles.class);
     private static volatile Path dir;
 
-    private TempFiles() {
-    }
+    private TempFiles() {}
 
     /**
      * Makes {@code varDir/tmp/PID} this process's folder, after removing those of processes that have gone. A folder
@@ -46,7 +45,10 @@ public final class TempFiles {
             }
             dir = mine;
         } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot use {} for temporary files ({}); using {}", mine, e.getMessage(),
+            LOG.warn(
+                    "cannot use {} for temporary files ({}); using {}",
+                    mine,
+                    e.getMessage(),
                     System.getProperty("java.io.tmpdir"));
         }
         return dir();
@@ -80,7 +82,7 @@ public final class TempFiles {
                 try {
                     pid = Long.parseLong(folder.getFileName().toString());
                 } catch (NumberFormatException e) {
-                    continue;  // not one of ours
+                    continue; // not one of ours
                 }
                 if (pid != ProcessHandle.current().pid()
                         && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {

@@ -12,8 +12,7 @@ import org.safemap.SafemapException;
 
 /** Runs operating-system commands (PostgreSQL tools, apt-get) and reports their output on failure. */
 final class Commands {
-    private Commands() {
-    }
+    private Commands() {}
 
     /** Exit code and combined stdout/stderr of a finished command. */
     record Result(int exitCode, String output) {

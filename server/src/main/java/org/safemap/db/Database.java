@@ -52,8 +52,10 @@ public final class Database implements AutoCloseable {
             serverVersion = scalar(c, "SHOW server_version");
             postgisVersion = ensurePostgis(c, target);
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot connect to PostgreSQL at " + target + ": " + reason(e, target)
-                    + (hint.isEmpty() ? "" : "; " + hint), e);
+            throw new DatabaseUnavailableException(
+                    "cannot connect to PostgreSQL at " + target + ": " + reason(e, target)
+                            + (hint.isEmpty() ? "" : "; " + hint),
+                    e);
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(target.jdbcUrl());
@@ -96,9 +98,11 @@ public final class Database implements AutoCloseable {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             int cut = message.indexOf('\n', message.indexOf("ERROR:") + 1);
             String first = message.contains("ERROR:")
-                    ? message.substring(message.indexOf("ERROR:"), cut > 0 ? cut : message.length()) : firstLine(message);
-            throw new org.safemap.SafemapException("migration_failed", "the schema migration of " + target
-                    + " failed and was rolled back: " + first.strip());
+                    ? message.substring(message.indexOf("ERROR:"), cut > 0 ? cut : message.length())
+                    : firstLine(message);
+            throw new org.safemap.SafemapException(
+                    "migration_failed",
+                    "the schema migration of " + target + " failed and was rolled back: " + first.strip());
         }
         ReferenceData.sync(pool);
         return result.targetSchemaVersion != null ? result.targetSchemaVersion : schemaVersion();
@@ -147,7 +151,8 @@ public final class Database implements AutoCloseable {
 
     /** Whether the server answers now (for /health); never throws. */
     public boolean reachable() {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
             s.setQueryTimeout(5);
             return s.execute("SELECT 1");
         } catch (SQLException | RuntimeException e) {
@@ -171,15 +176,17 @@ public final class Database implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE EXTENSION postgis");
             } catch (SQLException e) {
-                throw new DatabaseUnavailableException("database " + target + " has no PostGIS extension and SafeMap "
-                        + "may not create it (" + firstLine(e.getMessage()) + "); ask its administrator to run "
-                        + "CREATE EXTENSION postgis; in it", e);
+                throw new DatabaseUnavailableException(
+                        "database " + target + " has no PostGIS extension and SafeMap "
+                                + "may not create it (" + firstLine(e.getMessage()) + "); ask its administrator to run "
+                                + "CREATE EXTENSION postgis; in it",
+                        e);
             }
         }
         String version = scalar(c, "SELECT postgis_lib_version()");
         if (!atLeast(version, MIN_POSTGIS)) {
-            throw new DatabaseUnavailableException("database " + target + " has PostGIS " + version
-                    + "; SafeMap needs PostGIS 3.1 or newer");
+            throw new DatabaseUnavailableException(
+                    "database " + target + " has PostGIS " + version + "; SafeMap needs PostGIS 3.1 or newer");
         }
         return version;
     }
@@ -196,7 +203,8 @@ public final class Database implements AutoCloseable {
     }
 
     private static String scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

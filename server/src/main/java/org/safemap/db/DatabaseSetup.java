@@ -9,8 +9,7 @@ import org.safemap.config.Settings;
  * up (installed, created, started) as needed.
  */
 public final class DatabaseSetup {
-    private DatabaseSetup() {
-    }
+    private DatabaseSetup() {}
 
     public static LocalCluster localCluster(Settings settings, Consumer<String> out) {
         return new LocalCluster(settings.localClusterDir(), settings.localPasswordFile(), settings.localDbPort(), out);

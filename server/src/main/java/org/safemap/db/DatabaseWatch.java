@@ -40,11 +40,15 @@ public final class DatabaseWatch implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(() -> {
-            if (!up) {
-                check();
-            }
-        }, DOWN_PROBE_MS, DOWN_PROBE_MS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    if (!up) {
+                        check();
+                    }
+                },
+                DOWN_PROBE_MS,
+                DOWN_PROBE_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** The last known state; never waits. */
@@ -79,7 +83,9 @@ public final class DatabaseWatch implements AutoCloseable {
             if (ok) {
                 LOG.info("database {} answers again", target.description());
             } else {
-                LOG.warn("database {} does not answer ({}); requests get 503 until it does", target.description(),
+                LOG.warn(
+                        "database {} does not answer ({}); requests get 503 until it does",
+                        target.description(),
                         reason);
             }
         }

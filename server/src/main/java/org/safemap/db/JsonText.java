@@ -8,8 +8,7 @@ import java.util.Map;
 public final class JsonText {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JsonText() {
-    }
+    private JsonText() {}
 
     /** A JSON object of string values; "{}" for an empty map. */
     public static String object(Map<String, String> values) {

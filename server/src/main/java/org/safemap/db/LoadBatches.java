@@ -13,12 +13,12 @@ public final class LoadBatches {
     private static final String FINISH =
             "UPDATE load_batch SET rows_read = ?, rows_loaded = ?, rows_quarantined = ? WHERE id = ?";
 
-    private LoadBatches() {
-    }
+    private LoadBatches() {}
 
     /** Inserts the batch row and returns its id; counts may be set later with {@link #finish}. */
-    public static long start(Connection c, String kind, String feed, String sourceName, String sha256,
-                             int rowsRead, int rowsLoaded) throws SQLException {
+    public static long start(
+            Connection c, String kind, String feed, String sourceName, String sha256, int rowsRead, int rowsLoaded)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, kind);
             ps.setString(2, feed);

@@ -42,15 +42,18 @@ public final class LocalCluster {
     static final Path RELOCATED_ROOT = Path.of("/var/lib/safemap/clusters");
 
     /** What the cluster is doing now. */
-    public enum State { NOT_CREATED, STOPPED, RUNNING }
+    public enum State {
+        NOT_CREATED,
+        STOPPED,
+        RUNNING
+    }
 
     /**
      * @param state        see {@link State}
      * @param majorVersion PostgreSQL major version of the data files, if created
      * @param pid          server process id, if running
      */
-    public record Status(State state, Optional<Integer> majorVersion, Optional<Long> pid) {
-    }
+    public record Status(State state, Optional<Integer> majorVersion, Optional<Long> pid) {}
 
     private final Path dataDir;
     private final Path passwordFile;
@@ -74,8 +77,12 @@ public final class LocalCluster {
 
     /** Connection details for a database in this cluster; the password is read from its file. */
     public DatabaseTarget target(String database) {
-        return new DatabaseTarget("jdbc:postgresql://127.0.0.1:" + port + "/" + database, SUPERUSER,
-                readPassword().orElse(null), "127.0.0.1:" + port + "/" + database, "local cluster in " + dataDir);
+        return new DatabaseTarget(
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + database,
+                SUPERUSER,
+                readPassword().orElse(null),
+                "127.0.0.1:" + port + "/" + database,
+                "local cluster in " + dataDir);
     }
 
     /** The state, from the data folder and the server's pid file (no server connection needed). */
@@ -89,8 +96,11 @@ public final class LocalCluster {
             // Without the programs we cannot ask pg_ctl; a live pid file is the best evidence.
             return new Status(pidFileProcess().isPresent() ? State.RUNNING : State.STOPPED, major, pidFileProcess());
         }
-        Commands.Result result = asServiceUser(List.of(installation.get().program("pg_ctl").toString(), "status",
-                "-D", serverDir().toString()));
+        Commands.Result result = asServiceUser(List.of(
+                installation.get().program("pg_ctl").toString(),
+                "status",
+                "-D",
+                serverDir().toString()));
         if (result.exitCode() == 0) {
             return new Status(State.RUNNING, major, pidFileProcess());
         }
@@ -122,11 +132,22 @@ public final class LocalCluster {
         if (before.state() != State.RUNNING) {
             return false;
         }
-        PostgresInstallation installation = PostgresInstallation.find(before.majorVersion().orElseThrow())
-                .orElseThrow(() -> new SafemapException("postgres_missing", "the cluster in " + dataDir
-                        + " is running but PostgreSQL " + before.majorVersion().get() + "'s programs are gone"));
-        Commands.Result result = asServiceUser(List.of(installation.program("pg_ctl").toString(), "stop",
-                "-D", serverDir().toString(), "-m", "fast", "-w", "-t", "60"));
+        PostgresInstallation installation = PostgresInstallation.find(
+                        before.majorVersion().orElseThrow())
+                .orElseThrow(() -> new SafemapException(
+                        "postgres_missing",
+                        "the cluster in " + dataDir + " is running but PostgreSQL "
+                                + before.majorVersion().get() + "'s programs are gone"));
+        Commands.Result result = asServiceUser(List.of(
+                installation.program("pg_ctl").toString(),
+                "stop",
+                "-D",
+                serverDir().toString(),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "60"));
         if (!result.ok()) {
             throw new SafemapException("cluster_failed", "pg_ctl stop failed: " + Commands.tail(result.output(), 3));
         }
@@ -134,7 +155,8 @@ public final class LocalCluster {
     }
 
     private void create(PostgresInstallation installation) {
-        out.accept("Creating the private PostgreSQL " + installation.majorVersion() + " cluster in " + dataDir + " ...");
+        out.accept(
+                "Creating the private PostgreSQL " + installation.majorVersion() + " cluster in " + dataDir + " ...");
         boolean root = Commands.runningAsRoot();
         try {
             Path serverDir = root ? placeForServiceUser() : dataDir;
@@ -142,16 +164,26 @@ public final class LocalCluster {
             String password = newPassword();
             writePrivate(passwordFile, password);
             // initdb reads the password from a file the server's user can read; it is deleted straight after.
-            Path pwfile = serverDir.getParent().resolve(".initdb-password-" + ProcessHandle.current().pid());
+            Path pwfile = serverDir
+                    .getParent()
+                    .resolve(".initdb-password-" + ProcessHandle.current().pid());
             writePrivate(pwfile, password);
             try {
                 if (root) {
                     chown(List.of(serverDir, pwfile));
                 }
                 Files.setPosixFilePermissions(serverDir, PosixFilePermissions.fromString("rwx------"));
-                Commands.Result result = asServiceUser(List.of(installation.program("initdb").toString(),
-                        "-D", serverDir.toString(), "-U", SUPERUSER, "--pwfile=" + pwfile, "--auth=scram-sha-256",
-                        "-E", "UTF8", "--no-locale"));
+                Commands.Result result = asServiceUser(List.of(
+                        installation.program("initdb").toString(),
+                        "-D",
+                        serverDir.toString(),
+                        "-U",
+                        SUPERUSER,
+                        "--pwfile=" + pwfile,
+                        "--auth=scram-sha-256",
+                        "-E",
+                        "UTF8",
+                        "--no-locale"));
                 if (!result.ok()) {
                     throw new SafemapException("cluster_failed", "initdb failed: " + Commands.tail(result.output(), 4));
                 }
@@ -176,9 +208,11 @@ public final class LocalCluster {
         String id = Integer.toHexString(dataDir.toString().hashCode() & 0x7fffffff);
         Path relocated = RELOCATED_ROOT.resolve(id).resolve("postgis");
         if (firstBlocking(RELOCATED_ROOT).isPresent()) {
-            throw new SafemapException("cluster_failed", "the private cluster must run as the '" + SERVICE_USER
-                    + "' user, who can reach neither " + dataDir.getParent() + " nor " + RELOCATED_ROOT
-                    + "; set SAFEMAP_VAR_DIR to a folder it can reach, or set SAFEMAP_DB_URL");
+            throw new SafemapException(
+                    "cluster_failed",
+                    "the private cluster must run as the '" + SERVICE_USER
+                            + "' user, who can reach neither " + dataDir.getParent() + " nor " + RELOCATED_ROOT
+                            + "; set SAFEMAP_VAR_DIR to a folder it can reach, or set SAFEMAP_DB_URL");
         }
         // A cluster left behind by an earlier var/ that was deleted: its password went with var/, so it is unusable.
         deleteTree(relocated);
@@ -209,12 +243,14 @@ public final class LocalCluster {
             max_wal_senders = 0
             log_min_duration_statement = 2000
             """;
-    private static final String INCLUDE = "\n# Added by SafeMap: its settings for the private cluster.\n"
-            + "include_if_exists = 'safemap.conf'\n";
+
+    private static final String INCLUDE =
+            "\n# Added by SafeMap: its settings for the private cluster.\n" + "include_if_exists = 'safemap.conf'\n";
 
     private static void appendSettings(Path serverDir) throws IOException {
         // Root may append to the postgres-owned file; the append leaves its owner unchanged.
-        Files.writeString(serverDir.resolve("postgresql.conf"), INCLUDE, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(
+                serverDir.resolve("postgresql.conf"), INCLUDE, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     private void writeSettings(Path serverDir) throws IOException {
@@ -231,8 +267,10 @@ public final class LocalCluster {
 
     private void start(PostgresInstallation installation) {
         if (portTaken()) {
-            throw new SafemapException("port_in_use", "port " + port + " on 127.0.0.1 is already used by another "
-                    + "program; stop it or choose another port with SAFEMAP_LOCAL_DB_PORT");
+            throw new SafemapException(
+                    "port_in_use",
+                    "port " + port + " on 127.0.0.1 is already used by another "
+                            + "program; stop it or choose another port with SAFEMAP_LOCAL_DB_PORT");
         }
         out.accept("Starting PostgreSQL " + installation.majorVersion() + " on 127.0.0.1:" + port + " ...");
         try {
@@ -241,12 +279,23 @@ public final class LocalCluster {
             throw new SafemapException("cluster_failed", "cannot write the cluster's settings: " + e.getMessage(), e);
         }
         Path serverDir = serverDir();
-        Commands.Result result = asServiceUser(List.of(installation.program("pg_ctl").toString(), "start",
-                "-D", serverDir.toString(), "-l", serverDir.resolve("server.log").toString(),
-                "-o", "-p " + port, "-w", "-t", String.valueOf(START_TIMEOUT_SECONDS)));
+        Commands.Result result = asServiceUser(List.of(
+                installation.program("pg_ctl").toString(),
+                "start",
+                "-D",
+                serverDir.toString(),
+                "-l",
+                serverDir.resolve("server.log").toString(),
+                "-o",
+                "-p " + port,
+                "-w",
+                "-t",
+                String.valueOf(START_TIMEOUT_SECONDS)));
         if (!result.ok()) {
-            throw new SafemapException("cluster_failed", "PostgreSQL did not start: " + Commands.tail(result.output(), 3)
-                    + "; see " + serverDir.resolve("server.log"));
+            throw new SafemapException(
+                    "cluster_failed",
+                    "PostgreSQL did not start: " + Commands.tail(result.output(), 3) + "; see "
+                            + serverDir.resolve("server.log"));
         }
     }
 
@@ -254,21 +303,27 @@ public final class LocalCluster {
     private void ensureDatabase() {
         DatabaseTarget admin = target("postgres");
         if (admin.password() == null) {
-            throw new SafemapException("cluster_failed", "the private cluster's password file " + passwordFile
-                    + " is missing or unreadable; restore it or remove " + dataDir + " to start afresh");
+            throw new SafemapException(
+                    "cluster_failed",
+                    "the private cluster's password file " + passwordFile
+                            + " is missing or unreadable; restore it or remove " + dataDir + " to start afresh");
         }
-        try (Connection c = Database.connect(admin); Statement s = c.createStatement()) {
+        try (Connection c = Database.connect(admin);
+                Statement s = c.createStatement()) {
             var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
             if (!rs.next()) {
                 s.execute("CREATE DATABASE " + DATABASE);
             }
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot prepare the database in the private cluster: " + e.getMessage(), e);
+            throw new DatabaseUnavailableException(
+                    "cannot prepare the database in the private cluster: " + e.getMessage(), e);
         }
-        try (Connection c = Database.connect(target(DATABASE)); Statement s = c.createStatement()) {
+        try (Connection c = Database.connect(target(DATABASE));
+                Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS postgis");
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot create PostGIS in the private cluster: " + e.getMessage(), e);
+            throw new DatabaseUnavailableException(
+                    "cannot create PostGIS in the private cluster: " + e.getMessage(), e);
         }
     }
 
@@ -319,8 +374,10 @@ public final class LocalCluster {
         List<String> full = new ArrayList<>();
         if (Commands.runningAsRoot()) {
             if (!Commands.onPath("runuser")) {
-                throw new SafemapException("cluster_failed", "PostgreSQL cannot run as root and 'runuser' is missing; "
-                        + "run ./safemap as an ordinary user instead");
+                throw new SafemapException(
+                        "cluster_failed",
+                        "PostgreSQL cannot run as root and 'runuser' is missing; "
+                                + "run ./safemap as an ordinary user instead");
             }
             full.addAll(List.of("runuser", "-u", SERVICE_USER, "--"));
         }
@@ -333,8 +390,10 @@ public final class LocalCluster {
         paths.forEach(p -> command.add(p.toString()));
         Commands.Result result = Commands.run(command, null, Map.of());
         if (!result.ok()) {
-            throw new SafemapException("cluster_failed", "PostgreSQL cannot run as root and there is no usable '"
-                    + SERVICE_USER + "' user (" + Commands.tail(result.output(), 1) + "); run ./safemap as an ordinary user");
+            throw new SafemapException(
+                    "cluster_failed",
+                    "PostgreSQL cannot run as root and there is no usable '" + SERVICE_USER + "' user ("
+                            + Commands.tail(result.output(), 1) + "); run ./safemap as an ordinary user");
         }
     }
 
@@ -385,8 +444,10 @@ public final class LocalCluster {
     private static void writePrivate(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(
-                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(
+                        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
         Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
     }
 }

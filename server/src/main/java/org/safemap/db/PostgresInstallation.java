@@ -40,7 +40,8 @@ public record PostgresInstallation(int majorVersion, Path binDir, Path shareDir)
                 versions.forEach(dir -> {
                     String name = dir.getFileName().toString();
                     if (name.matches("\\d+") && Files.isExecutable(dir.resolve("bin/initdb"))) {
-                        found.add(new PostgresInstallation(Integer.parseInt(name), dir.resolve("bin"), DEBIAN_SHARE.resolve(name)));
+                        found.add(new PostgresInstallation(
+                                Integer.parseInt(name), dir.resolve("bin"), DEBIAN_SHARE.resolve(name)));
                     }
                 });
             } catch (IOException ignored) {
@@ -81,7 +82,8 @@ public record PostgresInstallation(int majorVersion, Path binDir, Path shareDir)
             if (!Files.isExecutable(binDir.resolve("initdb"))) {
                 return Optional.empty();
             }
-            return Optional.of(new PostgresInstallation(major, binDir, Path.of(share.output().strip())));
+            return Optional.of(new PostgresInstallation(
+                    major, binDir, Path.of(share.output().strip())));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -46,22 +46,28 @@ final class PostgresInstaller {
         }
         Optional<Integer> major = server.map(PostgresInstallation::majorVersion).or(() -> requiredMajor);
         if (!canUseApt()) {
-            throw new SafemapException("postgis_missing", "PostgreSQL with PostGIS is not installed; install it with: "
-                    + suggestedCommand(packages, major)
-                    + " (or set SAFEMAP_DB_URL to an existing PostGIS database)");
+            throw new SafemapException(
+                    "postgis_missing",
+                    "PostgreSQL with PostGIS is not installed; install it with: "
+                            + suggestedCommand(packages, major)
+                            + " (or set SAFEMAP_DB_URL to an existing PostGIS database)");
         }
         if (!Commands.runningAsRoot()) {
-            throw new SafemapException("postgis_missing", "PostgreSQL with PostGIS is not installed; install it with: sudo "
-                    + suggestedCommand(packages, major)
-                    + " and run this again (or set SAFEMAP_DB_URL to an existing PostGIS database)");
+            throw new SafemapException(
+                    "postgis_missing",
+                    "PostgreSQL with PostGIS is not installed; install it with: sudo "
+                            + suggestedCommand(packages, major)
+                            + " and run this again (or set SAFEMAP_DB_URL to an existing PostGIS database)");
         }
         aptUpdate();
         if (major.isEmpty()) {
             aptInstall(packages);
             server = pick(Optional.empty(), false);
             if (server.isEmpty()) {
-                throw new SafemapException("postgis_missing", "apt-get installed postgresql but no server programs "
-                        + "were found under /usr/lib/postgresql; check the apt-get output above");
+                throw new SafemapException(
+                        "postgis_missing",
+                        "apt-get installed postgresql but no server programs "
+                                + "were found under /usr/lib/postgresql; check the apt-get output above");
             }
             major = Optional.of(server.get().majorVersion());
             packages.clear();
@@ -69,9 +75,11 @@ final class PostgresInstaller {
         int version = major.get();
         packages.add(postgisPackage(version));
         aptInstall(packages);
-        return pick(Optional.of(version), true).orElseThrow(() -> new SafemapException("postgis_missing",
-                "apt-get finished but PostGIS is still missing for PostgreSQL " + version
-                        + "; check the apt-get output above"));
+        return pick(Optional.of(version), true)
+                .orElseThrow(() -> new SafemapException(
+                        "postgis_missing",
+                        "apt-get finished but PostGIS is still missing for PostgreSQL " + version
+                                + "; check the apt-get output above"));
     }
 
     private static Optional<PostgresInstallation> pick(Optional<Integer> major, boolean needPostgis) {
@@ -85,8 +93,10 @@ final class PostgresInstaller {
         out.accept("Updating the apt package lists (apt-get update) ...");
         int code = Commands.runVisible(List.of("apt-get", "update", "-q"), APT_ENV);
         if (code != 0) {
-            throw new SafemapException("install_failed", "apt-get update failed with exit code " + code
-                    + "; check the network and the apt sources, then run this again");
+            throw new SafemapException(
+                    "install_failed",
+                    "apt-get update failed with exit code " + code
+                            + "; check the network and the apt sources, then run this again");
         }
     }
 
@@ -96,8 +106,9 @@ final class PostgresInstaller {
         out.accept("Installing " + String.join(", ", packages) + " (" + String.join(" ", command) + ") ...");
         int code = Commands.runVisible(command, APT_ENV);
         if (code != 0) {
-            throw new SafemapException("install_failed", "'" + String.join(" ", command) + "' failed with exit code "
-                    + code + "; see its output above");
+            throw new SafemapException(
+                    "install_failed",
+                    "'" + String.join(" ", command) + "' failed with exit code " + code + "; see its output above");
         }
     }
 
@@ -123,7 +134,8 @@ final class PostgresInstaller {
         Optional<Integer> version = major.or(PostgresInstaller::aptDefaultMajor);
         all.add(version.map(PostgresInstaller::postgisPackage).orElse("postgresql-<version>-postgis-3"));
         if (!Commands.onPath("apt-get")) {
-            return "your package manager: PostgreSQL 13 or newer and PostGIS 3.1 or newer, e.g. " + String.join(" ", all);
+            return "your package manager: PostgreSQL 13 or newer and PostGIS 3.1 or newer, e.g. "
+                    + String.join(" ", all);
         }
         return "apt-get install -y " + String.join(" ", all);
     }

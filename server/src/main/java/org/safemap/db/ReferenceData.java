@@ -30,8 +30,7 @@ public final class ReferenceData {
     private static final String INSERT_MAPPING =
             "INSERT INTO category_mapping (scheme, source_value, code) VALUES (?, ?, ?)";
 
-    private ReferenceData() {
-    }
+    private ReferenceData() {}
 
     /** Upserts the categories and replaces each shipped scheme's mapping, in one transaction. */
     public static void sync(DataSource dataSource) {
@@ -50,7 +49,8 @@ public final class ReferenceData {
             }
             for (String scheme : schemes()) {
                 Map<String, String> mapping = new LinkedHashMap<>();
-                csv("taxonomy/mappings/" + scheme + ".csv").forEach(r -> mapping.put(r.get("source_value"), r.get("code")));
+                csv("taxonomy/mappings/" + scheme + ".csv")
+                        .forEach(r -> mapping.put(r.get("source_value"), r.get("code")));
                 replaceScheme(c, scheme, mapping);
             }
             c.commit();
@@ -62,7 +62,7 @@ public final class ReferenceData {
     /** Replaces one scheme's mapping (also used for the category maps of partner feed definitions). */
     public static void replaceScheme(Connection c, String scheme, Map<String, String> mapping) throws SQLException {
         try (PreparedStatement delete = c.prepareStatement(DELETE_SCHEME);
-             PreparedStatement insert = c.prepareStatement(INSERT_MAPPING)) {
+                PreparedStatement insert = c.prepareStatement(INSERT_MAPPING)) {
             delete.setString(1, scheme);
             delete.executeUpdate();
             for (Map.Entry<String, String> e : mapping.entrySet()) {
@@ -89,7 +89,13 @@ public final class ReferenceData {
 
     private static List<CSVRecord> csv(String path) throws IOException {
         try (Reader reader = new InputStreamReader(resource(path), StandardCharsets.UTF_8)) {
-            return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader).getRecords();
+            return CSVFormat.RFC4180
+                    .builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .get()
+                    .parse(reader)
+                    .getRecords();
         }
     }
 

@@ -28,11 +28,9 @@ public final class ReferenceUpsert {
      * @param rows    rows read from the file (after de-duplication where the loader does it)
      * @param changed rows inserted or changed; 0 when the file repeats what is stored
      */
-    public record Result(long batchId, int rows, int changed) {
-    }
+    public record Result(long batchId, int rows, int changed) {}
 
-    private ReferenceUpsert() {
-    }
+    private ReferenceUpsert() {}
 
     /**
      * Loads one file.
@@ -42,8 +40,16 @@ public final class ReferenceUpsert {
      * @param upsert      INSERT ... SELECT FROM stage ON CONFLICT ... DO UPDATE ... WHERE changed; its first
      *                    parameter is the batch id, then {@code params}
      */
-    public static Result run(DataSource dataSource, SourceFile file, String kind, String key, String createStage,
-                             String copy, Rows rows, String upsert, Object... params) {
+    public static Result run(
+            DataSource dataSource,
+            SourceFile file,
+            String kind,
+            String key,
+            String createStage,
+            String copy,
+            Rows rows,
+            String upsert,
+            Object... params) {
         return run(dataSource, file.name(), file::sha256, kind, key, createStage, copy, rows, upsert, params);
     }
 
@@ -53,9 +59,17 @@ public final class ReferenceUpsert {
      * @param sourceName what the batch names as its source
      * @param sha256     the source's SHA-256, asked for after the rows are written
      */
-    public static Result run(DataSource dataSource, String sourceName, java.util.function.Supplier<String> sha256,
-                             String kind, String key, String createStage, String copy, Rows rows, String upsert,
-                             Object... params) {
+    public static Result run(
+            DataSource dataSource,
+            String sourceName,
+            java.util.function.Supplier<String> sha256,
+            String kind,
+            String key,
+            String createStage,
+            String copy,
+            Rows rows,
+            String upsert,
+            Object... params) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

@@ -74,14 +74,14 @@ public final class ServingDataSource implements DataSource {
     }
 
     private DatabaseUnavailableException unavailable() {
-        return new DatabaseUnavailableException("the database does not answer (" + watch.reason() + "); try again "
-                + "shortly");
+        return new DatabaseUnavailableException(
+                "the database does not answer (" + watch.reason() + "); try again " + "shortly");
     }
 
     /** The connection, which leaves the work's register when it is closed. */
     private static Connection track(Connection c, Work work) {
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
+        return (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
                         work.detach(c);
                     }

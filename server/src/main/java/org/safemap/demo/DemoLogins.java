@@ -23,8 +23,7 @@ import org.safemap.sharing.Users;
  */
 public final class DemoLogins {
     /** One demo user. */
-    public record Login(String login, String name, Role role, String partner) {
-    }
+    public record Login(String login, String name, Role role, String partner) {}
 
     /** A demo user created by this run, with the password they sign in with. */
     public record Created(Login login, String password) {
@@ -41,8 +40,7 @@ public final class DemoLogins {
             new Login("demo-nhs", "Demo A&E data custodian", Role.ANALYST, "nhs-ed"),
             new Login("demo-tasking", "Demo tasking meeting member", Role.TASKING, null));
 
-    private DemoLogins() {
-    }
+    private DemoLogins() {}
 
     /** Creates the demo users that do not exist yet; appends their logins and passwords to {@code file}. */
     public static List<Created> ensure(Users users, Path file) throws SQLException {
@@ -66,22 +64,29 @@ public final class DemoLogins {
         StringBuilder text = new StringBuilder();
         for (Created c : created) {
             Login l = c.login();
-            text.append(String.format("%-14s %-44s %s%n", l.login(), c.password(),
-                    l.role().key() + (l.partner() == null ? "" : ", " + l.partner())));
+            text.append(String.format(
+                    "%-14s %-44s %s%n",
+                    l.login(), c.password(), l.role().key() + (l.partner() == null ? "" : ", " + l.partner())));
         }
         try {
             Files.createDirectories(file.getParent());
             Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
             if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
-                Files.writeString(file, "# SafeMap demo logins: login, password, role and partner. Sign in at the "
-                        + "viewer's 'Sign in' button.\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                Files.writeString(
+                        file,
+                        "# SafeMap demo logins: login, password, role and partner. Sign in at the "
+                                + "viewer's 'Sign in' button.\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.APPEND);
             }
             Files.setPosixFilePermissions(file, ownerOnly);
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new SafemapException("bad_config", "cannot write the demo logins to " + file + ": "
-                    + e.getClass().getSimpleName());
+            throw new SafemapException(
+                    "bad_config",
+                    "cannot write the demo logins to " + file + ": "
+                            + e.getClass().getSimpleName());
         }
     }
 }

@@ -16,8 +16,7 @@ import org.apache.commons.csv.CSVPrinter;
  * exports carry their coordinates as columns.
  */
 final class CsvExport {
-    private CsvExport() {
-    }
+    private CsvExport() {}
 
     static long write(FeatureRows rows, OutputStream out) throws IOException, SQLException {
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);

@@ -56,6 +56,5 @@ public abstract class Export implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

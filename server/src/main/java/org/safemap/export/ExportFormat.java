@@ -33,13 +33,14 @@ public enum ExportFormat {
         if (name == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "csv" -> CSV;
-            case "geojson", "json" -> GEOJSON;
-            case "gpkg", "geopackage" -> GPKG;
-            case "tif", "tiff", "geotiff" -> GEOTIFF;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (name.trim().toLowerCase(Locale.ROOT)) {
+                    case "csv" -> CSV;
+                    case "geojson", "json" -> GEOJSON;
+                    case "gpkg", "geopackage" -> GPKG;
+                    case "tif", "tiff", "geotiff" -> GEOTIFF;
+                    default -> null;
+                });
     }
 
     /**
@@ -49,13 +50,17 @@ public enum ExportFormat {
      */
     public static ExportFormat choose(String given, Path out) {
         if (given != null && !given.isBlank()) {
-            return named(given).orElseThrow(() -> new SafemapException("bad_request", "unknown format '" + given
-                    + "'; expected csv, geojson, gpkg or tif"));
+            return named(given)
+                    .orElseThrow(() -> new SafemapException(
+                            "bad_request", "unknown format '" + given + "'; expected csv, geojson, gpkg or tif"));
         }
         String name = out == null ? "" : out.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return named(dot < 0 ? null : name.substring(dot + 1)).orElseThrow(() -> new SafemapException("bad_request",
-                "cannot tell the format from '" + name + "': give --format csv, geojson, gpkg or tif, or end the "
-                        + "file name with one of those extensions"));
+        return named(dot < 0 ? null : name.substring(dot + 1))
+                .orElseThrow(() -> new SafemapException(
+                        "bad_request",
+                        "cannot tell the format from '" + name
+                                + "': give --format csv, geojson, gpkg or tif, or end the "
+                                + "file name with one of those extensions"));
     }
 }

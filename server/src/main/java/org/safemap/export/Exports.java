@@ -3,13 +3,13 @@ package org.safemap.export;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.safemap.ingest.FeedCatalog;
 import org.safemap.SafemapException;
-import org.safemap.time.PeriodLimit;
+import org.safemap.ingest.FeedCatalog;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
+import org.safemap.time.PeriodLimit;
 
 /**
  * SafeMap's exports, for the API and the CLI alike: a run's per-area results (CSV, GeoJSON, GeoPackage), its
@@ -52,9 +52,13 @@ public final class Exports {
                     below.add(f);
                 }
             }
-            throw new org.safemap.sharing.FeedRefusal("withheld", "run " + runId + " read a feed shared with "
-                    + who.describe() + " as aggregates only; its raw surface could show single records, so it is not "
-                    + "exported", below);
+            throw new org.safemap.sharing.FeedRefusal(
+                    "withheld",
+                    "run " + runId + " read a feed shared with "
+                            + who.describe()
+                            + " as aggregates only; its raw surface could show single records, so it is not "
+                            + "exported",
+                    below);
         }
         return runs.surface(runId);
     }

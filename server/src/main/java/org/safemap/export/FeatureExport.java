@@ -22,8 +22,13 @@ abstract class FeatureExport extends Export {
         long use(FeatureRows rows) throws IOException, SQLException;
     }
 
-    FeatureExport(ExportFormat format, Provenance provenance, String baseName, String layer, String idColumn,
-                  GeometryType geometryType) {
+    FeatureExport(
+            ExportFormat format,
+            Provenance provenance,
+            String baseName,
+            String layer,
+            String idColumn,
+            GeometryType geometryType) {
         super(format, provenance, baseName);
         if (format == ExportFormat.GEOTIFF) {
             throw new SafemapException("bad_request", "areas and points export as csv, geojson or gpkg, not tif");
@@ -47,8 +52,12 @@ abstract class FeatureExport extends Export {
         try {
             return switch (format()) {
                 case CSV -> withRows(false, false, progress, rows -> CsvExport.write(rows, out));
-                case GEOJSON -> withRows(false, true, progress,
-                        rows -> GeoJsonExport.write(rows, provenance(), layer, idColumn, out));
+                case GEOJSON ->
+                    withRows(
+                            false,
+                            true,
+                            progress,
+                            rows -> GeoJsonExport.write(rows, provenance(), layer, idColumn, out));
                 case GPKG -> {
                     // SQLite writes a file, not a stream: build it aside, stream it, delete it
                     Path tmp = TempFiles.create("safemap-export-", ".gpkg");
@@ -74,7 +83,10 @@ abstract class FeatureExport extends Export {
             return super.writeTo(file, progress);
         }
         try {
-            return withRows(true, false, progress,
+            return withRows(
+                    true,
+                    false,
+                    progress,
                     rows -> GeoPackageExport.write(rows, provenance(), layer, geometryType, file));
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not write the GeoPackage: " + e.getMessage(), e);

@@ -18,11 +18,15 @@ import java.util.function.LongConsumer;
  */
 public final class FeatureRows {
     /** The kind of value a column holds, which decides its GeoPackage type and its GeoJSON and CSV writing. */
-    public enum Kind { TEXT, INTEGER, REAL, DATETIME }
+    public enum Kind {
+        TEXT,
+        INTEGER,
+        REAL,
+        DATETIME
+    }
 
     /** An attribute column. */
-    public record Column(String name, Kind kind) {
-    }
+    public record Column(String name, Kind kind) {}
 
     private static final String WKB = "geom_wkb";
     private static final String GEOJSON = "geom_json";
@@ -45,7 +49,9 @@ public final class FeatureRows {
         this.progress = progress;
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
-        if (n < 2 || !md.getColumnLabel(n - 1).equals(WKB) || !md.getColumnLabel(n).equals(GEOJSON)) {
+        if (n < 2
+                || !md.getColumnLabel(n - 1).equals(WKB)
+                || !md.getColumnLabel(n).equals(GEOJSON)) {
             throw new IllegalArgumentException("an export query ends with geom_wkb and geom_json");
         }
         List<Column> list = new ArrayList<>();

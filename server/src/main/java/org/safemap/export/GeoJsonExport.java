@@ -17,8 +17,7 @@ final class GeoJsonExport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
 
-    private GeoJsonExport() {
-    }
+    private GeoJsonExport() {}
 
     /**
      * @param idColumn the column whose value becomes each feature's {@code id}

@@ -44,6 +44,7 @@ final class GeoPackageExport {
     private static final long BNG = 27700;
     /** The JSON metadata's standard, a name of SafeMap's own (the GeoPackage standard allows any URI). */
     static final String PROVENANCE_URI = "urn:safemap:export-provenance:1";
+
     private static final String GDAL_URI = "http://gdal.org";
     private static final int COMMIT_EVERY = 50_000;
     /**
@@ -60,8 +61,7 @@ final class GeoPackageExport {
             + "PARAMETER[\"false_northing\",-100000],UNIT[\"metre\",1,AUTHORITY[\"EPSG\",\"9001\"]],"
             + "AXIS[\"Easting\",EAST],AXIS[\"Northing\",NORTH],AUTHORITY[\"EPSG\",\"27700\"]]";
 
-    private GeoPackageExport() {
-    }
+    private GeoPackageExport() {}
 
     /**
      * Writes {@code file} (replacing it) with one table {@code table} of {@code geometryType}.
@@ -75,7 +75,8 @@ final class GeoPackageExport {
         try {
             GeoPackageManager.create(f);
         } catch (RuntimeException e) {
-            throw new SafemapException("bad_request", "cannot create the GeoPackage " + file + ": " + e.getMessage(), e);
+            throw new SafemapException(
+                    "bad_request", "cannot create the GeoPackage " + file + ": " + e.getMessage(), e);
         }
         GeoPackage gpkg = GeoPackageManager.open(f, true);
         try {
@@ -90,8 +91,8 @@ final class GeoPackageExport {
             for (FeatureRows.Column c : rows.columns()) {
                 columns.add(FeatureColumn.createColumn(c.name(), type(c.kind())));
             }
-            FeatureTable featureTable = gpkg.createFeatureTable(FeatureTableMetadata.create(gc, "fid", columns,
-                    new BoundingBox(0, 0, 0, 0)));
+            FeatureTable featureTable = gpkg.createFeatureTable(
+                    FeatureTableMetadata.create(gc, "fid", columns, new BoundingBox(0, 0, 0, 0)));
 
             double[] extent = insert(gpkg, rows, table, srs.getSrsId());
 
@@ -124,8 +125,9 @@ final class GeoPackageExport {
             sql.append(", \"").append(col.name()).append('"');
         }
         sql.append(") VALUES (?").append(", ?".repeat(n)).append(')');
-        double[] extent = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                Double.NEGATIVE_INFINITY};
+        double[] extent = {
+            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
+        };
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -207,7 +209,10 @@ final class GeoPackageExport {
     /** GDAL's metadata document as its GeoPackage driver stores a layer's metadata (default domain). */
     static String gdalMultiDomainXml(Map<String, String> items) {
         StringBuilder x = new StringBuilder("<GDALMultiDomainMetadata>\n  <Metadata>\n");
-        items.forEach((k, v) -> x.append("    <MDI key=\"").append(xml(k)).append("\">").append(xml(v))
+        items.forEach((k, v) -> x.append("    <MDI key=\"")
+                .append(xml(k))
+                .append("\">")
+                .append(xml(v))
                 .append("</MDI>\n"));
         return x.append("  </Metadata>\n</GDALMultiDomainMetadata>").toString();
     }
@@ -215,7 +220,10 @@ final class GeoPackageExport {
     /** The GeoTIFF GDAL_METADATA tag's document: {@code <GDALMetadata><Item name="...">value</Item>...</GDALMetadata>}. */
     static String gdalXml(Map<String, String> items) {
         StringBuilder x = new StringBuilder("<GDALMetadata>\n");
-        items.forEach((k, v) -> x.append("  <Item name=\"").append(xml(k)).append("\">").append(xml(v))
+        items.forEach((k, v) -> x.append("  <Item name=\"")
+                .append(xml(k))
+                .append("\">")
+                .append(xml(v))
                 .append("</Item>\n"));
         return x.append("</GDALMetadata>").toString();
     }

@@ -17,12 +17,12 @@ import javax.sql.DataSource;
 import mil.nga.sf.GeometryType;
 import org.safemap.AppVersion;
 import org.safemap.SafemapException;
-import org.safemap.time.Period;
 import org.safemap.runs.PointSelector;
 import org.safemap.runs.Selection;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
+import org.safemap.time.Period;
 
 /**
  * Exports of incident records (points) for a {@link PointSelection}, only of the feeds {@link PointDisclosure}
@@ -39,6 +39,7 @@ final class IncidentExports {
               AND (?::float8 IS NULL OR i.precision_m <= ?)
               AND (?::float8 IS NULL OR i.geom && ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700))
               AND %s""";
+
     private static final String BY_BATCH = """
             SELECT i.batch_id, count(*) FROM incident i JOIN category c ON c.code = i.category
             """ + WHERE + " GROUP BY i.batch_id";
@@ -56,6 +57,7 @@ final class IncidentExports {
             FROM incident i JOIN category c ON c.code = i.category
             CROSS JOIN LATERAL (SELECT ST_Transform(i.geom, 4326) AS p) w
             """ + WHERE + " ORDER BY i.id";
+
     private static final String KNOWN_CATEGORY = "SELECT 1 FROM category WHERE code = ? OR group_code = ? LIMIT 1";
 
     private final DataSource dataSource;
@@ -97,21 +99,34 @@ final class IncidentExports {
             String period = s.period().label();
             String title = "SafeMap incident records, " + period + ", feeds " + String.join(", ", decision.included())
                     + (s.categories().isEmpty() ? "" : ", categories " + String.join(", ", s.categories()));
-            Provenance p = new Provenance("incidents", title, null, null, null, null, period,
-                    selection.describe(decision.included()), decision.included(), decision.withheld(), count,
-                    format == ExportFormat.GEOJSON ? "EPSG:4326" : format == ExportFormat.GPKG ? "EPSG:27700"
-                    : "none (easting, northing in EPSG:27700; lon, lat in EPSG:4326)",
-                    sources.of(batches.stream().mapToLong(Long::longValue).toArray()), AppVersion.current(),
+            Provenance p = new Provenance(
+                    "incidents",
+                    title,
+                    null,
+                    null,
+                    null,
+                    null,
+                    period,
+                    selection.describe(decision.included()),
+                    decision.included(),
+                    decision.withheld(),
+                    count,
+                    format == ExportFormat.GEOJSON
+                            ? "EPSG:4326"
+                            : format == ExportFormat.GPKG
+                                    ? "EPSG:27700"
+                                    : "none (easting, northing in EPSG:27700; lon, lat in EPSG:4326)",
+                    sources.of(batches.stream().mapToLong(Long::longValue).toArray()),
+                    AppVersion.current(),
                     Instant.now());
             Connection snapshot = c;
             c = null;
-            return new FeatureExport(format, p, baseName(s, decision.included()), "incidents", "id",
-                    GeometryType.POINT) {
+            return new FeatureExport(
+                    format, p, baseName(s, decision.included()), "incidents", "id", GeometryType.POINT) {
                 @Override
                 long withRows(boolean wkb, boolean json, LongConsumer progress, RowsUser user)
                         throws IOException, SQLException {
-                    try (PreparedStatement ps = snapshot.prepareStatement(ROWS.formatted(
-                            PointSelector.aoiClause(s)))) {
+                    try (PreparedStatement ps = snapshot.prepareStatement(ROWS.formatted(PointSelector.aoiClause(s)))) {
                         ps.setFetchSize(10_000);
                         ps.setBoolean(1, wkb);
                         ps.setBoolean(2, json);
@@ -185,8 +200,10 @@ final class IncidentExports {
                 ps.setString(2, category);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new SafemapException("bad_request", "unknown category '" + category + "'; "
-                                + "GET /api/incidents/summary lists the codes and groups");
+                        throw new SafemapException(
+                                "bad_request",
+                                "unknown category '" + category + "'; "
+                                        + "GET /api/incidents/summary lists the codes and groups");
                     }
                 }
             }
@@ -195,10 +212,14 @@ final class IncidentExports {
 
     /** e.g. safemap-incidents-2022-06-police-uk, safemap-incidents-2022-01-to-2022-03-violence-4-feeds. */
     private static String baseName(Selection s, List<String> feeds) {
-        StringBuilder b = new StringBuilder("safemap-incidents-").append(s.period().label().replace("..", "-to-"));
+        StringBuilder b = new StringBuilder("safemap-incidents-")
+                .append(s.period().label().replace("..", "-to-"));
         if (!s.categories().isEmpty()) {
-            b.append('-').append(s.categories().size() <= 2 ? String.join("-", s.categories())
-                    : s.categories().size() + "-categories");
+            b.append('-')
+                    .append(
+                            s.categories().size() <= 2
+                                    ? String.join("-", s.categories())
+                                    : s.categories().size() + "-categories");
         }
         if (!s.feeds().isEmpty()) {
             b.append('-').append(feeds.size() <= 2 ? String.join("-", feeds) : feeds.size() + "-feeds");

@@ -53,11 +53,14 @@ final class PointDisclosure {
         List<String> loaded = loadedFeeds();
         for (String f : requested) {
             if (!loaded.contains(f)) {
-                throw new SafemapException("bad_request", "no records from feed '" + f + "' are loaded; the feeds "
-                        + "with records are " + loaded);
+                throw new SafemapException(
+                        "bad_request",
+                        "no records from feed '" + f + "' are loaded; the feeds " + "with records are " + loaded);
             }
         }
-        List<String> asked = requested.isEmpty() ? loaded : requested.stream().distinct().sorted().toList();
+        List<String> asked = requested.isEmpty()
+                ? loaded
+                : requested.stream().distinct().sorted().toList();
         List<String> included = new ArrayList<>();
         List<String> withheld = new ArrayList<>();
         for (String f : asked) {
@@ -71,10 +74,12 @@ final class PointDisclosure {
         }
         return new Decision(included, withheld);
     }
+
     private List<String> loadedFeeds() {
         List<String> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LOADED);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(LOADED);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.safemap.SafemapException;
 import org.safemap.runs.HotspotRequests;
-import org.safemap.time.PeriodLimit;
 import org.safemap.runs.Selection;
+import org.safemap.time.PeriodLimit;
 
 /**
  * Which incident records a point export holds: records whose time window overlaps the period (the rule of
@@ -24,8 +24,8 @@ import org.safemap.runs.Selection;
  * @param bbox      minLon, minLat, maxLon, maxLat in degrees, or absent
  */
 public record PointSelection(Selection selection, Optional<double[]> bbox) {
-    static final Set<String> NAMES = Set.of("period", "month", "feeds", "feed", "categories", "category", "area",
-            "areaWkt", "bbox", "maxPrecisionM");
+    static final Set<String> NAMES = Set.of(
+            "period", "month", "feeds", "feed", "categories", "category", "area", "areaWkt", "bbox", "maxPrecisionM");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads the parameters (values are strings or lists), refusing names it does not know. */
@@ -66,8 +66,15 @@ public record PointSelection(Selection selection, Optional<double[]> bbox) {
         o.set("feedsRequested", JSON.valueToTree(selection.feeds()));
         o.set("feeds", JSON.valueToTree(feedsIncluded));
         o.set("categories", JSON.valueToTree(selection.categories()));
-        o.set("area", selection.area().<JsonNode>map(a -> JSON.valueToTree(a.wkt() != null ? Map.of("wkt", a.wkt())
-                : Map.of("level", a.level(), "codes", a.codes()))).orElse(null));
+        o.set(
+                "area",
+                selection
+                        .area()
+                        .<JsonNode>map(a -> JSON.valueToTree(
+                                a.wkt() != null
+                                        ? Map.of("wkt", a.wkt())
+                                        : Map.of("level", a.level(), "codes", a.codes())))
+                        .orElse(null));
         o.set("bbox", bbox.<JsonNode>map(JSON::valueToTree).orElse(null));
         selection.maxPrecisionM().ifPresentOrElse(v -> o.put("maxPrecisionM", v), () -> o.putNull("maxPrecisionM"));
         return o;

@@ -35,14 +35,26 @@ import org.safemap.runs.Sources;
  * @param safemapVersion the version that wrote the file
  * @param exportedAt     when, to the second
  */
-public record Provenance(String export, String title, Long runId, String runKind, JsonNode params,
-                         JsonNode dataVersion, String period, JsonNode selection, List<String> feedsIncluded,
-                         List<String> feedsWithheld, long features, String crs, List<Sources.Source> sources,
-                         String safemapVersion, Instant exportedAt) {
+public record Provenance(
+        String export,
+        String title,
+        Long runId,
+        String runKind,
+        JsonNode params,
+        JsonNode dataVersion,
+        String period,
+        JsonNode selection,
+        List<String> feedsIncluded,
+        List<String> feedsWithheld,
+        long features,
+        String crs,
+        List<Sources.Source> sources,
+        String safemapVersion,
+        Instant exportedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Header values must be ASCII: attribution text may hold ©, so everything else is escaped. */
-    private static final ObjectMapper ASCII_JSON = JsonMapper.builder()
-            .enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    private static final ObjectMapper ASCII_JSON =
+            JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     public Provenance {
         feedsIncluded = List.copyOf(feedsIncluded);
@@ -123,8 +135,10 @@ public record Provenance(String export, String title, Long runId, String runKind
     /** A paragraph for a GeoPackage layer's description or a TIFF's ImageDescription. */
     public String description() {
         return title + ". Period " + period + ". Exported by SafeMap " + safemapVersion + " at " + exportedAt
-                + (runId != null ? "; parameters in the run's metadata (SAFEMAP_PARAMS) and at /api/hotspots/" + runId
-                : "") + ". Sources: " + attribution();
+                + (runId != null
+                        ? "; parameters in the run's metadata (SAFEMAP_PARAMS) and at /api/hotspots/" + runId
+                        : "")
+                + ". Sources: " + attribution();
     }
 
     /** JSON with non-ASCII escaped, so a TIFF's 7-bit text holds it unchanged and it parses back equal. */

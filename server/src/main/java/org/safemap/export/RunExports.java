@@ -40,8 +40,8 @@ final class RunExports {
             WHERE r.run_id = ? AND r.level = ?
             ORDER BY r.rank
             LIMIT ?""";
-    private static final String AREA_COUNT =
-            "SELECT count(*) FROM hotspot_area_result WHERE run_id = ? AND level = ?";
+
+    private static final String AREA_COUNT = "SELECT count(*) FROM hotspot_area_result WHERE run_id = ? AND level = ?";
 
     private final DataSource dataSource;
     private final RunStore store;
@@ -64,23 +64,37 @@ final class RunExports {
         RunStore.Run run = run(runId);
         List<String> levels = results.levels(runId);
         if (levels.isEmpty()) {
-            throw new SafemapException("not_found", "run " + runId + " (" + run.kind() + ", " + run.status()
-                    + ") has no per-area results; area exports come from done hotspots and emerging runs");
+            throw new SafemapException(
+                    "not_found",
+                    "run " + runId + " (" + run.kind() + ", " + run.status()
+                            + ") has no per-area results; area exports come from done hotspots and emerging runs");
         }
-        String chosen = level == null || level.isBlank() ? levels.get(0) : level.trim().toLowerCase(Locale.ROOT);
+        String chosen =
+                level == null || level.isBlank() ? levels.get(0) : level.trim().toLowerCase(Locale.ROOT);
         if (!levels.contains(chosen)) {
-            throw new SafemapException("not_found", "run " + runId + " has no results at level '" + chosen
-                    + "'; it has " + levels);
+            throw new SafemapException(
+                    "not_found", "run " + runId + " has no results at level '" + chosen + "'; it has " + levels);
         }
         long count = Math.min(limit, count(runId, chosen));
         String title = "SafeMap " + run.kind() + " run " + runId + ": " + chosen + " areas, ranked"
                 + (classesOnly ? " (classes only: the run read a feed shared with you as aggregates)" : "");
         String sql = AREAS.formatted(classesOnly ? AreaResults.CLASS_COLUMNS : AreaResults.COLUMNS);
-        Provenance p = provenance("run-areas", title, run, count, format == ExportFormat.GEOJSON ? "EPSG:4326"
-                : format == ExportFormat.GPKG ? "EPSG:27700" : "none (no geometry)");
+        Provenance p = provenance(
+                "run-areas",
+                title,
+                run,
+                count,
+                format == ExportFormat.GEOJSON
+                        ? "EPSG:4326"
+                        : format == ExportFormat.GPKG ? "EPSG:27700" : "none (no geometry)");
         String slug = chosen.replace(':', '-');
-        return new FeatureExport(format, p, "safemap-run-" + runId + "-" + slug + "-areas",
-                "run_" + runId + "_" + slug.replace('-', '_') + "_areas", "code", GeometryType.MULTIPOLYGON) {
+        return new FeatureExport(
+                format,
+                p,
+                "safemap-run-" + runId + "-" + slug + "-areas",
+                "run_" + runId + "_" + slug.replace('-', '_') + "_areas",
+                "code",
+                GeometryType.MULTIPOLYGON) {
             @Override
             long withRows(boolean wkb, boolean json, LongConsumer progress, RowsUser user)
                     throws IOException, SQLException {
@@ -112,21 +126,33 @@ final class RunExports {
      */
     Export surface(long runId) {
         RunStore.Run run = run(runId);
-        Surface surface = store.surface(runId).orElseThrow(() -> new SafemapException("not_found", "run " + runId
-                + " (" + run.kind() + ") has no surface; hotspots runs have one, emerging and evaluate runs do not"));
+        Surface surface = store.surface(runId)
+                .orElseThrow(() -> new SafemapException(
+                        "not_found",
+                        "run " + runId + " (" + run.kind()
+                                + ") has no surface; hotspots runs have one, emerging and evaluate runs do not"));
         String units = units(json(run.params()));
         Grid g = surface.grid();
-        String title = String.format(Locale.ROOT, "SafeMap %s run %d: density surface in %s, %d x %d cells of %s m",
-                run.kind(), runId, units, g.columns(), g.rows(), number(g.cellMetres()));
+        String title = String.format(
+                Locale.ROOT,
+                "SafeMap %s run %d: density surface in %s, %d x %d cells of %s m",
+                run.kind(),
+                runId,
+                units,
+                g.columns(),
+                g.rows(),
+                number(g.cellMetres()));
         Provenance p = provenance("run-surface", title, run, g.cellCount(), "EPSG:27700");
         return new Export(ExportFormat.GEOTIFF, p, "safemap-run-" + runId + "-surface") {
             @Override
             public long writeTo(OutputStream out, LongConsumer progress) throws IOException {
                 StringBuilder xml = new StringBuilder(GeoPackageExport.gdalXml(p.metadataItems()));
                 // band 1's unit and description, which gdalinfo prints and QGIS shows in the layer's properties
-                xml.insert(xml.lastIndexOf("</GDALMetadata>"), "  <Item name=\"UNITTYPE\" sample=\"0\" "
-                        + "role=\"unittype\">" + GeoPackageExport.xml(ascii(units)) + "</Item>\n"
-                        + "  <Item name=\"DESCRIPTION\" sample=\"0\" role=\"description\">density</Item>\n");
+                xml.insert(
+                        xml.lastIndexOf("</GDALMetadata>"),
+                        "  <Item name=\"UNITTYPE\" sample=\"0\" "
+                                + "role=\"unittype\">" + GeoPackageExport.xml(ascii(units)) + "</Item>\n"
+                                + "  <Item name=\"DESCRIPTION\" sample=\"0\" role=\"description\">density</Item>\n");
                 out.write(GeoTiff.bytes(surface, ascii(p.description()), ascii(xml.toString())));
                 progress.accept(g.cellCount());
                 return g.cellCount();
@@ -151,13 +177,29 @@ final class RunExports {
             }
         }
         java.util.Collections.sort(feeds);
-        String period = params.at("/selection/period").asText(params.path("period").asText(""));
-        return new Provenance(export, title, run.id(), run.kind(), params, version, period, null, feeds, List.of(),
-                features, crs, sources.of(batches), AppVersion.current(), Instant.now());
+        String period =
+                params.at("/selection/period").asText(params.path("period").asText(""));
+        return new Provenance(
+                export,
+                title,
+                run.id(),
+                run.kind(),
+                params,
+                version,
+                period,
+                null,
+                feeds,
+                List.of(),
+                features,
+                crs,
+                sources.of(batches),
+                AppVersion.current(),
+                Instant.now());
     }
 
     private long count(long runId, String level) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(AREA_COUNT)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(AREA_COUNT)) {
             ps.setLong(1, runId);
             ps.setString(2, level);
             try (ResultSet rs = ps.executeQuery()) {

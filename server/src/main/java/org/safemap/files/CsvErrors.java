@@ -8,8 +8,7 @@ final class CsvErrors {
     /** commons-csv writes "(line 5)" in older versions and "at line: 5, position: 12" in newer ones. */
     private static final Pattern LINE = Pattern.compile("\\(line (\\d+)\\)|at line: (\\d+)(, position: \\d+)?");
 
-    private CsvErrors() {
-    }
+    private CsvErrors() {}
 
     /** The line commons-csv names in the message chain, or 0 when it names none. */
     static int lineOf(Throwable e) {

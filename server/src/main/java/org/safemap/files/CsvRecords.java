@@ -38,25 +38,27 @@ public final class CsvRecords implements AutoCloseable {
         String raw();
     }
 
-    public record Good(int line, List<String> fields, String raw) implements Record {
-    }
+    public record Good(int line, List<String> fields, String raw) implements Record {}
 
-    public record Bad(int line, String reason, String raw) implements Record {
-    }
+    public record Bad(int line, String reason, String raw) implements Record {}
 
     private final InputStream in;
     private final char delimiter;
-    private final CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder strict = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     /** Bytes of the record being read. */
     private byte[] buffer = new byte[8192];
     /** Bytes read from the stream and not yet consumed: chunk[pos .. limit). */
     private final byte[] chunk = new byte[1 << 16];
+
     private int pos;
     private int limit;
     private int line = 1;
     /** Bytes given back after a broken multi-line record, read again before the stream. */
     private byte[] replay = new byte[0];
+
     private int replayPos;
     private int replayLimit;
     private int expectedFields;
@@ -128,7 +130,8 @@ public final class CsvRecords implements AutoCloseable {
                 return bad(start, "the row is longer than " + (MAX_RECORD_BYTES >> 20) + " MB", length, true);
             }
             if (quoted) {
-                return linesInRecord > 1 ? firstLineOnly(start, UNCLOSED_QUOTE, length, false)
+                return linesInRecord > 1
+                        ? firstLineOnly(start, UNCLOSED_QUOTE, length, false)
                         : bad(start, UNCLOSED_QUOTE, length, false);
             }
             String text;
@@ -137,8 +140,8 @@ public final class CsvRecords implements AutoCloseable {
             } catch (CharacterCodingException e) {
                 if (linesInRecord > 1) {
                     // The bad bytes may belong to lines a broken quote ran into: judge the first line alone.
-                    return firstLineOnly(start, validUtf8(0, firstBreak(length)) ? UNCLOSED_QUOTE : NOT_UTF8, length,
-                            b == '\n');
+                    return firstLineOnly(
+                            start, validUtf8(0, firstBreak(length)) ? UNCLOSED_QUOTE : NOT_UTF8, length, b == '\n');
                 }
                 return bad(start, NOT_UTF8, length, false);
             }
@@ -149,7 +152,8 @@ public final class CsvRecords implements AutoCloseable {
                 return firstLineOnly(start, UNCLOSED_QUOTE, length, b == '\n');
             }
             if (fields == null) {
-                return linesInRecord > 1 ? firstLineOnly(start, STRAY_QUOTE, length, b == '\n')
+                return linesInRecord > 1
+                        ? firstLineOnly(start, STRAY_QUOTE, length, b == '\n')
                         : new Bad(start, STRAY_QUOTE, text);
             }
             return new Good(start, fields, text);

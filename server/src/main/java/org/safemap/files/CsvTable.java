@@ -34,8 +34,15 @@ public final class CsvTable implements AutoCloseable, Iterable<CsvTable.Row> {
     public static CsvTable open(SourceFile file, LongConsumer rawBytesRead) throws IOException {
         Reader reader = file.openReader(rawBytesRead);
         try {
-            CSVParser parser = CSVParser.parse(reader, CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
-                    .setIgnoreSurroundingSpaces(true).setAllowMissingColumnNames(true).get());
+            CSVParser parser = CSVParser.parse(
+                    reader,
+                    CSVFormat.RFC4180
+                            .builder()
+                            .setHeader()
+                            .setSkipHeaderRecord(true)
+                            .setIgnoreSurroundingSpaces(true)
+                            .setAllowMissingColumnNames(true)
+                            .get());
             if (parser.getHeaderNames().isEmpty()) {
                 throw new InputFormatException(file.name(), 1, null, "the file is empty; expected a header row");
             }
@@ -60,18 +67,30 @@ public final class CsvTable implements AutoCloseable, Iterable<CsvTable.Row> {
      */
     public String column(String wanted, Pattern pattern, String flag, String what) {
         if (wanted != null) {
-            return find(wanted).orElseThrow(() -> new InputFormatException(file.name(), 1, wanted,
-                    "no such column (" + flag + "); the header has: " + String.join(", ", header)));
+            return find(wanted)
+                    .orElseThrow(() -> new InputFormatException(
+                            file.name(),
+                            1,
+                            wanted,
+                            "no such column (" + flag + "); the header has: " + String.join(", ", header)));
         }
-        return optionalColumn(pattern).orElseThrow(() -> new InputFormatException(file.name(), 1, null,
-                "cannot tell which column holds the " + what + "; name it with " + flag + " (the header has: "
-                        + String.join(", ", header) + ")"));
+        return optionalColumn(pattern)
+                .orElseThrow(() -> new InputFormatException(
+                        file.name(),
+                        1,
+                        null,
+                        "cannot tell which column holds the " + what + "; name it with " + flag + " (the header has: "
+                                + String.join(", ", header) + ")"));
     }
 
     /** The first header matching the pattern; an error naming what is missing and listing the header otherwise. */
     public String column(Pattern pattern, String what) {
-        return optionalColumn(pattern).orElseThrow(() -> new InputFormatException(file.name(), 1, null,
-                "no column for the " + what + "; the header has: " + String.join(", ", header)));
+        return optionalColumn(pattern)
+                .orElseThrow(() -> new InputFormatException(
+                        file.name(),
+                        1,
+                        null,
+                        "no column for the " + what + "; the header has: " + String.join(", ", header)));
     }
 
     /** The first header matching the pattern, if any. */
@@ -100,8 +119,8 @@ public final class CsvTable implements AutoCloseable, Iterable<CsvTable.Row> {
                 try {
                     return records.hasNext();
                 } catch (UncheckedIOException | IllegalStateException e) {
-                    throw new InputFormatException(file.name(), CsvErrors.lineOf(e), null,
-                            "not valid CSV: " + CsvErrors.describe(e));
+                    throw new InputFormatException(
+                            file.name(), CsvErrors.lineOf(e), null, "not valid CSV: " + CsvErrors.describe(e));
                 }
             }
 

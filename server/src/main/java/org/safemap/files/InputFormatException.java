@@ -13,7 +13,9 @@ public final class InputFormatException extends SafemapException {
      */
     public InputFormatException(String file, int line, String field, String problem) {
         // A header read from a binary file may hold NUL characters: shown as ␀, they cannot garble a terminal.
-        super("bad_input", PgText.shown(file + (line > 0 ? " line " + line : "")
-                + (field == null ? "" : ", field '" + field + "'") + ": " + problem));
+        super(
+                "bad_input",
+                PgText.shown(file + (line > 0 ? " line " + line : "") + (field == null ? "" : ", field '" + field + "'")
+                        + ": " + problem));
     }
 }

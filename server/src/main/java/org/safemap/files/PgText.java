@@ -10,8 +10,7 @@ public final class PgText {
     /** Shown in place of a NUL character where people read a value: U+2400 SYMBOL FOR NULL. */
     public static final char NUL_SYMBOL = '\u2400';
 
-    private PgText() {
-    }
+    private PgText() {}
 
     /** Why the value cannot be stored, or null when it can (null values can). */
     public static String problem(String value) {

@@ -92,7 +92,8 @@ public final class SourceFile {
 
     /** UTF-8 text of the content with any byte-order mark removed (ONS and IoD files carry one). */
     public Reader openReader(LongConsumer rawBytesRead) throws IOException {
-        PushbackReader reader = new PushbackReader(new InputStreamReader(open(rawBytesRead), StandardCharsets.UTF_8), 1);
+        PushbackReader reader =
+                new PushbackReader(new InputStreamReader(open(rawBytesRead), StandardCharsets.UTF_8), 1);
         int first = reader.read();
         if (first != -1 && first != '\uFEFF') {
             reader.unread(first);
@@ -103,12 +104,13 @@ public final class SourceFile {
     /** Hex SHA-256 of the uncompressed content, computed once. */
     public synchronized String sha256() {
         if (sha256 == null) {
-            try (InputStream in = new DigestInputStream(open(n -> { }), MessageDigest.getInstance("SHA-256"))) {
+            try (InputStream in = new DigestInputStream(open(n -> {}), MessageDigest.getInstance("SHA-256"))) {
                 byte[] buffer = new byte[1 << 16];
                 while (in.read(buffer) != -1) {
                     // digesting
                 }
-                sha256 = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+                sha256 = HexFormat.of()
+                        .formatHex(((DigestInputStream) in).getMessageDigest().digest());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + name, e);
             } catch (NoSuchAlgorithmException e) {

@@ -18,11 +18,15 @@ public enum Crs {
     /** WGS84 longitude/latitude, x = longitude (the axis order of GeoJSON and CRS:84). */
     WGS84(4326, "+proj=longlat +datum=WGS84 +no_defs"),
     /** OSGB36 / British National Grid, metres: how SafeMap stores everything. */
-    BNG(27700, "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy "
-            + "+towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs"),
+    BNG(
+            27700,
+            "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy "
+                    + "+towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs"),
     /** Web Mercator, metres: web tiles. */
-    WEB_MERCATOR(3857, "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m "
-            + "+nadgrids=@null +wktext +no_defs");
+    WEB_MERCATOR(
+            3857,
+            "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m "
+                    + "+nadgrids=@null +wktext +no_defs");
 
     private final int epsg;
     private final CoordinateReferenceSystem proj;
@@ -42,8 +46,10 @@ public enum Crs {
                 return crs;
             }
         }
-        throw new SafemapException("bad_request", "unsupported coordinate reference system EPSG:" + epsg
-                + "; SafeMap speaks EPSG:27700, EPSG:4326 and EPSG:3857");
+        throw new SafemapException(
+                "bad_request",
+                "unsupported coordinate reference system EPSG:" + epsg
+                        + "; SafeMap speaks EPSG:27700, EPSG:4326 and EPSG:3857");
     }
 
     /**
@@ -51,7 +57,8 @@ public enum Crs {
      * make one per thread or per load.
      */
     public Transform to(Crs target) {
-        return new Transform(this == target ? null : new CoordinateTransformFactory().createTransform(proj, target.proj));
+        return new Transform(
+                this == target ? null : new CoordinateTransformFactory().createTransform(proj, target.proj));
     }
 
     /** Transforms points; reuses its buffers, so one instance per thread. */

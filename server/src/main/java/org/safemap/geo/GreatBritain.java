@@ -36,8 +36,7 @@ public final class GreatBritain {
     private static final double MAX_LAT = 61.5;
     static final String OUTLINE_RESOURCE = "geo/great-britain-27700.wkt.gz";
 
-    private GreatBritain() {
-    }
+    private GreatBritain() {}
 
     /** Read on first use, by the class loader's lock, so every thread sees one outline. */
     private static final class Outline {
@@ -81,7 +80,8 @@ public final class GreatBritain {
         if (containsLonLat(lonValue, latValue)) {
             return null;
         }
-        return containsLonLat(latValue, lonValue) ? "longitude " + lon + " and latitude " + lat + " look swapped"
+        return containsLonLat(latValue, lonValue)
+                ? "longitude " + lon + " and latitude " + lat + " look swapped"
                 : "point " + lon + ", " + lat + " is outside Great Britain";
     }
 }

@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.ReferenceUpsert;
-import org.safemap.geo.Crs;
 import org.safemap.files.CsvTable;
 import org.safemap.files.InputFormatException;
 import org.safemap.files.SourceFile;
+import org.safemap.geo.Crs;
 
 /**
  * Loads named places for free-text geocoding from CSV: {@code name, kind, locality} and either {@code x, y}
@@ -37,6 +37,7 @@ public final class GazetteerLoader {
     private static final Set<String> KINDS = Set.of("street", "venue", "place");
     /** A named place (a park, an estate) without a stated precision: about the size of one. */
     private static final float PLACE_PRECISION_M = 500;
+
     private static final Pattern NAME = Pattern.compile("(?i)name");
     private static final Pattern KIND = Pattern.compile("(?i)kind");
     private static final Pattern LOCALITY = Pattern.compile("(?i)locality");
@@ -47,8 +48,7 @@ public final class GazetteerLoader {
     private static final Pattern LATITUDE = Pattern.compile("(?i)latitude|lat");
 
     /** @param rows places read; @param stored added or changed */
-    public record Result(int rows, int stored) {
-    }
+    public record Result(int rows, int stored) {}
 
     private final DataSource dataSource;
 
@@ -59,45 +59,62 @@ public final class GazetteerLoader {
     public Result load(SourceFile file, LongConsumer progress) {
         Crs.Transform fromWgs84 = Crs.WGS84.to(Crs.BNG);
         double[] bng = new double[2];
-        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "gazetteer", "gazetteer", STAGE, COPY, out -> {
-            int rows = 0;
-            try (CsvTable table = CsvTable.open(file, progress)) {
-                String name = table.column(NAME, "place name");
-                String kind = table.column(KIND, "kind (street, venue or place)");
-                Optional<String> locality = table.optionalColumn(LOCALITY);
-                Optional<String> precision = table.optionalColumn(PRECISION);
-                Optional<String> x = table.optionalColumn(X);
-                Optional<String> y = table.optionalColumn(Y);
-                Optional<String> lon = table.optionalColumn(LONGITUDE);
-                Optional<String> lat = table.optionalColumn(LATITUDE);
-                boolean grid = x.isPresent() && y.isPresent();
-                if (!grid && (lon.isEmpty() || lat.isEmpty())) {
-                    throw new InputFormatException(file.name(), 1, null, "no coordinates: give x, y (British National "
-                            + "Grid) or longitude, latitude");
-                }
-                for (CsvTable.Row row : table) {
-                    String k = row.required(kind).toLowerCase(Locale.ROOT);
-                    if (!KINDS.contains(k)) {
-                        throw row.problem(kind, "'" + k + "' is not street, venue or place");
+        ReferenceUpsert.Result r = ReferenceUpsert.run(
+                dataSource,
+                file,
+                "gazetteer",
+                "gazetteer",
+                STAGE,
+                COPY,
+                out -> {
+                    int rows = 0;
+                    try (CsvTable table = CsvTable.open(file, progress)) {
+                        String name = table.column(NAME, "place name");
+                        String kind = table.column(KIND, "kind (street, venue or place)");
+                        Optional<String> locality = table.optionalColumn(LOCALITY);
+                        Optional<String> precision = table.optionalColumn(PRECISION);
+                        Optional<String> x = table.optionalColumn(X);
+                        Optional<String> y = table.optionalColumn(Y);
+                        Optional<String> lon = table.optionalColumn(LONGITUDE);
+                        Optional<String> lat = table.optionalColumn(LATITUDE);
+                        boolean grid = x.isPresent() && y.isPresent();
+                        if (!grid && (lon.isEmpty() || lat.isEmpty())) {
+                            throw new InputFormatException(
+                                    file.name(),
+                                    1,
+                                    null,
+                                    "no coordinates: give x, y (British National " + "Grid) or longitude, latitude");
+                        }
+                        for (CsvTable.Row row : table) {
+                            String k = row.required(kind).toLowerCase(Locale.ROOT);
+                            if (!KINDS.contains(k)) {
+                                throw row.problem(kind, "'" + k + "' is not street, venue or place");
+                            }
+                            if (grid) {
+                                bng[0] = required(row, x.get());
+                                bng[1] = required(row, y.get());
+                            } else {
+                                fromWgs84.apply(required(row, lon.get()), required(row, lat.get()), bng);
+                            }
+                            Double p = precision.isPresent() ? row.decimal(precision.get()) : null;
+                            if (p != null && p < 0) {
+                                throw row.problem(precision.get(), "a precision cannot be negative");
+                            }
+                            String place = locality.map(row::text).orElse("");
+                            write(
+                                    out,
+                                    row.required(name),
+                                    k,
+                                    place.isEmpty() ? null : place,
+                                    bng[0],
+                                    bng[1],
+                                    p != null ? p.floatValue() : defaultPrecision(k));
+                            rows++;
+                        }
                     }
-                    if (grid) {
-                        bng[0] = required(row, x.get());
-                        bng[1] = required(row, y.get());
-                    } else {
-                        fromWgs84.apply(required(row, lon.get()), required(row, lat.get()), bng);
-                    }
-                    Double p = precision.isPresent() ? row.decimal(precision.get()) : null;
-                    if (p != null && p < 0) {
-                        throw row.problem(precision.get(), "a precision cannot be negative");
-                    }
-                    String place = locality.map(row::text).orElse("");
-                    write(out, row.required(name), k, place.isEmpty() ? null : place, bng[0], bng[1],
-                            p != null ? p.floatValue() : defaultPrecision(k));
-                    rows++;
-                }
-            }
-            return rows;
-        }, UPSERT);
+                    return rows;
+                },
+                UPSERT);
         return new Result(r.rows(), r.changed());
     }
 
@@ -105,7 +122,13 @@ public final class GazetteerLoader {
     static void write(CopyWriter out, String name, String kind, String locality, double x, double y, float precisionM)
             throws IOException {
         String key = PlaceNames.key(name);
-        out.value(name).value(key).value(PlaceNames.core(key)).value(kind).value(locality).value(x).value(y)
+        out.value(name)
+                .value(key)
+                .value(PlaceNames.core(key))
+                .value(kind)
+                .value(locality)
+                .value(x)
+                .value(y)
                 .value(Float.toString(precisionM));
         out.endRow();
     }

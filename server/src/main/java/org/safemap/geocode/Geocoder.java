@@ -41,6 +41,7 @@ public final class Geocoder {
             FROM (SELECT district, x, y, avg(x) OVER w AS ax, avg(y) OVER w AS ay FROM postcode
                   WHERE district = ANY(?) WINDOW w AS (PARTITION BY district)) p
             GROUP BY district""";
+
     private static final String SET_THRESHOLDS = "SELECT set_config('pg_trgm.strict_word_similarity_threshold', ?, "
             + "false), set_config('pg_trgm.similarity_threshold', ?, false)";
     /**
@@ -155,8 +156,13 @@ public final class Geocoder {
     }
 
     /** Resolves what coordinates could not, in order of precision: UPRN, postcode, text, district. */
-    private void fillFailures(List<LocationInput> inputs, Result[] out, Map<Long, Point> byUprn,
-                              Map<String, Point> byPostcode, Map<String, Point> byText, Map<String, Point> byDistrict) {
+    private void fillFailures(
+            List<LocationInput> inputs,
+            Result[] out,
+            Map<Long, Point> byUprn,
+            Map<String, Point> byPostcode,
+            Map<String, Point> byText,
+            Map<String, Point> byDistrict) {
         for (int i = 0; i < out.length; i++) {
             if (out[i] != null && out[i].ok()) {
                 continue;
@@ -177,8 +183,10 @@ public final class Geocoder {
             if (p == null && in.postcode() != null) {
                 p = pc == null ? null : byPostcode.get(pc);
                 if (p == null) {
-                    tried.add(pc == null ? "'" + in.postcode() + "' is not a postcode"
-                            : "postcode " + Postcodes.display(pc) + " is not in the postcode table");
+                    tried.add(
+                            pc == null
+                                    ? "'" + in.postcode() + "' is not a postcode"
+                                    : "postcode " + Postcodes.display(pc) + " is not in the postcode table");
                 }
             }
             if (p == null && in.text() != null) {
@@ -214,7 +222,8 @@ public final class Geocoder {
     private Result coordinates(LocationInput in) {
         if (in.srid() == 4326) {
             // Caught before transforming: swapped latitude and longitude still land somewhere, just not here.
-            String problem = GreatBritain.lonLatProblem(Double.toString(in.x()), Double.toString(in.y()), in.x(), in.y());
+            String problem =
+                    GreatBritain.lonLatProblem(Double.toString(in.x()), Double.toString(in.y()), in.x(), in.y());
             if (problem != null) {
                 return Result.failed(problem);
             }
@@ -249,8 +258,14 @@ public final class Geocoder {
             ps.setArray(1, c.createArrayOf("bigint", keys.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getLong(1), new Point(rs.getDouble(2), rs.getDouble(3), GeocodeMethod.UPRN
-                            .defaultPrecisionM(), GeocodeMethod.UPRN, null));
+                    out.put(
+                            rs.getLong(1),
+                            new Point(
+                                    rs.getDouble(2),
+                                    rs.getDouble(3),
+                                    GeocodeMethod.UPRN.defaultPrecisionM(),
+                                    GeocodeMethod.UPRN,
+                                    null));
                 }
             }
         }
@@ -265,8 +280,14 @@ public final class Geocoder {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int quality = rs.getInt(4);
-                    out.put(rs.getString(1), new Point(rs.getDouble(2), rs.getDouble(3), postcodePrecision(quality),
-                            GeocodeMethod.POSTCODE, null));
+                    out.put(
+                            rs.getString(1),
+                            new Point(
+                                    rs.getDouble(2),
+                                    rs.getDouble(3),
+                                    postcodePrecision(quality),
+                                    GeocodeMethod.POSTCODE,
+                                    null));
                 }
             }
         }
@@ -338,10 +359,14 @@ public final class Geocoder {
                     boolean localityNamed = !localityKey.isEmpty() && PlaceMatch.edits(localityKey, text) >= 0;
                     boolean venue = "venue".equals(rs.getString(2));
                     String label = rs.getString(6) + (locality == null ? "" : ", " + locality);
-                    Point p = new Point(rs.getDouble(3), rs.getDouble(4), rs.getFloat(5),
-                            venue ? GeocodeMethod.VENUE : GeocodeMethod.STREET, label);
-                    found.computeIfAbsent(text, k -> new ArrayList<>()).add(new TextMatch(p, nameKey.split(" ").length,
-                            edits, localityNamed, venue, label));
+                    Point p = new Point(
+                            rs.getDouble(3),
+                            rs.getDouble(4),
+                            rs.getFloat(5),
+                            venue ? GeocodeMethod.VENUE : GeocodeMethod.STREET,
+                            label);
+                    found.computeIfAbsent(text, k -> new ArrayList<>())
+                            .add(new TextMatch(p, nameKey.split(" ").length, edits, localityNamed, venue, label));
                 }
             }
         }
@@ -354,11 +379,22 @@ public final class Geocoder {
                 }
             }
             for (TextMatch m : matches) {
-                if (m != best && m.ties(best) && Math.hypot(m.point().x() - best.point().x(),
-                        m.point().y() - best.point().y()) > AMBIGUOUS_BEYOND_M) {
+                if (m != best
+                        && m.ties(best)
+                        && Math.hypot(
+                                        m.point().x() - best.point().x(),
+                                        m.point().y() - best.point().y())
+                                > AMBIGUOUS_BEYOND_M) {
                     Point p = best.point();
-                    out.put(text, new Point(p.x(), p.y(), p.precisionM(), p.method(), p.matched(),
-                            "could be " + best.label() + " or " + m.label() + "; add the area or a postcode"));
+                    out.put(
+                            text,
+                            new Point(
+                                    p.x(),
+                                    p.y(),
+                                    p.precisionM(),
+                                    p.method(),
+                                    p.matched(),
+                                    "could be " + best.label() + " or " + m.label() + "; add the area or a postcode"));
                     return;
                 }
             }
@@ -374,8 +410,9 @@ public final class Geocoder {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     float radius = (float) Math.max(rs.getDouble(4), GeocodeMethod.POSTCODE.defaultPrecisionM());
-                    out.put(rs.getString(1), new Point(rs.getDouble(2), rs.getDouble(3), radius,
-                            GeocodeMethod.POSTCODE_DISTRICT, null));
+                    out.put(
+                            rs.getString(1),
+                            new Point(rs.getDouble(2), rs.getDouble(3), radius, GeocodeMethod.POSTCODE_DISTRICT, null));
                 }
             }
         }

@@ -20,8 +20,17 @@ import java.util.List;
  * @param coordinateField the source field the coordinates came from ("Longitude", "easting"), to name in a
  *                        quarantine entry when they cannot be used; null for "location"
  */
-public record LocationInput(Double x, Double y, int srid, GeocodeMethod coordinateMethod, Float precisionM, Long uprn,
-                            String postcode, String text, String district, String coordinateField) {
+public record LocationInput(
+        Double x,
+        Double y,
+        int srid,
+        GeocodeMethod coordinateMethod,
+        Float precisionM,
+        Long uprn,
+        String postcode,
+        String text,
+        String district,
+        String coordinateField) {
 
     public static LocationInput coordinates(double x, double y, int srid, GeocodeMethod method, Float precisionM) {
         return new LocationInput(x, y, srid, method, precisionM, null, null, null, null, null);
@@ -32,23 +41,32 @@ public record LocationInput(Double x, Double y, int srid, GeocodeMethod coordina
     }
 
     public LocationInput withUprn(Long value) {
-        return new LocationInput(x, y, srid, coordinateMethod, precisionM, value, postcode, text, district,
-                coordinateField);
+        return new LocationInput(
+                x, y, srid, coordinateMethod, precisionM, value, postcode, text, district, coordinateField);
     }
 
     public LocationInput withPostcode(String value) {
-        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, blankToNull(value), text, district,
-                coordinateField);
+        return new LocationInput(
+                x, y, srid, coordinateMethod, precisionM, uprn, blankToNull(value), text, district, coordinateField);
     }
 
     public LocationInput withText(String value) {
-        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, postcode, blankToNull(value), district,
+        return new LocationInput(
+                x,
+                y,
+                srid,
+                coordinateMethod,
+                precisionM,
+                uprn,
+                postcode,
+                blankToNull(value),
+                district,
                 coordinateField);
     }
 
     public LocationInput withDistrict(String value) {
-        return new LocationInput(x, y, srid, coordinateMethod, precisionM, uprn, postcode, text, blankToNull(value),
-                coordinateField);
+        return new LocationInput(
+                x, y, srid, coordinateMethod, precisionM, uprn, postcode, text, blankToNull(value), coordinateField);
     }
 
     /** The same, naming the source field the coordinates came from. */

@@ -8,8 +8,7 @@ package org.safemap.geocode;
  * "Upper Newington" does not find "Upper Baker Street" because it shares two words with it.
  */
 final class PlaceMatch {
-    private PlaceMatch() {
-    }
+    private PlaceMatch() {}
 
     /** Edits allowed in a word: none up to 4 letters, 1 up to 8, then 2; none in anything with a digit. */
     static int allowedEdits(String word) {

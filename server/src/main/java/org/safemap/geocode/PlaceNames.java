@@ -15,23 +15,97 @@ public final class PlaceNames {
     private static final Pattern ON_OR_NEAR = Pattern.compile("^on or near\\s+");
     private static final Pattern NOT_WORD = Pattern.compile("[^a-z0-9]+");
     private static final Map<String, String> ABBREVIATIONS = Map.ofEntries(
-            Map.entry("st", "street"), Map.entry("rd", "road"), Map.entry("ave", "avenue"), Map.entry("av", "avenue"),
-            Map.entry("ln", "lane"), Map.entry("cl", "close"), Map.entry("dr", "drive"), Map.entry("sq", "square"), Map.entry("pl", "place"),
-            Map.entry("cres", "crescent"), Map.entry("ct", "court"), Map.entry("gdns", "gardens"),
-            Map.entry("pk", "park"), Map.entry("terr", "terrace"), Map.entry("tce", "terrace"), Map.entry("hwy", "highway"));
+            Map.entry("st", "street"),
+            Map.entry("rd", "road"),
+            Map.entry("ave", "avenue"),
+            Map.entry("av", "avenue"),
+            Map.entry("ln", "lane"),
+            Map.entry("cl", "close"),
+            Map.entry("dr", "drive"),
+            Map.entry("sq", "square"),
+            Map.entry("pl", "place"),
+            Map.entry("cres", "crescent"),
+            Map.entry("ct", "court"),
+            Map.entry("gdns", "gardens"),
+            Map.entry("pk", "park"),
+            Map.entry("terr", "terrace"),
+            Map.entry("tce", "terrace"),
+            Map.entry("hwy", "highway"));
 
     /** Words that say what kind of way a street is, not which: left out of a name's core. */
-    static final Set<String> STREET_TYPES = Set.of("street", "road", "lane", "avenue", "way", "drive", "close", "place",
-            "square", "crescent", "grove", "terrace", "walk", "gardens", "court", "park", "hill", "row", "parade", "view",
-            "mews", "rise", "vale", "green", "boulevard", "hey", "brow", "croft", "gate", "precinct", "quay", "approach",
-            "bank", "fold", "side", "wharf", "dock", "yard", "alley", "passage", "highway", "north", "south", "east",
-            "west", "upper", "lower");
+    static final Set<String> STREET_TYPES = Set.of(
+            "street",
+            "road",
+            "lane",
+            "avenue",
+            "way",
+            "drive",
+            "close",
+            "place",
+            "square",
+            "crescent",
+            "grove",
+            "terrace",
+            "walk",
+            "gardens",
+            "court",
+            "park",
+            "hill",
+            "row",
+            "parade",
+            "view",
+            "mews",
+            "rise",
+            "vale",
+            "green",
+            "boulevard",
+            "hey",
+            "brow",
+            "croft",
+            "gate",
+            "precinct",
+            "quay",
+            "approach",
+            "bank",
+            "fold",
+            "side",
+            "wharf",
+            "dock",
+            "yard",
+            "alley",
+            "passage",
+            "highway",
+            "north",
+            "south",
+            "east",
+            "west",
+            "upper",
+            "lower");
     /** Words free text wraps around a place ("outside 38 ...", "junction of ... with ..."). */
-    private static final Set<String> FILLER = Set.of("outside", "near", "nr", "opposite", "opp", "junction", "jct",
-            "with", "of", "on", "in", "at", "by", "and", "o", "s", "the", "front", "back", "rear", "corner");
+    private static final Set<String> FILLER = Set.of(
+            "outside",
+            "near",
+            "nr",
+            "opposite",
+            "opp",
+            "junction",
+            "jct",
+            "with",
+            "of",
+            "on",
+            "in",
+            "at",
+            "by",
+            "and",
+            "o",
+            "s",
+            "the",
+            "front",
+            "back",
+            "rear",
+            "corner");
 
-    private PlaceNames() {
-    }
+    private PlaceNames() {}
 
     /**
      * The distinctive words of a key: street types, filler and house numbers removed ("outside 38 bold street" gives
@@ -41,7 +115,10 @@ public final class PlaceNames {
     public static String core(String key) {
         StringBuilder out = new StringBuilder(key.length());
         for (String word : key.split(" ")) {
-            if (word.isEmpty() || STREET_TYPES.contains(word) || FILLER.contains(word) || word.chars().allMatch(Character::isDigit)) {
+            if (word.isEmpty()
+                    || STREET_TYPES.contains(word)
+                    || FILLER.contains(word)
+                    || word.chars().allMatch(Character::isDigit)) {
                 continue;
             }
             if (out.length() > 0) {
@@ -56,7 +133,10 @@ public final class PlaceNames {
         if (text == null) {
             return "";
         }
-        String s = Normalizer.normalize(text, Normalizer.Form.NFKD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT).strip();
+        String s = Normalizer.normalize(text, Normalizer.Form.NFKD)
+                .replaceAll("\\p{M}", "")
+                .toLowerCase(Locale.ROOT)
+                .strip();
         s = ON_OR_NEAR.matcher(s).replaceFirst("");
         s = NOT_WORD.matcher(s).replaceAll(" ").strip();
         StringBuilder out = new StringBuilder(s.length() + 8);

@@ -37,8 +37,7 @@ public final class PostcodeLoader {
      * @param noCoordinates rows left out for having no coordinates
      * @param format        codepoint or onspd
      */
-    public record Result(int rows, int stored, int noCoordinates, String format) {
-    }
+    public record Result(int rows, int stored, int noCoordinates, String format) {}
 
     private final DataSource dataSource;
 
@@ -49,28 +48,39 @@ public final class PostcodeLoader {
     public Result load(SourceFile file, LongConsumer progress) {
         int[] missing = {0};
         String[] format = {null};
-        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "postcodes", "postcodes", STAGE, COPY, out -> {
-            int rows = 0;
-            try (InputStream in = file.open(progress); CsvRecords records = new CsvRecords(in, ',')) {
-                CsvRecords.Record first = records.next();
-                if (first == null) {
-                    throw new InputFormatException(file.name(), 1, null, "the file is empty");
-                }
-                Columns columns = columns(file, first);
-                format[0] = columns.format;
-                for (CsvRecords.Record rec = columns.headerRow ? records.next() : first; rec != null; rec = records.next()) {
-                    if (rec instanceof CsvRecords.Bad bad) {
-                        throw new InputFormatException(file.name(), bad.line(), null, bad.reason());
+        ReferenceUpsert.Result r = ReferenceUpsert.run(
+                dataSource,
+                file,
+                "postcodes",
+                "postcodes",
+                STAGE,
+                COPY,
+                out -> {
+                    int rows = 0;
+                    try (InputStream in = file.open(progress);
+                            CsvRecords records = new CsvRecords(in, ',')) {
+                        CsvRecords.Record first = records.next();
+                        if (first == null) {
+                            throw new InputFormatException(file.name(), 1, null, "the file is empty");
+                        }
+                        Columns columns = columns(file, first);
+                        format[0] = columns.format;
+                        for (CsvRecords.Record rec = columns.headerRow ? records.next() : first;
+                                rec != null;
+                                rec = records.next()) {
+                            if (rec instanceof CsvRecords.Bad bad) {
+                                throw new InputFormatException(file.name(), bad.line(), null, bad.reason());
+                            }
+                            if (stage(out, file, columns, (CsvRecords.Good) rec)) {
+                                rows++;
+                            } else {
+                                missing[0]++;
+                            }
+                        }
                     }
-                    if (stage(out, file, columns, (CsvRecords.Good) rec)) {
-                        rows++;
-                    } else {
-                        missing[0]++;
-                    }
-                }
-            }
-            return rows;
-        }, UPSERT);
+                    return rows;
+                },
+                UPSERT);
         return new Result(r.rows() + missing[0], r.changed(), missing[0], format[0]);
     }
 
@@ -83,8 +93,8 @@ public final class PostcodeLoader {
         }
         String key = Postcodes.key(f.get(columns.postcode));
         if (key == null) {
-            throw new InputFormatException(file.name(), row.line(), "postcode", "'" + f.get(columns.postcode)
-                    + "' is not a postcode");
+            throw new InputFormatException(
+                    file.name(), row.line(), "postcode", "'" + f.get(columns.postcode) + "' is not a postcode");
         }
         int quality = columns.quality < 0 ? 10 : quality(f.get(columns.quality).strip(), columns.format);
         String xs = f.get(columns.x).strip();
@@ -93,25 +103,29 @@ public final class PostcodeLoader {
             return false;
         }
         try {
-            out.value(key).value(Postcodes.display(key)).value(Double.parseDouble(xs)).value(Double.parseDouble(ys))
+            out.value(key)
+                    .value(Postcodes.display(key))
+                    .value(Double.parseDouble(xs))
+                    .value(Double.parseDouble(ys))
                     .value(quality);
         } catch (NumberFormatException e) {
-            throw new InputFormatException(file.name(), row.line(), "easting", "'" + xs + "', '" + ys
-                    + "' are not coordinates");
+            throw new InputFormatException(
+                    file.name(), row.line(), "easting", "'" + xs + "', '" + ys + "' are not coordinates");
         }
         out.endRow();
         return true;
     }
 
-    private record Columns(String format, boolean headerRow, int postcode, int quality, int x, int y) {
-    }
+    private record Columns(String format, boolean headerRow, int postcode, int quality, int x, int y) {}
 
     /** Code-Point Open has no header: its first field is already a postcode. ONSPD names its columns. */
     private static Columns columns(SourceFile file, CsvRecords.Record first) {
         if (!(first instanceof CsvRecords.Good good)) {
             throw new InputFormatException(file.name(), 1, null, "cannot read the first row");
         }
-        List<String> f = good.fields().stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).toList();
+        List<String> f = good.fields().stream()
+                .map(s -> s.strip().toLowerCase(Locale.ROOT))
+                .toList();
         if (Postcodes.key(good.fields().get(0)) != null) {
             return new Columns("codepoint", false, 0, 1, 2, 3);
         }
@@ -119,8 +133,12 @@ public final class PostcodeLoader {
         int x = f.indexOf("oseast1m");
         int y = f.indexOf("osnrth1m");
         if (pc < 0 || x < 0 || y < 0) {
-            throw new InputFormatException(file.name(), 1, null, "neither Code-Point Open (no header, postcode first) "
-                    + "nor the ONS Postcode Directory (pcds, oseast1m, osnrth1m columns)");
+            throw new InputFormatException(
+                    file.name(),
+                    1,
+                    null,
+                    "neither Code-Point Open (no header, postcode first) "
+                            + "nor the ONS Postcode Directory (pcds, oseast1m, osnrth1m columns)");
         }
         return new Columns("onspd", true, pc, f.indexOf("osgrdind"), x, y);
     }

@@ -10,8 +10,7 @@ public final class Postcodes {
     /** A postcode written inside free text: "outside 12 Bold St, L1 4DS". */
     static final Pattern IN_TEXT = Pattern.compile("\\b([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)\\s*([0-9][A-Za-z]{2})\\b");
 
-    private Postcodes() {
-    }
+    private Postcodes() {}
 
     /** The key (upper case, no spaces) of a full postcode, or null when the text is not one. */
     public static String key(String text) {

@@ -36,9 +36,27 @@ public final class StreetGazetteer {
      */
     static final double JOIN_GAP_M = 1500;
     /** police.uk's names for map points that are not streets (besides those with a "/", "Park/Open Space"). */
-    private static final Set<String> GENERIC = Set.of("parking area", "supermarket", "nightclub", "shopping area",
-            "hospital", "petrol station", "police station", "pedestrian subway", "cinema", "prison", "ferry terminal",
-            "hotel", "motel", "school", "church", "sports ground", "bus station", "train station", "car park");
+    private static final Set<String> GENERIC = Set.of(
+            "parking area",
+            "supermarket",
+            "nightclub",
+            "shopping area",
+            "hospital",
+            "petrol station",
+            "police station",
+            "pedestrian subway",
+            "cinema",
+            "prison",
+            "ferry terminal",
+            "hotel",
+            "motel",
+            "school",
+            "church",
+            "sports ground",
+            "bus station",
+            "train station",
+            "car park");
+
     private static final Pattern STATION = Pattern.compile("(.+) \\(Station\\)");
     private static final Pattern QUALIFIER = Pattern.compile("\\s*\\([^)]*\\)\\s*");
     private static final String POINTS = """
@@ -48,11 +66,9 @@ public final class StreetGazetteer {
             ORDER BY 1, 2, 3, 4""";
 
     /** @param points map points read; @param streets entries added or changed */
-    public record Result(int points, int streets) {
-    }
+    public record Result(int points, int streets) {}
 
-    private record Point(double x, double y, String ward) {
-    }
+    private record Point(double x, double y, String ward) {}
 
     private final DataSource dataSource;
 
@@ -66,7 +82,8 @@ public final class StreetGazetteer {
         Set<String> stations = new HashSet<>();
         int points = 0;
         try (Connection c = dataSource.getConnection()) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(POINTS)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(POINTS)) {
                 while (rs.next()) {
                     String name = rs.getString(1).strip();
                     Matcher station = STATION.matcher(name);
@@ -83,8 +100,8 @@ public final class StreetGazetteer {
                     }
                     points++;
                     String key = PlaceNames.key(name);
-                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new Point(rs.getDouble(2), rs.getDouble(3),
-                            rs.getString(4)));
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(new Point(rs.getDouble(2), rs.getDouble(3), rs.getString(4)));
                     names.putIfAbsent(key, name);
                 }
             }
@@ -92,27 +109,43 @@ public final class StreetGazetteer {
             throw new SafemapException("load_failed", "reading police.uk map points failed: " + e.getMessage(), e);
         }
         // Built from stored records, not from a file: there is no file hash to record.
-        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, "police.uk map points", () -> "0".repeat(64),
-                "gazetteer", "gazetteer:streets-from-police-uk", GazetteerLoader.STAGE, GazetteerLoader.COPY, out -> {
+        ReferenceUpsert.Result r = ReferenceUpsert.run(
+                dataSource,
+                "police.uk map points",
+                () -> "0".repeat(64),
+                "gazetteer",
+                "gazetteer:streets-from-police-uk",
+                GazetteerLoader.STAGE,
+                GazetteerLoader.COPY,
+                out -> {
                     int entries = 0;
                     for (var e : byKey.entrySet()) {
                         Map<String, Integer> localities = new HashMap<>();
                         String kind = stations.contains(e.getKey()) ? "venue" : "street";
                         for (List<Point> cluster : joinTouching(byWard(clusters(e.getValue())))) {
                             double[] extent = extent(cluster);
-                            String ward = cluster.stream().map(Point::ward).filter(w -> w != null).findFirst()
+                            String ward = cluster.stream()
+                                    .map(Point::ward)
+                                    .filter(w -> w != null)
+                                    .findFirst()
                                     .orElse("");
                             int n = localities.merge(ward, 1, Integer::sum);
                             String locality = n == 1 ? ward : ward + " " + n;
                             // Rounded to the centimetre, so rebuilding from the same points changes nothing.
-                            GazetteerLoader.write(out, names.get(e.getKey()), kind, locality.isEmpty() ? null : locality,
-                                    Math.round(extent[0] * 100) / 100.0, Math.round(extent[1] * 100) / 100.0,
+                            GazetteerLoader.write(
+                                    out,
+                                    names.get(e.getKey()),
+                                    kind,
+                                    locality.isEmpty() ? null : locality,
+                                    Math.round(extent[0] * 100) / 100.0,
+                                    Math.round(extent[1] * 100) / 100.0,
                                     (float) Math.max(MIN_PRECISION_M, extent[2]));
                             entries++;
                         }
                     }
                     return entries;
-                }, GazetteerLoader.UPSERT);
+                },
+                GazetteerLoader.UPSERT);
         return new Result(points, r.changed());
     }
 
@@ -146,7 +179,10 @@ public final class StreetGazetteer {
     private static double[] extent(List<Point> cluster) {
         double cx = cluster.stream().mapToDouble(Point::x).average().orElseThrow();
         double cy = cluster.stream().mapToDouble(Point::y).average().orElseThrow();
-        double spread = cluster.stream().mapToDouble(p -> Math.hypot(p.x - cx, p.y - cy)).max().orElse(0);
+        double spread = cluster.stream()
+                .mapToDouble(p -> Math.hypot(p.x - cx, p.y - cy))
+                .max()
+                .orElse(0);
         return new double[] {cx, cy, spread};
     }
 
@@ -155,7 +191,11 @@ public final class StreetGazetteer {
         Map<String, List<Point>> merged = new LinkedHashMap<>();
         List<List<Point>> out = new ArrayList<>();
         for (List<Point> cluster : clusters) {
-            String ward = cluster.stream().map(Point::ward).filter(w -> w != null).findFirst().orElse(null);
+            String ward = cluster.stream()
+                    .map(Point::ward)
+                    .filter(w -> w != null)
+                    .findFirst()
+                    .orElse(null);
             if (ward == null) {
                 out.add(cluster);
             } else {
@@ -170,7 +210,8 @@ public final class StreetGazetteer {
     static List<List<Point>> clusters(List<Point> points) {
         Map<Long, List<Integer>> grid = new HashMap<>();
         for (int i = 0; i < points.size(); i++) {
-            grid.computeIfAbsent(cell(points.get(i).x, points.get(i).y), k -> new ArrayList<>()).add(i);
+            grid.computeIfAbsent(cell(points.get(i).x, points.get(i).y), k -> new ArrayList<>())
+                    .add(i);
         }
         List<List<Point>> clusters = new ArrayList<>();
         boolean[] used = new boolean[points.size()];

@@ -21,8 +21,7 @@ public final class UprnLoader {
     private static final Pattern Y = Pattern.compile("(?i)y_coordinate");
 
     /** @param rows address points read; @param stored added or changed */
-    public record Result(int rows, int stored) {
-    }
+    public record Result(int rows, int stored) {}
 
     private final DataSource dataSource;
 
@@ -31,29 +30,37 @@ public final class UprnLoader {
     }
 
     public Result load(SourceFile file, LongConsumer progress) {
-        ReferenceUpsert.Result r = ReferenceUpsert.run(dataSource, file, "uprn", "uprn", STAGE, COPY, out -> {
-            int rows = 0;
-            try (CsvTable table = CsvTable.open(file, progress)) {
-                String uprn = table.column(UPRN, "UPRN");
-                String x = table.column(X, "easting (X_COORDINATE)");
-                String y = table.column(Y, "northing (Y_COORDINATE)");
-                for (CsvTable.Row row : table) {
-                    String id = row.required(uprn);
-                    if (!id.chars().allMatch(Character::isDigit) || id.length() > 12) {
-                        throw row.problem(uprn, "'" + id + "' is not a UPRN (up to 12 digits)");
+        ReferenceUpsert.Result r = ReferenceUpsert.run(
+                dataSource,
+                file,
+                "uprn",
+                "uprn",
+                STAGE,
+                COPY,
+                out -> {
+                    int rows = 0;
+                    try (CsvTable table = CsvTable.open(file, progress)) {
+                        String uprn = table.column(UPRN, "UPRN");
+                        String x = table.column(X, "easting (X_COORDINATE)");
+                        String y = table.column(Y, "northing (Y_COORDINATE)");
+                        for (CsvTable.Row row : table) {
+                            String id = row.required(uprn);
+                            if (!id.chars().allMatch(Character::isDigit) || id.length() > 12) {
+                                throw row.problem(uprn, "'" + id + "' is not a UPRN (up to 12 digits)");
+                            }
+                            Double e = row.decimal(x);
+                            Double n = row.decimal(y);
+                            if (e == null || n == null) {
+                                throw row.problem(e == null ? x : y, "empty, but a UPRN needs both coordinates");
+                            }
+                            out.value(id).value(e).value(n);
+                            out.endRow();
+                            rows++;
+                        }
                     }
-                    Double e = row.decimal(x);
-                    Double n = row.decimal(y);
-                    if (e == null || n == null) {
-                        throw row.problem(e == null ? x : y, "empty, but a UPRN needs both coordinates");
-                    }
-                    out.value(id).value(e).value(n);
-                    out.endRow();
-                    rows++;
-                }
-            }
-            return rows;
-        }, UPSERT);
+                    return rows;
+                },
+                UPSERT);
         return new Result(r.rows(), r.changed());
     }
 }

@@ -31,6 +31,7 @@ public final class Aoristic {
     private static final long SECONDS_PER_DAY = 86_400;
     /** Offsets are tabulated for 1900-2200; outside that the zone rules are asked directly (slower, still right). */
     private static final long TABLE_FROM = Instant.parse("1900-01-01T00:00:00Z").getEpochSecond();
+
     private static final long TABLE_TO = Instant.parse("2200-01-01T00:00:00Z").getEpochSecond();
 
     private final ZoneId zone;
@@ -40,6 +41,7 @@ public final class Aoristic {
     private final long[] transitionAt;
     /** offsetAfter[k]: UTC offset in seconds from transitionAt[k] until the next transition. */
     private final int[] offsetAfter;
+
     private final int offsetBeforeFirst;
 
     /** Hours and weekdays in {@code zone} (SafeMap's is {@code Period.LONDON}), with the default seven-day cap. */
@@ -64,7 +66,8 @@ public final class Aoristic {
         long[] at = new long[64];
         int[] after = new int[64];
         int count = 0;
-        this.offsetBeforeFirst = rules.getOffset(Instant.ofEpochSecond(TABLE_FROM)).getTotalSeconds();
+        this.offsetBeforeFirst =
+                rules.getOffset(Instant.ofEpochSecond(TABLE_FROM)).getTotalSeconds();
         ZoneOffsetTransition next = rules.nextTransition(Instant.ofEpochSecond(TABLE_FROM));
         while (next != null && next.toEpochSecond() < TABLE_TO) {
             if (count == at.length) {
@@ -109,8 +112,8 @@ public final class Aoristic {
      */
     public boolean addTo(double[] hourOfWeek, long fromEpochSecond, long toEpochSecond, double weight) {
         if (hourOfWeek == null || hourOfWeek.length != HOURS_PER_WEEK) {
-            throw new IllegalArgumentException("hour-of-week array must have 168 bins, got "
-                    + (hourOfWeek == null ? "none" : hourOfWeek.length));
+            throw new IllegalArgumentException(
+                    "hour-of-week array must have 168 bins, got " + (hourOfWeek == null ? "none" : hourOfWeek.length));
         }
         if (!(weight >= 0) || !Double.isFinite(weight)) {
             throw new IllegalArgumentException("weight must be a finite number not below 0, got " + weight);
@@ -256,10 +259,12 @@ public final class Aoristic {
     }
 
     private static void checkWindow(long from, long to) {
-        if (from < Instant.MIN.getEpochSecond() || from > Instant.MAX.getEpochSecond()
-                || to < Instant.MIN.getEpochSecond() || to > Instant.MAX.getEpochSecond()) {
-            throw new IllegalArgumentException("time window " + from + ".." + to + " (epoch seconds) is outside the "
-                    + "range of dates");
+        if (from < Instant.MIN.getEpochSecond()
+                || from > Instant.MAX.getEpochSecond()
+                || to < Instant.MIN.getEpochSecond()
+                || to > Instant.MAX.getEpochSecond()) {
+            throw new IllegalArgumentException(
+                    "time window " + from + ".." + to + " (epoch seconds) is outside the " + "range of dates");
         }
         if (to < from) {
             throw new IllegalArgumentException("time window ends (" + Instant.ofEpochSecond(to) + ") before it starts ("
@@ -269,8 +274,8 @@ public final class Aoristic {
 
     private static void checkWeek(double[] hourOfWeek) {
         if (hourOfWeek == null || hourOfWeek.length != HOURS_PER_WEEK) {
-            throw new IllegalArgumentException("hour-of-week array must have 168 bins, got "
-                    + (hourOfWeek == null ? "none" : hourOfWeek.length));
+            throw new IllegalArgumentException(
+                    "hour-of-week array must have 168 bins, got " + (hourOfWeek == null ? "none" : hourOfWeek.length));
         }
     }
 }

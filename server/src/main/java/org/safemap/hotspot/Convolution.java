@@ -10,8 +10,7 @@ import java.util.stream.IntStream;
 final class Convolution {
     private static final int MIN_ROWS_PER_BAND = 16;
 
-    private Convolution() {
-    }
+    private Convolution() {}
 
     /**
      * Adds, for every non-zero bin, its weight times the stencil centred on it into out. Each band of output rows is
@@ -59,8 +58,8 @@ final class Convolution {
      * symmetric. The symmetry also folds the work: rows dj and −dj, and columns di and −di, share a weight, so the
      * four bins are added first and multiplied once, a quarter of the multiplications and inner loops.
      */
-    private static void gatherBand(Binned bins, float[] stencil, int[] lo, int[] hi, int m, int columns,
-                                   int r0, int r1, float[] out) {
+    private static void gatherBand(
+            Binned bins, float[] stencil, int[] lo, int[] hi, int m, int columns, int r0, int r1, float[] out) {
         int side = 2 * m + 1;
         int binColumns = bins.columns();
         float[] values = bins.values();
@@ -90,8 +89,11 @@ final class Convolution {
                         }
                     } else {
                         for (int i = 0; i < columns; i++) {
-                            out[outBase + i] += s * (values[upper + k + i] + values[upper + mirror + i]
-                                    + values[lower + k + i] + values[lower + mirror + i]);
+                            out[outBase + i] += s
+                                    * (values[upper + k + i]
+                                            + values[upper + mirror + i]
+                                            + values[lower + k + i]
+                                            + values[lower + mirror + i]);
                         }
                     }
                 }
@@ -99,8 +101,8 @@ final class Convolution {
         }
     }
 
-    private static void scatterBand(Binned bins, float[] stencil, int[] lo, int[] hi, int m, int columns,
-                                    int r0, int r1, float[] out) {
+    private static void scatterBand(
+            Binned bins, float[] stencil, int[] lo, int[] hi, int m, int columns, int r0, int r1, float[] out) {
         int side = 2 * m + 1;
         int binColumns = bins.columns();
         float[] values = bins.values();
@@ -139,8 +141,7 @@ final class Convolution {
      * The Gaussian is separable, so spreading it costs 2·(2m+1) operations per cell instead of (2m+1)²: rows first,
      * then columns. Offsets are truncated to the square of half-side m cells.
      */
-    static float[] separable(float[] bins, int binColumns, int binRows, int m, Grid grid, double[] line,
-                             double norm) {
+    static float[] separable(float[] bins, int binColumns, int binRows, int m, Grid grid, double[] line, double norm) {
         int columns = grid.columns();
         int rows = grid.rows();
         int side = 2 * m + 1;

@@ -9,8 +9,7 @@ package org.safemap.hotspot;
  * unchanged. The window is the grid's rectangle, optionally narrowed by a mask of cells.
  */
 final class EdgeCorrection {
-    private EdgeCorrection() {
-    }
+    private EdgeCorrection() {}
 
     static double[] kernelMassInside(KdeParams params, boolean[] window) {
         Grid grid = params.grid();

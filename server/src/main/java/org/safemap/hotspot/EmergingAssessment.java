@@ -10,6 +10,5 @@ package org.safemap.hotspot;
  * @param coldSteps     steps that were significant cold spots (p &lt; alpha, z &lt; 0)
  * @param steps         number of time steps
  */
-public record EmergingAssessment(EmergingClass emergingClass, MannKendallResult trend, int hotSteps, int coldSteps,
-        int steps) {
-}
+public record EmergingAssessment(
+        EmergingClass emergingClass, MannKendallResult trend, int hotSteps, int coldSteps, int steps) {}

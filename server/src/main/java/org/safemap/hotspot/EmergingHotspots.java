@@ -26,8 +26,7 @@ package org.safemap.hotspot;
  * more than "now not hot". At least two time steps are required.
  */
 public final class EmergingHotspots {
-    private EmergingHotspots() {
-    }
+    private EmergingHotspots() {}
 
     /** The pattern of one location; the Mann-Kendall test is only run when the class depends on it. */
     public static EmergingClass classify(double[] z, double[] p, EmergingRules rules) {
@@ -60,8 +59,8 @@ public final class EmergingHotspots {
      */
     public static EmergingClass[] classifyAll(double[] z, double[] p, int locations, int steps, EmergingRules rules) {
         if (locations < 1 || steps < 1) {
-            throw new IllegalArgumentException("need at least one location and one step, got " + locations
-                    + " locations and " + steps + " steps");
+            throw new IllegalArgumentException(
+                    "need at least one location and one step, got " + locations + " locations and " + steps + " steps");
         }
         if (z == null || p == null) {
             throw new IllegalArgumentException("z-scores and p-values are required");

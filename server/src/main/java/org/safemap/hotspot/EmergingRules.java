@@ -23,8 +23,8 @@ public record EmergingRules(double alpha, double trendAlpha, double persistentSh
             throw new IllegalArgumentException("trend alpha must be between 0 and 1 (exclusive), got " + trendAlpha);
         }
         if (!(persistentShare > 0.5 && persistentShare <= 1)) {
-            throw new IllegalArgumentException("persistent share must be more than 0.5 and at most 1, got "
-                    + persistentShare);
+            throw new IllegalArgumentException(
+                    "persistent share must be more than 0.5 and at most 1, got " + persistentShare);
         }
     }
 

@@ -8,8 +8,7 @@ import java.util.Arrays;
  * among those declared, rather than the chance of any (which Bonferroni controls, at a great loss of power).
  */
 public final class FalseDiscovery {
-    private FalseDiscovery() {
-    }
+    private FalseDiscovery() {}
 
     /** Which p-values are significant at false discovery rate α; NaN never is. */
     public static boolean[] significant(double[] p, double alpha) {

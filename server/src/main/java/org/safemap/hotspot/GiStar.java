@@ -14,8 +14,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
 public final class GiStar {
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
-    private GiStar() {
-    }
+    private GiStar() {}
 
     /** @param w weights including self ({@link SpatialWeights#withSelf}) */
     public static GiStarResult compute(double[] x, SpatialWeights w) {

@@ -7,5 +7,4 @@ package org.safemap.hotspot;
  * @param p               two-sided p-value, 2Φ(−|z|)
  * @param neighbourCounts neighbours in each location's neighbourhood, itself included
  */
-public record GiStarResult(double[] z, double[] p, int[] neighbourCounts) {
-}
+public record GiStarResult(double[] z, double[] p, int[] neighbourCounts) {}

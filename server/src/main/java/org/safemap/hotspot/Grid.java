@@ -25,7 +25,8 @@ public record Grid(double minX, double minY, double cellMetres, int columns, int
             throw new IllegalArgumentException("cell size must be a positive number of metres, got " + cellMetres);
         }
         if (columns < 1 || rows < 1) {
-            throw new IllegalArgumentException("grid needs at least one column and one row, got " + columns + " x " + rows);
+            throw new IllegalArgumentException(
+                    "grid needs at least one column and one row, got " + columns + " x " + rows);
         }
         if ((long) columns * rows > MAX_CELLS) {
             throw new IllegalArgumentException("grid of " + columns + " x " + rows + " cells is more than the "
@@ -39,8 +40,8 @@ public record Grid(double minX, double minY, double cellMetres, int columns, int
      */
     public static Grid covering(double minX, double minY, double maxX, double maxY, double cellMetres) {
         if (!(maxX > minX) || !(maxY > minY)) {
-            throw new IllegalArgumentException("extent must have minx < maxx and miny < maxy, got "
-                    + minX + "," + minY + "," + maxX + "," + maxY);
+            throw new IllegalArgumentException(
+                    "extent must have minx < maxx and miny < maxy, got " + minX + "," + minY + "," + maxX + "," + maxY);
         }
         if (!(cellMetres > 0) || !Double.isFinite(cellMetres)) {
             throw new IllegalArgumentException("cell size must be a positive number of metres, got " + cellMetres);
@@ -48,9 +49,12 @@ public record Grid(double minX, double minY, double cellMetres, int columns, int
         double columns = Math.ceil((maxX - minX) / cellMetres - 1e-9);
         double rows = Math.ceil((maxY - minY) / cellMetres - 1e-9);
         if (columns * rows > MAX_CELLS) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    java.util.Locale.ROOT,
                     "grid of %.0f x %.0f cells is more than the %d allowed; use a larger cell size or a smaller extent",
-                    columns, rows, MAX_CELLS));
+                    columns,
+                    rows,
+                    MAX_CELLS));
         }
         return new Grid(minX, minY, cellMetres, (int) Math.max(1, columns), (int) Math.max(1, rows));
     }

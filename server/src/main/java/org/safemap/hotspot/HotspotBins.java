@@ -9,8 +9,7 @@ public final class HotspotBins {
     private static final double[] ALPHAS = {0.01, 0.05, 0.10};
     private static final int[] LEVELS = {3, 2, 1};
 
-    private HotspotBins() {
-    }
+    private HotspotBins() {}
 
     public static int[] classify(GiStarResult r, boolean fdr) {
         int n = r.z().length;

@@ -17,7 +17,11 @@ import java.util.Locale;
  * Multiply by 10⁶ for incidents per km².
  */
 public enum Kernel {
-    QUARTIC, GAUSSIAN, EPANECHNIKOV, TRIANGULAR, UNIFORM;
+    QUARTIC,
+    GAUSSIAN,
+    EPANECHNIKOV,
+    TRIANGULAR,
+    UNIFORM;
 
     /** Gaussian kernels are summed out to this many standard deviations (the issue asks for at least 7). */
     public static final double GAUSSIAN_SUPPORT_SIGMAS = 7.0;

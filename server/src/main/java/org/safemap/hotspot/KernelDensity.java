@@ -14,10 +14,10 @@ import java.util.stream.IntStream;
 public final class KernelDensity {
     /** Below this many points one thread is quicker than splitting the work. */
     private static final int PARALLEL_MIN_POINTS = 20_000;
+
     private static final double PER_KM2 = 1e6;
 
-    private KernelDensity() {
-    }
+    private KernelDensity() {}
 
     /** The density surface of the points; cells outside the window, if one is given, are NaN. */
     public static Surface estimate(WeightedPoints points, KdeParams params) {
@@ -33,8 +33,8 @@ public final class KernelDensity {
     public static Surface estimate(WeightedPoints points, KdeParams params, boolean[] window) {
         Grid grid = params.grid();
         if (window != null && window.length != grid.cellCount()) {
-            throw new IllegalArgumentException("window has " + window.length + " cells for a grid of "
-                    + grid.cellCount());
+            throw new IllegalArgumentException(
+                    "window has " + window.length + " cells for a grid of " + grid.cellCount());
         }
         double[] density = params.mode() == KdeMode.EXACT ? exact(points, params) : fast(points, params);
         if (params.edgeCorrection()) {
@@ -59,7 +59,8 @@ public final class KernelDensity {
     static double[] exact(WeightedPoints points, KdeParams params) {
         int n = points.size();
         int cells = params.grid().cellCount();
-        int tasks = n < PARALLEL_MIN_POINTS ? 1 : Math.min(ForkJoinPool.commonPool().getParallelism() + 1, 8);
+        int tasks =
+                n < PARALLEL_MIN_POINTS ? 1 : Math.min(ForkJoinPool.commonPool().getParallelism() + 1, 8);
         if (tasks <= 1) {
             double[] out = new double[cells];
             sumPoints(points, 0, n, params, out);
@@ -218,8 +219,8 @@ public final class KernelDensity {
                 line += v;
             }
             // sampled weights scaled so each binned incident still adds exactly 1 to the surface's integral
-            out = Convolution.separable(bins.values(), bins.columns(), bins.rows(), m, grid, g,
-                    PER_KM2 / (line * line * cellArea));
+            out = Convolution.separable(
+                    bins.values(), bins.columns(), bins.rows(), m, grid, g, PER_KM2 / (line * line * cellArea));
         } else {
             double[] stencil = stencil(params, m);
             double mass = 0;

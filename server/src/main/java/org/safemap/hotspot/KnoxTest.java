@@ -23,7 +23,10 @@ public final class KnoxTest {
     /** Pairs are counted in full; beyond this many incidents the test is refused rather than run for hours. */
     public static final int MAX_INCIDENTS = 50_000;
 
-    public enum Metric { EUCLIDEAN, MANHATTAN }
+    public enum Metric {
+        EUCLIDEAN,
+        MANHATTAN
+    }
 
     /**
      * @param spaceEdges      ascending band edges in metres, starting at 0 (e.g. 0, 100, 200, 300, 400)
@@ -31,8 +34,8 @@ public final class KnoxTest {
      * @param sameLocation    a separate first band for pairs at distance 0
      * @param permutations    Monte Carlo permutations (99 gives p down to 0.01; 999 to 0.001)
      */
-    public record Params(double[] spaceEdges, double[] timeEdges, Metric metric, boolean sameLocation,
-                         int permutations, long seed) {
+    public record Params(
+            double[] spaceEdges, double[] timeEdges, Metric metric, boolean sameLocation, int permutations, long seed) {
         public Params {
             check(spaceEdges, "space");
             check(timeEdges, "time");
@@ -59,12 +62,17 @@ public final class KnoxTest {
      * @param knoxRatio observed / mean of the permutations (NaN where that mean is 0)
      * @param p         (permutations with a count at least the observed + 1) / (permutations + 1)
      */
-    public record Result(List<String> spaceLabels, List<String> timeLabels, long[][] observed, double[][] expected,
-                         double[][] knoxRatio, double[][] p, long pairs, int permutations) {
-    }
+    public record Result(
+            List<String> spaceLabels,
+            List<String> timeLabels,
+            long[][] observed,
+            double[][] expected,
+            double[][] knoxRatio,
+            double[][] p,
+            long pairs,
+            int permutations) {}
 
-    private KnoxTest() {
-    }
+    private KnoxTest() {}
 
     /** @param days each incident's time in days (any origin) */
     public static Result run(double[] x, double[] y, double[] days, Params params) {
@@ -146,8 +154,15 @@ public final class KnoxTest {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
     }
 
-    private static long[][] table(int[] pi, int[] pj, int[] band, double[] days, double[] timeEdges, int spaceBands,
-                                  int timeBands, long[] allByTime) {
+    private static long[][] table(
+            int[] pi,
+            int[] pj,
+            int[] band,
+            double[] days,
+            double[] timeEdges,
+            int spaceBands,
+            int timeBands,
+            long[] allByTime) {
         long[][] t = new long[spaceBands][timeBands];
         for (int k = 0; k < pi.length; k++) {
             t[band[k]][timeBand(Math.abs(days[pi[k]] - days[pj[k]]), timeEdges)]++;

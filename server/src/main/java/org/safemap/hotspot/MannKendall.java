@@ -20,8 +20,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
 public final class MannKendall {
     private static final NormalDistribution STANDARD_NORMAL = NormalDistribution.of(0, 1);
 
-    private MannKendall() {
-    }
+    private MannKendall() {}
 
     /** Tests {@code series} (oldest first) for a monotonic trend; see the class comment for the contract. */
     public static MannKendallResult test(double[] series) {

@@ -28,8 +28,13 @@ public final class PredictionAccuracy {
      * @param trainTotal all training incidents in the study area (at least the sum over places)
      * @param testTotal  all test incidents in the study area
      */
-    public record Places(double[] score, double[] areaKm2, double[] trainCount, double[] testCount,
-                         double trainTotal, double testTotal) {
+    public record Places(
+            double[] score,
+            double[] areaKm2,
+            double[] trainCount,
+            double[] testCount,
+            double trainTotal,
+            double testTotal) {
         public Places {
             int n = score.length;
             if (areaKm2.length != n || trainCount.length != n || testCount.length != n) {
@@ -62,17 +67,23 @@ public final class PredictionAccuracy {
      * @param hitRate    share of test incidents in the selected places (0..1)
      * @param places     places wholly or partly selected
      */
-    public record Row(double coverage, double hitRate, double pai, double rri, double maxHitRate, double pei,
-                      double areaShare, int places) {
-    }
+    public record Row(
+            double coverage,
+            double hitRate,
+            double pai,
+            double rri,
+            double maxHitRate,
+            double pei,
+            double areaShare,
+            int places) {}
 
-    private PredictionAccuracy() {
-    }
+    private PredictionAccuracy() {}
 
     public static List<Row> at(Places places, double[] coveragesPercent) {
         double[] densityOfTest = new double[places.score().length];
         for (int i = 0; i < densityOfTest.length; i++) {
-            densityOfTest[i] = places.areaKm2()[i] > 0 ? places.testCount()[i] / places.areaKm2()[i]
+            densityOfTest[i] = places.areaKm2()[i] > 0
+                    ? places.testCount()[i] / places.areaKm2()[i]
                     : places.testCount()[i] > 0 ? Double.MAX_VALUE : 0;
         }
         int[] byScore = order(places.score());
@@ -90,7 +101,8 @@ public final class PredictionAccuracy {
             double areaShare = total > 0 ? got[0] / total : Double.NaN;
             double pai = areaShare > 0 ? hit / areaShare : Double.NaN;
             double rri = got[2] > 0 && places.testTotal() > 0 && places.trainTotal() > 0
-                    ? (got[1] / got[2]) / (places.testTotal() / places.trainTotal()) : Double.NaN;
+                    ? (got[1] / got[2]) / (places.testTotal() / places.trainTotal())
+                    : Double.NaN;
             double pei = maxHit > 0 ? hit / maxHit : Double.NaN;
             rows.add(new Row(c, hit, pai, rri, maxHit, pei, areaShare, (int) got[3]));
         }

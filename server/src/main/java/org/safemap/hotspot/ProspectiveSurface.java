@@ -13,6 +13,7 @@ package org.safemap.hotspot;
 public record ProspectiveSurface(int spaceBandwidthCells, int timeBandwidthWeeks) {
     /** open_cp's defaults: 8 cells and 8 weeks (with 50 m cells, 400 m and two months). */
     public static final ProspectiveSurface DEFAULT = new ProspectiveSurface(8, 8);
+
     private static final long WEEK_SECONDS = 7L * 24 * 3600;
 
     public ProspectiveSurface {

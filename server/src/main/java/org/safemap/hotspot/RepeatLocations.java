@@ -25,8 +25,7 @@ public final class RepeatLocations {
      * @param last   latest time, epoch seconds
      * @param members indexes of the incidents, in input order
      */
-    public record Location(double x, double y, double count, long first, long last, int[] members) {
-    }
+    public record Location(double x, double y, double count, long first, long last, int[] members) {}
 
     /** How shared the coordinates are. */
     public record Snapping(int incidents, int distinctLocations, double sharedShare) {
@@ -35,13 +34,17 @@ public final class RepeatLocations {
         }
 
         public String describe() {
-            return String.format(Locale.UK, "%,d incidents sit on %,d distinct points; %.0f%% share their exact "
-                    + "coordinates with another incident", incidents, distinctLocations, 100 * sharedShare);
+            return String.format(
+                    Locale.UK,
+                    "%,d incidents sit on %,d distinct points; %.0f%% share their exact "
+                            + "coordinates with another incident",
+                    incidents,
+                    distinctLocations,
+                    100 * sharedShare);
         }
     }
 
-    private RepeatLocations() {
-    }
+    private RepeatLocations() {}
 
     public static Snapping snapping(double[] x, double[] y) {
         Map<Point, Integer> counts = countByPoint(x, y);
@@ -102,7 +105,8 @@ public final class RepeatLocations {
                 found = anchors.size();
                 anchors.add(new double[] {x, y});
                 groups.add(new ArrayList<>());
-                grid.computeIfAbsent(cx * 73_856_093L ^ cy * 19_349_663L, k -> new ArrayList<>()).add(found);
+                grid.computeIfAbsent(cx * 73_856_093L ^ cy * 19_349_663L, k -> new ArrayList<>())
+                        .add(found);
             }
             groups.get(found).add(i);
         }
@@ -122,7 +126,8 @@ public final class RepeatLocations {
                 out.add(new Location(anchors.get(g)[0], anchors.get(g)[1], count, first, last, m));
             }
         }
-        out.sort((a, b) -> a.count() != b.count() ? Double.compare(b.count(), a.count())
+        out.sort((a, b) -> a.count() != b.count()
+                ? Double.compare(b.count(), a.count())
                 : a.first() != b.first() ? Long.compare(a.first(), b.first()) : Double.compare(a.x(), b.x()));
         return out;
     }
@@ -135,6 +140,5 @@ public final class RepeatLocations {
         return counts;
     }
 
-    private record Point(double x, double y) {
-    }
+    private record Point(double x, double y) {}
 }

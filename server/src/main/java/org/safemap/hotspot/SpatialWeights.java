@@ -159,7 +159,8 @@ public record SpatialWeights(int size, int[] offsets, int[] neighbours) {
                         }
                     }
                     return true;
-                }).toArray();
+                })
+                .toArray();
     }
 
     private static SpatialWeights grid(int columns, int rows, boolean queen) {

@@ -7,8 +7,8 @@ package org.safemap.hotspot;
 public record Surface(Grid grid, double[] densityPerKm2) {
     public Surface {
         if (densityPerKm2.length != grid.cellCount()) {
-            throw new IllegalArgumentException("surface has " + densityPerKm2.length + " values for "
-                    + grid.cellCount() + " cells");
+            throw new IllegalArgumentException(
+                    "surface has " + densityPerKm2.length + " values for " + grid.cellCount() + " cells");
         }
     }
 

@@ -9,16 +9,16 @@ import java.util.Arrays;
 public record WeightedPoints(double[] x, double[] y, double[] weight) {
     public WeightedPoints {
         if (x.length != y.length || x.length != weight.length) {
-            throw new IllegalArgumentException("x, y and weight arrays differ in length: "
-                    + x.length + ", " + y.length + ", " + weight.length);
+            throw new IllegalArgumentException(
+                    "x, y and weight arrays differ in length: " + x.length + ", " + y.length + ", " + weight.length);
         }
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
                 throw new IllegalArgumentException("point " + (i + 1) + " has a coordinate that is not a number");
             }
             if (!Double.isFinite(weight[i]) || weight[i] < 0) {
-                throw new IllegalArgumentException("point " + (i + 1) + " has weight " + weight[i]
-                        + "; weights must be finite and not negative");
+                throw new IllegalArgumentException(
+                        "point " + (i + 1) + " has weight " + weight[i] + "; weights must be finite and not negative");
             }
         }
     }

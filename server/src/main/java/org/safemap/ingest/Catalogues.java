@@ -40,11 +40,20 @@ public final class Catalogues {
      * @param feedsChanged     feed definitions changed
      * @param feedsRemoved     feed definitions removed
      */
-    public record Change(List<String> protocolsAdded, List<String> protocolsChanged, List<String> protocolsRemoved,
-                         List<String> feedsAdded, List<String> feedsChanged, List<String> feedsRemoved) {
+    public record Change(
+            List<String> protocolsAdded,
+            List<String> protocolsChanged,
+            List<String> protocolsRemoved,
+            List<String> feedsAdded,
+            List<String> feedsChanged,
+            List<String> feedsRemoved) {
         public boolean none() {
-            return protocolsAdded.isEmpty() && protocolsChanged.isEmpty() && protocolsRemoved.isEmpty()
-                    && feedsAdded.isEmpty() && feedsChanged.isEmpty() && feedsRemoved.isEmpty();
+            return protocolsAdded.isEmpty()
+                    && protocolsChanged.isEmpty()
+                    && protocolsRemoved.isEmpty()
+                    && feedsAdded.isEmpty()
+                    && feedsChanged.isEmpty()
+                    && feedsRemoved.isEmpty();
         }
 
         /** One line for people and logs. */
@@ -123,7 +132,8 @@ public final class Catalogues {
             feeds.adopt(freshFeeds);
         } catch (SafemapException e) {
             LOG.warn("reload of protocols and feeds refused for {}: {}", who.describe(), e.getMessage());
-            audit.record(AuditEvent.of(who, "protocols.reload", "protocols and feeds").refused(e.getMessage()));
+            audit.record(AuditEvent.of(who, "protocols.reload", "protocols and feeds")
+                    .refused(e.getMessage()));
             throw e;
         }
         LOG.info("protocols and feeds reloaded for {}: {}", who.describe(), change.describe());
@@ -131,7 +141,8 @@ public final class Catalogues {
         touched.addAll(names(change.protocolsAdded()));
         touched.addAll(names(change.protocolsChanged()));
         touched.addAll(names(change.protocolsRemoved()));
-        audit.record(AuditEvent.of(who, "protocols.reload", "protocols and feeds").feeds(touched)
+        audit.record(AuditEvent.of(who, "protocols.reload", "protocols and feeds")
+                .feeds(touched)
                 .detail("changes", change.toJson()));
         if (!change.none()) {
             for (Runnable l : listeners) {
@@ -175,8 +186,13 @@ public final class Catalogues {
                 feedsChanged.add(name);
             }
         }
-        return new Change(List.copyOf(added), List.copyOf(changed), List.copyOf(removed), List.copyOf(feedsAdded),
-                List.copyOf(feedsChanged), List.copyOf(feedsRemoved));
+        return new Change(
+                List.copyOf(added),
+                List.copyOf(changed),
+                List.copyOf(removed),
+                List.copyOf(feedsAdded),
+                List.copyOf(feedsChanged),
+                List.copyOf(feedsRemoved));
     }
 
     /** "istv-ae v1 -> v2" to "istv-ae". */

@@ -4,8 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.ZipException;
-import org.safemap.files.SourceFile;
 import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Refuses, with one short message and before anything is read as rows, a file that is not UTF-8 text: an image, an
@@ -49,21 +49,43 @@ final class ContentSniffer {
         new Magic("a GIF image", 'G', 'I', 'F', '8'),
         new Magic("a PDF document", '%', 'P', 'D', 'F'),
         new Magic("a ZIP archive (an Excel .xlsx workbook is one); export the sheet as 'CSV UTF-8'", 'P', 'K', 3, 4),
-        new Magic("an Excel 97-2003 workbook or other Office file; export the sheet as 'CSV UTF-8'", 0xD0, 0xCF, 0x11,
+        new Magic(
+                "an Excel 97-2003 workbook or other Office file; export the sheet as 'CSV UTF-8'",
+                0xD0,
+                0xCF,
+                0x11,
                 0xE0),
         new Magic("gzip-compressed twice; decompress it once", 0x1F, 0x8B),
         new Magic("bzip2-compressed, which SafeMap does not read; send it as it is or gzip-compressed", 'B', 'Z', 'h'),
-        new Magic("xz-compressed, which SafeMap does not read; send it as it is or gzip-compressed", 0xFD, '7', 'z',
-                'X', 'Z', 0),
+        new Magic(
+                "xz-compressed, which SafeMap does not read; send it as it is or gzip-compressed",
+                0xFD,
+                '7',
+                'z',
+                'X',
+                'Z',
+                0),
         new Magic("a 7-Zip archive", '7', 'z', 0xBC, 0xAF, 0x27, 0x1C),
-        new Magic("an SQLite database (a GeoPackage is one), not CSV or GeoJSON text", 'S', 'Q', 'L', 'i', 't', 'e',
-                ' ', 'f', 'o', 'r', 'm', 'a', 't'),
+        new Magic(
+                "an SQLite database (a GeoPackage is one), not CSV or GeoJSON text",
+                'S',
+                'Q',
+                'L',
+                'i',
+                't',
+                'e',
+                ' ',
+                'f',
+                'o',
+                'r',
+                'm',
+                'a',
+                't'),
         new Magic("UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')", 0xFF, 0xFE),
         new Magic("UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')", 0xFE, 0xFF),
     };
 
-    private ContentSniffer() {
-    }
+    private ContentSniffer() {}
 
     /**
      * Throws {@link InputFormatException} naming the file when its content is not text SafeMap can read; an empty
@@ -72,7 +94,7 @@ final class ContentSniffer {
     static void requireText(SourceFile file) {
         byte[] head = new byte[SNIFF_BYTES];
         int n;
-        try (InputStream in = file.open(bytes -> { })) {
+        try (InputStream in = file.open(bytes -> {})) {
             n = in.readNBytes(head, 0, head.length);
         } catch (EOFException | ZipException e) {
             throw corrupt(file, e);
@@ -115,8 +137,10 @@ final class ContentSniffer {
 
     /** The gzip stream is cut short or damaged: the file as sent is incomplete. */
     static InputFormatException corrupt(SourceFile file, IOException e) {
-        return refused(file, "the gzip-compressed data is " + (e instanceof EOFException ? "cut short" : "corrupt")
-                + " (" + e.getMessage() + "); send the whole file again");
+        return refused(
+                file,
+                "the gzip-compressed data is " + (e instanceof EOFException ? "cut short" : "corrupt") + " ("
+                        + e.getMessage() + "); send the whole file again");
     }
 
     private static InputFormatException refused(SourceFile file, String problem) {

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
-import org.safemap.files.PgText;
-import org.safemap.files.SourceFile;
 import org.safemap.files.CsvRecords;
 import org.safemap.files.InputFormatException;
+import org.safemap.files.PgText;
+import org.safemap.files.SourceFile;
 
 /**
  * The part every CSV adapter shares: the header is checked against the feed's declared fields (a column it does
@@ -83,8 +83,7 @@ public final class CsvFeedReader {
         }
     }
 
-    private CsvFeedReader() {
-    }
+    private CsvFeedReader() {}
 
     /**
      * Reads the file.
@@ -92,11 +91,19 @@ public final class CsvFeedReader {
      * @param declared every column the feed may send; any other refuses the file
      * @param required columns the header must have
      */
-    public static void read(SourceFile file, FeedDefinition feed, Set<String> declared, Set<String> required,
-                            char delimiter, RowSink sink, LongConsumer rawBytesRead, RowReader reader)
+    public static void read(
+            SourceFile file,
+            FeedDefinition feed,
+            Set<String> declared,
+            Set<String> required,
+            char delimiter,
+            RowSink sink,
+            LongConsumer rawBytesRead,
+            RowReader reader)
             throws IOException {
         FeedTerms terms = feed.terms();
-        try (InputStream in = file.open(rawBytesRead); CsvRecords records = new CsvRecords(in, delimiter)) {
+        try (InputStream in = file.open(rawBytesRead);
+                CsvRecords records = new CsvRecords(in, delimiter)) {
             CsvRecords.Record first = records.next();
             if (first == null) {
                 throw new InputFormatException(file.name(), 1, null, "the file is empty; expected a header row");
@@ -104,7 +111,8 @@ public final class CsvFeedReader {
             if (first instanceof CsvRecords.Bad bad) {
                 throw new InputFormatException(file.name(), 1, null, "cannot read the header: " + bad.reason());
             }
-            List<String> header = ((CsvRecords.Good) first).fields().stream().map(String::strip).toList();
+            List<String> header = ((CsvRecords.Good) first)
+                    .fields().stream().map(String::strip).toList();
             Map<String, Integer> index = checkHeader(file, header, declared, required, delimiter, terms);
             int[] linkage = linkageColumns(header, terms);
             records.expectFields(header.size());
@@ -112,15 +120,18 @@ public final class CsvFeedReader {
             while ((r = records.next()) != null) {
                 if (r.line() <= 0) {
                     // The line count ran past the largest int: more rows than a batch (and its line numbers) can hold.
-                    throw new InputFormatException(file.name(), 0, null, "the file has more than "
-                            + Integer.MAX_VALUE + " lines; split it into smaller files");
+                    throw new InputFormatException(
+                            file.name(),
+                            0,
+                            null,
+                            "the file has more than " + Integer.MAX_VALUE + " lines; split it into smaller files");
                 }
                 if (r instanceof CsvRecords.Bad bad) {
                     if (linkage.length > 0) {
                         terms.keepOriginal(bad.line(), bad.raw());
                     }
-                    sink.reject(new Rejection(bad.line(), null, bad.reason(),
-                            linkage.length == 0 ? bad.raw() : unparsedWithheld(terms)));
+                    sink.reject(new Rejection(
+                            bad.line(), null, bad.reason(), linkage.length == 0 ? bad.raw() : unparsedWithheld(terms)));
                     continue;
                 }
                 CsvRecords.Good good = (CsvRecords.Good) r;
@@ -132,14 +143,20 @@ public final class CsvFeedReader {
                     raw = csvLine(fields, delimiter);
                 }
                 if (fields.size() != header.size()) {
-                    sink.reject(new Rejection(good.line(), null, "expected " + header.size() + " fields as in the header, "
-                            + "found " + fields.size(), raw));
+                    sink.reject(new Rejection(
+                            good.line(),
+                            null,
+                            "expected " + header.size() + " fields as in the header, " + "found " + fields.size(),
+                            raw));
                     continue;
                 }
                 int unstorable = unstorableField(fields);
                 if (unstorable >= 0) {
-                    sink.reject(new Rejection(good.line(), header.get(unstorable), "the field "
-                            + PgText.problem(fields.get(unstorable)), raw));
+                    sink.reject(new Rejection(
+                            good.line(),
+                            header.get(unstorable),
+                            "the field " + PgText.problem(fields.get(unstorable)),
+                            raw));
                     continue;
                 }
                 try {
@@ -179,7 +196,9 @@ public final class CsvFeedReader {
         if (terms == null || terms.linkageKeys().isEmpty()) {
             return new int[0];
         }
-        return java.util.stream.IntStream.range(0, header.size()).filter(i -> terms.isLinkage(header.get(i))).toArray();
+        return java.util.stream.IntStream.range(0, header.size())
+                .filter(i -> terms.isLinkage(header.get(i)))
+                .toArray();
     }
 
     private static List<String> pseudonymise(List<String> fields, int[] linkage, FeedTerms terms) {
@@ -209,14 +228,24 @@ public final class CsvFeedReader {
         return b.toString();
     }
 
-    private static Map<String, Integer> checkHeader(SourceFile file, List<String> header, Set<String> declared,
-                                                    Set<String> required, char delimiter, FeedTerms terms) {
+    private static Map<String, Integer> checkHeader(
+            SourceFile file,
+            List<String> header,
+            Set<String> declared,
+            Set<String> required,
+            char delimiter,
+            FeedTerms terms) {
         if (header.size() == 1) {
             for (char other : new char[] {';', '\t', '|', ','}) {
                 if (other != delimiter && header.get(0).indexOf(other) >= 0) {
-                    throw new InputFormatException(file.name(), 1, null, "the header is one column; the file seems to "
-                            + "be separated by " + (other == '\t' ? "tabs" : "'" + other + "'") + " rather than '"
-                            + delimiter + "'");
+                    throw new InputFormatException(
+                            file.name(),
+                            1,
+                            null,
+                            "the header is one column; the file seems to "
+                                    + "be separated by " + (other == '\t' ? "tabs" : "'" + other + "'")
+                                    + " rather than '"
+                                    + delimiter + "'");
                 }
             }
         }
@@ -224,14 +253,23 @@ public final class CsvFeedReader {
         for (int i = 0; i < header.size(); i++) {
             String column = header.get(i);
             if (!declared.contains(column)) {
-                throw new InputFormatException(file.name(), 1, column, "this column is not among the fields the feed "
-                        + "declares, so the file is refused and nothing from it is kept; declared fields: "
-                        + String.join(", ", declared));
+                throw new InputFormatException(
+                        file.name(),
+                        1,
+                        column,
+                        "this column is not among the fields the feed "
+                                + "declares, so the file is refused and nothing from it is kept; declared fields: "
+                                + String.join(", ", declared));
             }
             if (terms != null && !terms.permits(column)) {
-                throw new InputFormatException(file.name(), 1, column, "this column is not among the fields the "
-                        + "data-sharing protocol " + terms.protocol() + " lists, so the file is refused and nothing "
-                        + "from it is kept; ask the partner to leave it out, or agree a new protocol version");
+                throw new InputFormatException(
+                        file.name(),
+                        1,
+                        column,
+                        "this column is not among the fields the "
+                                + "data-sharing protocol " + terms.protocol()
+                                + " lists, so the file is refused and nothing "
+                                + "from it is kept; ask the partner to leave it out, or agree a new protocol version");
             }
             if (index.put(column, i) != null) {
                 throw new InputFormatException(file.name(), 1, column, "the column appears twice in the header");
@@ -239,8 +277,8 @@ public final class CsvFeedReader {
         }
         for (String column : required) {
             if (!index.containsKey(column)) {
-                throw new InputFormatException(file.name(), 1, column, "missing column; the feed needs "
-                        + String.join(", ", required));
+                throw new InputFormatException(
+                        file.name(), 1, column, "missing column; the feed needs " + String.join(", ", required));
             }
         }
         return index;

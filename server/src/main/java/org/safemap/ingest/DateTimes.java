@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -20,16 +19,23 @@ import org.safemap.time.Period;
  */
 public final class DateTimes {
     private static final List<DateTimeFormatter> DATES = List.of(
-            strict("uuuu-MM-dd"), strict("dd/MM/uuuu"), strict("d/M/uuuu"), strict("dd MMM uuuu"), strict("d MMM uuuu"),
-            strict("dd-MMM-uuuu"), strict("uuuuMMdd"));
-    private static final List<DateTimeFormatter> TIMES = List.of(strict("HH:mm:ss"), strict("HH:mm"), strict("H:mm"),
-            strict("HHmm"));
+            strict("uuuu-MM-dd"),
+            strict("dd/MM/uuuu"),
+            strict("d/M/uuuu"),
+            strict("dd MMM uuuu"),
+            strict("d MMM uuuu"),
+            strict("dd-MMM-uuuu"),
+            strict("uuuuMMdd"));
+    private static final List<DateTimeFormatter> TIMES =
+            List.of(strict("HH:mm:ss"), strict("HH:mm"), strict("H:mm"), strict("HHmm"));
 
-    private DateTimes() {
-    }
+    private DateTimes() {}
 
     private static DateTimeFormatter strict(String pattern) {
-        return new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern).toFormatter(Locale.UK)
+        return new DateTimeFormatterBuilder()
+                .parseCaseInsensitive()
+                .appendPattern(pattern)
+                .toFormatter(Locale.UK)
                 .withResolverStyle(ResolverStyle.STRICT);
     }
 
@@ -80,6 +86,9 @@ public final class DateTimes {
 
     /** The whole local day, [midnight, next midnight). */
     public static Instant[] day(LocalDate date) {
-        return new Instant[] {date.atStartOfDay(Period.LONDON).toInstant(), date.plusDays(1).atStartOfDay(Period.LONDON).toInstant()};
+        return new Instant[] {
+            date.atStartOfDay(Period.LONDON).toInstant(),
+            date.plusDays(1).atStartOfDay(Period.LONDON).toInstant()
+        };
     }
 }

@@ -2,8 +2,8 @@ package org.safemap.ingest;
 
 import java.io.IOException;
 import java.util.function.LongConsumer;
-import org.safemap.files.SourceFile;
 import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 
 /**
  * Reads one source format into incident records. One small class per format; everything after parsing

@@ -8,19 +8,24 @@ import org.safemap.SafemapException;
 
 /** The adapters SafeMap has, by format name. */
 public final class FeedAdapters {
-    private static final Map<String, FeedAdapter> BY_FORMAT = List.<FeedAdapter>of(new PoliceUkCsvAdapter(),
-                    new IstvAeCsvAdapter(), new AmbulanceCsvAdapter(), new FireIrsCsvAdapter(), new MappedCsvAdapter(),
-                    new MappedGeoJsonAdapter()).stream()
+    private static final Map<String, FeedAdapter> BY_FORMAT = List.<FeedAdapter>of(
+                    new PoliceUkCsvAdapter(),
+                    new IstvAeCsvAdapter(),
+                    new AmbulanceCsvAdapter(),
+                    new FireIrsCsvAdapter(),
+                    new MappedCsvAdapter(),
+                    new MappedGeoJsonAdapter())
+            .stream()
             .collect(Collectors.toUnmodifiableMap(FeedAdapter::format, Function.identity()));
 
-    private FeedAdapters() {
-    }
+    private FeedAdapters() {}
 
     public static FeedAdapter forFormat(String format) {
         FeedAdapter adapter = BY_FORMAT.get(format);
         if (adapter == null) {
-            throw new SafemapException("bad_request", "unknown feed format '" + format + "'; known formats: "
-                    + String.join(", ", formats()));
+            throw new SafemapException(
+                    "bad_request",
+                    "unknown feed format '" + format + "'; known formats: " + String.join(", ", formats()));
         }
         return adapter;
     }

@@ -59,7 +59,9 @@ public final class FeedCatalog {
         if (userDir != null && Files.isDirectory(userDir)) {
             List<Path> files;
             try (Stream<Path> list = Files.list(userDir)) {
-                files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+                files = list.filter(p -> p.toString().endsWith(".json"))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 throw new SafemapException("bad_feed", "cannot list " + userDir + ": " + e.getMessage(), e);
             }
@@ -81,8 +83,10 @@ public final class FeedCatalog {
 
     /** The named feed, or an error listing the feeds there are. */
     public FeedDefinition get(String name) {
-        return find(name).orElseThrow(() -> new SafemapException("bad_request", "no feed '" + name + "'; the feeds "
-                + "are: " + names() + " (see safemap feeds list)"));
+        return find(name)
+                .orElseThrow(() -> new SafemapException(
+                        "bad_request",
+                        "no feed '" + name + "'; the feeds " + "are: " + names() + " (see safemap feeds list)"));
     }
 
     public Optional<FeedDefinition> find(String name) {
@@ -101,32 +105,46 @@ public final class FeedCatalog {
     private static void add(Map<String, FeedDefinition> feeds, JsonNode json, String origin) {
         String name = json.path("name").asText("");
         if (!NAME.matcher(name).matches()) {
-            throw new SafemapException("bad_feed", origin + ": 'name' must be lower case letters, digits and -, "
-                    + "starting with a letter; got '" + name + "'");
+            throw new SafemapException(
+                    "bad_feed",
+                    origin + ": 'name' must be lower case letters, digits and -, " + "starting with a letter; got '"
+                            + name + "'");
         }
         if (feeds.containsKey(name)) {
-            throw new SafemapException("bad_feed", origin + ": a feed named '" + name + "' is already defined by "
-                    + feeds.get(name).origin());
+            throw new SafemapException(
+                    "bad_feed",
+                    origin + ": a feed named '" + name + "' is already defined by "
+                            + feeds.get(name).origin());
         }
         String format = json.path("format").asText("");
         if (!FeedAdapters.formats().contains(format)) {
-            throw new SafemapException("bad_feed", origin + ": unknown format '" + format + "'; formats are "
-                    + String.join(", ", FeedAdapters.formats()));
+            throw new SafemapException(
+                    "bad_feed",
+                    origin + ": unknown format '" + format + "'; formats are "
+                            + String.join(", ", FeedAdapters.formats()));
         }
         JsonNode mapping = json.get("mapping");
         boolean mapped = format.startsWith("mapped-");
         if (mapped && (mapping == null || !mapping.isObject())) {
-            throw new SafemapException("bad_feed", origin + ": format " + format + " needs a 'mapping' object "
-                    + "(see docs/feeds.md)");
+            throw new SafemapException(
+                    "bad_feed", origin + ": format " + format + " needs a 'mapping' object " + "(see docs/feeds.md)");
         }
         String categories = mapped ? name : json.path("categories").asText("");
         if (categories.isEmpty()) {
             throw new SafemapException("bad_feed", origin + ": 'categories' names no mapping scheme");
         }
-        FeedDefinition feed = new FeedDefinition(name, json.path("title").asText(name),
-                json.path("label").asText(json.path("title").asText(name)), json.path("partner").asText(""),
-                format, categories, json.path("description").asText(""),
-                json.path("attribution").asText(json.path("partner").asText(name)), mapping, origin, null);
+        FeedDefinition feed = new FeedDefinition(
+                name,
+                json.path("title").asText(name),
+                json.path("label").asText(json.path("title").asText(name)),
+                json.path("partner").asText(""),
+                format,
+                categories,
+                json.path("description").asText(""),
+                json.path("attribution").asText(json.path("partner").asText(name)),
+                mapping,
+                origin,
+                null);
         if (mapped) {
             MappedFeed.check(feed);
         }

@@ -19,12 +19,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param origin      where the definition came from, for messages
  * @param terms       what the feed's protocol allows a file to carry; null until the loader applies the protocol
  */
-public record FeedDefinition(String name, String title, String label, String partner, String format, String categories,
-                             String description, String attribution, JsonNode mapping, String origin,
-                             FeedTerms terms) {
+public record FeedDefinition(
+        String name,
+        String title,
+        String label,
+        String partner,
+        String format,
+        String categories,
+        String description,
+        String attribution,
+        JsonNode mapping,
+        String origin,
+        FeedTerms terms) {
     /** The same feed under a protocol's terms, as the loader reads files. */
     public FeedDefinition withTerms(FeedTerms t) {
-        return new FeedDefinition(name, title, label, partner, format, categories, description, attribution, mapping,
-                origin, t);
+        return new FeedDefinition(
+                name, title, label, partner, format, categories, description, attribution, mapping, origin, t);
     }
 }

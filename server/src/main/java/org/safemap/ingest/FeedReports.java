@@ -23,8 +23,7 @@ import javax.sql.DataSource;
  */
 public final class FeedReports {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private static final String BATCHES = """
             SELECT id, feed, source_name, source_sha256, loaded_at, rows_read, rows_loaded, rows_quarantined, summary::text,
@@ -50,11 +49,25 @@ public final class FeedReports {
      * @param rowsPurged     of the batch's accepted records, how many the retention purge has deleted so far
      * @param purgedAt       when the purge deleted the batch's last record and its quarantined rows; null until then
      */
-    public record BatchReport(long batch, String feed, String file, String sha256, OffsetDateTime loadedAt,
-                              int rowsRead, int accepted, int quarantined, Map<String, Long> reasons,
-                              Map<String, Long> geocodeMethods, Map<String, Long> areaMatch, long linked,
-                              String loadedBy, String loadedVia, List<Integer> outsideAreaLines,
-                              Integer protocolVersion, int rowsPurged, OffsetDateTime purgedAt) {
+    public record BatchReport(
+            long batch,
+            String feed,
+            String file,
+            String sha256,
+            OffsetDateTime loadedAt,
+            int rowsRead,
+            int accepted,
+            int quarantined,
+            Map<String, Long> reasons,
+            Map<String, Long> geocodeMethods,
+            Map<String, Long> areaMatch,
+            long linked,
+            String loadedBy,
+            String loadedVia,
+            List<Integer> outsideAreaLines,
+            Integer protocolVersion,
+            int rowsPurged,
+            OffsetDateTime purgedAt) {
         /** Share of accepted records inside a loaded LSOA; null before any are loaded. */
         public Double areaMatchRate() {
             long inside = areaMatch.getOrDefault("inside", 0L);
@@ -129,7 +142,9 @@ public final class FeedReports {
     /** Reports as the JSON array {@code feeds report --format json} prints. */
     public static String toJson(List<BatchReport> reports) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(reports.stream().map(BatchReport::toJson).toList());
+            return JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(
+                            reports.stream().map(BatchReport::toJson).toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,7 +152,8 @@ public final class FeedReports {
 
     private List<BatchReport> query(String feed, Long id) throws SQLException {
         List<BatchReport> reports = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BATCHES)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(BATCHES)) {
             ps.setString(1, feed);
             ps.setString(2, feed);
             ps.setObject(3, id);
@@ -145,12 +161,25 @@ public final class FeedReports {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> summary = parse(rs.getString(9));
-                    reports.add(new BatchReport(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getObject(5, OffsetDateTime.class), rs.getInt(6), rs.getInt(7), rs.getInt(8),
-                            counts(summary.get("reasons")), counts(summary.get("geocode_methods")),
-                            counts(summary.get("area_match")), summary.get("linked") instanceof Number n ? n.longValue() : 0,
-                            rs.getString(10), rs.getString(11), lines(summary.get("outside_area_lines")),
-                            (Integer) rs.getObject(12), rs.getInt(13), rs.getObject(14, OffsetDateTime.class)));
+                    reports.add(new BatchReport(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getObject(5, OffsetDateTime.class),
+                            rs.getInt(6),
+                            rs.getInt(7),
+                            rs.getInt(8),
+                            counts(summary.get("reasons")),
+                            counts(summary.get("geocode_methods")),
+                            counts(summary.get("area_match")),
+                            summary.get("linked") instanceof Number n ? n.longValue() : 0,
+                            rs.getString(10),
+                            rs.getString(11),
+                            lines(summary.get("outside_area_lines")),
+                            (Integer) rs.getObject(12),
+                            rs.getInt(13),
+                            rs.getObject(14, OffsetDateTime.class)));
                 }
             }
         }

@@ -18,8 +18,12 @@ import org.safemap.sharing.Pseudonymiser;
  *                      can seal the quarantined ones for the feed's custodians (the loader empties it chunk by chunk);
  *                      null when nothing is to be sealed
  */
-public record FeedTerms(String protocol, Set<String> fieldKeys, Set<String> linkageKeys, Pseudonymiser pseudonymiser,
-                        Map<Integer, String> originals) {
+public record FeedTerms(
+        String protocol,
+        Set<String> fieldKeys,
+        Set<String> linkageKeys,
+        Pseudonymiser pseudonymiser,
+        Map<Integer, String> originals) {
     public FeedTerms {
         fieldKeys = Set.copyOf(fieldKeys);
         linkageKeys = Set.copyOf(linkageKeys);

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import org.safemap.files.SourceFile;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.geocode.LocationInput;
-import org.safemap.files.SourceFile;
 
 /**
  * Fire and rescue incidents in the style of London Fire Brigade's public incident records (an Incident Recording
@@ -20,18 +20,51 @@ import org.safemap.files.SourceFile;
  */
 public final class FireIrsCsvAdapter implements FeedAdapter {
     /** LFB's published columns and IRS Motive. Only those marked in docs/feeds.md are read; the rest are allowed. */
-    public static final List<String> COLUMNS = List.of("IncidentNumber", "DateOfCall", "CalYear", "TimeOfCall", "HourOfCall",
-            "IncidentGroup", "StopCodeDescription", "SpecialServiceType", "PropertyCategory", "PropertyType",
-            "AddressQualifier", "Postcode_full", "Postcode_district", "UPRN", "USRN", "IncGeo_BoroughCode",
-            "IncGeo_BoroughName", "ProperCase", "IncGeo_WardCode", "IncGeo_WardName", "IncGeo_WardNameNew",
-            "Easting_m", "Northing_m", "Easting_rounded", "Northing_rounded", "Latitude", "Longitude", "FRS",
-            "IncidentStationGround", "FirstPumpArriving_AttendanceTime", "FirstPumpArriving_DeployedFromStation",
-            "SecondPumpArriving_AttendanceTime", "SecondPumpArriving_DeployedFromStation",
-            "NumStationsWithPumpsAttending", "NumPumpsAttending", "PumpCount", "PumpMinutesRounded", "Notional Cost (£)",
-            "NumCalls", "Motive");
+    public static final List<String> COLUMNS = List.of(
+            "IncidentNumber",
+            "DateOfCall",
+            "CalYear",
+            "TimeOfCall",
+            "HourOfCall",
+            "IncidentGroup",
+            "StopCodeDescription",
+            "SpecialServiceType",
+            "PropertyCategory",
+            "PropertyType",
+            "AddressQualifier",
+            "Postcode_full",
+            "Postcode_district",
+            "UPRN",
+            "USRN",
+            "IncGeo_BoroughCode",
+            "IncGeo_BoroughName",
+            "ProperCase",
+            "IncGeo_WardCode",
+            "IncGeo_WardName",
+            "IncGeo_WardNameNew",
+            "Easting_m",
+            "Northing_m",
+            "Easting_rounded",
+            "Northing_rounded",
+            "Latitude",
+            "Longitude",
+            "FRS",
+            "IncidentStationGround",
+            "FirstPumpArriving_AttendanceTime",
+            "FirstPumpArriving_DeployedFromStation",
+            "SecondPumpArriving_AttendanceTime",
+            "SecondPumpArriving_DeployedFromStation",
+            "NumStationsWithPumpsAttending",
+            "NumPumpsAttending",
+            "PumpCount",
+            "PumpMinutesRounded",
+            "Notional Cost (£)",
+            "NumCalls",
+            "Motive");
+
     private static final Set<String> DECLARED = new LinkedHashSet<>(COLUMNS);
-    private static final Set<String> REQUIRED = new LinkedHashSet<>(List.of("DateOfCall", "TimeOfCall",
-            "StopCodeDescription", "Motive"));
+    private static final Set<String> REQUIRED =
+            new LinkedHashSet<>(List.of("DateOfCall", "TimeOfCall", "StopCodeDescription", "Motive"));
 
     @Override
     public String format() {
@@ -46,10 +79,12 @@ public final class FireIrsCsvAdapter implements FeedAdapter {
     private static IncidentRecord row(CsvFeedReader.Row row) {
         // IRS extracts hold false alarms and special services too; only fires are in this feed's protocol.
         if (row.has("IncidentGroup") && !row.get("IncidentGroup").equalsIgnoreCase("Fire")) {
-            throw new RowProblem("IncidentGroup", "'" + row.get("IncidentGroup") + "' incidents are outside this feed, "
-                    + "which shares fires only");
+            throw new RowProblem(
+                    "IncidentGroup",
+                    "'" + row.get("IncidentGroup") + "' incidents are outside this feed, " + "which shares fires only");
         }
-        Instant at = DateTimes.uk(LocalDateTime.of(DateTimes.date(row.required("DateOfCall"), "DateOfCall"),
+        Instant at = DateTimes.uk(LocalDateTime.of(
+                DateTimes.date(row.required("DateOfCall"), "DateOfCall"),
                 DateTimes.time(row.required("TimeOfCall"), "TimeOfCall")));
         LocationInput location = LocationInput.none();
         Double e = row.number("Easting_m");
@@ -57,7 +92,8 @@ public final class FireIrsCsvAdapter implements FeedAdapter {
         Double er = row.number("Easting_rounded");
         Double nr = row.number("Northing_rounded");
         if (e != null && n != null) {
-            location = LocationInput.coordinates(e, n, 27700, GeocodeMethod.COORDINATE, null).withCoordinateField("Easting_m");
+            location = LocationInput.coordinates(e, n, 27700, GeocodeMethod.COORDINATE, null)
+                    .withCoordinateField("Easting_m");
         } else if (er != null && nr != null) {
             location = LocationInput.coordinates(er, nr, 27700, GeocodeMethod.ROUNDED_GRID, null)
                     .withCoordinateField("Easting_rounded");
@@ -76,8 +112,18 @@ public final class FireIrsCsvAdapter implements FeedAdapter {
         }
         String ref = row.get("IncidentNumber");
         String key = row.required("StopCodeDescription") + "|" + row.required("Motive");
-        return new IncidentRecord(row.line(), ref.isEmpty() ? null : ref, key, at, at,
-                row.has("Postcode_district") ? row.get("Postcode_district") : null, location, null, attributes, row.raw(),
-                "DateOfCall", "DateOfCall");
+        return new IncidentRecord(
+                row.line(),
+                ref.isEmpty() ? null : ref,
+                key,
+                at,
+                at,
+                row.has("Postcode_district") ? row.get("Postcode_district") : null,
+                location,
+                null,
+                attributes,
+                row.raw(),
+                "DateOfCall",
+                "DateOfCall");
     }
 }

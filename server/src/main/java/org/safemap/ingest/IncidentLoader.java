@@ -34,8 +34,10 @@ import org.safemap.config.TempFiles;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
-import org.safemap.files.PgText;
 import org.safemap.db.ReferenceData;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.PgText;
+import org.safemap.files.SourceFile;
 import org.safemap.geocode.Geocoder;
 import org.safemap.sharing.LinkageSeal;
 import org.safemap.sharing.Protocol;
@@ -44,8 +46,6 @@ import org.safemap.sharing.ProtocolRegistry;
 import org.safemap.sharing.Pseudonymiser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.safemap.files.SourceFile;
-import org.safemap.files.InputFormatException;
 
 /**
  * Loads one source file into one feed as one batch, in one transaction:
@@ -73,8 +73,9 @@ public final class IncidentLoader {
     private static final int SAMPLE_REJECTIONS = 5;
     /** The batch summary lists this many line numbers of records outside the area; the count says if there are more. */
     static final int OUTSIDE_LINES_LISTED = 1000;
-    private static final String OUTSIDE_AREA = "outside the partnership's area: in none of the loaded LSOAs "
-            + "(SAFEMAP_OUTSIDE_AREA is quarantine)";
+
+    private static final String OUTSIDE_AREA =
+            "outside the partnership's area: in none of the loaded LSOAs " + "(SAFEMAP_OUTSIDE_AREA is quarantine)";
 
     private static final String FIND_BATCH = """
             SELECT id, rows_loaded, rows_quarantined, summary::text FROM load_batch
@@ -86,8 +87,9 @@ public final class IncidentLoader {
             + "event_from, event_to, location_text, geom, geocode_method, precision_m, stated_lsoa_code, attributes, "
             + "lsoa_vintage, lsoa_code, msoa_code, lad_code, ward_vintage, ward_code, custom_areas, area_match";
     /** Text format: a row may hold anything text can, a line of just {@code \.} too (csv would end the COPY there). */
-    private static final String COPY_QUARANTINE = "COPY quarantine (batch_id, line_no, field, reason, raw_record, "
-            + "raw_bytes, raw_sealed) FROM STDIN";
+    private static final String COPY_QUARANTINE =
+            "COPY quarantine (batch_id, line_no, field, reason, raw_record, " + "raw_bytes, raw_sealed) FROM STDIN";
+
     private static final String SET_SUMMARY = "UPDATE load_batch SET summary = ?::jsonb WHERE id = ?";
     /** EWKB of a point in EPSG:27700, little-endian: byte order, type with SRID flag, SRID; then x and y. */
     private static final String EWKB_POINT_27700 = "0101000020346C0000";
@@ -117,8 +119,7 @@ public final class IncidentLoader {
      * @param by  a login, or cli:&lt;os user&gt; at the command line
      * @param via how they signed in: session, token 'name', cli
      */
-    public record LoadedBy(String by, String via) {
-    }
+    public record LoadedBy(String by, String via) {}
 
     /**
      * What a load accepts beyond each format's own checks.
@@ -146,8 +147,13 @@ public final class IncidentLoader {
      * @param sampleRejections the first few rejections, for the summary a user sees
      * @param summaryJson      geocoding methods, area matches and quarantine reasons with counts (JSON)
      */
-    public record Result(long batchId, boolean alreadyLoaded, int rowsLoaded, int rowsQuarantined,
-                         List<Rejection> sampleRejections, String summaryJson) {
+    public record Result(
+            long batchId,
+            boolean alreadyLoaded,
+            int rowsLoaded,
+            int rowsQuarantined,
+            List<Rejection> sampleRejections,
+            String summaryJson) {
         public int rowsRead() {
             return rowsLoaded + rowsQuarantined;
         }
@@ -178,14 +184,18 @@ public final class IncidentLoader {
      * @param protocols     the protocols in force: a feed without one is refused
      * @param pseudonymiser keyed hash for the protocols' linkage fields (the server's configured key)
      */
-    public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
-                          Pseudonymiser pseudonymiser) {
+    public IncidentLoader(
+            DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols, Pseudonymiser pseudonymiser) {
         this(dataSource, linkRule, protocols, pseudonymiser, Checks.DEFAULT, null);
     }
 
     /** As above, with what a load accepts. */
-    public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
-                          Pseudonymiser pseudonymiser, Checks checks) {
+    public IncidentLoader(
+            DataSource dataSource,
+            LinkRule linkRule,
+            ProtocolCatalog protocols,
+            Pseudonymiser pseudonymiser,
+            Checks checks) {
         this(dataSource, linkRule, protocols, pseudonymiser, checks, null);
     }
 
@@ -195,8 +205,13 @@ public final class IncidentLoader {
      * @param seal seals quarantined rows of linkage feeds as sent, for the feed's custodians (null: they are kept
      *             only with their identifiers hashed)
      */
-    public IncidentLoader(DataSource dataSource, LinkRule linkRule, ProtocolCatalog protocols,
-                          Pseudonymiser pseudonymiser, Checks checks, LinkageSeal seal) {
+    public IncidentLoader(
+            DataSource dataSource,
+            LinkRule linkRule,
+            ProtocolCatalog protocols,
+            Pseudonymiser pseudonymiser,
+            Checks checks,
+            LinkageSeal seal) {
         this.dataSource = dataSource;
         this.areas = new AreaAssigners(dataSource);
         this.linkRule = linkRule;
@@ -208,14 +223,19 @@ public final class IncidentLoader {
 
     /** The server's loader: link rule, protocols, pseudonym and linkage keys and checks from configuration. */
     public static IncidentLoader configured(DataSource dataSource, Settings settings) {
-        return configured(dataSource, settings, ProtocolCatalog.load(settings.trust().protocolsDir()));
+        return configured(
+                dataSource, settings, ProtocolCatalog.load(settings.trust().protocolsDir()));
     }
 
     /** As {@link #configured(DataSource, Settings)}, under protocols already read. */
     public static IncidentLoader configured(DataSource dataSource, Settings settings, ProtocolCatalog protocols) {
-        return new IncidentLoader(dataSource, new LinkRule(settings.linkDistanceM(), settings.linkMinutes()),
-                protocols, new Pseudonymiser(org.safemap.sharing.Keys.pseudonym(settings)),
-                Checks.of(settings.ingest()), new LinkageSeal(org.safemap.sharing.Keys.linkage(settings)));
+        return new IncidentLoader(
+                dataSource,
+                new LinkRule(settings.linkDistanceM(), settings.linkMinutes()),
+                protocols,
+                new Pseudonymiser(org.safemap.sharing.Keys.pseudonym(settings)),
+                Checks.of(settings.ingest()),
+                new LinkageSeal(org.safemap.sharing.Keys.linkage(settings)));
     }
 
     private static byte[] throwAwayKey() {
@@ -242,7 +262,8 @@ public final class IncidentLoader {
     public Result load(SourceFile file, FeedDefinition definition, Progress progress, LoadedBy by) {
         Protocol protocol = protocols.require(definition.name());
         // Rows as sent are kept (sealed) only where the protocol hashes identifiers: elsewhere raw_record is the row.
-        Map<Integer, String> originals = seal != null && !protocol.linkageFields().isEmpty() ? new HashMap<>() : null;
+        Map<Integer, String> originals =
+                seal != null && !protocol.linkageFields().isEmpty() ? new HashMap<>() : null;
         FeedDefinition feed = definition.withTerms(FeedTerms.of(protocol, pseudonymiser, originals));
         ContentSniffer.requireText(file);
         String sha;
@@ -252,7 +273,10 @@ public final class IncidentLoader {
             if (e.getCause() instanceof EOFException || e.getCause() instanceof ZipException) {
                 throw ContentSniffer.corrupt(file, e.getCause());
             }
-            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getCause().getMessage(), e);
+            throw new SafemapException(
+                    "load_failed",
+                    "cannot read " + file.name() + ": " + e.getCause().getMessage(),
+                    e);
         }
         FeedAdapter adapter = FeedAdapters.forFormat(feed.format());
         try (Connection c = dataSource.getConnection()) {
@@ -267,8 +291,14 @@ public final class IncidentLoader {
                 ProtocolRegistry.record(c, protocol);
                 Result result = loadNew(c, file, feed, protocol, sha, adapter, spill, progress, by);
                 c.commit();
-                LOG.info("batch {}: {} into feed {}: {} loaded, {} quarantined in {} ms", result.batchId(), file.name(),
-                        feed.name(), result.rowsLoaded(), result.rowsQuarantined(), (System.nanoTime() - started) / 1_000_000);
+                LOG.info(
+                        "batch {}: {} into feed {}: {} loaded, {} quarantined in {} ms",
+                        result.batchId(),
+                        file.name(),
+                        feed.name(),
+                        result.rowsLoaded(),
+                        result.rowsQuarantined(),
+                        (System.nanoTime() - started) / 1_000_000);
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
@@ -290,8 +320,16 @@ public final class IncidentLoader {
         }
     }
 
-    private Result loadNew(Connection c, SourceFile file, FeedDefinition feed, Protocol protocol, String sha,
-                           FeedAdapter adapter, Path spill, Progress progress, LoadedBy by)
+    private Result loadNew(
+            Connection c,
+            SourceFile file,
+            FeedDefinition feed,
+            Protocol protocol,
+            String sha,
+            FeedAdapter adapter,
+            Path spill,
+            Progress progress,
+            LoadedBy by)
             throws SQLException, IOException {
         try (Statement s = c.createStatement()) {
             // Index builds at the end sort in memory when they can; this is per transaction only.
@@ -319,12 +357,21 @@ public final class IncidentLoader {
         }
         long t0 = System.nanoTime();
         Pipeline pipeline;
-        try (CopyWriter out = CopyWriter.openPumpedText(c, "COPY " + partition + " (" + INCIDENT_COLUMNS
-                + ") FROM STDIN");
-             CopyWriter quarantine = CopyWriter.textTo(Files.newBufferedWriter(spill, StandardCharsets.UTF_8))) {
-            pipeline = new Pipeline(batchId, feed, categories, new Geocoder(dataSource), areas.current(), out,
-                    quarantine, progress, new RecordCheck(checks.dataFrom(), checks.clock().instant()),
-                    checks.quarantineOutsideArea(), seal);
+        try (CopyWriter out =
+                        CopyWriter.openPumpedText(c, "COPY " + partition + " (" + INCIDENT_COLUMNS + ") FROM STDIN");
+                CopyWriter quarantine = CopyWriter.textTo(Files.newBufferedWriter(spill, StandardCharsets.UTF_8))) {
+            pipeline = new Pipeline(
+                    batchId,
+                    feed,
+                    categories,
+                    new Geocoder(dataSource),
+                    areas.current(),
+                    out,
+                    quarantine,
+                    progress,
+                    new RecordCheck(checks.dataFrom(), checks.clock().instant()),
+                    checks.quarantineOutsideArea(),
+                    seal);
             adapter.read(file, feed, pipeline, bytes -> pipeline.bytes = bytes);
             pipeline.flush();
         }
@@ -347,9 +394,15 @@ public final class IncidentLoader {
         }
         // Only records timed to within a day can link (police.uk's whole months never do): skip the search otherwise.
         int linked = pipeline.narrowlyTimed > 0 ? Linker.link(c, batchId, linkRule.distanceM(), linkRule.minutes()) : 0;
-        LOG.debug("{}: read, geocode, assign and COPY {} ms (geocode {} ms, areas {} ms); indexes and attach {} ms; "
-                + "quarantine and links {} ms", file.name(), (t1 - t0) / 1_000_000, pipeline.geocodeNanos / 1_000_000,
-                pipeline.areaNanos / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+        LOG.debug(
+                "{}: read, geocode, assign and COPY {} ms (geocode {} ms, areas {} ms); indexes and attach {} ms; "
+                        + "quarantine and links {} ms",
+                file.name(),
+                (t1 - t0) / 1_000_000,
+                pipeline.geocodeNanos / 1_000_000,
+                pipeline.areaNanos / 1_000_000,
+                (t2 - t1) / 1_000_000,
+                (System.nanoTime() - t2) / 1_000_000);
         LoadBatches.finish(c, batchId, pipeline.accepted, pipeline.rejected);
         String summary = pipeline.summary(linked);
         try (PreparedStatement ps = c.prepareStatement(SET_SUMMARY)) {
@@ -366,8 +419,10 @@ public final class IncidentLoader {
             ReferenceData.replaceScheme(c, feed.name(), MappedFeed.of(feed).categoryMap);
         } catch (SQLException e) {
             if ("23503".equals(e.getSQLState())) {
-                throw new SafemapException("bad_feed", feed.origin() + ": the category map names a code that is not "
-                        + "in the common taxonomy (taxonomy/categories.csv): " + e.getMessage());
+                throw new SafemapException(
+                        "bad_feed",
+                        feed.origin() + ": the category map names a code that is not "
+                                + "in the common taxonomy (taxonomy/categories.csv): " + e.getMessage());
             }
             throw e;
         }
@@ -398,7 +453,8 @@ public final class IncidentLoader {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Result(rs.getLong(1), true, rs.getInt(2), rs.getInt(3), List.of(), rs.getString(4)));
+                return Optional.of(
+                        new Result(rs.getLong(1), true, rs.getInt(2), rs.getInt(3), List.of(), rs.getString(4)));
             }
         }
     }
@@ -419,6 +475,7 @@ public final class IncidentLoader {
         private final List<IncidentRecord> chunk = new ArrayList<>(CHUNK);
         /** Lines of accepted records outside every loaded LSOA, the first {@link #OUTSIDE_LINES_LISTED}. */
         private final List<Integer> outsideLines = new ArrayList<>();
+
         private final List<Rejection> samples = new ArrayList<>();
         private final Map<String, Long> methods = new TreeMap<>();
         private final Map<String, Long> matches = new TreeMap<>();
@@ -431,9 +488,18 @@ public final class IncidentLoader {
         int rejected;
         int narrowlyTimed;
 
-        Pipeline(long batchId, FeedDefinition feed, Map<String, String> categories, Geocoder geocoder,
-                 AreaAssigner assigner, CopyWriter out, CopyWriter quarantine, Progress progress, RecordCheck check,
-                 boolean quarantineOutside, LinkageSeal seal) {
+        Pipeline(
+                long batchId,
+                FeedDefinition feed,
+                Map<String, String> categories,
+                Geocoder geocoder,
+                AreaAssigner assigner,
+                CopyWriter out,
+                CopyWriter quarantine,
+                Progress progress,
+                RecordCheck check,
+                boolean quarantineOutside,
+                LinkageSeal seal) {
             this.batchId = batchId;
             this.feed = feed;
             this.categories = categories;
@@ -470,10 +536,17 @@ public final class IncidentLoader {
             reasons.merge(ReasonKinds.of(reason), 1L, Long::sum);
             // A row holding a NUL is kept exactly as bytes, and shown with ␀ where the NUL was.
             String raw = r.rawRecord();
-            String rawBytes = PgText.storable(raw) ? null
+            String rawBytes = PgText.storable(raw)
+                    ? null
                     : "\\x" + HexFormat.of().formatHex(raw.getBytes(StandardCharsets.UTF_8));
-            quarantine.value(batchId).value(r.lineNo()).value(PgText.shown(r.field())).value(reason)
-                    .value(PgText.shown(raw)).value(rawBytes).value(sealed(r.lineNo()));
+            quarantine
+                    .value(batchId)
+                    .value(r.lineNo())
+                    .value(PgText.shown(r.field()))
+                    .value(reason)
+                    .value(PgText.shown(raw))
+                    .value(rawBytes)
+                    .value(sealed(r.lineNo()));
             quarantine.endRow();
             report();
         }
@@ -508,8 +581,12 @@ public final class IncidentLoader {
                 IncidentRecord r = chunk.get(i);
                 String code = categories.get(r.sourceCategory().strip().toLowerCase(Locale.ROOT));
                 if (code == null) {
-                    reject(new Rejection(r.lineNo(), "category", "category '" + r.sourceCategory() + "' is not one this "
-                            + "feed shares: mapping '" + feed.categories() + "' has no entry for it", r.raw()));
+                    reject(new Rejection(
+                            r.lineNo(),
+                            "category",
+                            "category '" + r.sourceCategory() + "' is not one this " + "feed shares: mapping '"
+                                    + feed.categories() + "' has no entry for it",
+                            r.raw()));
                 } else if (!where[i].ok()) {
                     reject(new Rejection(r.lineNo(), locationField(r), where[i].failure(), r.raw()));
                 } else {
@@ -541,10 +618,20 @@ public final class IncidentLoader {
                     attributes = new LinkedHashMap<>(attributes);
                     attributes.put("gazetteer_match", g.matched());
                 }
-                out.value(batchId).value(r.lineNo()).value(feed.name()).value(r.sourceRef()).value(r.sourceCategory())
-                        .value(codes[i]).value(r.eventFrom().toString()).value(r.eventTo().toString())
-                        .value(r.locationText()).value(ewkb(g.x(), g.y())).value(g.method().code())
-                        .value(Float.toString(g.precisionM())).value(r.statedLsoaCode()).value(JsonText.object(attributes));
+                out.value(batchId)
+                        .value(r.lineNo())
+                        .value(feed.name())
+                        .value(r.sourceRef())
+                        .value(r.sourceCategory())
+                        .value(codes[i])
+                        .value(r.eventFrom().toString())
+                        .value(r.eventTo().toString())
+                        .value(r.locationText())
+                        .value(ewkb(g.x(), g.y()))
+                        .value(g.method().code())
+                        .value(Float.toString(g.precisionM()))
+                        .value(r.statedLsoaCode())
+                        .value(JsonText.object(attributes));
                 assigner.write(areas[k], out);
                 out.endRow();
                 accepted++;

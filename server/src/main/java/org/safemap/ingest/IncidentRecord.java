@@ -32,5 +32,4 @@ public record IncidentRecord(
         Map<String, String> attributes,
         String raw,
         String fromField,
-        String toField) {
-}
+        String toField) {}

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
-import org.safemap.geocode.LocationInput;
 import org.safemap.files.SourceFile;
+import org.safemap.geocode.LocationInput;
 
 /**
  * A&E assault attendances as the Information Sharing to Tackle Violence minimum dataset (ISB 1594), one row per
@@ -20,11 +20,20 @@ import org.safemap.files.SourceFile;
  */
 public final class IstvAeCsvAdapter implements FeedAdapter {
     /** ISB 1594 data elements as CSV columns; docs/feeds.md maps each to the NHS Data Dictionary name. */
-    public static final List<String> COLUMNS = List.of("site_code", "arrival_date", "arrival_time", "assault_date",
-            "assault_time", "assault_location", "location_type", "assault_method", "assault_method_other");
+    public static final List<String> COLUMNS = List.of(
+            "site_code",
+            "arrival_date",
+            "arrival_time",
+            "assault_date",
+            "assault_time",
+            "assault_location",
+            "location_type",
+            "assault_method",
+            "assault_method_other");
+
     private static final Set<String> DECLARED = new LinkedHashSet<>(COLUMNS);
-    private static final Set<String> REQUIRED = new LinkedHashSet<>(List.of("assault_date", "assault_location",
-            "assault_method"));
+    private static final Set<String> REQUIRED =
+            new LinkedHashSet<>(List.of("assault_date", "assault_location", "assault_method"));
 
     @Override
     public String format() {
@@ -55,7 +64,8 @@ public final class IstvAeCsvAdapter implements FeedAdapter {
         if (row.has("arrival_date")) {
             LocalDate arrivalDate = DateTimes.date(row.get("arrival_date"), "arrival_date");
             Instant arrival = row.has("arrival_time")
-                    ? DateTimes.uk(LocalDateTime.of(arrivalDate, DateTimes.time(row.get("arrival_time"), "arrival_time")))
+                    ? DateTimes.uk(
+                            LocalDateTime.of(arrivalDate, DateTimes.time(row.get("arrival_time"), "arrival_time")))
                     : DateTimes.day(arrivalDate)[0];
             if (arrival.isBefore(from)) {
                 throw new RowProblem("arrival_date", "arrival at A&E is before the assault");
@@ -63,7 +73,18 @@ public final class IstvAeCsvAdapter implements FeedAdapter {
             attributes.put("arrival", arrival.toString());
         }
         String location = row.required("assault_location");
-        return new IncidentRecord(row.line(), null, row.required("assault_method"), from, to, location,
-                LocationInput.none().withText(location), null, attributes, row.raw(), "assault_date", "assault_date");
+        return new IncidentRecord(
+                row.line(),
+                null,
+                row.required("assault_method"),
+                from,
+                to,
+                location,
+                LocationInput.none().withText(location),
+                null,
+                attributes,
+                row.raw(),
+                "assault_date",
+                "assault_date");
     }
 }

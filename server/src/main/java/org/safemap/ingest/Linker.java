@@ -45,13 +45,13 @@ final class Linker {
                      abs(extract(epoch FROM (a.event_from - b.event_from))), a.id, b.id""";
     /** Every member of the events the candidates already belong to. */
     private static final String MEMBERS = "SELECT id, feed, event_id FROM incident WHERE event_id = ANY(?)";
-    private static final String SET_EVENT = "UPDATE incident SET event_id = ? WHERE id = ANY(?) AND event_id IS DISTINCT FROM ?";
 
-    private record Pair(long a, String aFeed, long b, String bFeed) {
-    }
+    private static final String SET_EVENT =
+            "UPDATE incident SET event_id = ? WHERE id = ANY(?) AND event_id IS DISTINCT FROM ?";
 
-    private Linker() {
-    }
+    private record Pair(long a, String aFeed, long b, String bFeed) {}
+
+    private Linker() {}
 
     /** Links the batch's records to the records already stored; returns how many records changed event. */
     static int link(Connection c, long batchId, double distanceM, int minutes) throws SQLException {

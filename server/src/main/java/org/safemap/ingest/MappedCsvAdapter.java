@@ -14,7 +14,14 @@ public final class MappedCsvAdapter implements FeedAdapter {
     @Override
     public void read(SourceFile file, FeedDefinition feed, RowSink sink, LongConsumer rawBytesRead) throws IOException {
         MappedFeed mapping = MappedFeed.of(feed);
-        CsvFeedReader.read(file, feed, mapping.fields, java.util.Set.of(), mapping.delimiter, sink, rawBytesRead,
+        CsvFeedReader.read(
+                file,
+                feed,
+                mapping.fields,
+                java.util.Set.of(),
+                mapping.delimiter,
+                sink,
+                rawBytesRead,
                 row -> mapping.record(row.line(), row.raw(), row::get, null));
     }
 }

@@ -69,19 +69,24 @@ final class MappedFeed {
         date = optional(time, "date");
         clock = optional(time, "time");
         if (at == null && from == null && date == null) {
-            throw bad("'time' needs 'at' (one column), 'from' (and optionally 'to'), or 'date' (and optionally 'time')");
+            throw bad(
+                    "'time' needs 'at' (one column), 'from' (and optionally 'to'), or 'date' (and optionally 'time')");
         }
         String pattern = optional(time, "format");
         try {
-            format = pattern == null ? null : DateTimeFormatter.ofPattern(pattern.replace("yyyy", "uuuu"), Locale.UK)
-                    .withResolverStyle(ResolverStyle.STRICT);
+            format = pattern == null
+                    ? null
+                    : DateTimeFormatter.ofPattern(pattern.replace("yyyy", "uuuu"), Locale.UK)
+                            .withResolverStyle(ResolverStyle.STRICT);
         } catch (IllegalArgumentException e) {
             throw bad("time 'format' '" + pattern + "' is not a date pattern: " + e.getMessage());
         }
         JsonNode category = m.path("category");
         categoryColumn = optional(category, "column");
         categoryMap = new LinkedHashMap<>();
-        category.path("map").fields().forEachRemaining(e -> categoryMap.put(e.getKey(), e.getValue().asText()));
+        category.path("map")
+                .fields()
+                .forEachRemaining(e -> categoryMap.put(e.getKey(), e.getValue().asText()));
         if (categoryColumn == null && !categoryMap.containsKey("*")) {
             throw bad("'category' needs a 'column', or a map with \"*\" for a feed of one category");
         }
@@ -89,7 +94,8 @@ final class MappedFeed {
             throw bad("'category.map' must map the partner's categories onto common codes (docs/feeds.md)");
         }
         location = new LinkedHashMap<>();
-        for (String key : List.of("latitude", "longitude", "easting", "northing", "postcode", "uprn", "text", "district")) {
+        for (String key :
+                List.of("latitude", "longitude", "easting", "northing", "postcode", "uprn", "text", "district")) {
             String column = optional(m.path("location"), key);
             if (column != null) {
                 location.put(key, column);
@@ -135,7 +141,8 @@ final class MappedFeed {
      */
     IncidentRecord record(int line, String raw, Function<String, String> get, double[] geometry) {
         Instant[] window = window(get);
-        String category = categoryColumn == null ? "*" : get.apply(categoryColumn).strip();
+        String category =
+                categoryColumn == null ? "*" : get.apply(categoryColumn).strip();
         if (category.isEmpty()) {
             throw new RowProblem(categoryColumn, "empty, but the category is required");
         }
@@ -145,11 +152,23 @@ final class MappedFeed {
             PoliceUkCsvAdapter.putIfPresent(attributes, k, get.apply(k).strip());
         }
         String ref = reference == null ? "" : get.apply(reference).strip();
-        String text = location.containsKey("text") ? get.apply(location.get("text")).strip() : "";
+        String text =
+                location.containsKey("text") ? get.apply(location.get("text")).strip() : "";
         String fromField = at != null ? at : from != null ? from : date;
         String toField = from != null && to != null && !get.apply(to).isBlank() ? to : fromField;
-        return new IncidentRecord(line, ref.isEmpty() ? null : ref, category, window[0], window[1],
-                text.isEmpty() ? null : text, where, null, attributes, raw, fromField, toField);
+        return new IncidentRecord(
+                line,
+                ref.isEmpty() ? null : ref,
+                category,
+                window[0],
+                window[1],
+                text.isEmpty() ? null : text,
+                where,
+                null,
+                attributes,
+                raw,
+                fromField,
+                toField);
     }
 
     /** A distance in metres from the mapping, or null; a negative or non-finite one refuses the mapping. */
@@ -159,8 +178,7 @@ final class MappedFeed {
         }
         double v = location.path(key).asDouble(Double.NaN);
         if (!location.path(key).isNumber() || !(v >= 0) || v > 100_000) {
-            throw bad("'location." + key + "' must be a number of metres from 0 to 100000; got "
-                    + location.path(key));
+            throw bad("'location." + key + "' must be a number of metres from 0 to 100000; got " + location.path(key));
         }
         return (float) v;
     }
@@ -190,7 +208,9 @@ final class MappedFeed {
                 throw new RowProblem(location.get("uprn"), "'" + get.apply(location.get("uprn")) + "' is not a UPRN");
             }
         }
-        return in.withPostcode(text(get, "postcode")).withText(text(get, "text")).withDistrict(text(get, "district"));
+        return in.withPostcode(text(get, "postcode"))
+                .withText(text(get, "text"))
+                .withDistrict(text(get, "district"));
     }
 
     private String text(Function<String, String> get, String key) {

@@ -27,15 +27,18 @@ public final class PointsCsv {
     private static final List<String> Y_NAMES = List.of("y", "northing", "north", "northings", "y_coordinate");
     private static final List<String> WEIGHT_NAMES = List.of("weight", "w", "severity", "count");
 
-    private PointsCsv() {
-    }
+    private PointsCsv() {}
 
     /** Reads every row; progress receives the number of characters read so far. */
     public static WeightedPoints read(Path file, LongConsumer progress) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8), 1 << 16);
-             CSVParser csv = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setTrim(true).get()
-                     .parse(reader)) {
+        try (BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16);
+                CSVParser csv = CSVFormat.DEFAULT
+                        .builder()
+                        .setIgnoreSurroundingSpaces(true)
+                        .setTrim(true)
+                        .get()
+                        .parse(reader)) {
             int xColumn = 0;
             int yColumn = 1;
             int weightColumn = -1;
@@ -52,8 +55,9 @@ public final class PointsCsv {
                 if (first) {
                     first = false;
                     if (!isNumber(record.get(0))) {
-                        List<String> names = record.stream().map(s -> s.toLowerCase(Locale.ROOT)
-                                .replace("\uFEFF", "")).toList();
+                        List<String> names = record.stream()
+                                .map(s -> s.toLowerCase(Locale.ROOT).replace("\uFEFF", ""))
+                                .toList();
                         xColumn = find(names, X_NAMES, 0);
                         yColumn = find(names, Y_NAMES, 1);
                         weightColumn = find(names, WEIGHT_NAMES, names.size() > 2 ? 2 : -1);
@@ -70,8 +74,10 @@ public final class PointsCsv {
                 y[n] = value(file, line, record, yColumn, "y");
                 w[n] = weightColumn < 0 ? 1 : value(file, line, record, weightColumn, "weight");
                 if (w[n] < 0) {
-                    throw new SafemapException("bad_points", file + " line " + line + ", field weight: " + w[n]
-                            + " is negative; weights must be 0 or more");
+                    throw new SafemapException(
+                            "bad_points",
+                            file + " line " + line + ", field weight: " + w[n]
+                                    + " is negative; weights must be 0 or more");
                 }
                 n++;
                 if ((n & 0xFFFF) == 0) {
@@ -97,8 +103,10 @@ public final class PointsCsv {
 
     private static double value(Path file, long line, CSVRecord record, int column, String field) {
         if (column >= record.size()) {
-            throw new SafemapException("bad_points", file + " line " + line + ", field " + field + ": missing (the row has "
-                    + record.size() + " field(s))");
+            throw new SafemapException(
+                    "bad_points",
+                    file + " line " + line + ", field " + field + ": missing (the row has " + record.size()
+                            + " field(s))");
         }
         String text = record.get(column);
         try {
@@ -108,9 +116,12 @@ public final class PointsCsv {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new SafemapException("bad_points", file + " line " + line + ", field " + field + ": '" + text
-                    + "' is not a number (expected EPSG:27700 metres" + (field.equals("weight") ? " or a weight" : "")
-                    + ")");
+            throw new SafemapException(
+                    "bad_points",
+                    file + " line " + line + ", field " + field + ": '" + text
+                            + "' is not a number (expected EPSG:27700 metres"
+                            + (field.equals("weight") ? " or a weight" : "")
+                            + ")");
         }
     }
 

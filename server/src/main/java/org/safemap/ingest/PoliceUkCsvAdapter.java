@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
+import org.safemap.files.SourceFile;
 import org.safemap.geo.GreatBritain;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.geocode.LocationInput;
-import org.safemap.files.SourceFile;
 import org.safemap.time.Period;
 
 /**
@@ -23,8 +23,19 @@ import org.safemap.time.Period;
  * catchment of at least eight postal addresses, and times are whole months.
  */
 public final class PoliceUkCsvAdapter implements FeedAdapter {
-    public static final List<String> COLUMNS = List.of("Crime ID", "Month", "Reported by", "Falls within", "Longitude",
-            "Latitude", "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context");
+    public static final List<String> COLUMNS = List.of(
+            "Crime ID",
+            "Month",
+            "Reported by",
+            "Falls within",
+            "Longitude",
+            "Latitude",
+            "Location",
+            "LSOA code",
+            "LSOA name",
+            "Crime type",
+            "Last outcome category",
+            "Context");
     private static final Set<String> DECLARED = new LinkedHashSet<>(COLUMNS);
 
     private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
@@ -70,7 +81,8 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
             throw new RowProblem("LSOA code", "not an LSOA code: '" + lsoa + "'");
         }
         Instant from = yearMonth.atDay(1).atStartOfDay(Period.LONDON).toInstant();
-        Instant to = yearMonth.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant();
+        Instant to =
+                yearMonth.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant();
         // The force and the LSOA name repeat what the feed and the LSOA code say; only differences are kept.
         Map<String, String> attributes = new LinkedHashMap<>();
         String reportedBy = row.get("Reported by");
@@ -83,11 +95,20 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
         putIfPresent(attributes, "context", row.get("Context"));
         String crimeId = row.get("Crime ID");
         String location = row.get("Location");
-        return new IncidentRecord(row.line(), crimeId.isEmpty() ? null : crimeId, crimeType, from, to,
+        return new IncidentRecord(
+                row.line(),
+                crimeId.isEmpty() ? null : crimeId,
+                crimeType,
+                from,
+                to,
                 location.isEmpty() ? null : location,
                 LocationInput.coordinates(lon, lat, 4326, GeocodeMethod.SNAPPED_MAP_POINT, null)
                         .withCoordinateField("Longitude"),
-                lsoa.isEmpty() ? null : lsoa, attributes, row.raw(), "Month", "Month");
+                lsoa.isEmpty() ? null : lsoa,
+                attributes,
+                row.raw(),
+                "Month",
+                "Month");
     }
 
     static void putIfPresent(Map<String, String> map, String key, String value) {

@@ -32,8 +32,7 @@ public final class Quarantine {
      * @param reason why it was quarantined
      * @param row    the row as stored (keyed hashes in place of linkage references) or, when revealed, as sent
      */
-    public record Row(int line, String field, String reason, String row) {
-    }
+    public record Row(int line, String field, String reason, String row) {}
 
     /**
      * A page of a batch's quarantined rows, in file order.
@@ -42,8 +41,7 @@ public final class Quarantine {
      * @param offset rows skipped before this page
      * @param limit  most rows the page could hold
      */
-    public record Page(long total, long offset, int limit, List<Row> rows) {
-    }
+    public record Page(long total, long offset, int limit, List<Row> rows) {}
 
     private final DataSource dataSource;
 
@@ -69,8 +67,11 @@ public final class Quarantine {
                 ps.setFetchSize(1000);
                 ps.setLong(1, batchId);
                 out.accept("line,field,reason,raw");
-                read(ps, batchId, reveal, r -> out.accept(r.line() + "," + csv(r.field()) + "," + csv(r.reason()) + ","
-                        + csv(r.row())));
+                read(
+                        ps,
+                        batchId,
+                        reveal,
+                        r -> out.accept(r.line() + "," + csv(r.field()) + "," + csv(r.reason()) + "," + csv(r.row())));
             } finally {
                 c.rollback();
             }
@@ -108,8 +109,9 @@ public final class Quarantine {
             ps.setLong(1, batchId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new SafemapException("not_found", "there is no incident batch " + batchId
-                            + " ('safemap feeds report' lists them)");
+                    throw new SafemapException(
+                            "not_found",
+                            "there is no incident batch " + batchId + " ('safemap feeds report' lists them)");
                 }
             }
         }

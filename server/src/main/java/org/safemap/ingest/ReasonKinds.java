@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
 final class ReasonKinds {
     /** A quoted value ends at a quote followed by a space, punctuation or the end ("'friend's house' matches"). */
     private static final Pattern QUOTED = Pattern.compile("'.*?'(?=[\\s;:,.)]|$)");
+
     private static final Pattern CANDIDATES = Pattern.compile("could be [^;]*");
     private static final int MAX_LENGTH = 160;
 
-    private ReasonKinds() {
-    }
+    private ReasonKinds() {}
 
     static String of(String reason) {
         String kind = QUOTED.matcher(reason).replaceAll("'…'");

@@ -42,22 +42,35 @@ final class RecordCheck {
     /** Why the record cannot be stored, as a quarantine entry, or null when it can. */
     Rejection problem(IncidentRecord r) {
         if (r.eventFrom().isBefore(dataFromInstant)) {
-            return reject(r, r.fromField(), "'" + day(r.eventFrom()) + "' is before the partnership's data begins ("
-                    + dataFrom + ", SAFEMAP_DATA_FROM)");
+            return reject(
+                    r,
+                    r.fromField(),
+                    "'" + day(r.eventFrom()) + "' is before the partnership's data begins (" + dataFrom
+                            + ", SAFEMAP_DATA_FROM)");
         }
         if (r.eventFrom().isAfter(latest)) {
-            return reject(r, r.fromField(), "'" + day(r.eventFrom()) + "' is in the future: more than a day after "
-                    + "this load (" + day(loadedAt) + ")");
+            return reject(
+                    r,
+                    r.fromField(),
+                    "'" + day(r.eventFrom()) + "' is in the future: more than a day after " + "this load ("
+                            + day(loadedAt) + ")");
         }
         if (r.eventTo().isBefore(r.eventFrom())) {
             return reject(r, r.toField(), "the time ends '" + day(r.eventTo()) + "', before it starts");
         }
         if (r.eventTo().isAfter(latest) && r.eventTo().isAfter(r.eventFrom().plus(LONGEST_MONTH))) {
-            return reject(r, r.toField(), "the time ends '" + day(r.eventTo()) + "', in the future: more than a day "
-                    + "after this load (" + day(loadedAt) + ")");
+            return reject(
+                    r,
+                    r.toField(),
+                    "the time ends '" + day(r.eventTo()) + "', in the future: more than a day " + "after this load ("
+                            + day(loadedAt) + ")");
         }
-        String[][] texts = {{"source_ref", r.sourceRef()}, {"source_category", r.sourceCategory()},
-            {"location_text", r.locationText()}, {"stated_lsoa_code", r.statedLsoaCode()}};
+        String[][] texts = {
+            {"source_ref", r.sourceRef()},
+            {"source_category", r.sourceCategory()},
+            {"location_text", r.locationText()},
+            {"stated_lsoa_code", r.statedLsoaCode()}
+        };
         for (String[] text : texts) {
             String problem = PgText.problem(text[1]);
             if (problem != null) {
@@ -65,7 +78,8 @@ final class RecordCheck {
             }
         }
         for (Map.Entry<String, String> a : r.attributes().entrySet()) {
-            String problem = PgText.problem(a.getKey()) != null ? PgText.problem(a.getKey()) : PgText.problem(a.getValue());
+            String problem =
+                    PgText.problem(a.getKey()) != null ? PgText.problem(a.getKey()) : PgText.problem(a.getValue());
             if (problem != null) {
                 return reject(r, a.getKey(), "the value " + problem);
             }

@@ -8,5 +8,4 @@ package org.safemap.ingest;
  * @param reason    one sentence a data custodian can act on
  * @param rawRecord the row's content
  */
-public record Rejection(int lineNo, String field, String reason, String rawRecord) {
-}
+public record Rejection(int lineNo, String field, String reason, String rawRecord) {}

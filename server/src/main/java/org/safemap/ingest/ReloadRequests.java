@@ -21,19 +21,20 @@ import org.slf4j.LoggerFactory;
 public final class ReloadRequests {
     /** How often a server looks for requests: the longest a reload waits to take effect. */
     public static final int POLL_SECONDS = 2;
+
     private static final Logger LOG = LoggerFactory.getLogger(ReloadRequests.class);
     private static final String INSERT = "INSERT INTO catalogue_reload (requested_by) VALUES (?) RETURNING id";
     private static final String LATEST = "SELECT coalesce(max(id), 0) FROM catalogue_reload";
     private static final String NEWER = """
             SELECT id, requested_by FROM catalogue_reload WHERE id > ? ORDER BY id DESC LIMIT 1""";
-    private static final String OUTCOME = "SELECT outcome, message FROM catalogue_reload WHERE id = ? AND done_at IS NOT NULL";
+    private static final String OUTCOME =
+            "SELECT outcome, message FROM catalogue_reload WHERE id = ? AND done_at IS NOT NULL";
     /** Requests that arrived together are answered by one reload; the first server to finish writes the outcome. */
     private static final String DONE = """
             UPDATE catalogue_reload SET done_at = now(), outcome = ?, message = ? WHERE id <= ? AND done_at IS NULL""";
 
     /** What a reload made of a request: reloaded, unchanged or refused, and the summary or the reason. */
-    public record Outcome(String outcome, String message) {
-    }
+    public record Outcome(String outcome, String message) {}
 
     private final DataSource dataSource;
     private long seen = -1;
@@ -46,7 +47,8 @@ public final class ReloadRequests {
 
     /** Asks running servers to reload, for {@code by} (cli:&lt;os user&gt;); returns the request's number. */
     public long request(String by) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, by);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -59,7 +61,8 @@ public final class ReloadRequests {
 
     /** The outcome a server wrote for request {@code id}, once one has. */
     public Optional<Outcome> outcome(long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(OUTCOME)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(OUTCOME)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Outcome(rs.getString(1), rs.getString(2))) : Optional.empty();
@@ -77,7 +80,8 @@ public final class ReloadRequests {
     public synchronized void poll(Catalogues catalogues) {
         try (Connection c = dataSource.getConnection()) {
             if (seen < 0) {
-                try (PreparedStatement ps = c.prepareStatement(LATEST); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = c.prepareStatement(LATEST);
+                        ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     seen = rs.getLong(1);
                 }
@@ -114,7 +118,9 @@ public final class ReloadRequests {
             }
         } catch (SQLException | RuntimeException e) {
             if (!failing) {
-                LOG.warn("cannot look for protocol reload requests (trying again every {} s): {}", POLL_SECONDS,
+                LOG.warn(
+                        "cannot look for protocol reload requests (trying again every {} s): {}",
+                        POLL_SECONDS,
                         e.getMessage());
             }
             failing = true;

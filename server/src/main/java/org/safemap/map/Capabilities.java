@@ -32,8 +32,14 @@ final class Capabilities {
     private final BiFunction<LayerCatalogue.Layer, LayerCatalogue.Style, BufferedImage> legend;
 
     /** @param layers the layers the requester may see (the policy's choice), in catalogue order */
-    Capabilities(List<LayerCatalogue.Layer> layers, MapState state, String url, int maxWidth, int maxHeight, Runs runs,
-                 BiFunction<LayerCatalogue.Layer, LayerCatalogue.Style, BufferedImage> legend) {
+    Capabilities(
+            List<LayerCatalogue.Layer> layers,
+            MapState state,
+            String url,
+            int maxWidth,
+            int maxHeight,
+            Runs runs,
+            BiFunction<LayerCatalogue.Layer, LayerCatalogue.Style, BufferedImage> legend) {
         this.layers = layers;
         this.state = state;
         this.url = url;
@@ -45,16 +51,22 @@ final class Capabilities {
 
     String v130() {
         Xml x = new Xml().declaration();
-        x.start("WMS_Capabilities").attr("version", "1.3.0").attr("updateSequence", sequence())
-                .attr("xmlns", "http://www.opengis.net/wms").attr("xmlns:xlink", "http://www.w3.org/1999/xlink")
+        x.start("WMS_Capabilities")
+                .attr("version", "1.3.0")
+                .attr("updateSequence", sequence())
+                .attr("xmlns", "http://www.opengis.net/wms")
+                .attr("xmlns:xlink", "http://www.w3.org/1999/xlink")
                 .attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
-                .attr("xsi:schemaLocation", "http://www.opengis.net/wms "
-                        + "http://schemas.opengis.net/wms/1.3.0/capabilities_1_3_0.xsd");
+                .attr(
+                        "xsi:schemaLocation",
+                        "http://www.opengis.net/wms " + "http://schemas.opengis.net/wms/1.3.0/capabilities_1_3_0.xsd");
         x.start("Service").element("Name", "WMS").element("Title", "SafeMap").element("Abstract", ABSTRACT);
         keywords(x, List.of("crime", "anti-social behaviour", "hotspots", "community safety"));
         resource(x, url);
-        x.element("Fees", "none").element("AccessConstraints", "Each layer is released under its data-sharing "
-                + "protocol; see the layer attribution.");
+        x.element("Fees", "none")
+                .element(
+                        "AccessConstraints",
+                        "Each layer is released under its data-sharing " + "protocol; see the layer attribution.");
         x.element("LayerLimit", MAX_LAYERS).element("MaxWidth", maxWidth).element("MaxHeight", maxHeight);
         x.end();
         x.start("Capability").start("Request");
@@ -62,7 +74,11 @@ final class Capabilities {
         operation(x, "GetMap", ImageEncoder.ADVERTISED);
         operation(x, "GetFeatureInfo", WmsService.INFO_FORMATS);
         x.end();
-        x.start("Exception").element("Format", "XML").element("Format", "INIMAGE").element("Format", "BLANK").end();
+        x.start("Exception")
+                .element("Format", "XML")
+                .element("Format", "INIMAGE")
+                .element("Format", "BLANK")
+                .end();
         x.start("Layer").element("Title", "SafeMap").element("Abstract", ABSTRACT);
         for (String crs : MapCrs.ADVERTISED) {
             x.element("CRS", crs);
@@ -85,13 +101,19 @@ final class Capabilities {
 
     String v111() {
         Xml x = new Xml().declaration();
-        x.raw("<!DOCTYPE WMT_MS_Capabilities SYSTEM \"http://schemas.opengis.net/wms/1.1.1/WMS_MS_Capabilities.dtd\">\n");
+        x.raw(
+                "<!DOCTYPE WMT_MS_Capabilities SYSTEM \"http://schemas.opengis.net/wms/1.1.1/WMS_MS_Capabilities.dtd\">\n");
         x.start("WMT_MS_Capabilities").attr("version", "1.1.1").attr("updateSequence", sequence());
-        x.start("Service").element("Name", "OGC:WMS").element("Title", "SafeMap").element("Abstract", ABSTRACT);
+        x.start("Service")
+                .element("Name", "OGC:WMS")
+                .element("Title", "SafeMap")
+                .element("Abstract", ABSTRACT);
         keywords(x, List.of("crime", "anti-social behaviour", "hotspots", "community safety"));
         resource(x, url);
-        x.element("Fees", "none").element("AccessConstraints", "Each layer is released under its data-sharing "
-                + "protocol; see the layer attribution.");
+        x.element("Fees", "none")
+                .element(
+                        "AccessConstraints",
+                        "Each layer is released under its data-sharing " + "protocol; see the layer attribution.");
         x.end();
         x.start("Capability").start("Request");
         operation(x, "GetCapabilities", List.of("application/vnd.ogc.wms_xml"));
@@ -99,8 +121,10 @@ final class Capabilities {
         operation(x, "GetFeatureInfo", WmsService.INFO_FORMATS);
         operation(x, "GetLegendGraphic", List.of("image/png"));
         x.end();
-        x.start("Exception").element("Format", "application/vnd.ogc.se_xml")
-                .element("Format", "application/vnd.ogc.se_inimage").element("Format", "application/vnd.ogc.se_blank")
+        x.start("Exception")
+                .element("Format", "application/vnd.ogc.se_xml")
+                .element("Format", "application/vnd.ogc.se_inimage")
+                .element("Format", "application/vnd.ogc.se_blank")
                 .end();
         x.start("Layer").element("Title", "SafeMap").element("Abstract", ABSTRACT);
         for (String crs : MapCrs.ADVERTISED) {
@@ -136,8 +160,11 @@ final class Capabilities {
     }
 
     private static void resource(Xml x, String href) {
-        x.start("OnlineResource").attr("xmlns:xlink", "http://www.w3.org/1999/xlink").attr("xlink:type", "simple")
-                .attr("xlink:href", href).end();
+        x.start("OnlineResource")
+                .attr("xmlns:xlink", "http://www.w3.org/1999/xlink")
+                .attr("xlink:type", "simple")
+                .attr("xlink:href", href)
+                .end();
     }
 
     private void operation(Xml x, String name, List<String> formats) {
@@ -150,27 +177,39 @@ final class Capabilities {
 
     private void boxes130(Xml x) {
         double[] ll = envelope(Crs.WGS84);
-        x.start("EX_GeographicBoundingBox").element("westBoundLongitude", num(ll[0]))
-                .element("eastBoundLongitude", num(ll[2])).element("southBoundLatitude", num(ll[1]))
-                .element("northBoundLatitude", num(ll[3])).end();
+        x.start("EX_GeographicBoundingBox")
+                .element("westBoundLongitude", num(ll[0]))
+                .element("eastBoundLongitude", num(ll[2]))
+                .element("southBoundLatitude", num(ll[1]))
+                .element("northBoundLatitude", num(ll[3]))
+                .end();
         box(x, "CRS", "EPSG:27700", state.extent());
         box(x, "CRS", "EPSG:3857", envelope(Crs.WEB_MERCATOR));
-        box(x, "CRS", "EPSG:4326", new double[] {ll[1], ll[0], ll[3], ll[2]});  // latitude first in 1.3.0
+        box(x, "CRS", "EPSG:4326", new double[] {ll[1], ll[0], ll[3], ll[2]}); // latitude first in 1.3.0
         box(x, "CRS", "CRS:84", ll);
     }
 
     private void boxes111(Xml x) {
         double[] ll = envelope(Crs.WGS84);
-        x.start("LatLonBoundingBox").attr("minx", num(ll[0])).attr("miny", num(ll[1])).attr("maxx", num(ll[2]))
-                .attr("maxy", num(ll[3])).end();
+        x.start("LatLonBoundingBox")
+                .attr("minx", num(ll[0]))
+                .attr("miny", num(ll[1]))
+                .attr("maxx", num(ll[2]))
+                .attr("maxy", num(ll[3]))
+                .end();
         box(x, "SRS", "EPSG:27700", state.extent());
         box(x, "SRS", "EPSG:3857", envelope(Crs.WEB_MERCATOR));
         box(x, "SRS", "EPSG:4326", ll);
     }
 
     private static void box(Xml x, String attribute, String crs, double[] b) {
-        x.start("BoundingBox").attr(attribute, crs).attr("minx", num(b[0])).attr("miny", num(b[1]))
-                .attr("maxx", num(b[2])).attr("maxy", num(b[3])).end();
+        x.start("BoundingBox")
+                .attr(attribute, crs)
+                .attr("minx", num(b[0]))
+                .attr("miny", num(b[1]))
+                .attr("maxx", num(b[2]))
+                .attr("maxy", num(b[3]))
+                .end();
     }
 
     private double[] envelope(Crs crs) {
@@ -178,8 +217,9 @@ final class Capabilities {
         MapView bng = new MapView(new MapCrs("EPSG:27700", Crs.BNG, false), e[0], e[1], e[2], e[3], 1, 1);
         // The transformed envelope of the BNG extent's edges: reuse MapView's edge walk in reverse.
         Crs.Transform t = Crs.BNG.to(crs);
-        double[] out = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                Double.NEGATIVE_INFINITY};
+        double[] out = {
+            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
+        };
         double[] p = new double[2];
         for (int k = 0; k <= 16; k++) {
             double fx = bng.minX() + (bng.maxX() - bng.minX()) * k / 16;
@@ -198,19 +238,37 @@ final class Capabilities {
     private void dimensions130(Xml x, LayerCatalogue.Layer layer) {
         if (LayerDims.timed(layer.kind())) {
             if (state.hasRecords()) {
-                x.start("Dimension").attr("name", "time").attr("units", "ISO8601").attr("default",
-                        state.lastMonth().toString()).attr("nearestValue", "0")
-                        .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M").end();
+                x.start("Dimension")
+                        .attr("name", "time")
+                        .attr("units", "ISO8601")
+                        .attr("default", state.lastMonth().toString())
+                        .attr("nearestValue", "0")
+                        .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
+                        .end();
             }
-            x.start("Dimension").attr("name", "category").attr("units", "").attr("default", "all")
-                    .attr("multipleValues", "1").text(categoryValues()).end();
-            x.start("Dimension").attr("name", "feed").attr("units", "").attr("default", "all")
-                    .attr("multipleValues", "1").text(feedValues(layer)).end();
+            x.start("Dimension")
+                    .attr("name", "category")
+                    .attr("units", "")
+                    .attr("default", "all")
+                    .attr("multipleValues", "1")
+                    .text(categoryValues())
+                    .end();
+            x.start("Dimension")
+                    .attr("name", "feed")
+                    .attr("units", "")
+                    .attr("default", "all")
+                    .attr("multipleValues", "1")
+                    .text(feedValues(layer))
+                    .end();
         } else if (layer.kind().equals("run-areas")) {
             List<Long> ids = runs.of(layer);
             if (!ids.isEmpty()) {
-                x.start("Dimension").attr("name", "run").attr("units", "").attr("default", ids.get(0))
-                        .text(join(ids)).end();
+                x.start("Dimension")
+                        .attr("name", "run")
+                        .attr("units", "")
+                        .attr("default", ids.get(0))
+                        .text(join(ids))
+                        .end();
             }
         }
     }
@@ -220,19 +278,38 @@ final class Capabilities {
         boolean timed = LayerDims.timed(layer.kind());
         if (timed) {
             if (state.hasRecords()) {
-                x.start("Dimension").attr("name", "time").attr("units", "ISO8601").end();
+                x.start("Dimension")
+                        .attr("name", "time")
+                        .attr("units", "ISO8601")
+                        .end();
             }
             x.start("Dimension").attr("name", "category").attr("units", "").end();
             x.start("Dimension").attr("name", "feed").attr("units", "").end();
             if (state.hasRecords()) {
-                x.start("Extent").attr("name", "time").attr("default", state.lastMonth().toString())
-                        .attr("nearestValue", "0").text(state.firstMonth() + "/" + state.lastMonth() + "/P1M").end();
+                x.start("Extent")
+                        .attr("name", "time")
+                        .attr("default", state.lastMonth().toString())
+                        .attr("nearestValue", "0")
+                        .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
+                        .end();
             }
-            x.start("Extent").attr("name", "category").attr("default", "all").text(categoryValues()).end();
-            x.start("Extent").attr("name", "feed").attr("default", "all").text(feedValues(layer)).end();
+            x.start("Extent")
+                    .attr("name", "category")
+                    .attr("default", "all")
+                    .text(categoryValues())
+                    .end();
+            x.start("Extent")
+                    .attr("name", "feed")
+                    .attr("default", "all")
+                    .text(feedValues(layer))
+                    .end();
         } else if (!ids.isEmpty()) {
             x.start("Dimension").attr("name", "run").attr("units", "").end();
-            x.start("Extent").attr("name", "run").attr("default", ids.get(0)).text(join(ids)).end();
+            x.start("Extent")
+                    .attr("name", "run")
+                    .attr("default", ids.get(0))
+                    .text(join(ids))
+                    .end();
         }
     }
 
@@ -246,8 +323,10 @@ final class Capabilities {
 
     private String feedValues(LayerCatalogue.Layer layer) {
         java.util.List<String> values = new java.util.ArrayList<>(List.of("all"));
-        values.addAll(layer.source().feeds().isEmpty() ? new java.util.TreeSet<>(state.names("feed"))
-                : layer.source().feeds());
+        values.addAll(
+                layer.source().feeds().isEmpty()
+                        ? new java.util.TreeSet<>(state.names("feed"))
+                        : layer.source().feeds());
         return String.join(",", values);
     }
 
@@ -264,12 +343,21 @@ final class Capabilities {
     private void styles(Xml x, LayerCatalogue.Layer layer) {
         for (LayerCatalogue.Style s : layer.styles()) {
             BufferedImage image = legend.apply(layer, s);
-            x.start("Style").element("Name", s.style().name())
-                    .element("Title", s.style().title() == null ? s.style().name() : s.style().title());
-            x.start("LegendURL").attr("width", image.getWidth()).attr("height", image.getHeight())
+            x.start("Style")
+                    .element("Name", s.style().name())
+                    .element(
+                            "Title",
+                            s.style().title() == null
+                                    ? s.style().name()
+                                    : s.style().title());
+            x.start("LegendURL")
+                    .attr("width", image.getWidth())
+                    .attr("height", image.getHeight())
                     .element("Format", "image/png");
-            resource(x, url + "?SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=1.3.0&FORMAT=image/png&LAYER="
-                    + layer.name() + "&STYLE=" + s.style().name());
+            resource(
+                    x,
+                    url + "?SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=1.3.0&FORMAT=image/png&LAYER=" + layer.name()
+                            + "&STYLE=" + s.style().name());
             x.end().end();
         }
     }
@@ -290,7 +378,10 @@ final class Capabilities {
 
     /** Attribution is HTML in the catalogue; capabilities carry it as plain text. */
     static String plain(String html) {
-        return html.replaceAll("<[^>]*>", "").replace("&copy;", "©").replace("&amp;", "&").replace("&nbsp;", " ");
+        return html.replaceAll("<[^>]*>", "")
+                .replace("&copy;", "©")
+                .replace("&amp;", "&")
+                .replace("&nbsp;", " ");
     }
 
     private static String num(double v) {

@@ -2,8 +2,7 @@ package org.safemap.map;
 
 /** Colour arithmetic on packed ARGB ints. */
 final class Colours {
-    private Colours() {
-    }
+    private Colours() {}
 
     /** #RRGGBB and an opacity 0 to 1 as ARGB. */
     static int argb(String hex, double opacity) {

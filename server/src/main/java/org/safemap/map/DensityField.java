@@ -21,6 +21,7 @@ public final class DensityField {
      * more than computing a coarser lattice's blocks (measured: half as much at zoom 11), and it is exact.
      */
     public static final int LEVELS = 1;
+
     private static final int LATTICE_NODES_PER_SUPPORT = 16;
     /** Blocks kept per level (16 KB each). */
     private static final int MAX_BLOCKS = 4096;
@@ -38,6 +39,7 @@ public final class DensityField {
     private final double bucket;
     private final int cols;
     private final int rows;
+
     @SuppressWarnings("unchecked")
     private final java.util.Map<Long, float[]>[] blocks = new java.util.Map[LEVELS];
 
@@ -181,7 +183,7 @@ public final class DensityField {
         if (b == null) {
             b = computeBlock(level, bx, by);
             if (cache.size() >= MAX_BLOCKS) {
-                cache.clear();  // rare: a field read over a very wide area at street scale; recomputing is exact
+                cache.clear(); // rare: a field read over a very wide area at street scale; recomputing is exact
             }
             float[] raced = cache.putIfAbsent(key, b);
             if (raced != null) {
@@ -318,7 +320,7 @@ public final class DensityField {
         double[] diff = new double[(n + 1) * nc];
         int[] active = new int[n + 1];
         double invH2 = 1 / (h * h);
-        double a = (dx * dx + dy * dy) * invH2;   // u(t) = d²/h² = a·t² + b·t + c, t = k − mid
+        double a = (dx * dx + dy * dy) * invH2; // u(t) = d²/h² = a·t² + b·t + c, t = k − mid
         double inv2a = 0.5 / a;
         for (int r = r0; r <= r1 && c0 <= c1; r++) {
             for (int k = start[r * cols + c0]; k < start[r * cols + c1 + 1]; k++) {

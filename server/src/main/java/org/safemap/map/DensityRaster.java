@@ -24,8 +24,7 @@ public final class DensityRaster {
     /** How far from a line, as a fraction of the kernel's support, a pixel centre may be to be read on it. */
     static final double STRAIGHT_FRACTION = 1.0 / 400;
 
-    private DensityRaster() {
-    }
+    private DensityRaster() {}
 
     /** Density per pixel, row-major from the north-west corner. */
     public static float[] read(DensityField field, MapView view) {
@@ -90,8 +89,16 @@ public final class DensityRaster {
         readRuns(field, locations, xs, ys, out, 0, xs.length, RUN_PIXELS, field.supportMetres() * STRAIGHT_FRACTION);
     }
 
-    private static void readRuns(DensityField field, Locations locations, double[] xs, double[] ys, double[] out,
-                                 int from, int to, int size, double tolerance) {
+    private static void readRuns(
+            DensityField field,
+            Locations locations,
+            double[] xs,
+            double[] ys,
+            double[] out,
+            int from,
+            int to,
+            int size,
+            double tolerance) {
         int i = from;
         while (i < to) {
             long run = locations.run(i, size);
@@ -194,7 +201,7 @@ public final class DensityRaster {
                     try {
                         t.apply((kx0 + a) * stepX, wy, p);
                     } catch (RuntimeException e) {
-                        p[0] = p[1] = Double.NaN;  // far outside any projection's domain: nothing is drawn there
+                        p[0] = p[1] = Double.NaN; // far outside any projection's domain: nothing is drawn there
                     }
                     nodeX[b * nx + a] = p[0];
                     nodeY[b * nx + a] = p[1];
@@ -257,7 +264,9 @@ public final class DensityRaster {
         }
 
         private static double canonical(double v) {
-            return new java.math.BigDecimal(v).round(new java.math.MathContext(12)).doubleValue();
+            return new java.math.BigDecimal(v)
+                    .round(new java.math.MathContext(12))
+                    .doubleValue();
         }
     }
 
@@ -288,8 +297,12 @@ public final class DensityRaster {
                         long from = Math.max(i0, bx * b);
                         long to = Math.min(i0 + cols, bx * b + b);
                         if (from < to) {
-                            System.arraycopy(block, (int) (r * b + from - bx * b), values,
-                                    (int) ((j - j0) * cols + from - i0), (int) (to - from));
+                            System.arraycopy(
+                                    block,
+                                    (int) (r * b + from - bx * b),
+                                    values,
+                                    (int) ((j - j0) * cols + from - i0),
+                                    (int) (to - from));
                         }
                     }
                 }

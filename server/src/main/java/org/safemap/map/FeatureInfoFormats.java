@@ -11,8 +11,7 @@ import java.util.Map;
 final class FeatureInfoFormats {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private FeatureInfoFormats() {
-    }
+    private FeatureInfoFormats() {}
 
     static String json(Map<String, List<Map<String, Object>>> found) {
         List<Map<String, Object>> features = new ArrayList<>();
@@ -38,10 +37,17 @@ final class FeatureInfoFormats {
     static String plain(Map<String, List<Map<String, Object>>> found) {
         StringBuilder b = new StringBuilder();
         found.forEach((layer, list) -> {
-            b.append("Layer '").append(layer).append("': ").append(list.size()).append(list.size() == 1
-                    ? " feature\n" : " features\n");
+            b.append("Layer '")
+                    .append(layer)
+                    .append("': ")
+                    .append(list.size())
+                    .append(list.size() == 1 ? " feature\n" : " features\n");
             for (Map<String, Object> p : list) {
-                p.forEach((k, v) -> b.append("  ").append(k).append(" = ").append(v == null ? "" : v).append('\n'));
+                p.forEach((k, v) -> b.append("  ")
+                        .append(k)
+                        .append(" = ")
+                        .append(v == null ? "" : v)
+                        .append('\n'));
                 b.append('\n');
             }
         });
@@ -61,8 +67,11 @@ final class FeatureInfoFormats {
             }
             for (Map<String, Object> p : list) {
                 b.append("<table>");
-                p.forEach((k, v) -> b.append("<tr><th>").append(Xml.escape(k)).append("</th><td>")
-                        .append(Xml.escape(v == null ? "" : v.toString())).append("</td></tr>"));
+                p.forEach((k, v) -> b.append("<tr><th>")
+                        .append(Xml.escape(k))
+                        .append("</th><td>")
+                        .append(Xml.escape(v == null ? "" : v.toString()))
+                        .append("</td></tr>"));
                 b.append("</table>");
             }
         });

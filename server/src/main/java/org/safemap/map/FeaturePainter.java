@@ -27,8 +27,7 @@ import org.locationtech.jts.geom.Polygon;
  */
 final class FeaturePainter {
     /** A feature: geometry in the view's CRS and its properties. */
-    record Feature(Geometry geometry, Map<String, Object> properties) {
-    }
+    record Feature(Geometry geometry, Map<String, Object> properties) {}
 
     private final Graphics2D g;
     private final MapView view;
@@ -42,7 +41,8 @@ final class FeaturePainter {
 
     void paint(SldStyle style, List<Feature> features) {
         double scale = view.scaleDenominator();
-        List<SldStyle.Rule> active = style.rules().stream().filter(r -> r.activeAt(scale)).toList();
+        List<SldStyle.Rule> active =
+                style.rules().stream().filter(r -> r.activeAt(scale)).toList();
         if (active.isEmpty()) {
             return;
         }
@@ -132,7 +132,8 @@ final class FeaturePainter {
             return;
         }
         Coordinate at = f.geometry() instanceof Polygon || f.geometry().getDimension() == 2
-                ? InteriorPointArea.getInteriorPoint(f.geometry()) : f.geometry().getCoordinate();
+                ? InteriorPointArea.getInteriorPoint(f.geometry())
+                : f.geometry().getCoordinate();
         if (at == null) {
             return;
         }
@@ -143,8 +144,11 @@ final class FeaturePainter {
         double px = (at.x - view.minX()) / view.resX() - bounds.getWidth() / 2 - bounds.getX();
         double py = (view.maxY() - at.y) / view.resY() + bounds.getHeight() / 2;
         double pad = t.haloRadius() + 2;
-        Rectangle2D box = new Rectangle2D.Double(px + bounds.getX() - pad, py + bounds.getY() - pad,
-                bounds.getWidth() + 2 * pad, bounds.getHeight() + 2 * pad);
+        Rectangle2D box = new Rectangle2D.Double(
+                px + bounds.getX() - pad,
+                py + bounds.getY() - pad,
+                bounds.getWidth() + 2 * pad,
+                bounds.getHeight() + 2 * pad);
         if (box.getMinX() < 0 || box.getMinY() < 0 || box.getMaxX() > view.width() || box.getMaxY() > view.height()) {
             return;
         }

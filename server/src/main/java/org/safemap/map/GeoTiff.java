@@ -22,6 +22,7 @@ import org.safemap.hotspot.Surface;
 public final class GeoTiff {
     /** GeoKey ids and values from the GeoTIFF 1.0 specification (OGC 19-008r4 for the same numbers). */
     private static final int GT_MODEL_TYPE = 1024;
+
     private static final int GT_RASTER_TYPE = 1025;
     private static final int GT_CITATION = 1026;
     private static final int PROJECTED_CS_TYPE = 3072;
@@ -31,8 +32,7 @@ public final class GeoTiff {
     private static final int EPSG_BRITISH_NATIONAL_GRID = 27700;
     private static final int LINEAR_METRE = 9001;
 
-    private GeoTiff() {
-    }
+    private GeoTiff() {}
 
     public static byte[] bytes(Surface surface, String description) throws IOException {
         return bytes(surface, description, null);
@@ -70,13 +70,33 @@ public final class GeoTiff {
         directory.setModelPixelScale(List.of(grid.cellMetres(), grid.cellMetres(), 0.0));
         directory.setModelTiepoint(List.of(0.0, 0.0, 0.0, grid.minX(), grid.maxY(), 0.0));
         String citation = "OSGB 1936 / British National Grid|";
-        directory.setUnsignedIntegerListEntryValue(FieldTagType.GeoKeyDirectory, List.of(
-                1, 1, 0, 5,
-                GT_MODEL_TYPE, 0, 1, MODEL_TYPE_PROJECTED,
-                GT_RASTER_TYPE, 0, 1, RASTER_PIXEL_IS_AREA,
-                GT_CITATION, FieldTagType.GeoAsciiParams.getId(), citation.length(), 0,
-                PROJECTED_CS_TYPE, 0, 1, EPSG_BRITISH_NATIONAL_GRID,
-                PROJ_LINEAR_UNITS, 0, 1, LINEAR_METRE));
+        directory.setUnsignedIntegerListEntryValue(
+                FieldTagType.GeoKeyDirectory,
+                List.of(
+                        1,
+                        1,
+                        0,
+                        5,
+                        GT_MODEL_TYPE,
+                        0,
+                        1,
+                        MODEL_TYPE_PROJECTED,
+                        GT_RASTER_TYPE,
+                        0,
+                        1,
+                        RASTER_PIXEL_IS_AREA,
+                        GT_CITATION,
+                        FieldTagType.GeoAsciiParams.getId(),
+                        citation.length(),
+                        0,
+                        PROJECTED_CS_TYPE,
+                        0,
+                        1,
+                        EPSG_BRITISH_NATIONAL_GRID,
+                        PROJ_LINEAR_UNITS,
+                        0,
+                        1,
+                        LINEAR_METRE));
         directory.setStringEntryValue(FieldTagType.GeoAsciiParams, citation);
         directory.setStringEntryValue(FieldTagType.GDAL_NODATA, "nan");
         if (description != null && !description.isBlank()) {

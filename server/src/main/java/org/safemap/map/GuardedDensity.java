@@ -25,14 +25,14 @@ final class GuardedDensity {
      * @param restricted restricted feeds' surface
      * @param records    restricted locations' record counts (same locations as {@code restricted})
      */
-    GuardedDensity(DensityField open, DensityField restricted, double[] rx, double[] ry, double[] records,
-                   int minPoints) {
+    GuardedDensity(
+            DensityField open, DensityField restricted, double[] rx, double[] ry, double[] records, int minPoints) {
         this.open = open;
         this.restricted = restricted;
         // A uniform kernel scaled by πh² counts records within the support: d < reach.
         double reach = restricted.supportMetres();
-        this.counter = new DensityField(rx, ry, records, Kernel.UNIFORM, reach,
-                1 / Kernel.UNIFORM.normalisation(reach));
+        this.counter =
+                new DensityField(rx, ry, records, Kernel.UNIFORM, reach, 1 / Kernel.UNIFORM.normalisation(reach));
         this.minPoints = minPoints;
     }
 

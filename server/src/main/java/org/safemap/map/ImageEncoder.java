@@ -26,7 +26,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 public final class ImageEncoder {
     /** Output formats by the MIME types clients ask for. */
     public enum Format {
-        PNG("image/png"), PNG8("image/png"), JPEG("image/jpeg");
+        PNG("image/png"),
+        PNG8("image/png"),
+        JPEG("image/jpeg");
 
         private final String mime;
 
@@ -40,11 +42,10 @@ public final class ImageEncoder {
     }
 
     /** What capabilities advertise for GetMap. */
-    public static final List<String> ADVERTISED = List.of("image/png", "image/png8", "image/png; mode=8bit",
-            "image/jpeg");
+    public static final List<String> ADVERTISED =
+            List.of("image/png", "image/png8", "image/png; mode=8bit", "image/jpeg");
 
-    private ImageEncoder() {
-    }
+    private ImageEncoder() {}
 
     public static Format format(String mime) {
         if (mime == null || mime.isBlank()) {
@@ -55,16 +56,19 @@ public final class ImageEncoder {
             case "image/png", "png", "image/png;mode=32bit" -> Format.PNG;
             case "image/png8", "png8", "image/png;mode=8bit" -> Format.PNG8;
             case "image/jpeg", "jpeg", "image/jpg", "jpg" -> Format.JPEG;
-            default -> throw new OgcException("InvalidFormat", "FORMAT", "FORMAT " + mime
-                    + " is not served; use one of " + String.join(", ", ADVERTISED));
+            default ->
+                throw new OgcException(
+                        "InvalidFormat",
+                        "FORMAT",
+                        "FORMAT " + mime + " is not served; use one of " + String.join(", ", ADVERTISED));
         };
     }
 
     public static byte[] encode(BufferedImage argb, Format format, boolean transparent, Color background) {
         return switch (format) {
             case PNG -> write(transparent ? argb : flatten(argb, background, BufferedImage.TYPE_INT_RGB), "png");
-            case PNG8 -> write(palette(transparent ? argb : flatten(argb, background, BufferedImage.TYPE_INT_ARGB)),
-                    "png");
+            case PNG8 ->
+                write(palette(transparent ? argb : flatten(argb, background, BufferedImage.TYPE_INT_ARGB)), "png");
             case JPEG -> write(flatten(argb, background, BufferedImage.TYPE_INT_RGB), "jpeg");
         };
     }
@@ -106,7 +110,7 @@ public final class ImageEncoder {
         int[] pixels = argb.getRGB(0, 0, w, h, null, 0, w);
         for (int k = 0; k < pixels.length; k++) {
             if (pixels[k] >>> 24 == 0) {
-                pixels[k] = 0;  // one fully transparent entry, whatever colour it had
+                pixels[k] = 0; // one fully transparent entry, whatever colour it had
             }
         }
         int[] distinct = Arrays.stream(pixels).distinct().limit(257).toArray();
@@ -140,8 +144,7 @@ public final class ImageEncoder {
 
     /** Median-cut colour quantisation over the four ARGB channels. */
     static final class MedianCut {
-        private MedianCut() {
-        }
+        private MedianCut() {}
 
         static int[] palette(int[] pixels, int size) {
             // A regular sample of at most 65,536 pixels is plenty to place 256 colours, and bounds the work.

@@ -11,13 +11,12 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.safemap.time.Period;
 
@@ -44,17 +43,21 @@ public final class IncidentPoints {
      * @param limit      page size
      * @param reduced    of those feeds, the ones shown at reduced precision, with their protocol's grid and detail
      */
-    public record Filter(Optional<Instant> from, Optional<Instant> to, List<String> feeds, List<String> categories,
-                         Optional<double[]> bbox, long after, int limit, java.util.Map<String, Reduced> reduced) {
-    }
+    public record Filter(
+            Optional<Instant> from,
+            Optional<Instant> to,
+            List<String> feeds,
+            List<String> categories,
+            Optional<double[]> bbox,
+            long after,
+            int limit,
+            java.util.Map<String, Reduced> reduced) {}
 
     /** How one feed shown at reduced precision is drawn: its grid, in metres, and what it keeps. */
-    public record Reduced(int gridM, org.safemap.sharing.ReducedDetail detail) {
-    }
+    public record Reduced(int gridM, org.safemap.sharing.ReducedDetail detail) {}
 
     /** One page: the FeedCollection text, how many it holds, and the id to continue after when there is more. */
-    public record Page(String features, int count, Optional<Long> nextAfter) {
-    }
+    public record Page(String features, int count, Optional<Long> nextAfter) {}
 
     /**
      * Records as GeoJSON features. Feeds in the reduced list (feed, grid metres, time detail, whether the category is
@@ -115,6 +118,7 @@ public final class IncidentPoints {
     private static final String SUMMARY = """
             SELECT feed, to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month, category, count(*)
             FROM incident WHERE feed = ANY(?::text[]) GROUP BY 1, 2, 3""";
+
     private static final String CATEGORIES = "SELECT code, label, group_code FROM category ORDER BY sort_order";
 
     private final DataSource dataSource;
@@ -125,16 +129,18 @@ public final class IncidentPoints {
 
     /** The month's bounds in UK time. */
     public static Instant[] monthBounds(YearMonth month) {
-        return new Instant[] {month.atDay(1).atStartOfDay(Period.LONDON).toInstant(),
-                month.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant()};
+        return new Instant[] {
+            month.atDay(1).atStartOfDay(Period.LONDON).toInstant(),
+            month.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant()
+        };
     }
 
     /** Category group codes. */
     public java.util.Set<String> groupCodes() throws SQLException {
         java.util.Set<String> codes = new java.util.TreeSet<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT group_code FROM category");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT DISTINCT group_code FROM category");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 codes.add(rs.getString(1));
             }
@@ -145,8 +151,9 @@ public final class IncidentPoints {
     /** Category and group codes a filter may name. */
     public java.util.Set<String> knownCategoryCodes() throws SQLException {
         java.util.Set<String> codes = new java.util.TreeSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(KNOWN_CODES);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(KNOWN_CODES);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 codes.add(rs.getString(1));
             }
@@ -156,7 +163,8 @@ public final class IncidentPoints {
 
     /** One page of features, at most {@code filter.limit()}; a next cursor when more follow. */
     public Page page(Filter filter) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(PAGE)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(PAGE)) {
             int i = 1;
             ps.setInt(i++, filter.limit());
             ps.setInt(i++, filter.limit());
@@ -172,17 +180,37 @@ public final class IncidentPoints {
             }
             List<String> reducedFeeds = List.copyOf(filter.reduced().keySet());
             ps.setArray(i++, c.createArrayOf("text", reducedFeeds.toArray()));
-            ps.setArray(i++, c.createArrayOf("integer",
-                    reducedFeeds.stream().map(f -> filter.reduced().get(f).gridM()).toArray()));
-            ps.setArray(i++, c.createArrayOf("text",
-                    reducedFeeds.stream().map(f -> filter.reduced().get(f).detail().time().key()).toArray()));
-            ps.setArray(i++, c.createArrayOf("boolean",
-                    reducedFeeds.stream().map(f -> filter.reduced().get(f).detail().categories()).toArray()));
+            ps.setArray(
+                    i++,
+                    c.createArrayOf(
+                            "integer",
+                            reducedFeeds.stream()
+                                    .map(f -> filter.reduced().get(f).gridM())
+                                    .toArray()));
+            ps.setArray(
+                    i++,
+                    c.createArrayOf(
+                            "text",
+                            reducedFeeds.stream()
+                                    .map(f -> filter.reduced()
+                                            .get(f)
+                                            .detail()
+                                            .time()
+                                            .key())
+                                    .toArray()));
+            ps.setArray(
+                    i++,
+                    c.createArrayOf(
+                            "boolean",
+                            reducedFeeds.stream()
+                                    .map(f -> filter.reduced().get(f).detail().categories())
+                                    .toArray()));
             ps.setLong(i++, filter.after());
             i = optionalTime(ps, i, filter.from(), 3);
             i = optionalTime(ps, i, filter.to(), 2);
             java.sql.Array feeds = c.createArrayOf("text", filter.feeds().toArray());
-            java.sql.Array categories = c.createArrayOf("text", filter.categories().toArray());
+            java.sql.Array categories =
+                    c.createArrayOf("text", filter.categories().toArray());
             ps.setArray(i++, feeds);
             ps.setArray(i++, categories);
             ps.setArray(i++, categories);
@@ -209,7 +237,8 @@ public final class IncidentPoints {
         Map<String, long[]> months = new TreeMap<>();
         Map<String, long[]> byFeed = new TreeMap<>();
         Map<String, long[]> byCategory = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SUMMARY)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SUMMARY)) {
             ps.setArray(1, c.createArrayOf("text", feeds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -234,9 +263,12 @@ public final class IncidentPoints {
                 }
             });
             ArrayNode cats = out.putArray("categories");
-            try (PreparedStatement cs = c.prepareStatement(CATEGORIES); ResultSet rs = cs.executeQuery()) {
+            try (PreparedStatement cs = c.prepareStatement(CATEGORIES);
+                    ResultSet rs = cs.executeQuery()) {
                 while (rs.next()) {
-                    cats.addObject().put("code", rs.getString(1)).put("label", rs.getString(2))
+                    cats.addObject()
+                            .put("code", rs.getString(1))
+                            .put("label", rs.getString(2))
                             .put("group", rs.getString(3))
                             .put("count", byCategory.getOrDefault(rs.getString(1), new long[1])[0]);
                 }
@@ -248,7 +280,8 @@ public final class IncidentPoints {
     }
 
     /** Sets the same time (or null) into {@code times} consecutive parameters. */
-    private static int optionalTime(PreparedStatement ps, int i, Optional<Instant> value, int times) throws SQLException {
+    private static int optionalTime(PreparedStatement ps, int i, Optional<Instant> value, int times)
+            throws SQLException {
         OffsetDateTime t = value.map(v -> v.atOffset(ZoneOffset.UTC)).orElse(null);
         for (int k = 0; k < times; k++) {
             ps.setObject(i + k, t, Types.TIMESTAMP_WITH_TIMEZONE);

@@ -38,7 +38,9 @@ public final class LayerAccess {
         if (!usesFeeds(layer)) {
             return List.of();
         }
-        List<String> feeds = layer.source().feeds().isEmpty() ? List.copyOf(allFeeds) : layer.source().feeds();
+        List<String> feeds = layer.source().feeds().isEmpty()
+                ? List.copyOf(allFeeds)
+                : layer.source().feeds();
         DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
         return policy.feedsAtLeast(who, feeds, needed);
     }

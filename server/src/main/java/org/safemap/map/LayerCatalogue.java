@@ -18,8 +18,8 @@ public final class LayerCatalogue {
     private static final String ROOT = "org/safemap/layers/";
 
     /** Layer kinds: how the map service draws a layer and which dimensions it takes. */
-    public static final java.util.Set<String> KINDS = java.util.Set.of("areas", "points", "density", "area-counts",
-            "run-areas", "deprivation");
+    public static final java.util.Set<String> KINDS =
+            java.util.Set.of("areas", "points", "density", "area-counts", "run-areas", "deprivation");
 
     /**
      * One layer.
@@ -39,9 +39,19 @@ public final class LayerCatalogue {
      * @param queryable    answers GetFeatureInfo
      * @param visible      shown when the viewer opens
      */
-    public record Layer(String name, String title, String abstractText, String kind, String api,
-                        Map<String, String> params, Source source, List<Style> styles, String attribution,
-                        String disclosure, boolean queryable, boolean visible) {
+    public record Layer(
+            String name,
+            String title,
+            String abstractText,
+            String kind,
+            String api,
+            Map<String, String> params,
+            Source source,
+            List<Style> styles,
+            String attribution,
+            String disclosure,
+            boolean queryable,
+            boolean visible) {
         /** The default style (the viewer reads it). */
         @com.fasterxml.jackson.annotation.JsonProperty("style")
         public SldStyle style() {
@@ -65,8 +75,7 @@ public final class LayerCatalogue {
     }
 
     /** A named style and the SLD file it comes from. */
-    public record Style(String path, SldStyle style) {
-    }
+    public record Style(String path, SldStyle style) {}
 
     /**
      * @param level           area level (lsoa, msoa, ward, lad) for area kinds
@@ -76,9 +85,13 @@ public final class LayerCatalogue {
      * @param bandwidthMetres density bandwidth
      * @param runKind         hotspots or emerging, for run-areas
      */
-    public record Source(String level, List<String> groups, List<String> feeds, String kernel, double bandwidthMetres,
-                         String runKind) {
-    }
+    public record Source(
+            String level,
+            List<String> groups,
+            List<String> feeds,
+            String kernel,
+            double bandwidthMetres,
+            String runKind) {}
 
     private final List<Layer> layers;
 
@@ -98,26 +111,44 @@ public final class LayerCatalogue {
             String name = required(l, "name", "(unnamed)");
             String kind = required(l, "kind", name);
             if (!KINDS.contains(kind)) {
-                throw new SafemapException("bad_catalogue", "layer " + name + " in layers/catalogue.json has kind '"
-                        + kind + "'; expected one of " + String.join(", ", new java.util.TreeSet<>(KINDS)));
+                throw new SafemapException(
+                        "bad_catalogue",
+                        "layer " + name + " in layers/catalogue.json has kind '" + kind + "'; expected one of "
+                                + String.join(", ", new java.util.TreeSet<>(KINDS)));
             }
             List<Style> styles = new ArrayList<>();
             for (JsonNode path : l.path("styles")) {
                 styles.add(style(path.asText()));
             }
             if (styles.isEmpty()) {
-                throw new SafemapException("bad_catalogue", "layer " + name + " in layers/catalogue.json has no styles");
+                throw new SafemapException(
+                        "bad_catalogue", "layer " + name + " in layers/catalogue.json has no styles");
             }
             JsonNode src = l.path("source");
             Map<String, String> params = new LinkedHashMap<>();
-            src.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
-            Source source = new Source(src.path("level").asText("lsoa"), strings(src.path("groups")),
-                    strings(src.path("feeds")), src.path("kernel").asText("quartic"),
-                    src.path("bandwidthMetres").asDouble(250), src.path("runKind").asText("hotspots"));
-            layers.add(new Layer(name, required(l, "title", name), l.path("abstract").asText(""), kind,
-                    src.path("api").asText(""), Map.copyOf(params), source, List.copyOf(styles),
-                    l.path("attribution").asText(""), required(l, "disclosure", name),
-                    l.path("queryable").asBoolean(true), l.path("visible").asBoolean(false)));
+            src.path("params")
+                    .fields()
+                    .forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
+            Source source = new Source(
+                    src.path("level").asText("lsoa"),
+                    strings(src.path("groups")),
+                    strings(src.path("feeds")),
+                    src.path("kernel").asText("quartic"),
+                    src.path("bandwidthMetres").asDouble(250),
+                    src.path("runKind").asText("hotspots"));
+            layers.add(new Layer(
+                    name,
+                    required(l, "title", name),
+                    l.path("abstract").asText(""),
+                    kind,
+                    src.path("api").asText(""),
+                    Map.copyOf(params),
+                    source,
+                    List.copyOf(styles),
+                    l.path("attribution").asText(""),
+                    required(l, "disclosure", name),
+                    l.path("queryable").asBoolean(true),
+                    l.path("visible").asBoolean(false)));
         }
         return new LayerCatalogue(List.copyOf(layers));
     }

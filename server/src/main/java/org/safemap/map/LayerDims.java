@@ -50,9 +50,13 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
             try {
                 long id = Long.parseLong(asked.trim());
                 if (!runs.contains(id)) {
-                    throw new OgcException("InvalidDimensionValue", "DIM_RUN", "run " + asked + " is not a completed "
-                            + layer.source().runKind() + " run with " + layer.source().level() + " results; "
-                            + (runs.isEmpty() ? "there is none yet" : "the default is " + runs.get(0)));
+                    throw new OgcException(
+                            "InvalidDimensionValue",
+                            "DIM_RUN",
+                            "run " + asked + " is not a completed "
+                                    + layer.source().runKind() + " run with "
+                                    + layer.source().level() + " results; "
+                                    + (runs.isEmpty() ? "there is none yet" : "the default is " + runs.get(0)));
                 }
                 return new LayerDims(null, List.of(), List.of(), id, NO_FEEDS);
             } catch (NumberFormatException e) {
@@ -63,18 +67,23 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
             return new LayerDims(null, List.of(), List.of(), null, NO_FEEDS);
         }
         TimeDimension time = state.hasRecords()
-                ? TimeDimension.parse(params.get("TIME"), state.firstMonth(), state.lastMonth()) : null;
+                ? TimeDimension.parse(params.get("TIME"), state.firstMonth(), state.lastMonth())
+                : null;
         if (time == null && params.get("TIME") != null && !params.get("TIME").isBlank()) {
-            throw new OgcException("InvalidDimensionValue", "TIME", "TIME " + params.get("TIME")
-                    + " is outside the data: no records are loaded yet");
+            throw new OgcException(
+                    "InvalidDimensionValue",
+                    "TIME",
+                    "TIME " + params.get("TIME") + " is outside the data: no records are loaded yet");
         }
         List<String> categories = list(dim(params, "CATEGORY"));
         Set<String> known = new LinkedHashSet<>(state.names("category"));
         known.addAll(state.names("group"));
         for (String c : categories) {
             if (!known.contains(c)) {
-                throw new OgcException("InvalidDimensionValue", "DIM_CATEGORY", "category " + c
-                        + " is not a category or group code; see GetCapabilities for the values");
+                throw new OgcException(
+                        "InvalidDimensionValue",
+                        "DIM_CATEGORY",
+                        "category " + c + " is not a category or group code; see GetCapabilities for the values");
             }
         }
         List<String> feeds = list(dim(params, "FEED"));
@@ -84,8 +93,10 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
                 throw new OgcException("InvalidDimensionValue", "DIM_FEED", "feed " + f + " is not a loaded feed");
             }
             if (!allowed.isEmpty() && !allowed.contains(f)) {
-                throw new OgcException("InvalidDimensionValue", "DIM_FEED", "layer " + layer.name()
-                        + " draws only from " + String.join(", ", allowed));
+                throw new OgcException(
+                        "InvalidDimensionValue",
+                        "DIM_FEED",
+                        "layer " + layer.name() + " draws only from " + String.join(", ", allowed));
             }
         }
         return new LayerDims(time, categories, feeds.isEmpty() ? allowed : feeds, null, NO_FEEDS);
@@ -105,7 +116,7 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
         for (String part : value.split(",")) {
             String p = part.trim().toLowerCase(Locale.ROOT);
             if (p.equals("all")) {
-                return new ArrayList<>();  // the advertised default: no narrowing
+                return new ArrayList<>(); // the advertised default: no narrowing
             }
             if (!p.isEmpty() && !out.contains(p)) {
                 out.add(p);

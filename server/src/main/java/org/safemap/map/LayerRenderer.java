@@ -39,11 +39,12 @@ final class LayerRenderer {
     static final int MAX_POINTS = 50_000;
     /** GetFeatureInfo on points looks this many pixels around the click. */
     static final int PICK_PIXELS = 6;
+
     private static final GeometryFactory GEOMETRY = new GeometryFactory();
 
     /** Run results a requester below points on any of the run's feeds sees: classes, never counts. */
-    private static final java.util.Set<String> RUN_CLASSES = java.util.Set.of("gi_bin", "gi_class", "emerging_class",
-            "population");
+    private static final java.util.Set<String> RUN_CLASSES =
+            java.util.Set.of("gi_bin", "gi_class", "emerging_class", "population");
 
     private final MapData data;
     private final Policy policy;
@@ -113,22 +114,35 @@ final class LayerRenderer {
      * as points (then {@link #field} is the whole surface, shared by everyone with that view).
      */
     GuardedDensity guarded(LayerCatalogue.Layer layer, LayerDims dims) {
-        List<String> restricted = dims.view().only(feeds(dims, DisclosureLevel.AGGREGATES)).restricted();
+        List<String> restricted =
+                dims.view().only(feeds(dims, DisclosureLevel.AGGREGATES)).restricted();
         if (restricted.isEmpty()) {
             return null;
         }
         LayerCatalogue.Source s = layer.source();
         return guarded.get(version + "|" + layer.name() + "|" + dims.key(), () -> {
-            MapData.Split split = data.densitySplit(filter(layer, dims, DisclosureLevel.AGGREGATES),
-                    dims.view().at(DisclosureLevel.POINTS));
+            MapData.Split split = data.densitySplit(
+                    filter(layer, dims, DisclosureLevel.AGGREGATES), dims.view().at(DisclosureLevel.POINTS));
             double scale = 1e6 / dims.time().months();
             Kernel kernel = Kernel.fromCode(s.kernel());
-            DensityField open = split.open().x().length == 0 ? null : new DensityField(split.open().x(),
-                    split.open().y(), split.open().w(), kernel, s.bandwidthMetres(), scale);
-            DensityField closed = new DensityField(split.restricted().x(), split.restricted().y(),
-                    split.restricted().w(), kernel, s.bandwidthMetres(), scale);
-            return new GuardedDensity(open, closed, split.restricted().x(), split.restricted().y(),
-                    split.restrictedRecords(), policy.densityMinPoints(restricted));
+            DensityField open = split.open().x().length == 0
+                    ? null
+                    : new DensityField(
+                            split.open().x(), split.open().y(), split.open().w(), kernel, s.bandwidthMetres(), scale);
+            DensityField closed = new DensityField(
+                    split.restricted().x(),
+                    split.restricted().y(),
+                    split.restricted().w(),
+                    kernel,
+                    s.bandwidthMetres(),
+                    scale);
+            return new GuardedDensity(
+                    open,
+                    closed,
+                    split.restricted().x(),
+                    split.restricted().y(),
+                    split.restrictedRecords(),
+                    policy.densityMinPoints(restricted));
         });
     }
 
@@ -154,22 +168,29 @@ final class LayerRenderer {
                 + reducedMargin(dims);
         double[] env = view.bngEnvelope();
         MapData.Filter f = filter(layer, dims, DisclosureLevel.REDUCED);
-        MapData.Points points = disclosed(data.points(new double[] {env[0] - margin, env[1] - margin, env[2] + margin,
-                env[3] + margin}, new MapData.Filter(f.period(), f.groups(), f.categories(), pointFeeds(dims)),
-                MAX_POINTS), dims.view());
+        MapData.Points points = disclosed(
+                data.points(
+                        new double[] {env[0] - margin, env[1] - margin, env[2] + margin, env[3] + margin},
+                        new MapData.Filter(f.period(), f.groups(), f.categories(), pointFeeds(dims)),
+                        MAX_POINTS),
+                dims.view());
         Crs.Transform t = Crs.BNG.to(view.crs().crs());
         double[] p = new double[2];
         List<FeaturePainter.Feature> features = new ArrayList<>(points.id().length);
         for (int k = 0; k < points.id().length; k++) {
             t.apply(points.x()[k], points.y()[k], p);
-            features.add(new FeaturePainter.Feature(GEOMETRY.createPoint(new Coordinate(p[0], p[1])),
+            features.add(new FeaturePainter.Feature(
+                    GEOMETRY.createPoint(new Coordinate(p[0], p[1])),
                     points.properties().get(k)));
         }
         new FeaturePainter(g, view).paint(style, features);
     }
 
     private void drawAreas(LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g) {
-        ShapeSet set = shapes(layer.source().level(), tolerance(layer.source().level(), view), view.crs().crs());
+        ShapeSet set = shapes(
+                layer.source().level(),
+                tolerance(layer.source().level(), view),
+                view.crs().crs());
         Map<String, Map<String, Object>> props = areaValues(layer, dims);
         Envelope env = new Envelope(view.minX(), view.maxX(), view.minY(), view.maxY());
         double pad = Math.max(view.resX(), view.resY()) * 4;
@@ -182,7 +203,8 @@ final class LayerRenderer {
                 features.add(new FeaturePainter.Feature(s.geometry(), p));
             }
         }
-        features.sort((a, b) -> ((String) a.properties().get("code")).compareTo((String) b.properties().get("code")));
+        features.sort((a, b) -> ((String) a.properties().get("code"))
+                .compareTo((String) b.properties().get("code")));
         new FeaturePainter(g, view).paint(style, features);
     }
 
@@ -205,7 +227,8 @@ final class LayerRenderer {
         boolean narrower = dims.categories().stream().anyMatch(c -> !known.contains(c));
         List<String> out = new ArrayList<>();
         for (String f : feeds(dims, DisclosureLevel.REDUCED)) {
-            if (narrower && dims.view().level(f) == DisclosureLevel.REDUCED
+            if (narrower
+                    && dims.view().level(f) == DisclosureLevel.REDUCED
                     && !policy.protocols().require(f).reduced().categories()) {
                 continue;
             }
@@ -254,8 +277,8 @@ final class LayerRenderer {
     }
 
     /** An area's properties for styling and feature info; null when a choropleth has no value for it. */
-    private static Map<String, Object> properties(LayerCatalogue.Layer layer, Shape s,
-                                                  Map<String, Map<String, Object>> values) {
+    private static Map<String, Object> properties(
+            LayerCatalogue.Layer layer, Shape s, Map<String, Map<String, Object>> values) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("code", s.code());
         p.put("name", s.name());
@@ -276,27 +299,29 @@ final class LayerRenderer {
     private Map<String, Map<String, Object>> areaValues(LayerCatalogue.Layer layer, LayerDims dims) {
         String level = layer.source().level();
         return switch (layer.kind()) {
-            case "area-counts" -> values.get(version + "|" + layer.name() + "|" + dims.key(),
-                    () -> areaCounts(layer, dims));
-            case "run-areas" -> dims.run() == null ? Map.of() : values.get(version + "|" + layer.name() + "|"
-                    + dims.key(), () -> {
-                Map<String, Map<String, Object>> rows = data.runResults(dims.run(), level);
-                DisclosureLevel least = DisclosureLevel.POINTS;
-                for (String f : data.runFeeds(dims.run())) {
-                    least = DisclosureLevel.min(least, dims.view().level(f));
-                }
-                if (least == DisclosureLevel.NONE) {
-                    return Map.of();  // the run read a feed this requester may not see at all
-                }
-                if (least != DisclosureLevel.POINTS) {
-                    rows.values().forEach(v -> {
-                        v.keySet().retainAll(RUN_CLASSES);
-                        v.put("counts_withheld", true);
-                    });
-                }
-                rows.values().forEach(v -> v.put("run", dims.run()));
-                return rows;
-            });
+            case "area-counts" ->
+                values.get(version + "|" + layer.name() + "|" + dims.key(), () -> areaCounts(layer, dims));
+            case "run-areas" ->
+                dims.run() == null
+                        ? Map.of()
+                        : values.get(version + "|" + layer.name() + "|" + dims.key(), () -> {
+                            Map<String, Map<String, Object>> rows = data.runResults(dims.run(), level);
+                            DisclosureLevel least = DisclosureLevel.POINTS;
+                            for (String f : data.runFeeds(dims.run())) {
+                                least = DisclosureLevel.min(least, dims.view().level(f));
+                            }
+                            if (least == DisclosureLevel.NONE) {
+                                return Map.of(); // the run read a feed this requester may not see at all
+                            }
+                            if (least != DisclosureLevel.POINTS) {
+                                rows.values().forEach(v -> {
+                                    v.keySet().retainAll(RUN_CLASSES);
+                                    v.put("counts_withheld", true);
+                                });
+                            }
+                            rows.values().forEach(v -> v.put("run", dims.run()));
+                            return rows;
+                        });
             case "deprivation" -> values.get("deprivation", data::deprivation);
             default -> null;
         };
@@ -335,14 +360,15 @@ final class LayerRenderer {
         // A range of months is the sum of the months' own published tables: a range's table protected on its own
         // could be differenced against its months to recover a suppressed one.
         List<ProtectedCounts.Table> tables = tables(dims.view(), dims.time().period());
-        ProtectedCounts.Selection sel = new ProtectedCounts.Selection(dims.feeds(),
-                dims.categories().isEmpty() ? layer.source().groups() : dims.categories());
+        ProtectedCounts.Selection sel = new ProtectedCounts.Selection(
+                dims.feeds(), dims.categories().isEmpty() ? layer.source().groups() : dims.categories());
         Map<String, Integer> population = data.population("lsoa");
         Map<String, Map<String, Object>> out = new HashMap<>();
         int months = dims.time().months();
         for (Shape s : shapes(level, 0, Crs.BNG).shapes()) {
             ProtectedCounts.Count c = ProtectedCounts.overMonths(tables, s.code(), sel);
-            Integer pop = level.equals("lsoa") ? population.get(s.code())
+            Integer pop = level.equals("lsoa")
+                    ? population.get(s.code())
                     : populationOf(tables.get(0).lsoas(s.code()), population);
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("period", dims.time().text());
@@ -358,15 +384,18 @@ final class LayerRenderer {
                 v.put("suppressed", false);
             }
             v.put("population", pop);
-            v.put("monthly_rate_per_1000", c.suppressed() || pop == null || pop == 0 ? null
-                    : round(1000 * c.value() / months / pop));
+            v.put(
+                    "monthly_rate_per_1000",
+                    c.suppressed() || pop == null || pop == 0 ? null : round(1000 * c.value() / months / pop));
             if (!c.withheld().isEmpty()) {
                 v.put("withheld_feeds", c.withheld());
             }
             String rules = SharedCounts.rules(tables.get(0).sharingGroups());
             if (!rules.isEmpty()) {
-                v.put("suppression", "restricted feeds, each partner's on its own: " + rules
-                        + (tables.size() > 1 ? ", month by month" : ""));
+                v.put(
+                        "suppression",
+                        "restricted feeds, each partner's on its own: " + rules
+                                + (tables.size() > 1 ? ", month by month" : ""));
             }
             out.put(s.code(), v);
         }
@@ -376,8 +405,10 @@ final class LayerRenderer {
     /** GetFeatureInfo: what lies at one pixel (centre), as properties, at most {@code count} features. */
     List<Map<String, Object>> info(LayerCatalogue.Layer layer, LayerDims dims, MapView view, int i, int j, int count) {
         double[] bng = new double[2];
-        view.crs().crs().to(Crs.BNG).apply(view.minX() + (i + 0.5) * view.resX(), view.maxY() - (j + 0.5) * view.resY(),
-                bng);
+        view.crs()
+                .crs()
+                .to(Crs.BNG)
+                .apply(view.minX() + (i + 0.5) * view.resX(), view.maxY() - (j + 0.5) * view.resY(), bng);
         List<Map<String, Object>> out = new ArrayList<>();
         switch (layer.kind()) {
             case "density" -> {
@@ -414,8 +445,11 @@ final class LayerRenderer {
                 }
                 double radius = PICK_PIXELS * metresPerPixel;
                 double reach = radius + reducedMargin(dims);
-                MapData.Points points = disclosed(data.points(new double[] {bng[0] - reach, bng[1] - reach,
-                        bng[0] + reach, bng[1] + reach}, filter(layer, dims, DisclosureLevel.REDUCED), 10_000),
+                MapData.Points points = disclosed(
+                        data.points(
+                                new double[] {bng[0] - reach, bng[1] - reach, bng[0] + reach, bng[1] + reach},
+                                filter(layer, dims, DisclosureLevel.REDUCED),
+                                10_000),
                         dims.view());
                 List<Integer> near = new ArrayList<>();
                 for (int k = 0; k < points.id().length; k++) {
@@ -423,10 +457,12 @@ final class LayerRenderer {
                         near.add(k);
                     }
                 }
-                near.sort((a, b) -> Double.compare(Math.hypot(points.x()[a] - bng[0], points.y()[a] - bng[1]),
+                near.sort((a, b) -> Double.compare(
+                        Math.hypot(points.x()[a] - bng[0], points.y()[a] - bng[1]),
                         Math.hypot(points.x()[b] - bng[0], points.y()[b] - bng[1])));
                 for (int k : near.subList(0, Math.min(count, near.size()))) {
-                    Map<String, Object> p = new LinkedHashMap<>(points.properties().get(k));
+                    Map<String, Object> p =
+                            new LinkedHashMap<>(points.properties().get(k));
                     p.put("x", round(points.x()[k]));
                     p.put("y", round(points.y()[k]));
                     out.add(p);
@@ -477,10 +513,12 @@ final class LayerRenderer {
         return shapes.get(level + "|" + tolerance + "|" + crs, () -> {
             if (crs != Crs.BNG) {
                 return ShapeSet.of(shapes(level, tolerance, Crs.BNG).shapes().stream()
-                        .map(s -> new Shape(s.code(), s.name(), project(s.geometry(), crs), null)).toList());
+                        .map(s -> new Shape(s.code(), s.name(), project(s.geometry(), crs), null))
+                        .toList());
             }
             return ShapeSet.of(data.shapes(level, tolerance).stream()
-                    .map(a -> new Shape(a.code(), a.name(), a.geometry(), null)).toList());
+                    .map(a -> new Shape(a.code(), a.name(), a.geometry(), null))
+                    .toList());
         });
     }
 
@@ -526,8 +564,8 @@ final class LayerRenderer {
             STRtree index = new STRtree();
             List<Shape> shapes = new ArrayList<>(raw.size());
             for (Shape s : raw) {
-                Shape prepared = new Shape(s.code(), s.name(), s.geometry(),
-                        PreparedGeometryFactory.prepare(s.geometry()));
+                Shape prepared =
+                        new Shape(s.code(), s.name(), s.geometry(), PreparedGeometryFactory.prepare(s.geometry()));
                 shapes.add(prepared);
                 index.insert(s.geometry().getEnvelopeInternal(), prepared);
             }

@@ -42,8 +42,7 @@ public final class LayerSources {
             SELECT m.scheme, m.code, c.group_code FROM category_mapping m JOIN category c ON c.code = m.code""";
 
     /** Each scheme's common category codes, and each code's group, at one map state version. */
-    private record Taxonomy(String version, Map<String, Set<String>> codesByScheme, Map<String, String> groupOf) {
-    }
+    private record Taxonomy(String version, Map<String, Set<String>> codesByScheme, Map<String, String> groupOf) {}
 
     private final DataSource dataSource;
     private final WmsService wms;
@@ -64,8 +63,8 @@ public final class LayerSources {
      * The feeds {@code layer} draws for {@code who} with these request parameters (WMS or tile query; names in any
      * case), in the order of {@code allFeeds} or the layer's own list. Empty for boundaries and deprivation.
      */
-    public List<String> drawn(Principal who, LayerCatalogue.Layer layer, Map<String, String> params,
-                              Collection<String> allFeeds) {
+    public List<String> drawn(
+            Principal who, LayerCatalogue.Layer layer, Map<String, String> params, Collection<String> allFeeds) {
         Map<String, String> p = upper(params);
         if (layer.kind().equals("run-areas")) {
             return runFeeds(who, layer, p);
@@ -94,7 +93,9 @@ public final class LayerSources {
         if (layer.kind().equals("areas") || layer.kind().equals("deprivation")) {
             return List.of();
         }
-        List<String> declared = layer.source().feeds().isEmpty() ? List.copyOf(allFeeds) : layer.source().feeds();
+        List<String> declared = layer.source().feeds().isEmpty()
+                ? List.copyOf(allFeeds)
+                : layer.source().feeds();
         List<String> out = new ArrayList<>();
         for (String f : declared) {
             boolean draws = layer.kind().equals("run-areas") || drawsCategories(f, layer, List.of());
@@ -163,8 +164,9 @@ public final class LayerSources {
         }
         Map<String, Set<String>> codes = new HashMap<>();
         Map<String, String> groups = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CODES);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(CODES);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 codes.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
                 groups.put(rs.getString(2), rs.getString(3));

@@ -21,8 +21,7 @@ final class LegendGraphic {
     private static final Font FONT = new Font("SansSerif", Font.PLAIN, 12);
     private static final Font TITLE = new Font("SansSerif", Font.BOLD, 12);
 
-    private LegendGraphic() {
-    }
+    private LegendGraphic() {}
 
     static BufferedImage draw(String title, SldStyle style) {
         List<String> labels = new ArrayList<>();
@@ -34,7 +33,9 @@ final class LegendGraphic {
                 boolean ramp = raster.colorMap().type().equals("ramp");
                 // A flat stretch of a ramp (the same colour at both ends) is one class, shown once: SLD 1.0 draws
                 // classes that way (density-classes.sld)
-                boolean flat = ramp && previous != null && previous.colour().equals(e.colour())
+                boolean flat = ramp
+                        && previous != null
+                        && previous.colour().equals(e.colour())
                         && previous.opacity() == e.opacity();
                 previous = e;
                 if (ramp && (e.opacity() == 0 || flat)) {
@@ -81,12 +82,15 @@ final class LegendGraphic {
                 g.fillRect(PAD, y, SWATCH, SWATCH);
             } else if (s instanceof SldStyle.Polygon p) {
                 if (p.fill() != null) {
-                    g.setColor(Colours.color(p.fill().colour(), Math.max(p.fill().opacity(), 0.15)));
+                    g.setColor(
+                            Colours.color(p.fill().colour(), Math.max(p.fill().opacity(), 0.15)));
                     g.fillRect(PAD, y, SWATCH, SWATCH);
                 }
                 if (p.stroke() != null) {
-                    g.setColor(Colours.color(p.stroke().colour(), Math.max(p.stroke().opacity(), 0.5)));
-                    g.setStroke(new BasicStroke((float) Math.max(1, Math.min(3, p.stroke().width()))));
+                    g.setColor(Colours.color(
+                            p.stroke().colour(), Math.max(p.stroke().opacity(), 0.5)));
+                    g.setStroke(new BasicStroke(
+                            (float) Math.max(1, Math.min(3, p.stroke().width()))));
                     g.drawRect(PAD, y, SWATCH - 1, SWATCH - 1);
                 }
             } else if (s instanceof SldStyle.Line l) {

@@ -45,7 +45,9 @@ final class MapAudience {
 
     List<LayerCatalogue.Layer> visibleLayers(Principal who, LayerCatalogue catalogue, MapState state) {
         List<String> feeds = knownFeeds(state);
-        return catalogue.layers().stream().filter(l -> layers.visible(who, l, feeds)).toList();
+        return catalogue.layers().stream()
+                .filter(l -> layers.visible(who, l, feeds))
+                .toList();
     }
 
     /**

@@ -25,8 +25,11 @@ public record MapCrs(String code, Crs crs, boolean northingFirst) {
             case "EPSG:3857", "EPSG:900913" -> new MapCrs("EPSG:3857", Crs.WEB_MERCATOR, false);
             case "EPSG:4326" -> new MapCrs(code, Crs.WGS84, version == WmsVersion.V1_3_0);
             case "CRS:84" -> new MapCrs(code, Crs.WGS84, false);
-            default -> throw new OgcException(version == WmsVersion.V1_3_0 ? "InvalidCRS" : "InvalidSRS", parameter,
-                    parameter + " " + text + " is not served; use one of " + String.join(", ", ADVERTISED));
+            default ->
+                throw new OgcException(
+                        version == WmsVersion.V1_3_0 ? "InvalidCRS" : "InvalidSRS",
+                        parameter,
+                        parameter + " " + text + " is not served; use one of " + String.join(", ", ADVERTISED));
         };
     }
 

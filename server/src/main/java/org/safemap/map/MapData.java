@@ -25,8 +25,8 @@ import org.safemap.time.Period;
  */
 public final class MapData {
     /** Area code columns of the incident table by level: an allow-list, the level never reaches SQL as text. */
-    private static final Map<String, String> CODE_COLUMN = Map.of(
-            "lsoa", "i.lsoa_code", "msoa", "i.msoa_code", "ward", "i.ward_code", "lad", "i.lad_code");
+    private static final Map<String, String> CODE_COLUMN =
+            Map.of("lsoa", "i.lsoa_code", "msoa", "i.msoa_code", "ward", "i.ward_code", "lad", "i.lad_code");
 
     /** The selection shared by density and counts: one row per event with its aoristic weight. */
     private static final String SELECTED = """
@@ -42,8 +42,8 @@ public final class MapData {
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
             ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id""";
 
-    private static final String DENSITY_POINTS = "SELECT ST_X(geom), ST_Y(geom), sum(w) FROM (" + SELECTED
-            + ") s GROUP BY 1, 2";
+    private static final String DENSITY_POINTS =
+            "SELECT ST_X(geom), ST_Y(geom), sum(w) FROM (" + SELECTED + ") s GROUP BY 1, 2";
 
     /**
      * Density input split in two: events represented by a record of a feed the requester sees as points ("open")
@@ -70,8 +70,8 @@ public final class MapData {
             SELECT DISTINCT b->>'feed' FROM hotspot_run r, jsonb_array_elements(r.data_version->'batches') b
             WHERE r.id = ? ORDER BY 1""";
 
-    private static final String AREA_COUNTS = "SELECT code, sum(w) FROM (" + SELECTED + ") s WHERE code IS NOT NULL "
-            + "GROUP BY code";
+    private static final String AREA_COUNTS =
+            "SELECT code, sum(w) FROM (" + SELECTED + ") s WHERE code IS NOT NULL " + "GROUP BY code";
 
     private static final String POINTS = """
             SELECT i.id, ST_X(i.geom), ST_Y(i.geom), c.group_code, i.category, c.label, i.feed,
@@ -137,24 +137,19 @@ public final class MapData {
                    || '-' || (SELECT coalesce(max(id), 0) || '.' || count(*) FROM hotspot_run WHERE status = 'done')""";
 
     /** Locations and summed weights. */
-    public record Weighted(double[] x, double[] y, double[] w) {
-    }
+    public record Weighted(double[] x, double[] y, double[] w) {}
 
     /** Density input of a view: open and restricted locations, and the restricted locations' record counts. */
-    public record Split(Weighted open, Weighted restricted, double[] restrictedRecords) {
-    }
+    public record Split(Weighted open, Weighted restricted, double[] restrictedRecords) {}
 
     /** Incident points in a window, one row each, with what the style and GetFeatureInfo read. */
-    public record Points(long[] id, double[] x, double[] y, List<Map<String, Object>> properties) {
-    }
+    public record Points(long[] id, double[] x, double[] y, List<Map<String, Object>> properties) {}
 
     /** An area's code, name and geometry (EPSG:27700). */
-    public record AreaShape(String code, String name, Geometry geometry) {
-    }
+    public record AreaShape(String code, String name, Geometry geometry) {}
 
     /** The filters of a map request. */
-    public record Filter(Period period, List<String> groups, List<String> categories, List<String> feeds) {
-    }
+    public record Filter(Period period, List<String> groups, List<String> categories, List<String> feeds) {}
 
     private final DataSource dataSource;
 
@@ -164,7 +159,7 @@ public final class MapData {
 
     public Weighted densityPoints(Filter f) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(DENSITY_POINTS.formatted("NULL::text"))) {
+                PreparedStatement ps = c.prepareStatement(DENSITY_POINTS.formatted("NULL::text"))) {
             bindSelection(c, ps, 1, f);
             ps.setFetchSize(50_000);
             Growable g = new Growable();
@@ -181,7 +176,8 @@ public final class MapData {
 
     /** Density input with the feeds {@code openFeeds} (seen as points) apart from the others in {@code f}'s feeds. */
     public Split densitySplit(Filter f, List<String> openFeeds) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DENSITY_SPLIT)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(DENSITY_SPLIT)) {
             ps.setArray(1, c.createArrayOf("text", openFeeds.toArray()));
             bindSelection(c, ps, 2, f);
             ps.setFetchSize(50_000);
@@ -207,7 +203,8 @@ public final class MapData {
     /** The feeds a run read. */
     public List<String> runFeeds(long runId) {
         List<String> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RUN_FEEDS)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(RUN_FEEDS)) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -223,12 +220,12 @@ public final class MapData {
     public Map<String, Double> areaCounts(String level, Filter f) {
         String column = CODE_COLUMN.get(level);
         if (column == null) {
-            throw new SafemapException("bad_catalogue", "incident counts are kept for lsoa, msoa, ward and lad, not "
-                    + level);
+            throw new SafemapException(
+                    "bad_catalogue", "incident counts are kept for lsoa, msoa, ward and lad, not " + level);
         }
         Map<String, Double> out = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(AREA_COUNTS.formatted(column))) {
+                PreparedStatement ps = c.prepareStatement(AREA_COUNTS.formatted(column))) {
             bindSelection(c, ps, 1, f);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -242,7 +239,8 @@ public final class MapData {
     }
 
     public Points points(double[] bngEnvelope, Filter f, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(POINTS)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(POINTS)) {
             int k = 1;
             for (double v : bngEnvelope) {
                 ps.setDouble(k++, v);
@@ -282,7 +280,8 @@ public final class MapData {
     /** Simplification tolerances stored for a level (metres), ascending. */
     public List<Double> tolerances(String level) {
         List<Double> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TOLERANCES)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(TOLERANCES)) {
             ps.setString(1, level);
             ps.setString(2, level);
             try (ResultSet rs = ps.executeQuery()) {
@@ -301,7 +300,7 @@ public final class MapData {
         WKBReader wkb = new WKBReader();
         List<AreaShape> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(tolerance > 0 ? SHAPES_DISPLAY : SHAPES_FULL)) {
+                PreparedStatement ps = c.prepareStatement(tolerance > 0 ? SHAPES_DISPLAY : SHAPES_FULL)) {
             int k = 1;
             if (tolerance > 0) {
                 ps.setFloat(k++, (float) tolerance);
@@ -323,7 +322,8 @@ public final class MapData {
 
     public Map<String, Integer> population(String level) {
         Map<String, Integer> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(POPULATION)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(POPULATION)) {
             ps.setString(1, level);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -341,15 +341,31 @@ public final class MapData {
     }
 
     public Map<String, Map<String, Object>> runResults(long runId, String level) {
-        return rows(RUN_RESULTS, List.of(runId, level), "incidents", "records", "population", "rate_per_1000",
-                "kde_mean", "kde_max", "location_quotient", "gi_z", "gi_p", "gi_bin", "gi_class", "emerging_class",
-                "trend_tau", "trend_p", "rank");
+        return rows(
+                RUN_RESULTS,
+                List.of(runId, level),
+                "incidents",
+                "records",
+                "population",
+                "rate_per_1000",
+                "kde_mean",
+                "kde_max",
+                "location_quotient",
+                "gi_z",
+                "gi_p",
+                "gi_bin",
+                "gi_class",
+                "emerging_class",
+                "trend_tau",
+                "trend_p",
+                "rank");
     }
 
     /** Completed runs of a kind with results at a level, the default first (see RUNS), then newest first. */
     public List<Long> runs(String kind, String level) {
         List<Long> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RUNS)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(RUNS)) {
             ps.setString(1, kind);
             ps.setString(2, level);
             try (ResultSet rs = ps.executeQuery()) {
@@ -365,16 +381,19 @@ public final class MapData {
 
     /** The first and last month with records, or null when there are none. */
     public YearMonth[] months() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(MONTHS);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(MONTHS);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             Timestamp min = rs.getTimestamp(1);
             Timestamp max = rs.getTimestamp(2);
             if (min == null) {
                 return null;
             }
-            return new YearMonth[] {YearMonth.from(min.toInstant().atZone(Period.LONDON)),
-                    YearMonth.from(max.toInstant().atZone(Period.LONDON))};
+            return new YearMonth[] {
+                YearMonth.from(min.toInstant().atZone(Period.LONDON)),
+                YearMonth.from(max.toInstant().atZone(Period.LONDON))
+            };
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -382,8 +401,9 @@ public final class MapData {
 
     /** The extent of areas and incidents in EPSG:27700, or null when both are empty. */
     public double[] extent() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(EXTENT);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(EXTENT);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             if (rs.getObject(1) == null) {
                 return null;
@@ -397,8 +417,9 @@ public final class MapData {
     /** Known names for validating dimension values: category, group and feed to their allowed values. */
     public Map<String, List<String>> names() {
         Map<String, List<String>> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(NAMES);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(NAMES);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
             }
@@ -410,8 +431,9 @@ public final class MapData {
 
     /** A token that changes whenever a load, deletion or run changes what maps show. */
     public String version() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(VERSION);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(VERSION);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
@@ -421,7 +443,8 @@ public final class MapData {
 
     private Map<String, Map<String, Object>> rows(String sql, List<Object> params, String... columns) {
         Map<String, Map<String, Object>> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int k = 0; k < params.size(); k++) {
                 ps.setObject(k + 1, params.get(k));
             }
@@ -490,8 +513,8 @@ public final class MapData {
         }
 
         Weighted done() {
-            return new Weighted(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n),
-                    java.util.Arrays.copyOf(w, n));
+            return new Weighted(
+                    java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n), java.util.Arrays.copyOf(w, n));
         }
     }
 }

@@ -16,8 +16,8 @@ import java.util.Map;
  * @param extent    minX, minY, maxX, maxY in EPSG:27700 of the areas (of the incidents when no areas are
  *                  loaded; England and Wales when there is neither)
  */
-public record MapState(String version, YearMonth firstMonth, YearMonth lastMonth, Map<String, List<String>> names,
-                       double[] extent) {
+public record MapState(
+        String version, YearMonth firstMonth, YearMonth lastMonth, Map<String, List<String>> names, double[] extent) {
     /** England and Wales, roughly, for an empty database. */
     static final double[] ENGLAND_AND_WALES = {82_000, 5_000, 656_000, 658_000};
 
@@ -25,8 +25,12 @@ public record MapState(String version, YearMonth firstMonth, YearMonth lastMonth
     static MapState read(MapData data, String version) {
         YearMonth[] months = data.months();
         double[] extent = data.extent();
-        return new MapState(version, months == null ? null : months[0], months == null ? null : months[1],
-                Map.copyOf(data.names()), extent == null ? ENGLAND_AND_WALES : extent);
+        return new MapState(
+                version,
+                months == null ? null : months[0],
+                months == null ? null : months[1],
+                Map.copyOf(data.names()),
+                extent == null ? ENGLAND_AND_WALES : extent);
     }
 
     boolean hasRecords() {

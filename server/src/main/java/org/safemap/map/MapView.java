@@ -47,8 +47,9 @@ public record MapView(MapCrs crs, double minX, double minY, double maxX, double 
             return new double[] {minX, minY, maxX, maxY};
         }
         Crs.Transform t = crs.crs().to(Crs.BNG);
-        double[] env = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                Double.NEGATIVE_INFINITY};
+        double[] env = {
+            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
+        };
         double[] p = new double[2];
         int steps = 16;
         for (int k = 0; k <= steps; k++) {

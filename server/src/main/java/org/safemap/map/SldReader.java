@@ -30,19 +30,27 @@ public final class SldReader {
     public static final int MAX_ENTRIES = 256;
     private static final Pattern COLOUR = Pattern.compile("#[0-9A-Fa-f]{6}");
     private static final Map<String, String> COMPARISONS = Map.of(
-            "PropertyIsEqualTo", "=", "PropertyIsNotEqualTo", "!=", "PropertyIsLessThan", "<",
-            "PropertyIsLessThanOrEqualTo", "<=", "PropertyIsGreaterThan", ">", "PropertyIsGreaterThanOrEqualTo", ">=");
+            "PropertyIsEqualTo",
+            "=",
+            "PropertyIsNotEqualTo",
+            "!=",
+            "PropertyIsLessThan",
+            "<",
+            "PropertyIsLessThanOrEqualTo",
+            "<=",
+            "PropertyIsGreaterThan",
+            ">",
+            "PropertyIsGreaterThanOrEqualTo",
+            ">=");
     private static final List<String> MARKS = List.of("circle", "square", "triangle", "star", "cross", "x");
 
     /**
      * One NamedLayer of a document: the layer it styles and either the name of a style the server already has
      * (NamedStyle) or a style given in full (UserStyle).
      */
-    public record LayerStyle(String layer, String namedStyle, SldStyle userStyle) {
-    }
+    public record LayerStyle(String layer, String namedStyle, SldStyle userStyle) {}
 
-    private SldReader() {
-    }
+    private SldReader() {}
 
     /** Reads a style file: the first UserStyle of the document. */
     public static SldStyle read(InputStream in, String source) {
@@ -73,9 +81,12 @@ public final class SldReader {
             }
             switch (e.getLocalName()) {
                 case "NamedLayer" -> out.add(namedLayer(e, source));
-                case "UserLayer" -> throw invalid(source, "UserLayer (data from outside SafeMap) is not supported; "
-                        + "use a NamedLayer naming one of the server's layers");
-                default -> { }
+                case "UserLayer" ->
+                    throw invalid(
+                            source,
+                            "UserLayer (data from outside SafeMap) is not supported; "
+                                    + "use a NamedLayer naming one of the server's layers");
+                default -> {}
             }
         }
         if (out.isEmpty()) {
@@ -141,8 +152,10 @@ public final class SldReader {
                 continue;
             }
             switch (e.getLocalName()) {
-                case "PolygonSymbolizer" -> symbolizers.add(new SldStyle.Polygon(
-                        fill(child(e, SLD, "Fill"), source, where), stroke(child(e, SLD, "Stroke"), source, where)));
+                case "PolygonSymbolizer" ->
+                    symbolizers.add(new SldStyle.Polygon(
+                            fill(child(e, SLD, "Fill"), source, where),
+                            stroke(child(e, SLD, "Stroke"), source, where)));
                 case "LineSymbolizer" -> {
                     SldStyle.Stroke stroke = stroke(child(e, SLD, "Stroke"), source, where);
                     symbolizers.add(new SldStyle.Line(stroke == null ? new SldStyle.Stroke("#000000", 1, 1) : stroke));
@@ -150,16 +163,21 @@ public final class SldReader {
                 case "PointSymbolizer" -> symbolizers.add(point(e, source, where));
                 case "TextSymbolizer" -> symbolizers.add(textSymbolizer(e, source, where));
                 case "RasterSymbolizer" -> symbolizers.add(raster(e, source, where));
-                case "Name", "Title", "Abstract", "LegendGraphic", "ElseFilter", "MinScaleDenominator",
-                        "MaxScaleDenominator" -> { }
+                case "Name",
+                        "Title",
+                        "Abstract",
+                        "LegendGraphic",
+                        "ElseFilter",
+                        "MinScaleDenominator",
+                        "MaxScaleDenominator" -> {}
                 default -> throw invalid(source, where + ": " + e.getLocalName() + " is not supported");
             }
         }
         if (symbolizers.isEmpty()) {
             throw invalid(source, where + " has no Polygon-, Line-, Point-, Text- or RasterSymbolizer");
         }
-        return new SldStyle.Rule(name, text(rule, SLD, "Title"), filter, elseFilter, minScale, maxScale,
-                List.copyOf(symbolizers));
+        return new SldStyle.Rule(
+                name, text(rule, SLD, "Title"), filter, elseFilter, minScale, maxScale, List.copyOf(symbolizers));
     }
 
     private static SldStyle.Filter filter(Element e, String source, String where, int depth) {
@@ -198,9 +216,12 @@ public final class SldReader {
                 }
                 yield new SldStyle.Not(filter(inner.get(0), source, where, depth + 1));
             }
-            default -> throw invalid(source, where + ": filter ogc:" + op + " is not supported (supported: "
-                    + "PropertyIsEqualTo, -NotEqualTo, -LessThan, -LessThanOrEqualTo, -GreaterThan, "
-                    + "-GreaterThanOrEqualTo, -Between, -Null, And, Or, Not)");
+            default ->
+                throw invalid(
+                        source,
+                        where + ": filter ogc:" + op + " is not supported (supported: "
+                                + "PropertyIsEqualTo, -NotEqualTo, -LessThan, -LessThanOrEqualTo, -GreaterThan, "
+                                + "-GreaterThanOrEqualTo, -Between, -Null, And, Or, Not)");
         };
     }
 
@@ -233,8 +254,10 @@ public final class SldReader {
         Element graphic = child(e, SLD, "Graphic");
         Element mark = graphic == null ? null : child(graphic, SLD, "Mark");
         if (mark == null) {
-            throw invalid(source, where + ": a PointSymbolizer needs a Graphic with a Mark (external graphics are not "
-                    + "supported)");
+            throw invalid(
+                    source,
+                    where + ": a PointSymbolizer needs a Graphic with a Mark (external graphics are not "
+                            + "supported)");
         }
         String wellKnown = text(mark, SLD, "WellKnownName");
         String shape = wellKnown == null ? "square" : wellKnown.toLowerCase(Locale.ROOT);
@@ -245,7 +268,10 @@ public final class SldReader {
         if (size != null && (size <= 0 || size > 256)) {
             throw invalid(source, where + ": mark size " + size + " is outside 0 to 256 pixels");
         }
-        return new SldStyle.Point(shape, size == null ? 6 : size, fill(child(mark, SLD, "Fill"), source, where),
+        return new SldStyle.Point(
+                shape,
+                size == null ? 6 : size,
+                fill(child(mark, SLD, "Fill"), source, where),
                 stroke(child(mark, SLD, "Stroke"), source, where));
     }
 
@@ -277,8 +303,8 @@ public final class SldReader {
             }
         }
         SldStyle.Fill fill = fill(child(e, SLD, "Fill"), source, where);
-        return new SldStyle.Text(property, family, size, bold, fill == null ? new SldStyle.Fill("#000000", 1) : fill,
-                radius, haloFill);
+        return new SldStyle.Text(
+                property, family, size, bold, fill == null ? new SldStyle.Fill("#000000", 1) : fill, radius, haloFill);
     }
 
     private static SldStyle.Raster raster(Element e, String source, String where) {
@@ -320,7 +346,8 @@ public final class SldReader {
         if (fill == null) {
             return null;
         }
-        return new SldStyle.Fill(colour(css(fill, "fill", "#808080"), source, rule),
+        return new SldStyle.Fill(
+                colour(css(fill, "fill", "#808080"), source, rule),
                 opacity(css(fill, "fill-opacity", "1"), source, rule));
     }
 
@@ -332,14 +359,17 @@ public final class SldReader {
         if (width < 0 || width > 64) {
             throw invalid(source, rule + ": stroke width " + width + " is outside 0 to 64 pixels");
         }
-        return new SldStyle.Stroke(colour(css(stroke, "stroke", "#000000"), source, rule), width,
+        return new SldStyle.Stroke(
+                colour(css(stroke, "stroke", "#000000"), source, rule),
+                width,
                 opacity(css(stroke, "stroke-opacity", "1"), source, rule));
     }
 
     private static String css(Element parent, String name, String fallback) {
         for (Element p : childElements(parent)) {
-            if (SLD.equals(p.getNamespaceURI()) && ("CssParameter".equals(p.getLocalName())
-                    || "SvgParameter".equals(p.getLocalName())) && name.equals(p.getAttribute("name"))) {
+            if (SLD.equals(p.getNamespaceURI())
+                    && ("CssParameter".equals(p.getLocalName()) || "SvgParameter".equals(p.getLocalName()))
+                    && name.equals(p.getAttribute("name"))) {
                 return p.getTextContent().strip();
             }
         }

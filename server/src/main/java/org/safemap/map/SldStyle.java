@@ -43,45 +43,51 @@ public record SldStyle(String name, String title, List<Rule> rules) {
      * @param maxScale    MaxScaleDenominator (exclusive), or null
      * @param symbolizers how to draw, in order
      */
-    public record Rule(String name, String title, Filter filter, boolean elseFilter, Double minScale, Double maxScale,
-                       List<Symbolizer> symbolizers) {
+    public record Rule(
+            String name,
+            String title,
+            Filter filter,
+            boolean elseFilter,
+            Double minScale,
+            Double maxScale,
+            List<Symbolizer> symbolizers) {
         /** Whether the rule is active at a scale denominator (SLD: min inclusive, max exclusive). */
         public boolean activeAt(double scaleDenominator) {
-            return (minScale == null || scaleDenominator >= minScale) && (maxScale == null || scaleDenominator < maxScale);
+            return (minScale == null || scaleDenominator >= minScale)
+                    && (maxScale == null || scaleDenominator < maxScale);
         }
     }
 
     /** How a rule draws. */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
-    @JsonSubTypes({@JsonSubTypes.Type(value = Polygon.class, name = "polygon"),
-            @JsonSubTypes.Type(value = Line.class, name = "line"), @JsonSubTypes.Type(value = Point.class, name = "point"),
-            @JsonSubTypes.Type(value = Text.class, name = "text"), @JsonSubTypes.Type(value = Raster.class, name = "raster")})
-    public sealed interface Symbolizer permits Polygon, Line, Point, Text, Raster {
-    }
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = Polygon.class, name = "polygon"),
+        @JsonSubTypes.Type(value = Line.class, name = "line"),
+        @JsonSubTypes.Type(value = Point.class, name = "point"),
+        @JsonSubTypes.Type(value = Text.class, name = "text"),
+        @JsonSubTypes.Type(value = Raster.class, name = "raster")
+    })
+    public sealed interface Symbolizer permits Polygon, Line, Point, Text, Raster {}
 
     /** Fill and outline of areas; either may be null. */
-    public record Polygon(Fill fill, Stroke stroke) implements Symbolizer {
-    }
+    public record Polygon(Fill fill, Stroke stroke) implements Symbolizer {}
 
-    public record Line(Stroke stroke) implements Symbolizer {
-    }
+    public record Line(Stroke stroke) implements Symbolizer {}
 
     /** A well-known mark (circle, square, triangle, star, cross, x) of {@code size} pixels. */
-    public record Point(String mark, double size, Fill fill, Stroke stroke) implements Symbolizer {
-    }
+    public record Point(String mark, double size, Fill fill, Stroke stroke) implements Symbolizer {}
 
     /**
      * A label from a property, drawn at the feature's interior point with an optional halo.
      *
      * @param haloRadius halo width in pixels, 0 for none
      */
-    public record Text(String property, String fontFamily, double fontSize, boolean bold, Fill fill,
-                       double haloRadius, Fill halo) implements Symbolizer {
-    }
+    public record Text(
+            String property, String fontFamily, double fontSize, boolean bold, Fill fill, double haloRadius, Fill halo)
+            implements Symbolizer {}
 
     /** A density surface coloured by a colour map; {@code opacity} multiplies every entry's own opacity. */
-    public record Raster(double opacity, ColorMap colorMap) implements Symbolizer {
-    }
+    public record Raster(double opacity, ColorMap colorMap) implements Symbolizer {}
 
     /**
      * SLD 1.0 ColorMap. {@code ramp} interpolates linearly between entries; {@code intervals} gives each value the
@@ -90,24 +96,25 @@ public record SldStyle(String name, String title, List<Rule> rules) {
      * values at or above the last take the last entry's. NaN is transparent.
      */
     public record ColorMap(String type, List<Entry> entries) {
-        public record Entry(String colour, double opacity, double quantity, String label) {
-        }
+        public record Entry(String colour, double opacity, double quantity, String label) {}
     }
 
     /** @param colour #RRGGBB; @param opacity 0 to 1 */
-    public record Fill(String colour, double opacity) {
-    }
+    public record Fill(String colour, double opacity) {}
 
     /** @param colour #RRGGBB; @param width pixels; @param opacity 0 to 1 */
-    public record Stroke(String colour, double width, double opacity) {
-    }
+    public record Stroke(String colour, double width, double opacity) {}
 
     /** An OGC filter over a feature's properties. */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
-    @JsonSubTypes({@JsonSubTypes.Type(value = Compare.class, name = "compare"),
-            @JsonSubTypes.Type(value = Between.class, name = "between"),
-            @JsonSubTypes.Type(value = IsNull.class, name = "null"), @JsonSubTypes.Type(value = And.class, name = "and"),
-            @JsonSubTypes.Type(value = Or.class, name = "or"), @JsonSubTypes.Type(value = Not.class, name = "not")})
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = Compare.class, name = "compare"),
+        @JsonSubTypes.Type(value = Between.class, name = "between"),
+        @JsonSubTypes.Type(value = IsNull.class, name = "null"),
+        @JsonSubTypes.Type(value = And.class, name = "and"),
+        @JsonSubTypes.Type(value = Or.class, name = "or"),
+        @JsonSubTypes.Type(value = Not.class, name = "not")
+    })
     public sealed interface Filter permits Compare, Between, IsNull, And, Or, Not {
         boolean test(Function<String, Object> properties);
     }

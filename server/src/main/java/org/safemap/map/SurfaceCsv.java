@@ -14,8 +14,7 @@ import org.safemap.hotspot.Surface;
  * metres, south-west first, west to east then south to north; no-data cells have an empty density.
  */
 public final class SurfaceCsv {
-    private SurfaceCsv() {
-    }
+    private SurfaceCsv() {}
 
     public static void write(Surface surface, OutputStream out) throws IOException {
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);

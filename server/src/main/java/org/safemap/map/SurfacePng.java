@@ -21,14 +21,15 @@ import org.safemap.hotspot.Surface;
  */
 public final class SurfacePng {
     /** Yellow to dark red, as the density SLD in layers/ (sequential, colour-blind safe: ColorBrewer YlOrRd). */
-    private static final Color[] RAMP = {new Color(0xffffb2), new Color(0xfecc5c), new Color(0xfd8d3c),
-        new Color(0xf03b20), new Color(0xbd0026)};
+    private static final Color[] RAMP = {
+        new Color(0xffffb2), new Color(0xfecc5c), new Color(0xfd8d3c), new Color(0xf03b20), new Color(0xbd0026)
+    };
+
     private static final int LEGEND_HEIGHT = 56;
     private static final int NOTHING_NEAR = 0xffeeeeee;
     private static final int MAX_SIDE = 2048;
 
-    private SurfacePng() {
-    }
+    private SurfacePng() {}
 
     public static byte[] render(Surface surface, String title) throws IOException {
         return render(surface, title, "incidents per km²");
@@ -37,8 +38,11 @@ public final class SurfacePng {
     /** @param units what the values are, for the legend ("incidents per km²", "risk score") */
     public static byte[] render(Surface surface, String title, String units) throws IOException {
         Grid g = surface.grid();
-        int scale = Math.max(1, Math.min(MAX_SIDE / Math.max(g.columns(), g.rows()), 600 / Math.max(1,
-                Math.min(g.columns(), g.rows()))));
+        int scale = Math.max(
+                1,
+                Math.min(
+                        MAX_SIDE / Math.max(g.columns(), g.rows()),
+                        600 / Math.max(1, Math.min(g.columns(), g.rows()))));
         int width = Math.max(g.columns() * scale, 360);
         int mapHeight = g.rows() * scale;
         BufferedImage image = new BufferedImage(width, mapHeight + LEGEND_HEIGHT, BufferedImage.TYPE_INT_ARGB);
@@ -51,7 +55,9 @@ public final class SurfacePng {
                 if (Double.isNaN(d)) {
                     continue;
                 }
-                int argb = d <= 0 || max <= 0 ? NOTHING_NEAR : colour(Math.sqrt(d / max)).getRGB();
+                int argb = d <= 0 || max <= 0
+                        ? NOTHING_NEAR
+                        : colour(Math.sqrt(d / max)).getRGB();
                 for (int y = top; y < top + scale; y++) {
                     for (int x = i * scale; x < (i + 1) * scale; x++) {
                         image.setRGB(x, y, argb);
@@ -98,8 +104,10 @@ public final class SurfacePng {
         double f = p - a;
         Color ca = RAMP[a];
         Color cb = RAMP[b];
-        return new Color((int) Math.round(ca.getRed() + f * (cb.getRed() - ca.getRed())),
+        return new Color(
+                (int) Math.round(ca.getRed() + f * (cb.getRed() - ca.getRed())),
                 (int) Math.round(ca.getGreen() + f * (cb.getGreen() - ca.getGreen())),
-                (int) Math.round(ca.getBlue() + f * (cb.getBlue() - ca.getBlue())), 230);
+                (int) Math.round(ca.getBlue() + f * (cb.getBlue() - ca.getBlue())),
+                230);
     }
 }

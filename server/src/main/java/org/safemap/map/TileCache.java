@@ -85,8 +85,8 @@ public final class TileCache {
                 Files.write(f, tile);
                 disk.put(key, (long) tile.length);
                 diskBytes += tile.length;
-                for (Iterator<Map.Entry<String, Long>> it = disk.entrySet().iterator(); diskBytes > diskLimit
-                        && it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, Long>> it = disk.entrySet().iterator();
+                        diskBytes > diskLimit && it.hasNext(); ) {
                     Map.Entry<String, Long> e = it.next();
                     Files.deleteIfExists(file(e.getKey()));
                     diskBytes -= e.getValue();
@@ -100,15 +100,26 @@ public final class TileCache {
 
     /** Hits, misses, bytes in memory and on disk, for /health and benchmarks. */
     public synchronized Map<String, Long> stats() {
-        return Map.of("hits", hits, "misses", misses, "memoryBytes", memoryBytes, "diskBytes", diskBytes,
-                "memoryTiles", (long) memory.size(), "diskTiles", (long) disk.size());
+        return Map.of(
+                "hits",
+                hits,
+                "misses",
+                misses,
+                "memoryBytes",
+                memoryBytes,
+                "diskBytes",
+                diskBytes,
+                "memoryTiles",
+                (long) memory.size(),
+                "diskTiles",
+                (long) disk.size());
     }
 
     private void remember(String key, byte[] tile) {
         byte[] old = memory.put(key, tile);
         memoryBytes += tile.length - (old == null ? 0 : old.length);
-        for (Iterator<Map.Entry<String, byte[]>> it = memory.entrySet().iterator(); memoryBytes > memoryLimit
-                && it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, byte[]>> it = memory.entrySet().iterator();
+                memoryBytes > memoryLimit && it.hasNext(); ) {
             Map.Entry<String, byte[]> e = it.next();
             memoryBytes -= e.getValue().length;
             it.remove();
@@ -118,7 +129,11 @@ public final class TileCache {
     private void checkVersion(String v) {
         if (!v.equals(version)) {
             if (!version.isEmpty()) {
-                LOG.info("tile cache: data changed ({} -> {}), dropping {} tiles", version, v, memory.size() + disk.size());
+                LOG.info(
+                        "tile cache: data changed ({} -> {}), dropping {} tiles",
+                        version,
+                        v,
+                        memory.size() + disk.size());
             }
             version = v;
             memory.clear();

@@ -20,8 +20,7 @@ public final class TileService {
     static final double ORIGIN = 20037508.342789244;
 
     /** A tile and its ETag (quoted). */
-    public record Tile(byte[] png, String etag) {
-    }
+    public record Tile(byte[] png, String etag) {}
 
     private final WmsService wms;
     private final TileCache cache;
@@ -39,8 +38,8 @@ public final class TileService {
     }
 
     /** Checks the request and works out its key (data version included) without drawing. */
-    public Prepared prepare(String layer, int z, int x, int y, Map<String, String> query,
-                            org.safemap.sharing.Principal who) {
+    public Prepared prepare(
+            String layer, int z, int x, int y, Map<String, String> query, org.safemap.sharing.Principal who) {
         WmsService.MapRequest r = request(layer, z, x, y, query, who);
         String version = wms.state().version();
         return new Prepared(r, version, key(r, version, z, x, y));
@@ -78,8 +77,8 @@ public final class TileService {
         return new double[] {minX, maxY - span, minX + span, maxY};
     }
 
-    private WmsService.MapRequest request(String layer, int z, int x, int y, Map<String, String> query,
-                                          org.safemap.sharing.Principal who) {
+    private WmsService.MapRequest request(
+            String layer, int z, int x, int y, Map<String, String> query, org.safemap.sharing.Principal who) {
         if (z < 0 || z > MAX_ZOOM) {
             throw OgcException.invalid("z", "zoom " + z + " is outside 0 to " + MAX_ZOOM);
         }

@@ -25,8 +25,10 @@ public record TimeDimension(YearMonth first, YearMonth last) {
     }
 
     public Period period() {
-        return new Period(first.atDay(1).atStartOfDay(Period.LONDON).toInstant(),
-                last.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant(), text());
+        return new Period(
+                first.atDay(1).atStartOfDay(Period.LONDON).toInstant(),
+                last.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant(),
+                text());
     }
 
     /** How capabilities, legends and feature info write it. */
@@ -46,7 +48,8 @@ public record TimeDimension(YearMonth first, YearMonth last) {
             return new TimeDimension(dataLast, dataLast);
         }
         String[] parts = value.trim().split("/", -1);
-        if (parts.length > 3 || parts.length == 3 && !parts[2].trim().toUpperCase().startsWith("P")) {
+        if (parts.length > 3
+                || parts.length == 3 && !parts[2].trim().toUpperCase().startsWith("P")) {
             throw invalid(value, "should be a month (2024-03) or a range of months (2024-01/2024-03)");
         }
         YearMonth first = month(parts[0], value);

@@ -43,14 +43,26 @@ public final class WmsService {
     }
 
     /** A parsed GetMap: the view, the layers with their styles and dimensions, and how to encode. */
-    record MapRequest(Principal who, WmsVersion version, MapView view, List<LayerCatalogue.Layer> layers, List<SldStyle> styles,
-                      List<LayerDims> dims, ImageEncoder.Format format, boolean transparent, Color background) {
+    record MapRequest(
+            Principal who,
+            WmsVersion version,
+            MapView view,
+            List<LayerCatalogue.Layer> layers,
+            List<SldStyle> styles,
+            List<LayerDims> dims,
+            ImageEncoder.Format format,
+            boolean transparent,
+            Color background) {
         /** A key identifying the picture (for tile caches). */
         String key() {
             StringBuilder b = new StringBuilder();
             for (int k = 0; k < layers.size(); k++) {
-                b.append(layers.get(k).name()).append('#').append(styles.get(k).name()).append('#')
-                        .append(dims.get(k).key()).append(';');
+                b.append(layers.get(k).name())
+                        .append('#')
+                        .append(styles.get(k).name())
+                        .append('#')
+                        .append(dims.get(k).key())
+                        .append(';');
             }
             return b.toString();
         }
@@ -64,20 +76,28 @@ public final class WmsService {
     private final int maxHeight;
     /** Pixels being drawn at once, at most: 64 M, about 1 GB of working memory. */
     static final long PIXEL_BUDGET = 64L * 1024 * 1024;
+
     private static final int PIXELS_PER_PERMIT = 65_536;
     private static final int PIXEL_BUDGET_PERMITS = (int) (PIXEL_BUDGET / PIXELS_PER_PERMIT);
     private static final int BUDGET_WAIT_SECONDS = 60;
-    private final java.util.concurrent.Semaphore pixelBudget = new java.util.concurrent.Semaphore(PIXEL_BUDGET_PERMITS,
-            true);
+    private final java.util.concurrent.Semaphore pixelBudget =
+            new java.util.concurrent.Semaphore(PIXEL_BUDGET_PERMITS, true);
     private final Map<String, BufferedImage> legends = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> runs = new ConcurrentHashMap<>();
     private volatile MapState state;
-    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean refreshing =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long stateReadAt;
     private final long stateTtlMillis;
 
-    public WmsService(LayerCatalogue catalogue, MapData data, Policy policy, ProtectedCounts counts, int maxWidth,
-                      int maxHeight, long stateTtlMillis) {
+    public WmsService(
+            LayerCatalogue catalogue,
+            MapData data,
+            Policy policy,
+            ProtectedCounts counts,
+            int maxWidth,
+            int maxHeight,
+            long stateTtlMillis) {
         this.catalogue = catalogue;
         this.audience = new MapAudience(policy);
         this.data = data;
@@ -148,11 +168,22 @@ public final class WmsService {
      * A map service over the store, with its counts protected as {@code policy} decides, restricted feeds counted
      * in {@code geography}'s areas.
      */
-    public static WmsService forStore(LayerCatalogue catalogue, javax.sql.DataSource dataSource, Policy policy,
-                                      ProtectedCounts.Geography geography, int maxWidth, int maxHeight,
-                                      long stateTtlMillis) {
-        return new WmsService(catalogue, new MapData(dataSource), policy,
-                new ProtectedCounts(dataSource, policy, geography), maxWidth, maxHeight, stateTtlMillis);
+    public static WmsService forStore(
+            LayerCatalogue catalogue,
+            javax.sql.DataSource dataSource,
+            Policy policy,
+            ProtectedCounts.Geography geography,
+            int maxWidth,
+            int maxHeight,
+            long stateTtlMillis) {
+        return new WmsService(
+                catalogue,
+                new MapData(dataSource),
+                policy,
+                new ProtectedCounts(dataSource, policy, geography),
+                maxWidth,
+                maxHeight,
+                stateTtlMillis);
     }
 
     /**
@@ -183,8 +214,8 @@ public final class WmsService {
 
     /** Handles one WMS request for {@code who}. {@code url} is the service's own address, for capabilities. */
     public Response handle(Map<String, String> params, String url, Principal who) {
-        WmsVersion exceptionVersion = "1.1.1".equals(trim(params.get("VERSION"))) ? WmsVersion.V1_1_1
-                : WmsVersion.V1_3_0;
+        WmsVersion exceptionVersion =
+                "1.1.1".equals(trim(params.get("VERSION"))) ? WmsVersion.V1_1_1 : WmsVersion.V1_3_0;
         String exceptions = params.getOrDefault("EXCEPTIONS", "XML").toUpperCase(Locale.ROOT);
         try {
             String service = trim(params.get("SERVICE"));
@@ -200,25 +231,35 @@ public final class WmsService {
                 case "getmap", "map" -> getMap(params, who);
                 case "getfeatureinfo", "feature_info" -> featureInfo(params, who);
                 case "getlegendgraphic" -> legend(params, who);
-                default -> throw new OgcException("OperationNotSupported", "REQUEST", "REQUEST " + request
-                        + " is not supported; use GetCapabilities, GetMap, GetFeatureInfo or GetLegendGraphic");
+                default ->
+                    throw new OgcException(
+                            "OperationNotSupported",
+                            "REQUEST",
+                            "REQUEST " + request
+                                    + " is not supported; use GetCapabilities, GetMap, GetFeatureInfo or GetLegendGraphic");
             };
         } catch (OgcException e) {
             return exception(e, exceptionVersion, exceptions, params);
         } catch (SafemapException e) {
-            if (e instanceof org.safemap.db.DatabaseUnavailableException || e.code().equals("busy")) {
-                throw e;  // not the request's fault: the HTTP layer answers 503 with an OGC report
+            if (e instanceof org.safemap.db.DatabaseUnavailableException
+                    || e.code().equals("busy")) {
+                throw e; // not the request's fault: the HTTP layer answers 503 with an OGC report
             }
-            return exception(new OgcException("InvalidParameterValue", null, e.getMessage()), exceptionVersion,
-                    exceptions, params);
+            return exception(
+                    new OgcException("InvalidParameterValue", null, e.getMessage()),
+                    exceptionVersion,
+                    exceptions,
+                    params);
         }
     }
 
     private Response capabilities(Map<String, String> params, String url, Principal who) {
         WmsVersion version = WmsVersion.negotiate(params.get("VERSION"));
         MapState s = state();
-        Capabilities c = new Capabilities(audience.visibleLayers(who, catalogue, s), s, url, maxWidth, maxHeight, this::runs, this::legendImage);
-        return version == WmsVersion.V1_3_0 ? Response.text("text/xml; charset=UTF-8", c.v130())
+        Capabilities c = new Capabilities(
+                audience.visibleLayers(who, catalogue, s), s, url, maxWidth, maxHeight, this::runs, this::legendImage);
+        return version == WmsVersion.V1_3_0
+                ? Response.text("text/xml; charset=UTF-8", c.v130())
                 : Response.text("application/vnd.ogc.wms_xml; charset=UTF-8", c.v111());
     }
 
@@ -233,12 +274,16 @@ public final class WmsService {
      * waited {@link #BUDGET_WAIT_SECONDS} is refused rather than risking the heap.
      */
     byte[] render(MapRequest r) {
-        int permits = (int) Math.min(PIXEL_BUDGET_PERMITS,
+        int permits = (int) Math.min(
+                PIXEL_BUDGET_PERMITS,
                 ((long) r.view().width() * r.view().height() + PIXELS_PER_PERMIT - 1) / PIXELS_PER_PERMIT);
         try {
             if (!pixelBudget.tryAcquire(permits, BUDGET_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new OgcException("ServerBusy", null, "the server is drawing too many large maps at once; "
-                        + "try again shortly or ask for a smaller image");
+                throw new OgcException(
+                        "ServerBusy",
+                        null,
+                        "the server is drawing too many large maps at once; "
+                                + "try again shortly or ask for a smaller image");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -265,18 +310,21 @@ public final class WmsService {
     }
 
     MapRequest parseMap(Map<String, String> params, boolean needFormat, Principal who) {
-        WmsVersion version = WmsVersion.exact(params.get("VERSION") != null ? params.get("VERSION")
-                : params.get("WMTVER"));
+        WmsVersion version =
+                WmsVersion.exact(params.get("VERSION") != null ? params.get("VERSION") : params.get("WMTVER"));
         if (params.get("SLD") != null) {
-            throw OgcException.invalid("SLD", "styles by reference (SLD=url) are not fetched; send SLD_BODY or "
-                    + "name a style in STYLES");
+            throw OgcException.invalid(
+                    "SLD",
+                    "styles by reference (SLD=url) are not fetched; send SLD_BODY or " + "name a style in STYLES");
         }
         MapState s = state();
         List<LayerCatalogue.Layer> layers = layers(params.get("LAYERS"), "LAYERS", who, s);
         List<SldStyle> styles = styles(layers, params.get("STYLES"), params.get("SLD_BODY"));
-        MapCrs crs = MapCrs.parse(params.get(version == WmsVersion.V1_3_0 ? "CRS" : "SRS") != null
-                ? params.get(version == WmsVersion.V1_3_0 ? "CRS" : "SRS")
-                : params.get(version == WmsVersion.V1_3_0 ? "SRS" : "CRS"), version);
+        MapCrs crs = MapCrs.parse(
+                params.get(version == WmsVersion.V1_3_0 ? "CRS" : "SRS") != null
+                        ? params.get(version == WmsVersion.V1_3_0 ? "CRS" : "SRS")
+                        : params.get(version == WmsVersion.V1_3_0 ? "SRS" : "CRS"),
+                version);
         int width = size(params.get("WIDTH"), "WIDTH", maxWidth);
         int height = size(params.get("HEIGHT"), "HEIGHT", maxHeight);
         MapView view = view(params.get("BBOX"), crs, width, height);
@@ -299,15 +347,21 @@ public final class WmsService {
                 throw new OgcException("LayerNotQueryable", "QUERY_LAYERS", "layer " + l.name() + " is not queryable");
             }
             if (!r.layers().contains(l)) {
-                throw new OgcException("LayerNotDefined", "QUERY_LAYERS", "layer " + l.name()
-                        + " is in QUERY_LAYERS but not in LAYERS");
+                throw new OgcException(
+                        "LayerNotDefined",
+                        "QUERY_LAYERS",
+                        "layer " + l.name() + " is in QUERY_LAYERS but not in LAYERS");
             }
         }
-        String format = params.get("INFO_FORMAT") == null ? "text/html"
+        String format = params.get("INFO_FORMAT") == null
+                ? "text/html"
                 : params.get("INFO_FORMAT").trim().toLowerCase(Locale.ROOT);
         if (!INFO_FORMATS.contains(format)) {
-            throw new OgcException("InvalidFormat", "INFO_FORMAT", "INFO_FORMAT " + params.get("INFO_FORMAT")
-                    + " is not served; use one of " + String.join(", ", INFO_FORMATS));
+            throw new OgcException(
+                    "InvalidFormat",
+                    "INFO_FORMAT",
+                    "INFO_FORMAT " + params.get("INFO_FORMAT") + " is not served; use one of "
+                            + String.join(", ", INFO_FORMATS));
         }
         boolean v13 = r.version() == WmsVersion.V1_3_0;
         int i = point(params.get(v13 ? "I" : "X"), v13 ? "I" : "X", r.view().width());
@@ -315,7 +369,10 @@ public final class WmsService {
         int count = 1;
         if (params.get("FEATURE_COUNT") != null) {
             try {
-                count = Math.max(1, Math.min(50, Integer.parseInt(params.get("FEATURE_COUNT").trim())));
+                count = Math.max(
+                        1,
+                        Math.min(
+                                50, Integer.parseInt(params.get("FEATURE_COUNT").trim())));
             } catch (NumberFormatException e) {
                 throw OgcException.invalid("FEATURE_COUNT", "FEATURE_COUNT must be a whole number");
             }
@@ -349,24 +406,27 @@ public final class WmsService {
         if (style == null) {
             throw new OgcException("StyleNotDefined", "STYLE", "layer " + name + " has no style " + styleName);
         }
-        return Response.of("image/png", ImageEncoder.encode(legendImage(layer, style), ImageEncoder.Format.PNG, true,
-                Color.WHITE));
+        return Response.of(
+                "image/png",
+                ImageEncoder.encode(legendImage(layer, style), ImageEncoder.Format.PNG, true, Color.WHITE));
     }
 
     BufferedImage legendImage(LayerCatalogue.Layer layer, LayerCatalogue.Style style) {
-        return legends.computeIfAbsent(layer.name() + "|" + style.style().name(),
-                k -> LegendGraphic.draw(layer.title(), style.style()));
+        return legends.computeIfAbsent(
+                layer.name() + "|" + style.style().name(), k -> LegendGraphic.draw(layer.title(), style.style()));
     }
 
     /** Completed runs of a run-areas layer, the default first; read once per data version (tiles ask on every request). */
     List<Long> runs(LayerCatalogue.Layer layer) {
-        String key = state().version() + "|" + layer.source().runKind() + "|" + layer.source().level();
+        String key = state().version() + "|" + layer.source().runKind() + "|"
+                + layer.source().level();
         List<Long> cached = runs.get(key);
         if (cached == null) {
             if (runs.size() > 64) {
                 runs.clear();
             }
-            cached = List.copyOf(data.runs(layer.source().runKind(), layer.source().level()));
+            cached = List.copyOf(
+                    data.runs(layer.source().runKind(), layer.source().level()));
             runs.put(key, cached);
         }
         return cached;
@@ -380,11 +440,13 @@ public final class WmsService {
         for (String name : value.split(",", -1)) {
             LayerCatalogue.Layer l = catalogue.layer(name.trim());
             if (l != null && !audience.visible(who, l, s)) {
-                l = null;  // not this principal's to see: answered exactly as a layer that does not exist
+                l = null; // not this principal's to see: answered exactly as a layer that does not exist
             }
             if (l == null) {
-                throw new OgcException("LayerNotDefined", parameter, "no layer named '" + name.trim()
-                        + "'; GetCapabilities lists them");
+                throw new OgcException(
+                        "LayerNotDefined",
+                        parameter,
+                        "no layer named '" + name.trim() + "'; GetCapabilities lists them");
             }
             out.add(l);
         }
@@ -398,8 +460,11 @@ public final class WmsService {
         List<SldStyle> out = new ArrayList<>();
         String[] names = stylesParam == null || stylesParam.isBlank() ? new String[0] : stylesParam.split(",", -1);
         if (names.length != 0 && names.length != layers.size()) {
-            throw new OgcException("StyleNotDefined", "STYLES", "STYLES names " + names.length + " styles for "
-                    + layers.size() + " layers; give one per layer (empty for the default) or none");
+            throw new OgcException(
+                    "StyleNotDefined",
+                    "STYLES",
+                    "STYLES names " + names.length + " styles for " + layers.size()
+                            + " layers; give one per layer (empty for the default) or none");
         }
         for (int k = 0; k < layers.size(); k++) {
             LayerCatalogue.Layer l = layers.get(k);
@@ -409,8 +474,15 @@ public final class WmsService {
             } else {
                 LayerCatalogue.Style s = l.style(name);
                 if (s == null) {
-                    throw new OgcException("StyleNotDefined", "STYLES", "layer " + l.name() + " has no style '" + name
-                            + "'; it has " + String.join(", ", l.styles().stream().map(x -> x.style().name()).toList()));
+                    throw new OgcException(
+                            "StyleNotDefined",
+                            "STYLES",
+                            "layer " + l.name() + " has no style '" + name + "'; it has "
+                                    + String.join(
+                                            ", ",
+                                            l.styles().stream()
+                                                    .map(x -> x.style().name())
+                                                    .toList()));
                 }
                 out.add(s.style());
             }
@@ -441,23 +513,30 @@ public final class WmsService {
                 }
             }
             if (k < 0) {
-                throw new OgcException("LayerNotDefined", "SLD_BODY", "SLD_BODY styles layer '" + ls.layer()
-                        + "', which is not in LAYERS");
+                throw new OgcException(
+                        "LayerNotDefined",
+                        "SLD_BODY",
+                        "SLD_BODY styles layer '" + ls.layer() + "', which is not in LAYERS");
             }
             LayerCatalogue.Layer layer = layers.get(k);
             if (ls.namedStyle() != null) {
                 LayerCatalogue.Style s = layer.style(ls.namedStyle());
                 if (s == null) {
-                    throw new OgcException("StyleNotDefined", "SLD_BODY", "layer " + layer.name() + " has no style '"
-                            + ls.namedStyle() + "'");
+                    throw new OgcException(
+                            "StyleNotDefined",
+                            "SLD_BODY",
+                            "layer " + layer.name() + " has no style '" + ls.namedStyle() + "'");
                 }
                 styles.set(k, s.style());
             } else {
                 boolean density = layer.kind().equals("density");
                 if (density != ls.userStyle().isRaster()) {
-                    throw OgcException.invalid("SLD_BODY", "layer " + layer.name() + (density
-                            ? " is a density surface: style it with a RasterSymbolizer and a ColorMap"
-                            : " has features: style it with Polygon-, Line-, Point- or TextSymbolizers"));
+                    throw OgcException.invalid(
+                            "SLD_BODY",
+                            "layer " + layer.name()
+                                    + (density
+                                            ? " is a density surface: style it with a RasterSymbolizer and a ColorMap"
+                                            : " has features: style it with Polygon-, Line-, Point- or TextSymbolizers"));
                 }
                 styles.set(k, ls.userStyle());
             }
@@ -487,15 +566,20 @@ public final class WmsService {
             v = new double[] {v[1], v[0], v[3], v[2]};
         }
         if (!(v[2] > v[0]) || !(v[3] > v[1])) {
-            throw OgcException.invalid("BBOX", "BBOX " + bbox + " is empty or inverted (minimum not below maximum"
-                    + (crs.northingFirst() ? "; EPSG:4326 in WMS 1.3.0 is latitude first" : "") + ")");
+            throw OgcException.invalid(
+                    "BBOX",
+                    "BBOX " + bbox + " is empty or inverted (minimum not below maximum"
+                            + (crs.northingFirst() ? "; EPSG:4326 in WMS 1.3.0 is latitude first" : "") + ")");
         }
         if (crs.degrees() && (v[0] < -540 || v[2] > 540 || v[1] < -90 || v[3] > 90)) {
             throw OgcException.invalid("BBOX", "BBOX " + bbox + " is outside the range of latitude and longitude");
         }
-        double limit = 1e8;  // metres; far beyond any projected extent
-        if (!crs.degrees() && (Math.abs(v[0]) > limit || Math.abs(v[1]) > limit || Math.abs(v[2]) > limit
-                || Math.abs(v[3]) > limit)) {
+        double limit = 1e8; // metres; far beyond any projected extent
+        if (!crs.degrees()
+                && (Math.abs(v[0]) > limit
+                        || Math.abs(v[1]) > limit
+                        || Math.abs(v[2]) > limit
+                        || Math.abs(v[3]) > limit)) {
             throw OgcException.invalid("BBOX", "BBOX " + bbox + " is outside the coordinate system's range");
         }
         return new MapView(crs, v[0], v[1], v[2], v[3], width, height);
@@ -512,8 +596,9 @@ public final class WmsService {
             throw OgcException.invalid(parameter, parameter + " '" + value + "' is not a whole number");
         }
         if (n < 1 || n > max) {
-            throw OgcException.invalid(parameter, parameter + " " + n + " is outside 1 to " + max
-                    + " (the server's limit, SAFEMAP_WMS_MAX_SIZE)");
+            throw OgcException.invalid(
+                    parameter,
+                    parameter + " " + n + " is outside 1 to " + max + " (the server's limit, SAFEMAP_WMS_MAX_SIZE)");
         }
         return n;
     }
@@ -529,8 +614,8 @@ public final class WmsService {
             throw new OgcException("InvalidPoint", parameter, parameter + " '" + value + "' is not a pixel position");
         }
         if (n < 0 || n >= size) {
-            throw new OgcException("InvalidPoint", parameter, parameter + " " + n + " is outside the image (0 to "
-                    + (size - 1) + ")");
+            throw new OgcException(
+                    "InvalidPoint", parameter, parameter + " " + n + " is outside the image (0 to " + (size - 1) + ")");
         }
         return n;
     }
@@ -587,9 +672,11 @@ public final class WmsService {
                 // The image itself cannot be made from these parameters: fall back to the XML report.
             }
         }
-        return new Response(200, version == WmsVersion.V1_3_0 ? "text/xml; charset=UTF-8"
-                : "application/vnd.ogc.se_xml; charset=UTF-8", ExceptionReport.xml(e, version)
-                .getBytes(StandardCharsets.UTF_8), e.code());
+        return new Response(
+                200,
+                version == WmsVersion.V1_3_0 ? "text/xml; charset=UTF-8" : "application/vnd.ogc.se_xml; charset=UTF-8",
+                ExceptionReport.xml(e, version).getBytes(StandardCharsets.UTF_8),
+                e.code());
     }
 
     private static String trim(String s) {

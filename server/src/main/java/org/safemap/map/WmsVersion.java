@@ -2,7 +2,8 @@ package org.safemap.map;
 
 /** The WMS versions served. 1.3.0 is the default; 1.1.1 is for older clients (MapInfo, older ArcGIS). */
 public enum WmsVersion {
-    V1_1_1("1.1.1"), V1_3_0("1.3.0");
+    V1_1_1("1.1.1"),
+    V1_3_0("1.3.0");
 
     private final String text;
 

@@ -10,6 +10,7 @@ final class Xml {
     private final java.util.ArrayDeque<String> open = new java.util.ArrayDeque<>();
     /** For each open element: whether it has child elements (its end tag then goes on a line of its own). */
     private final java.util.ArrayDeque<boolean[]> nested = new java.util.ArrayDeque<>();
+
     private boolean inStartTag;
 
     Xml declaration() {
@@ -38,7 +39,11 @@ final class Xml {
 
     Xml attr(String name, Object value) {
         if (value != null) {
-            out.append(' ').append(name).append("=\"").append(escape(value.toString())).append('"');
+            out.append(' ')
+                    .append(name)
+                    .append("=\"")
+                    .append(escape(value.toString()))
+                    .append('"');
         }
         return this;
     }

@@ -11,8 +11,7 @@ import org.safemap.time.Period;
  * months compare with whole months (June with July, not the 30 days before July), other ranges day for day.
  */
 final class ComparisonPeriods {
-    private ComparisonPeriods() {
-    }
+    private ComparisonPeriods() {}
 
     static Period previous(Period p) {
         Optional<YearMonth[]> months = wholeMonths(p);
@@ -43,18 +42,23 @@ final class ComparisonPeriods {
         if (from.getDayOfMonth() != 1 || to.getDayOfMonth() != 1) {
             return Optional.empty();
         }
-        return Optional.of(new YearMonth[] {YearMonth.from(from), YearMonth.from(to).minusMonths(1)});
+        return Optional.of(
+                new YearMonth[] {YearMonth.from(from), YearMonth.from(to).minusMonths(1)});
     }
 
     static Period monthRange(YearMonth first, YearMonth last) {
         String label = first.equals(last) ? first.toString() : first + ".." + last;
-        return new Period(first.atDay(1).atStartOfDay(Period.LONDON).toInstant(),
-                last.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant(), label);
+        return new Period(
+                first.atDay(1).atStartOfDay(Period.LONDON).toInstant(),
+                last.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant(),
+                label);
     }
 
     private static Period dayRange(LocalDate from, LocalDate toExclusive) {
-        return new Period(from.atStartOfDay(Period.LONDON).toInstant(),
-                toExclusive.atStartOfDay(Period.LONDON).toInstant(), from + ".." + toExclusive.minusDays(1));
+        return new Period(
+                from.atStartOfDay(Period.LONDON).toInstant(),
+                toExclusive.atStartOfDay(Period.LONDON).toInstant(),
+                from + ".." + toExclusive.minusDays(1));
     }
 
     private static LocalDate local(java.time.Instant i) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.locationtech.jts.geom.Geometry;
-import org.safemap.time.Period;
 import org.safemap.runs.Sources;
+import org.safemap.time.Period;
 
 /**
  * A tasking pack's content, computed from the store: every number it prints, the runs they come from and the
@@ -23,11 +23,26 @@ import org.safemap.runs.Sources;
  * @param hotspots     the top hot spots, most incidents first
  * @param notes        what the reader must know to read the numbers (data caveats, gaps)
  */
-public record Pack(PackRequest request, PackArea area, YearMonth dataFirst, YearMonth dataLast, Period previous,
-                   Period yearEarlier, boolean previousKnown, boolean yearEarlierKnown, List<Headline> headline,
-                   List<Hotspot> hotspots, EmergingSection emerging, RepeatSection repeats,
-                   List<SourceNote> sources, List<String> referenceData, List<CitedRun> runs, Method method,
-                   List<String> notes, Instant generated, String version) {
+public record Pack(
+        PackRequest request,
+        PackArea area,
+        YearMonth dataFirst,
+        YearMonth dataLast,
+        Period previous,
+        Period yearEarlier,
+        boolean previousKnown,
+        boolean yearEarlierKnown,
+        List<Headline> headline,
+        List<Hotspot> hotspots,
+        EmergingSection emerging,
+        RepeatSection repeats,
+        List<SourceNote> sources,
+        List<String> referenceData,
+        List<CitedRun> runs,
+        Method method,
+        List<String> notes,
+        Instant generated,
+        String version) {
 
     /**
      * One row of the headline table: weighted incident counts (an event seen by several feeds counts once; a record
@@ -36,8 +51,7 @@ public record Pack(PackRequest request, PackArea area, YearMonth dataFirst, Year
      * @param group   a category group or code; "all" for the total row
      * @param members what it holds, for people
      */
-    public record Headline(String group, String members, double current, Double previous, Double yearEarlier) {
-    }
+    public record Headline(String group, String members, double current, Double previous, Double yearEarlier) {}
 
     /**
      * One hot spot LSOA.
@@ -48,10 +62,20 @@ public record Pack(PackRequest request, PackArea area, YearMonth dataFirst, Year
      * @param giClass      hot_99 ... none ... cold_99, Gi* over the district with FDR correction
      * @param emergingClass the emerging hot spot class code, null when too few months exist
      */
-    public record Hotspot(int number, int contextRank, String code, String name, double incidents, Integer residents,
-                          Double ratePer1000, Double previous, Double giZ, String giClass, String emergingClass,
-                          Integer imdDecile, Geometry geometry) {
-    }
+    public record Hotspot(
+            int number,
+            int contextRank,
+            String code,
+            String name,
+            double incidents,
+            Integer residents,
+            Double ratePer1000,
+            Double previous,
+            Double giZ,
+            String giClass,
+            String emergingClass,
+            Integer imdDecile,
+            Geometry geometry) {}
 
     /**
      * Emerging and persistent hot spots over the months up to the period's end.
@@ -62,26 +86,45 @@ public record Pack(PackRequest request, PackArea area, YearMonth dataFirst, Year
      * @param hot     the area's LSOAs in a hot class, the run's order
      * @param note    why there is no run, or empty
      */
-    public record EmergingSection(Optional<Long> runId, List<String> months, Map<String, Integer> classes,
-                                  List<EmergingArea> hot, Optional<String> note) {
-    }
+    public record EmergingSection(
+            Optional<Long> runId,
+            List<String> months,
+            Map<String, Integer> classes,
+            List<EmergingArea> hot,
+            Optional<String> note) {}
 
-    public record EmergingArea(String code, String name, String emergingClass, double incidents, int hotSteps,
-                               int steps, double trendTau, double trendP) {
-    }
+    public record EmergingArea(
+            String code,
+            String name,
+            String emergingClass,
+            double incidents,
+            int hotSteps,
+            int steps,
+            double trendTau,
+            double trendP) {}
 
     /** Places where incidents recur in the period, from a stored repeats run. */
-    public record RepeatSection(long runId, double incidents, int locations, double repeatIncidents,
-                                List<RepeatLocation> top, boolean snapped) {
-    }
+    public record RepeatSection(
+            long runId,
+            double incidents,
+            int locations,
+            double repeatIncidents,
+            List<RepeatLocation> top,
+            boolean snapped) {}
 
     /**
      * @param description the location as the records give it (police.uk's "On or near ..."), the most frequent
      * @param lsoa        the LSOA it lies in
      */
-    public record RepeatLocation(int rank, double x, double y, double incidents, String first, String last,
-                                 String description, String lsoa) {
-    }
+    public record RepeatLocation(
+            int rank,
+            double x,
+            double y,
+            double incidents,
+            String first,
+            String last,
+            String description,
+            String lsoa) {}
 
     /**
      * A feed behind the pack and the protocol it is shared under; empty only for files loaded before SafeMap
@@ -95,10 +138,8 @@ public record Pack(PackRequest request, PackArea area, YearMonth dataFirst, Year
     }
 
     /** A stored run the pack's numbers come from: {@code GET /api/hotspots/{id}} shows it whole. */
-    public record CitedRun(long id, String kind, String what) {
-    }
+    public record CitedRun(long id, String kind, String what) {}
 
     /** The method's settings, printed so the figures can be reproduced. */
-    public record Method(double bandwidthMetres, double cellMetres, String kernel, String neighbours, boolean fdr) {
-    }
+    public record Method(double bandwidthMetres, double cellMetres, String kernel, String neighbours, boolean fdr) {}
 }

@@ -15,9 +15,17 @@ import org.locationtech.jts.geom.Geometry;
  * @param outline      the area's boundary, EPSG:27700
  * @param residents    residents of the area's LSOAs (latest estimate), -1 when unknown
  */
-public record PackArea(String level, String code, String name, int lsoaVintage, List<String> lsoas,
-                       String contextCode, String contextName, List<String> contextLsoas, Geometry outline,
-                       long residents) {
+public record PackArea(
+        String level,
+        String code,
+        String name,
+        int lsoaVintage,
+        List<String> lsoas,
+        String contextCode,
+        String contextName,
+        List<String> contextLsoas,
+        Geometry outline,
+        long residents) {
     public PackArea {
         lsoas = List.copyOf(lsoas);
         contextLsoas = List.copyOf(contextLsoas);

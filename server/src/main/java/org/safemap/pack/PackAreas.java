@@ -39,6 +39,7 @@ final class PackAreas {
             SELECT parent_code, max(parent_name) FROM area_parent
             WHERE level = 'lsoa' AND vintage = ? AND parent_level = 'lad' AND code = ANY(?::text[])
             GROUP BY parent_code ORDER BY count(*) DESC, parent_code LIMIT 1""";
+
     private static final String OUTLINE = """
             SELECT ST_AsBinary(ST_Union(geom)) FROM area WHERE level = 'lsoa' AND vintage = ? AND code = ANY(?::text[])""";
     private static final String OWN_OUTLINE = """
@@ -82,19 +83,25 @@ final class PackAreas {
                 }
             }
             if (level == null) {
-                throw new SafemapException("not_found", "no area with code '" + code + "': give the ONS code of a loaded "
-                        + "district, MSOA, ward or LSOA (GET /api/areas lists them)");
+                throw new SafemapException(
+                        "not_found",
+                        "no area with code '" + code + "': give the ONS code of a loaded "
+                                + "district, MSOA, ward or LSOA (GET /api/areas lists them)");
             }
             int vintage = integer(c, LSOA_VINTAGE);
             List<String> lsoas = switch (level) {
                 case "lsoa" -> List.of(code);
                 case "ward" -> codes(c, LSOAS_INSIDE, code, level, vintage);
-                default -> ownBoundary && !hasChildren(c, vintage, level, code)
-                        ? codes(c, LSOAS_INSIDE, code, level, vintage) : codes(c, CHILD_LSOAS, vintage, level, code);
+                default ->
+                    ownBoundary && !hasChildren(c, vintage, level, code)
+                            ? codes(c, LSOAS_INSIDE, code, level, vintage)
+                            : codes(c, CHILD_LSOAS, vintage, level, code);
             };
             if (lsoas.isEmpty()) {
-                throw new SafemapException("bad_request", "no LSOA boundaries lie in " + code + "; the pack reports "
-                        + "on LSOAs, so load them first ('safemap areas load')");
+                throw new SafemapException(
+                        "bad_request",
+                        "no LSOA boundaries lie in " + code + "; the pack reports "
+                                + "on LSOAs, so load them first ('safemap areas load')");
             }
             String contextCode = code;
             String contextName = name;
@@ -126,8 +133,17 @@ final class PackAreas {
                     residents = rs.wasNull() ? -1 : v;
                 }
             }
-            return new PackArea(level, code, name == null ? code : name, vintage, lsoas, contextCode,
-                    contextName == null ? contextCode : contextName, context, new WKBReader().read(outline), residents);
+            return new PackArea(
+                    level,
+                    code,
+                    name == null ? code : name,
+                    vintage,
+                    lsoas,
+                    contextCode,
+                    contextName == null ? contextCode : contextName,
+                    context,
+                    new WKBReader().read(outline),
+                    residents);
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not read area " + code + ": " + e.getMessage(), e);
         } catch (ParseException e) {
@@ -141,7 +157,8 @@ final class PackAreas {
 
     private static List<String> codes(Connection c, String sql, Object... params) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = bind(c, sql, params); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = bind(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -150,14 +167,16 @@ final class PackAreas {
     }
 
     private static int integer(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getInt(1);
         }
     }
 
     private static byte[] bytes(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = bind(c, sql, params); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = bind(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBytes(1);
         }

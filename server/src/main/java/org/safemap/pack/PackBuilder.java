@@ -29,11 +29,11 @@ import org.safemap.hotspot.Kernel;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.HotspotRunner;
 import org.safemap.runs.NearRepeats;
-import org.safemap.time.Period;
 import org.safemap.runs.PointSelector;
 import org.safemap.runs.RunStore;
 import org.safemap.runs.Selection;
 import org.safemap.runs.Sources;
+import org.safemap.time.Period;
 
 /**
  * Computes a tasking pack with the hotspot engine: a hotspot run for the period and one for the previous period
@@ -46,6 +46,7 @@ public final class PackBuilder {
     static final double BANDWIDTH_METRES = 250;
     /** Months of history the emerging classes look back over, the period's last month included. */
     static final int EMERGING_MONTHS = 12;
+
     static final int REPEATS_SHOWN = 10;
     static final int EMERGING_SHOWN = 15;
 
@@ -71,6 +72,7 @@ public final class PackBuilder {
                                ORDER BY x.edition DESC LIMIT 1) d ON true
             WHERE r.run_id = ? AND r.level = 'lsoa' AND r.code = ANY(?::text[]) AND r.incidents > 0
             ORDER BY r.rank LIMIT ?""";
+
     private static final String EMERGING = """
             SELECT r.code, coalesce(a.name, r.code), r.emerging_class, r.incidents, r.hot_steps, r.steps,
                    r.trend_tau, r.trend_p
@@ -98,8 +100,14 @@ public final class PackBuilder {
 
     public Pack build(PackRequest r, Consumer<String> progress) {
         PackArea area = new PackAreas(dataSource).find(r.area());
-        progress.accept(String.format(Locale.UK, "%s %s (%s): %d LSOAs; hot spots judged among %s's %d LSOAs",
-                area.levelTitle(), area.code(), area.name(), area.lsoas().size(), area.contextName(),
+        progress.accept(String.format(
+                Locale.UK,
+                "%s %s (%s): %d LSOAs; hot spots judged among %s's %d LSOAs",
+                area.levelTitle(),
+                area.code(),
+                area.name(),
+                area.lsoas().size(),
+                area.contextName(),
                 area.contextLsoas().size()));
         YearMonth[] data = dataMonths(r.feeds());
         Period dataPeriod = ComparisonPeriods.monthRange(data[0], data[1]);
@@ -112,9 +120,12 @@ public final class PackBuilder {
                     + "below the headline, and the map's layers show them at that level.");
         }
         if (!period.from().isBefore(dataPeriod.to()) || !period.to().isAfter(dataPeriod.from())) {
-            throw new SafemapException("bad_request", "period " + period.label() + " is outside the data: records "
-                    + (r.feeds().isEmpty() ? "" : "of " + String.join(", ", r.feeds()) + " ") + "run from " + data[0]
-                    + " to " + data[1]);
+            throw new SafemapException(
+                    "bad_request",
+                    "period " + period.label() + " is outside the data: records "
+                            + (r.feeds().isEmpty() ? "" : "of " + String.join(", ", r.feeds()) + " ") + "run from "
+                            + data[0]
+                            + " to " + data[1]);
         }
         if (period.from().isBefore(dataPeriod.from()) || period.to().isAfter(dataPeriod.to())) {
             notes.add("The period reaches beyond the months with data (" + data[0] + " to " + data[1] + "); its "
@@ -136,18 +147,18 @@ public final class PackBuilder {
         List<Pack.CitedRun> runs = new ArrayList<>();
         Selection inArea = selection(r, period, area.lsoas());
         progress.accept("counting records by category group");
-        List<Pack.Headline> headline = headline(r, area, period, previousKnown ? previous : null,
-                yearKnown ? yearEarlier : null, batches);
+        List<Pack.Headline> headline =
+                headline(r, area, period, previousKnown ? previous : null, yearKnown ? yearEarlier : null, batches);
 
         progress.accept("hot spot run for " + period.label());
         HotspotRunner runner = new HotspotRunner(dataSource);
-        long current = runner.run(hotspotRequest(selection(r, period, area.contextLsoas())), m -> { });
-        runs.add(new Pack.CitedRun(current, "hotspots", "counts, rates and Gi* for " + period.label() + " over "
-                + area.contextName()));
+        long current = runner.run(hotspotRequest(selection(r, period, area.contextLsoas())), m -> {});
+        runs.add(new Pack.CitedRun(
+                current, "hotspots", "counts, rates and Gi* for " + period.label() + " over " + area.contextName()));
         Long before = null;
         if (previousKnown) {
             progress.accept("hot spot run for " + previous.label());
-            before = runner.run(hotspotRequest(selection(r, previous, area.contextLsoas())), m -> { });
+            before = runner.run(hotspotRequest(selection(r, previous, area.contextLsoas())), m -> {});
             runs.add(new Pack.CitedRun(before, "hotspots", "counts for the previous period, " + previous.label()));
         }
 
@@ -166,32 +177,45 @@ public final class PackBuilder {
         if (steps >= EmergingRunner.MIN_STEPS) {
             Period span = ComparisonPeriods.monthRange(first, last);
             progress.accept("emerging hot spot run over " + steps + " months (" + span.label() + ")");
-            emergingRun = new EmergingRunner(dataSource).run(new EmergingRunner.Request(
-                    selection(r, span, area.contextLsoas()), "lsoa", Optional.empty(), false, "queen", 1, true,
-                    EmergingRules.DEFAULT, "pack"), m -> { });
+            emergingRun = new EmergingRunner(dataSource)
+                    .run(
+                            new EmergingRunner.Request(
+                                    selection(r, span, area.contextLsoas()),
+                                    "lsoa",
+                                    Optional.empty(),
+                                    false,
+                                    "queen",
+                                    1,
+                                    true,
+                                    EmergingRules.DEFAULT,
+                                    "pack"),
+                            m -> {});
             runs.add(new Pack.CitedRun(emergingRun, "emerging", "emerging hot spot classes over " + span.label()));
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
                 months.add(m.toString());
             }
         } else {
             emergingNote = Optional.of("Emerging hot spot classes need at least " + EmergingRunner.MIN_STEPS
-                    + " months of data up to the period's end; only " + steps + (steps == 1 ? " month exists" : " months exist")
+                    + " months of data up to the period's end; only " + steps
+                    + (steps == 1 ? " month exists" : " months exist")
                     + " (the data starts in "
                     + data[0] + "), so this pack shows none.");
         }
 
         progress.accept("repeat locations");
         NearRepeats.Outcome repeats = new NearRepeats(dataSource).repeats(inArea, 0, 2, REPEATS_SHOWN, "pack");
-        runs.add(new Pack.CitedRun(repeats.runId(), "repeats", "repeat locations in " + area.name() + ", "
-                + period.label()));
+        runs.add(new Pack.CitedRun(
+                repeats.runId(), "repeats", "repeat locations in " + area.name() + ", " + period.label()));
 
         RunStore store = new RunStore(dataSource);
         for (Pack.CitedRun run : runs) {
             batches.addAll(batchesOf(store, run.id()));
         }
         List<Pack.SourceNote> notesBySource = new ArrayList<>();
-        for (Sources.Source s : sources.of(batches.stream().mapToLong(Long::longValue).toArray())) {
-            notesBySource.add(new Pack.SourceNote(s, s.protocol().isEmpty() ? Optional.empty() : Optional.of(s.protocol())));
+        for (Sources.Source s :
+                sources.of(batches.stream().mapToLong(Long::longValue).toArray())) {
+            notesBySource.add(
+                    new Pack.SourceNote(s, s.protocol().isEmpty() ? Optional.empty() : Optional.of(s.protocol())));
         }
         Map<String, Object> summary = readJson(store.run(current).orElseThrow().summary());
         double cell = ((Number) summary.getOrDefault("cellM", 0)).doubleValue();
@@ -208,24 +232,59 @@ public final class PackBuilder {
                 notes.add("Counts under 10 are small: a change of a few incidents is within ordinary month-to-month "
                         + "variation.");
             }
-            return new Pack(r, area, data[0], data[1], previous, yearEarlier, previousKnown, yearKnown, headline,
-                    hotspots, emerging, repeatSection, notesBySource, referenceData, runs,
-                    new Pack.Method(BANDWIDTH_METRES, cell, Kernel.QUARTIC.code(), "queen", true), notes,
-                    Instant.now(), AppVersion.current());
+            return new Pack(
+                    r,
+                    area,
+                    data[0],
+                    data[1],
+                    previous,
+                    yearEarlier,
+                    previousKnown,
+                    yearKnown,
+                    headline,
+                    hotspots,
+                    emerging,
+                    repeatSection,
+                    notesBySource,
+                    referenceData,
+                    runs,
+                    new Pack.Method(BANDWIDTH_METRES, cell, Kernel.QUARTIC.code(), "queen", true),
+                    notes,
+                    Instant.now(),
+                    AppVersion.current());
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not read the pack's runs: " + e.getMessage(), e);
         }
     }
 
     private static HotspotRunner.Request hotspotRequest(Selection s) {
-        return new HotspotRunner.Request(s, "lsoa", Optional.empty(), Optional.of(BANDWIDTH_METRES),
-                BandwidthRule.PPL, Kernel.QUARTIC, KdeMode.EXACT, false, "queen", true, 10, Optional.empty(),
+        return new HotspotRunner.Request(
+                s,
+                "lsoa",
+                Optional.empty(),
+                Optional.of(BANDWIDTH_METRES),
+                BandwidthRule.PPL,
+                Kernel.QUARTIC,
+                KdeMode.EXACT,
+                false,
+                "queen",
+                true,
+                10,
+                Optional.empty(),
                 "pack");
     }
 
     static Selection selection(PackRequest r, Period period, List<String> lsoas) {
-        return new Selection(period, r.categories(), r.feeds(), null, null,
-                Optional.of(Selection.AreaOfInterest.codes("lsoa", lsoas)), Optional.empty(), true, true);
+        return new Selection(
+                period,
+                r.categories(),
+                r.feeds(),
+                null,
+                null,
+                Optional.of(Selection.AreaOfInterest.codes("lsoa", lsoas)),
+                Optional.empty(),
+                true,
+                true);
     }
 
     private static boolean covers(Period data, Period p) {
@@ -233,15 +292,19 @@ public final class PackBuilder {
     }
 
     private YearMonth[] dataMonths(List<String> feeds) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DATA_MONTHS)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(DATA_MONTHS)) {
             java.sql.Array a = c.createArrayOf("text", feeds.toArray());
             ps.setArray(1, a);
             ps.setArray(2, a);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getObject(1) == null) {
-                    throw new SafemapException("bad_request", feeds.isEmpty() ? "no records are loaded yet"
-                            : "no records of " + String.join(", ", feeds) + " are loaded");
+                    throw new SafemapException(
+                            "bad_request",
+                            feeds.isEmpty()
+                                    ? "no records are loaded yet"
+                                    : "no records of " + String.join(", ", feeds) + " are loaded");
                 }
                 return new YearMonth[] {month(rs.getTimestamp(1)), month(rs.getTimestamp(2))};
             }
@@ -255,12 +318,13 @@ public final class PackBuilder {
     }
 
     /** One row per group (or per category asked for) and a total, each in the three periods. */
-    private List<Pack.Headline> headline(PackRequest r, PackArea area, Period current, Period previous,
-                                         Period yearEarlier, TreeSet<Long> batches) {
+    private List<Pack.Headline> headline(
+            PackRequest r, PackArea area, Period current, Period previous, Period yearEarlier, TreeSet<Long> batches) {
         Map<String, String> rows = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
             if (r.categories().isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(GROUPS); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = c.prepareStatement(GROUPS);
+                        ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.put(rs.getString(1), rs.getString(2));
                     }
@@ -283,15 +347,19 @@ public final class PackBuilder {
         PointSelector selector = new PointSelector(dataSource);
         List<Pack.Headline> out = new ArrayList<>();
         for (Map.Entry<String, String> row : rows.entrySet()) {
-            PackRequest one = new PackRequest(r.area(), r.period(), r.top(), List.of(row.getKey()), r.feeds(),
-                    r.withheld());
-            out.add(new Pack.Headline(row.getKey(), row.getValue(),
+            PackRequest one =
+                    new PackRequest(r.area(), r.period(), r.top(), List.of(row.getKey()), r.feeds(), r.withheld());
+            out.add(new Pack.Headline(
+                    row.getKey(),
+                    row.getValue(),
                     count(selector, selection(one, current, area.lsoas()), batches),
                     previous == null ? null : count(selector, selection(one, previous, area.lsoas()), batches),
                     yearEarlier == null ? null : count(selector, selection(one, yearEarlier, area.lsoas()), batches)));
         }
-        out.add(new Pack.Headline("all", r.categories().isEmpty() ? "all categories" : String.join(", ",
-                r.categories()), count(selector, selection(r, current, area.lsoas()), batches),
+        out.add(new Pack.Headline(
+                "all",
+                r.categories().isEmpty() ? "all categories" : String.join(", ", r.categories()),
+                count(selector, selection(r, current, area.lsoas()), batches),
                 previous == null ? null : count(selector, selection(r, previous, area.lsoas()), batches),
                 yearEarlier == null ? null : count(selector, selection(r, yearEarlier, area.lsoas()), batches)));
         return out;
@@ -305,8 +373,8 @@ public final class PackBuilder {
         return sel.points().totalWeight();
     }
 
-    private static List<Pack.Hotspot> top(Connection c, long run, Long previous, Long emerging, PackArea area,
-                                          int n) throws SQLException {
+    private static List<Pack.Hotspot> top(Connection c, long run, Long previous, Long emerging, PackArea area, int n)
+            throws SQLException {
         List<Pack.Hotspot> out = new ArrayList<>();
         WKBReader wkb = new WKBReader();
         try (PreparedStatement ps = c.prepareStatement(TOP)) {
@@ -317,10 +385,19 @@ public final class PackBuilder {
             ps.setInt(5, n);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Pack.Hotspot(out.size() + 1, rs.getInt(1), rs.getString(2), rs.getString(3),
-                            rs.getDouble(4), (Integer) rs.getObject(5), nullable(rs, 6),
-                            previous == null ? null : nullable(rs, 9), nullable(rs, 7), rs.getString(8),
-                            rs.getString(10), rs.getObject(11) == null ? null : rs.getInt(11),
+                    out.add(new Pack.Hotspot(
+                            out.size() + 1,
+                            rs.getInt(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getDouble(4),
+                            (Integer) rs.getObject(5),
+                            nullable(rs, 6),
+                            previous == null ? null : nullable(rs, 9),
+                            nullable(rs, 7),
+                            rs.getString(8),
+                            rs.getString(10),
+                            rs.getObject(11) == null ? null : rs.getInt(11),
                             wkb.read(rs.getBytes(12))));
                 }
             }
@@ -330,8 +407,8 @@ public final class PackBuilder {
         return out;
     }
 
-    private static Pack.EmergingSection emergingSection(Connection c, Long run, List<String> months, PackArea area,
-                                                        Optional<String> note) throws SQLException {
+    private static Pack.EmergingSection emergingSection(
+            Connection c, Long run, List<String> months, PackArea area, Optional<String> note) throws SQLException {
         Map<String, Integer> classes = new LinkedHashMap<>();
         List<Pack.EmergingArea> hot = new ArrayList<>();
         if (run != null) {
@@ -343,8 +420,15 @@ public final class PackBuilder {
                         String cls = rs.getString(3);
                         classes.merge(cls, 1, Integer::sum);
                         if (cls.endsWith("_hot") && hot.size() < EMERGING_SHOWN) {
-                            hot.add(new Pack.EmergingArea(rs.getString(1), rs.getString(2), cls, rs.getDouble(4),
-                                    rs.getInt(5), rs.getInt(6), rs.getDouble(7), rs.getDouble(8)));
+                            hot.add(new Pack.EmergingArea(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    cls,
+                                    rs.getDouble(4),
+                                    rs.getInt(5),
+                                    rs.getInt(6),
+                                    rs.getDouble(7),
+                                    rs.getDouble(8)));
                         }
                     }
                 }
@@ -375,18 +459,31 @@ public final class PackBuilder {
                     }
                 }
             }
-            top.add(new Pack.RepeatLocation(((Number) m.get("rank")).intValue(), x, y,
-                    ((Number) m.get("incidents")).doubleValue(), localDate(m.get("first")), localDate(m.get("last")),
-                    description, lsoa));
+            top.add(new Pack.RepeatLocation(
+                    ((Number) m.get("rank")).intValue(),
+                    x,
+                    y,
+                    ((Number) m.get("incidents")).doubleValue(),
+                    localDate(m.get("first")),
+                    localDate(m.get("last")),
+                    description,
+                    lsoa));
         }
-        return new Pack.RepeatSection(o.runId(), ((Number) r.get("incidents")).doubleValue(),
-                ((Number) r.get("locations")).intValue(), ((Number) r.get("repeatIncidents")).doubleValue(), top,
+        return new Pack.RepeatSection(
+                o.runId(),
+                ((Number) r.get("incidents")).doubleValue(),
+                ((Number) r.get("locations")).intValue(),
+                ((Number) r.get("repeatIncidents")).doubleValue(),
+                top,
                 !((List<?>) r.get("warnings")).isEmpty());
     }
 
     /** The run stores instants; a police.uk month starts at local midnight, which is the day before in UTC. */
     private static String localDate(Object instant) {
-        return Instant.parse(String.valueOf(instant)).atZone(Period.LONDON).toLocalDate().toString();
+        return Instant.parse(String.valueOf(instant))
+                .atZone(Period.LONDON)
+                .toLocalDate()
+                .toString();
     }
 
     private static List<Long> batchesOf(RunStore store, long runId) {

@@ -1,7 +1,6 @@
 package org.safemap.pack;
 
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
 import java.util.Base64;
@@ -16,8 +15,8 @@ import org.safemap.time.Period;
  * the HTML pack and rendered as the PDF, so both say exactly the same thing.
  */
 final class PackDocument {
-    private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK)
-            .withZone(Period.LONDON);
+    private static final DateTimeFormatter GENERATED =
+            DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK).withZone(Period.LONDON);
 
     private static final String CSS = """
             @page { size: A4; margin: 14mm 12mm 16mm 12mm;
@@ -53,8 +52,7 @@ final class PackDocument {
             .keep { page-break-inside: avoid; }
             """;
 
-    private PackDocument() {
-    }
+    private PackDocument() {}
 
     static String xhtml(Pack p, PackMaps.Images images, java.util.Optional<PackSharedCounts> shared) {
         String place = p.area().name();
@@ -62,32 +60,53 @@ final class PackDocument {
         StringBuilder h = new StringBuilder(1 << 20);
         h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en-GB\">\n<head>\n")
                 .append("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\"/>\n")
-                .append("<title>").append(esc(title)).append("</title>\n")
+                .append("<title>")
+                .append(esc(title))
+                .append("</title>\n")
                 .append("<meta name=\"author\" content=\"SafeMap\"/>\n")
-                .append("<meta name=\"subject\" content=\"").append(esc("Hot spots, change, emerging hot spots and "
-                        + "repeat locations for " + place + " (" + p.area().code() + "), " + p.request().period()
-                        .label())).append("\"/>\n")
-                .append("<style>\n").append(CSS.formatted(cssString("SafeMap tasking pack: " + place + ", "
-                        + p.request().period().label()))).append("</style>\n</head>\n<body>\n");
+                .append("<meta name=\"subject\" content=\"")
+                .append(esc("Hot spots, change, emerging hot spots and "
+                        + "repeat locations for " + place + " (" + p.area().code() + "), "
+                        + p.request().period().label()))
+                .append("\"/>\n")
+                .append("<style>\n")
+                .append(CSS.formatted(cssString("SafeMap tasking pack: " + place + ", "
+                        + p.request().period().label())))
+                .append("</style>\n</head>\n<body>\n");
 
         h.append("<h1>").append(esc(title)).append("</h1>\n");
-        h.append("<p class=\"sub\">").append(esc(capitalise(p.area().levelTitle()) + " " + p.area().code()
-                        + (p.area().level().equals("lad") ? "" : ", in " + p.area().contextName())
+        h.append("<p class=\"sub\">")
+                .append(esc(capitalise(p.area().levelTitle()) + " " + p.area().code()
+                        + (p.area().level().equals("lad")
+                                ? ""
+                                : ", in " + p.area().contextName())
                         + " \u00b7 " + p.area().lsoas().size() + " LSOAs"
-                        + (p.area().residents() > 0 ? String.format(Locale.UK, " \u00b7 %,d residents",
-                        p.area().residents()) : "")
+                        + (p.area().residents() > 0
+                                ? String.format(
+                                        Locale.UK,
+                                        " \u00b7 %,d residents",
+                                        p.area().residents())
+                                : "")
                         + " \u00b7 period " + p.request().period().label() + ", compared with "
                         + p.previous().label()))
-                .append("</p>\n<p class=\"sub\">").append(esc("Records: " + (p.request().categories().isEmpty()
-                        ? "all categories" : String.join(", ", p.request().categories())) + "; feeds: "
-                        + (p.request().feeds().isEmpty() ? "all" : String.join(", ", p.request().feeds()))
+                .append("</p>\n<p class=\"sub\">")
+                .append(esc("Records: "
+                        + (p.request().categories().isEmpty()
+                                ? "all categories"
+                                : String.join(", ", p.request().categories()))
+                        + "; feeds: "
+                        + (p.request().feeds().isEmpty()
+                                ? "all"
+                                : String.join(", ", p.request().feeds()))
                         + ". Data held: " + p.dataFirst() + " to " + p.dataLast() + ". Generated "
                         + GENERATED.format(p.generated()) + " by SafeMap " + p.version() + "."))
                 .append("</p>\n");
 
         h.append("<div class=\"notes\"><b>Read these numbers with care</b><ul>\n");
-        li(h, "Counts are events: an assault seen by police, ambulance and A&E counts once; a record known only to a "
-                + "time window counts by the share of its window inside the period.");
+        li(
+                h,
+                "Counts are events: an assault seen by police, ambulance and A&E counts once; a record known only to a "
+                        + "time window counts by the share of its window inside the period.");
         for (String n : p.notes()) {
             li(h, n);
         }
@@ -105,56 +124,92 @@ final class PackDocument {
     }
 
     private static void headline(StringBuilder h, Pack p) {
-        h.append("<h2>1. Headline: ").append(esc(p.area().name())).append("</h2>\n<table>\n<tr><th>Category group</th>")
-                .append("<th class=\"n\">").append(esc(p.request().period().label())).append("</th>")
-                .append("<th class=\"n\">").append(esc(p.previous().label())).append("</th>")
+        h.append("<h2>1. Headline: ")
+                .append(esc(p.area().name()))
+                .append("</h2>\n<table>\n<tr><th>Category group</th>")
+                .append("<th class=\"n\">")
+                .append(esc(p.request().period().label()))
+                .append("</th>")
+                .append("<th class=\"n\">")
+                .append(esc(p.previous().label()))
+                .append("</th>")
                 .append("<th class=\"n\">Change</th>")
-                .append("<th class=\"n\">").append(esc(p.yearEarlier().label())).append(" (a year earlier)</th></tr>\n");
+                .append("<th class=\"n\">")
+                .append(esc(p.yearEarlier().label()))
+                .append(" (a year earlier)</th></tr>\n");
         for (Pack.Headline r : p.headline()) {
             boolean total = r.group().equals("all");
-            h.append(total ? "<tr class=\"total\">" : "<tr>").append("<td>")
-                    .append(total ? "All records" : "<b>" + esc(r.group()) + "</b> <span class=\"small\">"
-                            + esc(r.members()) + "</span>")
-                    .append("</td><td class=\"n\">").append(count(r.current())).append("</td><td class=\"n\">")
-                    .append(r.previous() == null ? "no data" : count(r.previous())).append("</td><td class=\"n\">")
-                    .append(change(r.current(), r.previous())).append("</td><td class=\"n\">")
-                    .append(r.yearEarlier() == null ? "no data" : count(r.yearEarlier())).append("</td></tr>\n");
+            h.append(total ? "<tr class=\"total\">" : "<tr>")
+                    .append("<td>")
+                    .append(
+                            total
+                                    ? "All records"
+                                    : "<b>" + esc(r.group()) + "</b> <span class=\"small\">" + esc(r.members())
+                                            + "</span>")
+                    .append("</td><td class=\"n\">")
+                    .append(count(r.current()))
+                    .append("</td><td class=\"n\">")
+                    .append(r.previous() == null ? "no data" : count(r.previous()))
+                    .append("</td><td class=\"n\">")
+                    .append(change(r.current(), r.previous()))
+                    .append("</td><td class=\"n\">")
+                    .append(r.yearEarlier() == null ? "no data" : count(r.yearEarlier()))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n");
     }
 
     /** The feeds left out of the headline, as the protected counts their protocols allow this reader. */
     private static void shared(StringBuilder h, Pack p, PackSharedCounts s) {
-        h.append("<h3>Shared as counts: ").append(esc(String.join(", ", s.feeds()))).append("</h3>\n");
+        h.append("<h3>Shared as counts: ")
+                .append(esc(String.join(", ", s.feeds())))
+                .append("</h3>\n");
         if (s.unavailable().isPresent()) {
-            h.append("<p class=\"small\">").append(esc("Not shown for this pack: " + s.unavailable().get()
-                    + ". The map's count layers show them.")).append("</p>\n");
+            h.append("<p class=\"small\">")
+                    .append(esc("Not shown for this pack: " + s.unavailable().get()
+                            + ". The map's count layers show them."))
+                    .append("</p>\n");
             return;
         }
-        h.append("<table>\n<tr><th>Category group</th><th class=\"n\">").append(esc(p.request().period().label()))
-                .append("</th><th class=\"n\">").append(esc(p.previous().label())).append("</th><th class=\"n\">")
-                .append(esc(p.yearEarlier().label())).append(" (a year earlier)</th></tr>\n");
+        h.append("<table>\n<tr><th>Category group</th><th class=\"n\">")
+                .append(esc(p.request().period().label()))
+                .append("</th><th class=\"n\">")
+                .append(esc(p.previous().label()))
+                .append("</th><th class=\"n\">")
+                .append(esc(p.yearEarlier().label()))
+                .append(" (a year earlier)</th></tr>\n");
         for (PackSharedCounts.Row r : s.rows()) {
             boolean total = r.group().equals("all");
-            h.append(total ? "<tr class=\"total\">" : "<tr>").append("<td>")
+            h.append(total ? "<tr class=\"total\">" : "<tr>")
+                    .append("<td>")
                     .append(total ? "All records" : "<b>" + esc(r.group()) + "</b>" + members(p, r.group()))
-                    .append("</td><td class=\"n\">").append(shown(r.current(), true))
-                    .append("</td><td class=\"n\">").append(shown(r.previous(), p.previousKnown()))
-                    .append("</td><td class=\"n\">").append(shown(r.yearEarlier(), p.yearEarlierKnown()))
+                    .append("</td><td class=\"n\">")
+                    .append(shown(r.current(), true))
+                    .append("</td><td class=\"n\">")
+                    .append(shown(r.previous(), p.previousKnown()))
+                    .append("</td><td class=\"n\">")
+                    .append(shown(r.yearEarlier(), p.yearEarlierKnown()))
                     .append("</td></tr>\n");
         }
         for (PackSharedCounts.Row r : s.partners()) {
-            h.append("<tr><td>").append(esc("of which " + r.group()))
-                    .append("</td><td class=\"n\">").append(shown(r.current(), true))
-                    .append("</td><td class=\"n\">").append(shown(r.previous(), p.previousKnown()))
-                    .append("</td><td class=\"n\">").append(shown(r.yearEarlier(), p.yearEarlierKnown()))
+            h.append("<tr><td>")
+                    .append(esc("of which " + r.group()))
+                    .append("</td><td class=\"n\">")
+                    .append(shown(r.current(), true))
+                    .append("</td><td class=\"n\">")
+                    .append(shown(r.previous(), p.previousKnown()))
+                    .append("</td><td class=\"n\">")
+                    .append(shown(r.yearEarlier(), p.yearEarlierKnown()))
                     .append("</td></tr>\n");
         }
-        h.append("</table>\n<p class=\"small\">").append(esc("Each partner's feeds are counted on their own, as "
-                + "their data-sharing protocols share them with this pack's reader: " + s.rule() + ". An event two "
-                + "partners both recorded counts once for each. A period is the sum of its months, and * where any "
-                + "month is suppressed. They are the same figures as SafeMap's map and area profiles, and are not in "
-                + "the headline above.")).append("</p>\n");
+        h.append("</table>\n<p class=\"small\">")
+                .append(esc("Each partner's feeds are counted on their own, as "
+                        + "their data-sharing protocols share them with this pack's reader: " + s.rule()
+                        + ". An event two "
+                        + "partners both recorded counts once for each. A period is the sum of its months, and * where any "
+                        + "month is suppressed. They are the same figures as SafeMap's map and area profiles, and are not in "
+                        + "the headline above."))
+                .append("</p>\n");
     }
 
     /** The group's categories as the headline lists them. */
@@ -173,12 +228,18 @@ final class PackDocument {
 
     private static void overview(StringBuilder h, Pack p, PackMaps.Images images) {
         h.append("<h2>2. Where: density and the top hot spots</h2>\n<div class=\"keep\">")
-                .append("<img class=\"map\" alt=\"").append(esc("Map of " + p.area().name()
+                .append("<img class=\"map\" alt=\"")
+                .append(esc("Map of " + p.area().name()
                         + ": density of incidents with the top hot spots outlined and numbered"))
-                .append("\" src=\"").append(dataUri(images.overview())).append("\"/>\n")
+                .append("\" src=\"")
+                .append(dataUri(images.overview()))
+                .append("\"/>\n")
                 .append("<table><tr><td style=\"border:none;width:40mm\"><img class=\"legend\" alt=\"Density legend\" "
-                        + "src=\"").append(dataUri(images.legend())).append("\"/></td><td style=\"border:none\">")
-                .append("<p class=\"small\">").append(esc("Colours: kernel density of incidents per km\u00b2 per "
+                        + "src=\"")
+                .append(dataUri(images.legend()))
+                .append("\"/></td><td style=\"border:none\">")
+                .append("<p class=\"small\">")
+                .append(esc("Colours: kernel density of incidents per km\u00b2 per "
                         + "month over " + PackMaps.time(p).replace('/', '-') + " (quartic kernel, 250 m radius), on "
                         + "the same fixed scale as the SafeMap viewer and WMS, so a colour means the same density in "
                         + "any month. Black line: " + p.area().name() + ". Blue outlines and numbers: the top "
@@ -188,31 +249,51 @@ final class PackDocument {
     }
 
     private static void hotspots(StringBuilder h, Pack p, PackMaps.Images images) {
-        h.append("<h2>3. Top ").append(p.hotspots().size()).append(" hot spots</h2>\n")
-                .append("<p>").append(esc("LSOAs of " + p.area().name() + " with the most incidents in "
-                        + p.request().period().label() + ", in the order of hot spot run " + p.runs().get(0).id()
-                        + ". \"Rank\" is the LSOA's place among all " + p.area().contextLsoas().size()
+        h.append("<h2>3. Top ")
+                .append(p.hotspots().size())
+                .append(" hot spots</h2>\n")
+                .append("<p>")
+                .append(esc("LSOAs of " + p.area().name() + " with the most incidents in "
+                        + p.request().period().label() + ", in the order of hot spot run "
+                        + p.runs().get(0).id()
+                        + ". \"Rank\" is the LSOA's place among all "
+                        + p.area().contextLsoas().size()
                         + " LSOAs of " + p.area().contextName() + ". Gi* says whether the LSOA and its neighbours "
                         + "together hold significantly more incidents than the district as a whole (false discovery "
                         + "rate corrected); the emerging class says how that has developed month by month."))
                 .append("</p>\n<table>\n<tr><th>#</th><th>LSOA</th><th class=\"n\">Rank</th>")
                 .append("<th class=\"n\">Incidents</th><th class=\"n\">Per 1,000 residents</th>")
-                .append("<th class=\"n\">").append(esc(p.previous().label())).append("</th><th class=\"n\">Change</th>")
+                .append("<th class=\"n\">")
+                .append(esc(p.previous().label()))
+                .append("</th><th class=\"n\">Change</th>")
                 .append("<th>Gi*</th><th>Emerging class</th><th class=\"n\">IMD decile</th></tr>\n");
         if (p.hotspots().isEmpty()) {
             h.append("<tr><td colspan=\"10\">No LSOA of the area has any incident in the period.</td></tr>\n");
         }
         for (Pack.Hotspot s : p.hotspots()) {
-            h.append("<tr><td><b>").append(s.number()).append("</b></td><td>").append(esc(s.name()))
-                    .append(" <span class=\"small\">").append(esc(s.code())).append("</span></td><td class=\"n\">")
-                    .append(s.contextRank()).append("</td><td class=\"n\">").append(count(s.incidents()))
-                    .append("</td><td class=\"n\">").append(s.ratePer1000() == null ? "-"
-                            : String.format(Locale.UK, "%.1f", s.ratePer1000()))
-                    .append("</td><td class=\"n\">").append(s.previous() == null ? "no data" : count(s.previous()))
-                    .append("</td><td class=\"n\">").append(change(s.incidents(), s.previous()))
-                    .append("</td><td>").append(esc(giText(s.giClass()))).append("</td><td>")
-                    .append(esc(emergingText(s.emergingClass()))).append("</td><td class=\"n\">")
-                    .append(s.imdDecile() == null ? "-" : s.imdDecile()).append("</td></tr>\n");
+            h.append("<tr><td><b>")
+                    .append(s.number())
+                    .append("</b></td><td>")
+                    .append(esc(s.name()))
+                    .append(" <span class=\"small\">")
+                    .append(esc(s.code()))
+                    .append("</span></td><td class=\"n\">")
+                    .append(s.contextRank())
+                    .append("</td><td class=\"n\">")
+                    .append(count(s.incidents()))
+                    .append("</td><td class=\"n\">")
+                    .append(s.ratePer1000() == null ? "-" : String.format(Locale.UK, "%.1f", s.ratePer1000()))
+                    .append("</td><td class=\"n\">")
+                    .append(s.previous() == null ? "no data" : count(s.previous()))
+                    .append("</td><td class=\"n\">")
+                    .append(change(s.incidents(), s.previous()))
+                    .append("</td><td>")
+                    .append(esc(giText(s.giClass())))
+                    .append("</td><td>")
+                    .append(esc(emergingText(s.emergingClass())))
+                    .append("</td><td class=\"n\">")
+                    .append(s.imdDecile() == null ? "-" : s.imdDecile())
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n<p class=\"small\">IMD decile: Index of Multiple Deprivation 2019, 1 = the most deprived "
                 + "tenth of LSOAs in England. Rates use the latest resident estimate; city-centre LSOAs with few "
@@ -228,12 +309,20 @@ final class PackDocument {
                 h.append("<td>");
                 if (k < list.size()) {
                     Pack.Hotspot s = list.get(k);
-                    h.append("<div class=\"card\"><h3>").append(s.number()).append(". ").append(esc(s.name()))
-                            .append("</h3><img alt=\"").append(esc("Map of hot spot " + s.number() + ", " + s.name()))
-                            .append("\" src=\"").append(dataUri(images.hotspots().get(s.code()))).append("\"/>")
-                            .append("<p class=\"small\">").append(esc(s.code() + ": " + count(s.incidents())
-                                    + " incidents (" + p.previous().label() + ": " + (s.previous() == null ? "no data"
-                                    : count(s.previous())) + "), " + giText(s.giClass()) + "."))
+                    h.append("<div class=\"card\"><h3>")
+                            .append(s.number())
+                            .append(". ")
+                            .append(esc(s.name()))
+                            .append("</h3><img alt=\"")
+                            .append(esc("Map of hot spot " + s.number() + ", " + s.name()))
+                            .append("\" src=\"")
+                            .append(dataUri(images.hotspots().get(s.code())))
+                            .append("\"/>")
+                            .append("<p class=\"small\">")
+                            .append(esc(s.code() + ": " + count(s.incidents())
+                                    + " incidents (" + p.previous().label() + ": "
+                                    + (s.previous() == null ? "no data" : count(s.previous())) + "), "
+                                    + giText(s.giClass()) + "."))
                             .append("</p></div>");
                 }
                 h.append("</td>");
@@ -247,18 +336,24 @@ final class PackDocument {
         Pack.EmergingSection e = p.emerging();
         h.append("<h2>4. Emerging and persistent hot spots</h2>\n");
         if (e.runId().isEmpty()) {
-            h.append("<p>").append(esc(e.note().orElse("No emerging hot spot run."))).append("</p>\n");
+            h.append("<p>")
+                    .append(esc(e.note().orElse("No emerging hot spot run.")))
+                    .append("</p>\n");
             return;
         }
-        h.append("<p>").append(esc("Emerging hot spot run " + e.runId().get() + " computed Gi* for every LSOA of "
-                + p.area().contextName() + " in each of the " + e.months().size() + " months "
-                + e.months().get(0) + " to " + e.months().get(e.months().size() - 1) + " (the months of data up to "
-                + "the period's end, at most " + PackBuilder.EMERGING_MONTHS + "), then classed each LSOA's series "
-                + "with a Mann-Kendall trend test. Persistent: a hot spot in at least 90% of the months, no clear "
-                + "trend. Intensifying: hot in at least 90% and getting hotter. New: hot only in the last month. "
-                + "Sporadic: on and off. docs/hotspots.md defines every class."))
-                .append("</p>\n<p>").append(esc(p.area().name() + "'s LSOAs by class: " + classCounts(e.classes())
-                        + "."))
+        h.append("<p>")
+                .append(esc("Emerging hot spot run " + e.runId().get() + " computed Gi* for every LSOA of "
+                        + p.area().contextName() + " in each of the "
+                        + e.months().size() + " months "
+                        + e.months().get(0) + " to " + e.months().get(e.months().size() - 1)
+                        + " (the months of data up to "
+                        + "the period's end, at most " + PackBuilder.EMERGING_MONTHS
+                        + "), then classed each LSOA's series "
+                        + "with a Mann-Kendall trend test. Persistent: a hot spot in at least 90% of the months, no clear "
+                        + "trend. Intensifying: hot in at least 90% and getting hotter. New: hot only in the last month. "
+                        + "Sporadic: on and off. docs/hotspots.md defines every class."))
+                .append("</p>\n<p>")
+                .append(esc(p.area().name() + "'s LSOAs by class: " + classCounts(e.classes()) + "."))
                 .append("</p>\n");
         if (e.hot().isEmpty()) {
             h.append("<p>None of the area's LSOAs is in a hot class.</p>\n");
@@ -267,26 +362,45 @@ final class PackDocument {
         h.append("<table>\n<tr><th>LSOA</th><th>Class</th><th class=\"n\">Incidents</th>")
                 .append("<th class=\"n\">Months hot</th><th class=\"n\">Trend (Kendall tau, p)</th></tr>\n");
         for (Pack.EmergingArea a : e.hot()) {
-            h.append("<tr><td>").append(esc(a.name())).append(" <span class=\"small\">").append(esc(a.code()))
-                    .append("</span></td><td>").append(esc(emergingText(a.emergingClass()))).append("</td><td class=\"n\">")
-                    .append(count(a.incidents())).append("</td><td class=\"n\">").append(a.hotSteps()).append(" of ")
-                    .append(a.steps()).append("</td><td class=\"n\">")
-                    .append(String.format(Locale.UK, "%+.2f, %.3f", a.trendTau(), a.trendP())).append("</td></tr>\n");
+            h.append("<tr><td>")
+                    .append(esc(a.name()))
+                    .append(" <span class=\"small\">")
+                    .append(esc(a.code()))
+                    .append("</span></td><td>")
+                    .append(esc(emergingText(a.emergingClass())))
+                    .append("</td><td class=\"n\">")
+                    .append(count(a.incidents()))
+                    .append("</td><td class=\"n\">")
+                    .append(a.hotSteps())
+                    .append(" of ")
+                    .append(a.steps())
+                    .append("</td><td class=\"n\">")
+                    .append(String.format(Locale.UK, "%+.2f, %.3f", a.trendTau(), a.trendP()))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n");
     }
 
     private static void repeats(StringBuilder h, Pack p) {
         Pack.RepeatSection r = p.repeats();
-        h.append("<h2>5. Repeat locations</h2>\n<p>").append(esc(String.format(Locale.UK, "Places in %s where two "
-                        + "or more incidents were recorded at exactly the same point in %s (repeats run %d): %,d "
-                        + "locations holding %s of the %s incidents.", p.area().name(), p.request().period().label(),
-                        r.runId(), r.locations(), count(r.repeatIncidents()), count(r.incidents()))));
+        h.append("<h2>5. Repeat locations</h2>\n<p>")
+                .append(esc(String.format(
+                        Locale.UK,
+                        "Places in %s where two "
+                                + "or more incidents were recorded at exactly the same point in %s (repeats run %d): %,d "
+                                + "locations holding %s of the %s incidents.",
+                        p.area().name(),
+                        p.request().period().label(),
+                        r.runId(),
+                        r.locations(),
+                        count(r.repeatIncidents()),
+                        count(r.incidents()))));
         if (r.snapped()) {
-            h.append(" <b>Caveat:</b> ").append(esc("police.uk moves every crime to the nearest of a fixed set of "
-                    + "anonymous map points, so a \"location\" here is a snap point that may stand for several "
-                    + "addresses or a stretch of street, not one address; confirm with the force's own records before "
-                    + "tasking to a door."));
+            h.append(" <b>Caveat:</b> ")
+                    .append(esc("police.uk moves every crime to the nearest of a fixed set of "
+                            + "anonymous map points, so a \"location\" here is a snap point that may stand for several "
+                            + "addresses or a stretch of street, not one address; confirm with the force's own records before "
+                            + "tasking to a door."));
         }
         h.append("</p>\n");
         if (r.top().isEmpty()) {
@@ -296,11 +410,21 @@ final class PackDocument {
         h.append("<table>\n<tr><th>#</th><th>Location as recorded</th><th>LSOA</th><th class=\"n\">Incidents</th>")
                 .append("<th>First</th><th>Last</th><th class=\"n\">Easting, northing</th></tr>\n");
         for (Pack.RepeatLocation l : r.top()) {
-            h.append("<tr><td>").append(l.rank()).append("</td><td>").append(esc(l.description().isEmpty() ? "-"
-                            : l.description())).append("</td><td>").append(esc(l.lsoa())).append("</td><td class=\"n\">")
-                    .append(count(l.incidents())).append("</td><td>").append(esc(l.first())).append("</td><td>")
-                    .append(esc(l.last())).append("</td><td class=\"n\">")
-                    .append(String.format(Locale.UK, "%.0f, %.0f", l.x(), l.y())).append("</td></tr>\n");
+            h.append("<tr><td>")
+                    .append(l.rank())
+                    .append("</td><td>")
+                    .append(esc(l.description().isEmpty() ? "-" : l.description()))
+                    .append("</td><td>")
+                    .append(esc(l.lsoa()))
+                    .append("</td><td class=\"n\">")
+                    .append(count(l.incidents()))
+                    .append("</td><td>")
+                    .append(esc(l.first()))
+                    .append("</td><td>")
+                    .append(esc(l.last()))
+                    .append("</td><td class=\"n\">")
+                    .append(String.format(Locale.UK, "%.0f, %.0f", l.x(), l.y()))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n<p class=\"small\">First and last are the earliest and latest record dates; police.uk "
                 + "records carry only their month, shown as its first day.</p>\n");
@@ -310,11 +434,19 @@ final class PackDocument {
         h.append("<div class=\"footnote keep\"><h2>Sources</h2>\n<table>\n<tr><th>Source</th><th>Partner</th>")
                 .append("<th>Attribution</th><th class=\"n\">Files</th><th>Data-sharing protocol</th></tr>\n");
         for (Pack.SourceNote s : p.sources()) {
-            h.append("<tr><td>").append(esc(s.source().title())).append(" <span class=\"small\">(")
-                    .append(esc(s.source().feed())).append(")</span></td><td>").append(esc(s.source().partner()))
-                    .append("</td><td>").append(esc(s.source().attribution())).append("</td><td class=\"n\">")
-                    .append(s.source().files()).append("</td><td>")
-                    .append(esc(s.protocol().orElse("loaded before SafeMap recorded protocols"))).append("</td></tr>\n");
+            h.append("<tr><td>")
+                    .append(esc(s.source().title()))
+                    .append(" <span class=\"small\">(")
+                    .append(esc(s.source().feed()))
+                    .append(")</span></td><td>")
+                    .append(esc(s.source().partner()))
+                    .append("</td><td>")
+                    .append(esc(s.source().attribution()))
+                    .append("</td><td class=\"n\">")
+                    .append(s.source().files())
+                    .append("</td><td>")
+                    .append(esc(s.protocol().orElse("loaded before SafeMap recorded protocols")))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n");
         for (String ref : p.referenceData()) {
@@ -324,12 +456,20 @@ final class PackDocument {
                 + "with every parameter and the files it read): ");
         for (int i = 0; i < p.runs().size(); i++) {
             Pack.CitedRun r = p.runs().get(i);
-            runs.append(i == 0 ? "" : "; ").append("run ").append(r.id()).append(", ").append(r.what());
+            runs.append(i == 0 ? "" : "; ")
+                    .append("run ")
+                    .append(r.id())
+                    .append(", ")
+                    .append(r.what());
         }
-        h.append("<p>").append(esc(runs + ". Method: " + p.method().kernel() + " kernel, "
-                + trim(p.method().bandwidthMetres()) + " m radius, " + trim(p.method().cellMetres()) + " m cells; Gi* "
-                + "with " + p.method().neighbours() + " contiguity among " + p.area().contextName() + "'s LSOAs"
-                + (p.method().fdr() ? ", false discovery rate corrected" : "") + ".")).append("</p>\n</div>\n");
+        h.append("<p>")
+                .append(esc(runs + ". Method: " + p.method().kernel() + " kernel, "
+                        + trim(p.method().bandwidthMetres()) + " m radius, "
+                        + trim(p.method().cellMetres()) + " m cells; Gi* "
+                        + "with " + p.method().neighbours() + " contiguity among "
+                        + p.area().contextName() + "'s LSOAs"
+                        + (p.method().fdr() ? ", false discovery rate corrected" : "") + "."))
+                .append("</p>\n</div>\n");
     }
 
     static String giText(String giClass) {
@@ -360,14 +500,19 @@ final class PackDocument {
 
     private static String classCounts(Map<String, Integer> classes) {
         StringBuilder s = new StringBuilder();
-        classes.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).forEach(e -> s
-                .append(s.length() == 0 ? "" : ", ").append(emergingText(e.getKey())).append(" ").append(e.getValue()));
+        classes.entrySet().stream()
+                .sorted((a, b) -> b.getValue() - a.getValue())
+                .forEach(e -> s.append(s.length() == 0 ? "" : ", ")
+                        .append(emergingText(e.getKey()))
+                        .append(" ")
+                        .append(e.getValue()));
         return s.length() == 0 ? "none" : s.toString();
     }
 
     /** A weighted count: whole when it is whole (police.uk), one decimal when window shares make it fractional. */
     static String count(double v) {
-        return Math.abs(v - Math.rint(v)) < 0.05 ? String.format(Locale.UK, "%,d", Math.round(v))
+        return Math.abs(v - Math.rint(v)) < 0.05
+                ? String.format(Locale.UK, "%,d", Math.round(v))
                 : String.format(Locale.UK, "%,.1f", v);
     }
 
@@ -380,8 +525,8 @@ final class PackDocument {
         if (before <= 0) {
             return diff;
         }
-        return diff + String.format(Locale.UK, " (%s%.0f%%)", d > 0 ? "+" : d < 0 ? "-" : "", Math.abs(d) * 100
-                / before);
+        return diff
+                + String.format(Locale.UK, " (%s%.0f%%)", d > 0 ? "+" : d < 0 ? "-" : "", Math.abs(d) * 100 / before);
     }
 
     /** "July 2022", "May 2022 to July 2022", or the label for day ranges. */

@@ -5,7 +5,8 @@ import org.safemap.SafemapException;
 
 /** The files a pack comes as. */
 public enum PackFormat {
-    PDF("application/pdf", "pdf"), HTML("text/html; charset=UTF-8", "html");
+    PDF("application/pdf", "pdf"),
+    HTML("text/html; charset=UTF-8", "html");
 
     private final String mime;
     private final String extension;
@@ -28,7 +29,8 @@ public enum PackFormat {
         return switch (t) {
             case "pdf" -> PDF;
             case "html", "htm" -> HTML;
-            default -> throw new SafemapException("bad_request", "format '" + text + "' is not offered; use pdf or html");
+            default ->
+                throw new SafemapException("bad_request", "format '" + text + "' is not offered; use pdf or html");
         };
     }
 }

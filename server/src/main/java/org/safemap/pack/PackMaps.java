@@ -37,20 +37,21 @@ import org.safemap.time.Period;
 final class PackMaps {
     /** The overview's size in pixels: about 180 mm wide at 150 dpi. */
     static final int OVERVIEW_WIDTH = 1060;
+
     static final int SPOT_WIDTH = 480;
     static final int SPOT_HEIGHT = 360;
     /** A hot spot map shows at least this much ground, so the streets around a small LSOA are seen. */
     private static final double SPOT_MIN_METRES = 900;
+
     private static final String LAYERS = "density-all,lsoa-boundaries";
     private static final Color OUTLINE = new Color(20, 20, 20);
     private static final Color HOTSPOT = new Color(0, 70, 200);
 
     /** The images, PNG encoded. */
-    record Images(byte[] overview, byte[] legend, Map<String, byte[]> hotspots) {
-    }
+    record Images(byte[] overview, byte[] legend, Map<String, byte[]> hotspots) {}
 
-    private static final org.safemap.sharing.Principal TASKING = new org.safemap.sharing.Principal("pack",
-            org.safemap.sharing.Role.TASKING, null, "tasking", "internal");
+    private static final org.safemap.sharing.Principal TASKING =
+            new org.safemap.sharing.Principal("pack", org.safemap.sharing.Role.TASKING, null, "tasking", "internal");
     private final WmsService wms;
 
     PackMaps(WmsService wms) {
@@ -87,11 +88,18 @@ final class PackMaps {
 
         Map<String, byte[]> spots = new LinkedHashMap<>();
         for (Pack.Hotspot h : pack.hotspots()) {
-            progress.accept("drawing the map of hot spot " + h.number() + " of " + pack.hotspots().size());
+            progress.accept("drawing the map of hot spot " + h.number() + " of "
+                    + pack.hotspots().size());
             Envelope s = new Envelope(h.geometry().getEnvelopeInternal());
             double size = Math.max(SPOT_MIN_METRES, Math.max(s.getWidth(), s.getHeight()) * 1.5);
-            Envelope around = fit(new Envelope(s.centre().x - size / 2, s.centre().x + size / 2,
-                    s.centre().y - size / 2, s.centre().y + size / 2), SPOT_WIDTH, SPOT_HEIGHT);
+            Envelope around = fit(
+                    new Envelope(
+                            s.centre().x - size / 2,
+                            s.centre().x + size / 2,
+                            s.centre().y - size / 2,
+                            s.centre().y + size / 2),
+                    SPOT_WIDTH,
+                    SPOT_HEIGHT);
             BufferedImage img = getMap(pack, around, SPOT_WIDTH, SPOT_HEIGHT, time);
             Graphics2D sg = graphics(img);
             Frame sf = new Frame(around, SPOT_WIDTH, SPOT_HEIGHT);
@@ -99,7 +107,10 @@ final class PackMaps {
             sg.setStroke(new BasicStroke(3f));
             sg.draw(sf.path(h.geometry()));
             badge(sg, 22, 22, String.valueOf(h.number()), 15);
-            furniture(sg, sf, "Contains OS data \u00a9 Crown copyright and database right. Sources: see the footnote.",
+            furniture(
+                    sg,
+                    sf,
+                    "Contains OS data \u00a9 Crown copyright and database right. Sources: see the footnote.",
                     10);
             sg.dispose();
             spots.put(h.code(), png(img));
@@ -127,8 +138,11 @@ final class PackMaps {
         for (Pack.SourceNote s : pack.sources()) {
             feeds.add(s.source().title());
         }
-        return "Density of " + (pack.request().categories().isEmpty() ? "all incidents"
-                : String.join(", ", pack.request().categories())) + ", incidents per km\u00b2 per month, "
+        return "Density of "
+                + (pack.request().categories().isEmpty()
+                        ? "all incidents"
+                        : String.join(", ", pack.request().categories()))
+                + ", incidents per km\u00b2 per month, "
                 + "250 m quartic kernel. Data: " + String.join("; ", feeds) + " (see the sources footnote). "
                 + "Boundaries: ONS; contains OS data \u00a9 Crown copyright and database right.";
     }
@@ -141,8 +155,9 @@ final class PackMaps {
         q.put("LAYERS", LAYERS);
         q.put("STYLES", "");
         q.put("CRS", "EPSG:27700");
-        q.put("BBOX", String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%.2f", v.getMinX(), v.getMinY(), v.getMaxX(),
-                v.getMaxY()));
+        q.put(
+                "BBOX",
+                String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%.2f", v.getMinX(), v.getMinY(), v.getMaxX(), v.getMaxY()));
         q.put("WIDTH", String.valueOf(width));
         q.put("HEIGHT", String.valueOf(height));
         q.put("FORMAT", "image/png");
@@ -172,8 +187,12 @@ final class PackMaps {
         // packs will pass the requesting principal instead (see docs/disclosure-control.md, "For the lead").
         WmsService.Response r = wms.handle(q, "", TASKING);
         if (r.status() != 200 || !r.contentType().startsWith("image/")) {
-            throw new SafemapException("map_error", "the map service could not draw the pack's map: "
-                    + new String(r.body(), StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim());
+            throw new SafemapException(
+                    "map_error",
+                    "the map service could not draw the pack's map: "
+                            + new String(r.body(), StandardCharsets.UTF_8)
+                                    .replaceAll("\\s+", " ")
+                                    .trim());
         }
         return r.body();
     }
@@ -286,7 +305,8 @@ final class PackMaps {
         int px = (int) Math.round(metres / f.metresPerPixel());
         int x0 = 12;
         int y0 = f.height() - strip - 14;
-        String label = metres >= 1000 ? String.format(Locale.UK, "%s km", trim(metres / 1000))
+        String label = metres >= 1000
+                ? String.format(Locale.UK, "%s km", trim(metres / 1000))
                 : String.format(Locale.UK, "%d m", (int) metres);
         g.setColor(new Color(255, 255, 255, 225));
         g.fillRect(x0 - 6, y0 - m.getHeight() - 10, px + m.stringWidth(label) + 22, m.getHeight() + 22);
@@ -305,8 +325,8 @@ final class PackMaps {
         g.setColor(Color.BLACK);
         g.drawString("N", ax - m.stringWidth("N") / 2, ay + m.getAscent() - 2);
         int top = ay + m.getHeight();
-        Polygon arrow = new Polygon(new int[] {ax, ax + 7, ax, ax - 7}, new int[] {top, top + len, top + len - 7,
-            top + len}, 4);
+        Polygon arrow = new Polygon(
+                new int[] {ax, ax + 7, ax, ax - 7}, new int[] {top, top + len, top + len - 7, top + len}, 4);
         g.fill(arrow);
     }
 

@@ -22,8 +22,7 @@ final class PackPdf {
                 .forEach(name -> com.openhtmltopdf.util.XRLog.setLevel(name, java.util.logging.Level.WARNING));
     }
 
-    private PackPdf() {
-    }
+    private PackPdf() {}
 
     static byte[] render(String xhtml) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);

@@ -17,8 +17,8 @@ import org.safemap.time.PeriodLimit;
  * @param categories taxonomy codes or groups; empty for all
  * @param feeds      feed names; empty for all
  */
-public record PackRequest(String area, Period period, int top, List<String> categories, List<String> feeds,
-                          List<String> withheld) {
+public record PackRequest(
+        String area, Period period, int top, List<String> categories, List<String> feeds, List<String> withheld) {
     public static final int DEFAULT_TOP = 10;
     public static final int MAX_TOP = 30;
 
@@ -30,8 +30,7 @@ public record PackRequest(String area, Period period, int top, List<String> cate
             throw new SafemapException("bad_request", "top must be 1 to " + MAX_TOP + " hot spots, got " + top);
         }
         if (area == null || !area.matches("[A-Za-z0-9_-]{1,40}")) {
-            throw new SafemapException("bad_request", "area must be an ONS code such as E08000012, got '" + area
-                    + "'");
+            throw new SafemapException("bad_request", "area must be an ONS code such as E08000012, got '" + area + "'");
         }
     }
 
@@ -46,9 +45,12 @@ public record PackRequest(String area, Period period, int top, List<String> cate
     /** As {@link #parse(Map)}, the period held to {@code limit} (an HTTP request's). */
     public static PackRequest parse(Map<String, String> params, PeriodLimit limit) {
         for (String name : params.keySet()) {
-            if (!List.of("area", "period", "top", "categories", "feeds", "format").contains(name)) {
-                throw new SafemapException("bad_request", "unknown parameter '" + name + "'; a pack takes area, "
-                        + "period, top, categories, feeds and format");
+            if (!List.of("area", "period", "top", "categories", "feeds", "format")
+                    .contains(name)) {
+                throw new SafemapException(
+                        "bad_request",
+                        "unknown parameter '" + name + "'; a pack takes area, "
+                                + "period, top, categories, feeds and format");
             }
         }
         String area = params.get("area");
@@ -74,8 +76,13 @@ public record PackRequest(String area, Period period, int top, List<String> cate
                 throw new SafemapException("bad_request", "top must be a whole number of hot spots, got '" + t + "'");
             }
         }
-        return new PackRequest(area.trim().toUpperCase(Locale.ROOT), p, top, list(params.get("categories")),
-                list(params.get("feeds")), List.of());
+        return new PackRequest(
+                area.trim().toUpperCase(Locale.ROOT),
+                p,
+                top,
+                list(params.get("categories")),
+                list(params.get("feeds")),
+                List.of());
     }
 
     /**

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.safemap.SafemapException;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.WmsService;
-import org.safemap.SafemapException;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
@@ -17,8 +17,7 @@ import org.safemap.sharing.Principal;
 /** Makes tasking packs: computes one ({@link PackBuilder}), draws its maps and lays it out as HTML or PDF. */
 public final class PackService {
     /** A finished pack file. */
-    public record File(byte[] body, PackFormat format, String filename, Pack pack) {
-    }
+    public record File(byte[] body, PackFormat format, String filename, Pack pack) {}
 
     private final PackBuilder builder;
     private final PackMaps maps;
@@ -44,23 +43,31 @@ public final class PackService {
         List<String> allowed = new ArrayList<>();
         List<String> left = new ArrayList<>();
         List<String> asked = request.feeds().isEmpty()
-                ? feeds.all().stream().map(org.safemap.ingest.FeedDefinition::name).toList() : request.feeds();
+                ? feeds.all().stream()
+                        .map(org.safemap.ingest.FeedDefinition::name)
+                        .toList()
+                : request.feeds();
         for (String f : asked) {
             feeds.get(f); // an unknown feed is a bad request, named
             DisclosureLevel level = policy.level(who, f);
             if (level == DisclosureLevel.POINTS) {
                 allowed.add(f);
             } else if (!request.feeds().isEmpty()) {
-                throw new org.safemap.sharing.FeedRefusal("withheld", "a tasking pack counts and places records "
-                        + "exactly, and feed '" + f + "' is shared with " + who.describe() + " at " + level.key()
-                        + " level", List.of(f));
+                throw new org.safemap.sharing.FeedRefusal(
+                        "withheld",
+                        "a tasking pack counts and places records "
+                                + "exactly, and feed '" + f + "' is shared with " + who.describe() + " at "
+                                + level.key()
+                                + " level",
+                        List.of(f));
             } else if (level != DisclosureLevel.NONE) {
                 left.add(f);
             }
         }
         if (allowed.isEmpty()) {
-            throw new SafemapException("withheld", "a tasking pack needs at least one feed " + who.describe()
-                    + " may see record by record");
+            throw new SafemapException(
+                    "withheld",
+                    "a tasking pack needs at least one feed " + who.describe() + " may see record by record");
         }
         if (allowed.size() == asked.size()) {
             return build(request, format, who, progress); // everything asked for (or every feed) may go in, as asked
@@ -72,8 +79,8 @@ public final class PackService {
         Pack pack = builder.build(request, progress);
         PackMaps.Images images = maps.draw(pack, progress);
         // Feeds left out of the exact counts come back as the reader's protected counts (every feed was asked).
-        java.util.Optional<PackSharedCounts> shared = request.withheld().isEmpty() ? java.util.Optional.empty()
-                : PackSharedCounts.of(wms, who, pack);
+        java.util.Optional<PackSharedCounts> shared =
+                request.withheld().isEmpty() ? java.util.Optional.empty() : PackSharedCounts.of(wms, who, pack);
         String xhtml = PackDocument.xhtml(pack, images, shared);
         byte[] body;
         if (format == PackFormat.PDF) {
@@ -88,22 +95,26 @@ public final class PackService {
     /** {@code safemap-pack-E08000012-2022-07.pdf}: the area and period, safe in any file system. */
     static String filename(PackRequest r, PackFormat format) {
         String period = r.period().label().replace("..", "_to_").replaceAll("[^A-Za-z0-9_-]", "-");
-        String categories = r.categories().isEmpty() ? "" : "-" + String.join("-", r.categories())
-                .replaceAll("[^A-Za-z0-9_-]", "");
+        String categories = r.categories().isEmpty()
+                ? ""
+                : "-" + String.join("-", r.categories()).replaceAll("[^A-Za-z0-9_-]", "");
         return "safemap-pack-" + r.area() + "-" + period + categories + "." + format.extension();
     }
 
     /** Credits for the reference data, as the map layers state them (boundaries and deprivation). */
     private static List<String> referenceData(LayerCatalogue catalogue) {
         List<String> out = new ArrayList<>();
-        out.add("Boundaries and residents: " + plain(catalogue.layer("lsoa-boundaries").attribution())
-                + " Population: ONS mid-year estimates.");
+        out.add("Boundaries and residents: "
+                + plain(catalogue.layer("lsoa-boundaries").attribution()) + " Population: ONS mid-year estimates.");
         out.add("Deprivation: " + plain(catalogue.layer("deprivation").attribution()));
         return out;
     }
 
     /** The catalogue writes attributions for HTML; the pack escapes its own text. */
     private static String plain(String html) {
-        return html.replace("&copy;", "\u00a9").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+        return html.replace("&copy;", "\u00a9")
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">");
     }
 }

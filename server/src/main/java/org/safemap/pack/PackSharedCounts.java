@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.safemap.map.WmsService;
-import org.safemap.time.Period;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.SharedCounts;
+import org.safemap.time.Period;
 
 /**
  * The pack's "Shared as counts" table: the area's counts of the feeds its reader sees only as aggregates (or reduced
@@ -21,43 +21,49 @@ import org.safemap.sharing.SharedCounts;
  * @param partners    the total partner by partner ({@code group} is the partner's name), as {@code rows}
  * @param unavailable why there are no numbers, else empty
  */
-record PackSharedCounts(List<String> feeds, String rule, List<Row> rows, List<Row> partners,
-                        Optional<String> unavailable) {
-    record Row(String group, Double current, Double previous, Double yearEarlier) {
-    }
+record PackSharedCounts(
+        List<String> feeds, String rule, List<Row> rows, List<Row> partners, Optional<String> unavailable) {
+    record Row(String group, Double current, Double previous, Double yearEarlier) {}
 
     /** The section for {@code who}, or empty when they see every feed of the area's tables as points. */
     static Optional<PackSharedCounts> of(WmsService wms, Principal who, Pack p) {
         String code = p.area().code();
         List<String> categories = p.request().categories();
-        Optional<SharedCounts> found = SharedCounts.of(p.request().period(),
-                wms.countsTables(who, p.request().period()), code, categories);
+        Optional<SharedCounts> found = SharedCounts.of(
+                p.request().period(), wms.countsTables(who, p.request().period()), code, categories);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         SharedCounts current = found.get();
         if (!current.available()) {
-            return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), List.of(), List.of(),
-                    current.reason()));
+            return Optional.of(
+                    new PackSharedCounts(current.feeds(), current.rule(), List.of(), List.of(), current.reason()));
         }
         SharedCounts previous = p.previousKnown() ? period(wms, who, p.previous(), code, categories) : null;
         SharedCounts yearEarlier = p.yearEarlierKnown() ? period(wms, who, p.yearEarlier(), code, categories) : null;
         List<Row> rows = new ArrayList<>();
         current.groups().forEach((g, n) -> rows.add(new Row(g, n, group(previous, g), group(yearEarlier, g))));
-        rows.add(new Row("all", current.records(), previous == null ? null : previous.records(),
+        rows.add(new Row(
+                "all",
+                current.records(),
+                previous == null ? null : previous.records(),
                 yearEarlier == null ? null : yearEarlier.records()));
         List<Row> partners = new ArrayList<>();
         for (int k = 0; k < current.partners().size(); k++) {
             SharedCounts.Partner c = current.partners().get(k);
-            partners.add(new Row(c.name(), c.records(), previous == null ? null : previous.partners().get(k).records(),
+            partners.add(new Row(
+                    c.name(),
+                    c.records(),
+                    previous == null ? null : previous.partners().get(k).records(),
                     yearEarlier == null ? null : yearEarlier.partners().get(k).records()));
         }
         return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), rows, partners, Optional.empty()));
     }
 
-    private static SharedCounts period(WmsService wms, Principal who, Period period, String code,
-                                       List<String> categories) {
-        return SharedCounts.of(period, wms.countsTables(who, period), code, categories).orElseThrow();
+    private static SharedCounts period(
+            WmsService wms, Principal who, Period period, String code, List<String> categories) {
+        return SharedCounts.of(period, wms.countsTables(who, period), code, categories)
+                .orElseThrow();
     }
 
     private static Double group(SharedCounts c, String group) {

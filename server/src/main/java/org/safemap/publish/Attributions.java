@@ -29,21 +29,24 @@ public final class Attributions {
                    jsonb_array_elements(coalesce(h.data_version -> 'batches', '[]'::jsonb)) b
             WHERE h.kind = ? AND h.status = 'done' ORDER BY 1""";
 
-    private Attributions() {
-    }
+    private Attributions() {}
 
     /** Attribution text by layer name. */
-    public static Map<String, String> of(List<PublishedLayer> layers, LayerCatalogue catalogue, DataSource db,
-                                         Sources sources) {
+    public static Map<String, String> of(
+            List<PublishedLayer> layers, LayerCatalogue catalogue, DataSource db, Sources sources) {
         LayerCatalogue.Layer lsoa = catalogue.layer("lsoa-boundaries");
         String boundaries = lsoa == null ? "" : " " + plain(lsoa.attribution());
         Map<String, String> out = new LinkedHashMap<>();
         for (PublishedLayer l : layers) {
             String text = switch (l.layer().kind()) {
-                case "area-counts" -> Sources.credit(sources.of(batches(db, PUBLIC_BATCHES,
-                        (Object) PublicFeeds.names(db).toArray(String[]::new)))) + boundaries;
-                case "run-areas" -> Sources.credit(sources.of(batches(db, RUN_BATCHES, l.layer().source().runKind())))
-                        + boundaries;
+                case "area-counts" ->
+                    Sources.credit(sources.of(batches(db, PUBLIC_BATCHES, (Object)
+                                    PublicFeeds.names(db).toArray(String[]::new))))
+                            + boundaries;
+                case "run-areas" ->
+                    Sources.credit(sources.of(
+                                    batches(db, RUN_BATCHES, l.layer().source().runKind())))
+                            + boundaries;
                 default -> plain(l.layer().attribution());
             };
             out.put(l.name(), text.strip());
@@ -52,8 +55,8 @@ public final class Attributions {
     }
 
     /** Credit for the published run surfaces: the batches those runs read, then the boundaries. */
-    public static String surfaces(List<RunSurfaces.Published> runs, LayerCatalogue catalogue, DataSource db,
-                           Sources sources) {
+    public static String surfaces(
+            List<RunSurfaces.Published> runs, LayerCatalogue catalogue, DataSource db, Sources sources) {
         LayerCatalogue.Layer lsoa = catalogue.layer("lsoa-boundaries");
         String boundaries = lsoa == null ? "" : " " + plain(lsoa.attribution());
         Long[] ids = runs.stream().map(RunSurfaces.Published::runId).toArray(Long[]::new);
@@ -65,13 +68,19 @@ public final class Attributions {
 
     /** The catalogue's HTML attribution as text: entities decoded, tags dropped. */
     static String plain(String html) {
-        return html.replaceAll("<[^>]*>", "").replace("&copy;", "©").replace("&lt;", "<").replace("&gt;", ">")
-                .replace("&quot;", "\"").replace("&amp;", "&").strip();
+        return html.replaceAll("<[^>]*>", "")
+                .replace("&copy;", "©")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+                .strip();
     }
 
     private static long[] batches(DataSource db, String sql, Object... params) {
         List<Long> ids = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int k = 0; k < params.length; k++) {
                 if (params[k] instanceof String[] values) {
                     ps.setArray(k + 1, c.createArrayOf("text", values));
@@ -87,8 +96,8 @@ public final class Attributions {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the published layers' sources: "
-                    + e.getMessage(), e);
+            throw new SafemapException(
+                    "database_error", "could not read the published layers' sources: " + e.getMessage(), e);
         }
         return ids.stream().mapToLong(Long::longValue).toArray();
     }

@@ -25,16 +25,19 @@ final class GeoServerClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     private final GeoServerConnection target;
     private final String authorization;
     private final List<String> secrets;
 
     GeoServerClient(GeoServerConnection target, List<String> secrets) {
         this.target = target;
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                (target.user() + ":" + target.password()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((target.user() + ":" + target.password()).getBytes(StandardCharsets.UTF_8));
         this.secrets = secrets.stream().filter(s -> s != null && !s.isEmpty()).toList();
     }
 
@@ -45,8 +48,10 @@ final class GeoServerClient {
 
     Response send(String method, String path, String query, String contentType, byte[] body) {
         String url = target.restUrl() + "/" + path + (query.isEmpty() ? "" : "?" + query);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", authorization).header("Accept", "application/json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", authorization)
+                .header("Accept", "application/json");
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -56,11 +61,14 @@ final class GeoServerClient {
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw fail("geoserver_unavailable", "GeoServer at " + target.baseUrl() + " did not answer " + method + " "
-                    + path + " within 60 s");
+            throw fail(
+                    "geoserver_unavailable",
+                    "GeoServer at " + target.baseUrl() + " did not answer " + method + " " + path + " within 60 s");
         } catch (ConnectException e) {
-            throw fail("geoserver_unavailable", "cannot reach GeoServer at " + target.baseUrl()
-                    + ": connection refused (is it running, and is --url its address?)");
+            throw fail(
+                    "geoserver_unavailable",
+                    "cannot reach GeoServer at " + target.baseUrl()
+                            + ": connection refused (is it running, and is --url its address?)");
         } catch (IOException e) {
             throw fail("geoserver_unavailable", "cannot reach GeoServer at " + target.baseUrl() + ": " + e);
         } catch (InterruptedException e) {
@@ -68,13 +76,17 @@ final class GeoServerClient {
             throw fail("geoserver_unavailable", "interrupted while talking to GeoServer");
         }
         if (r.statusCode() == 401) {
-            throw fail("geoserver_unauthorized", "GeoServer at " + target.baseUrl() + " refused user '"
-                    + target.user() + "' (HTTP 401): check --user and the password (--password-file or "
-                    + "SAFEMAP_GEOSERVER_PASSWORD)");
+            throw fail(
+                    "geoserver_unauthorized",
+                    "GeoServer at " + target.baseUrl() + " refused user '"
+                            + target.user() + "' (HTTP 401): check --user and the password (--password-file or "
+                            + "SAFEMAP_GEOSERVER_PASSWORD)");
         }
         if (r.statusCode() == 403) {
-            throw fail("geoserver_forbidden", "GeoServer at " + target.baseUrl() + " does not let user '"
-                    + target.user() + "' change its configuration (HTTP 403): the REST API needs an administrator");
+            throw fail(
+                    "geoserver_forbidden",
+                    "GeoServer at " + target.baseUrl() + " does not let user '" + target.user()
+                            + "' change its configuration (HTTP 403): the REST API needs an administrator");
         }
         return new Response(r.statusCode(), r.body() == null ? "" : r.body());
     }

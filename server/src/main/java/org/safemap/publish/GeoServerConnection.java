@@ -23,8 +23,10 @@ public record GeoServerConnection(String baseUrl, String user, String password, 
             throw new SafemapException("bad_request", "--user names no GeoServer user");
         }
         if (!workspace.matches(NAME)) {
-            throw new SafemapException("bad_request", "--workspace '" + workspace + "' must start with a letter and "
-                    + "hold only letters, digits, '_' and '-' (at most 64)");
+            throw new SafemapException(
+                    "bad_request",
+                    "--workspace '" + workspace + "' must start with a letter and "
+                            + "hold only letters, digits, '_' and '-' (at most 64)");
         }
     }
 
@@ -48,21 +50,28 @@ public record GeoServerConnection(String baseUrl, String user, String password, 
         try {
             uri = new URI(url == null ? "" : url.trim());
         } catch (URISyntaxException e) {
-            throw new SafemapException("bad_request", "--url is not a URL (" + e.getReason()
-                    + "); give GeoServer's address, e.g. http://gis.internal:8080/geoserver");
+            throw new SafemapException(
+                    "bad_request",
+                    "--url is not a URL (" + e.getReason()
+                            + "); give GeoServer's address, e.g. http://gis.internal:8080/geoserver");
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new SafemapException("bad_request", "--url must be GeoServer's http:// or https:// address, e.g. "
-                    + "http://gis.internal:8080/geoserver");
+            throw new SafemapException(
+                    "bad_request",
+                    "--url must be GeoServer's http:// or https:// address, e.g. "
+                            + "http://gis.internal:8080/geoserver");
         }
         if (uri.getRawUserInfo() != null) {
             // Never repeat the URL here: its user part may hold the password.
-            throw new SafemapException("bad_request", "--url must not carry a user or password; give the user with "
-                    + "--user and the password in --password-file or SAFEMAP_GEOSERVER_PASSWORD");
+            throw new SafemapException(
+                    "bad_request",
+                    "--url must not carry a user or password; give the user with "
+                            + "--user and the password in --password-file or SAFEMAP_GEOSERVER_PASSWORD");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new SafemapException("bad_request", "--url must be GeoServer's address without a query, e.g. "
-                    + "http://gis.internal:8080/geoserver");
+            throw new SafemapException(
+                    "bad_request",
+                    "--url must be GeoServer's address without a query, e.g. " + "http://gis.internal:8080/geoserver");
         }
         String s = uri.toString();
         while (s.endsWith("/")) {

@@ -30,8 +30,7 @@ public final class GeoServerPlan {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private GeoServerPlan() {
-    }
+    private GeoServerPlan() {}
 
     /**
      * @param workspace   the workspace
@@ -39,8 +38,8 @@ public final class GeoServerPlan {
      * @param layers      the layers to publish, in catalogue order
      * @param attribution each layer's attribution, plain text, by layer name
      */
-    public static List<Upsert> build(String workspace, DatastoreParams db, List<PublishedLayer> layers,
-                                     Map<String, String> attribution) {
+    public static List<Upsert> build(
+            String workspace, DatastoreParams db, List<PublishedLayer> layers, Map<String, String> attribution) {
         return build(workspace, db, layers, attribution, Surfaces.NONE);
     }
 
@@ -52,23 +51,45 @@ public final class GeoServerPlan {
      * @param style     the raster style they are drawn with (the density layers' own)
      * @param attribution their attribution, plain text
      */
-    public record Surfaces(List<RunSurfaces.Published> published, String folderUrl, LayerCatalogue.Style style,
-                    String attribution) {
+    public record Surfaces(
+            List<RunSurfaces.Published> published, String folderUrl, LayerCatalogue.Style style, String attribution) {
         public static final Surfaces NONE = new Surfaces(List.of(), "", null, "");
     }
 
-    public static List<Upsert> build(String workspace, DatastoreParams db, List<PublishedLayer> layers,
-                                     Map<String, String> attribution, Surfaces surfaces) {
+    public static List<Upsert> build(
+            String workspace,
+            DatastoreParams db,
+            List<PublishedLayer> layers,
+            Map<String, String> attribution,
+            Surfaces surfaces) {
         List<Upsert> plan = new ArrayList<>();
         String ws = "workspaces/" + workspace;
         ObjectNode w = JSON.createObjectNode();
         w.putObject("workspace").put("name", workspace);
-        plan.add(new Upsert("workspace", workspace, ws, "workspaces", "", "", false, JSON_TYPE, bytes(w),
+        plan.add(new Upsert(
+                "workspace",
+                workspace,
+                ws,
+                "workspaces",
+                "",
+                "",
+                false,
+                JSON_TYPE,
+                bytes(w),
                 "workspace '" + workspace + "'"));
 
-        plan.add(new Upsert("datastore", STORE, ws + "/datastores/" + STORE, ws + "/datastores", "", "", true,
-                JSON_TYPE, bytes(datastore(db)), "PostGIS datastore '" + STORE + "': " + db.description() + ", schema "
-                + DatastoreParams.SCHEMA + ", user " + db.user() + ", password ***"));
+        plan.add(new Upsert(
+                "datastore",
+                STORE,
+                ws + "/datastores/" + STORE,
+                ws + "/datastores",
+                "",
+                "",
+                true,
+                JSON_TYPE,
+                bytes(datastore(db)),
+                "PostGIS datastore '" + STORE + "': " + db.description() + ", schema " + DatastoreParams.SCHEMA
+                        + ", user " + db.user() + ", password ***"));
 
         Map<String, LayerCatalogue.Style> styles = new LinkedHashMap<>();
         for (PublishedLayer l : layers) {
@@ -82,47 +103,119 @@ public final class GeoServerPlan {
         for (LayerCatalogue.Style s : styles.values()) {
             String name = s.style().name();
             if (!name.matches(GeoServerConnection.NAME)) {
-                throw new SafemapException("bad_catalogue", "style '" + name + "' in layers/" + s.path()
-                        + " is not a name GeoServer accepts");
+                throw new SafemapException(
+                        "bad_catalogue",
+                        "style '" + name + "' in layers/" + s.path() + " is not a name GeoServer accepts");
             }
             byte[] sld = sld(s.path());
-            plan.add(new Upsert("style", name, ws + "/styles/" + name, ws + "/styles",
-                    "name=" + URLEncoder.encode(name, StandardCharsets.UTF_8), "", true, SLD_TYPE, sld,
+            plan.add(new Upsert(
+                    "style",
+                    name,
+                    ws + "/styles/" + name,
+                    ws + "/styles",
+                    "name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+                    "",
+                    true,
+                    SLD_TYPE,
+                    sld,
                     "SLD 1.0 layers/" + s.path() + " (" + sld.length + " bytes)"));
         }
 
         String fts = ws + "/datastores/" + STORE + "/featuretypes";
         for (PublishedLayer l : layers) {
-            plan.add(new Upsert("featuretype", l.name(), fts + "/" + l.name(), fts, "",
-                    "recalculate=nativebbox,latlonbbox", true, JSON_TYPE, bytes(featureType(l)),
-                    "feature type '" + l.name() + "' over " + (l.sqlView().isPresent()
-                            ? "an SQL view of " + DatastoreParams.SCHEMA + ".hotspot_results (parameter run)"
-                            : DatastoreParams.SCHEMA + "." + l.nativeName())
-                            + l.timeAttribute().map(t -> ", TIME dimension on " + t).orElse("")
+            plan.add(new Upsert(
+                    "featuretype",
+                    l.name(),
+                    fts + "/" + l.name(),
+                    fts,
+                    "",
+                    "recalculate=nativebbox,latlonbbox",
+                    true,
+                    JSON_TYPE,
+                    bytes(featureType(l)),
+                    "feature type '" + l.name() + "' over "
+                            + (l.sqlView().isPresent()
+                                    ? "an SQL view of " + DatastoreParams.SCHEMA + ".hotspot_results (parameter run)"
+                                    : DatastoreParams.SCHEMA + "." + l.nativeName())
+                            + l.timeAttribute()
+                                    .map(t -> ", TIME dimension on " + t)
+                                    .orElse("")
                             + ", EPSG:27700"));
         }
         for (PublishedLayer l : layers) {
-            plan.add(new Upsert("layer", l.name(), ws + "/layers/" + l.name(), null, "", "", true, JSON_TYPE,
+            plan.add(new Upsert(
+                    "layer",
+                    l.name(),
+                    ws + "/layers/" + l.name(),
+                    null,
+                    "",
+                    "",
+                    true,
+                    JSON_TYPE,
                     bytes(layer(workspace, l, attribution.getOrDefault(l.name(), ""))),
-                    "layer '" + l.name() + "': default style " + l.layer().style().name() + ", styles "
-                            + String.join(", ", l.layer().styles().stream().map(s -> s.style().name()).toList())));
+                    "layer '" + l.name() + "': default style "
+                            + l.layer().style().name() + ", styles "
+                            + String.join(
+                                    ", ",
+                                    l.layer().styles().stream()
+                                            .map(s -> s.style().name())
+                                            .toList())));
         }
         if (!layers.isEmpty()) {
-            plan.add(new Upsert("layergroup", STORE, ws + "/layergroups/" + STORE, ws + "/layergroups", "", "", true,
-                    JSON_TYPE, bytes(layerGroup(workspace, layers)), "layer group '" + STORE + "' of "
-                    + String.join(", ", groupOrder(layers).stream().map(PublishedLayer::name).toList())));
+            plan.add(new Upsert(
+                    "layergroup",
+                    STORE,
+                    ws + "/layergroups/" + STORE,
+                    ws + "/layergroups",
+                    "",
+                    "",
+                    true,
+                    JSON_TYPE,
+                    bytes(layerGroup(workspace, layers)),
+                    "layer group '" + STORE + "' of "
+                            + String.join(
+                                    ", ",
+                                    groupOrder(layers).stream()
+                                            .map(PublishedLayer::name)
+                                            .toList())));
         }
         for (RunSurfaces.Published s : surfaces.published()) {
             String cs = ws + "/coveragestores/" + s.name();
             String url = surfaces.folderUrl().replaceAll("/+$", "") + "/" + s.file();
-            plan.add(new Upsert("coveragestore", s.name(), cs, ws + "/coveragestores", "", "", true, JSON_TYPE,
-                    bytes(coverageStore(workspace, s, url)), "GeoTIFF coverage store '" + s.name() + "' at " + url));
-            plan.add(new Upsert("coverage", s.name(), cs + "/coverages/" + s.name(), cs + "/coverages", "", "", true,
-                    JSON_TYPE, bytes(coverage(s, surfaces.attribution())), "coverage '" + s.name() + "': " + s.title()
-                    + ", EPSG:27700"));
-            plan.add(new Upsert("layer", s.name(), ws + "/layers/" + s.name(), null, "", "", true, JSON_TYPE,
-                    bytes(surfaceLayer(workspace, s, surfaces)), "layer '" + s.name() + "': default style "
-                    + surfaces.style().style().name()));
+            plan.add(new Upsert(
+                    "coveragestore",
+                    s.name(),
+                    cs,
+                    ws + "/coveragestores",
+                    "",
+                    "",
+                    true,
+                    JSON_TYPE,
+                    bytes(coverageStore(workspace, s, url)),
+                    "GeoTIFF coverage store '" + s.name() + "' at " + url));
+            plan.add(new Upsert(
+                    "coverage",
+                    s.name(),
+                    cs + "/coverages/" + s.name(),
+                    cs + "/coverages",
+                    "",
+                    "",
+                    true,
+                    JSON_TYPE,
+                    bytes(coverage(s, surfaces.attribution())),
+                    "coverage '" + s.name() + "': " + s.title() + ", EPSG:27700"));
+            plan.add(new Upsert(
+                    "layer",
+                    s.name(),
+                    ws + "/layers/" + s.name(),
+                    null,
+                    "",
+                    "",
+                    true,
+                    JSON_TYPE,
+                    bytes(surfaceLayer(workspace, s, surfaces)),
+                    "layer '" + s.name() + "': default style "
+                            + surfaces.style().style().name()));
         }
         return plan;
     }
@@ -131,8 +224,9 @@ public final class GeoServerPlan {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode cs = root.putObject("coverageStore");
         cs.put("name", s.name());
-        cs.put("description", "Density surface of SafeMap hotspot run " + s.runId() + ", written by safemap publish "
-                + "geoserver");
+        cs.put(
+                "description",
+                "Density surface of SafeMap hotspot run " + s.runId() + ", written by safemap publish " + "geoserver");
         cs.put("type", "GeoTIFF");
         cs.put("enabled", true);
         cs.putObject("workspace").put("name", workspace);
@@ -146,9 +240,12 @@ public final class GeoServerPlan {
         c.put("name", s.name());
         c.put("nativeName", s.file().replaceAll("\\.tif$", ""));
         c.put("title", s.title());
-        c.put("abstract", s.title() + ". Values are the run's kernel density over its period divided by its "
-                + String.format(java.util.Locale.ROOT, "%.2f", s.months()) + " months, so the density style colours "
-                + "them as SafeMap's own density layers. " + attribution);
+        c.put(
+                "abstract",
+                s.title() + ". Values are the run's kernel density over its period divided by its "
+                        + String.format(java.util.Locale.ROOT, "%.2f", s.months())
+                        + " months, so the density style colours "
+                        + "them as SafeMap's own density layers. " + attribution);
         c.putObject("keywords").putArray("string").add("SafeMap").add("density").add("disclosure:public");
         c.put("nativeCRS", "EPSG:27700");
         c.put("srs", "EPSG:27700");
@@ -161,7 +258,8 @@ public final class GeoServerPlan {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode layer = root.putObject("layer");
         layer.put("name", s.name());
-        layer.putObject("defaultStyle").put("name", workspace + ":" + surfaces.style().style().name());
+        layer.putObject("defaultStyle")
+                .put("name", workspace + ":" + surfaces.style().style().name());
         layer.put("queryable", true);
         ObjectNode a = layer.putObject("attribution");
         a.put("title", surfaces.attribution());
@@ -174,8 +272,10 @@ public final class GeoServerPlan {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode ds = root.putObject("dataStore");
         ds.put("name", STORE);
-        ds.put("description", "SafeMap's per-area views (schema " + DatastoreParams.SCHEMA + "), published by "
-                + "safemap publish geoserver");
+        ds.put(
+                "description",
+                "SafeMap's per-area views (schema " + DatastoreParams.SCHEMA + "), published by "
+                        + "safemap publish geoserver");
         ds.put("type", "PostGIS");
         ds.put("enabled", true);
         ArrayNode entries = ds.putObject("connectionParameters").putArray("entry");
@@ -203,7 +303,10 @@ public final class GeoServerPlan {
         ft.put("nativeName", l.nativeName());
         ft.put("title", l.layer().title());
         ft.put("abstract", l.layer().abstractText());
-        ft.putObject("keywords").putArray("string").add("SafeMap").add(l.layer().kind())
+        ft.putObject("keywords")
+                .putArray("string")
+                .add("SafeMap")
+                .add(l.layer().kind())
                 .add("disclosure:" + l.layer().disclosure());
         ft.put("nativeCRS", "EPSG:27700");
         ft.put("srs", "EPSG:27700");
@@ -219,16 +322,21 @@ public final class GeoServerPlan {
             time.putObject("defaultValue").put("strategy", "MAXIMUM");
         });
         l.sqlView().ifPresent(v -> {
-            ObjectNode vt = metadata.addObject().put("@key", "JDBC_VIRTUAL_TABLE").putObject("virtualTable");
+            ObjectNode vt =
+                    metadata.addObject().put("@key", "JDBC_VIRTUAL_TABLE").putObject("virtualTable");
             vt.put("name", l.nativeName());
             vt.put("sql", v.sql());
             vt.put("escapeSql", false);
             vt.put("keyColumn", v.keyColumn());
-            vt.putObject("geometry").put("name", v.geometry().name()).put("type", v.geometry().type())
+            vt.putObject("geometry")
+                    .put("name", v.geometry().name())
+                    .put("type", v.geometry().type())
                     .put("srid", v.geometry().srid());
             ArrayNode params = vt.putArray("parameter");
             for (PublishedLayer.Parameter p : v.parameters()) {
-                params.addObject().put("name", p.name()).put("defaultValue", p.defaultValue())
+                params.addObject()
+                        .put("name", p.name())
+                        .put("defaultValue", p.defaultValue())
                         .put("regexpValidator", p.regexpValidator());
             }
         });
@@ -239,9 +347,11 @@ public final class GeoServerPlan {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode layer = root.putObject("layer");
         layer.put("name", l.name());
-        layer.putObject("defaultStyle").put("name", workspace + ":" + l.layer().style().name());
+        layer.putObject("defaultStyle")
+                .put("name", workspace + ":" + l.layer().style().name());
         ArrayNode styles = layer.putObject("styles").putArray("style");
-        for (LayerCatalogue.Style s : l.layer().styles().subList(1, l.layer().styles().size())) {
+        for (LayerCatalogue.Style s :
+                l.layer().styles().subList(1, l.layer().styles().size())) {
             styles.addObject().put("name", workspace + ":" + s.style().name());
         }
         layer.put("queryable", l.layer().queryable());

@@ -9,8 +9,7 @@ import java.util.function.Consumer;
  */
 public final class GeoServerPublisher {
     /** What a publication did. */
-    public record Outcome(int created, int updated, int unchanged) {
-    }
+    public record Outcome(int created, int updated, int unchanged) {}
 
     private final GeoServerConnection target;
     private final List<String> secrets;
@@ -60,19 +59,21 @@ public final class GeoServerPublisher {
             String done;
             if (existing.status() == 404) {
                 if (u.collectionPath() == null) {
-                    throw client.fail("geoserver_error", "GeoServer has no " + u.kind() + " '" + u.name()
-                            + "' although its feature type was just published; check GeoServer's log");
+                    throw client.fail(
+                            "geoserver_error",
+                            "GeoServer has no " + u.kind() + " '" + u.name()
+                                    + "' although its feature type was just published; check GeoServer's log");
                 }
-                GeoServerClient.Response r = client.send("POST", u.collectionPath(), u.createQuery(), u.contentType(),
-                        u.body());
+                GeoServerClient.Response r =
+                        client.send("POST", u.collectionPath(), u.createQuery(), u.contentType(), u.body());
                 if (!r.ok()) {
                     throw refused(client, "POST", u, r);
                 }
                 created++;
                 done = "created";
             } else if (u.updatable()) {
-                GeoServerClient.Response r = client.send("PUT", u.itemPath(), u.updateQuery(), u.contentType(),
-                        u.body());
+                GeoServerClient.Response r =
+                        client.send("PUT", u.itemPath(), u.updateQuery(), u.contentType(), u.body());
                 if (!r.ok()) {
                     throw refused(client, "PUT", u, r);
                 }
@@ -87,14 +88,16 @@ public final class GeoServerPublisher {
         return new Outcome(created, updated, unchanged);
     }
 
-    private static RuntimeException refused(GeoServerClient client, String method, Upsert u,
-                                            GeoServerClient.Response r) {
+    private static RuntimeException refused(
+            GeoServerClient client, String method, Upsert u, GeoServerClient.Response r) {
         String body = r.body().strip().replaceAll("\\s+", " ");
         if (body.length() > 300) {
             body = body.substring(0, 300) + "...";
         }
-        return client.fail("geoserver_error", "GeoServer answered HTTP " + r.status() + " to " + method + " of "
-                + u.kind() + " '" + u.name() + "'" + (body.isEmpty() ? "" : ": " + body));
+        return client.fail(
+                "geoserver_error",
+                "GeoServer answered HTTP " + r.status() + " to " + method + " of " + u.kind() + " '" + u.name() + "'"
+                        + (body.isEmpty() ? "" : ": " + body));
     }
 
     private static String query(String q) {

@@ -20,14 +20,15 @@ import org.safemap.map.LayerCatalogue;
  */
 public final class LayerSelection {
     /** Boundary views by level. */
-    private static final Map<String, String> BOUNDARIES = Map.of(
-            "lsoa", "lsoa_boundaries", "msoa", "msoa_boundaries", "ward", "ward_boundaries");
+    private static final Map<String, String> BOUNDARIES =
+            Map.of("lsoa", "lsoa_boundaries", "msoa", "msoa_boundaries", "ward", "ward_boundaries");
 
     /** Catalogue values that reach SQL are checked against this first. */
     private static final String SAFE = "[a-z][a-z0-9-]{0,30}";
 
     /** The run parameter of the run-result SQL views: "default" or a run id. */
-    static final PublishedLayer.Parameter RUN = new PublishedLayer.Parameter("run", "default", "^(default|[0-9]{1,18})$");
+    static final PublishedLayer.Parameter RUN =
+            new PublishedLayer.Parameter("run", "default", "^(default|[0-9]{1,18})$");
 
     /**
      * One catalogue layer and what becomes of it.
@@ -36,11 +37,9 @@ public final class LayerSelection {
      * @param published how GeoServer serves it, or empty when it is not published
      * @param reason    why it is left out (empty when published)
      */
-    public record Choice(LayerCatalogue.Layer layer, Optional<PublishedLayer> published, String reason) {
-    }
+    public record Choice(LayerCatalogue.Layer layer, Optional<PublishedLayer> published, String reason) {}
 
-    private LayerSelection() {
-    }
+    private LayerSelection() {}
 
     /** Every catalogue layer, in catalogue order, with what becomes of it. */
     public static List<Choice> choose(LayerCatalogue catalogue, boolean includePartner) {
@@ -57,12 +56,16 @@ public final class LayerSelection {
             return skip(l, "disclosure '" + disclosure + "': only public and partner layers are ever published");
         }
         if (l.kind().equals("points")) {
-            return skip(l, "record-level incidents: GeoServer reads PostGIS directly and would bypass SafeMap's "
-                    + "per-record disclosure rules; serve them from SafeMap's own WMS");
+            return skip(
+                    l,
+                    "record-level incidents: GeoServer reads PostGIS directly and would bypass SafeMap's "
+                            + "per-record disclosure rules; serve them from SafeMap's own WMS");
         }
         if (l.kind().equals("density")) {
-            return skip(l, "a density surface SafeMap computes per request, which GeoServer cannot; serve it from "
-                    + "SafeMap's own WMS, or export a run's surface as GeoTIFF");
+            return skip(
+                    l,
+                    "a density surface SafeMap computes per request, which GeoServer cannot; serve it from "
+                            + "SafeMap's own WMS, or export a run's surface as GeoTIFF");
         }
         if (disclosure.equals("partner") && !includePartner) {
             return skip(l, "partner level: add --include-partner, and restrict it with GeoServer's security");
@@ -71,7 +74,8 @@ public final class LayerSelection {
         switch (l.kind()) {
             case "areas" -> {
                 String view = BOUNDARIES.get(level);
-                return view == null ? skip(l, "no GeoServer view for level '" + level + "'")
+                return view == null
+                        ? skip(l, "no GeoServer view for level '" + level + "'")
                         : publish(l, view, Optional.empty(), Optional.empty());
             }
             case "deprivation" -> {
@@ -91,8 +95,8 @@ public final class LayerSelection {
                 String sql = "SELECT * FROM " + DatastoreParams.SCHEMA + ".hotspot_results WHERE run_kind = '"
                         + runKind + "' AND level = '" + level + "' AND (('%run%' = 'default' AND is_default) OR "
                         + "run_id::text = '%run%')";
-                PublishedLayer.SqlView view = new PublishedLayer.SqlView(sql, "id",
-                        new PublishedLayer.Geometry("geom", "MultiPolygon", 27700), List.of(RUN));
+                PublishedLayer.SqlView view = new PublishedLayer.SqlView(
+                        sql, "id", new PublishedLayer.Geometry("geom", "MultiPolygon", 27700), List.of(RUN));
                 return publish(l, l.name().replace('-', '_'), Optional.of(view), Optional.empty());
             }
             default -> {
@@ -101,8 +105,8 @@ public final class LayerSelection {
         }
     }
 
-    private static Choice publish(LayerCatalogue.Layer l, String nativeName, Optional<PublishedLayer.SqlView> view,
-                                  Optional<String> time) {
+    private static Choice publish(
+            LayerCatalogue.Layer l, String nativeName, Optional<PublishedLayer.SqlView> view, Optional<String> time) {
         return new Choice(l, Optional.of(new PublishedLayer(l, nativeName, view, time)), "");
     }
 

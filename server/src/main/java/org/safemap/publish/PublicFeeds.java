@@ -17,13 +17,13 @@ import org.safemap.SafemapException;
 public final class PublicFeeds {
     private static final String NAMES = "SELECT feed FROM geoserver.public_feed ORDER BY feed";
 
-    private PublicFeeds() {
-    }
+    private PublicFeeds() {}
 
     public static List<String> names(DataSource db) {
         List<String> out = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(NAMES);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(NAMES);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }

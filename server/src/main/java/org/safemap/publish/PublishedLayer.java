@@ -13,8 +13,8 @@ import org.safemap.map.LayerCatalogue;
  * @param sqlView       the SQL view, when the layer takes a parameter GeoServer substitutes
  * @param timeAttribute the column GeoServer's WMS TIME dimension selects on, if any
  */
-public record PublishedLayer(LayerCatalogue.Layer layer, String nativeName, Optional<SqlView> sqlView,
-                             Optional<String> timeAttribute) {
+public record PublishedLayer(
+        LayerCatalogue.Layer layer, String nativeName, Optional<SqlView> sqlView, Optional<String> timeAttribute) {
 
     /** The GeoServer layer name: the catalogue's, so QGIS users see the same names on both servers. */
     public String name() {
@@ -30,14 +30,11 @@ public record PublishedLayer(LayerCatalogue.Layer layer, String nativeName, Opti
      * @param geometry   geometry column, type and SRID, as GeoServer declares them
      * @param parameters the placeholders
      */
-    public record SqlView(String sql, String keyColumn, Geometry geometry, List<Parameter> parameters) {
-    }
+    public record SqlView(String sql, String keyColumn, Geometry geometry, List<Parameter> parameters) {}
 
     /** A geometry column's name, OGC type and SRID. */
-    public record Geometry(String name, String type, int srid) {
-    }
+    public record Geometry(String name, String type, int srid) {}
 
     /** A placeholder, its default and the regular expression a value must match. */
-    public record Parameter(String name, String defaultValue, String regexpValidator) {
-    }
+    public record Parameter(String name, String defaultValue, String regexpValidator) {}
 }

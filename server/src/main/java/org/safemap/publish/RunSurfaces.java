@@ -15,8 +15,8 @@ import javax.sql.DataSource;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.Surface;
 import org.safemap.map.GeoTiff;
-import org.safemap.time.Period;
 import org.safemap.runs.RunStore;
+import org.safemap.time.Period;
 
 /**
  * The density surfaces of stored hotspot runs that GeoServer may serve: kernel density runs (not prospective risk
@@ -52,25 +52,28 @@ public final class RunSurfaces {
      * @param title  for GeoServer's layer list
      * @param months the divisor that made the values monthly
      */
-    public record Published(long runId, String name, String file, String title, double months) {
-    }
+    public record Published(long runId, String name, String file, String title, double months) {}
 
-    private RunSurfaces() {
-    }
+    private RunSurfaces() {}
 
     /** The runs whose surfaces may be published, oldest first, with their titles. Nothing is written. */
     public static List<Published> list(DataSource dataSource) {
         List<Published> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(OPEN_KDE_RUNS);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(OPEN_KDE_RUNS);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long id = rs.getLong(1);
-                Period period = new Period(rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(),
-                        rs.getString(2));
+                Period period = new Period(
+                        rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getString(2));
                 String categories = rs.getString(5).isEmpty() ? "all categories" : rs.getString(5);
-                out.add(new Published(id, "surface-run-" + id, "safemap-run-" + id + ".tif",
+                out.add(new Published(
+                        id,
+                        "surface-run-" + id,
+                        "safemap-run-" + id + ".tif",
                         "Density of hotspot run " + id + ": " + categories + ", " + period.label()
-                                + " (incidents per km² per month)", months(period)));
+                                + " (incidents per km² per month)",
+                        months(period)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot list run surfaces: " + e.getMessage(), e);
@@ -91,12 +94,15 @@ public final class RunSurfaces {
                 }
                 Path part = folder.resolve(p.file() + ".part");
                 GeoTiff.write(new Surface(s.grid(), monthly), p.title().replace("²", "2"), part);
-                Files.move(part, folder.resolve(p.file()), StandardCopyOption.REPLACE_EXISTING,
+                Files.move(
+                        part,
+                        folder.resolve(p.file()),
+                        StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
-            throw new SafemapException("bad_request", "cannot write the surfaces into " + folder + " (--surfaces-dir): "
-                    + e, e);
+            throw new SafemapException(
+                    "bad_request", "cannot write the surfaces into " + folder + " (--surfaces-dir): " + e, e);
         }
     }
 

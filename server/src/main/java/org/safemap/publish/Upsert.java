@@ -16,6 +16,14 @@ package org.safemap.publish;
  * @param body           the body, sent as it is
  * @param summary        what the body says, for the dry run and messages; never a secret
  */
-public record Upsert(String kind, String name, String itemPath, String collectionPath, String createQuery,
-                     String updateQuery, boolean updatable, String contentType, byte[] body, String summary) {
-}
+public record Upsert(
+        String kind,
+        String name,
+        String itemPath,
+        String collectionPath,
+        String createQuery,
+        String updateQuery,
+        boolean updatable,
+        String contentType,
+        byte[] body,
+        String summary) {}

@@ -27,6 +27,7 @@ public final class AreaResults {
     public static final String CLASS_COLUMNS = """
             r.rank, r.code, coalesce(a.name, r.code) AS name, r.level, r.vintage, r.gi_bin, r.gi_class,
             r.emerging_class""";
+
     private static final String ROWS = """
             SELECT %s FROM hotspot_area_result r
             LEFT JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code
@@ -43,6 +44,7 @@ public final class AreaResults {
     private static String rows(boolean classesOnly) {
         return ROWS.formatted(classesOnly ? CLASS_COLUMNS : COLUMNS);
     }
+
     private static final String LEVELS = "SELECT DISTINCT level FROM hotspot_area_result WHERE run_id = ?";
     private static final String COUNT = "SELECT count(*) FROM hotspot_area_result WHERE run_id = ?";
 
@@ -59,7 +61,7 @@ public final class AreaResults {
 
     public String geoJson(long runId, String level, int limit, boolean classesOnly) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(GEOJSON.formatted(rows(classesOnly)))) {
+                PreparedStatement ps = c.prepareStatement(GEOJSON.formatted(rows(classesOnly)))) {
             bind(ps, runId, level, limit);
             ps.setLong(4, runId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -72,7 +74,8 @@ public final class AreaResults {
     }
 
     public void csv(long runId, String level, int limit, boolean classesOnly, Writer out) throws IOException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(rows(classesOnly))) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(rows(classesOnly))) {
             bind(ps, runId, level, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 // not closed: the writer belongs to the caller
@@ -98,7 +101,8 @@ public final class AreaResults {
 
     /** How many per-area rows the run stored, at every level: an audit's result size. */
     public long count(long runId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(COUNT)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(COUNT)) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -112,7 +116,8 @@ public final class AreaResults {
     /** The levels the run has results for. */
     public java.util.List<String> levels(long runId) {
         java.util.List<String> out = new java.util.ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LEVELS)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(LEVELS)) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -126,7 +131,8 @@ public final class AreaResults {
     }
 
     private String one(String sql, long runId, String level, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, runId, level, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -36,8 +36,16 @@ public final class EmergingRunner {
      * @param weekly         ISO weeks instead of calendar months
      * @param rules          significance levels and the 90% share
      */
-    public record Request(Selection selection, String level, Optional<Double> cellMetres, boolean weekly,
-                          String neighbours, int timeNeighbours, boolean fdr, EmergingRules rules, String createdBy) {
+    public record Request(
+            Selection selection,
+            String level,
+            Optional<Double> cellMetres,
+            boolean weekly,
+            String neighbours,
+            int timeNeighbours,
+            boolean fdr,
+            EmergingRules rules,
+            String createdBy) {
         public Request withSelection(Selection s) {
             return new Request(s, level, cellMetres, weekly, neighbours, timeNeighbours, fdr, rules, createdBy);
         }
@@ -57,15 +65,18 @@ public final class EmergingRunner {
     public long run(Request r, Consumer<String> progress) {
         HotspotRunner.checkNeighbours(r.neighbours());
         if (r.timeNeighbours() < 0 || r.timeNeighbours() > 12) {
-            throw new SafemapException("bad_request", "time neighbours must be 0 to 12 steps, got "
-                    + r.timeNeighbours());
+            throw new SafemapException(
+                    "bad_request", "time neighbours must be 0 to 12 steps, got " + r.timeNeighbours());
         }
-        List<Period> months = r.weekly() ? r.selection().period().weeks()
+        List<Period> months = r.weekly()
+                ? r.selection().period().weeks()
                 : r.selection().period().months().stream().map(Period::of).toList();
         String unit = r.weekly() ? "weekly" : "monthly";
         if (months.size() < MIN_STEPS) {
-            throw new SafemapException("bad_request", "emerging hot spots need at least " + MIN_STEPS + " " + unit
-                    + " steps; the period " + r.selection().period().label() + " has " + months.size());
+            throw new SafemapException(
+                    "bad_request",
+                    "emerging hot spots need at least " + MIN_STEPS + " " + unit + " steps; the period "
+                            + r.selection().period().label() + " has " + months.size());
         }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("selection", r.selection().describe());
@@ -88,8 +99,8 @@ public final class EmergingRunner {
         }
     }
 
-    private void compute(long runId, Request r, Map<String, Object> params, List<Period> months,
-                         Consumer<String> progress) {
+    private void compute(
+            long runId, Request r, Map<String, Object> params, List<Period> months, Consumer<String> progress) {
         boolean grid = r.level().equals("grid");
         String areaLevel = grid ? "lsoa" : r.level();
         StudyAreas areas = StudyAreas.load(dataSource, areaLevel, r.selection().area());
@@ -107,8 +118,10 @@ public final class EmergingRunner {
             double[] e = areas.envelope();
             Grid g = Grid.covering(e[0], e[1], e[2], e[3], cell);
             if ((long) g.columns() * g.rows() > HotspotRunner.MAX_RUN_CELLS / 8) {
-                throw new SafemapException("bad_request", "an emerging grid of " + cell + " m cells is too fine for "
-                        + "the study area; choose a larger cell");
+                throw new SafemapException(
+                        "bad_request",
+                        "an emerging grid of " + cell + " m cells is too fine for "
+                                + "the study area; choose a larger cell");
             }
             int[] placeOfCell = GridPlaces.places(HotspotRunner.rasterise(areas, g));
             n = 0;
@@ -175,7 +188,12 @@ public final class EmergingRunner {
                 }
             }
         }
-        progress.accept(String.format(Locale.UK, "Gi* over %,d %s x %d %s steps", n, grid ? "cells" : "areas", steps,
+        progress.accept(String.format(
+                Locale.UK,
+                "Gi* over %,d %s x %d %s steps",
+                n,
+                grid ? "cells" : "areas",
+                steps,
                 r.weekly() ? "weekly" : "monthly"));
         SpatialWeights spaceTime = spaceTime(spatial, n, steps, r.timeNeighbours());
         GiStarResult gi = GiStar.compute(cube, spaceTime);
@@ -200,8 +218,12 @@ public final class EmergingRunner {
         }
         // hot classes first, then by the trend's strength, then by incidents
         Arrays.sort(order, (x, y) -> {
-            int cx = assessed[x].emergingClass().isHot() ? 0 : assessed[x].emergingClass().isCold() ? 2 : 1;
-            int cy = assessed[y].emergingClass().isHot() ? 0 : assessed[y].emergingClass().isCold() ? 2 : 1;
+            int cx = assessed[x].emergingClass().isHot()
+                    ? 0
+                    : assessed[x].emergingClass().isCold() ? 2 : 1;
+            int cy = assessed[y].emergingClass().isHot()
+                    ? 0
+                    : assessed[y].emergingClass().isCold() ? 2 : 1;
             if (cx != cy) {
                 return Integer.compare(cx, cy);
             }
@@ -214,10 +236,29 @@ public final class EmergingRunner {
             int last = (steps - 1) * n + a;
             Integer pop = population[a] >= 0 ? population[a] : null;
             Double rate = pop != null && pop > 0 ? total[a] * 1000.0 / pop : null;
-            rows.add(new RunStore.AreaRow(codes[a], total[a], records[a], pop, rate, null, null, null,
-                    null, gi.z()[last], p[last], null, null,
-                    new RunStore.Emerging(e.emergingClass().code(), e.trend().tau(), e.trend().pValue(),
-                            e.hotSteps(), e.coldSteps(), e.steps()), rank + 1, cells == null ? null : cells[a]));
+            rows.add(new RunStore.AreaRow(
+                    codes[a],
+                    total[a],
+                    records[a],
+                    pop,
+                    rate,
+                    null,
+                    null,
+                    null,
+                    null,
+                    gi.z()[last],
+                    p[last],
+                    null,
+                    null,
+                    new RunStore.Emerging(
+                            e.emergingClass().code(),
+                            e.trend().tau(),
+                            e.trend().pValue(),
+                            e.hotSteps(),
+                            e.coldSteps(),
+                            e.steps()),
+                    rank + 1,
+                    cells == null ? null : cells[a]));
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("records", sel.size());
@@ -225,8 +266,18 @@ public final class EmergingRunner {
         summary.put("steps", steps);
         summary.put("classes", classes);
         summary.put("warnings", sel.size() == 0 ? List.of("no records match the selection") : List.of());
-        store.finish(runId, params, sel.batches(), Map.of("level", areaLevel, "vintage", areas.vintage(), "count", n),
-                summary, r.level(), grid ? 0 : areas.vintage(), rows, Optional.empty(), null, 0);
+        store.finish(
+                runId,
+                params,
+                sel.batches(),
+                Map.of("level", areaLevel, "vintage", areas.vintage(), "count", n),
+                summary,
+                r.level(),
+                grid ? 0 : areas.vintage(),
+                rows,
+                Optional.empty(),
+                null,
+                0);
     }
 
     /**

@@ -18,7 +18,6 @@ import org.safemap.hotspot.Kernel;
 import org.safemap.hotspot.KernelDensity;
 import org.safemap.hotspot.PredictionAccuracy;
 import org.safemap.hotspot.ProspectiveSurface;
-import org.safemap.hotspot.SpatialWeights;
 import org.safemap.hotspot.WeightedPoints;
 
 /**
@@ -38,18 +37,32 @@ public final class EvaluateRunner {
      * @param cellMetres     grid cell (and KDE cell); absent: shorter side / 150
      * @param bandwidthMetres KDE bandwidth; absent: chosen by the rule on the training points
      */
-    public record Request(Selection train, Selection test, List<String> methods, String level,
-                          Optional<Double> cellMetres, Optional<Double> bandwidthMetres, BandwidthRule rule,
-                          double[] coverages, String createdBy) {
+    public record Request(
+            Selection train,
+            Selection test,
+            List<String> methods,
+            String level,
+            Optional<Double> cellMetres,
+            Optional<Double> bandwidthMetres,
+            BandwidthRule rule,
+            double[] coverages,
+            String createdBy) {
         public Request withFeeds(List<String> feeds) {
-            return new Request(train.withFeeds(feeds), test.withFeeds(feeds), methods, level, cellMetres,
-                    bandwidthMetres, rule, coverages, createdBy);
+            return new Request(
+                    train.withFeeds(feeds),
+                    test.withFeeds(feeds),
+                    methods,
+                    level,
+                    cellMetres,
+                    bandwidthMetres,
+                    rule,
+                    coverages,
+                    createdBy);
         }
     }
 
     /** The stored run, its rows (per method per coverage) and curves (per method, 1..100%). */
-    public record Result(long runId, List<Map<String, Object>> rows, Map<String, List<Map<String, Object>>> curves) {
-    }
+    public record Result(long runId, List<Map<String, Object>> rows, Map<String, List<Map<String, Object>>> curves) {}
 
     private final DataSource dataSource;
     private final RunStore store;
@@ -92,20 +105,23 @@ public final class EvaluateRunner {
         PointSelector.Selected train = selector.select(r.train(), areaLevel, areas.index());
         PointSelector.Selected test = selector.select(r.test(), areaLevel, areas.index());
         double[] extent = areas.envelope();
-        double cell = r.cellMetres().orElseGet(() -> Grid.defaultCellMetres(extent[0], extent[1], extent[2],
-                extent[3]));
+        double cell =
+                r.cellMetres().orElseGet(() -> Grid.defaultCellMetres(extent[0], extent[1], extent[2], extent[3]));
         Grid g = Grid.covering(extent[0], extent[1], extent[2], extent[3], cell);
         if ((long) g.columns() * g.rows() > HotspotRunner.MAX_RUN_CELLS) {
-            throw new SafemapException("bad_request", "the grid of " + cell + " m cells is too fine for the study "
-                    + "area; choose a larger cell");
+            throw new SafemapException(
+                    "bad_request",
+                    "the grid of " + cell + " m cells is too fine for the study " + "area; choose a larger cell");
         }
         int[] cellArea = HotspotRunner.rasterise(areas, g);
         WeightedPoints tp = train.points();
-        double h = r.bandwidthMetres().orElseGet(() -> tp.size() >= 2
-                ? r.rule().bandwidth(tp, Kernel.QUARTIC, extent) : 4 * cell);
+        double h = r.bandwidthMetres()
+                .orElseGet(() -> tp.size() >= 2 ? r.rule().bandwidth(tp, Kernel.QUARTIC, extent) : 4 * cell);
         params.put("cellM", cell);
         params.put("bandwidthM", h);
-        params.put("bandwidthSource", r.bandwidthMetres().isPresent() ? "given" : "rule " + r.rule().code());
+        params.put(
+                "bandwidthSource",
+                r.bandwidthMetres().isPresent() ? "given" : "rule " + r.rule().code());
         params.put("grid", Map.of("minX", g.minX(), "minY", g.minY(), "columns", g.columns(), "rows", g.rows()));
 
         // places: the cells inside the study areas, or the areas
@@ -135,26 +151,36 @@ public final class EvaluateRunner {
             progress.accept("scoring " + method);
             double[] score = switch (method) {
                 case "kde" -> {
-                    double[] surface = KernelDensity.estimate(tp, new KdeParams(g, Kernel.QUARTIC, h, KdeMode.EXACT,
-                            false)).densityPerKm2();
+                    double[] surface = KernelDensity.estimate(
+                                    tp, new KdeParams(g, Kernel.QUARTIC, h, KdeMode.EXACT, false))
+                            .densityPerKm2();
                     yield onPlaces(surface, g, cellArea, placeOfCell, places, grid, areas);
                 }
                 case "count" -> trainCount.clone();
-                case "gistar" -> GiStar.compute(trainCount, grid
-                        ? GridPlaces.queen(g, placeOfCell, places) : HotspotRunner.weights("queen", areas)).z();
+                case "gistar" ->
+                    GiStar.compute(
+                                    trainCount,
+                                    grid
+                                            ? GridPlaces.queen(g, placeOfCell, places)
+                                            : HotspotRunner.weights("queen", areas))
+                            .z();
                 case "prospective" -> {
-                    double[] risk = ProspectiveSurface.DEFAULT.risk(g, tp, train.from(),
-                            r.train().period().to().getEpochSecond());
+                    double[] risk = ProspectiveSurface.DEFAULT.risk(
+                            g, tp, train.from(), r.train().period().to().getEpochSecond());
                     yield onPlaces(risk, g, cellArea, placeOfCell, places, grid, areas);
                 }
                 default -> throw new IllegalStateException(method);
             };
-            PredictionAccuracy.Places p = new PredictionAccuracy.Places(score, areaKm2, trainCount, testCount,
-                    trainTotal, testTotal);
+            PredictionAccuracy.Places p =
+                    new PredictionAccuracy.Places(score, areaKm2, trainCount, testCount, trainTotal, testTotal);
             for (PredictionAccuracy.Row row : PredictionAccuracy.at(p, r.coverages())) {
                 rows.add(row(method, row));
             }
-            curves.put(method, PredictionAccuracy.curve(p).stream().map(row -> row(method, row)).toList());
+            curves.put(
+                    method,
+                    PredictionAccuracy.curve(p).stream()
+                            .map(row -> row(method, row))
+                            .toList());
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("trainRecords", train.size());
@@ -169,10 +195,23 @@ public final class EvaluateRunner {
             warnings.add("no test incidents: hit rates are undefined");
         }
         summary.put("warnings", warnings);
-        long[] batches = java.util.stream.LongStream.concat(java.util.Arrays.stream(train.batches()),
-                java.util.Arrays.stream(test.batches())).distinct().sorted().toArray();
-        store.finish(runId, params, batches, Map.of("level", areaLevel, "vintage", areas.vintage()), summary,
-                areaLevel, areas.vintage(), List.of(), Optional.empty(), null, 0);
+        long[] batches = java.util.stream.LongStream.concat(
+                        java.util.Arrays.stream(train.batches()), java.util.Arrays.stream(test.batches()))
+                .distinct()
+                .sorted()
+                .toArray();
+        store.finish(
+                runId,
+                params,
+                batches,
+                Map.of("level", areaLevel, "vintage", areas.vintage()),
+                summary,
+                areaLevel,
+                areas.vintage(),
+                List.of(),
+                Optional.empty(),
+                null,
+                0);
         return new Result(runId, rows, curves);
     }
 
@@ -222,8 +261,8 @@ public final class EvaluateRunner {
         return t;
     }
 
-    private static double[] onPlaces(double[] surface, Grid g, int[] cellArea, int[] placeOfCell, int places,
-                                     boolean grid, StudyAreas areas) {
+    private static double[] onPlaces(
+            double[] surface, Grid g, int[] cellArea, int[] placeOfCell, int places, boolean grid, StudyAreas areas) {
         if (grid) {
             double[] out = new double[places];
             for (int c = 0; c < surface.length; c++) {
@@ -233,8 +272,8 @@ public final class EvaluateRunner {
             }
             return out;
         }
-        AreaSurfaceStats stats = AreaSurfaceStats.of(new org.safemap.hotspot.Surface(g, surface), cellArea,
-                places, 100);
+        AreaSurfaceStats stats =
+                AreaSurfaceStats.of(new org.safemap.hotspot.Surface(g, surface), cellArea, places, 100);
         double[] mean = stats.mean().clone();
         for (int a = 0; a < places; a++) {
             if (Double.isNaN(mean[a])) {
@@ -244,5 +283,4 @@ public final class EvaluateRunner {
         }
         return mean;
     }
-
 }

@@ -7,8 +7,7 @@ import org.safemap.hotspot.SpatialWeights;
 
 /** Grid cells used as places (evaluation and emerging hot spots on a grid): the cells inside the study areas. */
 final class GridPlaces {
-    private GridPlaces() {
-    }
+    private GridPlaces() {}
 
     /** For each cell, its place number, or -1 when its centre lies outside every study area. */
     static int[] places(int[] cellArea) {
@@ -51,7 +50,10 @@ final class GridPlaces {
                 }
             }
         }
-        return SpatialWeights.fromPairs(places, pairs.stream().mapToInt(p -> p[0]).toArray(),
-                pairs.stream().mapToInt(p -> p[1]).toArray()).withSelf();
+        return SpatialWeights.fromPairs(
+                        places,
+                        pairs.stream().mapToInt(p -> p[0]).toArray(),
+                        pairs.stream().mapToInt(p -> p[1]).toArray())
+                .withSelf();
     }
 }

@@ -28,9 +28,29 @@ import org.safemap.time.PeriodLimit;
  * (lists as comma-separated text).
  */
 public final class HotspotRequests {
-    public static final Set<String> NAMES = Set.of("period", "categories", "feeds", "hours", "weekdays", "area",
-            "areaWkt", "maxPrecisionM", "aoristic", "countEvents", "level", "cellM", "bandwidth", "kernel", "mode",
-            "edgeCorrection", "neighbours", "fdr", "topPercent", "surface", "spaceBandwidthM", "timeBandwidthWeeks");
+    public static final Set<String> NAMES = Set.of(
+            "period",
+            "categories",
+            "feeds",
+            "hours",
+            "weekdays",
+            "area",
+            "areaWkt",
+            "maxPrecisionM",
+            "aoristic",
+            "countEvents",
+            "level",
+            "cellM",
+            "bandwidth",
+            "kernel",
+            "mode",
+            "edgeCorrection",
+            "neighbours",
+            "fdr",
+            "topPercent",
+            "surface",
+            "spaceBandwidthM",
+            "timeBandwidthWeeks");
 
     /** Most values one list parameter (categories, feeds, area codes) may hold. */
     public static final int MAX_LIST = 500;
@@ -41,8 +61,7 @@ public final class HotspotRequests {
     /** Most band edges of the Knox test's distance or time bands. */
     public static final int MAX_BANDS = 50;
 
-    private HotspotRequests() {
-    }
+    private HotspotRequests() {}
 
     public static HotspotRunner.Request parse(Map<String, ?> m, String createdBy) {
         return parse(m, createdBy, PeriodLimit.NONE);
@@ -100,14 +119,42 @@ public final class HotspotRequests {
         } else if (!surface.equals("kde")) {
             throw bad("surface must be kde or prospective, got '" + surface + "'");
         }
-        return new HotspotRunner.Request(selection, level, cell, bandwidth, rule, kernel, mode,
-                flag(m, "edgeCorrection", false), neighbours, flag(m, "fdr", true), top, prospective, createdBy);
+        return new HotspotRunner.Request(
+                selection,
+                level,
+                cell,
+                bandwidth,
+                rule,
+                kernel,
+                mode,
+                flag(m, "edgeCorrection", false),
+                neighbours,
+                flag(m, "fdr", true),
+                top,
+                prospective,
+                createdBy);
     }
 
     /** Names an emerging run takes: the selection's, level, neighbours, fdr and its own. */
-    public static final Set<String> EMERGING_NAMES = Set.of("period", "categories", "feeds", "hours", "weekdays",
-            "area", "areaWkt", "maxPrecisionM", "aoristic", "countEvents", "level", "neighbours", "fdr",
-            "timeNeighbours", "alpha", "trendAlpha", "cellM", "step");
+    public static final Set<String> EMERGING_NAMES = Set.of(
+            "period",
+            "categories",
+            "feeds",
+            "hours",
+            "weekdays",
+            "area",
+            "areaWkt",
+            "maxPrecisionM",
+            "aoristic",
+            "countEvents",
+            "level",
+            "neighbours",
+            "fdr",
+            "timeNeighbours",
+            "alpha",
+            "trendAlpha",
+            "cellM",
+            "step");
 
     /** An emerging hot spot request (see {@link EmergingRunner}). */
     public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy) {
@@ -118,7 +165,8 @@ public final class HotspotRequests {
     public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy, PeriodLimit limit) {
         for (String key : m.keySet()) {
             if (!EMERGING_NAMES.contains(key)) {
-                throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EMERGING_NAMES));
+                throw bad(
+                        "unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EMERGING_NAMES));
             }
         }
         Selection selection = selection(m, limit);
@@ -140,20 +188,43 @@ public final class HotspotRequests {
         }
         double alpha = number(m, "alpha").orElse(0.05);
         double trendAlpha = number(m, "trendAlpha").orElse(0.05);
-        org.safemap.hotspot.EmergingRules rules = guard(() -> new org.safemap.hotspot.EmergingRules(alpha,
-                trendAlpha, 0.9));
+        org.safemap.hotspot.EmergingRules rules =
+                guard(() -> new org.safemap.hotspot.EmergingRules(alpha, trendAlpha, 0.9));
         String step = text(m, "step").orElse("month").toLowerCase(Locale.ROOT);
         if (!step.equals("month") && !step.equals("week")) {
             throw bad("step must be month or week, got '" + step + "'");
         }
-        return new EmergingRunner.Request(selection, level, cell, step.equals("week"), neighbours, (int) lag,
-                flag(m, "fdr", true), rules, createdBy);
+        return new EmergingRunner.Request(
+                selection,
+                level,
+                cell,
+                step.equals("week"),
+                neighbours,
+                (int) lag,
+                flag(m, "fdr", true),
+                rules,
+                createdBy);
     }
 
     /** Names an evaluation takes. */
-    public static final Set<String> EVALUATE_NAMES = Set.of("train", "test", "methods", "method", "level", "cellM",
-            "bandwidth", "coverages", "categories", "feeds", "hours", "weekdays", "area", "areaWkt", "maxPrecisionM",
-            "aoristic", "countEvents");
+    public static final Set<String> EVALUATE_NAMES = Set.of(
+            "train",
+            "test",
+            "methods",
+            "method",
+            "level",
+            "cellM",
+            "bandwidth",
+            "coverages",
+            "categories",
+            "feeds",
+            "hours",
+            "weekdays",
+            "area",
+            "areaWkt",
+            "maxPrecisionM",
+            "aoristic",
+            "countEvents");
 
     /** A prediction accuracy request (see {@link EvaluateRunner}). */
     public static EvaluateRunner.Request evaluate(Map<String, ?> m, String createdBy) {
@@ -164,16 +235,17 @@ public final class HotspotRequests {
     public static EvaluateRunner.Request evaluate(Map<String, ?> m, String createdBy, PeriodLimit limit) {
         for (String key : m.keySet()) {
             if (!EVALUATE_NAMES.contains(key)) {
-                throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EVALUATE_NAMES));
+                throw bad(
+                        "unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EVALUATE_NAMES));
             }
         }
         Map<String, Object> trainMap = new java.util.HashMap<>(m);
-        trainMap.keySet().removeAll(List.of("train", "test", "methods", "method", "level", "cellM", "bandwidth",
-                "coverages"));
+        trainMap.keySet()
+                .removeAll(List.of("train", "test", "methods", "method", "level", "cellM", "bandwidth", "coverages"));
         trainMap.put("period", text(m, "train").orElseThrow(() -> bad("train is required, e.g. 2022-01..2022-04")));
         Selection train = selection(trainMap, limit);
-        Period testPeriod = limit.apply(guard(() -> Period.parse(text(m, "test").orElseThrow(() -> bad("test is "
-                + "required, e.g. 2022-05..2022-07")))));
+        Period testPeriod = limit.apply(guard(() ->
+                Period.parse(text(m, "test").orElseThrow(() -> bad("test is " + "required, e.g. 2022-05..2022-07")))));
         Selection test = train.withPeriod(testPeriod);
         List<String> methods = new ArrayList<>(list(m, "methods"));
         methods.addAll(list(m, "method"));
@@ -198,18 +270,21 @@ public final class HotspotRequests {
             }
         }
         List<String> cov = list(m, "coverages");
-        double[] coverages = cov.isEmpty() ? org.safemap.hotspot.PredictionAccuracy.DEFAULT_COVERAGES
-                : cov.stream().mapToDouble(c -> {
-                    try {
-                        double v = Double.parseDouble(c);
-                        if (!(v > 0 && v <= 100)) {
-                            throw new NumberFormatException();
-                        }
-                        return v;
-                    } catch (NumberFormatException e) {
-                        throw bad("coverages are percentages above 0 and at most 100, got '" + c + "'");
-                    }
-                }).toArray();
+        double[] coverages = cov.isEmpty()
+                ? org.safemap.hotspot.PredictionAccuracy.DEFAULT_COVERAGES
+                : cov.stream()
+                        .mapToDouble(c -> {
+                            try {
+                                double v = Double.parseDouble(c);
+                                if (!(v > 0 && v <= 100)) {
+                                    throw new NumberFormatException();
+                                }
+                                return v;
+                            } catch (NumberFormatException e) {
+                                throw bad("coverages are percentages above 0 and at most 100, got '" + c + "'");
+                            }
+                        })
+                        .toArray();
         Optional<Double> cell = number(m, "cellM");
         cell.ifPresent(c -> {
             if (!(c > 0)) {
@@ -220,34 +295,51 @@ public final class HotspotRequests {
     }
 
     /** Names the near-repeat test and the repeat-locations list take, beyond the selection's. */
-    public static final Set<String> NEAR_REPEAT_NAMES = Set.of("space", "time", "metric", "sameLocation",
-            "permutations", "seed", "allowSnapped", "tolerance", "minCount", "top");
+    public static final Set<String> NEAR_REPEAT_NAMES = Set.of(
+            "space",
+            "time",
+            "metric",
+            "sameLocation",
+            "permutations",
+            "seed",
+            "allowSnapped",
+            "tolerance",
+            "minCount",
+            "top");
 
     /** Knox test parameters: "space" and "time" band edges as comma lists (metres, days). */
     public static org.safemap.hotspot.KnoxTest.Params knox(Map<String, ?> m) {
-        double[] space = list(m, "space").isEmpty() ? new double[] {0, 100, 200, 300, 400}
-                : numbers(list(m, "space"), "space");
-        double[] time = list(m, "time").isEmpty() ? new double[] {0, 7, 14, 21, 28}
-                : numbers(list(m, "time"), "time");
-        org.safemap.hotspot.KnoxTest.Metric metric = switch (text(m, "metric").orElse("euclidean")
-                .toLowerCase(Locale.ROOT)) {
-            case "euclidean" -> org.safemap.hotspot.KnoxTest.Metric.EUCLIDEAN;
-            case "manhattan" -> org.safemap.hotspot.KnoxTest.Metric.MANHATTAN;
-            default -> throw bad("metric must be euclidean or manhattan");
-        };
+        double[] space =
+                list(m, "space").isEmpty() ? new double[] {0, 100, 200, 300, 400} : numbers(list(m, "space"), "space");
+        double[] time = list(m, "time").isEmpty() ? new double[] {0, 7, 14, 21, 28} : numbers(list(m, "time"), "time");
+        org.safemap.hotspot.KnoxTest.Metric metric =
+                switch (text(m, "metric").orElse("euclidean").toLowerCase(Locale.ROOT)) {
+                    case "euclidean" -> org.safemap.hotspot.KnoxTest.Metric.EUCLIDEAN;
+                    case "manhattan" -> org.safemap.hotspot.KnoxTest.Metric.MANHATTAN;
+                    default -> throw bad("metric must be euclidean or manhattan");
+                };
         double permutations = number(m, "permutations").orElse(99.0);
         if (!(permutations >= 0 && permutations <= MAX_PERMUTATIONS) || permutations != Math.rint(permutations)) {
             throw bad("permutations must be a whole number from 0 to " + MAX_PERMUTATIONS + ", got " + permutations);
         }
         double seed = number(m, "seed").orElse(1.0);
-        return guard(() -> new org.safemap.hotspot.KnoxTest.Params(space, time, metric,
-                flag(m, "sameLocation", true), (int) permutations, (long) seed));
+        return guard(() -> new org.safemap.hotspot.KnoxTest.Params(
+                space, time, metric, flag(m, "sameLocation", true), (int) permutations, (long) seed));
     }
 
     /** Splits a map into the selection's parameters and the others, refusing names neither knows. */
     public static Map<String, Object> selectionPart(Map<String, ?> m, Set<String> own) {
-        Set<String> selectionNames = Set.of("period", "categories", "feeds", "hours", "weekdays", "area", "areaWkt",
-                "maxPrecisionM", "aoristic", "countEvents");
+        Set<String> selectionNames = Set.of(
+                "period",
+                "categories",
+                "feeds",
+                "hours",
+                "weekdays",
+                "area",
+                "areaWkt",
+                "maxPrecisionM",
+                "aoristic",
+                "countEvents");
         Map<String, Object> out = new java.util.HashMap<>();
         for (Map.Entry<String, ?> e : m.entrySet()) {
             if (selectionNames.contains(e.getKey())) {
@@ -286,10 +378,13 @@ public final class HotspotRequests {
      * through here (or {@link #parse}, {@link #emerging}, {@link #evaluate}), so each gets the same cap.
      */
     public static Selection selection(Map<String, ?> m, PeriodLimit limit) {
-        Period period = limit.apply(guard(() -> Period.parse(text(m, "period").orElseThrow(() -> bad("period is "
-                + "required, e.g. 2024-01..2024-06")))));
-        boolean[] hours = text(m, "hours").map(h -> guard(() -> Selection.parseHours(h))).orElse(null);
-        boolean[] weekdays = text(m, "weekdays").map(w -> guard(() -> Selection.parseWeekdays(w))).orElse(null);
+        Period period = limit.apply(guard(() -> Period.parse(
+                text(m, "period").orElseThrow(() -> bad("period is " + "required, e.g. 2024-01..2024-06")))));
+        boolean[] hours =
+                text(m, "hours").map(h -> guard(() -> Selection.parseHours(h))).orElse(null);
+        boolean[] weekdays = text(m, "weekdays")
+                .map(w -> guard(() -> Selection.parseWeekdays(w)))
+                .orElse(null);
         Optional<Selection.AreaOfInterest> area = Optional.empty();
         Optional<String> a = text(m, "area");
         if (a.isPresent()) {
@@ -312,7 +407,8 @@ public final class HotspotRequests {
             if (codes.length > MAX_LIST) {
                 throw bad("area names at most " + MAX_LIST + " codes, got " + codes.length);
             }
-            area = Optional.of(Selection.AreaOfInterest.codes(level, List.of(codes).stream().map(String::trim).toList()));
+            area = Optional.of(Selection.AreaOfInterest.codes(
+                    level, List.of(codes).stream().map(String::trim).toList()));
         }
         Optional<String> wkt = text(m, "areaWkt");
         if (wkt.isPresent()) {
@@ -326,8 +422,16 @@ public final class HotspotRequests {
             checkPolygon(wkt.get().trim());
             area = Optional.of(Selection.AreaOfInterest.polygon(wkt.get().trim()));
         }
-        return new Selection(period, list(m, "categories"), list(m, "feeds"), hours, weekdays, area,
-                number(m, "maxPrecisionM"), flag(m, "aoristic", true), flag(m, "countEvents", true));
+        return new Selection(
+                period,
+                list(m, "categories"),
+                list(m, "feeds"),
+                hours,
+                weekdays,
+                area,
+                number(m, "maxPrecisionM"),
+                flag(m, "aoristic", true),
+                flag(m, "countEvents", true));
     }
 
     public static Optional<String> text(Map<String, ?> m, String key) {
@@ -335,7 +439,8 @@ public final class HotspotRequests {
         if (v == null) {
             return Optional.empty();
         }
-        String s = v instanceof Collection<?> c ? String.join(",", c.stream().map(String::valueOf).toList())
+        String s = v instanceof Collection<?> c
+                ? String.join(",", c.stream().map(String::valueOf).toList())
                 : String.valueOf(v);
         return s.isBlank() ? Optional.empty() : Optional.of(s.trim());
     }
@@ -401,15 +506,18 @@ public final class HotspotRequests {
             throw bad("areaWkt may have up to " + MAX_POLYGON_POINTS + " points, this one has " + g.getNumPoints());
         }
         Envelope e = g.getEnvelopeInternal();
-        if (g.isEmpty() || !(e.getMinX() >= -100_000 && e.getMaxX() <= 800_000 && e.getMinY() >= -100_000
-                && e.getMaxY() <= 1_400_000)) {
+        if (g.isEmpty()
+                || !(e.getMinX() >= -100_000
+                        && e.getMaxX() <= 800_000
+                        && e.getMinY() >= -100_000
+                        && e.getMaxY() <= 1_400_000)) {
             throw bad("areaWkt must lie in Great Britain, in EPSG:27700 metres (eastings 0 to 700000, northings 0 "
                     + "to 1300000)");
         }
         IsValidOp valid = new IsValidOp(g);
         if (!valid.isValid()) {
-            throw bad("areaWkt is not a valid polygon: " + valid.getValidationError().getMessage()
-                    + " (do its edges cross?)");
+            throw bad("areaWkt is not a valid polygon: "
+                    + valid.getValidationError().getMessage() + " (do its edges cross?)");
         }
         if (!(g.getArea() > 0)) {
             throw bad("areaWkt encloses no area");

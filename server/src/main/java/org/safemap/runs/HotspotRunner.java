@@ -45,18 +45,52 @@ public final class HotspotRunner {
      * @param prospective     absent: the surface is the kernel density; present: it is the prospective
      *                        (Bowers-Johnson) risk at the end of the period, with these bandwidths
      */
-    public record Request(Selection selection, String level, Optional<Double> cellMetres,
-                          Optional<Double> bandwidthMetres, BandwidthRule bandwidthRule, Kernel kernel, KdeMode mode,
-                          boolean edgeCorrection, String neighbours, boolean fdr, double topPercent,
-                          Optional<Prospective> prospective, String createdBy) {
+    public record Request(
+            Selection selection,
+            String level,
+            Optional<Double> cellMetres,
+            Optional<Double> bandwidthMetres,
+            BandwidthRule bandwidthRule,
+            Kernel kernel,
+            KdeMode mode,
+            boolean edgeCorrection,
+            String neighbours,
+            boolean fdr,
+            double topPercent,
+            Optional<Prospective> prospective,
+            String createdBy) {
         public Request withSelection(Selection s) {
-            return new Request(s, level, cellMetres, bandwidthMetres, bandwidthRule, kernel, mode, edgeCorrection,
-                    neighbours, fdr, topPercent, prospective, createdBy);
+            return new Request(
+                    s,
+                    level,
+                    cellMetres,
+                    bandwidthMetres,
+                    bandwidthRule,
+                    kernel,
+                    mode,
+                    edgeCorrection,
+                    neighbours,
+                    fdr,
+                    topPercent,
+                    prospective,
+                    createdBy);
         }
 
         public static Request defaults(Selection selection, String level) {
-            return new Request(selection, level, Optional.empty(), Optional.empty(), BandwidthRule.PPL,
-                    Kernel.QUARTIC, KdeMode.EXACT, false, "queen", true, 10, Optional.empty(), "cli");
+            return new Request(
+                    selection,
+                    level,
+                    Optional.empty(),
+                    Optional.empty(),
+                    BandwidthRule.PPL,
+                    Kernel.QUARTIC,
+                    KdeMode.EXACT,
+                    false,
+                    "queen",
+                    true,
+                    10,
+                    Optional.empty(),
+                    "cli");
         }
     }
 
@@ -97,13 +131,16 @@ public final class HotspotRunner {
         WeightedPoints points = sel.points();
         List<String> warnings = new ArrayList<>();
         if (sel.longWindows() > 0) {
-            warnings.add(String.format(Locale.UK, "%,d records are known only to windows longer than a week (police.uk "
-                    + "gives months); hour and day filters spread them evenly", sel.longWindows()));
+            warnings.add(String.format(
+                    Locale.UK,
+                    "%,d records are known only to windows longer than a week (police.uk "
+                            + "gives months); hour and day filters spread them evenly",
+                    sel.longWindows()));
         }
 
         double[] extent = areas.envelope();
-        double cell = r.cellMetres().orElseGet(() -> Grid.defaultCellMetres(extent[0], extent[1], extent[2],
-                extent[3]));
+        double cell =
+                r.cellMetres().orElseGet(() -> Grid.defaultCellMetres(extent[0], extent[1], extent[2], extent[3]));
         double h;
         if (r.prospective().isPresent()) {
             // the prospective surface has its own bandwidths; this is the one the run reports
@@ -119,26 +156,56 @@ public final class HotspotRunner {
         }
         Grid grid = Grid.covering(extent[0], extent[1], extent[2], extent[3], cell);
         if ((long) grid.columns() * grid.rows() > MAX_RUN_CELLS) {
-            throw new SafemapException("bad_request", String.format(Locale.ROOT, "a %d x %d grid of %.1f m cells is "
-                    + "more than the %,d cells a stored run may use; choose a larger cell", grid.columns(),
-                    grid.rows(), cell, MAX_RUN_CELLS));
+            throw new SafemapException(
+                    "bad_request",
+                    String.format(
+                            Locale.ROOT,
+                            "a %d x %d grid of %.1f m cells is "
+                                    + "more than the %,d cells a stored run may use; choose a larger cell",
+                            grid.columns(),
+                            grid.rows(),
+                            cell,
+                            MAX_RUN_CELLS));
         }
         KdeParams kde = new KdeParams(grid, r.kernel(), h, r.mode(), r.edgeCorrection());
         params.put("cellM", cell);
-        params.put("grid", Map.of("minX", grid.minX(), "minY", grid.minY(), "columns", grid.columns(),
-                "rows", grid.rows()));
+        params.put(
+                "grid",
+                Map.of("minX", grid.minX(), "minY", grid.minY(), "columns", grid.columns(), "rows", grid.rows()));
         if (r.prospective().isEmpty()) {
-            params.put("kde", Map.of("kernel", r.kernel().code(), "bandwidthM", h, "bandwidthSource",
-                r.bandwidthMetres().isPresent() ? "given" : "rule " + r.bandwidthRule().code(), "cellM", cell,
-                "mode", r.mode().code(), "edgeCorrection", r.edgeCorrection(),
-                "grid", Map.of("minX", grid.minX(), "minY", grid.minY(), "columns", grid.columns(),
-                        "rows", grid.rows())));
+            params.put(
+                    "kde",
+                    Map.of(
+                            "kernel",
+                            r.kernel().code(),
+                            "bandwidthM",
+                            h,
+                            "bandwidthSource",
+                            r.bandwidthMetres().isPresent()
+                                    ? "given"
+                                    : "rule " + r.bandwidthRule().code(),
+                            "cellM",
+                            cell,
+                            "mode",
+                            r.mode().code(),
+                            "edgeCorrection",
+                            r.edgeCorrection(),
+                            "grid",
+                            Map.of(
+                                    "minX",
+                                    grid.minX(),
+                                    "minY",
+                                    grid.minY(),
+                                    "columns",
+                                    grid.columns(),
+                                    "rows",
+                                    grid.rows())));
         }
         params.put("gi", Map.of("neighbours", r.neighbours(), "fdr", r.fdr(), "variable", "incidents"));
         params.put("topPercent", r.topPercent());
 
-        progress.accept(String.format(Locale.UK, "density of %,d records on %,d x %,d cells", points.size(),
-                grid.columns(), grid.rows()));
+        progress.accept(String.format(
+                Locale.UK, "density of %,d records on %,d x %,d cells", points.size(), grid.columns(), grid.rows()));
         int[] cellArea = rasterise(areas, grid);
         boolean[] window = new boolean[cellArea.length];
         for (int c = 0; c < window.length; c++) {
@@ -148,17 +215,29 @@ public final class HotspotRunner {
         if (r.prospective().isPresent()) {
             Prospective p = r.prospective().get();
             int cells = Math.max(1, (int) Math.round(p.spaceMetres() / cell));
-            double[] risk = new ProspectiveSurface(cells, p.weeks()).risk(grid, points, sel.from(),
-                    r.selection().period().to().getEpochSecond());
+            double[] risk = new ProspectiveSurface(cells, p.weeks())
+                    .risk(grid, points, sel.from(), r.selection().period().to().getEpochSecond());
             for (int c = 0; c < risk.length; c++) {
                 if (!window[c]) {
                     risk[c] = Double.NaN;
                 }
             }
             surface = new Surface(grid, risk);
-            params.put("surface", Map.of("method", "prospective", "spaceBandwidthM", p.spaceMetres(),
-                    "spaceBandwidthCells", cells, "timeBandwidthWeeks", p.weeks(),
-                    "at", r.selection().period().to().toString(), "units", "risk score (not per km²)"));
+            params.put(
+                    "surface",
+                    Map.of(
+                            "method",
+                            "prospective",
+                            "spaceBandwidthM",
+                            p.spaceMetres(),
+                            "spaceBandwidthCells",
+                            cells,
+                            "timeBandwidthWeeks",
+                            p.weeks(),
+                            "at",
+                            r.selection().period().to().toString(),
+                            "units",
+                            "risk score (not per km²)"));
         } else {
             surface = KernelDensity.estimate(points, kde, window);
             params.put("surface", Map.of("method", "kde", "units", "incidents per km²"));
@@ -189,8 +268,11 @@ public final class HotspotRunner {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> incidents[a] != incidents[b] ? Double.compare(incidents[b], incidents[a])
-                : areas.codes()[a].compareTo(areas.codes()[b]));
+        Arrays.sort(
+                order,
+                (a, b) -> incidents[a] != incidents[b]
+                        ? Double.compare(incidents[b], incidents[a])
+                        : areas.codes()[a].compareTo(areas.codes()[b]));
         List<RunStore.AreaRow> rows = new ArrayList<>(n);
         for (int rank = 0; rank < n; rank++) {
             int a = order[rank];
@@ -204,9 +286,22 @@ public final class HotspotRunner {
                 mean = c >= 0 ? surface.densityPerKm2()[c] : Double.NaN;
                 max = mean;
             }
-            rows.add(new RunStore.AreaRow(areas.codes()[a], incidents[a], records[a], population, rate, mean, max,
-                    stats.topShare()[a], quotient == null ? null : quotient[a], gi.z()[a], gi.p()[a], bins[a],
-                    HotspotBins.label(bins[a]), null, rank + 1));
+            rows.add(new RunStore.AreaRow(
+                    areas.codes()[a],
+                    incidents[a],
+                    records[a],
+                    population,
+                    rate,
+                    mean,
+                    max,
+                    stats.topShare()[a],
+                    quotient == null ? null : quotient[a],
+                    gi.z()[a],
+                    gi.p()[a],
+                    bins[a],
+                    HotspotBins.label(bins[a]),
+                    null,
+                    rank + 1));
         }
 
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -225,8 +320,18 @@ public final class HotspotRunner {
         }
         summary.put("warnings", warnings);
         Map<String, Object> areaVersion = Map.of("level", r.level(), "vintage", areas.vintage(), "count", n);
-        store.finish(runId, params, sel.batches(), areaVersion, summary, r.level(), areas.vintage(), rows,
-                Optional.of(surface), r.kernel().code(), h);
+        store.finish(
+                runId,
+                params,
+                sel.batches(),
+                areaVersion,
+                summary,
+                r.level(),
+                areas.vintage(),
+                rows,
+                Optional.of(surface),
+                r.kernel().code(),
+                h);
     }
 
     /** Brantingham's location quotient: the selection's share of all records in the area over its share overall. */
@@ -234,8 +339,8 @@ public final class HotspotRunner {
         if (r.selection().categories().isEmpty()) {
             return null;
         }
-        PointSelector.Selected all = new PointSelector(dataSource)
-                .select(r.selection().withCategories(List.of()), r.level(), areas.index());
+        PointSelector.Selected all =
+                new PointSelector(dataSource).select(r.selection().withCategories(List.of()), r.level(), areas.index());
         double[] base = new double[areas.size()];
         double totalBase = 0;
         for (int p = 0; p < all.size(); p++) {
@@ -257,7 +362,8 @@ public final class HotspotRunner {
 
     static SpatialWeights weights(String rule, StudyAreas areas) {
         if (rule.equals("queen")) {
-            return SpatialWeights.fromPairs(areas.size(), areas.neighbourFrom(), areas.neighbourTo()).withSelf();
+            return SpatialWeights.fromPairs(areas.size(), areas.neighbourFrom(), areas.neighbourTo())
+                    .withSelf();
         }
         double d = Double.parseDouble(rule.substring("distance:".length()));
         return SpatialWeights.distanceBand(areas.x(), areas.y(), d).withSelf();
@@ -277,8 +383,9 @@ public final class HotspotRunner {
                 // fall through to the message
             }
         }
-        throw new SafemapException("bad_request", "neighbours '" + rule + "' should be queen or distance:METRES "
-                + "(for example distance:800)");
+        throw new SafemapException(
+                "bad_request",
+                "neighbours '" + rule + "' should be queen or distance:METRES " + "(for example distance:800)");
     }
 
     /** For each cell, the study area its centre falls in, or -1. */

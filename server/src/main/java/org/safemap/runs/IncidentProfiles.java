@@ -65,8 +65,7 @@ public final class IncidentProfiles {
             ORDER BY r.created_by = 'pack', r.finished_at DESC, r.id DESC LIMIT 1""";
 
     /** A category's records. */
-    public record CategoryCount(String code, String label, String group, long records) {
-    }
+    public record CategoryCount(String code, String label, String group, long records) {}
 
     /**
      * @param records     every record counted
@@ -79,14 +78,27 @@ public final class IncidentProfiles {
      * @param untimedDropped untimed records left out because hours or weekdays were filtered
      * @param batches     load batches the records came from (for crediting sources)
      */
-    public record Counts(long records, List<CategoryCount> byCategory, Map<String, Long> byGroup,
-                         Map<String, Long> byMonth, long[][] hourWeekday, long timed, long untimed,
-                         long untimedDropped, long[] batches) {
-    }
+    public record Counts(
+            long records,
+            List<CategoryCount> byCategory,
+            Map<String, Long> byGroup,
+            Map<String, Long> byMonth,
+            long[][] hourWeekday,
+            long timed,
+            long untimed,
+            long untimedDropped,
+            long[] batches) {}
 
     /** The area's place in a stored run (its period and categories; empty for all): Gi* class and statistic, or emerging class. */
-    public record RunClass(long run, String period, List<String> categories, Double giZ, Double giP, String giClass,
-                           String emergingClass, Integer rank) {
+    public record RunClass(
+            long run,
+            String period,
+            List<String> categories,
+            Double giZ,
+            Double giP,
+            String giClass,
+            String emergingClass,
+            Integer rank) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("run", run);
@@ -125,7 +137,11 @@ public final class IncidentProfiles {
         Map<String, Long> groups = new LinkedHashMap<>();
         Map<String, Long> months = new LinkedHashMap<>();
         for (YearMonth m = YearMonth.from(ZonedDateTime.ofInstant(s.period().from(), Period.LONDON));
-             m.atDay(1).atStartOfDay(Period.LONDON).toInstant().isBefore(s.period().to()); m = m.plusMonths(1)) {
+                m.atDay(1)
+                        .atStartOfDay(Period.LONDON)
+                        .toInstant()
+                        .isBefore(s.period().to());
+                m = m.plusMonths(1)) {
             months.put(m.toString(), 0L);
         }
         long[][] table = new long[7][24];
@@ -134,10 +150,13 @@ public final class IncidentProfiles {
         long untimed = 0;
         long dropped = 0;
         TreeSet<Long> batches = new TreeSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             int k = 1;
-            java.time.OffsetDateTime from = java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON);
-            java.time.OffsetDateTime to = java.time.OffsetDateTime.ofInstant(s.period().to(), Period.LONDON);
+            java.time.OffsetDateTime from =
+                    java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON);
+            java.time.OffsetDateTime to =
+                    java.time.OffsetDateTime.ofInstant(s.period().to(), Period.LONDON);
             ps.setObject(k++, from);
             ps.setObject(k++, to);
             k = PointSelector.bindAoi(ps, k, s);
@@ -158,8 +177,10 @@ public final class IncidentProfiles {
                     records += n;
                     String code = rs.getString(1);
                     CategoryCount prev = categories.get(code);
-                    categories.put(code, new CategoryCount(code, rs.getString(2), rs.getString(3),
-                            (prev == null ? 0 : prev.records()) + n));
+                    categories.put(
+                            code,
+                            new CategoryCount(
+                                    code, rs.getString(2), rs.getString(3), (prev == null ? 0 : prev.records()) + n));
                     groups.merge(rs.getString(3), n, Long::sum);
                     months.merge(rs.getString(4), n, Long::sum);
                     if (isTimed) {
@@ -177,9 +198,18 @@ public final class IncidentProfiles {
             throw new SafemapException("database_error", "could not count the area's records: " + e.getMessage(), e);
         }
         Map<String, Long> byGroup = new LinkedHashMap<>();
-        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        groups.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> byGroup.put(e.getKey(), e.getValue()));
-        return new Counts(records, List.copyOf(categories.values()), byGroup, months, table, timed, untimed, dropped,
+        return new Counts(
+                records,
+                List.copyOf(categories.values()),
+                byGroup,
+                months,
+                table,
+                timed,
+                untimed,
+                dropped,
                 batches.stream().mapToLong(Long::longValue).toArray());
     }
 
@@ -188,9 +218,10 @@ public final class IncidentProfiles {
      * feeds in {@code readable} (those the asker may see at aggregate level or better). Its Gi* z and p are left out
      * unless every feed it read is in {@code exact} (seen as points): statistics are functions of the counts.
      */
-    public Optional<RunClass> newestClass(String kind, String level, String code, List<String> readable,
-                                          List<String> exact) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(NEWEST_RUN_ROW)) {
+    public Optional<RunClass> newestClass(
+            String kind, String level, String code, List<String> readable, List<String> exact) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(NEWEST_RUN_ROW)) {
             ps.setArray(1, c.createArrayOf("text", exact.toArray()));
             ps.setString(2, kind);
             ps.setString(3, level);
@@ -202,10 +233,15 @@ public final class IncidentProfiles {
                 }
                 String categories = rs.getString(8);
                 boolean numbers = rs.getBoolean(9);
-                return Optional.of(new RunClass(rs.getLong(1), rs.getString(7),
+                return Optional.of(new RunClass(
+                        rs.getLong(1),
+                        rs.getString(7),
                         categories == null || categories.isEmpty() ? List.of() : List.of(categories.split(",")),
-                        numbers ? (Double) rs.getObject(2) : null, numbers ? (Double) rs.getObject(3) : null,
-                        rs.getString(4), rs.getString(5), (Integer) rs.getObject(6)));
+                        numbers ? (Double) rs.getObject(2) : null,
+                        numbers ? (Double) rs.getObject(3) : null,
+                        rs.getString(4),
+                        rs.getString(5),
+                        (Integer) rs.getObject(6)));
             }
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not read stored runs: " + e.getMessage(), e);

@@ -26,20 +26,27 @@ public final class NearRepeats {
     }
 
     /** A stored run and what it found. */
-    public record Outcome(long runId, Map<String, Object> result) {
-    }
+    public record Outcome(long runId, Map<String, Object> result) {}
 
     public Outcome knox(Selection selection, KnoxTest.Params params, boolean allowSnapped, String createdBy) {
         PointSelector.Selected sel = select(selection);
-        RepeatLocations.Snapping snapping = RepeatLocations.snapping(sel.points().x(), sel.points().y());
+        RepeatLocations.Snapping snapping =
+                RepeatLocations.snapping(sel.points().x(), sel.points().y());
         boolean snappedFeed = sel.size() > 0 && sel.snapped() * 2 > sel.size();
         if ((snapping.snapped() || snappedFeed) && !allowSnapped) {
-            String why = snappedFeed ? String.format(java.util.Locale.UK, "%,d of the %,d records are placed on "
-                    + "police.uk's anonymous snap points and timed only to the month", sel.snapped(), sel.size())
+            String why = snappedFeed
+                    ? String.format(
+                            java.util.Locale.UK,
+                            "%,d of the %,d records are placed on "
+                                    + "police.uk's anonymous snap points and timed only to the month",
+                            sel.snapped(),
+                            sel.size())
                     : snapping.describe() + ", as snapped points are";
-            throw new SafemapException("bad_request", "refused: " + why + "; distances between snap points are not "
-                    + "distances between incidents. Use a feed with true locations and times, or accept the caveat "
-                    + "explicitly (--allow-snapped / allowSnapped=true)");
+            throw new SafemapException(
+                    "bad_request",
+                    "refused: " + why + "; distances between snap points are not "
+                            + "distances between incidents. Use a feed with true locations and times, or accept the caveat "
+                            + "explicitly (--allow-snapped / allowSnapped=true)");
         }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("selection", selection.describe());
@@ -101,7 +108,8 @@ public final class NearRepeats {
             } catch (IllegalArgumentException e) {
                 throw new SafemapException("bad_request", e.getMessage(), e);
             }
-            RepeatLocations.Snapping snapping = RepeatLocations.snapping(sel.points().x(), sel.points().y());
+            RepeatLocations.Snapping snapping =
+                    RepeatLocations.snapping(sel.points().x(), sel.points().y());
             List<Map<String, Object>> rows = new ArrayList<>();
             Crs.Transform toWgs84 = Crs.BNG.to(Crs.WGS84);
             double[] ll = new double[2];
@@ -121,12 +129,18 @@ public final class NearRepeats {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("incidents", sel.size());
             result.put("locations", found.size());
-            result.put("repeatIncidents", found.stream().mapToDouble(RepeatLocations.Location::count).sum());
+            result.put(
+                    "repeatIncidents",
+                    found.stream().mapToDouble(RepeatLocations.Location::count).sum());
             result.put("top", rows);
             result.put("snapping", snapping.describe());
             boolean snappedFeed = sel.size() > 0 && sel.snapped() * 2 > sel.size();
-            result.put("warnings", snapping.snapped() || snappedFeed ? List.of("these points are snapped to shared anonymous map "
-                    + "points; a repeat location is a snap point, not an address") : List.of());
+            result.put(
+                    "warnings",
+                    snapping.snapped() || snappedFeed
+                            ? List.of("these points are snapped to shared anonymous map "
+                                    + "points; a repeat location is a snap point, not an address")
+                            : List.of());
             store.finish(runId, p, sel.batches(), Map.of(), result, "lsoa", 0, List.of(), Optional.empty(), null, 0);
             return new Outcome(runId, result);
         } catch (RuntimeException e) {

@@ -21,8 +21,8 @@ import org.safemap.time.Period;
  */
 public final class PointSelector {
     /** Area code columns by level, an allow-list: the level never reaches SQL as text. */
-    private static final Map<String, String> CODE_COLUMN = Map.of(
-            "lsoa", "i.lsoa_code", "msoa", "i.msoa_code", "ward", "i.ward_code", "lad", "i.lad_code");
+    private static final Map<String, String> CODE_COLUMN =
+            Map.of("lsoa", "i.lsoa_code", "msoa", "i.msoa_code", "ward", "i.ward_code", "lad", "i.lad_code");
 
     private static final String SELECT = """
             SELECT %s ST_X(i.geom), ST_Y(i.geom), extract(epoch FROM i.event_from)::bigint,
@@ -53,8 +53,8 @@ public final class PointSelector {
      * @param longWindows records whose window was longer than the aoristic cap and was spread evenly
      * @param snapped     records placed on an anonymous snap point (police.uk), not where they happened
      */
-    public record Selected(WeightedPoints points, int[] area, long[] from, long[] to, long[] batches,
-                           int longWindows, int snapped) {
+    public record Selected(
+            WeightedPoints points, int[] area, long[] from, long[] to, long[] batches, int longWindows, int snapped) {
         public int size() {
             return points.size();
         }
@@ -111,7 +111,8 @@ public final class PointSelector {
                             }
                             double inPeriod = to > from ? (double) (b - a) / (to - from) : 1.0;
                             double inHours = s.filtersTimeOfWeek()
-                                    ? aoristic.share(a, to > from ? b : a, hourMask, dayMask) : 1.0;
+                                    ? aoristic.share(a, to > from ? b : a, hourMask, dayMask)
+                                    : 1.0;
                             if (to - from > Aoristic.DEFAULT_CAP_SECONDS && s.filtersTimeOfWeek()) {
                                 longWindows++;
                             }
@@ -120,8 +121,7 @@ public final class PointSelector {
                             if (from < periodFrom || from >= periodTo) {
                                 continue;
                             }
-                            weight = s.filtersTimeOfWeek()
-                                    ? aoristic.share(from, from, hourMask, dayMask) : 1.0;
+                            weight = s.filtersTimeOfWeek() ? aoristic.share(from, from, hourMask, dayMask) : 1.0;
                         }
                         if (weight <= 0) {
                             continue;
@@ -140,9 +140,13 @@ public final class PointSelector {
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not read the selected records: " + e.getMessage(), e);
         }
-        return new Selected(new WeightedPoints(Arrays.copyOf(g.x, g.n), Arrays.copyOf(g.y, g.n),
-                Arrays.copyOf(g.w, g.n)), Arrays.copyOf(g.area, g.n), Arrays.copyOf(g.from, g.n),
-                Arrays.copyOf(g.to, g.n), batches.stream().mapToLong(Long::longValue).toArray(), longWindows,
+        return new Selected(
+                new WeightedPoints(Arrays.copyOf(g.x, g.n), Arrays.copyOf(g.y, g.n), Arrays.copyOf(g.w, g.n)),
+                Arrays.copyOf(g.area, g.n),
+                Arrays.copyOf(g.from, g.n),
+                Arrays.copyOf(g.to, g.n),
+                batches.stream().mapToLong(Long::longValue).toArray(),
+                longWindows,
                 snapped);
     }
 
@@ -160,8 +164,8 @@ public final class PointSelector {
         }
         String column = CODE_COLUMN.get(level);
         if (column == null) {
-            throw new SafemapException("bad_request", "unknown level '" + level
-                    + "'; expected lsoa, msoa, ward, lad or custom:<name>");
+            throw new SafemapException(
+                    "bad_request", "unknown level '" + level + "'; expected lsoa, msoa, ward, lad or custom:<name>");
         }
         return column;
     }
@@ -213,26 +217,30 @@ public final class PointSelector {
     void checkNames(Selection s) {
         try (Connection c = dataSource.getConnection()) {
             for (String category : s.categories()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT 1 FROM category WHERE code = ? OR group_code = ? LIMIT 1")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("SELECT 1 FROM category WHERE code = ? OR group_code = ? LIMIT 1")) {
                     ps.setString(1, category);
                     ps.setString(2, category);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
-                            throw new SafemapException("bad_request", "unknown category '" + category
-                                    + "'; see GET /api/categories or docs/feeds.md for the taxonomy");
+                            throw new SafemapException(
+                                    "bad_request",
+                                    "unknown category '" + category
+                                            + "'; see GET /api/categories or docs/feeds.md for the taxonomy");
                         }
                     }
                 }
             }
             for (String feed : s.feeds()) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM load_batch WHERE kind = 'incidents' "
-                        + "AND feed = ? LIMIT 1")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT 1 FROM load_batch WHERE kind = 'incidents' " + "AND feed = ? LIMIT 1")) {
                     ps.setString(1, feed);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
-                            throw new SafemapException("bad_request", "no records from feed '" + feed
-                                    + "' have been loaded; 'safemap feeds list' shows the feeds");
+                            throw new SafemapException(
+                                    "bad_request",
+                                    "no records from feed '" + feed
+                                            + "' have been loaded; 'safemap feeds list' shows the feeds");
                         }
                     }
                 }

@@ -42,8 +42,8 @@ public final class RunStore {
      * ends, so a run whose lock anyone can take has lost its process.
      */
     private static final String LOCK_RUN = "SELECT pg_advisory_lock(" + LOCK_NAMESPACE + ", (? & 2147483647)::int)";
-    private static final String UNLOCK_RUN =
-            "SELECT pg_advisory_unlock(" + LOCK_NAMESPACE + ", (? & 2147483647)::int)";
+
+    private static final String UNLOCK_RUN = "SELECT pg_advisory_unlock(" + LOCK_NAMESPACE + ", (? & 2147483647)::int)";
     private static final String FAIL_ABANDONED = "UPDATE hotspot_run SET status = 'failed', finished_at = now(), "
             + "message = 'stopped before it finished: the process running it ended (a crash, a kill or a power cut); "
             + "nothing of it was stored; run it again' "
@@ -69,14 +69,23 @@ public final class RunStore {
                    finished_at, created_by FROM hotspot_run WHERE id = ?""";
 
     /** A stored run as the API shows it. */
-    public record Run(long id, String kind, String status, String params, String dataVersion, String summary,
-                      String message, String createdAt, String finishedAt, String createdBy) {
+    public record Run(
+            long id,
+            String kind,
+            String status,
+            String params,
+            String dataVersion,
+            String summary,
+            String message,
+            String createdAt,
+            String finishedAt,
+            String createdBy) {
         /** The feeds whose files the run read (its data version), sorted: what decides who may see its numbers. */
         public java.util.List<String> feeds() {
             java.util.TreeSet<String> out = new java.util.TreeSet<>();
             try {
-                for (com.fasterxml.jackson.databind.JsonNode b : JSON.readTree(dataVersion == null ? "{}" : dataVersion)
-                        .path("batches")) {
+                for (com.fasterxml.jackson.databind.JsonNode b :
+                        JSON.readTree(dataVersion == null ? "{}" : dataVersion).path("batches")) {
                     out.add(b.path("feed").asText());
                 }
             } catch (java.io.IOException e) {
@@ -87,22 +96,63 @@ public final class RunStore {
     }
 
     /** One area's results, in the order of the insert columns. */
-    public record AreaRow(String code, double incidents, int records, Integer population, Double ratePer1000,
-                          Double kdeMean, Double kdeMax, Double topShare, Double locationQuotient, Double giZ,
-                          Double giP, Integer giBin, String giClass, Emerging emerging, int rank, double[] cell) {
+    public record AreaRow(
+            String code,
+            double incidents,
+            int records,
+            Integer population,
+            Double ratePer1000,
+            Double kdeMean,
+            Double kdeMax,
+            Double topShare,
+            Double locationQuotient,
+            Double giZ,
+            Double giP,
+            Integer giBin,
+            String giClass,
+            Emerging emerging,
+            int rank,
+            double[] cell) {
         /** An area's row (no cell geometry: the area's boundary is joined from {@code area}). */
-        public AreaRow(String code, double incidents, int records, Integer population, Double ratePer1000,
-                       Double kdeMean, Double kdeMax, Double topShare, Double locationQuotient, Double giZ,
-                       Double giP, Integer giBin, String giClass, Emerging emerging, int rank) {
-            this(code, incidents, records, population, ratePer1000, kdeMean, kdeMax, topShare, locationQuotient, giZ,
-                    giP, giBin, giClass, emerging, rank, null);
+        public AreaRow(
+                String code,
+                double incidents,
+                int records,
+                Integer population,
+                Double ratePer1000,
+                Double kdeMean,
+                Double kdeMax,
+                Double topShare,
+                Double locationQuotient,
+                Double giZ,
+                Double giP,
+                Integer giBin,
+                String giClass,
+                Emerging emerging,
+                int rank) {
+            this(
+                    code,
+                    incidents,
+                    records,
+                    population,
+                    ratePer1000,
+                    kdeMean,
+                    kdeMax,
+                    topShare,
+                    locationQuotient,
+                    giZ,
+                    giP,
+                    giBin,
+                    giClass,
+                    emerging,
+                    rank,
+                    null);
         }
     }
 
     /** An emerging run's columns for one area. */
-    public record Emerging(String emergingClass, double trendTau, double trendP, int hotSteps, int coldSteps,
-                           int steps) {
-    }
+    public record Emerging(
+            String emergingClass, double trendTau, double trendP, int hotSteps, int coldSteps, int steps) {}
 
     private final DataSource dataSource;
 
@@ -151,7 +201,8 @@ public final class RunStore {
     public void fail(long runId, String message) {
         try {
             Work.outside(() -> {
-                try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FAIL_RUN)) {
+                try (Connection c = dataSource.getConnection();
+                        PreparedStatement ps = c.prepareStatement(FAIL_RUN)) {
                     ps.setString(1, message);
                     ps.setLong(2, runId);
                     return ps.executeUpdate();
@@ -170,8 +221,9 @@ public final class RunStore {
      */
     public List<Long> failAbandoned() {
         List<Long> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FAIL_ABANDONED);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(FAIL_ABANDONED);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }
@@ -217,20 +269,35 @@ public final class RunStore {
      * @param params  every parameter, now including the values rules chose (bandwidth, cell, grid)
      * @param batches the load batches the selection read, written into the run's data version with their file hashes
      */
-    public void finish(long runId, Map<String, Object> params, long[] batches, Map<String, Object> areas,
-                       Map<String, Object> summary,
-                       String level, int vintage, Iterable<AreaRow> rows, Optional<Surface> surface,
-                       String kernel, double bandwidthMetres) {
+    public void finish(
+            long runId,
+            Map<String, Object> params,
+            long[] batches,
+            Map<String, Object> areas,
+            Map<String, Object> summary,
+            String level,
+            int vintage,
+            Iterable<AreaRow> rows,
+            Optional<Surface> surface,
+            String kernel,
+            double bandwidthMetres) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             ObjectNode version = JSON.createObjectNode();
             ArrayNode list = version.putArray("batches");
             try (PreparedStatement ps = c.prepareStatement(BATCHES)) {
-                ps.setArray(1, c.createArrayOf("bigint", java.util.Arrays.stream(batches).boxed().toArray()));
+                ps.setArray(
+                        1,
+                        c.createArrayOf(
+                                "bigint",
+                                java.util.Arrays.stream(batches).boxed().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        list.addObject().put("id", rs.getLong(1)).put("feed", rs.getString(2))
-                                .put("file", rs.getString(3)).put("sha256", rs.getString(4))
+                        list.addObject()
+                                .put("id", rs.getLong(1))
+                                .put("feed", rs.getString(2))
+                                .put("file", rs.getString(3))
+                                .put("sha256", rs.getString(4))
                                 .put("rows", rs.getLong(5));
                     }
                 }
@@ -309,15 +376,24 @@ public final class RunStore {
     }
 
     public Optional<Run> run(long id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RUN)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(RUN)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), String.valueOf(rs.getObject(8)),
-                        rs.getObject(9) == null ? null : String.valueOf(rs.getObject(9)), rs.getString(10)));
+                return Optional.of(new Run(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        String.valueOf(rs.getObject(8)),
+                        rs.getObject(9) == null ? null : String.valueOf(rs.getObject(9)),
+                        rs.getString(10)));
             }
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not read run " + id + ": " + e.getMessage(), e);
@@ -325,7 +401,8 @@ public final class RunStore {
     }
 
     public Optional<Surface> surface(long runId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SURFACE)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SURFACE)) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -340,8 +417,8 @@ public final class RunStore {
                 return Optional.of(new Surface(g, v));
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the surface of run " + runId + ": "
-                    + e.getMessage(), e);
+            throw new SafemapException(
+                    "database_error", "could not read the surface of run " + runId + ": " + e.getMessage(), e);
         }
     }
 

@@ -23,9 +23,16 @@ import org.safemap.time.Period;
  *                        the chosen hours and days (Ratcliffe); otherwise a record counts fully when its start does
  * @param events          count one record per linked event (the most precisely placed), not every feed's record
  */
-public record Selection(Period period, List<String> categories, List<String> feeds, boolean[] hours,
-                        boolean[] weekdays, Optional<AreaOfInterest> area, Optional<Double> maxPrecisionM,
-                        boolean aoristic, boolean events) {
+public record Selection(
+        Period period,
+        List<String> categories,
+        List<String> feeds,
+        boolean[] hours,
+        boolean[] weekdays,
+        Optional<AreaOfInterest> area,
+        Optional<Double> maxPrecisionM,
+        boolean aoristic,
+        boolean events) {
 
     /** Areas of one level by code, or a polygon in EPSG:27700 as WKT. */
     public record AreaOfInterest(String level, List<String> codes, String wkt) {
@@ -96,8 +103,8 @@ public record Selection(Period period, List<String> categories, List<String> fee
                     }
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("hours '" + text + "': '" + p + "' is not an hour 0-23 or a range "
-                        + "like 18-23");
+                throw new IllegalArgumentException(
+                        "hours '" + text + "': '" + p + "' is not an hour 0-23 or a range " + "like 18-23");
             }
         }
         return mask;
@@ -142,8 +149,16 @@ public record Selection(Period period, List<String> categories, List<String> fee
         m.put("categories", categories);
         m.put("feeds", feeds);
         m.put("hours", hours == null ? null : indexes(hours));
-        m.put("weekdays", weekdays == null ? null : indexes(weekdays).stream()
-                .map(i -> DayOfWeek.of(i + 1).name().substring(0, 3).toLowerCase(Locale.ROOT)).toList());
+        m.put(
+                "weekdays",
+                weekdays == null
+                        ? null
+                        : indexes(weekdays).stream()
+                                .map(i -> DayOfWeek.of(i + 1)
+                                        .name()
+                                        .substring(0, 3)
+                                        .toLowerCase(Locale.ROOT))
+                                .toList());
         m.put("area", area.map(AreaOfInterest::describe).orElse(null));
         m.put("maxPrecisionM", maxPrecisionM.orElse(null));
         m.put("aoristic", aoristic);

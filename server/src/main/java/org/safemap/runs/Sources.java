@@ -40,8 +40,14 @@ public final class Sources {
      * @param protocol    the data-sharing protocol (title, feed, version) those files arrived under; several when the
      *                    files span versions; empty for files loaded before SafeMap recorded protocols
      */
-    public record Source(String feed, String title, String partner, String attribution, int files, long rowsLoaded,
-                         String protocol) {
+    public record Source(
+            String feed,
+            String title,
+            String partner,
+            String attribution,
+            int files,
+            long rowsLoaded,
+            String protocol) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("feed", feed);
@@ -66,15 +72,22 @@ public final class Sources {
     /** The feeds of these load batches, by feed name. A feed no longer defined is still credited, by its name. */
     public List<Source> of(long[] batches) {
         List<Source> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BY_FEED)) {
-            Array ids = c.createArrayOf("bigint", java.util.Arrays.stream(batches).boxed().toArray());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(BY_FEED)) {
+            Array ids = c.createArrayOf(
+                    "bigint", java.util.Arrays.stream(batches).boxed().toArray());
             ps.setArray(1, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     FeedDefinition f = feeds.find(name).orElse(null);
-                    out.add(new Source(name, f != null ? f.title() : name, f != null ? f.partner() : "",
-                            f != null ? f.attribution() : name, rs.getInt(2), rs.getLong(3),
+                    out.add(new Source(
+                            name,
+                            f != null ? f.title() : name,
+                            f != null ? f.partner() : "",
+                            f != null ? f.attribution() : name,
+                            rs.getInt(2),
+                            rs.getLong(3),
                             rs.getString(6) == null ? "" : rs.getString(6)));
                 }
             }

@@ -24,9 +24,18 @@ import org.safemap.areas.AreaLevel;
  * @param population residents (latest estimate; for MSOAs, wards and districts without their own, the sum over their
  *                   LSOAs; for custom areas, LSOA residents apportioned by overlap), -1 where unknown
  */
-public record StudyAreas(String level, int vintage, String[] codes, String[] names, double[] areaKm2,
-                         int[] population, double[] x, double[] y, List<Geometry> geometries,
-                         int[] neighbourFrom, int[] neighbourTo) {
+public record StudyAreas(
+        String level,
+        int vintage,
+        String[] codes,
+        String[] names,
+        double[] areaKm2,
+        int[] population,
+        double[] x,
+        double[] y,
+        List<Geometry> geometries,
+        int[] neighbourFrom,
+        int[] neighbourTo) {
 
     private static final String AREAS = """
             WITH v AS (SELECT max(vintage) AS vintage FROM area WHERE level = ?)
@@ -70,7 +79,7 @@ public record StudyAreas(String level, int vintage, String[] codes, String[] nam
         int vintage = 0;
         WKBReader wkb = new WKBReader();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(AREAS.formatted(clause))) {
+                PreparedStatement ps = c.prepareStatement(AREAS.formatted(clause))) {
             ps.setString(1, level);
             ps.setString(2, level);
             if (aoi.isPresent()) {
@@ -101,9 +110,11 @@ public record StudyAreas(String level, int vintage, String[] codes, String[] nam
                 }
             }
             if (codes.isEmpty()) {
-                throw new SafemapException("bad_request", aoi.isPresent()
-                        ? "no " + level + " areas lie in the area of interest"
-                        : "no " + level + " boundaries are loaded; load them with 'safemap areas load'");
+                throw new SafemapException(
+                        "bad_request",
+                        aoi.isPresent()
+                                ? "no " + level + " areas lie in the area of interest"
+                                : "no " + level + " boundaries are loaded; load them with 'safemap areas load'");
             }
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < codes.size(); i++) {
@@ -124,12 +135,21 @@ public record StudyAreas(String level, int vintage, String[] codes, String[] nam
                 }
             }
             int n = codes.size();
-            return new StudyAreas(level, vintage, codes.toArray(String[]::new), names.toArray(String[]::new),
-                    java.util.Arrays.copyOf(size, n), java.util.Arrays.copyOf(population, n),
-                    java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n), geometries,
-                    pairs.stream().mapToInt(p -> p[0]).toArray(), pairs.stream().mapToInt(p -> p[1]).toArray());
+            return new StudyAreas(
+                    level,
+                    vintage,
+                    codes.toArray(String[]::new),
+                    names.toArray(String[]::new),
+                    java.util.Arrays.copyOf(size, n),
+                    java.util.Arrays.copyOf(population, n),
+                    java.util.Arrays.copyOf(x, n),
+                    java.util.Arrays.copyOf(y, n),
+                    geometries,
+                    pairs.stream().mapToInt(p -> p[0]).toArray(),
+                    pairs.stream().mapToInt(p -> p[1]).toArray());
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the " + level + " areas: " + e.getMessage(), e);
+            throw new SafemapException(
+                    "database_error", "could not read the " + level + " areas: " + e.getMessage(), e);
         } catch (ParseException e) {
             throw new SafemapException("database_error", "unreadable boundary geometry: " + e.getMessage(), e);
         }

@@ -20,6 +20,7 @@ import org.safemap.SafemapException;
 public final class ApiTokens {
     /** Characters of the token kept in clear so its owner can tell tokens apart: "smp_" and 6 of the 43 random ones. */
     private static final int PREFIX_CHARS = SecretTokens.TOKEN_PREFIX.length() + 6;
+
     public static final int MAX_EXPIRY_DAYS = 3650;
 
     private static final String COLUMNS = """
@@ -27,8 +28,8 @@ public final class ApiTokens {
     private static final String INSERT = """
             INSERT INTO api_token (user_id, name, token_hash, prefix, purpose, expires_at)
             VALUES (?, ?, ?, ?, ?, ?) RETURNING id""";
-    private static final String BY_ID = "SELECT " + COLUMNS + " FROM api_token t JOIN app_user u ON u.id = t.user_id "
-            + "WHERE t.id = ?";
+    private static final String BY_ID =
+            "SELECT " + COLUMNS + " FROM api_token t JOIN app_user u ON u.id = t.user_id " + "WHERE t.id = ?";
     private static final String LIST = "SELECT " + COLUMNS + " FROM api_token t JOIN app_user u ON u.id = t.user_id "
             + "WHERE (?::text IS NULL OR u.login = ?) ORDER BY t.id";
     private static final String REVOKE = "UPDATE api_token SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL";
@@ -49,8 +50,17 @@ public final class ApiTokens {
      * @param purpose   the purpose every request with it declares; null: each request declares its own (or none)
      * @param expiresAt null: does not expire
      */
-    public record Token(long id, long userId, String login, String name, String prefix, String purpose,
-                        Instant createdAt, Instant expiresAt, Instant lastUsed, Instant revokedAt) {
+    public record Token(
+            long id,
+            long userId,
+            String login,
+            String name,
+            String prefix,
+            String purpose,
+            Instant createdAt,
+            Instant expiresAt,
+            Instant lastUsed,
+            Instant revokedAt) {
         /** active, expired or revoked. */
         public String state(Instant now) {
             if (revokedAt != null) {
@@ -69,8 +79,7 @@ public final class ApiTokens {
     }
 
     /** The user a presented token stands for, the token's own purpose, and its name (what its owner called it). */
-    public record Authenticated(Users.User user, long tokenId, String purpose, String name) {
-    }
+    public record Authenticated(Users.User user, long tokenId, String purpose, String name) {}
 
     private final DataSource dataSource;
     private final Users users;
@@ -91,8 +100,10 @@ public final class ApiTokens {
         }
         String n = name == null ? "" : name.strip();
         if (n.isEmpty() || n.length() > 100) {
-            throw new SafemapException("bad_request", "a token needs a name of 1 to 100 characters saying what uses "
-                    + "it (e.g. 'QGIS on the analysts' PC')");
+            throw new SafemapException(
+                    "bad_request",
+                    "a token needs a name of 1 to 100 characters saying what uses "
+                            + "it (e.g. 'QGIS on the analysts' PC')");
         }
         if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS)) {
             throw new SafemapException("bad_request", "expiry must be from 1 to " + MAX_EXPIRY_DAYS + " days");
@@ -100,7 +111,8 @@ public final class ApiTokens {
         Instant expires = expiresInDays == null ? null : Instant.now().plus(Duration.ofDays(expiresInDays));
         String secret = SecretTokens.apiToken();
         long id;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setLong(1, owner.id());
             ps.setString(2, n);
             ps.setBytes(3, SecretTokens.digest(secret));
@@ -116,7 +128,8 @@ public final class ApiTokens {
     }
 
     public Optional<Token> find(long id) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BY_ID)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(BY_ID)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -128,7 +141,8 @@ public final class ApiTokens {
     public List<Token> list(String login) throws SQLException {
         String l = login == null ? null : login.strip().toLowerCase(java.util.Locale.ROOT);
         List<Token> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LIST)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(LIST)) {
             ps.setString(1, l);
             ps.setString(2, l);
             try (ResultSet rs = ps.executeQuery()) {
@@ -142,7 +156,8 @@ public final class ApiTokens {
 
     /** Revokes a token for good; false when it was already revoked. */
     public boolean revoke(long id) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REVOKE)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(REVOKE)) {
             ps.setLong(1, id);
             return ps.executeUpdate() == 1;
         }
@@ -173,8 +188,16 @@ public final class ApiTokens {
     }
 
     private static Token read(ResultSet rs) throws SQLException {
-        return new Token(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), Users.instant(rs.getTimestamp(7)), Users.instant(rs.getTimestamp(8)),
-                Users.instant(rs.getTimestamp(9)), Users.instant(rs.getTimestamp(10)));
+        return new Token(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                Users.instant(rs.getTimestamp(7)),
+                Users.instant(rs.getTimestamp(8)),
+                Users.instant(rs.getTimestamp(9)),
+                Users.instant(rs.getTimestamp(10)));
     }
 }

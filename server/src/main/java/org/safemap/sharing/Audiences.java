@@ -12,8 +12,12 @@ import java.util.Map;
  * @param tasking tasking meeting members
  * @param pub     anyone, without a login
  */
-public record Audiences(DisclosureLevel owner, Map<String, DisclosureLevel> named, DisclosureLevel analyst,
-                        DisclosureLevel tasking, DisclosureLevel pub) {
+public record Audiences(
+        DisclosureLevel owner,
+        Map<String, DisclosureLevel> named,
+        DisclosureLevel analyst,
+        DisclosureLevel tasking,
+        DisclosureLevel pub) {
     public Audiences {
         named = Map.copyOf(named);
     }

@@ -34,8 +34,7 @@ public final class AuditAnchoring implements AutoCloseable {
      * @param anchorsChecked anchors the chain was checked against (from the file, and any given)
      * @param anchored     the anchor line written, or null (not asked for, or not intact)
      */
-    public record Outcome(AuditVerifier.Verification verification, int anchorsChecked, String anchored) {
-    }
+    public record Outcome(AuditVerifier.Verification verification, int anchorsChecked, String anchored) {}
 
     private final ScheduledExecutorService executor;
 
@@ -45,8 +44,8 @@ public final class AuditAnchoring implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(check, Math.max(0, firstAfter.toMillis()), Math.max(1, every.toMillis()),
-                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                check, Math.max(0, firstAfter.toMillis()), Math.max(1, every.toMillis()), TimeUnit.MILLISECONDS);
     }
 
     /** The server's schedule (null when SAFEMAP_AUDIT_ANCHOR_HOURS is 0: anchors are then the operator's job). */
@@ -62,13 +61,16 @@ public final class AuditAnchoring implements AutoCloseable {
 
     /** Checks and anchors after {@code firstAfter}, then every {@code every}. */
     public static AuditAnchoring every(AuditLog log, AuditAnchors anchors, Duration firstAfter, Duration every) {
-        return new AuditAnchoring(() -> {
-            try {
-                check(log, anchors, List.of(), SCHEDULE, true, n -> { });
-            } catch (RuntimeException e) {
-                LOG.error("the scheduled audit check could not run: {}", e.getMessage(), e);
-            }
-        }, firstAfter, every);
+        return new AuditAnchoring(
+                () -> {
+                    try {
+                        check(log, anchors, List.of(), SCHEDULE, true, n -> {});
+                    } catch (RuntimeException e) {
+                        LOG.error("the scheduled audit check could not run: {}", e.getMessage(), e);
+                    }
+                },
+                firstAfter,
+                every);
     }
 
     /**
@@ -76,15 +78,22 @@ public final class AuditAnchoring implements AutoCloseable {
      * {@code who}, and when the chain is intact and {@code anchor} is set, appends the check's own entry as the new
      * anchor.
      */
-    public static Outcome check(AuditLog log, AuditAnchors anchors, List<AuditVerifier.Anchor> extra, Principal who,
-                                boolean anchor, LongConsumer progress) {
+    public static Outcome check(
+            AuditLog log,
+            AuditAnchors anchors,
+            List<AuditVerifier.Anchor> extra,
+            Principal who,
+            boolean anchor,
+            LongConsumer progress) {
         List<AuditVerifier.Anchor> all = new ArrayList<>(anchors.read());
         all.addAll(extra);
         AuditVerifier.Verification v = new AuditVerifier(log).verify(all, progress);
         AuditEntry entry;
         try {
-            entry = log.record(AuditEvent.of(who, "audit.verify", "audit log").resultSize(v.entries())
-                    .detail("intact", v.intact()).detail("anchors", all.size())
+            entry = log.record(AuditEvent.of(who, "audit.verify", "audit log")
+                    .resultSize(v.entries())
+                    .detail("intact", v.intact())
+                    .detail("anchors", all.size())
                     .detail("problem", v.intact() ? null : v.problem().kind().key())
                     .detail("first_bad_entry", v.intact() ? null : v.problem().seq()));
         } catch (RuntimeException e) {
@@ -97,7 +106,10 @@ public final class AuditAnchoring implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         if (!v.intact()) {
-            LOG.error("AUDIT LOG TAMPERED, checked against {} anchors in {}: {}", all.size(), anchors.file(),
+            LOG.error(
+                    "AUDIT LOG TAMPERED, checked against {} anchors in {}: {}",
+                    all.size(),
+                    anchors.file(),
                     v.problem().message());
             if (anchor) {
                 anchors.note(clock.instant(), "check failed, not anchored: " + v.summary());
@@ -105,7 +117,10 @@ public final class AuditAnchoring implements AutoCloseable {
             return new Outcome(v, all.size(), null);
         }
         String line = anchor ? anchors.append(entry.at(), entry.seq(), entry.hash()) : null;
-        LOG.info("audit chain intact ({} entries, {} anchors checked){}", v.entries(), all.size(),
+        LOG.info(
+                "audit chain intact ({} entries, {} anchors checked){}",
+                v.entries(),
+                all.size(),
                 line == null ? "" : "; anchored " + line);
         return new Outcome(v, all.size(), line);
     }

@@ -58,7 +58,9 @@ public final class AuditAnchors {
 
     /** The anchors of the database behind {@code dataSource}, where the settings keep them. */
     public static AuditAnchors of(Settings settings, DataSource dataSource) {
-        return new AuditAnchors(settings.trust().auditAnchorDir(), databaseName(dataSource),
+        return new AuditAnchors(
+                settings.trust().auditAnchorDir(),
+                databaseName(dataSource),
                 settings.trust().auditAnchorCommand());
     }
 
@@ -76,8 +78,8 @@ public final class AuditAnchors {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new SafemapException("audit_failed", "cannot read the audit anchors in " + file + ": "
-                    + e.getMessage(), e);
+            throw new SafemapException(
+                    "audit_failed", "cannot read the audit anchors in " + file + ": " + e.getMessage(), e);
         }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -88,9 +90,11 @@ public final class AuditAnchors {
             try {
                 out.add(AuditVerifier.Anchor.parse(last));
             } catch (SafemapException e) {
-                throw new SafemapException("audit_failed", file + " line " + (i + 1) + " is not an anchor (TIME "
-                        + "SEQ:HASH): '" + (line.length() > 80 ? line.substring(0, 80) + "..." : line)
-                        + "'; the file was changed outside SafeMap");
+                throw new SafemapException(
+                        "audit_failed",
+                        file + " line " + (i + 1) + " is not an anchor (TIME "
+                                + "SEQ:HASH): '" + (line.length() > 80 ? line.substring(0, 80) + "..." : line)
+                                + "'; the file was changed outside SafeMap");
             }
         }
         return out;
@@ -112,21 +116,29 @@ public final class AuditAnchors {
         try {
             Path dir = file.getParent();
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(Set.of(
-                        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                        PosixFilePermission.OWNER_EXECUTE)));
+                Files.createDirectories(
+                        dir,
+                        PosixFilePermissions.asFileAttribute(Set.of(
+                                PosixFilePermission.OWNER_READ,
+                                PosixFilePermission.OWNER_WRITE,
+                                PosixFilePermission.OWNER_EXECUTE)));
             }
             if (!Files.exists(file)) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE)));
+                Files.createFile(
+                        file,
+                        PosixFilePermissions.asFileAttribute(
+                                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
                 ch.force(true);
             }
         } catch (IOException e) {
-            throw new SafemapException("audit_failed", "cannot append to the audit anchors in " + file + ": "
-                    + e.getMessage() + " (SAFEMAP_AUDIT_ANCHOR_DIR)", e);
+            throw new SafemapException(
+                    "audit_failed",
+                    "cannot append to the audit anchors in " + file + ": " + e.getMessage()
+                            + " (SAFEMAP_AUDIT_ANCHOR_DIR)",
+                    e);
         }
         runCommand(line);
     }
@@ -137,15 +149,19 @@ public final class AuditAnchors {
             return;
         }
         try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder("/bin/sh", "-c", command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             }
             if (!p.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                LOG.error("SAFEMAP_AUDIT_ANCHOR_COMMAND did not finish within {} s; the anchor is in {} only",
-                        COMMAND_TIMEOUT_S, file);
+                LOG.error(
+                        "SAFEMAP_AUDIT_ANCHOR_COMMAND did not finish within {} s; the anchor is in {} only",
+                        COMMAND_TIMEOUT_S,
+                        file);
             } else if (p.exitValue() != 0) {
                 LOG.error("SAFEMAP_AUDIT_ANCHOR_COMMAND exited with {}; the anchor is in {} only", p.exitValue(), file);
             }
@@ -158,13 +174,14 @@ public final class AuditAnchors {
 
     /** The name of the database behind {@code dataSource}. */
     public static String databaseName(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_database()")) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_database()")) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {
-            throw new SafemapException("audit_failed", "cannot name the database for its audit anchors: "
-                    + e.getMessage(), e);
+            throw new SafemapException(
+                    "audit_failed", "cannot name the database for its audit anchors: " + e.getMessage(), e);
         }
     }
 }

@@ -38,8 +38,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AuditChain {
     /** The link before the first entry. */
     public static final String GENESIS = "0".repeat(64);
-    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter AT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     /** Reads numbers exactly, so what PostgreSQL's jsonb gives back canonicalises to what was written. */
     private static final ObjectMapper EXACT = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -80,8 +81,8 @@ public final class AuditChain {
 
     /** Whether the entry carries the hash its content and link give. */
     public boolean matches(AuditEntry e) {
-        return java.security.MessageDigest.isEqual(hash(e).getBytes(StandardCharsets.US_ASCII),
-                e.hash().getBytes(StandardCharsets.US_ASCII));
+        return java.security.MessageDigest.isEqual(
+                hash(e).getBytes(StandardCharsets.US_ASCII), e.hash().getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
@@ -179,7 +180,8 @@ public final class AuditChain {
         try {
             return canonicalJson(EXACT.writeValueAsString(value));
         } catch (JsonProcessingException ex) {
-            throw new IllegalArgumentException("audit detail cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+            throw new IllegalArgumentException(
+                    "audit detail cannot be written as JSON: " + ex.getOriginalMessage(), ex);
         }
     }
 

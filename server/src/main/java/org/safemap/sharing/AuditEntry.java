@@ -24,9 +24,22 @@ import java.util.TreeMap;
  * @param prevHash   the previous entry's hash (64 zeros before the first)
  * @param hash       HMAC-SHA256 of prevHash and this entry's canonical form, hex
  */
-public record AuditEntry(long seq, Instant at, String actor, String role, String partner, String via, String purpose,
-                         String action, String resource, Map<String, Integer> feeds, Long resultSize, String outcome,
-                         String detailJson, String prevHash, String hash) {
+public record AuditEntry(
+        long seq,
+        Instant at,
+        String actor,
+        String role,
+        String partner,
+        String via,
+        String purpose,
+        String action,
+        String resource,
+        Map<String, Integer> feeds,
+        Long resultSize,
+        String outcome,
+        String detailJson,
+        String prevHash,
+        String hash) {
     public AuditEntry {
         feeds = Collections.unmodifiableMap(new TreeMap<>(feeds));
         detailJson = AuditChain.canonicalJson(detailJson);
@@ -34,13 +47,41 @@ public record AuditEntry(long seq, Instant at, String actor, String role, String
 
     /** The same entry carrying {@code signature} as its hash. */
     AuditEntry withHash(String signature) {
-        return new AuditEntry(seq, at, actor, role, partner, via, purpose, action, resource, feeds, resultSize, outcome,
-                detailJson, prevHash, signature);
+        return new AuditEntry(
+                seq,
+                at,
+                actor,
+                role,
+                partner,
+                via,
+                purpose,
+                action,
+                resource,
+                feeds,
+                resultSize,
+                outcome,
+                detailJson,
+                prevHash,
+                signature);
     }
 
     /** The same entry with another number (verification tries where a moved entry came from). */
     AuditEntry withSeq(long other) {
-        return new AuditEntry(other, at, actor, role, partner, via, purpose, action, resource, feeds, resultSize, outcome,
-                detailJson, prevHash, hash);
+        return new AuditEntry(
+                other,
+                at,
+                actor,
+                role,
+                partner,
+                via,
+                purpose,
+                action,
+                resource,
+                feeds,
+                resultSize,
+                outcome,
+                detailJson,
+                prevHash,
+                hash);
     }
 }

@@ -27,10 +27,17 @@ import java.util.regex.Pattern;
  * @param outcome    ok, or refused
  * @param detail     anything else worth keeping (strings, numbers, booleans, lists, maps); never personal data
  */
-public record AuditEvent(Principal who, String action, String resource, List<String> feeds, Long resultSize,
-                         Outcome outcome, Map<String, Object> detail) {
+public record AuditEvent(
+        Principal who,
+        String action,
+        String resource,
+        List<String> feeds,
+        Long resultSize,
+        Outcome outcome,
+        Map<String, Object> detail) {
     /** Longest resource kept: a WMS SLD_BODY can be 64 KB, and an entry should stay readable. */
     public static final int MAX_RESOURCE_CHARS = 1000;
+
     private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
     /** Parameter names whose values never reach the audit (as the request log redacts them). */
     private static final Pattern SECRET_NAME =
@@ -38,7 +45,8 @@ public record AuditEvent(Principal who, String action, String resource, List<Str
 
     /** Whether the access was answered or refused. */
     public enum Outcome {
-        OK, REFUSED;
+        OK,
+        REFUSED;
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);
@@ -74,7 +82,8 @@ public record AuditEvent(Principal who, String action, String resource, List<Str
 
     /** The same access, refused, with the reason the user was given. */
     public AuditEvent refused(String reason) {
-        return new AuditEvent(who, action, resource, feeds, resultSize, Outcome.REFUSED, with(detail, "reason", reason));
+        return new AuditEvent(
+                who, action, resource, feeds, resultSize, Outcome.REFUSED, with(detail, "reason", reason));
     }
 
     public AuditEvent detail(String key, Object value) {
@@ -93,7 +102,10 @@ public record AuditEvent(Principal who, String action, String resource, List<Str
                 continue;
             }
             for (String v : e.getValue()) {
-                out.append(sep).append(e.getKey()).append('=').append(v.length() > 200 ? v.substring(0, 200) + "..." : v);
+                out.append(sep)
+                        .append(e.getKey())
+                        .append('=')
+                        .append(v.length() > 200 ? v.substring(0, 200) + "..." : v);
                 sep = '&';
             }
         }

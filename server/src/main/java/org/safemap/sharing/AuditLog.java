@@ -89,18 +89,33 @@ public final class AuditLog {
             try {
                 long headSeq;
                 String headHash;
-                try (PreparedStatement ps = c.prepareStatement(LOCK_HEAD); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = c.prepareStatement(LOCK_HEAD);
+                        ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new SafemapException("audit_failed", "the audit chain head is missing: the audit_head "
-                                + "row was removed outside SafeMap; run safemap audit verify");
+                        throw new SafemapException(
+                                "audit_failed",
+                                "the audit chain head is missing: the audit_head "
+                                        + "row was removed outside SafeMap; run safemap audit verify");
                     }
                     headSeq = rs.getLong(1);
                     headHash = rs.getString(2);
                 }
-                AuditEntry unsigned = new AuditEntry(headSeq + 1, AuditChain.truncate(clock.instant()), clean(who.user()),
-                        who.role().key(), clean(who.partner()), clean(who.via()), clean(who.purpose()), event.action(),
-                        clean(event.resource()), feeds, event.resultSize(), event.outcome().key(),
-                        AuditChain.canonicalJson(event.detail()), headHash, AuditChain.GENESIS);
+                AuditEntry unsigned = new AuditEntry(
+                        headSeq + 1,
+                        AuditChain.truncate(clock.instant()),
+                        clean(who.user()),
+                        who.role().key(),
+                        clean(who.partner()),
+                        clean(who.via()),
+                        clean(who.purpose()),
+                        event.action(),
+                        clean(event.resource()),
+                        feeds,
+                        event.resultSize(),
+                        event.outcome().key(),
+                        AuditChain.canonicalJson(event.detail()),
+                        headHash,
+                        AuditChain.GENESIS);
                 AuditEntry entry = unsigned.withHash(chain.hash(unsigned));
                 try (PreparedStatement ps = c.prepareStatement(APPEND)) {
                     bind(ps, entry);
@@ -113,11 +128,13 @@ public final class AuditLog {
                 throw e;
             }
         } catch (SQLException e) {
-            if (e instanceof java.sql.SQLTransientConnectionException || e.getSQLState() != null
-                    && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("3D"))) {
+            if (e instanceof java.sql.SQLTransientConnectionException
+                    || e.getSQLState() != null
+                            && (e.getSQLState().startsWith("08")
+                                    || e.getSQLState().startsWith("3D"))) {
                 // No database at all: say that, as every other path does, rather than blame the audit.
-                throw new org.safemap.db.DatabaseUnavailableException("the database does not answer, so nothing can "
-                        + "be read or recorded; try again shortly", e);
+                throw new org.safemap.db.DatabaseUnavailableException(
+                        "the database does not answer, so nothing can " + "be read or recorded; try again shortly", e);
             }
             throw new SafemapException("audit_failed", "cannot write to the audit log: " + e.getMessage(), e);
         }
@@ -149,8 +166,9 @@ public final class AuditLog {
 
     /** The chain head as SafeMap last moved it: the last entry's number and hash (0 and 64 zeros when empty). */
     public Head head() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HEAD);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(HEAD);
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : null;
         } catch (SQLException e) {
             throw failed(e);
@@ -158,12 +176,12 @@ public final class AuditLog {
     }
 
     /** The last entry's number and hash. */
-    public record Head(long seq, String hash) {
-    }
+    public record Head(long seq, String hash) {}
 
     public long count() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(COUNT);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(COUNT);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -202,7 +220,8 @@ public final class AuditLog {
 
     /** The number of an entry carrying this hash, if any. */
     public Optional<Long> seqOfHash(String hash) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(BY_HASH)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(BY_HASH)) {
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
@@ -217,7 +236,8 @@ public final class AuditLog {
      * An action filter {@code api} matches {@code api} and {@code api.*}.
      */
     public List<AuditEntry> search(Instant from, Instant to, String actor, String action, long afterSeq, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SEARCH)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SEARCH)) {
             Timestamp f = from == null ? null : Timestamp.from(from);
             Timestamp t = to == null ? null : Timestamp.from(to);
             ps.setTimestamp(1, f);
@@ -244,7 +264,8 @@ public final class AuditLog {
     }
 
     private Optional<AuditEntry> one(String sql, long seq) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, seq);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -258,12 +279,26 @@ public final class AuditLog {
     static AuditEntry read(ResultSet rs) throws SQLException {
         Map<String, Integer> feeds = new LinkedHashMap<>();
         com.fasterxml.jackson.databind.JsonNode f = Json.read(rs.getString(10));
-        f.fields().forEachRemaining(e -> feeds.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asInt()));
+        f.fields()
+                .forEachRemaining(e -> feeds.put(
+                        e.getKey(), e.getValue().isNull() ? null : e.getValue().asInt()));
         long size = rs.getLong(11);
         Long resultSize = rs.wasNull() ? null : size;
-        return new AuditEntry(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                feeds, resultSize, rs.getString(12), rs.getString(13), rs.getString(14),
+        return new AuditEntry(
+                rs.getLong(1),
+                rs.getObject(2, OffsetDateTime.class).toInstant(),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                feeds,
+                resultSize,
+                rs.getString(12),
+                rs.getString(13),
+                rs.getString(14),
                 rs.getString(15));
     }
 
@@ -281,8 +316,7 @@ public final class AuditLog {
         private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
                 new com.fasterxml.jackson.databind.ObjectMapper();
 
-        private Json() {
-        }
+        private Json() {}
 
         static com.fasterxml.jackson.databind.JsonNode read(String text) {
             try {

@@ -25,7 +25,11 @@ public final class AuditVerifier {
 
     /** What kind of tampering explains the first broken entry. */
     public enum Tampering {
-        ALTERED, DELETED, INSERTED, REORDERED, REWRITTEN;
+        ALTERED,
+        DELETED,
+        INSERTED,
+        REORDERED,
+        REWRITTEN;
 
         public String key() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -48,8 +52,12 @@ public final class AuditVerifier {
         /** One line for people: "N entries, chain intact, head H" or the problem. */
         public String summary() {
             if (intact()) {
-                return String.format(java.util.Locale.UK, "%,d %s, chain intact, head %s", entries,
-                        entries == 1 ? "entry" : "entries", headHash);
+                return String.format(
+                        java.util.Locale.UK,
+                        "%,d %s, chain intact, head %s",
+                        entries,
+                        entries == 1 ? "entry" : "entries",
+                        headHash);
             }
             return "audit log tampered: " + problem.message();
         }
@@ -60,8 +68,7 @@ public final class AuditVerifier {
      * @param seq     the first entry (position in the walk) that does not check out
      * @param message what was found and what it implies
      */
-    public record Problem(Tampering kind, long seq, String message) {
-    }
+    public record Problem(Tampering kind, long seq, String message) {}
 
     /** A head hash recorded elsewhere earlier: entry {@code seq} must still carry {@code hash}. */
     public record Anchor(long seq, String hash) {
@@ -70,8 +77,10 @@ public final class AuditVerifier {
             if (parts.length == 2 && parts[0].matches("\\d{1,18}") && parts[1].matches("[0-9a-f]{64}")) {
                 return new Anchor(Long.parseLong(parts[0]), parts[1]);
             }
-            throw new org.safemap.SafemapException("bad_request", "an anchor is SEQ:HASH as audit verify printed it "
-                    + "(e.g. 1234:9f86...), with the 64 hex digits of the hash; got '" + text + "'");
+            throw new org.safemap.SafemapException(
+                    "bad_request",
+                    "an anchor is SEQ:HASH as audit verify printed it "
+                            + "(e.g. 1234:9f86...), with the 64 hex digits of the hash; got '" + text + "'");
         }
     }
 
@@ -82,7 +91,7 @@ public final class AuditVerifier {
     }
 
     public Verification verify() {
-        return verify(List.of(), n -> { });
+        return verify(List.of(), n -> {});
     }
 
     /**
@@ -122,11 +131,17 @@ public final class AuditVerifier {
             for (Anchor a : anchors) {
                 Optional<AuditEntry> at = log.entry(a.seq());
                 if (at.isEmpty()) {
-                    found[0] = new Problem(Tampering.DELETED, a.seq(), "the anchored entry " + a.seq()
-                            + " is no longer in the log (it ends at " + lastSeq + "): entries were cut off the end");
+                    found[0] = new Problem(
+                            Tampering.DELETED,
+                            a.seq(),
+                            "the anchored entry " + a.seq() + " is no longer in the log (it ends at " + lastSeq
+                                    + "): entries were cut off the end");
                 } else if (!at.get().hash().equals(a.hash())) {
-                    found[0] = new Problem(Tampering.REWRITTEN, a.seq(), "entry " + a.seq() + " no longer carries the "
-                            + "anchored hash " + a.hash() + ": the log up to it was replaced since the anchor was taken");
+                    found[0] = new Problem(
+                            Tampering.REWRITTEN,
+                            a.seq(),
+                            "entry " + a.seq() + " no longer carries the " + "anchored hash " + a.hash()
+                                    + ": the log up to it was replaced since the anchor was taken");
                 }
                 if (found[0] != null) {
                     break;
@@ -141,63 +156,103 @@ public final class AuditVerifier {
         boolean macOk = chain.matches(e);
         if (macOk && e.seq() > expected) {
             long missing = e.seq() - expected;
-            return new Problem(Tampering.DELETED, expected, (missing == 1 ? "entry " + expected + " is missing"
-                    : "entries " + expected + " to " + (e.seq() - 1) + " are missing") + ": the log jumps from entry "
-                    + prev + " to entry " + e.seq() + ", whose link names an entry no longer there (deleted)");
+            return new Problem(
+                    Tampering.DELETED,
+                    expected,
+                    (missing == 1
+                                    ? "entry " + expected + " is missing"
+                                    : "entries " + expected + " to " + (e.seq() - 1) + " are missing")
+                            + ": the log jumps from entry "
+                            + prev + " to entry " + e.seq() + ", whose link names an entry no longer there (deleted)");
         }
         if (macOk) {
-            return new Problem(predecessorPresent(e) ? Tampering.REORDERED : Tampering.DELETED, expected, "entry "
-                    + e.seq() + " is genuine but does not follow entry " + prev + ": the entry it followed "
-                    + (predecessorPresent(e) ? "is elsewhere in the log (reordered)" : "is gone (deleted)"));
+            return new Problem(
+                    predecessorPresent(e) ? Tampering.REORDERED : Tampering.DELETED,
+                    expected,
+                    "entry "
+                            + e.seq() + " is genuine but does not follow entry " + prev + ": the entry it followed "
+                            + (predecessorPresent(e) ? "is elsewhere in the log (reordered)" : "is gone (deleted)"));
         }
         long original = originalSeq(chain, e, expected);
         if (original > 0) {
             if (predecessorPresent(e)) {
                 long before = log.seqOfHash(e.prevHash()).orElseThrow();
-                return new Problem(Tampering.REORDERED, expected, "entry " + e.seq() + " is the genuine entry " + original
-                        + " moved out of place (it was written after the entry now numbered " + before + "): reordered");
+                return new Problem(
+                        Tampering.REORDERED,
+                        expected,
+                        "entry " + e.seq() + " is the genuine entry " + original
+                                + " moved out of place (it was written after the entry now numbered " + before
+                                + "): reordered");
             }
             long shift = original - e.seq();
-            return new Problem(Tampering.DELETED, expected, "entry " + e.seq() + " is the genuine entry " + original
-                    + ", renumbered: " + (shift > 0 ? shift + " entr" + (shift == 1 ? "y" : "ies") + " before it were "
-                    + "deleted and the rest renumbered to close the gap" : "the entry it followed is gone (deleted)"));
+            return new Problem(
+                    Tampering.DELETED,
+                    expected,
+                    "entry " + e.seq() + " is the genuine entry " + original
+                            + ", renumbered: "
+                            + (shift > 0
+                                    ? shift + " entr" + (shift == 1 ? "y" : "ies") + " before it were "
+                                            + "deleted and the rest renumbered to close the gap"
+                                    : "the entry it followed is gone (deleted)"));
         }
         Optional<AuditEntry> next = log.entryAfter(e.seq());
         if (next.isPresent() && next.get().prevHash().equals(e.hash())) {
             if (!chain.matches(next.get()) && e.prevHash().equals(link)) {
-                return new Problem(Tampering.REWRITTEN, expected, "entries from " + e.seq() + " on link to each other but "
-                        + "none carries the hash SafeMap's key gives: the log was altered and re-chained with another key "
-                        + "from entry " + e.seq() + " (or SAFEMAP_AUDIT_KEY is not the key it was written with)");
+                return new Problem(
+                        Tampering.REWRITTEN,
+                        expected,
+                        "entries from " + e.seq() + " on link to each other but "
+                                + "none carries the hash SafeMap's key gives: the log was altered and re-chained with another key "
+                                + "from entry " + e.seq()
+                                + " (or SAFEMAP_AUDIT_KEY is not the key it was written with)");
             }
-            return new Problem(Tampering.ALTERED, expected, "entry " + e.seq() + " was altered after it was written: its "
-                    + "content no longer gives its hash, and entry " + next.get().seq() + " still links to the original");
+            return new Problem(
+                    Tampering.ALTERED,
+                    expected,
+                    "entry " + e.seq() + " was altered after it was written: its "
+                            + "content no longer gives its hash, and entry "
+                            + next.get().seq() + " still links to the original");
         }
-        if (next.isPresent() && (next.get().prevHash().equals(link)
-                || chain.matches(next.get().withSeq(e.seq())))) {
-            return new Problem(Tampering.INSERTED, expected, "entry " + e.seq() + " was not written by SafeMap: no "
-                    + "number makes its hash fit, and the entry after it links past it to entry " + prev + " (inserted)");
+        if (next.isPresent()
+                && (next.get().prevHash().equals(link)
+                        || chain.matches(next.get().withSeq(e.seq())))) {
+            return new Problem(
+                    Tampering.INSERTED,
+                    expected,
+                    "entry " + e.seq() + " was not written by SafeMap: no "
+                            + "number makes its hash fit, and the entry after it links past it to entry " + prev
+                            + " (inserted)");
         }
         if (next.isEmpty()) {
             AuditLog.Head head = log.head();
             if (head != null && head.seq() < e.seq()) {
-                return new Problem(Tampering.INSERTED, expected, "entry " + e.seq() + " was not written by SafeMap: it "
-                        + "comes after the chain head (entry " + head.seq() + ") and its hash does not fit (inserted)");
+                return new Problem(
+                        Tampering.INSERTED,
+                        expected,
+                        "entry " + e.seq() + " was not written by SafeMap: it " + "comes after the chain head (entry "
+                                + head.seq() + ") and its hash does not fit (inserted)");
             }
         }
-        return new Problem(Tampering.ALTERED, expected, "entry " + e.seq() + " was altered or forged: its content and "
-                + "link do not give its hash");
+        return new Problem(
+                Tampering.ALTERED,
+                expected,
+                "entry " + e.seq() + " was altered or forged: its content and " + "link do not give its hash");
     }
 
     /** Whether the entry this one was written after is still somewhere in the log. */
     private boolean predecessorPresent(AuditEntry e) {
-        return !e.prevHash().equals(AuditChain.GENESIS) && log.seqOfHash(e.prevHash()).isPresent();
+        return !e.prevHash().equals(AuditChain.GENESIS)
+                && log.seqOfHash(e.prevHash()).isPresent();
     }
 
     /** The number under which this entry's hash fits, near its position; 0 when none does. */
     private static long originalSeq(AuditChain chain, AuditEntry e, long expected) {
-        return chain.seqThatFits(e, java.util.stream.LongStream.rangeClosed(1, SEARCH_WINDOW)
-                .flatMap(d -> java.util.stream.LongStream.of(expected + d, expected - d, e.seq() + d, e.seq() - d))
-                .filter(s -> s >= 1 && s != e.seq()));
+        return chain.seqThatFits(
+                e,
+                java.util.stream.LongStream.rangeClosed(1, SEARCH_WINDOW)
+                        .flatMap(d ->
+                                java.util.stream.LongStream.of(expected + d, expected - d, e.seq() + d, e.seq() - d))
+                        .filter(s -> s >= 1 && s != e.seq()));
     }
 
     /** The head row must name the last entry: if it is ahead, entries were cut off the end. */
@@ -208,17 +263,26 @@ public final class AuditVerifier {
         }
         if (head.seq() > lastSeq) {
             long missing = head.seq() - lastSeq;
-            return new Problem(Tampering.DELETED, lastSeq + 1, "the log ends at entry " + lastSeq + " but SafeMap last "
-                    + "wrote entry " + head.seq() + ": " + missing + " entr" + (missing == 1 ? "y was" : "ies were")
-                    + " deleted from the end");
+            return new Problem(
+                    Tampering.DELETED,
+                    lastSeq + 1,
+                    "the log ends at entry " + lastSeq + " but SafeMap last "
+                            + "wrote entry " + head.seq() + ": " + missing + " entr"
+                            + (missing == 1 ? "y was" : "ies were")
+                            + " deleted from the end");
         }
         if (head.seq() < lastSeq) {
-            return new Problem(Tampering.INSERTED, head.seq() + 1, "entries after " + head.seq() + " were added "
-                    + "outside SafeMap's append (the chain head was not moved)");
+            return new Problem(
+                    Tampering.INSERTED,
+                    head.seq() + 1,
+                    "entries after " + head.seq() + " were added "
+                            + "outside SafeMap's append (the chain head was not moved)");
         }
         if (!head.hash().equals(lastHash)) {
-            return new Problem(Tampering.ALTERED, lastSeq, "the chain head's hash differs from entry " + lastSeq
-                    + "'s: one of them was altered");
+            return new Problem(
+                    Tampering.ALTERED,
+                    lastSeq,
+                    "the chain head's hash differs from entry " + lastSeq + "'s: one of them was altered");
         }
         return null;
     }

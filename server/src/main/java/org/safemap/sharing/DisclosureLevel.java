@@ -35,7 +35,8 @@ public enum DisclosureLevel {
                 return l;
             }
         }
-        throw new SafemapException("bad_protocol", where + ": unknown disclosure level '" + key
-                + "'; levels are none, aggregates, reduced, points");
+        throw new SafemapException(
+                "bad_protocol",
+                where + ": unknown disclosure level '" + key + "'; levels are none, aggregates, reduced, points");
     }
 }

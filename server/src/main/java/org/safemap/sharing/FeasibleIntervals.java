@@ -111,8 +111,8 @@ final class FeasibleIntervals {
      *
      * @param zerosHide zeros are suppressed in their own right, so a suppressed value may be 0
      */
-    static FeasibleIntervals of(CountTable table, boolean[] suppressed, long[] shown, SuppressionRule rule,
-                                boolean zerosHide) {
+    static FeasibleIntervals of(
+            CountTable table, boolean[] suppressed, long[] shown, SuppressionRule rule, boolean zerosHide) {
         long[] truth = table.values();
         long[] lo = new long[truth.length];
         long[] hi = new long[truth.length];
@@ -298,8 +298,10 @@ final class FeasibleIntervals {
             return;
         }
         int b = best[0];
-        boolean better = b < 0 || (truth[arc] != 0 && truth[b] == 0)
-                || ((truth[arc] == 0) == (truth[b] == 0) && (truth[arc] < truth[b] || (truth[arc] == truth[b] && arc < b)));
+        boolean better = b < 0
+                || (truth[arc] != 0 && truth[b] == 0)
+                || ((truth[arc] == 0) == (truth[b] == 0)
+                        && (truth[arc] < truth[b] || (truth[arc] == truth[b] && arc < b)));
         if (better) {
             best[0] = arc;
         }

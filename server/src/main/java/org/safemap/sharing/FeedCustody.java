@@ -50,10 +50,15 @@ public final class FeedCustody {
         }
         if (!mayLoad(who, feed)) {
             String owner = owner(feed);
-            throw new FeedRefusal("forbidden", what + " '" + feed + "' is for "
-                    + (owner == null ? "admins (the feed has no data-sharing protocol)"
-                    : "partner '" + owner + "' (the feed's custodians) and admins") + "; " + who.describe()
-                    + " is neither. Data enters a partner's feed only from that partner.", List.of(feed));
+            throw new FeedRefusal(
+                    "forbidden",
+                    what + " '" + feed + "' is for "
+                            + (owner == null
+                                    ? "admins (the feed has no data-sharing protocol)"
+                                    : "partner '" + owner + "' (the feed's custodians) and admins")
+                            + "; " + who.describe()
+                            + " is neither. Data enters a partner's feed only from that partner.",
+                    List.of(feed));
         }
     }
 
@@ -68,10 +73,13 @@ public final class FeedCustody {
             throw new FeedRefusal("unauthorised", what + " needs a signed-in user or an API token", List.of(feed));
         }
         if (!mayReadBatches(who, feed)) {
-            throw new FeedRefusal("forbidden", what + " is for the custodians of feed '" + feed + "', admins, "
-                    + "and analysts who may see it record by record under its protocol; " + who.describe()
-                    + " may see it at " + policy.level(who, feed).key() + " level"
-                    + (who.purpose() == null ? " (no purpose declared)" : ""), List.of(feed));
+            throw new FeedRefusal(
+                    "forbidden",
+                    what + " is for the custodians of feed '" + feed + "', admins, "
+                            + "and analysts who may see it record by record under its protocol; " + who.describe()
+                            + " may see it at " + policy.level(who, feed).key() + " level"
+                            + (who.purpose() == null ? " (no purpose declared)" : ""),
+                    List.of(feed));
         }
     }
 

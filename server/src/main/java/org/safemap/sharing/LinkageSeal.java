@@ -36,8 +36,8 @@ public final class LinkageSeal {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(configuredKey.clone(), "HmacSHA256"));
-            this.key = new SecretKeySpec(mac.doFinal("safemap quarantine seal v1".getBytes(StandardCharsets.UTF_8)),
-                    "AES");
+            this.key = new SecretKeySpec(
+                    mac.doFinal("safemap quarantine seal v1".getBytes(StandardCharsets.UTF_8)), "AES");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
@@ -57,8 +57,11 @@ public final class LinkageSeal {
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(place.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = c.doFinal(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce)
-                    .put(sealed).array());
+            return Base64.getEncoder()
+                    .encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length)
+                            .put(nonce)
+                            .put(sealed)
+                            .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }
@@ -93,8 +96,10 @@ public final class LinkageSeal {
     }
 
     private static SafemapException unsealable(String place) {
-        return new SafemapException("unsealable", "the sealed copy of " + place + " does not open: it was changed, "
-                + "moved, or sealed under another linkage key (SAFEMAP_LINKAGE_KEY or var/secrets/linkage.key)");
+        return new SafemapException(
+                "unsealable",
+                "the sealed copy of " + place + " does not open: it was changed, "
+                        + "moved, or sealed under another linkage key (SAFEMAP_LINKAGE_KEY or var/secrets/linkage.key)");
     }
 
     @Override

@@ -76,7 +76,11 @@ public final class LoginThrottle {
             return Duration.ZERO;
         }
         // the attempt becomes possible when enough failures have aged out to leave MAX_FAILURES - 1
-        Instant freed = times.stream().skip(times.size() - MAX_FAILURES).findFirst().orElseThrow().plus(WINDOW);
+        Instant freed = times.stream()
+                .skip(times.size() - MAX_FAILURES)
+                .findFirst()
+                .orElseThrow()
+                .plus(WINDOW);
         return Duration.between(now, freed);
     }
 
@@ -87,7 +91,9 @@ public final class LoginThrottle {
     }
 
     private void sweep(Instant now) {
-        for (Iterator<Map.Entry<String, Deque<Instant>>> it = failures.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, Deque<Instant>>> it =
+                        failures.entrySet().iterator();
+                it.hasNext(); ) {
             Deque<Instant> times = it.next().getValue();
             prune(times, now);
             if (times.isEmpty()) {

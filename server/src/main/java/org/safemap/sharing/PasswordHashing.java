@@ -81,7 +81,9 @@ public final class PasswordHashing {
     /** Whether {@code encoded} was made with other parameters than this hasher's (hash again at the next sign-in). */
     public boolean needsRehash(String encoded) {
         Matcher m = encoded == null ? null : PHC.matcher(encoded);
-        return m == null || !m.matches() || Integer.parseInt(m.group(1)) != params.memoryKib()
+        return m == null
+                || !m.matches()
+                || Integer.parseInt(m.group(1)) != params.memoryKib()
                 || Integer.parseInt(m.group(2)) != params.iterations()
                 || Integer.parseInt(m.group(3)) != params.parallelism()
                 || B64_IN.decode(m.group(5)).length != HASH_BYTES;

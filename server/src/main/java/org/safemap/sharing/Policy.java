@@ -87,8 +87,8 @@ public final class Policy {
             if (p == null) {
                 continue;
             }
-            List<Object> terms = List.of(p.partner(), p.audiences(), new java.util.TreeSet<>(p.purposes()),
-                    p.suppression());
+            List<Object> terms =
+                    List.of(p.partner(), p.audiences(), new java.util.TreeSet<>(p.purposes()), p.suppression());
             byTerms.computeIfAbsent(terms, k -> new ArrayList<>()).add(f);
             first.putIfAbsent(terms, p);
         }
@@ -133,7 +133,11 @@ public final class Policy {
     }
 
     /** See {@link #resultView}. */
-    public enum ResultView { NONE, CLASSES, FULL }
+    public enum ResultView {
+        NONE,
+        CLASSES,
+        FULL
+    }
 
     /**
      * Reading a feed's batch reports and quarantined rows (which hold records as sent), besides its custodians
@@ -141,7 +145,8 @@ public final class Policy {
      * points: its owner, a partner the protocol names at that level, or anyone for open data.
      */
     public boolean mayHandleRecords(Principal who, String feed) {
-        return (who.role() == Role.ANALYST || who.role() == Role.ADMIN) && !who.anonymous()
+        return (who.role() == Role.ANALYST || who.role() == Role.ADMIN)
+                && !who.anonymous()
                 && level(who, feed) == DisclosureLevel.POINTS;
     }
 
@@ -151,9 +156,12 @@ public final class Policy {
             throw new SafemapException("unauthorised", what + " needs a signed-in user or an API token");
         }
         if (!mayHandleRecords(who, feed)) {
-            throw new SafemapException("forbidden", what + " is for analysts who may see feed '" + feed
-                    + "' record by record under its protocol; " + who.describe() + " may see it at "
-                    + level(who, feed).key() + " level" + (who.purpose() == null ? " (no purpose declared)" : ""));
+            throw new SafemapException(
+                    "forbidden",
+                    what + " is for analysts who may see feed '" + feed
+                            + "' record by record under its protocol; " + who.describe() + " may see it at "
+                            + level(who, feed).key() + " level"
+                            + (who.purpose() == null ? " (no purpose declared)" : ""));
         }
     }
 
@@ -178,8 +186,10 @@ public final class Policy {
     /** Refuses anyone but an admin, with the stable error the API maps to 403. */
     public void requireAdmin(Principal who, String what) {
         if (!mayAdminister(who)) {
-            throw new SafemapException("forbidden", what + " needs the admin role; "
-                    + (who.anonymous() ? "sign in first" : who.describe() + " does not have it"));
+            throw new SafemapException(
+                    "forbidden",
+                    what + " needs the admin role; "
+                            + (who.anonymous() ? "sign in first" : who.describe() + " does not have it"));
         }
     }
 
@@ -196,8 +206,10 @@ public final class Policy {
     public void requireCustodian(Principal who, String partner, String what) {
         requireSignedIn(who, what);
         if (!mayReadCustodianReports(who, partner)) {
-            throw new SafemapException("forbidden", what + " for partner '" + partner + "' is for that partner's "
-                    + "analysts and admins; " + who.describe() + " is neither");
+            throw new SafemapException(
+                    "forbidden",
+                    what + " for partner '" + partner + "' is for that partner's " + "analysts and admins; "
+                            + who.describe() + " is neither");
         }
     }
 

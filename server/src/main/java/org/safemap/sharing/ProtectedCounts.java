@@ -117,8 +117,8 @@ public final class ProtectedCounts {
                     return g;
                 }
             }
-            throw new IllegalArgumentException("protected geography must be lsoa-msoa-lad or lsoa-ward-lad, not '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    "protected geography must be lsoa-msoa-lad or lsoa-ward-lad, not '" + text + "'");
         }
 
         public String text() {
@@ -155,8 +155,7 @@ public final class ProtectedCounts {
      * @param withheld   restricted feeds left out of the value: the selection took part of their group or part of a
      *                   category group, or the area is of the middle level the tables are not built on
      */
-    public record Count(Double value, boolean suppressed, List<String> withheld) {
-    }
+    public record Count(Double value, boolean suppressed, List<String> withheld) {}
 
     /** Drops every table when the data version moves on (a load, a purge). */
     public void onVersion(String version) {
@@ -178,8 +177,7 @@ public final class ProtectedCounts {
         State s = state;
         Layout layout = s.layout(this::layout);
         List<String> points = view.at(DisclosureLevel.POINTS);
-        double[] exact = s.exact.get(String.join(",", points) + "|" + month,
-                () -> exactPart(layout, points, month));
+        double[] exact = s.exact.get(String.join(",", points) + "|" + month, () -> exactPart(layout, points, month));
         List<Part> parts = new ArrayList<>();
         for (SharingGroup g : policy.sharingGroups(view.restricted())) {
             parts.add(s.groups.get(g.key() + "|" + month, () -> groupPart(layout, g, month)));
@@ -268,7 +266,8 @@ public final class ProtectedCounts {
     /** Each event of {@code feeds} in the month once among them, with its aoristic share of the month. */
     private void events(List<String> feeds, YearMonth month, EventSink sink) {
         Period period = Period.of(month);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(EVENTS)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(EVENTS)) {
             Timestamp from = Timestamp.from(period.from());
             Timestamp to = Timestamp.from(period.to());
             ps.setTimestamp(1, to);
@@ -290,7 +289,8 @@ public final class ProtectedCounts {
     private Layout layout() {
         try (Connection c = dataSource.getConnection()) {
             Map<String, String> groupOf = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(GROUPS); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(GROUPS);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     groupOf.put(rs.getString(1), rs.getString(2));
                 }
@@ -298,7 +298,8 @@ public final class ProtectedCounts {
             List<String> lsoas = new ArrayList<>();
             List<String> msoaOf = new ArrayList<>();
             List<String> ladOf = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(AREAS); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(AREAS);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     lsoas.add(rs.getString(1));
                     msoaOf.add(rs.getString(2));
@@ -310,7 +311,8 @@ public final class ProtectedCounts {
                 rowOf.put(lsoas.get(r), r);
             }
             List<String> wardOf = new ArrayList<>(Collections.nCopies(lsoas.size(), (String) null));
-            try (PreparedStatement ps = c.prepareStatement(WARDS); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(WARDS);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Integer r = rowOf.get(rs.getString(1));
                     if (r != null) {
@@ -325,16 +327,13 @@ public final class ProtectedCounts {
     }
 
     /** One sharing group's published cells for one month: a protected table per district. */
-    record Part(SharingGroup group, ProtectedTable[] districts) {
-    }
+    record Part(SharingGroup group, ProtectedTable[] districts) {}
 
     /** A district's rows (global LSOA indices) and each row's middle area within it (or -1). */
-    record District(String code, int[] rows, int[] middleOfRow, List<String> middles) {
-    }
+    record District(String code, int[] rows, int[] middleOfRow, List<String> middles) {}
 
     /** Where an area code's count lives: a district's table and the node in it. */
-    record Node(int district, int node) {
-    }
+    record Node(int district, int node) {}
 
     /**
      * Rows and how they nest, per district. A middle area belongs to the district of its first LSOA (MSOAs and wards
@@ -353,9 +352,17 @@ public final class ProtectedCounts {
         final Map<String, int[]> rowsOf;
         final Map<String, List<Integer>> rowsOfOther;
 
-        private Layout(String middleLevel, List<String> lsoas, Map<String, Integer> rowOf, List<String> groups,
-                       List<String> categories, int[] groupOfCategory, List<District> districts,
-                       Map<String, Node> nodeOf, Map<String, int[]> rowsOf, Map<String, List<Integer>> rowsOfOther) {
+        private Layout(
+                String middleLevel,
+                List<String> lsoas,
+                Map<String, Integer> rowOf,
+                List<String> groups,
+                List<String> categories,
+                int[] groupOfCategory,
+                List<District> districts,
+                Map<String, Node> nodeOf,
+                Map<String, int[]> rowsOf,
+                Map<String, List<Integer>> rowsOfOther) {
             this.middleLevel = middleLevel;
             this.lsoas = lsoas;
             this.rowOf = rowOf;
@@ -371,8 +378,14 @@ public final class ProtectedCounts {
             }
         }
 
-        static Layout of(Geography geography, Map<String, String> groupOf, List<String> lsoas,
-                         Map<String, Integer> rowOf, List<String> msoaOf, List<String> wardOf, List<String> ladOf) {
+        static Layout of(
+                Geography geography,
+                Map<String, String> groupOf,
+                List<String> lsoas,
+                Map<String, Integer> rowOf,
+                List<String> msoaOf,
+                List<String> wardOf,
+                List<String> ladOf) {
             List<String> groups = new ArrayList<>(new TreeSet<>(groupOf.values()));
             List<String> categories = new ArrayList<>(groupOf.keySet());
             int[] groupOfCategory = new int[categories.size()];
@@ -393,7 +406,9 @@ public final class ProtectedCounts {
             for (int r = 0; r < lsoas.size(); r++) {
                 String m = middleOf.get(r);
                 String lad = m != null && ladOfMiddle.containsKey(m) ? ladOfMiddle.get(m) : ladOf.get(r);
-                rowsOfDistrict.computeIfAbsent(lad == null ? "" : lad, k -> new ArrayList<>()).add(r);
+                rowsOfDistrict
+                        .computeIfAbsent(lad == null ? "" : lad, k -> new ArrayList<>())
+                        .add(r);
             }
             List<District> districts = new ArrayList<>();
             Map<String, Node> nodeOf = new HashMap<>();
@@ -426,19 +441,30 @@ public final class ProtectedCounts {
                     nodeOf.put(e.getKey(), new Node(d, rows.length + middles.size()));
                     rowsOf.put(e.getKey(), rows);
                 }
-                districts.add(new District(e.getKey().isEmpty() ? null : e.getKey(), rows, middleOfRow,
-                        List.copyOf(middles)));
+                districts.add(new District(
+                        e.getKey().isEmpty() ? null : e.getKey(), rows, middleOfRow, List.copyOf(middles)));
             }
-            rowsOfMiddle.forEach((m, rows) -> rowsOf.put(m, rows.stream().mapToInt(Integer::intValue).toArray()));
+            rowsOfMiddle.forEach((m, rows) ->
+                    rowsOf.put(m, rows.stream().mapToInt(Integer::intValue).toArray()));
             Map<String, List<Integer>> rowsOfOther = new HashMap<>();
             for (int r = 0; r < lsoas.size(); r++) {
                 if (otherOf.get(r) != null) {
-                    rowsOfOther.computeIfAbsent(otherOf.get(r), k -> new ArrayList<>()).add(r);
+                    rowsOfOther
+                            .computeIfAbsent(otherOf.get(r), k -> new ArrayList<>())
+                            .add(r);
                 }
             }
-            return new Layout(geography.middle(), List.copyOf(lsoas), Map.copyOf(rowOf), List.copyOf(groups),
-                    List.copyOf(categories), groupOfCategory, List.copyOf(districts), Map.copyOf(nodeOf),
-                    Map.copyOf(rowsOf), Map.copyOf(rowsOfOther));
+            return new Layout(
+                    geography.middle(),
+                    List.copyOf(lsoas),
+                    Map.copyOf(rowOf),
+                    List.copyOf(groups),
+                    List.copyOf(categories),
+                    groupOfCategory,
+                    List.copyOf(districts),
+                    Map.copyOf(nodeOf),
+                    Map.copyOf(rowsOf),
+                    Map.copyOf(rowsOfOther));
         }
     }
 
@@ -516,7 +542,10 @@ public final class ProtectedCounts {
             } else if (level.equals(layout.middleLevel)) {
                 layout.districts.forEach(d -> out.addAll(d.middles()));
             } else if (level.equals("lad")) {
-                layout.districts.stream().map(District::code).filter(java.util.Objects::nonNull).forEach(out::add);
+                layout.districts.stream()
+                        .map(District::code)
+                        .filter(java.util.Objects::nonNull)
+                        .forEach(out::add);
             } else {
                 out.addAll(layout.rowsOfOther.keySet());
             }
@@ -571,7 +600,9 @@ public final class ProtectedCounts {
         /** The count of one sharing group alone for one area (no exact part), as {@link #area} adds it. */
         public Count group(String code, SharingGroup group, List<String> categories) {
             // The group's feeds are never seen as points by this reader, so the exact part adds nothing here.
-            return count(code, new Selection(group.feeds(), categories),
+            return count(
+                    code,
+                    new Selection(group.feeds(), categories),
                     parts.stream().filter(p -> p.group().equals(group)).toList());
         }
 
@@ -584,11 +615,14 @@ public final class ProtectedCounts {
             List<String> withheld = new ArrayList<>();
             boolean suppressed = false;
             for (Part p : usable) {
-                List<String> asked = p.group().feeds().stream().filter(feeds::contains).toList();
+                List<String> asked =
+                        p.group().feeds().stream().filter(feeds::contains).toList();
                 if (asked.isEmpty()) {
                     continue;
                 }
-                if (node == null || !wholeGroups || asked.size() < p.group().feeds().size()) {
+                if (node == null
+                        || !wholeGroups
+                        || asked.size() < p.group().feeds().size()) {
                     withheld.addAll(asked);
                     continue;
                 }
@@ -623,7 +657,9 @@ public final class ProtectedCounts {
                 return rows;
             }
             List<Integer> other = layout.rowsOfOther.get(code);
-            return other == null ? new int[0] : other.stream().mapToInt(Integer::intValue).toArray();
+            return other == null
+                    ? new int[0]
+                    : other.stream().mapToInt(Integer::intValue).toArray();
         }
 
         private double exactOf(int[] rows, List<String> feeds, boolean[] catOn) {
@@ -665,8 +701,8 @@ public final class ProtectedCounts {
                 } else if (c != null) {
                     on[c] = true;
                 } else {
-                    throw new org.safemap.SafemapException("bad_request", "'" + asked
-                            + "' is not a category or group code");
+                    throw new org.safemap.SafemapException(
+                            "bad_request", "'" + asked + "' is not a category or group code");
                 }
             }
             return on;

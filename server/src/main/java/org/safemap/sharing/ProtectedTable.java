@@ -11,8 +11,8 @@ package org.safemap.sharing;
  * @param suppressed whether each value is withheld
  * @param primary    whether each value was withheld for being small itself (the rest are complements)
  */
-public record ProtectedTable(CountTable table, SuppressionRule rule, long[] shown, boolean[] suppressed,
-                             boolean[] primary) {
+public record ProtectedTable(
+        CountTable table, SuppressionRule rule, long[] shown, boolean[] suppressed, boolean[] primary) {
 
     public int index(int node, int col) {
         return node * table.width() + col;

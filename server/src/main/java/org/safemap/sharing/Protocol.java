@@ -36,12 +36,30 @@ import java.util.TreeSet;
  * @param text             the file as written (JSON), kept with the version in the database
  * @param origin           where it was read from, for messages
  */
-public record Protocol(String feed, int version, String title, String partner, String partnerName, String controller,
-                       String custodian, List<String> purposes, String lawfulBasis, List<String> powers,
-                       List<String> fields, List<String> linkageFields, Period retention, String retentionFrom,
-                       LocalDate reviewDate, Audiences audiences, SuppressionRule suppression, int precisionM,
-                       int densityMinPoints, ReducedDetail reduced, String sha256,
-                       @com.fasterxml.jackson.annotation.JsonIgnore String text, String origin) {
+public record Protocol(
+        String feed,
+        int version,
+        String title,
+        String partner,
+        String partnerName,
+        String controller,
+        String custodian,
+        List<String> purposes,
+        String lawfulBasis,
+        List<String> powers,
+        List<String> fields,
+        List<String> linkageFields,
+        Period retention,
+        String retentionFrom,
+        LocalDate reviewDate,
+        Audiences audiences,
+        SuppressionRule suppression,
+        int precisionM,
+        int densityMinPoints,
+        ReducedDetail reduced,
+        String sha256,
+        @com.fasterxml.jackson.annotation.JsonIgnore String text,
+        String origin) {
 
     public Protocol {
         purposes = List.copyOf(purposes);

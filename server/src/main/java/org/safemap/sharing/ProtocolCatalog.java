@@ -36,8 +36,7 @@ public final class ProtocolCatalog {
     public static final int MIN_PRECISION_M = 100;
 
     /** The protocols in force at one moment, and a digest of their texts that changes whenever any of them does. */
-    private record Snapshot(Map<String, Protocol> byFeed, String fingerprint) {
-    }
+    private record Snapshot(Map<String, Protocol> byFeed, String fingerprint) {}
 
     private final Path dir;
     private volatile Snapshot snapshot;
@@ -90,19 +89,26 @@ public final class ProtocolCatalog {
         }
         String p = partner.strip().toLowerCase(java.util.Locale.ROOT);
         if (!partners().contains(p)) {
-            throw new SafemapException("bad_request", where + ": partner '" + (p.length() > 40 ? p.substring(0, 40)
-                    + "..." : p) + "' is not one the data-sharing protocols name, so no protocol would ever apply to "
-                    + "this user as its owner or a named partner; the partners are " + String.join(", ", partners())
-                    + " (a new partner needs a protocol first: docs/data-sharing.md)");
+            throw new SafemapException(
+                    "bad_request",
+                    where + ": partner '" + (p.length() > 40 ? p.substring(0, 40) + "..." : p)
+                            + "' is not one the data-sharing protocols name, so no protocol would ever apply to "
+                            + "this user as its owner or a named partner; the partners are "
+                            + String.join(", ", partners())
+                            + " (a new partner needs a protocol first: docs/data-sharing.md)");
         }
         return p;
     }
 
     private static Snapshot snapshotOf(Map<String, Protocol> byFeed) {
         StringBuilder all = new StringBuilder();
-        new java.util.TreeMap<>(byFeed).forEach((feed, p) -> all.append(feed).append('=').append(p.sha256()).append(';'));
-        return new Snapshot(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byFeed)),
-                sha256(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16));
+        new java.util.TreeMap<>(byFeed)
+                .forEach((feed, p) ->
+                        all.append(feed).append('=').append(p.sha256()).append(';'));
+        return new Snapshot(
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byFeed)),
+                sha256(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .substring(0, 16));
     }
 
     private static Map<String, Protocol> read(Path dir) {
@@ -122,7 +128,9 @@ public final class ProtocolCatalog {
         if (dir != null && Files.isDirectory(dir)) {
             List<Path> files;
             try (Stream<Path> list = Files.list(dir)) {
-                files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+                files = list.filter(p -> p.toString().endsWith(".json"))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 throw new SafemapException("bad_protocol", "cannot list " + dir + ": " + e.getMessage(), e);
             }
@@ -136,8 +144,10 @@ public final class ProtocolCatalog {
                 }
                 Path before = seen.put(p.feed(), file);
                 if (before != null) {
-                    throw new SafemapException("bad_protocol", file + " and " + before + " both govern feed '"
-                            + p.feed() + "'; keep one file per feed and raise its version");
+                    throw new SafemapException(
+                            "bad_protocol",
+                            file + " and " + before + " both govern feed '" + p.feed()
+                                    + "'; keep one file per feed and raise its version");
                 }
                 out.put(p.feed(), p);
             }
@@ -158,8 +168,10 @@ public final class ProtocolCatalog {
     public Protocol require(String feed) {
         Protocol p = snapshot.byFeed().get(feed);
         if (p == null) {
-            throw new SafemapException("no_protocol", "feed '" + feed + "' has no data-sharing protocol, so SafeMap "
-                    + "may not hold or show its data; add protocols/" + feed + ".json (docs/data-sharing.md)");
+            throw new SafemapException(
+                    "no_protocol",
+                    "feed '" + feed + "' has no data-sharing protocol, so SafeMap "
+                            + "may not hold or show its data; add protocols/" + feed + ".json (docs/data-sharing.md)");
         }
         return p;
     }
@@ -195,16 +207,18 @@ public final class ProtocolCatalog {
         try {
             retention = Period.parse(text(j, "retention", origin));
         } catch (DateTimeParseException e) {
-            throw new SafemapException("bad_protocol", origin + ": 'retention' must be an ISO 8601 period such as "
-                    + "P3Y or P18M; got '" + j.path("retention").asText() + "'");
+            throw new SafemapException(
+                    "bad_protocol",
+                    origin + ": 'retention' must be an ISO 8601 period such as " + "P3Y or P18M; got '"
+                            + j.path("retention").asText() + "'");
         }
         if (retention.isNegative() || retention.isZero()) {
             throw new SafemapException("bad_protocol", origin + ": 'retention' must be longer than zero");
         }
         String from = j.path("retention_from").asText("event");
         if (!from.equals("event") && !from.equals("received")) {
-            throw new SafemapException("bad_protocol", origin + ": 'retention_from' must be event or received; got '"
-                    + from + "'");
+            throw new SafemapException(
+                    "bad_protocol", origin + ": 'retention_from' must be event or received; got '" + from + "'");
         }
         LocalDate review;
         try {
@@ -217,12 +231,15 @@ public final class ProtocolCatalog {
         int threshold = d.path("threshold").asInt(0);
         int rounding = d.path("rounding").asInt(1);
         if (threshold < 0 || rounding < 1) {
-            throw new SafemapException("bad_protocol", origin + ": disclosure 'threshold' must be >= 0 and 'rounding' >= 1");
+            throw new SafemapException(
+                    "bad_protocol", origin + ": disclosure 'threshold' must be >= 0 and 'rounding' >= 1");
         }
         int precision = d.path("precision_m").asInt(MIN_PRECISION_M);
         if (precision < MIN_PRECISION_M) {
-            throw new SafemapException("bad_protocol", origin + ": disclosure 'precision_m' must be at least "
-                    + MIN_PRECISION_M + " m: a finer grid would place a record at its address");
+            throw new SafemapException(
+                    "bad_protocol",
+                    origin + ": disclosure 'precision_m' must be at least " + MIN_PRECISION_M
+                            + " m: a finer grid would place a record at its address");
         }
         int minPoints = d.path("density_min_points").asInt(Math.max(threshold + 1, 1));
         if (minPoints < 1) {
@@ -231,30 +248,61 @@ public final class ProtocolCatalog {
         if (threshold > 0 && threshold < (rounding + 1) / 2 - 1) {
             // A shown 0 would then stand for 0 or for counts above the threshold that round down to it, and the
             // published tables' guarantee (docs/disclosure-control.md) assumes a shown 0 is a 0.
-            throw new SafemapException("bad_protocol", origin + ": disclosure 'threshold' must be 0 or at least "
-                    + ((rounding + 1) / 2 - 1) + " with 'rounding' " + rounding);
+            throw new SafemapException(
+                    "bad_protocol",
+                    origin + ": disclosure 'threshold' must be 0 or at least " + ((rounding + 1) / 2 - 1)
+                            + " with 'rounding' " + rounding);
         }
-        ReducedDetail reduced = ReducedDetail.parse(d.path("reduced_time").asText("month"),
-                d.path("reduced_category").asText("group"), origin);
+        ReducedDetail reduced = ReducedDetail.parse(
+                d.path("reduced_time").asText("month"),
+                d.path("reduced_category").asText("group"),
+                origin);
         List<String> purposes = strings(j, "purposes", origin, true);
-        return new Protocol(feed, version, j.path("title").asText(feed), text(j, "partner", origin),
-                j.path("partner_name").asText(j.path("partner").asText()), text(j, "controller", origin),
-                j.path("custodian").asText(""), purposes, text(j, "lawful_basis", origin),
-                strings(j, "powers", origin, false), fields, linkage, retention, from, review, audiences,
-                new SuppressionRule(threshold, rounding), precision, minPoints, reduced, sha256(bytes),
-                new String(bytes, java.nio.charset.StandardCharsets.UTF_8), origin);
+        return new Protocol(
+                feed,
+                version,
+                j.path("title").asText(feed),
+                text(j, "partner", origin),
+                j.path("partner_name").asText(j.path("partner").asText()),
+                text(j, "controller", origin),
+                j.path("custodian").asText(""),
+                purposes,
+                text(j, "lawful_basis", origin),
+                strings(j, "powers", origin, false),
+                fields,
+                linkage,
+                retention,
+                from,
+                review,
+                audiences,
+                new SuppressionRule(threshold, rounding),
+                precision,
+                minPoints,
+                reduced,
+                sha256(bytes),
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
+                origin);
     }
 
     private static Audiences audiences(JsonNode a, String origin) {
         if (!a.isObject()) {
-            throw new SafemapException("bad_protocol", origin + ": 'audiences' must be an object with owner, named, "
-                    + "analyst, tasking and public levels");
+            throw new SafemapException(
+                    "bad_protocol",
+                    origin + ": 'audiences' must be an object with owner, named, "
+                            + "analyst, tasking and public levels");
         }
         Map<String, DisclosureLevel> named = new LinkedHashMap<>();
-        a.path("named").fields().forEachRemaining(e -> named.put(e.getKey(),
-                DisclosureLevel.parse(e.getValue().asText(), origin + " audiences.named." + e.getKey())));
-        return new Audiences(level(a, "owner", "points", origin), named, level(a, "analyst", "aggregates", origin),
-                level(a, "tasking", "aggregates", origin), level(a, "public", "none", origin));
+        a.path("named")
+                .fields()
+                .forEachRemaining(e -> named.put(
+                        e.getKey(),
+                        DisclosureLevel.parse(e.getValue().asText(), origin + " audiences.named." + e.getKey())));
+        return new Audiences(
+                level(a, "owner", "points", origin),
+                named,
+                level(a, "analyst", "aggregates", origin),
+                level(a, "tasking", "aggregates", origin),
+                level(a, "public", "none", origin));
     }
 
     private static DisclosureLevel level(JsonNode a, String key, String fallback, String origin) {
@@ -275,8 +323,9 @@ public final class ProtocolCatalog {
             return List.of();
         }
         if (!n.isArray() || (required && n.isEmpty())) {
-            throw new SafemapException("bad_protocol", origin + ": '" + field + "' must be a "
-                    + (required ? "non-empty " : "") + "list of strings");
+            throw new SafemapException(
+                    "bad_protocol",
+                    origin + ": '" + field + "' must be a " + (required ? "non-empty " : "") + "list of strings");
         }
         List<String> out = new ArrayList<>();
         n.forEach(e -> out.add(e.asText()));
@@ -288,8 +337,11 @@ public final class ProtocolCatalog {
             if (in == null) {
                 throw new SafemapException("bad_protocol", "protocols/index.txt is missing from the build");
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
         } catch (IOException e) {
             throw new SafemapException("bad_protocol", "cannot read protocols/index.txt: " + e.getMessage(), e);
         }

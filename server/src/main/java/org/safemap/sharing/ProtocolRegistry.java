@@ -22,12 +22,12 @@ public final class ProtocolRegistry {
             ON CONFLICT (feed, version) DO NOTHING""";
     /** One version per feed is in force: the one the server last ran (or loaded) under. */
     private static final String IN_FORCE = "UPDATE protocol_version SET in_force = (version = ?) WHERE feed = ?";
+
     private static final String HISTORY = """
             SELECT version, sha256, first_seen, body::text FROM protocol_version WHERE feed = ? ORDER BY version DESC""";
 
     /** A recorded version: its number, hash, when SafeMap first ran under it, and its text. */
-    public record Version(int version, String sha256, java.time.OffsetDateTime firstSeen, String body) {
-    }
+    public record Version(int version, String sha256, java.time.OffsetDateTime firstSeen, String body) {}
 
     private final DataSource dataSource;
 
@@ -76,9 +76,12 @@ public final class ProtocolRegistry {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     if (!rs.getString(1).equals(p.sha256())) {
-                        throw new SafemapException("bad_protocol", p.origin() + ": the text of protocol " + p.feed()
-                                + " version " + p.version() + " differs from the one SafeMap recorded under that "
-                                + "version; an agreed change needs a new version number");
+                        throw new SafemapException(
+                                "bad_protocol",
+                                p.origin() + ": the text of protocol " + p.feed()
+                                        + " version " + p.version()
+                                        + " differs from the one SafeMap recorded under that "
+                                        + "version; an agreed change needs a new version number");
                     }
                     return;
                 }
@@ -95,11 +98,15 @@ public final class ProtocolRegistry {
 
     public List<Version> history(String feed) {
         List<Version> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HISTORY)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(HISTORY)) {
             ps.setString(1, feed);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Version(rs.getInt(1), rs.getString(2), rs.getObject(3, java.time.OffsetDateTime.class),
+                    out.add(new Version(
+                            rs.getInt(1),
+                            rs.getString(2),
+                            rs.getObject(3, java.time.OffsetDateTime.class),
                             rs.getString(4)));
                 }
             }

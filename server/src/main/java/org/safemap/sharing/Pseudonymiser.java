@@ -16,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Pseudonymiser {
     /** Marks a stored value as a pseudonym, so nobody mistakes it for the partner's own reference. */
     public static final String PREFIX = "hmac:";
+
     private static final int SHOWN_BYTES = 16;
 
     private final SecretKeySpec key;

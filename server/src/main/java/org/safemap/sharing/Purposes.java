@@ -31,8 +31,10 @@ public record Purposes(List<String> codes) {
         }
         String code = declared.strip().toLowerCase(Locale.ROOT);
         if (!codes.contains(code)) {
-            throw new SafemapException("bad_request", where + ": unknown purpose '" + abbreviate(declared)
-                    + "'; the protocols in force list " + String.join(", ", codes));
+            throw new SafemapException(
+                    "bad_request",
+                    where + ": unknown purpose '" + abbreviate(declared) + "'; the protocols in force list "
+                            + String.join(", ", codes));
         }
         return code;
     }

@@ -18,7 +18,9 @@ public record ReducedDetail(Time time, boolean categories) {
 
     /** How finely a reduced record's time is shown. */
     public enum Time {
-        MONTH, DAY, TIME;
+        MONTH,
+        DAY,
+        TIME;
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);
@@ -34,12 +36,14 @@ public record ReducedDetail(Time time, boolean categories) {
             }
         }
         if (t == null) {
-            throw new SafemapException("bad_protocol", where + ": disclosure 'reduced_time' must be month, day or "
-                    + "time, not '" + time + "'");
+            throw new SafemapException(
+                    "bad_protocol",
+                    where + ": disclosure 'reduced_time' must be month, day or " + "time, not '" + time + "'");
         }
         if (!category.equals("group") && !category.equals("category")) {
-            throw new SafemapException("bad_protocol", where + ": disclosure 'reduced_category' must be group or "
-                    + "category, not '" + category + "'");
+            throw new SafemapException(
+                    "bad_protocol",
+                    where + ": disclosure 'reduced_category' must be group or " + "category, not '" + category + "'");
         }
         return new ReducedDetail(t, category.equals("category"));
     }

@@ -48,6 +48,7 @@ public final class RetentionPurge {
     private static final String EXPIRED_BY_EVENT = """
             SELECT batch_id, count(*) FROM incident
             WHERE feed = ? AND event_from < ? AND event_to < ? GROUP BY batch_id""";
+
     private static final String BATCH_QUARANTINE = "SELECT count(*) FROM quarantine WHERE batch_id = ?";
     private static final String DELETE_QUARANTINE = "DELETE FROM quarantine WHERE batch_id = ?";
     private static final String MARK_PURGED = """
@@ -70,9 +71,14 @@ public final class RetentionPurge {
      * @param whole           whether the batch's last records went (its partition dropped)
      * @param quarantined     quarantined rows deleted with it
      */
-    public record BatchPurge(long batchId, String sourceName, Instant loadedAt, Integer protocolVersion, long records,
-                             boolean whole, long quarantined) {
-    }
+    public record BatchPurge(
+            long batchId,
+            String sourceName,
+            Instant loadedAt,
+            Integer protocolVersion,
+            long records,
+            boolean whole,
+            long quarantined) {}
 
     /**
      * What is left of a feed after the purge.
@@ -83,8 +89,7 @@ public final class RetentionPurge {
      * @param newestEvent latest event end left, or null
      * @param nextExpiry  when the next of them reaches the end of its retention, or null when none is left
      */
-    public record Remaining(long records, long batches, Instant oldestEvent, Instant newestEvent, Instant nextExpiry) {
-    }
+    public record Remaining(long records, long batches, Instant oldestEvent, Instant newestEvent, Instant nextExpiry) {}
 
     /**
      * One feed's purge.
@@ -96,8 +101,13 @@ public final class RetentionPurge {
      * @param auditSeq   the audit entry written for it (null in a dry run or when nothing went)
      * @param reports    report files written for its custodian
      */
-    public record FeedPurge(Protocol protocol, Instant cutoff, List<BatchPurge> batches, Remaining remaining,
-                            Long auditSeq, List<Path> reports) {
+    public record FeedPurge(
+            Protocol protocol,
+            Instant cutoff,
+            List<BatchPurge> batches,
+            Remaining remaining,
+            Long auditSeq,
+            List<Path> reports) {
         public long records() {
             return batches.stream().mapToLong(BatchPurge::records).sum();
         }
@@ -129,8 +139,8 @@ public final class RetentionPurge {
     private final Clock clock;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-    public RetentionPurge(DataSource dataSource, ProtocolCatalog protocols, AuditLog audit, RetentionReports reports,
-                          Clock clock) {
+    public RetentionPurge(
+            DataSource dataSource, ProtocolCatalog protocols, AuditLog audit, RetentionReports reports, Clock clock) {
         this.dataSource = dataSource;
         this.protocols = protocols;
         this.audit = audit;
@@ -139,8 +149,8 @@ public final class RetentionPurge {
     }
 
     /** The server's purge: its protocols and audit log, reports under var/reports/retention, the system clock. */
-    public static RetentionPurge of(org.safemap.config.Settings settings, DataSource dataSource,
-                                    ProtocolCatalog protocols, AuditLog audit) {
+    public static RetentionPurge of(
+            org.safemap.config.Settings settings, DataSource dataSource, ProtocolCatalog protocols, AuditLog audit) {
         return new RetentionPurge(dataSource, protocols, audit, RetentionReports.of(settings), Clock.systemUTC());
     }
 
@@ -157,7 +167,10 @@ public final class RetentionPurge {
             out.add(purge(who, p, now, dryRun));
         }
         Result result = new Result(dryRun, now, out);
-        if (!dryRun && result.records() + out.stream().mapToLong(FeedPurge::quarantined).sum() > 0) {
+        if (!dryRun
+                && result.records()
+                                + out.stream().mapToLong(FeedPurge::quarantined).sum()
+                        > 0) {
             for (Runnable l : listeners) {
                 try {
                     l.run();
@@ -191,7 +204,8 @@ public final class RetentionPurge {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             long id = rs.getLong(1);
-                            Instant loadedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
+                            Instant loadedAt =
+                                    rs.getObject(3, OffsetDateTime.class).toInstant();
                             int v = rs.getInt(4);
                             Integer version = rs.wasNull() ? null : v;
                             boolean hasPartition = rs.getBoolean(5);
@@ -213,7 +227,8 @@ public final class RetentionPurge {
                             if (!dryRun) {
                                 apply(c, id, hasPartition, whole, expired, cutoff, now);
                             }
-                            done.add(new BatchPurge(id, rs.getString(2), loadedAt, version, expired, whole, quarantined));
+                            done.add(new BatchPurge(
+                                    id, rs.getString(2), loadedAt, version, expired, whole, quarantined));
                         }
                     }
                 }
@@ -228,38 +243,57 @@ public final class RetentionPurge {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SafemapException("retention_failed", "the retention purge of feed " + p.feed() + " failed and was "
-                    + "rolled back: " + e.getMessage(), e);
+            throw new SafemapException(
+                    "retention_failed",
+                    "the retention purge of feed " + p.feed() + " failed and was " + "rolled back: " + e.getMessage(),
+                    e);
         }
         FeedPurge purged = new FeedPurge(p, cutoff, List.copyOf(done), remaining, null, List.of());
         if (dryRun || done.isEmpty()) {
             return purged;
         }
         AuditEntry entry = audit.record(AuditEvent.of(who, "retention.purge", "feed " + p.feed())
-                .feeds(List.of(p.feed())).resultSize(purged.records())
+                .feeds(List.of(p.feed()))
+                .resultSize(purged.records())
                 .detail("clause", "retention " + p.retention() + " from " + p.retentionFrom())
                 .detail("cutoff", cutoff.toString())
                 .detail("batches", done.stream().map(BatchPurge::batchId).toList())
                 .detail("batches_dropped", purged.wholeBatches())
                 .detail("quarantined_deleted", purged.quarantined())
                 .detail("remaining_records", remaining.records())
-                .detail("oldest_remaining", remaining.oldestEvent() == null ? null : remaining.oldestEvent().toString())
-                .detail("newest_remaining", remaining.newestEvent() == null ? null : remaining.newestEvent().toString()));
+                .detail(
+                        "oldest_remaining",
+                        remaining.oldestEvent() == null
+                                ? null
+                                : remaining.oldestEvent().toString())
+                .detail(
+                        "newest_remaining",
+                        remaining.newestEvent() == null
+                                ? null
+                                : remaining.newestEvent().toString()));
         purged = new FeedPurge(p, cutoff, purged.batches(), remaining, entry.seq(), List.of());
         List<Path> files = reports.write(purged, now);
-        LOG.info("retention: feed {}: {} records deleted from {} batches ({} dropped whole), {} quarantined rows; "
-                + "audit entry {}", p.feed(), purged.records(), done.size(), purged.wholeBatches(), purged.quarantined(),
+        LOG.info(
+                "retention: feed {}: {} records deleted from {} batches ({} dropped whole), {} quarantined rows; "
+                        + "audit entry {}",
+                p.feed(),
+                purged.records(),
+                done.size(),
+                purged.wholeBatches(),
+                purged.quarantined(),
                 entry.seq());
         return new FeedPurge(p, cutoff, purged.batches(), remaining, entry.seq(), files);
     }
 
-    private static void apply(Connection c, long id, boolean hasPartition, boolean whole, long expired, Instant cutoff,
-                              Instant now) throws SQLException {
+    private static void apply(
+            Connection c, long id, boolean hasPartition, boolean whole, long expired, Instant cutoff, Instant now)
+            throws SQLException {
         try (Statement s = c.createStatement()) {
             if (whole && hasPartition) {
                 s.execute("DROP TABLE " + partition(id));
             } else if (expired > 0) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + partition(id) + " WHERE event_to < ?")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("DELETE FROM " + partition(id) + " WHERE event_to < ?")) {
                     ps.setTimestamp(1, Timestamp.from(cutoff));
                     ps.executeUpdate();
                 }
@@ -306,7 +340,8 @@ public final class RetentionPurge {
                 Instant firstEnd = instant(rs, 4);
                 long batches = rs.getLong(5);
                 Instant from = p.retentionFrom().equals("event") ? firstEnd : oldestLoad(c, p.feed());
-                Instant next = records == 0 || from == null ? null
+                Instant next = records == 0 || from == null
+                        ? null
                         : from.atZone(Period.LONDON).plus(p.retention()).toInstant();
                 return new Remaining(records, batches, oldest, newest, next);
             }
@@ -314,10 +349,12 @@ public final class RetentionPurge {
     }
 
     /** A dry run changes nothing, so what remains is what is there less what would go; dates are not re-derived. */
-    private static Remaining remainingAfterDryRun(Connection c, Protocol p, List<BatchPurge> wouldGo) throws SQLException {
+    private static Remaining remainingAfterDryRun(Connection c, Protocol p, List<BatchPurge> wouldGo)
+            throws SQLException {
         Remaining now = remaining(c, p);
         long going = wouldGo.stream().mapToLong(BatchPurge::records).sum();
-        long batches = now.batches() - wouldGo.stream().filter(b -> b.whole() && b.records() > 0).count();
+        long batches = now.batches()
+                - wouldGo.stream().filter(b -> b.whole() && b.records() > 0).count();
         return new Remaining(now.records() - going, batches, null, now.newestEvent(), null);
     }
 

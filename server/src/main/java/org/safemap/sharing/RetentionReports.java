@@ -31,11 +31,13 @@ import org.safemap.time.Period;
  */
 public final class RetentionReports {
     /** A report file's name: feed, London date, optional same-day counter, extension. */
-    private static final Pattern NAME = Pattern.compile("([a-z0-9][a-z0-9_-]*)-(\\d{4}-\\d{2}-\\d{2})(?:-(\\d+))?\\.(txt|json)");
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)
-            .withZone(Period.LONDON);
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK)
-            .withZone(Period.LONDON);
+    private static final Pattern NAME =
+            Pattern.compile("([a-z0-9][a-z0-9_-]*)-(\\d{4}-\\d{2}-\\d{2})(?:-(\\d+))?\\.(txt|json)");
+
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK).withZone(Period.LONDON);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK).withZone(Period.LONDON);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -54,9 +56,8 @@ public final class RetentionReports {
     }
 
     /** A report file listed for the API. */
-    public record Listed(String name, String feed, String partner, LocalDate date, long recordsDeleted,
-                         String format) {
-    }
+    public record Listed(
+            String name, String feed, String partner, LocalDate date, long recordsDeleted, String format) {}
 
     /** Writes the text and JSON reports of one feed's purge; returns both paths. */
     List<Path> write(RetentionPurge.FeedPurge purge, Instant at) {
@@ -65,7 +66,9 @@ public final class RetentionReports {
         try {
             Files.createDirectories(dir);
             String base = feed + "-" + date;
-            for (int n = 2; Files.exists(dir.resolve(base + ".json")) || Files.exists(dir.resolve(base + ".txt")); n++) {
+            for (int n = 2;
+                    Files.exists(dir.resolve(base + ".json")) || Files.exists(dir.resolve(base + ".txt"));
+                    n++) {
                 base = feed + "-" + date + "-" + n;
             }
             Path text = dir.resolve(base + ".txt");
@@ -74,8 +77,11 @@ public final class RetentionReports {
             Files.writeString(json, JSON.writeValueAsString(json(purge, at)) + "\n", StandardCharsets.UTF_8);
             return List.of(text, json);
         } catch (IOException e) {
-            throw new SafemapException("retention_failed", "the purge of feed " + feed + " is done (audit entry "
-                    + purge.auditSeq() + ") but its report cannot be written to " + dir + ": " + e.getMessage(), e);
+            throw new SafemapException(
+                    "retention_failed",
+                    "the purge of feed " + feed + " is done (audit entry " + purge.auditSeq()
+                            + ") but its report cannot be written to " + dir + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -83,28 +89,65 @@ public final class RetentionReports {
     static String text(RetentionPurge.FeedPurge purge, Instant at) {
         Protocol p = purge.protocol();
         StringBuilder out = new StringBuilder();
-        out.append("Retention report: ").append(p.partnerName()).append(", feed ").append(p.feed()).append("\n\n");
+        out.append("Retention report: ")
+                .append(p.partnerName())
+                .append(", feed ")
+                .append(p.feed())
+                .append("\n\n");
         out.append("SafeMap's retention purge ran on ").append(WHEN.format(at)).append(" (UK time).\n");
-        out.append("For: ").append(p.custodian().isEmpty() ? p.partnerName() : p.custodian()).append("\n\n");
+        out.append("For: ")
+                .append(p.custodian().isEmpty() ? p.partnerName() : p.custodian())
+                .append("\n\n");
         out.append("Under which rule\n");
-        out.append("  Protocol: ").append(p.title()).append(", version ").append(p.version()).append(".\n");
-        out.append("  Retention clause: records are kept for ").append(period(p.retention())).append(" counted from ")
-                .append(p.retentionFrom().equals("event") ? "the end of the event they record"
-                        : "the day SafeMap received them")
-                .append(" (\"retention\": \"").append(p.retention()).append("\", \"retention_from\": \"")
-                .append(p.retentionFrom()).append("\").\n");
-        out.append("  So every record ").append(p.retentionFrom().equals("event") ? "whose event ended"
-                : "received").append(" before ").append(WHEN.format(purge.cutoff())).append(" had to go.\n\n");
+        out.append("  Protocol: ")
+                .append(p.title())
+                .append(", version ")
+                .append(p.version())
+                .append(".\n");
+        out.append("  Retention clause: records are kept for ")
+                .append(period(p.retention()))
+                .append(" counted from ")
+                .append(
+                        p.retentionFrom().equals("event")
+                                ? "the end of the event they record"
+                                : "the day SafeMap received them")
+                .append(" (\"retention\": \"")
+                .append(p.retention())
+                .append("\", \"retention_from\": \"")
+                .append(p.retentionFrom())
+                .append("\").\n");
+        out.append("  So every record ")
+                .append(p.retentionFrom().equals("event") ? "whose event ended" : "received")
+                .append(" before ")
+                .append(WHEN.format(purge.cutoff()))
+                .append(" had to go.\n\n");
         out.append("What was deleted\n");
-        out.append(String.format(Locale.UK, "  %,d records from %,d load batches", purge.records(), purge.batches().size()));
-        out.append(purge.wholeBatches() > 0 ? String.format(Locale.UK, "; %,d batches were removed whole, with %,d "
-                + "rows that had been held back in quarantine", purge.wholeBatches(), purge.quarantined()) : "")
+        out.append(String.format(
+                Locale.UK,
+                "  %,d records from %,d load batches",
+                purge.records(),
+                purge.batches().size()));
+        out.append(
+                        purge.wholeBatches() > 0
+                                ? String.format(
+                                        Locale.UK,
+                                        "; %,d batches were removed whole, with %,d "
+                                                + "rows that had been held back in quarantine",
+                                        purge.wholeBatches(),
+                                        purge.quarantined())
+                                : "")
                 .append(".\n");
         for (RetentionPurge.BatchPurge b : purge.batches()) {
-            out.append(String.format(Locale.UK, "  - batch %d, file %s, received %s, protocol version %s: %,d records%s%n",
-                    b.batchId(), b.sourceName(), DAY.format(b.loadedAt()),
-                    b.protocolVersion() == null ? "not recorded" : String.valueOf(b.protocolVersion()), b.records(),
-                    b.whole() ? " (the whole batch; " + b.quarantined() + " quarantined rows deleted with it)"
+            out.append(String.format(
+                    Locale.UK,
+                    "  - batch %d, file %s, received %s, protocol version %s: %,d records%s%n",
+                    b.batchId(),
+                    b.sourceName(),
+                    DAY.format(b.loadedAt()),
+                    b.protocolVersion() == null ? "not recorded" : String.valueOf(b.protocolVersion()),
+                    b.records(),
+                    b.whole()
+                            ? " (the whole batch; " + b.quarantined() + " quarantined rows deleted with it)"
                             : " (the batch's newer records remain)"));
         }
         out.append("\nWhat remains\n");
@@ -112,16 +155,23 @@ public final class RetentionReports {
         if (r.records() == 0) {
             out.append("  Nothing: no records of this feed remain in SafeMap.\n");
         } else {
-            out.append(String.format(Locale.UK, "  %,d records in %,d batches, with events from %s to %s.%n", r.records(),
-                    r.batches(), DAY.format(r.oldestEvent()), DAY.format(r.newestEvent())));
-            out.append("  The next of them reaches the end of its retention on ").append(DAY.format(r.nextExpiry()))
+            out.append(String.format(
+                    Locale.UK,
+                    "  %,d records in %,d batches, with events from %s to %s.%n",
+                    r.records(),
+                    r.batches(),
+                    DAY.format(r.oldestEvent()),
+                    DAY.format(r.newestEvent())));
+            out.append("  The next of them reaches the end of its retention on ")
+                    .append(DAY.format(r.nextExpiry()))
                     .append(" and will be deleted by the first purge after that.\n");
         }
         out.append("\nNot deleted\n");
         out.append("  Stored hotspot runs are aggregates (counts and densities per area and grid cell), not records; "
                 + "they are kept and still name the batches they were computed from. The audit log keeps its entries "
                 + "about this data (who used it, when, how much); it holds no records.\n");
-        out.append("\nThis purge is audit entry ").append(purge.auditSeq())
+        out.append("\nThis purge is audit entry ")
+                .append(purge.auditSeq())
                 .append(" (check the log with: safemap audit verify).\n");
         return out.toString();
     }
@@ -133,8 +183,17 @@ public final class RetentionReports {
         out.put("partner", p.partner());
         out.put("custodian", p.custodian());
         out.put("ranAt", at.toString());
-        out.put("protocol", Map.of("title", p.title(), "version", p.version(), "retention", p.retention().toString(),
-                "retentionFrom", p.retentionFrom()));
+        out.put(
+                "protocol",
+                Map.of(
+                        "title",
+                        p.title(),
+                        "version",
+                        p.version(),
+                        "retention",
+                        p.retention().toString(),
+                        "retentionFrom",
+                        p.retentionFrom()));
         out.put("cutoff", purge.cutoff().toString());
         out.put("recordsDeleted", purge.records());
         out.put("batchesDropped", purge.wholeBatches());
@@ -182,14 +241,21 @@ public final class RetentionReports {
                     continue;
                 }
                 String base = f.getFileName().toString().replaceAll("\\.json$", "");
-                out.add(new Listed(base, j.path("feed").asText(), partner, LocalDate.parse(m.group(2)),
-                        j.path("recordsDeleted").asLong(), "txt,json"));
+                out.add(new Listed(
+                        base,
+                        j.path("feed").asText(),
+                        partner,
+                        LocalDate.parse(m.group(2)),
+                        j.path("recordsDeleted").asLong(),
+                        "txt,json"));
             }
         } catch (IOException e) {
-            throw new SafemapException("retention_failed", "cannot read the retention reports in " + dir + ": "
-                    + e.getMessage(), e);
+            throw new SafemapException(
+                    "retention_failed", "cannot read the retention reports in " + dir + ": " + e.getMessage(), e);
         }
-        out.sort((a, b) -> b.date().compareTo(a.date()) != 0 ? b.date().compareTo(a.date()) : a.name().compareTo(b.name()));
+        out.sort((a, b) -> b.date().compareTo(a.date()) != 0
+                ? b.date().compareTo(a.date())
+                : a.name().compareTo(b.name()));
         return out;
     }
 
@@ -200,8 +266,10 @@ public final class RetentionReports {
     public Optional<Report> read(String name) {
         Matcher m = NAME.matcher(name == null ? "" : name);
         if (!m.matches()) {
-            throw new SafemapException("bad_request", "a retention report is named <feed>-<YYYY-MM-DD>.txt or .json "
-                    + "(GET /api/retention/reports lists them); got '" + name + "'");
+            throw new SafemapException(
+                    "bad_request",
+                    "a retention report is named <feed>-<YYYY-MM-DD>.txt or .json "
+                            + "(GET /api/retention/reports lists them); got '" + name + "'");
         }
         Path file = dir.resolve(name);
         Path json = dir.resolve(name.replaceAll("\\.txt$", ".json"));
@@ -210,16 +278,18 @@ public final class RetentionReports {
         }
         try {
             String partner = JSON.readTree(json.toFile()).path("partner").asText();
-            return Optional.of(new Report(name, partner, m.group(4).equals("json") ? "application/json"
-                    : "text/plain; charset=utf-8", Files.readAllBytes(file)));
+            return Optional.of(new Report(
+                    name,
+                    partner,
+                    m.group(4).equals("json") ? "application/json" : "text/plain; charset=utf-8",
+                    Files.readAllBytes(file)));
         } catch (IOException e) {
             throw new SafemapException("retention_failed", "cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** A report file's bytes, its media type and the partner whose custodian it is for. */
-    public record Report(String name, String partner, String contentType, byte[] body) {
-    }
+    public record Report(String name, String partner, String contentType, byte[] body) {}
 
     private static String period(java.time.Period p) {
         List<String> parts = new ArrayList<>();

@@ -59,8 +59,12 @@ public final class RetentionSchedule implements AutoCloseable {
             LOG.info("retention purge not scheduled (SAFEMAP_RETENTION_HOUR=-1): run safemap retention purge yourself");
             return null;
         }
-        return new RetentionSchedule(() -> purge.run(RetentionPurge.SCHEDULE, false), hour, Clock.systemUTC(),
-                org.safemap.time.Period.LONDON, Duration.ofMinutes(1));
+        return new RetentionSchedule(
+                () -> purge.run(RetentionPurge.SCHEDULE, false),
+                hour,
+                Clock.systemUTC(),
+                org.safemap.time.Period.LONDON,
+                Duration.ofMinutes(1));
     }
 
     /** When the purge will next run. */

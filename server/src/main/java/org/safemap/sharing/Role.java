@@ -28,6 +28,7 @@ public enum Role {
                 return r;
             }
         }
-        throw new SafemapException("bad_request", "unknown role '" + key + "'; roles are admin, analyst, tasking, public");
+        throw new SafemapException(
+                "bad_request", "unknown role '" + key + "'; roles are admin, analyst, tasking, public");
     }
 }

@@ -17,12 +17,12 @@ import java.util.Base64;
 public final class SecretTokens {
     /** What every API token starts with, so scanners and people can recognise one (and never mistake a password). */
     public static final String TOKEN_PREFIX = "smp_";
+
     private static final int SECRET_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private SecretTokens() {
-    }
+    private SecretTokens() {}
 
     /** 32 random bytes as 43 characters of unpadded base64url: safe in cookies and headers. */
     public static String random() {
@@ -38,7 +38,9 @@ public final class SecretTokens {
 
     /** Whether {@code text} has the shape of an API token (says nothing about whether it is valid). */
     public static boolean looksLikeApiToken(String text) {
-        return text != null && text.length() == TOKEN_PREFIX.length() + 43 && text.startsWith(TOKEN_PREFIX)
+        return text != null
+                && text.length() == TOKEN_PREFIX.length() + 43
+                && text.startsWith(TOKEN_PREFIX)
                 && text.substring(TOKEN_PREFIX.length()).matches("[A-Za-z0-9_-]{43}");
     }
 

@@ -32,6 +32,7 @@ public final class Sessions {
             UPDATE user_session SET last_seen = now(),
                    expires_at = least(now() + ?::interval, created_at + ?::interval)
             WHERE id_hash = ? AND last_seen < now() - interval '1 minute'""";
+
     private static final String DELETE = "DELETE FROM user_session WHERE id_hash = ?";
 
     /**
@@ -105,7 +106,10 @@ public final class Sessions {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    found = new Session(Users.read(rs, 4), rs.getString(1), rs.getString(2),
+                    found = new Session(
+                            Users.read(rs, 4),
+                            rs.getString(1),
+                            rs.getString(2),
                             rs.getTimestamp(3).toInstant());
                 }
             }
@@ -124,7 +128,8 @@ public final class Sessions {
         if (id == null || !id.matches("[A-Za-z0-9_-]{43}")) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(DELETE)) {
             ps.setBytes(1, SecretTokens.digest(id));
             ps.executeUpdate();
         }

@@ -21,8 +21,14 @@ import org.safemap.time.Period;
  * @param partners the same, partner by partner
  * @param reason   why there are no numbers, or empty
  */
-public record SharedCounts(List<String> feeds, String rule, Double records, Map<String, Double> groups,
-                           List<Double> monthly, List<Partner> partners, Optional<String> reason) {
+public record SharedCounts(
+        List<String> feeds,
+        String rule,
+        Double records,
+        Map<String, Double> groups,
+        List<Double> monthly,
+        List<Partner> partners,
+        Optional<String> reason) {
 
     /**
      * One partner's (one sharing group's) counts.
@@ -35,22 +41,28 @@ public record SharedCounts(List<String> feeds, String rule, Double records, Map<
      * @param groups  by category group, null values suppressed
      * @param monthly by month, null values suppressed
      */
-    public record Partner(String partner, String name, List<String> feeds, String rule, Double records,
-                          Map<String, Double> groups, List<Double> monthly) {
-    }
+    public record Partner(
+            String partner,
+            String name,
+            List<String> feeds,
+            String rule,
+            Double records,
+            Map<String, Double> groups,
+            List<Double> monthly) {}
 
     /**
      * The shared counts of {@code code} over {@code period}, whose months' tables are {@code months}, narrowed to
      * {@code categories} (empty: all); empty when the reader sees no feed below points.
      */
-    public static Optional<SharedCounts> of(Period period, List<ProtectedCounts.Table> months, String code,
-                                            List<String> categories) {
+    public static Optional<SharedCounts> of(
+            Period period, List<ProtectedCounts.Table> months, String code, List<String> categories) {
         ProtectedCounts.Table first = months.get(0);
         List<SharingGroup> sharing = first.sharingGroups();
         if (sharing.isEmpty()) {
             return Optional.empty();
         }
-        List<String> feeds = sharing.stream().flatMap(g -> g.feeds().stream()).sorted().toList();
+        List<String> feeds =
+                sharing.stream().flatMap(g -> g.feeds().stream()).sorted().toList();
         String rule = rules(sharing) + ", month by month";
         String middle = first.middleLevel().equals("msoa") ? "MSOA" : "ward";
         String reason = null;
@@ -61,30 +73,42 @@ public record SharedCounts(List<String> feeds, String rule, Double records, Map<
         } else if (!first.isNode(code)) {
             reason = "this installation counts these feeds per " + middle + ", not per "
                     + (middle.equals("MSOA") ? "ward" : "MSOA");
-        } else if (!first.area(code, new ProtectedCounts.Selection(feeds, categories)).withheld().isEmpty()) {
+        } else if (!first.area(code, new ProtectedCounts.Selection(feeds, categories))
+                .withheld()
+                .isEmpty()) {
             reason = "these feeds are counted by whole category group only";
         }
         if (reason != null) {
-            return Optional.of(new SharedCounts(feeds, rule, null, Map.of(), List.of(), List.of(),
-                    Optional.of(reason)));
+            return Optional.of(
+                    new SharedCounts(feeds, rule, null, Map.of(), List.of(), List.of(), Optional.of(reason)));
         }
         List<Partner> partners = new ArrayList<>();
         for (SharingGroup g : sharing) {
-            partners.add(new Partner(g.partner(), g.name(), g.feeds(), g.rule().describe(),
+            partners.add(new Partner(
+                    g.partner(),
+                    g.name(),
+                    g.feeds(),
+                    g.rule().describe(),
                     sum(months, code, g.feeds(), categories),
                     byGroup(first.groups(), categories, c -> sum(months, code, g.feeds(), c)),
                     byMonth(months, m -> sum(List.of(m), code, g.feeds(), categories))));
         }
-        return Optional.of(new SharedCounts(feeds, rule, sum(months, code, feeds, categories),
+        return Optional.of(new SharedCounts(
+                feeds,
+                rule,
+                sum(months, code, feeds, categories),
                 byGroup(first.groups(), categories, c -> sum(months, code, feeds, c)),
-                byMonth(months, m -> sum(List.of(m), code, feeds, categories)), partners, Optional.empty()));
+                byMonth(months, m -> sum(List.of(m), code, feeds, categories)),
+                partners,
+                Optional.empty()));
     }
 
     /** The rules of these groups, for readers: "Fire and rescue (fire-irs): counts 1 to 3 are suppressed ...". */
     public static String rules(List<SharingGroup> groups) {
         List<String> out = new ArrayList<>();
         for (SharingGroup g : groups) {
-            out.add(g.name() + " (" + String.join(", ", g.feeds()) + "): " + g.rule().describe());
+            out.add(g.name() + " (" + String.join(", ", g.feeds()) + "): "
+                    + g.rule().describe());
         }
         return String.join("; ", out);
     }
@@ -93,13 +117,14 @@ public record SharedCounts(List<String> feeds, String rule, Double records, Map<
         return reason.isEmpty();
     }
 
-    private static Double sum(List<ProtectedCounts.Table> months, String code, List<String> feeds,
-                              List<String> categories) {
-        return ProtectedCounts.overMonths(months, code, new ProtectedCounts.Selection(feeds, categories)).value();
+    private static Double sum(
+            List<ProtectedCounts.Table> months, String code, List<String> feeds, List<String> categories) {
+        return ProtectedCounts.overMonths(months, code, new ProtectedCounts.Selection(feeds, categories))
+                .value();
     }
 
-    private static Map<String, Double> byGroup(List<String> groups, List<String> asked,
-                                               java.util.function.Function<List<String>, Double> count) {
+    private static Map<String, Double> byGroup(
+            List<String> groups, List<String> asked, java.util.function.Function<List<String>, Double> count) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String g : groups) {
             if (asked.isEmpty() || asked.contains(g)) {
@@ -109,8 +134,8 @@ public record SharedCounts(List<String> feeds, String rule, Double records, Map<
         return out;
     }
 
-    private static List<Double> byMonth(List<ProtectedCounts.Table> months,
-                                        java.util.function.Function<ProtectedCounts.Table, Double> count) {
+    private static List<Double> byMonth(
+            List<ProtectedCounts.Table> months, java.util.function.Function<ProtectedCounts.Table, Double> count) {
         List<Double> out = new ArrayList<>();
         for (ProtectedCounts.Table t : months) {
             out.add(count.apply(t));

@@ -38,8 +38,7 @@ public final class TableProtection {
         public static final Options DEFAULT = new Options(false);
     }
 
-    private TableProtection() {
-    }
+    private TableProtection() {}
 
     public static ProtectedTable protect(CountTable table, SuppressionRule rule) {
         return protect(table, rule, Options.DEFAULT);
@@ -72,13 +71,13 @@ public final class TableProtection {
                     }
                     int k = intruder.blocking(j, suppressed);
                     if (k < 0) {
-                        throw new IllegalStateException("table protection: value " + j + " stays narrower than "
-                                + need + " with everything around it suppressed");
+                        throw new IllegalStateException("table protection: value " + j + " stays narrower than " + need
+                                + " with everything around it suppressed");
                     }
                     suppressed[k] = true;
                     added = true;
                     intruder = FeasibleIntervals.of(table, suppressed, shown, rule, zerosHide);
-                    j--;  // check the same value again with the new complement
+                    j--; // check the same value again with the new complement
                 }
                 if (!added) {
                     break;

@@ -26,6 +26,7 @@ public final class UsageReports {
     private static final String TOUCHING = """
             FROM audit_log e
             WHERE e.feeds ??| ?::text[] AND (?::timestamptz IS NULL OR e.at >= ?) AND (?::timestamptz IS NULL OR e.at < ?)""";
+
     private static final String COUNTS = """
             count(*), count(*) FILTER (WHERE e.outcome = 'refused'),
             coalesce(sum(e.result_size) FILTER (WHERE e.outcome = 'ok'), 0), coalesce(max(e.result_size), 0),
@@ -33,13 +34,15 @@ public final class UsageReports {
     private static final String TOTALS = "SELECT 'all', " + COUNTS + " " + TOUCHING;
     private static final String BY_USER = "SELECT coalesce(e.actor, 'anonymous'), e.role, e.partner, " + COUNTS + " "
             + TOUCHING + " GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3";
-    private static final String BY_PURPOSE = "SELECT coalesce(e.purpose, '(none)'), " + COUNTS + " " + TOUCHING
-            + " GROUP BY 1 ORDER BY 2 DESC, 1";
-    private static final String BY_ACTION = "SELECT e.action, " + COUNTS + " " + TOUCHING + " GROUP BY 1 ORDER BY 2 DESC, 1";
+    private static final String BY_PURPOSE =
+            "SELECT coalesce(e.purpose, '(none)'), " + COUNTS + " " + TOUCHING + " GROUP BY 1 ORDER BY 2 DESC, 1";
+    private static final String BY_ACTION =
+            "SELECT e.action, " + COUNTS + " " + TOUCHING + " GROUP BY 1 ORDER BY 2 DESC, 1";
     private static final String BY_MONTH = "SELECT to_char(e.at AT TIME ZONE 'Europe/London', 'YYYY-MM'), " + COUNTS
             + " " + TOUCHING + " GROUP BY 1 ORDER BY 1";
-    private static final String BY_FEED = "SELECT f.feed, " + COUNTS + " " + TOUCHING.replace("FROM audit_log e",
-            "FROM audit_log e CROSS JOIN LATERAL jsonb_object_keys(e.feeds) AS f(feed)")
+    private static final String BY_FEED = "SELECT f.feed, " + COUNTS + " "
+            + TOUCHING.replace(
+                    "FROM audit_log e", "FROM audit_log e CROSS JOIN LATERAL jsonb_object_keys(e.feeds) AS f(feed)")
             + " AND f.feed = ANY(?::text[]) GROUP BY 1 ORDER BY 2 DESC, 1";
 
     private final DataSource dataSource;
@@ -62,38 +65,62 @@ public final class UsageReports {
         }
         List<String> feeds = policy.feedsOwnedBy(partner);
         Instant start = from == null ? null : from.atStartOfDay(Period.LONDON).toInstant();
-        Instant end = to == null ? null : to.plusDays(1).atStartOfDay(Period.LONDON).toInstant();
+        Instant end =
+                to == null ? null : to.plusDays(1).atStartOfDay(Period.LONDON).toInstant();
         try (Connection c = dataSource.getConnection()) {
             Array feedArray = c.createArrayOf("text", feeds.toArray());
-            UsageReport.Row totals = rows(c, TOTALS, feedArray, start, end, false).get(0);
+            UsageReport.Row totals =
+                    rows(c, TOTALS, feedArray, start, end, false).get(0);
             List<UsageReport.UserRow> users = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(BY_USER)) {
                 bind(ps, feedArray, start, end, false);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        users.add(new UsageReport.UserRow(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), instant(rs, 8),
+                        users.add(new UsageReport.UserRow(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getLong(4),
+                                rs.getLong(5),
+                                rs.getLong(6),
+                                rs.getLong(7),
+                                instant(rs, 8),
                                 instant(rs, 9)));
                     }
                 }
             }
-            return new UsageReport(partner, feeds, from, to, clock.instant(), totals, users,
-                    rows(c, BY_PURPOSE, feedArray, start, end, false), rows(c, BY_ACTION, feedArray, start, end, false),
-                    rows(c, BY_MONTH, feedArray, start, end, false), rows(c, BY_FEED, feedArray, start, end, true));
+            return new UsageReport(
+                    partner,
+                    feeds,
+                    from,
+                    to,
+                    clock.instant(),
+                    totals,
+                    users,
+                    rows(c, BY_PURPOSE, feedArray, start, end, false),
+                    rows(c, BY_ACTION, feedArray, start, end, false),
+                    rows(c, BY_MONTH, feedArray, start, end, false),
+                    rows(c, BY_FEED, feedArray, start, end, true));
         } catch (SQLException e) {
             throw new SafemapException("audit_failed", "cannot read the audit log: " + e.getMessage(), e);
         }
     }
 
-    private static List<UsageReport.Row> rows(Connection c, String sql, Array feeds, Instant from, Instant to,
-                                              boolean feedsAgain) throws SQLException {
+    private static List<UsageReport.Row> rows(
+            Connection c, String sql, Array feeds, Instant from, Instant to, boolean feedsAgain) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, feeds, from, to, feedsAgain);
             List<UsageReport.Row> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new UsageReport.Row(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5), instant(rs, 6), instant(rs, 7)));
+                    out.add(new UsageReport.Row(
+                            rs.getString(1),
+                            rs.getLong(2),
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            rs.getLong(5),
+                            instant(rs, 6),
+                            instant(rs, 7)));
                 }
             }
             return out;

@@ -22,9 +22,11 @@ import org.safemap.SafemapException;
 public final class Users {
     /** Logins are lower case, so "JSmith" and "jsmith" are one user; e-mail addresses are allowed. */
     private static final Pattern LOGIN = Pattern.compile("[a-z0-9][a-z0-9._@-]{0,63}");
+
     private static final Pattern PARTNER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** NIST SP 800-63B asks for at least 8; a partnership's data deserves more. Long passphrases are welcome. */
     public static final int MIN_PASSWORD_CHARS = 12;
+
     public static final int MAX_PASSWORD_CHARS = 256;
 
     private static final String COLUMNS = """
@@ -33,6 +35,7 @@ public final class Users {
     static final String USER_COLUMNS = """
             u.id, u.login, u.display_name, u.role, u.partner, u.disabled, u.password_hash IS NOT NULL, u.created_at,
             u.last_login""";
+
     private static final String INSERT = "INSERT INTO app_user (login, display_name, role, partner, password_hash) "
             + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (login) DO NOTHING RETURNING " + COLUMNS;
     private static final String BY_LOGIN = "SELECT " + COLUMNS + " FROM app_user WHERE login = ?";
@@ -46,7 +49,8 @@ public final class Users {
                    password_hash = COALESCE(?, password_hash)
             WHERE login = ? RETURNING""" + " " + COLUMNS;
     private static final String END_SESSIONS = "DELETE FROM user_session WHERE user_id = ?";
-    private static final String ANY_ADMIN = "SELECT EXISTS (SELECT 1 FROM app_user WHERE role = 'admin' AND NOT disabled)";
+    private static final String ANY_ADMIN =
+            "SELECT EXISTS (SELECT 1 FROM app_user WHERE role = 'admin' AND NOT disabled)";
 
     /**
      * A user as SafeMap knows them (never their password or its hash).
@@ -54,8 +58,16 @@ public final class Users {
      * @param hasPassword whether they can sign in with a password (else tokens only)
      * @param lastLogin   last successful password sign-in; null if never
      */
-    public record User(long id, String login, String name, Role role, String partner, boolean disabled,
-                       boolean hasPassword, Instant createdAt, Instant lastLogin) {
+    public record User(
+            long id,
+            String login,
+            String name,
+            Role role,
+            String partner,
+            boolean disabled,
+            boolean hasPassword,
+            Instant createdAt,
+            Instant lastLogin) {
         /** The principal this user acts as, with the purpose they declared, authenticated {@code via}. */
         public Principal principal(String purpose, String via) {
             return new Principal(login, role, partner, purpose, via);
@@ -63,8 +75,8 @@ public final class Users {
     }
 
     /** A change to a user; null fields stay as they are. {@code clearPartner} removes the partner. */
-    public record Change(Role role, String partner, boolean clearPartner, Boolean disabled, String name,
-                         String password) {
+    public record Change(
+            Role role, String partner, boolean clearPartner, Boolean disabled, String name, String password) {
         public static Change disable() {
             return new Change(null, null, false, true, null, null);
         }
@@ -95,7 +107,8 @@ public final class Users {
         checkRole(role, partner);
         String p = partner(partner);
         String hash = password == null ? null : hashing.hash(checkPassword(password));
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, l);
             ps.setString(2, name(name, l));
             ps.setString(3, role.key());
@@ -112,8 +125,9 @@ public final class Users {
 
     public List<User> list() throws SQLException {
         List<User> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ALL);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(ALL);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(read(rs));
             }
@@ -144,7 +158,8 @@ public final class Users {
     public User update(String login, Change change) throws SQLException {
         User u = require(login);
         Role role = change.role() == null ? u.role() : change.role();
-        String partner = change.clearPartner() ? null : change.partner() == null ? u.partner() : partner(change.partner());
+        String partner =
+                change.clearPartner() ? null : change.partner() == null ? u.partner() : partner(change.partner());
         checkRole(role, partner);
         boolean disabled = change.disabled() == null ? u.disabled() : change.disabled();
         String name = change.name() == null ? u.name() : name(change.name(), u.login());
@@ -188,14 +203,16 @@ public final class Users {
      */
     public Optional<User> authenticate(String login, String password) throws SQLException {
         if (login == null || password == null || password.length() > MAX_PASSWORD_CHARS) {
-            hashing.spend(password == null ? "" : password.substring(0, Math.min(password.length(), MAX_PASSWORD_CHARS)));
+            hashing.spend(
+                    password == null ? "" : password.substring(0, Math.min(password.length(), MAX_PASSWORD_CHARS)));
             return Optional.empty();
         }
         String l = login.strip().toLowerCase(Locale.ROOT);
         long id = -1;
         String hash = null;
         boolean disabled = true;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HASH_OF)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(HASH_OF)) {
             ps.setString(1, l);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -228,8 +245,9 @@ public final class Users {
 
     /** Whether an enabled admin exists (serve warns when none does: nobody could manage users over HTTP). */
     public boolean anyAdmin() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ANY_ADMIN);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(ANY_ADMIN);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -238,11 +256,14 @@ public final class Users {
     /** Checks a new password against the length rule; returns it. */
     public static String checkPassword(String password) {
         if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_CHARS) {
-            throw new SafemapException("bad_request", "a password needs at least " + MIN_PASSWORD_CHARS
-                    + " characters (a few unrelated words make a good one)");
+            throw new SafemapException(
+                    "bad_request",
+                    "a password needs at least " + MIN_PASSWORD_CHARS
+                            + " characters (a few unrelated words make a good one)");
         }
         if (password.length() > MAX_PASSWORD_CHARS) {
-            throw new SafemapException("bad_request", "a password may have at most " + MAX_PASSWORD_CHARS + " characters");
+            throw new SafemapException(
+                    "bad_request", "a password may have at most " + MAX_PASSWORD_CHARS + " characters");
         }
         return password;
     }
@@ -250,8 +271,10 @@ public final class Users {
     static String login(String login) {
         String l = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         if (!LOGIN.matcher(l).matches()) {
-            throw new SafemapException("bad_request", "login '" + login + "' is not usable: use 1 to 64 letters, "
-                    + "digits, dots, dashes, underscores or @, starting with a letter or digit");
+            throw new SafemapException(
+                    "bad_request",
+                    "login '" + login + "' is not usable: use 1 to 64 letters, "
+                            + "digits, dots, dashes, underscores or @, starting with a letter or digit");
         }
         return l;
     }
@@ -262,20 +285,23 @@ public final class Users {
         }
         String p = partner.strip().toLowerCase(Locale.ROOT);
         if (!PARTNER.matcher(p).matches()) {
-            throw new SafemapException("bad_request", "partner '" + partner + "' is not a partner id: use the id "
-                    + "protocols name partners by (e.g. csp, police, nhs-ed)");
+            throw new SafemapException(
+                    "bad_request",
+                    "partner '" + partner + "' is not a partner id: use the id "
+                            + "protocols name partners by (e.g. csp, police, nhs-ed)");
         }
         return p;
     }
 
     private static void checkRole(Role role, String partner) {
         if (role == null || role == Role.PUBLIC) {
-            throw new SafemapException("bad_request", "a user's role is admin, analyst or tasking; public is "
-                    + "everyone without a login");
+            throw new SafemapException(
+                    "bad_request",
+                    "a user's role is admin, analyst or tasking; public is " + "everyone without a login");
         }
         if (role == Role.ANALYST && (partner == null || partner.isBlank())) {
-            throw new SafemapException("bad_request", "an analyst works for a partner: give the partner "
-                    + "(e.g. csp, police, nhs-ed)");
+            throw new SafemapException(
+                    "bad_request", "an analyst works for a partner: give the partner " + "(e.g. csp, police, nhs-ed)");
         }
     }
 
@@ -288,7 +314,8 @@ public final class Users {
     }
 
     private Optional<User> one(String sql, Object key) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -303,8 +330,15 @@ public final class Users {
     /** A user from the result's columns {@code first} onwards, in {@link #USER_COLUMNS} order. */
     static User read(ResultSet rs, int first) throws SQLException {
         int i = first;
-        return new User(rs.getLong(i), rs.getString(i + 1), rs.getString(i + 2), Role.parse(rs.getString(i + 3)),
-                rs.getString(i + 4), rs.getBoolean(i + 5), rs.getBoolean(i + 6), instant(rs.getTimestamp(i + 7)),
+        return new User(
+                rs.getLong(i),
+                rs.getString(i + 1),
+                rs.getString(i + 2),
+                Role.parse(rs.getString(i + 3)),
+                rs.getString(i + 4),
+                rs.getBoolean(i + 5),
+                rs.getBoolean(i + 6),
+                instant(rs.getTimestamp(i + 7)),
                 instant(rs.getTimestamp(i + 8)));
     }
 

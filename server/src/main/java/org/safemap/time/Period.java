@@ -1,10 +1,10 @@
 package org.safemap.time;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,15 +26,18 @@ public record Period(Instant from, Instant to, String label) {
         String t = text.trim();
         String[] ends = t.split("\\.\\.", -1);
         if (ends.length > 2 || ends[0].isBlank() || ends.length == 2 && ends[1].isBlank()) {
-            throw new IllegalArgumentException("period '" + text + "' should look like 2024-03, 2024-01..2024-09 or "
-                    + "2024-01-15..2024-02-14");
+            throw new IllegalArgumentException(
+                    "period '" + text + "' should look like 2024-03, 2024-01..2024-09 or " + "2024-01-15..2024-02-14");
         }
         LocalDate start = start(ends[0].trim(), text);
         LocalDate endExclusive = endExclusive(ends.length == 2 ? ends[1].trim() : ends[0].trim(), text);
         if (!endExclusive.isAfter(start)) {
             throw new IllegalArgumentException("period '" + text + "' ends before it starts");
         }
-        return new Period(start.atStartOfDay(LONDON).toInstant(), endExclusive.atStartOfDay(LONDON).toInstant(), t);
+        return new Period(
+                start.atStartOfDay(LONDON).toInstant(),
+                endExclusive.atStartOfDay(LONDON).toInstant(),
+                t);
     }
 
     /** The calendar months the period covers (a partial month counts), oldest first. */
@@ -57,10 +60,15 @@ public record Period(Instant from, Instant to, String label) {
         LocalDate day = from.atZone(LONDON).toLocalDate().with(java.time.DayOfWeek.MONDAY);
         while (day.atStartOfDay(LONDON).toInstant().isBefore(to)) {
             LocalDate next = day.plusWeeks(1);
-            String label = String.format(java.util.Locale.ROOT, "%d-W%02d",
+            String label = String.format(
+                    java.util.Locale.ROOT,
+                    "%d-W%02d",
                     day.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR),
                     day.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-            weeks.add(new Period(day.atStartOfDay(LONDON).toInstant(), next.atStartOfDay(LONDON).toInstant(), label));
+            weeks.add(new Period(
+                    day.atStartOfDay(LONDON).toInstant(),
+                    next.atStartOfDay(LONDON).toInstant(),
+                    label));
             day = next;
         }
         return weeks;
@@ -69,12 +77,15 @@ public record Period(Instant from, Instant to, String label) {
     /** Whether the period starts and ends on month boundaries (UK time). */
     public boolean wholeMonths() {
         List<YearMonth> m = months();
-        return from.equals(of(m.get(0)).from()) && to.equals(of(m.get(m.size() - 1)).to());
+        return from.equals(of(m.get(0)).from())
+                && to.equals(of(m.get(m.size() - 1)).to());
     }
 
     public static Period of(YearMonth month) {
-        return new Period(month.atDay(1).atStartOfDay(LONDON).toInstant(),
-                month.plusMonths(1).atDay(1).atStartOfDay(LONDON).toInstant(), month.toString());
+        return new Period(
+                month.atDay(1).atStartOfDay(LONDON).toInstant(),
+                month.plusMonths(1).atDay(1).atStartOfDay(LONDON).toInstant(),
+                month.toString());
     }
 
     private static LocalDate start(String s, String whole) {
@@ -85,8 +96,8 @@ public record Period(Instant from, Instant to, String label) {
                 default -> LocalDate.parse(s);
             };
         } catch (DateTimeException | NumberFormatException e) {
-            throw new IllegalArgumentException("period '" + whole + "': '" + s + "' is not a year, month (2024-03) "
-                    + "or day (2024-03-15)");
+            throw new IllegalArgumentException(
+                    "period '" + whole + "': '" + s + "' is not a year, month (2024-03) " + "or day (2024-03-15)");
         }
     }
 
@@ -98,8 +109,8 @@ public record Period(Instant from, Instant to, String label) {
                 default -> LocalDate.parse(s).plusDays(1);
             };
         } catch (DateTimeException | NumberFormatException e) {
-            throw new IllegalArgumentException("period '" + whole + "': '" + s + "' is not a year, month (2024-03) "
-                    + "or day (2024-03-15)");
+            throw new IllegalArgumentException(
+                    "period '" + whole + "': '" + s + "' is not a year, month (2024-03) " + "or day (2024-03-15)");
         }
     }
 }

@@ -25,17 +25,21 @@ public record PeriodLimit(int maxMonths, Supplier<Optional<YearMonth[]>> dataMon
         Period p = asked;
         Optional<YearMonth[]> data = dataMonths.get();
         if (data.isPresent()) {
-            Period range = new Period(Period.of(data.get()[0]).from(), Period.of(data.get()[1]).to(), "data");
-            if (p.from().isBefore(range.to()) && p.to().isAfter(range.from())
+            Period range = new Period(
+                    Period.of(data.get()[0]).from(), Period.of(data.get()[1]).to(), "data");
+            if (p.from().isBefore(range.to())
+                    && p.to().isAfter(range.from())
                     && (p.from().isBefore(range.from()) || p.to().isAfter(range.to()))) {
                 p = clip(p, range);
             }
         }
         long months = months(p);
         if (months > maxMonths) {
-            throw new SafemapException("bad_request", "period '" + asked.label() + "' covers " + months + " months"
-                    + (p == asked ? "" : " of data (" + p.label() + ")") + "; a request may cover at most "
-                    + maxMonths + " (SAFEMAP_MAX_PERIOD_MONTHS)");
+            throw new SafemapException(
+                    "bad_request",
+                    "period '" + asked.label() + "' covers " + months + " months"
+                            + (p == asked ? "" : " of data (" + p.label() + ")") + "; a request may cover at most "
+                            + maxMonths + " (SAFEMAP_MAX_PERIOD_MONTHS)");
         }
         return p;
     }
@@ -49,8 +53,10 @@ public record PeriodLimit(int maxMonths, Supplier<Optional<YearMonth[]>> dataMon
 
     /** The part of {@code p} inside {@code range}, labelled as analysts write periods. */
     private static Period clip(Period p, Period range) {
-        Period inside = new Period(p.from().isBefore(range.from()) ? range.from() : p.from(),
-                p.to().isAfter(range.to()) ? range.to() : p.to(), "clipped");
+        Period inside = new Period(
+                p.from().isBefore(range.from()) ? range.from() : p.from(),
+                p.to().isAfter(range.to()) ? range.to() : p.to(),
+                "clipped");
         LocalDate first = inside.from().atZone(Period.LONDON).toLocalDate();
         LocalDate last = inside.to().atZone(Period.LONDON).toLocalDate().minusDays(1);
         String label;

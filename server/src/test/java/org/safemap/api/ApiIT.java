@@ -30,7 +30,9 @@ class ApiIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db,
+        app = App.start(
+                TestSettings.defaults(),
+                db,
                 org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
     }
@@ -58,7 +60,9 @@ class ApiIT {
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode h = Http.json(health);
         assertThat(h.path("status").asText()).isEqualTo("ok");
-        assertThat(h.path("schemaVersion").asText()).isEqualTo(db.schemaVersion()).isNotEqualTo("none");
+        assertThat(h.path("schemaVersion").asText())
+                .isEqualTo(db.schemaVersion())
+                .isNotEqualTo("none");
 
         JsonNode v = Http.json(Http.get(base + "/api/version"));
         assertThat(v.path("version").asText()).isEqualTo(AppVersion.current());
@@ -76,16 +80,32 @@ class ApiIT {
         JsonNode first = fc.path("features").get(0);
         assertThat(first.path("properties").path("vintage").asInt()).isEqualTo(2011);
         assertThat(first.path("geometry").path("type").asText()).isEqualTo("MultiPolygon");
-        double lon = first.path("geometry").path("coordinates").get(0).get(0).get(0).get(0).asDouble();
-        double lat = first.path("geometry").path("coordinates").get(0).get(0).get(0).get(1).asDouble();
+        double lon = first.path("geometry")
+                .path("coordinates")
+                .get(0)
+                .get(0)
+                .get(0)
+                .get(0)
+                .asDouble();
+        double lat = first.path("geometry")
+                .path("coordinates")
+                .get(0)
+                .get(0)
+                .get(0)
+                .get(1)
+                .asDouble();
         assertThat(lon).isBetween(-3.1, -2.8);
         assertThat(lat).isBetween(53.3, 53.5);
 
         // The city centre box holds some but not all LSOAs, and exactly those PostGIS says intersect it.
         String bbox = "-2.995,53.400,-2.975,53.412";
-        int inBox = Http.json(Http.get(base + "/api/areas?level=lsoa&bbox=" + bbox)).path("features").size();
-        long expected = Sql.count(db, "SELECT count(*) FROM area WHERE level = 'lsoa' AND geom && "
-                + "ST_Transform(ST_MakeEnvelope(-2.995, 53.400, -2.975, 53.412, 4326), 27700)");
+        int inBox = Http.json(Http.get(base + "/api/areas?level=lsoa&bbox=" + bbox))
+                .path("features")
+                .size();
+        long expected = Sql.count(
+                db,
+                "SELECT count(*) FROM area WHERE level = 'lsoa' AND geom && "
+                        + "ST_Transform(ST_MakeEnvelope(-2.995, 53.400, -2.975, 53.412, 4326), 27700)");
         assertThat(inBox).isEqualTo((int) expected).isBetween(3, TestData.DEMO_LSOAS - 1);
     }
 
@@ -101,9 +121,16 @@ class ApiIT {
                 .isEqualTo(Sql.count(db, "SELECT population FROM area_population WHERE code = 'E01006512'"));
         assertThat(p.path("population").path("year").asInt()).isEqualTo(2015);
         assertThat(p.path("deprivation").path("decile").asInt()).isEqualTo(5);
-        assertThat(p.path("deprivation").path("domains").path("Crime").path("decile").asInt()).isBetween(1, 10);
-        assertThat(p.path("neighbours").size()).isEqualTo((int) Sql.count(db,
-                "SELECT count(*) FROM area_neighbour WHERE level = 'lsoa' AND code = 'E01006512'")).isPositive();
+        assertThat(p.path("deprivation")
+                        .path("domains")
+                        .path("Crime")
+                        .path("decile")
+                        .asInt())
+                .isBetween(1, 10);
+        assertThat(p.path("neighbours").size())
+                .isEqualTo((int) Sql.count(
+                        db, "SELECT count(*) FROM area_neighbour WHERE level = 'lsoa' AND code = 'E01006512'"))
+                .isPositive();
         assertThat(p.path("areaKm2").asDouble()).isBetween(0.1, 1.0);
 
         // An MSOA's residents are the sum of its LSOAs'.
@@ -112,7 +139,9 @@ class ApiIT {
         assertThat(msoa.path("population").path("residents").asLong()).isEqualTo(Sql.count(db, """
                 SELECT sum(pop.population) FROM area_parent p JOIN area_population pop ON pop.code = p.code
                 WHERE p.level = 'lsoa' AND p.parent_code = 'E02001377'"""));
-        assertThat(msoa.path("children").size()).isEqualTo(msoa.path("population").path("areas").asInt()).isPositive();
+        assertThat(msoa.path("children").size())
+                .isEqualTo(msoa.path("population").path("areas").asInt())
+                .isPositive();
 
         assertError(Http.get(base + "/api/areas/E01999999"), 404, "not_found");
         assertError(Http.get(base + "/api/areas/E01006512?level=ward"), 404, "not_found");
@@ -131,19 +160,22 @@ class ApiIT {
     @Test
     void incidentsForAMonthMatchTheDatabaseAndFiltersApply() {
         JsonNode july = Http.json(Http.get(base + "/api/incidents?month=2022-07&limit=50000"));
-        long expected = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
-                + "AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London')");
+        long expected = Sql.count(
+                db,
+                "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
+                        + "AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London')");
         assertThat(july.path("numberReturned").asLong()).isEqualTo(expected);
         assertThat(july.path("features").size()).isEqualTo((int) expected);
         assertThat(july.path("truncated").asBoolean()).isFalse();
         assertThat(july.path("links").size()).isZero();
         Set<String> months = new HashSet<>();
-        july.path("features").forEach(f -> months.add(f.path("properties").path("month").asText()));
+        july.path("features")
+                .forEach(f -> months.add(f.path("properties").path("month").asText()));
         assertThat(months).containsExactly("2022-07");
 
         JsonNode transport = Http.json(Http.get(base + "/api/incidents?month=2022-07&feed=btp"));
-        assertThat(transport.path("numberReturned").asLong()).isEqualTo(
-                TestData.dataLines("demo/2022-07-liverpool-btp-street.csv.gz"));
+        assertThat(transport.path("numberReturned").asLong())
+                .isEqualTo(TestData.dataLines("demo/2022-07-liverpool-btp-street.csv.gz"));
     }
 
     @Test
@@ -154,9 +186,13 @@ class ApiIT {
         int pages = 0;
         while (next != null) {
             JsonNode page = Http.json(Http.get(next));
-            page.path("features").forEach(f -> assertThat(seen.add(f.path("id").asLong())).isTrue());
-            assertThat(page.path("truncated").asBoolean()).isEqualTo(page.path("links").size() == 1);
-            next = page.path("links").size() == 1 ? base + page.path("links").get(0).path("href").asText() : null;
+            page.path("features")
+                    .forEach(f -> assertThat(seen.add(f.path("id").asLong())).isTrue());
+            assertThat(page.path("truncated").asBoolean())
+                    .isEqualTo(page.path("links").size() == 1);
+            next = page.path("links").size() == 1
+                    ? base + page.path("links").get(0).path("href").asText()
+                    : null;
             pages++;
         }
         assertThat((long) seen.size()).isEqualTo(expected);
@@ -165,15 +201,25 @@ class ApiIT {
 
     @Test
     void timeCategoryAndGroupFiltersMatchTheDatabase() {
-        JsonNode days = Http.json(Http.get(base + "/api/incidents?from=2022-03-01&to=2022-03-31&category=burglary,robbery"));
-        assertThat(days.path("numberReturned").asLong()).isEqualTo(Sql.count(db, "SELECT count(*) FROM incident "
-                + "WHERE category IN ('burglary', 'robbery') AND event_from < '2022-04-01 00:00 Europe/London' "
-                + "AND (event_to > '2022-03-01 00:00 Europe/London' OR event_from >= '2022-03-01 00:00 Europe/London')"));
+        JsonNode days =
+                Http.json(Http.get(base + "/api/incidents?from=2022-03-01&to=2022-03-31&category=burglary,robbery"));
+        assertThat(days.path("numberReturned").asLong())
+                .isEqualTo(
+                        Sql.count(
+                                db,
+                                "SELECT count(*) FROM incident "
+                                        + "WHERE category IN ('burglary', 'robbery') AND event_from < '2022-04-01 00:00 Europe/London' "
+                                        + "AND (event_to > '2022-03-01 00:00 Europe/London' OR event_from >= '2022-03-01 00:00 Europe/London')"));
         JsonNode group = Http.json(Http.get(base + "/api/incidents?month=2022-02&category=acquisitive&limit=50000"));
-        assertThat(group.path("numberReturned").asLong()).isEqualTo(Sql.count(db, "SELECT count(*) FROM incident i "
-                + "JOIN category c ON c.code = i.category WHERE c.group_code = 'acquisitive' "
-                + "AND event_from = '2022-02-01 00:00 Europe/London'"));
-        group.path("features").forEach(f -> assertThat(f.path("properties").path("group").asText()).isEqualTo("acquisitive"));
+        assertThat(group.path("numberReturned").asLong())
+                .isEqualTo(Sql.count(
+                        db,
+                        "SELECT count(*) FROM incident i "
+                                + "JOIN category c ON c.code = i.category WHERE c.group_code = 'acquisitive' "
+                                + "AND event_from = '2022-02-01 00:00 Europe/London'"));
+        group.path("features")
+                .forEach(f ->
+                        assertThat(f.path("properties").path("group").asText()).isEqualTo("acquisitive"));
         assertError(Http.get(base + "/api/incidents?category=kidnap"), 400, "bad_request");
         assertError(Http.get(base + "/api/incidents?feed=transport"), 400, "bad_request");
         assertError(Http.get(base + "/api/incidents?from=2022-03-05&to=2022-03-01"), 400, "bad_request");

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.demo.DemoData;
+import org.safemap.files.SourceFile;
 import org.safemap.ingest.AmbulanceCsvAdapter;
 import org.safemap.ingest.IstvAeCsvAdapter;
-import org.safemap.files.SourceFile;
 import org.safemap.sharing.PasswordHashing;
 import org.safemap.sharing.Role;
 import org.safemap.sharing.Users;
@@ -71,12 +71,11 @@ class CustodiansIT {
         DemoData.load(db, new DemoData.Listener() {
             @Override
             public java.util.function.LongConsumer starting(SourceFile file, int index, int total) {
-                return n -> { };
+                return n -> {};
             }
 
             @Override
-            public void finished(SourceFile file, String summary) {
-            }
+            public void finished(SourceFile file, String summary) {}
         });
         protocolsDir = Files.createTempDirectory("custodian-protocols");
         feedsDir = Files.createTempDirectory("custodian-feeds");
@@ -96,8 +95,13 @@ class CustodiansIT {
     }
 
     private static Map<String, String> settings() {
-        return Map.of("SAFEMAP_PROTOCOLS_DIR", protocolsDir.toString(), "SAFEMAP_FEEDS_DIR", feedsDir.toString(),
-                "SAFEMAP_LINKAGE_KEY", LINKAGE_KEY);
+        return Map.of(
+                "SAFEMAP_PROTOCOLS_DIR",
+                protocolsDir.toString(),
+                "SAFEMAP_FEEDS_DIR",
+                feedsDir.toString(),
+                "SAFEMAP_LINKAGE_KEY",
+                LINKAGE_KEY);
     }
 
     private static CliRun.Result cli(String... args) {
@@ -115,8 +119,11 @@ class CustodiansIT {
     }
 
     private static HttpResponse<String> upload(String feed, String token, String name, String content) {
-        return Http.postFiles(base + "/api/feeds/" + feed + "/uploads", "file",
-                Map.of(name, content.getBytes(StandardCharsets.UTF_8)), auth(token));
+        return Http.postFiles(
+                base + "/api/feeds/" + feed + "/uploads",
+                "file",
+                Map.of(name, content.getBytes(StandardCharsets.UTF_8)),
+                auth(token));
     }
 
     private static JsonNode ok(HttpResponse<String> r) {
@@ -138,8 +145,12 @@ class CustodiansIT {
     }
 
     private static String builtInProtocol(String feed) throws IOException {
-        return new String(CustodiansIT.class.getClassLoader().getResourceAsStream("protocols/" + feed + ".json")
-                .readAllBytes(), StandardCharsets.UTF_8);
+        return new String(
+                CustodiansIT.class
+                        .getClassLoader()
+                        .getResourceAsStream("protocols/" + feed + ".json")
+                        .readAllBytes(),
+                StandardCharsets.UTF_8);
     }
 
     private static JsonNode reload(String token, int status) {
@@ -152,40 +163,56 @@ class CustodiansIT {
     void theCspMayReadTheAAndEFeedButNotLoadIntoItAndEveryRefusalCountsInTheTrustsUsageReport() {
         Map<String, Long> before = refusalsInTheTrustsReport();
 
-        HttpResponse<String> byCsp = upload("istv-ae", csp, "ae.csv", AE
-                + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,\n");
+        HttpResponse<String> byCsp = upload(
+                "istv-ae",
+                csp,
+                "ae.csv",
+                AE + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,\n");
         assertThat(byCsp.statusCode()).as(byCsp.body()).isEqualTo(403);
         assertThat(Http.json(byCsp).path("error").asText()).isEqualTo("forbidden");
-        assertThat(Http.json(byCsp).path("message").asText()).contains("partner 'nhs-ed'")
+        assertThat(Http.json(byCsp).path("message").asText())
+                .contains("partner 'nhs-ed'")
                 .contains("csp-analyst (analyst, csp) is neither");
         // ... though the CSP may read the feed's batches: it sees the records as points. The feed list says so.
         assertThat(get("/api/feeds/istv-ae/batches", csp).statusCode()).isEqualTo(200);
-        assertThat(feed("istv-ae", csp).toString()).contains("\"owner\":\"nhs-ed\",\"may_load\":false,"
-                + "\"may_read_batches\":true");
+        assertThat(feed("istv-ae", csp).toString())
+                .contains("\"owner\":\"nhs-ed\",\"may_load\":false," + "\"may_read_batches\":true");
         assertThat(feed("istv-ae", nhs).toString()).contains("\"may_load\":true,\"may_read_batches\":true");
         assertThat(feed("istv-ae", null).toString()).contains("\"may_load\":false,\"may_read_batches\":false");
-        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE feed = 'istv-ae' AND loaded_by = "
-                + "'csp-analyst'")).isZero();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM load_batch WHERE feed = 'istv-ae' AND loaded_by = " + "'csp-analyst'"))
+                .isZero();
 
         // Anonymous attempts: an upload, a named feed, and a map layer answered as if it did not exist.
         assertThat(upload("istv-ae", null, "ae.csv", AE).statusCode()).isEqualTo(401);
-        assertThat(get("/api/incidents?month=2022-07&feed=istv-ae", null).statusCode()).isEqualTo(403);
-        assertThat(get("/tiles/density-ae-assaults/12/2014/1326.png?time=2022-07", null).statusCode())
+        assertThat(get("/api/incidents?month=2022-07&feed=istv-ae", null).statusCode())
+                .isEqualTo(403);
+        assertThat(get("/tiles/density-ae-assaults/12/2014/1326.png?time=2022-07", null)
+                        .statusCode())
                 .isEqualTo(404);
 
         Map<String, Long> after = refusalsInTheTrustsReport();
-        assertThat(after.getOrDefault("csp-analyst", 0L) - before.getOrDefault("csp-analyst", 0L)).isEqualTo(1);
-        assertThat(after.getOrDefault("anonymous", 0L) - before.getOrDefault("anonymous", 0L)).isEqualTo(3);
-        List<List<Object>> tiles = Sql.rows(db, "SELECT feeds::text, outcome, detail->>'layer' FROM audit_log "
-                + "WHERE action = 'tiles' AND actor IS NULL ORDER BY seq DESC LIMIT 1");
+        assertThat(after.getOrDefault("csp-analyst", 0L) - before.getOrDefault("csp-analyst", 0L))
+                .isEqualTo(1);
+        assertThat(after.getOrDefault("anonymous", 0L) - before.getOrDefault("anonymous", 0L))
+                .isEqualTo(3);
+        List<List<Object>> tiles = Sql.rows(
+                db,
+                "SELECT feeds::text, outcome, detail->>'layer' FROM audit_log "
+                        + "WHERE action = 'tiles' AND actor IS NULL ORDER BY seq DESC LIMIT 1");
         assertThat(tiles.get(0)).containsExactly("{\"istv-ae\": 1}", "refused", "density-ae-assaults");
     }
 
     @Test
     void theCustodianLoadsAndTheBatchesSayWhoLoadedEachFromTheApiAndTheCommandLine() {
-        HttpResponse<String> r = upload("istv-ae", nhs, "ae-july.csv", AE
-                + "REM,03/07/2022,01:40,03/07/2022,00:55,Bold Street,Public place,Body part,\n"
-                + "REM,03/07/2022,02:10,03/07/2022,01:30,,Public place,Body part,\n");
+        HttpResponse<String> r = upload(
+                "istv-ae",
+                nhs,
+                "ae-july.csv",
+                AE
+                        + "REM,03/07/2022,01:40,03/07/2022,00:55,Bold Street,Public place,Body part,\n"
+                        + "REM,03/07/2022,02:10,03/07/2022,01:30,,Public place,Body part,\n");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode batch = Http.json(r).at("/uploads/0/batch");
         assertThat(batch.path("loaded_by").asText()).isEqualTo("ae-manager");
@@ -200,31 +227,50 @@ class CustodiansIT {
         }
         assertThat(listed).isNotNull();
         assertThat(listed.path("loaded_by").asText()).isEqualTo("ae-manager");
-        assertThat(ok(get("/api/feeds/istv-ae/batches/" + id, nhs)).path("loaded_by").asText()).isEqualTo("ae-manager");
+        assertThat(ok(get("/api/feeds/istv-ae/batches/" + id, nhs))
+                        .path("loaded_by")
+                        .asText())
+                .isEqualTo("ae-manager");
         // Demo batches were loaded before loaders were recorded by anyone: null, not a guess.
-        assertThat(ok(get("/api/feeds/istv-ae/batches", nhs)).get(0).path("loaded_by").isNull()).isTrue();
+        assertThat(ok(get("/api/feeds/istv-ae/batches", nhs))
+                        .get(0)
+                        .path("loaded_by")
+                        .isNull())
+                .isTrue();
 
         // The command line loads as the operator, an admin, named by their login on the machine.
         String operator = "cli:" + System.getProperty("user.name").toLowerCase(Locale.ROOT);
-        Path file = write("ae-august.csv", AE + "REM,03/08/2022,01:40,03/08/2022,00:55,Bold Street,Public place,"
-                + "Body part,\n");
+        Path file = write(
+                "ae-august.csv",
+                AE + "REM,03/08/2022,01:40,03/08/2022,00:55,Bold Street,Public place," + "Body part,\n");
         CliRun.Result ingest = cli("ingest", "--feed", "istv-ae", file.toString());
         assertThat(ingest.code()).as(ingest.out() + ingest.err()).isZero();
-        assertThat(Sql.value(db, "SELECT loaded_by || ' ' || loaded_via FROM load_batch WHERE source_name = "
-                + "'ae-august.csv'")).isEqualTo(operator + " cli");
+        assertThat(Sql.value(
+                        db,
+                        "SELECT loaded_by || ' ' || loaded_via FROM load_batch WHERE source_name = "
+                                + "'ae-august.csv'"))
+                .isEqualTo(operator + " cli");
         CliRun.Result report = cli("feeds", "report", "--feed", "istv-ae");
-        assertThat(report.out()).contains("ae-july.csv: 2 read").contains("loaded by ae-manager (token 'test token')")
-                .contains("ae-august.csv: 1 read").contains("loaded by " + operator + "\n");
-        assertThat(cli("feeds", "report", "--feed", "istv-ae", "--format", "json").out())
+        assertThat(report.out())
+                .contains("ae-july.csv: 2 read")
+                .contains("loaded by ae-manager (token 'test token')")
+                .contains("ae-august.csv: 1 read")
+                .contains("loaded by " + operator + "\n");
+        assertThat(cli("feeds", "report", "--feed", "istv-ae", "--format", "json")
+                        .out())
                 .contains("\"loaded_by\" : \"ae-manager\"", "\"loaded_via\" : \"token 'test token'\"");
     }
 
     @Test
     void theCustodianSeesTheirOwnReferencesInQuarantineAndEveryoneElseTheKeyedHashes() {
-        HttpResponse<String> r = upload("ambulance", ambulance, "calls.csv", AMBULANCE
-                + "AMB-REF-77,2022-03-05 23:45,4,04D01,,,,,,N\n"
-                + "AMB-REF-78,2022-03-05 23:41,4,04D01,335000,390000,,,,Y\n"
-                + "AMB-REF-79,\"2022-03-05 23:50,4,04D01,,,,,,N\n");
+        HttpResponse<String> r = upload(
+                "ambulance",
+                ambulance,
+                "calls.csv",
+                AMBULANCE
+                        + "AMB-REF-77,2022-03-05 23:45,4,04D01,,,,,,N\n"
+                        + "AMB-REF-78,2022-03-05 23:41,4,04D01,335000,390000,,,,Y\n"
+                        + "AMB-REF-79,\"2022-03-05 23:50,4,04D01,,,,,,N\n");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         long id = Http.json(r).at("/uploads/0/batch/batch").asLong();
         assertThat(Http.json(r).at("/uploads/0/batch/quarantined").asInt()).isEqualTo(2);
@@ -233,7 +279,9 @@ class CustodiansIT {
         HttpResponse<String> custodian = get(path, ambulance);
         assertThat(custodian.statusCode()).as(custodian.body()).isEqualTo(200);
         assertThat(custodian.headers().firstValue("X-SafeMap-References")).contains("as-sent");
-        assertThat(custodian.body()).contains("AMB-REF-77,2022-03-05 23:45").contains("AMB-REF-79,\"\"2022-03-05")
+        assertThat(custodian.body())
+                .contains("AMB-REF-77,2022-03-05 23:45")
+                .contains("AMB-REF-79,\"\"2022-03-05")
                 .doesNotContain("hmac:");
         HttpResponse<String> byAdmin = get(path, admin);
         assertThat(byAdmin.headers().firstValue("X-SafeMap-References")).contains("as-sent");
@@ -243,18 +291,32 @@ class CustodiansIT {
         HttpResponse<String> byCsp = get(path, csp);
         assertThat(byCsp.statusCode()).isEqualTo(200);
         assertThat(byCsp.headers().firstValue("X-SafeMap-References")).contains("hashed");
-        assertThat(byCsp.body()).doesNotContain("AMB-REF").containsPattern("hmac:[0-9a-f]{32},2022-03-05 23:45")
+        assertThat(byCsp.body())
+                .doesNotContain("AMB-REF")
+                .containsPattern("hmac:[0-9a-f]{32},2022-03-05 23:45")
                 .contains("(line shown only to the feed's custodians");
         assertThat(get(path, police).statusCode()).isEqualTo(403);
-        assertThat(Sql.rows(db, "SELECT actor, detail->>'references' FROM audit_log WHERE action = 'api.quarantine' "
-                + "AND resource = ? ORDER BY seq", path).stream().map(Object::toString).toList())
+        assertThat(Sql.rows(
+                                db,
+                                "SELECT actor, detail->>'references' FROM audit_log WHERE action = 'api.quarantine' "
+                                        + "AND resource = ? ORDER BY seq",
+                                path)
+                        .stream()
+                        .map(Object::toString)
+                        .toList())
                 .containsExactly("[amb-manager, true]", "[the-admin, true]", "[csp-analyst, false]");
 
         // Nowhere in the database is a reference readable: only hashes, and the rows as sent sealed.
-        assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE raw_record LIKE '%AMB-REF%' "
-                + "OR raw_sealed LIKE '%AMB-REF%'")).isZero();
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE source_ref LIKE '%AMB-REF%' "
-                + "OR attributes::text LIKE '%AMB-REF%'")).isZero();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM quarantine WHERE raw_record LIKE '%AMB-REF%' "
+                                + "OR raw_sealed LIKE '%AMB-REF%'"))
+                .isZero();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM incident WHERE source_ref LIKE '%AMB-REF%' "
+                                + "OR attributes::text LIKE '%AMB-REF%'"))
+                .isZero();
         assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE batch_id = ? AND raw_sealed IS NOT NULL", id))
                 .isEqualTo(2);
 
@@ -263,34 +325,50 @@ class CustodiansIT {
         assertThat(hashed.out()).doesNotContain("AMB-REF").contains("hmac:");
         CliRun.Result sent = cli("feeds", "quarantine", "--batch", String.valueOf(id), "--references");
         assertThat(sent.out()).contains("AMB-REF-77");
-        assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE action = 'cli.quarantine'")).isEqualTo(2);
+        assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE action = 'cli.quarantine'"))
+                .isEqualTo(2);
 
         // A sealed copy moved onto another row does not open there: the row shows its hashes and says why.
-        Sql.execute(db, "UPDATE quarantine q SET raw_sealed = o.raw_sealed FROM quarantine o WHERE q.batch_id = "
-                + id + " AND o.batch_id = " + id + " AND q.line_no = 2 AND o.line_no = 4");
+        Sql.execute(
+                db,
+                "UPDATE quarantine q SET raw_sealed = o.raw_sealed FROM quarantine o WHERE q.batch_id = " + id
+                        + " AND o.batch_id = " + id + " AND q.line_no = 2 AND o.line_no = 4");
         HttpResponse<String> moved = get(path, ambulance);
-        assertThat(moved.body()).contains("does not open").contains("AMB-REF-79").doesNotContain("AMB-REF-77")
+        assertThat(moved.body())
+                .contains("does not open")
+                .contains("AMB-REF-79")
+                .doesNotContain("AMB-REF-77")
                 .contains("hmac:");
     }
 
     @Test
     void aUserMustWorkForAPartnerAProtocolNames() throws Exception {
-        HttpResponse<String> add = Http.postJsonWithToken(base + "/api/users", admin,
+        HttpResponse<String> add = Http.postJsonWithToken(
+                base + "/api/users",
+                admin,
                 "{\"login\": \"council-analyst\", \"role\": \"analyst\", \"partner\": \"council\"}");
         assertThat(add.statusCode()).as(add.body()).isEqualTo(400);
-        assertThat(Http.json(add).path("message").asText()).contains("partner 'council' is not one the data-sharing "
-                + "protocols name").contains("ambulance, btp, csp, fire, nhs-ed, police");
-        HttpResponse<String> patch = Http.request("PATCH", base + "/api/users/tasking-member",
-                "{\"partner\": \"counsil\"}", "Authorization", Http.bearer(admin), "Content-Type", "application/json");
+        assertThat(Http.json(add).path("message").asText())
+                .contains("partner 'council' is not one the data-sharing " + "protocols name")
+                .contains("ambulance, btp, csp, fire, nhs-ed, police");
+        HttpResponse<String> patch = Http.request(
+                "PATCH",
+                base + "/api/users/tasking-member",
+                "{\"partner\": \"counsil\"}",
+                "Authorization",
+                Http.bearer(admin),
+                "Content-Type",
+                "application/json");
         assertThat(patch.statusCode()).isEqualTo(400);
-        HttpResponse<String> good = Http.postJsonWithToken(base + "/api/users", admin,
-                "{\"login\": \"csp-two\", \"role\": \"analyst\", \"partner\": \"csp\"}");
+        HttpResponse<String> good = Http.postJsonWithToken(
+                base + "/api/users", admin, "{\"login\": \"csp-two\", \"role\": \"analyst\", \"partner\": \"csp\"}");
         assertThat(good.statusCode()).as(good.body()).isEqualTo(201);
-        CliRun.Result cliAdd = cli("users", "add", "council-two", "--role", "analyst", "--partner", "council",
-                "--no-password");
+        CliRun.Result cliAdd =
+                cli("users", "add", "council-two", "--role", "analyst", "--partner", "council", "--no-password");
         assertThat(cliAdd.code()).isNotZero();
         assertThat(cliAdd.err() + cliAdd.out()).contains("partner 'council' is not one");
-        assertThat(Sql.count(db, "SELECT count(*) FROM app_user WHERE partner = 'council'")).isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM app_user WHERE partner = 'council'"))
+                .isZero();
 
         // A user left over from before (or whose partner's protocol was withdrawn) is flagged, not hidden.
         new Users(db.dataSource(), PasswordHashing.standard()).add("old-council", null, Role.ANALYST, "council", null);
@@ -305,20 +383,24 @@ class CustodiansIT {
         }
         assertThat(listed.path("partnerKnown").asBoolean()).isFalse();
         CliRun.Result list = cli("users", "list");
-        assertThat(list.out()).contains("council!").contains("a partner no data-sharing protocol names")
+        assertThat(list.out())
+                .contains("council!")
+                .contains("a partner no data-sharing protocol names")
                 .contains("old-council");
     }
 
     @Test
     void aNewFeedAndItsProtocolTakeEffectAfterAReloadAndABadOneChangesNothing() throws Exception {
-        assertThat(upload("yot", admin, "yot.csv", "ref,when,kind,x,y\n").statusCode()).isEqualTo(404);
+        assertThat(upload("yot", admin, "yot.csv", "ref,when,kind,x,y\n").statusCode())
+                .isEqualTo(404);
         Files.writeString(feedsDir.resolve("yot.json"), """
                 {"name": "yot", "title": "Youth offending team referrals", "partner": "Youth offending team",
                  "format": "mapped-csv",
                  "mapping": {"fields": ["ref", "when", "kind", "x", "y"], "reference": "ref", "time": {"at": "when"},
                    "location": {"easting": "x", "northing": "y"},
                    "category": {"column": "kind", "map": {"assault": "violence-and-sexual-offences"}}}}""");
-        String protocol = builtInProtocol("istv-ae").replace("\"feed\": \"istv-ae\"", "\"feed\": \"yot\"")
+        String protocol = builtInProtocol("istv-ae")
+                .replace("\"feed\": \"istv-ae\"", "\"feed\": \"yot\"")
                 .replace("\"partner\": \"nhs-ed\"", "\"partner\": \"yot\"")
                 .replaceAll("\"fields\": \\[[^\\]]*]", "\"fields\": [\"ref\", \"when\", \"kind\", \"x\", \"y\"]");
         assertThat(protocol).contains("\"feed\": \"yot\"", "\"partner\": \"yot\"", "\"version\": 1");
@@ -329,21 +411,29 @@ class CustodiansIT {
         assertThat(change.path("outcome").asText()).isEqualTo("reloaded");
         assertThat(change.path("protocols_added").toString()).contains("yot v1");
         assertThat(change.path("feeds_added").toString()).contains("yot");
-        assertThat(Sql.count(db, "SELECT count(*) FROM protocol_version WHERE feed = 'yot' AND version = 1 "
-                + "AND in_force")).isEqualTo(1);
-        assertThat(Sql.value(db, "SELECT actor FROM audit_log WHERE action = 'protocols.reload' AND outcome = 'ok' "
-                + "ORDER BY seq DESC LIMIT 1")).isEqualTo("the-admin");
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM protocol_version WHERE feed = 'yot' AND version = 1 " + "AND in_force"))
+                .isEqualTo(1);
+        assertThat(Sql.value(
+                        db,
+                        "SELECT actor FROM audit_log WHERE action = 'protocols.reload' AND outcome = 'ok' "
+                                + "ORDER BY seq DESC LIMIT 1"))
+                .isEqualTo("the-admin");
         assertThat(ok(get("/api/protocols/yot", null)).path("partner").asText()).isEqualTo("yot");
 
         // The new partner may now have users, whose custodian loads into the new feed.
-        HttpResponse<String> user = Http.postJsonWithToken(base + "/api/users", admin,
+        HttpResponse<String> user = Http.postJsonWithToken(
+                base + "/api/users",
+                admin,
                 "{\"login\": \"yot-manager\", \"role\": \"analyst\", \"partner\": \"yot\"}");
         assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
         String yot = TestUsers.token(db, "yot-manager", Role.ANALYST, "yot", null);
-        HttpResponse<String> loaded = upload("yot", yot, "yot-march.csv",
-                "ref,when,kind,x,y\nY1,2022-03-01 10:00,assault,334600,390400\n");
+        HttpResponse<String> loaded =
+                upload("yot", yot, "yot-march.csv", "ref,when,kind,x,y\nY1,2022-03-01 10:00,assault,334600,390400\n");
         assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(201);
-        assertThat(upload("yot", nhs, "yot-other.csv", "ref,when,kind,x,y\n").statusCode()).isEqualTo(403);
+        assertThat(upload("yot", nhs, "yot-other.csv", "ref,when,kind,x,y\n").statusCode())
+                .isEqualTo(403);
 
         // A text changed under the same version number is refused, named, and nothing changes.
         String before = ok(get("/api/protocols/yot", null)).path("sha256").asText();
@@ -352,18 +442,25 @@ class CustodiansIT {
         assertThat(refused.path("error").asText()).isEqualTo("bad_protocol");
         assertThat(refused.path("message").asText()).contains("yot.json").contains("needs a new version number");
         assertThat(ok(get("/api/protocols/yot", null)).path("sha256").asText()).isEqualTo(before);
-        assertThat(Sql.value(db, "SELECT outcome FROM audit_log WHERE action = 'protocols.reload' ORDER BY seq DESC "
-                + "LIMIT 1")).isEqualTo("refused");
+        assertThat(Sql.value(
+                        db,
+                        "SELECT outcome FROM audit_log WHERE action = 'protocols.reload' ORDER BY seq DESC "
+                                + "LIMIT 1"))
+                .isEqualTo("refused");
 
         // The command line checks the files, asks the running server through the database, and prints its answer.
-        writeProtocol("yot", protocol.replace("\"retention\": \"P3Y\"", "\"retention\": \"P4Y\"")
-                .replace("\"version\": 1", "\"version\": 2"));
+        writeProtocol(
+                "yot",
+                protocol.replace("\"retention\": \"P3Y\"", "\"retention\": \"P4Y\"")
+                        .replace("\"version\": 1", "\"version\": 2"));
         CliRun.Result viaCli = cli("protocols", "reload");
         assertThat(viaCli.code()).as(viaCli.out() + viaCli.err()).isZero();
         assertThat(viaCli.out()).contains("Server: reloaded: protocols changed: yot v1 -> v2");
         assertThat(ok(get("/api/protocols/yot", null)).path("version").asInt()).isEqualTo(2);
-        assertThat(Sql.value(db, "SELECT actor FROM audit_log WHERE action = 'protocols.reload' ORDER BY seq DESC "
-                + "LIMIT 1")).isEqualTo("cli:" + System.getProperty("user.name").toLowerCase(Locale.ROOT));
+        assertThat(Sql.value(
+                        db,
+                        "SELECT actor FROM audit_log WHERE action = 'protocols.reload' ORDER BY seq DESC " + "LIMIT 1"))
+                .isEqualTo("cli:" + System.getProperty("user.name").toLowerCase(Locale.ROOT));
     }
 
     @Test
@@ -372,12 +469,15 @@ class CustodiansIT {
         HttpResponse<String> first = Http.get(base + TILE, auth(tasking));
         assertThat(first.statusCode()).isEqualTo(200);
         String etag = first.headers().firstValue("ETag").orElseThrow();
-        assertThat(Http.get(base + TILE, auth(tasking)).headers().firstValue("ETag")).contains(etag);
-        assertThat(feedNames(ok(get("/api/incidents/summary", tasking)).path("feeds"))).contains("fire-irs");
+        assertThat(Http.get(base + TILE, auth(tasking)).headers().firstValue("ETag"))
+                .contains(etag);
+        assertThat(feedNames(ok(get("/api/incidents/summary", tasking)).path("feeds")))
+                .contains("fire-irs");
 
         // A stricter rule at the same level: the tile cached under the old rule is not served again.
-        writeProtocol("fire-irs", fire.replace("\"version\": 1", "\"version\": 41")
-                .replace("\"threshold\": 3", "\"threshold\": 9"));
+        writeProtocol(
+                "fire-irs",
+                fire.replace("\"version\": 1", "\"version\": 41").replace("\"threshold\": 3", "\"threshold\": 9"));
         assertThat(reload(admin, 200).path("protocols_changed").toString()).contains("fire-irs v1 -> v41");
         HttpResponse<String> stricter = Http.get(base + TILE, auth(tasking));
         assertThat(stricter.statusCode()).isEqualTo(200);
@@ -386,15 +486,21 @@ class CustodiansIT {
         // Tasking members lose the fire feed altogether: at once, on every path.
         JsonNode profileBefore = ok(get("/api/profile?area=lsoa:E01006512&period=2022-01..2022-07", tasking));
         assertThat(profileBefore.at("/protected/feeds").toString()).contains("fire-irs");
-        writeProtocol("fire-irs", fire.replace("\"version\": 1", "\"version\": 42")
-                .replace("\"tasking\": \"aggregates\"", "\"tasking\": \"none\""));
+        writeProtocol(
+                "fire-irs",
+                fire.replace("\"version\": 1", "\"version\": 42")
+                        .replace("\"tasking\": \"aggregates\"", "\"tasking\": \"none\""));
         reload(admin, 200);
-        assertThat(feedNames(ok(get("/api/incidents/summary", tasking)).path("feeds"))).doesNotContain("fire-irs");
-        assertThat(ok(get("/api/profile?area=lsoa:E01006512&period=2022-01..2022-07", tasking)).at("/protected/feeds")
-                .toString()).doesNotContain("fire-irs");
+        assertThat(feedNames(ok(get("/api/incidents/summary", tasking)).path("feeds")))
+                .doesNotContain("fire-irs");
+        assertThat(ok(get("/api/profile?area=lsoa:E01006512&period=2022-01..2022-07", tasking))
+                        .at("/protected/feeds")
+                        .toString())
+                .doesNotContain("fire-irs");
         assertThat(sources(tasking, "density-damage")).doesNotContain("fire-irs");
         HttpResponse<String> lowered = Http.get(base + TILE, auth(tasking));
-        assertThat(lowered.headers().firstValue("ETag").orElseThrow()).isNotEqualTo(etag)
+        assertThat(lowered.headers().firstValue("ETag").orElseThrow())
+                .isNotEqualTo(etag)
                 .isNotEqualTo(stricter.headers().firstValue("ETag").orElseThrow());
 
         // Put the built-in levels back (as a newer version) for the other tests.
@@ -407,28 +513,40 @@ class CustodiansIT {
     void aLayerCreditsAndAuditsOnlyTheFeedsWhoseCategoriesItDraws() {
         // Violence: every feed by name, but the fire service's categories hold no violence. (The youth offending
         // team's feed, when another test here has added it, maps assaults to violence: it is credited.)
-        assertThat(sources(police, "density-violence")).contains("police-uk", "btp", "istv-ae", "ambulance")
+        assertThat(sources(police, "density-violence"))
+                .contains("police-uk", "btp", "istv-ae", "ambulance")
                 .doesNotContain("fire-irs");
         assertThat(sources(police, "density-damage")).containsExactlyInAnyOrder("police-uk", "btp", "fire-irs");
-        assertThat(get("/tiles/density-violence/12/2014/1326.png?time=2022-07", police).statusCode()).isEqualTo(200);
-        assertThat(tileFeeds("density-violence")).asString().startsWith("ambulance,btp,istv-ae,police-uk")
+        assertThat(get("/tiles/density-violence/12/2014/1326.png?time=2022-07", police)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(tileFeeds("density-violence"))
+                .asString()
+                .startsWith("ambulance,btp,istv-ae,police-uk")
                 .doesNotContain("fire-irs");
         // A category asked for narrows the credit the same way: deliberate fires are the fire service's alone.
         assertThat(get("/tiles/incident-counts/12/2014/1326.png?time=2022-07&category=deliberate-fire", police)
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(tileFeeds("incident-counts")).isEqualTo("fire-irs");
         // ... and violence on the counts layer leaves the fire service out.
         assertThat(get("/tiles/incident-counts-msoa/12/2014/1326.png?time=2022-07&category=violence", police)
-                .statusCode()).isEqualTo(200);
-        assertThat(tileFeeds("incident-counts-msoa")).asString().startsWith("ambulance,btp,istv-ae,police-uk")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(tileFeeds("incident-counts-msoa"))
+                .asString()
+                .startsWith("ambulance,btp,istv-ae,police-uk")
                 .doesNotContain("fire-irs");
     }
 
     /** The feeds named by the police analyst's latest tile entry on {@code layer}. */
     private static Object tileFeeds(String layer) {
-        return Sql.value(db, "SELECT (SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(feeds) k) FROM "
-                + "audit_log WHERE action = 'tiles' AND actor = 'police-analyst' AND detail->>'layer' = ? "
-                + "ORDER BY seq DESC LIMIT 1", layer);
+        return Sql.value(
+                db,
+                "SELECT (SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(feeds) k) FROM "
+                        + "audit_log WHERE action = 'tiles' AND actor = 'police-analyst' AND detail->>'layer' = ? "
+                        + "ORDER BY seq DESC LIMIT 1",
+                layer);
     }
 
     private static JsonNode feed(String name, String token) {

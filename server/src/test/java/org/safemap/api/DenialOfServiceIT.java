@@ -49,8 +49,10 @@ class DenialOfServiceIT {
     static void start() {
         db = TestData.demoDatabase();
         // Behind a proxy on this host, so each test client can be its own address (X-Forwarded-For).
-        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_TRUSTED_PROXIES", "127.0.0.1",
-                "SAFEMAP_QUEUE_WAIT_MS", "1000")), db);
+        app = App.start(
+                TestSettings.withOverrides(
+                        Map.of("SAFEMAP_TRUSTED_PROXIES", "127.0.0.1", "SAFEMAP_QUEUE_WAIT_MS", "1000")),
+                db);
         base = "http://127.0.0.1:" + app.port();
         analyst = TestUsers.token(db, "dos-analyst", Role.ANALYST, "csp", "strategic-assessment");
     }
@@ -104,25 +106,40 @@ class DenialOfServiceIT {
 
     @Test
     void aPeriodLongerThanTheLimitIsRefusedOnEveryPathThatTakesOne() {
-        String far = "1000-01..1019-12";  // 240 months, none with data: nothing to clip to
+        String far = "1000-01..1019-12"; // 240 months, none with data: nothing to clip to
         String bearer = Http.bearer(analyst);
         List<HttpResponse<String>> refusals = List.of(
                 Http.get(base + "/api/profile?area=lsoa:" + LSOA + "&period=" + far),
-                Http.postJson(base + "/api/profile", "{\"circle\": {\"center\": [-2.98, 53.40], \"radiusM\": 300}, "
-                        + "\"period\": \"" + far + "\"}"),
+                Http.postJson(
+                        base + "/api/profile",
+                        "{\"circle\": {\"center\": [-2.98, 53.40], \"radiusM\": 300}, " + "\"period\": \"" + far
+                                + "\"}"),
                 Http.get(base + "/api/exports/incidents.csv?period=" + far),
                 Http.get(base + "/api/packs?area=E08000012&period=" + far, "Authorization", bearer),
-                Http.request("POST", base + "/api/hotspots", "{\"period\": \"" + far + "\"}", "Authorization", bearer,
-                        "Content-Type", "application/json"),
-                Http.request("POST", base + "/api/emerging", "{\"period\": \"" + far + "\"}", "Authorization", bearer,
-                        "Content-Type", "application/json"),
+                Http.request(
+                        "POST",
+                        base + "/api/hotspots",
+                        "{\"period\": \"" + far + "\"}",
+                        "Authorization",
+                        bearer,
+                        "Content-Type",
+                        "application/json"),
+                Http.request(
+                        "POST",
+                        base + "/api/emerging",
+                        "{\"period\": \"" + far + "\"}",
+                        "Authorization",
+                        bearer,
+                        "Content-Type",
+                        "application/json"),
                 Http.get(base + "/api/evaluate?train=" + far + "&test=2022-07", "Authorization", bearer),
                 Http.get(base + "/api/evaluate?train=2022-01..2022-06&test=" + far, "Authorization", bearer),
                 Http.get(base + "/api/near-repeat?period=" + far, "Authorization", bearer),
                 Http.get(base + "/api/repeat-locations?period=" + far, "Authorization", bearer));
         for (HttpResponse<String> r : refusals) {
             assertThat(r.statusCode()).as(r.uri() + " " + r.body()).isEqualTo(400);
-            assertThat(Http.json(r).path("message").asText()).as(r.uri().toString())
+            assertThat(Http.json(r).path("message").asText())
+                    .as(r.uri().toString())
                     .contains("240 months", "SAFEMAP_MAX_PERIOD_MONTHS");
         }
         // The map's TIME dimension has the same cap, refused the OGC way.
@@ -169,8 +186,15 @@ class DenialOfServiceIT {
 
     @Test
     void anonymousRequestRatesAreLimitedPerAddressAndTogether() {
-        App limited = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_TRUSTED_PROXIES", "127.0.0.1",
-                "SAFEMAP_RATE_PER_CLIENT", "2", "SAFEMAP_RATE_PUBLIC", "6")), db);
+        App limited = App.start(
+                TestSettings.withOverrides(Map.of(
+                        "SAFEMAP_TRUSTED_PROXIES",
+                        "127.0.0.1",
+                        "SAFEMAP_RATE_PER_CLIENT",
+                        "2",
+                        "SAFEMAP_RATE_PUBLIC",
+                        "6")),
+                db);
         try {
             String b = "http://127.0.0.1:" + limited.port();
             // One address: a burst of 10 (five seconds' worth), then refused until its bucket refills.
@@ -179,11 +203,14 @@ class DenialOfServiceIT {
                 one.add(Http.get(b + "/api/viewer-config", "X-Forwarded-For", "10.0.1.1"));
             }
             assertThat(one.subList(0, 10)).allMatch(r -> r.statusCode() == 200);
-            HttpResponse<String> refused = one.stream().filter(r -> r.statusCode() != 200).findFirst().orElseThrow();
+            HttpResponse<String> refused =
+                    one.stream().filter(r -> r.statusCode() != 200).findFirst().orElseThrow();
             assertRetryLater(refused, 429, "too_many_requests");
             assertThat(Http.json(refused).path("message").asText()).contains("10.0.1.1", "SAFEMAP_RATE_PER_CLIENT");
             // Another address still gets in ...
-            assertThat(Http.get(b + "/api/viewer-config", "X-Forwarded-For", "10.0.1.2").statusCode()).isEqualTo(200);
+            assertThat(Http.get(b + "/api/viewer-config", "X-Forwarded-For", "10.0.1.2")
+                            .statusCode())
+                    .isEqualTo(200);
             // ... until the public as a whole has had its 30.
             int publicRefused = 0;
             for (int k = 0; k < 40; k++) {
@@ -196,9 +223,17 @@ class DenialOfServiceIT {
             assertThat(publicRefused).isPositive();
             // /health and signed-in users are never rate limited.
             for (int k = 0; k < 30; k++) {
-                assertThat(Http.get(b + "/health", "X-Forwarded-For", "10.0.1.1").statusCode()).isEqualTo(200);
-                assertThat(Http.get(b + "/api/viewer-config", "X-Forwarded-For", "10.0.1.1", "Authorization",
-                        Http.bearer(analyst)).statusCode()).isEqualTo(200);
+                assertThat(Http.get(b + "/health", "X-Forwarded-For", "10.0.1.1")
+                                .statusCode())
+                        .isEqualTo(200);
+                assertThat(Http.get(
+                                        b + "/api/viewer-config",
+                                        "X-Forwarded-For",
+                                        "10.0.1.1",
+                                        "Authorization",
+                                        Http.bearer(analyst))
+                                .statusCode())
+                        .isEqualTo(200);
             }
         } finally {
             limited.close();
@@ -238,10 +273,12 @@ class DenialOfServiceIT {
     }
 
     private static void assertRetryLater(HttpResponse<String> r, int status, String code) {
-        assertThat(r.statusCode()).as(r.uri() + " " + r.body().substring(0, Math.min(300, r.body().length())))
+        assertThat(r.statusCode())
+                .as(r.uri() + " " + r.body().substring(0, Math.min(300, r.body().length())))
                 .isEqualTo(status);
         assertThat(r.headers().firstValue("Retry-After")).isPresent();
-        assertThat(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+        assertThat(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()))
+                .isPositive();
         JsonNode body = Http.json(r);
         assertThat(body.path("error").asText()).isEqualTo(code);
         assertThat(body.path("message").asText()).isNotBlank();
@@ -267,8 +304,10 @@ class DenialOfServiceIT {
     private static void awaitWaiters(long n) throws InterruptedException {
         long waiting = -1;
         for (int k = 0; k < 100; k++) {
-            waiting = Sql.count(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    + "AND wait_event_type = 'Lock' AND application_name <> 'dos-test-lock'");
+            waiting = Sql.count(
+                    db,
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                            + "AND wait_event_type = 'Lock' AND application_name <> 'dos-test-lock'");
             if (waiting == n) {
                 return;
             }

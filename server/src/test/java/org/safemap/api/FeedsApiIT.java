@@ -38,7 +38,8 @@ class FeedsApiIT {
     @BeforeAll
     static void start() {
         db = TestDatabase.fresh("feeds_api");
-        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_UPLOAD_MAX_MB", "1")), db, TestPrincipals.fromHeader());
+        app = App.start(
+                TestSettings.withOverrides(Map.of("SAFEMAP_UPLOAD_MAX_MB", "1")), db, TestPrincipals.fromHeader());
         base = "http://127.0.0.1:" + app.port();
     }
 
@@ -57,10 +58,13 @@ class FeedsApiIT {
 
     @Test
     void anUploadLoadsLikeIngestAndReturnsTheBatchReport() {
-        String csv = AMBULANCE + "A1,2022-03-05 23:41,4,04D01,335000,390000,,,,Y\n"
-                + "A2,2022-03-05 23:45,4,04D01,,,,,,N\n";
-        HttpResponse<String> first = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file",
-                files("C:\\\\Users\\\\jane.smith\\\\calls-march.csv", csv), AMBULANCE_CUSTODIAN);
+        String csv =
+                AMBULANCE + "A1,2022-03-05 23:41,4,04D01,335000,390000,,,,Y\n" + "A2,2022-03-05 23:45,4,04D01,,,,,,N\n";
+        HttpResponse<String> first = Http.postFiles(
+                base + "/api/feeds/ambulance/uploads",
+                "file",
+                files("C:\\\\Users\\\\jane.smith\\\\calls-march.csv", csv),
+                AMBULANCE_CUSTODIAN);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
         JsonNode upload = Http.json(first).path("uploads").get(0);
         assertThat(upload.path("file").asText()).isEqualTo("calls-march.csv"); // folders (a person's name) dropped
@@ -71,24 +75,34 @@ class FeedsApiIT {
         assertThat(batch.path("accepted").asInt()).isEqualTo(1);
         assertThat(batch.path("quarantined").asInt()).isEqualTo(1);
         assertThat(batch.path("geocode_methods").path("coordinate").asInt()).isEqualTo(1);
-        assertThat(batch.path("reasons").path("no location given: no coordinates, postcode or place").asInt()).isEqualTo(1);
-        assertThat(Sql.value(db, "SELECT source_name FROM load_batch WHERE id = ?", batch.path("batch").asLong()))
+        assertThat(batch.path("reasons")
+                        .path("no location given: no coordinates, postcode or place")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(Sql.value(
+                        db,
+                        "SELECT source_name FROM load_batch WHERE id = ?",
+                        batch.path("batch").asLong()))
                 .isEqualTo("calls-march.csv");
 
-        HttpResponse<String> again = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file", files("copy.csv", csv),
-                AMBULANCE_CUSTODIAN);
+        HttpResponse<String> again = Http.postFiles(
+                base + "/api/feeds/ambulance/uploads", "file", files("copy.csv", csv), AMBULANCE_CUSTODIAN);
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(Http.json(again).path("uploads").get(0).path("status").asText()).isEqualTo("already_loaded");
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'ambulance'")).isEqualTo(1);
+        assertThat(Http.json(again).path("uploads").get(0).path("status").asText())
+                .isEqualTo("already_loaded");
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'ambulance'"))
+                .isEqualTo(1);
 
         JsonNode batches = Http.json(Http.get(base + "/api/feeds/ambulance/batches", CSP));
         assertThat(batches.size()).isEqualTo(1);
-        HttpResponse<String> quarantine = Http.get(base + "/api/feeds/ambulance/batches/" + batch.path("batch").asLong()
-                + "/quarantine", CSP);
+        HttpResponse<String> quarantine = Http.get(
+                base + "/api/feeds/ambulance/batches/" + batch.path("batch").asLong() + "/quarantine", CSP);
         assertThat(quarantine.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
-        assertThat(quarantine.body()).startsWith("line,field,reason,raw\r\n3,\"location\",")
+        assertThat(quarantine.body())
+                .startsWith("line,field,reason,raw\r\n3,\"location\",")
                 // the ambulance reference is a linkage field: quarantine keeps its keyed hash, never the reference
-                .containsPattern("hmac:[0-9a-f]{32},2022-03-05 23:45").doesNotContain("A2,");
+                .containsPattern("hmac:[0-9a-f]{32},2022-03-05 23:45")
+                .doesNotContain("A2,");
 
         JsonNode feeds = Http.json(Http.get(base + "/api/feeds", CSP));
         JsonNode ambulance = null;
@@ -109,39 +123,50 @@ class FeedsApiIT {
                 + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,\n";
         String withIds = String.join(",", IstvAeCsvAdapter.COLUMNS) + ",patient_name\n"
                 + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,,Jane Smith\n";
-        HttpResponse<String> r = Http.postFiles(base + "/api/feeds/istv-ae/uploads", "file",
-                files("ae-ids.csv", withIds, "ae-ok.csv", good), NHS_CUSTODIAN);
+        HttpResponse<String> r = Http.postFiles(
+                base + "/api/feeds/istv-ae/uploads",
+                "file",
+                files("ae-ids.csv", withIds, "ae-ok.csv", good),
+                NHS_CUSTODIAN);
         assertThat(r.statusCode()).isEqualTo(422);
         JsonNode uploads = Http.json(r).path("uploads");
         assertThat(uploads.get(0).path("status").asText()).isEqualTo("refused");
         assertThat(uploads.get(0).path("error").path("error").asText()).isEqualTo("bad_input");
-        assertThat(uploads.get(0).path("error").path("message").asText()).startsWith("ae-ids.csv line 1, field "
-                + "'patient_name': this column is not among the fields the feed declares");
+        assertThat(uploads.get(0).path("error").path("message").asText())
+                .startsWith("ae-ids.csv line 1, field "
+                        + "'patient_name': this column is not among the fields the feed declares");
         // The second file is read, though with no gazetteer loaded it cannot be placed: quarantined, not lost.
         assertThat(uploads.get(1).path("status").asText()).isEqualTo("loaded");
         assertThat(uploads.get(1).path("batch").path("rows_read").asInt()).isEqualTo(1);
-        assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE raw_record LIKE '%Jane Smith%'")).isZero();
-        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE source_name = 'ae-ids.csv'")).isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE raw_record LIKE '%Jane Smith%'"))
+                .isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE source_name = 'ae-ids.csv'"))
+                .isZero();
     }
 
     @Test
     void wrongUploadsGetTheUsualJsonErrors() {
-        HttpResponse<String> noFeed = Http.postFiles(base + "/api/feeds/nope/uploads", "file", files("x.csv", "a\n"),
-                AMBULANCE_CUSTODIAN);
+        HttpResponse<String> noFeed =
+                Http.postFiles(base + "/api/feeds/nope/uploads", "file", files("x.csv", "a\n"), AMBULANCE_CUSTODIAN);
         assertThat(noFeed.statusCode()).isEqualTo(404);
         assertThat(Http.json(noFeed).path("error").asText()).isEqualTo("not_found");
-        HttpResponse<String> wrongField = Http.postFiles(base + "/api/feeds/ambulance/uploads", "data", files("x.csv", "a\n"),
-                AMBULANCE_CUSTODIAN);
+        HttpResponse<String> wrongField = Http.postFiles(
+                base + "/api/feeds/ambulance/uploads", "data", files("x.csv", "a\n"), AMBULANCE_CUSTODIAN);
         assertThat(wrongField.statusCode()).isEqualTo(400);
         assertThat(Http.json(wrongField).path("message").asText()).contains("part named 'file'");
-        HttpResponse<String> notMultipart = Http.request("POST", base + "/api/feeds/ambulance/uploads", null,
-                AMBULANCE_CUSTODIAN);
+        HttpResponse<String> notMultipart =
+                Http.request("POST", base + "/api/feeds/ambulance/uploads", null, AMBULANCE_CUSTODIAN);
         assertThat(notMultipart.statusCode()).isEqualTo(415);
-        HttpResponse<String> tooLarge = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file",
-                Map.of("big.csv", new byte[2 * 1024 * 1024]), AMBULANCE_CUSTODIAN);
+        HttpResponse<String> tooLarge = Http.postFiles(
+                base + "/api/feeds/ambulance/uploads",
+                "file",
+                Map.of("big.csv", new byte[2 * 1024 * 1024]),
+                AMBULANCE_CUSTODIAN);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(Http.json(tooLarge).path("error").asText()).isEqualTo("too_large");
-        assertThat(Http.json(Http.get(base + "/api/feeds/ambulance/batches/999999", CSP)).path("error").asText())
+        assertThat(Http.json(Http.get(base + "/api/feeds/ambulance/batches/999999", CSP))
+                        .path("error")
+                        .asText())
                 .isEqualTo("not_found");
     }
 
@@ -153,8 +178,11 @@ class FeedsApiIT {
             csv.append("PAGE-REF-").append(i).append(",2022-04-0").append(i).append(" 21:00,4,04D01,,,,,,N\n");
         }
         csv.append("PAGE-REF-8,2022-04-08 21:00,4,04D01,335000,390000,,,,Y\n");
-        HttpResponse<String> up = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file",
-                files("calls-april.csv", csv.toString()), AMBULANCE_CUSTODIAN);
+        HttpResponse<String> up = Http.postFiles(
+                base + "/api/feeds/ambulance/uploads",
+                "file",
+                files("calls-april.csv", csv.toString()),
+                AMBULANCE_CUSTODIAN);
         assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
         long id = Http.json(up).at("/uploads/0/batch/batch").asLong();
         String path = "/api/feeds/ambulance/batches/" + id + "/quarantine";
@@ -184,8 +212,9 @@ class FeedsApiIT {
         assertThat(hashed.path("row").asText()).matches("hmac:[0-9a-f]{32},2022-04-03 21:00,4,04D01,,,,,,N");
         String[] csvLines = Http.get(base + path, CSP).body().split("\r\n");
         assertThat(csvLines).hasSize(8);
-        assertThat(csvLines[3]).isEqualTo("4,\"location\",\"" + hashed.path("reason").asText() + "\",\""
-                + hashed.path("row").asText() + "\"");
+        assertThat(csvLines[3])
+                .isEqualTo("4,\"location\",\"" + hashed.path("reason").asText() + "\",\""
+                        + hashed.path("row").asText() + "\"");
 
         // Defaults, and a page past the end.
         JsonNode all = Http.json(Http.get(base + path + "?format=json", CSP));
@@ -199,31 +228,45 @@ class FeedsApiIT {
         // The CSV's access rules, and clear 400s for a bad page, none of them audited as a reading.
         assertThat(Http.get(base + path + "?format=json", TASKING).statusCode()).isEqualTo(403);
         assertThat(Http.get(base + path + "?format=json").statusCode()).isEqualTo(401);
-        for (String bad : new String[] {"format=json&limit=0", "format=json&limit=1001", "format=json&offset=-1",
-                "format=json&offset=two", "format=xml"}) {
+        for (String bad : new String[] {
+            "format=json&limit=0",
+            "format=json&limit=1001",
+            "format=json&offset=-1",
+            "format=json&offset=two",
+            "format=xml"
+        }) {
             HttpResponse<String> r = Http.get(base + path + "?" + bad, CSP);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             assertThat(Http.json(r).path("error").asText()).isEqualTo("bad_request");
         }
-        assertThat(Http.json(Http.get(base + path + "?format=json&limit=0", CSP)).path("message").asText())
-                .startsWith("limit must be").contains("1000");
+        assertThat(Http.json(Http.get(base + path + "?format=json&limit=0", CSP))
+                        .path("message")
+                        .asText())
+                .startsWith("limit must be")
+                .contains("1000");
 
         // Every page read is audited as the CSV is: who, which page, how many rows, and whether with references.
-        assertThat(Sql.rows(db, "SELECT actor, resource, result_size, detail->>'references' FROM audit_log "
-                + "WHERE action = 'api.quarantine' AND resource LIKE ? ORDER BY seq", path + "%").stream()
-                .map(Object::toString).toList()).containsExactly(
-                "[test-analyst-ambulance, " + path + "?format=json&limit=3&offset=2, 3, true]",
-                "[test-analyst-csp, " + path + "?format=json&limit=3&offset=2, 3, false]",
-                "[test-analyst-csp, " + path + ", 7, false]",
-                "[test-analyst-csp, " + path + "?format=json, 7, false]",
-                "[test-analyst-csp, " + path + "?format=json&offset=100, 0, false]");
+        assertThat(Sql.rows(
+                                db,
+                                "SELECT actor, resource, result_size, detail->>'references' FROM audit_log "
+                                        + "WHERE action = 'api.quarantine' AND resource LIKE ? ORDER BY seq",
+                                path + "%")
+                        .stream()
+                        .map(Object::toString)
+                        .toList())
+                .containsExactly(
+                        "[test-analyst-ambulance, " + path + "?format=json&limit=3&offset=2, 3, true]",
+                        "[test-analyst-csp, " + path + "?format=json&limit=3&offset=2, 3, false]",
+                        "[test-analyst-csp, " + path + ", 7, false]",
+                        "[test-analyst-csp, " + path + "?format=json, 7, false]",
+                        "[test-analyst-csp, " + path + "?format=json&offset=100, 0, false]");
     }
 
     @Test
     void batchReportsSayTheProtocolVersionAndWhatRetentionDeletedAndTheViewerIsToldTheUploadLimit() {
         String csv = AMBULANCE + "V1,2022-05-05 23:41,4,04D01,335000,390000,,,,Y\n";
-        HttpResponse<String> up = Http.postFiles(base + "/api/feeds/ambulance/uploads", "file",
-                files("calls-may.csv", csv), AMBULANCE_CUSTODIAN);
+        HttpResponse<String> up = Http.postFiles(
+                base + "/api/feeds/ambulance/uploads", "file", files("calls-may.csv", csv), AMBULANCE_CUSTODIAN);
         assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
         long id = Http.json(up).at("/uploads/0/batch/batch").asLong();
         JsonNode report = Http.json(Http.get(base + "/api/feeds/ambulance/batches/" + id, CSP));
@@ -242,9 +285,13 @@ class FeedsApiIT {
         }
         assertThat(purged).isNotNull();
         assertThat(purged.path("rows_purged").asInt()).isEqualTo(1);
-        assertThat(java.time.OffsetDateTime.parse(purged.path("purged_at").asText()).toInstant())
+        assertThat(java.time.OffsetDateTime.parse(purged.path("purged_at").asText())
+                        .toInstant())
                 .isEqualTo(java.time.Instant.parse("2025-05-06T02:00:00Z"));
 
-        assertThat(Http.json(Http.get(base + "/api/viewer-config")).path("uploadMaxMb").asInt()).isEqualTo(1);
+        assertThat(Http.json(Http.get(base + "/api/viewer-config"))
+                        .path("uploadMaxMb")
+                        .asInt())
+                .isEqualTo(1);
     }
 }

@@ -20,14 +20,17 @@ class HealthIT {
             String url = "http://127.0.0.1:" + app.port() + "/health";
             assertThat(Http.get(url).statusCode()).isEqualTo(200);
 
-            TestDatabase.execute(TestDatabase.adminTarget(), "DROP DATABASE " + db.target().database() + " WITH (FORCE)");
+            TestDatabase.execute(
+                    TestDatabase.adminTarget(), "DROP DATABASE " + db.target().database() + " WITH (FORCE)");
 
             HttpResponse<String> response = Http.get(url);
             assertThat(response.statusCode()).isEqualTo(503);
             JsonNode body = Http.json(response);
             assertThat(body.path("status").asText()).isEqualTo("unavailable");
             assertThat(body.path("error").asText()).isEqualTo("database_unavailable");
-            assertThat(body.path("message").asText()).contains(db.target().description()).doesNotContain("password");
+            assertThat(body.path("message").asText())
+                    .contains(db.target().description())
+                    .doesNotContain("password");
 
             // An API call that needs the database fails the same clean way, not with a stack trace.
             HttpResponse<String> api = Http.get("http://127.0.0.1:" + app.port() + "/api/incidents/summary");

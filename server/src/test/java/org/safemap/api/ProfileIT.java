@@ -26,6 +26,7 @@ class ProfileIT {
             (SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.*
              FROM incident i WHERE i.event_from >= %s AND i.event_from < %s
              ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id)""".formatted(FROM, TO);
+
     private static Database db;
     private static App app;
     private static String base;
@@ -50,16 +51,21 @@ class ProfileIT {
 
     @Test
     void anLsoasTablesEqualCountsOfItsRecordsInSql() {
-        String code = (String) Sql.value(db, "SELECT lsoa_code FROM " + CHOSEN + " c WHERE lsoa_code IS NOT NULL "
-                + "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
+        String code = (String) Sql.value(
+                db,
+                "SELECT lsoa_code FROM " + CHOSEN + " c WHERE lsoa_code IS NOT NULL "
+                        + "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
         JsonNode p = profile("area=lsoa:" + code + "&period=2022-01..2022-12");
         long records = Sql.count(db, "SELECT count(*) FROM " + CHOSEN + " c WHERE lsoa_code = ?", code);
         assertThat(records).isGreaterThan(100);
         assertThat(p.path("records").asLong()).isEqualTo(records);
         assertThat(p.at("/area/name").asText()).isNotBlank();
 
-        List<List<Object>> months = Sql.rows(db, "SELECT to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'), "
-                + "count(*) FROM " + CHOSEN + " c WHERE lsoa_code = ? GROUP BY 1", code);
+        List<List<Object>> months = Sql.rows(
+                db,
+                "SELECT to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'), " + "count(*) FROM " + CHOSEN
+                        + " c WHERE lsoa_code = ? GROUP BY 1",
+                code);
         // 2022-01..2022-12 is clipped to the months holding data (PeriodLimit).
         assertThat(p.path("months").size()).isEqualTo(7);
         assertThat(p.at("/selection/period").asText()).isEqualTo("2022-01..2022-07");
@@ -71,18 +77,26 @@ class ProfileIT {
                 }
             }
             assertThat(month).as("month " + m.get(0)).isNotNull();
-            assertThat(month.path("records").asLong()).as("month " + m.get(0)).isEqualTo(((Number) m.get(1)).longValue());
+            assertThat(month.path("records").asLong())
+                    .as("month " + m.get(0))
+                    .isEqualTo(((Number) m.get(1)).longValue());
         }
         long byCategory = 0;
         for (JsonNode c : p.path("categories")) {
-            long n = Sql.count(db, "SELECT count(*) FROM " + CHOSEN + " c WHERE lsoa_code = ? AND category = ?", code,
+            long n = Sql.count(
+                    db,
+                    "SELECT count(*) FROM " + CHOSEN + " c WHERE lsoa_code = ? AND category = ?",
+                    code,
                     c.path("code").asText());
             assertThat(c.path("records").asLong()).as(c.path("code").asText()).isEqualTo(n);
             byCategory += n;
         }
         assertThat(byCategory).isEqualTo(records);
-        long residents = Sql.count(db, "SELECT population FROM area_population WHERE level = 'lsoa' AND code = ? "
-                + "ORDER BY year DESC LIMIT 1", code);
+        long residents = Sql.count(
+                db,
+                "SELECT population FROM area_population WHERE level = 'lsoa' AND code = ? "
+                        + "ORDER BY year DESC LIMIT 1",
+                code);
         assertThat(p.path("ratePer1000").asDouble()).isCloseTo(records * 1000.0 / residents, within(0.051));
         assertThat(p.at("/area/deprivation/decile").asInt()).isBetween(1, 10);
         assertThat(p.path("sources").size()).isGreaterThanOrEqualTo(1);
@@ -93,9 +107,12 @@ class ProfileIT {
     void theHourAndWeekdayTableHoldsTimedRecordsByLocalTime() {
         String code = "E02001377";
         JsonNode p = profile("area=msoa:" + code + "&period=2022-01..2022-12&feeds=ambulance");
-        long timed = Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'ambulance' AND msoa_code = ? "
-                + "AND event_from >= " + FROM + " AND event_from < " + TO
-                + " AND event_to - event_from <= interval '1 hour'", code);
+        long timed = Sql.count(
+                db,
+                "SELECT count(*) FROM incident WHERE feed = 'ambulance' AND msoa_code = ? "
+                        + "AND event_from >= " + FROM + " AND event_from < " + TO
+                        + " AND event_to - event_from <= interval '1 hour'",
+                code);
         assertThat(timed).isGreaterThan(20);
         assertThat(p.at("/hourWeekday/timed").asLong()).isEqualTo(timed);
         JsonNode counts = p.at("/hourWeekday/counts");
@@ -105,10 +122,15 @@ class ProfileIT {
                 long cell = counts.get(d).get(h).asLong();
                 sum += cell;
                 if (cell > 0 || (d + h) % 17 == 0) {
-                    long sql = Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'ambulance' AND msoa_code = ? "
-                            + "AND event_from >= " + FROM + " AND event_from < " + TO
-                            + " AND extract(isodow FROM event_from AT TIME ZONE 'Europe/London') = ?"
-                            + " AND extract(hour FROM event_from AT TIME ZONE 'Europe/London') = ?", code, d + 1, h);
+                    long sql = Sql.count(
+                            db,
+                            "SELECT count(*) FROM incident WHERE feed = 'ambulance' AND msoa_code = ? "
+                                    + "AND event_from >= " + FROM + " AND event_from < " + TO
+                                    + " AND extract(isodow FROM event_from AT TIME ZONE 'Europe/London') = ?"
+                                    + " AND extract(hour FROM event_from AT TIME ZONE 'Europe/London') = ?",
+                            code,
+                            d + 1,
+                            h);
                     assertThat(cell).as("day " + d + " hour " + h).isEqualTo(sql);
                 }
             }
@@ -120,11 +142,17 @@ class ProfileIT {
     void hourFiltersKeepTimedRecordsInThoseHoursAndCountTheUntimedLeftOut() {
         String code = "E02001377";
         JsonNode p = profile("area=msoa:" + code + "&period=2022-01..2022-12&hours=22-3");
-        long night = Sql.count(db, "SELECT count(*) FROM " + CHOSEN + " c WHERE msoa_code = ? "
-                + "AND event_to - event_from <= interval '1 hour' "
-                + "AND extract(hour FROM event_from AT TIME ZONE 'Europe/London') IN (22, 23, 0, 1, 2, 3)", code);
-        long untimed = Sql.count(db, "SELECT count(*) FROM " + CHOSEN + " c WHERE msoa_code = ? "
-                + "AND event_to - event_from > interval '1 hour'", code);
+        long night = Sql.count(
+                db,
+                "SELECT count(*) FROM " + CHOSEN + " c WHERE msoa_code = ? "
+                        + "AND event_to - event_from <= interval '1 hour' "
+                        + "AND extract(hour FROM event_from AT TIME ZONE 'Europe/London') IN (22, 23, 0, 1, 2, 3)",
+                code);
+        long untimed = Sql.count(
+                db,
+                "SELECT count(*) FROM " + CHOSEN + " c WHERE msoa_code = ? "
+                        + "AND event_to - event_from > interval '1 hour'",
+                code);
         assertThat(night).isPositive();
         assertThat(p.path("records").asLong()).isEqualTo(night);
         assertThat(p.at("/hourWeekday/untimedDropped").asLong()).isEqualTo(untimed);
@@ -137,8 +165,7 @@ class ProfileIT {
         double lat = 53.405;
         double r = 500;
         HttpResponse<String> resp = Http.postJson(base + "/api/profile", """
-                {"circle": {"center": [%s, %s], "radiusM": %s}, "period": "2022-01..2022-12", "feeds": ["ambulance"]}"""
-                .formatted(lon, lat, r));
+                {"circle": {"center": [%s, %s], "radiusM": %s}, "period": "2022-01..2022-12", "feeds": ["ambulance"]}""".formatted(lon, lat, r));
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
         JsonNode p = Http.json(resp);
         String point = "ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 27700)".formatted(lon, lat);
@@ -167,15 +194,19 @@ class ProfileIT {
     @Test
     void aDrawnPolygonOfAnLsoasOutlineGivesThatLsoasCounts() {
         String code = "E01006512";
-        String geojson = (String) Sql.value(db, "SELECT ST_AsGeoJSON(ST_Transform(geom, 4326), 9) FROM area "
-                + "WHERE level = 'lsoa' AND code = ? ORDER BY vintage DESC LIMIT 1", code);
+        String geojson = (String) Sql.value(
+                db,
+                "SELECT ST_AsGeoJSON(ST_Transform(geom, 4326), 9) FROM area "
+                        + "WHERE level = 'lsoa' AND code = ? ORDER BY vintage DESC LIMIT 1",
+                code);
         HttpResponse<String> resp = Http.postJson(base + "/api/profile", """
                 {"geometry": %s, "period": "2022-01..2022-12", "feeds": ["ambulance", "fire-irs"]}""".formatted(geojson));
         assertThat(resp.statusCode()).as(resp.body()).isEqualTo(200);
         JsonNode drawn = Http.json(resp);
         JsonNode named = profile("area=lsoa:" + code + "&period=2022-01..2022-12&feeds=ambulance,fire-irs");
         assertThat(named.path("records").asLong()).isPositive();
-        assertThat(drawn.path("records").asLong()).isEqualTo(named.path("records").asLong());
+        assertThat(drawn.path("records").asLong())
+                .isEqualTo(named.path("records").asLong());
         assertThat(drawn.at("/area/lsoas").asInt()).isGreaterThanOrEqualTo(1);
     }
 
@@ -185,8 +216,12 @@ class ProfileIT {
                 {"period": "2022-01..2022-06", "categories": ["violence"], "bandwidth": 300, "cellM": 100}""");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         long run = Http.json(r).path("id").asLong();
-        List<Object> top = Sql.rows(db, "SELECT code, gi_class, gi_z FROM hotspot_area_result WHERE run_id = ? "
-                + "ORDER BY rank LIMIT 1", run).get(0);
+        List<Object> top = Sql.rows(
+                        db,
+                        "SELECT code, gi_class, gi_z FROM hotspot_area_result WHERE run_id = ? "
+                                + "ORDER BY rank LIMIT 1",
+                        run)
+                .get(0);
         JsonNode p = profile("area=lsoa:" + top.get(0) + "&period=2022-01..2022-06");
         assertThat(p.at("/gistar/run").asLong()).isEqualTo(run);
         assertThat(p.at("/gistar/class").asText()).isEqualTo(top.get(1));

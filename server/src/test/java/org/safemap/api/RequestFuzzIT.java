@@ -50,39 +50,195 @@ class RequestFuzzIT {
     private static final long SEED = 16;
     private static final int REQUESTS = 2_400;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
     /** Parameter names the handlers read, beyond the selection names exported by HotspotRequests. */
-    private static final List<String> NAMES = List.of("area", "period", "month", "from", "to", "bbox", "level",
-            "limit", "after", "feed", "feeds", "category", "categories", "format", "top", "train", "test", "methods",
-            "coverages", "space", "time", "metric", "permutations", "seed", "tolerance", "minCount", "zoom",
-            "vintage", "partner", "action", "actor", "user", "areaWkt", "hours", "weekdays", "TIME", "STYLES",
-            "LAYERS", "WIDTH", "HEIGHT", "BBOX", "CRS", "SRS", "FORMAT", "REQUEST", "VERSION", "SERVICE",
-            "QUERY_LAYERS", "I", "J", "X", "Y", "INFO_FORMAT", "FEATURE_COUNT", "SLD_BODY", "BGCOLOR",
-            "TRANSPARENT", "EXCEPTIONS", "DIM_CATEGORY", "DIM_FEED", "DIM_RUN", "LAYER", "STYLE", "SLD");
+    private static final List<String> NAMES = List.of(
+            "area",
+            "period",
+            "month",
+            "from",
+            "to",
+            "bbox",
+            "level",
+            "limit",
+            "after",
+            "feed",
+            "feeds",
+            "category",
+            "categories",
+            "format",
+            "top",
+            "train",
+            "test",
+            "methods",
+            "coverages",
+            "space",
+            "time",
+            "metric",
+            "permutations",
+            "seed",
+            "tolerance",
+            "minCount",
+            "zoom",
+            "vintage",
+            "partner",
+            "action",
+            "actor",
+            "user",
+            "areaWkt",
+            "hours",
+            "weekdays",
+            "TIME",
+            "STYLES",
+            "LAYERS",
+            "WIDTH",
+            "HEIGHT",
+            "BBOX",
+            "CRS",
+            "SRS",
+            "FORMAT",
+            "REQUEST",
+            "VERSION",
+            "SERVICE",
+            "QUERY_LAYERS",
+            "I",
+            "J",
+            "X",
+            "Y",
+            "INFO_FORMAT",
+            "FEATURE_COUNT",
+            "SLD_BODY",
+            "BGCOLOR",
+            "TRANSPARENT",
+            "EXCEPTIONS",
+            "DIM_CATEGORY",
+            "DIM_FEED",
+            "DIM_RUN",
+            "LAYER",
+            "STYLE",
+            "SLD");
 
     /** Values that are wrong for nearly any parameter. */
-    private static final List<String> BAD = List.of("", " ", "NaN", "Infinity", "-Infinity", "-1", "0", "1e308",
-            "-1e308", "4.9e-324", "99999999999999999999999", "2147483648", "-2147483649", "2022-13", "2022-00",
-            "0000-01", "9999-12", "-999", "+999999999-01-01", "1000-01..9999-12", "2022-07..2022-01", "..",
-            "2022-01..", "2022-02-30", "2022-01-01T25:00:00Z", "\u0000", "a\u0000b", "\u0001\u0002\u001f",
-            "\r\nX-Injected: 1", "ä€𝄞\uFFFF", "'; DROP TABLE incident;--", "../../etc/passwd", "<script>x</script>",
-            "a,b,,c", ",,,,", "x".repeat(5_000), "1,2,3", "NaN,NaN,NaN,NaN", "1,1,1,1", "200,100,-200,-100",
-            "-180,-90,180,90,5", "POLYGON((0 0,1 1,1 0,0 1,0 0))", "POLYGON((0 0,0 0,0 0,0 0))", "POLYGON EMPTY",
+    private static final List<String> BAD = List.of(
+            "",
+            " ",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "-1",
+            "0",
+            "1e308",
+            "-1e308",
+            "4.9e-324",
+            "99999999999999999999999",
+            "2147483648",
+            "-2147483649",
+            "2022-13",
+            "2022-00",
+            "0000-01",
+            "9999-12",
+            "-999",
+            "+999999999-01-01",
+            "1000-01..9999-12",
+            "2022-07..2022-01",
+            "..",
+            "2022-01..",
+            "2022-02-30",
+            "2022-01-01T25:00:00Z",
+            "\u0000",
+            "a\u0000b",
+            "\u0001\u0002\u001f",
+            "\r\nX-Injected: 1",
+            "ä€𝄞\uFFFF",
+            "'; DROP TABLE incident;--",
+            "../../etc/passwd",
+            "<script>x</script>",
+            "a,b,,c",
+            ",,,,",
+            "x".repeat(5_000),
+            "1,2,3",
+            "NaN,NaN,NaN,NaN",
+            "1,1,1,1",
+            "200,100,-200,-100",
+            "-180,-90,180,90,5",
+            "POLYGON((0 0,1 1,1 0,0 1,0 0))",
+            "POLYGON((0 0,0 0,0 0,0 0))",
+            "POLYGON EMPTY",
             "POLYGON((340000 390000,341000 391000,341000 390000,340000 391000,340000 390000))",
-            "POLYGON((1e308 0,0 1e308,0 0,1e308 0))", "POINT(340000 390000)", "MULTIPOLYGON(((0 0)))",
-            "POLYGON((340000 390000", "lsoa:", "lsoa:E01006512,", "custom:", "custom:x:", ":", "county:X",
-            "lad:" + "E08000012,".repeat(600), "maybe", "[]", "{}", "null", "P1M", "2022-01/2022-07/P1M/x",
-            "current/current", "EPSG:99999", "EPSG:", "image/gif", "text/xml;x", "incidents,incidents,incidents",
-            "#zzzzzz", "0xGGGGGG", "<StyledLayerDescriptor>", "<?xml version=\"1.0\"?><x>", "%", "%25", "%00");
+            "POLYGON((1e308 0,0 1e308,0 0,1e308 0))",
+            "POINT(340000 390000)",
+            "MULTIPOLYGON(((0 0)))",
+            "POLYGON((340000 390000",
+            "lsoa:",
+            "lsoa:E01006512,",
+            "custom:",
+            "custom:x:",
+            ":",
+            "county:X",
+            "lad:" + "E08000012,".repeat(600),
+            "maybe",
+            "[]",
+            "{}",
+            "null",
+            "P1M",
+            "2022-01/2022-07/P1M/x",
+            "current/current",
+            "EPSG:99999",
+            "EPSG:",
+            "image/gif",
+            "text/xml;x",
+            "incidents,incidents,incidents",
+            "#zzzzzz",
+            "0xGGGGGG",
+            "<StyledLayerDescriptor>",
+            "<?xml version=\"1.0\"?><x>",
+            "%",
+            "%25",
+            "%00");
     /** Plausible values, so that most requests get past the first check and the bad part is met deeper. */
-    private static final List<String> GOOD = List.of("2022-07", "2022-01..2022-07", "lsoa", "msoa", "lsoa:E01006512",
-            "E08000012", "police-uk", "violence", "burglary", "csv", "json", "10", "5", "true", "18-23", "mon-fri",
-            "incidents", "density-asb", "lsoa-boundaries", "EPSG:27700", "EPSG:4326", "EPSG:3857",
-            "330000,380000,350000,400000", "-3,53.3,-2.9,53.5", "image/png", "256", "64", "GetMap",
-            "GetFeatureInfo", "GetCapabilities", "GetLegendGraphic", "1.3.0", "1.1.1", "WMS", "text/plain",
-            "application/json", "kde", "euclidean", "2022-05..2022-07");
+    private static final List<String> GOOD = List.of(
+            "2022-07",
+            "2022-01..2022-07",
+            "lsoa",
+            "msoa",
+            "lsoa:E01006512",
+            "E08000012",
+            "police-uk",
+            "violence",
+            "burglary",
+            "csv",
+            "json",
+            "10",
+            "5",
+            "true",
+            "18-23",
+            "mon-fri",
+            "incidents",
+            "density-asb",
+            "lsoa-boundaries",
+            "EPSG:27700",
+            "EPSG:4326",
+            "EPSG:3857",
+            "330000,380000,350000,400000",
+            "-3,53.3,-2.9,53.5",
+            "image/png",
+            "256",
+            "64",
+            "GetMap",
+            "GetFeatureInfo",
+            "GetCapabilities",
+            "GetLegendGraphic",
+            "1.3.0",
+            "1.1.1",
+            "WMS",
+            "text/plain",
+            "application/json",
+            "kde",
+            "euclidean",
+            "2022-05..2022-07");
 
     private static Database db;
     private static Javalin server;
@@ -96,9 +252,19 @@ class RequestFuzzIT {
         db = TestData.demoDatabase();
         // Built as the server builds itself, so the route table read below is the real one. Rate limits are out of the
         // way (every request comes from its own address), so the requests reach the handlers.
-        server = ApiServer.create(TestSettings.withOverrides(Map.of("SAFEMAP_TRUSTED_PROXIES", "127.0.0.1",
-                "SAFEMAP_RATE_PER_CLIENT", "1000000", "SAFEMAP_RATE_PUBLIC", "10000000",
-                "SAFEMAP_UPLOAD_MAX_MB", "1")), db, LayerCatalogue.load(), null);
+        server = ApiServer.create(
+                TestSettings.withOverrides(Map.of(
+                        "SAFEMAP_TRUSTED_PROXIES",
+                        "127.0.0.1",
+                        "SAFEMAP_RATE_PER_CLIENT",
+                        "1000000",
+                        "SAFEMAP_RATE_PUBLIC",
+                        "10000000",
+                        "SAFEMAP_UPLOAD_MAX_MB",
+                        "1")),
+                db,
+                LayerCatalogue.load(),
+                null);
         server.start("127.0.0.1", Http.freePort());
         base = "http://127.0.0.1:" + server.port();
         routes = new ArrayList<>();
@@ -142,7 +308,9 @@ class RequestFuzzIT {
                         + r.body().substring(0, Math.min(300, r.body().length())));
             }
         }
-        assertThat(failures).as("requests answered wrongly (statuses seen: " + statuses + ")").isEmpty();
+        assertThat(failures)
+                .as("requests answered wrongly (statuses seen: " + statuses + ")")
+                .isEmpty();
         // Malformed through and through: nothing was stored.
         assertThat(Sql.count(db, "SELECT count(*) FROM hotspot_run")).isEqualTo(runsBefore);
         assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(batchesBefore);
@@ -172,7 +340,9 @@ class RequestFuzzIT {
                 "BREW /api/areas HTTP/1.1\r\nHost: x\r\n\r\n");
         for (String request : raw) {
             String answer = onTheWire(request);
-            assertThat(answer).as(request.substring(0, Math.min(80, request.length()))).startsWith("HTTP/1.1 4");
+            assertThat(answer)
+                    .as(request.substring(0, Math.min(80, request.length())))
+                    .startsWith("HTTP/1.1 4");
         }
         // An HTTP version the server does not speak gets the protocol's own answer for that.
         assertThat(onTheWire("GET /health HTTP/9.9\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 505");
@@ -182,8 +352,11 @@ class RequestFuzzIT {
     void uploadsThatAreNotFilesGet4xx() throws Exception {
         String url = base + "/api/feeds/police-uk/uploads";
         byte[] csv = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-                + "Crime type,Last outcome category,Context\n" + "a1,2022-07,M,M,-2.98,53.40,On or near X,E01006512,L,"
-                + "Burglary,,\n").repeat(2_000).getBytes(StandardCharsets.UTF_8);
+                        + "Crime type,Last outcome category,Context\n"
+                        + "a1,2022-07,M,M,-2.98,53.40,On or near X,E01006512,L,"
+                        + "Burglary,,\n")
+                .repeat(2_000)
+                .getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(csv);
@@ -194,20 +367,26 @@ class RequestFuzzIT {
         assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
         assertThat(Http.json(r).toString()).doesNotContain("Exception").doesNotContain("at org.");
         // A multipart body cut off before its end, and one whose boundary never appears.
-        HttpResponse<String> cut = send("POST", url, "--b\r\nContent-Disposition: form-data; name=\"file\"; "
-                + "filename=\"x.csv\"\r\n\r\nabc", "multipart/form-data; boundary=b", admin);
+        HttpResponse<String> cut = send(
+                "POST",
+                url,
+                "--b\r\nContent-Disposition: form-data; name=\"file\"; " + "filename=\"x.csv\"\r\n\r\nabc",
+                "multipart/form-data; boundary=b",
+                admin);
         assertError(cut, 400, 499);
         HttpResponse<String> noBoundary = send("POST", url, "whatever", "multipart/form-data; boundary=zzz", admin);
         assertError(noBoundary, 400, 499);
         HttpResponse<String> notMultipart = send("POST", url, "{}", "application/json", admin);
         assertError(notMultipart, 415, 415);
         // Over SAFEMAP_UPLOAD_MAX_MB (1 here) without a length up front: chunked, refused while it is read.
-        HttpRequest chunked = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
                 .header("Authorization", Http.bearer(admin))
                 .header("Content-Type", "multipart/form-data; boundary=b")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
                     private final byte[] head = ("--b\r\nContent-Disposition: form-data; name=\"file\"; "
-                            + "filename=\"big.csv\"\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                                    + "filename=\"big.csv\"\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII);
                     private long sent;
 
                     @Override
@@ -218,7 +397,8 @@ class RequestFuzzIT {
                         }
                         return n < 3L << 20 ? 'x' : -1;
                     }
-                })).build();
+                }))
+                .build();
         HttpResponse<String> big = exchange(chunked);
         assertError(big, 413, 413);
         assertThat(Http.json(big).path("error").asText()).isEqualTo("too_large");
@@ -230,9 +410,13 @@ class RequestFuzzIT {
     /** One generated request. */
     private record Fuzzed(String method, String url, String body, String contentType, String who) {
         HttpRequest request() {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(60))
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body));
             if (contentType != null) {
                 b.header("Content-Type", contentType);
             }
@@ -240,14 +424,15 @@ class RequestFuzzIT {
                 b.header("Authorization", who);
             }
             // A different client address for every request: the rate limits are not what this test is about.
-            b.header("X-Forwarded-For", "10." + (url.hashCode() & 0xff) + "." + ((url.length() >> 8) & 0xff) + "."
-                    + (url.length() & 0xff));
+            b.header(
+                    "X-Forwarded-For",
+                    "10." + (url.hashCode() & 0xff) + "." + ((url.length() >> 8) & 0xff) + "." + (url.length() & 0xff));
             return b.build();
         }
 
         String describe() {
-            return method + " " + url.substring(0, Math.min(200, url.length())) + (body == null ? ""
-                    : " body " + body.substring(0, Math.min(120, body.length())))
+            return method + " " + url.substring(0, Math.min(200, url.length()))
+                    + (body == null ? "" : " body " + body.substring(0, Math.min(120, body.length())))
                     + (who == null ? " (anonymous)" : who.startsWith("Bearer smp_") ? " (signed in)" : " (bad creds)");
         }
     }
@@ -279,13 +464,21 @@ class RequestFuzzIT {
         }
         String body = null;
         String contentType = null;
-        boolean withBody = !method.equals("GET") && !method.equals("HEAD") && !method.equals("DELETE")
-                || random.nextInt(20) == 0;
+        boolean withBody =
+                !method.equals("GET") && !method.equals("HEAD") && !method.equals("DELETE") || random.nextInt(20) == 0;
         if (withBody) {
             body = body(random);
-            contentType = pick(random, List.of("application/json", "application/json", "application/json",
-                    "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                    "application/json; charset=latin1", "x/\u0000"));
+            contentType = pick(
+                    random,
+                    List.of(
+                            "application/json",
+                            "application/json",
+                            "application/json",
+                            "text/plain",
+                            "application/x-www-form-urlencoded",
+                            "multipart/form-data; boundary=x",
+                            "application/json; charset=latin1",
+                            "x/\u0000"));
             if (contentType.contains("\u0000")) {
                 contentType = null;
             }
@@ -297,7 +490,8 @@ class RequestFuzzIT {
         StringBuilder url = new StringBuilder(base).append(path);
         if (!query.isEmpty()) {
             url.append('?');
-            query.forEach((name, value) -> url.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+            query.forEach((name, value) -> url.append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+                    .append('=')
                     .append(value.equals("%00") ? "%00" : URLEncoder.encode(value, StandardCharsets.UTF_8))
                     .append('&'));
             url.setLength(url.length() - 1);
@@ -306,8 +500,17 @@ class RequestFuzzIT {
             case 0 -> null;
             case 1 -> Http.bearer(admin);
             case 2 -> Http.bearer(analyst);
-            default -> random.nextBoolean() ? null : pick(random, List.of("Bearer nonsense", "Basic %%%",
-                    "Bearer smq_" + "a".repeat(43), "Digest x", "Bearer "));
+            default ->
+                random.nextBoolean()
+                        ? null
+                        : pick(
+                                random,
+                                List.of(
+                                        "Bearer nonsense",
+                                        "Basic %%%",
+                                        "Bearer smq_" + "a".repeat(43),
+                                        "Digest x",
+                                        "Bearer "));
         };
         return new Fuzzed(method, url.toString(), body, contentType, who);
     }
@@ -316,8 +519,18 @@ class RequestFuzzIT {
         return switch (name) {
             case "feed" -> pick(random, List.of("police-uk", "istv-ae", "nope"));
             case "id" -> pick(random, List.of("999999", "-3", "1.5", "abc", "99999999999999999999"));
-            case "file" -> pick(random, List.of("incidents.csv", "incidents.gpkg", "areas.geojson", "surface.tif",
-                    "incidents", "x.y.z", "report.json", "..%2f..%2fetc%2fpasswd"));
+            case "file" ->
+                pick(
+                        random,
+                        List.of(
+                                "incidents.csv",
+                                "incidents.gpkg",
+                                "areas.geojson",
+                                "surface.tif",
+                                "incidents",
+                                "x.y.z",
+                                "report.json",
+                                "..%2f..%2fetc%2fpasswd"));
             case "layer" -> pick(random, List.of("incidents", "density-asb", "lsoa-boundaries", "secret"));
             case "z" -> pick(random, List.of("12", "0", "23", "-1"));
             case "x", "y" -> pick(random, List.of("2021", "0", "-5", "4194304"));
@@ -331,8 +544,20 @@ class RequestFuzzIT {
     private static String body(Random random) {
         switch (random.nextInt(12)) {
             case 0:
-                return pick(random, List.of("", "{", "[]", "null", "42", "\"x\"", "{\"a\":}", "\u0000", "[".repeat(5_000),
-                        "{\"a\":" .repeat(3_000), "not json at all"));
+                return pick(
+                        random,
+                        List.of(
+                                "",
+                                "{",
+                                "[]",
+                                "null",
+                                "42",
+                                "\"x\"",
+                                "{\"a\":}",
+                                "\u0000",
+                                "[".repeat(5_000),
+                                "{\"a\":".repeat(3_000),
+                                "not json at all"));
             case 1:
                 return "{\"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[-2.98, 53.40], [-2.97, 53.41], "
                         + "[-2.97, 53.40], [-2.98, 53.41], [-2.98, 53.40]]]}, \"period\": \"2022-07\"}";
@@ -343,15 +568,19 @@ class RequestFuzzIT {
                 return "{\"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[1e400, 53.40], [-2.97, 1e999], "
                         + "[-2.97, 53.40], [1e400, 53.40]]]}}";
             case 4:
-                return "{\"circle\": {\"center\": [" + pick(random, List.of("1e400", "-200", "0", "\"x\"")) + ", 53.4], "
-                        + "\"radiusM\": " + pick(random, List.of("-1", "0", "1e400", "40001", "\"ten\"", "null")) + "}}";
+                return "{\"circle\": {\"center\": [" + pick(random, List.of("1e400", "-200", "0", "\"x\""))
+                        + ", 53.4], " + "\"radiusM\": "
+                        + pick(random, List.of("-1", "0", "1e400", "40001", "\"ten\"", "null")) + "}}";
             case 5:
                 return "{\"geometry\": {\"type\": \"Point\", \"coordinates\": [-2.98, 53.40]}, \"circle\": {}}";
             case 6: {
                 StringBuilder ring = new StringBuilder("[");
                 for (int i = 0; i < 12_000; i++) {
-                    ring.append('[').append(-2.98 + Math.cos(i) * 0.01).append(',')
-                            .append(53.40 + Math.sin(i) * 0.01).append("],");
+                    ring.append('[')
+                            .append(-2.98 + Math.cos(i) * 0.01)
+                            .append(',')
+                            .append(53.40 + Math.sin(i) * 0.01)
+                            .append("],");
                 }
                 ring.append("[-2.97, 53.40]]");
                 return "{\"geometry\": {\"type\": \"Polygon\", \"coordinates\": [" + ring + "]}}";
@@ -361,15 +590,42 @@ class RequestFuzzIT {
             default: {
                 Map<String, Object> o = new LinkedHashMap<>();
                 List<String> names = new ArrayList<>(NAMES);
-                names.addAll(List.of("login", "password", "role", "partner", "name", "purpose", "expiresDays",
-                        "disabled", "geometry", "circle", "cellM", "bandwidth", "kernel", "mode", "step", "alpha"));
+                names.addAll(List.of(
+                        "login",
+                        "password",
+                        "role",
+                        "partner",
+                        "name",
+                        "purpose",
+                        "expiresDays",
+                        "disabled",
+                        "geometry",
+                        "circle",
+                        "cellM",
+                        "bandwidth",
+                        "kernel",
+                        "mode",
+                        "step",
+                        "alpha"));
                 int keys = 1 + random.nextInt(4);
                 for (int i = 0; i < keys; i++) {
                     o.put(pick(random, names), value(random, 0));
                 }
                 // the bad part
-                o.put(pick(random, names), pick(random, List.<Object>of("NaN", -1, 1e308, List.of(List.of()),
-                        Map.of("x", Map.of()), "2022-13", "maybe", "x".repeat(10_000), false)));
+                o.put(
+                        pick(random, names),
+                        pick(
+                                random,
+                                List.<Object>of(
+                                        "NaN",
+                                        -1,
+                                        1e308,
+                                        List.of(List.of()),
+                                        Map.of("x", Map.of()),
+                                        "2022-13",
+                                        "maybe",
+                                        "x".repeat(10_000),
+                                        false)));
                 try {
                     return JSON.writeValueAsString(o);
                 } catch (IOException e) {
@@ -411,11 +667,15 @@ class RequestFuzzIT {
         }
         try {
             JsonNode body = JSON.readTree(r.body());
-            if (body == null || !body.isObject() || !body.path("error").isTextual()
-                    || !body.path("message").isTextual() || body.path("message").asText().isBlank()) {
+            if (body == null
+                    || !body.isObject()
+                    || !body.path("error").isTextual()
+                    || !body.path("message").isTextual()
+                    || body.path("message").asText().isBlank()) {
                 return "not the error shape";
             }
-            if (body.path("message").asText().contains("Exception") || body.path("message").asText().contains("\tat ")) {
+            if (body.path("message").asText().contains("Exception")
+                    || body.path("message").asText().contains("\tat ")) {
                 return "a stack trace or exception class in the message";
             }
         } catch (IOException e) {
@@ -433,22 +693,28 @@ class RequestFuzzIT {
 
     private static HttpResponse<String> send(String method, String url, String body, String type, String token)
             throws Exception {
-        return exchange(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", type).header("Authorization", Http.bearer(token))
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
+        return exchange(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", type)
+                .header("Authorization", Http.bearer(token))
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     private static HttpResponse<String> multipart(String url, String name, byte[] content, String boundary)
             throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: application/gzip\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "\"\r\nContent-Type: application/gzip\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return exchange(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        return exchange(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
                 .header("Authorization", Http.bearer(admin))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build());
     }
 
     /**

@@ -51,17 +51,20 @@ class AreaIndexTest {
 
     @Test
     void overlappingAreasPreferInteriorsThenTheSmallestCode() {
-        List<Geometry> g = List.of(F.toGeometry(new Envelope(0, 10, 0, 10)), F.toGeometry(new Envelope(5, 15, 0, 10)),
+        List<Geometry> g = List.of(
+                F.toGeometry(new Envelope(0, 10, 0, 10)),
+                F.toGeometry(new Envelope(5, 15, 0, 10)),
                 F.toGeometry(new Envelope(10, 20, 0, 10)));
         AreaIndex index = new AreaIndex(AreaLevel.parse("custom:x"), 2024, List.of("C", "B", "A"), g);
-        assertThat(index.locate(7, 5)).isEqualTo("B");     // interior of C and B
-        assertThat(index.locate(10, 5)).isEqualTo("B");    // interior of B, boundary of C and A
-        assertThat(index.locate(12, 5)).isEqualTo("A");    // interior of B and A
+        assertThat(index.locate(7, 5)).isEqualTo("B"); // interior of C and B
+        assertThat(index.locate(10, 5)).isEqualTo("B"); // interior of B, boundary of C and A
+        assertThat(index.locate(12, 5)).isEqualTo("A"); // interior of B and A
     }
 
     @Test
     void batchAssignmentInMortonOrderGivesTheSameAnswersAsOneByOne() {
-        AreaAssigner assigner = AreaAssigner.ofLsoas(grid(), Map.of("E01900000", new String[] {"E02000001", "E08000012"}));
+        AreaAssigner assigner =
+                AreaAssigner.ofLsoas(grid(), Map.of("E01900000", new String[] {"E02000001", "E08000012"}));
         Random random = new Random(3);
         int n = 50_000;
         double[] xs = new double[n];

@@ -18,8 +18,9 @@ class FlatPolygonTest {
     @Test
     void agreesWithJtsOnEveryVertexEdgeAndRandomPoint() throws Exception {
         // Integer coordinates: exact arithmetic, so every on-edge point is exactly on the edge for both methods.
-        Geometry g = new WKTReader().read("MULTIPOLYGON (((0 0, 100 0, 100 60, 60 60, 60 100, 0 100, 0 0), "
-                + "(20 20, 40 20, 40 40, 20 40, 20 20)), ((200 0, 260 30, 200 60, 230 30, 200 0)))");
+        Geometry g = new WKTReader()
+                .read("MULTIPOLYGON (((0 0, 100 0, 100 60, 60 60, 60 100, 0 100, 0 0), "
+                        + "(20 20, 40 20, 40 40, 20 40, 20 20)), ((200 0, 260 30, 200 60, 230 30, 200 0)))");
         FlatPolygon flat = new FlatPolygon(g);
         SimplePointInAreaLocator jts = new SimplePointInAreaLocator(g);
         int boundary = 0;
@@ -44,10 +45,12 @@ class FlatPolygonTest {
     @Test
     void aPointOnASharedEdgeIsInsideExactlyOneNeighbourWhateverTheRounding() throws Exception {
         // Two triangles sharing a slanted edge with awkward coordinates; points near the edge in floating point.
-        Geometry a = new WKTReader().read("POLYGON ((334000.123 390000.456, 334777.891 390555.777, 333900.5 390700.25, "
-                + "334000.123 390000.456))");
-        Geometry b = new WKTReader().read("POLYGON ((334000.123 390000.456, 334900.75 390100.125, 334777.891 390555.777, "
-                + "334000.123 390000.456))");
+        Geometry a = new WKTReader()
+                .read("POLYGON ((334000.123 390000.456, 334777.891 390555.777, 333900.5 390700.25, "
+                        + "334000.123 390000.456))");
+        Geometry b = new WKTReader()
+                .read("POLYGON ((334000.123 390000.456, 334900.75 390100.125, 334777.891 390555.777, "
+                        + "334000.123 390000.456))");
         FlatPolygon fa = new FlatPolygon(a);
         FlatPolygon fb = new FlatPolygon(b);
         Random random = new Random(11);
@@ -59,8 +62,11 @@ class FlatPolygonTest {
             int lb = fb.locate(x, y);
             boolean bothBoundary = la == Location.BOUNDARY && lb == Location.BOUNDARY;
             boolean exactlyOneInterior = (la == Location.INTERIOR) != (lb == Location.INTERIOR)
-                    && la != Location.BOUNDARY && lb != Location.BOUNDARY;
-            assertThat(bothBoundary || exactlyOneInterior).as("t=%s gave %d and %d", t, la, lb).isTrue();
+                    && la != Location.BOUNDARY
+                    && lb != Location.BOUNDARY;
+            assertThat(bothBoundary || exactlyOneInterior)
+                    .as("t=%s gave %d and %d", t, la, lb)
+                    .isTrue();
         }
     }
 

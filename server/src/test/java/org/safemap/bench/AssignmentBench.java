@@ -23,8 +23,7 @@ import org.safemap.db.Database;
  * org.safemap.bench.AssignmentBench [points] [runs]}
  */
 public final class AssignmentBench {
-    private AssignmentBench() {
-    }
+    private AssignmentBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -82,7 +81,8 @@ public final class AssignmentBench {
 
     /** n points, uniform over the loaded LSOAs' extent, fixed seed, in table bench_points. */
     private static void points(Database db, int n) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS bench_points");
             s.execute("CREATE TABLE bench_points (id integer PRIMARY KEY, x double precision, y double precision, "
                     + "geom geometry(Point, 27700))");
@@ -98,7 +98,8 @@ public final class AssignmentBench {
             c.setAutoCommit(false);
             try (CopyWriter out = CopyWriter.open(c, "COPY bench_points (id, x, y) FROM STDIN (FORMAT csv)")) {
                 for (int i = 0; i < n; i++) {
-                    out.value(i).value(box[0] + random.nextDouble() * (box[2] - box[0]))
+                    out.value(i)
+                            .value(box[0] + random.nextDouble() * (box[2] - box[0]))
                             .value(box[1] + random.nextDouble() * (box[3] - box[1]));
                     out.endRow();
                 }
@@ -112,8 +113,9 @@ public final class AssignmentBench {
     }
 
     private static void readPoints(Database db, double[] xs, double[] ys) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, x, y FROM bench_points")) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, x, y FROM bench_points")) {
             while (rs.next()) {
                 xs[rs.getInt(1)] = rs.getDouble(2);
                 ys[rs.getInt(1)] = rs.getDouble(3);
@@ -122,7 +124,8 @@ public final class AssignmentBench {
     }
 
     private static double javaEndToEnd(Database db, AreaAssigner assigner) throws Exception {
-        try (Connection read = db.dataSource().getConnection(); Connection write = db.dataSource().getConnection()) {
+        try (Connection read = db.dataSource().getConnection();
+                Connection write = db.dataSource().getConnection()) {
             try (Statement s = write.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS bench_java");
                 s.execute("CREATE UNLOGGED TABLE bench_java (id integer, lsoa_code text)");
@@ -134,7 +137,7 @@ public final class AssignmentBench {
             double[] xs = new double[chunk];
             double[] ys = new double[chunk];
             try (PreparedStatement ps = read.prepareStatement("SELECT id, ST_X(geom), ST_Y(geom) FROM bench_points");
-                 CopyWriter out = CopyWriter.open(write, "COPY bench_java FROM STDIN (FORMAT csv)")) {
+                    CopyWriter out = CopyWriter.open(write, "COPY bench_java FROM STDIN (FORMAT csv)")) {
                 ps.setFetchSize(20_000);
                 try (ResultSet rs = ps.executeQuery()) {
                     boolean more = true;
@@ -160,7 +163,8 @@ public final class AssignmentBench {
     }
 
     private static double sqlEndToEnd(Database db) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS bench_sql");
             s.execute("CREATE UNLOGGED TABLE bench_sql (id integer, lsoa_code text)");
             long t = System.nanoTime();

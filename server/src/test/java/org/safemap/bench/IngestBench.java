@@ -18,9 +18,9 @@ import org.safemap.areas.BoundaryFiles;
 import org.safemap.areas.BoundaryOptions;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
+import org.safemap.files.SourceFile;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.files.SourceFile;
 
 /**
  * Benchmark: a police.uk CSV of 1,000,000 rows, end to end (parse, validate, transform, area assignment, insert
@@ -30,8 +30,7 @@ import org.safemap.files.SourceFile;
  * <p>Usage: {@code SAFEMAP_DB_URL=... java -cp ... org.safemap.bench.IngestBench FILE.csv LSOA.geojson [runs]}
  */
 public final class IngestBench {
-    private IngestBench() {
-    }
+    private IngestBench() {}
 
     public static void main(String[] args) throws Exception {
         if (System.getenv("SAFEMAP_LOG_LEVEL") != null) {
@@ -42,11 +41,12 @@ public final class IngestBench {
         Path lsoas = Path.of(args[1]);
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         long rows = Files.lines(csv).count() - 1;
-        try (Database db = Database.open(Settings.fromEnvironment().externalDatabase().orElseThrow(), 4, "")) {
+        try (Database db =
+                Database.open(Settings.fromEnvironment().externalDatabase().orElseThrow(), 4, "")) {
             db.migrate();
             AreaLevel lsoa = AreaLevel.parse("lsoa");
-            new AreaLoader(db.dataSource()).load(BoundaryFiles.open(lsoas, BoundaryOptions.detect(lsoa)), lsoa, 2011,
-                    n -> { });
+            new AreaLoader(db.dataSource())
+                    .load(BoundaryFiles.open(lsoas, BoundaryOptions.detect(lsoa)), lsoa, 2011, n -> {});
             List<Double> copy = new ArrayList<>();
             List<Double> floor = new ArrayList<>();
             List<Double> ingest = new ArrayList<>();
@@ -57,11 +57,16 @@ public final class IngestBench {
                         .load(SourceFile.of(csv), FeedCatalog.builtIn().get("police-uk"), null);
                 ingest.add((System.nanoTime() - t) / 1e9);
                 if (r == 0) {
-                    System.out.printf(Locale.ROOT, "  loaded %d, quarantined %d of %d rows%n", result.rowsLoaded(),
-                            result.rowsQuarantined(), rows);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  loaded %d, quarantined %d of %d rows%n",
+                            result.rowsLoaded(),
+                            result.rowsQuarantined(),
+                            rows);
                 }
                 floor.add(storageFloor(db, result.batchId()));
-                try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                try (Connection c = db.dataSource().getConnection();
+                        Statement s = c.createStatement()) {
                     s.execute("DROP TABLE batches.incident_" + result.batchId());
                     s.execute("DELETE FROM quarantine WHERE batch_id = " + result.batchId());
                     s.execute("DELETE FROM load_batch WHERE id = " + result.batchId());
@@ -71,10 +76,19 @@ public final class IngestBench {
             double f = median(floor);
             double i = median(ingest);
             System.out.printf(Locale.ROOT, "raw COPY into a plain table        %6.2f s  %,10.0f rows/s%n", c, rows / c);
-            System.out.printf(Locale.ROOT, "storage floor: COPY of the finished rows into an empty partition + its 5 indexes"
-                    + "%n                                   %6.2f s  %,10.0f rows/s  (%.2f of COPY)%n", f, rows / f, c / f);
-            System.out.printf(Locale.ROOT, "safemap ingest, end to end         %6.2f s  %,10.0f rows/s  (%.2f of COPY)%n",
-                    i, rows / i, c / i);
+            System.out.printf(
+                    Locale.ROOT,
+                    "storage floor: COPY of the finished rows into an empty partition + its 5 indexes"
+                            + "%n                                   %6.2f s  %,10.0f rows/s  (%.2f of COPY)%n",
+                    f,
+                    rows / f,
+                    c / f);
+            System.out.printf(
+                    Locale.ROOT,
+                    "safemap ingest, end to end         %6.2f s  %,10.0f rows/s  (%.2f of COPY)%n",
+                    i,
+                    rows / i,
+                    c / i);
         }
     }
 
@@ -90,8 +104,12 @@ public final class IngestBench {
                 + "msoa_code, lad_code, ward_vintage, ward_code, custom_areas, area_match";
         try (Connection c = db.dataSource().getConnection()) {
             try (var out = Files.newBufferedWriter(dump, StandardCharsets.UTF_8)) {
-                c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT " + columns + " FROM batches.incident_"
-                        + batchId + ") TO STDOUT (FORMAT csv)", out);
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyOut(
+                                "COPY (SELECT " + columns + " FROM batches.incident_" + batchId
+                                        + ") TO STDOUT (FORMAT csv)",
+                                out);
             }
             c.setAutoCommit(false);
             long t = System.nanoTime();
@@ -99,8 +117,9 @@ public final class IngestBench {
                 s.execute("SET LOCAL maintenance_work_mem = '256MB'");
                 s.execute("CREATE TABLE bench_floor (LIKE incident INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
                 try (Reader in = Files.newBufferedReader(dump, StandardCharsets.UTF_8)) {
-                    c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY bench_floor (" + columns
-                            + ") FROM STDIN (FORMAT csv)", in);
+                    c.unwrap(PGConnection.class)
+                            .getCopyAPI()
+                            .copyIn("COPY bench_floor (" + columns + ") FROM STDIN (FORMAT csv)", in);
                 }
                 s.execute("CREATE INDEX ON bench_floor USING gist (geom)");
                 s.execute("CREATE INDEX ON bench_floor (id)");
@@ -121,7 +140,8 @@ public final class IngestBench {
     }
 
     private static double rawCopy(Database db, Path csv) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS bench_raw");
             s.execute("CREATE TABLE bench_raw (crime_id text, month text, reported_by text, falls_within text, "
                     + "longitude text, latitude text, location text, lsoa_code text, lsoa_name text, crime_type text, "

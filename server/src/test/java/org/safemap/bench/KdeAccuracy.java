@@ -24,7 +24,8 @@ public final class KdeAccuracy {
                 Grid grid = new Grid(KdeBench.GRID.minX(), KdeBench.GRID.minY(), cell, 1000, 1000);
                 KdeParams p = new KdeParams(grid, kernel, h, KdeMode.EXACT, false);
                 double[] exact = KernelDensity.estimate(points, p).densityPerKm2();
-                double[] fast = KernelDensity.estimate(points, p.with(KdeMode.FAST)).densityPerKm2();
+                double[] fast =
+                        KernelDensity.estimate(points, p.with(KdeMode.FAST)).densityPerKm2();
                 double max = 0;
                 double worst = 0;
                 double sum = 0;
@@ -34,7 +35,12 @@ public final class KdeAccuracy {
                     worst = Math.max(worst, d);
                     sum += d;
                 }
-                System.out.printf(Locale.ROOT, "%-13s %6.0f  %22.5f  %22.6f%n", kernel.code(), ratio, worst / max,
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-13s %6.0f  %22.5f  %22.6f%n",
+                        kernel.code(),
+                        ratio,
+                        worst / max,
                         sum / exact.length / max);
             }
         }

@@ -31,7 +31,9 @@ import org.safemap.hotspot.WeightedPoints;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 7)
-@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xmx4g"})
 public class KdeBench {
     public static final Grid GRID = new Grid(330_000, 380_000, 25, 1000, 1000);
 
@@ -60,7 +62,8 @@ public class KdeBench {
 
     @Benchmark
     public Surface exactGaussian() {
-        return KernelDensity.estimate(data, KdeParams.of(GRID, bandwidth / Math.sqrt(8)).with(Kernel.GAUSSIAN));
+        return KernelDensity.estimate(
+                data, KdeParams.of(GRID, bandwidth / Math.sqrt(8)).with(Kernel.GAUSSIAN));
     }
 
     /**

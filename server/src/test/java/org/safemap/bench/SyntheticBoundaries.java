@@ -31,8 +31,7 @@ import org.safemap.geo.Crs;
  * org.safemap.bench.SyntheticBoundaries OUT.geojson.gz [N]}
  */
 public final class SyntheticBoundaries {
-    private SyntheticBoundaries() {
-    }
+    private SyntheticBoundaries() {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
@@ -45,8 +44,10 @@ public final class SyntheticBoundaries {
         Envelope extent = new Envelope(140_000, 655_000, 10_000, 660_000);
         double[][] cities = new double[12][];
         for (int i = 0; i < cities.length; i++) {
-            cities[i] = new double[] {extent.getMinX() + random.nextDouble() * extent.getWidth(),
-                extent.getMinY() + random.nextDouble() * extent.getHeight()};
+            cities[i] = new double[] {
+                extent.getMinX() + random.nextDouble() * extent.getWidth(),
+                extent.getMinY() + random.nextDouble() * extent.getHeight()
+            };
         }
         List<Coordinate> sites = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -54,10 +55,12 @@ public final class SyntheticBoundaries {
                 double[] c = cities[random.nextInt(cities.length)];
                 double r = Math.abs(random.nextGaussian()) * 15_000;
                 double a = random.nextDouble() * 2 * Math.PI;
-                sites.add(new Coordinate(clamp(c[0] + r * Math.cos(a), extent.getMinX(), extent.getMaxX()),
+                sites.add(new Coordinate(
+                        clamp(c[0] + r * Math.cos(a), extent.getMinX(), extent.getMaxX()),
                         clamp(c[1] + r * Math.sin(a), extent.getMinY(), extent.getMaxY())));
             } else {
-                sites.add(new Coordinate(extent.getMinX() + random.nextDouble() * extent.getWidth(),
+                sites.add(new Coordinate(
+                        extent.getMinX() + random.nextDouble() * extent.getWidth(),
                         extent.getMinY() + random.nextDouble() * extent.getHeight()));
             }
         }
@@ -69,8 +72,9 @@ public final class SyntheticBoundaries {
         Geometry frame = factory.toGeometry(extent);
         Crs.Transform toWgs84 = Crs.BNG.to(Crs.WGS84);
         double[] ll = new double[2];
-        try (Writer w = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(out)),
-                StandardCharsets.UTF_8), 1 << 20)) {
+        try (Writer w = new BufferedWriter(
+                new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(out)), StandardCharsets.UTF_8),
+                1 << 20)) {
             w.write("{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
                     + "\"urn:ogc:def:crs:OGC:1.3:CRS84\"}},\"features\":[\n");
             for (int i = 0; i < cells.getNumGeometries(); i++) {

@@ -19,8 +19,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Run: {@code server/src/bench/viewer.sh [URL] [N]}.
  */
 public final class ViewerLoadBench {
-    private ViewerLoadBench() {
-    }
+    private ViewerLoadBench() {}
 
     public static void main(String[] args) {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:8080/";
@@ -30,10 +29,19 @@ public final class ViewerLoadBench {
         for (int i = 0; i < n; i++) {
             ChromeOptions o = new ChromeOptions();
             o.setBinary("/usr/bin/chromium");
-            o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
-                    "--no-first-run", "--disable-background-networking");
-            ChromeDriver d = new ChromeDriver(new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build(), o);
+            o.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--window-size=1400,900",
+                    "--no-first-run",
+                    "--disable-background-networking");
+            ChromeDriver d = new ChromeDriver(
+                    new ChromeDriverService.Builder()
+                            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                            .usingAnyFreePort()
+                            .build(),
+                    o);
             try {
                 cold.add(visit(d, url));
                 d.get("about:blank");
@@ -50,8 +58,10 @@ public final class ViewerLoadBench {
         d.get(url);
         new WebDriverWait(d, Duration.ofSeconds(60))
                 .until(x -> x.findElement(By.tagName("body")).getAttribute("data-ready-ms") != null);
-        return new long[] {Long.parseLong(d.findElement(By.tagName("body")).getAttribute("data-interactive-ms")),
-                Long.parseLong(d.findElement(By.tagName("body")).getAttribute("data-ready-ms"))};
+        return new long[] {
+            Long.parseLong(d.findElement(By.tagName("body")).getAttribute("data-interactive-ms")),
+            Long.parseLong(d.findElement(By.tagName("body")).getAttribute("data-ready-ms"))
+        };
     }
 
     private static void report(String what, List<long[]> runs) {
@@ -64,7 +74,8 @@ public final class ViewerLoadBench {
         System.out.printf("%s: interactive %s, ready %s%n", what, interactive, ready);
         Collections.sort(interactive);
         Collections.sort(ready);
-        System.out.printf("%s: median interactive %d ms, median ready %d ms (n %d)%n", what,
-                interactive.get(interactive.size() / 2), ready.get(ready.size() / 2), runs.size());
+        System.out.printf(
+                "%s: median interactive %d ms, median ready %d ms (n %d)%n",
+                what, interactive.get(interactive.size() / 2), ready.get(ready.size() / 2), runs.size());
     }
 }

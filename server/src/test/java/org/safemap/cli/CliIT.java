@@ -23,8 +23,9 @@ class CliIT {
     void helpListsEveryCommand() {
         CliRun.Result r = run(Map.of(), "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("db", "serve", "demo", "ingest", "feeds", "geocode", "areas", "test",
-                "docs/configuration.md");
+        assertThat(r.out())
+                .contains(
+                        "db", "serve", "demo", "ingest", "feeds", "geocode", "areas", "test", "docs/configuration.md");
         for (String command : new String[] {"db", "serve", "demo", "ingest", "feeds", "geocode", "areas", "test"}) {
             assertThat(run(Map.of(), command, "--help").code()).as(command).isZero();
         }
@@ -35,8 +36,10 @@ class CliIT {
     void aWrongDatabaseUrlIsOneClearLineNotAStackTrace() {
         CliRun.Result r = run(Map.of("SAFEMAP_DB_URL", "postgresql://someone:pa55word@127.0.0.1:1/nowhere"), "serve");
         assertThat(r.code()).isEqualTo(Cli.FAILED);
-        assertThat(r.err()).isEqualTo("safemap: cannot connect to PostgreSQL at 127.0.0.1:1/nowhere (SAFEMAP_DB_URL): "
-                + "connection refused (is PostgreSQL running there?); check SAFEMAP_DB_URL" + System.lineSeparator());
+        assertThat(r.err())
+                .isEqualTo("safemap: cannot connect to PostgreSQL at 127.0.0.1:1/nowhere (SAFEMAP_DB_URL): "
+                        + "connection refused (is PostgreSQL running there?); check SAFEMAP_DB_URL"
+                        + System.lineSeparator());
         assertThat(r.err() + r.out()).doesNotContain("pa55word");
 
         CliRun.Result notUrl = run(Map.of("SAFEMAP_DB_URL", "localhost:5432"), "demo", "--load-only");
@@ -49,8 +52,9 @@ class CliIT {
     void badSettingsAndUsageErrorsAreReportedPlainly() {
         CliRun.Result badPort = run(Map.of("SAFEMAP_HTTP_PORT", "eighty"), "serve");
         assertThat(badPort.code()).isEqualTo(Cli.FAILED);
-        assertThat(badPort.err()).isEqualTo("safemap: SAFEMAP_HTTP_PORT must be a whole number from 1 to 65535; got 'eighty'"
-                + System.lineSeparator());
+        assertThat(badPort.err())
+                .isEqualTo("safemap: SAFEMAP_HTTP_PORT must be a whole number from 1 to 65535; got 'eighty'"
+                        + System.lineSeparator());
 
         CliRun.Result unknown = run(Map.of(), "frobnicate");
         assertThat(unknown.code()).isEqualTo(Cli.USAGE);
@@ -66,11 +70,14 @@ class CliIT {
         db.close();
         CliRun.Result up = run(Map.of("SAFEMAP_DB_URL", url), "db", "up");
         assertThat(up.code()).isZero();
-        assertThat(up.out()).contains("SAFEMAP_DB_URL is set", "nothing to provision", "ready: PostgreSQL", "PostGIS 3.");
+        assertThat(up.out())
+                .contains("SAFEMAP_DB_URL is set", "nothing to provision", "ready: PostgreSQL", "PostGIS 3.");
 
         CliRun.Result status = run(Map.of("SAFEMAP_DB_URL", url), "db", "status");
         assertThat(status.code()).isZero();
-        assertThat(status.out()).contains("(from SAFEMAP_DB_URL)", "schema version").doesNotContain(db.target().password());
+        assertThat(status.out())
+                .contains("(from SAFEMAP_DB_URL)", "schema version")
+                .doesNotContain(db.target().password());
 
         CliRun.Result down = run(Map.of("SAFEMAP_DB_URL", url), "db", "down");
         assertThat(down.code()).isZero();

@@ -30,8 +30,12 @@ class KdeCommandTest {
         Random random = new Random(9);
         StringBuilder csv = new StringBuilder("easting,northing,weight\n");
         for (int i = 0; i < n; i++) {
-            csv.append(String.format(Locale.ROOT, "%.1f,%.1f,%d%n", 335_000 + random.nextGaussian() * 300,
-                    390_000 + random.nextGaussian() * 300, 1 + random.nextInt(3)));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%.1f,%.1f,%d%n",
+                    335_000 + random.nextGaussian() * 300,
+                    390_000 + random.nextGaussian() * 300,
+                    1 + random.nextInt(3)));
         }
         Path file = dir.resolve("points.csv");
         Files.writeString(file, csv);
@@ -52,18 +56,45 @@ class KdeCommandTest {
         Path tif = dir.resolve("density.tif");
         Path csvOut = dir.resolve("density.csv");
         String extent = "334000,389000,336000,391500";
-        CliRun.Result r = CliRun.run(Map.of(), "kde", "--points", csvIn.toString(), "--extent", extent,
-                "--cell", "50", "--bandwidth", "250", "--out", tif.toString());
+        CliRun.Result r = CliRun.run(
+                Map.of(),
+                "kde",
+                "--points",
+                csvIn.toString(),
+                "--extent",
+                extent,
+                "--cell",
+                "50",
+                "--bandwidth",
+                "250",
+                "--out",
+                tif.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("500 points").contains("grid 40 x 50 cells of 50.0 m")
+        assertThat(r.out())
+                .contains("500 points")
+                .contains("grid 40 x 50 cells of 50.0 m")
                 .contains("bandwidth 250.0 m (given)");
-        assertThat(CliRun.run(Map.of(), "kde", "--points", csvIn.toString(), "--extent", extent, "--cell", "50",
-                "--bandwidth", "250", "--out", csvOut.toString()).code()).isZero();
+        assertThat(CliRun.run(
+                                Map.of(),
+                                "kde",
+                                "--points",
+                                csvIn.toString(),
+                                "--extent",
+                                extent,
+                                "--cell",
+                                "50",
+                                "--bandwidth",
+                                "250",
+                                "--out",
+                                csvOut.toString())
+                        .code())
+                .isZero();
 
         JsonNode info = new ObjectMapper().readTree(run("gdalinfo", "-json", "-stats", tif.toString()));
         assertThat(info.at("/size/0").asInt()).isEqualTo(40);
         assertThat(info.at("/size/1").asInt()).isEqualTo(50);
-        assertThat(info.at("/coordinateSystem/wkt").asText()).contains("British National Grid")
+        assertThat(info.at("/coordinateSystem/wkt").asText())
+                .contains("British National Grid")
                 .contains("ID[\"EPSG\",27700]");
         assertThat(info.at("/geoTransform/0").asDouble()).isEqualTo(334_000);
         assertThat(info.at("/geoTransform/1").asDouble()).isEqualTo(50);
@@ -102,8 +133,19 @@ class KdeCommandTest {
     @Test
     void chosenBandwidthAndDefaultGridAreReported() throws IOException {
         Path csvIn = points(300);
-        CliRun.Result r = CliRun.run(Map.of(), "kde", "--points", csvIn.toString(), "--bandwidth", "scott",
-                "--kernel", "gaussian", "--mode", "fast", "--out", dir.resolve("d.csv").toString());
+        CliRun.Result r = CliRun.run(
+                Map.of(),
+                "kde",
+                "--points",
+                csvIn.toString(),
+                "--bandwidth",
+                "scott",
+                "--kernel",
+                "gaussian",
+                "--mode",
+                "fast",
+                "--out",
+                dir.resolve("d.csv").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("gaussian kernel").contains("(rule scott)").contains("fast mode");
     }
@@ -112,8 +154,15 @@ class KdeCommandTest {
     void badRowNamesFileLineAndField() throws IOException {
         Path file = dir.resolve("bad.csv");
         Files.writeString(file, "x,y\n335000,390000\n335100,north\n");
-        CliRun.Result r = CliRun.run(Map.of(), "kde", "--points", file.toString(), "--bandwidth", "200",
-                "--out", dir.resolve("o.tif").toString());
+        CliRun.Result r = CliRun.run(
+                Map.of(),
+                "kde",
+                "--points",
+                file.toString(),
+                "--bandwidth",
+                "200",
+                "--out",
+                dir.resolve("o.tif").toString());
         assertThat(r.code()).isEqualTo(Cli.FAILED);
         assertThat(r.err()).contains("bad.csv line 3, field y: 'north' is not a number");
         assertThat(dir.resolve("o.tif")).doesNotExist();
@@ -123,28 +172,51 @@ class KdeCommandTest {
     void absurdRequestsAreRefusedInOneLine() throws IOException {
         Path csvIn = points(10);
         String out = dir.resolve("o.tif").toString();
-        CliRun.Result huge = CliRun.run(Map.of(), "kde", "--points", csvIn.toString(), "--extent",
-                "0,0,2500000,2500000", "--cell", "25", "--bandwidth", "250", "--out", out);
+        CliRun.Result huge = CliRun.run(
+                Map.of(),
+                "kde",
+                "--points",
+                csvIn.toString(),
+                "--extent",
+                "0,0,2500000,2500000",
+                "--cell",
+                "25",
+                "--bandwidth",
+                "250",
+                "--out",
+                out);
         assertThat(huge.code()).isEqualTo(Cli.FAILED);
         assertThat(huge.err()).contains("100000 x 100000 cells is more than");
-        CliRun.Result zero = CliRun.run(Map.of(), "kde", "--points", csvIn.toString(), "--bandwidth", "0",
-                "--out", out);
+        CliRun.Result zero =
+                CliRun.run(Map.of(), "kde", "--points", csvIn.toString(), "--bandwidth", "0", "--out", out);
         assertThat(zero.err()).contains("bandwidth must be a positive number of metres");
-        CliRun.Result format = CliRun.run(Map.of(), "kde", "--points", csvIn.toString(), "--bandwidth", "9",
-                "--out", dir.resolve("o.png").toString());
+        CliRun.Result format = CliRun.run(
+                Map.of(),
+                "kde",
+                "--points",
+                csvIn.toString(),
+                "--bandwidth",
+                "9",
+                "--out",
+                dir.resolve("o.png").toString());
         assertThat(format.err()).contains("--out must end in .tif, .tiff or .csv");
         Path one = dir.resolve("one.csv");
         Files.writeString(one, "335000,390000\n");
         CliRun.Result single = CliRun.run(Map.of(), "kde", "--points", one.toString(), "--out", out);
         assertThat(single.err()).contains("needs at least two distinct locations");
         assertThat(CliRun.run(Map.of(), "kde", "--points", one.toString(), "--bandwidth", "100", "--out", out)
-                .code()).isZero();
+                        .code())
+                .isZero();
     }
 
     @Test
     void helpExplainsTheOptions() {
         CliRun.Result r = CliRun.run(Map.of(), "kde", "--help");
-        assertThat(r.out()).contains("--points").contains("--bandwidth").contains("ppl").contains("--edge-correction");
+        assertThat(r.out())
+                .contains("--points")
+                .contains("--bandwidth")
+                .contains("ppl")
+                .contains("--edge-correction");
     }
 
     /** Keeps the engine reachable from this test so the expected grid above stays the engine's own definition. */
@@ -152,7 +224,8 @@ class KdeCommandTest {
     void gridOfTheExampleIsFortyByFifty() {
         Grid g = Grid.covering(334000, 389000, 336000, 391500, 50);
         assertThat(g.columns()).isEqualTo(40);
-        assertThat(KernelDensity.estimate(WeightedPoints.unweighted(new double[0], new double[0]),
-                KdeParams.of(g, 250)).max()).isZero();
+        assertThat(KernelDensity.estimate(WeightedPoints.unweighted(new double[0], new double[0]), KdeParams.of(g, 250))
+                        .max())
+                .isZero();
     }
 }

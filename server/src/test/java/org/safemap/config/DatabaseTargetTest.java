@@ -9,8 +9,8 @@ class DatabaseTargetTest {
 
     @Test
     void parsesLibpqUriWithCredentialsPortAndParameters() {
-        DatabaseTarget t = DatabaseTarget.parse("postgresql://analyst:s3cret@db.council.gov.uk:5433/crime?sslmode=require",
-                "SAFEMAP_DB_URL");
+        DatabaseTarget t = DatabaseTarget.parse(
+                "postgresql://analyst:s3cret@db.council.gov.uk:5433/crime?sslmode=require", "SAFEMAP_DB_URL");
         assertThat(t.jdbcUrl()).isEqualTo("jdbc:postgresql://db.council.gov.uk:5433/crime?sslmode=require");
         assertThat(t.user()).isEqualTo("analyst");
         assertThat(t.password()).isEqualTo("s3cret");
@@ -51,7 +51,8 @@ class DatabaseTargetTest {
 
     @Test
     void refusesUrlWithoutDatabaseOrHost() {
-        assertThatThrownBy(() -> DatabaseTarget.parse("postgresql://h:5432/", "x")).hasMessageContaining("names no database");
+        assertThatThrownBy(() -> DatabaseTarget.parse("postgresql://h:5432/", "x"))
+                .hasMessageContaining("names no database");
         assertThatThrownBy(() -> DatabaseTarget.parse("postgresql:///d", "x")).hasMessageContaining("names no host");
     }
 
@@ -63,7 +64,8 @@ class DatabaseTargetTest {
 
     @Test
     void switchesDatabaseKeepingServerAndParameters() {
-        DatabaseTarget t = DatabaseTarget.parse("postgresql://u:p@h:1/d?sslmode=require", "x").withDatabase("other");
+        DatabaseTarget t = DatabaseTarget.parse("postgresql://u:p@h:1/d?sslmode=require", "x")
+                .withDatabase("other");
         assertThat(t.jdbcUrl()).isEqualTo("jdbc:postgresql://h:1/other?sslmode=require");
         assertThat(t.description()).isEqualTo("h:1/other");
         assertThat(t.password()).isEqualTo("p");

@@ -32,21 +32,34 @@ class SettingsTest {
 
     @Test
     void trustedProxiesAreAddressesOrBlocks() {
-        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString())).trust().trustedProxies()).isEmpty();
-        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_TRUSTED_PROXIES",
-                " 127.0.0.1, 10.0.0.0/8,,::1 ")).trust().trustedProxies()).containsExactly("127.0.0.1", "10.0.0.0/8",
-                "::1");
-        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_TRUSTED_PROXIES",
-                "127.0.0.1, proxy.internal"))).hasMessageContaining("SAFEMAP_TRUSTED_PROXIES")
+        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString()))
+                        .trust()
+                        .trustedProxies())
+                .isEmpty();
+        assertThat(Settings.from(Map.of(
+                                "SAFEMAP_HOME",
+                                home.toString(),
+                                "SAFEMAP_TRUSTED_PROXIES",
+                                " 127.0.0.1, 10.0.0.0/8,,::1 "))
+                        .trust()
+                        .trustedProxies())
+                .containsExactly("127.0.0.1", "10.0.0.0/8", "::1");
+        assertThatThrownBy(() -> Settings.from(Map.of(
+                        "SAFEMAP_HOME", home.toString(), "SAFEMAP_TRUSTED_PROXIES", "127.0.0.1, proxy.internal")))
+                .hasMessageContaining("SAFEMAP_TRUSTED_PROXIES")
                 .hasMessageContaining("proxy.internal");
     }
 
     @Test
     void refusesAProtectedGeographyItDoesNotKnow() {
-        assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(),
-                "SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-ward-msoa"))).hasMessageContaining("SAFEMAP_PROTECTED_GEOGRAPHY");
-        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_PROTECTED_GEOGRAPHY",
-                "lsoa-ward-lad")).trust().protectedGeography()).isEqualTo("lsoa-ward-lad");
+        assertThatThrownBy(() -> Settings.from(
+                        Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-ward-msoa")))
+                .hasMessageContaining("SAFEMAP_PROTECTED_GEOGRAPHY");
+        assertThat(Settings.from(
+                                Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-ward-lad"))
+                        .trust()
+                        .protectedGeography())
+                .isEqualTo("lsoa-ward-lad");
     }
 
     @Test
@@ -88,15 +101,24 @@ class SettingsTest {
 
     @Test
     void warnsAboutUnknownEnvironmentKeys() {
-        Settings s = Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DB_ULR", "x", "SAFEMAP_TEST_KEEP_DB", "1"));
-        assertThat(s.warnings()).containsExactly(
-                "unknown setting SAFEMAP_DB_ULR in the environment is ignored (see docs/configuration.md)");
+        Settings s = Settings.from(
+                Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DB_ULR", "x", "SAFEMAP_TEST_KEEP_DB", "1"));
+        assertThat(s.warnings())
+                .containsExactly(
+                        "unknown setting SAFEMAP_DB_ULR in the environment is ignored (see docs/configuration.md)");
     }
 
     @Test
     void userAndPasswordSettingsOverrideTheUrl() {
-        Settings s = Settings.from(Map.of("SAFEMAP_HOME", home.toString(),
-                "SAFEMAP_DB_URL", "postgresql://a:b@h/d", "SAFEMAP_DB_USER", "c", "SAFEMAP_DB_PASSWORD", "e"));
+        Settings s = Settings.from(Map.of(
+                "SAFEMAP_HOME",
+                home.toString(),
+                "SAFEMAP_DB_URL",
+                "postgresql://a:b@h/d",
+                "SAFEMAP_DB_USER",
+                "c",
+                "SAFEMAP_DB_PASSWORD",
+                "e"));
         DatabaseTarget t = s.externalDatabase().orElseThrow();
         assertThat(t.user()).isEqualTo("c");
         assertThat(t.password()).isEqualTo("e");
@@ -107,14 +129,15 @@ class SettingsTest {
         Settings defaults = Settings.from(Map.of("SAFEMAP_HOME", home.toString()));
         assertThat(defaults.ingest().dataFrom()).isEqualTo(java.time.LocalDate.of(2000, 1, 1));
         assertThat(defaults.ingest().quarantineOutsideArea()).isFalse();
-        Settings set = Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DATA_FROM", "2010-12",
-                "SAFEMAP_OUTSIDE_AREA", "Quarantine"));
+        Settings set = Settings.from(Map.of(
+                "SAFEMAP_HOME", home.toString(), "SAFEMAP_DATA_FROM", "2010-12", "SAFEMAP_OUTSIDE_AREA", "Quarantine"));
         assertThat(set.ingest().dataFrom()).isEqualTo(java.time.LocalDate.of(2010, 12, 1));
         assertThat(set.ingest().quarantineOutsideArea()).isTrue();
         // Before 1900 would let dates through that PostgreSQL cannot store; a future one would refuse every record.
         for (String bad : new String[] {"0000-01-01", "1899-12-31", "9999-12-31", "12/2010", "2010-13"}) {
             assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DATA_FROM", bad)))
-                    .as(bad).hasMessage("SAFEMAP_DATA_FROM must be a date as YYYY-MM-DD (or a month as YYYY-MM) from "
+                    .as(bad)
+                    .hasMessage("SAFEMAP_DATA_FROM must be a date as YYYY-MM-DD (or a month as YYYY-MM) from "
                             + "1900-01-01 to today; got '" + bad + "'");
         }
         assertThatThrownBy(() -> Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_OUTSIDE_AREA", "drop")))
@@ -129,8 +152,8 @@ class SettingsTest {
 
     @Test
     void everySettingIsDocumented() throws java.io.IOException {
-        String docs = java.nio.file.Files.readString(java.nio.file.Path.of(System.getenv("SAFEMAP_HOME"), "docs",
-                "configuration.md"));
+        String docs = java.nio.file.Files.readString(
+                java.nio.file.Path.of(System.getenv("SAFEMAP_HOME"), "docs", "configuration.md"));
         assertThat(Settings.KEYS.keySet()).allSatisfy(key -> assertThat(docs).contains("| `" + key + "` |"));
     }
 }

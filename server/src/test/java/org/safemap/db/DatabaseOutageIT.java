@@ -34,13 +34,17 @@ import org.safemap.testing.TestSettings;
  * the outage fail within a second with {@code database_unavailable}, and the server recovers by itself.
  */
 class DatabaseOutageIT {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final Path dir = Path.of(System.getenv("SAFEMAP_HOME"), "server", "target",
+    private final Path dir = Path.of(
+            System.getenv("SAFEMAP_HOME"),
+            "server",
+            "target",
             "outage-cluster-" + ProcessHandle.current().pid());
     private final List<String> said = new ArrayList<>();
-    private final LocalCluster cluster = new LocalCluster(dir.resolve("postgis"), dir.resolve("postgis.password"),
-            Http.freePort(), said::add);
+    private final LocalCluster cluster =
+            new LocalCluster(dir.resolve("postgis"), dir.resolve("postgis.password"), Http.freePort(), said::add);
 
     @AfterEach
     void remove() throws IOException {
@@ -60,7 +64,8 @@ class DatabaseOutageIT {
             db.migrate();
             try (App app = App.start(TestSettings.defaults(), db)) {
                 String base = "http://127.0.0.1:" + app.port();
-                assertThat(Http.get(base + "/api/incidents/summary").statusCode()).isEqualTo(200);
+                assertThat(Http.get(base + "/api/incidents/summary").statusCode())
+                        .isEqualTo(200);
 
                 // A request waiting in the database when it stops.
                 CompletableFuture<HttpResponse<String>> inFlight = null;
@@ -69,8 +74,11 @@ class DatabaseOutageIT {
                     try (Statement s = lock.createStatement()) {
                         s.execute("LOCK TABLE incident IN ACCESS EXCLUSIVE MODE");
                     }
-                    inFlight = CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/incidents?limit=5"))
-                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    inFlight = CLIENT.sendAsync(
+                            HttpRequest.newBuilder(URI.create(base + "/api/incidents?limit=5"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     awaitWaiting(lock);
                     cluster.down();
                 } catch (java.sql.SQLException expected) {
@@ -80,14 +88,23 @@ class DatabaseOutageIT {
                 assertUnavailable(cut);
 
                 // During the outage: every path that needs the database says so within a second.
-                for (String path : List.of("/api/incidents/summary", "/api/areas?level=lsoa", "/api/feeds",
-                        "/api/incidents?limit=5", "/api/profile?area=lsoa:E01006512", "/api/layers", "/health")) {
+                for (String path : List.of(
+                        "/api/incidents/summary",
+                        "/api/areas?level=lsoa",
+                        "/api/feeds",
+                        "/api/incidents?limit=5",
+                        "/api/profile?area=lsoa:E01006512",
+                        "/api/layers",
+                        "/health")) {
                     long t0 = System.nanoTime();
                     HttpResponse<String> r = Http.get(base + path);
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(503);
                     assertThat(Http.json(r).path("error").asText()).as(path).isEqualTo("database_unavailable");
-                    assertThat(r.body()).as(path).doesNotContain("Exception").doesNotContain("FATAL")
+                    assertThat(r.body())
+                            .as(path)
+                            .doesNotContain("Exception")
+                            .doesNotContain("FATAL")
                             .doesNotContain(target.password());
                     assertThat(ms).as(path + " answered in ms").isLessThan(1000);
                 }
@@ -104,7 +121,8 @@ class DatabaseOutageIT {
                 }
                 assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
                 assertThat(Http.get(base + "/health").statusCode()).isEqualTo(200);
-                assertThat(Http.get(base + "/api/incidents?limit=5").statusCode()).isEqualTo(200);
+                assertThat(Http.get(base + "/api/incidents?limit=5").statusCode())
+                        .isEqualTo(200);
             }
         }
     }
@@ -129,8 +147,8 @@ class DatabaseOutageIT {
     private static void awaitWaiting(Connection lock) throws Exception {
         for (int k = 0; k < 100; k++) {
             try (Statement s = lock.createStatement();
-                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE "
-                         + "wait_event_type = 'Lock' AND application_name <> 'outage-test-lock'")) {
+                    java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE "
+                            + "wait_event_type = 'Lock' AND application_name <> 'outage-test-lock'")) {
                 rs.next();
                 if (rs.getLong(1) > 0) {
                     return;

@@ -15,11 +15,14 @@ import org.safemap.testing.Http;
 
 /** A second private cluster of its own, in the build folder on a free port, taken through its whole life. */
 class LocalClusterIT {
-    private final Path dir = Path.of(System.getenv("SAFEMAP_HOME"), "server", "target",
+    private final Path dir = Path.of(
+            System.getenv("SAFEMAP_HOME"),
+            "server",
+            "target",
             "it-cluster-" + ProcessHandle.current().pid());
     private final List<String> said = new ArrayList<>();
-    private final LocalCluster cluster = new LocalCluster(dir.resolve("postgis"), dir.resolve("postgis.password"),
-            Http.freePort(), said::add);
+    private final LocalCluster cluster =
+            new LocalCluster(dir.resolve("postgis"), dir.resolve("postgis.password"), Http.freePort(), said::add);
 
     @AfterEach
     void remove() throws IOException {
@@ -44,19 +47,21 @@ class LocalClusterIT {
     @Test
     void runsFromAFolderThePostgresUserCannotEnterByRelocatingItsFiles() throws Exception {
         // Only root runs the server as another user; for anyone else the folder is always reachable.
-        org.junit.jupiter.api.Assumptions.assumeTrue(Commands.runningAsRoot(), "relocation only happens when run as root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Commands.runningAsRoot(), "relocation only happens when run as root");
         Path locked = dir.resolve("locked");
         Files.createDirectories(locked);
         Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        LocalCluster hidden = new LocalCluster(locked.resolve("var/postgis"), locked.resolve("var/postgis.password"),
-                Http.freePort(), said::add);
+        LocalCluster hidden = new LocalCluster(
+                locked.resolve("var/postgis"), locked.resolve("var/postgis.password"), Http.freePort(), said::add);
         Path real = null;
         try {
             assertThat(hidden.up()).isTrue();
             assertThat(Files.isSymbolicLink(locked.resolve("var/postgis"))).isTrue();
             real = locked.resolve("var/postgis").toRealPath();
             assertThat(real).startsWith(LocalCluster.RELOCATED_ROOT);
-            assertThat(said).anyMatch(s -> s.contains("cannot enter ") && s.contains(LocalCluster.RELOCATED_ROOT.toString()));
+            assertThat(said)
+                    .anyMatch(s -> s.contains("cannot enter ") && s.contains(LocalCluster.RELOCATED_ROOT.toString()));
             assertThat(hidden.status().state()).isEqualTo(LocalCluster.State.RUNNING);
             try (Database db = Database.open(hidden.target(LocalCluster.DATABASE), 1, "")) {
                 assertThat(db.postgisVersion()).startsWith("3.");
@@ -107,8 +112,12 @@ class LocalClusterIT {
     @Test
     void listensOnLoopbackOnlyAndRefusesAWrongPassword() throws Exception {
         cluster.up();
-        var wrong = new org.safemap.config.DatabaseTarget("jdbc:postgresql://127.0.0.1:" + cluster.port() + "/safemap",
-                LocalCluster.SUPERUSER, "not-the-password", "127.0.0.1:" + cluster.port() + "/safemap", "test");
+        var wrong = new org.safemap.config.DatabaseTarget(
+                "jdbc:postgresql://127.0.0.1:" + cluster.port() + "/safemap",
+                LocalCluster.SUPERUSER,
+                "not-the-password",
+                "127.0.0.1:" + cluster.port() + "/safemap",
+                "test");
         try {
             Database.open(wrong, 1, "").close();
             throw new AssertionError("a wrong password was accepted");
@@ -116,8 +125,9 @@ class LocalClusterIT {
             assertThat(e.getMessage()).contains("login refused for user 'safemap'");
         }
         try (Database db = Database.open(cluster.target("postgres"), 1, "");
-             var c = db.dataSource().getConnection(); var s = c.createStatement();
-             var rs = s.executeQuery("SHOW listen_addresses")) {
+                var c = db.dataSource().getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SHOW listen_addresses")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("127.0.0.1");
         }

@@ -15,7 +15,11 @@ class MigrationIT {
         Database db = TestDatabase.empty("migration");
         try {
             Sql.execute(db, "CREATE EXTENSION IF NOT EXISTS postgis");
-            Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").target("2").load()
+            Flyway.configure()
+                    .dataSource(db.dataSource())
+                    .locations("classpath:db/migration")
+                    .target("2")
+                    .load()
                     .migrate();
             Sql.execute(db, """
                     INSERT INTO load_batch (kind, feed, source_name, source_sha256, rows_read, rows_loaded, rows_quarantined)
@@ -34,17 +38,21 @@ class MigrationIT {
             db.migrate();
 
             assertThat(db.schemaVersion()).isEqualTo("12"); // the newest migration, V12__quarantine_raw_bytes
-            assertThat(Sql.rows(db, "SELECT id, batch_id, feed, category FROM incident ORDER BY id")).containsExactly(
-                    List.of(1L, 1L, "police-uk", "theft"), List.of(2L, 1L, "police-uk", "asb-unclassified"),
-                    List.of(3L, 2L, "btp", "other"));
-            assertThat(Sql.rows(db, "SELECT feed FROM load_batch ORDER BY id")).containsExactly(List.of("police-uk"),
-                    List.of("btp"));
-            assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'")).isEqualTo(2);
+            assertThat(Sql.rows(db, "SELECT id, batch_id, feed, category FROM incident ORDER BY id"))
+                    .containsExactly(
+                            List.of(1L, 1L, "police-uk", "theft"),
+                            List.of(2L, 1L, "police-uk", "asb-unclassified"),
+                            List.of(3L, 2L, "btp", "other"));
+            assertThat(Sql.rows(db, "SELECT feed FROM load_batch ORDER BY id"))
+                    .containsExactly(List.of("police-uk"), List.of("btp"));
+            assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'"))
+                    .isEqualTo(2);
             assertThat(Sql.value(db, "SELECT summary->'reasons'->>'no such month ''…''' FROM load_batch WHERE id = 1"))
                     .isEqualTo("1");
             // New records continue the id sequence after the moved ones.
             Sql.execute(db, "SELECT nextval('incident_record_id_seq')");
-            assertThat(Sql.value(db, "SELECT currval('incident_record_id_seq')")).isEqualTo(4L);
+            assertThat(Sql.value(db, "SELECT currval('incident_record_id_seq')"))
+                    .isEqualTo(4L);
         } finally {
             db.close();
         }

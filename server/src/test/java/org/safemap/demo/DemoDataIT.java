@@ -43,23 +43,35 @@ class DemoDataIT {
             assertThat(first.lines).hasSize(26);
             assertThat(r1.filesLoaded()).isEqualTo(26);
             assertThat(first.bytesSeen).isPositive();
-            assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed IN ('police-uk', 'btp')")).isEqualTo(police);
-            assertThat(Sql.count(db, "SELECT count(*) FROM area WHERE level = 'lsoa'")).isEqualTo(TestData.DEMO_LSOAS);
+            assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed IN ('police-uk', 'btp')"))
+                    .isEqualTo(police);
+            assertThat(Sql.count(db, "SELECT count(*) FROM area WHERE level = 'lsoa'"))
+                    .isEqualTo(TestData.DEMO_LSOAS);
             assertThat(Sql.count(db, "SELECT count(*) FROM area")).isEqualTo(298 + 61 + 30);
             assertThat(Sql.count(db, "SELECT count(*) FROM postcode")).isEqualTo(20_853);
 
             // Every partner row is stored or quarantined; the synthetic files' planted faults are all caught.
-            assertThat(Sql.rows(db, "SELECT feed, rows_read, rows_loaded FROM load_batch WHERE feed IN "
-                    + "('ambulance', 'istv-ae', 'fire-irs') ORDER BY feed")).containsExactly(
-                    List.of("ambulance", 2100, 2100), List.of("fire-irs", 1750, 1701),
-                    List.of("istv-ae", 1700, (int) Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'istv-ae'")));
-            assertThat(Sql.count(db, "SELECT count(*) FROM quarantine q JOIN load_batch b ON b.id = q.batch_id "
-                    + "WHERE b.feed = 'istv-ae' AND (q.reason LIKE '%is not a date%' OR q.reason LIKE 'arrival%')"))
+            assertThat(Sql.rows(
+                            db,
+                            "SELECT feed, rows_read, rows_loaded FROM load_batch WHERE feed IN "
+                                    + "('ambulance', 'istv-ae', 'fire-irs') ORDER BY feed"))
+                    .containsExactly(
+                            List.of("ambulance", 2100, 2100),
+                            List.of("fire-irs", 1750, 1701),
+                            List.of("istv-ae", 1700, (int)
+                                    Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'istv-ae'")));
+            assertThat(
+                            Sql.count(
+                                    db,
+                                    "SELECT count(*) FROM quarantine q JOIN load_batch b ON b.id = q.batch_id "
+                                            + "WHERE b.feed = 'istv-ae' AND (q.reason LIKE '%is not a date%' OR q.reason LIKE 'arrival%')"))
                     .isEqualTo(17);
             assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'istv-ae'"))
-                    .as("A&E attendances located from free text").isGreaterThan(1_450);
+                    .as("A&E attendances located from free text")
+                    .isGreaterThan(1_450);
             assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'istv-ae' AND event_id IS NOT NULL"))
-                    .as("of the 595 attendances made from ambulance calls, those located are linked").isBetween(500L, 595L);
+                    .as("of the 595 attendances made from ambulance calls, those located are linked")
+                    .isBetween(500L, 595L);
             assertThat(r1.incidents()).isEqualTo(Sql.count(db, "SELECT count(*) FROM incident"));
 
             Recorder second = new Recorder();

@@ -32,7 +32,6 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.safemap.geo.Crs;
-import org.safemap.ingest.DateTimes;
 
 /**
  * Writes the SYNTHETIC partner-feed demo data for Liverpool, January to July 2022: ambulance assault call-outs, A&E
@@ -79,11 +78,13 @@ public final class SyntheticPartnerFeeds {
     private static final int AMBULANCE_REF_GAP = 300;
     /** A linked A&E row's assault time, in minutes from the ambulance call; then arrival after the call. */
     private static final int ASSAULT_FROM_CALL_MIN = -10;
+
     private static final int ASSAULT_TO_CALL_MAX = 4;
     private static final int CONVEYED_ARRIVAL_MIN = 25;
     private static final int CONVEYED_ARRIVAL_MAX = 120;
     /** Walk-in waits from assault to arrival: at least 20 minutes plus an exponential wait, at most 6 hours. */
     private static final int WALK_IN_MIN_WAIT_MIN = 20;
+
     private static final double WALK_IN_MEAN_EXTRA_WAIT_MIN = 70;
     private static final int WALK_IN_MAX_WAIT_MIN = 360;
 
@@ -91,6 +92,7 @@ public final class SyntheticPartnerFeeds {
     private static final double JITTER_M = 80;
     /** A venue this close to an event's police.uk point may name the event's place. */
     private static final double VENUE_RADIUS_M = 60;
+
     private static final double STREET_RADIUS_M = 250;
     private static final double STATION_MAX_POSTCODE_M = 300;
     private static final double POSTCODE_SEARCH_M = 5_000;
@@ -115,30 +117,77 @@ public final class SyntheticPartnerFeeds {
     private static final String SHOPLIFTING = "Shoplifting";
     private static final String LIVERPOOL_DISTRICT = "E08000012";
     /** police.uk's point-of-interest location texts ("On or near Nightclub"): not street names. */
-    private static final Set<String> POI_KINDS = Set.of("Airport/Airfield", "Bus/Coach Station",
-            "Conference/Exhibition Centre", "Further/Higher Educational Building", "Hospital", "Nightclub",
-            "Park/Open Space", "Parking Area", "Pedestrian Subway", "Petrol Station", "Police Station", "Prison",
-            "Shopping Area", "Sports/Recreation Area", "Supermarket", "Theatre/Concert Hall", "Theme/Adventure Park");
+    private static final Set<String> POI_KINDS = Set.of(
+            "Airport/Airfield",
+            "Bus/Coach Station",
+            "Conference/Exhibition Centre",
+            "Further/Higher Educational Building",
+            "Hospital",
+            "Nightclub",
+            "Park/Open Space",
+            "Parking Area",
+            "Pedestrian Subway",
+            "Petrol Station",
+            "Police Station",
+            "Prison",
+            "Shopping Area",
+            "Sports/Recreation Area",
+            "Supermarket",
+            "Theatre/Concert Hall",
+            "Theme/Adventure Park");
 
     /** Violence peaks on Friday and Saturday nights (day weights Monday first, hour weights from midnight). */
-    private static final Profile VIOLENCE_TIMES = new Profile(
-            new double[] {0.8, 0.75, 0.85, 1.0, 1.6, 1.8, 1.1},
-            new double[] {6, 6, 5, 4, 2.5, 1.5, 1, 1, 1.2, 1.5, 1.8, 2, 2.3, 2.5, 2.7, 3, 3.3, 3.6, 3.8, 4, 4.5, 5, 6,
-                6.5});
+    private static final Profile VIOLENCE_TIMES =
+            new Profile(new double[] {0.8, 0.75, 0.85, 1.0, 1.6, 1.8, 1.1}, new double[] {
+                6, 6, 5, 4, 2.5, 1.5, 1, 1, 1.2, 1.5, 1.8, 2, 2.3, 2.5, 2.7, 3, 3.3, 3.6, 3.8, 4, 4.5, 5, 6, 6.5
+            });
     /** Fires peak in the evening. */
-    private static final Profile FIRE_TIMES = new Profile(
-            new double[] {1, 1, 1, 1, 1.1, 1.1, 1},
-            new double[] {3, 2.5, 2, 1.5, 1, 1, 1, 1.2, 1.5, 1.8, 2, 2.3, 2.6, 2.9, 3.2, 3.6, 4.2, 5, 5.6, 6, 6, 5.5, 4.8,
-                3.8});
+    private static final Profile FIRE_TIMES = new Profile(new double[] {1, 1, 1, 1, 1.1, 1.1, 1}, new double[] {
+        3, 2.5, 2, 1.5, 1, 1, 1, 1.2, 1.5, 1.8, 2, 2.3, 2.6, 2.9, 3.2, 3.6, 4.2, 5, 5.6, 6, 6, 5.5, 4.8, 3.8
+    });
 
-    private static final List<String> AMBULANCE_COLUMNS = List.of("incident_ref", "call_datetime", "chief_complaint",
-            "determinant", "easting", "northing", "latitude", "longitude", "postcode", "conveyed");
-    private static final List<String> AE_COLUMNS = List.of("site_code", "arrival_date", "arrival_time", "assault_date",
-            "assault_time", "assault_location", "location_type", "assault_method", "assault_method_other");
-    private static final List<String> FIRE_COLUMNS = List.of("IncidentNumber", "DateOfCall", "CalYear", "TimeOfCall",
-            "HourOfCall", "IncidentGroup", "StopCodeDescription", "SpecialServiceType", "PropertyCategory",
-            "PropertyType", "AddressQualifier", "Postcode_full", "Postcode_district", "Easting_m", "Northing_m",
-            "Easting_rounded", "Northing_rounded", "IncidentStationGround", "NumPumpsAttending", "Motive");
+    private static final List<String> AMBULANCE_COLUMNS = List.of(
+            "incident_ref",
+            "call_datetime",
+            "chief_complaint",
+            "determinant",
+            "easting",
+            "northing",
+            "latitude",
+            "longitude",
+            "postcode",
+            "conveyed");
+    private static final List<String> AE_COLUMNS = List.of(
+            "site_code",
+            "arrival_date",
+            "arrival_time",
+            "assault_date",
+            "assault_time",
+            "assault_location",
+            "location_type",
+            "assault_method",
+            "assault_method_other");
+    private static final List<String> FIRE_COLUMNS = List.of(
+            "IncidentNumber",
+            "DateOfCall",
+            "CalYear",
+            "TimeOfCall",
+            "HourOfCall",
+            "IncidentGroup",
+            "StopCodeDescription",
+            "SpecialServiceType",
+            "PropertyCategory",
+            "PropertyType",
+            "AddressQualifier",
+            "Postcode_full",
+            "Postcode_district",
+            "Easting_m",
+            "Northing_m",
+            "Easting_rounded",
+            "Northing_rounded",
+            "IncidentStationGround",
+            "NumPumpsAttending",
+            "Motive");
     private static final List<String> VENUE_COLUMNS = List.of("name", "kind", "locality", "x", "y", "precision_m");
 
     private static final DateTimeFormatter AMBULANCE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.UK);
@@ -148,27 +197,63 @@ public final class SyntheticPartnerFeeds {
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm", Locale.UK);
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.UK);
 
-    private static final List<Weighted<String>> ASSAULT_DETERMINANTS = List.of(w("04A01", 30), w("04A02", 4),
-            w("04B01", 28), w("04B02", 6), w("04B03", 12), w("04D01", 6), w("04D02", 6), w("04D03", 4), w("04D04", 4));
-    private static final List<Weighted<String>> STAB_DETERMINANTS = List.of(w("27A01", 6), w("27B01", 8),
-            w("27B02", 26), w("27B03", 12), w("27B04", 8), w("27D01", 4), w("27D03", 22), w("27D04", 14));
+    private static final List<Weighted<String>> ASSAULT_DETERMINANTS = List.of(
+            w("04A01", 30),
+            w("04A02", 4),
+            w("04B01", 28),
+            w("04B02", 6),
+            w("04B03", 12),
+            w("04D01", 6),
+            w("04D02", 6),
+            w("04D03", 4),
+            w("04D04", 4));
+    private static final List<Weighted<String>> STAB_DETERMINANTS = List.of(
+            w("27A01", 6),
+            w("27B01", 8),
+            w("27B02", 26),
+            w("27B03", 12),
+            w("27B04", 8),
+            w("27D01", 4),
+            w("27D03", 22),
+            w("27D04", 14));
     /** Share conveyed to hospital by determinant level (A, B, D). */
     private static final Map<Character, Double> CONVEYED = Map.of('A', 0.4, 'B', 0.65, 'D', 0.85);
 
     private static final String AE_SITE = "REM";
-    private static final List<Weighted<String>> METHODS = List.of(w("Body part", 56), w("Blunt object", 8),
-            w("Knife or other sharp object", 7), w("Glass or bottle", 7), w("Firearm", 0.3), w("Other", 6),
+    private static final List<Weighted<String>> METHODS = List.of(
+            w("Body part", 56),
+            w("Blunt object", 8),
+            w("Knife or other sharp object", 7),
+            w("Glass or bottle", 7),
+            w("Firearm", 0.3),
+            w("Other", 6),
             w("Not known", 15.7));
-    private static final List<Weighted<String>> STAB_METHODS = List.of(w("Knife or other sharp object", 85),
-            w("Glass or bottle", 10), w("Firearm", 3), w("Other", 2));
-    private static final List<String> OTHER_METHODS = List.of("Bitten", "Dog", "Hot drink thrown", "Hit by car",
-            "Pushed down stairs", "Chair", "Brick", "Pushed over");
-    private static final List<String> HOME_TEXTS = List.of("Home", "at home", "friend's house", "home address",
-            "Home");
-    private static final Map<Integer, List<String>> IMPOSSIBLE_DATES = Map.of(2, List.of("29/02/2022", "30/02/2022"),
-            4, List.of("31/04/2022"), 6, List.of("31/06/2022"));
-    private static final Map<String, String> STREET_ABBREVIATIONS = Map.of("Street", "St", "Road", "Rd", "Lane", "Ln",
-            "Avenue", "Ave", "Drive", "Dr", "Place", "Pl", "Square", "Sq", "Close", "Cl", "Crescent", "Cres");
+    private static final List<Weighted<String>> STAB_METHODS =
+            List.of(w("Knife or other sharp object", 85), w("Glass or bottle", 10), w("Firearm", 3), w("Other", 2));
+    private static final List<String> OTHER_METHODS = List.of(
+            "Bitten", "Dog", "Hot drink thrown", "Hit by car", "Pushed down stairs", "Chair", "Brick", "Pushed over");
+    private static final List<String> HOME_TEXTS = List.of("Home", "at home", "friend's house", "home address", "Home");
+    private static final Map<Integer, List<String>> IMPOSSIBLE_DATES =
+            Map.of(2, List.of("29/02/2022", "30/02/2022"), 4, List.of("31/04/2022"), 6, List.of("31/06/2022"));
+    private static final Map<String, String> STREET_ABBREVIATIONS = Map.of(
+            "Street",
+            "St",
+            "Road",
+            "Rd",
+            "Lane",
+            "Ln",
+            "Avenue",
+            "Ave",
+            "Drive",
+            "Dr",
+            "Place",
+            "Pl",
+            "Square",
+            "Sq",
+            "Close",
+            "Cl",
+            "Crescent",
+            "Cres");
 
     private static final List<Weighted<Property>> SECONDARY_FIRE = List.of(
             w(new Property("Outdoor", "Loose refuse (incl in garden)"), 30),
@@ -187,10 +272,12 @@ public final class SyntheticPartnerFeeds {
             w(new Property("Dwelling", "Converted Flat/Maisonettes - 3 or more storeys"), 7),
             w(new Property("Dwelling", "Self contained Sheltered Housing"), 5),
             w(new Property("Dwelling", "Bungalow - single occupancy"), 5));
-    private static final List<Weighted<Property>> HOUSE = List.of(
-            w(new Property("Dwelling", "House - single occupancy"), 1));
-    private static final List<Weighted<Property>> VEHICLE = List.of(w(new Property("Road Vehicle", "Car"), 80),
-            w(new Property("Road Vehicle", "Motorcycle"), 10), w(new Property("Road Vehicle", "Van"), 8),
+    private static final List<Weighted<Property>> HOUSE =
+            List.of(w(new Property("Dwelling", "House - single occupancy"), 1));
+    private static final List<Weighted<Property>> VEHICLE = List.of(
+            w(new Property("Road Vehicle", "Car"), 80),
+            w(new Property("Road Vehicle", "Motorcycle"), 10),
+            w(new Property("Road Vehicle", "Van"), 8),
             w(new Property("Road Vehicle", "Lorry/HGV"), 2));
     private static final List<Weighted<Property>> NON_RESIDENTIAL = List.of(
             w(new Property("Non Residential", "Retail - Other"), 35),
@@ -224,51 +311,166 @@ public final class SyntheticPartnerFeeds {
             w(new FireKind("False Alarm", "AFA", "", Seeds.ANYWHERE, ALARMED, ALARM_PUMPS), 3));
     private static final Map<String, List<Weighted<String>>> ADDRESS_QUALIFIERS = Map.of(
             "Dwelling", List.of(w("Correct incident location", 80), w("Within same building", 20)),
-            "Outdoor", List.of(w("Open land/water - nearest gazetteer location", 45),
-                    w("In street close to gazetteer location", 30), w("On land associated with building", 25)),
-            "Outdoor Structure", List.of(w("On land associated with building", 45),
-                    w("In street close to gazetteer location", 35), w("In street outside gazetteer location", 20)),
-            "Road Vehicle", List.of(w("In street outside gazetteer location", 60),
-                    w("In street close to gazetteer location", 40)),
+            "Outdoor",
+                    List.of(
+                            w("Open land/water - nearest gazetteer location", 45),
+                            w("In street close to gazetteer location", 30),
+                            w("On land associated with building", 25)),
+            "Outdoor Structure",
+                    List.of(
+                            w("On land associated with building", 45),
+                            w("In street close to gazetteer location", 35),
+                            w("In street outside gazetteer location", 20)),
+            "Road Vehicle",
+                    List.of(
+                            w("In street outside gazetteer location", 60),
+                            w("In street close to gazetteer location", 40)),
             "Non Residential", List.of(w("Correct incident location", 85), w("Within same building", 15)),
             "Other Residential", List.of(w("Correct incident location", 85), w("Within same building", 15)));
     /** Fire station grounds by postcode district. */
     private static final Map<String, String> STATION_GROUNDS = stationGrounds();
+
     private static final String DEFAULT_STATION_GROUND = "Kensington";
 
-    private static final List<String> NIGHTCLUBS = List.of("Club Arena", "Pulse", "The Vault", "Kaleido",
-            "Club Aurora", "Warehouse 9", "Echo Rooms", "Club Zenith", "The Basement", "Mirage", "Club Eclipse",
-            "Fusion", "Voltage", "Club Luna", "Heaven and Hell");
-    private static final List<String> SUPERMARKETS = List.of("FreshMart Superstore", "Kwik Basket", "Mersey Foods",
-            "Value Fare", "Daily Basket", "Northway Supermarket", "Corner Basket", "Price Pantry", "Family Foods",
-            "Dockside Food Hall", "Greenway Grocers", "Harbour Foods", "Budget Basket", "Town Foods",
-            "Crown Supermarket", "Parkside Foods", "Best Fare Foods", "Eastway Grocers", "Village Stores",
+    private static final List<String> NIGHTCLUBS = List.of(
+            "Club Arena",
+            "Pulse",
+            "The Vault",
+            "Kaleido",
+            "Club Aurora",
+            "Warehouse 9",
+            "Echo Rooms",
+            "Club Zenith",
+            "The Basement",
+            "Mirage",
+            "Club Eclipse",
+            "Fusion",
+            "Voltage",
+            "Club Luna",
+            "Heaven and Hell");
+    private static final List<String> SUPERMARKETS = List.of(
+            "FreshMart Superstore",
+            "Kwik Basket",
+            "Mersey Foods",
+            "Value Fare",
+            "Daily Basket",
+            "Northway Supermarket",
+            "Corner Basket",
+            "Price Pantry",
+            "Family Foods",
+            "Dockside Food Hall",
+            "Greenway Grocers",
+            "Harbour Foods",
+            "Budget Basket",
+            "Town Foods",
+            "Crown Supermarket",
+            "Parkside Foods",
+            "Best Fare Foods",
+            "Eastway Grocers",
+            "Village Stores",
             "Fairprice Foods");
-    private static final List<String> SHOPPING_CENTRES = List.of("St Johns Arcade", "Mersey Retail Park",
-            "Cathedral Walk", "Quayside Shopping Centre", "Marketgate", "Brook Retail Park", "Old Haymarket Arcade",
-            "Central Parade", "The Galleria", "Liver Point Shopping Centre");
-    private static final List<String> PETROL_STATIONS = List.of("Northway Service Station",
-            "Queens Drive Filling Station", "Mersey Fuels", "Speedway Garage", "Eastway Petrol Station",
-            "Riverside Service Station", "Crossroads Garage", "Parkway Fuels");
-    private static final List<String> SPORTS = List.of("Northgate Leisure Centre", "Riverside Sports Centre",
-            "Greenbank Playing Fields", "Parkside Gym", "Walton Sports Club", "Eastfield Five-a-side",
-            "Mersey Boxing Club", "Heathfield Recreation Ground", "Lakeside Bowling Club", "Southside Sports Hall");
-    private static final List<String> THEATRES = List.of("Empire Playhouse", "Mersey Concert Hall", "Liver Theatre",
-            "Harbour Arts Centre", "Paradise Comedy Club", "The Music Box");
-    private static final List<String> SQUARES = List.of("Concert Square", "Ropewalks Square", "Cavern Quarter",
-            "Market Square", "Merchants Square");
-    private static final List<String> BARS = List.of("Velvet Bar", "Blue Room", "The Copper Still", "Neon Lounge",
-            "Soho Bar", "Bar Rio", "Sugar Bar", "Cask and Cocktail", "Level Bar", "The Gin House", "Ice Bar",
-            "Vinyl Bar", "Circus Bar", "Lemon Tree Bar", "Bar Havana", "The Tap Room", "Slate Bar", "Bar Nova",
-            "Ruby Lounge", "Electric Bar", "The Attic Bar", "Twenty Two Bar", "Pier Bar", "Quayside Bar",
+    private static final List<String> SHOPPING_CENTRES = List.of(
+            "St Johns Arcade",
+            "Mersey Retail Park",
+            "Cathedral Walk",
+            "Quayside Shopping Centre",
+            "Marketgate",
+            "Brook Retail Park",
+            "Old Haymarket Arcade",
+            "Central Parade",
+            "The Galleria",
+            "Liver Point Shopping Centre");
+    private static final List<String> PETROL_STATIONS = List.of(
+            "Northway Service Station",
+            "Queens Drive Filling Station",
+            "Mersey Fuels",
+            "Speedway Garage",
+            "Eastway Petrol Station",
+            "Riverside Service Station",
+            "Crossroads Garage",
+            "Parkway Fuels");
+    private static final List<String> SPORTS = List.of(
+            "Northgate Leisure Centre",
+            "Riverside Sports Centre",
+            "Greenbank Playing Fields",
+            "Parkside Gym",
+            "Walton Sports Club",
+            "Eastfield Five-a-side",
+            "Mersey Boxing Club",
+            "Heathfield Recreation Ground",
+            "Lakeside Bowling Club",
+            "Southside Sports Hall");
+    private static final List<String> THEATRES = List.of(
+            "Empire Playhouse",
+            "Mersey Concert Hall",
+            "Liver Theatre",
+            "Harbour Arts Centre",
+            "Paradise Comedy Club",
+            "The Music Box");
+    private static final List<String> SQUARES =
+            List.of("Concert Square", "Ropewalks Square", "Cavern Quarter", "Market Square", "Merchants Square");
+    private static final List<String> BARS = List.of(
+            "Velvet Bar",
+            "Blue Room",
+            "The Copper Still",
+            "Neon Lounge",
+            "Soho Bar",
+            "Bar Rio",
+            "Sugar Bar",
+            "Cask and Cocktail",
+            "Level Bar",
+            "The Gin House",
+            "Ice Bar",
+            "Vinyl Bar",
+            "Circus Bar",
+            "Lemon Tree Bar",
+            "Bar Havana",
+            "The Tap Room",
+            "Slate Bar",
+            "Bar Nova",
+            "Ruby Lounge",
+            "Electric Bar",
+            "The Attic Bar",
+            "Twenty Two Bar",
+            "Pier Bar",
+            "Quayside Bar",
             "The Loft");
-    private static final List<String> PUBS = List.of("The Grapes", "The Swan Inn", "The Crown", "The Red Lion",
-            "The White Hart", "The Ship", "The Anchor", "The Dockers Arms", "The Mersey Tavern", "The Liver Vaults",
-            "The Pilot Boat", "The Blackbird", "The Royal Oak", "The Globe", "The Coach and Horses", "The Fountain",
-            "The Navigator", "The Brass Monkey", "The Lamb", "The Star and Garter", "The Halfway House", "The Bull",
-            "The Rose and Crown", "The Angel", "The Ferry", "The Harbour Lights", "The Old Bridewell",
-            "The Wheatsheaf", "The Plough", "The Railway", "The Clarence", "The Cross Keys", "The Bow and Arrow",
-            "The Poets Corner", "The Sandon Arms");
+    private static final List<String> PUBS = List.of(
+            "The Grapes",
+            "The Swan Inn",
+            "The Crown",
+            "The Red Lion",
+            "The White Hart",
+            "The Ship",
+            "The Anchor",
+            "The Dockers Arms",
+            "The Mersey Tavern",
+            "The Liver Vaults",
+            "The Pilot Boat",
+            "The Blackbird",
+            "The Royal Oak",
+            "The Globe",
+            "The Coach and Horses",
+            "The Fountain",
+            "The Navigator",
+            "The Brass Monkey",
+            "The Lamb",
+            "The Star and Garter",
+            "The Halfway House",
+            "The Bull",
+            "The Rose and Crown",
+            "The Angel",
+            "The Ferry",
+            "The Harbour Lights",
+            "The Old Bridewell",
+            "The Wheatsheaf",
+            "The Plough",
+            "The Railway",
+            "The Clarence",
+            "The Cross Keys",
+            "The Bow and Arrow",
+            "The Poets Corner",
+            "The Sandon Arms");
     private static final Set<String> LICENSED = Set.of("pub", "bar", "nightclub");
 
     private final Random random = new Random(SEED);
@@ -285,8 +487,7 @@ public final class SyntheticPartnerFeeds {
     private final List<Venue> venues = new ArrayList<>();
     private final Map<String, Integer> tally = new TreeMap<>();
 
-    private SyntheticPartnerFeeds() {
-    }
+    private SyntheticPartnerFeeds() {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : DEFAULT_OUT);
@@ -300,8 +501,8 @@ public final class SyntheticPartnerFeeds {
         readPostcodes();
         for (int month = 1; month <= MONTHS; month++) {
             readCrimes(String.format(Locale.ROOT, "2022-%02d-liverpool-street.csv.gz", month), month, crimes);
-            readCrimes(String.format(Locale.ROOT, "2022-%02d-liverpool-btp-street.csv.gz", month), month,
-                    stationCrimes);
+            readCrimes(
+                    String.format(Locale.ROOT, "2022-%02d-liverpool-btp-street.csv.gz", month), month, stationCrimes);
         }
         for (Crime c : crimes) {
             if (c.isStreet()) {
@@ -334,13 +535,22 @@ public final class SyntheticPartnerFeeds {
     }
 
     private void readCrimes(String file, int month, List<Crime> into) throws IOException {
-        for (CSVRecord r : records(file, CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        for (CSVRecord r : records(
+                file,
+                CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get())) {
             String lonLat = r.get("Longitude") + "," + r.get("Latitude");
             double[] bng = converted.computeIfAbsent(lonLat, k -> {
                 toBng.apply(Double.parseDouble(r.get("Longitude")), Double.parseDouble(r.get("Latitude")), xy);
                 return xy.clone();
             });
-            String place = r.get("Location").replaceFirst("^On or near ", "").replaceAll("'S\\b", "'s").strip();
+            String place = r.get("Location")
+                    .replaceFirst("^On or near ", "")
+                    .replaceAll("'S\\b", "'s")
+                    .strip();
             into.add(new Crime(month, r.get("Crime type"), place, bng[0], bng[1]));
         }
     }
@@ -360,8 +570,7 @@ public final class SyntheticPartnerFeeds {
     private void placeVenues() {
         Map<String, Spot> spots = new LinkedHashMap<>();
         for (Crime c : crimes) {
-            Spot s = spots.computeIfAbsent(Spot.key(c.place(), c.x(), c.y()),
-                    k -> new Spot(c.place(), c.x(), c.y()));
+            Spot s = spots.computeIfAbsent(Spot.key(c.place(), c.x(), c.y()), k -> new Spot(c.place(), c.x(), c.y()));
             if (c.type().equals(VIOLENCE)) {
                 s.count++;
             }
@@ -418,8 +627,11 @@ public final class SyntheticPartnerFeeds {
         ranked.sort(Comparator.comparingInt((Spot s) -> -s.count));
         for (Spot s : ranked) {
             if (used.add(s.key())) {
-                String name = s.place().replace(" (Station)", "").replace(" (Liverpool)", "")
-                        .replace(" (Merseyside)", "").replaceFirst("^Liverpool ", "");
+                String name = s.place()
+                        .replace(" (Station)", "")
+                        .replace(" (Liverpool)", "")
+                        .replace(" (Merseyside)", "")
+                        .replaceFirst("^Liverpool ", "");
                 addVenue(name + " Station", "station", s.x(), s.y());
             }
         }
@@ -443,7 +655,8 @@ public final class SyntheticPartnerFeeds {
     // ---- ambulance
 
     private List<Ambulance> ambulanceCalls() {
-        List<Crime> seeds = crimes.stream().filter(c -> c.type().equals(VIOLENCE)).toList();
+        List<Crime> seeds =
+                crimes.stream().filter(c -> c.type().equals(VIOLENCE)).toList();
         List<Ambulance> calls = new ArrayList<>();
         for (Event e : events(seeds, AMBULANCE_ROWS, VIOLENCE_TIMES)) {
             boolean stab = random.nextDouble() < STAB_SHARE;
@@ -477,11 +690,20 @@ public final class SyntheticPartnerFeeds {
                     latitude = String.format(Locale.ROOT, "%.6f", xy[1]);
                     count("ambulance location: latitude/longitude");
                 } else {
-                    postcode = postcodes.nearest(e.x(), e.y(), POSTCODE_SEARCH_M).code();
+                    postcode =
+                            postcodes.nearest(e.x(), e.y(), POSTCODE_SEARCH_M).code();
                     count("ambulance location: postcode");
                 }
-                csv.printRecord(String.format(Locale.ROOT, "NWAS-22-%07d", ref), AMBULANCE_TIME.format(e.at()),
-                        a.complaint(), a.determinant(), easting, northing, latitude, longitude, postcode,
+                csv.printRecord(
+                        String.format(Locale.ROOT, "NWAS-22-%07d", ref),
+                        AMBULANCE_TIME.format(e.at()),
+                        a.complaint(),
+                        a.determinant(),
+                        easting,
+                        northing,
+                        latitude,
+                        longitude,
+                        postcode,
                         a.conveyed() ? "Y" : "N");
                 count("ambulance rows");
             }
@@ -507,7 +729,8 @@ public final class SyntheticPartnerFeeds {
                 count("A&E rows linked to an ambulance call");
             }
         }
-        List<Crime> seeds = crimes.stream().filter(c -> c.type().equals(VIOLENCE)).toList();
+        List<Crime> seeds =
+                crimes.stream().filter(c -> c.type().equals(VIOLENCE)).toList();
         for (Event e : events(seeds, AE_ROWS - rows.size(), VIOLENCE_TIMES)) {
             long wait = Math.round(-WALK_IN_MEAN_EXTRA_WAIT_MIN * Math.log(1 - random.nextDouble()));
             LocalDateTime arrival = plusMinutes(e.at(), Math.min(WALK_IN_MIN_WAIT_MIN + wait, WALK_IN_MAX_WAIT_MIN));
@@ -518,8 +741,8 @@ public final class SyntheticPartnerFeeds {
     }
 
     private Attendance attendance(LocalDateTime assault, LocalDateTime arrival, Place place, String method) {
-        String other = method.equals("Other") && random.nextDouble() < AE_METHOD_OTHER_TEXT_SHARE
-                ? oneOf(OTHER_METHODS) : "";
+        String other =
+                method.equals("Other") && random.nextDouble() < AE_METHOD_OTHER_TEXT_SHARE ? oneOf(OTHER_METHODS) : "";
         return new Attendance(assault, arrival, place, method, other);
     }
 
@@ -547,8 +770,9 @@ public final class SyntheticPartnerFeeds {
             count("A&E location: street");
         }
         double q = random.nextDouble();
-        String type = q < AE_WORK_SHARE ? "Work" : q < AE_WORK_SHARE + AE_OTHER_SHARE ? "Other"
-                : licensed ? "Licensed premises" : "Public place";
+        String type = q < AE_WORK_SHARE
+                ? "Work"
+                : q < AE_WORK_SHARE + AE_OTHER_SHARE ? "Other" : licensed ? "Licensed premises" : "Public place";
         return new Place(text, type);
     }
 
@@ -646,9 +870,18 @@ public final class SyntheticPartnerFeeds {
                 LocalDateTime arrival = flaws[i] == Flaw.ARRIVAL_FIRST ? a.assault() : a.arrival();
                 LocalDateTime assault = flaws[i] == Flaw.ARRIVAL_FIRST ? a.arrival() : a.assault();
                 String assaultDate = flaws[i] == Flaw.IMPOSSIBLE_DATE
-                        ? oneOf(IMPOSSIBLE_DATES.get(assault.getMonthValue())) : UK_DATE.format(assault);
-                csv.printRecord(AE_SITE, UK_DATE.format(arrival), MINUTES.format(arrival), assaultDate,
-                        MINUTES.format(assault), a.place().text(), a.place().type(), a.method(), a.methodOther());
+                        ? oneOf(IMPOSSIBLE_DATES.get(assault.getMonthValue()))
+                        : UK_DATE.format(assault);
+                csv.printRecord(
+                        AE_SITE,
+                        UK_DATE.format(arrival),
+                        MINUTES.format(arrival),
+                        assaultDate,
+                        MINUTES.format(assault),
+                        a.place().text(),
+                        a.place().type(),
+                        a.method(),
+                        a.methodOther());
                 count("A&E rows");
                 if (flaws[i] != null) {
                     count("A&E bad rows: " + flaws[i]);
@@ -660,7 +893,9 @@ public final class SyntheticPartnerFeeds {
     // ---- fire
 
     private List<Fire> fires() {
-        List<Crime> arsonAsb = crimes.stream().filter(c -> c.type().equals(ARSON) || c.type().equals(ASB)).toList();
+        List<Crime> arsonAsb = crimes.stream()
+                .filter(c -> c.type().equals(ARSON) || c.type().equals(ASB))
+                .toList();
         int[] perMonth = perMonth(arsonAsb, FIRE_ROWS);
         List<Fire> fires = new ArrayList<>();
         for (int month = 1; month <= MONTHS; month++) {
@@ -719,14 +954,30 @@ public final class SyntheticPartnerFeeds {
                     }
                 }
                 FireKind k = f.kind();
-                csv.printRecord(String.format(Locale.ROOT, "%06d-%s", number, LFB_NUMBER_DATE.format(f.at())),
-                        LFB_DATE.format(f.at()), f.at().getYear(), SECONDS.format(f.at()), f.at().getHour(), k.group(),
-                        k.stopCode(), "", f.property().category(), f.property().type(),
-                        pick(ADDRESS_QUALIFIERS.get(f.property().category())), full, district, exactX, exactY,
-                        roundedX, roundedY, STATION_GROUNDS.getOrDefault(district, DEFAULT_STATION_GROUND),
-                        pick(k.pumps()), k.motive());
+                csv.printRecord(
+                        String.format(Locale.ROOT, "%06d-%s", number, LFB_NUMBER_DATE.format(f.at())),
+                        LFB_DATE.format(f.at()),
+                        f.at().getYear(),
+                        SECONDS.format(f.at()),
+                        f.at().getHour(),
+                        k.group(),
+                        k.stopCode(),
+                        "",
+                        f.property().category(),
+                        f.property().type(),
+                        pick(ADDRESS_QUALIFIERS.get(f.property().category())),
+                        full,
+                        district,
+                        exactX,
+                        exactY,
+                        roundedX,
+                        roundedY,
+                        STATION_GROUNDS.getOrDefault(district, DEFAULT_STATION_GROUND),
+                        pick(k.pumps()),
+                        k.motive());
                 count("fire rows");
-                count("fire: " + k.stopCode() + "|" + k.motive() + "|" + f.property().category());
+                count("fire: " + k.stopCode() + "|" + k.motive() + "|"
+                        + f.property().category());
             }
         }
     }
@@ -734,10 +985,16 @@ public final class SyntheticPartnerFeeds {
     private static Map<String, String> stationGrounds() {
         Map<String, String> grounds = new HashMap<>();
         String[][] table = {
-            {"City Centre", "L1", "L2", "L3", "L69", "L70", "L72"}, {"Toxteth", "L8", "L17"},
-            {"Kensington", "L6", "L7", "L15"}, {"Kirkdale", "L4", "L5", "L20"}, {"Old Swan", "L13", "L14"},
-            {"Belle Vale", "L16", "L25", "L26", "L27", "L36"}, {"Speke and Garston", "L18", "L19", "L24"},
-            {"Croxteth", "L11", "L12", "L28"}, {"Aintree", "L9", "L10", "L30", "L31"}};
+            {"City Centre", "L1", "L2", "L3", "L69", "L70", "L72"},
+            {"Toxteth", "L8", "L17"},
+            {"Kensington", "L6", "L7", "L15"},
+            {"Kirkdale", "L4", "L5", "L20"},
+            {"Old Swan", "L13", "L14"},
+            {"Belle Vale", "L16", "L25", "L26", "L27", "L36"},
+            {"Speke and Garston", "L18", "L19", "L24"},
+            {"Croxteth", "L11", "L12", "L28"},
+            {"Aintree", "L9", "L10", "L30", "L31"}
+        };
         for (String[] row : table) {
             for (int i = 1; i < row.length; i++) {
                 grounds.put(row[i], row[0]);
@@ -851,9 +1108,13 @@ public final class SyntheticPartnerFeeds {
     }
 
     private static CSVPrinter printer(Path file, List<String> header) throws IOException {
-        Writer w = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)),
-                StandardCharsets.UTF_8));
-        return CSVFormat.RFC4180.builder().setRecordSeparator("\n").setHeader(header.toArray(String[]::new)).get()
+        Writer w = new BufferedWriter(
+                new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8));
+        return CSVFormat.RFC4180
+                .builder()
+                .setRecordSeparator("\n")
+                .setHeader(header.toArray(String[]::new))
+                .get()
                 .print(w);
     }
 
@@ -897,53 +1158,54 @@ public final class SyntheticPartnerFeeds {
         }
     }
 
-    private record Postcode(String code, double x, double y, boolean liverpool) {
+    private record Postcode(String code, double x, double y, boolean liverpool) {}
+
+    private record Venue(String name, String kind, long x, long y) {}
+
+    private record Event(LocalDateTime at, double x, double y, Crime seed) {}
+
+    private record Ambulance(Event event, int complaint, String determinant, boolean conveyed) {}
+
+    private record Place(String text, String type) {}
+
+    private record Attendance(
+            LocalDateTime assault, LocalDateTime arrival, Place place, String method, String methodOther) {}
+
+    private enum Flaw {
+        IMPOSSIBLE_DATE,
+        ARRIVAL_FIRST
     }
 
-    private record Venue(String name, String kind, long x, long y) {
+    private enum Seeds {
+        ARSON_ASB,
+        ANYWHERE,
+        HOMES,
+        SHOPS
     }
 
-    private record Event(LocalDateTime at, double x, double y, Crime seed) {
-    }
+    private record Property(String category, String type) {}
 
-    private record Ambulance(Event event, int complaint, String determinant, boolean conveyed) {
-    }
+    private record FireKind(
+            String group,
+            String stopCode,
+            String motive,
+            Seeds seeds,
+            List<Weighted<Property>> properties,
+            List<Weighted<Integer>> pumps) {}
 
-    private record Place(String text, String type) {
-    }
-
-    private record Attendance(LocalDateTime assault, LocalDateTime arrival, Place place, String method,
-                              String methodOther) {
-    }
-
-    private enum Flaw { IMPOSSIBLE_DATE, ARRIVAL_FIRST }
-
-    private enum Seeds { ARSON_ASB, ANYWHERE, HOMES, SHOPS }
-
-    private record Property(String category, String type) {
-    }
-
-    private record FireKind(String group, String stopCode, String motive, Seeds seeds,
-                            List<Weighted<Property>> properties, List<Weighted<Integer>> pumps) {
-    }
-
-    private record Fire(LocalDateTime at, double x, double y, FireKind kind, Property property) {
-    }
+    private record Fire(LocalDateTime at, double x, double y, FireKind kind, Property property) {}
 
     /** Weights by the day an evening belongs to (an hour before 06:00 counts to the day before) and by hour. */
-    private record Profile(double[] day, double[] hour) {
-    }
+    private record Profile(double[] day, double[] hour) {}
 
-    private record Weighted<T>(T value, double weight) {
-    }
+    private record Weighted<T>(T value, double weight) {}
 
     /** Nearest-neighbour lookup over points in square cells. */
     private static final class Grid<T> {
         private static final double CELL_M = 250;
         private final Map<Long, List<Entry<T>>> cells = new HashMap<>();
 
-        private record Entry<T>(double x, double y, T value) {
-        }
+        private record Entry<T>(double x, double y, T value) {}
 
         void add(double x, double y, T value) {
             cells.computeIfAbsent(key(cell(x), cell(y)), k -> new ArrayList<>()).add(new Entry<>(x, y, value));

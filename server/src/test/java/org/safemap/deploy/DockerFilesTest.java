@@ -25,7 +25,8 @@ class DockerFilesTest {
     private static final Path HOME = Path.of(System.getenv("SAFEMAP_HOME"));
 
     private static JsonNode compose() throws IOException {
-        return new ObjectMapper(new YAMLFactory()).readTree(HOME.resolve("docker/docker-compose.yml").toFile());
+        return new ObjectMapper(new YAMLFactory())
+                .readTree(HOME.resolve("docker/docker-compose.yml").toFile());
     }
 
     @Test
@@ -36,15 +37,24 @@ class DockerFilesTest {
         assertThat(names).containsExactlyInAnyOrder("postgis", "geoserver", "safemap");
         assertThat(services.path("postgis").path("image").asText()).startsWith("postgis/postgis:");
         assertThat(services.path("geoserver").path("image").asText()).startsWith("docker.osgeo.org/geoserver:");
-        assertThat(services.path("safemap").path("build").path("dockerfile").asText()).isEqualTo("docker/Dockerfile");
-        assertThat(HOME.resolve("docker").resolve(services.path("safemap").path("build").path("context").asText())
-                .resolve("docker/Dockerfile").normalize()).isEqualTo(HOME.resolve("docker/Dockerfile").normalize());
+        assertThat(services.path("safemap").path("build").path("dockerfile").asText())
+                .isEqualTo("docker/Dockerfile");
+        assertThat(HOME.resolve("docker")
+                        .resolve(services.path("safemap")
+                                .path("build")
+                                .path("context")
+                                .asText())
+                        .resolve("docker/Dockerfile")
+                        .normalize())
+                .isEqualTo(HOME.resolve("docker/Dockerfile").normalize());
 
         Set<String> declared = new HashSet<>();
         compose().path("volumes").fieldNames().forEachRemaining(declared::add);
         for (String name : names) {
             JsonNode s = services.path(name);
-            assertThat(s.path("healthcheck").path("test").isMissingNode()).as(name + " healthcheck").isFalse();
+            assertThat(s.path("healthcheck").path("test").isMissingNode())
+                    .as(name + " healthcheck")
+                    .isFalse();
             boolean hasNamedVolume = false;
             for (JsonNode v : s.path("volumes")) {
                 String source = v.asText().split(":")[0];
@@ -53,21 +63,34 @@ class DockerFilesTest {
                     hasNamedVolume = true;
                 }
             }
-            assertThat(hasNamedVolume).as(name + " keeps its data in a named volume").isTrue();
+            assertThat(hasNamedVolume)
+                    .as(name + " keeps its data in a named volume")
+                    .isTrue();
         }
         // SafeMap reaches PostGIS by its service name and waits for it to be healthy; GeoServer too.
         JsonNode env = services.path("safemap").path("environment");
         assertThat(env.path("SAFEMAP_DB_URL").asText()).isEqualTo("postgresql://postgis:5432/safemap");
         assertThat(env.path("SAFEMAP_DB_USER").asText())
-                .isEqualTo(services.path("postgis").path("environment").path("POSTGRES_USER").asText());
+                .isEqualTo(services.path("postgis")
+                        .path("environment")
+                        .path("POSTGRES_USER")
+                        .asText());
         assertThat(env.path("SAFEMAP_DB_PASSWORD").asText())
-                .isEqualTo(services.path("postgis").path("environment").path("POSTGRES_PASSWORD").asText())
+                .isEqualTo(services.path("postgis")
+                        .path("environment")
+                        .path("POSTGRES_PASSWORD")
+                        .asText())
                 .startsWith("${SAFEMAP_DB_PASSWORD:?");
         for (String dependent : List.of("safemap", "geoserver")) {
-            assertThat(services.path(dependent).path("depends_on").path("postgis").path("condition").asText())
+            assertThat(services.path(dependent)
+                            .path("depends_on")
+                            .path("postgis")
+                            .path("condition")
+                            .asText())
                     .isEqualTo("service_healthy");
         }
-        assertThat(services.path("safemap").path("healthcheck").path("test").toString()).contains("/health");
+        assertThat(services.path("safemap").path("healthcheck").path("test").toString())
+                .contains("/health");
         // Every variable compose insists on is in the example environment file.
         String text = Files.readString(HOME.resolve("docker/docker-compose.yml"));
         String example = Files.readString(HOME.resolve("docker/env.example"));
@@ -90,7 +113,9 @@ class DockerFilesTest {
             if (l.startsWith("COPY ") && !l.contains("--from=")) {
                 String[] parts = l.substring(5).trim().split("\\s+");
                 for (int k = 0; k < parts.length - 1; k++) {
-                    assertThat(HOME.resolve(parts[k])).as("COPY source " + parts[k]).exists();
+                    assertThat(HOME.resolve(parts[k]))
+                            .as("COPY source " + parts[k])
+                            .exists();
                     copied.add(parts[k]);
                 }
             }

@@ -64,8 +64,8 @@ class ExportsIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         hotspotRun = Http.json(r);
         hotspots = hotspotRun.path("id").asLong();
-        HttpResponse<String> e = Http.postJson(base + "/api/emerging",
-                "{\"period\": \"2022-01..2022-06\", \"categories\": \"burglary\"}");
+        HttpResponse<String> e = Http.postJson(
+                base + "/api/emerging", "{\"period\": \"2022-01..2022-06\", \"categories\": \"burglary\"}");
         assertThat(e.statusCode()).as(e.body()).isEqualTo(201);
         emerging = Http.json(e).path("id").asLong();
     }
@@ -95,26 +95,43 @@ class ExportsIT {
         assertThat(info).contains("SAFEMAP_RUN_KIND=hotspots");
         assertThat(info).contains("SAFEMAP_PERIOD=2022-01..2022-03");
         assertThat(info).contains("\"bandwidthM\":300.0");
-        assertThat(info).contains("ATTRIBUTION=").contains(FEEDS.get("police-uk").attribution());
+        assertThat(info)
+                .contains("ATTRIBUTION=")
+                .contains(FEEDS.get("police-uk").attribution());
         assertThat(info).contains("DESCRIPTION=SafeMap hotspots run " + hotspots + ": lsoa areas");
         // the extent is the boundaries' own, in metres
         List<Object> extent = Sql.rows(db, """
                 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) e FROM area
                 WHERE level = 'lsoa' AND vintage = 2011) t""").get(0);
-        Matcher m = Pattern.compile("Extent: \\(([-\\d.]+), ([-\\d.]+)\\) - \\(([-\\d.]+), ([-\\d.]+)\\)").matcher(info);
+        Matcher m = Pattern.compile("Extent: \\(([-\\d.]+), ([-\\d.]+)\\) - \\(([-\\d.]+), ([-\\d.]+)\\)")
+                .matcher(info);
         assertThat(m.find()).isTrue();
         for (int i = 0; i < 4; i++) {
-            assertThat(Double.parseDouble(m.group(i + 1))).isCloseTo(((Number) extent.get(i)).doubleValue(),
-                    within(0.01));
+            assertThat(Double.parseDouble(m.group(i + 1)))
+                    .isCloseTo(((Number) extent.get(i)).doubleValue(), within(0.01));
         }
 
-        String srs = Gdal.run("ogrinfo", "-q", file.toString(), "-sql", "SELECT srs_id, organization, "
-                + "organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = 27700");
-        assertThat(srs).contains("organization (String) = EPSG").containsPattern("organization_coordsys_id \\(Integer(64)?\\) = 27700");
-        String metadata = Gdal.run("ogrinfo", "-q", file.toString(), "-sql", "SELECT r.reference_scope, r.table_name, "
-                + "m.md_standard_uri, m.mime_type, m.metadata FROM gpkg_metadata m "
-                + "JOIN gpkg_metadata_reference r ON r.md_file_id = m.id ORDER BY m.id");
-        assertThat(metadata).contains("reference_scope (String) = table").contains("table_name (String) = " + layer)
+        String srs = Gdal.run(
+                "ogrinfo",
+                "-q",
+                file.toString(),
+                "-sql",
+                "SELECT srs_id, organization, "
+                        + "organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = 27700");
+        assertThat(srs)
+                .contains("organization (String) = EPSG")
+                .containsPattern("organization_coordsys_id \\(Integer(64)?\\) = 27700");
+        String metadata = Gdal.run(
+                "ogrinfo",
+                "-q",
+                file.toString(),
+                "-sql",
+                "SELECT r.reference_scope, r.table_name, "
+                        + "m.md_standard_uri, m.mime_type, m.metadata FROM gpkg_metadata m "
+                        + "JOIN gpkg_metadata_reference r ON r.md_file_id = m.id ORDER BY m.id");
+        assertThat(metadata)
+                .contains("reference_scope (String) = table")
+                .contains("table_name (String) = " + layer)
                 .contains("md_standard_uri (String) = urn:safemap:export-provenance:1")
                 .contains("mime_type (String) = application/json")
                 .contains("\"export\" : \"run-areas\"");
@@ -123,7 +140,10 @@ class ExportsIT {
     @Test
     void areasGeoPackageHoldsTheRunsStoredAreaTable() throws Exception {
         Path file = dir.resolve("values.gpkg");
-        Files.write(file, Http.getBytes(base + "/api/exports/runs/" + hotspots + "/areas.gpkg").body());
+        Files.write(
+                file,
+                Http.getBytes(base + "/api/exports/runs/" + hotspots + "/areas.gpkg")
+                        .body());
         String csv = Gdal.run("ogr2ogr", "-f", "CSV", "/vsistdout/", file.toString());
         Map<String, CSVRecord> exported = new HashMap<>();
         try (CSVParser p = CSVFormat.DEFAULT.builder().setHeader().build().parse(new StringReader(csv))) {
@@ -136,8 +156,21 @@ class ExportsIT {
                        location_quotient, gi_z, gi_p, gi_bin, gi_class
                 FROM hotspot_area_result WHERE run_id = ?""", hotspots);
         assertThat(exported).hasSize(stored.size()).hasSize(TestData.DEMO_LSOAS);
-        String[] names = {"code", "rank", "incidents", "records", "population", "rate_per_1000", "kde_mean", "kde_max",
-                "location_quotient", "gi_z", "gi_p", "gi_bin", "gi_class"};
+        String[] names = {
+            "code",
+            "rank",
+            "incidents",
+            "records",
+            "population",
+            "rate_per_1000",
+            "kde_mean",
+            "kde_max",
+            "location_quotient",
+            "gi_z",
+            "gi_p",
+            "gi_bin",
+            "gi_class"
+        };
         for (List<Object> row : stored) {
             CSVRecord rec = exported.get((String) row.get(0));
             assertThat(rec).as(row.get(0).toString()).isNotNull();
@@ -147,7 +180,8 @@ class ExportsIT {
                 if (v == null) {
                     assertThat(got).as(names[i]).isEmpty();
                 } else if (v instanceof Double d) {
-                    assertThat(Double.parseDouble(got)).as(row.get(0) + " " + names[i])
+                    assertThat(Double.parseDouble(got))
+                            .as(row.get(0) + " " + names[i])
                             .isCloseTo(d, within(Math.abs(d) * 1e-12 + 1e-12));
                 } else {
                     assertThat(got).as(row.get(0) + " " + names[i]).isEqualTo(v.toString());
@@ -165,7 +199,8 @@ class ExportsIT {
         assertThat(geo.path("type").asText()).isEqualTo("FeatureCollection");
         assertThat(geo.path("features").size()).isEqualTo(10);
         JsonNode first = geo.path("features").get(0);
-        assertThat(first.path("id").asText()).isEqualTo(first.at("/properties/code").asText());
+        assertThat(first.path("id").asText())
+                .isEqualTo(first.at("/properties/code").asText());
         assertThat(first.at("/properties/rank").asInt()).isEqualTo(1);
         assertThat(first.at("/geometry/type").asText()).isEqualTo("MultiPolygon");
         assertThat(first.at("/geometry/coordinates/0/0/0/0").asDouble()).isBetween(-3.1, -2.8);
@@ -182,23 +217,33 @@ class ExportsIT {
         assertThat(p.path("safemapVersion").asText()).isNotBlank();
         assertThat(p.path("exportedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         Set<String> feedsRead = new HashSet<>();
-        hotspotRun.at("/dataVersion/batches").forEach(b -> feedsRead.add(b.path("feed").asText()));
+        hotspotRun
+                .at("/dataVersion/batches")
+                .forEach(b -> feedsRead.add(b.path("feed").asText()));
         Set<String> credited = new HashSet<>();
         for (JsonNode s : p.path("sources")) {
             credited.add(s.path("feed").asText());
-            assertThat(s.path("attribution").asText()).isEqualTo(FEEDS.get(s.path("feed").asText()).attribution());
+            assertThat(s.path("attribution").asText())
+                    .isEqualTo(FEEDS.get(s.path("feed").asText()).attribution());
         }
         assertThat(credited).isEqualTo(feedsRead).contains("police-uk");
-        assertThat(geo.path("attribution").asText()).contains(FEEDS.get("police-uk").attribution());
-        JsonNode header = JSON.readTree(r.headers().firstValue("SafeMap-Provenance").orElseThrow());
+        assertThat(geo.path("attribution").asText())
+                .contains(FEEDS.get("police-uk").attribution());
+        JsonNode header =
+                JSON.readTree(r.headers().firstValue("SafeMap-Provenance").orElseThrow());
         assertThat(header.at("/run/id").asLong()).isEqualTo(hotspots);
-        assertThat(header.path("attribution").asText()).isEqualTo(p.path("attribution").asText());
+        assertThat(header.path("attribution").asText())
+                .isEqualTo(p.path("attribution").asText());
 
         // GDAL reads it as GeoJSON, every feature
         Path file = dir.resolve("areas.geojson");
-        Files.write(file, Http.getBytes(base + "/api/exports/runs/" + hotspots + "/areas.geojson").body());
+        Files.write(
+                file,
+                Http.getBytes(base + "/api/exports/runs/" + hotspots + "/areas.geojson")
+                        .body());
         assertThat(Gdal.run("ogrinfo", "-so", "-al", file.toString()))
-                .contains("Feature Count: " + TestData.DEMO_LSOAS).contains("Geometry: Multi Polygon");
+                .contains("Feature Count: " + TestData.DEMO_LSOAS)
+                .contains("Geometry: Multi Polygon");
     }
 
     @Test
@@ -212,12 +257,13 @@ class ExportsIT {
             }
         }
         Map<String, String> stored = new HashMap<>();
-        for (List<Object> row : Sql.rows(db, "SELECT code, emerging_class FROM hotspot_area_result WHERE run_id = ?",
-                emerging)) {
+        for (List<Object> row :
+                Sql.rows(db, "SELECT code, emerging_class FROM hotspot_area_result WHERE run_id = ?", emerging)) {
             stored.put((String) row.get(0), (String) row.get(1));
         }
         assertThat(classes).isEqualTo(stored).hasSize(TestData.DEMO_LSOAS);
-        JsonNode provenance = JSON.readTree(r.headers().firstValue("SafeMap-Provenance").orElseThrow());
+        JsonNode provenance =
+                JSON.readTree(r.headers().firstValue("SafeMap-Provenance").orElseThrow());
         assertThat(provenance.at("/run/kind").asText()).isEqualTo("emerging");
         assertThat(provenance.at("/run/params/step").asText()).isEqualTo("month");
     }
@@ -239,8 +285,21 @@ class ExportsIT {
         List<CSVRecord> rows;
         try (CSVParser p = CSVFormat.DEFAULT.builder().setHeader().build().parse(new StringReader(r.body()))) {
             rows = p.getRecords();
-            assertThat(p.getHeaderNames()).containsSubsequence("id", "feed", "category", "event_from", "event_to",
-                    "location", "geocode_method", "precision_m", "lsoa", "easting", "northing", "lon", "lat");
+            assertThat(p.getHeaderNames())
+                    .containsSubsequence(
+                            "id",
+                            "feed",
+                            "category",
+                            "event_from",
+                            "event_to",
+                            "location",
+                            "geocode_method",
+                            "precision_m",
+                            "lsoa",
+                            "easting",
+                            "northing",
+                            "lon",
+                            "lat");
         }
         assertThat(rows).hasSize(expected.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -254,12 +313,14 @@ class ExportsIT {
             assertThat(Double.parseDouble(rec.get("lon"))).isCloseTo((Double) e.get(3), within(6e-7));
             assertThat(Double.parseDouble(rec.get("lat"))).isCloseTo((Double) e.get(4), within(6e-7));
         }
-        JsonNode provenance = JSON.readTree(r.headers().firstValue("SafeMap-Provenance").orElseThrow());
+        JsonNode provenance =
+                JSON.readTree(r.headers().firstValue("SafeMap-Provenance").orElseThrow());
         assertThat(provenance.path("export").asText()).isEqualTo("incidents");
         assertThat(provenance.path("features").asLong()).isEqualTo(expected.size());
         assertThat(provenance.path("feedsIncluded").toString()).isEqualTo("[\"police-uk\"]");
         assertThat(provenance.path("sources").size()).isEqualTo(1);
-        assertThat(provenance.at("/sources/0/attribution").asText()).isEqualTo(FEEDS.get("police-uk").attribution());
+        assertThat(provenance.at("/sources/0/attribution").asText())
+                .isEqualTo(FEEDS.get("police-uk").attribution());
         assertThat(provenance.at("/selection/period").asText()).isEqualTo("2022-06");
     }
 
@@ -272,8 +333,7 @@ class ExportsIT {
                 SELECT count(*) FROM incident i JOIN category c ON c.code = i.category
                 WHERE c.group_code = 'violence' AND i.ward_code = ?
                   AND CASE WHEN i.event_to > i.event_from THEN tstzrange(i.event_from, i.event_to, '[)')
-                           ELSE tstzrange(i.event_from, i.event_from, '[]') END && tstzrange(%s, %s, '[)')"""
-                .formatted(JUNE, JULY), ward);
+                           ELSE tstzrange(i.event_from, i.event_from, '[]') END && tstzrange(%s, %s, '[)')""".formatted(JUNE, JULY), ward);
         assertThat(expected).isGreaterThan(20);
         String query = "?period=2022-06&category=violence&area=ward:" + ward;
 
@@ -282,17 +342,31 @@ class ExportsIT {
         Path file = dir.resolve("incidents.gpkg");
         Files.write(file, gpkg.body());
         String info = Gdal.run("ogrinfo", "-so", file.toString(), "incidents");
-        assertThat(info).contains("Geometry: Point").contains("Feature Count: " + expected)
-                .contains("ID[\"EPSG\",27700]]").contains("SAFEMAP_EXPORT=incidents");
-        String loaded = String.join(",", Sql.rows(db, "SELECT DISTINCT feed FROM load_batch WHERE kind = 'incidents' "
-                + "ORDER BY feed").stream().map(row -> (String) row.get(0)).toList());
+        assertThat(info)
+                .contains("Geometry: Point")
+                .contains("Feature Count: " + expected)
+                .contains("ID[\"EPSG\",27700]]")
+                .contains("SAFEMAP_EXPORT=incidents");
+        String loaded = String.join(
+                ",",
+                Sql.rows(db, "SELECT DISTINCT feed FROM load_batch WHERE kind = 'incidents' " + "ORDER BY feed")
+                        .stream()
+                        .map(row -> (String) row.get(0))
+                        .toList());
         assertThat(info).contains("SAFEMAP_FEEDS=" + loaded);
         assertThat(gpkg.headers().firstValue("SafeMap-Feeds").orElse("")).isEqualTo(loaded);
         // a point's coordinates are the stored ones, in metres
-        String point = Gdal.run("ogrinfo", "-q", file.toString(), "-sql",
+        String point = Gdal.run(
+                "ogrinfo",
+                "-q",
+                file.toString(),
+                "-sql",
                 "SELECT id, easting, northing, geom FROM incidents ORDER BY id LIMIT 1");
-        List<Object> first = Sql.rows(db, "SELECT ST_X(geom), ST_Y(geom) FROM incident WHERE id = ?",
-                Long.parseLong(field(point, "id"))).get(0);
+        List<Object> first = Sql.rows(
+                        db,
+                        "SELECT ST_X(geom), ST_Y(geom) FROM incident WHERE id = ?",
+                        Long.parseLong(field(point, "id")))
+                .get(0);
         Matcher m = Pattern.compile("POINT \\(([-\\d.]+) ([-\\d.]+)\\)").matcher(point);
         assertThat(m.find()).as(point).isTrue();
         assertThat(Double.parseDouble(m.group(1))).isCloseTo((Double) first.get(0), within(1e-6));
@@ -321,7 +395,8 @@ class ExportsIT {
         assertThat(cell).isEqualTo(100);
         assertThat(info.at("/size/0").asInt()).isEqualTo(grid.path("columns").asInt());
         assertThat(info.at("/size/1").asInt()).isEqualTo(grid.path("rows").asInt());
-        assertThat(info.at("/geoTransform/0").asDouble()).isCloseTo(grid.path("minX").asDouble(), within(1e-6));
+        assertThat(info.at("/geoTransform/0").asDouble())
+                .isCloseTo(grid.path("minX").asDouble(), within(1e-6));
         assertThat(info.at("/geoTransform/3").asDouble())
                 .isCloseTo(grid.path("minY").asDouble() + grid.path("rows").asInt() * cell, within(1e-6));
         assertThat(info.at("/geoTransform/1").asDouble()).isEqualTo(cell);
@@ -330,11 +405,13 @@ class ExportsIT {
         assertThat(info.at("/bands/0/type").asText()).isEqualTo("Float32");
         assertThat(info.at("/bands/0/unit").asText()).isEqualTo("incidents per km2");
         JsonNode md = info.at("/metadata/");
-        assertThat(md.path("TIFFTAG_IMAGEDESCRIPTION").asText()).startsWith("SafeMap hotspots run " + hotspots
-                + ": density surface").contains("Period 2022-01..2022-03");
+        assertThat(md.path("TIFFTAG_IMAGEDESCRIPTION").asText())
+                .startsWith("SafeMap hotspots run " + hotspots + ": density surface")
+                .contains("Period 2022-01..2022-03");
         assertThat(md.path("SAFEMAP_RUN_ID").asText()).isEqualTo(Long.toString(hotspots));
         assertThat(JSON.readTree(md.path("SAFEMAP_PARAMS").asText())).isEqualTo(hotspotRun.path("params"));
-        assertThat(md.path("ATTRIBUTION").asText()).contains(FEEDS.get("police-uk").attribution());
+        assertThat(md.path("ATTRIBUTION").asText())
+                .contains(FEEDS.get("police-uk").attribution());
     }
 
     @Test
@@ -361,43 +438,79 @@ class ExportsIT {
     void cliWritesEachExportInferringTheFormatFromTheFileName() throws Exception {
         Map<String, String> env = Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db)));
         Path areas = dir.resolve("cli-areas.gpkg");
-        CliRun.Result a = CliRun.run(env, "export", "areas", "--run", Long.toString(hotspots), "--out",
-                areas.toString());
+        CliRun.Result a =
+                CliRun.run(env, "export", "areas", "--run", Long.toString(hotspots), "--out", areas.toString());
         assertThat(a.code()).as(a.err()).isZero();
         assertThat(a.out()).contains("cli-areas.gpkg: 298 rows, EPSG:27700");
         assertThat(Gdal.run("ogrinfo", "-so", areas.toString(), "run_" + hotspots + "_lsoa_areas"))
                 .contains("Feature Count: 298");
 
         Path points = dir.resolve("june.txt");
-        CliRun.Result p = CliRun.run(env, "export", "points", "--month", "2022-06", "--feed", "police-uk", "--format",
-                "csv", "--out", points.toString());
+        CliRun.Result p = CliRun.run(
+                env,
+                "export",
+                "points",
+                "--month",
+                "2022-06",
+                "--feed",
+                "police-uk",
+                "--format",
+                "csv",
+                "--out",
+                points.toString());
         assertThat(p.code()).as(p.err()).isZero();
-        long june = Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'police-uk' AND "
-                + "to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') = '2022-06'");
+        long june = Sql.count(
+                db,
+                "SELECT count(*) FROM incident WHERE feed = 'police-uk' AND "
+                        + "to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') = '2022-06'");
         assertThat(Files.readAllLines(points)).hasSize((int) june + 1);
         JsonNode sidecar = JSON.readTree(dir.resolve("june.txt.provenance.json").toFile());
         assertThat(sidecar.path("features").asLong()).isEqualTo(june);
         assertThat(sidecar.at("/sources/0/feed").asText()).isEqualTo("police-uk");
-        assertThat(p.out()).contains("feeds police-uk").contains("attribution: " + FEEDS.get("police-uk").attribution());
+        assertThat(p.out())
+                .contains("feeds police-uk")
+                .contains("attribution: " + FEEDS.get("police-uk").attribution());
 
         Path tif = dir.resolve("cli-surface.tif");
         // The run read the partner feeds: its raw surface goes only to a partner who sees them all as points.
-        CliRun.Result refused = CliRun.run(env, "export", "surface", "--run", Long.toString(hotspots), "--out",
-                tif.toString());
+        CliRun.Result refused =
+                CliRun.run(env, "export", "surface", "--run", Long.toString(hotspots), "--out", tif.toString());
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("as aggregates only").contains("not exported");
         assertThat(tif).doesNotExist();
-        CliRun.Result s = CliRun.run(env, "export", "surface", "--run", Long.toString(hotspots), "--out", tif.toString(),
-                "--for-partner", "csp");
+        CliRun.Result s = CliRun.run(
+                env,
+                "export",
+                "surface",
+                "--run",
+                Long.toString(hotspots),
+                "--out",
+                tif.toString(),
+                "--for-partner",
+                "csp");
         assertThat(s.code()).as(s.err()).isZero();
         assertThat(Gdal.run("gdalinfo", tif.toString())).contains("SAFEMAP_RUN_ID=" + hotspots);
 
-        CliRun.Result bad = CliRun.run(env, "export", "points", "--month", "2022-06", "--out",
+        CliRun.Result bad = CliRun.run(
+                env,
+                "export",
+                "points",
+                "--month",
+                "2022-06",
+                "--out",
                 dir.resolve("june.xlsx").toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("'june.xlsx'").contains("--format");
-        CliRun.Result none = CliRun.run(env, "export", "surface", "--run", Long.toString(emerging), "--out",
-                dir.resolve("none.tif").toString(), "--for-partner", "csp");
+        CliRun.Result none = CliRun.run(
+                env,
+                "export",
+                "surface",
+                "--run",
+                Long.toString(emerging),
+                "--out",
+                dir.resolve("none.tif").toString(),
+                "--for-partner",
+                "csp");
         assertThat(none.code()).isEqualTo(1);
         assertThat(none.err()).contains("run " + emerging + " (emerging) has no surface");
     }

@@ -21,8 +21,13 @@ class CrsIT {
         for (double lon = -7.5; lon <= 1.75; lon += 0.75) {
             for (double lat = 49.9; lat <= 60.8; lat += 0.9) {
                 toBng.apply(lon, lat, r);
-                List<Object> pg = Sql.rows(db, "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_SetSRID("
-                        + "ST_MakePoint(?, ?), 4326), 27700) p) t", lon, lat).get(0);
+                List<Object> pg = Sql.rows(
+                                db,
+                                "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_SetSRID("
+                                        + "ST_MakePoint(?, ?), 4326), 27700) p) t",
+                                lon,
+                                lat)
+                        .get(0);
                 double dx = r[0] - ((Number) pg.get(0)).doubleValue();
                 double dy = r[1] - ((Number) pg.get(1)).doubleValue();
                 worst = Math.max(worst, Math.hypot(dx, dy));
@@ -36,8 +41,11 @@ class CrsIT {
         Database db = TestDatabase.shared();
         double[] r = new double[2];
         Crs.BNG.to(Crs.WEB_MERCATOR).apply(334937.66, 389689.23, r);
-        List<Object> pg = Sql.rows(db, "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_SetSRID("
-                + "ST_MakePoint(334937.66, 389689.23), 27700), 3857) p) t").get(0);
+        List<Object> pg = Sql.rows(
+                        db,
+                        "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_SetSRID("
+                                + "ST_MakePoint(334937.66, 389689.23), 27700), 3857) p) t")
+                .get(0);
         assertThat(r[0]).isCloseTo(((Number) pg.get(0)).doubleValue(), org.assertj.core.data.Offset.offset(0.01));
         assertThat(r[1]).isCloseTo(((Number) pg.get(1)).doubleValue(), org.assertj.core.data.Offset.offset(0.01));
     }

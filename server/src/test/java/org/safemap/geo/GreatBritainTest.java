@@ -20,27 +20,39 @@ class GreatBritainTest {
     @Test
     void keepsTheMainlandItsIslandsAndItsDocks() {
         assertThat(inside(-2.992, 53.400)).as("Albert Dock, Liverpool").isTrue();
-        assertThat(inside(-3.025, 53.462)).as("Royal Seaforth Dock, at the mouth of the Mersey").isTrue();
+        assertThat(inside(-3.025, 53.462))
+                .as("Royal Seaforth Dock, at the mouth of the Mersey")
+                .isTrue();
         assertThat(inside(-1.145, 60.155)).as("Lerwick, Shetland").isTrue();
-        assertThat(inside(-0.885, 60.855)).as("Muckle Flugga, Britain's northernmost rock").isTrue();
+        assertThat(inside(-0.885, 60.855))
+                .as("Muckle Flugga, Britain's northernmost rock")
+                .isTrue();
         assertThat(inside(-6.315, 49.914)).as("Hugh Town, Isles of Scilly").isTrue();
         assertThat(inside(-1.290, 50.700)).as("Newport, Isle of Wight").isTrue();
         assertThat(inside(-4.320, 53.300)).as("Anglesey").isTrue();
         assertThat(inside(-8.570, 57.810)).as("St Kilda").isTrue();
         assertThat(inside(-5.714, 50.066)).as("Land's End").isTrue();
-        assertThat(inside(1.762, 52.481)).as("Lowestoft Ness, the most easterly point").isTrue();
+        assertThat(inside(1.762, 52.481))
+                .as("Lowestoft Ness, the most easterly point")
+                .isTrue();
         assertThat(inside(-5.580, 55.280)).as("Sanda, off the Mull of Kintyre").isTrue();
     }
 
     @Test
     void refusesIrelandTheIrishSeaTheIsleOfManAndFrance() {
         assertThat(inside(-6.260, 53.350)).as("Dublin").isFalse();
-        assertThat(inside(-5.930, 54.600)).as("Belfast: Northern Ireland is in the UK, not Great Britain").isFalse();
-        assertThat(inside(-6.200, 55.290)).as("Rathlin Island, Northern Ireland").isFalse();
+        assertThat(inside(-5.930, 54.600))
+                .as("Belfast: Northern Ireland is in the UK, not Great Britain")
+                .isFalse();
+        assertThat(inside(-6.200, 55.290))
+                .as("Rathlin Island, Northern Ireland")
+                .isFalse();
         assertThat(inside(-5.000, 53.800)).as("the Irish Sea").isFalse();
         assertThat(inside(-4.480, 54.150)).as("Douglas, Isle of Man").isFalse();
         assertThat(inside(1.860, 50.950)).as("Calais").isFalse();
-        assertThat(inside(-2.000, 57.000)).as("the North Sea, 12 km off Stonehaven").isFalse();
+        assertThat(inside(-2.000, 57.000))
+                .as("the North Sea, 12 km off Stonehaven")
+                .isFalse();
     }
 
     @Test

@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Test;
 class PlaceMatchTest {
     @Test
     void forgivesOneSlipInAMiddleSizedWordAndNoneInShortWordsOrNumbers() {
-        assertThat(PlaceMatch.edits("botanic road", "btoanic road")).isEqualTo(1);   // swapped letters
-        assertThat(PlaceMatch.edits("bold street", "bold stret")).isEqualTo(1);      // a letter missing
+        assertThat(PlaceMatch.edits("botanic road", "btoanic road")).isEqualTo(1); // swapped letters
+        assertThat(PlaceMatch.edits("bold street", "bold stret")).isEqualTo(1); // a letter missing
         assertThat(PlaceMatch.edits("bold street", "outside 38 bold street")).isZero();
-        assertThat(PlaceMatch.edits("hope street", "home street")).isEqualTo(-1);   // 4 letters: exact only
+        assertThat(PlaceMatch.edits("hope street", "home street")).isEqualTo(-1); // 4 letters: exact only
         assertThat(PlaceMatch.edits("a57", "a59")).isEqualTo(-1);
-        assertThat(PlaceMatch.edits("upper baker street", "in the street upper newington")).isEqualTo(-1);
-        assertThat(PlaceMatch.edits("street bold", "bold street")).isEqualTo(-1);   // order matters
+        assertThat(PlaceMatch.edits("upper baker street", "in the street upper newington"))
+                .isEqualTo(-1);
+        assertThat(PlaceMatch.edits("street bold", "bold street")).isEqualTo(-1); // order matters
         assertThat(PlaceMatch.edits("aigburth road", "aigbruth raod")).isEqualTo(-1); // "road" is short: exact
     }
 
@@ -27,7 +28,8 @@ class PlaceMatchTest {
             String b = random.nextBoolean() ? mutate(a, random) : word(random);
             int reference = reference(a, b);
             for (int limit = 0; limit <= 3; limit++) {
-                assertThat(PlaceMatch.distance(a, b, limit)).as(a + " / " + b + " limit " + limit)
+                assertThat(PlaceMatch.distance(a, b, limit))
+                        .as(a + " / " + b + " limit " + limit)
                         .isEqualTo(Math.min(reference, limit + 1));
             }
         }

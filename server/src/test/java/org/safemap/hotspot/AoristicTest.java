@@ -183,8 +183,14 @@ class AoristicTest {
     @Test
     void agreesWithSecondBySecondCountingAroundClockChanges() {
         Random random = new Random(77);
-        long[] anchors = {local("2025-03-30T00:30"), local("2025-10-26T00:30"), local("2024-03-31T00:00"),
-                local("2024-10-27T00:00"), local("2024-01-14T20:00"), local("1995-10-22T00:00")};
+        long[] anchors = {
+            local("2025-03-30T00:30"),
+            local("2025-10-26T00:30"),
+            local("2024-03-31T00:00"),
+            local("2024-10-27T00:00"),
+            local("2024-01-14T20:00"),
+            local("1995-10-22T00:00")
+        };
         for (int k = 0; k < 24; k++) {
             long from = anchors[k % anchors.length] - random.nextInt(20 * 3600);
             long to = from + 1 + random.nextInt(40 * 3600);
@@ -219,9 +225,11 @@ class AoristicTest {
         assertThat(AORISTIC.share(from, to, nineToNoon, weekdays)).isEqualTo(0.375);
         assertThat(AORISTIC.share(from, to, nineToNoon, weekend)).isZero();
         assertThat(AORISTIC.share(from, to, allHours, allDays)).isEqualTo(1.0);
-        assertThat(AORISTIC.share(from + 3600, from + 3600, nineToNoon, weekdays)).isEqualTo(1.0);
+        assertThat(AORISTIC.share(from + 3600, from + 3600, nineToNoon, weekdays))
+                .isEqualTo(1.0);
         assertThat(AORISTIC.share(from, from, nineToNoon, weekdays)).isZero();
-        assertThat(AORISTIC.share(from, from + 10 * 86_400L, allHours, weekdays)).isEqualTo(120.0 / 168);
+        assertThat(AORISTIC.share(from, from + 10 * 86_400L, allHours, weekdays))
+                .isEqualTo(120.0 / 168);
 
         Random random = new Random(5);
         for (int k = 0; k < 500; k++) {
@@ -249,10 +257,12 @@ class AoristicTest {
     @Test
     void refusesBadInput() {
         long t = local("2024-01-10T08:00");
-        assertThatThrownBy(() -> AORISTIC.hourOfWeek(t, t - 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> AORISTIC.hourOfWeek(t, t - 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("before it starts");
         assertThatThrownBy(() -> AORISTIC.addTo(new double[24], t, t + 60, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("168");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("168");
         assertThatThrownBy(() -> AORISTIC.addTo(new double[168], t, t + 60, Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AORISTIC.addTo(new double[168], t, t + 60, -1))

@@ -53,26 +53,34 @@ class EmergingHotspotsTest {
     /** One hand-built series per hot class, oldest first; |z| > 1.96 is significant at α = 0.05. */
     static Stream<Arguments> hotSeries() {
         return Stream.of(
-                Arguments.of("new: hot only in the final step", EmergingClass.NEW_HOT,
-                        new double[] {0.1, -0.5, 0.3, 1.0, 0.2, -1.0, 0.5, 0.0, 1.2, 3.0}),
-                Arguments.of("consecutive: one run of three at the end", EmergingClass.CONSECUTIVE_HOT,
-                        new double[] {0.1, -0.5, 0.3, 1.0, 0.2, -1.0, 0.5, 2.5, 2.8, 3.1}),
-                Arguments.of("consecutive: a run of exactly two", EmergingClass.CONSECUTIVE_HOT,
-                        new double[] {0.1, -0.5, 0.3, 1.0, 0.2, -1.0, 0.5, 1.5, 2.8, 3.1}),
-                Arguments.of("intensifying: hot every step, rising", EmergingClass.INTENSIFYING_HOT,
-                        ramp(10, 2.1, 3.9)),
-                Arguments.of("persistent: hot every step, no trend", EmergingClass.PERSISTENT_HOT,
-                        new double[] {3.0, 2.5, 2.9, 2.6, 3.1, 2.4, 2.8, 2.7, 3.0, 2.5}),
-                Arguments.of("diminishing: hot every step, falling", EmergingClass.DIMINISHING_HOT,
-                        ramp(10, 3.9, 2.1)),
-                Arguments.of("sporadic: on and off, never cold", EmergingClass.SPORADIC_HOT,
-                        new double[] {3.0, 0.2, 0.1, 2.5, 0.3, -1.5, 0.0, 0.4, 0.2, 2.7}),
-                Arguments.of("sporadic: a run at the end after an earlier hot step", EmergingClass.SPORADIC_HOT,
+                Arguments.of("new: hot only in the final step", EmergingClass.NEW_HOT, new double[] {
+                    0.1, -0.5, 0.3, 1.0, 0.2, -1.0, 0.5, 0.0, 1.2, 3.0
+                }),
+                Arguments.of("consecutive: one run of three at the end", EmergingClass.CONSECUTIVE_HOT, new double[] {
+                    0.1, -0.5, 0.3, 1.0, 0.2, -1.0, 0.5, 2.5, 2.8, 3.1
+                }),
+                Arguments.of("consecutive: a run of exactly two", EmergingClass.CONSECUTIVE_HOT, new double[] {
+                    0.1, -0.5, 0.3, 1.0, 0.2, -1.0, 0.5, 1.5, 2.8, 3.1
+                }),
+                Arguments.of(
+                        "intensifying: hot every step, rising", EmergingClass.INTENSIFYING_HOT, ramp(10, 2.1, 3.9)),
+                Arguments.of("persistent: hot every step, no trend", EmergingClass.PERSISTENT_HOT, new double[] {
+                    3.0, 2.5, 2.9, 2.6, 3.1, 2.4, 2.8, 2.7, 3.0, 2.5
+                }),
+                Arguments.of("diminishing: hot every step, falling", EmergingClass.DIMINISHING_HOT, ramp(10, 3.9, 2.1)),
+                Arguments.of("sporadic: on and off, never cold", EmergingClass.SPORADIC_HOT, new double[] {
+                    3.0, 0.2, 0.1, 2.5, 0.3, -1.5, 0.0, 0.4, 0.2, 2.7
+                }),
+                Arguments.of(
+                        "sporadic: a run at the end after an earlier hot step",
+                        EmergingClass.SPORADIC_HOT,
                         new double[] {0.1, 2.5, 0.3, 1.0, 0.2, -1.0, 0.5, 2.5, 2.8, 3.1}),
-                Arguments.of("oscillating: hot now, cold before", EmergingClass.OSCILLATING_HOT,
-                        new double[] {-3.0, 0.1, 2.5, 0.3, 1.0, 0.2, -1.0, 0.5, 0.4, 2.5}),
-                Arguments.of("historical: hot 9 of 10, not now", EmergingClass.HISTORICAL_HOT,
-                        new double[] {3, 3, 3, 3, 3, 3, 3, 3, 3, 0.5}));
+                Arguments.of("oscillating: hot now, cold before", EmergingClass.OSCILLATING_HOT, new double[] {
+                    -3.0, 0.1, 2.5, 0.3, 1.0, 0.2, -1.0, 0.5, 0.4, 2.5
+                }),
+                Arguments.of("historical: hot 9 of 10, not now", EmergingClass.HISTORICAL_HOT, new double[] {
+                    3, 3, 3, 3, 3, 3, 3, 3, 3, 0.5
+                }));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -182,10 +190,12 @@ class EmergingHotspotsTest {
     @Test
     void twoStepSeries() {
         double[][] cases = {{0, 3}, {3, 3}, {3, 0}, {-3, 3}};
-        EmergingClass[] expected = {EmergingClass.NEW_HOT, EmergingClass.PERSISTENT_HOT, EmergingClass.NO_PATTERN,
-                EmergingClass.OSCILLATING_HOT};
+        EmergingClass[] expected = {
+            EmergingClass.NEW_HOT, EmergingClass.PERSISTENT_HOT, EmergingClass.NO_PATTERN, EmergingClass.OSCILLATING_HOT
+        };
         for (int i = 0; i < cases.length; i++) {
-            assertThat(EmergingHotspots.classify(cases[i], p(cases[i]), RULES)).as("case %d", i)
+            assertThat(EmergingHotspots.classify(cases[i], p(cases[i]), RULES))
+                    .as("case %d", i)
                     .isEqualTo(expected[i]);
         }
     }
@@ -194,13 +204,17 @@ class EmergingHotspotsTest {
     void refusesBadInput() {
         double[] ok = {1, 2, 3};
         assertThatThrownBy(() -> EmergingHotspots.classify(new double[] {3}, new double[] {0.01}, RULES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 time steps");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 2 time steps");
         assertThatThrownBy(() -> EmergingHotspots.classify(ok, new double[] {0.1, 0.1}, RULES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 z-scores but 2 p-values");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3 z-scores but 2 p-values");
         assertThatThrownBy(() -> EmergingHotspots.classify(new double[] {1, Double.NaN, 3}, p(ok), RULES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("step 1");
         assertThatThrownBy(() -> EmergingHotspots.classify(ok, new double[] {0.1, 1.5, 0.1}, RULES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("step 1");
         assertThatThrownBy(() -> EmergingHotspots.classify(ok, p(ok), null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new EmergingRules(0, 0.05, 0.9)).isInstanceOf(IllegalArgumentException.class);
@@ -221,7 +235,8 @@ class EmergingHotspotsTest {
             assertThat(codes.add(c.code())).isTrue();
             assertThat(EmergingClass.ofCode(c.code())).isEqualTo(c);
             assertThat(c.mirror().mirror()).isEqualTo(c);
-            assertThat(c.label().replace("Hot", "Cold")).isEqualTo(c.isHot() ? c.mirror().label() : c.label());
+            assertThat(c.label().replace("Hot", "Cold"))
+                    .isEqualTo(c.isHot() ? c.mirror().label() : c.label());
         }
     }
 
@@ -273,7 +288,9 @@ class EmergingHotspotsTest {
             double[] p = p(z);
             EmergingClass c = EmergingHotspots.classify(z, p, RULES);
             seen.add(c);
-            assertThat(EmergingHotspots.classify(negate(z), p, RULES)).as("series %d", k).isEqualTo(c.mirror());
+            assertThat(EmergingHotspots.classify(negate(z), p, RULES))
+                    .as("series %d", k)
+                    .isEqualTo(c.mirror());
         }
         assertThat(seen).containsExactlyInAnyOrder(EmergingClass.values()); // the property was tested on every class
     }
@@ -292,7 +309,9 @@ class EmergingHotspotsTest {
             if (c == EmergingClass.NO_PATTERN) {
                 for (EmergingClass other : EmergingClass.values()) {
                     if (other != EmergingClass.NO_PATTERN) {
-                        assertThat(literal(other, z, p)).as("series %d matches %s", k, other).isFalse();
+                        assertThat(literal(other, z, p))
+                                .as("series %d matches %s", k, other)
+                                .isFalse();
                     }
                 }
             } else {

@@ -24,7 +24,8 @@ class GiStarTest {
         // mean 4, s² = (9+4+1+36+0)/5 = 10. Location 4 (value 10): W = 3 (3, 10, 4), sum 17,
         // z = (17 − 4·3) / sqrt(10 · (5·3 − 9) / 4) = 5 / sqrt(15) = 1.2909944
         double[] x = {1, 2, 3, 10, 4};
-        SpatialWeights w = SpatialWeights.fromPairs(5, new int[] {0, 1, 2, 3}, new int[] {1, 2, 3, 4}).withSelf();
+        SpatialWeights w = SpatialWeights.fromPairs(5, new int[] {0, 1, 2, 3}, new int[] {1, 2, 3, 4})
+                .withSelf();
         GiStarResult r = GiStar.compute(x, w);
         assertThat(r.z()[3]).isCloseTo(5 / Math.sqrt(15), within(1e-12));
         // location 1 (value 1): W = 2 (1, 2), sum 3: z = (3 − 8)/sqrt(10·(10 − 4)/4) = −5/sqrt(15)
@@ -46,7 +47,8 @@ class GiStarTest {
             x[i] = random.nextInt(20);
         }
         double band = 600;
-        GiStarResult r = GiStar.compute(x, SpatialWeights.distanceBand(px, py, band).withSelf());
+        GiStarResult r =
+                GiStar.compute(x, SpatialWeights.distanceBand(px, py, band).withSelf());
         double mean = java.util.Arrays.stream(x).average().orElseThrow();
         double s2 = java.util.Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / n;
         for (int i = 0; i < n; i++) {
@@ -112,19 +114,24 @@ class GiStarTest {
         SpatialWeights band = SpatialWeights.distanceBand(px, py, 400);
         String[] bandCounts = lines[2].trim().split("\\s+");
         for (int i = 0; i < 300; i++) {
-            assertThat(band.neighbourCount(i)).as("distance-band neighbours of " + i)
+            assertThat(band.neighbourCount(i))
+                    .as("distance-band neighbours of " + i)
                     .isEqualTo(Integer.parseInt(bandCounts[i]));
         }
-        double[] p = {0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216, 0.222, 0.251, 0.269,
-            0.275, 0.34, 0.341, 0.384, 0.569, 0.594, 0.696, 0.762, 0.94, 0.942, 0.975, 0.986};
+        double[] p = {
+            0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216, 0.222, 0.251, 0.269, 0.275, 0.34,
+            0.341, 0.384, 0.569, 0.594, 0.696, 0.762, 0.94, 0.942, 0.975, 0.986
+        };
         String[] bh = lines[3].trim().split("\\s+");
         double[] adjusted = FalseDiscovery.adjusted(p);
         for (int i = 0; i < p.length; i++) {
             assertThat(adjusted[i]).isCloseTo(Double.parseDouble(bh[i]), within(1e-12));
         }
         // Benjamini and Hochberg's worked example (1995, section 4.1): 15 p-values, at q = 0.05 the first four go
-        double[] example = {0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262,
-            0.5719, 0.6528, 0.7590, 1.000};
+        double[] example = {
+            0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528,
+            0.7590, 1.000
+        };
         boolean[] rejected = FalseDiscovery.significant(example, 0.05);
         for (int i = 0; i < example.length; i++) {
             assertThat(rejected[i]).as("p = " + example[i]).isEqualTo(i < 4);
@@ -152,17 +159,20 @@ class GiStarTest {
 
     @Test
     void degenerateCasesAreDefined() {
-        GiStarResult flat = GiStar.compute(new double[] {2, 2, 2}, SpatialWeights.gridQueen(3, 1).withSelf());
+        GiStarResult flat = GiStar.compute(
+                new double[] {2, 2, 2}, SpatialWeights.gridQueen(3, 1).withSelf());
         assertThat(flat.z()).containsExactly(0, 0, 0);
         assertThat(flat.p()).containsExactly(1, 1, 1);
         // everyone neighbours everyone: the denominator is zero
-        GiStarResult all = GiStar.compute(new double[] {1, 5}, SpatialWeights.gridQueen(2, 1).withSelf());
+        GiStarResult all = GiStar.compute(
+                new double[] {1, 5}, SpatialWeights.gridQueen(2, 1).withSelf());
         assertThat(all.p()).containsExactly(1, 1);
         assertThatThrownBy(() -> GiStar.compute(new double[] {1, Double.NaN}, SpatialWeights.gridQueen(2, 1)))
                 .hasMessageContaining("not a finite number");
         assertThat(SpatialWeights.gridQueen(3, 3).neighbourCount(4)).isEqualTo(8);
         assertThat(SpatialWeights.gridRook(3, 3).neighbourCount(4)).isEqualTo(4);
-        assertThat(SpatialWeights.fromPairs(3, new int[] {0}, new int[] {1}).islands()).containsExactly(2);
+        assertThat(SpatialWeights.fromPairs(3, new int[] {0}, new int[] {1}).islands())
+                .containsExactly(2);
     }
 
     @Test

@@ -37,8 +37,12 @@ class KernelDensitySpatstatTest {
         StringBuilder csv = new StringBuilder("x,y\n");
         for (int i = 0; i < n; i++) {
             boolean clustered = i % 3 != 0;
-            double cx = clustered ? GRID.minX() + 700 + random.nextGaussian() * 150 : GRID.minX() + random.nextDouble() * 2500;
-            double cy = clustered ? GRID.minY() + 1200 + random.nextGaussian() * 200 : GRID.minY() + random.nextDouble() * 2000;
+            double cx = clustered
+                    ? GRID.minX() + 700 + random.nextGaussian() * 150
+                    : GRID.minX() + random.nextDouble() * 2500;
+            double cy = clustered
+                    ? GRID.minY() + 1200 + random.nextGaussian() * 200
+                    : GRID.minY() + random.nextDouble() * 2000;
             x[i] = Math.min(GRID.maxX() - 0.01, Math.max(GRID.minX() + 0.01, cx));
             y[i] = Math.min(GRID.maxY() - 0.01, Math.max(GRID.minY() + 0.01, cy));
             csv.append(String.format(Locale.ROOT, "%.3f,%.3f%n", x[i], y[i]));
@@ -57,14 +61,25 @@ class KernelDensitySpatstatTest {
 
     private static double[] spatstat(String kernel, double sigma) throws IOException {
         Path out = dir.resolve("density-" + kernel + ".csv");
-        String script = String.format(Locale.ROOT, """
+        String script = String.format(
+                Locale.ROOT,
+                """
                 suppressPackageStartupMessages(library(spatstat))
                 p <- read.csv('%s')
                 X <- ppp(p$x, p$y, window = owin(c(%.3f, %.3f), c(%.3f, %.3f)))
                 D <- density(X, sigma = %.17g, kernel = '%s', edge = FALSE, dimyx = c(%d, %d))
                 write.table(D$v, '%s', sep = ',', row.names = FALSE, col.names = FALSE)
-                """, pointsCsv, GRID.minX(), GRID.maxX(), GRID.minY(), GRID.maxY(), sigma, kernel,
-                GRID.rows(), GRID.columns(), out);
+                """,
+                pointsCsv,
+                GRID.minX(),
+                GRID.maxX(),
+                GRID.minY(),
+                GRID.maxY(),
+                sigma,
+                kernel,
+                GRID.rows(),
+                GRID.columns(),
+                out);
         RScript.run(script);
         // spatstat's image rows run south to north, as SafeMap's grid
         List<String> rows = Files.readAllLines(out);
@@ -97,7 +112,8 @@ class KernelDensitySpatstatTest {
                 worst = Math.max(worst, Math.abs(ours[c] - theirs[c]));
             }
             assertThat(max).as("spatstat produced a surface").isGreaterThan(100);
-            assertThat(worst / max).as(kernel + " " + mode + " against spatstat, share of the maximum")
+            assertThat(worst / max)
+                    .as(kernel + " " + mode + " against spatstat, share of the maximum")
                     .isLessThan(tolerance);
         }
     }
@@ -122,7 +138,8 @@ class KernelDensitySpatstatTest {
 
     @Test
     void scottRuleEqualsSpatstatBwScott() throws IOException {
-        String r = RScript.run(String.format(Locale.ROOT, """
+        String r = RScript.run(
+                String.format(Locale.ROOT, """
                 suppressPackageStartupMessages(library(spatstat))
                 p <- read.csv('%s')
                 X <- ppp(p$x, p$y, window = owin(c(%.3f, %.3f), c(%.3f, %.3f)))
@@ -136,7 +153,8 @@ class KernelDensitySpatstatTest {
 
     @Test
     void likelihoodRuleIsNearSpatstatBwPpl() throws IOException {
-        String r = RScript.run(String.format(Locale.ROOT, """
+        String r = RScript.run(
+                String.format(Locale.ROOT, """
                 suppressPackageStartupMessages(library(spatstat))
                 p <- read.csv('%s')
                 X <- ppp(p$x, p$y, window = owin(c(%.3f, %.3f), c(%.3f, %.3f)))
@@ -145,7 +163,10 @@ class KernelDensitySpatstatTest {
         double theirs = Double.parseDouble(r.trim());
         double[] window = {GRID.minX(), GRID.minY(), GRID.maxX(), GRID.maxY()};
         double ours = BandwidthRule.PPL.bandwidth(points, Kernel.GAUSSIAN, window);
-        // both pick from 16 geometric steps (a factor of about 1.6 apart); spatstat corrects for edges, SafeMap does not
-        assertThat(ours / theirs).as("SafeMap " + ours + " / spatstat " + theirs).isBetween(0.6, 1.7);
+        // both pick from 16 geometric steps (a factor of about 1.6 apart); spatstat corrects for edges, SafeMap does
+        // not
+        assertThat(ours / theirs)
+                .as("SafeMap " + ours + " / spatstat " + theirs)
+                .isBetween(0.6, 1.7);
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class KernelDensityTest {
 
@@ -41,7 +41,8 @@ class KernelDensityTest {
         return out;
     }
 
-    private static WeightedPoints randomPoints(int n, long seed, double minX, double minY, double size, boolean weighted) {
+    private static WeightedPoints randomPoints(
+            int n, long seed, double minX, double minY, double size, boolean weighted) {
         Random random = new Random(seed);
         double[] x = new double[n];
         double[] y = new double[n];
@@ -49,8 +50,12 @@ class KernelDensityTest {
         for (int i = 0; i < n; i++) {
             // a cluster and a background, some points beyond the grid so off-grid contributions are exercised
             boolean clustered = random.nextDouble() < 0.5;
-            x[i] = clustered ? minX + size * 0.3 + random.nextGaussian() * size * 0.05 : minX - 200 + random.nextDouble() * (size + 400);
-            y[i] = clustered ? minY + size * 0.6 + random.nextGaussian() * size * 0.05 : minY - 200 + random.nextDouble() * (size + 400);
+            x[i] = clustered
+                    ? minX + size * 0.3 + random.nextGaussian() * size * 0.05
+                    : minX - 200 + random.nextDouble() * (size + 400);
+            y[i] = clustered
+                    ? minY + size * 0.6 + random.nextGaussian() * size * 0.05
+                    : minY - 200 + random.nextDouble() * (size + 400);
             w[i] = weighted ? 1 + random.nextInt(5) : 1;
         }
         return new WeightedPoints(x, y, w);
@@ -80,7 +85,8 @@ class KernelDensityTest {
     void kernelValuesAreTheDocumentedFormulas(Kernel kernel) {
         double h = 250;
         for (double d : new double[] {0, 1, 50, 125, 249.9, 250, 300, 1700, 1760}) {
-            assertThat(kernel.density(d * d, h)).as(kernel + " at " + d)
+            assertThat(kernel.density(d * d, h))
+                    .as(kernel + " at " + d)
                     .isCloseTo(reference(kernel, d, h), within(1e-15));
         }
     }
@@ -113,7 +119,9 @@ class KernelDensityTest {
         double h = kernel == Kernel.GAUSSIAN ? 80 : 250;
         for (KdeMode mode : KdeMode.values()) {
             Surface s = KernelDensity.estimate(one, new KdeParams(grid, kernel, h, mode, false));
-            assertThat(s.integral()).as(kernel + " " + mode).isCloseTo(1.0, within(kernel == Kernel.UNIFORM ? 5e-3 : 1e-3));
+            assertThat(s.integral())
+                    .as(kernel + " " + mode)
+                    .isCloseTo(1.0, within(kernel == Kernel.UNIFORM ? 5e-3 : 1e-3));
         }
     }
 
@@ -121,7 +129,8 @@ class KernelDensityTest {
     void quarticPeakOfOnePointIsThreeOverPiHSquaredPerKm2() {
         // a cell centre exactly on the point: 3/(π·0.25²) = 15.28 incidents per km² for h = 250 m
         Grid grid = new Grid(-12.5, -12.5, 25, 1, 1);
-        Surface s = KernelDensity.estimate(WeightedPoints.unweighted(new double[] {0}, new double[] {0}), KdeParams.of(grid, 250));
+        Surface s = KernelDensity.estimate(
+                WeightedPoints.unweighted(new double[] {0}, new double[] {0}), KdeParams.of(grid, 250));
         assertThat(s.at(0, 0)).isCloseTo(3 / (Math.PI * 0.0625), within(1e-9));
     }
 
@@ -133,7 +142,8 @@ class KernelDensityTest {
         double h = kernel == Kernel.GAUSSIAN ? 100 : 250;
         KdeParams params = new KdeParams(grid, kernel, h, KdeMode.EXACT, false);
         double[] exact = KernelDensity.estimate(points, params).densityPerKm2();
-        double[] fast = KernelDensity.estimate(points, params.with(KdeMode.FAST)).densityPerKm2();
+        double[] fast =
+                KernelDensity.estimate(points, params.with(KdeMode.FAST)).densityPerKm2();
         double max = 0;
         double worst = 0;
         for (int c = 0; c < exact.length; c++) {
@@ -142,7 +152,9 @@ class KernelDensityTest {
         }
         // the bound documented in docs/hotspots.md for cells of a tenth of the bandwidth
         double bound = kernel == Kernel.UNIFORM ? 0.05 : 0.005;
-        assertThat(worst / max).as(kernel + " worst error relative to the maximum").isLessThan(bound);
+        assertThat(worst / max)
+                .as(kernel + " worst error relative to the maximum")
+                .isLessThan(bound);
     }
 
     @Test
@@ -152,7 +164,8 @@ class KernelDensityTest {
         double[] w = new double[points.size()];
         java.util.Arrays.fill(w, 3.0);
         double[] once = KernelDensity.estimate(points, KdeParams.of(grid, 120)).densityPerKm2();
-        double[] thrice = KernelDensity.estimate(new WeightedPoints(points.x(), points.y(), w), KdeParams.of(grid, 120)).densityPerKm2();
+        double[] thrice = KernelDensity.estimate(new WeightedPoints(points.x(), points.y(), w), KdeParams.of(grid, 120))
+                .densityPerKm2();
         for (int c = 0; c < once.length; c++) {
             assertThat(thrice[c]).isCloseTo(3 * once[c], within(1e-9 * Math.max(1, once[c])));
         }
@@ -190,8 +203,8 @@ class KernelDensityTest {
         boolean[] window = new boolean[16];
         window[5] = true;
         window[6] = true;
-        Surface s = KernelDensity.estimate(WeightedPoints.unweighted(new double[] {150}, new double[] {150}),
-                KdeParams.of(grid, 300), window);
+        Surface s = KernelDensity.estimate(
+                WeightedPoints.unweighted(new double[] {150}, new double[] {150}), KdeParams.of(grid, 300), window);
         assertThat(s.densityPerKm2()[5]).isPositive();
         assertThat(s.densityPerKm2()[0]).isNaN();
         assertThat(s.max()).isEqualTo(s.densityPerKm2()[5]);
@@ -200,11 +213,13 @@ class KernelDensityTest {
     @Test
     void noPointsGiveAnEmptySurfaceAndIdenticalPointsStack() {
         Grid grid = new Grid(0, 0, 50, 10, 10);
-        Surface empty = KernelDensity.estimate(WeightedPoints.unweighted(new double[0], new double[0]), KdeParams.of(grid, 100));
+        Surface empty = KernelDensity.estimate(
+                WeightedPoints.unweighted(new double[0], new double[0]), KdeParams.of(grid, 100));
         assertThat(empty.max()).isZero();
         double[] same = {251, 251, 251};
         Surface stacked = KernelDensity.estimate(WeightedPoints.unweighted(same, same), KdeParams.of(grid, 100));
-        Surface single = KernelDensity.estimate(WeightedPoints.unweighted(new double[] {251}, new double[] {251}), KdeParams.of(grid, 100));
+        Surface single = KernelDensity.estimate(
+                WeightedPoints.unweighted(new double[] {251}, new double[] {251}), KdeParams.of(grid, 100));
         assertThat(stacked.max()).isCloseTo(3 * single.max(), within(1e-9));
     }
 
@@ -229,8 +244,7 @@ class KernelDensityTest {
             if (expected[c] != 0) {
                 nonZero++;
             }
-            assertThat(actual[c]).as("cell " + c)
-                    .isCloseTo(expected[c], within(tolerance * Math.abs(expected[c])));
+            assertThat(actual[c]).as("cell " + c).isCloseTo(expected[c], within(tolerance * Math.abs(expected[c])));
         }
         assertThat(nonZero).as("cells with density").isGreaterThan(expected.length / 4);
     }

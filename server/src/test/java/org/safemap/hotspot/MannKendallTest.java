@@ -194,9 +194,11 @@ class MannKendallTest {
         assertThatThrownBy(() -> MannKendall.test(new double[0])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MannKendall.test(null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MannKendall.test(new double[] {1, Double.NaN, 3}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("step 1");
         assertThatThrownBy(() -> MannKendall.test(new double[] {1, 2, Double.POSITIVE_INFINITY}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("step 2");
     }
 
     /**

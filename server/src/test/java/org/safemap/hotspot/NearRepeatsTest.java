@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Knox near-repeat test: labels, counts against brute force, and a planted pattern found. */
 class NearRepeatsTest {
-    private static final KnoxTest.Params PARAMS = new KnoxTest.Params(new double[] {0, 100, 200, 400},
-            new double[] {0, 7, 14, 28}, KnoxTest.Metric.EUCLIDEAN, true, 99, 42);
+    private static final KnoxTest.Params PARAMS = new KnoxTest.Params(
+            new double[] {0, 100, 200, 400}, new double[] {0, 7, 14, 28}, KnoxTest.Metric.EUCLIDEAN, true, 99, 42);
 
     @Test
     void labelsSayExactlyWhatIsCounted() {
@@ -98,24 +98,30 @@ class NearRepeatsTest {
         RepeatLocations.Snapping s = RepeatLocations.snapping(x, y);
         assertThat(s.distinctLocations()).isEqualTo(3);
         assertThat(s.snapped()).isTrue();
-        assertThat(s.describe()).contains("6 incidents sit on 3 distinct points").contains("83%");
-        List<RepeatLocations.Location> repeats = RepeatLocations.find(WeightedPoints.unweighted(x, y),
-                new long[] {5, 1, 9, 2, 3, 4}, 0, 2);
+        assertThat(s.describe())
+                .contains("6 incidents sit on 3 distinct points")
+                .contains("83%");
+        List<RepeatLocations.Location> repeats =
+                RepeatLocations.find(WeightedPoints.unweighted(x, y), new long[] {5, 1, 9, 2, 3, 4}, 0, 2);
         assertThat(repeats).hasSize(2);
         assertThat(repeats.get(0).count()).isEqualTo(3);
         assertThat(repeats.get(0).first()).isEqualTo(1);
         assertThat(repeats.get(0).last()).isEqualTo(9);
         assertThat(repeats.get(0).members()).containsExactly(0, 1, 2);
-        List<RepeatLocations.Location> near = RepeatLocations.find(WeightedPoints.unweighted(
-                new double[] {0, 3, 100}, new double[] {0, 4, 0}), new long[] {1, 2, 3}, 5, 2);
+        List<RepeatLocations.Location> near = RepeatLocations.find(
+                WeightedPoints.unweighted(new double[] {0, 3, 100}, new double[] {0, 4, 0}),
+                new long[] {1, 2, 3},
+                5,
+                2);
         assertThat(near).hasSize(1);
         assertThat(near.get(0).members()).containsExactly(0, 1);
     }
 
     @Test
     void refusesWhatItCannotAnswer() {
-        assertThatThrownBy(() -> new KnoxTest.Params(new double[] {10, 20}, new double[] {0, 7},
-                KnoxTest.Metric.EUCLIDEAN, false, 99, 1)).hasMessageContaining("starting at 0");
+        assertThatThrownBy(() -> new KnoxTest.Params(
+                        new double[] {10, 20}, new double[] {0, 7}, KnoxTest.Metric.EUCLIDEAN, false, 99, 1))
+                .hasMessageContaining("starting at 0");
         assertThatThrownBy(() -> KnoxTest.run(new double[] {1, 2}, new double[] {1, 2}, new double[] {1, 2}, PARAMS))
                 .hasMessageContaining("at least 3 incidents");
     }
@@ -138,13 +144,19 @@ class NearRepeatsTest {
                 y[i] = y[i - 1];
             }
             days[i] = 19_000 + random.nextInt(90);
-            csv.append((long) x[i]).append(',').append((long) y[i]).append(',').append((long) days[i]).append('\n');
+            csv.append((long) x[i])
+                    .append(',')
+                    .append((long) y[i])
+                    .append(',')
+                    .append((long) days[i])
+                    .append('\n');
         }
         java.nio.file.Path data = dir.resolve("events.csv");
         java.nio.file.Files.writeString(data, csv);
         for (KnoxTest.Metric metric : KnoxTest.Metric.values()) {
             // integer coordinates: R's band [0, 0.5) is exactly "same location"
-            String out = org.safemap.testing.RScript.run(String.format(java.util.Locale.ROOT, """
+            String out = org.safemap.testing.RScript.run(String.format(
+                    java.util.Locale.ROOT, """
                     d <- read.csv('%s')
                     s <- dist(cbind(d$x, d$y), method = '%s')
                     t <- dist(d$t)
@@ -152,13 +164,21 @@ class NearRepeatsTest {
                                  cut(t, c(0, 7, 14, 21, Inf), right = FALSE))
                     write.table(unclass(tab), sep = ',', row.names = FALSE, col.names = FALSE)
                     """, data, metric.name().toLowerCase(java.util.Locale.ROOT)));
-            KnoxTest.Result r = KnoxTest.run(x, y, days, new KnoxTest.Params(new double[] {0, 100, 200, 400},
-                    new double[] {0, 7, 14, 21}, metric, true, 19, 1));
+            KnoxTest.Result r = KnoxTest.run(
+                    x,
+                    y,
+                    days,
+                    new KnoxTest.Params(
+                            new double[] {0, 100, 200, 400}, new double[] {0, 7, 14, 21}, metric, true, 19, 1));
             String[] rows = out.trim().split("\n");
             assertThat(rows).hasSize(5);
             for (int b = 0; b < 5; b++) {
-                long[] fromR = java.util.Arrays.stream(rows[b].trim().split(",")).mapToLong(Long::parseLong).toArray();
-                assertThat(r.observed()[b]).as(metric + " " + r.spaceLabels().get(b)).containsExactly(fromR);
+                long[] fromR = java.util.Arrays.stream(rows[b].trim().split(","))
+                        .mapToLong(Long::parseLong)
+                        .toArray();
+                assertThat(r.observed()[b])
+                        .as(metric + " " + r.spaceLabels().get(b))
+                        .containsExactly(fromR);
             }
         }
     }
@@ -166,9 +186,12 @@ class NearRepeatsTest {
     @Test
     void aPairExactlyOnABandEdgeFallsInTheBandStartingThere() {
         // 100 m and 7 days apart: "100 to <200 m" and "7 to <14 days", not the bands below
-        KnoxTest.Result r = KnoxTest.run(new double[] {0, 100, 5000}, new double[] {0, 0, 5000},
-                new double[] {0, 7, 300}, new KnoxTest.Params(new double[] {0, 100, 200}, new double[] {0, 7, 14},
-                        KnoxTest.Metric.EUCLIDEAN, false, 19, 1));
+        KnoxTest.Result r = KnoxTest.run(
+                new double[] {0, 100, 5000},
+                new double[] {0, 0, 5000},
+                new double[] {0, 7, 300},
+                new KnoxTest.Params(
+                        new double[] {0, 100, 200}, new double[] {0, 7, 14}, KnoxTest.Metric.EUCLIDEAN, false, 19, 1));
         assertThat(r.spaceLabels().get(1)).isEqualTo("100 to <200 m");
         assertThat(r.timeLabels().get(1)).isEqualTo("7 to <14 days");
         assertThat(r.observed()[1][1]).isEqualTo(1);

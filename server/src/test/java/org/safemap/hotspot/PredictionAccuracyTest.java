@@ -40,8 +40,8 @@ class PredictionAccuracyTest {
         // a small hot area and a big cool one: 10% of 10 km² is all of the small area
         double[] score = {5, 1};
         double[] area = {1, 9};
-        PredictionAccuracy.Places p = new PredictionAccuracy.Places(score, area, new double[] {4, 6},
-                new double[] {5, 5}, 10, 10);
+        PredictionAccuracy.Places p =
+                new PredictionAccuracy.Places(score, area, new double[] {4, 6}, new double[] {5, 5}, 10, 10);
         PredictionAccuracy.Row r = PredictionAccuracy.at(p, new double[] {10}).get(0);
         assertThat(r.hitRate()).isCloseTo(0.5, within(1e-12));
         assertThat(r.pai()).isCloseTo(5, within(1e-12));
@@ -52,15 +52,15 @@ class PredictionAccuracyTest {
         // four tied cells: 25% coverage takes a quarter of each, whatever their order
         double[] score = {1, 1, 1, 1};
         double[] test = {8, 0, 0, 0};
-        PredictionAccuracy.Places p = new PredictionAccuracy.Places(score, new double[] {1, 1, 1, 1},
-                new double[] {1, 1, 1, 1}, test, 4, 8);
+        PredictionAccuracy.Places p =
+                new PredictionAccuracy.Places(score, new double[] {1, 1, 1, 1}, new double[] {1, 1, 1, 1}, test, 4, 8);
         assertThat(PredictionAccuracy.at(p, new double[] {25}).get(0).hitRate()).isCloseTo(0.25, within(1e-12));
     }
 
     @Test
     void noTrainingIncidentsInTheHotspotLeavesRriUndefined() {
-        PredictionAccuracy.Places p = new PredictionAccuracy.Places(new double[] {2, 1}, new double[] {1, 1},
-                new double[] {0, 3}, new double[] {1, 1}, 3, 2);
+        PredictionAccuracy.Places p = new PredictionAccuracy.Places(
+                new double[] {2, 1}, new double[] {1, 1}, new double[] {0, 3}, new double[] {1, 1}, 3, 2);
         assertThat(PredictionAccuracy.at(p, new double[] {50}).get(0).rri()).isNaN();
     }
 

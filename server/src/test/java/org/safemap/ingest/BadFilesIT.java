@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.files.InputFormatException;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.Role;
 import org.safemap.testing.CliRun;
@@ -32,7 +33,6 @@ import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
-import org.safemap.files.InputFormatException;
 
 /**
  * Files that are not what they claim, through the real loader, {@code safemap ingest} and the upload API: each gets
@@ -52,12 +52,16 @@ class BadFilesIT {
     @BeforeAll
     static void setUp() throws IOException {
         db = TestDatabase.fresh("bad_files");
-        try (InputStream in = BadFilesIT.class.getClassLoader().getResourceAsStream("demo/2022-05-liverpool-street.csv.gz")) {
+        try (InputStream in =
+                BadFilesIT.class.getClassLoader().getResourceAsStream("demo/2022-05-liverpool-street.csv.gz")) {
             realMonth = in.readAllBytes();
         }
         // An administrator of the police partner may load police-uk under any rule for who loads a feed.
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(new Principal("test-admin", Role.ADMIN,
-                "police", "strategic-assessment", "test")));
+        app = App.start(
+                TestSettings.defaults(),
+                db,
+                TestPrincipals.fixed(
+                        new Principal("test-admin", Role.ADMIN, "police", "strategic-assessment", "test")));
     }
 
     @AfterAll
@@ -91,18 +95,24 @@ class BadFilesIT {
     }
 
     private static final Map<String, String> MESSAGES = Map.of(
-            "logo.csv", "logo.csv: this is a PNG image",
-            "crimes.xlsx.csv", "crimes.xlsx.csv: this is a ZIP archive (an Excel .xlsx workbook is one); export the "
+            "logo.csv",
+            "logo.csv: this is a PNG image",
+            "crimes.xlsx.csv",
+            "crimes.xlsx.csv: this is a ZIP archive (an Excel .xlsx workbook is one); export the "
                     + "sheet as 'CSV UTF-8'",
-            "random.csv", "random.csv: this is binary data, not CSV or GeoJSON text (is it the right file?)",
-            "cut.csv.gz", "cut.csv.gz: the gzip-compressed data is cut short (Unexpected end of ZLIB input stream); "
+            "random.csv",
+            "random.csv: this is binary data, not CSV or GeoJSON text (is it the right file?)",
+            "cut.csv.gz",
+            "cut.csv.gz: the gzip-compressed data is cut short (Unexpected end of ZLIB input stream); "
                     + "send the whole file again",
-            "excel-unicode.csv", "excel-unicode.csv: this is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 "
-                    + "(Comma delimited)')",
-            "utf16-no-bom.csv", "utf16-no-bom.csv: this is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 "
-                    + "(Comma delimited)')",
-            "empty.csv", "empty.csv line 1: the file is empty; expected a header row",
-            "twice.csv.gz", "twice.csv.gz: this is gzip-compressed twice; decompress it once");
+            "excel-unicode.csv",
+            "excel-unicode.csv: this is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 " + "(Comma delimited)')",
+            "utf16-no-bom.csv",
+            "utf16-no-bom.csv: this is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 " + "(Comma delimited)')",
+            "empty.csv",
+            "empty.csv line 1: the file is empty; expected a header row",
+            "twice.csv.gz",
+            "twice.csv.gz: this is gzip-compressed twice; decompress it once");
 
     @Test
     void theLoaderRefusesEachWithOneShortMessageAndKeepsNothing() {
@@ -110,17 +120,22 @@ class BadFilesIT {
         long batches = Sql.count(db, "SELECT count(*) FROM load_batch");
         badFiles().forEach((name, content) -> {
             var refused = assertThatThrownBy(() -> loader.load(SourceFiles.bytes(name, content), POLICE_UK, null))
-                    .as(name).isInstanceOf(InputFormatException.class);
+                    .as(name)
+                    .isInstanceOf(InputFormatException.class);
             if (name.equals("damaged.csv.gz")) {
-                refused.message().startsWith("damaged.csv.gz: the gzip-compressed data is corrupt (")
+                refused.message()
+                        .startsWith("damaged.csv.gz: the gzip-compressed data is corrupt (")
                         .endsWith("); send the whole file again");
             } else {
                 refused.hasMessage(MESSAGES.get(name));
             }
         });
         assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(batches);
-        assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches' AND tablename NOT IN "
-                + "(SELECT 'incident_' || id FROM load_batch)")).isZero();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches' AND tablename NOT IN "
+                                + "(SELECT 'incident_' || id FROM load_batch)"))
+                .isZero();
     }
 
     @Test
@@ -146,21 +161,24 @@ class BadFilesIT {
         String[] lines = r.out().strip().split("\n");
         assertThat(lines).hasSize(files.size() + 1);
         for (String name : files.keySet()) {
-            assertThat(lines).as(name).anySatisfy(line -> assertThat(line)
-                    .startsWith(name + ": refused, nothing loaded: " + name));
+            assertThat(lines)
+                    .as(name)
+                    .anySatisfy(line -> assertThat(line).startsWith(name + ": refused, nothing loaded: " + name));
         }
         assertThat(r.out()).contains("logo.csv: refused, nothing loaded: " + MESSAGES.get("logo.csv") + "\n");
         // A header with no rows is a month with nothing to report: an empty batch, said plainly.
-        assertThat(lines[lines.length - 1]).startsWith("header-only.csv: batch ")
-                .contains("0 rows read, 0 loaded, 0 quarantined").endsWith("; the file holds a header and no rows");
+        assertThat(lines[lines.length - 1])
+                .startsWith("header-only.csv: batch ")
+                .contains("0 rows read, 0 loaded, 0 quarantined")
+                .endsWith("; the file holds a header and no rows");
     }
 
     @Test
     void theUploadApiRefusesEachWithTheJsonErrorShapeWhileTheGoodFileLoads() {
         Map<String, byte[]> files = new LinkedHashMap<>(badFiles());
         files.put("good.csv", (POLICE_UK_HEADER + GOOD_ROW.replace("a1,", "up1,")).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r = Http.postFiles("http://127.0.0.1:" + app.port() + "/api/feeds/police-uk/uploads",
-                "file", files);
+        HttpResponse<String> r =
+                Http.postFiles("http://127.0.0.1:" + app.port() + "/api/feeds/police-uk/uploads", "file", files);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
         JsonNode uploads = Http.json(r).path("uploads");
         assertThat(uploads.size()).isEqualTo(files.size());

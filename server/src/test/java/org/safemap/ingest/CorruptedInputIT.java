@@ -20,10 +20,10 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.db.Database;
+import org.safemap.files.InputFormatException;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
-import org.safemap.files.InputFormatException;
 
 /**
  * Real police.uk rows, corrupted at random in the ways partners' files go wrong, through the real loader into
@@ -50,16 +50,18 @@ class CorruptedInputIT {
         EMPTY
     }
 
-    private record Unit(int line, Fate fate, String crimeId, String text) {
-    }
+    private record Unit(int line, Fate fate, String crimeId, String text) {}
 
     @BeforeAll
     static void setUp() throws IOException {
         db = TestDatabase.fresh("corrupted");
         policeUk = FeedCatalog.builtIn().get("police-uk");
         realRows = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(CorruptedInputIT.class
-                .getClassLoader().getResourceAsStream("demo/2022-05-liverpool-street.csv.gz")), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(CorruptedInputIT.class
+                        .getClassLoader()
+                        .getResourceAsStream("demo/2022-05-liverpool-street.csv.gz")),
+                StandardCharsets.UTF_8))) {
             r.readLine();
             r.lines().forEach(realRows::add);
         }
@@ -128,24 +130,34 @@ class CorruptedInputIT {
                 units.add(new Unit(line, fate, crimeId, text));
                 line += count(bytes, (byte) '\n');
             }
-            check(seed, loader.load(SourceFiles.bytes("trial-" + seed + ".csv", file.toByteArray()), policeUk, null), units);
+            check(
+                    seed,
+                    loader.load(SourceFiles.bytes("trial-" + seed + ".csv", file.toByteArray()), policeUk, null),
+                    units);
         }
     }
 
     private void check(long seed, IncidentLoader.Result r, List<Unit> units) {
         String where = "seed " + seed;
         Map<Integer, String> accepted = new HashMap<>();
-        for (List<Object> row : Sql.rows(db, "SELECT line_no, coalesce(source_ref, '') FROM incident WHERE batch_id = ?",
-                r.batchId())) {
-            assertThat(accepted.put((Integer) row.get(0), (String) row.get(1))).as(where + ": line stored twice").isNull();
+        for (List<Object> row : Sql.rows(
+                db, "SELECT line_no, coalesce(source_ref, '') FROM incident WHERE batch_id = ?", r.batchId())) {
+            assertThat(accepted.put((Integer) row.get(0), (String) row.get(1)))
+                    .as(where + ": line stored twice")
+                    .isNull();
         }
         Map<Integer, String> quarantined = new HashMap<>();
-        for (List<Object> row : Sql.rows(db, "SELECT line_no, raw_record FROM quarantine WHERE batch_id = ?", r.batchId())) {
+        for (List<Object> row :
+                Sql.rows(db, "SELECT line_no, raw_record FROM quarantine WHERE batch_id = ?", r.batchId())) {
             quarantined.put((Integer) row.get(0), (String) row.get(1));
         }
         assertThat(r.rowsRead()).as(where).isEqualTo(accepted.size() + quarantined.size());
-        assertThat(Sql.rows(db, "SELECT rows_read, rows_loaded, rows_quarantined FROM load_batch WHERE id = ?", r.batchId()))
-                .as(where).containsExactly(List.of(r.rowsRead(), accepted.size(), quarantined.size()));
+        assertThat(Sql.rows(
+                        db,
+                        "SELECT rows_read, rows_loaded, rows_quarantined FROM load_batch WHERE id = ?",
+                        r.batchId()))
+                .as(where)
+                .containsExactly(List.of(r.rowsRead(), accepted.size(), quarantined.size()));
         Set<Integer> both = new HashSet<>(accepted.keySet());
         both.retainAll(quarantined.keySet());
         assertThat(both).as(where + ": lines both stored and quarantined").isEmpty();
@@ -156,16 +168,23 @@ class CorruptedInputIT {
                 case INTACT, BENIGN -> {
                     boolean stored = u.crimeId().equals(accepted.get(u.line()));
                     boolean keptInside = quarantined.values().stream().anyMatch(raw -> raw.contains(u.text()));
-                    assertThat(stored || keptInside).as(where + ": line " + u.line() + " (" + u.fate() + ") was lost")
+                    assertThat(stored || keptInside)
+                            .as(where + ": line " + u.line() + " (" + u.fate() + ") was lost")
                             .isTrue();
                     if (u.fate() == Fate.BENIGN) {
-                        assertThat(stored).as(where + ": line " + u.line() + " should load").isTrue();
+                        assertThat(stored)
+                                .as(where + ": line " + u.line() + " should load")
+                                .isTrue();
                     }
                 }
                 case DAMAGED -> {
-                    boolean accounted = accepted.containsKey(u.line()) || quarantined.containsKey(u.line())
-                            || u.text() != null && quarantined.values().stream().anyMatch(raw -> raw.contains(u.text()));
-                    assertThat(accounted).as(where + ": damaged line " + u.line() + " is unaccounted for").isTrue();
+                    boolean accounted = accepted.containsKey(u.line())
+                            || quarantined.containsKey(u.line())
+                            || u.text() != null
+                                    && quarantined.values().stream().anyMatch(raw -> raw.contains(u.text()));
+                    assertThat(accounted)
+                            .as(where + ": damaged line " + u.line() + " is unaccounted for")
+                            .isTrue();
                 }
             }
         }
@@ -176,20 +195,29 @@ class CorruptedInputIT {
         String good = "a1,2022-05,Merseyside Police,Merseyside Police,-2.98,53.40,On or near Bold Street,E01006512,"
                 + "Liverpool 060A,Burglary,,\n";
         String megabytes = "x".repeat(10 * 1024 * 1024);
-        IncidentLoader.Result r = new IncidentLoader(db.dataSource()).load(SourceFiles.text("bad-kinds.csv",
-                POLICE_UK_HEADER
-                        + good
-                        + "a2,2022-02-30,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"   // impossible month
-                        + "a3,2022-05,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,,extra\n" // extra column
-                        + "a4,2022-05,M,M,-2.98,53.40,On or near X\n"                              // missing columns
-                        + "a5,2022-05,M,M,10.1,53.40,On or near X,E01006512,L,Burglary,,\n"        // outside GB
-                        + "a6,2022-05,M,M,53.40,-2.98,On or near X,E01006512,L,Burglary,,\n"       // swapped
-                        + megabytes + "\n"                                                         // a 10 MB line
-                        + good.replace("a1", "a7")), policeUk, null);
+        IncidentLoader.Result r = new IncidentLoader(db.dataSource())
+                .load(
+                        SourceFiles.text(
+                                "bad-kinds.csv",
+                                POLICE_UK_HEADER
+                                        + good
+                                        + "a2,2022-02-30,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n" // impossible month
+                                        + "a3,2022-05,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,,extra\n" // extra column
+                                        + "a4,2022-05,M,M,-2.98,53.40,On or near X\n" // missing columns
+                                        + "a5,2022-05,M,M,10.1,53.40,On or near X,E01006512,L,Burglary,,\n" // outside
+                                        // GB
+                                        + "a6,2022-05,M,M,53.40,-2.98,On or near X,E01006512,L,Burglary,,\n" // swapped
+                                        + megabytes + "\n" // a 10 MB line
+                                        + good.replace("a1", "a7")),
+                        policeUk,
+                        null);
         assertThat(r.rowsLoaded()).isEqualTo(2);
         assertThat(r.rowsQuarantined()).isEqualTo(6);
-        List<List<Object>> reasons = Sql.rows(db, "SELECT line_no, field, reason, length(raw_record) FROM quarantine "
-                + "WHERE batch_id = ? ORDER BY line_no", r.batchId());
+        List<List<Object>> reasons = Sql.rows(
+                db,
+                "SELECT line_no, field, reason, length(raw_record) FROM quarantine "
+                        + "WHERE batch_id = ? ORDER BY line_no",
+                r.batchId());
         assertThat(reasons).extracting(row -> row.get(0)).containsExactly(3, 4, 5, 6, 7, 8);
         assertThat((String) reasons.get(0).get(2)).contains("2022-02-30");
         assertThat((String) reasons.get(1).get(2)).isEqualTo("expected 12 fields as in the header, found 13");
@@ -197,7 +225,9 @@ class CorruptedInputIT {
         assertThat((String) reasons.get(3).get(2)).contains("outside Great Britain");
         assertThat((String) reasons.get(4).get(2)).contains("look swapped");
         assertThat((String) reasons.get(5).get(2)).isEqualTo("the row is longer than 1 MB");
-        assertThat((Integer) reasons.get(5).get(3)).as("a huge row is kept in part, with its size").isLessThan(5000);
+        assertThat((Integer) reasons.get(5).get(3))
+                .as("a huge row is kept in part, with its size")
+                .isLessThan(5000);
     }
 
     @Test
@@ -208,8 +238,11 @@ class CorruptedInputIT {
                 .hasMessage("empty.csv line 1: the file is empty; expected a header row");
         IncidentLoader.Result r = loader.load(SourceFiles.text("header-only.csv", POLICE_UK_HEADER), policeUk, null);
         assertThat(r.rowsRead()).isZero();
-        assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches' AND tablename = ?",
-                "incident_" + r.batchId())).isZero();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches' AND tablename = ?",
+                        "incident_" + r.batchId()))
+                .isZero();
     }
 
     private static String dropField(String row, Random random) {

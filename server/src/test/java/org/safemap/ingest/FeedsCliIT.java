@@ -54,20 +54,26 @@ class FeedsCliIT {
         try (var in = getClass().getClassLoader().getResourceAsStream("demo/2022-02-liverpool-street.csv.gz")) {
             Files.copy(in, month);
         }
-        Path bad = write("2022-02-extra.csv", "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
-                + "LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
-                + "x1,2022-02,M,M,-2.98,53.40,On or near Bold Street,E01006512,L,Burglary,,\n"
-                + "x2,2022-02,M,M,53.40,-2.98,On or near Bold Street,E01006512,L,Burglary,,\n"
-                + "x3,2022-02,M,M,-2.98,53.40,On or near Bold Street,E01006512,L,Kidnap,,\n");
+        Path bad = write(
+                "2022-02-extra.csv",
+                "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+                        + "LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
+                        + "x1,2022-02,M,M,-2.98,53.40,On or near Bold Street,E01006512,L,Burglary,,\n"
+                        + "x2,2022-02,M,M,53.40,-2.98,On or near Bold Street,E01006512,L,Burglary,,\n"
+                        + "x3,2022-02,M,M,-2.98,53.40,On or near Bold Street,E01006512,L,Kidnap,,\n");
 
         CliRun.Result r = CliRun.run(env, "ingest", "--feed", "police-uk", month.toString(), bad.toString());
         assertThat(r.code()).as(r.err()).isZero();
         int lines = TestData.dataLines("demo/2022-02-liverpool-street.csv.gz");
-        assertThat(r.out()).containsPattern("2022-02-liverpool-street.csv.gz: batch \\d+: " + String.format("%,d", lines)
-                + " rows read, " + String.format("%,d", lines) + " loaded, 0 quarantined in [0-9.]+ s");
-        assertThat(r.out()).contains("2022-02-extra.csv: batch", "3 rows read, 1 loaded, 2 quarantined",
-                "located by: snapped-map-point 100.0%", "e.g. line 3, field 'Longitude': longitude 53.40 and latitude "
-                        + "-2.98 look swapped");
+        assertThat(r.out())
+                .containsPattern("2022-02-liverpool-street.csv.gz: batch \\d+: " + String.format("%,d", lines)
+                        + " rows read, " + String.format("%,d", lines) + " loaded, 0 quarantined in [0-9.]+ s");
+        assertThat(r.out())
+                .contains(
+                        "2022-02-extra.csv: batch",
+                        "3 rows read, 1 loaded, 2 quarantined",
+                        "located by: snapped-map-point 100.0%",
+                        "e.g. line 3, field 'Longitude': longitude 53.40 and latitude " + "-2.98 look swapped");
 
         CliRun.Result again = CliRun.run(env, "ingest", "--feed", "police-uk", month.toString());
         assertThat(again.code()).isZero();
@@ -81,7 +87,9 @@ class FeedsCliIT {
         assertThat(first.path("feed").asText()).isEqualTo("police-uk");
         assertThat(first.path("file").asText()).isEqualTo("2022-02-liverpool-street.csv.gz");
         for (JsonNode b : batches) {
-            assertThat(b.path("rows_read").asInt()).isEqualTo(b.path("accepted").asInt() + b.path("quarantined").asInt());
+            assertThat(b.path("rows_read").asInt())
+                    .isEqualTo(
+                            b.path("accepted").asInt() + b.path("quarantined").asInt());
             long reasons = 0;
             for (JsonNode n : b.path("reasons")) {
                 reasons += n.asLong();
@@ -94,13 +102,17 @@ class FeedsCliIT {
             assertThat(methods).isEqualTo(b.path("accepted").asLong());
         }
         JsonNode extra = batches.get(1);
-        assertThat(extra.path("reasons").fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("longitude 53.40 and latitude -2.98 look swapped",
+        assertThat(extra.path("reasons").fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder(
+                        "longitude 53.40 and latitude -2.98 look swapped",
                         "category '…' is not one this feed shares: mapping '…' has no entry for it");
 
-        CliRun.Result quarantine = CliRun.run(env, "feeds", "quarantine", "--batch", extra.path("batch").asText());
+        CliRun.Result quarantine = CliRun.run(
+                env, "feeds", "quarantine", "--batch", extra.path("batch").asText());
         assertThat(quarantine.out().lines().toList()).hasSize(3).first().isEqualTo("line,field,reason,raw");
-        assertThat(quarantine.out()).contains("3,\"Longitude\",", "\"x3,2022-02,M,M,-2.98,53.40,On or near Bold Street,");
+        assertThat(quarantine.out())
+                .contains("3,\"Longitude\",", "\"x3,2022-02,M,M,-2.98,53.40,On or near Bold Street,");
 
         CliRun.Result text = CliRun.run(env, "feeds", "report", "--feed", "police-uk");
         assertThat(text.out()).contains("police-uk: 2 batches, " + String.format("%,d", lines + 3) + " rows read");
@@ -108,32 +120,41 @@ class FeedsCliIT {
 
     @Test
     void aRefusedFileLoadsNothingAndTheExitCodeSaysSo() throws IOException {
-        Path withIds = write("ae.csv", String.join(",", IstvAeCsvAdapter.COLUMNS) + ",nhs_number\n"
-                + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,,4857773456\n");
+        Path withIds = write(
+                "ae.csv",
+                String.join(",", IstvAeCsvAdapter.COLUMNS) + ",nhs_number\n"
+                        + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,,4857773456\n");
         CliRun.Result r = CliRun.run(env, "ingest", "--feed", "istv-ae", withIds.toString());
         assertThat(r.code()).isEqualTo(Cli.FAILED);
-        assertThat(r.out()).contains("ae.csv: refused, nothing loaded: ae.csv line 1, field 'nhs_number': this column "
-                + "is not among the fields the feed declares");
-        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE feed = 'istv-ae'")).isZero();
-        assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE raw_record LIKE '%4857773456%'")).isZero();
+        assertThat(r.out())
+                .contains("ae.csv: refused, nothing loaded: ae.csv line 1, field 'nhs_number': this column "
+                        + "is not among the fields the feed declares");
+        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE feed = 'istv-ae'"))
+                .isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE raw_record LIKE '%4857773456%'"))
+                .isZero();
 
         CliRun.Result unknown = CliRun.run(env, "ingest", "--feed", "police", withIds.toString());
         assertThat(unknown.code()).isEqualTo(Cli.FAILED);
-        assertThat(unknown.err()).contains("no feed 'police'; the feeds are: police-uk, btp, istv-ae, ambulance, fire-irs");
+        assertThat(unknown.err())
+                .contains("no feed 'police'; the feeds are: police-uk, btp, istv-ae, ambulance, fire-irs");
     }
 
     @Test
     void geocodeCommandsLoadReferenceDataAndFindPlaces() throws IOException {
-        Path places = write("places.csv", "name,kind,locality,x,y,precision_m\nThe Grapes,venue,Central,334560,390420,25\n");
+        Path places =
+                write("places.csv", "name,kind,locality,x,y,precision_m\nThe Grapes,venue,Central,334560,390420,25\n");
         CliRun.Result load = CliRun.run(env, "geocode", "gazetteer", places.toString());
         assertThat(load.out()).contains("places.csv: 1 places read, 1 stored");
         CliRun.Result find = CliRun.run(env, "geocode", "find", "outside the Graeps");
         assertThat(find.code()).as(find.err()).isZero();
-        assertThat(find.out()).contains("venue: easting 334560, northing 390420 (EPSG:27700), within 25 m; matched "
-                + "'The Grapes, Central'");
+        assertThat(find.out())
+                .contains("venue: easting 334560, northing 390420 (EPSG:27700), within 25 m; matched "
+                        + "'The Grapes, Central'");
         CliRun.Result missing = CliRun.run(env, "geocode", "find", "--postcode", "ZZ9 9ZZ");
         assertThat(missing.code()).isEqualTo(Cli.FAILED);
-        assertThat(missing.out()).contains("Not found: could not locate: postcode ZZ9 9ZZ is not in the postcode table");
+        assertThat(missing.out())
+                .contains("Not found: could not locate: postcode ZZ9 9ZZ is not in the postcode table");
     }
 
     /**
@@ -145,17 +166,27 @@ class FeedsCliIT {
         Database own = TestDatabase.fresh("killed_ingest");
         Path big = dir.resolve("big-street.csv");
         int rows = bigFile(big, 600_000);
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                HOME.resolve("server/target/safemap.jar").toString(), "ingest", "--feed", "police-uk", big.toString());
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        List<String> command = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                HOME.resolve("server/target/safemap.jar").toString(),
+                "ingest",
+                "--feed",
+                "police-uk",
+                big.toString());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("killed.log").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SAFEMAP_") && !k.equals("SAFEMAP_HOME"));
         pb.environment().put("SAFEMAP_DB_URL", CliRun.url(own.target()));
         Process ingest = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         // Wait until rows are streaming into the batch's partition, then give it a moment more.
-        while (Sql.count(own, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY batches.incident_%'") == 0) {
-            assertThat(ingest.isAlive()).as("ingest ended before it could be killed").isTrue();
+        while (Sql.count(own, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY batches.incident_%'")
+                == 0) {
+            assertThat(ingest.isAlive())
+                    .as("ingest ended before it could be killed")
+                    .isTrue();
             assertThat(System.nanoTime()).as("COPY never started").isLessThan(deadline);
             Thread.sleep(20);
         }
@@ -169,16 +200,21 @@ class FeedsCliIT {
         }
         assertThat(Sql.count(own, "SELECT count(*) FROM load_batch")).isZero();
         assertThat(Sql.count(own, "SELECT count(*) FROM incident")).isZero();
-        assertThat(Sql.count(own, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'")).isZero();
+        assertThat(Sql.count(own, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'"))
+                .isZero();
 
         Map<String, String> ownEnv = Map.of("SAFEMAP_DB_URL", CliRun.url(own.target()));
         CliRun.Result rerun = CliRun.run(ownEnv, "ingest", "--feed", "police-uk", big.toString());
         assertThat(rerun.code()).as(rerun.err()).isZero();
         assertThat(Sql.count(own, "SELECT count(*) FROM incident")).isEqualTo(rows);
-        assertThat(Sql.count(own, "SELECT count(DISTINCT line_no) FROM incident")).isEqualTo(rows);
-        assertThat(CliRun.run(ownEnv, "ingest", "--feed", "police-uk", big.toString()).out()).contains("already loaded");
+        assertThat(Sql.count(own, "SELECT count(DISTINCT line_no) FROM incident"))
+                .isEqualTo(rows);
+        assertThat(CliRun.run(ownEnv, "ingest", "--feed", "police-uk", big.toString())
+                        .out())
+                .contains("already loaded");
         assertThat(Sql.count(own, "SELECT count(*) FROM incident")).isEqualTo(rows);
-        assertThat(Sql.count(own, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'")).isOne();
+        assertThat(Sql.count(own, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'"))
+                .isOne();
         own.close();
     }
 
@@ -186,8 +222,10 @@ class FeedsCliIT {
     private static int bigFile(Path file, int rows) throws IOException {
         List<String> real = new ArrayList<>();
         String header;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(FeedsCliIT.class
-                .getClassLoader().getResourceAsStream("demo/2022-03-liverpool-street.csv.gz")), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(
+                        FeedsCliIT.class.getClassLoader().getResourceAsStream("demo/2022-03-liverpool-street.csv.gz")),
+                StandardCharsets.UTF_8))) {
             header = r.readLine();
             r.lines().forEach(real::add);
         }

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.safemap.areas.AreaLevel;
 import org.safemap.areas.AreaLoader;
 import org.safemap.db.Database;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
-import org.safemap.files.SourceFile;
-import org.safemap.files.InputFormatException;
 
 class IncidentLoaderIT {
     private static Database db;
@@ -27,8 +27,14 @@ class IncidentLoaderIT {
     static void setUp() {
         db = TestDatabase.fresh("incidents");
         loader = new IncidentLoader(db.dataSource());
-        new AreaLoader(db.dataSource()).load(SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
-                AreaLevel.parse("lsoa"), 2011, null, null, n -> { });
+        new AreaLoader(db.dataSource())
+                .load(
+                        SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
+                        AreaLevel.parse("lsoa"),
+                        2011,
+                        null,
+                        null,
+                        n -> {});
     }
 
     @Test
@@ -39,8 +45,10 @@ class IncidentLoaderIT {
         assertThat(r.alreadyLoaded()).isFalse();
         assertThat(r.rowsLoaded()).isEqualTo(lines);
         assertThat(r.rowsQuarantined()).isZero();
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", r.batchId())).isEqualTo(lines);
-        assertThat(Sql.count(db, "SELECT count(*) FROM batches.incident_" + r.batchId())).isEqualTo(lines);
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", r.batchId()))
+                .isEqualTo(lines);
+        assertThat(Sql.count(db, "SELECT count(*) FROM batches.incident_" + r.batchId()))
+                .isEqualTo(lines);
         assertThat(Sql.value(db, "SELECT DISTINCT ST_SRID(geom) FROM incident")).isEqualTo(27700);
         // An independent check of the coordinate handling: police.uk names each record's LSOA, the ONS
         // boundaries are a separate source. With lon/lat swapped or the wrong SRID almost none would match;
@@ -51,13 +59,24 @@ class IncidentLoaderIT {
                 WHERE i.batch_id = ?""", r.batchId())).doubleValue();
         assertThat(inOwnLsoa).isGreaterThan(0.93);
         // Categories come from the police-uk mapping; every record keeps its own.
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND source_category = 'Shoplifting' "
-                + "AND category <> 'theft'", r.batchId())).isZero();
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND category = 'asb-unclassified' "
-                + "AND source_ref IS NULL", r.batchId())).isPositive();
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ? AND "
-                + "(event_from <> '2022-03-01 00:00 Europe/London' OR event_to <> '2022-04-01 00:00 Europe/London')",
-                r.batchId())).isZero();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM incident WHERE batch_id = ? AND source_category = 'Shoplifting' "
+                                + "AND category <> 'theft'",
+                        r.batchId()))
+                .isZero();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM incident WHERE batch_id = ? AND category = 'asb-unclassified' "
+                                + "AND source_ref IS NULL",
+                        r.batchId()))
+                .isPositive();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM incident WHERE batch_id = ? AND "
+                                + "(event_from <> '2022-03-01 00:00 Europe/London' OR event_to <> '2022-04-01 00:00 Europe/London')",
+                        r.batchId()))
+                .isZero();
         assertThat(r.summaryJson()).contains("\"snapped-map-point\":" + lines);
     }
 
@@ -72,28 +91,42 @@ class IncidentLoaderIT {
         assertThat(again.rowsLoaded()).isEqualTo(1);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(before);
         // The same file declared as another feed is a different load.
-        assertThat(loader.load(SourceFiles.text("2021-05.csv", content), FEEDS.get("btp"), null).alreadyLoaded())
+        assertThat(loader.load(SourceFiles.text("2021-05.csv", content), FEEDS.get("btp"), null)
+                        .alreadyLoaded())
                 .isFalse();
     }
 
     @Test
     void keepsRejectedRowsInQuarantineWithLineFieldAndContent() {
         String bad = "b2,2021-06,M,M,53.40,-2.98,On or near X,E01006512,L,Burglary,,";
-        IncidentLoader.Result r = loader.load(SourceFiles.text("2021-06.csv", POLICE_UK_HEADER
-                + "b1,2021-06,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
-                + bad + "\n"
-                + "b3,2021-06,M,M,,,No location,,,Drugs,,\n"
-                + "b4,2021-06,M,M,-2.98,53.40,On or near X,E01006512,L,Kidnap,,\n"), POLICE_UK, null);
+        IncidentLoader.Result r = loader.load(
+                SourceFiles.text(
+                        "2021-06.csv",
+                        POLICE_UK_HEADER
+                                + "b1,2021-06,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
+                                + bad + "\n"
+                                + "b3,2021-06,M,M,,,No location,,,Drugs,,\n"
+                                + "b4,2021-06,M,M,-2.98,53.40,On or near X,E01006512,L,Kidnap,,\n"),
+                POLICE_UK,
+                null);
         assertThat(r.rowsLoaded()).isEqualTo(1);
         assertThat(r.rowsQuarantined()).isEqualTo(3);
-        List<List<Object>> rows = Sql.rows(db,
-                "SELECT line_no, field, reason, raw_record FROM quarantine WHERE batch_id = ? ORDER BY line_no", r.batchId());
+        List<List<Object>> rows = Sql.rows(
+                db,
+                "SELECT line_no, field, reason, raw_record FROM quarantine WHERE batch_id = ? ORDER BY line_no",
+                r.batchId());
         assertThat(rows).hasSize(3);
         assertThat(rows.get(0)).containsExactly(3, "Longitude", "longitude 53.40 and latitude -2.98 look swapped", bad);
         assertThat(rows.get(1).get(0)).isEqualTo(4);
-        assertThat(rows.get(2)).startsWith(5, "category", "category 'Kidnap' is not one this feed shares: mapping "
-                + "'police-uk' has no entry for it");
-        assertThat(Sql.rows(db, "SELECT rows_read, rows_loaded, rows_quarantined FROM load_batch WHERE id = ?", r.batchId()))
+        assertThat(rows.get(2))
+                .startsWith(
+                        5,
+                        "category",
+                        "category 'Kidnap' is not one this feed shares: mapping " + "'police-uk' has no entry for it");
+        assertThat(Sql.rows(
+                        db,
+                        "SELECT rows_read, rows_loaded, rows_quarantined FROM load_batch WHERE id = ?",
+                        r.batchId()))
                 .containsExactly(List.of(4, 1, 3));
     }
 
@@ -109,6 +142,7 @@ class IncidentLoaderIT {
                 .hasMessageStartingWith("2021-07.csv line 1, field 'Victim'");
         assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(incidents);
         assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(batches);
-        assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'")).isEqualTo(partitions);
+        assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'"))
+                .isEqualTo(partitions);
     }
 }

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.safemap.files.InputFormatException;
+import org.safemap.files.SourceFile;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.ingest.PoliceUkCsvAdapterTest.Collected;
 import org.safemap.testing.SourceFiles;
-import org.safemap.files.SourceFile;
-import org.safemap.files.InputFormatException;
 
 /** The A&E, ambulance, fire and mapped adapters: what each reads, what it refuses, and why. */
 class PartnerAdaptersTest {
@@ -27,15 +27,19 @@ class PartnerAdaptersTest {
 
     private static Collected read(FeedDefinition feed, SourceFile file) throws IOException {
         Collected c = new Collected();
-        FeedAdapters.forFormat(feed.format()).read(file, feed, c, n -> { });
+        FeedAdapters.forFormat(feed.format()).read(file, feed, c, n -> {});
         return c;
     }
 
     @Test
     void istvRowsKeepTheAssaultTimeInUkTimeAndTheFreeTextLocation() throws IOException {
-        Collected c = read("istv-ae", SourceFiles.text("ae.csv", ISTV_HEADER
-                + "REM,02/07/2022,01:40,02/07/2022,00:55,\"outside The Grapes, Mathew St\",Licensed premises,Glass or bottle,\n"
-                + "REM,,,15/01/2022,,Bold Street,Public place,Body part,\n"));
+        Collected c = read(
+                "istv-ae",
+                SourceFiles.text(
+                        "ae.csv",
+                        ISTV_HEADER
+                                + "REM,02/07/2022,01:40,02/07/2022,00:55,\"outside The Grapes, Mathew St\",Licensed premises,Glass or bottle,\n"
+                                + "REM,,,15/01/2022,,Bold Street,Public place,Body part,\n"));
         assertThat(c.rejections).isEmpty();
         IncidentRecord summer = c.records.get(0);
         assertThat(summer.eventFrom()).isEqualTo(Instant.parse("2022-07-01T23:55:00Z")); // BST
@@ -43,7 +47,8 @@ class PartnerAdaptersTest {
         assertThat(summer.sourceCategory()).isEqualTo("Glass or bottle");
         assertThat(summer.location().text()).isEqualTo("outside The Grapes, Mathew St");
         assertThat(summer.location().hasCoordinates()).isFalse();
-        assertThat(summer.attributes()).containsEntry("location_type", "Licensed premises")
+        assertThat(summer.attributes())
+                .containsEntry("location_type", "Licensed premises")
                 .containsEntry("arrival", "2022-07-02T00:40:00Z");
         // No time of assault: the whole day, in UK time.
         IncidentRecord day = c.records.get(1);
@@ -54,8 +59,10 @@ class PartnerAdaptersTest {
     @Test
     void istvRefusesAFileCarryingAPatientIdentifierBeforeReadingAnyRow() {
         for (String identifier : new String[] {"nhs_number", "patient_name", "date_of_birth", "home_address"}) {
-            SourceFile file = SourceFiles.text("ae-with-ids.csv", ISTV_HEADER.strip() + "," + identifier + "\n"
-                    + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,,secret\n");
+            SourceFile file = SourceFiles.text(
+                    "ae-with-ids.csv",
+                    ISTV_HEADER.strip() + "," + identifier + "\n"
+                            + "REM,02/07/2022,01:40,02/07/2022,00:55,Bold Street,Public place,Body part,,secret\n");
             assertThatThrownBy(() -> read("istv-ae", file))
                     .isInstanceOf(InputFormatException.class)
                     .hasMessageStartingWith("ae-with-ids.csv line 1, field '" + identifier + "': this column is not "
@@ -65,13 +72,19 @@ class PartnerAdaptersTest {
 
     @Test
     void istvQuarantinesImpossibleDatesAndArrivalsBeforeTheAssault() throws IOException {
-        Collected c = read("istv-ae", SourceFiles.text("ae.csv", ISTV_HEADER
-                + "REM,30/02/2022,01:40,30/02/2022,00:55,Bold Street,Public place,Body part,\n"
-                + "REM,02/03/2022,00:10,02/03/2022,00:55,Bold Street,Public place,Body part,\n"
-                + "REM,02/03/2022,01:10,02/03/2022,25:55,Bold Street,Public place,Body part,\n"));
+        Collected c = read(
+                "istv-ae",
+                SourceFiles.text(
+                        "ae.csv",
+                        ISTV_HEADER
+                                + "REM,30/02/2022,01:40,30/02/2022,00:55,Bold Street,Public place,Body part,\n"
+                                + "REM,02/03/2022,00:10,02/03/2022,00:55,Bold Street,Public place,Body part,\n"
+                                + "REM,02/03/2022,01:10,02/03/2022,25:55,Bold Street,Public place,Body part,\n"));
         assertThat(c.records).isEmpty();
-        assertThat(c.rejections).extracting(Rejection::lineNo, Rejection::field)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(2, "assault_date"),
+        assertThat(c.rejections)
+                .extracting(Rejection::lineNo, Rejection::field)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2, "assault_date"),
                         org.assertj.core.groups.Tuple.tuple(3, "arrival_date"),
                         org.assertj.core.groups.Tuple.tuple(4, "assault_time"));
         assertThat(c.rejections.get(1).reason()).isEqualTo("arrival at A&E is before the assault");
@@ -79,12 +92,16 @@ class PartnerAdaptersTest {
 
     @Test
     void ambulanceTakesGridReferenceLatLonOrPostcode() throws IOException {
-        Collected c = read("ambulance", SourceFiles.text("amb.csv", AMBULANCE_HEADER
-                + "A1,2022-03-05 23:41,4,04D01,335000,390000,,,,Y\n"
-                + "A2,2022-03-05 23:45,04,04B01,,,53.404,-2.981,,N\n"
-                + "A3,2022-03-06 00:10,27,27D03,,,,,L1 4DQ,Y\n"
-                + "A4,2022-03-06 00:20,4,4X99,,,,,L1 4DQ,Y\n"
-                + "A5,2022-03-06 00:30,4,04A01,335000,,,,,Y\n"));
+        Collected c = read(
+                "ambulance",
+                SourceFiles.text(
+                        "amb.csv",
+                        AMBULANCE_HEADER
+                                + "A1,2022-03-05 23:41,4,04D01,335000,390000,,,,Y\n"
+                                + "A2,2022-03-05 23:45,04,04B01,,,53.404,-2.981,,N\n"
+                                + "A3,2022-03-06 00:10,27,27D03,,,,,L1 4DQ,Y\n"
+                                + "A4,2022-03-06 00:20,4,4X99,,,,,L1 4DQ,Y\n"
+                                + "A5,2022-03-06 00:30,4,04A01,335000,,,,,Y\n"));
         assertThat(c.records).extracting(IncidentRecord::sourceRef).containsExactly("A1", "A2", "A3");
         assertThat(c.records).extracting(IncidentRecord::sourceCategory).containsExactly("4", "4", "27");
         assertThat(c.records.get(0).location().srid()).isEqualTo(27700);
@@ -94,8 +111,10 @@ class PartnerAdaptersTest {
         assertThat(c.records.get(2).location().hasCoordinates()).isFalse();
         assertThat(c.records.get(2).location().postcode()).isEqualTo("L1 4DQ");
         assertThat(c.records.get(0).eventFrom()).isEqualTo(Instant.parse("2022-03-05T23:41:00Z"));
-        assertThat(c.rejections).extracting(Rejection::lineNo, Rejection::field)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(5, "determinant"),
+        assertThat(c.rejections)
+                .extracting(Rejection::lineNo, Rejection::field)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(5, "determinant"),
                         org.assertj.core.groups.Tuple.tuple(6, "easting"));
     }
 
@@ -103,16 +122,21 @@ class PartnerAdaptersTest {
     void fireRecordsCarryRoundedGridOrTheDistrictWithHonestPrecision() throws IOException {
         String header = "IncidentNumber,DateOfCall,TimeOfCall,IncidentGroup,StopCodeDescription,PropertyCategory,"
                 + "PropertyType,Postcode_district,Easting_m,Northing_m,Easting_rounded,Northing_rounded,Motive\n";
-        Collected c = read("fire-irs", SourceFiles.text("fire.csv", header
-                + "F1,01 Jan 2022,23:10:00,Fire,Secondary Fire,Outdoor,Loose refuse,L6,336512,392288,,,Deliberate\n"
-                + "F2,01-Jan-2022,23:30:00,Fire,Primary Fire,Dwelling,House - single occupancy,L6,,,336550,392250,Accidental\n"
-                + "F3,2022-01-02,02:00:00,Fire,Primary Fire,Road Vehicle,Car,L8,,,,,Deliberate\n"
-                + "F4,2022-01-02,03:00:00,False Alarm,AFA,Non Residential,Retail - Other,L1,334900,390300,,,\n"));
+        Collected c = read(
+                "fire-irs",
+                SourceFiles.text(
+                        "fire.csv",
+                        header
+                                + "F1,01 Jan 2022,23:10:00,Fire,Secondary Fire,Outdoor,Loose refuse,L6,336512,392288,,,Deliberate\n"
+                                + "F2,01-Jan-2022,23:30:00,Fire,Primary Fire,Dwelling,House - single occupancy,L6,,,336550,392250,Accidental\n"
+                                + "F3,2022-01-02,02:00:00,Fire,Primary Fire,Road Vehicle,Car,L8,,,,,Deliberate\n"
+                                + "F4,2022-01-02,03:00:00,False Alarm,AFA,Non Residential,Retail - Other,L1,334900,390300,,,\n"));
         assertThat(c.rejections).singleElement().satisfies(r -> {
             assertThat(r.field()).isEqualTo("IncidentGroup");
             assertThat(r.reason()).isEqualTo("'False Alarm' incidents are outside this feed, which shares fires only");
         });
-        assertThat(c.records).extracting(IncidentRecord::sourceCategory)
+        assertThat(c.records)
+                .extracting(IncidentRecord::sourceCategory)
                 .containsExactly("Secondary Fire|Deliberate", "Primary Fire|Accidental", "Primary Fire|Deliberate");
         assertThat(c.records.get(0).location().coordinateMethod()).isEqualTo(GeocodeMethod.COORDINATE);
         assertThat(c.records.get(1).location().coordinateMethod()).isEqualTo(GeocodeMethod.ROUNDED_GRID);
@@ -136,10 +160,14 @@ class PartnerAdaptersTest {
                    "keep": []
                  }}""");
         FeedDefinition feed = FeedCatalog.load(dir).get("council-asb");
-        Collected c = read(feed, SourceFiles.text("asb.csv", "Ref;Reported;Type;Lat;Lon;Postcode;Officer notes\n"
-                + "C1;03/04/2022 21:15;Noise;53.40;-2.97;;loud music\n"
-                + "C2;03/04/2022 22:00;Fly-tipping;;;L8 1TH;\n"
-                + "C3;31/04/2022 22:00;Noise;53.40;-2.97;;\n"));
+        Collected c = read(
+                feed,
+                SourceFiles.text(
+                        "asb.csv",
+                        "Ref;Reported;Type;Lat;Lon;Postcode;Officer notes\n"
+                                + "C1;03/04/2022 21:15;Noise;53.40;-2.97;;loud music\n"
+                                + "C2;03/04/2022 22:00;Fly-tipping;;;L8 1TH;\n"
+                                + "C3;31/04/2022 22:00;Noise;53.40;-2.97;;\n"));
         assertThat(c.records).extracting(IncidentRecord::sourceRef).containsExactly("C1", "C2");
         assertThat(c.records.get(0).eventFrom()).isEqualTo(Instant.parse("2022-04-03T20:15:00Z"));
         assertThat(c.records.get(0).attributes()).doesNotContainKey("Officer notes"); // not in 'keep'
@@ -175,7 +203,9 @@ class PartnerAdaptersTest {
             assertThat(r.location().x()).isEqualTo(-2.977);
             assertThat(r.eventFrom()).isEqualTo(Instant.parse("2022-05-01T07:00:00Z"));
         });
-        assertThat(c.rejections).singleElement().satisfies(r -> assertThat(r.field()).isEqualTo("geometry"));
+        assertThat(c.rejections)
+                .singleElement()
+                .satisfies(r -> assertThat(r.field()).isEqualTo("geometry"));
 
         assertThatThrownBy(() -> read(feed, SourceFiles.text("ops2.geojson", """
                 {"type": "FeatureCollection", "features": [

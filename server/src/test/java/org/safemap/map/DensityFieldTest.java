@@ -45,8 +45,10 @@ class DensityFieldTest {
                 double x = 329_000 + r.nextDouble() * 12_000;
                 double y = 384_000 + r.nextDouble() * 12_000;
                 double expected = direct(p, kernel, h, x, y);
-                assertThat(field.at(x, y)).as(kernel + " at " + x + "," + y)
-                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(expected))));
+                assertThat(field.at(x, y))
+                        .as(kernel + " at " + x + "," + y)
+                        .isCloseTo(
+                                expected, org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(expected))));
             }
         }
     }
@@ -67,8 +69,8 @@ class DensityFieldTest {
         for (int j = 0; j < 80; j++) {
             for (int i = 0; i < 80; i++) {
                 double exact = field.at(view.centreX(i), view.centreY(j));
-                assertThat((double) values[j * 80 + i]).isCloseTo(exact,
-                        org.assertj.core.data.Offset.offset(1e-7 * exact + 1e-8 * peak));
+                assertThat((double) values[j * 80 + i])
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-7 * exact + 1e-8 * peak));
                 if (exact == 0) {
                     assertThat(values[j * 80 + i]).isZero();
                 }
@@ -105,7 +107,8 @@ class DensityFieldTest {
                         assertThat(line[1 + k]).as(kernel + " out of reach").isZero();
                         zeros++;
                     } else {
-                        assertThat(line[1 + k]).as(kernel + " line " + t + " at " + k)
+                        assertThat(line[1 + k])
+                                .as(kernel + " line " + t + " at " + k)
                                 .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-8 * Math.max(1, peak)));
                         positives++;
                     }
@@ -145,7 +148,8 @@ class DensityFieldTest {
                     }
                     // A shift of δ changes a quartic kernel by at most 1.54·δ/h of its peak; δ ≤ h/400 here.
                     double bound = c * 1.54 * DensityRaster.STRAIGHT_FRACTION * nearby + 1e-6 * exact + 1e-6;
-                    assertThat(Math.abs(values[j * 256 + i] - exact)).as("z" + z + " pixel " + i + "," + j)
+                    assertThat(Math.abs(values[j * 256 + i] - exact))
+                            .as("z" + z + " pixel " + i + "," + j)
                             .isLessThanOrEqualTo(bound);
                     checked += nearby > 0 ? 1 : 0;
                 }
@@ -173,8 +177,10 @@ class DensityFieldTest {
                     assertThat(peak).isPositive();
                     for (int r = 0; r < DensityField.BLOCK; r += 3) {
                         for (int a = 0; a < DensityField.BLOCK; a += 5) {
-                            double exact = field.at((b[0] * DensityField.BLOCK + a) * s, (b[1] * DensityField.BLOCK + r) * s);
-                            assertThat((double) block[r * DensityField.BLOCK + a]).as(kernel + " level " + level)
+                            double exact =
+                                    field.at((b[0] * DensityField.BLOCK + a) * s, (b[1] * DensityField.BLOCK + r) * s);
+                            assertThat((double) block[r * DensityField.BLOCK + a])
+                                    .as(kernel + " level " + level)
                                     .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 * peak));
                         }
                     }
@@ -188,8 +194,10 @@ class DensityFieldTest {
         double[][] p = points(2000, 5);
         DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
         // Two views: 0.5 m and 15 m pixels, both on the lattice.
-        for (MapView view : new MapView[] {new MapView(BNG, 334_900, 389_900, 335_028, 390_028, 256, 256),
-                new MapView(BNG, 333_000, 388_000, 336_840, 391_840, 256, 256)}) {
+        for (MapView view : new MapView[] {
+            new MapView(BNG, 334_900, 389_900, 335_028, 390_028, 256, 256),
+            new MapView(BNG, 333_000, 388_000, 336_840, 391_840, 256, 256)
+        }) {
             assertThat(DensityRaster.level(field, view)).isNotNegative();
             assertBound(p, field, view);
         }
@@ -216,7 +224,8 @@ class DensityFieldTest {
                         nearby += p[2][k];
                     }
                 }
-                assertThat(Math.abs(values[j * view.width() + i] - exact)).as("pixel " + i + "," + j)
+                assertThat(Math.abs(values[j * view.width() + i] - exact))
+                        .as("pixel " + i + "," + j)
                         .isLessThanOrEqualTo(c * (s / h) * (s / h) * nearby + 1e-3 + 1e-6 * exact);
                 checked += nearby > 0 ? 1 : 0;
             }
@@ -242,7 +251,8 @@ class DensityFieldTest {
                     float[] tile = DensityRaster.read(field, new MapView(MERCATOR, b[0], b[1], b[2], b[3], 256, 256));
                     for (int j = 0; j < 256; j++) {
                         for (int i = 0; i < 256; i++) {
-                            assertThat(tile[j * 256 + i]).as("z" + z + " tile " + tx + "," + ty + " pixel " + i + "," + j)
+                            assertThat(tile[j * 256 + i])
+                                    .as("z" + z + " tile " + tx + "," + ty + " pixel " + i + "," + j)
                                     .isEqualTo(all[(ty * 256 + j) * 512 + tx * 256 + i]);
                         }
                     }
@@ -263,9 +273,12 @@ class DensityFieldTest {
 
     @Test
     void colourMapsFollowTheSldDefinitions() {
-        SldStyle.ColorMap ramp = new SldStyle.ColorMap("ramp", java.util.List.of(
-                new SldStyle.ColorMap.Entry("#000000", 0, 0, null), new SldStyle.ColorMap.Entry("#FF0000", 1, 10, null),
-                new SldStyle.ColorMap.Entry("#0000FF", 1, 20, null)));
+        SldStyle.ColorMap ramp = new SldStyle.ColorMap(
+                "ramp",
+                java.util.List.of(
+                        new SldStyle.ColorMap.Entry("#000000", 0, 0, null),
+                        new SldStyle.ColorMap.Entry("#FF0000", 1, 10, null),
+                        new SldStyle.ColorMap.Entry("#0000FF", 1, 20, null)));
         ColorRamp r = new ColorRamp(new SldStyle.Raster(1, ramp));
         assertThat(r.colour(-5)).isEqualTo(0x00000000);
         assertThat(r.colour(5)).isEqualTo(0x80800000);
@@ -273,8 +286,8 @@ class DensityFieldTest {
         assertThat(r.colour(15)).isEqualTo(0xFF800080);
         assertThat(r.colour(1e9)).isEqualTo(0xFF0000FF);
         assertThat(r.colour(Double.NaN)).isZero();
-        ColorRamp intervals = new ColorRamp(new SldStyle.Raster(0.5,
-                new SldStyle.ColorMap("intervals", ramp.entries())));
+        ColorRamp intervals =
+                new ColorRamp(new SldStyle.Raster(0.5, new SldStyle.ColorMap("intervals", ramp.entries())));
         assertThat(intervals.colour(5)).isEqualTo(0x80FF0000);
         assertThat(intervals.colour(10)).isEqualTo(0x800000FF);
         assertThat(intervals.colour(25)).isEqualTo(0x800000FF);

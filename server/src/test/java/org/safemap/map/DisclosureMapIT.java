@@ -46,12 +46,31 @@ class DisclosureMapIT {
     private static final String POLICE = "analyst:police:strategic-assessment";
     private static final String CSP = "analyst:csp:strategic-assessment";
     private static final String NHS = "analyst:nhs-ed:strategic-assessment";
-    private static final List<String> PUBLIC_LAYERS = List.of("lsoa-boundaries", "msoa-boundaries",
-            "ward-boundaries", "incidents", "density-acquisitive", "density-asb", "deprivation");
-    private static final List<String> ALL_LAYERS = List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries",
-            "incidents", "density-all", "density-violence", "density-acquisitive", "density-damage", "density-asb",
-            "density-ae-assaults", "density-ambulance", "incident-counts",
-            "incident-counts-msoa", "incident-counts-ward", "hotspot-gistar", "emerging-hotspots",
+    private static final List<String> PUBLIC_LAYERS = List.of(
+            "lsoa-boundaries",
+            "msoa-boundaries",
+            "ward-boundaries",
+            "incidents",
+            "density-acquisitive",
+            "density-asb",
+            "deprivation");
+    private static final List<String> ALL_LAYERS = List.of(
+            "lsoa-boundaries",
+            "msoa-boundaries",
+            "ward-boundaries",
+            "incidents",
+            "density-all",
+            "density-violence",
+            "density-acquisitive",
+            "density-damage",
+            "density-asb",
+            "density-ae-assaults",
+            "density-ambulance",
+            "incident-counts",
+            "incident-counts-msoa",
+            "incident-counts-ward",
+            "hotspot-gistar",
+            "emerging-hotspots",
             "deprivation");
     /** istv-ae's density_min_points in its built-in protocol. */
     private static final int ISTV_MIN_POINTS = 8;
@@ -69,14 +88,20 @@ class DisclosureMapIT {
         base = "http://127.0.0.1:" + app.port();
         // A second server whose police.uk protocol gives other partners' analysts reduced points on a 200 m grid.
         Path dir = Files.createTempDirectory("protocols");
-        String police = new String(DisclosureMapIT.class.getClassLoader()
-                .getResourceAsStream("protocols/police-uk.json").readAllBytes(), StandardCharsets.UTF_8)
+        String police = new String(
+                        DisclosureMapIT.class
+                                .getClassLoader()
+                                .getResourceAsStream("protocols/police-uk.json")
+                                .readAllBytes(),
+                        StandardCharsets.UTF_8)
                 .replace("\"analyst\": \"points\"", "\"analyst\": \"reduced\"")
                 .replace("\"precision_m\": 100", "\"precision_m\": 200")
                 .replace("\"version\": 1", "\"version\": 2"); // a changed agreement is a new version
         assertThat(police).contains("\"analyst\": \"reduced\"").contains("\"precision_m\": 200");
         Files.writeString(dir.resolve("police-uk.json"), police);
-        reducedApp = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_PROTOCOLS_DIR", dir.toString())), db,
+        reducedApp = App.start(
+                TestSettings.withOverrides(Map.of("SAFEMAP_PROTOCOLS_DIR", dir.toString())),
+                db,
                 TestPrincipals.fromHeader());
         reducedBase = "http://127.0.0.1:" + reducedApp.port();
     }
@@ -102,10 +127,12 @@ class DisclosureMapIT {
             for (String version : List.of("1.3.0", "1.1.1")) {
                 byte[] body = get(base + "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=" + version, e.getKey())
                         .body();
-                assertThat(layerNames(body)).as("capabilities %s for '%s'", version, e.getKey())
+                assertThat(layerNames(body))
+                        .as("capabilities %s for '%s'", version, e.getKey())
                         .containsExactlyElementsOf(e.getValue());
             }
-            JsonNode layers = JSON.readTree(get(base + "/api/layers", e.getKey()).body()).path("layers");
+            JsonNode layers =
+                    JSON.readTree(get(base + "/api/layers", e.getKey()).body()).path("layers");
             List<String> names = new ArrayList<>();
             layers.forEach(l -> names.add(l.path("name").asText()));
             assertThat(names).as("/api/layers for '%s'", e.getKey()).containsExactlyElementsOf(e.getValue());
@@ -116,28 +143,37 @@ class DisclosureMapIT {
     void aLayerTheRequesterMayNotSeeIsAnsweredExactlyAsAnUnknownOne() throws Exception {
         String map = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=%s&STYLES=&CRS=EPSG:27700"
                 + "&BBOX=333000,386000,339000,392000&WIDTH=64&HEIGHT=64&FORMAT=image/png&TIME=2022-07";
-        String hidden = new String(get(base + map.formatted("density-all"), ANONYMOUS).body(), StandardCharsets.UTF_8);
-        String unknown = new String(get(base + map.formatted("density-nothing"), ANONYMOUS).body(),
-                StandardCharsets.UTF_8);
+        String hidden =
+                new String(get(base + map.formatted("density-all"), ANONYMOUS).body(), StandardCharsets.UTF_8);
+        String unknown = new String(
+                get(base + map.formatted("density-nothing"), ANONYMOUS).body(), StandardCharsets.UTF_8);
         assertThat(hidden).contains("LayerNotDefined");
         assertThat(hidden.replace("density-all", "X")).isEqualTo(unknown.replace("density-nothing", "X"));
-        assertThat(get(base + map.formatted("density-all"), CSP).headers().firstValue("content-type").orElse(""))
+        assertThat(get(base + map.formatted("density-all"), CSP)
+                        .headers()
+                        .firstValue("content-type")
+                        .orElse(""))
                 .startsWith("image/png");
 
         String info = map.formatted("incident-counts").replace("GetMap", "GetFeatureInfo")
                 + "&QUERY_LAYERS=incident-counts&I=1&J=1&INFO_FORMAT=application/json";
-        assertThat(new String(get(base + info, ANONYMOUS).body(), StandardCharsets.UTF_8)).contains("LayerNotDefined");
+        assertThat(new String(get(base + info, ANONYMOUS).body(), StandardCharsets.UTF_8))
+                .contains("LayerNotDefined");
         String legend = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER=";
-        assertThat(new String(get(base + legend + "density-ae-assaults", TASKING_NO_PURPOSE).body(),
-                StandardCharsets.UTF_8)).contains("LayerNotDefined");
+        assertThat(new String(
+                        get(base + legend + "density-ae-assaults", TASKING_NO_PURPOSE)
+                                .body(),
+                        StandardCharsets.UTF_8))
+                .contains("LayerNotDefined");
 
         HttpResponse<byte[]> hiddenTile = get(base + "/tiles/density-all/12/2020/1300.png?time=2022-07", ANONYMOUS);
-        HttpResponse<byte[]> unknownTile = get(base + "/tiles/density-nothing/12/2020/1300.png?time=2022-07",
-                ANONYMOUS);
+        HttpResponse<byte[]> unknownTile =
+                get(base + "/tiles/density-nothing/12/2020/1300.png?time=2022-07", ANONYMOUS);
         assertThat(hiddenTile.statusCode()).isEqualTo(404).isEqualTo(unknownTile.statusCode());
         assertThat(new String(hiddenTile.body(), StandardCharsets.UTF_8).replace("density-all", "X"))
                 .isEqualTo(new String(unknownTile.body(), StandardCharsets.UTF_8).replace("density-nothing", "X"));
-        assertThat(get(base + "/tiles/density-all/12/2020/1300.png?time=2022-07", TASKING).statusCode())
+        assertThat(get(base + "/tiles/density-all/12/2020/1300.png?time=2022-07", TASKING)
+                        .statusCode())
                 .isEqualTo(200);
     }
 
@@ -146,8 +182,8 @@ class DisclosureMapIT {
     void restrictedDensityIsDrawnOnlyWhereEnoughRecordsAreInReach() throws Exception {
         double[][] records = istvJuly();
         assertThat(records.length).isGreaterThan(100);
-        for (double[] box : List.of(new double[] {333000, 386000, 339000, 392000}, new double[] {334000, 389500,
-                336000, 391500})) {
+        for (double[] box :
+                List.of(new double[] {333000, 386000, 339000, 392000}, new double[] {334000, 389500, 336000, 391500})) {
             int size = 200;
             double res = (box[2] - box[0]) / size;
             String url = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=density-ae-assaults&STYLES="
@@ -165,7 +201,9 @@ class DisclosureMapIT {
                     int n = inReach(records, x, y, 250);
                     int k = j * size + i;
                     if (n < ISTV_MIN_POINTS) {
-                        assertThat(restricted[k] >>> 24).as("pixel %d,%d with %d records in reach", i, j, n).isZero();
+                        assertThat(restricted[k] >>> 24)
+                                .as("pixel %d,%d with %d records in reach", i, j, n)
+                                .isZero();
                         if (n > 0 && full[k] >>> 24 != 0) {
                             hiddenDrawn++;
                         }
@@ -179,9 +217,12 @@ class DisclosureMapIT {
                     }
                 }
             }
-            assertThat(hiddenDrawn).as("the unrestricted map draws pixels the rule leaves out").isGreaterThan(0);
+            assertThat(hiddenDrawn)
+                    .as("the unrestricted map draws pixels the rule leaves out")
+                    .isGreaterThan(0);
             assertThat(shown).as("pixels with enough records are drawn").isGreaterThan(0);
-            assertThat(differ).as("where k or more are in reach the picture is the unrestricted one")
+            assertThat(differ)
+                    .as("where k or more are in reach the picture is the unrestricted one")
                     .isLessThanOrEqualTo(size * size / 1000);
             // Values at pixel centres: 0 below k, the unrestricted value from k.
             for (int j = 5; j < size; j += 37) {
@@ -217,7 +258,7 @@ class DisclosureMapIT {
         for (JsonNode f : reduced) {
             JsonNode p = f.path("properties");
             if (!p.path("feed").asText().equals("police-uk")) {
-                continue;  // BTP stays at points for everyone
+                continue; // BTP stays at points for everyone
             }
             police++;
             List<String> keys = new ArrayList<>();
@@ -240,13 +281,14 @@ class DisclosureMapIT {
 
     private static double[][] istvJuly() throws Exception {
         List<double[]> out = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("""
                 SELECT ST_X(geom), ST_Y(geom) FROM (
                     SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom FROM incident i
                     WHERE i.feed = 'istv-ae' AND i.event_from < '2022-08-01 00:00+01'
                       AND (i.event_to > '2022-07-01 00:00+01' OR i.event_from >= '2022-07-01 00:00+01')
                     ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id) s""");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new double[] {rs.getDouble(1), rs.getDouble(2)});
             }
@@ -273,7 +315,8 @@ class DisclosureMapIT {
     }
 
     private static int[] argb(HttpResponse<byte[]> r) throws Exception {
-        assertThat(r.headers().firstValue("content-type").orElse("")).as(new String(r.body(), StandardCharsets.UTF_8))
+        assertThat(r.headers().firstValue("content-type").orElse(""))
+                .as(new String(r.body(), StandardCharsets.UTF_8))
                 .startsWith("image/png");
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(r.body()));
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
@@ -282,7 +325,8 @@ class DisclosureMapIT {
     private static List<String> layerNames(byte[] capabilities) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-        NodeList layers = f.newDocumentBuilder().parse(new ByteArrayInputStream(capabilities))
+        NodeList layers = f.newDocumentBuilder()
+                .parse(new ByteArrayInputStream(capabilities))
                 .getElementsByTagName("Layer");
         List<String> out = new ArrayList<>();
         for (int k = 0; k < layers.getLength(); k++) {

@@ -23,12 +23,17 @@ class LayerAccessTest {
         LayerCatalogue catalogue = LayerCatalogue.load();
         Principal tasking = new Principal("t", Role.TASKING, null, "tasking", "test");
         List<String> publicLayers = catalogue.layers().stream()
-                .filter(l -> LAYERS.visible(Principal.ANONYMOUS, l, FEEDS)).map(LayerCatalogue.Layer::name).toList();
-        assertThat(publicLayers).contains("lsoa-boundaries", "incidents", "density-asb", "deprivation")
+                .filter(l -> LAYERS.visible(Principal.ANONYMOUS, l, FEEDS))
+                .map(LayerCatalogue.Layer::name)
+                .toList();
+        assertThat(publicLayers)
+                .contains("lsoa-boundaries", "incidents", "density-asb", "deprivation")
                 .doesNotContain("density-ae-assaults", "density-ambulance", "hotspot-gistar", "incident-counts");
-        assertThat(LAYERS.visible(tasking, catalogue.layer("density-ae-assaults"), FEEDS)).isTrue();
+        assertThat(LAYERS.visible(tasking, catalogue.layer("density-ae-assaults"), FEEDS))
+                .isTrue();
         assertThat(LAYERS.visible(analyst("csp", null), catalogue.layer("density-ae-assaults"), FEEDS))
-                .as("no purpose declared: public level, none for A&E").isFalse();
+                .as("no purpose declared: public level, none for A&E")
+                .isFalse();
     }
 
     @Test
@@ -40,6 +45,7 @@ class LayerAccessTest {
                 .containsExactly("police-uk", "btp", "istv-ae", "ambulance", "fire-irs");
         assertThat(LAYERS.feeds(Principal.ANONYMOUS, catalogue.layer("density-all"), FEEDS))
                 .containsExactly("police-uk", "btp", "fire-irs");
-        assertThat(LAYERS.feeds(police, catalogue.layer("lsoa-boundaries"), FEEDS)).isEmpty();
+        assertThat(LAYERS.feeds(police, catalogue.layer("lsoa-boundaries"), FEEDS))
+                .isEmpty();
     }
 }

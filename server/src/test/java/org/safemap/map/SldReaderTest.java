@@ -26,28 +26,35 @@ class SldReaderTest {
     void readsTheCatalogueStyles() {
         LayerCatalogue catalogue = LayerCatalogue.load();
         SldStyle incidents = catalogue.layer("incidents").style();
-        assertThat(incidents.rules()).extracting(r -> ((SldStyle.Compare) r.filter()).literal())
+        assertThat(incidents.rules())
+                .extracting(r -> ((SldStyle.Compare) r.filter()).literal())
                 .containsExactly("violence", "acquisitive", "damage", "asb", "drugs-weapons", "other");
         SldStyle.Rule violence = incidents.rules().get(0);
         assertThat(violence.filter()).isEqualTo(new SldStyle.Compare("=", "group", "violence"));
         assertThat(violence.maxScale()).isEqualTo(100_000.0);
-        assertThat(violence.symbolizers()).containsExactly(new SldStyle.Point("circle", 7,
-                new SldStyle.Fill("#D55E00", 0.75), new SldStyle.Stroke("#FFFFFF", 0.5, 1.0)));
+        assertThat(violence.symbolizers())
+                .containsExactly(new SldStyle.Point(
+                        "circle", 7, new SldStyle.Fill("#D55E00", 0.75), new SldStyle.Stroke("#FFFFFF", 0.5, 1.0)));
         SldStyle boundaries = catalogue.layer("lsoa-boundaries").style();
-        assertThat(boundaries.rules().get(0).symbolizers().get(0)).isEqualTo(new SldStyle.Polygon(
-                new SldStyle.Fill("#334155", 0.04), new SldStyle.Stroke("#334155", 1.0, 0.7)));
+        assertThat(boundaries.rules().get(0).symbolizers().get(0))
+                .isEqualTo(new SldStyle.Polygon(
+                        new SldStyle.Fill("#334155", 0.04), new SldStyle.Stroke("#334155", 1.0, 0.7)));
         assertThat(boundaries.rules().get(1).symbolizers().get(0)).isInstanceOf(SldStyle.Text.class);
         SldStyle density = catalogue.layer("density-all").style();
         assertThat(density.isRaster()).isTrue();
         assertThat(density.raster().colorMap().type()).isEqualTo("ramp");
-        assertThat(catalogue.layer("density-all").styles()).extracting(s -> s.style().name())
+        assertThat(catalogue.layer("density-all").styles())
+                .extracting(s -> s.style().name())
                 .containsExactly("density", "density-classes");
     }
 
     @Test
     void densityClassesStepFromClassToClassAsAValidSld10Ramp() {
         // SLD 1.0 has no stepped colour map; density-classes.sld draws each class as a flat stretch of a ramp.
-        SldStyle classes = LayerCatalogue.load().layer("density-all").style("density-classes").style();
+        SldStyle classes = LayerCatalogue.load()
+                .layer("density-all")
+                .style("density-classes")
+                .style();
         assertThat(classes.raster().colorMap().type()).isEqualTo("ramp");
         ColorRamp ramp = new ColorRamp(classes.raster());
         assertThat(ramp.colour(2)).isEqualTo(ramp.colour(6)).isEqualTo(ramp.colour(9.99));
@@ -63,7 +70,9 @@ class SldReaderTest {
         for (LayerCatalogue.Layer l : catalogue.layers()) {
             assertThat(LayerCatalogue.KINDS).contains(l.kind());
             for (LayerCatalogue.Style s : l.styles()) {
-                assertThat(s.style().isRaster()).as(l.name() + " " + s.path()).isEqualTo(l.kind().equals("density"));
+                assertThat(s.style().isRaster())
+                        .as(l.name() + " " + s.path())
+                        .isEqualTo(l.kind().equals("density"));
             }
         }
     }
@@ -91,7 +100,8 @@ class SldReaderTest {
         assertThat(f.test(Map.<String, Object>of()::get)).isFalse();
         assertThat(s.rules().get(1).elseFilter()).isTrue();
         // Numbers compare as numbers, not text: "9" < "10" numerically.
-        assertThat(new SldStyle.Compare("<", "n", "10").test(Map.<String, Object>of("n", 9)::get)).isTrue();
+        assertThat(new SldStyle.Compare("<", "n", "10").test(Map.<String, Object>of("n", 9)::get))
+                .isTrue();
     }
 
     @Test
@@ -110,8 +120,10 @@ class SldReaderTest {
         assertThat(r.symbolizers()).containsExactly(new SldStyle.Line(new SldStyle.Stroke("#112233", 2.5, 1.0)));
         SldStyle.Raster raster = s.raster();
         assertThat(raster.opacity()).isEqualTo(0.5);
-        assertThat(raster.colorMap().entries()).containsExactly(
-                new SldStyle.ColorMap.Entry("#000000", 0, 1, null), new SldStyle.ColorMap.Entry("#FFFFFF", 1, 5, "five"));
+        assertThat(raster.colorMap().entries())
+                .containsExactly(
+                        new SldStyle.ColorMap.Entry("#000000", 0, 1, null),
+                        new SldStyle.ColorMap.Entry("#FFFFFF", 1, 5, "five"));
     }
 
     @Test
@@ -131,7 +143,9 @@ class SldReaderTest {
     void refusesDoctypeSoNoEntityCanBeExpanded() {
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
                 + sld("<Rule><Name>&e;</Name><PolygonSymbolizer/></Rule>");
-        assertThatThrownBy(() -> parse(xxe)).isInstanceOf(SafemapException.class).hasMessageContaining("not well-formed");
+        assertThatThrownBy(() -> parse(xxe))
+                .isInstanceOf(SafemapException.class)
+                .hasMessageContaining("not well-formed");
     }
 
     @Test
@@ -141,11 +155,11 @@ class SldReaderTest {
                 <ogc:Literal>1</ogc:Literal></ogc:PropertyIsLike></ogc:Filter><PolygonSymbolizer/></Rule>""")))
                 .hasMessageStartingWith("test.sld: rule r: filter ogc:PropertyIsLike is not supported");
         assertThatThrownBy(() -> parse(sld("""
-                <Rule><Name>r</Name><PointSymbolizer><Graphic><ExternalGraphic/></Graphic></PointSymbolizer></Rule>""")))
-                .hasMessageContaining("external graphics are not supported");
-        assertThatThrownBy(() -> SldReader.readDocument(new ByteArrayInputStream("""
-                <StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld"><UserLayer/></StyledLayerDescriptor>"""
-                .getBytes(StandardCharsets.UTF_8)), "body")).hasMessageContaining("UserLayer");
+                <Rule><Name>r</Name><PointSymbolizer><Graphic><ExternalGraphic/></Graphic></PointSymbolizer></Rule>"""))).hasMessageContaining("external graphics are not supported");
+        assertThatThrownBy(() ->
+                        SldReader.readDocument(new ByteArrayInputStream("""
+                <StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld"><UserLayer/></StyledLayerDescriptor>""".getBytes(StandardCharsets.UTF_8)), "body"))
+                .hasMessageContaining("UserLayer");
     }
 
     @Test
@@ -166,7 +180,6 @@ class SldReaderTest {
     void refusesColoursThatAreNotHex() {
         assertThatThrownBy(() -> parse(sld("""
                 <Rule><Name>r</Name><PolygonSymbolizer><Fill><CssParameter name="fill">red</CssParameter></Fill>
-                </PolygonSymbolizer></Rule>""")))
-                .hasMessage("test.sld: rule r: colour 'red' is not #RRGGBB");
+                </PolygonSymbolizer></Rule>"""))).hasMessage("test.sld: rule r: colour 'red' is not #RRGGBB");
     }
 }

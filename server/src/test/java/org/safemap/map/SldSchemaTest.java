@@ -54,7 +54,8 @@ class SldSchemaTest {
     @Test
     void theSchemaIsTheOgcsWithItsImportsFromTheJars() {
         // The SLD schema imports Filter 1.0.0 (which imports GML 2.1.2) and XLink; all came from the classpath.
-        assertThat(resolved).anyMatch(s -> s.endsWith("filter/1.0.0/filter.xsd"))
+        assertThat(resolved)
+                .anyMatch(s -> s.endsWith("filter/1.0.0/filter.xsd"))
                 .anyMatch(s -> s.endsWith("gml/2.1.2/geometry.xsd"))
                 .anyMatch(s -> s.endsWith("1999/xlink.xsd"));
     }
@@ -65,7 +66,8 @@ class SldSchemaTest {
         assertThat(files).hasSizeGreaterThanOrEqualTo(9);
         List<String> problems = new ArrayList<>();
         for (Path file : files) {
-            problems.addAll(validate(Files.readAllBytes(file), file.getFileName().toString()));
+            problems.addAll(
+                    validate(Files.readAllBytes(file), file.getFileName().toString()));
         }
         assertThat(problems).isEmpty();
     }
@@ -78,14 +80,25 @@ class SldSchemaTest {
                 + "xmlns:ogc=\"http://www.opengis.net/ogc\"><NamedLayer><Name>x</Name><UserStyle><Name>s</Name>"
                 + "<FeatureTypeStyle><Rule>";
         String tail = "</Rule></FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>";
-        assertThat(validate((head + "<PolygonSymbolizer><Fill/></PolygonSymbolizer>" + tail)
-                .getBytes(StandardCharsets.UTF_8), "good.sld")).isEmpty();
-        assertThat(validate((head + "<PolygonSymboliser><Fill/></PolygonSymboliser>" + tail)
-                .getBytes(StandardCharsets.UTF_8), "misspelt.sld")).isNotEmpty();
-        assertThat(validate((head + "<PolygonSymbolizer/><Name>late</Name>" + tail)
-                .getBytes(StandardCharsets.UTF_8), "order.sld")).isNotEmpty();
-        assertThat(validate((head + "<ColorMap><ColorMapEntry color=\"#000000\" quantity=\"0\"/></ColorMap>" + tail)
-                .getBytes(StandardCharsets.UTF_8), "colormap.sld")).isNotEmpty();
+        assertThat(validate(
+                        (head + "<PolygonSymbolizer><Fill/></PolygonSymbolizer>" + tail)
+                                .getBytes(StandardCharsets.UTF_8),
+                        "good.sld"))
+                .isEmpty();
+        assertThat(validate(
+                        (head + "<PolygonSymboliser><Fill/></PolygonSymboliser>" + tail)
+                                .getBytes(StandardCharsets.UTF_8),
+                        "misspelt.sld"))
+                .isNotEmpty();
+        assertThat(validate(
+                        (head + "<PolygonSymbolizer/><Name>late</Name>" + tail).getBytes(StandardCharsets.UTF_8),
+                        "order.sld"))
+                .isNotEmpty();
+        assertThat(validate(
+                        (head + "<ColorMap><ColorMapEntry color=\"#000000\" quantity=\"0\"/></ColorMap>" + tail)
+                                .getBytes(StandardCharsets.UTF_8),
+                        "colormap.sld"))
+                .isNotEmpty();
     }
 
     /** The style files as they are in the repository (not a build copy). */
@@ -101,8 +114,7 @@ class SldSchemaTest {
         Validator v = sld.newValidator();
         v.setErrorHandler(new ErrorHandler() {
             @Override
-            public void warning(SAXParseException e) {
-            }
+            public void warning(SAXParseException e) {}
 
             @Override
             public void error(SAXParseException e) {
@@ -124,7 +136,8 @@ class SldSchemaTest {
 
     private static URL resource(String path) {
         URL url = SldSchemaTest.class.getClassLoader().getResource(path);
-        assertThat(url).as(path + " on the test classpath (org.jvnet.ogc:ogc-schemas, org.hisrc.w3c:w3c-schemas)")
+        assertThat(url)
+                .as(path + " on the test classpath (org.jvnet.ogc:ogc-schemas, org.hisrc.w3c:w3c-schemas)")
                 .isNotNull();
         return url;
     }
@@ -138,7 +151,8 @@ class SldSchemaTest {
             }
             for (Map.Entry<String, String> e : LOCATIONS.entrySet()) {
                 if (systemId.startsWith(e.getKey())) {
-                    String path = e.getValue().endsWith("/") ? e.getValue() + systemId.substring(e.getKey().length())
+                    String path = e.getValue().endsWith("/")
+                            ? e.getValue() + systemId.substring(e.getKey().length())
                             : e.getValue();
                     URL url = resource(path);
                     resolved.add(url.toExternalForm());
@@ -169,8 +183,7 @@ class SldSchemaTest {
         }
 
         @Override
-        public void setCharacterStream(Reader r) {
-        }
+        public void setCharacterStream(Reader r) {}
 
         @Override
         public InputStream getByteStream() {
@@ -182,8 +195,7 @@ class SldSchemaTest {
         }
 
         @Override
-        public void setByteStream(InputStream s) {
-        }
+        public void setByteStream(InputStream s) {}
 
         @Override
         public String getStringData() {
@@ -191,8 +203,7 @@ class SldSchemaTest {
         }
 
         @Override
-        public void setStringData(String s) {
-        }
+        public void setStringData(String s) {}
 
         @Override
         public String getSystemId() {
@@ -200,8 +211,7 @@ class SldSchemaTest {
         }
 
         @Override
-        public void setSystemId(String s) {
-        }
+        public void setSystemId(String s) {}
 
         @Override
         public String getPublicId() {
@@ -209,8 +219,7 @@ class SldSchemaTest {
         }
 
         @Override
-        public void setPublicId(String s) {
-        }
+        public void setPublicId(String s) {}
 
         @Override
         public String getBaseURI() {
@@ -218,8 +227,7 @@ class SldSchemaTest {
         }
 
         @Override
-        public void setBaseURI(String s) {
-        }
+        public void setBaseURI(String s) {}
 
         @Override
         public String getEncoding() {
@@ -227,8 +235,7 @@ class SldSchemaTest {
         }
 
         @Override
-        public void setEncoding(String s) {
-        }
+        public void setEncoding(String s) {}
 
         @Override
         public boolean getCertifiedText() {
@@ -236,7 +243,6 @@ class SldSchemaTest {
         }
 
         @Override
-        public void setCertifiedText(boolean b) {
-        }
+        public void setCertifiedText(boolean b) {}
     }
 }

@@ -7,7 +7,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -45,6 +44,7 @@ import org.xml.sax.helpers.DefaultHandler;
 class WmsIT {
     /** Liverpool city centre and surroundings, EPSG:27700. */
     private static final String BBOX = "333000,386000,339000,392000";
+
     private static Database db;
     private static App app;
     private static String base;
@@ -52,7 +52,9 @@ class WmsIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db,
+        app = App.start(
+                TestSettings.defaults(),
+                db,
                 org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
     }
@@ -64,8 +66,10 @@ class WmsIT {
 
     private static String wms(Map<String, String> params) {
         StringBuilder b = new StringBuilder(base + "/wms?");
-        params.forEach((k, v) -> b.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
+        params.forEach((k, v) -> b.append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8))
+                .append('&'));
         return b.toString();
     }
 
@@ -99,8 +103,11 @@ class WmsIT {
     }
 
     private static BufferedImage image(HttpResponse<byte[]> r) {
-        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-        assertThat(r.headers().firstValue("content-type").orElse("")).as(new String(r.body(), StandardCharsets.UTF_8))
+        assertThat(r.statusCode())
+                .as(new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type").orElse(""))
+                .as(new String(r.body(), StandardCharsets.UTF_8))
                 .startsWith("image/");
         try {
             return ImageIO.read(new ByteArrayInputStream(r.body()));
@@ -128,9 +135,11 @@ class WmsIT {
     private static String exceptionCode(HttpResponse<byte[]> r) throws Exception {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/xml");
-        schema("wms/1.3.0/exceptions_1_3_0.xsd").newValidator()
+        schema("wms/1.3.0/exceptions_1_3_0.xsd")
+                .newValidator()
                 .validate(new StreamSource(new ByteArrayInputStream(r.body())));
-        Element e = (Element) xml(r.body()).getElementsByTagNameNS("http://www.opengis.net/ogc", "ServiceException")
+        Element e = (Element) xml(r.body())
+                .getElementsByTagNameNS("http://www.opengis.net/ogc", "ServiceException")
                 .item(0);
         assertThat(r.headers().firstValue("X-OGC-Exception").orElse("")).isEqualTo(e.getAttribute("code"));
         return e.getAttribute("code");
@@ -138,7 +147,9 @@ class WmsIT {
 
     private static Schema schema(String path) throws Exception {
         URL url = WmsIT.class.getClassLoader().getResource(path);
-        assertThat(url).as(path + " on the test classpath (org.jvnet.ogc schema jars)").isNotNull();
+        assertThat(url)
+                .as(path + " on the test classpath (org.jvnet.ogc schema jars)")
+                .isNotNull();
         SchemaFactory f = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
         // The schema imports xlinks.xsd from the same jar, by a relative path; nothing is fetched from the network.
         f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "jar,file");
@@ -149,7 +160,8 @@ class WmsIT {
     void capabilities130AreValidAgainstTheOgcSchemaAndListEveryLayer() throws Exception {
         HttpResponse<byte[]> r = Http.getBytes(base + "/wms?SERVICE=WMS&REQUEST=GetCapabilities");
         assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/xml");
-        schema("wms/1.3.0/capabilities_1_3_0.xsd").newValidator()
+        schema("wms/1.3.0/capabilities_1_3_0.xsd")
+                .newValidator()
                 .validate(new StreamSource(new ByteArrayInputStream(r.body())));
         Document doc = xml(r.body());
         String ns = "http://www.opengis.net/wms";
@@ -187,7 +199,10 @@ class WmsIT {
                 assertThat(Double.parseDouble(b.getAttribute("miny"))).isBetween(-3.2, -2.7);
             }
         }
-        assertThat(byName.get("incidents").getElementsByTagNameNS(ns, "MaxScaleDenominator").item(0).getTextContent())
+        assertThat(byName.get("incidents")
+                        .getElementsByTagNameNS(ns, "MaxScaleDenominator")
+                        .item(0)
+                        .getTextContent())
                 .isEqualTo("100000");
     }
 
@@ -199,8 +214,8 @@ class WmsIT {
         f.setValidating(true);
         var builder = f.newDocumentBuilder();
         // The DOCTYPE names schemas.opengis.net; the DTD comes from the schema jar instead.
-        builder.setEntityResolver((publicId, systemId) -> new InputSource(WmsIT.class.getClassLoader()
-                .getResourceAsStream("wms/1.1.1/WMS_MS_Capabilities.dtd")));
+        builder.setEntityResolver((publicId, systemId) ->
+                new InputSource(WmsIT.class.getClassLoader().getResourceAsStream("wms/1.1.1/WMS_MS_Capabilities.dtd")));
         List<String> errors = new ArrayList<>();
         builder.setErrorHandler(new DefaultHandler() {
             @Override
@@ -210,7 +225,8 @@ class WmsIT {
         });
         Document doc = builder.parse(new ByteArrayInputStream(r.body()));
         assertThat(errors).isEmpty();
-        assertThat(doc.getElementsByTagName("Layer").getLength()).isEqualTo(LayerCatalogue.load().layers().size() + 1);
+        assertThat(doc.getElementsByTagName("Layer").getLength())
+                .isEqualTo(LayerCatalogue.load().layers().size() + 1);
         assertThat(doc.getElementsByTagName("Extent").item(0).getTextContent()).isEqualTo("2022-01/2022-07/P1M");
     }
 
@@ -218,18 +234,20 @@ class WmsIT {
     void getMapAnswersInEveryCrsWithTheRequestedSizeAndAxisOrder() {
         Map<String, String> bng = getMap("density-all,lsoa-boundaries", "EPSG:27700", BBOX, 300, 200);
         assertThat(painted(image(Http.getBytes(wms(bng))))).isGreaterThan(1000);
-        BufferedImage merc = image(Http.getBytes(wms(with(bng, "CRS", "EPSG:3857",
-                "BBOX", "-335000,7055000,-325000,7062000"))));
+        BufferedImage merc =
+                image(Http.getBytes(wms(with(bng, "CRS", "EPSG:3857", "BBOX", "-335000,7055000,-325000,7062000"))));
         assertThat(merc.getWidth()).isEqualTo(300);
         assertThat(merc.getHeight()).isEqualTo(200);
         assertThat(painted(merc)).isGreaterThan(1000);
         // EPSG:4326 in 1.3.0 is latitude first; CRS:84 and 1.1.1 EPSG:4326 are longitude first: the same picture.
-        int[] latLon = argb(image(Http.getBytes(wms(with(bng, "CRS", "EPSG:4326", "BBOX", "53.38,-3.02,53.43,-2.93")))));
+        int[] latLon =
+                argb(image(Http.getBytes(wms(with(bng, "CRS", "EPSG:4326", "BBOX", "53.38,-3.02,53.43,-2.93")))));
         int[] lonLat = argb(image(Http.getBytes(wms(with(bng, "CRS", "CRS:84", "BBOX", "-3.02,53.38,-2.93,53.43")))));
-        int[] v111 = argb(image(Http.getBytes(wms(with(bng, "VERSION", "1.1.1", "CRS", null, "SRS", "EPSG:4326",
-                "BBOX", "-3.02,53.38,-2.93,53.43")))));
+        int[] v111 = argb(image(Http.getBytes(wms(
+                with(bng, "VERSION", "1.1.1", "CRS", null, "SRS", "EPSG:4326", "BBOX", "-3.02,53.38,-2.93,53.43")))));
         assertThat(latLon).isEqualTo(lonLat).isEqualTo(v111);
-        assertThat(java.util.Arrays.stream(latLon).filter(p -> p >>> 24 != 0).count()).isGreaterThan(1000);
+        assertThat(java.util.Arrays.stream(latLon).filter(p -> p >>> 24 != 0).count())
+                .isGreaterThan(1000);
     }
 
     @Test
@@ -239,8 +257,8 @@ class WmsIT {
         assertThat(clear.getRGB(0, 0) >>> 24).as("no area there: transparent").isZero();
         BufferedImage opaque = image(Http.getBytes(wms(with(p, "TRANSPARENT", "FALSE", "BGCOLOR", "0x336699"))));
         assertThat(opaque.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0x336699);
-        BufferedImage png8 = image(Http.getBytes(wms(with(getMap("deprivation", "EPSG:27700", BBOX, 128, 128),
-                "FORMAT", "image/png; mode=8bit"))));
+        BufferedImage png8 = image(Http.getBytes(
+                wms(with(getMap("deprivation", "EPSG:27700", BBOX, 128, 128), "FORMAT", "image/png; mode=8bit"))));
         assertThat(png8.getColorModel()).isInstanceOf(IndexColorModel.class);
         HttpResponse<byte[]> jpeg = Http.getBytes(wms(with(p, "FORMAT", "image/jpeg")));
         assertThat(jpeg.headers().firstValue("content-type")).contains("image/jpeg");
@@ -252,17 +270,24 @@ class WmsIT {
         // EPSG:27700 WMS: a 512 image and the four 256 images of its quarters.
         double x0 = 333_000;
         double y0 = 387_000;
-        double span = 2_560;  // 10 m pixels
-        Map<String, String> whole = getMap("density-all", "EPSG:27700",
-                x0 + "," + y0 + "," + (x0 + 2 * span) + "," + (y0 + 2 * span), 512, 512);
+        double span = 2_560; // 10 m pixels
+        Map<String, String> whole = getMap(
+                "density-all", "EPSG:27700", x0 + "," + y0 + "," + (x0 + 2 * span) + "," + (y0 + 2 * span), 512, 512);
         int[] all = argb(image(Http.getBytes(wms(whole))));
-        assertThat(java.util.Arrays.stream(all).filter(p -> p >>> 24 != 0).count()).isGreaterThan(10_000);
+        assertThat(java.util.Arrays.stream(all).filter(p -> p >>> 24 != 0).count())
+                .isGreaterThan(10_000);
         for (int ty = 0; ty < 2; ty++) {
             for (int tx = 0; tx < 2; tx++) {
                 double minX = x0 + tx * span;
                 double maxY = y0 + 2 * span - ty * span;
-                int[] tile = argb(image(Http.getBytes(wms(with(whole, "WIDTH", "256", "HEIGHT", "256",
-                        "BBOX", minX + "," + (maxY - span) + "," + (minX + span) + "," + maxY)))));
+                int[] tile = argb(image(Http.getBytes(wms(with(
+                        whole,
+                        "WIDTH",
+                        "256",
+                        "HEIGHT",
+                        "256",
+                        "BBOX",
+                        minX + "," + (maxY - span) + "," + (minX + span) + "," + maxY)))));
                 assertSameQuarter(all, tile, tx, ty, "EPSG:27700 quarter " + tx + "," + ty);
             }
         }
@@ -272,12 +297,12 @@ class WmsIT {
         int y = 2652;
         double[] a = TileService.bounds(z, x, y);
         double[] b = TileService.bounds(z, x + 1, y + 1);
-        int[] merc = argb(image(Http.getBytes(wms(getMap("density-all", "EPSG:3857",
-                a[0] + "," + b[1] + "," + b[2] + "," + a[3], 512, 512)))));
+        int[] merc = argb(image(Http.getBytes(
+                wms(getMap("density-all", "EPSG:3857", a[0] + "," + b[1] + "," + b[2] + "," + a[3], 512, 512)))));
         for (int ty = 0; ty < 2; ty++) {
             for (int tx = 0; tx < 2; tx++) {
-                int[] tile = argb(image(Http.getBytes(base + "/tiles/density-all/" + z + "/" + (x + tx) + "/" + (y + ty)
-                        + ".png?time=2022-07")));
+                int[] tile = argb(image(Http.getBytes(
+                        base + "/tiles/density-all/" + z + "/" + (x + tx) + "/" + (y + ty) + ".png?time=2022-07")));
                 assertSameQuarter(merc, tile, tx, ty, "tile " + (x + tx) + "," + (y + ty));
             }
         }
@@ -289,7 +314,8 @@ class WmsIT {
                 int expected = all[(ty * 256 + j) * 512 + tx * 256 + i];
                 if (tile[j * 256 + i] != expected) {
                     throw new AssertionError(what + ": pixel " + i + "," + j + " is "
-                            + Integer.toHexString(tile[j * 256 + i]) + " in the tile and " + Integer.toHexString(expected)
+                            + Integer.toHexString(tile[j * 256 + i]) + " in the tile and "
+                            + Integer.toHexString(expected)
                             + " in the whole image");
                 }
             }
@@ -307,9 +333,20 @@ class WmsIT {
         double py = ((Number) lsoa.get(2)).doubleValue();
         // A 101 x 101 image of 2 m pixels centred on the point: pixel (50, 50) has the point at its centre.
         String bbox = (px - 101) + "," + (py - 101) + "," + (px + 101) + "," + (py + 101);
-        Map<String, String> p = with(getMap("density-all,lsoa-boundaries,incident-counts", "EPSG:27700", bbox, 101, 101),
-                "REQUEST", "GetFeatureInfo", "QUERY_LAYERS", "density-all,lsoa-boundaries,incident-counts",
-                "INFO_FORMAT", "application/json", "I", "50", "J", "50", "FORMAT", null);
+        Map<String, String> p = with(
+                getMap("density-all,lsoa-boundaries,incident-counts", "EPSG:27700", bbox, 101, 101),
+                "REQUEST",
+                "GetFeatureInfo",
+                "QUERY_LAYERS",
+                "density-all,lsoa-boundaries,incident-counts",
+                "INFO_FORMAT",
+                "application/json",
+                "I",
+                "50",
+                "J",
+                "50",
+                "FORMAT",
+                null);
         JsonNode fc = Http.json(Http.get(wms(p)));
         JsonNode features = fc.path("features");
         assertThat(features.size()).isEqualTo(3);
@@ -329,18 +366,26 @@ class WmsIT {
         assertThat(counts.path("code").asText()).isEqualTo(code);
         assertThat(counts.path("incidents").asDouble()).isEqualTo(((Number) Sql.value(db, """
                 SELECT count(DISTINCT coalesce(event_id, id)) FROM incident
-                WHERE lsoa_code = ? AND event_from >= '2022-07-01 00:00 Europe/London' AND event_from < '2022-08-01 00:00 Europe/London'""", code))
-                .doubleValue());
+                WHERE lsoa_code = ? AND event_from >= '2022-07-01 00:00 Europe/London' AND event_from < '2022-08-01 00:00 Europe/London'""", code)).doubleValue());
 
         // Three months: the density is their monthly mean, on the same scale as one month.
         double[] months = new double[3];
         for (int m = 0; m < 3; m++) {
             months[m] = Http.json(Http.get(wms(with(p, "QUERY_LAYERS", "density-all", "TIME", "2022-0" + (m + 1)))))
-                    .path("features").get(0).path("properties").path("density").asDouble();
+                    .path("features")
+                    .get(0)
+                    .path("properties")
+                    .path("density")
+                    .asDouble();
         }
         double quarter = Http.json(Http.get(wms(with(p, "QUERY_LAYERS", "density-all", "TIME", "2022-01/2022-03"))))
-                .path("features").get(0).path("properties").path("density").asDouble();
-        assertThat(quarter).isCloseTo((months[0] + months[1] + months[2]) / 3, org.assertj.core.data.Offset.offset(1e-3));
+                .path("features")
+                .get(0)
+                .path("properties")
+                .path("density")
+                .asDouble();
+        assertThat(quarter)
+                .isCloseTo((months[0] + months[1] + months[2]) / 3, org.assertj.core.data.Offset.offset(1e-3));
 
         String html = Http.get(wms(with(p, "INFO_FORMAT", "text/html"))).body();
         assertThat(html).contains("<table>").contains(code);
@@ -355,17 +400,38 @@ class WmsIT {
                 ORDER BY id LIMIT 1""").get(0);
         double px = ((Number) point.get(0)).doubleValue();
         double py = ((Number) point.get(1)).doubleValue();
-        Map<String, String> street = getMap("incidents", "EPSG:27700", (px - 128) + "," + (py - 128) + ","
-                + (px + 128) + "," + (py + 128), 256, 256);
+        Map<String, String> street = getMap(
+                "incidents",
+                "EPSG:27700",
+                (px - 128) + "," + (py - 128) + "," + (px + 128) + "," + (py + 128),
+                256,
+                256);
         assertThat(painted(image(Http.getBytes(wms(street))))).isGreaterThan(10);
         // 1:1,000,000: past the style's 1:100,000 limit, nothing is drawn.
-        Map<String, String> region = getMap("incidents", "EPSG:27700", (px - 35_840) + "," + (py - 35_840) + ","
-                + (px + 35_840) + "," + (py + 35_840), 256, 256);
+        Map<String, String> region = getMap(
+                "incidents",
+                "EPSG:27700",
+                (px - 35_840) + "," + (py - 35_840) + "," + (px + 35_840) + "," + (py + 35_840),
+                256,
+                256);
         assertThat(painted(image(Http.getBytes(wms(region))))).isZero();
-        JsonNode info = Http.json(Http.get(wms(with(street, "REQUEST", "GetFeatureInfo", "QUERY_LAYERS", "incidents",
-                "INFO_FORMAT", "application/json", "I", "128", "J", "128", "FEATURE_COUNT", "3"))));
+        JsonNode info = Http.json(Http.get(wms(with(
+                street,
+                "REQUEST",
+                "GetFeatureInfo",
+                "QUERY_LAYERS",
+                "incidents",
+                "INFO_FORMAT",
+                "application/json",
+                "I",
+                "128",
+                "J",
+                "128",
+                "FEATURE_COUNT",
+                "3"))));
         assertThat(info.path("features").size()).isBetween(1, 3);
-        assertThat(info.path("features").get(0).path("properties").path("month").asText()).isEqualTo("2022-07");
+        assertThat(info.path("features").get(0).path("properties").path("month").asText())
+                .isEqualTo("2022-07");
     }
 
     @Test
@@ -379,14 +445,34 @@ class WmsIT {
                 WHERE r.run_id = ? AND r.gi_bin = 3 ORDER BY r.rank LIMIT 1""", id).get(0);
         double px = ((Number) hot.get(2)).doubleValue();
         double py = ((Number) hot.get(3)).doubleValue();
-        Map<String, String> p = with(getMap("hotspot-gistar", "EPSG:27700", (px - 50) + "," + (py - 50) + ","
-                + (px + 50) + "," + (py + 50), 5, 5), "TIME", null);
+        Map<String, String> p = with(
+                getMap(
+                        "hotspot-gistar",
+                        "EPSG:27700",
+                        (px - 50) + "," + (py - 50) + "," + (px + 50) + "," + (py + 50),
+                        5,
+                        5),
+                "TIME",
+                null);
         // The centre pixel has the 99% hot colour of gistar.sld, #B2182B at opacity 0.75.
-        int centre = image(Http.getBytes(wms(with(p, "DIM_RUN", String.valueOf(id))))).getRGB(2, 2);
+        int centre = image(Http.getBytes(wms(with(p, "DIM_RUN", String.valueOf(id)))))
+                .getRGB(2, 2);
         assertThat(centre & 0xFFFFFF).isEqualTo(0xB2182B);
         assertThat(centre >>> 24).isEqualTo(191);
-        JsonNode info = Http.json(Http.get(wms(with(p, "REQUEST", "GetFeatureInfo", "QUERY_LAYERS", "hotspot-gistar",
-                "INFO_FORMAT", "application/json", "I", "2", "J", "2", "FORMAT", null))));
+        JsonNode info = Http.json(Http.get(wms(with(
+                p,
+                "REQUEST",
+                "GetFeatureInfo",
+                "QUERY_LAYERS",
+                "hotspot-gistar",
+                "INFO_FORMAT",
+                "application/json",
+                "I",
+                "2",
+                "J",
+                "2",
+                "FORMAT",
+                null))));
         JsonNode props = info.path("features").get(0).path("properties");
         assertThat(props.path("code").asText()).isEqualTo(hot.get(0));
         assertThat(props.path("gi_class").asText()).isEqualTo(hot.get(1));
@@ -394,14 +480,35 @@ class WmsIT {
 
         // Emerging hot spots: the latest emerging run by default; the area's class as the run stored it.
         long emerging = Http.json(Http.postJson(base + "/api/emerging", "{\"period\": \"2022-01..2022-07\"}"))
-                .path("id").asLong();
+                .path("id")
+                .asLong();
         assertThat(emerging).isPositive();
-        JsonNode e = Http.json(Http.get(wms(with(p, "LAYERS", "emerging-hotspots", "REQUEST", "GetFeatureInfo",
-                "QUERY_LAYERS", "emerging-hotspots", "INFO_FORMAT", "application/json", "I", "2", "J", "2",
-                "FORMAT", null)))).path("features").get(0).path("properties");
+        JsonNode e = Http.json(Http.get(wms(with(
+                        p,
+                        "LAYERS",
+                        "emerging-hotspots",
+                        "REQUEST",
+                        "GetFeatureInfo",
+                        "QUERY_LAYERS",
+                        "emerging-hotspots",
+                        "INFO_FORMAT",
+                        "application/json",
+                        "I",
+                        "2",
+                        "J",
+                        "2",
+                        "FORMAT",
+                        null))))
+                .path("features")
+                .get(0)
+                .path("properties");
         assertThat(e.path("run").asLong()).isEqualTo(emerging);
-        assertThat(e.path("emerging_class").asText()).isEqualTo(Sql.value(db,
-                "SELECT emerging_class FROM hotspot_area_result WHERE run_id = ? AND code = ?", emerging, hot.get(0)));
+        assertThat(e.path("emerging_class").asText())
+                .isEqualTo(Sql.value(
+                        db,
+                        "SELECT emerging_class FROM hotspot_area_result WHERE run_id = ? AND code = ?",
+                        emerging,
+                        hot.get(0)));
     }
 
     @Test
@@ -411,20 +518,24 @@ class WmsIT {
                 WHERE level = 'lsoa' ORDER BY code LIMIT 1""").get(0);
         double px = ((Number) lsoa.get(0)).doubleValue();
         double py = ((Number) lsoa.get(1)).doubleValue();
-        Map<String, String> p = with(getMap("deprivation", "EPSG:27700", (px - 5) + "," + (py - 5) + "," + (px + 5)
-                + "," + (py + 5), 3, 3), "TIME", null);
+        Map<String, String> p = with(
+                getMap("deprivation", "EPSG:27700", (px - 5) + "," + (py - 5) + "," + (px + 5) + "," + (py + 5), 3, 3),
+                "TIME",
+                null);
         String red = """
                 <StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc">
                 <NamedLayer><Name>deprivation</Name><UserStyle><FeatureTypeStyle><Rule>
                 <PolygonSymbolizer><Fill><CssParameter name="fill">#FF0000</CssParameter></Fill></PolygonSymbolizer>
                 </Rule></FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>""";
-        assertThat(image(Http.getBytes(wms(with(p, "SLD_BODY", red)))).getRGB(1, 1)).isEqualTo(0xFFFF0000);
+        assertThat(image(Http.getBytes(wms(with(p, "SLD_BODY", red)))).getRGB(1, 1))
+                .isEqualTo(0xFFFF0000);
         String named = """
                 <StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld">
                 <NamedLayer><Name>density-all</Name><NamedStyle><Name>density-classes</Name></NamedStyle></NamedLayer>
                 </StyledLayerDescriptor>""";
         assertThat(image(Http.getBytes(wms(with(getMap("density-all", "EPSG:27700", BBOX, 64, 64), "SLD_BODY", named))))
-                .getWidth()).isEqualTo(64);
+                        .getWidth())
+                .isEqualTo(64);
     }
 
     @Test
@@ -450,21 +561,52 @@ class WmsIT {
         cases.put(wms(with(ok, "LAYERS", "density-acquisitive", "DIM_FEED", "ambulance")), "InvalidDimensionValue");
         cases.put(wms(with(ok, "LAYERS", "hotspot-gistar", "DIM_RUN", "999999")), "InvalidDimensionValue");
         cases.put(wms(with(ok, "SLD", "http://example.org/evil.sld")), "InvalidParameterValue");
-        cases.put(wms(with(ok, "SLD_BODY", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>")),
+        cases.put(
+                wms(with(ok, "SLD_BODY", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>")),
                 "InvalidParameterValue");
-        cases.put(wms(with(ok, "SLD_BODY", "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\"><UserLayer/>"
-                + "</StyledLayerDescriptor>")), "InvalidParameterValue");
-        cases.put(wms(with(ok, "SLD_BODY", "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\"><NamedLayer>"
-                + "<Name>density-all</Name><UserStyle><FeatureTypeStyle>" + "<Rule><LineSymbolizer/></Rule>".repeat(250)
-                + "</FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>")), "InvalidParameterValue");
-        cases.put(wms(with(ok, "SLD_BODY", "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\"><!--"
-                + "x".repeat(WmsService.MAX_SLD_BYTES) + "--></StyledLayerDescriptor>")), "InvalidParameterValue");
-        cases.put(wms(with(ok, "REQUEST", "GetFeatureInfo", "QUERY_LAYERS", "density-all", "I", "64", "J", "3")),
+        cases.put(
+                wms(with(
+                        ok,
+                        "SLD_BODY",
+                        "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\"><UserLayer/>"
+                                + "</StyledLayerDescriptor>")),
+                "InvalidParameterValue");
+        cases.put(
+                wms(with(
+                        ok,
+                        "SLD_BODY",
+                        "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\"><NamedLayer>"
+                                + "<Name>density-all</Name><UserStyle><FeatureTypeStyle>"
+                                + "<Rule><LineSymbolizer/></Rule>".repeat(250)
+                                + "</FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>")),
+                "InvalidParameterValue");
+        cases.put(
+                wms(with(
+                        ok,
+                        "SLD_BODY",
+                        "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\"><!--"
+                                + "x".repeat(WmsService.MAX_SLD_BYTES) + "--></StyledLayerDescriptor>")),
+                "InvalidParameterValue");
+        cases.put(
+                wms(with(ok, "REQUEST", "GetFeatureInfo", "QUERY_LAYERS", "density-all", "I", "64", "J", "3")),
                 "InvalidPoint");
-        cases.put(wms(with(ok, "REQUEST", "GetFeatureInfo", "QUERY_LAYERS", "deprivation", "I", "1", "J", "1")),
+        cases.put(
+                wms(with(ok, "REQUEST", "GetFeatureInfo", "QUERY_LAYERS", "deprivation", "I", "1", "J", "1")),
                 "LayerNotDefined");
-        cases.put(wms(with(ok, "REQUEST", "GetFeatureInfo", "QUERY_LAYERS", "density-all", "I", "1", "J", "1",
-                "INFO_FORMAT", "application/vnd.ogc.gml")), "InvalidFormat");
+        cases.put(
+                wms(with(
+                        ok,
+                        "REQUEST",
+                        "GetFeatureInfo",
+                        "QUERY_LAYERS",
+                        "density-all",
+                        "I",
+                        "1",
+                        "J",
+                        "1",
+                        "INFO_FORMAT",
+                        "application/vnd.ogc.gml")),
+                "InvalidFormat");
         cases.put(base + "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=nope&FORMAT=image/png", "LayerNotDefined");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             assertThat(exceptionCode(Http.getBytes(c.getKey()))).as(c.getKey()).isEqualTo(c.getValue());
@@ -487,15 +629,41 @@ class WmsIT {
             {"SERVICE", "WMS", "wms", "WFS", "", "\u0000"},
             {"VERSION", "1.3.0", "1.1.1", "1.0.0", "3", "", "1.3.0.0"},
             {"REQUEST", "GetMap", "GetFeatureInfo", "GetLegendGraphic", "GetCapabilities", "getmap", "Nope", ""},
-            {"LAYERS", "density-all", "lsoa-boundaries", "incidents", "deprivation", "hotspot-gistar", "incident-counts",
-                "emerging-hotspots", "density-all,lsoa-boundaries", "", ",", "x".repeat(300), "density-all,".repeat(20)},
+            {
+                "LAYERS",
+                "density-all",
+                "lsoa-boundaries",
+                "incidents",
+                "deprivation",
+                "hotspot-gistar",
+                "incident-counts",
+                "emerging-hotspots",
+                "density-all,lsoa-boundaries",
+                "",
+                ",",
+                "x".repeat(300),
+                "density-all,".repeat(20)
+            },
             {"QUERY_LAYERS", "density-all", "lsoa-boundaries", "incidents", "nope", ""},
             {"STYLES", "", "density-classes", "default", "boundaries", ",,", "nope"},
             {"CRS", "EPSG:27700", "EPSG:3857", "EPSG:4326", "CRS:84", "EPSG:0", "", "AUTO:42001"},
             {"SRS", "EPSG:27700", "EPSG:4326", "EPSG:3857", "nope"},
-            {"BBOX", "333000,386000,339000,392000", "-335000,7055000,-325000,7062000", "53.38,-3.02,53.43,-2.93",
-                "-3.02,53.38,-2.93,53.43", "0,0,0,0", "1,1,0,0", "a,b,c,d", "1e308,1e308,1e308,1e308",
-                "-180,-90,180,90", "-90,-180,90,180", "-2e7,-2e7,2e7,2e7", "1,2,3", "333000,386000,333000.0001,386000.0001"},
+            {
+                "BBOX",
+                "333000,386000,339000,392000",
+                "-335000,7055000,-325000,7062000",
+                "53.38,-3.02,53.43,-2.93",
+                "-3.02,53.38,-2.93,53.43",
+                "0,0,0,0",
+                "1,1,0,0",
+                "a,b,c,d",
+                "1e308,1e308,1e308,1e308",
+                "-180,-90,180,90",
+                "-90,-180,90,180",
+                "-2e7,-2e7,2e7,2e7",
+                "1,2,3",
+                "333000,386000,333000.0001,386000.0001"
+            },
             {"WIDTH", "1", "64", "256", "4096", "4097", "0", "-3", "abc", "99999999999", ""},
             {"HEIGHT", "1", "64", "256", "4096", "5000", "0", "x"},
             {"FORMAT", "image/png", "image/png8", "image/jpeg", "image/png; mode=8bit", "image/gif", "", "text/html"},
@@ -533,13 +701,16 @@ class WmsIT {
                 BufferedImage img = ImageIO.read(new ByteArrayInputStream(res.body()));
                 assertThat(img).as(url).isNotNull();
                 if ("GetMap".equalsIgnoreCase(p.get("REQUEST")) || "map".equals(p.get("REQUEST"))) {
-                    assertThat(img.getWidth()).as(url).isEqualTo(Integer.parseInt(p.get("WIDTH").trim()));
+                    assertThat(img.getWidth())
+                            .as(url)
+                            .isEqualTo(Integer.parseInt(p.get("WIDTH").trim()));
                 }
                 images++;
             } else if (type.startsWith("text/xml") || type.startsWith("application/vnd.ogc")) {
                 String body = new String(res.body(), StandardCharsets.UTF_8);
-                assertThat(body).as(url).containsAnyOf("ServiceExceptionReport", "WMS_Capabilities",
-                        "WMT_MS_Capabilities");
+                assertThat(body)
+                        .as(url)
+                        .containsAnyOf("ServiceExceptionReport", "WMS_Capabilities", "WMT_MS_Capabilities");
                 xml(res.body());
                 reports++;
             } else {
@@ -557,9 +728,16 @@ class WmsIT {
         assertThat(image(first).getWidth()).isEqualTo(256);
         String etag = first.headers().firstValue("ETag").orElseThrow();
         assertThat(first.headers().firstValue("Cache-Control")).isPresent();
-        long hits = Http.json(Http.get(base + "/api/map-cache")).path("tiles").path("hits").asLong();
+        long hits = Http.json(Http.get(base + "/api/map-cache"))
+                .path("tiles")
+                .path("hits")
+                .asLong();
         assertThat(Http.getBytes(url).body()).isEqualTo(first.body());
-        assertThat(Http.json(Http.get(base + "/api/map-cache")).path("tiles").path("hits").asLong()).isEqualTo(hits + 1);
+        assertThat(Http.json(Http.get(base + "/api/map-cache"))
+                        .path("tiles")
+                        .path("hits")
+                        .asLong())
+                .isEqualTo(hits + 1);
         HttpResponse<byte[]> again = Http.getBytes(url, "If-None-Match", etag);
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(again.body()).isEmpty();
@@ -576,15 +754,16 @@ class WmsIT {
         HttpResponse<String> bad = Http.get(base + "/tiles/density-all/3/9/0.png");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(Http.json(bad).path("error").asText()).isEqualTo("bad_request");
-        assertThat(Http.get(base + "/tiles/density-all/3/1/1.png?time=1999-01").statusCode()).isEqualTo(400);
+        assertThat(Http.get(base + "/tiles/density-all/3/1/1.png?time=1999-01").statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void legendsDrawTheStylesRules() {
-        BufferedImage density = image(Http.getBytes(base
-                + "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=density-all&FORMAT=image/png"));
-        BufferedImage gistar = image(Http.getBytes(base
-                + "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=hotspot-gistar&FORMAT=image/png&STYLE=gistar"));
+        BufferedImage density = image(
+                Http.getBytes(base + "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=density-all&FORMAT=image/png"));
+        BufferedImage gistar = image(Http.getBytes(
+                base + "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=hotspot-gistar&FORMAT=image/png&STYLE=gistar"));
         assertThat(gistar.getHeight()).isGreaterThan(7 * 16);
         assertThat(density.getWidth()).isGreaterThan(60);
     }

@@ -47,6 +47,7 @@ class WmsInteropIT {
     private static final long LIMIT_SECONDS = 120;
     /** Debian's interpreter: the python3 first on PATH may be another one without owslib. */
     private static final String PYTHON = "/usr/bin/python3";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HOT_LAYER = "density-all";
     private static final String AREA_LAYER = "lsoa-boundaries";
@@ -55,9 +56,13 @@ class WmsInteropIT {
     private static final double CLEAR_METRES = 600;
 
     /** The test's places, all in EPSG:27700, found in the demo data by SQL. */
-    private record Places(double[] window, double[] extent, double[] inner, Map<String, String> areas, double[] hot,
-                          double[] empty) {
-    }
+    private record Places(
+            double[] window,
+            double[] extent,
+            double[] inner,
+            Map<String, String> areas,
+            double[] hot,
+            double[] empty) {}
 
     /** One GDAL fetch: a layer through GDAL's WMS driver in one version and CRS. */
     record GdalCase(String version, String crs, String layer) {
@@ -80,7 +85,9 @@ class WmsInteropIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db,
+        app = App.start(
+                TestSettings.defaults(),
+                db,
                 org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
         wms = "http://127.0.0.1:" + app.port() + "/wms";
         catalogue = LayerCatalogue.load();
@@ -97,8 +104,8 @@ class WmsInteropIT {
     @ParameterizedTest(name = "WMS {0}")
     @ValueSource(strings = {"1.3.0", "1.1.1"})
     void gdalListsEveryCatalogueLayerAsASubdatasetWithItsTitle(String version) {
-        Output info = ok("gdal-bin", "gdalinfo", "WMS:" + wms + "?SERVICE=WMS&VERSION=" + version
-                + "&REQUEST=GetCapabilities");
+        Output info = ok(
+                "gdal-bin", "gdalinfo", "WMS:" + wms + "?SERVICE=WMS&VERSION=" + version + "&REQUEST=GetCapabilities");
         Map<String, String> listed = subdatasets(info.out());
         Map<String, String> titles = new TreeMap<>();
         catalogue.layers().forEach(l -> titles.put(l.name(), l.title()));
@@ -157,9 +164,20 @@ class WmsInteropIT {
                   <BlockSizeY>256</BlockSizeY>
                   <OverviewCount>0</OverviewCount>
                 </GDAL_WMS>
-                """.formatted(c.version(), wms, c.layer(), crsElement, c.crs(), crsElement,
-                latitudeFirst ? "yxYX" : "xyXY", num(window[0]), num(window[3]), num(window[2]), num(window[1]),
-                width, height);
+                """.formatted(
+                        c.version(),
+                        wms,
+                        c.layer(),
+                        crsElement,
+                        c.crs(),
+                        crsElement,
+                        latitudeFirst ? "yxYX" : "xyXY",
+                        num(window[0]),
+                        num(window[3]),
+                        num(window[2]),
+                        num(window[1]),
+                        width,
+                        height);
         String name = c.layer() + "-" + c.crs().replace(':', '_') + "-" + c.version();
         Path xml = dir.resolve(name + ".xml");
         Files.writeString(xml, description, StandardCharsets.UTF_8);
@@ -172,8 +190,9 @@ class WmsInteropIT {
     /** The subdataset gdalinfo lists opens as it is (GDAL's default JPEG), over the extent capabilities give. */
     @Test
     void gdalTranslatesTheSubdatasetItListsAsJpegOverTheServiceExtent() throws IOException {
-        Map<String, String> urls = subdatasetUrls(ok("gdal-bin", "gdalinfo", "WMS:" + wms
-                + "?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities").out());
+        Map<String, String> urls = subdatasetUrls(
+                ok("gdal-bin", "gdalinfo", "WMS:" + wms + "?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities")
+                        .out());
         String url = urls.get(HOT_LAYER);
         assertThat(url).as("gdalinfo lists " + HOT_LAYER + ": " + urls).isNotNull();
         Path tif = dir.resolve("listed.tif");
@@ -193,14 +212,20 @@ class WmsInteropIT {
         double top = json.at("/geoTransform/3").asDouble();
         assertThat(left).as(expected).isCloseTo(extent[0], within(1.0));
         assertThat(top).as(expected).isCloseTo(extent[3], within(1.0));
-        assertThat(left + 500 * json.at("/geoTransform/1").asDouble()).as(expected).isCloseTo(extent[2], within(1.0));
-        assertThat(top + 660 * json.at("/geoTransform/5").asDouble()).as(expected).isCloseTo(extent[1], within(1.0));
+        assertThat(left + 500 * json.at("/geoTransform/1").asDouble())
+                .as(expected)
+                .isCloseTo(extent[2], within(1.0));
+        assertThat(top + 660 * json.at("/geoTransform/5").asDouble())
+                .as(expected)
+                .isCloseTo(extent[1], within(1.0));
         // JPEG has no transparency: the density shows as colour on white, so some band dips well below white.
         double darkest = 255;
         for (JsonNode band : json.at("/bands")) {
             darkest = Math.min(darkest, band.path("minimum").asDouble());
         }
-        assertThat(darkest).as("density drawn on the white background: " + summary).isLessThan(200);
+        assertThat(darkest)
+                .as("density drawn on the white background: " + summary)
+                .isLessThan(200);
     }
 
     /** GDAL's own reading of a 1.3.0 EPSG:4326 URL, latitude first, puts the data where it belongs. */
@@ -230,14 +255,20 @@ class WmsInteropIT {
         assertThat(json.at("/size/1").asInt()).as(summary).isEqualTo(height);
         assertThat(json.at("/bands").size()).as(summary).isEqualTo(bands);
         JsonNode alpha = json.at("/bands/3");
-        assertThat(alpha.path("maximum").asDouble()).as("something drawn: " + summary).isPositive();
-        assertThat(alpha.path("minimum").asDouble()).as("something left transparent: " + summary).isZero();
+        assertThat(alpha.path("maximum").asDouble())
+                .as("something drawn: " + summary)
+                .isPositive();
+        assertThat(alpha.path("minimum").asDouble())
+                .as("something left transparent: " + summary)
+                .isZero();
 
         double[] drawn = layer.equals(HOT_LAYER) ? places.hot() : places.inner();
-        assertThat(pixel(tif, crs, drawn)[3]).as(layer + " is drawn at " + Arrays.toString(drawn)
-                + " (EPSG:27700): " + summary).isPositive();
-        assertThat(pixel(tif, crs, places.empty())[3]).as(layer + " is transparent at " + Arrays.toString(
-                places.empty()) + " (EPSG:27700), " + CLEAR_METRES + " m from any area or incident: " + summary)
+        assertThat(pixel(tif, crs, drawn)[3])
+                .as(layer + " is drawn at " + Arrays.toString(drawn) + " (EPSG:27700): " + summary)
+                .isPositive();
+        assertThat(pixel(tif, crs, places.empty())[3])
+                .as(layer + " is transparent at " + Arrays.toString(places.empty()) + " (EPSG:27700), " + CLEAR_METRES
+                        + " m from any area or incident: " + summary)
                 .isZero();
     }
 
@@ -246,8 +277,12 @@ class WmsInteropIT {
         StringBuilder b = new StringBuilder(tif.getFileName() + ": size " + gdalinfo.path("size") + ", geoTransform "
                 + gdalinfo.path("geoTransform") + ", bands");
         for (JsonNode band : gdalinfo.path("bands")) {
-            b.append(' ').append(band.path("colorInterpretation").asText()).append(" [")
-                    .append(band.path("minimum").asText()).append(", ").append(band.path("maximum").asText())
+            b.append(' ')
+                    .append(band.path("colorInterpretation").asText())
+                    .append(" [")
+                    .append(band.path("minimum").asText())
+                    .append(", ")
+                    .append(band.path("maximum").asText())
                     .append(']');
         }
         return b.toString();
@@ -271,7 +306,8 @@ class WmsInteropIT {
         while (d.find()) {
             byNumber.put(d.group(1), d.group(2).trim());
         }
-        Matcher n = Pattern.compile("(?m)^\\s*SUBDATASET_(\\d+)_NAME=.*[?&]LAYERS=([^&\\s]+)").matcher(gdalinfo);
+        Matcher n = Pattern.compile("(?m)^\\s*SUBDATASET_(\\d+)_NAME=.*[?&]LAYERS=([^&\\s]+)")
+                .matcher(gdalinfo);
         while (n.find()) {
             descriptions.put(n.group(2), byNumber.get(n.group(1)));
         }
@@ -281,7 +317,8 @@ class WmsInteropIT {
 
     private static Map<String, String> subdatasetUrls(String gdalinfo) {
         Map<String, String> urls = new LinkedHashMap<>();
-        Matcher n = Pattern.compile("(?m)^\\s*SUBDATASET_\\d+_NAME=(.*[?&]LAYERS=([^&\\s]+).*)$").matcher(gdalinfo);
+        Matcher n = Pattern.compile("(?m)^\\s*SUBDATASET_\\d+_NAME=(.*[?&]LAYERS=([^&\\s]+).*)$")
+                .matcher(gdalinfo);
         while (n.find()) {
             urls.put(n.group(2), n.group(1).trim());
         }
@@ -298,16 +335,23 @@ class WmsInteropIT {
         String context = "OWSLib's view of the " + version + " capabilities: " + abbreviate(caps.toString());
         assertThat(caps.has("error")).as(caps.path("error").asText()).isFalse();
         assertThat(caps.path("type").asText()).isEqualTo("WebMapService_" + version.replace('.', '_'));
-        assertThat(caps.path("mapFormats")).as(context).extracting(JsonNode::asText)
+        assertThat(caps.path("mapFormats"))
+                .as(context)
+                .extracting(JsonNode::asText)
                 .contains("image/png", "image/png8", "image/jpeg");
-        assertThat(caps.path("infoFormats")).as(context).extracting(JsonNode::asText)
+        assertThat(caps.path("infoFormats"))
+                .as(context)
+                .extracting(JsonNode::asText)
                 .containsExactlyInAnyOrderElementsOf(WmsService.INFO_FORMATS);
 
         JsonNode layers = caps.path("layers");
         List<String> names = new ArrayList<>();
         layers.fieldNames().forEachRemaining(names::add);
-        assertThat(names).as(context).containsExactlyInAnyOrderElementsOf(
-                catalogue.layers().stream().map(LayerCatalogue.Layer::name).toList());
+        assertThat(names)
+                .as(context)
+                .containsExactlyInAnyOrderElementsOf(catalogue.layers().stream()
+                        .map(LayerCatalogue.Layer::name)
+                        .toList());
 
         double[] extent = places.extent();
         double[] lonLat = transformedExtent(extent, "EPSG:4326");
@@ -317,11 +361,18 @@ class WmsInteropIT {
             String about = l.name() + " in " + version + ": " + layer;
             assertThat(layer.path("title").asText()).as(about).isEqualTo(l.title());
             assertThat(layer.path("queryable").asText()).as(about).isEqualTo(l.queryable() ? "1" : "0");
-            assertThat(layer.path("styles")).as(about).extracting(JsonNode::asText)
-                    .containsExactlyInAnyOrderElementsOf(l.styles().stream().map(s -> s.style().name()).toList());
-            assertThat(layer.path("crsOptions")).as(about).extracting(JsonNode::asText)
-                    .containsAll(version.equals("1.3.0") ? MapCrs.ADVERTISED
-                            : List.of("EPSG:27700", "EPSG:3857", "EPSG:4326"));
+            assertThat(layer.path("styles"))
+                    .as(about)
+                    .extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrderElementsOf(
+                            l.styles().stream().map(s -> s.style().name()).toList());
+            assertThat(layer.path("crsOptions"))
+                    .as(about)
+                    .extracting(JsonNode::asText)
+                    .containsAll(
+                            version.equals("1.3.0")
+                                    ? MapCrs.ADVERTISED
+                                    : List.of("EPSG:27700", "EPSG:3857", "EPSG:4326"));
             // The first bounding box is British National Grid, the data's extent.
             assertThat(layer.path("boundingBox").get(4).asText()).as(about).isEqualTo("EPSG:27700");
             assertBox(layer.path("boundingBox"), extent, 1.0, about);
@@ -342,13 +393,22 @@ class WmsInteropIT {
         JsonNode maps = owslib().path("maps");
         assertThat(maps.size()).isEqualTo(mapRequests().size());
         for (JsonNode m : maps) {
-            String about = "OWSLib GetMap " + m.path("spec") + " (request " + m.path("request").asText() + ")";
-            assertThat(m.has("error")).as(about + "\n" + m.path("error").asText()).isFalse();
+            String about = "OWSLib GetMap " + m.path("spec") + " (request "
+                    + m.path("request").asText() + ")";
+            assertThat(m.has("error"))
+                    .as(about + "\n" + m.path("error").asText())
+                    .isFalse();
             assertThat(m.path("contentType").asText()).as(about).startsWith("image/png");
-            assertThat(m.path("width").asInt()).as(about).isEqualTo(m.at("/spec/size/0").asInt());
-            assertThat(m.path("height").asInt()).as(about).isEqualTo(m.at("/spec/size/1").asInt());
+            assertThat(m.path("width").asInt())
+                    .as(about)
+                    .isEqualTo(m.at("/spec/size/0").asInt());
+            assertThat(m.path("height").asInt())
+                    .as(about)
+                    .isEqualTo(m.at("/spec/size/1").asInt());
             if (m.at("/spec/format").asText().equals("image/png8")) {
-                assertThat(m.path("colourType").asInt()).as(about + ": a palette PNG").isEqualTo(3);
+                assertThat(m.path("colourType").asInt())
+                        .as(about + ": a palette PNG")
+                        .isEqualTo(3);
             }
         }
     }
@@ -358,9 +418,12 @@ class WmsInteropIT {
         JsonNode infos = owslib().path("infos");
         assertThat(infos.size()).isEqualTo(infoRequests().size());
         for (JsonNode i : infos) {
-            String about = "OWSLib GetFeatureInfo " + i.path("spec") + " (request " + i.path("request").asText()
-                    + ") answered " + i.path("contentType").asText() + ":\n" + i.path("body").asText();
-            assertThat(i.has("error")).as(about + "\n" + i.path("error").asText()).isFalse();
+            String about = "OWSLib GetFeatureInfo " + i.path("spec") + " (request "
+                    + i.path("request").asText() + ") answered "
+                    + i.path("contentType").asText() + ":\n" + i.path("body").asText();
+            assertThat(i.has("error"))
+                    .as(about + "\n" + i.path("error").asText())
+                    .isFalse();
             String format = i.at("/spec/format").asText();
             assertThat(i.path("contentType").asText()).as(about).startsWith(format);
             if (format.equals("application/json")) {
@@ -371,10 +434,14 @@ class WmsInteropIT {
                             .add(f.at("/properties/code").asText());
                 }
                 Map<String, List<String>> expected = new TreeMap<>();
-                i.at("/spec/layers").forEach(l -> expected.put(l.asText(), List.of(places.areas().get(l.asText()))));
+                i.at("/spec/layers")
+                        .forEach(l ->
+                                expected.put(l.asText(), List.of(places.areas().get(l.asText()))));
                 assertThat(found).as(about).isEqualTo(expected);
             } else {
-                assertThat(i.path("body").asText()).as(about).contains(places.areas().get(AREA_LAYER));
+                assertThat(i.path("body").asText())
+                        .as(about)
+                        .contains(places.areas().get(AREA_LAYER));
             }
         }
     }
@@ -391,14 +458,18 @@ class WmsInteropIT {
             infoRequests().forEach(infos::add);
             Path script = dir.resolve("owslib_check.py");
             try (InputStream in = WmsInteropIT.class.getClassLoader().getResourceAsStream("interop/owslib_check.py")) {
-                assertThat(in).as("interop/owslib_check.py on the test classpath").isNotNull();
+                assertThat(in)
+                        .as("interop/owslib_check.py on the test classpath")
+                        .isNotNull();
                 Files.copy(in, script);
             } catch (IOException e) {
                 throw new AssertionError("cannot copy the OWSLib script: " + e.getMessage(), e);
             }
             Output check = run("python3-owslib", PYTHON, "-c", "import owslib");
-            assertThat(check.exit()).as("OWSLib is missing from " + PYTHON + " (Debian's python3-owslib, which "
-                    + "./safemap test installs)\n" + check.describe()).isZero();
+            assertThat(check.exit())
+                    .as("OWSLib is missing from " + PYTHON + " (Debian's python3-owslib, which "
+                            + "./safemap test installs)\n" + check.describe())
+                    .isZero();
             Output o = ok("python3-owslib", PYTHON, script.toString(), spec.toString());
             owslibReport = json(o);
         }
@@ -408,8 +479,8 @@ class WmsInteropIT {
     /** GetMap through OWSLib: density and boundaries in every CRS of each version, each at its own size. */
     private static List<ObjectNode> mapRequests() {
         List<ObjectNode> out = new ArrayList<>();
-        Map<String, List<String>> crss = Map.of("1.3.0", MapCrs.ADVERTISED,
-                "1.1.1", List.of("EPSG:27700", "EPSG:3857", "EPSG:4326"));
+        Map<String, List<String>> crss =
+                Map.of("1.3.0", MapCrs.ADVERTISED, "1.1.1", List.of("EPSG:27700", "EPSG:3857", "EPSG:4326"));
         for (String version : List.of("1.3.0", "1.1.1")) {
             for (String crs : crss.get(version)) {
                 for (String layer : List.of(HOT_LAYER, AREA_LAYER)) {
@@ -422,8 +493,8 @@ class WmsInteropIT {
         return out;
     }
 
-    private static ObjectNode mapRequest(String version, String layer, String crs, int width, int height,
-                                         String format) {
+    private static ObjectNode mapRequest(
+            String version, String layer, String crs, int width, int height, String format) {
         ObjectNode m = JSON.createObjectNode();
         m.put("version", version).put("layer", layer).put("crs", crs).put("format", format);
         ArrayNode bbox = m.putArray("bbox");
@@ -439,8 +510,8 @@ class WmsInteropIT {
      */
     private static List<ObjectNode> infoRequests() {
         List<ObjectNode> out = new ArrayList<>();
-        Map<String, List<String>> crss = Map.of("1.3.0", MapCrs.ADVERTISED,
-                "1.1.1", List.of("EPSG:27700", "EPSG:3857", "EPSG:4326"));
+        Map<String, List<String>> crss =
+                Map.of("1.3.0", MapCrs.ADVERTISED, "1.1.1", List.of("EPSG:27700", "EPSG:3857", "EPSG:4326"));
         for (String version : List.of("1.3.0", "1.1.1")) {
             for (String crs : crss.get(version)) {
                 out.add(infoRequest(version, AREA_LAYERS, crs, "application/json"));
@@ -456,14 +527,18 @@ class WmsInteropIT {
         int j = 70;
         int size = 101;
         double[] at = transform(places.inner(), crs);
-        double step = crs.equals("EPSG:4326") || crs.equals("CRS:84") ? 0.0003 : 20;  // about 20 m a pixel
+        double step = crs.equals("EPSG:4326") || crs.equals("CRS:84") ? 0.0003 : 20; // about 20 m a pixel
         double minX = at[0] - (i + 0.5) * step;
         double maxY = at[1] + (j + 0.5) * step;
         ObjectNode r = JSON.createObjectNode();
         r.put("version", version).put("crs", crs).put("format", format);
         ArrayNode names = r.putArray("layers");
         layers.forEach(names::add);
-        r.putArray("bbox").add(minX).add(maxY - size * step).add(minX + size * step).add(maxY);
+        r.putArray("bbox")
+                .add(minX)
+                .add(maxY - size * step)
+                .add(minX + size * step)
+                .add(maxY);
         r.putArray("size").add(size).add(size);
         r.putArray("xy").add(i).add(j);
         return r;
@@ -472,7 +547,8 @@ class WmsInteropIT {
     private static void assertBox(JsonNode box, double[] expected, double tolerance, String about) {
         assertThat(box.isArray()).as("a bounding box in " + about).isTrue();
         for (int k = 0; k < 4; k++) {
-            assertThat(box.get(k).asDouble()).as("bounding box value " + k + " of " + about)
+            assertThat(box.get(k).asDouble())
+                    .as("bounding box value " + k + " of " + about)
                     .isCloseTo(expected[k], within(tolerance));
         }
     }
@@ -526,13 +602,28 @@ class WmsInteropIT {
         double[] window = doubles(firstRow("the LSOAs' extent", LSOA_WINDOW), 0, 4);
         double[] extent = doubles(firstRow("the data's extent", DATA_EXTENT), 0, 4);
         List<Object> inner = firstRow("an LSOA with a point 60 m inside it and inside its ward", INNER_POINT);
-        Map<String, String> areas = Map.of("lsoa-boundaries", (String) inner.get(0),
-                "msoa-boundaries", (String) inner.get(3), "ward-boundaries", (String) inner.get(4));
+        Map<String, String> areas = Map.of(
+                "lsoa-boundaries",
+                (String) inner.get(0),
+                "msoa-boundaries",
+                (String) inner.get(3),
+                "ward-boundaries",
+                (String) inner.get(4));
         double[] hot = doubles(firstRow("the busiest place of the last month", HOT_POINT), 0, 2);
-        List<Object> empty = firstRow("the emptiest corner", EMPTY_POINT, window[0], window[1], window[0], window[3],
-                window[2], window[1], window[2], window[3]);
-        assertThat(((Number) empty.get(2)).doubleValue()).as("a corner of the demo's LSOA extent "
-                + CLEAR_METRES + " m from any LSOA or incident: " + empty).isGreaterThan(CLEAR_METRES);
+        List<Object> empty = firstRow(
+                "the emptiest corner",
+                EMPTY_POINT,
+                window[0],
+                window[1],
+                window[0],
+                window[3],
+                window[2],
+                window[1],
+                window[2],
+                window[3]);
+        assertThat(((Number) empty.get(2)).doubleValue())
+                .as("a corner of the demo's LSOA extent " + CLEAR_METRES + " m from any LSOA or incident: " + empty)
+                .isGreaterThan(CLEAR_METRES);
         assertThat(hot[0]).as("the busiest place lies in the window").isBetween(window[0], window[2]);
         assertThat(hot[1]).as("the busiest place lies in the window").isBetween(window[1], window[3]);
         return new Places(window, extent, doubles(inner, 1, 2), areas, hot, doubles(empty, 0, 2));
@@ -570,7 +661,7 @@ class WmsInteropIT {
         return switch (crs) {
             case "EPSG:27700" -> 27700;
             case "EPSG:3857" -> 3857;
-            case "EPSG:4326", "CRS:84" -> 4326;  // PostGIS keeps longitude first for both
+            case "EPSG:4326", "CRS:84" -> 4326; // PostGIS keeps longitude first for both
             default -> throw new IllegalArgumentException(crs);
         };
     }
@@ -608,8 +699,8 @@ class WmsInteropIT {
         try {
             Path out = Files.createTempFile(dir, "out-", ".txt");
             Path err = Files.createTempFile(dir, "err-", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             // The server is local: no proxy from the environment may stand in between.
             builder.environment().put("NO_PROXY", "127.0.0.1,localhost");
             builder.environment().put("no_proxy", "127.0.0.1,localhost");
@@ -619,8 +710,10 @@ class WmsInteropIT {
             try {
                 process = builder.start();
             } catch (IOException e) {
-                throw new AssertionError(command[0] + " cannot be started (" + e.getMessage() + "); it comes from "
-                        + "Debian's " + debianPackage + ", which ./safemap test installs", e);
+                throw new AssertionError(
+                        command[0] + " cannot be started (" + e.getMessage() + "); it comes from " + "Debian's "
+                                + debianPackage + ", which ./safemap test installs",
+                        e);
             }
             if (!process.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

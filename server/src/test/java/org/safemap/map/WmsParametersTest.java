@@ -20,11 +20,15 @@ class WmsParametersTest {
         assertThat(MapCrs.parse("CRS:84", WmsVersion.V1_3_0).northingFirst()).isFalse();
         assertThat(MapCrs.parse("epsg:27700", WmsVersion.V1_3_0).crs()).isEqualTo(Crs.BNG);
         assertThat(MapCrs.parse("EPSG:900913", WmsVersion.V1_1_1).code()).isEqualTo("EPSG:3857");
-        assertThat(MapCrs.parse("urn:ogc:def:crs:EPSG::27700", WmsVersion.V1_3_0).crs()).isEqualTo(Crs.BNG);
+        assertThat(MapCrs.parse("urn:ogc:def:crs:EPSG::27700", WmsVersion.V1_3_0)
+                        .crs())
+                .isEqualTo(Crs.BNG);
         assertThatThrownBy(() -> MapCrs.parse("EPSG:2154", WmsVersion.V1_3_0))
-                .isInstanceOfSatisfying(OgcException.class, e -> assertThat(e.code()).isEqualTo("InvalidCRS"));
+                .isInstanceOfSatisfying(
+                        OgcException.class, e -> assertThat(e.code()).isEqualTo("InvalidCRS"));
         assertThatThrownBy(() -> MapCrs.parse("EPSG:2154", WmsVersion.V1_1_1))
-                .isInstanceOfSatisfying(OgcException.class, e -> assertThat(e.code()).isEqualTo("InvalidSRS"));
+                .isInstanceOfSatisfying(
+                        OgcException.class, e -> assertThat(e.code()).isEqualTo("InvalidSRS"));
     }
 
     @Test
@@ -47,13 +51,17 @@ class WmsParametersTest {
         assertThat(q.months()).isEqualTo(3);
         assertThat(q.text()).isEqualTo("2022-01/2022-03");
         assertThat(TimeDimension.parse("2022-03-15", first, last).first()).isEqualTo(YearMonth.of(2022, 3));
-        assertThat(TimeDimension.parse("2022-03-01T12:30:00+01:00", first, last).first()).isEqualTo(YearMonth.of(2022, 3));
+        assertThat(TimeDimension.parse("2022-03-01T12:30:00+01:00", first, last).first())
+                .isEqualTo(YearMonth.of(2022, 3));
         // Midnight UTC on 1 July is 01:00 on 1 July in London: July.
-        assertThat(TimeDimension.parse("2022-07-01T00:00:00Z", first, last).first()).isEqualTo(YearMonth.of(2022, 7));
-        for (String bad : new String[] {"2023-01", "2021-01/2021-12", "2022-05/2022-02", "July", "2022-13", "1900-01/2100-01"}) {
-            assertThatThrownBy(() -> TimeDimension.parse(bad, first, last)).as(bad)
-                    .isInstanceOfSatisfying(OgcException.class,
-                            e -> assertThat(e.code()).isEqualTo("InvalidDimensionValue"));
+        assertThat(TimeDimension.parse("2022-07-01T00:00:00Z", first, last).first())
+                .isEqualTo(YearMonth.of(2022, 7));
+        for (String bad :
+                new String[] {"2023-01", "2021-01/2021-12", "2022-05/2022-02", "July", "2022-13", "1900-01/2100-01"}) {
+            assertThatThrownBy(() -> TimeDimension.parse(bad, first, last))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            OgcException.class, e -> assertThat(e.code()).isEqualTo("InvalidDimensionValue"));
         }
     }
 
@@ -62,8 +70,8 @@ class WmsParametersTest {
         MapView bng = new MapView(new MapCrs("EPSG:27700", Crs.BNG, false), 0, 0, 2800, 2800, 1000, 1000);
         assertThat(bng.scaleDenominator()).isCloseTo(10_000, org.assertj.core.data.Offset.offset(1e-6));
         MapView geo = new MapView(new MapCrs("CRS:84", Crs.WGS84, false), -3, 53, -2, 54, 1000, 1000);
-        assertThat(geo.scaleDenominator()).isCloseTo(111_319.49 / 1000 / 0.00028,
-                org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(geo.scaleDenominator())
+                .isCloseTo(111_319.49 / 1000 / 0.00028, org.assertj.core.data.Percentage.withPercentage(0.01));
     }
 
     @Test

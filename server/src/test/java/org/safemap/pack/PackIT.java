@@ -27,17 +27,16 @@ import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
-import org.safemap.map.MapData;
 import org.safemap.map.WmsService;
-import org.safemap.testing.CliRun;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.testing.CliRun;
 import org.safemap.testing.Http;
-import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
+import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
 /**
@@ -49,6 +48,7 @@ class PackIT {
     private static final String LIVERPOOL = "E08000012";
     /** Allerton and Hunts Cross: a ward, so the pack ranks a few LSOAs inside a district-wide run. */
     private static final String WARD = "E05000886";
+
     private static final String LSOAS_OF_LIVERPOOL = """
             SELECT code FROM area_parent WHERE level = 'lsoa' AND parent_level = 'lad' AND parent_code = 'E08000012'""";
     /** Distinct events (a linked assault once) of one feed and category group in a month, on the local clock. */
@@ -57,8 +57,7 @@ class PackIT {
             WHERE i.feed = 'police-uk' AND (c.group_code = ? OR ? = 'all')
               AND i.lsoa_code IN (%s)
               AND i.event_from >= (?::date)::timestamp AT TIME ZONE 'Europe/London'
-              AND i.event_from < ((?::date) + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'"""
-            .formatted(LSOAS_OF_LIVERPOOL);
+              AND i.event_from < ((?::date) + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'""".formatted(LSOAS_OF_LIVERPOOL);
 
     private static Database db;
     private static App app;
@@ -75,11 +74,24 @@ class PackIT {
         db = TestData.demoDatabase();
         app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
-        service = new PackService(db.dataSource(), FeedCatalog.load(TestSettings.defaults().feedsDir()),
-                WmsService.forStore(LayerCatalogue.load(), db.dataSource(), new Policy(ProtocolCatalog.builtIn()),
-                        ProtectedCounts.Geography.LSOA_MSOA_LAD, 4096, 4096, 1000), new Policy(ProtocolCatalog.builtIn()));
-        policeJuly = service.make(PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "feeds",
-                "police-uk")), PackFormat.HTML, TestPrincipals.CSP_ANALYST, m -> { }).pack();
+        service = new PackService(
+                db.dataSource(),
+                FeedCatalog.load(TestSettings.defaults().feedsDir()),
+                WmsService.forStore(
+                        LayerCatalogue.load(),
+                        db.dataSource(),
+                        new Policy(ProtocolCatalog.builtIn()),
+                        ProtectedCounts.Geography.LSOA_MSOA_LAD,
+                        4096,
+                        4096,
+                        1000),
+                new Policy(ProtocolCatalog.builtIn()));
+        policeJuly = service.make(
+                        PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "feeds", "police-uk")),
+                        PackFormat.HTML,
+                        TestPrincipals.CSP_ANALYST,
+                        m -> {})
+                .pack();
         pdf = Http.getBytes(base + "/api/packs?area=" + LIVERPOOL + "&period=2022-07&top=6&format=pdf");
     }
 
@@ -101,16 +113,26 @@ class PackIT {
         }
         Pack.Headline total = policeJuly.headline().get(policeJuly.headline().size() - 1);
         assertThat(total.group()).isEqualTo("all");
-        assertThat(total.current()).isPositive().isCloseTo(policeJuly.headline().stream()
-                .filter(r -> !r.group().equals("all")).mapToDouble(Pack.Headline::current).sum(), within(1e-9));
+        assertThat(total.current())
+                .isPositive()
+                .isCloseTo(
+                        policeJuly.headline().stream()
+                                .filter(r -> !r.group().equals("all"))
+                                .mapToDouble(Pack.Headline::current)
+                                .sum(),
+                        within(1e-9));
         assertThat(policeJuly.previous().label()).isEqualTo("2022-06");
         assertThat(policeJuly.yearEarlierKnown()).isFalse();
     }
 
     @Test
     void topHotspotsAreTheStoredRunsRankingWithIndependentCounts() {
-        Pack ward = service.make(PackRequest.parse(Map.of("area", WARD, "period", "2022-05..2022-07", "top", "4")),
-                PackFormat.HTML, TestPrincipals.CSP_ANALYST, m -> { }).pack();
+        Pack ward = service.make(
+                        PackRequest.parse(Map.of("area", WARD, "period", "2022-05..2022-07", "top", "4")),
+                        PackFormat.HTML,
+                        TestPrincipals.CSP_ANALYST,
+                        m -> {})
+                .pack();
         long run = ward.runs().get(0).id();
         assertThat(ward.runs().get(0).kind()).isEqualTo("hotspots");
         // the run covers the whole district, so the ward's LSOAs are judged against all of Liverpool
@@ -134,35 +156,47 @@ class PackIT {
                         FROM incident i
                         WHERE i.event_from >= timestamptz '2022-05-01 00:00 Europe/London'
                           AND i.event_from < timestamptz '2022-08-01 00:00 Europe/London'
-                        ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id) t WHERE t.lsoa_code = ?""",
-                    h.code());
+                        ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id) t WHERE t.lsoa_code = ?""", h.code());
             // partner records with windows across the period's ends count by their share, so allow a little
             assertThat(h.incidents()).isCloseTo(events, within(Math.max(1.0, events * 0.02)));
         }
         Long previousRun = ward.runs().get(1).id();
-        Object before = Sql.value(db, "SELECT incidents FROM hotspot_area_result WHERE run_id = ? AND code = ?",
-                previousRun, ward.hotspots().get(0).code());
+        Object before = Sql.value(
+                db,
+                "SELECT incidents FROM hotspot_area_result WHERE run_id = ? AND code = ?",
+                previousRun,
+                ward.hotspots().get(0).code());
         assertThat(ward.hotspots().get(0).previous()).isCloseTo(((Number) before).doubleValue(), within(1e-9));
         assertThat(ward.previous().label()).isEqualTo("2022-02..2022-04");
         assertThat(ward.emerging().runId()).isPresent();
-        assertThat(ward.emerging().months()).containsExactly("2022-01", "2022-02", "2022-03", "2022-04", "2022-05",
-                "2022-06", "2022-07");
-        assertThat(ward.emerging().classes().values().stream().mapToInt(Integer::intValue).sum())
+        assertThat(ward.emerging().months())
+                .containsExactly("2022-01", "2022-02", "2022-03", "2022-04", "2022-05", "2022-06", "2022-07");
+        assertThat(ward.emerging().classes().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
                 .isEqualTo(ward.area().lsoas().size());
     }
 
     @Test
     void pdfIsA4AndItsTextNamesAreaPeriodHotspotsAndEverySource() throws Exception {
-        assertThat(pdf.statusCode()).as(new String(pdf.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(pdf.statusCode())
+                .as(new String(pdf.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
         Path file = dir.resolve("pack.pdf");
         Files.write(file, pdf.body());
         String info = run("pdfinfo", file.toString());
         assertThat(info).contains("A4").containsPattern("Pages:\\s+[3-9]");
-        String text = run("pdftotext", "-raw", "-enc", "UTF-8", file.toString(), "-").replaceAll("\\s+", " ");
-        assertThat(text).contains("Tasking pack: Liverpool, July 2022").contains("2022-07").contains("2022-06");
+        String text =
+                run("pdftotext", "-raw", "-enc", "UTF-8", file.toString(), "-").replaceAll("\\s+", " ");
+        assertThat(text)
+                .contains("Tasking pack: Liverpool, July 2022")
+                .contains("2022-07")
+                .contains("2022-06");
         // the hot spots are the six LSOAs with most July incidents in the latest district-wide pack run
-        long run = Sql.count(db, "SELECT max(id) FROM hotspot_run WHERE kind = 'hotspots' AND created_by = 'pack' "
-                + "AND params->'selection'->>'period' = '2022-07' AND params->'selection'->'feeds' = '[]'::jsonb");
+        long run = Sql.count(
+                db,
+                "SELECT max(id) FROM hotspot_run WHERE kind = 'hotspots' AND created_by = 'pack' "
+                        + "AND params->'selection'->>'period' = '2022-07' AND params->'selection'->'feeds' = '[]'::jsonb");
         List<List<Object>> top = Sql.rows(db, """
                 SELECT coalesce(a.name, r.code) FROM hotspot_area_result r
                 JOIN area a ON a.level = r.level AND a.vintage = r.vintage AND a.code = r.code
@@ -175,22 +209,25 @@ class PackIT {
         List<String> julyFeeds = new ArrayList<>();
         Sql.rows(db, """
                 SELECT DISTINCT feed FROM incident WHERE event_from >= timestamptz '2022-07-01 00:00 Europe/London'
-                  AND event_from < timestamptz '2022-08-01 00:00 Europe/London'""")
-                .forEach(r -> julyFeeds.add((String) r.get(0)));
+                  AND event_from < timestamptz '2022-08-01 00:00 Europe/London'""").forEach(r -> julyFeeds.add((String) r.get(0)));
         assertThat(julyFeeds).contains("police-uk", "ambulance");
         JsonNode feeds = Http.json(Http.get(base + "/api/feeds"));
         int credited = 0;
         for (JsonNode f : feeds.isArray() ? feeds : feeds.path("feeds")) {
             if (julyFeeds.contains(f.path("name").asText())) {
                 // compared without spaces: the PDF's narrow table columns break lines inside words ("police. uk")
-                assertThat(text.replace(" ", "")).contains(f.path("attribution").asText().replaceAll("\\s+", ""));
+                assertThat(text.replace(" ", ""))
+                        .contains(f.path("attribution").asText().replaceAll("\\s+", ""));
                 credited++;
             }
         }
         assertThat(credited).isEqualTo(julyFeeds.size());
         // Each feed's protocol, as recorded with its batches, is named in the footnote.
-        assertThat(text).contains("(ambulance protocol, version 1)").contains("(police-uk protocol, version 1)")
-                .doesNotContain("loaded before SafeMap recorded protocols").contains("Repeat locations");
+        assertThat(text)
+                .contains("(ambulance protocol, version 1)")
+                .contains("(police-uk protocol, version 1)")
+                .doesNotContain("loaded before SafeMap recorded protocols")
+                .contains("Repeat locations");
         // police.uk dates are months: a July record is dated 2022-07-01 on the local clock, not 2022-06-30 (UTC)
         assertThat(text).containsPattern("Whitechapel E01033760 \\d+ 2022-07-01 2022-07-01");
     }
@@ -214,12 +251,12 @@ class PackIT {
         Document html = Jsoup.parse(new String(r.body(), StandardCharsets.UTF_8));
         assertThat(html.title()).isEqualTo("Tasking pack: Liverpool, May 2022 to July 2022");
         assertThat(html.select(".card img")).hasSize(5);
-        assertThat(html.select("img")).hasSize(5 + 2);  // and the overview and its legend
+        assertThat(html.select("img")).hasSize(5 + 2); // and the overview and its legend
         for (Element img : html.select("img")) {
             String src = img.attr("src");
             assertThat(src).startsWith("data:image/png;base64,");
-            BufferedImage png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(
-                    src.substring(src.indexOf(',') + 1))));
+            BufferedImage png = ImageIO.read(
+                    new ByteArrayInputStream(Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1))));
             assertThat(png.getWidth()).isPositive();
             assertThat(img.attr("alt")).isNotBlank();
         }
@@ -237,8 +274,13 @@ class PackIT {
         assertThat(outside.statusCode()).isEqualTo(400);
         assertThat(Http.json(outside).path("message").asText())
                 .isEqualTo("period 2022-09 is outside the data: records run from 2022-01 to 2022-07");
-        for (String bad : List.of("period=2022-13", "period=2022-07&top=0", "period=2022-07&format=docx",
-                "period=2022-07&categories=burglery", "period=2022-07&colour=red", "top=5")) {
+        for (String bad : List.of(
+                "period=2022-13",
+                "period=2022-07&top=0",
+                "period=2022-07&format=docx",
+                "period=2022-07&categories=burglery",
+                "period=2022-07&colour=red",
+                "top=5")) {
             HttpResponse<String> e = Http.get(base + "/api/packs?area=" + LIVERPOOL + "&" + bad);
             assertThat(e.statusCode()).as(bad).isEqualTo(400);
             assertThat(Http.json(e).path("error").asText()).as(bad).isEqualTo("bad_request");
@@ -247,25 +289,44 @@ class PackIT {
 
     @Test
     void tooFewMonthsForEmergingClassesIsSaidInThePackNotAFailure() {
-        HttpResponse<byte[]> r = Http.getBytes(base + "/api/packs?area=" + LIVERPOOL + "&period=2022-01&top=3"
-                + "&format=html");
+        HttpResponse<byte[]> r =
+                Http.getBytes(base + "/api/packs?area=" + LIVERPOOL + "&period=2022-01&top=3" + "&format=html");
         assertThat(r.statusCode()).isEqualTo(200);
         String text = Jsoup.parse(new String(r.body(), StandardCharsets.UTF_8)).text();
-        assertThat(text).contains("Emerging hot spot classes need at least 4 months of data up to the period's end; "
-                + "only 1 month exists").contains("No comparison with 2021-12: the data starts in 2022-01.")
+        assertThat(text)
+                .contains("Emerging hot spot classes need at least 4 months of data up to the period's end; "
+                        + "only 1 month exists")
+                .contains("No comparison with 2021-12: the data starts in 2022-01.")
                 .contains("No comparison with a year earlier (2021-01)");
     }
 
     @Test
     void commandWritesThePdfNamedByOut() throws Exception {
         Path out = dir.resolve("cli/pack.pdf");
-        CliRun.Result r = CliRun.run(Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db))), "pack",
-                "--area", LIVERPOOL, "--period", "2022-06", "--top", "3", "--out", out.toString());
+        CliRun.Result r = CliRun.run(
+                Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db))),
+                "pack",
+                "--area",
+                LIVERPOOL,
+                "--period",
+                "2022-06",
+                "--top",
+                "3",
+                "--out",
+                out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("wrote " + out).contains("Liverpool, 2022-06, 3 hot spots");
-        assertThat(new String(Files.readAllBytes(out), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
-        CliRun.Result bad = CliRun.run(Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db))), "pack",
-                "--area", LIVERPOOL, "--period", "2022-06", "--out", dir.resolve("pack.docx").toString());
+        assertThat(new String(Files.readAllBytes(out), 0, 5, StandardCharsets.US_ASCII))
+                .isEqualTo("%PDF-");
+        CliRun.Result bad = CliRun.run(
+                Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db))),
+                "pack",
+                "--area",
+                LIVERPOOL,
+                "--period",
+                "2022-06",
+                "--out",
+                dir.resolve("pack.docx").toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("format 'docx' is not offered; use pdf or html");
     }

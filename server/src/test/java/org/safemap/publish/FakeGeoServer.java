@@ -50,11 +50,12 @@ final class FakeGeoServer implements AutoCloseable {
     final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     /** Resources by their item path (under /rest, no suffix), with the body that made or last changed them. */
     final Map<String, JsonNode> json = Collections.synchronizedMap(new LinkedHashMap<>());
+
     final Map<String, String> styles = Collections.synchronizedMap(new LinkedHashMap<>());
 
     FakeGeoServer(String user, String password) throws IOException {
-        authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                .getBytes(StandardCharsets.UTF_8));
+        authorization =
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -70,7 +71,9 @@ final class FakeGeoServer implements AutoCloseable {
     }
 
     List<String> keys(String kind) {
-        return json.keySet().stream().filter(k -> k.matches("(.*/)?" + kind + "/[^/]+")).toList();
+        return json.keySet().stream()
+                .filter(k -> k.matches("(.*/)?" + kind + "/[^/]+"))
+                .toList();
     }
 
     @Override
@@ -80,8 +83,13 @@ final class FakeGeoServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
-        Request r = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-                ex.getRequestHeaders().getFirst("Content-Type"), ex.getRequestHeaders().getFirst("Authorization"), body);
+        Request r = new Request(
+                ex.getRequestMethod(),
+                ex.getRequestURI().getPath(),
+                ex.getRequestURI().getRawQuery(),
+                ex.getRequestHeaders().getFirst("Content-Type"),
+                ex.getRequestHeaders().getFirst("Authorization"),
+                body);
         requests.add(r);
         if (!authorization.equals(r.authorization())) {
             ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"GeoServer Realm\"");
@@ -129,9 +137,12 @@ final class FakeGeoServer implements AutoCloseable {
             need(m.group(1), "workspace");
             require("application/vnd.ogc.sld+xml".equals(r.contentType()), "style Content-Type " + r.contentType());
             Document sld = xml(r.body());
-            require(sld.getDocumentElement().getLocalName().equals("StyledLayerDescriptor")
-                    && "http://www.opengis.net/sld".equals(sld.getDocumentElement().getNamespaceURI())
-                    && "1.0.0".equals(sld.getDocumentElement().getAttribute("version")), "not an SLD 1.0.0 body");
+            require(
+                    sld.getDocumentElement().getLocalName().equals("StyledLayerDescriptor")
+                            && "http://www.opengis.net/sld"
+                                    .equals(sld.getDocumentElement().getNamespaceURI())
+                            && "1.0.0".equals(sld.getDocumentElement().getAttribute("version")),
+                    "not an SLD 1.0.0 body");
             String collection = "workspaces/" + m.group(1) + "/styles";
             if (m.group(3) == null) {
                 require(r.method().equals("POST"), "method " + r.method() + " on the styles collection");
@@ -192,7 +203,9 @@ final class FakeGeoServer implements AutoCloseable {
             JsonNode layer = body(r).path("layer");
             String ws = m.group(1);
             styleExists(ws, layer.path("defaultStyle").path("name").asText());
-            layer.path("styles").path("style").forEach(s -> styleExists(ws, s.path("name").asText()));
+            layer.path("styles")
+                    .path("style")
+                    .forEach(s -> styleExists(ws, s.path("name").asText()));
             json.put(item, body(r));
             return 200;
         }
@@ -200,10 +213,13 @@ final class FakeGeoServer implements AutoCloseable {
             JsonNode g = body(r).path("layerGroup");
             for (JsonNode pub : g.path("publishables").path("published")) {
                 String[] name = pub.path("name").asText().split(":");
-                require(name.length == 2 && json.containsKey("workspaces/" + name[0] + "/layers/" + name[1]),
+                require(
+                        name.length == 2 && json.containsKey("workspaces/" + name[0] + "/layers/" + name[1]),
                         "layer group names an unknown layer " + pub.path("name").asText());
             }
-            require(g.path("styles").path("style").size() == g.path("publishables").path("published").size(),
+            require(
+                    g.path("styles").path("style").size()
+                            == g.path("publishables").path("published").size(),
                     "layer group styles do not match its layers");
             return upsert(r, "workspaces/" + m.group(1) + "/layergroups", m.group(3), "layerGroup");
         }
@@ -245,13 +261,17 @@ final class FakeGeoServer implements AutoCloseable {
 
     private void styleExists(String workspace, String qualified) {
         String[] parts = qualified.split(":");
-        require(parts.length == 2 && parts[0].equals(workspace)
-                && styles.containsKey("workspaces/" + workspace + "/styles/" + parts[1]), "unknown style " + qualified);
+        require(
+                parts.length == 2
+                        && parts[0].equals(workspace)
+                        && styles.containsKey("workspaces/" + workspace + "/styles/" + parts[1]),
+                "unknown style " + qualified);
     }
 
     /** GeoServer makes a layer with each new feature type or coverage, of the same name. */
     private void layerCameWith(String workspace, String name) {
-        json.put("workspaces/" + workspace + "/layers/" + name,
+        json.put(
+                "workspaces/" + workspace + "/layers/" + name,
                 JSON.createObjectNode().set("layer", JSON.createObjectNode().put("name", name)));
     }
 
@@ -260,7 +280,8 @@ final class FakeGeoServer implements AutoCloseable {
     }
 
     private static JsonNode body(Request r) {
-        require(r.contentType() != null && r.contentType().startsWith("application/json"),
+        require(
+                r.contentType() != null && r.contentType().startsWith("application/json"),
                 "Content-Type " + r.contentType() + " for a JSON resource");
         try {
             return JSON.readTree(r.body());

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safemap.db.Database;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.MapData;
-import org.safemap.time.Period;
 import org.safemap.testing.CliRun;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
+import org.safemap.time.Period;
 
 /**
  * safemap publish geoserver against a stand-in for GeoServer's REST API ({@link FakeGeoServer}), and the views it
@@ -30,8 +30,8 @@ import org.safemap.testing.TestDatabase;
 class GeoServerPublishIT {
     private static final String USER = "admin";
     private static final String PASSWORD = "s3cret-Geo!pass";
-    private static final List<String> PUBLIC = List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries",
-            "deprivation");
+    private static final List<String> PUBLIC =
+            List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries", "deprivation");
     private static final List<String> PARTNER = List.of("incident-counts", "hotspot-gistar", "emerging-hotspots");
 
     private static Database db;
@@ -62,6 +62,7 @@ class GeoServerPublishIT {
 
     /** The runs made here (the shared demo database also holds other tests' runs). */
     private static long hotspotsRun;
+
     private static long emergingRun;
 
     private static CliRun.Result publish(String password, String... args) {
@@ -77,16 +78,28 @@ class GeoServerPublishIT {
     private static void assertNoSecretIn(CliRun.Result r, FakeGeoServer gs) {
         assertThat(r.out() + r.err()).doesNotContain(PASSWORD).doesNotContain(dbPassword);
         for (FakeGeoServer.Request q : gs.requests) {
-            assertThat(q.uri()).doesNotContain(PASSWORD).doesNotContain(dbPassword).doesNotContain(USER + ":");
+            assertThat(q.uri())
+                    .doesNotContain(PASSWORD)
+                    .doesNotContain(dbPassword)
+                    .doesNotContain(USER + ":");
         }
     }
 
     @Test
     void viewsAreRegisteredWithTypeAndSridAndReadTheSpatialIndex() {
-        List<List<Object>> cols = Sql.rows(db, "SELECT f_table_name, type, srid FROM geometry_columns "
-                + "WHERE f_table_schema = 'geoserver' AND f_geometry_column = 'geom' ORDER BY 1");
-        assertThat(cols).extracting(c -> c.get(0)).containsExactly("deprivation", "hotspot_results",
-                "incident_counts", "lsoa_boundaries", "msoa_boundaries", "ward_boundaries");
+        List<List<Object>> cols = Sql.rows(
+                db,
+                "SELECT f_table_name, type, srid FROM geometry_columns "
+                        + "WHERE f_table_schema = 'geoserver' AND f_geometry_column = 'geom' ORDER BY 1");
+        assertThat(cols)
+                .extracting(c -> c.get(0))
+                .containsExactly(
+                        "deprivation",
+                        "hotspot_results",
+                        "incident_counts",
+                        "lsoa_boundaries",
+                        "msoa_boundaries",
+                        "ward_boundaries");
         assertThat(cols).allSatisfy(c -> {
             assertThat(c.get(1)).isEqualTo("MULTIPOLYGON");
             assertThat(c.get(2)).isEqualTo(27700);
@@ -94,19 +107,23 @@ class GeoServerPublishIT {
         // A bounding-box filter, as GeoServer sends one, reaches area's GiST index through the area views.
         String box = " WHERE geom && ST_MakeEnvelope(334000, 389000, 336000, 391000, 27700)";
         for (String view : List.of("lsoa_boundaries", "deprivation", "incident_counts")) {
-            assertThat(explain("SELECT * FROM geoserver." + view + box)).as(view).contains("area_geom_idx");
+            assertThat(explain("SELECT * FROM geoserver." + view + box))
+                    .as(view)
+                    .contains("area_geom_idx");
         }
         // Run results are few per run: the planner starts from the runs, and the box still filters area rows as
         // they are read (pushed below the join), never whole results afterwards.
         assertThat(explain("SELECT * FROM geoserver.hotspot_results" + box))
                 .containsPattern("(area_geom_idx|on area a[^\\n]*\\n[^\\n]*\\n\\s*Filter: \\(geom &&)");
-        assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.lsoa_boundaries")).isEqualTo(TestData.DEMO_LSOAS);
+        assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.lsoa_boundaries"))
+                .isEqualTo(TestData.DEMO_LSOAS);
         assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.deprivation WHERE imd_decile BETWEEN 1 AND 10"))
                 .isEqualTo(TestData.DEMO_LSOAS);
     }
 
     private static String explain(String sql) {
-        try (var c = db.dataSource().getConnection(); var s = c.createStatement()) {
+        try (var c = db.dataSource().getConnection();
+                var s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("SET LOCAL enable_seqscan = off");
             StringBuilder plan = new StringBuilder();
@@ -130,24 +147,33 @@ class GeoServerPublishIT {
                 .isEqualTo(String.join(",", PublicFeeds.names(db.dataSource())));
         MapData map = new MapData(db.dataSource());
         for (String month : List.of("2022-01", "2022-07")) {
-            Map<String, Double> own = map.areaCounts("lsoa", new MapData.Filter(Period.parse(month), List.of(),
-                    List.of(), PublicFeeds.names(db.dataSource())));
+            Map<String, Double> own = map.areaCounts(
+                    "lsoa",
+                    new MapData.Filter(Period.parse(month), List.of(), List.of(), PublicFeeds.names(db.dataSource())));
             Map<String, Double> view = new HashMap<>();
-            for (List<Object> row : Sql.rows(db, "SELECT code, incidents, violence + acquisitive + damage + asb "
-                    + "+ drugs_weapons + other FROM geoserver.incident_counts WHERE month = ?::date", month + "-01")) {
+            for (List<Object> row : Sql.rows(
+                    db,
+                    "SELECT code, incidents, violence + acquisitive + damage + asb "
+                            + "+ drugs_weapons + other FROM geoserver.incident_counts WHERE month = ?::date",
+                    month + "-01")) {
                 view.put((String) row.get(0), ((Number) row.get(1)).doubleValue());
                 assertThat(row.get(2)).as("groups add up to the total").isEqualTo(row.get(1));
             }
             assertThat(view).as(month).isEqualTo(own);
         }
         // Partner feeds are loaded in the demo, and never counted.
-        long publicRecords = Sql.count(db, "SELECT count(*) FROM incident WHERE feed IN ('police-uk', 'btp') "
-                + "AND lsoa_code IS NOT NULL");
-        assertThat(Sql.count(db, "SELECT sum(incidents) FROM geoserver.incident_counts")).isEqualTo(publicRecords);
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed NOT IN ('police-uk', 'btp')")).isPositive();
+        long publicRecords = Sql.count(
+                db, "SELECT count(*) FROM incident WHERE feed IN ('police-uk', 'btp') " + "AND lsoa_code IS NOT NULL");
+        assertThat(Sql.count(db, "SELECT sum(incidents) FROM geoserver.incident_counts"))
+                .isEqualTo(publicRecords);
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed NOT IN ('police-uk', 'btp')"))
+                .isPositive();
         // rates: per 1,000 residents of the LSOA's latest population
-        assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.incident_counts WHERE population > 0 AND "
-                + "abs(monthly_rate_per_1000 - 1000.0 * incidents / population) > 1e-9")).isZero();
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM geoserver.incident_counts WHERE population > 0 AND "
+                                + "abs(monthly_rate_per_1000 - 1000.0 * incidents / population) > 1e-9"))
+                .isZero();
     }
 
     @Test
@@ -156,7 +182,10 @@ class GeoServerPublishIT {
         LayerCatalogue catalogue = LayerCatalogue.load();
         for (String name : List.of("hotspot-gistar", "emerging-hotspots")) {
             LayerCatalogue.Layer layer = catalogue.layer(name);
-            PublishedLayer.SqlView view = LayerSelection.choose(layer, true).published().orElseThrow().sqlView()
+            PublishedLayer.SqlView view = LayerSelection.choose(layer, true)
+                    .published()
+                    .orElseThrow()
+                    .sqlView()
                     .orElseThrow();
             List<Long> runs = map.runs(layer.source().runKind(), "lsoa");
             assertThat(runs).isNotEmpty();
@@ -165,15 +194,19 @@ class GeoServerPublishIT {
             String byDefault = view.sql().replace("%run%", LayerSelection.RUN.defaultValue());
             assertThat(Sql.rows(db, "SELECT DISTINCT run_id FROM (" + byDefault + ") v"))
                     .containsExactly(List.of(defaultRun));
-            assertThat(Sql.count(db, "SELECT count(*) FROM (" + byDefault + ") v")).isEqualTo(Sql.count(db,
-                    "SELECT count(*) FROM hotspot_area_result WHERE run_id = ? AND level = 'lsoa'", defaultRun));
+            assertThat(Sql.count(db, "SELECT count(*) FROM (" + byDefault + ") v"))
+                    .isEqualTo(Sql.count(
+                            db,
+                            "SELECT count(*) FROM hotspot_area_result WHERE run_id = ? AND level = 'lsoa'",
+                            defaultRun));
             Map<String, Object> gi = Sql.rows(db, "SELECT code, gi_bin FROM (" + byDefault + ") v").stream()
                     .collect(Collectors.toMap(r -> (String) r.get(0), r -> r.get(1) == null ? "" : r.get(1)));
-            map.runResults(defaultRun, "lsoa").forEach((code, row) ->
-                    assertThat(gi.get(code)).isEqualTo(row.get("gi_bin") == null ? "" : row.get("gi_bin")));
+            map.runResults(defaultRun, "lsoa")
+                    .forEach((code, row) ->
+                            assertThat(gi.get(code)).isEqualTo(row.get("gi_bin") == null ? "" : row.get("gi_bin")));
             String asked = view.sql().replace("%run%", String.valueOf(defaultRun));
-            assertThat(Sql.count(db, "SELECT count(*) FROM (" + asked + ") v")).isEqualTo(Sql.count(db,
-                    "SELECT count(*) FROM (" + byDefault + ") v"));
+            assertThat(Sql.count(db, "SELECT count(*) FROM (" + asked + ") v"))
+                    .isEqualTo(Sql.count(db, "SELECT count(*) FROM (" + byDefault + ") v"));
             assertThat(Sql.count(db, "SELECT count(*) FROM (" + view.sql().replace("%run%", "999999") + ") v"))
                     .isZero();
             assertThat("1 OR true").doesNotMatch(LayerSelection.RUN.regexpValidator());
@@ -181,24 +214,39 @@ class GeoServerPublishIT {
         }
         assertThat(Sql.value(db, "SELECT DISTINCT period FROM geoserver.hotspot_results WHERE run_id = ?", hotspotsRun))
                 .isEqualTo("2022-01..2022-03");
-        assertThat(Sql.value(db, "SELECT DISTINCT categories FROM geoserver.hotspot_results WHERE run_id IN (?, ?)",
-                hotspotsRun, emergingRun)).isEqualTo("violence");
+        assertThat(Sql.value(
+                        db,
+                        "SELECT DISTINCT categories FROM geoserver.hotspot_results WHERE run_id IN (?, ?)",
+                        hotspotsRun,
+                        emergingRun))
+                .isEqualTo("violence");
     }
 
     @Test
     void aDryRunSendsNothingAndPrintsEveryRequestWithoutSecrets() throws Exception {
         try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
-            CliRun.Result r = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--dry-run", "--db-host", "postgis",
-                    "--db-port", "5432");
+            CliRun.Result r = publish(
+                    PASSWORD,
+                    "--url",
+                    gs.url(),
+                    "--user",
+                    USER,
+                    "--dry-run",
+                    "--db-host",
+                    "postgis",
+                    "--db-port",
+                    "5432");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(gs.requests).isEmpty();
-            assertThat(r.out()).contains("dry run: nothing is sent to " + gs.url())
+            assertThat(r.out())
+                    .contains("dry run: nothing is sent to " + gs.url())
                     .contains("POST " + gs.url() + "/rest/workspaces  [application/json]")
                     .contains("PostGIS datastore 'safemap': postgis:5432/")
                     .contains("POST " + gs.url() + "/rest/workspaces/safemap/styles?name=boundaries  "
                             + "[application/vnd.ogc.sld+xml]")
-                    .contains("PUT  " + gs.url() + "/rest/workspaces/safemap/datastores/safemap/featuretypes/deprivation"
-                            + "?recalculate=nativebbox,latlonbbox")
+                    .contains(
+                            "PUT  " + gs.url() + "/rest/workspaces/safemap/datastores/safemap/featuretypes/deprivation"
+                                    + "?recalculate=nativebbox,latlonbbox")
                     .contains("skip    incidents: record-level incidents")
                     .contains("skip    density-all:")
                     .contains("skip    hotspot-gistar: partner level");
@@ -215,8 +263,18 @@ class GeoServerPublishIT {
         try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
             Path secret = dir.resolve("geoserver.password");
             Files.writeString(secret, PASSWORD + "\n");
-            CliRun.Result first = publish(null, "--url", gs.url() + "/", "--user", USER, "--password-file",
-                    secret.toString(), "--db-host", "postgis", "--db-port", "5432");
+            CliRun.Result first = publish(
+                    null,
+                    "--url",
+                    gs.url() + "/",
+                    "--user",
+                    USER,
+                    "--password-file",
+                    secret.toString(),
+                    "--db-host",
+                    "postgis",
+                    "--db-port",
+                    "5432");
             assertThat(first.code()).as(first.err()).isZero();
             assertThat(gs.violations).isEmpty();
             assertThat(first.out()).contains("published 4 layers to admin at " + gs.url());
@@ -224,35 +282,56 @@ class GeoServerPublishIT {
             assertThat(gs.keys("workspaces")).containsExactly("workspaces/safemap");
             assertThat(gs.keys("datastores")).containsExactly("workspaces/safemap/datastores/safemap");
             Map<String, String> params = new HashMap<>();
-            gs.json.get("workspaces/safemap/datastores/safemap").path("dataStore").path("connectionParameters")
-                    .path("entry").forEach(e -> params.put(e.path("@key").asText(), e.path("$").asText()));
-            assertThat(params).containsEntry("dbtype", "postgis").containsEntry("host", "postgis")
-                    .containsEntry("port", "5432").containsEntry("schema", "geoserver")
+            gs.json
+                    .get("workspaces/safemap/datastores/safemap")
+                    .path("dataStore")
+                    .path("connectionParameters")
+                    .path("entry")
+                    .forEach(
+                            e -> params.put(e.path("@key").asText(), e.path("$").asText()));
+            assertThat(params)
+                    .containsEntry("dbtype", "postgis")
+                    .containsEntry("host", "postgis")
+                    .containsEntry("port", "5432")
+                    .containsEntry("schema", "geoserver")
                     .containsEntry("database", TestDatabase.target(db).database())
                     .containsEntry("passwd", dbPassword);
 
-            assertThat(gs.keys("featuretypes")).extracting(k -> k.substring(k.lastIndexOf('/') + 1))
+            assertThat(gs.keys("featuretypes"))
+                    .extracting(k -> k.substring(k.lastIndexOf('/') + 1))
                     .containsExactlyInAnyOrderElementsOf(PUBLIC);
-            JsonNode lsoa = gs.json.get("workspaces/safemap/datastores/safemap/featuretypes/lsoa-boundaries")
+            JsonNode lsoa = gs.json
+                    .get("workspaces/safemap/datastores/safemap/featuretypes/lsoa-boundaries")
                     .path("featureType");
             assertThat(lsoa.path("nativeName").asText()).isEqualTo("lsoa_boundaries");
             assertThat(lsoa.path("title").asText()).isEqualTo("LSOA boundaries");
 
             // Styles: exactly those of the published layers, each the repository's file byte for byte.
-            assertThat(gs.styles.keySet()).extracting(k -> k.substring(k.lastIndexOf('/') + 1))
+            assertThat(gs.styles.keySet())
+                    .extracting(k -> k.substring(k.lastIndexOf('/') + 1))
                     .containsExactlyInAnyOrder("boundaries", "imd-deciles");
-            assertThat(gs.styles.get("workspaces/safemap/styles/boundaries")).isEqualTo(Files.readString(
-                    Path.of(System.getenv("SAFEMAP_HOME"), "layers", "styles", "boundaries.sld"),
-                    StandardCharsets.UTF_8));
+            assertThat(gs.styles.get("workspaces/safemap/styles/boundaries"))
+                    .isEqualTo(Files.readString(
+                            Path.of(System.getenv("SAFEMAP_HOME"), "layers", "styles", "boundaries.sld"),
+                            StandardCharsets.UTF_8));
             JsonNode dep = gs.json.get("workspaces/safemap/layers/deprivation").path("layer");
             assertThat(dep.path("defaultStyle").path("name").asText()).isEqualTo("safemap:imd-deciles");
-            assertThat(dep.path("attribution").path("title").asText()).startsWith("English Indices of Deprivation 2019")
-                    .contains("©").doesNotContain("&copy;");
-            JsonNode group = gs.json.get("workspaces/safemap/layergroups/safemap").path("layerGroup");
+            assertThat(dep.path("attribution").path("title").asText())
+                    .startsWith("English Indices of Deprivation 2019")
+                    .contains("©")
+                    .doesNotContain("&copy;");
+            JsonNode group =
+                    gs.json.get("workspaces/safemap/layergroups/safemap").path("layerGroup");
             List<String> members = new ArrayList<>();
-            group.path("publishables").path("published").forEach(p -> members.add(p.path("name").asText()));
-            assertThat(members).containsExactly("safemap:deprivation", "safemap:lsoa-boundaries",
-                    "safemap:msoa-boundaries", "safemap:ward-boundaries");
+            group.path("publishables")
+                    .path("published")
+                    .forEach(p -> members.add(p.path("name").asText()));
+            assertThat(members)
+                    .containsExactly(
+                            "safemap:deprivation",
+                            "safemap:lsoa-boundaries",
+                            "safemap:msoa-boundaries",
+                            "safemap:ward-boundaries");
 
             // Every write of the first run created something; no PUT can precede its resource.
             long posts = gs.count("POST");
@@ -265,11 +344,13 @@ class GeoServerPublishIT {
 
             Map<String, JsonNode> before = new HashMap<>(gs.json);
             int requestsBefore = gs.requests.size();
-            CliRun.Result second = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--db-host", "postgis",
-                    "--db-port", "5432");
+            CliRun.Result second =
+                    publish(PASSWORD, "--url", gs.url(), "--user", USER, "--db-host", "postgis", "--db-port", "5432");
             assertThat(second.code()).as(second.err()).isZero();
             assertThat(gs.violations).isEmpty();
-            assertThat(gs.count("POST")).as("the second publication creates nothing").isEqualTo(posts);
+            assertThat(gs.count("POST"))
+                    .as("the second publication creates nothing")
+                    .isEqualTo(posts);
             List<FakeGeoServer.Request> again = gs.requests.subList(requestsBefore, gs.requests.size());
             assertThat(again.stream().filter(q -> q.method().equals("PUT")).count())
                     .isEqualTo(1 + 2 + 4 + 4 + 1); // datastore, styles, feature types, layers, group
@@ -283,19 +364,23 @@ class GeoServerPublishIT {
     @Test
     void partnerLayersComeOnlyWhenAskedWithAWarningAndNeverPointsOrDensity() throws Exception {
         try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
-            CliRun.Result r = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--workspace", "csp",
-                    "--include-partner");
+            CliRun.Result r =
+                    publish(PASSWORD, "--url", gs.url(), "--user", USER, "--workspace", "csp", "--include-partner");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(gs.violations).isEmpty();
-            assertThat(r.err()).contains("warning: --include-partner publishes partner-level layers")
+            assertThat(r.err())
+                    .contains("warning: --include-partner publishes partner-level layers")
                     .contains("restrict workspace 'csp' with GeoServer's data security");
-            List<String> published = gs.keys("featuretypes").stream().map(k -> k.substring(k.lastIndexOf('/') + 1))
+            List<String> published = gs.keys("featuretypes").stream()
+                    .map(k -> k.substring(k.lastIndexOf('/') + 1))
                     .toList();
             List<String> expected = new ArrayList<>(PUBLIC);
             expected.addAll(PARTNER);
             assertThat(published).containsExactlyInAnyOrderElementsOf(expected);
             for (LayerCatalogue.Layer l : LayerCatalogue.load().layers()) {
-                if (l.kind().equals("points") || l.kind().equals("density") || l.disclosure().equals("owner")) {
+                if (l.kind().equals("points")
+                        || l.kind().equals("density")
+                        || l.disclosure().equals("owner")) {
                     assertThat(published).doesNotContain(l.name());
                 }
             }
@@ -305,17 +390,34 @@ class GeoServerPublishIT {
             assertThat(time.path("@key").asText()).isEqualTo("time");
             assertThat(time.path("dimensionInfo").path("attribute").asText()).isEqualTo("month");
             assertThat(time.path("dimensionInfo").path("enabled").asBoolean()).isTrue();
-            JsonNode vt = gs.json.get(fts + "hotspot-gistar").path("featureType").path("metadata").path("entry").get(0);
+            JsonNode vt = gs.json
+                    .get(fts + "hotspot-gistar")
+                    .path("featureType")
+                    .path("metadata")
+                    .path("entry")
+                    .get(0);
             assertThat(vt.path("@key").asText()).isEqualTo("JDBC_VIRTUAL_TABLE");
-            assertThat(vt.path("virtualTable").path("sql").asText()).contains("%run%").contains("run_kind = 'hotspots'");
-            assertThat(vt.path("virtualTable").path("geometry").path("srid").asInt()).isEqualTo(27700);
-            assertThat(vt.path("virtualTable").path("parameter").get(0).path("regexpValidator").asText())
+            assertThat(vt.path("virtualTable").path("sql").asText())
+                    .contains("%run%")
+                    .contains("run_kind = 'hotspots'");
+            assertThat(vt.path("virtualTable").path("geometry").path("srid").asInt())
+                    .isEqualTo(27700);
+            assertThat(vt.path("virtualTable")
+                            .path("parameter")
+                            .get(0)
+                            .path("regexpValidator")
+                            .asText())
                     .isEqualTo(LayerSelection.RUN.regexpValidator());
             // The counts credit the feeds they count (police.uk), not the partners'.
-            String credit = gs.json.get("workspaces/csp/layers/incident-counts").path("layer").path("attribution")
-                    .path("title").asText();
+            String credit = gs.json
+                    .get("workspaces/csp/layers/incident-counts")
+                    .path("layer")
+                    .path("attribution")
+                    .path("title")
+                    .asText();
             assertThat(credit).contains("police.uk").doesNotContainIgnoringCase("ambulance");
-            assertThat(gs.styles.keySet()).extracting(k -> k.substring(k.lastIndexOf('/') + 1))
+            assertThat(gs.styles.keySet())
+                    .extracting(k -> k.substring(k.lastIndexOf('/') + 1))
                     .containsExactlyInAnyOrder("boundaries", "imd-deciles", "counts", "rates", "gistar", "emerging");
             assertNoSecretIn(r, gs);
         }
@@ -326,8 +428,16 @@ class GeoServerPublishIT {
         Path surfaces = dir.resolve("surfaces");
         String seen = "file:/opt/geoserver_data/safemap-surfaces";
         try (FakeGeoServer gs = new FakeGeoServer(USER, PASSWORD)) {
-            CliRun.Result r = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir", surfaces.toString(),
-                    "--surfaces-url", seen);
+            CliRun.Result r = publish(
+                    PASSWORD,
+                    "--url",
+                    gs.url(),
+                    "--user",
+                    USER,
+                    "--surfaces-dir",
+                    surfaces.toString(),
+                    "--surfaces-url",
+                    seen);
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(gs.violations).isEmpty();
             String ws = "workspaces/safemap/";
@@ -335,18 +445,27 @@ class GeoServerPublishIT {
             JsonNode store = gs.json.get(ws + "coveragestores/" + name);
             assertThat(store).as("the open run's store").isNotNull();
             assertThat(store.at("/coverageStore/url").asText()).isEqualTo(seen + "/safemap-run-" + openRun + ".tif");
-            assertThat(gs.json.get(ws + "coveragestores/" + name + "/coverages/" + name).at("/coverage/abstract")
-                    .asText()).contains("divided by its 3.00 months").contains("police.uk");
-            assertThat(gs.json.get(ws + "layers/" + name).at("/layer/defaultStyle/name").asText())
+            assertThat(gs.json
+                            .get(ws + "coveragestores/" + name + "/coverages/" + name)
+                            .at("/coverage/abstract")
+                            .asText())
+                    .contains("divided by its 3.00 months")
+                    .contains("police.uk");
+            assertThat(gs.json
+                            .get(ws + "layers/" + name)
+                            .at("/layer/defaultStyle/name")
+                            .asText())
                     .isEqualTo("safemap:density");
             assertThat(gs.styles).containsKey(ws + "styles/density");
             // a run that read a restricted feed keeps its surface inside SafeMap
             assertThat(gs.json.keySet()).noneMatch(k -> k.endsWith("/surface-run-" + hotspotsRun));
-            assertThat(Files.exists(surfaces.resolve("safemap-run-" + hotspotsRun + ".tif"))).isFalse();
+            assertThat(Files.exists(surfaces.resolve("safemap-run-" + hotspotsRun + ".tif")))
+                    .isFalse();
 
             // The file holds the stored surface per month: its largest value is the run's largest over 3 months.
             Path tif = surfaces.resolve("safemap-run-" + openRun + ".tif");
-            mil.nga.tiff.Rasters rasters = mil.nga.tiff.TiffReader.readTiff(tif.toFile()).getFileDirectory()
+            mil.nga.tiff.Rasters rasters = mil.nga.tiff.TiffReader.readTiff(tif.toFile())
+                    .getFileDirectory()
                     .readRasters();
             double fileMax = 0;
             for (int y = 0; y < rasters.getHeight(); y++) {
@@ -357,15 +476,24 @@ class GeoServerPublishIT {
                     }
                 }
             }
-            double storedMax = Sql.count(db, "SELECT round(max_density * 1000) FROM hotspot_surface WHERE run_id = ?",
-                    openRun) / 1000.0;
+            double storedMax =
+                    Sql.count(db, "SELECT round(max_density * 1000) FROM hotspot_surface WHERE run_id = ?", openRun)
+                            / 1000.0;
             assertThat(storedMax).isPositive();
             assertThat(fileMax).isCloseTo(storedMax / 3, org.assertj.core.data.Offset.offset(storedMax * 1e-4));
 
             // publishing again updates the three resources and creates nothing
             long posts = gs.count("POST");
-            CliRun.Result again = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir",
-                    surfaces.toString(), "--surfaces-url", seen);
+            CliRun.Result again = publish(
+                    PASSWORD,
+                    "--url",
+                    gs.url(),
+                    "--user",
+                    USER,
+                    "--surfaces-dir",
+                    surfaces.toString(),
+                    "--surfaces-url",
+                    seen);
             assertThat(again.code()).as(again.err()).isZero();
             assertThat(gs.count("POST")).isEqualTo(posts);
             assertThat(gs.violations).isEmpty();
@@ -375,14 +503,23 @@ class GeoServerPublishIT {
             CliRun.Result noDir = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-url", seen);
             assertThat(noDir.code()).isNotZero();
             assertThat(noDir.err()).contains("--surfaces-url needs --surfaces-dir");
-            CliRun.Result http = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir",
-                    surfaces.toString(), "--surfaces-url", "http://gis/surfaces");
+            CliRun.Result http = publish(
+                    PASSWORD,
+                    "--url",
+                    gs.url(),
+                    "--user",
+                    USER,
+                    "--surfaces-dir",
+                    surfaces.toString(),
+                    "--surfaces-url",
+                    "http://gis/surfaces");
             assertThat(http.err()).contains("--surfaces-url must be a file: URL");
             Path notAFolder = Files.writeString(dir.resolve("a-file"), "x");
-            CliRun.Result unwritable = publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir",
-                    notAFolder.toString());
+            CliRun.Result unwritable =
+                    publish(PASSWORD, "--url", gs.url(), "--user", USER, "--surfaces-dir", notAFolder.toString());
             assertThat(unwritable.code()).isNotZero();
-            assertThat(unwritable.err()).contains("cannot write the surfaces into " + notAFolder)
+            assertThat(unwritable.err())
+                    .contains("cannot write the surfaces into " + notAFolder)
                     .doesNotContain("unexpected error");
             assertThat(gs.requests.size()).isEqualTo(sent);
         }
@@ -394,9 +531,10 @@ class GeoServerPublishIT {
             String wrong = "not-the-Password-42";
             CliRun.Result r = publish(wrong, "--url", gs.url(), "--user", USER);
             assertThat(r.code()).isEqualTo(1);
-            assertThat(r.err()).isEqualTo("safemap: GeoServer at " + gs.url() + " refused user 'admin' (HTTP 401): "
-                    + "check --user and the password (--password-file or SAFEMAP_GEOSERVER_PASSWORD)"
-                    + System.lineSeparator());
+            assertThat(r.err())
+                    .isEqualTo("safemap: GeoServer at " + gs.url() + " refused user 'admin' (HTTP 401): "
+                            + "check --user and the password (--password-file or SAFEMAP_GEOSERVER_PASSWORD)"
+                            + System.lineSeparator());
             assertThat(r.out() + r.err()).doesNotContain(wrong);
             assertThat(gs.requests).hasSize(1);
             assertThat(gs.requests.get(0).uri()).doesNotContain(wrong);
@@ -404,18 +542,22 @@ class GeoServerPublishIT {
 
             CliRun.Result noPassword = publish(null, "--url", gs.url(), "--user", USER);
             assertThat(noPassword.code()).isEqualTo(1);
-            assertThat(noPassword.err()).contains("no GeoServer password: give --password-file FILE or set "
-                    + "SAFEMAP_GEOSERVER_PASSWORD");
+            assertThat(noPassword.err())
+                    .contains(
+                            "no GeoServer password: give --password-file FILE or set " + "SAFEMAP_GEOSERVER_PASSWORD");
 
-            CliRun.Result inUrl = publish(PASSWORD, "--url", "http://admin:" + wrong + "@127.0.0.1:1/geoserver",
-                    "--user", USER);
+            CliRun.Result inUrl =
+                    publish(PASSWORD, "--url", "http://admin:" + wrong + "@127.0.0.1:1/geoserver", "--user", USER);
             assertThat(inUrl.code()).isEqualTo(1);
-            assertThat(inUrl.err()).contains("--url must not carry a user or password").doesNotContain(wrong);
+            assertThat(inUrl.err())
+                    .contains("--url must not carry a user or password")
+                    .doesNotContain(wrong);
 
             CliRun.Result refused = publish(PASSWORD, "--url", "http://127.0.0.1:1/geoserver", "--user", USER);
             assertThat(refused.code()).isEqualTo(1);
-            assertThat(refused.err()).contains("cannot reach GeoServer at http://127.0.0.1:1/geoserver: connection "
-                    + "refused").doesNotContain(PASSWORD);
+            assertThat(refused.err())
+                    .contains("cannot reach GeoServer at http://127.0.0.1:1/geoserver: connection " + "refused")
+                    .doesNotContain(PASSWORD);
         }
     }
 }

@@ -29,12 +29,12 @@ import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
-import org.safemap.time.Period;
 
 /** Hotspot runs over the demo data through the HTTP API: stored, reproducible, and checked against PostGIS and R. */
 class HotspotRunsIT {
     /** Period ends on the local clock, as SafeMap reads periods (the session's time zone is UTC). */
     private static final String JAN = "timestamptz '2022-01-01 00:00 Europe/London'";
+
     private static final String APR = "timestamptz '2022-04-01 00:00 Europe/London'";
     private static Database db;
     private static App app;
@@ -84,7 +84,8 @@ class HotspotRunsIT {
                 SELECT count(DISTINCT coalesce(i.event_id, i.id)) FROM incident i JOIN category c ON c.code = i.category
                 WHERE c.group_code = 'violence' AND i.event_from >= %s AND i.event_from < %s
                   AND i.event_to <= %s AND i.lsoa_code IS NOT NULL""".formatted(JAN, APR, APR));
-        JsonNode rows = Http.json(Http.get(base + "/api/hotspots/" + violence.path("id").asLong() + "/areas"));
+        JsonNode rows =
+                Http.json(Http.get(base + "/api/hotspots/" + violence.path("id").asLong() + "/areas"));
         assertThat(rows.size()).isEqualTo(TestData.DEMO_LSOAS);
         double total = 0;
         for (JsonNode r : rows) {
@@ -113,8 +114,8 @@ class HotspotRunsIT {
     @Test
     void giStarEqualsSpdepLocalGOnTheSameCountsAndQueenNeighbours() throws Exception {
         long id = violence.path("id").asLong();
-        List<List<Object>> areas = Sql.rows(db, "SELECT code, incidents, gi_z FROM hotspot_area_result "
-                + "WHERE run_id = ? ORDER BY code", id);
+        List<List<Object>> areas = Sql.rows(
+                db, "SELECT code, incidents, gi_z FROM hotspot_area_result " + "WHERE run_id = ? ORDER BY code", id);
         List<List<Object>> pairs = Sql.rows(db, """
                 SELECT n.code, n.neighbour_code FROM area_neighbour n
                 WHERE n.level = 'lsoa' AND n.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
@@ -123,11 +124,15 @@ class HotspotRunsIT {
         StringBuilder x = new StringBuilder("x\n");
         for (int i = 0; i < areas.size(); i++) {
             index.put((String) areas.get(i).get(0), i + 1);
-            x.append(String.format(Locale.ROOT, "%.17g%n", ((Number) areas.get(i).get(1)).doubleValue()));
+            x.append(
+                    String.format(Locale.ROOT, "%.17g%n", ((Number) areas.get(i).get(1)).doubleValue()));
         }
         StringBuilder edges = new StringBuilder("from,to\n");
         for (List<Object> p : pairs) {
-            edges.append(index.get(p.get(0))).append(',').append(index.get(p.get(1))).append('\n');
+            edges.append(index.get(p.get(0)))
+                    .append(',')
+                    .append(index.get(p.get(1)))
+                    .append('\n');
         }
         Path xFile = dir.resolve("x.csv");
         Path eFile = dir.resolve("edges.csv");
@@ -149,7 +154,8 @@ class HotspotRunsIT {
         String[] z = out.trim().split("\\s+");
         assertThat(z).hasSize(areas.size());
         for (int i = 0; i < areas.size(); i++) {
-            assertThat(((Number) areas.get(i).get(2)).doubleValue()).as("Gi* of " + areas.get(i).get(0))
+            assertThat(((Number) areas.get(i).get(2)).doubleValue())
+                    .as("Gi* of " + areas.get(i).get(0))
                     .isCloseTo(Double.parseDouble(z[i]), within(1e-9));
         }
     }
@@ -181,7 +187,8 @@ class HotspotRunsIT {
         assertThat(tiff.statusCode()).isEqualTo(200);
         Path file = dir.resolve("surface.tif");
         Files.write(file, tiff.body());
-        Process p = new ProcessBuilder("gdalinfo", "-json", "-stats", file.toString()).redirectErrorStream(true)
+        Process p = new ProcessBuilder("gdalinfo", "-json", "-stats", file.toString())
+                .redirectErrorStream(true)
                 .start();
         String info = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -201,15 +208,17 @@ class HotspotRunsIT {
 
     @Test
     void badRequestsAreRefusedWithTheirReason() {
-        HttpResponse<String> unknown = Http.postJson(base + "/api/hotspots",
-                "{\"period\": \"2022-01\", \"categories\": \"burglery\"}");
+        HttpResponse<String> unknown =
+                Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-01\", \"categories\": \"burglery\"}");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(Http.json(unknown).path("message").asText()).contains("unknown category 'burglery'");
         HttpResponse<String> noPeriod = Http.postJson(base + "/api/hotspots", "{}");
         assertThat(Http.json(noPeriod).path("message").asText()).contains("period is required");
-        HttpResponse<String> typo = Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-01\", \"kernal\": \"x\"}");
+        HttpResponse<String> typo =
+                Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-01\", \"kernal\": \"x\"}");
         assertThat(Http.json(typo).path("message").asText()).contains("unknown parameter 'kernal'");
-        HttpResponse<String> zero = Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-01\", \"bandwidth\": 0}");
+        HttpResponse<String> zero =
+                Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-01\", \"bandwidth\": 0}");
         assertThat(zero.statusCode()).isEqualTo(400);
         assertThat(Http.get(base + "/api/hotspots/999999").statusCode()).isEqualTo(404);
         assertThat(Http.get(base + "/api/hotspots/abc").statusCode()).isEqualTo(400);
@@ -250,8 +259,8 @@ class HotspotRunsIT {
 
     @Test
     void emergingRunClassesEveryAreaAndPersistentHotSpotsAreTheHotAreas() {
-        HttpResponse<String> r = Http.postJson(base + "/api/emerging",
-                "{\"period\": \"2022-01..2022-07\", \"categories\": \"violence\"}");
+        HttpResponse<String> r = Http.postJson(
+                base + "/api/emerging", "{\"period\": \"2022-01..2022-07\", \"categories\": \"violence\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         JsonNode run = Http.json(r);
         assertThat(run.path("kind").asText()).isEqualTo("emerging");
@@ -261,7 +270,8 @@ class HotspotRunsIT {
             classified += count.asInt();
         }
         assertThat(classified).isEqualTo(TestData.DEMO_LSOAS);
-        JsonNode rows = Http.json(Http.get(base + "/api/hotspots/" + run.path("id").asLong() + "/areas"));
+        JsonNode rows =
+                Http.json(Http.get(base + "/api/hotspots/" + run.path("id").asLong() + "/areas"));
         List<String> persistent = new java.util.ArrayList<>();
         for (JsonNode row : rows) {
             assertThat(row.path("steps").asInt()).isEqualTo(7);
@@ -272,9 +282,12 @@ class HotspotRunsIT {
         }
         // the city centre is hot every month; it is also where the three-month run finds its 99% hot spots
         assertThat(persistent).isNotEmpty();
-        List<List<Object>> hot = Sql.rows(db, "SELECT code FROM hotspot_area_result WHERE run_id = ? AND gi_bin = 3",
+        List<List<Object>> hot = Sql.rows(
+                db,
+                "SELECT code FROM hotspot_area_result WHERE run_id = ? AND gi_bin = 3",
                 violence.path("id").asLong());
-        long overlap = hot.stream().filter(h -> persistent.contains((String) h.get(0))).count();
+        long overlap =
+                hot.stream().filter(h -> persistent.contains((String) h.get(0))).count();
         assertThat(overlap).isGreaterThanOrEqualTo(Math.min(hot.size(), persistent.size()) / 2);
 
         HttpResponse<String> short_ = Http.postJson(base + "/api/emerging", "{\"period\": \"2022-01..2022-02\"}");
@@ -308,15 +321,16 @@ class HotspotRunsIT {
             assertThat(row.path("pai").asDouble())
                     .isCloseTo(hit / row.path("area_share").asDouble(), within(1e-9));
             assertThat(hit).isLessThanOrEqualTo(row.path("max_hit_rate").asDouble() + 1e-12);
-            assertThat(row.path("area_share").asDouble()).isCloseTo(row.path("coverage").asDouble() / 100,
-                    within(1e-9));
+            assertThat(row.path("area_share").asDouble())
+                    .isCloseTo(row.path("coverage").asDouble() / 100, within(1e-9));
         }
         // a hotspot map of violence beats chance: PAI well above 1 at 5%
         assertThat(rows.get(2).path("pai").asDouble()).isGreaterThan(2);
         JsonNode curve = body.at("/curves/kde");
         assertThat(curve.size()).isEqualTo(100);
         assertThat(curve.get(99).path("hit_rate").asDouble()).isCloseTo(1.0, within(1e-9));
-        JsonNode run = Http.json(Http.get(base + "/api/hotspots/" + body.path("run").asLong()));
+        JsonNode run =
+                Http.json(Http.get(base + "/api/hotspots/" + body.path("run").asLong()));
         assertThat(run.path("kind").asText()).isEqualTo("evaluate");
         assertThat(run.at("/params/bandwidthM").asDouble()).isEqualTo(250);
         assertThat(run.at("/summary/curves/count").size()).isEqualTo(100);
@@ -331,20 +345,50 @@ class HotspotRunsIT {
     @Test
     void commandLineRunsTheSameComputations() throws Exception {
         Map<String, String> env = Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db)));
-        CliRun.Result hot = CliRun.run(env, "hotspots", "--period", "2022-01..2022-03", "--category", "violence",
-                "--bandwidth", "300", "--cell", "100", "--show", "3");
+        CliRun.Result hot = CliRun.run(
+                env,
+                "hotspots",
+                "--period",
+                "2022-01..2022-03",
+                "--category",
+                "violence",
+                "--bandwidth",
+                "300",
+                "--cell",
+                "100",
+                "--show",
+                "3");
         assertThat(hot.code()).as(hot.err()).isZero();
         assertThat(hot.out()).contains("rank  code").contains("hot_99").containsPattern("run \\d+: 9,0\\d\\d records");
         Path csv = dir.resolve("evaluate.csv");
-        CliRun.Result eval = CliRun.run(env, "evaluate", "--train", "2022-01..2022-04", "--test",
-                "2022-05..2022-07", "--method", "kde,count", "--level", "grid", "--cell", "200", "--bandwidth", "250",
-                "--format", "json", "--out", csv.toString());
+        CliRun.Result eval = CliRun.run(
+                env,
+                "evaluate",
+                "--train",
+                "2022-01..2022-04",
+                "--test",
+                "2022-05..2022-07",
+                "--method",
+                "kde,count",
+                "--level",
+                "grid",
+                "--cell",
+                "200",
+                "--bandwidth",
+                "250",
+                "--format",
+                "json",
+                "--out",
+                csv.toString());
         assertThat(eval.code()).as(eval.err()).isZero();
         JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(eval.out());
         assertThat(rows.isArray()).isTrue();
         assertThat(rows.size()).isEqualTo(10);
         assertThat(rows.get(0).fieldNames()).toIterable().contains("method", "coverage", "hit_rate", "pai", "rri");
-        assertThat(Files.readAllLines(csv)).hasSize(11).first().asString()
+        assertThat(Files.readAllLines(csv))
+                .hasSize(11)
+                .first()
+                .asString()
                 .startsWith("method,coverage,hit_rate,pai,rri");
         CliRun.Result bad = CliRun.run(env, "evaluate", "--train", "2022-01", "--test", "2022-02", "--format", "xml");
         assertThat(bad.code()).isEqualTo(1);
@@ -358,7 +402,8 @@ class HotspotRunsIT {
     void nearRepeatTestRefusesSnappedPointsAndLabelsItsBands() {
         HttpResponse<String> police = Http.get(base + "/api/near-repeat?period=2022-01..2022-07&categories=burglary");
         assertThat(police.statusCode()).isEqualTo(400);
-        assertThat(Http.json(police).path("message").asText()).contains("anonymous snap points")
+        assertThat(Http.json(police).path("message").asText())
+                .contains("anonymous snap points")
                 .contains("allowSnapped");
         HttpResponse<String> fire = Http.get(base + "/api/near-repeat?period=2022-01..2022-07&feeds=fire-irs"
                 + "&space=0,100,200&time=0,7,14&permutations=39");
@@ -366,7 +411,8 @@ class HotspotRunsIT {
         JsonNode result = Http.json(fire).path("result");
         assertThat(result.path("spaceBands").toString())
                 .isEqualTo("[\"same location (0 m)\",\">0 to <100 m\",\"100 to <200 m\",\"200 m or more\"]");
-        assertThat(result.path("timeBands").toString()).isEqualTo("[\"0 to <7 days\",\"7 to <14 days\",\"14 days or more\"]");
+        assertThat(result.path("timeBands").toString())
+                .isEqualTo("[\"0 to <7 days\",\"7 to <14 days\",\"14 days or more\"]");
         long n = result.path("incidents").asLong();
         long cells = 0;
         for (JsonNode row : result.path("observed")) {
@@ -380,8 +426,9 @@ class HotspotRunsIT {
 
     @Test
     void repeatLocationsRankThePlacesIncidentsRecurAndWarnOfSnapPoints() {
-        JsonNode r = Http.json(Http.get(base + "/api/repeat-locations?period=2022-01..2022-07&categories=burglary"
-                + "&top=5")).path("result");
+        JsonNode r = Http.json(
+                        Http.get(base + "/api/repeat-locations?period=2022-01..2022-07&categories=burglary" + "&top=5"))
+                .path("result");
         assertThat(r.path("top").size()).isEqualTo(5);
         double top = r.at("/top/0/incidents").asDouble();
         long expected = Sql.count(db, """
@@ -395,7 +442,8 @@ class HotspotRunsIT {
 
     @Test
     void emergingHotSpotsOnAGridCarryTheirCellsAsGeometry() {
-        HttpResponse<String> r = Http.postJson(base + "/api/emerging",
+        HttpResponse<String> r = Http.postJson(
+                base + "/api/emerging",
                 "{\"period\": \"2022-01..2022-06\", \"categories\": \"violence\", \"level\": \"grid\", \"cellM\": 500}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         long id = Http.json(r).path("id").asLong();
@@ -421,7 +469,8 @@ class HotspotRunsIT {
         assertThat(run.at("/params/surface/spaceBandwidthCells").asInt()).isEqualTo(4);
         assertThat(run.at("/params/kde").isMissingNode()).isTrue();
         assertThat(run.at("/summary/maxDensityPerKm2").asDouble()).isPositive();
-        HttpResponse<String> bad = Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-03\", \"surface\": \"sepp\"}");
+        HttpResponse<String> bad =
+                Http.postJson(base + "/api/hotspots", "{\"period\": \"2022-03\", \"surface\": \"sepp\"}");
         assertThat(Http.json(bad).path("message").asText()).contains("surface must be kde or prospective");
     }
 
@@ -441,8 +490,7 @@ class HotspotRunsIT {
         assertThat(run.at("/summary/areas").asLong()).isEqualTo(lsoasInWard).isGreaterThan(2);
         long inWard = Sql.count(db, """
                 SELECT count(DISTINCT coalesce(event_id, id)) FROM incident WHERE ward_code = ?
-                  AND event_from >= %s AND event_from < timestamptz '2022-08-01 00:00 Europe/London'""".formatted(JAN),
-                ward);
+                  AND event_from >= %s AND event_from < timestamptz '2022-08-01 00:00 Europe/London'""".formatted(JAN), ward);
         assertThat(run.at("/summary/records").asLong()).isEqualTo(inWard);
         assertThat(run.at("/params/gi/neighbours").asText()).isEqualTo("distance:800");
         assertThat(run.at("/params/kde/edgeCorrection").asBoolean()).isTrue();

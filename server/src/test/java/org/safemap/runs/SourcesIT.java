@@ -29,8 +29,9 @@ class SourcesIT {
 
     @Test
     void creditsEachFeedOfTheBatchesOnceWithItsDefinitionsTitlePartnerAndAttribution() {
-        long[] batches = ids("SELECT id FROM load_batch WHERE kind = 'incidents' AND feed IN ('police-uk', 'ambulance') "
-                + "ORDER BY id DESC");
+        long[] batches =
+                ids("SELECT id FROM load_batch WHERE kind = 'incidents' AND feed IN ('police-uk', 'ambulance') "
+                        + "ORDER BY id DESC");
         List<Sources.Source> credited = sources.of(batches);
         assertThat(credited).extracting(Sources.Source::feed).containsExactly("ambulance", "police-uk");
         for (Sources.Source s : credited) {
@@ -38,24 +39,32 @@ class SourcesIT {
             assertThat(s.title()).isEqualTo(f.title());
             assertThat(s.partner()).isEqualTo(f.partner());
             assertThat(s.attribution()).isEqualTo(f.attribution()).isNotBlank();
-            assertThat(s.files()).isEqualTo(Sql.count(db, "SELECT count(*) FROM load_batch WHERE kind = 'incidents' "
-                    + "AND feed = ?", s.feed()));
-            assertThat(s.rowsLoaded()).isEqualTo(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = ?",
-                    s.feed()));
-            assertThat(s.protocol()).isEqualTo(Sql.value(db, "SELECT body ->> 'title' FROM protocol_version "
-                    + "WHERE feed = ? AND version = 1", s.feed()) + " (" + s.feed() + " protocol, version 1)");
+            assertThat(s.files())
+                    .isEqualTo(Sql.count(
+                            db,
+                            "SELECT count(*) FROM load_batch WHERE kind = 'incidents' " + "AND feed = ?",
+                            s.feed()));
+            assertThat(s.rowsLoaded())
+                    .isEqualTo(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = ?", s.feed()));
+            assertThat(s.protocol())
+                    .isEqualTo(Sql.value(
+                                    db,
+                                    "SELECT body ->> 'title' FROM protocol_version " + "WHERE feed = ? AND version = 1",
+                                    s.feed())
+                            + " (" + s.feed() + " protocol, version 1)");
         }
-        assertThat(Sources.credit(credited)).isEqualTo(FEEDS.get("ambulance").attribution() + " "
-                + FEEDS.get("police-uk").attribution());
+        assertThat(Sources.credit(credited))
+                .isEqualTo(FEEDS.get("ambulance").attribution() + " "
+                        + FEEDS.get("police-uk").attribution());
     }
 
     @Test
     void aRunsDataVersionCreditsExactlyTheFeedsItRead() throws Exception {
-        HotspotRunner.Request request = HotspotRequests.parse(Map.of("period", "2022-02", "feeds", "btp",
-                "bandwidth", "300", "cellM", "200"), "test");
-        long run = new HotspotRunner(db.dataSource()).run(request, message -> { });
-        JsonNode version = new ObjectMapper().readTree(new RunStore(db.dataSource()).run(run).orElseThrow()
-                .dataVersion());
+        HotspotRunner.Request request = HotspotRequests.parse(
+                Map.of("period", "2022-02", "feeds", "btp", "bandwidth", "300", "cellM", "200"), "test");
+        long run = new HotspotRunner(db.dataSource()).run(request, message -> {});
+        JsonNode version = new ObjectMapper()
+                .readTree(new RunStore(db.dataSource()).run(run).orElseThrow().dataVersion());
         long[] batches = new long[version.path("batches").size()];
         for (int i = 0; i < batches.length; i++) {
             batches[i] = version.path("batches").get(i).path("id").asLong();
@@ -82,8 +91,10 @@ class SourcesIT {
     @Test
     void aFeedNoLongerDefinedIsStillCreditedByName() {
         Database own = TestDatabase.fresh("sources");
-        Sql.execute(own, "INSERT INTO load_batch (kind, feed, source_name, source_sha256, rows_read, rows_loaded, "
-                + "rows_quarantined) VALUES ('incidents', 'retired-feed', 'old.csv', repeat('a', 64), 5, 4, 1)");
+        Sql.execute(
+                own,
+                "INSERT INTO load_batch (kind, feed, source_name, source_sha256, rows_read, rows_loaded, "
+                        + "rows_quarantined) VALUES ('incidents', 'retired-feed', 'old.csv', repeat('a', 64), 5, 4, 1)");
         long id = Sql.count(own, "SELECT id FROM load_batch WHERE feed = 'retired-feed'");
         List<Sources.Source> credited = new Sources(own.dataSource(), FEEDS).of(new long[] {id});
         assertThat(credited).hasSize(1);
@@ -96,6 +107,8 @@ class SourcesIT {
     }
 
     private static long[] ids(String sql) {
-        return Sql.rows(db, sql).stream().mapToLong(r -> ((Number) r.get(0)).longValue()).toArray();
+        return Sql.rows(db, sql).stream()
+                .mapToLong(r -> ((Number) r.get(0)).longValue())
+                .toArray();
     }
 }

@@ -36,7 +36,10 @@ class AuditAnchorsIT {
     @BeforeAll
     static void setUp() {
         db = TestDatabase.fresh("audit_anchors");
-        log = new AuditLog(db.dataSource(), KEY_TEXT.getBytes(StandardCharsets.UTF_8), ProtocolCatalog.builtIn(),
+        log = new AuditLog(
+                db.dataSource(),
+                KEY_TEXT.getBytes(StandardCharsets.UTF_8),
+                ProtocolCatalog.builtIn(),
                 Clock.systemUTC());
     }
 
@@ -61,8 +64,15 @@ class AuditAnchorsIT {
     }
 
     private CliRun.Result cli(String... args) {
-        return CliRun.run(Map.of("SAFEMAP_DB_URL", CliRun.url(db.target()), "SAFEMAP_AUDIT_KEY", KEY_TEXT,
-                "SAFEMAP_AUDIT_ANCHOR_DIR", anchorDir.toString()), args);
+        return CliRun.run(
+                Map.of(
+                        "SAFEMAP_DB_URL",
+                        CliRun.url(db.target()),
+                        "SAFEMAP_AUDIT_KEY",
+                        KEY_TEXT,
+                        "SAFEMAP_AUDIT_ANCHOR_DIR",
+                        anchorDir.toString()),
+                args);
     }
 
     /** Waits (up to 30 s) until the anchor file has {@code lines} lines. */
@@ -89,25 +99,34 @@ class AuditAnchorsIT {
             String hash101 = (String) Sql.value(db, "SELECT hash FROM audit_log WHERE seq = 101");
             assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ 101:" + hash101);
         }
-        assertThat(Sql.value(db, "SELECT action || ' ' || actor || ' ' || (detail->>'intact') FROM audit_log "
-                + "WHERE seq = 101")).isEqualTo("audit.verify system:audit-anchor true");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(anchors.file()))).isEqualTo("rw-------");
+        assertThat(Sql.value(
+                        db,
+                        "SELECT action || ' ' || actor || ' ' || (detail->>'intact') FROM audit_log "
+                                + "WHERE seq = 101"))
+                .isEqualTo("audit.verify system:audit-anchor true");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(anchors.file())))
+                .isEqualTo("rw-------");
         AuditChainIT.seed(log, 20);
 
         // The attack: entries 98 to 121 deleted, the head moved back to 97. On its own the chain now checks out.
-        asSuperuser("DELETE FROM audit_log WHERE seq > 97",
+        asSuperuser(
+                "DELETE FROM audit_log WHERE seq > 97",
                 "UPDATE audit_head SET seq = 97, hash = (SELECT hash FROM audit_log WHERE seq = 97)");
-        assertThat(new AuditVerifier(log).verify().intact()).as("the cut is invisible without anchors").isTrue();
+        assertThat(new AuditVerifier(log).verify().intact())
+                .as("the cut is invisible without anchors")
+                .isTrue();
 
         // safemap audit verify reads the anchors by itself: no --anchor needed.
         CliRun.Result verify = cli("audit", "verify");
         assertThat(verify.code()).as(verify.out() + verify.err()).isEqualTo(1);
-        assertThat(verify.out()).contains("audit log tampered").contains("the anchored entry 101 is no longer in the log")
+        assertThat(verify.out())
+                .contains("audit log tampered")
+                .contains("the anchored entry 101 is no longer in the log")
                 .contains("Checked against 1 anchor (" + anchors.file());
 
         // The server's next scheduled check finds it too, and anchors nothing: it notes the failure instead.
-        AuditAnchoring.Outcome scheduled = AuditAnchoring.check(log, anchors, List.of(), AuditAnchoring.SCHEDULE,
-                true, n -> { });
+        AuditAnchoring.Outcome scheduled =
+                AuditAnchoring.check(log, anchors, List.of(), AuditAnchoring.SCHEDULE, true, n -> {});
         assertThat(scheduled.verification().intact()).isFalse();
         assertThat(scheduled.verification().problem().kind()).isEqualTo(AuditVerifier.Tampering.DELETED);
         assertThat(scheduled.anchored()).isNull();
@@ -118,12 +137,16 @@ class AuditAnchorsIT {
 
         // SafeMap writes on from the rewound head: entry 101 exists again, but it is not the anchored one.
         AuditChainIT.seed(log, 5);
-        assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE seq = 101")).isEqualTo(1);
-        AuditVerifier.Verification v = AuditAnchoring.check(log, anchors, List.of(), AuditAnchoring.SCHEDULE, false,
-                n -> { }).verification();
+        assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE seq = 101"))
+                .isEqualTo(1);
+        AuditVerifier.Verification v = AuditAnchoring.check(
+                        log, anchors, List.of(), AuditAnchoring.SCHEDULE, false, n -> {})
+                .verification();
         assertThat(v.problem().kind()).isEqualTo(AuditVerifier.Tampering.REWRITTEN);
         assertThat(v.problem().message()).contains("entry 101 no longer carries the anchored hash");
-        assertThat(cli("audit", "anchor").code()).as("a tampered chain is never anchored").isEqualTo(1);
+        assertThat(cli("audit", "anchor").code())
+                .as("a tampered chain is never anchored")
+                .isEqualTo(1);
         assertThat(anchors.read()).hasSize(1);
     }
 
@@ -131,9 +154,18 @@ class AuditAnchorsIT {
     void anIntactChainIsAnchoredByTheCommandAndEachAnchorGoesToTheConfiguredCommandToo() throws Exception {
         AuditChainIT.seed(log, 10);
         Path copy = anchorDir.resolve("elsewhere.txt");
-        CliRun.Result anchored = CliRun.run(Map.of("SAFEMAP_DB_URL", CliRun.url(db.target()), "SAFEMAP_AUDIT_KEY",
-                KEY_TEXT, "SAFEMAP_AUDIT_ANCHOR_DIR", anchorDir.toString(), "SAFEMAP_AUDIT_ANCHOR_COMMAND",
-                "cat >> '" + copy + "'"), "audit", "anchor");
+        CliRun.Result anchored = CliRun.run(
+                Map.of(
+                        "SAFEMAP_DB_URL",
+                        CliRun.url(db.target()),
+                        "SAFEMAP_AUDIT_KEY",
+                        KEY_TEXT,
+                        "SAFEMAP_AUDIT_ANCHOR_DIR",
+                        anchorDir.toString(),
+                        "SAFEMAP_AUDIT_ANCHOR_COMMAND",
+                        "cat >> '" + copy + "'"),
+                "audit",
+                "anchor");
         assertThat(anchored.code()).as(anchored.out() + anchored.err()).isZero();
         String hash11 = (String) Sql.value(db, "SELECT hash FROM audit_log WHERE seq = 11");
         assertThat(anchored.out()).contains("11:" + hash11);

@@ -59,10 +59,12 @@ class AuditChainIT {
 
         CliRun.Result cli = verifyCli();
         assertThat(cli.code()).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("600 entries, chain intact, head " + lastHash)
+        assertThat(cli.out())
+                .contains("600 entries, chain intact, head " + lastHash)
                 .contains("--anchor 600:" + lastHash);
         // verifying reads the log, so it is itself recorded, as the 601st link of the same chain
-        assertThat(Sql.value(db, "SELECT action FROM audit_log WHERE seq = 601")).isEqualTo("audit.verify");
+        assertThat(Sql.value(db, "SELECT action FROM audit_log WHERE seq = 601"))
+                .isEqualTo("audit.verify");
         assertThat(new AuditVerifier(log).verify().entries()).isEqualTo(601);
     }
 
@@ -100,7 +102,8 @@ class AuditChainIT {
                         print(row[0], 'ok' if mac == stored else 'BAD ' + mac)
                     """);
             Process p = new ProcessBuilder("python3", script.toString(), KEY_TEXT, rows.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(out).isZero();
@@ -114,13 +117,25 @@ class AuditChainIT {
     @Test
     void theTriggerRefusesUpdateDeleteAndTruncateEvenForTheOwner() {
         seed(log, 3);
-        for (String sql : List.of("UPDATE audit_log SET result_size = 0 WHERE seq = 2", "DELETE FROM audit_log WHERE seq = 3",
-                "TRUNCATE audit_log", "DELETE FROM audit_head", "UPDATE audit_head SET seq = 1")) {
-            assertThatThrownBy(() -> Sql.execute(db, sql)).as(sql).rootCause().hasMessageStartingWith(
-                    sql.contains("audit_head SET") ? "ERROR: the audit head only moves to the next entry (3 to 1)"
-                            : "ERROR: the audit log is append-only: " + (sql.startsWith("UPDATE") ? "UPDATE"
-                            : sql.startsWith("DELETE") ? "DELETE" : "TRUNCATE") + " on "
-                            + (sql.contains("audit_head") ? "audit_head" : "audit_log") + " is refused");
+        for (String sql : List.of(
+                "UPDATE audit_log SET result_size = 0 WHERE seq = 2",
+                "DELETE FROM audit_log WHERE seq = 3",
+                "TRUNCATE audit_log",
+                "DELETE FROM audit_head",
+                "UPDATE audit_head SET seq = 1")) {
+            assertThatThrownBy(() -> Sql.execute(db, sql))
+                    .as(sql)
+                    .rootCause()
+                    .hasMessageStartingWith(
+                            sql.contains("audit_head SET")
+                                    ? "ERROR: the audit head only moves to the next entry (3 to 1)"
+                                    : "ERROR: the audit log is append-only: "
+                                            + (sql.startsWith("UPDATE")
+                                                    ? "UPDATE"
+                                                    : sql.startsWith("DELETE") ? "DELETE" : "TRUNCATE")
+                                            + " on "
+                                            + (sql.contains("audit_head") ? "audit_head" : "audit_log")
+                                            + " is refused");
         }
         assertThat(Sql.count(db, "SELECT count(*) FROM audit_log")).isEqualTo(3);
         assertThat(new AuditVerifier(log).verify().intact()).isTrue();
@@ -145,8 +160,11 @@ class AuditChainIT {
     @Test
     void deletingAnEntryAndRenumberingTheRestIsDetectedAsDeleted() {
         seed(log, 100);
-        asSuperuser("DELETE FROM audit_log WHERE seq = 40", "UPDATE audit_log SET seq = seq + 999999 WHERE seq > 40",
-                "UPDATE audit_log SET seq = seq - 1000000 WHERE seq > 1000000", "UPDATE audit_head SET seq = 99");
+        asSuperuser(
+                "DELETE FROM audit_log WHERE seq = 40",
+                "UPDATE audit_log SET seq = seq + 999999 WHERE seq > 40",
+                "UPDATE audit_log SET seq = seq - 1000000 WHERE seq > 1000000",
+                "UPDATE audit_head SET seq = 99");
         expect(AuditVerifier.Tampering.DELETED, 40, "1 entry before it were deleted");
     }
 
@@ -162,7 +180,8 @@ class AuditChainIT {
         // a careful attacker also moves the head back: only the anchor kept elsewhere shows it
         asSuperuser("UPDATE audit_head SET seq = 97, hash = (SELECT hash FROM audit_log WHERE seq = 97)");
         assertThat(new AuditVerifier(log).verify().intact()).isTrue();
-        AuditVerifier.Verification v = new AuditVerifier(log).verify(List.of(AuditVerifier.Anchor.parse(anchor)), n -> { });
+        AuditVerifier.Verification v =
+                new AuditVerifier(log).verify(List.of(AuditVerifier.Anchor.parse(anchor)), n -> {});
         assertThat(v.intact()).isFalse();
         assertThat(v.problem().kind()).isEqualTo(AuditVerifier.Tampering.DELETED);
         CliRun.Result cli = verifyCli("--anchor", anchor);
@@ -175,11 +194,26 @@ class AuditChainIT {
         seed(log, 100);
         String before = (String) Sql.value(db, "SELECT hash FROM audit_log WHERE seq = 49");
         AuditEntry genuine = log.entry(50).orElseThrow();
-        asSuperuser("UPDATE audit_log SET seq = seq + 1000001 WHERE seq >= 50",
+        asSuperuser(
+                "UPDATE audit_log SET seq = seq + 1000001 WHERE seq >= 50",
                 "UPDATE audit_log SET seq = seq - 1000000 WHERE seq > 1000000");
         // the forger copies a real entry's shape and link, but cannot make its hash without the key
-        AuditEntry forged = new AuditEntry(50, genuine.at(), "mallory", "admin", null, "session", null, "api.incidents",
-                "/api/incidents", Map.of(), 0L, "ok", "{}", before, "ab".repeat(32));
+        AuditEntry forged = new AuditEntry(
+                50,
+                genuine.at(),
+                "mallory",
+                "admin",
+                null,
+                "session",
+                null,
+                "api.incidents",
+                "/api/incidents",
+                Map.of(),
+                0L,
+                "ok",
+                "{}",
+                before,
+                "ab".repeat(32));
         insert(forged);
         expect(AuditVerifier.Tampering.INSERTED, 50, "entry 50 was not written by SafeMap");
     }
@@ -188,15 +222,31 @@ class AuditChainIT {
     void aForgedEntryAppendedAtTheEndIsDetectedAsInserted() throws SQLException {
         seed(log, 30);
         AuditEntry last = log.entry(30).orElseThrow();
-        insert(new AuditEntry(31, last.at(), "mallory", "admin", null, "session", null, "api.incidents", "/", Map.of(),
-                1L, "ok", "{}", last.hash(), "cd".repeat(32)));
+        insert(new AuditEntry(
+                31,
+                last.at(),
+                "mallory",
+                "admin",
+                null,
+                "session",
+                null,
+                "api.incidents",
+                "/",
+                Map.of(),
+                1L,
+                "ok",
+                "{}",
+                last.hash(),
+                "cd".repeat(32)));
         expect(AuditVerifier.Tampering.INSERTED, 31, "entry 31 was not written by SafeMap");
     }
 
     @Test
     void swappingTwoEntriesIsDetectedAsReordered() {
         seed(log, 100);
-        asSuperuser("UPDATE audit_log SET seq = 1000000 WHERE seq = 30", "UPDATE audit_log SET seq = 30 WHERE seq = 31",
+        asSuperuser(
+                "UPDATE audit_log SET seq = 1000000 WHERE seq = 30",
+                "UPDATE audit_log SET seq = 30 WHERE seq = 31",
                 "UPDATE audit_log SET seq = 31 WHERE seq = 1000000");
         expect(AuditVerifier.Tampering.REORDERED, 30, "reordered");
     }
@@ -210,9 +260,22 @@ class AuditChainIT {
         for (long s = 1; s <= 80; s++) {
             AuditEntry e = log.entry(s).orElseThrow();
             // hide one access, then re-chain everything so every link is consistent
-            AuditEntry changed = new AuditEntry(e.seq(), e.at(), e.actor(), e.role(), e.partner(), e.via(), e.purpose(),
-                    e.action(), e.resource(), e.feeds(), s == 10 ? Long.valueOf(0) : e.resultSize(), e.outcome(),
-                    e.detailJson(), link, AuditChain.GENESIS);
+            AuditEntry changed = new AuditEntry(
+                    e.seq(),
+                    e.at(),
+                    e.actor(),
+                    e.role(),
+                    e.partner(),
+                    e.via(),
+                    e.purpose(),
+                    e.action(),
+                    e.resource(),
+                    e.feeds(),
+                    s == 10 ? Long.valueOf(0) : e.resultSize(),
+                    e.outcome(),
+                    e.detailJson(),
+                    link,
+                    AuditChain.GENESIS);
             changed = changed.withHash(wrong.hash(changed));
             rewritten.add(changed);
             link = changed.hash();
@@ -239,7 +302,8 @@ class AuditChainIT {
                     AuditLog own = new AuditLog(db.dataSource(), KEY, ProtocolCatalog.builtIn(), Clock.systemUTC());
                     for (int i = 0; i < each; i++) {
                         own.record(AuditEvent.of(analyst("t" + id), "api.incidents", "/api/incidents?n=" + i)
-                                .feeds(List.of("istv-ae")).resultSize(i));
+                                .feeds(List.of("istv-ae"))
+                                .resultSize(i));
                     }
                 }));
             }
@@ -266,7 +330,8 @@ class AuditChainIT {
         long v0 = System.nanoTime();
         AuditVerifier.Verification v = new AuditVerifier(log).verify();
         double verifyPerEntryUs = (System.nanoTime() - v0) / 1e3 / v.entries();
-        System.out.printf("audit append: %.3f ms per entry (one thread, %d entries); verify: %.1f us per entry%n",
+        System.out.printf(
+                "audit append: %.3f ms per entry (one thread, %d entries); verify: %.1f us per entry%n",
                 perAppendMs, n, verifyPerEntryUs);
         assertThat(v.intact()).isTrue();
         assertThat(perAppendMs).isLessThan(20);
@@ -276,8 +341,12 @@ class AuditChainIT {
     static List<AuditEntry> seed(AuditLog into, int n) {
         List<AuditEntry> out = new ArrayList<>();
         String[] actions = {"api.incidents", "wms.getmap", "export.points", "pack", "tiles"};
-        List<List<String>> feeds = List.of(List.of("istv-ae"), List.of("ambulance", "istv-ae"), List.of("police-uk"),
-                List.of(), List.of("no-such-feed"));
+        List<List<String>> feeds = List.of(
+                List.of("istv-ae"),
+                List.of("ambulance", "istv-ae"),
+                List.of("police-uk"),
+                List.of(),
+                List.of("no-such-feed"));
         for (int i = 0; i < n; i++) {
             Principal who = switch (i % 4) {
                 case 0 -> analyst("ana" + (i % 3));
@@ -286,8 +355,11 @@ class AuditChainIT {
                 default -> Principal.cli("root", null, null);
             };
             AuditEvent e = AuditEvent.of(who, actions[i % actions.length], "/api/x?i=" + i + "&q=ünïcödé \"quoted\"")
-                    .feeds(feeds.get(i % feeds.size())).resultSize(i * 7L)
-                    .detail("ratio", i * 0.25).detail("big", 1e21).detail("nested", Map.of("b", List.of(1, 2.50, "x"), "a", true));
+                    .feeds(feeds.get(i % feeds.size()))
+                    .resultSize(i * 7L)
+                    .detail("ratio", i * 0.25)
+                    .detail("big", 1e21)
+                    .detail("nested", Map.of("b", List.of(1, 2.50, "x"), "a", true));
             if (i % 9 == 0) {
                 e = e.refused("purpose not declared");
             }
@@ -314,14 +386,16 @@ class AuditChainIT {
     private static CliRun.Result verifyCli(String... extra) {
         List<String> args = new ArrayList<>(List.of("audit", "verify"));
         args.addAll(List.of(extra));
-        return CliRun.run(Map.of("SAFEMAP_DB_URL", CliRun.url(db.target()), "SAFEMAP_AUDIT_KEY", KEY_TEXT),
+        return CliRun.run(
+                Map.of("SAFEMAP_DB_URL", CliRun.url(db.target()), "SAFEMAP_AUDIT_KEY", KEY_TEXT),
                 args.toArray(String[]::new));
     }
 
     private static void insert(AuditEntry e) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(AuditLog.APPEND.replaceAll("(?s)^WITH entry AS \\((.*)\\)\\s*UPDATE.*$", "$1")
-                     .replace("RETURNING seq, hash", ""))) {
+                PreparedStatement ps = c.prepareStatement(AuditLog.APPEND
+                        .replaceAll("(?s)^WITH entry AS \\((.*)\\)\\s*UPDATE.*$", "$1")
+                        .replace("RETURNING seq, hash", ""))) {
             AuditLog.bind(ps, e);
             ps.executeUpdate();
         }
@@ -329,8 +403,8 @@ class AuditChainIT {
 
     /** What a superuser can do: switch the triggers off, change rows, switch them back on. */
     static void asSuperuser(String... statements) {
-        List<String> all = new ArrayList<>(List.of("ALTER TABLE audit_log DISABLE TRIGGER USER",
-                "ALTER TABLE audit_head DISABLE TRIGGER USER"));
+        List<String> all = new ArrayList<>(
+                List.of("ALTER TABLE audit_log DISABLE TRIGGER USER", "ALTER TABLE audit_head DISABLE TRIGGER USER"));
         all.addAll(List.of(statements));
         all.addAll(List.of("ALTER TABLE audit_log ENABLE TRIGGER USER", "ALTER TABLE audit_head ENABLE TRIGGER USER"));
         for (String s : all) {

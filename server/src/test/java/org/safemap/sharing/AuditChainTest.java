@@ -12,17 +12,31 @@ class AuditChainTest {
     private static final AuditChain CHAIN = new AuditChain("unit-test-key-0123456789".getBytes(StandardCharsets.UTF_8));
 
     private static AuditEntry entry(long seq, String detail) {
-        AuditEntry e = new AuditEntry(seq, Instant.parse("2024-06-15T12:00:00.000001Z"), "ana", "analyst", "csp",
-                "session", "tasking", "api.incidents", "/api/incidents?month=2022-03", Map.of("istv-ae", 1), 42L, "ok",
-                AuditChain.canonicalJson(detail), AuditChain.GENESIS, AuditChain.GENESIS);
+        AuditEntry e = new AuditEntry(
+                seq,
+                Instant.parse("2024-06-15T12:00:00.000001Z"),
+                "ana",
+                "analyst",
+                "csp",
+                "session",
+                "tasking",
+                "api.incidents",
+                "/api/incidents?month=2022-03",
+                Map.of("istv-ae", 1),
+                42L,
+                "ok",
+                AuditChain.canonicalJson(detail),
+                AuditChain.GENESIS,
+                AuditChain.GENESIS);
         return e.withHash(CHAIN.hash(e));
     }
 
     @Test
     void canonicalFormIsTheDocumentedCompactArray() {
-        assertThat(AuditChain.canonical(entry(7, "{\"b\": 2.50, \"a\": [1.0, 1e3, \"é\"]}"))).isEqualTo(
-                "[7,\"2024-06-15T12:00:00.000001Z\",\"ana\",\"analyst\",\"csp\",\"session\",\"tasking\",\"api.incidents\","
-                        + "\"/api/incidents?month=2022-03\",{\"istv-ae\":1},42,\"ok\",{\"a\":[1,1000,\"é\"],\"b\":2.5}]");
+        assertThat(AuditChain.canonical(entry(7, "{\"b\": 2.50, \"a\": [1.0, 1e3, \"é\"]}")))
+                .isEqualTo(
+                        "[7,\"2024-06-15T12:00:00.000001Z\",\"ana\",\"analyst\",\"csp\",\"session\",\"tasking\",\"api.incidents\","
+                                + "\"/api/incidents?month=2022-03\",{\"istv-ae\":1},42,\"ok\",{\"a\":[1,1000,\"é\"],\"b\":2.5}]");
     }
 
     @Test
@@ -37,11 +51,27 @@ class AuditChainTest {
         AuditEntry e = entry(7, "{}");
         assertThat(CHAIN.matches(e)).isTrue();
         assertThat(CHAIN.matches(e.withSeq(8))).isFalse();
-        AuditEntry relinked = new AuditEntry(7, e.at(), e.actor(), e.role(), e.partner(), e.via(), e.purpose(), e.action(),
-                e.resource(), e.feeds(), e.resultSize(), e.outcome(), e.detailJson(), "1".repeat(64), e.hash());
+        AuditEntry relinked = new AuditEntry(
+                7,
+                e.at(),
+                e.actor(),
+                e.role(),
+                e.partner(),
+                e.via(),
+                e.purpose(),
+                e.action(),
+                e.resource(),
+                e.feeds(),
+                e.resultSize(),
+                e.outcome(),
+                e.detailJson(),
+                "1".repeat(64),
+                e.hash());
         assertThat(CHAIN.matches(relinked)).isFalse();
-        assertThat(CHAIN.seqThatFits(e.withSeq(3), LongStream.rangeClosed(1, 100))).isEqualTo(7);
-        assertThat(new AuditChain("another-key-0123456789".getBytes(StandardCharsets.UTF_8)).matches(e)).isFalse();
+        assertThat(CHAIN.seqThatFits(e.withSeq(3), LongStream.rangeClosed(1, 100)))
+                .isEqualTo(7);
+        assertThat(new AuditChain("another-key-0123456789".getBytes(StandardCharsets.UTF_8)).matches(e))
+                .isFalse();
     }
 
     @Test

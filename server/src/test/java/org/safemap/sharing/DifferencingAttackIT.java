@@ -44,10 +44,19 @@ class DifferencingAttackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MONTH = "2022-07";
     /** Each audience by its test header (role:partner:purpose); "" is anonymous. */
-    private static final List<String> AUDIENCES = List.of("", "tasking::tasking", "tasking::",
-            "analyst:police:strategic-assessment", "analyst:ambulance:strategic-assessment",
-            "analyst:nhs-ed:strategic-assessment", "analyst:fire:tasking", "analyst:btp:evaluation",
-            "analyst:csp:strategic-assessment", "analyst:police:", "admin:csp:tasking");
+    private static final List<String> AUDIENCES = List.of(
+            "",
+            "tasking::tasking",
+            "tasking::",
+            "analyst:police:strategic-assessment",
+            "analyst:ambulance:strategic-assessment",
+            "analyst:nhs-ed:strategic-assessment",
+            "analyst:fire:tasking",
+            "analyst:btp:evaluation",
+            "analyst:csp:strategic-assessment",
+            "analyst:police:",
+            "admin:csp:tasking");
+
     private static Database db;
     private static App app;
     private static String base;
@@ -65,8 +74,7 @@ class DifferencingAttackIT {
     }
 
     /** One partner's published cells as one audience got them: code to column (group or "all") to value or null. */
-    private record Seen(JsonNode rule, Map<String, Map<String, JsonNode>> cells) {
-    }
+    private record Seen(JsonNode rule, Map<String, Map<String, JsonNode>> cells) {}
 
     @Test
     void noAudienceCanNarrowAnySuppressedCountOfAMonthBeyondItsProtocolsRule() throws Exception {
@@ -80,12 +88,17 @@ class DifferencingAttackIT {
                 Seen before = byPartner.putIfAbsent(e.getKey(), e.getValue());
                 firstSeenBy.putIfAbsent(e.getKey(), audience);
                 if (before != null) {
-                    assertThat(e.getValue().cells()).as("%s's cells as '%s' and as '%s' got them", e.getKey(),
-                            audience, firstSeenBy.get(e.getKey())).isEqualTo(before.cells());
+                    assertThat(e.getValue().cells())
+                            .as(
+                                    "%s's cells as '%s' and as '%s' got them",
+                                    e.getKey(), audience, firstSeenBy.get(e.getKey()))
+                            .isEqualTo(before.cells());
                 }
             }
         }
-        assertThat(audiencesWithShared).as("audiences shown some partner's counts").isGreaterThanOrEqualTo(6);
+        assertThat(audiencesWithShared)
+                .as("audiences shown some partner's counts")
+                .isGreaterThanOrEqualTo(6);
         assertThat(byPartner.keySet()).containsExactlyInAnyOrder("ambulance", "fire", "nhs-ed");
         Hierarchy h = hierarchy();
         int attacked = 0;
@@ -118,18 +131,18 @@ class DifferencingAttackIT {
     }
 
     /** LSOAs' MSOAs and MSOAs' districts, latest vintages, as loaded. */
-    private record Hierarchy(Map<String, String> msoaOfLsoa, Map<String, String> ladOfMsoa) {
-    }
+    private record Hierarchy(Map<String, String> msoaOfLsoa, Map<String, String> ladOfMsoa) {}
 
     private static Hierarchy hierarchy() throws Exception {
         Map<String, String> msoa = new HashMap<>();
         Map<String, String> lad = new HashMap<>();
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("""
                 SELECT p.code, p.parent_code, m.parent_code FROM area_parent p
                 JOIN area_parent m ON m.level = 'msoa' AND m.code = p.parent_code AND m.parent_level = 'lad'
                 WHERE p.level = 'lsoa' AND p.parent_level = 'msoa'
                   AND p.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')""");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 msoa.put(rs.getString(1), rs.getString(2));
                 lad.put(rs.getString(2), rs.getString(3));
@@ -142,7 +155,8 @@ class DifferencingAttackIT {
     private static int attack(String partner, Seen seen, Hierarchy h) throws Exception {
         int threshold = seen.rule().path("threshold").asInt();
         int base = seen.rule().path("rounding").asInt();
-        List<String> columns = new ArrayList<>(seen.cells().values().iterator().next().keySet());
+        List<String> columns =
+                new ArrayList<>(seen.cells().values().iterator().next().keySet());
         columns.remove("all");
         Map<String, Integer> var = new LinkedHashMap<>();
         List<long[]> bounds = new ArrayList<>();
@@ -176,7 +190,9 @@ class DifferencingAttackIT {
         List<List<long[]>> equations = new ArrayList<>();
         Map<String, List<String>> children = new HashMap<>();
         for (String code : seen.cells().keySet()) {
-            String parent = h.msoaOfLsoa().containsKey(code) ? h.msoaOfLsoa().get(code) : h.ladOfMsoa().get(code);
+            String parent = h.msoaOfLsoa().containsKey(code)
+                    ? h.msoaOfLsoa().get(code)
+                    : h.ladOfMsoa().get(code);
             if (parent != null && seen.cells().containsKey(parent)) {
                 children.computeIfAbsent(parent, k -> new ArrayList<>()).add(code);
             }
@@ -201,17 +217,23 @@ class DifferencingAttackIT {
                 equations.add(sum);
             }
         }
-        assertThat(children).as("%s: the district and MSOAs have children", partner).hasSizeGreaterThan(50);
+        assertThat(children)
+                .as("%s: the district and MSOAs have children", partner)
+                .hasSizeGreaterThan(50);
         assertThat(suppressed).as("%s has suppressed counts", partner).isNotEmpty();
         JsonNode intervals = solve(bounds, equations, suppressed);
         long need = Math.max(1, base - 1);
         for (int k = 0; k < suppressed.size(); k++) {
             JsonNode iv = intervals.get(k);
             double min = iv.get(0).asDouble();
-            double width = iv.get(1).isNull() ? Double.POSITIVE_INFINITY : iv.get(1).asDouble() - min;
+            double width =
+                    iv.get(1).isNull() ? Double.POSITIVE_INFINITY : iv.get(1).asDouble() - min;
             assertThat(min).isGreaterThanOrEqualTo(1 - 1e-6);
-            assertThat(width).as("%s: suppressed %s can be narrowed to [%s, %s]", partner,
-                    names.get(suppressed.get(k)), min, iv.get(1)).isGreaterThanOrEqualTo(need - 1e-6);
+            assertThat(width)
+                    .as(
+                            "%s: suppressed %s can be narrowed to [%s, %s]",
+                            partner, names.get(suppressed.get(k)), min, iv.get(1))
+                    .isGreaterThanOrEqualTo(need - 1e-6);
         }
         return suppressed.size();
     }

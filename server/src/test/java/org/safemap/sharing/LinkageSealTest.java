@@ -26,9 +26,11 @@ class LinkageSealTest {
         assertThat(seal.open(place, sealed)).isEqualTo(ROW);
         assertThat(seal.seal(place, ROW)).as("a fresh nonce each time").isNotEqualTo(sealed);
         assertThatThrownBy(() -> seal.open(LinkageSeal.quarantinePlace(31, 3), sealed))
-                .isInstanceOf(SafemapException.class).hasMessageContaining("does not open");
+                .isInstanceOf(SafemapException.class)
+                .hasMessageContaining("does not open");
         assertThatThrownBy(() -> new LinkageSeal("another-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8))
-                .open(place, sealed)).isInstanceOf(SafemapException.class);
+                        .open(place, sealed))
+                .isInstanceOf(SafemapException.class);
         byte[] flipped = Base64.getDecoder().decode(sealed);
         flipped[flipped.length - 20] ^= 1;
         assertThatThrownBy(() -> seal.open(place, Base64.getEncoder().encodeToString(flipped)))
@@ -49,7 +51,8 @@ class LinkageSealTest {
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
         c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aes, "AES"), new GCMParameterSpec(128, all, 0, 12));
         c.updateAAD("quarantine:7:12".getBytes(StandardCharsets.UTF_8));
-        assertThat(new String(c.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8)).isEqualTo(ROW);
+        assertThat(new String(c.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8))
+                .isEqualTo(ROW);
         assertThat(new LinkageSeal(KEY).toString()).doesNotContain(new String(KEY, StandardCharsets.UTF_8));
     }
 }

@@ -17,8 +17,9 @@ class PasswordHashingTest {
         String password = "correct horse battery staple";
         String reference = argon2Cli(password, salt, 19_456, 2, 1);
         assertThat(reference).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
-        assertThat(PasswordHashing.encode(password, salt.getBytes(StandardCharsets.US_ASCII),
-                PasswordHashing.Params.OWASP)).isEqualTo(reference);
+        assertThat(PasswordHashing.encode(
+                        password, salt.getBytes(StandardCharsets.US_ASCII), PasswordHashing.Params.OWASP))
+                .isEqualTo(reference);
         // and a hash the reference tool made verifies here
         assertThat(HASHING.verify(password, reference)).isTrue();
         assertThat(HASHING.verify(password + "!", reference)).isFalse();
@@ -28,11 +29,15 @@ class PasswordHashingTest {
     void hashesAreSaltedAndVerifyOnlyTheirPassword() {
         String a = HASHING.hash("a long enough passphrase");
         String b = HASHING.hash("a long enough passphrase");
-        assertThat(a).isNotEqualTo(b).startsWith("$argon2id$v=19$m=19456,t=2,p=1$").doesNotContain("passphrase");
+        assertThat(a)
+                .isNotEqualTo(b)
+                .startsWith("$argon2id$v=19$m=19456,t=2,p=1$")
+                .doesNotContain("passphrase");
         assertThat(HASHING.verify("a long enough passphrase", a)).isTrue();
         assertThat(HASHING.verify("a long enough passphrasE", a)).isFalse();
         assertThat(HASHING.verify("a long enough passphrase", null)).isFalse();
-        assertThat(HASHING.verify("a long enough passphrase", "a long enough passphrase")).isFalse();
+        assertThat(HASHING.verify("a long enough passphrase", "a long enough passphrase"))
+                .isFalse();
     }
 
     @Test
@@ -70,11 +75,26 @@ class PasswordHashingTest {
             throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder("argon2", salt, "-id", "-t", String.valueOf(passes), "-k", String.valueOf(memoryKib),
-                    "-p", String.valueOf(lanes), "-l", "32", "-e").redirectErrorStream(true).start();
+            p = new ProcessBuilder(
+                            "argon2",
+                            salt,
+                            "-id",
+                            "-t",
+                            String.valueOf(passes),
+                            "-k",
+                            String.valueOf(memoryKib),
+                            "-p",
+                            String.valueOf(lanes),
+                            "-l",
+                            "32",
+                            "-e")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new AssertionError("argon2 cannot be started (" + e.getMessage() + "); it comes from Debian's "
-                    + "argon2 package, which ./safemap test installs", e);
+            throw new AssertionError(
+                    "argon2 cannot be started (" + e.getMessage() + "); it comes from Debian's "
+                            + "argon2 package, which ./safemap test installs",
+                    e);
         }
         p.getOutputStream().write(password.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();

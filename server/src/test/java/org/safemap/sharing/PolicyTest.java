@@ -22,16 +22,21 @@ class PolicyTest {
         Principal csp = analyst("csp", "tasking");
         Principal police = analyst("police", "strategic-assessment");
         Principal tasking = new Principal("t", Role.TASKING, "csp", "tasking", "test");
-        assertThat(POLICY.levels(owner, FEEDS).values()).extracting(DisclosureLevel::key)
+        assertThat(POLICY.levels(owner, FEEDS).values())
+                .extracting(DisclosureLevel::key)
                 .containsExactly("points", "points", "points", "aggregates", "reduced");
-        assertThat(POLICY.levels(csp, FEEDS).values()).extracting(DisclosureLevel::key)
+        assertThat(POLICY.levels(csp, FEEDS).values())
+                .extracting(DisclosureLevel::key)
                 .containsExactly("points", "points", "points", "points", "points");
-        assertThat(POLICY.levels(police, FEEDS).values()).extracting(DisclosureLevel::key)
+        assertThat(POLICY.levels(police, FEEDS).values())
+                .extracting(DisclosureLevel::key)
                 .containsExactly("points", "points", "aggregates", "reduced", "reduced");
         // Tasking members see aggregates whatever partner they come from: the named level is for analysts.
-        assertThat(POLICY.levels(tasking, FEEDS).values()).extracting(DisclosureLevel::key)
+        assertThat(POLICY.levels(tasking, FEEDS).values())
+                .extracting(DisclosureLevel::key)
                 .containsExactly("points", "points", "aggregates", "aggregates", "aggregates");
-        assertThat(POLICY.levels(Principal.ANONYMOUS, FEEDS).values()).extracting(DisclosureLevel::key)
+        assertThat(POLICY.levels(Principal.ANONYMOUS, FEEDS).values())
+                .extracting(DisclosureLevel::key)
                 .containsExactly("points", "points", "none", "none", "aggregates");
     }
 
@@ -40,8 +45,10 @@ class PolicyTest {
         assertThat(POLICY.level(analyst("csp", null), "istv-ae")).isEqualTo(DisclosureLevel.NONE);
         assertThat(POLICY.level(analyst("csp", "marketing"), "istv-ae")).isEqualTo(DisclosureLevel.NONE);
         // public-information is listed for fire but not for A&E
-        assertThat(POLICY.level(analyst("csp", "public-information"), "istv-ae")).isEqualTo(DisclosureLevel.NONE);
-        assertThat(POLICY.level(analyst("csp", "public-information"), "fire-irs")).isEqualTo(DisclosureLevel.POINTS);
+        assertThat(POLICY.level(analyst("csp", "public-information"), "istv-ae"))
+                .isEqualTo(DisclosureLevel.NONE);
+        assertThat(POLICY.level(analyst("csp", "public-information"), "fire-irs"))
+                .isEqualTo(DisclosureLevel.POINTS);
         assertThat(POLICY.level(analyst("csp", "evaluation"), "istv-ae")).isEqualTo(DisclosureLevel.POINTS);
     }
 
@@ -55,12 +62,24 @@ class PolicyTest {
     @Test
     void restrictedFeedsAreCountedOnePartnerAtATimeEachUnderItsOwnRule() {
         List<SharingGroup> groups = POLICY.sharingGroups(FEEDS);
-        assertThat(groups).extracting(SharingGroup::feeds).containsExactly(List.of("ambulance"), List.of("btp"),
-                List.of("fire-irs"), List.of("istv-ae"), List.of("police-uk"));
-        SharingGroup ae = groups.stream().filter(g -> g.feeds().equals(List.of("istv-ae"))).findFirst().orElseThrow();
+        assertThat(groups)
+                .extracting(SharingGroup::feeds)
+                .containsExactly(
+                        List.of("ambulance"),
+                        List.of("btp"),
+                        List.of("fire-irs"),
+                        List.of("istv-ae"),
+                        List.of("police-uk"));
+        SharingGroup ae = groups.stream()
+                .filter(g -> g.feeds().equals(List.of("istv-ae")))
+                .findFirst()
+                .orElseThrow();
         assertThat(ae.rule()).isEqualTo(new SuppressionRule(7, 5));
         assertThat(ae.partner()).isEqualTo("nhs-ed");
-        SharingGroup fire = groups.stream().filter(g -> g.partner().equals("fire")).findFirst().orElseThrow();
+        SharingGroup fire = groups.stream()
+                .filter(g -> g.partner().equals("fire"))
+                .findFirst()
+                .orElseThrow();
         assertThat(fire.rule()).isEqualTo(new SuppressionRule(3, 1));
     }
 
@@ -76,16 +95,20 @@ class PolicyTest {
 
     @Test
     void custodianPathsNeedPointsLevelAndAnAnalystOrAdmin() {
-        assertThat(POLICY.mayHandleRecords(analyst("nhs-ed", "problem-solving"), "istv-ae")).isTrue();
-        assertThat(POLICY.mayHandleRecords(analyst("police", "tasking"), "istv-ae")).isFalse();
+        assertThat(POLICY.mayHandleRecords(analyst("nhs-ed", "problem-solving"), "istv-ae"))
+                .isTrue();
+        assertThat(POLICY.mayHandleRecords(analyst("police", "tasking"), "istv-ae"))
+                .isFalse();
         assertThat(POLICY.mayHandleRecords(new Principal("t", Role.TASKING, "nhs-ed", "tasking", "test"), "istv-ae"))
                 .isFalse();
         assertThat(POLICY.mayHandleRecords(Principal.ANONYMOUS, "police-uk")).isFalse();
         assertThatThrownBy(() -> POLICY.requireRecordHandler(Principal.ANONYMOUS, "police-uk", "uploading"))
-                .isInstanceOf(SafemapException.class).extracting(e -> ((SafemapException) e).code())
+                .isInstanceOf(SafemapException.class)
+                .extracting(e -> ((SafemapException) e).code())
                 .isEqualTo("unauthorised");
         assertThatThrownBy(() -> POLICY.requireAdmin(analyst("csp", "tasking"), "adding a user"))
-                .isInstanceOf(SafemapException.class).extracting(e -> ((SafemapException) e).code())
+                .isInstanceOf(SafemapException.class)
+                .extracting(e -> ((SafemapException) e).code())
                 .isEqualTo("forbidden");
     }
 }

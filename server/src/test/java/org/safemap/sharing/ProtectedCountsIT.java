@@ -45,7 +45,8 @@ class ProtectedCountsIT {
         app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
         base = "http://127.0.0.1:" + app.port();
         policy = new Policy(ProtocolCatalog.builtIn());
-        List<String> feeds = policy.protocols().all().stream().map(Protocol::feed).toList();
+        List<String> feeds =
+                policy.protocols().all().stream().map(Protocol::feed).toList();
         table = new ProtectedCounts(db.dataSource(), policy, ProtectedCounts.Geography.LSOA_MSOA_LAD)
                 .table(TASKING, JULY, feeds);
     }
@@ -58,12 +59,16 @@ class ProtectedCountsIT {
     @Test
     void eachPartnerIsCountedInItsOwnTableUnderItsOwnRule() {
         assertThat(table.view().restricted()).containsExactly("ambulance", "fire-irs", "istv-ae");
-        assertThat(table.sharingGroups()).extracting(SharingGroup::feeds)
+        assertThat(table.sharingGroups())
+                .extracting(SharingGroup::feeds)
                 .containsExactly(List.of("ambulance"), List.of("fire-irs"), List.of("istv-ae"));
-        assertThat(table.sharingGroups()).extracting(SharingGroup::rule).containsExactly(new SuppressionRule(7, 5),
-                new SuppressionRule(3, 1), new SuppressionRule(7, 5));
+        assertThat(table.sharingGroups())
+                .extracting(SharingGroup::rule)
+                .containsExactly(new SuppressionRule(7, 5), new SuppressionRule(3, 1), new SuppressionRule(7, 5));
         for (SharingGroup g : table.sharingGroups()) {
-            assertThat(table.published(g, LIVERPOOL).suppressedCount()).as(g.key()).isGreaterThan(0);
+            assertThat(table.published(g, LIVERPOOL).suppressedCount())
+                    .as(g.key())
+                    .isGreaterThan(0);
         }
     }
 
@@ -73,7 +78,8 @@ class ProtectedCountsIT {
         for (SharingGroup g : table.sharingGroups()) {
             // The group's events per LSOA, each once among the group's own feeds: written afresh here.
             Map<String, Long> counts = new HashMap<>();
-            try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+            try (Connection c = db.dataSource().getConnection();
+                    PreparedStatement ps = c.prepareStatement("""
                     SELECT code, sum(n) FROM (
                       SELECT code, group_code, round(sum(w)) AS n FROM (
                         SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.lsoa_code AS code, c.group_code,
@@ -103,10 +109,13 @@ class ProtectedCountsIT {
                 ProtectedCounts.Count shown = table.group(e.getKey(), g, List.of());
                 long v = e.getValue();
                 if (v >= 1 && v <= g.rule().threshold()) {
-                    assertThat(shown.suppressed()).as("%s: LSOA %s has %d records", g.key(), e.getKey(), v).isTrue();
+                    assertThat(shown.suppressed())
+                            .as("%s: LSOA %s has %d records", g.key(), e.getKey(), v)
+                            .isTrue();
                     checked++;
                 } else if (!shown.suppressed()) {
-                    assertThat(shown.value()).as("%s: LSOA %s", g.key(), e.getKey())
+                    assertThat(shown.value())
+                            .as("%s: LSOA %s", g.key(), e.getKey())
                             .isEqualTo((double) ((v + base / 2) / base * base));
                 }
             }
@@ -125,7 +134,8 @@ class ProtectedCountsIT {
                     + "&QUERY_LAYERS=incident-counts&STYLES=&CRS=EPSG:27700&BBOX=" + (x - 5.5) + "," + (y - 5.5) + ","
                     + (x + 5.5) + "," + (y + 5.5) + "&WIDTH=11&HEIGHT=11&I=5&J=5&INFO_FORMAT=application/json"
                     + "&TIME=2022-07";
-            JsonNode f = JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking").body())
+            JsonNode f = JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking")
+                            .body())
                     .path("features");
             assertThat(f.size()).isEqualTo(1);
             JsonNode p = f.get(0).path("properties");
@@ -135,12 +145,13 @@ class ProtectedCountsIT {
             if (c.suppressed()) {
                 assertThat(p.path("incidents").isNull()).isTrue();
                 assertThat(p.path("shown").asText()).isEqualTo("*");
-                assertThat(table.sharingGroups()).as("a suppressed total adds a suppressed partner cell")
+                assertThat(table.sharingGroups())
+                        .as("a suppressed total adds a suppressed partner cell")
                         .anyMatch(g -> table.group(a[0], g, List.of()).suppressed());
                 suppressed++;
             } else {
-                assertThat(p.path("incidents").asDouble()).isCloseTo(c.value(),
-                        org.assertj.core.data.Offset.offset(1e-3));
+                assertThat(p.path("incidents").asDouble())
+                        .isCloseTo(c.value(), org.assertj.core.data.Offset.offset(1e-3));
                 shown++;
             }
         }
@@ -156,8 +167,11 @@ class ProtectedCountsIT {
                 + "&QUERY_LAYERS=incident-counts&STYLES=&CRS=EPSG:27700&BBOX=" + (x - 5.5) + "," + (y - 5.5) + ","
                 + (x + 5.5) + "," + (y + 5.5) + "&WIDTH=11&HEIGHT=11&I=5&J=5&INFO_FORMAT=application/json"
                 + "&TIME=" + time;
-        return JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking").body())
-                .path("features").get(0).path("properties");
+        return JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking")
+                        .body())
+                .path("features")
+                .get(0)
+                .path("properties");
     }
 
     @Test
@@ -179,7 +193,8 @@ class ProtectedCountsIT {
                 suppressed++;
             } else {
                 // quarter minus two months is exactly the third month's published value, never a hidden one
-                assertThat(quarter.path("incidents").asDouble()).as(a[0])
+                assertThat(quarter.path("incidents").asDouble())
+                        .as(a[0])
                         .isCloseTo(total, org.assertj.core.data.Offset.offset(0.02)); // each value shown to 2 places
                 summed++;
             }
@@ -207,7 +222,9 @@ class ProtectedCountsIT {
                     }
                     if (!pt.isSuppressed(node, c)) {
                         // Shown parent minus its shown children would give a lone suppressed child away.
-                        assertThat(hidden).as("%s node %d column %d", g.key(), node, c).isNotEqualTo(1);
+                        assertThat(hidden)
+                                .as("%s node %d column %d", g.key(), node, c)
+                                .isNotEqualTo(1);
                     }
                     tested++;
                 }
@@ -219,10 +236,12 @@ class ProtectedCountsIT {
                     if (!table.group(left, g, List.of()).suppressed()) {
                         continue;
                     }
-                    boolean othersShown = lsoas.stream().filter(l -> !l.equals(left))
+                    boolean othersShown = lsoas.stream()
+                            .filter(l -> !l.equals(left))
                             .noneMatch(l -> table.group(l, g, List.of()).suppressed());
                     assertThat(whole.suppressed() || !othersShown)
-                            .as("%s: MSOA %s minus its other LSOAs would reveal %s", g.key(), msoa, left).isTrue();
+                            .as("%s: MSOA %s minus its other LSOAs would reveal %s", g.key(), msoa, left)
+                            .isTrue();
                 }
             }
         }
@@ -233,21 +252,24 @@ class ProtectedCountsIT {
     void onWardsAWardIsItsBestFittingLsoasAndCannotBeDifferencedAgainstThem() throws Exception {
         // Best fit written afresh: the ward covering a point inside the LSOA, latest vintages.
         Map<String, List<String>> fit = new HashMap<>();
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("""
                 SELECT w.code, l.code FROM area l, area w
                 WHERE l.level = 'lsoa' AND w.level = 'ward' AND ST_Covers(w.geom, ST_PointOnSurface(l.geom))
                   AND l.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
                   AND w.vintage = (SELECT max(vintage) FROM area WHERE level = 'ward')
                 ORDER BY 2""");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 fit.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
             }
         }
         assertThat(fit).hasSizeGreaterThan(20);
-        List<String> feeds = policy.protocols().all().stream().map(Protocol::feed).toList();
-        ProtectedCounts.Table wards = new ProtectedCounts(db.dataSource(), policy,
-                ProtectedCounts.Geography.LSOA_WARD_LAD).table(TASKING, JULY, feeds);
+        List<String> feeds =
+                policy.protocols().all().stream().map(Protocol::feed).toList();
+        ProtectedCounts.Table wards = new ProtectedCounts(
+                        db.dataSource(), policy, ProtectedCounts.Geography.LSOA_WARD_LAD)
+                .table(TASKING, JULY, feeds);
         int checked = 0;
         int suppressedLsoas = 0;
         int shownWards = 0;
@@ -257,7 +279,8 @@ class ProtectedCountsIT {
             long[] truth = pt.table().values();
             int cols = pt.table().cols();
             for (Map.Entry<String, List<String>> ward : fit.entrySet()) {
-                assertThat(wards.lsoas(ward.getKey())).as(ward.getKey())
+                assertThat(wards.lsoas(ward.getKey()))
+                        .as(ward.getKey())
                         .containsExactlyInAnyOrderElementsOf(ward.getValue());
                 int node = nodes.indexOf(ward.getKey());
                 assertThat(node).isGreaterThanOrEqualTo(pt.table().rows());
@@ -271,7 +294,9 @@ class ProtectedCountsIT {
                         }
                     }
                     if (!pt.isSuppressed(node, c)) {
-                        assertThat(hidden).as("%s ward %s column %d", g.key(), ward.getKey(), c).isNotEqualTo(1);
+                        assertThat(hidden)
+                                .as("%s ward %s column %d", g.key(), ward.getKey(), c)
+                                .isNotEqualTo(1);
                     }
                     checked++;
                 }
@@ -288,8 +313,10 @@ class ProtectedCountsIT {
         assertThat(suppressedLsoas).isPositive();
         assertThat(shownWards).as("wards are large enough to show most").isGreaterThan(fit.size());
         // MSOAs, which cut across wards, show the open feeds only and name the restricted ones as withheld.
-        String msoa = table.nodeCodes(LIVERPOOL).get(table.published(table.sharingGroups().get(0), LIVERPOOL)
-                .table().rows());
+        String msoa = table.nodeCodes(LIVERPOOL)
+                .get(table.published(table.sharingGroups().get(0), LIVERPOOL)
+                        .table()
+                        .rows());
         ProtectedCounts.Count m = wards.area(msoa, ProtectedCounts.Selection.ALL);
         assertThat(m.suppressed()).isFalse();
         assertThat(m.withheld()).containsExactly("ambulance", "fire-irs", "istv-ae");
@@ -299,11 +326,15 @@ class ProtectedCountsIT {
 
     @Test
     void anInstallationOnWardsCountsRestrictedFeedsPerWardAndWithholdsThemPerMsoa() throws Exception {
-        List<String> feeds = policy.protocols().all().stream().map(Protocol::feed).toList();
-        ProtectedCounts.Table wards = new ProtectedCounts(db.dataSource(), policy,
-                ProtectedCounts.Geography.LSOA_WARD_LAD).table(TASKING, JULY, feeds);
-        try (App onWards = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_PROTECTED_GEOGRAPHY",
-                "lsoa-ward-lad")), db, TestPrincipals.fromHeader())) {
+        List<String> feeds =
+                policy.protocols().all().stream().map(Protocol::feed).toList();
+        ProtectedCounts.Table wards = new ProtectedCounts(
+                        db.dataSource(), policy, ProtectedCounts.Geography.LSOA_WARD_LAD)
+                .table(TASKING, JULY, feeds);
+        try (App onWards = App.start(
+                TestSettings.withOverrides(Map.of("SAFEMAP_PROTECTED_GEOGRAPHY", "lsoa-ward-lad")),
+                db,
+                TestPrincipals.fromHeader())) {
             String wardsBase = "http://127.0.0.1:" + onWards.port();
             int shown = 0;
             for (String[] a : interiorPoints(40)) {
@@ -314,8 +345,8 @@ class ProtectedCountsIT {
                 assertThat(w.path("suppressed").asBoolean()).isEqualTo(c.suppressed());
                 assertThat(w.has("withheld_feeds")).isFalse();
                 if (!c.suppressed()) {
-                    assertThat(w.path("incidents").asDouble()).isCloseTo(c.value(),
-                            org.assertj.core.data.Offset.offset(1e-3));
+                    assertThat(w.path("incidents").asDouble())
+                            .isCloseTo(c.value(), org.assertj.core.data.Offset.offset(1e-3));
                     shown++;
                 }
                 JsonNode m = info(wardsBase, "incident-counts-msoa", a);
@@ -329,7 +360,8 @@ class ProtectedCountsIT {
 
     /** The code of the area of {@code level} holding the LSOA's interior point. */
     private static String areaAt(String level, String[] lsoaPoint) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("""
                 SELECT code FROM area WHERE level = ? AND vintage = (SELECT max(vintage) FROM area WHERE level = ?)
                   AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(?, ?), 27700))""")) {
             ps.setString(1, level);
@@ -351,7 +383,8 @@ class ProtectedCountsIT {
                 + "&QUERY_LAYERS=" + layer + "&STYLES=&CRS=EPSG:27700&BBOX=" + (x - 5.5) + "," + (y - 5.5) + ","
                 + (x + 5.5) + "," + (y + 5.5) + "&WIDTH=11&HEIGHT=11&I=5&J=5&INFO_FORMAT=application/json"
                 + "&TIME=2022-07";
-        JsonNode f = JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking").body())
+        JsonNode f = JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking")
+                        .body())
                 .path("features");
         assertThat(f.size()).as("%s at %s", layer, a[0]).isEqualTo(1);
         return f.get(0).path("properties");
@@ -361,11 +394,12 @@ class ProtectedCountsIT {
     void onMsoasTheWardLayerShowsOpenFeedsAndNamesTheRestrictedOnesWithheld() throws Exception {
         ProtectedCounts.Selection points = new ProtectedCounts.Selection(List.of("police-uk", "btp"), List.of());
         int checked = 0;
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("""
                 SELECT code, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM area
                 WHERE level = 'ward' AND vintage = (SELECT max(vintage) FROM area WHERE level = 'ward')
                 ORDER BY code LIMIT 12""");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 double x = rs.getDouble(2);
                 double y = rs.getDouble(3);
@@ -373,7 +407,8 @@ class ProtectedCountsIT {
                         + "&LAYERS=incident-counts-ward&QUERY_LAYERS=incident-counts-ward&STYLES=&CRS=EPSG:27700&BBOX="
                         + (x - 5.5) + "," + (y - 5.5) + "," + (x + 5.5) + "," + (y + 5.5)
                         + "&WIDTH=11&HEIGHT=11&I=5&J=5&INFO_FORMAT=application/json&TIME=2022-07";
-                JsonNode f = JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking").body())
+                JsonNode f = JSON.readTree(Http.getBytes(url, TestPrincipals.HEADER, "tasking::tasking")
+                                .body())
                         .path("features");
                 assertThat(f.size()).isEqualTo(1);
                 JsonNode p = f.get(0).path("properties");
@@ -385,9 +420,13 @@ class ProtectedCountsIT {
                 // The open feeds' exact count over the ward's best-fitting LSOAs, and their residents.
                 List<String> lsoas = table.lsoas(ward);
                 assertThat(lsoas).isNotEmpty();
-                double exact = lsoas.stream().mapToDouble(l -> table.area(l, points).value()).sum();
+                double exact = lsoas.stream()
+                        .mapToDouble(l -> table.area(l, points).value())
+                        .sum();
                 assertThat(p.path("incidents").asDouble()).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-3));
-                assertThat(p.path("population").asInt()).as("best-fit residents").isPositive();
+                assertThat(p.path("population").asInt())
+                        .as("best-fit residents")
+                        .isPositive();
                 checked++;
             }
         }
@@ -401,8 +440,12 @@ class ProtectedCountsIT {
         int suppressed = 0;
         int shown = 0;
         for (String[] a : interiorPoints(25)) {
-            JsonNode p = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + a[0] + "&period=2022-07",
-                    TestPrincipals.HEADER, "tasking::tasking").body()).path("protected");
+            JsonNode p = JSON.readTree(Http.getBytes(
+                                    base + "/api/profile?area=lsoa:" + a[0] + "&period=2022-07",
+                                    TestPrincipals.HEADER,
+                                    "tasking::tasking")
+                            .body())
+                    .path("protected");
             assertThat(JSON.convertValue(p.path("feeds"), List.class)).isEqualTo(restricted);
             assertThat(p.path("available").asBoolean()).isTrue();
             ProtectedCounts.Count c = table.area(a[0], all);
@@ -445,8 +488,12 @@ class ProtectedCountsIT {
     void aProfileOverMonthsIsTheSumOfTheMonthsAndAskedByHourGetsTheReason() throws Exception {
         int summed = 0;
         for (String[] a : interiorPoints(20)) {
-            JsonNode p = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + a[0]
-                    + "&period=2022-01..2022-03", TestPrincipals.HEADER, "tasking::tasking").body()).path("protected");
+            JsonNode p = JSON.readTree(Http.getBytes(
+                                    base + "/api/profile?area=lsoa:" + a[0] + "&period=2022-01..2022-03",
+                                    TestPrincipals.HEADER,
+                                    "tasking::tasking")
+                            .body())
+                    .path("protected");
             assertThat(p.path("months").size()).isEqualTo(3);
             boolean anyNull = false;
             double total = 0;
@@ -462,48 +509,76 @@ class ProtectedCountsIT {
         }
         assertThat(summed).isPositive();
         String lsoa = interiorPoints(1).get(0)[0];
-        JsonNode night = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa
-                + "&period=2022-07&hours=22,23,0,1", TestPrincipals.HEADER, "tasking::tasking").body())
+        JsonNode night = JSON.readTree(Http.getBytes(
+                                base + "/api/profile?area=lsoa:" + lsoa + "&period=2022-07&hours=22,23,0,1",
+                                TestPrincipals.HEADER,
+                                "tasking::tasking")
+                        .body())
                 .path("protected");
         assertThat(night.path("available").asBoolean()).isFalse();
         assertThat(night.path("reason").asText()).contains("hour");
         assertThat(night.has("records")).isFalse();
-        JsonNode days = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa
-                + "&period=2022-07-01..2022-07-14", TestPrincipals.HEADER, "tasking::tasking").body()).path("protected");
+        JsonNode days = JSON.readTree(Http.getBytes(
+                                base + "/api/profile?area=lsoa:" + lsoa + "&period=2022-07-01..2022-07-14",
+                                TestPrincipals.HEADER,
+                                "tasking::tasking")
+                        .body())
+                .path("protected");
         assertThat(days.path("available").asBoolean()).isFalse();
         assertThat(days.path("reason").asText()).contains("whole months");
-        JsonNode burglary = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa
-                + "&period=2022-07&categories=burglary", TestPrincipals.HEADER, "tasking::tasking").body())
+        JsonNode burglary = JSON.readTree(Http.getBytes(
+                                base + "/api/profile?area=lsoa:" + lsoa + "&period=2022-07&categories=burglary",
+                                TestPrincipals.HEADER,
+                                "tasking::tasking")
+                        .body())
                 .path("protected");
         assertThat(burglary.path("reason").asText()).contains("whole category group");
         String ward = (String) org.safemap.testing.Sql.value(db, "SELECT min(code) FROM area WHERE level = 'ward'");
-        JsonNode onMsoas = JSON.readTree(Http.getBytes(base + "/api/profile?area=ward:" + ward + "&period=2022-07",
-                TestPrincipals.HEADER, "tasking::tasking").body()).path("protected");
+        JsonNode onMsoas = JSON.readTree(Http.getBytes(
+                                base + "/api/profile?area=ward:" + ward + "&period=2022-07",
+                                TestPrincipals.HEADER,
+                                "tasking::tasking")
+                        .body())
+                .path("protected");
         assertThat(onMsoas.path("available").asBoolean()).isFalse();
         assertThat(onMsoas.path("reason").asText()).contains("per MSOA, not per ward");
         // a reader who sees every feed as points has no such section
-        JsonNode open = JSON.readTree(Http.getBytes(base + "/api/profile?area=lsoa:" + lsoa + "&period=2022-07",
-                TestPrincipals.HEADER, "admin:csp:tasking").body());
+        JsonNode open = JSON.readTree(Http.getBytes(
+                        base + "/api/profile?area=lsoa:" + lsoa + "&period=2022-07",
+                        TestPrincipals.HEADER,
+                        "admin:csp:tasking")
+                .body());
         assertThat(open.path("protected").path("feeds").toString()).doesNotContain("istv-ae");
     }
 
     @Test
     void aTaskingPackGivesTheDistrictsSharedCountsFromTheSameTable() throws Exception {
-        String html = new String(Http.getBytes(base + "/api/packs?area=E08000012&period=2022-07&format=html&top=3",
-                TestPrincipals.HEADER, "tasking::tasking").body(), java.nio.charset.StandardCharsets.UTF_8);
+        String html = new String(
+                Http.getBytes(
+                                base + "/api/packs?area=E08000012&period=2022-07&format=html&top=3",
+                                TestPrincipals.HEADER,
+                                "tasking::tasking")
+                        .body(),
+                java.nio.charset.StandardCharsets.UTF_8);
         assertThat(html).contains("Shared as counts: ambulance, fire-irs, istv-ae");
         List<String> restricted = List.of("ambulance", "fire-irs", "istv-ae");
         ProtectedCounts.Count district = table.area(LIVERPOOL, new ProtectedCounts.Selection(restricted, List.of()));
         assertThat(district.suppressed()).isFalse();
         String shared = html.substring(html.indexOf("Shared as counts:"));
         String total = shared.substring(shared.indexOf("All records"));
-        assertThat(total).startsWith("All records</td><td class=\"n\">"
-                + String.format(java.util.Locale.UK, "%,d", Math.round(district.value())) + "</td>");
+        assertThat(total)
+                .startsWith("All records</td><td class=\"n\">"
+                        + String.format(java.util.Locale.UK, "%,d", Math.round(district.value())) + "</td>");
         for (String g : table.groups()) {
             ProtectedCounts.Count c = table.area(LIVERPOOL, new ProtectedCounts.Selection(restricted, List.of(g)));
-            assertThat(shared).containsPattern("<b>" + g + "</b>( <span class=\"small\">[^<]*</span>)?</td>"
-                    + "<td class=\"n\">" + java.util.regex.Pattern.quote(c.suppressed() ? "*"
-                    : String.format(java.util.Locale.UK, "%,d", Math.round(c.value()))) + "</td>");
+            assertThat(shared)
+                    .containsPattern("<b>" + g + "</b>( <span class=\"small\">[^<]*</span>)?</td>"
+                            + "<td class=\"n\">"
+                            + java.util.regex.Pattern.quote(
+                                    c.suppressed()
+                                            ? "*"
+                                            : String.format(java.util.Locale.UK, "%,d", Math.round(c.value())))
+                            + "</td>");
         }
     }
 
@@ -521,8 +596,8 @@ class ProtectedCountsIT {
         ProtectedCounts.Count alone = table.area(lsoa, new ProtectedCounts.Selection(List.of("istv-ae"), List.of()));
         assertThat(alone.withheld()).isEmpty();
         assertThat(alone).isEqualTo(table.group(lsoa, ae, List.of()));
-        ProtectedCounts.Count open = table.area(lsoa, new ProtectedCounts.Selection(List.of("police-uk", "btp"),
-                List.of()));
+        ProtectedCounts.Count open =
+                table.area(lsoa, new ProtectedCounts.Selection(List.of("police-uk", "btp"), List.of()));
         assertThat(open.suppressed()).isFalse();
         assertThat(open.withheld()).isEmpty();
         // A category that is not a whole group cannot cut the published cells.
@@ -537,10 +612,11 @@ class ProtectedCountsIT {
     private static synchronized List<String[]> interiorPoints(int limit) {
         if (points == null) {
             points = new ArrayList<>();
-            try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
+            try (Connection c = db.dataSource().getConnection();
+                    PreparedStatement ps = c.prepareStatement("""
                     SELECT code, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM area
                     WHERE level = 'lsoa' ORDER BY code""");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     points.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
                 }

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safemap.App;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
+import org.safemap.files.InputFormatException;
 import org.safemap.ingest.AmbulanceCsvAdapter;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.files.InputFormatException;
 import org.safemap.ingest.IstvAeCsvAdapter;
 import org.safemap.testing.Http;
 import org.safemap.testing.SourceFiles;
@@ -68,62 +68,89 @@ class ProtocolsIT {
                    "location": {"easting": "x", "northing": "y"},
                    "category": {"column": "kind", "map": {"assault": "violence-and-sexual-offences"}}}}""");
         FeedCatalog feeds = FeedCatalog.load(feedsDir);
-        assertThatThrownBy(() -> loader(ProtocolCatalog.builtIn()).load(SourceFiles.text("yot.csv",
-                "ref,when,kind,x,y\nY1,2022-03-01 10:00,assault,334600,390400\n"), feeds.get("youth-offending"), null))
+        assertThatThrownBy(() -> loader(ProtocolCatalog.builtIn())
+                        .load(
+                                SourceFiles.text(
+                                        "yot.csv", "ref,when,kind,x,y\nY1,2022-03-01 10:00,assault,334600,390400\n"),
+                                feeds.get("youth-offending"),
+                                null))
                 .isInstanceOf(SafemapException.class)
                 .hasMessageContaining("feed 'youth-offending' has no data-sharing protocol")
                 .satisfies(e -> assertThat(((SafemapException) e).code()).isEqualTo("no_protocol"));
-        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE kind = 'incidents'")).isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE kind = 'incidents'"))
+                .isZero();
     }
 
     @Test
     void aColumnTheProtocolDoesNotListRefusesTheFileNamingIt(@TempDir Path protocolsDir) throws IOException {
         // The A&E protocol here leaves out assault_method_other: a file carrying it is refused whole.
-        String text = new String(getClass().getClassLoader().getResourceAsStream("protocols/istv-ae.json")
-                .readAllBytes(), StandardCharsets.UTF_8).replace(", \"assault_method_other\"]", "]");
+        String text = new String(
+                        getClass()
+                                .getClassLoader()
+                                .getResourceAsStream("protocols/istv-ae.json")
+                                .readAllBytes(),
+                        StandardCharsets.UTF_8)
+                .replace(", \"assault_method_other\"]", "]");
         assertThat(text).doesNotContain("assault_method_other");
         Files.writeString(protocolsDir.resolve("istv-ae.json"), text);
         ProtocolCatalog protocols = ProtocolCatalog.load(protocolsDir);
         String header = String.join(",", IstvAeCsvAdapter.COLUMNS) + "\n";
-        assertThatThrownBy(() -> loader(protocols).load(SourceFiles.text("ae.csv", header
-                + "REM,06/03/2022,00:40,05/03/2022,23:50,outside The Grapes,Licensed premises,Other,Chair leg\n"),
-                FEEDS.get("istv-ae"), null))
+        assertThatThrownBy(() -> loader(protocols)
+                        .load(
+                                SourceFiles.text(
+                                        "ae.csv",
+                                        header
+                                                + "REM,06/03/2022,00:40,05/03/2022,23:50,outside The Grapes,Licensed premises,Other,Chair leg\n"),
+                                FEEDS.get("istv-ae"),
+                                null))
                 .isInstanceOf(InputFormatException.class)
                 .hasMessageContaining("ae.csv")
                 .hasMessageContaining("line 1")
                 .hasMessageContaining("assault_method_other")
                 .hasMessageContaining("protocol istv-ae version 1");
-        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE kind = 'incidents'")).isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE kind = 'incidents'"))
+                .isZero();
         assertThat(Sql.count(db, "SELECT count(*) FROM quarantine")).isZero();
 
         // Without the column, the same protocol accepts the file.
         String allowed = "site_code,arrival_date,arrival_time,assault_date,assault_time,assault_location,location_type,"
                 + "assault_method\nREM,06/03/2022,00:40,05/03/2022,23:50,outside The Grapes,Licensed premises,Other\n";
-        IncidentLoader.Result r = loader(protocols).load(SourceFiles.text("ae2.csv", allowed), FEEDS.get("istv-ae"), null);
+        IncidentLoader.Result r =
+                loader(protocols).load(SourceFiles.text("ae2.csv", allowed), FEEDS.get("istv-ae"), null);
         assertThat(r.rowsRead()).isEqualTo(1);
     }
 
     @Test
     void linkageIdentifiersAreStoredOnlyAsKeyedHashesEvenInQuarantine() throws Exception {
-        IncidentLoader.Result r = loader(ProtocolCatalog.builtIn()).load(SourceFiles.text("amb.csv", AMBULANCE
-                + "NWAS-7781,2022-03-05 23:41,4,04D01,334600,390400,,,,Y\n"
-                + "NWAS-7782,not a date,4,04D01,334600,390400,,,,Y\n"
-                + "\"NWAS-7783\",2022-03-05 23:45,4,04D01,336600,392400,,,,\"N\"\n"), FEEDS.get("ambulance"), null);
+        IncidentLoader.Result r = loader(ProtocolCatalog.builtIn())
+                .load(
+                        SourceFiles.text(
+                                "amb.csv",
+                                AMBULANCE
+                                        + "NWAS-7781,2022-03-05 23:41,4,04D01,334600,390400,,,,Y\n"
+                                        + "NWAS-7782,not a date,4,04D01,334600,390400,,,,Y\n"
+                                        + "\"NWAS-7783\",2022-03-05 23:45,4,04D01,336600,392400,,,,\"N\"\n"),
+                        FEEDS.get("ambulance"),
+                        null);
         assertThat(r.rowsLoaded()).isEqualTo(2);
         assertThat(r.rowsQuarantined()).isEqualTo(1);
 
-        assertThat(Sql.rows(db, "SELECT source_ref FROM incident ORDER BY line_no")).containsExactly(
-                List.of(expectedPseudonym("NWAS-7781")), List.of(expectedPseudonym("NWAS-7783")));
+        assertThat(Sql.rows(db, "SELECT source_ref FROM incident ORDER BY line_no"))
+                .containsExactly(List.of(expectedPseudonym("NWAS-7781")), List.of(expectedPseudonym("NWAS-7783")));
         String everything = Sql.rows(db, "SELECT i::text FROM incident i").toString()
                 + Sql.rows(db, "SELECT q::text FROM quarantine q").toString()
                 + Sql.rows(db, "SELECT summary::text FROM load_batch").toString();
         assertThat(everything).doesNotContain("NWAS-778").contains(expectedPseudonym("NWAS-7782"));
         // The quarantined row is kept, with its reason, its identifier hashed.
-        assertThat((String) Sql.value(db, "SELECT raw_record FROM quarantine")).startsWith(expectedPseudonym("NWAS-7782")
-                + ",not a date,4,04D01");
+        assertThat((String) Sql.value(db, "SELECT raw_record FROM quarantine"))
+                .startsWith(expectedPseudonym("NWAS-7782") + ",not a date,4,04D01");
         // Repeat calls still link: the same reference gives the same pseudonym in a later batch.
-        loader(ProtocolCatalog.builtIn()).load(SourceFiles.text("amb2.csv", AMBULANCE
-                + " NWAS-7781 ,2022-03-07 01:00,4,04D01,334600,390400,,,,Y\n"), FEEDS.get("ambulance"), null);
+        loader(ProtocolCatalog.builtIn())
+                .load(
+                        SourceFiles.text(
+                                "amb2.csv", AMBULANCE + " NWAS-7781 ,2022-03-07 01:00,4,04D01,334600,390400,,,,Y\n"),
+                        FEEDS.get("ambulance"),
+                        null);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE source_ref = ?", expectedPseudonym("NWAS-7781")))
                 .isEqualTo(2);
     }
@@ -131,8 +158,11 @@ class ProtocolsIT {
     @Test
     void everyBatchNamesItsProtocolVersionAndAnEditWithoutANewVersionIsRefused(@TempDir Path protocolsDir)
             throws IOException {
-        loader(ProtocolCatalog.builtIn()).load(SourceFiles.text("amb.csv", AMBULANCE
-                + "A1,2022-03-05 23:41,4,04D01,334600,390400,,,,Y\n"), FEEDS.get("ambulance"), null);
+        loader(ProtocolCatalog.builtIn())
+                .load(
+                        SourceFiles.text("amb.csv", AMBULANCE + "A1,2022-03-05 23:41,4,04D01,334600,390400,,,,Y\n"),
+                        FEEDS.get("ambulance"),
+                        null);
         assertThat(Sql.rows(db, "SELECT feed, protocol_version FROM load_batch WHERE kind = 'incidents'"))
                 .containsExactly(List.of("ambulance", 1));
         Protocol builtIn = ProtocolCatalog.builtIn().require("ambulance");
@@ -143,19 +173,28 @@ class ProtocolsIT {
         String edited = builtIn.text().replace("\"P3Y\"", "\"P30Y\"");
         Files.writeString(protocolsDir.resolve("ambulance.json"), edited);
         ProtocolCatalog changed = ProtocolCatalog.load(protocolsDir);
-        assertThatThrownBy(() -> loader(changed).load(SourceFiles.text("amb2.csv", AMBULANCE
-                + "A2,2022-03-06 23:41,4,04D01,334600,390400,,,,Y\n"), FEEDS.get("ambulance"), null))
+        assertThatThrownBy(() -> loader(changed)
+                        .load(
+                                SourceFiles.text(
+                                        "amb2.csv", AMBULANCE + "A2,2022-03-06 23:41,4,04D01,334600,390400,,,,Y\n"),
+                                FEEDS.get("ambulance"),
+                                null))
                 .isInstanceOf(SafemapException.class)
                 .hasMessageContaining("differs from the one SafeMap recorded under that version");
-        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE kind = 'incidents'")).isEqualTo(1);
+        assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE kind = 'incidents'"))
+                .isEqualTo(1);
 
         // As version 2 it is accepted, and both versions stay on record.
         Files.writeString(protocolsDir.resolve("ambulance.json"), edited.replace("\"version\": 1", "\"version\": 2"));
-        loader(ProtocolCatalog.load(protocolsDir)).load(SourceFiles.text("amb2.csv", AMBULANCE
-                + "A2,2022-03-06 23:41,4,04D01,334600,390400,,,,Y\n"), FEEDS.get("ambulance"), null);
+        loader(ProtocolCatalog.load(protocolsDir))
+                .load(
+                        SourceFiles.text("amb2.csv", AMBULANCE + "A2,2022-03-06 23:41,4,04D01,334600,390400,,,,Y\n"),
+                        FEEDS.get("ambulance"),
+                        null);
         assertThat(Sql.rows(db, "SELECT protocol_version FROM load_batch WHERE kind = 'incidents' ORDER BY id"))
                 .containsExactly(List.of(1), List.of(2));
-        assertThat(new ProtocolRegistry(db.dataSource()).history("ambulance")).extracting(ProtocolRegistry.Version::version)
+        assertThat(new ProtocolRegistry(db.dataSource()).history("ambulance"))
+                .extracting(ProtocolRegistry.Version::version)
                 .containsExactly(2, 1);
     }
 
@@ -178,14 +217,19 @@ class ProtocolsIT {
 
     @Test
     void theApiListsProtocolsWithTheAskersLevelAndHistory() throws IOException {
-        loader(ProtocolCatalog.builtIn()).load(SourceFiles.text("amb.csv", AMBULANCE
-                + "A1,2022-03-05 23:41,4,04D01,334600,390400,,,,Y\n"), FEEDS.get("ambulance"), null);
+        loader(ProtocolCatalog.builtIn())
+                .load(
+                        SourceFiles.text("amb.csv", AMBULANCE + "A1,2022-03-05 23:41,4,04D01,334600,390400,,,,Y\n"),
+                        FEEDS.get("ambulance"),
+                        null);
         try (App app = App.start(TestSettings.defaults(), db)) {
             String base = "http://127.0.0.1:" + app.port();
-            JsonNode list = new ObjectMapper().readTree(Http.get(base + "/api/protocols").body());
+            JsonNode list = new ObjectMapper()
+                    .readTree(Http.get(base + "/api/protocols").body());
             assertThat(list.path("protocols").findValuesAsText("feed"))
                     .containsExactly("police-uk", "btp", "istv-ae", "ambulance", "fire-irs");
-            JsonNode amb = new ObjectMapper().readTree(Http.get(base + "/api/protocols/ambulance").body());
+            JsonNode amb = new ObjectMapper()
+                    .readTree(Http.get(base + "/api/protocols/ambulance").body());
             assertThat(amb.path("linkage_fields").get(0).asText()).isEqualTo("incident_ref");
             assertThat(amb.path("audiences").path("public").asText()).isEqualTo("none");
             assertThat(amb.path("your_level").asText()).isEqualTo("none"); // anonymous

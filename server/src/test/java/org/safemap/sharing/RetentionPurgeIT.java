@@ -60,20 +60,51 @@ class RetentionPurgeIT {
         IncidentLoader loader = new IncidentLoader(db.dataSource());
         FeedCatalog feeds = FeedCatalog.builtIn();
         // whole file expired: events ended 1 June 2021 and 1 June 2022, both before the cut-off of 15 June 2022
-        fullyExpired = loader.load(SourceFiles.text("a.csv", SourceFiles.POLICE_UK_HEADER + policeUk("2021-05", 5) + policeUk("2022-05", 3) + BAD_ROW),
-                feeds.get("police-uk"), null).batchId();
+        fullyExpired = loader.load(
+                        SourceFiles.text(
+                                "a.csv",
+                                SourceFiles.POLICE_UK_HEADER
+                                        + policeUk("2021-05", 5)
+                                        + policeUk("2022-05", 3)
+                                        + BAD_ROW),
+                        feeds.get("police-uk"),
+                        null)
+                .batchId();
         // half: May 2022 ended before the cut-off; June 2022 ends on 1 July 2022, after it
-        partlyExpired = loader.load(SourceFiles.text("b.csv", SourceFiles.POLICE_UK_HEADER + policeUk("2022-05", 4) + policeUk("2022-06", 6) + BAD_ROW),
-                feeds.get("police-uk"), null).batchId();
-        current = loader.load(SourceFiles.text("c.csv", SourceFiles.POLICE_UK_HEADER + policeUk("2023-01", 5)), feeds.get("police-uk"), null).batchId();
+        partlyExpired = loader.load(
+                        SourceFiles.text(
+                                "b.csv",
+                                SourceFiles.POLICE_UK_HEADER
+                                        + policeUk("2022-05", 4)
+                                        + policeUk("2022-06", 6)
+                                        + BAD_ROW),
+                        feeds.get("police-uk"),
+                        null)
+                .batchId();
+        current = loader.load(
+                        SourceFiles.text("c.csv", SourceFiles.POLICE_UK_HEADER + policeUk("2023-01", 5)),
+                        feeds.get("police-uk"),
+                        null)
+                .batchId();
         // btp counts from receipt: recent events, but one file received 45 days ago
-        receivedLongAgo = loader.load(SourceFiles.text("d.csv", SourceFiles.POLICE_UK_HEADER + policeUk("2024-04", 7) + BAD_ROW), feeds.get("btp"), null)
+        receivedLongAgo = loader.load(
+                        SourceFiles.text("d.csv", SourceFiles.POLICE_UK_HEADER + policeUk("2024-04", 7) + BAD_ROW),
+                        feeds.get("btp"),
+                        null)
                 .batchId();
-        receivedRecently = loader.load(SourceFiles.text("e.csv", SourceFiles.POLICE_UK_HEADER + policeUk("2024-04", 2) + BAD_ROW), feeds.get("btp"), null)
+        receivedRecently = loader.load(
+                        SourceFiles.text("e.csv", SourceFiles.POLICE_UK_HEADER + policeUk("2024-04", 2) + BAD_ROW),
+                        feeds.get("btp"),
+                        null)
                 .batchId();
-        Sql.execute(db, "UPDATE load_batch SET loaded_at = '2024-05-01 09:00Z', protocol_version = 1 WHERE id = " + receivedLongAgo);
+        Sql.execute(
+                db,
+                "UPDATE load_batch SET loaded_at = '2024-05-01 09:00Z', protocol_version = 1 WHERE id = "
+                        + receivedLongAgo);
         Sql.execute(db, "UPDATE load_batch SET loaded_at = '2024-06-01 09:00Z' WHERE id = " + receivedRecently);
-        Sql.execute(db, "UPDATE load_batch SET loaded_at = '2024-01-01 09:00Z', protocol_version = 1 WHERE feed = 'police-uk'");
+        Sql.execute(
+                db,
+                "UPDATE load_batch SET loaded_at = '2024-01-01 09:00Z', protocol_version = 1 WHERE feed = 'police-uk'");
         assertThat(Sql.count(db, "SELECT count(*) FROM quarantine")).isEqualTo(4);
     }
 
@@ -82,10 +113,12 @@ class RetentionPurgeIT {
 
     @Test
     void dryRunThenScheduledPurgeDeleteExactlyTheExpiredRecords() throws Exception {
-        AuditLog audit = new AuditLog(db.dataSource(), KEY.getBytes(StandardCharsets.UTF_8), protocols, new MutableClock(NOW));
+        AuditLog audit =
+                new AuditLog(db.dataSource(), KEY.getBytes(StandardCharsets.UTF_8), protocols, new MutableClock(NOW));
         MutableClock clock = new MutableClock(NOW);
         Path reportsDir = temp.resolve("reports");
-        RetentionPurge purge = new RetentionPurge(db.dataSource(), protocols, audit, new RetentionReports(reportsDir), clock);
+        RetentionPurge purge =
+                new RetentionPurge(db.dataSource(), protocols, audit, new RetentionReports(reportsDir), clock);
         AtomicInteger heard = new AtomicInteger();
         purge.onPurged(heard::incrementAndGet);
         String mapVersion = new MapData(db.dataSource()).version();
@@ -99,19 +132,34 @@ class RetentionPurgeIT {
         assertThat(Sql.count(db, "SELECT count(*) FROM audit_log")).isZero();
         assertThat(reportsDir).doesNotExist();
         assertThat(heard.get()).isZero();
-        CliRun.Result cliDry = CliRun.run(Map.of("SAFEMAP_DB_URL", CliRun.url(db.target()), "SAFEMAP_AUDIT_KEY", KEY,
-                "SAFEMAP_PROTOCOLS_DIR", protocolsDir.toString()), "retention", "purge", "--dry-run");
+        CliRun.Result cliDry = CliRun.run(
+                Map.of(
+                        "SAFEMAP_DB_URL",
+                        CliRun.url(db.target()),
+                        "SAFEMAP_AUDIT_KEY",
+                        KEY,
+                        "SAFEMAP_PROTOCOLS_DIR",
+                        protocolsDir.toString()),
+                "retention",
+                "purge",
+                "--dry-run");
         assertThat(cliDry.code()).as(cliDry.err()).isZero();
         assertThat(cliDry.out()).contains("police-uk: would delete").contains("nothing was deleted");
         assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(32);
 
         // the schedule (02:00 UK time) runs it when the clock reaches the hour
         clock.set(Instant.parse("2024-06-15T00:30:00Z"));
-        try (RetentionSchedule schedule = new RetentionSchedule(() -> purge.run(RetentionPurge.SCHEDULE, false), 2, clock,
-                org.safemap.time.Period.LONDON, Duration.ofMillis(20))) {
+        try (RetentionSchedule schedule = new RetentionSchedule(
+                () -> purge.run(RetentionPurge.SCHEDULE, false),
+                2,
+                clock,
+                org.safemap.time.Period.LONDON,
+                Duration.ofMillis(20))) {
             assertThat(schedule.nextDue()).isEqualTo(Instant.parse("2024-06-15T01:00:00Z"));
             Thread.sleep(200);
-            assertThat(Sql.count(db, "SELECT count(*) FROM audit_log")).as("not due yet").isZero();
+            assertThat(Sql.count(db, "SELECT count(*) FROM audit_log"))
+                    .as("not due yet")
+                    .isZero();
             clock.set(NOW);
             long deadline = System.currentTimeMillis() + 30_000;
             while (Sql.count(db, "SELECT count(*) FROM audit_log") < 2 && System.currentTimeMillis() < deadline) {
@@ -121,47 +169,86 @@ class RetentionPurgeIT {
         }
 
         // exactly the expired records went, event-based and receipt-based
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'police-uk'")).isEqualTo(11);
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'police-uk' AND event_to < '2022-06-15 13:00 Europe/London'")).isZero();
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", partlyExpired)).isEqualTo(6);
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", current)).isEqualTo(5);
-        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'btp'")).isEqualTo(2);
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'police-uk'"))
+                .isEqualTo(11);
+        assertThat(
+                        Sql.count(
+                                db,
+                                "SELECT count(*) FROM incident WHERE feed = 'police-uk' AND event_to < '2022-06-15 13:00 Europe/London'"))
+                .isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", partlyExpired))
+                .isEqualTo(6);
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", current))
+                .isEqualTo(5);
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'btp'"))
+                .isEqualTo(2);
         // whole batches lose their partition and quarantined rows; the others keep theirs
         for (long gone : new long[] {fullyExpired, receivedLongAgo}) {
-            assertThat(Sql.value(db, "SELECT to_regclass('batches.incident_' || ?::bigint)::text", gone)).isNull();
-            assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE batch_id = ?", gone)).isZero();
-            assertThat(Sql.value(db, "SELECT purged_at FROM load_batch WHERE id = ?", gone)).isNotNull();
+            assertThat(Sql.value(db, "SELECT to_regclass('batches.incident_' || ?::bigint)::text", gone))
+                    .isNull();
+            assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE batch_id = ?", gone))
+                    .isZero();
+            assertThat(Sql.value(db, "SELECT purged_at FROM load_batch WHERE id = ?", gone))
+                    .isNotNull();
         }
         for (long kept : new long[] {partlyExpired, current, receivedRecently}) {
-            assertThat(Sql.value(db, "SELECT to_regclass('batches.incident_' || ?::bigint)::text", kept)).isNotNull();
-            assertThat(Sql.value(db, "SELECT purged_at FROM load_batch WHERE id = ?", kept)).isNull();
+            assertThat(Sql.value(db, "SELECT to_regclass('batches.incident_' || ?::bigint)::text", kept))
+                    .isNotNull();
+            assertThat(Sql.value(db, "SELECT purged_at FROM load_batch WHERE id = ?", kept))
+                    .isNull();
         }
-        assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE batch_id IN (?, ?)", partlyExpired,
-                receivedRecently)).isEqualTo(2);
-        assertThat(Sql.rows(db, "SELECT id, rows_purged FROM load_batch ORDER BY id")).containsExactly(
-                List.of(fullyExpired, 8), List.of(partlyExpired, 4), List.of(current, 0), List.of(receivedLongAgo, 7),
-                List.of(receivedRecently, 0));
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM quarantine WHERE batch_id IN (?, ?)",
+                        partlyExpired,
+                        receivedRecently))
+                .isEqualTo(2);
+        assertThat(Sql.rows(db, "SELECT id, rows_purged FROM load_batch ORDER BY id"))
+                .containsExactly(
+                        List.of(fullyExpired, 8),
+                        List.of(partlyExpired, 4),
+                        List.of(current, 0),
+                        List.of(receivedLongAgo, 7),
+                        List.of(receivedRecently, 0));
 
         // one audit entry per feed, in the chain, naming the protocol version and counts
-        assertThat(Sql.rows(db, "SELECT actor, via, action, feeds::text, result_size, detail->>'batches_dropped', "
-                + "detail->>'remaining_records' FROM audit_log ORDER BY seq")).containsExactly(
-                List.of("system:retention", "schedule", "retention.purge", "{\"police-uk\": 1}", 12L, "1", "11"),
-                List.of("system:retention", "schedule", "retention.purge", "{\"btp\": 1}", 7L, "1", "2"));
+        assertThat(Sql.rows(
+                        db,
+                        "SELECT actor, via, action, feeds::text, result_size, detail->>'batches_dropped', "
+                                + "detail->>'remaining_records' FROM audit_log ORDER BY seq"))
+                .containsExactly(
+                        List.of(
+                                "system:retention",
+                                "schedule",
+                                "retention.purge",
+                                "{\"police-uk\": 1}",
+                                12L,
+                                "1",
+                                "11"),
+                        List.of("system:retention", "schedule", "retention.purge", "{\"btp\": 1}", 7L, "1", "2"));
         assertThat(new AuditVerifier(audit).verify().intact()).isTrue();
 
         // the custodian's report, in words and as JSON
         String text = Files.readString(reportsDir.resolve("police-uk-2024-06-15.txt"));
-        assertThat(text).contains("version 1").contains("records are kept for 2 years counted from the end of the event")
-                .contains("12 records from 2 load batches").contains("1 batches were removed whole, with 1 rows")
-                .contains("11 records in 2 batches").contains("on 1 July 2024").contains("Stored hotspot runs are aggregates")
+        assertThat(text)
+                .contains("version 1")
+                .contains("records are kept for 2 years counted from the end of the event")
+                .contains("12 records from 2 load batches")
+                .contains("1 batches were removed whole, with 1 rows")
+                .contains("11 records in 2 batches")
+                .contains("on 1 July 2024")
+                .contains("Stored hotspot runs are aggregates")
                 .contains("audit entry 1");
-        JsonNode report = JSON.readTree(reportsDir.resolve("btp-2024-06-15.json").toFile());
+        JsonNode report =
+                JSON.readTree(reportsDir.resolve("btp-2024-06-15.json").toFile());
         assertThat(report.path("recordsDeleted").asLong()).isEqualTo(7);
         assertThat(report.path("quarantinedDeleted").asLong()).isEqualTo(1);
         assertThat(report.path("protocol").path("retentionFrom").asText()).isEqualTo("received");
         assertThat(report.path("remaining").path("nextExpiry").asText()).isEqualTo("2024-07-01T09:00:00Z");
-        assertThat(report.path("batches").get(0).path("protocolVersion").asInt()).isEqualTo(1);
-        assertThat(new RetentionReports(reportsDir).list(protocols, p -> true)).extracting(RetentionReports.Listed::name)
+        assertThat(report.path("batches").get(0).path("protocolVersion").asInt())
+                .isEqualTo(1);
+        assertThat(new RetentionReports(reportsDir).list(protocols, p -> true))
+                .extracting(RetentionReports.Listed::name)
                 .containsExactlyInAnyOrder("police-uk-2024-06-15", "btp-2024-06-15");
 
         // maps learn of it: the listener ran and the data version every cache keys on moved
@@ -176,15 +263,25 @@ class RetentionPurgeIT {
     }
 
     private static RetentionPurge.FeedPurge feed(RetentionPurge.Result r, String feed) {
-        return r.feeds().stream().filter(f -> f.protocol().feed().equals(feed)).findFirst().orElseThrow();
+        return r.feeds().stream()
+                .filter(f -> f.protocol().feed().equals(feed))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** police.uk rows in Liverpool for one month. */
     private static String policeUk(String month, int rows) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < rows; i++) {
-            out.append(month).append("-").append(i).append(',').append(month)
-                    .append(",Merseyside Police,Merseyside Police,-2.98").append(i).append(",53.40").append(i)
+            out.append(month)
+                    .append("-")
+                    .append(i)
+                    .append(',')
+                    .append(month)
+                    .append(",Merseyside Police,Merseyside Police,-2.98")
+                    .append(i)
+                    .append(",53.40")
+                    .append(i)
                     .append(",On or near Bold Street,E01006513,Liverpool 060A,Burglary,,\n");
         }
         return out.toString();
@@ -192,7 +289,8 @@ class RetentionPurgeIT {
 
     /** A built-in protocol with a shorter retention, written to the test's protocols folder. */
     private static void protocol(String feed, String retention, String from) throws IOException {
-        try (InputStream in = RetentionPurgeIT.class.getClassLoader().getResourceAsStream("protocols/" + feed + ".json")) {
+        try (InputStream in =
+                RetentionPurgeIT.class.getClassLoader().getResourceAsStream("protocols/" + feed + ".json")) {
             ObjectNode p = (ObjectNode) JSON.readTree(in);
             p.put("retention", retention);
             p.put("retention_from", from);

@@ -15,8 +15,8 @@ class RetentionScheduleTest {
     void runsOnceWhenTheHourComesThenWaitsForTheNextDayInUkTime() {
         MutableClock clock = new MutableClock(Instant.parse("2024-06-15T00:30:00Z")); // 01:30 BST
         AtomicInteger runs = new AtomicInteger();
-        try (RetentionSchedule s = new RetentionSchedule(runs::incrementAndGet, 2, clock, org.safemap.time.Period.LONDON,
-                Duration.ofHours(1))) {
+        try (RetentionSchedule s = new RetentionSchedule(
+                runs::incrementAndGet, 2, clock, org.safemap.time.Period.LONDON, Duration.ofHours(1))) {
             assertThat(s.nextDue()).isEqualTo(Instant.parse("2024-06-15T01:00:00Z"));
             assertThat(s.tick()).isFalse();
             clock.advance(Duration.ofMinutes(31));
@@ -36,7 +36,8 @@ class RetentionScheduleTest {
     @Test
     void theHourIsUkTimeInWinterToo() {
         MutableClock clock = new MutableClock(Instant.parse("2024-12-01T03:00:00Z"));
-        try (RetentionSchedule s = new RetentionSchedule(() -> { }, 2, clock, org.safemap.time.Period.LONDON, Duration.ofHours(1))) {
+        try (RetentionSchedule s =
+                new RetentionSchedule(() -> {}, 2, clock, org.safemap.time.Period.LONDON, Duration.ofHours(1))) {
             assertThat(s.nextDue()).isEqualTo(Instant.parse("2024-12-02T02:00:00Z"));
         }
     }
@@ -45,10 +46,15 @@ class RetentionScheduleTest {
     void theExecutorRunsItWhenDueAndAFailureDoesNotStopTheNextDay() throws InterruptedException {
         MutableClock clock = new MutableClock(Instant.parse("2024-06-15T00:59:00Z"));
         CountDownLatch ran = new CountDownLatch(2);
-        try (RetentionSchedule s = new RetentionSchedule(() -> {
-            ran.countDown();
-            throw new IllegalStateException("database down");
-        }, 2, clock, org.safemap.time.Period.LONDON, Duration.ofMillis(10))) {
+        try (RetentionSchedule s = new RetentionSchedule(
+                () -> {
+                    ran.countDown();
+                    throw new IllegalStateException("database down");
+                },
+                2,
+                clock,
+                org.safemap.time.Period.LONDON,
+                Duration.ofMillis(10))) {
             Thread.sleep(100);
             assertThat(ran.getCount()).isEqualTo(2);
             clock.advance(Duration.ofMinutes(2));

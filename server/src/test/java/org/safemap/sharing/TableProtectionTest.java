@@ -63,7 +63,9 @@ class TableProtectionTest {
         ProtectedTable p = TableProtection.protect(t, NHS);
         int parent1 = 4;
         assertThat(p.isSuppressed(2, 0)).isTrue();
-        assertThat(p.isSuppressed(parent1, 0)).as("the lone child's parent repeats its value").isTrue();
+        assertThat(p.isSuppressed(parent1, 0))
+                .as("the lone child's parent repeats its value")
+                .isTrue();
         attack(t, p);
     }
 
@@ -76,8 +78,8 @@ class TableProtectionTest {
 
     @Test
     void singleColumnTableNestedTwoLevels() {
-        CountTable t = CountTable.nested(6, 1, new int[] {9, 3, 40, 0, 5, 22}, new int[] {0, 0, 1, 1, 2, 2},
-                new int[] {0, 0, 1});
+        CountTable t = CountTable.nested(
+                6, 1, new int[] {9, 3, 40, 0, 5, 22}, new int[] {0, 0, 1, 1, 2, 2}, new int[] {0, 0, 1});
         attack(t, TableProtection.protect(t, NHS));
     }
 
@@ -175,8 +177,12 @@ class TableProtectionTest {
      */
     @Test
     void aHiddenZeroIsNoComplement() {
-        CountTable t = CountTable.nested(6, 4, new int[] {5, 0, 0, 7, 0, 0, 5, 29, 64, 0, 62, 7, 2, 1, 1, 54, 3, 0,
-                0, 1, 2, 0, 0, 0}, new int[] {0, 1, 2, 3, 2, 2}, new int[] {0, 0, 0, 0});
+        CountTable t = CountTable.nested(
+                6,
+                4,
+                new int[] {5, 0, 0, 7, 0, 0, 5, 29, 64, 0, 62, 7, 2, 1, 1, 54, 3, 0, 0, 1, 2, 0, 0, 0},
+                new int[] {0, 1, 2, 3, 2, 2},
+                new int[] {0, 0, 0, 0});
         ProtectedTable p = TableProtection.protect(t, new SuppressionRule(3, 1));
         long[] v = t.values();
         for (int k = 0; k < v.length; k++) {
@@ -235,7 +241,9 @@ class TableProtectionTest {
         long[] hi = new long[size];
         for (int j = 0; j < size; j++) {
             if (truth[j] >= 1 && truth[j] <= rule.threshold()) {
-                assertThat(p.suppressed()[j]).as("value %d (%d) is small", j, truth[j]).isTrue();
+                assertThat(p.suppressed()[j])
+                        .as("value %d (%d) is small", j, truth[j])
+                        .isTrue();
             }
             if (p.suppressed()[j]) {
                 lo[j] = zerosHide ? 0 : 1;
@@ -253,7 +261,9 @@ class TableProtectionTest {
                     hi[j] = 0;
                 }
             }
-            assertThat(truth[j]).as("value %d lies in what its publication says", j).isBetween(lo[j], hi[j]);
+            assertThat(truth[j])
+                    .as("value %d lies in what its publication says", j)
+                    .isBetween(lo[j], hi[j]);
         }
         int[] var = new int[size];
         Arrays.fill(var, -1);
@@ -308,8 +318,12 @@ class TableProtectionTest {
             boolean[] determined = exactlyDetermined(rows, n);
             for (int j = 0; j < size; j++) {
                 if (var[j] >= 0) {
-                    assertThat(determined[var[j]]).as("suppressed value %d (node %d, column %d, true value %d) is "
-                            + "recovered from the published table", j, j / w, j % w, truth[j]).isFalse();
+                    assertThat(determined[var[j]])
+                            .as(
+                                    "suppressed value %d (node %d, column %d, true value %d) is "
+                                            + "recovered from the published table",
+                                    j, j / w, j % w, truth[j])
+                            .isFalse();
                 }
             }
         }
@@ -324,16 +338,24 @@ class TableProtectionTest {
             double max = lp(obj, cs, GoalType.MAXIMIZE);
             assertThat(min).isLessThanOrEqualTo(truth[j] + 1e-6);
             assertThat(max).isGreaterThanOrEqualTo(truth[j] - 1e-6);
-            assertThat(max - min).as("feasible interval of suppressed value %d (node %d, column %d, true %d): "
-                    + "[%s, %s]", j, j / w, j % w, truth[j], min, max).isGreaterThanOrEqualTo(need - 1e-6);
+            assertThat(max - min)
+                    .as(
+                            "feasible interval of suppressed value %d (node %d, column %d, true %d): " + "[%s, %s]",
+                            j, j / w, j % w, truth[j], min, max)
+                    .isGreaterThanOrEqualTo(need - 1e-6);
         }
     }
 
     /** The optimum; unbounded (every total around the value suppressed too) is infinitely wide. */
     private static double lp(double[] obj, List<LinearConstraint> cs, GoalType goal) {
         try {
-            PointValuePair r = new SimplexSolver().optimize(new MaxIter(100_000), new LinearObjectiveFunction(obj, 0),
-                    new LinearConstraintSet(cs), goal, new NonNegativeConstraint(true));
+            PointValuePair r = new SimplexSolver()
+                    .optimize(
+                            new MaxIter(100_000),
+                            new LinearObjectiveFunction(obj, 0),
+                            new LinearConstraintSet(cs),
+                            goal,
+                            new NonNegativeConstraint(true));
             return r.getValue();
         } catch (UnboundedSolutionException e) {
             return Double.POSITIVE_INFINITY;

@@ -35,7 +35,8 @@ import org.safemap.testing.TestSettings;
  */
 class TrustPathsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String ANONYMOUS = "";
     private static final String TASKING = "tasking::tasking";
     private static final String POLICE = "analyst:police:strategic-assessment";
@@ -65,9 +66,13 @@ class TrustPathsIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String principal, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(120))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (!principal.isEmpty()) {
             b.header(TestPrincipals.HEADER, principal);
         }
@@ -112,28 +117,37 @@ class TrustPathsIT {
         assertThat(feedsOf(json(get(july, CSP_NO_PURPOSE)).path("features"))).containsExactly("btp", "police-uk");
 
         JsonNode police = json(get(july + "&feed=ambulance", POLICE)).path("features");
-        assertThat(police.size()).isEqualTo((int) Sql.count(db, "SELECT count(*) FROM incident WHERE feed = "
-                + "'ambulance' AND event_from >= '2022-07-01 00:00 Europe/London' AND event_from < "
-                + "'2022-08-01 00:00 Europe/London'")).isPositive();
+        assertThat(police.size())
+                .isEqualTo((int) Sql.count(
+                        db,
+                        "SELECT count(*) FROM incident WHERE feed = "
+                                + "'ambulance' AND event_from >= '2022-07-01 00:00 Europe/London' AND event_from < "
+                                + "'2022-08-01 00:00 Europe/London'"))
+                .isPositive();
         List<String> points = new ArrayList<>();
         List<String> shownLsoas = new ArrayList<>();
         for (JsonNode f : police) {
             JsonNode p = f.path("properties");
-            assertThat(f.has("id")).as("no record id: ids follow the partner's file").isFalse();
+            assertThat(f.has("id"))
+                    .as("no record id: ids follow the partner's file")
+                    .isFalse();
             assertThat(p.has("location")).as("free text withheld").isFalse();
             assertThat(p.has("eventId")).as("cross-feed link withheld").isFalse();
             assertThat(p.has("batch")).isFalse();
             assertThat(p.has("sourceCategory")).isFalse();
             // The ambulance protocol shows reduced records by month and category group only.
-            assertThat(p.has("category")).as("category inside its group withheld").isFalse();
-            assertThat(p.has("from") || p.has("to") || p.has("date")).as("time finer than the month withheld")
+            assertThat(p.has("category"))
+                    .as("category inside its group withheld")
+                    .isFalse();
+            assertThat(p.has("from") || p.has("to") || p.has("date"))
+                    .as("time finer than the month withheld")
                     .isFalse();
             assertThat(p.path("month").asText()).isEqualTo("2022-07");
             assertThat(p.path("group").asText()).isNotEmpty();
             assertThat(p.path("geocodeMethod").asText()).isEqualTo("generalised");
             if (points.size() < 50) {
-                points.add("(" + f.at("/geometry/coordinates/0").asDouble() + "," + f.at("/geometry/coordinates/1")
-                        .asDouble() + ")");
+                points.add("(" + f.at("/geometry/coordinates/0").asDouble() + ","
+                        + f.at("/geometry/coordinates/1").asDouble() + ")");
                 shownLsoas.add(p.path("lsoa").asText());
             }
         }
@@ -142,29 +156,35 @@ class TrustPathsIT {
         for (int k = 0; k < points.size(); k++) {
             numbered.add("(" + k + "," + points.get(k).substring(1));
         }
-        List<List<Object>> lsoaOfShown = Sql.rows(db, "SELECT (SELECT a.code FROM area a WHERE a.level = 'lsoa' AND "
-                + "ST_Intersects(a.geom, ST_Transform(ST_SetSRID(ST_MakePoint(v.x, v.y), 4326), 27700)) ORDER BY "
-                + "a.code LIMIT 1) FROM (VALUES " + String.join(",", numbered) + ") v(n, x, y) ORDER BY n");
+        List<List<Object>> lsoaOfShown = Sql.rows(
+                db,
+                "SELECT (SELECT a.code FROM area a WHERE a.level = 'lsoa' AND "
+                        + "ST_Intersects(a.geom, ST_Transform(ST_SetSRID(ST_MakePoint(v.x, v.y), 4326), 27700)) ORDER BY "
+                        + "a.code LIMIT 1) FROM (VALUES " + String.join(",", numbered) + ") v(n, x, y) ORDER BY n");
         for (int k = 0; k < shownLsoas.size(); k++) {
             Object expected = lsoaOfShown.get(k).get(0);
             assertThat(shownLsoas.get(k)).isEqualTo(expected == null ? "" : expected);
         }
         // Back in British National Grid, every shown point is the centre of a 100 m square (to GeoJSON's 6 decimals).
-        List<List<Object>> offsets = Sql.rows(db, "SELECT abs(mod(ST_X(p)::numeric, 100) - 50) + abs(mod(ST_Y(p)::numeric,"
-                + " 100) - 50) FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(v.x, v.y), 4326), 27700) p FROM "
-                + "(VALUES " + String.join(",", points) + ") v(x, y)) q");
-        assertThat(offsets).hasSize(points.size()).allSatisfy(r -> assertThat(((Number) r.get(0)).doubleValue())
-                .isLessThan(0.5));
+        List<List<Object>> offsets = Sql.rows(
+                db,
+                "SELECT abs(mod(ST_X(p)::numeric, 100) - 50) + abs(mod(ST_Y(p)::numeric,"
+                        + " 100) - 50) FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(v.x, v.y), 4326), 27700) p FROM "
+                        + "(VALUES " + String.join(",", points) + ") v(x, y)) q");
+        assertThat(offsets)
+                .hasSize(points.size())
+                .allSatisfy(r -> assertThat(((Number) r.get(0)).doubleValue()).isLessThan(0.5));
 
         // Asking for a feed by name that the protocol withholds is refused by name, and the refusal is audited.
-        long refusals = Sql.count(db, "SELECT count(*) FROM audit_log WHERE outcome = 'refused' AND actor = ?",
-                "test-tasking");
+        long refusals =
+                Sql.count(db, "SELECT count(*) FROM audit_log WHERE outcome = 'refused' AND actor = ?", "test-tasking");
         HttpResponse<String> refused = get(july + "&feed=istv-ae", TASKING);
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(JSON.readTree(refused.body()).path("error").asText()).isEqualTo("withheld");
         assertThat(refused.body()).contains("feed 'istv-ae'").contains("/api/protocols/istv-ae");
-        assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE outcome = 'refused' AND actor = ?",
-                "test-tasking")).isEqualTo(refusals + 1);
+        assertThat(Sql.count(
+                        db, "SELECT count(*) FROM audit_log WHERE outcome = 'refused' AND actor = ?", "test-tasking"))
+                .isEqualTo(refusals + 1);
     }
 
     @Test
@@ -183,7 +203,8 @@ class TrustPathsIT {
         json(get(path, CSP)).path("features").forEach(f -> ids.add(f.path("id").asLong()));
         assertThat(ids).as("the owner-level user finds it there").contains((Long) row.get(0));
         JsonNode reduced = json(get(path, POLICE)).path("features");
-        assertThat(reduced.size()).as("the reduced-level user finds nothing in a box that misses its square's centre")
+        assertThat(reduced.size())
+                .as("the reduced-level user finds nothing in a box that misses its square's centre")
                 .isZero();
     }
 
@@ -227,11 +248,15 @@ class TrustPathsIT {
             }
         }
         assertThat(json(get("/api/hotspots/" + run, TASKING)).has("summary")).isFalse();
-        assertThat(get("/api/hotspots/" + run + "/surface", TASKING).statusCode()).isEqualTo(403);
-        assertThat(get("/api/hotspots/" + run + "/surface?format=png", CSP).statusCode()).isEqualTo(200);
+        assertThat(get("/api/hotspots/" + run + "/surface", TASKING).statusCode())
+                .isEqualTo(403);
+        assertThat(get("/api/hotspots/" + run + "/surface?format=png", CSP).statusCode())
+                .isEqualTo(200);
         // The run read A&E, which the public may not see at all: to them it does not exist.
         assertThat(get(areas, ANONYMOUS).statusCode()).isEqualTo(404);
-        assertThat(send("POST", "/api/hotspots", ANONYMOUS, "{\"period\": \"2022-07\"}").statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/api/hotspots", ANONYMOUS, "{\"period\": \"2022-07\"}")
+                        .statusCode())
+                .isEqualTo(401);
         // A tasking member may rank hot spots over every feed they see, A&E included as aggregates: the new run's
         // answer already hides its numbers from them.
         HttpResponse<String> own = send("POST", "/api/hotspots", TASKING, "{\"period\": \"2022-07\"}");
@@ -253,16 +278,21 @@ class TrustPathsIT {
         assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
         assertThat(csv.headers().firstValue("SafeMap-Feeds").orElse("")).isEqualTo("btp,police-uk");
         assertThat(csv.headers().firstValue("SafeMap-Provenance").orElse(""))
-                .contains("ambulance").contains("istv-ae").contains("fire-irs");
+                .contains("ambulance")
+                .contains("istv-ae")
+                .contains("fire-irs");
         HttpResponse<String> asked = get("/api/exports/incidents.csv?period=2022-07&feed=istv-ae", POLICE);
         assertThat(asked.headers().firstValue("SafeMap-Feeds").orElse("x")).isEmpty();
         assertThat(asked.body().lines().count()).as("header only").isLessThanOrEqualTo(1);
 
-        assertThat(get("/api/packs?area=E08000012&period=2022-07&format=html", ANONYMOUS).statusCode()).isEqualTo(401);
+        assertThat(get("/api/packs?area=E08000012&period=2022-07&format=html", ANONYMOUS)
+                        .statusCode())
+                .isEqualTo(401);
         HttpResponse<String> pack = get("/api/packs?area=E08000012&period=2022-07&format=html&top=3", TASKING);
         assertThat(pack.statusCode()).as(pack.body()).isEqualTo(200);
         assertThat(pack.body()).contains("Left out under the data-sharing protocols: istv-ae, ambulance, fire-irs");
-        assertThat(get("/api/packs?area=E08000012&period=2022-07&format=html&feeds=istv-ae", TASKING).statusCode())
+        assertThat(get("/api/packs?area=E08000012&period=2022-07&format=html&feeds=istv-ae", TASKING)
+                        .statusCode())
                 .isEqualTo(403);
     }
 
@@ -276,7 +306,8 @@ class TrustPathsIT {
         // ... and those three as the tasking member's protected counts, month by month, with the strictest rule
         JsonNode shared = tasking.path("protected");
         assertThat(shared.path("feeds").toString()).isEqualTo("[\"ambulance\",\"fire-irs\",\"istv-ae\"]");
-        assertThat(shared.path("rule").asText()).contains("(istv-ae): counts 1 to 7 are suppressed")
+        assertThat(shared.path("rule").asText())
+                .contains("(istv-ae): counts 1 to 7 are suppressed")
                 .contains("(fire-irs): counts 1 to 3 are suppressed");
         assertThat(shared.path("partners").findValuesAsText("partner")).containsExactly("ambulance", "fire", "nhs-ed");
         assertThat(shared.path("months").size()).isEqualTo(7);
@@ -288,7 +319,8 @@ class TrustPathsIT {
         JsonNode csp = json(get("/api/profile?area=lsoa:E01006512&period=2022-01..2022-07", CSP));
         assertThat(csp.path("withheld").size()).isZero();
         assertThat(csp.path("protected").isNull()).isTrue();
-        assertThat(csp.path("records").asLong()).isGreaterThanOrEqualTo(tasking.path("records").asLong());
+        assertThat(csp.path("records").asLong())
+                .isGreaterThanOrEqualTo(tasking.path("records").asLong());
     }
 
     @Test
@@ -315,15 +347,27 @@ class TrustPathsIT {
     void restrictedAnswersAreAuditedAndOpenOnesAreNot() throws Exception {
         long before = Sql.count(db, "SELECT count(*) FROM audit_log WHERE action = 'api.incidents'");
         json(get("/api/incidents?month=2022-06&limit=10", ANONYMOUS));
-        assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE action = 'api.incidents'")).isEqualTo(before);
+        assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE action = 'api.incidents'"))
+                .isEqualTo(before);
         json(get("/api/incidents?month=2022-06&limit=10&feed=istv-ae", NHS));
-        List<List<Object>> entry = Sql.rows(db, "SELECT actor, role, partner, purpose, resource, feeds::text, "
-                + "result_size, outcome FROM audit_log WHERE action = 'api.incidents' ORDER BY seq DESC LIMIT 1");
-        assertThat(entry.get(0)).containsExactly("test-analyst-nhs-ed", "analyst", "nhs-ed", "problem-solving",
-                "/api/incidents?feed=istv-ae&limit=10&month=2022-06", "{\"istv-ae\": 1}", 10L, "ok");
+        List<List<Object>> entry = Sql.rows(
+                db,
+                "SELECT actor, role, partner, purpose, resource, feeds::text, "
+                        + "result_size, outcome FROM audit_log WHERE action = 'api.incidents' ORDER BY seq DESC LIMIT 1");
+        assertThat(entry.get(0))
+                .containsExactly(
+                        "test-analyst-nhs-ed",
+                        "analyst",
+                        "nhs-ed",
+                        "problem-solving",
+                        "/api/incidents?feed=istv-ae&limit=10&month=2022-06",
+                        "{\"istv-ae\": 1}",
+                        10L,
+                        "ok");
         // Maps too: the first tile of a restricted layer is recorded at once.
         long tiles = Sql.count(db, "SELECT count(*) FROM audit_log WHERE action = 'tiles' AND actor = 'test-tasking'");
-        assertThat(get("/tiles/density-ae-assaults/12/2014/1326.png?time=2022-07", TASKING).statusCode())
+        assertThat(get("/tiles/density-ae-assaults/12/2014/1326.png?time=2022-07", TASKING)
+                        .statusCode())
                 .isEqualTo(200);
         assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE action = 'tiles' AND actor = 'test-tasking'"))
                 .isEqualTo(tiles + 1);
@@ -331,9 +375,13 @@ class TrustPathsIT {
 
     @Test
     void everyoneMayReadTheProtocolsAndTheirOwnLevel() throws Exception {
-        for (String[] c : new String[][] {{ANONYMOUS, "none"}, {TASKING, "aggregates"}, {NHS, "points"},
-                {POLICE, "aggregates"}, {CSP, "points"}}) {
-            assertThat(json(get("/api/protocols/istv-ae", c[0])).path("your_level").asText()).as(c[0])
+        for (String[] c : new String[][] {
+            {ANONYMOUS, "none"}, {TASKING, "aggregates"}, {NHS, "points"}, {POLICE, "aggregates"}, {CSP, "points"}
+        }) {
+            assertThat(json(get("/api/protocols/istv-ae", c[0]))
+                            .path("your_level")
+                            .asText())
+                    .as(c[0])
                     .isEqualTo(c[1]);
         }
     }

@@ -28,8 +28,7 @@ public final class Axe {
         }
     }
 
-    private Axe() {
-    }
+    private Axe() {}
 
     /** Every violation on the page as it is now (hidden elements are not audited). */
     public static List<Violation> audit(WebDriver driver) {
@@ -49,7 +48,10 @@ public final class Axe {
             for (JsonNode v : JSON.readTree(text)) {
                 List<String> targets = new ArrayList<>();
                 v.path("targets").forEach(t -> targets.add(t.asText()));
-                out.add(new Violation(v.path("id").asText(), v.path("impact").asText(), v.path("help").asText(),
+                out.add(new Violation(
+                        v.path("id").asText(),
+                        v.path("impact").asText(),
+                        v.path("help").asText(),
                         targets));
             }
             return out;
@@ -61,9 +63,12 @@ public final class Axe {
     /** The serious and critical violations: the ones a page must not have. */
     public static List<Violation> serious(WebDriver driver) {
         List<Violation> all = audit(driver);
-        all.stream().filter(v -> !v.impact().equals("serious") && !v.impact().equals("critical"))
+        all.stream()
+                .filter(v -> !v.impact().equals("serious") && !v.impact().equals("critical"))
                 .forEach(v -> System.out.println("axe (not failing): " + v));
-        return all.stream().filter(v -> v.impact().equals("serious") || v.impact().equals("critical")).toList();
+        return all.stream()
+                .filter(v -> v.impact().equals("serious") || v.impact().equals("critical"))
+                .toList();
     }
 
     private static String load() {

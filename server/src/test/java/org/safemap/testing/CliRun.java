@@ -11,11 +11,9 @@ import org.safemap.config.DatabaseTarget;
 /** Runs the safemap CLI in-process with a chosen environment, capturing its output. */
 public final class CliRun {
     /** Exit code, standard output, standard error. */
-    public record Result(int code, String out, String err) {
-    }
+    public record Result(int code, String out, String err) {}
 
-    private CliRun() {
-    }
+    private CliRun() {}
 
     public static Result run(Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>();
@@ -23,7 +21,10 @@ public final class CliRun {
         env.putAll(extraEnv);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Cli.run(
+                args,
+                env,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

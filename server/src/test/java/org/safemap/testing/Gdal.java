@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 public final class Gdal {
     private static final int LIMIT_SECONDS = 120;
 
-    private Gdal() {
-    }
+    private Gdal() {}
 
     /** Runs e.g. {@code ogrinfo -so file.gpkg}; returns standard output, failing the test on a non-zero exit. */
     public static String run(String... command) {
@@ -19,15 +18,18 @@ public final class Gdal {
             Path out = Files.createTempFile("safemap-gdal-", ".out");
             Path err = Files.createTempFile("safemap-gdal-", ".err");
             try {
-                ProcessBuilder b = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+                ProcessBuilder b =
+                        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
                 // no .aux.xml files beside the files read, and no stale ones read back
                 b.environment().put("GDAL_PAM_ENABLED", "NO");
                 Process p;
                 try {
                     p = b.start();
                 } catch (IOException e) {
-                    throw new AssertionError(command[0] + " cannot be started (" + e.getMessage() + "); it comes "
-                            + "from Debian's gdal-bin, which ./safemap test installs", e);
+                    throw new AssertionError(
+                            command[0] + " cannot be started (" + e.getMessage() + "); it comes "
+                                    + "from Debian's gdal-bin, which ./safemap test installs",
+                            e);
                 }
                 if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs an R script with Debian's Rscript (the reference implementations: spatstat, spdep) and returns its output. */
 public final class RScript {
-    private RScript() {
-    }
+    private RScript() {}
 
     /** Runs the script; fails (never skips) when Rscript is missing or the script fails, quoting R's own message. */
     public static String run(String script) throws IOException {

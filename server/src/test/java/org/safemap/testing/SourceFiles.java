@@ -13,8 +13,7 @@ public final class SourceFiles {
     public static final String POLICE_UK_HEADER = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
             + "LSOA code,LSOA name,Crime type,Last outcome category,Context\n";
 
-    private SourceFiles() {
-    }
+    private SourceFiles() {}
 
     public static SourceFile text(String name, String content) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);

@@ -10,8 +10,7 @@ import org.safemap.db.Database;
 
 /** One-line SQL for test assertions. */
 public final class Sql {
-    private Sql() {
-    }
+    private Sql() {}
 
     public static long count(Database db, String sql, Object... params) {
         Object v = value(db, sql, params);
@@ -24,7 +23,8 @@ public final class Sql {
     }
 
     public static List<List<Object>> rows(Database db, String sql, Object... params) {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -46,7 +46,8 @@ public final class Sql {
     }
 
     public static void execute(Database db, String sql) {
-        try (Connection c = db.dataSource().getConnection(); var s = c.createStatement()) {
+        try (Connection c = db.dataSource().getConnection();
+                var s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -17,8 +17,7 @@ public final class TestData {
 
     private static boolean loaded;
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** The shared test database with the demo data loaded (once per run). */
     public static synchronized Database demoDatabase() {
@@ -27,12 +26,11 @@ public final class TestData {
             DemoData.load(db, new DemoData.Listener() {
                 @Override
                 public java.util.function.LongConsumer starting(SourceFile file, int index, int total) {
-                    return n -> { };
+                    return n -> {};
                 }
 
                 @Override
-                public void finished(SourceFile file, String summary) {
-                }
+                public void finished(SourceFile file, String summary) {}
             });
             loaded = true;
         }
@@ -41,8 +39,9 @@ public final class TestData {
 
     /** Data lines (all lines but the header) of a bundled gzip CSV, counted without any CSV parser. */
     public static int dataLines(String resource) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                TestData.class.getClassLoader().getResourceAsStream(resource)), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(TestData.class.getClassLoader().getResourceAsStream(resource)),
+                StandardCharsets.UTF_8))) {
             return (int) r.lines().count() - 1;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -23,8 +23,7 @@ public final class TestDatabase {
     private static Database shared;
     private static final List<String> created = new ArrayList<>();
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     /** The run's shared database, migrated; created on first use. */
     public static synchronized Database shared() {
@@ -64,7 +63,8 @@ public final class TestDatabase {
 
     /** Runs one statement on the server as the administrative role (CREATE/DROP DATABASE). */
     public static void execute(DatabaseTarget target, String sql) {
-        try (Connection c = Database.connect(target); Statement s = c.createStatement()) {
+        try (Connection c = Database.connect(target);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("test database setup failed on " + target + ": " + e.getMessage(), e);
@@ -77,7 +77,7 @@ public final class TestDatabase {
         if (settings.externalDatabase().isPresent()) {
             return settings.externalDatabase().get();
         }
-        LocalCluster cluster = DatabaseSetup.localCluster(settings, s -> { });
+        LocalCluster cluster = DatabaseSetup.localCluster(settings, s -> {});
         if (cluster.status().state() != LocalCluster.State.RUNNING) {
             throw new IllegalStateException("tests need PostGIS: start the private cluster with ./safemap db up "
                     + "(./safemap test does this) or set SAFEMAP_DB_URL");
@@ -105,8 +105,9 @@ public final class TestDatabase {
     /** Test databases of runs whose process is gone (killed runs) are dropped so they do not pile up. */
     private static void dropLeftovers(DatabaseTarget admin) {
         List<String> stale = new ArrayList<>();
-        try (Connection c = Database.connect(admin); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + PREFIX + "%'")) {
+        try (Connection c = Database.connect(admin);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + PREFIX + "%'")) {
             while (rs.next()) {
                 String name = rs.getString(1);
                 String[] parts = name.substring(PREFIX.length()).split("_");

@@ -13,16 +13,15 @@ import org.safemap.sharing.Role;
 public final class TestPrincipals {
     public static final String HEADER = "X-Test-Principal";
     /** The partnership's own analyst: every built-in feed as points, which is what the pre-trust tests saw. */
-    public static final Principal CSP_ANALYST = new Principal("csp-analyst", Role.ANALYST, "csp",
-            "strategic-assessment", "test");
+    public static final Principal CSP_ANALYST =
+            new Principal("csp-analyst", Role.ANALYST, "csp", "strategic-assessment", "test");
     /** A police analyst: open feeds as points, ambulance and fire reduced, A&E as aggregates. */
-    public static final Principal POLICE_ANALYST = new Principal("test-police", Role.ANALYST, "police",
-            "strategic-assessment", "test");
+    public static final Principal POLICE_ANALYST =
+            new Principal("test-police", Role.ANALYST, "police", "strategic-assessment", "test");
     /** A tasking meeting member: partner feeds as aggregates. */
     public static final Principal TASKING = new Principal("test-tasking", Role.TASKING, null, "tasking", "test");
 
-    private TestPrincipals() {
-    }
+    private TestPrincipals() {}
 
     public static Authenticator fixed(Principal p) {
         return ctx -> p;
@@ -40,7 +39,11 @@ public final class TestPrincipals {
     public static Principal parse(String text) {
         String[] p = (text + "::").split(":", -1);
         Role role = Role.parse(p[0]);
-        return new Principal("test-" + p[0] + (p[1].isEmpty() ? "" : "-" + p[1]), role,
-                p[1].isEmpty() ? null : p[1], p[2].isEmpty() ? null : p[2], "test");
+        return new Principal(
+                "test-" + p[0] + (p[1].isEmpty() ? "" : "-" + p[1]),
+                role,
+                p[1].isEmpty() ? null : p[1],
+                p[2].isEmpty() ? null : p[2],
+                "test");
     }
 }

@@ -12,8 +12,7 @@ import org.safemap.config.Settings;
 public final class TestSettings {
     private static java.nio.file.Path anchors;
 
-    private TestSettings() {
-    }
+    private TestSettings() {}
 
     /** The test run's audit anchor folder. */
     public static synchronized java.nio.file.Path anchorDir() {

@@ -17,8 +17,7 @@ public final class TestUsers {
     /** Cheap Argon2 parameters: tests make many users, and the real parameters are tested in PasswordHashingTest. */
     private static final PasswordHashing FAST = new PasswordHashing(new PasswordHashing.Params(1024, 1, 1));
 
-    private TestUsers() {
-    }
+    private TestUsers() {}
 
     /**
      * A bearer token for {@code login}, creating the user with this role and partner (or setting them, if the user
@@ -28,7 +27,9 @@ public final class TestUsers {
     public static String token(DataSource ds, String login, Role role, String partner, String purpose) {
         try {
             Users users = ensure(ds, login, role, partner, null);
-            return new ApiTokens(ds, users).create(login, "test token", purpose, 1).secret();
+            return new ApiTokens(ds, users)
+                    .create(login, "test token", purpose, 1)
+                    .secret();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

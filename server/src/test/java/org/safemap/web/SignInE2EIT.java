@@ -39,7 +39,8 @@ import org.safemap.testing.TestUsers;
  * read, and signing out. A database of its own with no data: only identity is on trial here.
  */
 class SignInE2EIT {
-    private static final Path ARTEFACTS = Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
+    private static final Path ARTEFACTS =
+            Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
     private static final String PASSWORD = "the viewer test's password";
     private static Database db;
     private static App app;
@@ -66,7 +67,8 @@ class SignInE2EIT {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
             wait.ignoring(StaleElementReferenceException.class);
             driver.get(base + "/");
-            wait.until(d -> "Public view".equals(d.findElement(By.id("auth-who")).getText()));
+            wait.until(
+                    d -> "Public view".equals(d.findElement(By.id("auth-who")).getText()));
             WebElement signIn = driver.findElement(By.id("sign-in"));
             assertThat(signIn.isDisplayed()).isTrue();
             assertThat(driver.findElement(By.id("sign-out")).isDisplayed()).isFalse();
@@ -76,7 +78,9 @@ class SignInE2EIT {
             // keyboard users land in the first field; the purposes are the protocols' own
             assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("sign-in-login");
             Select purpose = new Select(driver.findElement(By.id("sign-in-purpose")));
-            assertThat(purpose.getOptions().stream().map(o -> o.getAttribute("value")).toList())
+            assertThat(purpose.getOptions().stream()
+                            .map(o -> o.getAttribute("value"))
+                            .toList())
                     .contains("", "strategic-assessment", "tasking", "problem-solving", "evaluation");
 
             driver.findElement(By.id("sign-in-login")).sendKeys("viewer-analyst");
@@ -101,19 +105,29 @@ class SignInE2EIT {
             // HttpOnly: the page's scripts cannot read the session id
             assertThat((String) js(driver, "return document.cookie")).doesNotContain("safemap_session");
             // a change made by the page's own fetch carries X-CSRF-Token, so the server accepts it
-            Object status = ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[0];"
-                    + "fetch('/api/tokens', {method: 'POST', headers: {'Content-Type': 'application/json'},"
-                    + " body: JSON.stringify({name: 'made in the viewer'})}).then(r => done(r.status), e => done(String(e)));");
+            Object status = ((JavascriptExecutor) driver)
+                    .executeAsyncScript(
+                            "const done = arguments[0];"
+                                    + "fetch('/api/tokens', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+                                    + " body: JSON.stringify({name: 'made in the viewer'})}).then(r => done(r.status), e => done(String(e)));");
             assertThat(status).isEqualTo(201L);
-            assertThat(Sql.count(db, "SELECT count(*) FROM api_token WHERE name = 'made in the viewer'")).isEqualTo(1);
-            assertThat(Sql.count(db, "SELECT count(*) FROM user_session s JOIN app_user u ON u.id = s.user_id "
-                    + "WHERE u.login = 'viewer-analyst' AND s.purpose = 'tasking'")).isEqualTo(1);
+            assertThat(Sql.count(db, "SELECT count(*) FROM api_token WHERE name = 'made in the viewer'"))
+                    .isEqualTo(1);
+            assertThat(Sql.count(
+                            db,
+                            "SELECT count(*) FROM user_session s JOIN app_user u ON u.id = s.user_id "
+                                    + "WHERE u.login = 'viewer-analyst' AND s.purpose = 'tasking'"))
+                    .isEqualTo(1);
 
             driver.findElement(By.id("sign-out")).click();
-            wait.until(d -> "Public view".equals(d.findElement(By.id("auth-who")).getText()));
+            wait.until(
+                    d -> "Public view".equals(d.findElement(By.id("auth-who")).getText()));
             assertThat(driver.findElement(By.id("sign-in")).isDisplayed()).isTrue();
-            assertThat(Sql.count(db, "SELECT count(*) FROM user_session s JOIN app_user u ON u.id = s.user_id "
-                    + "WHERE u.login = 'viewer-analyst'")).isZero();
+            assertThat(Sql.count(
+                            db,
+                            "SELECT count(*) FROM user_session s JOIN app_user u ON u.id = s.user_id "
+                                    + "WHERE u.login = 'viewer-analyst'"))
+                    .isZero();
 
             // a session the server ends while the page is open (expiry, an admin disabling the user): the page's next
             // request is refused, and the page says so and offers to sign in again
@@ -124,9 +138,11 @@ class SignInE2EIT {
             driver.findElement(By.id("sign-in-submit")).click();
             wait.until(d -> d.findElement(By.id("auth-who")).getText().startsWith("Signed in as"));
             Sql.execute(db, "DELETE FROM user_session");
-            ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[0];"
-                    + "fetch('/api/tokens').then(r => done(r.status), e => done(String(e)));");
-            wait.until(d -> "Your session has ended: sign in again".equals(d.findElement(By.id("auth-who")).getText()));
+            ((JavascriptExecutor) driver)
+                    .executeAsyncScript("const done = arguments[0];"
+                            + "fetch('/api/tokens').then(r => done(r.status), e => done(String(e)));");
+            wait.until(d -> "Your session has ended: sign in again"
+                    .equals(d.findElement(By.id("auth-who")).getText()));
             assertThat(driver.findElement(By.id("sign-in")).isDisplayed()).isTrue();
             assertThat(driver.findElement(By.id("sign-out")).isDisplayed()).isFalse();
 
@@ -134,9 +150,11 @@ class SignInE2EIT {
             // whatever the page was still fetching when a sign-out or the deleted sessions ended its session; which
             // those are depends on timing) and of the boundaries this empty database does not have (404)
             List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
+                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .map(LogEntry::getMessage)
                     .filter(m -> !(m.contains("/api/") && m.contains("status of 401")))
-                    .filter(m -> !(m.contains("/api/areas?") && m.contains("404"))).toList();
+                    .filter(m -> !(m.contains("/api/areas?") && m.contains("404")))
+                    .toList();
             assertThat(errors).as("console errors").isEmpty();
         } finally {
             driver.quit();
@@ -150,13 +168,22 @@ class SignInE2EIT {
     private static ChromeDriver browser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(executable("/usr/bin/chromium", "/usr/bin/chromium-browser"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
-                "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--lang=en-GB");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--window-size=1400,900",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--lang=en-GB");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver"))).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver")))
+                .usingAnyFreePort()
+                .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return driver;

@@ -46,7 +46,8 @@ import org.safemap.testing.TestSettings;
  * shows, and no step may log a console error. Screenshots are kept in target/test-artefacts/viewer-*.png.
  */
 class ViewerE2EIT {
-    private static final Path ARTEFACTS = Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
+    private static final Path ARTEFACTS =
+            Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
     private static Database db;
     private static App app;
     private static String base;
@@ -55,7 +56,9 @@ class ViewerE2EIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")), db,
+        app = App.start(
+                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")),
+                db,
                 org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
     }
@@ -68,13 +71,22 @@ class ViewerE2EIT {
     private ChromeDriver browser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(executable("/usr/bin/chromium", "/usr/bin/chromium-browser"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
-                "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--lang=en-GB");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--window-size=1400,900",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--lang=en-GB");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver"))).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver")))
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return driver;
@@ -98,7 +110,9 @@ class ViewerE2EIT {
         try {
             screenshot(info.getTestMethod().orElseThrow().getName() + "-end");
             List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .map(LogEntry::getMessage)
+                    .toList();
             assertThat(errors).as("console errors").isEmpty();
         } finally {
             driver.quit();
@@ -126,7 +140,8 @@ class ViewerE2EIT {
 
     private WebElement profileLoaded(String code) {
         WebElement panel = driver.findElement(By.id("profile"));
-        wait(30).until(d -> panel.isDisplayed() && code.equals(panel.getAttribute("data-code"))
+        wait(30).until(d -> panel.isDisplayed()
+                && code.equals(panel.getAttribute("data-code"))
                 && panel.getAttribute("data-records") != null);
         return panel;
     }
@@ -144,9 +159,12 @@ class ViewerE2EIT {
 
         // A density surface: tiles for the chosen month come from the map service and load as 256-pixel images.
         driver.findElement(By.id("layer-density-all")).click();
-        wait(30).until(d -> ((Number) js("return [...document.querySelectorAll('img.leaflet-tile')]"
-                + ".filter(i => i.src.includes('/tiles/density-all/') && i.complete && i.naturalWidth === 256).length"))
-                .intValue() > 0);
+        wait(30).until(d -> ((Number)
+                                js(
+                                        "return [...document.querySelectorAll('img.leaflet-tile')]"
+                                                + ".filter(i => i.src.includes('/tiles/density-all/') && i.complete && i.naturalWidth === 256).length"))
+                        .intValue()
+                > 0);
         assertThat((String) js("return document.querySelector('img.leaflet-tile[src*=\"/tiles/density-all/\"]').src"))
                 .contains("time=2022-07");
         assertThat(driver.findElements(By.cssSelector("#legend img[alt='Legend: " + layerTitle("density-all") + "']")))
@@ -159,12 +177,18 @@ class ViewerE2EIT {
         js("arguments[0].dispatchEvent(new Event('change'))", slider);
         wait(20).until(d -> d.findElement(By.id("status")).getText().endsWith("incidents shown for April 2022."));
         assertThat(driver.getCurrentUrl()).contains("m=2022-04").contains("l=").contains("density-all");
-        long april = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from < '2022-05-01 00:00 Europe/London' "
-                + "AND (event_to > '2022-04-01 00:00 Europe/London' OR event_from >= '2022-04-01 00:00 Europe/London')");
-        assertThat(driver.findElement(By.tagName("body")).getAttribute("data-incidents")).isEqualTo(String.valueOf(april));
-        wait(30).until(d -> ((Number) js("return [...document.querySelectorAll('img.leaflet-tile')]"
-                + ".filter(i => i.src.includes('time=2022-04') && i.complete && i.naturalWidth === 256).length"))
-                .intValue() > 0);
+        long april = Sql.count(
+                db,
+                "SELECT count(*) FROM incident WHERE event_from < '2022-05-01 00:00 Europe/London' "
+                        + "AND (event_to > '2022-04-01 00:00 Europe/London' OR event_from >= '2022-04-01 00:00 Europe/London')");
+        assertThat(driver.findElement(By.tagName("body")).getAttribute("data-incidents"))
+                .isEqualTo(String.valueOf(april));
+        wait(30).until(d -> ((Number)
+                                js(
+                                        "return [...document.querySelectorAll('img.leaflet-tile')]"
+                                                + ".filter(i => i.src.includes('time=2022-04') && i.complete && i.naturalWidth === 256).length"))
+                        .intValue()
+                > 0);
 
         // A category group narrows the points to that group.
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("group"))).selectByValue("violence");
@@ -172,7 +196,8 @@ class ViewerE2EIT {
                 SELECT count(*) FROM incident i JOIN category c ON c.code = i.category WHERE c.group_code = 'violence'
                 AND i.event_from < '2022-05-01 00:00 Europe/London' AND (i.event_to > '2022-04-01 00:00 Europe/London'
                 OR i.event_from >= '2022-04-01 00:00 Europe/London')""");
-        wait(20).until(d -> String.valueOf(violence).equals(d.findElement(By.tagName("body")).getAttribute("data-incidents")));
+        wait(20).until(d -> String.valueOf(violence)
+                .equals(d.findElement(By.tagName("body")).getAttribute("data-incidents")));
         assertThat(driver.getCurrentUrl()).contains("g=violence");
 
         // Play steps forward a month at a time.
@@ -193,23 +218,30 @@ class ViewerE2EIT {
 
     @Test
     void aPoliceAnalystsProfileShowsTheFeedsSharedWithThemAsCountsAsTheMapPublishesThem() throws Exception {
-        try (App police = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")), db,
+        try (App police = App.start(
+                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")),
+                db,
                 org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.POLICE_ANALYST))) {
             String policeBase = "http://127.0.0.1:" + police.port();
-            String code = (String) Sql.value(db, "SELECT code FROM area WHERE level = 'lsoa' ORDER BY code LIMIT 1 "
-                    + "OFFSET 40");
+            String code = (String)
+                    Sql.value(db, "SELECT code FROM area WHERE level = 'lsoa' ORDER BY code LIMIT 1 " + "OFFSET 40");
             browser();
             driver.get(policeBase + "/#m=2022-07&a=lsoa:" + code);
             wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
             WebElement panel = profileLoaded(code);
-            JsonNode shared = Http.json(Http.get(policeBase + "/api/profile?area=lsoa:" + code
-                    + "&period=2021-08..2022-07")).path("protected");
+            JsonNode shared = Http.json(
+                            Http.get(policeBase + "/api/profile?area=lsoa:" + code + "&period=2021-08..2022-07"))
+                    .path("protected");
             // A&E reaches the police as aggregates, ambulance and fire as reduced points: all three as counts here.
             assertThat(shared.path("feeds").toString()).isEqualTo("[\"ambulance\",\"fire-irs\",\"istv-ae\"]");
             assertThat(shared.path("available").asBoolean()).isTrue();
-            String all = shared.path("records").isNull() ? "*"
-                    : String.format(java.util.Locale.UK, "%,d", shared.path("records").asLong());
-            assertThat(panel.getText()).contains("Shared as counts").contains("All groups " + all)
+            String all = shared.path("records").isNull()
+                    ? "*"
+                    : String.format(
+                            java.util.Locale.UK, "%,d", shared.path("records").asLong());
+            assertThat(panel.getText())
+                    .contains("Shared as counts")
+                    .contains("All groups " + all)
                     .contains("counts 1 to 7 are suppressed");
             js("[...document.querySelectorAll('#profile h3')].find(h => h.textContent === 'Shared as counts')"
                     + ".scrollIntoView()");
@@ -221,8 +253,10 @@ class ViewerE2EIT {
     void clickingAnAreaOrNamingItOpensItsProfileAndALinkReproducesTheView() throws Exception {
         browser();
         // Centre the map on a point inside a known LSOA, then click the middle of the map.
-        List<Object> inside = Sql.rows(db, "SELECT code, ST_X(p), ST_Y(p) FROM (SELECT code, ST_Transform("
-                + "ST_PointOnSurface(geom), 4326) AS p FROM area WHERE level = 'lsoa' ORDER BY code LIMIT 1 OFFSET 40) a")
+        List<Object> inside = Sql.rows(
+                        db,
+                        "SELECT code, ST_X(p), ST_Y(p) FROM (SELECT code, ST_Transform("
+                                + "ST_PointOnSurface(geom), 4326) AS p FROM area WHERE level = 'lsoa' ORDER BY code LIMIT 1 OFFSET 40) a")
                 .get(0);
         String code = (String) inside.get(0);
         open("#map=16/" + inside.get(2) + "/" + inside.get(1));
@@ -230,11 +264,14 @@ class ViewerE2EIT {
         new Actions(driver).moveToElement(map).click().perform();
         WebElement panel = profileLoaded(code);
         JsonNode expected = Http.json(Http.get(base + "/api/profile?area=lsoa:" + code + "&period=2021-08..2022-07"));
-        assertThat(panel.getAttribute("data-records")).isEqualTo(expected.path("records").asText());
-        assertThat(panel.findElement(By.id("profile-title")).getText()).isEqualTo(expected.at("/area/name").asText());
+        assertThat(panel.getAttribute("data-records"))
+                .isEqualTo(expected.path("records").asText());
+        assertThat(panel.findElement(By.id("profile-title")).getText())
+                .isEqualTo(expected.at("/area/name").asText());
         assertThat(panel.findElements(By.cssSelector(".chart canvas"))).isNotEmpty();
         assertThat(panel.findElements(By.cssSelector("table.heat tbody tr"))).hasSize(7);
-        assertThat(panel.findElements(By.cssSelector("table.categories tbody tr"))).isNotEmpty();
+        assertThat(panel.findElements(By.cssSelector("table.categories tbody tr")))
+                .isNotEmpty();
         assertThat(panel.findElement(By.cssSelector(".sources")).getText()).contains("Open Government Licence");
         assertThat(panel.getText()).contains("Deprivation");
         // The CSP's analyst sees every feed record by record: nothing is shared with them as counts only.
@@ -245,11 +282,16 @@ class ViewerE2EIT {
         // The tasking pack button names this area and month, and the server makes the PDF it points at.
         String pack = panel.findElement(By.id("pack-link")).getAttribute("href");
         assertThat(pack).contains("area=" + code).contains("period=2022-07").contains("format=pdf");
-        HttpResponse<byte[]> pdf = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pack))
-                .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> pdf = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(pack))
+                                .timeout(Duration.ofSeconds(120))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertThat(pdf.statusCode()).isEqualTo(200);
         assertThat(pdf.headers().firstValue("Content-Type").orElse("")).startsWith("application/pdf");
-        assertThat(new String(pdf.body(), 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+        assertThat(new String(pdf.body(), 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .isEqualTo("%PDF-");
 
         // The link holds the view: a fresh page on it shows the same area's profile.
         String link = driver.getCurrentUrl();
@@ -285,23 +327,29 @@ class ViewerE2EIT {
         driver.findElement(By.id("rank")).click();
         wait(60).until(d -> d.findElements(By.cssSelector("#ranking .rank-row")).size() == 10);
         String run = driver.findElement(By.id("ranking")).getAttribute("data-run");
-        JsonNode top = Http.json(Http.get(base + "/api/hotspots/" + run + "/areas?limit=1")).get(0);
-        WebElement first = driver.findElements(By.cssSelector("#ranking .rank-row")).get(0);
+        JsonNode top = Http.json(Http.get(base + "/api/hotspots/" + run + "/areas?limit=1"))
+                .get(0);
+        WebElement first =
+                driver.findElements(By.cssSelector("#ranking .rank-row")).get(0);
         assertThat(first.getText()).contains(top.path("name").asText());
         first.click();
         profileLoaded(top.path("code").asText());
         screenshot("ranked");
 
         // Exports: the run's areas as a GeoPackage and this month's incidents as CSV, as linked.
-        String gpkg = driver.findElement(By.cssSelector("#ranking a[href$='areas.gpkg']")).getAttribute("href");
+        String gpkg = driver.findElement(By.cssSelector("#ranking a[href$='areas.gpkg']"))
+                .getAttribute("href");
         HttpResponse<byte[]> g = Http.getBytes(gpkg);
         assertThat(g.statusCode()).isEqualTo(200);
-        assertThat(new String(g.body(), 0, 15, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("SQLite format 3");
+        assertThat(new String(g.body(), 0, 15, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("SQLite format 3");
         String csv = driver.findElement(By.id("export-points")).getAttribute("href");
         HttpResponse<String> c = Http.get(csv);
         assertThat(c.statusCode()).isEqualTo(200);
-        long july = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
-                + "AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London')");
+        long july = Sql.count(
+                db,
+                "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
+                        + "AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London')");
         assertThat(c.body().lines().count() - 1).isEqualTo(july);
     }
 
@@ -319,23 +367,27 @@ class ViewerE2EIT {
         assertThat(driver.findElement(By.id("group")).getAttribute("value")).isEqualTo("violence");
         assertThat(driver.findElement(By.id("hours")).getAttribute("value")).isEqualTo("22-3");
         wait(30).until(d -> ((Number) js("return [...document.querySelectorAll('img.leaflet-tile')]"
-                + ".filter(i => i.src.includes('/tiles/density-violence/') && i.complete && i.naturalWidth === 256)"
-                + ".length")).intValue() > 0);
+                                + ".filter(i => i.src.includes('/tiles/density-violence/') && i.complete && i.naturalWidth === 256)"
+                                + ".length"))
+                        .intValue()
+                > 0);
         screenshot("guide-1-night-violence");
 
         driver.findElement(By.id("rank")).click();
         wait(60).until(d -> d.findElements(By.cssSelector("#ranking .rank-row")).size() == 10);
-        JsonNode run = Http.json(Http.get(base + "/api/hotspots/" + driver.findElement(By.id("ranking"))
-                .getAttribute("data-run")));
+        JsonNode run = Http.json(Http.get(
+                base + "/api/hotspots/" + driver.findElement(By.id("ranking")).getAttribute("data-run")));
         assertThat(run.at("/params/selection/hours").toString()).isEqualTo("[0,1,2,3,22,23]");
         assertThat(run.at("/params/selection/categories/0").asText()).isEqualTo("violence");
         screenshot("guide-2-ranking");
 
-        WebElement first = driver.findElements(By.cssSelector("#ranking .rank-row")).get(0);
+        WebElement first =
+                driver.findElements(By.cssSelector("#ranking .rank-row")).get(0);
         String name = first.findElement(By.className("rank-name")).getText();
         first.click();
         WebElement panel = driver.findElement(By.id("profile"));
-        wait(30).until(d -> panel.isDisplayed() && panel.getAttribute("data-records") != null
+        wait(30).until(d -> panel.isDisplayed()
+                && panel.getAttribute("data-records") != null
                 && panel.findElement(By.id("profile-title")).getText().equals(name));
         assertThat(panel.getText()).contains("Emerging hot spot").contains("left out by the hour or day filter");
         screenshot("guide-3-profile");

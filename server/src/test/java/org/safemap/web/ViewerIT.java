@@ -25,20 +25,25 @@ import org.safemap.testing.TestSettings;
  * drew on its body element; a screenshot is kept in target/test-artefacts.
  */
 class ViewerIT {
-    private static final Path ARTEFACTS = Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
+    private static final Path ARTEFACTS =
+            Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
 
     @Test
     void drawsTheDemoAreasAndIncidentsAndSaysWhenTheBasemapIsUnreachable() throws Exception {
         Database db = TestData.demoDatabase();
         int closedPort = Http.freePort(); // nothing listens here: every basemap tile fails, as offline
-        try (App app = App.start(TestSettings.withOverrides(Map.of(
-                "SAFEMAP_BASEMAP_URL", "http://127.0.0.1:" + closedPort + "/{z}/{x}/{y}.png")), db)) {
+        try (App app = App.start(
+                TestSettings.withOverrides(
+                        Map.of("SAFEMAP_BASEMAP_URL", "http://127.0.0.1:" + closedPort + "/{z}/{x}/{y}.png")),
+                db)) {
             String url = "http://127.0.0.1:" + app.port() + "/";
             String dom = browser(url, "--dump-dom");
             // Nobody signed in: the public map, which holds the open feeds only under the built-in protocols.
-            long july = Sql.count(db, "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
-                    + "AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London') "
-                    + "AND feed IN ('police-uk', 'btp')");
+            long july = Sql.count(
+                    db,
+                    "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
+                            + "AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London') "
+                            + "AND feed IN ('police-uk', 'btp')");
             assertThat(dom).contains("data-ready=\"true\"");
             assertThat(dom).contains("data-areas=\"" + TestData.DEMO_LSOAS + "\"");
             assertThat(dom).contains("data-incidents=\"" + july + "\"");
@@ -53,7 +58,9 @@ class ViewerIT {
     @Test
     void saysSoWhenNoBasemapIsConfigured() throws Exception {
         Database db = TestData.demoDatabase();
-        try (App app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")), db,
+        try (App app = App.start(
+                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")),
+                db,
                 TestPrincipals.fixed(TestPrincipals.CSP_ANALYST))) {
             String dom = browser("http://127.0.0.1:" + app.port() + "/", "--dump-dom");
             assertThat(dom).contains("data-ready=\"true\"", "No basemap is configured");
@@ -64,13 +71,23 @@ class ViewerIT {
     private static String browser(String url, String... action) throws IOException, InterruptedException {
         Path chromium = chromium();
         Path profile = Files.createTempDirectory("safemap-chromium");
-        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+        List<String> command = new ArrayList<>(List.of(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
                 "--virtual-time-budget=20000"));
         command.addAll(List.of(action));
         command.add(url);
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
         return out;
@@ -82,7 +99,7 @@ class ViewerIT {
                 return Path.of(candidate);
             }
         }
-        throw new AssertionError("the viewer test needs Chromium: ./safemap test installs it on Debian "
-                + "(apt-get install chromium)");
+        throw new AssertionError(
+                "the viewer test needs Chromium: ./safemap test installs it on Debian " + "(apt-get install chromium)");
     }
 }
