@@ -16,6 +16,7 @@ import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.SafemapException;
+import org.safemap.db.DataVersion;
 import org.safemap.time.Period;
 
 /**
@@ -131,11 +132,6 @@ public final class MapData {
             SELECT 'category', code FROM category UNION ALL SELECT DISTINCT 'group', group_code FROM category
             UNION ALL SELECT DISTINCT 'feed', feed FROM load_batch WHERE kind = 'incidents'""";
 
-    private static final String VERSION = """
-            SELECT (SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(sum(rows_loaded), 0)
-                           || '.' || coalesce(sum(rows_purged), 0) FROM load_batch)
-                   || '-' || (SELECT coalesce(max(id), 0) || '.' || count(*) FROM hotspot_run WHERE status = 'done')""";
-
     /** Locations and summed weights. */
     public record Weighted(double[] x, double[] y, double[] w) {}
 
@@ -158,63 +154,45 @@ public final class MapData {
     }
 
     public Weighted densityPoints(Filter f) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(DENSITY_POINTS.formatted("NULL::text"))) {
-            bindSelection(c, ps, 1, f);
-            ps.setFetchSize(50_000);
-            Growable g = new Growable();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    g.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3));
-                }
-            }
-            return g.done();
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        Growable g = new Growable();
+        query(
+                DENSITY_POINTS.formatted("NULL::text"),
+                (c, ps) -> {
+                    bindSelection(c, ps, 1, f);
+                    ps.setFetchSize(50_000);
+                },
+                rs -> g.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3)));
+        return g.done();
     }
 
     /** Density input with the feeds {@code openFeeds} (seen as points) apart from the others in {@code f}'s feeds. */
     public Split densitySplit(Filter f, List<String> openFeeds) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(DENSITY_SPLIT)) {
-            ps.setArray(1, c.createArrayOf("text", openFeeds.toArray()));
-            bindSelection(c, ps, 2, f);
-            ps.setFetchSize(50_000);
-            Growable open = new Growable();
-            Growable restricted = new Growable();
-            Growable records = new Growable();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+        Growable open = new Growable();
+        Growable restricted = new Growable();
+        Growable records = new Growable();
+        query(
+                DENSITY_SPLIT,
+                (c, ps) -> {
+                    ps.setArray(1, c.createArrayOf("text", openFeeds.toArray()));
+                    bindSelection(c, ps, 2, f);
+                    ps.setFetchSize(50_000);
+                },
+                rs -> {
                     if (rs.getBoolean(3)) {
                         open.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
                     } else {
                         restricted.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
                         records.add(0, 0, rs.getLong(5));
                     }
-                }
-            }
-            return new Split(open.done(), restricted.done(), records.done().w());
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+                });
+        return new Split(open.done(), restricted.done(), records.done().w());
     }
 
     /** The feeds a run read. */
     public List<String> runFeeds(long runId) {
         List<String> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(RUN_FEEDS)) {
-            ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        query(RUN_FEEDS, (c, ps) -> ps.setLong(1, runId), rs -> out.add(rs.getString(1)));
+        return out;
     }
 
     public Map<String, Double> areaCounts(String level, Filter f) {
@@ -224,40 +202,34 @@ public final class MapData {
                     "bad_catalogue", "incident counts are kept for lsoa, msoa, ward and lad, not " + level);
         }
         Map<String, Double> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(AREA_COUNTS.formatted(column))) {
-            bindSelection(c, ps, 1, f);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getDouble(2));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        query(
+                AREA_COUNTS.formatted(column),
+                (c, ps) -> bindSelection(c, ps, 1, f),
+                rs -> out.put(rs.getString(1), rs.getDouble(2)));
+        return out;
     }
 
     public Points points(double[] bngEnvelope, Filter f, int limit) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(POINTS)) {
-            int k = 1;
-            for (double v : bngEnvelope) {
-                ps.setDouble(k++, v);
-            }
-            Timestamp from = Timestamp.from(f.period().from());
-            Timestamp to = Timestamp.from(f.period().to());
-            ps.setTimestamp(k++, to);
-            ps.setTimestamp(k++, from);
-            ps.setTimestamp(k++, from);
-            k = bindArray(c, ps, k, f.feeds(), 2);
-            k = bindArray(c, ps, k, f.categories(), 3);
-            ps.setInt(k, limit);
-            List<Long> ids = new ArrayList<>();
-            Growable g = new Growable();
-            List<Map<String, Object>> props = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+        List<Long> ids = new ArrayList<>();
+        Growable g = new Growable();
+        List<Map<String, Object>> props = new ArrayList<>();
+        query(
+                POINTS,
+                (c, ps) -> {
+                    int k = 1;
+                    for (double v : bngEnvelope) {
+                        ps.setDouble(k++, v);
+                    }
+                    Timestamp from = Timestamp.from(f.period().from());
+                    Timestamp to = Timestamp.from(f.period().to());
+                    ps.setTimestamp(k++, to);
+                    ps.setTimestamp(k++, from);
+                    ps.setTimestamp(k++, from);
+                    k = bindArray(c, ps, k, f.feeds(), 2);
+                    k = bindArray(c, ps, k, f.categories(), 3);
+                    ps.setInt(k, limit);
+                },
+                rs -> {
                     ids.add(rs.getLong(1));
                     g.add(rs.getDouble(2), rs.getDouble(3), 1);
                     Map<String, Object> p = new LinkedHashMap<>();
@@ -268,72 +240,52 @@ public final class MapData {
                     p.put("month", rs.getString(8));
                     p.put("location", rs.getString(9));
                     props.add(p);
-                }
-            }
-            Weighted w = g.done();
-            return new Points(ids.stream().mapToLong(Long::longValue).toArray(), w.x(), w.y(), props);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+                });
+        Weighted w = g.done();
+        return new Points(ids.stream().mapToLong(Long::longValue).toArray(), w.x(), w.y(), props);
     }
 
     /** Simplification tolerances stored for a level (metres), ascending. */
     public List<Double> tolerances(String level) {
         List<Double> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(TOLERANCES)) {
-            ps.setString(1, level);
-            ps.setString(2, level);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getDouble(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        query(
+                TOLERANCES,
+                (c, ps) -> {
+                    ps.setString(1, level);
+                    ps.setString(2, level);
+                },
+                rs -> out.add(rs.getDouble(1)));
+        return out;
     }
 
     /** The level's latest boundaries, simplified to the tolerance (0: as loaded). */
     public List<AreaShape> shapes(String level, double tolerance) {
         WKBReader wkb = new WKBReader();
         List<AreaShape> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(tolerance > 0 ? SHAPES_DISPLAY : SHAPES_FULL)) {
-            int k = 1;
-            if (tolerance > 0) {
-                ps.setFloat(k++, (float) tolerance);
-            }
-            ps.setString(k++, level);
-            ps.setString(k, level);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new AreaShape(rs.getString(1), rs.getString(2), wkb.read(rs.getBytes(3))));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failed(e);
-        } catch (ParseException e) {
-            throw new IllegalStateException("PostGIS returned unreadable WKB", e);
-        }
+        query(
+                tolerance > 0 ? SHAPES_DISPLAY : SHAPES_FULL,
+                (c, ps) -> {
+                    int k = 1;
+                    if (tolerance > 0) {
+                        ps.setFloat(k++, (float) tolerance);
+                    }
+                    ps.setString(k++, level);
+                    ps.setString(k, level);
+                },
+                rs -> {
+                    try {
+                        out.add(new AreaShape(rs.getString(1), rs.getString(2), wkb.read(rs.getBytes(3))));
+                    } catch (ParseException e) {
+                        throw new IllegalStateException("PostGIS returned unreadable WKB", e);
+                    }
+                });
+        return out;
     }
 
     public Map<String, Integer> population(String level) {
         Map<String, Integer> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(POPULATION)) {
-            ps.setString(1, level);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        query(POPULATION, (c, ps) -> ps.setString(1, level), rs -> out.put(rs.getString(1), rs.getInt(2)));
+        return out;
     }
 
     public Map<String, Map<String, Object>> deprivation() {
@@ -364,101 +316,106 @@ public final class MapData {
     /** Completed runs of a kind with results at a level, the default first (see RUNS), then newest first. */
     public List<Long> runs(String kind, String level) {
         List<Long> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(RUNS)) {
-            ps.setString(1, kind);
-            ps.setString(2, level);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        query(
+                RUNS,
+                (c, ps) -> {
+                    ps.setString(1, kind);
+                    ps.setString(2, level);
+                },
+                rs -> out.add(rs.getLong(1)));
+        return out;
     }
 
     /** The first and last month with records, or null when there are none. */
     public YearMonth[] months() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(MONTHS);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
+        YearMonth[][] out = {null};
+        query(MONTHS, NO_PARAMETERS, rs -> {
             Timestamp min = rs.getTimestamp(1);
             Timestamp max = rs.getTimestamp(2);
-            if (min == null) {
-                return null;
+            if (min != null) {
+                out[0] = new YearMonth[] {
+                    YearMonth.from(min.toInstant().atZone(Period.LONDON)),
+                    YearMonth.from(max.toInstant().atZone(Period.LONDON))
+                };
             }
-            return new YearMonth[] {
-                YearMonth.from(min.toInstant().atZone(Period.LONDON)),
-                YearMonth.from(max.toInstant().atZone(Period.LONDON))
-            };
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        });
+        return out[0];
     }
 
     /** The extent of areas and incidents in EPSG:27700, or null when both are empty. */
     public double[] extent() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(EXTENT);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            if (rs.getObject(1) == null) {
-                return null;
+        double[][] out = {null};
+        query(EXTENT, NO_PARAMETERS, rs -> {
+            if (rs.getObject(1) != null) {
+                out[0] = new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
             }
-            return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        });
+        return out[0];
     }
 
     /** Known names for validating dimension values: category, group and feed to their allowed values. */
     public Map<String, List<String>> names() {
         Map<String, List<String>> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(NAMES);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        query(
+                NAMES,
+                NO_PARAMETERS,
+                rs -> out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(rs.getString(2)));
+        return out;
     }
 
-    /** A token that changes whenever a load, deletion or run changes what maps show. */
+    /** A token that changes whenever a load, deletion or run changes what maps show ({@link DataVersion}). */
     public String version() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(VERSION);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        return DataVersion.read(dataSource);
     }
 
     private Map<String, Map<String, Object>> rows(String sql, List<Object> params, String... columns) {
         Map<String, Map<String, Object>> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int k = 0; k < params.size(); k++) {
-                ps.setObject(k + 1, params.get(k));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+        query(
+                sql,
+                (c, ps) -> {
+                    for (int k = 0; k < params.size(); k++) {
+                        ps.setObject(k + 1, params.get(k));
+                    }
+                },
+                rs -> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (int k = 0; k < columns.length; k++) {
                         Object v = rs.getObject(k + 2);
                         row.put(columns[k], v instanceof Float f ? Double.valueOf(f) : v);
                     }
                     out.put(rs.getString(1), row);
+                });
+        return out;
+    }
+
+    /** Sets a statement's parameters (and fetch size). */
+    @FunctionalInterface
+    private interface Parameters {
+        void bind(Connection c, PreparedStatement ps) throws SQLException;
+    }
+
+    /** Reads one row. */
+    @FunctionalInterface
+    private interface Row {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private static final Parameters NO_PARAMETERS = (c, ps) -> {};
+
+    /**
+     * Every map query: one connection and statement, each row read in turn, and one answer to failure (an outage is
+     * {@link org.safemap.db.DatabaseUnavailableException}, anything else a defect).
+     */
+    private void query(String sql, Parameters parameters, Row row) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            parameters.bind(c, ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    row.read(rs);
                 }
             }
-            return out;
         } catch (SQLException e) {
             throw failed(e);
         }
