@@ -49,6 +49,7 @@ import org.safemap.map.ExceptionReport;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.LayerSources;
+import org.safemap.map.MapData;
 import org.safemap.map.MapState;
 import org.safemap.map.OgcException;
 import org.safemap.map.TileCache;
@@ -159,11 +160,13 @@ public final class ApiServer {
         Catalogues catalogues = new Catalogues(feedCatalog, protocols, protocolRegistry, audit);
         ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry, catalogues);
         Access access = new Access(policy, feedCatalog, audit, catalogue);
-        WmsService wms = WmsService.forStore(
+        ProtectedCounts protectedCounts = new ProtectedCounts(
+                ds, policy, ProtectedCounts.Geography.parse(settings.trust().protectedGeography()));
+        WmsService wms = new WmsService(
                 catalogue,
-                ds,
+                new MapData(ds),
                 policy,
-                ProtectedCounts.Geography.parse(settings.trust().protectedGeography()),
+                protectedCounts,
                 settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(),
                 1000);
@@ -196,11 +199,11 @@ public final class ApiServer {
                 new IncidentProfiles(ds),
                 new Sources(ds, feedCatalog),
                 access,
-                new ProtectedProfile(wms),
+                new ProtectedProfile(protectedCounts),
                 periods);
         LayerSources layerSources = new LayerSources(ds, wms, policy, feedCatalog);
         LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog, layerSources);
-        CountHandlers counts = new CountHandlers(wms, access, periods);
+        CountHandlers counts = new CountHandlers(protectedCounts, access, periods);
         TileCache tileCache = new TileCache(
                 settings.map().tileMemoryMb() * 1024L * 1024L,
                 settings.map().tileDiskMb() * 1024L * 1024L,

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.safemap.map.WmsService;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.ProtectedCounts;
@@ -21,12 +20,12 @@ import org.safemap.time.PeriodLimit;
  * layers, profiles and packs ({@link ProtectedCounts}), so nothing here can be differenced against them.
  */
 final class CountHandlers {
-    private final WmsService wms;
+    private final ProtectedCounts tables;
     private final Access access;
     private final PeriodLimit periods;
 
-    CountHandlers(WmsService wms, Access access, PeriodLimit periods) {
-        this.wms = wms;
+    CountHandlers(ProtectedCounts tables, Access access, PeriodLimit periods) {
+        this.tables = tables;
         this.access = access;
         this.periods = periods;
     }
@@ -51,7 +50,7 @@ final class CountHandlers {
                     "counts are published by whole months; period '" + text + "' is not whole months");
         }
         Principal who = Principals.of(ctx);
-        List<ProtectedCounts.Table> months = wms.countsTables(who, period);
+        List<ProtectedCounts.Table> months = tables.tables(who, period);
         ProtectedCounts.Table first = months.get(0);
         List<String> points = first.view().at(DisclosureLevel.POINTS);
         List<SharingGroup> partners = first.sharingGroups();

@@ -6,25 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.safemap.map.WmsService;
 import org.safemap.runs.Selection;
 import org.safemap.sharing.Principal;
+import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.SharedCounts;
 
 /**
  * The part of a named area's profile drawn from feeds its reader sees only as aggregates (and reduced points): their
  * count for the area, by category group and by month, read from the reader's protected tables, the very cells the
- * map's count layers publish ({@link WmsService#countsTables}). So the profile shows nothing the map does not, and
+ * map's count layers publish ({@link ProtectedCounts#tables(Principal, org.safemap.time.Period)}). So the profile shows nothing the map does not, and
  * the two cannot be differenced against each other ({@link SharedCounts}).
  *
  * <p>The tables count those feeds together, by area, month and whole category group only: a profile narrowed by
  * feed, hour, weekday or a category short of its group gets the reason instead of numbers.
  */
 final class ProtectedProfile {
-    private final WmsService wms;
+    private final ProtectedCounts counts;
 
-    ProtectedProfile(WmsService wms) {
-        this.wms = wms;
+    ProtectedProfile(ProtectedCounts counts) {
+        this.counts = counts;
     }
 
     /**
@@ -35,7 +35,7 @@ final class ProtectedProfile {
     Map<String, Object> of(Principal who, String code, Selection s) {
         List<YearMonth> months = s.period().months();
         Optional<SharedCounts> shared =
-                SharedCounts.of(s.period(), wms.countsTables(who, s.period()), code, s.categories());
+                SharedCounts.of(s.period(), counts.tables(who, s.period()), code, s.categories());
         if (shared.isEmpty()) {
             return null;
         }

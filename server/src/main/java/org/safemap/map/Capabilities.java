@@ -87,7 +87,7 @@ final class Capabilities {
         for (LayerCatalogue.Layer layer : layers) {
             x.start("Layer").attr("queryable", layer.queryable() ? "1" : "0").attr("opaque", "0");
             x.element("Name", layer.name()).element("Title", layer.title()).element("Abstract", layer.abstractText());
-            keywords(x, List.of(layer.kind(), layer.disclosure()));
+            keywords(x, List.of(layer.kind().code(), layer.disclosure()));
             boxes130(x);
             dimensions130(x, layer);
             attribution(x, layer);
@@ -136,7 +136,7 @@ final class Capabilities {
         for (LayerCatalogue.Layer layer : layers) {
             x.start("Layer").attr("queryable", layer.queryable() ? "1" : "0").attr("opaque", "0");
             x.element("Name", layer.name()).element("Title", layer.title()).element("Abstract", layer.abstractText());
-            keywords(x, List.of(layer.kind(), layer.disclosure()));
+            keywords(x, List.of(layer.kind().code(), layer.disclosure()));
             boxes111(x);
             dimensions111(x, layer);
             attribution(x, layer);
@@ -236,7 +236,7 @@ final class Capabilities {
     }
 
     private void dimensions130(Xml x, LayerCatalogue.Layer layer) {
-        if (LayerDims.timed(layer.kind())) {
+        if (layer.kind().timed()) {
             if (state.hasRecords()) {
                 x.start("Dimension")
                         .attr("name", "time")
@@ -260,7 +260,7 @@ final class Capabilities {
                     .attr("multipleValues", "1")
                     .text(feedValues(layer))
                     .end();
-        } else if (layer.kind().equals("run-areas")) {
+        } else if (layer.kind() instanceof RunAreasKind) {
             List<Long> ids = runs.of(layer);
             if (!ids.isEmpty()) {
                 x.start("Dimension")
@@ -274,8 +274,8 @@ final class Capabilities {
     }
 
     private void dimensions111(Xml x, LayerCatalogue.Layer layer) {
-        List<Long> ids = layer.kind().equals("run-areas") ? runs.of(layer) : List.of();
-        boolean timed = LayerDims.timed(layer.kind());
+        List<Long> ids = layer.kind() instanceof RunAreasKind ? runs.of(layer) : List.of();
+        boolean timed = layer.kind().timed();
         if (timed) {
             if (state.hasRecords()) {
                 x.start("Dimension")

@@ -35,18 +35,18 @@ public final class LayerAccess {
      * boundary and deprivation layers, which hold no partner data.
      */
     public List<String> feeds(Principal who, LayerCatalogue.Layer layer, Collection<String> allFeeds) {
-        if (!usesFeeds(layer)) {
+        DisclosureLevel needed = layer.kind().feedLevel();
+        if (needed == null) {
             return List.of();
         }
         List<String> feeds = layer.source().feeds().isEmpty()
                 ? List.copyOf(allFeeds)
                 : layer.source().feeds();
-        DisclosureLevel needed = layer.kind().equals("points") ? DisclosureLevel.REDUCED : DisclosureLevel.AGGREGATES;
         return policy.feedsAtLeast(who, feeds, needed);
     }
 
     /** Boundaries and deprivation hold no partner data; every other layer kind counts or draws records. */
     private static boolean usesFeeds(LayerCatalogue.Layer layer) {
-        return !layer.kind().equals("areas") && !layer.kind().equals("deprivation");
+        return layer.kind().feedLevel() != null;
     }
 }

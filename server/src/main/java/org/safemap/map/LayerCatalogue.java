@@ -17,19 +17,16 @@ import org.safemap.SafemapException;
 public final class LayerCatalogue {
     private static final String ROOT = "org/safemap/layers/";
 
-    /** Layer kinds: how the map service draws a layer and which dimensions it takes. */
-    public static final java.util.Set<String> KINDS =
-            java.util.Set.of("areas", "points", "density", "area-counts", "run-areas", "deprivation");
-
     /**
      * One layer.
      *
      * @param name         identifier used in URLs and as the WMS layer name
      * @param title        human title
      * @param abstractText one-paragraph description
-     * @param kind         one of {@link #KINDS}: areas (boundaries), points (incidents), density (a kernel density
-     *                     surface), area-counts (incidents per area for the period), run-areas (a stored hotspot or
-     *                     emerging run's per-area results), deprivation (IMD deciles)
+     * @param kind         what the layer is and how it is drawn ({@link LayerKind}): areas (boundaries), points
+     *                     (incidents), density (a kernel density surface), area-counts (incidents per area for the
+     *                     period), run-areas (a stored hotspot or emerging run's per-area results), deprivation (IMD
+     *                     deciles)
      * @param api          the JSON/GeoJSON endpoint serving its features to the viewer, or empty
      * @param params       fixed query parameters for that endpoint
      * @param source       what the layer draws from: level, groups, feeds, kernel, bandwidthMetres, runKind
@@ -43,7 +40,7 @@ public final class LayerCatalogue {
             String name,
             String title,
             String abstractText,
-            String kind,
+            LayerKind kind,
             String api,
             Map<String, String> params,
             Source source,
@@ -109,12 +106,17 @@ public final class LayerCatalogue {
         List<Layer> layers = new ArrayList<>();
         for (JsonNode l : root.path("layers")) {
             String name = required(l, "name", "(unnamed)");
-            String kind = required(l, "kind", name);
-            if (!KINDS.contains(kind)) {
+            String code = required(l, "kind", name);
+            LayerKind kind = LayerKind.parse(code);
+            if (kind == null) {
                 throw new SafemapException(
                         "bad_catalogue",
-                        "layer " + name + " in layers/catalogue.json has kind '" + kind + "'; expected one of "
-                                + String.join(", ", new java.util.TreeSet<>(KINDS)));
+                        "layer " + name + " in layers/catalogue.json has kind '" + code + "'; expected one of "
+                                + String.join(
+                                        ", ",
+                                        new java.util.TreeSet<>(LayerKind.ALL.stream()
+                                                .map(LayerKind::code)
+                                                .toList())));
             }
             List<Style> styles = new ArrayList<>();
             for (JsonNode path : l.path("styles")) {

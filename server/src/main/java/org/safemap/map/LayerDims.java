@@ -20,7 +20,7 @@ import org.safemap.sharing.FeedView;
  *                   partner data), so principals who see the same share cached pictures and others never do
  */
 public record LayerDims(TimeDimension time, List<String> categories, List<String> feeds, Long run, FeedView view) {
-    private static final FeedView NO_FEEDS = new FeedView(Map.of());
+    static final FeedView NO_FEEDS = new FeedView(Map.of());
 
     /** The cache key part: everything that changes the picture. */
     String key() {
@@ -32,40 +32,42 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
         return new LayerDims(time, categories, feeds, run, v);
     }
 
-    /** True when the layer kind takes TIME, DIM_CATEGORY and DIM_FEED. */
-    static boolean timed(String kind) {
-        return kind.equals("density") || kind.equals("area-counts") || kind.equals("points");
+    /** The dimensions of a layer that takes none. */
+    static final LayerDims NONE = new LayerDims(null, List.of(), List.of(), null, NO_FEEDS);
+
+    /**
+     * DIM_RUN of a run layer: the run asked for, or the newest.
+     *
+     * @param runs completed runs of the layer, newest first
+     */
+    static LayerDims run(LayerCatalogue.Layer layer, Map<String, String> params, List<Long> runs) {
+        String asked = dim(params, "RUN");
+        if (asked == null || asked.isBlank() || asked.equalsIgnoreCase("latest")) {
+            return new LayerDims(null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0), NO_FEEDS);
+        }
+        try {
+            long id = Long.parseLong(asked.trim());
+            if (!runs.contains(id)) {
+                throw new OgcException(
+                        "InvalidDimensionValue",
+                        "DIM_RUN",
+                        "run " + asked + " is not a completed "
+                                + layer.source().runKind() + " run with "
+                                + layer.source().level() + " results; "
+                                + (runs.isEmpty() ? "there is none yet" : "the default is " + runs.get(0)));
+            }
+            return new LayerDims(null, List.of(), List.of(), id, NO_FEEDS);
+        } catch (NumberFormatException e) {
+            throw new OgcException("InvalidDimensionValue", "DIM_RUN", "DIM_RUN " + asked + " is not a run id");
+        }
     }
 
     /**
+     * TIME, DIM_CATEGORY and DIM_FEED of a layer of incidents.
+     *
      * @param params request parameters, keys upper-case
-     * @param runs   completed runs for a run-areas layer, newest first
      */
-    static LayerDims parse(LayerCatalogue.Layer layer, Map<String, String> params, MapState state, List<Long> runs) {
-        if (layer.kind().equals("run-areas")) {
-            String asked = dim(params, "RUN");
-            if (asked == null || asked.isBlank() || asked.equalsIgnoreCase("latest")) {
-                return new LayerDims(null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0), NO_FEEDS);
-            }
-            try {
-                long id = Long.parseLong(asked.trim());
-                if (!runs.contains(id)) {
-                    throw new OgcException(
-                            "InvalidDimensionValue",
-                            "DIM_RUN",
-                            "run " + asked + " is not a completed "
-                                    + layer.source().runKind() + " run with "
-                                    + layer.source().level() + " results; "
-                                    + (runs.isEmpty() ? "there is none yet" : "the default is " + runs.get(0)));
-                }
-                return new LayerDims(null, List.of(), List.of(), id, NO_FEEDS);
-            } catch (NumberFormatException e) {
-                throw new OgcException("InvalidDimensionValue", "DIM_RUN", "DIM_RUN " + asked + " is not a run id");
-            }
-        }
-        if (!timed(layer.kind())) {
-            return new LayerDims(null, List.of(), List.of(), null, NO_FEEDS);
-        }
+    static LayerDims timed(LayerCatalogue.Layer layer, Map<String, String> params, MapState state) {
         TimeDimension time = state.hasRecords()
                 ? TimeDimension.parse(params.get("TIME"), state.firstMonth(), state.lastMonth())
                 : null;

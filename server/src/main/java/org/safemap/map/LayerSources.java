@@ -66,11 +66,11 @@ public final class LayerSources {
     public List<String> drawn(
             Principal who, LayerCatalogue.Layer layer, Map<String, String> params, Collection<String> allFeeds) {
         Map<String, String> p = upper(params);
-        if (layer.kind().equals("run-areas")) {
+        if (layer.kind() instanceof RunAreasKind) {
             return runFeeds(who, layer, p);
         }
         List<String> visible = new LayerAccess(policy).feeds(who, layer, allFeeds);
-        if (visible.isEmpty() || !LayerDims.timed(layer.kind())) {
+        if (visible.isEmpty() || !layer.kind().timed()) {
             return visible;
         }
         List<String> asked = list(dim(p, "FEED"));
@@ -90,7 +90,7 @@ public final class LayerSources {
      * refusal is recorded against in each owner's usage report.
      */
     public List<String> refused(Principal who, LayerCatalogue.Layer layer, Collection<String> allFeeds) {
-        if (layer.kind().equals("areas") || layer.kind().equals("deprivation")) {
+        if (layer.kind().feedLevel() == null) {
             return List.of();
         }
         List<String> declared = layer.source().feeds().isEmpty()
@@ -98,7 +98,7 @@ public final class LayerSources {
                 : layer.source().feeds();
         List<String> out = new ArrayList<>();
         for (String f : declared) {
-            boolean draws = layer.kind().equals("run-areas") || drawsCategories(f, layer, List.of());
+            boolean draws = layer.kind() instanceof RunAreasKind || drawsCategories(f, layer, List.of());
             if (draws && policy.level(who, f) != DisclosureLevel.POINTS) {
                 out.add(f);
             }
@@ -118,7 +118,7 @@ public final class LayerSources {
         }
         Taxonomy t = taxonomy();
         // Counts take DIM_CATEGORY in place of the layer's groups; density and points take both (MapData's filter).
-        boolean replaces = layer.kind().equals("area-counts");
+        boolean replaces = layer.kind() instanceof AreaCountsKind;
         for (String code : t.codesByScheme().getOrDefault(def.categories(), Set.of())) {
             String group = t.groupOf().get(code);
             boolean inGroups = groups.isEmpty() || groups.contains(group);

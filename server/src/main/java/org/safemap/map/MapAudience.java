@@ -50,16 +50,8 @@ final class MapAudience {
                 .toList();
     }
 
-    /**
-     * The levels that shape a layer's picture: for density and points, the layer's feeds (narrowed by DIM_FEED, every
-     * known feed when it names none); for counts and runs, every known feed, because their canonical tables and the
-     * run's inputs span all feeds; none for boundaries and deprivation, which hold no partner data.
-     */
+    /** The levels that shape a layer's picture for {@code who}: the kind decides ({@link LayerKind#view}). */
     FeedView view(Principal who, LayerCatalogue.Layer layer, LayerDims dims, MapState state) {
-        return switch (layer.kind()) {
-            case "density", "points" -> policy.view(who, dims.feeds().isEmpty() ? knownFeeds(state) : dims.feeds());
-            case "area-counts", "run-areas" -> view(who, state);
-            default -> new FeedView(java.util.Map.of());
-        };
+        return layer.kind().view(this, who, dims, state);
     }
 }

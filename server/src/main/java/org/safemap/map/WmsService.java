@@ -71,7 +71,7 @@ public final class WmsService {
     private final LayerCatalogue catalogue;
     private final MapAudience audience;
     private final MapData data;
-    private final LayerRenderer renderer;
+    private final LayerData layerData;
     private final int maxWidth;
     private final int maxHeight;
     /** Pixels being drawn at once, at most: 64 M, about 1 GB of working memory. */
@@ -101,7 +101,7 @@ public final class WmsService {
         this.catalogue = catalogue;
         this.audience = new MapAudience(policy);
         this.data = data;
-        this.renderer = new LayerRenderer(data, policy, counts);
+        this.layerData = new LayerData(data, policy, counts);
         this.maxWidth = maxWidth;
         this.maxHeight = maxHeight;
         this.stateTtlMillis = stateTtlMillis;
@@ -151,13 +151,13 @@ public final class WmsService {
      * again (the tile cache on disk included, after a restart with changed protocols).
      */
     private String version() {
-        return data.version() + "~p" + audience.policy().protocols().fingerprint();
+        return layerData.counts().version();
     }
 
     private synchronized void reread() {
         state = MapState.read(data, version());
         stateReadAt = System.currentTimeMillis();
-        renderer.onVersion(state.version());
+        layerData.onVersion(state.version());
     }
 
     public LayerCatalogue catalogue() {
@@ -186,14 +186,9 @@ public final class WmsService {
                 stateTtlMillis);
     }
 
-    /**
-     * The protected tables {@code who} is shown for each month of {@code period}, in order: the very tables the count
-     * layers draw from (same view over the same known feeds), so a profile or pack and a map can never be differenced
-     * against each other.
-     */
-    public List<ProtectedCounts.Table> countsTables(Principal who, org.safemap.time.Period period) {
-        org.safemap.sharing.FeedView view = audience.view(who, state());
-        return renderer.tables(view, period);
+    /** The protected count tables the count layers draw from (and profiles, counts and packs read directly). */
+    public ProtectedCounts counts() {
+        return layerData.counts();
     }
 
     /** The layers {@code who} may see, in catalogue order (the viewer's list and capabilities). */
@@ -303,7 +298,10 @@ public final class WmsService {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
         for (int k = 0; k < r.layers().size(); k++) {
-            renderer.draw(r.layers().get(k), r.styles().get(k), r.dims().get(k), r.view(), g);
+            LayerCatalogue.Layer layer = r.layers().get(k);
+            if (FeaturePainter.anyActive(r.styles().get(k), r.view())) {
+                layer.kind().draw(layerData, layer, r.styles().get(k), r.dims().get(k), r.view(), g);
+            }
         }
         g.dispose();
         return ImageEncoder.encode(image, r.format(), r.transparent(), r.background());
@@ -333,7 +331,7 @@ public final class WmsService {
         Color background = colour(params.get("BGCOLOR"));
         List<LayerDims> dims = new ArrayList<>();
         for (LayerCatalogue.Layer l : layers) {
-            LayerDims d = LayerDims.parse(l, params, s, l.kind().equals("run-areas") ? runs(l) : List.of());
+            LayerDims d = l.kind().dims(l, params, s, () -> runs(l));
             dims.add(d.withView(audience.view(who, l, d, s)));
         }
         return new MapRequest(who, version, view, layers, styles, dims, format, transparent, background);
@@ -377,9 +375,21 @@ public final class WmsService {
                 throw OgcException.invalid("FEATURE_COUNT", "FEATURE_COUNT must be a whole number");
             }
         }
+        // The pixel's centre, on the British National Grid the store and the kinds work in.
+        double[] bng = new double[2];
+        r.view()
+                .crs()
+                .crs()
+                .to(org.safemap.geo.Crs.BNG)
+                .apply(
+                        r.view().minX() + (i + 0.5) * r.view().resX(),
+                        r.view().maxY() - (j + 0.5) * r.view().resY(),
+                        bng);
         Map<String, List<Map<String, Object>>> found = new LinkedHashMap<>();
         for (LayerCatalogue.Layer l : query) {
-            found.put(l.name(), renderer.info(l, r.dims().get(r.layers().indexOf(l)), r.view(), i, j, count));
+            found.put(
+                    l.name(),
+                    l.kind().info(layerData, l, r.dims().get(r.layers().indexOf(l)), r.view(), bng, count));
         }
         return switch (format) {
             case "application/json" -> Response.text("application/json", FeatureInfoFormats.json(found));
@@ -529,7 +539,7 @@ public final class WmsService {
                 }
                 styles.set(k, s.style());
             } else {
-                boolean density = layer.kind().equals("density");
+                boolean density = layer.kind().raster();
                 if (density != ls.userStyle().isRaster()) {
                     throw OgcException.invalid(
                             "SLD_BODY",

@@ -79,8 +79,9 @@ public final class PackService {
         Pack pack = builder.build(request, progress);
         PackMaps.Images images = maps.draw(pack, progress);
         // Feeds left out of the exact counts come back as the reader's protected counts (every feed was asked).
-        java.util.Optional<PackSharedCounts> shared =
-                request.withheld().isEmpty() ? java.util.Optional.empty() : PackSharedCounts.of(wms, who, pack);
+        java.util.Optional<PackSharedCounts> shared = request.withheld().isEmpty()
+                ? java.util.Optional.empty()
+                : PackSharedCounts.of(wms.counts(), who, pack);
         String xhtml = PackDocument.xhtml(pack, images, shared);
         byte[] body;
         if (format == PackFormat.PDF) {

@@ -3,15 +3,15 @@ package org.safemap.pack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.safemap.map.WmsService;
 import org.safemap.sharing.Principal;
+import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.SharedCounts;
 import org.safemap.time.Period;
 
 /**
  * The pack's "Shared as counts" table: the area's counts of the feeds its reader sees only as aggregates (or reduced
  * points), which the pack's exact counts leave out, for the period and its two comparisons. Each column is a
- * {@link SharedCounts} over the reader's protected tables ({@link WmsService#countsTables}), the very cells the map's
+ * {@link SharedCounts} over the reader's protected tables ({@link ProtectedCounts#tables(Principal, Period)}), the very cells the map's
  * count layers and the area profile publish, so no two of them can be differenced.
  *
  * @param feeds       the feeds counted together
@@ -26,11 +26,11 @@ record PackSharedCounts(
     record Row(String group, Double current, Double previous, Double yearEarlier) {}
 
     /** The section for {@code who}, or empty when they see every feed of the area's tables as points. */
-    static Optional<PackSharedCounts> of(WmsService wms, Principal who, Pack p) {
+    static Optional<PackSharedCounts> of(ProtectedCounts counts, Principal who, Pack p) {
         String code = p.area().code();
         List<String> categories = p.request().categories();
         Optional<SharedCounts> found = SharedCounts.of(
-                p.request().period(), wms.countsTables(who, p.request().period()), code, categories);
+                p.request().period(), counts.tables(who, p.request().period()), code, categories);
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -39,8 +39,8 @@ record PackSharedCounts(
             return Optional.of(
                     new PackSharedCounts(current.feeds(), current.rule(), List.of(), List.of(), current.reason()));
         }
-        SharedCounts previous = p.previousKnown() ? period(wms, who, p.previous(), code, categories) : null;
-        SharedCounts yearEarlier = p.yearEarlierKnown() ? period(wms, who, p.yearEarlier(), code, categories) : null;
+        SharedCounts previous = p.previousKnown() ? period(counts, who, p.previous(), code, categories) : null;
+        SharedCounts yearEarlier = p.yearEarlierKnown() ? period(counts, who, p.yearEarlier(), code, categories) : null;
         List<Row> rows = new ArrayList<>();
         current.groups().forEach((g, n) -> rows.add(new Row(g, n, group(previous, g), group(yearEarlier, g))));
         rows.add(new Row(
@@ -61,8 +61,8 @@ record PackSharedCounts(
     }
 
     private static SharedCounts period(
-            WmsService wms, Principal who, Period period, String code, List<String> categories) {
-        return SharedCounts.of(period, wms.countsTables(who, period), code, categories)
+            ProtectedCounts counts, Principal who, Period period, String code, List<String> categories) {
+        return SharedCounts.of(period, counts.tables(who, period), code, categories)
                 .orElseThrow();
     }
 

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.safemap.SafemapException;
+import org.safemap.map.AreaCountsKind;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.map.RunAreasKind;
 import org.safemap.runs.Sources;
 
 /**
@@ -38,17 +40,18 @@ public final class Attributions {
         String boundaries = lsoa == null ? "" : " " + plain(lsoa.attribution());
         Map<String, String> out = new LinkedHashMap<>();
         for (PublishedLayer l : layers) {
-            String text = switch (l.layer().kind()) {
-                case "area-counts" ->
-                    Sources.credit(sources.of(batches(db, PUBLIC_BATCHES, (Object)
-                                    PublicFeeds.names(db).toArray(String[]::new))))
-                            + boundaries;
-                case "run-areas" ->
-                    Sources.credit(sources.of(
-                                    batches(db, RUN_BATCHES, l.layer().source().runKind())))
-                            + boundaries;
-                default -> plain(l.layer().attribution());
-            };
+            String text;
+            if (l.layer().kind() instanceof AreaCountsKind) {
+                text = Sources.credit(sources.of(batches(db, PUBLIC_BATCHES, (Object)
+                                PublicFeeds.names(db).toArray(String[]::new))))
+                        + boundaries;
+            } else if (l.layer().kind() instanceof RunAreasKind) {
+                text = Sources.credit(sources.of(
+                                batches(db, RUN_BATCHES, l.layer().source().runKind())))
+                        + boundaries;
+            } else {
+                text = plain(l.layer().attribution());
+            }
             out.put(l.name(), text.strip());
         }
         return out;

@@ -306,7 +306,7 @@ public final class GeoServerPlan {
         ft.putObject("keywords")
                 .putArray("string")
                 .add("SafeMap")
-                .add(l.layer().kind())
+                .add(l.layer().kind().code())
                 .add("disclosure:" + l.layer().disclosure());
         ft.put("nativeCRS", "EPSG:27700");
         ft.put("srs", "EPSG:27700");
@@ -382,8 +382,12 @@ public final class GeoServerPlan {
     /** Filled areas first, boundaries last, so outlines draw over fills. */
     static List<PublishedLayer> groupOrder(List<PublishedLayer> layers) {
         List<PublishedLayer> out = new ArrayList<>();
-        layers.stream().filter(l -> !l.layer().kind().equals("areas")).forEach(out::add);
-        layers.stream().filter(l -> l.layer().kind().equals("areas")).forEach(out::add);
+        layers.stream()
+                .filter(l -> !(l.layer().kind() instanceof org.safemap.map.AreasKind))
+                .forEach(out::add);
+        layers.stream()
+                .filter(l -> l.layer().kind() instanceof org.safemap.map.AreasKind)
+                .forEach(out::add);
         return out;
     }
 

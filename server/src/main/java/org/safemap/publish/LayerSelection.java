@@ -4,7 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.safemap.map.AreaCountsKind;
+import org.safemap.map.AreasKind;
+import org.safemap.map.DensityKind;
+import org.safemap.map.DeprivationKind;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.map.PointsKind;
+import org.safemap.map.RunAreasKind;
 
 /**
  * Which catalogue layers go to GeoServer, and over which view: only what the trust rules allow. GeoServer reads
@@ -55,13 +61,13 @@ public final class LayerSelection {
         if (!disclosure.equals("public") && !disclosure.equals("partner")) {
             return skip(l, "disclosure '" + disclosure + "': only public and partner layers are ever published");
         }
-        if (l.kind().equals("points")) {
+        if (l.kind() instanceof PointsKind) {
             return skip(
                     l,
                     "record-level incidents: GeoServer reads PostGIS directly and would bypass SafeMap's "
                             + "per-record disclosure rules; serve them from SafeMap's own WMS");
         }
-        if (l.kind().equals("density")) {
+        if (l.kind() instanceof DensityKind) {
             return skip(
                     l,
                     "a density surface SafeMap computes per request, which GeoServer cannot; serve it from "
@@ -71,38 +77,34 @@ public final class LayerSelection {
             return skip(l, "partner level: add --include-partner, and restrict it with GeoServer's security");
         }
         String level = l.source().level();
-        switch (l.kind()) {
-            case "areas" -> {
-                String view = BOUNDARIES.get(level);
-                return view == null
-                        ? skip(l, "no GeoServer view for level '" + level + "'")
-                        : publish(l, view, Optional.empty(), Optional.empty());
-            }
-            case "deprivation" -> {
-                return publish(l, "deprivation", Optional.empty(), Optional.empty());
-            }
-            case "area-counts" -> {
-                if (!level.equals("lsoa") || !l.source().groups().isEmpty()) {
-                    return skip(l, "geoserver.incident_counts holds LSOA counts of every category group only");
-                }
-                return publish(l, "incident_counts", Optional.empty(), Optional.of("month"));
-            }
-            case "run-areas" -> {
-                String runKind = l.source().runKind();
-                if (!runKind.matches(SAFE) || !level.matches(SAFE)) {
-                    return skip(l, "run kind or level is not a plain name");
-                }
-                String sql = "SELECT * FROM " + DatastoreParams.SCHEMA + ".hotspot_results WHERE run_kind = '"
-                        + runKind + "' AND level = '" + level + "' AND (('%run%' = 'default' AND is_default) OR "
-                        + "run_id::text = '%run%')";
-                PublishedLayer.SqlView view = new PublishedLayer.SqlView(
-                        sql, "id", new PublishedLayer.Geometry("geom", "MultiPolygon", 27700), List.of(RUN));
-                return publish(l, l.name().replace('-', '_'), Optional.of(view), Optional.empty());
-            }
-            default -> {
-                return skip(l, "no GeoServer view for layers of kind '" + l.kind() + "'");
-            }
+        if (l.kind() instanceof AreasKind) {
+            String view = BOUNDARIES.get(level);
+            return view == null
+                    ? skip(l, "no GeoServer view for level '" + level + "'")
+                    : publish(l, view, Optional.empty(), Optional.empty());
         }
+        if (l.kind() instanceof DeprivationKind) {
+            return publish(l, "deprivation", Optional.empty(), Optional.empty());
+        }
+        if (l.kind() instanceof AreaCountsKind) {
+            if (!level.equals("lsoa") || !l.source().groups().isEmpty()) {
+                return skip(l, "geoserver.incident_counts holds LSOA counts of every category group only");
+            }
+            return publish(l, "incident_counts", Optional.empty(), Optional.of("month"));
+        }
+        if (l.kind() instanceof RunAreasKind) {
+            String runKind = l.source().runKind();
+            if (!runKind.matches(SAFE) || !level.matches(SAFE)) {
+                return skip(l, "run kind or level is not a plain name");
+            }
+            String sql = "SELECT * FROM " + DatastoreParams.SCHEMA + ".hotspot_results WHERE run_kind = '"
+                    + runKind + "' AND level = '" + level + "' AND (('%run%' = 'default' AND is_default) OR "
+                    + "run_id::text = '%run%')";
+            PublishedLayer.SqlView view = new PublishedLayer.SqlView(
+                    sql, "id", new PublishedLayer.Geometry("geom", "MultiPolygon", 27700), List.of(RUN));
+            return publish(l, l.name().replace('-', '_'), Optional.of(view), Optional.empty());
+        }
+        return skip(l, "no GeoServer view for layers of kind '" + l.kind().code() + "'");
     }
 
     private static Choice publish(

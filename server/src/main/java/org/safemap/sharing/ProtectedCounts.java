@@ -1,5 +1,7 @@
 package org.safemap.sharing;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,10 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.safemap.db.DataVersion;
 import org.safemap.time.Period;
 
 /**
@@ -157,12 +158,46 @@ public final class ProtectedCounts {
      */
     public record Count(Double value, boolean suppressed, List<String> withheld) {}
 
+    /**
+     * What every cached map and table depends on: the data ({@link DataVersion}) and the protocols in force. A reload
+     * that lowers a level or raises a threshold moves it, so no tile, count table or density drawn under the old
+     * protocols is served again.
+     */
+    public String version() {
+        return DataVersion.read(dataSource) + "~p" + policy.protocols().fingerprint();
+    }
+
     /** Drops every table when the data version moves on (a load, a purge). */
     public void onVersion(String version) {
         if (!version.equals(state.version)) {
             state = new State(version);
         }
     }
+
+    /**
+     * The tables {@code who} is shown for each month of {@code period}, in order, over every known feed (each a
+     * protocol governs or a load brought in), at the current data version: the very tables the map's count layers
+     * draw from (same view over the same feeds), so a profile, a pack and a map can never be differenced against
+     * each other.
+     */
+    public List<Table> tables(Principal who, Period period) {
+        String version = version();
+        onVersion(version);
+        Known k = known;
+        if (!k.version().equals(version)) {
+            java.util.TreeSet<String> feeds = new java.util.TreeSet<>(DataVersion.loadedFeeds(dataSource));
+            for (Protocol p : policy.protocols().all()) {
+                feeds.add(p.feed());
+            }
+            k = known = new Known(version, List.copyOf(feeds));
+        }
+        return tables(policy.view(who, k.feeds()), period);
+    }
+
+    /** Every known feed, sorted, at one version. */
+    private record Known(String version, List<String> feeds) {}
+
+    private volatile Known known = new Known("", List.of());
 
     /** The table of {@code who} for one month, over every feed known to the protocols or loaded. */
     public Table table(Principal who, YearMonth month, Collection<String> knownFeeds) {
@@ -177,10 +212,10 @@ public final class ProtectedCounts {
         State s = state;
         Layout layout = s.layout(this::layout);
         List<String> points = view.at(DisclosureLevel.POINTS);
-        double[] exact = s.exact.get(String.join(",", points) + "|" + month, () -> exactPart(layout, points, month));
+        double[] exact = s.exact.get(String.join(",", points) + "|" + month, k -> exactPart(layout, points, month));
         List<Part> parts = new ArrayList<>();
         for (SharingGroup g : policy.sharingGroups(view.restricted())) {
-            parts.add(s.groups.get(g.key() + "|" + month, () -> groupPart(layout, g, month)));
+            parts.add(s.groups.get(g.key() + "|" + month, k -> groupPart(layout, g, month)));
         }
         return new Table(view, month, layout, points, exact, parts);
     }
@@ -725,61 +760,18 @@ public final class ProtectedCounts {
     /** Everything built for one data version. */
     private static final class State {
         final String version;
-        final Memo<String, double[]> exact = new Memo<>(CACHED);
-        final Memo<String, Part> groups = new Memo<>(CACHED);
-        private final Memo<String, Layout> layout = new Memo<>(1);
+        final Cache<String, double[]> exact =
+                Caffeine.newBuilder().maximumSize(CACHED).build();
+        final Cache<String, Part> groups =
+                Caffeine.newBuilder().maximumSize(CACHED).build();
+        private final Cache<String, Layout> layout = Caffeine.newBuilder().build();
 
         State(String version) {
             this.version = version;
         }
 
         Layout layout(Supplier<Layout> load) {
-            return layout.get("", load);
-        }
-    }
-
-    /**
-     * A small LRU cache whose loads run once per key even when many requests ask at the same moment (the others
-     * wait for the first), and outside its lock.
-     */
-    private static final class Memo<K, V> {
-        private final int capacity;
-        private final LinkedHashMap<K, CompletableFuture<V>> map = new LinkedHashMap<>(16, 0.75f, true);
-
-        Memo(int capacity) {
-            this.capacity = capacity;
-        }
-
-        V get(K key, Supplier<V> loader) {
-            CompletableFuture<V> future;
-            boolean mine = false;
-            synchronized (this) {
-                future = map.get(key);
-                if (future == null) {
-                    future = new CompletableFuture<>();
-                    map.put(key, future);
-                    mine = true;
-                    if (map.size() > capacity) {
-                        map.remove(map.keySet().iterator().next());
-                    }
-                }
-            }
-            if (mine) {
-                try {
-                    future.complete(loader.get());
-                } catch (RuntimeException e) {
-                    synchronized (this) {
-                        map.remove(key, future);
-                    }
-                    future.completeExceptionally(e);
-                    throw e;
-                }
-            }
-            try {
-                return future.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            return layout.get("", k -> load.get());
         }
     }
 }

@@ -68,11 +68,11 @@ class SldReaderTest {
         LayerCatalogue catalogue = LayerCatalogue.load();
         assertThat(catalogue.layers()).hasSizeGreaterThanOrEqualTo(10);
         for (LayerCatalogue.Layer l : catalogue.layers()) {
-            assertThat(LayerCatalogue.KINDS).contains(l.kind());
+            assertThat(LayerKind.ALL).contains(l.kind());
             for (LayerCatalogue.Style s : l.styles()) {
                 assertThat(s.style().isRaster())
                         .as(l.name() + " " + s.path())
-                        .isEqualTo(l.kind().equals("density"));
+                        .isEqualTo(l.kind() instanceof DensityKind);
             }
         }
     }

@@ -378,8 +378,8 @@ class GeoServerPublishIT {
             expected.addAll(PARTNER);
             assertThat(published).containsExactlyInAnyOrderElementsOf(expected);
             for (LayerCatalogue.Layer l : LayerCatalogue.load().layers()) {
-                if (l.kind().equals("points")
-                        || l.kind().equals("density")
+                if (l.kind() instanceof org.safemap.map.PointsKind
+                        || l.kind() instanceof org.safemap.map.DensityKind
                         || l.disclosure().equals("owner")) {
                     assertThat(published).doesNotContain(l.name());
                 }

@@ -1,0 +1,145 @@
+package org.safemap.map;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Map;
+import org.safemap.hotspot.Kernel;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.FeedView;
+import org.safemap.sharing.Principal;
+
+/**
+ * A kernel density surface of the layer's incidents over the period asked for, in incidents per km² per month, drawn
+ * through a RasterSymbolizer's colour map. A requester who sees some feeds only as aggregates gets the guarded
+ * surface ({@link GuardedDensity}).
+ */
+public record DensityKind() implements LayerKind {
+    @Override
+    public String code() {
+        return "density";
+    }
+
+    @Override
+    public boolean timed() {
+        return true;
+    }
+
+    @Override
+    public DisclosureLevel feedLevel() {
+        return DisclosureLevel.AGGREGATES;
+    }
+
+    @Override
+    public boolean raster() {
+        return true;
+    }
+
+    /** The layer's feeds (narrowed by DIM_FEED, every known feed when it names none). */
+    @Override
+    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
+        return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
+    }
+
+    @Override
+    public void draw(
+            LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g) {
+        SldStyle.Raster raster = style.raster();
+        if (raster == null || dims.time() == null) {
+            return;
+        }
+        if (LayerData.feeds(dims, DisclosureLevel.AGGREGATES).isEmpty()) {
+            return;
+        }
+        GuardedDensity g2 = guarded(data, layer, dims);
+        float[] values = g2 != null ? g2.read(view) : DensityRaster.read(field(data, layer, dims), view);
+        int[] pixels = new int[values.length];
+        new ColorRamp(raster).paint(values, pixels);
+        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
+        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
+        g.drawImage(image, 0, 0, null);
+    }
+
+    @Override
+    public List<Map<String, Object>> info(
+            LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view, double[] bng, int count) {
+        if (dims.time() == null
+                || LayerData.feeds(dims, DisclosureLevel.AGGREGATES).isEmpty()) {
+            return List.of();
+        }
+        GuardedDensity g = guarded(data, layer, dims);
+        DensityField field = g == null ? field(data, layer, dims) : null;
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        // A guarded surface's value is given to two significant figures, no finer than its colours show:
+        // exact values probed point by point could be fitted back to the records under the surface.
+        p.put("density", g != null ? twoFigures(g.at(bng[0], bng[1])) : LayerData.round(field.at(bng[0], bng[1])));
+        p.put("units", "incidents per km² per month");
+        p.put("period", dims.time().text());
+        p.put("kernel", g != null ? g.kernel().code() : field.kernel().code());
+        p.put("bandwidthMetres", g != null ? g.bandwidthMetres() : field.bandwidthMetres());
+        if (g != null) {
+            p.put("restricted_min_points", g.minPoints());
+        }
+        p.put("x", LayerData.round(bng[0]));
+        p.put("y", LayerData.round(bng[1]));
+        return List.of(p);
+    }
+
+    /**
+     * The surface of a requester who sees some of the layer's feeds below points, or null when they see every feed
+     * as points (then {@link #field} is the whole surface, shared by everyone with that view).
+     */
+    private static GuardedDensity guarded(LayerData data, LayerCatalogue.Layer layer, LayerDims dims) {
+        List<String> restricted = dims.view()
+                .only(LayerData.feeds(dims, DisclosureLevel.AGGREGATES))
+                .restricted();
+        if (restricted.isEmpty()) {
+            return null;
+        }
+        LayerCatalogue.Source s = layer.source();
+        return data.guarded.get(data.version() + "|" + layer.name() + "|" + dims.key(), k -> {
+            MapData.Split split = data.store()
+                    .densitySplit(
+                            data.filter(layer, dims, DisclosureLevel.AGGREGATES),
+                            dims.view().at(DisclosureLevel.POINTS));
+            double scale = 1e6 / dims.time().months();
+            Kernel kernel = Kernel.fromCode(s.kernel());
+            DensityField open = split.open().x().length == 0
+                    ? null
+                    : new DensityField(
+                            split.open().x(), split.open().y(), split.open().w(), kernel, s.bandwidthMetres(), scale);
+            DensityField closed = new DensityField(
+                    split.restricted().x(),
+                    split.restricted().y(),
+                    split.restricted().w(),
+                    kernel,
+                    s.bandwidthMetres(),
+                    scale);
+            return new GuardedDensity(
+                    open,
+                    closed,
+                    split.restricted().x(),
+                    split.restricted().y(),
+                    split.restrictedRecords(),
+                    data.policy().densityMinPoints(restricted));
+        });
+    }
+
+    /** The whole surface of the layer's feeds drawn for this view. */
+    private static DensityField field(LayerData data, LayerCatalogue.Layer layer, LayerDims dims) {
+        LayerCatalogue.Source s = layer.source();
+        return data.fields.get(layer.name() + "|" + dims.key(), k -> {
+            MapData.Weighted w = data.store().densityPoints(data.filter(layer, dims, DisclosureLevel.AGGREGATES));
+            // Incidents per km² per month: the units, with periods of any length on one colour scale.
+            double scale = 1e6 / dims.time().months();
+            return new DensityField(w.x(), w.y(), w.w(), Kernel.fromCode(s.kernel()), s.bandwidthMetres(), scale);
+        });
+    }
+
+    private static double twoFigures(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v;
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(2)).doubleValue();
+    }
+}

@@ -1,0 +1,188 @@
+package org.safemap.map;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.locationtech.jts.geom.CoordinateSequence;
+import org.locationtech.jts.geom.CoordinateSequenceFilter;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.prep.PreparedGeometry;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
+import org.locationtech.jts.index.strtree.STRtree;
+import org.safemap.geo.Crs;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.Policy;
+import org.safemap.sharing.ProtectedCounts;
+
+/**
+ * What the layer kinds draw from: the store ({@link MapData}), the policy, the protected count tables, and what was
+ * read from them, cached by the data version: density fields per filter, area outlines per level, tolerance and CRS,
+ * and per-area values per filter and run, so a tile costs a query only the first time its inputs are seen. Each cache
+ * loads a key once even when many requests ask at the same moment (Caffeine; the others wait for the first).
+ */
+final class LayerData {
+    static final GeometryFactory GEOMETRY = new GeometryFactory();
+
+    private final MapData store;
+    private final Policy policy;
+    private final ProtectedCounts counts;
+    final Cache<String, DensityField> fields = bounded(12);
+    final Cache<String, GuardedDensity> guarded = bounded(12);
+    final Cache<String, Map<String, Map<String, Object>>> values = bounded(64);
+    private final Cache<String, ShapeSet> shapes = bounded(24);
+    private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
+    private volatile String version = "";
+    private volatile Set<String> groupCodes;
+
+    LayerData(MapData store, Policy policy, ProtectedCounts counts) {
+        this.store = store;
+        this.policy = policy;
+        this.counts = counts;
+    }
+
+    private static <V> Cache<String, V> bounded(int entries) {
+        return Caffeine.newBuilder().maximumSize(entries).build();
+    }
+
+    MapData store() {
+        return store;
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    ProtectedCounts counts() {
+        return counts;
+    }
+
+    /**
+     * The version (data and protocols) the caches hold. Entries that depend on the protocols are also keyed by it, so
+     * one finished after a reload by a request that began before it is never served under the new protocols.
+     */
+    String version() {
+        return version;
+    }
+
+    /** Drops everything cached when the version moves on. */
+    void onVersion(String v) {
+        if (!v.equals(version)) {
+            version = v;
+            fields.invalidateAll();
+            guarded.invalidateAll();
+            shapes.invalidateAll();
+            values.invalidateAll();
+            tolerances.clear();
+            groupCodes = null;
+            counts.onVersion(v);
+        }
+    }
+
+    /** The category group codes. */
+    Set<String> groupCodes() {
+        Set<String> groups = groupCodes;
+        if (groups == null) {
+            groups = groupCodes = Set.copyOf(store.names().getOrDefault("group", List.of()));
+        }
+        return groups;
+    }
+
+    /** The feeds drawn for this requester: those they see at {@code min} or better (the layer's own, narrowed). */
+    static List<String> feeds(LayerDims dims, DisclosureLevel min) {
+        return dims.view().atLeast(min);
+    }
+
+    /** The selection drawn: the layer's groups and categories, and the feeds this requester sees at {@code min}. */
+    MapData.Filter filter(LayerCatalogue.Layer layer, LayerDims dims, DisclosureLevel min) {
+        return new MapData.Filter(dims.time().period(), layer.source().groups(), dims.categories(), feeds(dims, min));
+    }
+
+    /** The coarsest stored simplification under half a pixel (on the ground), or 0 for the boundaries as loaded. */
+    double tolerance(String level, MapView view) {
+        List<Double> stored = tolerances.computeIfAbsent(level, store::tolerances);
+        double[] env = view.bngEnvelope();
+        double pixel = Math.min((env[2] - env[0]) / view.width(), (env[3] - env[1]) / view.height());
+        double best = 0;
+        for (double t : stored) {
+            if (t <= pixel / 2) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    /** The outlines of a level at a tolerance, in a CRS, with a spatial index. */
+    ShapeSet shapes(String level, double tolerance, Crs crs) {
+        // Projected sets are made from the BNG set, read first: a Caffeine load must not load from its own cache.
+        ShapeSet bng = shapes.get(
+                level + "|" + tolerance + "|" + Crs.BNG,
+                k -> ShapeSet.of(store.shapes(level, tolerance).stream()
+                        .map(a -> new Shape(a.code(), a.name(), a.geometry(), null))
+                        .toList()));
+        if (crs == Crs.BNG) {
+            return bng;
+        }
+        return shapes.get(
+                level + "|" + tolerance + "|" + crs,
+                k -> ShapeSet.of(bng.shapes().stream()
+                        .map(s -> new Shape(s.code(), s.name(), project(s.geometry(), crs), null))
+                        .toList()));
+    }
+
+    private static Geometry project(Geometry bng, Crs crs) {
+        Geometry copy = bng.copy();
+        Crs.Transform t = Crs.BNG.to(crs);
+        double[] p = new double[2];
+        copy.apply(new CoordinateSequenceFilter() {
+            @Override
+            public void filter(CoordinateSequence seq, int k) {
+                t.apply(seq.getX(k), seq.getY(k), p);
+                seq.setOrdinate(k, 0, p[0]);
+                seq.setOrdinate(k, 1, p[1]);
+            }
+
+            @Override
+            public boolean isDone() {
+                return false;
+            }
+
+            @Override
+            public boolean isGeometryChanged() {
+                return true;
+            }
+        });
+        return copy;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1e4) / 1e4;
+    }
+
+    /** An area outline with its prepared geometry for point tests. */
+    record Shape(String code, String name, Geometry geometry, PreparedGeometry preparedOrNull) {
+        PreparedGeometry prepared() {
+            return preparedOrNull;
+        }
+    }
+
+    /** Outlines with a spatial index. */
+    record ShapeSet(List<Shape> shapes, STRtree index) {
+        static ShapeSet of(List<Shape> raw) {
+            STRtree index = new STRtree();
+            List<Shape> shapes = new ArrayList<>(raw.size());
+            for (Shape s : raw) {
+                Shape prepared =
+                        new Shape(s.code(), s.name(), s.geometry(), PreparedGeometryFactory.prepare(s.geometry()));
+                shapes.add(prepared);
+                index.insert(s.geometry().getEnvelopeInternal(), prepared);
+            }
+            index.build();
+            return new ShapeSet(List.copyOf(shapes), index);
+        }
+    }
+}

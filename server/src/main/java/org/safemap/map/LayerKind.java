@@ -1,0 +1,80 @@
+package org.safemap.map;
+
+import java.awt.Graphics2D;
+import java.util.List;
+import java.util.Map;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.FeedView;
+import org.safemap.sharing.Principal;
+
+/**
+ * What a catalogue layer is, and so how it is drawn: one class per kind, each owning its dimensions, the feeds it
+ * draws and whom it is shown to, its picture and its GetFeatureInfo answer. The catalogue's {@code kind} string is
+ * read once ({@link #parse}); everything after asks the kind, never compares strings. Legends are drawn from the
+ * layer's SLD style alone ({@link LegendGraphic}), the same for every kind.
+ */
+public sealed interface LayerKind permits AreaKind, DensityKind, PointsKind {
+    AreasKind AREAS = new AreasKind();
+    PointsKind POINTS = new PointsKind();
+    DensityKind DENSITY = new DensityKind();
+    AreaCountsKind AREA_COUNTS = new AreaCountsKind();
+    RunAreasKind RUN_AREAS = new RunAreasKind();
+    DeprivationKind DEPRIVATION = new DeprivationKind();
+
+    /** Every kind, in the catalogue's spelling order. */
+    List<LayerKind> ALL = List.of(AREAS, POINTS, DENSITY, AREA_COUNTS, RUN_AREAS, DEPRIVATION);
+
+    /** The catalogue's (and the viewer's) name of the kind. */
+    @com.fasterxml.jackson.annotation.JsonValue
+    String code();
+
+    /** The kind of that catalogue name, or null. */
+    static LayerKind parse(String code) {
+        for (LayerKind k : ALL) {
+            if (k.code().equals(code)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the layer takes TIME, DIM_CATEGORY and DIM_FEED. */
+    default boolean timed() {
+        return false;
+    }
+
+    /**
+     * The level at which a requester must see a feed for the layer to draw it (points: reduced or better; counts
+     * and surfaces: aggregates or better), or null for layers that hold no partner data.
+     */
+    DisclosureLevel feedLevel();
+
+    /** Whether styles of the layer are RasterSymbolizers (a surface) rather than feature symbolizers. */
+    default boolean raster() {
+        return false;
+    }
+
+    /**
+     * The dimensions of one request for the layer.
+     *
+     * @param params request parameters, keys upper-case
+     * @param runs   completed runs of the layer, newest first (run layers only; read lazily)
+     */
+    default LayerDims dims(
+            LayerCatalogue.Layer layer,
+            Map<String, String> params,
+            MapState state,
+            java.util.function.Supplier<List<Long>> runs) {
+        return timed() ? LayerDims.timed(layer, params, state) : LayerDims.NONE;
+    }
+
+    /** The requester's level for each feed that shapes the layer's picture, so equal views share cached pictures. */
+    FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state);
+
+    /** Draws the layer into a map view. */
+    void draw(LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g);
+
+    /** GetFeatureInfo at one point ({@code bng}, British National Grid): at most {@code count} features. */
+    List<Map<String, Object>> info(
+            LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view, double[] bng, int count);
+}

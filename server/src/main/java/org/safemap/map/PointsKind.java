@@ -1,0 +1,177 @@
+package org.safemap.map;
+
+import java.awt.Graphics2D;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.locationtech.jts.geom.Coordinate;
+import org.safemap.geo.Crs;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.FeedView;
+import org.safemap.sharing.PointGeneraliser;
+import org.safemap.sharing.Principal;
+
+/**
+ * Incident records as points, styled by the layer's SLD rules: feeds the requester sees as points where they are,
+ * feeds seen at reduced precision at the centre of their protocol's grid square, with nothing but feed and grid.
+ */
+public record PointsKind() implements LayerKind {
+    /** Points drawn per request at most; the incidents style only draws them at street scales. */
+    static final int MAX_POINTS = 50_000;
+    /** GetFeatureInfo on points looks this many pixels around the click. */
+    static final int PICK_PIXELS = 6;
+
+    @Override
+    public String code() {
+        return "points";
+    }
+
+    @Override
+    public boolean timed() {
+        return true;
+    }
+
+    @Override
+    public DisclosureLevel feedLevel() {
+        return DisclosureLevel.REDUCED;
+    }
+
+    /** The layer's feeds (narrowed by DIM_FEED, every known feed when it names none). */
+    @Override
+    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
+        return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
+    }
+
+    @Override
+    public void draw(
+            LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g) {
+        if (dims.time() == null) {
+            return;
+        }
+        if (LayerData.feeds(dims, DisclosureLevel.REDUCED).isEmpty()) {
+            return;
+        }
+        double margin = 32 * Math.max(view.resX(), view.resY()) * (view.crs().degrees() ? MapView.METRES_PER_DEGREE : 1)
+                + reducedMargin(data, dims);
+        double[] env = view.bngEnvelope();
+        MapData.Filter f = data.filter(layer, dims, DisclosureLevel.REDUCED);
+        MapData.Points points = disclosed(
+                data,
+                data.store()
+                        .points(
+                                new double[] {env[0] - margin, env[1] - margin, env[2] + margin, env[3] + margin},
+                                new MapData.Filter(f.period(), f.groups(), f.categories(), pointFeeds(data, dims)),
+                                MAX_POINTS),
+                dims.view());
+        Crs.Transform t = Crs.BNG.to(view.crs().crs());
+        double[] p = new double[2];
+        List<FeaturePainter.Feature> features = new ArrayList<>(points.id().length);
+        for (int k = 0; k < points.id().length; k++) {
+            t.apply(points.x()[k], points.y()[k], p);
+            features.add(new FeaturePainter.Feature(
+                    LayerData.GEOMETRY.createPoint(new Coordinate(p[0], p[1])),
+                    points.properties().get(k)));
+        }
+        new FeaturePainter(g, view).paint(style, features);
+    }
+
+    @Override
+    public List<Map<String, Object>> info(
+            LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view, double[] bng, int count) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (dims.time() == null) {
+            return out;
+        }
+        double metresPerPixel = view.resX() * (view.crs().degrees() ? MapView.METRES_PER_DEGREE : 1);
+        if (LayerData.feeds(dims, DisclosureLevel.REDUCED).isEmpty()) {
+            return out;
+        }
+        double radius = PICK_PIXELS * metresPerPixel;
+        double reach = radius + reducedMargin(data, dims);
+        MapData.Points points = disclosed(
+                data,
+                data.store()
+                        .points(
+                                new double[] {bng[0] - reach, bng[1] - reach, bng[0] + reach, bng[1] + reach},
+                                data.filter(layer, dims, DisclosureLevel.REDUCED),
+                                10_000),
+                dims.view());
+        List<Integer> near = new ArrayList<>();
+        for (int k = 0; k < points.id().length; k++) {
+            if (Math.hypot(points.x()[k] - bng[0], points.y()[k] - bng[1]) <= radius) {
+                near.add(k);
+            }
+        }
+        near.sort((a, b) -> Double.compare(
+                Math.hypot(points.x()[a] - bng[0], points.y()[a] - bng[1]),
+                Math.hypot(points.x()[b] - bng[0], points.y()[b] - bng[1])));
+        for (int k : near.subList(0, Math.min(count, near.size()))) {
+            Map<String, Object> p = new LinkedHashMap<>(points.properties().get(k));
+            p.put("x", LayerData.round(points.x()[k]));
+            p.put("y", LayerData.round(points.y()[k]));
+            out.add(p);
+        }
+        return out;
+    }
+
+    /**
+     * The feeds a points layer draws: those seen at reduced precision or better, less reduced feeds whose protocol
+     * shows only category groups when a category inside a group is asked for (drawing only the records of one
+     * category would tell the reader what each generalised point is).
+     */
+    private static List<String> pointFeeds(LayerData data, LayerDims dims) {
+        Set<String> known = data.groupCodes();
+        boolean narrower = dims.categories().stream().anyMatch(c -> !known.contains(c));
+        List<String> out = new ArrayList<>();
+        for (String f : LayerData.feeds(dims, DisclosureLevel.REDUCED)) {
+            if (narrower
+                    && dims.view().level(f) == DisclosureLevel.REDUCED
+                    && !data.policy().protocols().require(f).reduced().categories()) {
+                continue;
+            }
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** How far a generalised point can be from its record: half a grid square's diagonal, for the widest grid. */
+    private static double reducedMargin(LayerData data, LayerDims dims) {
+        double m = 0;
+        for (String f : dims.view().at(DisclosureLevel.REDUCED)) {
+            m = Math.max(m, data.policy().precisionM(f));
+        }
+        return m;
+    }
+
+    /**
+     * Points as this requester may see them: feeds seen as points unchanged; feeds seen at reduced precision moved to
+     * the centre of their protocol's grid square, with nothing but the feed and the grid (no free text, no source
+     * reference, no category); other feeds are never selected.
+     */
+    private static MapData.Points disclosed(LayerData data, MapData.Points p, FeedView view) {
+        double[] x = p.x().clone();
+        double[] y = p.y().clone();
+        List<Map<String, Object>> props = new ArrayList<>(p.properties().size());
+        for (int k = 0; k < x.length; k++) {
+            Map<String, Object> in = p.properties().get(k);
+            String feed = (String) in.get("feed");
+            DisclosureLevel level = view.level(feed);
+            if (level == DisclosureLevel.POINTS) {
+                props.add(in);
+                continue;
+            }
+            int grid = data.policy().precisionM(feed);
+            PointGeneraliser g = new PointGeneraliser(grid);
+            x[k] = g.snap(x[k]);
+            y[k] = g.snap(y[k]);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("feed", feed);
+            out.put("precision_m", grid);
+            props.add(out);
+        }
+        // Ids stay internal (never in properties); reduced points keep them only to order the drawing.
+        return new MapData.Points(p.id(), x, y, props);
+    }
+}
