@@ -22,6 +22,7 @@ import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 import org.locationtech.jts.index.strtree.STRtree;
 import org.safemap.geo.Crs;
 import org.safemap.hotspot.Kernel;
+import org.safemap.runs.AreaResults;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.FeedView;
 import org.safemap.sharing.PointGeneraliser;
@@ -41,10 +42,6 @@ final class LayerRenderer {
     static final int PICK_PIXELS = 6;
 
     private static final GeometryFactory GEOMETRY = new GeometryFactory();
-
-    /** Run results a requester below points on any of the run's feeds sees: classes, never counts. */
-    private static final java.util.Set<String> RUN_CLASSES =
-            java.util.Set.of("gi_bin", "gi_class", "emerging_class", "population");
 
     private final MapData data;
     private final Policy policy;
@@ -315,7 +312,7 @@ final class LayerRenderer {
                             }
                             if (least != DisclosureLevel.POINTS) {
                                 rows.values().forEach(v -> {
-                                    v.keySet().retainAll(RUN_CLASSES);
+                                    v.keySet().retainAll(AreaResults.CLASS_FIELDS);
                                     v.put("counts_withheld", true);
                                 });
                             }
