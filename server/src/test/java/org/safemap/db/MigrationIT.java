@@ -2,7 +2,11 @@ package org.safemap.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.safemap.testing.Sql;
@@ -53,6 +57,47 @@ class MigrationIT {
             Sql.execute(db, "SELECT nextval('incident_record_id_seq')");
             assertThat(Sql.value(db, "SELECT currval('incident_record_id_seq')"))
                     .isEqualTo(4L);
+        } finally {
+            db.close();
+        }
+    }
+
+    /**
+     * A database migrated before the views moved to the repeatable {@code R__geoserver_views.sql} (every versioned
+     * file applied, with the checksums it holds) takes the repeatable migration without complaint, and its views come
+     * out exactly as the versioned files left them.
+     */
+    @Test
+    void aDeployedDatabaseTakesTheRepeatableViewsUnchanged() throws IOException {
+        Path versioned = Files.createTempDirectory("safemap-versioned-migrations");
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().startsWith("V")) {
+                    Files.copy(f, versioned.resolve(f.getFileName()));
+                }
+            }
+        }
+        Database db = TestDatabase.empty("repeatable");
+        try {
+            Sql.execute(db, "CREATE EXTENSION IF NOT EXISTS postgis");
+            Flyway.configure()
+                    .dataSource(db.dataSource())
+                    .locations("filesystem:" + versioned)
+                    .load()
+                    .migrate();
+            String views = """
+                    SELECT string_agg(viewname || ': ' || pg_get_viewdef(('geoserver.' || viewname)::regclass), E'\n'
+                                      ORDER BY viewname)
+                    FROM pg_views WHERE schemaname = 'geoserver'""";
+            Object before = Sql.value(db, views);
+            assertThat(Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE version IS NULL"))
+                    .isZero();
+            db.migrate();
+            assertThat(Sql.value(db, views)).isEqualTo(before);
+            assertThat(Sql.rows(
+                            db, "SELECT script, success FROM flyway_schema_history WHERE version IS NULL ORDER BY 1"))
+                    .containsExactly(List.of("R__geoserver_views.sql", true));
+            assertThat(db.schemaVersion()).isEqualTo("12");
         } finally {
             db.close();
         }
