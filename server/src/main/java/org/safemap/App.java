@@ -7,8 +7,6 @@ import org.safemap.api.Authenticator;
 import org.safemap.config.Settings;
 import org.safemap.config.TempFiles;
 import org.safemap.db.Database;
-import org.safemap.ingest.FeedCatalog;
-import org.safemap.map.LayerCatalogue;
 import org.safemap.runs.RunStore;
 import org.safemap.sharing.AuditAnchoring;
 import org.safemap.sharing.AuditAnchors;
@@ -33,7 +31,10 @@ public final class App implements AutoCloseable {
         this.anchoring = anchoring;
     }
 
-    /** Starts the HTTP server on the configured host and port (port 0: any free port). */
+    /**
+     * Starts the HTTP server on the configured host and port (port 0: any free port) over a database the caller holds
+     * and closes.
+     */
     public static App start(Settings settings, Database db) {
         return start(settings, db, null);
     }
@@ -43,12 +44,18 @@ public final class App implements AutoCloseable {
      * of the server's sign-in (tests; null: the server's sign-in).
      */
     public static App start(Settings settings, Database db, Authenticator authenticator) {
+        return start(Services.serving(settings, db), authenticator);
+    }
+
+    /**
+     * Starts the HTTP server over the process's services (its settings say where to listen). Closing the app stops
+     * the server and its schedules; the services stay open for their owner to close.
+     */
+    public static App start(Services services, Authenticator authenticator) {
+        Settings settings = services.settings();
+        Database db = services.database();
         recover(settings, db);
-        LayerCatalogue catalogue = LayerCatalogue.load();
-        // One of each, shared: a reload swaps their contents, and the purge must see the protocols the server does.
-        FeedCatalog feeds = FeedCatalog.load(settings.feedsDir());
-        ProtocolCatalog protocols = ProtocolCatalog.load(settings.trust().protocolsDir());
-        Javalin server = ApiServer.create(settings, db, catalogue, authenticator, feeds, protocols);
+        Javalin server = ApiServer.create(services, authenticator);
         try {
             server.start(settings.httpHost(), settings.httpPort());
         } catch (RuntimeException e) {
@@ -68,10 +75,12 @@ public final class App implements AutoCloseable {
                 server.port(),
                 db.target().description(),
                 db.postgisVersion());
+        // The schedules run outside any request, so they read through the plain pool, not the serving one.
+        ProtocolCatalog protocols = services.protocols();
         AuditLog audit = AuditLog.open(settings, db.dataSource(), protocols);
         return new App(
                 server,
-                scheduleRetention(settings, db, protocols),
+                scheduleRetention(settings, db, protocols, audit),
                 AuditAnchoring.schedule(settings, audit, AuditAnchors.of(settings, db.dataSource())));
     }
 
@@ -89,9 +98,9 @@ public final class App implements AutoCloseable {
     }
 
     /** The daily retention purge (null when SAFEMAP_RETENTION_HOUR is -1). */
-    private static RetentionSchedule scheduleRetention(Settings settings, Database db, ProtocolCatalog protocols) {
-        RetentionPurge purge = RetentionPurge.of(
-                settings, db.dataSource(), protocols, AuditLog.open(settings, db.dataSource(), protocols));
+    private static RetentionSchedule scheduleRetention(
+            Settings settings, Database db, ProtocolCatalog protocols, AuditLog audit) {
+        RetentionPurge purge = RetentionPurge.of(settings, db.dataSource(), protocols, audit);
         // No hook to the map is needed: its data version counts purged rows, so the WMS and tiles notice a purge
         // within their one-second state check.
         return RetentionSchedule.daily(purge, settings.trust().retentionHour());

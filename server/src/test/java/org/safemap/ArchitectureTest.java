@@ -26,6 +26,7 @@ class ArchitectureTest {
             List.of("cli"),
             List.of("App"),
             List.of("api"),
+            List.of("Services"),
             List.of("pack", "export", "publish", "demo"),
             List.of("map"),
             List.of("runs"),

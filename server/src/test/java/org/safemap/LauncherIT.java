@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.safemap.config.DatabaseTarget;
 import org.safemap.db.Database;
@@ -69,12 +71,38 @@ class LauncherIT {
         return total;
     }
 
+    /**
+     * Every file under the checkout's {@code var/} but the private cluster's own (the cluster the tests run on), with
+     * its size and modification time: the user's demo logins, keys, tiles and reports, which tests must not touch.
+     */
+    static Map<String, String> userFiles() throws IOException {
+        Path var = HOME.resolve("var");
+        Map<String, String> files = new TreeMap<>();
+        if (!Files.isDirectory(var)) {
+            return files;
+        }
+        try (Stream<Path> all = Files.walk(var)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                String name = var.relativize(p).toString();
+                if (name.startsWith("postgis") || !Files.isRegularFile(p)) {
+                    continue;
+                }
+                files.put(name, Files.size(p) + " bytes, " + Files.getLastModifiedTime(p));
+            }
+        }
+        return files;
+    }
+
     @Test
     void demoServesTheMapStopsOnSigtermAndDoesNotLoadTwice() throws Exception {
         Database db = TestDatabase.fresh("launcher");
         String dbUrl = url(db.target());
         int port = Http.freePort();
-        Process demo = launcher(Map.of("SAFEMAP_DB_URL", dbUrl), "demo", "--port", String.valueOf(port))
+        Map<String, String> before = userFiles();
+        // The test's own state folder, as a second installation would have: its demo logins never reach the user's.
+        Path var = Files.createTempDirectory("safemap-launcher-var");
+        Map<String, String> env = Map.of("SAFEMAP_DB_URL", dbUrl, "SAFEMAP_VAR_DIR", var.toString());
+        Process demo = launcher(env, "demo", "--port", String.valueOf(port))
                 .redirectErrorStream(true)
                 .start();
         try {
@@ -93,7 +121,7 @@ class LauncherIT {
             assertThat(total(Http.get(base + "api/incidents/summary"))).isEqualTo(TestData.demoRecords() - partnerOnly);
             // Signed in as the demo's CSP analyst, with the password the demo wrote for this database's users:
             // every record.
-            String login = Files.readAllLines(HOME.resolve("var/demo-logins.txt")).stream()
+            String login = Files.readAllLines(var.resolve("demo-logins.txt")).stream()
                     .filter(l -> l.startsWith("demo-analyst "))
                     .reduce((a, b) -> b)
                     .orElseThrow();
@@ -115,9 +143,17 @@ class LauncherIT {
                 .isTrue();
 
         int[] exit = new int[1];
-        String again = runToEnd(launcher(Map.of("SAFEMAP_DB_URL", dbUrl), "demo", "--load-only"), exit);
+        String again = runToEnd(launcher(env, "demo", "--load-only"), exit);
         assertThat(exit[0]).isZero();
         assertThat(again).contains("Demo data was already loaded; nothing new.");
+        assertThat(Files.readAllLines(var.resolve("demo-logins.txt")).stream()
+                        .filter(l -> l.startsWith("demo-analyst "))
+                        .count())
+                .as("one set of demo logins, not a second on the second run")
+                .isEqualTo(1);
+        assertThat(userFiles())
+                .as("the checkout's var/ is the user's: the demo run left it as it was")
+                .isEqualTo(before);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(TestData.demoRecords());
         db.close();
     }

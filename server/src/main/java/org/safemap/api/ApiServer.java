@@ -29,6 +29,7 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.safemap.SafemapException;
+import org.safemap.Services;
 import org.safemap.areas.AreaProfiles;
 import org.safemap.areas.AreaQueries;
 import org.safemap.areas.DrawnAreas;
@@ -49,14 +50,12 @@ import org.safemap.map.ExceptionReport;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.LayerSources;
-import org.safemap.map.MapData;
 import org.safemap.map.MapState;
 import org.safemap.map.OgcException;
 import org.safemap.map.TileCache;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
 import org.safemap.map.WmsVersion;
-import org.safemap.pack.PackService;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
@@ -115,38 +114,19 @@ public final class ApiServer {
 
     private ApiServer() {}
 
-    /** Builds the server; call {@code start(host, port)} on the result. */
-    public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue) {
-        return create(settings, db, catalogue, null);
-    }
-
     /**
-     * Builds the server. Who each request comes from is established before any route runs: by the server's own
-     * sign-in ({@link Credentials}: API tokens, Basic with a token, the viewer's session), or, when a test passes
-     * one, by {@code override} in its place.
+     * Builds the server from the process's {@link Services}; call {@code start(host, port)} on the result. Who each
+     * request comes from is established before any route runs: by the server's own sign-in ({@link Credentials}: API
+     * tokens, Basic with a token, the viewer's session), or, when a test passes one, by {@code override} in its place.
+     * The feed and protocol catalogues are the services' own: a reload ({@code POST /api/protocols/reload},
+     * {@code safemap protocols reload}) swaps their contents in place, so whatever else holds them (the retention
+     * purge) sees it too.
      */
-    public static Javalin create(Settings settings, Database db, LayerCatalogue catalogue, Authenticator override) {
-        return create(
-                settings,
-                db,
-                catalogue,
-                override,
-                FeedCatalog.load(settings.feedsDir()),
-                ProtocolCatalog.load(settings.trust().protocolsDir()));
-    }
-
-    /**
-     * As {@link #create(Settings, Database, LayerCatalogue, Authenticator)}, with the feed and protocol catalogues the
-     * caller holds: a reload ({@code POST /api/protocols/reload}, {@code safemap protocols reload}) swaps their
-     * contents in place, so whatever else the caller gave them to (the retention purge) sees it too.
-     */
-    public static Javalin create(
-            Settings settings,
-            Database db,
-            LayerCatalogue catalogue,
-            Authenticator override,
-            FeedCatalog feedCatalog,
-            ProtocolCatalog protocols) {
+    public static Javalin create(Services services, Authenticator override) {
+        Settings settings = services.settings();
+        Database db = services.database();
+        FeedCatalog feedCatalog = services.feeds();
+        ProtocolCatalog protocols = services.protocols();
         Settings.LimitSettings limits = settings.limits();
         // Every service reads through the serving pool: outages refused at once, connections tied to the request.
         ServingDataSource ds = db.serving(limits.dbWaitMs());
@@ -155,21 +135,14 @@ public final class ApiServer {
         AreaHandlers areas = new AreaHandlers(new AreaQueries(ds), areaProfiles);
         ProtocolRegistry protocolRegistry = new ProtocolRegistry(ds);
         protocolRegistry.sync(protocols);
-        Policy policy = new Policy(protocols);
-        AuditLog audit = AuditLog.open(settings, ds, protocols);
+        Policy policy = services.policy();
+        AuditLog audit = services.audit();
         Catalogues catalogues = new Catalogues(feedCatalog, protocols, protocolRegistry, audit);
         ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry, catalogues);
+        LayerCatalogue catalogue = services.layers();
         Access access = new Access(policy, feedCatalog, audit, catalogue);
-        ProtectedCounts protectedCounts = new ProtectedCounts(
-                ds, policy, ProtectedCounts.Geography.parse(settings.trust().protectedGeography()));
-        WmsService wms = new WmsService(
-                catalogue,
-                new MapData(ds),
-                policy,
-                protectedCounts,
-                settings.map().wmsMaxSize(),
-                settings.map().wmsMaxSize(),
-                1000);
+        ProtectedCounts protectedCounts = services.counts();
+        WmsService wms = services.map();
         PeriodLimit periods = new PeriodLimit(limits.maxPeriodMonths(), () -> dataMonths(wms.state()));
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(ds), access);
         LinkageSeal seal = new LinkageSeal(Keys.linkage(settings));
@@ -204,10 +177,7 @@ public final class ApiServer {
         LayerSources layerSources = new LayerSources(ds, wms, policy, feedCatalog);
         LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog, layerSources);
         CountHandlers counts = new CountHandlers(protectedCounts, access, periods);
-        TileCache tileCache = new TileCache(
-                settings.map().tileMemoryMb() * 1024L * 1024L,
-                settings.map().tileDiskMb() * 1024L * 1024L,
-                settings.varDir().resolve("tiles"));
+        TileCache tileCache = services.tiles();
         MapAudit mapAudit = new MapAudit(access, audit, layerSources);
         ClientAddress clientAddress = new ClientAddress(settings.trust().trustedProxies());
         RequestGuard guard = new RequestGuard(limits, clientAddress);
@@ -228,7 +198,7 @@ public final class ApiServer {
         });
         reloads.scheduleWithFixedDelay(
                 () -> reloadRequests.poll(catalogues), 0, ReloadRequests.POLL_SECONDS, TimeUnit.SECONDS);
-        PackHandlers packs = new PackHandlers(new PackService(ds, feedCatalog, wms, policy), access, periods);
+        PackHandlers packs = new PackHandlers(services.packs(), access, periods);
         AuditHandlers audits = new AuditHandlers(
                 policy,
                 audit,

@@ -127,48 +127,45 @@ final class AreasCommand implements Callable<Integer> {
             AreaLevel lvl = AreaLevel.parse(level);
             BoundaryFiles.Opened opened =
                     BoundaryFiles.open(file, new BoundaryOptions(lvl, layer, codeField, nameField, epsg(crs)));
-            try (Database db = areas.cli.openDatabase()) {
-                var progress = t.progress(
-                        "loading " + opened.file().name(), opened.file().rawSize());
-                AreaLoader.Result r = new AreaLoader(db.dataSource()).load(opened, lvl, vintage, progress);
-                if (r.unchanged()) {
-                    t.done(
-                            opened.file().name(),
-                            String.format(
-                                    Locale.UK,
-                                    "already the current %s %d boundaries (%,d areas); nothing changed",
-                                    lvl,
-                                    vintage,
-                                    r.areas()));
-                    return Cli.OK;
-                }
+            Database db = areas.cli.services().database();
+            var progress =
+                    t.progress("loading " + opened.file().name(), opened.file().rawSize());
+            AreaLoader.Result r = new AreaLoader(db.dataSource()).load(opened, lvl, vintage, progress);
+            if (r.unchanged()) {
                 t.done(
                         opened.file().name(),
                         String.format(
                                 Locale.UK,
-                                "%,d %s %d boundaries (%s, EPSG:%d, code %s, name %s)",
-                                r.areas(),
+                                "already the current %s %d boundaries (%,d areas); nothing changed",
                                 lvl,
                                 vintage,
-                                opened.format().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                                r.srid(),
-                                r.codeField(),
-                                r.nameField()));
-                if (!r.repairedCodes().isEmpty()) {
-                    t.line("  repaired invalid geometry of " + r.repairedCodes().size() + ": "
-                            + String.join(
-                                    ", ",
-                                    r.repairedCodes()
-                                            .subList(
-                                                    0,
-                                                    Math.min(
-                                                            10,
-                                                            r.repairedCodes().size())))
-                            + (r.repairedCodes().size() > 10 ? ", ..." : ""));
-                }
-                if (!noAssign) {
-                    reassign(db, t);
-                }
+                                r.areas()));
+                return Cli.OK;
+            }
+            t.done(
+                    opened.file().name(),
+                    String.format(
+                            Locale.UK,
+                            "%,d %s %d boundaries (%s, EPSG:%d, code %s, name %s)",
+                            r.areas(),
+                            lvl,
+                            vintage,
+                            opened.format().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                            r.srid(),
+                            r.codeField(),
+                            r.nameField()));
+            if (!r.repairedCodes().isEmpty()) {
+                t.line("  repaired invalid geometry of " + r.repairedCodes().size() + ": "
+                        + String.join(
+                                ", ",
+                                r.repairedCodes()
+                                        .subList(
+                                                0,
+                                                Math.min(10, r.repairedCodes().size())))
+                        + (r.repairedCodes().size() > 10 ? ", ..." : ""));
+            }
+            if (!noAssign) {
+                reassign(db, t);
             }
             return Cli.OK;
         }
@@ -226,27 +223,26 @@ final class AreasCommand implements Callable<Integer> {
         public Integer call() {
             Terminal t = areas.cli.terminal();
             SourceFile source = SourceFile.of(file);
-            try (Database db = areas.cli.openDatabase()) {
-                HierarchyLoader.Result r = new HierarchyLoader(db.dataSource())
-                        .load(
-                                source,
-                                new HierarchyLoader.Columns(lsoaField, msoaField, ladField),
-                                vintage,
-                                ladVintage,
-                                t.progress(source.name(), source.rawSize()));
-                t.done(
-                        source.name(),
-                        String.format(
-                                Locale.UK,
-                                "%,d LSOAs and %,d MSOAs (%d) with districts (%d); " + "%,d links added or changed",
-                                r.lsoas(),
-                                r.msoas(),
-                                r.lsoaVintage(),
-                                r.ladVintage(),
-                                r.changed()));
-                if (!noAssign) {
-                    reassign(db, t); // after the summary, so its own progress bar does not cut into the load's
-                }
+            Database db = areas.cli.services().database();
+            HierarchyLoader.Result r = new HierarchyLoader(db.dataSource())
+                    .load(
+                            source,
+                            new HierarchyLoader.Columns(lsoaField, msoaField, ladField),
+                            vintage,
+                            ladVintage,
+                            t.progress(source.name(), source.rawSize()));
+            t.done(
+                    source.name(),
+                    String.format(
+                            Locale.UK,
+                            "%,d LSOAs and %,d MSOAs (%d) with districts (%d); " + "%,d links added or changed",
+                            r.lsoas(),
+                            r.msoas(),
+                            r.lsoaVintage(),
+                            r.ladVintage(),
+                            r.changed()));
+            if (!noAssign) {
+                reassign(db, t); // after the summary, so its own progress bar does not cut into the load's
             }
             return Cli.OK;
         }
@@ -394,9 +390,8 @@ final class AreasCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Database db = areas.cli.openDatabase()) {
-                reassign(db, areas.cli.terminal());
-            }
+            Database db = areas.cli.services().database();
+            reassign(db, areas.cli.terminal());
             return Cli.OK;
         }
     }
@@ -409,19 +404,18 @@ final class AreasCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             Terminal t = areas.cli.terminal();
-            try (Database db = areas.cli.openDatabase()) {
-                var lines = new AreaInventory(db.dataSource()).lines();
-                if (lines.isEmpty()) {
-                    t.line("No geography is loaded yet; see safemap areas load --help.");
+            Database db = areas.cli.services().database();
+            var lines = new AreaInventory(db.dataSource()).lines();
+            if (lines.isEmpty()) {
+                t.line("No geography is loaded yet; see safemap areas load --help.");
+            }
+            String kind = "";
+            for (AreaInventory.Line line : lines) {
+                if (!line.kind().equals(kind)) {
+                    kind = line.kind();
+                    t.line(kind + ":");
                 }
-                String kind = "";
-                for (AreaInventory.Line line : lines) {
-                    if (!line.kind().equals(kind)) {
-                        kind = line.kind();
-                        t.line(kind + ":");
-                    }
-                    t.line(String.format("  %-28s %s", line.what(), line.detail()));
-                }
+                t.line(String.format("  %-28s %s", line.what(), line.detail()));
             }
             return Cli.OK;
         }

@@ -48,10 +48,6 @@ final class AuditCommand implements Callable<Integer> {
         return Principal.cli(System.getProperty("user.name", "unknown"), null, null);
     }
 
-    static AuditLog auditLog(Cli cli, Database db, ProtocolCatalog protocols) {
-        return AuditLog.open(cli.settings(), db.dataSource(), protocols);
-    }
-
     @Command(
             name = "verify",
             mixinStandardHelpOptions = true,
@@ -80,25 +76,22 @@ final class AuditCommand implements Callable<Integer> {
             List<AuditVerifier.Anchor> parsed =
                     anchors.stream().map(AuditVerifier.Anchor::parse).toList();
             Terminal t = audit.cli.terminal();
-            try (Database db = audit.cli.openDatabase()) {
-                ProtocolCatalog protocols =
-                        ProtocolCatalog.load(audit.cli.settings().trust().protocolsDir());
-                AuditLog log = auditLog(audit.cli, db, protocols);
-                AuditAnchors anchors = AuditAnchors.of(audit.cli.settings(), db.dataSource());
-                long total = log.count();
-                LongConsumer progress = t.progress("audit log", total);
-                AuditAnchoring.Outcome o = AuditAnchoring.check(log, anchors, parsed, operator(), false, progress);
-                AuditVerifier.Verification v = o.verification();
-                t.done("audit log", v.summary());
-                t.line("Checked against " + o.anchorsChecked() + " anchor" + (o.anchorsChecked() == 1 ? "" : "s") + " ("
-                        + anchors.file() + (parsed.isEmpty() ? "" : " and --anchor") + ").");
-                if (v.intact()) {
-                    t.line("Anchor: 'safemap audit anchor' records the head in " + anchors.file() + "; to keep one "
-                            + "elsewhere too, record " + v.headSeq() + ":" + v.headHash() + " and later run "
-                            + "safemap audit verify --anchor " + v.headSeq() + ":" + v.headHash() + ".");
-                }
-                return v.intact() ? Cli.OK : Cli.FAILED;
+            Database db = audit.cli.services().database();
+            AuditLog log = audit.cli.services().audit();
+            AuditAnchors anchors = AuditAnchors.of(audit.cli.settings(), db.dataSource());
+            long total = log.count();
+            LongConsumer progress = t.progress("audit log", total);
+            AuditAnchoring.Outcome o = AuditAnchoring.check(log, anchors, parsed, operator(), false, progress);
+            AuditVerifier.Verification v = o.verification();
+            t.done("audit log", v.summary());
+            t.line("Checked against " + o.anchorsChecked() + " anchor" + (o.anchorsChecked() == 1 ? "" : "s") + " ("
+                    + anchors.file() + (parsed.isEmpty() ? "" : " and --anchor") + ").");
+            if (v.intact()) {
+                t.line("Anchor: 'safemap audit anchor' records the head in " + anchors.file() + "; to keep one "
+                        + "elsewhere too, record " + v.headSeq() + ":" + v.headHash() + " and later run "
+                        + "safemap audit verify --anchor " + v.headSeq() + ":" + v.headHash() + ".");
             }
+            return v.intact() ? Cli.OK : Cli.FAILED;
         }
     }
 
@@ -118,22 +111,19 @@ final class AuditCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Terminal t = audit.cli.terminal();
-            try (Database db = audit.cli.openDatabase()) {
-                ProtocolCatalog protocols =
-                        ProtocolCatalog.load(audit.cli.settings().trust().protocolsDir());
-                AuditLog log = auditLog(audit.cli, db, protocols);
-                AuditAnchors anchors = AuditAnchors.of(audit.cli.settings(), db.dataSource());
-                AuditAnchoring.Outcome o = AuditAnchoring.check(
-                        log, anchors, List.of(), operator(), true, t.progress("audit log", log.count()));
-                t.done("audit log", o.verification().summary());
-                if (o.anchored() == null) {
-                    t.line("Not anchored: the chain does not check out against " + o.anchorsChecked() + " anchors in "
-                            + anchors.file() + ".");
-                    return Cli.FAILED;
-                }
-                t.line("Anchored in " + anchors.file() + ": " + o.anchored());
-                return Cli.OK;
+            Database db = audit.cli.services().database();
+            AuditLog log = audit.cli.services().audit();
+            AuditAnchors anchors = AuditAnchors.of(audit.cli.settings(), db.dataSource());
+            AuditAnchoring.Outcome o = AuditAnchoring.check(
+                    log, anchors, List.of(), operator(), true, t.progress("audit log", log.count()));
+            t.done("audit log", o.verification().summary());
+            if (o.anchored() == null) {
+                t.line("Not anchored: the chain does not check out against " + o.anchorsChecked() + " anchors in "
+                        + anchors.file() + ".");
+                return Cli.FAILED;
             }
+            t.line("Anchored in " + anchors.file() + ": " + o.anchored());
+            return Cli.OK;
         }
     }
 
@@ -177,48 +167,46 @@ final class AuditCommand implements Callable<Integer> {
             LocalDate first = day(from, "--from");
             LocalDate last = day(to, "--to");
             Terminal t = audit.cli.terminal();
-            try (Database db = audit.cli.openDatabase()) {
-                ProtocolCatalog protocols =
-                        ProtocolCatalog.load(audit.cli.settings().trust().protocolsDir());
-                Policy policy = new Policy(protocols);
-                if (policy.feedsOwnedBy(partner).isEmpty()) {
-                    throw new SafemapException(
-                            "not_found",
-                            "no protocol names partner '" + partner + "' as the owner "
-                                    + "of a feed; partners with feeds: "
-                                    + String.join(
-                                            ", ",
-                                            protocols.all().stream()
-                                                    .map(p -> p.partner())
-                                                    .distinct()
-                                                    .sorted()
-                                                    .toList()));
-                }
-                AuditLog log = auditLog(audit.cli, db, protocols);
-                UsageReport report =
-                        new UsageReports(db.dataSource(), policy, Clock.systemUTC()).build(partner, first, last);
-                log.record(AuditEvent.of(
-                                operator(),
-                                "audit.report",
-                                "usage report partner=" + partner + (first == null ? "" : " from=" + first)
-                                        + (last == null ? "" : " to=" + last))
-                        .resultSize(report.totals().accesses())
-                        .detail("partner", partner)
-                        .detail("format", format));
-                switch (format) {
-                    case "csv" -> t.out().print(report.toCsv());
-                    case "json" ->
-                        t.out()
-                                .println(new ObjectMapper()
-                                        .registerModule(new JavaTimeModule())
-                                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                                        .enable(SerializationFeature.INDENT_OUTPUT)
-                                        .writeValueAsString(report));
-                    default -> t.out().print(report.toText());
-                }
-                t.out().flush();
-                return Cli.OK;
+            Database db = audit.cli.services().database();
+            ProtocolCatalog protocols = audit.cli.protocols();
+            Policy policy = audit.cli.services().policy();
+            if (policy.feedsOwnedBy(partner).isEmpty()) {
+                throw new SafemapException(
+                        "not_found",
+                        "no protocol names partner '" + partner + "' as the owner "
+                                + "of a feed; partners with feeds: "
+                                + String.join(
+                                        ", ",
+                                        protocols.all().stream()
+                                                .map(p -> p.partner())
+                                                .distinct()
+                                                .sorted()
+                                                .toList()));
             }
+            AuditLog log = audit.cli.services().audit();
+            UsageReport report =
+                    new UsageReports(db.dataSource(), policy, Clock.systemUTC()).build(partner, first, last);
+            log.record(AuditEvent.of(
+                            operator(),
+                            "audit.report",
+                            "usage report partner=" + partner + (first == null ? "" : " from=" + first)
+                                    + (last == null ? "" : " to=" + last))
+                    .resultSize(report.totals().accesses())
+                    .detail("partner", partner)
+                    .detail("format", format));
+            switch (format) {
+                case "csv" -> t.out().print(report.toCsv());
+                case "json" ->
+                    t.out()
+                            .println(new ObjectMapper()
+                                    .registerModule(new JavaTimeModule())
+                                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                                    .enable(SerializationFeature.INDENT_OUTPUT)
+                                    .writeValueAsString(report));
+                default -> t.out().print(report.toText());
+            }
+            t.out().flush();
+            return Cli.OK;
         }
 
         private static LocalDate day(String text, String option) {

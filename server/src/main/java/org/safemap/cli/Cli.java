@@ -2,18 +2,24 @@ package org.safemap.cli;
 
 import ch.qos.logback.classic.Level;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.safemap.AppVersion;
 import org.safemap.SafemapException;
+import org.safemap.Services;
 import org.safemap.config.Settings;
 import org.safemap.config.TempFiles;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseSetup;
 import org.safemap.files.SourceFile;
 import org.safemap.ingest.FeedCatalog;
+import org.safemap.sharing.AuditEvent;
+import org.safemap.sharing.Principal;
+import org.safemap.sharing.ProtocolCatalog;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,6 +73,7 @@ public final class Cli implements Runnable {
     private final Map<String, String> env;
     private final Terminal terminal;
     private Settings settings;
+    private Services services;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,11 +86,12 @@ public final class Cli implements Runnable {
     /** Runs the command line and returns the process exit code. */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Terminal terminal = new Terminal(out, err, out == System.out && Terminal.detectInteractive());
-        CommandLine cl = new CommandLine(new Cli(env, terminal));
+        Cli cli = new Cli(env, terminal);
+        CommandLine cl = new CommandLine(cli);
         cl.setUsageHelpWidth(100);
         cl.setUsageHelpAutoWidth(true);
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof SafemapException s) {
                 err.println("safemap: " + s.getMessage());
@@ -93,7 +101,11 @@ public final class Cli implements Runnable {
             e.printStackTrace(err);
             return FAILED;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            cli.close();
+        }
     }
 
     @Override
@@ -101,24 +113,15 @@ public final class Cli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The settings, read on first use so that --help works even with a broken configuration. */
     /**
      * Records a command's access to restricted data in the audit log, as the server does for its answers: the
      * operator at the command line is audited under their login name.
      */
-    void audit(
-            Database db,
-            org.safemap.sharing.Principal who,
-            String action,
-            String resource,
-            java.util.Collection<String> feeds,
-            long size) {
-        org.safemap.sharing.ProtocolCatalog catalog = protocols();
-        if (new org.safemap.sharing.Policy(catalog).restricted(feeds)) {
-            org.safemap.sharing.AuditLog.open(settings(), db.dataSource(), catalog)
-                    .record(org.safemap.sharing.AuditEvent.of(who, action, resource)
-                            .feeds(feeds)
-                            .resultSize(size));
+    void audit(Principal who, String action, String resource, Collection<String> feeds, long size) {
+        if (services().policy().restricted(feeds)) {
+            services()
+                    .audit()
+                    .record(AuditEvent.of(who, action, resource).feeds(feeds).resultSize(size));
         }
     }
 
@@ -127,24 +130,21 @@ public final class Cli implements Runnable {
      * whether the partner's own references were shown.
      */
     void auditAlways(
-            Database db,
-            org.safemap.sharing.Principal who,
-            String action,
-            String resource,
-            java.util.Collection<String> feeds,
-            long size,
-            boolean references) {
-        org.safemap.sharing.AuditLog.open(settings(), db.dataSource(), protocols())
-                .record(org.safemap.sharing.AuditEvent.of(who, action, resource)
+            Principal who, String action, String resource, Collection<String> feeds, long size, boolean references) {
+        services()
+                .audit()
+                .record(AuditEvent.of(who, action, resource)
                         .feeds(feeds)
                         .resultSize(size)
                         .detail("references", references));
     }
 
-    org.safemap.sharing.ProtocolCatalog protocols() {
-        return org.safemap.sharing.ProtocolCatalog.load(settings().trust().protocolsDir());
+    /** The protocols in force (the one catalogue of this run's {@link Services}). */
+    ProtocolCatalog protocols() {
+        return services().protocols();
     }
 
+    /** The settings, read on first use so that --help works even with a broken configuration. */
     Settings settings() {
         if (settings == null) {
             settings = Settings.from(env);
@@ -165,9 +165,39 @@ public final class Cli implements Runnable {
         return env.get(name);
     }
 
-    /** The configured database, brought up and migrated, with its progress lines on the terminal. */
-    Database openDatabase() {
+    /**
+     * This run's services, built once (the composition root), over the configured database brought up and migrated
+     * on first use, with its progress lines on the terminal. Closed when the command ends.
+     */
+    synchronized Services services() {
+        if (services == null) {
+            services = Services.open(settings(), this::openMigrated, Services.Use.COMMAND);
+        }
+        return services;
+    }
+
+    /**
+     * The services for a command that runs the server ({@code serve}, {@code demo}), under {@code settings} (the
+     * command line's port and host applied), reading through the serving pool.
+     */
+    synchronized Services serverServices(Settings settings) {
+        if (services != null) {
+            throw new IllegalStateException("services already built for a command");
+        }
+        this.settings = settings;
+        services = Services.open(settings, this::openMigrated, Services.Use.SERVER);
+        return services;
+    }
+
+    private Database openMigrated() {
         return DatabaseSetup.openMigrated(settings(), terminal::line);
+    }
+
+    /** Closes this run's services (and so its database), if it built them. */
+    synchronized void close() {
+        if (services != null) {
+            services.close();
+        }
     }
 
     /** Loads one reference file and says what it did. */
@@ -178,21 +208,18 @@ public final class Cli implements Runnable {
 
     /** Loads each file in turn into the database, with a progress bar and a summary line per file. */
     int loadEach(List<Path> files, FileLoad load) {
-        try (Database db = openDatabase()) {
-            for (Path path : files) {
-                SourceFile file = SourceFile.of(path);
-                terminal.done(file.name(), load.load(db, file, terminal.progress(file.name(), file.rawSize())));
-            }
+        Database db = services().database();
+        for (Path path : files) {
+            SourceFile file = SourceFile.of(path);
+            terminal.done(file.name(), load.load(db, file, terminal.progress(file.name(), file.rawSize())));
         }
         return OK;
     }
 
     /** The built-in feeds and the partners' definitions in SAFEMAP_FEEDS_DIR. */
     FeedCatalog feeds() {
-        return FeedCatalog.load(settings().feedsDir());
+        return services().feeds();
     }
-
-    /** The cross-feed linkage rule from the settings. */
 
     /** A command that needs a subcommand was given none: say so, show its usage, exit 2. */
     static int usage(picocli.CommandLine.Model.CommandSpec spec, String message) {

@@ -1,13 +1,12 @@
 package org.safemap.cli;
 
 import java.util.function.LongConsumer;
+import org.safemap.Services;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
-import org.safemap.db.DatabaseSetup;
 import org.safemap.demo.DemoData;
 import org.safemap.demo.DemoLogins;
 import org.safemap.files.SourceFile;
-import org.safemap.ingest.IncidentLoader;
 import org.safemap.sharing.PasswordHashing;
 import org.safemap.sharing.Users;
 import picocli.CommandLine.Command;
@@ -60,23 +59,23 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = ServeCommand.withOverrides(cli.settings(), host, port);
+        Services services = cli.serverServices(ServeCommand.withOverrides(cli.settings(), host, port));
+        Settings settings = services.settings();
         Terminal t = cli.terminal();
-        Database db = DatabaseSetup.openMigrated(settings, t::line);
+        Database db = services.database();
         try {
             t.line("Loading the demo dataset into " + db.target().description() + " ...");
-            DemoData.Result result =
-                    DemoData.load(db, IncidentLoader.configured(db.dataSource(), settings), new DemoData.Listener() {
-                        @Override
-                        public LongConsumer starting(SourceFile file, int index, int total) {
-                            return t.progress("[" + index + "/" + total + "] " + file.name(), file.rawSize());
-                        }
+            DemoData.Result result = DemoData.load(db, services.loader(), new DemoData.Listener() {
+                @Override
+                public LongConsumer starting(SourceFile file, int index, int total) {
+                    return t.progress("[" + index + "/" + total + "] " + file.name(), file.rawSize());
+                }
 
-                        @Override
-                        public void finished(SourceFile file, String summary) {
-                            t.done("  " + file.name(), summary);
-                        }
-                    });
+                @Override
+                public void finished(SourceFile file, String summary) {
+                    t.done("  " + file.name(), summary);
+                }
+            });
             t.line(
                     result.filesLoaded() == 0
                             ? "Demo data was already loaded; nothing new."
@@ -89,16 +88,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                                     result.filesSkipped()));
             demoLogins(settings, db, t);
         } catch (RuntimeException | java.sql.SQLException e) {
-            db.close();
+            services.close();
             throw e instanceof RuntimeException r
                     ? r
                     : new org.safemap.SafemapException(
                             "database_error", "creating the demo users failed: " + e.getMessage(), e);
         }
         if (loadOnly) {
-            db.close();
-            return Cli.OK;
+            return Cli.OK; // the services close with the command
         }
-        return ServerRunner.runUntilStopped(settings, db, t);
+        return ServerRunner.runUntilStopped(services, t);
     }
 }

@@ -110,31 +110,29 @@ final class EmergingCommand implements Callable<Integer> {
         p.values().removeIf(java.util.Objects::isNull);
         EmergingRunner.Request request = HotspotRequests.emerging(p, "cli");
         Terminal terminal = cli.terminal();
-        try (Database db = cli.openDatabase()) {
-            long id = new EmergingRunner(db.dataSource()).run(request, terminal::line);
-            JsonNode summary = new ObjectMapper()
-                    .readTree(
-                            new RunStore(db.dataSource()).run(id).orElseThrow().summary());
-            terminal.line(String.format(
-                    Locale.UK,
-                    "run %d: %,d records over %d months in %,d areas",
-                    id,
-                    summary.path("records").asLong(),
-                    summary.path("steps").asInt(),
-                    summary.path("areas").asInt()));
-            summary.path("classes")
-                    .fields()
-                    .forEachRemaining(e -> terminal.line(String.format(
-                            Locale.UK, "  %-22s %,6d", e.getKey(), e.getValue().asInt())));
-            AreaResults results = new AreaResults(db.dataSource());
-            if (out != null) {
-                try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                    results.csv(id, level, Integer.MAX_VALUE, false, w);
-                }
-                terminal.line("wrote " + out);
+        Database db = cli.services().database();
+        long id = new EmergingRunner(db.dataSource()).run(request, terminal::line);
+        JsonNode summary = new ObjectMapper()
+                .readTree(new RunStore(db.dataSource()).run(id).orElseThrow().summary());
+        terminal.line(String.format(
+                Locale.UK,
+                "run %d: %,d records over %d months in %,d areas",
+                id,
+                summary.path("records").asLong(),
+                summary.path("steps").asInt(),
+                summary.path("areas").asInt()));
+        summary.path("classes")
+                .fields()
+                .forEachRemaining(e -> terminal.line(String.format(
+                        Locale.UK, "  %-22s %,6d", e.getKey(), e.getValue().asInt())));
+        AreaResults results = new AreaResults(db.dataSource());
+        if (out != null) {
+            try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                results.csv(id, level, Integer.MAX_VALUE, false, w);
             }
-            terminal.line("areas: GET /api/hotspots/" + id + "/areas");
+            terminal.line("wrote " + out);
         }
+        terminal.line("areas: GET /api/hotspots/" + id + "/areas");
         return Cli.OK;
     }
 }

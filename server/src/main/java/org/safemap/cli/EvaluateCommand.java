@@ -114,10 +114,8 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluateRunner.Request request = HotspotRequests.evaluate(p, "cli");
         Terminal terminal = cli.terminal();
         EvaluateRunner.Result result;
-        try (Database db = cli.openDatabase()) {
-            result =
-                    new EvaluateRunner(db.dataSource()).run(request, format.equals("table") ? terminal::line : s -> {});
-        }
+        Database db = cli.services().database();
+        result = new EvaluateRunner(db.dataSource()).run(request, format.equals("table") ? terminal::line : s -> {});
         Path file = out != null ? out : Path.of("evaluate-" + result.runId() + ".csv");
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             csv(result.rows(), w);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import org.safemap.Services;
 import org.safemap.db.Database;
 import org.safemap.export.Export;
 import org.safemap.export.ExportFormat;
@@ -47,9 +48,9 @@ final class ExportCommand implements Callable<Integer> {
     /** Writes the export to {@code out}, with a progress bar, a CSV sidecar and one summary line. */
     int write(Function<Exports, Export> make, Path out, org.safemap.sharing.Principal who) throws IOException {
         Terminal terminal = cli.terminal();
-        try (Database db = cli.openDatabase();
-                Export export = make.apply(
-                        new Exports(db.dataSource(), cli.feeds(), new org.safemap.sharing.Policy(cli.protocols())))) {
+        Services services = cli.services();
+        Database db = services.database();
+        try (Export export = make.apply(new Exports(services.dataSource(), services.feeds(), services.policy()))) {
             Path file = out.toAbsolutePath();
             if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
                 throw new org.safemap.SafemapException(
@@ -58,7 +59,6 @@ final class ExportCommand implements Callable<Integer> {
             String label = out.getFileName().toString();
             LongConsumer bar = terminal.progress(label, export.expectedRows());
             cli.audit(
-                    db,
                     who,
                     "export." + export.provenance().export(),
                     "safemap export " + label,

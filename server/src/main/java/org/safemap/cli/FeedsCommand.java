@@ -93,49 +93,48 @@ final class FeedsCommand implements Callable<Integer> {
                 feeds.cli.feeds().get(feed); // a typo gets "no such feed", not an empty report
             }
             Terminal t = feeds.cli.terminal();
-            try (Database db = feeds.cli.openDatabase()) {
-                List<FeedReports.BatchReport> reports = new FeedReports(db.dataSource()).batches(feed);
-                if (format.equals("json")) {
-                    t.line(FeedReports.toJson(reports));
-                    return Cli.OK;
-                }
-                if (reports.isEmpty()) {
-                    t.line("No incident files are loaded" + (feed == null ? "" : " into " + feed) + ".");
-                    return Cli.OK;
-                }
-                Map<String, List<FeedReports.BatchReport>> byFeed = reports.stream()
-                        .collect(Collectors.groupingBy(
-                                FeedReports.BatchReport::feed, java.util.TreeMap::new, Collectors.toList()));
-                byFeed.forEach((name, batches) -> {
-                    long read = batches.stream()
-                            .mapToLong(FeedReports.BatchReport::rowsRead)
-                            .sum();
-                    long accepted = batches.stream()
-                            .mapToLong(FeedReports.BatchReport::accepted)
-                            .sum();
+            Database db = feeds.cli.services().database();
+            List<FeedReports.BatchReport> reports = new FeedReports(db.dataSource()).batches(feed);
+            if (format.equals("json")) {
+                t.line(FeedReports.toJson(reports));
+                return Cli.OK;
+            }
+            if (reports.isEmpty()) {
+                t.line("No incident files are loaded" + (feed == null ? "" : " into " + feed) + ".");
+                return Cli.OK;
+            }
+            Map<String, List<FeedReports.BatchReport>> byFeed = reports.stream()
+                    .collect(Collectors.groupingBy(
+                            FeedReports.BatchReport::feed, java.util.TreeMap::new, Collectors.toList()));
+            byFeed.forEach((name, batches) -> {
+                long read = batches.stream()
+                        .mapToLong(FeedReports.BatchReport::rowsRead)
+                        .sum();
+                long accepted = batches.stream()
+                        .mapToLong(FeedReports.BatchReport::accepted)
+                        .sum();
+                t.line(String.format(
+                        Locale.UK,
+                        "%s: %d batches, %,d rows read, %,d accepted, %,d quarantined",
+                        name,
+                        batches.size(),
+                        read,
+                        accepted,
+                        read - accepted));
+                for (FeedReports.BatchReport b : batches) {
                     t.line(String.format(
                             Locale.UK,
-                            "%s: %d batches, %,d rows read, %,d accepted, %,d quarantined",
-                            name,
-                            batches.size(),
-                            read,
-                            accepted,
-                            read - accepted));
-                    for (FeedReports.BatchReport b : batches) {
-                        t.line(String.format(
-                                Locale.UK,
-                                "  batch %d  %s  %s: %,d read, %,d accepted, %,d quarantined; " + "loaded by %s",
-                                b.batch(),
-                                b.loadedAt().toLocalDate(),
-                                b.file(),
-                                b.rowsRead(),
-                                b.accepted(),
-                                b.quarantined(),
-                                loader(b)));
-                        IngestCommand.describe(t, "    ", b, List.of());
-                    }
-                });
-            }
+                            "  batch %d  %s  %s: %,d read, %,d accepted, %,d quarantined; " + "loaded by %s",
+                            b.batch(),
+                            b.loadedAt().toLocalDate(),
+                            b.file(),
+                            b.rowsRead(),
+                            b.accepted(),
+                            b.quarantined(),
+                            loader(b)));
+                    IngestCommand.describe(t, "    ", b, List.of());
+                }
+            });
             return Cli.OK;
         }
     }
@@ -173,28 +172,22 @@ final class FeedsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             Terminal t = feeds.cli.terminal();
-            try (Database db = feeds.cli.openDatabase()) {
-                FeedReports.BatchReport b = new FeedReports(db.dataSource()).batch(batch);
-                if (b == null) {
-                    throw new SafemapException(
-                            "not_found",
-                            "there is no incident batch " + batch + " ('safemap feeds report' lists them)");
-                }
-                // The operator reads a partner's rows as sent: recorded like any other access to them.
-                feeds.cli.auditAlways(
-                        db,
-                        ActingAs.operator(),
-                        "cli.quarantine",
-                        "safemap feeds quarantine --batch " + batch + (references ? " --references" : ""),
-                        List.of(b.feed()),
-                        b.quarantined(),
-                        references);
-                new Quarantine(db.dataSource())
-                        .writeCsv(
-                                batch,
-                                t::line,
-                                references ? new LinkageSeal(Keys.linkage(feeds.cli.settings())) : null);
+            Database db = feeds.cli.services().database();
+            FeedReports.BatchReport b = new FeedReports(db.dataSource()).batch(batch);
+            if (b == null) {
+                throw new SafemapException(
+                        "not_found", "there is no incident batch " + batch + " ('safemap feeds report' lists them)");
             }
+            // The operator reads a partner's rows as sent: recorded like any other access to them.
+            feeds.cli.auditAlways(
+                    ActingAs.operator(),
+                    "cli.quarantine",
+                    "safemap feeds quarantine --batch " + batch + (references ? " --references" : ""),
+                    List.of(b.feed()),
+                    b.quarantined(),
+                    references);
+            new Quarantine(db.dataSource())
+                    .writeCsv(batch, t::line, references ? new LinkageSeal(Keys.linkage(feeds.cli.settings())) : null);
             return Cli.OK;
         }
     }

@@ -132,14 +132,13 @@ final class GeocodeCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Terminal t = geocode.cli.terminal();
-            try (Database db = geocode.cli.openDatabase()) {
-                StreetGazetteer.Result r = new StreetGazetteer(db.dataSource()).build();
-                t.line(String.format(
-                        Locale.UK,
-                        "Streets: %,d map points read, %,d street entries added or changed",
-                        r.points(),
-                        r.streets()));
-            }
+            Database db = geocode.cli.services().database();
+            StreetGazetteer.Result r = new StreetGazetteer(db.dataSource()).build();
+            t.line(String.format(
+                    Locale.UK,
+                    "Streets: %,d map points read, %,d street entries added or changed",
+                    r.points(),
+                    r.streets()));
             return Cli.OK;
         }
     }
@@ -171,25 +170,22 @@ final class GeocodeCommand implements Callable<Integer> {
                 return Cli.usage(
                         geocode.spec.subcommands().get("find").getCommandSpec(), "give TEXT, --postcode or --uprn");
             }
-            try (Database db = geocode.cli.openDatabase()) {
-                LocationInput in = LocationInput.none()
-                        .withText(text)
-                        .withPostcode(postcode)
-                        .withUprn(uprn);
-                Geocoder.Result r = new Geocoder(db.dataSource()).resolve(List.of(in))[0];
-                if (!r.ok()) {
-                    t.line("Not found: " + r.failure());
-                    return Cli.FAILED;
-                }
-                t.line(String.format(
-                        Locale.UK,
-                        "%s: easting %.0f, northing %.0f (EPSG:27700), within %.0f m%s",
-                        r.method().code(),
-                        r.x(),
-                        r.y(),
-                        r.precisionM(),
-                        r.matched() == null ? "" : "; matched '" + r.matched() + "'"));
+            Database db = geocode.cli.services().database();
+            LocationInput in =
+                    LocationInput.none().withText(text).withPostcode(postcode).withUprn(uprn);
+            Geocoder.Result r = new Geocoder(db.dataSource()).resolve(List.of(in))[0];
+            if (!r.ok()) {
+                t.line("Not found: " + r.failure());
+                return Cli.FAILED;
             }
+            t.line(String.format(
+                    Locale.UK,
+                    "%s: easting %.0f, northing %.0f (EPSG:27700), within %.0f m%s",
+                    r.method().code(),
+                    r.x(),
+                    r.y(),
+                    r.precisionM(),
+                    r.matched() == null ? "" : "; matched '" + r.matched() + "'"));
             return Cli.OK;
         }
     }

@@ -174,7 +174,8 @@ final class HotspotsCommand implements Callable<Integer> {
         p.values().removeIf(java.util.Objects::isNull);
         HotspotRunner.Request request = HotspotRequests.parse(p, "cli");
         Terminal terminal = cli.terminal();
-        try (Database db = cli.openDatabase()) {
+        try {
+            Database db = cli.services().database();
             long id = new HotspotRunner(db.dataSource()).run(request, terminal::line);
             RunStore.Run run = new RunStore(db.dataSource()).run(id).orElseThrow();
             JsonNode summary = new ObjectMapper().readTree(run.summary());

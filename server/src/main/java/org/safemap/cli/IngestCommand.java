@@ -55,8 +55,9 @@ final class IngestCommand implements Callable<Integer> {
             }
         }
         int refused = 0;
-        try (Database db = cli.openDatabase()) {
-            IncidentLoader loader = IncidentLoader.configured(db.dataSource(), cli.settings());
+        try {
+            Database db = cli.services().database();
+            IncidentLoader loader = cli.services().loader();
             FeedReports reports = new FeedReports(db.dataSource());
             for (Path path : files) {
                 SourceFile file = SourceFile.of(path);
@@ -76,7 +77,6 @@ final class IngestCommand implements Callable<Integer> {
                     continue;
                 }
                 cli.audit(
-                        db,
                         ActingAs.operator(),
                         "ingest.cli",
                         "safemap ingest " + file.name(),

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.safemap.SafemapException;
-import org.safemap.hotspot.BandwidthRule;
+import org.safemap.hotspot.BandwidthChoice;
 import org.safemap.hotspot.Grid;
 import org.safemap.hotspot.KdeMode;
 import org.safemap.hotspot.KdeParams;
@@ -108,16 +108,9 @@ final class KdeCommand implements Callable<Integer> {
             throw new SafemapException("bad_points", points + " has no points");
         }
         double[] window = extent != null ? parseExtent(extent) : null;
-        double h;
-        String bandwidthSource;
-        if (isNumber(bandwidth)) {
-            h = Double.parseDouble(bandwidth);
-            bandwidthSource = "given";
-        } else {
-            BandwidthRule rule = parse(() -> BandwidthRule.fromCode(bandwidth));
-            h = parse(() -> rule.bandwidth(pts, k, window != null ? window : pts.bounds()));
-            bandwidthSource = "rule " + rule.code();
-        }
+        BandwidthChoice choice = parse(() -> BandwidthChoice.parse(bandwidth));
+        double h = parse(() -> choice.metres(pts, k, window != null ? window : pts.bounds()));
+        String bandwidthSource = choice.source();
         double[] frame = window;
         if (frame == null) {
             double reach = k.supportRadius(h);

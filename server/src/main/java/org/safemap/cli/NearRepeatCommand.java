@@ -70,47 +70,45 @@ final class NearRepeatCommand implements Callable<Integer> {
         p.put("permutations", permutations);
         p.values().removeIf(java.util.Objects::isNull);
         Terminal t = cli.terminal();
-        try (Database db = cli.openDatabase()) {
-            NearRepeats.Outcome o = new NearRepeats(db.dataSource())
-                    .knox(
-                            HotspotRequests.selection(
-                                    HotspotRequests.selectionPart(p, HotspotRequests.NEAR_REPEAT_NAMES)),
-                            HotspotRequests.knox(p),
-                            allowSnapped,
-                            "cli");
-            Map<String, Object> r = o.result();
-            t.line(String.format(
-                    Locale.UK,
-                    "run %d: %,d incidents, %,d pairs; %s",
-                    o.runId(),
-                    r.get("incidents"),
-                    r.get("pairs"),
-                    r.get("snapping")));
-            @SuppressWarnings("unchecked")
-            List<String> spaceBands = (List<String>) r.get("spaceBands");
-            @SuppressWarnings("unchecked")
-            List<String> timeBands = (List<String>) r.get("timeBands");
-            long[][] observed = (long[][]) r.get("observed");
-            double[][] pv = (double[][]) r.get("p");
-            Object[] ratio = (Object[]) r.get("knoxRatio");
-            StringBuilder head = new StringBuilder(String.format(Locale.UK, "%-22s", "Knox ratio (p)"));
-            timeBands.forEach(b -> head.append(String.format(Locale.UK, " %18s", b)));
-            t.line(head.toString());
-            for (int s = 0; s < spaceBands.size(); s++) {
-                StringBuilder line = new StringBuilder(String.format(Locale.UK, "%-22s", spaceBands.get(s)));
-                Double[] row = (Double[]) ratio[s];
-                for (int c = 0; c < timeBands.size(); c++) {
-                    line.append(String.format(
-                            Locale.UK,
-                            " %18s",
-                            row[c] == null
-                                    ? "-"
-                                    : String.format(Locale.UK, "%.2f (%.3f) n=%d", row[c], pv[s][c], observed[s][c])));
-                }
-                t.line(line.toString());
+        Database db = cli.services().database();
+        NearRepeats.Outcome o = new NearRepeats(db.dataSource())
+                .knox(
+                        HotspotRequests.selection(HotspotRequests.selectionPart(p, HotspotRequests.NEAR_REPEAT_NAMES)),
+                        HotspotRequests.knox(p),
+                        allowSnapped,
+                        "cli");
+        Map<String, Object> r = o.result();
+        t.line(String.format(
+                Locale.UK,
+                "run %d: %,d incidents, %,d pairs; %s",
+                o.runId(),
+                r.get("incidents"),
+                r.get("pairs"),
+                r.get("snapping")));
+        @SuppressWarnings("unchecked")
+        List<String> spaceBands = (List<String>) r.get("spaceBands");
+        @SuppressWarnings("unchecked")
+        List<String> timeBands = (List<String>) r.get("timeBands");
+        long[][] observed = (long[][]) r.get("observed");
+        double[][] pv = (double[][]) r.get("p");
+        Object[] ratio = (Object[]) r.get("knoxRatio");
+        StringBuilder head = new StringBuilder(String.format(Locale.UK, "%-22s", "Knox ratio (p)"));
+        timeBands.forEach(b -> head.append(String.format(Locale.UK, " %18s", b)));
+        t.line(head.toString());
+        for (int s = 0; s < spaceBands.size(); s++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.UK, "%-22s", spaceBands.get(s)));
+            Double[] row = (Double[]) ratio[s];
+            for (int c = 0; c < timeBands.size(); c++) {
+                line.append(String.format(
+                        Locale.UK,
+                        " %18s",
+                        row[c] == null
+                                ? "-"
+                                : String.format(Locale.UK, "%.2f (%.3f) n=%d", row[c], pv[s][c], observed[s][c])));
             }
-            ((List<?>) r.get("warnings")).forEach(w -> t.warn(String.valueOf(w)));
+            t.line(line.toString());
         }
+        ((List<?>) r.get("warnings")).forEach(w -> t.warn(String.valueOf(w)));
         return Cli.OK;
     }
 }

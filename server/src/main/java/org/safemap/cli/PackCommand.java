@@ -9,9 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.safemap.SafemapException;
-import org.safemap.db.Database;
-import org.safemap.map.LayerCatalogue;
-import org.safemap.map.WmsService;
 import org.safemap.pack.Pack;
 import org.safemap.pack.PackFormat;
 import org.safemap.pack.PackRequest;
@@ -99,54 +96,39 @@ final class PackCommand implements Callable<Integer> {
         }
         PackRequest request = PackRequest.parse(p);
         Terminal t = cli.terminal();
-        try (Database db = cli.openDatabase()) {
-            org.safemap.sharing.Policy policy = new org.safemap.sharing.Policy(cli.protocols());
-            WmsService wms = WmsService.forStore(
-                    LayerCatalogue.load(),
-                    db.dataSource(),
-                    policy,
-                    org.safemap.sharing.ProtectedCounts.Geography.parse(
-                            cli.settings().trust().protectedGeography()),
-                    4096,
-                    4096,
-                    1000);
-            long start = System.nanoTime();
-            PackService.File file = new PackService(db.dataSource(), cli.feeds(), wms, policy)
-                    .make(request, f, actingAs.principal(), message -> t.line("  " + message));
-            cli.audit(
-                    db,
-                    actingAs.principal(),
-                    "pack",
-                    "safemap pack " + out.getFileName(),
-                    Pack.SourceNote.feeds(file.pack().sources()),
-                    file.pack().hotspots().size());
-            try {
-                Path parent = out.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.write(out, file.body());
-            } catch (IOException e) {
-                throw new SafemapException("write_failed", "could not write " + out + ": " + e.getMessage(), e);
+        long start = System.nanoTime();
+        PackService.File file =
+                cli.services().packs().make(request, f, actingAs.principal(), message -> t.line("  " + message));
+        cli.audit(
+                actingAs.principal(),
+                "pack",
+                "safemap pack " + out.getFileName(),
+                Pack.SourceNote.feeds(file.pack().sources()),
+                file.pack().hotspots().size());
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
             }
-            Pack pack = file.pack();
-            t.line(String.format(
-                    Locale.UK,
-                    "wrote %s (%s, %,d KB) in %.1f s: %s, %s, %d hot spots; runs %s",
-                    out,
-                    f.extension(),
-                    file.body().length / 1024,
-                    (System.nanoTime() - start) / 1e9,
-                    pack.area().name(),
-                    pack.request().period().label(),
-                    pack.hotspots().size(),
-                    String.join(
-                            ", ",
-                            pack.runs().stream()
-                                    .map(r -> String.valueOf(r.id()))
-                                    .toList())));
-            pack.notes().forEach(n -> t.line("note: " + n));
+            Files.write(out, file.body());
+        } catch (IOException e) {
+            throw new SafemapException("write_failed", "could not write " + out + ": " + e.getMessage(), e);
         }
+        Pack pack = file.pack();
+        t.line(String.format(
+                Locale.UK,
+                "wrote %s (%s, %,d KB) in %.1f s: %s, %s, %d hot spots; runs %s",
+                out,
+                f.extension(),
+                file.body().length / 1024,
+                (System.nanoTime() - start) / 1e9,
+                pack.area().name(),
+                pack.request().period().label(),
+                pack.hotspots().size(),
+                String.join(
+                        ", ",
+                        pack.runs().stream().map(r -> String.valueOf(r.id())).toList())));
+        pack.notes().forEach(n -> t.line("note: " + n));
         return Cli.OK;
     }
 

@@ -43,7 +43,7 @@ final class ProtocolsCommand implements Callable<Integer> {
     }
 
     ProtocolCatalog catalog() {
-        return ProtocolCatalog.load(cli.settings().trust().protocolsDir());
+        return cli.protocols();
     }
 
     @Command(
@@ -111,20 +111,16 @@ final class ProtocolsCommand implements Callable<Integer> {
             t.line(p.text().strip());
             t.line("");
             t.line("(from " + p.origin() + ", sha256 " + p.sha256() + ")");
-            try (Database db = parent.cli.openDatabase()) {
-                List<ProtocolRegistry.Version> history = new ProtocolRegistry(db.dataSource()).history(feed);
-                t.line(
-                        history.isEmpty()
-                                ? "No load has run under any version yet."
-                                : "Versions SafeMap has run under:");
-                for (ProtocolRegistry.Version v : history) {
-                    t.line(String.format(
-                            Locale.UK,
-                            "  version %d, first used %s, sha256 %s",
-                            v.version(),
-                            v.firstSeen().toLocalDate(),
-                            v.sha256()));
-                }
+            Database db = parent.cli.services().database();
+            List<ProtocolRegistry.Version> history = new ProtocolRegistry(db.dataSource()).history(feed);
+            t.line(history.isEmpty() ? "No load has run under any version yet." : "Versions SafeMap has run under:");
+            for (ProtocolRegistry.Version v : history) {
+                t.line(String.format(
+                        Locale.UK,
+                        "  version %d, first used %s, sha256 %s",
+                        v.version(),
+                        v.firstSeen().toLocalDate(),
+                        v.sha256()));
             }
             return Cli.OK;
         }
@@ -191,22 +187,21 @@ final class ProtocolsCommand implements Callable<Integer> {
                     "%d protocols and %d feeds read without a problem.",
                     catalog.all().size(),
                     feeds));
-            try (Database db = parent.cli.openDatabase()) {
-                ReloadRequests requests = new ReloadRequests(db.dataSource());
-                long id = requests.request(ActingAs.operator().user());
-                long until = System.nanoTime() + waitSeconds * 1_000_000_000L;
-                while (System.nanoTime() < until) {
-                    java.util.Optional<ReloadRequests.Outcome> o = requests.outcome(id);
-                    if (o.isPresent()) {
-                        t.line("Server: " + o.get().outcome() + ": " + o.get().message());
-                        return o.get().outcome().equals("refused") ? Cli.FAILED : Cli.OK;
-                    }
-                    Thread.sleep(200);
+            Database db = parent.cli.services().database();
+            ReloadRequests requests = new ReloadRequests(db.dataSource());
+            long id = requests.request(ActingAs.operator().user());
+            long until = System.nanoTime() + waitSeconds * 1_000_000_000L;
+            while (System.nanoTime() < until) {
+                java.util.Optional<ReloadRequests.Outcome> o = requests.outcome(id);
+                if (o.isPresent()) {
+                    t.line("Server: " + o.get().outcome() + ": " + o.get().message());
+                    return o.get().outcome().equals("refused") ? Cli.FAILED : Cli.OK;
                 }
-                t.line("No running server answered within " + waitSeconds + " s. A server reads these files when it "
-                        + "starts; a running one looks for requests every " + ReloadRequests.POLL_SECONDS + " s.");
-                return Cli.OK;
+                Thread.sleep(200);
             }
+            t.line("No running server answered within " + waitSeconds + " s. A server reads these files when it "
+                    + "starts; a running one looks for requests every " + ReloadRequests.POLL_SECONDS + " s.");
+            return Cli.OK;
         }
     }
 }

@@ -143,7 +143,7 @@ final class PublishGeoServerCommand implements Callable<Integer> {
                     "bad_request", "no GeoServer password: give --password-file FILE or set " + PASSWORD_ENV);
         }
         target = target.withPassword(password);
-        LayerCatalogue catalogue = LayerCatalogue.load();
+        LayerCatalogue catalogue = cli.services().layers();
         List<LayerSelection.Choice> choices = LayerSelection.choose(catalogue, includePartner);
         List<PublishedLayer> layers = new ArrayList<>();
         for (LayerSelection.Choice c : choices) {
@@ -159,50 +159,49 @@ final class PublishGeoServerCommand implements Callable<Integer> {
                     + "restrict workspace '" + workspace + "' with GeoServer's data security to partners' roles before "
                     + "anyone else can reach it (docs/deploy.md)");
         }
-        try (Database db = cli.openDatabase()) {
-            // The views decide what is public from the recorded protocols: record the ones in force first.
-            new org.safemap.sharing.ProtocolRegistry(db.dataSource()).sync(cli.protocols());
-            DatastoreParams store = datastore(db.target());
-            Sources sources = new Sources(db.dataSource(), cli.feeds());
-            GeoServerPlan.Surfaces surfaces = GeoServerPlan.Surfaces.NONE;
-            if (surfacesUrl != null && (surfacesDir == null || !surfacesUrl.startsWith("file:"))) {
-                throw new SafemapException(
-                        "bad_request",
-                        surfacesDir == null
-                                ? "--surfaces-url needs --surfaces-dir, the folder SafeMap writes the surfaces into"
-                                : "--surfaces-url must be a file: URL, the folder as GeoServer sees it, e.g. "
-                                        + "file:/opt/geoserver_data/safemap-surfaces; got " + surfacesUrl);
-            }
-            if (surfacesDir != null) {
-                List<RunSurfaces.Published> runs = RunSurfaces.list(db.dataSource());
-                if (!dryRun) {
-                    RunSurfaces.write(db.dataSource(), runs, surfacesDir);
-                }
-                String folder = surfacesUrl != null
-                        ? surfacesUrl
-                        : surfacesDir.toAbsolutePath().toUri().toString();
-                surfaces = new GeoServerPlan.Surfaces(
-                        runs,
-                        folder,
-                        catalogue.layer("density-all").styles().get(0),
-                        Attributions.surfaces(runs, catalogue, db.dataSource(), sources));
-                t.line((dryRun ? "would write " : "wrote ") + runs.size() + " run surfaces (hotspot runs over public "
-                        + "feeds only) " + (dryRun ? "to " : "into ") + surfacesDir);
-            }
-            List<Upsert> plan = GeoServerPlan.build(
-                    workspace, store, layers, Attributions.of(layers, catalogue, db.dataSource(), sources), surfaces);
-            GeoServerPublisher publisher = new GeoServerPublisher(target, secrets(password, store.password()), t::line);
-            if (dryRun) {
-                publisher.dryRun(plan);
-                t.line("dry run: " + plan.size() + " resources, " + layers.size() + " layers; nothing sent");
-                return Cli.OK;
-            }
-            GeoServerPublisher.Outcome o = publisher.publish(plan);
-            t.line("published " + layers.size() + " layers to " + target + ": " + o.created() + " created, "
-                    + o.updated() + " updated, " + o.unchanged() + " unchanged");
-            t.line("check: " + target.baseUrl() + "/" + workspace
-                    + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities");
+        Database db = cli.services().database();
+        // The views decide what is public from the recorded protocols: record the ones in force first.
+        new org.safemap.sharing.ProtocolRegistry(db.dataSource()).sync(cli.protocols());
+        DatastoreParams store = datastore(db.target());
+        Sources sources = new Sources(db.dataSource(), cli.feeds());
+        GeoServerPlan.Surfaces surfaces = GeoServerPlan.Surfaces.NONE;
+        if (surfacesUrl != null && (surfacesDir == null || !surfacesUrl.startsWith("file:"))) {
+            throw new SafemapException(
+                    "bad_request",
+                    surfacesDir == null
+                            ? "--surfaces-url needs --surfaces-dir, the folder SafeMap writes the surfaces into"
+                            : "--surfaces-url must be a file: URL, the folder as GeoServer sees it, e.g. "
+                                    + "file:/opt/geoserver_data/safemap-surfaces; got " + surfacesUrl);
         }
+        if (surfacesDir != null) {
+            List<RunSurfaces.Published> runs = RunSurfaces.list(db.dataSource());
+            if (!dryRun) {
+                RunSurfaces.write(db.dataSource(), runs, surfacesDir);
+            }
+            String folder = surfacesUrl != null
+                    ? surfacesUrl
+                    : surfacesDir.toAbsolutePath().toUri().toString();
+            surfaces = new GeoServerPlan.Surfaces(
+                    runs,
+                    folder,
+                    catalogue.layer("density-all").styles().get(0),
+                    Attributions.surfaces(runs, catalogue, db.dataSource(), sources));
+            t.line((dryRun ? "would write " : "wrote ") + runs.size() + " run surfaces (hotspot runs over public "
+                    + "feeds only) " + (dryRun ? "to " : "into ") + surfacesDir);
+        }
+        List<Upsert> plan = GeoServerPlan.build(
+                workspace, store, layers, Attributions.of(layers, catalogue, db.dataSource(), sources), surfaces);
+        GeoServerPublisher publisher = new GeoServerPublisher(target, secrets(password, store.password()), t::line);
+        if (dryRun) {
+            publisher.dryRun(plan);
+            t.line("dry run: " + plan.size() + " resources, " + layers.size() + " layers; nothing sent");
+            return Cli.OK;
+        }
+        GeoServerPublisher.Outcome o = publisher.publish(plan);
+        t.line("published " + layers.size() + " layers to " + target + ": " + o.created() + " created, " + o.updated()
+                + " updated, " + o.unchanged() + " unchanged");
+        t.line("check: " + target.baseUrl() + "/" + workspace
+                + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities");
         return Cli.OK;
     }
 

@@ -50,42 +50,41 @@ final class RepeatsCommand implements Callable<Integer> {
         selection.putInto(p);
         p.values().removeIf(java.util.Objects::isNull);
         Terminal t = cli.terminal();
-        try (Database db = cli.openDatabase()) {
-            NearRepeats.Outcome o =
-                    new NearRepeats(db.dataSource()).repeats(HotspotRequests.selection(p), tolerance, min, top, "cli");
-            Map<String, Object> r = o.result();
+        Database db = cli.services().database();
+        NearRepeats.Outcome o =
+                new NearRepeats(db.dataSource()).repeats(HotspotRequests.selection(p), tolerance, min, top, "cli");
+        Map<String, Object> r = o.result();
+        t.line(String.format(
+                Locale.UK,
+                "run %d: %,d incidents, %,d repeat locations",
+                o.runId(),
+                r.get("incidents"),
+                r.get("locations")));
+        t.line(String.format(
+                Locale.UK,
+                "%4s %9s %9s %10s %11s  %-10s %-10s",
+                "rank",
+                "x",
+                "y",
+                "incidents",
+                "lat,lon",
+                "first",
+                "last"));
+        for (Object row : (List<?>) r.get("top")) {
+            Map<?, ?> m = (Map<?, ?>) row;
             t.line(String.format(
                     Locale.UK,
-                    "run %d: %,d incidents, %,d repeat locations",
-                    o.runId(),
-                    r.get("incidents"),
-                    r.get("locations")));
-            t.line(String.format(
-                    Locale.UK,
-                    "%4s %9s %9s %10s %11s  %-10s %-10s",
-                    "rank",
-                    "x",
-                    "y",
-                    "incidents",
-                    "lat,lon",
-                    "first",
-                    "last"));
-            for (Object row : (List<?>) r.get("top")) {
-                Map<?, ?> m = (Map<?, ?>) row;
-                t.line(String.format(
-                        Locale.UK,
-                        "%4s %9.0f %9.0f %10.1f %s,%s  %-10s %-10s",
-                        m.get("rank"),
-                        (Double) m.get("x"),
-                        (Double) m.get("y"),
-                        (Double) m.get("incidents"),
-                        m.get("lat"),
-                        m.get("lon"),
-                        String.valueOf(m.get("first")).substring(0, 10),
-                        String.valueOf(m.get("last")).substring(0, 10)));
-            }
-            ((List<?>) r.get("warnings")).forEach(w -> t.warn(String.valueOf(w)));
+                    "%4s %9.0f %9.0f %10.1f %s,%s  %-10s %-10s",
+                    m.get("rank"),
+                    (Double) m.get("x"),
+                    (Double) m.get("y"),
+                    (Double) m.get("incidents"),
+                    m.get("lat"),
+                    m.get("lon"),
+                    String.valueOf(m.get("first")).substring(0, 10),
+                    String.valueOf(m.get("last")).substring(0, 10)));
         }
+        ((List<?>) r.get("warnings")).forEach(w -> t.warn(String.valueOf(w)));
         return Cli.OK;
     }
 }

@@ -4,8 +4,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.safemap.db.Database;
-import org.safemap.sharing.AuditLog;
-import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.RetentionPurge;
 import org.safemap.time.Period;
 import picocli.CommandLine.Command;
@@ -53,23 +51,23 @@ final class RetentionCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Terminal t = retention.cli.terminal();
-            try (Database db = retention.cli.openDatabase()) {
-                ProtocolCatalog protocols =
-                        ProtocolCatalog.load(retention.cli.settings().trust().protocolsDir());
-                AuditLog log = AuditCommand.auditLog(retention.cli, db, protocols);
-                RetentionPurge purge = RetentionPurge.of(retention.cli.settings(), db.dataSource(), protocols, log);
-                RetentionPurge.Result result = purge.run(AuditCommand.operator(), dryRun);
-                for (RetentionPurge.FeedPurge f : result.feeds()) {
-                    t.line(line(f, dryRun));
-                }
-                t.line(String.format(
-                        Locale.UK,
-                        "%s: %,d records %s.",
-                        dryRun ? "Dry run" : "Retention purge",
-                        result.records(),
-                        dryRun ? "would be deleted; nothing was deleted" : "deleted"));
-                return Cli.OK;
+            Database db = retention.cli.services().database();
+            RetentionPurge purge = RetentionPurge.of(
+                    retention.cli.settings(),
+                    db.dataSource(),
+                    retention.cli.protocols(),
+                    retention.cli.services().audit());
+            RetentionPurge.Result result = purge.run(AuditCommand.operator(), dryRun);
+            for (RetentionPurge.FeedPurge f : result.feeds()) {
+                t.line(line(f, dryRun));
             }
+            t.line(String.format(
+                    Locale.UK,
+                    "%s: %,d records %s.",
+                    dryRun ? "Dry run" : "Retention purge",
+                    result.records(),
+                    dryRun ? "would be deleted; nothing was deleted" : "deleted"));
+            return Cli.OK;
         }
 
         private static String line(RetentionPurge.FeedPurge f, boolean dryRun) {

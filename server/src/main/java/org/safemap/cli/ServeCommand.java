@@ -1,8 +1,7 @@
 package org.safemap.cli;
 
+import org.safemap.Services;
 import org.safemap.config.Settings;
-import org.safemap.db.Database;
-import org.safemap.db.DatabaseSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -29,9 +28,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = withOverrides(cli.settings(), host, port);
-        Database db = DatabaseSetup.openMigrated(settings, cli.terminal()::line);
-        return ServerRunner.runUntilStopped(settings, db, cli.terminal());
+        Services services = cli.serverServices(withOverrides(cli.settings(), host, port));
+        return ServerRunner.runUntilStopped(services, cli.terminal());
     }
 
     static Settings withOverrides(Settings settings, String host, Integer port) {

@@ -1,8 +1,11 @@
 package org.safemap.cli;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.safemap.App;
+import org.safemap.Services;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.sharing.PasswordHashing;
@@ -19,10 +22,16 @@ final class ServerRunner {
 
     private ServerRunner() {}
 
-    static int runUntilStopped(Settings settings, Database db, Terminal terminal) {
+    /**
+     * Starts the server over {@code services} and waits. On SIGTERM the server drains and stops first (its requests
+     * still use the services), then the services close (the database last).
+     */
+    static int runUntilStopped(Services services, Terminal terminal) {
+        Settings settings = services.settings();
+        Database db = services.database();
         warnIfNoAdmin(db);
-        warnOfUnknownPartners(settings, db);
-        App app = App.start(settings, db);
+        warnOfUnknownPartners(services);
+        App app = App.start(services, null);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -33,7 +42,7 @@ final class ServerRunner {
                             } catch (RuntimeException e) {
                                 LOG.warn("the HTTP server did not stop cleanly: {}", e.toString());
                             }
-                            db.close();
+                            services.close();
                             stopped.countDown();
                         },
                         "safemap-shutdown"));
@@ -48,12 +57,10 @@ final class ServerRunner {
     }
 
     /** Users whose partner no protocol names see only what any partner's analyst sees: say so at start. */
-    private static void warnOfUnknownPartners(Settings settings, Database db) {
+    private static void warnOfUnknownPartners(Services services) {
         try {
-            java.util.Set<String> partners = org.safemap.sharing.ProtocolCatalog.load(
-                            settings.trust().protocolsDir())
-                    .partners();
-            java.util.List<String> unknown = new Users(db.dataSource(), PasswordHashing.standard())
+            Set<String> partners = services.protocols().partners();
+            List<String> unknown = new Users(services.database().dataSource(), PasswordHashing.standard())
                     .list().stream()
                             .filter(u -> !u.disabled() && u.partner() != null && !partners.contains(u.partner()))
                             .map(Users.User::login)

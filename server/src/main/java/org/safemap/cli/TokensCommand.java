@@ -8,7 +8,6 @@ import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.sharing.ApiTokens;
 import org.safemap.sharing.PasswordHashing;
-import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.Purposes;
 import org.safemap.sharing.Users;
 import picocli.CommandLine.Command;
@@ -76,24 +75,21 @@ final class TokensCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws SQLException {
-            String code = Purposes.of(
-                            ProtocolCatalog.load(tokens.cli.settings().trust().protocolsDir()))
-                    .check(purpose, "--purpose");
+            String code = Purposes.of(tokens.cli.protocols()).check(purpose, "--purpose");
             if (code == null) {
                 throw new SafemapException("bad_request", "--purpose must name a purpose code");
             }
             Terminal t = tokens.cli.terminal();
-            try (Database db = tokens.cli.openDatabase()) {
-                ApiTokens.Issued issued = tokens.tokens(db).create(user, name, code, expiresDays);
-                ApiTokens.Token tk = issued.token();
-                t.line("Token " + tk.id() + " for " + tk.login() + " (" + tk.name() + "), purpose " + tk.purpose()
-                        + ", expires " + tk.expiresAt().toString().substring(0, 10) + ":");
-                t.line("");
-                t.line("  " + issued.secret());
-                t.line("");
-                t.warn("store it now (e.g. in QGIS's authentication manager, as the password with user name "
-                        + tk.login() + "): it is not shown again, and SafeMap keeps only a hash of it.");
-            }
+            Database db = tokens.cli.services().database();
+            ApiTokens.Issued issued = tokens.tokens(db).create(user, name, code, expiresDays);
+            ApiTokens.Token tk = issued.token();
+            t.line("Token " + tk.id() + " for " + tk.login() + " (" + tk.name() + "), purpose " + tk.purpose()
+                    + ", expires " + tk.expiresAt().toString().substring(0, 10) + ":");
+            t.line("");
+            t.line("  " + issued.secret());
+            t.line("");
+            t.warn("store it now (e.g. in QGIS's authentication manager, as the password with user name " + tk.login()
+                    + "): it is not shown again, and SafeMap keeps only a hash of it.");
             return Cli.OK;
         }
     }
@@ -112,24 +108,23 @@ final class TokensCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             Terminal t = tokens.cli.terminal();
-            try (Database db = tokens.cli.openDatabase()) {
-                String format = "%5s  %-20s %-13s %-8s %-21s %-10s %-10s %s";
+            Database db = tokens.cli.services().database();
+            String format = "%5s  %-20s %-13s %-8s %-21s %-10s %-10s %s";
+            t.line(String.format(
+                    Locale.UK, format, "ID", "USER", "PREFIX", "STATE", "PURPOSE", "EXPIRES", "LAST USED", "NAME"));
+            Instant now = Instant.now();
+            for (ApiTokens.Token tk : tokens.tokens(db).list(user)) {
                 t.line(String.format(
-                        Locale.UK, format, "ID", "USER", "PREFIX", "STATE", "PURPOSE", "EXPIRES", "LAST USED", "NAME"));
-                Instant now = Instant.now();
-                for (ApiTokens.Token tk : tokens.tokens(db).list(user)) {
-                    t.line(String.format(
-                            Locale.UK,
-                            format,
-                            tk.id(),
-                            tk.login(),
-                            tk.prefix() + "...",
-                            tk.state(now),
-                            tk.purpose() == null ? "-" : tk.purpose(),
-                            day(tk.expiresAt(), "never"),
-                            day(tk.lastUsed(), "never"),
-                            tk.name()));
-                }
+                        Locale.UK,
+                        format,
+                        tk.id(),
+                        tk.login(),
+                        tk.prefix() + "...",
+                        tk.state(now),
+                        tk.purpose() == null ? "-" : tk.purpose(),
+                        day(tk.expiresAt(), "never"),
+                        day(tk.lastUsed(), "never"),
+                        tk.name()));
             }
             return Cli.OK;
         }
@@ -149,19 +144,18 @@ final class TokensCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws SQLException {
-            try (Database db = tokens.cli.openDatabase()) {
-                ApiTokens api = tokens.tokens(db);
-                ApiTokens.Token tk = api.find(id)
-                        .orElseThrow(() -> new SafemapException(
-                                "not_found", "no token with id " + id + "; 'safemap tokens list' shows them"));
-                boolean now = api.revoke(id);
-                tokens.cli
-                        .terminal()
-                        .line(
-                                now
-                                        ? "Revoked token " + id + " of " + tk.login() + " (" + tk.name() + ")."
-                                        : "Token " + id + " was already revoked.");
-            }
+            Database db = tokens.cli.services().database();
+            ApiTokens api = tokens.tokens(db);
+            ApiTokens.Token tk = api.find(id)
+                    .orElseThrow(() -> new SafemapException(
+                            "not_found", "no token with id " + id + "; 'safemap tokens list' shows them"));
+            boolean now = api.revoke(id);
+            tokens.cli
+                    .terminal()
+                    .line(
+                            now
+                                    ? "Revoked token " + id + " of " + tk.login() + " (" + tk.name() + ")."
+                                    : "Token " + id + " was already revoked.");
             return Cli.OK;
         }
     }

@@ -89,19 +89,18 @@ final class UsersCommand implements Callable<Integer> {
         public Integer call() throws SQLException {
             Role r = Role.parse(role);
             Terminal t = users.cli.terminal();
-            try (Database db = users.cli.openDatabase()) {
-                Users u = users.users(db);
-                if (u.find(login).isPresent()) {
-                    throw new org.safemap.SafemapException(
-                            "conflict",
-                            "a user with login '" + login.strip().toLowerCase(Locale.ROOT)
-                                    + "' already exists; 'safemap users password' sets a new password");
-                }
-                String known = users.cli.protocols().requirePartner(partner, "--partner");
-                String pw = noPassword ? null : password.read(login);
-                Users.User added = u.add(login, name, r, known, pw);
-                t.line("Added " + describe(added) + (added.hasPassword() ? "" : "; no password: tokens only") + ".");
+            Database db = users.cli.services().database();
+            Users u = users.users(db);
+            if (u.find(login).isPresent()) {
+                throw new org.safemap.SafemapException(
+                        "conflict",
+                        "a user with login '" + login.strip().toLowerCase(Locale.ROOT)
+                                + "' already exists; 'safemap users password' sets a new password");
             }
+            String known = users.cli.protocols().requirePartner(partner, "--partner");
+            String pw = noPassword ? null : password.read(login);
+            Users.User added = u.add(login, name, r, known, pw);
+            t.line("Added " + describe(added) + (added.hasPassword() ? "" : "; no password: tokens only") + ".");
             return Cli.OK;
         }
     }
@@ -114,33 +113,52 @@ final class UsersCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             Terminal t = users.cli.terminal();
-            try (Database db = users.cli.openDatabase()) {
-                String format = "%-24s %-8s %-10s %-9s %-20s %s";
-                t.line(String.format(Locale.UK, format, "LOGIN", "ROLE", "PARTNER", "STATE", "LAST SIGN-IN", "NAME"));
-                java.util.Set<String> partners = users.cli.protocols().partners();
-                java.util.List<String> unknown = new java.util.ArrayList<>();
-                for (Users.User u : users.users(db).list()) {
-                    boolean known = u.partner() == null || partners.contains(u.partner());
-                    if (!known) {
-                        unknown.add(u.login());
-                    }
-                    t.line(String.format(
-                            Locale.UK,
-                            format,
-                            u.login(),
-                            u.role().key(),
-                            u.partner() == null ? "-" : known ? u.partner() : u.partner() + "!",
-                            u.disabled() ? "disabled" : u.hasPassword() ? "active" : "tokens",
-                            u.lastLogin() == null
-                                    ? "never"
-                                    : u.lastLogin().toString().substring(0, 16).replace('T', ' '),
-                            u.name()));
+            Database db = users.cli.services().database();
+            String format = "%-24s %-8s %-10s %-9s %-20s %s";
+            t.line(String.format(Locale.UK, format, "LOGIN", "ROLE", "PARTNER", "STATE", "LAST SIGN-IN", "NAME"));
+            java.util.Set<String> partners = users.cli.protocols().partners();
+            java.util.List<String> unknown = new java.util.ArrayList<>();
+            for (Users.User u : users.users(db).list()) {
+                boolean known = u.partner() == null || partners.contains(u.partner());
+                if (!known) {
+                    unknown.add(u.login());
                 }
-                if (!unknown.isEmpty()) {
-                    t.line("");
-                    t.line(UnknownPartners.warning(unknown, partners));
-                }
+                t.line(String.format(
+                        Locale.UK,
+                        format,
+                        u.login(),
+                        u.role().key(),
+                        u.partner() == null ? "-" : known ? u.partner() : u.partner() + "!",
+                        u.disabled() ? "disabled" : u.hasPassword() ? "active" : "tokens",
+                        u.lastLogin() == null
+                                ? "never"
+                                : u.lastLogin().toString().substring(0, 16).replace('T', ' '),
+                        u.name()));
             }
+            if (!unknown.isEmpty()) {
+                t.line("");
+                t.line(UnknownPartners.warning(unknown, partners));
+            }
+            return Cli.OK;
+        }
+    }
+
+    /** Enabling and disabling: one login, one change, one line saying what it did. */
+    abstract static class Switch implements Callable<Integer> {
+        @ParentCommand
+        UsersCommand users;
+
+        @Parameters(paramLabel = "LOGIN")
+        String login;
+
+        abstract Users.Change change();
+
+        abstract String done(Users.User u);
+
+        @Override
+        public Integer call() throws SQLException {
+            Users.User u = users.users(users.cli.services().database()).update(login, change());
+            users.cli.terminal().line(done(u));
             return Cli.OK;
         }
     }
@@ -149,20 +167,15 @@ final class UsersCommand implements Callable<Integer> {
             name = "disable",
             mixinStandardHelpOptions = true,
             description = "Disable a user: their sessions end now, their tokens stop working, nothing is deleted.")
-    static final class Disable implements Callable<Integer> {
-        @ParentCommand
-        UsersCommand users;
-
-        @Parameters(paramLabel = "LOGIN")
-        String login;
+    static final class Disable extends Switch {
+        @Override
+        Users.Change change() {
+            return Users.Change.disable();
+        }
 
         @Override
-        public Integer call() throws SQLException {
-            try (Database db = users.cli.openDatabase()) {
-                Users.User u = users.users(db).update(login, Users.Change.disable());
-                users.cli.terminal().line("Disabled " + describe(u) + ": signed out, tokens refused.");
-            }
-            return Cli.OK;
+        String done(Users.User u) {
+            return "Disabled " + describe(u) + ": signed out, tokens refused.";
         }
     }
 
@@ -170,20 +183,15 @@ final class UsersCommand implements Callable<Integer> {
             name = "enable",
             mixinStandardHelpOptions = true,
             description = "Enable a disabled user again (their unrevoked, unexpired tokens work again).")
-    static final class Enable implements Callable<Integer> {
-        @ParentCommand
-        UsersCommand users;
-
-        @Parameters(paramLabel = "LOGIN")
-        String login;
+    static final class Enable extends Switch {
+        @Override
+        Users.Change change() {
+            return Users.Change.enable();
+        }
 
         @Override
-        public Integer call() throws SQLException {
-            try (Database db = users.cli.openDatabase()) {
-                Users.User u = users.users(db).update(login, Users.Change.enable());
-                users.cli.terminal().line("Enabled " + describe(u) + ".");
-            }
-            return Cli.OK;
+        String done(Users.User u) {
+            return "Enabled " + describe(u) + ".";
         }
     }
 
@@ -203,12 +211,11 @@ final class UsersCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws SQLException {
-            try (Database db = users.cli.openDatabase()) {
-                Users u = users.users(db);
-                u.require(login);
-                Users.User changed = u.update(login, Users.Change.password(password.read(login)));
-                users.cli.terminal().line("New password set for " + describe(changed) + "; their sessions ended.");
-            }
+            Database db = users.cli.services().database();
+            Users u = users.users(db);
+            u.require(login);
+            Users.User changed = u.update(login, Users.Change.password(password.read(login)));
+            users.cli.terminal().line("New password set for " + describe(changed) + "; their sessions ended.");
             return Cli.OK;
         }
     }

@@ -311,30 +311,15 @@ public record Settings(
 
     /** The same settings listening on another port (the CLI's --port). */
     public Settings withHttpPort(int port) {
-        return new Settings(
-                home,
-                varDir,
-                externalDatabase,
-                localDbPort,
-                dbPoolSize,
-                httpHost,
-                port,
-                basemapUrl,
-                basemapAttribution,
-                logLevel,
-                feedsDir,
-                linkDistanceM,
-                linkMinutes,
-                uploadMaxMb,
-                ingest,
-                map,
-                trust,
-                limits,
-                warnings);
+        return withHttp(httpHost, port);
     }
 
     /** The same settings bound to another interface (the CLI's --host). */
     public Settings withHttpHost(String host) {
+        return withHttp(host, httpPort);
+    }
+
+    private Settings withHttp(String host, int port) {
         return new Settings(
                 home,
                 varDir,
@@ -342,7 +327,7 @@ public record Settings(
                 localDbPort,
                 dbPoolSize,
                 host,
-                httpPort,
+                port,
                 basemapUrl,
                 basemapAttribution,
                 logLevel,

@@ -2,8 +2,8 @@ package org.safemap.map;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
+import org.safemap.runs.AreaResults;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.FeedView;
 import org.safemap.sharing.Principal;
@@ -15,8 +15,6 @@ import org.safemap.sharing.Principal;
  */
 public record RunAreasKind() implements AreaKind {
     /** Run results a requester below points on any of the run's feeds sees: classes, never counts. */
-    private static final Set<String> RUN_CLASSES = Set.of("gi_bin", "gi_class", "emerging_class", "population");
-
     @Override
     public String code() {
         return "run-areas";
@@ -56,7 +54,7 @@ public record RunAreasKind() implements AreaKind {
             }
             if (least != DisclosureLevel.POINTS) {
                 rows.values().forEach(v -> {
-                    v.keySet().retainAll(RUN_CLASSES);
+                    v.keySet().retainAll(AreaResults.CLASS_FIELDS);
                     v.put("counts_withheld", true);
                 });
             }

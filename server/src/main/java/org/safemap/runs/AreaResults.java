@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -20,13 +22,18 @@ public final class AreaResults {
             r.kde_mean, r.kde_max, r.top_share, r.location_quotient, r.gi_z, r.gi_p, r.gi_bin, r.gi_class,
             r.emerging_class, r.trend_tau, r.trend_p, r.hot_steps, r.cold_steps, r.steps""";
     /**
-     * The columns shown when the run read a feed the asker may see only as suppressed aggregates: classes and rank,
-     * no counts, rates or statistics. Gi* z-scores and densities are functions of the counts and, with the weights,
-     * would let the counts be solved for, so they go too.
+     * The fields shown when the run read a feed the asker may see only as suppressed aggregates, in the API, exports
+     * and the map alike: classes and rank, no counts, rates or statistics. Gi* z-scores and densities are functions
+     * of the counts and, with the weights, would let the counts be solved for, so they go too. Population stays: it
+     * is the published ONS estimate for the area, the same for every run and independent of any record, and without
+     * the rate it reveals nothing about the counts.
      */
-    public static final String CLASS_COLUMNS = """
-            r.rank, r.code, coalesce(a.name, r.code) AS name, r.level, r.vintage, r.gi_bin, r.gi_class,
-            r.emerging_class""";
+    public static final List<String> CLASS_FIELDS =
+            List.of("rank", "code", "name", "level", "vintage", "gi_bin", "gi_class", "emerging_class", "population");
+    /** {@link #CLASS_FIELDS} as columns over {@code hotspot_area_result r} and {@code area a}. */
+    public static final String CLASS_COLUMNS = CLASS_FIELDS.stream()
+            .map(f -> f.equals("name") ? "coalesce(a.name, r.code) AS name" : "r." + f)
+            .collect(Collectors.joining(", "));
 
     private static final String ROWS = """
             SELECT %s FROM hotspot_area_result r

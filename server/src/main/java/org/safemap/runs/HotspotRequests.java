@@ -15,7 +15,7 @@ import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKTReader;
 import org.locationtech.jts.operation.valid.IsValidOp;
 import org.safemap.SafemapException;
-import org.safemap.hotspot.BandwidthRule;
+import org.safemap.hotspot.BandwidthChoice;
 import org.safemap.hotspot.KdeMode;
 import org.safemap.hotspot.Kernel;
 import org.safemap.time.Period;
@@ -69,25 +69,13 @@ public final class HotspotRequests {
 
     /** As {@link #parse(Map, String)}, the period held to {@code limit} (an HTTP request's). */
     public static HotspotRunner.Request parse(Map<String, ?> m, String createdBy, PeriodLimit limit) {
-        for (String key : m.keySet()) {
-            if (!NAMES.contains(key)) {
-                throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(NAMES));
-            }
-        }
+        requireKnown(m, NAMES);
         Selection selection = selection(m, limit);
         String level = text(m, "level").orElse("lsoa").toLowerCase(Locale.ROOT);
         PointSelector.codeColumn(level);
         Optional<Double> cell = number(m, "cellM");
-        Optional<Double> bandwidth = Optional.empty();
-        BandwidthRule rule = BandwidthRule.PPL;
-        Optional<String> bw = text(m, "bandwidth");
-        if (bw.isPresent()) {
-            try {
-                bandwidth = Optional.of(Double.parseDouble(bw.get()));
-            } catch (NumberFormatException e) {
-                rule = guard(() -> BandwidthRule.fromCode(bw.get()));
-            }
-        }
+        BandwidthChoice bandwidth =
+                guard(() -> BandwidthChoice.parse(text(m, "bandwidth").orElse(null)));
         Kernel kernel = guard(() -> Kernel.fromCode(text(m, "kernel").orElse("quartic")));
         KdeMode mode = guard(() -> KdeMode.fromCode(text(m, "mode").orElse("exact")));
         String neighbours = text(m, "neighbours").orElse("queen");
@@ -99,12 +87,6 @@ public final class HotspotRequests {
         cell.ifPresent(c -> {
             if (!(c > 0)) {
                 throw bad("cellM must be a positive number of metres, got " + c);
-            }
-        });
-        bandwidth.ifPresent(h -> {
-            if (!(h > 0) || h > 100_000) {
-                throw bad("bandwidth must be a positive number of metres up to 100000, or a rule (ppl, scott, "
-                        + "arcgis); got " + h);
             }
         });
         String surface = text(m, "surface").orElse("kde").toLowerCase(Locale.ROOT);
@@ -123,8 +105,8 @@ public final class HotspotRequests {
                 selection,
                 level,
                 cell,
-                bandwidth,
-                rule,
+                bandwidth.metres(),
+                bandwidth.rule(),
                 kernel,
                 mode,
                 flag(m, "edgeCorrection", false),
@@ -163,12 +145,7 @@ public final class HotspotRequests {
 
     /** As {@link #emerging(Map, String)}, the period held to {@code limit}. */
     public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy, PeriodLimit limit) {
-        for (String key : m.keySet()) {
-            if (!EMERGING_NAMES.contains(key)) {
-                throw bad(
-                        "unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EMERGING_NAMES));
-            }
-        }
+        requireKnown(m, EMERGING_NAMES);
         Selection selection = selection(m, limit);
         String level = text(m, "level").orElse("lsoa").toLowerCase(Locale.ROOT);
         if (!level.equals("grid")) {
@@ -233,12 +210,7 @@ public final class HotspotRequests {
 
     /** As {@link #evaluate(Map, String)}, both periods held to {@code limit}. */
     public static EvaluateRunner.Request evaluate(Map<String, ?> m, String createdBy, PeriodLimit limit) {
-        for (String key : m.keySet()) {
-            if (!EVALUATE_NAMES.contains(key)) {
-                throw bad(
-                        "unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(EVALUATE_NAMES));
-            }
-        }
+        requireKnown(m, EVALUATE_NAMES);
         Map<String, Object> trainMap = new java.util.HashMap<>(m);
         trainMap.keySet()
                 .removeAll(List.of("train", "test", "methods", "method", "level", "cellM", "bandwidth", "coverages"));
@@ -256,19 +228,8 @@ public final class HotspotRequests {
         if (!level.equals("grid")) {
             PointSelector.codeColumn(level);
         }
-        Optional<Double> bandwidth = Optional.empty();
-        BandwidthRule rule = BandwidthRule.PPL;
-        Optional<String> bw = text(m, "bandwidth");
-        if (bw.isPresent()) {
-            try {
-                bandwidth = Optional.of(Double.parseDouble(bw.get()));
-                if (!(bandwidth.get() > 0) || bandwidth.get() > 100_000) {
-                    throw bad("bandwidth must be a positive number of metres up to 100000, or a rule");
-                }
-            } catch (NumberFormatException e) {
-                rule = guard(() -> BandwidthRule.fromCode(bw.get()));
-            }
-        }
+        BandwidthChoice bandwidth =
+                guard(() -> BandwidthChoice.parse(text(m, "bandwidth").orElse(null)));
         List<String> cov = list(m, "coverages");
         double[] coverages = cov.isEmpty()
                 ? org.safemap.hotspot.PredictionAccuracy.DEFAULT_COVERAGES
@@ -291,7 +252,8 @@ public final class HotspotRequests {
                 throw bad("cellM must be a positive number of metres");
             }
         });
-        return new EvaluateRunner.Request(train, test, methods, level, cell, bandwidth, rule, coverages, createdBy);
+        return new EvaluateRunner.Request(
+                train, test, methods, level, cell, bandwidth.metres(), bandwidth.rule(), coverages, createdBy);
     }
 
     /** Names the near-repeat test and the repeat-locations list take, beyond the selection's. */
@@ -529,6 +491,15 @@ public final class HotspotRequests {
             return s.get();
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
+        }
+    }
+
+    /** Refuses a parameter that is not among {@code names}, naming those that are. */
+    private static void requireKnown(Map<String, ?> m, Set<String> names) {
+        for (String key : m.keySet()) {
+            if (!names.contains(key)) {
+                throw bad("unknown parameter '" + key + "'; expected some of " + new java.util.TreeSet<>(names));
+            }
         }
     }
 

@@ -301,7 +301,8 @@ public final class HotspotRunner {
                     bins[a],
                     HotspotBins.label(bins[a]),
                     null,
-                    rank + 1));
+                    rank + 1,
+                    null)); // no cell geometry: the area's boundary is joined from area
         }
 
         Map<String, Object> summary = new LinkedHashMap<>();

@@ -95,7 +95,12 @@ public final class RunStore {
         }
     }
 
-    /** One area's results, in the order of the insert columns. */
+    /**
+     * One area's results, in the order of the insert columns.
+     *
+     * @param cell a grid cell's bounds for a run at grid level; null for an area, whose boundary is joined from
+     *     {@code area}
+     */
     public record AreaRow(
             String code,
             double incidents,
@@ -112,43 +117,7 @@ public final class RunStore {
             String giClass,
             Emerging emerging,
             int rank,
-            double[] cell) {
-        /** An area's row (no cell geometry: the area's boundary is joined from {@code area}). */
-        public AreaRow(
-                String code,
-                double incidents,
-                int records,
-                Integer population,
-                Double ratePer1000,
-                Double kdeMean,
-                Double kdeMax,
-                Double topShare,
-                Double locationQuotient,
-                Double giZ,
-                Double giP,
-                Integer giBin,
-                String giClass,
-                Emerging emerging,
-                int rank) {
-            this(
-                    code,
-                    incidents,
-                    records,
-                    population,
-                    ratePer1000,
-                    kdeMean,
-                    kdeMax,
-                    topShare,
-                    locationQuotient,
-                    giZ,
-                    giP,
-                    giBin,
-                    giClass,
-                    emerging,
-                    rank,
-                    null);
-        }
-    }
+            double[] cell) {}
 
     /** An emerging run's columns for one area. */
     public record Emerging(

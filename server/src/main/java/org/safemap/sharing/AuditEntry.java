@@ -47,28 +47,17 @@ public record AuditEntry(
 
     /** The same entry carrying {@code signature} as its hash. */
     AuditEntry withHash(String signature) {
-        return new AuditEntry(
-                seq,
-                at,
-                actor,
-                role,
-                partner,
-                via,
-                purpose,
-                action,
-                resource,
-                feeds,
-                resultSize,
-                outcome,
-                detailJson,
-                prevHash,
-                signature);
+        return with(seq, signature);
     }
 
     /** The same entry with another number (verification tries where a moved entry came from). */
     AuditEntry withSeq(long other) {
+        return with(other, hash);
+    }
+
+    private AuditEntry with(long number, String entryHash) {
         return new AuditEntry(
-                other,
+                number,
                 at,
                 actor,
                 role,
@@ -82,6 +71,6 @@ public record AuditEntry(
                 outcome,
                 detailJson,
                 prevHash,
-                hash);
+                entryHash);
     }
 }

@@ -18,9 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.safemap.Services;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
-import org.safemap.map.LayerCatalogue;
 import org.safemap.sharing.AuditEvent;
 import org.safemap.sharing.AuditLog;
 import org.safemap.sharing.Policy;
@@ -61,7 +61,7 @@ class AuditApiIT {
         MutableClock clock = new MutableClock(Instant.parse("2024-01-10T10:00:00Z"));
         seeder = new AuditLog(db.dataSource(), KEY.getBytes(StandardCharsets.UTF_8), ProtocolCatalog.builtIn(), clock);
         seed(clock);
-        server = ApiServer.create(settings, db, LayerCatalogue.load());
+        server = ApiServer.create(Services.serving(settings, db), null);
         // stands in for authentication: "role,partner,user,purpose"
         server.unsafe.routes.before(ctx -> {
             String h = ctx.header("X-Test-Principal");

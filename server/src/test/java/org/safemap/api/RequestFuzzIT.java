@@ -30,8 +30,8 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.safemap.Services;
 import org.safemap.db.Database;
-import org.safemap.map.LayerCatalogue;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.sharing.Role;
 import org.safemap.testing.Http;
@@ -253,17 +253,17 @@ class RequestFuzzIT {
         // Built as the server builds itself, so the route table read below is the real one. Rate limits are out of the
         // way (every request comes from its own address), so the requests reach the handlers.
         server = ApiServer.create(
-                TestSettings.withOverrides(Map.of(
-                        "SAFEMAP_TRUSTED_PROXIES",
-                        "127.0.0.1",
-                        "SAFEMAP_RATE_PER_CLIENT",
-                        "1000000",
-                        "SAFEMAP_RATE_PUBLIC",
-                        "10000000",
-                        "SAFEMAP_UPLOAD_MAX_MB",
-                        "1")),
-                db,
-                LayerCatalogue.load(),
+                Services.serving(
+                        TestSettings.withOverrides(Map.of(
+                                "SAFEMAP_TRUSTED_PROXIES",
+                                "127.0.0.1",
+                                "SAFEMAP_RATE_PER_CLIENT",
+                                "1000000",
+                                "SAFEMAP_RATE_PUBLIC",
+                                "10000000",
+                                "SAFEMAP_UPLOAD_MAX_MB",
+                                "1")),
+                        db),
                 null);
         server.start("127.0.0.1", Http.freePort());
         base = "http://127.0.0.1:" + server.port();

@@ -2,7 +2,11 @@ package org.safemap.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.safemap.testing.Sql;
@@ -11,13 +15,14 @@ import org.safemap.testing.TestDatabase;
 /** Upgrading a database that already holds records: nothing is lost and everything lands where V3 expects it. */
 class MigrationIT {
     @Test
-    void recordsLoadedBeforeTheFeedsSchemaMoveIntoBatchPartitionsWithTheNewTaxonomy() {
+    void recordsLoadedBeforeTheFeedsSchemaMoveIntoBatchPartitionsWithTheNewTaxonomy() throws IOException {
         Database db = TestDatabase.empty("migration");
         try {
             Sql.execute(db, "CREATE EXTENSION IF NOT EXISTS postgis");
+            // Versioned files only: Flyway applies repeatable migrations whatever the target, and the views need V9.
             Flyway.configure()
                     .dataSource(db.dataSource())
-                    .locations("classpath:db/migration")
+                    .locations("filesystem:" + versionedOnly())
                     .target("2")
                     .load()
                     .migrate();
@@ -56,5 +61,52 @@ class MigrationIT {
         } finally {
             db.close();
         }
+    }
+
+    /**
+     * A database migrated before the views moved to the repeatable {@code R__geoserver_views.sql} (every versioned
+     * file applied, with the checksums it holds) takes the repeatable migration without complaint, and its views come
+     * out exactly as the versioned files left them.
+     */
+    @Test
+    void aDeployedDatabaseTakesTheRepeatableViewsUnchanged() throws IOException {
+        Path versioned = versionedOnly();
+        Database db = TestDatabase.empty("repeatable");
+        try {
+            Sql.execute(db, "CREATE EXTENSION IF NOT EXISTS postgis");
+            Flyway.configure()
+                    .dataSource(db.dataSource())
+                    .locations("filesystem:" + versioned)
+                    .load()
+                    .migrate();
+            String views = """
+                    SELECT string_agg(viewname || ': ' || pg_get_viewdef(('geoserver.' || viewname)::regclass), E'\n'
+                                      ORDER BY viewname)
+                    FROM pg_views WHERE schemaname = 'geoserver'""";
+            Object before = Sql.value(db, views);
+            assertThat(Sql.count(db, "SELECT count(*) FROM flyway_schema_history WHERE version IS NULL"))
+                    .isZero();
+            db.migrate();
+            assertThat(Sql.value(db, views)).isEqualTo(before);
+            assertThat(Sql.rows(
+                            db, "SELECT script, success FROM flyway_schema_history WHERE version IS NULL ORDER BY 1"))
+                    .containsExactly(List.of("R__geoserver_views.sql", true));
+            assertThat(db.schemaVersion()).isEqualTo("12");
+        } finally {
+            db.close();
+        }
+    }
+
+    /** A folder with the versioned migrations alone: the schema as a database migrated before any R__ file has it. */
+    private static Path versionedOnly() throws IOException {
+        Path versioned = Files.createTempDirectory("safemap-versioned-migrations");
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().startsWith("V")) {
+                    Files.copy(f, versioned.resolve(f.getFileName()));
+                }
+            }
+        }
+        return versioned;
     }
 }

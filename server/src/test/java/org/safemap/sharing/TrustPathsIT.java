@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.runs.AreaResults;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
@@ -246,6 +247,22 @@ class TrustPathsIT {
             for (String hidden : List.of("incidents", "records", "rate_per_1000", "gi_z", "gi_p", "kde_mean")) {
                 assertThat(row.has(hidden)).as(hidden).isFalse();
             }
+            // The one classes-only list, the map's too: population is the area's published estimate, as the
+            // CSP analyst sees it, and without the rate it gives no count away.
+            List<String> fields = new ArrayList<>();
+            row.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).containsExactlyInAnyOrderElementsOf(AreaResults.CLASS_FIELDS);
+            String code = row.path("code").asText();
+            JsonNode same = null;
+            for (JsonNode c : json(get(areas.replace("limit=5", "limit=1000"), CSP))) {
+                if (c.path("code").asText().equals(code)) {
+                    same = c;
+                }
+            }
+            assertThat(same).isNotNull();
+            assertThat(row.path("population").asInt())
+                    .isPositive()
+                    .isEqualTo(same.path("population").asInt());
         }
         assertThat(json(get("/api/hotspots/" + run, TASKING)).has("summary")).isFalse();
         assertThat(get("/api/hotspots/" + run + "/surface", TASKING).statusCode())

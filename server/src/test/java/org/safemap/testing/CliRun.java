@@ -8,7 +8,10 @@ import java.util.Map;
 import org.safemap.cli.Cli;
 import org.safemap.config.DatabaseTarget;
 
-/** Runs the safemap CLI in-process with a chosen environment, capturing its output. */
+/**
+ * Runs the safemap CLI in-process with a chosen environment, capturing its output. Its state folder is the test run's
+ * own ({@link TestSettings#varDir}) unless the environment names one.
+ */
 public final class CliRun {
     /** Exit code, standard output, standard error. */
     public record Result(int code, String out, String err) {}
@@ -18,6 +21,7 @@ public final class CliRun {
     public static Result run(Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>();
         env.put("SAFEMAP_HOME", System.getenv("SAFEMAP_HOME"));
+        env.put("SAFEMAP_VAR_DIR", TestSettings.varDir().toString());
         env.putAll(extraEnv);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -11,6 +11,7 @@ import org.safemap.config.Settings;
  */
 public final class TestSettings {
     private static java.nio.file.Path anchors;
+    private static java.nio.file.Path var;
 
     private TestSettings() {}
 
@@ -26,12 +27,28 @@ public final class TestSettings {
         return anchors;
     }
 
+    /**
+     * The test run's own state folder (SAFEMAP_VAR_DIR for in-process servers and commands): keys, tiles, temporary
+     * files, reports and demo logins go here, never into the checkout's {@code var/}, which holds the user's own.
+     */
+    public static synchronized java.nio.file.Path varDir() {
+        if (var == null) {
+            try {
+                var = java.nio.file.Files.createTempDirectory("safemap-test-var");
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return var;
+    }
+
     public static Settings withOverrides(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.keySet().removeIf(k -> k.startsWith("SAFEMAP_") && !k.equals("SAFEMAP_HOME"));
         env.put("SAFEMAP_HTTP_PORT", String.valueOf(Http.freePort()));
         env.put("SAFEMAP_AUDIT_ANCHOR_DIR", anchorDir().toString());
         env.put("SAFEMAP_AUDIT_ANCHOR_HOURS", "0");
+        env.put("SAFEMAP_VAR_DIR", varDir().toString());
         env.putAll(overrides);
         return Settings.from(env);
     }
