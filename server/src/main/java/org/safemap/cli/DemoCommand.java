@@ -1,6 +1,7 @@
 package org.safemap.cli;
 
 import java.util.function.LongConsumer;
+import org.safemap.ErrorCode;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseSetup;
@@ -92,8 +93,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             db.close();
             throw e instanceof RuntimeException r
                     ? r
-                    : new org.safemap.SafemapException(
-                            "database_error", "creating the demo users failed: " + e.getMessage(), e);
+                    : new org.safemap.SafemapException(ErrorCode.INTERNAL_ERROR, "creating the demo users failed", e);
         }
         if (loadOnly) {
             db.close();

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.sharing.ApiTokens;
@@ -80,7 +81,7 @@ final class TokensCommand implements Callable<Integer> {
                             ProtocolCatalog.load(tokens.cli.settings().trust().protocolsDir()))
                     .check(purpose, "--purpose");
             if (code == null) {
-                throw new SafemapException("bad_request", "--purpose must name a purpose code");
+                throw new SafemapException(ErrorCode.BAD_REQUEST, "--purpose must name a purpose code");
             }
             Terminal t = tokens.cli.terminal();
             try (Database db = tokens.cli.openDatabase()) {
@@ -153,7 +154,7 @@ final class TokensCommand implements Callable<Integer> {
                 ApiTokens api = tokens.tokens(db);
                 ApiTokens.Token tk = api.find(id)
                         .orElseThrow(() -> new SafemapException(
-                                "not_found", "no token with id " + id + "; 'safemap tokens list' shows them"));
+                                ErrorCode.NOT_FOUND, "no token with id " + id + "; 'safemap tokens list' shows them"));
                 boolean now = api.revoke(id);
                 tokens.cli
                         .terminal()

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /** A run's per-area table, ranked, as JSON, CSV or GeoJSON (boundaries in EPSG:4326, as RFC 7946 requires). */
@@ -69,7 +70,7 @@ public final class AreaResults {
                 return rs.getString(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
         }
     }
 
@@ -95,7 +96,7 @@ public final class AreaResults {
                 csv.flush();
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
         }
     }
 
@@ -109,7 +110,7 @@ public final class AreaResults {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
         }
     }
 
@@ -125,7 +126,7 @@ public final class AreaResults {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
         }
         return out;
     }
@@ -139,7 +140,7 @@ public final class AreaResults {
                 return rs.getString(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.time.Period;
 
 /**
@@ -702,7 +703,7 @@ public final class ProtectedCounts {
                     on[c] = true;
                 } else {
                     throw new org.safemap.SafemapException(
-                            "bad_request", "'" + asked + "' is not a category or group code");
+                            ErrorCode.BAD_REQUEST, "'" + asked + "' is not a category or group code");
                 }
             }
             return on;
