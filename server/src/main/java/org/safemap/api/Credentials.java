@@ -67,8 +67,8 @@ final class Credentials implements Handler {
                         "WWW-Authenticate",
                         basicChallenge(ctx) ? "Basic " + REALM + ", charset=\"UTF-8\"" : "Bearer " + REALM);
             }
-            if (!ctx.path().equals("/wms")) {
-                throw e;
+            if (!ctx.path().equals("/wms") || e.code().fault() != ErrorCode.Fault.CALLER) {
+                throw e; // the one failure path answers (on /wms as an OGC report too)
             }
             // WMS clients understand OGC exception reports, not our JSON.
             String version = wmsParameter(ctx, "VERSION");
