@@ -138,7 +138,7 @@ public final class AreaLoader {
             throw new SafemapException(
                     ErrorCode.INTERNAL_ERROR, "loading boundaries from " + file.name() + " failed", e);
         } catch (IOException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name() + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name(), e);
         }
     }
 

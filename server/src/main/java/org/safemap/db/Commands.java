@@ -38,7 +38,7 @@ final class Commands {
             }
             return new Result(process.waitFor(), output);
         } catch (IOException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot run " + command.get(0) + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SafemapException(ErrorCode.INTERNAL_ERROR, "interrupted while running " + command.get(0), e);
@@ -52,7 +52,7 @@ final class Commands {
         try {
             return builder.start().waitFor();
         } catch (IOException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot run " + command.get(0) + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SafemapException(ErrorCode.INTERNAL_ERROR, "interrupted while running " + command.get(0), e);

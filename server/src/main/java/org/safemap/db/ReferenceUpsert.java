@@ -104,7 +104,7 @@ public final class ReferenceUpsert {
         } catch (SQLException e) {
             throw new SafemapException(ErrorCode.INTERNAL_ERROR, "loading " + sourceName + " failed", e);
         } catch (IOException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + sourceName + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + sourceName, e);
         }
     }
 }

@@ -209,7 +209,7 @@ final class RunExports {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 

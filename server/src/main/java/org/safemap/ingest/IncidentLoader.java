@@ -274,7 +274,7 @@ public final class IncidentLoader {
             if (e.getCause() instanceof EOFException || e.getCause() instanceof ZipException) {
                 throw ContentSniffer.corrupt(file, e.getCause());
             }
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name() + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name(), e);
         }
         FeedAdapter adapter = FeedAdapters.forFormat(feed.format());
         try (Connection c = dataSource.getConnection()) {
@@ -314,7 +314,7 @@ public final class IncidentLoader {
         } catch (EOFException | ZipException e) {
             throw ContentSniffer.corrupt(file, e);
         } catch (IOException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name() + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name(), e);
         }
     }
 

@@ -146,9 +146,9 @@ final class PackAreas {
                     new WKBReader().read(outline),
                     residents);
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read area " + code + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read area " + code, e);
         } catch (ParseException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable boundary of " + code + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable boundary of " + code, e);
         }
     }
 

@@ -70,7 +70,7 @@ public final class AreaResults {
                 return rs.getString(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 
@@ -96,7 +96,7 @@ public final class AreaResults {
                 csv.flush();
             }
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 
@@ -110,7 +110,7 @@ public final class AreaResults {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 
@@ -126,7 +126,7 @@ public final class AreaResults {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
         return out;
     }
@@ -140,7 +140,7 @@ public final class AreaResults {
                 return rs.getString(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 

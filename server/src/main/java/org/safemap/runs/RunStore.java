@@ -398,7 +398,7 @@ public final class RunStore {
                         rs.getString(10)));
             }
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + id + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + id, e);
         }
     }
 
@@ -419,7 +419,7 @@ public final class RunStore {
                 return Optional.of(new Surface(g, v));
             }
         } catch (SQLException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the surface of run " + runId + "", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the surface of run " + runId, e);
         }
     }
 
