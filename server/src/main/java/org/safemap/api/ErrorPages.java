@@ -35,8 +35,12 @@ final class ErrorPages extends ErrorHandler {
     }
 
     private static byte[] body(int code, String message) {
-        String reason = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
-        String error = ErrorCode.ofStatus(code).wire();
+        ErrorCode errorCode = ErrorCode.ofStatus(code);
+        // A failure of the server's own (not the request's) says nothing of its cause: that text is for the log.
+        String reason = message == null || message.isBlank() || !errorCode.shownToClient()
+                ? HttpStatus.getMessage(code)
+                : message;
+        String error = errorCode.wire();
         try {
             return JSON.writeValueAsBytes(new ApiError(error, "the request could not be read: " + reason));
         } catch (JsonProcessingException e) {

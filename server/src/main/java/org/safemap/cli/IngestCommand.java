@@ -72,7 +72,11 @@ final class IngestCommand implements Callable<Integer> {
                             (e instanceof InputFormatException
                                             ? "refused, nothing loaded: "
                                             : "failed, nothing loaded: ")
-                                    + e.getMessage());
+                                    + e.getMessage()
+                                    // the operator is shown what a client would find only in the log
+                                    + (e.code().shownToClient() || e.getCause() == null
+                                            ? ""
+                                            : " (" + e.getCause().getMessage() + ")"));
                     refused++;
                     continue;
                 }
