@@ -62,7 +62,7 @@ public final class App implements AutoCloseable {
             server.stop();
             if (causedByBind(e)) {
                 throw new SafemapException(
-                        "port_in_use",
+                        ErrorCode.PORT_IN_USE,
                         "cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
                                 + " (already in use?); choose another port with --port or SAFEMAP_HTTP_PORT");
             }

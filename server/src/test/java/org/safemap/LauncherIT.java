@@ -166,7 +166,9 @@ class LauncherIT {
         String stderr = output.substring(output.indexOf("--stderr--") + "--stderr--".length())
                 .strip();
         assertThat(stderr.lines()).hasSize(1);
-        assertThat(stderr).startsWith("safemap: cannot connect to PostgreSQL at 127.0.0.1:1/none (SAFEMAP_DB_URL)");
+        assertThat(stderr)
+                .startsWith(
+                        "safemap: database_unavailable: cannot connect to PostgreSQL at 127.0.0.1:1/none (SAFEMAP_DB_URL)");
     }
 
     /** Reads the launcher's output until it says where it listens; fails with the output if it dies first. */

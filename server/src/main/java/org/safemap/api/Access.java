@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedDefinition;
@@ -150,7 +151,7 @@ final class Access {
 
     static SafemapException withheld(Principal who, String feed, DisclosureLevel needed, String what) {
         return new FeedRefusal(
-                "withheld",
+                ErrorCode.WITHHELD,
                 what + " needs feed '" + feed + "' at " + needed.key()
                         + " level, which its data-sharing protocol does not give "
                         + (who.anonymous()

@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +27,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.Services;
 import org.safemap.areas.AreaProfiles;
@@ -350,12 +350,12 @@ public final class ApiServer {
         config.routes.exception(HttpResponseException.class, (e, ctx) -> failure(ctx, e, access, guard, ds));
         config.routes.error(404, "*", ctx -> {
             if (ctx.resultInputStream() == null) {
-                error(ctx, 404, "not_found", "nothing at " + ctx.method() + " " + ctx.path());
+                error(ctx, ErrorCode.NOT_FOUND, "nothing at " + ctx.method() + " " + ctx.path());
             }
         });
         config.routes.error(405, "*", ctx -> {
             if (ctx.resultInputStream() == null) {
-                error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+                error(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
             }
         });
     }
@@ -379,18 +379,17 @@ public final class ApiServer {
             switch (stopped) {
                 case SHUTDOWN -> {
                     ctx.header("Connection", "close");
-                    retryLater(ctx, 503, "shutting_down", "the server is shutting down; try again in a moment", 10);
+                    retryLater(ctx, ErrorCode.SHUTTING_DOWN, "the server is shutting down; try again in a moment", 10);
                 }
                 case DEADLINE ->
                     retryLater(
                             ctx,
-                            503,
-                            "timeout",
+                            ErrorCode.TIMEOUT,
                             "the request took longer than the server gives one "
                                     + "request (SAFEMAP_REQUEST_TIMEOUT_S); ask for less (a shorter period, a smaller area) or "
                                     + "try again later",
                             10);
-                case CLIENT_GONE -> error(ctx, 499, "client_gone", "the client closed the connection");
+                case CLIENT_GONE -> error(ctx, ErrorCode.CLIENT_GONE, "the client closed the connection");
                 default -> internalError(ctx, e);
             }
             return;
@@ -399,51 +398,46 @@ public final class ApiServer {
         if (unreadable != null) {
             int status = unreadable.getCode() >= 400 && unreadable.getCode() < 500 ? unreadable.getCode() : 400;
             String reason = unreadable.getReason() == null ? "it ends early or is malformed" : unreadable.getReason();
-            error(ctx, status, codeOf(status), "the request could not be read: " + reason);
+            error(ctx, status, ErrorCode.ofStatus(status), "the request could not be read: " + reason);
             return;
         }
         if (databaseLost(e)) {
             ds.watch().check();
-            retryLater(ctx, 503, "database_unavailable", "the database does not answer; try again shortly", 5);
+            retryLater(ctx, ErrorCode.DATABASE_UNAVAILABLE, "the database does not answer; try again shortly", 5);
             return;
         }
         if (e instanceof ApiException a) {
-            if (a.retryAfterSeconds() > 0) {
-                retryLater(ctx, a.status(), a.code(), a.getMessage(), a.retryAfterSeconds());
+            if (!a.code().shownToClient()) {
+                internalError(ctx, e);
+            } else if (a.retryAfterSeconds() > 0) {
+                retryLater(ctx, a.code(), a.getMessage(), a.retryAfterSeconds());
             } else {
-                error(ctx, a.status(), a.code(), a.getMessage());
+                error(ctx, a.code(), a.getMessage());
             }
-        } else if (e instanceof DatabaseUnavailableException d) {
-            retryLater(ctx, 503, d.code(), d.getMessage(), 5);
         } else if (e instanceof SafemapException se) {
-            if (se instanceof FeedRefusal
-                    || se.code().equals("withheld")
-                    || se.code().equals("forbidden")) {
+            ErrorCode code = se.code();
+            if (se instanceof FeedRefusal || code == ErrorCode.WITHHELD || code == ErrorCode.FORBIDDEN) {
                 try {
                     access.auditRefusal(ctx, se.getMessage(), se instanceof FeedRefusal r ? r.feeds() : List.of());
                 } catch (SafemapException auditFailure) {
                     LOG.error("could not audit a refusal on {}: {}", ctx.path(), auditFailure.getMessage());
                 }
             }
-            if (se.code().equals("unauthorised") && Principals.of(ctx).anonymous()) {
+            if (code == ErrorCode.UNAUTHORISED && Principals.of(ctx).anonymous()) {
                 // Credentials that do not check out cost the sender's address like any anonymous request.
                 try {
                     guard.charge(ctx);
                 } catch (ApiException limited) {
-                    retryLater(
-                            ctx, limited.status(), limited.code(), limited.getMessage(), limited.retryAfterSeconds());
+                    retryLater(ctx, limited.code(), limited.getMessage(), limited.retryAfterSeconds());
                     return;
                 }
             }
-            if (se.code().equals("busy")) {
-                retryLater(ctx, 503, "busy", se.getMessage(), 5);
+            if (!code.shownToClient()) {
+                internalError(ctx, e);
+            } else if (code.fault() == ErrorCode.Fault.TEMPORARY) {
+                retryLater(ctx, code, se.getMessage(), 5);
             } else {
-                int status = statusOf(se.code());
-                if (status == 500) {
-                    internalError(ctx, e);
-                } else {
-                    error(ctx, status, se.code(), se.getMessage());
-                }
+                error(ctx, code, se.getMessage());
             }
         } else if (e instanceof HttpResponseException h) {
             String message = switch (h.getStatus()) {
@@ -452,7 +446,11 @@ public final class ApiServer {
                 case 413 -> "the request body is larger than the server accepts (SAFEMAP_MAX_BODY_KB)";
                 default -> h.getMessage();
             };
-            error(ctx, h.getStatus(), codeOf(h.getStatus()), message);
+            if (h.getStatus() >= 500) {
+                internalError(ctx, e);
+            } else {
+                error(ctx, h.getStatus(), ErrorCode.ofStatus(h.getStatus()), message);
+            }
         } else {
             internalError(ctx, e);
         }
@@ -525,13 +523,20 @@ public final class ApiServer {
         return false;
     }
 
-    private static void retryLater(Context ctx, int status, String code, String message, long seconds) {
+    private static void retryLater(Context ctx, ErrorCode code, String message, long seconds) {
         ctx.header("Retry-After", Long.toString(seconds));
-        error(ctx, status, code, message);
+        error(ctx, code, message);
     }
 
-    /** The one error shape; on /wms an OGC ServiceExceptionReport of the client's WMS version instead. */
-    private static void error(Context ctx, int status, String code, String message) {
+    private static void error(Context ctx, ErrorCode code, String message) {
+        error(ctx, code.status(), code, message);
+    }
+
+    /**
+     * The one error shape; on /wms an OGC ServiceExceptionReport of the client's WMS version instead. {@code status}
+     * differs from the code's only for the HTTP server's own refusals (414 and 431 are {@code too_large}).
+     */
+    private static void error(Context ctx, int status, ErrorCode code, String message) {
         if (ctx.path().equals("/wms")) {
             String ogcCode = status == 429 || status == 503
                     ? "ServerBusy"
@@ -542,7 +547,7 @@ public final class ApiServer {
             ctx.status(status).contentType("text/xml; charset=UTF-8").result(xml);
             return;
         }
-        ctx.status(status).json(new ApiError(code, message));
+        ctx.status(status).json(new ApiError(code.wire(), message));
     }
 
     /** A WMS parameter, its name in any case (WMS names are case-insensitive). */
@@ -562,39 +567,25 @@ public final class ApiServer {
                 : Optional.of(new YearMonth[] {state.firstMonth(), state.lastMonth()});
     }
 
-    /** Unexpected: the client gets a reference, the log gets the stack trace under the same reference. */
+    /**
+     * A defect or a setup fault: the client gets {@code internal_error} and a reference, never the exception's text
+     * (a driver's message can quote SQL and data); the log gets the stack trace under the same reference.
+     */
     private static void internalError(Context ctx, Exception e) {
-        String ref = UUID.randomUUID().toString().substring(0, 8);
-        LOG.error("internal error {} on {} {}", ref, ctx.method(), ctx.path(), e);
-        error(ctx, 500, "internal_error", "unexpected error (reference " + ref + "); the server log has the details");
+        error(ctx, ErrorCode.INTERNAL_ERROR, internalMessage(logDefect(ctx.method() + " " + ctx.path(), e)));
     }
 
-    static int statusOf(String code) {
-        return switch (code) {
-            case "bad_request", "bad_input", "bad_style", "bad_points" -> 400;
-            case "unauthorised" -> 401;
-            case "forbidden", "no_protocol", "withheld" -> 403;
-            case "not_found", "file_not_found" -> 404;
-            case "conflict" -> 409;
-            case "too_large" -> 413;
-            case "too_many_requests" -> 429;
-            case "audit_failed", "database_unavailable", "busy", "shutting_down", "timeout" -> 503;
-            default -> 500;
-        };
+    /** Logs {@code e} with its stack trace under a new short random reference, and returns the reference. */
+    static String logDefect(String where, Throwable e) {
+        String ref = ErrorCode.newReference();
+        ErrorCode code = e instanceof SafemapException se ? se.code() : ErrorCode.INTERNAL_ERROR;
+        LOG.error("internal error {} on {} ({})", ref, where, code.wire(), e);
+        return ref;
     }
 
-    private static String codeOf(int status) {
-        return switch (status) {
-            case 400 -> "bad_request";
-            case 401 -> "unauthorised";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 413 -> "too_large";
-            case 415 -> "unsupported_media_type";
-            case 503 -> "unavailable";
-            default -> status >= 500 ? "internal_error" : "http_" + status;
-        };
+    /** What a client is told of a defect: its reference in the log, nothing else. */
+    static String internalMessage(String ref) {
+        return "unexpected error (reference " + ref + "); the server log has the details";
     }
 
     private static void logRequest(Context ctx, Float ms) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.map.ExceptionReport;
 import org.safemap.map.OgcException;
@@ -66,8 +67,8 @@ final class Credentials implements Handler {
                         "WWW-Authenticate",
                         basicChallenge(ctx) ? "Basic " + REALM + ", charset=\"UTF-8\"" : "Bearer " + REALM);
             }
-            if (!ctx.path().equals("/wms")) {
-                throw e;
+            if (!ctx.path().equals("/wms") || e.code().fault() != ErrorCode.Fault.CALLER) {
+                throw e; // the one failure path answers (on /wms as an OGC report too)
             }
             // WMS clients understand OGC exception reports, not our JSON.
             String version = wmsParameter(ctx, "VERSION");
@@ -107,14 +108,14 @@ final class Credentials implements Handler {
                 return Principal.ANONYMOUS;
             }
             throw new SafemapException(
-                    "unauthorised",
+                    ErrorCode.UNAUTHORISED,
                     "your session has ended (signed out, expired or closed by " + "an administrator); sign in again");
         }
         Sessions.Session s = session.get();
         if (UNSAFE.contains(ctx.method().name())) {
             if (!SecretTokens.same(ctx.header(CSRF_HEADER), s.csrf())) {
                 throw new SafemapException(
-                        "forbidden",
+                        ErrorCode.FORBIDDEN,
                         "a signed-in browser request that changes something must " + "send the " + CSRF_HEADER
                                 + " header with the token from GET /api/session");
             }
@@ -139,7 +140,7 @@ final class Credentials implements Handler {
                 ApiTokens.Authenticated a = identity.tokens()
                         .authenticate(credentials)
                         .orElseThrow(() -> new SafemapException(
-                                "unauthorised",
+                                ErrorCode.UNAUTHORISED,
                                 "the API token was not accepted: it "
                                         + "may be mistyped, expired or revoked, or its user disabled"));
                 return token(ctx, a);
@@ -149,7 +150,7 @@ final class Credentials implements Handler {
                 try {
                     decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException e) {
-                    throw new SafemapException("unauthorised", "the Basic credentials are not valid base64");
+                    throw new SafemapException(ErrorCode.UNAUTHORISED, "the Basic credentials are not valid base64");
                 }
                 int colon = decoded.indexOf(':');
                 String login = colon < 0 ? decoded : decoded.substring(0, colon);
@@ -157,7 +158,7 @@ final class Credentials implements Handler {
                 if (!SecretTokens.looksLikeApiToken(secret)) {
                     // Never checked as a password: a login password must not travel with every map request.
                     throw new SafemapException(
-                            "unauthorised",
+                            ErrorCode.UNAUTHORISED,
                             "HTTP Basic authentication takes an API token as the "
                                     + "password, never a sign-in password; create a token (safemap tokens create, or POST "
                                     + "/api/tokens) and give it as the password");
@@ -166,7 +167,7 @@ final class Credentials implements Handler {
                         .authenticate(secret)
                         .filter(t -> t.user().login().equals(login.strip().toLowerCase(Locale.ROOT)))
                         .orElseThrow(() -> new SafemapException(
-                                "unauthorised",
+                                ErrorCode.UNAUTHORISED,
                                 "the user name and API token were "
                                         + "not accepted: the token may be mistyped, expired, revoked or another user's, or "
                                         + "its user disabled"));
@@ -174,7 +175,7 @@ final class Credentials implements Handler {
             }
             default ->
                 throw new SafemapException(
-                        "unauthorised",
+                        ErrorCode.UNAUTHORISED,
                         "the Authorization scheme is not supported; send "
                                 + "'Bearer <token>', or Basic with an API token as the password");
         }
@@ -188,7 +189,7 @@ final class Credentials implements Handler {
         }
         if (who.purpose() != null) {
             throw new SafemapException(
-                    "forbidden",
+                    ErrorCode.FORBIDDEN,
                     (who.via().equals("token")
                             ? "this API token was issued for " + "purpose '" + who.purpose()
                                     + "'; create another token for '" + declared + "'"
@@ -202,7 +203,7 @@ final class Credentials implements Handler {
         for (String name : ctx.queryParamMap().keySet()) {
             if (TOKEN_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         "credentials are not accepted in the address ('" + name
                                 + "='): addresses end up in logs, proxies and browser history. Send the token in the "
                                 + "Authorization header ('Bearer <token>', or Basic with the token as the password), and "
@@ -223,7 +224,7 @@ final class Credentials implements Handler {
         }
         if (host == null || !authority(origin).equalsIgnoreCase(host.strip())) {
             throw new SafemapException(
-                    "forbidden",
+                    ErrorCode.FORBIDDEN,
                     "the request comes from another site's page (Origin " + abbreviate(origin)
                             + "); sign in and act from SafeMap's own pages");
         }
@@ -266,13 +267,13 @@ final class Credentials implements Handler {
     }
 
     private static int status(SafemapException e) {
-        return e instanceof ApiException a ? a.status() : ApiServer.statusOf(e.code());
+        return e.code().status();
     }
 
     private static String ogcCode(SafemapException e) {
         return switch (e.code()) {
-            case "unauthorised" -> "AuthenticationFailed";
-            case "forbidden" -> "AccessDenied";
+            case UNAUTHORISED -> "AuthenticationFailed";
+            case FORBIDDEN -> "AccessDenied";
             default -> "InvalidParameterValue";
         };
     }

@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.safemap.ErrorCode;
 
 /**
  * Jetty's own refusals (a request line or URI it will not pass on: {@code %00} in a path, an ambiguous encoding, a
@@ -34,17 +35,12 @@ final class ErrorPages extends ErrorHandler {
     }
 
     private static byte[] body(int code, String message) {
-        String reason = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
-        String error = switch (code) {
-            case 400 -> "bad_request";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 413 -> "too_large";
-            case 414, 431 -> "too_large";
-            case 415 -> "unsupported_media_type";
-            case 505 -> "http_version_not_supported";
-            default -> code >= 500 ? "internal_error" : "http_" + code;
-        };
+        ErrorCode errorCode = ErrorCode.ofStatus(code);
+        // A failure of the server's own (not the request's) says nothing of its cause: that text is for the log.
+        String reason = message == null || message.isBlank() || !errorCode.shownToClient()
+                ? HttpStatus.getMessage(code)
+                : message;
+        String error = errorCode.wire();
         try {
             return JSON.writeValueAsBytes(new ApiError(error, "the request could not be read: " + reason));
         } catch (JsonProcessingException e) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.TempFiles;
 import org.safemap.db.Work;
@@ -234,8 +235,7 @@ final class FeedHandlers {
                 new IncidentLoader.LoadedBy(Principals.of(ctx).user(), Principals.credential(ctx));
         if (ctx.contentType() == null || !ctx.contentType().toLowerCase().startsWith("multipart/form-data")) {
             throw new ApiException(
-                    415,
-                    "unsupported_media_type",
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send the files as multipart/form-data, each in a " + "part named 'file'");
         }
         long limit = (long) maxUploadMb << 20;
@@ -288,12 +288,20 @@ final class FeedHandlers {
             } catch (SafemapException e) {
                 refused = true;
                 outcome.put("status", e instanceof InputFormatException ? "refused" : "failed");
-                outcome.put("error", new ApiError(e.code(), e.getMessage()));
+                outcome.put(
+                        "error",
+                        e.code().shownToClient()
+                                ? new ApiError(e.code(), e.getMessage())
+                                : new ApiError(
+                                        ErrorCode.INTERNAL_ERROR,
+                                        ApiServer.internalMessage(
+                                                ApiServer.logDefect("upload of " + name + " to " + feed.name(), e))));
             } catch (IOException e) {
                 refused = true;
                 outcome.put("status", "failed");
                 outcome.put(
-                        "error", new ApiError("upload_failed", "could not receive " + name + ": " + e.getMessage()));
+                        "error",
+                        new ApiError(ErrorCode.UPLOAD_FAILED, "could not receive " + name + ": " + e.getMessage()));
             } catch (Work.Stopped e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -305,7 +313,7 @@ final class FeedHandlers {
                 LOG.warn("upload {} to {} could not be read", name, feed.name(), e);
                 refused = true;
                 outcome.put("status", "refused");
-                outcome.put("error", new ApiError("bad_input", name + " could not be read: " + unreadable(e)));
+                outcome.put("error", new ApiError(ErrorCode.BAD_INPUT, name + " could not be read: " + unreadable(e)));
             } finally {
                 deleteQuietly(spool);
             }
@@ -332,8 +340,7 @@ final class FeedHandlers {
 
     private ApiException tooLarge() {
         return new ApiException(
-                413,
-                "too_large",
+                ErrorCode.TOO_LARGE,
                 "the upload is over the limit of " + maxUploadMb
                         + " MB (SAFEMAP_UPLOAD_MAX_MB); split the file or load it with 'safemap ingest'");
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.db.Work;
 import org.safemap.hotspot.Surface;
 import org.safemap.map.GeoTiff;
@@ -100,7 +101,7 @@ final class HotspotHandlers {
         List<String> feeds = access.feeds(ctx, s.feeds(), DisclosureLevel.AGGREGATES, what);
         if (feeds.isEmpty()) {
             throw new org.safemap.SafemapException(
-                    "withheld",
+                    ErrorCode.WITHHELD,
                     what + ": no feed is visible to " + Principals.of(ctx).describe() + " at aggregate level");
         }
         return s.withFeeds(feeds);
@@ -112,7 +113,7 @@ final class HotspotHandlers {
         List<String> feeds = access.feeds(ctx, s.feeds(), DisclosureLevel.POINTS, what);
         if (feeds.isEmpty()) {
             throw new org.safemap.SafemapException(
-                    "withheld",
+                    ErrorCode.WITHHELD,
                     what + ": no feed is visible to " + Principals.of(ctx).describe() + " record by record");
         }
         return s.withFeeds(feeds);
@@ -289,7 +290,7 @@ final class HotspotHandlers {
         RunStore.Run run = run(ctx);
         if (classesOnly(ctx, run)) {
             throw new org.safemap.sharing.FeedRefusal(
-                    "withheld",
+                    ErrorCode.WITHHELD,
                     "run " + run.id() + " read " + run.feeds()
                             + ", shared with " + Principals.of(ctx).describe()
                             + " as aggregates only; its raw surface could "

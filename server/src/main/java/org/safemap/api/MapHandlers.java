@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.OgcException;
 import org.safemap.map.TileService;
@@ -46,7 +47,7 @@ final class MapHandlers {
     void tile(Context ctx) {
         String file = ctx.pathParam("file");
         if (!file.endsWith(".png")) {
-            throw new ApiException(404, "not_found", "tiles are served as {y}.png");
+            throw new ApiException(ErrorCode.NOT_FOUND, "tiles are served as {y}.png");
         }
         int z = coordinate(ctx.pathParam("z"), "z");
         int x = coordinate(ctx.pathParam("x"), "x");
@@ -65,7 +66,7 @@ final class MapHandlers {
                 if (hidden != null) {
                     audit.noteRefused(ctx, "tiles", hidden);
                 }
-                throw new ApiException(404, "not_found", "no layer named " + layer + "; GET /api/layers lists them");
+                throw new ApiException(ErrorCode.NOT_FOUND, "no layer named " + layer + "; GET /api/layers lists them");
             }
             TileService.Prepared prepared = tiles.prepare(layer, z, x, y, query, Principals.of(ctx));
             audit.note(ctx, "tiles", wms.visibleLayer(Principals.of(ctx), layer));
@@ -80,7 +81,7 @@ final class MapHandlers {
                     tiles.cached(prepared).orElseGet(() -> guard.expensive(ctx, () -> tiles.tile(prepared)));
             ctx.contentType("image/png").result(tile.png());
         } catch (OgcException e) {
-            throw new ApiException(400, "bad_request", e.getMessage());
+            throw new ApiException(ErrorCode.BAD_REQUEST, e.getMessage());
         }
     }
 
@@ -142,7 +143,7 @@ final class MapHandlers {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new ApiException(400, "bad_request", "tile " + name + " '" + text + "' is not a whole number");
+            throw new ApiException(ErrorCode.BAD_REQUEST, "tile " + name + " '" + text + "' is not a whole number");
         }
     }
 

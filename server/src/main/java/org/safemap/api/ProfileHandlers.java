@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaLevel;
 import org.safemap.areas.AreaProfiles;
@@ -308,7 +309,7 @@ final class ProfileHandlers {
             rs.next();
             String last = rs.getString(1);
             if (last == null) {
-                throw new SafemapException("not_found", "no incidents are loaded yet");
+                throw new SafemapException(ErrorCode.NOT_FOUND, "no incidents are loaded yet");
             }
             YearMonth to = YearMonth.parse(last);
             return to.minusMonths(11) + ".." + to;

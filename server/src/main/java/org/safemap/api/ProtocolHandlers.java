@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.ingest.Catalogues;
 import org.safemap.sharing.Policy;
@@ -35,15 +36,7 @@ final class ProtocolHandlers {
     void reload(Context ctx) {
         Principal who = Principals.of(ctx);
         policy.requireAdmin(who, "reloading protocols and feeds");
-        Catalogues.Change change;
-        try {
-            change = catalogues.reload(who);
-        } catch (SafemapException e) {
-            if (e.code().equals("bad_protocol") || e.code().equals("bad_feed")) {
-                throw new ApiException(400, e.code(), e.getMessage());
-            }
-            throw e;
-        }
+        Catalogues.Change change = catalogues.reload(who);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("outcome", change.none() ? "unchanged" : "reloaded");
         out.put("summary", change.describe());
@@ -66,7 +59,8 @@ final class ProtocolHandlers {
         String feed = ctx.pathParam("feed");
         Protocol p = policy.protocols()
                 .find(feed)
-                .orElseThrow(() -> new SafemapException("not_found", "no protocol governs a feed '" + feed + "'"));
+                .orElseThrow(
+                        () -> new SafemapException(ErrorCode.NOT_FOUND, "no protocol governs a feed '" + feed + "'"));
         Map<String, Object> m = summary(p, Principals.of(ctx));
         m.put("text", p.text());
         List<Map<String, Object>> history = new ArrayList<>();

@@ -20,6 +20,7 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.BufferUtil;
+import org.safemap.ErrorCode;
 import org.safemap.config.Settings;
 import org.safemap.db.Work;
 import org.safemap.sharing.Principal;
@@ -128,7 +129,7 @@ final class RequestGuard {
         }
         if (stopping) {
             ctx.header("Connection", "close");
-            throw refusal(503, "shutting_down", "the server is shutting down; try again in a moment", 10);
+            throw new ApiException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; try again in a moment", 10);
         }
         boolean upload = ctx.method().name().equals("POST") && ctx.path().endsWith("/uploads");
         Work work = Work.begin(ctx.method() + " " + ctx.path(), upload ? 0 : limits.requestTimeoutS());
@@ -174,18 +175,16 @@ final class RequestGuard {
         ConsumptionProbe mine =
                 clientBuckets.get(client, k -> bucket(limits.ratePerClient())).tryConsumeAndReturnRemaining(1);
         if (!mine.isConsumed()) {
-            throw refusal(
-                    429,
-                    "too_many_requests",
+            throw new ApiException(
+                    ErrorCode.TOO_MANY_REQUESTS,
                     "too many requests from " + client + " without signing in " + "(SAFEMAP_RATE_PER_CLIENT "
                             + limits.ratePerClient() + " a second); slow down",
                     seconds(mine.getNanosToWaitForRefill()));
         }
         ConsumptionProbe all = publicBucket.tryConsumeAndReturnRemaining(1);
         if (!all.isConsumed()) {
-            throw refusal(
-                    429,
-                    "too_many_requests",
+            throw new ApiException(
+                    ErrorCode.TOO_MANY_REQUESTS,
                     "too many requests from the public at once (SAFEMAP_RATE_PUBLIC " + limits.ratePublic()
                             + " a second); try again shortly",
                     seconds(all.getNanosToWaitForRefill()));
@@ -234,9 +233,8 @@ final class RequestGuard {
         // (and leave /health nothing to answer with).
         if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();
-            throw refusal(
-                    503,
-                    "busy",
+            throw new ApiException(
+                    ErrorCode.BUSY,
                     "the server has as many requests waiting for their turn as it keeps; try " + "again shortly",
                     5);
         }
@@ -258,9 +256,8 @@ final class RequestGuard {
         // More waiting than a browser has connections: the requester is flooding; no point queueing them.
         if (lane.users > limits.expensivePerRequester() + MAX_WAITING || !take(lane.slots, deadline)) {
             leaveLane.run();
-            throw refusal(
-                    429,
-                    "too_many_requests",
+            throw new ApiException(
+                    ErrorCode.TOO_MANY_REQUESTS,
                     requester + " already has " + limits.expensivePerRequester()
                             + " expensive requests running (SAFEMAP_EXPENSIVE_PER_REQUESTER); wait for them to finish",
                     2);
@@ -271,9 +268,8 @@ final class RequestGuard {
         };
         if (who.anonymous() && !take(publicSlots, deadline)) {
             mine.run();
-            throw refusal(
-                    503,
-                    "busy",
+            throw new ApiException(
+                    ErrorCode.BUSY,
                     "the server is answering as many requests from the public as it may at once "
                             + "(SAFEMAP_EXPENSIVE_PUBLIC " + limits.expensivePublic() + "); try again shortly",
                     5);
@@ -286,9 +282,8 @@ final class RequestGuard {
                 : mine;
         if (!take(allSlots, deadline)) {
             publicToo.run();
-            throw refusal(
-                    503,
-                    "busy",
+            throw new ApiException(
+                    ErrorCode.BUSY,
                     "the server is answering as many expensive requests as it may at once "
                             + "(SAFEMAP_EXPENSIVE_TOTAL " + limits.expensiveTotal() + "); try again shortly",
                     5);
@@ -439,9 +434,5 @@ final class RequestGuard {
 
     private static long seconds(long nanos) {
         return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
-    }
-
-    static ApiException refusal(int status, String code, String message, long retryAfterSeconds) {
-        return new ApiException(status, code, message, retryAfterSeconds);
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.sharing.Identity;
 import org.safemap.sharing.Principal;
@@ -44,8 +45,7 @@ final class SessionHandlers {
             long seconds = Math.max(1, wait.get().toSeconds() + 1);
             ctx.header("Retry-After", String.valueOf(seconds));
             throw new ApiException(
-                    429,
-                    "too_many_requests",
+                    ErrorCode.TOO_MANY_REQUESTS,
                     "too many failed sign-ins for this login or from this " + "address; try again in "
                             + Math.max(1, (seconds + 59) / 60) + " minute(s)");
         }
@@ -53,7 +53,7 @@ final class SessionHandlers {
         if (user.isEmpty()) {
             identity.throttle().failed(login, address);
             throw new SafemapException(
-                    "unauthorised", "the login or password is not right, or the account is " + "disabled");
+                    ErrorCode.UNAUTHORISED, "the login or password is not right, or the account is " + "disabled");
         }
         identity.throttle().succeeded(login);
         identity.sessions().close(SessionCookie.read(ctx)); // a new sign-in replaces the browser's old session

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.safemap.AppVersion;
+import org.safemap.ErrorCode;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseWatch;
@@ -38,7 +39,7 @@ final class SystemHandlers {
         } else {
             body.put("status", "unavailable");
             body.put("database", "unreachable");
-            body.put("error", "database_unavailable");
+            body.put("error", ErrorCode.DATABASE_UNAVAILABLE.wire());
             body.put("message", "the database at " + db.target().description() + " does not answer");
             ctx.status(503);
         }

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.sharing.Identity;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
@@ -79,7 +80,8 @@ final class UserHandlers {
         Users.User target = identity.users().require(login);
         if (target.login().equals(who.user())
                 && (Boolean.TRUE.equals(disabled) || (role != null && Role.parse(role) != Role.ADMIN))) {
-            throw new ApiException(409, "conflict", "an admin cannot disable or demote themselves; ask another admin");
+            throw new ApiException(
+                    ErrorCode.CONFLICT, "an admin cannot disable or demote themselves; ask another admin");
         }
         boolean clearPartner = b.has("partner") && b.get("partner").isNull();
         String partner = policy.protocols().requirePartner(JsonBodies.text(b, "partner"), "partner");

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.JsonText;
@@ -113,7 +114,7 @@ public final class AreaAssigner {
                     List.copyOf(custom),
                     parents);
         } catch (SQLException e) {
-            throw new SafemapException("database_unavailable", "cannot read boundaries: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.DATABASE_UNAVAILABLE, "cannot read boundaries: " + e.getMessage(), e);
         }
     }
 

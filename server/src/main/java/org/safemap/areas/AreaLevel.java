@@ -2,6 +2,7 @@ package org.safemap.areas;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -15,7 +16,7 @@ public record AreaLevel(String name) {
     public AreaLevel {
         if (!VALID.matcher(name).matches()) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "unknown area level '" + name
                             + "'; use lsoa, msoa, ward, lad or custom:<name> (lower case letters, digits, - and _)");
         }

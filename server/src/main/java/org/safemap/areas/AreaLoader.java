@@ -17,6 +17,7 @@ import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.locationtech.jts.io.WKBWriter;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
 import org.safemap.db.LoadBatches;
@@ -135,9 +136,9 @@ public final class AreaLoader {
             }
         } catch (SQLException e) {
             throw new SafemapException(
-                    "load_failed", "loading boundaries from " + file.name() + " failed: " + e.getMessage(), e);
+                    ErrorCode.INTERNAL_ERROR, "loading boundaries from " + file.name() + " failed", e);
         } catch (IOException e) {
-            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name(), e);
         }
     }
 

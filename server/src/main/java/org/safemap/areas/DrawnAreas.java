@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -85,7 +86,7 @@ public final class DrawnAreas {
             if ("XX000".equals(e.getSQLState()) || "22023".equals(e.getSQLState())) {
                 throw bad("the drawn area is not GeoJSON geometry PostGIS can read: " + e.getMessage());
             }
-            throw new SafemapException("database_error", "could not read the drawn area: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the drawn area", e);
         }
     }
 
@@ -107,7 +108,7 @@ public final class DrawnAreas {
                 return describe(c, rs.getString(1), rs.getDouble(2));
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not make the circle: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not make the circle", e);
         }
     }
 
@@ -152,6 +153,6 @@ public final class DrawnAreas {
     }
 
     private static SafemapException bad(String message) {
-        return new SafemapException("bad_request", message);
+        return new SafemapException(ErrorCode.BAD_REQUEST, message);
     }
 }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
 
@@ -59,7 +60,7 @@ public final class IncidentAreaUpdater {
             rs.next();
             return rs.getLong(3);
         } catch (SQLException e) {
-            throw new SafemapException("database_unavailable", "cannot count incidents: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.DATABASE_UNAVAILABLE, "cannot count incidents: " + e.getMessage(), e);
         }
     }
 
@@ -119,9 +120,9 @@ public final class IncidentAreaUpdater {
             }
             return new Result(examined, changed, outside);
         } catch (SQLException e) {
-            throw new SafemapException("assign_failed", "assigning incidents to areas failed: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "assigning incidents to areas failed", e);
         } catch (IOException e) {
-            throw new SafemapException("assign_failed", "assigning incidents to areas failed: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "assigning incidents to areas failed", e);
         }
     }
 }

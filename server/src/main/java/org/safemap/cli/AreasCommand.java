@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.safemap.ErrorCode;
 import org.safemap.areas.AreaAssigner;
 import org.safemap.areas.AreaInventory;
 import org.safemap.areas.AreaLevel;
@@ -180,7 +181,8 @@ final class AreasCommand implements Callable<Integer> {
         try {
             return Integer.valueOf(digits);
         } catch (NumberFormatException e) {
-            throw new org.safemap.SafemapException("bad_request", "--crs must look like EPSG:27700; got '" + crs + "'");
+            throw new org.safemap.SafemapException(
+                    ErrorCode.BAD_REQUEST, "--crs must look like EPSG:27700; got '" + crs + "'");
         }
     }
 

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.sharing.AuditAnchoring;
@@ -162,7 +163,8 @@ final class AuditCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if (!List.of("text", "csv", "json").contains(format)) {
-                throw new SafemapException("bad_request", "--format must be text, csv or json; got '" + format + "'");
+                throw new SafemapException(
+                        ErrorCode.BAD_REQUEST, "--format must be text, csv or json; got '" + format + "'");
             }
             LocalDate first = day(from, "--from");
             LocalDate last = day(to, "--to");
@@ -172,7 +174,7 @@ final class AuditCommand implements Callable<Integer> {
             Policy policy = audit.cli.services().policy();
             if (policy.feedsOwnedBy(partner).isEmpty()) {
                 throw new SafemapException(
-                        "not_found",
+                        ErrorCode.NOT_FOUND,
                         "no protocol names partner '" + partner + "' as the owner "
                                 + "of a feed; partners with feeds: "
                                 + String.join(
@@ -216,7 +218,8 @@ final class AuditCommand implements Callable<Integer> {
             try {
                 return LocalDate.parse(text.strip());
             } catch (DateTimeParseException e) {
-                throw new SafemapException("bad_request", option + " must be a date as YYYY-MM-DD; got '" + text + "'");
+                throw new SafemapException(
+                        ErrorCode.BAD_REQUEST, option + " must be a date as YYYY-MM-DD; got '" + text + "'");
             }
         }
     }

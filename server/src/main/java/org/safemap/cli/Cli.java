@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.safemap.AppVersion;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.Services;
 import org.safemap.config.Settings;
@@ -93,11 +94,14 @@ public final class Cli implements Runnable {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof SafemapException s) {
-                err.println("safemap: " + s.getMessage());
+            // The operator at the command line is shown every code and message, as the server's log would show them.
+            if (e instanceof SafemapException s && s.code().fault() != ErrorCode.Fault.DEFECT) {
+                err.println("safemap: " + s.code().wire() + ": " + s.getMessage());
                 return FAILED;
             }
-            err.println("safemap: unexpected error: " + e);
+            String what = e instanceof SafemapException s ? s.getMessage() : "unexpected error";
+            err.println("safemap: " + ErrorCode.INTERNAL_ERROR.wire() + ": " + what + " (reference "
+                    + ErrorCode.newReference() + "; details follow)");
             e.printStackTrace(err);
             return FAILED;
         });

@@ -1,6 +1,7 @@
 package org.safemap.cli;
 
 import java.util.function.LongConsumer;
+import org.safemap.ErrorCode;
 import org.safemap.Services;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
@@ -91,8 +92,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             services.close();
             throw e instanceof RuntimeException r
                     ? r
-                    : new org.safemap.SafemapException(
-                            "database_error", "creating the demo users failed: " + e.getMessage(), e);
+                    : new org.safemap.SafemapException(ErrorCode.INTERNAL_ERROR, "creating the demo users failed", e);
         }
         if (loadOnly) {
             return Cli.OK; // the services close with the command

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.runs.EvaluateRunner;
@@ -99,7 +100,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!List.of("table", "csv", "json").contains(format)) {
-            throw new SafemapException("bad_request", "--format must be table, csv or json, got '" + format + "'");
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "--format must be table, csv or json, got '" + format + "'");
         }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("train", train);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import org.safemap.ErrorCode;
 import org.safemap.Services;
 import org.safemap.db.Database;
 import org.safemap.export.Export;
@@ -54,7 +55,8 @@ final class ExportCommand implements Callable<Integer> {
             Path file = out.toAbsolutePath();
             if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
                 throw new org.safemap.SafemapException(
-                        "file_not_found", "--out " + out + ": the folder " + file.getParent() + " does not exist");
+                        ErrorCode.FILE_NOT_FOUND,
+                        "--out " + out + ": the folder " + file.getParent() + " does not exist");
             }
             String label = out.getFileName().toString();
             LongConsumer bar = terminal.progress(label, export.expectedRows());

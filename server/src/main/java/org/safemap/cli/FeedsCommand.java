@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedDefinition;
@@ -87,7 +88,8 @@ final class FeedsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws SQLException {
             if (!format.equals("text") && !format.equals("json")) {
-                throw new SafemapException("bad_request", "--format must be text or json; got '" + format + "'");
+                throw new SafemapException(
+                        ErrorCode.BAD_REQUEST, "--format must be text or json; got '" + format + "'");
             }
             if (feed != null) {
                 feeds.cli.feeds().get(feed); // a typo gets "no such feed", not an empty report
@@ -176,7 +178,8 @@ final class FeedsCommand implements Callable<Integer> {
             FeedReports.BatchReport b = new FeedReports(db.dataSource()).batch(batch);
             if (b == null) {
                 throw new SafemapException(
-                        "not_found", "there is no incident batch " + batch + " ('safemap feeds report' lists them)");
+                        ErrorCode.NOT_FOUND,
+                        "there is no incident batch " + batch + " ('safemap feeds report' lists them)");
             }
             // The operator reads a partner's rows as sent: recorded like any other access to them.
             feeds.cli.auditAlways(

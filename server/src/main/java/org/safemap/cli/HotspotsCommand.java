@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.runs.AreaResults;
@@ -229,7 +230,7 @@ final class HotspotsCommand implements Callable<Integer> {
             }
             terminal.line("details: GET /api/hotspots/" + id + " (surface: /api/hotspots/" + id + "/surface)");
         } catch (IllegalArgumentException e) {
-            throw new SafemapException("bad_request", e.getMessage(), e);
+            throw new SafemapException(ErrorCode.BAD_REQUEST, e.getMessage(), e);
         }
         return Cli.OK;
     }

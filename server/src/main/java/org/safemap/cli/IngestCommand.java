@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.files.InputFormatException;
@@ -51,7 +52,7 @@ final class IngestCommand implements Callable<Integer> {
         FeedDefinition feed = cli.feeds().get(feedName);
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
-                throw new SafemapException("not_found", file + ": no such file");
+                throw new SafemapException(ErrorCode.NOT_FOUND, file + ": no such file");
             }
         }
         int refused = 0;
@@ -72,7 +73,11 @@ final class IngestCommand implements Callable<Integer> {
                             (e instanceof InputFormatException
                                             ? "refused, nothing loaded: "
                                             : "failed, nothing loaded: ")
-                                    + e.getMessage());
+                                    + e.getMessage()
+                                    // the operator is shown what a client would find only in the log
+                                    + (e.code().shownToClient() || e.getCause() == null
+                                            ? ""
+                                            : " (" + e.getCause().getMessage() + ")"));
                     refused++;
                     continue;
                 }
@@ -110,7 +115,7 @@ final class IngestCommand implements Callable<Integer> {
                 describe(t, "  ", reports.batch(r.batchId()), r.sampleRejections());
             }
         } catch (java.sql.SQLException e) {
-            throw new SafemapException("load_failed", "reading the batch report failed: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "reading the batch report failed", e);
         }
         return refused == 0 ? Cli.OK : Cli.FAILED;
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.BandwidthChoice;
 import org.safemap.hotspot.Grid;
@@ -96,7 +97,7 @@ final class KdeCommand implements Callable<Integer> {
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean tiff = name.endsWith(".tif") || name.endsWith(".tiff");
         if (!tiff && !name.endsWith(".csv")) {
-            throw new SafemapException("bad_request", "--out must end in .tif, .tiff or .csv, got " + out);
+            throw new SafemapException(ErrorCode.BAD_REQUEST, "--out must end in .tif, .tiff or .csv, got " + out);
         }
         Kernel k = parse(() -> Kernel.fromCode(kernel));
         KdeMode m = parse(() -> KdeMode.fromCode(mode));
@@ -105,7 +106,7 @@ final class KdeCommand implements Callable<Integer> {
         WeightedPoints pts =
                 PointsCsv.read(points, terminal.progress(points.getFileName().toString(), Files.size(points)));
         if (pts.size() == 0) {
-            throw new SafemapException("bad_points", points + " has no points");
+            throw new SafemapException(ErrorCode.BAD_POINTS, points + " has no points");
         }
         double[] window = extent != null ? parseExtent(extent) : null;
         BandwidthChoice choice = parse(() -> BandwidthChoice.parse(bandwidth));
@@ -168,18 +169,18 @@ final class KdeCommand implements Callable<Integer> {
     private static double[] parseExtent(String text) {
         String[] parts = text.split(",");
         if (parts.length != 4) {
-            throw new SafemapException("bad_request", "--extent needs minx,miny,maxx,maxy, got '" + text + "'");
+            throw new SafemapException(ErrorCode.BAD_REQUEST, "--extent needs minx,miny,maxx,maxy, got '" + text + "'");
         }
         double[] v = new double[4];
         for (int i = 0; i < 4; i++) {
             if (!isNumber(parts[i].trim())) {
-                throw new SafemapException("bad_request", "--extent value '" + parts[i] + "' is not a number");
+                throw new SafemapException(ErrorCode.BAD_REQUEST, "--extent value '" + parts[i] + "' is not a number");
             }
             v[i] = Double.parseDouble(parts[i].trim());
         }
         if (!(v[2] > v[0]) || !(v[3] > v[1])) {
             throw new SafemapException(
-                    "bad_request", "--extent must have minx < maxx and miny < maxy, got '" + text + "'");
+                    ErrorCode.BAD_REQUEST, "--extent must have minx < maxx and miny < maxy, got '" + text + "'");
         }
         return v;
     }
@@ -197,7 +198,7 @@ final class KdeCommand implements Callable<Integer> {
         try {
             return s.get();
         } catch (IllegalArgumentException e) {
-            throw new SafemapException("bad_request", e.getMessage(), e);
+            throw new SafemapException(ErrorCode.BAD_REQUEST, e.getMessage(), e);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.pack.Pack;
 import org.safemap.pack.PackFormat;
@@ -112,7 +113,7 @@ final class PackCommand implements Callable<Integer> {
             }
             Files.write(out, file.body());
         } catch (IOException e) {
-            throw new SafemapException("write_failed", "could not write " + out + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.WRITE_FAILED, "could not write " + out + ": " + e.getMessage(), e);
         }
         Pack pack = file.pack();
         t.line(String.format(
@@ -137,7 +138,8 @@ final class PackCommand implements Callable<Integer> {
         int dot = name.lastIndexOf('.');
         if (dot < 0) {
             throw new SafemapException(
-                    "bad_request", "--out " + out + " has no extension; name it .pdf or .html, " + "or give --format");
+                    ErrorCode.BAD_REQUEST,
+                    "--out " + out + " has no extension; name it .pdf or .html, " + "or give --format");
         }
         return PackFormat.parse(name.substring(dot + 1));
     }

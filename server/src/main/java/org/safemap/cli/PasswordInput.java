@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.sharing.Users;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ final class PasswordInput {
     String read(String login) {
         if (onCommandLine != null) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "a password is never accepted on the command line (it would "
                             + "stay in your shell history and show in the process list); use --password-file FILE, or leave "
                             + "both out to be asked for it");
@@ -44,7 +45,7 @@ final class PasswordInput {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new SafemapException(
-                        "file_not_found",
+                        ErrorCode.FILE_NOT_FOUND,
                         "cannot read the password file " + file + ": "
                                 + e.getClass().getSimpleName());
             }
@@ -58,14 +59,14 @@ final class PasswordInput {
         Console console = System.console();
         if (console == null) {
             throw new SafemapException(
-                    "bad_request", "no terminal to ask for the password on; give --password-file FILE");
+                    ErrorCode.BAD_REQUEST, "no terminal to ask for the password on; give --password-file FILE");
         }
         char[] first =
                 console.readPassword("New password for %s (at least %d characters): ", login, Users.MIN_PASSWORD_CHARS);
         char[] second = console.readPassword("The same password again: ");
         try {
             if (first == null || second == null || !Arrays.equals(first, second)) {
-                throw new SafemapException("bad_request", "the two passwords differ; nothing was changed");
+                throw new SafemapException(ErrorCode.BAD_REQUEST, "the two passwords differ; nothing was changed");
             }
             return Users.checkPassword(new String(first));
         } finally {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.DatabaseTarget;
 import org.safemap.db.Database;
@@ -140,7 +141,7 @@ final class PublishGeoServerCommand implements Callable<Integer> {
         String password = secret(passwordFile, "--password-file", PASSWORD_ENV);
         if (password == null && !dryRun) {
             throw new SafemapException(
-                    "bad_request", "no GeoServer password: give --password-file FILE or set " + PASSWORD_ENV);
+                    ErrorCode.BAD_REQUEST, "no GeoServer password: give --password-file FILE or set " + PASSWORD_ENV);
         }
         target = target.withPassword(password);
         LayerCatalogue catalogue = cli.services().layers();
@@ -167,7 +168,7 @@ final class PublishGeoServerCommand implements Callable<Integer> {
         GeoServerPlan.Surfaces surfaces = GeoServerPlan.Surfaces.NONE;
         if (surfacesUrl != null && (surfacesDir == null || !surfacesUrl.startsWith("file:"))) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     surfacesDir == null
                             ? "--surfaces-url needs --surfaces-dir, the folder SafeMap writes the surfaces into"
                             : "--surfaces-url must be a file: URL, the folder as GeoServer sees it, e.g. "
@@ -219,7 +220,7 @@ final class PublishGeoServerCommand implements Callable<Integer> {
         }
         if (secret == null) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "no password for database role '" + role + "': give " + "--db-password-file FILE or set "
                             + DB_PASSWORD_ENV);
         }
@@ -233,12 +234,13 @@ final class PublishGeoServerCommand implements Callable<Integer> {
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 if (lines.isEmpty() || lines.get(0).isEmpty()) {
                     throw new SafemapException(
-                            "bad_request", option + " " + file + " is empty; its first line must " + "be the password");
+                            ErrorCode.BAD_REQUEST,
+                            option + " " + file + " is empty; its first line must " + "be the password");
                 }
                 return lines.get(0);
             } catch (IOException e) {
                 throw new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         "cannot read " + option + " " + file + ": "
                                 + e.getClass().getSimpleName(),
                         e);

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.sharing.ApiTokens;
@@ -77,7 +78,7 @@ final class TokensCommand implements Callable<Integer> {
         public Integer call() throws SQLException {
             String code = Purposes.of(tokens.cli.protocols()).check(purpose, "--purpose");
             if (code == null) {
-                throw new SafemapException("bad_request", "--purpose must name a purpose code");
+                throw new SafemapException(ErrorCode.BAD_REQUEST, "--purpose must name a purpose code");
             }
             Terminal t = tokens.cli.terminal();
             Database db = tokens.cli.services().database();
@@ -148,7 +149,7 @@ final class TokensCommand implements Callable<Integer> {
             ApiTokens api = tokens.tokens(db);
             ApiTokens.Token tk = api.find(id)
                     .orElseThrow(() -> new SafemapException(
-                            "not_found", "no token with id " + id + "; 'safemap tokens list' shows them"));
+                            ErrorCode.NOT_FOUND, "no token with id " + id + "; 'safemap tokens list' shows them"));
             boolean now = api.revoke(id);
             tokens.cli
                     .terminal()

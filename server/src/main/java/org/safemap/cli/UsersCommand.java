@@ -3,6 +3,7 @@ package org.safemap.cli;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.safemap.ErrorCode;
 import org.safemap.db.Database;
 import org.safemap.sharing.PasswordHashing;
 import org.safemap.sharing.Role;
@@ -93,7 +94,7 @@ final class UsersCommand implements Callable<Integer> {
             Users u = users.users(db);
             if (u.find(login).isPresent()) {
                 throw new org.safemap.SafemapException(
-                        "conflict",
+                        ErrorCode.CONFLICT,
                         "a user with login '" + login.strip().toLowerCase(Locale.ROOT)
                                 + "' already exists; 'safemap users password' sets a new password");
             }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /** Runs operating-system commands (PostgreSQL tools, apt-get) and reports their output on failure. */
@@ -37,10 +38,10 @@ final class Commands {
             }
             return new Result(process.waitFor(), output);
         } catch (IOException e) {
-            throw new SafemapException("command_failed", "cannot run " + command.get(0) + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SafemapException("interrupted", "interrupted while running " + command.get(0), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "interrupted while running " + command.get(0), e);
         }
     }
 
@@ -51,10 +52,10 @@ final class Commands {
         try {
             return builder.start().waitFor();
         } catch (IOException e) {
-            throw new SafemapException("command_failed", "cannot run " + command.get(0) + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SafemapException("interrupted", "interrupted while running " + command.get(0), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "interrupted while running " + command.get(0), e);
         }
     }
 

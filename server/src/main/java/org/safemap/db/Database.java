@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.safemap.ErrorCode;
 import org.safemap.config.DatabaseTarget;
 
 /**
@@ -101,7 +102,7 @@ public final class Database implements AutoCloseable {
                     ? message.substring(message.indexOf("ERROR:"), cut > 0 ? cut : message.length())
                     : firstLine(message);
             throw new org.safemap.SafemapException(
-                    "migration_failed",
+                    ErrorCode.MIGRATION_FAILED,
                     "the schema migration of " + target + " failed and was rolled back: " + first.strip());
         }
         ReferenceData.sync(pool);

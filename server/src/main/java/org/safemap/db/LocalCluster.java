@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.DatabaseTarget;
 
@@ -135,7 +136,7 @@ public final class LocalCluster {
         PostgresInstallation installation = PostgresInstallation.find(
                         before.majorVersion().orElseThrow())
                 .orElseThrow(() -> new SafemapException(
-                        "postgres_missing",
+                        ErrorCode.POSTGIS_MISSING,
                         "the cluster in " + dataDir + " is running but PostgreSQL "
                                 + before.majorVersion().get() + "'s programs are gone"));
         Commands.Result result = asServiceUser(List.of(
@@ -149,7 +150,8 @@ public final class LocalCluster {
                 "-t",
                 "60"));
         if (!result.ok()) {
-            throw new SafemapException("cluster_failed", "pg_ctl stop failed: " + Commands.tail(result.output(), 3));
+            throw new SafemapException(
+                    ErrorCode.CLUSTER_FAILED, "pg_ctl stop failed: " + Commands.tail(result.output(), 3));
         }
         return true;
     }
@@ -185,14 +187,15 @@ public final class LocalCluster {
                         "UTF8",
                         "--no-locale"));
                 if (!result.ok()) {
-                    throw new SafemapException("cluster_failed", "initdb failed: " + Commands.tail(result.output(), 4));
+                    throw new SafemapException(
+                            ErrorCode.CLUSTER_FAILED, "initdb failed: " + Commands.tail(result.output(), 4));
                 }
             } finally {
                 Files.deleteIfExists(pwfile);
             }
             appendSettings(serverDir);
         } catch (IOException e) {
-            throw new SafemapException("cluster_failed", "cannot create " + dataDir + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.CLUSTER_FAILED, "cannot create " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -209,7 +212,7 @@ public final class LocalCluster {
         Path relocated = RELOCATED_ROOT.resolve(id).resolve("postgis");
         if (firstBlocking(RELOCATED_ROOT).isPresent()) {
             throw new SafemapException(
-                    "cluster_failed",
+                    ErrorCode.CLUSTER_FAILED,
                     "the private cluster must run as the '" + SERVICE_USER
                             + "' user, who can reach neither " + dataDir.getParent() + " nor " + RELOCATED_ROOT
                             + "; set SAFEMAP_VAR_DIR to a folder it can reach, or set SAFEMAP_DB_URL");
@@ -268,7 +271,7 @@ public final class LocalCluster {
     private void start(PostgresInstallation installation) {
         if (portTaken()) {
             throw new SafemapException(
-                    "port_in_use",
+                    ErrorCode.PORT_IN_USE,
                     "port " + port + " on 127.0.0.1 is already used by another "
                             + "program; stop it or choose another port with SAFEMAP_LOCAL_DB_PORT");
         }
@@ -276,7 +279,8 @@ public final class LocalCluster {
         try {
             writeSettings(serverDir());
         } catch (IOException e) {
-            throw new SafemapException("cluster_failed", "cannot write the cluster's settings: " + e.getMessage(), e);
+            throw new SafemapException(
+                    ErrorCode.CLUSTER_FAILED, "cannot write the cluster's settings: " + e.getMessage(), e);
         }
         Path serverDir = serverDir();
         Commands.Result result = asServiceUser(List.of(
@@ -293,7 +297,7 @@ public final class LocalCluster {
                 String.valueOf(START_TIMEOUT_SECONDS)));
         if (!result.ok()) {
             throw new SafemapException(
-                    "cluster_failed",
+                    ErrorCode.CLUSTER_FAILED,
                     "PostgreSQL did not start: " + Commands.tail(result.output(), 3) + "; see "
                             + serverDir.resolve("server.log"));
         }
@@ -304,7 +308,7 @@ public final class LocalCluster {
         DatabaseTarget admin = target("postgres");
         if (admin.password() == null) {
             throw new SafemapException(
-                    "cluster_failed",
+                    ErrorCode.CLUSTER_FAILED,
                     "the private cluster's password file " + passwordFile
                             + " is missing or unreadable; restore it or remove " + dataDir + " to start afresh");
         }
@@ -375,7 +379,7 @@ public final class LocalCluster {
         if (Commands.runningAsRoot()) {
             if (!Commands.onPath("runuser")) {
                 throw new SafemapException(
-                        "cluster_failed",
+                        ErrorCode.CLUSTER_FAILED,
                         "PostgreSQL cannot run as root and 'runuser' is missing; "
                                 + "run ./safemap as an ordinary user instead");
             }
@@ -391,7 +395,7 @@ public final class LocalCluster {
         Commands.Result result = Commands.run(command, null, Map.of());
         if (!result.ok()) {
             throw new SafemapException(
-                    "cluster_failed",
+                    ErrorCode.CLUSTER_FAILED,
                     "PostgreSQL cannot run as root and there is no usable '" + SERVICE_USER + "' user ("
                             + Commands.tail(result.output(), 1) + "); run ./safemap as an ordinary user");
         }

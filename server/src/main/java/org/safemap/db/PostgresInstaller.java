@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -47,14 +48,14 @@ final class PostgresInstaller {
         Optional<Integer> major = server.map(PostgresInstallation::majorVersion).or(() -> requiredMajor);
         if (!canUseApt()) {
             throw new SafemapException(
-                    "postgis_missing",
+                    ErrorCode.POSTGIS_MISSING,
                     "PostgreSQL with PostGIS is not installed; install it with: "
                             + suggestedCommand(packages, major)
                             + " (or set SAFEMAP_DB_URL to an existing PostGIS database)");
         }
         if (!Commands.runningAsRoot()) {
             throw new SafemapException(
-                    "postgis_missing",
+                    ErrorCode.POSTGIS_MISSING,
                     "PostgreSQL with PostGIS is not installed; install it with: sudo "
                             + suggestedCommand(packages, major)
                             + " and run this again (or set SAFEMAP_DB_URL to an existing PostGIS database)");
@@ -65,7 +66,7 @@ final class PostgresInstaller {
             server = pick(Optional.empty(), false);
             if (server.isEmpty()) {
                 throw new SafemapException(
-                        "postgis_missing",
+                        ErrorCode.POSTGIS_MISSING,
                         "apt-get installed postgresql but no server programs "
                                 + "were found under /usr/lib/postgresql; check the apt-get output above");
             }
@@ -77,7 +78,7 @@ final class PostgresInstaller {
         aptInstall(packages);
         return pick(Optional.of(version), true)
                 .orElseThrow(() -> new SafemapException(
-                        "postgis_missing",
+                        ErrorCode.POSTGIS_MISSING,
                         "apt-get finished but PostGIS is still missing for PostgreSQL " + version
                                 + "; check the apt-get output above"));
     }
@@ -94,7 +95,7 @@ final class PostgresInstaller {
         int code = Commands.runVisible(List.of("apt-get", "update", "-q"), APT_ENV);
         if (code != 0) {
             throw new SafemapException(
-                    "install_failed",
+                    ErrorCode.INSTALL_FAILED,
                     "apt-get update failed with exit code " + code
                             + "; check the network and the apt sources, then run this again");
         }
@@ -107,7 +108,7 @@ final class PostgresInstaller {
         int code = Commands.runVisible(command, APT_ENV);
         if (code != 0) {
             throw new SafemapException(
-                    "install_failed",
+                    ErrorCode.INSTALL_FAILED,
                     "'" + String.join(" ", command) + "' failed with exit code " + code + "; see its output above");
         }
     }

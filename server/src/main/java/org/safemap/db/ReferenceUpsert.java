@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.files.SourceFile;
 
@@ -101,9 +102,9 @@ public final class ReferenceUpsert {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SafemapException("load_failed", "loading " + sourceName + " failed: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "loading " + sourceName + " failed", e);
         } catch (IOException e) {
-            throw new SafemapException("load_failed", "cannot read " + sourceName + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + sourceName, e);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -62,7 +63,8 @@ public final class ServingDataSource implements DataSource {
                     throw unavailable();
                 }
                 if (System.nanoTime() - end > 0) {
-                    throw new SafemapException("busy", "every database connection is in use; try again shortly");
+                    throw new SafemapException(
+                            ErrorCode.BUSY, "every database connection is in use; try again shortly");
                 }
             }
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaLevel;
 import org.safemap.areas.AreaLoader;
@@ -209,7 +210,7 @@ public final class DemoData {
     private static List<Entry> manifest() {
         try (InputStream in = DemoData.class.getClassLoader().getResourceAsStream(FOLDER + "manifest.json")) {
             if (in == null) {
-                throw new SafemapException("demo_missing", "the demo dataset is missing from this build");
+                throw new SafemapException(ErrorCode.DEMO_MISSING, "the demo dataset is missing from this build");
             }
             JsonNode root = new ObjectMapper().readTree(in);
             List<Entry> entries = new ArrayList<>();
@@ -229,7 +230,7 @@ public final class DemoData {
             }
             return entries;
         } catch (IOException e) {
-            throw new SafemapException("demo_missing", "cannot read the demo manifest: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.DEMO_MISSING, "cannot read the demo manifest: " + e.getMessage(), e);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.sharing.Role;
 import org.safemap.sharing.SecretTokens;
@@ -84,7 +85,7 @@ public final class DemoLogins {
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new SafemapException(
-                    "bad_config",
+                    ErrorCode.BAD_CONFIGURATION,
                     "cannot write the demo logins to " + file + ": "
                             + e.getClass().getSimpleName());
         }

@@ -3,6 +3,7 @@ package org.safemap.export;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /** The file formats SafeMap exports, with the extension, media type and names users may call each by. */
@@ -52,13 +53,14 @@ public enum ExportFormat {
         if (given != null && !given.isBlank()) {
             return named(given)
                     .orElseThrow(() -> new SafemapException(
-                            "bad_request", "unknown format '" + given + "'; expected csv, geojson, gpkg or tif"));
+                            ErrorCode.BAD_REQUEST,
+                            "unknown format '" + given + "'; expected csv, geojson, gpkg or tif"));
         }
         String name = out == null ? "" : out.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return named(dot < 0 ? null : name.substring(dot + 1))
                 .orElseThrow(() -> new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         "cannot tell the format from '" + name
                                 + "': give --format csv, geojson, gpkg or tif, or end the "
                                 + "file name with one of those extensions"));

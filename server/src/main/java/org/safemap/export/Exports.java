@@ -3,6 +3,7 @@ package org.safemap.export;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.runs.RunStore;
@@ -53,7 +54,7 @@ public final class Exports {
                 }
             }
             throw new org.safemap.sharing.FeedRefusal(
-                    "withheld",
+                    ErrorCode.WITHHELD,
                     "run " + runId + " read a feed shared with "
                             + who.describe()
                             + " as aggregates only; its raw surface could show single records, so it is not "
@@ -74,7 +75,8 @@ public final class Exports {
     }
 
     private boolean classesOnly(long runId, Principal who) {
-        RunStore.Run run = store.run(runId).orElseThrow(() -> new SafemapException("not_found", "no run " + runId));
+        RunStore.Run run =
+                store.run(runId).orElseThrow(() -> new SafemapException(ErrorCode.NOT_FOUND, "no run " + runId));
         Policy.ResultView view = policy.resultView(who, run.feeds());
         if (view == Policy.ResultView.NONE) {
             // Answered as a run that does not exist, and recorded against the feeds it read that the asker may not
@@ -85,7 +87,7 @@ public final class Exports {
                     unseen.add(f);
                 }
             }
-            throw new org.safemap.sharing.FeedRefusal("not_found", "no run " + runId, unseen);
+            throw new org.safemap.sharing.FeedRefusal(ErrorCode.NOT_FOUND, "no run " + runId, unseen);
         }
         return view == Policy.ResultView.CLASSES;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.function.LongConsumer;
 import mil.nga.sf.GeometryType;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.TempFiles;
 
@@ -31,7 +32,8 @@ abstract class FeatureExport extends Export {
             GeometryType geometryType) {
         super(format, provenance, baseName);
         if (format == ExportFormat.GEOTIFF) {
-            throw new SafemapException("bad_request", "areas and points export as csv, geojson or gpkg, not tif");
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "areas and points export as csv, geojson or gpkg, not tif");
         }
         this.layer = layer;
         this.idColumn = idColumn;
@@ -73,7 +75,7 @@ abstract class FeatureExport extends Export {
                 case GEOTIFF -> throw new IllegalStateException("checked in the constructor");
             };
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the export's rows: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the export's rows", e);
         }
     }
 
@@ -89,7 +91,7 @@ abstract class FeatureExport extends Export {
                     progress,
                     rows -> GeoPackageExport.write(rows, provenance(), layer, geometryType, file));
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not write the GeoPackage: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not write the GeoPackage", e);
         }
     }
 }

@@ -30,6 +30,7 @@ import mil.nga.geopackage.geom.GeoPackageGeometryData;
 import mil.nga.geopackage.srs.SpatialReferenceSystem;
 import mil.nga.sf.GeometryEnvelope;
 import mil.nga.sf.GeometryType;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -76,7 +77,7 @@ final class GeoPackageExport {
             GeoPackageManager.create(f);
         } catch (RuntimeException e) {
             throw new SafemapException(
-                    "bad_request", "cannot create the GeoPackage " + file + ": " + e.getMessage(), e);
+                    ErrorCode.BAD_REQUEST, "cannot create the GeoPackage " + file + ": " + e.getMessage(), e);
         }
         GeoPackage gpkg = GeoPackageManager.open(f, true);
         try {

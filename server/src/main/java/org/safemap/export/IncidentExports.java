@@ -16,6 +16,7 @@ import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import mil.nga.sf.GeometryType;
 import org.safemap.AppVersion;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.runs.PointSelector;
 import org.safemap.runs.Selection;
@@ -148,7 +149,7 @@ final class IncidentExports {
                 }
             };
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not select the records: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not select the records", e);
         } finally {
             if (c != null) {
                 try {
@@ -201,7 +202,7 @@ final class IncidentExports {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw new SafemapException(
-                                "bad_request",
+                                ErrorCode.BAD_REQUEST,
                                 "unknown category '" + category + "'; "
                                         + "GET /api/incidents/summary lists the codes and groups");
                     }

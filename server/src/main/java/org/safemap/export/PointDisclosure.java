@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
@@ -54,7 +55,7 @@ final class PointDisclosure {
         for (String f : requested) {
             if (!loaded.contains(f)) {
                 throw new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         "no records from feed '" + f + "' are loaded; the feeds " + "with records are " + loaded);
             }
         }
@@ -84,7 +85,7 @@ final class PointDisclosure {
                 out.add(rs.getString(1));
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the loaded feeds: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the loaded feeds", e);
         }
         return out;
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.runs.HotspotRequests;
 import org.safemap.runs.Selection;
@@ -110,6 +111,6 @@ public record PointSelection(Selection selection, Optional<double[]> bbox) {
     }
 
     private static SafemapException bad(String message) {
-        return new SafemapException("bad_request", message);
+        return new SafemapException(ErrorCode.BAD_REQUEST, message);
     }
 }

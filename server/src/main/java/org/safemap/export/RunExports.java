@@ -15,6 +15,7 @@ import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import mil.nga.sf.GeometryType;
 import org.safemap.AppVersion;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.Grid;
 import org.safemap.hotspot.Surface;
@@ -65,7 +66,7 @@ final class RunExports {
         List<String> levels = results.levels(runId);
         if (levels.isEmpty()) {
             throw new SafemapException(
-                    "not_found",
+                    ErrorCode.NOT_FOUND,
                     "run " + runId + " (" + run.kind() + ", " + run.status()
                             + ") has no per-area results; area exports come from done hotspots and emerging runs");
         }
@@ -73,7 +74,8 @@ final class RunExports {
                 level == null || level.isBlank() ? levels.get(0) : level.trim().toLowerCase(Locale.ROOT);
         if (!levels.contains(chosen)) {
             throw new SafemapException(
-                    "not_found", "run " + runId + " has no results at level '" + chosen + "'; it has " + levels);
+                    ErrorCode.NOT_FOUND,
+                    "run " + runId + " has no results at level '" + chosen + "'; it has " + levels);
         }
         long count = Math.min(limit, count(runId, chosen));
         String title = "SafeMap " + run.kind() + " run " + runId + ": " + chosen + " areas, ranked"
@@ -128,7 +130,7 @@ final class RunExports {
         RunStore.Run run = run(runId);
         Surface surface = store.surface(runId)
                 .orElseThrow(() -> new SafemapException(
-                        "not_found",
+                        ErrorCode.NOT_FOUND,
                         "run " + runId + " (" + run.kind()
                                 + ") has no surface; hotspots runs have one, emerging and evaluate runs do not"));
         String units = units(json(run.params()));
@@ -161,7 +163,7 @@ final class RunExports {
     }
 
     private RunStore.Run run(long runId) {
-        return store.run(runId).orElseThrow(() -> new SafemapException("not_found", "no run " + runId));
+        return store.run(runId).orElseThrow(() -> new SafemapException(ErrorCode.NOT_FOUND, "no run " + runId));
     }
 
     private Provenance provenance(String export, String title, RunStore.Run run, long features, String crs) {
@@ -207,7 +209,7 @@ final class RunExports {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 

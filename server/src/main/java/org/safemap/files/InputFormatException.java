@@ -1,5 +1,6 @@
 package org.safemap.files;
 
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -14,7 +15,7 @@ public final class InputFormatException extends SafemapException {
     public InputFormatException(String file, int line, String field, String problem) {
         // A header read from a binary file may hold NUL characters: shown as ␀, they cannot garble a terminal.
         super(
-                "bad_input",
+                ErrorCode.BAD_INPUT,
                 PgText.shown(file + (line > 0 ? " line " + line : "") + (field == null ? "" : ", field '" + field + "'")
                         + ": " + problem));
     }

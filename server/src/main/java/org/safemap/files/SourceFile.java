@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -43,12 +44,12 @@ public final class SourceFile {
 
     public static SourceFile of(Path path) {
         if (!Files.isRegularFile(path)) {
-            throw new SafemapException("file_not_found", path + " is not a readable file");
+            throw new SafemapException(ErrorCode.FILE_NOT_FOUND, path + " is not a readable file");
         }
         try {
             return new SourceFile(path.getFileName().toString(), Files.size(path), () -> Files.newInputStream(path));
         } catch (IOException e) {
-            throw new SafemapException("file_not_found", "cannot read " + path + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.FILE_NOT_FOUND, "cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -57,7 +58,7 @@ public final class SourceFile {
         ClassLoader loader = SourceFile.class.getClassLoader();
         var url = loader.getResource(path);
         if (url == null) {
-            throw new SafemapException("file_not_found", "bundled file " + path + " is missing from the build");
+            throw new SafemapException(ErrorCode.FILE_NOT_FOUND, "bundled file " + path + " is missing from the build");
         }
         long size;
         try {

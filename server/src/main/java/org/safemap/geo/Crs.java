@@ -5,6 +5,7 @@ import org.locationtech.proj4j.CoordinateReferenceSystem;
 import org.locationtech.proj4j.CoordinateTransform;
 import org.locationtech.proj4j.CoordinateTransformFactory;
 import org.locationtech.proj4j.ProjCoordinate;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -47,7 +48,7 @@ public enum Crs {
             }
         }
         throw new SafemapException(
-                "bad_request",
+                ErrorCode.BAD_REQUEST,
                 "unsupported coordinate reference system EPSG:" + epsg
                         + "; SafeMap speaks EPSG:27700, EPSG:4326 and EPSG:3857");
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.geo.Crs;
 import org.safemap.geo.GreatBritain;
@@ -150,7 +151,7 @@ public final class Geocoder {
             Map<String, Point> byDistrict = districts.isEmpty() ? Map.of() : districts(c, districts);
             fillFailures(inputs, out, byUprn, byPostcode, byText, byDistrict);
         } catch (SQLException e) {
-            throw new SafemapException("database_unavailable", "geocoding lookup failed: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.DATABASE_UNAVAILABLE, "geocoding lookup failed: " + e.getMessage(), e);
         }
         return out;
     }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.ReferenceUpsert;
 
@@ -106,7 +107,7 @@ public final class StreetGazetteer {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("load_failed", "reading police.uk map points failed: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "reading police.uk map points failed", e);
         }
         // Built from stored records, not from a file: there is no file hash to record.
         ReferenceUpsert.Result r = ReferenceUpsert.run(

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /** The adapters SafeMap has, by format name. */
@@ -24,7 +25,7 @@ public final class FeedAdapters {
         FeedAdapter adapter = BY_FORMAT.get(format);
         if (adapter == null) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "unknown feed format '" + format + "'; known formats: " + String.join(", ", formats()));
         }
         return adapter;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -53,7 +54,8 @@ public final class FeedCatalog {
             try (InputStream in = resource("feeds/" + name + ".json")) {
                 add(feeds, JSON.readTree(in), "built-in feed " + name);
             } catch (IOException e) {
-                throw new SafemapException("bad_feed", "cannot read built-in feed " + name + ": " + e.getMessage(), e);
+                throw new SafemapException(
+                        ErrorCode.BAD_FEED, "cannot read built-in feed " + name + ": " + e.getMessage(), e);
             }
         }
         if (userDir != null && Files.isDirectory(userDir)) {
@@ -63,13 +65,13 @@ public final class FeedCatalog {
                         .sorted()
                         .toList();
             } catch (IOException e) {
-                throw new SafemapException("bad_feed", "cannot list " + userDir + ": " + e.getMessage(), e);
+                throw new SafemapException(ErrorCode.BAD_FEED, "cannot list " + userDir + ": " + e.getMessage(), e);
             }
             for (Path file : files) {
                 try {
                     add(feeds, JSON.readTree(file.toFile()), file.toString());
                 } catch (IOException e) {
-                    throw new SafemapException("bad_feed", file + " is not valid JSON: " + e.getMessage(), e);
+                    throw new SafemapException(ErrorCode.BAD_FEED, file + " is not valid JSON: " + e.getMessage(), e);
                 }
             }
         }
@@ -85,7 +87,7 @@ public final class FeedCatalog {
     public FeedDefinition get(String name) {
         return find(name)
                 .orElseThrow(() -> new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         "no feed '" + name + "'; the feeds " + "are: " + names() + " (see safemap feeds list)"));
     }
 
@@ -106,20 +108,20 @@ public final class FeedCatalog {
         String name = json.path("name").asText("");
         if (!NAME.matcher(name).matches()) {
             throw new SafemapException(
-                    "bad_feed",
+                    ErrorCode.BAD_FEED,
                     origin + ": 'name' must be lower case letters, digits and -, " + "starting with a letter; got '"
                             + name + "'");
         }
         if (feeds.containsKey(name)) {
             throw new SafemapException(
-                    "bad_feed",
+                    ErrorCode.BAD_FEED,
                     origin + ": a feed named '" + name + "' is already defined by "
                             + feeds.get(name).origin());
         }
         String format = json.path("format").asText("");
         if (!FeedAdapters.formats().contains(format)) {
             throw new SafemapException(
-                    "bad_feed",
+                    ErrorCode.BAD_FEED,
                     origin + ": unknown format '" + format + "'; formats are "
                             + String.join(", ", FeedAdapters.formats()));
         }
@@ -127,11 +129,12 @@ public final class FeedCatalog {
         boolean mapped = format.startsWith("mapped-");
         if (mapped && (mapping == null || !mapping.isObject())) {
             throw new SafemapException(
-                    "bad_feed", origin + ": format " + format + " needs a 'mapping' object " + "(see docs/feeds.md)");
+                    ErrorCode.BAD_FEED,
+                    origin + ": format " + format + " needs a 'mapping' object " + "(see docs/feeds.md)");
         }
         String categories = mapped ? name : json.path("categories").asText("");
         if (categories.isEmpty()) {
-            throw new SafemapException("bad_feed", origin + ": 'categories' names no mapping scheme");
+            throw new SafemapException(ErrorCode.BAD_FEED, origin + ": 'categories' names no mapping scheme");
         }
         FeedDefinition feed = new FeedDefinition(
                 name,
@@ -161,7 +164,8 @@ public final class FeedCatalog {
             }
             return names;
         } catch (IOException e) {
-            throw new SafemapException("bad_feed", "cannot read the list of built-in feeds: " + e.getMessage(), e);
+            throw new SafemapException(
+                    ErrorCode.BAD_FEED, "cannot read the list of built-in feeds: " + e.getMessage(), e);
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.zip.ZipException;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaAssigner;
 import org.safemap.areas.AreaAssigners;
@@ -273,10 +274,7 @@ public final class IncidentLoader {
             if (e.getCause() instanceof EOFException || e.getCause() instanceof ZipException) {
                 throw ContentSniffer.corrupt(file, e.getCause());
             }
-            throw new SafemapException(
-                    "load_failed",
-                    "cannot read " + file.name() + ": " + e.getCause().getMessage(),
-                    e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name(), e);
         }
         FeedAdapter adapter = FeedAdapters.forFormat(feed.format());
         try (Connection c = dataSource.getConnection()) {
@@ -312,11 +310,11 @@ public final class IncidentLoader {
                 Files.deleteIfExists(spill);
             }
         } catch (SQLException e) {
-            throw new SafemapException("load_failed", "loading " + file.name() + " failed: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "loading " + file.name() + " failed", e);
         } catch (EOFException | ZipException e) {
             throw ContentSniffer.corrupt(file, e);
         } catch (IOException e) {
-            throw new SafemapException("load_failed", "cannot read " + file.name() + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read " + file.name(), e);
         }
     }
 
@@ -420,7 +418,7 @@ public final class IncidentLoader {
         } catch (SQLException e) {
             if ("23503".equals(e.getSQLState())) {
                 throw new SafemapException(
-                        "bad_feed",
+                        ErrorCode.BAD_FEED,
                         feed.origin() + ": the category map names a code that is not "
                                 + "in the common taxonomy (taxonomy/categories.csv): " + e.getMessage());
             }
@@ -440,7 +438,7 @@ public final class IncidentLoader {
             }
         }
         if (map.isEmpty()) {
-            throw new SafemapException("bad_feed", "category mapping '" + scheme + "' is empty or missing");
+            throw new SafemapException(ErrorCode.BAD_FEED, "category mapping '" + scheme + "' is empty or missing");
         }
         return map;
     }

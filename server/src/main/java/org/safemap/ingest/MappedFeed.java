@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.geocode.GeocodeMethod;
 import org.safemap.geocode.LocationInput;
@@ -293,7 +294,7 @@ final class MappedFeed {
     }
 
     private SafemapException bad(String message) {
-        return new SafemapException("bad_feed", origin + ": mapping: " + message);
+        return new SafemapException(ErrorCode.BAD_FEED, origin + ": mapping: " + message);
     }
 
     private static String optional(JsonNode node, String field) {

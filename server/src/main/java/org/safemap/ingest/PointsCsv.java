@@ -13,6 +13,7 @@ import java.util.function.LongConsumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.WeightedPoints;
 
@@ -75,7 +76,7 @@ public final class PointsCsv {
                 w[n] = weightColumn < 0 ? 1 : value(file, line, record, weightColumn, "weight");
                 if (w[n] < 0) {
                     throw new SafemapException(
-                            "bad_points",
+                            ErrorCode.BAD_POINTS,
                             file + " line " + line + ", field weight: " + w[n]
                                     + " is negative; weights must be 0 or more");
                 }
@@ -86,9 +87,10 @@ public final class PointsCsv {
             }
             return new WeightedPoints(Arrays.copyOf(x, n), Arrays.copyOf(y, n), Arrays.copyOf(w, n));
         } catch (IOException e) {
-            throw new SafemapException("file_not_found", "cannot read " + file + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.FILE_NOT_FOUND, "cannot read " + file + ": " + e.getMessage(), e);
         } catch (java.io.UncheckedIOException e) {
-            throw new SafemapException("bad_points", file + ": " + e.getCause().getMessage(), e);
+            throw new SafemapException(
+                    ErrorCode.BAD_POINTS, file + ": " + e.getCause().getMessage(), e);
         }
     }
 
@@ -104,7 +106,7 @@ public final class PointsCsv {
     private static double value(Path file, long line, CSVRecord record, int column, String field) {
         if (column >= record.size()) {
             throw new SafemapException(
-                    "bad_points",
+                    ErrorCode.BAD_POINTS,
                     file + " line " + line + ", field " + field + ": missing (the row has " + record.size()
                             + " field(s))");
         }
@@ -117,7 +119,7 @@ public final class PointsCsv {
             return v;
         } catch (NumberFormatException e) {
             throw new SafemapException(
-                    "bad_points",
+                    ErrorCode.BAD_POINTS,
                     file + " line " + line + ", field " + field + ": '" + text
                             + "' is not a number (expected EPSG:27700 metres"
                             + (field.equals("weight") ? " or a weight" : "")

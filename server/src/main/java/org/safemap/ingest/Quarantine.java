@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.sharing.LinkageSeal;
 
@@ -110,7 +111,7 @@ public final class Quarantine {
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new SafemapException(
-                            "not_found",
+                            ErrorCode.NOT_FOUND,
                             "there is no incident batch " + batchId + " ('safemap feeds report' lists them)");
                 }
             }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.Role;
@@ -55,7 +56,7 @@ public final class ReloadRequests {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "cannot record the reload request: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot record the reload request", e);
         }
     }
 
@@ -68,7 +69,7 @@ public final class ReloadRequests {
                 return rs.next() ? Optional.of(new Outcome(rs.getString(1), rs.getString(2))) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "cannot read the reload request: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read the reload request", e);
         }
     }
 

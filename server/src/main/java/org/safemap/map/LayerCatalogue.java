@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -101,7 +102,8 @@ public final class LayerCatalogue {
         try (InputStream in = resource("catalogue.json")) {
             root = new ObjectMapper().readTree(in);
         } catch (IOException e) {
-            throw new SafemapException("bad_catalogue", "cannot read the layer catalogue: " + e.getMessage(), e);
+            throw new SafemapException(
+                    ErrorCode.BAD_CATALOGUE, "cannot read the layer catalogue: " + e.getMessage(), e);
         }
         List<Layer> layers = new ArrayList<>();
         for (JsonNode l : root.path("layers")) {
@@ -110,7 +112,7 @@ public final class LayerCatalogue {
             LayerKind kind = LayerKind.parse(code);
             if (kind == null) {
                 throw new SafemapException(
-                        "bad_catalogue",
+                        ErrorCode.BAD_CATALOGUE,
                         "layer " + name + " in layers/catalogue.json has kind '" + code + "'; expected one of "
                                 + String.join(
                                         ", ",
@@ -124,7 +126,7 @@ public final class LayerCatalogue {
             }
             if (styles.isEmpty()) {
                 throw new SafemapException(
-                        "bad_catalogue", "layer " + name + " in layers/catalogue.json has no styles");
+                        ErrorCode.BAD_CATALOGUE, "layer " + name + " in layers/catalogue.json has no styles");
             }
             JsonNode src = l.path("source");
             Map<String, String> params = new LinkedHashMap<>();
@@ -173,7 +175,7 @@ public final class LayerCatalogue {
         try (InputStream in = resource(path)) {
             return new Style(path, SldReader.read(in, "layers/" + path));
         } catch (IOException e) {
-            throw new SafemapException("bad_catalogue", "cannot read " + path + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.BAD_CATALOGUE, "cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -186,7 +188,8 @@ public final class LayerCatalogue {
     private static String required(JsonNode layer, String field, String name) {
         String value = layer.path(field).asText("");
         if (value.isBlank()) {
-            throw new SafemapException("bad_catalogue", "layer " + name + " in layers/catalogue.json has no " + field);
+            throw new SafemapException(
+                    ErrorCode.BAD_CATALOGUE, "layer " + name + " in layers/catalogue.json has no " + field);
         }
         return value;
     }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedDefinition;
@@ -172,7 +173,7 @@ public final class LayerSources {
                 groups.put(rs.getString(2), rs.getString(3));
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "cannot read the taxonomy mappings: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read the taxonomy mappings", e);
         }
         t = new Taxonomy(version, codes, groups);
         taxonomy = t;

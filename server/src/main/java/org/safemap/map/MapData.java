@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.DataVersion;
 import org.safemap.time.Period;
@@ -199,7 +200,7 @@ public final class MapData {
         String column = CODE_COLUMN.get(level);
         if (column == null) {
             throw new SafemapException(
-                    "bad_catalogue", "incident counts are kept for lsoa, msoa, ward and lad, not " + level);
+                    ErrorCode.BAD_CATALOGUE, "incident counts are kept for lsoa, msoa, ward and lad, not " + level);
         }
         Map<String, Double> out = new HashMap<>();
         query(

@@ -11,6 +11,7 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -457,6 +458,6 @@ public final class SldReader {
     }
 
     private static SafemapException invalid(String source, String message) {
-        return new SafemapException("bad_style", source + ": " + message);
+        return new SafemapException(ErrorCode.BAD_STYLE, source + ": " + message);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
@@ -236,9 +237,10 @@ public final class WmsService {
         } catch (OgcException e) {
             return exception(e, exceptionVersion, exceptions, params);
         } catch (SafemapException e) {
-            if (e instanceof org.safemap.db.DatabaseUnavailableException
-                    || e.code().equals("busy")) {
-                throw e; // not the request's fault: the HTTP layer answers 503 with an OGC report
+            if (e.code().fault() != ErrorCode.Fault.CALLER) {
+                // Not the request's fault: the HTTP layer answers with an OGC report, 503 for the busy or the database
+                // gone, and for a defect a reference to the log instead of its text.
+                throw e;
             }
             return exception(
                     new OgcException("InvalidParameterValue", null, e.getMessage()),

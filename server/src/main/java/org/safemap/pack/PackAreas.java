@@ -9,6 +9,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -84,7 +85,7 @@ final class PackAreas {
             }
             if (level == null) {
                 throw new SafemapException(
-                        "not_found",
+                        ErrorCode.NOT_FOUND,
                         "no area with code '" + code + "': give the ONS code of a loaded "
                                 + "district, MSOA, ward or LSOA (GET /api/areas lists them)");
             }
@@ -99,7 +100,7 @@ final class PackAreas {
             };
             if (lsoas.isEmpty()) {
                 throw new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         "no LSOA boundaries lie in " + code + "; the pack reports "
                                 + "on LSOAs, so load them first ('safemap areas load')");
             }
@@ -145,9 +146,9 @@ final class PackAreas {
                     new WKBReader().read(outline),
                     residents);
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read area " + code + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read area " + code, e);
         } catch (ParseException e) {
-            throw new SafemapException("database_error", "unreadable boundary of " + code + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable boundary of " + code, e);
         }
     }
 

@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.AppVersion;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.BandwidthRule;
 import org.safemap.hotspot.EmergingRules;
@@ -121,7 +122,7 @@ public final class PackBuilder {
         }
         if (!period.from().isBefore(dataPeriod.to()) || !period.to().isAfter(dataPeriod.from())) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "period " + period.label() + " is outside the data: records "
                             + (r.feeds().isEmpty() ? "" : "of " + String.join(", ", r.feeds()) + " ") + "run from "
                             + data[0]
@@ -253,7 +254,7 @@ public final class PackBuilder {
                     Instant.now(),
                     AppVersion.current());
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the pack's runs: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the pack's runs", e);
         }
     }
 
@@ -301,7 +302,7 @@ public final class PackBuilder {
                 rs.next();
                 if (rs.getObject(1) == null) {
                     throw new SafemapException(
-                            "bad_request",
+                            ErrorCode.BAD_REQUEST,
                             feeds.isEmpty()
                                     ? "no records are loaded yet"
                                     : "no records of " + String.join(", ", feeds) + " are loaded");
@@ -309,7 +310,7 @@ public final class PackBuilder {
                 return new YearMonth[] {month(rs.getTimestamp(1)), month(rs.getTimestamp(2))};
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the data's months: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the data's months", e);
         }
     }
 
@@ -342,7 +343,7 @@ public final class PackBuilder {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the categories: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the categories", e);
         }
         PointSelector selector = new PointSelector(dataSource);
         List<Pack.Headline> out = new ArrayList<>();
@@ -402,7 +403,7 @@ public final class PackBuilder {
                 }
             }
         } catch (ParseException e) {
-            throw new SafemapException("database_error", "unreadable LSOA boundary: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable LSOA boundary", e);
         }
         return out;
     }
@@ -492,7 +493,7 @@ public final class PackBuilder {
             JsonNode v = JSON.readTree(store.run(runId).orElseThrow().dataVersion());
             v.path("batches").forEach(b -> out.add(b.path("id").asLong()));
         } catch (IOException e) {
-            throw new SafemapException("database_error", "unreadable data version of run " + runId, e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable data version of run " + runId, e);
         }
         return out;
     }
@@ -502,7 +503,7 @@ public final class PackBuilder {
         try {
             return JSON.readValue(text, Map.class);
         } catch (IOException e) {
-            throw new SafemapException("database_error", "unreadable run summary", e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable run summary", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.safemap.pack;
 
 import java.util.Locale;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /** The files a pack comes as. */
@@ -30,7 +31,8 @@ public enum PackFormat {
             case "pdf" -> PDF;
             case "html", "htm" -> HTML;
             default ->
-                throw new SafemapException("bad_request", "format '" + text + "' is not offered; use pdf or html");
+                throw new SafemapException(
+                        ErrorCode.BAD_REQUEST, "format '" + text + "' is not offered; use pdf or html");
         };
     }
 }

@@ -24,6 +24,7 @@ import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.geom.Polygonal;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.map.ImageEncoder;
 import org.safemap.map.WmsService;
@@ -188,7 +189,7 @@ final class PackMaps {
         WmsService.Response r = wms.handle(q, "", TASKING);
         if (r.status() != 200 || !r.contentType().startsWith("image/")) {
             throw new SafemapException(
-                    "map_error",
+                    ErrorCode.INTERNAL_ERROR,
                     "the map service could not draw the pack's map: "
                             + new String(r.body(), StandardCharsets.UTF_8)
                                     .replaceAll("\\s+", " ")
@@ -362,7 +363,7 @@ final class PackMaps {
             g.dispose();
             return argb;
         } catch (IOException e) {
-            throw new SafemapException("map_error", "unreadable map image: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable map image", e);
         }
     }
 

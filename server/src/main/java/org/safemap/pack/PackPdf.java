@@ -4,6 +4,7 @@ import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -37,7 +38,7 @@ final class PackPdf {
             b.toStream(out);
             b.run();
         } catch (IOException | RuntimeException e) {
-            throw new SafemapException("pack_error", "could not lay the pack out as PDF: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not lay the pack out as PDF", e);
         }
         return out.toByteArray();
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.time.Period;
 import org.safemap.time.PeriodLimit;
@@ -27,10 +28,11 @@ public record PackRequest(
         feeds = List.copyOf(feeds);
         withheld = List.copyOf(withheld);
         if (top < 1 || top > MAX_TOP) {
-            throw new SafemapException("bad_request", "top must be 1 to " + MAX_TOP + " hot spots, got " + top);
+            throw new SafemapException(ErrorCode.BAD_REQUEST, "top must be 1 to " + MAX_TOP + " hot spots, got " + top);
         }
         if (area == null || !area.matches("[A-Za-z0-9_-]{1,40}")) {
-            throw new SafemapException("bad_request", "area must be an ONS code such as E08000012, got '" + area + "'");
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "area must be an ONS code such as E08000012, got '" + area + "'");
         }
     }
 
@@ -48,24 +50,25 @@ public record PackRequest(
             if (!List.of("area", "period", "top", "categories", "feeds", "format")
                     .contains(name)) {
                 throw new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         "unknown parameter '" + name + "'; a pack takes area, "
                                 + "period, top, categories, feeds and format");
             }
         }
         String area = params.get("area");
         if (area == null || area.isBlank()) {
-            throw new SafemapException("bad_request", "area is required, e.g. area=E08000012");
+            throw new SafemapException(ErrorCode.BAD_REQUEST, "area is required, e.g. area=E08000012");
         }
         String period = params.get("period");
         if (period == null || period.isBlank()) {
-            throw new SafemapException("bad_request", "period is required, e.g. period=2022-07 or 2022-05..2022-07");
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "period is required, e.g. period=2022-07 or 2022-05..2022-07");
         }
         Period p;
         try {
             p = limit.apply(Period.parse(period));
         } catch (IllegalArgumentException e) {
-            throw new SafemapException("bad_request", e.getMessage(), e);
+            throw new SafemapException(ErrorCode.BAD_REQUEST, e.getMessage(), e);
         }
         int top = DEFAULT_TOP;
         String t = params.get("top");
@@ -73,7 +76,8 @@ public record PackRequest(
             try {
                 top = Integer.parseInt(t.trim());
             } catch (NumberFormatException e) {
-                throw new SafemapException("bad_request", "top must be a whole number of hot spots, got '" + t + "'");
+                throw new SafemapException(
+                        ErrorCode.BAD_REQUEST, "top must be a whole number of hot spots, got '" + t + "'");
             }
         }
         return new PackRequest(

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
@@ -54,7 +55,7 @@ public final class PackService {
                 allowed.add(f);
             } else if (!request.feeds().isEmpty()) {
                 throw new org.safemap.sharing.FeedRefusal(
-                        "withheld",
+                        ErrorCode.WITHHELD,
                         "a tasking pack counts and places records "
                                 + "exactly, and feed '" + f + "' is shared with " + who.describe() + " at "
                                 + level.key()
@@ -66,7 +67,7 @@ public final class PackService {
         }
         if (allowed.isEmpty()) {
             throw new SafemapException(
-                    "withheld",
+                    ErrorCode.WITHHELD,
                     "a tasking pack needs at least one feed " + who.describe() + " may see record by record");
         }
         if (allowed.size() == asked.size()) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.map.AreaCountsKind;
 import org.safemap.map.LayerCatalogue;
@@ -99,8 +100,7 @@ public final class Attributions {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException(
-                    "database_error", "could not read the published layers' sources: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the published layers' sources", e);
         }
         return ids.stream().mapToLong(Long::longValue).toArray();
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -62,29 +63,29 @@ final class GeoServerClient {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
             throw fail(
-                    "geoserver_unavailable",
+                    ErrorCode.GEOSERVER_UNAVAILABLE,
                     "GeoServer at " + target.baseUrl() + " did not answer " + method + " " + path + " within 60 s");
         } catch (ConnectException e) {
             throw fail(
-                    "geoserver_unavailable",
+                    ErrorCode.GEOSERVER_UNAVAILABLE,
                     "cannot reach GeoServer at " + target.baseUrl()
                             + ": connection refused (is it running, and is --url its address?)");
         } catch (IOException e) {
-            throw fail("geoserver_unavailable", "cannot reach GeoServer at " + target.baseUrl() + ": " + e);
+            throw fail(ErrorCode.GEOSERVER_UNAVAILABLE, "cannot reach GeoServer at " + target.baseUrl() + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw fail("geoserver_unavailable", "interrupted while talking to GeoServer");
+            throw fail(ErrorCode.GEOSERVER_UNAVAILABLE, "interrupted while talking to GeoServer");
         }
         if (r.statusCode() == 401) {
             throw fail(
-                    "geoserver_unauthorized",
+                    ErrorCode.GEOSERVER_UNAUTHORIZED,
                     "GeoServer at " + target.baseUrl() + " refused user '"
                             + target.user() + "' (HTTP 401): check --user and the password (--password-file or "
                             + "SAFEMAP_GEOSERVER_PASSWORD)");
         }
         if (r.statusCode() == 403) {
             throw fail(
-                    "geoserver_forbidden",
+                    ErrorCode.GEOSERVER_FORBIDDEN,
                     "GeoServer at " + target.baseUrl() + " does not let user '" + target.user()
                             + "' change its configuration (HTTP 403): the REST API needs an administrator");
         }
@@ -92,7 +93,7 @@ final class GeoServerClient {
     }
 
     /** An error message with every secret replaced, in case GeoServer echoed one. */
-    SafemapException fail(String code, String message) {
+    SafemapException fail(ErrorCode code, String message) {
         return new SafemapException(code, scrub(message));
     }
 

@@ -2,6 +2,7 @@ package org.safemap.publish;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -20,11 +21,11 @@ public record GeoServerConnection(String baseUrl, String user, String password, 
     public GeoServerConnection {
         baseUrl = checkedUrl(baseUrl);
         if (user == null || user.isBlank()) {
-            throw new SafemapException("bad_request", "--user names no GeoServer user");
+            throw new SafemapException(ErrorCode.BAD_REQUEST, "--user names no GeoServer user");
         }
         if (!workspace.matches(NAME)) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "--workspace '" + workspace + "' must start with a letter and "
                             + "hold only letters, digits, '_' and '-' (at most 64)");
         }
@@ -51,26 +52,26 @@ public record GeoServerConnection(String baseUrl, String user, String password, 
             uri = new URI(url == null ? "" : url.trim());
         } catch (URISyntaxException e) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "--url is not a URL (" + e.getReason()
                             + "); give GeoServer's address, e.g. http://gis.internal:8080/geoserver");
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "--url must be GeoServer's http:// or https:// address, e.g. "
                             + "http://gis.internal:8080/geoserver");
         }
         if (uri.getRawUserInfo() != null) {
             // Never repeat the URL here: its user part may hold the password.
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "--url must not carry a user or password; give the user with "
                             + "--user and the password in --password-file or SAFEMAP_GEOSERVER_PASSWORD");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "--url must be GeoServer's address without a query, e.g. " + "http://gis.internal:8080/geoserver");
         }
         String s = uri.toString();

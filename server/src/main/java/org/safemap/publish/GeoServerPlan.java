@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.map.LayerCatalogue;
 
@@ -104,7 +105,7 @@ public final class GeoServerPlan {
             String name = s.style().name();
             if (!name.matches(GeoServerConnection.NAME)) {
                 throw new SafemapException(
-                        "bad_catalogue",
+                        ErrorCode.BAD_CATALOGUE,
                         "style '" + name + "' in layers/" + s.path() + " is not a name GeoServer accepts");
             }
             byte[] sld = sld(s.path());
@@ -394,7 +395,7 @@ public final class GeoServerPlan {
     private static byte[] sld(String path) {
         try (InputStream in = GeoServerPlan.class.getClassLoader().getResourceAsStream("org/safemap/layers/" + path)) {
             if (in == null) {
-                throw new SafemapException("bad_catalogue", "layers/" + path + " is missing from the build");
+                throw new SafemapException(ErrorCode.BAD_CATALOGUE, "layers/" + path + " is missing from the build");
             }
             return in.readAllBytes();
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package org.safemap.publish;
 
 import java.util.List;
 import java.util.function.Consumer;
+import org.safemap.ErrorCode;
 
 /**
  * Carries out a {@link GeoServerPlan}: for each resource GET, then POST when absent or PUT when present, stopping
@@ -60,7 +61,7 @@ public final class GeoServerPublisher {
             if (existing.status() == 404) {
                 if (u.collectionPath() == null) {
                     throw client.fail(
-                            "geoserver_error",
+                            ErrorCode.GEOSERVER_ERROR,
                             "GeoServer has no " + u.kind() + " '" + u.name()
                                     + "' although its feature type was just published; check GeoServer's log");
                 }
@@ -95,7 +96,7 @@ public final class GeoServerPublisher {
             body = body.substring(0, 300) + "...";
         }
         return client.fail(
-                "geoserver_error",
+                ErrorCode.GEOSERVER_ERROR,
                 "GeoServer answered HTTP " + r.status() + " to " + method + " of " + u.kind() + " '" + u.name() + "'"
                         + (body.isEmpty() ? "" : ": " + body));
     }

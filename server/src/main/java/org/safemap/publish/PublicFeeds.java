@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -28,7 +29,7 @@ public final class PublicFeeds {
                 out.add(rs.getString(1));
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "cannot read the public feeds: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read the public feeds", e);
         }
         return out;
     }

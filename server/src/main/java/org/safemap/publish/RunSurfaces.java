@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.Surface;
 import org.safemap.map.GeoTiff;
@@ -102,7 +103,7 @@ public final class RunSurfaces {
             }
         } catch (IOException e) {
             throw new SafemapException(
-                    "bad_request", "cannot write the surfaces into " + folder + " (--surfaces-dir): " + e, e);
+                    ErrorCode.BAD_REQUEST, "cannot write the surfaces into " + folder + " (--surfaces-dir): " + e, e);
         }
     }
 

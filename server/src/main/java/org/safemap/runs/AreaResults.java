@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /** A run's per-area table, ranked, as JSON, CSV or GeoJSON (boundaries in EPSG:4326, as RFC 7946 requires). */
@@ -76,7 +77,7 @@ public final class AreaResults {
                 return rs.getString(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 
@@ -102,7 +103,7 @@ public final class AreaResults {
                 csv.flush();
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 
@@ -116,7 +117,7 @@ public final class AreaResults {
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 
@@ -132,7 +133,7 @@ public final class AreaResults {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
         return out;
     }
@@ -146,7 +147,7 @@ public final class AreaResults {
                 return rs.getString(1);
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + runId, e);
         }
     }
 

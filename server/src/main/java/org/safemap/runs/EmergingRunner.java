@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.EmergingAssessment;
 import org.safemap.hotspot.EmergingHotspots;
@@ -66,7 +67,7 @@ public final class EmergingRunner {
         HotspotRunner.checkNeighbours(r.neighbours());
         if (r.timeNeighbours() < 0 || r.timeNeighbours() > 12) {
             throw new SafemapException(
-                    "bad_request", "time neighbours must be 0 to 12 steps, got " + r.timeNeighbours());
+                    ErrorCode.BAD_REQUEST, "time neighbours must be 0 to 12 steps, got " + r.timeNeighbours());
         }
         List<Period> months = r.weekly()
                 ? r.selection().period().weeks()
@@ -74,7 +75,7 @@ public final class EmergingRunner {
         String unit = r.weekly() ? "weekly" : "monthly";
         if (months.size() < MIN_STEPS) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "emerging hot spots need at least " + MIN_STEPS + " " + unit + " steps; the period "
                             + r.selection().period().label() + " has " + months.size());
         }
@@ -119,7 +120,7 @@ public final class EmergingRunner {
             Grid g = Grid.covering(e[0], e[1], e[2], e[3], cell);
             if ((long) g.columns() * g.rows() > HotspotRunner.MAX_RUN_CELLS / 8) {
                 throw new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         "an emerging grid of " + cell + " m cells is too fine for "
                                 + "the study area; choose a larger cell");
             }

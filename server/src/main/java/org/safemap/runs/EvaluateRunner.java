@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.AreaSurfaceStats;
 import org.safemap.hotspot.BandwidthRule;
@@ -75,11 +76,13 @@ public final class EvaluateRunner {
     public Result run(Request r, Consumer<String> progress) {
         for (String m : r.methods()) {
             if (!METHODS.contains(m)) {
-                throw new SafemapException("bad_request", "unknown method '" + m + "'; expected some of " + METHODS);
+                throw new SafemapException(
+                        ErrorCode.BAD_REQUEST, "unknown method '" + m + "'; expected some of " + METHODS);
             }
         }
         if (!r.test().period().from().isAfter(r.train().period().from())) {
-            throw new SafemapException("bad_request", "the test period must start after the training period starts");
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "the test period must start after the training period starts");
         }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("train", r.train().describe());
@@ -110,7 +113,7 @@ public final class EvaluateRunner {
         Grid g = Grid.covering(extent[0], extent[1], extent[2], extent[3], cell);
         if ((long) g.columns() * g.rows() > HotspotRunner.MAX_RUN_CELLS) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "the grid of " + cell + " m cells is too fine for the study " + "area; choose a larger cell");
         }
         int[] cellArea = HotspotRunner.rasterise(areas, g);

@@ -14,6 +14,7 @@ import org.locationtech.jts.geom.Polygon;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKTReader;
 import org.locationtech.jts.operation.valid.IsValidOp;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.BandwidthChoice;
 import org.safemap.hotspot.KdeMode;
@@ -504,6 +505,6 @@ public final class HotspotRequests {
     }
 
     private static SafemapException bad(String message) {
-        return new SafemapException("bad_request", message);
+        return new SafemapException(ErrorCode.BAD_REQUEST, message);
     }
 }

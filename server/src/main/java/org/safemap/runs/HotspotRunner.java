@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaIndex;
 import org.safemap.hotspot.AreaSurfaceStats;
@@ -157,7 +158,7 @@ public final class HotspotRunner {
         Grid grid = Grid.covering(extent[0], extent[1], extent[2], extent[3], cell);
         if ((long) grid.columns() * grid.rows() > MAX_RUN_CELLS) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     String.format(
                             Locale.ROOT,
                             "a %d x %d grid of %.1f m cells is "
@@ -385,7 +386,7 @@ public final class HotspotRunner {
             }
         }
         throw new SafemapException(
-                "bad_request",
+                ErrorCode.BAD_REQUEST,
                 "neighbours '" + rule + "' should be queen or distance:METRES " + "(for example distance:800)");
     }
 

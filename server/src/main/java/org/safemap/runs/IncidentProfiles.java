@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.time.Period;
 
@@ -195,7 +196,7 @@ public final class IncidentProfiles {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not count the area's records: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not count the area's records", e);
         }
         Map<String, Long> byGroup = new LinkedHashMap<>();
         groups.entrySet().stream()
@@ -244,7 +245,7 @@ public final class IncidentProfiles {
                         (Integer) rs.getObject(6)));
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read stored runs: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read stored runs", e);
         }
     }
 }

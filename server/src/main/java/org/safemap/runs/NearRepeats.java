@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.geo.Crs;
 import org.safemap.hotspot.KnoxTest;
@@ -43,7 +44,7 @@ public final class NearRepeats {
                             sel.size())
                     : snapping.describe() + ", as snapped points are";
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "refused: " + why + "; distances between snap points are not "
                             + "distances between incidents. Use a feed with true locations and times, or accept the caveat "
                             + "explicitly (--allow-snapped / allowSnapped=true)");
@@ -67,7 +68,7 @@ public final class NearRepeats {
             try {
                 r = KnoxTest.run(sel.points().x(), sel.points().y(), days, params);
             } catch (IllegalArgumentException e) {
-                throw new SafemapException("bad_request", e.getMessage(), e);
+                throw new SafemapException(ErrorCode.BAD_REQUEST, e.getMessage(), e);
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("incidents", sel.size());
@@ -106,7 +107,7 @@ public final class NearRepeats {
             try {
                 found = RepeatLocations.find(sel.points(), sel.from(), toleranceMetres, minCount);
             } catch (IllegalArgumentException e) {
-                throw new SafemapException("bad_request", e.getMessage(), e);
+                throw new SafemapException(ErrorCode.BAD_REQUEST, e.getMessage(), e);
             }
             RepeatLocations.Snapping snapping =
                     RepeatLocations.snapping(sel.points().x(), sel.points().y());

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.Aoristic;
 import org.safemap.hotspot.WeightedPoints;
@@ -138,7 +139,7 @@ public final class PointSelector {
             }
             c.commit();
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the selected records: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the selected records", e);
         }
         return new Selected(
                 new WeightedPoints(Arrays.copyOf(g.x, g.n), Arrays.copyOf(g.y, g.n), Arrays.copyOf(g.w, g.n)),
@@ -165,7 +166,8 @@ public final class PointSelector {
         String column = CODE_COLUMN.get(level);
         if (column == null) {
             throw new SafemapException(
-                    "bad_request", "unknown level '" + level + "'; expected lsoa, msoa, ward, lad or custom:<name>");
+                    ErrorCode.BAD_REQUEST,
+                    "unknown level '" + level + "'; expected lsoa, msoa, ward, lad or custom:<name>");
         }
         return column;
     }
@@ -224,7 +226,7 @@ public final class PointSelector {
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
                             throw new SafemapException(
-                                    "bad_request",
+                                    ErrorCode.BAD_REQUEST,
                                     "unknown category '" + category
                                             + "'; see GET /api/categories or docs/feeds.md for the taxonomy");
                         }
@@ -238,7 +240,7 @@ public final class PointSelector {
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
                             throw new SafemapException(
-                                    "bad_request",
+                                    ErrorCode.BAD_REQUEST,
                                     "no records from feed '" + feed
                                             + "' have been loaded; 'safemap feeds list' shows the feeds");
                         }
@@ -246,7 +248,7 @@ public final class PointSelector {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not check the selection: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not check the selection", e);
         }
     }
 

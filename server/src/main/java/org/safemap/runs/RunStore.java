@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Work;
 import org.safemap.hotspot.Grid;
@@ -89,7 +90,8 @@ public final class RunStore {
                     out.add(b.path("feed").asText());
                 }
             } catch (java.io.IOException e) {
-                throw new SafemapException("database_error", "run " + id + " has an unreadable data version", e);
+                throw new SafemapException(
+                        ErrorCode.INTERNAL_ERROR, "run " + id + " has an unreadable data version", e);
             }
             return java.util.List.copyOf(out);
         }
@@ -159,7 +161,7 @@ public final class RunStore {
             return id;
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
             closeQuietly(lease);
-            throw new SafemapException("database_error", "could not record the run: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not record the run", e);
         } catch (RuntimeException e) {
             closeQuietly(lease);
             throw e;
@@ -178,7 +180,7 @@ public final class RunStore {
                 }
             });
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not record the failed run: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not record the failed run", e);
         } finally {
             release(runId);
         }
@@ -197,7 +199,7 @@ public final class RunStore {
                 ids.add(rs.getLong(1));
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not mark abandoned runs failed: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not mark abandoned runs failed", e);
         }
         return ids;
     }
@@ -339,7 +341,7 @@ public final class RunStore {
             }
             c.commit();
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new SafemapException("database_error", "could not store the run's results: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not store the run's results", e);
         }
         release(runId);
     }
@@ -365,7 +367,7 @@ public final class RunStore {
                         rs.getString(10)));
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read run " + id + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read run " + id, e);
         }
     }
 
@@ -386,8 +388,7 @@ public final class RunStore {
                 return Optional.of(new Surface(g, v));
             }
         } catch (SQLException e) {
-            throw new SafemapException(
-                    "database_error", "could not read the surface of run " + runId + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the surface of run " + runId, e);
         }
     }
 

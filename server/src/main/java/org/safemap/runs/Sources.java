@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedDefinition;
@@ -92,7 +93,7 @@ public final class Sources {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "could not read the sources: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the sources", e);
         }
         return out;
     }

@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaIndex;
 import org.safemap.areas.AreaLevel;
@@ -111,7 +112,7 @@ public record StudyAreas(
             }
             if (codes.isEmpty()) {
                 throw new SafemapException(
-                        "bad_request",
+                        ErrorCode.BAD_REQUEST,
                         aoi.isPresent()
                                 ? "no " + level + " areas lie in the area of interest"
                                 : "no " + level + " boundaries are loaded; load them with 'safemap areas load'");
@@ -148,10 +149,9 @@ public record StudyAreas(
                     pairs.stream().mapToInt(p -> p[0]).toArray(),
                     pairs.stream().mapToInt(p -> p[1]).toArray());
         } catch (SQLException e) {
-            throw new SafemapException(
-                    "database_error", "could not read the " + level + " areas: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the " + level + " areas", e);
         } catch (ParseException e) {
-            throw new SafemapException("database_error", "unreadable boundary geometry: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable boundary geometry", e);
         }
     }
 

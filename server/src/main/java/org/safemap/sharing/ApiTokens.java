@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -96,17 +97,18 @@ public final class ApiTokens {
     public Issued create(String login, String name, String purpose, Integer expiresInDays) throws SQLException {
         Users.User owner = users.require(login);
         if (owner.disabled()) {
-            throw new SafemapException("bad_request", "user '" + owner.login() + "' is disabled; enable them first");
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "user '" + owner.login() + "' is disabled; enable them first");
         }
         String n = name == null ? "" : name.strip();
         if (n.isEmpty() || n.length() > 100) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "a token needs a name of 1 to 100 characters saying what uses "
                             + "it (e.g. 'QGIS on the analysts' PC')");
         }
         if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS)) {
-            throw new SafemapException("bad_request", "expiry must be from 1 to " + MAX_EXPIRY_DAYS + " days");
+            throw new SafemapException(ErrorCode.BAD_REQUEST, "expiry must be from 1 to " + MAX_EXPIRY_DAYS + " days");
         }
         Instant expires = expiresInDays == null ? null : Instant.now().plus(Duration.ofDays(expiresInDays));
         String secret = SecretTokens.apiToken();

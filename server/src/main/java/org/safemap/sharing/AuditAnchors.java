@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.Settings;
 import org.slf4j.Logger;
@@ -79,7 +80,7 @@ public final class AuditAnchors {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SafemapException(
-                    "audit_failed", "cannot read the audit anchors in " + file + ": " + e.getMessage(), e);
+                    ErrorCode.AUDIT_FAILED, "cannot read the audit anchors in " + file + ": " + e.getMessage(), e);
         }
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -91,7 +92,7 @@ public final class AuditAnchors {
                 out.add(AuditVerifier.Anchor.parse(last));
             } catch (SafemapException e) {
                 throw new SafemapException(
-                        "audit_failed",
+                        ErrorCode.AUDIT_FAILED,
                         file + " line " + (i + 1) + " is not an anchor (TIME "
                                 + "SEQ:HASH): '" + (line.length() > 80 ? line.substring(0, 80) + "..." : line)
                                 + "'; the file was changed outside SafeMap");
@@ -135,7 +136,7 @@ public final class AuditAnchors {
             }
         } catch (IOException e) {
             throw new SafemapException(
-                    "audit_failed",
+                    ErrorCode.AUDIT_FAILED,
                     "cannot append to the audit anchors in " + file + ": " + e.getMessage()
                             + " (SAFEMAP_AUDIT_ANCHOR_DIR)",
                     e);
@@ -181,7 +182,7 @@ public final class AuditAnchors {
             return rs.getString(1);
         } catch (SQLException e) {
             throw new SafemapException(
-                    "audit_failed", "cannot name the database for its audit anchors: " + e.getMessage(), e);
+                    ErrorCode.AUDIT_FAILED, "cannot name the database for its audit anchors: " + e.getMessage(), e);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.Settings;
 
@@ -93,7 +94,7 @@ public final class AuditLog {
                         ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw new SafemapException(
-                                "audit_failed",
+                                ErrorCode.AUDIT_FAILED,
                                 "the audit chain head is missing: the audit_head "
                                         + "row was removed outside SafeMap; run safemap audit verify");
                     }
@@ -136,7 +137,7 @@ public final class AuditLog {
                 throw new org.safemap.db.DatabaseUnavailableException(
                         "the database does not answer, so nothing can " + "be read or recorded; try again shortly", e);
             }
-            throw new SafemapException("audit_failed", "cannot write to the audit log: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.AUDIT_FAILED, "cannot write to the audit log: " + e.getMessage(), e);
         }
     }
 
@@ -308,7 +309,7 @@ public final class AuditLog {
     }
 
     private static SafemapException failed(SQLException e) {
-        return new SafemapException("audit_failed", "cannot read the audit log: " + e.getMessage(), e);
+        return new SafemapException(ErrorCode.AUDIT_FAILED, "cannot read the audit log: " + e.getMessage(), e);
     }
 
     /** JSON parsing for the columns read back. */

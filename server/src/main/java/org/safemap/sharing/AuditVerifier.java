@@ -3,6 +3,7 @@ package org.safemap.sharing;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
+import org.safemap.ErrorCode;
 
 /**
  * Walks the audit chain in order and checks every entry: its number follows the last, it links to the last entry's
@@ -78,7 +79,7 @@ public final class AuditVerifier {
                 return new Anchor(Long.parseLong(parts[0]), parts[1]);
             }
             throw new org.safemap.SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "an anchor is SEQ:HASH as audit verify printed it "
                             + "(e.g. 1234:9f86...), with the 64 hex digits of the hash; got '" + text + "'");
         }

@@ -1,6 +1,7 @@
 package org.safemap.sharing;
 
 import java.util.Locale;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -36,7 +37,7 @@ public enum DisclosureLevel {
             }
         }
         throw new SafemapException(
-                "bad_protocol",
+                ErrorCode.BAD_PROTOCOL,
                 where + ": unknown disclosure level '" + key + "'; levels are none, aggregates, reduced, points");
     }
 }

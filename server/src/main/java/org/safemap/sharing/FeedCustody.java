@@ -1,6 +1,7 @@
 package org.safemap.sharing;
 
 import java.util.List;
+import org.safemap.ErrorCode;
 
 /**
  * Custody of a feed's files, as distinct from seeing its data: who may load files into a feed, read its batch
@@ -46,12 +47,13 @@ public final class FeedCustody {
     /** Refuses anyone who may not load into the feed, naming whose feed it is. */
     public void requireLoader(Principal who, String feed, String what) {
         if (who.anonymous()) {
-            throw new FeedRefusal("unauthorised", what + " needs a signed-in user or an API token", List.of(feed));
+            throw new FeedRefusal(
+                    ErrorCode.UNAUTHORISED, what + " needs a signed-in user or an API token", List.of(feed));
         }
         if (!mayLoad(who, feed)) {
             String owner = owner(feed);
             throw new FeedRefusal(
-                    "forbidden",
+                    ErrorCode.FORBIDDEN,
                     what + " '" + feed + "' is for "
                             + (owner == null
                                     ? "admins (the feed has no data-sharing protocol)"
@@ -70,11 +72,12 @@ public final class FeedCustody {
     /** Refuses anyone who may read neither, naming what is missing. */
     public void requireBatchReader(Principal who, String feed, String what) {
         if (who.anonymous()) {
-            throw new FeedRefusal("unauthorised", what + " needs a signed-in user or an API token", List.of(feed));
+            throw new FeedRefusal(
+                    ErrorCode.UNAUTHORISED, what + " needs a signed-in user or an API token", List.of(feed));
         }
         if (!mayReadBatches(who, feed)) {
             throw new FeedRefusal(
-                    "forbidden",
+                    ErrorCode.FORBIDDEN,
                     what + " is for the custodians of feed '" + feed + "', admins, "
                             + "and analysts who may see it record by record under its protocol; " + who.describe()
                             + " may see it at " + policy.level(who, feed).key() + " level"

@@ -2,6 +2,7 @@ package org.safemap.sharing;
 
 import java.util.Collection;
 import java.util.List;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -17,7 +18,7 @@ public final class FeedRefusal extends SafemapException {
      *                not_found where something the asker may not see is answered as if it did not exist
      * @param feeds   the feeds the refusal is about
      */
-    public FeedRefusal(String code, String message, Collection<String> feeds) {
+    public FeedRefusal(ErrorCode code, String message, Collection<String> feeds) {
         super(code, message);
         this.feeds = List.copyOf(new java.util.LinkedHashSet<>(feeds));
     }

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.Settings;
 
@@ -47,7 +48,7 @@ public final class Keys {
             byte[] key = configured.value().getBytes(StandardCharsets.UTF_8);
             if (key.length < 16) {
                 throw new SafemapException(
-                        "bad_config",
+                        ErrorCode.BAD_CONFIGURATION,
                         setting + " is too short: use at least 16 characters "
                                 + "(for example 32 random bytes, base64)");
             }
@@ -74,7 +75,7 @@ public final class Keys {
             return key;
         } catch (IOException | IllegalArgumentException e) {
             throw new SafemapException(
-                    "bad_config",
+                    ErrorCode.BAD_CONFIGURATION,
                     "cannot read or create the key file " + file + " (" + setting + " is not set): "
                             + e.getClass().getSimpleName(),
                     e);

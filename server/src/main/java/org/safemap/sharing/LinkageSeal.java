@@ -9,6 +9,7 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -97,7 +98,7 @@ public final class LinkageSeal {
 
     private static SafemapException unsealable(String place) {
         return new SafemapException(
-                "unsealable",
+                ErrorCode.UNSEALABLE,
                 "the sealed copy of " + place + " does not open: it was changed, "
                         + "moved, or sealed under another linkage key (SAFEMAP_LINKAGE_KEY or var/secrets/linkage.key)");
     }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -153,11 +154,11 @@ public final class Policy {
     /** Refuses anyone who may not handle the feed's records, naming what is missing. */
     public void requireRecordHandler(Principal who, String feed, String what) {
         if (who.anonymous()) {
-            throw new SafemapException("unauthorised", what + " needs a signed-in user or an API token");
+            throw new SafemapException(ErrorCode.UNAUTHORISED, what + " needs a signed-in user or an API token");
         }
         if (!mayHandleRecords(who, feed)) {
             throw new SafemapException(
-                    "forbidden",
+                    ErrorCode.FORBIDDEN,
                     what + " is for analysts who may see feed '" + feed
                             + "' record by record under its protocol; " + who.describe() + " may see it at "
                             + level(who, feed).key() + " level"
@@ -187,7 +188,7 @@ public final class Policy {
     public void requireAdmin(Principal who, String what) {
         if (!mayAdminister(who)) {
             throw new SafemapException(
-                    "forbidden",
+                    ErrorCode.FORBIDDEN,
                     what + " needs the admin role; "
                             + (who.anonymous() ? "sign in first" : who.describe() + " does not have it"));
         }
@@ -207,7 +208,7 @@ public final class Policy {
         requireSignedIn(who, what);
         if (!mayReadCustodianReports(who, partner)) {
             throw new SafemapException(
-                    "forbidden",
+                    ErrorCode.FORBIDDEN,
                     what + " for partner '" + partner + "' is for that partner's " + "analysts and admins; "
                             + who.describe() + " is neither");
         }
@@ -227,7 +228,7 @@ public final class Policy {
     /** Refuses anonymous requests, for paths that need a login whatever the data. */
     public void requireSignedIn(Principal who, String what) {
         if (who.anonymous()) {
-            throw new SafemapException("unauthorised", what + " needs a signed-in user or an API token");
+            throw new SafemapException(ErrorCode.UNAUTHORISED, what + " needs a signed-in user or an API token");
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.db.DataVersion;
 import org.safemap.time.Period;
 
@@ -737,7 +738,7 @@ public final class ProtectedCounts {
                     on[c] = true;
                 } else {
                     throw new org.safemap.SafemapException(
-                            "bad_request", "'" + asked + "' is not a category or group code");
+                            ErrorCode.BAD_REQUEST, "'" + asked + "' is not a category or group code");
                 }
             }
             return on;

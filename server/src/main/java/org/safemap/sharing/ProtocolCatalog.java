@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -90,7 +91,7 @@ public final class ProtocolCatalog {
         String p = partner.strip().toLowerCase(java.util.Locale.ROOT);
         if (!partners().contains(p)) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     where + ": partner '" + (p.length() > 40 ? p.substring(0, 40) + "..." : p)
                             + "' is not one the data-sharing protocols name, so no protocol would ever apply to "
                             + "this user as its owner or a named partner; the partners are "
@@ -117,12 +118,12 @@ public final class ProtocolCatalog {
             String path = "protocols/" + feed + ".json";
             try (InputStream in = ProtocolCatalog.class.getClassLoader().getResourceAsStream(path)) {
                 if (in == null) {
-                    throw new SafemapException("bad_protocol", path + " is missing from the build");
+                    throw new SafemapException(ErrorCode.BAD_PROTOCOL, path + " is missing from the build");
                 }
                 Protocol p = parse(in.readAllBytes(), "built-in protocol " + path);
                 out.put(p.feed(), p);
             } catch (IOException e) {
-                throw new SafemapException("bad_protocol", "cannot read " + path + ": " + e.getMessage(), e);
+                throw new SafemapException(ErrorCode.BAD_PROTOCOL, "cannot read " + path + ": " + e.getMessage(), e);
             }
         }
         if (dir != null && Files.isDirectory(dir)) {
@@ -132,7 +133,7 @@ public final class ProtocolCatalog {
                         .sorted()
                         .toList();
             } catch (IOException e) {
-                throw new SafemapException("bad_protocol", "cannot list " + dir + ": " + e.getMessage(), e);
+                throw new SafemapException(ErrorCode.BAD_PROTOCOL, "cannot list " + dir + ": " + e.getMessage(), e);
             }
             Map<String, Path> seen = new LinkedHashMap<>();
             for (Path file : files) {
@@ -140,12 +141,13 @@ public final class ProtocolCatalog {
                 try {
                     p = parse(Files.readAllBytes(file), file.toString());
                 } catch (IOException e) {
-                    throw new SafemapException("bad_protocol", "cannot read " + file + ": " + e.getMessage(), e);
+                    throw new SafemapException(
+                            ErrorCode.BAD_PROTOCOL, "cannot read " + file + ": " + e.getMessage(), e);
                 }
                 Path before = seen.put(p.feed(), file);
                 if (before != null) {
                     throw new SafemapException(
-                            "bad_protocol",
+                            ErrorCode.BAD_PROTOCOL,
                             file + " and " + before + " both govern feed '" + p.feed()
                                     + "'; keep one file per feed and raise its version");
                 }
@@ -169,7 +171,7 @@ public final class ProtocolCatalog {
         Protocol p = snapshot.byFeed().get(feed);
         if (p == null) {
             throw new SafemapException(
-                    "no_protocol",
+                    ErrorCode.NO_PROTOCOL,
                     "feed '" + feed + "' has no data-sharing protocol, so SafeMap "
                             + "may not hold or show its data; add protocols/" + feed + ".json (docs/data-sharing.md)");
         }
@@ -186,21 +188,22 @@ public final class ProtocolCatalog {
         try {
             j = JSON.readTree(bytes);
         } catch (IOException e) {
-            throw new SafemapException("bad_protocol", origin + " is not valid JSON: " + e.getMessage());
+            throw new SafemapException(ErrorCode.BAD_PROTOCOL, origin + " is not valid JSON: " + e.getMessage());
         }
         if (j == null || !j.isObject()) {
-            throw new SafemapException("bad_protocol", origin + " must hold one JSON object");
+            throw new SafemapException(ErrorCode.BAD_PROTOCOL, origin + " must hold one JSON object");
         }
         String feed = text(j, "feed", origin);
         int version = j.path("version").asInt(0);
         if (version < 1) {
-            throw new SafemapException("bad_protocol", origin + ": 'version' must be a whole number from 1");
+            throw new SafemapException(ErrorCode.BAD_PROTOCOL, origin + ": 'version' must be a whole number from 1");
         }
         List<String> fields = strings(j, "fields", origin, true);
         List<String> linkage = strings(j, "linkage_fields", origin, false);
         for (String l : linkage) {
             if (fields.stream().noneMatch(f -> Protocol.key(f).equals(Protocol.key(l)))) {
-                throw new SafemapException("bad_protocol", origin + ": linkage field '" + l + "' is not in 'fields'");
+                throw new SafemapException(
+                        ErrorCode.BAD_PROTOCOL, origin + ": linkage field '" + l + "' is not in 'fields'");
             }
         }
         Period retention;
@@ -208,23 +211,24 @@ public final class ProtocolCatalog {
             retention = Period.parse(text(j, "retention", origin));
         } catch (DateTimeParseException e) {
             throw new SafemapException(
-                    "bad_protocol",
+                    ErrorCode.BAD_PROTOCOL,
                     origin + ": 'retention' must be an ISO 8601 period such as " + "P3Y or P18M; got '"
                             + j.path("retention").asText() + "'");
         }
         if (retention.isNegative() || retention.isZero()) {
-            throw new SafemapException("bad_protocol", origin + ": 'retention' must be longer than zero");
+            throw new SafemapException(ErrorCode.BAD_PROTOCOL, origin + ": 'retention' must be longer than zero");
         }
         String from = j.path("retention_from").asText("event");
         if (!from.equals("event") && !from.equals("received")) {
             throw new SafemapException(
-                    "bad_protocol", origin + ": 'retention_from' must be event or received; got '" + from + "'");
+                    ErrorCode.BAD_PROTOCOL,
+                    origin + ": 'retention_from' must be event or received; got '" + from + "'");
         }
         LocalDate review;
         try {
             review = LocalDate.parse(text(j, "review_date", origin));
         } catch (DateTimeParseException e) {
-            throw new SafemapException("bad_protocol", origin + ": 'review_date' must be a date, YYYY-MM-DD");
+            throw new SafemapException(ErrorCode.BAD_PROTOCOL, origin + ": 'review_date' must be a date, YYYY-MM-DD");
         }
         Audiences audiences = audiences(j.path("audiences"), origin);
         JsonNode d = j.path("disclosure");
@@ -232,24 +236,25 @@ public final class ProtocolCatalog {
         int rounding = d.path("rounding").asInt(1);
         if (threshold < 0 || rounding < 1) {
             throw new SafemapException(
-                    "bad_protocol", origin + ": disclosure 'threshold' must be >= 0 and 'rounding' >= 1");
+                    ErrorCode.BAD_PROTOCOL, origin + ": disclosure 'threshold' must be >= 0 and 'rounding' >= 1");
         }
         int precision = d.path("precision_m").asInt(MIN_PRECISION_M);
         if (precision < MIN_PRECISION_M) {
             throw new SafemapException(
-                    "bad_protocol",
+                    ErrorCode.BAD_PROTOCOL,
                     origin + ": disclosure 'precision_m' must be at least " + MIN_PRECISION_M
                             + " m: a finer grid would place a record at its address");
         }
         int minPoints = d.path("density_min_points").asInt(Math.max(threshold + 1, 1));
         if (minPoints < 1) {
-            throw new SafemapException("bad_protocol", origin + ": disclosure 'density_min_points' must be at least 1");
+            throw new SafemapException(
+                    ErrorCode.BAD_PROTOCOL, origin + ": disclosure 'density_min_points' must be at least 1");
         }
         if (threshold > 0 && threshold < (rounding + 1) / 2 - 1) {
             // A shown 0 would then stand for 0 or for counts above the threshold that round down to it, and the
             // published tables' guarantee (docs/disclosure-control.md) assumes a shown 0 is a 0.
             throw new SafemapException(
-                    "bad_protocol",
+                    ErrorCode.BAD_PROTOCOL,
                     origin + ": disclosure 'threshold' must be 0 or at least " + ((rounding + 1) / 2 - 1)
                             + " with 'rounding' " + rounding);
         }
@@ -287,7 +292,7 @@ public final class ProtocolCatalog {
     private static Audiences audiences(JsonNode a, String origin) {
         if (!a.isObject()) {
             throw new SafemapException(
-                    "bad_protocol",
+                    ErrorCode.BAD_PROTOCOL,
                     origin + ": 'audiences' must be an object with owner, named, "
                             + "analyst, tasking and public levels");
         }
@@ -312,7 +317,7 @@ public final class ProtocolCatalog {
     private static String text(JsonNode j, String field, String origin) {
         String v = j.path(field).asText("").strip();
         if (v.isEmpty()) {
-            throw new SafemapException("bad_protocol", origin + ": '" + field + "' is required");
+            throw new SafemapException(ErrorCode.BAD_PROTOCOL, origin + ": '" + field + "' is required");
         }
         return v;
     }
@@ -324,7 +329,7 @@ public final class ProtocolCatalog {
         }
         if (!n.isArray() || (required && n.isEmpty())) {
             throw new SafemapException(
-                    "bad_protocol",
+                    ErrorCode.BAD_PROTOCOL,
                     origin + ": '" + field + "' must be a " + (required ? "non-empty " : "") + "list of strings");
         }
         List<String> out = new ArrayList<>();
@@ -335,7 +340,7 @@ public final class ProtocolCatalog {
     private static List<String> builtInFeeds() {
         try (InputStream in = ProtocolCatalog.class.getClassLoader().getResourceAsStream("protocols/index.txt")) {
             if (in == null) {
-                throw new SafemapException("bad_protocol", "protocols/index.txt is missing from the build");
+                throw new SafemapException(ErrorCode.BAD_PROTOCOL, "protocols/index.txt is missing from the build");
             }
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
                     .lines()
@@ -343,7 +348,7 @@ public final class ProtocolCatalog {
                     .filter(s -> !s.isEmpty())
                     .toList();
         } catch (IOException e) {
-            throw new SafemapException("bad_protocol", "cannot read protocols/index.txt: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.BAD_PROTOCOL, "cannot read protocols/index.txt: " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -52,7 +53,7 @@ public final class ProtocolRegistry {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "cannot record the protocol versions: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot record the protocol versions", e);
         }
     }
 
@@ -77,7 +78,7 @@ public final class ProtocolRegistry {
                 if (rs.next()) {
                     if (!rs.getString(1).equals(p.sha256())) {
                         throw new SafemapException(
-                                "bad_protocol",
+                                ErrorCode.BAD_PROTOCOL,
                                 p.origin() + ": the text of protocol " + p.feed()
                                         + " version " + p.version()
                                         + " differs from the one SafeMap recorded under that "
@@ -111,7 +112,7 @@ public final class ProtocolRegistry {
                 }
             }
         } catch (SQLException e) {
-            throw new SafemapException("database_error", "cannot read the protocol history: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "cannot read the protocol history", e);
         }
         return out;
     }

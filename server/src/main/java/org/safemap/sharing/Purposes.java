@@ -3,6 +3,7 @@ package org.safemap.sharing;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -32,7 +33,7 @@ public record Purposes(List<String> codes) {
         String code = declared.strip().toLowerCase(Locale.ROOT);
         if (!codes.contains(code)) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     where + ": unknown purpose '" + abbreviate(declared) + "'; the protocols in force list "
                             + String.join(", ", codes));
         }

@@ -1,6 +1,7 @@
 package org.safemap.sharing;
 
 import java.util.Locale;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -37,12 +38,12 @@ public record ReducedDetail(Time time, boolean categories) {
         }
         if (t == null) {
             throw new SafemapException(
-                    "bad_protocol",
+                    ErrorCode.BAD_PROTOCOL,
                     where + ": disclosure 'reduced_time' must be month, day or " + "time, not '" + time + "'");
         }
         if (!category.equals("group") && !category.equals("category")) {
             throw new SafemapException(
-                    "bad_protocol",
+                    ErrorCode.BAD_PROTOCOL,
                     where + ": disclosure 'reduced_category' must be group or " + "category, not '" + category + "'");
         }
         return new ReducedDetail(t, category.equals("category"));

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.time.Period;
 import org.slf4j.Logger;
@@ -244,8 +245,8 @@ public final class RetentionPurge {
             }
         } catch (SQLException e) {
             throw new SafemapException(
-                    "retention_failed",
-                    "the retention purge of feed " + p.feed() + " failed and was " + "rolled back: " + e.getMessage(),
+                    ErrorCode.INTERNAL_ERROR,
+                    "the retention purge of feed " + p.feed() + " failed and was " + "rolled back",
                     e);
         }
         FeedPurge purged = new FeedPurge(p, cutoff, List.copyOf(done), remaining, null, List.of());

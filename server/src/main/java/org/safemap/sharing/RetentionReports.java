@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.Settings;
 import org.safemap.time.Period;
@@ -78,7 +79,7 @@ public final class RetentionReports {
             return List.of(text, json);
         } catch (IOException e) {
             throw new SafemapException(
-                    "retention_failed",
+                    ErrorCode.WRITE_FAILED,
                     "the purge of feed " + feed + " is done (audit entry " + purge.auditSeq()
                             + ") but its report cannot be written to " + dir + ": " + e.getMessage(),
                     e);
@@ -251,7 +252,7 @@ public final class RetentionReports {
             }
         } catch (IOException e) {
             throw new SafemapException(
-                    "retention_failed", "cannot read the retention reports in " + dir + ": " + e.getMessage(), e);
+                    ErrorCode.WRITE_FAILED, "cannot read the retention reports in " + dir + ": " + e.getMessage(), e);
         }
         out.sort((a, b) -> b.date().compareTo(a.date()) != 0
                 ? b.date().compareTo(a.date())
@@ -267,7 +268,7 @@ public final class RetentionReports {
         Matcher m = NAME.matcher(name == null ? "" : name);
         if (!m.matches()) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "a retention report is named <feed>-<YYYY-MM-DD>.txt or .json "
                             + "(GET /api/retention/reports lists them); got '" + name + "'");
         }
@@ -284,7 +285,7 @@ public final class RetentionReports {
                     m.group(4).equals("json") ? "application/json" : "text/plain; charset=utf-8",
                     Files.readAllBytes(file)));
         } catch (IOException e) {
-            throw new SafemapException("retention_failed", "cannot read " + file + ": " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.WRITE_FAILED, "cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.safemap.sharing;
 
 import java.util.Locale;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -29,6 +30,6 @@ public enum Role {
             }
         }
         throw new SafemapException(
-                "bad_request", "unknown role '" + key + "'; roles are admin, analyst, tasking, public");
+                ErrorCode.BAD_REQUEST, "unknown role '" + key + "'; roles are admin, analyst, tasking, public");
     }
 }

@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.time.Period;
 
@@ -61,7 +62,8 @@ public final class UsageReports {
      */
     public UsageReport build(String partner, LocalDate from, LocalDate to) {
         if (from != null && to != null && to.isBefore(from)) {
-            throw new SafemapException("bad_request", "the period ends (" + to + ") before it starts (" + from + ")");
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "the period ends (" + to + ") before it starts (" + from + ")");
         }
         List<String> feeds = policy.feedsOwnedBy(partner);
         Instant start = from == null ? null : from.atStartOfDay(Period.LONDON).toInstant();
@@ -102,7 +104,7 @@ public final class UsageReports {
                     rows(c, BY_MONTH, feedArray, start, end, false),
                     rows(c, BY_FEED, feedArray, start, end, true));
         } catch (SQLException e) {
-            throw new SafemapException("audit_failed", "cannot read the audit log: " + e.getMessage(), e);
+            throw new SafemapException(ErrorCode.AUDIT_FAILED, "cannot read the audit log: " + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -116,7 +117,7 @@ public final class Users {
             ps.setString(5, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new SafemapException("conflict", "a user with login '" + l + "' already exists");
+                    throw new SafemapException(ErrorCode.CONFLICT, "a user with login '" + l + "' already exists");
                 }
                 return read(rs);
             }
@@ -148,7 +149,8 @@ public final class Users {
 
     /** The user named {@code login}, or the stable not_found error. */
     public User require(String login) throws SQLException {
-        return find(login).orElseThrow(() -> new SafemapException("not_found", "no user with login '" + login + "'"));
+        return find(login)
+                .orElseThrow(() -> new SafemapException(ErrorCode.NOT_FOUND, "no user with login '" + login + "'"));
     }
 
     /**
@@ -257,13 +259,13 @@ public final class Users {
     public static String checkPassword(String password) {
         if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD_CHARS) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "a password needs at least " + MIN_PASSWORD_CHARS
                             + " characters (a few unrelated words make a good one)");
         }
         if (password.length() > MAX_PASSWORD_CHARS) {
             throw new SafemapException(
-                    "bad_request", "a password may have at most " + MAX_PASSWORD_CHARS + " characters");
+                    ErrorCode.BAD_REQUEST, "a password may have at most " + MAX_PASSWORD_CHARS + " characters");
         }
         return password;
     }
@@ -272,7 +274,7 @@ public final class Users {
         String l = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         if (!LOGIN.matcher(l).matches()) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "login '" + login + "' is not usable: use 1 to 64 letters, "
                             + "digits, dots, dashes, underscores or @, starting with a letter or digit");
         }
@@ -286,7 +288,7 @@ public final class Users {
         String p = partner.strip().toLowerCase(Locale.ROOT);
         if (!PARTNER.matcher(p).matches()) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "partner '" + partner + "' is not a partner id: use the id "
                             + "protocols name partners by (e.g. csp, police, nhs-ed)");
         }
@@ -296,19 +298,20 @@ public final class Users {
     private static void checkRole(Role role, String partner) {
         if (role == null || role == Role.PUBLIC) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "a user's role is admin, analyst or tasking; public is " + "everyone without a login");
         }
         if (role == Role.ANALYST && (partner == null || partner.isBlank())) {
             throw new SafemapException(
-                    "bad_request", "an analyst works for a partner: give the partner " + "(e.g. csp, police, nhs-ed)");
+                    ErrorCode.BAD_REQUEST,
+                    "an analyst works for a partner: give the partner " + "(e.g. csp, police, nhs-ed)");
         }
     }
 
     private static String name(String name, String login) {
         String n = name == null || name.isBlank() ? login : name.strip();
         if (n.length() > 200) {
-            throw new SafemapException("bad_request", "a display name may have at most 200 characters");
+            throw new SafemapException(ErrorCode.BAD_REQUEST, "a display name may have at most 200 characters");
         }
         return n;
     }

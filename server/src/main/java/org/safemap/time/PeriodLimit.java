@@ -5,6 +5,7 @@ import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /**
@@ -36,7 +37,7 @@ public record PeriodLimit(int maxMonths, Supplier<Optional<YearMonth[]>> dataMon
         long months = months(p);
         if (months > maxMonths) {
             throw new SafemapException(
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "period '" + asked.label() + "' covers " + months + " months"
                             + (p == asked ? "" : " of data (" + p.label() + ")") + "; a request may cover at most "
                             + maxMonths + " (SAFEMAP_MAX_PERIOD_MONTHS)");

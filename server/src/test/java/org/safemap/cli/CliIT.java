@@ -37,15 +37,16 @@ class CliIT {
         CliRun.Result r = run(Map.of("SAFEMAP_DB_URL", "postgresql://someone:pa55word@127.0.0.1:1/nowhere"), "serve");
         assertThat(r.code()).isEqualTo(Cli.FAILED);
         assertThat(r.err())
-                .isEqualTo("safemap: cannot connect to PostgreSQL at 127.0.0.1:1/nowhere (SAFEMAP_DB_URL): "
-                        + "connection refused (is PostgreSQL running there?); check SAFEMAP_DB_URL"
-                        + System.lineSeparator());
+                .isEqualTo(
+                        "safemap: database_unavailable: cannot connect to PostgreSQL at 127.0.0.1:1/nowhere (SAFEMAP_DB_URL): "
+                                + "connection refused (is PostgreSQL running there?); check SAFEMAP_DB_URL"
+                                + System.lineSeparator());
         assertThat(r.err() + r.out()).doesNotContain("pa55word");
 
         CliRun.Result notUrl = run(Map.of("SAFEMAP_DB_URL", "localhost:5432"), "demo", "--load-only");
         assertThat(notUrl.code()).isEqualTo(Cli.FAILED);
         assertThat(notUrl.err().lines().count()).isEqualTo(1);
-        assertThat(notUrl.err()).startsWith("safemap: SAFEMAP_DB_URL must be a PostgreSQL URL");
+        assertThat(notUrl.err()).startsWith("safemap: bad_configuration: SAFEMAP_DB_URL must be a PostgreSQL URL");
     }
 
     @Test
@@ -53,8 +54,9 @@ class CliIT {
         CliRun.Result badPort = run(Map.of("SAFEMAP_HTTP_PORT", "eighty"), "serve");
         assertThat(badPort.code()).isEqualTo(Cli.FAILED);
         assertThat(badPort.err())
-                .isEqualTo("safemap: SAFEMAP_HTTP_PORT must be a whole number from 1 to 65535; got 'eighty'"
-                        + System.lineSeparator());
+                .isEqualTo(
+                        "safemap: bad_configuration: SAFEMAP_HTTP_PORT must be a whole number from 1 to 65535; got 'eighty'"
+                                + System.lineSeparator());
 
         CliRun.Result unknown = run(Map.of(), "frobnicate");
         assertThat(unknown.code()).isEqualTo(Cli.USAGE);

@@ -532,7 +532,8 @@ class GeoServerPublishIT {
             CliRun.Result r = publish(wrong, "--url", gs.url(), "--user", USER);
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err())
-                    .isEqualTo("safemap: GeoServer at " + gs.url() + " refused user 'admin' (HTTP 401): "
+                    .isEqualTo("safemap: geoserver_unauthorized: GeoServer at " + gs.url()
+                            + " refused user 'admin' (HTTP 401): "
                             + "check --user and the password (--password-file or SAFEMAP_GEOSERVER_PASSWORD)"
                             + System.lineSeparator());
             assertThat(r.out() + r.err()).doesNotContain(wrong);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 /** The one policy, on the built-in example protocols: every audience gets its protocol's level and no more. */
@@ -105,10 +106,10 @@ class PolicyTest {
         assertThatThrownBy(() -> POLICY.requireRecordHandler(Principal.ANONYMOUS, "police-uk", "uploading"))
                 .isInstanceOf(SafemapException.class)
                 .extracting(e -> ((SafemapException) e).code())
-                .isEqualTo("unauthorised");
+                .isEqualTo(ErrorCode.UNAUTHORISED);
         assertThatThrownBy(() -> POLICY.requireAdmin(analyst("csp", "tasking"), "adding a user"))
                 .isInstanceOf(SafemapException.class)
                 .extracting(e -> ((SafemapException) e).code())
-                .isEqualTo("forbidden");
+                .isEqualTo(ErrorCode.FORBIDDEN);
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.safemap.App;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Database;
 import org.safemap.files.InputFormatException;
@@ -76,7 +77,7 @@ class ProtocolsIT {
                                 null))
                 .isInstanceOf(SafemapException.class)
                 .hasMessageContaining("feed 'youth-offending' has no data-sharing protocol")
-                .satisfies(e -> assertThat(((SafemapException) e).code()).isEqualTo("no_protocol"));
+                .satisfies(e -> assertThat(((SafemapException) e).code()).isEqualTo(ErrorCode.NO_PROTOCOL));
         assertThat(Sql.count(db, "SELECT count(*) FROM load_batch WHERE kind = 'incidents'"))
                 .isZero();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.YearMonth;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 
 class PeriodLimitTest {
@@ -36,7 +37,7 @@ class PeriodLimitTest {
     void aLongPeriodWhollyOutsideTheDataIsRefusedAndAShortOneKept() {
         assertThatThrownBy(() -> DEMO.apply(Period.parse("1000-01..1019-12")))
                 .isInstanceOfSatisfying(
-                        SafemapException.class, e -> assertThat(e.code()).isEqualTo("bad_request"))
+                        SafemapException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
                 .hasMessageContaining("240 months")
                 .hasMessageContaining("SAFEMAP_MAX_PERIOD_MONTHS");
         Period before = Period.parse("2020-01..2020-12");
