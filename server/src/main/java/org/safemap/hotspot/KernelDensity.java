@@ -66,7 +66,9 @@ public final class KernelDensity {
         int cells = params.grid().cellCount();
         if (RowPolynomials.applies(params.kernel())) {
             int[] rowStart = new int[params.grid().rows() + 3];
-            WeightedPoints sorted = byRow(points, params.grid(), rowStart);
+            // by row, and by column within a row: the chords then sweep each row in order, so the running sums are
+            // written in cache order and the branches on where a chord ends repeat from one point to the next
+            WeightedPoints sorted = byRow(byColumn(points, params.grid()), params.grid(), rowStart);
             boolean parallel = n >= PARALLEL_MIN_POINTS || cells >= PARALLEL_MIN_CELLS;
             return RowPolynomials.sum(sorted, rowStart, params, PER_KM2, parallel);
         }
@@ -98,32 +100,48 @@ public final class KernelDensity {
     }
 
     /**
-     * The points counting-sorted by the grid row they fall in (rows beyond the grid clamped to its edges).
+     * The points counting-sorted by the grid row they fall in (rows beyond the grid clamped to its edges); the sort is
+     * stable, so points sorted by column first stay in column order within each row.
      *
      * @param rowStart filled with the index of each row's first point: bucket b holds row b − 1, so bucket 0 holds
      *                 the points south of the grid and bucket rows + 1 those north of it; its last entry is the count
      */
     static WeightedPoints byRow(WeightedPoints points, Grid grid, int[] rowStart) {
-        int n = points.size();
-        int buckets = grid.rows() + 2;
-        int[] row = new int[n];
-        int[] start = new int[buckets + 1];
+        int[] bucket = new int[points.size()];
         double[] ys = points.y();
+        for (int p = 0; p < bucket.length; p++) {
+            bucket[p] = grid.row(ys[p]) + 1;
+        }
+        return countingSort(points, bucket, grid.rows() + 2, rowStart);
+    }
+
+    /** The points counting-sorted by the grid column they fall in (columns beyond the grid clamped to its edges). */
+    static WeightedPoints byColumn(WeightedPoints points, Grid grid) {
+        int[] bucket = new int[points.size()];
+        double[] xs = points.x();
+        for (int p = 0; p < bucket.length; p++) {
+            bucket[p] = grid.column(xs[p]) + 1;
+        }
+        return countingSort(points, bucket, grid.columns() + 2, new int[grid.columns() + 3]);
+    }
+
+    private static WeightedPoints countingSort(WeightedPoints points, int[] bucket, int buckets, int[] starts) {
+        int n = points.size();
+        int[] start = new int[buckets + 1];
         for (int p = 0; p < n; p++) {
-            row[p] = grid.row(ys[p]) + 1;
-            start[row[p] + 1]++;
+            start[bucket[p] + 1]++;
         }
         for (int b = 0; b < buckets; b++) {
             start[b + 1] += start[b];
         }
-        System.arraycopy(start, 0, rowStart, 0, buckets + 1);
+        System.arraycopy(start, 0, starts, 0, buckets + 1);
         double[] x = new double[n];
         double[] y = new double[n];
         double[] w = new double[n];
         for (int p = 0; p < n; p++) {
-            int to = start[row[p]]++;
+            int to = start[bucket[p]]++;
             x[to] = points.x()[p];
-            y[to] = ys[p];
+            y[to] = points.y()[p];
             w[to] = points.weight()[p];
         }
         return new WeightedPoints(x, y, w);

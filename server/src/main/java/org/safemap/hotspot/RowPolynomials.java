@@ -13,15 +13,24 @@ import java.util.stream.IntStream;
  * Per point and row the cost is constant, not the chord's length, so the work is points × rows reached plus cells.
  *
  * <p>Exactness: the chord's ends are found with the same comparison the direct sum uses for each cell, so the same
- * cells are reached; the polynomials are written in coordinates local to a segment of the row about two bandwidths
- * wide (|t| ≤ 1 in bandwidths), and the running sums restart at every segment, so rounding left by points that ended
- * never travels further than a segment. Each point's coefficients are then at most about 100 times its peak, and the
- * surface equals the direct sum to about 10⁻¹³ of its maximum on real and adversarial inputs (KernelDensityTest).
+ * cells are reached; the polynomials are written in coordinates local to a segment of the row three bandwidths
+ * wide, and the running sums restart at every segment, so rounding left by points that ended never travels further
+ * than a segment. The surface equals the direct sum to about 10⁻¹² of its maximum on real and adversarial inputs
+ * (KernelDensityTest).
  *
  * <p>Rows are split among the cores; each row is written by one task, so there is nothing to merge. Memory: the points
  * sorted by row (three arrays as long as the input) and one row of coefficients per task.
  */
 final class RowPolynomials {
+    /**
+     * A segment's width in bandwidths: local coordinates then stay within 1.5 bandwidths of its middle and a point's
+     * coefficients within about 300 times its peak, while a chord (at most two bandwidths) spans one or two segments.
+     */
+    private static final double SEGMENT_BANDWIDTHS = 3;
+
+    /** A chord end this close to a cell centre, in cells, is settled by the direct sum's own test. */
+    private static final double CLOSE = 1e-6;
+
     private RowPolynomials() {}
 
     /** Whether the kernel is a polynomial along a row, so that {@link #sum} applies. */
@@ -71,8 +80,12 @@ final class RowPolynomials {
         final int columns;
         final int rows;
         final int reach;
-        /** Cells per segment: about two bandwidths, so local coordinates stay within one bandwidth of the middle. */
+        /** Cells per segment: about {@link #SEGMENT_BANDWIDTHS} bandwidths. */
         final int segment;
+        /** The middle of each segment in metres, the origin of its local coordinate. */
+        final double[] origins;
+
+        final double invCell;
 
         Row(KdeParams params, double perKm2) {
             Grid grid = params.grid();
@@ -89,20 +102,20 @@ final class RowPolynomials {
             columns = grid.columns();
             rows = grid.rows();
             reach = params.reachCells();
-            segment = (int) Math.max(1, Math.min(columns, Math.floor(2 * h / cell)));
+            segment = (int) Math.max(1, Math.min(columns, Math.floor(SEGMENT_BANDWIDTHS * h / cell)));
+            invCell = 1 / cell;
+            origins = new double[(columns + segment - 1) / segment];
+            for (int s = 0; s < origins.length; s++) {
+                int first = s * segment;
+                int last = Math.min(columns, first + segment) - 1;
+                origins[s] = minX + (first + last + 1) * 0.5 * cell;
+            }
         }
 
         /** Whether the centre of column i is inside the support of a point at px, for this row's dy²: the direct sum's test. */
         private boolean inside(int i, double px, double dy2) {
             double dx = minX + (i + 0.5) * cell - px;
             return kernel == Kernel.UNIFORM ? dx * dx + dy2 < h2 : 1 - (dx * dx + dy2) * invH2 > 0;
-        }
-
-        /** The middle of segment s in metres, the origin of its local coordinate. */
-        private double origin(int s) {
-            int first = s * segment;
-            int last = Math.min(columns, first + segment) - 1;
-            return minX + (first + last + 1) * 0.5 * cell;
         }
 
         void row(int j, WeightedPoints sorted, int[] rowStart, double[] coefficients, double[] out) {
@@ -122,25 +135,32 @@ final class RowPolynomials {
                 }
                 double px = xs[p];
                 double half = Math.sqrt(h2 - dy2);
-                // the chord's cells from the square root, then settled by the direct sum's own test
-                double lo0 = Math.ceil((px - half - minX) / cell - 0.5);
-                double hi0 = Math.floor((px + half - minX) / cell - 0.5);
+                // the chord's cells from the square root; where an end falls within rounding of a cell centre, the
+                // direct sum's own test settles it
+                double from = (px - half - minX) * invCell - 0.5;
+                double to = (px + half - minX) * invCell - 0.5;
+                double lo0 = Math.ceil(from);
+                double hi0 = Math.floor(to);
                 if (hi0 < -1 || lo0 > columns) {
                     continue;
                 }
                 int lo = (int) Math.max(-1, lo0);
                 int hi = (int) Math.min(columns, hi0);
-                while (lo > 0 && inside(lo - 1, px, dy2)) {
-                    lo--;
+                if (lo0 - from < CLOSE || lo0 - from > 1 - CLOSE) {
+                    while (lo > 0 && inside(lo - 1, px, dy2)) {
+                        lo--;
+                    }
+                    while (lo <= hi && !inside(lo, px, dy2)) {
+                        lo++;
+                    }
                 }
-                while (lo <= hi && !inside(lo, px, dy2)) {
-                    lo++;
-                }
-                while (hi < columns - 1 && inside(hi + 1, px, dy2)) {
-                    hi++;
-                }
-                while (hi >= lo && !inside(hi, px, dy2)) {
-                    hi--;
+                if (to - hi0 < CLOSE || to - hi0 > 1 - CLOSE) {
+                    while (hi < columns - 1 && inside(hi + 1, px, dy2)) {
+                        hi++;
+                    }
+                    while (hi >= lo && !inside(hi, px, dy2)) {
+                        hi--;
+                    }
                 }
                 lo = Math.max(lo, 0);
                 hi = Math.min(hi, columns - 1);
@@ -154,7 +174,7 @@ final class RowPolynomials {
                     int start = Math.max(lo, first);
                     int stop = hi + 1; // the first column after the chord
                     boolean endsHere = stop < Math.min(columns, first + segment);
-                    double sl = (px - origin(s)) * invH;
+                    double sl = (px - origins[s]) * invH;
                     int at = start * k;
                     int after = stop * k;
                     switch (kernel) {
@@ -207,7 +227,7 @@ final class RowPolynomials {
             for (int i = 0; i < columns; i++) {
                 if (i % segment == 0) {
                     s0 = s1 = s2 = s3 = s4 = 0;
-                    x0 = origin(i / segment);
+                    x0 = origins[i / segment];
                 }
                 int at = i * k;
                 double t = (minX + (i + 0.5) * cell - x0) * invH;
