@@ -10,7 +10,7 @@ PORT=${SAFEMAP_LOCAL_DB_PORT:-55432}
 export PGPASSWORD="$(cat var/postgis.password)"
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PORT" -U safemap -v ON_ERROR_STOP=1)
 CP=server/target/test-classes:server/target/safemap.jar
-CRIME=../shared/data/merseyside/crime
+CRIME=${CRIME:-../shared/data/merseyside/crime}
 FILE=var/bench/policeuk-1m.csv
 LSOAS=server/src/main/resources/demo/liverpool_lsoa_2011_bgc.geojson.gz
 

@@ -112,7 +112,13 @@ public final class CopyWriter implements AutoCloseable {
             return this;
         }
         int n = value.length();
-        for (int i = 0; i < n; i++) {
+        int plain = 0;
+        while (plain < n && !escaped(value.charAt(plain))) {
+            plain++;
+        }
+        // most values need no escape: one bulk append instead of one per character
+        row.append(value, 0, plain);
+        for (int i = plain; i < n; i++) {
             char ch = value.charAt(i);
             switch (ch) {
                 case '\\' -> row.append("\\\\");
@@ -123,6 +129,10 @@ public final class CopyWriter implements AutoCloseable {
             }
         }
         return this;
+    }
+
+    private static boolean escaped(char ch) {
+        return ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r';
     }
 
     public CopyWriter value(long value) throws IOException {

@@ -127,34 +127,10 @@ public final class HotspotRunner {
     private void compute(long runId, Request r, Map<String, Object> params, Consumer<String> progress) {
         progress.accept("reading " + r.level() + " areas");
         StudyAreas areas = StudyAreas.load(dataSource, r.level(), r.selection().area());
-        progress.accept("selecting records");
-        PointSelector.Selected sel = new PointSelector(dataSource).select(r.selection(), r.level(), areas.index());
-        WeightedPoints points = sel.points();
-        List<String> warnings = new ArrayList<>();
-        if (sel.longWindows() > 0) {
-            warnings.add(String.format(
-                    Locale.UK,
-                    "%,d records are known only to windows longer than a week (police.uk "
-                            + "gives months); hour and day filters spread them evenly",
-                    sel.longWindows()));
-        }
-
+        // The grid depends on the areas alone: a grid over the limit is refused before any record is read.
         double[] extent = areas.envelope();
         double cell =
                 r.cellMetres().orElseGet(() -> Grid.defaultCellMetres(extent[0], extent[1], extent[2], extent[3]));
-        double h;
-        if (r.prospective().isPresent()) {
-            // the prospective surface has its own bandwidths; this is the one the run reports
-            h = r.prospective().get().spaceMetres();
-        } else if (r.bandwidthMetres().isPresent()) {
-            h = r.bandwidthMetres().get();
-        } else if (points.size() >= 2 && hasTwoLocations(points)) {
-            h = r.bandwidthRule().bandwidth(points, r.kernel(), extent);
-        } else {
-            // no rule can choose from fewer than two places; a surface of zeros or one bump still has a scale
-            h = 4 * cell;
-            warnings.add("too few distinct locations to choose a bandwidth; used 4 cells (" + h + " m)");
-        }
         Grid grid = Grid.covering(extent[0], extent[1], extent[2], extent[3], cell);
         if ((long) grid.columns() * grid.rows() > MAX_RUN_CELLS) {
             throw new SafemapException(
@@ -167,6 +143,31 @@ public final class HotspotRunner {
                             grid.rows(),
                             cell,
                             MAX_RUN_CELLS));
+        }
+        progress.accept("selecting records");
+        PointSelector.Selected sel = new PointSelector(dataSource).select(r.selection(), r.level(), areas.index());
+        WeightedPoints points = sel.points();
+        List<String> warnings = new ArrayList<>();
+        if (sel.longWindows() > 0) {
+            warnings.add(String.format(
+                    Locale.UK,
+                    "%,d records are known only to windows longer than a week (police.uk "
+                            + "gives months); hour and day filters spread them evenly",
+                    sel.longWindows()));
+        }
+
+        double h;
+        if (r.prospective().isPresent()) {
+            // the prospective surface has its own bandwidths; this is the one the run reports
+            h = r.prospective().get().spaceMetres();
+        } else if (r.bandwidthMetres().isPresent()) {
+            h = r.bandwidthMetres().get();
+        } else if (points.size() >= 2 && hasTwoLocations(points)) {
+            h = r.bandwidthRule().bandwidth(points, r.kernel(), extent);
+        } else {
+            // no rule can choose from fewer than two places; a surface of zeros or one bump still has a scale
+            h = 4 * cell;
+            warnings.add("too few distinct locations to choose a bandwidth; used 4 cells (" + h + " m)");
         }
         KdeParams kde = new KdeParams(grid, r.kernel(), h, r.mode(), r.edgeCorrection());
         params.put("cellM", cell);
