@@ -17,10 +17,12 @@ mkdir -p var/bench/forecast
 
 load() { # db boundaries crime-files...
   local db=$1 lsoa=$2; shift 2
-  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
   export SAFEMAP_DB_URL="postgresql://safemap:$PGPASSWORD@127.0.0.1:$PORT/$db"
-  java -jar "$JAR" areas load --level lsoa --vintage 2011 "$lsoa" >/dev/null
-  java -jar "$JAR" ingest --feed police-uk "$@" >/dev/null
+  # KEEP=1 reuses a database a previous run loaded (and the script then keeps them)
+  if [ "${KEEP:-0}" = 1 ] && "${PSQL[@]}" -d "$db" -c "SELECT 1" >/dev/null 2>&1; then return; fi
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+  java -jar "$JAR" areas load --level lsoa --vintage 2011 "$lsoa" >/dev/null 2>&1
+  java -jar "$JAR" ingest --feed police-uk "$@" >/dev/null 2>&1
 }
 
 evaluate() { # label train test category level
@@ -60,5 +62,5 @@ load forecast_gm "$DATA/greater-manchester/boundaries/gm_lsoa_2011_bgc.geojson" 
 for level in lsoa grid; do
   evaluate gm 2016-02..2017-09 2017-10..2018-01 burglary "$level"
 done
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS forecast_merseyside WITH (FORCE)" \
+[ "${KEEP:-0}" = 1 ] || "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS forecast_merseyside WITH (FORCE)" \
   -c "DROP DATABASE IF EXISTS forecast_gm WITH (FORCE)"

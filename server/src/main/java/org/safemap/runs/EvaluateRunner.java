@@ -37,7 +37,7 @@ import org.safemap.hotspot.WeightedPoints;
 public final class EvaluateRunner {
     public static final List<String> NAIVE = List.of("count", "last-period", "snap-point");
     public static final List<String> METHODS =
-            List.of("kde", "count", "last-period", "snap-point", "gistar", "prospective");
+            List.of("kde", "count", "last-period", "snap-point", "gistar", "prospective", "forecast");
 
     /**
      * @param train, test   selections identical but for the period
