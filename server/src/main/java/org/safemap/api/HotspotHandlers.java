@@ -183,6 +183,7 @@ final class HotspotHandlers {
         body.put("run", result.runId());
         body.put("rows", result.rows());
         body.put("curves", result.curves());
+        body.put("bar", result.bar());
         ctx.json(body);
     }
 

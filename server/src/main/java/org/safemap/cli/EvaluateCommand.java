@@ -40,8 +40,18 @@ import picocli.CommandLine.ParentCommand;
             "How to read it: docs/hotspots.md, 'Prediction accuracy'."
         })
 final class EvaluateCommand implements Callable<Integer> {
-    private static final List<String> COLUMNS =
-            List.of("method", "coverage", "hit_rate", "pai", "rri", "max_hit_rate", "pei", "area_share", "places");
+    private static final List<String> COLUMNS = List.of(
+            "method",
+            "coverage",
+            "hit_rate",
+            "pai",
+            "rri",
+            "max_hit_rate",
+            "pei",
+            "area_share",
+            "places",
+            "bar_method",
+            "bar_pai");
 
     @ParentCommand
     Cli cli;
@@ -60,7 +70,9 @@ final class EvaluateCommand implements Callable<Integer> {
             split = ",",
             defaultValue = "kde",
             paramLabel = "METHOD",
-            description = "kde, count, gistar, prospective (comma-separated). Default: ${DEFAULT-VALUE}.")
+            description = "kde, count, last-period, snap-point, gistar, prospective (comma-separated). The naive "
+                    + "maps (count, last-period, snap-point) are always scored and the best is shown as the bar to "
+                    + "beat. Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(
@@ -155,6 +167,14 @@ final class EvaluateCommand implements Callable<Integer> {
                             fixed(r.get("rri"), 2),
                             pct(r.get("max_hit_rate")),
                             fixed(r.get("pei"), 2)));
+                }
+                for (Map<String, Object> b : result.bar()) {
+                    terminal.line(String.format(
+                            Locale.UK,
+                            "bar to beat at %.0f%%: PAI %s (%s, the best naive map)",
+                            (Double) b.get("coverage"),
+                            fixed(b.get("pai"), 2),
+                            b.get("method")));
                 }
                 terminal.line("run " + result.runId() + "; wrote " + file + " (curves: GET /api/hotspots/"
                         + result.runId() + ")");

@@ -3,6 +3,7 @@ package org.safemap.hotspot;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
  * Documented rules for choosing a bandwidth from the points when the analyst does not set one. Each returns the
@@ -23,15 +24,23 @@ public enum BandwidthRule {
      */
     SCOTT,
     /**
-     * Likelihood cross-validation as spatstat {@code bw.ppl}: of 16 bandwidths spaced geometrically from the smallest
-     * positive nearest-neighbour distance to half the diagonal of the window (both as sigma), the one maximising
-     * {@code Σ log λ̂₋ᵢ(xᵢ) − ∫ λ̂}, with λ̂₋ᵢ the leave-one-out density at each point. Above
-     * {@value #PPL_SAMPLE} points it runs on a fixed-seed random sample of that size and scales the result by
-     * {@code (sample / n)^(1/6)}, the rate at which optimal bandwidths shrink with n in two dimensions.
+     * Likelihood cross-validation exactly as spatstat {@code bw.ppl} with its defaults: always with the Gaussian
+     * kernel, whatever kernel the surface then uses, of 16 sigmas spaced geometrically from the smallest positive
+     * nearest-neighbour distance to half the diagonal of the window, the first maximising
+     * {@code Σᵢ log λ̂₋ᵢ(xᵢ) − ∫_W λ̂}. λ̂₋ᵢ(xᵢ) = Σ_{j≠i} wⱼ φσ(xᵢ − xⱼ) / e(xᵢ) is the leave-one-out density with
+     * spatstat's default edge correction (divided by the kernel mass inside the window at the point, e, exact on the
+     * rectangle), and ∫ λ̂ integrates the edge-corrected density {@code Σⱼ wⱼ φσ(u − xⱼ) / e(u)}. The sigma is then
+     * carried to the chosen kernel by equal standard deviation ({@link Kernel#bandwidthForSigma}: quartic radius
+     * σ·√8, Epanechnikov σ·√6, uniform 2σ). A compact kernel cannot be cross-validated this way: a point with no
+     * neighbour within the radius scores log 0, which drives the choice to kilometres. Above {@value #PPL_SAMPLE}
+     * points it runs on a fixed-seed random sample of that size and scales the sigma by {@code (sample / n)^(1/6)},
+     * the rate at which optimal bandwidths shrink with n in two dimensions; the search range is always that of every
+     * point.
      */
     PPL;
 
     public static final int PPL_SAMPLE = 3_000;
+    private static final NormalDistribution STANDARD_NORMAL = NormalDistribution.of(0, 1);
     private static final int PPL_CANDIDATES = 16;
     private static final long PPL_SEED = 20_240_101L;
 
@@ -102,36 +111,22 @@ public enum BandwidthRule {
         double[] x = p.x();
         double[] y = p.y();
         double[] w = p.weight();
-        double minNn = Double.POSITIVE_INFINITY;
-        double[] nn = new double[n];
-        Arrays.fill(nn, Double.POSITIVE_INFINITY);
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double d2 = sq(x[i] - x[j]) + sq(y[i] - y[j]);
-                if (d2 > 0) {
-                    nn[i] = Math.min(nn[i], d2);
-                    nn[j] = Math.min(nn[j], d2);
-                }
-            }
-        }
-        for (double d2 : nn) {
-            minNn = Math.min(minNn, Math.sqrt(d2));
-        }
-        double halfDiameter = Math.hypot(window[2] - window[0], window[3] - window[1]) / 2;
-        double lo = kernel.bandwidthForSigma(minNn);
-        double hi = kernel.bandwidthForSigma(Math.max(halfDiameter, minNn * 2));
-        double[] candidates = new double[PPL_CANDIDATES];
-        double[] looDensity = new double[PPL_CANDIDATES * n];
+        double lo = smallestPositiveDistance(all);
+        double hi = Math.max(Math.hypot(window[2] - window[0], window[3] - window[1]) / 2, lo * 2);
+        double[] sigmas = new double[PPL_CANDIDATES];
         for (int k = 0; k < PPL_CANDIDATES; k++) {
-            candidates[k] = lo * Math.pow(hi / lo, k / (double) (PPL_CANDIDATES - 1));
+            // spatstat's geomseq: exp of an even sequence of logs
+            sigmas[k] = Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * k / (PPL_CANDIDATES - 1));
         }
-        // each pair's distance once, then every candidate: pairs × 16 kernel evaluations
+        double[] looDensity = new double[PPL_CANDIDATES * n];
+        // each pair's distance once, then every candidate; beyond 40 sigma exp() is below 1e-347 and underflows anyway
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
                 double d2 = sq(x[i] - x[j]) + sq(y[i] - y[j]);
                 for (int k = 0; k < PPL_CANDIDATES; k++) {
-                    double kv = kernel.density(d2, candidates[k]);
-                    if (kv > 0) {
+                    double s2 = sigmas[k] * sigmas[k];
+                    if (d2 < 1600 * s2) {
+                        double kv = Math.exp(-d2 / (2 * s2)) / (2 * Math.PI * s2);
                         looDensity[k * n + i] += w[j] * kv;
                         looDensity[k * n + j] += w[i] * kv;
                     }
@@ -139,29 +134,86 @@ public enum BandwidthRule {
             }
         }
         double best = Double.NEGATIVE_INFINITY;
-        double bestH = candidates[PPL_CANDIDATES - 1];
+        double bestSigma = sigmas[PPL_CANDIDATES - 1];
         for (int k = 0; k < PPL_CANDIDATES; k++) {
+            double s = sigmas[k];
             double logLik = 0;
+            double integral = 0;
             for (int i = 0; i < n; i++) {
-                logLik += w[i] * Math.log(looDensity[k * n + i]);
+                double ex = inside(x[i], window[0], window[2], s);
+                double ey = inside(y[i], window[1], window[3], s);
+                // spatstat sums the logs unweighted (weights enter only the densities)
+                logLik += Math.log(looDensity[k * n + i] / (ex * ey));
+                integral += w[i]
+                        * correctedMarginal(x[i], window[0], window[2], s)
+                        * correctedMarginal(y[i], window[1], window[3], s);
             }
-            double cv = logLik - integralInside(p, kernel, candidates[k], window);
+            double cv = logLik - integral;
+            // first maximum wins, as R's which.max
             if (cv > best) {
                 best = cv;
-                bestH = candidates[k];
+                bestSigma = s;
             }
         }
-        return all.size() > n ? bestH * Math.pow((double) n / all.size(), 1.0 / 6.0) : bestH;
+        double sigma = all.size() > n ? bestSigma * Math.pow((double) n / all.size(), 1.0 / 6.0) : bestSigma;
+        return kernel.bandwidthForSigma(sigma);
     }
 
-    /** ∫ over the window of the density, estimated on a 128 × 128 grid as spatstat does on its default image. */
-    private static double integralInside(WeightedPoints p, Kernel kernel, double h, double[] window) {
-        double width = window[2] - window[0];
-        double height = window[3] - window[1];
-        double cell = Math.max(width, height) / 128;
-        Grid grid = Grid.covering(window[0], window[1], window[0] + width, window[1] + height, cell);
-        KdeParams params = new KdeParams(grid, kernel, h, KdeMode.FAST, false);
-        return KernelDensity.estimate(p, params).integral();
+    /** The Gaussian mass of sd s about v that falls in [min, max]: spatstat's exact edge weight on a rectangle. */
+    private static double inside(double v, double min, double max, double s) {
+        return STANDARD_NORMAL.cumulativeProbability((max - v) / s)
+                - STANDARD_NORMAL.cumulativeProbability((min - v) / s);
+    }
+
+    /**
+     * {@code ∫ φ_s(u − v) / e(u) du} over [min, max], e(u) the edge weight at u: one point's share of the integral of
+     * the edge-corrected density along one axis (the Gaussian and the rectangle's edge weight both factor by axis).
+     * Midpoint rule on 256 nodes over the part of ±8 s inside the window.
+     */
+    private static double correctedMarginal(double v, double min, double max, double s) {
+        double a = Math.max(min, v - 8 * s);
+        double b = Math.min(max, v + 8 * s);
+        if (b <= a) {
+            return 0;
+        }
+        int nodes = 256;
+        double step = (b - a) / nodes;
+        double sum = 0;
+        for (int k = 0; k < nodes; k++) {
+            double u = a + (k + 0.5) * step;
+            double z = (u - v) / s;
+            sum += Math.exp(-0.5 * z * z) / inside(u, min, max, s);
+        }
+        return sum * step / (s * Math.sqrt(2 * Math.PI));
+    }
+
+    /**
+     * The smallest distance between two points at different locations, over every point (not the sample): sort by x
+     * and compare each point only with those less than the best distance so far to its right.
+     */
+    static double smallestPositiveDistance(WeightedPoints p) {
+        int n = p.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(p.x()[a], p.x()[b]));
+        double best2 = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < n; a++) {
+            int i = order[a];
+            for (int b = a + 1; b < n; b++) {
+                int j = order[b];
+                double dx = p.x()[j] - p.x()[i];
+                if (dx * dx >= best2) {
+                    break;
+                }
+                double d2 = dx * dx + sq(p.y()[j] - p.y()[i]);
+                if (d2 > 0 && d2 < best2) {
+                    best2 = d2;
+                }
+            }
+        }
+        return Math.sqrt(best2);
     }
 
     private static WeightedPoints sample(WeightedPoints p, int size) {

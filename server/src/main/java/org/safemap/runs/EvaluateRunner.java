@@ -11,12 +11,14 @@ import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.hotspot.AreaSurfaceStats;
 import org.safemap.hotspot.BandwidthRule;
+import org.safemap.hotspot.Forecast;
 import org.safemap.hotspot.GiStar;
 import org.safemap.hotspot.Grid;
 import org.safemap.hotspot.KdeMode;
 import org.safemap.hotspot.KdeParams;
 import org.safemap.hotspot.Kernel;
 import org.safemap.hotspot.KernelDensity;
+import org.safemap.hotspot.NaiveMaps;
 import org.safemap.hotspot.PredictionAccuracy;
 import org.safemap.hotspot.ProspectiveSurface;
 import org.safemap.hotspot.WeightedPoints;
@@ -25,12 +27,18 @@ import org.safemap.hotspot.WeightedPoints;
  * Trains each method on one period and scores its map against a later one, on the places of one level (grid cells
  * over the study areas, or the areas themselves). The rows and the curves are stored as an 'evaluate' run.
  *
- * <p>Methods: {@code kde} (the training density; for areas, its mean over the area), {@code count} (training
- * incidents per place, the "last period's top places" map), {@code gistar} (the Gi* z-score of training counts with
- * queen neighbours), {@code prospective} (Bowers-Johnson risk at the end of the training period).
+ * <p>Methods: {@code kde} (the training density; for areas, its mean over the area), {@code gistar} (the Gi*
+ * z-score of training counts with queen neighbours), {@code prospective} (Bowers-Johnson risk at the end of the
+ * training period), and the naive maps ({@link NaiveMaps}): {@code count} (training incidents per km² of each place),
+ * {@code last-period} (the same over the last stretch of training as long as the test period) and
+ * {@code snap-point} (the busiest exact location in each place). The naive maps are scored in every run, asked for or
+ * not, and the best of them at each coverage is reported as the bar to beat. {@code forecast} ({@link Forecast})
+ * fits its settings by rolling-origin validation on the training months alone; the settings are stored with the run.
  */
 public final class EvaluateRunner {
-    public static final List<String> METHODS = List.of("kde", "count", "gistar", "prospective");
+    public static final List<String> NAIVE = List.of("count", "last-period", "snap-point");
+    public static final List<String> METHODS =
+            List.of("kde", "count", "last-period", "snap-point", "gistar", "prospective", "forecast");
 
     /**
      * @param train, test   selections identical but for the period
@@ -63,7 +71,15 @@ public final class EvaluateRunner {
     }
 
     /** The stored run, its rows (per method per coverage) and curves (per method, 1..100%). */
-    public record Result(long runId, List<Map<String, Object>> rows, Map<String, List<Map<String, Object>>> curves) {}
+    /**
+     * The stored run, its rows (per method per coverage), curves (per method, 1..100%) and the bar to beat (per
+     * coverage, the naive method with the highest PAI).
+     */
+    public record Result(
+            long runId,
+            List<Map<String, Object>> rows,
+            Map<String, List<Map<String, Object>>> curves,
+            List<Map<String, Object>> bar) {}
 
     private final DataSource dataSource;
     private final RunStore store;
@@ -143,14 +159,25 @@ public final class EvaluateRunner {
             placeOfCell = cellArea;
             areaKm2 = areas.areaKm2().clone();
         }
-        double[] trainCount = counts(train, g, placeOfCell, places, grid);
-        double[] testCount = counts(test, g, placeOfCell, places, grid);
-        double trainTotal = total(train, g, cellArea, grid);
-        double testTotal = total(test, g, cellArea, grid);
+        int[] trainPlace = placeOf(train, g, placeOfCell, grid);
+        double[] trainCount = counts(train, trainPlace, places);
+        double[] testCount = counts(test, placeOf(test, g, placeOfCell, grid), places);
+        double trainTotal = total(train);
+        double testTotal = total(test);
+        long trainEnd = r.train().period().to().getEpochSecond();
+        long testLength = r.test().period().to().getEpochSecond()
+                - r.test().period().from().getEpochSecond();
+        long lastPeriodFrom = Math.max(r.train().period().from().getEpochSecond(), trainEnd - testLength);
+        params.put(
+                "lastPeriodFrom",
+                java.time.Instant.ofEpochSecond(lastPeriodFrom).toString());
 
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, List<Map<String, Object>>> curves = new LinkedHashMap<>();
-        for (String method : r.methods()) {
+        Map<String, List<PredictionAccuracy.Row>> naiveRows = new LinkedHashMap<>();
+        List<String> scored = new ArrayList<>(r.methods());
+        NAIVE.stream().filter(m -> !scored.contains(m)).forEach(scored::add);
+        for (String method : scored) {
             progress.accept("scoring " + method);
             double[] score = switch (method) {
                 case "kde" -> {
@@ -159,7 +186,10 @@ public final class EvaluateRunner {
                             .densityPerKm2();
                     yield onPlaces(surface, g, cellArea, placeOfCell, places, grid, areas);
                 }
-                case "count" -> trainCount.clone();
+                case "count" -> NaiveMaps.perKm2(trainCount, areaKm2);
+                case "last-period" ->
+                    NaiveMaps.recentPerKm2(trainPlace, tp.weight(), middle(train), lastPeriodFrom, areaKm2);
+                case "snap-point" -> NaiveMaps.busiestLocation(trainPlace, tp, areaKm2);
                 case "gistar" ->
                     GiStar.compute(
                                     trainCount,
@@ -172,11 +202,32 @@ public final class EvaluateRunner {
                             g, tp, train.from(), r.train().period().to().getEpochSecond());
                     yield onPlaces(risk, g, cellArea, placeOfCell, places, grid, areas);
                 }
+                case "forecast" -> {
+                    int[] cellPlace = placeOfCell;
+                    int placeCount = places;
+                    Forecast.Training training = training(
+                            r,
+                            train,
+                            trainPlace,
+                            areaKm2,
+                            g,
+                            surface -> onPlaces(surface, g, cellArea, cellPlace, placeCount, grid, areas));
+                    Forecast.Fit fit = Forecast.fit(training);
+                    params.put("forecast", describe(fit));
+                    yield Forecast.score(training, fit.params());
+                }
                 default -> throw new IllegalStateException(method);
             };
             PredictionAccuracy.Places p =
                     new PredictionAccuracy.Places(score, areaKm2, trainCount, testCount, trainTotal, testTotal);
-            for (PredictionAccuracy.Row row : PredictionAccuracy.at(p, r.coverages())) {
+            List<PredictionAccuracy.Row> at = PredictionAccuracy.at(p, r.coverages());
+            if (NAIVE.contains(method)) {
+                naiveRows.put(method, at);
+            }
+            if (!r.methods().contains(method)) {
+                continue;
+            }
+            for (PredictionAccuracy.Row row : at) {
                 rows.add(row(method, row));
             }
             curves.put(
@@ -184,6 +235,16 @@ public final class EvaluateRunner {
                     PredictionAccuracy.curve(p).stream()
                             .map(row -> row(method, row))
                             .toList());
+        }
+        List<Map<String, Object>> bar = bar(naiveRows, r.coverages().length);
+        // every row carries the bar at its coverage, so no table, CSV or JSON can be read without it
+        for (Map<String, Object> row : rows) {
+            for (Map<String, Object> b : bar) {
+                if (b.get("coverage").equals(row.get("coverage"))) {
+                    row.put("bar_method", b.get("method"));
+                    row.put("bar_pai", b.get("pai"));
+                }
+            }
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("trainRecords", train.size());
@@ -193,6 +254,7 @@ public final class EvaluateRunner {
         summary.put("places", places);
         summary.put("rows", rows);
         summary.put("curves", curves);
+        summary.put("bar", bar);
         List<String> warnings = new ArrayList<>();
         if (testTotal == 0) {
             warnings.add("no test incidents: hit rates are undefined");
@@ -215,7 +277,7 @@ public final class EvaluateRunner {
                 Optional.empty(),
                 null,
                 0);
-        return new Result(runId, rows, curves);
+        return new Result(runId, rows, curves, bar);
     }
 
     private static Map<String, Object> row(String method, PredictionAccuracy.Row r) {
@@ -236,25 +298,94 @@ public final class EvaluateRunner {
         return Double.isFinite(v) ? v : null;
     }
 
-    private static double[] counts(PointSelector.Selected s, Grid g, int[] placeOfCell, int places, boolean grid) {
-        double[] out = new double[places];
+    /** The training incidents by calendar month of the middle of their window (London time). */
+    private static Forecast.Training training(
+            Request r,
+            PointSelector.Selected train,
+            int[] place,
+            double[] areaKm2,
+            Grid g,
+            java.util.function.Function<double[], double[]> toPlaces) {
+        java.time.YearMonth first =
+                java.time.YearMonth.from(r.train().period().from().atZone(org.safemap.time.Period.LONDON));
+        java.time.YearMonth last = java.time.YearMonth.from(
+                r.train().period().to().minusSeconds(1).atZone(org.safemap.time.Period.LONDON));
+        int months = (int) first.until(last, java.time.temporal.ChronoUnit.MONTHS) + 1;
+        long[] middle = middle(train);
+        int[] month = new int[train.size()];
+        for (int p = 0; p < month.length; p++) {
+            java.time.YearMonth m = java.time.YearMonth.from(
+                    java.time.Instant.ofEpochSecond(middle[p]).atZone(org.safemap.time.Period.LONDON));
+            month[p] = (int) Math.max(0, Math.min(months - 1, first.until(m, java.time.temporal.ChronoUnit.MONTHS)));
+        }
+        return new Forecast.Training(train.points(), month, months, place, areaKm2, g, toPlaces);
+    }
+
+    private static Map<String, Object> describe(Forecast.Fit fit) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double tau = fit.params().recencyMonths();
+        m.put("recencyMonths", Double.isInfinite(tau) ? "none" : tau);
+        m.put("sigmaM", fit.params().sigmaMetres());
+        m.put("blend", fit.params().blend());
+        m.put("validationPai5", finite(fit.validationPai()));
+        m.put("validationMonths", fit.validationMonths());
+        m.put("candidates", fit.candidates());
+        return m;
+    }
+
+    /** Per coverage, the naive method with the highest PAI (the first named on a tie). */
+    private static List<Map<String, Object>> bar(Map<String, List<PredictionAccuracy.Row>> naive, int coverages) {
+        List<Map<String, Object>> bar = new ArrayList<>();
+        for (int c = 0; c < coverages; c++) {
+            String bestMethod = null;
+            PredictionAccuracy.Row best = null;
+            for (Map.Entry<String, List<PredictionAccuracy.Row>> e : naive.entrySet()) {
+                PredictionAccuracy.Row row = e.getValue().get(c);
+                if (best == null || row.pai() > best.pai() || Double.isNaN(best.pai()) && !Double.isNaN(row.pai())) {
+                    best = row;
+                    bestMethod = e.getKey();
+                }
+            }
+            bar.add(row(bestMethod, best));
+        }
+        return bar;
+    }
+
+    /** The place of each selected incident (-1 for none): its grid cell inside the study area, or its area. */
+    private static int[] placeOf(PointSelector.Selected s, Grid g, int[] placeOfCell, boolean grid) {
+        int[] out = new int[s.size()];
         for (int p = 0; p < s.size(); p++) {
-            int place;
             if (grid) {
                 int c = g.cellOf(s.points().x()[p], s.points().y()[p]);
-                place = c >= 0 ? placeOfCell[c] : -1;
+                out[p] = c >= 0 ? placeOfCell[c] : -1;
             } else {
-                place = s.area()[p];
-            }
-            if (place >= 0) {
-                out[place] += s.points().weight()[p];
+                out[p] = s.area()[p];
             }
         }
         return out;
     }
 
+    private static double[] counts(PointSelector.Selected s, int[] place, int places) {
+        double[] out = new double[places];
+        for (int p = 0; p < s.size(); p++) {
+            if (place[p] >= 0) {
+                out[place[p]] += s.points().weight()[p];
+            }
+        }
+        return out;
+    }
+
+    /** The middle of each incident's time window, epoch seconds. */
+    private static long[] middle(PointSelector.Selected s) {
+        long[] out = new long[s.size()];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = s.from()[p] + (s.to()[p] - s.from()[p]) / 2;
+        }
+        return out;
+    }
+
     /** Every selected incident in the study area counts in the denominator, including any no place holds. */
-    private static double total(PointSelector.Selected s, Grid g, int[] cellArea, boolean grid) {
+    private static double total(PointSelector.Selected s) {
         double t = 0;
         for (int p = 0; p < s.size(); p++) {
             if (s.area()[p] >= 0) {

@@ -152,21 +152,20 @@ class KernelDensitySpatstatTest {
     }
 
     @Test
-    void likelihoodRuleIsNearSpatstatBwPpl() throws IOException {
+    void likelihoodRuleEqualsSpatstatBwPpl() throws IOException {
         String r = RScript.run(
                 String.format(Locale.ROOT, """
                 suppressPackageStartupMessages(library(spatstat))
                 p <- read.csv('%s')
                 X <- ppp(p$x, p$y, window = owin(c(%.3f, %.3f), c(%.3f, %.3f)))
-                cat(sprintf('%%.6f', as.numeric(bw.ppl(X))))
+                cat(sprintf('%%.6f', as.numeric(bw.ppl(X, warn = FALSE))))
                 """, pointsCsv, GRID.minX(), GRID.maxX(), GRID.minY(), GRID.maxY()));
         double theirs = Double.parseDouble(r.trim());
         double[] window = {GRID.minX(), GRID.minY(), GRID.maxX(), GRID.maxY()};
         double ours = BandwidthRule.PPL.bandwidth(points, Kernel.GAUSSIAN, window);
-        // both pick from 16 geometric steps (a factor of about 1.6 apart); spatstat corrects for edges, SafeMap does
-        // not
+        // the same 16 candidates, the same edge-corrected likelihood: the same choice
         assertThat(ours / theirs)
                 .as("SafeMap " + ours + " / spatstat " + theirs)
-                .isBetween(0.6, 1.7);
+                .isCloseTo(1.0, within(0.01));
     }
 }

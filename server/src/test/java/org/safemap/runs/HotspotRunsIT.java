@@ -342,6 +342,104 @@ class HotspotRunsIT {
         assertThat(Http.json(method).path("message").asText()).contains("unknown method 'sepp'");
     }
 
+    /**
+     * The naive baselines recomputed here from the raw rows in PostGIS (distinct events, per LSOA, the LSOA's area
+     * from its polygon), ranked and cut at 5% of the area with ties shared pro rata, equal the runner's.
+     */
+    @Test
+    void naiveBaselinesEqualTheirRecomputationFromTheRawRows() {
+        HttpResponse<String> r = Http.get(base + "/api/evaluate?train=2022-01..2022-04&test=2022-05"
+                + "&methods=count,last-period,snap-point,kde&level=lsoa&bandwidth=250&categories=burglary&coverages=5");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = Http.json(r);
+        String events = """
+                SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.lsoa_code, i.geom, i.event_from
+                FROM incident i JOIN category c ON c.code = i.category
+                WHERE i.category = 'burglary' AND i.event_from >= %s AND i.event_from < %s
+                  AND i.lsoa_code IS NOT NULL
+                ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id""";
+        String may = "timestamptz '2022-05-01 00:00 Europe/London'";
+        String june = "timestamptz '2022-06-01 00:00 Europe/London'";
+        List<List<Object>> rows =
+                Sql.rows(db, """
+                WITH tr AS (%s), te AS (%s),
+                a AS (SELECT code, ST_Area(geom) / 1e6 AS km2 FROM area
+                      WHERE level = 'lsoa' AND vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')),
+                s AS (SELECT lsoa_code, max(n) AS busiest FROM
+                      (SELECT lsoa_code, count(*) AS n FROM tr GROUP BY lsoa_code, geom) x GROUP BY lsoa_code)
+                SELECT a.code, a.km2,
+                  (SELECT count(*) FROM tr WHERE tr.lsoa_code = a.code)::float8,
+                  (SELECT count(*) FROM tr WHERE tr.lsoa_code = a.code AND tr.event_from >= %s)::float8,
+                  coalesce((SELECT busiest FROM s WHERE s.lsoa_code = a.code), 0)::float8,
+                  (SELECT count(*) FROM te WHERE te.lsoa_code = a.code)::float8
+                FROM a ORDER BY a.code""".formatted(events.formatted(JAN, may), events.formatted(may, june), APR));
+        int n = rows.size();
+        double[] km2 = new double[n];
+        double[] count = new double[n];
+        double[] last = new double[n];
+        double[] snap = new double[n];
+        double[] test = new double[n];
+        double maxDensity = 0;
+        for (int i = 0; i < n; i++) {
+            km2[i] = ((Number) rows.get(i).get(1)).doubleValue();
+            count[i] = ((Number) rows.get(i).get(2)).doubleValue() / km2[i];
+            last[i] = ((Number) rows.get(i).get(3)).doubleValue() / km2[i];
+            snap[i] = ((Number) rows.get(i).get(4)).doubleValue();
+            test[i] = ((Number) rows.get(i).get(5)).doubleValue();
+            maxDensity = Math.max(maxDensity, count[i]);
+        }
+        assertThat(maxDensity).as("burglaries in training").isPositive();
+        for (int i = 0; i < n; i++) {
+            snap[i] += 0.999 * count[i] / maxDensity;
+        }
+        double testTotal = java.util.Arrays.stream(test).sum();
+        Map<String, Double> expected = Map.of(
+                "count", pai(count, km2, test, testTotal, 0.05),
+                "last-period", pai(last, km2, test, testTotal, 0.05),
+                "snap-point", pai(snap, km2, test, testTotal, 0.05));
+        double bar = 0;
+        for (JsonNode row : body.path("rows")) {
+            String method = row.path("method").asText();
+            if (expected.containsKey(method)) {
+                // areas from PostGIS in the test and from the stored study areas in the runner agree to float rounding
+                assertThat(row.path("pai").asDouble()).as(method).isCloseTo(expected.get(method), within(1e-3));
+                bar = Math.max(bar, row.path("pai").asDouble());
+            }
+        }
+        assertThat(bar).isGreaterThan(1);
+        assertThat(body.at("/bar/0/pai").asDouble()).isCloseTo(bar, within(1e-12));
+        assertThat(body.at("/rows/0/bar_pai").asDouble()).isCloseTo(bar, within(1e-12));
+        assertThat(List.of("count", "last-period", "snap-point"))
+                .contains(body.at("/bar/0/method").asText());
+    }
+
+    /** PAI at a share of the total area: places by score, ties taken together and cut pro rata. */
+    private static double pai(double[] score, double[] km2, double[] test, double testTotal, double share) {
+        Integer[] order = new Integer[score.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+        double target = share * java.util.Arrays.stream(km2).sum();
+        double area = 0;
+        double hit = 0;
+        for (int k = 0; k < order.length && area < target; ) {
+            int end = k;
+            double groupArea = 0;
+            double groupTest = 0;
+            do {
+                groupArea += km2[order[end]];
+                groupTest += test[order[end]];
+                end++;
+            } while (end < order.length && score[order[end]] == score[order[k]]);
+            double take = Math.min(1, (target - area) / groupArea);
+            area += take * groupArea;
+            hit += take * groupTest;
+            k = end;
+        }
+        return hit / testTotal / share;
+    }
+
     @Test
     void commandLineRunsTheSameComputations() throws Exception {
         Map<String, String> env = Map.of("SAFEMAP_DB_URL", CliRun.url(TestDatabase.target(db)));

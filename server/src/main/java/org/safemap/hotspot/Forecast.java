@@ -1,0 +1,182 @@
+package org.safemap.hotspot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A forecast of next period's hot places that learns its settings from the training months alone. The score of a
+ * place blends two maps, each scaled to a maximum of 1: the recency-weighted count of incidents per km² at the place
+ * itself (exact-location evidence: repeat locations are the strongest single predictor, Johnson and Bowers 2004,
+ * Chainey, Tompson and Uhlig 2008), and a Gaussian kernel density of the same recency-weighted incidents (the
+ * neighbourhood: Bowers, Johnson and Pease 2004 "prospective mapping"; Mohler et al. 2011 use the same two parts, a
+ * smooth background and a decaying response to recent events). An incident {@code a} whole months before the month
+ * forecast weighs {@code exp(−(a − 1) / τ)}.
+ *
+ * <p>τ, the kernel's sigma and the blend are chosen by rolling-origin validation inside the training months: each of
+ * the last {@value #ORIGINS} training months (at least one month of history before it) is forecast from the months
+ * before it alone, and the settings with the best mean PAI at {@value #COVERAGE}% of the area win (ties: the first
+ * in candidate order). The month forecast for real is never read while fitting: the caller passes training
+ * incidents only.
+ */
+public final class Forecast {
+    public static final int ORIGINS = 3;
+    public static final double COVERAGE = 5;
+    /** Recency time constants in months; infinity weighs every month alike. */
+    static final double[] RECENCY = {1, 3, Double.POSITIVE_INFINITY};
+
+    static final double[] SIGMA = {100, 200, 400};
+    static final double[] BLEND = {0, 0.25, 0.5, 0.75, 1};
+
+    /**
+     * @param recencyMonths τ, the time constant of the recency weight, months (infinite: no decay)
+     * @param sigmaMetres   the Gaussian kernel's standard deviation
+     * @param blend         the weight of the exact-place count; 1 − blend goes to the smoothed surface
+     */
+    public record Params(double recencyMonths, double sigmaMetres, double blend) {}
+
+    /**
+     * The fitted settings, their mean PAI on the validation months, and those months (indexes into the training
+     * months); an empty list means too few months to validate, and the defaults were used.
+     */
+    public record Fit(Params params, double validationPai, List<Integer> validationMonths, int candidates) {}
+
+    /** When there is only one training month: an even blend, 200 m, no decay. */
+    public static final Params DEFAULT = new Params(Double.POSITIVE_INFINITY, 200, 0.5);
+
+    /**
+     * The incidents of the training months and where they fall.
+     *
+     * @param points   training incidents
+     * @param month    each incident's training month, 0 the first
+     * @param months   training months
+     * @param place    each incident's place, -1 for none
+     * @param areaKm2  each place's area
+     * @param grid     the grid the surfaces are computed on
+     * @param toPlaces turns a surface on the grid into one value per place (the cell, or the mean over an area)
+     */
+    public record Training(
+            WeightedPoints points,
+            int[] month,
+            int months,
+            int[] place,
+            double[] areaKm2,
+            Grid grid,
+            Function<double[], double[]> toPlaces) {}
+
+    private Forecast() {}
+
+    public static Fit fit(Training t) {
+        List<Integer> origins = new ArrayList<>();
+        for (int v = Math.max(1, t.months() - ORIGINS); v < t.months(); v++) {
+            origins.add(v);
+        }
+        if (origins.isEmpty()) {
+            return new Fit(DEFAULT, Double.NaN, List.of(), 1);
+        }
+        Params best = DEFAULT;
+        double bestPai = Double.NEGATIVE_INFINITY;
+        int candidates = 0;
+        double[][] paiSum = new double[RECENCY.length * SIGMA.length][BLEND.length];
+        for (int v : origins) {
+            double[] target = new double[t.areaKm2().length];
+            for (int p = 0; p < t.place().length; p++) {
+                if (t.month()[p] == v && t.place()[p] >= 0) {
+                    target[t.place()[p]] += t.points().weight()[p];
+                }
+            }
+            for (int r = 0; r < RECENCY.length; r++) {
+                double[] w = weights(t, v, RECENCY[r]);
+                double[] count = scaled(NaiveMaps.perKm2(placeTotals(t, w), t.areaKm2()));
+                for (int s = 0; s < SIGMA.length; s++) {
+                    double[] smooth = scaled(surface(t, w, SIGMA[s]));
+                    for (int b = 0; b < BLEND.length; b++) {
+                        paiSum[r * SIGMA.length + s][b] += pai(blend(count, smooth, BLEND[b]), t.areaKm2(), target);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < RECENCY.length; r++) {
+            for (int s = 0; s < SIGMA.length; s++) {
+                for (int b = 0; b < BLEND.length; b++) {
+                    candidates++;
+                    double mean = paiSum[r * SIGMA.length + s][b] / origins.size();
+                    if (mean > bestPai) {
+                        bestPai = mean;
+                        best = new Params(RECENCY[r], SIGMA[s], BLEND[b]);
+                    }
+                }
+            }
+        }
+        return new Fit(best, bestPai, origins, candidates);
+    }
+
+    /** The forecast for the month after the training months, one score per place, higher is hotter. */
+    public static double[] score(Training t, Params p) {
+        double[] w = weights(t, t.months(), p.recencyMonths());
+        double[] count = scaled(NaiveMaps.perKm2(placeTotals(t, w), t.areaKm2()));
+        double[] smooth = scaled(surface(t, w, p.sigmaMetres()));
+        return blend(count, smooth, p.blend());
+    }
+
+    /** Each incident's weight seen from month {@code origin}: zero from that month on, decaying before it. */
+    private static double[] weights(Training t, int origin, double tau) {
+        double[] w = new double[t.month().length];
+        for (int p = 0; p < w.length; p++) {
+            int age = origin - t.month()[p];
+            if (age >= 1) {
+                w[p] = t.points().weight()[p] * (Double.isInfinite(tau) ? 1 : Math.exp(-(age - 1) / tau));
+            }
+        }
+        return w;
+    }
+
+    private static double[] placeTotals(Training t, double[] w) {
+        double[] out = new double[t.areaKm2().length];
+        for (int p = 0; p < w.length; p++) {
+            if (t.place()[p] >= 0) {
+                out[t.place()[p]] += w[p];
+            }
+        }
+        return out;
+    }
+
+    private static double[] surface(Training t, double[] w, double sigma) {
+        WeightedPoints weighted = new WeightedPoints(t.points().x(), t.points().y(), w);
+        double[] density = KernelDensity.estimate(
+                        weighted, new KdeParams(t.grid(), Kernel.GAUSSIAN, sigma, KdeMode.FAST, false))
+                .densityPerKm2();
+        return t.toPlaces().apply(density);
+    }
+
+    private static double[] scaled(double[] v) {
+        double max = 0;
+        for (double d : v) {
+            max = Math.max(max, d);
+        }
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = max > 0 ? v[i] / max : 0;
+        }
+        return out;
+    }
+
+    private static double[] blend(double[] count, double[] smooth, double blend) {
+        double[] out = new double[count.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = blend * count[i] + (1 - blend) * smooth[i];
+        }
+        return out;
+    }
+
+    private static double pai(double[] score, double[] areaKm2, double[] target) {
+        double total = 0;
+        for (double v : target) {
+            total += v;
+        }
+        double[] none = new double[score.length];
+        PredictionAccuracy.Places p = new PredictionAccuracy.Places(score, areaKm2, none, target, 1, total);
+        double pai = PredictionAccuracy.at(p, new double[] {COVERAGE}).get(0).pai();
+        return Double.isNaN(pai) ? 0 : pai;
+    }
+}
