@@ -16,6 +16,11 @@
     'violence': 'Violence', 'acquisitive': 'Acquisitive crime', 'damage': 'Criminal damage and arson',
     'asb': 'Anti-social behaviour', 'drugs-weapons': 'Drugs and weapons', 'other': 'Other crime'
   };
+  // The bandwidth rules of hotspot/BandwidthRule.java, as an analyst knows them.
+  const BANDWIDTH_RULES = {
+    'arcgis': "ArcGIS's default (spatial Silverman) rule", 'scott': "Scott's rule",
+    'ppl': 'likelihood cross-validation (spatstat bw.ppl)'
+  };
   const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
   const DAY_LABELS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   const state = {
@@ -67,7 +72,7 @@
     onAdd: function () {
       const details = L.DomUtil.create('details', 'map-legend');
       details.id = 'legend-box';
-      details.open = true;
+      details.open = window.innerWidth >= 1000;  // on a small screen the map comes first; the legend opens on a tap
       const summary = L.DomUtil.create('summary', '', details);
       summary.textContent = 'Legend';
       const list = L.DomUtil.create('ul', 'legend', details);
@@ -157,7 +162,7 @@
         state.failedBasemaps.add(b.title);
         const option = document.querySelector('#basemap option[value="' + value + '"]');
         if (option && !option.textContent.endsWith('(could not load)')) option.textContent += ' (could not load)';
-        notice('The basemap "' + b.title + '" could not be loaded (offline or blocked?). SafeMap layers are still '
+        notice('The basemap could not be loaded (' + b.title + '; offline or blocked?). SafeMap layers are still '
           + 'shown; choose another basemap or None.');
       }
     });
@@ -371,8 +376,9 @@
     // are counted in the area layers at the level their protocols allow.
     const recordFeeds = [...state.feeds].filter(f => ['points', 'reduced'].includes(state.feedLevels[f]));
     const when = state.from === state.month ? { month: state.month } : { from: state.from, to: state.month };
+    // Up to the API's most per request (50,000 a feed): the clusters and the canvas keep that many smooth.
     const requests = recordFeeds.map(feed => getJson(layer.api + '?' + query(Object.assign({ feed: feed,
-      category: state.group }, when))));
+      category: state.group, limit: 50000 }, when))));
     const results = await Promise.all(requests);
     let truncated = false;
     const features = [];
@@ -548,7 +554,8 @@
     layer.sources.forEach(s => list.append(el('li', {}, el('strong', {}, s.label || s.feed),
       s.partner ? ' (' + s.partner + ')' : '', ': ', el('span', { class: 'fine' }, s.protocol + ', version '
         + s.protocolVersion + '; shown as ' + s.level))));
-    legend.append(el('li', { class: 'sources-item' }, el('span', { class: 'fine' }, layer.title + ' draws on'), list));
+    legend.append(el('li', { class: 'sources-item' }, el('details', {}, el('summary', { class: 'fine' },
+      'What ' + layer.title + ' draws on'), list)));
   }
 
   function updateExportLink() {
@@ -849,7 +856,7 @@
       const source = String(kde.bandwidthSource || '');
       parts.push((kde.kernel ? kde.kernel.charAt(0).toUpperCase() + kde.kernel.slice(1) + ' kernel, ' : '')
         + 'bandwidth ' + Math.round(kde.bandwidthM) + ' m ' + (source === 'given' ? '(given)'
-        : '(chosen by the ' + source.replace(/^rule /, '') + ' rule)') + (kde.cellM ? ', ' + Math.round(kde.cellM)
+        : '(chosen by ' + (BANDWIDTH_RULES[source.replace(/^rule /, '')] || source) + ')') + (kde.cellM ? ', ' + Math.round(kde.cellM)
         + ' m cells' : ''));
     }
     const gi = p.gi || {};
@@ -912,7 +919,7 @@
       return;
     }
     const at = L.latLng(r.lat, r.lon);
-    map.fitBounds(at.toBounds(Math.max(300, 4 * r.radiusM)));
+    map.fitBounds(at.toBounds(Math.max(800, 6 * r.radiusM)));
     const popup = el('div', { class: 'popup' }, el('h3', {}, r.label), el('p', { class: 'fine' }, r.detail || ''));
     if (r.area) {
       const open = el('button', { type: 'button', id: 'search-profile' }, 'Profile of ' + r.area.name);

@@ -249,7 +249,8 @@ class ViewerE2EIT {
 
             // The broken basemap: one notice, dismissible, and no more requests for its tiles after it.
             WebElement notice = driver.findElement(By.id("notice"));
-            wait(20).until(d -> notice.isDisplayed() && notice.getText().contains("\"Broken\" could not be loaded"));
+            wait(20).until(d ->
+                    notice.isDisplayed() && notice.getText().contains("The basemap could not be loaded (Broken;"));
             int asked = broken.get();
             driver.findElement(By.id("notice-close")).click();
             assertThat(notice.isDisplayed()).isFalse();
@@ -376,7 +377,7 @@ class ViewerE2EIT {
             assertThat(method)
                     .contains("bandwidth "
                             + Math.round(run.at("/params/kde/bandwidthM").asDouble()) + " m")
-                    .contains("rule");
+                    .contains("chosen by");
             WebElement first =
                     driver.findElements(By.cssSelector("#ranking .rank-row")).get(0);
             first.click();
