@@ -387,7 +387,8 @@ class ViewerE2EIT {
             WebElement panel = profileLoaded(top.path("code").asText());
             assertThat(panel.getText()).contains("May 2022 to July 2022");
             // The row zoomed the map to its area (the URL holds the view).
-            wait(10).until(d -> Double.parseDouble(d.getCurrentUrl().replaceAll(".*[#&]map=([0-9.]+)/.*", "$1")) >= 14);
+            wait(10).until(d ->
+                    Double.parseDouble(d.getCurrentUrl().replaceAll(".*[#&]map=([0-9.]+)(/|%2F).*", "$1")) >= 14);
             screenshot("period-ranking");
             assertThat(org.safemap.testing.Axe.serious(driver))
                     .as("serious accessibility violations")
@@ -590,6 +591,7 @@ class ViewerE2EIT {
                 base + "/api/hotspots/" + driver.findElement(By.id("ranking")).getAttribute("data-run")));
         assertThat(run.at("/params/selection/hours").toString()).isEqualTo("[0,1,2,3,22,23]");
         assertThat(run.at("/params/selection/categories/0").asText()).isEqualTo("violence");
+        js("document.getElementById('rank').scrollIntoView()");
         screenshot("guide-2-ranking");
 
         WebElement first =
