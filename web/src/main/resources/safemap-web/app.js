@@ -16,16 +16,73 @@
     'violence': 'Violence', 'acquisitive': 'Acquisitive crime', 'damage': 'Criminal damage and arson',
     'asb': 'Anti-social behaviour', 'drugs-weapons': 'Drugs and weapons', 'other': 'Other crime'
   };
+  // The bandwidth rules of hotspot/BandwidthRule.java, as an analyst knows them.
+  const BANDWIDTH_RULES = {
+    'arcgis': "ArcGIS's default (spatial Silverman) rule", 'scott': "Scott's rule",
+    'ppl': 'likelihood cross-validation (spatstat bw.ppl)'
+  };
   const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
   const DAY_LABELS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
   const state = {
-    feedLabels: {}, months: [], month: null, group: '', hours: '', weekdays: new Set(), feeds: new Set(),
+    feedLabels: {}, months: [], month: null, from: null, group: '', hours: '', weekdays: new Set(), feeds: new Set(),
     allFeeds: [], feedLevels: {}, summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
-    profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null
+    profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null, basemaps: [],
+    basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null
   };
+  // British National Grid as the server defines it (geo/Crs.java): the same Helmert shift to WGS84.
+  const BNG = '+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy '
+    + '+towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs';
+  // Incidents show one by one from this zoom (a neighbourhood); below it they cluster, counted.
+  const POINTS_FROM_ZOOM = 15;
 
   // One canvas for every vector layer: a second canvas on top would swallow the clicks meant for the first.
-  const map = L.map('map', { preferCanvas: true, zoomControl: true, zoomSnap: 0.25 }).setView([53.41, -2.98], 12);
+  // Attribution goes under the map (#attribution), deduplicated, so it never covers the data.
+  const map = L.map('map', { preferCanvas: true, zoomControl: true, zoomSnap: 0.25, attributionControl: false })
+    .setView([53.41, -2.98], 12);
+  L.control.scale({ imperial: false, position: 'bottomleft', maxWidth: 160 }).addTo(map);
+
+  // The cursor's position in British National Grid and in latitude/longitude (the map's centre before the pointer
+  // moves, and when it leaves).
+  const CursorPosition = L.Control.extend({
+    options: { position: 'bottomleft' },
+    onAdd: function () {
+      const box = L.DomUtil.create('div', 'cursor-position');
+      box.id = 'cursor-position';
+      box.title = 'Position under the pointer (or the map centre): British National Grid easting and northing, '
+        + 'then latitude and longitude (WGS84)';
+      const show = latlng => {
+        const [e, n] = proj4('EPSG:4326', BNG, [latlng.lng, latlng.lat]);
+        box.textContent = 'E ' + Math.round(e).toLocaleString('en-GB') + '  N ' + Math.round(n).toLocaleString('en-GB')
+          + '  \u00b7  ' + latlng.lat.toFixed(5) + ', ' + latlng.lng.toFixed(5);
+        box.dataset.easting = String(Math.round(e));
+        box.dataset.northing = String(Math.round(n));
+      };
+      map.on('mousemove', e => show(e.latlng));
+      map.on('mouseout moveend', () => show(map.getCenter()));
+      show(map.getCenter());
+      return box;
+    }
+  });
+  new CursorPosition().addTo(map);
+
+  // The legend on the map, collapsible: what each shown layer draws and, for surfaces, the units the server's style
+  // names ("incidents per km² per month").
+  const LegendControl = L.Control.extend({
+    options: { position: 'topright' },
+    onAdd: function () {
+      const details = L.DomUtil.create('details', 'map-legend');
+      details.id = 'legend-box';
+      details.open = window.innerWidth >= 1000;  // on a small screen the map comes first; the legend opens on a tap
+      const summary = L.DomUtil.create('summary', '', details);
+      summary.textContent = 'Legend';
+      const list = L.DomUtil.create('ul', 'legend', details);
+      list.id = 'legend';
+      L.DomEvent.disableClickPropagation(details);
+      L.DomEvent.disableScrollPropagation(details);
+      return details;
+    }
+  });
+  new LegendControl().addTo(map);
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -38,8 +95,20 @@
 
   function notice(text) {
     const box = document.getElementById('notice');
-    box.textContent = text;
+    document.getElementById('notice-text').textContent = text;
     box.hidden = !text;
+  }
+  document.getElementById('notice-close').addEventListener('click', () => notice(''));
+
+  // What a refusal means for the person at the screen, in plain words; the server's message is for logs and scripts.
+  function refusal(status, action) {
+    const signedIn = window.SafeMapAuth && window.SafeMapAuth.session() && window.SafeMapAuth.session().signedIn;
+    if (status === 401) return 'Sign in to ' + action + '.';
+    if (status === 403) return signedIn ? 'Your account may not ' + action + ' with the feeds selected.'
+      : 'Sign in to ' + action + '.';
+    if (status === 429 || status === 503) return 'SafeMap is busy; try again in a minute to ' + action + '.';
+    if (status === 413) return 'That selection is too large to ' + action + ': narrow the period or the area.';
+    return null;
   }
 
   function status(text) {
@@ -55,23 +124,65 @@
     return body;
   }
 
-  // The basemap is optional: offline machines and locked-down networks still get the data layers.
-  function addBasemap(config) {
-    if (!config.basemapUrl) {
+  // Basemaps are optional: offline machines and locked-down networks still get the data layers. The switcher offers
+  // "None" and the configured list; a basemap none of whose tiles load is dropped with one notice, so its tiles are
+  // not asked for again and again.
+  function setupBasemaps(config, initial) {
+    state.basemaps = config.basemaps || [];
+    const select = document.getElementById('basemap');
+    state.basemaps.forEach((b, i) => select.append(el('option', { value: String(i) }, b.title)));
+    if (!state.basemaps.length) {
       notice('No basemap is configured; SafeMap layers are shown on a plain background.');
-      return;
+      select.disabled = true;
     }
+    const wanted = initial.basemap === 'none' ? '' : state.basemaps.findIndex(b => b.title === initial.basemap);
+    select.value = wanted === '' ? '' : String(wanted >= 0 ? wanted : state.basemaps.length ? 0 : '');
+    select.addEventListener('change', () => { showBasemap(select.value); writeHash(); });
+    showBasemap(select.value);
+  }
+
+  function showBasemap(value) {
+    if (state.basemapLayer) { map.removeLayer(state.basemapLayer); state.basemapLayer = null; }
+    const b = value === '' ? null : state.basemaps[Number(value)];
+    state.basemap = b;
+    updateAttribution();
+    if (!b) return;
+    const options = { maxZoom: 19, maxNativeZoom: b.maxZoom, className: 'basemap-tiles' };
+    const layer = b.wmsLayers
+      ? L.tileLayer.wms(b.url, Object.assign(options, { layers: b.wmsLayers, format: 'image/png', transparent: false }))
+      : L.tileLayer(b.url, options);
     let loaded = 0;
     let failed = 0;
-    const base = L.tileLayer(config.basemapUrl, { maxZoom: 19, attribution: config.basemapAttribution });
-    base.on('tileload', () => { loaded++; if (failed) notice(''); });
-    base.on('tileerror', () => {
+    layer.on('tileload', () => { loaded++; });
+    layer.on('tileerror', () => {
       failed++;
-      if (loaded === 0 && failed >= 2) {
-        notice('The basemap could not be loaded (offline or blocked?). SafeMap layers are still shown.');
+      if (loaded === 0 && failed >= 2 && state.basemapLayer === layer) {
+        map.removeLayer(layer);
+        state.basemapLayer = null;
+        state.failedBasemaps.add(b.title);
+        const option = document.querySelector('#basemap option[value="' + value + '"]');
+        if (option && !option.textContent.endsWith('(could not load)')) option.textContent += ' (could not load)';
+        notice('The basemap could not be loaded (' + b.title + '; offline or blocked?). SafeMap layers are still '
+          + 'shown; choose another basemap or None.');
       }
     });
-    base.addTo(map);
+    state.basemapLayer = layer.addTo(map);
+    layer.bringToBack();
+  }
+
+  // One line under the map: each source credited once, however many shown layers draw on it.
+  function updateAttribution() {
+    const seen = new Set();
+    const parts = [];
+    const add = html => {
+      if (!html) return;
+      const key = html.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+      if (key && !seen.has(key)) { seen.add(key); parts.push(html); }
+    };
+    if (state.basemap) add(state.basemap.attribution);
+    state.layers.filter(l => layerBox(l) && layerBox(l).checked).forEach(l => add(l.attribution));
+    const box = document.getElementById('attribution');
+    box.innerHTML = '<a href="https://leafletjs.com">Leaflet</a>' + (parts.length ? ' \u00b7 ' + parts.join(' \u00b7 ') : '');
   }
 
   // SLD filters as the server reads them (SldStyle.Filter): numbers compare as numbers, missing values match nothing.
@@ -160,7 +271,7 @@
   function readHash() {
     const h = new URLSearchParams(location.hash.replace(/^#/, ''));
     return {
-      month: h.get('m'), group: h.get('g') || '', hours: h.get('h') || '',
+      month: h.get('m'), from: h.get('p'), basemap: h.get('b'), group: h.get('g') || '', hours: h.get('h') || '',
       weekdays: h.get('d') ? h.get('d').split(',').filter(d => DAYS.includes(d)) : [],
       feeds: h.get('f') ? h.get('f').split(',') : null, layers: h.get('l') ? h.get('l').split(',') : null,
       view: h.get('map') ? h.get('map').split('/').map(Number) : null, area: h.get('a')
@@ -171,7 +282,10 @@
     if (window.SafeMapCustodian && window.SafeMapCustodian.active()) return;  // a custodian page holds the URL
     const c = map.getCenter();
     const params = {
-      m: state.month, g: state.group, h: state.hours, d: [...state.weekdays].join(','),
+      m: state.month, p: state.from !== state.month ? state.from : '',
+      b: state.basemap ? (state.basemap === state.basemaps[0] ? '' : state.basemap.title)
+        : state.basemaps.length ? 'none' : '',
+      g: state.group, h: state.hours, d: [...state.weekdays].join(','),
       f: state.feeds.size === state.allFeeds.length ? '' : [...state.feeds].join(','),
       l: state.layers.filter(l => layerBox(l).checked).map(l => l.name).join(','),
       map: map.getZoom().toFixed(2).replace(/\.?0+$/, '') + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5),
@@ -197,7 +311,7 @@
   function tileLayer(layer) {
     const timed = layer.kind === 'density' || layer.kind === 'area-counts';
     const params = {};
-    if (timed && state.month) params.time = state.month;
+    if (timed && state.month) params.time = state.from === state.month ? state.month : state.from + '/' + state.month;
     if (layer.kind === 'density' || layer.kind === 'area-counts') {
       if (state.group) params.category = state.group;
       if (selectedFeeds()) params.feed = selectedFeeds();
@@ -226,7 +340,6 @@
         shape.on('mouseout', () => geo.resetStyle(shape));
       }
     });
-    fillFindList();
     return { group: geo, count: data.features.length, bounds: data.features.length ? geo.getBounds() : null,
       zoomRange: data.zoomRange || [zoom, zoom] };
   }
@@ -254,35 +367,74 @@
     return out;
   }
 
+  // The period's incidents for the points layer. At city scale they cluster (supercluster: a count per cluster,
+  // which opens to its parts on a click); from neighbourhood zoom each is drawn on the one canvas, so 50,000 stay
+  // smooth: only the clusters and points in view are ever drawn.
   async function loadPoints(layer) {
     const group = L.layerGroup();
     // Records only of feeds this user may see record by record (as stored, or generalised to a grid); the others
     // are counted in the area layers at the level their protocols allow.
     const recordFeeds = [...state.feeds].filter(f => ['points', 'reduced'].includes(state.feedLevels[f]));
-    const requests = recordFeeds.map(feed => getJson(layer.api + '?' + query({ month: state.month, feed: feed,
-      category: state.group })));
+    const when = state.from === state.month ? { month: state.month } : { from: state.from, to: state.month };
+    // Up to the API's most per request (50,000 a feed): the clusters and the canvas keep that many smooth.
+    const requests = recordFeeds.map(feed => getJson(layer.api + '?' + query(Object.assign({ feed: feed,
+      category: state.group, limit: 50000 }, when))));
     const results = await Promise.all(requests);
-    let count = 0;
     let truncated = false;
+    const features = [];
     results.forEach(data => {
       truncated = truncated || data.truncated;
-      data.features.forEach(f => {
-        const p = f.properties;
-        if (!passesTimeFilter(p)) return;
-        const [lon, lat] = f.geometry.coordinates;
-        L.circleMarker([lat, lon], pathStyle(ruleFor(layer, p)))
-          .bindPopup(() => '<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
-            + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
-            + '<p>' + escapeHtml(when(p)) + ' &middot; ' + escapeHtml(state.feedLabels[p.feed] || p.feed) + '</p>'
-            + '<p class="fine">Located by ' + escapeHtml(METHOD_LABELS[p.geocodeMethod] || p.geocodeMethod)
-            + ', to within about ' + Math.round(p.precisionM) + ' m.'
-            + (p.eventId && p.eventId !== f.id ? ' Linked to a record of the same event in another feed.' : '') + '</p>'
-            + '</div>')
-          .addTo(group);
-        count++;
-      });
+      data.features.forEach(f => { if (passesTimeFilter(f.properties)) features.push(f); });
     });
-    return { group: group, count: count, truncated: truncated };
+    const index = new Supercluster({ radius: 60, maxZoom: POINTS_FROM_ZOOM - 1, minPoints: 3 });
+    index.load(features);
+    state.points = { layer: layer, group: group, index: index };
+    drawPoints();
+    return { group: group, count: features.length, truncated: truncated };
+  }
+
+  function drawPoints() {
+    const p = state.points;
+    if (!p) return;
+    p.group.clearLayers();
+    const b = map.getBounds().pad(0.2);
+    const zoom = Math.floor(map.getZoom());
+    const items = p.index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom);
+    let clusters = 0;
+    items.forEach(f => {
+      const [lon, lat] = f.geometry.coordinates;
+      if (f.properties.cluster) {
+        clusters++;
+        const n = f.properties.point_count;
+        const size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 40 : 48;
+        const marker = L.marker([lat, lon], {
+          icon: L.divIcon({ className: 'cluster', html: '<span>' + f.properties.point_count_abbreviated + '</span>',
+            iconSize: [size, size] }),
+          title: number(n) + ' incidents here: zoom in to see them', alt: number(n) + ' incidents', riseOnHover: true
+        });
+        marker.on('click', () => {
+          if (window.SafeMapDraw.active()) return;
+          map.setView([lat, lon], Math.min(p.index.getClusterExpansionZoom(f.properties.cluster_id), POINTS_FROM_ZOOM));
+        });
+        marker.addTo(p.group);
+        return;
+      }
+      incidentMarker(p.layer, f).addTo(p.group);
+    });
+    document.body.dataset.clusters = String(clusters);
+  }
+
+  function incidentMarker(layer, f) {
+    const p = f.properties;
+    const [lon, lat] = f.geometry.coordinates;
+    return L.circleMarker([lat, lon], pathStyle(ruleFor(layer, p)))
+      .bindPopup(() => '<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
+        + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
+        + '<p>' + escapeHtml(when(p)) + ' &middot; ' + escapeHtml(state.feedLabels[p.feed] || p.feed) + '</p>'
+        + '<p class="fine">Located by ' + escapeHtml(METHOD_LABELS[p.geocodeMethod] || p.geocodeMethod)
+        + ', to within about ' + Math.round(p.precisionM) + ' m.'
+        + (p.eventId && p.eventId !== f.id ? ' Linked to a record of the same event in another feed.' : '') + '</p>'
+        + '</div>');
   }
 
   // police.uk gives whole months; other feeds give a date and time.
@@ -299,20 +451,20 @@
       map.removeLayer(state.overlays[layer.name]);
       delete state.overlays[layer.name];
     }
+    if (layer.kind === 'points') state.points = null;
     if (!layerBox(layer).checked) return null;
     const result = !isVector(layer) ? tileLayer(layer)
       : layer.kind === 'areas' ? await loadAreas(layer) : await loadPoints(layer);
     if (layer.kind === 'areas') state.areaZoomRange[layer.name] = result.zoomRange;
     state.overlays[layer.name] = result.group.addTo(map);
     if (layer.kind === 'areas') result.group.bringToBack();
-    map.attributionControl.addAttribution(layer.attribution);
     return result;
   }
 
   // Everything that depends on the selection: points, surfaces, the open profile, the export link, the URL.
   async function refreshSelection() {
-    status('Loading ' + state.month + ' \u2026');
-    document.getElementById('period-label').textContent = monthLabel(state.month);
+    status('Loading ' + periodLabel() + ' \u2026');
+    document.getElementById('period-label').textContent = periodLabel();
     updateExportLink();
     writeHash();
     try {
@@ -326,13 +478,27 @@
         await refreshLayer(layer);
       }
       document.body.dataset.incidents = String(shown);
-      status(number(shown) + ' incidents shown for ' + monthLabel(state.month)
+      status(number(shown) + ' incidents shown for ' + periodLabel()
         + (truncated ? ' (limit reached: zoom in or filter)' : '') + '.');
       renderLegend();
+      updateAttribution();
       if (state.profileArea) await loadProfile();
     } catch (e) {
       status('Could not load incidents: ' + e.message);
     }
+  }
+
+  // The period shown: one month, or whole months from-to (both included).
+  function periodLabel() {
+    if (state.from === state.month) return monthLabel(state.month);
+    const [fy] = state.from.split('-');
+    const [ty] = state.month.split('-');
+    const from = monthLabel(state.from);
+    return (fy === ty ? from.replace(' ' + fy, '') : from) + ' to ' + monthLabel(state.month);
+  }
+
+  function periodMonths() {
+    return state.months.indexOf(state.month) - state.months.indexOf(state.from) + 1;
   }
 
   function monthLabel(m) {
@@ -350,8 +516,13 @@
       const box = layerBox(layer);
       if (!box || !box.checked) return;
       if (!isVector(layer)) {
-        legend.append(el('li', {}, el('img', { alt: 'Legend: ' + layer.title, src: '/wms?' + query({ SERVICE: 'WMS',
-          REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name }) })));
+        // The classes are the server's (GetLegendGraphic draws the style it resolved); the units are its style's title.
+        const units = layer.style && layer.style.title ? layer.style.title : '';
+        legend.append(el('li', { class: 'legend-layer' }, el('strong', {}, layer.title),
+          units ? el('span', { class: 'units' }, units + (layer.kind === 'density' || layer.kind === 'area-counts'
+            ? ', ' + periodLabel() : '')) : '',
+          el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query({
+            SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name }) })));
         legendSources(legend, layer);
         return;
       }
@@ -361,6 +532,10 @@
         swatch.style.background = style.fill ? rgba(style.fillColor, Math.max(style.fillOpacity, 0.15)) : 'transparent';
         if (layer.kind === 'areas') swatch.style.border = '2px solid ' + style.color;
         const label = layer.kind === 'areas' ? layer.title : rule.title;
+        if (layer.kind === 'points' && map.getZoom() < POINTS_FROM_ZOOM && rule === layer.style.rules.filter(drawn)[0]) {
+          const cluster = el('span', { class: 'swatch cluster-swatch' });
+          legend.append(el('li', {}, cluster, el('span', {}, 'Cluster of incidents (count); zoom in to see each')));
+        }
         const item = el('li', {}, swatch, el('span', {}, label));
         const group = rule.filter && rule.filter.op === 'compare' ? rule.filter.literal : null;
         if (layer.kind === 'points' && counts[group] != null) {
@@ -379,19 +554,23 @@
     layer.sources.forEach(s => list.append(el('li', {}, el('strong', {}, s.label || s.feed),
       s.partner ? ' (' + s.partner + ')' : '', ': ', el('span', { class: 'fine' }, s.protocol + ', version '
         + s.protocolVersion + '; shown as ' + s.level))));
-    legend.append(el('li', { class: 'sources-item' }, el('span', { class: 'fine' }, layer.title + ' draws on'), list));
+    legend.append(el('li', { class: 'sources-item' }, el('details', {}, el('summary', { class: 'fine' },
+      'What ' + layer.title + ' draws on'), list)));
   }
 
   function updateExportLink() {
     const link = document.getElementById('export-points');
-    const params = { month: state.month, category: state.group, feed: selectedFeeds() };
+    const period = state.from === state.month ? state.month : state.from + '..' + state.month;
+    const params = { period: period, category: state.group, feed: selectedFeeds() };
     link.href = '/api/exports/incidents.csv?' + query(params);
-    link.textContent = 'Download ' + monthLabel(state.month) + "'s incidents (CSV)";
+    link.textContent = 'Download the incidents of ' + periodLabel() + ' (CSV)';
   }
 
   // ----------------------------------------------------------------------------------------------------- profile
-  // The profile covers the twelve months up to the month shown, so the trend has something to show.
+  // The profile and the ranking cover the period chosen; for a single month, the twelve months up to it, so the
+  // trend has something to show.
   function profilePeriod() {
+    if (state.from !== state.month) return state.from + '..' + state.month;
     const i = state.months.indexOf(state.month);
     const from = state.months[Math.max(0, i - 11)];
     return from === state.month ? state.month : from + '..' + state.month;
@@ -519,7 +698,8 @@
     const actions = el('div', { class: 'actions' });
     if (a.level !== 'drawn') {
       actions.append(el('a', { class: 'button', id: 'pack-link', href: '/api/packs?' + query({ area: a.code,
-        period: state.month, format: 'pdf' }), target: '_blank', rel: 'noopener' }, 'Tasking pack (PDF)'));
+        period: state.from === state.month ? state.month : state.from + '..' + state.month, format: 'pdf' }),
+        target: '_blank', rel: 'noopener' }, 'Tasking pack (PDF)'));
       actions.append(el('a', { class: 'button', href: '/api/exports/incidents.csv?' + query({ area: a.level + ':' + a.code,
         period: p.selection.period, category: state.group, feed: selectedFeeds() }) }, 'Incidents here (CSV)'));
     }
@@ -631,8 +811,12 @@
       if (state.weekdays.size) request.weekdays = [...state.weekdays].join(',');
       const response = await fetch('/api/hotspots', { method: 'POST', headers: { 'Content-Type': 'application/json',
         Accept: 'application/json' }, body: JSON.stringify(request) });
-      const run = await response.json();
-      if (!response.ok) throw new Error(run.message || response.statusText);
+      const run = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        const plain = refusal(response.status, 'rank hot spots');
+        if (plain) { box.replaceChildren(el('p', { class: 'error' }, plain)); return; }
+        throw new Error(run.message || response.statusText);
+      }
       const areas = await getJson('/api/hotspots/' + run.id + '/areas?' + query({ format: 'geojson', limit: 10 }));
       const list = el('ol', { class: 'ranking' });
       areas.features.forEach(f => {
@@ -643,15 +827,17 @@
           el('span', { class: 'fine' }, (p.incidents != null ? number(Math.round(p.incidents)) + ' incidents'
             : 'counts withheld') + (p.rate_per_1000 != null ? ', ' + p.rate_per_1000.toFixed(1) + ' per 1,000' : '')
             + (p.gi_class ? ', ' + classLabel(p.gi_class) : '')));
-        button.addEventListener('click', () => openProfile({ area: p.level + ':' + p.code, shape: shape },
-          shape.getBounds()));
+        button.addEventListener('click', () => {
+          map.fitBounds(shape.getBounds(), { maxZoom: 16, padding: [30, 30] });
+          openProfile({ area: p.level + ':' + p.code, shape: shape }, null);
+        });
         list.append(el('li', {}, button));
       });
       box.dataset.run = String(run.id);
       // A run over a feed this user may see only as aggregates shows its ranking and classes, not its counts.
       const withheld = run.disclosure ? el('p', { class: 'fine' }, run.disclosure) : '';
       box.replaceChildren(el('p', { class: 'fine' }, 'Run ' + run.id + ': LSOAs by incidents, '
-        + profilePeriod().replace('..', ' to ') + '.'), withheld, list,
+        + profilePeriod().replace('..', ' to ') + '.'), method(run), withheld, list,
         el('p', {}, el('a', { href: '/api/exports/runs/' + run.id + '/areas.gpkg' }, 'All areas (GeoPackage)'), ' \u00b7 ',
           el('a', { href: '/api/exports/runs/' + run.id + '/areas.csv' }, 'CSV')));
     } catch (e) {
@@ -661,20 +847,91 @@
     }
   }
 
-  // ---------------------------------------------------------------------------------------------- any area
-  function fillFindList() {
-    const list = document.getElementById('find-list');
-    list.replaceChildren(...[...state.areaIndex.values()].slice(0, 5000)
-      .map(a => el('option', { value: a.code }, a.name)));
+  // How a run smoothed and tested: kernel, bandwidth and the rule that chose it, the neighbours of Gi*, warnings.
+  function method(run) {
+    const p = run.params || {};
+    const kde = p.kde || {};
+    const parts = [];
+    if (kde.bandwidthM != null) {
+      const source = String(kde.bandwidthSource || '');
+      parts.push((kde.kernel ? kde.kernel.charAt(0).toUpperCase() + kde.kernel.slice(1) + ' kernel, ' : '')
+        + 'bandwidth ' + Math.round(kde.bandwidthM) + ' m ' + (source === 'given' ? '(given)'
+        : '(chosen by ' + (BANDWIDTH_RULES[source.replace(/^rule /, '')] || source) + ')') + (kde.cellM ? ', ' + Math.round(kde.cellM)
+        + ' m cells' : ''));
+    }
+    const gi = p.gi || {};
+    if (gi.neighbours) {
+      parts.push('Gi* over ' + (gi.neighbours === 'queen' ? 'areas sharing a boundary point'
+        : 'areas within ' + String(gi.neighbours).replace(/^distance:/, '') + ' m'));
+    }
+    if (gi.fdr != null) parts.push(gi.fdr ? 'false discovery rate corrected' : 'no multiple-testing correction');
+    const out = el('div', { class: 'run-method' }, el('p', { class: 'fine', id: 'run-method' }, parts.join('; ') + '.'));
+    (run.warnings || []).forEach(w => out.append(el('p', { class: 'fine warn' }, 'Warning: ' + w)));
+    return out;
   }
 
-  function findArea(text) {
-    const t = text.trim().toLowerCase();
-    if (!t) return;
-    const hit = [...state.areaIndex.values()].find(a => a.code.toLowerCase() === t || a.name.toLowerCase() === t);
-    if (!hit) { status('No loaded area is called ' + text + '.'); return; }
-    openProfile({ area: hit.level + ':' + hit.code, shape: L.geoJSON(hit.shape.feature, { interactive: false }) },
-      hit.shape.getBounds());
+  // ---------------------------------------------------------------------------------------------- any area
+  // ----------------------------------------------------------------------------------------------------- search
+  // One box, answered by the server's geocoder and area tables (/api/search). Enter goes to the best match; the
+  // others are listed to choose from. An area opens its profile; a place is marked, with its LSOA's profile offered.
+  async function search(text) {
+    const list = document.getElementById('search-results');
+    const t = text.trim();
+    if (!t) { list.replaceChildren(); return; }
+    list.replaceChildren(el('li', { class: 'fine' }, 'Searching\u2026'));
+    let body;
+    try {
+      body = await getJson('/api/search?' + query({ q: t }));
+    } catch (e) {
+      list.replaceChildren(el('li', { class: 'error' }, 'Search is not available just now; try again.'));
+      return;
+    }
+    const results = body.results;
+    if (!results.length) {
+      list.replaceChildren(el('li', { class: 'fine' }, 'Nothing found for "' + t + '". Try a full postcode, a street '
+        + 'name, an area code such as E01006512 or its last part (060C), or a grid reference such as SJ 345 905.'));
+      return;
+    }
+    list.replaceChildren(...results.map((r, i) => {
+      const button = el('button', { type: 'button', class: 'search-hit' + (i === 0 ? ' chosen' : '') },
+        el('span', { class: 'rank-name' }, r.label), el('span', { class: 'fine' }, r.detail || r.kind));
+      button.addEventListener('click', () => {
+        list.querySelectorAll('.search-hit').forEach(b => b.classList.remove('chosen'));
+        button.classList.add('chosen');
+        goTo(r);
+      });
+      return el('li', {}, button);
+    }));
+    goTo(results[0]);
+  }
+
+  function goTo(r) {
+    if (state.searchMarker) { map.removeLayer(state.searchMarker); state.searchMarker = null; }
+    if (r.bounds) {
+      const [w, s, e, n] = r.bounds;
+      const bounds = L.latLngBounds([s, w], [n, e]);
+      const code = r.area.code;
+      const known = state.areaIndex.get(code);
+      const shape = known && known.level === r.area.level ? L.geoJSON(known.shape.feature, { interactive: false })
+        : L.rectangle(bounds, { interactive: false });
+      map.fitBounds(bounds, { maxZoom: 16, padding: [20, 20] });
+      openProfile({ area: r.area.level + ':' + code, shape: shape }, null);
+      return;
+    }
+    const at = L.latLng(r.lat, r.lon);
+    map.fitBounds(at.toBounds(Math.max(800, 6 * r.radiusM)));
+    const popup = el('div', { class: 'popup' }, el('h3', {}, r.label), el('p', { class: 'fine' }, r.detail || ''));
+    if (r.area) {
+      const open = el('button', { type: 'button', id: 'search-profile' }, 'Profile of ' + r.area.name);
+      open.addEventListener('click', () => {
+        const known = state.areaIndex.get(r.area.code);
+        openProfile({ area: r.area.level + ':' + r.area.code,
+          shape: known ? L.geoJSON(known.shape.feature, { interactive: false }) : null }, null);
+      });
+      popup.append(el('p', {}, 'In ' + r.area.level.toUpperCase() + ' ' + r.area.code + '. '), open);
+    }
+    state.searchMarker = L.circleMarker(at, { radius: 9, color: '#b91c1c', weight: 3, fillColor: '#fff',
+      fillOpacity: 0.9 }).bindPopup(popup).addTo(map).openPopup();
   }
 
   function startDrawing(kind) {
@@ -695,30 +952,58 @@
   function buildControls(initial) {
     state.months = state.summary.months.map(m => m.month);
     const slider = document.getElementById('period');
+    const fromSelect = document.getElementById('period-from');
+    const toSelect = document.getElementById('period-to');
+    state.months.forEach(m => {
+      fromSelect.append(el('option', { value: m }, monthLabel(m)));
+      toSelect.append(el('option', { value: m }, monthLabel(m)));
+    });
     slider.max = String(Math.max(0, state.months.length - 1));
     const start = initial.month && state.months.includes(initial.month) ? initial.month : state.months[state.months.length - 1];
     state.month = start || null;
-    slider.value = String(Math.max(0, state.months.indexOf(state.month)));
-    slider.setAttribute('aria-valuetext', monthLabel(state.month));
-    slider.addEventListener('input', () => {
-      state.month = state.months[Number(slider.value)];
-      slider.setAttribute('aria-valuetext', monthLabel(state.month));
-      document.getElementById('period-label').textContent = monthLabel(state.month);
-    });
+    state.from = initial.from && state.months.includes(initial.from)
+      && state.months.indexOf(initial.from) <= state.months.indexOf(state.month) ? initial.from : state.month;
+    // The slider moves the period's end; the period keeps its length.
+    const showPeriod = () => {
+      slider.value = String(Math.max(0, state.months.indexOf(state.month)));
+      slider.min = String(Math.max(0, periodMonths() - 1));
+      slider.setAttribute('aria-valuetext', periodLabel());
+      fromSelect.value = state.from;
+      toSelect.value = state.month;
+      document.getElementById('period-label').textContent = periodLabel();
+    };
+    const moveTo = i => {
+      const length = periodMonths();
+      state.month = state.months[i];
+      state.from = state.months[Math.max(0, i - length + 1)];
+      showPeriod();
+    };
+    if (state.month) showPeriod();
+    slider.addEventListener('input', () => moveTo(Number(slider.value)));
     slider.addEventListener('change', () => refreshSelection());
+    fromSelect.addEventListener('change', () => {
+      state.from = fromSelect.value;
+      if (state.months.indexOf(state.month) < state.months.indexOf(state.from)) state.month = state.from;
+      showPeriod();
+      refreshSelection();
+    });
+    toSelect.addEventListener('change', () => {
+      state.month = toSelect.value;
+      if (state.months.indexOf(state.from) > state.months.indexOf(state.month)) state.from = state.month;
+      showPeriod();
+      refreshSelection();
+    });
     const play = document.getElementById('play');
     play.addEventListener('click', () => {
       if (state.playing) { stopPlaying(); return; }
       play.setAttribute('aria-pressed', 'true');
       play.textContent = 'Pause';
-      if (Number(slider.value) >= state.months.length - 1) slider.value = '0';
+      if (Number(slider.value) >= state.months.length - 1) moveTo(periodMonths() - 1);
       const step = async () => {
-        state.month = state.months[Number(slider.value)];
-        slider.setAttribute('aria-valuetext', monthLabel(state.month));
         await refreshSelection();
         if (!state.playing) return;
         if (Number(slider.value) >= state.months.length - 1) { stopPlaying(); return; }
-        state.playing = setTimeout(() => { slider.value = String(Number(slider.value) + 1); step(); }, 1200);
+        state.playing = setTimeout(() => { moveTo(Number(slider.value) + 1); step(); }, 1200);
       };
       state.playing = setTimeout(step, 0);
     });
@@ -770,7 +1055,7 @@
       const box = el('input', { type: 'checkbox', checked: on, id: 'layer-' + layer.name });
       box.addEventListener('change', () => {
         writeHash();
-        refreshLayer(layer).then(renderLegend).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
+        refreshLayer(layer).then(() => { renderLegend(); updateAttribution(); }).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
       });
       layerBoxes.append(el('label', { htmlFor: 'layer-' + layer.name, title: layer.abstractText }, box,
         el('span', {}, layer.title)));
@@ -778,8 +1063,7 @@
 
     document.getElementById('rank').addEventListener('click', rankHotspots);
     const find = document.getElementById('find');
-    find.addEventListener('change', () => findArea(find.value));
-    find.addEventListener('keydown', e => { if (e.key === 'Enter') findArea(find.value); });
+    document.getElementById('search-form').addEventListener('submit', e => { e.preventDefault(); search(find.value); });
     document.getElementById('draw-polygon').addEventListener('click', () => startDrawing('polygon'));
     document.getElementById('draw-circle').addEventListener('click', () => startDrawing('circle'));
     document.addEventListener('safemap-draw-stopped', () => {
@@ -822,10 +1106,11 @@
       const [config, catalogue, summary, feeds] = await Promise.all([getJson('/api/viewer-config'),
         getJson('/api/layers'), getJson('/api/incidents/summary'), getJson('/api/feeds')]);
       feeds.forEach(f => { state.feedLabels[f.name] = f.label; state.feedLevels[f.name] = f.level; });
-      addBasemap(config);
       state.layers = catalogue.layers;
       state.summary = summary;
       buildControls(initial);
+      setupBasemaps(config, initial);
+      proj4.defs('EPSG:27700', BNG);
       renderLegend();
       if (initial.view && initial.view.length === 3 && initial.view.every(Number.isFinite)) {
         map.setView([initial.view[1], initial.view[2]], initial.view[0]);
@@ -841,7 +1126,10 @@
       }
       // Boundaries come simplified for the zoom; fetch them again only when the zoom leaves the range the
       // server says that simplification serves.
+      map.on('moveend', drawPoints);
+      let clustered = map.getZoom() < POINTS_FROM_ZOOM;
       map.on('zoomend', () => {
+        if ((map.getZoom() < POINTS_FROM_ZOOM) !== clustered) { clustered = !clustered; renderLegend(); }
         const z = Math.round(map.getZoom());
         state.layers.filter(l => l.kind === 'areas' && state.areaZoomRange[l.name]
             && (z < state.areaZoomRange[l.name][0] || z > state.areaZoomRange[l.name][1]))

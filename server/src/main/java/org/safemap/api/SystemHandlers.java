@@ -59,13 +59,13 @@ final class SystemHandlers {
     }
 
     /**
-     * What the viewer needs before it draws: the basemap (empty URL: none), and the upload limit in MB, so a
-     * custodian is told a file is too large before sending it rather than after.
+     * What the viewer needs before it draws: the basemaps its switcher offers (the first is shown; an empty list:
+     * none), and the upload limit in MB, so a custodian is told a file is too large before sending it rather than
+     * after.
      */
     void viewerConfig(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("basemapUrl", settings.basemapUrl());
-        body.put("basemapAttribution", settings.basemapAttribution());
+        body.put("basemaps", settings.basemaps());
         body.put("uploadMaxMb", settings.uploadMaxMb());
         ctx.json(body);
     }

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param httpPort           HTTP port
  * @param basemapUrl         XYZ tile URL template for the viewer's basemap; empty for none
  * @param basemapAttribution attribution shown with the basemap
+ * @param basemaps           the viewer's basemap switcher: SAFEMAP_BASEMAPS, or the one of SAFEMAP_BASEMAP_URL
  * @param logLevel           root log level (error, warn, info, debug)
  * @param feedsDir           folder of partners' feed definitions (JSON), read besides the built-in feeds
  * @param linkDistanceM      records of different feeds this close (metres) and ...
@@ -47,6 +48,7 @@ public record Settings(
         int httpPort,
         String basemapUrl,
         String basemapAttribution,
+        List<Basemap> basemaps,
         String logLevel,
         Path feedsDir,
         int linkDistanceM,
@@ -167,6 +169,7 @@ public record Settings(
         KEYS.put("SAFEMAP_HTTP_PORT", "8080");
         KEYS.put("SAFEMAP_BASEMAP_URL", DEFAULT_BASEMAP_URL);
         KEYS.put("SAFEMAP_BASEMAP_ATTRIBUTION", DEFAULT_BASEMAP_ATTRIBUTION);
+        KEYS.put("SAFEMAP_BASEMAPS", "");
         KEYS.put("SAFEMAP_LOG_LEVEL", "info");
         KEYS.put("SAFEMAP_FEEDS_DIR", "feeds");
         KEYS.put("SAFEMAP_LINK_DISTANCE_M", "250");
@@ -269,6 +272,10 @@ public record Settings(
                 port(values, "SAFEMAP_HTTP_PORT"),
                 get(values, "SAFEMAP_BASEMAP_URL", null).trim(),
                 get(values, "SAFEMAP_BASEMAP_ATTRIBUTION", null),
+                Basemap.resolve(
+                        get(values, "SAFEMAP_BASEMAPS", null),
+                        get(values, "SAFEMAP_BASEMAP_URL", null),
+                        get(values, "SAFEMAP_BASEMAP_ATTRIBUTION", null)),
                 logLevel,
                 home.resolve(get(values, "SAFEMAP_FEEDS_DIR", null)),
                 intRange(values, "SAFEMAP_LINK_DISTANCE_M", 0, 100_000),
@@ -330,6 +337,7 @@ public record Settings(
                 port,
                 basemapUrl,
                 basemapAttribution,
+                basemaps,
                 logLevel,
                 feedsDir,
                 linkDistanceM,

@@ -74,6 +74,33 @@ class SettingsTest {
         assertThat(s.httpPort()).isEqualTo(9100);
         assertThat(s.httpHost()).isEqualTo("0.0.0.0");
         assertThat(s.basemapUrl()).isEmpty();
+        assertThat(s.basemaps()).isEmpty();
+    }
+
+    @Test
+    void listsTheSwitchersBasemapsFromSafemapBasemapsOrTheOneBasemapUrl() {
+        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString())).basemaps())
+                .extracting(Basemap::title, Basemap::maxZoom)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("OpenStreetMap", 19));
+        Settings s = Settings.from(Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_BASEMAPS", """
+                [{"title": "OS Road", "url": "https://os.example/{z}/{x}/{y}.png", "attribution": "Crown copyright"},
+                 {"title": "Aerial", "url": "https://wms.example/wms", "wmsLayers": "aerial", "maxZoom": 20}]"""));
+        assertThat(s.basemaps())
+                .containsExactly(
+                        new Basemap("OS Road", "https://os.example/{z}/{x}/{y}.png", null, "Crown copyright", 19),
+                        new Basemap("Aerial", "https://wms.example/wms", "aerial", "", 20));
+        assertThat(s.basemaps().get(1).wms()).isTrue();
+        assertThatThrownBy(() -> Settings.from(Map.of(
+                        "SAFEMAP_HOME",
+                        home.toString(),
+                        "SAFEMAP_BASEMAPS",
+                        "[{\"title\": \"X\", \"url\": \"https://x\"}]")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("{z}, {x} and {y}");
+        assertThatThrownBy(() -> Settings.from(
+                        Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_BASEMAPS", "{\"title\": \"X\"}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("JSON array");
     }
 
     @Test
