@@ -232,11 +232,15 @@ public final class ActionLog {
         return select(filter);
     }
 
+    private List<TaskingAction> select(Filter filter) {
+        return select(dataSource, filter);
+    }
+
     /**
-     * The actions {@code filter} selects, for a product whose reader may see them (a pack already requires a
-     * signed-in partner's member).
+     * The actions {@code filter} selects, for a product whose reader may see them (a pack, which already requires a
+     * signed-in partner's member), newest agreed first.
      */
-    public List<TaskingAction> select(Filter filter) {
+    public static List<TaskingAction> select(DataSource dataSource, Filter filter) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(LIST)) {
             ps.setString(1, filter.areaCode());

@@ -8,13 +8,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -22,7 +27,10 @@ import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.AppVersion;
 import org.safemap.SafemapException;
+import org.safemap.actions.ActionLog;
+import org.safemap.actions.TaskingAction;
 import org.safemap.hotspot.BandwidthRule;
+import org.safemap.hotspot.CountComparison;
 import org.safemap.hotspot.EmergingRules;
 import org.safemap.hotspot.KdeMode;
 import org.safemap.hotspot.Kernel;
@@ -48,6 +56,15 @@ public final class PackBuilder {
     static final int EMERGING_MONTHS = 12;
 
     static final int REPEATS_SHOWN = 10;
+    /** Longest window either side of an action's month in its review, months. */
+    static final int REVIEW_MONTHS = 6;
+    /** Actions agreed up to this long before the period's last month are reviewed, months. */
+    static final int REVIEW_LOOKBACK_MONTHS = 12;
+
+    static final int REVIEWS_SHOWN = 20;
+    /** Significance level of the reviews' change test. */
+    static final double REVIEW_ALPHA = 0.05;
+
     static final int EMERGING_SHOWN = 15;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -150,6 +167,9 @@ public final class PackBuilder {
         List<Pack.Headline> headline =
                 headline(r, area, period, previousKnown ? previous : null, yearKnown ? yearEarlier : null, batches);
 
+        progress.accept("reviewing the actions of earlier meetings");
+        List<Pack.ActionReview> reviews = reviews(r, area, period, data, batches);
+
         progress.accept("hot spot run for " + period.label());
         HotspotRunner runner = new HotspotRunner(dataSource);
         long current = runner.run(hotspotRequest(selection(r, period, area.contextLsoas())), m -> {});
@@ -245,6 +265,7 @@ public final class PackBuilder {
                     hotspots,
                     emerging,
                     repeatSection,
+                    reviews,
                     notesBySource,
                     referenceData,
                     runs,
@@ -255,6 +276,94 @@ public final class PackBuilder {
         } catch (SQLException e) {
             throw new SafemapException("database_error", "could not read the pack's runs: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The actions agreed before the period's end whose area overlaps the pack's (by LSOA), agreed within
+     * {@link #REVIEW_LOOKBACK_MONTHS} of its last month, the latest {@link #REVIEWS_SHOWN}, oldest first.
+     */
+    private List<Pack.ActionReview> reviews(
+            PackRequest r, PackArea area, Period period, YearMonth[] data, TreeSet<Long> batches) {
+        YearMonth last = YearMonth.from(period.to().minusNanos(1).atZone(Period.LONDON));
+        if (last.isAfter(data[1])) {
+            last = data[1];
+        }
+        LocalDate end = period.to().atZone(Period.LONDON).toLocalDate();
+        Set<String> mine = new HashSet<>(area.lsoas());
+        PackAreas areas = new PackAreas(dataSource);
+        PointSelector selector = new PointSelector(dataSource);
+        List<Pack.ActionReview> out = new ArrayList<>();
+        for (TaskingAction a : ActionLog.select(dataSource, new ActionLog.Filter(null, null, end))) {
+            YearMonth agreed = YearMonth.from(a.agreedOn());
+            if (agreed.isBefore(last.minusMonths(REVIEW_LOOKBACK_MONTHS))) {
+                break; // newest first: the rest are older still
+            }
+            List<String> lsoas;
+            if (a.areaCode().equals(area.code())) {
+                lsoas = area.lsoas();
+            } else {
+                try {
+                    lsoas = areas.find(a.areaCode()).lsoas();
+                } catch (SafemapException e) {
+                    continue; // an area whose boundaries are no longer loaded
+                }
+            }
+            if (lsoas.stream().noneMatch(mine::contains)) {
+                continue;
+            }
+            out.add(review(r, a, lsoas, agreed, last, data[0], selector, batches));
+            if (out.size() == REVIEWS_SHOWN) {
+                break;
+            }
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * One action's review: k months before the month it was agreed against the k months after it (that month, half
+     * before and half after, is in neither), k as many as the data and the period allow, at most
+     * {@link #REVIEW_MONTHS}.
+     */
+    private static Pack.ActionReview review(
+            PackRequest r,
+            TaskingAction a,
+            List<String> lsoas,
+            YearMonth agreed,
+            YearMonth last,
+            YearMonth dataFirst,
+            PointSelector selector,
+            TreeSet<Long> batches) {
+        long after = ChronoUnit.MONTHS.between(agreed, last);
+        long before = ChronoUnit.MONTHS.between(dataFirst, agreed);
+        if (after <= 0) {
+            return new Pack.ActionReview(
+                    a,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of("agreed in " + PackDocument.name(agreed) + ": too recent to compare; the next pack "
+                            + "will show what followed"));
+        }
+        if (before <= 0) {
+            return new Pack.ActionReview(
+                    a,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of("no data before " + PackDocument.name(agreed) + ", when it was agreed"));
+        }
+        int k = (int) Math.min(REVIEW_MONTHS, Math.min(after, before));
+        Period pb = ComparisonPeriods.monthRange(agreed.minusMonths(k), agreed.minusMonths(1));
+        Period pa = ComparisonPeriods.monthRange(agreed.plusMonths(1), agreed.plusMonths(k));
+        long nb = Math.round(count(selector, selection(r, pb, lsoas), batches));
+        long na = Math.round(count(selector, selection(r, pa, lsoas), batches));
+        return new Pack.ActionReview(
+                a,
+                Optional.of(pb),
+                Optional.of(pa),
+                Optional.of(CountComparison.compare(nb, k, na, k, REVIEW_ALPHA)),
+                Optional.empty());
     }
 
     private static HotspotRunner.Request hotspotRequest(Selection s) {

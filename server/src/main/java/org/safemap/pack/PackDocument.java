@@ -7,6 +7,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.safemap.actions.TaskingAction;
+import org.safemap.hotspot.CountComparison;
 import org.safemap.hotspot.EmergingClass;
 import org.safemap.time.Period;
 
@@ -17,6 +19,7 @@ import org.safemap.time.Period;
 final class PackDocument {
     private static final DateTimeFormatter GENERATED =
             DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK).withZone(Period.LONDON);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.UK);
 
     private static final String CSS = """
             @page { size: A4; margin: 14mm 12mm 16mm 12mm;
@@ -118,6 +121,7 @@ final class PackDocument {
         hotspots(h, p, images);
         emerging(h, p);
         repeats(h, p);
+        reviews(h, p);
         sources(h, p);
         h.append("</body>\n</html>\n");
         return h.toString();
@@ -529,6 +533,85 @@ final class PackDocument {
                 + String.format(Locale.UK, " (%s%.0f%%)", d > 0 ? "+" : d < 0 ? "-" : "", Math.abs(d) * 100 / before);
     }
 
+    private static void reviews(StringBuilder h, Pack p) {
+        h.append("<h2>6. Actions from earlier meetings</h2>\n");
+        if (p.reviews().isEmpty()) {
+            h.append("<p>")
+                    .append(esc("No action was recorded for " + p.area().name() + " or an area in it before the end of "
+                            + periodText(p.request().period()) + ". The meeting's actions are recorded in SafeMap's "
+                            + "action log (the viewer's \"Action log\", or POST /api/actions), and the next pack "
+                            + "reviews them."))
+                    .append("</p>\n");
+            return;
+        }
+        h.append("<p>")
+                .append(esc((p.reviews().size() == 1
+                                ? "The action"
+                                : "The " + p.reviews().size() + " actions")
+                        + " agreed for " + p.area().name() + " or an area in it, as the action log holds "
+                        + (p.reviews().size() == 1 ? "it" : "them") + ", with the incidents in "
+                        + (p.reviews().size() == 1 ? "its" : "each one's") + " area (this pack's categories and "
+                        + "feeds, counted as events) in the months before the month it was agreed and as many months "
+                        + "after it; the month itself is in neither. The change is tested exactly: given the two "
+                        + "counts' total, the count after is binomial with probability one half if the rate did not "
+                        + "change (the conditional test of two Poisson counts; two-sided, 5% level)."))
+                .append("</p>\n<table>\n<tr><th>Area</th><th>Problem and action</th><th>Owner</th><th>Agreed, due</th>")
+                .append("<th>Status</th><th class=\"n\">Before</th><th class=\"n\">After</th><th>Change</th></tr>\n");
+        for (Pack.ActionReview r : p.reviews()) {
+            TaskingAction a = r.action();
+            h.append("<tr><td>")
+                    .append(esc(a.areaName()))
+                    .append(
+                            a.areaName().equals(a.areaCode())
+                                    ? ""
+                                    : "<br/><span class=\"small\">" + esc(a.areaCode()) + "</span>")
+                    .append("</td><td><b>")
+                    .append(esc(a.problem()))
+                    .append("</b><br/>")
+                    .append(esc(a.action()))
+                    .append(a.notes() == null ? "" : "<br/><span class=\"small\">" + esc(a.notes()) + "</span>")
+                    .append("</td><td>")
+                    .append(esc(a.agency()))
+                    .append("<br/>")
+                    .append(esc(a.owner()))
+                    .append("</td><td>")
+                    .append(esc(DAY.format(a.agreedOn())))
+                    .append(a.dueOn() == null ? "" : "<br/>due " + esc(DAY.format(a.dueOn())))
+                    .append("</td><td>")
+                    .append(esc(a.status().label()))
+                    .append("</td>");
+            if (r.change().isPresent()) {
+                CountComparison.Result c = r.change().get();
+                h.append("<td class=\"n\">")
+                        .append(c.before())
+                        .append("<br/><span class=\"small\">")
+                        .append(esc(periodText(r.before().orElseThrow())))
+                        .append("</span></td><td class=\"n\">")
+                        .append(c.after())
+                        .append("<br/><span class=\"small\">")
+                        .append(esc(periodText(r.after().orElseThrow())))
+                        .append("</span></td><td>")
+                        .append(esc(changeText(c)))
+                        .append("</td></tr>\n");
+            } else {
+                h.append("<td colspan=\"3\">")
+                        .append(esc(capitalise(r.note().orElse(""))))
+                        .append("</td></tr>\n");
+            }
+        }
+        h.append("</table>\n");
+    }
+
+    /** "Fewer (p = 0.012)", "More (p = 0.003)", "No clear change (p = 0.41)". */
+    static String changeText(CountComparison.Result c) {
+        String p = c.pValue() < 0.001 ? "p < 0.001" : String.format(Locale.UK, "p = %.3f", c.pValue());
+        return switch (c.direction()) {
+            case FEWER -> "Fewer (" + p + ")";
+            case MORE -> "More (" + p + ")";
+            case NO_CHANGE -> "No clear change (" + p + ")";
+        };
+    }
+
     /** "July 2022", "May 2022 to July 2022", or the label for day ranges. */
     static String periodText(Period p) {
         var months = ComparisonPeriods.wholeMonths(p);
@@ -540,7 +623,7 @@ final class PackDocument {
         return a.equals(b) ? name(a) : name(a) + " to " + name(b);
     }
 
-    private static String name(YearMonth m) {
+    static String name(YearMonth m) {
         return m.getMonth().getDisplayName(TextStyle.FULL, Locale.UK) + " " + m.getYear();
     }
 

@@ -1,0 +1,166 @@
+package org.safemap.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.concurrent.TimeUnit;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.safemap.App;
+import org.safemap.db.Database;
+import org.safemap.hotspot.CountComparison;
+import org.safemap.sharing.Role;
+import org.safemap.testing.Http;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestSettings;
+import org.safemap.testing.TestUsers;
+
+/**
+ * The next pack reviews the actions of earlier meetings: each action recorded through the API appears in the pack for
+ * an area containing it, with its status and the incidents in its area before and after the month it was agreed,
+ * counted independently in SQL, and the exact test of the change; one agreed in the pack's own month is too recent.
+ * The PDF is read back with poppler's pdftotext and the HTML with jsoup. Demo data: police.uk, January to July 2022.
+ */
+class PackActionsIT {
+    private static final String LIVERPOOL = "E08000012";
+    /** Distinct police.uk events in one LSOA over whole months, on the local clock. */
+    private static final String EVENTS = """
+            SELECT count(DISTINCT coalesce(event_id, id)) FROM incident
+            WHERE feed = 'police-uk' AND lsoa_code = ?
+              AND event_from >= (?::date)::timestamp AT TIME ZONE 'Europe/London'
+              AND event_from < (?::date)::timestamp AT TIME ZONE 'Europe/London'""";
+
+    private static Database db;
+    private static App app;
+    private static String base;
+    private static String token;
+    private static String busiest;
+    private static String quiet;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        db = TestData.demoDatabase();
+        app = App.start(TestSettings.defaults(), db);
+        base = "http://127.0.0.1:" + app.port();
+        token = TestUsers.token(db, "pack-actions-tasking", Role.TASKING, null, "tasking");
+        busiest = (String) Sql.value(db, """
+                SELECT lsoa_code FROM incident WHERE feed = 'police-uk' AND lsoa_code IS NOT NULL
+                GROUP BY lsoa_code ORDER BY count(*) DESC, lsoa_code LIMIT 1""");
+        quiet = (String) Sql.value(db, """
+                SELECT lsoa_code FROM incident WHERE feed = 'police-uk' AND lsoa_code IS NOT NULL AND lsoa_code <> ?
+                GROUP BY lsoa_code ORDER BY count(*) DESC, lsoa_code OFFSET 20 LIMIT 1""", busiest);
+        record(busiest, "Street robbery near the station", "Foot patrols at night", "2022-04-14", "in_progress");
+        record(quiet, "Youths gathering in the park", "Youth outreach evenings", "2022-07-05", "open");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    private static void record(String area, String problem, String action, String agreed, String status) {
+        HttpResponse<String> r = Http.postJsonWithToken(
+                base + "/api/actions", token, """
+                {"area": "%s", "problem": "%s", "action": "%s", "agency": "Merseyside Police", "owner": "Insp. Example",
+                 "agreedOn": "%s", "status": "%s"}""".formatted(area, problem, action, agreed, status));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    private static HttpResponse<byte[]> pack(String format) {
+        return Http.getBytes(
+                base + "/api/packs?area=" + LIVERPOOL + "&period=2022-07&top=3&feeds=police-uk&format=" + format,
+                "Authorization",
+                Http.bearer(token));
+    }
+
+    /** January to March against May to July: three months either side of April, which is in neither. */
+    private static CountComparison.Result expected() {
+        long before = Sql.count(db, EVENTS, busiest, "2022-01-01", "2022-04-01");
+        long after = Sql.count(db, EVENTS, busiest, "2022-05-01", "2022-08-01");
+        assertThat(before + after).as("the busiest LSOA has incidents").isGreaterThan(20);
+        return CountComparison.compare(before, 3, after, 3, 0.05);
+    }
+
+    @Test
+    void theHtmlPackReviewsEachActionWithIndependentCountsAndTheExactTest() {
+        HttpResponse<byte[]> html = pack("html");
+        assertThat(html.statusCode()).isEqualTo(200);
+        keep("pack-actions-liverpool-2022-07.html", html.body());
+        Document doc = Jsoup.parse(new String(html.body(), StandardCharsets.UTF_8));
+        Element heading = doc.select("h2").stream()
+                .filter(h -> h.text().equals("6. Actions from earlier meetings"))
+                .findFirst()
+                .orElseThrow();
+        Element table = heading.nextElementSiblings().select("table").first();
+        // other tests' actions in Liverpool may be listed too: these two are found by their problem, oldest first
+        var rows = table.select("tr").stream()
+                .filter(tr -> tr.text().contains("Street robbery") || tr.text().contains("Youths gathering"))
+                .toList();
+        assertThat(rows).hasSize(2);
+        var robbery = rows.get(0).select("td");
+        assertThat(robbery.get(1).text()).contains("Street robbery near the station", "Foot patrols at night");
+        assertThat(robbery.get(2).text()).isEqualTo("Merseyside Police Insp. Example");
+        assertThat(robbery.get(4).text()).isEqualTo("In progress");
+        CountComparison.Result c = expected();
+        assertThat(robbery.get(5).text()).isEqualTo(c.before() + " January 2022 to March 2022");
+        assertThat(robbery.get(6).text()).isEqualTo(c.after() + " May 2022 to July 2022");
+        assertThat(robbery.get(7).text()).isEqualTo(PackDocument.changeText(c));
+        var park = rows.get(1).select("td");
+        assertThat(park.get(1).text()).contains("Youths gathering in the park");
+        assertThat(park.get(4).text()).isEqualTo("Open");
+        assertThat(park.get(5).text()).startsWith("Agreed in July 2022: too recent to compare");
+    }
+
+    @Test
+    void thePdfPackNamesTheActionsTheirStatusAndTheChange() throws Exception {
+        HttpResponse<byte[]> pdf = pack("pdf");
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        Path file = dir.resolve("pack.pdf");
+        Files.write(file, pdf.body());
+        // NFKC: the PDF's fonts set "fi" and "ffi" as ligatures, which pdftotext gives as one character each
+        String text = Normalizer.normalize(
+                        run("pdftotext", "-raw", "-enc", "UTF-8", file.toString(), "-"), Normalizer.Form.NFKC)
+                .replaceAll("\\s+", " ");
+        CountComparison.Result c = expected();
+        assertThat(text)
+                .contains("6. Actions from earlier meetings")
+                .contains("Street robbery near the station")
+                .contains("Foot patrols at night")
+                .contains("In progress")
+                .contains("Youths gathering in the park")
+                .contains("too recent to compare")
+                .contains(PackDocument.changeText(c));
+    }
+
+    /** Kept in target/test-artefacts: docs/tasking-pack.md's sample rows come from it. */
+    private static void keep(String name, byte[] body) {
+        try {
+            Path artefacts = Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
+            Files.createDirectories(artefacts);
+            Files.write(artefacts.resolve(name), body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command)).isZero();
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}
