@@ -253,9 +253,9 @@ final class PackDocument {
     }
 
     private static void hotspots(StringBuilder h, Pack p, PackMaps.Images images) {
-        h.append("<h2>3. Top ")
-                .append(p.hotspots().size())
-                .append(" hot spots</h2>\n")
+        h.append("<h2>3. ")
+                .append(PackDocx.topTitle(p.hotspots().size()))
+                .append("</h2>\n")
                 .append("<p>")
                 .append(esc("LSOAs of " + p.area().name() + " with the most incidents in "
                         + p.request().period().label() + ", in the order of hot spot run "
@@ -502,7 +502,7 @@ final class PackDocument {
         }
     }
 
-    private static String classCounts(Map<String, Integer> classes) {
+    static String classCounts(Map<String, Integer> classes) {
         StringBuilder s = new StringBuilder();
         classes.entrySet().stream()
                 .sorted((a, b) -> b.getValue() - a.getValue())
@@ -635,11 +635,11 @@ final class PackDocument {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
     }
 
-    private static String trim(double v) {
+    static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.UK, "%.1f", v);
     }
 
-    private static String capitalise(String s) {
+    static String capitalise(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 

@@ -81,6 +81,10 @@ public final class PackService {
         // Feeds left out of the exact counts come back as the reader's protected counts (every feed was asked).
         java.util.Optional<PackSharedCounts> shared =
                 request.withheld().isEmpty() ? java.util.Optional.empty() : PackSharedCounts.of(wms, who, pack);
+        if (format == PackFormat.DOCX) {
+            progress.accept("writing the DOCX");
+            return new File(PackDocx.render(pack, images), format, filename(request, format), pack);
+        }
         String xhtml = PackDocument.xhtml(pack, images, shared);
         byte[] body;
         if (format == PackFormat.PDF) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -143,6 +144,60 @@ class PackActionsIT {
                 .contains("Youths gathering in the park")
                 .contains("too recent to compare")
                 .contains(PackDocument.changeText(c));
+    }
+
+    @Test
+    void theDocxPackReadByPythonDocxHasTheSameHotSpotsAndActions() throws Exception {
+        HttpResponse<byte[]> docx = pack("docx");
+        assertThat(docx.statusCode()).isEqualTo(200);
+        assertThat(docx.headers().firstValue("Content-Type").orElse(""))
+                .isEqualTo("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        assertThat(docx.headers().firstValue("Content-Disposition").orElse(""))
+                .contains("safemap-pack-E08000012-2022-07.docx");
+        keep("pack-actions-liverpool-2022-07.docx", docx.body());
+        Path file = dir.resolve("pack.docx");
+        Files.write(file, docx.body());
+        // python-docx (Debian's python3-docx), not the library that wrote it: paragraphs, then every table's rows
+        // with cells joined by " | ", and the number of pictures
+        String text = run("/usr/bin/python3", "-c", """
+                import sys, docx
+                d = docx.Document(sys.argv[1])
+                for p in d.paragraphs:
+                    print(p.text)
+                for t in d.tables:
+                    for r in t.rows:
+                        print(' | '.join(c.text for c in r.cells))
+                print('pictures:', len(d.inline_shapes))
+                """, file.toString());
+        assertThat(text)
+                .contains("Tasking pack: Liverpool, July 2022")
+                .contains("3. Top 3 hot spots")
+                .contains("6. Actions from earlier meetings")
+                .contains("Analyst's commentary");
+        CountComparison.Result c = expected();
+        assertThat(text.lines().filter(l -> l.contains("Street robbery near the station")))
+                .singleElement()
+                .satisfies(l -> assertThat(l)
+                        .contains("Foot patrols at night")
+                        .contains("Merseyside Police, Insp. Example")
+                        .contains(" | In progress | ")
+                        .contains(c.before() + " (January 2022 to March 2022)")
+                        .contains(c.after() + " (May 2022 to July 2022)")
+                        .endsWith(PackDocument.changeText(c)));
+        assertThat(text.lines().filter(l -> l.contains("Youths gathering in the park")))
+                .singleElement()
+                .satisfies(l -> assertThat(l).contains("Agreed in July 2022: too recent to compare"));
+        // the same three hot spots as the HTML pack, in the same order, and a map for each besides the overview
+        Document html = Jsoup.parse(new String(pack("html").body(), StandardCharsets.UTF_8));
+        List<String> names = html.select("div.card h3").eachText();
+        assertThat(names).hasSize(3);
+        int from = 0;
+        for (String n : names) {
+            int at = text.indexOf(n, from);
+            assertThat(at).as(n).isPositive();
+            from = at;
+        }
+        assertThat(text).contains("pictures: 4");
     }
 
     /** Kept in target/test-artefacts: docs/tasking-pack.md's sample rows come from it. */
