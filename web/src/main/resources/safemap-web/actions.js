@@ -91,6 +91,7 @@
     const action = el('textarea', { required: true, rows: 2, maxLength: 2000 });
     const agency = el('input', { required: true, maxLength: 200 });
     const owner = el('input', { required: true, maxLength: 200 });
+    const agreed = el('input', { type: 'date' });
     const due = el('input', { type: 'date' });
     const notes = el('input', { maxLength: 4000 });
     const message = el('p', { class: 'fine', role: 'alert' });
@@ -99,6 +100,7 @@
       areaCode ? null : field(f + '-area', 'Area code', area),
       field(f + '-problem', 'Problem', problem), field(f + '-action', 'Action', action),
       field(f + '-agency', 'Owning agency', agency), field(f + '-owner', 'Owner (person)', owner),
+      field(f + '-agreed', 'Agreed on (the meeting\u2019s date; today if empty)', agreed),
       field(f + '-due', 'Due date', due), field(f + '-notes', 'Notes', notes), message, submit);
     node.addEventListener('submit', async event => {
       event.preventDefault();
@@ -106,7 +108,7 @@
       message.textContent = '';
       try {
         const saved = await call('POST', '/api/actions', { area: area.value.trim(), problem: problem.value,
-          action: action.value, agency: agency.value, owner: owner.value, dueOn: due.value || null,
+          action: action.value, agency: agency.value, owner: owner.value, agreedOn: agreed.value || null, dueOn: due.value || null,
           notes: notes.value || null });
         node.reset();
         if (areaCode) area.value = areaCode;

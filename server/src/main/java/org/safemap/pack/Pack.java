@@ -54,9 +54,11 @@ public record Pack(
      * known only to a window counts by the share of it inside the period).
      *
      * @param group   a category group or code; "all" for the total row
+     * @param label   its plain name ("Anti-social behaviour"), as printed
      * @param members what it holds, for people
      */
-    public record Headline(String group, String members, double current, Double previous, Double yearEarlier) {}
+    public record Headline(
+            String group, String label, String members, double current, Double previous, Double yearEarlier) {}
 
     /**
      * One hot spot LSOA.

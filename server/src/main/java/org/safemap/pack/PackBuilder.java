@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
@@ -29,6 +30,7 @@ import org.safemap.AppVersion;
 import org.safemap.SafemapException;
 import org.safemap.actions.ActionLog;
 import org.safemap.actions.TaskingAction;
+import org.safemap.geo.GridReference;
 import org.safemap.hotspot.BandwidthRule;
 import org.safemap.hotspot.CountComparison;
 import org.safemap.hotspot.EmergingRules;
@@ -72,10 +74,13 @@ public final class PackBuilder {
             SELECT min(event_from), max(event_from) FROM incident
             WHERE cardinality(?::text[]) = 0 OR feed = ANY(?::text[])""";
     private static final String GROUPS = """
-            SELECT group_code, string_agg(label, ', ' ORDER BY sort_order) FROM category
-            GROUP BY group_code ORDER BY min(sort_order)""";
+            SELECT c.group_code, coalesce(max(g.label), c.group_code), string_agg(c.label, ', ' ORDER BY c.sort_order)
+            FROM category c LEFT JOIN category_group g ON g.code = c.group_code
+            GROUP BY c.group_code ORDER BY min(c.sort_order)""";
     private static final String CATEGORY = """
-            SELECT string_agg(label, ', ' ORDER BY sort_order) FROM category WHERE code = ? OR group_code = ?""";
+            SELECT coalesce((SELECT label FROM category WHERE code = ?), (SELECT label FROM category_group WHERE code = ?)),
+                   string_agg(label, ', ' ORDER BY sort_order)
+            FROM category WHERE code = ? OR group_code = ?""";
     /** The run's rows for the area's LSOAs, in the run's order, with last period, emerging class and deprivation. */
     private static final String TOP = """
             SELECT r.rank, r.code, coalesce(a.name, r.code), r.incidents, r.population, r.rate_per_1000, r.gi_z,
@@ -103,6 +108,16 @@ public final class PackBuilder {
             WHERE ST_DWithin(geom, ST_SetSRID(ST_MakePoint(?, ?), 27700), 0.5)
               AND event_from < ? AND event_to >= ?
             GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 1""";
+
+    /** The nearest named street in the gazetteer, for a repeat location its records do not name. */
+    private static final String NEAREST_STREET = """
+            SELECT name FROM gazetteer
+            WHERE kind = 'street' AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?
+            ORDER BY (x - ?) * (x - ?) + (y - ?) * (y - ?), name LIMIT 1""";
+    /** How far a repeat location looks for the street that names it, metres. */
+    static final double STREET_REACH_M = 250;
+
+    private static final Pattern UNNAMED = Pattern.compile("(?i)\\s*(on or near)?\\s*[-.,]?\\s*");
 
     private final DataSource dataSource;
     private final Sources sources;
@@ -430,12 +445,14 @@ public final class PackBuilder {
     private List<Pack.Headline> headline(
             PackRequest r, PackArea area, Period current, Period previous, Period yearEarlier, TreeSet<Long> batches) {
         Map<String, String> rows = new LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
             if (r.categories().isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(GROUPS);
                         ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.put(rs.getString(1), rs.getString(2));
+                        labels.put(rs.getString(1), rs.getString(2));
+                        rows.put(rs.getString(1), rs.getString(3));
                     }
                 }
             } else {
@@ -443,9 +460,12 @@ public final class PackBuilder {
                     try (PreparedStatement ps = c.prepareStatement(CATEGORY)) {
                         ps.setString(1, code);
                         ps.setString(2, code);
+                        ps.setString(3, code);
+                        ps.setString(4, code);
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
-                            rows.put(code, rs.getString(1) == null ? code : rs.getString(1));
+                            labels.put(code, rs.getString(1) == null ? code : rs.getString(1));
+                            rows.put(code, rs.getString(2) == null ? code : rs.getString(2));
                         }
                     }
                 }
@@ -460,6 +480,7 @@ public final class PackBuilder {
                     new PackRequest(r.area(), r.period(), r.top(), List.of(row.getKey()), r.feeds(), r.withheld());
             out.add(new Pack.Headline(
                     row.getKey(),
+                    labels.get(row.getKey()),
                     row.getValue(),
                     count(selector, selection(one, current, area.lsoas()), batches),
                     previous == null ? null : count(selector, selection(one, previous, area.lsoas()), batches),
@@ -467,6 +488,7 @@ public final class PackBuilder {
         }
         out.add(new Pack.Headline(
                 "all",
+                "All records",
                 r.categories().isEmpty() ? "all categories" : String.join(", ", r.categories()),
                 count(selector, selection(r, current, area.lsoas()), batches),
                 previous == null ? null : count(selector, selection(r, previous, area.lsoas()), batches),
@@ -575,7 +597,7 @@ public final class PackBuilder {
                     ((Number) m.get("incidents")).doubleValue(),
                     localDate(m.get("first")),
                     localDate(m.get("last")),
-                    description,
+                    named(c, description, x, y),
                     lsoa));
         }
         return new Pack.RepeatSection(
@@ -585,6 +607,32 @@ public final class PackBuilder {
                 ((Number) r.get("repeatIncidents")).doubleValue(),
                 top,
                 !((List<?>) r.get("warnings")).isEmpty());
+    }
+
+    /**
+     * A repeat location as the pack names it: as its records describe it, unless they say only "On or near" (or
+     * nothing); then the nearest street in the gazetteer within {@link #STREET_REACH_M}, else its OS grid reference.
+     */
+    static String named(Connection c, String description, double x, double y) throws SQLException {
+        if (description != null && !UNNAMED.matcher(description).matches()) {
+            return description;
+        }
+        try (PreparedStatement ps = c.prepareStatement(NEAREST_STREET)) {
+            ps.setDouble(1, x - STREET_REACH_M);
+            ps.setDouble(2, x + STREET_REACH_M);
+            ps.setDouble(3, y - STREET_REACH_M);
+            ps.setDouble(4, y + STREET_REACH_M);
+            ps.setDouble(5, x);
+            ps.setDouble(6, x);
+            ps.setDouble(7, y);
+            ps.setDouble(8, y);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return "Near " + rs.getString(1) + " (nearest street; the records give no street)";
+                }
+            }
+        }
+        return "Grid reference " + GridReference.of(x, y) + " (the records give no street)";
     }
 
     /** The run stores instants; a police.uk month starts at local midnight, which is the day before in UTC. */

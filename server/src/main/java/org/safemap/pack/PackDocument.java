@@ -148,7 +148,7 @@ final class PackDocument {
                     .append(
                             total
                                     ? "All records"
-                                    : "<b>" + esc(r.group()) + "</b> <span class=\"small\">" + esc(r.members())
+                                    : "<b>" + esc(r.label()) + "</b> <span class=\"small\">" + esc(r.members())
                                             + "</span>")
                     .append("</td><td class=\"n\">")
                     .append(count(r.current()))
@@ -186,7 +186,7 @@ final class PackDocument {
             boolean total = r.group().equals("all");
             h.append(total ? "<tr class=\"total\">" : "<tr>")
                     .append("<td>")
-                    .append(total ? "All records" : "<b>" + esc(r.group()) + "</b>" + members(p, r.group()))
+                    .append(total ? "All records" : "<b>" + esc(label(p, r.group())) + "</b>" + members(p, r.group()))
                     .append("</td><td class=\"n\">")
                     .append(shown(r.current(), true))
                     .append("</td><td class=\"n\">")
@@ -214,6 +214,16 @@ final class PackDocument {
                         + "month is suppressed. They are the same figures as SafeMap's map and area profiles, and are not in "
                         + "the headline above."))
                 .append("</p>\n");
+    }
+
+    /** The group's plain name as the headline prints it (its code when the headline does not hold it). */
+    private static String label(Pack p, String group) {
+        for (Pack.Headline h : p.headline()) {
+            if (h.group().equals(group)) {
+                return h.label();
+            }
+        }
+        return group;
     }
 
     /** The group's categories as the headline lists them. */
@@ -246,8 +256,11 @@ final class PackDocument {
                 .append(esc("Colours: kernel density of incidents per km\u00b2 per "
                         + "month over " + PackMaps.time(p).replace('/', '-') + " (quartic kernel, 250 m radius), on "
                         + "the same fixed scale as the SafeMap viewer and WMS, so a colour means the same density in "
-                        + "any month. Black line: " + p.area().name() + ". Blue outlines and numbers: the top "
-                        + p.hotspots().size() + " hot spot LSOAs, as numbered in the table below. North is grid "
+                        + "any month. Black line: " + p.area().name() + ". Blue outlines and numbers: "
+                        + (p.hotspots().size() == 1
+                                ? "the top hot spot LSOA, numbered as"
+                                : "the top " + p.hotspots().size() + " hot spot LSOAs, as numbered")
+                        + " in the table below. North is grid "
                         + "north (British National Grid)."))
                 .append("</p></td></tr></table></div>\n");
     }

@@ -3,6 +3,7 @@ package org.safemap.pack;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import org.apache.poi.util.Units;
@@ -13,6 +14,7 @@ import org.apache.poi.xwpf.usermodel.XWPFParagraph;
 import org.apache.poi.xwpf.usermodel.XWPFRun;
 import org.apache.poi.xwpf.usermodel.XWPFTable;
 import org.apache.poi.xwpf.usermodel.XWPFTableRow;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTTblGrid;
 import org.safemap.SafemapException;
 import org.safemap.actions.TaskingAction;
 import org.safemap.hotspot.CountComparison;
@@ -68,7 +70,7 @@ final class PackDocx {
             for (Pack.Headline r : p.headline()) {
                 row(
                         headline,
-                        r.group().equals("all") ? "All records" : r.group() + ": " + r.members(),
+                        r.group().equals("all") ? "All records" : r.label() + ": " + r.members(),
                         PackDocument.count(r.current()),
                         r.previous() == null ? "no data" : PackDocument.count(r.previous()),
                         PackDocument.change(r.current(), r.previous()),
@@ -283,6 +285,14 @@ final class PackDocx {
     private static XWPFTable table(XWPFDocument d, String... header) {
         XWPFTable t = d.createTable(1, header.length);
         t.setWidth("100%");
+        // The schema requires the column grid (w:tblGrid), which POI does not write; readers other than Word
+        // (python-docx, LibreOffice) need it. Equal columns over the text width, in twentieths of a point.
+        CTTblGrid grid = t.getCTTbl().getTblGrid() == null
+                ? t.getCTTbl().addNewTblGrid()
+                : t.getCTTbl().getTblGrid();
+        while (grid.sizeOfGridColArray() < header.length) {
+            grid.addNewGridCol().setW(BigInteger.valueOf(Math.round(TEXT_WIDTH_PT * 20 / header.length)));
+        }
         XWPFTableRow first = t.getRow(0);
         first.setRepeatHeader(true);
         for (int i = 0; i < header.length; i++) {

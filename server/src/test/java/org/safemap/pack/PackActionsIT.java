@@ -126,6 +126,47 @@ class PackActionsIT {
     }
 
     @Test
+    void headlineRowsAreNamedInWordsNotCodes() {
+        Document doc = Jsoup.parse(new String(pack("html").body(), StandardCharsets.UTF_8));
+        Element heading = doc.select("h2").stream()
+                .filter(h -> h.text().startsWith("1. Headline"))
+                .findFirst()
+                .orElseThrow();
+        List<String> names =
+                heading.nextElementSibling().select("tr td:first-child b").eachText();
+        List<Object> labels = Sql.rows(db, "SELECT label FROM category_group ORDER BY label").stream()
+                .map(r -> r.get(0))
+                .toList();
+        List<Object> codes = Sql.rows(db, "SELECT DISTINCT group_code FROM category").stream()
+                .map(r -> r.get(0))
+                .toList();
+        assertThat(names).hasSize(codes.size()).contains("Anti-social behaviour", "Violence");
+        assertThat(labels).containsAll(names);
+        assertThat(names)
+                .doesNotContainAnyElementsOf(
+                        codes.stream().map(Object::toString).toList());
+    }
+
+    @Test
+    void everyRepeatLocationIsNamed() {
+        Document doc = Jsoup.parse(new String(pack("html").body(), StandardCharsets.UTF_8));
+        Element heading = doc.select("h2").stream()
+                .filter(h -> h.text().equals("5. Repeat locations"))
+                .findFirst()
+                .orElseThrow();
+        Element table = heading.nextElementSiblings().select("table").first();
+        List<String> places = table.select("tr td:nth-child(2)").eachText();
+        assertThat(places).isNotEmpty();
+        assertThat(places)
+                .allSatisfy(p -> assertThat(p).isNotBlank().isNotEqualTo("-").doesNotMatch("(?i)\\s*on or near\\s*"));
+        // a location the records leave unnamed is named by the nearest street, or failing that its grid reference
+        assertThat(places.stream().filter(p -> p.startsWith("Near ") || p.startsWith("Grid reference ")))
+                .allSatisfy(p -> assertThat(p)
+                        .matches("Near .+ \\(nearest street; the records give no street\\)"
+                                + "|Grid reference [A-Z]{2} \\d{5} \\d{5} \\(the records give no street\\)"));
+    }
+
+    @Test
     void thePdfPackNamesTheActionsTheirStatusAndTheChange() throws Exception {
         HttpResponse<byte[]> pdf = pack("pdf");
         assertThat(pdf.statusCode()).isEqualTo(200);
@@ -173,7 +214,8 @@ class PackActionsIT {
                 .contains("Tasking pack: Liverpool, July 2022")
                 .contains("3. Top 3 hot spots")
                 .contains("6. Actions from earlier meetings")
-                .contains("Analyst's commentary");
+                .contains("Analyst's commentary")
+                .contains("Anti-social behaviour: ");
         CountComparison.Result c = expected();
         assertThat(text.lines().filter(l -> l.contains("Street robbery near the station")))
                 .singleElement()
