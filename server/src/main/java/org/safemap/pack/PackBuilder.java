@@ -628,11 +628,11 @@ public final class PackBuilder {
             ps.setDouble(8, y);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    return "Near " + rs.getString(1) + " (nearest street; the records give no street)";
+                    return "Near " + rs.getString(1) + " (nearest street)";
                 }
             }
         }
-        return "Grid reference " + GridReference.of(x, y) + " (the records give no street)";
+        return GridReference.of(x, y) + " (grid reference)";
     }
 
     /** The run stores instants; a police.uk month starts at local midnight, which is the day before in UTC. */

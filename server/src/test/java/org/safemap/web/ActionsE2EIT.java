@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +55,8 @@ class ActionsE2EIT {
         db = TestData.demoDatabase();
         TestUsers.withPassword(db, "e2e-tasking", Role.TASKING, null, PASSWORD);
         TestUsers.withPassword(db, "e2e-analyst", Role.ANALYST, "csp", PASSWORD);
-        app = App.start(TestSettings.defaults(), db);
+        // no basemap: the test machine has no internet, and the page's console must stay clean
+        app = App.start(TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")), db);
         base = "http://127.0.0.1:" + app.port();
         // not the first LSOA, which other tests of the action log use
         lsoa = (String) Sql.value(db, "SELECT code FROM area WHERE level = 'lsoa' ORDER BY code OFFSET 7 LIMIT 1");
