@@ -704,6 +704,8 @@
         period: p.selection.period, category: state.group, feed: selectedFeeds() }) }, 'Incidents here (CSV)'));
     }
     parts.push(actions);
+    // The tasking meeting's actions for a named area, and the form to record one (actions.js).
+    if (a.level !== 'drawn' && window.SafeMapActions) parts.push(window.SafeMapActions.section(a));
     body.replaceChildren(...parts);
     drawChart(chart, p.months);
     document.getElementById('profile').focus({ preventScroll: true });

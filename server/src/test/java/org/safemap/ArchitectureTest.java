@@ -29,6 +29,7 @@ class ArchitectureTest {
             List.of("Services"),
             List.of("pack", "export", "publish", "demo"),
             List.of("map"),
+            List.of("actions"),
             List.of("runs"),
             List.of("ingest"),
             List.of("areas", "geocode"),

@@ -30,6 +30,7 @@ import org.eclipse.jetty.server.Server;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.Services;
+import org.safemap.actions.ActionLog;
 import org.safemap.areas.AreaProfiles;
 import org.safemap.areas.AreaQueries;
 import org.safemap.areas.AreaSearch;
@@ -207,6 +208,7 @@ public final class ApiServer {
                 audit,
                 new UsageReports(ds, policy, java.time.Clock.systemUTC()),
                 RetentionReports.of(settings));
+        ActionHandlers actions = new ActionHandlers(new ActionLog(ds, policy, audit, java.time.Clock.systemUTC()));
         Identity identity = Identity.create(ds, settings, protocols);
         String cookieSecure = settings.trust().cookieSecure();
         SessionHandlers session = new SessionHandlers(identity, cookieSecure, clientAddress);
@@ -280,6 +282,10 @@ public final class ApiServer {
             config.routes.get("/api/exports/runs/{id}/{file}", exports::run);
             config.routes.get("/api/exports/{file}", exports::incidents);
             config.routes.get("/api/packs", packs::get);
+            config.routes.get("/api/actions", actions::list);
+            config.routes.post("/api/actions", actions::create);
+            config.routes.get("/api/actions/{id}", actions::get);
+            config.routes.patch("/api/actions/{id}", actions::update);
             config.routes.get("/api/map-cache", maps::stats);
             config.routes.get("/api/audit", audits::list);
             config.routes.get("/api/audit/usage", audits::usage);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.locationtech.jts.geom.Geometry;
+import org.safemap.actions.TaskingAction;
+import org.safemap.hotspot.CountComparison;
 import org.safemap.runs.Sources;
 import org.safemap.time.Period;
 
@@ -21,6 +23,8 @@ import org.safemap.time.Period;
  * @param yearEarlierKnown  the same for the year-earlier period
  * @param headline     records in the area by category group (the last row is the total)
  * @param hotspots     the top hot spots, most incidents first
+ * @param reviews      the actions agreed before the period's end in the area, oldest first, each with the incidents
+ *                     before and after it
  * @param notes        what the reader must know to read the numbers (data caveats, gaps)
  */
 public record Pack(
@@ -36,6 +40,7 @@ public record Pack(
         List<Hotspot> hotspots,
         EmergingSection emerging,
         RepeatSection repeats,
+        List<ActionReview> reviews,
         List<SourceNote> sources,
         List<String> referenceData,
         List<CitedRun> runs,
@@ -49,9 +54,11 @@ public record Pack(
      * known only to a window counts by the share of it inside the period).
      *
      * @param group   a category group or code; "all" for the total row
+     * @param label   its plain name ("Anti-social behaviour"), as printed
      * @param members what it holds, for people
      */
-    public record Headline(String group, String members, double current, Double previous, Double yearEarlier) {}
+    public record Headline(
+            String group, String label, String members, double current, Double previous, Double yearEarlier) {}
 
     /**
      * One hot spot LSOA.
@@ -142,4 +149,20 @@ public record Pack(
 
     /** The method's settings, printed so the figures can be reproduced. */
     public record Method(double bandwidthMetres, double cellMetres, String kernel, String neighbours, boolean fdr) {}
+
+    /**
+     * An action from an earlier meeting, reviewed: the incidents in its area (the pack's categories and feeds) in the
+     * months before the month it was agreed and as many months after it, and the exact test of the change.
+     *
+     * @param before  the months before, empty when there is nothing to compare (agreed too recently, or before the data)
+     * @param after   as many months after the month agreed, to the end of the pack's period
+     * @param change  the counts (rounded to whole events) and the test; empty with {@code before}
+     * @param note    why there is no comparison, or empty
+     */
+    public record ActionReview(
+            TaskingAction action,
+            Optional<Period> before,
+            Optional<Period> after,
+            Optional<CountComparison.Result> change,
+            Optional<String> note) {}
 }

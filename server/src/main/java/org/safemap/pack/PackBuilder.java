@@ -8,22 +8,32 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.AppVersion;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
+import org.safemap.actions.ActionLog;
+import org.safemap.actions.TaskingAction;
+import org.safemap.geo.GridReference;
 import org.safemap.hotspot.BandwidthRule;
+import org.safemap.hotspot.CountComparison;
 import org.safemap.hotspot.EmergingRules;
 import org.safemap.hotspot.KdeMode;
 import org.safemap.hotspot.Kernel;
@@ -49,6 +59,15 @@ public final class PackBuilder {
     static final int EMERGING_MONTHS = 12;
 
     static final int REPEATS_SHOWN = 10;
+    /** Longest window either side of an action's month in its review, months. */
+    static final int REVIEW_MONTHS = 6;
+    /** Actions agreed up to this long before the period's last month are reviewed, months. */
+    static final int REVIEW_LOOKBACK_MONTHS = 12;
+
+    static final int REVIEWS_SHOWN = 20;
+    /** Significance level of the reviews' change test. */
+    static final double REVIEW_ALPHA = 0.05;
+
     static final int EMERGING_SHOWN = 15;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,10 +75,13 @@ public final class PackBuilder {
             SELECT min(event_from), max(event_from) FROM incident
             WHERE cardinality(?::text[]) = 0 OR feed = ANY(?::text[])""";
     private static final String GROUPS = """
-            SELECT group_code, string_agg(label, ', ' ORDER BY sort_order) FROM category
-            GROUP BY group_code ORDER BY min(sort_order)""";
+            SELECT c.group_code, coalesce(max(g.label), c.group_code), string_agg(c.label, ', ' ORDER BY c.sort_order)
+            FROM category c LEFT JOIN category_group g ON g.code = c.group_code
+            GROUP BY c.group_code ORDER BY min(c.sort_order)""";
     private static final String CATEGORY = """
-            SELECT string_agg(label, ', ' ORDER BY sort_order) FROM category WHERE code = ? OR group_code = ?""";
+            SELECT coalesce((SELECT label FROM category WHERE code = ?), (SELECT label FROM category_group WHERE code = ?)),
+                   string_agg(label, ', ' ORDER BY sort_order)
+            FROM category WHERE code = ? OR group_code = ?""";
     /** The run's rows for the area's LSOAs, in the run's order, with last period, emerging class and deprivation. */
     private static final String TOP = """
             SELECT r.rank, r.code, coalesce(a.name, r.code), r.incidents, r.population, r.rate_per_1000, r.gi_z,
@@ -87,6 +109,16 @@ public final class PackBuilder {
             WHERE ST_DWithin(geom, ST_SetSRID(ST_MakePoint(?, ?), 27700), 0.5)
               AND event_from < ? AND event_to >= ?
             GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 1""";
+
+    /** The nearest named street in the gazetteer, for a repeat location its records do not name. */
+    private static final String NEAREST_STREET = """
+            SELECT name FROM gazetteer
+            WHERE kind = 'street' AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?
+            ORDER BY (x - ?) * (x - ?) + (y - ?) * (y - ?), name LIMIT 1""";
+    /** How far a repeat location looks for the street that names it, metres. */
+    static final double STREET_REACH_M = 250;
+
+    private static final Pattern UNNAMED = Pattern.compile("(?i)\\s*(on or near)?\\s*[-.,]?\\s*");
 
     private final DataSource dataSource;
     private final Sources sources;
@@ -150,6 +182,9 @@ public final class PackBuilder {
         progress.accept("counting records by category group");
         List<Pack.Headline> headline =
                 headline(r, area, period, previousKnown ? previous : null, yearKnown ? yearEarlier : null, batches);
+
+        progress.accept("reviewing the actions of earlier meetings");
+        List<Pack.ActionReview> reviews = reviews(r, area, period, data, batches);
 
         progress.accept("hot spot run for " + period.label());
         HotspotRunner runner = new HotspotRunner(dataSource);
@@ -246,6 +281,7 @@ public final class PackBuilder {
                     hotspots,
                     emerging,
                     repeatSection,
+                    reviews,
                     notesBySource,
                     referenceData,
                     runs,
@@ -256,6 +292,94 @@ public final class PackBuilder {
         } catch (SQLException e) {
             throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not read the pack's runs", e);
         }
+    }
+
+    /**
+     * The actions agreed before the period's end whose area overlaps the pack's (by LSOA), agreed within
+     * {@link #REVIEW_LOOKBACK_MONTHS} of its last month, the latest {@link #REVIEWS_SHOWN}, oldest first.
+     */
+    private List<Pack.ActionReview> reviews(
+            PackRequest r, PackArea area, Period period, YearMonth[] data, TreeSet<Long> batches) {
+        YearMonth last = YearMonth.from(period.to().minusNanos(1).atZone(Period.LONDON));
+        if (last.isAfter(data[1])) {
+            last = data[1];
+        }
+        LocalDate end = period.to().atZone(Period.LONDON).toLocalDate();
+        Set<String> mine = new HashSet<>(area.lsoas());
+        PackAreas areas = new PackAreas(dataSource);
+        PointSelector selector = new PointSelector(dataSource);
+        List<Pack.ActionReview> out = new ArrayList<>();
+        for (TaskingAction a : ActionLog.select(dataSource, new ActionLog.Filter(null, null, end))) {
+            YearMonth agreed = YearMonth.from(a.agreedOn());
+            if (agreed.isBefore(last.minusMonths(REVIEW_LOOKBACK_MONTHS))) {
+                break; // newest first: the rest are older still
+            }
+            List<String> lsoas;
+            if (a.areaCode().equals(area.code())) {
+                lsoas = area.lsoas();
+            } else {
+                try {
+                    lsoas = areas.find(a.areaCode()).lsoas();
+                } catch (SafemapException e) {
+                    continue; // an area whose boundaries are no longer loaded
+                }
+            }
+            if (lsoas.stream().noneMatch(mine::contains)) {
+                continue;
+            }
+            out.add(review(r, a, lsoas, agreed, last, data[0], selector, batches));
+            if (out.size() == REVIEWS_SHOWN) {
+                break;
+            }
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * One action's review: k months before the month it was agreed against the k months after it (that month, half
+     * before and half after, is in neither), k as many as the data and the period allow, at most
+     * {@link #REVIEW_MONTHS}.
+     */
+    private static Pack.ActionReview review(
+            PackRequest r,
+            TaskingAction a,
+            List<String> lsoas,
+            YearMonth agreed,
+            YearMonth last,
+            YearMonth dataFirst,
+            PointSelector selector,
+            TreeSet<Long> batches) {
+        long after = ChronoUnit.MONTHS.between(agreed, last);
+        long before = ChronoUnit.MONTHS.between(dataFirst, agreed);
+        if (after <= 0) {
+            return new Pack.ActionReview(
+                    a,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of("agreed in " + PackDocument.name(agreed) + ": too recent to compare; the next pack "
+                            + "will show what followed"));
+        }
+        if (before <= 0) {
+            return new Pack.ActionReview(
+                    a,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of("no data before " + PackDocument.name(agreed) + ", when it was agreed"));
+        }
+        int k = (int) Math.min(REVIEW_MONTHS, Math.min(after, before));
+        Period pb = ComparisonPeriods.monthRange(agreed.minusMonths(k), agreed.minusMonths(1));
+        Period pa = ComparisonPeriods.monthRange(agreed.plusMonths(1), agreed.plusMonths(k));
+        long nb = Math.round(count(selector, selection(r, pb, lsoas), batches));
+        long na = Math.round(count(selector, selection(r, pa, lsoas), batches));
+        return new Pack.ActionReview(
+                a,
+                Optional.of(pb),
+                Optional.of(pa),
+                Optional.of(CountComparison.compare(nb, k, na, k, REVIEW_ALPHA)),
+                Optional.empty());
     }
 
     private static HotspotRunner.Request hotspotRequest(Selection s) {
@@ -322,12 +446,14 @@ public final class PackBuilder {
     private List<Pack.Headline> headline(
             PackRequest r, PackArea area, Period current, Period previous, Period yearEarlier, TreeSet<Long> batches) {
         Map<String, String> rows = new LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
             if (r.categories().isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(GROUPS);
                         ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.put(rs.getString(1), rs.getString(2));
+                        labels.put(rs.getString(1), rs.getString(2));
+                        rows.put(rs.getString(1), rs.getString(3));
                     }
                 }
             } else {
@@ -335,9 +461,12 @@ public final class PackBuilder {
                     try (PreparedStatement ps = c.prepareStatement(CATEGORY)) {
                         ps.setString(1, code);
                         ps.setString(2, code);
+                        ps.setString(3, code);
+                        ps.setString(4, code);
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
-                            rows.put(code, rs.getString(1) == null ? code : rs.getString(1));
+                            labels.put(code, rs.getString(1) == null ? code : rs.getString(1));
+                            rows.put(code, rs.getString(2) == null ? code : rs.getString(2));
                         }
                     }
                 }
@@ -352,6 +481,7 @@ public final class PackBuilder {
                     new PackRequest(r.area(), r.period(), r.top(), List.of(row.getKey()), r.feeds(), r.withheld());
             out.add(new Pack.Headline(
                     row.getKey(),
+                    labels.get(row.getKey()),
                     row.getValue(),
                     count(selector, selection(one, current, area.lsoas()), batches),
                     previous == null ? null : count(selector, selection(one, previous, area.lsoas()), batches),
@@ -359,6 +489,7 @@ public final class PackBuilder {
         }
         out.add(new Pack.Headline(
                 "all",
+                "All records",
                 r.categories().isEmpty() ? "all categories" : String.join(", ", r.categories()),
                 count(selector, selection(r, current, area.lsoas()), batches),
                 previous == null ? null : count(selector, selection(r, previous, area.lsoas()), batches),
@@ -467,7 +598,7 @@ public final class PackBuilder {
                     ((Number) m.get("incidents")).doubleValue(),
                     localDate(m.get("first")),
                     localDate(m.get("last")),
-                    description,
+                    named(c, description, x, y),
                     lsoa));
         }
         return new Pack.RepeatSection(
@@ -477,6 +608,32 @@ public final class PackBuilder {
                 ((Number) r.get("repeatIncidents")).doubleValue(),
                 top,
                 !((List<?>) r.get("warnings")).isEmpty());
+    }
+
+    /**
+     * A repeat location as the pack names it: as its records describe it, unless they say only "On or near" (or
+     * nothing); then the nearest street in the gazetteer within {@link #STREET_REACH_M}, else its OS grid reference.
+     */
+    static String named(Connection c, String description, double x, double y) throws SQLException {
+        if (description != null && !UNNAMED.matcher(description).matches()) {
+            return description;
+        }
+        try (PreparedStatement ps = c.prepareStatement(NEAREST_STREET)) {
+            ps.setDouble(1, x - STREET_REACH_M);
+            ps.setDouble(2, x + STREET_REACH_M);
+            ps.setDouble(3, y - STREET_REACH_M);
+            ps.setDouble(4, y + STREET_REACH_M);
+            ps.setDouble(5, x);
+            ps.setDouble(6, x);
+            ps.setDouble(7, y);
+            ps.setDouble(8, y);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return "Near " + rs.getString(1) + " (nearest street)";
+                }
+            }
+        }
+        return GridReference.of(x, y) + " (grid reference)";
     }
 
     /** The run stores instants; a police.uk month starts at local midnight, which is the day before in UTC. */

@@ -7,6 +7,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.safemap.actions.TaskingAction;
+import org.safemap.hotspot.CountComparison;
 import org.safemap.hotspot.EmergingClass;
 import org.safemap.time.Period;
 
@@ -17,6 +19,7 @@ import org.safemap.time.Period;
 final class PackDocument {
     private static final DateTimeFormatter GENERATED =
             DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK).withZone(Period.LONDON);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.UK);
 
     private static final String CSS = """
             @page { size: A4; margin: 14mm 12mm 16mm 12mm;
@@ -118,6 +121,7 @@ final class PackDocument {
         hotspots(h, p, images);
         emerging(h, p);
         repeats(h, p);
+        reviews(h, p);
         sources(h, p);
         h.append("</body>\n</html>\n");
         return h.toString();
@@ -144,7 +148,7 @@ final class PackDocument {
                     .append(
                             total
                                     ? "All records"
-                                    : "<b>" + esc(r.group()) + "</b> <span class=\"small\">" + esc(r.members())
+                                    : "<b>" + esc(r.label()) + "</b> <span class=\"small\">" + esc(r.members())
                                             + "</span>")
                     .append("</td><td class=\"n\">")
                     .append(count(r.current()))
@@ -182,7 +186,7 @@ final class PackDocument {
             boolean total = r.group().equals("all");
             h.append(total ? "<tr class=\"total\">" : "<tr>")
                     .append("<td>")
-                    .append(total ? "All records" : "<b>" + esc(r.group()) + "</b>" + members(p, r.group()))
+                    .append(total ? "All records" : "<b>" + esc(label(p, r.group())) + "</b>" + members(p, r.group()))
                     .append("</td><td class=\"n\">")
                     .append(shown(r.current(), true))
                     .append("</td><td class=\"n\">")
@@ -210,6 +214,16 @@ final class PackDocument {
                         + "month is suppressed. They are the same figures as SafeMap's map and area profiles, and are not in "
                         + "the headline above."))
                 .append("</p>\n");
+    }
+
+    /** The group's plain name as the headline prints it (its code when the headline does not hold it). */
+    private static String label(Pack p, String group) {
+        for (Pack.Headline h : p.headline()) {
+            if (h.group().equals(group)) {
+                return h.label();
+            }
+        }
+        return group;
     }
 
     /** The group's categories as the headline lists them. */
@@ -242,16 +256,19 @@ final class PackDocument {
                 .append(esc("Colours: kernel density of incidents per km\u00b2 per "
                         + "month over " + PackMaps.time(p).replace('/', '-') + " (quartic kernel, 250 m radius), on "
                         + "the same fixed scale as the SafeMap viewer and WMS, so a colour means the same density in "
-                        + "any month. Black line: " + p.area().name() + ". Blue outlines and numbers: the top "
-                        + p.hotspots().size() + " hot spot LSOAs, as numbered in the table below. North is grid "
+                        + "any month. Black line: " + p.area().name() + ". Blue outlines and numbers: "
+                        + (p.hotspots().size() == 1
+                                ? "the top hot spot LSOA, numbered as"
+                                : "the top " + p.hotspots().size() + " hot spot LSOAs, as numbered")
+                        + " in the table below. North is grid "
                         + "north (British National Grid)."))
                 .append("</p></td></tr></table></div>\n");
     }
 
     private static void hotspots(StringBuilder h, Pack p, PackMaps.Images images) {
-        h.append("<h2>3. Top ")
-                .append(p.hotspots().size())
-                .append(" hot spots</h2>\n")
+        h.append("<h2>3. ")
+                .append(PackDocx.topTitle(p.hotspots().size()))
+                .append("</h2>\n")
                 .append("<p>")
                 .append(esc("LSOAs of " + p.area().name() + " with the most incidents in "
                         + p.request().period().label() + ", in the order of hot spot run "
@@ -498,7 +515,7 @@ final class PackDocument {
         }
     }
 
-    private static String classCounts(Map<String, Integer> classes) {
+    static String classCounts(Map<String, Integer> classes) {
         StringBuilder s = new StringBuilder();
         classes.entrySet().stream()
                 .sorted((a, b) -> b.getValue() - a.getValue())
@@ -529,6 +546,85 @@ final class PackDocument {
                 + String.format(Locale.UK, " (%s%.0f%%)", d > 0 ? "+" : d < 0 ? "-" : "", Math.abs(d) * 100 / before);
     }
 
+    private static void reviews(StringBuilder h, Pack p) {
+        h.append("<h2>6. Actions from earlier meetings</h2>\n");
+        if (p.reviews().isEmpty()) {
+            h.append("<p>")
+                    .append(esc("No action was recorded for " + p.area().name() + " or an area in it before the end of "
+                            + periodText(p.request().period()) + ". The meeting's actions are recorded in SafeMap's "
+                            + "action log (the viewer's \"Action log\", or POST /api/actions), and the next pack "
+                            + "reviews them."))
+                    .append("</p>\n");
+            return;
+        }
+        h.append("<p>")
+                .append(esc((p.reviews().size() == 1
+                                ? "The action"
+                                : "The " + p.reviews().size() + " actions")
+                        + " agreed for " + p.area().name() + " or an area in it, as the action log holds "
+                        + (p.reviews().size() == 1 ? "it" : "them") + ", with the incidents in "
+                        + (p.reviews().size() == 1 ? "its" : "each one's") + " area (this pack's categories and "
+                        + "feeds, counted as events) in the months before the month it was agreed and as many months "
+                        + "after it; the month itself is in neither. The change is tested exactly: given the two "
+                        + "counts' total, the count after is binomial with probability one half if the rate did not "
+                        + "change (the conditional test of two Poisson counts; two-sided, 5% level)."))
+                .append("</p>\n<table>\n<tr><th>Area</th><th>Problem and action</th><th>Owner</th><th>Agreed, due</th>")
+                .append("<th>Status</th><th class=\"n\">Before</th><th class=\"n\">After</th><th>Change</th></tr>\n");
+        for (Pack.ActionReview r : p.reviews()) {
+            TaskingAction a = r.action();
+            h.append("<tr><td>")
+                    .append(esc(a.areaName()))
+                    .append(
+                            a.areaName().equals(a.areaCode())
+                                    ? ""
+                                    : "<br/><span class=\"small\">" + esc(a.areaCode()) + "</span>")
+                    .append("</td><td><b>")
+                    .append(esc(a.problem()))
+                    .append("</b><br/>")
+                    .append(esc(a.action()))
+                    .append(a.notes() == null ? "" : "<br/><span class=\"small\">" + esc(a.notes()) + "</span>")
+                    .append("</td><td>")
+                    .append(esc(a.agency()))
+                    .append("<br/>")
+                    .append(esc(a.owner()))
+                    .append("</td><td>")
+                    .append(esc(DAY.format(a.agreedOn())))
+                    .append(a.dueOn() == null ? "" : "<br/>due " + esc(DAY.format(a.dueOn())))
+                    .append("</td><td>")
+                    .append(esc(a.status().label()))
+                    .append("</td>");
+            if (r.change().isPresent()) {
+                CountComparison.Result c = r.change().get();
+                h.append("<td class=\"n\">")
+                        .append(c.before())
+                        .append("<br/><span class=\"small\">")
+                        .append(esc(periodText(r.before().orElseThrow())))
+                        .append("</span></td><td class=\"n\">")
+                        .append(c.after())
+                        .append("<br/><span class=\"small\">")
+                        .append(esc(periodText(r.after().orElseThrow())))
+                        .append("</span></td><td>")
+                        .append(esc(changeText(c)))
+                        .append("</td></tr>\n");
+            } else {
+                h.append("<td colspan=\"3\">")
+                        .append(esc(capitalise(r.note().orElse(""))))
+                        .append("</td></tr>\n");
+            }
+        }
+        h.append("</table>\n");
+    }
+
+    /** "Fewer (p = 0.012)", "More (p = 0.003)", "No clear change (p = 0.41)". */
+    static String changeText(CountComparison.Result c) {
+        String p = c.pValue() < 0.001 ? "p < 0.001" : String.format(Locale.UK, "p = %.3f", c.pValue());
+        return switch (c.direction()) {
+            case FEWER -> "Fewer (" + p + ")";
+            case MORE -> "More (" + p + ")";
+            case NO_CHANGE -> "No clear change (" + p + ")";
+        };
+    }
+
     /** "July 2022", "May 2022 to July 2022", or the label for day ranges. */
     static String periodText(Period p) {
         var months = ComparisonPeriods.wholeMonths(p);
@@ -540,7 +636,7 @@ final class PackDocument {
         return a.equals(b) ? name(a) : name(a) + " to " + name(b);
     }
 
-    private static String name(YearMonth m) {
+    static String name(YearMonth m) {
         return m.getMonth().getDisplayName(TextStyle.FULL, Locale.UK) + " " + m.getYear();
     }
 
@@ -552,11 +648,11 @@ final class PackDocument {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
     }
 
-    private static String trim(double v) {
+    static String trim(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.UK, "%.1f", v);
     }
 
-    private static String capitalise(String s) {
+    static String capitalise(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 

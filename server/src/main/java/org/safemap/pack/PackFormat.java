@@ -7,7 +7,9 @@ import org.safemap.SafemapException;
 /** The files a pack comes as. */
 public enum PackFormat {
     PDF("application/pdf", "pdf"),
-    HTML("text/html; charset=UTF-8", "html");
+    HTML("text/html; charset=UTF-8", "html"),
+    /** An editable copy (Word, LibreOffice) for the analyst's commentary: {@link PackDocx}. */
+    DOCX("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx");
 
     private final String mime;
     private final String extension;
@@ -30,9 +32,10 @@ public enum PackFormat {
         return switch (t) {
             case "pdf" -> PDF;
             case "html", "htm" -> HTML;
+            case "docx" -> DOCX;
             default ->
                 throw new SafemapException(
-                        ErrorCode.BAD_REQUEST, "format '" + text + "' is not offered; use pdf or html");
+                        ErrorCode.BAD_REQUEST, "format '" + text + "' is not offered; use pdf, html or docx");
         };
     }
 }

@@ -83,6 +83,10 @@ public final class PackService {
         java.util.Optional<PackSharedCounts> shared = request.withheld().isEmpty()
                 ? java.util.Optional.empty()
                 : PackSharedCounts.of(wms.counts(), who, pack);
+        if (format == PackFormat.DOCX) {
+            progress.accept("writing the DOCX");
+            return new File(PackDocx.render(pack, images), format, filename(request, format), pack);
+        }
         String xhtml = PackDocument.xhtml(pack, images, shared);
         byte[] body;
         if (format == PackFormat.PDF) {

@@ -225,6 +225,43 @@ public final class Policy {
         return out;
     }
 
+    /** The purposes under which a meeting decides and reviews actions (the action log). */
+    public static final List<String> ACTION_PURPOSES = List.of("tasking", "problem-solving");
+
+    /**
+     * Recording and changing the tasking meeting's actions: a partner's member (tasking member, analyst or admin) who
+     * declared a purpose for which the protocols in force share data to act on, tasking or problem-solving. The log
+     * holds no records, but it names people and says where partners will act, so purpose limitation applies as it
+     * does to the data the meeting acts on.
+     */
+    public boolean mayRecordActions(Principal who) {
+        return !who.anonymous()
+                && who.role() != Role.PUBLIC
+                && who.purpose() != null
+                && ACTION_PURPOSES.contains(who.purpose())
+                && protocols.all().stream().anyMatch(p -> p.purposes().contains(who.purpose()));
+    }
+
+    /** Refuses anyone who may not record actions (401 anonymous, 403 otherwise), naming what is missing. */
+    public void requireActionRecorder(Principal who, String what) {
+        requireSignedIn(who, what);
+        if (!mayRecordActions(who)) {
+            throw new SafemapException(
+                    ErrorCode.FORBIDDEN,
+                    what + " is for partners' members who declared the purpose tasking or problem-solving (a "
+                            + "purpose the data-sharing protocols list); " + who.describe() + " declared "
+                            + (who.purpose() == null ? "none" : "'" + who.purpose() + "'"));
+        }
+    }
+
+    /** Reading the action log: any partner's member (it names people and plans, so never the public). */
+    public void requireActionReader(Principal who, String what) {
+        requireSignedIn(who, what);
+        if (who.role() == Role.PUBLIC) {
+            throw new SafemapException(ErrorCode.FORBIDDEN, what + " is for partners' members");
+        }
+    }
+
     /** Refuses anonymous requests, for paths that need a login whatever the data. */
     public void requireSignedIn(Principal who, String what) {
         if (who.anonymous()) {

@@ -277,7 +277,7 @@ class PackIT {
         for (String bad : List.of(
                 "period=2022-13",
                 "period=2022-07&top=0",
-                "period=2022-07&format=docx",
+                "period=2022-07&format=odt",
                 "period=2022-07&categories=burglery",
                 "period=2022-07&colour=red",
                 "top=5")) {
@@ -326,9 +326,9 @@ class PackIT {
                 "--period",
                 "2022-06",
                 "--out",
-                dir.resolve("pack.docx").toString());
+                dir.resolve("pack.odt").toString());
         assertThat(bad.code()).isEqualTo(1);
-        assertThat(bad.err()).contains("format 'docx' is not offered; use pdf or html");
+        assertThat(bad.err()).contains("format 'odt' is not offered; use pdf, html or docx");
     }
 
     private static String run(String... command) throws Exception {

@@ -1,0 +1,316 @@
+package org.safemap.pack;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Locale;
+import org.apache.poi.util.Units;
+import org.apache.poi.xwpf.usermodel.Document;
+import org.apache.poi.xwpf.usermodel.ParagraphAlignment;
+import org.apache.poi.xwpf.usermodel.XWPFDocument;
+import org.apache.poi.xwpf.usermodel.XWPFParagraph;
+import org.apache.poi.xwpf.usermodel.XWPFRun;
+import org.apache.poi.xwpf.usermodel.XWPFTable;
+import org.apache.poi.xwpf.usermodel.XWPFTableRow;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTTblGrid;
+import org.safemap.ErrorCode;
+import org.safemap.SafemapException;
+import org.safemap.actions.TaskingAction;
+import org.safemap.hotspot.CountComparison;
+
+/**
+ * The pack as an editable Word document (Office Open XML, Apache POI), for an analyst to add commentary before the
+ * meeting: the same sections, numbers and words as {@link PackDocument} (whose text helpers it uses), the overview and
+ * hot spot maps as pictures, and a commentary paragraph under each section to write in. The PDF and HTML stay the
+ * record; this is the working copy.
+ */
+final class PackDocx {
+    /** Text width of an A4 page with Word's default margins, points. */
+    private static final double TEXT_WIDTH_PT = 451;
+
+    private static final String COMMENTARY = "Analyst's commentary: (write here before the meeting)";
+
+    private PackDocx() {}
+
+    static byte[] render(Pack p, PackMaps.Images images) {
+        try (XWPFDocument d = new XWPFDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            d.getProperties().getCoreProperties().setTitle(title(p));
+            d.getProperties().getCoreProperties().setCreator("SafeMap " + p.version());
+            heading(d, title(p), 18);
+            text(
+                    d,
+                    PackDocument.capitalise(p.area().levelTitle()) + " "
+                            + p.area().code()
+                            + (p.area().level().equals("lad")
+                                    ? ""
+                                    : ", in " + p.area().contextName()) + " \u00b7 "
+                            + p.area().lsoas().size() + " LSOAs \u00b7 period "
+                            + p.request().period().label()
+                            + ", compared with " + p.previous().label() + ". Data held: " + p.dataFirst() + " to "
+                            + p.dataLast() + ".");
+            heading(d, "Read these numbers with care", 12);
+            bullet(
+                    d,
+                    "Counts are events: an assault seen by police, ambulance and A&E counts once; a record known only "
+                            + "to a time window counts by the share of its window inside the period.");
+            for (String n : p.notes()) {
+                bullet(d, n);
+            }
+
+            heading(d, "1. Headline: " + p.area().name(), 14);
+            XWPFTable headline = table(
+                    d,
+                    "Category group",
+                    p.request().period().label(),
+                    p.previous().label(),
+                    "Change",
+                    p.yearEarlier().label() + " (a year earlier)");
+            for (Pack.Headline r : p.headline()) {
+                row(
+                        headline,
+                        r.group().equals("all") ? "All records" : r.label() + ": " + r.members(),
+                        PackDocument.count(r.current()),
+                        r.previous() == null ? "no data" : PackDocument.count(r.previous()),
+                        PackDocument.change(r.current(), r.previous()),
+                        r.yearEarlier() == null ? "no data" : PackDocument.count(r.yearEarlier()));
+            }
+            commentary(d);
+
+            heading(d, "2. Where: density and the top hot spots", 14);
+            picture(d, images.overview(), "overview.png", TEXT_WIDTH_PT);
+            text(
+                    d,
+                    "Colours: kernel density of incidents per km\u00b2 per month (quartic kernel, 250 m radius), on "
+                            + "the viewer's fixed scale. Black line: "
+                            + p.area().name() + ". Blue outlines and numbers: the top "
+                            + p.hotspots().size() + (p.hotspots().size() == 1 ? " hot spot LSOA" : " hot spot LSOAs")
+                            + ", as numbered below.");
+
+            heading(d, "3. " + topTitle(p.hotspots().size()), 14);
+            XWPFTable top = table(
+                    d,
+                    "#",
+                    "LSOA",
+                    "Rank",
+                    "Incidents",
+                    "Per 1,000 residents",
+                    p.previous().label(),
+                    "Change",
+                    "Gi*",
+                    "Emerging class",
+                    "IMD decile");
+            for (Pack.Hotspot s : p.hotspots()) {
+                row(
+                        top,
+                        Integer.toString(s.number()),
+                        s.name() + " (" + s.code() + ")",
+                        Integer.toString(s.contextRank()),
+                        PackDocument.count(s.incidents()),
+                        s.ratePer1000() == null ? "-" : String.format(Locale.UK, "%.1f", s.ratePer1000()),
+                        s.previous() == null ? "no data" : PackDocument.count(s.previous()),
+                        PackDocument.change(s.incidents(), s.previous()),
+                        PackDocument.giText(s.giClass()),
+                        PackDocument.emergingText(s.emergingClass()),
+                        s.imdDecile() == null ? "-" : s.imdDecile().toString());
+            }
+            for (Pack.Hotspot s : p.hotspots()) {
+                byte[] png = images.hotspots().get(s.code());
+                if (png != null) {
+                    heading(d, s.number() + ". " + s.name(), 11);
+                    picture(d, png, "hotspot-" + s.number() + ".png", TEXT_WIDTH_PT / 2);
+                }
+            }
+            commentary(d);
+
+            heading(d, "4. Emerging and persistent hot spots", 14);
+            Pack.EmergingSection e = p.emerging();
+            if (e.runId().isEmpty()) {
+                text(d, e.note().orElse("No emerging hot spot run."));
+            } else {
+                text(d, p.area().name() + "'s LSOAs by class: " + PackDocument.classCounts(e.classes()) + ".");
+                if (!e.hot().isEmpty()) {
+                    XWPFTable hot = table(d, "LSOA", "Class", "Incidents", "Months hot", "Trend (Kendall tau, p)");
+                    for (Pack.EmergingArea a : e.hot()) {
+                        row(
+                                hot,
+                                a.name() + " (" + a.code() + ")",
+                                PackDocument.emergingText(a.emergingClass()),
+                                PackDocument.count(a.incidents()),
+                                a.hotSteps() + " of " + a.steps(),
+                                String.format(Locale.UK, "%+.2f, %.3f", a.trendTau(), a.trendP()));
+                    }
+                }
+            }
+
+            heading(d, "5. Repeat locations", 14);
+            Pack.RepeatSection r = p.repeats();
+            if (r.top().isEmpty()) {
+                text(d, "No location had two or more incidents.");
+            } else {
+                XWPFTable rep = table(d, "#", "Location", "LSOA", "Incidents", "First", "Last", "Easting, northing");
+                for (Pack.RepeatLocation l : r.top()) {
+                    row(
+                            rep,
+                            Integer.toString(l.rank()),
+                            l.description().isEmpty() ? "-" : l.description(),
+                            l.lsoa(),
+                            PackDocument.count(l.incidents()),
+                            l.first(),
+                            l.last(),
+                            String.format(Locale.UK, "%.0f, %.0f", l.x(), l.y()));
+                }
+            }
+            commentary(d);
+
+            heading(d, "6. Actions from earlier meetings", 14);
+            if (p.reviews().isEmpty()) {
+                text(
+                        d,
+                        "No action was recorded for " + p.area().name() + " or an area in it before the end of "
+                                + PackDocument.periodText(p.request().period()) + ".");
+            } else {
+                text(
+                        d,
+                        "Incidents in each action's area in the months before the month it was agreed and as many "
+                                + "months after it; the change is the exact conditional test of two Poisson counts (two-sided, "
+                                + "5% level).");
+                XWPFTable act = table(
+                        d, "Area", "Problem and action", "Owner", "Agreed, due", "Status", "Before", "After", "Change");
+                for (Pack.ActionReview v : p.reviews()) {
+                    TaskingAction a = v.action();
+                    String area = a.areaName() + (a.areaName().equals(a.areaCode()) ? "" : " (" + a.areaCode() + ")");
+                    String what = a.problem() + ": " + a.action() + (a.notes() == null ? "" : " (" + a.notes() + ")");
+                    String when = a.agreedOn() + (a.dueOn() == null ? "" : ", due " + a.dueOn());
+                    if (v.change().isPresent()) {
+                        CountComparison.Result c = v.change().get();
+                        row(
+                                act,
+                                area,
+                                what,
+                                a.agency() + ", " + a.owner(),
+                                when,
+                                a.status().label(),
+                                c.before() + " ("
+                                        + PackDocument.periodText(v.before().orElseThrow()) + ")",
+                                c.after() + " ("
+                                        + PackDocument.periodText(v.after().orElseThrow()) + ")",
+                                PackDocument.changeText(c));
+                    } else {
+                        row(
+                                act,
+                                area,
+                                what,
+                                a.agency() + ", " + a.owner(),
+                                when,
+                                a.status().label(),
+                                PackDocument.capitalise(v.note().orElse("")),
+                                "",
+                                "");
+                    }
+                }
+            }
+            commentary(d);
+
+            heading(d, "Sources", 12);
+            for (Pack.SourceNote s : p.sources()) {
+                text(
+                        d,
+                        s.source().title() + " (" + s.source().partner() + "). "
+                                + s.source().attribution() + " Shared under: "
+                                + s.protocol().orElse("loaded before SafeMap recorded protocols") + ".");
+            }
+            for (String ref : p.referenceData()) {
+                text(d, ref);
+            }
+            d.write(out);
+            return out.toByteArray();
+        } catch (IOException | org.apache.poi.openxml4j.exceptions.InvalidFormatException ex) {
+            throw new SafemapException(
+                    ErrorCode.INTERNAL_ERROR, "could not write the DOCX pack: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** "Top hot spot" for one, "Top 10 hot spots" for more. */
+    static String topTitle(int n) {
+        return n == 1 ? "Top hot spot" : "Top " + n + " hot spots";
+    }
+
+    private static String title(Pack p) {
+        return "Tasking pack: " + p.area().name() + ", "
+                + PackDocument.periodText(p.request().period());
+    }
+
+    private static void heading(XWPFDocument d, String text, int sizePt) {
+        XWPFParagraph para = d.createParagraph();
+        para.setSpacingBefore(sizePt * 12);
+        XWPFRun run = para.createRun();
+        run.setBold(true);
+        run.setFontSize(sizePt);
+        run.setText(text);
+    }
+
+    private static void text(XWPFDocument d, String text) {
+        d.createParagraph().createRun().setText(text);
+    }
+
+    private static void bullet(XWPFDocument d, String text) {
+        XWPFParagraph para = d.createParagraph();
+        para.setIndentationLeft(360);
+        para.createRun().setText("\u2022 " + text);
+    }
+
+    private static void commentary(XWPFDocument d) {
+        XWPFRun run = d.createParagraph().createRun();
+        run.setItalic(true);
+        run.setColor("555555");
+        run.setText(COMMENTARY);
+    }
+
+    private static void picture(XWPFDocument d, byte[] png, String name, double widthPt)
+            throws IOException, org.apache.poi.openxml4j.exceptions.InvalidFormatException {
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new ByteArrayInputStream(png));
+        double heightPt = img == null ? widthPt : widthPt * img.getHeight() / img.getWidth();
+        XWPFParagraph para = d.createParagraph();
+        para.setAlignment(ParagraphAlignment.CENTER);
+        para.createRun()
+                .addPicture(
+                        new ByteArrayInputStream(png),
+                        Document.PICTURE_TYPE_PNG,
+                        name,
+                        Units.toEMU(widthPt),
+                        Units.toEMU(heightPt));
+    }
+
+    private static XWPFTable table(XWPFDocument d, String... header) {
+        XWPFTable t = d.createTable(1, header.length);
+        t.setWidth("100%");
+        // The schema requires the column grid (w:tblGrid), which POI does not write; readers other than Word
+        // (python-docx, LibreOffice) need it. Equal columns over the text width, in twentieths of a point.
+        CTTblGrid grid = t.getCTTbl().getTblGrid() == null
+                ? t.getCTTbl().addNewTblGrid()
+                : t.getCTTbl().getTblGrid();
+        while (grid.sizeOfGridColArray() < header.length) {
+            grid.addNewGridCol().setW(BigInteger.valueOf(Math.round(TEXT_WIDTH_PT * 20 / header.length)));
+        }
+        XWPFTableRow first = t.getRow(0);
+        first.setRepeatHeader(true);
+        for (int i = 0; i < header.length; i++) {
+            XWPFParagraph para = first.getCell(i).getParagraphs().get(0);
+            XWPFRun run = para.createRun();
+            run.setBold(true);
+            run.setText(header[i]);
+        }
+        return t;
+    }
+
+    private static void row(XWPFTable t, String... cells) {
+        XWPFTableRow r = t.createRow();
+        List<org.apache.poi.xwpf.usermodel.XWPFTableCell> row = r.getTableCells();
+        for (int i = 0; i < cells.length && i < row.size(); i++) {
+            row.get(i).setText(cells[i]);
+        }
+    }
+}
