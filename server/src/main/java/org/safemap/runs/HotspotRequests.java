@@ -29,17 +29,12 @@ import org.safemap.time.PeriodLimit;
  * (lists as comma-separated text).
  */
 public final class HotspotRequests {
-    public static final Set<String> NAMES = Set.of(
+    /** Names every request takes to choose its records (see {@link #selection}). */
+    public static final Set<String> SELECTION_NAMES = Set.of(
+            "categories", "feeds", "hours", "weekdays", "area", "areaWkt", "maxPrecisionM", "aoristic", "countEvents");
+
+    public static final Set<String> NAMES = withSelection(
             "period",
-            "categories",
-            "feeds",
-            "hours",
-            "weekdays",
-            "area",
-            "areaWkt",
-            "maxPrecisionM",
-            "aoristic",
-            "countEvents",
             "level",
             "cellM",
             "bandwidth",
@@ -119,25 +114,8 @@ public final class HotspotRequests {
     }
 
     /** Names an emerging run takes: the selection's, level, neighbours, fdr and its own. */
-    public static final Set<String> EMERGING_NAMES = Set.of(
-            "period",
-            "categories",
-            "feeds",
-            "hours",
-            "weekdays",
-            "area",
-            "areaWkt",
-            "maxPrecisionM",
-            "aoristic",
-            "countEvents",
-            "level",
-            "neighbours",
-            "fdr",
-            "timeNeighbours",
-            "alpha",
-            "trendAlpha",
-            "cellM",
-            "step");
+    public static final Set<String> EMERGING_NAMES = withSelection(
+            "period", "level", "neighbours", "fdr", "timeNeighbours", "alpha", "trendAlpha", "cellM", "step");
 
     /** An emerging hot spot request (see {@link EmergingRunner}). */
     public static EmergingRunner.Request emerging(Map<String, ?> m, String createdBy) {
@@ -185,24 +163,8 @@ public final class HotspotRequests {
     }
 
     /** Names an evaluation takes. */
-    public static final Set<String> EVALUATE_NAMES = Set.of(
-            "train",
-            "test",
-            "methods",
-            "method",
-            "level",
-            "cellM",
-            "bandwidth",
-            "coverages",
-            "categories",
-            "feeds",
-            "hours",
-            "weekdays",
-            "area",
-            "areaWkt",
-            "maxPrecisionM",
-            "aoristic",
-            "countEvents");
+    public static final Set<String> EVALUATE_NAMES =
+            withSelection("train", "test", "methods", "method", "level", "cellM", "bandwidth", "coverages");
 
     /** A prediction accuracy request (see {@link EvaluateRunner}). */
     public static EvaluateRunner.Request evaluate(Map<String, ?> m, String createdBy) {
@@ -506,5 +468,11 @@ public final class HotspotRequests {
 
     private static SafemapException bad(String message) {
         return new SafemapException(ErrorCode.BAD_REQUEST, message);
+    }
+
+    private static Set<String> withSelection(String... names) {
+        Set<String> all = new java.util.HashSet<>(SELECTION_NAMES);
+        all.addAll(List.of(names));
+        return Set.copyOf(all);
     }
 }
