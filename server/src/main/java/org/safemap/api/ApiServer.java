@@ -52,6 +52,7 @@ import org.safemap.map.LayerSources;
 import org.safemap.map.MapData;
 import org.safemap.map.MapState;
 import org.safemap.map.OgcException;
+import org.safemap.map.ServiceInfo;
 import org.safemap.map.TileCache;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
@@ -169,7 +170,12 @@ public final class ApiServer {
                 protectedCounts,
                 settings.map().wmsMaxSize(),
                 settings.map().wmsMaxSize(),
-                1000);
+                1000,
+                new ServiceInfo(
+                        settings.map().contactOrganisation(),
+                        settings.map().contactPerson(),
+                        settings.map().contactEmail(),
+                        settings.map().layerMetadataUrl()));
         PeriodLimit periods = new PeriodLimit(limits.maxPeriodMonths(), () -> dataMonths(wms.state()));
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(ds), access);
         LinkageSeal seal = new LinkageSeal(Keys.linkage(settings));
