@@ -58,7 +58,11 @@ final class MapHandlers {
         answer(
                 ctx,
                 params.get("LAYER"),
-                wmts.handle(params, serviceUrl(ctx).replaceAll("/wms$", "/wmts"), Principals.of(ctx)));
+                wmts.handle(
+                        params,
+                        serviceUrl(ctx).replaceAll("/wms$", "/wmts"),
+                        Principals.of(ctx),
+                        drawing -> guard.expensive(ctx, drawing)));
     }
 
     /** A RESTful WMTS tile; a timed layer's time and category come as path segments. */
@@ -89,7 +93,8 @@ final class MapHandlers {
                         ctx.pathParam("row"),
                         file.substring(0, file.length() - 4),
                         dims,
-                        Principals.of(ctx)));
+                        Principals.of(ctx),
+                        drawing -> guard.expensive(ctx, drawing)));
     }
 
     private void answer(Context ctx, String layerName, WmtsService.Response r) {

@@ -68,6 +68,11 @@ public final class WmtsService {
 
     static final List<MatrixSet> SETS = List.of(GOOGLE, BNG);
 
+    /** Runs a tile's drawing: the caller's limit on expensive requests. */
+    public interface Gate {
+        TileService.Tile run(java.util.function.Supplier<TileService.Tile> drawing);
+    }
+
     /** An answer: status, content type, body, and the tile's ETag when it is one. */
     public record Response(int status, String contentType, byte[] body, String etag) {}
 
@@ -83,6 +88,14 @@ public final class WmtsService {
 
     /** A KVP request (keys upper-case). {@code url} is the service's own address, {@code /wmts}. */
     public Response handle(Map<String, String> params, String url, Principal who) {
+        return handle(params, url, who, java.util.function.Supplier::get);
+    }
+
+    /**
+     * As above; {@code draw} runs a tile's drawing when the cache does not have it (the HTTP layer passes its
+     * expensive-request slot, as for XYZ tiles).
+     */
+    public Response handle(Map<String, String> params, String url, Principal who, Gate draw) {
         try {
             String service = params.get("SERVICE");
             if (service != null && !service.equalsIgnoreCase("WMTS")) {
@@ -107,7 +120,8 @@ public final class WmtsService {
                             required(params, "TILEROW"),
                             required(params, "TILECOL"),
                             params,
-                            who);
+                            who,
+                            draw);
                 }
                 default ->
                     throw new OgcException(
@@ -130,9 +144,10 @@ public final class WmtsService {
             String row,
             String col,
             Map<String, String> dims,
-            Principal who) {
+            Principal who,
+            Gate draw) {
         try {
-            return tile(layer, style, set, matrix, row, col, dims, who);
+            return tile(layer, style, set, matrix, row, col, dims, who, draw);
         } catch (OgcException e) {
             return report(e);
         }
@@ -146,7 +161,8 @@ public final class WmtsService {
             String rowText,
             String colText,
             Map<String, String> params,
-            Principal who) {
+            Principal who,
+            Gate draw) {
         LayerCatalogue.Layer layer = wms.visibleLayer(who, layerName);
         if (layer == null) {
             throw new OgcException("InvalidParameterValue", "Layer", "no layer named " + layerName);
@@ -186,7 +202,7 @@ public final class WmtsService {
         // GoogleMapsCompatible cells are the XYZ cells, so the two share the cache.
         String cell = set == GOOGLE ? z + "/" + col + "/" + row : set.id() + "/" + z + "/" + col + "/" + row;
         TileService.Prepared p = tiles.prepare(layer.name(), set.crsCode(), set.bounds(z, row, col), cell, q, who);
-        TileService.Tile t = tiles.cached(p).orElseGet(() -> tiles.tile(p));
+        TileService.Tile t = tiles.cached(p).orElseGet(() -> draw.run(() -> tiles.tile(p)));
         return new Response(200, "image/png", t.png(), t.etag());
     }
 
