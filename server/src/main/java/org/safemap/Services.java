@@ -8,6 +8,7 @@ import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.MapData;
+import org.safemap.map.ServiceInfo;
 import org.safemap.map.TileCache;
 import org.safemap.map.WmsService;
 import org.safemap.pack.PackService;
@@ -171,7 +172,12 @@ public final class Services implements AutoCloseable {
                     counts(),
                     settings.map().wmsMaxSize(),
                     settings.map().wmsMaxSize(),
-                    MAP_STATE_TTL_MS);
+                    MAP_STATE_TTL_MS,
+                    new ServiceInfo(
+                            settings.map().contactOrganisation(),
+                            settings.map().contactPerson(),
+                            settings.map().contactEmail(),
+                            settings.map().layerMetadataUrl()));
         }
         return map;
     }

@@ -302,6 +302,9 @@ public final class ApiServer {
             config.routes.delete("/api/tokens/{id}", tokens::revoke);
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
+            config.routes.get("/wmts", maps::wmts);
+            config.routes.get("/wmts/{layer}/{style}/{set}/{z}/{row}/{file}", maps::wmtsTile);
+            config.routes.get("/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{file}", maps::wmtsTile);
             IdentityAudit identityAudit = new IdentityAudit(audit);
             config.routes.after("/api/session", identityAudit::after);
             config.routes.after("/api/users", identityAudit::after);

@@ -256,6 +256,8 @@ final class Credentials implements Handler {
         return !(p.equals("/api")
                 || p.startsWith("/api/")
                 || p.equals("/wms")
+                || p.equals("/wmts")
+                || p.startsWith("/wmts/")
                 || p.startsWith("/tiles/")
                 || p.equals("/health"));
     }
@@ -263,7 +265,10 @@ final class Credentials implements Handler {
     /** GIS clients prompt for a user name and password when challenged with Basic; browsers' fetches must not. */
     private static boolean basicChallenge(Context ctx) {
         String a = ctx.header("Authorization");
-        return ctx.path().equals("/wms") || (a != null && a.regionMatches(true, 0, "basic", 0, 5));
+        return ctx.path().equals("/wms")
+                || ctx.path().equals("/wmts")
+                || ctx.path().startsWith("/wmts/")
+                || (a != null && a.regionMatches(true, 0, "basic", 0, 5));
     }
 
     private static int status(SafemapException e) {

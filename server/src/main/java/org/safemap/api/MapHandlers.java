@@ -10,17 +10,20 @@ import org.safemap.map.LayerCatalogue;
 import org.safemap.map.OgcException;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
+import org.safemap.map.WmtsService;
 
 /** /wms (OGC WMS 1.3.0 and 1.1.1) and /tiles/{layer}/{z}/{x}/{y}.png. */
 final class MapHandlers {
     private final WmsService wms;
     private final TileService tiles;
+    private final WmtsService wmts;
     private final MapAudit audit;
     private final RequestGuard guard;
 
     MapHandlers(WmsService wms, TileService tiles, MapAudit audit, RequestGuard guard) {
         this.wms = wms;
         this.tiles = tiles;
+        this.wmts = new WmtsService(wms, tiles, wms.info());
         this.audit = audit;
         this.guard = guard;
     }
@@ -40,6 +43,78 @@ final class MapHandlers {
             noteRefusedLayers(ctx, params);
         } else if (r.status() == 200) {
             noteLayers(ctx, params);
+        }
+        ctx.status(r.status()).contentType(r.contentType()).result(r.body());
+    }
+
+    /** WMTS in KVP: GetCapabilities and GetTile. */
+    void wmts(Context ctx) {
+        Map<String, String> params = new HashMap<>();
+        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                params.putIfAbsent(
+                        e.getKey().toUpperCase(Locale.ROOT), e.getValue().get(0));
+            }
+        }
+        answer(
+                ctx,
+                params.get("LAYER"),
+                wmts.handle(
+                        params,
+                        serviceUrl(ctx).replaceAll("/wms$", "/wmts"),
+                        Principals.of(ctx),
+                        drawing -> guard.expensive(ctx, drawing)));
+    }
+
+    /** A RESTful WMTS tile; a timed layer's time and category come as path segments. */
+    void wmtsTile(Context ctx) {
+        String file = ctx.pathParam("file");
+        if (!file.endsWith(".png")) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "WMTS tiles are served as {TileCol}.png");
+        }
+        Map<String, String> dims = new HashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                dims.putIfAbsent(k.toUpperCase(Locale.ROOT), v.get(0));
+            }
+        });
+        if (ctx.pathParamMap().containsKey("time")) {
+            dims.put("TIME", ctx.pathParam("time"));
+            dims.put("CATEGORY", ctx.pathParam("category"));
+        }
+        String layer = ctx.pathParam("layer");
+        answer(
+                ctx,
+                layer,
+                wmts.restTile(
+                        layer,
+                        ctx.pathParam("style"),
+                        ctx.pathParam("set"),
+                        ctx.pathParam("z"),
+                        ctx.pathParam("row"),
+                        file.substring(0, file.length() - 4),
+                        dims,
+                        Principals.of(ctx),
+                        drawing -> guard.expensive(ctx, drawing)));
+    }
+
+    private void answer(Context ctx, String layerName, WmtsService.Response r) {
+        if (r.etag() != null) {
+            LayerCatalogue.Layer layer = wms.visibleLayer(Principals.of(ctx), layerName);
+            if (layer != null) {
+                audit.note(ctx, "wmts", layer);
+            }
+            ctx.header("ETag", r.etag());
+            ctx.header("Cache-Control", "max-age=60");
+            if (r.etag().equals(ctx.header("If-None-Match"))) {
+                ctx.status(304);
+                return;
+            }
+        } else if (layerName != null && wms.visibleLayer(Principals.of(ctx), layerName) == null) {
+            LayerCatalogue.Layer hidden = wms.catalogue().layer(layerName);
+            if (hidden != null) {
+                audit.noteRefused(ctx, "wmts", hidden);
+            }
         }
         ctx.status(r.status()).contentType(r.contentType()).result(r.body());
     }

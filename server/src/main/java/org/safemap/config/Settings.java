@@ -75,8 +75,19 @@ public record Settings(
      * @param wmsMaxSize  largest WIDTH and HEIGHT a GetMap may ask for, pixels
      * @param tileMemoryMb tile cache held in memory, MB
      * @param tileDiskMb   tile cache on disk under var/tiles, MB (0: none)
+     * @param contactOrganisation who answers for the map services (capabilities' ContactInformation)
+     * @param contactPerson       a named contact, or blank
+     * @param contactEmail        a contact address, or blank
+     * @param layerMetadataUrl    each layer's metadata address ({layer}, {base}), or blank for the server's own
      */
-    public record MapSettings(int wmsMaxSize, int tileMemoryMb, int tileDiskMb) {}
+    public record MapSettings(
+            int wmsMaxSize,
+            int tileMemoryMb,
+            int tileDiskMb,
+            String contactOrganisation,
+            String contactPerson,
+            String contactEmail,
+            String layerMetadataUrl) {}
 
     /**
      * @param protocolsDir   folder of data-sharing protocols (one JSON per feed), read besides the built-in examples
@@ -180,6 +191,10 @@ public record Settings(
         KEYS.put("SAFEMAP_WMS_MAX_SIZE", "4096");
         KEYS.put("SAFEMAP_TILE_CACHE_MB", "64");
         KEYS.put("SAFEMAP_TILE_DISK_MB", "512");
+        KEYS.put("SAFEMAP_CONTACT_ORGANISATION", "SafeMap partnership");
+        KEYS.put("SAFEMAP_CONTACT_PERSON", "");
+        KEYS.put("SAFEMAP_CONTACT_EMAIL", "");
+        KEYS.put("SAFEMAP_LAYER_METADATA_URL", "");
         KEYS.put("SAFEMAP_PROTOCOLS_DIR", "protocols");
         KEYS.put("SAFEMAP_PSEUDONYM_KEY", "");
         KEYS.put("SAFEMAP_AUDIT_KEY", "");
@@ -288,7 +303,11 @@ public record Settings(
                 new MapSettings(
                         intRange(values, "SAFEMAP_WMS_MAX_SIZE", 256, 16_384),
                         intRange(values, "SAFEMAP_TILE_CACHE_MB", 0, 100_000),
-                        intRange(values, "SAFEMAP_TILE_DISK_MB", 0, 1_000_000)),
+                        intRange(values, "SAFEMAP_TILE_DISK_MB", 0, 1_000_000),
+                        get(values, "SAFEMAP_CONTACT_ORGANISATION", null),
+                        get(values, "SAFEMAP_CONTACT_PERSON", null),
+                        get(values, "SAFEMAP_CONTACT_EMAIL", null),
+                        get(values, "SAFEMAP_LAYER_METADATA_URL", null)),
                 new TrustSettings(
                         home.resolve(get(values, "SAFEMAP_PROTOCOLS_DIR", null)),
                         new Secret(get(values, "SAFEMAP_PSEUDONYM_KEY", null)),

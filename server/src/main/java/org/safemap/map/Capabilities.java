@@ -18,13 +18,15 @@ final class Capabilities {
             + "colour scale, per-area counts and rates, Gi* and emerging hot spots, incident points and boundaries.";
     static final int MAX_LAYERS = 16;
 
-    /** What the caller knows per layer: the completed runs of run-areas layers. */
+    /** What the caller knows per layer: the completed runs of run-areas layers with their titles, default first. */
     interface Runs {
-        List<Long> of(LayerCatalogue.Layer layer);
+        java.util.Map<Long, String> of(LayerCatalogue.Layer layer);
     }
 
     private final List<LayerCatalogue.Layer> layers;
     private final MapState state;
+    private final long sequence;
+    private final ServiceInfo info;
     private final String url;
     private final int maxWidth;
     private final int maxHeight;
@@ -35,6 +37,8 @@ final class Capabilities {
     Capabilities(
             List<LayerCatalogue.Layer> layers,
             MapState state,
+            long sequence,
+            ServiceInfo info,
             String url,
             int maxWidth,
             int maxHeight,
@@ -42,6 +46,8 @@ final class Capabilities {
             BiFunction<LayerCatalogue.Layer, LayerCatalogue.Style, BufferedImage> legend) {
         this.layers = layers;
         this.state = state;
+        this.sequence = sequence;
+        this.info = info;
         this.url = url;
         this.maxWidth = maxWidth;
         this.maxHeight = maxHeight;
@@ -63,6 +69,7 @@ final class Capabilities {
         x.start("Service").element("Name", "WMS").element("Title", "SafeMap").element("Abstract", ABSTRACT);
         keywords(x, List.of("crime", "anti-social behaviour", "hotspots", "community safety"));
         resource(x, url);
+        contact(x);
         x.element("Fees", "none")
                 .element(
                         "AccessConstraints",
@@ -86,11 +93,12 @@ final class Capabilities {
         boxes130(x);
         for (LayerCatalogue.Layer layer : layers) {
             x.start("Layer").attr("queryable", layer.queryable() ? "1" : "0").attr("opaque", "0");
-            x.element("Name", layer.name()).element("Title", layer.title()).element("Abstract", layer.abstractText());
+            x.element("Name", layer.name()).element("Title", layer.title()).element("Abstract", abstractOf(layer));
             keywords(x, List.of(layer.kind().code(), layer.disclosure()));
             boxes130(x);
             dimensions130(x, layer);
             attribution(x, layer);
+            metadata(x, layer, true);
             styles(x, layer);
             scales(x, layer, true);
             x.end();
@@ -110,6 +118,7 @@ final class Capabilities {
                 .element("Abstract", ABSTRACT);
         keywords(x, List.of("crime", "anti-social behaviour", "hotspots", "community safety"));
         resource(x, url);
+        contact(x);
         x.element("Fees", "none")
                 .element(
                         "AccessConstraints",
@@ -135,11 +144,12 @@ final class Capabilities {
         boxes111(x);
         for (LayerCatalogue.Layer layer : layers) {
             x.start("Layer").attr("queryable", layer.queryable() ? "1" : "0").attr("opaque", "0");
-            x.element("Name", layer.name()).element("Title", layer.title()).element("Abstract", layer.abstractText());
+            x.element("Name", layer.name()).element("Title", layer.title()).element("Abstract", abstractOf(layer));
             keywords(x, List.of(layer.kind().code(), layer.disclosure()));
             boxes111(x);
             dimensions111(x, layer);
             attribution(x, layer);
+            metadata(x, layer, false);
             styles(x, layer);
             scales(x, layer, false);
             x.end();
@@ -148,9 +158,41 @@ final class Capabilities {
         return x.toString();
     }
 
-    /** The data version as an updateSequence, so clients can tell a document is out of date. */
+    /** The services' update sequence, which only ever increases, so clients can tell a document is out of date. */
     private String sequence() {
-        return state.version();
+        return Long.toString(sequence);
+    }
+
+    /** ContactInformation, from settings: the same elements and order in 1.3.0 and 1.1.1. */
+    private void contact(Xml x) {
+        x.start("ContactInformation").start("ContactPersonPrimary");
+        x.element("ContactPerson", info.person()).element("ContactOrganization", info.organisation());
+        x.end();
+        if (!info.email().isEmpty()) {
+            x.element("ContactElectronicMailAddress", info.email());
+        }
+        x.end();
+    }
+
+    /** The layer's MetadataURL; 1.1.1's DTD allows only the types TC211 and FGDC. */
+    private void metadata(Xml x, LayerCatalogue.Layer layer, boolean v130) {
+        String href = info.metadataUrl(layer.name(), url);
+        x.start("MetadataURL").attr("type", v130 ? "ISO19115:2003" : "TC211");
+        x.element("Format", info.metadataFormat(href));
+        resource(x, href);
+        x.end();
+    }
+
+    /** A run layer's abstract names each run it may be drawn with, as WMS gives dimension values no titles. */
+    private String abstractOf(LayerCatalogue.Layer layer) {
+        if (!(layer.kind() instanceof RunAreasKind)) {
+            return layer.abstractText();
+        }
+        java.util.Map<Long, String> titles = runs.of(layer);
+        if (titles.isEmpty()) {
+            return layer.abstractText() + " No run has finished yet.";
+        }
+        return layer.abstractText() + " Runs (DIM_RUN, the default first): " + String.join("; ", titles.values()) + ".";
     }
 
     private void keywords(Xml x, List<String> words) {
@@ -251,7 +293,7 @@ final class Capabilities {
                     .attr("units", "")
                     .attr("default", "all")
                     .attr("multipleValues", "1")
-                    .text(categoryValues())
+                    .text(categoryValues(layer))
                     .end();
             x.start("Dimension")
                     .attr("name", "feed")
@@ -261,7 +303,7 @@ final class Capabilities {
                     .text(feedValues(layer))
                     .end();
         } else if (layer.kind() instanceof RunAreasKind) {
-            List<Long> ids = runs.of(layer);
+            List<Long> ids = List.copyOf(runs.of(layer).keySet());
             if (!ids.isEmpty()) {
                 x.start("Dimension")
                         .attr("name", "run")
@@ -274,7 +316,9 @@ final class Capabilities {
     }
 
     private void dimensions111(Xml x, LayerCatalogue.Layer layer) {
-        List<Long> ids = layer.kind() instanceof RunAreasKind ? runs.of(layer) : List.of();
+        List<Long> ids = layer.kind() instanceof RunAreasKind
+                ? List.copyOf(runs.of(layer).keySet())
+                : List.of();
         boolean timed = layer.kind().timed();
         if (timed) {
             if (state.hasRecords()) {
@@ -296,7 +340,7 @@ final class Capabilities {
             x.start("Extent")
                     .attr("name", "category")
                     .attr("default", "all")
-                    .text(categoryValues())
+                    .text(categoryValues(layer))
                     .end();
             x.start("Extent")
                     .attr("name", "feed")
@@ -313,11 +357,10 @@ final class Capabilities {
         }
     }
 
-    private String categoryValues() {
+    private String categoryValues(LayerCatalogue.Layer layer) {
         // Groups first, then categories; a code that is both (other) is listed once and matches either.
         java.util.Set<String> values = new java.util.LinkedHashSet<>(List.of("all"));
-        values.addAll(new java.util.TreeSet<>(state.names("group")));
-        values.addAll(new java.util.TreeSet<>(state.names("category")));
+        values.addAll(LayerDims.categories(layer, state));
         return String.join(",", values);
     }
 

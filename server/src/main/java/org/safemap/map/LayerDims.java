@@ -78,14 +78,17 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
                     "TIME " + params.get("TIME") + " is outside the data: no records are loaded yet");
         }
         List<String> categories = list(dim(params, "CATEGORY"));
-        Set<String> known = new LinkedHashSet<>(state.names("category"));
-        known.addAll(state.names("group"));
+        Set<String> known = categories(layer, state);
         for (String c : categories) {
             if (!known.contains(c)) {
                 throw new OgcException(
                         "InvalidDimensionValue",
                         "DIM_CATEGORY",
-                        "category " + c + " is not a category or group code; see GetCapabilities for the values");
+                        (state.names("category").contains(c)
+                                                || state.names("group").contains(c)
+                                        ? "layer " + layer.name() + " does not draw category " + c
+                                        : "category " + c + " is not a category or group code")
+                                + "; its values are " + String.join(",", known));
             }
         }
         List<String> feeds = list(dim(params, "FEED"));
@@ -102,6 +105,30 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
             }
         }
         return new LayerDims(time, categories, feeds.isEmpty() ? allowed : feeds, null, NO_FEEDS);
+    }
+
+    /**
+     * The category dimension's values of a layer: groups, then categories, sorted. A density or points layer draws
+     * only its own groups (every group when it names none), so only those groups and their categories draw; a
+     * count layer takes DIM_CATEGORY in place of its groups, so every code.
+     */
+    static Set<String> categories(LayerCatalogue.Layer layer, MapState state) {
+        List<String> groups = layer.source().groups();
+        Set<String> out = new LinkedHashSet<>();
+        if (groups.isEmpty() || layer.kind() instanceof AreaCountsKind) {
+            out.addAll(new java.util.TreeSet<>(state.names("group")));
+            out.addAll(new java.util.TreeSet<>(state.names("category")));
+            return out;
+        }
+        java.util.TreeSet<String> categories = new java.util.TreeSet<>();
+        for (String g : new java.util.TreeSet<>(groups)) {
+            if (state.names("group").contains(g)) {
+                out.add(g);
+                categories.addAll(state.names("group:" + g));
+            }
+        }
+        out.addAll(categories);
+        return out;
     }
 
     /** A custom dimension: DIM_NAME in WMS, NAME in tile URLs. */

@@ -18,6 +18,7 @@ import org.locationtech.jts.io.WKBReader;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.DataVersion;
+import org.safemap.db.ServiceSequence;
 import org.safemap.time.Period;
 
 /**
@@ -115,7 +116,9 @@ public final class MapData {
 
     /** Runs a map may show, the default first: runs a tasking pack made for itself come after everyone else's. */
     private static final String RUNS = """
-            SELECT r.id FROM hotspot_run r
+            SELECT r.id, r.kind || coalesce(', period ' || (jsonb_path_query_first(r.params, 'strict $.**.period') #>> '{}'), '')
+                   || ', finished ' || coalesce(to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), '?')
+            FROM hotspot_run r
             WHERE r.kind = ? AND r.status = 'done'
               AND EXISTS (SELECT 1 FROM hotspot_area_result a WHERE a.run_id = r.id AND a.level = ?)
             ORDER BY r.created_by = 'pack', r.id DESC LIMIT 50""";
@@ -131,6 +134,7 @@ public final class MapData {
 
     private static final String NAMES = """
             SELECT 'category', code FROM category UNION ALL SELECT DISTINCT 'group', group_code FROM category
+            UNION ALL SELECT 'group:' || group_code, code FROM category
             UNION ALL SELECT DISTINCT 'feed', feed FROM load_batch WHERE kind = 'incidents'""";
 
     /** Locations and summed weights. */
@@ -316,14 +320,19 @@ public final class MapData {
 
     /** Completed runs of a kind with results at a level, the default first (see RUNS), then newest first. */
     public List<Long> runs(String kind, String level) {
-        List<Long> out = new ArrayList<>();
+        return List.copyOf(runTitles(kind, level).keySet());
+    }
+
+    /** The same runs, each with a readable title (kind, period, when it finished), in the same order. */
+    public Map<Long, String> runTitles(String kind, String level) {
+        Map<Long, String> out = new LinkedHashMap<>();
         query(
                 RUNS,
                 (c, ps) -> {
                     ps.setString(1, kind);
                     ps.setString(2, level);
                 },
-                rs -> out.add(rs.getLong(1)));
+                rs -> out.put(rs.getLong(1), "run " + rs.getLong(1) + ": " + rs.getString(2)));
         return out;
     }
 
@@ -368,6 +377,11 @@ public final class MapData {
     /** A token that changes whenever a load, deletion or run changes what maps show ({@link DataVersion}). */
     public String version() {
         return DataVersion.read(dataSource);
+    }
+
+    /** The services' update sequence for this version token: only ever increases ({@link ServiceSequence}). */
+    public long sequence(String token) {
+        return ServiceSequence.advance(dataSource, token);
     }
 
     private Map<String, Map<String, Object>> rows(String sql, List<Object> params, String... columns) {

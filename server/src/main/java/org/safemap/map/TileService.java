@@ -42,7 +42,23 @@ public final class TileService {
             String layer, int z, int x, int y, Map<String, String> query, org.safemap.sharing.Principal who) {
         WmsService.MapRequest r = request(layer, z, x, y, query, who);
         String version = wms.state().version();
-        return new Prepared(r, version, key(r, version, z, x, y));
+        return new Prepared(r, version, key(r, version, z + "/" + x + "/" + y));
+    }
+
+    /**
+     * A tile of any grid: {@code bbox} in {@code crs} (x first), {@code cell} naming it in the cache. XYZ tiles and
+     * WMTS GoogleMapsCompatible tiles share cells ({@code z/x/y}), so they share the cache.
+     */
+    Prepared prepare(
+            String layer,
+            String crs,
+            double[] bbox,
+            String cell,
+            Map<String, String> query,
+            org.safemap.sharing.Principal who) {
+        WmsService.MapRequest r = request(layer, crs, bbox, query, who);
+        String version = wms.state().version();
+        return new Prepared(r, version, key(r, version, cell));
     }
 
     /** The tile if the cache has it; nothing is drawn. */
@@ -86,7 +102,11 @@ public final class TileService {
         if (x < 0 || y < 0 || x >= n || y >= n) {
             throw OgcException.invalid("x", "tile " + z + "/" + x + "/" + y + " does not exist at zoom " + z);
         }
-        double[] b = bounds(z, x, y);
+        return request(layer, "EPSG:3857", bounds(z, x, y), query, who);
+    }
+
+    private WmsService.MapRequest request(
+            String layer, String crs, double[] b, Map<String, String> query, org.safemap.sharing.Principal who) {
         Map<String, String> p = new HashMap<>();
         query.forEach((k, v) -> p.put(k.toUpperCase(java.util.Locale.ROOT), v));
         p.put("VERSION", "1.3.0");
@@ -94,7 +114,7 @@ public final class TileService {
         p.put("STYLES", p.getOrDefault("STYLE", ""));
         p.remove("SLD_BODY");
         p.remove("SLD");
-        p.put("CRS", "EPSG:3857");
+        p.put("CRS", crs);
         p.put("BBOX", b[0] + "," + b[1] + "," + b[2] + "," + b[3]);
         p.put("WIDTH", String.valueOf(SIZE));
         p.put("HEIGHT", String.valueOf(SIZE));
@@ -108,8 +128,8 @@ public final class TileService {
      * {@code FeedView}: the requester's levels for the feeds that shape it, so audiences who see the same (everyone,
      * for open-data layers) share a tile and audiences who see differently never do.
      */
-    private static String key(WmsService.MapRequest r, String version, int z, int x, int y) {
-        String text = version + "|" + r.key() + "|" + z + "/" + x + "/" + y;
+    private static String key(WmsService.MapRequest r, String version, String cell) {
+        String text = version + "|" + r.key() + "|" + cell;
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 16);

@@ -53,7 +53,8 @@ public final class WmsService {
             List<LayerDims> dims,
             ImageEncoder.Format format,
             boolean transparent,
-            Color background) {
+            Color background,
+            Canvas canvas) {
         /** A key identifying the picture (for tile caches). */
         String key() {
             StringBuilder b = new StringBuilder();
@@ -69,7 +70,14 @@ public final class WmsService {
         }
     }
 
+    /**
+     * The image asked for and where the view falls in it: the whole image, or (a BBOX reaching beyond the valid
+     * area of its CRS) the part within it; {@code view} is then null when no part is.
+     */
+    record Canvas(int width, int height, int x, int y) {}
+
     private final LayerCatalogue catalogue;
+    private final ServiceInfo info;
     private final MapAudience audience;
     private final MapData data;
     private final LayerData layerData;
@@ -84,8 +92,11 @@ public final class WmsService {
     private final java.util.concurrent.Semaphore pixelBudget =
             new java.util.concurrent.Semaphore(PIXEL_BUDGET_PERMITS, true);
     private final Map<String, BufferedImage> legends = new ConcurrentHashMap<>();
-    private final Map<String, List<Long>> runs = new ConcurrentHashMap<>();
+    private final Map<String, Map<Long, String>> runs = new ConcurrentHashMap<>();
     private volatile MapState state;
+    /** The update sequence of {@link #state}: only ever increases ({@link org.safemap.db.ServiceSequence}). */
+    private volatile long sequence;
+
     private final java.util.concurrent.atomic.AtomicBoolean refreshing =
             new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long stateReadAt;
@@ -99,6 +110,20 @@ public final class WmsService {
             int maxWidth,
             int maxHeight,
             long stateTtlMillis) {
+        this(catalogue, data, policy, counts, maxWidth, maxHeight, stateTtlMillis, ServiceInfo.DEFAULT);
+    }
+
+    /** @param info the contact and layer metadata addresses capabilities carry (settings) */
+    public WmsService(
+            LayerCatalogue catalogue,
+            MapData data,
+            Policy policy,
+            ProtectedCounts counts,
+            int maxWidth,
+            int maxHeight,
+            long stateTtlMillis,
+            ServiceInfo info) {
+        this.info = info;
         this.catalogue = catalogue;
         this.audience = new MapAudience(policy);
         this.data = data;
@@ -156,9 +181,16 @@ public final class WmsService {
     }
 
     private synchronized void reread() {
-        state = MapState.read(data, version());
+        String v = version();
+        sequence = data.sequence(v);
+        state = MapState.read(data, v);
         stateReadAt = System.currentTimeMillis();
         layerData.onVersion(state.version());
+    }
+
+    /** The contact and metadata addresses capabilities carry. */
+    public ServiceInfo info() {
+        return info;
     }
 
     public LayerCatalogue catalogue() {
@@ -250,11 +282,55 @@ public final class WmsService {
         }
     }
 
+    /** The services' update sequence now: capabilities carry it, and UPDATESEQUENCE is compared with it. */
+    public long updateSequence() {
+        state();
+        return sequence;
+    }
+
+    /**
+     * OGC 06-042 7.2.3.5: an UPDATESEQUENCE equal to the current one is answered CurrentUpdateSequence, a higher one
+     * InvalidUpdateSequence; a lower one, or one this service never issued (not a number), gets the document.
+     */
+    static void checkUpdateSequence(String asked, long current) {
+        if (asked == null || asked.isBlank()) {
+            return;
+        }
+        long n;
+        try {
+            n = Long.parseLong(asked.trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (n == current) {
+            throw new OgcException(
+                    "CurrentUpdateSequence",
+                    "UPDATESEQUENCE",
+                    "UPDATESEQUENCE " + n + " is the current one: the capabilities have not changed");
+        }
+        if (n > current) {
+            throw new OgcException(
+                    "InvalidUpdateSequence",
+                    "UPDATESEQUENCE",
+                    "UPDATESEQUENCE " + n + " is later than the current one, " + current);
+        }
+    }
+
     private Response capabilities(Map<String, String> params, String url, Principal who) {
         WmsVersion version = WmsVersion.negotiate(params.get("VERSION"));
         MapState s = state();
+        long seq = sequence;
+        checkUpdateSequence(params.get("UPDATESEQUENCE"), seq);
         Capabilities c = new Capabilities(
-                audience.visibleLayers(who, catalogue, s), s, url, maxWidth, maxHeight, this::runs, this::legendImage);
+                audience.visibleLayers(who, catalogue, s),
+                s,
+                seq,
+                info,
+                url,
+                maxWidth,
+                maxHeight,
+                this::runTitles,
+                this::legendImage);
         return version == WmsVersion.V1_3_0
                 ? Response.text("text/xml; charset=UTF-8", c.v130())
                 : Response.text("application/vnd.ogc.wms_xml; charset=UTF-8", c.v111());
@@ -273,7 +349,7 @@ public final class WmsService {
     byte[] render(MapRequest r) {
         int permits = (int) Math.min(
                 PIXEL_BUDGET_PERMITS,
-                ((long) r.view().width() * r.view().height() + PIXELS_PER_PERMIT - 1) / PIXELS_PER_PERMIT);
+                ((long) r.canvas().width() * r.canvas().height() + PIXELS_PER_PERMIT - 1) / PIXELS_PER_PERMIT);
         try {
             if (!pixelBudget.tryAcquire(permits, BUDGET_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
                 throw new OgcException(
@@ -294,8 +370,13 @@ public final class WmsService {
     }
 
     private byte[] draw(MapRequest r) {
-        BufferedImage image = new BufferedImage(r.view().width(), r.view().height(), BufferedImage.TYPE_INT_ARGB);
+        BufferedImage image = new BufferedImage(r.canvas().width(), r.canvas().height(), BufferedImage.TYPE_INT_ARGB);
+        if (r.view() == null) { // the BBOX lies wholly outside its CRS's valid area: empty content (06-042 7.3.3.6)
+            return ImageEncoder.encode(image, r.format(), r.transparent(), r.background());
+        }
         Graphics2D g = image.createGraphics();
+        g.translate(r.canvas().x(), r.canvas().y());
+        g.clipRect(0, 0, r.view().width(), r.view().height());
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
@@ -327,7 +408,16 @@ public final class WmsService {
                 version);
         int width = size(params.get("WIDTH"), "WIDTH", maxWidth);
         int height = size(params.get("HEIGHT"), "HEIGHT", maxHeight);
-        MapView view = view(params.get("BBOX"), crs, width, height);
+        MapView asked = view(params.get("BBOX"), crs, width, height);
+        Canvas canvas = new Canvas(width, height, 0, 0);
+        MapView view = needFormat ? valid(asked) : refuseInvalid(asked, params.get("BBOX"));
+        if (view != asked) {
+            canvas = new Canvas(
+                    width,
+                    height,
+                    view == null ? 0 : (int) Math.round((view.minX() - asked.minX()) / asked.resX()),
+                    view == null ? 0 : (int) Math.round((asked.maxY() - view.maxY()) / asked.resY()));
+        }
         ImageEncoder.Format format = needFormat ? ImageEncoder.format(params.get("FORMAT")) : ImageEncoder.Format.PNG;
         boolean transparent = bool(params.get("TRANSPARENT"), "TRANSPARENT");
         Color background = colour(params.get("BGCOLOR"));
@@ -336,7 +426,7 @@ public final class WmsService {
             LayerDims d = l.kind().dims(l, params, s, () -> runs(l));
             dims.add(d.withView(audience.view(who, l, d, s)));
         }
-        return new MapRequest(who, version, view, layers, styles, dims, format, transparent, background);
+        return new MapRequest(who, version, view, layers, styles, dims, format, transparent, background, canvas);
     }
 
     private Response featureInfo(Map<String, String> params, Principal who) {
@@ -430,15 +520,20 @@ public final class WmsService {
 
     /** Completed runs of a run-areas layer, the default first; read once per data version (tiles ask on every request). */
     List<Long> runs(LayerCatalogue.Layer layer) {
+        return List.copyOf(runTitles(layer).keySet());
+    }
+
+    /** The same runs with readable titles (capabilities list them), read once per data version. */
+    Map<Long, String> runTitles(LayerCatalogue.Layer layer) {
         String key = state().version() + "|" + layer.source().runKind() + "|"
                 + layer.source().level();
-        List<Long> cached = runs.get(key);
+        Map<Long, String> cached = runs.get(key);
         if (cached == null) {
             if (runs.size() > 64) {
                 runs.clear();
             }
-            cached = List.copyOf(
-                    data.runs(layer.source().runKind(), layer.source().level()));
+            cached = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+                    data.runTitles(layer.source().runKind(), layer.source().level())));
             runs.put(key, cached);
         }
         return cached;
@@ -583,18 +678,57 @@ public final class WmsService {
                     "BBOX " + bbox + " is empty or inverted (minimum not below maximum"
                             + (crs.northingFirst() ? "; EPSG:4326 in WMS 1.3.0 is latitude first" : "") + ")");
         }
-        if (crs.degrees() && (v[0] < -540 || v[2] > 540 || v[1] < -90 || v[3] > 90)) {
-            throw OgcException.invalid("BBOX", "BBOX " + bbox + " is outside the range of latitude and longitude");
-        }
-        double limit = 1e8; // metres; far beyond any projected extent
-        if (!crs.degrees()
-                && (Math.abs(v[0]) > limit
-                        || Math.abs(v[1]) > limit
-                        || Math.abs(v[2]) > limit
-                        || Math.abs(v[3]) > limit)) {
-            throw OgcException.invalid("BBOX", "BBOX " + bbox + " is outside the coordinate system's range");
-        }
         return new MapView(crs, v[0], v[1], v[2], v[3], width, height);
+    }
+
+    /** The valid area of each CRS, x first: where coordinates mean a place (longitudes may wrap once each way). */
+    private static double[] validArea(MapCrs crs) {
+        if (crs.degrees()) {
+            return new double[] {-540, -90, 540, 90};
+        }
+        if (crs.crs() == org.safemap.geo.Crs.WEB_MERCATOR) {
+            double m = 20_037_508.342789244;
+            return new double[] {-m, -m, m, m};
+        }
+        double limit = 1e7; // metres: the British National Grid holds no place beyond a few thousand km
+        return new double[] {-limit, -limit, limit, limit};
+    }
+
+    /**
+     * The part of a GetMap view within its CRS's valid area, on whole pixels: the view itself when it lies within,
+     * null when nothing does. WMS 1.3.0 (7.3.3.6) asks for empty content outside the valid range, not an exception.
+     */
+    private static MapView valid(MapView v) {
+        double[] a = validArea(v.crs());
+        if (v.minX() >= a[0] && v.maxX() <= a[2] && v.minY() >= a[1] && v.maxY() <= a[3]) {
+            return v;
+        }
+        int i0 = (int) Math.max(0, Math.ceil((a[0] - v.minX()) / v.resX() - 1e-9));
+        int i1 = (int) Math.min(v.width(), Math.floor((a[2] - v.minX()) / v.resX() + 1e-9));
+        int j0 = (int) Math.max(0, Math.ceil((v.maxY() - a[3]) / v.resY() - 1e-9));
+        int j1 = (int) Math.min(v.height(), Math.floor((v.maxY() - a[1]) / v.resY() + 1e-9));
+        if (i1 <= i0 || j1 <= j0) {
+            return null;
+        }
+        return new MapView(
+                v.crs(),
+                v.minX() + i0 * v.resX(),
+                v.maxY() - j1 * v.resY(),
+                v.minX() + i1 * v.resX(),
+                v.maxY() - j0 * v.resY(),
+                i1 - i0,
+                j1 - j0);
+    }
+
+    /** GetFeatureInfo asks about a pixel, which must be a place: a BBOX beyond the valid area is refused. */
+    private static MapView refuseInvalid(MapView v, String bbox) {
+        if (valid(v) != v) {
+            throw OgcException.invalid(
+                    "BBOX",
+                    "BBOX " + bbox + " reaches beyond the valid area of "
+                            + v.crs().code());
+        }
+        return v;
     }
 
     private static int size(String value, String parameter, int max) {

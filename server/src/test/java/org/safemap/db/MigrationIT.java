@@ -42,7 +42,7 @@ class MigrationIT {
                             ST_SetSRID(ST_MakePoint(335200, 390200), 27700), 'snapped-map-point', 200)""");
             db.migrate();
 
-            assertThat(db.schemaVersion()).isEqualTo("14"); // the newest migration, V14__category_group_labels
+            assertThat(db.schemaVersion()).isEqualTo("15"); // the newest migration, V15__service_sequence
             assertThat(Sql.rows(db, "SELECT id, batch_id, feed, category FROM incident ORDER BY id"))
                     .containsExactly(
                             List.of(1L, 1L, "police-uk", "theft"),
@@ -91,7 +91,7 @@ class MigrationIT {
             assertThat(Sql.rows(
                             db, "SELECT script, success FROM flyway_schema_history WHERE version IS NULL ORDER BY 1"))
                     .containsExactly(List.of("R__geoserver_views.sql", true));
-            assertThat(db.schemaVersion()).isEqualTo("14");
+            assertThat(db.schemaVersion()).isEqualTo("15");
         } finally {
             db.close();
         }

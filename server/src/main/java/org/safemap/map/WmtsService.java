@@ -1,0 +1,395 @@
+package org.safemap.map;
+
+import java.nio.charset.StandardCharsets;
+import java.time.YearMonth;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.safemap.geo.Crs;
+import org.safemap.sharing.Principal;
+
+/**
+ * The OGC Web Map Tile Service 1.0.0 over the same tiles and cache as the XYZ tiles ({@link TileService}): KVP and
+ * RESTful GetTile, capabilities with two tile matrix sets, GoogleMapsCompatible (EPSG:3857, the XYZ grid, so the two
+ * share cached tiles) and {@code EPSG:27700}, the British National Grid set of the OS Maps API (origin −238375,
+ * 1376256; 896 m per pixel at level 0, halving at each level; 256-pixel tiles), so tiles line up with OS basemaps.
+ * Each requester sees the layers, and gets the pictures, the WMS gives them.
+ */
+public final class WmtsService {
+    /** A tile matrix set: its grid origin (top left), level-0 resolution, levels and the extent its matrices cover. */
+    record MatrixSet(
+            String id,
+            String crsCode,
+            String crsUrn,
+            String wellKnown,
+            double originX,
+            double originY,
+            double res0,
+            int levels,
+            double minY,
+            double maxX) {
+        double span(int z) {
+            return res0 * TileService.SIZE / (1L << z);
+        }
+
+        long width(int z) {
+            return (long) Math.ceil((maxX - originX) / span(z) - 1e-9);
+        }
+
+        long height(int z) {
+            return (long) Math.ceil((originY - minY) / span(z) - 1e-9);
+        }
+
+        /** Tile (row, col) of level z: minx, miny, maxx, maxy. */
+        double[] bounds(int z, long row, long col) {
+            double s = span(z);
+            double minX = originX + col * s;
+            double maxY = originY - row * s;
+            return new double[] {minX, maxY - s, minX + s, maxY};
+        }
+    }
+
+    static final MatrixSet GOOGLE = new MatrixSet(
+            "GoogleMapsCompatible",
+            "EPSG:3857",
+            "urn:ogc:def:crs:EPSG::3857",
+            "urn:ogc:def:wkss:OGC:1.0:GoogleMapsCompatible",
+            -TileService.ORIGIN,
+            TileService.ORIGIN,
+            2 * TileService.ORIGIN / TileService.SIZE,
+            19,
+            -TileService.ORIGIN,
+            TileService.ORIGIN);
+
+    /** The OS Maps API's EPSG:27700 set (levels 0 to 13; its extent to 900000 E, 0 N). */
+    static final MatrixSet BNG = new MatrixSet(
+            "EPSG:27700", "EPSG:27700", "urn:ogc:def:crs:EPSG::27700", null, -238375, 1376256, 896, 14, 0, 900000);
+
+    static final List<MatrixSet> SETS = List.of(GOOGLE, BNG);
+
+    /** Runs a tile's drawing: the caller's limit on expensive requests. */
+    public interface Gate {
+        TileService.Tile run(java.util.function.Supplier<TileService.Tile> drawing);
+    }
+
+    /** An answer: status, content type, body, and the tile's ETag when it is one. */
+    public record Response(int status, String contentType, byte[] body, String etag) {}
+
+    private final WmsService wms;
+    private final TileService tiles;
+    private final ServiceInfo info;
+
+    public WmtsService(WmsService wms, TileService tiles, ServiceInfo info) {
+        this.wms = wms;
+        this.tiles = tiles;
+        this.info = info;
+    }
+
+    /** A KVP request (keys upper-case). {@code url} is the service's own address, {@code /wmts}. */
+    public Response handle(Map<String, String> params, String url, Principal who) {
+        return handle(params, url, who, java.util.function.Supplier::get);
+    }
+
+    /**
+     * As above; {@code draw} runs a tile's drawing when the cache does not have it (the HTTP layer passes its
+     * expensive-request slot, as for XYZ tiles).
+     */
+    public Response handle(Map<String, String> params, String url, Principal who, Gate draw) {
+        try {
+            String service = params.get("SERVICE");
+            if (service != null && !service.equalsIgnoreCase("WMTS")) {
+                throw OgcException.invalid("SERVICE", "SERVICE " + service + " is not offered here; this is a WMTS");
+            }
+            String request = params.get("REQUEST");
+            if (request == null || request.isBlank()) {
+                throw OgcException.missing("REQUEST");
+            }
+            return switch (request.trim().toLowerCase(Locale.ROOT)) {
+                case "getcapabilities" -> capabilities(params.get("UPDATESEQUENCE"), url, who);
+                case "gettile" -> {
+                    String format = params.getOrDefault("FORMAT", "image/png");
+                    if (!format.equalsIgnoreCase("image/png")) {
+                        throw new OgcException("InvalidParameterValue", "Format", "tiles are served as image/png");
+                    }
+                    yield tile(
+                            required(params, "LAYER"),
+                            params.getOrDefault("STYLE", ""),
+                            required(params, "TILEMATRIXSET"),
+                            required(params, "TILEMATRIX"),
+                            required(params, "TILEROW"),
+                            required(params, "TILECOL"),
+                            params,
+                            who,
+                            draw);
+                }
+                default ->
+                    throw new OgcException(
+                            "OperationNotSupported", "Request", "REQUEST " + request + " is not supported");
+            };
+        } catch (OgcException e) {
+            return report(e);
+        }
+    }
+
+    /**
+     * A RESTful GetTile: {@code /wmts/{layer}/{style}/{set}/{matrix}/{row}/{col}.png}, dimensions (time, category)
+     * as path segments when the layer has them, else as query parameters.
+     */
+    public Response restTile(
+            String layer,
+            String style,
+            String set,
+            String matrix,
+            String row,
+            String col,
+            Map<String, String> dims,
+            Principal who,
+            Gate draw) {
+        try {
+            return tile(layer, style, set, matrix, row, col, dims, who, draw);
+        } catch (OgcException e) {
+            return report(e);
+        }
+    }
+
+    private Response tile(
+            String layerName,
+            String style,
+            String setName,
+            String matrix,
+            String rowText,
+            String colText,
+            Map<String, String> params,
+            Principal who,
+            Gate draw) {
+        LayerCatalogue.Layer layer = wms.visibleLayer(who, layerName);
+        if (layer == null) {
+            throw new OgcException("InvalidParameterValue", "Layer", "no layer named " + layerName);
+        }
+        MatrixSet set = SETS.stream()
+                .filter(m -> m.id().equals(setName))
+                .findFirst()
+                .orElseThrow(() ->
+                        new OgcException("InvalidParameterValue", "TileMatrixSet", "no tile matrix set " + setName));
+        int z = whole(matrix, "TileMatrix");
+        if (z < 0 || z >= set.levels()) {
+            throw new OgcException(
+                    "InvalidParameterValue", "TileMatrix", "no tile matrix " + matrix + " in " + setName);
+        }
+        long row = whole(rowText, "TileRow");
+        long col = whole(colText, "TileCol");
+        if (row < 0 || row >= set.height(z)) {
+            throw new OgcException(
+                    "TileOutOfRange", "TileRow", "TileRow " + row + " is outside 0 to " + (set.height(z) - 1));
+        }
+        if (col < 0 || col >= set.width(z)) {
+            throw new OgcException(
+                    "TileOutOfRange", "TileCol", "TileCol " + col + " is outside 0 to " + (set.width(z) - 1));
+        }
+        Map<String, String> q = new HashMap<>();
+        for (String d : List.of("TIME", "CATEGORY", "FEED", "RUN")) {
+            String v = params.get(d);
+            if (v != null && !v.isBlank() && !(d.equals("TIME") && v.equalsIgnoreCase("default"))) {
+                q.put(d, v);
+            }
+        }
+        String s = style == null || style.isBlank() || style.equalsIgnoreCase("default") ? "" : style;
+        if (!s.isEmpty() && layer.style(s) == null) {
+            throw new OgcException("InvalidParameterValue", "Style", "layer " + layerName + " has no style " + s);
+        }
+        q.put("STYLE", s);
+        // GoogleMapsCompatible cells are the XYZ cells, so the two share the cache.
+        String cell = set == GOOGLE ? z + "/" + col + "/" + row : set.id() + "/" + z + "/" + col + "/" + row;
+        TileService.Prepared p = tiles.prepare(layer.name(), set.crsCode(), set.bounds(z, row, col), cell, q, who);
+        TileService.Tile t = tiles.cached(p).orElseGet(() -> draw.run(() -> tiles.tile(p)));
+        return new Response(200, "image/png", t.png(), t.etag());
+    }
+
+    private static String required(Map<String, String> params, String key) {
+        String v = params.get(key);
+        if (v == null || v.isBlank()) {
+            throw OgcException.missing(key);
+        }
+        return v.trim();
+    }
+
+    private static int whole(String text, String parameter) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new OgcException(
+                    "InvalidParameterValue", parameter, parameter + " '" + text + "' is not a whole number");
+        }
+    }
+
+    /** An OWS 1.1 ExceptionReport, with the HTTP status WMTS 1.0.0 (table 28) gives each code. */
+    private static Response report(OgcException e) {
+        int status = switch (e.code()) {
+            case "OperationNotSupported" -> 501;
+            case "ServerBusy" -> 503;
+            default -> 400;
+        };
+        Xml x = new Xml().declaration();
+        x.start("ExceptionReport")
+                .attr("xmlns", "http://www.opengis.net/ows/1.1")
+                .attr("version", "1.1.0")
+                .attr("xml:lang", "en");
+        x.start("Exception").attr("exceptionCode", e.code());
+        if (e.locator() != null) {
+            x.attr("locator", e.locator());
+        }
+        x.element("ExceptionText", e.getMessage()).end().end();
+        return new Response(
+                status, "application/xml; charset=UTF-8", x.toString().getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    private Response capabilities(String updateSequence, String url, Principal who) {
+        long seq = wms.updateSequence();
+        WmsService.checkUpdateSequence(updateSequence, seq);
+        MapState state = wms.state();
+        Xml x = new Xml().declaration();
+        x.start("Capabilities")
+                .attr("xmlns", "http://www.opengis.net/wmts/1.0")
+                .attr("xmlns:ows", "http://www.opengis.net/ows/1.1")
+                .attr("xmlns:xlink", "http://www.w3.org/1999/xlink")
+                .attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+                .attr(
+                        "xsi:schemaLocation",
+                        "http://www.opengis.net/wmts/1.0 http://schemas.opengis.net/wmts/1.0/wmtsGetCapabilities_response.xsd")
+                .attr("version", "1.0.0")
+                .attr("updateSequence", seq);
+        x.start("ows:ServiceIdentification")
+                .element("ows:Title", "SafeMap")
+                .element("ows:Abstract", Capabilities.ABSTRACT)
+                .element("ows:ServiceType", "OGC WMTS")
+                .element("ows:ServiceTypeVersion", "1.0.0")
+                .element("ows:Fees", "none")
+                .element(
+                        "ows:AccessConstraints",
+                        "Each layer is released under its data-sharing protocol; see the layer attribution.")
+                .end();
+        x.start("ows:ServiceProvider").element("ows:ProviderName", info.organisation());
+        x.start("ows:ServiceContact");
+        if (!info.person().isEmpty()) {
+            x.element("ows:IndividualName", info.person());
+        }
+        if (!info.email().isEmpty()) {
+            x.start("ows:ContactInfo").start("ows:Address").element("ows:ElectronicMailAddress", info.email());
+            x.end().end();
+        }
+        x.end().end();
+        x.start("ows:OperationsMetadata");
+        for (String op : List.of("GetCapabilities", "GetTile")) {
+            x.start("ows:Operation").attr("name", op).start("ows:DCP").start("ows:HTTP");
+            x.start("ows:Get").attr("xlink:href", url + "?");
+            x.start("ows:Constraint").attr("name", "GetEncoding").start("ows:AllowedValues");
+            x.element("ows:Value", "KVP").end().end().end().end().end().end();
+        }
+        x.end();
+        x.start("Contents");
+        double[] ll = wgs84(state);
+        for (LayerCatalogue.Layer layer : wms.visibleLayers(who)) {
+            x.start("Layer").element("ows:Title", layer.title()).element("ows:Abstract", layer.abstractText());
+            x.start("ows:WGS84BoundingBox")
+                    .element("ows:LowerCorner", num(ll[0]) + " " + num(ll[1]))
+                    .element("ows:UpperCorner", num(ll[2]) + " " + num(ll[3]))
+                    .end();
+            x.element("ows:Identifier", layer.name());
+            boolean first = true;
+            for (LayerCatalogue.Style s : layer.styles()) {
+                x.start("Style").attr("isDefault", first ? "true" : "false");
+                x.element("ows:Identifier", s.style().name());
+                x.start("LegendURL")
+                        .attr("format", "image/png")
+                        .attr(
+                                "xlink:href",
+                                base(url) + "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=1.3.0&FORMAT=image/png"
+                                        + "&LAYER=" + layer.name() + "&STYLE="
+                                        + s.style().name())
+                        .end();
+                x.end();
+                first = false;
+            }
+            x.element("Format", "image/png");
+            boolean timed = layer.kind().timed() && state.hasRecords();
+            if (timed) {
+                x.start("Dimension").element("ows:Identifier", "time").element("ows:UOM", "ISO8601");
+                x.element("Default", state.lastMonth().toString());
+                for (YearMonth m = state.firstMonth(); !m.isAfter(state.lastMonth()); m = m.plusMonths(1)) {
+                    x.element("Value", m.toString());
+                }
+                x.end();
+                x.start("Dimension").element("ows:Identifier", "category").element("Default", "all");
+                x.element("Value", "all");
+                LayerDims.categories(layer, state).forEach(c -> x.element("Value", c));
+                x.end();
+            }
+            for (MatrixSet m : SETS) {
+                x.start("TileMatrixSetLink").element("TileMatrixSet", m.id()).end();
+            }
+            x.start("ResourceURL")
+                    .attr("format", "image/png")
+                    .attr("resourceType", "tile")
+                    .attr(
+                            "template",
+                            url + "/" + layer.name() + "/{Style}/" + (timed ? "{time}/{category}/" : "")
+                                    + "{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png")
+                    .end();
+            x.end();
+        }
+        for (MatrixSet m : SETS) {
+            x.start("TileMatrixSet").element("ows:Identifier", m.id()).element("ows:SupportedCRS", m.crsUrn());
+            if (m.wellKnown() != null) {
+                x.element("WellKnownScaleSet", m.wellKnown());
+            }
+            for (int z = 0; z < m.levels(); z++) {
+                x.start("TileMatrix")
+                        .element("ows:Identifier", z)
+                        .element("ScaleDenominator", num(m.res0() / (1L << z) / MapView.PIXEL_METRES))
+                        .element("TopLeftCorner", num(m.originX()) + " " + num(m.originY()))
+                        .element("TileWidth", TileService.SIZE)
+                        .element("TileHeight", TileService.SIZE)
+                        .element("MatrixWidth", m.width(z))
+                        .element("MatrixHeight", m.height(z))
+                        .end();
+            }
+            x.end();
+        }
+        x.end();
+        x.start("ServiceMetadataURL")
+                .attr("xlink:href", url + "?SERVICE=WMTS&REQUEST=GetCapabilities")
+                .end();
+        x.end();
+        return new Response(200, "application/xml; charset=UTF-8", x.toString().getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    private static String base(String url) {
+        return url.replaceAll("/wmts$", "");
+    }
+
+    private static double[] wgs84(MapState state) {
+        double[] e = state.extent();
+        Crs.Transform t = Crs.BNG.to(Crs.WGS84);
+        double[] out = {
+            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
+        };
+        double[] p = new double[2];
+        for (int k = 0; k <= 16; k++) {
+            double fx = e[0] + (e[2] - e[0]) * k / 16;
+            double fy = e[1] + (e[3] - e[1]) * k / 16;
+            for (double[] c : new double[][] {{fx, e[1]}, {fx, e[3]}, {e[0], fy}, {e[2], fy}}) {
+                t.apply(c[0], c[1], p);
+                out[0] = Math.min(out[0], p[0]);
+                out[1] = Math.min(out[1], p[1]);
+                out[2] = Math.max(out[2], p[0]);
+                out[3] = Math.max(out[3], p[1]);
+            }
+        }
+        return out;
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.10f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+}

@@ -1,0 +1,241 @@
+package org.safemap.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.safemap.App;
+import org.safemap.db.Database;
+import org.safemap.testing.Http;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestPrincipals;
+import org.safemap.testing.TestSettings;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * WMTS 1.0.0 over real HTTP on the demo data: capabilities against the OGC schema (offline), the OS Maps API's
+ * EPSG:27700 matrix set, KVP and RESTful tiles equal to the XYZ tile and to WMS GetMap of the same box, and GDAL's
+ * WMTS driver and OWSLib reading the service.
+ */
+class WmtsIT {
+    private static final String WMTS = "http://www.opengis.net/wmts/1.0";
+    private static final String OWS = "http://www.opengis.net/ows/1.1";
+    /** Liverpool city centre, EPSG:27700. */
+    private static final double E = 334900;
+
+    private static final double N = 390300;
+
+    private static Database db;
+    private static App app;
+    private static String base;
+
+    @BeforeAll
+    static void start() {
+        db = TestData.demoDatabase();
+        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
+        base = "http://127.0.0.1:" + app.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    private static Document parse(byte[] body) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(body));
+    }
+
+    private static BufferedImage png(HttpResponse<byte[]> r) throws Exception {
+        assertThat(r.statusCode())
+                .as(new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("image/png");
+        return ImageIO.read(new ByteArrayInputStream(r.body()));
+    }
+
+    private static int[] argb(BufferedImage i) {
+        return i.getRGB(0, 0, i.getWidth(), i.getHeight(), null, 0, i.getWidth());
+    }
+
+    /**
+     * The WMTS schema imports OWS 1.1 and XLink by absolute address; they are answered from the OGC and W3C schema
+     * jars on the test classpath, so nothing is fetched from the network (an address no jar holds fails).
+     */
+    private static org.w3c.dom.ls.LSInput fromJars(
+            String type, String namespace, String publicId, String systemId, String base) {
+        String path;
+        if (systemId == null) {
+            return null;
+        } else if (systemId.startsWith("http://schemas.opengis.net/")) {
+            path = "ogc/" + systemId.substring("http://schemas.opengis.net/".length());
+        } else if (systemId.equals("http://www.w3.org/1999/xlink.xsd")) {
+            path = "w3c/1999/xlink.xsd";
+        } else if (systemId.equals("http://www.w3.org/2001/xml.xsd")) {
+            path = "w3c/2001/xml.xsd";
+        } else {
+            return null; // relative: resolved against the jar the importing schema came from
+        }
+        URL url = WmtsIT.class.getClassLoader().getResource(path);
+        assertThat(url).as(systemId + " in the schema jars").isNotNull();
+        try {
+            org.w3c.dom.ls.DOMImplementationLS ls =
+                    (org.w3c.dom.ls.DOMImplementationLS) org.w3c.dom.bootstrap.DOMImplementationRegistry.newInstance()
+                            .getDOMImplementation("LS");
+            org.w3c.dom.ls.LSInput in = ls.createLSInput();
+            in.setByteStream(url.openStream());
+            in.setSystemId(url.toExternalForm());
+            in.setPublicId(publicId);
+            return in;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void capabilitiesAreValidAndCarryBothMatrixSetsAndTheDimensions() throws Exception {
+        HttpResponse<byte[]> r = Http.getBytes(base + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities&VERSION=1.0.0");
+        assertThat(r.statusCode()).isEqualTo(200);
+        SchemaFactory f = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+        f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "jar,file");
+        f.setResourceResolver(WmtsIT::fromJars);
+        URL xsd = WmtsIT.class.getClassLoader().getResource("ogc/wmts/1.0/wmtsGetCapabilities_response.xsd");
+        assertThat(xsd).isNotNull();
+        f.newSchema(xsd).newValidator().validate(new StreamSource(new ByteArrayInputStream(r.body())));
+        Document doc = parse(r.body());
+        List<String> sets = new ArrayList<>();
+        NodeList tms = doc.getElementsByTagNameNS(WMTS, "TileMatrixSet");
+        for (int k = 0; k < tms.getLength(); k++) {
+            Element e = (Element) tms.item(k);
+            if (e.getParentNode().getLocalName().equals("Contents")) {
+                sets.add(e.getElementsByTagNameNS(OWS, "Identifier").item(0).getTextContent());
+                if (sets.get(sets.size() - 1).equals("EPSG:27700")) {
+                    Element level0 = (Element)
+                            e.getElementsByTagNameNS(WMTS, "TileMatrix").item(0);
+                    assertThat(level0.getElementsByTagNameNS(WMTS, "TopLeftCorner")
+                                    .item(0)
+                                    .getTextContent())
+                            .isEqualTo("-238375 1376256");
+                    // 896 m per pixel at OGC's 0.28 mm pixel.
+                    assertThat(Double.parseDouble(level0.getElementsByTagNameNS(WMTS, "ScaleDenominator")
+                                    .item(0)
+                                    .getTextContent()))
+                            .isEqualTo(3_200_000.0, org.assertj.core.data.Offset.offset(1e-6));
+                    assertThat(e.getElementsByTagNameNS(WMTS, "TileMatrix").getLength())
+                            .isEqualTo(14);
+                }
+            }
+        }
+        assertThat(sets).containsExactly("GoogleMapsCompatible", "EPSG:27700");
+        // The same layers as the WMS gives this requester, the density layer with its own categories.
+        String wms = new String(
+                Http.getBytes(base + "/wms?SERVICE=WMS&REQUEST=GetCapabilities").body(), StandardCharsets.UTF_8);
+        NodeList layers = doc.getElementsByTagNameNS(WMTS, "Layer");
+        for (int k = 0; k < layers.getLength(); k++) {
+            Element l = (Element) layers.item(k);
+            String id = l.getElementsByTagNameNS(OWS, "Identifier").item(0).getTextContent();
+            assertThat(wms).contains("<Name>" + id + "</Name>");
+            if (id.equals("density-violence")) {
+                String dims = l.getTextContent();
+                assertThat(dims).contains("robbery").doesNotContain("burglary");
+            }
+        }
+        assertThat(layers.getLength()).isEqualTo(wms.split("<Layer ").length - 1);
+    }
+
+    @Test
+    void googleTilesAreTheXyzTilesAndBngTilesAreTheWmsMapOfTheirBox() throws Exception {
+        // The XYZ tile over Liverpool at zoom 12 (x 2014, y 1326 holds 53.40 N, 2.98 W).
+        int z = 12;
+        int x = 2014;
+        int y = 1326;
+        byte[] xyz = Http.getBytes(base + "/tiles/density-all/" + z + "/" + x + "/" + y + ".png?time=2022-07")
+                .body();
+        HttpResponse<byte[]> kvp = Http.getBytes(base + "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                + "&LAYER=density-all&STYLE=density&TILEMATRIXSET=GoogleMapsCompatible&TILEMATRIX=" + z + "&TILEROW="
+                + y + "&TILECOL=" + x + "&FORMAT=image/png&TIME=2022-07");
+        assertThat(argb(png(kvp))).isEqualTo(argb(ImageIO.read(new ByteArrayInputStream(xyz))));
+        HttpResponse<byte[]> rest = Http.getBytes(
+                base + "/wmts/density-all/density/2022-07/all/GoogleMapsCompatible/" + z + "/" + y + "/" + x + ".png");
+        assertThat(argb(png(rest))).isEqualTo(argb(png(kvp)));
+        // The OS grid: the tile holding the centre at level 8 (3.5 m/px, 896 m tiles), and WMS of its box.
+        int level = 8;
+        double span = 896.0 / (1 << level) * 256;
+        long col = (long) Math.floor((E + 238375) / span);
+        long row = (long) Math.floor((1376256 - N) / span);
+        double minX = -238375 + col * span;
+        double maxY = 1376256 - row * span;
+        BufferedImage bng = png(Http.getBytes(
+                base + "/wmts/density-all/density/2022-07/all/EPSG:27700/" + level + "/" + row + "/" + col + ".png"));
+        BufferedImage wms = png(Http.getBytes(base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=density-all"
+                + "&STYLES=&CRS=EPSG:27700&BBOX=" + minX + "," + (maxY - span) + "," + (minX + span) + "," + maxY
+                + "&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE&TIME=2022-07"));
+        assertThat(argb(bng)).isEqualTo(argb(wms));
+        assertThat(java.util.Arrays.stream(argb(bng)).filter(p -> p >>> 24 != 0).count())
+                .isPositive();
+        // Refusals are OWS exception reports with the WMTS status codes.
+        HttpResponse<byte[]> out = Http.getBytes(base + "/wmts/density-all/density/2022-07/all/EPSG:27700/0/99/0.png");
+        assertThat(out.statusCode()).isEqualTo(400);
+        assertThat(new String(out.body(), StandardCharsets.UTF_8)).contains("TileOutOfRange");
+        HttpResponse<byte[]> category = Http.getBytes(
+                base + "/wmts/density-violence/density/2022-07/burglary/EPSG:27700/8/" + row + "/" + col + ".png");
+        assertThat(new String(category.body(), StandardCharsets.UTF_8)).contains("InvalidDimensionValue");
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void gdalAndOwslibReadTheService() throws Exception {
+        String caps = base + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities";
+        String list = run("gdalinfo", "WMTS:" + caps);
+        assertThat(list).contains("layer=density-all").contains("tilematrixset=EPSG:27700");
+        String bng = run("gdalinfo", "-json", "WMTS:" + caps + ",layer=lsoa-boundaries,tilematrixset=EPSG:27700");
+        assertThat(bng).contains("27700");
+        String mercator = run("gdalinfo", "WMTS:" + caps + ",layer=lsoa-boundaries,tilematrixset=GoogleMapsCompatible");
+        assertThat(mercator).contains("Pseudo-Mercator");
+        String script = String.join(
+                "\n",
+                "import sys",
+                "from owslib.wmts import WebMapTileService",
+                "w = WebMapTileService(sys.argv[1] + '/wmts?SERVICE=WMTS&REQUEST=GetCapabilities')",
+                "assert 'density-all' in w.contents, list(w.contents)",
+                "assert set(w.tilematrixsets) == {'GoogleMapsCompatible', 'EPSG:27700'}, list(w.tilematrixsets)",
+                "t = w.gettile(layer='lsoa-boundaries', tilematrixset='EPSG:27700', tilematrix='8', row=sys.argv[2],"
+                        + " column=sys.argv[3], format='image/png')",
+                "data = t.read()",
+                "assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n', data[:200]",
+                "print('ok', len(w.contents))");
+        double span = 896.0 / (1 << 8) * 256;
+        String out = run(
+                "/usr/bin/python3",
+                "-c",
+                script,
+                base,
+                String.valueOf((long) Math.floor((1376256 - N) / span)),
+                String.valueOf((long) Math.floor((E + 238375) / span)));
+        assertThat(out).contains("ok");
+    }
+}
