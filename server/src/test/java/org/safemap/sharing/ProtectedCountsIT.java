@@ -571,8 +571,12 @@ class ProtectedCountsIT {
                         + String.format(java.util.Locale.UK, "%,d", Math.round(district.value())) + "</td>");
         for (String g : table.groups()) {
             ProtectedCounts.Count c = table.area(LIVERPOOL, new ProtectedCounts.Selection(restricted, List.of(g)));
+            // The pack names a group by its plain label (category_group), never its code.
+            String label =
+                    (String) org.safemap.testing.Sql.value(db, "SELECT label FROM category_group WHERE code = ?", g);
             assertThat(shared)
-                    .containsPattern("<b>" + g + "</b>( <span class=\"small\">[^<]*</span>)?</td>"
+                    .containsPattern("<b>" + java.util.regex.Pattern.quote(label)
+                            + "</b>( <span class=\"small\">[^<]*</span>)?</td>"
                             + "<td class=\"n\">"
                             + java.util.regex.Pattern.quote(
                                     c.suppressed()
