@@ -43,7 +43,7 @@ import org.safemap.testing.TestUsers;
 /**
  * Thousands of malformed requests, made from the server's own route table and the parameter names its handlers
  * read, with a fixed seed: anonymous, signed in and with credentials that do not check out. None may get a 5xx, and
- * every refusal has the error shape (an OGC report on /wms). Every request carries at least one bad part, so none
+ * every refusal has the error shape (an OGC report on /wms, an OWS report on /wmts). Every request carries at least one bad part, so none
  * stores a run or loads a file into the shared demo data.
  */
 class RequestFuzzIT {
@@ -664,6 +664,9 @@ class RequestFuzzIT {
         String path = URI.create(f.url()).getPath();
         if (path.equals("/wms")) {
             return r.body().contains("ServiceExceptionReport") ? null : "not an OGC exception report";
+        }
+        if (path.equals("/wmts") || path.startsWith("/wmts/")) {
+            return r.body().contains("<ExceptionReport") ? null : "not an OWS exception report";
         }
         try {
             JsonNode body = JSON.readTree(r.body());
