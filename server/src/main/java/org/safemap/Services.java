@@ -196,7 +196,7 @@ public final class Services implements AutoCloseable {
     /** Tasking packs, drawn by {@link #map}. */
     public synchronized PackService packs() {
         if (packs == null) {
-            packs = new PackService(dataSource(), feeds(), map(), policy());
+            packs = new PackService(dataSource(), feeds(), map(), counts(), policy());
         }
         return packs;
     }

@@ -219,11 +219,6 @@ public final class WmsService {
                 stateTtlMillis);
     }
 
-    /** The protected count tables the count layers draw from (and profiles, counts and packs read directly). */
-    public ProtectedCounts counts() {
-        return layerData.counts();
-    }
-
     /** The layers {@code who} may see, in catalogue order (the viewer's list and capabilities). */
     public List<LayerCatalogue.Layer> visibleLayers(Principal who) {
         return audience.visibleLayers(who, catalogue, state());

@@ -14,6 +14,7 @@ import org.safemap.runs.Sources;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
+import org.safemap.sharing.ProtectedCounts;
 
 /** Makes tasking packs: computes one ({@link PackBuilder}), draws its maps and lays it out as HTML or PDF. */
 public final class PackService {
@@ -22,14 +23,20 @@ public final class PackService {
 
     private final PackBuilder builder;
     private final PackMaps maps;
-    private final WmsService wms;
+    private final ProtectedCounts counts;
     private final FeedCatalog feeds;
     private final Policy policy;
 
-    public PackService(DataSource dataSource, FeedCatalog feeds, WmsService wms, Policy policy) {
+    /**
+     * @param wms draws the pack's maps
+     * @param counts the published count tables, the same the map and profiles read, for the feeds a pack counts
+     *     only as its reader's protected counts
+     */
+    public PackService(
+            DataSource dataSource, FeedCatalog feeds, WmsService wms, ProtectedCounts counts, Policy policy) {
         this.builder = new PackBuilder(dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()));
         this.maps = new PackMaps(wms);
-        this.wms = wms;
+        this.counts = counts;
         this.feeds = feeds;
         this.policy = policy;
     }
@@ -80,9 +87,8 @@ public final class PackService {
         Pack pack = builder.build(request, progress);
         PackMaps.Images images = maps.draw(pack, progress);
         // Feeds left out of the exact counts come back as the reader's protected counts (every feed was asked).
-        java.util.Optional<PackSharedCounts> shared = request.withheld().isEmpty()
-                ? java.util.Optional.empty()
-                : PackSharedCounts.of(wms.counts(), who, pack);
+        java.util.Optional<PackSharedCounts> shared =
+                request.withheld().isEmpty() ? java.util.Optional.empty() : PackSharedCounts.of(counts, who, pack);
         if (format == PackFormat.DOCX) {
             progress.accept("writing the DOCX");
             return new File(PackDocx.render(pack, images), format, filename(request, format), pack);

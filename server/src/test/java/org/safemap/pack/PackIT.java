@@ -27,6 +27,7 @@ import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.map.MapData;
 import org.safemap.map.WmsService;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
@@ -74,18 +75,14 @@ class PackIT {
         db = TestData.demoDatabase();
         app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
+        Policy policy = new Policy(ProtocolCatalog.builtIn());
+        ProtectedCounts counts = new ProtectedCounts(db.dataSource(), policy, ProtectedCounts.Geography.LSOA_MSOA_LAD);
         service = new PackService(
                 db.dataSource(),
                 FeedCatalog.load(TestSettings.defaults().feedsDir()),
-                WmsService.forStore(
-                        LayerCatalogue.load(),
-                        db.dataSource(),
-                        new Policy(ProtocolCatalog.builtIn()),
-                        ProtectedCounts.Geography.LSOA_MSOA_LAD,
-                        4096,
-                        4096,
-                        1000),
-                new Policy(ProtocolCatalog.builtIn()));
+                new WmsService(LayerCatalogue.load(), new MapData(db.dataSource()), policy, counts, 4096, 4096, 1000),
+                counts,
+                policy);
         policeJuly = service.make(
                         PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "feeds", "police-uk")),
                         PackFormat.HTML,
