@@ -59,6 +59,7 @@ import org.safemap.map.TileCache;
 import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
 import org.safemap.map.WmsVersion;
+import org.safemap.map.WmtsService;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
@@ -546,14 +547,21 @@ public final class ApiServer {
     }
 
     /**
-     * The one error shape; on /wms an OGC ServiceExceptionReport of the client's WMS version instead. {@code status}
+     * The one error shape; on /wms an OGC ServiceExceptionReport of the client's WMS version instead, on /wmts an OWS
+     * ExceptionReport. {@code status}
      * differs from the code's only for the HTTP server's own refusals (414 and 431 are {@code too_large}).
      */
     private static void error(Context ctx, int status, ErrorCode code, String message) {
+        String ogcCode = status == 429 || status == 503
+                ? "ServerBusy"
+                : status == 400 || status == 413 ? "InvalidParameterValue" : "NoApplicableCode";
+        if (ctx.path().equals("/wmts") || ctx.path().startsWith("/wmts/")) {
+            ctx.status(status)
+                    .contentType(WmtsService.OWS_REPORT_TYPE)
+                    .result(WmtsService.owsReport(new OgcException(ogcCode, null, message)));
+            return;
+        }
         if (ctx.path().equals("/wms")) {
-            String ogcCode = status == 429 || status == 503
-                    ? "ServerBusy"
-                    : status == 400 || status == 413 ? "InvalidParameterValue" : "NoApplicableCode";
             String xml = ExceptionReport.xml(
                     new OgcException(ogcCode, null, message),
                     "1.1.1".equals(wmsParameter(ctx, "VERSION")) ? WmsVersion.V1_1_1 : WmsVersion.V1_3_0);

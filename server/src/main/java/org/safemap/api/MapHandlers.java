@@ -68,10 +68,6 @@ final class MapHandlers {
 
     /** A RESTful WMTS tile; a timed layer's time and category come as path segments. */
     void wmtsTile(Context ctx) {
-        String file = ctx.pathParam("file");
-        if (!file.endsWith(".png")) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "WMTS tiles are served as {TileCol}.png");
-        }
         Map<String, String> dims = new HashMap<>();
         ctx.queryParamMap().forEach((k, v) -> {
             if (!v.isEmpty()) {
@@ -92,7 +88,7 @@ final class MapHandlers {
                         ctx.pathParam("set"),
                         ctx.pathParam("z"),
                         ctx.pathParam("row"),
-                        file.substring(0, file.length() - 4),
+                        ctx.pathParam("file"),
                         dims,
                         Principals.of(ctx),
                         drawing -> guard.expensive(ctx, drawing)));

@@ -133,8 +133,8 @@ public final class WmtsService {
     }
 
     /**
-     * A RESTful GetTile: {@code /wmts/{layer}/{style}/{set}/{matrix}/{row}/{col}.png}, dimensions (time, category)
-     * as path segments when the layer has them, else as query parameters.
+     * A RESTful GetTile: {@code /wmts/{layer}/{style}/{set}/{matrix}/{row}/{col}.png} ({@code file} is the last
+     * segment), dimensions (time, category) as path segments when the layer has them, else as query parameters.
      */
     public Response restTile(
             String layer,
@@ -142,11 +142,15 @@ public final class WmtsService {
             String set,
             String matrix,
             String row,
-            String col,
+            String file,
             Map<String, String> dims,
             Principal who,
             Gate draw) {
         try {
+            if (!file.endsWith(".png")) {
+                throw new OgcException("InvalidParameterValue", "Format", "WMTS tiles are served as {TileCol}.png");
+            }
+            String col = file.substring(0, file.length() - ".png".length());
             return tile(layer, style, set, matrix, row, col, dims, who, draw);
         } catch (OgcException e) {
             return report(e);
@@ -230,6 +234,14 @@ public final class WmtsService {
             case "ServerBusy" -> 503;
             default -> 400;
         };
+        return new Response(status, OWS_REPORT_TYPE, owsReport(e), null);
+    }
+
+    /** What an OWS 1.1 ExceptionReport is served as. */
+    public static final String OWS_REPORT_TYPE = "application/xml; charset=UTF-8";
+
+    /** {@code e} as an OWS 1.1 ExceptionReport (WMTS 1.0.0's refusals, on every path under /wmts). */
+    public static byte[] owsReport(OgcException e) {
         Xml x = new Xml().declaration();
         x.start("ExceptionReport")
                 .attr("xmlns", "http://www.opengis.net/ows/1.1")
@@ -240,8 +252,7 @@ public final class WmtsService {
             x.attr("locator", e.locator());
         }
         x.element("ExceptionText", e.getMessage()).end().end();
-        return new Response(
-                status, "application/xml; charset=UTF-8", x.toString().getBytes(StandardCharsets.UTF_8), null);
+        return x.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private Response capabilities(String updateSequence, String url, Principal who) {
