@@ -12,6 +12,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.safemap.ErrorCode;
+import org.safemap.map.OgcException;
+import org.safemap.map.WmtsService;
 
 /**
  * Jetty's own refusals (a request line or URI it will not pass on: {@code %00} in a path, an ambiguous encoding, a
@@ -24,6 +26,18 @@ final class ErrorPages extends ErrorHandler {
     @Override
     protected void generateResponse(
             Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        if (path != null && (path.equals("/wmts") || path.startsWith("/wmts/"))) {
+            // WMTS clients read OWS exception reports, as everywhere else under /wmts.
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, WmtsService.OWS_REPORT_TYPE);
+            String reason = "the request could not be read: " + HttpStatus.getMessage(code);
+            response.write(
+                    true,
+                    ByteBuffer.wrap(WmtsService.owsReport(new OgcException(
+                            code == 400 ? "InvalidParameterValue" : "NoApplicableCode", null, reason))),
+                    callback);
+            return;
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }

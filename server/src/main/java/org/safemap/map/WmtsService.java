@@ -227,10 +227,11 @@ public final class WmtsService {
         }
     }
 
-    /** An OWS 1.1 ExceptionReport, with the HTTP status WMTS 1.0.0 (table 28) gives each code. */
+    /** An OWS 1.1 ExceptionReport, with the HTTP status WMTS 1.0.0 (table 28) gives each code, but 400 for 501. */
     private static Response report(OgcException e) {
         int status = switch (e.code()) {
-            case "OperationNotSupported" -> 501;
+            // WMTS 1.0.0's table 28 gives 501 here; SafeMap answers every caller's mistake with a 4xx (a 5xx means
+            // the server failed), and an unknown REQUEST is the caller's.
             case "ServerBusy" -> 503;
             default -> 400;
         };
