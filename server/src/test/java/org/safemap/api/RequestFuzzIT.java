@@ -665,7 +665,10 @@ class RequestFuzzIT {
         if (path.equals("/wms")) {
             return r.body().contains("ServiceExceptionReport") ? null : "not an OGC exception report";
         }
-        if (path.equals("/wmts") || path.startsWith("/wmts/")) {
+        // Under /wmts an OWS report, except for a URI the HTTP server cannot read at all (a %00 in a path segment):
+        // it refuses that before any route is known, in the JSON error shape, checked below.
+        if ((path.equals("/wmts") || path.startsWith("/wmts/"))
+                && !r.body().contains("the request could not be read")) {
             return r.body().contains("<ExceptionReport") ? null : "not an OWS exception report";
         }
         try {
