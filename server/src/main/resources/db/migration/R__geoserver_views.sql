@@ -5,7 +5,8 @@
 --
 -- GeoServer reads these views directly, outside SafeMap's per-request policy, so they hold only what the protocols
 -- give the public: counts of feeds whose protocol shows their records to the public as points, and, for runs that
--- read any other feed, classes without counts or statistics (which, with the weights, would let counts be solved for).
+-- read any other feed, classes without counts or statistics (which, with the weights, would let counts be solved for):
+-- the columns of AreaResults.CLASS_FIELDS, which GeoServerPublishIT holds this view to.
 -- CREATE OR REPLACE keeps every column in place: a column removed or renamed needs a DROP VIEW here first.
 
 CREATE OR REPLACE VIEW geoserver.incident_counts AS
@@ -68,7 +69,10 @@ SELECT r.run_id || '/' || r.level || '/' || r.code AS id,
        r.gi_bin, r.gi_class, r.emerging_class,
        CASE WHEN o.open THEN r.trend_tau END AS trend_tau,
        CASE WHEN o.open THEN r.trend_p END AS trend_p,
-       r.hot_steps, r.cold_steps, r.steps, r.rank,
+       CASE WHEN o.open THEN r.hot_steps END AS hot_steps,
+       CASE WHEN o.open THEN r.cold_steps END AS cold_steps,
+       CASE WHEN o.open THEN r.steps END AS steps,
+       r.rank,
        a.geom::geometry(MultiPolygon, 27700) AS geom
 FROM hotspot_area_result r
 JOIN hotspot_run h ON h.id = r.run_id AND h.status = 'done' AND h.kind IN ('hotspots', 'emerging')

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.safemap.db.Database;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.MapData;
+import org.safemap.runs.AreaResults;
 import org.safemap.testing.CliRun;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
@@ -174,6 +175,63 @@ class GeoServerPublishIT {
                         "SELECT count(*) FROM geoserver.incident_counts WHERE population > 0 AND "
                                 + "abs(monthly_rate_per_1000 - 1000.0 * incidents / population) > 1e-9"))
                 .isZero();
+    }
+
+    @Test
+    void runsThatReadRestrictedFeedsShowOnlyTheClassFieldsThatSafeMapShows() {
+        // GeoServer reads the view outside SafeMap's policy, so for a run over any feed the public may not see record
+        // by record it must show exactly what SafeMap shows such a reader (AreaResults.CLASS_FIELDS), plus the run's
+        // description and the geometry: no count, statistic or step count that would let counts be solved for.
+        List<String> describing = List.of(
+                "id",
+                "run_id",
+                "run_kind",
+                "period",
+                "period_from",
+                "period_to",
+                "categories",
+                "feeds",
+                "created_at",
+                "created_by",
+                "is_default",
+                "geom");
+        List<String> columns = Sql.rows(
+                        db,
+                        "SELECT column_name FROM information_schema.columns "
+                                + "WHERE table_schema = 'geoserver' AND table_name = 'hotspot_results'")
+                .stream()
+                .map(r -> (String) r.get(0))
+                .toList();
+        assertThat(columns).containsAll(AreaResults.CLASS_FIELDS).containsAll(describing);
+        for (long run : List.of(hotspotsRun, emergingRun)) {
+            assertThat(Sql.count(
+                            db,
+                            "SELECT count(*) FROM hotspot_run h, jsonb_array_elements(h.data_version -> 'batches') b "
+                                    + "WHERE h.id = ? AND b ->> 'feed' NOT IN (SELECT feed FROM geoserver.public_feed)",
+                            run))
+                    .as("the restricted runs read partner records")
+                    .isPositive();
+            for (String column : columns) {
+                if (AreaResults.CLASS_FIELDS.contains(column) || describing.contains(column)) {
+                    continue;
+                }
+                assertThat(Sql.count(
+                                db,
+                                "SELECT count(*) FROM geoserver.hotspot_results WHERE run_id = ? AND " + column
+                                        + " IS NOT NULL",
+                                run))
+                        .as("run " + run + " column " + column)
+                        .isZero();
+            }
+        }
+        // The open run shows its statistics: the check above is not passing because the view is empty.
+        assertThat(Sql.count(
+                        db,
+                        "SELECT count(*) FROM geoserver.hotspot_results WHERE run_id = ? AND gi_z IS NOT NULL",
+                        openRun))
+                .isPositive();
+        assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.hotspot_results WHERE run_id = ?", emergingRun))
+                .isPositive();
     }
 
     @Test
