@@ -233,6 +233,9 @@ public final class LocalCluster {
      * clusters created by older versions get them too. Sized for an analyst's workstation or a small server.
      * wal_level = minimal: a private single-node cluster has no replicas, and with it a COPY into a table
      * created in the same transaction (every incident load) writes no WAL. Backups use pg_dump (docs/operations.md).
+     * max_locks_per_transaction: a query over all of incident locks each batch's partition and its five indexes,
+     * and with PostgreSQL's default of 64 a database of about 1,000 batches already runs out of lock space
+     * (measured: docs/performance.md, "Many batches"); 1024 holds about 100,000 locks, some 27 MB of shared memory.
      */
     static final String SETTINGS = """
             # Written by SafeMap at every start; local changes belong in postgresql.conf after the include.
@@ -245,6 +248,7 @@ public final class LocalCluster {
             wal_level = minimal
             max_wal_senders = 0
             log_min_duration_statement = 2000
+            max_locks_per_transaction = 1024
             """;
 
     private static final String INCLUDE =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.safemap.testing.SourceFiles.POLICE_UK_HEADER;
 
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.areas.AreaLevel;
@@ -78,6 +79,30 @@ class IncidentLoaderIT {
                         r.batchId()))
                 .isZero();
         assertThat(r.summaryJson()).contains("\"snapped-map-point\":" + lines);
+    }
+
+    @Test
+    void aQueryForAnotherPeriodSkipsTheBatchByItsStatedTimeSpan() {
+        IncidentLoader.Result r =
+                loader.load(SourceFile.resource("demo/2022-03-liverpool-street.csv.gz"), POLICE_UK, null);
+        String partition = "incident_" + r.batchId();
+        // the map's and exports' period test: starts before the period ends, and ends in it or starts in it
+        String plan = "EXPLAIN SELECT count(*) FROM incident i WHERE i.event_from < '%2$s 00:00 Europe/London' "
+                + "AND (i.event_to > '%1$s 00:00 Europe/London' OR i.event_from >= '%1$s 00:00 Europe/London')";
+        assertThat(explain(plan.formatted("2022-03-01", "2022-04-01"))).contains(partition);
+        assertThat(explain(plan.formatted("2022-02-01", "2022-03-01"))).doesNotContain(partition);
+        assertThat(explain(plan.formatted("2022-04-01", "2022-05-01"))).doesNotContain(partition);
+        assertThat(Sql.value(
+                        db,
+                        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = ?",
+                        partition + "_time"))
+                .asString()
+                .contains("event_from >=")
+                .contains("event_to <=");
+    }
+
+    private static String explain(String sql) {
+        return Sql.rows(db, sql).stream().map(row -> (String) row.get(0)).collect(Collectors.joining("\n"));
     }
 
     @Test
