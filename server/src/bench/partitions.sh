@@ -50,12 +50,12 @@ timed() { # constraint_exclusion -> "points_plan points_exec counts_plan counts_
   { echo "SET constraint_exclusion = $1;"
     for _ in $(seq "$RUNS"); do
       echo "EXPLAIN (ANALYZE, SUMMARY, TIMING OFF) SELECT ST_X(geom), ST_Y(geom) FROM incident i
-            WHERE i.feed = ANY('{force1,force2}') AND i.event_from < '2021-07-01 00:00+00'
-              AND (i.event_to > '2021-06-01 00:00+00' OR i.event_from >= '2021-06-01 00:00+00')
+            WHERE i.feed = ANY('{force1,force2}') AND i.event_from < '2020-03-01 00:00+00'
+              AND (i.event_to > '2020-02-01 00:00+00' OR i.event_from >= '2020-02-01 00:00+00')
               AND i.geom && ST_MakeEnvelope(330000, 380000, 340000, 395000, 27700);"
       echo "EXPLAIN (ANALYZE, SUMMARY, TIMING OFF) SELECT lsoa_code, count(*) FROM incident i
-            WHERE i.event_from < '2021-07-01 00:00+00'
-              AND (i.event_to > '2021-06-01 00:00+00' OR i.event_from >= '2021-06-01 00:00+00') GROUP BY 1;"
+            WHERE i.event_from < '2020-03-01 00:00+00'
+              AND (i.event_to > '2020-02-01 00:00+00' OR i.event_from >= '2020-02-01 00:00+00') GROUP BY 1;"
     done; } | "${DB[@]}" 2>&1 | python3 -c '
 import re, statistics, sys
 t = [float(x) for x in re.findall(r"(?:Planning|Execution) Time: ([0-9.]+) ms", sys.stdin.read())]
