@@ -15,9 +15,10 @@ dialog's URI. Each render is a QgsMapRendererSequentialJob of that one layer, tr
 Every layer and render is attempted; one that fails reports its error and the rest go on. Nothing is judged here:
 the Java test compares the report and the pictures with SafeMap's own GetMap.
 
-Another service is one more function in LAYER_BUILDERS taking (spec, base, auth) and returning a QgsMapLayer; OGC
-API - Features, for example, would return QgsVectorLayer(uri, name, "oapif") with a URI of
-"url=BASE/PREFIX typename=COLLECTION" and the same auth part.
+Another service is one more function in LAYER_BUILDERS taking (spec, base, auth) and returning (layer, uri); the
+rest (describe, render, the report) takes any QgsMapLayer. OGC API - Features, for example, would return
+QgsVectorLayer(uri, name, "oapif") with a data source URI in QGIS's key='value' form,
+"url='BASE/PREFIX' typename='COLLECTION'" plus authcfg='ID' (or username and password) from the auth pairs.
 """
 
 import json
@@ -42,7 +43,7 @@ from qgis.PyQt.QtGui import QColor
 
 
 def wms_uri(spec, base, auth):
-    """The URI QGIS's dialog writes for a WMS layer: crs, format, layers, styles, url (and dimensions)."""
+    """The URI QGIS's dialog writes for a WMS layer: crs, format, layers, styles, url."""
     parts = [("crs", spec["crs"]), ("format", "image/png"), ("layers", spec["layer"]),
              ("styles", spec.get("style", "")), ("url", base + "/wms")]
     return urlencode(parts + auth, quote_via=quote, safe=":/")
