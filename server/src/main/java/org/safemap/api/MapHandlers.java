@@ -38,6 +38,7 @@ final class MapHandlers {
             }
         }
         WmsService.Response r = wms.handle(params, serviceUrl(ctx), Principals.of(ctx));
+        capabilitiesNotStored(ctx, params);
         if (r.ogcError() != null) {
             ctx.header("X-OGC-Exception", r.ogcError());
             noteRefusedLayers(ctx, params);
@@ -56,6 +57,7 @@ final class MapHandlers {
                         e.getKey().toUpperCase(Locale.ROOT), e.getValue().get(0));
             }
         }
+        capabilitiesNotStored(ctx, params);
         answer(
                 ctx,
                 params.get("LAYER"),
@@ -64,6 +66,17 @@ final class MapHandlers {
                         serviceUrl(ctx).replaceAll("/wms$", "/wmts"),
                         Principals.of(ctx),
                         drawing -> guard.expensive(ctx, drawing)));
+    }
+
+    /**
+     * Capabilities list the layers this requester may see, so no client may keep them: QGIS stores them in its network
+     * cache under their address alone and reads them back for any later connection to that address whatever its
+     * credentials (a signed-in connection after an anonymous one would find only the public layers; QgisIT).
+     */
+    private static void capabilitiesNotStored(Context ctx, Map<String, String> params) {
+        if ("GetCapabilities".equalsIgnoreCase(params.get("REQUEST"))) {
+            ctx.header("Cache-Control", "no-store");
+        }
     }
 
     /** A RESTful WMTS tile; a timed layer's time and category come as path segments. */

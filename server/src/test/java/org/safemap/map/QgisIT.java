@@ -1,0 +1,503 @@
+package org.safemap.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.safemap.App;
+import org.safemap.db.Database;
+import org.safemap.sharing.Role;
+import org.safemap.testing.Http;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestSettings;
+import org.safemap.testing.TestUsers;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * SafeMap's WMS and WMTS in QGIS 3 itself (Debian's python3-qgis, headless, run by {@code interop/qgis_render.py},
+ * installed by {@code ./safemap test}): layers added as QGIS's Add WMS/WMTS Layer dialog adds them, anonymously and
+ * signed in with an API token (Basic in the layer's URI, and a Basic configuration in QGIS's authentication
+ * database), rendered by QGIS's map renderer in EPSG:27700 and EPSG:3857. What QGIS drew must be what SafeMap's own
+ * GetMap draws for the same box and size, and a partner layer must not reach QGIS without credentials. The server
+ * runs with its real authentication, so the credentials travel as QGIS sends them. A missing QGIS fails the test.
+ */
+class QgisIT {
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final long LIMIT_SECONDS = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USER = "qgis-analyst";
+    private static final Path ARTEFACTS =
+            Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
+
+    /**
+     * Liverpool city centre, 800 × 600 at 5 m a pixel in British National Grid. Boxes lie inside the layers' extents:
+     * QGIS asks a WMS only for the part of the view the layer's extent covers, and that part's edge is no pixel edge.
+     */
+    private static final double[] BNG_BOX = {334000, 389000, 338000, 392000};
+    /** Liverpool city centre, 800 × 600 at 10 m a pixel in Web Mercator. */
+    private static final double[] MERCATOR_BOX = {-333000, 7055000, -325000, 7061000};
+
+    /** One render of one layer: the map's CRS, box and size. */
+    record Render(String crs, double[] box, int width, int height) {}
+
+    /** One layer as QGIS adds it: through which service, signed in how, drawn where. */
+    record Layer(
+            String name,
+            String service,
+            String layer,
+            String crs,
+            String style,
+            String matrixSet,
+            String auth,
+            List<Render> renders) {
+        boolean signedIn() {
+            return !auth.equals("none");
+        }
+    }
+
+    private static Database db;
+    private static App app;
+    private static String base;
+    private static String token;
+    private static Path dir;
+    private static Map<String, Layer> layers;
+    private static Map<String, JsonNode> report;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestData.demoDatabase();
+        token = TestUsers.token(db, USER, Role.ANALYST, "csp", "strategic-assessment");
+        app = App.start(TestSettings.defaults(), db);
+        base = "http://127.0.0.1:" + app.port();
+        dir = Files.createTempDirectory(TestSettings.varDir(), "qgis-");
+        Files.createDirectories(ARTEFACTS);
+        layers = new LinkedHashMap<>();
+        for (Layer l : plan()) {
+            layers.put(l.name(), l);
+        }
+        report = runQgis();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    /**
+     * The layers QGIS adds. WMTS renders sit exactly on their tile matrix (2 × 2 tiles at the matrix's own
+     * resolution), so QGIS draws the tiles unscaled and the picture can be compared with GetMap pixel for pixel.
+     */
+    private static List<Layer> plan() {
+        Render bng = new Render("EPSG:27700", BNG_BOX, 800, 600);
+        Render mercator = new Render("EPSG:3857", MERCATOR_BOX, 800, 600);
+        // The OS Maps API grid at level 8: 3.5 m a pixel, 896 m tiles from (-238375, 1376256).
+        double span = 896.0;
+        double minX = -238375 + Math.floor((BNG_BOX[0] + 1000 + 238375) / span) * span;
+        double maxY = 1376256 - Math.floor((1376256 - BNG_BOX[3] + 1000) / span) * span;
+        Render bngTiles =
+                new Render("EPSG:27700", new double[] {minX, maxY - 2 * span, minX + 2 * span, maxY}, 512, 512);
+        // GoogleMapsCompatible zoom 12, tiles x 2014-2015, y 1326-1327 (Liverpool).
+        double world = 20037508.342789244;
+        double tile = 2 * world / (1 << 12);
+        Render googleTiles = new Render(
+                "EPSG:3857",
+                new double[] {-world + 2014 * tile, world - 1328 * tile, -world + 2016 * tile, world - 1326 * tile},
+                512,
+                512);
+        return List.of(
+                new Layer("wms-asb-bng-anonymous", "wms", "density-asb", "EPSG:27700", "", null, "none", List.of(bng)),
+                new Layer(
+                        "wms-asb-mercator-anonymous",
+                        "wms",
+                        "density-asb",
+                        "EPSG:3857",
+                        "",
+                        null,
+                        "none",
+                        List.of(mercator)),
+                new Layer(
+                        "wms-wards-bng-anonymous",
+                        "wms",
+                        "ward-boundaries",
+                        "EPSG:27700",
+                        "",
+                        null,
+                        "none",
+                        List.of(bng)),
+                new Layer("wms-all-bng-basic", "wms", "density-all", "EPSG:27700", "", null, "basic", List.of(bng)),
+                new Layer(
+                        "wms-all-mercator-authcfg",
+                        "wms",
+                        "density-all",
+                        "EPSG:3857",
+                        "",
+                        null,
+                        "authcfg",
+                        List.of(mercator)),
+                new Layer("wms-all-bng-anonymous", "wms", "density-all", "EPSG:27700", "", null, "none", List.of(bng)),
+                new Layer(
+                        "wmts-asb-bng-anonymous",
+                        "wmts",
+                        "density-asb",
+                        "EPSG:27700",
+                        "density",
+                        "EPSG:27700",
+                        "none",
+                        List.of(bngTiles)),
+                new Layer(
+                        "wmts-all-bng-authcfg",
+                        "wmts",
+                        "density-all",
+                        "EPSG:27700",
+                        "density",
+                        "EPSG:27700",
+                        "authcfg",
+                        List.of(bngTiles)),
+                new Layer(
+                        "wmts-all-google-basic",
+                        "wmts",
+                        "density-all",
+                        "EPSG:3857",
+                        "density",
+                        "GoogleMapsCompatible",
+                        "basic",
+                        List.of(googleTiles)),
+                new Layer(
+                        "wmts-all-bng-anonymous",
+                        "wmts",
+                        "density-all",
+                        "EPSG:27700",
+                        "density",
+                        "EPSG:27700",
+                        "none",
+                        List.of(bngTiles)));
+    }
+
+    private static String png(Layer l, int k, String who) {
+        return ARTEFACTS
+                .resolve("qgis-" + l.name() + "-" + k + "-" + who + ".png")
+                .toAbsolutePath()
+                .toString();
+    }
+
+    private static Map<String, JsonNode> runQgis() throws IOException, InterruptedException {
+        ObjectNode spec = JSON.createObjectNode();
+        spec.put("base", base);
+        spec.put("profile", Files.createDirectories(dir.resolve("profile")).toString());
+        spec.put("user", USER);
+        spec.put("token", token);
+        ArrayNode list = spec.putArray("layers");
+        for (Layer l : layers.values()) {
+            ObjectNode o = list.addObject();
+            o.put("name", l.name());
+            o.put("service", l.service());
+            o.put("layer", l.layer());
+            o.put("crs", l.crs());
+            o.put("style", l.style());
+            if (l.matrixSet() != null) {
+                o.put("matrixSet", l.matrixSet());
+            }
+            o.put("auth", l.auth());
+            ArrayNode renders = o.putArray("renders");
+            for (int k = 0; k < l.renders().size(); k++) {
+                Render r = l.renders().get(k);
+                ObjectNode ro = renders.addObject();
+                ro.put("crs", r.crs());
+                ArrayNode box = ro.putArray("extent");
+                for (double v : r.box()) {
+                    box.add(v);
+                }
+                ro.put("width", r.width());
+                ro.put("height", r.height());
+                ro.put("png", png(l, k, "qgis"));
+            }
+        }
+        // The spec holds the token: a file of the test's own, not the command line other users can read.
+        Path specFile = dir.resolve("spec.json");
+        Files.writeString(specFile, JSON.writeValueAsString(spec), StandardCharsets.UTF_8);
+        Path script = dir.resolve("qgis_render.py");
+        try (var in = QgisIT.class.getClassLoader().getResourceAsStream("interop/qgis_render.py")) {
+            Files.copy(in, script);
+        }
+        Path out = dir.resolve("report.json");
+        Path err = dir.resolve("stderr.txt");
+        ProcessBuilder b = new ProcessBuilder(PYTHON, script.toString(), specFile.toString())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        b.environment().put("QT_QPA_PLATFORM", "offscreen");
+        // QGIS's network cache and settings go to the test's own folders, not the user's home
+        for (String xdg : List.of("XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")) {
+            b.environment()
+                    .put(
+                            xdg,
+                            Files.createDirectories(dir.resolve(xdg.toLowerCase(Locale.ROOT)))
+                                    .toString());
+        }
+        long started = System.nanoTime();
+        Process p = b.start();
+        if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("QGIS did not finish in " + LIMIT_SECONDS + " s");
+        }
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
+        assertThat(p.exitValue())
+                .as("qgis_render.py failed; QGIS comes from Debian's python3-qgis, which ./safemap test installs:\n"
+                        + stderr)
+                .isZero();
+        JsonNode all = JSON.readTree(out.toFile());
+        System.out.printf(
+                Locale.ROOT,
+                "QGIS %s added and rendered %d layers in %.1f s%n",
+                all.path("qgis").asText(),
+                layers.size(),
+                (System.nanoTime() - started) / 1e9);
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        for (JsonNode l : all.path("layers")) {
+            byName.put(l.path("name").asText(), l);
+        }
+        assertThat(byName.keySet()).containsExactlyElementsOf(layers.keySet());
+        return byName;
+    }
+
+    private static String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + token).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** SafeMap's own GetMap of the render's box and size, as the layer's requester. */
+    private static BufferedImage getMap(Layer l, Render r) throws IOException {
+        String url = base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=" + l.layer() + "&STYLES=" + l.style()
+                + "&CRS=" + r.crs() + "&BBOX=" + num(r.box()[0]) + "," + num(r.box()[1]) + "," + num(r.box()[2]) + ","
+                + num(r.box()[3]) + "&WIDTH=" + r.width() + "&HEIGHT=" + r.height()
+                + "&FORMAT=image/png&TRANSPARENT=TRUE";
+        HttpResponse<byte[]> res = l.signedIn() ? Http.getBytes(url, "Authorization", basic()) : Http.getBytes(url);
+        assertThat(res.statusCode())
+                .as(new String(res.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        assertThat(res.headers().firstValue("content-type").orElse("")).startsWith("image/png");
+        return ImageIO.read(new ByteArrayInputStream(res.body()));
+    }
+
+    /** Pixels that differ by more than {@code tolerance} in alpha, or in a colour channel where both are opaque enough to show it. */
+    private static int differing(BufferedImage a, BufferedImage b, int tolerance) {
+        int n = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                int alphaP = p >>> 24;
+                int alphaQ = q >>> 24;
+                boolean differs = Math.abs(alphaP - alphaQ) > tolerance;
+                if (!differs && alphaP > 0 && alphaQ > 0) {
+                    for (int shift = 0; shift < 24; shift += 8) {
+                        if (Math.abs(((p >> shift) & 255) - ((q >> shift) & 255)) > tolerance) {
+                            differs = true;
+                        }
+                    }
+                }
+                if (differs) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long drawn(BufferedImage i) {
+        long n = 0;
+        for (int y = 0; y < i.getHeight(); y++) {
+            for (int x = 0; x < i.getWidth(); x++) {
+                if (i.getRGB(x, y) >>> 24 != 0) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static JsonNode entry(String name) {
+        JsonNode e = report.get(name);
+        assertThat(e).as(name).isNotNull();
+        return e;
+    }
+
+    @Test
+    void everyLayerAvailableToItsRequesterIsValidInItsCrsWithTheExtentCapabilitiesGive() throws Exception {
+        Document anonymous = capabilities(false);
+        Document signedIn = capabilities(true);
+        for (Layer l : layers.values()) {
+            if (l.name().endsWith("-anonymous") && l.layer().equals("density-all")) {
+                continue; // the refused ones, below
+            }
+            JsonNode e = entry(l.name());
+            assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
+            assertThat(e.path("crs").asText()).as(l.name()).isEqualTo(l.crs());
+            double[] extent = doubles(e.path("extent"));
+            if (l.service().equals("wms")) {
+                double[] advertised = boundingBox(l.signedIn() ? signedIn : anonymous, l.layer(), l.crs());
+                for (int k = 0; k < 4; k++) {
+                    assertThat(extent[k]).as(l.name() + " extent " + k).isCloseTo(advertised[k], within(advertised));
+                }
+            }
+            // The layer covers the place it is drawn at: a WMS render wholly (QGIS asks only for the part inside the
+            // extent), a WMTS render, whole tiles that may reach beyond the data, at its centre.
+            for (Render r : l.renders()) {
+                double[] b = r.box();
+                double[] inside = l.service().equals("wms")
+                        ? b
+                        : new double[] {(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2};
+                assertThat(extent[0]).as(l.name()).isLessThanOrEqualTo(inside[0]);
+                assertThat(extent[1]).as(l.name()).isLessThanOrEqualTo(inside[1]);
+                assertThat(extent[2]).as(l.name()).isGreaterThanOrEqualTo(inside[2]);
+                assertThat(extent[3]).as(l.name()).isGreaterThanOrEqualTo(inside[3]);
+            }
+        }
+    }
+
+    private static org.assertj.core.data.Offset<Double> within(double[] box) {
+        // a millionth of the box: the numbers as written, read back as doubles
+        return org.assertj.core.data.Offset.offset(Math.max(box[2] - box[0], box[3] - box[1]) * 1e-6);
+    }
+
+    private static double[] doubles(JsonNode a) {
+        double[] d = new double[a.size()];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = a.get(k).asDouble();
+        }
+        return d;
+    }
+
+    private static Document capabilities(boolean signedIn) throws Exception {
+        String url = base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities";
+        HttpResponse<byte[]> r = signedIn ? Http.getBytes(url, "Authorization", basic()) : Http.getBytes(url);
+        assertThat(r.statusCode()).isEqualTo(200);
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(r.body()));
+    }
+
+    /** The layer's BoundingBox in that CRS from WMS 1.3.0 capabilities, x first (both CRSs here are x first). */
+    private static double[] boundingBox(Document caps, String layer, String crs) {
+        NodeList names = caps.getElementsByTagNameNS("http://www.opengis.net/wms", "Name");
+        for (int k = 0; k < names.getLength(); k++) {
+            if (names.item(k).getTextContent().equals(layer)
+                    && names.item(k).getParentNode().getLocalName().equals("Layer")) {
+                Element l = (Element) names.item(k).getParentNode();
+                NodeList boxes = l.getElementsByTagNameNS("http://www.opengis.net/wms", "BoundingBox");
+                for (int j = 0; j < boxes.getLength(); j++) {
+                    Element b = (Element) boxes.item(j);
+                    if (b.getAttribute("CRS").equals(crs) && b.getParentNode() == l) {
+                        return new double[] {
+                            Double.parseDouble(b.getAttribute("minx")),
+                            Double.parseDouble(b.getAttribute("miny")),
+                            Double.parseDouble(b.getAttribute("maxx")),
+                            Double.parseDouble(b.getAttribute("maxy"))
+                        };
+                    }
+                }
+            }
+        }
+        throw new AssertionError(layer + " has no BoundingBox in " + crs);
+    }
+
+    @Test
+    void whatQgisRendersIsWhatSafeMapsGetMapDrawsForTheSameBoxAndSize() throws Exception {
+        List<String> summary = new ArrayList<>();
+        for (Layer l : layers.values()) {
+            JsonNode e = entry(l.name());
+            if (!e.path("valid").asBoolean()) {
+                continue; // the refused ones, below; the test above requires the rest valid
+            }
+            for (int k = 0; k < l.renders().size(); k++) {
+                Render r = l.renders().get(k);
+                JsonNode done = e.path("renders").path(k);
+                assertThat(done.path("errors").size()).as(done::toPrettyString).isZero();
+                assertThat(done.path("saved").asBoolean())
+                        .as(done::toPrettyString)
+                        .isTrue();
+                BufferedImage qgis =
+                        ImageIO.read(Path.of(done.path("png").asText()).toFile());
+                BufferedImage safemap = getMap(l, r);
+                ImageIO.write(safemap, "png", Path.of(png(l, k, "safemap")).toFile());
+                assertThat(qgis.getWidth()).isEqualTo(r.width());
+                assertThat(qgis.getHeight()).isEqualTo(r.height());
+                long drawn = drawn(safemap);
+                // the places are chosen where every layer draws: a blank picture would prove nothing
+                assertThat(drawn)
+                        .as(l.name() + ": SafeMap's GetMap draws something")
+                        .isGreaterThan(r.width() * 10L);
+                assertThat(drawn(qgis)).as(l.name() + ": QGIS draws something").isGreaterThan(r.width() * 10L);
+                int differing = differing(qgis, safemap, 3);
+                summary.add(String.format(
+                        Locale.ROOT,
+                        "%s in %s: %d of %d drawn pixels differ, %.2f s",
+                        l.name(),
+                        r.crs(),
+                        differing,
+                        drawn,
+                        done.path("seconds").asDouble()));
+                assertThat(differing)
+                        .as(l.name() + " " + r.crs() + ": QGIS's picture against GetMap")
+                        .isLessThanOrEqualTo((int) (drawn / 1000));
+            }
+        }
+        summary.forEach(System.out::println);
+    }
+
+    @Test
+    void aPartnerLayerDoesNotReachQgisWithoutCredentials() {
+        for (String name : List.of("wms-all-bng-anonymous", "wmts-all-bng-anonymous")) {
+            JsonNode e = entry(name);
+            assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isFalse();
+        }
+        // and the same layer is there for the signed-in analyst, through both services
+        assertThat(entry("wms-all-bng-basic").path("valid").asBoolean()).isTrue();
+        assertThat(entry("wmts-all-bng-authcfg").path("valid").asBoolean()).isTrue();
+        // no token in what QGIS reports about its layers
+        report.values().forEach(e -> assertThat(e.toString()).doesNotContain(token));
+    }
+
+    /**
+     * QGIS keeps capabilities in its network cache under their address alone, and reads them back for a later
+     * connection to that address whatever its credentials. The QGIS run above adds anonymous layers first, so the
+     * signed-in ones are valid only because capabilities are never stored.
+     */
+    @Test
+    void capabilitiesAreNeverStoredByClients() {
+        for (String url : List.of(
+                base + "/wms?SERVICE=WMS&REQUEST=GetCapabilities",
+                base + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities")) {
+            assertThat(Http.getBytes(url).headers().firstValue("Cache-Control"))
+                    .as(url)
+                    .contains("no-store");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+"""SafeMap's OGC services as QGIS 3 sees them (Debian's python3-qgis, headless), for QgisIT: reports as JSON.
+
+Run with /usr/bin/python3 and QT_QPA_PLATFORM=offscreen. Usage: qgis_render.py SPEC_FILE, where SPEC_FILE holds
+{"base": server address, "profile": an empty folder for QGIS's settings and authentication database,
+ "user": login, "token": API token (both optional),
+ "layers": [{"name": a label, "service": "wms" | "wmts", "layer": SafeMap layer name, "crs": for WMS,
+             "style": "" for the default, "matrixSet": for WMTS (no time: SafeMap's default, the latest month),
+             "auth": "none" | "basic" (user and token in the layer's URI) | "authcfg" (a Basic configuration in
+             QGIS's authentication database, as the docs recommend),
+             "renders": [{"crs": map CRS, "extent": [xmin, ymin, xmax, ymax] in it, "width": px, "height": px,
+                          "png": path to write}]}]}.
+
+Each layer is added the way QGIS's Add WMS/WMTS Layer dialog adds it: a QgsRasterLayer of the "wms" provider with the
+dialog's URI. Each render is a QgsMapRendererSequentialJob of that one layer, transparent background, 96 dpi.
+Every layer and render is attempted; one that fails reports its error and the rest go on. Nothing is judged here:
+the Java test compares the report and the pictures with SafeMap's own GetMap.
+
+Another service is one more function in LAYER_BUILDERS taking (spec, base, auth) and returning (layer, uri); the
+rest (describe, render, the report) takes any QgsMapLayer. OGC API - Features, for example, would return
+QgsVectorLayer(uri, name, "oapif") with a data source URI in QGIS's key='value' form,
+"url='BASE/PREFIX' typename='COLLECTION'" plus authcfg='ID' (or username and password) from the auth pairs.
+"""
+
+import json
+import os
+import sys
+import time
+import traceback
+from urllib.parse import quote, urlencode
+
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsAuthMethodConfig,
+    QgsCoordinateReferenceSystem,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsRasterLayer,
+    QgsRectangle,
+)
+from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtGui import QColor
+
+
+def wms_uri(spec, base, auth):
+    """The URI QGIS's dialog writes for a WMS layer: crs, format, layers, styles, url."""
+    parts = [("crs", spec["crs"]), ("format", "image/png"), ("layers", spec["layer"]),
+             ("styles", spec.get("style", "")), ("url", base + "/wms")]
+    return urlencode(parts + auth, quote_via=quote, safe=":/")
+
+
+def wmts_uri(spec, base, auth):
+    """The URI QGIS's dialog writes for a WMTS tile set: the capabilities URL, layer, style, matrix set."""
+    parts = [("crs", spec["crs"]), ("format", "image/png"), ("layers", spec["layer"]),
+             ("styles", spec.get("style", "")), ("tileMatrixSet", spec["matrixSet"])]
+    parts.append(("url", base + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities"))
+    return urlencode(parts + auth, quote_via=quote, safe=":/")
+
+
+def raster_layer(uri_of):
+    def build(spec, base, auth):
+        uri = uri_of(spec, base, auth)
+        return QgsRasterLayer(uri, spec["name"], "wms"), uri
+    return build
+
+
+LAYER_BUILDERS = {"wms": raster_layer(wms_uri), "wmts": raster_layer(wmts_uri)}
+
+
+def auth_parts(spec, setup):
+    """The URI parameters that carry credentials: none, Basic in the URI, or a stored Basic configuration."""
+    kind = spec.get("auth", "none")
+    if kind == "none":
+        return []
+    if kind == "basic":
+        return [("password", setup["token"]), ("username", setup["user"])]
+    if kind == "authcfg":
+        return [("authcfg", setup["authcfg"])]
+    raise ValueError("unknown auth " + kind)
+
+
+def store_basic_config(user, token):
+    """A Basic configuration in QGIS's authentication database, encrypted by a master password, as a user keeps it."""
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        if not manager.setMasterPassword("master password for the test profile", True):
+            raise RuntimeError("QGIS refused the master password")
+    config = QgsAuthMethodConfig()
+    config.setName("SafeMap")
+    config.setMethod("Basic")
+    config.setConfig("username", user)
+    config.setConfig("password", token)
+    ok = manager.storeAuthenticationConfig(config)
+    if isinstance(ok, tuple):
+        ok = ok[0]
+    if not ok or not config.id():
+        raise RuntimeError("QGIS did not store the authentication configuration")
+    return config.id()
+
+
+def describe(layer, uri):
+    """Validity, CRS and extent as QGIS read them from the service; the URI with the token masked."""
+    report = {"uri": uri.replace(SECRET[0], "***") if SECRET[0] else uri, "valid": layer.isValid()}
+    if not layer.isValid():
+        report["error"] = layer.error().summary() if layer.error() else ""
+        report["providerError"] = layer.dataProvider().error().summary() if layer.dataProvider() else ""
+        return report
+    e = layer.extent()
+    # what every kind of layer has, so a vector layer (OGC API - Features) is described by the same function
+    report.update({"crs": layer.crs().authid(), "extent": [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()],
+                   "type": layer.type().name if hasattr(layer.type(), "name") else str(layer.type())})
+    return report
+
+
+def render(layer, spec):
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(QgsCoordinateReferenceSystem(spec["crs"]))
+    settings.setOutputSize(QSize(spec["width"], spec["height"]))
+    settings.setOutputDpi(96)
+    settings.setBackgroundColor(QColor(Qt.transparent))
+    settings.setExtent(QgsRectangle(*spec["extent"]))
+    job = QgsMapRendererSequentialJob(settings)
+    started = time.monotonic()
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    saved = image.save(spec["png"], "PNG")
+    v = settings.visibleExtent()
+    return {"png": spec["png"], "saved": saved, "seconds": round(time.monotonic() - started, 3),
+            "errors": [e.layerID + ": " + e.message for e in job.errors()],
+            "visibleExtent": [v.xMinimum(), v.yMinimum(), v.xMaximum(), v.yMaximum()],
+            "imageWidth": image.width(), "imageHeight": image.height()}
+
+
+def attempt(action, *args):
+    try:
+        return action(*args)
+    except Exception:  # report, don't stop: every other layer still tells something
+        return {"error": traceback.format_exc()}
+
+
+# the token, masked wherever the report repeats a URI
+SECRET = [None]
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        spec = json.load(f)
+    SECRET[0] = spec.get("token")
+    QgsApplication.setPrefixPath("/usr", True)
+    app = QgsApplication([], False, spec["profile"])
+    app.initQgis()
+    # QGIS's own log (network errors, provider messages) goes to stderr, for the test to show when it fails
+    QgsApplication.messageLog().messageReceived.connect(
+        lambda message, tag, level: print("[%s] %s" % (tag, message), file=sys.stderr))
+    report = {"qgis": Qgis.version(), "layers": []}
+    try:
+        setup = {"user": spec.get("user"), "token": spec.get("token")}
+        if any(layer.get("auth") == "authcfg" for layer in spec["layers"]):
+            setup["authcfg"] = store_basic_config(spec["user"], spec["token"])
+        for layer_spec in spec["layers"]:
+            entry = {"name": layer_spec["name"]}
+            try:
+                layer, uri = LAYER_BUILDERS[layer_spec["service"]](layer_spec, spec["base"],
+                                                                   auth_parts(layer_spec, setup))
+                entry.update(describe(layer, uri))
+                if layer.isValid():
+                    entry["renders"] = [attempt(render, layer, r) for r in layer_spec.get("renders", [])]
+            except Exception:
+                entry["error"] = traceback.format_exc()
+            report["layers"].append(entry)
+    finally:
+        app.exitQgis()
+    json.dump(report, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    main()
