@@ -85,16 +85,19 @@ public final class Forecast {
                     target[t.place()[p]] += t.points().weight()[p];
                 }
             }
-            for (int r = 0; r < RECENCY.length; r++) {
-                double[] w = weights(t, v, RECENCY[r]);
-                double[] count = scaled(NaiveMaps.perKm2(placeTotals(t, w), t.areaKm2()));
-                for (int s = 0; s < SIGMA.length; s++) {
-                    double[] smooth = scaled(surface(t, w, SIGMA[s]));
-                    for (int b = 0; b < BLEND.length; b++) {
-                        paiSum[r * SIGMA.length + s][b] += pai(blend(count, smooth, BLEND[b]), t.areaKm2(), target);
-                    }
-                }
-            }
+            // the (τ, σ) pairs are independent: one surface each, scored for every blend, on every core
+            int origin = v;
+            java.util.stream.IntStream.range(0, RECENCY.length * SIGMA.length)
+                    .parallel()
+                    .forEach(rs -> {
+                        double[] w = weights(t, origin, RECENCY[rs / SIGMA.length]);
+                        double[] count = scaled(NaiveMaps.perKm2(placeTotals(t, w), t.areaKm2()));
+                        double[] smooth = scaled(surface(t, w, SIGMA[rs % SIGMA.length]));
+                        for (int b = 0; b < BLEND.length; b++) {
+                            // each task writes only its own row: no two threads share an element
+                            paiSum[rs][b] += pai(blend(count, smooth, BLEND[b]), t.areaKm2(), target);
+                        }
+                    });
         }
         for (int r = 0; r < RECENCY.length; r++) {
             for (int s = 0; s < SIGMA.length; s++) {
@@ -170,13 +173,7 @@ public final class Forecast {
     }
 
     private static double pai(double[] score, double[] areaKm2, double[] target) {
-        double total = 0;
-        for (double v : target) {
-            total += v;
-        }
-        double[] none = new double[score.length];
-        PredictionAccuracy.Places p = new PredictionAccuracy.Places(score, areaKm2, none, target, 1, total);
-        double pai = PredictionAccuracy.at(p, new double[] {COVERAGE}).get(0).pai();
+        double pai = PredictionAccuracy.pai(score, areaKm2, target, COVERAGE);
         return Double.isNaN(pai) ? 0 : pai;
     }
 }
