@@ -23,10 +23,14 @@ public final class Forecast {
     public static final int ORIGINS = 3;
     public static final double COVERAGE = 5;
     /** Recency time constants in months; infinity weighs every month alike. */
-    static final double[] RECENCY = {1, 3, Double.POSITIVE_INFINITY};
+    static final double[] RECENCY = {1, 3, 12, Double.POSITIVE_INFINITY};
 
     static final double[] SIGMA = {100, 200, 400};
-    static final double[] BLEND = {0, 0.25, 0.5, 0.75, 1};
+    /**
+     * 0.9 and 0.97 rank by the count and let the surface order places of equal or nearly equal count (on a 100 m grid
+     * most busy cells share a small count, and the tied group straddling the coverage is otherwise taken at random).
+     */
+    static final double[] BLEND = {0, 0.25, 0.5, 0.75, 0.9, 0.97, 1};
 
     /**
      * @param recencyMonths τ, the time constant of the recency weight, months (infinite: no decay)
