@@ -5,7 +5,8 @@
 # burglary and ASB. The test months are never read while fitting: `forecast` tunes itself by rolling origin inside
 # the training months (Forecast.java), and nothing here was tuned on them. Prints one table row per run, with PAI at
 # 5% of the area, the bar (best naive method) and the ratio. Run from the repository root after ./safemap db up and
-# a build (./safemap test, or mvn -DskipTests package). Results: docs/forecasting.md.
+# a build (./safemap test, or mvn -DskipTests package). Results: docs/forecasting.md; WRITE_DOCS=1 writes the table
+# there (forecast-docs.py), so the published table is this script's output.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 PORT=${SAFEMAP_LOCAL_DB_PORT:-55432}
@@ -44,6 +45,8 @@ print(f'| {sys.argv[2]} | {sys.argv[3]} | {sys.argv[4]} | {pai["count"]:.2f} | {
 PY
 }
 
+TABLE=var/bench/forecast/table.md
+exec > >(tee "$TABLE")
 echo "| data | category | level | count | last-period | snap-point | kde (ppl) | bar | forecast | forecast / bar | time |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 load forecast_merseyside "$DATA/merseyside/boundaries/merseyside_lsoa_2011_bgc.geojson" \
@@ -64,3 +67,5 @@ for level in lsoa grid; do
 done
 [ "${KEEP:-0}" = 1 ] || "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS forecast_merseyside WITH (FORCE)" \
   -c "DROP DATABASE IF EXISTS forecast_gm WITH (FORCE)"
+[ "${WRITE_DOCS:-0}" = 1 ] && python3 server/src/bench/forecast-docs.py "$TABLE"
+exit 0

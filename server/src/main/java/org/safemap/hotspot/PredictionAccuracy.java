@@ -86,16 +86,16 @@ public final class PredictionAccuracy {
                     ? places.testCount()[i] / places.areaKm2()[i]
                     : places.testCount()[i] > 0 ? Double.MAX_VALUE : 0;
         }
-        int[] byScore = order(places.score());
-        int[] byTest = order(densityOfTest);
+        Groups byScore = new Groups(places, places.score());
+        Groups byTest = new Groups(places, densityOfTest);
         List<Row> rows = new ArrayList<>();
         double total = places.totalAreaKm2();
         for (double c : coveragesPercent) {
             if (!(c > 0 && c <= 100)) {
                 throw new IllegalArgumentException("coverage must be above 0 and at most 100 percent, got " + c);
             }
-            double[] got = select(places, places.score(), byScore, total * c / 100);
-            double[] best = select(places, densityOfTest, byTest, total * c / 100);
+            double[] got = byScore.select(total * c / 100);
+            double[] best = byTest.select(total * c / 100);
             double hit = places.testTotal() > 0 ? got[1] / places.testTotal() : Double.NaN;
             double maxHit = places.testTotal() > 0 ? best[1] / places.testTotal() : Double.NaN;
             double areaShare = total > 0 ? got[0] / total : Double.NaN;
@@ -109,6 +109,99 @@ public final class PredictionAccuracy {
         return rows;
     }
 
+    /**
+     * PAI alone at one coverage, the total of {@code testCount} as the denominator: what {@link #at} reports, without
+     * ordering the test counts for the best possible map (a fit that scores many maps against one month needs only
+     * this). NaN when nothing was selected or nothing happened.
+     */
+    public static double pai(double[] score, double[] areaKm2, double[] testCount, double coveragePercent) {
+        double testTotal = 0;
+        for (double v : testCount) {
+            testTotal += v;
+        }
+        double[] none = new double[score.length];
+        Places p = new Places(score, areaKm2, none, testCount, 1, testTotal);
+        double total = p.totalAreaKm2();
+        double target = total * coveragePercent / 100;
+        double[] got = equalAreas(areaKm2) ? selectEqualAreas(p, target) : select(p, score, order(score), target);
+        double areaShare = total > 0 ? got[0] / total : Double.NaN;
+        return testTotal > 0 && areaShare > 0 ? got[1] / testTotal / areaShare : Double.NaN;
+    }
+
+    private static boolean equalAreas(double[] areaKm2) {
+        for (double a : areaKm2) {
+            if (a != areaKm2[0] || !(a > 0)) {
+                return false;
+            }
+        }
+        return areaKm2.length > 0;
+    }
+
+    /**
+     * {@link #select}'s area and test incidents when every place has the same area (grid cells): the group that
+     * straddles the target is the one holding the k-th highest score, k the number of places the target area needs,
+     * so a selection (expected linear time) finds it without ordering the places.
+     */
+    private static double[] selectEqualAreas(Places p, double targetArea) {
+        double[] score = p.score();
+        int n = score.length;
+        double cellArea = p.areaKm2()[0];
+        int k = (int) Math.min(n, Math.max(1, Math.ceil(targetArea / cellArea - 1e-9)));
+        double threshold = kthSmallest(score.clone(), n - k);
+        double aboveArea = 0;
+        double aboveTest = 0;
+        double tieArea = 0;
+        double tieTest = 0;
+        for (int i = 0; i < n; i++) {
+            if (score[i] > threshold) {
+                aboveArea += cellArea;
+                aboveTest += p.testCount()[i];
+            } else if (score[i] == threshold) {
+                tieArea += cellArea;
+                tieTest += p.testCount()[i];
+            }
+        }
+        double share = Math.min(1, Math.max(0, (targetArea - aboveArea) / tieArea));
+        return new double[] {aboveArea + share * tieArea, aboveTest + share * tieTest};
+    }
+
+    /** The value that would stand at index {@code k} if {@code a} were sorted ascending (Hoare's select); reorders a. */
+    static double kthSmallest(double[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(k);
+        while (lo < hi) {
+            double pivot = a[lo + random.nextInt(hi - lo + 1)];
+            // three-way partition: [lo, lt) below, [lt, gt] equal, (gt, hi] above; ties end the search at once
+            int lt = lo;
+            int gt = hi;
+            int i = lo;
+            while (i <= gt) {
+                if (a[i] < pivot) {
+                    swap(a, lt++, i++);
+                } else if (a[i] > pivot) {
+                    swap(a, i, gt--);
+                } else {
+                    i++;
+                }
+            }
+            if (k < lt) {
+                hi = lt - 1;
+            } else if (k > gt) {
+                lo = gt + 1;
+            } else {
+                return pivot;
+            }
+        }
+        return a[k];
+    }
+
+    private static void swap(double[] a, int i, int j) {
+        double t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
     /** The whole curve, at every percent of coverage from 1 to 100. */
     public static List<Row> curve(Places places) {
         double[] c = new double[100];
@@ -116,6 +209,80 @@ public final class PredictionAccuracy {
             c[i] = i + 1;
         }
         return at(places, c);
+    }
+
+    /**
+     * The places in groups of equal key, hottest first, with running totals after each group, so that any number of
+     * coverages are answered by a binary search each (the curve asks for a hundred) instead of a walk from the top.
+     * Gives {@link #select}'s answer.
+     */
+    private static final class Groups {
+        private final double[] area;
+        private final double[] test;
+        private final double[] train;
+        private final int[] placesAfter;
+        private final int groups;
+
+        Groups(Places p, double[] key) {
+            int[] order = order(key);
+            int n = order.length;
+            area = new double[n + 1];
+            test = new double[n + 1];
+            train = new double[n + 1];
+            placesAfter = new int[n + 1];
+            int g = 0;
+            int k = 0;
+            while (k < n) {
+                int end = k;
+                double groupArea = 0;
+                double groupTest = 0;
+                double groupTrain = 0;
+                while (end < n && key[order[end]] == key[order[k]]) {
+                    int i = order[end];
+                    groupArea += p.areaKm2()[i];
+                    groupTest += p.testCount()[i];
+                    groupTrain += p.trainCount()[i];
+                    end++;
+                }
+                area[g + 1] = area[g] + groupArea;
+                test[g + 1] = test[g] + groupTest;
+                train[g + 1] = train[g] + groupTrain;
+                placesAfter[g + 1] = end;
+                g++;
+                k = end;
+            }
+            groups = g;
+        }
+
+        /** {area taken, test incidents taken, training incidents taken, places touched} up to the target area. */
+        double[] select(double targetArea) {
+            if (!(targetArea > 0)) {
+                return new double[4];
+            }
+            // the first group whose running area reaches the target; every group before it is taken whole
+            int lo = 1;
+            int hi = groups;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (area[mid] >= targetArea) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            if (groups == 0 || area[groups] < targetArea) {
+                return new double[] {area[groups], test[groups], train[groups], placesAfter[groups]};
+            }
+            int g = lo;
+            double groupArea = area[g] - area[g - 1];
+            double share = groupArea <= 0 ? 1 : Math.min(1, (targetArea - area[g - 1]) / groupArea);
+            return new double[] {
+                area[g - 1] + share * groupArea,
+                test[g - 1] + share * (test[g] - test[g - 1]),
+                train[g - 1] + share * (train[g] - train[g - 1]),
+                placesAfter[g]
+            };
+        }
     }
 
     /** {area taken, test incidents taken, training incidents taken, places touched} up to the target area. */
@@ -148,13 +315,38 @@ public final class PredictionAccuracy {
         return new double[] {area, test, train, touched};
     }
 
-    /** Indexes by key descending (stable, so equal keys keep index order inside their group). */
-    private static int[] order(double[] key) {
-        Integer[] idx = new Integer[key.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
+    /**
+     * Indexes by key descending (stable, so equal keys keep index order inside their group). Primitive sorts only: each
+     * key's rank among the distinct keys goes in the high half of a long and its index in the low half, so one
+     * {@link Arrays#parallelSort(long[])} orders by key, then index. A boxed comparator sort took most of an
+     * evaluation's time on a 100 m grid (docs/performance.md).
+     */
+    static int[] order(double[] key) {
+        int n = key.length;
+        double[] distinct = key.clone();
+        Arrays.parallelSort(distinct);
+        int unique = 0;
+        for (int i = 0; i < n; i++) {
+            // == groups 0.0 with -0.0, as select() does
+            if (unique == 0 || distinct[i] != distinct[unique - 1]) {
+                distinct[unique++] = distinct[i];
+            }
         }
-        Arrays.sort(idx, (a, b) -> Double.compare(key[b], key[a]));
-        return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
+        long[] packed = new long[n];
+        for (int i = 0; i < n; i++) {
+            int rank = Arrays.binarySearch(distinct, 0, unique, key[i]);
+            if (rank < 0 || distinct[rank] != key[i]) {
+                // -0.0 against a stored 0.0 (or the reverse): the neighbour that compares equal
+                rank = rank < 0 ? -rank - 1 : rank;
+                rank = rank < unique && distinct[rank] == key[i] ? rank : rank - 1;
+            }
+            packed[i] = ((long) (unique - 1 - rank) << 32) | i;
+        }
+        Arrays.parallelSort(packed);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (int) packed[i];
+        }
+        return out;
     }
 }

@@ -220,7 +220,14 @@ public final class EvaluateRunner {
             };
             PredictionAccuracy.Places p =
                     new PredictionAccuracy.Places(score, areaKm2, trainCount, testCount, trainTotal, testTotal);
-            List<PredictionAccuracy.Row> at = PredictionAccuracy.at(p, r.coverages());
+            // the asked coverages and the curve's 1..100% in one call, so the places are ordered once per method
+            int asked = r.coverages().length;
+            double[] coverages = java.util.Arrays.copyOf(r.coverages(), asked + 100);
+            for (int c = 1; c <= 100; c++) {
+                coverages[asked + c - 1] = c;
+            }
+            List<PredictionAccuracy.Row> both = PredictionAccuracy.at(p, coverages);
+            List<PredictionAccuracy.Row> at = both.subList(0, asked);
             if (NAIVE.contains(method)) {
                 naiveRows.put(method, at);
             }
@@ -232,7 +239,7 @@ public final class EvaluateRunner {
             }
             curves.put(
                     method,
-                    PredictionAccuracy.curve(p).stream()
+                    both.subList(asked, both.size()).stream()
                             .map(row -> row(method, row))
                             .toList());
         }

@@ -61,7 +61,7 @@ class ForecastTest {
         // the same five cells carry half of every month: the exact-place count predicts them best
         assertThat(fit.params().blend()).isGreaterThanOrEqualTo(0.75);
         assertThat(fit.validationPai()).isGreaterThan(10);
-        assertThat(fit.candidates()).isEqualTo(45);
+        assertThat(fit.candidates()).isEqualTo(84);
         double[] score = Forecast.score(months(6, List.of()), fit.params());
         int top = 0;
         for (int c = 1; c < score.length; c++) {

@@ -90,4 +90,53 @@ class PredictionAccuracyTest {
         assertThat(PredictionAccuracy.curve(p)).hasSize(100);
         assertThat(PredictionAccuracy.curve(p).get(99).hitRate()).isCloseTo(1.0, within(1e-12));
     }
+
+    @Test
+    void primitiveOrderEqualsAStableBoxedSortDescending() {
+        Random random = new Random(5);
+        double[] key = new double[50_000];
+        for (int i = 0; i < key.length; i++) {
+            // many ties, negatives, both zeros and an infinity-sized value, as scores and test densities have
+            int pick = random.nextInt(10);
+            key[i] = pick == 0 ? -0.0 : pick == 1 ? 0.0 : pick == 2 ? Double.MAX_VALUE : random.nextInt(200) - 50;
+        }
+        Integer[] boxed = new Integer[key.length];
+        for (int i = 0; i < key.length; i++) {
+            boxed[i] = i;
+        }
+        // the reference: the boxed comparator sort the primitive one replaced, with == ties (0.0 equals -0.0)
+        java.util.Arrays.sort(boxed, (a, b) -> key[a] == key[b] ? 0 : Double.compare(key[b], key[a]));
+        assertThat(PredictionAccuracy.order(key))
+                .containsExactly(java.util.Arrays.stream(boxed)
+                        .mapToInt(Integer::intValue)
+                        .toArray());
+    }
+
+    @Test
+    void paiAloneEqualsThePaiOfTheFullRow() {
+        Random random = new Random(9);
+        int n = 3000;
+        double[] score = new double[n];
+        double[] area = new double[n];
+        double[] test = new double[n];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            score[i] = random.nextInt(40);
+            area[i] = 0.5 + random.nextDouble();
+            test[i] = random.nextInt(3);
+            total += test[i];
+        }
+        PredictionAccuracy.Places p = new PredictionAccuracy.Places(score, area, new double[n], test, 1, total);
+        assertThat(PredictionAccuracy.pai(score, area, test, 5))
+                .isCloseTo(PredictionAccuracy.at(p, new double[] {5}).get(0).pai(), within(1e-12));
+        // equal areas (grid cells) take the sort-free path: the same answer at several coverages, ties straddling
+        double[] cells = new double[n];
+        java.util.Arrays.fill(cells, 0.01);
+        PredictionAccuracy.Places grid = new PredictionAccuracy.Places(score, cells, new double[n], test, 1, total);
+        for (double c : new double[] {0.01, 1, 5, 33.3, 100}) {
+            assertThat(PredictionAccuracy.pai(score, cells, test, c))
+                    .isCloseTo(
+                            PredictionAccuracy.at(grid, new double[] {c}).get(0).pai(), within(1e-9));
+        }
+    }
 }
