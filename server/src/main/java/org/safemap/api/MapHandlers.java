@@ -38,6 +38,7 @@ final class MapHandlers {
             }
         }
         WmsService.Response r = wms.handle(params, serviceUrl(ctx), Principals.of(ctx));
+        keptByTheRequesterOnly(ctx);
         capabilitiesNotStored(ctx, params);
         if (r.ogcError() != null) {
             ctx.header("X-OGC-Exception", r.ogcError());
@@ -79,6 +80,24 @@ final class MapHandlers {
         }
     }
 
+    /**
+     * Tiles may be kept for a minute. What a map shows depends on who asks, so every cache is told the answer varies
+     * with the credentials, and a signed-in requester's answer is {@code private}: a shared cache (a proxy, a
+     * gateway) must not hand it to anyone else, while anonymous answers, the same for all, may be shared.
+     */
+    private static void cacheForAMinute(Context ctx) {
+        ctx.header("Cache-Control", (Principals.of(ctx).anonymous() ? "public" : "private") + ", max-age=60");
+        ctx.header("Vary", "Authorization, Cookie");
+    }
+
+    /** A WMS answer for a signed-in requester is theirs alone (see {@link #cacheForAMinute}). */
+    private static void keptByTheRequesterOnly(Context ctx) {
+        ctx.header("Vary", "Authorization, Cookie");
+        if (!Principals.of(ctx).anonymous()) {
+            ctx.header("Cache-Control", "private");
+        }
+    }
+
     /** A RESTful WMTS tile; a timed layer's time and category come as path segments. */
     void wmtsTile(Context ctx) {
         Map<String, String> dims = new HashMap<>();
@@ -114,7 +133,7 @@ final class MapHandlers {
                 audit.note(ctx, "wmts", layer);
             }
             ctx.header("ETag", r.etag());
-            ctx.header("Cache-Control", "max-age=60");
+            cacheForAMinute(ctx);
             if (r.etag().equals(ctx.header("If-None-Match"))) {
                 ctx.status(304);
                 return;
@@ -155,7 +174,7 @@ final class MapHandlers {
             TileService.Prepared prepared = tiles.prepare(layer, z, x, y, query, Principals.of(ctx));
             audit.note(ctx, "tiles", wms.visibleLayer(Principals.of(ctx), layer));
             ctx.header("ETag", prepared.etag());
-            ctx.header("Cache-Control", "max-age=60");
+            cacheForAMinute(ctx);
             if (prepared.etag().equals(ctx.header("If-None-Match"))) {
                 ctx.status(304);
                 return;

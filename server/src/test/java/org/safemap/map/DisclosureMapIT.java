@@ -177,6 +177,33 @@ class DisclosureMapIT {
                 .isEqualTo(200);
     }
 
+    @Test
+    void aSignedInRequestersMapsAreKeptByTheirOwnClientOnly() {
+        // Anonymous answers are the same for every anonymous requester, so any cache may share them; a signed-in
+        // requester's are marked private (a shared proxy must not hand them on), and every cache is told that the
+        // answer varies with the credentials.
+        String tile = base + "/tiles/density-asb/12/2014/1326.png?time=2022-07";
+        HttpResponse<byte[]> open = get(tile, ANONYMOUS);
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.headers().firstValue("Cache-Control")).hasValue("public, max-age=60");
+        assertThat(open.headers().firstValue("Vary")).hasValue("Authorization, Cookie");
+        HttpResponse<byte[]> signed = get(tile, TASKING);
+        assertThat(signed.statusCode()).isEqualTo(200);
+        assertThat(signed.headers().firstValue("Cache-Control")).hasValue("private, max-age=60");
+        assertThat(signed.headers().firstValue("Vary")).hasValue("Authorization, Cookie");
+        String map = base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=density-all&STYLES=&CRS=EPSG:27700"
+                + "&BBOX=330000,380000,345000,395000&WIDTH=64&HEIGHT=64&FORMAT=image/png&TIME=2022-07";
+        HttpResponse<byte[]> signedMap = get(map, TASKING);
+        assertThat(signedMap.statusCode()).isEqualTo(200);
+        assertThat(signedMap.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(signedMap.headers().firstValue("Cache-Control")).hasValue("private");
+        assertThat(signedMap.headers().firstValue("Vary")).hasValue("Authorization, Cookie");
+        HttpResponse<byte[]> openWmtsTile =
+                get(base + "/wmts/density-asb/density/2022-07/all/GoogleMapsCompatible/12/1326/2014.png", ANONYMOUS);
+        assertThat(openWmtsTile.statusCode()).isEqualTo(200);
+        assertThat(openWmtsTile.headers().firstValue("Cache-Control")).hasValue("public, max-age=60");
+    }
+
     /** Street scale (10 m pixels: lattice reads) and district scale (30 m: exact reads). */
     @Test
     void restrictedDensityIsDrawnOnlyWhereEnoughRecordsAreInReach() throws Exception {
