@@ -21,7 +21,7 @@ if [ ! -f "$FILE" ]; then
        n < 1000000 { m = f - 1; $2 = sprintf("%04d-%02d", 2010 + int(m / 12), m % 12 + 1);
                      if ($1 != "") $1 = sprintf("%064x", ++id); print; n++ }' \
     $(for r in $(seq 10); do ls "$CRIME"/*-merseyside-street.csv; done) > "$FILE"
-  [ "$(wc -l < "$FILE")" -gt 1000000 ] || { echo "ingest.sh: no Merseyside months in $CRIME (set CRIME or DATA)" >&2; exit 1; }
+  [ "$(wc -l < "$FILE")" -gt 1000000 ] || { rm -f "$FILE"; echo "ingest.sh: no Merseyside months in $CRIME (set CRIME or DATA)" >&2; exit 1; }
 fi
 echo "file: $FILE ($(($(wc -l < "$FILE") - 1)) rows, $(du -h "$FILE" | cut -f1))"
 
