@@ -16,10 +16,12 @@ PSQL=(psql -X -q -h 127.0.0.1 -p "$PORT" -U safemap -v ON_ERROR_STOP=1 -d postgr
 mkdir -p var/bench/ab
 cp server/target/safemap.jar var/bench/ab/new.jar
 cp "$BASE_JAR" var/bench/ab/base.jar
+# Copies, so a build during the run cannot replace classes under it.
+rm -rf var/bench/ab/test-classes && cp -r server/target/test-classes var/bench/ab/test-classes
 run() {
   "${PSQL[@]}" -c "DROP DATABASE IF EXISTS bench_ingest WITH (FORCE)" -c "CREATE DATABASE bench_ingest" 2>&1 | grep -v NOTICE || true
   SAFEMAP_DB_URL="postgresql://safemap:$PGPASSWORD@127.0.0.1:$PORT/bench_ingest" \
-    java -Xmx256m -cp "server/target/test-classes:var/bench/ab/$1.jar" org.safemap.bench.IngestBench "$FILE" "$LSOAS" 1 --no-floor 2>/dev/null \
+    java -Xmx256m -cp "var/bench/ab/test-classes:var/bench/ab/$1.jar" org.safemap.bench.IngestBench "$FILE" "$LSOAS" 1 --no-floor 2>/dev/null \
     | sed "s/^/$1 /"
 }
 echo "file $FILE; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -126,6 +126,14 @@ public final class DensityField {
         return false;
     }
 
+    /**
+     * Bytes held for the locations (coordinates, weights and bucket starts), which grow with the records drawn; the
+     * lattice blocks read at street scales are bounded apart ({@link #MAX_BLOCKS}).
+     */
+    public long locationBytes() {
+        return 24L * x.length + 4L * start.length;
+    }
+
     public int locations() {
         return x.length;
     }
