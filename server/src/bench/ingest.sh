@@ -10,7 +10,7 @@ PORT=${SAFEMAP_LOCAL_DB_PORT:-55432}
 export PGPASSWORD="$(cat var/postgis.password)"
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PORT" -U safemap -v ON_ERROR_STOP=1)
 CP=server/target/test-classes:server/target/safemap.jar
-CRIME=${CRIME:-../shared/data/merseyside/crime}
+CRIME=${CRIME:-${DATA:-/work/shared/data}/merseyside/crime}
 FILE=var/bench/policeuk-1m.csv
 LSOAS=server/src/main/resources/demo/liverpool_lsoa_2011_bgc.geojson.gz
 
@@ -21,6 +21,7 @@ if [ ! -f "$FILE" ]; then
        n < 1000000 { m = f - 1; $2 = sprintf("%04d-%02d", 2010 + int(m / 12), m % 12 + 1);
                      if ($1 != "") $1 = sprintf("%064x", ++id); print; n++ }' \
     $(for r in $(seq 10); do ls "$CRIME"/*-merseyside-street.csv; done) > "$FILE"
+  [ "$(wc -l < "$FILE")" -gt 1000000 ] || { rm -f "$FILE"; echo "ingest.sh: no Merseyside months in $CRIME (set CRIME or DATA)" >&2; exit 1; }
 fi
 echo "file: $FILE ($(($(wc -l < "$FILE") - 1)) rows, $(du -h "$FILE" | cut -f1))"
 

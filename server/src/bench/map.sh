@@ -6,7 +6,8 @@
 # is down, (re)creates the database safemap_bench there (dropped again at the end), loads the points with
 # `safemap ingest`, and stops every process it started. Clients are a Python http.client (one keep-alive
 # connection, requests in sequence) for latencies and wrk for throughput, all on loopback. The generated CSV is kept
-# in var/bench/map for the next run. Raw results and the summary: var/bench/map-results.txt; figures:
+# in var/bench/map for the next run. The density layer is a partner layer, so the script adds a user "map-bench"
+# (an analyst of the partner csp, tokens only) to the benchmark database and sends its API token with every request. Raw results and the summary: var/bench/map-results.txt; figures:
 # docs/performance.md ("Map service").
 #
 # Settings (environment): POINTS (1000000), SEED (20240301), TILES_PER_ZOOM (24), MS_TILES_PER_ZOOM (8),
@@ -112,6 +113,8 @@ cat > "$PY" <<'PY'
 import bisect, http.client, itertools, math, os, random, socket, struct, subprocess, sys, time, zlib
 
 ORIGIN = 20037508.342789244
+# The benchmark user's token: the density layer is for partners, not the public.
+AUTH = {"Authorization": "Bearer " + os.environ["MAP_BENCH_TOKEN"]} if os.environ.get("MAP_BENCH_TOKEN") else {}
 
 
 def tile_bbox(z, x, y):
@@ -334,7 +337,7 @@ class Http:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=180)
             try:
                 t0 = time.perf_counter()
-                self.conn.request("GET", path)
+                self.conn.request("GET", path, headers=AUTH)
                 r = self.conn.getresponse()
                 body = r.read()
                 t = time.perf_counter() - t0
@@ -688,6 +691,13 @@ SQL
   # What an operator does after a bulk load; both servers read the same analysed table.
   "${PSQL[@]}" -d "$DB" -c "VACUUM ANALYZE"
 fi
+# The density layer is a partner layer: requests carry a token of an analyst of the partner csp.
+java -jar "$JAR" users add map-bench --role analyst --partner csp --name "map.sh benchmark" --no-password \
+  > /dev/null 2>&1 || true
+MAP_BENCH_TOKEN=$(java -jar "$JAR" tokens create --user map-bench --name "map.sh $(date -u +%FT%TZ)" \
+  --purpose strategic-assessment --expires-days 1 2> /dev/null | grep -oE 'smp_[A-Za-z0-9_-]+' | head -1)
+[ -n "$MAP_BENCH_TOKEN" ] || die "could not create an API token for the benchmark user"
+export MAP_BENCH_TOKEN
 say "incidents: $("${PSQL[@]}" -d "$DB" -Atc "SELECT count(*) || ' rows, ' || count(DISTINCT geom) || ' distinct locations' FROM incident")"
 
 # Cluster centres and the data's extent in EPSG:3857, for the tile lists.
@@ -715,7 +725,7 @@ start_safemap() {
   done
   say "started in $(echo "$(now) - $t0" | bc | xargs printf '%.1f') s, pid $SERVER_PID"
   read -r z x y < "$WORK/tiles-warmup.txt"
-  cold=$(curl -s -o /dev/null --max-time 300 -w '%{http_code} %{time_total}' \
+  cold=$(curl -s -H "Authorization: Bearer $MAP_BENCH_TOKEN" -o /dev/null --max-time 300 -w '%{http_code} %{time_total}' \
     "$BASE$(printf '/tiles/%s/%s/%s/%s.png?time=%s' "$LAYER" "$z" "$x" "$y" "$MONTH")")
   say "cold load: the first tile for time=$MONTH (tile $z/$x/$y) reads the $POINTS points from PostGIS, builds the density field and renders: HTTP ${cold% *}, $(echo "${cold#* } * 1000" | bc | xargs printf '%.0f') ms; excluded from the tile figures"
   tail -n +2 "$WORK/tiles-warmup.txt" > "$WORK/tiles-warmup-rest.txt"
@@ -723,7 +733,7 @@ start_safemap() {
   python3 "$PY" paths "$BASE" "$WORK/paths-warmup-wms.txt"
   say "warm-up: $(wc -l < "$WORK/tiles-warmup-rest.txt") other tiles and $(wc -l < "$WORK/paths-warmup-wms.txt") WMS maps off the tile grid (4 per zoom 7 to 17) rendered, not measured"
 }
-cache_stats() { curl -s "$BASE/api/map-cache" | python3 -c "import json,sys; t=json.load(sys.stdin)['tiles']; print(t['hits'], t['misses'])"; }
+cache_stats() { curl -s -H "Authorization: Bearer $MAP_BENCH_TOKEN" "$BASE/api/map-cache" | python3 -c "import json,sys; t=json.load(sys.stdin)['tiles']; print(t['hits'], t['misses'])"; }
 
 say "== SafeMap on port $HTTP_PORT against $DB (tile cache: SafeMap's defaults unless SAFEMAP_TILE_* are set; JVM options: ${SAFEMAP_JAVA_OPTS:-none})"
 : > "$WORK/server.log"
@@ -770,7 +780,7 @@ function init(args)
 end
 function request()
   i = i % #paths + 1
-  return wrk.format("GET", paths[i])
+  return wrk.format("GET", paths[i], {["Authorization"] = "Bearer " .. os.getenv("MAP_BENCH_TOKEN")})
 end
 LUA
 wrk_summary() {

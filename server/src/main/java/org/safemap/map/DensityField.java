@@ -102,6 +102,38 @@ public final class DensityField {
         }
     }
 
+    /**
+     * Whether any location lies within the kernel's reach of the envelope (EPSG:27700 metres): when none does, the
+     * field is zero over all of it and a map of it draws nothing. Looks at the buckets under the envelope, so it
+     * costs about nothing beside a read; a huge envelope is simply assumed reached.
+     */
+    public boolean reaches(double minX, double minY, double maxX, double maxY) {
+        int c0 = (int) Math.max(0, Math.floor((minX - support - originX) / bucket));
+        int r0 = (int) Math.max(0, Math.floor((minY - support - originY) / bucket));
+        int c1 = (int) Math.min(cols - 1, Math.floor((maxX + support - originX) / bucket));
+        int r1 = (int) Math.min(rows - 1, Math.floor((maxY + support - originY) / bucket));
+        if (c0 > c1 || r0 > r1 || x.length == 0) {
+            return false;
+        }
+        if ((long) (c1 - c0 + 1) * (r1 - r0 + 1) > 65_536) {
+            return true;
+        }
+        for (int r = r0; r <= r1; r++) {
+            if (start[r * cols + c1 + 1] > start[r * cols + c0]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Bytes held for the locations (coordinates, weights and bucket starts), which grow with the records drawn; the
+     * lattice blocks read at street scales are bounded apart ({@link #MAX_BLOCKS}).
+     */
+    public long locationBytes() {
+        return 24L * x.length + 4L * start.length;
+    }
+
     public int locations() {
         return x.length;
     }

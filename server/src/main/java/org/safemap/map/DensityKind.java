@@ -52,7 +52,14 @@ public record DensityKind() implements LayerKind {
             return;
         }
         GuardedDensity g2 = guarded(data, layer, dims);
-        float[] values = g2 != null ? g2.read(view) : DensityRaster.read(field(data, layer, dims), view);
+        DensityField field = g2 == null ? field(data, layer, dims) : null;
+        if (field != null) {
+            double[] e = view.bngEnvelope();
+            if (!field.reaches(e[0], e[1], e[2], e[3])) {
+                return; // nothing within the kernel's reach: the map stays empty, and is encoded once for all
+            }
+        }
+        float[] values = g2 != null ? g2.read(view) : DensityRaster.read(field, view);
         int[] pixels = new int[values.length];
         new ColorRamp(raster).paint(values, pixels);
         BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);

@@ -36,6 +36,11 @@ final class GuardedDensity {
         this.minPoints = minPoints;
     }
 
+    /** Bytes held for the locations of its three surfaces (see {@link DensityField#locationBytes}). */
+    long locationBytes() {
+        return (open == null ? 0 : open.locationBytes()) + restricted.locationBytes() + counter.locationBytes();
+    }
+
     int minPoints() {
         return minPoints;
     }

@@ -65,6 +65,42 @@ public final class ImageEncoder {
     }
 
     public static byte[] encode(BufferedImage argb, Format format, boolean transparent, Color background) {
+        if (blank(argb)) {
+            // An empty map (nothing in the view) is common (tiles at sea, beyond the data): its bytes are the same
+            // for every request of its size and format, so they are encoded once.
+            return BLANKS.computeIfAbsent(
+                    new Blank(argb.getWidth(), argb.getHeight(), format, transparent, background),
+                    b -> encodeDrawn(argb, format, transparent, background));
+        }
+        return encodeDrawn(argb, format, transparent, background);
+    }
+
+    /** Encoded blank images by size and format; bounded, as sizes are the client's choice. */
+    private static final Map<Blank, byte[]> BLANKS =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Blank, byte[]> eldest) {
+                    return size() > 64;
+                }
+            });
+
+    private record Blank(int width, int height, Format format, boolean transparent, Color background) {}
+
+    /** Whether every pixel of an ARGB image is fully transparent black (nothing was drawn). */
+    static boolean blank(BufferedImage argb) {
+        if (argb.getType() != BufferedImage.TYPE_INT_ARGB
+                || !(argb.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferInt buffer)) {
+            return false;
+        }
+        for (int p : buffer.getData()) {
+            if (p != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] encodeDrawn(BufferedImage argb, Format format, boolean transparent, Color background) {
         return switch (format) {
             case PNG -> write(transparent ? argb : flatten(argb, background, BufferedImage.TYPE_INT_RGB), "png");
             case PNG8 ->

@@ -31,8 +31,17 @@ final class LayerData {
     private final MapData store;
     private final Policy policy;
     private final ProtectedCounts counts;
-    final Cache<String, DensityField> fields = bounded(12);
-    final Cache<String, GuardedDensity> guarded = bounded(12);
+    /**
+     * Density fields hold every location they draw (about 24 bytes each), so they are bounded by those bytes, not by
+     * their number: twelve fields of a million records each would keep 290 MB, a bound by count lets memory grow
+     * with the records drawn until the heap runs out. Fields and guarded surfaces each keep at most {@link
+     * #FIELD_BYTES} (a quarter of the heap, at least 64 MB) and at most twelve entries (an entry weighs at least a
+     * twelfth of the budget); a field larger than the whole budget is drawn from and then dropped.
+     */
+    static final long FIELD_BYTES = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4);
+
+    final Cache<String, DensityField> fields = byBytes(DensityField::locationBytes);
+    final Cache<String, GuardedDensity> guarded = byBytes(GuardedDensity::locationBytes);
     final Cache<String, Map<String, Map<String, Object>>> values = bounded(64);
     private final Cache<String, ShapeSet> shapes = bounded(24);
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
@@ -43,6 +52,14 @@ final class LayerData {
         this.store = store;
         this.policy = policy;
         this.counts = counts;
+    }
+
+    private static <V> Cache<String, V> byBytes(java.util.function.ToLongFunction<V> bytes) {
+        return Caffeine.newBuilder()
+                .maximumWeight(FIELD_BYTES)
+                .<String, V>weigher(
+                        (k, v) -> (int) Math.min(Integer.MAX_VALUE, Math.max(FIELD_BYTES / 12, bytes.applyAsLong(v))))
+                .build();
     }
 
     private static <V> Cache<String, V> bounded(int entries) {

@@ -27,7 +27,8 @@ import org.safemap.ingest.IncidentLoader;
  * with indexes), against a raw COPY of the same file into a plain 12-column text table, alternating in one run.
  * Needs SAFEMAP_DB_URL (a migrated database) and the LSOA boundaries file to assign against.
  *
- * <p>Usage: {@code SAFEMAP_DB_URL=... java -cp ... org.safemap.bench.IngestBench FILE.csv LSOA.geojson [runs]}
+ * <p>Usage: {@code SAFEMAP_DB_URL=... java -cp ... org.safemap.bench.IngestBench FILE.csv LSOA.geojson [runs
+ * [--no-floor]]}; {@code --no-floor} skips the storage floor (for a quick comparison of two builds).
  */
 public final class IngestBench {
     private IngestBench() {}
@@ -40,6 +41,9 @@ public final class IngestBench {
         Path csv = Path.of(args[0]);
         Path lsoas = Path.of(args[1]);
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        boolean withFloor = args.length <= 3 || !args[3].equals("--no-floor");
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long rows = Files.lines(csv).count() - 1;
         try (Database db =
                 Database.open(Settings.fromEnvironment().externalDatabase().orElseThrow(), 4, "")) {
@@ -50,12 +54,15 @@ public final class IngestBench {
             List<Double> copy = new ArrayList<>();
             List<Double> floor = new ArrayList<>();
             List<Double> ingest = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 copy.add(rawCopy(db, csv));
                 long t = System.nanoTime();
+                long cpu0 = os.getProcessCpuTime();
                 IncidentLoader.Result result = new IncidentLoader(db.dataSource())
                         .load(SourceFile.of(csv), FeedCatalog.builtIn().get("police-uk"), null);
                 ingest.add((System.nanoTime() - t) / 1e9);
+                cpu.add((os.getProcessCpuTime() - cpu0) / 1e9);
                 if (r == 0) {
                     System.out.printf(
                             Locale.ROOT,
@@ -64,7 +71,9 @@ public final class IngestBench {
                             result.rowsQuarantined(),
                             rows);
                 }
-                floor.add(storageFloor(db, result.batchId()));
+                if (withFloor) {
+                    floor.add(storageFloor(db, result.batchId()));
+                }
                 try (Connection c = db.dataSource().getConnection();
                         Statement s = c.createStatement()) {
                     s.execute("DROP TABLE batches.incident_" + result.batchId());
@@ -73,22 +82,26 @@ public final class IngestBench {
                 }
             }
             double c = median(copy);
-            double f = median(floor);
             double i = median(ingest);
             System.out.printf(Locale.ROOT, "raw COPY into a plain table        %6.2f s  %,10.0f rows/s%n", c, rows / c);
-            System.out.printf(
-                    Locale.ROOT,
-                    "storage floor: COPY of the finished rows into an empty partition + its 5 indexes"
-                            + "%n                                   %6.2f s  %,10.0f rows/s  (%.2f of COPY)%n",
-                    f,
-                    rows / f,
-                    c / f);
+            if (withFloor) {
+                double f = median(floor);
+                System.out.printf(
+                        Locale.ROOT,
+                        "storage floor: COPY of the finished rows into an empty partition + its 5 indexes"
+                                + "%n                                   %6.2f s  %,10.0f rows/s  (%.2f of COPY)%n",
+                        f,
+                        rows / f,
+                        c / f);
+            }
             System.out.printf(
                     Locale.ROOT,
                     "safemap ingest, end to end         %6.2f s  %,10.0f rows/s  (%.2f of COPY)%n",
                     i,
                     rows / i,
                     c / i);
+            System.out.printf(
+                    Locale.ROOT, "  of which the Java process's CPU time %6.2f s (both its threads)%n", median(cpu));
         }
     }
 

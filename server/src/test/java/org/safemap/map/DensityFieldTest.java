@@ -54,6 +54,39 @@ class DensityFieldTest {
     }
 
     @Test
+    void aWindowIsReachedExactlyWhenTheDirectSumIsNotZeroSomewhereInIt() {
+        double[][] p = points(300, 5);
+        DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
+        Random r = new Random(13);
+        int reached = 0;
+        int empty = 0;
+        for (int t = 0; t < 300; t++) {
+            double x = 326_000 + r.nextDouble() * 18_000;
+            double y = 381_000 + r.nextDouble() * 18_000;
+            double side = 50 + r.nextDouble() * 600;
+            // The direct sum's answer: a point within the support (250 m) of the window, by distance to the box.
+            boolean near = false;
+            for (int k = 0; k < p[0].length && !near; k++) {
+                double dx = Math.max(0, Math.max(x - p[0][k], p[0][k] - (x + side)));
+                double dy = Math.max(0, Math.max(y - p[1][k], p[1][k] - (y + side)));
+                near = dx * dx + dy * dy < 250 * 250;
+            }
+            boolean reaches = field.reaches(x, y, x + side, y + side);
+            if (near) {
+                assertThat(reaches).as("window at " + x + "," + y).isTrue();
+                reached++;
+            } else if (!reaches) {
+                // Buckets are a whole support wide, so a miss is certain only beyond them: then the field is zero.
+                assertThat(field.at(x + side / 2, y + side / 2)).isZero();
+                empty++;
+            }
+        }
+        assertThat(reached).isGreaterThan(20);
+        assertThat(empty).isGreaterThan(20);
+        assertThat(field.reaches(500_000, 100_000, 501_000, 101_000)).isFalse();
+    }
+
+    @Test
     void pixelsReadTheFieldAtTheirCentres() {
         double[][] p = points(2000, 3);
         DensityField field = new DensityField(p[0], p[1], p[2], Kernel.QUARTIC, 250, 1e6);
