@@ -264,6 +264,17 @@ class FeaturesIT {
                 }
             }
         }
+        // Each answer drawing a restricted feed is one audit entry with the number of features, as /api/counts is;
+        // boundaries draw none and are not recorded.
+        String audited = "SELECT count(*) FROM audit_log WHERE action = 'ogc.features'";
+        long before = Sql.count(db, audited);
+        json(root + "/collections/incident-counts/items?limit=7&datetime=2022-02", TASKING);
+        json(root + "/collections/lsoa-boundaries/items?limit=7", TASKING);
+        assertThat(Sql.count(db, audited)).isEqualTo(before + 1);
+        assertThat(Sql.value(
+                        db,
+                        "SELECT result_size FROM audit_log WHERE action = 'ogc.features' ORDER BY seq DESC LIMIT 1"))
+                .isEqualTo(7L);
         // One feature by its code, for the month a date falls in.
         String code = (String) Sql.value(db, """
                 SELECT lsoa_code FROM incident WHERE event_from >= '2022-03-01' AND event_from < '2022-04-01'
