@@ -556,13 +556,53 @@ public final class FeaturesService {
         g.writeStartArray();
         CoordinateSequence seq = ring.getCoordinateSequence();
         double scale = Math.pow(10, decimals);
+        char[] buffer = new char[32];
         for (int k = 0; k < seq.size(); k++) {
             g.writeStartArray();
-            g.writeNumber(Math.round(seq.getX(k) * scale) / scale);
-            g.writeNumber(Math.round(seq.getY(k) * scale) / scale);
+            writeFixed(g, seq.getX(k), scale, decimals, buffer);
+            writeFixed(g, seq.getY(k), scale, decimals, buffer);
             g.writeEndArray();
         }
         g.writeEndArray();
+    }
+
+    /**
+     * A coordinate rounded to {@code decimals} places, written as plain decimal digits without trailing zeros: a page
+     * holds tens of thousands of coordinates, and formatting them through {@code Double.toString} was most of its
+     * cost.
+     */
+    static void writeFixed(JsonGenerator g, double v, double scale, int decimals, char[] buffer) throws IOException {
+        long n = Math.round(v * scale);
+        if (!Double.isFinite(v) || Math.abs(n) > 1L << 52) {
+            g.writeNumber(v);
+            return;
+        }
+        boolean negative = n < 0;
+        long a = Math.abs(n);
+        int end = buffer.length;
+        int pos = end;
+        int place = 0;
+        boolean digits = false;
+        while (place < decimals) {
+            int d = (int) (a % 10);
+            a /= 10;
+            place++;
+            if (digits || d != 0) {
+                buffer[--pos] = (char) ('0' + d);
+                digits = true;
+            }
+        }
+        if (digits) {
+            buffer[--pos] = '.';
+        }
+        do {
+            buffer[--pos] = (char) ('0' + (int) (a % 10));
+            a /= 10;
+        } while (a > 0);
+        if (negative && n != 0) {
+            buffer[--pos] = '-';
+        }
+        g.writeNumber(buffer, pos, end - pos);
     }
 
     private static double round(double v, int decimals) {
