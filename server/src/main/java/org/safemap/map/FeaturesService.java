@@ -428,6 +428,15 @@ public final class FeaturesService {
             throw new SafemapException(
                     ErrorCode.BAD_REQUEST, "bbox is outside longitudes -180..180, latitudes -90..90");
         }
+        // Web Mercator's world is 2 x 20,037,508 m wide, and the National Grid lies well inside it: a box beyond that
+        // holds nothing, and would only make the projection fail.
+        if (crs != Crs.WGS84
+                && Math.max(Math.max(Math.abs(b[0]), Math.abs(b[1])), Math.max(Math.abs(b[2]), Math.abs(b[3])))
+                        > 20_037_509) {
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST,
+                    "bbox is outside the valid area of EPSG:" + crs.epsg() + " (within 20,037,509 m)");
+        }
         Envelope env = new Envelope(b[0], b[2], b[1], b[3]);
         Geometry box = LayerData.GEOMETRY.toGeometry(env);
         if (crs != Crs.BNG) {

@@ -364,7 +364,8 @@ class FeaturesIT {
                 "?crs=" + enc("http://www.opengis.net/def/crs/EPSG/0/4326"),
                 "?bbox=1,2,3",
                 "?limit=0",
-                "?datetime=2022-03")) {
+                "?datetime=2022-03",
+                "?bbox=-1e300,-1e300,1e300,1e300&bbox-crs=" + enc("http://www.opengis.net/def/crs/EPSG/0/3857"))) {
             HttpResponse<String> r = get(items + bad, null);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             assertThat(Http.json(r).path("error").asText()).isEqualTo("bad_request");
