@@ -50,6 +50,7 @@ import org.safemap.ingest.IncidentLoader;
 import org.safemap.ingest.Quarantine;
 import org.safemap.ingest.ReloadRequests;
 import org.safemap.map.ExceptionReport;
+import org.safemap.map.FeaturesService;
 import org.safemap.map.IncidentPoints;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.LayerSources;
@@ -110,7 +111,9 @@ public final class ApiServer {
             "/api/packs",
             "/api/feeds/{feed}/uploads",
             "/api/incidents",
-            "/api/counts");
+            "/api/counts",
+            FeatureHandlers.ROOT + "/collections/{id}/items",
+            FeatureHandlers.ROOT + "/collections/{id}/items/{featureId}");
     /** WMS requests that draw or query rather than describe. */
     private static final Set<String> EXPENSIVE_WMS = Set.of("getmap", "map", "getfeatureinfo", "feature_info");
     /** Logged queries are cut here: a WMS SLD_BODY can be 64 KB, and a log line should stay a line. */
@@ -187,6 +190,7 @@ public final class ApiServer {
         ClientAddress clientAddress = new ClientAddress(settings.trust().trustedProxies());
         RequestGuard guard = new RequestGuard(limits, clientAddress);
         MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache), mapAudit, guard);
+        FeatureHandlers features = new FeatureHandlers(new FeaturesService(wms), access, layerSources, mapAudit);
         ScheduledExecutorService auditFlush = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "map-audit-flush");
             t.setDaemon(true);
@@ -306,6 +310,14 @@ public final class ApiServer {
             config.routes.get("/wmts", maps::wmts);
             config.routes.get("/wmts/{layer}/{style}/{set}/{z}/{row}/{file}", maps::wmtsTile);
             config.routes.get("/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{file}", maps::wmtsTile);
+            config.routes.get(FeatureHandlers.ROOT, features::landing);
+            config.routes.get(FeatureHandlers.ROOT + "/conformance", features::conformance);
+            config.routes.get(FeatureHandlers.ROOT + "/api", features::openApi);
+            config.routes.get(FeatureHandlers.ROOT + "/collections", features::collections);
+            config.routes.get(FeatureHandlers.ROOT + "/collections/{id}", features::collection);
+            config.routes.get(FeatureHandlers.ROOT + "/collections/{id}/queryables", features::queryables);
+            config.routes.get(FeatureHandlers.ROOT + "/collections/{id}/items", features::items);
+            config.routes.get(FeatureHandlers.ROOT + "/collections/{id}/items/{featureId}", features::item);
             IdentityAudit identityAudit = new IdentityAudit(audit);
             config.routes.after("/api/session", identityAudit::after);
             config.routes.after("/api/users", identityAudit::after);

@@ -251,7 +251,7 @@ final class MapHandlers {
     }
 
     /** This service's address as the client reached it (behind a proxy, as the proxy says). */
-    private static String serviceUrl(Context ctx) {
+    static String serviceUrl(Context ctx) {
         String proto = ctx.header("X-Forwarded-Proto");
         String host = ctx.header("X-Forwarded-Host");
         if (proto == null || !proto.matches("https?")) {

@@ -230,6 +230,23 @@ public final class WmsService {
         return l != null && audience.visible(who, l, state()) ? l : null;
     }
 
+    /**
+     * One layer's dimensions for {@code who} from request parameters (upper-case keys: TIME, DIM_RUN ...), with the
+     * requester's view, exactly as GetMap reads them: what OGC API Features ({@link FeaturesService}) reads areas
+     * with, so a feature and the map's picture of it cannot differ.
+     */
+    LayerDims dims(Principal who, LayerCatalogue.Layer layer, Map<String, String> params) {
+        MapState s = state();
+        LayerDims d = layer.kind().dims(layer, params, s, () -> runs(layer));
+        return d.withView(audience.view(who, layer, d, s));
+    }
+
+    /** What the layer kinds read from, cached per data version. */
+    LayerData layerData() {
+        state();
+        return layerData;
+    }
+
     /** Handles one anonymous WMS request (public layers only). */
     public Response handle(Map<String, String> params, String url) {
         return handle(params, url, Principal.ANONYMOUS);

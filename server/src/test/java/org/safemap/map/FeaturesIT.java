@@ -1,0 +1,466 @@
+package org.safemap.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.safemap.App;
+import org.safemap.db.Database;
+import org.safemap.runs.AreaResults;
+import org.safemap.testing.Gdal;
+import org.safemap.testing.Http;
+import org.safemap.testing.Sql;
+import org.safemap.testing.TestData;
+import org.safemap.testing.TestPrincipals;
+import org.safemap.testing.TestSettings;
+
+/**
+ * OGC API - Features over real HTTP on the demo data, anonymous and signed in (the test-only X-Test-Principal header):
+ * the OpenAPI document against the OpenAPI 3.0 rules (swagger-parser, offline), which collections each audience gets,
+ * every boundary paged through and checked against PostGIS, count features equal to {@code /api/counts} cell for cell
+ * (suppressed where it is), run results as classes only below points, the bbox, datetime, crs and property filters,
+ * and GDAL's OAPIF driver and OWSLib reading the service.
+ */
+class FeaturesIT {
+    private static final String HEADER = TestPrincipals.HEADER;
+    private static final String CSP = "analyst:csp:strategic-assessment";
+    private static final String TASKING = "tasking::tasking";
+    /** Debian's interpreter: the python3 first on PATH may be another one without owslib. */
+    private static final String PYTHON = "/usr/bin/python3";
+
+    private static Database db;
+    private static App app;
+    private static String base;
+    private static String root;
+    private static long run;
+
+    @BeforeAll
+    static void start() {
+        db = TestData.demoDatabase();
+        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
+        base = "http://127.0.0.1:" + app.port();
+        root = base + "/ogc/features";
+        HttpResponse<String> r = Http.request(
+                "POST",
+                base + "/api/hotspots",
+                "{\"period\": \"2022-01..2022-03\"}",
+                "Content-Type",
+                "application/json",
+                HEADER,
+                CSP);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        run = Http.json(r).path("id").asLong();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    private static HttpResponse<String> get(String url, String principal) {
+        return principal == null ? Http.get(url) : Http.get(url, HEADER, principal);
+    }
+
+    private static JsonNode json(String url, String principal) {
+        HttpResponse<String> r = get(url, principal);
+        assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
+        return Http.json(r);
+    }
+
+    private static List<String> ids(JsonNode collections) {
+        List<String> out = new ArrayList<>();
+        collections.path("collections").forEach(c -> out.add(c.path("id").asText()));
+        return out;
+    }
+
+    @Test
+    void theOpenApiDocumentIsValidAndTheLandingPageLinksIt() {
+        JsonNode landing = json(root, null);
+        Set<String> rels = new HashSet<>();
+        landing.path("links").forEach(l -> rels.add(l.path("rel").asText()));
+        assertThat(rels).contains("self", "service-desc", "conformance", "data");
+        assertThat(json(root + "/conformance", null).path("conformsTo").toString())
+                .contains("ogcapi-features-1/1.0/conf/core", "conf/geojson", "ogcapi-features-2/1.0/conf/crs");
+        HttpResponse<String> api = Http.get(root + "/api");
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(api.headers().firstValue("content-type").orElse("")).startsWith("application/vnd.oai.openapi+json");
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(api.body(), null, options);
+        assertThat(parsed.getMessages()).as("OpenAPI 3.0 validation").isEmpty();
+        assertThat(parsed.getOpenAPI().getServers().get(0).getUrl()).isEqualTo(root);
+        assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/collections/{collectionId}/items");
+        // A planted fault is found: the validator is not a formality.
+        SwaggerParseResult broken =
+                new OpenAPIV3Parser().readContents(api.body().replace("\"responses\"", "\"responzes\""), null, options);
+        assertThat(broken.getMessages()).isNotEmpty();
+    }
+
+    @Test
+    void eachAudienceGetsTheAreaLayersTheWmsShowsIt() {
+        assertThat(ids(json(root + "/collections", null)))
+                .containsExactly("lsoa-boundaries", "msoa-boundaries", "ward-boundaries", "deprivation");
+        List<String> csp = ids(json(root + "/collections", CSP));
+        assertThat(csp)
+                .containsExactly(
+                        "lsoa-boundaries",
+                        "msoa-boundaries",
+                        "ward-boundaries",
+                        "incident-counts",
+                        "incident-counts-msoa",
+                        "incident-counts-ward",
+                        "hotspot-gistar",
+                        "emerging-hotspots",
+                        "deprivation");
+        // A collection not shown is answered as one that does not exist.
+        HttpResponse<String> hidden = get(root + "/collections/incident-counts/items", null);
+        HttpResponse<String> missing = get(root + "/collections/no-such-layer/items", null);
+        assertThat(hidden.statusCode()).isEqualTo(404).isEqualTo(missing.statusCode());
+        assertThat(Http.json(hidden).path("error").asText()).isEqualTo("not_found");
+        assertThat(Http.json(hidden).path("message").asText())
+                .isEqualTo(Http.json(missing).path("message").asText().replace("no-such-layer", "incident-counts"));
+        // Never incident points: the points layer is no collection for anyone.
+        assertThat(get(root + "/collections/incidents", CSP).statusCode()).isEqualTo(404);
+        JsonNode counts = json(root + "/collections/incident-counts", CSP);
+        assertThat(counts.path("crs").toString()).contains("EPSG/0/27700", "OGC/1.3/CRS84", "EPSG/0/3857");
+        assertThat(counts.path("extent")
+                        .path("temporal")
+                        .path("interval")
+                        .get(0)
+                        .get(0)
+                        .asText())
+                .isEqualTo("2022-01-01T00:00:00Z");
+        JsonNode bbox = counts.path("extent").path("spatial").path("bbox").get(0);
+        assertThat(bbox.get(0).asDouble()).isBetween(-3.1, -2.8);
+        assertThat(bbox.get(1).asDouble()).isBetween(53.3, 53.5);
+    }
+
+    @Test
+    void boundariesPageThroughEveryAreaAsPostgisHasIt() {
+        Set<String> codes = new TreeSet<>();
+        String next = root + "/collections/lsoa-boundaries/items?limit=100&crs="
+                + enc("http://www.opengis.net/def/crs/EPSG/0/27700");
+        int pages = 0;
+        Map<String, Double> areas = new HashMap<>();
+        while (next != null) {
+            HttpResponse<String> r = get(next, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("application/geo+json");
+            assertThat(r.headers().firstValue("Content-Crs").orElse(""))
+                    .isEqualTo("<http://www.opengis.net/def/crs/EPSG/0/27700>");
+            JsonNode page = Http.json(r);
+            assertThat(page.path("numberMatched").asInt()).isEqualTo(TestData.DEMO_LSOAS);
+            assertThat(page.path("numberReturned").asInt())
+                    .isEqualTo(page.path("features").size())
+                    .isLessThanOrEqualTo(100);
+            for (JsonNode f : page.path("features")) {
+                assertThat(codes.add(f.path("id").asText())).isTrue();
+                areas.put(f.path("id").asText(), shoelace(f.path("geometry")));
+            }
+            next = null;
+            for (JsonNode l : page.path("links")) {
+                if (l.path("rel").asText().equals("next")) {
+                    next = l.path("href").asText();
+                }
+            }
+            pages++;
+        }
+        assertThat(pages).isEqualTo(3);
+        List<List<Object>> rows = Sql.rows(db, """
+                SELECT code, ST_Area(geom) FROM area
+                WHERE level = 'lsoa' AND vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa') ORDER BY code""");
+        assertThat(codes)
+                .containsExactlyElementsOf(
+                        rows.stream().map(r -> (String) r.get(0)).toList());
+        for (List<Object> row : rows) {
+            assertThat(areas.get((String) row.get(0)))
+                    .as("area of %s", row.get(0))
+                    .isCloseTo(
+                            ((Number) row.get(1)).doubleValue(), org.assertj.core.data.Percentage.withPercentage(0.01));
+        }
+        // One feature by its code, in CRS84 by default and in Web Mercator when asked.
+        String code = codes.iterator().next();
+        JsonNode one = json(root + "/collections/lsoa-boundaries/items/" + code, null);
+        assertThat(one.path("id").asText()).isEqualTo(code);
+        JsonNode lonLat = first(one.path("geometry"));
+        assertThat(lonLat.get(0).asDouble()).isBetween(-3.1, -2.8);
+        assertThat(lonLat.get(1).asDouble()).isBetween(53.3, 53.5);
+        JsonNode merc =
+                first(json(root + "/collections/lsoa-boundaries/items/" + code + "?crs=" + enc("[EPSG:3857]"), null)
+                        .path("geometry"));
+        assertThat(merc.get(1).asDouble()).isBetween(7.0e6, 7.1e6);
+        assertThat(get(root + "/collections/lsoa-boundaries/items/E99999999", null)
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void countFeaturesAreTheCountsApiCellsSuppressedAlike() {
+        for (String who : List.of(TASKING, CSP)) {
+            for (String[] period : List.of(
+                    new String[] {"2022-03", "2022-03", "2022-03"},
+                    // Instants fall in UK months: 23:00 UTC on 31 March is already April in London.
+                    new String[] {"2022-01-01T00:00:00Z/2022-03-31T22:59:59Z", "2022-01..2022-03", "2022-01/2022-03"
+                    })) {
+                JsonNode features =
+                        json(root + "/collections/incident-counts/items?limit=1000&datetime=" + enc(period[0]), who);
+                JsonNode api = json(base + "/api/counts?level=lsoa&period=" + period[1], who);
+                Map<String, JsonNode> byCode = new LinkedHashMap<>();
+                api.path("areas").forEach(a -> byCode.put(a.path("code").asText(), a));
+                assertThat(features.path("numberReturned").asInt()).isEqualTo(byCode.size());
+                int suppressed = 0;
+                for (JsonNode f : features.path("features")) {
+                    assertThat(f.path("properties").path("period").asText()).isEqualTo(period[2]);
+                    JsonNode a = byCode.get(f.path("id").asText());
+                    boolean anySuppressed = false;
+                    double total = a.path("exact").path("all").asDouble(0);
+                    for (JsonNode partner : a.path("partners")) {
+                        if (partner.path("all").isNull()) {
+                            anySuppressed = true;
+                        } else {
+                            total += partner.path("all").asDouble(0);
+                        }
+                    }
+                    JsonNode p = f.path("properties");
+                    assertThat(p.path("suppressed").asBoolean())
+                            .as(f.path("id").asText())
+                            .isEqualTo(anySuppressed);
+                    if (anySuppressed) {
+                        suppressed++;
+                        assertThat(p.path("incidents").isNull()).isTrue();
+                        assertThat(p.path("monthly_rate_per_1000").isNull()).isTrue();
+                    } else {
+                        assertThat(p.path("incidents").asDouble())
+                                .as(f.path("id").asText())
+                                .isCloseTo(total, org.assertj.core.data.Offset.offset(1e-3));
+                    }
+                }
+                if (who.equals(TASKING) && period[1].equals("2022-03")) {
+                    assertThat(suppressed)
+                            .as("the tasking audience meets suppression")
+                            .isPositive();
+                }
+                if (who.equals(CSP)) {
+                    assertThat(suppressed).isZero();
+                }
+            }
+        }
+        // Each answer drawing a restricted feed is one audit entry with the number of features, as /api/counts is;
+        // boundaries draw none and are not recorded.
+        String audited = "SELECT count(*) FROM audit_log WHERE action = 'ogc.features'";
+        long before = Sql.count(db, audited);
+        json(root + "/collections/incident-counts/items?limit=7&datetime=2022-02", TASKING);
+        json(root + "/collections/lsoa-boundaries/items?limit=7", TASKING);
+        assertThat(Sql.count(db, audited)).isEqualTo(before + 1);
+        assertThat(Sql.value(
+                        db,
+                        "SELECT result_size FROM audit_log WHERE action = 'ogc.features' ORDER BY seq DESC LIMIT 1"))
+                .isEqualTo(7L);
+        // One feature by its code, for the month a date falls in.
+        String code = (String) Sql.value(db, """
+                SELECT lsoa_code FROM incident WHERE event_from >= '2022-03-01' AND event_from < '2022-04-01'
+                  AND lsoa_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""");
+        JsonNode one = json(root + "/collections/incident-counts/items/" + code + "?datetime=2022-03-15", CSP);
+        assertThat(one.path("properties").path("period").asText()).isEqualTo("2022-03");
+        assertThat(one.path("properties").path("incidents").asDouble()).isPositive();
+        // The rate is the count per 1,000 residents.
+        double population = one.path("properties").path("population").asDouble();
+        assertThat(one.path("properties").path("monthly_rate_per_1000").asDouble())
+                .isCloseTo(
+                        1000 * one.path("properties").path("incidents").asDouble() / population,
+                        org.assertj.core.data.Offset.offset(1e-3));
+    }
+
+    @Test
+    void runResultsAreClassesOnlyForThoseWhoSeeAFeedOfTheRunBelowPoints() {
+        String url = root + "/collections/hotspot-gistar/items?limit=1000&run=" + run;
+        JsonNode full = json(url, CSP);
+        Map<String, Double> z = new HashMap<>();
+        for (List<Object> row :
+                Sql.rows(db, "SELECT code, gi_z FROM hotspot_area_result WHERE run_id = ? AND level = 'lsoa'", run)) {
+            z.put((String) row.get(0), row.get(1) == null ? null : ((Number) row.get(1)).doubleValue());
+        }
+        assertThat(full.path("numberMatched").asInt()).isEqualTo(z.size());
+        JsonNode sample = full.path("features").get(0).path("properties");
+        assertThat(sample.has("gi_z")).isTrue();
+        for (JsonNode f : full.path("features")) {
+            Double expected = z.get(f.path("id").asText());
+            if (expected != null) {
+                assertThat(f.path("properties").path("gi_z").asDouble())
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+        JsonNode classes = json(url, TASKING);
+        Set<String> allowed = new HashSet<>(AreaResults.CLASS_FIELDS);
+        allowed.addAll(List.of("code", "name", "level", "counts_withheld", "run"));
+        for (JsonNode f : classes.path("features")) {
+            f.path("properties")
+                    .fieldNames()
+                    .forEachRemaining(name ->
+                            assertThat(allowed).as("tasking sees only classes").contains(name));
+        }
+        // A run that does not exist is the caller's error, named by its parameter.
+        HttpResponse<String> none = get(root + "/collections/hotspot-gistar/items?run=999999", CSP);
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(Http.json(none).path("message").asText()).contains("run");
+    }
+
+    @Test
+    void bboxCrsAndPropertyFiltersNarrowTheAnswer() {
+        String items = root + "/collections/lsoa-boundaries/items";
+        // A kilometre square in the city centre, in British National Grid, then (roughly) the same in CRS84.
+        JsonNode bng = json(
+                items + "?limit=1000&bbox=334400,389800,335400,390800&bbox-crs="
+                        + enc("http://www.opengis.net/def/crs/EPSG/0/27700"),
+                null);
+        long expected = Sql.count(db, """
+                SELECT count(*) FROM area WHERE level = 'lsoa'
+                  AND vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
+                  AND ST_Intersects(geom, ST_MakeEnvelope(334400, 389800, 335400, 390800, 27700))""");
+        assertThat(bng.path("numberMatched").asLong()).isEqualTo(expected).isPositive();
+        JsonNode wgs = json(items + "?limit=1000&bbox=-2.99,53.40,-2.98,53.41", null);
+        assertThat(wgs.path("numberMatched").asInt()).isBetween(1, TestData.DEMO_LSOAS - 1);
+        // Property filter: simple equality on a queryable.
+        String code = bng.path("features").get(0).path("id").asText();
+        JsonNode one = json(items + "?code=" + code, null);
+        assertThat(one.path("numberMatched").asInt()).isEqualTo(1);
+        JsonNode queryables = json(root + "/collections/deprivation/queryables", null);
+        assertThat(queryables.path("properties").has("code")).isTrue();
+        String decileName = null;
+        for (var it = queryables.path("properties").fieldNames(); it.hasNext(); ) {
+            String n = it.next();
+            if (n.contains("decile")) {
+                decileName = n;
+            }
+        }
+        assertThat(decileName).isNotNull();
+        JsonNode first = json(root + "/collections/deprivation/items?limit=1000&" + decileName + "=1", null);
+        assertThat(first.path("numberMatched").asInt()).isBetween(1, TestData.DEMO_LSOAS - 1);
+        for (JsonNode f : first.path("features")) {
+            assertThat(f.path("properties").path(decileName).asInt()).isEqualTo(1);
+        }
+        // Refusals are the API's JSON errors.
+        for (String bad : List.of(
+                "?colour=red",
+                "?crs=" + enc("http://www.opengis.net/def/crs/EPSG/0/4326"),
+                "?bbox=1,2,3",
+                "?limit=0",
+                "?datetime=2022-03",
+                "?bbox=-1e300,-1e300,1e300,1e300&bbox-crs=" + enc("http://www.opengis.net/def/crs/EPSG/0/3857"))) {
+            HttpResponse<String> r = get(items + bad, null);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(Http.json(r).path("error").asText()).isEqualTo("bad_request");
+        }
+        assertThat(Http.get(items + "?f=html").body()).startsWith("<!DOCTYPE html>");
+    }
+
+    @Test
+    void gdalsOapifDriverListsTheCollectionsAndReadsEveryFeature() {
+        String layers = Gdal.run("ogrinfo", "-ro", "-q", "OAPIF:" + root);
+        assertThat(layers).contains("lsoa-boundaries", "ward-boundaries", "deprivation");
+        assertThat(layers).doesNotContain("incident-counts");
+        String summary = Gdal.run("ogrinfo", "-ro", "-so", "OAPIF:" + root, "lsoa-boundaries");
+        assertThat(summary).contains("Feature Count: " + TestData.DEMO_LSOAS);
+        String all = Gdal.run("ogrinfo", "-ro", "-al", "-geom=NO", "OAPIF:" + root, "msoa-boundaries");
+        long msoas = Sql.count(
+                db,
+                "SELECT count(*) FROM area WHERE level = 'msoa' AND vintage = (SELECT max(vintage) FROM area WHERE level = 'msoa')");
+        assertThat(all.split("\nOGRFeature\\(", -1).length - 1).isEqualTo((int) msoas);
+        // Signed in (GDAL sends the header), the count layers are there too.
+        String signedIn =
+                Gdal.run("ogrinfo", "-ro", "-q", "--config", "GDAL_HTTP_HEADERS", HEADER + ": " + CSP, "OAPIF:" + root);
+        assertThat(signedIn).contains("incident-counts", "hotspot-gistar");
+    }
+
+    @Test
+    void owslibReadsTheCollectionsAndFeatures() throws Exception {
+        Path script = Files.createTempFile("safemap-owslib-", ".py");
+        Files.writeString(script, """
+                import json, sys
+                from owslib.ogcapi.features import Features
+                api = Features(sys.argv[1])
+                ids = [c['id'] for c in api.collections()['collections']]
+                items = api.collection_items('ward-boundaries', limit=1000)
+                print(json.dumps({'ids': ids, 'matched': items['numberMatched'],
+                                  'codes': sorted(f['id'] for f in items['features'])}))
+                """);
+        try {
+            Process p = new ProcessBuilder(PYTHON, script.toString(), root)
+                    .redirectErrorStream(true)
+                    .start();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(out).isZero();
+            JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+            assertThat(report.path("ids").toString())
+                    .contains("ward-boundaries")
+                    .doesNotContain("incident-counts");
+            List<Object> wards = Sql.rows(db, """
+                    SELECT code FROM area WHERE level = 'ward'
+                      AND vintage = (SELECT max(vintage) FROM area WHERE level = 'ward') ORDER BY code""").stream().map(r -> r.get(0)).toList();
+            assertThat(report.path("matched").asInt()).isEqualTo(wards.size());
+            List<String> codes = new ArrayList<>();
+            report.path("codes").forEach(c -> codes.add(c.asText()));
+            assertThat(codes)
+                    .containsExactlyElementsOf(
+                            wards.stream().map(String::valueOf).toList());
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private static JsonNode first(JsonNode geometry) {
+        JsonNode c = geometry.path("coordinates");
+        while (c.get(0).isArray()) {
+            c = c.get(0);
+        }
+        return c;
+    }
+
+    /** The planar area of a GeoJSON polygon or multipolygon (rings' shoelace sums, holes subtracted). */
+    private static double shoelace(JsonNode geometry) {
+        List<JsonNode> polygons = new ArrayList<>();
+        if (geometry.path("type").asText().equals("Polygon")) {
+            polygons.add(geometry.path("coordinates"));
+        } else {
+            geometry.path("coordinates").forEach(polygons::add);
+        }
+        double total = 0;
+        for (JsonNode polygon : polygons) {
+            for (int r = 0; r < polygon.size(); r++) {
+                JsonNode ring = polygon.get(r);
+                double s = 0;
+                for (int k = 0; k + 1 < ring.size(); k++) {
+                    s += ring.get(k).get(0).asDouble() * ring.get(k + 1).get(1).asDouble()
+                            - ring.get(k + 1).get(0).asDouble()
+                                    * ring.get(k).get(1).asDouble();
+                }
+                total += r == 0 ? Math.abs(s) / 2 : -Math.abs(s) / 2;
+            }
+        }
+        return total;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
