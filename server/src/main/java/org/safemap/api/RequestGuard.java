@@ -418,7 +418,12 @@ final class RequestGuard {
     /** The viewer's files, served from the jar: cheap, and needed to show any error at all. */
     private static boolean isStatic(Context ctx) {
         String p = ctx.path();
-        return !(p.startsWith("/api/") || p.equals("/wms") || p.startsWith("/tiles/") || p.startsWith("/ogc/"));
+        return !(p.startsWith("/api/")
+                || p.equals("/wms")
+                || p.equals("/wmts")
+                || p.startsWith("/wmts/")
+                || p.startsWith("/tiles/")
+                || p.startsWith("/ogc/"));
     }
 
     private static boolean hasBody(Context ctx) {

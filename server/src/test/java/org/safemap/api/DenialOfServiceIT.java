@@ -221,6 +221,21 @@ class DenialOfServiceIT {
                 }
             }
             assertThat(publicRefused).isPositive();
+            // Every service an anonymous client can reach is charged, the OGC ones included: with the public's
+            // budget spent, each is refused within a few requests.
+            for (String path : List.of(
+                    "/wms?SERVICE=WMS&REQUEST=GetCapabilities",
+                    "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities",
+                    "/wmts/density-asb/density/GoogleMapsCompatible/12/1326/2014.png",
+                    "/tiles/lsoa-boundaries/12/2014/1326.png",
+                    "/ogc/features/collections")) {
+                boolean charged = false;
+                for (int k = 0; k < 12 && !charged; k++) {
+                    charged =
+                            Http.get(b + path, "X-Forwarded-For", "10.0.3." + k).statusCode() == 429;
+                }
+                assertThat(charged).as(path).isTrue();
+            }
             // /health and signed-in users are never rate limited.
             for (int k = 0; k < 30; k++) {
                 assertThat(Http.get(b + "/health", "X-Forwarded-For", "10.0.1.1")
