@@ -1096,7 +1096,8 @@
     });
     document.getElementById('compare').addEventListener('click', () => {
       state.baseline = from.value + '..' + to.value;
-      state.layers.filter(l => CHANGE_KINDS.includes(l.kind)).forEach(l => { layerBox(l).checked = true; });
+      // The surface of change goes on; the areas' classes are in the list below (and a layer of their own).
+      state.layers.filter(l => l.kind === 'density-change').forEach(l => { layerBox(l).checked = true; });
       refreshSelection();
     });
     const clear = document.getElementById('compare-clear');
