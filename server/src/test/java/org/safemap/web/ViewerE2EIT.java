@@ -618,6 +618,7 @@ class ViewerE2EIT {
         assertThat(driver.findElement(By.id("legend")).getText())
                 .contains("Change in incidents per km² per month, May to July 2022 against January to April 2022");
         assertThat(driver.getCurrentUrl()).contains("c=2022-01..2022-04");
+        js("document.getElementById('compare-heading').scrollIntoView()");
         screenshot("guide-5-compare");
         // A row zooms to its area and opens its profile.
         String code = rows.get(0).getAttribute("data-code");
