@@ -942,7 +942,7 @@
         const button = el('button', { type: 'button', class: 'rank-row change-' + (a.change === 'more' ? 'more' : 'fewer') },
           el('span', { class: 'rank-name' }, name),
           el('span', { class: 'fine' }, (a.change === 'more' ? 'More: ' : 'Fewer: ') + number(a.baseline_incidents)
-            + ' \u2192 ' + number(a.incidents) + ' incidents (' + ratio + ', p = ' + pValue(a.p_value) + ')'));
+            + ' \u2192 ' + number(a.incidents) + ' incidents (' + ratio + ', p ' + pValue(a.p_value) + ')'));
         button.dataset.code = a.code;
         button.addEventListener('click', () => {
           const area = state.areaIndex.get(a.code);
@@ -967,7 +967,7 @@
   }
 
   function pValue(p) {
-    return p < 0.0001 ? '< 0.0001' : p.toPrecision(2);
+    return p < 0.0001 ? '< 0.0001' : '= ' + p.toPrecision(2);
   }
 
   // How a run smoothed and tested: kernel, bandwidth and the rule that chose it, the neighbours of Gi*, warnings.
