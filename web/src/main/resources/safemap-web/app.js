@@ -27,8 +27,12 @@
     feedLabels: {}, months: [], month: null, from: null, group: '', hours: '', weekdays: new Set(), feeds: new Set(),
     allFeeds: [], feedLevels: {}, summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
     profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null, basemaps: [],
-    basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null
+    basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null,
+    baseline: null, hiddenLayers: []
   };
+  // Layers that compare the period with an earlier one (the server's change kinds).
+  const CHANGE_KINDS = ['density-change', 'area-change'];
+  const TIMED_KINDS = ['density', 'area-counts'].concat(CHANGE_KINDS);
   // British National Grid as the server defines it (geo/Crs.java): the same Helmert shift to WGS84.
   const BNG = '+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy '
     + '+towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs';
@@ -274,8 +278,38 @@
       month: h.get('m'), from: h.get('p'), basemap: h.get('b'), group: h.get('g') || '', hours: h.get('h') || '',
       weekdays: h.get('d') ? h.get('d').split(',').filter(d => DAYS.includes(d)) : [],
       feeds: h.get('f') ? h.get('f').split(',') : null, layers: h.get('l') ? h.get('l').split(',') : null,
-      view: h.get('map') ? h.get('map').split('/').map(Number) : null, area: h.get('a')
+      view: h.get('map') ? h.get('map').split('/').map(Number) : null, area: h.get('a'), baseline: h.get('c'),
+      drawn: drawnFromText(h.get('z'))
     };
+  }
+
+  // A drawn area in the address: 'c:lon,lat,radiusM' for a circle, 'p:lon,lat;lon,lat;...' for a polygon (its
+  // ring, closed), so a link or a reload opens the same area's profile. Null for anything else.
+  function drawnText(body) {
+    if (!body) return '';
+    if (body.circle) return 'c:' + body.circle.center.join(',') + ',' + body.circle.radiusM;
+    if (body.geometry && body.geometry.type === 'Polygon') {
+      return 'p:' + body.geometry.coordinates[0].map(c => c[0] + ',' + c[1]).join(';');
+    }
+    return '';
+  }
+
+  function drawnFromText(text) {
+    if (!text) return null;
+    const numbers = t => t.split(',').map(Number);
+    if (text.startsWith('c:')) {
+      const [lon, lat, r] = numbers(text.slice(2));
+      if (![lon, lat, r].every(Number.isFinite) || r <= 0) return null;
+      return { body: { circle: { center: [lon, lat], radiusM: r } },
+        shape: L.circle([lat, lon], { radius: r, interactive: false }) };
+    }
+    if (text.startsWith('p:')) {
+      const ring = text.slice(2).split(';').map(numbers);
+      if (ring.length < 4 || !ring.every(c => c.length === 2 && c.every(Number.isFinite))) return null;
+      return { body: { geometry: { type: 'Polygon', coordinates: [ring] } },
+        shape: L.polygon(ring.map(c => [c[1], c[0]]), { interactive: false }) };
+    }
+    return null;
   }
 
   function writeHash() {
@@ -287,9 +321,11 @@
         : state.basemaps.length ? 'none' : '',
       g: state.group, h: state.hours, d: [...state.weekdays].join(','),
       f: state.feeds.size === state.allFeeds.length ? '' : [...state.feeds].join(','),
-      l: state.layers.filter(l => layerBox(l).checked).map(l => l.name).join(','),
+      l: state.layers.filter(l => layerBox(l).checked).map(l => l.name).concat(state.hiddenLayers).join(','),
       map: map.getZoom().toFixed(2).replace(/\.?0+$/, '') + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5),
-      a: state.profileArea && state.profileArea.area ? state.profileArea.area : ''
+      a: state.profileArea && state.profileArea.area ? state.profileArea.area : '',
+      z: state.profileArea && state.profileArea.body ? drawnText(state.profileArea.body) : '',
+      c: state.baseline || ''
     };
     history.replaceState(null, '', '#' + query(params));
   }
@@ -309,10 +345,18 @@
   }
 
   function tileLayer(layer) {
-    const timed = layer.kind === 'density' || layer.kind === 'area-counts';
+    const timed = TIMED_KINDS.includes(layer.kind);
     const params = {};
     if (timed && state.month) params.time = state.from === state.month ? state.month : state.from + '/' + state.month;
-    if (layer.kind === 'density' || layer.kind === 'area-counts') {
+    if (CHANGE_KINDS.includes(layer.kind)) {
+      const base = baseline();
+      if (!base) {
+        status('Choose a baseline under "Compare two periods" to draw ' + layer.title + '.');
+        return { group: L.layerGroup(), count: 0 };
+      }
+      params.baseline = base.replace('..', '/');
+    }
+    if (timed) {
       if (state.group) params.category = state.group;
       if (selectedFeeds()) params.feed = selectedFeeds();
     }
@@ -482,6 +526,7 @@
         + (truncated ? ' (limit reached: zoom in or filter)' : '') + '.');
       renderLegend();
       updateAttribution();
+      if (state.baseline) await loadChanges();
       if (state.profileArea) await loadProfile();
     } catch (e) {
       status('Could not load incidents: ' + e.message);
@@ -490,11 +535,28 @@
 
   // The period shown: one month, or whole months from-to (both included).
   function periodLabel() {
-    if (state.from === state.month) return monthLabel(state.month);
-    const [fy] = state.from.split('-');
-    const [ty] = state.month.split('-');
-    const from = monthLabel(state.from);
-    return (fy === ty ? from.replace(' ' + fy, '') : from) + ' to ' + monthLabel(state.month);
+    return rangeLabel(state.from + '..' + state.month);
+  }
+
+  // 'January to April 2022' for '2022-01..2022-04'; one month by its name.
+  function rangeLabel(range) {
+    const [from, to] = range.split('..');
+    if (!to || from === to) return monthLabel(from);
+    const [fy] = from.split('-');
+    const [ty] = to.split('-');
+    const first = monthLabel(from);
+    return (fy === ty ? first.replace(' ' + fy, '') : first) + ' to ' + monthLabel(to);
+  }
+
+  // The period compared with: the one chosen, or else the same number of months just before the period (the
+  // server's default too); null when the period starts with the data.
+  function baseline() {
+    if (state.baseline) return state.baseline;
+    const i = state.months.indexOf(state.from);
+    if (i <= 0) return null;
+    const last = state.months[i - 1];
+    const first = state.months[Math.max(0, i - periodMonths())];
+    return first + '..' + last;
   }
 
   function periodMonths() {
@@ -519,8 +581,9 @@
         // The classes are the server's (GetLegendGraphic draws the style it resolved); the units are its style's title.
         const units = layer.style && layer.style.title ? layer.style.title : '';
         legend.append(el('li', { class: 'legend-layer' }, el('strong', {}, layer.title),
-          units ? el('span', { class: 'units' }, units + (layer.kind === 'density' || layer.kind === 'area-counts'
-            ? ', ' + periodLabel() : '')) : '',
+          units ? el('span', { class: 'units' }, units + (CHANGE_KINDS.includes(layer.kind) && baseline()
+            ? ', ' + periodLabel() + ' against ' + rangeLabel(baseline())
+            : TIMED_KINDS.includes(layer.kind) ? ', ' + periodLabel() : '')) : '',
           el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query({
             SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name }) })));
         legendSources(legend, layer);
@@ -849,6 +912,64 @@
     }
   }
 
+  // ----------------------------------------------------------------------------------------- compare two periods
+  // Each LSOA's incidents in the period against the baseline, tested by the server (/api/changes: an exact Poisson
+  // test of the two counts with a false discovery rate across the areas); significant changes listed, most
+  // significant first, each zooming to and outlining its area.
+  async function loadChanges() {
+    const box = document.getElementById('changes');
+    const base = baseline();
+    if (!base) { box.replaceChildren(); return; }
+    const period = state.from === state.month ? state.month : state.from + '..' + state.month;
+    const params = { level: 'lsoa', baseline: base, period: period };
+    if (state.group) params.categories = state.group;
+    if (selectedFeeds()) params.feeds = selectedFeeds();
+    box.replaceChildren(el('p', { class: 'fine' }, 'Comparing ' + periodLabel() + ' with ' + rangeLabel(base) + '\u2026'));
+    try {
+      const response = await fetch('/api/changes?' + query(params), { headers: { Accept: 'application/json' } });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        const plain = refusal(response.status, 'compare periods');
+        if (plain) { box.replaceChildren(el('p', { class: 'error' }, plain)); return; }
+        throw new Error(body.message || response.statusText);
+      }
+      const significant = body.areas.filter(a => a.change === 'more' || a.change === 'fewer');
+      const list = el('ol', { class: 'ranking', id: 'change-list' });
+      significant.slice(0, 15).forEach(a => {
+        const known = state.areaIndex.get(a.code);
+        const name = known ? known.name : a.code;
+        const ratio = a.rate_ratio == null ? 'from none' : '\u00d7' + a.rate_ratio.toFixed(2) + ' a month';
+        const button = el('button', { type: 'button', class: 'rank-row change-' + (a.change === 'more' ? 'more' : 'fewer') },
+          el('span', { class: 'rank-name' }, name),
+          el('span', { class: 'fine' }, (a.change === 'more' ? 'More: ' : 'Fewer: ') + number(a.baseline_incidents)
+            + ' \u2192 ' + number(a.incidents) + ' incidents (' + ratio + ', p ' + pValue(a.p_value) + ')'));
+        button.dataset.code = a.code;
+        button.addEventListener('click', () => {
+          const area = state.areaIndex.get(a.code);
+          const shape = area ? L.geoJSON(area.shape.feature, { interactive: false }) : null;
+          if (shape) map.fitBounds(shape.getBounds(), { maxZoom: 16, padding: [30, 30] });
+          openProfile({ area: 'lsoa:' + a.code, shape: shape }, null);
+        });
+        list.append(el('li', {}, button));
+      });
+      const parts = [el('p', { class: 'fine', id: 'change-summary' }, 'LSOAs, ' + periodLabel() + ' against '
+        + rangeLabel(base) + ': ' + number(body.more) + ' with significantly more incidents, ' + number(body.fewer)
+        + ' with significantly fewer.')];
+      if (significant.length) parts.push(list);
+      if (significant.length > 15) parts.push(el('p', { class: 'fine' }, 'The 15 most significant are listed; the '
+        + 'change layer classes them all.'));
+      parts.push(el('p', { class: 'fine', id: 'change-test' }, 'Test: ' + body.test + '.'));
+      if (body.suppression) parts.push(el('p', { class: 'fine' }, 'Partners\u2019 feeds: ' + body.suppression + '.'));
+      box.replaceChildren(...parts);
+    } catch (e) {
+      box.replaceChildren(el('p', { class: 'error' }, 'Could not compare the periods: ' + e.message));
+    }
+  }
+
+  function pValue(p) {
+    return p < 0.0001 ? '< 0.0001' : '= ' + p.toPrecision(2);
+  }
+
   // How a run smoothed and tested: kernel, bandwidth and the rule that chose it, the neighbours of Gi*, warnings.
   function method(run) {
     const p = run.params || {};
@@ -950,6 +1071,44 @@
     map.getContainer().focus();
   }
 
+  // The baseline period: two month lists and a button that turns the change layers on and lists the changes.
+  function buildCompare(initial) {
+    const from = document.getElementById('baseline-from');
+    const to = document.getElementById('baseline-to');
+    state.months.forEach(m => {
+      from.append(el('option', { value: m }, monthLabel(m)));
+      to.append(el('option', { value: m }, monthLabel(m)));
+    });
+    const [a, b] = (initial.baseline || '').split('..');
+    if (a && state.months.includes(a) && state.months.includes(b || a)
+        && state.months.indexOf(b || a) >= state.months.indexOf(a)) {
+      state.baseline = a + '..' + (b || a);
+    }
+    const shown = baseline();
+    if (shown) { [from.value, to.value] = shown.split('..'); } else if (state.months.length) {
+      from.value = to.value = state.months[0];
+    }
+    from.addEventListener('change', () => {
+      if (state.months.indexOf(to.value) < state.months.indexOf(from.value)) to.value = from.value;
+    });
+    to.addEventListener('change', () => {
+      if (state.months.indexOf(from.value) > state.months.indexOf(to.value)) from.value = to.value;
+    });
+    document.getElementById('compare').addEventListener('click', () => {
+      state.baseline = from.value + '..' + to.value;
+      // The surface of change goes on; the areas' classes are in the list below (and a layer of their own).
+      state.layers.filter(l => l.kind === 'density-change').forEach(l => { layerBox(l).checked = true; });
+      refreshSelection();
+    });
+    const clear = document.getElementById('compare-clear');
+    clear.addEventListener('click', () => {
+      state.baseline = null;
+      state.layers.filter(l => CHANGE_KINDS.includes(l.kind)).forEach(l => { layerBox(l).checked = false; });
+      document.getElementById('changes').replaceChildren();
+      refreshSelection();
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------------- controls
   function buildControls(initial) {
     state.months = state.summary.months.map(m => m.month);
@@ -981,6 +1140,7 @@
       showPeriod();
     };
     if (state.month) showPeriod();
+    buildCompare(initial);
     slider.addEventListener('input', () => moveTo(Number(slider.value)));
     slider.addEventListener('change', () => refreshSelection());
     fromSelect.addEventListener('change', () => {
@@ -1063,6 +1223,25 @@
         el('span', {}, layer.title)));
     });
 
+    // Layers a link names that this reader is not offered: kept in the address (signing in reloads the page with
+    // it, and they return) and told in plain words. The server answers a layer one may not see exactly as one that
+    // does not exist, so the page cannot name them.
+    state.hiddenLayers = (initial.layers || []).filter(n => /^[a-z0-9-]+$/.test(n) && !state.layers.some(l => l.name === n));
+    const tellHidden = session => {
+      const n = state.hiddenLayers.length;
+      if (!n) return;
+      const layers = n === 1 ? '1 layer in this link' : n + ' layers in this link';
+      const box = document.getElementById('hidden-layers');
+      box.hidden = false;
+      box.textContent = session && session.signedIn
+        ? layers + (n === 1 ? ' is' : ' are') + ' not shared with your account, so ' + (n === 1 ? 'it is' : 'they are')
+          + ' not shown. The link keeps ' + (n === 1 ? 'it' : 'them') + ' for those who may see ' + (n === 1 ? 'it.' : 'them.')
+        : layers + ' need' + (n === 1 ? 's' : '') + ' you to sign in. Sign in and ' + (n === 1 ? 'it' : 'they')
+          + ' will be shown; the link keeps ' + (n === 1 ? 'it.' : 'them.');
+    };
+    tellHidden(window.SafeMapAuth && window.SafeMapAuth.session());
+    document.addEventListener('safemap-session', e => tellHidden(e.detail));
+
     document.getElementById('rank').addEventListener('click', rankHotspots);
     const find = document.getElementById('find');
     document.getElementById('search-form').addEventListener('submit', e => { e.preventDefault(); search(find.value); });
@@ -1118,6 +1297,10 @@
         map.setView([initial.view[1], initial.view[2]], initial.view[0]);
       }
       if (initial.area) state.profileArea = { area: initial.area };
+      else if (initial.drawn) {
+        state.profileArea = initial.drawn;
+        state.highlight = initial.drawn.shape.setStyle({ color: '#b91c1c', weight: 3, fill: false }).addTo(map);
+      }
       // The month's incidents load while the boundaries do; the controls work from here on.
       document.body.dataset.interactiveMs = String(Math.round(performance.now()));
       const selection = state.month ? refreshSelection() : Promise.resolve(status('No incidents are loaded yet.'));

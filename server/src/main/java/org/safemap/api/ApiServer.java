@@ -185,6 +185,7 @@ public final class ApiServer {
         LayerSources layerSources = new LayerSources(ds, wms, policy, feedCatalog);
         LayerHandlers layers = new LayerHandlers(wms, access, feedCatalog, layerSources);
         CountHandlers counts = new CountHandlers(protectedCounts, access, periods);
+        ChangeHandlers changes = new ChangeHandlers(protectedCounts, access, periods);
         TileCache tileCache = services.tiles();
         MapAudit mapAudit = new MapAudit(access, audit, layerSources);
         ClientAddress clientAddress = new ClientAddress(settings.trust().trustedProxies());
@@ -266,6 +267,7 @@ public final class ApiServer {
             config.routes.get("/api/profile", profiles::named);
             config.routes.post("/api/profile", profiles::drawn);
             config.routes.get("/api/counts", counts::counts);
+            config.routes.get("/api/changes", changes::changes);
             config.routes.get("/api/incidents", incidents::list);
             config.routes.get("/api/incidents/summary", incidents::summary);
             config.routes.get("/api/protocols", protocolHandlers::list);

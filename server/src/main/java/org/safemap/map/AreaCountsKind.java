@@ -27,6 +27,11 @@ public record AreaCountsKind() implements AreaKind {
     }
 
     @Override
+    public boolean categoriesReplaceGroups() {
+        return true;
+    }
+
+    @Override
     public DisclosureLevel feedLevel() {
         return DisclosureLevel.AGGREGATES;
     }

@@ -14,7 +14,8 @@ import org.safemap.geo.Crs;
  * Layers of areas at one level (the layer's {@code source.level}): outlines simplified for the scale, each with its
  * code, name and level and whatever values the kind joins to it ({@link #values}), styled by the SLD rules.
  */
-public sealed interface AreaKind extends LayerKind permits ReferenceAreaKind, AreaCountsKind, RunAreasKind {
+public sealed interface AreaKind extends LayerKind
+        permits ReferenceAreaKind, AreaCountsKind, AreaChangeKind, RunAreasKind {
     /**
      * Per-area values keyed by area code, or null for plain outlines. An area missing from them is not drawn, unless
      * the kind {@link #drawsUnvalued}.

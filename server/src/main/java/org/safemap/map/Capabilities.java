@@ -287,6 +287,15 @@ final class Capabilities {
                         .attr("nearestValue", "0")
                         .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
                         .end();
+                if (layer.kind().compares()) {
+                    // No default value: without DIM_BASELINE the baseline is the months just before TIME.
+                    x.start("Dimension")
+                            .attr("name", "baseline")
+                            .attr("units", "ISO8601")
+                            .attr("nearestValue", "0")
+                            .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
+                            .end();
+                }
             }
             x.start("Dimension")
                     .attr("name", "category")
@@ -326,6 +335,12 @@ final class Capabilities {
                         .attr("name", "time")
                         .attr("units", "ISO8601")
                         .end();
+                if (layer.kind().compares()) {
+                    x.start("Dimension")
+                            .attr("name", "baseline")
+                            .attr("units", "ISO8601")
+                            .end();
+                }
             }
             x.start("Dimension").attr("name", "category").attr("units", "").end();
             x.start("Dimension").attr("name", "feed").attr("units", "").end();
@@ -336,6 +351,13 @@ final class Capabilities {
                         .attr("nearestValue", "0")
                         .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
                         .end();
+                if (layer.kind().compares()) {
+                    x.start("Extent")
+                            .attr("name", "baseline")
+                            .attr("nearestValue", "0")
+                            .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
+                            .end();
+                }
             }
             x.start("Extent")
                     .attr("name", "category")

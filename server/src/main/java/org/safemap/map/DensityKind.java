@@ -51,15 +51,13 @@ public record DensityKind() implements LayerKind {
         if (LayerData.feeds(dims, DisclosureLevel.AGGREGATES).isEmpty()) {
             return;
         }
-        GuardedDensity g2 = guarded(data, layer, dims);
-        DensityField field = g2 == null ? field(data, layer, dims) : null;
-        if (field != null) {
+        if (guarded(data, layer, dims) == null) {
             double[] e = view.bngEnvelope();
-            if (!field.reaches(e[0], e[1], e[2], e[3])) {
+            if (!field(data, layer, dims).reaches(e[0], e[1], e[2], e[3])) {
                 return; // nothing within the kernel's reach: the map stays empty, and is encoded once for all
             }
         }
-        float[] values = g2 != null ? g2.read(view) : DensityRaster.read(field, view);
+        float[] values = values(data, layer, dims, view);
         int[] pixels = new int[values.length];
         new ColorRamp(raster).paint(values, pixels);
         BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
@@ -90,6 +88,28 @@ public record DensityKind() implements LayerKind {
         p.put("x", LayerData.round(bng[0]));
         p.put("y", LayerData.round(bng[1]));
         return List.of(p);
+    }
+
+    /**
+     * The surface over a view as this requester may see it (guarded where they see some feeds below points), in
+     * incidents per km² per month. A change layer reads two of these and subtracts: each is a surface the requester
+     * may ask for on its own, so their difference shows nothing the two do not.
+     */
+    static float[] values(LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view) {
+        GuardedDensity g = guarded(data, layer, dims);
+        return g != null ? g.read(view) : DensityRaster.read(field(data, layer, dims), view);
+    }
+
+    /**
+     * The density at one location as feature info gives it: to two significant figures on a guarded surface, no
+     * finer than its colours show (exact values probed point by point could be fitted back to the records under the
+     * surface), else to four decimals.
+     */
+    static double valueAt(LayerData data, LayerCatalogue.Layer layer, LayerDims dims, double[] bng) {
+        GuardedDensity g = guarded(data, layer, dims);
+        return g != null
+                ? twoFigures(g.at(bng[0], bng[1]))
+                : LayerData.round(field(data, layer, dims).at(bng[0], bng[1]));
     }
 
     /**
@@ -143,7 +163,7 @@ public record DensityKind() implements LayerKind {
         });
     }
 
-    private static double twoFigures(double v) {
+    static double twoFigures(double v) {
         if (v == 0 || !Double.isFinite(v)) {
             return v;
         }

@@ -18,22 +18,40 @@ import org.safemap.sharing.FeedView;
  * @param run        the stored run drawn (run-areas), or null when there is none yet
  * @param view       the requester's level for each feed that shapes this layer's picture (none for layers without
  *                   partner data), so principals who see the same share cached pictures and others never do
+ * @param baseline   the earlier period a change layer compares {@code time} with (DIM_BASELINE), or null for layers
+ *                   that compare nothing
  */
-public record LayerDims(TimeDimension time, List<String> categories, List<String> feeds, Long run, FeedView view) {
+public record LayerDims(
+        TimeDimension time,
+        List<String> categories,
+        List<String> feeds,
+        Long run,
+        FeedView view,
+        TimeDimension baseline) {
     static final FeedView NO_FEEDS = new FeedView(Map.of());
 
     /** The cache key part: everything that changes the picture. */
     String key() {
         return (time == null ? "" : time.text()) + "|" + String.join(",", categories) + "|" + String.join(",", feeds)
-                + "|" + (run == null ? "" : run) + "|" + view.key();
+                + "|" + (run == null ? "" : run) + "|" + view.key() + "|" + (baseline == null ? "" : baseline.text());
     }
 
     LayerDims withView(FeedView v) {
-        return new LayerDims(time, categories, feeds, run, v);
+        return new LayerDims(time, categories, feeds, run, v, baseline);
+    }
+
+    /** The same selection over the baseline period, comparing nothing: what the change is measured from. */
+    LayerDims atBaseline() {
+        return new LayerDims(baseline, categories, feeds, run, view, null);
+    }
+
+    /** The same selection over the compared (later) period, comparing nothing. */
+    LayerDims atTime() {
+        return new LayerDims(time, categories, feeds, run, view, null);
     }
 
     /** The dimensions of a layer that takes none. */
-    static final LayerDims NONE = new LayerDims(null, List.of(), List.of(), null, NO_FEEDS);
+    static final LayerDims NONE = new LayerDims(null, List.of(), List.of(), null, NO_FEEDS, null);
 
     /**
      * DIM_RUN of a run layer: the run asked for, or the newest.
@@ -43,7 +61,7 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
     static LayerDims run(LayerCatalogue.Layer layer, Map<String, String> params, List<Long> runs) {
         String asked = dim(params, "RUN");
         if (asked == null || asked.isBlank() || asked.equalsIgnoreCase("latest")) {
-            return new LayerDims(null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0), NO_FEEDS);
+            return new LayerDims(null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0), NO_FEEDS, null);
         }
         try {
             long id = Long.parseLong(asked.trim());
@@ -56,7 +74,7 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
                                 + layer.source().level() + " results; "
                                 + (runs.isEmpty() ? "there is none yet" : "the default is " + runs.get(0)));
             }
-            return new LayerDims(null, List.of(), List.of(), id, NO_FEEDS);
+            return new LayerDims(null, List.of(), List.of(), id, NO_FEEDS, null);
         } catch (NumberFormatException e) {
             throw new OgcException("InvalidDimensionValue", "DIM_RUN", "DIM_RUN " + asked + " is not a run id");
         }
@@ -104,7 +122,42 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
                         "layer " + layer.name() + " draws only from " + String.join(", ", allowed));
             }
         }
-        return new LayerDims(time, categories, feeds.isEmpty() ? allowed : feeds, null, NO_FEEDS);
+        return new LayerDims(time, categories, feeds.isEmpty() ? allowed : feeds, null, NO_FEEDS, null);
+    }
+
+    /**
+     * A change layer's dimensions: those of {@link #timed} (TIME is the later period) and DIM_BASELINE, the earlier
+     * period, in TIME's spelling. Without DIM_BASELINE the baseline is the run of months of the same length just
+     * before TIME, as "this quarter against last quarter" is the usual question.
+     */
+    static LayerDims compared(LayerCatalogue.Layer layer, Map<String, String> params, MapState state) {
+        LayerDims d = timed(layer, params, state);
+        if (d.time() == null) {
+            return d;
+        }
+        String asked = dim(params, "BASELINE");
+        TimeDimension baseline;
+        if (asked == null || asked.isBlank()) {
+            int months = d.time().months();
+            java.time.YearMonth last = d.time().first().minusMonths(1);
+            java.time.YearMonth first = last.minusMonths(months - 1);
+            if (last.isBefore(state.firstMonth())) {
+                throw new OgcException(
+                        "InvalidDimensionValue",
+                        "DIM_BASELINE",
+                        "TIME " + d.time().text() + " starts with the data, so there is no earlier period to compare "
+                                + "it with; give DIM_BASELINE");
+            }
+            baseline = new TimeDimension(first.isBefore(state.firstMonth()) ? state.firstMonth() : first, last);
+        } else {
+            try {
+                baseline = TimeDimension.parse(asked, state.firstMonth(), state.lastMonth());
+            } catch (OgcException e) {
+                throw new OgcException(
+                        "InvalidDimensionValue", "DIM_BASELINE", e.getMessage().replaceFirst("^TIME", "DIM_BASELINE"));
+            }
+        }
+        return new LayerDims(d.time(), d.categories(), d.feeds(), null, NO_FEEDS, baseline);
     }
 
     /**
@@ -115,7 +168,7 @@ public record LayerDims(TimeDimension time, List<String> categories, List<String
     static Set<String> categories(LayerCatalogue.Layer layer, MapState state) {
         List<String> groups = layer.source().groups();
         Set<String> out = new LinkedHashSet<>();
-        if (groups.isEmpty() || layer.kind() instanceof AreaCountsKind) {
+        if (groups.isEmpty() || layer.kind().categoriesReplaceGroups()) {
             out.addAll(new java.util.TreeSet<>(state.names("group")));
             out.addAll(new java.util.TreeSet<>(state.names("category")));
             return out;

@@ -13,16 +13,19 @@ import org.safemap.sharing.Principal;
  * read once ({@link #parse}); everything after asks the kind, never compares strings. Legends are drawn from the
  * layer's SLD style alone ({@link LegendGraphic}), the same for every kind.
  */
-public sealed interface LayerKind permits AreaKind, DensityKind, PointsKind {
+public sealed interface LayerKind permits AreaKind, DensityKind, DensityChangeKind, PointsKind {
     AreasKind AREAS = new AreasKind();
     PointsKind POINTS = new PointsKind();
     DensityKind DENSITY = new DensityKind();
     AreaCountsKind AREA_COUNTS = new AreaCountsKind();
     RunAreasKind RUN_AREAS = new RunAreasKind();
     DeprivationKind DEPRIVATION = new DeprivationKind();
+    DensityChangeKind DENSITY_CHANGE = new DensityChangeKind();
+    AreaChangeKind AREA_CHANGE = new AreaChangeKind();
 
     /** Every kind, in the catalogue's spelling order. */
-    List<LayerKind> ALL = List.of(AREAS, POINTS, DENSITY, AREA_COUNTS, RUN_AREAS, DEPRIVATION);
+    List<LayerKind> ALL =
+            List.of(AREAS, POINTS, DENSITY, AREA_COUNTS, RUN_AREAS, DEPRIVATION, DENSITY_CHANGE, AREA_CHANGE);
 
     /** The catalogue's (and the viewer's) name of the kind. */
     @com.fasterxml.jackson.annotation.JsonValue
@@ -40,6 +43,19 @@ public sealed interface LayerKind permits AreaKind, DensityKind, PointsKind {
 
     /** Whether the layer takes TIME, DIM_CATEGORY and DIM_FEED. */
     default boolean timed() {
+        return false;
+    }
+
+    /** Whether the layer compares TIME with an earlier period, DIM_BASELINE (change layers; always timed too). */
+    default boolean compares() {
+        return false;
+    }
+
+    /**
+     * Whether DIM_CATEGORY takes the place of the layer's own groups (count tables, which add up whatever categories
+     * are asked) rather than narrowing them (surfaces and points).
+     */
+    default boolean categoriesReplaceGroups() {
         return false;
     }
 
@@ -65,7 +81,9 @@ public sealed interface LayerKind permits AreaKind, DensityKind, PointsKind {
             Map<String, String> params,
             MapState state,
             java.util.function.Supplier<List<Long>> runs) {
-        return timed() ? LayerDims.timed(layer, params, state) : LayerDims.NONE;
+        return compares()
+                ? LayerDims.compared(layer, params, state)
+                : timed() ? LayerDims.timed(layer, params, state) : LayerDims.NONE;
     }
 
     /** The requester's level for each feed that shapes the layer's picture, so equal views share cached pictures. */

@@ -119,7 +119,7 @@ public final class LayerSources {
         }
         Taxonomy t = taxonomy();
         // Counts take DIM_CATEGORY in place of the layer's groups; density and points take both (MapData's filter).
-        boolean replaces = layer.kind() instanceof AreaCountsKind;
+        boolean replaces = layer.kind().categoriesReplaceGroups();
         for (String code : t.codesByScheme().getOrDefault(def.categories(), Set.of())) {
             String group = t.groupOf().get(code);
             boolean inGroups = groups.isEmpty() || groups.contains(group);

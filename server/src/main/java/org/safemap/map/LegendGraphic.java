@@ -11,15 +11,41 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * GetLegendGraphic: a legend image for a style. Feature styles get one swatch per rule with its title; raster
- * styles get their colour map as a bar with the entries' labels and the units. Drawn on white, so a legend reads
- * the same in any client.
+ * GetLegendGraphic: a legend image for a style. The layer's title heads it, and the style's title, which states
+ * what is shown and in which units ("Incidents per 1,000 residents per month"), follows on a row of its own, so a
+ * legend copied into a report still says what its numbers are. Feature styles then get one swatch per rule with its
+ * title; raster styles their colour map with the entries' labels. Drawn on white, so a legend reads the same in any
+ * client.
  */
 final class LegendGraphic {
     private static final int SWATCH = 16;
     private static final int PAD = 6;
     private static final Font FONT = new Font("SansSerif", Font.PLAIN, 12);
     private static final Font TITLE = new Font("SansSerif", Font.BOLD, 12);
+    /** Text colour. */
+    static final Color INK = new Color(0x1E293B);
+    /** Row height: a swatch and its gap. */
+    static final int ROW = SWATCH + 4;
+
+    /** Where the heading's rows start: the layer title's baseline, then the units' baseline one {@link #ROW} below. */
+    static final int TITLE_X = PAD;
+
+    static final int TITLE_BASELINE = PAD + 12;
+
+    /** The font of the units row (and of the labels). */
+    static Font unitsFont() {
+        return FONT;
+    }
+
+    /** The font of the layer title. */
+    static Font titleFont() {
+        return TITLE;
+    }
+
+    /** The style's statement of what is shown and in which units, or null when it has none. */
+    static String units(SldStyle style) {
+        return style.title() == null || style.title().isBlank() ? null : style.title();
+    }
 
     private LegendGraphic() {}
 
@@ -57,25 +83,33 @@ final class LegendGraphic {
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
         Graphics2D pg = probe.createGraphics();
         int textWidth = pg.getFontMetrics(TITLE).stringWidth(title) - SWATCH - PAD;
+        String units = units(style);
+        int headRows = units == null ? 1 : 2;
+        if (units != null) {
+            textWidth = Math.max(textWidth, pg.getFontMetrics(FONT).stringWidth(units) - SWATCH - PAD);
+        }
         for (String l : labels) {
             textWidth = Math.max(textWidth, pg.getFontMetrics(FONT).stringWidth(l));
         }
         pg.dispose();
-        int rowHeight = SWATCH + 4;
+        int rowHeight = ROW;
         int width = PAD * 3 + SWATCH + textWidth;
-        int height = PAD * 2 + rowHeight * (labels.size() + 1);
+        int height = PAD * 2 + rowHeight * (labels.size() + headRows);
         BufferedImage image = new BufferedImage(Math.max(width, 60), height, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), height);
-        g.setColor(new Color(0x1E293B));
+        g.setColor(INK);
         g.setFont(TITLE);
-        g.drawString(title, PAD, PAD + 12);
+        g.drawString(title, TITLE_X, TITLE_BASELINE);
         g.setFont(FONT);
+        if (units != null) {
+            g.drawString(units, TITLE_X, TITLE_BASELINE + ROW);
+        }
         for (int k = 0; k < labels.size(); k++) {
-            int y = PAD + rowHeight * (k + 1);
+            int y = PAD + rowHeight * (k + headRows);
             Object s = swatches.get(k);
             if (s instanceof SldStyle.ColorMap.Entry e) {
                 g.setColor(Colours.color(e.colour(), e.opacity() * raster.opacity()));
@@ -110,7 +144,7 @@ final class LegendGraphic {
                     }
                 }
             }
-            g.setColor(new Color(0x1E293B));
+            g.setColor(INK);
             g.drawString(labels.get(k), PAD * 2 + SWATCH, y + 12);
         }
         g.dispose();

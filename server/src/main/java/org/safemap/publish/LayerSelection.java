@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.safemap.map.AreaCountsKind;
 import org.safemap.map.AreasKind;
+import org.safemap.map.DensityChangeKind;
 import org.safemap.map.DensityKind;
 import org.safemap.map.DeprivationKind;
 import org.safemap.map.LayerCatalogue;
@@ -67,7 +68,7 @@ public final class LayerSelection {
                     "record-level incidents: GeoServer reads PostGIS directly and would bypass SafeMap's "
                             + "per-record disclosure rules; serve them from SafeMap's own WMS");
         }
-        if (l.kind() instanceof DensityKind) {
+        if (l.kind() instanceof DensityKind || l.kind() instanceof DensityChangeKind) {
             return skip(
                     l,
                     "a density surface SafeMap computes per request, which GeoServer cannot; serve it from "

@@ -69,6 +69,8 @@ class DisclosureMapIT {
             "incident-counts",
             "incident-counts-msoa",
             "incident-counts-ward",
+            "density-change",
+            "incident-change",
             "hotspot-gistar",
             "emerging-hotspots",
             "deprivation");

@@ -72,7 +72,7 @@ class SldReaderTest {
             for (LayerCatalogue.Style s : l.styles()) {
                 assertThat(s.style().isRaster())
                         .as(l.name() + " " + s.path())
-                        .isEqualTo(l.kind() instanceof DensityKind);
+                        .isEqualTo(l.kind().raster());
             }
         }
     }

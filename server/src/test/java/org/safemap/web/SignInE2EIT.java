@@ -66,9 +66,19 @@ class SignInE2EIT {
             // signing in and out reloads the page: an element found just before the reload goes stale
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
             wait.ignoring(StaleElementReferenceException.class);
-            driver.get(base + "/");
+            // A shared link naming two partner layers the public is not offered: it says so, and keeps them.
+            driver.get(base + "/#l=lsoa-boundaries,density-all,incident-counts");
             wait.until(
                     d -> "Public view".equals(d.findElement(By.id("auth-who")).getText()));
+            wait.until(d -> d.findElement(By.id("hidden-layers")).isDisplayed());
+            assertThat(driver.findElement(By.id("hidden-layers")).getText())
+                    .isEqualTo("2 layers in this link need you to sign in. Sign in and they will be shown; the link "
+                            + "keeps them.");
+            assertThat(driver.findElements(By.id("layer-density-all"))).isEmpty();
+            // Moving the map rewrites the address: the hidden layers stay in it.
+            driver.findElement(By.id("map")).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
+            wait.until(d -> d.getCurrentUrl().contains("map=")
+                    && d.getCurrentUrl().contains("l=lsoa-boundaries%2Cdensity-all%2Cincident-counts"));
             WebElement signIn = driver.findElement(By.id("sign-in"));
             assertThat(signIn.isDisplayed()).isTrue();
             assertThat(driver.findElement(By.id("sign-out")).isDisplayed()).isFalse();
@@ -100,6 +110,10 @@ class SignInE2EIT {
                     .isEqualTo("Signed in as viewer-analyst (analyst, csp) for tasking");
             assertThat(driver.findElement(By.id("sign-out")).isDisplayed()).isTrue();
             assertThat(driver.findElement(By.id("sign-in")).isDisplayed()).isFalse();
+            // Signed in, the link's layers are back, switched on as the link asked.
+            wait.until(d -> d.findElement(By.id("layer-density-all")).isSelected()
+                    && d.findElement(By.id("layer-incident-counts")).isSelected());
+            assertThat(driver.findElement(By.id("hidden-layers")).isDisplayed()).isFalse();
             screenshot(driver, "signed-in");
 
             // HttpOnly: the page's scripts cannot read the session id

@@ -58,7 +58,9 @@ class ViewerE2EIT {
     static void start() {
         db = TestData.demoDatabase();
         app = App.start(
-                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")),
+                // A change layer's first tiles compute two surfaces; on the shared 2-core test machine that can
+                // outlast the default 2 s a tile waits for its slot, and the browser logs each refused tile.
+                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_QUEUE_WAIT_MS", "20000")),
                 db,
                 org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
@@ -538,6 +540,15 @@ class ViewerE2EIT {
         assertThat(Long.parseLong(panel.getAttribute("data-records"))).isPositive();
         assertThat(panel.getText()).contains("overlapping");
         screenshot("drawn");
+        // The circle is in the address: a reload (or the link, sent on) opens the same area's profile.
+        wait(10).until(d -> d.getCurrentUrl().matches(".*[#&]z=c%3A-2\\.9\\d*%2C53\\.40\\d*%2C\\d+.*"));
+        String records = panel.getAttribute("data-records");
+        String title = panel.findElement(By.id("profile-title")).getText();
+        driver.navigate().refresh();
+        wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        WebElement again = profileLoaded("drawn");
+        assertThat(again.findElement(By.id("profile-title")).getText()).isEqualTo(title);
+        assertThat(again.getAttribute("data-records")).isEqualTo(records);
 
         driver.findElement(By.id("rank")).click();
         wait(60).until(d -> d.findElements(By.cssSelector("#ranking .rank-row")).size() == 10);
@@ -566,6 +577,60 @@ class ViewerE2EIT {
                 "SELECT count(*) FROM incident WHERE event_from < '2022-08-01 00:00 Europe/London' "
                         + "AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London')");
         assertThat(c.body().lines().count() - 1).isEqualTo(july);
+    }
+
+    @Test
+    void comparingTwoPeriodsShowsTheChangeLayerAndTheSignificantAreas() throws Exception {
+        browser();
+        open("#m=2022-07&p=2022-05&l=lsoa-boundaries");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("baseline-from"))).selectByValue("2022-01");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("baseline-to"))).selectByValue("2022-04");
+        driver.findElement(By.id("compare")).click();
+        wait(60).until(d -> !d.findElements(By.id("change-summary")).isEmpty());
+        // The table is the server's test: the same areas, in the same order, as /api/changes.
+        JsonNode body =
+                Http.json(Http.get(base + "/api/changes?level=lsoa&baseline=2022-01..2022-04&period=2022-05..2022-07"));
+        int significant = body.path("more").asInt() + body.path("fewer").asInt();
+        assertThat(significant).isPositive();
+        List<WebElement> rows = driver.findElements(By.cssSelector("#change-list .rank-row"));
+        assertThat(rows).hasSize(Math.min(15, significant));
+        assertThat(rows.get(0).getAttribute("data-code"))
+                .isEqualTo(body.path("areas").get(0).path("code").asText());
+        assertThat(driver.findElement(By.id("change-summary")).getText())
+                .contains("May to July 2022 against January to April 2022")
+                .contains(body.path("more").asInt() + " with significantly more");
+        assertThat(driver.findElement(By.id("change-test")).getText()).contains("exact conditional Poisson test");
+        // The change layers are on, drawn for the two periods, and the link keeps the baseline.
+        assertThat(driver.findElement(By.id("layer-density-change")).isSelected())
+                .isTrue();
+        wait(30).until(d -> ((Number) js("return [...document.querySelectorAll('img.leaflet-tile')]"
+                                + ".filter(i => i.src.includes('/tiles/density-change/') && i.src.includes('baseline=2022-01%2F2022-04')"
+                                + " && i.complete && i.naturalWidth === 256).length"))
+                        .intValue()
+                > 0);
+        // The areas' classes are a layer of their own, drawn for the same two periods.
+        driver.findElement(By.id("layer-incident-change")).click();
+        wait(60).until(d -> ((Number) js("return [...document.querySelectorAll('img.leaflet-tile')]"
+                                + ".filter(i => i.src.includes('/tiles/incident-change/') && i.src.includes('baseline=2022-01%2F2022-04')"
+                                + " && i.complete && i.naturalWidth === 256).length"))
+                        .intValue()
+                > 0);
+        assertThat(driver.findElement(By.id("legend")).getText())
+                .contains("Change in incidents per km² per month, May to July 2022 against January to April 2022");
+        assertThat(driver.getCurrentUrl()).contains("c=2022-01..2022-04");
+        js("document.getElementById('compare-heading').scrollIntoView()");
+        screenshot("guide-5-compare");
+        // A row zooms to its area and opens its profile.
+        String code = rows.get(0).getAttribute("data-code");
+        rows.get(0).click();
+        profileLoaded(code);
+        // A reload of the link shows the same comparison.
+        driver.navigate().refresh();
+        wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        wait(60).until(d ->
+                d.findElements(By.cssSelector("#change-list .rank-row")).size() == rows.size());
+        assertThat(driver.findElement(By.id("baseline-from")).getAttribute("value"))
+                .isEqualTo("2022-01");
     }
 
     /**

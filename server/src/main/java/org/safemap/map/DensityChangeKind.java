@@ -1,0 +1,98 @@
+package org.safemap.map;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.safemap.sharing.DisclosureLevel;
+import org.safemap.sharing.FeedView;
+import org.safemap.sharing.Principal;
+
+/**
+ * The change between two periods' density surfaces: the later period's (TIME) minus the baseline's (DIM_BASELINE),
+ * both with the layer's one kernel and bandwidth and both in incidents per km² per month, so periods of different
+ * lengths compare rate with rate. Drawn through a diverging RasterSymbolizer colour map on one fixed scale. Each
+ * surface is exactly the density layer's for this requester (guarded where they see feeds below points,
+ * {@link DensityKind#values}): a difference of two pictures they may ask for on their own shows nothing new.
+ */
+public record DensityChangeKind() implements LayerKind {
+    /** The unit every change value is in. */
+    static final String UNITS = "change in incidents per km² per month";
+
+    @Override
+    public String code() {
+        return "density-change";
+    }
+
+    @Override
+    public boolean timed() {
+        return true;
+    }
+
+    @Override
+    public boolean compares() {
+        return true;
+    }
+
+    @Override
+    public DisclosureLevel feedLevel() {
+        return DisclosureLevel.AGGREGATES;
+    }
+
+    @Override
+    public boolean raster() {
+        return true;
+    }
+
+    @Override
+    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
+        return LayerKind.DENSITY.view(audience, who, dims, state);
+    }
+
+    @Override
+    public void draw(
+            LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g) {
+        SldStyle.Raster raster = style.raster();
+        if (raster == null || dims.time() == null || dims.baseline() == null) {
+            return;
+        }
+        if (LayerData.feeds(dims, DisclosureLevel.AGGREGATES).isEmpty()) {
+            return;
+        }
+        float[] after = DensityKind.values(data, layer, dims.atTime(), view);
+        float[] before = DensityKind.values(data, layer, dims.atBaseline(), view);
+        for (int k = 0; k < after.length; k++) {
+            after[k] -= before[k];
+        }
+        int[] pixels = new int[after.length];
+        new ColorRamp(raster).paint(after, pixels);
+        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
+        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
+        g.drawImage(image, 0, 0, null);
+    }
+
+    @Override
+    public List<Map<String, Object>> info(
+            LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view, double[] bng, int count) {
+        if (dims.time() == null
+                || dims.baseline() == null
+                || LayerData.feeds(dims, DisclosureLevel.AGGREGATES).isEmpty()) {
+            return List.of();
+        }
+        double after = DensityKind.valueAt(data, layer, dims.atTime(), bng);
+        double before = DensityKind.valueAt(data, layer, dims.atBaseline(), bng);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("change", LayerData.round(after - before));
+        p.put("units", UNITS);
+        p.put("density", LayerData.round(after));
+        p.put("baseline_density", LayerData.round(before));
+        p.put("period", dims.time().text());
+        p.put("baseline", dims.baseline().text());
+        p.put("kernel", layer.source().kernel());
+        p.put("bandwidthMetres", layer.source().bandwidthMetres());
+        p.put("x", LayerData.round(bng[0]));
+        p.put("y", LayerData.round(bng[1]));
+        return List.of(p);
+    }
+}
