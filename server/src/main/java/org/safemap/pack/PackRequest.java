@@ -97,6 +97,16 @@ public record PackRequest(
         return new PackRequest(area, period, top, categories, allowed, left);
     }
 
+    /** The same pack narrowed to these categories (a headline row, a hot spot's group). */
+    PackRequest withCategories(List<String> only) {
+        return new PackRequest(area, period, top, only, feeds, withheld);
+    }
+
+    /** The same pack narrowed to one feed (a hot spot's feed part). */
+    PackRequest withFeedsOnly(String feed) {
+        return new PackRequest(area, period, top, categories, List.of(feed), withheld);
+    }
+
     private static List<String> list(String value) {
         List<String> out = new ArrayList<>();
         if (value != null) {
