@@ -152,7 +152,9 @@ public final class PackBuilder {
     }
 
     public Pack build(PackRequest r, Consumer<String> progress) {
-        PackArea area = new PackAreas(dataSource).find(r.area());
+        PackArea area = r.shape() != null
+                ? new PackAreas(dataSource).drawn(r.shape())
+                : new PackAreas(dataSource).find(r.area());
         progress.accept(String.format(
                 Locale.UK,
                 "%s %s (%s): %d LSOAs; hot spots judged among %s's %d LSOAs",
@@ -171,6 +173,12 @@ public final class PackBuilder {
                     + "counts and places records exactly, and those feeds are shared with its reader only as "
                     + "suppressed aggregates or at reduced precision: their counts are under \"Shared as counts\" "
                     + "below the headline, and the map's layers show them at that level.");
+        }
+        if (r.hours() != null || r.weekdays() != null) {
+            notes.add("Narrowed to" + PackDocument.filters(r).substring(1) + ": every count, hot spot and repeat "
+                    + "location keeps only those times; a record known only to a longer window (police.uk: the month) "
+                    + "counts by the share of its window that falls in them. The density maps show every hour and day, "
+                    + "as SafeMap's map service draws density by month, category and feed only.");
         }
         if (!period.from().isBefore(dataPeriod.to()) || !period.to().isAfter(dataPeriod.from())) {
             throw new SafemapException(
@@ -436,8 +444,8 @@ public final class PackBuilder {
                 period,
                 r.categories(),
                 r.feeds(),
-                null,
-                null,
+                r.hourMask(),
+                r.weekdayMask(),
                 Optional.of(Selection.AreaOfInterest.codes("lsoa", lsoas)),
                 Optional.empty(),
                 true,

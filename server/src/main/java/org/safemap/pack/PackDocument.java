@@ -83,7 +83,7 @@ final class PackDocument {
 
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         h.append("<p class=\"sub\">")
-                .append(esc(capitalise(p.area().levelTitle()) + " " + p.area().code()
+                .append(esc(p.area().kindAndCode()
                         + (p.area().level().equals("lad")
                                 ? ""
                                 : ", in " + p.area().contextName())
@@ -105,6 +105,7 @@ final class PackDocument {
                         + (p.request().feeds().isEmpty()
                                 ? "all"
                                 : String.join(", ", p.request().feeds()))
+                        + filters(p.request())
                         + ". Data held: " + p.dataFirst() + " to " + p.dataLast() + ". Generated "
                         + GENERATED.format(p.generated()) + " by SafeMap " + p.version() + "."))
                 .append("</p>\n");
@@ -219,6 +220,12 @@ final class PackDocument {
                         + "month is suppressed. They are the same figures as SafeMap's map and area profiles, and are not in "
                         + "the headline above."))
                 .append("</p>\n");
+    }
+
+    /** "; hours 18-23; days fri-sun" when the pack is narrowed to them, as the viewer's filters write them. */
+    static String filters(PackRequest r) {
+        return (r.hours() == null ? "" : "; hours " + r.hours() + " (local time)")
+                + (r.weekdays() == null ? "" : "; days " + r.weekdays());
     }
 
     /** The group's plain name as the headline prints it (its code when the headline does not hold it). */

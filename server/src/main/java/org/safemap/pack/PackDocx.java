@@ -51,14 +51,14 @@ final class PackDocx {
             heading(d, title(p), 0);
             text(
                     d,
-                    PackDocument.capitalise(p.area().levelTitle()) + " "
-                            + p.area().code()
+                    p.area().kindAndCode()
                             + (p.area().level().equals("lad")
                                     ? ""
                                     : ", in " + p.area().contextName()) + " \u00b7 "
                             + p.area().lsoas().size() + " LSOAs \u00b7 period "
                             + p.request().period().label()
-                            + ", compared with " + p.previous().label() + ". Data held: " + p.dataFirst() + " to "
+                            + ", compared with " + p.previous().label() + PackDocument.filters(p.request())
+                            + ". Data held: " + p.dataFirst() + " to "
                             + p.dataLast() + ".");
             heading(d, "Read these numbers with care", 2);
             bullet(

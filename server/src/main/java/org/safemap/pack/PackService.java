@@ -115,7 +115,9 @@ public final class PackService {
         String categories = r.categories().isEmpty()
                 ? ""
                 : "-" + String.join("-", r.categories()).replaceAll("[^A-Za-z0-9_-]", "");
-        return "safemap-pack-" + r.area() + "-" + period + categories + "." + format.extension();
+        String hours = r.hours() == null ? "" : "-hours-" + r.hours().replaceAll("[^0-9-]", "_");
+        return "safemap-pack-" + r.area().replaceAll("[^A-Za-z0-9_-]", "-") + "-" + period + categories + hours + "."
+                + format.extension();
     }
 
     /** Credits for the reference data, as the map layers state them (boundaries and deprivation). */

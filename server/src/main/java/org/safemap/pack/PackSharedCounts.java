@@ -44,6 +44,16 @@ record PackSharedCounts(
             return Optional.empty();
         }
         SharedCounts current = found.get();
+        if (p.request().hours() != null || p.request().weekdays() != null) {
+            // The published tables count whole months: a count for some hours or days would be a new, unprotected cell.
+            return Optional.of(new PackSharedCounts(
+                    current.feeds(),
+                    current.rule(),
+                    List.of(),
+                    List.of(),
+                    Optional.of("these feeds are counted by whole month only, not by hour or day of the week"),
+                    Map.of()));
+        }
         List<ProtectedCounts.Table> tables = counts.tables(who, p.request().period());
         Map<String, SharedCounts> hotspots = new LinkedHashMap<>();
         for (Pack.Hotspot h : p.hotspots()) {

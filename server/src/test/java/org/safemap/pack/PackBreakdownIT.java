@@ -289,6 +289,65 @@ class PackBreakdownIT {
         assertThat(cells).isGreaterThanOrEqualTo(3);
     }
 
+    @Test
+    void packsForAreasAtAnyLevelDrawnCirclesAndTheViewersHourFilter() {
+        // an LSOA named with its level, as the viewer names it, narrowed to the evening: police.uk records carry only
+        // their month, so each counts by the share of July's hours in 18:00 to 23:59, exactly a quarter
+        String lsoa = "E01033760";
+        Document evening = Jsoup.parse(new String(
+                packOf(ANALYST, "area=lsoa:" + lsoa + "&period=2022-07&feeds=police-uk&hours=18-23&format=html"),
+                StandardCharsets.UTF_8));
+        long july = Sql.count(db, """
+                SELECT count(*) FROM incident WHERE feed = 'police-uk' AND lsoa_code = ?
+                  AND event_from >= timestamptz '2022-07-01 00:00 Europe/London'
+                  AND event_from < timestamptz '2022-08-01 00:00 Europe/London'""", lsoa);
+        assertThat(evening.text()).contains("hours 18-23 (local time)").contains("LSOA " + lsoa);
+        assertThat(evening.select("tr.total td").get(1).text()).isEqualTo(PackDocument.count(july / 4.0));
+        // a circle drawn on the map: the LSOAs with their point on surface inside it, counted as such
+        double lon = -2.98;
+        double lat = 53.4055;
+        List<List<Object>> inside = Sql.rows(db, """
+                SELECT code FROM area WHERE level = 'lsoa' AND ST_Contains(
+                    ST_Buffer(ST_Transform(ST_SetSRID(ST_MakePoint(?, ?), 4326), 27700), 800, 16),
+                    ST_PointOnSurface(geom))""", lon, lat);
+        assertThat(inside).hasSizeGreaterThan(1);
+        String codes =
+                String.join(",", inside.stream().map(r -> "'" + r.get(0) + "'").toList());
+        long events = Sql.count(db, """
+                SELECT count(DISTINCT coalesce(event_id, id)) FROM incident WHERE feed = 'police-uk'
+                  AND lsoa_code IN (%s)
+                  AND event_from >= timestamptz '2022-07-01 00:00 Europe/London'
+                  AND event_from < timestamptz '2022-08-01 00:00 Europe/London'""".formatted(codes));
+        Document drawn = Jsoup.parse(new String(
+                packOf(ANALYST, "circle=" + lon + "," + lat + ",800&period=2022-07&feeds=police-uk&top=3&format=html"),
+                StandardCharsets.UTF_8));
+        assertThat(drawn.title()).startsWith("Tasking pack: Circle of 800 m");
+        assertThat(drawn.text()).contains("Drawn area, counted by the LSOAs").contains(inside.size() + " LSOAs");
+        assertThat(drawn.select("tr.total td").get(1).text()).isEqualTo(PackDocument.count(events));
+        // a ward with its level, and the refusals
+        assertThat(Jsoup.parse(new String(
+                                packOf(ANALYST, "area=ward:E05000886&period=2022-07&top=2&format=html"),
+                                StandardCharsets.UTF_8))
+                        .text())
+                .contains("Electoral ward E05000886");
+        for (String bad : List.of(
+                "area=E08000012&circle=-2.98,53.4,500&period=2022-07",
+                "circle=-2.98,53.4&period=2022-07",
+                "area=E08000012&period=2022-07&hours=25",
+                "area=lsoa:E08000012&period=2022-07")) {
+            HttpResponse<String> e = Http.get(base + "/api/packs?" + bad, TestPrincipals.HEADER, ANALYST);
+            assertThat(e.statusCode()).as(bad).isIn(400, 404);
+        }
+    }
+
+    private static byte[] packOf(String principal, String query) {
+        HttpResponse<byte[]> r = Http.getBytes(base + "/api/packs?" + query, TestPrincipals.HEADER, principal);
+        assertThat(r.statusCode())
+                .as(new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        return r.body();
+    }
+
     /** Each hot spot's part of the PDF's text, from its heading to the next, by LSOA code. */
     private static Map<String, String> sections(String text) {
         Map<String, String> out = new LinkedHashMap<>();
