@@ -9,13 +9,15 @@ cd "$(dirname "$0")/../../.."
 RUNS=${RUNS:-5}
 PERIOD=${PERIOD:-2022-07}
 OUT=var/bench/packs
+# The command to run: the launcher by default; SAFEMAP="java -jar path/to/safemap.jar" times a given build.
+read -r -a SAFEMAP <<< "${SAFEMAP:-./safemap}"
 mkdir -p "$OUT"
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f\n", m}'; }
 
 # One pack: prints the seconds `safemap pack` reports ("wrote FILE (pdf, N KB) in S s: ...").
 one() {
-  ./safemap pack --area "$1" --period "$PERIOD" --out "$OUT/$2" 2>&1 \
+  "${SAFEMAP[@]}" pack --area "$1" --period "$PERIOD" --out "$OUT/$2" 2>&1 \
     | sed -n 's/^wrote .* in \([0-9.]*\) s: .*/\1/p'
 }
 
