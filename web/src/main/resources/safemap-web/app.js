@@ -759,10 +759,9 @@
     parts.push(sources);
 
     const actions = el('div', { class: 'actions' });
+    actions.append(el('a', { class: 'button', id: 'pack-link', href: '/api/packs?' + query(packParams()),
+      target: '_blank', rel: 'noopener' }, 'Tasking pack (PDF)'));
     if (a.level !== 'drawn') {
-      actions.append(el('a', { class: 'button', id: 'pack-link', href: '/api/packs?' + query({ area: a.code,
-        period: state.from === state.month ? state.month : state.from + '..' + state.month, format: 'pdf' }),
-        target: '_blank', rel: 'noopener' }, 'Tasking pack (PDF)'));
       actions.append(el('a', { class: 'button', href: '/api/exports/incidents.csv?' + query({ area: a.level + ':' + a.code,
         period: p.selection.period, category: state.group, feed: selectedFeeds() }) }, 'Incidents here (CSV)'));
     }
@@ -772,6 +771,19 @@
     body.replaceChildren(...parts);
     drawChart(chart, p.months);
     document.getElementById('profile').focus({ preventScroll: true });
+  }
+
+  // The tasking pack of the open profile's area (named, custom or drawn) and the viewer's filters: the months shown,
+  // the category group, hours and days, and the feeds chosen that the pack may count exactly.
+  function packParams() {
+    const r = state.profileArea;
+    const p = { period: state.from === state.month ? state.month : state.from + '..' + state.month, format: 'pdf' };
+    if (r.area) p.area = r.area;
+    else if (r.body && r.body.circle) p.circle = r.body.circle.center.concat([r.body.circle.radiusM]).join(',');
+    else if (r.body && r.body.geometry) p.shape = JSON.stringify(r.body.geometry);
+    const s = selectionParams();
+    ['categories', 'feeds', 'hours', 'weekdays'].forEach(k => { if (s[k]) p[k] = s[k]; });
+    return p;
   }
 
   // Feeds this user sees only as counts: the very figures the map's count layers publish, '*' where suppressed.

@@ -23,6 +23,7 @@ import org.safemap.time.Period;
  * @param yearEarlierKnown  the same for the year-earlier period
  * @param headline     records in the area by category group (the last row is the total)
  * @param hotspots     the top hot spots, most incidents first
+ * @param breakdowns   what each hot spot holds, in the order of {@code hotspots}
  * @param reviews      the actions agreed before the period's end in the area, oldest first, each with the incidents
  *                     before and after it
  * @param notes        what the reader must know to read the numbers (data caveats, gaps)
@@ -38,6 +39,7 @@ public record Pack(
         boolean yearEarlierKnown,
         List<Headline> headline,
         List<Hotspot> hotspots,
+        List<Breakdown> breakdowns,
         EmergingSection emerging,
         RepeatSection repeats,
         List<ActionReview> reviews,
@@ -83,6 +85,41 @@ public record Pack(
             String emergingClass,
             Integer imdDecile,
             Geometry geometry) {}
+
+    /**
+     * One hot spot taken apart, so the meeting sees whose problem it is: its incidents by category group against the
+     * previous period and a year earlier (counted as the headline counts), each exact feed's part, when its timed
+     * records happen, and its repeat locations. Feeds its reader sees only as counts are added by
+     * {@link PackSharedCounts#byHotspot}, never here.
+     *
+     * @param code      the hot spot's LSOA
+     * @param groups    the category groups with any incident in one of the three periods, the headline's order
+     * @param feeds     each feed the pack reads exactly, with its events here in the period (an event two feeds both
+     *                  recorded counts once for each), largest first; feeds with none left out
+     * @param timed     records here in the period timed to within an hour (the viewer's profile's rule)
+     * @param untimed   records known only to a longer window (police.uk: the month)
+     * @param peakHours the busiest hours of the timed records, busiest first (at most three)
+     * @param peakDays  the busiest days of the week of the timed records, busiest first (at most two)
+     * @param repeats   the repeat locations inside it, most incidents first
+     */
+    public record Breakdown(
+            String code,
+            List<GroupCount> groups,
+            List<FeedCount> feeds,
+            long timed,
+            long untimed,
+            List<Peak> peakHours,
+            List<Peak> peakDays,
+            List<RepeatLocation> repeats) {}
+
+    /** A category group's incidents in one hot spot; previous and yearEarlier null when the pack shows no such period. */
+    public record GroupCount(String group, String label, double current, Double previous, Double yearEarlier) {}
+
+    /** A feed's events in one hot spot, named as the sources footnote names it. */
+    public record FeedCount(String feed, String title, double events) {}
+
+    /** An hour ("22:00 to 23:00") or a day ("Saturday") and the timed records in it. */
+    public record Peak(String label, long records) {}
 
     /**
      * Emerging and persistent hot spots over the months up to the period's end.

@@ -7,9 +7,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.format.TextStyle;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +26,9 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.AppVersion;
@@ -31,6 +36,7 @@ import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.actions.ActionLog;
 import org.safemap.actions.TaskingAction;
+import org.safemap.db.DataVersion;
 import org.safemap.geo.GridReference;
 import org.safemap.hotspot.BandwidthRule;
 import org.safemap.hotspot.CountComparison;
@@ -39,6 +45,7 @@ import org.safemap.hotspot.KdeMode;
 import org.safemap.hotspot.Kernel;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.HotspotRunner;
+import org.safemap.runs.IncidentProfiles;
 import org.safemap.runs.NearRepeats;
 import org.safemap.runs.PointSelector;
 import org.safemap.runs.RunStore;
@@ -59,6 +66,13 @@ public final class PackBuilder {
     static final int EMERGING_MONTHS = 12;
 
     static final int REPEATS_SHOWN = 10;
+    /** Repeat locations the run keeps, so each hot spot finds its own beyond the area's top ten. */
+    static final int REPEATS_KEPT = 300;
+    /** Repeat locations listed under each hot spot. */
+    static final int REPEATS_PER_HOTSPOT = 3;
+
+    static final int PEAK_HOURS = 3;
+    static final int PEAK_DAYS = 2;
     /** Longest window either side of an action's month in its review, months. */
     static final int REVIEW_MONTHS = 6;
     /** Actions agreed up to this long before the period's last month are reviewed, months. */
@@ -123,16 +137,24 @@ public final class PackBuilder {
     private final DataSource dataSource;
     private final Sources sources;
     private final List<String> referenceData;
+    private final Map<String, String> feedTitles;
 
-    /** @param referenceData credit lines for boundaries, population and deprivation, printed in the footnote */
-    public PackBuilder(DataSource dataSource, Sources sources, List<String> referenceData) {
+    /**
+     * @param referenceData credit lines for boundaries, population and deprivation, printed in the footnote
+     * @param feedTitles    every feed's name and title, in the catalogue's order (the hot spots' feed parts)
+     */
+    public PackBuilder(
+            DataSource dataSource, Sources sources, List<String> referenceData, Map<String, String> feedTitles) {
         this.dataSource = dataSource;
         this.sources = sources;
         this.referenceData = List.copyOf(referenceData);
+        this.feedTitles = new LinkedHashMap<>(feedTitles);
     }
 
     public Pack build(PackRequest r, Consumer<String> progress) {
-        PackArea area = new PackAreas(dataSource).find(r.area());
+        PackArea area = r.shape() != null
+                ? new PackAreas(dataSource).drawn(r.shape())
+                : new PackAreas(dataSource).find(r.area());
         progress.accept(String.format(
                 Locale.UK,
                 "%s %s (%s): %d LSOAs; hot spots judged among %s's %d LSOAs",
@@ -151,6 +173,12 @@ public final class PackBuilder {
                     + "counts and places records exactly, and those feeds are shared with its reader only as "
                     + "suppressed aggregates or at reduced precision: their counts are under \"Shared as counts\" "
                     + "below the headline, and the map's layers show them at that level.");
+        }
+        if (r.hours() != null || r.weekdays() != null) {
+            notes.add("Narrowed to" + PackDocument.filters(r).substring(1) + ": every count, hot spot and repeat "
+                    + "location keeps only those times; a record known only to a longer window (police.uk: the month) "
+                    + "counts by the share of its window that falls in them. The density maps show every hour and day, "
+                    + "as SafeMap's map service draws density by month, category and feed only.");
         }
         if (!period.from().isBefore(dataPeriod.to()) || !period.to().isAfter(dataPeriod.from())) {
             throw new SafemapException(
@@ -239,7 +267,7 @@ public final class PackBuilder {
         }
 
         progress.accept("repeat locations");
-        NearRepeats.Outcome repeats = new NearRepeats(dataSource).repeats(inArea, 0, 2, REPEATS_SHOWN, "pack");
+        NearRepeats.Outcome repeats = new NearRepeats(dataSource).repeats(inArea, 0, 2, REPEATS_KEPT, "pack");
         runs.add(new Pack.CitedRun(
                 repeats.runId(), "repeats", "repeat locations in " + area.name() + ", " + period.label()));
 
@@ -259,7 +287,18 @@ public final class PackBuilder {
         try (Connection c = dataSource.getConnection()) {
             List<Pack.Hotspot> hotspots = top(c, current, before, emergingRun, area, r.top());
             Pack.EmergingSection emerging = emergingSection(c, emergingRun, months, area, emergingNote);
-            Pack.RepeatSection repeatSection = repeatSection(c, repeats, period);
+            Map<String, List<Pack.RepeatLocation>> repeatsIn = new LinkedHashMap<>();
+            Pack.RepeatSection repeatSection = repeatSection(c, repeats, period, hotspots, repeatsIn);
+            progress.accept("taking the " + hotspots.size() + " hot spots apart");
+            List<Pack.Breakdown> breakdowns = breakdowns(
+                    r,
+                    period,
+                    previousKnown ? previous : null,
+                    yearKnown ? yearEarlier : null,
+                    headline,
+                    hotspots,
+                    repeatsIn,
+                    batches);
             if (repeatSection.snapped()) {
                 notes.add("Police.uk records are placed on anonymous snap points (\"On or near ...\"), each standing "
                         + "for several addresses, and are known only to the month: no date or time of day.");
@@ -279,6 +318,7 @@ public final class PackBuilder {
                     yearKnown,
                     headline,
                     hotspots,
+                    breakdowns,
                     emerging,
                     repeatSection,
                     reviews,
@@ -404,8 +444,8 @@ public final class PackBuilder {
                 period,
                 r.categories(),
                 r.feeds(),
-                null,
-                null,
+                r.hourMask(),
+                r.weekdayMask(),
                 Optional.of(Selection.AreaOfInterest.codes("lsoa", lsoas)),
                 Optional.empty(),
                 true,
@@ -477,8 +517,7 @@ public final class PackBuilder {
         PointSelector selector = new PointSelector(dataSource);
         List<Pack.Headline> out = new ArrayList<>();
         for (Map.Entry<String, String> row : rows.entrySet()) {
-            PackRequest one =
-                    new PackRequest(r.area(), r.period(), r.top(), List.of(row.getKey()), r.feeds(), r.withheld());
+            PackRequest one = r.withCategories(List.of(row.getKey()));
             out.add(new Pack.Headline(
                     row.getKey(),
                     labels.get(row.getKey()),
@@ -569,14 +608,41 @@ public final class PackBuilder {
         return new Pack.EmergingSection(Optional.ofNullable(run), months, classes, hot, note);
     }
 
-    private static Pack.RepeatSection repeatSection(Connection c, NearRepeats.Outcome o, Period period)
+    /**
+     * The area's repeat locations, the first {@link #REPEATS_SHOWN}, and into {@code inHotspot} each hot spot's own
+     * (at most {@link #REPEATS_PER_HOTSPOT}, most incidents first). Only the locations printed are named.
+     */
+    private static Pack.RepeatSection repeatSection(
+            Connection c,
+            NearRepeats.Outcome o,
+            Period period,
+            List<Pack.Hotspot> hotspots,
+            Map<String, List<Pack.RepeatLocation>> inHotspot)
             throws SQLException {
         Map<String, Object> r = o.result();
         List<Pack.RepeatLocation> top = new ArrayList<>();
+        GeometryFactory points = new GeometryFactory();
+        for (Pack.Hotspot h : hotspots) {
+            inHotspot.put(h.code(), new ArrayList<>());
+        }
         for (Object row : (List<?>) r.get("top")) {
             Map<?, ?> m = (Map<?, ?>) row;
             double x = ((Number) m.get("x")).doubleValue();
             double y = ((Number) m.get("y")).doubleValue();
+            int rank = ((Number) m.get("rank")).intValue();
+            Point at = points.createPoint(new Coordinate(x, y));
+            List<Pack.RepeatLocation> mine = null;
+            for (Pack.Hotspot h : hotspots) {
+                if (h.geometry().covers(at)) {
+                    mine = inHotspot.get(h.code());
+                    break;
+                }
+            }
+            boolean shown = rank <= REPEATS_SHOWN;
+            boolean ownList = mine != null && mine.size() < REPEATS_PER_HOTSPOT;
+            if (!shown && !ownList) {
+                continue;
+            }
             String description = "";
             String lsoa = "";
             try (PreparedStatement ps = c.prepareStatement(PLACE)) {
@@ -591,15 +657,21 @@ public final class PackBuilder {
                     }
                 }
             }
-            top.add(new Pack.RepeatLocation(
-                    ((Number) m.get("rank")).intValue(),
+            Pack.RepeatLocation location = new Pack.RepeatLocation(
+                    rank,
                     x,
                     y,
                     ((Number) m.get("incidents")).doubleValue(),
                     localDate(m.get("first")),
                     localDate(m.get("last")),
                     named(c, description, x, y),
-                    lsoa));
+                    lsoa);
+            if (shown) {
+                top.add(location);
+            }
+            if (ownList) {
+                mine.add(location);
+            }
         }
         return new Pack.RepeatSection(
                 o.runId(),
@@ -608,6 +680,138 @@ public final class PackBuilder {
                 ((Number) r.get("repeatIncidents")).doubleValue(),
                 top,
                 !((List<?>) r.get("warnings")).isEmpty());
+    }
+
+    /**
+     * Each hot spot taken apart. Counts go through the same selection as the headline (one read per group and period
+     * over all the hot spots, split by LSOA), so a hot spot's groups add up to its row in the headline's terms; the
+     * hours and days are the viewer's profile's table ({@link IncidentProfiles}).
+     */
+    private List<Pack.Breakdown> breakdowns(
+            PackRequest r,
+            Period period,
+            Period previous,
+            Period yearEarlier,
+            List<Pack.Headline> headline,
+            List<Pack.Hotspot> hotspots,
+            Map<String, List<Pack.RepeatLocation>> repeatsIn,
+            TreeSet<Long> batches) {
+        if (hotspots.isEmpty()) {
+            return List.of();
+        }
+        List<String> codes = hotspots.stream().map(Pack.Hotspot::code).toList();
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < codes.size(); i++) {
+            index.put(codes.get(i), i);
+        }
+        PointSelector selector = new PointSelector(dataSource);
+        int n = codes.size();
+        List<List<Pack.GroupCount>> groups = new ArrayList<>();
+        List<List<Pack.FeedCount>> feeds = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            groups.add(new ArrayList<>());
+            feeds.add(new ArrayList<>());
+        }
+        for (Pack.Headline row : headline) {
+            if (row.group().equals("all")) {
+                continue;
+            }
+            PackRequest one = r.withCategories(List.of(row.group()));
+            double[] now = perHotspot(selector, selection(one, period, codes), index, batches);
+            double[] before =
+                    previous == null ? null : perHotspot(selector, selection(one, previous, codes), index, batches);
+            double[] year = yearEarlier == null
+                    ? null
+                    : perHotspot(selector, selection(one, yearEarlier, codes), index, batches);
+            for (int i = 0; i < n; i++) {
+                if (now[i] > 0 || before != null && before[i] > 0 || year != null && year[i] > 0) {
+                    groups.get(i)
+                            .add(new Pack.GroupCount(
+                                    row.group(),
+                                    row.label(),
+                                    now[i],
+                                    before == null ? null : before[i],
+                                    year == null ? null : year[i]));
+                }
+            }
+        }
+        List<String> feedNames = r.feeds();
+        if (feedNames.isEmpty()) { // every loaded feed, in the catalogue's order
+            Set<String> loaded = new TreeSet<>(DataVersion.loadedFeeds(dataSource));
+            List<String> ordered = new ArrayList<>(feedTitles.keySet());
+            ordered.retainAll(loaded);
+            loaded.removeAll(ordered);
+            ordered.addAll(loaded);
+            feedNames = ordered;
+        }
+        for (String feed : feedNames) {
+            double[] now = perHotspot(selector, selection(r.withFeedsOnly(feed), period, codes), index, batches);
+            for (int i = 0; i < n; i++) {
+                if (now[i] > 0) {
+                    feeds.get(i).add(new Pack.FeedCount(feed, feedTitles.getOrDefault(feed, feed), now[i]));
+                }
+            }
+        }
+        IncidentProfiles profiles = new IncidentProfiles(dataSource);
+        List<Pack.Breakdown> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String code = codes.get(i);
+            feeds.get(i).sort((a, b) -> Double.compare(b.events(), a.events()));
+            IncidentProfiles.Counts counts = profiles.counts(selection(r, period, List.of(code)));
+            long[][] table = counts.hourWeekday();
+            long[] byHour = new long[24];
+            long[] byDay = new long[7];
+            for (int d = 0; d < 7; d++) {
+                for (int h = 0; h < 24; h++) {
+                    byHour[h] += table[d][h];
+                    byDay[d] += table[d][h];
+                }
+            }
+            out.add(new Pack.Breakdown(
+                    code,
+                    groups.get(i),
+                    feeds.get(i),
+                    counts.timed(),
+                    counts.untimed(),
+                    peaks(byHour, PEAK_HOURS, h -> String.format(Locale.UK, "%02d:00 to %02d:00", h, (h + 1) % 24)),
+                    peaks(byDay, PEAK_DAYS, d -> DayOfWeek.of(d + 1).getDisplayName(TextStyle.FULL, Locale.UK)),
+                    repeatsIn.getOrDefault(code, List.of())));
+        }
+        return out;
+    }
+
+    /** The selection's weighted count in each hot spot (indexed as {@code index}). */
+    private static double[] perHotspot(
+            PointSelector selector, Selection s, Map<String, Integer> index, TreeSet<Long> batches) {
+        PointSelector.Selected sel = selector.select(s, "lsoa", index);
+        for (long b : sel.batches()) {
+            batches.add(b);
+        }
+        double[] out = new double[index.size()];
+        double[] w = sel.points().weight();
+        int[] area = sel.area();
+        for (int k = 0; k < w.length; k++) {
+            if (area[k] >= 0) {
+                out[area[k]] += w[k];
+            }
+        }
+        return out;
+    }
+
+    /** The {@code n} largest non-zero counts, largest first (earlier first among equals). */
+    private static List<Pack.Peak> peaks(long[] counts, int n, java.util.function.IntFunction<String> label) {
+        List<Integer> order = new ArrayList<>();
+        for (int k = 0; k < counts.length; k++) {
+            if (counts[k] > 0) {
+                order.add(k);
+            }
+        }
+        order.sort((a, b) -> counts[b] != counts[a] ? Long.compare(counts[b], counts[a]) : Integer.compare(a, b));
+        List<Pack.Peak> out = new ArrayList<>();
+        for (int k : order.subList(0, Math.min(n, order.size()))) {
+            out.add(new Pack.Peak(label.apply(k), counts[k]));
+        }
+        return out;
     }
 
     /**

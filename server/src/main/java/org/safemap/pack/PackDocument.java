@@ -53,6 +53,10 @@ final class PackDocument {
             .footnote { font-size: 8pt; }
             .footnote td { font-size: 8pt; }
             .keep { page-break-inside: avoid; }
+            .breakdown { page-break-inside: avoid; margin-top: 6pt; }
+            .breakdown table { width: 75%%; }
+            ul.facts { margin: 0 0 4pt 0; padding-left: 12pt; }
+            h3.part { font-size: 11pt; margin-top: 10pt; }
             """;
 
     private PackDocument() {}
@@ -79,7 +83,7 @@ final class PackDocument {
 
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         h.append("<p class=\"sub\">")
-                .append(esc(capitalise(p.area().levelTitle()) + " " + p.area().code()
+                .append(esc(p.area().kindAndCode()
                         + (p.area().level().equals("lad")
                                 ? ""
                                 : ", in " + p.area().contextName())
@@ -101,6 +105,7 @@ final class PackDocument {
                         + (p.request().feeds().isEmpty()
                                 ? "all"
                                 : String.join(", ", p.request().feeds()))
+                        + filters(p.request())
                         + ". Data held: " + p.dataFirst() + " to " + p.dataLast() + ". Generated "
                         + GENERATED.format(p.generated()) + " by SafeMap " + p.version() + "."))
                 .append("</p>\n");
@@ -119,6 +124,7 @@ final class PackDocument {
         shared.ifPresent(s -> shared(h, p, s));
         overview(h, p, images);
         hotspots(h, p, images);
+        breakdowns(h, p, shared);
         emerging(h, p);
         repeats(h, p);
         reviews(h, p);
@@ -214,6 +220,12 @@ final class PackDocument {
                         + "month is suppressed. They are the same figures as SafeMap's map and area profiles, and are not in "
                         + "the headline above."))
                 .append("</p>\n");
+    }
+
+    /** "; hours 18-23; days fri-sun" when the pack is narrowed to them, as the viewer's filters write them. */
+    static String filters(PackRequest r) {
+        return (r.hours() == null ? "" : "; hours " + r.hours() + " (local time)")
+                + (r.weekdays() == null ? "" : "; days " + r.weekdays());
     }
 
     /** The group's plain name as the headline prints it (its code when the headline does not hold it). */
@@ -347,6 +359,157 @@ final class PackDocument {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** Section 3's second half: each hot spot taken apart (groups, feeds, partners' counts, timing, repeats). */
+    private static void breakdowns(StringBuilder h, Pack p, java.util.Optional<PackSharedCounts> shared) {
+        if (p.breakdowns().isEmpty()) {
+            return;
+        }
+        h.append("<h3 class=\"part\">")
+                .append(esc(breakdownTitle(p)))
+                .append("</h3>\n<p class=\"small\">")
+                .append(esc(breakdownIntro(p)))
+                .append("</p>\n");
+        for (int i = 0; i < p.breakdowns().size(); i++) {
+            Pack.Hotspot s = p.hotspots().get(i);
+            Pack.Breakdown b = p.breakdowns().get(i);
+            h.append("<div class=\"breakdown\"><h3>")
+                    .append(esc(hotspotTitle(s)))
+                    .append("</h3>\n<table>\n<tr><th>Category group</th><th class=\"n\">")
+                    .append(esc(p.request().period().label()))
+                    .append("</th><th class=\"n\">")
+                    .append(esc(p.previous().label()))
+                    .append("</th><th class=\"n\">Change</th><th class=\"n\">")
+                    .append(esc(p.yearEarlier().label()))
+                    .append(" (a year earlier)</th></tr>\n");
+            for (Pack.GroupCount g : b.groups()) {
+                h.append("<tr><td>")
+                        .append(esc(g.label()))
+                        .append("</td><td class=\"n\">")
+                        .append(count(g.current()))
+                        .append("</td><td class=\"n\">")
+                        .append(g.previous() == null ? "no data" : count(g.previous()))
+                        .append("</td><td class=\"n\">")
+                        .append(change(g.current(), g.previous()))
+                        .append("</td><td class=\"n\">")
+                        .append(g.yearEarlier() == null ? "no data" : count(g.yearEarlier()))
+                        .append("</td></tr>\n");
+            }
+            h.append("</table>\n<ul class=\"facts\">\n");
+            for (String line : breakdownLines(p, s, b, shared)) {
+                li(h, line);
+            }
+            h.append("</ul></div>\n");
+        }
+    }
+
+    /** "Each hot spot taken apart" (or the one). */
+    static String breakdownTitle(Pack p) {
+        return p.hotspots().size() == 1 ? "The hot spot taken apart" : "Each hot spot taken apart";
+    }
+
+    static String breakdownIntro(Pack p) {
+        return "Incidents by category group, counted as the headline counts, against "
+                + p.previous().label()
+                + " and the same period a year earlier; then which feeds recorded them (each feed's own events, so "
+                + "an event two feeds both recorded counts once for each), when the timed ones happened, the repeat "
+                + "locations inside the hot spot and its emerging class.";
+    }
+
+    /** "1. Liverpool 060C (E01033760)". */
+    static String hotspotTitle(Pack.Hotspot s) {
+        return s.number() + ". " + s.name() + " (" + s.code() + ")";
+    }
+
+    /** The sentences under a hot spot's table, the same in every format. */
+    static List<String> breakdownLines(
+            Pack p, Pack.Hotspot s, Pack.Breakdown b, java.util.Optional<PackSharedCounts> shared) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder feeds = new StringBuilder("Feeds: ");
+        if (b.feeds().isEmpty()) {
+            feeds.append("none recorded an incident here in the period");
+        }
+        for (int k = 0; k < b.feeds().size(); k++) {
+            Pack.FeedCount f = b.feeds().get(k);
+            feeds.append(k == 0 ? "" : "; ").append(f.title()).append(" ").append(count(f.events()));
+        }
+        out.add(feeds + ".");
+        shared.map(x -> x.hotspots().get(s.code())).ifPresent(c -> out.add(sharedLine(c)));
+        out.add(timingLine(b));
+        if (b.repeats().isEmpty()) {
+            out.add("Repeat locations: none here (no point with two or more incidents).");
+        } else {
+            StringBuilder r = new StringBuilder("Repeat locations: ");
+            for (int k = 0; k < b.repeats().size(); k++) {
+                Pack.RepeatLocation l = b.repeats().get(k);
+                r.append(k == 0 ? "" : "; ")
+                        .append(l.description())
+                        .append(" ")
+                        .append(count(l.incidents()))
+                        .append(" incidents");
+            }
+            out.add(r + ".");
+        }
+        out.add("Emerging class: " + emergingText(s.emergingClass())
+                + (s.emergingClass() == null
+                        ? " ("
+                                + p.emerging()
+                                        .note()
+                                        .map(n -> "too few months of data")
+                                        .orElse("no class") + ")."
+                        : "."));
+        return out;
+    }
+
+    /** A hot spot's partners' counts as their protocols share them: suppressed cells say so, never a number. */
+    static String sharedLine(org.safemap.sharing.SharedCounts c) {
+        StringBuilder out = new StringBuilder("Shared as counts (" + String.join(", ", c.feeds()) + "): ");
+        if (!c.available()) {
+            return out.append("not shown here, ")
+                    .append(c.reason().orElse(""))
+                    .append(".")
+                    .toString();
+        }
+        for (int k = 0; k < c.partners().size(); k++) {
+            var partner = c.partners().get(k);
+            out.append(k == 0 ? "" : "; ")
+                    .append(partner.name())
+                    .append(" ")
+                    .append(partner.records() == null ? "suppressed (*)" : count(partner.records()));
+        }
+        return out.append(", from their published tables (")
+                .append(c.rule())
+                .append(").")
+                .toString();
+    }
+
+    /** When the timed records happen, or that none is timed. */
+    static String timingLine(Pack.Breakdown b) {
+        if (b.timed() == 0) {
+            return "When: no record here is timed to the hour (" + count(b.untimed()) + " known only to a longer "
+                    + "window; police.uk records carry only their month), so no peak hours or days can be given.";
+        }
+        StringBuilder out = new StringBuilder("When: " + count(b.timed()) + " of " + count(b.timed() + b.untimed())
+                + " records are timed to the hour; busiest hours ");
+        for (int k = 0; k < b.peakHours().size(); k++) {
+            Pack.Peak x = b.peakHours().get(k);
+            out.append(k == 0 ? "" : ", ")
+                    .append(x.label())
+                    .append(" (")
+                    .append(x.records())
+                    .append(")");
+        }
+        out.append("; busiest days ");
+        for (int k = 0; k < b.peakDays().size(); k++) {
+            Pack.Peak x = b.peakDays().get(k);
+            out.append(k == 0 ? "" : ", ")
+                    .append(x.label())
+                    .append(" (")
+                    .append(x.records())
+                    .append(")");
+        }
+        return out.append(".").toString();
     }
 
     private static void emerging(StringBuilder h, Pack p) {

@@ -6,15 +6,23 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.poi.util.Units;
 import org.apache.poi.xwpf.usermodel.Document;
 import org.apache.poi.xwpf.usermodel.ParagraphAlignment;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.poi.xwpf.usermodel.XWPFParagraph;
 import org.apache.poi.xwpf.usermodel.XWPFRun;
+import org.apache.poi.xwpf.usermodel.XWPFStyle;
+import org.apache.poi.xwpf.usermodel.XWPFStyles;
 import org.apache.poi.xwpf.usermodel.XWPFTable;
 import org.apache.poi.xwpf.usermodel.XWPFTableRow;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTPPrGeneral;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTRPr;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTSpacing;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTStyle;
 import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTTblGrid;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.STStyleType;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.actions.TaskingAction;
@@ -34,24 +42,25 @@ final class PackDocx {
 
     private PackDocx() {}
 
-    static byte[] render(Pack p, PackMaps.Images images) {
+    static byte[] render(Pack p, PackMaps.Images images, Optional<PackSharedCounts> shared) {
         try (XWPFDocument d = new XWPFDocument();
                 ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             d.getProperties().getCoreProperties().setTitle(title(p));
             d.getProperties().getCoreProperties().setCreator("SafeMap " + p.version());
-            heading(d, title(p), 18);
+            styles(d);
+            heading(d, title(p), 0);
             text(
                     d,
-                    PackDocument.capitalise(p.area().levelTitle()) + " "
-                            + p.area().code()
+                    p.area().kindAndCode()
                             + (p.area().level().equals("lad")
                                     ? ""
                                     : ", in " + p.area().contextName()) + " \u00b7 "
                             + p.area().lsoas().size() + " LSOAs \u00b7 period "
                             + p.request().period().label()
-                            + ", compared with " + p.previous().label() + ". Data held: " + p.dataFirst() + " to "
+                            + ", compared with " + p.previous().label() + PackDocument.filters(p.request())
+                            + ". Data held: " + p.dataFirst() + " to "
                             + p.dataLast() + ".");
-            heading(d, "Read these numbers with care", 12);
+            heading(d, "Read these numbers with care", 2);
             bullet(
                     d,
                     "Counts are events: an assault seen by police, ambulance and A&E counts once; a record known only "
@@ -60,7 +69,7 @@ final class PackDocx {
                 bullet(d, n);
             }
 
-            heading(d, "1. Headline: " + p.area().name(), 14);
+            heading(d, "1. Headline: " + p.area().name(), 1);
             XWPFTable headline = table(
                     d,
                     "Category group",
@@ -77,9 +86,10 @@ final class PackDocx {
                         PackDocument.change(r.current(), r.previous()),
                         r.yearEarlier() == null ? "no data" : PackDocument.count(r.yearEarlier()));
             }
+            shared.ifPresent(x -> sharedCounts(d, p, x));
             commentary(d);
 
-            heading(d, "2. Where: density and the top hot spots", 14);
+            heading(d, "2. Where: density and the top hot spots", 1);
             picture(d, images.overview(), "overview.png", TEXT_WIDTH_PT);
             text(
                     d,
@@ -89,7 +99,7 @@ final class PackDocx {
                             + p.hotspots().size() + (p.hotspots().size() == 1 ? " hot spot LSOA" : " hot spot LSOAs")
                             + ", as numbered below.");
 
-            heading(d, "3. " + topTitle(p.hotspots().size()), 14);
+            heading(d, "3. " + topTitle(p.hotspots().size()), 1);
             XWPFTable top = table(
                     d,
                     "#",
@@ -116,16 +126,43 @@ final class PackDocx {
                         PackDocument.emergingText(s.emergingClass()),
                         s.imdDecile() == null ? "-" : s.imdDecile().toString());
             }
-            for (Pack.Hotspot s : p.hotspots()) {
+            if (!p.hotspots().isEmpty()) {
+                heading(d, PackDocument.breakdownTitle(p), 2);
+                text(d, PackDocument.breakdownIntro(p));
+            }
+            for (int i = 0; i < p.hotspots().size(); i++) {
+                Pack.Hotspot s = p.hotspots().get(i);
+                heading(d, PackDocument.hotspotTitle(s), 3);
                 byte[] png = images.hotspots().get(s.code());
                 if (png != null) {
-                    heading(d, s.number() + ". " + s.name(), 11);
                     picture(d, png, "hotspot-" + s.number() + ".png", TEXT_WIDTH_PT / 2);
+                }
+                if (i < p.breakdowns().size()) {
+                    Pack.Breakdown b = p.breakdowns().get(i);
+                    XWPFTable groups = table(
+                            d,
+                            "Category group",
+                            p.request().period().label(),
+                            p.previous().label(),
+                            "Change",
+                            p.yearEarlier().label() + " (a year earlier)");
+                    for (Pack.GroupCount g : b.groups()) {
+                        row(
+                                groups,
+                                g.label(),
+                                PackDocument.count(g.current()),
+                                g.previous() == null ? "no data" : PackDocument.count(g.previous()),
+                                PackDocument.change(g.current(), g.previous()),
+                                g.yearEarlier() == null ? "no data" : PackDocument.count(g.yearEarlier()));
+                    }
+                    for (String line : PackDocument.breakdownLines(p, s, b, shared)) {
+                        bullet(d, line);
+                    }
                 }
             }
             commentary(d);
 
-            heading(d, "4. Emerging and persistent hot spots", 14);
+            heading(d, "4. Emerging and persistent hot spots", 1);
             Pack.EmergingSection e = p.emerging();
             if (e.runId().isEmpty()) {
                 text(d, e.note().orElse("No emerging hot spot run."));
@@ -145,7 +182,7 @@ final class PackDocx {
                 }
             }
 
-            heading(d, "5. Repeat locations", 14);
+            heading(d, "5. Repeat locations", 1);
             Pack.RepeatSection r = p.repeats();
             if (r.top().isEmpty()) {
                 text(d, "No location had two or more incidents.");
@@ -165,7 +202,7 @@ final class PackDocx {
             }
             commentary(d);
 
-            heading(d, "6. Actions from earlier meetings", 14);
+            heading(d, "6. Actions from earlier meetings", 1);
             if (p.reviews().isEmpty()) {
                 text(
                         d,
@@ -214,7 +251,7 @@ final class PackDocx {
             }
             commentary(d);
 
-            heading(d, "Sources", 12);
+            heading(d, "Sources", 1);
             for (Pack.SourceNote s : p.sources()) {
                 text(
                         d,
@@ -243,13 +280,54 @@ final class PackDocx {
                 + PackDocument.periodText(p.request().period());
     }
 
-    private static void heading(XWPFDocument d, String text, int sizePt) {
+    /**
+     * A heading in one of Word's built-in heading styles (level 0 is the title), so Word's navigation pane and a
+     * table of contents find the sections.
+     */
+    private static void heading(XWPFDocument d, String text, int level) {
         XWPFParagraph para = d.createParagraph();
-        para.setSpacingBefore(sizePt * 12);
-        XWPFRun run = para.createRun();
-        run.setBold(true);
-        run.setFontSize(sizePt);
-        run.setText(text);
+        para.setStyle(level == 0 ? "Title" : "Heading" + level);
+        para.createRun().setText(text);
+    }
+
+    /** Sizes of the title and heading levels 1 to 3, points. */
+    private static final int[] HEADING_PT = {18, 14, 12, 11};
+
+    /**
+     * Adds the title and heading styles Word ships (ids {@code Title}, {@code Heading1} ...; names "Title",
+     * "heading 1" ...) with their outline levels, which POI's blank document lacks.
+     */
+    private static void styles(XWPFDocument d) {
+        XWPFStyles styles = d.createStyles();
+        CTStyle normal = CTStyle.Factory.newInstance();
+        normal.setType(STStyleType.PARAGRAPH);
+        normal.setStyleId("Normal");
+        normal.setDefault(true);
+        normal.addNewName().setVal("Normal");
+        normal.addNewQFormat();
+        styles.addStyle(new XWPFStyle(normal, styles));
+        for (int level = 0; level < HEADING_PT.length; level++) {
+            CTStyle style = CTStyle.Factory.newInstance();
+            style.setType(STStyleType.PARAGRAPH);
+            style.setStyleId(level == 0 ? "Title" : "Heading" + level);
+            style.addNewName().setVal(level == 0 ? "Title" : "heading " + level);
+            style.addNewBasedOn().setVal("Normal");
+            style.addNewNext().setVal("Normal");
+            style.addNewUiPriority().setVal(BigInteger.valueOf(level == 0 ? 10 : 9));
+            style.addNewQFormat();
+            CTPPrGeneral ppr = style.addNewPPr();
+            ppr.addNewKeepNext();
+            CTSpacing spacing = ppr.addNewSpacing();
+            spacing.setBefore(BigInteger.valueOf(HEADING_PT[level] * 12L));
+            spacing.setAfter(BigInteger.valueOf(60));
+            if (level > 0) {
+                ppr.addNewOutlineLvl().setVal(BigInteger.valueOf(level - 1));
+            }
+            CTRPr rpr = style.addNewRPr();
+            rpr.addNewB();
+            rpr.addNewSz().setVal(BigInteger.valueOf(HEADING_PT[level] * 2L));
+            styles.addStyle(new XWPFStyle(style, styles));
+        }
     }
 
     private static void text(XWPFDocument d, String text) {
@@ -282,6 +360,48 @@ final class PackDocx {
                         name,
                         Units.toEMU(widthPt),
                         Units.toEMU(heightPt));
+    }
+
+    /** The feeds its reader sees only as counts, as the HTML's "Shared as counts" table gives them. */
+    private static void sharedCounts(XWPFDocument d, Pack p, PackSharedCounts s) {
+        heading(d, "Shared as counts: " + String.join(", ", s.feeds()), 3);
+        if (s.unavailable().isPresent()) {
+            text(d, "Not shown for this pack: " + s.unavailable().get() + ". The map's count layers show them.");
+            return;
+        }
+        XWPFTable t = table(
+                d,
+                "Category group",
+                p.request().period().label(),
+                p.previous().label(),
+                p.yearEarlier().label() + " (a year earlier)");
+        List<PackSharedCounts.Row> rows = new java.util.ArrayList<>(s.rows());
+        rows.addAll(s.partners());
+        for (PackSharedCounts.Row r : rows) {
+            boolean partner = s.partners().contains(r);
+            row(
+                    t,
+                    r.group().equals("all") ? "All records" : partner ? "of which " + r.group() : label(p, r.group()),
+                    shown(r.current(), true),
+                    shown(r.previous(), p.previousKnown()),
+                    shown(r.yearEarlier(), p.yearEarlierKnown()));
+        }
+        text(
+                d,
+                "As their data-sharing protocols share them with this pack's reader: " + s.rule()
+                        + ". Not in the headline above.");
+    }
+
+    private static String label(Pack p, String group) {
+        return p.headline().stream()
+                .filter(h -> h.group().equals(group))
+                .map(Pack.Headline::label)
+                .findFirst()
+                .orElse(group);
+    }
+
+    private static String shown(Double v, boolean known) {
+        return !known ? "no data" : v == null ? "*" : PackDocument.count(v);
     }
 
     private static XWPFTable table(XWPFDocument d, String... header) {

@@ -2,7 +2,9 @@ package org.safemap.pack;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.safemap.ErrorCode;
@@ -34,7 +36,10 @@ public final class PackService {
      */
     public PackService(
             DataSource dataSource, FeedCatalog feeds, WmsService wms, ProtectedCounts counts, Policy policy) {
-        this.builder = new PackBuilder(dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()));
+        Map<String, String> titles = new LinkedHashMap<>();
+        feeds.all().forEach(f -> titles.put(f.name(), f.title()));
+        this.builder =
+                new PackBuilder(dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()), titles);
         this.maps = new PackMaps(wms);
         this.counts = counts;
         this.feeds = feeds;
@@ -91,7 +96,7 @@ public final class PackService {
                 request.withheld().isEmpty() ? java.util.Optional.empty() : PackSharedCounts.of(counts, who, pack);
         if (format == PackFormat.DOCX) {
             progress.accept("writing the DOCX");
-            return new File(PackDocx.render(pack, images), format, filename(request, format), pack);
+            return new File(PackDocx.render(pack, images, shared), format, filename(request, format), pack);
         }
         String xhtml = PackDocument.xhtml(pack, images, shared);
         byte[] body;
@@ -110,7 +115,9 @@ public final class PackService {
         String categories = r.categories().isEmpty()
                 ? ""
                 : "-" + String.join("-", r.categories()).replaceAll("[^A-Za-z0-9_-]", "");
-        return "safemap-pack-" + r.area() + "-" + period + categories + "." + format.extension();
+        String hours = r.hours() == null ? "" : "-hours-" + r.hours().replaceAll("[^0-9-]", "_");
+        return "safemap-pack-" + r.area().replaceAll("[^A-Za-z0-9_-]", "-") + "-" + period + categories + hours + "."
+                + format.extension();
     }
 
     /** Credits for the reference data, as the map layers state them (boundaries and deprivation). */

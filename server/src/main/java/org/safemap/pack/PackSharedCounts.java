@@ -1,7 +1,9 @@
 package org.safemap.pack;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.ProtectedCounts;
@@ -20,9 +22,16 @@ import org.safemap.time.Period;
  *                    comparison columns are null too when the pack does not show that period
  * @param partners    the total partner by partner ({@code group} is the partner's name), as {@code rows}
  * @param unavailable why there are no numbers, else empty
+ * @param hotspots    each hot spot's counts in the period, by its LSOA code, from the same tables (an LSOA is a
+ *                    cell of them): partner by partner, suppressed cells null
  */
 record PackSharedCounts(
-        List<String> feeds, String rule, List<Row> rows, List<Row> partners, Optional<String> unavailable) {
+        List<String> feeds,
+        String rule,
+        List<Row> rows,
+        List<Row> partners,
+        Optional<String> unavailable,
+        Map<String, SharedCounts> hotspots) {
     record Row(String group, Double current, Double previous, Double yearEarlier) {}
 
     /** The section for {@code who}, or empty when they see every feed of the area's tables as points. */
@@ -35,9 +44,25 @@ record PackSharedCounts(
             return Optional.empty();
         }
         SharedCounts current = found.get();
+        if (p.request().hours() != null || p.request().weekdays() != null) {
+            // The published tables count whole months: a count for some hours or days would be a new, unprotected cell.
+            return Optional.of(new PackSharedCounts(
+                    current.feeds(),
+                    current.rule(),
+                    List.of(),
+                    List.of(),
+                    Optional.of("these feeds are counted by whole month only, not by hour or day of the week"),
+                    Map.of()));
+        }
+        List<ProtectedCounts.Table> tables = counts.tables(who, p.request().period());
+        Map<String, SharedCounts> hotspots = new LinkedHashMap<>();
+        for (Pack.Hotspot h : p.hotspots()) {
+            SharedCounts.of(p.request().period(), tables, h.code(), categories)
+                    .ifPresent(c -> hotspots.put(h.code(), c));
+        }
         if (!current.available()) {
-            return Optional.of(
-                    new PackSharedCounts(current.feeds(), current.rule(), List.of(), List.of(), current.reason()));
+            return Optional.of(new PackSharedCounts(
+                    current.feeds(), current.rule(), List.of(), List.of(), current.reason(), hotspots));
         }
         SharedCounts previous = p.previousKnown() ? period(counts, who, p.previous(), code, categories) : null;
         SharedCounts yearEarlier = p.yearEarlierKnown() ? period(counts, who, p.yearEarlier(), code, categories) : null;
@@ -57,7 +82,8 @@ record PackSharedCounts(
                     previous == null ? null : previous.partners().get(k).records(),
                     yearEarlier == null ? null : yearEarlier.partners().get(k).records()));
         }
-        return Optional.of(new PackSharedCounts(current.feeds(), current.rule(), rows, partners, Optional.empty()));
+        return Optional.of(
+                new PackSharedCounts(current.feeds(), current.rule(), rows, partners, Optional.empty(), hotspots));
     }
 
     private static SharedCounts period(

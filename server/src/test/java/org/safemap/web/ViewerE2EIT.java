@@ -498,7 +498,10 @@ class ViewerE2EIT {
 
         // The tasking pack button names this area and month, and the server makes the PDF it points at.
         String pack = panel.findElement(By.id("pack-link")).getAttribute("href");
-        assertThat(pack).contains("area=" + code).contains("period=2022-07").contains("format=pdf");
+        assertThat(pack)
+                .contains("area=lsoa%3A" + code)
+                .contains("period=2022-07")
+                .contains("format=pdf");
         HttpResponse<byte[]> pdf = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(pack))
@@ -540,6 +543,18 @@ class ViewerE2EIT {
         assertThat(Long.parseLong(panel.getAttribute("data-records"))).isPositive();
         assertThat(panel.getText()).contains("overlapping");
         screenshot("drawn");
+        // The tasking pack of the drawn circle: the link carries the circle, and the server makes its pack.
+        String pack = panel.findElement(By.id("pack-link")).getAttribute("href");
+        assertThat(pack)
+                .containsPattern("circle=-2\\.9[0-9]*%2C53\\.4[0-9]*%2C\\d+")
+                .doesNotContain("area=");
+        HttpResponse<byte[]> html = Http.getBytes(pack.replace("format=pdf", "format=html"));
+        assertThat(html.statusCode())
+                .as(new String(html.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        assertThat(new String(html.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("Tasking pack: Circle of")
+                .contains("Drawn area");
         // The circle is in the address: a reload (or the link, sent on) opens the same area's profile.
         wait(10).until(d -> d.getCurrentUrl().matches(".*[#&]z=c%3A-2\\.9\\d*%2C53\\.40\\d*%2C\\d+.*"));
         String records = panel.getAttribute("data-records");
@@ -671,6 +686,10 @@ class ViewerE2EIT {
                 && panel.getAttribute("data-records") != null
                 && panel.findElement(By.id("profile-title")).getText().equals(name));
         assertThat(panel.getText()).contains("Emerging hot spot").contains("left out by the hour or day filter");
+        // The tasking pack button carries the viewer's filters: the group and the hours.
+        assertThat(panel.findElement(By.id("pack-link")).getAttribute("href"))
+                .contains("categories=violence")
+                .contains("hours=22-3");
         screenshot("guide-3-profile");
         js("document.querySelector('#profile table.heat').scrollIntoView()");
         screenshot("guide-4-hours");
