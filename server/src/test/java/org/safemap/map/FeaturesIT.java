@@ -128,9 +128,15 @@ class FeaturesIT {
                         "incident-counts",
                         "incident-counts-msoa",
                         "incident-counts-ward",
+                        "incident-change",
                         "hotspot-gistar",
                         "emerging-hotspots",
                         "deprivation");
+        // The per-area comparison of two periods is an area layer too: each LSOA with both periods' published counts
+        // and its class, as the layer's GetFeatureInfo gives them.
+        JsonNode change = json(root + "/collections/incident-change/items?limit=5", CSP);
+        assertThat(change.path("features")).hasSize(5);
+        assertThat(change.path("features").get(0).path("properties").toString()).contains("change");
         // A collection not shown is answered as one that does not exist.
         HttpResponse<String> hidden = get(root + "/collections/incident-counts/items", null);
         HttpResponse<String> missing = get(root + "/collections/no-such-layer/items", null);
