@@ -566,6 +566,9 @@ public final class ApiServer {
      * differs from the code's only for the HTTP server's own refusals (414 and 431 are {@code too_large}).
      */
     private static void error(Context ctx, int status, ErrorCode code, String message) {
+        // A refusal is no answer to keep: a tile sets its cache headers before it waits for a drawing slot, and a
+        // browser that kept the 429 under them would show the gap for a minute, however often the tile was asked for.
+        ctx.header("Cache-Control", "no-store");
         String ogcCode = status == 429 || status == 503
                 ? "ServerBusy"
                 : status == 400 || status == 413 ? "InvalidParameterValue" : "NoApplicableCode";

@@ -292,6 +292,8 @@ class DenialOfServiceIT {
                 .as(r.uri() + " " + r.body().substring(0, Math.min(300, r.body().length())))
                 .isEqualTo(status);
         assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        // never kept by a cache, whatever headers the route had set before it was refused
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()))
                 .isPositive();
         JsonNode body = Http.json(r);
