@@ -344,6 +344,30 @@
     return state.feeds.size === state.allFeeds.length ? '' : [...state.feeds].join(',');
   }
 
+  // SafeMap's tiles, asked for again after a pause when they fail. A busy server refuses a tile it cannot draw within
+  // its wait (429 or 503, with Retry-After, never cached); an image cannot read the status, so any failure is retried,
+  // up to six times over about half a minute, with growing, jittered pauses so that a screenful of refused tiles does
+  // not come back all at once. Only then does the tile count as failed. A tile removed from the map meanwhile is not
+  // asked for again.
+  const RetryingTiles = L.TileLayer.extend({
+    createTile(coords, done) {
+      const tile = document.createElement('img');
+      const url = this.getTileUrl(coords);
+      let tries = 0;
+      L.DomEvent.on(tile, 'load', L.Util.bind(this._tileOnLoad, this, done, tile));
+      L.DomEvent.on(tile, 'error', e => {
+        if (tries >= 6) { this._tileOnError(done, tile, e); return; }
+        tries++;
+        setTimeout(() => { if (tile.parentNode && this._map) tile.src = url; },
+          Math.min(8000, 1000 * Math.pow(2, tries - 1)) + Math.random() * 1000);
+      });
+      tile.alt = '';
+      tile.setAttribute('role', 'presentation');
+      tile.src = url;
+      return tile;
+    }
+  });
+
   function tileLayer(layer) {
     const timed = TIMED_KINDS.includes(layer.kind);
     const params = {};
@@ -362,7 +386,7 @@
     }
     const q = query(params);
     const url = '/tiles/' + encodeURIComponent(layer.name) + '/{z}/{x}/{y}.png' + (q ? '?' + q : '');
-    const tiles = L.tileLayer(url, { maxZoom: 19, opacity: 1, className: 'safemap-tiles' });
+    const tiles = new RetryingTiles(url, { maxZoom: 19, opacity: 1, className: 'safemap-tiles' });
     tiles.on('tileerror', () => status('Some tiles of ' + layer.title + ' could not be drawn for this selection.'));
     return { group: tiles, count: 0 };
   }

@@ -143,12 +143,13 @@ class ActionsE2EIT {
         driver.findElement(By.cssSelector("tr[data-action='" + id + "'] button.action-save"))
                 .click();
         wait(20).until(d -> "done".equals(Sql.value(db, "SELECT status FROM tasking_action WHERE id = ?", id)));
-        assertThat(Sql.count(
+        // The audit entry is written just after the change commits, in its own transaction: wait for it too.
+        wait(20).until(d -> Sql.count(
                         db,
                         "SELECT count(*) FROM audit_log WHERE actor = 'e2e-tasking' AND action = 'actions.update' "
                                 + "AND resource = ?",
-                        "/api/actions/" + id))
-                .isEqualTo(1);
+                        "/api/actions/" + id)
+                == 1);
         assertThat(driver.findElement(By.id("actions-csv")).getAttribute("href"))
                 .endsWith("/api/actions?format=csv");
         assertThat(Axe.serious(driver))

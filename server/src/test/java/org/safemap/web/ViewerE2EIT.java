@@ -53,6 +53,8 @@ class ViewerE2EIT {
     private static App app;
     private static String base;
     private ChromeDriver driver;
+    /** The test under way makes the server refuse requests (429) on purpose. */
+    private boolean refusalsExpected;
 
     @BeforeAll
     static void start() {
@@ -117,6 +119,8 @@ class ViewerE2EIT {
                     .map(LogEntry::getMessage)
                     // the basemap a test breaks on purpose: the browser logs each tile it refused
                     .filter(m -> !m.contains("/broken/"))
+                    // and the busy server's refusals, in the one test that makes them
+                    .filter(m -> !(refusalsExpected && m.contains("429 (Too Many Requests)")))
                     .toList();
             assertThat(errors).as("console errors").isEmpty();
         } finally {
@@ -149,6 +153,37 @@ class ViewerE2EIT {
                 && code.equals(panel.getAttribute("data-code"))
                 && panel.getAttribute("data-records") != null);
         return panel;
+    }
+
+    @Test
+    void tilesABusyServerRefusesAreAskedForAgainUntilTheyLoad() throws Exception {
+        // Two slots for the requester and a tenth of a second's wait: of a screenful of tiles asked for at once, most
+        // are refused (429) at first. The viewer asks for them again after a pause, so the map fills in.
+        refusalsExpected = true;
+        try (App busy = App.start(
+                TestSettings.withOverrides(Map.of(
+                        "SAFEMAP_BASEMAP_URL", "",
+                        "SAFEMAP_EXPENSIVE_PER_REQUESTER", "2",
+                        "SAFEMAP_QUEUE_WAIT_MS", "100")),
+                db,
+                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST))) {
+            browser();
+            driver.get("http://127.0.0.1:" + busy.port() + "/");
+            wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+            driver.findElement(By.id("layer-density-violence")).click();
+            String tiles = "[...document.querySelectorAll('img.leaflet-tile')]"
+                    + ".filter(i => i.src.includes('/tiles/density-violence/'))";
+            wait(90).until(d -> (Boolean) js("const t = " + tiles + "; return t.length > 1 "
+                    + "&& t.every(i => i.complete && i.naturalWidth === 256);"));
+            // Asked for more than once: the first answers were refusals, and the retries were answered.
+            long retried = ((Number) js("const seen = {}; performance.getEntriesByType('resource')"
+                            + ".filter(e => e.name.includes('/tiles/density-violence/'))"
+                            + ".forEach(e => { seen[e.name] = (seen[e.name] || 0) + 1; });"
+                            + "return Object.values(seen).filter(n => n > 1).length;"))
+                    .longValue();
+            assertThat(retried).as("tiles asked for again").isPositive();
+            assertThat(driver.findElement(By.id("status")).getText()).doesNotContain("could not be drawn");
+        }
     }
 
     @Test
