@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.locationtech.jts.densify.Densifier;
 import org.locationtech.jts.geom.CoordinateSequence;
-import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.LineString;
@@ -187,7 +186,7 @@ public final class FeaturesService {
             env = new Envelope(e[0], e[2], e[1], e[3]);
         }
         Geometry box = Densifier.densify(LayerData.GEOMETRY.toGeometry(env), env.getWidth() / 16 + 1);
-        Envelope wgs = project(box, Crs.BNG, Crs.WGS84).getEnvelopeInternal();
+        Envelope wgs = LayerData.project(box, Crs.BNG, Crs.WGS84).getEnvelopeInternal();
         return new double[] {
             round(wgs.getMinX(), 6), round(wgs.getMinY(), 6), round(wgs.getMaxX(), 6), round(wgs.getMaxY(), 6)
         };
@@ -440,34 +439,10 @@ public final class FeaturesService {
         Envelope env = new Envelope(b[0], b[2], b[1], b[3]);
         Geometry box = LayerData.GEOMETRY.toGeometry(env);
         if (crs != Crs.BNG) {
-            box = project(Densifier.densify(box, Math.max(env.getWidth(), env.getHeight()) / 32 + 1e-9), crs, Crs.BNG);
+            box = LayerData.project(
+                    Densifier.densify(box, Math.max(env.getWidth(), env.getHeight()) / 32 + 1e-9), crs, Crs.BNG);
         }
         return PreparedGeometryFactory.prepare(box);
-    }
-
-    private static Geometry project(Geometry g, Crs from, Crs to) {
-        Geometry copy = g.copy();
-        Crs.Transform t = from.to(to);
-        double[] p = new double[2];
-        copy.apply(new CoordinateSequenceFilter() {
-            @Override
-            public void filter(CoordinateSequence seq, int k) {
-                t.apply(seq.getX(k), seq.getY(k), p);
-                seq.setOrdinate(k, 0, p[0]);
-                seq.setOrdinate(k, 1, p[1]);
-            }
-
-            @Override
-            public boolean isDone() {
-                return false;
-            }
-
-            @Override
-            public boolean isGeometryChanged() {
-                return true;
-            }
-        });
-        return copy;
     }
 
     /** An area's properties as GetFeatureInfo gives them: code, name, level, then the layer's values. */

@@ -147,13 +147,14 @@ final class LayerData {
         return shapes.get(
                 level + "|" + tolerance + "|" + crs,
                 k -> ShapeSet.of(bng.shapes().stream()
-                        .map(s -> new Shape(s.code(), s.name(), project(s.geometry(), crs), null))
+                        .map(s -> new Shape(s.code(), s.name(), project(s.geometry(), Crs.BNG, crs), null))
                         .toList()));
     }
 
-    private static Geometry project(Geometry bng, Crs crs) {
-        Geometry copy = bng.copy();
-        Crs.Transform t = Crs.BNG.to(crs);
+    /** {@code g} in {@code to}, vertex by vertex (a copy; no densifying). */
+    static Geometry project(Geometry g, Crs from, Crs to) {
+        Geometry copy = g.copy();
+        Crs.Transform t = from.to(to);
         double[] p = new double[2];
         copy.apply(new CoordinateSequenceFilter() {
             @Override
