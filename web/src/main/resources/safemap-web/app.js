@@ -28,7 +28,7 @@
     allFeeds: [], feedLevels: {}, summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
     profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null, basemaps: [],
     basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null,
-    baseline: null, hiddenLayers: []
+    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0
   };
   // Layers that compare the period with an earlier one (the server's change kinds).
   const CHANGE_KINDS = ['density-change', 'area-change'];
@@ -456,9 +456,7 @@
     });
     const index = new Supercluster({ radius: 60, maxZoom: POINTS_FROM_ZOOM - 1, minPoints: 3 });
     index.load(features);
-    state.points = { layer: layer, group: group, index: index };
-    drawPoints();
-    return { group: group, count: features.length, truncated: truncated };
+    return { group: group, index: index, count: features.length, truncated: truncated };
   }
 
   function drawPoints() {
@@ -514,25 +512,42 @@
       year: 'numeric', hour: '2-digit', minute: '2-digit' });
   }
 
+  // A layer asked for again before its last answer came (the slider moved on by key) keeps only the newest answer:
+  // an older one arriving late would otherwise stay drawn under it and be counted as the period shown.
   async function refreshLayer(layer) {
-    if (state.overlays[layer.name]) {
-      map.removeLayer(state.overlays[layer.name]);
-      delete state.overlays[layer.name];
-    }
-    if (layer.kind === 'points') state.points = null;
+    const request = (state.layerRequests[layer.name] || 0) + 1;
+    state.layerRequests[layer.name] = request;
+    removeOverlay(layer);
     if (!layerBox(layer).checked) return null;
     const result = !isVector(layer) ? tileLayer(layer)
       : layer.kind === 'areas' ? await loadAreas(layer) : await loadPoints(layer);
+    if (state.layerRequests[layer.name] !== request) return Object.assign(result, { superseded: true });
+    removeOverlay(layer);
     if (layer.kind === 'areas') state.areaZoomRange[layer.name] = result.zoomRange;
+    if (layer.kind === 'points') {
+      state.points = { layer: layer, group: result.group, index: result.index };
+      drawPoints();
+    }
     state.overlays[layer.name] = result.group.addTo(map);
     if (layer.kind === 'areas') result.group.bringToBack();
     return result;
   }
 
+  function removeOverlay(layer) {
+    if (state.overlays[layer.name]) {
+      map.removeLayer(state.overlays[layer.name]);
+      delete state.overlays[layer.name];
+    }
+    if (layer.kind === 'points') state.points = null;
+  }
+
   // Everything that depends on the selection: points, surfaces, the open profile, the export link, the URL.
   async function refreshSelection() {
-    status('Loading ' + periodLabel() + ' \u2026');
-    document.getElementById('period-label').textContent = periodLabel();
+    // Only the newest selection reports: an older one still loading must not put its count under the new label.
+    const selection = ++state.selectionRequests;
+    const label = periodLabel();
+    status('Loading ' + label + ' \u2026');
+    document.getElementById('period-label').textContent = label;
     updateExportLink();
     writeHash();
     try {
@@ -545,15 +560,16 @@
       for (const layer of state.layers.filter(l => !isVector(l))) {
         await refreshLayer(layer);
       }
+      if (selection !== state.selectionRequests) return;
       document.body.dataset.incidents = String(shown);
-      status(number(shown) + ' incidents shown for ' + periodLabel()
+      status(number(shown) + ' incidents shown for ' + label
         + (truncated ? ' (limit reached: zoom in or filter)' : '') + '.');
       renderLegend();
       updateAttribution();
       if (state.baseline) await loadChanges();
       if (state.profileArea) await loadProfile();
     } catch (e) {
-      status('Could not load incidents: ' + e.message);
+      if (selection === state.selectionRequests) status('Could not load incidents: ' + e.message);
     }
   }
 
