@@ -108,6 +108,11 @@ class LauncherIT {
         try {
             String base = awaitRunning(demo);
             assertThat(base).isEqualTo("http://127.0.0.1:" + port + "/");
+            // The server runs its own copy of the build, which a rebuild in the checkout cannot rewrite under it.
+            assertThat(demo.info().arguments().map(List::of).orElseThrow())
+                    .anySatisfy(a -> assertThat(a)
+                            .startsWith(var.resolve("jars") + "/safemap-")
+                            .endsWith(".jar"));
             assertThat(Http.get(base).body()).contains("leaflet.js", "app.js");
             assertThat(Http.json(Http.get(base + "api/areas?level=lsoa"))
                             .path("features")
@@ -156,6 +161,11 @@ class LauncherIT {
                 .isEqualTo(before);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(TestData.demoRecords());
         db.close();
+        try (Stream<Path> jars = Files.list(var.resolve("jars"))) {
+            for (Path jar : (Iterable<Path>) jars::iterator) {
+                Files.delete(jar); // 70 MB a run, in the temporary folder
+            }
+        }
     }
 
     @Test
