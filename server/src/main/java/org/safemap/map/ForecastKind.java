@@ -104,7 +104,8 @@ public record ForecastKind() implements LayerKind {
         Forecast.Params params = f.fit().params();
         p.put("recency_months", Double.isInfinite(params.recencyMonths()) ? "none" : params.recencyMonths());
         p.put("sigma_metres", params.sigmaMetres());
-        p.put("blend", params.blend());
+        p.put("blend", params.shrinkShape() > 0 ? "shrinkage" : params.blend());
+        p.put("shrink_shape", params.shrinkShape());
         p.put("validation_months", f.fit().validationMonths().size());
         p.put("validation_hit_rate_5", finite(f.validationHitRate()));
         p.put("validation_pai_5", finite(f.fit().validationPai()));

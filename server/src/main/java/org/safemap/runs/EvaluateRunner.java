@@ -332,7 +332,10 @@ public final class EvaluateRunner {
         double tau = fit.params().recencyMonths();
         m.put("recencyMonths", Double.isInfinite(tau) ? "none" : tau);
         m.put("sigmaM", fit.params().sigmaMetres());
-        m.put("blend", fit.params().blend());
+        m.put(
+                "blend",
+                fit.params().shrinkShape() > 0 ? "shrinkage" : fit.params().blend());
+        m.put("shrinkShape", fit.params().shrinkShape());
         m.put("validationPai5", finite(fit.validationPai()));
         m.put("validationMonths", fit.validationMonths());
         m.put("candidates", fit.candidates());
