@@ -32,7 +32,8 @@
   };
   // Layers that compare the period with an earlier one (the server's change kinds).
   const CHANGE_KINDS = ['density-change', 'area-change'];
-  const TIMED_KINDS = ['density', 'area-counts'].concat(CHANGE_KINDS);
+  // The forecast is trained on the period shown and draws the month after it.
+  const TIMED_KINDS = ['density', 'area-counts', 'forecast'].concat(CHANGE_KINDS);
   // British National Grid as the server defines it (geo/Crs.java): the same Helmert shift to WGS84.
   const BNG = '+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy '
     + '+towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs';
@@ -368,6 +369,24 @@
     }
   });
 
+  // The dimensions a map-service layer is drawn with for the selection shown (tiles and, for a forecast, its legend).
+  function layerDims(layer) {
+    const params = {};
+    if (!TIMED_KINDS.includes(layer.kind)) return params;
+    if (state.month) params.time = state.from === state.month ? state.month : state.from + '/' + state.month;
+    if (state.group) params.category = state.group;
+    if (selectedFeeds()) params.feed = selectedFeeds();
+    return params;
+  }
+
+  function wmsDims(dims) {
+    const out = {};
+    if (dims.time) out.TIME = dims.time;
+    if (dims.category) out.DIM_CATEGORY = dims.category;
+    if (dims.feed) out.DIM_FEED = dims.feed;
+    return out;
+  }
+
   function tileLayer(layer) {
     const timed = TIMED_KINDS.includes(layer.kind);
     const params = {};
@@ -623,9 +642,12 @@
         legend.append(el('li', { class: 'legend-layer' }, el('strong', {}, layer.title),
           units ? el('span', { class: 'units' }, units + (CHANGE_KINDS.includes(layer.kind) && baseline()
             ? ', ' + periodLabel() + ' against ' + rangeLabel(baseline())
+            : layer.kind === 'forecast' ? ', trained on ' + periodLabel()
             : TIMED_KINDS.includes(layer.kind) ? ', ' + periodLabel() : '')) : '',
-          el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query({
-            SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name }) })));
+          el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query(Object.assign({
+            SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name },
+            // a forecast's legend states its validation on the period shown
+            layer.kind === 'forecast' ? wmsDims(layerDims(layer)) : {})) })));
         legendSources(legend, layer);
         return;
       }

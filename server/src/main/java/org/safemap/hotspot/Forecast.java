@@ -33,11 +33,26 @@ public final class Forecast {
     static final double[] BLEND = {0, 0.25, 0.5, 0.75, 0.9, 0.97, 1};
 
     /**
+     * Shapes α of the empirical-Bayes candidates: each place's rate shrunk toward the smoothed surface's rate there,
+     * a Poisson count under a Gamma prior of mean the surface and shape α (Clayton and Kaldor 1987; Marshall 1991 on
+     * shrinking small-area rates toward their neighbourhood). Unlike a fixed blend, a place whose neighbourhood is
+     * busy keeps more of its own count and a lone incident in a quiet place is discounted: α is the prior's weight in
+     * incidents, so a place with many more than α incidents is ranked by its own count.
+     */
+    static final double[] SHRINK = {0.5, 2, 8};
+
+    /**
      * @param recencyMonths τ, the time constant of the recency weight, months (infinite: no decay)
      * @param sigmaMetres   the Gaussian kernel's standard deviation
-     * @param blend         the weight of the exact-place count; 1 − blend goes to the smoothed surface
+     * @param blend         the weight of the exact-place count; 1 − blend goes to the smoothed surface (unused when
+     *                      {@code shrinkShape} is positive)
+     * @param shrinkShape   α of the empirical-Bayes rate ({@link #SHRINK}), or 0 for the linear blend
      */
-    public record Params(double recencyMonths, double sigmaMetres, double blend) {}
+    public record Params(double recencyMonths, double sigmaMetres, double blend, double shrinkShape) {
+        public Params(double recencyMonths, double sigmaMetres, double blend) {
+            this(recencyMonths, sigmaMetres, blend, 0);
+        }
+    }
 
     /**
      * The fitted settings, their mean PAI on the validation months, and those months (indexes into the training
@@ -81,7 +96,8 @@ public final class Forecast {
         Params best = DEFAULT;
         double bestPai = Double.NEGATIVE_INFINITY;
         int candidates = 0;
-        double[][] paiSum = new double[RECENCY.length * SIGMA.length][BLEND.length];
+        int options = BLEND.length + SHRINK.length;
+        double[][] paiSum = new double[RECENCY.length * SIGMA.length][options];
         for (int v : origins) {
             double[] target = new double[t.areaKm2().length];
             for (int p = 0; p < t.place().length; p++) {
@@ -95,22 +111,30 @@ public final class Forecast {
                     .parallel()
                     .forEach(rs -> {
                         double[] w = weights(t, origin, RECENCY[rs / SIGMA.length]);
-                        double[] count = scaled(NaiveMaps.perKm2(placeTotals(t, w), t.areaKm2()));
-                        double[] smooth = scaled(surface(t, w, SIGMA[rs % SIGMA.length]));
+                        double[] totals = placeTotals(t, w);
+                        double[] rawSmooth = surface(t, w, SIGMA[rs % SIGMA.length]);
+                        double[] count = scaled(NaiveMaps.perKm2(totals, t.areaKm2()));
+                        double[] smooth = scaled(rawSmooth);
+                        // each task writes only its own row: no two threads share an element
                         for (int b = 0; b < BLEND.length; b++) {
-                            // each task writes only its own row: no two threads share an element
                             paiSum[rs][b] += pai(blend(count, smooth, BLEND[b]), t.areaKm2(), target);
+                        }
+                        for (int a = 0; a < SHRINK.length; a++) {
+                            paiSum[rs][BLEND.length + a] +=
+                                    pai(shrunk(totals, rawSmooth, t.areaKm2(), SHRINK[a]), t.areaKm2(), target);
                         }
                     });
         }
         for (int r = 0; r < RECENCY.length; r++) {
             for (int s = 0; s < SIGMA.length; s++) {
-                for (int b = 0; b < BLEND.length; b++) {
+                for (int b = 0; b < options; b++) {
                     candidates++;
                     double mean = paiSum[r * SIGMA.length + s][b] / origins.size();
                     if (mean > bestPai) {
                         bestPai = mean;
-                        best = new Params(RECENCY[r], SIGMA[s], BLEND[b]);
+                        best = b < BLEND.length
+                                ? new Params(RECENCY[r], SIGMA[s], BLEND[b])
+                                : new Params(RECENCY[r], SIGMA[s], 0, SHRINK[b - BLEND.length]);
                     }
                 }
             }
@@ -121,9 +145,25 @@ public final class Forecast {
     /** The forecast for the month after the training months, one score per place, higher is hotter. */
     public static double[] score(Training t, Params p) {
         double[] w = weights(t, t.months(), p.recencyMonths());
-        double[] count = scaled(NaiveMaps.perKm2(placeTotals(t, w), t.areaKm2()));
-        double[] smooth = scaled(surface(t, w, p.sigmaMetres()));
-        return blend(count, smooth, p.blend());
+        double[] totals = placeTotals(t, w);
+        double[] rawSmooth = surface(t, w, p.sigmaMetres());
+        if (p.shrinkShape() > 0) {
+            return shrunk(totals, rawSmooth, t.areaKm2(), p.shrinkShape());
+        }
+        return blend(scaled(NaiveMaps.perKm2(totals, t.areaKm2())), scaled(rawSmooth), p.blend());
+    }
+
+    /**
+     * The posterior mean rate per km² of each place: its (recency-weighted) count {@code n} over area {@code a}, under
+     * a Gamma prior of mean {@code r} (the smoothed surface's rate there) and shape α: (n + α) / (a + α / r).
+     */
+    static double[] shrunk(double[] counts, double[] priorPerKm2, double[] areaKm2, double shape) {
+        double[] out = new double[counts.length];
+        for (int i = 0; i < out.length; i++) {
+            double r = Math.max(priorPerKm2[i], 1e-12);
+            out[i] = (counts[i] + shape) / (areaKm2[i] + shape / r);
+        }
+        return out;
     }
 
     /** Each incident's weight seen from month {@code origin}: zero from that month on, decaying before it. */

@@ -15,6 +15,7 @@ import org.locationtech.jts.geom.prep.PreparedGeometry;
 import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 import org.locationtech.jts.index.strtree.STRtree;
 import org.safemap.geo.Crs;
+import org.safemap.runs.ForecastMap;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
@@ -43,6 +44,9 @@ final class LayerData {
     final Cache<String, DensityField> fields = byBytes(DensityField::locationBytes);
     final Cache<String, GuardedDensity> guarded = byBytes(GuardedDensity::locationBytes);
     final Cache<String, Map<String, Map<String, Object>>> values = bounded(64);
+    /** Fitted forecasts (a fit costs seconds; a 100 m grid over a force is a few MB). */
+    final Cache<String, ForecastMap> forecasts = bounded(8);
+
     private final Cache<String, ShapeSet> shapes = bounded(24);
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
     private volatile String version = "";
@@ -92,6 +96,7 @@ final class LayerData {
             version = v;
             fields.invalidateAll();
             guarded.invalidateAll();
+            forecasts.invalidateAll();
             shapes.invalidateAll();
             values.invalidateAll();
             tolerances.clear();

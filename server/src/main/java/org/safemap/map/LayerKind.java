@@ -13,7 +13,7 @@ import org.safemap.sharing.Principal;
  * read once ({@link #parse}); everything after asks the kind, never compares strings. Legends are drawn from the
  * layer's SLD style alone ({@link LegendGraphic}), the same for every kind.
  */
-public sealed interface LayerKind permits AreaKind, DensityKind, DensityChangeKind, PointsKind {
+public sealed interface LayerKind permits AreaKind, DensityKind, DensityChangeKind, ForecastKind, PointsKind {
     AreasKind AREAS = new AreasKind();
     PointsKind POINTS = new PointsKind();
     DensityKind DENSITY = new DensityKind();
@@ -22,10 +22,11 @@ public sealed interface LayerKind permits AreaKind, DensityKind, DensityChangeKi
     DeprivationKind DEPRIVATION = new DeprivationKind();
     DensityChangeKind DENSITY_CHANGE = new DensityChangeKind();
     AreaChangeKind AREA_CHANGE = new AreaChangeKind();
+    ForecastKind FORECAST = new ForecastKind();
 
     /** Every kind, in the catalogue's spelling order. */
     List<LayerKind> ALL =
-            List.of(AREAS, POINTS, DENSITY, AREA_COUNTS, RUN_AREAS, DEPRIVATION, DENSITY_CHANGE, AREA_CHANGE);
+            List.of(AREAS, POINTS, DENSITY, AREA_COUNTS, RUN_AREAS, DEPRIVATION, DENSITY_CHANGE, AREA_CHANGE, FORECAST);
 
     /** The catalogue's (and the viewer's) name of the kind. */
     @com.fasterxml.jackson.annotation.JsonValue

@@ -50,6 +50,14 @@ final class LegendGraphic {
     private LegendGraphic() {}
 
     static BufferedImage draw(String title, SldStyle style) {
+        return draw(title, style, List.of());
+    }
+
+    /**
+     * A legend with lines of its own under the heading: what this picture of the layer says beyond its style (a
+     * forecast's validation, which depends on the data and period drawn).
+     */
+    static BufferedImage draw(String title, SldStyle style, List<String> notes) {
         List<String> labels = new ArrayList<>();
         List<Object> swatches = new ArrayList<>();
         SldStyle.Raster raster = style.raster();
@@ -84,9 +92,12 @@ final class LegendGraphic {
         Graphics2D pg = probe.createGraphics();
         int textWidth = pg.getFontMetrics(TITLE).stringWidth(title) - SWATCH - PAD;
         String units = units(style);
-        int headRows = units == null ? 1 : 2;
+        int headRows = (units == null ? 1 : 2) + notes.size();
         if (units != null) {
             textWidth = Math.max(textWidth, pg.getFontMetrics(FONT).stringWidth(units) - SWATCH - PAD);
+        }
+        for (String n : notes) {
+            textWidth = Math.max(textWidth, pg.getFontMetrics(FONT).stringWidth(n) - SWATCH - PAD);
         }
         for (String l : labels) {
             textWidth = Math.max(textWidth, pg.getFontMetrics(FONT).stringWidth(l));
@@ -107,6 +118,9 @@ final class LegendGraphic {
         g.setFont(FONT);
         if (units != null) {
             g.drawString(units, TITLE_X, TITLE_BASELINE + ROW);
+        }
+        for (int k = 0; k < notes.size(); k++) {
+            g.drawString(notes.get(k), TITLE_X, TITLE_BASELINE + ROW * (k + (units == null ? 1 : 2)));
         }
         for (int k = 0; k < labels.size(); k++) {
             int y = PAD + rowHeight * (k + headRows);

@@ -19,6 +19,8 @@ import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.DataVersion;
 import org.safemap.db.ServiceSequence;
+import org.safemap.runs.ForecastMap;
+import org.safemap.runs.Selection;
 import org.safemap.time.Period;
 
 /**
@@ -168,6 +170,17 @@ public final class MapData {
                 },
                 rs -> g.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3)));
         return g.done();
+    }
+
+    /**
+     * The forecast for the month after the filter's period, fitted from that period alone ({@link ForecastMap}):
+     * seconds of work, so callers cache it. The filter's categories narrow its groups, as a surface's do.
+     */
+    public ForecastMap forecast(Filter f, double cellMetres) {
+        Selection s = Selection.of(f.period())
+                .withCategories(f.categories().isEmpty() ? f.groups() : f.categories())
+                .withFeeds(f.feeds());
+        return ForecastMap.compute(dataSource, s, cellMetres);
     }
 
     /** Density input with the feeds {@code openFeeds} (seen as points) apart from the others in {@code f}'s feeds. */

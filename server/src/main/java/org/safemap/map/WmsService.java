@@ -520,9 +520,16 @@ public final class WmsService {
         if (style == null) {
             throw new OgcException("StyleNotDefined", "STYLE", "layer " + name + " has no style " + styleName);
         }
-        return Response.of(
-                "image/png",
-                ImageEncoder.encode(legendImage(layer, style), ImageEncoder.Format.PNG, true, Color.WHITE));
+        BufferedImage image;
+        if (layer.kind() instanceof ForecastKind) {
+            // a forecast's legend states its own validation, so it is drawn for the period and requester asked
+            org.safemap.runs.ForecastMap f = ForecastKind.forecast(layerData(), layer, dims(who, layer, params));
+            image = LegendGraphic.draw(
+                    layer.title(), style.style(), f == null ? List.of() : ForecastKind.legendLines(f));
+        } else {
+            image = legendImage(layer, style);
+        }
+        return Response.of("image/png", ImageEncoder.encode(image, ImageEncoder.Format.PNG, true, Color.WHITE));
     }
 
     BufferedImage legendImage(LayerCatalogue.Layer layer, LayerCatalogue.Style style) {

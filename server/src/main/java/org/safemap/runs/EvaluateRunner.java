@@ -206,7 +206,7 @@ public final class EvaluateRunner {
                     int[] cellPlace = placeOfCell;
                     int placeCount = places;
                     Forecast.Training training = training(
-                            r,
+                            r.train().period(),
                             train,
                             trainPlace,
                             areaKm2,
@@ -306,17 +306,16 @@ public final class EvaluateRunner {
     }
 
     /** The training incidents by calendar month of the middle of their window (London time). */
-    private static Forecast.Training training(
-            Request r,
+    static Forecast.Training training(
+            org.safemap.time.Period period,
             PointSelector.Selected train,
             int[] place,
             double[] areaKm2,
             Grid g,
             java.util.function.Function<double[], double[]> toPlaces) {
-        java.time.YearMonth first =
-                java.time.YearMonth.from(r.train().period().from().atZone(org.safemap.time.Period.LONDON));
-        java.time.YearMonth last = java.time.YearMonth.from(
-                r.train().period().to().minusSeconds(1).atZone(org.safemap.time.Period.LONDON));
+        java.time.YearMonth first = java.time.YearMonth.from(period.from().atZone(org.safemap.time.Period.LONDON));
+        java.time.YearMonth last =
+                java.time.YearMonth.from(period.to().minusSeconds(1).atZone(org.safemap.time.Period.LONDON));
         int months = (int) first.until(last, java.time.temporal.ChronoUnit.MONTHS) + 1;
         long[] middle = middle(train);
         int[] month = new int[train.size()];
@@ -328,12 +327,15 @@ public final class EvaluateRunner {
         return new Forecast.Training(train.points(), month, months, place, areaKm2, g, toPlaces);
     }
 
-    private static Map<String, Object> describe(Forecast.Fit fit) {
+    static Map<String, Object> describe(Forecast.Fit fit) {
         Map<String, Object> m = new LinkedHashMap<>();
         double tau = fit.params().recencyMonths();
         m.put("recencyMonths", Double.isInfinite(tau) ? "none" : tau);
         m.put("sigmaM", fit.params().sigmaMetres());
-        m.put("blend", fit.params().blend());
+        m.put(
+                "blend",
+                fit.params().shrinkShape() > 0 ? "shrinkage" : fit.params().blend());
+        m.put("shrinkShape", fit.params().shrinkShape());
         m.put("validationPai5", finite(fit.validationPai()));
         m.put("validationMonths", fit.validationMonths());
         m.put("candidates", fit.candidates());
@@ -383,7 +385,7 @@ public final class EvaluateRunner {
     }
 
     /** The middle of each incident's time window, epoch seconds. */
-    private static long[] middle(PointSelector.Selected s) {
+    static long[] middle(PointSelector.Selected s) {
         long[] out = new long[s.size()];
         for (int p = 0; p < out.length; p++) {
             out[p] = s.from()[p] + (s.to()[p] - s.from()[p]) / 2;

@@ -61,7 +61,7 @@ class ForecastTest {
         // the same five cells carry half of every month: the exact-place count predicts them best
         assertThat(fit.params().blend()).isGreaterThanOrEqualTo(0.75);
         assertThat(fit.validationPai()).isGreaterThan(10);
-        assertThat(fit.candidates()).isEqualTo(84);
+        assertThat(fit.candidates()).isEqualTo(120);
         double[] score = Forecast.score(months(6, List.of()), fit.params());
         int top = 0;
         for (int c = 1; c < score.length; c++) {
@@ -82,5 +82,19 @@ class ForecastTest {
         assertThat(fit.params()).isEqualTo(Forecast.DEFAULT);
         assertThat(fit.validationMonths()).isEmpty();
         assertThat(fit.validationPai()).isNaN();
+    }
+
+    @Test
+    void shrinkageIsTheGammaPoissonPosteriorMeanRate() {
+        // n ~ Poisson(λ a), λ ~ Gamma(shape α, rate α / r): E[λ | n] = (α + n) / (α / r + a), worked by hand
+        double[] got =
+                Forecast.shrunk(new double[] {3, 0, 3}, new double[] {100, 100, 0}, new double[] {0.01, 0.01, 0.01}, 2);
+        assertThat(got[0]).isCloseTo(5 / 0.03, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(got[1]).isCloseTo(2 / 0.03, org.assertj.core.api.Assertions.within(1e-9));
+        // a place with no neighbourhood is all but dropped, however many incidents it holds alone
+        assertThat(got[2]).isLessThan(1e-6);
+        // the busier neighbourhood lifts the same count: what a fixed blend of scaled maps cannot do place by place
+        double[] pair = Forecast.shrunk(new double[] {2, 2}, new double[] {50, 400}, new double[] {0.01, 0.01}, 2);
+        assertThat(pair[1]).isGreaterThan(pair[0]);
     }
 }
