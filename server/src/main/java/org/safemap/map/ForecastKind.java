@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.safemap.geo.Crs;
 import org.safemap.hotspot.Forecast;
 import org.safemap.runs.ForecastMap;
@@ -26,6 +27,9 @@ import org.safemap.sharing.Principal;
  * still rank the guarded cells. A requester who sees no feed of the layer as points gets an empty map.
  */
 public record ForecastKind() implements LayerKind {
+    /** How long a request waits for another forecast's fit to finish before it is told to come back. */
+    static final int FIT_WAIT_SECONDS = 5;
+
     @Override
     public String code() {
         return "forecast";
@@ -157,10 +161,31 @@ public record ForecastKind() implements LayerKind {
         if (feeds.isEmpty()) {
             return null; // an empty feed list would select every feed
         }
-        return data.forecasts.get(
-                data.version() + "|" + layer.name() + "|" + dims.time().text() + "|"
-                        + String.join(",", dims.categories()) + "|" + String.join(",", feeds),
-                k -> data.store()
-                        .forecast(data.filter(layer, dims, DisclosureLevel.POINTS), ForecastMap.DEFAULT_CELL_METRES));
+        String key = data.version() + "|" + layer.name() + "|" + dims.time().text() + "|"
+                + String.join(",", dims.categories()) + "|" + String.join(",", feeds);
+        ForecastMap fitted = data.forecasts.getIfPresent(key);
+        if (fitted != null) {
+            return fitted;
+        }
+        // One fit at a time, whoever asks: a fit costs seconds to tens of seconds of a core, and anyone (the public
+        // too) can name a new period or category, so unbounded fits would take every core from the other maps.
+        try {
+            if (!data.fitting.tryAcquire(FIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new OgcException(
+                        "ServerBusy", null, "the server is fitting another forecast; try again in a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OgcException("ServerBusy", null, "interrupted while waiting to fit a forecast");
+        }
+        try {
+            return data.forecasts.get(
+                    key,
+                    k -> data.store()
+                            .forecast(
+                                    data.filter(layer, dims, DisclosureLevel.POINTS), ForecastMap.DEFAULT_CELL_METRES));
+        } finally {
+            data.fitting.release();
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.locationtech.jts.geom.CoordinateSequence;
 import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Geometry;
@@ -46,6 +47,8 @@ final class LayerData {
     final Cache<String, Map<String, Map<String, Object>>> values = bounded(64);
     /** Fitted forecasts (a fit costs seconds; a 100 m grid over a force is a few MB). */
     final Cache<String, ForecastMap> forecasts = bounded(8);
+    /** Forecasts are fitted one at a time (ForecastKind.forecast). */
+    final Semaphore fitting = new Semaphore(1);
 
     private final Cache<String, ShapeSet> shapes = bounded(24);
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
