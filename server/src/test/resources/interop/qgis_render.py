@@ -15,10 +15,16 @@ dialog's URI. Each render is a QgsMapRendererSequentialJob of that one layer, tr
 Every layer and render is attempted; one that fails reports its error and the rest go on. Nothing is judged here:
 the Java test compares the report and the pictures with SafeMap's own GetMap.
 
+OGC API - Features ("service": "oapif", "layer": the collection) is added as QGIS's Add WFS / OGC API - Features
+Layer dialog adds it: a QgsVectorLayer of the "OAPIF" provider with a data source URI in QGIS's key='value' form
+(url, typename, and authcfg or username and password). A vector layer is drawn with each area in its own solid colour
+(from the CRC-32 of its code), no outline, no simplification and no antialiasing, so the Java test can compare its
+pixels with the areas' outlines from PostGIS; its report adds
+the feature count, the field names and every feature's attributes and area in square metres of British National
+Grid ("features").
+
 Another service is one more function in LAYER_BUILDERS taking (spec, base, auth) and returning (layer, uri); the
-rest (describe, render, the report) takes any QgsMapLayer. OGC API - Features, for example, would return
-QgsVectorLayer(uri, name, "oapif") with a data source URI in QGIS's key='value' form,
-"url='BASE/PREFIX' typename='COLLECTION'" plus authcfg='ID' (or username and password) from the auth pairs.
+rest (describe, render, the report) takes any QgsMapLayer.
 """
 
 import json
@@ -26,6 +32,7 @@ import os
 import sys
 import time
 import traceback
+import zlib
 from urllib.parse import quote, urlencode
 
 from qgis.core import (
@@ -33,10 +40,18 @@ from qgis.core import (
     QgsApplication,
     QgsAuthMethodConfig,
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsDataSourceUri,
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsRasterLayer,
+    QgsProject,
     QgsRectangle,
+    QgsRendererCategory,
+    QgsVectorLayer,
+    QgsVectorSimplifyMethod,
 )
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor
@@ -64,7 +79,53 @@ def raster_layer(uri_of):
     return build
 
 
-LAYER_BUILDERS = {"wms": raster_layer(wms_uri), "wmts": raster_layer(wmts_uri)}
+def oapif_layer(spec, base, auth):
+    """A collection as the WFS / OGC API - Features dialog adds it: the landing page's URL and the collection's id."""
+    uri = QgsDataSourceUri()
+    uri.setParam("url", base + "/ogc/features")
+    uri.setParam("typename", spec["layer"])
+    for key, value in auth:
+        if key == "authcfg":
+            uri.setAuthConfigId(value)
+        elif key == "username":
+            uri.setUsername(value)
+        else:
+            uri.setPassword(value)
+    text = uri.uri(False)
+    layer = QgsVectorLayer(text, spec["name"], "OAPIF")
+    if layer.isValid():
+        # each area in its own opaque colour, no outline: where each area is, not how it is styled, is compared
+        categories = []
+        for code in sorted({f["code"] for f in layer.getFeatures()}):
+            symbol = QgsFillSymbol.createSimple({"color": code_colour(code), "outline_style": "no"})
+            categories.append(QgsRendererCategory(code, symbol, code))
+        layer.setRenderer(QgsCategorizedSymbolRenderer("code", categories))
+        every_vertex = QgsVectorSimplifyMethod()
+        every_vertex.setSimplifyHints(QgsVectorSimplifyMethod.NoSimplification)
+        layer.setSimplifyMethod(every_vertex)
+    return layer, text
+
+
+def code_colour(code):
+    """An area's fill colour, 'r,g,b,255' from the CRC-32 of its code (the Java test computes the same)."""
+    c = zlib.crc32(code.encode("utf-8"))
+    return "%d,%d,%d,255" % ((c >> 16) & 255, (c >> 8) & 255, c & 255)
+
+
+LAYER_BUILDERS = {"wms": raster_layer(wms_uri), "wmts": raster_layer(wmts_uri), "oapif": oapif_layer}
+
+
+def features(layer):
+    """Every feature's attributes and its area in British National Grid, as QGIS read them from the service."""
+    to_bng = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+    out = []
+    for f in layer.getFeatures():
+        g = f.geometry()
+        g.transform(to_bng)
+        attributes = {name: (None if value is None or (hasattr(value, "isNull") and value.isNull()) else value)
+                      for name, value in zip(layer.fields().names(), f.attributes())}
+        out.append({"attributes": attributes, "area": g.area()})
+    return out
 
 
 def auth_parts(spec, setup):
@@ -102,13 +163,18 @@ def describe(layer, uri):
     """Validity, CRS and extent as QGIS read them from the service; the URI with the token masked."""
     report = {"uri": uri.replace(SECRET[0], "***") if SECRET[0] else uri, "valid": layer.isValid()}
     if not layer.isValid():
-        report["error"] = layer.error().summary() if layer.error() else ""
-        report["providerError"] = layer.dataProvider().error().summary() if layer.dataProvider() else ""
+        # an invalid vector layer has no provider behind its error (QGIS 3.22 crashes if asked): its log tells why
+        if isinstance(layer, QgsRasterLayer):
+            report["error"] = layer.error().summary() if layer.error() else ""
+            report["providerError"] = layer.dataProvider().error().summary() if layer.dataProvider() else ""
         return report
     e = layer.extent()
     # what every kind of layer has, so a vector layer (OGC API - Features) is described by the same function
     report.update({"crs": layer.crs().authid(), "extent": [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()],
                    "type": layer.type().name if hasattr(layer.type(), "name") else str(layer.type())})
+    if isinstance(layer, QgsVectorLayer):
+        report.update({"featureCount": layer.featureCount(), "fields": layer.fields().names(),
+                       "features": features(layer)})
     return report
 
 
@@ -119,6 +185,8 @@ def render(layer, spec):
     settings.setOutputSize(QSize(spec["width"], spec["height"]))
     settings.setOutputDpi(96)
     settings.setBackgroundColor(QColor(Qt.transparent))
+    if isinstance(layer, QgsVectorLayer):
+        settings.setFlag(QgsMapSettings.Antialiasing, False)  # hard edges, to compare with a plain rasterisation
     settings.setExtent(QgsRectangle(*spec["extent"]))
     job = QgsMapRendererSequentialJob(settings)
     started = time.monotonic()
@@ -172,7 +240,7 @@ def main():
             report["layers"].append(entry)
     finally:
         app.exitQgis()
-    json.dump(report, sys.stdout, indent=1)
+    json.dump(report, sys.stdout, indent=1, default=str)  # dates and other QGIS values as text
 
 
 if __name__ == "__main__":

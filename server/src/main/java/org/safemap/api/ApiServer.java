@@ -315,7 +315,10 @@ public final class ApiServer {
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
             config.routes.get("/wmts", maps::wmts);
             config.routes.get("/wmts/{layer}/{style}/{set}/{z}/{row}/{file}", maps::wmtsTile);
-            config.routes.get("/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{file}", maps::wmtsTile);
+            config.routes.get(
+                    "/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{file}", maps::wmtsTileOrFeatureInfo);
+            config.routes.get(
+                    "/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{col}/{j}/{file}", maps::wmtsFeatureInfo);
             config.routes.get(FeatureHandlers.ROOT, features::landing);
             config.routes.get(FeatureHandlers.ROOT + "/conformance", features::conformance);
             config.routes.get(FeatureHandlers.ROOT + "/api", features::openApi);

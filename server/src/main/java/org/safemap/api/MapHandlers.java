@@ -100,16 +100,7 @@ final class MapHandlers {
 
     /** A RESTful WMTS tile; a timed layer's time and category come as path segments. */
     void wmtsTile(Context ctx) {
-        Map<String, String> dims = new HashMap<>();
-        ctx.queryParamMap().forEach((k, v) -> {
-            if (!v.isEmpty()) {
-                dims.putIfAbsent(k.toUpperCase(Locale.ROOT), v.get(0));
-            }
-        });
-        if (ctx.pathParamMap().containsKey("time")) {
-            dims.put("TIME", ctx.pathParam("time"));
-            dims.put("CATEGORY", ctx.pathParam("category"));
-        }
+        Map<String, String> dims = restDimensions(ctx);
         String layer = ctx.pathParam("layer");
         answer(
                 ctx,
@@ -126,8 +117,79 @@ final class MapHandlers {
                         drawing -> guard.expensive(ctx, drawing)));
     }
 
+    /**
+     * Eight segments after /wmts are a timed layer's tile ({@code .../{row}/{col}.png}) or another layer's
+     * GetFeatureInfo ({@code .../{col}/{J}/{I}.json}): the last segment's suffix tells which.
+     */
+    void wmtsTileOrFeatureInfo(Context ctx) {
+        if (ctx.pathParam("file").endsWith(".png")) {
+            wmtsTile(ctx);
+            return;
+        }
+        String layer = ctx.pathParam("layer");
+        answer(
+                ctx,
+                layer,
+                wmts.restFeatureInfo(
+                        layer,
+                        ctx.pathParam("style"),
+                        ctx.pathParam("time"),
+                        ctx.pathParam("category"),
+                        ctx.pathParam("set"),
+                        ctx.pathParam("z"),
+                        ctx.pathParam("row"),
+                        ctx.pathParam("file"),
+                        restDimensions(ctx),
+                        Principals.of(ctx)));
+    }
+
+    /** A RESTful WMTS GetFeatureInfo of a timed layer, {@code .../{time}/{category}/{set}/.../{J}/{I}.json}. */
+    void wmtsFeatureInfo(Context ctx) {
+        String layer = ctx.pathParam("layer");
+        answer(
+                ctx,
+                layer,
+                wmts.restFeatureInfo(
+                        layer,
+                        ctx.pathParam("style"),
+                        ctx.pathParam("set"),
+                        ctx.pathParam("z"),
+                        ctx.pathParam("row"),
+                        ctx.pathParam("col"),
+                        ctx.pathParam("j"),
+                        ctx.pathParam("file"),
+                        restDimensions(ctx),
+                        Principals.of(ctx)));
+    }
+
+    /** Query parameters as dimensions, and a timed layer's time and category from the path (8-segment tiles, 10-segment feature info). */
+    private static Map<String, String> restDimensions(Context ctx) {
+        Map<String, String> dims = new HashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                dims.putIfAbsent(k.toUpperCase(Locale.ROOT), v.get(0));
+            }
+        });
+        boolean timed = ctx.pathParamMap().containsKey("col")
+                ? ctx.pathParamMap().containsKey("time")
+                : ctx.pathParamMap().containsKey("time")
+                        && ctx.pathParam("file").endsWith(".png");
+        if (timed) {
+            dims.put("TIME", ctx.pathParam("time"));
+            dims.put("CATEGORY", ctx.pathParam("category"));
+        }
+        return dims;
+    }
+
     private void answer(Context ctx, String layerName, WmtsService.Response r) {
-        if (r.etag() != null) {
+        if (r.status() == 200 && r.etag() == null && layerName != null) {
+            // GetFeatureInfo: audited as a tile is, and the requester's alone as a WMS answer is
+            LayerCatalogue.Layer layer = wms.visibleLayer(Principals.of(ctx), layerName);
+            if (layer != null) {
+                audit.note(ctx, "wmts", layer);
+            }
+            keptByTheRequesterOnly(ctx);
+        } else if (r.etag() != null) {
             LayerCatalogue.Layer layer = wms.visibleLayer(Principals.of(ctx), layerName);
             if (layer != null) {
                 audit.note(ctx, "wmts", layer);

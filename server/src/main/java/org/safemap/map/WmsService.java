@@ -441,7 +441,8 @@ public final class WmsService {
         return new MapRequest(who, version, view, layers, styles, dims, format, transparent, background, canvas);
     }
 
-    private Response featureInfo(Map<String, String> params, Principal who) {
+    /** GetFeatureInfo (keys upper-case), or the OgcException that refuses it; WMTS's GetFeatureInfo is this one. */
+    Response featureInfo(Map<String, String> params, Principal who) {
         MapRequest r = parseMap(params, false, who);
         List<LayerCatalogue.Layer> query = layers(params.get("QUERY_LAYERS"), "QUERY_LAYERS", who, state());
         for (LayerCatalogue.Layer l : query) {

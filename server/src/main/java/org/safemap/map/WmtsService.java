@@ -11,7 +11,7 @@ import org.safemap.sharing.Principal;
 
 /**
  * The OGC Web Map Tile Service 1.0.0 over the same tiles and cache as the XYZ tiles ({@link TileService}): KVP and
- * RESTful GetTile, capabilities with two tile matrix sets, GoogleMapsCompatible (EPSG:3857, the XYZ grid, so the two
+ * RESTful GetTile and GetFeatureInfo (the WMS's, at the tile's pixel), capabilities with two tile matrix sets, GoogleMapsCompatible (EPSG:3857, the XYZ grid, so the two
  * share cached tiles) and {@code EPSG:27700}, the British National Grid set of the OS Maps API (origin −238375,
  * 1376256; 896 m per pixel at level 0, halving at each level; 256-pixel tiles), so tiles line up with OS basemaps.
  * Each requester sees the layers, and gets the pictures, the WMS gives them.
@@ -112,17 +112,16 @@ public final class WmtsService {
                     if (!format.equalsIgnoreCase("image/png")) {
                         throw new OgcException("InvalidParameterValue", "Format", "tiles are served as image/png");
                     }
-                    yield tile(
-                            required(params, "LAYER"),
-                            params.getOrDefault("STYLE", ""),
-                            required(params, "TILEMATRIXSET"),
-                            required(params, "TILEMATRIX"),
-                            required(params, "TILEROW"),
-                            required(params, "TILECOL"),
-                            params,
-                            who,
-                            draw);
+                    yield tile(cell(params, who), params, who, draw);
                 }
+                case "getfeatureinfo" ->
+                    featureInfo(
+                            cell(params, who),
+                            required(params, "J"),
+                            required(params, "I"),
+                            required(params, "INFOFORMAT"),
+                            params,
+                            who);
                 default ->
                     throw new OgcException(
                             "OperationNotSupported", "Request", "REQUEST " + request + " is not supported");
@@ -151,22 +150,57 @@ public final class WmtsService {
                 throw new OgcException("InvalidParameterValue", "Format", "WMTS tiles are served as {TileCol}.png");
             }
             String col = file.substring(0, file.length() - ".png".length());
-            return tile(layer, style, set, matrix, row, col, dims, who, draw);
+            return tile(cell(layer, style, set, matrix, row, col, who), dims, who, draw);
         } catch (OgcException e) {
             return report(e);
         }
     }
 
-    private Response tile(
+    /**
+     * A RESTful GetFeatureInfo: {@code /wmts/{layer}/{style}/{set}/{matrix}/{row}/{col}/{J}/{I}.json} ({@code .html},
+     * {@code .txt}), dimensions as for {@link #restTile}.
+     */
+    public Response restFeatureInfo(
+            String layer,
+            String style,
+            String set,
+            String matrix,
+            String row,
+            String col,
+            String j,
+            String file,
+            Map<String, String> dims,
+            Principal who) {
+        try {
+            String[] info = infoFile(file);
+            return featureInfo(cell(layer, style, set, matrix, row, col, who), j, info[0], info[1], dims, who);
+        } catch (OgcException e) {
+            return report(e);
+        }
+    }
+
+    private Cell cell(Map<String, String> params, Principal who) {
+        return cell(
+                required(params, "LAYER"),
+                params.getOrDefault("STYLE", ""),
+                required(params, "TILEMATRIXSET"),
+                required(params, "TILEMATRIX"),
+                required(params, "TILEROW"),
+                required(params, "TILECOL"),
+                who);
+    }
+
+    /** One tile of one layer's style, checked: what GetTile draws and GetFeatureInfo asks about. */
+    private record Cell(LayerCatalogue.Layer layer, String style, MatrixSet set, int z, long row, long col) {}
+
+    private Cell cell(
             String layerName,
             String style,
             String setName,
             String matrix,
             String rowText,
             String colText,
-            Map<String, String> params,
-            Principal who,
-            Gate draw) {
+            Principal who) {
         LayerCatalogue.Layer layer = wms.visibleLayer(who, layerName);
         if (layer == null) {
             throw new OgcException("InvalidParameterValue", "Layer", "no layer named " + layerName);
@@ -191,6 +225,15 @@ public final class WmtsService {
             throw new OgcException(
                     "TileOutOfRange", "TileCol", "TileCol " + col + " is outside 0 to " + (set.width(z) - 1));
         }
+        String s = style == null || style.isBlank() || style.equalsIgnoreCase("default") ? "" : style;
+        if (!s.isEmpty() && layer.style(s) == null) {
+            throw new OgcException("InvalidParameterValue", "Style", "layer " + layerName + " has no style " + s);
+        }
+        return new Cell(layer, s, set, z, row, col);
+    }
+
+    /** The dimensions a WMTS request may carry, as the tile cache and the WMS take them (TIME, CATEGORY, ...). */
+    private static Map<String, String> dimensions(Map<String, String> params) {
         Map<String, String> q = new HashMap<>();
         for (String d : List.of("TIME", "CATEGORY", "FEED", "RUN")) {
             String v = params.get(d);
@@ -198,16 +241,78 @@ public final class WmtsService {
                 q.put(d, v);
             }
         }
-        String s = style == null || style.isBlank() || style.equalsIgnoreCase("default") ? "" : style;
-        if (!s.isEmpty() && layer.style(s) == null) {
-            throw new OgcException("InvalidParameterValue", "Style", "layer " + layerName + " has no style " + s);
-        }
-        q.put("STYLE", s);
+        return q;
+    }
+
+    private Response tile(Cell c, Map<String, String> params, Principal who, Gate draw) {
+        Map<String, String> q = dimensions(params);
+        q.put("STYLE", c.style());
         // GoogleMapsCompatible cells are the XYZ cells, so the two share the cache.
-        String cell = set == GOOGLE ? z + "/" + col + "/" + row : set.id() + "/" + z + "/" + col + "/" + row;
-        TileService.Prepared p = tiles.prepare(layer.name(), set.crsCode(), set.bounds(z, row, col), cell, q, who);
+        String cell = c.set() == GOOGLE
+                ? c.z() + "/" + c.col() + "/" + c.row()
+                : c.set().id() + "/" + c.z() + "/" + c.col() + "/" + c.row();
+        TileService.Prepared p = tiles.prepare(
+                c.layer().name(), c.set().crsCode(), c.set().bounds(c.z(), c.row(), c.col()), cell, q, who);
         TileService.Tile t = tiles.cached(p).orElseGet(() -> draw.run(() -> tiles.tile(p)));
         return new Response(200, "image/png", t.png(), t.etag());
+    }
+
+    /**
+     * GetFeatureInfo at pixel (I, J) of a tile: the WMS's GetFeatureInfo of the tile's box at the tile's size, for the
+     * same requester, so the answer is the one the WMS gives at that place.
+     */
+    private Response featureInfo(
+            Cell c, String jText, String iText, String format, Map<String, String> params, Principal who) {
+        int j = whole(jText, "J");
+        int i = whole(iText, "I");
+        if (i < 0 || i >= TileService.SIZE) {
+            throw new OgcException("PointIJOutOfRange", "I", "I " + i + " is outside 0 to " + (TileService.SIZE - 1));
+        }
+        if (j < 0 || j >= TileService.SIZE) {
+            throw new OgcException("PointIJOutOfRange", "J", "J " + j + " is outside 0 to " + (TileService.SIZE - 1));
+        }
+        String f = format.trim().toLowerCase(Locale.ROOT);
+        if (!WmsService.INFO_FORMATS.contains(f)) {
+            throw new OgcException(
+                    "InvalidParameterValue",
+                    "InfoFormat",
+                    "InfoFormat " + format + " is not served; use one of "
+                            + String.join(", ", WmsService.INFO_FORMATS));
+        }
+        double[] b = c.set().bounds(c.z(), c.row(), c.col());
+        Map<String, String> q = dimensions(params);
+        q.put("VERSION", "1.3.0");
+        q.put("LAYERS", c.layer().name());
+        q.put("QUERY_LAYERS", c.layer().name());
+        q.put("STYLES", c.style());
+        q.put("CRS", c.set().crsCode()); // both sets' CRSs are easting first in WMS 1.3.0
+        q.put("BBOX", num(b[0]) + "," + num(b[1]) + "," + num(b[2]) + "," + num(b[3]));
+        q.put("WIDTH", String.valueOf(TileService.SIZE));
+        q.put("HEIGHT", String.valueOf(TileService.SIZE));
+        q.put("FORMAT", "image/png");
+        q.put("I", String.valueOf(i));
+        q.put("J", String.valueOf(j));
+        q.put("INFO_FORMAT", f);
+        WmsService.Response r = wms.featureInfo(q, who);
+        return new Response(r.status(), r.contentType(), r.body(), null);
+    }
+
+    /** A RESTful GetFeatureInfo's last segment, {@code {I}.json}, {@code .html} or {@code .txt}: I and the format. */
+    private static String[] infoFile(String file) {
+        int dot = file.lastIndexOf('.');
+        String format = dot < 0
+                ? ""
+                : switch (file.substring(dot + 1)) {
+                    case "json" -> "application/json";
+                    case "html" -> "text/html";
+                    case "txt" -> "text/plain";
+                    default -> "";
+                };
+        if (format.isEmpty()) {
+            throw new OgcException(
+                    "InvalidParameterValue", "InfoFormat", "feature info is served as {I}.json, {I}.html or {I}.txt");
+        }
+        return new String[] {file.substring(0, dot), format};
     }
 
     private static String required(Map<String, String> params, String key) {
@@ -292,7 +397,7 @@ public final class WmtsService {
         }
         x.end().end();
         x.start("ows:OperationsMetadata");
-        for (String op : List.of("GetCapabilities", "GetTile")) {
+        for (String op : List.of("GetCapabilities", "GetTile", "GetFeatureInfo")) {
             x.start("ows:Operation").attr("name", op).start("ows:DCP").start("ows:HTTP");
             x.start("ows:Get").attr("xlink:href", url + "?");
             x.start("ows:Constraint").attr("name", "GetEncoding").start("ows:AllowedValues");
@@ -324,6 +429,9 @@ public final class WmtsService {
                 first = false;
             }
             x.element("Format", "image/png");
+            if (layer.queryable()) {
+                WmsService.INFO_FORMATS.forEach(f -> x.element("InfoFormat", f));
+            }
             boolean timed = layer.kind().timed() && state.hasRecords();
             if (timed) {
                 x.start("Dimension").element("ows:Identifier", "time").element("ows:UOM", "ISO8601");
@@ -348,6 +456,19 @@ public final class WmtsService {
                             url + "/" + layer.name() + "/{Style}/" + (timed ? "{time}/{category}/" : "")
                                     + "{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png")
                     .end();
+            if (layer.queryable()) {
+                for (String[] f :
+                        new String[][] {{"application/json", "json"}, {"text/html", "html"}, {"text/plain", "txt"}}) {
+                    x.start("ResourceURL")
+                            .attr("format", f[0])
+                            .attr("resourceType", "FeatureInfo")
+                            .attr(
+                                    "template",
+                                    url + "/" + layer.name() + "/{Style}/" + (timed ? "{time}/{category}/" : "")
+                                            + "{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}/{J}/{I}." + f[1])
+                            .end();
+                }
+            }
             x.end();
         }
         for (MatrixSet m : SETS) {

@@ -1,11 +1,15 @@
 package org.safemap.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,20 +19,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.locationtech.jts.awt.ShapeWriter;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
 import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.sharing.Role;
 import org.safemap.testing.Http;
+import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestSettings;
 import org.safemap.testing.TestUsers;
@@ -37,12 +48,15 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * SafeMap's WMS and WMTS in QGIS 3 itself (Debian's python3-qgis, headless, run by {@code interop/qgis_render.py},
- * installed by {@code ./safemap test}): layers added as QGIS's Add WMS/WMTS Layer dialog adds them, anonymously and
- * signed in with an API token (Basic in the layer's URI, and a Basic configuration in QGIS's authentication
- * database), rendered by QGIS's map renderer in EPSG:27700 and EPSG:3857. What QGIS drew must be what SafeMap's own
- * GetMap draws for the same box and size, and a partner layer must not reach QGIS without credentials. The server
- * runs with its real authentication, so the credentials travel as QGIS sends them. A missing QGIS fails the test.
+ * SafeMap's WMS, WMTS and OGC API - Features in QGIS 3 itself (Debian's python3-qgis, headless, run by
+ * {@code interop/qgis_render.py}, installed by {@code ./safemap test}): layers added as QGIS's Add WMS/WMTS and
+ * WFS / OGC API - Features Layer dialogs add them, anonymously and signed in with an API token (Basic in the layer's
+ * URI, and a Basic configuration in QGIS's authentication database), rendered by QGIS's map renderer in EPSG:27700
+ * and EPSG:3857. What QGIS drew of a WMS or WMTS layer must be what SafeMap's own GetMap draws for the same box and
+ * size; a Features layer must hold every area with the attributes the service gives and the outlines PostGIS holds
+ * (drawn area by area as Java2D draws PostGIS's outlines); and a partner layer must not reach QGIS without
+ * credentials. The server runs with its real authentication, so the credentials travel as QGIS sends them. A missing
+ * QGIS fails the test.
  */
 class QgisIT {
     private static final String PYTHON = "/usr/bin/python3";
@@ -59,6 +73,13 @@ class QgisIT {
     private static final double[] BNG_BOX = {334000, 389000, 338000, 392000};
     /** Liverpool city centre, 800 × 600 at 10 m a pixel in Web Mercator. */
     private static final double[] MERCATOR_BOX = {-333000, 7055000, -325000, 7061000};
+
+    /** The CRS QGIS 3.22 gives an OGC API - Features layer: CRS84 GeoJSON, read as EPSG:4326 in QGIS's x-first order. */
+    private static final String FEATURES_CRS = "EPSG:4326";
+
+    /** The area level of each Features collection QGIS adds, for its outlines and codes from PostGIS. */
+    private static final Map<String, String> FEATURE_LEVELS =
+            Map.of("ward-boundaries", "ward", "lsoa-boundaries", "lsoa", "incident-counts-ward", "ward");
 
     /** One render of one layer: the map's CRS, box and size. */
     record Render(String crs, double[] box, int width, int height) {}
@@ -195,7 +216,44 @@ class QgisIT {
                         "density",
                         "EPSG:27700",
                         "none",
-                        List.of(bngTiles)));
+                        List.of(bngTiles)),
+                // OGC API - Features: QGIS 3.22 reads GeoJSON in CRS84 and reprojects it to the map's CRS itself
+                new Layer(
+                        "features-wards-anonymous",
+                        "oapif",
+                        "ward-boundaries",
+                        FEATURES_CRS,
+                        "",
+                        null,
+                        "none",
+                        List.of(bng, mercator)),
+                new Layer(
+                        "features-lsoas-basic",
+                        "oapif",
+                        "lsoa-boundaries",
+                        FEATURES_CRS,
+                        "",
+                        null,
+                        "basic",
+                        List.of(bng)),
+                new Layer(
+                        "features-counts-ward-authcfg",
+                        "oapif",
+                        "incident-counts-ward",
+                        FEATURES_CRS,
+                        "",
+                        null,
+                        "authcfg",
+                        List.of(bng, mercator)),
+                new Layer(
+                        "features-counts-ward-anonymous",
+                        "oapif",
+                        "incident-counts-ward",
+                        FEATURES_CRS,
+                        "",
+                        null,
+                        "none",
+                        List.of(bng)));
     }
 
     private static String png(Layer l, int k, String who) {
@@ -354,13 +412,22 @@ class QgisIT {
         Document anonymous = capabilities(false);
         Document signedIn = capabilities(true);
         for (Layer l : layers.values()) {
-            if (l.name().endsWith("-anonymous") && l.layer().equals("density-all")) {
+            if (refused(l)) {
                 continue; // the refused ones, below
             }
             JsonNode e = entry(l.name());
             assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
             assertThat(e.path("crs").asText()).as(l.name()).isEqualTo(l.crs());
             double[] extent = doubles(e.path("extent"));
+            if (l.service().equals("oapif")) {
+                // the extent QGIS found (the collection's, then the features'): the areas' own in CRS84, from PostGIS
+                // (1 m)
+                double[] areas = areaExtent(FEATURE_LEVELS.get(l.layer()));
+                for (int k = 0; k < 4; k++) {
+                    assertThat(extent[k]).as(l.name() + " extent " + k).isCloseTo(areas[k], offset(1e-5));
+                }
+                continue;
+            }
             if (l.service().equals("wms")) {
                 double[] advertised = boundingBox(l.signedIn() ? signedIn : anonymous, l.layer(), l.crs());
                 for (int k = 0; k < 4; k++) {
@@ -380,6 +447,66 @@ class QgisIT {
                 assertThat(extent[3]).as(l.name()).isGreaterThanOrEqualTo(inside[3]);
             }
         }
+    }
+
+    /** Partner layers added without credentials: QGIS must find them invalid. */
+    private static boolean refused(Layer l) {
+        return !l.signedIn() && (l.layer().equals("density-all") || l.layer().equals("incident-counts-ward"));
+    }
+
+    /** The latest vintage of a level's areas, as the Features collections serve them. */
+    private static final String AREAS =
+            "FROM area WHERE level = ? AND vintage = (SELECT max(vintage) FROM area WHERE level = ?)";
+
+    /** The level's areas' box in CRS84 (longitude, latitude), by PostGIS. */
+    private static double[] areaExtent(String level) {
+        List<Object> r = Sql.rows(
+                        db,
+                        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(ST_Transform(geom,"
+                                + " 4326)) AS e " + AREAS + ") x",
+                        level,
+                        level)
+                .get(0);
+        return new double[] {
+            ((Number) r.get(0)).doubleValue(),
+            ((Number) r.get(1)).doubleValue(),
+            ((Number) r.get(2)).doubleValue(),
+            ((Number) r.get(3)).doubleValue()
+        };
+    }
+
+    /**
+     * The reference picture of a Features layer: its areas' outlines from PostGIS, projected by PostGIS to the map's
+     * CRS and each filled in the colour QGIS gave it (from its code) with no antialiasing by Java2D (JTS's ShapeWriter), independent of SafeMap's
+     * own renderer and of the Features service.
+     */
+    private static BufferedImage rasterise(Layer l, Render r) {
+        int srid = Integer.parseInt(r.crs().substring("EPSG:".length()));
+        String level = FEATURE_LEVELS.get(l.layer());
+        double[] b = r.box();
+        double sx = r.width() / (b[2] - b[0]);
+        double sy = r.height() / (b[3] - b[1]);
+        ShapeWriter shapes = new ShapeWriter((src, dest) -> dest.setLocation((src.x - b[0]) * sx, (b[3] - src.y) * sy));
+        BufferedImage image = new BufferedImage(r.width(), r.height(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+        // Java2D's default normalisation moves outlines by half a pixel (1 % of the LSOA picture's pixels differed
+        // along every outline); pure geometry fills the pixels whose centres lie inside, as Qt does
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        WKBReader wkb = new WKBReader();
+        for (List<Object> row :
+                Sql.rows(db, "SELECT code, ST_AsBinary(ST_Transform(geom, " + srid + ")) " + AREAS, level, level)) {
+            CRC32 crc = new CRC32();
+            crc.update(((String) row.get(0)).getBytes(StandardCharsets.UTF_8));
+            g.setColor(new Color((int) crc.getValue() & 0xFFFFFF)); // qgis_render.py's code_colour
+            try {
+                g.fill(shapes.toShape(wkb.read((byte[]) row.get(1))));
+            } catch (ParseException e) {
+                throw new AssertionError(e);
+            }
+        }
+        g.dispose();
+        return image;
     }
 
     private static org.assertj.core.data.Offset<Double> within(double[] box) {
@@ -445,7 +572,8 @@ class QgisIT {
                         .isTrue();
                 BufferedImage qgis =
                         ImageIO.read(Path.of(done.path("png").asText()).toFile());
-                BufferedImage safemap = getMap(l, r);
+                boolean features = l.service().equals("oapif");
+                BufferedImage safemap = features ? rasterise(l, r) : getMap(l, r);
                 ImageIO.write(safemap, "png", Path.of(png(l, k, "safemap")).toFile());
                 assertThat(qgis.getWidth()).isEqualTo(r.width());
                 assertThat(qgis.getHeight()).isEqualTo(r.height());
@@ -465,7 +593,7 @@ class QgisIT {
                         drawn,
                         done.path("seconds").asDouble()));
                 assertThat(differing)
-                        .as(l.name() + " " + r.crs() + ": QGIS's picture against GetMap")
+                        .as(l.name() + " " + r.crs() + ": QGIS's picture against " + (features ? "PostGIS" : "GetMap"))
                         .isLessThanOrEqualTo((int) (drawn / 1000));
             }
         }
@@ -474,15 +602,84 @@ class QgisIT {
 
     @Test
     void aPartnerLayerDoesNotReachQgisWithoutCredentials() {
-        for (String name : List.of("wms-all-bng-anonymous", "wmts-all-bng-anonymous")) {
+        for (String name :
+                List.of("wms-all-bng-anonymous", "wmts-all-bng-anonymous", "features-counts-ward-anonymous")) {
             JsonNode e = entry(name);
             assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isFalse();
         }
         // and the same layer is there for the signed-in analyst, through both services
         assertThat(entry("wms-all-bng-basic").path("valid").asBoolean()).isTrue();
         assertThat(entry("wmts-all-bng-authcfg").path("valid").asBoolean()).isTrue();
+        assertThat(entry("features-counts-ward-authcfg").path("valid").asBoolean())
+                .isTrue();
         // no token in what QGIS reports about its layers
         report.values().forEach(e -> assertThat(e.toString()).doesNotContain(token));
+    }
+
+    /**
+     * Every Features layer in QGIS holds every area PostGIS holds for its level, once, with the code, name and area
+     * (in British National Grid, from QGIS's own reprojection of the CRS84 GeoJSON) PostGIS gives, and with exactly
+     * the properties the service gives that requester: counts only as the signed-in analyst's protocols publish them.
+     */
+    @Test
+    void featuresInQgisAreTheAreasPostgisHoldsWithTheRequestersProperties() {
+        for (Layer l : layers.values()) {
+            if (!l.service().equals("oapif") || refused(l)) {
+                continue;
+            }
+            JsonNode e = entry(l.name());
+            assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
+            String level = FEATURE_LEVELS.get(l.layer());
+            Map<String, Object[]> areas = new LinkedHashMap<>();
+            for (List<Object> row : Sql.rows(db, "SELECT code, name, ST_Area(geom) " + AREAS, level, level)) {
+                areas.put((String) row.get(0), new Object[] {row.get(1), ((Number) row.get(2)).doubleValue()});
+            }
+            assertThat(e.path("featureCount").asInt()).as(l.name()).isEqualTo(areas.size());
+            assertThat(e.path("features").size()).as(l.name()).isEqualTo(areas.size());
+            // what the service gives this requester, to compare every property QGIS read
+            String url = base + "/ogc/features/collections/" + l.layer() + "/items?limit=10000";
+            HttpResponse<String> served = l.signedIn() ? Http.get(url, "Authorization", basic()) : Http.get(url);
+            assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+            Map<String, JsonNode> properties = new LinkedHashMap<>();
+            Http.json(served)
+                    .path("features")
+                    .forEach(f -> properties.put(f.path("id").asText(), f.path("properties")));
+            assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(areas.keySet());
+            Set<String> seen = new HashSet<>();
+            for (JsonNode f : e.path("features")) {
+                JsonNode a = f.path("attributes");
+                String code = a.path("code").asText();
+                assertThat(seen.add(code)).as(l.name() + ": " + code + " once").isTrue();
+                assertThat(areas).as(l.name()).containsKey(code);
+                assertThat(a.path("name").asText()).as(code).isEqualTo(areas.get(code)[0]);
+                double area = (Double) areas.get(code)[1];
+                assertThat(f.path("area").asDouble()).as(code + " area").isCloseTo(area, offset(area * 1e-4));
+                properties.get(code).fields().forEachRemaining(p -> {
+                    JsonNode q = a.path(p.getKey());
+                    assertThat(q.isMissingNode())
+                            .as(code + " " + p.getKey() + " in QGIS")
+                            .isFalse();
+                    if (p.getValue().isNull()) {
+                        assertThat(q.isNull()).as(code + " " + p.getKey()).isTrue();
+                    } else if (p.getValue().isNumber()) {
+                        assertThat(q.asDouble())
+                                .as(code + " " + p.getKey())
+                                .isEqualTo(p.getValue().asDouble());
+                    } else if (!p.getValue().isContainerNode()) {
+                        assertThat(q.asText())
+                                .as(code + " " + p.getKey())
+                                .isEqualToIgnoringCase(p.getValue().asText());
+                    }
+                });
+            }
+            if (l.layer().equals("incident-counts-ward")) {
+                // the analyst sees published counts; the check above would pass on a layer of nulls alone
+                assertThat(properties.values().stream()
+                                .filter(p -> p.path("incidents").isNumber()))
+                        .as("wards with a published count")
+                        .isNotEmpty();
+            }
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.testing.Http;
+import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
@@ -30,7 +31,9 @@ import org.w3c.dom.NodeList;
 
 /**
  * WMTS 1.0.0 over real HTTP on the demo data: capabilities against the OGC schema (offline), the OS Maps API's
- * EPSG:27700 matrix set, KVP and RESTful tiles equal to the XYZ tile and to WMS GetMap of the same box, and GDAL's
+ * EPSG:27700 matrix set, KVP and RESTful tiles equal to the XYZ tile and to WMS GetMap of the same box, GetFeatureInfo
+ * equal to the WMS's at the same place and naming the area PostGIS puts there, refusals against the OWS 1.1
+ * ExceptionReport schema, and GDAL's
  * WMTS driver and OWSLib reading the service.
  */
 class WmtsIT {
@@ -197,6 +200,101 @@ class WmtsIT {
         HttpResponse<byte[]> category = Http.getBytes(
                 base + "/wmts/density-violence/density/2022-07/burglary/EPSG:27700/8/" + row + "/" + col + ".png");
         assertThat(new String(category.body(), StandardCharsets.UTF_8)).contains("InvalidDimensionValue");
+    }
+
+    /** A tile of a matrix set holding (x, y), and the pixel (I, J) in it: {row, col, i, j}. */
+    private static long[] tileAndPixel(double originX, double originY, double span, double x, double y) {
+        long col = (long) Math.floor((x - originX) / span);
+        long row = (long) Math.floor((originY - y) / span);
+        double res = span / 256;
+        long i = (long) Math.floor((x - (originX + col * span)) / res);
+        long j = (long) Math.floor((originY - row * span - y) / res);
+        return new long[] {row, col, i, j};
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * GetFeatureInfo at a pixel of a tile is the WMS's GetFeatureInfo of the tile's box at that pixel, byte for byte,
+     * in KVP and REST and in both matrix sets, and names the LSOA PostGIS finds at that place; a timed layer's answer
+     * follows its time. Errors are OWS reports.
+     */
+    @Test
+    void getFeatureInfoIsTheWmsAnswerAtTheTilesPixel() throws Exception {
+        List<Object> place = Sql.rows(db, """
+                        SELECT code, ST_X(p), ST_Y(p), ST_X(ST_Transform(p, 3857)), ST_Y(ST_Transform(p, 3857))
+                        FROM (SELECT code, ST_PointOnSurface(geom) AS p FROM area WHERE level = 'lsoa'
+                              AND vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa') ORDER BY code LIMIT 1) a""").get(0);
+        String code = (String) place.get(0);
+        double world = 20037508.342789244;
+        record Ask(String set, int level, double originX, double originY, double span, double x, double y) {}
+        List<Ask> asks = List.of(
+                new Ask(
+                        "EPSG:27700",
+                        10,
+                        -238375,
+                        1376256,
+                        896.0 / 1024 * 256,
+                        ((Number) place.get(1)).doubleValue(),
+                        ((Number) place.get(2)).doubleValue()),
+                new Ask(
+                        "GoogleMapsCompatible",
+                        16,
+                        -world,
+                        world,
+                        2 * world / (1 << 16),
+                        ((Number) place.get(3)).doubleValue(),
+                        ((Number) place.get(4)).doubleValue()));
+        for (Ask a : asks) {
+            long[] t = tileAndPixel(a.originX(), a.originY(), a.span(), a.x(), a.y());
+            double minX = a.originX() + t[1] * a.span();
+            double maxY = a.originY() - t[0] * a.span();
+            String crs = a.set().equals("EPSG:27700") ? "EPSG:27700" : "EPSG:3857";
+            for (String[] layer : new String[][] {{"lsoa-boundaries", ""}, {"incident-counts", "2022-03"}}) {
+                String time = layer[1].isEmpty() ? "" : "&TIME=" + layer[1];
+                HttpResponse<byte[]> wms = Http.getBytes(base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo"
+                        + "&LAYERS=" + layer[0] + "&QUERY_LAYERS=" + layer[0] + "&STYLES=&CRS=" + crs + "&BBOX=" + minX
+                        + "," + (maxY - a.span()) + "," + (minX + a.span()) + "," + maxY
+                        + "&WIDTH=256&HEIGHT=256&FORMAT=image/png&INFO_FORMAT=application/json&I=" + t[2] + "&J="
+                        + t[3] + time);
+                assertThat(wms.statusCode()).as(text(wms)).isEqualTo(200);
+                assertThat(text(wms)).as(a.set() + " " + layer[0]).contains(code);
+                HttpResponse<byte[]> kvp = Http.getBytes(base + "/wmts?SERVICE=WMTS&REQUEST=GetFeatureInfo"
+                        + "&VERSION=1.0.0&LAYER=" + layer[0] + "&STYLE=&FORMAT=image/png&TILEMATRIXSET=" + a.set()
+                        + "&TILEMATRIX=" + a.level() + "&TILEROW=" + t[0] + "&TILECOL=" + t[1] + "&J=" + t[3] + "&I="
+                        + t[2] + "&INFOFORMAT=application/json" + time);
+                assertThat(kvp.statusCode()).as(text(kvp)).isEqualTo(200);
+                assertThat(kvp.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+                assertThat(text(kvp)).isEqualTo(text(wms));
+                String rest = base + "/wmts/" + layer[0] + "/default/"
+                        + (layer[1].isEmpty() ? "" : layer[1] + "/all/") + a.set() + "/" + a.level() + "/" + t[0]
+                        + "/" + t[1] + "/" + t[3] + "/" + t[2];
+                HttpResponse<byte[]> json = Http.getBytes(rest + ".json");
+                assertThat(json.statusCode()).as(rest + ": " + text(json)).isEqualTo(200);
+                assertThat(text(json)).isEqualTo(text(wms));
+                HttpResponse<byte[]> html = Http.getBytes(rest + ".html");
+                assertThat(html.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+                assertThat(text(html)).contains(code);
+            }
+        }
+        HttpResponse<byte[]> outside = Http.getBytes(base + "/wmts?SERVICE=WMTS&REQUEST=GetFeatureInfo&VERSION=1.0.0"
+                + "&LAYER=lsoa-boundaries&STYLE=&FORMAT=image/png&TILEMATRIXSET=EPSG:27700&TILEMATRIX=8&TILEROW=1000"
+                + "&TILECOL=1000&J=0&I=256&INFOFORMAT=application/json");
+        assertThat(outside.statusCode()).isEqualTo(400);
+        assertThat(text(outside)).contains("PointIJOutOfRange");
+        // a WMTS refusal is an OWS 1.1 ExceptionReport by the OGC schema (offline, as the capabilities above)
+        SchemaFactory f = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+        f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "jar,file");
+        f.setResourceResolver(WmtsIT::fromJars);
+        URL xsd = WmtsIT.class.getClassLoader().getResource("ogc/ows/1.1.0/owsExceptionReport.xsd");
+        assertThat(xsd).isNotNull();
+        f.newSchema(xsd).newValidator().validate(new StreamSource(new ByteArrayInputStream(outside.body())));
+        HttpResponse<byte[]> format =
+                Http.getBytes(base + "/wmts/lsoa-boundaries/default/EPSG:27700/8/1000/1000/0/0.xml");
+        assertThat(format.statusCode()).isEqualTo(400);
+        assertThat(text(format)).contains("InfoFormat");
     }
 
     private static String run(String... command) throws Exception {
