@@ -64,6 +64,14 @@ public final class SyntheticBoundaries {
                         extent.getMinY() + random.nextDouble() * extent.getHeight()));
             }
         }
+        writeCells(out, sites, extent, targetVertices);
+    }
+
+    /**
+     * Writes the Voronoi cells of the sites, clipped to the extent (EPSG:27700), densified to about targetVertices
+     * each, as LSOA-like features coded E01900000 onwards, in WGS84 GeoJSON, gzipped.
+     */
+    static void writeCells(Path out, List<Coordinate> sites, Envelope extent, int targetVertices) throws IOException {
         GeometryFactory factory = new GeometryFactory();
         VoronoiDiagramBuilder voronoi = new VoronoiDiagramBuilder();
         voronoi.setSites(sites);
