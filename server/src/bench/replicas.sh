@@ -123,7 +123,7 @@ AUTH=(-H "Authorization: Bearer $TOKEN")
 RUN=$(date +%s)
 month_file() {
   zcat server/src/main/resources/demo/2022-07-liverpool-street.csv.gz \
-    | sed -e "2,\$s/,2022-07,/,$1,/" -e "2s/,\$/,replicas.sh run $RUN/" > "$WORK/$1.csv"
+    | sed -e "2,\$s/,2022-07,/,$1,/" -e "2s/,\(\r*\)\$/,replicas.sh run $RUN\1/" > "$WORK/$1.csv"
   echo "$WORK/$1.csv"
 }
 
@@ -304,7 +304,7 @@ code=$(upload "$N1" "$(month_file 2023-01)")
 sleep 0.5
 entries=$("${PSQL[@]}" -p "$P_PRIMARY" -d safemap -c "SELECT count(*) FROM audit_log")
 writers=$("${PSQL[@]}" -p "$P_PRIMARY" -d safemap -c "SELECT count(DISTINCT action) FROM audit_log")
-verify=$(SAFEMAP_VAR_DIR=$WORK/cli java -jar "$JAR" audit verify 2>&1 | grep -m1 -E 'intact|broken|tamper' || true)
+verify=$(SAFEMAP_VAR_DIR=$WORK/cli java -jar "$JAR" audit verify 2>&1 | grep -m1 -E 'entries, chain intact|broken|tamper|missing' || true)
 say "5. audit: $entries entries ($writers kinds of action) from both servers and the CLI; audit verify: $verify"
 [[ $verify == *"chain intact"* ]] || die "the audit chain does not verify"
 say "done: $(cut -d' ' -f1-3 /proc/loadavg) load average at the end"
