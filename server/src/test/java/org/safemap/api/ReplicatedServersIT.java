@@ -67,16 +67,21 @@ class ReplicatedServersIT {
         // Map reads through the replica router, its replica pool on the same database.
         db.withReadReplica(db.target(), 2);
         settings = TestSettings.defaults();
-        a = App.start(settings, db);
-        b = App.start(settings, db);
+        // Two servers, each on a port of its own, as two machines behind one balancer would be.
+        a = App.start(settings.withHttpPort(Http.freePort()), db);
+        b = App.start(settings.withHttpPort(Http.freePort()), db);
         baseA = "http://127.0.0.1:" + a.port();
         baseB = "http://127.0.0.1:" + b.port();
     }
 
     @AfterAll
     static void stop() {
-        b.close();
-        a.close();
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
     }
 
     @Test
