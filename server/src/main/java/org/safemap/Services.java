@@ -101,6 +101,16 @@ public final class Services implements AutoCloseable {
     }
 
     /**
+     * Where the map service and the count tables read: for the server, the read replica when one is configured
+     * ({@code SAFEMAP_DB_READ_URL}, {@link Database#reads}), else the same as {@link #dataSource}. Nothing written
+     * goes through it.
+     */
+    public DataSource reads() {
+        Database db = database();
+        return use == Use.SERVER ? db.reads(settings.limits().dbWaitMs()) : db.dataSource();
+    }
+
+    /**
      * The built-in feeds and the partners' definitions, one instance: a reload swaps its contents in place, so every
      * holder sees it.
      */
@@ -155,7 +165,7 @@ public final class Services implements AutoCloseable {
     public synchronized ProtectedCounts counts() {
         if (counts == null) {
             counts = new ProtectedCounts(
-                    dataSource(),
+                    reads(),
                     policy(),
                     ProtectedCounts.Geography.parse(settings.trust().protectedGeography()));
         }
@@ -167,7 +177,7 @@ public final class Services implements AutoCloseable {
         if (map == null) {
             map = new WmsService(
                     layers(),
-                    new MapData(dataSource()),
+                    new MapData(reads()),
                     policy(),
                     counts(),
                     settings.map().wmsMaxSize(),

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
+import javax.sql.DataSource;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -40,8 +41,10 @@ import org.safemap.areas.AreaSearch;
 import org.safemap.areas.DrawnAreas;
 import org.safemap.config.Settings;
 import org.safemap.config.TempFiles;
+import org.safemap.db.DataChanges;
 import org.safemap.db.Database;
 import org.safemap.db.DatabaseUnavailableException;
+import org.safemap.db.ReplicaReads;
 import org.safemap.db.ServingDataSource;
 import org.safemap.db.Work;
 import org.safemap.export.Exports;
@@ -154,6 +157,15 @@ public final class ApiServer {
         Access access = new Access(policy, feedCatalog, audit, catalogue);
         ProtectedCounts protectedCounts = services.counts();
         WmsService wms = services.map();
+        DataSource reads = services.reads();
+        // Another server's load or run (or this one's) moves every server's maps at once, not at its next look;
+        // with a read replica, reads wait for the replica to replay the change or go to the primary meanwhile.
+        DataChanges dataChanges = DataChanges.listen(db.target(), lsn -> {
+            if (reads instanceof ReplicaReads replica) {
+                replica.require(lsn);
+            }
+            wms.invalidate();
+        });
         PeriodLimit periods = new PeriodLimit(limits.maxPeriodMonths(), () -> dataMonths(wms.state()));
         IncidentHandlers incidents = new IncidentHandlers(new IncidentPoints(ds), access);
         LinkageSeal seal = new LinkageSeal(Keys.linkage(settings));
@@ -232,6 +244,7 @@ public final class ApiServer {
             config.events.serverStopping(() -> {
                 // After the requests have been drained (configure): the audit's last word.
                 reloads.shutdown();
+                dataChanges.close();
                 auditFlush.shutdown();
                 mapAudit.flush();
             });
@@ -259,6 +272,13 @@ public final class ApiServer {
                     guard.expensive(ctx);
                 }
             });
+            if (reads instanceof ReplicaReads replica) {
+                ReadYourWrites ownWrites = new ReadYourWrites(replica, wms, cookieSecure);
+                config.routes.before(ownWrites::before);
+                config.routes.after(ownWrites::after);
+                // A pack stores its runs, then draws them: it reads what it wrote.
+                config.routes.before("/api/packs", ctx -> Work.current().ifPresent(Work::readPrimary));
+            }
             config.routes.after(guard::end);
             config.routes.after(ApiServer::tagContent);
             config.routes.get("/health", system::health);

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param home               the SafeMap installation (the launcher's folder); relative paths resolve here
  * @param varDir             where the private database cluster and other state live
  * @param externalDatabase   the database named by SAFEMAP_DB_URL, if any; otherwise the private cluster is used
+ * @param readReplica        a streaming replica of that database (SAFEMAP_DB_READ_URL) the map service reads from
  * @param localDbPort        port of the private cluster, on 127.0.0.1 only
  * @param dbPoolSize         maximum JDBC connections held by the server
  * @param httpHost           interface the HTTP server binds to
@@ -42,6 +43,7 @@ public record Settings(
         Path home,
         Path varDir,
         Optional<DatabaseTarget> externalDatabase,
+        Optional<DatabaseTarget> readReplica,
         int localDbPort,
         int dbPoolSize,
         String httpHost,
@@ -174,6 +176,7 @@ public record Settings(
         KEYS.put("SAFEMAP_DB_URL", null);
         KEYS.put("SAFEMAP_DB_USER", null);
         KEYS.put("SAFEMAP_DB_PASSWORD", null);
+        KEYS.put("SAFEMAP_DB_READ_URL", null);
         KEYS.put("SAFEMAP_DB_POOL_SIZE", "8");
         KEYS.put("SAFEMAP_LOCAL_DB_PORT", "55432");
         KEYS.put("SAFEMAP_HTTP_HOST", "127.0.0.1");
@@ -272,6 +275,25 @@ public record Settings(
             external = Optional.of(
                     new DatabaseTarget(parsed.jdbcUrl(), user, password, parsed.description(), parsed.origin()));
         }
+        Optional<DatabaseTarget> replica = Optional.empty();
+        String readUrl = values.get("SAFEMAP_DB_READ_URL");
+        if (readUrl != null && !readUrl.isBlank()) {
+            if (external.isEmpty()) {
+                // The private cluster keeps no WAL for replicas (wal_level = minimal), so it can have none.
+                throw new ConfigException("SAFEMAP_DB_READ_URL needs SAFEMAP_DB_URL: a read replica is a replica of "
+                        + "the database SAFEMAP_DB_URL names, not of the private cluster");
+            }
+            DatabaseTarget parsed = DatabaseTarget.parse(readUrl, "SAFEMAP_DB_READ_URL");
+            // The replica has the primary's roles, so the primary's login is the default.
+            replica = Optional.of(new DatabaseTarget(
+                    parsed.jdbcUrl(),
+                    parsed.user() != null ? parsed.user() : external.get().user(),
+                    parsed.password() != null
+                            ? parsed.password()
+                            : external.get().password(),
+                    parsed.description(),
+                    parsed.origin()));
+        }
         String logLevel = get(values, "SAFEMAP_LOG_LEVEL", null).toLowerCase();
         if (!List.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
             throw new ConfigException(
@@ -281,6 +303,7 @@ public record Settings(
                 home,
                 varDir,
                 external,
+                replica,
                 port(values, "SAFEMAP_LOCAL_DB_PORT"),
                 intRange(values, "SAFEMAP_DB_POOL_SIZE", 1, 200),
                 get(values, "SAFEMAP_HTTP_HOST", null),
@@ -350,6 +373,7 @@ public record Settings(
                 home,
                 varDir,
                 externalDatabase,
+                readReplica,
                 localDbPort,
                 dbPoolSize,
                 host,

@@ -33,6 +33,9 @@ public final class Database implements AutoCloseable {
     private final String serverVersion;
     private final String postgisVersion;
     private ServingDataSource serving;
+    private DatabaseTarget replicaTarget;
+    private int replicaPoolSize;
+    private ReplicaReads reads;
 
     private Database(DatabaseTarget target, HikariDataSource pool, String serverVersion, String postgisVersion) {
         this.target = target;
@@ -138,6 +141,35 @@ public final class Database implements AutoCloseable {
         return serving;
     }
 
+    /**
+     * Reads of the map service go to this streaming replica of the database ({@link #reads}); call before the
+     * server starts. The replica need not be up yet.
+     */
+    public synchronized Database withReadReplica(DatabaseTarget replica, int poolSize) {
+        this.replicaTarget = replica;
+        this.replicaPoolSize = poolSize;
+        return this;
+    }
+
+    /** Whether a read replica is configured. */
+    public synchronized boolean hasReadReplica() {
+        return replicaTarget != null;
+    }
+
+    /**
+     * Where the server's map reads go: the read replica behind {@link ReplicaReads} when one is configured, else the
+     * serving pool itself. Made once.
+     */
+    public synchronized DataSource reads(long waitMs) {
+        if (replicaTarget == null) {
+            return serving(waitMs);
+        }
+        if (reads == null) {
+            reads = new ReplicaReads(serving(waitMs), ReplicaReads.pool(replicaTarget, replicaPoolSize));
+        }
+        return reads;
+    }
+
     public DatabaseTarget target() {
         return target;
     }
@@ -166,6 +198,9 @@ public final class Database implements AutoCloseable {
         synchronized (this) {
             if (serving != null) {
                 serving.watch().close();
+            }
+            if (reads != null) {
+                reads.close();
             }
         }
         pool.close();

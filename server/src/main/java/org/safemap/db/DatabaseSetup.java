@@ -34,7 +34,10 @@ public final class DatabaseSetup {
      */
     public static Database open(Settings settings, Consumer<String> out, boolean provision) {
         if (settings.externalDatabase().isPresent()) {
-            return Database.open(settings.externalDatabase().get(), settings.dbPoolSize(), "check SAFEMAP_DB_URL");
+            Database db =
+                    Database.open(settings.externalDatabase().get(), settings.dbPoolSize(), "check SAFEMAP_DB_URL");
+            settings.readReplica().ifPresent(replica -> db.withReadReplica(replica, settings.dbPoolSize()));
+            return db;
         }
         LocalCluster cluster = localCluster(settings, out);
         if (provision) {

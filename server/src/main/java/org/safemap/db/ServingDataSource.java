@@ -81,7 +81,7 @@ public final class ServingDataSource implements DataSource {
     }
 
     /** The connection, which leaves the work's register when it is closed. */
-    private static Connection track(Connection c, Work work) {
+    static Connection track(Connection c, Work work) {
         return (Connection) Proxy.newProxyInstance(
                 Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close")) {

@@ -51,6 +51,7 @@ public final class Work {
     private final long deadlineNanos;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile Reason stopped;
+    private volatile boolean readsPrimary;
 
     private Work(String label, long deadlineNanos) {
         this.label = label;
@@ -71,6 +72,19 @@ public final class Work {
     /** The work on this thread, if any. */
     public static Optional<Work> current() {
         return Optional.ofNullable(CURRENT.get());
+    }
+
+    /**
+     * From now on this work reads from the primary, not a replica ({@link ReplicaReads}): it writes and then reads
+     * what it wrote (a pack stores its runs, then draws them), or its client has seen a write the replica may lack.
+     */
+    public void readPrimary() {
+        readsPrimary = true;
+    }
+
+    /** Whether {@link #readPrimary} was called. */
+    public boolean readsPrimary() {
+        return readsPrimary;
     }
 
     /** Throws {@link Stopped} when the work on this thread has been stopped or has run out of time. */

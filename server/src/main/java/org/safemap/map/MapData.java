@@ -18,6 +18,7 @@ import org.locationtech.jts.io.WKBReader;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.DataVersion;
+import org.safemap.db.ReplicaReads;
 import org.safemap.db.ServiceSequence;
 import org.safemap.runs.ForecastMap;
 import org.safemap.runs.Selection;
@@ -394,7 +395,8 @@ public final class MapData {
 
     /** The services' update sequence for this version token: only ever increases ({@link ServiceSequence}). */
     public long sequence(String token) {
-        return ServiceSequence.advance(dataSource, token);
+        // The sequence is written: on the primary, whichever copy this map service reads.
+        return ServiceSequence.advance(ReplicaReads.primaryOf(dataSource), token);
     }
 
     private Map<String, Map<String, Object>> rows(String sql, List<Object> params, String... columns) {

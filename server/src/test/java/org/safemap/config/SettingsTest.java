@@ -152,6 +152,41 @@ class SettingsTest {
     }
 
     @Test
+    void aReadReplicaTakesThePrimarysLoginUnlessItsUrlNamesOneAndNeedsAPrimary() {
+        Settings s = Settings.from(Map.of(
+                "SAFEMAP_HOME",
+                home.toString(),
+                "SAFEMAP_DB_URL",
+                "postgresql://h/d",
+                "SAFEMAP_DB_USER",
+                "c",
+                "SAFEMAP_DB_PASSWORD",
+                "e",
+                "SAFEMAP_DB_READ_URL",
+                "postgresql://replica:5433/d"));
+        DatabaseTarget r = s.readReplica().orElseThrow();
+        assertThat(r.jdbcUrl()).isEqualTo("jdbc:postgresql://replica:5433/d");
+        assertThat(r.user()).isEqualTo("c");
+        assertThat(r.password()).isEqualTo("e");
+        assertThat(Settings.from(Map.of(
+                                "SAFEMAP_HOME",
+                                home.toString(),
+                                "SAFEMAP_DB_URL",
+                                "postgresql://h/d",
+                                "SAFEMAP_DB_READ_URL",
+                                "postgresql://reader:pw@replica/d"))
+                        .readReplica()
+                        .orElseThrow()
+                        .user())
+                .isEqualTo("reader");
+        assertThat(Settings.from(Map.of("SAFEMAP_HOME", home.toString())).readReplica())
+                .isEmpty();
+        assertThatThrownBy(() -> Settings.from(
+                        Map.of("SAFEMAP_HOME", home.toString(), "SAFEMAP_DB_READ_URL", "postgresql://replica/d")))
+                .hasMessageContaining("SAFEMAP_DB_READ_URL needs SAFEMAP_DB_URL");
+    }
+
+    @Test
     void theDataBeginAndTheAreaRuleAreSettingsWithSafeDefaults() {
         Settings defaults = Settings.from(Map.of("SAFEMAP_HOME", home.toString()));
         assertThat(defaults.ingest().dataFrom()).isEqualTo(java.time.LocalDate.of(2000, 1, 1));

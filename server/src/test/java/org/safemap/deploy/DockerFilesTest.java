@@ -132,4 +132,32 @@ class DockerFilesTest {
         assertThat(runtime).containsPattern("(?m)^HEALTHCHECK .*").contains("GET /health");
         assertThat(runtime).contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/safemap/safemap.jar\"]");
     }
+
+    @Test
+    void replicasComposeRunsAPrimaryAReplicaTwoServersWithSharedKeysAndHaproxyOverBoth() throws IOException {
+        Path file = HOME.resolve("docker/docker-compose.replicas.yml");
+        JsonNode services =
+                new ObjectMapper(new YAMLFactory()).readTree(file.toFile()).path("services");
+        List<String> names = new ArrayList<>();
+        services.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactlyInAnyOrder("primary", "replica", "safemap-1", "safemap-2", "balancer");
+        assertThat(services.path("primary").path("command").toString()).contains("wal_level=replica");
+        String replicaStart = Files.readString(HOME.resolve("docker/replicas/replica-start.sh"));
+        assertThat(replicaStart).contains("pg_basebackup -h primary", " -R ");
+        String text = Files.readString(file);
+        // the servers' settings sit in one anchor both merge: read, and required, once for both
+        assertThat(text).contains("SAFEMAP_DB_URL: postgresql://primary:5432/safemap");
+        assertThat(text).contains("SAFEMAP_DB_READ_URL: postgresql://replica:5432/safemap");
+        for (String key : List.of("SAFEMAP_AUDIT_KEY", "SAFEMAP_PSEUDONYM_KEY", "SAFEMAP_LINKAGE_KEY")) {
+            assertThat(text).as(key + " required, so every server shares it").contains(key + ": ${" + key + ":?");
+        }
+        for (String server : List.of("safemap-1", "safemap-2")) {
+            assertThat(services.path(server).path("volumes").toString()).contains(server + "-var:");
+        }
+        String haproxy = Files.readString(HOME.resolve("docker/replicas/haproxy.cfg"));
+        assertThat(haproxy)
+                .contains("server safemap-1 safemap-1:8080 check", "server safemap-2 safemap-2:8080 check")
+                .contains("option httpchk GET /health", "retry-on", "disable-l7-retry if ! METH_GET");
+        assertThat(services.path("balancer").path("volumes").toString()).contains("./replicas/haproxy.cfg");
+    }
 }
