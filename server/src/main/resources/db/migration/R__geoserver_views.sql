@@ -8,6 +8,7 @@
 -- read any other feed, classes without counts or statistics (which, with the weights, would let counts be solved for):
 -- the columns of AreaResults.CLASS_FIELDS, which GeoServerPublishIT holds this view to.
 -- CREATE OR REPLACE keeps every column in place: a column removed or renamed needs a DROP VIEW here first.
+-- V17 drops incident_counts with the table it reads (incident, re-partitioned by month): this file makes it again.
 
 CREATE OR REPLACE VIEW geoserver.incident_counts AS
 WITH monthly AS (
