@@ -27,7 +27,8 @@ import java.util.List;
  * for execution) costs the planner about 0.3 ms per batch it must open.
  *
  * <p>A load COPYs into a plain table of its own ({@link #staging}) and {@link #place}s it at the end of its
- * transaction, so a load is still atomic and its indexes are still built in bulk; a batch is removed whole by
+ * transaction, so a load is still atomic and its indexes are still built in bulk (and its counts kept,
+ * {@link IncidentCounts}); a batch is removed whole by
  * dropping its tables ({@link #tables}). Month tables are made when a load first needs them and never removed: an
  * empty one costs the planner nothing measurable.
  */
@@ -109,6 +110,9 @@ public final class IncidentPartitions {
                 s.execute("ALTER TABLE " + ensureEnds(s, pieces.get(i)) + " ATTACH PARTITION " + table
                         + " FOR VALUES IN (" + batchId + ")");
             }
+        }
+        for (String table : tables) {
+            IncidentCounts.add(c, table);
         }
         return tables;
     }

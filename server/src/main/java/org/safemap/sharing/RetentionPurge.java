@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
+import org.safemap.db.IncidentCounts;
 import org.safemap.db.IncidentPartitions;
 import org.safemap.time.Period;
 import org.slf4j.Logger;
@@ -297,10 +298,12 @@ public final class RetentionPurge {
             if (whole && !tables.isEmpty()) {
                 IncidentPartitions.lockTree(c);
                 for (String t : tables) {
+                    IncidentCounts.subtract(c, t, null);
                     s.execute("DROP TABLE " + t);
                 }
             } else if (expired > 0) {
                 for (String t : tables) {
+                    IncidentCounts.subtract(c, t, cutoff);
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE event_to < ?")) {
                         ps.setTimestamp(1, Timestamp.from(cutoff));
                         ps.executeUpdate();

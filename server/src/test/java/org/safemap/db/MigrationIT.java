@@ -49,7 +49,7 @@ class MigrationIT {
                             'snapped-map-point', 200)""");
             db.migrate();
 
-            assertThat(db.schemaVersion()).isEqualTo("17"); // the newest migration, V17__incident_by_month
+            assertThat(db.schemaVersion()).isEqualTo("18"); // the newest migration, V18__incident_month_count
             assertThat(Sql.rows(db, "SELECT id, batch_id, feed, category FROM incident ORDER BY id"))
                     .containsExactly(
                             List.of(1L, 1L, "police-uk", "theft"),
@@ -73,6 +73,17 @@ class MigrationIT {
                             List.of("batches.incident_3_2022_03", "periods.incident_2022_03_short"));
             assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'"))
                     .isEqualTo(4);
+            // V18: the records' monthly counts, by the UK month each starts in ('' for no LSOA)
+            assertThat(Sql.rows(
+                            db,
+                            "SELECT month::text, lsoa_code, category, feed, records FROM incident_month_count "
+                                    + "ORDER BY 1, 3, 4"))
+                    .containsExactly(
+                            List.of("2022-01-01", "", "asb-unclassified", "police-uk", 1L),
+                            List.of("2022-01-01", "", "burglary", "police-uk", 1L),
+                            List.of("2022-01-01", "", "other", "btp", 1L),
+                            List.of("2022-01-01", "", "theft", "police-uk", 1L),
+                            List.of("2022-03-01", "", "burglary", "police-uk", 1L));
             // V16, kept by V17: each batch table states its time span, so period queries skip batches outside it
             assertThat(Sql.count(
                             db,
@@ -126,7 +137,7 @@ class MigrationIT {
             assertThat(Sql.rows(
                             db, "SELECT script, success FROM flyway_schema_history WHERE version IS NULL ORDER BY 1"))
                     .containsExactly(List.of("R__geoserver_views.sql", true));
-            assertThat(db.schemaVersion()).isEqualTo("17");
+            assertThat(db.schemaVersion()).isEqualTo("18");
         } finally {
             db.close();
         }

@@ -13,6 +13,7 @@ import org.safemap.areas.AreaLoader;
 import org.safemap.db.Database;
 import org.safemap.files.InputFormatException;
 import org.safemap.files.SourceFile;
+import org.safemap.testing.MonthCounts;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
@@ -119,6 +120,18 @@ class IncidentLoaderIT {
         assertThat(Sql.count(db, "SELECT count(*) FROM batches." + august)).isEqualTo(2);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", r.batchId()))
                 .isEqualTo(3);
+        // the kept monthly counts have the batch, by the month each record starts in, once however often it is loaded
+        assertThat(Sql.rows(
+                        db,
+                        "SELECT month::text, sum(records)::bigint FROM incident_month_count WHERE month < '2020-01-01' "
+                                + "GROUP BY 1 ORDER BY 1"))
+                .containsExactly(List.of("2019-05-01", 1L), List.of("2019-08-01", 2L));
+        assertThat(loader.load(SourceFiles.gzip("again.csv.gz", content), POLICE_UK, null)
+                        .alreadyLoaded())
+                .isTrue();
+        assertThat(Sql.count(db, "SELECT sum(records) FROM incident_month_count WHERE month < '2020-01-01'"))
+                .isEqualTo(3);
+        assertThat(MonthCounts.mismatches(db)).isZero();
         // each table sits under its month's short ends (police.uk's month ends as the next begins), and the month
         // is bounded by UK midnight (BST: 23:00 the day before in UTC)
         assertThat(Sql.rows(
