@@ -8,22 +8,26 @@
 -- read any other feed, classes without counts or statistics (which, with the weights, would let counts be solved for):
 -- the columns of AreaResults.CLASS_FIELDS, which GeoServerPublishIT holds this view to.
 -- CREATE OR REPLACE keeps every column in place: a column removed or renamed needs a DROP VIEW here first.
+-- V17 dropped incident_counts with the table it read (incident, re-partitioned by month): this file makes it again,
+-- now over V18's kept counts.
 
 CREATE OR REPLACE VIEW geoserver.incident_counts AS
+-- From the counts kept at ingest (V18: records per UK month they start in x LSOA x category x feed), which are
+-- exactly what this view counted from incident, without reading the records.
 WITH monthly AS (
-    SELECT i.lsoa_code AS code,
-           date_trunc('month', i.event_from AT TIME ZONE 'Europe/London')::date AS month,
-           count(*) AS incidents,
-           count(*) FILTER (WHERE c.group_code = 'violence') AS violence,
-           count(*) FILTER (WHERE c.group_code = 'acquisitive') AS acquisitive,
-           count(*) FILTER (WHERE c.group_code = 'damage') AS damage,
-           count(*) FILTER (WHERE c.group_code = 'asb') AS asb,
-           count(*) FILTER (WHERE c.group_code = 'drugs-weapons') AS drugs_weapons,
-           count(*) FILTER (WHERE c.group_code NOT IN ('violence', 'acquisitive', 'damage', 'asb', 'drugs-weapons'))
-               AS other
-    FROM incident i
-    JOIN category c ON c.code = i.category
-    WHERE i.feed IN (SELECT feed FROM geoserver.public_feed) AND i.lsoa_code IS NOT NULL
+    SELECT k.lsoa_code AS code,
+           k.month,
+           sum(k.records)::bigint AS incidents,
+           coalesce(sum(k.records) FILTER (WHERE c.group_code = 'violence'), 0)::bigint AS violence,
+           coalesce(sum(k.records) FILTER (WHERE c.group_code = 'acquisitive'), 0)::bigint AS acquisitive,
+           coalesce(sum(k.records) FILTER (WHERE c.group_code = 'damage'), 0)::bigint AS damage,
+           coalesce(sum(k.records) FILTER (WHERE c.group_code = 'asb'), 0)::bigint AS asb,
+           coalesce(sum(k.records) FILTER (WHERE c.group_code = 'drugs-weapons'), 0)::bigint AS drugs_weapons,
+           coalesce(sum(k.records) FILTER (WHERE c.group_code NOT IN ('violence', 'acquisitive', 'damage', 'asb',
+                                                                     'drugs-weapons')), 0)::bigint AS other
+    FROM incident_month_count k
+    JOIN category c ON c.code = k.category
+    WHERE k.feed IN (SELECT feed FROM geoserver.public_feed) AND k.lsoa_code <> ''
     GROUP BY 1, 2
 )
 SELECT m.code || '/' || to_char(m.month, 'YYYY-MM') AS id, a.code, a.name, m.month,

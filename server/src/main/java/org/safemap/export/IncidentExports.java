@@ -34,7 +34,7 @@ import org.safemap.time.Period;
 final class IncidentExports {
     /** The filters shared by the count and the rows; {@code %s} is the area-of-interest condition. */
     private static final String WHERE = """
-            WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+            WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
               AND i.feed = ANY(?::text[])
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
               AND (?::float8 IS NULL OR i.precision_m <= ?)

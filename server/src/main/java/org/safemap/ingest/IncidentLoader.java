@@ -33,6 +33,7 @@ import org.safemap.areas.AreaAssigners;
 import org.safemap.config.Settings;
 import org.safemap.config.TempFiles;
 import org.safemap.db.CopyWriter;
+import org.safemap.db.IncidentPartitions;
 import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
 import org.safemap.db.ReferenceData;
@@ -58,14 +59,15 @@ import org.slf4j.LoggerFactory;
  *     rejected, naming its field;</li>
  * <li>records are taken in chunks: geocoded ({@link Geocoder}), their categories mapped onto the common taxonomy
  *     (the feed's mapping, as data), and given their areas ({@link AreaAssigner}, in Morton order);</li>
- * <li>accepted records stream with COPY into a new partition of {@code incident} for this batch, which gets its
- *     indexes built in bulk and is then attached; rejected rows go to {@code quarantine} with their reason;
+ * <li>accepted records stream with COPY into a new table for this batch, which is then filed under the months its
+ *     records start in ({@link IncidentPartitions#place}: its time span stated, its indexes built in bulk, attached);
+ *     rejected rows go to {@code quarantine} with their reason;
  *     records outside every loaded LSOA are listed by line in the batch's summary, or rejected when the
  *     installation says so ({@link Checks#quarantineOutsideArea});</li>
  * <li>the batch's violent records are linked to matching records of other feeds ({@link Linker}).</li>
  * </ol>
  * The same content loaded into the same feed again is reported as already loaded. A failure, or a killed process,
- * leaves nothing behind: the partition, the batch and the quarantine rows are all in the one transaction.
+ * leaves nothing behind: the batch's tables, the batch and the quarantine rows are all in the one transaction.
  * Memory is bounded by the chunk size, whatever the file's size.
  */
 public final class IncidentLoader {
@@ -346,12 +348,11 @@ public final class IncidentLoader {
             ps.setLong(4, batchId);
             ps.executeUpdate();
         }
-        String partition = "batches.incident_" + batchId;
+        String partition = IncidentPartitions.staging(batchId);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + partition + " (LIKE incident INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
             // Lets ATTACH PARTITION trust the rows without scanning them.
-            s.execute("ALTER TABLE " + partition + " ADD CONSTRAINT incident_" + batchId + "_batch CHECK (batch_id = "
-                    + batchId + ")");
+            s.execute(IncidentPartitions.batchCheck(partition, batchId, ""));
         }
         long t0 = System.nanoTime();
         Pipeline pipeline;
@@ -381,13 +382,7 @@ public final class IncidentLoader {
         long t1 = System.nanoTime();
         try (Statement s = c.createStatement()) {
             if (pipeline.accepted > 0) {
-                timeBounds(s, partition, batchId);
-                s.execute("CREATE INDEX ON " + partition + " USING gist (geom)");
-                s.execute("CREATE INDEX ON " + partition + " (id)");
-                s.execute("CREATE INDEX ON " + partition + " (event_from)");
-                s.execute("CREATE INDEX ON " + partition + " (lsoa_code)");
-                s.execute("CREATE INDEX ON " + partition + " (event_id) WHERE event_id IS NOT NULL");
-                s.execute("ALTER TABLE incident ATTACH PARTITION " + partition + " FOR VALUES IN (" + batchId + ")");
+                IncidentPartitions.place(c, batchId);
             } else {
                 s.execute("DROP TABLE " + partition);
             }
@@ -433,30 +428,6 @@ public final class IncidentLoader {
     }
 
     /** A mapped feed's category map lives in its definition file; the database gets a copy for queries. */
-    /**
-     * States the batch's time span as a validated constraint, so a query for a period skips every batch outside it
-     * (PostgreSQL's constraint exclusion, on by default for partitions). The partitions are per batch, so partition
-     * pruning by bounds cannot use time; with hundreds of batches a one-month query otherwise scans every batch's
-     * time index (measured in docs/performance.md, "Many batches"). The bounds never change: a batch's rows are
-     * not updated in time.
-     */
-    static void timeBounds(Statement s, String partition, long batchId) throws SQLException {
-        String from;
-        String lastFrom;
-        String lastTo;
-        // Exact bounds, read back as text at full precision: a period starting just where the batch ends must be
-        // refuted by them, so no rounding out.
-        try (ResultSet rs = s.executeQuery(
-                "SELECT min(event_from)::text, max(event_from)::text, max(event_to)::text FROM " + partition)) {
-            rs.next();
-            from = rs.getString(1);
-            lastFrom = rs.getString(2);
-            lastTo = rs.getString(3);
-        }
-        s.execute("ALTER TABLE " + partition + " ADD CONSTRAINT incident_" + batchId + "_time CHECK (event_from >= '"
-                + from + "' AND event_from <= '" + lastFrom + "' AND event_to <= '" + lastTo + "')");
-    }
-
     private static void syncCategoryMap(Connection c, FeedDefinition feed) throws SQLException {
         try {
             ReferenceData.replaceScheme(c, feed.name(), MappedFeed.of(feed).categoryMap);

@@ -34,7 +34,11 @@ public final class MapData {
     private static final Map<String, String> CODE_COLUMN =
             Map.of("lsoa", "i.lsoa_code", "msoa", "i.msoa_code", "ward", "i.ward_code", "lad", "i.lad_code");
 
-    /** The selection shared by density and counts: one row per event with its aoristic weight. */
+    /**
+     * The selection shared by density and counts: one row per event with its aoristic weight. The period test (starts
+     * before the period ends, and ends after it starts or starts in it) is written with {@code event_to >= start}
+     * standing alone, which it implies, so the planner drops earlier months by their bounds ({@code IncidentPartitions}).
+     */
     private static final String SELECTED = """
             SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom, %s AS code,
                    CASE WHEN i.event_to > i.event_from
@@ -42,7 +46,7 @@ public final class MapData {
                              / extract(epoch FROM i.event_to - i.event_from)
                         ELSE 1 END AS w
             FROM incident i JOIN category c ON c.code = i.category
-            WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+            WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
               AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
               AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
@@ -64,7 +68,7 @@ public final class MapData {
                                  / extract(epoch FROM i.event_to - i.event_from)
                             ELSE 1 END AS w
                 FROM incident i JOIN category c ON c.code = i.category
-                WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+                WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
                   AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
                   AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
                   AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
@@ -84,7 +88,7 @@ public final class MapData {
                    to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'), i.location_text
             FROM incident i JOIN category c ON c.code = i.category
             WHERE i.geom && ST_MakeEnvelope(?, ?, ?, ?, 27700)
-              AND i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+              AND i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
               AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
             ORDER BY i.id

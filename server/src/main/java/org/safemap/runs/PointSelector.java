@@ -30,7 +30,7 @@ public final class PointSelector {
                    extract(epoch FROM i.event_to)::bigint, %s, i.batch_id,
                    i.geocode_method = 'snapped-map-point'
             FROM incident i JOIN category c ON c.code = i.category
-            WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+            WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
               AND %s
               AND %s
             %s""";

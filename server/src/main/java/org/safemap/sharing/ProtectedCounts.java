@@ -66,7 +66,7 @@ public final class ProtectedCounts {
                                  / extract(epoch FROM i.event_to - i.event_from)
                             ELSE 1 END AS w
                 FROM incident i
-                WHERE i.event_from < ? AND (i.event_to > ? OR i.event_from >= ?)
+                WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
                   AND i.feed = ANY(?::text[])
                 ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id
             ) s WHERE code IS NOT NULL GROUP BY 1, 2, 3""";

@@ -18,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
+import org.safemap.db.IncidentCounts;
+import org.safemap.db.IncidentPartitions;
 import org.safemap.time.Period;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Deletes records whose protocol's retention has ended. For each protocol, a record expires when its retention,
  * counted from the event's end ({@code event_to}, retention_from "event") or from its batch's load
  * ({@code load_batch.loaded_at}, "received"), has passed. A batch all of whose remaining records expired loses its
- * whole partition ({@code batches.incident_<id>}, dropped rather than emptied row by row) and its quarantined rows
+ * tables ({@link IncidentPartitions#tables}, dropped rather than emptied row by row) and its quarantined rows
  * (they hold the raw records); otherwise its expired rows are deleted. The {@code load_batch} row stays, with how many
  * records went and when, so audit entries, reports and stored runs still name the file and protocol version.
  *
@@ -43,7 +45,7 @@ public final class RetentionPurge {
     private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('safemap.retention'))";
     /** Batches not yet fully purged, oldest first. */
     private static final String BATCHES = """
-            SELECT id, source_name, loaded_at, protocol_version, to_regclass('batches.incident_' || id) IS NOT NULL
+            SELECT id, source_name, loaded_at, protocol_version
             FROM load_batch WHERE kind = 'incidents' AND feed = ? AND purged_at IS NULL ORDER BY id""";
     /** Per batch of the feed: records whose event ended before the cut-off (event_from bounds it, and is indexed). */
     private static final String EXPIRED_BY_EVENT = """
@@ -209,8 +211,11 @@ public final class RetentionPurge {
                                     rs.getObject(3, OffsetDateTime.class).toInstant();
                             int v = rs.getInt(4);
                             Integer version = rs.wasNull() ? null : v;
-                            boolean hasPartition = rs.getBoolean(5);
-                            long present = hasPartition ? count(c, "SELECT count(*) FROM " + partition(id)) : 0;
+                            List<String> tables = IncidentPartitions.tables(c, id);
+                            long present = 0;
+                            for (String t : tables) {
+                                present += count(c, "SELECT count(*) FROM " + t);
+                            }
                             long expired;
                             boolean whole;
                             if (!byEvent || present == 0) {
@@ -226,7 +231,7 @@ public final class RetentionPurge {
                             }
                             long quarantined = whole ? count(c, BATCH_QUARANTINE, id) : 0;
                             if (!dryRun) {
-                                apply(c, id, hasPartition, whole, expired, cutoff, now);
+                                apply(c, tables, id, whole, expired, cutoff, now);
                             }
                             done.add(new BatchPurge(
                                     id, rs.getString(2), loadedAt, version, expired, whole, quarantined));
@@ -287,16 +292,22 @@ public final class RetentionPurge {
     }
 
     private static void apply(
-            Connection c, long id, boolean hasPartition, boolean whole, long expired, Instant cutoff, Instant now)
+            Connection c, List<String> tables, long id, boolean whole, long expired, Instant cutoff, Instant now)
             throws SQLException {
         try (Statement s = c.createStatement()) {
-            if (whole && hasPartition) {
-                s.execute("DROP TABLE " + partition(id));
+            if (whole && !tables.isEmpty()) {
+                IncidentPartitions.lockTree(c);
+                for (String t : tables) {
+                    IncidentCounts.subtract(c, t, null);
+                    s.execute("DROP TABLE " + t);
+                }
             } else if (expired > 0) {
-                try (PreparedStatement ps =
-                        c.prepareStatement("DELETE FROM " + partition(id) + " WHERE event_to < ?")) {
-                    ps.setTimestamp(1, Timestamp.from(cutoff));
-                    ps.executeUpdate();
+                for (String t : tables) {
+                    IncidentCounts.subtract(c, t, cutoff);
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE event_to < ?")) {
+                        ps.setTimestamp(1, Timestamp.from(cutoff));
+                        ps.executeUpdate();
+                    }
                 }
             }
         }
@@ -367,11 +378,6 @@ public final class RetentionPurge {
                 return instant(rs, 1);
             }
         }
-    }
-
-    /** A batch's partition; the id is a number from load_batch, never user input. */
-    private static String partition(long batchId) {
-        return "batches.incident_" + batchId;
     }
 
     private static long count(Connection c, String sql, Object... params) throws SQLException {

@@ -29,7 +29,8 @@ class MigrationIT {
             Sql.execute(db, """
                     INSERT INTO load_batch (kind, feed, source_name, source_sha256, rows_read, rows_loaded, rows_quarantined)
                     VALUES ('incidents', 'police', 'a.csv', repeat('a', 64), 3, 2, 1),
-                           ('incidents', 'transport', 'b.csv', repeat('b', 64), 1, 1, 0);
+                           ('incidents', 'transport', 'b.csv', repeat('b', 64), 1, 1, 0),
+                           ('incidents', 'police', 'c.csv', repeat('c', 64), 2, 2, 0);
                     INSERT INTO quarantine (batch_id, line_no, field, reason, raw_record)
                     VALUES (1, 4, 'Month', 'no such month ''2022-13''', 'x');
                     INSERT INTO incident (batch_id, line_no, feed, source_ref, source_category, category, event_from,
@@ -39,7 +40,13 @@ class MigrationIT {
                            (1, 3, 'asb', NULL, 'Anti-social behaviour', 'anti-social-behaviour', '2022-01-01',
                             '2022-02-01', ST_SetSRID(ST_MakePoint(335100, 390100), 27700), 'snapped-map-point', 200),
                            (2, 2, 'transport', 't1', 'Other crime', 'other-crime', '2022-01-01', '2022-02-01',
-                            ST_SetSRID(ST_MakePoint(335200, 390200), 27700), 'snapped-map-point', 200)""");
+                            ST_SetSRID(ST_MakePoint(335200, 390200), 27700), 'snapped-map-point', 200),
+                           (3, 2, 'police', 'c3', 'Burglary', 'burglary', '2022-03-01 00:00 Europe/London',
+                            '2022-04-01 00:00 Europe/London', ST_SetSRID(ST_MakePoint(335300, 390300), 27700),
+                            'snapped-map-point', 200),
+                           (3, 3, 'police', 'c4', 'Burglary', 'burglary', '2022-01-10 00:00 Europe/London',
+                            '2022-06-10 00:00 Europe/London', ST_SetSRID(ST_MakePoint(335400, 390400), 27700),
+                            'snapped-map-point', 200)""");
             db.migrate();
 
             assertThat(db.schemaVersion()).isEqualTo("19"); // the newest migration, V19__data_change_notify
@@ -47,12 +54,37 @@ class MigrationIT {
                     .containsExactly(
                             List.of(1L, 1L, "police-uk", "theft"),
                             List.of(2L, 1L, "police-uk", "asb-unclassified"),
-                            List.of(3L, 2L, "btp", "other"));
+                            List.of(3L, 2L, "btp", "other"),
+                            List.of(4L, 3L, "police-uk", "burglary"),
+                            List.of(5L, 3L, "police-uk", "burglary"));
             assertThat(Sql.rows(db, "SELECT feed FROM load_batch ORDER BY id"))
-                    .containsExactly(List.of("police-uk"), List.of("btp"));
+                    .containsExactly(List.of("police-uk"), List.of("btp"), List.of("police-uk"));
+            // V17: one table per batch and month it starts in (a record ending two months or more after its
+            // month's start goes to the month's long ends), under the month's tables; a batch of one month keeps its
+            // table and name
+            assertThat(Sql.rows(
+                            db,
+                            "SELECT p.relid::text, p.parentrelid::text FROM pg_partition_tree('incident') p "
+                                    + "WHERE p.isleaf ORDER BY 1"))
+                    .containsExactly(
+                            List.of("batches.incident_1", "periods.incident_2022_01_short"),
+                            List.of("batches.incident_2", "periods.incident_2022_01_short"),
+                            List.of("batches.incident_3_2022_01_long", "periods.incident_2022_01_long"),
+                            List.of("batches.incident_3_2022_03", "periods.incident_2022_03_short"));
             assertThat(Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches'"))
-                    .isEqualTo(2);
-            // V16: each moved batch states its time span, so period queries skip batches outside it
+                    .isEqualTo(4);
+            // V18: the records' monthly counts, by the UK month each starts in ('' for no LSOA)
+            assertThat(Sql.rows(
+                            db,
+                            "SELECT month::text, lsoa_code, category, feed, records FROM incident_month_count "
+                                    + "ORDER BY 1, 3, 4"))
+                    .containsExactly(
+                            List.of("2022-01-01", "", "asb-unclassified", "police-uk", 1L),
+                            List.of("2022-01-01", "", "burglary", "police-uk", 1L),
+                            List.of("2022-01-01", "", "other", "btp", 1L),
+                            List.of("2022-01-01", "", "theft", "police-uk", 1L),
+                            List.of("2022-03-01", "", "burglary", "police-uk", 1L));
+            // V16, kept by V17: each batch table states its time span, so period queries skip batches outside it
             assertThat(Sql.count(
                             db,
                             "SELECT count(*) FROM pg_constraint WHERE conname IN ('incident_1_time', 'incident_2_time') "
@@ -63,7 +95,9 @@ class MigrationIT {
             // New records continue the id sequence after the moved ones.
             Sql.execute(db, "SELECT nextval('incident_record_id_seq')");
             assertThat(Sql.value(db, "SELECT currval('incident_record_id_seq')"))
-                    .isEqualTo(4L);
+                    .isEqualTo(6L);
+            assertThat(Sql.value(db, "SELECT pg_get_serial_sequence('incident', 'id')"))
+                    .isEqualTo("public.incident_record_id_seq");
         } finally {
             db.close();
         }

@@ -13,6 +13,7 @@ import org.safemap.areas.AreaLoader;
 import org.safemap.db.Database;
 import org.safemap.files.InputFormatException;
 import org.safemap.files.SourceFile;
+import org.safemap.testing.MonthCounts;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
@@ -99,6 +100,64 @@ class IncidentLoaderIT {
                 .asString()
                 .contains("event_from >=")
                 .contains("event_to <=");
+    }
+
+    @Test
+    void aBatchOfSeveralMonthsIsFiledUnderEachAndAPeriodQueryPlansOnlyItsMonths() {
+        String content = POLICE_UK_HEADER
+                + "m1,2019-05,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
+                + "m2,2019-08,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
+                + "m3,2019-08,M,M,-2.98,53.40,On or near X,E01006512,L,Robbery,,\n";
+        IncidentLoader.Result r = loader.load(SourceFiles.text("2019-05-and-08.csv", content), POLICE_UK, null);
+        String may = "incident_" + r.batchId() + "_2019_05";
+        String august = "incident_" + r.batchId() + "_2019_08";
+        assertThat(Sql.rows(
+                        db,
+                        "SELECT relname FROM pg_class WHERE relnamespace = 'batches'::regnamespace AND relkind = 'r' "
+                                + "AND relname LIKE ? ORDER BY 1",
+                        "incident\\_" + r.batchId() + "%"))
+                .containsExactly(List.of(may), List.of(august));
+        assertThat(Sql.count(db, "SELECT count(*) FROM batches." + august)).isEqualTo(2);
+        assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE batch_id = ?", r.batchId()))
+                .isEqualTo(3);
+        // the kept monthly counts have the batch, by the month each record starts in, once however often it is loaded
+        assertThat(Sql.rows(
+                        db,
+                        "SELECT month::text, sum(records)::bigint FROM incident_month_count WHERE month < '2020-01-01' "
+                                + "GROUP BY 1 ORDER BY 1"))
+                .containsExactly(List.of("2019-05-01", 1L), List.of("2019-08-01", 2L));
+        assertThat(loader.load(SourceFiles.gzip("again.csv.gz", content), POLICE_UK, null)
+                        .alreadyLoaded())
+                .isTrue();
+        assertThat(Sql.count(db, "SELECT sum(records) FROM incident_month_count WHERE month < '2020-01-01'"))
+                .isEqualTo(3);
+        assertThat(MonthCounts.mismatches(db)).isZero();
+        // each table sits under its month's short ends (police.uk's month ends as the next begins), and the month
+        // is bounded by UK midnight (BST: 23:00 the day before in UTC)
+        assertThat(Sql.rows(
+                        db,
+                        "SELECT relid::text FROM pg_partition_ancestors(?::regclass) WITH ORDINALITY ORDER BY ordinality",
+                        "batches." + august))
+                .containsExactly(
+                        List.of("batches." + august),
+                        List.of("periods.incident_2019_08_short"),
+                        List.of("periods.incident_2019_08"),
+                        List.of("incident"));
+        assertThat(Sql.value(db, """
+                        SELECT pg_get_expr(relpartbound, oid) = format('FOR VALUES FROM (%L) TO (%L)',
+                            '2019-08-01 00:00 Europe/London'::timestamptz, '2019-09-01 00:00 Europe/London'::timestamptz)
+                        FROM pg_class WHERE oid = 'periods.incident_2019_08'::regclass""")).isEqualTo(true);
+        // the readers' period test, for August: May's table is not even planned (its month ends before August's
+        // short ends could start), and August's is
+        String plan = "EXPLAIN SELECT count(*) FROM incident i WHERE i.event_from < '%2$s 00:00 Europe/London' "
+                + "AND i.event_to >= '%1$s 00:00 Europe/London' "
+                + "AND (i.event_to > '%1$s 00:00 Europe/London' OR i.event_to = i.event_from)";
+        assertThat(explain(plan.formatted("2019-08-01", "2019-09-01")))
+                .contains(august)
+                .doesNotContain(may);
+        assertThat(explain(plan.formatted("2019-05-01", "2019-06-01")))
+                .contains(may)
+                .doesNotContain(august);
     }
 
     private static String explain(String sql) {

@@ -23,6 +23,7 @@ import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.map.MapData;
 import org.safemap.testing.CliRun;
+import org.safemap.testing.MonthCounts;
 import org.safemap.testing.MutableClock;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
@@ -33,6 +34,10 @@ import org.safemap.testing.TestDatabase;
  * kept two years from the event's end, btp thirty days from receipt. The clock is 15 June 2024, 13:00 UK time.
  */
 class RetentionPurgeIT {
+    /** A batch's tables: batches.incident_<id>, or one per month, batches.incident_<id>_<yyyy>_<mm>. */
+    private static final String BATCH_TABLES = "SELECT count(*) FROM pg_tables WHERE schemaname = 'batches' "
+            + "AND (tablename = 'incident_' || ?::bigint OR tablename LIKE 'incident\\_' || ?::bigint || '\\_%')";
+
     private static final String KEY = "retention-test-audit-key-0123456789";
     private static final Instant NOW = Instant.parse("2024-06-15T12:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -182,18 +187,20 @@ class RetentionPurgeIT {
                 .isEqualTo(5);
         assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed = 'btp'"))
                 .isEqualTo(2);
-        // whole batches lose their partition and quarantined rows; the others keep theirs
+        // the kept monthly counts lost exactly what went (whole batches dropped, expired records deleted)
+        assertThat(MonthCounts.mismatches(db)).isZero();
+        assertThat(Sql.count(db, "SELECT sum(records) FROM incident_month_count WHERE feed = 'police-uk'"))
+                .isEqualTo(11);
+        // whole batches lose their tables (one per month) and quarantined rows; the others keep theirs
         for (long gone : new long[] {fullyExpired, receivedLongAgo}) {
-            assertThat(Sql.value(db, "SELECT to_regclass('batches.incident_' || ?::bigint)::text", gone))
-                    .isNull();
+            assertThat(Sql.count(db, BATCH_TABLES, gone, gone)).isZero();
             assertThat(Sql.count(db, "SELECT count(*) FROM quarantine WHERE batch_id = ?", gone))
                     .isZero();
             assertThat(Sql.value(db, "SELECT purged_at FROM load_batch WHERE id = ?", gone))
                     .isNotNull();
         }
         for (long kept : new long[] {partlyExpired, current, receivedRecently}) {
-            assertThat(Sql.value(db, "SELECT to_regclass('batches.incident_' || ?::bigint)::text", kept))
-                    .isNotNull();
+            assertThat(Sql.count(db, BATCH_TABLES, kept, kept)).isPositive();
             assertThat(Sql.value(db, "SELECT purged_at FROM load_batch WHERE id = ?", kept))
                     .isNull();
         }

@@ -1,0 +1,67 @@
+package org.safemap.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/**
+ * Keeps {@code incident_month_count} (V18), records per UK month they start in x LSOA x category x feed, equal to a
+ * GROUP BY over {@code incident}: a load adds its batch's tables once they are placed, a purge takes away what it
+ * drops or deletes before it does, each in the same transaction, so the counts are never seen out of step with the
+ * records. Rows are changed in key order, so two loads of the same months wait for each other rather than deadlock.
+ */
+public final class IncidentCounts {
+    private static final String ADD = """
+            INSERT INTO incident_month_count AS t (month, lsoa_code, category, feed, records)
+            SELECT date_trunc('month', event_from AT TIME ZONE 'Europe/London')::date, coalesce(lsoa_code, ''),
+                   category, feed, count(*)
+            FROM %s GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+            ON CONFLICT (month, lsoa_code, category, feed) DO UPDATE SET records = t.records + excluded.records""";
+    /** An UPDATE, not an upsert of negative counts: the CHECK is tested on the row proposed for insertion. */
+    private static final String SUBTRACT = """
+            WITH gone AS (
+                SELECT date_trunc('month', event_from AT TIME ZONE 'Europe/London')::date AS month,
+                       coalesce(lsoa_code, '') AS lsoa_code, category, feed, count(*) AS n
+                FROM %s %s GROUP BY 1, 2, 3, 4),
+            changed AS (
+                UPDATE incident_month_count t SET records = t.records - g.n FROM gone g
+                WHERE t.month = g.month AND t.lsoa_code = g.lsoa_code AND t.category = g.category AND t.feed = g.feed
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM changed)""";
+
+    private IncidentCounts() {}
+
+    /** Adds a newly loaded batch table's records. */
+    public static void add(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ADD.formatted(table))) {
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Takes away a batch table's records before they go: all of them ({@code endedBefore} null, the table is to be
+     * dropped), or those whose event ended before the cut-off (to be deleted). Counts that would fall below zero, or
+     * keys that are not there, mean the counts were out of step: the purge fails and rolls back rather than carry on.
+     */
+    public static void subtract(Connection c, String table, Instant endedBefore) throws SQLException {
+        String where = endedBefore == null ? "" : "WHERE event_to < ?";
+        try (PreparedStatement ps = c.prepareStatement(SUBTRACT.formatted(table, where))) {
+            if (endedBefore != null) {
+                ps.setTimestamp(1, Timestamp.from(endedBefore));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) != rs.getLong(2)) {
+                    throw new IllegalStateException("incident_month_count lacks " + (rs.getLong(1) - rs.getLong(2))
+                            + " of the keys of " + table + "'s records");
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM incident_month_count WHERE records = 0")) {
+            ps.executeUpdate();
+        }
+    }
+}
