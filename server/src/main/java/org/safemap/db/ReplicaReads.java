@@ -33,7 +33,9 @@ public final class ReplicaReads implements DataSource, AutoCloseable {
     /** How soon a lagging replica's replay position is asked again (one query), so lag costs little. */
     private static final long LAG_RECHECK_MS = 20;
 
-    private static final String REPLAYED = "SELECT pg_last_wal_replay_lsn()";
+    // A server not in recovery holds everything committed: NULL. pg_last_wal_replay_lsn alone would not say so, since
+    // after a crash recovery or a promotion it stays at the last record that recovery replayed.
+    private static final String REPLAYED = "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() END";
 
     private final DataSource primary;
     private final HikariDataSource replica;
