@@ -112,7 +112,9 @@ public final class PackService {
             progress.accept("writing the DOCX");
             return new File(PackDocx.render(pack, images, shared), format, filename(request, format), pack);
         }
-        String xhtml = PackDocument.xhtml(pack, images, shared);
+        // Only the web page links into the viewer's action log, and only for a reader who may record actions there.
+        String xhtml =
+                PackDocument.xhtml(pack, images, shared, format == PackFormat.HTML && policy.mayRecordActions(who));
         byte[] body;
         if (format == PackFormat.PDF) {
             progress.accept("laying out the PDF");
