@@ -82,12 +82,13 @@
       el('tbody', {}, ...actions.map(a => row(a, onSaved, showArea))));
   }
 
-  // The form to record a new action; areaCode fixed (the profile) or typed (the log's page).
-  function form(areaCode, onSaved) {
+  // The form to record a new action; areaCode fixed (the profile) or typed (the log's page), which a link may fill
+  // in (an HTML tasking pack's "Record an action for hot spot N": #area=CODE&record=1&problem=TEXT).
+  function form(areaCode, onSaved, given) {
     const f = 'action-form-' + (++formCount);
-    const area = el('input', { required: true, value: areaCode || '', autocomplete: 'off',
+    const area = el('input', { required: true, value: areaCode || (given && given.area) || '', autocomplete: 'off',
       placeholder: 'e.g. E01006512' });
-    const problem = el('textarea', { required: true, rows: 2, maxLength: 2000 });
+    const problem = el('textarea', { required: true, rows: 2, maxLength: 2000, value: (given && given.problem) || '' });
     const action = el('textarea', { required: true, rows: 2, maxLength: 2000 });
     const agency = el('input', { required: true, maxLength: 200 });
     const owner = el('input', { required: true, maxLength: 200 });
@@ -184,8 +185,14 @@
       el('p', { class: 'fine' }, 'What the tasking meeting agreed to do about its hot spots and areas, who owns '
         + 'each action and how it stands. The next tasking pack reviews each one against the incidents in its area '
         + 'before and after it was agreed.'),
-      filters, el('p', {}, csv), list, el('h2', {}, 'Record an action'), form(null, load));
+      filters, el('p', {}, csv), list, el('h2', { id: 'record-heading' }, 'Record an action'),
+      form(null, load, params.get('record') ? { area: params.get('area'), problem: params.get('problem') } : null));
     load();
+    if (params.get('record')) {
+      // came from a pack's hot spot: the form is what the reader came for
+      document.getElementById('record-heading').scrollIntoView();
+      root.querySelector('form.action-form [id$="-action"]').focus();
+    }
   }
 
   window.SafeMapActions = { section, page };

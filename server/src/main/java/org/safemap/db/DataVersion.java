@@ -13,10 +13,13 @@ import javax.sql.DataSource;
  * query), and the feeds loads have brought in. Every cache of data read from the store is keyed by it.
  */
 public final class DataVersion {
-    private static final String VERSION = """
-            SELECT (SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(sum(rows_loaded), 0)
-                           || '.' || coalesce(sum(rows_purged), 0) FROM load_batch)
-                   || '-' || (SELECT coalesce(max(id), 0) || '.' || count(*) FROM hotspot_run WHERE status = 'done')""";
+    /** The loads' part: changes with every load, removal and purge of records, and with nothing else. */
+    private static final String LOADS = """
+            SELECT coalesce(max(id), 0) || '.' || count(*) || '.' || coalesce(sum(rows_loaded), 0)
+                   || '.' || coalesce(sum(rows_purged), 0) FROM load_batch""";
+
+    private static final String VERSION = "SELECT (" + LOADS + ") || '-' || "
+            + "(SELECT coalesce(max(id), 0) || '.' || count(*) FROM hotspot_run WHERE status = 'done')";
 
     private static final String LOADED_FEEDS = "SELECT DISTINCT feed FROM load_batch WHERE kind = 'incidents'";
 
@@ -26,6 +29,18 @@ public final class DataVersion {
     public static String read(DataSource dataSource) {
         List<String> out = strings(dataSource, VERSION);
         return out.get(0);
+    }
+
+    /**
+     * The records' token alone, on {@code c}: equal tokens mean the same records are stored (no load, removal or
+     * purge in between), so a computation over them can be reused.
+     */
+    public static String loads(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LOADS);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Every feed a load has brought records into. */

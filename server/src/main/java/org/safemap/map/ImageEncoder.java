@@ -189,39 +189,28 @@ public final class ImageEncoder {
             for (int k = 0; k < colours.length; k++) {
                 colours[k] = pixels[k * stride];
             }
+            // A box is {from, to, range, channel}: its widest channel is measured once, when it is made, not again
+            // on every split (that made a 256-colour palette cost 256 passes over the sample).
             List<int[]> boxes = new java.util.ArrayList<>();
-            boxes.add(new int[] {0, colours.length});
+            boxes.add(box(colours, 0, colours.length));
+            int[] sorted = new int[colours.length];
             while (boxes.size() < size) {
                 int best = -1;
                 int bestRange = 0;
-                int bestChannel = 0;
                 for (int k = 0; k < boxes.size(); k++) {
-                    int[] box = boxes.get(k);
-                    for (int shift = 0; shift < 32; shift += 8) {
-                        int range = range(colours, box[0], box[1], shift);
-                        if (range > bestRange) {
-                            bestRange = range;
-                            best = k;
-                            bestChannel = shift;
-                        }
+                    if (boxes.get(k)[2] > bestRange) {
+                        bestRange = boxes.get(k)[2];
+                        best = k;
                     }
                 }
                 if (best < 0) {
                     break;
                 }
                 int[] box = boxes.remove(best);
-                int shift = bestChannel;
-                Integer[] slice = new Integer[box[1] - box[0]];
-                for (int k = 0; k < slice.length; k++) {
-                    slice[k] = colours[box[0] + k];
-                }
-                Arrays.sort(slice, (p, q) -> Integer.compare(p >>> shift & 0xFF, q >>> shift & 0xFF));
-                for (int k = 0; k < slice.length; k++) {
-                    colours[box[0] + k] = slice[k];
-                }
-                int mid = box[0] + slice.length / 2;
-                boxes.add(new int[] {box[0], mid});
-                boxes.add(new int[] {mid, box[1]});
+                sortByChannel(colours, box[0], box[1], box[3], sorted);
+                int mid = box[0] + (box[1] - box[0]) / 2;
+                boxes.add(box(colours, box[0], mid));
+                boxes.add(box(colours, mid, box[1]));
             }
             int[] palette = new int[boxes.size()];
             for (int k = 0; k < boxes.size(); k++) {
@@ -240,6 +229,35 @@ public final class ImageEncoder {
                 palette[k] = p >>> 24 == 0 ? 0 : p;
             }
             return Arrays.stream(palette).distinct().toArray();
+        }
+
+        /** A box over {@code colours[from, to)}: its bounds, the range of its widest channel and that channel. */
+        private static int[] box(int[] colours, int from, int to) {
+            int bestRange = 0;
+            int bestChannel = 0;
+            for (int shift = 0; shift < 32; shift += 8) {
+                int range = range(colours, from, to, shift);
+                if (range > bestRange) {
+                    bestRange = range;
+                    bestChannel = shift;
+                }
+            }
+            return new int[] {from, to, bestRange, bestChannel};
+        }
+
+        /** A stable counting sort of {@code colours[from, to)} by one channel's byte. */
+        private static void sortByChannel(int[] colours, int from, int to, int shift, int[] scratch) {
+            int[] start = new int[257];
+            for (int k = from; k < to; k++) {
+                start[(colours[k] >>> shift & 0xFF) + 1]++;
+            }
+            for (int v = 0; v < 256; v++) {
+                start[v + 1] += start[v];
+            }
+            for (int k = from; k < to; k++) {
+                scratch[from + start[colours[k] >>> shift & 0xFF]++] = colours[k];
+            }
+            System.arraycopy(scratch, from, colours, from, to - from);
         }
 
         private static int range(int[] colours, int from, int to, int shift) {

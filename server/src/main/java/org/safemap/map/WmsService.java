@@ -359,6 +359,25 @@ public final class WmsService {
      * waited {@link #BUDGET_WAIT_SECONDS} is refused rather than risking the heap.
      */
     byte[] render(MapRequest r) {
+        return withinBudget(r, () -> ImageEncoder.encode(paint(r), r.format(), r.transparent(), r.background()));
+    }
+
+    /**
+     * A GetMap for {@code who} drawn but not encoded, for a product that marks the map up before encoding it once
+     * (the tasking pack): the same parsing, layers, audience and pixel budget as {@link #handle}. A request the WMS
+     * would refuse is refused as a caller's error with the OGC exception's text.
+     */
+    public BufferedImage image(Map<String, String> params, Principal who) {
+        try {
+            MapRequest r = parseMap(params, true, who);
+            return withinBudget(r, () -> paint(r));
+        } catch (OgcException e) {
+            throw new SafemapException(
+                    "ServerBusy".equals(e.code()) ? ErrorCode.BUSY : ErrorCode.BAD_REQUEST, e.getMessage(), e);
+        }
+    }
+
+    private <T> T withinBudget(MapRequest r, java.util.function.Supplier<T> work) {
         int permits = (int) Math.min(
                 PIXEL_BUDGET_PERMITS,
                 ((long) r.canvas().width() * r.canvas().height() + PIXELS_PER_PERMIT - 1) / PIXELS_PER_PERMIT);
@@ -375,16 +394,17 @@ public final class WmsService {
             throw new OgcException("ServerBusy", null, "interrupted while waiting to draw");
         }
         try {
-            return draw(r);
+            return work.get();
         } finally {
             pixelBudget.release(permits);
         }
     }
 
-    private byte[] draw(MapRequest r) {
+    /** The request's layers drawn into a new ARGB image, transparent where nothing is drawn. */
+    private BufferedImage paint(MapRequest r) {
         BufferedImage image = new BufferedImage(r.canvas().width(), r.canvas().height(), BufferedImage.TYPE_INT_ARGB);
         if (r.view() == null) { // the BBOX lies wholly outside its CRS's valid area: empty content (06-042 7.3.3.6)
-            return ImageEncoder.encode(image, r.format(), r.transparent(), r.background());
+            return image;
         }
         Graphics2D g = image.createGraphics();
         g.translate(r.canvas().x(), r.canvas().y());
@@ -399,7 +419,7 @@ public final class WmsService {
             }
         }
         g.dispose();
-        return ImageEncoder.encode(image, r.format(), r.transparent(), r.background());
+        return image;
     }
 
     MapRequest parseMap(Map<String, String> params, boolean needFormat, Principal who) {

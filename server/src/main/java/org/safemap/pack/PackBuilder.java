@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -37,6 +39,7 @@ import org.safemap.SafemapException;
 import org.safemap.actions.ActionLog;
 import org.safemap.actions.TaskingAction;
 import org.safemap.db.DataVersion;
+import org.safemap.db.Work;
 import org.safemap.geo.GridReference;
 import org.safemap.hotspot.BandwidthRule;
 import org.safemap.hotspot.CountComparison;
@@ -138,17 +141,24 @@ public final class PackBuilder {
     private final Sources sources;
     private final List<String> referenceData;
     private final Map<String, String> feedTitles;
+    private final Executor helper;
 
     /**
      * @param referenceData credit lines for boundaries, population and deprivation, printed in the footnote
      * @param feedTitles    every feed's name and title, in the catalogue's order (the hot spots' feed parts)
+     * @param helper        runs parts of a pack beside the calling thread (the other core)
      */
     public PackBuilder(
-            DataSource dataSource, Sources sources, List<String> referenceData, Map<String, String> feedTitles) {
+            DataSource dataSource,
+            Sources sources,
+            List<String> referenceData,
+            Map<String, String> feedTitles,
+            Executor helper) {
         this.dataSource = dataSource;
         this.sources = sources;
         this.referenceData = List.copyOf(referenceData);
         this.feedTitles = new LinkedHashMap<>(feedTitles);
+        this.helper = helper;
     }
 
     public Pack build(PackRequest r, Consumer<String> progress) {
@@ -207,24 +217,11 @@ public final class PackBuilder {
         TreeSet<Long> batches = new TreeSet<>();
         List<Pack.CitedRun> runs = new ArrayList<>();
         Selection inArea = selection(r, period, area.lsoas());
-        progress.accept("counting records by category group");
-        List<Pack.Headline> headline =
-                headline(r, area, period, previousKnown ? previous : null, yearKnown ? yearEarlier : null, batches);
-
-        progress.accept("reviewing the actions of earlier meetings");
-        List<Pack.ActionReview> reviews = reviews(r, area, period, data, batches);
-
-        progress.accept("hot spot run for " + period.label());
-        HotspotRunner runner = new HotspotRunner(dataSource);
-        long current = runner.run(hotspotRequest(selection(r, period, area.contextLsoas())), m -> {});
-        runs.add(new Pack.CitedRun(
-                current, "hotspots", "counts, rates and Gi* for " + period.label() + " over " + area.contextName()));
-        Long before = null;
-        if (previousKnown) {
-            progress.accept("hot spot run for " + previous.label());
-            before = runner.run(hotspotRequest(selection(r, previous, area.contextLsoas())), m -> {});
-            runs.add(new Pack.CitedRun(before, "hotspots", "counts for the previous period, " + previous.label()));
-        }
+        Consumer<String> said = message -> {
+            synchronized (progress) {
+                progress.accept(message);
+            }
+        };
 
         YearMonth last = YearMonth.from(period.to().minusNanos(1).atZone(Period.LONDON));
         YearMonth first = last.minusMonths(EMERGING_MONTHS - 1L);
@@ -235,25 +232,41 @@ public final class PackBuilder {
             last = data[1];
         }
         int steps = first.isAfter(last) ? 0 : (int) java.time.temporal.ChronoUnit.MONTHS.between(first, last) + 1;
-        Long emergingRun = null;
+        Period span = steps >= EmergingRunner.MIN_STEPS ? ComparisonPeriods.monthRange(first, last) : null;
+        // The previous period's run and the emerging run go on the other core while this thread counts and makes the
+        // period's run; neither reads what the other writes.
+        HotspotRunner runner = new HotspotRunner(dataSource);
+        CompletableFuture<Long[]> beside = CompletableFuture.supplyAsync(
+                Work.carried(() -> new Long[] {
+                    previousKnown
+                            ? hotspotRun(runner, selection(r, previous, area.contextLsoas()), previous, said)
+                            : null,
+                    span == null ? null : emergingRun(selection(r, span, area.contextLsoas()), steps, span, said)
+                }),
+                helper);
+        said.accept("counting records by category group");
+        List<Pack.Headline> headline =
+                headline(r, area, period, previousKnown ? previous : null, yearKnown ? yearEarlier : null, batches);
+
+        said.accept("reviewing the actions of earlier meetings");
+        List<Pack.ActionReview> reviews = reviews(r, area, period, data, batches);
+
+        long current = hotspotRun(runner, selection(r, period, area.contextLsoas()), period, said);
+        runs.add(new Pack.CitedRun(
+                current, "hotspots", "counts, rates and Gi* for " + period.label() + " over " + area.contextName()));
+
+        said.accept("repeat locations");
+        NearRepeats.Outcome repeats = new NearRepeats(dataSource).repeats(inArea, 0, 2, REPEATS_KEPT, "pack");
+
+        Long[] besides = joined(beside);
+        Long before = besides[0];
+        Long emergingRun = besides[1];
+        if (before != null) {
+            runs.add(new Pack.CitedRun(before, "hotspots", "counts for the previous period, " + previous.label()));
+        }
         List<String> months = new ArrayList<>();
         Optional<String> emergingNote = Optional.empty();
-        if (steps >= EmergingRunner.MIN_STEPS) {
-            Period span = ComparisonPeriods.monthRange(first, last);
-            progress.accept("emerging hot spot run over " + steps + " months (" + span.label() + ")");
-            emergingRun = new EmergingRunner(dataSource)
-                    .run(
-                            new EmergingRunner.Request(
-                                    selection(r, span, area.contextLsoas()),
-                                    "lsoa",
-                                    Optional.empty(),
-                                    false,
-                                    "queen",
-                                    1,
-                                    true,
-                                    EmergingRules.DEFAULT,
-                                    "pack"),
-                            m -> {});
+        if (emergingRun != null) {
             runs.add(new Pack.CitedRun(emergingRun, "emerging", "emerging hot spot classes over " + span.label()));
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
                 months.add(m.toString());
@@ -266,8 +279,6 @@ public final class PackBuilder {
                     + data[0] + "), so this pack shows none.");
         }
 
-        progress.accept("repeat locations");
-        NearRepeats.Outcome repeats = new NearRepeats(dataSource).repeats(inArea, 0, 2, REPEATS_KEPT, "pack");
         runs.add(new Pack.CitedRun(
                 repeats.runId(), "repeats", "repeat locations in " + area.name() + ", " + period.label()));
 
@@ -289,7 +300,7 @@ public final class PackBuilder {
             Pack.EmergingSection emerging = emergingSection(c, emergingRun, months, area, emergingNote);
             Map<String, List<Pack.RepeatLocation>> repeatsIn = new LinkedHashMap<>();
             Pack.RepeatSection repeatSection = repeatSection(c, repeats, period, hotspots, repeatsIn);
-            progress.accept("taking the " + hotspots.size() + " hot spots apart");
+            said.accept("taking the " + hotspots.size() + " hot spots apart");
             List<Pack.Breakdown> breakdowns = breakdowns(
                     r,
                     period,
@@ -420,6 +431,48 @@ public final class PackBuilder {
                 Optional.of(pa),
                 Optional.of(CountComparison.compare(nb, k, na, k, REVIEW_ALPHA)),
                 Optional.empty());
+    }
+
+    /** The district-wide hot spot run of {@code s}: a stored one made over the same records, else a new one. */
+    private static long hotspotRun(HotspotRunner runner, Selection s, Period p, Consumer<String> progress) {
+        HotspotRunner.Request request = hotspotRequest(s);
+        Optional<Long> stored = runner.stored(request);
+        if (stored.isPresent()) {
+            progress.accept(
+                    "hot spot run for " + p.label() + ": run " + stored.get() + ", stored over the same records");
+            return stored.get();
+        }
+        progress.accept("hot spot run for " + p.label());
+        return runner.run(request, m -> {});
+    }
+
+    private long emergingRun(Selection s, int steps, Period span, Consumer<String> progress) {
+        EmergingRunner runner = new EmergingRunner(dataSource);
+        EmergingRunner.Request request = new EmergingRunner.Request(
+                s, "lsoa", Optional.empty(), false, "queen", 1, true, EmergingRules.DEFAULT, "pack");
+        Optional<Long> stored = runner.stored(request);
+        String what = "emerging hot spot run over " + steps + " months (" + span.label() + ")";
+        if (stored.isPresent()) {
+            progress.accept(what + ": run " + stored.get() + ", stored over the same records");
+            return stored.get();
+        }
+        progress.accept(what);
+        return runner.run(request, m -> {});
+    }
+
+    /** The value of a part computed beside this thread, its failure rethrown as it was thrown. */
+    static <T> T joined(CompletableFuture<T> part) {
+        try {
+            return part.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     private static HotspotRunner.Request hotspotRequest(Selection s) {

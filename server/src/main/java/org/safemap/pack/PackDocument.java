@@ -61,7 +61,15 @@ final class PackDocument {
 
     private PackDocument() {}
 
-    static String xhtml(Pack p, PackMaps.Images images, java.util.Optional<PackSharedCounts> shared) {
+    /** The viewer's action log page, where the HTML pack's links record and update actions. */
+    static final String ACTION_LOG = "/actions.html";
+
+    /**
+     * @param actionLinks links from each hot spot and each reviewed action into the viewer's action log, to record or
+     *     update one there: for the web page served to a reader who may record actions, never on paper
+     */
+    static String xhtml(
+            Pack p, PackMaps.Images images, java.util.Optional<PackSharedCounts> shared, boolean actionLinks) {
         String place = p.area().name();
         String title = "Tasking pack: " + place + ", " + periodText(p.request().period());
         StringBuilder h = new StringBuilder(1 << 20);
@@ -124,10 +132,10 @@ final class PackDocument {
         shared.ifPresent(s -> shared(h, p, s));
         overview(h, p, images);
         hotspots(h, p, images);
-        breakdowns(h, p, shared);
+        breakdowns(h, p, shared, actionLinks);
         emerging(h, p);
         repeats(h, p);
-        reviews(h, p);
+        reviews(h, p, actionLinks);
         sources(h, p);
         h.append("</body>\n</html>\n");
         return h.toString();
@@ -362,7 +370,8 @@ final class PackDocument {
     }
 
     /** Section 3's second half: each hot spot taken apart (groups, feeds, partners' counts, timing, repeats). */
-    private static void breakdowns(StringBuilder h, Pack p, java.util.Optional<PackSharedCounts> shared) {
+    private static void breakdowns(
+            StringBuilder h, Pack p, java.util.Optional<PackSharedCounts> shared, boolean actionLinks) {
         if (p.breakdowns().isEmpty()) {
             return;
         }
@@ -400,8 +409,34 @@ final class PackDocument {
             for (String line : breakdownLines(p, s, b, shared)) {
                 li(h, line);
             }
-            h.append("</ul></div>\n");
+            h.append("</ul>\n");
+            if (actionLinks) {
+                h.append("<p class=\"small action-link\"><a href=\"")
+                        .append(esc(recordLink(p, s)))
+                        .append("\">")
+                        .append(esc("Record an action for hot spot " + s.number() + " in the action log"))
+                        .append("</a> \u00b7 <a href=\"")
+                        .append(esc(ACTION_LOG + "#area=" + url(s.code())))
+                        .append("\">")
+                        .append(esc("its actions so far"))
+                        .append("</a></p>\n");
+            }
+            h.append("</div>\n");
         }
+    }
+
+    /** The action log's form for a new action on hot spot {@code s}, its area and problem filled in. */
+    static String recordLink(Pack p, Pack.Hotspot s) {
+        return ACTION_LOG + "#area=" + url(s.code()) + "&record=1&problem="
+                + url("Hot spot " + s.number() + " of the " + p.area().name() + " tasking pack for "
+                        + periodText(p.request().period()) + ": " + s.name() + " (" + s.code() + "), "
+                        + count(s.incidents())
+                        + " incidents");
+    }
+
+    private static String url(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 
     /** "Each hot spot taken apart" (or the one). */
@@ -709,7 +744,7 @@ final class PackDocument {
                 + String.format(Locale.UK, " (%s%.0f%%)", d > 0 ? "+" : d < 0 ? "-" : "", Math.abs(d) * 100 / before);
     }
 
-    private static void reviews(StringBuilder h, Pack p) {
+    private static void reviews(StringBuilder h, Pack p, boolean actionLinks) {
         h.append("<h2>6. Actions from earlier meetings</h2>\n");
         if (p.reviews().isEmpty()) {
             h.append("<p>")
@@ -741,6 +776,12 @@ final class PackDocument {
                             a.areaName().equals(a.areaCode())
                                     ? ""
                                     : "<br/><span class=\"small\">" + esc(a.areaCode()) + "</span>")
+                    .append(
+                            actionLinks
+                                    ? "<br/><a class=\"small action-link\" href=\""
+                                            + esc(ACTION_LOG + "#area=" + url(a.areaCode()))
+                                            + "\">Update in the action log</a>"
+                                    : "")
                     .append("</td><td><b>")
                     .append(esc(a.problem()))
                     .append("</b><br/>")

@@ -9,8 +9,6 @@ import java.awt.Polygon;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -18,7 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
@@ -26,6 +25,7 @@ import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.geom.Polygonal;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
+import org.safemap.db.Work;
 import org.safemap.map.ImageEncoder;
 import org.safemap.map.WmsService;
 import org.safemap.time.Period;
@@ -55,11 +55,47 @@ final class PackMaps {
             new org.safemap.sharing.Principal("pack", org.safemap.sharing.Role.TASKING, null, "tasking", "internal");
     private final WmsService wms;
 
-    PackMaps(WmsService wms) {
+    private final java.util.concurrent.Executor helper;
+
+    PackMaps(WmsService wms, java.util.concurrent.Executor helper) {
         this.wms = wms;
+        this.helper = helper;
     }
 
+    /**
+     * The overview and one map per hot spot, drawn by this thread and a helper side by side (each takes the next map
+     * not yet started), each map drawn and encoded once.
+     */
     Images draw(Pack pack, java.util.function.Consumer<String> progress) {
+        java.util.function.Consumer<String> said = message -> {
+            synchronized (progress) {
+                progress.accept(message);
+            }
+        };
+        List<Pack.Hotspot> spots = pack.hotspots();
+        byte[][] drawn = new byte[spots.size() + 1][];
+        AtomicInteger next = new AtomicInteger();
+        Runnable drawer = () -> {
+            for (int k = next.getAndIncrement(); k <= spots.size(); k = next.getAndIncrement()) {
+                drawn[k] = k == 0 ? overview(pack, said) : spot(pack, spots.get(k - 1), said);
+            }
+        };
+        CompletableFuture<Object> beside = CompletableFuture.supplyAsync(
+                Work.carried(() -> {
+                    drawer.run();
+                    return null;
+                }),
+                helper);
+        drawer.run();
+        PackBuilder.joined(beside); // the join also makes the helper's maps visible here
+        Map<String, byte[]> byCode = new LinkedHashMap<>();
+        for (int k = 0; k < spots.size(); k++) {
+            byCode.put(spots.get(k).code(), drawn[k + 1]);
+        }
+        return new Images(drawn[0], legend(), byCode);
+    }
+
+    private byte[] overview(Pack pack, java.util.function.Consumer<String> progress) {
         String time = time(pack);
         String credit = credit(pack);
         Envelope e = new Envelope(pack.area().outline().getEnvelopeInternal());
@@ -86,37 +122,32 @@ final class PackMaps {
         }
         furniture(g, f, credit, 12);
         g.dispose();
+        return png(overview);
+    }
 
-        Map<String, byte[]> spots = new LinkedHashMap<>();
-        for (Pack.Hotspot h : pack.hotspots()) {
-            progress.accept("drawing the map of hot spot " + h.number() + " of "
-                    + pack.hotspots().size());
-            Envelope s = new Envelope(h.geometry().getEnvelopeInternal());
-            double size = Math.max(SPOT_MIN_METRES, Math.max(s.getWidth(), s.getHeight()) * 1.5);
-            Envelope around = fit(
-                    new Envelope(
-                            s.centre().x - size / 2,
-                            s.centre().x + size / 2,
-                            s.centre().y - size / 2,
-                            s.centre().y + size / 2),
-                    SPOT_WIDTH,
-                    SPOT_HEIGHT);
-            BufferedImage img = getMap(pack, around, SPOT_WIDTH, SPOT_HEIGHT, time);
-            Graphics2D sg = graphics(img);
-            Frame sf = new Frame(around, SPOT_WIDTH, SPOT_HEIGHT);
-            sg.setColor(HOTSPOT);
-            sg.setStroke(new BasicStroke(3f));
-            sg.draw(sf.path(h.geometry()));
-            badge(sg, 22, 22, String.valueOf(h.number()), 15);
-            furniture(
-                    sg,
-                    sf,
-                    "Contains OS data \u00a9 Crown copyright and database right. Sources: see the footnote.",
-                    10);
-            sg.dispose();
-            spots.put(h.code(), png(img));
-        }
-        return new Images(png(overview), legend(), spots);
+    private byte[] spot(Pack pack, Pack.Hotspot h, java.util.function.Consumer<String> progress) {
+        progress.accept("drawing the map of hot spot " + h.number() + " of "
+                + pack.hotspots().size());
+        Envelope s = new Envelope(h.geometry().getEnvelopeInternal());
+        double size = Math.max(SPOT_MIN_METRES, Math.max(s.getWidth(), s.getHeight()) * 1.5);
+        Envelope around = fit(
+                new Envelope(
+                        s.centre().x - size / 2,
+                        s.centre().x + size / 2,
+                        s.centre().y - size / 2,
+                        s.centre().y + size / 2),
+                SPOT_WIDTH,
+                SPOT_HEIGHT);
+        BufferedImage img = getMap(pack, around, SPOT_WIDTH, SPOT_HEIGHT, time(pack));
+        Graphics2D sg = graphics(img);
+        Frame sf = new Frame(around, SPOT_WIDTH, SPOT_HEIGHT);
+        sg.setColor(HOTSPOT);
+        sg.setStroke(new BasicStroke(3f));
+        sg.draw(sf.path(h.geometry()));
+        badge(sg, 22, 22, String.valueOf(h.number()), 15);
+        furniture(sg, sf, "Contains OS data \u00a9 Crown copyright and database right. Sources: see the footnote.", 10);
+        sg.dispose();
+        return png(img);
     }
 
     /** Months the density shows: the period's, clipped to the months with data (the map service refuses others). */
@@ -170,7 +201,17 @@ final class PackMaps {
         if (!pack.request().feeds().isEmpty()) {
             q.put("DIM_FEED", String.join(",", pack.request().feeds()));
         }
-        return decode(call(q));
+        try {
+            return argb(wms.image(q, TASKING));
+        } catch (SafemapException e) {
+            if (e.code() == ErrorCode.BAD_REQUEST) {
+                throw new SafemapException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "the map service could not draw the pack's map: " + e.getMessage(),
+                        e);
+            }
+            throw e;
+        }
     }
 
     private byte[] legend() {
@@ -354,17 +395,23 @@ final class PackMaps {
         return lines;
     }
 
-    private static BufferedImage decode(byte[] png) {
-        try {
-            BufferedImage read = ImageIO.read(new ByteArrayInputStream(png));
-            BufferedImage argb = new BufferedImage(read.getWidth(), read.getHeight(), BufferedImage.TYPE_INT_ARGB);
-            Graphics2D g = argb.createGraphics();
-            g.drawImage(read, 0, 0, null);
-            g.dispose();
-            return argb;
-        } catch (IOException e) {
-            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable map image", e);
-        }
+    /**
+     * The map as the WMS would have sent it with TRANSPARENT=FALSE and no BGCOLOR (flattened on white), as an ARGB
+     * image to mark up.
+     */
+    private static BufferedImage argb(BufferedImage drawn) {
+        // flattened exactly as the WMS flattens an opaque PNG (onto white, in RGB), so the maps keep every pixel
+        BufferedImage rgb = new BufferedImage(drawn.getWidth(), drawn.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D f = rgb.createGraphics();
+        f.setColor(Color.WHITE);
+        f.fillRect(0, 0, rgb.getWidth(), rgb.getHeight());
+        f.drawImage(drawn, 0, 0, null);
+        f.dispose();
+        BufferedImage argb = new BufferedImage(drawn.getWidth(), drawn.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = argb.createGraphics();
+        g.drawImage(rgb, 0, 0, null);
+        g.dispose();
+        return argb;
     }
 
     private static byte[] png(BufferedImage img) {

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.safemap.ErrorCode;
@@ -30,6 +32,18 @@ public final class PackService {
     private final Policy policy;
 
     /**
+     * Threads that make parts of a pack beside the thread asking for it (one per further core): the other hotspot
+     * runs while it counts, half the maps while it draws the rest. Parts never wait for other parts, so a pack only
+     * waits for its own.
+     */
+    private static final ExecutorService HELPERS =
+            Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), r -> {
+                Thread t = new Thread(r, "safemap:pack-helper");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
      * @param wms draws the pack's maps
      * @param counts the published count tables, the same the map and profiles read, for the feeds a pack counts
      *     only as its reader's protected counts
@@ -38,9 +52,9 @@ public final class PackService {
             DataSource dataSource, FeedCatalog feeds, WmsService wms, ProtectedCounts counts, Policy policy) {
         Map<String, String> titles = new LinkedHashMap<>();
         feeds.all().forEach(f -> titles.put(f.name(), f.title()));
-        this.builder =
-                new PackBuilder(dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()), titles);
-        this.maps = new PackMaps(wms);
+        this.builder = new PackBuilder(
+                dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()), titles, HELPERS);
+        this.maps = new PackMaps(wms, HELPERS);
         this.counts = counts;
         this.feeds = feeds;
         this.policy = policy;
@@ -98,7 +112,9 @@ public final class PackService {
             progress.accept("writing the DOCX");
             return new File(PackDocx.render(pack, images, shared), format, filename(request, format), pack);
         }
-        String xhtml = PackDocument.xhtml(pack, images, shared);
+        // Only the web page links into the viewer's action log, and only for a reader who may record actions there.
+        String xhtml =
+                PackDocument.xhtml(pack, images, shared, format == PackFormat.HTML && policy.mayRecordActions(who));
         byte[] body;
         if (format == PackFormat.PDF) {
             progress.accept("laying out the PDF");

@@ -63,6 +63,35 @@ public final class EmergingRunner {
         this.store = new RunStore(dataSource);
     }
 
+    /**
+     * A stored run {@code r.createdBy()} made earlier with the same request over the records stored now, whose
+     * classes this request would repeat exactly, or empty.
+     */
+    public Optional<Long> stored(Request r) {
+        List<Period> months = r.weekly()
+                ? r.selection().period().weeks()
+                : r.selection().period().months().stream().map(Period::of).toList();
+        Map<String, Object> contains = new LinkedHashMap<>();
+        r.cellMetres().ifPresent(c -> contains.put("cellM", c));
+        return store.reusable("emerging", r.createdBy(), requestParams(r, months), contains);
+    }
+
+    /** The parameters the request sets, as the run stores them. */
+    private static Map<String, Object> requestParams(Request r, List<Period> months) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("selection", r.selection().describe());
+        params.put("level", r.level());
+        params.put("step", r.weekly() ? "week" : "month");
+        params.put("steps", months.stream().map(Period::label).toList());
+        params.put("neighbours", r.neighbours());
+        params.put("timeNeighbours", r.timeNeighbours());
+        params.put("fdr", r.fdr());
+        params.put("alpha", r.rules().alpha());
+        params.put("trendAlpha", r.rules().trendAlpha());
+        params.put("persistentShare", r.rules().persistentShare());
+        return params;
+    }
+
     public long run(Request r, Consumer<String> progress) {
         HotspotRunner.checkNeighbours(r.neighbours());
         if (r.timeNeighbours() < 0 || r.timeNeighbours() > 12) {
@@ -79,17 +108,7 @@ public final class EmergingRunner {
                     "emerging hot spots need at least " + MIN_STEPS + " " + unit + " steps; the period "
                             + r.selection().period().label() + " has " + months.size());
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("selection", r.selection().describe());
-        params.put("level", r.level());
-        params.put("step", r.weekly() ? "week" : "month");
-        params.put("steps", months.stream().map(Period::label).toList());
-        params.put("neighbours", r.neighbours());
-        params.put("timeNeighbours", r.timeNeighbours());
-        params.put("fdr", r.fdr());
-        params.put("alpha", r.rules().alpha());
-        params.put("trendAlpha", r.rules().trendAlpha());
-        params.put("persistentShare", r.rules().persistentShare());
+        Map<String, Object> params = requestParams(r, months);
         long runId = store.start("emerging", params, r.createdBy());
         try {
             compute(runId, r, params, months, progress);

@@ -124,6 +124,40 @@ public final class HotspotRunner {
         }
     }
 
+    /**
+     * A stored run {@code r.createdBy()} made earlier with the same request over the records stored now, whose
+     * results this request would repeat exactly (the computation is deterministic), or empty. Prospective surfaces
+     * are always computed.
+     */
+    public Optional<Long> stored(Request r) {
+        if (r.prospective().isPresent()) {
+            return Optional.empty();
+        }
+        checkNeighbours(r.neighbours());
+        // the entries compute() writes, from the request alone: the run's derived values (grid, bandwidth chosen by a
+        // rule) follow from these and the records
+        Map<String, Object> equal = new LinkedHashMap<>();
+        equal.put("selection", r.selection().describe());
+        equal.put("level", r.level());
+        equal.put("gi", Map.of("neighbours", r.neighbours(), "fdr", r.fdr(), "variable", "incidents"));
+        equal.put("topPercent", r.topPercent());
+        equal.put("surface", Map.of("method", "kde", "units", "incidents per km²"));
+        Map<String, Object> kde = new LinkedHashMap<>();
+        kde.put("kernel", r.kernel().code());
+        kde.put("mode", r.mode().code());
+        kde.put("edgeCorrection", r.edgeCorrection());
+        kde.put(
+                "bandwidthSource",
+                r.bandwidthMetres().isPresent()
+                        ? "given"
+                        : "rule " + r.bandwidthRule().code());
+        r.bandwidthMetres().ifPresent(h -> kde.put("bandwidthM", h));
+        Map<String, Object> contains = new LinkedHashMap<>();
+        contains.put("kde", kde);
+        r.cellMetres().ifPresent(c -> contains.put("cellM", c));
+        return store.reusable("hotspots", r.createdBy(), equal, contains);
+    }
+
     private void compute(long runId, Request r, Map<String, Object> params, Consumer<String> progress) {
         progress.accept("reading " + r.level() + " areas");
         StudyAreas areas = StudyAreas.load(dataSource, r.level(), r.selection().area());

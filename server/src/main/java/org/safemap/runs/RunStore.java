@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
+import org.safemap.db.DataVersion;
 import org.safemap.db.Work;
 import org.safemap.hotspot.Grid;
 import org.safemap.hotspot.Surface;
@@ -29,6 +30,8 @@ public final class RunStore {
     private static final int LOCK_NAMESPACE = 0x5366526e;
     /** The connection holding each running run's lock in this process. */
     private static final Map<Long, Connection> LEASES = new ConcurrentHashMap<>();
+    /** Each running run's records token ({@link DataVersion#loads}) as it started, kept in its data version. */
+    private static final Map<Long, String> LOADS = new ConcurrentHashMap<>();
 
     private static final String INSERT_RUN =
             "INSERT INTO hotspot_run (kind, params, created_by) VALUES (?, ?::jsonb, ?) RETURNING id";
@@ -50,6 +53,17 @@ public final class RunStore {
             + "nothing of it was stored; run it again' "
             + "WHERE status = 'running' AND pg_try_advisory_xact_lock(" + LOCK_NAMESPACE + ", (id & 2147483647)::int) "
             + "RETURNING id";
+    /**
+     * The newest finished run of a kind by one maker whose parameters have the given top-level values and contain
+     * the given ones, made over the records stored now.
+     */
+    private static final String REUSABLE = """
+            SELECT r.id FROM hotspot_run r
+            WHERE r.kind = ? AND r.created_by = ? AND r.status = 'done' AND r.data_version->>'loads' = ?
+              AND r.params @> ?::jsonb
+              AND NOT EXISTS (SELECT 1 FROM jsonb_each(?::jsonb) e WHERE r.params->e.key IS DISTINCT FROM e.value)
+            ORDER BY r.id DESC LIMIT 1""";
+
     private static final String BATCHES = """
             SELECT id, feed, source_name, source_sha256, rows_loaded FROM load_batch
             WHERE id = ANY(?::bigint[]) ORDER BY id""";
@@ -155,6 +169,9 @@ public final class RunStore {
                 ps.setLong(1, id);
                 ps.execute();
             }
+            // read before the run reads a record: a load that lands meanwhile leaves the run with an older token,
+            // so it is never taken for a computation over the newer records
+            LOADS.put(id, DataVersion.loads(lease));
             lease.commit();
             lease.setAutoCommit(true);
             LEASES.put(id, lease);
@@ -165,6 +182,28 @@ public final class RunStore {
         } catch (RuntimeException e) {
             closeQuietly(lease);
             throw e;
+        }
+    }
+
+    /**
+     * A finished run that {@code kind} and {@code createdBy} made over exactly the records stored now, whose
+     * parameters' top-level entries equal {@code equal}'s and which contain {@code contains} (nested values whose
+     * other entries the run derived), the newest; empty when the computation must be made.
+     */
+    public Optional<Long> reusable(
+            String kind, String createdBy, Map<String, Object> equal, Map<String, Object> contains) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(REUSABLE)) {
+            ps.setString(1, kind);
+            ps.setString(2, createdBy);
+            ps.setString(3, DataVersion.loads(c));
+            ps.setString(4, JSON.writeValueAsString(contains));
+            ps.setString(5, JSON.writeValueAsString(equal));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not look for a stored run", e);
         }
     }
 
@@ -206,6 +245,7 @@ public final class RunStore {
 
     /** Gives up the run's lock and its connection. */
     private static void release(long runId) {
+        LOADS.remove(runId);
         Connection lease = LEASES.remove(runId);
         if (lease == null) {
             return;
@@ -274,6 +314,10 @@ public final class RunStore {
                 }
             }
             version.set("areas", JSON.valueToTree(areas));
+            String loads = LOADS.get(runId);
+            if (loads != null) {
+                version.put("loads", loads);
+            }
             try (PreparedStatement ps = c.prepareStatement(INSERT_AREA)) {
                 int pending = 0;
                 for (AreaRow r : rows) {

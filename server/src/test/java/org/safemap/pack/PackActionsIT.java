@@ -115,6 +115,11 @@ class PackActionsIT {
         assertThat(robbery.get(1).text()).contains("Street robbery near the station", "Foot patrols at night");
         assertThat(robbery.get(2).text()).isEqualTo("Merseyside Police Insp. Example");
         assertThat(robbery.get(4).text()).isEqualTo("In progress");
+        // the reader may record actions: the web page links the action to the log, where its status is changed
+        assertThat(robbery.get(0)
+                        .selectFirst("a:contains(Update in the action log)")
+                        .attr("href"))
+                .isEqualTo("/actions.html#area=" + busiest);
         CountComparison.Result c = expected();
         assertThat(robbery.get(5).text()).isEqualTo(c.before() + " January 2022 to March 2022");
         assertThat(robbery.get(6).text()).isEqualTo(c.after() + " May 2022 to July 2022");

@@ -200,6 +200,8 @@ class PackBreakdownIT {
         JsonNode feeds = Http.json(Http.get(base + "/api/feeds", TestPrincipals.HEADER, ANALYST));
         List<Element> parts = html.select("div.breakdown");
         assertThat(parts).hasSize(3);
+        // an analyst working on a strategic assessment may not record actions: no links into the action log
+        assertThat(html.select("a[href*=actions.html]")).isEmpty();
         for (Element part : parts) {
             Matcher m = HOTSPOT_HEADING.matcher(part.selectFirst("h3").text());
             assertThat(m.matches()).isTrue();
@@ -258,15 +260,23 @@ class PackBreakdownIT {
     }
 
     @Test
-    void partnerFeedsSharedAsCountsAppearPerHotspotAsTheProfilePublishesThem() {
+    void partnerFeedsSharedAsCountsAppearPerHotspotAsTheProfilePublishesThem() throws Exception {
         Document html = Jsoup.parse(new String(pack(TASKING, "top=3&format=html"), StandardCharsets.UTF_8));
         List<Element> parts = html.select("div.breakdown");
         assertThat(parts).hasSize(3);
+        // no script in the pack: a tasking member records an action through a link into the viewer's action log
+        assertThat(html.select("script, [onclick], [href^=javascript]")).isEmpty();
         int cells = 0;
         for (Element part : parts) {
             Matcher m = HOTSPOT_HEADING.matcher(part.selectFirst("h3").text());
             assertThat(m.matches()).isTrue();
             String lsoa = m.group(3);
+            Element record = part.selectFirst("a:contains(Record an action for hot spot " + m.group(1) + ")");
+            assertThat(record).as(part.outerHtml()).isNotNull();
+            assertThat(record.attr("href"))
+                    .startsWith("/actions.html#area=" + lsoa + "&record=1&problem=Hot%20spot%20");
+            assertThat(part.selectFirst("a:contains(its actions so far)").attr("href"))
+                    .isEqualTo("/actions.html#area=" + lsoa);
             JsonNode profile = Http.json(Http.get(
                     base + "/api/profile?area=lsoa:" + lsoa + "&period=2022-07", TestPrincipals.HEADER, TASKING));
             JsonNode shared = profile.path("protected");
@@ -287,6 +297,13 @@ class PackBreakdownIT {
             }
         }
         assertThat(cells).isGreaterThanOrEqualTo(3);
+        // on paper the links would be dead ink: the same reader's PDF has none
+        Path file = dir.resolve("tasking.pdf");
+        Files.write(file, pack(TASKING, "top=1&format=pdf"));
+        assertThat(run("pdftotext", "-raw", "-enc", "UTF-8", file.toString(), "-"))
+                .contains("Liverpool")
+                .doesNotContain("Record an action")
+                .doesNotContain("actions.html");
     }
 
     @Test
