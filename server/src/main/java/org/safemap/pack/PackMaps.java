@@ -254,7 +254,7 @@ final class PackMaps {
         }
     }
 
-    private static Graphics2D graphics(BufferedImage img) {
+    static Graphics2D graphics(BufferedImage img) {
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -279,7 +279,7 @@ final class PackMaps {
     }
 
     /** Scale bar (bottom left), north arrow (top right) and the attribution strip along the bottom. */
-    private static void furniture(Graphics2D g, Frame f, String credit, int fontSize) {
+    static void furniture(Graphics2D g, Frame f, String credit, int fontSize) {
         Font small = new Font(Font.SANS_SERIF, Font.PLAIN, fontSize);
         g.setFont(small);
         FontMetrics m = g.getFontMetrics();
@@ -335,7 +335,7 @@ final class PackMaps {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
-    private static List<String> wrap(String text, FontMetrics m, int width) {
+    static List<String> wrap(String text, FontMetrics m, int width) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.split(" ")) {
@@ -354,7 +354,7 @@ final class PackMaps {
         return lines;
     }
 
-    private static BufferedImage decode(byte[] png) {
+    static BufferedImage decode(byte[] png) {
         try {
             BufferedImage read = ImageIO.read(new ByteArrayInputStream(png));
             BufferedImage argb = new BufferedImage(read.getWidth(), read.getHeight(), BufferedImage.TYPE_INT_ARGB);
@@ -367,7 +367,7 @@ final class PackMaps {
         }
     }
 
-    private static byte[] png(BufferedImage img) {
+    static byte[] png(BufferedImage img) {
         // 8-bit palettes keep a pack of a dozen maps small enough to e-mail
         return ImageEncoder.encode(img, ImageEncoder.Format.PNG8, false, Color.WHITE);
     }
