@@ -175,14 +175,21 @@
     layer.bringToBack();
   }
 
-  // One line under the map: each source credited once, however many shown layers draw on it.
+  // One line under the map: each source credited once, however many shown layers draw on it. Credits are compared
+  // sentence by sentence, so two layers crediting the same pooled data, one of them adding the boundaries' credit,
+  // show the pooled sentence once (as the server's print does, ViewPrinter.credits).
   function updateAttribution() {
     const seen = new Set();
     const parts = [];
     const add = html => {
       if (!html) return;
-      const key = html.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
-      if (key && !seen.has(key)) { seen.add(key); parts.push(html); }
+      const fresh = html.split(/(?<=[.!?])\s+(?=[A-Z<])/).filter(sentence => {
+        const key = sentence.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim();
+        if (!key || seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      if (fresh.length) parts.push(fresh.join(' '));
     };
     if (state.basemap) add(state.basemap.attribution);
     state.layers.filter(l => layerBox(l) && layerBox(l).checked).forEach(l => add(l.attribution));
@@ -329,6 +336,42 @@
       c: state.baseline || ''
     };
     history.replaceState(null, '', '#' + query(params));
+    updatePrintLinks();
+  }
+
+  // Print and save the view: the server draws the shown layers over the view's box (British National Grid) as the
+  // map service would draw them for this user, with their legends, the period, the filters and the sources. Surfaces
+  // and counts go under boundaries, and incidents on top, as on the screen.
+  function printParams() {
+    const order = l => isVector(l) ? (l.kind === 'areas' ? 1 : 2) : 0;
+    const shown = state.layers.filter(l => layerBox(l) && layerBox(l).checked).sort((a, b) => order(a) - order(b));
+    const b = map.getBounds();
+    const corners = [b.getSouthWest(), b.getNorthWest(), b.getNorthEast(), b.getSouthEast()]
+      .map(c => proj4('EPSG:4326', BNG, [c.lng, c.lat]));
+    const es = corners.map(c => c[0]);
+    const ns = corners.map(c => c[1]);
+    const bbox = [Math.min(...es), Math.min(...ns), Math.max(...es), Math.max(...ns)].map(v => v.toFixed(1)).join(',');
+    const named = shown.filter(l => l.kind !== 'areas').map(l => l.title);
+    const title = ((named.length ? named.join(', ') : 'SafeMap') + ', ' + periodLabel()).slice(0, 120);
+    const p = { bbox: bbox, layers: shown.map(l => l.name).join(','), title: title,
+      time: state.from === state.month ? state.month : state.from + '/' + state.month,
+      category: state.group, feed: selectedFeeds(), hours: state.hours, weekdays: [...state.weekdays].join(',') };
+    const base = baseline();
+    if (shown.some(l => CHANGE_KINDS.includes(l.kind)) && base) p.baseline = base.replace('..', '/');
+    return { params: p, count: shown.length };
+  }
+
+  function updatePrintLinks() {
+    const pdf = document.getElementById('print-pdf');
+    const png = document.getElementById('print-png');
+    if (!pdf || !state.month) return;
+    const { params, count } = printParams();
+    [[pdf, 'pdf'], [png, 'png']].forEach(([link, format]) => {
+      link.href = '/api/print?' + query(Object.assign({ format: format }, params));
+      link.setAttribute('aria-disabled', count ? 'false' : 'true');
+    });
+    document.getElementById('print-help').textContent = count ? 'The map as shown, with its legend, scale bar, '
+      + 'period, filters and sources; the basemap is not printed.' : 'Switch on a layer to print it.';
   }
 
   // ------------------------------------------------------------------------------------------------------ layers

@@ -67,6 +67,7 @@ import org.safemap.map.TileService;
 import org.safemap.map.WmsService;
 import org.safemap.map.WmsVersion;
 import org.safemap.map.WmtsService;
+import org.safemap.pack.ViewPrinter;
 import org.safemap.runs.AreaResults;
 import org.safemap.runs.EmergingRunner;
 import org.safemap.runs.EvaluateRunner;
@@ -115,6 +116,7 @@ public final class ApiServer {
             "/api/repeat-locations",
             "/api/exports/*",
             "/api/packs",
+            "/api/print",
             "/api/feeds/{feed}/uploads",
             "/api/incidents",
             "/api/counts",
@@ -206,6 +208,8 @@ public final class ApiServer {
         ClientAddress clientAddress = new ClientAddress(settings.trust().trustedProxies());
         RequestGuard guard = new RequestGuard(limits, clientAddress);
         MapHandlers maps = new MapHandlers(wms, new TileService(wms, tileCache), mapAudit, guard);
+        PrintHandlers prints = new PrintHandlers(
+                new ViewPrinter(wms, ds, feedCatalog), wms, access, feedCatalog, layerSources, mapAudit);
         FeatureHandlers features = new FeatureHandlers(new FeaturesService(wms), access, layerSources, mapAudit);
         ScheduledExecutorService auditFlush = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "map-audit-flush");
@@ -313,6 +317,7 @@ public final class ApiServer {
             config.routes.get("/api/exports/runs/{id}/{file}", exports::run);
             config.routes.get("/api/exports/{file}", exports::incidents);
             config.routes.get("/api/packs", packs::get);
+            config.routes.get("/api/print", prints::print);
             config.routes.get("/api/actions", actions::list);
             config.routes.post("/api/actions", actions::create);
             config.routes.get("/api/actions/{id}", actions::get);

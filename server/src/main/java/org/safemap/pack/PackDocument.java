@@ -848,7 +848,7 @@ final class PackDocument {
         h.append("<li>").append(esc(text)).append("</li>\n");
     }
 
-    private static String dataUri(byte[] png) {
+    static String dataUri(byte[] png) {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
     }
 

@@ -9,6 +9,8 @@ import java.awt.Polygon;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
@@ -295,7 +298,7 @@ final class PackMaps {
         }
     }
 
-    private static Graphics2D graphics(BufferedImage img) {
+    static Graphics2D graphics(BufferedImage img) {
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -320,7 +323,7 @@ final class PackMaps {
     }
 
     /** Scale bar (bottom left), north arrow (top right) and the attribution strip along the bottom. */
-    private static void furniture(Graphics2D g, Frame f, String credit, int fontSize) {
+    static void furniture(Graphics2D g, Frame f, String credit, int fontSize) {
         Font small = new Font(Font.SANS_SERIF, Font.PLAIN, fontSize);
         g.setFont(small);
         FontMetrics m = g.getFontMetrics();
@@ -376,7 +379,7 @@ final class PackMaps {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
-    private static List<String> wrap(String text, FontMetrics m, int width) {
+    static List<String> wrap(String text, FontMetrics m, int width) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.split(" ")) {
@@ -414,7 +417,21 @@ final class PackMaps {
         return argb;
     }
 
-    private static byte[] png(BufferedImage img) {
+    /** A PNG from the map service as an ARGB image to mark up. */
+    static BufferedImage decode(byte[] png) {
+        try {
+            BufferedImage read = ImageIO.read(new ByteArrayInputStream(png));
+            BufferedImage argb = new BufferedImage(read.getWidth(), read.getHeight(), BufferedImage.TYPE_INT_ARGB);
+            Graphics2D g = argb.createGraphics();
+            g.drawImage(read, 0, 0, null);
+            g.dispose();
+            return argb;
+        } catch (IOException e) {
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable map image", e);
+        }
+    }
+
+    static byte[] png(BufferedImage img) {
         // 8-bit palettes keep a pack of a dozen maps small enough to e-mail
         return ImageEncoder.encode(img, ImageEncoder.Format.PNG8, false, Color.WHITE);
     }

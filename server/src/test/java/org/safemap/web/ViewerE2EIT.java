@@ -4,17 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -353,6 +358,17 @@ class ViewerE2EIT {
             assertThat(driver.findElement(By.id("attribution")).getText().split("Crime data: police.uk", -1))
                     .as("the police.uk credit once")
                     .hasSize(2);
+            // Counts credit the same pooled data as the density, then the boundaries: sentence by sentence, each once.
+            driver.findElement(By.id("layer-incident-counts")).click();
+            wait(20).until(d -> d.findElement(By.id("attribution")).getText().contains("National Statistics"));
+            String credits = driver.findElement(By.id("attribution")).getText();
+            assertThat(credits.split("Pooled partner data", -1))
+                    .as("the pooled data's credit once: " + credits)
+                    .hasSize(2);
+            assertThat(credits.split("Office for National Statistics boundaries", -1))
+                    .as("the boundaries' credit once")
+                    .hasSize(2);
+            driver.findElement(By.id("layer-incident-counts")).click();
             screenshot("first-view");
             legend.findElement(By.tagName("summary")).click();
             assertThat(driver.findElement(By.id("legend")).isDisplayed()).isFalse();
@@ -457,6 +473,65 @@ class ViewerE2EIT {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(image, "png", out);
         return out.toByteArray();
+    }
+
+    /**
+     * The Print links carry the view: the layers shown, the box in British National Grid, the period and the filters.
+     * The PDF they give, read back with pdftotext, names the title, period, filters, legend units and sources; the PNG
+     * is the printed map's width.
+     */
+    @Test
+    void printsTheViewAsAnA4PdfAndAPng() throws Exception {
+        browser();
+        open("#m=2022-07&p=2022-05&g=violence&h=22-3&l=lsoa-boundaries,density-violence&map=14/53.405/-2.98");
+        WebElement pdf = driver.findElement(By.id("print-pdf"));
+        wait(20).until(d -> pdf.getAttribute("href").contains("layers="));
+        String href = pdf.getAttribute("href");
+        assertThat(href)
+                .contains("format=pdf")
+                .contains("layers=density-violence%2Clsoa-boundaries")
+                .contains("time=2022-05%2F2022-07")
+                .contains("category=violence")
+                .contains("hours=22-3");
+        // The box is the map's view: zoom 14 in a 1400-pixel window is a few kilometres across Liverpool's centre.
+        String[] box = URLDecoder.decode(href.replaceAll(".*[?&]bbox=([^&]+).*", "$1"), StandardCharsets.UTF_8)
+                .split(",");
+        double e0 = Double.parseDouble(box[0]);
+        double n0 = Double.parseDouble(box[1]);
+        double e1 = Double.parseDouble(box[2]);
+        double n1 = Double.parseDouble(box[3]);
+        assertThat((e0 + e1) / 2).isCloseTo(334_400, within(1500.0));
+        assertThat((n0 + n1) / 2).isCloseTo(390_000, within(1500.0));
+        assertThat(e1 - e0).isBetween(1000.0, 8000.0);
+
+        HttpResponse<byte[]> printed = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(printed.statusCode()).isEqualTo(200);
+        assertThat(printed.headers().firstValue("content-type").orElse("")).isEqualTo("application/pdf");
+        Path file = ARTEFACTS.resolve("viewer-print.pdf");
+        Files.createDirectories(ARTEFACTS);
+        Files.write(file, printed.body());
+        Process p = new ProcessBuilder("pdftotext", "-enc", "UTF-8", file.toString(), "-")
+                .redirectErrorStream(true)
+                .start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        assertThat(p.waitFor()).isZero();
+        assertThat(text)
+                .contains(layerTitle("density-violence") + ", May to July 2022")
+                .contains("Period: May to July 2022")
+                .contains("Categories: Violence")
+                .contains("hours 22-3")
+                .contains("Incidents per km² per month")
+                .contains("Sources")
+                .contains("police.uk");
+
+        String png = driver.findElement(By.id("print-png")).getAttribute("href");
+        HttpResponse<byte[]> image = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(png)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).isEqualTo(200);
+        BufferedImage read = ImageIO.read(new ByteArrayInputStream(image.body()));
+        assertThat(read.getWidth()).isEqualTo(1092);
+        Files.write(ARTEFACTS.resolve("viewer-print.png"), image.body());
     }
 
     private String layerTitle(String name) {
@@ -585,9 +660,9 @@ class ViewerE2EIT {
                 .doesNotContain("area=");
         HttpResponse<byte[]> html = Http.getBytes(pack.replace("format=pdf", "format=html"));
         assertThat(html.statusCode())
-                .as(new String(html.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .as(new String(html.body(), StandardCharsets.UTF_8))
                 .isEqualTo(200);
-        assertThat(new String(html.body(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(html.body(), StandardCharsets.UTF_8))
                 .contains("Tasking pack: Circle of")
                 .contains("Drawn area");
         // The circle is in the address: a reload (or the link, sent on) opens the same area's profile.
