@@ -77,7 +77,7 @@ class PrintIT {
                 .contains("Period: May to July 2022")
                 .contains("Categories: Violence")
                 .contains("Not applied to this map: the viewer's hours 18-23")
-                .contains("Incidents per km² per month")
+                .contains("incidents per km² per month")
                 .contains("Violence density")
                 .contains("police.uk")
                 .contains("shared under")

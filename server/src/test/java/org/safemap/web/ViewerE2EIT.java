@@ -521,7 +521,7 @@ class ViewerE2EIT {
                 .contains("Period: May to July 2022")
                 .contains("Categories: Violence")
                 .contains("hours 22-3")
-                .contains("Incidents per km² per month")
+                .contains("incidents per km² per month")
                 .contains("Sources")
                 .contains("police.uk");
 
