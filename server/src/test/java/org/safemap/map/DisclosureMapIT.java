@@ -53,6 +53,7 @@ class DisclosureMapIT {
             "incidents",
             "density-acquisitive",
             "density-asb",
+            "forecast",
             "deprivation");
     private static final List<String> ALL_LAYERS = List.of(
             "lsoa-boundaries",
@@ -66,6 +67,8 @@ class DisclosureMapIT {
             "density-asb",
             "density-ae-assaults",
             "density-ambulance",
+            "forecast",
+            "forecast-partners",
             "incident-counts",
             "incident-counts-msoa",
             "incident-counts-ward",

@@ -380,7 +380,11 @@ class AuditChainIT {
         assertThat(v.problem().message()).contains(words);
         CliRun.Result cli = verifyCli();
         assertThat(cli.code()).as(cli.out() + cli.err()).isEqualTo(1);
-        assertThat(cli.out()).contains("audit log tampered: ").contains(words).contains("entr");
+        assertThat(cli.out())
+                .as(cli.err())
+                .contains("audit log tampered: ")
+                .contains(words)
+                .contains("entr");
     }
 
     private static CliRun.Result verifyCli(String... extra) {
