@@ -340,6 +340,8 @@ public final class ApiServer {
                     "/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{file}", maps::wmtsTileOrFeatureInfo);
             config.routes.get(
                     "/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{col}/{j}/{file}", maps::wmtsFeatureInfo);
+            config.routes.before(FeatureHandlers.ROOT, FeatureHandlers::cacheRules);
+            config.routes.before(FeatureHandlers.ROOT + "/*", FeatureHandlers::cacheRules);
             config.routes.get(FeatureHandlers.ROOT, features::landing);
             config.routes.get(FeatureHandlers.ROOT + "/conformance", features::conformance);
             config.routes.get(FeatureHandlers.ROOT + "/api", features::openApi);

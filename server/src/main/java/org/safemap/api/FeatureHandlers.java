@@ -43,6 +43,16 @@ final class FeatureHandlers {
     }
 
     /** {@code GET /ogc/features}: the landing page. */
+    /**
+     * Which collections a document lists and what its counts hold depend on who asks, and QGIS keeps documents by
+     * address alone (as it does capabilities): a signed-in answer is never stored, an anonymous one is asked for again
+     * (its ETag makes that cheap), so one QGIS profile's layers never show another's.
+     */
+    static void cacheRules(Context ctx) {
+        ctx.header("Vary", "Authorization, Cookie");
+        ctx.header("Cache-Control", Principals.of(ctx).anonymous() ? "no-cache" : "private, no-store");
+    }
+
     void landing(Context ctx) {
         String base = base(ctx);
         Map<String, Object> body = new LinkedHashMap<>();
