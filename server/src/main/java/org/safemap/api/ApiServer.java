@@ -10,8 +10,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import java.io.IOException;
-import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.YearMonth;
 import java.util.List;
@@ -260,6 +258,7 @@ public final class ApiServer {
             config.routes.before(guard::begin);
             config.routes.before(authentication);
             config.routes.before(guard::admit);
+            config.routes.before(ctx -> RequestBodies.check(ctx, guard.maxBodyBytes(), FeedHandlers.UPLOADS));
             for (String path : EXPENSIVE) {
                 config.routes.before(path, ctx -> {
                     if (!ctx.method().name().equals("OPTIONS")) {
@@ -431,7 +430,7 @@ public final class ApiServer {
      * 4xx, and only a defect as 500.
      */
     private static void failure(Context ctx, Exception e, Access access, RequestGuard guard, ServingDataSource ds) {
-        discardBody(ctx, guard);
+        RequestBodies.discard(ctx, guard.maxBodyBytes() + 65_536);
         Work.Reason stopped = stoppedBy(e);
         if (stopped != null) {
             switch (stopped) {
@@ -525,28 +524,6 @@ public final class ApiServer {
             }
         }
         return null;
-    }
-
-    /**
-     * Reads and drops what is left of a refused request's body (up to the body limit): a server that answers and
-     * closes while the client is still sending makes most clients report a reset instead of the answer. Bodies over
-     * the limit are left; the connection closes.
-     */
-    private static void discardBody(Context ctx, RequestGuard guard) {
-        long cap = guard.maxBodyBytes() + 65_536;
-        if (ctx.contentLength() > cap || ctx.contentLength() == 0) {
-            return;
-        }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] buffer = new byte[16_384];
-            long read = 0;
-            int n;
-            while (read < cap && (n = in.read(buffer)) > 0) {
-                read += n;
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // already read, or unreadable: the connection closes after the answer
-        }
     }
 
     /** Why the request's work was stopped, if it was: a {@link Work.Stopped} anywhere in the chain. */

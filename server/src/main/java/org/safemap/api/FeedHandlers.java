@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.config.TempFiles;
@@ -195,30 +196,11 @@ final class FeedHandlers {
         ctx.json(batch(ctx).toJson());
     }
 
+    /** The upload route, which has its own limit (SAFEMAP_UPLOAD_MAX_MB) instead of SAFEMAP_MAX_BODY_KB. */
+    static final Pattern UPLOADS = Pattern.compile("/api/feeds/[^/]+/uploads");
+
     /** A refused upload up to this much over the limit is read and discarded so the client can read the 413. */
     private static final long DRAIN_MARGIN_BYTES = 64L << 20;
-
-    /**
-     * Reads and discards a refused body, up to a cap: a server that answers before the client has finished sending
-     * and then closes the connection makes many clients (Java's HttpClient among them) report a reset instead of
-     * the answer. Bodies beyond the cap are not read; the connection closes.
-     */
-    private static void drain(Context ctx, long cap) {
-        if (ctx.contentLength() > cap) {
-            ctx.header("Connection", "close");
-            return;
-        }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] buffer = new byte[1 << 16];
-            long read = 0;
-            int n;
-            while (read < cap && (n = in.read(buffer)) > 0) {
-                read += n;
-            }
-        } catch (IOException e) {
-            ctx.header("Connection", "close");
-        }
-    }
 
     /**
      * {@code POST /api/feeds/{feed}/uploads}, multipart with one or more {@code file} parts. Each file is one batch;
@@ -228,7 +210,7 @@ final class FeedHandlers {
     void upload(Context ctx) throws SQLException {
         FeedDefinition feed = feed(ctx);
         if (!custody.mayLoad(Principals.of(ctx), feed.name())) {
-            drain(ctx, (long) maxUploadMb << 20);
+            RequestBodies.discard(ctx, (long) maxUploadMb << 20);
             custody.requireLoader(Principals.of(ctx), feed.name(), "uploading to feed");
         }
         IncidentLoader.LoadedBy by =
@@ -240,7 +222,7 @@ final class FeedHandlers {
         }
         long limit = (long) maxUploadMb << 20;
         if (ctx.contentLength() > limit) {
-            drain(ctx, limit + DRAIN_MARGIN_BYTES);
+            RequestBodies.discard(ctx, limit + DRAIN_MARGIN_BYTES);
             throw tooLarge();
         }
         List<UploadedFile> files;

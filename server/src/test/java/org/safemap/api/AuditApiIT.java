@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.Services;
@@ -44,7 +45,10 @@ import org.safemap.testing.TestSettings;
 class AuditApiIT {
     private static final String KEY = "audit-api-test-key-0123456789abcdef";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @AutoClose
     private static Database db;
+
     private static Javalin server;
     private static String base;
     private static AuditLog seeder;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
@@ -53,7 +54,9 @@ class CustodiansIT {
     private static final String LINKAGE_KEY = "custodians-test-linkage-key-0123456789";
     private static final String TILE = "/tiles/incident-counts/12/2014/1326.png?time=2022-07&category=deliberate-fire";
 
+    @AutoClose
     private static Database db;
+
     private static App app;
     private static String base;
     private static Path protocolsDir;

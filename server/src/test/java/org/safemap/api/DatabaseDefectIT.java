@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
 class DatabaseDefectIT {
     private static final Pattern REFERENCE = Pattern.compile("\\(reference ([0-9a-f]{8})\\)");
 
+    @AutoClose
     private static Database db;
+
     private static App app;
     private static String base;
 

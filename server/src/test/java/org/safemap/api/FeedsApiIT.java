@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
@@ -31,7 +32,10 @@ class FeedsApiIT {
     private static final String[] NHS_CUSTODIAN = {TestPrincipals.HEADER, "analyst:nhs-ed:"};
     private static final String[] CSP = {TestPrincipals.HEADER, "analyst:csp:strategic-assessment"};
     private static final String[] TASKING = {TestPrincipals.HEADER, "tasking::tasking"};
+
+    @AutoClose
     private static Database db;
+
     private static App app;
     private static String base;
 

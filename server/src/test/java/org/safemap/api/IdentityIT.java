@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
@@ -30,7 +31,9 @@ class IdentityIT {
     static final String ADMIN_PASSWORD = "admin password for the identity tests";
     static final String ANALYST_PASSWORD = "analyst password for the identity tests";
 
+    @AutoClose
     private static Database db;
+
     private static App app;
     private static String base;
 

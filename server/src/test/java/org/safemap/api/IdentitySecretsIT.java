@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 class IdentitySecretsIT {
     private static final String PASSWORD = "the victim's real password";
+
+    @AutoClose
     private static Database db;
 
     @BeforeAll

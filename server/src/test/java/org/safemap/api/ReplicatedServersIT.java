@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
@@ -54,7 +55,9 @@ import org.safemap.testing.TestUsers;
 class ReplicatedServersIT {
     private static final String PASSWORD = "password for the replicated servers test";
 
+    @AutoClose
     private static Database db;
+
     private static Settings settings;
     private static App a;
     private static App b;

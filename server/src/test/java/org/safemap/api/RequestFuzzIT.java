@@ -349,6 +349,35 @@ class RequestFuzzIT {
     }
 
     @Test
+    void aBodyNobodyReadsNeverCostsTheAnswer() throws Exception {
+        // A GET answered at length while its body is still unread: closing on unread bytes resets the connection and
+        // the client loses the end of the answer (CI saw "chunked transfer encoding, state: READING_DATA").
+        String url = base + "/api/areas?level=lsoa";
+        HttpResponse<String> plain = once(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .build());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.body().length()).isGreaterThan(100_000);
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> withBody = once(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(60))
+                    .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(900_000 + i)))
+                    .build());
+            assertThat(withBody.statusCode()).isEqualTo(200);
+            assertThat(withBody.body()).isEqualTo(plain.body());
+        }
+        // Over SAFEMAP_MAX_BODY_KB: refused before anything reads it, and the refusal arrives.
+        for (String method : List.of("GET", "DELETE", "POST")) {
+            HttpResponse<String> tooBig = once(HttpRequest.newBuilder(URI.create(base + "/api/profile"))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString("x".repeat(1_100_000)))
+                    .build());
+            assertError(tooBig, 413, 413);
+        }
+    }
+
+    @Test
     void uploadsThatAreNotFilesGet4xx() throws Exception {
         String url = base + "/api/feeds/police-uk/uploads";
         byte[] csv = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
@@ -733,6 +762,11 @@ class RequestFuzzIT {
         } catch (IOException first) {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         }
+    }
+
+    /** One attempt, no retry: for the tests about connections that must not fail. */
+    private static HttpResponse<String> once(HttpRequest request) throws IOException, InterruptedException {
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends bytes as they are (what no HTTP client library would send) and returns the answer's first line. */

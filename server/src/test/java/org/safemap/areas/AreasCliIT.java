@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,9 @@ import org.safemap.testing.TestDatabase;
 
 /** safemap areas ... as a user runs it, on real files in three formats, and on bad ones. */
 class AreasCliIT {
+    @AutoClose
     private static Database db;
+
     private static Map<String, String> env;
 
     @TempDir

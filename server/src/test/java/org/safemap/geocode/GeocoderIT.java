@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.db.Database;
@@ -14,7 +15,9 @@ import org.safemap.testing.TestDatabase;
 
 /** The geocoder against real reference tables in PostGIS: each method, its precision, and its refusals. */
 class GeocoderIT {
+    @AutoClose
     private static Database db;
+
     private static Geocoder geocoder;
 
     @BeforeAll

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,10 @@ class BadFilesIT {
     private static final FeedDefinition POLICE_UK = FeedCatalog.builtIn().get("police-uk");
     private static final String GOOD_ROW = "a1,2022-05,Merseyside Police,Merseyside Police,-2.98,53.40,On or near "
             + "Bold Street,E01006512,Liverpool 060A,Burglary,,\n";
+
+    @AutoClose
     private static Database db;
+
     private static App app;
     private static byte[] realMonth;
 

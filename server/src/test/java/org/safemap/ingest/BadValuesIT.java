@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +48,10 @@ class BadValuesIT {
     private static final LocalDate DATA_FROM = LocalDate.of(2010, 1, 1);
     private static final FeedCatalog FEEDS = FeedCatalog.builtIn();
     private static final FeedDefinition POLICE_UK = FEEDS.get("police-uk");
+
+    @AutoClose
     private static Database db;
+
     private static List<String> mayRows;
 
     @TempDir

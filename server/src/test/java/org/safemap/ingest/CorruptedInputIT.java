@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.db.Database;
@@ -34,7 +35,10 @@ import org.safemap.testing.TestDatabase;
 class CorruptedInputIT {
     private static final int TRIALS = 100;
     private static final int ROWS_PER_TRIAL = 150;
+
+    @AutoClose
     private static Database db;
+
     private static List<String> realRows;
     private static FeedDefinition policeUk;
 

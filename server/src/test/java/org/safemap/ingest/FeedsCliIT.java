@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,10 @@ import org.safemap.testing.TestDatabase;
 class FeedsCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path HOME = Path.of(System.getenv("SAFEMAP_HOME"));
+
+    @AutoClose
     private static Database db;
+
     private static Map<String, String> env;
 
     @TempDir

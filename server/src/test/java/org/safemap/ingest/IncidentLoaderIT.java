@@ -6,6 +6,7 @@ import static org.safemap.testing.SourceFiles.POLICE_UK_HEADER;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.areas.AreaLevel;
@@ -20,7 +21,9 @@ import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
 
 class IncidentLoaderIT {
+    @AutoClose
     private static Database db;
+
     private static IncidentLoader loader;
     private static final FeedCatalog FEEDS = FeedCatalog.builtIn();
     private static final FeedDefinition POLICE_UK = FEEDS.get("police-uk");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.safemap.db.Database;
@@ -26,6 +27,7 @@ class LinkerIT {
     private static final String FIRE = "IncidentNumber,DateOfCall,TimeOfCall,IncidentGroup,StopCodeDescription,"
             + "PropertyCategory,PropertyType,Easting_m,Northing_m,Motive\n";
 
+    @AutoClose
     private Database db;
 
     @BeforeEach

@@ -90,20 +90,21 @@ class SourcesIT {
 
     @Test
     void aFeedNoLongerDefinedIsStillCreditedByName() {
-        Database own = TestDatabase.fresh("sources");
-        Sql.execute(
-                own,
-                "INSERT INTO load_batch (kind, feed, source_name, source_sha256, rows_read, rows_loaded, "
-                        + "rows_quarantined) VALUES ('incidents', 'retired-feed', 'old.csv', repeat('a', 64), 5, 4, 1)");
-        long id = Sql.count(own, "SELECT id FROM load_batch WHERE feed = 'retired-feed'");
-        List<Sources.Source> credited = new Sources(own.dataSource(), FEEDS).of(new long[] {id});
-        assertThat(credited).hasSize(1);
-        Sources.Source s = credited.get(0);
-        assertThat(s.feed()).isEqualTo("retired-feed");
-        assertThat(s.title()).isEqualTo("retired-feed");
-        assertThat(s.attribution()).isEqualTo("retired-feed");
-        assertThat(s.files()).isEqualTo(1);
-        assertThat(s.rowsLoaded()).isEqualTo(4);
+        try (Database own = TestDatabase.fresh("sources")) {
+            Sql.execute(
+                    own,
+                    "INSERT INTO load_batch (kind, feed, source_name, source_sha256, rows_read, rows_loaded, "
+                            + "rows_quarantined) VALUES ('incidents', 'retired-feed', 'old.csv', repeat('a', 64), 5, 4, 1)");
+            long id = Sql.count(own, "SELECT id FROM load_batch WHERE feed = 'retired-feed'");
+            List<Sources.Source> credited = new Sources(own.dataSource(), FEEDS).of(new long[] {id});
+            assertThat(credited).hasSize(1);
+            Sources.Source s = credited.get(0);
+            assertThat(s.feed()).isEqualTo("retired-feed");
+            assertThat(s.title()).isEqualTo("retired-feed");
+            assertThat(s.attribution()).isEqualTo("retired-feed");
+            assertThat(s.files()).isEqualTo(1);
+            assertThat(s.rowsLoaded()).isEqualTo(4);
+        }
     }
 
     private static long[] ids(String sql) {

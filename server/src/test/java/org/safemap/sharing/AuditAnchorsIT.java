@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,10 @@ import org.safemap.testing.TestDatabase;
  */
 class AuditAnchorsIT {
     private static final String KEY_TEXT = "audit-anchors-test-key-0123456789abcdef";
+
+    @AutoClose
     private static Database db;
+
     private static AuditLog log;
 
     @TempDir

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,10 @@ import org.safemap.testing.TestDatabase;
 class AuditChainIT {
     static final String KEY_TEXT = "audit-chain-test-key-0123456789abcdef";
     static final byte[] KEY = KEY_TEXT.getBytes(StandardCharsets.UTF_8);
+
+    @AutoClose
     private static Database db;
+
     private static AuditLog log;
 
     @BeforeAll

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +46,9 @@ class RetentionPurgeIT {
     @TempDir
     static Path temp;
 
+    @AutoClose
     private static Database db;
+
     private static ProtocolCatalog protocols;
     private static Path protocolsDir;
     private static long fullyExpired;

@@ -20,6 +20,9 @@ import org.safemap.db.LocalCluster;
  */
 public final class TestDatabase {
     private static final String PREFIX = "safemap_test_";
+    /** Connections this run's databases may hold at once: the shared pool, a class's own and its servers' few. */
+    private static final int MAX_HELD_CONNECTIONS = 40;
+
     private static Database shared;
     private static final List<String> created = new ArrayList<>();
 
@@ -51,9 +54,37 @@ public final class TestDatabase {
             }
             Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::dropAll, "drop-test-databases"));
         }
+        refuseLeakedPools(admin);
         execute(admin, "CREATE DATABASE " + name);
         created.add(name);
         return Database.open(admin.withDatabase(name), 4, "start it with ./safemap db up");
+    }
+
+    /**
+     * Fails the test that asks for one more database while this run's databases hold more connections than a test run
+     * needs: each pool keeps what it once used, so a class that does not close its database ({@code @AutoClose} on
+     * the field) leaves connections behind until PostgreSQL's max_connections (100) is reached and a later, innocent
+     * test fails with "too many clients". This names the databases still holding connections instead.
+     */
+    private static void refuseLeakedPools(DatabaseTarget admin) {
+        String mine = PREFIX + "%\\_" + ProcessHandle.current().pid() + "\\_%";
+        List<String> holders = new ArrayList<>();
+        int total = 0;
+        try (Connection c = Database.connect(admin);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT datname, count(*) FROM pg_stat_activity WHERE datname LIKE '"
+                        + mine + "' GROUP BY datname ORDER BY count(*) DESC")) {
+            while (rs.next()) {
+                holders.add(rs.getString(1) + " " + rs.getInt(2));
+                total += rs.getInt(2);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the test run's connections: " + e.getMessage(), e);
+        }
+        if (total > MAX_HELD_CONNECTIONS) {
+            throw new IllegalStateException("this test run's databases hold " + total + " connections (" + holders
+                    + "): a test class does not close the database it asked for; mark the field @AutoClose");
+        }
     }
 
     /** Connection details of a database this run created, e.g. to hand to a launched process. */

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -86,7 +87,10 @@ class CustodianE2EIT {
     private static final String[] VENUES = {"Club Arena", "Pulse", "The Vault", "Kaleido"};
 
     private static final int BAD_JUNE_ROWS = 60;
+
+    @AutoClose
     private static Database db;
+
     private static App app;
     private static String base;
     /** Where the server reads protocols and feeds besides its own: the admin adds one and reloads. */

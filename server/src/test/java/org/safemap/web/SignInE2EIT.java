@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -42,7 +43,10 @@ class SignInE2EIT {
     private static final Path ARTEFACTS =
             Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
     private static final String PASSWORD = "the viewer test's password";
+
+    @AutoClose
     private static Database db;
+
     private static App app;
     private static String base;
 
