@@ -339,6 +339,8 @@ public final class ApiServer {
                     "/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{file}", maps::wmtsTileOrFeatureInfo);
             config.routes.get(
                     "/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{col}/{j}/{file}", maps::wmtsFeatureInfo);
+            config.routes.get(
+                    "/wmts/{layer}/{style}/{time}/{category}/{baseline}/{set}/{z}/{row}/{file}", maps::wmtsTile);
             config.routes.before(FeatureHandlers.ROOT, FeatureHandlers::cacheRules);
             config.routes.before(FeatureHandlers.ROOT + "/*", FeatureHandlers::cacheRules);
             config.routes.get(FeatureHandlers.ROOT, features::landing);

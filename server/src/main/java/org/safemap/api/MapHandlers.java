@@ -178,6 +178,9 @@ final class MapHandlers {
             dims.put("TIME", ctx.pathParam("time"));
             dims.put("CATEGORY", ctx.pathParam("category"));
         }
+        if (ctx.pathParamMap().containsKey("baseline")) {
+            dims.put("BASELINE", ctx.pathParam("baseline"));
+        }
         return dims;
     }
 

@@ -29,6 +29,8 @@ public record LayerDims(
         FeedView view,
         TimeDimension baseline) {
     static final FeedView NO_FEEDS = new FeedView(Map.of());
+    /** DIM_BASELINE's default, spelt out for WMTS (whose dimensions must name one): as many months just before TIME. */
+    static final String PREVIOUS = "previous";
 
     /** The cache key part: everything that changes the picture. */
     String key() {
@@ -137,7 +139,7 @@ public record LayerDims(
         }
         String asked = dim(params, "BASELINE");
         TimeDimension baseline;
-        if (asked == null || asked.isBlank()) {
+        if (asked == null || asked.isBlank() || asked.equalsIgnoreCase(PREVIOUS)) {
             int months = d.time().months();
             java.time.YearMonth last = d.time().first().minusMonths(1);
             java.time.YearMonth first = last.minusMonths(months - 1);

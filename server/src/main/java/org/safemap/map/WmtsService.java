@@ -444,6 +444,16 @@ public final class WmtsService {
                 x.element("Value", "all");
                 LayerDims.categories(layer, state).forEach(c -> x.element("Value", c));
                 x.end();
+                if (layer.kind().compares()) {
+                    // The period a change is measured from; by default the as many months just before time.
+                    x.start("Dimension").element("ows:Identifier", "baseline").element("ows:UOM", "ISO8601");
+                    x.element("Default", LayerDims.PREVIOUS);
+                    x.element("Value", LayerDims.PREVIOUS);
+                    for (YearMonth m = state.firstMonth(); !m.isAfter(state.lastMonth()); m = m.plusMonths(1)) {
+                        x.element("Value", m.toString());
+                    }
+                    x.end();
+                }
             }
             for (MatrixSet m : SETS) {
                 x.start("TileMatrixSetLink").element("TileMatrixSet", m.id()).end();
@@ -454,6 +464,7 @@ public final class WmtsService {
                     .attr(
                             "template",
                             url + "/" + layer.name() + "/{Style}/" + (timed ? "{time}/{category}/" : "")
+                                    + (timed && layer.kind().compares() ? "{baseline}/" : "")
                                     + "{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png")
                     .end();
             if (layer.queryable()) {

@@ -159,6 +159,45 @@ class WmtsIT {
                 String dims = l.getTextContent();
                 assertThat(dims).contains("robbery").doesNotContain("burglary");
             }
+            if (id.equals("density-change")) {
+                // A change layer names its baseline: by default the months just before time, or any month.
+                List<String> dimensions = new ArrayList<>();
+                NodeList ds = l.getElementsByTagNameNS(WMTS, "Dimension");
+                for (int d = 0; d < ds.getLength(); d++) {
+                    dimensions.add(((Element) ds.item(d))
+                            .getElementsByTagNameNS(OWS, "Identifier")
+                            .item(0)
+                            .getTextContent());
+                }
+                assertThat(dimensions).containsExactly("time", "category", "baseline");
+                Element baseline = (Element) ds.item(2);
+                assertThat(baseline.getElementsByTagNameNS(WMTS, "Default")
+                                .item(0)
+                                .getTextContent())
+                        .isEqualTo("previous");
+                assertThat(baseline.getTextContent()).contains("2022-01").contains("2022-07");
+                String template =
+                        ((Element) l.getElementsByTagNameNS(WMTS, "ResourceURL").item(0)).getAttribute("template");
+                assertThat(template).contains("/{time}/{category}/{baseline}/{TileMatrixSet}/");
+                String style = ((Element)
+                                l.getElementsByTagNameNS(WMTS, "Style").item(0))
+                        .getElementsByTagNameNS(OWS, "Identifier")
+                        .item(0)
+                        .getTextContent();
+                String tile = template.replace("{Style}", style)
+                        .replace("{time}", "2022-07")
+                        .replace("{category}", "all")
+                        .replace("{TileMatrixSet}", "GoogleMapsCompatible")
+                        .replace("{TileMatrix}", "12")
+                        .replace("{TileRow}", "1326")
+                        .replace("{TileCol}", "2014");
+                int[] earlier = argb(png(Http.getBytes(tile.replace("{baseline}", "2022-01"))));
+                int[] previous = argb(png(Http.getBytes(tile.replace("{baseline}", "previous"))));
+                assertThat(previous).isEqualTo(argb(png(Http.getBytes(tile.replace("{baseline}", "2022-06")))));
+                assertThat(earlier)
+                        .as("a different baseline draws a different change")
+                        .isNotEqualTo(previous);
+            }
         }
         assertThat(layers.getLength()).isEqualTo(wms.split("<Layer ").length - 1);
     }
