@@ -334,13 +334,7 @@ public final class ApiServer {
             config.routes.get("/wms", maps::wms);
             config.routes.get("/tiles/{layer}/{z}/{x}/{file}", maps::tile);
             config.routes.get("/wmts", maps::wmts);
-            config.routes.get("/wmts/{layer}/{style}/{set}/{z}/{row}/{file}", maps::wmtsTile);
-            config.routes.get(
-                    "/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{file}", maps::wmtsTileOrFeatureInfo);
-            config.routes.get(
-                    "/wmts/{layer}/{style}/{time}/{category}/{set}/{z}/{row}/{col}/{j}/{file}", maps::wmtsFeatureInfo);
-            config.routes.get(
-                    "/wmts/{layer}/{style}/{time}/{category}/{baseline}/{set}/{z}/{row}/{file}", maps::wmtsTile);
+            config.routes.get("/wmts/{layer}/<rest>", maps::wmtsRest);
             config.routes.before(FeatureHandlers.ROOT, FeatureHandlers::cacheRules);
             config.routes.before(FeatureHandlers.ROOT + "/*", FeatureHandlers::cacheRules);
             config.routes.get(FeatureHandlers.ROOT, features::landing);

@@ -98,90 +98,27 @@ final class MapHandlers {
         }
     }
 
-    /** A RESTful WMTS tile; a timed layer's time and category come as path segments. */
-    void wmtsTile(Context ctx) {
-        Map<String, String> dims = restDimensions(ctx);
-        String layer = ctx.pathParam("layer");
-        answer(
-                ctx,
-                layer,
-                wmts.restTile(
-                        layer,
-                        ctx.pathParam("style"),
-                        ctx.pathParam("set"),
-                        ctx.pathParam("z"),
-                        ctx.pathParam("row"),
-                        ctx.pathParam("file"),
-                        dims,
-                        Principals.of(ctx),
-                        drawing -> guard.expensive(ctx, drawing)));
-    }
-
     /**
-     * Eight segments after /wmts are a timed layer's tile ({@code .../{row}/{col}.png}) or another layer's
-     * GetFeatureInfo ({@code .../{col}/{J}/{I}.json}): the last segment's suffix tells which.
+     * A RESTful WMTS GetTile or GetFeatureInfo, {@code /wmts/{layer}/<rest>}: how many segments the rest has and
+     * what they mean depends on the layer's dimensions, which {@link WmtsService#rest} reads.
      */
-    void wmtsTileOrFeatureInfo(Context ctx) {
-        if (ctx.pathParam("file").endsWith(".png")) {
-            wmtsTile(ctx);
-            return;
-        }
-        String layer = ctx.pathParam("layer");
-        answer(
-                ctx,
-                layer,
-                wmts.restFeatureInfo(
-                        layer,
-                        ctx.pathParam("style"),
-                        ctx.pathParam("time"),
-                        ctx.pathParam("category"),
-                        ctx.pathParam("set"),
-                        ctx.pathParam("z"),
-                        ctx.pathParam("row"),
-                        ctx.pathParam("file"),
-                        restDimensions(ctx),
-                        Principals.of(ctx)));
-    }
-
-    /** A RESTful WMTS GetFeatureInfo of a timed layer, {@code .../{time}/{category}/{set}/.../{J}/{I}.json}. */
-    void wmtsFeatureInfo(Context ctx) {
-        String layer = ctx.pathParam("layer");
-        answer(
-                ctx,
-                layer,
-                wmts.restFeatureInfo(
-                        layer,
-                        ctx.pathParam("style"),
-                        ctx.pathParam("set"),
-                        ctx.pathParam("z"),
-                        ctx.pathParam("row"),
-                        ctx.pathParam("col"),
-                        ctx.pathParam("j"),
-                        ctx.pathParam("file"),
-                        restDimensions(ctx),
-                        Principals.of(ctx)));
-    }
-
-    /** Query parameters as dimensions, and a timed layer's time and category from the path (8-segment tiles, 10-segment feature info). */
-    private static Map<String, String> restDimensions(Context ctx) {
-        Map<String, String> dims = new HashMap<>();
+    void wmtsRest(Context ctx) {
+        Map<String, String> query = new HashMap<>();
         ctx.queryParamMap().forEach((k, v) -> {
             if (!v.isEmpty()) {
-                dims.putIfAbsent(k.toUpperCase(Locale.ROOT), v.get(0));
+                query.putIfAbsent(k.toUpperCase(Locale.ROOT), v.get(0));
             }
         });
-        boolean timed = ctx.pathParamMap().containsKey("col")
-                ? ctx.pathParamMap().containsKey("time")
-                : ctx.pathParamMap().containsKey("time")
-                        && ctx.pathParam("file").endsWith(".png");
-        if (timed) {
-            dims.put("TIME", ctx.pathParam("time"));
-            dims.put("CATEGORY", ctx.pathParam("category"));
-        }
-        if (ctx.pathParamMap().containsKey("baseline")) {
-            dims.put("BASELINE", ctx.pathParam("baseline"));
-        }
-        return dims;
+        String layer = ctx.pathParam("layer");
+        answer(
+                ctx,
+                layer,
+                wmts.rest(
+                        layer,
+                        List.of(ctx.pathParam("rest").split("/", -1)),
+                        query,
+                        Principals.of(ctx),
+                        drawing -> guard.expensive(ctx, drawing)));
     }
 
     private void answer(Context ctx, String layerName, WmtsService.Response r) {

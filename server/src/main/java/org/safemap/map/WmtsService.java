@@ -132,51 +132,81 @@ public final class WmtsService {
     }
 
     /**
-     * A RESTful GetTile: {@code /wmts/{layer}/{style}/{set}/{matrix}/{row}/{col}.png} ({@code file} is the last
-     * segment), dimensions (time, category) as path segments when the layer has them, else as query parameters.
+     * A RESTful request under {@code /wmts/{layer}/}: {@code segments} are the rest of the path, {@code
+     * {Style}/{dimensions...}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png} for GetTile and {@code
+     * .../{TileCol}/{J}/{I}.json} ({@code .html}, {@code .txt}) for GetFeatureInfo, the dimensions those of
+     * {@link #pathDimensions} (the ones the layer's ResourceURL templates name). Other dimensions (feed) come as
+     * query parameters ({@code query}, keys upper-case); a path segment wins over a query parameter.
      */
-    public Response restTile(
-            String layer,
-            String style,
-            String set,
-            String matrix,
-            String row,
-            String file,
-            Map<String, String> dims,
-            Principal who,
-            Gate draw) {
+    public Response rest(String layerName, List<String> segments, Map<String, String> query, Principal who, Gate draw) {
         try {
-            if (!file.endsWith(".png")) {
-                throw new OgcException("InvalidParameterValue", "Format", "WMTS tiles are served as {TileCol}.png");
+            LayerCatalogue.Layer layer = wms.visibleLayer(who, layerName);
+            if (layer == null) {
+                throw new OgcException("InvalidParameterValue", "Layer", "no layer named " + layerName);
             }
-            String col = file.substring(0, file.length() - ".png".length());
-            return tile(cell(layer, style, set, matrix, row, col, who), dims, who, draw);
+            List<String> names = pathDimensions(layer, wms.state());
+            int tile = 1 + names.size() + 4;
+            if (segments.size() != tile && segments.size() != tile + 2) {
+                throw new OgcException(
+                        "InvalidParameterValue",
+                        "ResourceURL",
+                        "layer " + layerName + "'s addresses are " + layerName + "/" + template(names, "png")
+                                + " and .../{TileCol}/{J}/{I}.json");
+            }
+            Map<String, String> dims = new HashMap<>(query);
+            for (int k = 0; k < names.size(); k++) {
+                dims.put(names.get(k).toUpperCase(Locale.ROOT), segments.get(1 + k));
+            }
+            int at = 1 + names.size();
+            String set = segments.get(at);
+            String matrix = segments.get(at + 1);
+            String row = segments.get(at + 2);
+            String style = segments.get(0);
+            if (segments.size() == tile) {
+                String file = segments.get(at + 3);
+                if (!file.endsWith(".png")) {
+                    throw new OgcException("InvalidParameterValue", "Format", "WMTS tiles are served as {TileCol}.png");
+                }
+                String col = file.substring(0, file.length() - ".png".length());
+                return tile(cell(layerName, style, set, matrix, row, col, who), dims, who, draw);
+            }
+            String[] info = infoFile(segments.get(at + 5));
+            return featureInfo(
+                    cell(layerName, style, set, matrix, row, segments.get(at + 3), who),
+                    segments.get(at + 4),
+                    info[0],
+                    info[1],
+                    dims,
+                    who);
         } catch (OgcException e) {
             return report(e);
         }
     }
 
     /**
-     * A RESTful GetFeatureInfo: {@code /wmts/{layer}/{style}/{set}/{matrix}/{row}/{col}/{J}/{I}.json} ({@code .html},
-     * {@code .txt}), dimensions as for {@link #restTile}.
+     * The dimensions a layer's RESTful addresses carry as path segments, in order: time and category for layers of
+     * incidents once there are records (a change layer adds its baseline), the run for run layers once one has
+     * finished, none otherwise. Capabilities' templates and {@link #rest} both read this, so they cannot disagree.
      */
-    public Response restFeatureInfo(
-            String layer,
-            String style,
-            String set,
-            String matrix,
-            String row,
-            String col,
-            String j,
-            String file,
-            Map<String, String> dims,
-            Principal who) {
-        try {
-            String[] info = infoFile(file);
-            return featureInfo(cell(layer, style, set, matrix, row, col, who), j, info[0], info[1], dims, who);
-        } catch (OgcException e) {
-            return report(e);
+    private List<String> pathDimensions(LayerCatalogue.Layer layer, MapState state) {
+        if (layer.kind().timed()) {
+            if (!state.hasRecords()) {
+                return List.of();
+            }
+            return layer.kind().compares() ? List.of("time", "category", "baseline") : List.of("time", "category");
         }
+        if (layer.kind() instanceof RunAreasKind && !wms.runs(layer).isEmpty()) {
+            return List.of("run");
+        }
+        return List.of();
+    }
+
+    /** A RESTful template after {@code /wmts/{layer}/}: a tile's ({@code png}) or GetFeatureInfo's (another suffix). */
+    private static String template(List<String> dimensions, String suffix) {
+        StringBuilder t = new StringBuilder("{Style}/");
+        dimensions.forEach(d -> t.append('{').append(d).append("}/"));
+        t.append("{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}");
+        return t.append(suffix.equals("png") ? ".png" : "/{J}/{I}." + suffix).toString();
     }
 
     private Cell cell(Map<String, String> params, Principal who) {
@@ -235,9 +265,10 @@ public final class WmtsService {
     /** The dimensions a WMTS request may carry, as the tile cache and the WMS take them (TIME, CATEGORY, ...). */
     private static Map<String, String> dimensions(Map<String, String> params) {
         Map<String, String> q = new HashMap<>();
-        for (String d : List.of("TIME", "CATEGORY", "FEED", "RUN")) {
+        for (String d : List.of("TIME", "CATEGORY", "FEED", "RUN", "BASELINE")) {
             String v = params.get(d);
-            if (v != null && !v.isBlank() && !(d.equals("TIME") && v.equalsIgnoreCase("default"))) {
+            // WMTS's keyword "default" asks for the dimension's default, as leaving it out does
+            if (v != null && !v.isBlank() && !v.equalsIgnoreCase("default")) {
                 q.put(d, v);
             }
         }
@@ -432,8 +463,8 @@ public final class WmtsService {
             if (layer.queryable()) {
                 WmsService.INFO_FORMATS.forEach(f -> x.element("InfoFormat", f));
             }
-            boolean timed = layer.kind().timed() && state.hasRecords();
-            if (timed) {
+            List<String> pathDimensions = pathDimensions(layer, state);
+            if (pathDimensions.contains("time")) {
                 x.start("Dimension").element("ows:Identifier", "time").element("ows:UOM", "ISO8601");
                 x.element("Default", state.lastMonth().toString());
                 for (YearMonth m = state.firstMonth(); !m.isAfter(state.lastMonth()); m = m.plusMonths(1)) {
@@ -444,16 +475,29 @@ public final class WmtsService {
                 x.element("Value", "all");
                 LayerDims.categories(layer, state).forEach(c -> x.element("Value", c));
                 x.end();
-                if (layer.kind().compares()) {
-                    // The period a change is measured from; by default the as many months just before time.
-                    x.start("Dimension").element("ows:Identifier", "baseline").element("ows:UOM", "ISO8601");
-                    x.element("Default", LayerDims.PREVIOUS);
-                    x.element("Value", LayerDims.PREVIOUS);
-                    for (YearMonth m = state.firstMonth(); !m.isAfter(state.lastMonth()); m = m.plusMonths(1)) {
-                        x.element("Value", m.toString());
-                    }
-                    x.end();
+            }
+            if (pathDimensions.contains("baseline")) {
+                // The period a change is measured from; by default the as many months just before time.
+                x.start("Dimension").element("ows:Identifier", "baseline").element("ows:UOM", "ISO8601");
+                x.element("Default", LayerDims.PREVIOUS);
+                x.element("Value", LayerDims.PREVIOUS);
+                for (YearMonth m = state.firstMonth(); !m.isAfter(state.lastMonth()); m = m.plusMonths(1)) {
+                    x.element("Value", m.toString());
                 }
+                x.end();
+            }
+            if (pathDimensions.contains("run")) {
+                // WMTS values carry no titles, so the dimension's abstract titles each run, as the WMS's layer
+                // abstract does; the default is the WMS's (the newest finished run).
+                Map<Long, String> runs = wms.runTitles(layer);
+                x.start("Dimension")
+                        .element("ows:Title", "Stored run")
+                        .element(
+                                "ows:Abstract", "The run drawn, the default first: " + String.join("; ", runs.values()))
+                        .element("ows:Identifier", "run");
+                x.element("Default", runs.keySet().iterator().next());
+                runs.keySet().forEach(id -> x.element("Value", id));
+                x.end();
             }
             for (MatrixSet m : SETS) {
                 x.start("TileMatrixSetLink").element("TileMatrixSet", m.id()).end();
@@ -461,11 +505,7 @@ public final class WmtsService {
             x.start("ResourceURL")
                     .attr("format", "image/png")
                     .attr("resourceType", "tile")
-                    .attr(
-                            "template",
-                            url + "/" + layer.name() + "/{Style}/" + (timed ? "{time}/{category}/" : "")
-                                    + (timed && layer.kind().compares() ? "{baseline}/" : "")
-                                    + "{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png")
+                    .attr("template", url + "/" + layer.name() + "/" + template(pathDimensions, "png"))
                     .end();
             if (layer.queryable()) {
                 for (String[] f :
@@ -473,10 +513,7 @@ public final class WmtsService {
                     x.start("ResourceURL")
                             .attr("format", f[0])
                             .attr("resourceType", "FeatureInfo")
-                            .attr(
-                                    "template",
-                                    url + "/" + layer.name() + "/{Style}/" + (timed ? "{time}/{category}/" : "")
-                                            + "{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}/{J}/{I}." + f[1])
+                            .attr("template", url + "/" + layer.name() + "/" + template(pathDimensions, f[1]))
                             .end();
                 }
             }

@@ -112,8 +112,8 @@ class WmtsIT {
         }
     }
 
-    @Test
-    void capabilitiesAreValidAndCarryBothMatrixSetsAndTheDimensions() throws Exception {
+    /** The capabilities, validated against the OGC schema offline. */
+    private static Document validCapabilities() throws Exception {
         HttpResponse<byte[]> r = Http.getBytes(base + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities&VERSION=1.0.0");
         assertThat(r.statusCode()).isEqualTo(200);
         SchemaFactory f = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
@@ -122,7 +122,12 @@ class WmtsIT {
         URL xsd = WmtsIT.class.getClassLoader().getResource("ogc/wmts/1.0/wmtsGetCapabilities_response.xsd");
         assertThat(xsd).isNotNull();
         f.newSchema(xsd).newValidator().validate(new StreamSource(new ByteArrayInputStream(r.body())));
-        Document doc = parse(r.body());
+        return parse(r.body());
+    }
+
+    @Test
+    void capabilitiesAreValidAndCarryBothMatrixSetsAndTheDimensions() throws Exception {
+        Document doc = validCapabilities();
         List<String> sets = new ArrayList<>();
         NodeList tms = doc.getElementsByTagNameNS(WMTS, "TileMatrixSet");
         for (int k = 0; k < tms.getLength(); k++) {
@@ -221,6 +226,211 @@ class WmtsIT {
         HttpResponse<byte[]> category = Http.getBytes(
                 base + "/wmts/density-violence/density/2022-07/burglary/EPSG:27700/8/" + row + "/" + col + ".png");
         assertThat(new String(category.body(), StandardCharsets.UTF_8)).contains("InvalidDimensionValue");
+    }
+
+    /** The OS grid's tile span at {@code level}, metres. */
+    private static double bngSpan(int level) {
+        return 896.0 / (1 << level) * 256;
+    }
+
+    /** WMS GetMap of the OS grid's tile (level, row, col), at the tile's size, with {@code extra} parameters. */
+    private static String wmsOfBngTile(String layer, int level, long row, long col, String extra) {
+        double span = bngSpan(level);
+        double minX = -238375 + col * span;
+        double maxY = 1376256 - row * span;
+        return base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=" + layer + "&STYLES=&CRS=EPSG:27700"
+                + "&BBOX=" + minX + "," + (maxY - span) + "," + (minX + span) + "," + maxY
+                + "&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE" + extra;
+    }
+
+    private static long painted(int[] argb) {
+        return java.util.Arrays.stream(argb).filter(p -> p >>> 24 != 0).count();
+    }
+
+    /** The element of a WMTS capabilities layer's dimension {@code id}, or null. */
+    private static Element dimension(Element layer, String id) {
+        NodeList ds = layer.getElementsByTagNameNS(WMTS, "Dimension");
+        for (int d = 0; d < ds.getLength(); d++) {
+            Element e = (Element) ds.item(d);
+            if (e.getElementsByTagNameNS(OWS, "Identifier")
+                    .item(0)
+                    .getTextContent()
+                    .equals(id)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static Element capabilitiesLayer(String id) throws Exception {
+        Document doc = validCapabilities(); // with the run dimension once a run has finished
+        NodeList layers = doc.getElementsByTagNameNS(WMTS, "Layer");
+        for (int k = 0; k < layers.getLength(); k++) {
+            Element l = (Element) layers.item(k);
+            if (l.getElementsByTagNameNS(OWS, "Identifier")
+                    .item(0)
+                    .getTextContent()
+                    .equals(id)) {
+                return l;
+            }
+        }
+        throw new AssertionError("no layer " + id + " in the WMTS capabilities");
+    }
+
+    /**
+     * A change layer's tile is drawn against the baseline asked for, in REST and KVP, each tile equal pixel for pixel
+     * to WMS GetMap of its box with the same DIM_BASELINE; {@code previous} (and no baseline) is the months just
+     * before time, as the WMS's default. The tile against the default is fetched first, so a cache keyed without the
+     * baseline would answer the later request with it.
+     */
+    @Test
+    void changeTilesAreDrawnAgainstTheBaselineAskedFor() throws Exception {
+        int level = 8;
+        long col = (long) Math.floor((E + 238375) / bngSpan(level));
+        long row = (long) Math.floor((1376256 - N) / bngSpan(level));
+        String tile = base + "/wmts/density-change/default/2022-07/all/%s/EPSG:27700/" + level + "/" + row + "/" + col
+                + ".png";
+        HttpResponse<byte[]> previousResponse = Http.getBytes(tile.formatted("previous"));
+        int[] previous = argb(png(previousResponse));
+        HttpResponse<byte[]> earlierResponse = Http.getBytes(tile.formatted("2022-01"));
+        int[] earlier = argb(png(earlierResponse));
+        assertThat(earlier).as("a different baseline draws a different change").isNotEqualTo(previous);
+        assertThat(earlierResponse.headers().firstValue("etag"))
+                .isNotEqualTo(previousResponse.headers().firstValue("etag"));
+        assertThat(painted(earlier)).isPositive();
+        assertThat(earlier)
+                .isEqualTo(argb(png(Http.getBytes(
+                        wmsOfBngTile("density-change", level, row, col, "&TIME=2022-07&DIM_BASELINE=2022-01")))));
+        assertThat(previous)
+                .isEqualTo(argb(png(Http.getBytes(wmsOfBngTile("density-change", level, row, col, "&TIME=2022-07")))))
+                .isEqualTo(argb(png(Http.getBytes(tile.formatted("2022-06")))))
+                .isEqualTo(argb(png(Http.getBytes(tile.formatted("default")))));
+        String kvp = base + "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=density-change&STYLE="
+                + "&TILEMATRIXSET=EPSG:27700&TILEMATRIX=" + level + "&TILEROW=" + row + "&TILECOL=" + col
+                + "&FORMAT=image/png&TIME=2022-07";
+        assertThat(argb(png(Http.getBytes(kvp + "&BASELINE=2022-01")))).isEqualTo(earlier);
+        assertThat(argb(png(Http.getBytes(kvp)))).isEqualTo(previous);
+        assertThat(text(Http.getBytes(tile.formatted("2019-01")))).contains("InvalidDimensionValue");
+        // GetFeatureInfo follows the baseline too, as the WMS's does.
+        String info = base + "/wmts/density-change/default/2022-07/all/%s/EPSG:27700/" + level + "/" + row + "/" + col
+                + "/128/128.json";
+        String wmsInfo = wmsOfBngTile("density-change", level, row, col, "&TIME=2022-07")
+                        .replace("REQUEST=GetMap", "REQUEST=GetFeatureInfo")
+                + "&QUERY_LAYERS=density-change&INFO_FORMAT=application/json&I=128&J=128";
+        HttpResponse<byte[]> againstEarlier = Http.getBytes(info.formatted("2022-01"));
+        assertThat(againstEarlier.statusCode()).as(text(againstEarlier)).isEqualTo(200);
+        assertThat(text(againstEarlier))
+                .isEqualTo(text(Http.getBytes(wmsInfo + "&DIM_BASELINE=2022-01")))
+                .isNotEqualTo(text(Http.getBytes(info.formatted("previous"))));
+        assertThat(text(Http.getBytes(info.formatted("previous")))).isEqualTo(text(Http.getBytes(wmsInfo)));
+    }
+
+    /** A finished Gi* run over {@code period} ({@code 2022-01..2022-03}), by the API as an analyst starts one. */
+    private static long hotspotRun(String period) {
+        HttpResponse<String> r = Http.postJson(base + "/api/hotspots", "{\"period\": \"" + period + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
+        long id = Http.json(r).path("id").asLong();
+        assertThat(id).isPositive();
+        return id;
+    }
+
+    /**
+     * A Gi* layer lists its finished runs as a run dimension with the WMS's default and a title for each, and its
+     * tiles and feature info follow RUN (KVP) and {run} (REST): two runs over different periods draw different tiles
+     * where an area's class differs, each equal pixel for pixel to WMS GetMap with the same DIM_RUN, whichever was
+     * cached first; no run is the WMS's default run.
+     */
+    @Test
+    void runTilesAreDrawnFromTheRunAskedFor() throws Exception {
+        long early = hotspotRun("2022-01..2022-03");
+        long late = hotspotRun("2022-05..2022-07");
+        List<Object> area = Sql.rows(db, """
+                        SELECT a.code, ST_X(ST_PointOnSurface(a.geom)), ST_Y(ST_PointOnSurface(a.geom))
+                        FROM hotspot_area_result x
+                        JOIN hotspot_area_result y ON y.level = x.level AND y.code = x.code AND y.run_id = ?
+                        JOIN area a ON a.level = x.level AND a.code = x.code
+                        WHERE x.run_id = ? AND x.level = 'lsoa' AND x.gi_bin <> y.gi_bin
+                        ORDER BY abs(x.gi_bin - y.gi_bin) DESC, a.code LIMIT 1""", late, early).get(0);
+        double x = ((Number) area.get(1)).doubleValue();
+        double y = ((Number) area.get(2)).doubleValue();
+        Element layer = capabilitiesLayer("hotspot-gistar");
+        Element run = dimension(layer, "run");
+        assertThat(run).as("the run dimension").isNotNull();
+        List<String> values = new ArrayList<>();
+        NodeList vs = run.getElementsByTagNameNS(WMTS, "Value");
+        for (int k = 0; k < vs.getLength(); k++) {
+            values.add(vs.item(k).getTextContent());
+        }
+        assertThat(values).contains(String.valueOf(early), String.valueOf(late));
+        assertThat(run.getElementsByTagNameNS(OWS, "Abstract").item(0).getTextContent())
+                .contains("run " + early + ": hotspots")
+                .contains("run " + late + ": hotspots");
+        String wmsCaps = new String(
+                Http.getBytes(base + "/wms?SERVICE=WMS&REQUEST=GetCapabilities").body(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher wmsDefault = java.util.regex.Pattern.compile(
+                        "<Name>hotspot-gistar</Name>.*?<Dimension name=\"run\" units=\"\" default=\"(\\d+)\"",
+                        java.util.regex.Pattern.DOTALL)
+                .matcher(wmsCaps);
+        assertThat(wmsDefault.find()).as("the WMS's run dimension").isTrue();
+        String defaultRun = run.getElementsByTagNameNS(WMTS, "Default").item(0).getTextContent();
+        assertThat(defaultRun).isEqualTo(wmsDefault.group(1));
+        String template =
+                ((Element) layer.getElementsByTagNameNS(WMTS, "ResourceURL").item(0)).getAttribute("template");
+        assertThat(template)
+                .endsWith("/hotspot-gistar/{Style}/{run}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png");
+        int level = 10;
+        long[] t = tileAndPixel(-238375, 1376256, bngSpan(level), x, y);
+        String tile = template.replace("{Style}", "default")
+                .replace("{TileMatrixSet}", "EPSG:27700")
+                .replace("{TileMatrix}", String.valueOf(level))
+                .replace("{TileRow}", String.valueOf(t[0]))
+                .replace("{TileCol}", String.valueOf(t[1]));
+        HttpResponse<byte[]> earlyResponse = Http.getBytes(tile.replace("{run}", String.valueOf(early)));
+        int[] earlyTile = argb(png(earlyResponse));
+        HttpResponse<byte[]> lateResponse = Http.getBytes(tile.replace("{run}", String.valueOf(late)));
+        int[] lateTile = argb(png(lateResponse));
+        assertThat(lateTile).as("the area's class differs between the runs").isNotEqualTo(earlyTile);
+        assertThat(lateResponse.headers().firstValue("etag"))
+                .isNotEqualTo(earlyResponse.headers().firstValue("etag"));
+        int pixel = (int) (t[3] * 256 + t[2]);
+        assertThat(lateTile[pixel]).isNotEqualTo(earlyTile[pixel]);
+        for (long id : new long[] {early, late}) {
+            int[] wms = argb(png(Http.getBytes(wmsOfBngTile("hotspot-gistar", level, t[0], t[1], "&DIM_RUN=" + id))));
+            assertThat(id == early ? earlyTile : lateTile)
+                    .as("run " + id + " as the WMS draws it")
+                    .isEqualTo(wms);
+            String kvp = base + "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=hotspot-gistar&STYLE="
+                    + "&TILEMATRIXSET=EPSG:27700&TILEMATRIX=" + level + "&TILEROW=" + t[0] + "&TILECOL=" + t[1]
+                    + "&FORMAT=image/png&RUN=" + id;
+            assertThat(argb(png(Http.getBytes(kvp)))).isEqualTo(wms);
+            // GetFeatureInfo names the run asked for, as the WMS's does.
+            String info = template.replace(".png", "/" + t[3] + "/" + t[2] + ".json")
+                    .replace("{Style}", "default")
+                    .replace("{run}", String.valueOf(id))
+                    .replace("{TileMatrixSet}", "EPSG:27700")
+                    .replace("{TileMatrix}", String.valueOf(level))
+                    .replace("{TileRow}", String.valueOf(t[0]))
+                    .replace("{TileCol}", String.valueOf(t[1]));
+            HttpResponse<byte[]> restInfo = Http.getBytes(info);
+            assertThat(restInfo.statusCode()).as(info + ": " + text(restInfo)).isEqualTo(200);
+            String wmsInfo = wmsOfBngTile("hotspot-gistar", level, t[0], t[1], "&DIM_RUN=" + id)
+                            .replace("REQUEST=GetMap", "REQUEST=GetFeatureInfo")
+                    + "&QUERY_LAYERS=hotspot-gistar&INFO_FORMAT=application/json&I=" + t[2] + "&J=" + t[3];
+            assertThat(text(restInfo)).isEqualTo(text(Http.getBytes(wmsInfo))).contains((String) area.get(0));
+            assertThat(text(Http.getBytes(kvp.replace("GetTile", "GetFeatureInfo") + "&I=" + t[2] + "&J=" + t[3]
+                            + "&INFOFORMAT=application/json")))
+                    .isEqualTo(text(restInfo));
+        }
+        // No run, or the keyword default, is the default run, as the WMS without DIM_RUN.
+        int[] wmsDefaultTile = argb(png(Http.getBytes(wmsOfBngTile("hotspot-gistar", level, t[0], t[1], ""))));
+        assertThat(argb(png(Http.getBytes(tile.replace("{run}", "default"))))).isEqualTo(wmsDefaultTile);
+        assertThat(argb(png(Http.getBytes(tile.replace("{run}", defaultRun))))).isEqualTo(wmsDefaultTile);
+        assertThat(text(Http.getBytes(tile.replace("{run}", "999999")))).contains("InvalidDimensionValue");
+        // A path of the wrong shape for the layer says which it takes.
+        HttpResponse<byte[]> wrong = Http.getBytes(
+                base + "/wmts/hotspot-gistar/default/EPSG:27700/" + level + "/" + t[0] + "/" + t[1] + ".png");
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(text(wrong)).contains("{run}");
     }
 
     /** A tile of a matrix set holding (x, y), and the pixel (I, J) in it: {row, col, i, j}. */
