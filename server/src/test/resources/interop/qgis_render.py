@@ -5,6 +5,7 @@ Run with /usr/bin/python3 and QT_QPA_PLATFORM=offscreen. Usage: qgis_render.py S
  "user": login, "token": API token (both optional),
  "layers": [{"name": a label, "service": "wms" | "wmts", "layer": SafeMap layer name, "crs": for WMS,
              "style": "" for the default, "matrixSet": for WMTS (no time: SafeMap's default, the latest month),
+             "dimensions": for WMTS, optional, {dimension: value} as the Select Dimensions dialog picks them,
              "auth": "none" | "basic" (user and token in the layer's URI) | "authcfg" (a Basic configuration in
              QGIS's authentication database, as the docs recommend),
              "renders": [{"crs": map CRS, "extent": [xmin, ymin, xmax, ymax] in it, "width": px, "height": px,
@@ -68,6 +69,10 @@ def wmts_uri(spec, base, auth):
     """The URI QGIS's dialog writes for a WMTS tile set: the capabilities URL, layer, style, matrix set."""
     parts = [("crs", spec["crs"]), ("format", "image/png"), ("layers", spec["layer"]),
              ("styles", spec.get("style", "")), ("tileMatrixSet", spec["matrixSet"])]
+    dimensions = spec.get("dimensions", {})
+    if dimensions:
+        # the dialog's form: name=value pairs joined by ';'; a dimension not named takes the capabilities' Default
+        parts.append(("tileDimensions", ";".join("%s=%s" % (k, v) for k, v in sorted(dimensions.items()))))
     parts.append(("url", base + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities"))
     return urlencode(parts + auth, quote_via=quote, safe=":/")
 

@@ -93,7 +93,30 @@ class QgisIT {
             String style,
             String matrixSet,
             String auth,
-            List<Render> renders) {
+            List<Render> renders,
+            Map<String, String> dimensions) {
+        Layer(
+                String name,
+                String service,
+                String layer,
+                String crs,
+                String style,
+                String matrixSet,
+                String auth,
+                List<Render> renders) {
+            this(name, service, layer, crs, style, matrixSet, auth, renders, Map.of());
+        }
+
+        /** The same dimensions as WMS GetMap parameters (time, or DIM_ for the others). */
+        String wmsDimensions() {
+            StringBuilder out = new StringBuilder();
+            dimensions.forEach((k, v) -> out.append('&')
+                    .append(k.equals("time") ? "TIME" : "DIM_" + k.toUpperCase(Locale.ROOT))
+                    .append('=')
+                    .append(v));
+            return out.toString();
+        }
+
         boolean signedIn() {
             return !auth.equals("none");
         }
@@ -208,6 +231,17 @@ class QgisIT {
                         "GoogleMapsCompatible",
                         "basic",
                         List.of(googleTiles)),
+                // a change layer against a baseline the user picked, as QGIS's Select Dimensions dialog sets it
+                new Layer(
+                        "wmts-change-bng-basic",
+                        "wmts",
+                        "density-change",
+                        "EPSG:27700",
+                        "",
+                        "EPSG:27700",
+                        "basic",
+                        List.of(bngTiles),
+                        Map.of("time", "2022-07", "baseline", "2022-01")),
                 new Layer(
                         "wmts-all-bng-anonymous",
                         "wmts",
@@ -279,6 +313,10 @@ class QgisIT {
             o.put("style", l.style());
             if (l.matrixSet() != null) {
                 o.put("matrixSet", l.matrixSet());
+            }
+            if (!l.dimensions().isEmpty()) {
+                ObjectNode d = o.putObject("dimensions");
+                l.dimensions().forEach(d::put);
             }
             o.put("auth", l.auth());
             ArrayNode renders = o.putArray("renders");
@@ -355,7 +393,7 @@ class QgisIT {
         String url = base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=" + l.layer() + "&STYLES=" + l.style()
                 + "&CRS=" + r.crs() + "&BBOX=" + num(r.box()[0]) + "," + num(r.box()[1]) + "," + num(r.box()[2]) + ","
                 + num(r.box()[3]) + "&WIDTH=" + r.width() + "&HEIGHT=" + r.height()
-                + "&FORMAT=image/png&TRANSPARENT=TRUE";
+                + "&FORMAT=image/png&TRANSPARENT=TRUE" + l.wmsDimensions();
         HttpResponse<byte[]> res = l.signedIn() ? Http.getBytes(url, "Authorization", basic()) : Http.getBytes(url);
         assertThat(res.statusCode())
                 .as(new String(res.body(), StandardCharsets.UTF_8))
@@ -598,6 +636,34 @@ class QgisIT {
             }
         }
         summary.forEach(System.out::println);
+    }
+
+    /**
+     * The change layer QGIS drew against its picked baseline is not the one against the default baseline: the
+     * baseline reached the tiles (the test above compares it with GetMap against the same baseline).
+     */
+    @Test
+    void qgisDrawsAChangeLayerAgainstTheBaselineItPicked() throws Exception {
+        Layer l = layers.get("wmts-change-bng-basic");
+        JsonNode e = entry(l.name());
+        assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
+        assertThat(e.path("uri").asText()).contains("tileDimensions");
+        BufferedImage qgis = ImageIO.read(
+                Path.of(e.path("renders").path(0).path("png").asText()).toFile());
+        Layer byDefault = new Layer(
+                l.name(),
+                l.service(),
+                l.layer(),
+                l.crs(),
+                l.style(),
+                l.matrixSet(),
+                l.auth(),
+                l.renders(),
+                Map.of("time", "2022-07"));
+        BufferedImage previous = getMap(byDefault, l.renders().get(0));
+        assertThat(differing(qgis, previous, 3))
+                .as("QGIS's change against 2022-01 against GetMap's against the month before")
+                .isGreaterThan((int) (drawn(previous) / 100));
     }
 
     @Test
