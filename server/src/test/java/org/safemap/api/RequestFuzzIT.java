@@ -52,7 +52,8 @@ class RequestFuzzIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
+    /** A path parameter: {name} is one segment, <name> the rest of the path (segments joined by '/'). */
+    private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}|<([^>]+)>");
 
     /** Parameter names the handlers read, beyond the selection names exported by HotspotRequests. */
     private static final List<String> NAMES = List.of(
@@ -475,12 +476,17 @@ class RequestFuzzIT {
             path.append(template, end, m.start());
             String value;
             if (random.nextInt(3) == 0) {
-                value = pick(random, BAD);
+                value = URLEncoder.encode(pick(random, BAD), StandardCharsets.UTF_8);
                 poisoned = true;
             } else {
-                value = plausiblePathValue(m.group(1), random);
+                String name = m.group(1) != null ? m.group(1) : m.group(2);
+                List<String> segments = new ArrayList<>();
+                for (String segment : plausiblePathValue(name, random).split("/", -1)) {
+                    segments.add(URLEncoder.encode(segment, StandardCharsets.UTF_8));
+                }
+                value = String.join("/", segments);
             }
-            path.append(URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+            path.append(value.replace("+", "%20"));
             end = m.end();
         }
         path.append(template.substring(end));
@@ -565,6 +571,16 @@ class RequestFuzzIT {
             case "x", "y" -> pick(random, List.of("2021", "0", "-5", "4194304"));
             case "code" -> pick(random, List.of("E01006512", "E08000012", "Z99"));
             case "login" -> pick(random, List.of("nobody-here", "x".repeat(300)));
+            case "rest" ->
+                pick(
+                        random,
+                        List.of(
+                                "default/2022-07/all/EPSG:27700/8/1300/600.png",
+                                "density/GoogleMapsCompatible/12/1326/2014.png",
+                                "default/EPSG:27700/8/1/2/3/4.json",
+                                "default/2022-07/all/previous/EPSG:27700/99/0/0.png",
+                                "default/latest/EPSG:27700/8/1/2.png",
+                                "a/b"));
             default -> pick(random, GOOD);
         };
     }
