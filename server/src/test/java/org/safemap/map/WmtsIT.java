@@ -431,6 +431,23 @@ class WmtsIT {
                 base + "/wmts/hotspot-gistar/default/EPSG:27700/" + level + "/" + t[0] + "/" + t[1] + ".png");
         assertThat(wrong.statusCode()).isEqualTo(400);
         assertThat(text(wrong)).contains("{run}");
+        // The emerging layer has the run dimension exactly when an emerging run has finished; without one its
+        // addresses name no run (there would be no value to give).
+        long emerging = Sql.count(db, """
+                SELECT count(*) FROM hotspot_run r WHERE r.kind = 'emerging' AND r.status = 'done'
+                AND EXISTS (SELECT 1 FROM hotspot_area_result a WHERE a.run_id = r.id AND a.level = 'lsoa')""");
+        Element emergingLayer = capabilitiesLayer("emerging-hotspots");
+        String emergingTemplate = ((Element) emergingLayer
+                        .getElementsByTagNameNS(WMTS, "ResourceURL")
+                        .item(0))
+                .getAttribute("template");
+        if (emerging == 0) {
+            assertThat(dimension(emergingLayer, "run")).isNull();
+            assertThat(emergingTemplate).contains("/{Style}/{TileMatrixSet}/");
+        } else {
+            assertThat(dimension(emergingLayer, "run")).isNotNull();
+            assertThat(emergingTemplate).contains("/{Style}/{run}/{TileMatrixSet}/");
+        }
     }
 
     /** A tile of a matrix set holding (x, y), and the pixel (I, J) in it: {row, col, i, j}. */
