@@ -110,6 +110,25 @@ class ApiIT {
     }
 
     @Test
+    void answersCarryQuotedETagsAndAnswerConditionalRequests() {
+        HttpResponse<String> first = Http.get(base + "/api/areas/E01006512");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        // RFC 9110 8.8.3: an entity tag is a quoted string; Javalin's own are bare numbers.
+        assertThat(etag).matches("\"[0-9a-f]+-[0-9a-f]+\"");
+        HttpResponse<String> again = Http.get(base + "/api/areas/E01006512", "If-None-Match", etag);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(Http.get(base + "/api/areas/E01006513")
+                        .headers()
+                        .firstValue("ETag")
+                        .orElseThrow())
+                .isNotEqualTo(etag);
+        assertThat(Http.get(base + "/api/areas/E01006512", "If-None-Match", "\"0-0\"")
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void anLsoaProfileNamesItsParentsResidentsDeprivationAndNeighbours() {
         JsonNode p = Http.json(Http.get(base + "/api/areas/E01006512"));
         assertThat(p.path("name").asText()).isEqualTo("Liverpool 031A");
