@@ -8,7 +8,9 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,6 +260,15 @@ class ApiIT {
         assertThat(months).isEqualTo(TestData.demoRecords()).isGreaterThan(TestData.demoIncidentLines());
         assertThat(categories).isEqualTo(TestData.demoRecords());
         assertThat(summary.path("months").size()).isEqualTo(7);
+        // Group names come from the taxonomy tables, the one place the viewer and the packs read them from.
+        Map<String, String> groupLabels = new TreeMap<>();
+        summary.path("categories")
+                .forEach(c -> groupLabels.put(
+                        c.path("group").asText(), c.path("group_label").asText()));
+        Map<String, String> stored = new TreeMap<>();
+        Sql.rows(db, "SELECT code, label FROM category_group WHERE code IN (SELECT group_code FROM category)")
+                .forEach(r -> stored.put((String) r.get(0), (String) r.get(1)));
+        assertThat(groupLabels).isEqualTo(stored).containsEntry("asb", "Anti-social behaviour");
     }
 
     @Test
