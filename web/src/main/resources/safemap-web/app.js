@@ -12,10 +12,6 @@
     'street': 'street', 'postcode-district': 'postcode district',
     'generalised': 'its data-sharing protocol: shown at the centre of its grid square, not where it happened'
   };
-  const GROUP_LABELS = {
-    'violence': 'Violence', 'acquisitive': 'Acquisitive crime', 'damage': 'Criminal damage and arson',
-    'asb': 'Anti-social behaviour', 'drugs-weapons': 'Drugs and weapons', 'other': 'Other crime'
-  };
   // The bandwidth rules of hotspot/BandwidthRule.java, as an analyst knows them.
   const BANDWIDTH_RULES = {
     'arcgis': "ArcGIS's default (spatial Silverman) rule", 'scott': "Scott's rule",
@@ -263,8 +259,13 @@
   }
 
 
+  // Plain names of categories and their groups, as the server's summary gives them (the database holds them).
   function groupLabel(code) {
-    return GROUP_LABELS[code] || code;
+    const categories = state.summary ? state.summary.categories : [];
+    const group = categories.find(c => c.group === code);
+    if (group) return group.group_label || code;
+    const category = categories.find(c => c.code === code);
+    return category ? category.label : code;
   }
 
   // Gi* classes (hot_99, cold_95, none) and emerging classes (new_hot, ...) in words.

@@ -7,9 +7,11 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.ByteArrayInputStream;
 import java.sql.SQLException;
 import java.time.YearMonth;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 import javax.sql.DataSource;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -280,6 +283,7 @@ public final class ApiServer {
                 config.routes.before("/api/packs", ctx -> Work.current().ifPresent(Work::readPrimary));
             }
             config.routes.after(guard::end);
+            config.routes.after(ApiServer::tagContent);
             config.routes.get("/health", system::health);
             config.routes.get("/api/version", system::version);
             config.routes.get("/api/viewer-config", system::viewerConfig);
@@ -357,10 +361,28 @@ public final class ApiServer {
         });
     }
 
+    /**
+     * A strong, quoted ETag for a GET answer held in memory that has none of its own (tiles and maps set theirs).
+     * Javalin answers 304 when the request's {@code If-None-Match} is that tag, before anything is written.
+     */
+    private static void tagContent(Context ctx) {
+        if (ctx.method() != HandlerType.GET
+                || ctx.status().getCode() != 200
+                || ctx.res().getHeader("ETag") != null
+                || !(ctx.resultInputStream() instanceof ByteArrayInputStream body)) {
+            return;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(body.readAllBytes());
+        body.reset();
+        ctx.header("ETag", "\"" + Long.toHexString(crc.getValue()) + "-" + Long.toHexString(body.available()) + "\"");
+    }
+
     private static void configure(JavalinConfig config, Access access, RequestGuard guard, ServingDataSource ds) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
-        config.http.generateEtags = true;
+        // Javalin's own ETags are bare numbers, which HTTP does not allow (RFC 9110 8.8.3): tagContent quotes them.
+        config.http.generateEtags = false;
         config.http.prefer405over404 = true;
         config.jsonMapper(new JavalinJackson()
                 .updateMapper(m -> m.registerModule(new JavaTimeModule())

@@ -119,7 +119,10 @@ public final class IncidentPoints {
             SELECT feed, to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month, category, count(*)
             FROM incident WHERE feed = ANY(?::text[]) GROUP BY 1, 2, 3""";
 
-    private static final String CATEGORIES = "SELECT code, label, group_code FROM category ORDER BY sort_order";
+    /** Each category with its group's plain name, so the viewer labels groups from the database alone. */
+    private static final String CATEGORIES = """
+            SELECT c.code, c.label, c.group_code, coalesce(g.label, c.group_code)
+            FROM category c LEFT JOIN category_group g ON g.code = c.group_code ORDER BY c.sort_order""";
 
     private final DataSource dataSource;
 
@@ -270,6 +273,7 @@ public final class IncidentPoints {
                             .put("code", rs.getString(1))
                             .put("label", rs.getString(2))
                             .put("group", rs.getString(3))
+                            .put("group_label", rs.getString(4))
                             .put("count", byCategory.getOrDefault(rs.getString(1), new long[1])[0]);
                 }
             }

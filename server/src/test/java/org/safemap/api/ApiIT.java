@@ -8,7 +8,9 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,25 @@ class ApiIT {
                 "SELECT count(*) FROM area WHERE level = 'lsoa' AND geom && "
                         + "ST_Transform(ST_MakeEnvelope(-2.995, 53.400, -2.975, 53.412, 4326), 27700)");
         assertThat(inBox).isEqualTo((int) expected).isBetween(3, TestData.DEMO_LSOAS - 1);
+    }
+
+    @Test
+    void answersCarryQuotedETagsAndAnswerConditionalRequests() {
+        HttpResponse<String> first = Http.get(base + "/api/areas/E01006512");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        // RFC 9110 8.8.3: an entity tag is a quoted string; Javalin's own are bare numbers.
+        assertThat(etag).matches("\"[0-9a-f]+-[0-9a-f]+\"");
+        HttpResponse<String> again = Http.get(base + "/api/areas/E01006512", "If-None-Match", etag);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(Http.get(base + "/api/areas/E01006513")
+                        .headers()
+                        .firstValue("ETag")
+                        .orElseThrow())
+                .isNotEqualTo(etag);
+        assertThat(Http.get(base + "/api/areas/E01006512", "If-None-Match", "\"0-0\"")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -239,6 +260,15 @@ class ApiIT {
         assertThat(months).isEqualTo(TestData.demoRecords()).isGreaterThan(TestData.demoIncidentLines());
         assertThat(categories).isEqualTo(TestData.demoRecords());
         assertThat(summary.path("months").size()).isEqualTo(7);
+        // Group names come from the taxonomy tables, the one place the viewer and the packs read them from.
+        Map<String, String> groupLabels = new TreeMap<>();
+        summary.path("categories")
+                .forEach(c -> groupLabels.put(
+                        c.path("group").asText(), c.path("group_label").asText()));
+        Map<String, String> stored = new TreeMap<>();
+        Sql.rows(db, "SELECT code, label FROM category_group WHERE code IN (SELECT group_code FROM category)")
+                .forEach(r -> stored.put((String) r.get(0), (String) r.get(1)));
+        assertThat(groupLabels).isEqualTo(stored).containsEntry("asb", "Anti-social behaviour");
     }
 
     @Test

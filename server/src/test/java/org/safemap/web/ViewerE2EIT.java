@@ -237,7 +237,12 @@ class ViewerE2EIT {
                 > 0);
 
         // A category group narrows the points to that group.
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("group"))).selectByValue("violence");
+        org.openqa.selenium.support.ui.Select groups =
+                new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("group")));
+        groups.selectByValue("violence");
+        // The group's name is the taxonomy table's (category_group), handed over by the summary, never the code.
+        assertThat(groups.getFirstSelectedOption().getText())
+                .isEqualTo(Sql.value(db, "SELECT label FROM category_group WHERE code = 'violence'"));
         long violence = Sql.count(db, """
                 SELECT count(*) FROM incident i JOIN category c ON c.code = i.category WHERE c.group_code = 'violence'
                 AND i.event_from < '2022-05-01 00:00 Europe/London' AND (i.event_to > '2022-04-01 00:00 Europe/London'
