@@ -110,6 +110,9 @@ public record ForecastKind() implements LayerKind {
         p.put("sigma_metres", params.sigmaMetres());
         p.put("blend", params.shrinkShape() > 0 ? "shrinkage" : params.blend());
         p.put("shrink_shape", params.shrinkShape());
+        p.put("near_repeat_share", params.nearRepeat().share());
+        p.put("near_repeat_months", params.nearRepeat().months());
+        p.put("near_repeat_metres", params.nearRepeat().metres());
         p.put("validation_months", f.fit().validationMonths().size());
         p.put("validation_hit_rate_5", finite(f.validationHitRate()));
         p.put("validation_pai_5", finite(f.fit().validationPai()));
