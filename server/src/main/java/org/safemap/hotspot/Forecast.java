@@ -19,7 +19,8 @@ import java.util.function.Function;
  * in candidate order). The month forecast for real is never read while fitting: the caller passes training
  * incidents only.
  *
- * <p>A third, separate term then adds near-repeat uplift: cells near the most recent incidents are raised, with a
+ * <p>A second stage may blend in a surface at a second scale ({@link SecondScale}), and a third, separate term then
+ * adds near-repeat uplift: cells near the most recent incidents are raised, with a
  * weight decaying exponentially in months and in distance up to {@value #NEAR_REPEAT_REACH_METRES} m (Johnson and
  * Bowers 2004 on the space-time clustering of burglary within about 400 m and one to two months; Bowers, Johnson and
  * Pease 2004 on prospective mapping; the triggering kernel of Mohler et al. 2011). Its decay, range and share are
@@ -47,6 +48,14 @@ public final class Forecast {
      */
     static final double[] SHRINK = {0.5, 2, 8};
 
+    /**
+     * Bandwidths of the multi-scale stage's second surface, metres (the first stage's σ excluded): a place's count
+     * with its neighbourhood at two scales, a street and a district.
+     */
+    static final double[] SECOND_SIGMA = {100, 200, 400, 800};
+    /** Shares of the score given to the second surface; 0 (one scale) is the first candidate. */
+    static final double[] SECOND_SHARE = {0.1, 0.25};
+
     /** Near-repeat time constants, months: an incident one month old weighs 1, two months old e^(−1/τ). */
     static final double[] NEAR_REPEAT_MONTHS = {0.5, 1};
     /** Near-repeat distance scales ℓ, metres: a cell d metres from an incident gets e^(−d/ℓ). */
@@ -62,21 +71,42 @@ public final class Forecast {
      * @param blend         the weight of the exact-place count; 1 − blend goes to the smoothed surface (unused when
      *                      {@code shrinkShape} is positive)
      * @param shrinkShape   α of the empirical-Bayes rate ({@link #SHRINK}), or 0 for the linear blend
+     * @param secondScale   a second surface blended into that score, {@link SecondScale#NONE} for none
      * @param nearRepeat    the near-repeat uplift added to that score, {@link NearRepeat#NONE} for none
      */
     public record Params(
-            double recencyMonths, double sigmaMetres, double blend, double shrinkShape, NearRepeat nearRepeat) {
+            double recencyMonths,
+            double sigmaMetres,
+            double blend,
+            double shrinkShape,
+            SecondScale secondScale,
+            NearRepeat nearRepeat) {
         public Params(double recencyMonths, double sigmaMetres, double blend) {
-            this(recencyMonths, sigmaMetres, blend, 0, NearRepeat.NONE);
+            this(recencyMonths, sigmaMetres, blend, 0, SecondScale.NONE, NearRepeat.NONE);
         }
 
         public Params(double recencyMonths, double sigmaMetres, double blend, double shrinkShape) {
-            this(recencyMonths, sigmaMetres, blend, shrinkShape, NearRepeat.NONE);
+            this(recencyMonths, sigmaMetres, blend, shrinkShape, SecondScale.NONE, NearRepeat.NONE);
         }
 
         Params with(NearRepeat uplift) {
-            return new Params(recencyMonths, sigmaMetres, blend, shrinkShape, uplift);
+            return new Params(recencyMonths, sigmaMetres, blend, shrinkShape, secondScale, uplift);
         }
+
+        Params with(SecondScale second) {
+            return new Params(recencyMonths, sigmaMetres, blend, shrinkShape, second, nearRepeat);
+        }
+    }
+
+    /**
+     * The multi-scale term: score = (1 − share) · first + share · surface at {@code sigmaMetres}, both scaled to a
+     * maximum of 1, the surface of the same recency-weighted incidents as the first stage's.
+     *
+     * @param sigmaMetres the second surface's Gaussian σ
+     * @param share       its share of the score, 0 for none
+     */
+    public record SecondScale(double sigmaMetres, double share) {
+        public static final SecondScale NONE = new SecondScale(0, 0);
     }
 
     /**
@@ -172,7 +202,38 @@ public final class Forecast {
                 }
             }
         }
-        // stage two: near-repeat uplift on top of the chosen settings, none winning a tie
+        // stage two: a second surface at another scale, one scale winning a tie
+        Params first = best;
+        double[][] secondSum = new double[SECOND_SIGMA.length][SECOND_SHARE.length];
+        for (int v : origins) {
+            double[] target = target(t, v);
+            double[] firstScore = scaled(base(t, v, first));
+            double[] w = weights(t, v, first.recencyMonths());
+            int origin = v;
+            java.util.stream.IntStream.range(0, SECOND_SIGMA.length)
+                    .filter(k -> SECOND_SIGMA[k] != first.sigmaMetres())
+                    .parallel()
+                    .forEach(k -> {
+                        double[] second = scaled(surface(t, w, SECOND_SIGMA[k]));
+                        for (int s = 0; s < SECOND_SHARE.length; s++) {
+                            secondSum[k][s] += pai(blend(second, firstScore, SECOND_SHARE[s]), t.areaKm2(), target);
+                        }
+                    });
+        }
+        for (int k = 0; k < SECOND_SIGMA.length; k++) {
+            if (SECOND_SIGMA[k] == first.sigmaMetres()) {
+                continue;
+            }
+            for (int s = 0; s < SECOND_SHARE.length; s++) {
+                candidates++;
+                double mean = secondSum[k][s] / origins.size();
+                if (mean > bestPai) {
+                    bestPai = mean;
+                    best = first.with(new SecondScale(SECOND_SIGMA[k], SECOND_SHARE[s]));
+                }
+            }
+        }
+        // stage three: near-repeat uplift on top of the chosen settings, none winning a tie
         int shapes = NEAR_REPEAT_MONTHS.length * NEAR_REPEAT_METRES.length;
         double[][] upliftSum = new double[shapes][NEAR_REPEAT_SHARE.length];
         Params base = best;
@@ -228,15 +289,22 @@ public final class Forecast {
         return blend(scaled(nearRepeat(t, t.months(), nr.months(), nr.metres())), scaled(base), nr.share());
     }
 
-    /** The first stage's score seen from month {@code origin}: the blend or the shrunk rate, without uplift. */
+    /**
+     * The score seen from month {@code origin} without the near-repeat uplift: the blend or the shrunk rate, with the
+     * second scale's surface when there is one.
+     */
     private static double[] base(Training t, int origin, Params p) {
         double[] w = weights(t, origin, p.recencyMonths());
         double[] totals = placeTotals(t, w);
         double[] rawSmooth = surface(t, w, p.sigmaMetres());
-        if (p.shrinkShape() > 0) {
-            return shrunk(totals, rawSmooth, t.areaKm2(), p.shrinkShape());
+        double[] first = p.shrinkShape() > 0
+                ? shrunk(totals, rawSmooth, t.areaKm2(), p.shrinkShape())
+                : blend(scaled(NaiveMaps.perKm2(totals, t.areaKm2())), scaled(rawSmooth), p.blend());
+        SecondScale second = p.secondScale();
+        if (second.share() <= 0) {
+            return first;
         }
-        return blend(scaled(NaiveMaps.perKm2(totals, t.areaKm2())), scaled(rawSmooth), p.blend());
+        return blend(scaled(surface(t, w, second.sigmaMetres())), scaled(first), second.share());
     }
 
     /**

@@ -149,6 +149,8 @@ public record ForecastKind() implements LayerKind {
         p.put("sigma_metres", params.sigmaMetres());
         p.put("blend", params.shrinkShape() > 0 ? "shrinkage" : params.blend());
         p.put("shrink_shape", params.shrinkShape());
+        p.put("second_sigma_metres", params.secondScale().sigmaMetres());
+        p.put("second_share", params.secondScale().share());
         p.put("near_repeat_share", params.nearRepeat().share());
         p.put("near_repeat_months", params.nearRepeat().months());
         p.put("near_repeat_metres", params.nearRepeat().metres());
