@@ -23,8 +23,8 @@ import java.util.function.Function;
  * adds near-repeat uplift: cells near the most recent incidents are raised, with a
  * weight decaying exponentially in months and in distance up to {@value #NEAR_REPEAT_REACH_METRES} m (Johnson and
  * Bowers 2004 on the space-time clustering of burglary within about 400 m and one to two months; Bowers, Johnson and
- * Pease 2004 on prospective mapping; the triggering kernel of Mohler et al. 2011). Its decay, range and share are
- * chosen by the same rolling origin with the first stage's settings held fixed, and on a tie no uplift wins.
+ * Pease 2004 on prospective mapping; the triggering kernel of Mohler et al. 2011). Each stage's settings are chosen
+ * by the same rolling origin with the earlier stages' held fixed, and on a tie the stage adds nothing.
  */
 public final class Forecast {
     public static final int ORIGINS = 3;
@@ -233,7 +233,7 @@ public final class Forecast {
                 }
             }
         }
-        // stage three: near-repeat uplift on top of the chosen settings, none winning a tie
+        // stage three: near-repeat uplift on top of the settings chosen so far, none winning a tie
         int shapes = NEAR_REPEAT_MONTHS.length * NEAR_REPEAT_METRES.length;
         double[][] upliftSum = new double[shapes][NEAR_REPEAT_SHARE.length];
         Params base = best;
