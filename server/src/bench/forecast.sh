@@ -13,7 +13,7 @@ PORT=${SAFEMAP_LOCAL_DB_PORT:-55432}
 export PGPASSWORD="$(cat var/postgis.password)"
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PORT" -U safemap -v ON_ERROR_STOP=1)
 DATA=${DATA:-/work/shared/data}
-JAR=server/target/safemap.jar
+JAR=${JAR:-server/target/safemap.jar} # JAR= another copy lets a rebuild run alongside
 mkdir -p var/bench/forecast
 
 load() { # db boundaries crime-files...

@@ -18,6 +18,13 @@ import java.util.function.Function;
  * before it alone, and the settings with the best mean PAI at {@value #COVERAGE}% of the area win (ties: the first
  * in candidate order). The month forecast for real is never read while fitting: the caller passes training
  * incidents only.
+ *
+ * <p>A second stage may blend in a surface at a second scale ({@link SecondScale}), and a third, separate term then
+ * adds near-repeat uplift: cells near the most recent incidents are raised, with a
+ * weight decaying exponentially in months and in distance up to {@value #NEAR_REPEAT_REACH_METRES} m (Johnson and
+ * Bowers 2004 on the space-time clustering of burglary within about 400 m and one to two months; Bowers, Johnson and
+ * Pease 2004 on prospective mapping; the triggering kernel of Mohler et al. 2011). Each stage's settings are chosen
+ * by the same rolling origin with the earlier stages' held fixed, and on a tie the stage adds nothing.
  */
 public final class Forecast {
     public static final int ORIGINS = 3;
@@ -42,16 +49,77 @@ public final class Forecast {
     static final double[] SHRINK = {0.5, 2, 8};
 
     /**
+     * Bandwidths of the multi-scale stage's second surface, metres (the first stage's σ excluded): a place's count
+     * with its neighbourhood at two scales, a street and a district.
+     */
+    static final double[] SECOND_SIGMA = {100, 200, 400, 800};
+    /** Shares of the score given to the second surface; 0 (one scale) is the first candidate. */
+    static final double[] SECOND_SHARE = {0.1, 0.25};
+
+    /** Near-repeat time constants, months: an incident one month old weighs 1, two months old e^(−1/τ). */
+    static final double[] NEAR_REPEAT_MONTHS = {0.5, 1};
+    /** Near-repeat distance scales ℓ, metres: a cell d metres from an incident gets e^(−d/ℓ). */
+    static final double[] NEAR_REPEAT_METRES = {100, 200};
+    /** Shares of the score given to the near-repeat term; 0 (no uplift) is the first candidate. */
+    static final double[] NEAR_REPEAT_SHARE = {0.1, 0.25, 0.5};
+    /** Beyond this distance from a cell's centre an incident raises nothing. */
+    public static final double NEAR_REPEAT_REACH_METRES = 400;
+
+    /**
      * @param recencyMonths τ, the time constant of the recency weight, months (infinite: no decay)
      * @param sigmaMetres   the Gaussian kernel's standard deviation
      * @param blend         the weight of the exact-place count; 1 − blend goes to the smoothed surface (unused when
      *                      {@code shrinkShape} is positive)
      * @param shrinkShape   α of the empirical-Bayes rate ({@link #SHRINK}), or 0 for the linear blend
+     * @param secondScale   a second surface blended into that score, {@link SecondScale#NONE} for none
+     * @param nearRepeat    the near-repeat uplift added to that score, {@link NearRepeat#NONE} for none
      */
-    public record Params(double recencyMonths, double sigmaMetres, double blend, double shrinkShape) {
+    public record Params(
+            double recencyMonths,
+            double sigmaMetres,
+            double blend,
+            double shrinkShape,
+            SecondScale secondScale,
+            NearRepeat nearRepeat) {
         public Params(double recencyMonths, double sigmaMetres, double blend) {
-            this(recencyMonths, sigmaMetres, blend, 0);
+            this(recencyMonths, sigmaMetres, blend, 0, SecondScale.NONE, NearRepeat.NONE);
         }
+
+        public Params(double recencyMonths, double sigmaMetres, double blend, double shrinkShape) {
+            this(recencyMonths, sigmaMetres, blend, shrinkShape, SecondScale.NONE, NearRepeat.NONE);
+        }
+
+        Params with(NearRepeat uplift) {
+            return new Params(recencyMonths, sigmaMetres, blend, shrinkShape, secondScale, uplift);
+        }
+
+        Params with(SecondScale second) {
+            return new Params(recencyMonths, sigmaMetres, blend, shrinkShape, second, nearRepeat);
+        }
+    }
+
+    /**
+     * The multi-scale term: score = (1 − share) · first + share · surface at {@code sigmaMetres}, both scaled to a
+     * maximum of 1, the surface of the same recency-weighted incidents as the first stage's.
+     *
+     * @param sigmaMetres the second surface's Gaussian σ
+     * @param share       its share of the score, 0 for none
+     */
+    public record SecondScale(double sigmaMetres, double share) {
+        public static final SecondScale NONE = new SecondScale(0, 0);
+    }
+
+    /**
+     * The near-repeat term: score = (1 − share) · base + share · uplift, both scaled to a maximum of 1, where a
+     * place's uplift sums, over training incidents a ≥ 1 whole months before the month forecast and within
+     * {@value #NEAR_REPEAT_REACH_METRES} m of its cell centres, weight · e^(−(a − 1)/τ) · e^(−d/ℓ).
+     *
+     * @param months τ, months
+     * @param metres ℓ, metres
+     * @param share  the term's share of the score, 0 for none
+     */
+    public record NearRepeat(double months, double metres, double share) {
+        public static final NearRepeat NONE = new NearRepeat(0, 0, 0);
     }
 
     /**
@@ -99,12 +167,7 @@ public final class Forecast {
         int options = BLEND.length + SHRINK.length;
         double[][] paiSum = new double[RECENCY.length * SIGMA.length][options];
         for (int v : origins) {
-            double[] target = new double[t.areaKm2().length];
-            for (int p = 0; p < t.place().length; p++) {
-                if (t.month()[p] == v && t.place()[p] >= 0) {
-                    target[t.place()[p]] += t.points().weight()[p];
-                }
-            }
+            double[] target = target(t, v);
             // the (τ, σ) pairs are independent: one surface each, scored for every blend, on every core
             int origin = v;
             java.util.stream.IntStream.range(0, RECENCY.length * SIGMA.length)
@@ -139,18 +202,147 @@ public final class Forecast {
                 }
             }
         }
+        // stage two: a second surface at another scale, one scale winning a tie
+        Params first = best;
+        double[][] secondSum = new double[SECOND_SIGMA.length][SECOND_SHARE.length];
+        for (int v : origins) {
+            double[] target = target(t, v);
+            double[] firstScore = scaled(base(t, v, first));
+            double[] w = weights(t, v, first.recencyMonths());
+            int origin = v;
+            java.util.stream.IntStream.range(0, SECOND_SIGMA.length)
+                    .filter(k -> SECOND_SIGMA[k] != first.sigmaMetres())
+                    .parallel()
+                    .forEach(k -> {
+                        double[] second = scaled(surface(t, w, SECOND_SIGMA[k]));
+                        for (int s = 0; s < SECOND_SHARE.length; s++) {
+                            secondSum[k][s] += pai(blend(second, firstScore, SECOND_SHARE[s]), t.areaKm2(), target);
+                        }
+                    });
+        }
+        for (int k = 0; k < SECOND_SIGMA.length; k++) {
+            if (SECOND_SIGMA[k] == first.sigmaMetres()) {
+                continue;
+            }
+            for (int s = 0; s < SECOND_SHARE.length; s++) {
+                candidates++;
+                double mean = secondSum[k][s] / origins.size();
+                if (mean > bestPai) {
+                    bestPai = mean;
+                    best = first.with(new SecondScale(SECOND_SIGMA[k], SECOND_SHARE[s]));
+                }
+            }
+        }
+        // stage three: near-repeat uplift on top of the settings chosen so far, none winning a tie
+        int shapes = NEAR_REPEAT_MONTHS.length * NEAR_REPEAT_METRES.length;
+        double[][] upliftSum = new double[shapes][NEAR_REPEAT_SHARE.length];
+        Params base = best;
+        for (int v : origins) {
+            double[] target = target(t, v);
+            double[] baseScore = scaled(base(t, v, base));
+            int origin = v;
+            java.util.stream.IntStream.range(0, shapes).parallel().forEach(k -> {
+                double[] uplift = scaled(nearRepeat(
+                        t,
+                        origin,
+                        NEAR_REPEAT_MONTHS[k / NEAR_REPEAT_METRES.length],
+                        NEAR_REPEAT_METRES[k % NEAR_REPEAT_METRES.length]));
+                for (int s = 0; s < NEAR_REPEAT_SHARE.length; s++) {
+                    upliftSum[k][s] += pai(blend(uplift, baseScore, NEAR_REPEAT_SHARE[s]), t.areaKm2(), target);
+                }
+            });
+        }
+        for (int k = 0; k < shapes; k++) {
+            for (int s = 0; s < NEAR_REPEAT_SHARE.length; s++) {
+                candidates++;
+                double mean = upliftSum[k][s] / origins.size();
+                if (mean > bestPai) {
+                    bestPai = mean;
+                    best = base.with(new NearRepeat(
+                            NEAR_REPEAT_MONTHS[k / NEAR_REPEAT_METRES.length],
+                            NEAR_REPEAT_METRES[k % NEAR_REPEAT_METRES.length],
+                            NEAR_REPEAT_SHARE[s]));
+                }
+            }
+        }
         return new Fit(best, bestPai, origins, candidates);
+    }
+
+    /** The incidents of month {@code v} per place: what a forecast from the months before it is scored against. */
+    private static double[] target(Training t, int v) {
+        double[] target = new double[t.areaKm2().length];
+        for (int p = 0; p < t.place().length; p++) {
+            if (t.month()[p] == v && t.place()[p] >= 0) {
+                target[t.place()[p]] += t.points().weight()[p];
+            }
+        }
+        return target;
     }
 
     /** The forecast for the month after the training months, one score per place, higher is hotter. */
     public static double[] score(Training t, Params p) {
-        double[] w = weights(t, t.months(), p.recencyMonths());
+        double[] base = base(t, t.months(), p);
+        NearRepeat nr = p.nearRepeat();
+        if (nr.share() <= 0) {
+            return base;
+        }
+        return blend(scaled(nearRepeat(t, t.months(), nr.months(), nr.metres())), scaled(base), nr.share());
+    }
+
+    /**
+     * The score seen from month {@code origin} without the near-repeat uplift: the blend or the shrunk rate, with the
+     * second scale's surface when there is one.
+     */
+    private static double[] base(Training t, int origin, Params p) {
+        double[] w = weights(t, origin, p.recencyMonths());
         double[] totals = placeTotals(t, w);
         double[] rawSmooth = surface(t, w, p.sigmaMetres());
-        if (p.shrinkShape() > 0) {
-            return shrunk(totals, rawSmooth, t.areaKm2(), p.shrinkShape());
+        double[] first = p.shrinkShape() > 0
+                ? shrunk(totals, rawSmooth, t.areaKm2(), p.shrinkShape())
+                : blend(scaled(NaiveMaps.perKm2(totals, t.areaKm2())), scaled(rawSmooth), p.blend());
+        SecondScale second = p.secondScale();
+        if (second.share() <= 0) {
+            return first;
         }
-        return blend(scaled(NaiveMaps.perKm2(totals, t.areaKm2())), scaled(rawSmooth), p.blend());
+        return blend(scaled(surface(t, w, second.sigmaMetres())), scaled(first), second.share());
+    }
+
+    /**
+     * The near-repeat uplift seen from month {@code origin}, one value per place: on the grid, each incident a ≥ 1
+     * months old adds weight · e^(−(a − 1)/τ) · e^(−d/ℓ) to every cell whose centre lies within
+     * {@value #NEAR_REPEAT_REACH_METRES} m (d that distance), then {@link Training#toPlaces()}. Incidents from
+     * {@code origin} on add nothing. Cost: incidents × (2 · reach / cell + 1)² cells.
+     */
+    static double[] nearRepeat(Training t, int origin, double tauMonths, double metres) {
+        Grid g = t.grid();
+        double[] out = new double[g.cellCount()];
+        int reach = (int) Math.ceil(NEAR_REPEAT_REACH_METRES / g.cellMetres());
+        double reach2 = NEAR_REPEAT_REACH_METRES * NEAR_REPEAT_REACH_METRES;
+        double[] x = t.points().x();
+        double[] y = t.points().y();
+        for (int p = 0; p < x.length; p++) {
+            int age = origin - t.month()[p];
+            if (age < 1) {
+                continue;
+            }
+            double w = t.points().weight()[p] * Math.exp(-(age - 1) / tauMonths);
+            if (w < 1e-6) {
+                continue;
+            }
+            int ci = g.column(x[p]);
+            int cj = g.row(y[p]);
+            for (int j = Math.max(0, cj - reach); j <= Math.min(g.rows() - 1, cj + reach); j++) {
+                double dy = g.centreY(j) - y[p];
+                for (int i = Math.max(0, ci - reach); i <= Math.min(g.columns() - 1, ci + reach); i++) {
+                    double dx = g.centreX(i) - x[p];
+                    double d2 = dx * dx + dy * dy;
+                    if (d2 <= reach2) {
+                        out[g.index(i, j)] += w * Math.exp(-Math.sqrt(d2) / metres);
+                    }
+                }
+            }
+        }
+        return t.toPlaces().apply(out);
     }
 
     /**

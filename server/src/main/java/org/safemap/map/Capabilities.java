@@ -283,7 +283,7 @@ final class Capabilities {
                 x.start("Dimension")
                         .attr("name", "time")
                         .attr("units", "ISO8601")
-                        .attr("default", state.lastMonth().toString())
+                        .attr("default", layer.kind().defaultTime(state).text())
                         .attr("nearestValue", "0")
                         .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
                         .end();
@@ -347,7 +347,7 @@ final class Capabilities {
             if (state.hasRecords()) {
                 x.start("Extent")
                         .attr("name", "time")
-                        .attr("default", state.lastMonth().toString())
+                        .attr("default", layer.kind().defaultTime(state).text())
                         .attr("nearestValue", "0")
                         .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
                         .end();
@@ -406,8 +406,14 @@ final class Capabilities {
     }
 
     private void styles(Xml x, LayerCatalogue.Layer layer) {
+        // a forecast's legend states the validation of the forecast for its TIME: the link names the default one
+        TimeDimension time = layer.kind() instanceof ForecastKind && state.hasRecords()
+                ? layer.kind().defaultTime(state)
+                : null;
         for (LayerCatalogue.Style s : layer.styles()) {
-            BufferedImage image = legend.apply(layer, s);
+            BufferedImage image = time == null
+                    ? legend.apply(layer, s)
+                    : LegendGraphic.draw(layer.title(), s.style(), ForecastKind.typicalLegendLines(time));
             x.start("Style")
                     .element("Name", s.style().name())
                     .element(
@@ -422,7 +428,7 @@ final class Capabilities {
             resource(
                     x,
                     url + "?SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=1.3.0&FORMAT=image/png&LAYER=" + layer.name()
-                            + "&STYLE=" + s.style().name());
+                            + "&STYLE=" + s.style().name() + (time == null ? "" : "&TIME=" + time.text()));
             x.end().end();
         }
     }

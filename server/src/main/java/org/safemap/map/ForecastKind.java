@@ -30,6 +30,12 @@ public record ForecastKind() implements LayerKind {
     /** How long a request waits for another forecast's fit to finish before it is told to come back. */
     static final int FIT_WAIT_SECONDS = 5;
 
+    /**
+     * Months of the default TIME, the training window when a request names none: the latest year with records (or
+     * all of them if fewer), so the default forecast is validated on earlier months and its legend says how it did.
+     */
+    static final int DEFAULT_TRAINING_MONTHS = 12;
+
     @Override
     public String code() {
         return "forecast";
@@ -38,6 +44,39 @@ public record ForecastKind() implements LayerKind {
     @Override
     public boolean timed() {
         return true;
+    }
+
+    @Override
+    public TimeDimension defaultTime(MapState state) {
+        java.time.YearMonth first = state.lastMonth().minusMonths(DEFAULT_TRAINING_MONTHS - 1);
+        return new TimeDimension(first.isBefore(state.firstMonth()) ? state.firstMonth() : first, state.lastMonth());
+    }
+
+    /**
+     * The lines a validated legend for {@code time} carries, with placeholder figures: its size is the one
+     * capabilities announce for the legend link, which states the real figures once the forecast is fitted (a
+     * GetCapabilities must not fit one).
+     */
+    static List<String> typicalLegendLines(TimeDimension time) {
+        int validated = Math.min(Forecast.ORIGINS, time.months() - 1);
+        if (validated < 1) {
+            return List.of(
+                    "Forecast for " + monthName(time.last().plusMonths(1)),
+                    "Not validated: a forecast trained on one month has no earlier month to be checked on;",
+                    "choose two months or more");
+        }
+        return List.of(
+                "Forecast for " + monthName(time.last().plusMonths(1)),
+                String.format(
+                        Locale.ROOT,
+                        "Validated on %d earlier month%s: hit rate 50.0%%, PAI 10.00",
+                        validated,
+                        validated == 1 ? "" : "s"),
+                String.format(Locale.ROOT, "at %.0f%% of the area", Forecast.COVERAGE));
+    }
+
+    private static String monthName(java.time.YearMonth month) {
+        return month.getMonth().getDisplayName(java.time.format.TextStyle.FULL, Locale.UK) + " " + month.getYear();
     }
 
     @Override
@@ -110,6 +149,11 @@ public record ForecastKind() implements LayerKind {
         p.put("sigma_metres", params.sigmaMetres());
         p.put("blend", params.shrinkShape() > 0 ? "shrinkage" : params.blend());
         p.put("shrink_shape", params.shrinkShape());
+        p.put("second_sigma_metres", params.secondScale().sigmaMetres());
+        p.put("second_share", params.secondScale().share());
+        p.put("near_repeat_share", params.nearRepeat().share());
+        p.put("near_repeat_months", params.nearRepeat().months());
+        p.put("near_repeat_metres", params.nearRepeat().metres());
         p.put("validation_months", f.fit().validationMonths().size());
         p.put("validation_hit_rate_5", finite(f.validationHitRate()));
         p.put("validation_pai_5", finite(f.fit().validationPai()));
@@ -130,8 +174,7 @@ public record ForecastKind() implements LayerKind {
      */
     static List<String> legendLines(ForecastMap f) {
         List<String> lines = new ArrayList<>();
-        lines.add("Forecast for " + f.month().getMonth().getDisplayName(java.time.format.TextStyle.FULL, Locale.UK)
-                + " " + f.month().getYear());
+        lines.add("Forecast for " + monthName(f.month()));
         int months = f.fit().validationMonths().size();
         if (months == 0 || !Double.isFinite(f.fit().validationPai())) {
             lines.add("Not validated: a forecast trained on one month has no earlier month to be checked on;");

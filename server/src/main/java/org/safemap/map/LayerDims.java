@@ -88,9 +88,12 @@ public record LayerDims(
      * @param params request parameters, keys upper-case
      */
     static LayerDims timed(LayerCatalogue.Layer layer, Map<String, String> params, MapState state) {
-        TimeDimension time = state.hasRecords()
-                ? TimeDimension.parse(params.get("TIME"), state.firstMonth(), state.lastMonth())
-                : null;
+        String asked = params.get("TIME");
+        TimeDimension time = !state.hasRecords()
+                ? null
+                : asked == null || asked.isBlank()
+                        ? layer.kind().defaultTime(state)
+                        : TimeDimension.parse(asked, state.firstMonth(), state.lastMonth());
         if (time == null && params.get("TIME") != null && !params.get("TIME").isBlank()) {
             throw new OgcException(
                     "InvalidDimensionValue",

@@ -47,6 +47,14 @@ public sealed interface LayerKind permits AreaKind, DensityKind, DensityChangeKi
         return false;
     }
 
+    /**
+     * TIME when a request names none, as capabilities advertise it: the latest month with records. Only called when
+     * some month has records.
+     */
+    default TimeDimension defaultTime(MapState state) {
+        return new TimeDimension(state.lastMonth(), state.lastMonth());
+    }
+
     /** Whether the layer compares TIME with an earlier period, DIM_BASELINE (change layers; always timed too). */
     default boolean compares() {
         return false;

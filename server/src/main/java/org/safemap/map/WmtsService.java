@@ -454,7 +454,13 @@ public final class WmtsService {
                                 "xlink:href",
                                 base(url) + "/wms?SERVICE=WMS&REQUEST=GetLegendGraphic&VERSION=1.3.0&FORMAT=image/png"
                                         + "&LAYER=" + layer.name() + "&STYLE="
-                                        + s.style().name())
+                                        + s.style().name()
+                                        + (layer.kind() instanceof ForecastKind && state.hasRecords()
+                                                ? "&TIME="
+                                                        + layer.kind()
+                                                                .defaultTime(state)
+                                                                .text()
+                                                : ""))
                         .end();
                 x.end();
                 first = false;
@@ -466,7 +472,11 @@ public final class WmtsService {
             List<String> pathDimensions = pathDimensions(layer, state);
             if (pathDimensions.contains("time")) {
                 x.start("Dimension").element("ows:Identifier", "time").element("ows:UOM", "ISO8601");
-                x.element("Default", state.lastMonth().toString());
+                TimeDimension time = layer.kind().defaultTime(state);
+                x.element("Default", time.text());
+                if (time.months() > 1) {
+                    x.element("Value", time.text()); // a forecast's training window
+                }
                 for (YearMonth m = state.firstMonth(); !m.isAfter(state.lastMonth()); m = m.plusMonths(1)) {
                     x.element("Value", m.toString());
                 }

@@ -336,6 +336,12 @@ public final class EvaluateRunner {
                 "blend",
                 fit.params().shrinkShape() > 0 ? "shrinkage" : fit.params().blend());
         m.put("shrinkShape", fit.params().shrinkShape());
+        m.put("secondSigmaM", fit.params().secondScale().sigmaMetres());
+        m.put("secondShare", fit.params().secondScale().share());
+        Forecast.NearRepeat nr = fit.params().nearRepeat();
+        m.put("nearRepeatShare", nr.share());
+        m.put("nearRepeatMonths", nr.months());
+        m.put("nearRepeatMetres", nr.metres());
         m.put("validationPai5", finite(fit.validationPai()));
         m.put("validationMonths", fit.validationMonths());
         m.put("candidates", fit.candidates());

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
+import org.safemap.Services;
 import org.safemap.db.Database;
 import org.safemap.hotspot.Forecast;
 import org.safemap.runs.ForecastMap;
@@ -34,6 +35,7 @@ class ForecastLayerIT {
     private static final String TRAIN = "2022-03..2022-05";
 
     private static Database db;
+    private static Services services;
     private static App app;
     private static String base;
     private static ForecastMap direct;
@@ -42,7 +44,8 @@ class ForecastLayerIT {
     @BeforeAll
     static void start() {
         db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
+        services = Services.serving(TestSettings.defaults(), db);
+        app = App.start(services, TestPrincipals.fromHeader());
         base = "http://127.0.0.1:" + app.port();
         // the layer 'forecast' reads police.uk and BTP, every category, each event once
         direct = ForecastMap.compute(
@@ -55,6 +58,7 @@ class ForecastLayerIT {
     @AfterAll
     static void stop() {
         app.close();
+        services.close();
     }
 
     @Test
@@ -168,6 +172,150 @@ class ForecastLayerIT {
                 .isEqualTo(direct.fit().params().sigmaMetres());
         assertThat(info.path("blend").asDouble())
                 .isEqualTo(direct.fit().params().blend());
+    }
+
+    @Test
+    void capabilitiesLinkTheValidatedLegendOfTheDefaultTrainingWindow() throws Exception {
+        // the demo's seven months, all within the default year: the forecast of August from January to July
+        String window = "2022-01/2022-07";
+        String caps = Http.get(base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetCapabilities")
+                .body();
+        String layerXml = layerElement(caps, "<Name>forecast</Name>");
+        assertThat(layerXml).contains("name=\"time\" units=\"ISO8601\" default=\"" + window + "\"");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "<LegendURL[^>]*>.*?xlink:href=\"([^\"]+)\"", java.util.regex.Pattern.DOTALL)
+                .matcher(layerXml);
+        assertThat(m.find()).as(layerXml).isTrue();
+        String href = m.group(1).replace("&amp;", "&");
+        assertThat(href).contains("REQUEST=GetLegendGraphic").endsWith("&TIME=" + window);
+
+        // the link's legend states the figures of the forecast computed directly from those months
+        ForecastMap whole = ForecastMap.compute(
+                db.dataSource(),
+                Selection.of(Period.parse("2022-01..2022-07")).withFeeds(List.of("btp", "police-uk")),
+                ForecastMap.DEFAULT_CELL_METRES);
+        assertThat(whole.fit().validationMonths()).hasSize(Forecast.ORIGINS);
+        HttpResponse<byte[]> r = Http.getBytes(href);
+        assertThat(r.statusCode()).isEqualTo(200);
+        BufferedImage got = ImageIO.read(new ByteArrayInputStream(r.body()));
+        assertSameImage(
+                got,
+                LegendGraphic.draw(
+                        layer.title(),
+                        layer.styles().get(0).style(),
+                        List.of(
+                                "Forecast for August 2022",
+                                String.format(
+                                        Locale.ROOT,
+                                        "Validated on 3 earlier months: hit rate %.1f%%, PAI %.2f",
+                                        whole.fit().validationPai() * Forecast.COVERAGE,
+                                        whole.fit().validationPai()),
+                                "at 5% of the area")));
+        // the size capabilities announce is that of a validated legend (a GetCapabilities fits nothing)
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("<LegendURL width=\"(\\d+)\" height=\"(\\d+)\"")
+                .matcher(layerXml);
+        assertThat(size.find()).isTrue();
+        assertThat(Integer.parseInt(size.group(2))).isEqualTo(got.getHeight());
+
+        // a request without TIME is the same window: GetFeatureInfo says what it was trained on
+        var g = whole.grid();
+        double x = g.minX() + 0.5 * g.cellMetres() + (g.columns() / 2) * g.cellMetres();
+        double y = g.minY() + 0.5 * g.cellMetres() + (g.rows() / 2) * g.cellMetres();
+        String box = String.format(Locale.ROOT, "%.1f,%.1f,%.1f,%.1f", x - 5, y - 5, x + 5, y + 5);
+        JsonNode info = Http.json(Http.get(base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo"
+                        + "&LAYERS=forecast&QUERY_LAYERS=forecast&STYLES=&CRS=EPSG:27700&BBOX=" + box
+                        + "&WIDTH=10&HEIGHT=10&I=5&J=5&INFO_FORMAT=application/json"))
+                .path("features")
+                .get(0)
+                .path("properties");
+        assertThat(info.path("trained_on").asText()).isEqualTo(window);
+        assertThat(info.path("validation_pai_5").asDouble())
+                .isEqualTo(LayerData.round(whole.fit().validationPai()));
+
+        // WMTS names the same legend, and the window as its default TIME
+        String wmts = Http.get(base + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities&VERSION=1.0.0")
+                .body();
+        String wmtsLayer = layerElement(wmts, "<ows:Identifier>forecast</ows:Identifier>");
+        assertThat(wmtsLayer)
+                .contains("&amp;LAYER=forecast&amp;STYLE="
+                        + layer.styles().get(0).style().name() + "&amp;TIME=" + window)
+                .contains("<Default>" + window + "</Default>");
+        // other layers' legends do not depend on TIME, and their default stays the latest month
+        String density = layerElement(caps, "<Name>density-asb</Name>");
+        assertThat(density).contains("default=\"2022-07\"").doesNotContain("TIME=");
+    }
+
+    @Test
+    void oneFitAtATimeTheOthersWaitFiveSecondsThenAreToldToComeBack() throws Exception {
+        String getMap = base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=forecast&STYLES=&CRS=EPSG:27700"
+                + "&BBOX=330000,385000,340000,395000&WIDTH=64&HEIGHT=64&FORMAT=image/png&TIME=";
+        // a window fitted before: answered from the cache whatever is being fitted
+        assertThat(Http.getBytes(getMap + "2022-06/2022-07").statusCode()).isEqualTo(200);
+        java.util.concurrent.Semaphore gate = services.map().layerData().fitting;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        // a fit under way holds the gate, as ForecastKind.forecast does while it fits
+        assertThat(gate.tryAcquire(120, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the gate is free between requests")
+                .isTrue();
+        boolean held = true;
+        try {
+            List<java.util.concurrent.Future<long[]>> busy = new java.util.ArrayList<>();
+            for (String window : List.of("2022-02/2022-04", "2022-02/2022-05")) {
+                busy.add(pool.submit(() -> {
+                    long start = System.nanoTime();
+                    HttpResponse<String> r = Http.get(getMap + window);
+                    long ms = (System.nanoTime() - start) / 1_000_000;
+                    // the documented answer: a ServiceExceptionReport, code ServerBusy, as for the pixel budget
+                    assertThat(r.statusCode()).as(window).isEqualTo(200);
+                    assertThat(r.headers().firstValue("X-OGC-Exception"))
+                            .as(window)
+                            .hasValue("ServerBusy");
+                    assertThat(r.body())
+                            .as(window)
+                            .contains("code=\"ServerBusy\"")
+                            .contains("the server is fitting another forecast; try again in a minute");
+                    return new long[] {ms};
+                }));
+            }
+            long cachedStart = System.nanoTime();
+            HttpResponse<byte[]> cached = Http.getBytes(getMap + "2022-06/2022-07");
+            assertThat(cached.statusCode()).isEqualTo(200);
+            assertThat(cached.headers().firstValue("Content-Type")).hasValue("image/png");
+            assertThat((System.nanoTime() - cachedStart) / 1_000_000)
+                    .as("a cached forecast does not wait for the gate")
+                    .isLessThan(ForecastKind.FIT_WAIT_SECONDS * 1000L);
+            for (java.util.concurrent.Future<long[]> f : busy) {
+                // each waited its five seconds for the fit before being told to come back
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)[0])
+                        .isGreaterThanOrEqualTo(ForecastKind.FIT_WAIT_SECONDS * 1000L);
+            }
+            // a request that arrives while the fit runs and sees it end within five seconds fits next and draws
+            java.util.concurrent.Future<HttpResponse<byte[]>> next =
+                    pool.submit(() -> Http.getBytes(getMap + "2022-04/2022-06"));
+            Thread.sleep(1000);
+            assertThat(next.isDone()).as("waiting for the fit under way").isFalse();
+            gate.release();
+            held = false;
+            HttpResponse<byte[]> drawn = next.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(drawn.statusCode()).isEqualTo(200);
+            assertThat(drawn.headers().firstValue("Content-Type")).hasValue("image/png");
+            assertThat(drawn.headers().firstValue("X-OGC-Exception")).isEmpty();
+            // and its fit gave the gate back
+            assertThat(gate.availablePermits()).isEqualTo(1);
+        } finally {
+            if (held) {
+                gate.release();
+            }
+            pool.shutdownNow();
+        }
+    }
+
+    /** The text of the Layer element holding {@code name}, up to the next layer. */
+    private static String layerElement(String caps, String name) {
+        int at = caps.indexOf(name);
+        assertThat(at).as(name).isPositive();
+        int end = caps.indexOf("<Layer", at);
+        return caps.substring(at, end < 0 ? caps.length() : end);
     }
 
     @Test
