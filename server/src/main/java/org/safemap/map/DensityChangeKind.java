@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 
 /**
  * The change between two periods' density surfaces: the later period's (TIME) minus the baseline's (DIM_BASELINE),
@@ -16,7 +14,7 @@ import org.safemap.sharing.Principal;
  * surface is exactly the density layer's for this requester (guarded where they see feeds below points,
  * {@link DensityKind#values}): a difference of two pictures they may ask for on their own shows nothing new.
  */
-public record DensityChangeKind() implements LayerKind {
+public record DensityChangeKind() implements SurfaceKind {
     /** The unit every change value is in. */
     static final String UNITS = "change in incidents per km² per month";
 
@@ -26,28 +24,8 @@ public record DensityChangeKind() implements LayerKind {
     }
 
     @Override
-    public boolean timed() {
-        return true;
-    }
-
-    @Override
     public boolean compares() {
         return true;
-    }
-
-    @Override
-    public DisclosureLevel feedLevel() {
-        return DisclosureLevel.AGGREGATES;
-    }
-
-    @Override
-    public boolean raster() {
-        return true;
-    }
-
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return LayerKind.DENSITY.view(audience, who, dims, state);
     }
 
     @Override

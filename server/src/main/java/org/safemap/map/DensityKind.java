@@ -6,39 +6,16 @@ import java.util.List;
 import java.util.Map;
 import org.safemap.hotspot.Kernel;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 
 /**
  * A kernel density surface of the layer's incidents over the period asked for, in incidents per km² per month, drawn
  * through a RasterSymbolizer's colour map. A requester who sees some feeds only as aggregates gets the guarded
  * surface ({@link GuardedDensity}).
  */
-public record DensityKind() implements LayerKind {
+public record DensityKind() implements SurfaceKind {
     @Override
     public String code() {
         return "density";
-    }
-
-    @Override
-    public boolean timed() {
-        return true;
-    }
-
-    @Override
-    public DisclosureLevel feedLevel() {
-        return DisclosureLevel.AGGREGATES;
-    }
-
-    @Override
-    public boolean raster() {
-        return true;
-    }
-
-    /** The layer's feeds (narrowed by DIM_FEED, every known feed when it names none). */
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
     }
 
     @Override

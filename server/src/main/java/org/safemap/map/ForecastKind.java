@@ -12,8 +12,6 @@ import org.safemap.geo.Crs;
 import org.safemap.hotspot.Forecast;
 import org.safemap.runs.ForecastMap;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 
 /**
  * "Where next month": the {@link Forecast} of the month after the period asked for (TIME is the training window),
@@ -26,33 +24,13 @@ import org.safemap.sharing.Principal;
  * it shows where records are as a point map would, and a surface guarded by a minimum count (as density is) would
  * still rank the guarded cells. A requester who sees no feed of the layer as points gets an empty map.
  */
-public record ForecastKind() implements LayerKind {
+public record ForecastKind() implements SurfaceKind {
     /** How long a request waits for another forecast's fit to finish before it is told to come back. */
     static final int FIT_WAIT_SECONDS = 5;
 
     @Override
     public String code() {
         return "forecast";
-    }
-
-    @Override
-    public boolean timed() {
-        return true;
-    }
-
-    @Override
-    public DisclosureLevel feedLevel() {
-        return DisclosureLevel.AGGREGATES;
-    }
-
-    @Override
-    public boolean raster() {
-        return true;
-    }
-
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
     }
 
     @Override
