@@ -9,18 +9,16 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.hotspot.Forecast;
 import org.safemap.runs.ForecastMap;
 import org.safemap.runs.Selection;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
-import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 import org.safemap.time.Period;
 
 /**
@@ -34,27 +32,25 @@ class ForecastLayerIT {
     private static final String TRAIN = "2022-03..2022-05";
 
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
     private static ForecastMap direct;
     private static LayerCatalogue.Layer layer;
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
-        base = "http://127.0.0.1:" + app.port();
+        server = DemoServer.start();
+        db = server.db();
+        base = server.base();
         // the layer 'forecast' reads police.uk and BTP, every category, each event once
         direct = ForecastMap.compute(
                 db.dataSource(),
                 Selection.of(Period.parse(TRAIN)).withFeeds(List.of("btp", "police-uk")),
                 ForecastMap.DEFAULT_CELL_METRES);
         layer = LayerCatalogue.load().layer("forecast");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @Test
