@@ -1,7 +1,6 @@
 package org.safemap.map;
 
 import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +42,7 @@ public record DensityChangeKind() implements SurfaceKind {
         for (int k = 0; k < after.length; k++) {
             after[k] -= before[k];
         }
-        int[] pixels = new int[after.length];
-        new ColorRamp(raster).paint(after, pixels);
-        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
-        g.drawImage(image, 0, 0, null);
+        new ColorRamp(raster).draw(after, view, g);
     }
 
     @Override

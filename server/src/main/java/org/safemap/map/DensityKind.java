@@ -1,7 +1,6 @@
 package org.safemap.map;
 
 import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import org.safemap.hotspot.Kernel;
@@ -34,12 +33,7 @@ public record DensityKind() implements SurfaceKind {
                 return; // nothing within the kernel's reach: the map stays empty, and is encoded once for all
             }
         }
-        float[] values = values(data, layer, dims, view);
-        int[] pixels = new int[values.length];
-        new ColorRamp(raster).paint(values, pixels);
-        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
-        g.drawImage(image, 0, 0, null);
+        new ColorRamp(raster).draw(values(data, layer, dims, view), view, g);
     }
 
     @Override

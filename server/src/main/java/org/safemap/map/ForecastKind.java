@@ -1,7 +1,6 @@
 package org.safemap.map;
 
 import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,12 +40,7 @@ public record ForecastKind() implements SurfaceKind {
         if (raster == null || f == null) {
             return;
         }
-        float[] values = values(f, view);
-        int[] pixels = new int[values.length];
-        new ColorRamp(raster).paint(values, pixels);
-        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
-        g.drawImage(image, 0, 0, null);
+        new ColorRamp(raster).draw(values(f, view), view, g);
     }
 
     /** Each pixel's cell's share of the area as hot or hotter (percent), NaN where nothing is forecast. */
