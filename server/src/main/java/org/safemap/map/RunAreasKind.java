@@ -12,7 +12,6 @@ import org.safemap.sharing.DisclosureLevel;
  * counts; one who may not see a feed it read sees nothing.
  */
 public record RunAreasKind() implements AreaKind {
-    /** Run results a requester below points on any of the run's feeds sees: classes, never counts. */
     @Override
     public String code() {
         return "run-areas";
