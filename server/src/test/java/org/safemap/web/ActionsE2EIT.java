@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -32,9 +31,14 @@ import org.safemap.testing.TestUsers;
 class ActionsE2EIT {
     private static final String PASSWORD = "the action log test's password";
     private static Database db;
+
+    @AutoClose
     private static App app;
+
     private static String base;
     private static String lsoa;
+    /** This test's browser, quit after it (a test that quits one midway starts another). */
+    @AutoClose("quit")
     private ChromeDriver driver;
 
     @BeforeAll
@@ -47,19 +51,6 @@ class ActionsE2EIT {
         base = "http://127.0.0.1:" + app.port();
         // not the first LSOA, which other tests of the action log use
         lsoa = (String) Sql.value(db, "SELECT code FROM area WHERE level = 'lsoa' ORDER BY code OFFSET 7 LIMIT 1");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
-
-    @AfterEach
-    void quit() {
-        if (driver != null) {
-            driver.quit();
-            driver = null;
-        }
     }
 
     @Test

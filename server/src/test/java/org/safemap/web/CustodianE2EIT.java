@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -86,6 +85,8 @@ class CustodianE2EIT {
     private static Path protocolsDir;
 
     private static Path feedsDir;
+    /** This test's browser, quit after it (a test that quits one midway starts another). */
+    @AutoClose("quit")
     private ChromeDriver driver;
 
     @BeforeAll
@@ -175,14 +176,6 @@ class CustodianE2EIT {
     @AfterAll
     static void stop() {
         app.close();
-    }
-
-    @AfterEach
-    void quit() {
-        if (driver != null) {
-            driver.quit();
-            driver = null;
-        }
     }
 
     @Test
