@@ -64,11 +64,14 @@ final class FeatureHandlers {
         body.put(
                 "links",
                 List.of(
-                        link(base, "self", "application/json", "this document"),
-                        link(base + "?f=html", "alternate", "text/html", "this document as HTML"),
-                        link(base + "/api", "service-desc", OPENAPI_TYPE, "the API definition (OpenAPI 3.0)"),
-                        link(base + "/conformance", "conformance", "application/json", "conformance classes"),
-                        link(base + "/collections", "data", "application/json", "the collections")));
+                        new FeaturesService.Link(base, "self", "application/json", "this document"),
+                        new FeaturesService.Link(base + "?f=html", "alternate", "text/html", "this document as HTML"),
+                        new FeaturesService.Link(
+                                base + "/api", "service-desc", OPENAPI_TYPE, "the API definition (OpenAPI 3.0)"),
+                        new FeaturesService.Link(
+                                base + "/conformance", "conformance", "application/json", "conformance classes"),
+                        new FeaturesService.Link(
+                                base + "/collections", "data", "application/json", "the collections")));
         answer(ctx, body, "SafeMap OGC API - Features");
     }
 
@@ -101,8 +104,8 @@ final class FeatureHandlers {
         body.put(
                 "links",
                 List.of(
-                        link(base + "/collections", "self", "application/json", "the collections"),
-                        link(base + "/collections?f=html", "alternate", "text/html", "as HTML")));
+                        new FeaturesService.Link(base + "/collections", "self", "application/json", "the collections"),
+                        new FeaturesService.Link(base + "/collections?f=html", "alternate", "text/html", "as HTML")));
         body.put("crs", FeaturesService.CRS_LIST);
         body.put("collections", list);
         answer(ctx, body, "Collections");
@@ -319,15 +322,6 @@ final class FeatureHandlers {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static Map<String, Object> link(String href, String rel, String type, String title) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("href", href);
-        m.put("rel", rel);
-        m.put("type", type);
-        m.put("title", title);
-        return m;
     }
 
     /** This service's root address, as the client reached it (a proxy's forwarded host and scheme when sent). */

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.safemap.geo.Crs;
 import org.safemap.runs.AreaChanges;
-import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 import org.safemap.sharing.ProtectedCounts;
 
 /**
@@ -16,36 +13,15 @@ import org.safemap.sharing.ProtectedCounts;
  * significantly more, significantly fewer, no significant change, or suppressed, by the test {@link AreaChanges}
  * states. Both counts come from the published count tables ({@link ProtectedCounts}), as the count layers' do.
  */
-public record AreaChangeKind() implements AreaKind {
+public record AreaChangeKind() implements CountTableKind {
     @Override
     public String code() {
         return "area-change";
     }
 
     @Override
-    public boolean timed() {
-        return true;
-    }
-
-    @Override
     public boolean compares() {
         return true;
-    }
-
-    @Override
-    public boolean categoriesReplaceGroups() {
-        return true;
-    }
-
-    @Override
-    public DisclosureLevel feedLevel() {
-        return DisclosureLevel.AGGREGATES;
-    }
-
-    /** Every known feed: the canonical count tables span all feeds. */
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return audience.view(who, state);
     }
 
     @Override
@@ -61,8 +37,7 @@ public record AreaChangeKind() implements AreaKind {
         List<String> codes = data.shapes(layer.source().level(), 0, Crs.BNG).shapes().stream()
                 .map(LayerData.Shape::code)
                 .toList();
-        ProtectedCounts.Selection sel = new ProtectedCounts.Selection(
-                dims.feeds(), dims.categories().isEmpty() ? layer.source().groups() : dims.categories());
+        ProtectedCounts.Selection sel = CountTableKind.selection(layer, dims);
         AreaChanges.Comparison c = AreaChanges.compare(
                 dims.baseline().period(),
                 data.counts().tables(dims.view(), dims.baseline().period()),

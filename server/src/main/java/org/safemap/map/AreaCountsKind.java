@@ -5,9 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safemap.geo.Crs;
-import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.SharedCounts;
 
@@ -15,31 +12,10 @@ import org.safemap.sharing.SharedCounts;
  * Incidents per area for the period, with monthly rates per 1,000 residents: the published count tables
  * ({@link ProtectedCounts}), so a restricted feed's small numbers are suppressed exactly as everywhere else.
  */
-public record AreaCountsKind() implements AreaKind {
+public record AreaCountsKind() implements CountTableKind {
     @Override
     public String code() {
         return "area-counts";
-    }
-
-    @Override
-    public boolean timed() {
-        return true;
-    }
-
-    @Override
-    public boolean categoriesReplaceGroups() {
-        return true;
-    }
-
-    @Override
-    public DisclosureLevel feedLevel() {
-        return DisclosureLevel.AGGREGATES;
-    }
-
-    /** Every known feed: the canonical count tables span all feeds. */
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return audience.view(who, state);
     }
 
     /** An area with no count (none of its records selected) is still drawn: its count is zero. */
@@ -59,8 +35,7 @@ public record AreaCountsKind() implements AreaKind {
         // could be differenced against its months to recover a suppressed one.
         List<ProtectedCounts.Table> tables =
                 data.counts().tables(dims.view(), dims.time().period());
-        ProtectedCounts.Selection sel = new ProtectedCounts.Selection(
-                dims.feeds(), dims.categories().isEmpty() ? layer.source().groups() : dims.categories());
+        ProtectedCounts.Selection sel = CountTableKind.selection(layer, dims);
         Map<String, Integer> population = data.store().population("lsoa");
         Map<String, Map<String, Object>> out = new HashMap<>();
         int months = dims.time().months();

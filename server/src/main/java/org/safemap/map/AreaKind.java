@@ -9,18 +9,25 @@ import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Point;
 import org.safemap.geo.Crs;
+import org.safemap.sharing.FeedView;
+import org.safemap.sharing.Principal;
 
 /**
  * Layers of areas at one level (the layer's {@code source.level}): outlines simplified for the scale, each with its
  * code, name and level and whatever values the kind joins to it ({@link #values}), styled by the SLD rules.
  */
-public sealed interface AreaKind extends LayerKind
-        permits ReferenceAreaKind, AreaCountsKind, AreaChangeKind, RunAreasKind {
+public sealed interface AreaKind extends LayerKind permits ReferenceAreaKind, CountTableKind, RunAreasKind {
     /**
      * Per-area values keyed by area code, or null for plain outlines. An area missing from them is not drawn, unless
      * the kind {@link #drawsUnvalued}.
      */
     Map<String, Map<String, Object>> values(LayerData data, LayerCatalogue.Layer layer, LayerDims dims);
+
+    /** Every known feed: count tables and runs may span all feeds. */
+    @Override
+    default FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
+        return audience.view(who, state);
+    }
 
     /** Whether an area with no values is still drawn (and answered), with its outline properties only. */
     default boolean drawsUnvalued() {

@@ -1,5 +1,7 @@
 package org.safemap.map;
 
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.util.List;
 
 /** An SLD ColorMap ready for pixels: value to ARGB, as {@link SldStyle.ColorMap} defines it. */
@@ -61,5 +63,14 @@ final class ColorRamp {
         for (int k = 0; k < values.length; k++) {
             pixels[k] = colour(values[k]);
         }
+    }
+
+    /** Draws a surface over the view: one value per pixel, rows from the top, NaN left transparent. */
+    void draw(float[] values, MapView view, Graphics2D g) {
+        int[] pixels = new int[values.length];
+        paint(values, pixels);
+        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
+        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
+        g.drawImage(image, 0, 0, null);
     }
 }

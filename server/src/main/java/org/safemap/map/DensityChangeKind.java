@@ -1,13 +1,10 @@
 package org.safemap.map;
 
 import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 
 /**
  * The change between two periods' density surfaces: the later period's (TIME) minus the baseline's (DIM_BASELINE),
@@ -16,7 +13,7 @@ import org.safemap.sharing.Principal;
  * surface is exactly the density layer's for this requester (guarded where they see feeds below points,
  * {@link DensityKind#values}): a difference of two pictures they may ask for on their own shows nothing new.
  */
-public record DensityChangeKind() implements LayerKind {
+public record DensityChangeKind() implements SurfaceKind {
     /** The unit every change value is in. */
     static final String UNITS = "change in incidents per km² per month";
 
@@ -26,28 +23,8 @@ public record DensityChangeKind() implements LayerKind {
     }
 
     @Override
-    public boolean timed() {
-        return true;
-    }
-
-    @Override
     public boolean compares() {
         return true;
-    }
-
-    @Override
-    public DisclosureLevel feedLevel() {
-        return DisclosureLevel.AGGREGATES;
-    }
-
-    @Override
-    public boolean raster() {
-        return true;
-    }
-
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return LayerKind.DENSITY.view(audience, who, dims, state);
     }
 
     @Override
@@ -65,11 +42,7 @@ public record DensityChangeKind() implements LayerKind {
         for (int k = 0; k < after.length; k++) {
             after[k] -= before[k];
         }
-        int[] pixels = new int[after.length];
-        new ColorRamp(raster).paint(after, pixels);
-        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
-        g.drawImage(image, 0, 0, null);
+        new ColorRamp(raster).draw(after, view, g);
     }
 
     @Override

@@ -1,44 +1,20 @@
 package org.safemap.map;
 
 import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import org.safemap.hotspot.Kernel;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 
 /**
  * A kernel density surface of the layer's incidents over the period asked for, in incidents per km² per month, drawn
  * through a RasterSymbolizer's colour map. A requester who sees some feeds only as aggregates gets the guarded
  * surface ({@link GuardedDensity}).
  */
-public record DensityKind() implements LayerKind {
+public record DensityKind() implements SurfaceKind {
     @Override
     public String code() {
         return "density";
-    }
-
-    @Override
-    public boolean timed() {
-        return true;
-    }
-
-    @Override
-    public DisclosureLevel feedLevel() {
-        return DisclosureLevel.AGGREGATES;
-    }
-
-    @Override
-    public boolean raster() {
-        return true;
-    }
-
-    /** The layer's feeds (narrowed by DIM_FEED, every known feed when it names none). */
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
     }
 
     @Override
@@ -57,12 +33,7 @@ public record DensityKind() implements LayerKind {
                 return; // nothing within the kernel's reach: the map stays empty, and is encoded once for all
             }
         }
-        float[] values = values(data, layer, dims, view);
-        int[] pixels = new int[values.length];
-        new ColorRamp(raster).paint(values, pixels);
-        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
-        g.drawImage(image, 0, 0, null);
+        new ColorRamp(raster).draw(values(data, layer, dims, view), view, g);
     }
 
     @Override

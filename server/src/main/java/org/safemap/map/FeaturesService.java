@@ -1,5 +1,6 @@
 package org.safemap.map;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -99,6 +100,10 @@ public final class FeaturesService {
     /** A page of features as GeoJSON, with the numbers the links and headers need. */
     public record Page(byte[] json, int matched, int returned) {}
 
+    /** A link of an OGC API document (OGC API - Features Part 1, 7.6 and RFC 8288): written in this order. */
+    @JsonPropertyOrder({"href", "rel", "type", "title"})
+    public record Link(String href, String rel, String type, String title) {}
+
     /** The area layers {@code who} may see, in catalogue order: the collections. */
     public List<LayerCatalogue.Layer> collections(Principal who) {
         List<LayerCatalogue.Layer> out = new ArrayList<>();
@@ -164,9 +169,9 @@ public final class FeaturesService {
         c.put(
                 "links",
                 List.of(
-                        link(self, "self", "application/json", "this collection"),
-                        link(self + "/items", "items", "application/geo+json", "its features"),
-                        link(
+                        new Link(self, "self", "application/json", "this collection"),
+                        new Link(self + "/items", "items", "application/geo+json", "its features"),
+                        new Link(
                                 self + "/queryables",
                                 "http://www.opengis.net/def/rel/ogc/1.0/queryables",
                                 "application/schema+json",
@@ -291,19 +296,21 @@ public final class FeaturesService {
             g.writeEndArray();
             g.writeArrayFieldStart("links");
             String items = base + "/collections/" + l.name() + "/items";
-            writeLink(g, items + "?" + queryString(q, q.offset(), crs), "self", "application/geo+json", "this page");
+            g.writeObject(new Link(
+                    items + "?" + queryString(q, q.offset(), crs), "self", "application/geo+json", "this page"));
             if (to < matched.size()) {
-                writeLink(g, items + "?" + queryString(q, to, crs), "next", "application/geo+json", "the next page");
+                g.writeObject(new Link(
+                        items + "?" + queryString(q, to, crs), "next", "application/geo+json", "the next page"));
             }
             if (from > 0) {
-                writeLink(
-                        g,
+                g.writeObject(new Link(
                         items + "?" + queryString(q, Math.max(0, from - q.limit()), crs),
                         "prev",
                         "application/geo+json",
-                        "the previous page");
+                        "the previous page"));
             }
-            writeLink(g, base + "/collections/" + l.name(), "collection", "application/json", "the collection");
+            g.writeObject(
+                    new Link(base + "/collections/" + l.name(), "collection", "application/json", "the collection"));
             g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
@@ -342,8 +349,9 @@ public final class FeaturesService {
                 g.writeObjectField("properties", properties(l, s, v));
                 g.writeArrayFieldStart("links");
                 String self = base + "/collections/" + l.name() + "/items/" + code;
-                writeLink(g, self, "self", "application/geo+json", "this feature");
-                writeLink(g, base + "/collections/" + l.name(), "collection", "application/json", "the collection");
+                g.writeObject(new Link(self, "self", "application/geo+json", "this feature"));
+                g.writeObject(new Link(
+                        base + "/collections/" + l.name(), "collection", "application/json", "the collection"));
                 g.writeEndArray();
                 g.writeEndObject();
             } catch (IOException e) {
@@ -592,20 +600,6 @@ public final class FeaturesService {
     private static double round(double v, int decimals) {
         double scale = Math.pow(10, decimals);
         return Math.round(v * scale) / scale;
-    }
-
-    private static Map<String, Object> link(String href, String rel, String type, String title) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("href", href);
-        m.put("rel", rel);
-        m.put("type", type);
-        m.put("title", title);
-        return m;
-    }
-
-    private static void writeLink(JsonGenerator g, String href, String rel, String type, String title)
-            throws IOException {
-        g.writeObject(link(href, rel, type, title));
     }
 
     /** The query of a page at another offset, every other parameter as asked. */

@@ -1,7 +1,6 @@
 package org.safemap.map;
 
 import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +11,6 @@ import org.safemap.geo.Crs;
 import org.safemap.hotspot.Forecast;
 import org.safemap.runs.ForecastMap;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 
 /**
  * "Where next month": the {@link Forecast} of the month after the period asked for (TIME is the training window),
@@ -26,7 +23,7 @@ import org.safemap.sharing.Principal;
  * it shows where records are as a point map would, and a surface guarded by a minimum count (as density is) would
  * still rank the guarded cells. A requester who sees no feed of the layer as points gets an empty map.
  */
-public record ForecastKind() implements LayerKind {
+public record ForecastKind() implements SurfaceKind {
     /** How long a request waits for another forecast's fit to finish before it is told to come back. */
     static final int FIT_WAIT_SECONDS = 5;
 
@@ -39,11 +36,6 @@ public record ForecastKind() implements LayerKind {
     @Override
     public String code() {
         return "forecast";
-    }
-
-    @Override
-    public boolean timed() {
-        return true;
     }
 
     @Override
@@ -80,21 +72,6 @@ public record ForecastKind() implements LayerKind {
     }
 
     @Override
-    public DisclosureLevel feedLevel() {
-        return DisclosureLevel.AGGREGATES;
-    }
-
-    @Override
-    public boolean raster() {
-        return true;
-    }
-
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
-    }
-
-    @Override
     public void draw(
             LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g) {
         SldStyle.Raster raster = style.raster();
@@ -102,12 +79,7 @@ public record ForecastKind() implements LayerKind {
         if (raster == null || f == null) {
             return;
         }
-        float[] values = values(f, view);
-        int[] pixels = new int[values.length];
-        new ColorRamp(raster).paint(values, pixels);
-        BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
-        g.drawImage(image, 0, 0, null);
+        new ColorRamp(raster).draw(values(f, view), view, g);
     }
 
     /** Each pixel's cell's share of the area as hot or hotter (percent), NaN where nothing is forecast. */

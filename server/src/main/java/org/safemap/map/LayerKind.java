@@ -13,7 +13,7 @@ import org.safemap.sharing.Principal;
  * read once ({@link #parse}); everything after asks the kind, never compares strings. Legends are drawn from the
  * layer's SLD style alone ({@link LegendGraphic}), the same for every kind.
  */
-public sealed interface LayerKind permits AreaKind, DensityKind, DensityChangeKind, ForecastKind, PointsKind {
+public sealed interface LayerKind permits AreaKind, PointsKind, SurfaceKind {
     AreasKind AREAS = new AreasKind();
     PointsKind POINTS = new PointsKind();
     DensityKind DENSITY = new DensityKind();
@@ -95,8 +95,13 @@ public sealed interface LayerKind permits AreaKind, DensityKind, DensityChangeKi
                 : timed() ? LayerDims.timed(layer, params, state) : LayerDims.NONE;
     }
 
-    /** The requester's level for each feed that shapes the layer's picture, so equal views share cached pictures. */
-    FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state);
+    /**
+     * The requester's level for each feed that shapes the layer's picture, so equal views share cached pictures: by
+     * default the layer's feeds (narrowed by DIM_FEED, every known feed when it names none).
+     */
+    default FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
+        return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
+    }
 
     /** Draws the layer into a map view. */
     void draw(LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g);

@@ -11,7 +11,6 @@ import org.safemap.geo.Crs;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.FeedView;
 import org.safemap.sharing.PointGeneraliser;
-import org.safemap.sharing.Principal;
 
 /**
  * Incident records as points, styled by the layer's SLD rules: feeds the requester sees as points where they are,
@@ -36,12 +35,6 @@ public record PointsKind() implements LayerKind {
     @Override
     public DisclosureLevel feedLevel() {
         return DisclosureLevel.REDUCED;
-    }
-
-    /** The layer's feeds (narrowed by DIM_FEED, every known feed when it names none). */
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
     }
 
     @Override

@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.safemap.runs.AreaResults;
 import org.safemap.sharing.DisclosureLevel;
-import org.safemap.sharing.FeedView;
-import org.safemap.sharing.Principal;
 
 /**
  * A stored hotspot or emerging run's per-area results (the layer's {@code source.runKind} at its level), the newest
@@ -14,7 +12,6 @@ import org.safemap.sharing.Principal;
  * counts; one who may not see a feed it read sees nothing.
  */
 public record RunAreasKind() implements AreaKind {
-    /** Run results a requester below points on any of the run's feeds sees: classes, never counts. */
     @Override
     public String code() {
         return "run-areas";
@@ -29,12 +26,6 @@ public record RunAreasKind() implements AreaKind {
     public LayerDims dims(
             LayerCatalogue.Layer layer, Map<String, String> params, MapState state, Supplier<List<Long>> runs) {
         return LayerDims.run(layer, params, runs.get());
-    }
-
-    /** Every known feed: the run's inputs may span all feeds. */
-    @Override
-    public FeedView view(MapAudience audience, Principal who, LayerDims dims, MapState state) {
-        return audience.view(who, state);
     }
 
     @Override

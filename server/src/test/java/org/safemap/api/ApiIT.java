@@ -11,37 +11,32 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.App;
 import org.safemap.AppVersion;
 import org.safemap.db.Database;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
-import org.safemap.testing.TestSettings;
+import org.safemap.testing.TestPrincipals;
 import org.slf4j.LoggerFactory;
 
 class ApiIT {
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(
-                TestSettings.defaults(),
-                db,
-                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
-        base = "http://127.0.0.1:" + app.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+        server = DemoServer.startAs(TestPrincipals.CSP_ANALYST);
+        db = server.db();
+        base = server.base();
     }
 
     @Test

@@ -10,16 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
-import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 
 /**
  * {@code GET /api/print} on the demo: the PDF read back by poppler's pdftotext says the title, period, filters, legend
@@ -32,19 +30,17 @@ class PrintIT {
     private static final String BBOX = "332500,388500,336500,391500";
 
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
-        base = "http://127.0.0.1:" + app.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+        server = DemoServer.start();
+        db = server.db();
+        base = server.base();
     }
 
     private static HttpResponse<byte[]> print(String query, String... headers) {

@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
-import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 
 /** Area profiles over the demo data through the HTTP API, each table checked against a count written in SQL. */
 class ProfileIT {
@@ -28,19 +26,17 @@ class ProfileIT {
              ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id)""".formatted(FROM, TO);
 
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
-        base = "http://127.0.0.1:" + app.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+        server = DemoServer.startAs(TestPrincipals.CSP_ANALYST);
+        db = server.db();
+        base = server.base();
     }
 
     private static JsonNode profile(String query) {

@@ -19,21 +19,20 @@ import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.testing.CliRun;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Gdal;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 
 /**
  * Exports over real HTTP from the demo data in PostGIS, each file read back by an independent reader (GDAL's
@@ -45,7 +44,10 @@ class ExportsIT {
     private static final String JULY = "timestamptz '2022-07-01 00:00 Europe/London'";
     private static final FeedCatalog FEEDS = FeedCatalog.builtIn();
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
     private static long hotspots;
     private static long emerging;
@@ -56,9 +58,9 @@ class ExportsIT {
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
-        base = "http://127.0.0.1:" + app.port();
+        server = DemoServer.startAs(TestPrincipals.CSP_ANALYST);
+        db = server.db();
+        base = server.base();
         HttpResponse<String> r = Http.postJson(base + "/api/hotspots", """
                 {"period": "2022-01..2022-03", "categories": ["violence"], "bandwidth": 300, "cellM": 100}""");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -68,11 +70,6 @@ class ExportsIT {
                 base + "/api/emerging", "{\"period\": \"2022-01..2022-06\", \"categories\": \"burglary\"}");
         assertThat(e.statusCode()).as(e.body()).isEqualTo(201);
         emerging = Http.json(e).path("id").asLong();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @Test

@@ -13,17 +13,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
 import org.safemap.testing.RScript;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 
 /**
  * Comparing two periods on the demo data over real HTTP: the per-area change ({@code /api/changes} and the
@@ -40,19 +39,17 @@ class ChangeLayersIT {
 
     private static final String PERIOD = "2022-05..2022-07";
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
-        base = "http://127.0.0.1:" + app.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+        server = DemoServer.start();
+        db = server.db();
+        base = server.base();
     }
 
     @Test

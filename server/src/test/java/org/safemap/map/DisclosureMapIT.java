@@ -20,13 +20,13 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
-import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 import org.w3c.dom.Element;
@@ -81,16 +81,21 @@ class DisclosureMapIT {
     private static final int ISTV_MIN_POINTS = 8;
 
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
+    @AutoClose
     private static App reducedApp;
+
     private static String base;
     private static String reducedBase;
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
-        base = "http://127.0.0.1:" + app.port();
+        server = DemoServer.start();
+        db = server.db();
+        base = server.base();
         // A second server whose police.uk protocol gives other partners' analysts reduced points on a 200 m grid.
         Path dir = Files.createTempDirectory("protocols");
         String police = new String(
@@ -109,12 +114,6 @@ class DisclosureMapIT {
                 db,
                 TestPrincipals.fromHeader());
         reducedBase = "http://127.0.0.1:" + reducedApp.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-        reducedApp.close();
     }
 
     @Test

@@ -20,18 +20,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.runs.AreaResults;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Gdal;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 
 /**
  * OGC API - Features over real HTTP on the demo data, anonymous and signed in (the test-only X-Test-Principal header):
@@ -48,16 +47,19 @@ class FeaturesIT {
     private static final String PYTHON = "/usr/bin/python3";
 
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
     private static String root;
     private static long run;
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
-        base = "http://127.0.0.1:" + app.port();
+        server = DemoServer.start();
+        db = server.db();
+        base = server.base();
         root = base + "/ogc/features";
         HttpResponse<String> r = Http.request(
                 "POST",
@@ -69,11 +71,6 @@ class FeaturesIT {
                 CSP);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         run = Http.json(r).path("id").asLong();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static HttpResponse<String> get(String url, String principal) {

@@ -24,15 +24,14 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
-import org.safemap.testing.TestData;
-import org.safemap.testing.TestSettings;
+import org.safemap.testing.TestPrincipals;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -46,22 +45,17 @@ class WmsIT {
     private static final String BBOX = "333000,386000,339000,392000";
 
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(
-                TestSettings.defaults(),
-                db,
-                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
-        base = "http://127.0.0.1:" + app.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+        server = DemoServer.startAs(TestPrincipals.CSP_ANALYST);
+        db = server.db();
+        base = server.base();
     }
 
     private static String wms(Map<String, String> params) {

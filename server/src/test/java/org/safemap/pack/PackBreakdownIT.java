@@ -19,17 +19,15 @@ import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
-import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 
 /**
  * The per hot spot breakdown of the tasking pack, read back from the PDF (poppler's pdftotext), the DOCX (python-docx)
@@ -51,7 +49,10 @@ class PackBreakdownIT {
               AND i.event_from < ((?::date) + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'""";
 
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
 
     @TempDir
@@ -59,14 +60,9 @@ class PackBreakdownIT {
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
-        base = "http://127.0.0.1:" + app.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
+        server = DemoServer.start();
+        db = server.db();
+        base = server.base();
     }
 
     @Test

@@ -15,20 +15,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.testing.CliRun;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
 import org.safemap.testing.RScript;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 
 /** Hotspot runs over the demo data through the HTTP API: stored, reproducible, and checked against PostGIS and R. */
 class HotspotRunsIT {
@@ -37,7 +36,10 @@ class HotspotRunsIT {
 
     private static final String APR = "timestamptz '2022-04-01 00:00 Europe/London'";
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
     private static JsonNode violence;
 
@@ -46,18 +48,13 @@ class HotspotRunsIT {
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
-        base = "http://127.0.0.1:" + app.port();
+        server = DemoServer.startAs(TestPrincipals.CSP_ANALYST);
+        db = server.db();
+        base = server.base();
         HttpResponse<String> r = Http.postJson(base + "/api/hotspots", """
                 {"period": "2022-01..2022-03", "categories": ["violence"], "bandwidth": 300, "cellM": 100}""");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         violence = Http.json(r);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @Test

@@ -12,13 +12,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Http;
-import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
@@ -34,26 +34,24 @@ class ProtectedCountsIT {
     private static final YearMonth JULY = YearMonth.of(2022, 7);
     private static final String LIVERPOOL = "E08000012";
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
     private static ProtectedCounts.Table table;
     private static Policy policy;
 
     @BeforeAll
     static void start() {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
-        base = "http://127.0.0.1:" + app.port();
+        server = DemoServer.start();
+        db = server.db();
+        base = server.base();
         policy = new Policy(ProtocolCatalog.builtIn());
         List<String> feeds =
                 policy.protocols().all().stream().map(Protocol::feed).toList();
         table = new ProtectedCounts(db.dataSource(), policy, ProtectedCounts.Geography.LSOA_MSOA_LAD)
                 .table(TASKING, JULY, feeds);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @Test

@@ -15,16 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.runs.AreaResults;
+import org.safemap.testing.DemoServer;
 import org.safemap.testing.Sql;
-import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
-import org.safemap.testing.TestSettings;
 
 /**
  * The JSON paths for every audience, on the demo data and the built-in protocols: each answer holds exactly what the
@@ -47,23 +45,21 @@ class TrustPathsIT {
     private static final String CSP_NO_PURPOSE = "analyst:csp:";
 
     private static Database db;
-    private static App app;
+
+    @AutoClose
+    private static DemoServer server;
+
     private static String base;
     private static long run;
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestData.demoDatabase();
-        app = App.start(TestSettings.defaults(), db, TestPrincipals.fromHeader());
-        base = "http://127.0.0.1:" + app.port();
+        server = DemoServer.start();
+        db = server.db();
+        base = server.base();
         HttpResponse<String> created = send("POST", "/api/hotspots", CSP, "{\"period\": \"2022-07\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         run = JSON.readTree(created.body()).path("id").asLong();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static HttpResponse<String> send(String method, String path, String principal, String body) {

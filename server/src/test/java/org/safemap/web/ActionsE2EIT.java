@@ -2,33 +2,21 @@ package org.safemap.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.sharing.Role;
 import org.safemap.testing.Axe;
+import org.safemap.testing.Browser;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestSettings;
@@ -41,13 +29,16 @@ import org.safemap.testing.TestUsers;
  * page passes an axe-core audit with no serious violation; screenshots in target/test-artefacts/actions-*.png.
  */
 class ActionsE2EIT {
-    private static final Path ARTEFACTS =
-            Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
     private static final String PASSWORD = "the action log test's password";
     private static Database db;
+
+    @AutoClose
     private static App app;
+
     private static String base;
     private static String lsoa;
+    /** This test's browser, quit after it (a test that quits one midway starts another). */
+    @AutoClose("quit")
     private ChromeDriver driver;
 
     @BeforeAll
@@ -60,19 +51,6 @@ class ActionsE2EIT {
         base = "http://127.0.0.1:" + app.port();
         // not the first LSOA, which other tests of the action log use
         lsoa = (String) Sql.value(db, "SELECT code FROM area WHERE level = 'lsoa' ORDER BY code OFFSET 7 LIMIT 1");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
-
-    @AfterEach
-    void quit() {
-        if (driver != null) {
-            driver.quit();
-            driver = null;
-        }
     }
 
     @Test
@@ -178,9 +156,7 @@ class ActionsE2EIT {
         assertThat(driver.findElements(By.tagName("script"))).isEmpty();
         // the pack is a document of the API, not a viewer page: it names no icon, so Chromium asks for /favicon.ico
         // (404); any other error showing it fails the test (reading the log empties it for the page after)
-        assertThat(driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                        .map(LogEntry::getMessage)
+        assertThat(Browser.consoleErrors(driver).stream()
                         .filter(m -> !m.contains("/favicon.ico"))
                         .toList())
                 .as("console errors showing the pack")
@@ -251,67 +227,22 @@ class ActionsE2EIT {
     }
 
     private void browser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(executable("/usr/bin/chromium", "/usr/bin/chromium-browser"));
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--window-size=1366,768",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--lang=en-GB");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver")))
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-    }
-
-    private static String executable(String... candidates) {
-        for (String c : candidates) {
-            if (Files.isExecutable(Path.of(c))) {
-                return c;
-            }
-        }
-        throw new IllegalStateException(
-                "none of " + List.of(candidates) + " is installed (./safemap test installs them)");
+        driver = Browser.start(1366, 768);
     }
 
     private WebDriverWait wait(int seconds) {
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds));
-        wait.ignoring(StaleElementReferenceException.class);
-        return wait;
+        return Browser.waitUpTo(driver, seconds);
     }
 
-    /** Signs in through the viewer's dialog; the page reloads as the new user. */
     private void signIn(String login, String purpose) {
-        wait(20).until(d ->
-                "Public view".equals(d.findElement(By.id("auth-who")).getText()));
-        driver.findElement(By.id("sign-in")).click();
-        wait(10).until(d -> d.findElement(By.id("sign-in-dialog")).isDisplayed());
-        driver.findElement(By.id("sign-in-login")).sendKeys(login);
-        driver.findElement(By.id("sign-in-password")).sendKeys(PASSWORD);
-        new Select(driver.findElement(By.id("sign-in-purpose"))).selectByValue(purpose);
-        driver.findElement(By.id("sign-in-submit")).click();
-        wait(20).until(d -> d.findElement(By.id("auth-who")).getText().startsWith("Signed in as"));
+        Browser.signIn(driver, login, PASSWORD, purpose);
     }
 
     private void shot(String name) throws Exception {
-        Files.createDirectories(ARTEFACTS);
-        Files.write(ARTEFACTS.resolve("actions-" + name + "-1366x768.png"), driver.getScreenshotAs(OutputType.BYTES));
+        Browser.screenshot(driver, "actions-" + name + "-1366x768");
     }
 
     private void noConsoleErrors() {
-        List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .toList();
-        assertThat(errors).as("console errors").isEmpty();
+        assertThat(Browser.consoleErrors(driver)).as("console errors").isEmpty();
     }
 }

@@ -3,18 +3,14 @@ package org.safemap.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,17 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.safemap.App;
 import org.safemap.areas.AreaLevel;
@@ -51,6 +40,7 @@ import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.RetentionPurge;
 import org.safemap.sharing.Role;
 import org.safemap.testing.Axe;
+import org.safemap.testing.Browser;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestSettings;
@@ -78,8 +68,6 @@ import org.safemap.testing.TestUsers;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CustodianE2EIT {
-    private static final Path ARTEFACTS =
-            Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
     private static final String PASSWORD = "the custodian test's password";
     private static final String HEADER = String.join(",", IstvAeCsvAdapter.COLUMNS) + "\n";
     private static final String AMBULANCE = String.join(",", AmbulanceCsvAdapter.COLUMNS) + "\n";
@@ -97,6 +85,8 @@ class CustodianE2EIT {
     private static Path protocolsDir;
 
     private static Path feedsDir;
+    /** This test's browser, quit after it (a test that quits one midway starts another). */
+    @AutoClose("quit")
     private ChromeDriver driver;
 
     @BeforeAll
@@ -186,14 +176,6 @@ class CustodianE2EIT {
     @AfterAll
     static void stop() {
         app.close();
-    }
-
-    @AfterEach
-    void quit() {
-        if (driver != null) {
-            driver.quit();
-            driver = null;
-        }
     }
 
     @Test
@@ -610,26 +592,7 @@ class CustodianE2EIT {
 
     // ------------------------------------------------------------------------------------------------ helpers
     private void browser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(executable("/usr/bin/chromium", "/usr/bin/chromium-browser"));
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--window-size=1366,768",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--lang=en-GB");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver")))
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        driver = Browser.start(1366, 768);
         viewport(1366, 768);
     }
 
@@ -644,33 +607,12 @@ class CustodianE2EIT {
                         outer.width + width - (int) innerWidth, outer.height + height - (int) innerHeight));
     }
 
-    private static String executable(String... candidates) {
-        for (String c : candidates) {
-            if (Files.isExecutable(Path.of(c))) {
-                return c;
-            }
-        }
-        throw new AssertionError("the viewer test needs Debian's chromium and chromium-driver; ./safemap test "
-                + "installs them (apt-get install chromium chromium-driver)");
-    }
-
     private WebDriverWait wait(int seconds) {
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds));
-        wait.ignoring(StaleElementReferenceException.class);
-        return wait;
+        return Browser.waitUpTo(driver, seconds);
     }
 
-    /** Signs in through the viewer's dialog; the page reloads as the new user. */
     private void signIn(String login, String purpose) {
-        wait(20).until(d ->
-                "Public view".equals(d.findElement(By.id("auth-who")).getText()));
-        driver.findElement(By.id("sign-in")).click();
-        wait(10).until(d -> d.findElement(By.id("sign-in-dialog")).isDisplayed());
-        driver.findElement(By.id("sign-in-login")).sendKeys(login);
-        driver.findElement(By.id("sign-in-password")).sendKeys(PASSWORD);
-        new Select(driver.findElement(By.id("sign-in-purpose"))).selectByValue(purpose);
-        driver.findElement(By.id("sign-in-submit")).click();
-        wait(20).until(d -> d.findElement(By.id("auth-who")).getText().startsWith("Signed in as"));
+        Browser.signIn(driver, login, PASSWORD, purpose);
     }
 
     /** Waits until the custodian page {@code view} has loaded. */
@@ -680,10 +622,7 @@ class CustodianE2EIT {
                     (view + ":ready").equals(d.findElement(By.tagName("body")).getAttribute("data-custodian")));
         } catch (TimeoutException e) {
             try {
-                Files.createDirectories(ARTEFACTS);
-                Files.write(
-                        ARTEFACTS.resolve("custodian-failed-" + view + ".png"),
-                        driver.getScreenshotAs(OutputType.BYTES));
+                Browser.screenshot(driver, "custodian-failed-" + view);
             } catch (java.io.IOException ignored) {
                 // the assertion below says what matters
             }
@@ -770,26 +709,22 @@ class CustodianE2EIT {
 
     /** Screenshots at both sizes, each with {@code shown} (when given) scrolled into view at the foot. */
     private void screenshots(String name, WebElement shown) throws Exception {
-        Files.createDirectories(ARTEFACTS);
         viewport(1280, 720);
         if (shown != null) {
             driver.executeScript("arguments[0].scrollIntoView({block: 'end'})", shown);
         }
-        Files.write(ARTEFACTS.resolve("custodian-" + name + "-1280x720.png"), driver.getScreenshotAs(OutputType.BYTES));
+        Browser.screenshot(driver, "custodian-" + name + "-1280x720");
         viewport(1366, 768);
         if (shown != null) {
             driver.executeScript("arguments[0].scrollIntoView({block: 'end'})", shown);
         }
-        Files.write(ARTEFACTS.resolve("custodian-" + name + "-1366x768.png"), driver.getScreenshotAs(OutputType.BYTES));
+        Browser.screenshot(driver, "custodian-" + name + "-1366x768");
     }
 
     /** Console errors, except the browser's own notes of refusals the test asked for. */
     private void noConsoleErrors(Predicate<String> expected) {
-        List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage)
-                .filter(expected.negate())
-                .toList();
+        List<String> errors =
+                Browser.consoleErrors(driver).stream().filter(expected.negate()).toList();
         assertThat(errors).as("console errors").isEmpty();
     }
 }

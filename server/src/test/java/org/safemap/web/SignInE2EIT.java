@@ -2,33 +2,24 @@ package org.safemap.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.sharing.Role;
+import org.safemap.testing.Browser;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestSettings;
@@ -40,8 +31,6 @@ import org.safemap.testing.TestUsers;
  * read, and signing out. A database of its own with no data: only identity is on trial here.
  */
 class SignInE2EIT {
-    private static final Path ARTEFACTS =
-            Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
     private static final String PASSWORD = "the viewer test's password";
 
     @AutoClose
@@ -65,7 +54,7 @@ class SignInE2EIT {
 
     @Test
     void signsInWithAPurposeActsWithTheCsrfTokenAndSignsOut() throws Exception {
-        ChromeDriver driver = browser();
+        ChromeDriver driver = Browser.start(1400, 900);
         try {
             // signing in and out reloads the page: an element found just before the reload goes stale
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
@@ -167,9 +156,7 @@ class SignInE2EIT {
             // no console errors but the browser's own notes of refused requests (401: the refused sign-in, and
             // whatever the page was still fetching when a sign-out or the deleted sessions ended its session; which
             // those are depends on timing) and of the boundaries this empty database does not have (404)
-            List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                    .map(LogEntry::getMessage)
+            List<String> errors = Browser.consoleErrors(driver).stream()
                     .filter(m -> !(m.contains("/api/") && m.contains("status of 401")))
                     .filter(m -> !(m.contains("/api/areas?") && m.contains("404")))
                     .toList();
@@ -183,42 +170,7 @@ class SignInE2EIT {
         return ((JavascriptExecutor) driver).executeScript(script);
     }
 
-    private static ChromeDriver browser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(executable("/usr/bin/chromium", "/usr/bin/chromium-browser"));
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--window-size=1400,900",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--lang=en-GB");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver")))
-                .usingAnyFreePort()
-                .build();
-        ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-        return driver;
-    }
-
-    private static String executable(String... candidates) {
-        for (String c : candidates) {
-            if (Files.isExecutable(Path.of(c))) {
-                return c;
-            }
-        }
-        throw new AssertionError("the viewer test needs Debian's chromium and chromium-driver; ./safemap test "
-                + "installs them (apt-get install chromium chromium-driver)");
-    }
-
     private static void screenshot(ChromeDriver driver, String name) throws Exception {
-        Files.createDirectories(ARTEFACTS);
-        Files.write(ARTEFACTS.resolve("viewer-" + name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        Browser.screenshot(driver, "viewer-" + name);
     }
 }

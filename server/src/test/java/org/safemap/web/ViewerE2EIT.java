@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,21 +26,18 @@ import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.safemap.App;
 import org.safemap.db.Database;
+import org.safemap.testing.Axe;
+import org.safemap.testing.Browser;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
+import org.safemap.testing.TestPrincipals;
 import org.safemap.testing.TestSettings;
 
 /**
@@ -52,8 +47,6 @@ import org.safemap.testing.TestSettings;
  * shows, and no step may log a console error. Screenshots are kept in target/test-artefacts/viewer-*.png.
  */
 class ViewerE2EIT {
-    private static final Path ARTEFACTS =
-            Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
     private static Database db;
     private static App app;
     private static String base;
@@ -69,7 +62,7 @@ class ViewerE2EIT {
                 // outlast the default 2 s a tile waits for its slot, and the browser logs each refused tile.
                 TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_QUEUE_WAIT_MS", "20000")),
                 db,
-                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST));
+                TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
         base = "http://127.0.0.1:" + app.port();
     }
 
@@ -79,37 +72,8 @@ class ViewerE2EIT {
     }
 
     private ChromeDriver browser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(executable("/usr/bin/chromium", "/usr/bin/chromium-browser"));
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--window-size=1400,900",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--lang=en-GB");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(executable("/usr/bin/chromedriver")))
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        driver = Browser.start(1400, 900);
         return driver;
-    }
-
-    private static String executable(String... candidates) {
-        for (String c : candidates) {
-            if (Files.isExecutable(Path.of(c))) {
-                return c;
-            }
-        }
-        throw new AssertionError("the viewer test needs Debian's chromium and chromium-driver; ./safemap test "
-                + "installs them (apt-get install chromium chromium-driver)");
     }
 
     @AfterEach
@@ -119,9 +83,7 @@ class ViewerE2EIT {
         }
         try {
             screenshot(info.getTestMethod().orElseThrow().getName() + "-end");
-            List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                    .map(LogEntry::getMessage)
+            List<String> errors = Browser.consoleErrors(driver).stream()
                     // the basemap a test breaks on purpose: the browser logs each tile it refused
                     .filter(m -> !m.contains("/broken/"))
                     // and the busy server's refusals, in the one test that makes them
@@ -135,8 +97,7 @@ class ViewerE2EIT {
     }
 
     private void screenshot(String name) throws Exception {
-        Files.createDirectories(ARTEFACTS);
-        Files.write(ARTEFACTS.resolve("viewer-" + name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        Browser.screenshot(driver, "viewer-" + name);
     }
 
     private void open(String fragment) {
@@ -171,7 +132,7 @@ class ViewerE2EIT {
                         "SAFEMAP_EXPENSIVE_PER_REQUESTER", "2",
                         "SAFEMAP_QUEUE_WAIT_MS", "100")),
                 db,
-                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST))) {
+                TestPrincipals.fixed(TestPrincipals.CSP_ANALYST))) {
             browser();
             driver.get("http://127.0.0.1:" + busy.port() + "/");
             wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
@@ -290,7 +251,7 @@ class ViewerE2EIT {
         try (App viewer = App.start(
                 TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAPS", basemaps)),
                 db,
-                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.CSP_ANALYST))) {
+                TestPrincipals.fixed(TestPrincipals.CSP_ANALYST))) {
             String viewerBase = "http://127.0.0.1:" + viewer.port();
             browser();
             driver.get(viewerBase + "/");
@@ -450,7 +411,7 @@ class ViewerE2EIT {
             wait(10).until(d ->
                     Double.parseDouble(d.getCurrentUrl().replaceAll(".*[#&]map=([0-9.]+)(/|%2F).*", "$1")) >= 14);
             screenshot("period-ranking");
-            assertThat(org.safemap.testing.Axe.serious(driver))
+            assertThat(Axe.serious(driver))
                     .as("serious accessibility violations")
                     .isEmpty();
 
@@ -513,8 +474,8 @@ class ViewerE2EIT {
                 .send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(printed.statusCode()).isEqualTo(200);
         assertThat(printed.headers().firstValue("content-type").orElse("")).isEqualTo("application/pdf");
-        Path file = ARTEFACTS.resolve("viewer-print.pdf");
-        Files.createDirectories(ARTEFACTS);
+        Path file = Browser.ARTEFACTS.resolve("viewer-print.pdf");
+        Files.createDirectories(Browser.ARTEFACTS);
         Files.write(file, printed.body());
         Process p = new ProcessBuilder("pdftotext", "-enc", "UTF-8", file.toString(), "-")
                 .redirectErrorStream(true)
@@ -536,7 +497,7 @@ class ViewerE2EIT {
         assertThat(image.statusCode()).isEqualTo(200);
         BufferedImage read = ImageIO.read(new ByteArrayInputStream(image.body()));
         assertThat(read.getWidth()).isEqualTo(1092);
-        Files.write(ARTEFACTS.resolve("viewer-print.png"), image.body());
+        Files.write(Browser.ARTEFACTS.resolve("viewer-print.png"), image.body());
     }
 
     private String layerTitle(String name) {
@@ -553,7 +514,7 @@ class ViewerE2EIT {
         try (App police = App.start(
                 TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")),
                 db,
-                org.safemap.testing.TestPrincipals.fixed(org.safemap.testing.TestPrincipals.POLICE_ANALYST))) {
+                TestPrincipals.fixed(TestPrincipals.POLICE_ANALYST))) {
             String policeBase = "http://127.0.0.1:" + police.port();
             String code = (String)
                     Sql.value(db, "SELECT code FROM area WHERE level = 'lsoa' ORDER BY code LIMIT 1 " + "OFFSET 40");
