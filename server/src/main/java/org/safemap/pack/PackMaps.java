@@ -87,6 +87,8 @@ final class PackMaps {
     private static final double CROWD_REACH_RADII = 3;
     /** A crowd needs this many markers; fewer that collide are offset with leader lines. */
     private static final int CROWD_MIN = 4;
+    /** An overview at most this wide (metres) is at street scale: its names cover the whole view. */
+    private static final double STREET_SCALE_METRES = 4000;
 
     private final WmsService wms;
     private final MapLabels labels;
@@ -161,18 +163,25 @@ final class PackMaps {
         List<MapMarkers.Anchor> own =
                 anchors.stream().filter(a -> !crowd.contains(a.number())).toList();
         List<MapMarkers.Marker> markers = MapMarkers.place(own, radius, f.width(), f.height(), obstacles);
-        // names around the hot spots marked on this map (a crowd's are in its inset)
+        // at street scale the whole view is named; over a district, the surroundings of the hot spots marked on
+        // this map (a crowd's are named in its inset)
+        boolean streetScale = view.getWidth() <= STREET_SCALE_METRES;
         List<MapLabels.Place> near = new ArrayList<>();
-        for (Pack.Hotspot h : pack.hotspots()) {
-            if (!crowd.contains(h.number())) {
-                Envelope around = new Envelope(h.geometry().getEnvelopeInternal());
-                around.expandBy(300);
-                near.addAll(pixels(labels.within(around, 8), f));
+        if (streetScale) {
+            near.addAll(pixels(labels.within(view, 120), f));
+        } else {
+            for (Pack.Hotspot h : pack.hotspots()) {
+                if (!crowd.contains(h.number())) {
+                    Envelope around = new Envelope(h.geometry().getEnvelopeInternal());
+                    around.expandBy(300);
+                    near.addAll(pixels(labels.within(around, 8), f));
+                }
             }
         }
         List<Rectangle2D> clear = new ArrayList<>(obstacles);
         markers.forEach(m -> clear.add(grown(m.box(), 2)));
-        List<MapLabels.Placed> names = MapLabels.place(near, clear, f.width(), f.height(), Math.max(4, 2 * own.size()));
+        List<MapLabels.Placed> names =
+                MapLabels.place(near, clear, f.width(), f.height(), streetScale ? 24 : Math.max(4, 2 * own.size()));
         MapLabels.draw(g, names);
         MapMarkers.draw(g, markers, 13);
         g.dispose();
