@@ -678,7 +678,7 @@ final class PackMaps {
      * The map as the WMS would have sent it with TRANSPARENT=FALSE and no BGCOLOR (flattened on white), as an ARGB
      * image to mark up.
      */
-    private static BufferedImage argb(BufferedImage drawn) {
+    static BufferedImage argb(BufferedImage drawn) {
         // flattened exactly as the WMS flattens an opaque PNG (onto white, in RGB), so the maps keep every pixel
         BufferedImage rgb = new BufferedImage(drawn.getWidth(), drawn.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D f = rgb.createGraphics();
