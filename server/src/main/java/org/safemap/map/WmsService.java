@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
+import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.ProtectedCounts;
@@ -371,6 +372,37 @@ public final class WmsService {
         try {
             MapRequest r = parseMap(params, true, who);
             return withinBudget(r, () -> paint(r));
+        } catch (OgcException e) {
+            throw new SafemapException(
+                    "ServerBusy".equals(e.code()) ? ErrorCode.BUSY : ErrorCode.BAD_REQUEST, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A GetMap of one density layer read as numbers instead of colours, for a product that chooses its own classes
+     * (the tasking pack's local colour stretch): incidents per km² per month at each pixel's centre, row-major from
+     * the north-west corner, 0 where nothing is within the kernel's reach. The same parsing, audience (the guarded
+     * surface for a requester who sees some feeds below points) and pixel budget as {@link #image}. A BBOX reaching
+     * beyond its CRS's valid area is refused, as the values would not fill the grid asked for.
+     */
+    public float[] densityValues(Map<String, String> params, Principal who) {
+        try {
+            MapRequest r = parseMap(params, true, who);
+            if (r.layers().size() != 1 || !(r.layers().get(0).kind() instanceof DensityKind)) {
+                throw OgcException.invalid("LAYERS", "density values are read from exactly one density layer");
+            }
+            if (r.view() == null
+                    || r.view().width() != r.canvas().width()
+                    || r.view().height() != r.canvas().height()) {
+                throw OgcException.invalid("BBOX", "the BBOX reaches beyond the area its CRS is valid for");
+            }
+            LayerDims d = r.dims().get(0);
+            if (d.time() == null
+                    || LayerData.feeds(d, DisclosureLevel.AGGREGATES).isEmpty()) {
+                return new float[r.view().width() * r.view().height()];
+            }
+            return withinBudget(
+                    r, () -> DensityKind.values(layerData, r.layers().get(0), d, r.view()));
         } catch (OgcException e) {
             throw new SafemapException(
                     "ServerBusy".equals(e.code()) ? ErrorCode.BUSY : ErrorCode.BAD_REQUEST, e.getMessage(), e);

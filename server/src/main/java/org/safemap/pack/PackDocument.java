@@ -46,7 +46,7 @@ final class PackDocument {
             tr { page-break-inside: avoid; }
             .total td { font-weight: bold; border-top: 1pt solid #333; }
             img.map { width: 100%%; }
-            .legend { width: 38mm; }
+            .legend { width: 50mm; }
             table.cards td { width: 50%%; border: none; padding: 4pt 6pt 8pt 0; page-break-inside: avoid; }
             .card img { width: 100%%; border: 0.5pt solid #999; }
             .small { font-size: 7.5pt; color: #444; }
@@ -268,21 +268,42 @@ final class PackDocument {
                 .append("\" src=\"")
                 .append(dataUri(images.overview()))
                 .append("\"/>\n")
-                .append("<table><tr><td style=\"border:none;width:40mm\"><img class=\"legend\" alt=\"Density legend\" "
+                .append("<table><tr><td style=\"border:none;width:52mm\"><img class=\"legend\" alt=\"Density legend\" "
                         + "src=\"")
                 .append(dataUri(images.legend()))
                 .append("\"/></td><td style=\"border:none\">")
                 .append("<p class=\"small\">")
-                .append(esc("Colours: kernel density of incidents per km\u00b2 per "
-                        + "month over " + PackMaps.time(p).replace('/', '-') + " (quartic kernel, 250 m radius), on "
-                        + "the same fixed scale as the SafeMap viewer and WMS, so a colour means the same density in "
-                        + "any month. Black line: " + p.area().name() + ". Blue outlines and numbers: "
-                        + (p.hotspots().size() == 1
-                                ? "the top hot spot LSOA, numbered as"
-                                : "the top " + p.hotspots().size() + " hot spot LSOAs, as numbered")
-                        + " in the table below. North is grid "
-                        + "north (British National Grid)."))
+                .append(esc(overviewCaption(p, images)))
                 .append("</p></td></tr></table></div>\n");
+    }
+
+    /** What the overview shows, in words: the colours' stretch first, as the meeting reads the colours by it. */
+    static String overviewCaption(Pack p, PackMaps.Images images) {
+        return "Colours: kernel density of incidents per km\u00b2 per month over "
+                + PackMaps.time(p).replace('/', '-') + " (quartic kernel, 250 m radius). "
+                + images.stretch().statement() + " Black line: " + p.area().name() + ". Blue outlines and numbers: "
+                + (p.hotspots().size() == 1
+                        ? "the top hot spot LSOA, numbered as"
+                        : "the top " + p.hotspots().size() + " hot spot LSOAs, as numbered")
+                + " in the table below; a number set off its hot spot is joined to it by a line, and where hot spots "
+                + "crowd, their part of the map is framed and shown enlarged in an inset. Names: streets and places "
+                + "from SafeMap's gazetteer. North is grid north (British National Grid).";
+    }
+
+    /** The darkest class's density on a stretched map, for its caption. */
+    static String darkest(MapStretch s) {
+        return s == null || s.empty()
+                ? ""
+                : " Darkest: from " + MapStretch.density(s.breaks()[s.breaks().length - 1])
+                        + " per km\u00b2 per month.";
+    }
+
+    /** Said once above the hot spot maps: each is stretched to its own ground. */
+    static String spotMapsCaption() {
+        return "Each hot spot map's colours are stretched to that map: darkest = top 1% of its cells, so the "
+                + "streets' structure shows even in the busiest places; a colour means a different density on each "
+                + "map (the darkest class's density is under each map). Names: streets and places from SafeMap's "
+                + "gazetteer.";
     }
 
     private static void hotspots(StringBuilder h, Pack p, PackMaps.Images images) {
@@ -338,6 +359,7 @@ final class PackDocument {
         if (p.hotspots().isEmpty()) {
             return;
         }
+        h.append("<p class=\"small\">").append(esc(spotMapsCaption())).append("</p>\n");
         h.append("<table class=\"cards\">\n");
         List<Pack.Hotspot> list = p.hotspots();
         for (int i = 0; i < list.size(); i += 2) {
@@ -359,7 +381,8 @@ final class PackDocument {
                             .append(esc(s.code() + ": " + count(s.incidents())
                                     + " incidents (" + p.previous().label() + ": "
                                     + (s.previous() == null ? "no data" : count(s.previous())) + "), "
-                                    + giText(s.giClass()) + "."))
+                                    + giText(s.giClass()) + "."
+                                    + darkest(images.hotspotStretches().get(s.code()))))
                             .append("</p></div>");
                 }
                 h.append("</td>");

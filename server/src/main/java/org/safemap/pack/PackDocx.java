@@ -91,13 +91,8 @@ final class PackDocx {
 
             heading(d, "2. Where: density and the top hot spots", 1);
             picture(d, images.overview(), "overview.png", TEXT_WIDTH_PT);
-            text(
-                    d,
-                    "Colours: kernel density of incidents per km\u00b2 per month (quartic kernel, 250 m radius), on "
-                            + "the viewer's fixed scale. Black line: "
-                            + p.area().name() + ". Blue outlines and numbers: the top "
-                            + p.hotspots().size() + (p.hotspots().size() == 1 ? " hot spot LSOA" : " hot spot LSOAs")
-                            + ", as numbered below.");
+            text(d, PackDocument.overviewCaption(p, images));
+            picture(d, images.legend(), "legend.png", TEXT_WIDTH_PT / 3);
 
             heading(d, "3. " + topTitle(p.hotspots().size()), 1);
             XWPFTable top = table(
@@ -129,6 +124,7 @@ final class PackDocx {
             if (!p.hotspots().isEmpty()) {
                 heading(d, PackDocument.breakdownTitle(p), 2);
                 text(d, PackDocument.breakdownIntro(p));
+                text(d, PackDocument.spotMapsCaption());
             }
             for (int i = 0; i < p.hotspots().size(); i++) {
                 Pack.Hotspot s = p.hotspots().get(i);
@@ -136,6 +132,10 @@ final class PackDocx {
                 byte[] png = images.hotspots().get(s.code());
                 if (png != null) {
                     picture(d, png, "hotspot-" + s.number() + ".png", TEXT_WIDTH_PT / 2);
+                    text(
+                            d,
+                            PackDocument.darkest(images.hotspotStretches().get(s.code()))
+                                    .strip());
                 }
                 if (i < p.breakdowns().size()) {
                     Pack.Breakdown b = p.breakdowns().get(i);

@@ -8,10 +8,10 @@ import java.awt.Graphics2D;
 import java.awt.Polygon;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +21,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
+import org.locationtech.jts.algorithm.locate.IndexedPointInAreaLocator;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Location;
 import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.geom.Polygonal;
 import org.safemap.ErrorCode;
@@ -47,21 +49,55 @@ final class PackMaps {
     /** A hot spot map shows at least this much ground, so the streets around a small LSOA are seen. */
     private static final double SPOT_MIN_METRES = 900;
 
-    private static final String LAYERS = "density-all,lsoa-boundaries";
+    private static final String DENSITY = "density-all";
+    private static final String BOUNDARIES = "lsoa-boundaries";
     private static final Color OUTLINE = new Color(20, 20, 20);
     private static final Color HOTSPOT = new Color(0, 70, 200);
 
-    /** The images, PNG encoded. */
-    record Images(byte[] overview, byte[] legend, Map<String, byte[]> hotspots) {}
+    /**
+     * The images, PNG encoded; the stretches their colours follow (the overview's the pack's area, each hot spot
+     * map's its own view, by hot spot code); and where each map's markers and names went.
+     */
+    record Images(
+            byte[] overview,
+            byte[] legend,
+            Map<String, byte[]> hotspots,
+            MapStretch stretch,
+            Map<String, MapStretch> hotspotStretches,
+            List<Layout> layouts) {}
+
+    /**
+     * What was placed on one map, in its pixels: the markers, the names, and the boxes both kept clear of (furniture,
+     * the inset and the crowd's frame).
+     */
+    record Layout(
+            String map,
+            int width,
+            int height,
+            List<MapMarkers.Marker> markers,
+            List<MapLabels.Placed> labels,
+            List<Rectangle2D> obstacles) {}
+
+    /** One drawn map and what it carries. */
+    private record Drawn(byte[] png, MapStretch stretch, List<Layout> layouts) {}
 
     private static final org.safemap.sharing.Principal TASKING =
             new org.safemap.sharing.Principal("pack", org.safemap.sharing.Role.TASKING, null, "tasking", "internal");
+    /** Markers closer than this many radii make a crowd, which an inset shows enlarged. */
+    private static final double CROWD_REACH_RADII = 3;
+    /** A crowd needs this many markers; fewer that collide are offset with leader lines. */
+    private static final int CROWD_MIN = 4;
+    /** An overview at most this wide (metres) is at street scale: its names cover the whole view. */
+    private static final double STREET_SCALE_METRES = 4000;
+
     private final WmsService wms;
+    private final MapLabels labels;
 
     private final java.util.concurrent.Executor helper;
 
-    PackMaps(WmsService wms, java.util.concurrent.Executor helper) {
+    PackMaps(WmsService wms, MapLabels labels, java.util.concurrent.Executor helper) {
         this.wms = wms;
+        this.labels = labels;
         this.helper = helper;
     }
 
@@ -76,7 +112,7 @@ final class PackMaps {
             }
         };
         List<Pack.Hotspot> spots = pack.hotspots();
-        byte[][] drawn = new byte[spots.size() + 1][];
+        Drawn[] drawn = new Drawn[spots.size() + 1];
         AtomicInteger next = new AtomicInteger();
         Runnable drawer = () -> {
             for (int k = next.getAndIncrement(); k <= spots.size(); k = next.getAndIncrement()) {
@@ -92,15 +128,18 @@ final class PackMaps {
         drawer.run();
         PackBuilder.joined(beside); // the join also makes the helper's maps visible here
         Map<String, byte[]> byCode = new LinkedHashMap<>();
+        Map<String, MapStretch> stretches = new LinkedHashMap<>();
+        List<Layout> layouts = new ArrayList<>(drawn[0].layouts());
         for (int k = 0; k < spots.size(); k++) {
-            byCode.put(spots.get(k).code(), drawn[k + 1]);
+            byCode.put(spots.get(k).code(), drawn[k + 1].png());
+            stretches.put(spots.get(k).code(), drawn[k + 1].stretch());
+            layouts.addAll(drawn[k + 1].layouts());
         }
-        return new Images(drawn[0], legend(), byCode);
+        return new Images(drawn[0].png(), drawn[0].stretch().legend(), byCode, drawn[0].stretch(), stretches, layouts);
     }
 
-    private byte[] overview(Pack pack, java.util.function.Consumer<String> progress) {
+    private Drawn overview(Pack pack, java.util.function.Consumer<String> progress) {
         String time = time(pack);
-        String credit = credit(pack);
         Envelope e = new Envelope(pack.area().outline().getEnvelopeInternal());
         e.expandBy(Math.max(e.getWidth(), e.getHeight()) * 0.04 + 100);
         int height = (int) Math.round(OVERVIEW_WIDTH * e.getHeight() / e.getWidth());
@@ -108,27 +147,234 @@ final class PackMaps {
         height = Math.max(320, Math.min((int) (OVERVIEW_WIDTH * 0.72), height));
         Envelope view = fit(e, OVERVIEW_WIDTH, height);
         progress.accept("drawing the overview map");
-        BufferedImage overview = getMap(pack, view, OVERVIEW_WIDTH, height, time);
+        MapStretch stretch = stretch(pack, pack.area().outline(), pack.area().name());
+        BufferedImage overview = getMap(pack, view, OVERVIEW_WIDTH, height, time, stretch);
         Graphics2D g = graphics(overview);
         Frame f = new Frame(view, OVERVIEW_WIDTH, height);
+        outlines(g, f, pack, 2.2f, 2.6f);
+        List<Rectangle2D> obstacles = new ArrayList<>(furniture(g, f, stretch.onMap() + ". " + credit(pack), 12));
+        double radius = MapMarkers.radius(13);
+        List<MapMarkers.Anchor> anchors = anchors(pack.hotspots(), f);
+        List<Integer> crowd = MapMarkers.crowd(anchors, CROWD_REACH_RADII * radius, CROWD_MIN);
+        List<Layout> layouts = new ArrayList<>();
+        if (!crowd.isEmpty()) {
+            layouts.add(inset(pack, g, f, stretch, crowd, anchors, obstacles));
+        }
+        List<MapMarkers.Anchor> own =
+                anchors.stream().filter(a -> !crowd.contains(a.number())).toList();
+        List<MapMarkers.Marker> markers = MapMarkers.place(own, radius, f.width(), f.height(), obstacles);
+        // at street scale the whole view is named; over a district, the surroundings of the hot spots marked on
+        // this map (a crowd's are named in its inset)
+        boolean streetScale = view.getWidth() <= STREET_SCALE_METRES;
+        List<MapLabels.Place> near = new ArrayList<>();
+        if (streetScale) {
+            near.addAll(pixels(labels.within(view, 120), f));
+        } else {
+            for (Pack.Hotspot h : pack.hotspots()) {
+                if (!crowd.contains(h.number())) {
+                    Envelope around = new Envelope(h.geometry().getEnvelopeInternal());
+                    around.expandBy(300);
+                    near.addAll(pixels(labels.within(around, 8), f));
+                }
+            }
+        }
+        List<Rectangle2D> clear = new ArrayList<>(obstacles);
+        markers.forEach(m -> clear.add(grown(m.box(), 2)));
+        List<MapLabels.Placed> names =
+                MapLabels.place(near, clear, f.width(), f.height(), streetScale ? 24 : Math.max(4, 2 * own.size()));
+        MapLabels.draw(g, names);
+        MapMarkers.draw(g, markers, 13);
+        g.dispose();
+        layouts.add(0, new Layout("overview", f.width(), f.height(), markers, names, obstacles));
+        return new Drawn(png(overview), stretch, layouts);
+    }
+
+    /**
+     * The crowded hot spots enlarged in an inset, in the corner of the overview that hides least of the area, in the
+     * overview's colours; their part of the overview is framed and tagged with their numbers instead.
+     */
+    private Layout inset(
+            Pack pack,
+            Graphics2D g,
+            Frame f,
+            MapStretch stretch,
+            List<Integer> crowd,
+            List<MapMarkers.Anchor> anchors,
+            List<Rectangle2D> obstacles) {
+        Envelope crowded = new Envelope();
+        for (Pack.Hotspot h : pack.hotspots()) {
+            if (crowd.contains(h.number())) {
+                crowded.expandToInclude(h.geometry().getEnvelopeInternal());
+            }
+        }
+        crowded.expandBy(Math.max(crowded.getWidth(), crowded.getHeight()) * 0.12 + 150);
+        int iw = (int) Math.round(f.width() * 0.4);
+        int ih = (int) Math.round(
+                Math.max(f.height() * 0.32, Math.min(f.height() * 0.5, iw * crowded.getHeight() / crowded.getWidth())));
+        Envelope ground = fit(crowded, iw, ih);
+        Rectangle2D frame = new Rectangle2D.Double(
+                f.x(crowded.getMinX()),
+                f.y(crowded.getMaxY()),
+                f.x(crowded.getMaxX()) - f.x(crowded.getMinX()),
+                f.y(crowded.getMinY()) - f.y(crowded.getMaxY()));
+        Rectangle2D at = corner(pack, f, iw, ih, frame, anchors, crowd, obstacles);
+        String tag = "Hot spots " + numbers(crowd) + ": see the inset";
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+        FontMetrics m = g.getFontMetrics();
+        Rectangle2D tagBox =
+                new Rectangle2D.Double(frame.getMinX(), frame.getMaxY() + 2, m.stringWidth(tag) + 8, m.getHeight() + 4);
+        if (tagBox.getMaxY() > f.height() - 40 || tagBox.intersects(at)) {
+            tagBox.setRect(frame.getMinX(), frame.getMinY() - m.getHeight() - 6, tagBox.getWidth(), tagBox.getHeight());
+        }
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(2f));
+        g.draw(frame);
+        g.setColor(new Color(255, 255, 255, 235));
+        g.fill(tagBox);
+        g.setColor(Color.BLACK);
+        g.drawString(tag, (float) tagBox.getX() + 4, (float) (tagBox.getY() + 2 + m.getAscent()));
+        obstacles.add(grown(frame, 3));
+        obstacles.add(grown(tagBox, 2));
+        obstacles.add(grown(at, 4));
+
+        BufferedImage img = getMap(pack, ground, iw, ih, time(pack), stretch);
+        Graphics2D ig = graphics(img);
+        Frame inf = new Frame(ground, iw, ih);
+        outlines(ig, inf, pack, 2f, 2.6f);
+        String title = "Inset: hot spots " + numbers(crowd) + ", enlarged";
+        ig.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+        FontMetrics im = ig.getFontMetrics();
+        Rectangle2D titleBox = new Rectangle2D.Double(0, 0, im.stringWidth(title) + 10, im.getHeight() + 6);
+        ig.setColor(new Color(255, 255, 255, 235));
+        ig.fill(titleBox);
+        ig.setColor(Color.BLACK);
+        ig.drawString(title, 5, 3 + im.getAscent());
+        List<Rectangle2D> clear = new ArrayList<>();
+        clear.add(grown(titleBox, 2));
+        clear.addAll(scaleBar(ig, inf, ih - 6, 11));
+        List<MapMarkers.Anchor> inner = anchors(
+                pack.hotspots().stream().filter(h -> crowd.contains(h.number())).toList(), inf);
+        List<MapMarkers.Marker> markers = MapMarkers.place(inner, MapMarkers.radius(13), iw, ih, clear);
+        List<Rectangle2D> clearOfMarkers = new ArrayList<>(clear);
+        markers.forEach(x -> clearOfMarkers.add(grown(x.box(), 2)));
+        List<MapLabels.Placed> names =
+                MapLabels.place(pixels(labels.within(ground, 120), inf), clearOfMarkers, iw, ih, 14);
+        MapLabels.draw(ig, names);
+        MapMarkers.draw(ig, markers, 13);
+        ig.dispose();
+
+        g.setColor(Color.WHITE);
+        g.fill(grown(at, 3));
+        g.drawImage(img, (int) at.getX(), (int) at.getY(), null);
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(2f));
+        g.draw(at);
+        return new Layout("inset", iw, ih, markers, names, clear);
+    }
+
+    /**
+     * Where the inset goes: the corner (top left, bottom right, bottom left, top right; clear of the furniture) that
+     * covers least of the area and none of the markers outside the crowd nor the crowd's frame.
+     */
+    private static Rectangle2D corner(
+            Pack pack,
+            Frame f,
+            int iw,
+            int ih,
+            Rectangle2D frame,
+            List<MapMarkers.Anchor> anchors,
+            List<Integer> crowd,
+            List<Rectangle2D> obstacles) {
+        double m = 8;
+        double top = 8;
+        double bottom = f.height() - ih - 8;
+        for (Rectangle2D o : obstacles) { // above the scale bar and the credit strip
+            if (o.getMaxY() > f.height() * 0.7) {
+                bottom = Math.min(bottom, o.getMinY() - ih - 6);
+            }
+        }
+        Rectangle2D[] corners = {
+            new Rectangle2D.Double(m, top, iw, ih),
+            new Rectangle2D.Double(f.width() - iw - m, bottom, iw, ih),
+            new Rectangle2D.Double(m, bottom, iw, ih),
+            new Rectangle2D.Double(f.width() - iw - 60, top, iw, ih)
+        };
+        Rectangle2D best = corners[0];
+        double bestScore = Double.POSITIVE_INFINITY;
+        for (Rectangle2D c : corners) {
+            Envelope ground = new Envelope(
+                    f.view().getMinX() + c.getMinX() * f.metresPerPixel(),
+                    f.view().getMinX() + c.getMaxX() * f.metresPerPixel(),
+                    f.view().getMaxY() - c.getMaxY() * f.metresPerPixel(),
+                    f.view().getMaxY() - c.getMinY() * f.metresPerPixel());
+            double score = pack.area()
+                    .outline()
+                    .intersection(pack.area().outline().getFactory().toGeometry(ground))
+                    .getArea();
+            if (c.intersects(frame)) {
+                score += 1e15;
+            }
+            for (MapMarkers.Anchor a : anchors) {
+                if (!crowd.contains(a.number()) && grown(c, 20).contains(a.x(), a.y())) {
+                    score += 1e14;
+                }
+            }
+            for (Rectangle2D o : obstacles) {
+                if (o.intersects(c)) {
+                    score += 1e13;
+                }
+            }
+            if (score < bestScore) {
+                bestScore = score;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static String numbers(List<Integer> crowd) {
+        boolean run = true;
+        for (int k = 1; k < crowd.size(); k++) {
+            run &= crowd.get(k) == crowd.get(k - 1) + 1;
+        }
+        return run && crowd.size() > 2
+                ? crowd.get(0) + "\u2013" + crowd.get(crowd.size() - 1)
+                : String.join(", ", crowd.stream().map(String::valueOf).toList());
+    }
+
+    private static List<MapMarkers.Anchor> anchors(List<Pack.Hotspot> spots, Frame f) {
+        List<MapMarkers.Anchor> out = new ArrayList<>();
+        for (Pack.Hotspot h : spots) {
+            Point p = h.geometry().getInteriorPoint();
+            out.add(new MapMarkers.Anchor(h.number(), f.x(p.getX()), f.y(p.getY())));
+        }
+        return out;
+    }
+
+    /** Gazetteer places moved into the frame's pixels. */
+    private static List<MapLabels.Place> pixels(List<MapLabels.Place> places, Frame f) {
+        return places.stream()
+                .map(p -> new MapLabels.Place(p.name(), p.kind(), f.x(p.x()), f.y(p.y())))
+                .toList();
+    }
+
+    static Rectangle2D grown(Rectangle2D r, double by) {
+        return new Rectangle2D.Double(r.getX() - by, r.getY() - by, r.getWidth() + 2 * by, r.getHeight() + 2 * by);
+    }
+
+    /** The area's outline (black) and the hot spots' (blue). */
+    private static void outlines(Graphics2D g, Frame f, Pack pack, float area, float spots) {
         g.setColor(OUTLINE);
-        g.setStroke(new BasicStroke(2.2f));
+        g.setStroke(new BasicStroke(area));
         g.draw(f.path(pack.area().outline()));
         g.setColor(HOTSPOT);
-        g.setStroke(new BasicStroke(2.6f));
+        g.setStroke(new BasicStroke(spots));
         for (Pack.Hotspot h : pack.hotspots()) {
             g.draw(f.path(h.geometry()));
         }
-        for (Pack.Hotspot h : pack.hotspots()) {
-            Point p = h.geometry().getInteriorPoint();
-            badge(g, f.x(p.getX()), f.y(p.getY()), String.valueOf(h.number()), 13);
-        }
-        furniture(g, f, credit, 12);
-        g.dispose();
-        return png(overview);
     }
 
-    private byte[] spot(Pack pack, Pack.Hotspot h, java.util.function.Consumer<String> progress) {
+    private Drawn spot(Pack pack, Pack.Hotspot h, java.util.function.Consumer<String> progress) {
         progress.accept("drawing the map of hot spot " + h.number() + " of "
                 + pack.hotspots().size());
         Envelope s = new Envelope(h.geometry().getEnvelopeInternal());
@@ -141,16 +387,61 @@ final class PackMaps {
                         s.centre().y + size / 2),
                 SPOT_WIDTH,
                 SPOT_HEIGHT);
-        BufferedImage img = getMap(pack, around, SPOT_WIDTH, SPOT_HEIGHT, time(pack));
+        MapStretch stretch = stretch(pack, pack.area().outline().getFactory().toGeometry(around), "this map");
+        BufferedImage img = getMap(pack, around, SPOT_WIDTH, SPOT_HEIGHT, time(pack), stretch);
         Graphics2D sg = graphics(img);
         Frame sf = new Frame(around, SPOT_WIDTH, SPOT_HEIGHT);
         sg.setColor(HOTSPOT);
         sg.setStroke(new BasicStroke(3f));
         sg.draw(sf.path(h.geometry()));
-        badge(sg, 22, 22, String.valueOf(h.number()), 15);
-        furniture(sg, sf, "Contains OS data \u00a9 Crown copyright and database right. Sources: see the footnote.", 10);
+        List<Rectangle2D> obstacles = new ArrayList<>(furniture(
+                sg,
+                sf,
+                stretch.onMap() + ". Contains OS data \u00a9 Crown copyright and database right. "
+                        + "Sources: see the footnote.",
+                10));
+        MapMarkers.Marker badge = new MapMarkers.Marker(h.number(), 22, 22, MapMarkers.radius(15), 22, 22);
+        obstacles.add(grown(badge.box(), 2));
+        List<MapLabels.Placed> names =
+                MapLabels.place(pixels(labels.within(around, 120), sf), obstacles, SPOT_WIDTH, SPOT_HEIGHT, 14);
+        MapLabels.draw(sg, names);
+        MapMarkers.draw(sg, List.of(badge), 15);
         sg.dispose();
-        return png(img);
+        return new Drawn(
+                png(img),
+                stretch,
+                List.of(new Layout(
+                        "hot spot " + h.number(), SPOT_WIDTH, SPOT_HEIGHT, List.of(badge), names, obstacles)));
+    }
+
+    /**
+     * The local stretch over {@code ground}: its density read on square cells (the map service's surface for the
+     * pack's selection, as the maps draw it), the cells whose centre lies in the ground ranked.
+     */
+    private MapStretch stretch(Pack pack, Geometry ground, String where) {
+        Envelope e = ground.getEnvelopeInternal();
+        double cell = MapStretch.cellFor(e.getWidth(), e.getHeight());
+        double minX = Math.floor(e.getMinX() / cell) * cell;
+        double minY = Math.floor(e.getMinY() / cell) * cell;
+        int cols = (int) Math.ceil((e.getMaxX() - minX) / cell);
+        int rows = (int) Math.ceil((e.getMaxY() - minY) / cell);
+        double maxY = minY + rows * cell;
+        Map<String, String> q = query(pack, new Envelope(minX, minX + cols * cell, minY, maxY), cols, rows, time(pack));
+        q.put("LAYERS", DENSITY);
+        q.put("STYLES", "");
+        float[] values = wms.densityValues(q, TASKING);
+        IndexedPointInAreaLocator inside = new IndexedPointInAreaLocator(ground);
+        float[] kept = new float[values.length];
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                Coordinate centre = new Coordinate(minX + (c + 0.5) * cell, maxY - (r + 0.5) * cell);
+                if (inside.locate(centre) == Location.INTERIOR) {
+                    kept[n++] = values[r * cols + c];
+                }
+            }
+        }
+        return MapStretch.of(where, cell, java.util.Arrays.copyOf(kept, n));
     }
 
     /** Months the density shows: the period's, clipped to the months with data (the map service refuses others). */
@@ -182,12 +473,31 @@ final class PackMaps {
                 + "Boundaries: ONS; contains OS data \u00a9 Crown copyright and database right.";
     }
 
-    private BufferedImage getMap(Pack pack, Envelope v, int width, int height, String time) {
+    private BufferedImage getMap(Pack pack, Envelope v, int width, int height, String time, MapStretch stretch) {
+        Map<String, String> q = query(pack, v, width, height, time);
+        if (!stretch.empty()) {
+            q.put("SLD_BODY", stretch.sld(DENSITY, BOUNDARIES));
+        }
+        try {
+            return argb(wms.image(q, TASKING));
+        } catch (SafemapException e) {
+            if (e.code() == ErrorCode.BAD_REQUEST) {
+                throw new SafemapException(
+                        ErrorCode.INTERNAL_ERROR,
+                        "the map service could not draw the pack's map: " + e.getMessage(),
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    /** A GetMap of the pack's selection over a view: its months, categories and feeds. */
+    private static Map<String, String> query(Pack pack, Envelope v, int width, int height, String time) {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("SERVICE", "WMS");
         q.put("VERSION", "1.3.0");
         q.put("REQUEST", "GetMap");
-        q.put("LAYERS", LAYERS);
+        q.put("LAYERS", DENSITY + "," + BOUNDARIES);
         q.put("STYLES", "");
         q.put("CRS", "EPSG:27700");
         q.put(
@@ -204,42 +514,7 @@ final class PackMaps {
         if (!pack.request().feeds().isEmpty()) {
             q.put("DIM_FEED", String.join(",", pack.request().feeds()));
         }
-        try {
-            return argb(wms.image(q, TASKING));
-        } catch (SafemapException e) {
-            if (e.code() == ErrorCode.BAD_REQUEST) {
-                throw new SafemapException(
-                        ErrorCode.INTERNAL_ERROR,
-                        "the map service could not draw the pack's map: " + e.getMessage(),
-                        e);
-            }
-            throw e;
-        }
-    }
-
-    private byte[] legend() {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("SERVICE", "WMS");
-        q.put("VERSION", "1.3.0");
-        q.put("REQUEST", "GetLegendGraphic");
-        q.put("LAYER", "density-all");
-        q.put("FORMAT", "image/png");
-        return call(q);
-    }
-
-    private byte[] call(Map<String, String> q) {
-        // Packs are for the tasking meeting: maps are drawn as a tasking member may see them. The lead's policy for
-        // packs will pass the requesting principal instead (see docs/disclosure-control.md, "For the lead").
-        WmsService.Response r = wms.handle(q, "", TASKING);
-        if (r.status() != 200 || !r.contentType().startsWith("image/")) {
-            throw new SafemapException(
-                    ErrorCode.INTERNAL_ERROR,
-                    "the map service could not draw the pack's map: "
-                            + new String(r.body(), StandardCharsets.UTF_8)
-                                    .replaceAll("\\s+", " ")
-                                    .trim());
-        }
-        return r.body();
+        return q;
     }
 
     /** Grows the envelope so it has the image's proportions (square pixels), about its centre. */
@@ -306,24 +581,13 @@ final class PackMaps {
         return g;
     }
 
-    /** A numbered white disc with a blue ring, readable over any density colour. */
-    private static void badge(Graphics2D g, double cx, double cy, String text, int size) {
-        Font font = new Font(Font.SANS_SERIF, Font.BOLD, size);
-        g.setFont(font);
-        FontMetrics m = g.getFontMetrics();
-        double r = Math.max(m.stringWidth(text), m.getAscent()) / 2.0 + 5;
-        java.awt.geom.Ellipse2D disc = new java.awt.geom.Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
-        g.setColor(Color.WHITE);
-        g.fill(disc);
-        g.setColor(HOTSPOT);
-        g.setStroke(new BasicStroke(2f));
-        g.draw(disc);
-        g.setColor(Color.BLACK);
-        g.drawString(text, (float) (cx - m.stringWidth(text) / 2.0), (float) (cy + m.getAscent() / 2.0 - 1.5));
-    }
-
-    /** Scale bar (bottom left), north arrow (top right) and the attribution strip along the bottom. */
-    static void furniture(Graphics2D g, Frame f, String credit, int fontSize) {
+    /**
+     * Scale bar (bottom left), north arrow (top right) and the attribution strip along the bottom.
+     *
+     * @return the boxes they cover, in pixels, for names and markers to keep clear of
+     */
+    static List<Rectangle2D> furniture(Graphics2D g, Frame f, String credit, int fontSize) {
+        List<Rectangle2D> covered = new ArrayList<>();
         Font small = new Font(Font.SANS_SERIF, Font.PLAIN, fontSize);
         g.setFont(small);
         FontMetrics m = g.getFontMetrics();
@@ -331,14 +595,36 @@ final class PackMaps {
         int strip = lines.size() * (m.getHeight()) + 6;
         g.setColor(new Color(255, 255, 255, 225));
         g.fillRect(0, f.height() - strip, f.width(), strip);
+        covered.add(new Rectangle2D.Double(0, f.height() - strip, f.width(), strip));
         g.setColor(new Color(40, 40, 40));
         int ty = f.height() - strip + m.getAscent() + 3;
         for (String line : lines) {
             g.drawString(line, 6, ty);
             ty += m.getHeight();
         }
+        covered.addAll(scaleBar(g, f, f.height() - strip - 14, fontSize));
 
-        // scale bar: a round length near a fifth of the width
+        // north arrow: British National Grid north, within a degree or two of true north in England and Wales
+        g.setFont(small);
+        int ax = f.width() - 24;
+        int ay = 16;
+        int len = fontSize * 3;
+        g.setColor(new Color(255, 255, 255, 225));
+        g.fillRoundRect(ax - 14, ay - 6, 28, len + m.getHeight() + 10, 6, 6);
+        covered.add(new Rectangle2D.Double(ax - 14, ay - 6, 28, len + m.getHeight() + 10));
+        g.setColor(Color.BLACK);
+        g.drawString("N", ax - m.stringWidth("N") / 2, ay + m.getAscent() - 2);
+        int top = ay + m.getHeight();
+        Polygon arrow = new Polygon(
+                new int[] {ax, ax + 7, ax, ax - 7}, new int[] {top, top + len, top + len - 7, top + len}, 4);
+        g.fill(arrow);
+        return covered;
+    }
+
+    /** A scale bar of a round length near a fifth of the width, its bar's top at {@code y0}; returns its box. */
+    static List<Rectangle2D> scaleBar(Graphics2D g, Frame f, int y0, int fontSize) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, fontSize));
+        FontMetrics m = g.getFontMetrics();
         double target = f.metresPerPixel() * f.width() / 5;
         double step = Math.pow(10, Math.floor(Math.log10(target)));
         double metres = step;
@@ -349,30 +635,20 @@ final class PackMaps {
         }
         int px = (int) Math.round(metres / f.metresPerPixel());
         int x0 = 12;
-        int y0 = f.height() - strip - 14;
+        y0 = Math.min(y0, f.height() - 8);
         String label = metres >= 1000
                 ? String.format(Locale.UK, "%s km", trim(metres / 1000))
                 : String.format(Locale.UK, "%d m", (int) metres);
+        Rectangle2D box = new Rectangle2D.Double(
+                x0 - 6, y0 - m.getHeight() - 10, px + m.stringWidth(label) + 22, m.getHeight() + 22);
         g.setColor(new Color(255, 255, 255, 225));
-        g.fillRect(x0 - 6, y0 - m.getHeight() - 10, px + m.stringWidth(label) + 22, m.getHeight() + 22);
+        g.fill(box);
         g.setColor(Color.BLACK);
         g.fillRect(x0, y0, px / 2, 5);
         g.drawRect(x0, y0, px, 5);
         g.drawString("0", x0 - 2, y0 - 4);
         g.drawString(label, x0 + px - m.stringWidth(label) / 2, y0 - 4);
-
-        // north arrow: British National Grid north, within a degree or two of true north in England and Wales
-        int ax = f.width() - 24;
-        int ay = 16;
-        int len = fontSize * 3;
-        g.setColor(new Color(255, 255, 255, 225));
-        g.fillRoundRect(ax - 14, ay - 6, 28, len + m.getHeight() + 10, 6, 6);
-        g.setColor(Color.BLACK);
-        g.drawString("N", ax - m.stringWidth("N") / 2, ay + m.getAscent() - 2);
-        int top = ay + m.getHeight();
-        Polygon arrow = new Polygon(
-                new int[] {ax, ax + 7, ax, ax - 7}, new int[] {top, top + len, top + len - 7, top + len}, 4);
-        g.fill(arrow);
+        return List.of(box);
     }
 
     private static String trim(double v) {
@@ -402,7 +678,7 @@ final class PackMaps {
      * The map as the WMS would have sent it with TRANSPARENT=FALSE and no BGCOLOR (flattened on white), as an ARGB
      * image to mark up.
      */
-    private static BufferedImage argb(BufferedImage drawn) {
+    static BufferedImage argb(BufferedImage drawn) {
         // flattened exactly as the WMS flattens an opaque PNG (onto white, in RGB), so the maps keep every pixel
         BufferedImage rgb = new BufferedImage(drawn.getWidth(), drawn.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D f = rgb.createGraphics();

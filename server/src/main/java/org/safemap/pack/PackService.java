@@ -54,7 +54,7 @@ public final class PackService {
         feeds.all().forEach(f -> titles.put(f.name(), f.title()));
         this.builder = new PackBuilder(
                 dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()), titles, HELPERS);
-        this.maps = new PackMaps(wms, HELPERS);
+        this.maps = new PackMaps(wms, new MapLabels(dataSource), HELPERS);
         this.counts = counts;
         this.feeds = feeds;
         this.policy = policy;

@@ -108,7 +108,7 @@ public final class ViewPrinter {
         int height = (int) Math.round(MAP_WIDTH * bng.getHeight() / bng.getWidth());
         height = Math.max(MIN_MAP_HEIGHT, Math.min(maxMapHeight(layers.size()), height));
         Envelope view = PackMaps.fit(bng, MAP_WIDTH, height);
-        BufferedImage map = PackMaps.decode(getMap(who, print, layers, view, height));
+        BufferedImage map = getMap(who, print, layers, view, height);
         Graphics2D g = PackMaps.graphics(map);
         List<String> credits = credits(layers);
         PackMaps.furniture(g, new PackMaps.Frame(view, MAP_WIDTH, height), String.join(" ", credits), 12);
@@ -142,7 +142,8 @@ public final class ViewPrinter {
         return Math.max(MIN_MAP_HEIGHT, MAX_MAP_HEIGHT - (rows - 1) * LEGEND_ROW_PIXELS);
     }
 
-    private byte[] getMap(
+    /** The map as the requester's GetMap draws it, flattened on white, not encoded: the print encodes it once. */
+    private BufferedImage getMap(
             Principal who, ViewPrint print, List<LayerCatalogue.Layer> layers, Envelope view, int height) {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("SERVICE", "WMS");
@@ -167,7 +168,16 @@ public final class ViewPrinter {
         q.put("FORMAT", "image/png");
         q.put("TRANSPARENT", "FALSE");
         print.dims().forEach((k, v) -> q.put(k.equals("time") ? "TIME" : "DIM_" + k.toUpperCase(Locale.ROOT), v));
-        return call(q, who);
+        try {
+            return PackMaps.argb(wms.image(q, who));
+        } catch (SafemapException e) {
+            // refused as the WMS would refuse it (a bad dimension, a layer this requester may not see): the caller's
+            // error, in the map service's words
+            if (e.code().fault() == ErrorCode.Fault.CALLER) {
+                throw new SafemapException(ErrorCode.BAD_REQUEST, "the map could not be drawn: " + e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     private byte[] legend(Principal who, LayerCatalogue.Layer layer) {

@@ -233,7 +233,8 @@ class PackActionsIT {
         assertThat(text.lines().filter(l -> l.contains("Youths gathering in the park")))
                 .singleElement()
                 .satisfies(l -> assertThat(l).contains("Agreed in July 2022: too recent to compare"));
-        // the same three hot spots as the HTML pack, in the same order, and a map for each besides the overview
+        // the same three hot spots as the HTML pack, in the same order, and a map for each besides the overview and
+        // its legend
         Document html = Jsoup.parse(new String(pack("html").body(), StandardCharsets.UTF_8));
         List<String> names = html.select("div.card h3").eachText();
         assertThat(names).hasSize(3);
@@ -243,7 +244,7 @@ class PackActionsIT {
             assertThat(at).as(n).isPositive();
             from = at;
         }
-        assertThat(text).contains("pictures: 4");
+        assertThat(text).contains("pictures: 5"); // and the stretched legend
     }
 
     /** Kept in target/test-artefacts: docs/tasking-pack.md's sample rows come from it. */

@@ -60,6 +60,32 @@ class PackIT {
               AND i.event_from >= (?::date)::timestamp AT TIME ZONE 'Europe/London'
               AND i.event_from < ((?::date) + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'""".formatted(LSOAS_OF_LIVERPOOL);
 
+    /**
+     * The local stretch computed again in PostGIS, not by the map service: the quartic kernel summed directly over
+     * the period's police.uk records at each cell centre inside the area (250 m radius, per km² per month), and the
+     * nearest-rank percentiles of those densities (percentile_disc).
+     */
+    private static final String STRETCH = """
+            WITH cells AS (
+                SELECT ST_SetSRID(ST_MakePoint(?::float8 + (i + 0.5) * ?::float8, ?::float8 - (j + 0.5) * ?::float8),
+                                  27700) AS p
+                FROM generate_series(0, ?::int - 1) i, generate_series(0, ?::int - 1) j),
+            inside AS (SELECT p FROM cells WHERE ST_Contains(ST_GeomFromText(?, 27700), p)),
+            events AS (
+                SELECT DISTINCT ON (coalesce(event_id, id)) geom FROM incident
+                WHERE feed = 'police-uk' AND event_from >= timestamptz '2022-07-01 00:00 Europe/London'
+                  AND event_from < timestamptz '2022-08-01 00:00 Europe/London'
+                ORDER BY coalesce(event_id, id), precision_m, id),
+            density AS (
+                SELECT inside.p, coalesce(sum((1 - (ST_Distance(inside.p, e.geom) / 250) ^ 2) ^ 2), 0)
+                                 * 3 / (pi() * 250 * 250) * 1e6 AS d
+                FROM inside LEFT JOIN events e ON ST_DWithin(inside.p, e.geom, 250)
+                GROUP BY inside.p)
+            SELECT n, unnest(ps) FROM (
+                SELECT count(*) AS n,
+                       percentile_disc(ARRAY[0.2, 0.4, 0.6, 0.75, 0.85, 0.93, 0.99]) WITHIN GROUP (ORDER BY d) AS ps
+                FROM density) t""";
+
     private static Database db;
     private static App app;
     private static String base;
@@ -187,6 +213,8 @@ class PackIT {
                 run("pdftotext", "-raw", "-enc", "UTF-8", file.toString(), "-").replaceAll("\\s+", " ");
         assertThat(text)
                 .contains("Tasking pack: Liverpool, July 2022")
+                .contains("Colours stretched to Liverpool: darkest = top 1% of cells here (at least")
+                .contains("Each hot spot map's colours are stretched to that map: darkest = top 1% of its cells")
                 .contains("2022-07")
                 .contains("2022-06");
         // the hot spots are the six LSOAs with most July incidents in the latest district-wide pack run
@@ -227,6 +255,123 @@ class PackIT {
                 .contains("Repeat locations");
         // police.uk dates are months: a July record is dated 2022-07-01 on the local clock, not 2022-06-30 (UTC)
         assertThat(text).containsPattern("Whitechapel E01033760 \\d+ 2022-07-01 2022-07-01");
+    }
+
+    @Test
+    void overviewColoursAreStretchedToPercentilesOfTheAreasOwnDensity() {
+        PackMaps.Images images = maps(policeJuly);
+        MapStretch stretch = images.stretch();
+        org.locationtech.jts.geom.Envelope e = policeJuly.area().outline().getEnvelopeInternal();
+        double cell = stretch.cellMetres();
+        double minX = Math.floor(e.getMinX() / cell) * cell;
+        double minY = Math.floor(e.getMinY() / cell) * cell;
+        int cols = (int) Math.ceil((e.getMaxX() - minX) / cell);
+        int rows = (int) Math.ceil((e.getMaxY() - minY) / cell);
+        List<List<Object>> r = Sql.rows(
+                db,
+                STRETCH,
+                minX,
+                cell,
+                minY + rows * cell,
+                cell,
+                cols,
+                rows,
+                policeJuly.area().outline().toText());
+        long cells = ((Number) r.get(0).get(0)).longValue();
+        List<Object> expected = r.stream().map(row -> row.get(1)).toList();
+        assertThat(cells).isGreaterThan(1000);
+        assertThat(stretch.cells()).isEqualTo((int) cells);
+        assertThat(stretch.breaks()).hasSize(expected.size());
+        for (int k = 0; k < expected.size(); k++) {
+            double want = ((Number) expected.get(k)).doubleValue();
+            assertThat(stretch.breaks()[k])
+                    .as("percentile " + MapStretch.PERCENTILES[k])
+                    .isCloseTo(want, within(1e-3 * Math.max(1, want)));
+        }
+        // a real stretch: the top 1% of the city's cells start far above its median cell
+        assertThat(stretch.breaks()[6]).isGreaterThan(5 * stretch.breaks()[2]);
+        // each hot spot map is stretched to its own view, whose top 1% is denser than the city's
+        for (Pack.Hotspot h : policeJuly.hotspots().subList(0, 3)) {
+            MapStretch own = images.hotspotStretches().get(h.code());
+            assertThat(own.where()).isEqualTo("this map");
+            assertThat(own.breaks()[6]).isGreaterThan(stretch.breaks()[6]);
+        }
+    }
+
+    @Test
+    void mapNamesComeFromTheGazetteerAndNeitherNamesNorMarkersOverlap() {
+        PackMaps.Images images = maps(policeJuly);
+        List<Object> gazetteer = new ArrayList<>();
+        Sql.rows(db, "SELECT DISTINCT name FROM gazetteer").forEach(row -> gazetteer.add(row.get(0)));
+        assertThat(images.layouts()).extracting(PackMaps.Layout::map).contains("overview", "inset", "hot spot 1");
+        int names = 0;
+        for (PackMaps.Layout l : images.layouts()) {
+            List<MapLabels.Placed> labels = l.labels();
+            List<MapMarkers.Marker> markers = l.markers();
+            names += labels.size();
+            for (int i = 0; i < labels.size(); i++) {
+                java.awt.geom.Rectangle2D a = labels.get(i).box();
+                assertThat(gazetteer).as(l.map()).contains(labels.get(i).name());
+                assertThat(a.getMinX() >= 0
+                                && a.getMinY() >= 0
+                                && a.getMaxX() <= l.width()
+                                && a.getMaxY() <= l.height())
+                        .as(l.map() + ": " + labels.get(i).name() + " inside the image")
+                        .isTrue();
+                for (int j = i + 1; j < labels.size(); j++) {
+                    assertThat(a.intersects(labels.get(j).box()))
+                            .as(l.map() + ": " + labels.get(i).name() + " and "
+                                    + labels.get(j).name())
+                            .isFalse();
+                }
+                for (MapMarkers.Marker m : markers) {
+                    assertThat(a.intersects(m.box()))
+                            .as(l.map() + ": " + labels.get(i).name() + " and marker " + m.number())
+                            .isFalse();
+                }
+                for (java.awt.geom.Rectangle2D o : l.obstacles()) {
+                    assertThat(a.intersects(o))
+                            .as(l.map() + ": " + labels.get(i).name() + " and furniture")
+                            .isFalse();
+                }
+            }
+            for (int i = 0; i < markers.size(); i++) {
+                MapMarkers.Marker a = markers.get(i);
+                for (int j = i + 1; j < markers.size(); j++) {
+                    MapMarkers.Marker b = markers.get(j);
+                    assertThat(Math.hypot(a.x() - b.x(), a.y() - b.y()))
+                            .as(l.map() + ": markers " + a.number() + " and " + b.number())
+                            .isGreaterThanOrEqualTo(a.radius() + b.radius());
+                }
+            }
+        }
+        assertThat(names).as("names placed on all maps").isGreaterThan(40);
+        // every hot spot is marked once: on the overview or, crowded, in its inset
+        List<Integer> marked = new ArrayList<>();
+        images.layouts().stream()
+                .filter(l -> l.map().equals("overview") || l.map().equals("inset"))
+                .forEach(l -> l.markers().forEach(m -> marked.add(m.number())));
+        assertThat(marked)
+                .containsExactlyInAnyOrderElementsOf(
+                        policeJuly.hotspots().stream().map(Pack.Hotspot::number).toList());
+    }
+
+    private static PackMaps.Images maps(Pack pack) {
+        return new PackMaps(
+                        new WmsService(
+                                LayerCatalogue.load(),
+                                new MapData(db.dataSource()),
+                                new Policy(ProtocolCatalog.builtIn()),
+                                new ProtectedCounts(
+                                        db.dataSource(),
+                                        new Policy(ProtocolCatalog.builtIn()),
+                                        ProtectedCounts.Geography.LSOA_MSOA_LAD),
+                                4096,
+                                4096,
+                                1000),
+                        new MapLabels(db.dataSource()),
+                        Runnable::run)
+                .draw(pack, m -> {});
     }
 
     @Test

@@ -1,0 +1,181 @@
+package org.safemap.pack;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Numbered hot spot markers that never overlap: each disc sits on its hot spot's point when that is free, else at the
+ * nearest free place on rings around it, joined to the point by a leader line. Where many crowd, the map shows their
+ * part enlarged in an inset instead ({@link #crowd}), and the markers are placed there.
+ */
+final class MapMarkers {
+    /** A hot spot's point on the image, in pixels. */
+    record Anchor(int number, double x, double y) {}
+
+    /**
+     * A placed marker: its disc's centre and radius, and its anchor (the hot spot's point), which a leader line joins
+     * when they differ.
+     */
+    record Marker(int number, double x, double y, double radius, double anchorX, double anchorY) {
+        boolean offset() {
+            return Math.hypot(x - anchorX, y - anchorY) > 0.5;
+        }
+
+        Rectangle2D box() {
+            return new Rectangle2D.Double(x - radius, y - radius, 2 * radius, 2 * radius);
+        }
+    }
+
+    /** White space kept between two discs, pixels. */
+    static final double GAP = 2;
+
+    private static final Color RING = new Color(0, 70, 200);
+
+    private MapMarkers() {}
+
+    /** The disc's radius for numbers up to two digits at this font size. */
+    static double radius(int fontSize) {
+        return fontSize * 0.62 + 5;
+    }
+
+    /**
+     * Places the markers in the given order (the first keeps its point whenever it can): each disc at its anchor or
+     * at the nearest free position on rings around it, inside the image and clear of the obstacles and of every
+     * disc already placed. A marker with no free position within the rings keeps its anchor, overlapping: never in
+     * practice with ten hot spots, as the rings reach far.
+     *
+     * @return the markers, discs pairwise at least {@link #GAP} apart
+     */
+    static List<Marker> place(List<Anchor> anchors, double radius, int width, int height, List<Rectangle2D> obstacles) {
+        List<Marker> placed = new ArrayList<>();
+        for (Anchor a : anchors) {
+            Marker chosen = null;
+            search:
+            for (int ring = 0; ring <= 12; ring++) {
+                double d = ring == 0 ? 0 : radius * (1.6 + ring * 0.9);
+                int steps = ring == 0 ? 1 : 12 + 4 * ring;
+                for (int s = 0; s < steps; s++) {
+                    double angle = -Math.PI / 4 + 2 * Math.PI * s / steps; // up and to the right first
+                    Marker m = new Marker(
+                            a.number(), a.x() + d * Math.cos(angle), a.y() - d * Math.sin(angle), radius, a.x(), a.y());
+                    if (free(m, placed, anchors, width, height, obstacles)) {
+                        chosen = m;
+                        break search;
+                    }
+                }
+            }
+            placed.add(chosen != null ? chosen : new Marker(a.number(), a.x(), a.y(), radius, a.x(), a.y()));
+        }
+        return placed;
+    }
+
+    private static boolean free(
+            Marker m, List<Marker> placed, List<Anchor> anchors, int width, int height, List<Rectangle2D> obstacles) {
+        Rectangle2D box = m.box();
+        if (box.getMinX() < 1 || box.getMinY() < 1 || box.getMaxX() > width - 1 || box.getMaxY() > height - 1) {
+            return false;
+        }
+        for (Marker q : placed) {
+            if (Math.hypot(q.x() - m.x(), q.y() - m.y()) < q.radius() + m.radius() + GAP) {
+                return false;
+            }
+        }
+        // a disc does not hide another hot spot's point, where that one's leader line would start
+        for (Anchor a : anchors) {
+            if (a.number() != m.number() && Math.hypot(a.x() - m.x(), a.y() - m.y()) < m.radius() + 3) {
+                return false;
+            }
+        }
+        for (Rectangle2D o : obstacles) {
+            if (new Ellipse2D.Double(box.getX(), box.getY(), box.getWidth(), box.getHeight()).intersects(o)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The largest crowd: anchors linked (single linkage) by being closer than {@code reach} pixels, when at least
+     * {@code min} of them are; else an empty list. Numbers in ascending order.
+     */
+    static List<Integer> crowd(List<Anchor> anchors, double reach, int min) {
+        int n = anchors.size();
+        int[] group = new int[n];
+        for (int i = 0; i < n; i++) {
+            group[i] = i;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (Math.hypot(
+                                anchors.get(i).x() - anchors.get(j).x(),
+                                anchors.get(i).y() - anchors.get(j).y())
+                        < reach) {
+                    int from = group[j];
+                    int to = group[i];
+                    for (int k = 0; k < n; k++) {
+                        if (group[k] == from) {
+                            group[k] = to;
+                        }
+                    }
+                }
+            }
+        }
+        List<Integer> best = List.of();
+        for (int g = 0; g < n; g++) {
+            List<Integer> members = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                if (group[k] == g) {
+                    members.add(anchors.get(k).number());
+                }
+            }
+            if (members.size() > best.size()) {
+                best = members;
+            }
+        }
+        return best.size() >= min ? best.stream().sorted().toList() : List.of();
+    }
+
+    /** Leader lines first (a dot on the hot spot's point), then the discs: a white disc, blue ring, black number. */
+    static void draw(Graphics2D g, List<Marker> markers, int fontSize) {
+        for (Marker m : markers) {
+            if (m.offset()) {
+                double dx = m.x() - m.anchorX();
+                double dy = m.y() - m.anchorY();
+                double len = Math.hypot(dx, dy);
+                double ex = m.x() - dx / len * m.radius();
+                double ey = m.y() - dy / len * m.radius();
+                g.setColor(Color.WHITE);
+                g.setStroke(new BasicStroke(3.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                g.draw(new Line2D.Double(m.anchorX(), m.anchorY(), ex, ey));
+                g.setColor(RING);
+                g.setStroke(new BasicStroke(1.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                g.draw(new Line2D.Double(m.anchorX(), m.anchorY(), ex, ey));
+                g.fill(new Ellipse2D.Double(m.anchorX() - 3, m.anchorY() - 3, 6, 6));
+            }
+        }
+        Font font = new Font(Font.SANS_SERIF, Font.BOLD, fontSize);
+        g.setFont(font);
+        FontMetrics fm = g.getFontMetrics();
+        for (Marker m : markers) {
+            Ellipse2D disc =
+                    new Ellipse2D.Double(m.x() - m.radius(), m.y() - m.radius(), 2 * m.radius(), 2 * m.radius());
+            g.setColor(Color.WHITE);
+            g.fill(disc);
+            g.setColor(RING);
+            g.setStroke(new BasicStroke(2f));
+            g.draw(disc);
+            g.setColor(Color.BLACK);
+            String text = String.valueOf(m.number());
+            g.drawString(
+                    text, (float) (m.x() - fm.stringWidth(text) / 2.0), (float) (m.y() + fm.getAscent() / 2.0 - 1.5));
+        }
+    }
+}
