@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.ByteArrayInputStream;
@@ -285,6 +286,9 @@ public final class ApiServer {
             config.routes.after(guard::end);
             config.routes.after(ApiServer::tagContent);
             config.routes.get("/health", system::health);
+            // Browsers ask for /favicon.ico on any page that names no icon (packs, API answers): a 404 there is noise
+            // in every console, so it points at the viewer's icon.
+            config.routes.get("/favicon.ico", ctx -> ctx.redirect("/favicon.svg", HttpStatus.MOVED_PERMANENTLY));
             config.routes.get("/api/version", system::version);
             config.routes.get("/api/viewer-config", system::viewerConfig);
             config.routes.get("/api/layers", layers::list);

@@ -242,6 +242,16 @@ class ApiIT {
     }
 
     @Test
+    void theIconBrowsersAskForIsTheViewersIcon() {
+        HttpResponse<String> ico = Http.get(base + "/favicon.ico");
+        assertThat(ico.statusCode()).isEqualTo(301);
+        assertThat(ico.headers().firstValue("Location")).hasValue("/favicon.svg");
+        HttpResponse<String> svg = Http.get(base + "/favicon.svg");
+        assertThat(svg.statusCode()).isEqualTo(200);
+        assertThat(svg.body()).contains("<svg");
+    }
+
+    @Test
     void summaryCountsEveryDemoRecord() {
         JsonNode summary = Http.json(Http.get(base + "/api/incidents/summary"));
         long months = 0;
