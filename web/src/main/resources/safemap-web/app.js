@@ -24,7 +24,7 @@
     allFeeds: [], feedLevels: {}, summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
     profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null, basemaps: [],
     basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null,
-    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0
+    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0, runs: {}
   };
   // Layers that compare the period with an earlier one (the server's change kinds).
   const CHANGE_KINDS = ['density-change', 'area-change'];
@@ -288,8 +288,18 @@
       weekdays: h.get('d') ? h.get('d').split(',').filter(d => DAYS.includes(d)) : [],
       feeds: h.get('f') ? h.get('f').split(',') : null, layers: h.get('l') ? h.get('l').split(',') : null,
       view: h.get('map') ? h.get('map').split('/').map(Number) : null, area: h.get('a'), baseline: h.get('c'),
-      drawn: drawnFromText(h.get('z'))
+      drawn: drawnFromText(h.get('z')), runs: runsFromText(h.get('r'))
     };
+  }
+
+  // The runs pinned to run layers, in the address as 'layer:id,layer:id'.
+  function runsFromText(text) {
+    const out = {};
+    (text || '').split(',').forEach(pair => {
+      const [name, id] = pair.split(':');
+      if (/^[a-z0-9-]+$/.test(name || '') && /^[0-9]+$/.test(id || '')) out[name] = Number(id);
+    });
+    return out;
   }
 
   // A drawn area in the address: 'c:lon,lat,radiusM' for a circle, 'p:lon,lat;lon,lat;...' for a polygon (its
@@ -334,7 +344,8 @@
       map: map.getZoom().toFixed(2).replace(/\.?0+$/, '') + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5),
       a: state.profileArea && state.profileArea.area ? state.profileArea.area : '',
       z: state.profileArea && state.profileArea.body ? drawnText(state.profileArea.body) : '',
-      c: state.baseline || ''
+      c: state.baseline || '',
+      r: Object.entries(state.runs).map(([name, id]) => name + ':' + id).join(',')
     };
     history.replaceState(null, '', '#' + query(params));
     updatePrintLinks();
@@ -359,6 +370,8 @@
       category: state.group, feed: selectedFeeds(), hours: state.hours, weekdays: [...state.weekdays].join(',') };
     const base = baseline();
     if (shown.some(l => CHANGE_KINDS.includes(l.kind)) && base) p.baseline = base.replace('..', '/');
+    const pinned = shown.filter(l => state.runs[l.name]);
+    if (pinned.length === 1) p.run = state.runs[pinned[0].name];
     return { params: p, count: shown.length };
   }
 
@@ -442,6 +455,15 @@
         return { group: L.layerGroup(), count: 0 };
       }
       params.baseline = base.replace('..', '/');
+    }
+    if (layer.runs) {
+      // A run layer draws the run the reader picked, never whichever run is newest: someone else ranking hot spots
+      // must not change what this map means.
+      if (!state.runs[layer.name]) {
+        status('No run of ' + layer.title + ' has finished yet, so it draws nothing. Rank hot spots to make one.');
+        return { group: L.layerGroup(), count: 0 };
+      }
+      params.run = state.runs[layer.name];
     }
     if (timed) {
       if (state.group) params.category = state.group;
@@ -688,6 +710,7 @@
             ? ', ' + periodLabel() + ' against ' + rangeLabel(baseline())
             : layer.kind === 'forecast' ? ', trained on ' + periodLabel()
             : TIMED_KINDS.includes(layer.kind) ? ', ' + periodLabel() : '')) : '',
+          layer.runs ? el('span', { class: 'units run-title' }, runTitle(layer) || 'No run has finished yet') : '',
           el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query(Object.assign({
             SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name },
             // a forecast's legend states its validation on the period shown
@@ -714,6 +737,11 @@
       });
       legendSources(legend, layer);
     });
+  }
+
+  function runTitle(layer) {
+    const run = (layer.runs || []).find(r => r.id === state.runs[layer.name]);
+    return run ? run.title.replace(/^run /, 'Run ') : '';
   }
 
   // Which feeds a layer draws for this user, under which protocol, at which level (points, reduced, aggregates).
@@ -981,6 +1009,46 @@
   }
 
   // ----------------------------------------------------------------------------------------------------- ranking
+  // Which run a run layer draws: the reader picks it (the newest when the page opened, or the one the link names),
+  // and it stays until the reader picks another.
+  function runPicker(layer) {
+    const id = 'run-' + layer.name;
+    const select = el('select', { id: id, disabled: !layer.runs.length });
+    fillRuns(select, layer);
+    select.addEventListener('change', () => {
+      state.runs[layer.name] = Number(select.value);
+      writeHash();
+      refreshLayer(layer).then(() => renderLegend()).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
+    });
+    return el('div', { class: 'run-picker' }, el('label', { htmlFor: id, class: 'fine' }, 'Run drawn by ' + layer.title),
+      select);
+  }
+
+  function fillRuns(select, layer) {
+    select.replaceChildren(...(layer.runs.length
+      ? layer.runs.map(r => el('option', { value: String(r.id) }, r.title.replace(/^run /, 'Run ')))
+      : [el('option', { value: '' }, 'No run has finished yet')]));
+    select.disabled = !layer.runs.length;
+    if (state.runs[layer.name]) select.value = String(state.runs[layer.name]);
+  }
+
+  // After this reader ranks hot spots, the run layers offer the new run, and the Gi* layer shows it: the reader
+  // changed the map's meaning, nobody else did.
+  async function refreshRuns(own) {
+    const catalogue = await getJson('/api/layers');
+    for (const fresh of catalogue.layers.filter(l => l.runs)) {
+      const layer = state.layers.find(l => l.name === fresh.name);
+      if (!layer) continue;
+      layer.runs = fresh.runs;
+      if (fresh.runs.some(r => r.id === own)) state.runs[layer.name] = own;
+      else if (!state.runs[layer.name] && fresh.runs.length) state.runs[layer.name] = fresh.runs[0].id;
+      fillRuns(document.getElementById('run-' + layer.name), layer);
+      if (layerBox(layer).checked) await refreshLayer(layer);
+    }
+    writeHash();
+    renderLegend();
+  }
+
   async function rankHotspots() {
     const box = document.getElementById('ranking');
     const button = document.getElementById('rank');
@@ -1017,6 +1085,7 @@
         list.append(el('li', {}, button));
       });
       box.dataset.run = String(run.id);
+      refreshRuns(run.id).catch(e => status('Could not list the runs: ' + e.message));
       // A run over a feed this user may see only as aggregates shows its ranking and classes, not its counts.
       const withheld = run.disclosure ? el('p', { class: 'fine' }, run.disclosure) : '';
       box.replaceChildren(el('p', { class: 'fine' }, 'Run ' + run.id + ': LSOAs by incidents, '
@@ -1339,6 +1408,13 @@
       });
       layerBoxes.append(el('label', { htmlFor: 'layer-' + layer.name, title: layer.abstractText }, box,
         el('span', {}, layer.title)));
+      if (layer.runs) {
+        const pinned = initial.runs[layer.name];
+        state.runs[layer.name] = layer.runs.some(r => r.id === pinned) ? pinned
+          : layer.runs.length ? layer.runs[0].id : null;
+        if (!state.runs[layer.name]) delete state.runs[layer.name];
+        layerBoxes.append(runPicker(layer));
+      }
     });
 
     // Layers a link names that this reader is not offered: kept in the address (signing in reloads the page with

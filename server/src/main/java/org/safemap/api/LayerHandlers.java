@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.LayerSources;
+import org.safemap.map.RunAreasKind;
 import org.safemap.map.WmsService;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.Protocol;
@@ -36,6 +37,13 @@ final class LayerHandlers {
         for (LayerCatalogue.Layer layer : wms.visibleLayers(who)) {
             ObjectNode node = JSON.valueToTree(layer);
             node.set("sources", sources(who, layer));
+            if (layer.kind() instanceof RunAreasKind) {
+                // The runs a run layer can draw, the default first: the viewer pins one, so the layer keeps its
+                // meaning when someone else ranks hot spots.
+                ArrayNode runs = node.putArray("runs");
+                wms.runTitles(layer)
+                        .forEach((id, title) -> runs.addObject().put("id", id).put("title", title));
+            }
             out.add(node);
         }
         ObjectNode body = JSON.createObjectNode();

@@ -122,8 +122,19 @@ public final class MapData {
             FROM hotspot_area_result WHERE run_id = ? AND level = ?""";
 
     /** Runs a map may show, the default first: runs a tasking pack made for itself come after everyone else's. */
+    /**
+     * A run's title says what it counted (categories, period, hours), where it was started and when it finished, so a
+     * reader picking a run knows what the layer will mean. Runs record where they were started, not by whom: a title
+     * is public wherever the layer is.
+     */
     private static final String RUNS = """
-            SELECT r.id, r.kind || coalesce(', period ' || (jsonb_path_query_first(r.params, 'strict $.**.period') #>> '{}'), '')
+            SELECT r.id, CASE r.kind WHEN 'hotspots' THEN 'Gi* hot spots' WHEN 'emerging' THEN 'emerging hot spots' ELSE r.kind END
+                   || coalesce(', ' || nullif(translate(jsonb_path_query_first(r.params, 'strict $.**.categories') #>> '{}', '[]"', ''), ''), ', all categories')
+                   || coalesce(', period ' || (jsonb_path_query_first(r.params, 'strict $.**.period') #>> '{}'), '')
+                   || coalesce(', hours ' || nullif(translate(jsonb_path_query_first(r.params, 'strict $.**.hours') #>> '{}', '[]"', ''), ''), '')
+                   || CASE r.created_by WHEN 'api' THEN ', started in the viewer or API'
+                                        WHEN 'cli' THEN ', started from the command line'
+                                        WHEN 'pack' THEN ', made for a tasking pack' ELSE '' END
                    || ', finished ' || coalesce(to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), '?')
             FROM hotspot_run r
             WHERE r.kind = ? AND r.status = 'done'

@@ -595,8 +595,14 @@ public final class WmsService {
         return List.copyOf(runTitles(layer).keySet());
     }
 
-    /** The same runs with readable titles (capabilities list them), read once per data version. */
-    Map<Long, String> runTitles(LayerCatalogue.Layer layer) {
+    /**
+     * The same runs with readable titles (capabilities and the viewer's run picker list them), the default first, read
+     * once per data version; empty for a layer that draws no runs.
+     */
+    public Map<Long, String> runTitles(LayerCatalogue.Layer layer) {
+        if (!(layer.kind() instanceof RunAreasKind)) {
+            return Map.of();
+        }
         String key = state().version() + "|" + layer.source().runKind() + "|"
                 + layer.source().level();
         Map<Long, String> cached = runs.get(key);

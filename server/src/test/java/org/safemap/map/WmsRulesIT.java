@@ -265,7 +265,7 @@ class WmsRulesIT {
             assertThat(dimension(layers.get("hotspot-gistar"), "run")).isNull();
         } else {
             for (List<Object> r : runs) {
-                assertThat(abstractText).contains("run " + r.get(0) + ": hotspots");
+                assertThat(abstractText).contains("run " + r.get(0) + ": Gi* hot spots");
                 assertThat(dimension(layers.get("hotspot-gistar"), "run").split(","))
                         .contains(String.valueOf(r.get(0)));
             }

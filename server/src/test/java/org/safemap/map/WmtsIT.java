@@ -363,8 +363,8 @@ class WmtsIT {
         }
         assertThat(values).contains(String.valueOf(early), String.valueOf(late));
         assertThat(run.getElementsByTagNameNS(OWS, "Abstract").item(0).getTextContent())
-                .contains("run " + early + ": hotspots")
-                .contains("run " + late + ": hotspots");
+                .contains("run " + early + ": Gi* hot spots")
+                .contains("run " + late + ": Gi* hot spots");
         String wmsCaps = new String(
                 Http.getBytes(base + "/wms?SERVICE=WMS&REQUEST=GetCapabilities").body(), StandardCharsets.UTF_8);
         java.util.regex.Matcher wmsDefault = java.util.regex.Pattern.compile(

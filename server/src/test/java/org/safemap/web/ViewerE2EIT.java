@@ -96,6 +96,58 @@ class ViewerE2EIT {
         }
     }
 
+    /**
+     * Issue 18: a Gi* layer draws the run its reader picked (the newest when the page opened, or the link's), says
+     * which in its legend, and keeps it when someone else ranks hot spots; the address carries the pick.
+     */
+    @Test
+    void aRunLayerDrawsThePickedRunWhateverOthersRank() throws Exception {
+        long early = giRun("2022-01..2022-03");
+        long late = giRun("2022-04..2022-06");
+        browser();
+        open("#l=hotspot-gistar&map=13/53.405/-2.98&r=hotspot-gistar:" + early);
+        org.openqa.selenium.support.ui.Select picker =
+                new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("run-hotspot-gistar")));
+        assertThat(picker.getFirstSelectedOption().getAttribute("value")).isEqualTo(String.valueOf(early));
+        assertThat(picker.getOptions().stream().map(WebElement::getText))
+                .anyMatch(
+                        t -> t.startsWith("Run " + late + ": Gi* hot spots, all categories, period 2022-04..2022-06"));
+        wait(30).until(d -> !runTiles().isEmpty());
+        assertThat(runTiles()).allMatch(src -> src.contains("run=" + early));
+        assertThat(driver.findElement(By.id("legend")).getText()).contains("Run " + early + ": Gi* hot spots");
+
+        picker.selectByValue(String.valueOf(late));
+        wait(30).until(d -> !runTiles().isEmpty() && runTiles().stream().allMatch(src -> src.contains("run=" + late)));
+        assertThat(driver.getCurrentUrl()).contains("r=hotspot-gistar%3A" + late);
+        assertThat(driver.findElement(By.id("legend")).getText()).contains("Run " + late + ": Gi* hot spots");
+
+        // Someone else ranks: a link naming the picked run still draws it, and one naming none draws the newest.
+        long other = giRun("2022-02..2022-04");
+        open("#l=hotspot-gistar&map=13/53.405/-2.98&r=hotspot-gistar:" + late);
+        driver.navigate().refresh();
+        wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        wait(30).until(d -> !runTiles().isEmpty());
+        assertThat(runTiles()).allMatch(src -> src.contains("run=" + late));
+        open("#l=hotspot-gistar&map=13/53.405/-2.98");
+        driver.navigate().refresh();
+        wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        wait(30).until(d -> !runTiles().isEmpty() && runTiles().stream().allMatch(src -> src.contains("run=" + other)));
+    }
+
+    /** A finished Gi* run over {@code period}, started through the API as the viewer's analyst would. */
+    private static long giRun(String period) {
+        HttpResponse<String> r = Http.postJson(base + "/api/hotspots", "{\"period\": \"" + period + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return Http.json(r).path("id").asLong();
+    }
+
+    private List<String> runTiles() {
+        return driver.findElements(By.cssSelector("img.leaflet-tile")).stream()
+                .map(t -> t.getAttribute("src"))
+                .filter(src -> src != null && src.contains("/tiles/hotspot-gistar/"))
+                .toList();
+    }
+
     private void screenshot(String name) throws Exception {
         Browser.screenshot(driver, "viewer-" + name);
     }
