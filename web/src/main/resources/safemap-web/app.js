@@ -638,12 +638,13 @@
     try {
       let shown = 0;
       let truncated = false;
+      // Surfaces first: their tiles are asked for at once and drawn by the server while the incidents load.
+      for (const layer of state.layers.filter(l => !isVector(l))) {
+        await refreshLayer(layer);
+      }
       for (const layer of state.layers.filter(l => l.kind === 'points')) {
         const r = await refreshLayer(layer);
         if (r) { shown += r.count; truncated = truncated || r.truncated; }
-      }
-      for (const layer of state.layers.filter(l => !isVector(l))) {
-        await refreshLayer(layer);
       }
       if (selection !== state.selectionRequests) return;
       document.body.dataset.incidents = String(shown);
