@@ -2,16 +2,17 @@
 # Hotspot engine benchmarks: JMH kernel density (1,000,000 points, 1000 x 1000 cells of 25 m, 250 m quartic) and, in
 # the same run, R spatstat's density.ppp on the same points and pixel grid, for the ratio; fast mode's error against
 # exact; JMH Gi* for 35,000 areas with queen contiguity. Needs no database. Run from the
-# repository root after a build with test classes (./safemap test, or mvn -DskipTests package). Results:
-# docs/performance.md.
+# repository root (it builds what it needs). Results: docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 RUNS=${RUNS:-5}
 mkdir -p var/bench
 CPFILE=var/bench/test-classpath.txt
-mvn -B -ntp -q -o -pl server dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$CPFILE" \
-  >/dev/null 2>&1 || mvn -B -ntp -q -pl server dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$PWD/$CPFILE" >/dev/null
+# -am builds the viewer and layer modules in the same reactor (a fresh checkout has not installed them), and the
+# test classes with the JMH benchmarks; the server module comes last and writes the class path file last.
+BUILD=(-B -ntp -q -pl server -am test-compile dependency:build-classpath -Dmdep.includeScope=test
+  -Dmdep.outputFile="$PWD/$CPFILE")
+mvn -o "${BUILD[@]}" >/dev/null 2>&1 || mvn "${BUILD[@]}" >/dev/null
 CP="server/target/test-classes:server/target/classes:$(cat "$CPFILE")"
 POINTS=var/bench/kde-points-1m.csv
 [ -f "$POINTS" ] || java -cp "$CP" org.safemap.bench.KdePointsCsv "$POINTS" 1000000
