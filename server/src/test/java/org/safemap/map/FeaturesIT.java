@@ -506,6 +506,26 @@ class FeaturesIT {
         String signedIn =
                 Gdal.run("ogrinfo", "-ro", "-q", "--config", "GDAL_HTTP_HEADERS", HEADER + ": " + CSP, "OAPIF:" + root);
         assertThat(signedIn).contains("incident-counts", "hotspot-gistar");
+        // A month other than the latest: GDAL repeats the connection URL's query on every request, so
+        // ?datetime= in it picks the month of the count collections (what docs/wms.md gives for ogr2ogr).
+        String march = Gdal.run(
+                "ogrinfo",
+                "-ro",
+                "-al",
+                "-geom=NO",
+                "--config",
+                "GDAL_HTTP_HEADERS",
+                HEADER + ": " + CSP,
+                "OAPIF:" + root + "?datetime=2022-03",
+                "incident-counts-lad");
+        JsonNode served = json(root + "/collections/incident-counts-lad/items?datetime=2022-03", CSP)
+                .path("features")
+                .get(0)
+                .path("properties");
+        assertThat(march)
+                .contains("period (String) = 2022-03")
+                .doesNotContain("period (String) = 2022-07")
+                .contains("incidents (Real) = " + served.path("incidents").asLong());
     }
 
     @Test
