@@ -8,8 +8,16 @@ Run with /usr/bin/python3 and QT_QPA_PLATFORM=offscreen. Usage: qgis_render.py S
              "dimensions": for WMTS, optional, {dimension: value} as the Select Dimensions dialog picks them,
              "auth": "none" | "basic" (user and token in the layer's URI) | "authcfg" (a Basic configuration in
              QGIS's authentication database, as the docs recommend),
+             "temporal": for WMS, optional, {"timeDimensionExtent": the layer's time Dimension as capabilities give
+                         it}: the layer is added as QGIS 3.22's dialog adds a WMS-T layer (type=wmst, its time extent,
+                         temporalSource=provider, allowTemporalUpdates=true), so the map's temporal range picks TIME,
              "renders": [{"crs": map CRS, "extent": [xmin, ymin, xmax, ymax] in it, "width": px, "height": px,
-                          "png": path to write}]}]}.
+                          "png": path to write, "time": optional [begin, end) as ISO date-times in UTC: the temporal
+                          controller's frame, set with QgsMapSettings.setIsTemporal and setTemporalRange}],
+             "identify": optional [{"point": [x, y] in "crs", "crs", "extent", "width", "height", "time": optional
+                          [begin, end)}]: QGIS's Identify tool (QgsMapToolIdentify on a map canvas of that extent and
+                          size, with that temporal range, as clicking the map does), its results' attributes
+                          reported as "identified"}]}.
 
 Each layer is added the way QGIS's Add WMS/WMTS Layer dialog adds it: a QgsRasterLayer of the "wms" provider with the
 dialog's URI. Each render is a QgsMapRendererSequentialJob of that one layer, transparent background, 96 dpi.
@@ -44,6 +52,10 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsDataSourceUri,
     QgsCategorizedSymbolRenderer,
+    QgsDateTimeRange,
+    QgsGeometry,
+    QgsIdentifyContext,
+    QgsPointXY,
     QgsFillSymbol,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
@@ -54,14 +66,20 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorSimplifyMethod,
 )
-from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtCore import QDateTime, QSize, Qt
 from qgis.PyQt.QtGui import QColor
 
 
 def wms_uri(spec, base, auth):
-    """The URI QGIS's dialog writes for a WMS layer: crs, format, layers, styles, url."""
+    """The URI QGIS's dialog writes for a WMS layer: crs, format, layers, styles, url; and for a layer with a time
+    dimension (WMS-T) the keys QGIS 3.22's QgsWMSSourceSelect adds: type=wmst, timeDimensionExtent (the Dimension's
+    text), temporalSource=provider and allowTemporalUpdates=true."""
     parts = [("crs", spec["crs"]), ("format", "image/png"), ("layers", spec["layer"]),
              ("styles", spec.get("style", "")), ("url", base + "/wms")]
+    temporal = spec.get("temporal")
+    if temporal:
+        parts += [("allowTemporalUpdates", "true"), ("temporalSource", "provider"),
+                  ("timeDimensionExtent", temporal["timeDimensionExtent"]), ("type", "wmst")]
     return urlencode(parts + auth, quote_via=quote, safe=":/")
 
 
@@ -85,9 +103,13 @@ def raster_layer(uri_of):
 
 
 def oapif_layer(spec, base, auth):
-    """A collection as the WFS / OGC API - Features dialog adds it: the landing page's URL and the collection's id."""
+    """A collection as the WFS / OGC API - Features dialog adds it: the landing page's URL and the collection's id.
+    "dimensions" ({"datetime": "2022-03"}) go in the connection's URL as a query: QGIS 3.22's OAPIF provider repeats
+    the URL's query parameters on every request it makes, items pages included."""
     uri = QgsDataSourceUri()
-    uri.setParam("url", base + "/ogc/features")
+    query = spec.get("dimensions", {})
+    uri.setParam("url", base + "/ogc/features"
+                 + ("?" + urlencode(sorted(query.items()), quote_via=quote, safe=":/") if query else ""))
     uri.setParam("typename", spec["layer"])
     for key, value in auth:
         if key == "authcfg":
@@ -183,8 +205,18 @@ def describe(layer, uri):
     return report
 
 
+def time_range(pair):
+    """The temporal controller's frame: [begin, end) from two ISO date-times."""
+    begin, end = (QDateTime.fromString(t, Qt.ISODate) for t in pair)
+    return QgsDateTimeRange(begin, end, True, False)
+
+
 def render(layer, spec):
     settings = QgsMapSettings()
+    if spec.get("time"):
+        # what the temporal controller does to every render of a frame
+        settings.setIsTemporal(True)
+        settings.setTemporalRange(time_range(spec["time"]))
     settings.setLayers([layer])
     settings.setDestinationCrs(QgsCoordinateReferenceSystem(spec["crs"]))
     settings.setOutputSize(QSize(spec["width"], spec["height"]))
@@ -206,6 +238,33 @@ def render(layer, spec):
             "imageWidth": image.width(), "imageHeight": image.height()}
 
 
+def identify(layer, spec):
+    """Identify as clicking the map with QGIS's Identify tool does: QgsMapToolIdentify on a canvas showing the extent
+    at that size and temporal range (the tool gives the layer's provider the canvas's range, so GetFeatureInfo asks
+    for the frame's TIME), the layer's results in its "Feature" view (the WMS's JSON feature info)."""
+    from qgis.gui import QgsMapCanvas, QgsMapToolIdentify  # needs the GUI application (see main)
+    canvas = QgsMapCanvas()
+    canvas.resize(spec["width"], spec["height"])
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem(spec["crs"]))
+    canvas.setLayers([layer])
+    canvas.setExtent(QgsRectangle(*spec["extent"]))
+    context = QgsIdentifyContext()
+    if spec.get("time"):
+        canvas.setTemporalRange(time_range(spec["time"]))
+        context.setTemporalRange(canvas.temporalRange())
+    layer.setCustomProperty("identify/format", "Feature")
+    tool = QgsMapToolIdentify(canvas)
+    results = tool.identify(QgsGeometry.fromPointXY(QgsPointXY(*spec["point"])), QgsMapToolIdentify.TopDownAll,
+                            [layer], QgsMapToolIdentify.RasterLayer, context)
+    out = []
+    for r in results:
+        f = r.mFeature
+        out.append({name: (None if value is None or (hasattr(value, "isNull") and value.isNull()) else value)
+                    for name, value in zip(f.fields().names(), f.attributes())})
+    return {"identified": out, "canvasSize": [canvas.mapSettings().outputSize().width(),
+                                              canvas.mapSettings().outputSize().height()]}
+
+
 def attempt(action, *args):
     try:
         return action(*args)
@@ -222,7 +281,9 @@ def main():
         spec = json.load(f)
     SECRET[0] = spec.get("token")
     QgsApplication.setPrefixPath("/usr", True)
-    app = QgsApplication([], False, spec["profile"])
+    # the Identify tool lives on a map canvas, a widget: the application has its GUI only when a spec asks for it
+    gui = any(layer.get("identify") for layer in spec["layers"])
+    app = QgsApplication([], gui, spec["profile"])
     app.initQgis()
     # QGIS's own log (network errors, provider messages) goes to stderr, for the test to show when it fails
     QgsApplication.messageLog().messageReceived.connect(
@@ -240,6 +301,9 @@ def main():
                 entry.update(describe(layer, uri))
                 if layer.isValid():
                     entry["renders"] = [attempt(render, layer, r) for r in layer_spec.get("renders", [])]
+                    if layer_spec.get("identify"):
+                        QgsProject.instance().addMapLayer(layer, False)  # as a layer the canvas shows is
+                        entry["identify"] = [attempt(identify, layer, i) for i in layer_spec["identify"]]
             except Exception:
                 entry["error"] = traceback.format_exc()
             report["layers"].append(entry)

@@ -86,3 +86,9 @@ CROSS JOIN LATERAL (SELECT NOT EXISTS (
         SELECT 1 FROM jsonb_array_elements(coalesce(h.data_version -> 'batches', '[]'::jsonb)) b
         WHERE NOT (b ->> 'feed' IN (SELECT feed FROM geoserver.public_feed))) AS open) o;
 
+
+-- District outlines of the newest vintage, as the msoa and ward boundary views (V9) give theirs.
+CREATE OR REPLACE VIEW geoserver.lad_boundaries AS
+SELECT a.code, a.name, a.vintage, a.geom::geometry(MultiPolygon, 27700) AS geom
+FROM area a
+WHERE a.level = 'lad' AND a.vintage = (SELECT max(vintage) FROM area WHERE level = 'lad');

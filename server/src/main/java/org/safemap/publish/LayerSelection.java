@@ -27,8 +27,8 @@ import org.safemap.map.RunAreasKind;
  */
 public final class LayerSelection {
     /** Boundary views by level. */
-    private static final Map<String, String> BOUNDARIES =
-            Map.of("lsoa", "lsoa_boundaries", "msoa", "msoa_boundaries", "ward", "ward_boundaries");
+    private static final Map<String, String> BOUNDARIES = Map.of(
+            "lsoa", "lsoa_boundaries", "msoa", "msoa_boundaries", "ward", "ward_boundaries", "lad", "lad_boundaries");
 
     /** Catalogue values that reach SQL are checked against this first. */
     private static final String SAFE = "[a-z][a-z0-9-]{0,30}";

@@ -38,16 +38,16 @@ class DemoDataIT {
             DemoData.Result r1 = DemoData.load(db, first);
             int police = TestData.demoIncidentLines();
             assertThat(police).isEqualTo(47_659);
-            // 3 boundary sets, lookup, population, deprivation, postcodes, 14 police.uk files, the street gazetteer,
-            // the venues and 3 synthetic partner files.
-            assertThat(first.lines).hasSize(26);
-            assertThat(r1.filesLoaded()).isEqualTo(26);
+            // 4 boundary sets (the district's derived from its LSOAs), lookup, population, deprivation, postcodes, 14
+            // police.uk files, the street gazetteer, the venues and 3 synthetic partner files.
+            assertThat(first.lines).hasSize(27);
+            assertThat(r1.filesLoaded()).isEqualTo(27);
             assertThat(first.bytesSeen).isPositive();
             assertThat(Sql.count(db, "SELECT count(*) FROM incident WHERE feed IN ('police-uk', 'btp')"))
                     .isEqualTo(police);
             assertThat(Sql.count(db, "SELECT count(*) FROM area WHERE level = 'lsoa'"))
                     .isEqualTo(TestData.DEMO_LSOAS);
-            assertThat(Sql.count(db, "SELECT count(*) FROM area")).isEqualTo(298 + 61 + 30);
+            assertThat(Sql.count(db, "SELECT count(*) FROM area")).isEqualTo(298 + 61 + 30 + 1);
             assertThat(Sql.count(db, "SELECT count(*) FROM postcode")).isEqualTo(20_853);
 
             // Every partner row is stored or quarantined; the synthetic files' planted faults are all caught.
@@ -76,11 +76,11 @@ class DemoDataIT {
 
             Recorder second = new Recorder();
             DemoData.Result r2 = DemoData.load(db, second);
-            assertThat(r2).isEqualTo(new DemoData.Result(0, 26, 0, 0));
+            assertThat(r2).isEqualTo(new DemoData.Result(0, 27, 0, 0));
             assertThat(second.lines).allSatisfy(line -> assertThat(line).containsPattern("already (loaded|built)"));
             assertThat(Sql.count(db, "SELECT count(*) FROM incident")).isEqualTo(r1.incidents());
             // A repeat records nothing, not even an empty batch.
-            assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(26);
+            assertThat(Sql.count(db, "SELECT count(*) FROM load_batch")).isEqualTo(27);
         } finally {
             db.close();
         }

@@ -115,16 +115,19 @@ class FeaturesIT {
     @Test
     void eachAudienceGetsTheAreaLayersTheWmsShowsIt() {
         assertThat(ids(json(root + "/collections", null)))
-                .containsExactly("lsoa-boundaries", "msoa-boundaries", "ward-boundaries", "deprivation");
+                .containsExactly(
+                        "lsoa-boundaries", "msoa-boundaries", "ward-boundaries", "lad-boundaries", "deprivation");
         List<String> csp = ids(json(root + "/collections", CSP));
         assertThat(csp)
                 .containsExactly(
                         "lsoa-boundaries",
                         "msoa-boundaries",
                         "ward-boundaries",
+                        "lad-boundaries",
                         "incident-counts",
                         "incident-counts-msoa",
                         "incident-counts-ward",
+                        "incident-counts-lad",
                         "incident-change",
                         "hotspot-gistar",
                         "emerging-hotspots",
@@ -293,6 +296,117 @@ class FeaturesIT {
                         org.assertj.core.data.Offset.offset(1e-3));
     }
 
+    /**
+     * The district layers: every district the lookup names, once, with the code, name and area PostGIS holds (its
+     * outline nests its LSOAs: their areas add up to its own); its counts are the protected tables' district cells
+     * for each audience (the {@code /api/counts} cells, suppressed alike), the sum of its LSOAs' counts for the analyst
+     * who sees every feed as points, its police.uk records as counted in SQL, and its population its LSOAs' sum.
+     */
+    @Test
+    void districtLayersHoldEveryDistrictOnceWithTheProtectedTablesCells() {
+        List<List<Object>> districts = Sql.rows(db, """
+                SELECT a.code, a.name, ST_Area(a.geom),
+                       (SELECT sum(ST_Area(l.geom)) FROM area l JOIN area_parent p ON p.level = l.level
+                              AND p.vintage = l.vintage AND p.code = l.code AND p.parent_level = 'lad'
+                        WHERE l.level = 'lsoa' AND p.parent_code = a.code),
+                       (SELECT sum(pop.population) FROM area_parent p JOIN area_population pop ON pop.level = 'lsoa'
+                              AND pop.code = p.code WHERE p.level = 'lsoa' AND p.parent_level = 'lad'
+                              AND p.parent_code = a.code)
+                FROM area a WHERE a.level = 'lad' AND a.vintage = (SELECT max(vintage) FROM area WHERE level = 'lad')
+                ORDER BY a.code""");
+        assertThat(districts.stream().map(r -> r.get(0)).toList())
+                .as("the districts the lookup names")
+                .isEqualTo(
+                        Sql.rows(
+                                        db,
+                                        "SELECT DISTINCT parent_code FROM area_parent WHERE parent_level = 'lad' ORDER BY 1")
+                                .stream()
+                                .map(r -> r.get(0))
+                                .toList())
+                .isNotEmpty();
+        JsonNode boundaries = json(root + "/collections/lad-boundaries/items", null);
+        assertThat(boundaries.path("numberMatched").asInt()).isEqualTo(districts.size());
+        Map<String, JsonNode> byCode = new LinkedHashMap<>();
+        boundaries.path("features").forEach(f -> byCode.put(f.path("id").asText(), f));
+        for (List<Object> d : districts) {
+            String code = (String) d.get(0);
+            JsonNode f = byCode.get(code);
+            assertThat(f).as(code).isNotNull();
+            assertThat(f.path("properties").path("name").asText()).isEqualTo(d.get(1));
+            assertThat(f.path("properties").path("level").asText()).isEqualTo("lad");
+            double area = ((Number) d.get(2)).doubleValue();
+            assertThat(((Number) d.get(3)).doubleValue())
+                    .as("%s: its LSOAs' areas add up to its own", code)
+                    .isCloseTo(area, org.assertj.core.data.Percentage.withPercentage(0.01));
+        }
+        assertThat(byCode.keySet()).hasSize(districts.size());
+        String month = "2022-03";
+        for (String who : List.of(TASKING, CSP)) {
+            JsonNode features = json(root + "/collections/incident-counts-lad/items?datetime=" + month, who)
+                    .path("features");
+            JsonNode api = json(base + "/api/counts?level=lad&period=" + month, who);
+            Map<String, JsonNode> cells = new LinkedHashMap<>();
+            api.path("areas").forEach(a -> cells.put(a.path("code").asText(), a));
+            assertThat(features.size()).isEqualTo(districts.size()).isEqualTo(cells.size());
+            for (JsonNode f : features) {
+                String code = f.path("id").asText();
+                JsonNode cell = cells.get(code);
+                boolean suppressed = false;
+                double total = cell.path("exact").path("all").asDouble(0);
+                for (JsonNode partner : cell.path("partners")) {
+                    if (partner.path("all").isNull()) {
+                        suppressed = true;
+                    } else {
+                        total += partner.path("all").asDouble(0);
+                    }
+                }
+                JsonNode p = f.path("properties");
+                assertThat(p.path("suppressed").asBoolean()).as(code).isEqualTo(suppressed);
+                if (!suppressed) {
+                    assertThat(p.path("incidents").asDouble()).as(code).isEqualTo(total);
+                }
+                List<Object> d = districts.stream()
+                        .filter(r -> r.get(0).equals(code))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(p.path("population").asLong()).isEqualTo(((Number) d.get(4)).longValue());
+            }
+        }
+        // The analyst sees every feed as points: a district is exactly the sum of its LSOAs, and its police.uk
+        // records (a month each) are those SQL counts in its LSOAs.
+        JsonNode lsoas = json(root + "/collections/incident-counts/items?limit=10000&datetime=" + month, CSP);
+        for (List<Object> d : districts) {
+            String code = (String) d.get(0);
+            Set<String> inside = new HashSet<>();
+            Sql.rows(
+                            db,
+                            "SELECT code FROM area_parent WHERE level = 'lsoa' AND parent_level = 'lad' AND parent_code = ?",
+                            code)
+                    .forEach(r -> inside.add((String) r.get(0)));
+            double sum = 0;
+            for (JsonNode f : lsoas.path("features")) {
+                if (inside.contains(f.path("id").asText())) {
+                    sum += f.path("properties").path("incidents").asDouble();
+                }
+            }
+            JsonNode all = json(root + "/collections/incident-counts-lad/items/" + code + "?datetime=" + month, CSP);
+            assertThat(all.path("properties").path("incidents").asDouble())
+                    .as("%s: the sum of its LSOAs", code)
+                    .isEqualTo(sum)
+                    .isPositive();
+            JsonNode police = json(
+                    root + "/collections/incident-counts-lad/items/" + code + "?feed=police-uk&datetime=" + month, CSP);
+            long records = Sql.count(db, """
+                    SELECT count(*) FROM incident WHERE feed = 'police-uk'
+                      AND event_from >= '2022-03-01 00:00 Europe/London' AND event_from < '2022-04-01 00:00 Europe/London'
+                      AND lsoa_code IN (SELECT code FROM area_parent WHERE level = 'lsoa' AND parent_level = 'lad'
+                                        AND parent_code = ?)""", code);
+            assertThat(police.path("properties").path("incidents").asDouble())
+                    .as("%s: police.uk records in %s", code, month)
+                    .isEqualTo((double) records);
+        }
+    }
+
     @Test
     void runResultsAreClassesOnlyForThoseWhoSeeAFeedOfTheRunBelowPoints() {
         String url = root + "/collections/hotspot-gistar/items?limit=1000&run=" + run;
@@ -392,6 +506,26 @@ class FeaturesIT {
         String signedIn =
                 Gdal.run("ogrinfo", "-ro", "-q", "--config", "GDAL_HTTP_HEADERS", HEADER + ": " + CSP, "OAPIF:" + root);
         assertThat(signedIn).contains("incident-counts", "hotspot-gistar");
+        // A month other than the latest: GDAL repeats the connection URL's query on every request, so
+        // ?datetime= in it picks the month of the count collections (what docs/wms.md gives for ogr2ogr).
+        String march = Gdal.run(
+                "ogrinfo",
+                "-ro",
+                "-al",
+                "-geom=NO",
+                "--config",
+                "GDAL_HTTP_HEADERS",
+                HEADER + ": " + CSP,
+                "OAPIF:" + root + "?datetime=2022-03",
+                "incident-counts-lad");
+        JsonNode served = json(root + "/collections/incident-counts-lad/items?datetime=2022-03", CSP)
+                .path("features")
+                .get(0)
+                .path("properties");
+        assertThat(march)
+                .contains("period (String) = 2022-03")
+                .doesNotContain("period (String) = 2022-07")
+                .contains("incidents (Real) = " + served.path("incidents").asLong());
     }
 
     @Test

@@ -3,6 +3,9 @@ package org.safemap.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -43,6 +47,7 @@ import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestSettings;
 import org.safemap.testing.TestUsers;
+import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -55,7 +60,9 @@ import org.w3c.dom.NodeList;
  * and EPSG:3857. What QGIS drew of a WMS or WMTS layer must be what SafeMap's own GetMap draws for the same box and
  * size; a Features layer must hold every area with the attributes the service gives and the outlines PostGIS holds
  * (drawn area by area as Java2D draws PostGIS's outlines); and a partner layer must not reach QGIS without
- * credentials. The server runs with its real authentication, so the credentials travel as QGIS sends them. A missing
+ * credentials. A WMS-T layer, added as QGIS 3.22's dialog adds one, is drawn at two frames of the temporal controller
+ * and clicked with QGIS's Identify tool, and a Features connection carries a month in its URL; what QGIS asked the
+ * server for is read from the server's request log. The server runs with its real authentication, so the credentials travel as QGIS sends them. A missing
  * QGIS fails the test.
  */
 class QgisIT {
@@ -71,6 +78,12 @@ class QgisIT {
      * QGIS asks a WMS only for the part of the view the layer's extent covers, and that part's edge is no pixel edge.
      */
     private static final double[] BNG_BOX = {334000, 389000, 338000, 392000};
+    /**
+     * Central and eastern Liverpool, 800 × 600 at 10 m a pixel in British National Grid, inside the wards' extent: wards
+     * whose monthly rates fall in different classes in the two months the temporal controller draws (in the centre
+     * every ward is in the top class every month).
+     */
+    private static final double[] WARDS_BOX = {336000, 388000, 344000, 394000};
     /** Liverpool city centre, 800 × 600 at 10 m a pixel in Web Mercator. */
     private static final double[] MERCATOR_BOX = {-333000, 7055000, -325000, 7061000};
 
@@ -78,11 +91,45 @@ class QgisIT {
     private static final String FEATURES_CRS = "EPSG:4326";
 
     /** The area level of each Features collection QGIS adds, for its outlines and codes from PostGIS. */
-    private static final Map<String, String> FEATURE_LEVELS =
-            Map.of("ward-boundaries", "ward", "lsoa-boundaries", "lsoa", "incident-counts-ward", "ward");
+    private static final Map<String, String> FEATURE_LEVELS = Map.of(
+            "ward-boundaries",
+            "ward",
+            "lsoa-boundaries",
+            "lsoa",
+            "incident-counts-ward",
+            "ward",
+            "incident-counts-lad",
+            "lad");
 
-    /** One render of one layer: the map's CRS, box and size. */
-    record Render(String crs, double[] box, int width, int height) {}
+    /** The WMS-T layer QGIS's temporal controller steps through, and the two months it is drawn at. */
+    private static final String TEMPORAL_LAYER = "incident-counts-ward";
+
+    private static final String FIRST_FRAME = "2022-02";
+    /** The month a Features connection asks for; not the latest, which a connection without datetime gets. */
+    private static final String FEATURES_MONTH = "2022-03";
+
+    private static final String SECOND_FRAME = "2022-06";
+
+    /** One render of one layer: the map's CRS, box and size, and the temporal controller's month (or null). */
+    record Render(String crs, double[] box, int width, int height, String month) {
+        Render(String crs, double[] box, int width, int height) {
+            this(crs, box, width, height, null);
+        }
+
+        /** The same render as the temporal controller's frame of one month. */
+        Render at(String month) {
+            return new Render(crs, box, width, height, month);
+        }
+    }
+
+    /** A click of QGIS's Identify tool: the map point, in a canvas of the render's CRS, box and size, at a month. */
+    record Identify(double x, double y, Render canvas) {}
+
+    /** The frame of a month as the temporal controller makes it: [its first instant, the next month's) in UTC. */
+    private static List<String> frame(String month) {
+        YearMonth m = YearMonth.parse(month);
+        return List.of(m.atDay(1) + "T00:00:00Z", m.plusMonths(1).atDay(1) + "T00:00:00Z");
+    }
 
     /** One layer as QGIS adds it: through which service, signed in how, drawn where. */
     record Layer(
@@ -94,7 +141,22 @@ class QgisIT {
             String matrixSet,
             String auth,
             List<Render> renders,
-            Map<String, String> dimensions) {
+            Map<String, String> dimensions,
+            String timeExtent,
+            List<Identify> identify) {
+        Layer(
+                String name,
+                String service,
+                String layer,
+                String crs,
+                String style,
+                String matrixSet,
+                String auth,
+                List<Render> renders,
+                Map<String, String> dimensions) {
+            this(name, service, layer, crs, style, matrixSet, auth, renders, dimensions, null, List.of());
+        }
+
         Layer(
                 String name,
                 String service,
@@ -129,6 +191,8 @@ class QgisIT {
     private static Path dir;
     private static Map<String, Layer> layers;
     private static Map<String, JsonNode> report;
+    /** The server's request log lines while QGIS ran: what QGIS asked for. */
+    private static final List<String> served = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -139,10 +203,19 @@ class QgisIT {
         dir = Files.createTempDirectory(TestSettings.varDir(), "qgis-");
         Files.createDirectories(ARTEFACTS);
         layers = new LinkedHashMap<>();
-        for (Layer l : plan()) {
+        for (Layer l : plan(timeDimension(capabilities(true), TEMPORAL_LAYER), wardClick())) {
             layers.put(l.name(), l);
         }
-        report = runQgis();
+        Logger http = (Logger) LoggerFactory.getLogger("http");
+        ListAppender<ILoggingEvent> requests = new ListAppender<>();
+        requests.start();
+        http.addAppender(requests);
+        try {
+            report = runQgis();
+        } finally {
+            http.detachAppender(requests);
+        }
+        requests.list.forEach(e -> served.add(e.getFormattedMessage()));
     }
 
     @AfterAll
@@ -156,8 +229,9 @@ class QgisIT {
      * The layers QGIS adds. WMTS renders sit exactly on their tile matrix (2 × 2 tiles at the matrix's own
      * resolution), so QGIS draws the tiles unscaled and the picture can be compared with GetMap pixel for pixel.
      */
-    private static List<Layer> plan() {
+    private static List<Layer> plan(String timeExtent, Identify click) {
         Render bng = new Render("EPSG:27700", BNG_BOX, 800, 600);
+        Render wards = new Render("EPSG:27700", WARDS_BOX, 800, 600);
         Render mercator = new Render("EPSG:3857", MERCATOR_BOX, 800, 600);
         // The OS Maps API grid at level 8: 3.5 m a pixel, 896 m tiles from (-238375, 1376256).
         double span = 896.0;
@@ -279,6 +353,32 @@ class QgisIT {
                         null,
                         "authcfg",
                         List.of(bng, mercator)),
+                // a WMS-T layer as QGIS 3.22's dialog adds one, drawn at two frames of the temporal controller and
+                // clicked with the Identify tool in the first
+                new Layer(
+                        "wms-counts-ward-months-authcfg",
+                        "wms",
+                        TEMPORAL_LAYER,
+                        "EPSG:27700",
+                        "",
+                        null,
+                        "authcfg",
+                        List.of(wards.at(FIRST_FRAME), wards.at(SECOND_FRAME)),
+                        Map.of(),
+                        timeExtent,
+                        List.of(click)),
+                // a count collection of one month: the month in the connection's URL, which QGIS repeats on every
+                // request (its only way to send datetime for these collections: see docs/wms.md)
+                new Layer(
+                        "features-counts-lad-march-basic",
+                        "oapif",
+                        "incident-counts-lad",
+                        FEATURES_CRS,
+                        "",
+                        null,
+                        "basic",
+                        List.of(bng),
+                        Map.of("datetime", FEATURES_MONTH)),
                 new Layer(
                         "features-counts-ward-anonymous",
                         "oapif",
@@ -319,18 +419,23 @@ class QgisIT {
                 l.dimensions().forEach(d::put);
             }
             o.put("auth", l.auth());
+            if (l.timeExtent() != null) {
+                o.putObject("temporal").put("timeDimensionExtent", l.timeExtent());
+            }
             ArrayNode renders = o.putArray("renders");
             for (int k = 0; k < l.renders().size(); k++) {
                 Render r = l.renders().get(k);
-                ObjectNode ro = renders.addObject();
-                ro.put("crs", r.crs());
-                ArrayNode box = ro.putArray("extent");
-                for (double v : r.box()) {
-                    box.add(v);
-                }
-                ro.put("width", r.width());
-                ro.put("height", r.height());
+                ObjectNode ro = canvas(renders.addObject(), r);
                 ro.put("png", png(l, k, "qgis"));
+            }
+            if (!l.identify().isEmpty()) {
+                ArrayNode clicks = o.putArray("identify");
+                for (Identify i : l.identify()) {
+                    canvas(clicks.addObject(), i.canvas())
+                            .putArray("point")
+                            .add(i.x())
+                            .add(i.y());
+                }
             }
         }
         // The spec holds the token: a file of the test's own, not the command line other users can read.
@@ -380,6 +485,67 @@ class QgisIT {
         return byName;
     }
 
+    /** A map's CRS, extent, size and temporal frame in the spec's form. */
+    private static ObjectNode canvas(ObjectNode o, Render r) {
+        o.put("crs", r.crs());
+        ArrayNode box = o.putArray("extent");
+        for (double v : r.box()) {
+            box.add(v);
+        }
+        o.put("width", r.width());
+        o.put("height", r.height());
+        if (r.month() != null) {
+            ArrayNode time = o.putArray("time");
+            frame(r.month()).forEach(time::add);
+        }
+        return o;
+    }
+
+    /** The text of a layer's time Dimension in WMS 1.3.0 capabilities, which QGIS's dialog copies into the URI. */
+    private static String timeDimension(Document caps, String layer) {
+        NodeList names = caps.getElementsByTagNameNS("http://www.opengis.net/wms", "Name");
+        for (int k = 0; k < names.getLength(); k++) {
+            if (names.item(k).getTextContent().equals(layer)) {
+                NodeList dims = ((Element) names.item(k).getParentNode())
+                        .getElementsByTagNameNS("http://www.opengis.net/wms", "Dimension");
+                for (int j = 0; j < dims.getLength(); j++) {
+                    Element d = (Element) dims.item(j);
+                    if (d.getAttribute("name").equals("time")) {
+                        return d.getTextContent().trim();
+                    }
+                }
+            }
+        }
+        throw new AssertionError(layer + " has no time Dimension");
+    }
+
+    /**
+     * A click well inside a ward in the middle of the map: the centre of the largest circle inside the first ward (by
+     * code) whose circle, 100 m or more across, lies in the central half of the box, by PostGIS.
+     */
+    private static Identify wardClick() {
+        double[] b = BNG_BOX;
+        double dx = (b[2] - b[0]) / 4;
+        double dy = (b[3] - b[1]) / 4;
+        List<Object> row = Sql.rows(
+                        db,
+                        "SELECT ST_X(center), ST_Y(center) FROM (SELECT code, (ST_MaximumInscribedCircle(geom)).* "
+                                + AREAS
+                                + ") x WHERE radius > 100 AND ST_X(center) BETWEEN ? AND ? AND ST_Y(center) BETWEEN ? AND ?"
+                                + " ORDER BY code LIMIT 1",
+                        "ward",
+                        "ward",
+                        b[0] + dx,
+                        b[2] - dx,
+                        b[1] + dy,
+                        b[3] - dy)
+                .get(0);
+        return new Identify(
+                ((Number) row.get(0)).doubleValue(),
+                ((Number) row.get(1)).doubleValue(),
+                new Render("EPSG:27700", BNG_BOX, 800, 600, FIRST_FRAME));
+    }
+
     private static String basic() {
         return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + token).getBytes(StandardCharsets.UTF_8));
     }
@@ -393,7 +559,8 @@ class QgisIT {
         String url = base + "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=" + l.layer() + "&STYLES=" + l.style()
                 + "&CRS=" + r.crs() + "&BBOX=" + num(r.box()[0]) + "," + num(r.box()[1]) + "," + num(r.box()[2]) + ","
                 + num(r.box()[3]) + "&WIDTH=" + r.width() + "&HEIGHT=" + r.height()
-                + "&FORMAT=image/png&TRANSPARENT=TRUE" + l.wmsDimensions();
+                + "&FORMAT=image/png&TRANSPARENT=TRUE" + l.wmsDimensions()
+                + (r.month() == null ? "" : "&TIME=" + r.month());
         HttpResponse<byte[]> res = l.signedIn() ? Http.getBytes(url, "Authorization", basic()) : Http.getBytes(url);
         assertThat(res.statusCode())
                 .as(new String(res.body(), StandardCharsets.UTF_8))
@@ -666,6 +833,145 @@ class QgisIT {
                 .isGreaterThan((int) (drawn(previous) / 100));
     }
 
+    /**
+     * QGIS's temporal controller steps a WMS-T layer through months: each frame's render asks for its own TIME (QGIS
+     * 3.22 sends the frame's first instant, its default "match to start of range"), and the two frames' pictures are
+     * each GetMap's of their month (the test above) and differ from each other, as the wards' counts in the database
+     * differ between the months.
+     */
+    @Test
+    void theTemporalControllerDrawsEachFramesMonth() throws Exception {
+        Layer l = layers.get("wms-counts-ward-months-authcfg");
+        JsonNode e = entry(l.name());
+        assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
+        assertThat(e.path("uri").asText())
+                .contains("type=wmst", "temporalSource=provider", "allowTemporalUpdates=true", "timeDimensionExtent=");
+        for (String month : List.of(FIRST_FRAME, SECOND_FRAME)) {
+            String time = "&TIME=" + frame(month).get(0) + "&";
+            assertThat(served.stream()
+                            .filter(line -> line.contains("REQUEST=GetMap")
+                                    && line.contains("LAYERS=" + TEMPORAL_LAYER + "&")
+                                    && line.contains(time)))
+                    .as("QGIS asked for %s: %s", month, served)
+                    .isNotEmpty();
+        }
+        BufferedImage first = ImageIO.read(
+                Path.of(e.path("renders").path(0).path("png").asText()).toFile());
+        BufferedImage second = ImageIO.read(
+                Path.of(e.path("renders").path(1).path("png").asText()).toFile());
+        assertThat(differing(first, second, 3)).as("the two frames' pictures").isGreaterThan((int)
+                (drawn(first) / 100));
+        // the database's own reason for the difference: wards whose records differ between the two months
+        long changed = Sql.count(
+                db,
+                """
+                SELECT count(*) FROM (
+                    SELECT w.code FROM area w JOIN incident i ON ST_Contains(w.geom, i.geom)
+                    WHERE w.level = 'ward' AND w.geom && ST_MakeEnvelope(?, ?, ?, ?, 27700)
+                    GROUP BY w.code
+                    HAVING count(*) FILTER (WHERE i.event_from >= ?::date AND i.event_from < ?::date + interval '1 month')
+                        <> count(*) FILTER (WHERE i.event_from >= ?::date AND i.event_from < ?::date + interval '1 month')) x""",
+                WARDS_BOX[0],
+                WARDS_BOX[1],
+                WARDS_BOX[2],
+                WARDS_BOX[3],
+                FIRST_FRAME + "-01",
+                FIRST_FRAME + "-01",
+                SECOND_FRAME + "-01",
+                SECOND_FRAME + "-01");
+        assertThat(changed).isPositive();
+    }
+
+    /**
+     * QGIS's Identify tool on the WMS-T layer, clicked inside a ward in the first frame, gives that ward's values as
+     * the database gives them: its code and name (the ward PostGIS finds under the point), the frame's month, its
+     * population (its best-fitting LSOAs', those whose inner point lies in it) and its incidents (each event once
+     * among all feeds, which this analyst sees record by record, at its most precise record, in those LSOAs, in the
+     * month in London), counted here in SQL; and the GetFeatureInfo QGIS sent named the frame's TIME.
+     */
+    @Test
+    void identifyGivesTheWardsValuesAsTheDatabaseGivesThem() {
+        Layer l = layers.get("wms-counts-ward-months-authcfg");
+        Identify click = l.identify().get(0);
+        JsonNode done = entry(l.name()).path("identify").path(0);
+        assertThat(done.path("identified").size()).as(done::toPrettyString).isEqualTo(1);
+        JsonNode a = done.path("identified").get(0);
+        List<Object> ward = Sql.rows(
+                        db,
+                        "SELECT code, name " + AREAS + " AND ST_Contains(geom, ST_SetSRID(ST_MakePoint(?, ?), 27700))",
+                        "ward",
+                        "ward",
+                        click.x(),
+                        click.y())
+                .get(0);
+        String code = (String) ward.get(0);
+        assertThat(a.path("code").asText()).isEqualTo(code);
+        assertThat(a.path("name").asText()).isEqualTo(ward.get(1));
+        assertThat(a.path("period").asText()).isEqualTo(FIRST_FRAME);
+        String lsoas = """
+                SELECT l.code FROM area l JOIN area w ON w.level = 'ward' AND w.code = ?
+                    AND w.vintage = (SELECT max(vintage) FROM area WHERE level = 'ward')
+                    AND ST_Contains(w.geom, ST_PointOnSurface(l.geom))
+                WHERE l.level = 'lsoa' AND l.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')""";
+        long population = Sql.count(
+                db,
+                "SELECT sum(population) FROM (SELECT DISTINCT ON (code) code, population FROM area_population"
+                        + " WHERE level = 'lsoa' ORDER BY code, vintage DESC, year DESC) p WHERE code IN (" + lsoas
+                        + ")",
+                code);
+        long incidents = Sql.count(
+                db,
+                "SELECT count(*) FROM (SELECT DISTINCT ON (coalesce(event_id, id)) lsoa_code FROM incident"
+                        + " WHERE event_from >= (?::date)::timestamp AT TIME ZONE 'Europe/London'"
+                        + " AND event_from < (?::date + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'"
+                        + " ORDER BY coalesce(event_id, id), precision_m, id) e WHERE lsoa_code IN (" + lsoas + ")",
+                FIRST_FRAME + "-01",
+                FIRST_FRAME + "-01",
+                code);
+        assertThat(incidents).as("records in the ward that month").isPositive();
+        assertThat(a.path("population").asLong()).isEqualTo(population);
+        assertThat(a.path("incidents").asDouble()).isEqualTo((double) incidents);
+        assertThat(a.path("suppressed").asBoolean()).isFalse();
+        assertThat(served.stream()
+                        .filter(line -> line.contains("REQUEST=GetFeatureInfo")
+                                && line.contains("QUERY_LAYERS=" + TEMPORAL_LAYER)
+                                && line.contains("TIME=" + frame(FIRST_FRAME).get(0))))
+                .as("QGIS's GetFeatureInfo named the frame's TIME: %s", served)
+                .isNotEmpty();
+    }
+
+    /**
+     * A count collection added with {@code ?datetime=} in the connection's URL holds that month, not the latest: QGIS
+     * asked for every items page with it, and every feature's period and count are the service's for that month
+     * (the test above compares each property), which is not the latest month's.
+     */
+    @Test
+    void aFeaturesConnectionWithADatetimeHoldsThatMonth() {
+        Layer l = layers.get("features-counts-lad-march-basic");
+        JsonNode e = entry(l.name());
+        assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
+        assertThat(e.path("features").size()).isPositive();
+        for (JsonNode f : e.path("features")) {
+            assertThat(f.path("attributes").path("period").asText()).isEqualTo(FEATURES_MONTH);
+        }
+        assertThat(served.stream().filter(line -> line.contains("/ogc/features/collections/" + l.layer() + "/items?")))
+                .as("QGIS's items requests")
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("datetime=" + FEATURES_MONTH));
+        String latest = base + "/ogc/features/collections/" + l.layer() + "/items";
+        JsonNode byDefault = Http.json(Http.get(latest, "Authorization", basic()))
+                .path("features")
+                .get(0)
+                .path("properties");
+        assertThat(byDefault.path("period").asText()).isNotEqualTo(FEATURES_MONTH);
+        assertThat(e.path("features")
+                        .get(0)
+                        .path("attributes")
+                        .path("incidents")
+                        .asDouble())
+                .isNotEqualTo(byDefault.path("incidents").asDouble());
+    }
+
     @Test
     void aPartnerLayerDoesNotReachQgisWithoutCredentials() {
         for (String name :
@@ -703,8 +1009,12 @@ class QgisIT {
             assertThat(e.path("featureCount").asInt()).as(l.name()).isEqualTo(areas.size());
             assertThat(e.path("features").size()).as(l.name()).isEqualTo(areas.size());
             // what the service gives this requester, to compare every property QGIS read
-            String url = base + "/ogc/features/collections/" + l.layer() + "/items?limit=10000";
-            HttpResponse<String> served = l.signedIn() ? Http.get(url, "Authorization", basic()) : Http.get(url);
+            StringBuilder url =
+                    new StringBuilder(base + "/ogc/features/collections/" + l.layer() + "/items?limit=10000");
+            l.dimensions()
+                    .forEach((k, v) -> url.append('&').append(k).append('=').append(v));
+            HttpResponse<String> served =
+                    l.signedIn() ? Http.get(url.toString(), "Authorization", basic()) : Http.get(url.toString());
             assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
             Map<String, JsonNode> properties = new LinkedHashMap<>();
             Http.json(served)

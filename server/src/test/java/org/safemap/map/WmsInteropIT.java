@@ -51,7 +51,8 @@ class WmsInteropIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HOT_LAYER = "density-all";
     private static final String AREA_LAYER = "lsoa-boundaries";
-    private static final List<String> AREA_LAYERS = List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries");
+    private static final List<String> AREA_LAYERS =
+            List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries", "lad-boundaries");
     /** Distance from anything drawn that the empty place keeps, in metres (density bandwidth is 250 m). */
     private static final double CLEAR_METRES = 600;
 
@@ -505,7 +506,7 @@ class WmsInteropIT {
 
     /**
      * GetFeatureInfo through OWSLib at pixel (20, 70) of a 101 x 101 picture whose box puts that pixel's centre on
-     * the chosen point: the three boundary layers in JSON in every CRS, and the LSOA layer as HTML and plain text.
+     * the chosen point: the four boundary layers in JSON in every CRS, and the LSOA layer as HTML and plain text.
      * The pixel is off centre so that columns and rows swapped or counted from the bottom land elsewhere.
      */
     private static List<ObjectNode> infoRequests() {
@@ -608,7 +609,13 @@ class WmsInteropIT {
                 "msoa-boundaries",
                 (String) inner.get(3),
                 "ward-boundaries",
-                (String) inner.get(4));
+                (String) inner.get(4),
+                "lad-boundaries",
+                (String) firstRow("the district covering that point", """
+                                SELECT code FROM area WHERE level = 'lad'
+                                  AND vintage = (SELECT max(vintage) FROM area WHERE level = 'lad')
+                                  AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(?, ?), 27700))""", inner.get(1), inner.get(2))
+                        .get(0));
         double[] hot = doubles(firstRow("the busiest place of the last month", HOT_POINT), 0, 2);
         List<Object> empty = firstRow(
                 "the emptiest corner",

@@ -156,9 +156,11 @@ class WmtsIT {
         String wms = new String(
                 Http.getBytes(base + "/wms?SERVICE=WMS&REQUEST=GetCapabilities").body(), StandardCharsets.UTF_8);
         NodeList layers = doc.getElementsByTagNameNS(WMTS, "Layer");
+        List<String> ids = new ArrayList<>();
         for (int k = 0; k < layers.getLength(); k++) {
             Element l = (Element) layers.item(k);
             String id = l.getElementsByTagNameNS(OWS, "Identifier").item(0).getTextContent();
+            ids.add(id);
             assertThat(wms).contains("<Name>" + id + "</Name>");
             if (id.equals("density-violence")) {
                 String dims = l.getTextContent();
@@ -187,6 +189,8 @@ class WmtsIT {
             }
         }
         assertThat(layers.getLength()).isEqualTo(wms.split("<Layer ").length - 1);
+        // every boundary level, the districts too, for everyone
+        assertThat(ids).contains("lsoa-boundaries", "msoa-boundaries", "ward-boundaries", "lad-boundaries");
     }
 
     @Test

@@ -32,7 +32,7 @@ class GeoServerPublishIT {
     private static final String USER = "admin";
     private static final String PASSWORD = "s3cret-Geo!pass";
     private static final List<String> PUBLIC =
-            List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries", "deprivation");
+            List.of("lsoa-boundaries", "msoa-boundaries", "ward-boundaries", "lad-boundaries", "deprivation");
     private static final List<String> PARTNER = List.of("incident-counts", "hotspot-gistar", "emerging-hotspots");
 
     private static Database db;
@@ -98,6 +98,7 @@ class GeoServerPublishIT {
                         "deprivation",
                         "hotspot_results",
                         "incident_counts",
+                        "lad_boundaries",
                         "lsoa_boundaries",
                         "msoa_boundaries",
                         "ward_boundaries");
@@ -120,6 +121,12 @@ class GeoServerPublishIT {
                 .isEqualTo(TestData.DEMO_LSOAS);
         assertThat(Sql.count(db, "SELECT count(*) FROM geoserver.deprivation WHERE imd_decile BETWEEN 1 AND 10"))
                 .isEqualTo(TestData.DEMO_LSOAS);
+        // every district the lookup names, once, with its outline
+        assertThat(Sql.rows(db, "SELECT code, name FROM geoserver.lad_boundaries ORDER BY code"))
+                .isEqualTo(
+                        Sql.rows(
+                                db,
+                                "SELECT DISTINCT parent_code, parent_name FROM area_parent WHERE parent_level = 'lad' ORDER BY 1"));
     }
 
     private static String explain(String sql) {
@@ -335,7 +342,7 @@ class GeoServerPublishIT {
                     "5432");
             assertThat(first.code()).as(first.err()).isZero();
             assertThat(gs.violations).isEmpty();
-            assertThat(first.out()).contains("published 4 layers to admin at " + gs.url());
+            assertThat(first.out()).contains("published 5 layers to admin at " + gs.url());
 
             assertThat(gs.keys("workspaces")).containsExactly("workspaces/safemap");
             assertThat(gs.keys("datastores")).containsExactly("workspaces/safemap/datastores/safemap");
@@ -389,12 +396,13 @@ class GeoServerPublishIT {
                             "safemap:deprivation",
                             "safemap:lsoa-boundaries",
                             "safemap:msoa-boundaries",
-                            "safemap:ward-boundaries");
+                            "safemap:ward-boundaries",
+                            "safemap:lad-boundaries");
 
             // Every write of the first run created something; no PUT can precede its resource.
             long posts = gs.count("POST");
-            assertThat(posts).isEqualTo(1 + 1 + 2 + 4 + 1);
-            assertThat(gs.count("PUT")).isEqualTo(4); // the layers GeoServer made with their feature types
+            assertThat(posts).isEqualTo(1 + 1 + 2 + 5 + 1);
+            assertThat(gs.count("PUT")).isEqualTo(5); // the layers GeoServer made with their feature types
             for (FakeGeoServer.Request q : gs.requests) {
                 assertThat(q.authorization()).startsWith("Basic ");
             }
@@ -411,10 +419,10 @@ class GeoServerPublishIT {
                     .isEqualTo(posts);
             List<FakeGeoServer.Request> again = gs.requests.subList(requestsBefore, gs.requests.size());
             assertThat(again.stream().filter(q -> q.method().equals("PUT")).count())
-                    .isEqualTo(1 + 2 + 4 + 4 + 1); // datastore, styles, feature types, layers, group
+                    .isEqualTo(1 + 2 + 5 + 5 + 1); // datastore, styles, feature types, layers, group
             assertThat(gs.json.keySet()).isEqualTo(before.keySet());
             assertThat(gs.styles).hasSize(2);
-            assertThat(second.out()).contains("0 created, 12 updated, 1 unchanged");
+            assertThat(second.out()).contains("0 created, 14 updated, 1 unchanged");
             assertNoSecretIn(second, gs);
         }
     }
