@@ -268,6 +268,26 @@ final class MapMarkers {
         return out;
     }
 
+    /** Hot spot numbers (ascending) as people write them: runs of three or more as a range, "1–4, 6, 8, 9". */
+    static String numbers(List<Integer> numbers) {
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < numbers.size(); ) {
+            int end = k;
+            while (end + 1 < numbers.size() && numbers.get(end + 1) == numbers.get(end) + 1) {
+                end++;
+            }
+            if (end - k >= 2) {
+                parts.add(numbers.get(k) + "\u2013" + numbers.get(end));
+            } else {
+                for (int i = k; i <= end; i++) {
+                    parts.add(String.valueOf(numbers.get(i)));
+                }
+            }
+            k = end + 1;
+        }
+        return String.join(", ", parts);
+    }
+
     static Rectangle2D grow(Rectangle2D r, double by) {
         return new Rectangle2D.Double(r.getX() - by, r.getY() - by, r.getWidth() + 2 * by, r.getHeight() + 2 * by);
     }

@@ -293,7 +293,7 @@ final class PackMaps {
         int ih = (int) Math.round(at.getHeight());
         Envelope ground = fit(f.ground(frame), iw, ih);
         String which = inset.label().isEmpty() ? "the inset" : "inset " + inset.label();
-        String tag = "Hot spots " + numbers(inset.numbers()) + ": see " + which;
+        String tag = "Hot spots " + MapMarkers.numbers(inset.numbers()) + ": see " + which;
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         FontMetrics m = g.getFontMetrics();
         double tw = m.stringWidth(tag) + 8;
@@ -331,10 +331,19 @@ final class PackMaps {
         Graphics2D ig = graphics(img);
         Frame inf = new Frame(ground, iw, ih);
         outlines(ig, inf, pack, 2f, 2.6f);
-        String title = (inset.label().isEmpty() ? "Inset" : "Inset " + inset.label()) + ": hot spots "
-                + numbers(inset.numbers()) + ", enlarged";
+        String inset0 = inset.label().isEmpty() ? "Inset" : "Inset " + inset.label();
         ig.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         FontMetrics im = ig.getFontMetrics();
+        // the longest title that fits the inset: a narrow inset of a long crowd drops "enlarged", then the numbers
+        String title = inset0 + ": " + inset.numbers().size() + " hot spots";
+        for (String t : List.of(
+                inset0 + ": hot spots " + MapMarkers.numbers(inset.numbers()) + ", enlarged",
+                inset0 + ": hot spots " + MapMarkers.numbers(inset.numbers()))) {
+            if (im.stringWidth(t) + 10 <= iw) {
+                title = t;
+                break;
+            }
+        }
         Rectangle2D titleBox = new Rectangle2D.Double(0, 0, im.stringWidth(title) + 10, im.getHeight() + 6);
         ig.setColor(new Color(255, 255, 255, 235));
         ig.fill(titleBox);
@@ -361,16 +370,6 @@ final class PackMaps {
         g.draw(at);
         String name = inset.label().isEmpty() ? "inset" : "inset " + inset.label();
         return new Layout(name, iw, ih, markers, names, clear, q);
-    }
-
-    private static String numbers(List<Integer> crowd) {
-        boolean run = true;
-        for (int k = 1; k < crowd.size(); k++) {
-            run &= crowd.get(k) == crowd.get(k - 1) + 1;
-        }
-        return run && crowd.size() > 2
-                ? crowd.get(0) + "\u2013" + crowd.get(crowd.size() - 1)
-                : String.join(", ", crowd.stream().map(String::valueOf).toList());
     }
 
     private static List<MapMarkers.Anchor> anchors(List<Pack.Hotspot> spots, Frame f) {

@@ -160,6 +160,14 @@ class MapMarkersTest {
         assertDisjointInside(MapMarkers.place(anchors, R, width, height, List.of()), width, height);
     }
 
+    @Test
+    void crowdNumbersReadAsRanges() {
+        assertThat(MapMarkers.numbers(List.of(1, 2, 3, 4, 6, 8, 9, 10, 13, 16, 17, 18, 19)))
+                .isEqualTo("1\u20134, 6, 8\u201310, 13, 16\u201319");
+        assertThat(MapMarkers.numbers(List.of(1, 2, 3, 4, 5))).isEqualTo("1\u20135");
+        assertThat(MapMarkers.numbers(List.of(2, 3, 7))).isEqualTo("2, 3, 7");
+    }
+
     /** A crowd's frame as the pack draws it: its points' extent with a margin. */
     private static Rectangle2D frame(List<MapMarkers.Anchor> anchors, List<Integer> crowd) {
         double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
