@@ -52,6 +52,7 @@ class PackMapsIT {
     private static Policy policy;
     private static WmsService wms;
     private static FeedCatalog feeds;
+    private static PackService service;
     private static final Map<Principal, PackService.Made> MADE = new LinkedHashMap<>();
 
     @BeforeAll
@@ -61,7 +62,7 @@ class PackMapsIT {
         ProtectedCounts counts = new ProtectedCounts(db.dataSource(), policy, ProtectedCounts.Geography.LSOA_MSOA_LAD);
         wms = new WmsService(LayerCatalogue.load(), new MapData(db.dataSource()), policy, counts, 4096, 4096, 1000);
         feeds = FeedCatalog.load(TestSettings.defaults().feedsDir());
-        PackService service = new PackService(db.dataSource(), feeds, wms, counts, policy);
+        service = new PackService(db.dataSource(), feeds, wms, counts, policy);
         for (Principal reader : READERS) {
             MADE.put(
                     reader,
@@ -177,6 +178,124 @@ class PackMapsIT {
         assertThat(Pack.SourceNote.feeds(
                         MADE.get(TestPrincipals.POLICE_ANALYST).file().pack().sources()))
                 .doesNotContain("ambulance", "istv-ae", "fire-irs");
+    }
+
+    /**
+     * A district map with two dense centres: the city centre's crowd of the real pack, and four neighbouring LSOAs in
+     * the south-east of Liverpool (the four whose points on surface lie nearest E01006683's) made hot spots too. Each
+     * crowd gets its own inset, lettered, 30% of the map wide; every hot spot is marked once, markers never overlap,
+     * names overlap no marker. The overview is kept in target/test-artefacts/pack-two-insets.png.
+     */
+    @Test
+    void twoDenseCentresGetAnInsetEach() throws Exception {
+        PackService.Made made = service.made(
+                PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "top", "10")),
+                PackFormat.HTML,
+                TestPrincipals.CSP_ANALYST,
+                m -> {});
+        Pack real = made.file().pack();
+        List<Integer> centre = made.images().layouts().stream()
+                .filter(l -> l.map().startsWith("inset"))
+                .flatMap(l -> l.markers().stream().map(MapMarkers.Marker::number))
+                .sorted()
+                .toList();
+        assertThat(centre).as("the city centre's crowd in the real pack").hasSizeGreaterThanOrEqualTo(4);
+        List<Pack.Hotspot> spots = new ArrayList<>();
+        for (Pack.Hotspot h : real.hotspots()) {
+            if (centre.contains(h.number())) {
+                spots.add(renumbered(h, spots.size() + 1, h.code(), h.geometry()));
+            }
+        }
+        org.locationtech.jts.io.WKBReader wkb = new org.locationtech.jts.io.WKBReader();
+        for (List<Object> row : org.safemap.testing.Sql.rows(db, """
+                WITH l AS (SELECT a.code, a.geom, ST_PointOnSurface(a.geom) AS p FROM area a
+                           JOIN area_parent ap ON ap.level = 'lsoa' AND ap.code = a.code
+                            AND ap.parent_level = 'lad' AND ap.parent_code = ?
+                           WHERE a.level = 'lsoa')
+                SELECT l.code, ST_AsBinary(l.geom) FROM l, (SELECT p FROM l WHERE code = 'E01006683') o
+                ORDER BY l.p <-> o.p LIMIT 4""", LIVERPOOL)) {
+            spots.add(renumbered(
+                    real.hotspots().get(0), spots.size() + 1, (String) row.get(0), wkb.read((byte[]) row.get(1))));
+        }
+        Pack two = new Pack(
+                real.request(),
+                real.area(),
+                real.dataFirst(),
+                real.dataLast(),
+                real.previous(),
+                real.yearEarlier(),
+                real.previousKnown(),
+                real.yearEarlierKnown(),
+                real.headline(),
+                spots,
+                real.breakdowns(),
+                real.emerging(),
+                real.repeats(),
+                real.reviews(),
+                real.sources(),
+                real.referenceData(),
+                real.runs(),
+                real.method(),
+                real.notes(),
+                real.generated(),
+                real.version());
+        PackMaps.Images images = new PackMaps(wms, new MapLabels(db.dataSource()), Runnable::run)
+                .draw(two, TestPrincipals.CSP_ANALYST, m -> {});
+        java.nio.file.Path artefacts =
+                java.nio.file.Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
+        java.nio.file.Files.createDirectories(artefacts);
+        java.nio.file.Files.write(artefacts.resolve("pack-two-insets.png"), images.overview());
+
+        List<PackMaps.Layout> insets = images.layouts().stream()
+                .filter(l -> l.map().startsWith("inset"))
+                .toList();
+        assertThat(insets).extracting(PackMaps.Layout::map).containsExactly("inset A", "inset B");
+        assertThat(insets).allMatch(l -> l.width() == Math.round(PackMaps.OVERVIEW_WIDTH * 0.3));
+        assertThat(insets.get(1).markers())
+                .extracting(MapMarkers.Marker::number)
+                .containsExactlyInAnyOrder(spots.size() - 3, spots.size() - 2, spots.size() - 1, spots.size());
+        List<Integer> marked = new ArrayList<>();
+        for (PackMaps.Layout l : images.layouts()) {
+            if (!l.map().equals("overview") && !l.map().startsWith("inset")) {
+                continue;
+            }
+            l.markers().forEach(m -> marked.add(m.number()));
+            for (int i = 0; i < l.markers().size(); i++) {
+                MapMarkers.Marker a = l.markers().get(i);
+                for (int j = i + 1; j < l.markers().size(); j++) {
+                    MapMarkers.Marker b = l.markers().get(j);
+                    assertThat(Math.hypot(a.x() - b.x(), a.y() - b.y()))
+                            .as(l.map() + ": markers " + a.number() + " and " + b.number())
+                            .isGreaterThanOrEqualTo(a.radius() + b.radius());
+                }
+                for (MapLabels.Placed name : l.labels()) {
+                    assertThat(name.box().intersects(a.box()))
+                            .as(l.map() + ": " + name.name() + " and marker " + a.number())
+                            .isFalse();
+                }
+            }
+        }
+        assertThat(marked)
+                .containsExactlyInAnyOrderElementsOf(
+                        spots.stream().map(Pack.Hotspot::number).toList());
+    }
+
+    private static Pack.Hotspot renumbered(
+            Pack.Hotspot h, int number, String code, org.locationtech.jts.geom.Geometry geometry) {
+        return new Pack.Hotspot(
+                number,
+                h.contextRank(),
+                code,
+                code,
+                h.incidents(),
+                h.residents(),
+                h.ratePer1000(),
+                h.previous(),
+                h.giZ(),
+                h.giClass(),
+                h.emergingClass(),
+                h.imdDecile(),
+                geometry);
     }
 
     /**
