@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.locationtech.jts.algorithm.locate.IndexedPointInAreaLocator;
 import org.locationtech.jts.geom.Coordinate;
@@ -33,12 +34,17 @@ import org.safemap.SafemapException;
 import org.safemap.db.Work;
 import org.safemap.map.ImageEncoder;
 import org.safemap.map.WmsService;
+import org.safemap.sharing.Principal;
 import org.safemap.time.Period;
 
 /**
  * The pack's map images, drawn by SafeMap's own map service (a WMS GetMap in process: the density surface in
- * incidents per km² per month on the viewer's fixed scale, with LSOA boundaries), then marked up for print: the
- * area's outline, the hot spots outlined and numbered, a scale bar, a north arrow and the attribution line.
+ * incidents per km² per month, with LSOA boundaries), then marked up for print: the area's outline, the hot spots
+ * outlined and numbered, a scale bar, a north arrow and the attribution line.
+ *
+ * <p>Every map, and every density value its colour stretch reads, is asked of the map service as the pack's reader,
+ * so a map never shows more than the WMS shows that reader for the same selection, and shows the same surface the
+ * pack's tables count (the reader's own levels: exact for the feeds they see as points).
  */
 final class PackMaps {
     /** The overview's size in pixels: about 180 mm wide at 150 dpi. */
@@ -76,13 +82,14 @@ final class PackMaps {
             int height,
             List<MapMarkers.Marker> markers,
             List<MapLabels.Placed> labels,
-            List<Rectangle2D> obstacles) {}
+            List<Rectangle2D> obstacles,
+            Map<String, String> getMap) {}
 
     /** One drawn map and what it carries. */
     private record Drawn(byte[] png, MapStretch stretch, List<Layout> layouts) {}
 
-    private static final org.safemap.sharing.Principal TASKING =
-            new org.safemap.sharing.Principal("pack", org.safemap.sharing.Role.TASKING, null, "tasking", "internal");
+    /** At most this many crowds are enlarged in insets; beyond, their markers are offset with leader lines. */
+    static final int MAX_INSETS = 3;
     /** Markers closer than this many radii make a crowd, which an inset shows enlarged. */
     private static final double CROWD_REACH_RADII = 3;
     /** A crowd needs this many markers; fewer that collide are offset with leader lines. */
@@ -102,11 +109,11 @@ final class PackMaps {
     }
 
     /**
-     * The overview and one map per hot spot, drawn by this thread and a helper side by side (each takes the next map
-     * not yet started), each map drawn and encoded once.
+     * The overview and one map per hot spot, drawn for {@code reader} by this thread and a helper side by side (each
+     * takes the next map not yet started), each map drawn and encoded once.
      */
-    Images draw(Pack pack, java.util.function.Consumer<String> progress) {
-        java.util.function.Consumer<String> said = message -> {
+    Images draw(Pack pack, Principal reader, Consumer<String> progress) {
+        Consumer<String> said = message -> {
             synchronized (progress) {
                 progress.accept(message);
             }
@@ -116,7 +123,7 @@ final class PackMaps {
         AtomicInteger next = new AtomicInteger();
         Runnable drawer = () -> {
             for (int k = next.getAndIncrement(); k <= spots.size(); k = next.getAndIncrement()) {
-                drawn[k] = k == 0 ? overview(pack, said) : spot(pack, spots.get(k - 1), said);
+                drawn[k] = k == 0 ? overview(pack, reader, said) : spot(pack, reader, spots.get(k - 1), said);
             }
         };
         CompletableFuture<Object> beside = CompletableFuture.supplyAsync(
@@ -138,7 +145,7 @@ final class PackMaps {
         return new Images(drawn[0].png(), drawn[0].stretch().legend(), byCode, drawn[0].stretch(), stretches, layouts);
     }
 
-    private Drawn overview(Pack pack, java.util.function.Consumer<String> progress) {
+    private Drawn overview(Pack pack, Principal reader, Consumer<String> progress) {
         String time = time(pack);
         Envelope e = new Envelope(pack.area().outline().getEnvelopeInternal());
         e.expandBy(Math.max(e.getWidth(), e.getHeight()) * 0.04 + 100);
@@ -147,21 +154,25 @@ final class PackMaps {
         height = Math.max(320, Math.min((int) (OVERVIEW_WIDTH * 0.72), height));
         Envelope view = fit(e, OVERVIEW_WIDTH, height);
         progress.accept("drawing the overview map");
-        MapStretch stretch = stretch(pack, pack.area().outline(), pack.area().name());
-        BufferedImage overview = getMap(pack, view, OVERVIEW_WIDTH, height, time, stretch);
+        MapStretch stretch =
+                stretch(pack, reader, pack.area().outline(), pack.area().name());
+        Map<String, String> q = mapQuery(pack, view, OVERVIEW_WIDTH, height, time, stretch);
+        BufferedImage overview = getMap(q, reader);
         Graphics2D g = graphics(overview);
         Frame f = new Frame(view, OVERVIEW_WIDTH, height);
         outlines(g, f, pack, 2.2f, 2.6f);
         List<Rectangle2D> obstacles = new ArrayList<>(furniture(g, f, stretch.onMap() + ". " + credit(pack), 12));
         double radius = MapMarkers.radius(13);
         List<MapMarkers.Anchor> anchors = anchors(pack.hotspots(), f);
-        List<Integer> crowd = MapMarkers.crowd(anchors, CROWD_REACH_RADII * radius, CROWD_MIN);
+        List<MapMarkers.Inset> insets = insets(pack, f, anchors, radius, obstacles);
         List<Layout> layouts = new ArrayList<>();
-        if (!crowd.isEmpty()) {
-            layouts.add(inset(pack, g, f, stretch, crowd, anchors, obstacles));
+        List<Integer> enlarged = new ArrayList<>();
+        for (MapMarkers.Inset inset : insets) {
+            layouts.add(inset(pack, reader, g, f, stretch, inset, anchors, obstacles));
+            enlarged.addAll(inset.numbers());
         }
         List<MapMarkers.Anchor> own =
-                anchors.stream().filter(a -> !crowd.contains(a.number())).toList();
+                anchors.stream().filter(a -> !enlarged.contains(a.number())).toList();
         List<MapMarkers.Marker> markers = MapMarkers.place(own, radius, f.width(), f.height(), obstacles);
         // at street scale the whole view is named; over a district, the surroundings of the hot spots marked on
         // this map (a crowd's are named in its inset)
@@ -171,7 +182,7 @@ final class PackMaps {
             near.addAll(pixels(labels.within(view, 120), f));
         } else {
             for (Pack.Hotspot h : pack.hotspots()) {
-                if (!crowd.contains(h.number())) {
+                if (!enlarged.contains(h.number())) {
                     Envelope around = new Envelope(h.geometry().getEnvelopeInternal());
                     around.expandBy(300);
                     near.addAll(pixels(labels.within(around, 8), f));
@@ -185,22 +196,74 @@ final class PackMaps {
         MapLabels.draw(g, names);
         MapMarkers.draw(g, markers, 13);
         g.dispose();
-        layouts.add(0, new Layout("overview", f.width(), f.height(), markers, names, obstacles));
+        layouts.add(0, new Layout("overview", f.width(), f.height(), markers, names, obstacles, q));
         return new Drawn(png(overview), stretch, layouts);
     }
 
     /**
-     * The crowded hot spots enlarged in an inset, in the corner of the overview that hides least of the area, in the
-     * overview's colours; their part of the overview is framed and tagged with their numbers instead.
+     * The crowds of markers on the overview and where each one's inset goes: crowds whose frames would overlap are
+     * one crowd, and at most {@link #MAX_INSETS} are enlarged (the largest first).
      */
-    private Layout inset(
-            Pack pack,
-            Graphics2D g,
-            Frame f,
-            MapStretch stretch,
-            List<Integer> crowd,
-            List<MapMarkers.Anchor> anchors,
-            List<Rectangle2D> obstacles) {
+    private static List<MapMarkers.Inset> insets(
+            Pack pack, Frame f, List<MapMarkers.Anchor> anchors, double radius, List<Rectangle2D> obstacles) {
+        List<List<Integer>> groups = MapMarkers.crowds(anchors, CROWD_REACH_RADII * radius, CROWD_MIN);
+        if (groups.isEmpty()) {
+            return List.of();
+        }
+        List<List<Integer>> merged = new ArrayList<>();
+        List<Envelope> grounds = new ArrayList<>();
+        for (List<Integer> group : groups) {
+            merged.add(new ArrayList<>(group));
+            grounds.add(crowdGround(pack, group));
+        }
+        for (boolean again = true; again; ) {
+            again = false;
+            search:
+            for (int i = 0; i < merged.size(); i++) {
+                for (int j = i + 1; j < merged.size(); j++) {
+                    if (grounds.get(i).intersects(grounds.get(j))) {
+                        merged.get(i).addAll(merged.remove(j));
+                        merged.set(i, merged.get(i).stream().sorted().toList());
+                        grounds.set(i, crowdGround(pack, merged.get(i)));
+                        grounds.remove(j);
+                        again = true;
+                        break search;
+                    }
+                }
+            }
+        }
+        List<MapMarkers.Crowd> crowds = new ArrayList<>();
+        for (int k = 0; k < merged.size(); k++) {
+            Envelope c = grounds.get(k);
+            crowds.add(new MapMarkers.Crowd(
+                    merged.get(k),
+                    new Rectangle2D.Double(
+                            f.x(c.getMinX()),
+                            f.y(c.getMaxY()),
+                            f.x(c.getMaxX()) - f.x(c.getMinX()),
+                            f.y(c.getMinY()) - f.y(c.getMaxY()))));
+        }
+        double bottom = f.height() - 8;
+        for (Rectangle2D o : obstacles) { // above the scale bar and the credit strip
+            if (o.getMaxY() > f.height() * 0.7) {
+                bottom = Math.min(bottom, o.getMinY() - 6);
+            }
+        }
+        Geometry area = pack.area().outline();
+        return MapMarkers.insets(
+                crowds,
+                MAX_INSETS,
+                anchors,
+                f.width(),
+                f.height(),
+                bottom,
+                obstacles,
+                c -> area.intersection(area.getFactory().toGeometry(f.ground(c)))
+                        .getArea());
+    }
+
+    /** The ground a crowd's inset enlarges: its hot spots' extent, with a margin for their surroundings. */
+    private static Envelope crowdGround(Pack pack, List<Integer> crowd) {
         Envelope crowded = new Envelope();
         for (Pack.Hotspot h : pack.hotspots()) {
             if (crowd.contains(h.number())) {
@@ -208,23 +271,49 @@ final class PackMaps {
             }
         }
         crowded.expandBy(Math.max(crowded.getWidth(), crowded.getHeight()) * 0.12 + 150);
-        int iw = (int) Math.round(f.width() * 0.4);
-        int ih = (int) Math.round(
-                Math.max(f.height() * 0.32, Math.min(f.height() * 0.5, iw * crowded.getHeight() / crowded.getWidth())));
-        Envelope ground = fit(crowded, iw, ih);
-        Rectangle2D frame = new Rectangle2D.Double(
-                f.x(crowded.getMinX()),
-                f.y(crowded.getMaxY()),
-                f.x(crowded.getMaxX()) - f.x(crowded.getMinX()),
-                f.y(crowded.getMinY()) - f.y(crowded.getMaxY()));
-        Rectangle2D at = corner(pack, f, iw, ih, frame, anchors, crowd, obstacles);
-        String tag = "Hot spots " + numbers(crowd) + ": see the inset";
+        return crowded;
+    }
+
+    /**
+     * One crowd's hot spots enlarged in its inset, in the overview's colours; their part of the overview is framed
+     * and tagged with their numbers instead.
+     */
+    private Layout inset(
+            Pack pack,
+            Principal reader,
+            Graphics2D g,
+            Frame f,
+            MapStretch stretch,
+            MapMarkers.Inset inset,
+            List<MapMarkers.Anchor> anchors,
+            List<Rectangle2D> obstacles) {
+        Rectangle2D frame = inset.frame();
+        Rectangle2D at = inset.at();
+        int iw = (int) Math.round(at.getWidth());
+        int ih = (int) Math.round(at.getHeight());
+        Envelope ground = fit(f.ground(frame), iw, ih);
+        String which = inset.label().isEmpty() ? "the inset" : "inset " + inset.label();
+        String tag = "Hot spots " + MapMarkers.numbers(inset.numbers()) + ": see " + which;
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         FontMetrics m = g.getFontMetrics();
-        Rectangle2D tagBox =
-                new Rectangle2D.Double(frame.getMinX(), frame.getMaxY() + 2, m.stringWidth(tag) + 8, m.getHeight() + 4);
-        if (tagBox.getMaxY() > f.height() - 40 || tagBox.intersects(at)) {
-            tagBox.setRect(frame.getMinX(), frame.getMinY() - m.getHeight() - 6, tagBox.getWidth(), tagBox.getHeight());
+        double tw = m.stringWidth(tag) + 8;
+        double th = m.getHeight() + 4;
+        // below the frame, else above it, else beside it on the right: the first clear of insets, frames and tags
+        Rectangle2D[] tags = {
+            new Rectangle2D.Double(frame.getMinX(), frame.getMaxY() + 2, tw, th),
+            new Rectangle2D.Double(frame.getMinX(), frame.getMinY() - th - 2, tw, th),
+            new Rectangle2D.Double(frame.getMaxX() - tw, frame.getMaxY() + 2, tw, th),
+            new Rectangle2D.Double(frame.getMaxX() - tw, frame.getMinY() - th - 2, tw, th),
+            new Rectangle2D.Double(frame.getMaxX() + 2, frame.getMinY(), tw, th)
+        };
+        Rectangle2D tagBox = tags[0];
+        for (Rectangle2D t : tags) {
+            boolean inside =
+                    t.getMinX() >= 0 && t.getMinY() >= 0 && t.getMaxX() <= f.width() && t.getMaxY() <= f.height();
+            if (inside && obstacles.stream().noneMatch(o -> o.intersects(t)) && !t.intersects(at)) {
+                tagBox = t;
+                break;
+            }
         }
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(2f));
@@ -237,13 +326,24 @@ final class PackMaps {
         obstacles.add(grown(tagBox, 2));
         obstacles.add(grown(at, 4));
 
-        BufferedImage img = getMap(pack, ground, iw, ih, time(pack), stretch);
+        Map<String, String> q = mapQuery(pack, ground, iw, ih, time(pack), stretch);
+        BufferedImage img = getMap(q, reader);
         Graphics2D ig = graphics(img);
         Frame inf = new Frame(ground, iw, ih);
         outlines(ig, inf, pack, 2f, 2.6f);
-        String title = "Inset: hot spots " + numbers(crowd) + ", enlarged";
+        String inset0 = inset.label().isEmpty() ? "Inset" : "Inset " + inset.label();
         ig.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
         FontMetrics im = ig.getFontMetrics();
+        // the longest title that fits the inset: a narrow inset of a long crowd drops "enlarged", then the numbers
+        String title = inset0 + ": " + inset.numbers().size() + " hot spots";
+        for (String t : List.of(
+                inset0 + ": hot spots " + MapMarkers.numbers(inset.numbers()) + ", enlarged",
+                inset0 + ": hot spots " + MapMarkers.numbers(inset.numbers()))) {
+            if (im.stringWidth(t) + 10 <= iw) {
+                title = t;
+                break;
+            }
+        }
         Rectangle2D titleBox = new Rectangle2D.Double(0, 0, im.stringWidth(title) + 10, im.getHeight() + 6);
         ig.setColor(new Color(255, 255, 255, 235));
         ig.fill(titleBox);
@@ -252,8 +352,7 @@ final class PackMaps {
         List<Rectangle2D> clear = new ArrayList<>();
         clear.add(grown(titleBox, 2));
         clear.addAll(scaleBar(ig, inf, ih - 6, 11));
-        List<MapMarkers.Anchor> inner = anchors(
-                pack.hotspots().stream().filter(h -> crowd.contains(h.number())).toList(), inf);
+        List<MapMarkers.Anchor> inner = MapMarkers.enlarged(anchors, inset);
         List<MapMarkers.Marker> markers = MapMarkers.place(inner, MapMarkers.radius(13), iw, ih, clear);
         List<Rectangle2D> clearOfMarkers = new ArrayList<>(clear);
         markers.forEach(x -> clearOfMarkers.add(grown(x.box(), 2)));
@@ -269,77 +368,8 @@ final class PackMaps {
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(2f));
         g.draw(at);
-        return new Layout("inset", iw, ih, markers, names, clear);
-    }
-
-    /**
-     * Where the inset goes: the corner (top left, bottom right, bottom left, top right; clear of the furniture) that
-     * covers least of the area and none of the markers outside the crowd nor the crowd's frame.
-     */
-    private static Rectangle2D corner(
-            Pack pack,
-            Frame f,
-            int iw,
-            int ih,
-            Rectangle2D frame,
-            List<MapMarkers.Anchor> anchors,
-            List<Integer> crowd,
-            List<Rectangle2D> obstacles) {
-        double m = 8;
-        double top = 8;
-        double bottom = f.height() - ih - 8;
-        for (Rectangle2D o : obstacles) { // above the scale bar and the credit strip
-            if (o.getMaxY() > f.height() * 0.7) {
-                bottom = Math.min(bottom, o.getMinY() - ih - 6);
-            }
-        }
-        Rectangle2D[] corners = {
-            new Rectangle2D.Double(m, top, iw, ih),
-            new Rectangle2D.Double(f.width() - iw - m, bottom, iw, ih),
-            new Rectangle2D.Double(m, bottom, iw, ih),
-            new Rectangle2D.Double(f.width() - iw - 60, top, iw, ih)
-        };
-        Rectangle2D best = corners[0];
-        double bestScore = Double.POSITIVE_INFINITY;
-        for (Rectangle2D c : corners) {
-            Envelope ground = new Envelope(
-                    f.view().getMinX() + c.getMinX() * f.metresPerPixel(),
-                    f.view().getMinX() + c.getMaxX() * f.metresPerPixel(),
-                    f.view().getMaxY() - c.getMaxY() * f.metresPerPixel(),
-                    f.view().getMaxY() - c.getMinY() * f.metresPerPixel());
-            double score = pack.area()
-                    .outline()
-                    .intersection(pack.area().outline().getFactory().toGeometry(ground))
-                    .getArea();
-            if (c.intersects(frame)) {
-                score += 1e15;
-            }
-            for (MapMarkers.Anchor a : anchors) {
-                if (!crowd.contains(a.number()) && grown(c, 20).contains(a.x(), a.y())) {
-                    score += 1e14;
-                }
-            }
-            for (Rectangle2D o : obstacles) {
-                if (o.intersects(c)) {
-                    score += 1e13;
-                }
-            }
-            if (score < bestScore) {
-                bestScore = score;
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    private static String numbers(List<Integer> crowd) {
-        boolean run = true;
-        for (int k = 1; k < crowd.size(); k++) {
-            run &= crowd.get(k) == crowd.get(k - 1) + 1;
-        }
-        return run && crowd.size() > 2
-                ? crowd.get(0) + "\u2013" + crowd.get(crowd.size() - 1)
-                : String.join(", ", crowd.stream().map(String::valueOf).toList());
+        String name = inset.label().isEmpty() ? "inset" : "inset " + inset.label();
+        return new Layout(name, iw, ih, markers, names, clear, q);
     }
 
     private static List<MapMarkers.Anchor> anchors(List<Pack.Hotspot> spots, Frame f) {
@@ -374,7 +404,7 @@ final class PackMaps {
         }
     }
 
-    private Drawn spot(Pack pack, Pack.Hotspot h, java.util.function.Consumer<String> progress) {
+    private Drawn spot(Pack pack, Principal reader, Pack.Hotspot h, Consumer<String> progress) {
         progress.accept("drawing the map of hot spot " + h.number() + " of "
                 + pack.hotspots().size());
         Envelope s = new Envelope(h.geometry().getEnvelopeInternal());
@@ -387,8 +417,10 @@ final class PackMaps {
                         s.centre().y + size / 2),
                 SPOT_WIDTH,
                 SPOT_HEIGHT);
-        MapStretch stretch = stretch(pack, pack.area().outline().getFactory().toGeometry(around), "this map");
-        BufferedImage img = getMap(pack, around, SPOT_WIDTH, SPOT_HEIGHT, time(pack), stretch);
+        MapStretch stretch =
+                stretch(pack, reader, pack.area().outline().getFactory().toGeometry(around), "this map");
+        Map<String, String> q = mapQuery(pack, around, SPOT_WIDTH, SPOT_HEIGHT, time(pack), stretch);
+        BufferedImage img = getMap(q, reader);
         Graphics2D sg = graphics(img);
         Frame sf = new Frame(around, SPOT_WIDTH, SPOT_HEIGHT);
         sg.setColor(HOTSPOT);
@@ -411,14 +443,14 @@ final class PackMaps {
                 png(img),
                 stretch,
                 List.of(new Layout(
-                        "hot spot " + h.number(), SPOT_WIDTH, SPOT_HEIGHT, List.of(badge), names, obstacles)));
+                        "hot spot " + h.number(), SPOT_WIDTH, SPOT_HEIGHT, List.of(badge), names, obstacles, q)));
     }
 
     /**
      * The local stretch over {@code ground}: its density read on square cells (the map service's surface for the
      * pack's selection, as the maps draw it), the cells whose centre lies in the ground ranked.
      */
-    private MapStretch stretch(Pack pack, Geometry ground, String where) {
+    private MapStretch stretch(Pack pack, Principal reader, Geometry ground, String where) {
         Envelope e = ground.getEnvelopeInternal();
         double cell = MapStretch.cellFor(e.getWidth(), e.getHeight());
         double minX = Math.floor(e.getMinX() / cell) * cell;
@@ -429,7 +461,7 @@ final class PackMaps {
         Map<String, String> q = query(pack, new Envelope(minX, minX + cols * cell, minY, maxY), cols, rows, time(pack));
         q.put("LAYERS", DENSITY);
         q.put("STYLES", "");
-        float[] values = wms.densityValues(q, TASKING);
+        float[] values = wms.densityValues(q, reader);
         IndexedPointInAreaLocator inside = new IndexedPointInAreaLocator(ground);
         float[] kept = new float[values.length];
         int n = 0;
@@ -473,13 +505,20 @@ final class PackMaps {
                 + "Boundaries: ONS; contains OS data \u00a9 Crown copyright and database right.";
     }
 
-    private BufferedImage getMap(Pack pack, Envelope v, int width, int height, String time, MapStretch stretch) {
+    /** The GetMap of one of the pack's maps: its selection over a view, coloured by the stretch. */
+    private static Map<String, String> mapQuery(
+            Pack pack, Envelope v, int width, int height, String time, MapStretch stretch) {
         Map<String, String> q = query(pack, v, width, height, time);
         if (!stretch.empty()) {
             q.put("SLD_BODY", stretch.sld(DENSITY, BOUNDARIES));
         }
+        return Map.copyOf(q);
+    }
+
+    /** The map service's picture for the reader, exactly as its WMS would draw it for them. */
+    private BufferedImage getMap(Map<String, String> q, Principal reader) {
         try {
-            return argb(wms.image(q, TASKING));
+            return argb(wms.image(q, reader));
         } catch (SafemapException e) {
             if (e.code() == ErrorCode.BAD_REQUEST) {
                 throw new SafemapException(
@@ -543,6 +582,15 @@ final class PackMaps {
 
         double metresPerPixel() {
             return view.getWidth() / width;
+        }
+
+        /** The ground under a box of pixels. */
+        Envelope ground(Rectangle2D box) {
+            return new Envelope(
+                    view.getMinX() + box.getMinX() * metresPerPixel(),
+                    view.getMinX() + box.getMaxX() * metresPerPixel(),
+                    view.getMaxY() - box.getMaxY() * metresPerPixel(),
+                    view.getMaxY() - box.getMinY() * metresPerPixel());
         }
 
         Path2D path(Geometry g) {

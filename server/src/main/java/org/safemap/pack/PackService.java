@@ -66,6 +66,14 @@ public final class PackService {
      * notes. A feed asked for by name that may not go in refuses the pack.
      */
     public File make(PackRequest request, PackFormat format, Principal who, Consumer<String> progress) {
+        return made(request, format, who, progress).file();
+    }
+
+    /** A pack file and the maps drawn for it (as {@link #make}), which the pack's tests compare with the WMS. */
+    record Made(File file, PackMaps.Images images) {}
+
+    /** {@link #make}, keeping the maps. */
+    Made made(PackRequest request, PackFormat format, Principal who, Consumer<String> progress) {
         policy.requireSignedIn(who, "a tasking pack");
         List<String> allowed = new ArrayList<>();
         List<String> left = new ArrayList<>();
@@ -102,15 +110,17 @@ public final class PackService {
         return build(request.withFeeds(allowed, left), format, who, progress);
     }
 
-    private File build(PackRequest request, PackFormat format, Principal who, Consumer<String> progress) {
+    private Made build(PackRequest request, PackFormat format, Principal who, Consumer<String> progress) {
         Pack pack = builder.build(request, progress);
-        PackMaps.Images images = maps.draw(pack, progress);
+        // drawn as the reader, so no map shows more than the WMS shows them, and each shows what the tables count
+        PackMaps.Images images = maps.draw(pack, who, progress);
         // Feeds left out of the exact counts come back as the reader's protected counts (every feed was asked).
         java.util.Optional<PackSharedCounts> shared =
                 request.withheld().isEmpty() ? java.util.Optional.empty() : PackSharedCounts.of(counts, who, pack);
         if (format == PackFormat.DOCX) {
             progress.accept("writing the DOCX");
-            return new File(PackDocx.render(pack, images, shared), format, filename(request, format), pack);
+            return new Made(
+                    new File(PackDocx.render(pack, images, shared), format, filename(request, format), pack), images);
         }
         // Only the web page links into the viewer's action log, and only for a reader who may record actions there.
         String xhtml =
@@ -122,7 +132,7 @@ public final class PackService {
         } else {
             body = xhtml.getBytes(StandardCharsets.UTF_8);
         }
-        return new File(body, format, filename(request, format), pack);
+        return new Made(new File(body, format, filename(request, format), pack), images);
     }
 
     /** {@code safemap-pack-E08000012-2022-07.pdf}: the area and period, safe in any file system. */
