@@ -317,8 +317,6 @@ class DisclosureMapIT {
                 .noneMatch(f -> f.path("properties").path("feed").asText().equals("police-uk"));
         assertThat(JSON.readTree(get(days, POLICE).body()).path("features"))
                 .anyMatch(f -> f.path("properties").path("feed").asText().equals("police-uk"));
-        String daysMap = days.replace("GetFeatureInfo", "GetMap") + "&FORMAT=image/png&TRANSPARENT=TRUE";
-        assertThat(argb(get(daysMap, NHS))).isNotEqualTo(argb(get(map, NHS)));
     }
 
     private static double[][] istvJuly() throws Exception {
