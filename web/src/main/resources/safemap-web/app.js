@@ -1395,10 +1395,10 @@
       from.min = to.min = first();
       from.max = to.max = last();
       if (!state.days) { from.value = first(); to.value = last(); return; }
-      let a = state.days.from < first() ? first() : state.days.from > last() ? last() : state.days.from;
-      let b = state.days.to > last() ? last() : state.days.to < first() ? first() : state.days.to;
-      if (a > b) { a = first(); b = last(); }
-      from.value = a; to.value = b;
+      // days partly outside the months are cut to them; days wholly outside give way to the months' own
+      const outside = state.days.to < first() || state.days.from > last();
+      from.value = outside || state.days.from < first() ? first() : state.days.from;
+      to.value = outside || state.days.to > last() ? last() : state.days.to;
       apply();
     };
     const offer = () => {
@@ -1436,7 +1436,9 @@
         if (!on.checked) return;
         on.checked = false;
         apply();
-        status(message);
+        // said where the days were, as the status line moves on to what Play loads
+        note.textContent = message;
+        note.hidden = false;
       }
     };
   }

@@ -212,6 +212,8 @@ class ViewerE2EIT {
         // Play steps whole months: the days go, and the address says so.
         driver.findElement(By.id("play")).click();
         wait(10).until(d -> !d.findElement(By.id("days-on")).isSelected());
+        assertThat(driver.findElement(By.id("days-note")).getText())
+                .isEqualTo("Play steps whole months, so the days were cleared.");
         driver.findElement(By.id("play")).click();
         wait(10).until(d -> !d.getCurrentUrl().contains("y=2022"));
     }
