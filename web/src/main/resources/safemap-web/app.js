@@ -24,7 +24,7 @@
     allFeeds: [], feedLevels: {}, summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
     profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null, basemaps: [],
     basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null,
-    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0, runs: {}
+    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0, runs: {}, days: null
   };
   // Layers that compare the period with an earlier one (the server's change kinds).
   const CHANGE_KINDS = ['density-change', 'area-change'];
@@ -288,8 +288,14 @@
       weekdays: h.get('d') ? h.get('d').split(',').filter(d => DAYS.includes(d)) : [],
       feeds: h.get('f') ? h.get('f').split(',') : null, layers: h.get('l') ? h.get('l').split(',') : null,
       view: h.get('map') ? h.get('map').split('/').map(Number) : null, area: h.get('a'), baseline: h.get('c'),
-      drawn: drawnFromText(h.get('z')), runs: runsFromText(h.get('r'))
+      drawn: drawnFromText(h.get('z')), runs: runsFromText(h.get('r')), days: daysFromText(h.get('y'))
     };
+  }
+
+  // The days the period is narrowed to, in the address as '2022-07-01..2022-07-14' (both included); null for none.
+  function daysFromText(text) {
+    const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(text || '');
+    return m && m[1] <= m[2] ? { from: m[1], to: m[2] } : null;
   }
 
   // The runs pinned to run layers, in the address as 'layer:id,layer:id'.
@@ -336,6 +342,7 @@
     const c = map.getCenter();
     const params = {
       m: state.month, p: state.from !== state.month ? state.from : '',
+      y: state.days ? state.days.from + '..' + state.days.to : '',
       b: state.basemap ? (state.basemap === state.basemaps[0] ? '' : state.basemap.title)
         : state.basemaps.length ? 'none' : '',
       g: state.group, h: state.hours, d: [...state.weekdays].join(','),
@@ -364,9 +371,12 @@
     const ns = corners.map(c => c[1]);
     const bbox = [Math.min(...es), Math.min(...ns), Math.max(...es), Math.max(...ns)].map(v => v.toFixed(1)).join(',');
     const named = shown.filter(l => l.kind !== 'areas').map(l => l.title);
-    const title = ((named.length ? named.join(', ') : 'SafeMap') + ', ' + periodLabel()).slice(0, 120);
+    // one TIME for every layer printed: the days, unless a layer of whole months only is among them
+    const time = mapTime(shown.some(l => TIMED_KINDS.includes(l.kind) && monthsOnly(l)));
+    const title = ((named.length ? named.join(', ') : 'SafeMap') + ', ' + rangeLabel(time.replace('/', '..')))
+      .slice(0, 120);
     const p = { bbox: bbox, layers: shown.map(l => l.name).join(','), title: title,
-      time: state.from === state.month ? state.month : state.from + '/' + state.month,
+      time: time,
       category: state.group, feed: selectedFeeds(), hours: state.hours, weekdays: [...state.weekdays].join(',') };
     const base = baseline();
     if (shown.some(l => CHANGE_KINDS.includes(l.kind)) && base) p.baseline = base.replace('..', '/');
@@ -430,7 +440,7 @@
   function layerDims(layer) {
     const params = {};
     if (!TIMED_KINDS.includes(layer.kind)) return params;
-    if (state.month) params.time = state.from === state.month ? state.month : state.from + '/' + state.month;
+    if (state.month) params.time = mapTime(monthsOnly(layer));
     if (state.group) params.category = state.group;
     if (selectedFeeds()) params.feed = selectedFeeds();
     return params;
@@ -447,7 +457,7 @@
   function tileLayer(layer) {
     const timed = TIMED_KINDS.includes(layer.kind);
     const params = {};
-    if (timed && state.month) params.time = state.from === state.month ? state.month : state.from + '/' + state.month;
+    if (timed && state.month) params.time = mapTime(monthsOnly(layer));
     if (CHANGE_KINDS.includes(layer.kind)) {
       const base = baseline();
       if (!base) {
@@ -528,7 +538,9 @@
     // Records only of feeds this user may see record by record (as stored, or generalised to a grid); the others
     // are counted in the area layers at the level their protocols allow.
     const recordFeeds = [...state.feeds].filter(f => ['points', 'reduced'].includes(state.feedLevels[f]));
-    const when = state.from === state.month ? { month: state.month } : { from: state.from, to: state.month };
+    // from/to take months or days, both included
+    const [from, to] = apiPeriod().split('..');
+    const when = to ? { from: from, to: to } : from.length === 7 ? { month: from } : { from: from, to: from };
     // Up to the API's most per request (50,000 a feed): the clusters and the canvas keep that many smooth.
     const requests = recordFeeds.map(feed => getJson(layer.api + '?' + query(Object.assign({ feed: feed,
       category: state.group, limit: 50000 }, when))));
@@ -659,14 +671,51 @@
     }
   }
 
-  // The period shown: one month, or whole months from-to (both included).
+  // The period shown: one month, whole months from-to (both included), or the days chosen inside them.
   function periodLabel() {
+    return state.days ? daysLabel(state.days.from, state.days.to) : monthsLabel();
+  }
+
+  // The whole months chosen, whatever the days: what count layers, the forecast and comparisons show.
+  function monthsLabel() {
     return rangeLabel(state.from + '..' + state.month);
   }
 
-  // 'January to April 2022' for '2022-01..2022-04'; one month by its name.
+  // '1 to 14 July 2022', '28 June to 3 July 2022', '30 December 2021 to 2 January 2022', '14 July 2022'.
+  function daysLabel(from, to) {
+    const date = (d, parts) => new Date(d + 'T00:00:00Z').toLocaleDateString('en-GB', Object.assign({ timeZone: 'UTC' },
+      parts));
+    const full = { day: 'numeric', month: 'long', year: 'numeric' };
+    if (from === to) return date(from, full);
+    const start = from.slice(0, 4) !== to.slice(0, 4) ? date(from, full)
+      : from.slice(0, 7) !== to.slice(0, 7) ? date(from, { day: 'numeric', month: 'long' }) : String(Number(from.slice(8)));
+    return start + ' to ' + date(to, full);
+  }
+
+  // A layer the map service draws in whole months only (its catalogue entry says days: false: count tables, the
+  // forecast), or one compared with a baseline of months: it takes the months the days lie in.
+  function monthsOnly(layer) {
+    return layer.days === false || CHANGE_KINDS.includes(layer.kind);
+  }
+
+  // The period as the map service's TIME: the days chosen ('2022-07-01/2022-07-14'), or the whole months
+  // ('2022-07', '2022-05/2022-07'), which is also what a layer of whole months only is sent.
+  function mapTime(wholeMonths) {
+    if (state.days && !wholeMonths) {
+      return state.days.from === state.days.to ? state.days.from : state.days.from + '/' + state.days.to;
+    }
+    return state.from === state.month ? state.month : state.from + '/' + state.month;
+  }
+
+  // The same period as the API's period ('2022-07-01..2022-07-14', '2022-07', '2022-05..2022-07').
+  function apiPeriod(wholeMonths) {
+    return mapTime(wholeMonths).replace('/', '..');
+  }
+
+  // 'January to April 2022' for '2022-01..2022-04'; one month by its name; days as daysLabel writes them.
   function rangeLabel(range) {
     const [from, to] = range.split('..');
+    if (from.length === 10) return daysLabel(from, to || from);
     if (!to || from === to) return monthLabel(from);
     const [fy] = from.split('-');
     const [ty] = to.split('-');
@@ -708,9 +757,9 @@
         const units = layer.style && layer.style.title ? layer.style.title : '';
         legend.append(el('li', { class: 'legend-layer' }, el('strong', {}, layer.title),
           units ? el('span', { class: 'units' }, units + (CHANGE_KINDS.includes(layer.kind) && baseline()
-            ? ', ' + periodLabel() + ' against ' + rangeLabel(baseline())
-            : layer.kind === 'forecast' ? ', trained on ' + periodLabel()
-            : TIMED_KINDS.includes(layer.kind) ? ', ' + periodLabel() : '')) : '',
+            ? ', ' + monthsLabel() + ' against ' + rangeLabel(baseline())
+            : layer.kind === 'forecast' ? ', trained on ' + monthsLabel()
+            : TIMED_KINDS.includes(layer.kind) ? ', ' + (monthsOnly(layer) ? monthsLabel() : periodLabel()) : '')) : '',
           layer.runs ? el('span', { class: 'units run-title' }, runTitle(layer) || 'No run has finished yet') : '',
           el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query(Object.assign({
             SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name },
@@ -758,8 +807,7 @@
 
   function updateExportLink() {
     const link = document.getElementById('export-points');
-    const period = state.from === state.month ? state.month : state.from + '..' + state.month;
-    const params = { period: period, category: state.group, feed: selectedFeeds() };
+    const params = { period: apiPeriod(), category: state.group, feed: selectedFeeds() };
     link.href = '/api/exports/incidents.csv?' + query(params);
     link.textContent = 'Download the incidents of ' + periodLabel() + ' (CSV)';
   }
@@ -768,7 +816,7 @@
   // The profile and the ranking cover the period chosen; for a single month, the twelve months up to it, so the
   // trend has something to show.
   function profilePeriod() {
-    if (state.from !== state.month) return state.from + '..' + state.month;
+    if (state.days || state.from !== state.month) return apiPeriod();
     const i = state.months.indexOf(state.month);
     const from = state.months[Math.max(0, i - 11)];
     return from === state.month ? state.month : from + '..' + state.month;
@@ -832,8 +880,9 @@
       el('p', { class: 'fine' }, a.level === 'drawn'
         ? 'Drawn area, ' + a.areaKm2.toFixed(2) + ' km\u00b2, overlapping ' + a.lsoas + ' LSOAs'
         : a.level.toUpperCase() + ' ' + a.code + ', ' + a.areaKm2.toFixed(2) + ' km\u00b2'),
-      el('p', { class: 'fine' }, monthLabel(p.selection.period.split('..')[0]) + ' to '
-        + monthLabel(p.selection.period.split('..').pop()) + describeFilters()));
+      el('p', { class: 'fine' }, (/^\d{4}-\d{2}-\d{2}/.test(p.selection.period) ? rangeLabel(p.selection.period)
+        : monthLabel(p.selection.period.split('..')[0]) + ' to ' + monthLabel(p.selection.period.split('..').pop()))
+        + describeFilters()));
     parts.push(head);
 
     const figures = el('dl', { class: 'figures' });
@@ -912,7 +961,7 @@
   // the category group, hours and days, and the feeds chosen that the pack may count exactly.
   function packParams() {
     const r = state.profileArea;
-    const p = { period: state.from === state.month ? state.month : state.from + '..' + state.month, format: 'pdf' };
+    const p = { period: apiPeriod(), format: 'pdf' };
     if (r.area) p.area = r.area;
     else if (r.body && r.body.circle) p.circle = r.body.circle.center.concat([r.body.circle.radiusM]).join(',');
     else if (r.body && r.body.geometry) p.shape = JSON.stringify(r.body.geometry);
@@ -1054,7 +1103,7 @@
     const box = document.getElementById('ranking');
     const button = document.getElementById('rank');
     button.disabled = true;
-    box.replaceChildren(el('p', { class: 'fine' }, 'Ranking LSOAs for ' + profilePeriod().replace('..', ' to ') + '\u2026'));
+    box.replaceChildren(el('p', { class: 'fine' }, 'Ranking LSOAs for ' + rangeLabel(profilePeriod()) + '\u2026'));
     try {
       const request = { period: profilePeriod() };
       if (state.group) request.categories = state.group;
@@ -1090,7 +1139,7 @@
       // A run over a feed this user may see only as aggregates shows its ranking and classes, not its counts.
       const withheld = run.disclosure ? el('p', { class: 'fine' }, run.disclosure) : '';
       box.replaceChildren(el('p', { class: 'fine' }, 'Run ' + run.id + ': LSOAs by incidents, '
-        + profilePeriod().replace('..', ' to ') + '.'), method(run), withheld, list,
+        + rangeLabel(profilePeriod()) + '.'), method(run), withheld, list,
         el('p', {}, el('a', { href: '/api/exports/runs/' + run.id + '/areas.gpkg' }, 'All areas (GeoPackage)'), ' \u00b7 ',
           el('a', { href: '/api/exports/runs/' + run.id + '/areas.csv' }, 'CSV')));
     } catch (e) {
@@ -1108,11 +1157,11 @@
     const box = document.getElementById('changes');
     const base = baseline();
     if (!base) { box.replaceChildren(); return; }
-    const period = state.from === state.month ? state.month : state.from + '..' + state.month;
-    const params = { level: 'lsoa', baseline: base, period: period };
+    // the published counts it tests are monthly: the months shown, whatever days are chosen
+    const params = { level: 'lsoa', baseline: base, period: apiPeriod(true) };
     if (state.group) params.categories = state.group;
     if (selectedFeeds()) params.feeds = selectedFeeds();
-    box.replaceChildren(el('p', { class: 'fine' }, 'Comparing ' + periodLabel() + ' with ' + rangeLabel(base) + '\u2026'));
+    box.replaceChildren(el('p', { class: 'fine' }, 'Comparing ' + monthsLabel() + ' with ' + rangeLabel(base) + '\u2026'));
     try {
       const response = await fetch('/api/changes?' + query(params), { headers: { Accept: 'application/json' } });
       const body = await response.json().catch(() => ({}));
@@ -1140,7 +1189,7 @@
         });
         list.append(el('li', {}, button));
       });
-      const parts = [el('p', { class: 'fine', id: 'change-summary' }, 'LSOAs, ' + periodLabel() + ' against '
+      const parts = [el('p', { class: 'fine', id: 'change-summary' }, 'LSOAs, ' + monthsLabel() + ' against '
         + rangeLabel(base) + ': ' + number(body.more) + ' with significantly more incidents, ' + number(body.fewer)
         + ' with significantly fewer.')];
       if (significant.length) parts.push(list);
@@ -1297,6 +1346,104 @@
     });
   }
 
+  // ------------------------------------------------------------------------------------------------------- days
+  // Narrowing the months chosen to days: offered when a feed shown has records timed to the day or finer (the
+  // summary's 'timed'; police.uk's are known by month only). The dates stay inside the months chosen: moving the
+  // months moves them in, or back to the months' own first and last days. Returns fit (after a month change), offer
+  // (after a feed change) and clear.
+  function buildDays(initial, showPeriod) {
+    const box = document.getElementById('days-box');
+    const on = document.getElementById('days-on');
+    const range = document.getElementById('days-range');
+    const from = document.getElementById('days-from');
+    const to = document.getElementById('days-to');
+    const note = document.getElementById('days-note');
+    const first = () => state.from + '-01';
+    const last = () => {
+      const [y, m] = state.month.split('-').map(Number);
+      return state.month + '-' + String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0');
+    };
+    const timedFeeds = () => state.summary.feeds.filter(f => f.timed && state.feeds.has(f.feed));
+    const explain = () => {
+      if (!state.days) { note.hidden = true; return; }
+      const untimed = state.summary.feeds.filter(f => !f.timed && state.feeds.has(f.feed))
+        .map(f => state.feedLabels[f.feed] || f.feed);
+      const parts = [];
+      if (untimed.length) {
+        // the share for the days' first month, as an example in numbers
+        const [y, m] = state.days.from.split('-').map(Number);
+        const monthDays = new Date(Date.UTC(y, m, 0)).getUTCDate();
+        const end = state.days.to.slice(0, 7) === state.days.from.slice(0, 7) ? Number(state.days.to.slice(8)) : monthDays;
+        const n = end - Number(state.days.from.slice(8)) + 1;
+        parts.push(untimed.join(', ') + ': records known only by month. The density and the hot spot ranking count '
+          + 'each by the share of its month inside the days (here ' + n + ' of ' + monthDays + ' days: '
+          + (n / monthDays).toFixed(2) + ' of a record); the points show every record of the month; an area profile '
+          + 'counts each in full when the days include the first of its month, and not at all otherwise.');
+      }
+      const months = state.layers.filter(l => TIMED_KINDS.includes(l.kind) && monthsOnly(l)
+        && layerBox(l) && layerBox(l).checked).map(l => l.title);
+      parts.push((months.length ? months.join(', ') : 'Count layers, the forecast and comparisons')
+        + ': whole months only, so ' + monthsLabel() + '.');
+      note.textContent = parts.join(' ');
+      note.hidden = false;
+    };
+    const apply = () => {
+      state.days = on.checked && from.value && to.value ? { from: from.value, to: to.value } : null;
+      range.hidden = !on.checked;
+      explain();
+    };
+    const fit = () => {
+      from.min = to.min = first();
+      from.max = to.max = last();
+      if (!state.days) { from.value = first(); to.value = last(); return; }
+      // days partly outside the months are cut to them; days wholly outside give way to the months' own
+      const outside = state.days.to < first() || state.days.from > last();
+      from.value = outside || state.days.from < first() ? first() : state.days.from;
+      to.value = outside || state.days.to > last() ? last() : state.days.to;
+      apply();
+    };
+    const offer = () => {
+      const timed = timedFeeds().length > 0;
+      box.hidden = !timed;
+      if (!timed && on.checked) { on.checked = false; apply(); }
+      explain();
+    };
+    const changed = () => {
+      if (from.value && to.value && from.value > to.value) {
+        if (document.activeElement === from) to.value = from.value; else from.value = to.value;
+      }
+      if (!from.value || !to.value || from.value < first() || to.value > last()) return;  // half-typed
+      apply();
+      showPeriod();
+      refreshSelection();
+    };
+    on.addEventListener('change', () => {
+      if (on.checked && state.playing) stopPlaying();
+      apply();
+      showPeriod();
+      refreshSelection();
+    });
+    from.addEventListener('change', changed);
+    to.addEventListener('change', changed);
+    if (initial.days && state.month && initial.days.from >= first() && initial.days.to <= last()) {
+      state.days = initial.days;
+      on.checked = true;
+    }
+    offer();
+    fit();
+    return {
+      fit: fit, offer: offer, refresh: explain,
+      clear: message => {
+        if (!on.checked) return;
+        on.checked = false;
+        apply();
+        // said where the days were, as the status line moves on to what Play loads
+        note.textContent = message;
+        note.hidden = false;
+      }
+    };
+  }
+
   // ---------------------------------------------------------------------------------------------------- controls
   function buildControls(initial) {
     state.months = state.summary.months.map(m => m.month);
@@ -1313,7 +1460,9 @@
     state.from = initial.from && state.months.includes(initial.from)
       && state.months.indexOf(initial.from) <= state.months.indexOf(state.month) ? initial.from : state.month;
     // The slider moves the period's end; the period keeps its length.
+    let dayRange = null;  // built once the feeds are known: it is offered for timed feeds only
     const showPeriod = () => {
+      if (dayRange) dayRange.fit();
       slider.value = String(Math.max(0, state.months.indexOf(state.month)));
       slider.min = String(Math.max(0, periodMonths() - 1));
       slider.setAttribute('aria-valuetext', periodLabel());
@@ -1348,6 +1497,8 @@
       if (state.playing) { stopPlaying(); return; }
       play.setAttribute('aria-pressed', 'true');
       play.textContent = 'Pause';
+      // Play steps whole months: days chosen inside one month would mean nothing in the next, so they go
+      if (dayRange) dayRange.clear('Play steps whole months, so the days were cleared.');
       if (Number(slider.value) >= state.months.length - 1) moveTo(periodMonths() - 1);
       const step = async () => {
         await refreshSelection();
@@ -1392,6 +1543,7 @@
       const box = el('input', { type: 'checkbox', checked: on, value: f.feed, id: 'feed-' + f.feed });
       box.addEventListener('change', () => {
         if (box.checked) state.feeds.add(f.feed); else state.feeds.delete(f.feed);
+        if (dayRange) dayRange.offer();
         refreshSelection();
       });
       feeds.append(el('label', { htmlFor: 'feed-' + f.feed }, box, el('span', {}, state.feedLabels[f.feed] || f.feed),
@@ -1405,6 +1557,7 @@
       const box = el('input', { type: 'checkbox', checked: on, id: 'layer-' + layer.name });
       box.addEventListener('change', () => {
         writeHash();
+        if (dayRange) dayRange.refresh();
         refreshLayer(layer).then(() => { renderLegend(); updateAttribution(); }).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
       });
       layerBoxes.append(el('label', { htmlFor: 'layer-' + layer.name, title: layer.abstractText }, box,
@@ -1417,6 +1570,11 @@
         layerBoxes.append(runPicker(layer));
       }
     });
+
+    if (state.month) {
+      dayRange = buildDays(initial, showPeriod);
+      showPeriod();
+    }
 
     // Layers a link names that this reader is not offered: kept in the address (signing in reloads the page with
     // it, and they return) and told in plain words. The server answers a layer one may not see exactly as one that

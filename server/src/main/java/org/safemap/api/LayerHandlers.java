@@ -37,6 +37,10 @@ final class LayerHandlers {
         for (LayerCatalogue.Layer layer : wms.visibleLayers(who)) {
             ObjectNode node = JSON.valueToTree(layer);
             node.set("sources", sources(who, layer));
+            if (layer.kind().timed()) {
+                // whether TIME may be a run of days, or only whole months (the viewer sends such layers the months)
+                node.put("days", layer.kind().drawsDays());
+            }
             if (layer.kind() instanceof RunAreasKind) {
                 // The runs a run layer can draw, the default first: the viewer pins one, so the layer keeps its
                 // meaning when someone else ranks hot spots.

@@ -23,6 +23,11 @@ public record DensityChangeKind() implements SurfaceKind {
     }
 
     @Override
+    public boolean drawsDays() {
+        return true;
+    }
+
+    @Override
     public boolean compares() {
         return true;
     }

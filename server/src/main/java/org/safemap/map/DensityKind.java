@@ -18,6 +18,11 @@ public record DensityKind() implements SurfaceKind {
     }
 
     @Override
+    public boolean drawsDays() {
+        return true;
+    }
+
+    @Override
     public void draw(
             LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g) {
         SldStyle.Raster raster = style.raster();
@@ -100,7 +105,7 @@ public record DensityKind() implements SurfaceKind {
                     .densitySplit(
                             data.filter(layer, dims, DisclosureLevel.AGGREGATES),
                             dims.view().at(DisclosureLevel.POINTS));
-            double scale = 1e6 / dims.time().months();
+            double scale = 1e6 / dims.time().monthsLong();
             Kernel kernel = Kernel.fromCode(s.kernel());
             DensityField open = split.open().x().length == 0
                     ? null
@@ -129,7 +134,7 @@ public record DensityKind() implements SurfaceKind {
         return data.fields.get(layer.name() + "|" + dims.key(), k -> {
             MapData.Weighted w = data.store().densityPoints(data.filter(layer, dims, DisclosureLevel.AGGREGATES));
             // Incidents per km² per month: the units, with periods of any length on one colour scale.
-            double scale = 1e6 / dims.time().months();
+            double scale = 1e6 / dims.time().monthsLong();
             return new DensityField(w.x(), w.y(), w.w(), Kernel.fromCode(s.kernel()), s.bandwidthMetres(), scale);
         });
     }

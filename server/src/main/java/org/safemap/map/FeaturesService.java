@@ -392,7 +392,8 @@ public final class FeaturesService {
 
     /**
      * The layer's dimensions for {@code who}: the WMS's, from {@code run}, {@code category} and {@code feed}, and the
-     * datetime as TIME. A datetime on a layer without time is refused: its areas have no time to compare.
+     * datetime as TIME. A datetime on a layer without time is refused: its areas have no time to compare. On a layer
+     * of monthly counts it selects the months it touches (features intersecting it, as OGC API - Features reads it).
      */
     private LayerDims dims(Principal who, LayerCatalogue.Layer l, Map<String, String> dims, String datetime) {
         Map<String, String> params = new LinkedHashMap<>();
@@ -405,6 +406,17 @@ public final class FeaturesService {
             params.put("TIME", time(datetime));
         }
         try {
+            if (params.containsKey("TIME") && !l.kind().drawsDays()) {
+                // A count feature is a month's: datetime selects the features it intersects, so the months it touches.
+                MapState s = wms.state();
+                if (s.hasRecords()) {
+                    params.put(
+                            "TIME",
+                            TimeDimension.parse(params.get("TIME"), s.firstMonth(), s.lastMonth())
+                                    .touchedMonths()
+                                    .text());
+                }
+            }
             return wms.dims(who, l, params);
         } catch (OgcException e) {
             throw new SafemapException(

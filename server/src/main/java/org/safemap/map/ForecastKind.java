@@ -41,7 +41,7 @@ public record ForecastKind() implements SurfaceKind {
     @Override
     public TimeDimension defaultTime(MapState state) {
         java.time.YearMonth first = state.lastMonth().minusMonths(DEFAULT_TRAINING_MONTHS - 1);
-        return new TimeDimension(first.isBefore(state.firstMonth()) ? state.firstMonth() : first, state.lastMonth());
+        return TimeDimension.months(first.isBefore(state.firstMonth()) ? state.firstMonth() : first, state.lastMonth());
     }
 
     /**
@@ -53,12 +53,12 @@ public record ForecastKind() implements SurfaceKind {
         int validated = Math.min(Forecast.ORIGINS, time.months() - 1);
         if (validated < 1) {
             return List.of(
-                    "Forecast for " + monthName(time.last().plusMonths(1)),
+                    "Forecast for " + monthName(time.lastMonth().plusMonths(1)),
                     "Not validated: a forecast trained on one month has no earlier month to be checked on;",
                     "choose two months or more");
         }
         return List.of(
-                "Forecast for " + monthName(time.last().plusMonths(1)),
+                "Forecast for " + monthName(time.lastMonth().plusMonths(1)),
                 String.format(
                         Locale.ROOT,
                         "Validated on %d earlier month%s: hit rate 50.0%%, PAI 10.00",

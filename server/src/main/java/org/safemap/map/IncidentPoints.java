@@ -116,7 +116,8 @@ public final class IncidentPoints {
     private static final String KNOWN_CODES = "SELECT code FROM category UNION SELECT group_code FROM category";
     /** Counts by feed, month and category: small (feeds x months x categories), summed per audience in Java. */
     private static final String SUMMARY = """
-            SELECT feed, to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month, category, count(*)
+            SELECT feed, to_char(event_from AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month, category, count(*),
+                   bool_or(event_to - event_from <= interval '1 day')
             FROM incident WHERE feed = ANY(?::text[]) GROUP BY 1, 2, 3""";
 
     /** Each category with its group's plain name, so the viewer labels groups from the database alone. */
@@ -234,12 +235,14 @@ public final class IncidentPoints {
      * points. {@code protectedFeeds} (seen as aggregates or reduced points) are listed with their months, but not
      * counted: their counts are published only as cells of the protected tables (count layers, area profiles), and
      * a total over every area by month or by category would be another table to difference against them. They are
-     * named in {@code counted_without}.
+     * named in {@code counted_without}. Each feed says whether any of its records is {@code timed} (known to the
+     * day or finer).
      */
     public String summary(List<String> feeds, List<String> protectedFeeds) throws SQLException {
         Map<String, long[]> months = new TreeMap<>();
         Map<String, long[]> byFeed = new TreeMap<>();
         Map<String, long[]> byCategory = new HashMap<>();
+        java.util.Set<String> timed = new java.util.HashSet<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(SUMMARY)) {
             ps.setArray(1, c.createArrayOf("text", feeds.toArray()));
@@ -251,6 +254,9 @@ public final class IncidentPoints {
                     months.computeIfAbsent(rs.getString(2), k -> new long[1])[0] += n;
                     byFeed.computeIfAbsent(rs.getString(1), k -> new long[1])[0] += n;
                     byCategory.computeIfAbsent(rs.getString(3), k -> new long[1])[0] += n;
+                    if (rs.getBoolean(5)) {
+                        timed.add(rs.getString(1));
+                    }
                 }
             }
             ObjectNode out = JSON.createObjectNode();
@@ -258,7 +264,9 @@ public final class IncidentPoints {
             months.forEach((k, v) -> m.addObject().put("month", k).put("count", v[0]));
             ArrayNode f = out.putArray("feeds");
             byFeed.forEach((k, v) -> {
-                ObjectNode o = f.addObject().put("feed", k);
+                // whether some records are known to the day or finer, so that narrowing the period to days means
+                // something for the feed (police.uk's are known by month only)
+                ObjectNode o = f.addObject().put("feed", k).put("timed", timed.contains(k));
                 if (protectedFeeds.contains(k)) {
                     o.put("shared_as", "counts");
                 } else {

@@ -12,7 +12,7 @@ import org.safemap.sharing.FeedView;
  * The dimension values one layer is drawn with. WMS clients send TIME, DIM_CATEGORY, DIM_FEED and DIM_RUN; tile
  * URLs send time, category, feed and run; both arrive here as the same upper-case keys.
  *
- * @param time       months shown (null for layers without time)
+ * @param time       days shown, most often whole months (null for layers without time)
  * @param categories category or group codes asked for (empty: the layer's own)
  * @param feeds      feeds drawn: the layer's own, narrowed by DIM_FEED
  * @param run        the stored run drawn (run-areas), or null when there is none yet
@@ -100,6 +100,15 @@ public record LayerDims(
                     "TIME",
                     "TIME " + params.get("TIME") + " is outside the data: no records are loaded yet");
         }
+        if (time != null && !time.wholeMonths() && !layer.kind().drawsDays()) {
+            // Drawing the whole months instead would show more than was asked under the days' name.
+            throw new OgcException(
+                    "InvalidDimensionValue",
+                    "TIME",
+                    "TIME " + asked + " is part of a month, and layer " + layer.name() + " draws whole months only"
+                            + " (" + layer.kind().code() + "); ask for "
+                            + time.touchedMonths().text());
+        }
         List<String> categories = list(dim(params, "CATEGORY"));
         Set<String> known = categories(layer, state);
         for (String c : categories) {
@@ -133,7 +142,7 @@ public record LayerDims(
     /**
      * A change layer's dimensions: those of {@link #timed} (TIME is the later period) and DIM_BASELINE, the earlier
      * period, in TIME's spelling. Without DIM_BASELINE the baseline is the run of months of the same length just
-     * before TIME, as "this quarter against last quarter" is the usual question.
+     * before TIME (of days, when TIME is days), as "this quarter against last quarter" is the usual question.
      */
     static LayerDims compared(LayerCatalogue.Layer layer, Map<String, String> params, MapState state) {
         LayerDims d = timed(layer, params, state);
@@ -143,23 +152,39 @@ public record LayerDims(
         String asked = dim(params, "BASELINE");
         TimeDimension baseline;
         if (asked == null || asked.isBlank() || asked.equalsIgnoreCase(PREVIOUS)) {
-            int months = d.time().months();
-            java.time.YearMonth last = d.time().first().minusMonths(1);
-            java.time.YearMonth first = last.minusMonths(months - 1);
-            if (last.isBefore(state.firstMonth())) {
+            if (d.time().from().isBefore(state.firstMonth().atDay(2))) {
                 throw new OgcException(
                         "InvalidDimensionValue",
                         "DIM_BASELINE",
                         "TIME " + d.time().text() + " starts with the data, so there is no earlier period to compare "
                                 + "it with; give DIM_BASELINE");
             }
-            baseline = new TimeDimension(first.isBefore(state.firstMonth()) ? state.firstMonth() : first, last);
+            if (d.time().wholeMonths()) {
+                int months = d.time().months();
+                java.time.YearMonth last = d.time().firstMonth().minusMonths(1);
+                java.time.YearMonth first = last.minusMonths(months - 1);
+                baseline = TimeDimension.months(first.isBefore(state.firstMonth()) ? state.firstMonth() : first, last);
+            } else {
+                // as many days just before, from the data's first day at the earliest
+                java.time.LocalDate last = d.time().from().minusDays(1);
+                java.time.LocalDate first = last.minusDays(d.time().days() - 1);
+                java.time.LocalDate dataFirst = state.firstMonth().atDay(1);
+                baseline = new TimeDimension(first.isBefore(dataFirst) ? dataFirst : first, last);
+            }
         } else {
             try {
                 baseline = TimeDimension.parse(asked, state.firstMonth(), state.lastMonth());
             } catch (OgcException e) {
                 throw new OgcException(
                         "InvalidDimensionValue", "DIM_BASELINE", e.getMessage().replaceFirst("^TIME", "DIM_BASELINE"));
+            }
+            if (!baseline.wholeMonths() && !layer.kind().drawsDays()) {
+                throw new OgcException(
+                        "InvalidDimensionValue",
+                        "DIM_BASELINE",
+                        "DIM_BASELINE " + asked + " is part of a month, and layer " + layer.name()
+                                + " compares whole months only; ask for "
+                                + baseline.touchedMonths().text());
             }
         }
         return new LayerDims(d.time(), d.categories(), d.feeds(), null, NO_FEEDS, baseline);

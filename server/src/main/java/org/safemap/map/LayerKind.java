@@ -52,7 +52,15 @@ public sealed interface LayerKind permits AreaKind, PointsKind, SurfaceKind {
      * some month has records.
      */
     default TimeDimension defaultTime(MapState state) {
-        return new TimeDimension(state.lastMonth(), state.lastMonth());
+        return TimeDimension.months(state.lastMonth(), state.lastMonth());
+    }
+
+    /**
+     * Whether the layer draws any run of days TIME asks for (surfaces and points, which select records by their
+     * time), rather than whole months only (the published monthly count tables, and the forecast, a model of months).
+     */
+    default boolean drawsDays() {
+        return false;
     }
 
     /** Whether the layer compares TIME with an earlier period, DIM_BASELINE (change layers; always timed too). */

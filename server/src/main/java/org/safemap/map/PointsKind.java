@@ -11,6 +11,7 @@ import org.safemap.geo.Crs;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.FeedView;
 import org.safemap.sharing.PointGeneraliser;
+import org.safemap.sharing.ReducedDetail;
 
 /**
  * Incident records as points, styled by the layer's SLD rules: feeds the requester sees as points where they are,
@@ -33,6 +34,11 @@ public record PointsKind() implements LayerKind {
     }
 
     @Override
+    public boolean drawsDays() {
+        return true;
+    }
+
+    @Override
     public DisclosureLevel feedLevel() {
         return DisclosureLevel.REDUCED;
     }
@@ -43,19 +49,19 @@ public record PointsKind() implements LayerKind {
         if (dims.time() == null) {
             return;
         }
-        if (LayerData.feeds(dims, DisclosureLevel.REDUCED).isEmpty()) {
+        // an empty feed list would select every feed: nothing to draw is nothing selected
+        if (pointFeeds(data, dims).isEmpty()) {
             return;
         }
         double margin = 32 * Math.max(view.resX(), view.resY()) * (view.crs().degrees() ? MapView.METRES_PER_DEGREE : 1)
                 + reducedMargin(data, dims);
         double[] env = view.bngEnvelope();
-        MapData.Filter f = data.filter(layer, dims, DisclosureLevel.REDUCED);
         MapData.Points points = disclosed(
                 data,
                 data.store()
                         .points(
                                 new double[] {env[0] - margin, env[1] - margin, env[2] + margin, env[3] + margin},
-                                new MapData.Filter(f.period(), f.groups(), f.categories(), pointFeeds(data, dims)),
+                                pointFilter(data, layer, dims),
                                 MAX_POINTS),
                 dims.view());
         Crs.Transform t = Crs.BNG.to(view.crs().crs());
@@ -78,7 +84,8 @@ public record PointsKind() implements LayerKind {
             return out;
         }
         double metresPerPixel = view.resX() * (view.crs().degrees() ? MapView.METRES_PER_DEGREE : 1);
-        if (LayerData.feeds(dims, DisclosureLevel.REDUCED).isEmpty()) {
+        // an empty feed list would select every feed: nothing to draw is nothing selected
+        if (pointFeeds(data, dims).isEmpty()) {
             return out;
         }
         double radius = PICK_PIXELS * metresPerPixel;
@@ -88,7 +95,7 @@ public record PointsKind() implements LayerKind {
                 data.store()
                         .points(
                                 new double[] {bng[0] - reach, bng[1] - reach, bng[0] + reach, bng[1] + reach},
-                                data.filter(layer, dims, DisclosureLevel.REDUCED),
+                                pointFilter(data, layer, dims),
                                 10_000),
                 dims.view());
         List<Integer> near = new ArrayList<>();
@@ -111,22 +118,31 @@ public record PointsKind() implements LayerKind {
 
     /**
      * The feeds a points layer draws: those seen at reduced precision or better, less reduced feeds whose protocol
-     * shows only category groups when a category inside a group is asked for (drawing only the records of one
-     * category would tell the reader what each generalised point is).
+     * shows coarser detail than the request selects by: only category groups when a category inside a group is asked
+     * for, or only months when TIME is part of a month (drawing only the records of one category, or of some days,
+     * would tell the reader what each generalised point is).
      */
     private static List<String> pointFeeds(LayerData data, LayerDims dims) {
         Set<String> known = data.groupCodes();
         boolean narrower = dims.categories().stream().anyMatch(c -> !known.contains(c));
+        boolean days = !dims.time().wholeMonths();
         List<String> out = new ArrayList<>();
         for (String f : LayerData.feeds(dims, DisclosureLevel.REDUCED)) {
-            if (narrower
-                    && dims.view().level(f) == DisclosureLevel.REDUCED
-                    && !data.policy().protocols().require(f).reduced().categories()) {
-                continue;
+            if (dims.view().level(f) == DisclosureLevel.REDUCED) {
+                ReducedDetail detail = data.policy().protocols().require(f).reduced();
+                if (narrower && !detail.categories() || days && detail.time() == ReducedDetail.Time.MONTH) {
+                    continue;
+                }
             }
             out.add(f);
         }
         return out;
+    }
+
+    /** The selection drawn and picked: the layer's, over {@link #pointFeeds}. */
+    private static MapData.Filter pointFilter(LayerData data, LayerCatalogue.Layer layer, LayerDims dims) {
+        MapData.Filter f = data.filter(layer, dims, DisclosureLevel.REDUCED);
+        return new MapData.Filter(f.period(), f.groups(), f.categories(), pointFeeds(data, dims));
     }
 
     /** How far a generalised point can be from its record: half a grid square's diagonal, for the widest grid. */

@@ -476,9 +476,23 @@ final class PackMaps {
         return MapStretch.of(where, cell, java.util.Arrays.copyOf(kept, n));
     }
 
-    /** Months the density shows: the period's, clipped to the months with data (the map service refuses others). */
+    /**
+     * The days or months the density shows: the period's, clipped to the months with data (the map service refuses
+     * others); a period of days draws those days, as the map service takes them.
+     */
     static String time(Pack pack) {
         Period p = pack.request().period();
+        if (!p.wholeMonths()) {
+            java.time.LocalDate from = p.from().atZone(Period.LONDON).toLocalDate();
+            java.time.LocalDate to = p.to().minusNanos(1).atZone(Period.LONDON).toLocalDate();
+            if (from.isBefore(pack.dataFirst().atDay(1))) {
+                from = pack.dataFirst().atDay(1);
+            }
+            if (to.isAfter(pack.dataLast().atEndOfMonth())) {
+                to = pack.dataLast().atEndOfMonth();
+            }
+            return from.equals(to) ? from.toString() : from + "/" + to;
+        }
         YearMonth first = YearMonth.from(p.from().atZone(Period.LONDON));
         YearMonth last = YearMonth.from(p.to().minusNanos(1).atZone(Period.LONDON));
         if (first.isBefore(pack.dataFirst())) {

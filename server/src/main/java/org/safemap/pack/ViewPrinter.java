@@ -102,7 +102,8 @@ public final class ViewPrinter {
         }
         boolean timed = layers.stream().anyMatch(l -> l.kind().timed());
         if (timed && !print.dims().containsKey("time")) {
-            throw new SafemapException(ErrorCode.BAD_REQUEST, "time (a month or from/to) is required for timed layers");
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "time (a month, months or days from/to) is required for timed layers");
         }
         Envelope bng = print.bng();
         int height = (int) Math.round(MAP_WIDTH * bng.getHeight() / bng.getWidth());
@@ -243,6 +244,9 @@ public final class ViewPrinter {
 
     private static String months(String value) {
         String[] parts = value.split("/");
+        if (parts[0].strip().matches("\\d{4}-\\d{2}-\\d{2}")) {
+            return days(parts);
+        }
         try {
             YearMonth first = YearMonth.parse(parts[0].strip());
             YearMonth last = parts.length > 1 ? YearMonth.parse(parts[1].strip()) : first;
@@ -256,6 +260,28 @@ public final class ViewPrinter {
         } catch (java.time.format.DateTimeParseException e) {
             // the map service has already accepted it (it takes forms such as ISO intervals): show it as given
             return value;
+        }
+    }
+
+    /** "1 to 14 July 2022", "28 June to 3 July 2022", "30 December 2022 to 2 January 2023", "14 July 2022". */
+    private static String days(String[] parts) {
+        try {
+            java.time.LocalDate first = java.time.LocalDate.parse(parts[0].strip());
+            java.time.LocalDate last = parts.length > 1 && parts[1].strip().matches("\\d{4}-\\d{2}-\\d{2}")
+                    ? java.time.LocalDate.parse(parts[1].strip())
+                    : first;
+            DateTimeFormatter full = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK);
+            if (first.equals(last)) {
+                return full.format(first);
+            }
+            String start = first.getYear() != last.getYear()
+                    ? full.format(first)
+                    : first.getMonth() != last.getMonth()
+                            ? DateTimeFormatter.ofPattern("d MMMM", Locale.UK).format(first)
+                            : String.valueOf(first.getDayOfMonth());
+            return start + " to " + full.format(last);
+        } catch (java.time.format.DateTimeParseException e) {
+            return String.join("/", parts);
         }
     }
 

@@ -311,6 +311,15 @@ class DisclosureMapIT {
         // The reduced picture differs from the owner's: points moved.
         String map = url.replace("GetFeatureInfo", "GetMap") + "&FORMAT=image/png&TRANSPARENT=TRUE";
         assertThat(argb(get(map, NHS))).isNotEqualTo(argb(get(map, POLICE)));
+
+        // Days: police.uk's protocol shows reduced records by month only, so a TIME of days leaves them out rather than
+        // tell which days each generalised point is from; the owner still sees them for those days.
+        String days = url.replace("TIME=2022-07", "TIME=2022-07-01/2022-07-14");
+        JsonNode reducedDays = JSON.readTree(get(days, NHS).body()).path("features");
+        assertThat(reducedDays)
+                .noneMatch(f -> f.path("properties").path("feed").asText().equals("police-uk"));
+        assertThat(JSON.readTree(get(days, POLICE).body()).path("features"))
+                .anyMatch(f -> f.path("properties").path("feed").asText().equals("police-uk"));
     }
 
     private static double[][] istvJuly() throws Exception {

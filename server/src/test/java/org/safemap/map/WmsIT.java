@@ -386,6 +386,90 @@ class WmsIT {
         assertThat(Http.get(wms(with(p, "INFO_FORMAT", "text/plain"))).body()).contains("code = " + code);
     }
 
+    /**
+     * TIME of days: the density is a direct quartic sum over the records of exactly those days, each record known only
+     * by a longer window (police.uk's months) weighted by the share of its window inside them, per mean month; a count
+     * layer, drawn from monthly tables, refuses the days and names the month to ask for.
+     */
+    @Test
+    void featureInfoOfDaysIsTheDirectSumOverThoseDaysAndCountLayersRefuseThem() throws Exception {
+        // Where a record timed to the day lies in those days (police.uk's monthly records are all around it).
+        List<Object> timed = Sql.rows(db, """
+                SELECT ST_X(geom), ST_Y(geom) FROM incident
+                WHERE event_from >= '2022-07-03 00:00 Europe/London' AND event_from < '2022-07-10 00:00 Europe/London'
+                  AND event_to - event_from <= interval '1 day' ORDER BY id LIMIT 1""").get(0);
+        double px = Math.round(((Number) timed.get(0)).doubleValue()) + 0.5;
+        double py = Math.round(((Number) timed.get(1)).doubleValue()) + 0.5;
+        String bbox = (px - 101) + "," + (py - 101) + "," + (px + 101) + "," + (py + 101);
+        Map<String, String> p = with(
+                getMap("density-all", "EPSG:27700", bbox, 101, 101),
+                "REQUEST",
+                "GetFeatureInfo",
+                "QUERY_LAYERS",
+                "density-all",
+                "INFO_FORMAT",
+                "application/json",
+                "I",
+                "50",
+                "J",
+                "50",
+                "FORMAT",
+                null,
+                "TIME",
+                "2022-07-01/2022-07-14");
+        JsonNode info = Http.json(Http.get(wms(p))).path("features").get(0).path("properties");
+        assertThat(info.path("period").asText()).isEqualTo("2022-07-01/2022-07-14");
+        // Each record's share of 1 July 00:00 to 15 July 00:00 (UK time), written out here, not taken from the code.
+        String sum = """
+                SELECT coalesce(sum(w * 3 / (pi() * 250.0 ^ 2) * (1 - (d / 250.0) ^ 2) ^ 2), 0) * 1e6 FROM (
+                  SELECT ST_Distance(geom, ST_SetSRID(ST_MakePoint(?, ?), 27700)) AS d, w FROM (
+                    SELECT DISTINCT ON (coalesce(event_id, id)) geom,
+                           CASE WHEN event_to = event_from THEN 1.0
+                                ELSE extract(epoch FROM least(event_to, timestamptz '2022-07-15 00:00 Europe/London')
+                                                      - greatest(event_from, timestamptz '2022-07-01 00:00 Europe/London'))
+                                     / extract(epoch FROM event_to - event_from) END AS w
+                    FROM incident
+                    WHERE event_from < '2022-07-15 00:00 Europe/London'
+                      AND (event_to > '2022-07-01 00:00 Europe/London'
+                           OR event_to = event_from AND event_from >= '2022-07-01 00:00 Europe/London')
+                      AND %s
+                    ORDER BY coalesce(event_id, id), precision_m, id) e) s
+                WHERE d < 250""";
+        double months = 14 / (365.2425 / 12);
+        double all = ((Number) Sql.value(db, sum.formatted("true"), px, py)).doubleValue() / months;
+        double monthly = ((Number) Sql.value(db, sum.formatted("event_to - event_from > interval '1 day'"), px, py))
+                        .doubleValue()
+                / months;
+        assertThat(monthly).as("records known by month near the point").isGreaterThan(0);
+        assertThat(all).as("and records timed to the day").isGreaterThan(monthly);
+        assertThat(info.path("density").asDouble()).isCloseTo(all, org.assertj.core.data.Offset.offset(1e-3));
+        // The same days as date-times, as QGIS sends a frame: its end at midnight leaves 15 July out.
+        assertThat(Http.json(Http.get(wms(with(p, "TIME", "2022-07-01T00:00:00+01:00/2022-07-15T00:00:00+01:00"))))
+                        .path("features")
+                        .get(0)
+                        .path("properties")
+                        .path("density")
+                        .asDouble())
+                .isEqualTo(info.path("density").asDouble());
+
+        // A count layer draws published monthly tables: part of a month is refused, naming the month to ask for.
+        HttpResponse<String> refused = Http.get(
+                wms(with(getMap("incident-counts", "EPSG:27700", BBOX, 256, 256), "TIME", "2022-07-01/2022-07-14")));
+        assertThat(refused.body())
+                .contains("InvalidDimensionValue")
+                .contains("draws whole months only")
+                .contains("ask for 2022-07");
+        // Days making whole months are those months, and draw.
+        assertThat(Http.getBytes(wms(with(
+                                getMap("incident-counts", "EPSG:27700", BBOX, 256, 256),
+                                "TIME",
+                                "2022-07-01/2022-07-31")))
+                        .headers()
+                        .firstValue("Content-Type")
+                        .orElse(""))
+                .startsWith("image/png");
+    }
+
     @Test
     void incidentPointsAppearOnlyAtStreetScalesAndAnswerFeatureInfo() {
         List<Object> point = Sql.rows(db, """

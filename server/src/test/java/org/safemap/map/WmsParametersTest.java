@@ -2,10 +2,12 @@ package org.safemap.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
+import java.time.Instant;
 import java.time.YearMonth;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -44,25 +46,85 @@ class WmsParametersTest {
     void timeTakesMonthsRangesAndDatesWithinTheData() {
         YearMonth first = YearMonth.of(2022, 1);
         YearMonth last = YearMonth.of(2022, 7);
-        assertThat(TimeDimension.parse(null, first, last)).isEqualTo(new TimeDimension(last, last));
-        assertThat(TimeDimension.parse("current", first, last)).isEqualTo(new TimeDimension(last, last));
+        assertThat(TimeDimension.parse(null, first, last)).isEqualTo(TimeDimension.months(last, last));
+        assertThat(TimeDimension.parse("current", first, last)).isEqualTo(TimeDimension.months(last, last));
         assertThat(TimeDimension.parse("2022-03", first, last).months()).isEqualTo(1);
         TimeDimension q = TimeDimension.parse("2022-01/2022-03/P1M", first, last);
         assertThat(q.months()).isEqualTo(3);
         assertThat(q.text()).isEqualTo("2022-01/2022-03");
-        assertThat(TimeDimension.parse("2022-03-15", first, last).first()).isEqualTo(YearMonth.of(2022, 3));
-        assertThat(TimeDimension.parse("2022-03-01T12:30:00+01:00", first, last).first())
-                .isEqualTo(YearMonth.of(2022, 3));
+        assertThat(q.monthsLong()).isEqualTo(3.0);
+        assertThat(q.period().to())
+                .isEqualTo(org.safemap.time.Period.parse("2022-01..2022-03").to());
+        // A date-time alone is what QGIS sends for a frame of a layer advertising months: it stands for its month.
+        assertThat(TimeDimension.parse("2022-03-01T12:30:00+01:00", first, last))
+                .isEqualTo(TimeDimension.months(YearMonth.of(2022, 3), YearMonth.of(2022, 3)));
         // Midnight UTC on 1 July is 01:00 on 1 July in London: July.
-        assertThat(TimeDimension.parse("2022-07-01T00:00:00Z", first, last).first())
-                .isEqualTo(YearMonth.of(2022, 7));
-        for (String bad :
-                new String[] {"2023-01", "2021-01/2021-12", "2022-05/2022-02", "July", "2022-13", "1900-01/2100-01"}) {
+        assertThat(TimeDimension.parse("2022-07-01T00:00:00Z", first, last).text())
+                .isEqualTo("2022-07");
+        for (String bad : new String[] {
+            "2023-01",
+            "2021-01/2021-12",
+            "2022-05/2022-02",
+            "July",
+            "2022-13",
+            "1900-01/2100-01",
+            "2022-07-32",
+            "2022-07-14/2022-07-01",
+            "2021-12-01/2021-12-31",
+            "2022-08-01",
+            "2022-07-01/2022-07-14/2022-07-20"
+        }) {
             assertThatThrownBy(() -> TimeDimension.parse(bad, first, last))
                     .as(bad)
                     .isInstanceOfSatisfying(
                             OgcException.class, e -> assertThat(e.code()).isEqualTo("InvalidDimensionValue"));
         }
+    }
+
+    @Test
+    void timeTakesDaysAndDayRangesAsTheirExactDays() {
+        YearMonth first = YearMonth.of(2022, 1);
+        YearMonth last = YearMonth.of(2022, 7);
+        TimeDimension fortnight = TimeDimension.parse("2022-07-01/2022-07-14", first, last);
+        assertThat(fortnight.wholeMonths()).isFalse();
+        assertThat(fortnight.days()).isEqualTo(14);
+        assertThat(fortnight.text()).isEqualTo("2022-07-01/2022-07-14");
+        assertThat(fortnight.touchedMonths().text()).isEqualTo("2022-07");
+        // 14 days over the mean Gregorian month of 30.436875 days
+        assertThat(fortnight.monthsLong()).isCloseTo(14 / 30.436875, within(1e-12));
+        // The exact days in UK time, 1 July 00:00 BST to 15 July 00:00 BST: the API's period of the same days.
+        assertThat(fortnight.period().from()).isEqualTo(Instant.parse("2022-06-30T23:00:00Z"));
+        assertThat(fortnight.period().to()).isEqualTo(Instant.parse("2022-07-14T23:00:00Z"));
+        org.safemap.time.Period api = org.safemap.time.Period.parse("2022-07-01..2022-07-14");
+        assertThat(fortnight.period().from()).isEqualTo(api.from());
+        assertThat(fortnight.period().to()).isEqualTo(api.to());
+        // One day, and a day range across months (with a resolution, ignored).
+        TimeDimension day = TimeDimension.parse("2022-03-15", first, last);
+        assertThat(day.text()).isEqualTo("2022-03-15");
+        assertThat(day.days()).isEqualTo(1);
+        TimeDimension across = TimeDimension.parse("2022-02-26/2022-03-06/P1D", first, last);
+        assertThat(across.months()).isEqualTo(2);
+        assertThat(across.days()).isEqualTo(9);
+        assertThat(across.touchedMonths().text()).isEqualTo("2022-02/2022-03");
+        // Days covering whole months are those months, one spelling for cache keys and legends.
+        assertThat(TimeDimension.parse("2022-02-01/2022-03-31", first, last).text())
+                .isEqualTo("2022-02/2022-03");
+        assertThat(TimeDimension.parse("2022-02/2022-03-10", first, last).text())
+                .isEqualTo("2022-02-01/2022-03-10");
+        // Date-time ranges are the UK days they fall in; an end at midnight (UK, or UTC as QGIS writes frames)
+        // is where the range stops.
+        assertThat(TimeDimension.parse("2022-01-01T00:00:00Z/2022-03-31T22:59:59Z", first, last)
+                        .text())
+                .isEqualTo("2022-01/2022-03");
+        assertThat(TimeDimension.parse("2022-07-01T00:00:00Z/2022-08-01T00:00:00Z", first, last)
+                        .text())
+                .isEqualTo("2022-07");
+        assertThat(TimeDimension.parse("2022-07-01T00:00:00+01:00/2022-07-15T00:00:00+01:00", first, last)
+                        .text())
+                .isEqualTo("2022-07-01/2022-07-14");
+        assertThat(TimeDimension.parse("2022-07-03T18:00:00Z/2022-07-03T23:30:00Z", first, last)
+                        .text())
+                .isEqualTo("2022-07-03/2022-07-04");
     }
 
     @Test

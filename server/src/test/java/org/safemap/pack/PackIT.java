@@ -382,6 +382,19 @@ class PackIT {
         assertThat(new String(pdf.body(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
     }
 
+    /** A period of days, as the viewer sends it when the analyst narrows the months: the pack and its maps take it. */
+    @Test
+    void aPeriodOfDaysMakesAPackOverThoseDays() throws Exception {
+        HttpResponse<byte[]> r = Http.getBytes(
+                base + "/api/packs?area=" + LIVERPOOL + "&period=2022-07-01..2022-07-14&top=3&format=html");
+        assertThat(r.statusCode())
+                .as(new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        Document html = Jsoup.parse(new String(r.body(), StandardCharsets.UTF_8));
+        assertThat(html.select(".card img")).hasSize(3);
+        assertThat(html.title()).isEqualTo("Tasking pack: Liverpool, 2022-07-01..2022-07-14");
+    }
+
     @Test
     void htmlIsSelfContainedWithOneMapPerHotspot() throws Exception {
         HttpResponse<byte[]> r = Http.getBytes(base + "/api/packs?area=" + LIVERPOOL

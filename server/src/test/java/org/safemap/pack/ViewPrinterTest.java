@@ -91,5 +91,10 @@ class ViewPrinterTest {
         assertThat(ViewPrinter.period(Map.of("time", "2022-05/2022-07"))).isEqualTo("May to July 2022");
         assertThat(ViewPrinter.period(Map.of("time", "2021-12/2022-02", "baseline", "2021-09")))
                 .isEqualTo("December 2021 to February 2022, compared with September 2021");
+        assertThat(ViewPrinter.period(Map.of("time", "2022-07-01/2022-07-14"))).isEqualTo("1 to 14 July 2022");
+        assertThat(ViewPrinter.period(Map.of("time", "2022-06-28/2022-07-03"))).isEqualTo("28 June to 3 July 2022");
+        assertThat(ViewPrinter.period(Map.of("time", "2021-12-30/2022-01-02")))
+                .isEqualTo("30 December 2021 to 2 January 2022");
+        assertThat(ViewPrinter.period(Map.of("time", "2022-07-14"))).isEqualTo("14 July 2022");
     }
 }

@@ -134,6 +134,110 @@ class ViewerE2EIT {
         wait(30).until(d -> !runTiles().isEmpty() && runTiles().stream().allMatch(src -> src.contains("run=" + other)));
     }
 
+    /**
+     * Issue 18, days: the analyst narrows July to 1 to 14 July. The label, the address, the density tiles (TIME of
+     * days), the points, the export, print, profile and ranking all take the days; the count layer keeps the month
+     * and the page says so; a reload keeps the days; Play, which steps months, clears them.
+     */
+    @Test
+    void daysNarrowThePeriodEverywhereAndALinkKeepsThem() throws Exception {
+        String code = (String) Sql.value(db, """
+                SELECT lsoa_code FROM incident WHERE event_from >= '2022-07-01 00:00 Europe/London'
+                  AND event_from < '2022-07-15 00:00 Europe/London' AND event_to - event_from <= interval '1 day'
+                  AND lsoa_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""");
+        browser();
+        open("#m=2022-07&l=incidents,density-all,incident-counts&map=13/53.405/-2.98&a=lsoa:" + code);
+        profileLoaded(code);
+        WebElement on = driver.findElement(By.id("days-on"));
+        assertThat(on.isDisplayed())
+                .as("offered: the demo has feeds timed to the day")
+                .isTrue();
+        // By keyboard: the toggle, then the dates (bounded by the month chosen).
+        on.sendKeys(Keys.SPACE);
+        WebElement from = driver.findElement(By.id("days-from"));
+        WebElement to = driver.findElement(By.id("days-to"));
+        assertThat(from.getAttribute("min")).isEqualTo("2022-07-01");
+        assertThat(to.getAttribute("max")).isEqualTo("2022-07-31");
+        js("arguments[0].value = '2022-07-14'; arguments[0].dispatchEvent(new Event('change'))", to);
+        wait(30).until(d ->
+                d.findElement(By.id("status")).getText().endsWith("incidents shown for 1 to 14 July 2022."));
+        assertThat(driver.findElement(By.id("period-label")).getText()).isEqualTo("1 to 14 July 2022");
+        assertThat(driver.getCurrentUrl()).contains("y=2022-07-01..2022-07-14");
+        long days = Sql.count(db, """
+                SELECT count(*) FROM incident WHERE event_from < '2022-07-15 00:00 Europe/London'
+                  AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London')""");
+        assertThat(driver.findElement(By.tagName("body")).getAttribute("data-incidents"))
+                .isEqualTo(String.valueOf(days));
+        assertDayTiles();
+        assertThat(driver.findElement(By.id("days-note")).getText())
+                .contains("known only by month")
+                .contains(layerTitle("incident-counts") + ": whole months only, so July 2022.");
+        assertThat(driver.findElement(By.id("export-points")).getAttribute("href"))
+                .contains("period=2022-07-01..2022-07-14");
+        assertThat(Http.get(driver.findElement(By.id("export-points")).getAttribute("href"))
+                        .statusCode())
+                .isEqualTo(200);
+        // The open profile is asked again for the days.
+        wait(30).until(d -> profileRequests().stream().anyMatch(u -> u.contains("period=2022-07-01..2022-07-14")));
+        wait(30).until(d -> d.findElement(By.id("profile")).getText().contains("1 to 14 July 2022"));
+
+        // A reload keeps the days.
+        driver.navigate().refresh();
+        wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        assertThat(driver.findElement(By.id("days-on")).isSelected()).isTrue();
+        assertThat(driver.findElement(By.id("days-to")).getAttribute("value")).isEqualTo("2022-07-14");
+        assertThat(driver.findElement(By.id("period-label")).getText()).isEqualTo("1 to 14 July 2022");
+        assertDayTiles();
+        wait(30).until(d -> profileRequests().stream().anyMatch(u -> u.contains("period=2022-07-01..2022-07-14")));
+        assertThat(Axe.serious(driver)).as("serious accessibility violations").isEmpty();
+
+        // Ranking takes the days.
+        driver.findElement(By.id("rank")).click();
+        wait(60).until(d -> d.findElement(By.id("ranking")).getAttribute("data-run") != null);
+        JsonNode run = Http.json(Http.get(
+                base + "/api/hotspots/" + driver.findElement(By.id("ranking")).getAttribute("data-run")));
+        assertThat(run.at("/params/selection/period").asText()).isEqualTo("2022-07-01..2022-07-14");
+        assertThat(driver.findElement(By.id("ranking")).getText()).contains("1 to 14 July 2022");
+
+        // Print: with the count layer off, every layer printed takes the days.
+        driver.findElement(By.id("layer-incident-counts")).click();
+        wait(10).until(d ->
+                !d.findElement(By.id("print-pdf")).getAttribute("href").contains("incident-counts"));
+        assertThat(URLDecoder.decode(
+                        driver.findElement(By.id("print-pdf")).getAttribute("href"), StandardCharsets.UTF_8))
+                .contains("time=2022-07-01/2022-07-14")
+                .contains("1 to 14 July 2022");
+        screenshot("days");
+
+        // Play steps whole months: the days go, and the address says so.
+        driver.findElement(By.id("play")).click();
+        wait(10).until(d -> !d.findElement(By.id("days-on")).isSelected());
+        assertThat(driver.findElement(By.id("days-note")).getText())
+                .isEqualTo("Play steps whole months, so the days were cleared.");
+        driver.findElement(By.id("play")).click();
+        wait(10).until(d -> !d.getCurrentUrl().contains("y=2022"));
+    }
+
+    /** Density tiles ask for the days, count tiles for the month. */
+    private void assertDayTiles() {
+        String srcs = "return [...document.querySelectorAll('img.leaflet-tile')].map(i => i.src)"
+                + ".filter(s => s.includes(arguments[0]))";
+        wait(30).until(d -> !((List<?>) js(srcs, "/tiles/density-all/")).isEmpty()
+                && !((List<?>) js(srcs, "/tiles/incident-counts/")).isEmpty());
+        assertThat((List<?>) js(srcs, "/tiles/density-all/"))
+                .allMatch(src -> src.toString().contains("time=2022-07-01%2F2022-07-14"));
+        assertThat((List<?>) js(srcs, "/tiles/incident-counts/"))
+                .allMatch(src -> src.toString().contains("time=2022-07&")
+                        || src.toString().endsWith("time=2022-07"));
+    }
+
+    /** The profile requests the page has made, as the browser recorded them. */
+    @SuppressWarnings("unchecked")
+    private List<String> profileRequests() {
+        return (List<String>) js("return performance.getEntriesByType('resource').map(e => decodeURIComponent(e.name))"
+                + ".filter(n => n.includes('/api/profile'))");
+    }
+
     /** A finished Gi* run over {@code period}, started through the API as the viewer's analyst would. */
     private static long giRun(String period) {
         HttpResponse<String> r = Http.postJson(base + "/api/hotspots", "{\"period\": \"" + period + "\"}");
