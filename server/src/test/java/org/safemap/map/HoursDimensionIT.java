@@ -177,6 +177,30 @@ class HoursDimensionIT {
         assertThat(change.path("hours").asText()).isEqualTo("22-3");
     }
 
+    /** A forecast trained on the night reads the events with some of their window at night in its period. */
+    @Test
+    void aNightForecastIsTrainedOnTheNightsRecords() throws Exception {
+        String june = "'2022-06-01 00:00 Europe/London'";
+        String events = """
+                SELECT count(*) FROM (
+                  SELECT DISTINCT ON (coalesce(event_id, id)) event_from AS f, event_to AS t,
+                         greatest(event_from, %1$s) AS a, least(event_to, %2$s) AS b
+                  FROM incident
+                  WHERE event_from < %2$s AND event_to >= %1$s AND (event_to > %1$s OR event_to = event_from)
+                  ORDER BY coalesce(event_id, id), precision_m, id) e
+                WHERE (t = f AND f >= %1$s AND f < %2$s OR t > f AND b > a) AND (%3$s OR EXISTS (
+                    SELECT 1 FROM generate_series(date_trunc('hour', a), b, interval '1 hour') h
+                    WHERE (h < b OR t = f)
+                      AND extract(hour FROM h AT TIME ZONE 'Europe/London') IN (22, 23, 0, 1, 2, 3)))""";
+        // Windows over seven days (police.uk months) count by a share of every week's nights, so always.
+        long night = Sql.count(db, events.formatted(june, AUGUST, "b - a > interval '7 days'"));
+        long all = Sql.count(db, events.formatted(june, AUGUST, "true"));
+        assertThat(night).isPositive().isLessThan(all);
+        JsonNode p = properties(featureInfo("forecast-partners", "TIME", "2022-06/2022-07", "DIM_HOURS", "22-3"), 0);
+        assertThat(p.path("training_records").asLong()).isEqualTo(night);
+        assertThat(p.path("hours").asText()).isEqualTo("22-3");
+    }
+
     @Test
     void countLayersSayTheyCountEveryHour() throws Exception {
         JsonNode all = properties(featureInfo("incident-counts"), 0);
