@@ -30,6 +30,9 @@
   const CHANGE_KINDS = ['density-change', 'area-change'];
   // The forecast is trained on the period shown and draws the month after it.
   const TIMED_KINDS = ['density', 'area-counts', 'forecast'].concat(CHANGE_KINDS);
+  // Surfaces drawn from the records themselves take the hour and day filters (DIM_HOURS, DIM_WEEKDAYS); count layers
+  // are monthly tables and draw every hour, which their legend says.
+  const HOUR_KINDS = ['density', 'density-change', 'forecast'];
   // British National Grid as the server defines it (geo/Crs.java): the same Helmert shift to WGS84.
   const BNG = '+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy '
     + '+towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs';
@@ -443,6 +446,16 @@
     if (state.month) params.time = mapTime(monthsOnly(layer));
     if (state.group) params.category = state.group;
     if (selectedFeeds()) params.feed = selectedFeeds();
+    Object.assign(params, hourDims(layer));
+    return params;
+  }
+
+  // The hour and day filters as tiles take them, for the layers that apply them.
+  function hourDims(layer) {
+    const params = {};
+    if (!HOUR_KINDS.includes(layer.kind)) return params;
+    if (state.hours) params.hours = state.hours;
+    if (state.weekdays.size) params.weekdays = [...state.weekdays].join(',');
     return params;
   }
 
@@ -451,6 +464,8 @@
     if (dims.time) out.TIME = dims.time;
     if (dims.category) out.DIM_CATEGORY = dims.category;
     if (dims.feed) out.DIM_FEED = dims.feed;
+    if (dims.hours) out.DIM_HOURS = dims.hours;
+    if (dims.weekdays) out.DIM_WEEKDAYS = dims.weekdays;
     return out;
   }
 
@@ -478,6 +493,7 @@
     if (timed) {
       if (state.group) params.category = state.group;
       if (selectedFeeds()) params.feed = selectedFeeds();
+      Object.assign(params, hourDims(layer));
     }
     const q = query(params);
     const url = '/tiles/' + encodeURIComponent(layer.name) + '/{z}/{x}/{y}.png' + (q ? '?' + q : '');
@@ -759,7 +775,9 @@
           units ? el('span', { class: 'units' }, units + (CHANGE_KINDS.includes(layer.kind) && baseline()
             ? ', ' + monthsLabel() + ' against ' + rangeLabel(baseline())
             : layer.kind === 'forecast' ? ', trained on ' + monthsLabel()
-            : TIMED_KINDS.includes(layer.kind) ? ', ' + (monthsOnly(layer) ? monthsLabel() : periodLabel()) : '')) : '',
+            : TIMED_KINDS.includes(layer.kind) ? ', ' + (monthsOnly(layer) ? monthsLabel() : periodLabel()) : '')
+            + hourLabel(layer)) : '',
+          hoursNotApplied(layer) ? el('span', { class: 'units hours-note' }, hoursNotApplied(layer)) : '',
           layer.runs ? el('span', { class: 'units run-title' }, runTitle(layer) || 'No run has finished yet') : '',
           el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query(Object.assign({
             SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name },
@@ -792,6 +810,19 @@
   function runTitle(layer) {
     const run = (layer.runs || []).find(r => r.id === state.runs[layer.name]);
     return run ? run.title.replace(/^run /, 'Run ') : '';
+  }
+
+  // ", hours 22-3, fri, sat" on the legend of a surface drawn for the hour and day filters.
+  function hourLabel(layer) {
+    const d = hourDims(layer);
+    return (d.hours ? ', hours ' + d.hours : '') + (d.weekdays ? ', ' + d.weekdays.split(',').join(', ') : '');
+  }
+
+  // In plain words, when the hour or day filter is set but a layer cannot apply it.
+  function hoursNotApplied(layer) {
+    if (!TIMED_KINDS.includes(layer.kind) || HOUR_KINDS.includes(layer.kind)) return '';
+    if (!state.hours && !state.weekdays.size) return '';
+    return 'Counts of every hour and day: these are monthly tables, so the hour and day filters do not change them.';
   }
 
   // Which feeds a layer draws for this user, under which protocol, at which level (points, reduced, aggregates).

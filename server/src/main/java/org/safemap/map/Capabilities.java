@@ -17,6 +17,18 @@ final class Capabilities {
             + "A&E, ambulance and fire and rescue data: density surfaces in incidents per km² per month on one fixed "
             + "colour scale, per-area counts and rates, Gi* and emerging hot spots, incident points and boundaries.";
     static final int MAX_LAYERS = 16;
+    /**
+     * DIM_HOURS' values: hours of the day in UK local time, any several at once; requests may also write ranges, one
+     * over midnight too ("22-3"), as the API's {@code hours} does.
+     */
+    static final String HOURS = "all,"
+            + String.join(
+                    ",",
+                    java.util.stream.IntStream.range(0, 24)
+                            .mapToObj(String::valueOf)
+                            .toList());
+    /** DIM_WEEKDAYS' values, any several at once; requests may also write ranges ("fri-sun"). */
+    static final String WEEKDAYS = "all,mon,tue,wed,thu,fri,sat,sun";
 
     /** What the caller knows per layer: the completed runs of run-areas layers with their titles, default first. */
     interface Runs {
@@ -311,6 +323,24 @@ final class Capabilities {
                     .attr("multipleValues", "1")
                     .text(feedValues(layer))
                     .end();
+            if (layer.kind().timeOfWeek()) {
+                // Sample dimensions (OGC 06-042 Annex C): the values are hours of the day and days of the week, any
+                // of them at once; the default, every hour and day, is what a request without them draws.
+                x.start("Dimension")
+                        .attr("name", "hours")
+                        .attr("units", "")
+                        .attr("default", "all")
+                        .attr("multipleValues", "1")
+                        .text(HOURS)
+                        .end();
+                x.start("Dimension")
+                        .attr("name", "weekdays")
+                        .attr("units", "")
+                        .attr("default", "all")
+                        .attr("multipleValues", "1")
+                        .text(WEEKDAYS)
+                        .end();
+            }
         } else if (layer.kind() instanceof RunAreasKind) {
             List<Long> ids = List.copyOf(runs.of(layer).keySet());
             if (!ids.isEmpty()) {
@@ -344,6 +374,10 @@ final class Capabilities {
             }
             x.start("Dimension").attr("name", "category").attr("units", "").end();
             x.start("Dimension").attr("name", "feed").attr("units", "").end();
+            if (layer.kind().timeOfWeek()) {
+                x.start("Dimension").attr("name", "hours").attr("units", "").end();
+                x.start("Dimension").attr("name", "weekdays").attr("units", "").end();
+            }
             if (state.hasRecords()) {
                 x.start("Extent")
                         .attr("name", "time")
@@ -369,6 +403,18 @@ final class Capabilities {
                     .attr("default", "all")
                     .text(feedValues(layer))
                     .end();
+            if (layer.kind().timeOfWeek()) {
+                x.start("Extent")
+                        .attr("name", "hours")
+                        .attr("default", "all")
+                        .text(HOURS)
+                        .end();
+                x.start("Extent")
+                        .attr("name", "weekdays")
+                        .attr("default", "all")
+                        .text(WEEKDAYS)
+                        .end();
+            }
         } else if (!ids.isEmpty()) {
             x.start("Dimension").attr("name", "run").attr("units", "").end();
             x.start("Extent")

@@ -67,6 +67,8 @@ public record DensityChangeKind() implements SurfaceKind {
         p.put("baseline_density", LayerData.round(before));
         p.put("period", dims.time().text());
         p.put("baseline", dims.baseline().text());
+        p.put("hours", dims.hoursText());
+        p.put("weekdays", dims.weekdaysText());
         p.put("kernel", layer.source().kernel());
         p.put("bandwidthMetres", layer.source().bandwidthMetres());
         p.put("x", LayerData.round(bng[0]));

@@ -56,6 +56,8 @@ public record DensityKind() implements SurfaceKind {
         p.put("density", g != null ? twoFigures(g.at(bng[0], bng[1])) : LayerData.round(field.at(bng[0], bng[1])));
         p.put("units", "incidents per km² per month");
         p.put("period", dims.time().text());
+        p.put("hours", dims.hoursText());
+        p.put("weekdays", dims.weekdaysText());
         p.put("kernel", g != null ? g.kernel().code() : field.kernel().code());
         p.put("bandwidthMetres", g != null ? g.bandwidthMetres() : field.bandwidthMetres());
         if (g != null) {

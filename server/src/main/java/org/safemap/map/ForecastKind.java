@@ -112,6 +112,8 @@ public record ForecastKind() implements SurfaceKind {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("month", f.month().toString());
         p.put("trained_on", dims.time().text());
+        p.put("hours", dims.hoursText());
+        p.put("weekdays", dims.weekdaysText());
         double top = c >= 0 ? f.topShare()[c] : Double.NaN;
         p.put("top_share_percent", Double.isNaN(top) ? null : LayerData.round(top));
         p.put("score", c >= 0 && !Double.isNaN(f.score()[c]) ? LayerData.round(f.score()[c]) : null);
@@ -177,7 +179,8 @@ public record ForecastKind() implements SurfaceKind {
             return null; // an empty feed list would select every feed
         }
         String key = data.version() + "|" + layer.name() + "|" + dims.time().text() + "|"
-                + String.join(",", dims.categories()) + "|" + String.join(",", feeds);
+                + String.join(",", dims.categories()) + "|" + String.join(",", feeds) + "|" + dims.hoursText() + "|"
+                + dims.weekdaysText();
         ForecastMap fitted = data.forecasts.getIfPresent(key);
         if (fitted != null) {
             return fitted;

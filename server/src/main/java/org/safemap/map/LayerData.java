@@ -122,9 +122,18 @@ final class LayerData {
         return dims.view().atLeast(min);
     }
 
-    /** The selection drawn: the layer's groups and categories, and the feeds this requester sees at {@code min}. */
+    /**
+     * The selection drawn: the layer's groups and categories, the feeds this requester sees at {@code min}, and the
+     * hours and days (null on layers that do not take them).
+     */
     MapData.Filter filter(LayerCatalogue.Layer layer, LayerDims dims, DisclosureLevel min) {
-        return new MapData.Filter(dims.time().period(), layer.source().groups(), dims.categories(), feeds(dims, min));
+        return new MapData.Filter(
+                dims.time().period(),
+                layer.source().groups(),
+                dims.categories(),
+                feeds(dims, min),
+                dims.hours(),
+                dims.weekdays());
     }
 
     /** The coarsest stored simplification under half a pixel (on the ground), or 0 for the boundaries as loaded. */

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.safemap.runs.Selection;
 import org.safemap.sharing.FeedView;
 
 /**
- * The dimension values one layer is drawn with. WMS clients send TIME, DIM_CATEGORY, DIM_FEED and DIM_RUN; tile
- * URLs send time, category, feed and run; both arrive here as the same upper-case keys.
+ * The dimension values one layer is drawn with. WMS clients send TIME, DIM_CATEGORY, DIM_FEED, DIM_HOURS,
+ * DIM_WEEKDAYS and DIM_RUN; tile URLs send time, category, feed, hours, weekdays and run; both arrive here as the same
+ * upper-case keys.
  *
  * @param time       days shown, most often whole months (null for layers without time)
  * @param categories category or group codes asked for (empty: the layer's own)
@@ -20,6 +22,9 @@ import org.safemap.sharing.FeedView;
  *                   partner data), so principals who see the same share cached pictures and others never do
  * @param baseline   the earlier period a change layer compares {@code time} with (DIM_BASELINE), or null for layers
  *                   that compare nothing
+ * @param hours      hours of the day drawn (24 flags, UK local time; DIM_HOURS), or null for every hour and for layers
+ *                   that do not take them ({@link LayerKind#timeOfWeek})
+ * @param weekdays   days drawn (7 flags, Monday first; DIM_WEEKDAYS), or null for every day, as {@code hours}
  */
 public record LayerDims(
         TimeDimension time,
@@ -27,7 +32,9 @@ public record LayerDims(
         List<String> feeds,
         Long run,
         FeedView view,
-        TimeDimension baseline) {
+        TimeDimension baseline,
+        boolean[] hours,
+        boolean[] weekdays) {
     static final FeedView NO_FEEDS = new FeedView(Map.of());
     /** DIM_BASELINE's default, spelt out for WMTS (whose dimensions must name one): as many months just before TIME. */
     static final String PREVIOUS = "previous";
@@ -35,25 +42,46 @@ public record LayerDims(
     /** The cache key part: everything that changes the picture. */
     String key() {
         return (time == null ? "" : time.text()) + "|" + String.join(",", categories) + "|" + String.join(",", feeds)
-                + "|" + (run == null ? "" : run) + "|" + view.key() + "|" + (baseline == null ? "" : baseline.text());
+                + "|" + (run == null ? "" : run) + "|" + view.key() + "|" + (baseline == null ? "" : baseline.text())
+                + "|" + (hours == null ? "" : hoursText()) + "|" + (weekdays == null ? "" : weekdaysText());
     }
 
     LayerDims withView(FeedView v) {
-        return new LayerDims(time, categories, feeds, run, v, baseline);
+        return new LayerDims(time, categories, feeds, run, v, baseline, hours, weekdays);
+    }
+
+    /** The same dimensions drawn over every hour and day: for layers whose data have no hours. */
+    LayerDims everyHour() {
+        return new LayerDims(time, categories, feeds, run, view, baseline, null, null);
     }
 
     /** The same selection over the baseline period, comparing nothing: what the change is measured from. */
     LayerDims atBaseline() {
-        return new LayerDims(baseline, categories, feeds, run, view, null);
+        return new LayerDims(baseline, categories, feeds, run, view, null, hours, weekdays);
     }
 
     /** The same selection over the compared (later) period, comparing nothing. */
     LayerDims atTime() {
-        return new LayerDims(time, categories, feeds, run, view, null);
+        return new LayerDims(time, categories, feeds, run, view, null, hours, weekdays);
+    }
+
+    /** Whether hours or days narrow the records drawn. */
+    boolean filtersTimeOfWeek() {
+        return hours != null || weekdays != null;
+    }
+
+    /** The hours drawn as the API writes them ("22-3"), "all" for every hour. */
+    String hoursText() {
+        return hours == null ? "all" : Selection.hoursText(hours);
+    }
+
+    /** The days drawn as the API writes them ("fri-sun"), "all" for every day. */
+    String weekdaysText() {
+        return weekdays == null ? "all" : Selection.weekdaysText(weekdays);
     }
 
     /** The dimensions of a layer that takes none. */
-    static final LayerDims NONE = new LayerDims(null, List.of(), List.of(), null, NO_FEEDS, null);
+    static final LayerDims NONE = new LayerDims(null, List.of(), List.of(), null, NO_FEEDS, null, null, null);
 
     /**
      * DIM_RUN of a run layer: the run asked for, or the newest.
@@ -63,7 +91,8 @@ public record LayerDims(
     static LayerDims run(LayerCatalogue.Layer layer, Map<String, String> params, List<Long> runs) {
         String asked = dim(params, "RUN");
         if (asked == null || asked.isBlank() || asked.equalsIgnoreCase("latest")) {
-            return new LayerDims(null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0), NO_FEEDS, null);
+            return new LayerDims(
+                    null, List.of(), List.of(), runs.isEmpty() ? null : runs.get(0), NO_FEEDS, null, null, null);
         }
         try {
             long id = Long.parseLong(asked.trim());
@@ -76,7 +105,7 @@ public record LayerDims(
                                 + layer.source().level() + " results; "
                                 + (runs.isEmpty() ? "there is none yet" : "the default is " + runs.get(0)));
             }
-            return new LayerDims(null, List.of(), List.of(), id, NO_FEEDS, null);
+            return new LayerDims(null, List.of(), List.of(), id, NO_FEEDS, null, null, null);
         } catch (NumberFormatException e) {
             throw new OgcException("InvalidDimensionValue", "DIM_RUN", "DIM_RUN " + asked + " is not a run id");
         }
@@ -136,7 +165,39 @@ public record LayerDims(
                         "layer " + layer.name() + " draws only from " + String.join(", ", allowed));
             }
         }
-        return new LayerDims(time, categories, feeds.isEmpty() ? allowed : feeds, null, NO_FEEDS, null);
+        return new LayerDims(
+                time,
+                categories,
+                feeds.isEmpty() ? allowed : feeds,
+                null,
+                NO_FEEDS,
+                null,
+                mask(params, "HOURS", Selection::parseHours),
+                mask(params, "WEEKDAYS", Selection::parseWeekdays));
+    }
+
+    /**
+     * DIM_HOURS or DIM_WEEKDAYS in the API's syntax ({@link Selection#parseHours}, {@link Selection#parseWeekdays}),
+     * or null for "all", none, or a value that keeps every hour (the same picture, so the same cached one).
+     */
+    private static boolean[] mask(
+            Map<String, String> params, String name, java.util.function.Function<String, boolean[]> parse) {
+        String asked = dim(params, name);
+        if (asked == null || asked.isBlank() || asked.trim().equalsIgnoreCase("all")) {
+            return null;
+        }
+        boolean[] mask;
+        try {
+            mask = parse.apply(asked);
+        } catch (IllegalArgumentException e) {
+            throw new OgcException("InvalidDimensionValue", "DIM_" + name, e.getMessage());
+        }
+        for (boolean b : mask) {
+            if (!b) {
+                return mask;
+            }
+        }
+        return null;
     }
 
     /**
@@ -187,7 +248,7 @@ public record LayerDims(
                                 + baseline.touchedMonths().text());
             }
         }
-        return new LayerDims(d.time(), d.categories(), d.feeds(), null, NO_FEEDS, baseline);
+        return new LayerDims(d.time(), d.categories(), d.feeds(), null, NO_FEEDS, baseline, d.hours(), d.weekdays());
     }
 
     /**

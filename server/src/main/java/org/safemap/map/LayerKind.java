@@ -63,6 +63,15 @@ public sealed interface LayerKind permits AreaKind, PointsKind, SurfaceKind {
         return false;
     }
 
+    /**
+     * Whether the layer draws only the records of the hours and days asked for (DIM_HOURS, DIM_WEEKDAYS): surfaces read
+     * from the records themselves. Count tables are published by month and have no hours; a request's hours are not
+     * applied to them, and their feature info says so.
+     */
+    default boolean timeOfWeek() {
+        return false;
+    }
+
     /** Whether the layer compares TIME with an earlier period, DIM_BASELINE (change layers; always timed too). */
     default boolean compares() {
         return false;
@@ -98,9 +107,12 @@ public sealed interface LayerKind permits AreaKind, PointsKind, SurfaceKind {
             Map<String, String> params,
             MapState state,
             java.util.function.Supplier<List<Long>> runs) {
-        return compares()
+        LayerDims d = compares()
                 ? LayerDims.compared(layer, params, state)
                 : timed() ? LayerDims.timed(layer, params, state) : LayerDims.NONE;
+        // Hours and days are checked on every timed layer (a misspelt value is an error wherever it is sent), and
+        // kept only where they narrow what is drawn, so the other layers' pictures and caches do not vary with them.
+        return timeOfWeek() ? d : d.everyHour();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.ParseException;
@@ -21,6 +22,7 @@ import org.safemap.db.DataVersion;
 import org.safemap.db.ReplicaReads;
 import org.safemap.db.ServiceSequence;
 import org.safemap.runs.ForecastMap;
+import org.safemap.runs.PointSelector;
 import org.safemap.runs.Selection;
 import org.safemap.time.Period;
 
@@ -74,6 +76,21 @@ public final class MapData {
                   AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
                 ORDER BY coalesce(i.event_id, i.id), is_open DESC, i.precision_m, i.id
             ) s GROUP BY 1, 2, 3""";
+
+    /**
+     * Density input under an hour or weekday filter: one row per event with its time window, which
+     * {@link PointSelector.Weights} weighs in Java (the hotspot engine's one aoristic rule, not a second in SQL). The
+     * open flag is as in {@link #DENSITY_SPLIT}; without a split every row is open.
+     */
+    private static final String DENSITY_WINDOWS = """
+            SELECT DISTINCT ON (coalesce(i.event_id, i.id)) ST_X(i.geom), ST_Y(i.geom), i.feed = ANY(?::text[]),
+                   extract(epoch FROM i.event_from)::bigint, extract(epoch FROM i.event_to)::bigint
+            FROM incident i JOIN category c ON c.code = i.category
+            WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
+              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
+              AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
+            ORDER BY coalesce(i.event_id, i.id), i.feed = ANY(?::text[]) DESC, i.precision_m, i.id""";
 
     /** The feeds a stored run read, from the batches in its data version. */
     private static final String RUN_FEEDS = """
@@ -167,8 +184,41 @@ public final class MapData {
     /** An area's code, name and geometry (EPSG:27700). */
     public record AreaShape(String code, String name, Geometry geometry) {}
 
-    /** The filters of a map request. */
-    public record Filter(Period period, List<String> groups, List<String> categories, List<String> feeds) {}
+    /**
+     * The filters of a map request.
+     *
+     * @param hours    hours of the day kept (24 flags, local time), or null for all
+     * @param weekdays days kept (7 flags, Monday first), or null for all
+     */
+    public record Filter(
+            Period period,
+            List<String> groups,
+            List<String> categories,
+            List<String> feeds,
+            boolean[] hours,
+            boolean[] weekdays) {
+        public Filter(Period period, List<String> groups, List<String> categories, List<String> feeds) {
+            this(period, groups, categories, feeds, null, null);
+        }
+
+        boolean filtersTimeOfWeek() {
+            return hours != null || weekdays != null;
+        }
+
+        /** The same records as the hotspot engine selects them (aoristic, one record per event). */
+        Selection selection() {
+            return new Selection(
+                    period,
+                    categories.isEmpty() ? groups : categories,
+                    feeds,
+                    hours,
+                    weekdays,
+                    Optional.empty(),
+                    Optional.empty(),
+                    true,
+                    true);
+        }
+    }
 
     private final DataSource dataSource;
 
@@ -177,6 +227,9 @@ public final class MapData {
     }
 
     public Weighted densityPoints(Filter f) {
+        if (f.filtersTimeOfWeek()) {
+            return weighedWindows(f, List.of(), true).open();
+        }
         Growable g = new Growable();
         query(
                 DENSITY_POINTS.formatted("NULL::text"),
@@ -193,14 +246,14 @@ public final class MapData {
      * seconds of work, so callers cache it. The filter's categories narrow its groups, as a surface's do.
      */
     public ForecastMap forecast(Filter f, double cellMetres) {
-        Selection s = Selection.of(f.period())
-                .withCategories(f.categories().isEmpty() ? f.groups() : f.categories())
-                .withFeeds(f.feeds());
-        return ForecastMap.compute(dataSource, s, cellMetres);
+        return ForecastMap.compute(dataSource, f.selection(), cellMetres);
     }
 
     /** Density input with the feeds {@code openFeeds} (seen as points) apart from the others in {@code f}'s feeds. */
     public Split densitySplit(Filter f, List<String> openFeeds) {
+        if (f.filtersTimeOfWeek()) {
+            return weighedWindows(f, openFeeds, false);
+        }
         Growable open = new Growable();
         Growable restricted = new Growable();
         Growable records = new Growable();
@@ -220,6 +273,55 @@ public final class MapData {
                     }
                 });
         return new Split(open.done(), restricted.done(), records.done().w());
+    }
+
+    /**
+     * Density input under an hour or weekday filter, split as {@link #densitySplit} splits it (or every event open when
+     * {@code allOpen}, as {@link #densityPoints} wants): each event weighed by {@link PointSelector.Weights},
+     * then summed by location, as the SQL of the unfiltered surfaces sums them. An event of weight 0 (none of its
+     * window in the chosen hours) is left out, so it is not counted towards a restricted location's records either.
+     */
+    private Split weighedWindows(Filter f, List<String> openFeeds, boolean allOpen) {
+        PointSelector.Weights weights = new PointSelector.Weights(f.selection());
+        Map<List<Double>, double[]> open = new LinkedHashMap<>();
+        Map<List<Double>, double[]> restricted = new LinkedHashMap<>();
+        query(
+                DENSITY_WINDOWS,
+                (c, ps) -> {
+                    java.sql.Array openArray = c.createArrayOf("text", openFeeds.toArray());
+                    ps.setArray(1, openArray);
+                    bindWindow(ps, 2, f);
+                    int k = bindArray(c, ps, 5, f.feeds(), 2);
+                    k = bindArray(c, ps, k, f.groups(), 2);
+                    k = bindArray(c, ps, k, f.categories(), 3);
+                    ps.setArray(k, openArray);
+                    ps.setFetchSize(50_000);
+                },
+                rs -> {
+                    double w = weights.of(rs.getLong(4), rs.getLong(5));
+                    if (w <= 0) {
+                        return;
+                    }
+                    List<Double> at = List.of(rs.getDouble(1), rs.getDouble(2));
+                    double[] sum =
+                            (allOpen || rs.getBoolean(3) ? open : restricted).computeIfAbsent(at, k -> new double[2]);
+                    sum[0] += w;
+                    sum[1]++;
+                });
+        Split closed = summed(restricted);
+        return new Split(summed(open).open(), closed.open(), closed.restrictedRecords());
+    }
+
+    /** Locations with their summed weights (as {@code open}) and record counts (as {@code restrictedRecords}). */
+    private static Split summed(Map<List<Double>, double[]> sums) {
+        Growable g = new Growable();
+        double[] records = new double[sums.size()];
+        int n = 0;
+        for (Map.Entry<List<Double>, double[]> e : sums.entrySet()) {
+            g.add(e.getKey().get(0), e.getKey().get(1), e.getValue()[0]);
+            records[n++] = e.getValue()[1];
+        }
+        return new Split(g.done(), null, records);
     }
 
     /** The feeds a run read. */
@@ -464,6 +566,14 @@ public final class MapData {
         } catch (SQLException e) {
             throw failed(e);
         }
+    }
+
+    /** Binds the period test of {@link #DENSITY_WINDOWS} (end, start, start) from {@code k}. */
+    private static void bindWindow(PreparedStatement ps, int k, Filter f) throws SQLException {
+        Timestamp from = Timestamp.from(f.period().from());
+        ps.setTimestamp(k, Timestamp.from(f.period().to()));
+        ps.setTimestamp(k + 1, from);
+        ps.setTimestamp(k + 2, from);
     }
 
     private static void bindSelection(Connection c, PreparedStatement ps, int start, Filter f) throws SQLException {

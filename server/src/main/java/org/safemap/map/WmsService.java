@@ -576,13 +576,41 @@ public final class WmsService {
         BufferedImage image;
         if (layer.kind() instanceof ForecastKind) {
             // a forecast's legend states its own validation, so it is drawn for the period and requester asked
-            org.safemap.runs.ForecastMap f = ForecastKind.forecast(layerData(), layer, dims(who, layer, params));
-            image = LegendGraphic.draw(
-                    layer.title(), style.style(), f == null ? List.of() : ForecastKind.legendLines(f));
+            LayerDims d = dims(who, layer, params);
+            org.safemap.runs.ForecastMap f = ForecastKind.forecast(layerData(), layer, d);
+            List<String> lines = new ArrayList<>(f == null ? List.of() : ForecastKind.legendLines(f));
+            lines.addAll(hoursLines(layer, d));
+            image = LegendGraphic.draw(layer.title(), style.style(), lines);
+        } else if (layer.kind().timed() && (present(params, "HOURS") || present(params, "WEEKDAYS"))) {
+            // the legend of a map drawn for some hours says which, or that the layer's counts cover every hour
+            image = LegendGraphic.draw(layer.title(), style.style(), hoursLines(layer, dims(who, layer, params)));
         } else {
             image = legendImage(layer, style);
         }
         return Response.of("image/png", ImageEncoder.encode(image, ImageEncoder.Format.PNG, true, Color.WHITE));
+    }
+
+    private static boolean present(Map<String, String> params, String dim) {
+        String v = params.get("DIM_" + dim) != null ? params.get("DIM_" + dim) : params.get(dim);
+        return v != null && !v.isBlank() && !v.trim().equalsIgnoreCase("all");
+    }
+
+    /**
+     * What a legend says of the hours and days a layer is drawn for: those asked for on a layer that applies them,
+     * else that its monthly counts cover every hour ({@link CountTableKind#EVERY_HOUR}).
+     */
+    static List<String> hoursLines(LayerCatalogue.Layer layer, LayerDims dims) {
+        if (!layer.kind().timeOfWeek()) {
+            return List.of("Every hour and day: monthly counts,", "the hour and day filters do not apply");
+        }
+        List<String> out = new ArrayList<>();
+        if (dims.hours() != null) {
+            out.add("Hours " + dims.hoursText() + " (UK local time)");
+        }
+        if (dims.weekdays() != null) {
+            out.add("Days " + dims.weekdaysText());
+        }
+        return out;
     }
 
     BufferedImage legendImage(LayerCatalogue.Layer layer, LayerCatalogue.Style style) {

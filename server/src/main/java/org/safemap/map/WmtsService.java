@@ -265,7 +265,7 @@ public final class WmtsService {
     /** The dimensions a WMTS request may carry, as the tile cache and the WMS take them (TIME, CATEGORY, ...). */
     private static Map<String, String> dimensions(Map<String, String> params) {
         Map<String, String> q = new HashMap<>();
-        for (String d : List.of("TIME", "CATEGORY", "FEED", "RUN", "BASELINE")) {
+        for (String d : List.of("TIME", "CATEGORY", "FEED", "RUN", "BASELINE", "HOURS", "WEEKDAYS")) {
             String v = params.get(d);
             // WMTS's keyword "default" asks for the dimension's default, as leaving it out does
             if (v != null && !v.isBlank() && !v.equalsIgnoreCase("default")) {

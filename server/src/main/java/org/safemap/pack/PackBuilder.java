@@ -187,8 +187,8 @@ public final class PackBuilder {
         if (r.hours() != null || r.weekdays() != null) {
             notes.add("Narrowed to" + PackDocument.filters(r).substring(1) + ": every count, hot spot and repeat "
                     + "location keeps only those times; a record known only to a longer window (police.uk: the month) "
-                    + "counts by the share of its window that falls in them. The density maps show every hour and day, "
-                    + "as SafeMap's map service draws density by month, category and feed only.");
+                    + "counts by the share of its window that falls in them; the density maps are drawn for them "
+                    + "in the same way.");
         }
         if (!period.from().isBefore(dataPeriod.to()) || !period.to().isAfter(dataPeriod.from())) {
             throw new SafemapException(

@@ -567,6 +567,13 @@ final class PackMaps {
         if (!pack.request().feeds().isEmpty()) {
             q.put("DIM_FEED", String.join(",", pack.request().feeds()));
         }
+        // the maps show the times the pack counts, each record weighed as its counts and runs weigh it
+        if (pack.request().hours() != null) {
+            q.put("DIM_HOURS", pack.request().hours());
+        }
+        if (pack.request().weekdays() != null) {
+            q.put("DIM_WEEKDAYS", pack.request().weekdays());
+        }
         return q;
     }
 

@@ -19,8 +19,9 @@ import org.safemap.SafemapException;
  * @param layers   layer names, bottom first, as GetMap's LAYERS
  * @param dims     the map service's dimensions as the tiles take them: time, category, feed, baseline, run (keys
  *                 lower-case; absent when not asked)
- * @param hours    the viewer's hour filter ("18-23,0-5"), or null; the map service does not apply it, so the page says so
- * @param weekdays the viewer's day filter ("fri,sat"), or null; likewise
+ * @param hours    the viewer's hour filter ("18-23,0-5"), or null: DIM_HOURS of the surfaces; the page names the layers
+ *                 it does not apply to (count tables, points)
+ * @param weekdays the viewer's day filter ("fri,sat"), or null; DIM_WEEKDAYS, likewise
  */
 public record ViewPrint(
         Format format,

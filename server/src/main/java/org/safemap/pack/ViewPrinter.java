@@ -121,7 +121,7 @@ public final class ViewPrinter {
             String units = features || layer.style().title() == null
                     ? ""
                     : layer.style().title();
-            legends.add(new Legend(layer.title(), units, PackMaps.decode(legend(who, layer))));
+            legends.add(new Legend(layer.title(), units, PackMaps.decode(legend(who, layer, print))));
         }
         List<String> sourceLines = new ArrayList<>(sources);
         sourceLines.addAll(credits);
@@ -168,7 +168,7 @@ public final class ViewPrinter {
         q.put("HEIGHT", String.valueOf(height));
         q.put("FORMAT", "image/png");
         q.put("TRANSPARENT", "FALSE");
-        print.dims().forEach((k, v) -> q.put(k.equals("time") ? "TIME" : "DIM_" + k.toUpperCase(Locale.ROOT), v));
+        q.putAll(dimensions(print));
         try {
             return PackMaps.argb(wms.image(q, who));
         } catch (SafemapException e) {
@@ -181,14 +181,29 @@ public final class ViewPrinter {
         }
     }
 
-    private byte[] legend(Principal who, LayerCatalogue.Layer layer) {
+    private byte[] legend(Principal who, LayerCatalogue.Layer layer, ViewPrint print) {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("SERVICE", "WMS");
         q.put("VERSION", "1.3.0");
         q.put("REQUEST", "GetLegendGraphic");
         q.put("LAYER", layer.name());
         q.put("FORMAT", "image/png");
+        // the legend of the map printed: a forecast's validation for its period, the hours a surface is drawn for
+        q.putAll(dimensions(print));
         return call(q, who);
+    }
+
+    /** The print's dimensions as WMS parameters: TIME, DIM_CATEGORY ..., DIM_HOURS and DIM_WEEKDAYS. */
+    private static Map<String, String> dimensions(ViewPrint print) {
+        Map<String, String> q = new LinkedHashMap<>();
+        print.dims().forEach((k, v) -> q.put(k.equals("time") ? "TIME" : "DIM_" + k.toUpperCase(Locale.ROOT), v));
+        if (print.hours() != null) {
+            q.put("DIM_HOURS", print.hours());
+        }
+        if (print.weekdays() != null) {
+            q.put("DIM_WEEKDAYS", print.weekdays());
+        }
+        return q;
     }
 
     /** The map service's answer, or its refusal as the caller's error (a bad dimension) in its own words. */
@@ -303,11 +318,25 @@ public final class ViewPrinter {
             out.add("Run: " + print.dims().get("run"));
         }
         if (print.hours() != null || print.weekdays() != null) {
-            out.add("Not applied to this map: the viewer's "
-                    + (print.hours() != null ? "hours " + print.hours() : "")
+            String asked = (print.hours() != null ? "hours " + print.hours() + " (UK local time)" : "")
                     + (print.hours() != null && print.weekdays() != null ? " and " : "")
-                    + (print.weekdays() != null ? "days " + print.weekdays() : "")
-                    + " (the map service draws every hour and day; the viewer's points and profiles apply them)");
+                    + (print.weekdays() != null ? "days " + print.weekdays() : "");
+            List<String> applied = layers.stream()
+                    .filter(l -> l.kind().timeOfWeek())
+                    .map(LayerCatalogue.Layer::title)
+                    .toList();
+            List<String> not = layers.stream()
+                    .filter(l -> l.kind().timed() && !l.kind().timeOfWeek())
+                    .map(LayerCatalogue.Layer::title)
+                    .toList();
+            if (!applied.isEmpty()) {
+                out.add("Drawn for " + asked + ": " + String.join(", ", applied));
+            }
+            if (!not.isEmpty()) {
+                out.add("Not applied to " + String.join(", ", not) + ": the viewer's " + asked
+                        + " (count layers are monthly tables, and the printed incidents are every hour's; the viewer's "
+                        + "points and profiles apply them)");
+            }
         }
         return out;
     }

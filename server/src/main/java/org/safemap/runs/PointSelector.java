@@ -80,11 +80,7 @@ public final class PointSelector {
         String order = s.events() ? "ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id" : "";
         String aoi = aoiClause(s);
         String sql = SELECT.formatted(distinct, codeColumn, FILTERS, aoi, order);
-        Aoristic aoristic = Aoristic.in(Period.LONDON);
-        boolean[] hourMask = s.hours() != null ? s.hours() : all(24);
-        boolean[] dayMask = s.weekdays() != null ? s.weekdays() : all(7);
-        long periodFrom = s.period().from().getEpochSecond();
-        long periodTo = s.period().to().getEpochSecond();
+        Weights weights = new Weights(s);
         Growing g = new Growing();
         TreeSet<Long> batches = new TreeSet<>();
         int longWindows = 0;
@@ -103,29 +99,12 @@ public final class PointSelector {
                     while (rs.next()) {
                         long from = rs.getLong(3);
                         long to = rs.getLong(4);
-                        double weight;
-                        if (s.aoristic()) {
-                            long a = Math.max(from, periodFrom);
-                            long b = Math.min(to, periodTo);
-                            if (to > from && b <= a || to == from && (from < periodFrom || from >= periodTo)) {
-                                continue;
-                            }
-                            double inPeriod = to > from ? (double) (b - a) / (to - from) : 1.0;
-                            double inHours = s.filtersTimeOfWeek()
-                                    ? aoristic.share(a, to > from ? b : a, hourMask, dayMask)
-                                    : 1.0;
-                            if (to - from > Aoristic.DEFAULT_CAP_SECONDS && s.filtersTimeOfWeek()) {
-                                longWindows++;
-                            }
-                            weight = inPeriod * inHours;
-                        } else {
-                            if (from < periodFrom || from >= periodTo) {
-                                continue;
-                            }
-                            weight = s.filtersTimeOfWeek() ? aoristic.share(from, from, hourMask, dayMask) : 1.0;
-                        }
+                        double weight = weights.of(from, to);
                         if (weight <= 0) {
                             continue;
+                        }
+                        if (s.aoristic() && s.filtersTimeOfWeek() && to - from > Aoristic.DEFAULT_CAP_SECONDS) {
+                            longWindows++;
                         }
                         String code = rs.getString(5);
                         Integer index = code == null ? null : areaIndex.get(code);
@@ -149,6 +128,54 @@ public final class PointSelector {
                 batches.stream().mapToLong(Long::longValue).toArray(),
                 longWindows,
                 snapped);
+    }
+
+    /**
+     * A record's weight in a selection, the one rule every reader of records (hotspot runs, forecasts, the map's
+     * surfaces) counts by. Aoristic: the share of its time window inside the period, times the share of that part in
+     * the chosen hours and days ({@link Aoristic#share}: a window over the cap, such as a police.uk month, by the
+     * chosen share of the week's 168 hours). Otherwise the record counts wholly where it starts, if that instant is in
+     * the period, hours and days. Thread-safe once built.
+     */
+    public static final class Weights {
+        private final Aoristic aoristic = Aoristic.in(Period.LONDON);
+        private final boolean aoristicWindows;
+        private final boolean filtered;
+        private final boolean[] hourMask;
+        private final boolean[] dayMask;
+        private final long periodFrom;
+        private final long periodTo;
+
+        public Weights(Selection s) {
+            this.aoristicWindows = s.aoristic();
+            this.filtered = s.filtersTimeOfWeek();
+            this.hourMask = s.hours() != null ? s.hours() : all(24);
+            this.dayMask = s.weekdays() != null ? s.weekdays() : all(7);
+            this.periodFrom = s.period().from().getEpochSecond();
+            this.periodTo = s.period().to().getEpochSecond();
+        }
+
+        /**
+         * @param from event window start, epoch seconds
+         * @param to   event window end, epoch seconds (equal to from for a record timed to the instant)
+         * @return the record's weight, 0 to 1; 0 when it is not selected
+         */
+        public double of(long from, long to) {
+            if (aoristicWindows) {
+                long a = Math.max(from, periodFrom);
+                long b = Math.min(to, periodTo);
+                if (to > from && b <= a || to == from && (from < periodFrom || from >= periodTo)) {
+                    return 0;
+                }
+                double inPeriod = to > from ? (double) (b - a) / (to - from) : 1.0;
+                double inHours = filtered ? aoristic.share(a, to > from ? b : a, hourMask, dayMask) : 1.0;
+                return inPeriod * inHours;
+            }
+            if (from < periodFrom || from >= periodTo) {
+                return 0;
+            }
+            return filtered ? aoristic.share(from, from, hourMask, dayMask) : 1.0;
+        }
     }
 
     private static boolean[] all(int n) {

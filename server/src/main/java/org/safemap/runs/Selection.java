@@ -140,6 +140,48 @@ public record Selection(
         throw new IllegalArgumentException("weekdays '" + whole + "': '" + s.trim() + "' is not a day (mon, tue ...)");
     }
 
+    /**
+     * Hours as {@link #parseHours} reads them, in the shortest spelling: runs of hours as ranges, a run over midnight
+     * as one wrapped range ("22-3"), so equal masks are spelt alike. Null for null; "all" for every hour.
+     */
+    public static String hoursText(boolean[] mask) {
+        return ranges(mask, i -> String.valueOf(i), "all");
+    }
+
+    /** Weekdays as {@link #parseWeekdays} reads them ("fri-sun", "mon,wed"); null for null, "all" for every day. */
+    public static String weekdaysText(boolean[] mask) {
+        return ranges(mask, i -> DayOfWeek.of(i + 1).name().substring(0, 3).toLowerCase(Locale.ROOT), "all");
+    }
+
+    private static String ranges(boolean[] mask, java.util.function.IntFunction<String> name, String all) {
+        if (mask == null) {
+            return null;
+        }
+        int n = mask.length;
+        int start = -1;
+        for (int i = 0; i < n; i++) {
+            if (mask[i] && !mask[(i + n - 1) % n]) {
+                start = i; // the first hour of a run: a run over the end of the cycle is read whole from here
+                break;
+            }
+        }
+        if (start < 0) {
+            return mask[0] ? all : "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            int i = (start + k) % n;
+            if (mask[i] && !mask[(i + n - 1) % n]) {
+                int j = i;
+                while (mask[(j + 1) % n] && (j + 1) % n != i) {
+                    j = (j + 1) % n;
+                }
+                parts.add(i == j ? name.apply(i) : name.apply(i) + "-" + name.apply(j));
+            }
+        }
+        return String.join(",", parts);
+    }
+
     /** Every filter written out, for the run's stored parameters. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();

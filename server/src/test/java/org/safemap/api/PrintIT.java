@@ -72,7 +72,10 @@ class PrintIT {
                 .contains("Violence in the centre")
                 .contains("Period: May to July 2022")
                 .contains("Categories: Violence")
-                .contains("Not applied to this map: the viewer's hours 18-23")
+                // the surface is drawn for the hours; the count table, monthly, is not, and the page says which is
+                // which
+                .contains("Drawn for hours 18-23 (UK local time): Violence and robbery: density")
+                .contains("Not applied to Incidents per LSOA: the viewer's hours 18-23")
                 .contains("incidents per km² per month")
                 .contains("Violence and robbery: density")
                 .contains("police.uk")

@@ -277,6 +277,45 @@ class DisclosureMapIT {
         }
     }
 
+    /**
+     * Under an hour filter the rule counts the records of those hours: a pixel with fewer than k of them in reach
+     * stays clear for a requester who sees the feed only as aggregates, however many records of other hours are near.
+     */
+    @Test
+    void restrictedNightDensityIsDrawnOnlyWhereEnoughNightRecordsAreInReach() throws Exception {
+        double[][] all = istvJuly();
+        double[][] night = istvJulyNights();
+        assertThat(night.length).isPositive().isLessThan(all.length);
+        double[] box = {334000, 389500, 336000, 391500};
+        int size = 200;
+        double res = (box[2] - box[0]) / size;
+        String url = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=density-ae-assaults&STYLES="
+                + "&CRS=EPSG:27700&BBOX=" + box[0] + "," + box[1] + "," + box[2] + "," + box[3] + "&WIDTH=" + size
+                + "&HEIGHT=" + size + "&FORMAT=image/png&TRANSPARENT=TRUE&TIME=2022-07&DIM_HOURS=22-3";
+        int[] restricted = argb(get(base + url, TASKING));
+        int[] full = argb(get(base + url, CSP));
+        int hiddenDrawn = 0;
+        for (int j = 0; j < size; j++) {
+            for (int i = 0; i < size; i++) {
+                double x = box[0] + (i + 0.5) * res;
+                double y = box[3] - (j + 0.5) * res;
+                int n = inReach(night, x, y, 250);
+                int k = j * size + i;
+                if (n < ISTV_MIN_POINTS) {
+                    assertThat(restricted[k] >>> 24)
+                            .as("pixel %d,%d with %d night records in reach", i, j, n)
+                            .isZero();
+                    if (n > 0 && full[k] >>> 24 != 0 && inReach(all, x, y, 250) >= ISTV_MIN_POINTS) {
+                        hiddenDrawn++;
+                    }
+                }
+            }
+        }
+        assertThat(hiddenDrawn)
+                .as("pixels with enough records of every hour but too few of the night, which the full map draws")
+                .isGreaterThan(0);
+    }
+
     @Test
     void reducedPointsLieOnGridCentresWithNothingButTheirFeed() throws Exception {
         // Liverpool city centre, 100 px of 5 m, the click on the centre of a 200 m square, where its points now lie.
@@ -320,6 +359,30 @@ class DisclosureMapIT {
                 .noneMatch(f -> f.path("properties").path("feed").asText().equals("police-uk"));
         assertThat(JSON.readTree(get(days, POLICE).body()).path("features"))
                 .anyMatch(f -> f.path("properties").path("feed").asText().equals("police-uk"));
+    }
+
+    /** istv-ae's July events with some of their time window between 22:00 and 03:59 (UK time). */
+    private static double[][] istvJulyNights() throws Exception {
+        List<double[]> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("""
+                SELECT ST_X(geom), ST_Y(geom) FROM (
+                    SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom, i.event_from AS f, i.event_to AS t
+                    FROM incident i
+                    WHERE i.feed = 'istv-ae' AND i.event_from < '2022-08-01 00:00+01'
+                      AND (i.event_to > '2022-07-01 00:00+01' OR i.event_from >= '2022-07-01 00:00+01')
+                    ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id) s
+                WHERE EXISTS (
+                    SELECT 1 FROM generate_series(date_trunc('hour', greatest(f, '2022-07-01 00:00+01')),
+                                                  least(t, '2022-08-01 00:00+01'), interval '1 hour') h
+                    WHERE (h < least(t, '2022-08-01 00:00+01') OR t = f)
+                      AND extract(hour FROM h AT TIME ZONE 'Europe/London') IN (22, 23, 0, 1, 2, 3))""");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new double[] {rs.getDouble(1), rs.getDouble(2)});
+            }
+        }
+        return out.toArray(new double[0][]);
     }
 
     private static double[][] istvJuly() throws Exception {

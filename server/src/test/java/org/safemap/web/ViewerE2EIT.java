@@ -29,6 +29,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.safemap.App;
 import org.safemap.db.Database;
@@ -106,8 +107,7 @@ class ViewerE2EIT {
         long late = giRun("2022-04..2022-06");
         browser();
         open("#l=hotspot-gistar&map=13/53.405/-2.98&r=hotspot-gistar:" + early);
-        org.openqa.selenium.support.ui.Select picker =
-                new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("run-hotspot-gistar")));
+        org.openqa.selenium.support.ui.Select picker = new Select(driver.findElement(By.id("run-hotspot-gistar")));
         assertThat(picker.getFirstSelectedOption().getAttribute("value")).isEqualTo(String.valueOf(early));
         assertThat(picker.getOptions().stream().map(WebElement::getText))
                 .anyMatch(
@@ -354,8 +354,7 @@ class ViewerE2EIT {
                 > 0);
 
         // A category group narrows the points to that group.
-        org.openqa.selenium.support.ui.Select groups =
-                new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("group")));
+        org.openqa.selenium.support.ui.Select groups = new Select(driver.findElement(By.id("group")));
         groups.selectByValue("violence");
         // The group's name is the taxonomy table's (category_group), handed over by the summary, never the code.
         assertThat(groups.getFirstSelectedOption().getText())
@@ -428,8 +427,7 @@ class ViewerE2EIT {
             assertThat(driver.findElement(By.cssSelector("#basemap option[value='0']"))
                             .getText())
                     .isEqualTo("Broken (could not load)");
-            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("basemap")))
-                    .selectByVisibleText("Plain");
+            new Select(driver.findElement(By.id("basemap"))).selectByVisibleText("Plain");
             wait(20).until(d -> ((Number) js("return [...document.querySelectorAll('.basemap-tiles img.leaflet-tile')]"
                                     + ".filter(i => i.complete && i.naturalWidth === 256).length"))
                             .intValue()
@@ -529,8 +527,7 @@ class ViewerE2EIT {
             driver.findElement(By.id("profile-close")).click();
 
             // A period of three months: points, tiles, the export link, the ranking and its method.
-            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("period-from")))
-                    .selectByValue("2022-05");
+            new Select(driver.findElement(By.id("period-from"))).selectByValue("2022-05");
             wait(20).until(d ->
                     d.findElement(By.id("status")).getText().endsWith("incidents shown for May to July 2022."));
             long mayToJuly = Sql.count(
@@ -830,8 +827,8 @@ class ViewerE2EIT {
     void comparingTwoPeriodsShowsTheChangeLayerAndTheSignificantAreas() throws Exception {
         browser();
         open("#m=2022-07&p=2022-05&l=lsoa-boundaries");
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("baseline-from"))).selectByValue("2022-01");
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("baseline-to"))).selectByValue("2022-04");
+        new Select(driver.findElement(By.id("baseline-from"))).selectByValue("2022-01");
+        new Select(driver.findElement(By.id("baseline-to"))).selectByValue("2022-04");
         driver.findElement(By.id("compare")).click();
         wait(60).until(d -> !d.findElements(By.id("change-summary")).isEmpty());
         // The table is the server's test: the same areas, in the same order, as /api/changes.
@@ -884,6 +881,33 @@ class ViewerE2EIT {
      * The walk through in docs/analyst-guide.md: where is violence concentrated at night, and is it growing? Its
      * screenshots (target/test-artefacts/viewer-guide-*.png) are the guide's pictures.
      */
+    @Test
+    void theHourFilterRedrawsTheDensityTilesAndCountLayersSayItDoesNotApply() throws Exception {
+        browser();
+        open("#m=2022-07&l=density-all,incident-counts");
+        String loaded = "return [...document.querySelectorAll('img.leaflet-tile')]"
+                + ".filter(i => i.src.includes('/tiles/density-all/') && i.complete && i.naturalWidth === 256)";
+        wait(30).until(d -> ((Number) js(loaded + ".length")).intValue() > 0);
+        assertThat((String) js(loaded + "[0].src")).doesNotContain("hours=");
+        assertThat(driver.findElements(By.cssSelector("#legend .hours-note"))).isEmpty();
+
+        new Select(driver.findElement(By.id("hours"))).selectByValue("22-3");
+        // The density layer's tiles are asked for again with the hours; the count layer's legend says they do not
+        // apply.
+        wait(30).until(d -> ((Number) js(loaded + ".filter(i => i.src.includes('hours=22-3')).length")).intValue() > 0);
+        assertThat(((Number) js(loaded + ".filter(i => !i.src.includes('hours=22-3')).length")).intValue())
+                .isZero();
+        // the legend's text, folded away or not
+        assertThat((String) js("return document.getElementById('legend').textContent"))
+                .contains("hours 22-3")
+                .contains("monthly tables, so the hour and day filters do not change them");
+        assertThat(driver.getCurrentUrl()).contains("h=22-3");
+
+        js("document.getElementById('day-sat').click()");
+        wait(30).until(d ->
+                ((Number) js(loaded + ".filter(i => i.src.includes('weekdays=sat')).length")).intValue() > 0);
+    }
+
     @Test
     void theAnalystGuidesWalkThroughWorks() throws Exception {
         HttpResponse<String> emerging = Http.postJson(base + "/api/emerging", """
