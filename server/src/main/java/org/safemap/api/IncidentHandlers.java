@@ -68,7 +68,7 @@ final class IncidentHandlers {
         Set<String> groups = points.groupCodes();
         for (Map.Entry<String, IncidentPoints.Reduced> e : reduced.entrySet()) {
             org.safemap.sharing.ReducedDetail d = e.getValue().detail();
-            if (!alignedTo(from, d.time()) || !alignedTo(to, d.time())) {
+            if (!d.allows(detailOf(from)) || !d.allows(detailOf(to))) {
                 withheld.put(e.getKey(), "its records are shown by " + d.time().key() + " only, and from/to are finer");
             } else if (!d.categories() && categories.stream().anyMatch(c -> !groups.contains(c))) {
                 withheld.put(e.getKey(), "its records are shown by category group only, and a category is asked for");
@@ -111,14 +111,21 @@ final class IncidentHandlers {
         ctx.result(summary);
     }
 
-    /** Whether a bound (absent: none) falls on the start of a UK month, day or, for full detail, anywhere. */
-    private static boolean alignedTo(Optional<Instant> bound, org.safemap.sharing.ReducedDetail.Time detail) {
-        if (bound.isEmpty() || detail == org.safemap.sharing.ReducedDetail.Time.TIME) {
-            return true;
+    /**
+     * How finely a bound (absent: none) selects records: at the start of a UK month, by month; at a UK midnight, by
+     * day; anywhere else, by time.
+     */
+    private static org.safemap.sharing.ReducedDetail.Time detailOf(Optional<Instant> bound) {
+        if (bound.isEmpty()) {
+            return org.safemap.sharing.ReducedDetail.Time.MONTH;
         }
         java.time.ZonedDateTime t = bound.get().atZone(org.safemap.time.Period.LONDON);
-        boolean midnight = t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
-        return midnight && (detail == org.safemap.sharing.ReducedDetail.Time.DAY || t.getDayOfMonth() == 1);
+        if (!t.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
+            return org.safemap.sharing.ReducedDetail.Time.TIME;
+        }
+        return t.getDayOfMonth() == 1
+                ? org.safemap.sharing.ReducedDetail.Time.MONTH
+                : org.safemap.sharing.ReducedDetail.Time.DAY;
     }
 
     /** The same query continuing after {@code lastId}. */

@@ -38,6 +38,16 @@ public record PointsKind() implements LayerKind {
         return true;
     }
 
+    /**
+     * Points take DIM_HOURS and DIM_WEEKDAYS as the viewer's point filter does: a record is drawn when it is timed to
+     * within an hour and that hour and day (UK local time) are chosen ({@link MapData#points}); records known only by
+     * a longer window, police.uk's months above all, are left out, since a point cannot be drawn by a share.
+     */
+    @Override
+    public boolean timeOfWeek() {
+        return true;
+    }
+
     @Override
     public DisclosureLevel feedLevel() {
         return DisclosureLevel.REDUCED;
@@ -118,19 +128,24 @@ public record PointsKind() implements LayerKind {
 
     /**
      * The feeds a points layer draws: those seen at reduced precision or better, less reduced feeds whose protocol
-     * shows coarser detail than the request selects by: only category groups when a category inside a group is asked
-     * for, or only months when TIME is part of a month (drawing only the records of one category, or of some days,
-     * would tell the reader what each generalised point is).
+     * shows coarser detail than the request selects by ({@link ReducedDetail#allows}): only category groups when a
+     * category inside a group is asked for; only months when TIME is part of a month or DIM_WEEKDAYS narrows the days;
+     * only days when DIM_HOURS narrows the hours (drawing only the records of one category, of some days or of some
+     * hours would tell the reader what, or when, each generalised point is).
      */
     private static List<String> pointFeeds(LayerData data, LayerDims dims) {
         Set<String> known = data.groupCodes();
         boolean narrower = dims.categories().stream().anyMatch(c -> !known.contains(c));
-        boolean days = !dims.time().wholeMonths();
+        ReducedDetail.Time needed = dims.hours() != null
+                ? ReducedDetail.Time.TIME
+                : !dims.time().wholeMonths() || dims.weekdays() != null
+                        ? ReducedDetail.Time.DAY
+                        : ReducedDetail.Time.MONTH;
         List<String> out = new ArrayList<>();
         for (String f : LayerData.feeds(dims, DisclosureLevel.REDUCED)) {
             if (dims.view().level(f) == DisclosureLevel.REDUCED) {
                 ReducedDetail detail = data.policy().protocols().require(f).reduced();
-                if (narrower && !detail.categories() || days && detail.time() == ReducedDetail.Time.MONTH) {
+                if (narrower && !detail.categories() || !detail.allows(needed)) {
                     continue;
                 }
             }
@@ -142,7 +157,8 @@ public record PointsKind() implements LayerKind {
     /** The selection drawn and picked: the layer's, over {@link #pointFeeds}. */
     private static MapData.Filter pointFilter(LayerData data, LayerCatalogue.Layer layer, LayerDims dims) {
         MapData.Filter f = data.filter(layer, dims, DisclosureLevel.REDUCED);
-        return new MapData.Filter(f.period(), f.groups(), f.categories(), pointFeeds(data, dims));
+        return new MapData.Filter(
+                f.period(), f.groups(), f.categories(), pointFeeds(data, dims), f.hours(), f.weekdays());
     }
 
     /** How far a generalised point can be from its record: half a grid square's diagonal, for the widest grid. */

@@ -136,7 +136,8 @@ public final class WmtsService {
      * {Style}/{dimensions...}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png} for GetTile and {@code
      * .../{TileCol}/{J}/{I}.json} ({@code .html}, {@code .txt}) for GetFeatureInfo, the dimensions those of
      * {@link #pathDimensions} (the ones the layer's ResourceURL templates name). Other dimensions (feed) come as
-     * query parameters ({@code query}, keys upper-case); a path segment wins over a query parameter.
+     * query parameters ({@code query}, keys upper-case: feed, hours, weekdays); a path segment wins over a query
+     * parameter.
      */
     public Response rest(String layerName, List<String> segments, Map<String, String> query, Principal who, Gate draw) {
         try {
@@ -150,7 +151,7 @@ public final class WmtsService {
                 throw new OgcException(
                         "InvalidParameterValue",
                         "ResourceURL",
-                        "layer " + layerName + "'s addresses are " + layerName + "/" + template(names, "png")
+                        "layer " + layerName + "'s addresses are " + layerName + "/" + template(names, List.of(), "png")
                                 + " and .../{TileCol}/{J}/{I}.json");
             }
             Map<String, String> dims = new HashMap<>(query);
@@ -201,13 +202,48 @@ public final class WmtsService {
         return List.of();
     }
 
-    /** A RESTful template after {@code /wmts/{layer}/}: a tile's ({@code png}) or GetFeatureInfo's (another suffix). */
-    private static String template(List<String> dimensions, String suffix) {
+    /**
+     * The dimensions a layer's RESTful addresses carry as query parameters: the hours and days of the week of a layer
+     * that draws only those ({@link LayerKind#timeOfWeek}), once there are records. They come after the path's
+     * dimensions and are optional (absent: every hour and day), so addresses without them keep working; naming them
+     * in the template lets a client that fills templates (GDAL's WMTS driver) send a chosen value.
+     */
+    private static List<String> queryDimensions(LayerCatalogue.Layer layer, MapState state) {
+        return layer.kind().timeOfWeek() && state.hasRecords() ? List.of("hours", "weekdays") : List.of();
+    }
+
+    /**
+     * A RESTful template after {@code /wmts/{layer}/}: a tile's ({@code png}) or GetFeatureInfo's (another suffix),
+     * with {@code query} dimensions as query parameters.
+     */
+    private static String template(List<String> dimensions, List<String> query, String suffix) {
         StringBuilder t = new StringBuilder("{Style}/");
         dimensions.forEach(d -> t.append('{').append(d).append("}/"));
         t.append("{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}");
-        return t.append(suffix.equals("png") ? ".png" : "/{J}/{I}." + suffix).toString();
+        t.append(suffix.equals("png") ? ".png" : "/{J}/{I}." + suffix);
+        for (int k = 0; k < query.size(); k++) {
+            t.append(k == 0 ? '?' : '&')
+                    .append(query.get(k))
+                    .append("={")
+                    .append(query.get(k))
+                    .append('}');
+        }
+        return t.toString();
     }
+
+    /**
+     * Values the hours and weekdays dimensions list. Any value in the WMS's DIM_HOURS and DIM_WEEKDAYS syntax is
+     * taken; WMTS has no multiple values, and QGIS's Select Dimensions dialog offers only the listed values, so besides
+     * every single hour and day the list holds the common windows (the night-time economy, quarters of the day, the
+     * working week and the weekend).
+     */
+    static final List<String> HOURS = java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("all", "22-3", "18-23", "0-5", "6-11", "12-17"),
+                    java.util.stream.IntStream.range(0, 24).mapToObj(String::valueOf))
+            .toList();
+
+    static final List<String> WEEKDAYS =
+            List.of("all", "mon-fri", "sat-sun", "fri-sat", "fri-sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun");
 
     private Cell cell(Map<String, String> params, Principal who) {
         return cell(
@@ -496,6 +532,30 @@ public final class WmtsService {
                 }
                 x.end();
             }
+            List<String> queryDimensions = queryDimensions(layer, state);
+            if (queryDimensions.contains("hours")) {
+                x.start("Dimension")
+                        .element("ows:Title", "Hours of the day (UK local time)")
+                        .element(
+                                "ows:Abstract",
+                                "Only the records of these hours: hours and ranges, a range may wrap past midnight "
+                                        + "(22-3, 0-5,18-23); any such value is taken, the listed ones are common "
+                                        + "choices. As the WMS's DIM_HOURS.")
+                        .element("ows:Identifier", "hours")
+                        .element("Default", "all");
+                HOURS.forEach(v -> x.element("Value", v));
+                x.end();
+                x.start("Dimension")
+                        .element("ows:Title", "Days of the week")
+                        .element(
+                                "ows:Abstract",
+                                "Only the records of these days (UK local time): days and ranges (fri,sat, mon-fri, "
+                                        + "fri-sun); any such value is taken. As the WMS's DIM_WEEKDAYS.")
+                        .element("ows:Identifier", "weekdays")
+                        .element("Default", "all");
+                WEEKDAYS.forEach(v -> x.element("Value", v));
+                x.end();
+            }
             if (pathDimensions.contains("run")) {
                 // WMTS values carry no titles, so the dimension's abstract titles each run, as the WMS's layer
                 // abstract does; the default is the WMS's (the newest finished run).
@@ -515,7 +575,7 @@ public final class WmtsService {
             x.start("ResourceURL")
                     .attr("format", "image/png")
                     .attr("resourceType", "tile")
-                    .attr("template", url + "/" + layer.name() + "/" + template(pathDimensions, "png"))
+                    .attr("template", url + "/" + layer.name() + "/" + template(pathDimensions, queryDimensions, "png"))
                     .end();
             if (layer.queryable()) {
                 for (String[] f :
@@ -523,7 +583,9 @@ public final class WmtsService {
                     x.start("ResourceURL")
                             .attr("format", f[0])
                             .attr("resourceType", "FeatureInfo")
-                            .attr("template", url + "/" + layer.name() + "/" + template(pathDimensions, f[1]))
+                            .attr(
+                                    "template",
+                                    url + "/" + layer.name() + "/" + template(pathDimensions, queryDimensions, f[1]))
                             .end();
                 }
             }

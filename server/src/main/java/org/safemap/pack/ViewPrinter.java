@@ -334,8 +334,7 @@ public final class ViewPrinter {
             }
             if (!not.isEmpty()) {
                 out.add("Not applied to " + String.join(", ", not) + ": the viewer's " + asked
-                        + " (count layers are monthly tables, and the printed incidents are every hour's; the viewer's "
-                        + "points and profiles apply them)");
+                        + " (count layers are monthly tables; the viewer's profiles apply them)");
             }
         }
         return out;

@@ -28,6 +28,15 @@ public record ReducedDetail(Time time, boolean categories) {
         }
     }
 
+    /**
+     * Whether a filter that selects records by {@code needed} (a range of whole months: MONTH; of days, or days of the
+     * week: DAY; hours of the day or instants: TIME) may select this feed's records. A filter finer than what is
+     * shown would tell the reader which of the shown records match, so callers leave the feed out instead.
+     */
+    public boolean allows(Time needed) {
+        return time.compareTo(needed) >= 0;
+    }
+
     /** From the protocol's {@code reduced_time} (month, day, time) and {@code reduced_category} (group, category). */
     public static ReducedDetail parse(String time, String category, String where) {
         Time t = null;

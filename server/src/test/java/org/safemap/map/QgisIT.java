@@ -316,6 +316,17 @@ class QgisIT {
                         "basic",
                         List.of(bngTiles),
                         Map.of("time", "2022-07", "baseline", "2022-01")),
+                // the weekend nights picked in the Select Dimensions dialog from the hours and weekdays values
+                new Layer(
+                        "wmts-night-bng-basic",
+                        "wmts",
+                        "density-all",
+                        "EPSG:27700",
+                        "density",
+                        "EPSG:27700",
+                        "basic",
+                        List.of(bngTiles),
+                        Map.of("time", "2022-07", "hours", "22-3", "weekdays", "fri-sat")),
                 new Layer(
                         "wmts-all-bng-anonymous",
                         "wmts",
@@ -803,6 +814,34 @@ class QgisIT {
             }
         }
         summary.forEach(System.out::println);
+    }
+
+    /**
+     * The night QGIS drew from its picked hours and weekdays is not every hour's: the dimensions reached the tiles
+     * (the test above compares the picture with GetMap of the same DIM_HOURS and DIM_WEEKDAYS).
+     */
+    @Test
+    void qgisDrawsTheHoursAndDaysItPicked() throws Exception {
+        Layer l = layers.get("wmts-night-bng-basic");
+        JsonNode e = entry(l.name());
+        assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
+        assertThat(e.path("uri").asText()).contains("tileDimensions").contains("hours%3D22-3");
+        BufferedImage qgis = ImageIO.read(
+                Path.of(e.path("renders").path(0).path("png").asText()).toFile());
+        Layer everyHour = new Layer(
+                l.name(),
+                l.service(),
+                l.layer(),
+                l.crs(),
+                l.style(),
+                l.matrixSet(),
+                l.auth(),
+                l.renders(),
+                Map.of("time", "2022-07"));
+        BufferedImage all = getMap(everyHour, l.renders().get(0));
+        assertThat(differing(qgis, all, 3))
+                .as("QGIS's weekend nights against GetMap's every hour")
+                .isGreaterThan((int) (drawn(all) / 100));
     }
 
     /**

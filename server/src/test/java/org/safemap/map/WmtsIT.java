@@ -176,7 +176,7 @@ class WmtsIT {
                             .item(0)
                             .getTextContent());
                 }
-                assertThat(dimensions).containsExactly("time", "category", "baseline");
+                assertThat(dimensions).containsExactly("time", "category", "baseline", "hours", "weekdays");
                 Element baseline = (Element) ds.item(2);
                 assertThat(baseline.getElementsByTagNameNS(WMTS, "Default")
                                 .item(0)
@@ -327,6 +327,86 @@ class WmtsIT {
                 .isEqualTo(text(Http.getBytes(wmsInfo + "&DIM_BASELINE=2022-01")))
                 .isNotEqualTo(text(Http.getBytes(info.formatted("previous"))));
         assertThat(text(Http.getBytes(info.formatted("previous")))).isEqualTo(text(Http.getBytes(wmsInfo)));
+    }
+
+    /**
+     * The hours and weekdays dimensions: listed for the surfaces and points (not the monthly counts), with common
+     * windows as values, in the RESTful templates as query parameters; a night tile, by template and by KVP, is the
+     * WMS GetMap of its box with the same DIM_HOURS and not the tile of every hour, and its feature info follows.
+     */
+    @Test
+    void hoursAndWeekdaysAreDimensionsAndANightTileIsTheWmsNight() throws Exception {
+        Element density = capabilitiesLayer("density-all");
+        Element hours = dimension(density, "hours");
+        assertThat(hours).isNotNull();
+        assertThat(hours.getElementsByTagNameNS(WMTS, "Default").item(0).getTextContent())
+                .isEqualTo("all");
+        List<String> values = new ArrayList<>();
+        NodeList vs = hours.getElementsByTagNameNS(WMTS, "Value");
+        for (int k = 0; k < vs.getLength(); k++) {
+            values.add(vs.item(k).getTextContent());
+        }
+        assertThat(values).contains("all", "22-3", "0", "23").hasSize(30);
+        assertThat(dimension(density, "weekdays").getTextContent())
+                .contains("mon-fri")
+                .contains("sun");
+        assertThat(dimension(capabilitiesLayer("incidents"), "hours")).isNotNull();
+        assertThat(dimension(capabilitiesLayer("incident-counts"), "hours")).isNull();
+        String template =
+                ((Element) density.getElementsByTagNameNS(WMTS, "ResourceURL").item(0)).getAttribute("template");
+        assertThat(template)
+                .endsWith("/density-all/{Style}/{time}/{category}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png"
+                        + "?hours={hours}&weekdays={weekdays}");
+
+        int level = 9;
+        long col = (long) Math.floor((E + 238375) / bngSpan(level));
+        long row = (long) Math.floor((1376256 - N) / bngSpan(level));
+        String tile = template.replace("{Style}", "default")
+                .replace("{time}", "2022-07")
+                .replace("{category}", "all")
+                .replace("{TileMatrixSet}", "EPSG:27700")
+                .replace("{TileMatrix}", String.valueOf(level))
+                .replace("{TileRow}", String.valueOf(row))
+                .replace("{TileCol}", String.valueOf(col));
+        int[] every = argb(png(Http.getBytes(tile.replace("{hours}", "all").replace("{weekdays}", "all"))));
+        HttpResponse<byte[]> nightResponse =
+                Http.getBytes(tile.replace("{hours}", "22-3").replace("{weekdays}", "default"));
+        int[] night = argb(png(nightResponse));
+        assertThat(painted(night)).isPositive();
+        assertThat(night).isNotEqualTo(every);
+        assertThat(night)
+                .isEqualTo(argb(png(
+                        Http.getBytes(wmsOfBngTile("density-all", level, row, col, "&TIME=2022-07&DIM_HOURS=22-3")))));
+        assertThat(every)
+                .isEqualTo(argb(png(Http.getBytes(wmsOfBngTile("density-all", level, row, col, "&TIME=2022-07")))));
+        String kvp = base + "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=density-all&STYLE="
+                + "&TILEMATRIXSET=EPSG:27700&TILEMATRIX=" + level + "&TILEROW=" + row + "&TILECOL=" + col
+                + "&FORMAT=image/png&TIME=2022-07";
+        assertThat(argb(png(Http.getBytes(kvp + "&HOURS=22-3")))).isEqualTo(night);
+        int[] weekendNights = argb(png(Http.getBytes(kvp + "&HOURS=22-3&WEEKDAYS=fri-sat")));
+        assertThat(weekendNights)
+                .isNotEqualTo(night)
+                .isEqualTo(argb(png(Http.getBytes(wmsOfBngTile(
+                        "density-all", level, row, col, "&TIME=2022-07&DIM_HOURS=22-3&DIM_WEEKDAYS=fri-sat")))));
+        // Feature info at the tile's pixel, by the template, states and draws the same hours as the WMS's.
+        String info = template.replace(".png", "/128/128.json")
+                .replace("{Style}", "default")
+                .replace("{time}", "2022-07")
+                .replace("{category}", "all")
+                .replace("{TileMatrixSet}", "EPSG:27700")
+                .replace("{TileMatrix}", String.valueOf(level))
+                .replace("{TileRow}", String.valueOf(row))
+                .replace("{TileCol}", String.valueOf(col))
+                .replace("{hours}", "22-3")
+                .replace("{weekdays}", "all");
+        HttpResponse<byte[]> nightInfo = Http.getBytes(info);
+        assertThat(nightInfo.statusCode()).as(text(nightInfo)).isEqualTo(200);
+        String wmsInfo = wmsOfBngTile("density-all", level, row, col, "&TIME=2022-07&DIM_HOURS=22-3")
+                        .replace("REQUEST=GetMap", "REQUEST=GetFeatureInfo")
+                + "&QUERY_LAYERS=density-all&INFO_FORMAT=application/json&I=128&J=128";
+        assertThat(text(nightInfo)).isEqualTo(text(Http.getBytes(wmsInfo))).contains("\"hours\":\"22-3\"");
+        assertThat(text(Http.getBytes(tile.replace("{hours}", "night").replace("{weekdays}", "all"))))
+                .contains("InvalidDimensionValue");
     }
 
     /** A finished Gi* run over {@code period} ({@code 2022-01..2022-03}), by the API as an analyst starts one. */
@@ -566,6 +646,18 @@ class WmtsIT {
         assertThat(bng).contains("27700");
         String mercator = run("gdalinfo", "WMTS:" + caps + ",layer=lsoa-boundaries,tilematrixset=GoogleMapsCompatible");
         assertThat(mercator).contains("Pseudo-Mercator");
+        // GDAL fills a RESTful template's dimensions, the hours and weekdays query parameters too, with their
+        // defaults: reading a density layer's overview fetches tiles by the template without a refusal.
+        java.nio.file.Path overview = java.nio.file.Files.createTempFile("wmts-density", ".tif");
+        run(
+                "gdal_translate",
+                "-q",
+                "-outsize",
+                "64",
+                "64",
+                "WMTS:" + caps + ",layer=density-all,tilematrixset=EPSG:27700",
+                overview.toString());
+        java.nio.file.Files.delete(overview);
         String script = String.join(
                 "\n",
                 "import sys",
