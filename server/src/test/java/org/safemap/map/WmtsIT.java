@@ -630,7 +630,14 @@ class WmtsIT {
     }
 
     private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+        // GDAL's WMTS driver caches tiles in ./gdalwmscache by default: in the checkout, and kept from one run to the
+        // next, where a stale tile would stand in for the server's answer. Each run gets a cache of its own.
+        b.environment()
+                .put(
+                        "GDAL_DEFAULT_WMS_CACHE_PATH",
+                        java.nio.file.Files.createTempDirectory("gdalwmscache").toString());
+        Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
