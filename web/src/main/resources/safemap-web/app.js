@@ -497,7 +497,14 @@
     }
     const q = query(params);
     const url = '/tiles/' + encodeURIComponent(layer.name) + '/{z}/{x}/{y}.png' + (q ? '?' + q : '');
-    const tiles = new RetryingTiles(url, { maxZoom: 19, opacity: 1, className: 'safemap-tiles' });
+    const options = { maxZoom: 19, opacity: 1, className: 'safemap-tiles' };
+    // Tiles beyond where the server says the layer can draw anything would be empty: not asked for, they leave the
+    // browser's few connections to the tiles and incidents that carry data.
+    if (layer.bounds) {
+      const [w, s, e, n] = layer.bounds;
+      options.bounds = L.latLngBounds([s, w], [n, e]);
+    }
+    const tiles = new RetryingTiles(url, options);
     tiles.on('tileerror', () => status('Some tiles of ' + layer.title + ' could not be drawn for this selection.'));
     return { group: tiles, count: 0 };
   }
@@ -557,15 +564,26 @@
     // from/to take months or days, both included
     const [from, to] = apiPeriod().split('..');
     const when = to ? { from: from, to: to } : from.length === 7 ? { month: from } : { from: from, to: from };
-    // Up to the API's most per request (50,000 a feed): the clusters and the canvas keep that many smooth.
-    const requests = recordFeeds.map(feed => getJson(layer.api + '?' + query(Object.assign({ feed: feed,
-      category: state.group, limit: 50000 }, when))));
+    // Up to the API's most per request (50,000 a feed): the clusters and the canvas keep that many smooth. A feed
+    // shown as stored comes with only what the map needs (the style's properties and the time filter's); a popup
+    // asks for the rest of its one record. A generalised feed's records have no id to ask by, and few properties.
+    const mapProperties = ['feed', 'from', 'to'].concat(styleProperties(layer));
+    const requests = recordFeeds.map(feed => {
+      const params = Object.assign({ feed: feed, category: state.group, limit: 50000 }, when);
+      const trimmed = state.feedLevels[feed] === 'points';
+      if (trimmed) params.properties = [...new Set(mapProperties)].join(',');
+      return getJson(layer.api + '?' + query(params)).then(data => ({ data: data, detail: trimmed ? params : null }));
+    });
     const results = await Promise.all(requests);
     let truncated = false;
     const features = [];
-    results.forEach(data => {
+    results.forEach(({ data, detail }) => {
       truncated = truncated || data.truncated;
-      data.features.forEach(f => { if (passesTimeFilter(f.properties)) features.push(f); });
+      data.features.forEach(f => {
+        if (!passesTimeFilter(f.properties)) return;
+        if (detail) f.detail = detail;
+        features.push(f);
+      });
     });
     const index = new Supercluster({ radius: 60, maxZoom: POINTS_FROM_ZOOM - 1, minPoints: 3 });
     index.load(features);
@@ -603,17 +621,54 @@
     document.body.dataset.clusters = String(clusters);
   }
 
+  // The properties a layer's style rules read (for the points, the category group).
+  function styleProperties(layer) {
+    const out = [];
+    const walk = f => {
+      if (!f) return;
+      if (f.property) out.push(f.property);
+      (f.filters || []).forEach(walk);
+    };
+    layer.style.rules.forEach(r => walk(r.filter));
+    return out;
+  }
+
   function incidentMarker(layer, f) {
-    const p = f.properties;
     const [lon, lat] = f.geometry.coordinates;
-    return L.circleMarker([lat, lon], pathStyle(ruleFor(layer, p)))
-      .bindPopup(() => '<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
-        + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
-        + '<p>' + escapeHtml(when(p)) + ' &middot; ' + escapeHtml(state.feedLabels[p.feed] || p.feed) + '</p>'
-        + '<p class="fine">Located by ' + escapeHtml(METHOD_LABELS[p.geocodeMethod] || p.geocodeMethod)
-        + ', to within about ' + Math.round(p.precisionM) + ' m.'
-        + (p.eventId && p.eventId !== f.id ? ' Linked to a record of the same event in another feed.' : '') + '</p>'
-        + '</div>');
+    const marker = L.circleMarker([lat, lon], pathStyle(ruleFor(layer, f.properties)));
+    if (!f.detail) return marker.bindPopup(() => incidentPopup(f.properties, f.id));
+    // The record's other properties, asked for as the map's were (same feed, period and filter) at its point
+    marker.bindPopup('<div class="popup"><p>Loading \u2026</p></div>');
+    marker.on('popupopen', async () => {
+      if (!f.full) {
+        const d = 0.000002;  // coordinates come to six decimals
+        const box = [lon - d, lat - d, lon + d, lat + d].map(v => v.toFixed(6)).join(',');
+        const params = Object.assign({}, f.detail, { bbox: box });
+        delete params.properties;
+        try {
+          const data = await getJson(layer.api + '?' + query(params));
+          const match = data.features.find(g => g.id === f.id);
+          f.full = match ? match.properties : null;
+        } catch (e) {
+          marker.setPopupContent('<div class="popup"><p>Could not load this incident: ' + escapeHtml(e.message)
+            + '</p></div>');
+          return;
+        }
+      }
+      marker.setPopupContent(f.full ? incidentPopup(f.full, f.id)
+        : '<div class="popup"><p>This incident is no longer in the data.</p></div>');
+    });
+    return marker;
+  }
+
+  function incidentPopup(p, id) {
+    return '<div class="popup"><h3>' + escapeHtml(p.sourceCategory) + '</h3>'
+      + '<p>' + escapeHtml(p.location || 'Location not given') + '</p>'
+      + '<p>' + escapeHtml(when(p)) + ' &middot; ' + escapeHtml(state.feedLabels[p.feed] || p.feed) + '</p>'
+      + '<p class="fine">Located by ' + escapeHtml(METHOD_LABELS[p.geocodeMethod] || p.geocodeMethod)
+      + ', to within about ' + Math.round(p.precisionM) + ' m.'
+      + (p.eventId && p.eventId !== id ? ' Linked to a record of the same event in another feed.' : '') + '</p>'
+      + '</div>';
   }
 
   // police.uk gives whole months; other feeds give a date and time.

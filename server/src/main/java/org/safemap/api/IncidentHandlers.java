@@ -29,8 +29,9 @@ final class IncidentHandlers {
     }
 
     /**
-     * {@code GET /api/incidents?bbox=&from=&to=&month=&category=&feed=&limit=&after=}: records whose time window
-     * overlaps [from, to), oldest id first; {@code links} holds the next page when there is one.
+     * {@code GET /api/incidents?bbox=&from=&to=&month=&category=&feed=&limit=&after=&properties=}: records whose time
+     * window overlaps [from, to), oldest id first; {@code links} holds the next page when there is one;
+     * {@code properties} names the only properties each feature keeps (the viewer's points take few).
      */
     void list(Context ctx) throws SQLException, java.io.IOException {
         Optional<YearMonth> month = QueryParams.month(ctx, "month");
@@ -59,6 +60,13 @@ final class IncidentHandlers {
                 }
             }
         }
+        List<String> properties = QueryParams.list(ctx, "properties");
+        for (String name : properties) {
+            if (!IncidentPoints.PROPERTY_NAMES.contains(name)) {
+                throw ApiException.badRequest("no property '" + name + "'; they are "
+                        + String.join(", ", new java.util.TreeSet<>(IncidentPoints.PROPERTY_NAMES)));
+            }
+        }
         int limit = QueryParams.integer(ctx, "limit", 1, MAX_LIMIT).orElse(DEFAULT_LIMIT);
         long after = QueryParams.longValue(ctx, "after", 0, Long.MAX_VALUE).orElse(0L);
         Map<String, IncidentPoints.Reduced> reduced = new java.util.LinkedHashMap<>(access.reduced(ctx, feedNames));
@@ -77,8 +85,8 @@ final class IncidentHandlers {
         reduced.keySet().removeAll(withheld.keySet());
         List<String> drawn =
                 feedNames.stream().filter(f -> !withheld.containsKey(f)).toList();
-        IncidentPoints.Page page = points.page(
-                new IncidentPoints.Filter(from, to, drawn, categories, QueryParams.bbox(ctx), after, limit, reduced));
+        IncidentPoints.Page page = points.page(new IncidentPoints.Filter(
+                from, to, drawn, categories, QueryParams.bbox(ctx), after, limit, reduced, properties));
 
         access.audit(ctx, "api.incidents", feedNames, page.count());
         StringBuilder json = new StringBuilder(page.features().length() + 400);

@@ -41,6 +41,19 @@ final class LayerHandlers {
                 // whether TIME may be a run of days, or only whole months (the viewer sends such layers the months)
                 node.put("days", layer.kind().drawsDays());
             }
+            // Where the layer can draw anything at all (west, south, east, north), so the viewer asks for no tile that
+            // must be empty; absent when not known.
+            layer.kind().reachMetres(layer).ifPresent(reach -> {
+                double[] b = wms.state().lonLatBounds(reach);
+                if (b != null) {
+                    // rounded outwards, so the box never shrinks
+                    node.putArray("bounds")
+                            .add(Math.floor(b[0] * 1e6) / 1e6)
+                            .add(Math.floor(b[1] * 1e6) / 1e6)
+                            .add(Math.ceil(b[2] * 1e6) / 1e6)
+                            .add(Math.ceil(b[3] * 1e6) / 1e6);
+                }
+            });
             if (layer.kind() instanceof RunAreasKind) {
                 // The runs a run layer can draw, the default first: the viewer pins one, so the layer keeps its
                 // meaning when someone else ranks hot spots.

@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.safemap.sharing.DisclosureLevel;
 
 /**
@@ -30,6 +31,12 @@ public record DensityChangeKind() implements SurfaceKind {
     @Override
     public boolean compares() {
         return true;
+    }
+
+    /** The two densities' reach: their difference is zero wherever both are. */
+    @Override
+    public OptionalDouble reachMetres(LayerCatalogue.Layer layer) {
+        return DensityKind.kernelReach(layer);
     }
 
     @Override

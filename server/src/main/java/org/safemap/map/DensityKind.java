@@ -3,6 +3,7 @@ package org.safemap.map;
 import java.awt.Graphics2D;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.safemap.hotspot.Kernel;
 import org.safemap.sharing.DisclosureLevel;
 
@@ -20,6 +21,21 @@ public record DensityKind() implements SurfaceKind {
     @Override
     public boolean drawsDays() {
         return true;
+    }
+
+    @Override
+    public OptionalDouble reachMetres(LayerCatalogue.Layer layer) {
+        return kernelReach(layer);
+    }
+
+    /**
+     * The kernel's support at the layer's bandwidth, doubled: a pixel is coloured only within the support of some
+     * record ({@link DensityField#reaches}), give or take the lattice spacing interpolated across (a sixteenth of
+     * the support) and a few metres between two transforms of one datum; the doubling covers both with room to spare.
+     */
+    static OptionalDouble kernelReach(LayerCatalogue.Layer layer) {
+        LayerCatalogue.Source s = layer.source();
+        return OptionalDouble.of(2 * Kernel.fromCode(s.kernel()).supportRadius(s.bandwidthMetres()));
     }
 
     @Override

@@ -42,6 +42,7 @@ public final class IncidentPoints {
      * @param after      only ids above this (the previous page's last id)
      * @param limit      page size
      * @param reduced    of those feeds, the ones shown at reduced precision, with their protocol's grid and detail
+     * @param properties the properties each feature keeps, of {@link #PROPERTY_NAMES} (none: all it has)
      */
     public record Filter(
             Optional<Instant> from,
@@ -51,7 +52,28 @@ public final class IncidentPoints {
             Optional<double[]> bbox,
             long after,
             int limit,
-            java.util.Map<String, Reduced> reduced) {}
+            java.util.Map<String, Reduced> reduced,
+            List<String> properties) {}
+
+    /**
+     * Every property a feature may carry ({@link #POINTS}: a record shown as stored carries all but {@code date}, a
+     * generalised one fewer), so a client can ask for only those it uses and parse less.
+     */
+    public static final java.util.Set<String> PROPERTY_NAMES = java.util.Set.of(
+            "feed",
+            "batch",
+            "category",
+            "group",
+            "sourceCategory",
+            "from",
+            "to",
+            "month",
+            "date",
+            "location",
+            "geocodeMethod",
+            "precisionM",
+            "lsoa",
+            "eventId");
 
     /** How one feed shown at reduced precision is drawn: its grid, in metres, and what it keeps. */
     public record Reduced(int gridM, org.safemap.sharing.ReducedDetail detail) {}
@@ -106,13 +128,20 @@ public final class IncidentPoints {
             ORDER BY i.id
             LIMIT ?""";
 
+    /**
+     * A page of {@link #POINTS}; each feature keeps only the properties asked for (a text array; null keeps them
+     * all), which can only take away from what a record shows.
+     */
     private static final String PAGE = "SELECT coalesce(json_agg(CASE WHEN reduced THEN json_build_object("
-            + "'type', 'Feature', 'geometry', geometry, 'properties', properties) ELSE json_build_object('type', "
-            + "'Feature', 'id', id, 'geometry', geometry, 'properties', properties) END "
+            + "'type', 'Feature', 'geometry', geometry, 'properties', kept) ELSE json_build_object('type', "
+            + "'Feature', 'id', id, 'geometry', geometry, 'properties', kept) END "
             + "ORDER BY reduced, CASE WHEN reduced THEN gx END, CASE WHEN reduced THEN gy END, id) "
             + "FILTER (WHERE n <= ?), '[]'::json)::text, "
             + "count(*) FILTER (WHERE n <= ?), count(*), max(id) FILTER (WHERE n <= ?) "
-            + "FROM (SELECT p.*, row_number() OVER (ORDER BY id) AS n FROM (" + POINTS + ") p) page";
+            + "FROM (SELECT p.*, CASE WHEN ?::text[] IS NULL THEN p.properties ELSE (SELECT coalesce("
+            + "json_object_agg(e.key, e.value), '{}'::json) FROM json_each(p.properties) e WHERE e.key = ANY(?::text[])) "
+            + "END AS kept, row_number() OVER (ORDER BY id) AS n FROM (" + POINTS + ") p) page";
+
     private static final String KNOWN_CODES = "SELECT code FROM category UNION SELECT group_code FROM category";
     /** Counts by feed, month and category: small (feeds x months x categories), summed per audience in Java. */
     private static final String SUMMARY = """
@@ -173,6 +202,11 @@ public final class IncidentPoints {
             ps.setInt(i++, filter.limit());
             ps.setInt(i++, filter.limit());
             ps.setInt(i++, filter.limit());
+            java.sql.Array kept = filter.properties().isEmpty()
+                    ? null
+                    : c.createArrayOf("text", filter.properties().toArray());
+            ps.setArray(i++, kept);
+            ps.setArray(i++, kept);
             if (filter.bbox().isPresent()) {
                 for (double v : filter.bbox().get()) {
                     ps.setDouble(i++, v);

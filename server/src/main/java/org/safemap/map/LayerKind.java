@@ -3,6 +3,7 @@ package org.safemap.map;
 import java.awt.Graphics2D;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.FeedView;
 import org.safemap.sharing.Principal;
@@ -90,6 +91,15 @@ public sealed interface LayerKind permits AreaKind, PointsKind, SurfaceKind {
      * and surfaces: aggregates or better), or null for layers that hold no partner data.
      */
     DisclosureLevel feedLevel();
+
+    /**
+     * How far beyond the incidents the layer's picture can reach, metres, whatever the period and filters: a map of
+     * a place farther than that from every record is empty, so a client need not ask for it
+     * ({@link MapState#lonLatBounds}). Empty when the picture is not bounded that way (areas, forecast cells).
+     */
+    default OptionalDouble reachMetres(LayerCatalogue.Layer layer) {
+        return OptionalDouble.empty();
+    }
 
     /** Whether styles of the layer are RasterSymbolizers (a surface) rather than feature symbolizers. */
     default boolean raster() {

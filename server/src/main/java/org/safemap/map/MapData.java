@@ -171,6 +171,16 @@ public final class MapData {
             FROM (SELECT coalesce((SELECT ST_Extent(geom) FROM area), (SELECT ST_Extent(geom) FROM incident))::geometry
                   AS e) x""";
 
+    /**
+     * Whether some incident lies outside a box (EPSG:27700): four probes of the spatial index (the strips left, right,
+     * below and above it), never a scan, so it is cheap at any size.
+     */
+    private static final String INCIDENT_OUTSIDE = """
+            SELECT EXISTS (SELECT 1 FROM incident WHERE geom && ST_MakeEnvelope(-1e8, -1e8, ?, 1e8, 27700)
+                           OR geom && ST_MakeEnvelope(?, -1e8, 1e8, 1e8, 27700)
+                           OR geom && ST_MakeEnvelope(-1e8, -1e8, 1e8, ?, 27700)
+                           OR geom && ST_MakeEnvelope(-1e8, ?, 1e8, 1e8, 27700))""";
+
     private static final String NAMES = """
             SELECT 'category', code FROM category UNION ALL SELECT DISTINCT 'group', group_code FROM category
             UNION ALL SELECT 'group:' || group_code, code FROM category
@@ -504,6 +514,24 @@ public final class MapData {
             }
         });
         return out[0];
+    }
+
+    /**
+     * Whether every incident lies inside {@code extent} (minX, minY, maxX, maxY, EPSG:27700), to within a
+     * centimetre. Records outside the partnership's areas are accepted, so the areas' extent need not hold them all.
+     */
+    public boolean incidentsWithin(double[] extent) {
+        boolean[] outside = {false};
+        query(
+                INCIDENT_OUTSIDE,
+                (c, ps) -> {
+                    ps.setDouble(1, extent[0] - 0.01);
+                    ps.setDouble(2, extent[2] + 0.01);
+                    ps.setDouble(3, extent[1] - 0.01);
+                    ps.setDouble(4, extent[3] + 0.01);
+                },
+                rs -> outside[0] = rs.getBoolean(1));
+        return !outside[0];
     }
 
     /** Known names for validating dimension values: category, group and feed to their allowed values. */

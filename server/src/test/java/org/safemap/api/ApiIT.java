@@ -6,11 +6,15 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -239,6 +243,104 @@ class ApiIT {
         assertError(Http.get(base + "/api/incidents?category=kidnap"), 400, "bad_request");
         assertError(Http.get(base + "/api/incidents?feed=transport"), 400, "bad_request");
         assertError(Http.get(base + "/api/incidents?from=2022-03-05&to=2022-03-01"), 400, "bad_request");
+    }
+
+    @Test
+    void incidentsKeepOnlyThePropertiesAskedForAndEveryRecord() {
+        String july = base + "/api/incidents?month=2022-07&feed=police-uk,btp&limit=50000";
+        JsonNode full = Http.json(Http.get(july)).path("features");
+        JsonNode few = Http.json(Http.get(july + "&properties=group,from,to")).path("features");
+        assertThat((long) few.size())
+                .isEqualTo(full.size())
+                .isEqualTo(Sql.count(
+                        db,
+                        "SELECT count(*) FROM incident WHERE feed IN ('police-uk', 'btp') "
+                                + "AND event_from < '2022-08-01 00:00 Europe/London' "
+                                + "AND (event_to > '2022-07-01 00:00 Europe/London' "
+                                + "OR event_from >= '2022-07-01 00:00 Europe/London')"));
+        for (int k = 0; k < few.size(); k++) {
+            JsonNode a = few.get(k);
+            JsonNode b = full.get(k);
+            assertThat(a.path("id")).isEqualTo(b.path("id"));
+            assertThat(a.path("geometry")).isEqualTo(b.path("geometry"));
+            Set<String> keys = new HashSet<>();
+            a.path("properties").fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).containsExactlyInAnyOrder("group", "from", "to");
+            for (String key : keys) {
+                assertThat(a.path("properties").path(key))
+                        .isEqualTo(b.path("properties").path(key));
+            }
+        }
+        assertThat(Http.get(july + "&properties=group").body().length())
+                .isLessThan(Http.get(july).body().length() / 2);
+        assertError(Http.get(base + "/api/incidents?properties=group,name"), 400, "bad_request");
+    }
+
+    @Test
+    void densityLayersAreBoundedSoNoTileThatCouldDrawIsLeftOut() throws Exception {
+        JsonNode layer = null;
+        for (JsonNode l : Http.json(Http.get(base + "/api/layers")).path("layers")) {
+            if (l.path("name").asText().equals("density-all")) {
+                layer = l;
+            } else if (l.path("kind").asText().equals("areas")) {
+                assertThat(l.has("bounds")).as(l.path("name").asText()).isFalse();
+            }
+        }
+        JsonNode b = layer.path("bounds");
+        assertThat(b.size()).isEqualTo(4);
+        double west = b.get(0).asDouble();
+        double east = b.get(2).asDouble();
+        // Independently: every record's extent grown by the quartic kernel's support (its bandwidth), its sides
+        // traced point by point into longitude and latitude by PostGIS.
+        double bandwidth = LayerCatalogue.load().layer("density-all").source().bandwidthMetres();
+        List<Object> reach = Sql.rows(db, """
+                        SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Transform(ST_Segmentize(
+                            ST_Expand(ST_SetSRID((SELECT ST_Extent(geom) FROM incident)::geometry, 27700), ?), 20),
+                            4326) AS e) x""", bandwidth).get(0);
+        for (int k = 0; k < 4; k++) {
+            double r = ((Number) reach.get(k)).doubleValue();
+            double v = b.get(k).asDouble();
+            // outside the records' reach, and not by more than about 2 km: a bound that helps
+            assertThat(k < 2 ? r - v : v - r).as("side " + k).isPositive().isLessThan(0.03);
+        }
+        // At zoom 14, along the row of July's westernmost record: the tile holding it draws, as the tiles west of it do
+        // while they are in its reach, and each of those is inside the bounds; the first tile wholly west of the bounds
+        // draws nothing.
+        List<Object> westmost = Sql.rows(db, """
+                SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(geom, 4326) AS p FROM incident
+                    WHERE event_from < '2022-08-01 00:00 Europe/London'
+                      AND (event_to > '2022-07-01 00:00 Europe/London' OR event_from >= '2022-07-01 00:00 Europe/London')
+                    ORDER BY ST_X(geom) LIMIT 1) x""").get(0);
+        int z = 14;
+        int n = 1 << z;
+        double lat = Math.toRadians(((Number) westmost.get(1)).doubleValue());
+        int y = (int) Math.floor((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2 * n);
+        int x = (int) Math.floor((((Number) westmost.get(0)).doubleValue() + 180) / 360 * n);
+        int outside = (int) Math.floor((west + 180) / 360 * n) - 1;
+        assertThat(drawsSomething(z, x, y)).isTrue();
+        for (int t = x; t > outside; t--) {
+            double tileWest = t * 360.0 / n - 180;
+            double tileEast = (t + 1) * 360.0 / n - 180;
+            assertThat(tileEast > west && tileWest < east || !drawsSomething(z, t, y))
+                    .as("tile " + t)
+                    .isTrue();
+        }
+        assertThat((outside + 1) * 360.0 / n - 180).isLessThanOrEqualTo(west);
+        assertThat(drawsSomething(z, outside, y)).isFalse();
+    }
+
+    /** Whether July 2022's all-incidents density tile has any pixel that is not wholly transparent. */
+    private static boolean drawsSomething(int z, int x, int y) throws Exception {
+        HttpResponse<byte[]> r =
+                Http.getBytes(base + "/tiles/density-all/" + z + "/" + x + "/" + y + ".png?time=2022-07");
+        assertThat(r.statusCode()).isEqualTo(200);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(r.body()));
+        for (int argb : image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth())) {
+            if (argb >>> 24 != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
@@ -359,6 +360,35 @@ class DisclosureMapIT {
                 .noneMatch(f -> f.path("properties").path("feed").asText().equals("police-uk"));
         assertThat(JSON.readTree(get(days, POLICE).body()).path("features"))
                 .anyMatch(f -> f.path("properties").path("feed").asText().equals("police-uk"));
+    }
+
+    @Test
+    void reducedRecordsAskedForFewerPropertiesKeepOnlyWhatTheyShowed() throws Exception {
+        String url = reducedBase + "/api/incidents?month=2022-07&feed=police-uk&limit=50000";
+        JsonNode all = JSON.readTree(get(url, NHS).body()).path("features");
+        JsonNode few = JSON.readTree(
+                        get(url + "&properties=group,location,sourceCategory,eventId,batch,lsoa,from,to", NHS)
+                                .body())
+                .path("features");
+        assertThat(all.size()).isGreaterThan(1000);
+        assertThat(few.size()).isEqualTo(all.size());
+        int withLsoa = 0;
+        for (int k = 0; k < few.size(); k++) {
+            JsonNode f = few.get(k);
+            assertThat(f.has("id")).isFalse();
+            assertThat(f.path("geometry")).isEqualTo(all.get(k).path("geometry"));
+            List<String> keys = new ArrayList<>();
+            f.path("properties").fieldNames().forEachRemaining(keys::add);
+            // police.uk's reduced records show their group and the LSOA of the point as shown (none when the grid
+            // centre is in no LSOA), never the record's place, source category, link or times within the month
+            assertThat(keys).contains("group").isSubsetOf("group", "lsoa");
+            withLsoa += keys.contains("lsoa") ? 1 : 0;
+            assertThat(f.path("properties"))
+                    .isEqualTo(((ObjectNode) all.get(k).path("properties"))
+                            .deepCopy()
+                            .retain("group", "lsoa"));
+        }
+        assertThat(withLsoa).isGreaterThan(few.size() / 2);
     }
 
     /** istv-ae's July events with some of their time window between 22:00 and 03:59 (UK time). */

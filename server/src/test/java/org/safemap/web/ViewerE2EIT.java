@@ -577,9 +577,56 @@ class ViewerE2EIT {
             assertThat(driver.findElement(By.tagName("body")).getAttribute("data-clusters"))
                     .isEqualTo("0");
             screenshot("neighbourhood");
+
+            // The map's points carry only what it draws; clicking one asks for the rest of its record.
+            assertThat((Boolean) driver.executeScript("return performance.getEntriesByType('resource').some(e => "
+                            + "e.name.includes('/api/incidents?') && e.name.includes('properties='))"))
+                    .isTrue();
+            List<Object> nearest = Sql.rows(db, """
+                    SELECT ST_X(p), ST_Y(p), location_text, source_category FROM (
+                        SELECT ST_Transform(geom, 4326) AS p, location_text, source_category, geom FROM incident
+                        WHERE feed = 'police-uk' AND event_from = '2022-07-01 00:00 Europe/London'
+                        ORDER BY geom <-> ST_Transform(ST_SetSRID(ST_MakePoint(-2.98, 53.4055), 4326), 27700)
+                        LIMIT 1) x""").get(0);
+            // The pointer is moved onto the record's point, corrected by what the cursor's position says under it
+            // (the map's centre on the screen is Leaflet's to know), then clicks.
+            double lon = ((Number) nearest.get(0)).doubleValue();
+            double lat = ((Number) nearest.get(1)).doubleValue();
+            double world = 256 * Math.pow(2, 16);
+            List<?> centre = (List<?>) driver.executeScript("const r = document.getElementById('map')"
+                    + ".getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2];");
+            double px = ((Number) centre.get(0)).doubleValue() + (lon + 2.98) / 360 * world;
+            double py = ((Number) centre.get(1)).doubleValue() + (mercatorY(lat) - mercatorY(53.4055)) * world;
+            java.util.regex.Pattern readout = java.util.regex.Pattern.compile("\u00b7\\s+(-?[\\d.]+), (-?[\\d.]+)");
+            for (int k = 0; k < 3; k++) {
+                new Actions(driver)
+                        .moveToLocation((int) Math.round(px), (int) Math.round(py))
+                        .perform();
+                java.util.regex.Matcher at = readout.matcher(
+                        driver.findElement(By.id("cursor-position")).getText());
+                assertThat(at.find()).isTrue();
+                px += (lon - Double.parseDouble(at.group(2))) / 360 * world;
+                py += (mercatorY(lat) - mercatorY(Double.parseDouble(at.group(1)))) * world;
+            }
+            new Actions(driver)
+                    .moveToLocation((int) Math.round(px), (int) Math.round(py))
+                    .click()
+                    .perform();
+            wait(10).until(d ->
+                    d.findElements(By.cssSelector(".leaflet-popup-content h3")).size() == 1);
+            WebElement popup = driver.findElement(By.cssSelector(".leaflet-popup-content"));
+            assertThat(popup.getText()).contains((String) nearest.get(2)).contains("2022-07");
+            assertThat(popup.findElement(By.tagName("h3")).getText()).isNotBlank();
+            screenshot("incident-popup");
         } finally {
             tiles.stop(0);
         }
+    }
+
+    /** Web Mercator's y of a latitude, as a share of the world's height from the top (0 north, 1 south). */
+    private static double mercatorY(double latitude) {
+        double phi = Math.toRadians(latitude);
+        return (1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2;
     }
 
     private static byte[] plainTile() throws java.io.IOException {
