@@ -119,6 +119,14 @@ public final class ImageEncoder {
         return out;
     }
 
+    /**
+     * An image as PNG, losslessly: an indexed image ({@link #palette}) as an 8-bit palette PNG, byte for byte what
+     * {@link #encode} gives for {@link Format#PNG8} of the opaque image the palette was made from.
+     */
+    public static byte[] png(BufferedImage image) {
+        return write(image, "png");
+    }
+
     private static byte[] write(BufferedImage image, String type) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName(type).next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
@@ -139,8 +147,11 @@ public final class ImageEncoder {
         return bytes.toByteArray();
     }
 
-    /** An indexed copy of an ARGB image with at most 256 colours, alpha kept per palette entry. */
-    static BufferedImage palette(BufferedImage argb) {
+    /**
+     * An indexed copy ({@link BufferedImage#TYPE_BYTE_INDEXED}) of an ARGB or RGB image with at most 256 colours,
+     * alpha kept per palette entry: the image's own colours when it has at most 256, else a median cut's.
+     */
+    public static BufferedImage palette(BufferedImage argb) {
         int w = argb.getWidth();
         int h = argb.getHeight();
         int[] pixels = argb.getRGB(0, 0, w, h, null, 0, w);

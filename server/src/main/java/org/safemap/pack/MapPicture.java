@@ -2,17 +2,19 @@ package org.safemap.pack;
 
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import org.safemap.map.ImageEncoder;
 
 /**
- * One of the pack's drawn pictures (a map or the legend): its pixels, opaque, as drawn; and, for the formats that embed
- * image files (HTML, DOCX), its 8-bit PNG, encoded on first use. The PDF takes the pixels themselves ({@link PackPdf}),
- * so a PDF pack never makes the palette or the PNG.
+ * One of the pack's drawn pictures (a map or the legend): its pixels, opaque, as drawn; its 256-colour indexed copy
+ * (the pixels every format shows); and, for the formats that embed image files (HTML, DOCX), that copy as an 8-bit
+ * PNG. The PDF takes the indexed pixels themselves ({@link PackPdf}), so a PDF pack never encodes or decodes a PNG.
  *
- * <p>Thread safe: the PNG is encoded once, by whichever thread asks first.
+ * <p>Thread safe: the indexed copy and the PNG are each made once, by whichever thread asks first.
  */
 final class MapPicture {
     private final String name;
     private final BufferedImage image;
+    private BufferedImage indexed;
     private byte[] png;
 
     /**
@@ -42,10 +44,21 @@ final class MapPicture {
         return image.getHeight();
     }
 
-    /** The picture as an 8-bit palette PNG (which keeps an HTML or DOCX pack of a dozen maps small to e-mail). */
+    /**
+     * The picture in at most 256 colours ({@link BufferedImage#TYPE_BYTE_INDEXED}, {@link ImageEncoder#palette}):
+     * the palette keeps a pack of a dozen maps small enough to e-mail, in every format.
+     */
+    synchronized BufferedImage indexed() {
+        if (indexed == null) {
+            indexed = ImageEncoder.palette(image);
+        }
+        return indexed;
+    }
+
+    /** {@link #indexed} as an 8-bit palette PNG, as the HTML and DOCX embed it. */
     synchronized byte[] png() {
         if (png == null) {
-            png = PackMaps.png(image);
+            png = ImageEncoder.png(indexed());
         }
         return png;
     }

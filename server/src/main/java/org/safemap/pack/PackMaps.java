@@ -117,8 +117,8 @@ final class PackMaps {
 
     /**
      * The overview and one map per hot spot, drawn for {@code reader} by this thread and a helper side by side (each
-     * takes the next map not yet started), each map drawn once; with {@code png}, each is also encoded as 8-bit PNG
-     * on the thread that drew it (HTML and DOCX embed PNGs; a PDF takes the pixels, so needs no PNG).
+     * takes the next map not yet started), each map drawn once and reduced to its palette on the thread that drew it;
+     * with {@code png}, also encoded as 8-bit PNG there (HTML and DOCX embed PNGs; a PDF takes the indexed pixels).
      */
     Images draw(Pack pack, Principal reader, boolean png, Consumer<String> progress) {
         Consumer<String> said = message -> {
@@ -132,9 +132,7 @@ final class PackMaps {
         Runnable drawer = () -> {
             for (int k = next.getAndIncrement(); k <= spots.size(); k = next.getAndIncrement()) {
                 drawn[k] = k == 0 ? overview(pack, reader, said) : spot(pack, reader, spots.get(k - 1), said);
-                if (png) {
-                    drawn[k].picture().png();
-                }
+                prepare(drawn[k].picture(), png);
             }
         };
         CompletableFuture<Object> beside = CompletableFuture.supplyAsync(
@@ -154,10 +152,16 @@ final class PackMaps {
             layouts.addAll(drawn[k + 1].layouts());
         }
         MapPicture legend = new MapPicture("legend", drawn[0].stretch().legend());
-        if (png) {
-            legend.png();
-        }
+        prepare(legend, png);
         return new Images(drawn[0].picture(), legend, byCode, drawn[0].stretch(), stretches, layouts);
+    }
+
+    private static void prepare(MapPicture picture, boolean png) {
+        if (png) {
+            picture.png();
+        } else {
+            picture.indexed();
+        }
     }
 
     private Drawn overview(Pack pack, Principal reader, Consumer<String> progress) {

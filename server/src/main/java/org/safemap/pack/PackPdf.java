@@ -10,6 +10,10 @@ import com.openhtmltopdf.pdfboxout.PdfBoxImageElement;
 import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import com.openhtmltopdf.render.BlockBox;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -17,8 +21,14 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSInteger;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
+import org.apache.pdfbox.pdmodel.graphics.color.PDIndexed;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
@@ -55,8 +65,9 @@ final class PackPdf {
 
     /**
      * The PDF of {@code xhtml}. An {@code img} whose {@code src} is a picture's {@link #src} shows that picture's
-     * pixels as they are (one Flate-compressed RGB image each, as PDFBox's {@link LosslessFactory} makes it), without
-     * the 8-bit palette and PNG round trip a data URI costs: quantising, encoding, decoding and compressing again.
+     * indexed pixels ({@link MapPicture#indexed}: the very pixels of the HTML's PNG) as one Flate-compressed
+     * {@code /Indexed} image, without the round trip a PNG data URI costs (PNG row filters and compression, then
+     * openhtmltopdf reading the PNG again for PDFBox).
      */
     static byte[] render(String xhtml, List<MapPicture> pictures) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
@@ -106,13 +117,7 @@ final class PackPdf {
             if (picture == null) {
                 return base.createReplacedElement(c, box, uac, cssWidth, cssHeight);
             }
-            PDImageXObject xobject = made.computeIfAbsent(picture.name(), name -> {
-                try {
-                    return LosslessFactory.createFromImage(document, picture.image());
-                } catch (IOException x) {
-                    throw new UncheckedIOException(x);
-                }
-            });
+            PDImageXObject xobject = made.computeIfAbsent(picture.name(), name -> indexed(document, picture.indexed()));
             // as openhtmltopdf's own user agent sizes an image it loaded: its pixels at the output's dots per pixel
             float dots = c.getSharedContext().getDotsPerPixel();
             PdfBoxImage image =
@@ -124,6 +129,51 @@ final class PackPdf {
         @Override
         public boolean isReplacedElement(Element e) {
             return base.isReplacedElement(e);
+        }
+    }
+
+    /** PNG's compression level as {@link org.safemap.map.ImageEncoder} writes it: fast, a few per cent larger. */
+    private static final int DEFLATE_LEVEL = 4;
+
+    /**
+     * An 8-bit indexed image as a PDF image: {@code /Indexed /DeviceRGB} with the image's palette, one byte per pixel,
+     * Flate-compressed. The palette's alpha is dropped: the pictures are opaque.
+     */
+    static PDImageXObject indexed(PDDocument document, BufferedImage indexed) {
+        IndexColorModel model = (IndexColorModel) indexed.getColorModel();
+        int size = model.getMapSize();
+        byte[] lookup = new byte[3 * size];
+        for (int k = 0; k < size; k++) {
+            lookup[3 * k] = (byte) model.getRed(k);
+            lookup[3 * k + 1] = (byte) model.getGreen(k);
+            lookup[3 * k + 2] = (byte) model.getBlue(k);
+        }
+        COSArray space = new COSArray();
+        space.add(COSName.INDEXED);
+        space.add(COSName.DEVICERGB);
+        space.add(COSInteger.get(size - 1));
+        space.add(new COSString(lookup));
+        byte[] pixels = ((DataBufferByte) indexed.getRaster().getDataBuffer()).getData();
+        ByteArrayOutputStream packed = new ByteArrayOutputStream(pixels.length / 4);
+        Deflater deflater = new Deflater(DEFLATE_LEVEL);
+        try (DeflaterOutputStream z = new DeflaterOutputStream(packed, deflater, 1 << 16)) {
+            z.write(pixels);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deflater.end();
+        }
+        try {
+            return new PDImageXObject(
+                    document,
+                    new ByteArrayInputStream(packed.toByteArray()),
+                    COSName.FLATE_DECODE,
+                    indexed.getWidth(),
+                    indexed.getHeight(),
+                    8,
+                    new PDIndexed(space));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -128,12 +128,12 @@ class PackMapsIT {
     }
 
     /**
-     * The PDF embeds each picture's drawn pixels as they are: poppler's pdfimages gives back every map and the
-     * legend, in order, at its drawn size and equal pixel for pixel: no palette step (the overview has more colours
-     * than a palette holds) and no scaling.
+     * The PDF embeds each picture's pixels themselves, not a PNG: poppler's pdfimages gives back every map and the
+     * legend, in order, at its drawn size and pixel for pixel the 8-bit PNG the HTML and DOCX embed for it (the same
+     * palette; the drawn overview has more colours than a palette holds, so that is not the drawn image itself).
      */
     @Test
-    void pdfEmbedsEachMapsDrawnPixels() throws Exception {
+    void pdfEmbedsEachMapsPixelsAsTheHtmlsPngShowsThem() throws Exception {
         PackService.Made made = service.made(
                 PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "top", "3")),
                 PackFormat.PDF,
@@ -159,7 +159,7 @@ class PackMapsIT {
         assertThat(pictures).hasSize(2 + made.file().pack().hotspots().size());
         assertThat(extracted).as("one image per picture, no soft masks").hasSize(pictures.size());
         for (int k = 0; k < pictures.size(); k++) {
-            BufferedImage want = pictures.get(k).image();
+            BufferedImage want = decode(pictures.get(k).png());
             BufferedImage got = ImageIO.read(extracted.get(k).toFile());
             String what = pictures.get(k).name();
             assertThat(got.getWidth()).as(what + " width").isEqualTo(want.getWidth());
@@ -172,12 +172,14 @@ class PackMapsIT {
                     }
                 }
             }
-            assertThat(differing).as(what + ": pixels unlike the drawn picture").isZero();
-            // so equal pixels rule out the 8-bit palette, which would have merged some of them
+            assertThat(differing).as(what + ": pixels unlike the PNG's").isZero();
             if (what.equals("overview")) {
-                assertThat(Arrays.stream(want.getRGB(0, 0, want.getWidth(), want.getHeight(), null, 0, want.getWidth()))
+                BufferedImage drawn = pictures.get(k).image();
+                assertThat(Arrays.stream(drawn.getRGB(
+                                        0, 0, drawn.getWidth(), drawn.getHeight(), null, 0, drawn.getWidth()))
                                 .distinct()
                                 .count())
+                        .as("colours drawn on the overview")
                         .isGreaterThan(256);
             }
         }
