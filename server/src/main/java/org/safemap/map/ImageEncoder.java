@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,6 +118,14 @@ public final class ImageEncoder {
         return out;
     }
 
+    /**
+     * An image as PNG, losslessly: an indexed image ({@link #palette}) as an 8-bit palette PNG, byte for byte what
+     * {@link #encode} gives for {@link Format#PNG8} of the opaque image the palette was made from.
+     */
+    public static byte[] png(BufferedImage image) {
+        return write(image, "png");
+    }
+
     private static byte[] write(BufferedImage image, String type) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName(type).next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * 1024);
@@ -139,19 +146,22 @@ public final class ImageEncoder {
         return bytes.toByteArray();
     }
 
-    /** An indexed copy of an ARGB image with at most 256 colours, alpha kept per palette entry. */
-    static BufferedImage palette(BufferedImage argb) {
+    /**
+     * An indexed copy ({@link BufferedImage#TYPE_BYTE_INDEXED}) of an ARGB or RGB image with at most 256 colours,
+     * alpha kept per palette entry: the image's own colours when it has at most 256, else a median cut's.
+     */
+    public static BufferedImage palette(BufferedImage argb) {
         int w = argb.getWidth();
         int h = argb.getHeight();
-        int[] pixels = argb.getRGB(0, 0, w, h, null, 0, w);
+        int[] pixels = argbPixels(argb);
         for (int k = 0; k < pixels.length; k++) {
             if (pixels[k] >>> 24 == 0) {
                 pixels[k] = 0; // one fully transparent entry, whatever colour it had
             }
         }
-        int[] distinct = Arrays.stream(pixels).distinct().limit(257).toArray();
+        int[] distinct = distinct(pixels, 257);
         int[] palette = distinct.length <= 256 ? distinct : MedianCut.palette(pixels, 256);
-        Map<Integer, Integer> index = new HashMap<>();
+        ColourIndex index = new ColourIndex(1024);
         byte[] r = new byte[palette.length];
         byte[] g = new byte[palette.length];
         byte[] b = new byte[palette.length];
@@ -168,14 +178,123 @@ public final class ImageEncoder {
         byte[] data = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
         for (int k = 0; k < pixels.length; k++) {
             int p = pixels[k];
-            Integer i = index.get(p);
-            if (i == null) {
+            int i = index.get(p);
+            if (i < 0) {
                 i = MedianCut.nearest(palette, p);
                 index.put(p, i);
             }
-            data[k] = (byte) (int) i;
+            data[k] = (byte) i;
         }
         return out;
+    }
+
+    /**
+     * The image's pixels as non-premultiplied ARGB, row by row: what {@link BufferedImage#getRGB(int, int, int, int,
+     * int[], int, int)} gives, read straight from the raster for the two types maps are drawn in (getRGB converts
+     * pixel by pixel through the colour model, which cost more than the rest of the palette step).
+     */
+    private static int[] argbPixels(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        java.awt.image.WritableRaster raster = img.getRaster();
+        int type = img.getType();
+        if ((type == BufferedImage.TYPE_INT_ARGB || type == BufferedImage.TYPE_INT_RGB)
+                && raster.getParent() == null
+                && raster.getDataBuffer() instanceof java.awt.image.DataBufferInt buffer
+                && buffer.getNumBanks() == 1
+                && buffer.getOffset() == 0
+                && raster.getSampleModel() instanceof java.awt.image.SinglePixelPackedSampleModel model
+                && model.getScanlineStride() == w
+                && buffer.getData().length == w * h) {
+            int[] pixels = buffer.getData().clone();
+            if (type == BufferedImage.TYPE_INT_RGB) {
+                for (int k = 0; k < pixels.length; k++) {
+                    pixels[k] |= 0xFF000000;
+                }
+            }
+            return pixels;
+        }
+        return img.getRGB(0, 0, w, h, null, 0, w);
+    }
+
+    /** The first {@code limit} distinct values, in the order they first occur. */
+    static int[] distinct(int[] values, int limit) {
+        ColourIndex seen = new ColourIndex(limit);
+        int[] out = new int[limit];
+        int n = 0;
+        for (int k = 0; k < values.length && n < limit; k++) {
+            if (seen.get(values[k]) < 0) {
+                seen.put(values[k], n);
+                out[n++] = values[k];
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Colours (any int) to non-negative indexes, by open addressing with linear probing: the palette step looks up
+     * every pixel, and a map of boxed integers cost an allocation and a hash lookup per pixel.
+     */
+    private static final class ColourIndex {
+        private int[] keys;
+        private int[] values;
+        private boolean[] used;
+        private int size;
+
+        ColourIndex(int expected) {
+            int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+            keys = new int[capacity];
+            values = new int[capacity];
+            used = new boolean[capacity];
+        }
+
+        /** The index of {@code colour}, or -1. */
+        int get(int colour) {
+            int mask = keys.length - 1;
+            for (int k = slot(colour, mask); used[k]; k = (k + 1) & mask) {
+                if (keys[k] == colour) {
+                    return values[k];
+                }
+            }
+            return -1;
+        }
+
+        void put(int colour, int value) {
+            int mask = keys.length - 1;
+            int k = slot(colour, mask);
+            for (; used[k]; k = (k + 1) & mask) {
+                if (keys[k] == colour) {
+                    values[k] = value;
+                    return;
+                }
+            }
+            used[k] = true;
+            keys[k] = colour;
+            values[k] = value;
+            if (++size * 2 > keys.length) {
+                grow();
+            }
+        }
+
+        private static int slot(int colour, int mask) {
+            int h = colour * 0x9E3779B9; // Fibonacci hashing: nearby colours land far apart
+            return (h ^ h >>> 16) & mask;
+        }
+
+        private void grow() {
+            int[] oldKeys = keys;
+            int[] oldValues = values;
+            boolean[] oldUsed = used;
+            keys = new int[oldKeys.length * 2];
+            values = new int[oldKeys.length * 2];
+            used = new boolean[oldKeys.length * 2];
+            size = 0;
+            for (int k = 0; k < oldKeys.length; k++) {
+                if (oldUsed[k]) {
+                    put(oldKeys[k], oldValues[k]);
+                }
+            }
+        }
     }
 
     /** Median-cut colour quantisation over the four ARGB channels. */

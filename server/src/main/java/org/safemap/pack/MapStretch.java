@@ -144,7 +144,7 @@ record MapStretch(String where, double cellMetres, int cells, double[] breaks) {
     }
 
     /** The legend: each class's colour, its share of the cells and the density it starts at. */
-    byte[] legend() {
+    BufferedImage legend() {
         int width = 250;
         int row = 24;
         int height = 30 + row * COLOURS.length + 8;
@@ -167,6 +167,6 @@ record MapStretch(String where, double cellMetres, int cells, double[] breaks) {
             g.drawString(classLabel(k), 38, y + (row - 4 + m.getAscent()) / 2 - 1);
         }
         g.dispose();
-        return PackMaps.png(img);
+        return img;
     }
 }

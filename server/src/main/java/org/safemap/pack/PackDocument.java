@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.safemap.actions.TaskingAction;
 import org.safemap.hotspot.CountComparison;
 import org.safemap.hotspot.EmergingClass;
@@ -67,9 +68,15 @@ final class PackDocument {
     /**
      * @param actionLinks links from each hot spot and each reviewed action into the viewer's action log, to record or
      *     update one there: for the web page served to a reader who may record actions, never on paper
+     * @param src each picture's {@code src}: its PNG as a data URI for the web page ({@link #dataUri(MapPicture)}),
+     *     a name the PDF's renderer resolves to the pixels for the PDF ({@link PackPdf#src})
      */
     static String xhtml(
-            Pack p, PackMaps.Images images, java.util.Optional<PackSharedCounts> shared, boolean actionLinks) {
+            Pack p,
+            PackMaps.Images images,
+            java.util.Optional<PackSharedCounts> shared,
+            boolean actionLinks,
+            Function<MapPicture, String> src) {
         String place = p.area().name();
         String title = "Tasking pack: " + place + ", " + periodText(p.request().period());
         StringBuilder h = new StringBuilder(1 << 20);
@@ -130,8 +137,8 @@ final class PackDocument {
 
         headline(h, p);
         shared.ifPresent(s -> shared(h, p, s));
-        overview(h, p, images);
-        hotspots(h, p, images);
+        overview(h, p, images, src);
+        hotspots(h, p, images, src);
         breakdowns(h, p, shared, actionLinks);
         emerging(h, p);
         repeats(h, p);
@@ -260,17 +267,17 @@ final class PackDocument {
         return !known ? "no data" : v == null ? "*" : count(v);
     }
 
-    private static void overview(StringBuilder h, Pack p, PackMaps.Images images) {
+    private static void overview(StringBuilder h, Pack p, PackMaps.Images images, Function<MapPicture, String> src) {
         h.append("<h2>2. Where: density and the top hot spots</h2>\n<div class=\"keep\">")
                 .append("<img class=\"map\" alt=\"")
                 .append(esc("Map of " + p.area().name()
                         + ": density of incidents with the top hot spots outlined and numbered"))
                 .append("\" src=\"")
-                .append(dataUri(images.overview()))
+                .append(esc(src.apply(images.overview())))
                 .append("\"/>\n")
                 .append("<table><tr><td style=\"border:none;width:52mm\"><img class=\"legend\" alt=\"Density legend\" "
                         + "src=\"")
-                .append(dataUri(images.legend()))
+                .append(esc(src.apply(images.legend())))
                 .append("\"/></td><td style=\"border:none\">")
                 .append("<p class=\"small\">")
                 .append(esc(overviewCaption(p, images)))
@@ -306,7 +313,7 @@ final class PackDocument {
                 + "gazetteer.";
     }
 
-    private static void hotspots(StringBuilder h, Pack p, PackMaps.Images images) {
+    private static void hotspots(StringBuilder h, Pack p, PackMaps.Images images, Function<MapPicture, String> src) {
         h.append("<h2>3. ")
                 .append(PackDocx.topTitle(p.hotspots().size()))
                 .append("</h2>\n")
@@ -375,7 +382,7 @@ final class PackDocument {
                             .append("</h3><img alt=\"")
                             .append(esc("Map of hot spot " + s.number() + ", " + s.name()))
                             .append("\" src=\"")
-                            .append(dataUri(images.hotspots().get(s.code())))
+                            .append(esc(src.apply(images.hotspots().get(s.code()))))
                             .append("\"/>")
                             .append("<p class=\"small\">")
                             .append(esc(s.code() + ": " + count(s.incidents())
@@ -869,6 +876,11 @@ final class PackDocument {
 
     private static void li(StringBuilder h, String text) {
         h.append("<li>").append(esc(text)).append("</li>\n");
+    }
+
+    /** The picture's 8-bit PNG as a data URI, for the web page. */
+    static String dataUri(MapPicture picture) {
+        return dataUri(picture.png());
     }
 
     static String dataUri(byte[] png) {

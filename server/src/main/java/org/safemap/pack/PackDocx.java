@@ -129,9 +129,9 @@ final class PackDocx {
             for (int i = 0; i < p.hotspots().size(); i++) {
                 Pack.Hotspot s = p.hotspots().get(i);
                 heading(d, PackDocument.hotspotTitle(s), 3);
-                byte[] png = images.hotspots().get(s.code());
-                if (png != null) {
-                    picture(d, png, "hotspot-" + s.number() + ".png", TEXT_WIDTH_PT / 2);
+                MapPicture map = images.hotspots().get(s.code());
+                if (map != null) {
+                    picture(d, map, "hotspot-" + s.number() + ".png", TEXT_WIDTH_PT / 2);
                     text(
                             d,
                             PackDocument.darkest(images.hotspotStretches().get(s.code()))
@@ -347,10 +347,10 @@ final class PackDocx {
         run.setText(COMMENTARY);
     }
 
-    private static void picture(XWPFDocument d, byte[] png, String name, double widthPt)
+    private static void picture(XWPFDocument d, MapPicture picture, String name, double widthPt)
             throws IOException, org.apache.poi.openxml4j.exceptions.InvalidFormatException {
-        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new ByteArrayInputStream(png));
-        double heightPt = img == null ? widthPt : widthPt * img.getHeight() / img.getWidth();
+        byte[] png = picture.png();
+        double heightPt = widthPt * picture.height() / picture.width();
         XWPFParagraph para = d.createParagraph();
         para.setAlignment(ParagraphAlignment.CENTER);
         para.createRun()

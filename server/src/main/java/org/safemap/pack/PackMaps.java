@@ -61,16 +61,23 @@ final class PackMaps {
     private static final Color HOTSPOT = new Color(0, 70, 200);
 
     /**
-     * The images, PNG encoded; the stretches their colours follow (the overview's the pack's area, each hot spot
-     * map's its own view, by hot spot code); and where each map's markers and names went.
+     * The pictures; the stretches their colours follow (the overview's the pack's area, each hot spot map's its own
+     * view, by hot spot code); and where each map's markers and names went.
      */
     record Images(
-            byte[] overview,
-            byte[] legend,
-            Map<String, byte[]> hotspots,
+            MapPicture overview,
+            MapPicture legend,
+            Map<String, MapPicture> hotspots,
             MapStretch stretch,
             Map<String, MapStretch> hotspotStretches,
-            List<Layout> layouts) {}
+            List<Layout> layouts) {
+        /** Every picture, the overview and legend first. */
+        List<MapPicture> all() {
+            List<MapPicture> all = new ArrayList<>(List.of(overview, legend));
+            all.addAll(hotspots.values());
+            return all;
+        }
+    }
 
     /**
      * What was placed on one map, in its pixels: the markers, the names, and the boxes both kept clear of (furniture,
@@ -86,7 +93,7 @@ final class PackMaps {
             Map<String, String> getMap) {}
 
     /** One drawn map and what it carries. */
-    private record Drawn(byte[] png, MapStretch stretch, List<Layout> layouts) {}
+    private record Drawn(MapPicture picture, MapStretch stretch, List<Layout> layouts) {}
 
     /** At most this many crowds are enlarged in insets; beyond, their markers are offset with leader lines. */
     static final int MAX_INSETS = 3;
@@ -110,9 +117,10 @@ final class PackMaps {
 
     /**
      * The overview and one map per hot spot, drawn for {@code reader} by this thread and a helper side by side (each
-     * takes the next map not yet started), each map drawn and encoded once.
+     * takes the next map not yet started), each map drawn once and reduced to its palette on the thread that drew it;
+     * with {@code png}, also encoded as 8-bit PNG there (HTML and DOCX embed PNGs; a PDF takes the indexed pixels).
      */
-    Images draw(Pack pack, Principal reader, Consumer<String> progress) {
+    Images draw(Pack pack, Principal reader, boolean png, Consumer<String> progress) {
         Consumer<String> said = message -> {
             synchronized (progress) {
                 progress.accept(message);
@@ -124,6 +132,7 @@ final class PackMaps {
         Runnable drawer = () -> {
             for (int k = next.getAndIncrement(); k <= spots.size(); k = next.getAndIncrement()) {
                 drawn[k] = k == 0 ? overview(pack, reader, said) : spot(pack, reader, spots.get(k - 1), said);
+                prepare(drawn[k].picture(), png);
             }
         };
         CompletableFuture<Object> beside = CompletableFuture.supplyAsync(
@@ -134,15 +143,25 @@ final class PackMaps {
                 helper);
         drawer.run();
         PackBuilder.joined(beside); // the join also makes the helper's maps visible here
-        Map<String, byte[]> byCode = new LinkedHashMap<>();
+        Map<String, MapPicture> byCode = new LinkedHashMap<>();
         Map<String, MapStretch> stretches = new LinkedHashMap<>();
         List<Layout> layouts = new ArrayList<>(drawn[0].layouts());
         for (int k = 0; k < spots.size(); k++) {
-            byCode.put(spots.get(k).code(), drawn[k + 1].png());
+            byCode.put(spots.get(k).code(), drawn[k + 1].picture());
             stretches.put(spots.get(k).code(), drawn[k + 1].stretch());
             layouts.addAll(drawn[k + 1].layouts());
         }
-        return new Images(drawn[0].png(), drawn[0].stretch().legend(), byCode, drawn[0].stretch(), stretches, layouts);
+        MapPicture legend = new MapPicture("legend", drawn[0].stretch().legend());
+        prepare(legend, png);
+        return new Images(drawn[0].picture(), legend, byCode, drawn[0].stretch(), stretches, layouts);
+    }
+
+    private static void prepare(MapPicture picture, boolean png) {
+        if (png) {
+            picture.png();
+        } else {
+            picture.indexed();
+        }
     }
 
     private Drawn overview(Pack pack, Principal reader, Consumer<String> progress) {
@@ -197,7 +216,7 @@ final class PackMaps {
         MapMarkers.draw(g, markers, 13);
         g.dispose();
         layouts.add(0, new Layout("overview", f.width(), f.height(), markers, names, obstacles, q));
-        return new Drawn(png(overview), stretch, layouts);
+        return new Drawn(new MapPicture("overview", overview), stretch, layouts);
     }
 
     /**
@@ -440,7 +459,7 @@ final class PackMaps {
         MapMarkers.draw(sg, List.of(badge), 15);
         sg.dispose();
         return new Drawn(
-                png(img),
+                new MapPicture("hotspot-" + h.number(), img),
                 stretch,
                 List.of(new Layout(
                         "hot spot " + h.number(), SPOT_WIDTH, SPOT_HEIGHT, List.of(badge), names, obstacles, q)));

@@ -113,7 +113,8 @@ public final class PackService {
     private Made build(PackRequest request, PackFormat format, Principal who, Consumer<String> progress) {
         Pack pack = builder.build(request, progress);
         // drawn as the reader, so no map shows more than the WMS shows them, and each shows what the tables count
-        PackMaps.Images images = maps.draw(pack, who, progress);
+        // a PDF embeds the drawn pixels, so its maps are never encoded as PNG
+        PackMaps.Images images = maps.draw(pack, who, format != PackFormat.PDF, progress);
         // Feeds left out of the exact counts come back as the reader's protected counts (every feed was asked).
         java.util.Optional<PackSharedCounts> shared =
                 request.withheld().isEmpty() ? java.util.Optional.empty() : PackSharedCounts.of(counts, who, pack);
@@ -123,14 +124,14 @@ public final class PackService {
                     new File(PackDocx.render(pack, images, shared), format, filename(request, format), pack), images);
         }
         // Only the web page links into the viewer's action log, and only for a reader who may record actions there.
-        String xhtml =
-                PackDocument.xhtml(pack, images, shared, format == PackFormat.HTML && policy.mayRecordActions(who));
         byte[] body;
         if (format == PackFormat.PDF) {
+            String xhtml = PackDocument.xhtml(pack, images, shared, false, PackPdf::src);
             progress.accept("laying out the PDF");
-            body = PackPdf.render(xhtml);
+            body = PackPdf.render(xhtml, images.all());
         } else {
-            body = xhtml.getBytes(StandardCharsets.UTF_8);
+            body = PackDocument.xhtml(pack, images, shared, policy.mayRecordActions(who), PackDocument::dataUri)
+                    .getBytes(StandardCharsets.UTF_8);
         }
         return new Made(new File(body, format, filename(request, format), pack), images);
     }

@@ -29,6 +29,85 @@ class MedianCutTest {
         }
     }
 
+    /**
+     * The indexed image is, byte for byte, what the direct way makes (every pixel through getRGB, distinct colours by
+     * a stream, each pixel's index through a map of boxed integers), for an ARGB map with a few clear pixels, its
+     * opaque RGB copy, and a picture of few colours (an exact palette).
+     */
+    @Test
+    void indexedImageAsTheDirectWayMakesIt() {
+        Random random = new Random(23);
+        int w = 420;
+        int h = 310;
+        int[] pixels = drawn(w, h, random);
+        for (int k = 0; k < pixels.length; k += 997) {
+            pixels[k] = 0x00FF00FF; // clear: one palette entry, whatever its colour
+        }
+        BufferedImage argb = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        argb.setRGB(0, 0, w, h, pixels, 0, w);
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.drawImage(argb, 0, 0, null);
+        g.dispose();
+        BufferedImage few = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int k = 0; k < w * h; k++) {
+            few.setRGB(k % w, k / w, k % 7 == 0 ? 0x102030 : k % 5 == 0 ? 0xA0B0C0 : 0xFFFFFF);
+        }
+        for (BufferedImage image : List.of(argb, rgb, few)) {
+            BufferedImage want = directIndexed(image);
+            BufferedImage got = ImageEncoder.palette(image);
+            java.awt.image.IndexColorModel a = (java.awt.image.IndexColorModel) want.getColorModel();
+            java.awt.image.IndexColorModel b = (java.awt.image.IndexColorModel) got.getColorModel();
+            assertEquals(a.getMapSize(), b.getMapSize());
+            int[] pa = new int[a.getMapSize()];
+            int[] pb = new int[b.getMapSize()];
+            a.getRGBs(pa);
+            b.getRGBs(pb);
+            assertArrayEquals(pa, pb);
+            assertArrayEquals(
+                    ((java.awt.image.DataBufferByte) want.getRaster().getDataBuffer()).getData(),
+                    ((java.awt.image.DataBufferByte) got.getRaster().getDataBuffer()).getData());
+        }
+    }
+
+    /** The palette step as it was first written, for the comparison above. */
+    private static BufferedImage directIndexed(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] pixels = image.getRGB(0, 0, w, h, null, 0, w);
+        for (int k = 0; k < pixels.length; k++) {
+            if (pixels[k] >>> 24 == 0) {
+                pixels[k] = 0;
+            }
+        }
+        int[] distinct = Arrays.stream(pixels).distinct().limit(257).toArray();
+        int[] palette = distinct.length <= 256 ? distinct : reference(pixels.clone(), 256);
+        java.util.Map<Integer, Integer> index = new java.util.HashMap<>();
+        byte[] r = new byte[palette.length];
+        byte[] gr = new byte[palette.length];
+        byte[] b = new byte[palette.length];
+        byte[] a = new byte[palette.length];
+        for (int k = 0; k < palette.length; k++) {
+            r[k] = (byte) (palette[k] >> 16);
+            gr[k] = (byte) (palette[k] >> 8);
+            b[k] = (byte) palette[k];
+            a[k] = (byte) (palette[k] >>> 24);
+            index.put(palette[k], k);
+        }
+        BufferedImage out = new BufferedImage(
+                w,
+                h,
+                BufferedImage.TYPE_BYTE_INDEXED,
+                new java.awt.image.IndexColorModel(8, palette.length, r, gr, b, a));
+        byte[] data = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
+        for (int k = 0; k < pixels.length; k++) {
+            data[k] = (byte) (int) index.computeIfAbsent(pixels[k], p -> ImageEncoder.MedianCut.nearest(palette, p));
+        }
+        return out;
+    }
+
     @Test
     void fewColoursMakeFewBoxes() {
         int[] pixels = new int[5000];

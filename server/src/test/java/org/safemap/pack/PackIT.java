@@ -371,7 +371,7 @@ class PackIT {
                                 1000),
                         new MapLabels(db.dataSource()),
                         Runnable::run)
-                .draw(pack, TestPrincipals.CSP_ANALYST, m -> {});
+                .draw(pack, TestPrincipals.CSP_ANALYST, false, m -> {});
     }
 
     @Test

@@ -84,10 +84,10 @@ class PackMapsIT {
                 if (!layout.map().equals("overview") && !layout.map().equals("hot spot 1")) {
                     continue;
                 }
-                BufferedImage drawn = decode(
-                        layout.map().equals("overview")
+                BufferedImage drawn = decode((layout.map().equals("overview")
                                 ? images.overview()
-                                : images.hotspots().get(pack.hotspots().get(0).code()));
+                                : images.hotspots().get(pack.hotspots().get(0).code()))
+                        .png());
                 BufferedImage own = PackMaps.argb(wms.image(layout.getMap(), reader));
                 String what = reader.user() + "'s " + layout.map();
                 // the marks (outlines, names, markers, furniture) cover part of the map; the rest is the WMS's
@@ -120,8 +120,69 @@ class PackMapsIT {
         // the partnership's analyst sees the partners' feeds record by record, the police analyst and a tasking
         // member do not: their pictures of the same selection differ, so the comparison above had something to test
         assertThat(contrasts).isGreaterThanOrEqualTo(2);
-        assertThat(MADE.get(TestPrincipals.CSP_ANALYST).images().overview())
-                .isNotEqualTo(MADE.get(TestPrincipals.POLICE_ANALYST).images().overview());
+        assertThat(MADE.get(TestPrincipals.CSP_ANALYST).images().overview().png())
+                .isNotEqualTo(MADE.get(TestPrincipals.POLICE_ANALYST)
+                        .images()
+                        .overview()
+                        .png());
+    }
+
+    /**
+     * The PDF embeds each picture's pixels themselves, not a PNG: poppler's pdfimages gives back every map and the
+     * legend, in order, at its drawn size and pixel for pixel the 8-bit PNG the HTML and DOCX embed for it (the same
+     * palette; the drawn overview has more colours than a palette holds, so that is not the drawn image itself).
+     */
+    @Test
+    void pdfEmbedsEachMapsPixelsAsTheHtmlsPngShowsThem() throws Exception {
+        PackService.Made made = service.made(
+                PackRequest.parse(Map.of("area", LIVERPOOL, "period", "2022-07", "top", "3")),
+                PackFormat.PDF,
+                TestPrincipals.CSP_ANALYST,
+                m -> {});
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pack-images");
+        java.nio.file.Path pdf = dir.resolve("pack.pdf");
+        java.nio.file.Files.write(pdf, made.file().body());
+        Process p = new ProcessBuilder(
+                        "pdfimages", "-png", pdf.toString(), dir.resolve("img").toString())
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("pdfimages: " + said).isZero();
+        List<java.nio.file.Path> extracted;
+        try (var files = java.nio.file.Files.list(dir)) {
+            extracted = files.filter(f -> f.getFileName().toString().startsWith("img-"))
+                    .sorted()
+                    .toList();
+        }
+        List<MapPicture> pictures = made.images().all();
+        assertThat(pictures).hasSize(2 + made.file().pack().hotspots().size());
+        assertThat(extracted).as("one image per picture, no soft masks").hasSize(pictures.size());
+        for (int k = 0; k < pictures.size(); k++) {
+            BufferedImage want = decode(pictures.get(k).png());
+            BufferedImage got = ImageIO.read(extracted.get(k).toFile());
+            String what = pictures.get(k).name();
+            assertThat(got.getWidth()).as(what + " width").isEqualTo(want.getWidth());
+            assertThat(got.getHeight()).as(what + " height").isEqualTo(want.getHeight());
+            long differing = 0;
+            for (int y = 0; y < want.getHeight(); y++) {
+                for (int x = 0; x < want.getWidth(); x++) {
+                    if ((got.getRGB(x, y) & 0xffffff) != (want.getRGB(x, y) & 0xffffff)) {
+                        differing++;
+                    }
+                }
+            }
+            assertThat(differing).as(what + ": pixels unlike the PNG's").isZero();
+            if (what.equals("overview")) {
+                BufferedImage drawn = pictures.get(k).image();
+                assertThat(Arrays.stream(drawn.getRGB(
+                                        0, 0, drawn.getWidth(), drawn.getHeight(), null, 0, drawn.getWidth()))
+                                .distinct()
+                                .count())
+                        .as("colours drawn on the overview")
+                        .isGreaterThan(256);
+            }
+        }
     }
 
     @Test
@@ -240,11 +301,12 @@ class PackMapsIT {
                 real.generated(),
                 real.version());
         PackMaps.Images images = new PackMaps(wms, new MapLabels(db.dataSource()), Runnable::run)
-                .draw(two, TestPrincipals.CSP_ANALYST, m -> {});
+                .draw(two, TestPrincipals.CSP_ANALYST, true, m -> {});
         java.nio.file.Path artefacts =
                 java.nio.file.Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
         java.nio.file.Files.createDirectories(artefacts);
-        java.nio.file.Files.write(artefacts.resolve("pack-two-insets.png"), images.overview());
+        java.nio.file.Files.write(
+                artefacts.resolve("pack-two-insets.png"), images.overview().png());
 
         List<PackMaps.Layout> insets = images.layouts().stream()
                 .filter(l -> l.map().startsWith("inset"))
