@@ -85,5 +85,28 @@ public enum Crs {
             result[0] = out.x;
             result[1] = out.y;
         }
+
+        /**
+         * The envelope {minX, minY, maxX, maxY} of a box's image, each side traced at {@code steps} + 1 points: a
+         * straight side in one CRS is curved in another, so the corners alone can miss part of it.
+         */
+        public double[] envelope(double[] box, int steps) {
+            double[] out = {
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
+            };
+            double[] p = new double[2];
+            for (int k = 0; k <= steps; k++) {
+                double x = box[0] + (box[2] - box[0]) * k / steps;
+                double y = box[1] + (box[3] - box[1]) * k / steps;
+                for (double[] c : new double[][] {{x, box[1]}, {x, box[3]}, {box[0], y}, {box[2], y}}) {
+                    apply(c[0], c[1], p);
+                    out[0] = Math.min(out[0], p[0]);
+                    out[1] = Math.min(out[1], p[1]);
+                    out[2] = Math.max(out[2], p[0]);
+                    out[3] = Math.max(out[3], p[1]);
+                }
+            }
+            return out;
+        }
     }
 }

@@ -267,26 +267,7 @@ final class Capabilities {
     }
 
     private double[] envelope(Crs crs) {
-        double[] e = state.extent();
-        MapView bng = new MapView(new MapCrs("EPSG:27700", Crs.BNG, false), e[0], e[1], e[2], e[3], 1, 1);
-        // The transformed envelope of the BNG extent's edges: reuse MapView's edge walk in reverse.
-        Crs.Transform t = Crs.BNG.to(crs);
-        double[] out = {
-            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
-        };
-        double[] p = new double[2];
-        for (int k = 0; k <= 16; k++) {
-            double fx = bng.minX() + (bng.maxX() - bng.minX()) * k / 16;
-            double fy = bng.minY() + (bng.maxY() - bng.minY()) * k / 16;
-            for (double[] c : new double[][] {{fx, bng.minY()}, {fx, bng.maxY()}, {bng.minX(), fy}, {bng.maxX(), fy}}) {
-                t.apply(c[0], c[1], p);
-                out[0] = Math.min(out[0], p[0]);
-                out[1] = Math.min(out[1], p[1]);
-                out[2] = Math.max(out[2], p[0]);
-                out[3] = Math.max(out[3], p[1]);
-            }
-        }
-        return out;
+        return Crs.BNG.to(crs).envelope(state.extent(), 16);
     }
 
     private void dimensions130(Xml x, LayerCatalogue.Layer layer) {

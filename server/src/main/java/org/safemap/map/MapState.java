@@ -66,23 +66,6 @@ public record MapState(
         }
         double[] e = {extent[0] - reachMetres, extent[1] - reachMetres, extent[2] + reachMetres, extent[3] + reachMetres
         };
-        Crs.Transform t = Crs.BNG.to(Crs.WGS84);
-        double[] out = {
-            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
-        };
-        double[] p = new double[2];
-        for (int k = 0; k <= SIDE_STEPS; k++) {
-            double x = e[0] + (e[2] - e[0]) * k / SIDE_STEPS;
-            double y = e[1] + (e[3] - e[1]) * k / SIDE_STEPS;
-            double[][] sides = {{x, e[1]}, {x, e[3]}, {e[0], y}, {e[2], y}};
-            for (double[] s : sides) {
-                t.apply(s[0], s[1], p);
-                out[0] = Math.min(out[0], p[0]);
-                out[1] = Math.min(out[1], p[1]);
-                out[2] = Math.max(out[2], p[0]);
-                out[3] = Math.max(out[3], p[1]);
-            }
-        }
-        return out;
+        return Crs.BNG.to(Crs.WGS84).envelope(e, SIDE_STEPS);
     }
 }

@@ -622,24 +622,7 @@ public final class WmtsService {
     }
 
     private static double[] wgs84(MapState state) {
-        double[] e = state.extent();
-        Crs.Transform t = Crs.BNG.to(Crs.WGS84);
-        double[] out = {
-            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
-        };
-        double[] p = new double[2];
-        for (int k = 0; k <= 16; k++) {
-            double fx = e[0] + (e[2] - e[0]) * k / 16;
-            double fy = e[1] + (e[3] - e[1]) * k / 16;
-            for (double[] c : new double[][] {{fx, e[1]}, {fx, e[3]}, {e[0], fy}, {e[2], fy}}) {
-                t.apply(c[0], c[1], p);
-                out[0] = Math.min(out[0], p[0]);
-                out[1] = Math.min(out[1], p[1]);
-                out[2] = Math.max(out[2], p[0]);
-                out[3] = Math.max(out[3], p[1]);
-            }
-        }
-        return out;
+        return Crs.BNG.to(Crs.WGS84).envelope(state.extent(), 16);
     }
 
     private static String num(double v) {
