@@ -316,6 +316,28 @@ class WmsIT {
         }
     }
 
+    /**
+     * GetFeatureInfo (JSON) of {@code layers} at the British National Grid point (px, py): a 101 x 101 image of 2 m
+     * pixels centred on the point, so pixel (50, 50) has the point at its centre.
+     */
+    private Map<String, String> infoAt(String layers, double px, double py) {
+        String bbox = (px - 101) + "," + (py - 101) + "," + (px + 101) + "," + (py + 101);
+        return with(
+                getMap(layers, "EPSG:27700", bbox, 101, 101),
+                "REQUEST",
+                "GetFeatureInfo",
+                "QUERY_LAYERS",
+                layers,
+                "INFO_FORMAT",
+                "application/json",
+                "I",
+                "50",
+                "J",
+                "50",
+                "FORMAT",
+                null);
+    }
+
     /** The density SafeMap reports equals a direct quartic sum over the same records computed in PostGIS. */
     @Test
     void featureInfoGivesTheDensityOfADirectSumAndTheAreaUnderThePoint() throws Exception {
@@ -325,23 +347,7 @@ class WmsIT {
         String code = (String) lsoa.get(0);
         double px = ((Number) lsoa.get(1)).doubleValue();
         double py = ((Number) lsoa.get(2)).doubleValue();
-        // A 101 x 101 image of 2 m pixels centred on the point: pixel (50, 50) has the point at its centre.
-        String bbox = (px - 101) + "," + (py - 101) + "," + (px + 101) + "," + (py + 101);
-        Map<String, String> p = with(
-                getMap("density-all,lsoa-boundaries,incident-counts", "EPSG:27700", bbox, 101, 101),
-                "REQUEST",
-                "GetFeatureInfo",
-                "QUERY_LAYERS",
-                "density-all,lsoa-boundaries,incident-counts",
-                "INFO_FORMAT",
-                "application/json",
-                "I",
-                "50",
-                "J",
-                "50",
-                "FORMAT",
-                null);
-        JsonNode fc = Http.json(Http.get(wms(p)));
+        JsonNode fc = Http.json(Http.get(wms(infoAt("density-all,lsoa-boundaries,incident-counts", px, py))));
         JsonNode features = fc.path("features");
         assertThat(features.size()).isEqualTo(3);
         double density = features.get(0).path("properties").path("density").asDouble();
@@ -400,23 +406,7 @@ class WmsIT {
                   AND event_to - event_from <= interval '1 day' ORDER BY id LIMIT 1""").get(0);
         double px = Math.round(((Number) timed.get(0)).doubleValue()) + 0.5;
         double py = Math.round(((Number) timed.get(1)).doubleValue()) + 0.5;
-        String bbox = (px - 101) + "," + (py - 101) + "," + (px + 101) + "," + (py + 101);
-        Map<String, String> p = with(
-                getMap("density-all", "EPSG:27700", bbox, 101, 101),
-                "REQUEST",
-                "GetFeatureInfo",
-                "QUERY_LAYERS",
-                "density-all",
-                "INFO_FORMAT",
-                "application/json",
-                "I",
-                "50",
-                "J",
-                "50",
-                "FORMAT",
-                null,
-                "TIME",
-                "2022-07-01/2022-07-14");
+        Map<String, String> p = with(infoAt("density-all", px, py), "TIME", "2022-07-01/2022-07-14");
         JsonNode info = Http.json(Http.get(wms(p))).path("features").get(0).path("properties");
         assertThat(info.path("period").asText()).isEqualTo("2022-07-01/2022-07-14");
         // Each record's share of 1 July 00:00 to 15 July 00:00 (UK time), written out here, not taken from the code.
