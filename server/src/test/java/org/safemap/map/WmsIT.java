@@ -347,7 +347,8 @@ class WmsIT {
         String code = (String) lsoa.get(0);
         double px = ((Number) lsoa.get(1)).doubleValue();
         double py = ((Number) lsoa.get(2)).doubleValue();
-        JsonNode fc = Http.json(Http.get(wms(infoAt("density-all,lsoa-boundaries,incident-counts", px, py))));
+        Map<String, String> p = infoAt("density-all,lsoa-boundaries,incident-counts", px, py);
+        JsonNode fc = Http.json(Http.get(wms(p)));
         JsonNode features = fc.path("features");
         assertThat(features.size()).isEqualTo(3);
         double density = features.get(0).path("properties").path("density").asDouble();
