@@ -1733,7 +1733,9 @@
       proj4.defs('EPSG:27700', BNG);
       renderLegend();
       if (initial.view && initial.view.length === 3 && initial.view.every(Number.isFinite)) {
-        map.setView([initial.view[1], initial.view[2]], initial.view[0]);
+        // No animation from the default view: the link's view is where the page opens, and everything that reads
+        // the view next (the address, the print links, the tiles asked for) must read it, not a zoom under way.
+        map.setView([initial.view[1], initial.view[2]], initial.view[0], { animate: false });
       }
       if (initial.area) state.profileArea = { area: initial.area };
       else if (initial.drawn) {
