@@ -1,5 +1,6 @@
 package org.safemap.pack;
 
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
@@ -860,14 +861,31 @@ final class PackDocument {
     }
 
     /** "July 2022", "May 2022 to July 2022", or the label for day ranges. */
+    /** "July 2022", "May to July 2022", or for days "1 to 14 July 2022" (UK days, both included). */
     static String periodText(Period p) {
         var months = ComparisonPeriods.wholeMonths(p);
         if (months.isEmpty()) {
-            return p.label();
+            return days(
+                    p.from().atZone(Period.LONDON).toLocalDate(),
+                    p.to().atZone(Period.LONDON).toLocalDate().minusDays(1));
         }
         YearMonth a = months.get()[0];
         YearMonth b = months.get()[1];
         return a.equals(b) ? name(a) : name(a) + " to " + name(b);
+    }
+
+    /** "1 to 14 July 2022", "28 June to 3 July 2022", "30 December 2022 to 2 January 2023", "14 July 2022". */
+    static String days(LocalDate first, LocalDate last) {
+        DateTimeFormatter full = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK);
+        if (first.equals(last)) {
+            return full.format(first);
+        }
+        String start = first.getYear() != last.getYear()
+                ? full.format(first)
+                : first.getMonth() != last.getMonth()
+                        ? DateTimeFormatter.ofPattern("d MMMM", Locale.UK).format(first)
+                        : String.valueOf(first.getDayOfMonth());
+        return start + " to " + full.format(last);
     }
 
     static String name(YearMonth m) {

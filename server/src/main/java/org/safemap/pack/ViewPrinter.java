@@ -278,23 +278,14 @@ public final class ViewPrinter {
         }
     }
 
-    /** "1 to 14 July 2022", "28 June to 3 July 2022", "30 December 2022 to 2 January 2023", "14 July 2022". */
+    /** The days of a TIME of days in words ({@link PackDocument#days}). */
     private static String days(String[] parts) {
         try {
             java.time.LocalDate first = java.time.LocalDate.parse(parts[0].strip());
             java.time.LocalDate last = parts.length > 1 && parts[1].strip().matches("\\d{4}-\\d{2}-\\d{2}")
                     ? java.time.LocalDate.parse(parts[1].strip())
                     : first;
-            DateTimeFormatter full = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK);
-            if (first.equals(last)) {
-                return full.format(first);
-            }
-            String start = first.getYear() != last.getYear()
-                    ? full.format(first)
-                    : first.getMonth() != last.getMonth()
-                            ? DateTimeFormatter.ofPattern("d MMMM", Locale.UK).format(first)
-                            : String.valueOf(first.getDayOfMonth());
-            return start + " to " + full.format(last);
+            return PackDocument.days(first, last);
         } catch (java.time.format.DateTimeParseException e) {
             return String.join("/", parts);
         }

@@ -392,7 +392,7 @@ class PackIT {
                 .isEqualTo(200);
         Document html = Jsoup.parse(new String(r.body(), StandardCharsets.UTF_8));
         assertThat(html.select(".card img")).hasSize(3);
-        assertThat(html.title()).isEqualTo("Tasking pack: Liverpool, 2022-07-01..2022-07-14");
+        assertThat(html.title()).isEqualTo("Tasking pack: Liverpool, 1 to 14 July 2022");
     }
 
     @Test
