@@ -79,6 +79,11 @@ public record DensityKind() implements SurfaceKind {
         if (g != null) {
             p.put("restricted_min_points", g.minPoints());
         }
+        List<String> withheld = LayerData.withheldAsTooFine(dims);
+        if (!withheld.isEmpty()) {
+            p.put("withheld_feeds", withheld);
+            p.put("withheld_because", "shared as monthly counts: not drawn for part of a month or some hours or days");
+        }
         p.put("x", LayerData.round(bng[0]));
         p.put("y", LayerData.round(bng[1]));
         return List.of(p);

@@ -119,7 +119,21 @@ final class LayerData {
 
     /** The feeds drawn for this requester: those they see at {@code min} or better (the layer's own, narrowed). */
     static List<String> feeds(LayerDims dims, DisclosureLevel min) {
+        // Feeds shared below points are published as monthly counts. A surface of some days or hours of them,
+        // differenced against its neighbour (1 to 14 against 1 to 15 July, 22-3 against 22-4), would show one day's or
+        // one hour's few records, which the minimum-points rule guards only within one surface: finer than the
+        // published grain, a surface draws only the feeds its requester sees as points.
+        if (min == DisclosureLevel.AGGREGATES && dims.finerThanPublished()) {
+            return dims.view().atLeast(DisclosureLevel.POINTS);
+        }
         return dims.view().atLeast(min);
+    }
+
+    /** Feeds the requester sees below points that a surface leaves out because the selection is finer than monthly. */
+    static List<String> withheldAsTooFine(LayerDims dims) {
+        List<String> out = new java.util.ArrayList<>(dims.view().atLeast(DisclosureLevel.AGGREGATES));
+        out.removeAll(feeds(dims, DisclosureLevel.AGGREGATES));
+        return out;
     }
 
     /**

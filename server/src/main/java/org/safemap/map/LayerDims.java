@@ -70,6 +70,14 @@ public record LayerDims(
         return hours != null || weekdays != null;
     }
 
+    /**
+     * Whether the selection is finer than restricted feeds are published at (whole months, every hour and day): part
+     * of a month, or some hours or days of the week.
+     */
+    boolean finerThanPublished() {
+        return time != null && !time.wholeMonths() || filtersTimeOfWeek();
+    }
+
     /** The hours drawn as the API writes them ("22-3"), "all" for every hour. */
     String hoursText() {
         return hours == null ? "all" : Selection.hoursText(hours);

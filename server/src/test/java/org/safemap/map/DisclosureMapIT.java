@@ -279,6 +279,43 @@ class DisclosureMapIT {
     }
 
     /**
+     * Restricted feeds are published as monthly counts: a surface of some days or hours of them could be differenced
+     * against its neighbour (1 to 14 against 1 to 15 July) down to one day's records, so such a surface leaves them out
+     * for a requester who sees them below points, says so in feature info, and still draws them for a whole month.
+     */
+    @Test
+    void restrictedFeedsAreLeftOutOfSurfacesFinerThanAMonth() throws Exception {
+        double[] box = {334000, 389500, 336000, 391500};
+        String map = "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=density-ae-assaults&STYLES="
+                + "&CRS=EPSG:27700&BBOX=" + box[0] + "," + box[1] + "," + box[2] + "," + box[3]
+                + "&WIDTH=200&HEIGHT=200&FORMAT=image/png&TRANSPARENT=TRUE&TIME=";
+        for (String fine : List.of("2022-07-01/2022-07-14", "2022-07&DIM_HOURS=22-3", "2022-07&DIM_WEEKDAYS=fri,sat")) {
+            int[] restricted = argb(get(base + map + fine, TASKING));
+            assertThat(java.util.Arrays.stream(restricted)
+                            .filter(c -> c >>> 24 != 0)
+                            .count())
+                    .as("pixels drawn from a restricted feed for " + fine)
+                    .isZero();
+            assertThat(java.util.Arrays.stream(argb(get(base + map + fine, CSP)))
+                            .filter(c -> c >>> 24 != 0)
+                            .count())
+                    .as("pixels drawn for a requester who sees the feed as points, " + fine)
+                    .isPositive();
+        }
+        assertThat(java.util.Arrays.stream(argb(get(base + map + "2022-07", TASKING)))
+                        .filter(c -> c >>> 24 != 0)
+                        .count())
+                .as("the whole month, under the minimum-points rule")
+                .isPositive();
+        String info =
+                "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=density-all&QUERY_LAYERS=density-all"
+                        + "&STYLES=&CRS=EPSG:27700&BBOX=334000,389500,336000,391500&WIDTH=200&HEIGHT=200&I=100&J=100"
+                        + "&INFO_FORMAT=application/json&TIME=2022-07-01/2022-07-14";
+        String body = new String(get(base + info, TASKING).body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(body).contains("\"withheld_feeds\"").contains("istv-ae");
+    }
+
+    /**
      * Under an hour filter the rule counts the records of those hours: a pixel with fewer than k of them in reach
      * stays clear for a requester who sees the feed only as aggregates, however many records of other hours are near.
      */
