@@ -134,19 +134,12 @@ public record DensityKind() implements SurfaceKind {
                     ? null
                     : new DensityField(
                             split.open().x(), split.open().y(), split.open().w(), kernel, s.bandwidthMetres(), scale);
-            DensityField closed = new DensityField(
-                    split.restricted().x(),
-                    split.restricted().y(),
-                    split.restricted().w(),
-                    kernel,
-                    s.bandwidthMetres(),
-                    scale);
             return new GuardedDensity(
                     open,
-                    closed,
-                    split.restricted().x(),
-                    split.restricted().y(),
-                    split.restrictedRecords(),
+                    split.restrictedMonths(),
+                    kernel,
+                    s.bandwidthMetres(),
+                    scale,
                     data.policy().densityMinPoints(restricted));
         });
     }

@@ -60,37 +60,47 @@ public final class MapData {
     /**
      * Density input split in two: events represented by a record of a feed the requester sees as points ("open")
      * and the rest ("restricted"), with each location's record count. Linked events are represented by an open
-     * record where there is one, so a restricted record never stands in for an event the requester can see.
+     * record where there is one, so a restricted record never stands in for an event the requester can see. An open
+     * event is one row over the whole period; a restricted one is a row per month its window overlaps (numbered from
+     * 1, a month counted as a one-month period counts it), weighed by its window's share in that month, because
+     * restricted surfaces are guarded month by month ({@link GuardedDensity}).
      */
     private static final String DENSITY_SPLIT = """
-            SELECT ST_X(geom), ST_Y(geom), is_open, sum(w), count(*) FROM (
+            SELECT ST_X(geom), ST_Y(geom), m.k, sum(m.w), count(*) FROM (
                 SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom, i.feed = ANY(?::text[]) AS is_open,
-                       CASE WHEN i.event_to > i.event_from
-                            THEN extract(epoch FROM least(i.event_to, ?) - greatest(i.event_from, ?))
-                                 / extract(epoch FROM i.event_to - i.event_from)
-                            ELSE 1 END AS w
+                       i.event_from AS f, i.event_to AS t
                 FROM incident i JOIN category c ON c.code = i.category
                 WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
                   AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
                   AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
                   AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
                 ORDER BY coalesce(i.event_id, i.id), is_open DESC, i.precision_m, i.id
-            ) s GROUP BY 1, 2, 3""";
+            ) s
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN s.is_open THEN 0 ELSE p.k END AS k,
+                       CASE WHEN s.t > s.f THEN extract(epoch FROM least(s.t, p.m_to) - greatest(s.f, p.m_from))
+                                                / extract(epoch FROM s.t - s.f)
+                            ELSE 1 END AS w
+                FROM unnest(CASE WHEN s.is_open THEN ARRAY[?::timestamptz] ELSE ?::timestamptz[] END,
+                            CASE WHEN s.is_open THEN ARRAY[?::timestamptz] ELSE ?::timestamptz[] END)
+                     WITH ORDINALITY AS p(m_from, m_to, k)
+                WHERE s.f < p.m_to AND s.t >= p.m_from AND (s.t > p.m_from OR s.t = s.f)
+            ) m
+            GROUP BY 1, 2, 3""";
 
     /**
      * Density input under an hour or weekday filter: one row per event with its time window, which
-     * {@link PointSelector.Weights} weighs in Java (the hotspot engine's one aoristic rule, not a second in SQL). The
-     * open flag is as in {@link #DENSITY_SPLIT}; without a split every row is open.
+     * {@link PointSelector.Weights} weighs in Java (the hotspot engine's one aoristic rule, not a second in SQL).
      */
     private static final String DENSITY_WINDOWS = """
-            SELECT DISTINCT ON (coalesce(i.event_id, i.id)) ST_X(i.geom), ST_Y(i.geom), i.feed = ANY(?::text[]),
+            SELECT DISTINCT ON (coalesce(i.event_id, i.id)) ST_X(i.geom), ST_Y(i.geom),
                    extract(epoch FROM i.event_from)::bigint, extract(epoch FROM i.event_to)::bigint
             FROM incident i JOIN category c ON c.code = i.category
             WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
               AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
               AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
-            ORDER BY coalesce(i.event_id, i.id), i.feed = ANY(?::text[]) DESC, i.precision_m, i.id""";
+            ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id""";
 
     /** The feeds a stored run read, from the batches in its data version. */
     private static final String RUN_FEEDS = """
@@ -189,8 +199,11 @@ public final class MapData {
     /** Locations and summed weights. */
     public record Weighted(double[] x, double[] y, double[] w) {}
 
-    /** Density input of a view: open and restricted locations, and the restricted locations' record counts. */
-    public record Split(Weighted open, Weighted restricted, double[] restrictedRecords) {}
+    /** Locations with their summed weights and the number of records summed at each. */
+    public record Located(double[] x, double[] y, double[] w, double[] records) {}
+
+    /** Density input of a view: open locations over the period, and restricted locations month by month. */
+    public record Split(Weighted open, List<Located> restrictedMonths) {}
 
     /** Incident points in a window, one row each, with what the style and GetFeatureInfo read. */
     public record Points(long[] id, double[] x, double[] y, List<Map<String, Object>> properties) {}
@@ -242,7 +255,7 @@ public final class MapData {
 
     public Weighted densityPoints(Filter f) {
         if (f.filtersTimeOfWeek()) {
-            return weighedWindows(f, List.of(), true).open();
+            return weighedWindows(f);
         }
         Growable g = new Growable();
         query(
@@ -263,79 +276,90 @@ public final class MapData {
         return ForecastMap.compute(dataSource, f.selection(), cellMetres);
     }
 
-    /** Density input with the feeds {@code openFeeds} (seen as points) apart from the others in {@code f}'s feeds. */
+    /**
+     * Density input with the feeds {@code openFeeds} (seen as points) apart from the others in {@code f}'s feeds,
+     * the others month by month. Only for whole months: a surface finer than a month never holds a feed seen below
+     * points ({@link LayerData#feeds}), so it needs no split.
+     */
     public Split densitySplit(Filter f, List<String> openFeeds) {
-        if (f.filtersTimeOfWeek()) {
-            return weighedWindows(f, openFeeds, false);
+        if (f.filtersTimeOfWeek() || !f.period().wholeMonths()) {
+            throw new IllegalArgumentException("restricted feeds are drawn for whole months only, not " + f.period());
+        }
+        List<YearMonth> months = f.period().months();
+        Timestamp[] starts = new Timestamp[months.size()];
+        Timestamp[] ends = new Timestamp[months.size()];
+        for (int k = 0; k < months.size(); k++) {
+            Period m = Period.of(months.get(k));
+            starts[k] = Timestamp.from(m.from());
+            ends[k] = Timestamp.from(m.to());
         }
         Growable open = new Growable();
-        Growable restricted = new Growable();
-        Growable records = new Growable();
+        List<Growable> restricted = new ArrayList<>();
+        List<Growable> records = new ArrayList<>();
+        for (int k = 0; k < months.size(); k++) {
+            restricted.add(new Growable());
+            records.add(new Growable());
+        }
         query(
                 DENSITY_SPLIT,
                 (c, ps) -> {
                     ps.setArray(1, c.createArrayOf("text", openFeeds.toArray()));
-                    bindSelection(c, ps, 2, f);
-                    ps.setFetchSize(50_000);
-                },
-                rs -> {
-                    if (rs.getBoolean(3)) {
-                        open.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
-                    } else {
-                        restricted.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
-                        records.add(0, 0, rs.getLong(5));
-                    }
-                });
-        return new Split(open.done(), restricted.done(), records.done().w());
-    }
-
-    /**
-     * Density input under an hour or weekday filter, split as {@link #densitySplit} splits it (or every event open when
-     * {@code allOpen}, as {@link #densityPoints} wants): each event weighed by {@link PointSelector.Weights},
-     * then summed by location, as the SQL of the unfiltered surfaces sums them. An event of weight 0 (none of its
-     * window in the chosen hours) is left out, so it is not counted towards a restricted location's records either.
-     */
-    private Split weighedWindows(Filter f, List<String> openFeeds, boolean allOpen) {
-        PointSelector.Weights weights = new PointSelector.Weights(f.selection());
-        Map<List<Double>, double[]> open = new LinkedHashMap<>();
-        Map<List<Double>, double[]> restricted = new LinkedHashMap<>();
-        query(
-                DENSITY_WINDOWS,
-                (c, ps) -> {
-                    java.sql.Array openArray = c.createArrayOf("text", openFeeds.toArray());
-                    ps.setArray(1, openArray);
-                    bindWindow(ps, 2, f);
+                    Timestamp from = Timestamp.from(f.period().from());
+                    ps.setTimestamp(2, Timestamp.from(f.period().to()));
+                    ps.setTimestamp(3, from);
+                    ps.setTimestamp(4, from);
                     int k = bindArray(c, ps, 5, f.feeds(), 2);
                     k = bindArray(c, ps, k, f.groups(), 2);
                     k = bindArray(c, ps, k, f.categories(), 3);
-                    ps.setArray(k, openArray);
+                    ps.setTimestamp(k++, from);
+                    ps.setArray(k++, c.createArrayOf("timestamptz", starts));
+                    ps.setTimestamp(k++, Timestamp.from(f.period().to()));
+                    ps.setArray(k, c.createArrayOf("timestamptz", ends));
                     ps.setFetchSize(50_000);
                 },
                 rs -> {
-                    double w = weights.of(rs.getLong(4), rs.getLong(5));
-                    if (w <= 0) {
-                        return;
+                    int month = rs.getInt(3);
+                    if (month == 0) {
+                        open.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
+                    } else {
+                        restricted.get(month - 1).add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
+                        records.get(month - 1).add(0, 0, rs.getLong(5));
                     }
-                    List<Double> at = List.of(rs.getDouble(1), rs.getDouble(2));
-                    double[] sum =
-                            (allOpen || rs.getBoolean(3) ? open : restricted).computeIfAbsent(at, k -> new double[2]);
-                    sum[0] += w;
-                    sum[1]++;
                 });
-        Split closed = summed(restricted);
-        return new Split(summed(open).open(), closed.open(), closed.restrictedRecords());
+        List<Located> byMonth = new ArrayList<>();
+        for (int k = 0; k < months.size(); k++) {
+            Weighted w = restricted.get(k).done();
+            byMonth.add(new Located(w.x(), w.y(), w.w(), records.get(k).done().w()));
+        }
+        return new Split(open.done(), byMonth);
     }
 
-    /** Locations with their summed weights (as {@code open}) and record counts (as {@code restrictedRecords}). */
-    private static Split summed(Map<List<Double>, double[]> sums) {
+    /**
+     * Density input under an hour or weekday filter: each event weighed by {@link PointSelector.Weights}, then summed
+     * by location, as the SQL of the unfiltered surfaces sums them. An event of weight 0 (none of its window in the
+     * chosen hours) is left out.
+     */
+    private Weighted weighedWindows(Filter f) {
+        PointSelector.Weights weights = new PointSelector.Weights(f.selection());
+        Map<List<Double>, double[]> sums = new LinkedHashMap<>();
+        query(
+                DENSITY_WINDOWS,
+                (c, ps) -> {
+                    bindWindow(ps, 1, f);
+                    int k = bindArray(c, ps, 4, f.feeds(), 2);
+                    k = bindArray(c, ps, k, f.groups(), 2);
+                    bindArray(c, ps, k, f.categories(), 3);
+                    ps.setFetchSize(50_000);
+                },
+                rs -> {
+                    double w = weights.of(rs.getLong(3), rs.getLong(4));
+                    if (w > 0) {
+                        sums.computeIfAbsent(List.of(rs.getDouble(1), rs.getDouble(2)), k -> new double[1])[0] += w;
+                    }
+                });
         Growable g = new Growable();
-        double[] records = new double[sums.size()];
-        int n = 0;
-        for (Map.Entry<List<Double>, double[]> e : sums.entrySet()) {
-            g.add(e.getKey().get(0), e.getKey().get(1), e.getValue()[0]);
-            records[n++] = e.getValue()[1];
-        }
-        return new Split(g.done(), null, records);
+        sums.forEach((at, w) -> g.add(at.get(0), at.get(1), w[0]));
+        return g.done();
     }
 
     /** The feeds a run read. */
