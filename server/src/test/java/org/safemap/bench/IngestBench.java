@@ -18,6 +18,7 @@ import org.safemap.areas.BoundaryFiles;
 import org.safemap.areas.BoundaryOptions;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
+import org.safemap.db.IncidentPartitions;
 import org.safemap.files.SourceFile;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
@@ -76,7 +77,10 @@ public final class IngestBench {
                 }
                 try (Connection c = db.dataSource().getConnection();
                         Statement s = c.createStatement()) {
-                    s.execute("DROP TABLE batches.incident_" + result.batchId());
+                    // V17 places a batch in one table per month (IncidentPartitions), not batches.incident_<id>.
+                    for (String table : IncidentPartitions.tables(c, result.batchId())) {
+                        s.execute("DROP TABLE " + table);
+                    }
                     s.execute("DELETE FROM quarantine WHERE batch_id = " + result.batchId());
                     s.execute("DELETE FROM load_batch WHERE id = " + result.batchId());
                 }
@@ -120,7 +124,7 @@ public final class IngestBench {
                 c.unwrap(PGConnection.class)
                         .getCopyAPI()
                         .copyOut(
-                                "COPY (SELECT " + columns + " FROM batches.incident_" + batchId
+                                "COPY (SELECT " + columns + " FROM incident WHERE batch_id = " + batchId
                                         + ") TO STDOUT (FORMAT csv)",
                                 out);
             }
