@@ -324,6 +324,46 @@ class AuditChainIT {
         assertThat(v.entries()).isEqualTo(threads * each);
     }
 
+    /**
+     * The server shares one log among its request threads: entries queued while a group is written are committed
+     * together in the next one, and each caller gets back its own entry, numbered in the one chain.
+     */
+    @Test
+    void oneLogSharedByManyThreadsCommitsTheirEntriesInGroups() throws Exception {
+        AuditLog shared = new AuditLog(db.dataSource(), KEY, ProtocolCatalog.builtIn(), Clock.systemUTC());
+        int threads = 16;
+        int each = 60;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<AuditEntry> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        String resource = "/wms?thread=" + id + "&i=" + i;
+                        AuditEntry e = shared.record(AuditEvent.of(analyst("t" + id), "wms.getmap", resource)
+                                .feeds(List.of("istv-ae")));
+                        assertThat(e.resource()).isEqualTo(resource);
+                        got.add(e);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int n = threads * each;
+        assertThat(got.stream().map(AuditEntry::seq).distinct().count()).isEqualTo(n);
+        assertThat(Sql.count(db, "SELECT count(*) FROM audit_log")).isEqualTo(n);
+        assertThat(new AuditVerifier(log).verify().intact()).isTrue();
+        assertThat(shared.groupsWritten())
+                .as("commits for %d entries from %d threads", n, threads)
+                .isLessThan(n / 2);
+    }
+
     @Test
     void appendCostIsMeasured() {
         seed(log, 50); // warm up
