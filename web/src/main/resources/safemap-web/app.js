@@ -24,7 +24,8 @@
     allFeeds: [], feedLevels: {}, summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
     profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null, basemaps: [],
     basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null,
-    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0, runs: {}, days: null
+    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0, runs: {}, days: null,
+    withheld: new Map()
   };
   // Layers that compare the period with an earlier one (the server's change kinds).
   const CHANGE_KINDS = ['density-change', 'area-change'];
@@ -833,6 +834,7 @@
             : TIMED_KINDS.includes(layer.kind) ? ', ' + (monthsOnly(layer) ? monthsLabel() : periodLabel()) : '')
             + hourLabel(layer)) : '',
           hoursNotApplied(layer) ? el('span', { class: 'units hours-note' }, hoursNotApplied(layer)) : '',
+          withheldNote(layer),
           layer.runs ? el('span', { class: 'units run-title' }, runTitle(layer) || 'No run has finished yet') : '',
           el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query(Object.assign({
             SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name },
@@ -871,6 +873,27 @@
   function hourLabel(layer) {
     const d = hourDims(layer);
     return (d.hours ? ', hours ' + d.hours : '') + (d.weekdays ? ', ' + d.weekdays.split(',').join(', ') : '');
+  }
+
+  // What the layer leaves out for this user with the filters shown (feeds shared as monthly counts are not drawn for
+  // days or hours), in the server's words: the map service decides, the legend only says it. Answers are kept per
+  // question, so redrawing the legend asks nothing new.
+  function withheldNote(layer) {
+    const note = el('span', { class: 'units withheld-note', hidden: true, 'data-layer': layer.name });
+    if (!TIMED_KINDS.includes(layer.kind) || !state.month) return note;
+    const params = layerDims(layer);
+    if (CHANGE_KINDS.includes(layer.kind)) {
+      if (!baseline()) return note;
+      params.baseline = baseline().replace('..', '/');
+    }
+    const url = '/api/layers/' + encodeURIComponent(layer.name) + '/withheld?' + query(params);
+    if (!state.withheld.has(url)) state.withheld.set(url, getJson(url).catch(() => ({})));
+    state.withheld.get(url).then(answer => {
+      note.textContent = answer.notice || '';
+      note.hidden = !answer.notice;
+      note.dataset.answered = 'true';
+    });
+    return note;
   }
 
   // In plain words, when the hour or day filter is set but a layer cannot apply it.
