@@ -1081,11 +1081,22 @@ class ViewerE2EIT {
         WebElement first =
                 driver.findElements(By.cssSelector("#ranking .rank-row")).get(0);
         String name = first.findElement(By.className("rank-name")).getText();
+        String rankedText = first.getText();
         first.click();
         WebElement panel = driver.findElement(By.id("profile"));
         wait(30).until(d -> panel.isDisplayed()
                 && panel.getAttribute("data-records") != null
                 && panel.findElement(By.id("profile-title")).getText().equals(name));
+        // One counting rule: the profile's headline is the ranked row's number for the same selection (night
+        // violence, police.uk months by their share of the night), not its count of night records.
+        JsonNode row = Http.json(
+                        Http.get(base + "/api/hotspots/" + run.path("id").asLong() + "/areas?limit=1"))
+                .get(0);
+        double incidents = Double.parseDouble(panel.getAttribute("data-incidents"));
+        assertThat(incidents).isCloseTo(row.path("incidents").asDouble(), within(0.001));
+        String shown = String.format(java.util.Locale.UK, "%,d", Math.round(incidents));
+        assertThat(rankedText).contains(shown + " incidents");
+        assertThat(panel.findElement(By.cssSelector(".figures")).getText()).contains("Incidents\n" + shown);
         assertThat(panel.getText()).contains("Emerging hot spot").contains("left out by the hour or day filter");
         // The tasking pack button carries the viewer's filters: the group and the hours.
         assertThat(panel.findElement(By.id("pack-link")).getAttribute("href"))
