@@ -24,7 +24,8 @@
     allFeeds: [], feedLevels: {}, summary: null, layers: [], overlays: {}, areaZoomRange: {}, areaIndex: new Map(),
     profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null, basemaps: [],
     basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null,
-    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0, runs: {}, days: null
+    baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0, runs: {}, days: null,
+    withheld: new Map()
   };
   // Layers that compare the period with an earlier one (the server's change kinds).
   const CHANGE_KINDS = ['density-change', 'area-change'];
@@ -833,6 +834,7 @@
             : TIMED_KINDS.includes(layer.kind) ? ', ' + (monthsOnly(layer) ? monthsLabel() : periodLabel()) : '')
             + hourLabel(layer)) : '',
           hoursNotApplied(layer) ? el('span', { class: 'units hours-note' }, hoursNotApplied(layer)) : '',
+          withheldNote(layer),
           layer.runs ? el('span', { class: 'units run-title' }, runTitle(layer) || 'No run has finished yet') : '',
           el('img', { alt: 'Legend: ' + layer.title + (units ? ', ' + units : ''), src: '/wms?' + query(Object.assign({
             SERVICE: 'WMS', REQUEST: 'GetLegendGraphic', VERSION: '1.3.0', FORMAT: 'image/png', LAYER: layer.name },
@@ -871,6 +873,27 @@
   function hourLabel(layer) {
     const d = hourDims(layer);
     return (d.hours ? ', hours ' + d.hours : '') + (d.weekdays ? ', ' + d.weekdays.split(',').join(', ') : '');
+  }
+
+  // What the layer leaves out for this user with the filters shown (feeds shared as monthly counts are not drawn for
+  // days or hours), in the server's words: the map service decides, the legend only says it. Answers are kept per
+  // question, so redrawing the legend asks nothing new.
+  function withheldNote(layer) {
+    const note = el('span', { class: 'units withheld-note', hidden: true, 'data-layer': layer.name });
+    if (!TIMED_KINDS.includes(layer.kind) || !state.month) return note;
+    const params = layerDims(layer);
+    if (CHANGE_KINDS.includes(layer.kind)) {
+      if (!baseline()) return note;
+      params.baseline = baseline().replace('..', '/');
+    }
+    const url = '/api/layers/' + encodeURIComponent(layer.name) + '/withheld?' + query(params);
+    if (!state.withheld.has(url)) state.withheld.set(url, getJson(url).catch(() => ({})));
+    state.withheld.get(url).then(answer => {
+      note.textContent = answer.notice || '';
+      note.hidden = !answer.notice;
+      note.dataset.answered = 'true';
+    });
+    return note;
   }
 
   // In plain words, when the hour or day filter is set but a layer cannot apply it.
@@ -953,6 +976,7 @@
       renderProfile(p);
       panel.dataset.code = p.area.code || 'drawn';
       panel.dataset.records = String(p.records);
+      panel.dataset.incidents = String(p.incidents);
     } catch (e) {
       if (state.profileRequest === ticket) body.replaceChildren(el('p', { class: 'error' }, 'Could not load the profile: ' + e.message));
     }
@@ -975,7 +999,12 @@
     const figure = (label, value, note) => {
       figures.append(el('div', {}, el('dt', {}, label), el('dd', {}, value), note ? el('dd', { class: 'fine' }, note) : ''));
     };
-    figure('Records', number(p.records));
+    // The headline is the ranking's number for the same selection (the server counts both by one rule); the tables
+    // below count records, each where its time starts, which their captions say.
+    figure('Incidents', number(Math.round(p.incidents)), 'as the ranking and the map count them: a record known only '
+      + 'by month counts by the share of its month in the period' + (state.hours || state.weekdays.size
+        ? ', hours and days' : '') + (p.records !== Math.round(p.incidents) ? '; ' + number(p.records)
+        + ' records in the tables below' : ''));
     figure('Per 1,000 residents', p.ratePer1000 == null ? 'no population' : p.ratePer1000.toFixed(1),
       a.population ? number(a.population.residents) + ' residents' + (a.population.method === 'estimate' ? ''
         : ' (' + a.population.method + ')') : null);
@@ -995,6 +1024,9 @@
     parts.push(figures);
 
     parts.push(el('h3', {}, 'Month by month'));
+    parts.push(el('p', { class: 'fine' }, 'Records by the month their time starts (a police.uk record in its month)'
+      + (state.hours || state.weekdays.size ? '; with hours or days set, only records timed to the hour, in those '
+        + 'hours and days' : '') + '.'));
     const chart = el('div', { class: 'chart', role: 'img', 'aria-label': 'Records per month: ' + p.months
       .map(m => m.month + ' ' + m.records).join(', ') });
     parts.push(chart);
@@ -1138,7 +1170,8 @@
       tbody.append(tr);
     });
     table.append(tbody);
-    const note = el('p', { class: 'fine' }, number(hw.timed) + ' records timed to the hour'
+    const note = el('p', { class: 'fine' }, number(hw.timed) + ' records timed to the hour, each in the hour and day '
+      + 'it starts (UK time)'
       + (hw.untimed ? '; ' + number(hw.untimed) + ' known only by month or longer are not in this table' : '')
       + (hw.untimedDropped ? '; ' + number(hw.untimedDropped) + ' left out by the hour or day filter' : '') + '.');
     return el('div', { class: 'heat-wrap' }, table, note);
@@ -1463,8 +1496,9 @@
         const n = end - Number(state.days.from.slice(8)) + 1;
         parts.push(untimed.join(', ') + ': records known only by month. The density and the hot spot ranking count '
           + 'each by the share of its month inside the days (here ' + n + ' of ' + monthDays + ' days: '
-          + (n / monthDays).toFixed(2) + ' of a record); the points show every record of the month; an area profile '
-          + 'counts each in full when the days include the first of its month, and not at all otherwise.');
+          + (n / monthDays).toFixed(2) + ' of a record), and so does an area profile\'s headline; the points show '
+          + 'every record of the month; the profile\'s tables count each in full when the days include the first of '
+          + 'its month, and not at all otherwise.');
       }
       const months = state.layers.filter(l => TIMED_KINDS.includes(l.kind) && monthsOnly(l)
         && layerBox(l) && layerBox(l).checked).map(l => l.title);

@@ -292,6 +292,7 @@ public final class ApiServer {
             config.routes.get("/api/version", system::version);
             config.routes.get("/api/viewer-config", system::viewerConfig);
             config.routes.get("/api/layers", layers::list);
+            config.routes.get("/api/layers/{name}/withheld", layers::withheld);
             config.routes.get("/api/areas", areas::list);
             config.routes.get("/api/areas/{code}", areas::profile);
             config.routes.get("/api/search", search::search);

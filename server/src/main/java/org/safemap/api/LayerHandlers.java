@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.Map;
+import org.safemap.ErrorCode;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
 import org.safemap.map.LayerSources;
 import org.safemap.map.RunAreasKind;
+import org.safemap.map.Withheld;
 import org.safemap.map.WmsService;
 import org.safemap.sharing.Principal;
 import org.safemap.sharing.Protocol;
@@ -69,13 +73,43 @@ final class LayerHandlers {
     }
 
     /**
+     * {@code GET /api/layers/{name}/withheld}: the feeds the layer leaves out for the requester with the dimensions
+     * given as its tiles take them (time, category, feed, hours, weekdays, baseline), because the selection is finer
+     * than those feeds are published at, and the legend's sentence saying so. The map service decides; the viewer
+     * shows the words.
+     */
+    void withheld(Context ctx) {
+        Principal who = Principals.of(ctx);
+        LayerCatalogue.Layer layer = wms.visibleLayer(who, ctx.pathParam("name"));
+        if (layer == null) {
+            throw new ApiException(
+                    ErrorCode.NOT_FOUND, "no layer named " + ctx.pathParam("name") + "; GET /api/layers lists them");
+        }
+        Map<String, String> params = new HashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                params.putIfAbsent(k, v.get(0));
+            }
+        });
+        Withheld w = layerSources.withheld(who, layer, params, access.allFeeds());
+        ObjectNode body = JSON.createObjectNode();
+        body.put("layer", layer.name());
+        ArrayNode list = body.putArray("feeds");
+        w.feeds().forEach(f -> list.addObject().put("feed", f).put("label", feeds.label(f)));
+        if (!w.feeds().isEmpty()) {
+            body.put("notice", w.sentence(feeds::label));
+        }
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    /**
      * The feeds a layer draws for {@code who} (those whose categories reach the layer's, {@link LayerSources}), each
      * with its protocol and the level it is shown at.
      */
     private ArrayNode sources(Principal who, LayerCatalogue.Layer layer) {
         ArrayNode out = JSON.createArrayNode();
         // Boundary and deprivation layers draw no feed: their attribution credits them.
-        for (String name : layerSources.drawn(who, layer, java.util.Map.of(), access.allFeeds())) {
+        for (String name : layerSources.drawn(who, layer, Map.of(), access.allFeeds())) {
             Protocol p = access.policy().protocols().require(name);
             ObjectNode s = out.addObject();
             s.put("feed", name);

@@ -68,10 +68,17 @@ final class PrintHandlers {
             layers.add(layer);
         }
         Set<String> drawn = new LinkedHashSet<>();
+        Map<String, String> notices = new HashMap<>();
         for (LayerCatalogue.Layer layer : layers) {
             drawn.addAll(layerSources.drawn(who, layer, params, access.allFeeds()));
+            // what a surface finer than a month leaves out, in the words the viewer's legend shows
+            String notice =
+                    layerSources.withheld(who, layer, params, access.allFeeds()).sentence(feeds::label);
+            if (!notice.isEmpty()) {
+                notices.put(layer.name(), notice);
+            }
         }
-        byte[] body = printer.print(who, print, sources(who, drawn), Instant.now());
+        byte[] body = printer.print(who, print, sources(who, drawn), notices, Instant.now());
         // One entry per print, as for every export; maps of open feeds only are not recorded.
         access.audit(ctx, "api.print", drawn, layers.size());
         ctx.contentType(print.format().mime())

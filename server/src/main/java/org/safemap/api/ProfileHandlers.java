@@ -88,11 +88,14 @@ final class ProfileHandlers {
         AreaProfiles.Profile p = areas.profile(parts[1], Optional.of(level), Optional.empty())
                 .orElseThrow(() -> ApiException.notFound("no area " + parts[1] + " at level " + parts[0]));
         params.putIfAbsent("period", defaultPeriod());
-        params.put("aoristic", "false"); // a record counts where its window starts (IncidentProfiles)
+        // The tables count a record where its window starts; the headline weighs it as the ranking does
+        // (IncidentProfiles.incidents), whatever this flag says.
+        params.put("aoristic", "false");
         Selection asked = HotspotRequests.selection(params, periods);
         Scoped scoped = exactFeeds(ctx, asked);
         Selection selection = scoped.selection();
         IncidentProfiles.Counts counts = profiles.counts(selection);
+        double incidents = profiles.incidents(selection);
         Map<String, Object> shared = protectedCounts.of(Principals.of(ctx), p.code(), asked);
 
         Map<String, Object> a = new LinkedHashMap<>();
@@ -106,7 +109,7 @@ final class ProfileHandlers {
         a.put("population", p.population());
         a.put("deprivation", p.deprivation());
         Long residents = p.population() == null ? null : p.population().residents();
-        Map<String, Object> body = body(scoped, a, counts, residents);
+        Map<String, Object> body = body(scoped, a, counts, incidents, residents);
         body.put("protected", shared);
         List<String> used = new ArrayList<>(selection.feeds());
         if (shared != null && Boolean.TRUE.equals(shared.get("available"))) {
@@ -194,6 +197,7 @@ final class ProfileHandlers {
         Scoped scoped = exactFeeds(ctx, HotspotRequests.selection(params, periods));
         Selection selection = scoped.selection();
         IncidentProfiles.Counts counts = profiles.counts(selection);
+        double incidents = profiles.incidents(selection);
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("level", "drawn");
         a.put(
@@ -220,7 +224,7 @@ final class ProfileHandlers {
                                 area.lsoas()));
         a.put("residentsByImdDecile", area.residentsByDecile());
         access.audit(ctx, "api.profile.drawn", selection.feeds(), counts.records());
-        Map<String, Object> out = body(scoped, a, counts, area.residents());
+        Map<String, Object> out = body(scoped, a, counts, incidents, area.residents());
         if (!scoped.withheld().isEmpty()) {
             Map<String, Object> shared = new LinkedHashMap<>();
             shared.put("feeds", scoped.withheld());
@@ -256,19 +260,22 @@ final class ProfileHandlers {
     /** A feed name no feed has (names are lower case): selects nothing. */
     private static final String NO_FEED = "(none)";
 
+    /**
+     * @param incidents the headline: the area's incidents as the ranking counts them ({@link
+     *                  IncidentProfiles#incidents}), which the rate is of; the tables count records
+     */
     private Map<String, Object> body(
-            Scoped scoped, Map<String, Object> area, IncidentProfiles.Counts counts, Long residents) {
+            Scoped scoped, Map<String, Object> area, IncidentProfiles.Counts counts, double incidents, Long residents) {
         Selection selection = scoped.selection();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("area", area);
         body.put("withheld", scoped.withheld());
         body.put("selection", selection.describe());
+        body.put("incidents", Math.round(incidents * 1000) / 1000.0);
         body.put("records", counts.records());
         body.put(
                 "ratePer1000",
-                residents == null || residents == 0
-                        ? null
-                        : Math.round(counts.records() * 1000.0 / residents * 10) / 10.0);
+                residents == null || residents == 0 ? null : Math.round(incidents * 1000.0 / residents * 10) / 10.0);
         body.put("categories", counts.byCategory());
         body.put("groups", counts.byGroup());
         List<Map<String, Object>> months = new ArrayList<>();

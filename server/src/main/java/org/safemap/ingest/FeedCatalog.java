@@ -95,6 +95,11 @@ public final class FeedCatalog {
         return Optional.ofNullable(feeds.get(name));
     }
 
+    /** The feed's label as people read it ("A&E assaults (ISTV)"), or its name for a feed not in the catalogue. */
+    public String label(String name) {
+        return find(name).map(FeedDefinition::label).orElse(name);
+    }
+
     /** The feeds' names, comma-separated, in catalogue order. */
     public String names() {
         return String.join(", ", feeds.keySet());

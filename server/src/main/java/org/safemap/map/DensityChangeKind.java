@@ -2,6 +2,7 @@ package org.safemap.map;
 
 import java.awt.Graphics2D;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -37,6 +38,17 @@ public record DensityChangeKind() implements SurfaceKind {
     @Override
     public OptionalDouble reachMetres(LayerCatalogue.Layer layer) {
         return DensityKind.kernelReach(layer);
+    }
+
+    /** What either of the two surfaces leaves out: the baseline may be days where the period is months. */
+    @Override
+    public Withheld withheld(LayerDims dims) {
+        if (dims.time() == null || dims.baseline() == null) {
+            return Withheld.NONE;
+        }
+        LinkedHashSet<String> out = new LinkedHashSet<>(LayerData.withheldAsTooFine(dims.atTime()));
+        out.addAll(LayerData.withheldAsTooFine(dims.atBaseline()));
+        return Withheld.of(List.copyOf(out), dims);
     }
 
     @Override
@@ -78,6 +90,11 @@ public record DensityChangeKind() implements SurfaceKind {
         p.put("weekdays", dims.weekdaysText());
         p.put("kernel", layer.source().kernel());
         p.put("bandwidthMetres", layer.source().bandwidthMetres());
+        List<String> withheld = withheld(dims).feeds();
+        if (!withheld.isEmpty()) {
+            p.put("withheld_feeds", withheld);
+            p.put("withheld_because", Withheld.BECAUSE);
+        }
         p.put("x", LayerData.round(bng[0]));
         p.put("y", LayerData.round(bng[1]));
         return List.of(p);

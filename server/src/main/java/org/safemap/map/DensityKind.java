@@ -39,6 +39,11 @@ public record DensityKind() implements SurfaceKind {
     }
 
     @Override
+    public Withheld withheld(LayerDims dims) {
+        return dims.time() == null ? Withheld.NONE : Withheld.of(LayerData.withheldAsTooFine(dims), dims);
+    }
+
+    @Override
     public void draw(
             LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g) {
         SldStyle.Raster raster = style.raster();
@@ -79,10 +84,10 @@ public record DensityKind() implements SurfaceKind {
         if (g != null) {
             p.put("restricted_min_points", g.minPoints());
         }
-        List<String> withheld = LayerData.withheldAsTooFine(dims);
+        List<String> withheld = withheld(dims).feeds();
         if (!withheld.isEmpty()) {
             p.put("withheld_feeds", withheld);
-            p.put("withheld_because", "shared as monthly counts: not drawn for part of a month or some hours or days");
+            p.put("withheld_because", Withheld.BECAUSE);
         }
         p.put("x", LayerData.round(bng[0]));
         p.put("y", LayerData.round(bng[1]));

@@ -133,6 +133,14 @@ public sealed interface LayerKind permits AreaKind, PointsKind, SurfaceKind {
         return audience.policy().view(who, dims.feeds().isEmpty() ? audience.knownFeeds(state) : dims.feeds());
     }
 
+    /**
+     * The feeds {@code who}'s picture leaves out with these dimensions because the selection is finer than those feeds
+     * are published at ({@link LayerData#feeds}): only surfaces drawn from the records, which take days and hours.
+     */
+    default Withheld withheld(LayerDims dims) {
+        return Withheld.NONE;
+    }
+
     /** Draws the layer into a map view. */
     void draw(LayerData data, LayerCatalogue.Layer layer, SldStyle style, LayerDims dims, MapView view, Graphics2D g);
 

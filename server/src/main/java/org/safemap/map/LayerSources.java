@@ -86,6 +86,17 @@ public final class LayerSources {
     }
 
     /**
+     * What {@code layer} leaves out for {@code who} with these request parameters (any case) because the selection is
+     * finer than those feeds are published at ({@link WmsService#withheld}), among the feeds it draws ({@link
+     * #drawn}): a violence surface does not name a feed whose categories hold no violence.
+     */
+    public Withheld withheld(
+            Principal who, LayerCatalogue.Layer layer, Map<String, String> params, Collection<String> allFeeds) {
+        Withheld w = wms.withheld(who, layer, upper(params));
+        return w.feeds().isEmpty() ? w : w.only(drawn(who, layer, params, allFeeds));
+    }
+
+    /**
      * The feeds a request for {@code layer}, which {@code who} may not see, was refused for: those it would draw
      * (its own, or every feed, reaching its categories) that {@code who} may not see record by record. What the
      * refusal is recorded against in each owner's usage report.

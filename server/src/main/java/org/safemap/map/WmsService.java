@@ -242,6 +242,20 @@ public final class WmsService {
         return d.withView(audience.view(who, layer, d, s));
     }
 
+    /**
+     * What {@code layer}'s picture leaves out for {@code who} with these request parameters (upper-case keys, read
+     * as GetMap reads them) because the selection is finer than those feeds are published at.
+     *
+     * @throws SafemapException BAD_REQUEST for a dimension GetMap would refuse, in its words
+     */
+    public Withheld withheld(Principal who, LayerCatalogue.Layer layer, Map<String, String> params) {
+        try {
+            return layer.kind().withheld(dims(who, layer, params));
+        } catch (OgcException e) {
+            throw new SafemapException(ErrorCode.BAD_REQUEST, e.getMessage(), e);
+        }
+    }
+
     /** What the layer kinds read from, cached per data version. */
     LayerData layerData() {
         state();

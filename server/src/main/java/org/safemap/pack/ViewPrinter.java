@@ -51,6 +51,8 @@ public final class ViewPrinter {
     static final int LEGENDS_PER_ROW = 6;
     /** Each further row of legends takes about 50 mm of the page from the map. */
     private static final int LEGEND_ROW_PIXELS = 280;
+    /** Each notice under the legends (two or three lines of small print) takes about 11 mm. */
+    private static final int NOTICE_PIXELS = 60;
 
     private static final DateTimeFormatter MADE =
             DateTimeFormatter.ofPattern("d MMMM yyyy HH:mm", Locale.UK).withZone(Period.LONDON);
@@ -70,8 +72,11 @@ public final class ViewPrinter {
         this.feeds = feeds;
     }
 
-    /** One legend: the layer's title, its units (surfaces and counts) and the map service's legend image. */
-    record Legend(String title, String units, BufferedImage image) {}
+    /**
+     * One legend: the layer's title, its units (surfaces and counts), the map service's legend image, and what the
+     * layer leaves out for this requester and why ({@link org.safemap.map.Withheld#sentence}), or "".
+     */
+    record Legend(String title, String units, BufferedImage image, String notice) {}
 
     /** Everything the page says, whichever format lays it out. */
     record Page(
@@ -87,10 +92,12 @@ public final class ViewPrinter {
      * The print for {@code who}.
      *
      * @param sources one line per feed the layers draw for {@code who} (feed, partner, protocol and the level shown)
+     * @param notices by layer name, what the layer leaves out for {@code who} and why, in words (absent: nothing)
      * @throws SafemapException NOT_FOUND for a layer {@code who} may not see (as for no such layer), BAD_REQUEST for a
      *                          dimension the map service refuses
      */
-    public byte[] print(Principal who, ViewPrint print, List<String> sources, Instant now) {
+    public byte[] print(
+            Principal who, ViewPrint print, List<String> sources, Map<String, String> notices, Instant now) {
         List<LayerCatalogue.Layer> layers = new ArrayList<>();
         for (String name : print.layers()) {
             LayerCatalogue.Layer layer = wms.visibleLayer(who, name);
@@ -107,7 +114,12 @@ public final class ViewPrinter {
         }
         Envelope bng = print.bng();
         int height = (int) Math.round(MAP_WIDTH * bng.getHeight() / bng.getWidth());
-        height = Math.max(MIN_MAP_HEIGHT, Math.min(maxMapHeight(layers.size()), height));
+        int distinctNotices = (int) layers.stream()
+                .map(l -> notices.getOrDefault(l.name(), ""))
+                .filter(n -> !n.isEmpty())
+                .distinct()
+                .count();
+        height = Math.max(MIN_MAP_HEIGHT, Math.min(maxMapHeight(layers.size(), distinctNotices), height));
         Envelope view = PackMaps.fit(bng, MAP_WIDTH, height);
         BufferedImage map = getMap(who, print, layers, view, height);
         Graphics2D g = PackMaps.graphics(map);
@@ -121,7 +133,11 @@ public final class ViewPrinter {
             String units = features || layer.style().title() == null
                     ? ""
                     : layer.style().title();
-            legends.add(new Legend(layer.title(), units, PackMaps.decode(legend(who, layer, print))));
+            legends.add(new Legend(
+                    layer.title(),
+                    units,
+                    PackMaps.decode(legend(who, layer, print)),
+                    notices.getOrDefault(layer.name(), "")));
         }
         List<String> sourceLines = new ArrayList<>(sources);
         sourceLines.addAll(credits);
@@ -137,10 +153,13 @@ public final class ViewPrinter {
         return print.format() == ViewPrint.Format.PDF ? PackPdf.render(xhtml(page)) : png(page);
     }
 
-    /** The tallest map that leaves room on the page for the legends of {@code layers} layers. */
-    static int maxMapHeight(int layers) {
+    /**
+     * The tallest map that leaves room on the page for the legends of {@code layers} layers and {@code notices}
+     * different notices under them.
+     */
+    static int maxMapHeight(int layers, int notices) {
         int rows = (layers + LEGENDS_PER_ROW - 1) / LEGENDS_PER_ROW;
-        return Math.max(MIN_MAP_HEIGHT, MAX_MAP_HEIGHT - (rows - 1) * LEGEND_ROW_PIXELS);
+        return Math.max(MIN_MAP_HEIGHT, MAX_MAP_HEIGHT - (rows - 1) * LEGEND_ROW_PIXELS - notices * NOTICE_PIXELS);
     }
 
     /** The map as the requester's GetMap draws it, flattened on white, not encoded: the print encodes it once. */
@@ -349,6 +368,23 @@ public final class ViewPrinter {
         return String.join(", ", labels);
     }
 
+    /**
+     * The legends' notices, each once with the titles of the layers it is about ("Violence density, Density of all
+     * incidents"): layers drawn from the same feeds with the same filters leave out the same feeds, so a page of many
+     * surfaces says it once, under the legends.
+     */
+    static Map<String, String> notices(List<Legend> legends) {
+        Map<String, List<String>> titles = new LinkedHashMap<>();
+        for (Legend l : legends) {
+            if (!l.notice().isEmpty()) {
+                titles.computeIfAbsent(l.notice(), k -> new ArrayList<>()).add(l.title());
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        titles.forEach((notice, t) -> out.put(notice, String.join(", ", t)));
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------------------------- PDF
 
     private static final String CSS = """
@@ -406,8 +442,15 @@ public final class ViewPrinter {
         for (; k % LEGENDS_PER_ROW != 0; k++) {
             h.append("<td class=\"legend\"></td>");
         }
+        h.append("</tr></table>\n");
+        notices(page.legends())
+                .forEach((notice, titles) -> h.append("<p class=\"small\"><strong>")
+                        .append(PackDocument.esc(titles))
+                        .append(":</strong> ")
+                        .append(PackDocument.esc(notice))
+                        .append("</p>\n"));
         // Filters and sources side by side, so a page of many layers still fits one sheet.
-        h.append("</tr></table>\n<table><tr><td style=\"width:38%\"><h2>Filters</h2><ul>");
+        h.append("<table><tr><td style=\"width:38%\"><h2>Filters</h2><ul>");
         page.filters().forEach(f -> h.append("<li>").append(PackDocument.esc(f)).append("</li>"));
         h.append("</ul></td><td><h2>Sources</h2><ul class=\"small\">");
         page.sources().forEach(s -> h.append("<li>").append(PackDocument.esc(s)).append("</li>"));
@@ -471,6 +514,9 @@ public final class ViewPrinter {
             x += w + 24;
         }
         y += rowHeight + 12;
+        for (Map.Entry<String, String> n : notices(page.legends()).entrySet()) {
+            y = wrapped(g, small, n.getValue() + ": " + n.getKey(), y, width);
+        }
         y = block(g, bold, plain, "Filters", page.filters(), y, width);
         y = block(g, bold, plain, "Sources", page.sources(), y, width);
         y = wrapped(g, small, page.made(), y, width);

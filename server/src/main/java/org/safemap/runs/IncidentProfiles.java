@@ -21,11 +21,14 @@ import org.safemap.time.Period;
  * records by category, by month, and by hour and weekday, and the area's classes in the newest stored Gi* and
  * emerging hot spot runs.
  *
- * <p>Counting rules, chosen to be checkable by hand: a record counts in the month its time window starts (a police.uk
- * record in its month; a timed record at its instant, in UK local time); records of one linked event count once, the
- * most precisely placed, as in hotspot runs ({@link Selection#events}). Only records timed to within an hour enter
- * the hour-and-weekday table; monthly and longer windows are counted apart as untimed. Hour and weekday filters keep
- * timed records in those hours and drop untimed ones, which the answer counts.
+ * <p>The headline, {@link #incidents}, is the area's row in a hotspot run over the same selection: the engine's one
+ * rule ({@link PointSelector.Weights}), each record weighted by the aoristic share of its time window inside the
+ * period, hours and days. The tables ({@link #counts}) are counts of records, chosen to be checkable by hand: a record
+ * counts in the month its time window starts (a police.uk record in its month; a timed record at its instant, in UK
+ * local time); records of one linked event count once, the most precisely placed, as in hotspot runs ({@link
+ * Selection#events}). Only records timed to within an hour enter the hour-and-weekday table; monthly and longer
+ * windows are counted apart as untimed. Hour and weekday filters keep timed records in those hours and drop untimed
+ * ones, which the answer counts.
  */
 public final class IncidentProfiles {
     /**
@@ -123,6 +126,15 @@ public final class IncidentProfiles {
     public IncidentProfiles(DataSource dataSource) {
         this.dataSource = dataSource;
         this.selector = new PointSelector(dataSource);
+    }
+
+    /**
+     * The selection's incidents in its area of interest (the area profiled) as the ranking and the map count them:
+     * the area's row in a hotspot run over the same selection ({@link PointSelector#weightIn}), whatever the
+     * selection's own {@code aoristic} flag, which governs the tables only.
+     */
+    public double incidents(Selection s) {
+        return selector.weightIn(s.withAoristic(true));
     }
 
     /** The tables for a selection (its area of interest is the area profiled). */

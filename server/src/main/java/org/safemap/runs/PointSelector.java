@@ -89,10 +89,7 @@ public final class PointSelector {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(50_000);
-                int k = 1;
-                ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().to(), Period.LONDON));
-                ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON));
-                ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON));
+                int k = bindWindow(ps, 1, s);
                 k = bindFilters(ps, k, s);
                 k = bindAoi(ps, k, s);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -128,6 +125,68 @@ public final class PointSelector {
                 batches.stream().mapToLong(Long::longValue).toArray(),
                 longWindows,
                 snapped);
+    }
+
+    /**
+     * The records of a selection's area of interest, read as a run over every area reads them and placed by where
+     * the run places them: a linked event is reduced to its most precisely placed record across all areas first, and
+     * counts here only when that record is in the area. So an area's weighted count ({@link #weightIn}) is its row
+     * in a run over the same selection. Bound by {@link #bindWindow}, {@link #bindAoi} and {@link #bindFilters}.
+     */
+    private static final String IN_AREA = """
+            WITH ev AS (
+              SELECT DISTINCT coalesce(i.event_id, i.id) AS e FROM incident i
+              WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from) AND %1$s),
+            chosen AS (
+              SELECT %3$s i.* FROM incident i JOIN category c ON c.code = i.category
+              WHERE coalesce(i.event_id, i.id) IN (SELECT e FROM ev)
+                AND i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
+                AND %2$s
+              %4$s)
+            SELECT extract(epoch FROM i.event_from)::bigint, extract(epoch FROM i.event_to)::bigint
+            FROM chosen i WHERE %1$s""";
+
+    /**
+     * The selection's incidents in its area of interest as a run over every area counts its row: each record
+     * weighted by the one rule ({@link Weights}: its aoristic share of the period, hours and days when the selection
+     * is aoristic), linked events once, placed where the run places them ({@link #IN_AREA}).
+     *
+     * @throws IllegalArgumentException when the selection names no area of interest
+     */
+    public double weightIn(Selection s) {
+        if (s.area().isEmpty()) {
+            throw new IllegalArgumentException("a weight in an area needs an area of interest");
+        }
+        checkNames(s);
+        String distinct = s.events() ? "DISTINCT ON (coalesce(i.event_id, i.id))" : "";
+        String order = s.events() ? "ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id" : "";
+        String sql = IN_AREA.formatted(aoiClause(s), FILTERS, distinct, order);
+        Weights weights = new Weights(s);
+        double total = 0;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            int k = bindWindow(ps, 1, s);
+            k = bindAoi(ps, k, s);
+            k = bindWindow(ps, k, s);
+            k = bindFilters(ps, k, s);
+            bindAoi(ps, k, s);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    total += weights.of(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new SafemapException(ErrorCode.INTERNAL_ERROR, "could not weigh the area's records", e);
+        }
+        return total;
+    }
+
+    /** Binds the period's three parameters of a record's window overlapping it; returns the next index. */
+    private static int bindWindow(PreparedStatement ps, int k, Selection s) throws SQLException {
+        ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().to(), Period.LONDON));
+        ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON));
+        ps.setObject(k++, java.time.OffsetDateTime.ofInstant(s.period().from(), Period.LONDON));
+        return k;
     }
 
     /**

@@ -80,6 +80,10 @@ public record Selection(
         return new Selection(period, c, feeds, hours, weekdays, area, maxPrecisionM, aoristic, events);
     }
 
+    public Selection withAoristic(boolean a) {
+        return new Selection(period, categories, feeds, hours, weekdays, area, maxPrecisionM, a, events);
+    }
+
     public boolean filtersTimeOfWeek() {
         return hours != null || weekdays != null;
     }

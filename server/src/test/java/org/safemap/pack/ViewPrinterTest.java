@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
 class ViewPrinterTest {
     private static final Path ARTEFACTS =
             Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));
+    /** What a surface of some hours leaves out for a tasking member, as the print says it. */
+    private static final String NOTICE = "A&E assaults (ISTV) and Ambulance assault call-outs are left out of this map"
+            + " of some hours of the day: they are shared with you as monthly counts, so they are drawn only for whole"
+            + " months at every hour and day.";
 
     private static BufferedImage image(int width, int height, Color colour) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
@@ -36,7 +40,11 @@ class ViewPrinterTest {
         List<ViewPrinter.Legend> legends = new ArrayList<>();
         for (int k = 0; k < ViewPrint.MAX_LAYERS; k++) {
             legends.add(new ViewPrinter.Legend(
-                    "Density of layer " + k, "Incidents per km² per month", image(230, 12 + 20 * 12, Color.ORANGE)));
+                    "Density of layer " + k,
+                    "Incidents per km² per month",
+                    image(230, 12 + 20 * 12, Color.ORANGE),
+                    // two different notices: each is printed once, under the legends
+                    k % 2 == 0 ? NOTICE : NOTICE.replace("some hours of the day", "part of a month")));
         }
         List<String> sources = new ArrayList<>();
         for (int k = 0; k < 8; k++) {
@@ -46,7 +54,7 @@ class ViewPrinterTest {
         return new ViewPrinter.Page(
                 "Violence density, Incident counts, May to July 2022: a title as long as the viewer makes it, 120 chars",
                 "May to July 2022, compared with January to April 2022",
-                image(ViewPrinter.MAP_WIDTH, ViewPrinter.maxMapHeight(ViewPrint.MAX_LAYERS), Color.BLUE),
+                image(ViewPrinter.MAP_WIDTH, ViewPrinter.maxMapHeight(ViewPrint.MAX_LAYERS, 2), Color.BLUE),
                 legends,
                 List.of(
                         "Categories: Violence, Acquisitive crime",
@@ -72,6 +80,11 @@ class ViewPrinterTest {
                     .contains("Density of layer 11")
                     .contains("Feed number 7")
                     .contains("Printed from SafeMap");
+            // each notice once, naming the layers it is about
+            assertThat(text.split("left out of this map of some hours", -1)).hasSize(2);
+            assertThat(text.split("left out of this map of part of a month", -1))
+                    .hasSize(2);
+            assertThat(text).contains("Density of layer 0, Density of layer 2");
         }
     }
 
@@ -81,7 +94,8 @@ class ViewPrinterTest {
         assertThat(png.getWidth()).isEqualTo(ViewPrinter.MAP_WIDTH + 32);
         assertThat(png.getHeight()).isGreaterThan(ViewPrinter.MAX_MAP_HEIGHT + 300);
         // the map's blue fills the middle of the image
-        assertThat(new Color(png.getRGB(png.getWidth() / 2, 80 + ViewPrinter.MAX_MAP_HEIGHT / 2)))
+        assertThat(new Color(
+                        png.getRGB(png.getWidth() / 2, 80 + ViewPrinter.maxMapHeight(ViewPrint.MAX_LAYERS, 2) / 2)))
                 .isEqualTo(Color.BLUE);
     }
 

@@ -930,6 +930,102 @@ class ViewerE2EIT {
      * The walk through in docs/analyst-guide.md: where is violence concentrated at night, and is it growing? Its
      * screenshots (target/test-artefacts/viewer-guide-*.png) are the guide's pictures.
      */
+    /**
+     * Issue 18: a tasking member sees A&E and ambulance records only as monthly counts, so a density map of some hours
+     * leaves them out; the legend says so in words naming them, and so does the print. The analyst, who sees every
+     * feed as points, has nothing left out and is told nothing. Which feeds are expected is read from the levels
+     * {@code /api/layers} gives this user (below points), not from the answer under test.
+     */
+    @Test
+    void theLegendAndPrintSayWhichFeedsAnHourMapLeavesOutForWhoSeesThemAsCounts() throws Exception {
+        String note = "#legend .withheld-note[data-layer='density-all']";
+        try (App tasking = App.start(
+                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_QUEUE_WAIT_MS", "20000")),
+                db,
+                TestPrincipals.fixed(TestPrincipals.TASKING))) {
+            String taskingBase = "http://127.0.0.1:" + tasking.port();
+            List<String> counts = new java.util.ArrayList<>();
+            for (JsonNode l : Http.json(Http.get(taskingBase + "/api/layers")).path("layers")) {
+                if (l.path("name").asText().equals("density-all")) {
+                    l.path("sources").forEach(src -> {
+                        if (!src.path("level").asText().equals("points")) {
+                            counts.add(src.path("label").asText());
+                        }
+                    });
+                }
+            }
+            assertThat(counts).as("feeds the tasking member sees below points").contains("A&E assaults (ISTV)");
+            browser();
+            driver.get(taskingBase + "/#m=2022-07&l=density-all&map=13/53.405/-2.98");
+            wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+            // A whole month at every hour draws them (under the minimum-points rule): nothing is left out.
+            Browser.waitUpTo(driver, 30)
+                    .until(d ->
+                            "true".equals(d.findElement(By.cssSelector(note)).getAttribute("data-answered")));
+            assertThat(driver.findElement(By.cssSelector(note)).getAttribute("hidden"))
+                    .isNotNull();
+
+            new Select(driver.findElement(By.id("hours"))).selectByValue("22-3");
+            String said = Browser.waitUpTo(driver, 30).until(d -> {
+                List<WebElement> shown = d.findElements(By.cssSelector(note));
+                return !shown.isEmpty() && shown.get(0).isDisplayed()
+                        ? shown.get(0).getText()
+                        : null;
+            });
+            String feeds = counts.size() == 1
+                    ? counts.get(0) + " is"
+                    : String.join(", ", counts.subList(0, counts.size() - 1)) + " and " + counts.get(counts.size() - 1)
+                            + " are";
+            assertThat(said)
+                    .isEqualTo(feeds + " left out of this map of some hours of the day: "
+                            + (counts.size() == 1 ? "it is" : "they are") + " shared with you as monthly counts, so "
+                            + (counts.size() == 1 ? "it is" : "they are")
+                            + " drawn only for whole months at every hour and day.");
+            screenshot("legend-withheld-feeds");
+            assertThat(Axe.serious(driver))
+                    .as("serious accessibility violations")
+                    .isEmpty();
+
+            // The print says it under the legends, in the same words.
+            WebElement pdf = driver.findElement(By.id("print-pdf"));
+            wait(20).until(d -> pdf.getAttribute("href").contains("hours=22-3"));
+            assertThat(printedText(pdf.getAttribute("href"), "viewer-print-withheld.pdf"))
+                    .contains(said);
+            assertThat(Browser.consoleErrors(driver)).as("console errors").isEmpty();
+            driver.quit();
+            driver = null;
+        }
+
+        browser();
+        open("#m=2022-07&h=22-3&l=density-all&map=13/53.405/-2.98");
+        Browser.waitUpTo(driver, 30)
+                .until(d -> "true".equals(d.findElement(By.cssSelector(note)).getAttribute("data-answered")));
+        assertThat(driver.findElement(By.cssSelector(note)).getAttribute("hidden"))
+                .isNotNull();
+        assertThat(driver.findElement(By.id("legend")).getText()).doesNotContain("left out");
+        WebElement pdf = driver.findElement(By.id("print-pdf"));
+        wait(20).until(d -> pdf.getAttribute("href").contains("hours=22-3"));
+        assertThat(printedText(pdf.getAttribute("href"), "viewer-print-analyst-hours.pdf"))
+                .contains("hours 22-3")
+                .doesNotContain("left out");
+    }
+
+    /** A print link's PDF read back with pdftotext, whitespace folded; the PDF is kept under {@code name}. */
+    private static String printedText(String href, String name) throws Exception {
+        HttpResponse<byte[]> printed = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(printed.statusCode()).isEqualTo(200);
+        Path file = Browser.ARTEFACTS.resolve(name);
+        Files.createDirectories(Browser.ARTEFACTS);
+        Files.write(file, printed.body());
+        Process p = new ProcessBuilder("pdftotext", "-enc", "UTF-8", file.toString(), "-")
+                .redirectErrorStream(true)
+                .start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        assertThat(p.waitFor()).isZero();
+        return text;
+    }
+
     @Test
     void theHourFilterRedrawsTheDensityTilesAndCountLayersSayItDoesNotApply() throws Exception {
         browser();
@@ -985,11 +1081,22 @@ class ViewerE2EIT {
         WebElement first =
                 driver.findElements(By.cssSelector("#ranking .rank-row")).get(0);
         String name = first.findElement(By.className("rank-name")).getText();
+        String rankedText = first.getText();
         first.click();
         WebElement panel = driver.findElement(By.id("profile"));
         wait(30).until(d -> panel.isDisplayed()
                 && panel.getAttribute("data-records") != null
                 && panel.findElement(By.id("profile-title")).getText().equals(name));
+        // One counting rule: the profile's headline is the ranked row's number for the same selection (night
+        // violence, police.uk months by their share of the night), not its count of night records.
+        JsonNode row = Http.json(
+                        Http.get(base + "/api/hotspots/" + run.path("id").asLong() + "/areas?limit=1"))
+                .get(0);
+        double incidents = Double.parseDouble(panel.getAttribute("data-incidents"));
+        assertThat(incidents).isCloseTo(row.path("incidents").asDouble(), within(0.001));
+        String shown = String.format(java.util.Locale.UK, "%,d", Math.round(incidents));
+        assertThat(rankedText).contains(shown + " incidents");
+        assertThat(panel.findElement(By.cssSelector(".figures")).getText()).contains("Incidents\n" + shown);
         assertThat(panel.getText()).contains("Emerging hot spot").contains("left out by the hour or day filter");
         // The tasking pack button carries the viewer's filters: the group and the hours.
         assertThat(panel.findElement(By.id("pack-link")).getAttribute("href"))
