@@ -49,7 +49,7 @@ public final class MapData {
                         ELSE 1 END AS w
             FROM incident i JOIN category c ON c.code = i.category
             WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
-              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND i.feed = ANY(?::text[])
               AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
             ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id""";
@@ -71,7 +71,7 @@ public final class MapData {
                        i.event_from AS f, i.event_to AS t
                 FROM incident i JOIN category c ON c.code = i.category
                 WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
-                  AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+                  AND i.feed = ANY(?::text[])
                   AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
                   AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
                 ORDER BY coalesce(i.event_id, i.id), is_open DESC, i.precision_m, i.id
@@ -97,7 +97,7 @@ public final class MapData {
                    extract(epoch FROM i.event_from)::bigint, extract(epoch FROM i.event_to)::bigint
             FROM incident i JOIN category c ON c.code = i.category
             WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
-              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND i.feed = ANY(?::text[])
               AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
             ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id""";
@@ -116,7 +116,7 @@ public final class MapData {
             FROM incident i JOIN category c ON c.code = i.category
             WHERE i.geom && ST_MakeEnvelope(?, ?, ?, ?, 27700)
               AND i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
-              AND (cardinality(?::text[]) = 0 OR i.feed = ANY(?::text[]))
+              AND i.feed = ANY(?::text[])
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
               AND (NOT ?::boolean OR i.event_to - i.event_from <= interval '1 hour'
                    AND extract(hour FROM i.event_from AT TIME ZONE 'Europe/London')::int = ANY(?::int[]))
@@ -214,6 +214,9 @@ public final class MapData {
     /**
      * The filters of a map request.
      *
+     * @param feeds    the feeds to draw: exactly these, and none when empty (unlike the engine's selection, where no
+     *                 feeds means every feed: a requester who may see no feed must get nothing, whichever caller
+     *                 forgot to check)
      * @param hours    hours of the day kept (24 flags, local time), or null for all
      * @param weekdays days kept (7 flags, Monday first), or null for all
      */
@@ -232,8 +235,14 @@ public final class MapData {
             return hours != null || weekdays != null;
         }
 
-        /** The same records as the hotspot engine selects them (aoristic, one record per event). */
+        /**
+         * The same records as the hotspot engine selects them (aoristic, one record per event). The engine reads no
+         * feeds as every feed, so a filter of no feeds (a requester who may see none) is refused, not widened.
+         */
         Selection selection() {
+            if (feeds.isEmpty()) {
+                throw new IllegalStateException("a map selection of no feeds selects nothing; callers draw nothing");
+            }
             return new Selection(
                     period,
                     categories.isEmpty() ? groups : categories,
@@ -308,7 +317,7 @@ public final class MapData {
                     ps.setTimestamp(2, Timestamp.from(f.period().to()));
                     ps.setTimestamp(3, from);
                     ps.setTimestamp(4, from);
-                    int k = bindArray(c, ps, 5, f.feeds(), 2);
+                    int k = bindArray(c, ps, 5, f.feeds(), 1);
                     k = bindArray(c, ps, k, f.groups(), 2);
                     k = bindArray(c, ps, k, f.categories(), 3);
                     ps.setTimestamp(k++, from);
@@ -340,13 +349,16 @@ public final class MapData {
      * chosen hours) is left out.
      */
     private Weighted weighedWindows(Filter f) {
+        if (f.feeds().isEmpty()) {
+            return new Growable().done(); // no feeds, nothing selected (the weights' selection would refuse it)
+        }
         PointSelector.Weights weights = new PointSelector.Weights(f.selection());
         Map<List<Double>, double[]> sums = new LinkedHashMap<>();
         query(
                 DENSITY_WINDOWS,
                 (c, ps) -> {
                     bindWindow(ps, 1, f);
-                    int k = bindArray(c, ps, 4, f.feeds(), 2);
+                    int k = bindArray(c, ps, 4, f.feeds(), 1);
                     k = bindArray(c, ps, k, f.groups(), 2);
                     bindArray(c, ps, k, f.categories(), 3);
                     ps.setFetchSize(50_000);
@@ -405,7 +417,7 @@ public final class MapData {
                     ps.setTimestamp(k++, to);
                     ps.setTimestamp(k++, from);
                     ps.setTimestamp(k++, from);
-                    k = bindArray(c, ps, k, f.feeds(), 2);
+                    k = bindArray(c, ps, k, f.feeds(), 1);
                     k = bindArray(c, ps, k, f.categories(), 3);
                     k = bindMask(c, ps, k, f.hours(), 0);
                     k = bindMask(c, ps, k, f.weekdays(), 1);
@@ -649,7 +661,7 @@ public final class MapData {
         ps.setTimestamp(k++, to);
         ps.setTimestamp(k++, from);
         ps.setTimestamp(k++, from);
-        k = bindArray(c, ps, k, f.feeds(), 2);
+        k = bindArray(c, ps, k, f.feeds(), 1);
         k = bindArray(c, ps, k, f.groups(), 2);
         bindArray(c, ps, k, f.categories(), 3);
     }

@@ -212,6 +212,28 @@ class DisclosureMapIT {
         assertThat(openWmtsTile.headers().firstValue("Cache-Control")).hasValue("public, max-age=60");
     }
 
+    /**
+     * A map selection of no feeds selects nothing, whichever layer asks: a requester who may see no feed of a layer
+     * must never get every feed because a caller forgot to check for the empty list (as the points layer once did).
+     */
+    @Test
+    void aMapSelectionOfNoFeedsSelectsNothing() {
+        MapData store = new MapData(db.dataSource());
+        org.safemap.time.Period july = org.safemap.time.Period.parse("2022-07");
+        MapData.Filter none = new MapData.Filter(july, List.of(), List.of(), List.of());
+        MapData.Filter police = new MapData.Filter(july, List.of(), List.of(), List.of("police-uk"));
+        double[] liverpool = {320000, 370000, 350000, 410000};
+        assertThat(store.densityPoints(police).x()).isNotEmpty();
+        assertThat(store.densityPoints(none).x()).isEmpty();
+        assertThat(store.areaCounts("lsoa", police)).isNotEmpty();
+        assertThat(store.areaCounts("lsoa", none)).isEmpty();
+        assertThat(store.points(liverpool, police, 10).id()).isNotEmpty();
+        assertThat(store.points(liverpool, none, 10).id()).isEmpty();
+        assertThat(store.densitySplit(none, List.of()).open().x()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.forecast(none, 100))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     /** Street scale (10 m pixels: lattice reads) and district scale (30 m: exact reads). */
     @Test
     void restrictedDensityIsDrawnOnlyWhereEnoughRecordsAreInReach() throws Exception {
