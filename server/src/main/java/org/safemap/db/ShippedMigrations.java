@@ -55,12 +55,16 @@ final class ShippedMigrations {
         this.repeatable = repeatable;
     }
 
-    /** The migrations on this class loader's path; none (so never "applied") when they cannot be listed. */
+    /** The migrations on this class's class path; none (so never "applied") when they cannot be listed. */
     static ShippedMigrations onClassPath() {
+        return on(ShippedMigrations.class.getClassLoader());
+    }
+
+    /** The migrations on {@code loader}'s path, in folders or jars; none when they cannot be listed. */
+    static ShippedMigrations on(ClassLoader loader) {
         Map<String, Integer> versioned = new TreeMap<>();
         Map<String, Integer> repeatable = new TreeMap<>();
         try {
-            ClassLoader loader = ShippedMigrations.class.getClassLoader();
             for (URL root : Collections.list(loader.getResources(LOCATION))) {
                 for (String name : names(root)) {
                     if (!name.endsWith(".sql")) {
@@ -178,7 +182,9 @@ final class ShippedMigrations {
         if (root.getProtocol().equals("jar")) {
             JarURLConnection connection = (JarURLConnection) root.openConnection();
             connection.setUseCaches(false);
-            String prefix = connection.getEntryName() + "/";
+            // the folder's entry is "db/migration/" when the jar lists folders (as Maven's do), else as asked
+            String entry = connection.getEntryName();
+            String prefix = entry.endsWith("/") ? entry : entry + "/";
             try (JarFile jar = connection.getJarFile()) {
                 List<String> out = new ArrayList<>();
                 for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
