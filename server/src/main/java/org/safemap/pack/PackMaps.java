@@ -34,7 +34,6 @@ import org.safemap.SafemapException;
 import org.safemap.db.Work;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.FeedDefinition;
-import org.safemap.map.ImageEncoder;
 import org.safemap.map.LayerSources;
 import org.safemap.map.WmsService;
 import org.safemap.sharing.Principal;
@@ -818,10 +817,5 @@ final class PackMaps {
         } catch (IOException e) {
             throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable map image", e);
         }
-    }
-
-    static byte[] png(BufferedImage img) {
-        // 8-bit palettes keep a pack of a dozen maps small enough to e-mail
-        return ImageEncoder.encode(img, ImageEncoder.Format.PNG8, false, Color.WHITE);
     }
 }
