@@ -168,6 +168,63 @@ class LauncherIT {
         }
     }
 
+    /**
+     * Class data sharing: a command's first run after a build records the classes it loaded, a later run checks the
+     * recording, names it and maps the classes from it, with the same output; a recording that is not a usable
+     * archive (a JVM killed while writing it) is thrown away and the command runs without one.
+     */
+    @Test
+    void aCommandsLaterRunsLoadTheClassesItsFirstRunRecorded() throws Exception {
+        Path var = Files.createTempDirectory("safemap-launcher-cds");
+        Map<String, String> env = Map.of("SAFEMAP_VAR_DIR", var.toString());
+        Path jars = var.resolve("jars");
+        int[] exit = new int[1];
+        String first = runToEnd(launcher(env, "feeds", "list"), exit);
+        assertThat(exit[0]).isZero();
+        assertThat(first).contains("police-uk");
+        assertThat(files(jars, ".jsa")).isEmpty();
+        assertThat(files(jars, ".jsa.rec.")).hasSize(1);
+
+        Path classes = Files.createTempFile("safemap-classes", ".log");
+        Map<String, String> logged =
+                Map.of("SAFEMAP_VAR_DIR", var.toString(), "SAFEMAP_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes);
+        assertThat(runToEnd(launcher(logged, "feeds", "list"), exit)).isEqualTo(first);
+        assertThat(exit[0]).isZero();
+        List<String> archives = files(jars, ".jsa");
+        assertThat(archives).hasSize(1).allSatisfy(a -> assertThat(a).contains("-feeds-java-"));
+        assertThat(files(jars, ".jsa.rec.")).isEmpty();
+        long fromArchive = Files.readAllLines(classes).stream()
+                .filter(l -> l.contains("source: shared objects file (top)"))
+                .count();
+        assertThat(fromArchive).as("classes mapped from the command's archive").isGreaterThan(500);
+
+        // a broken recording (cut short) of another command: discarded, and that command runs as without one
+        Path broken =
+                jars.resolve(archives.get(0).replace("-feeds-", "-protocols-") + ".rec.4194305"); // no such process
+        byte[] whole = Files.readAllBytes(jars.resolve(archives.get(0)));
+        Files.write(broken, java.util.Arrays.copyOf(whole, whole.length / 2));
+        String protocols = runToEnd(launcher(env, "protocols", "list"), exit);
+        assertThat(exit[0]).as(protocols).isZero();
+        assertThat(protocols).contains("--stderr--\n");
+        assertThat(protocols.substring(protocols.indexOf("--stderr--"))).isEqualTo("--stderr--\n");
+        assertThat(broken).doesNotExist();
+        try (Stream<Path> all = Files.list(jars)) {
+            for (Path f : (Iterable<Path>) all::iterator) {
+                Files.delete(f); // 70 MB of jar and archives a run, in the temporary folder
+            }
+        }
+        Files.delete(classes);
+    }
+
+    /** The names of the files in {@code dir} containing {@code part} ("x.jsa" holds ".jsa"; only it ends so). */
+    private static List<String> files(Path dir, String part) throws IOException {
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.map(p -> p.getFileName().toString())
+                    .filter(n -> part.endsWith(".") ? n.contains(part) : n.endsWith(part))
+                    .toList();
+        }
+    }
+
     @Test
     void aWrongDatabaseUrlGivesOneLineAndNonZeroExit() throws Exception {
         int[] exit = new int[1];

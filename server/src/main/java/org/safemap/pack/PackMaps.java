@@ -32,7 +32,9 @@ import org.locationtech.jts.geom.Polygonal;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.Work;
-import org.safemap.map.ImageEncoder;
+import org.safemap.ingest.FeedCatalog;
+import org.safemap.ingest.FeedDefinition;
+import org.safemap.map.LayerSources;
 import org.safemap.map.WmsService;
 import org.safemap.sharing.Principal;
 import org.safemap.time.Period;
@@ -62,7 +64,7 @@ final class PackMaps {
 
     /**
      * The pictures; the stretches their colours follow (the overview's the pack's area, each hot spot map's its own
-     * view, by hot spot code); and where each map's markers and names went.
+     * view, by hot spot code); where each map's markers and names went; and the overview's credit line.
      */
     record Images(
             MapPicture overview,
@@ -70,7 +72,8 @@ final class PackMaps {
             Map<String, MapPicture> hotspots,
             MapStretch stretch,
             Map<String, MapStretch> hotspotStretches,
-            List<Layout> layouts) {
+            List<Layout> layouts,
+            String credit) {
         /** Every picture, the overview and legend first. */
         List<MapPicture> all() {
             List<MapPicture> all = new ArrayList<>(List.of(overview, legend));
@@ -93,7 +96,7 @@ final class PackMaps {
             Map<String, String> getMap) {}
 
     /** One drawn map and what it carries. */
-    private record Drawn(MapPicture picture, MapStretch stretch, List<Layout> layouts) {}
+    private record Drawn(MapPicture picture, MapStretch stretch, List<Layout> layouts, String credit) {}
 
     /** At most this many crowds are enlarged in insets; beyond, their markers are offset with leader lines. */
     static final int MAX_INSETS = 3;
@@ -105,13 +108,26 @@ final class PackMaps {
     private static final double STREET_SCALE_METRES = 4000;
 
     private final WmsService wms;
+    private final LayerSources sources;
+    private final FeedCatalog feeds;
     private final MapLabels labels;
 
     private final java.util.concurrent.Executor helper;
 
-    PackMaps(WmsService wms, MapLabels labels, java.util.concurrent.Executor helper) {
+    /**
+     * @param sources the feeds the density layer draws for a reader, which each map's credit line names
+     * @param feeds the feeds' titles, as the credit line names them
+     */
+    PackMaps(
+            WmsService wms,
+            MapLabels labels,
+            LayerSources sources,
+            FeedCatalog feeds,
+            java.util.concurrent.Executor helper) {
         this.wms = wms;
         this.labels = labels;
+        this.sources = sources;
+        this.feeds = feeds;
         this.helper = helper;
     }
 
@@ -153,7 +169,8 @@ final class PackMaps {
         }
         MapPicture legend = new MapPicture("legend", drawn[0].stretch().legend());
         prepare(legend, png);
-        return new Images(drawn[0].picture(), legend, byCode, drawn[0].stretch(), stretches, layouts);
+        return new Images(
+                drawn[0].picture(), legend, byCode, drawn[0].stretch(), stretches, layouts, drawn[0].credit());
     }
 
     private static void prepare(MapPicture picture, boolean png) {
@@ -180,7 +197,8 @@ final class PackMaps {
         Graphics2D g = graphics(overview);
         Frame f = new Frame(view, OVERVIEW_WIDTH, height);
         outlines(g, f, pack, 2.2f, 2.6f);
-        List<Rectangle2D> obstacles = new ArrayList<>(furniture(g, f, stretch.onMap() + ". " + credit(pack), 12));
+        String credit = credit(pack, drawnFeeds(reader, q));
+        List<Rectangle2D> obstacles = new ArrayList<>(furniture(g, f, stretch.onMap() + ". " + credit, 12));
         double radius = MapMarkers.radius(13);
         List<MapMarkers.Anchor> anchors = anchors(pack.hotspots(), f);
         List<MapMarkers.Inset> insets = insets(pack, f, anchors, radius, obstacles);
@@ -216,7 +234,7 @@ final class PackMaps {
         MapMarkers.draw(g, markers, 13);
         g.dispose();
         layouts.add(0, new Layout("overview", f.width(), f.height(), markers, names, obstacles, q));
-        return new Drawn(new MapPicture("overview", overview), stretch, layouts);
+        return new Drawn(new MapPicture("overview", overview), stretch, layouts, credit);
     }
 
     /**
@@ -445,12 +463,9 @@ final class PackMaps {
         sg.setColor(HOTSPOT);
         sg.setStroke(new BasicStroke(3f));
         sg.draw(sf.path(h.geometry()));
-        List<Rectangle2D> obstacles = new ArrayList<>(furniture(
-                sg,
-                sf,
-                stretch.onMap() + ". Contains OS data \u00a9 Crown copyright and database right. "
-                        + "Sources: see the footnote.",
-                10));
+        String credit = stretch.onMap() + ". Contains OS data \u00a9 Crown copyright and database right. "
+                + "Sources: see the footnote.";
+        List<Rectangle2D> obstacles = new ArrayList<>(furniture(sg, sf, credit, 10));
         MapMarkers.Marker badge = new MapMarkers.Marker(h.number(), 22, 22, MapMarkers.radius(15), 22, 22);
         obstacles.add(grown(badge.box(), 2));
         List<MapLabels.Placed> names =
@@ -462,7 +477,8 @@ final class PackMaps {
                 new MapPicture("hotspot-" + h.number(), img),
                 stretch,
                 List.of(new Layout(
-                        "hot spot " + h.number(), SPOT_WIDTH, SPOT_HEIGHT, List.of(badge), names, obstacles, q)));
+                        "hot spot " + h.number(), SPOT_WIDTH, SPOT_HEIGHT, List.of(badge), names, obstacles, q)),
+                credit);
     }
 
     /**
@@ -523,12 +539,20 @@ final class PackMaps {
         return first.equals(last) ? first.toString() : first + "/" + last;
     }
 
-    /** One line: what the colours are, and whose data and boundaries they come from. */
-    static String credit(Pack pack) {
-        List<String> feeds = new ArrayList<>();
-        for (Pack.SourceNote s : pack.sources()) {
-            feeds.add(s.source().title());
-        }
+    /**
+     * The titles of the feeds the density layer draws for {@code reader} with the map's GetMap {@code q}: what the
+     * map service itself credits for that picture ({@link LayerSources#drawn}), so the credit line names exactly the
+     * feeds drawn, and a reader who sees fewer feeds is credited fewer.
+     */
+    List<String> drawnFeeds(Principal reader, Map<String, String> q) {
+        List<String> all = feeds.all().stream().map(FeedDefinition::name).toList();
+        return sources.drawn(reader, wms.catalogue().layer(DENSITY), q, all).stream()
+                .map(name -> feeds.find(name).map(FeedDefinition::title).orElse(name))
+                .toList();
+    }
+
+    /** One line: what the colours are, and whose data ({@code feeds}, by title) and boundaries they come from. */
+    static String credit(Pack pack, List<String> feeds) {
         return "Density of "
                 + (pack.request().categories().isEmpty()
                         ? "all incidents"
@@ -793,10 +817,5 @@ final class PackMaps {
         } catch (IOException e) {
             throw new SafemapException(ErrorCode.INTERNAL_ERROR, "unreadable map image", e);
         }
-    }
-
-    static byte[] png(BufferedImage img) {
-        // 8-bit palettes keep a pack of a dozen maps small enough to e-mail
-        return ImageEncoder.encode(img, ImageEncoder.Format.PNG8, false, Color.WHITE);
     }
 }

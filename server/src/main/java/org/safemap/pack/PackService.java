@@ -13,6 +13,7 @@ import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.map.LayerSources;
 import org.safemap.map.WmsService;
 import org.safemap.runs.Sources;
 import org.safemap.sharing.DisclosureLevel;
@@ -54,7 +55,8 @@ public final class PackService {
         feeds.all().forEach(f -> titles.put(f.name(), f.title()));
         this.builder = new PackBuilder(
                 dataSource, new Sources(dataSource, feeds), referenceData(wms.catalogue()), titles, HELPERS);
-        this.maps = new PackMaps(wms, new MapLabels(dataSource), HELPERS);
+        this.maps = new PackMaps(
+                wms, new MapLabels(dataSource), new LayerSources(dataSource, wms, policy, feeds), feeds, HELPERS);
         this.counts = counts;
         this.feeds = feeds;
         this.policy = policy;

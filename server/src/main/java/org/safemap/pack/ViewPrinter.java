@@ -150,7 +150,7 @@ public final class ViewPrinter {
                 sourceLines,
                 "Printed from SafeMap " + MADE.format(now) + "; British National Grid, "
                         + String.format(Locale.UK, "%.0f m across", view.getWidth()) + ".");
-        return print.format() == ViewPrint.Format.PDF ? PackPdf.render(xhtml(page)) : png(page);
+        return print.format() == ViewPrint.Format.PDF ? pdf(page) : png(page);
     }
 
     /**
@@ -402,7 +402,25 @@ public final class ViewPrinter {
             .small { font-size: 7pt; color: #444; }
             """;
 
-    static String xhtml(Page page) {
+    /**
+     * The page as one A4 PDF. The map and the legends go in as their 256-colour indexed pixels ({@link MapPicture},
+     * {@link PackPdf}), as the pack's maps do: the same pixels as an 8-bit PNG of each, without encoding that PNG,
+     * writing it as base64 into the markup and having openhtmltopdf and PDFBox read it back.
+     */
+    static byte[] pdf(Page page) {
+        // flattened on white as the 8-bit PNG was, so a legend's transparent background prints white
+        MapPicture map = new MapPicture("map", PackMaps.argb(page.map()));
+        List<MapPicture> legends = new ArrayList<>();
+        for (Legend l : page.legends()) {
+            legends.add(new MapPicture("legend-" + legends.size(), PackMaps.argb(l.image())));
+        }
+        List<MapPicture> pictures = new ArrayList<>(legends);
+        pictures.add(0, map);
+        return PackPdf.render(xhtml(page, map, legends), pictures);
+    }
+
+    /** The markup of {@link #pdf}: {@code map} and {@code legends} (one per legend, in order) named by their src. */
+    static String xhtml(Page page, MapPicture map, List<MapPicture> legends) {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append(
                         "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en-GB\"><head><meta charset=\"UTF-8\"/>")
@@ -417,7 +435,7 @@ public final class ViewPrinter {
             h.append("<p>Period: ").append(PackDocument.esc(page.period())).append("</p>\n");
         }
         h.append("<img class=\"map\" alt=\"Map\" src=\"")
-                .append(PackDocument.dataUri(PackMaps.png(page.map())))
+                .append(PackPdf.src(map))
                 .append("\"/>\n<table><tr>");
         int k = 0;
         for (Legend l : page.legends()) {
@@ -435,7 +453,7 @@ public final class ViewPrinter {
             h.append("<br/><img alt=\"Legend: ")
                     .append(PackDocument.esc(l.title()))
                     .append("\" src=\"")
-                    .append(PackDocument.dataUri(PackMaps.png(l.image())))
+                    .append(PackPdf.src(legends.get(k)))
                     .append("\"/></td>");
             k++;
         }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
@@ -140,6 +142,54 @@ class MigrationIT {
             assertThat(db.schemaVersion()).isEqualTo("19");
         } finally {
             db.close();
+        }
+    }
+
+    /**
+     * A command on a database already holding this build's migrations does not run Flyway (the cold start it saves)
+     * and any difference from the shipped files sends it back to Flyway: a repeatable file changed since it was
+     * applied is applied again, a version the build does not ship is Flyway's to refuse.
+     */
+    @Test
+    void aCurrentSchemaSkipsFlywayAndAnyDifferenceMigratesAsBefore() throws Exception {
+        Database db = TestDatabase.fresh("current");
+        try {
+            ShippedMigrations shipped = ShippedMigrations.onClassPath();
+            // every shipped file, and its checksum computed as Flyway computed the one it stored
+            assertThat(Sql.count(db, "SELECT count(*) FROM flyway_schema_history"))
+                    .isEqualTo(shipped.size());
+            assertThat(applied(db, shipped)).isTrue();
+            assertThat(shipped.latestVersion()).isEqualTo(db.schemaVersion());
+
+            // Flyway's validation would refuse a description that no longer matches its file; a skipped Flyway
+            // does not look, which shows it was not run
+            Sql.execute(db, "UPDATE flyway_schema_history SET description = 'renamed' WHERE version = '1'");
+            assertThat(db.migrate()).isEqualTo("19");
+            Sql.execute(db, "UPDATE flyway_schema_history SET description = 'foundation' WHERE version = '1'");
+
+            // a repeatable file edited since it was applied: Flyway runs and applies it again
+            Sql.execute(db, "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version IS NULL");
+            assertThat(applied(db, shipped)).isFalse();
+            long rows = Sql.count(db, "SELECT count(*) FROM flyway_schema_history");
+            assertThat(db.migrate()).isEqualTo("19");
+            assertThat(Sql.count(db, "SELECT count(*) FROM flyway_schema_history"))
+                    .isEqualTo(rows + 1);
+            assertThat(applied(db, shipped)).isTrue();
+
+            // a migration this build does not ship (a newer build migrated the database): not current
+            Sql.execute(db, """
+                    INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,
+                        installed_by, execution_time, success)
+                    VALUES (100, '20', 'newer', 'SQL', 'V20__newer.sql', 1, 'safemap', 1, true)""");
+            assertThat(applied(db, shipped)).isFalse();
+        } finally {
+            db.close();
+        }
+    }
+
+    private static boolean applied(Database db, ShippedMigrations shipped) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            return shipped.applied(c);
         }
     }
 

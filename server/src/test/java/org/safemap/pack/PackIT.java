@@ -27,6 +27,7 @@ import org.safemap.App;
 import org.safemap.db.Database;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.map.LayerCatalogue;
+import org.safemap.map.LayerSources;
 import org.safemap.map.MapData;
 import org.safemap.map.WmsService;
 import org.safemap.sharing.Policy;
@@ -357,19 +358,21 @@ class PackIT {
     }
 
     private static PackMaps.Images maps(Pack pack) {
+        Policy policy = new Policy(ProtocolCatalog.builtIn());
+        WmsService wms = new WmsService(
+                LayerCatalogue.load(),
+                new MapData(db.dataSource()),
+                policy,
+                new ProtectedCounts(db.dataSource(), policy, ProtectedCounts.Geography.LSOA_MSOA_LAD),
+                4096,
+                4096,
+                1000);
+        FeedCatalog feeds = FeedCatalog.load(TestSettings.defaults().feedsDir());
         return new PackMaps(
-                        new WmsService(
-                                LayerCatalogue.load(),
-                                new MapData(db.dataSource()),
-                                new Policy(ProtocolCatalog.builtIn()),
-                                new ProtectedCounts(
-                                        db.dataSource(),
-                                        new Policy(ProtocolCatalog.builtIn()),
-                                        ProtectedCounts.Geography.LSOA_MSOA_LAD),
-                                4096,
-                                4096,
-                                1000),
+                        wms,
                         new MapLabels(db.dataSource()),
+                        new LayerSources(db.dataSource(), wms, policy, feeds),
+                        feeds,
                         Runnable::run)
                 .draw(pack, TestPrincipals.CSP_ANALYST, false, m -> {});
     }

@@ -224,6 +224,15 @@ class PackMapsIT {
             for (String f : named) {
                 assertThat(policy.level(reader, f)).as(reader.user() + ": " + f).isEqualTo(DisclosureLevel.POINTS);
             }
+            // the overview's credit line names exactly the feeds the density layer draws for this reader on it
+            PackMaps.Layout overview = made.images().layouts().get(0);
+            List<String> titles = sources.drawn(reader, density, overview.getMap(), all).stream()
+                    .map(f -> feeds.get(f).title())
+                    .toList();
+            assertThat(overview.map()).isEqualTo("overview");
+            assertThat(made.images().credit())
+                    .as(reader.user())
+                    .contains("Data: " + String.join("; ", titles) + " (see the sources footnote)");
             String html = new String(made.file().body(), java.nio.charset.StandardCharsets.UTF_8);
             for (FeedDefinition f : feeds.all()) {
                 if (policy.level(reader, f.name()) != DisclosureLevel.POINTS) {
@@ -239,6 +248,16 @@ class PackMapsIT {
         assertThat(Pack.SourceNote.feeds(
                         MADE.get(TestPrincipals.POLICE_ANALYST).file().pack().sources()))
                 .doesNotContain("ambulance", "istv-ae", "fire-irs");
+        // the police analyst, who sees fewer feeds record by record, is credited fewer: the ambulance service's
+        // assaults are on the analyst's map and its credit, and on neither of the police analyst's
+        String analysts = MADE.get(TestPrincipals.CSP_ANALYST).images().credit();
+        String police = MADE.get(TestPrincipals.POLICE_ANALYST).images().credit();
+        String ambulance = feeds.get("ambulance").title();
+        assertThat(analysts).contains(ambulance);
+        assertThat(police)
+                .doesNotContain(ambulance)
+                .contains(feeds.get("police-uk").title());
+        assertThat(police.length()).isLessThan(analysts.length());
     }
 
     /**
@@ -300,7 +319,12 @@ class PackMapsIT {
                 real.notes(),
                 real.generated(),
                 real.version());
-        PackMaps.Images images = new PackMaps(wms, new MapLabels(db.dataSource()), Runnable::run)
+        PackMaps.Images images = new PackMaps(
+                        wms,
+                        new MapLabels(db.dataSource()),
+                        new LayerSources(db.dataSource(), wms, policy, feeds),
+                        feeds,
+                        Runnable::run)
                 .draw(two, TestPrincipals.CSP_ANALYST, true, m -> {});
         java.nio.file.Path artefacts =
                 java.nio.file.Path.of(System.getProperty("safemap.test.artefacts", "target/test-artefacts"));

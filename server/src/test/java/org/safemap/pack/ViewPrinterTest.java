@@ -67,7 +67,7 @@ class ViewPrinterTest {
 
     @Test
     void theFullestPrintFitsOneA4Page() throws Exception {
-        byte[] pdf = PackPdf.render(ViewPrinter.xhtml(fullest()));
+        byte[] pdf = ViewPrinter.pdf(fullest());
         Files.createDirectories(ARTEFACTS);
         Files.write(ARTEFACTS.resolve("print-fullest.pdf"), pdf);
         try (PDDocument doc = Loader.loadPDF(pdf)) {
