@@ -66,6 +66,15 @@ public final class LayerSources {
      */
     public List<String> drawn(
             Principal who, LayerCatalogue.Layer layer, Map<String, String> params, Collection<String> allFeeds) {
+        List<String> out = new ArrayList<>(reaching(who, layer, params, allFeeds));
+        // A surface finer than a month leaves out the feeds shared below points: they are not drawn, so not credited.
+        out.removeAll(wms.withheld(who, layer, upper(params)).feeds());
+        return out;
+    }
+
+    /** The feeds the layer would draw for {@code who} with these parameters, before anything is withheld. */
+    private List<String> reaching(
+            Principal who, LayerCatalogue.Layer layer, Map<String, String> params, Collection<String> allFeeds) {
         Map<String, String> p = upper(params);
         if (layer.kind() instanceof RunAreasKind) {
             return runFeeds(who, layer, p);
@@ -88,12 +97,12 @@ public final class LayerSources {
     /**
      * What {@code layer} leaves out for {@code who} with these request parameters (any case) because the selection is
      * finer than those feeds are published at ({@link WmsService#withheld}), among the feeds it draws ({@link
-     * #drawn}): a violence surface does not name a feed whose categories hold no violence.
+     * #reaching}): a violence surface does not name a feed whose categories hold no violence.
      */
     public Withheld withheld(
             Principal who, LayerCatalogue.Layer layer, Map<String, String> params, Collection<String> allFeeds) {
         Withheld w = wms.withheld(who, layer, upper(params));
-        return w.feeds().isEmpty() ? w : w.only(drawn(who, layer, params, allFeeds));
+        return w.feeds().isEmpty() ? w : w.only(reaching(who, layer, params, allFeeds));
     }
 
     /**

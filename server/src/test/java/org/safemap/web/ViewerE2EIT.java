@@ -989,8 +989,14 @@ class ViewerE2EIT {
             // The print says it under the legends, in the same words.
             WebElement pdf = driver.findElement(By.id("print-pdf"));
             wait(20).until(d -> pdf.getAttribute("href").contains("hours=22-3"));
-            assertThat(printedText(pdf.getAttribute("href"), "viewer-print-withheld.pdf"))
-                    .contains(said);
+            String printed = printedText(pdf.getAttribute("href"), "viewer-print-withheld.pdf");
+            assertThat(printed).contains(said);
+            // The feeds left out are not credited as sources of this map: named once, in the notice.
+            for (String label : counts) {
+                assertThat(printed.split(java.util.regex.Pattern.quote(label), -1).length - 1)
+                        .as("times the print names " + label)
+                        .isEqualTo(1);
+            }
             assertThat(Browser.consoleErrors(driver)).as("console errors").isEmpty();
             driver.quit();
             driver = null;
