@@ -377,8 +377,9 @@ class AuditChainIT {
         System.out.printf(
                 "audit append: %.3f ms per entry (one thread, %d entries); verify: %.1f us per entry%n",
                 perAppendMs, n, verifyPerEntryUs);
+        // Printed, not asserted: a time limit in a test fails on a slow disk or a busy machine (16 ms at load 6 on
+        // this disk, against a limit of 20); AuditBench measures the rate under concurrency.
         assertThat(v.intact()).isTrue();
-        assertThat(perAppendMs).isLessThan(20);
     }
 
     /** Varied entries: every role, with and without partner and purpose, feeds, sizes, refusals, awkward details. */
