@@ -68,7 +68,11 @@ public final class LayerSources {
             Principal who, LayerCatalogue.Layer layer, Map<String, String> params, Collection<String> allFeeds) {
         List<String> out = new ArrayList<>(reaching(who, layer, params, allFeeds));
         // A surface finer than a month leaves out the feeds shared below points: they are not drawn, so not credited.
-        out.removeAll(wms.withheld(who, layer, upper(params)).feeds());
+        try {
+            out.removeAll(wms.withheld(who, layer, upper(params)).feeds());
+        } catch (org.safemap.SafemapException e) {
+            // Dimensions the map service refuses: it answers that itself, and its audit names every feed reached.
+        }
         return out;
     }
 
@@ -202,7 +206,12 @@ public final class LayerSources {
 
     private static Map<String, String> upper(Map<String, String> params) {
         Map<String, String> out = new HashMap<>();
-        params.forEach((k, v) -> out.putIfAbsent(k.toUpperCase(Locale.ROOT), v));
+        params.forEach((k, v) -> {
+            // WMTS's keyword "default" asks for the dimension's default, as leaving it out does (WmtsService)
+            if (v != null && !v.equalsIgnoreCase("default")) {
+                out.putIfAbsent(k.toUpperCase(Locale.ROOT), v);
+            }
+        });
         return out;
     }
 
