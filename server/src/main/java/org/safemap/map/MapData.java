@@ -202,7 +202,7 @@ public final class MapData {
     /** Locations with their summed weights and the number of records summed at each. */
     public record Located(double[] x, double[] y, double[] w, double[] records) {}
 
-    /** Density input of a view: open locations over the period, and restricted locations month by month. */
+    /** Density input of a view: open locations over the period, and restricted locations of each month that has some. */
     public record Split(Weighted open, List<Located> restrictedMonths) {}
 
     /** Incident points in a window, one row each, with what the style and GetFeatureInfo read. */
@@ -303,12 +303,8 @@ public final class MapData {
             ends[k] = Timestamp.from(m.to());
         }
         Growable open = new Growable();
-        List<Growable> restricted = new ArrayList<>();
-        List<Growable> records = new ArrayList<>();
-        for (int k = 0; k < months.size(); k++) {
-            restricted.add(new Growable());
-            records.add(new Growable());
-        }
+        // Only months that hold restricted records get buffers: a long period asked for costs nothing per empty month.
+        Map<Integer, Growable[]> byMonthBuffers = new java.util.TreeMap<>();
         query(
                 DENSITY_SPLIT,
                 (c, ps) -> {
@@ -331,14 +327,16 @@ public final class MapData {
                     if (month == 0) {
                         open.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
                     } else {
-                        restricted.get(month - 1).add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
-                        records.get(month - 1).add(0, 0, rs.getLong(5));
+                        Growable[] m = byMonthBuffers.computeIfAbsent(
+                                month, k -> new Growable[] {new Growable(), new Growable()});
+                        m[0].add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(4));
+                        m[1].add(0, 0, rs.getLong(5));
                     }
                 });
         List<Located> byMonth = new ArrayList<>();
-        for (int k = 0; k < months.size(); k++) {
-            Weighted w = restricted.get(k).done();
-            byMonth.add(new Located(w.x(), w.y(), w.w(), records.get(k).done().w()));
+        for (Growable[] m : byMonthBuffers.values()) {
+            Weighted w = m[0].done();
+            byMonth.add(new Located(w.x(), w.y(), w.w(), m[1].done().w()));
         }
         return new Split(open.done(), byMonth);
     }
