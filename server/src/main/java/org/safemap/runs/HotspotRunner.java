@@ -36,6 +36,13 @@ public final class HotspotRunner {
     public static final long MAX_RUN_CELLS = 4_000_000L;
 
     /**
+     * A default cell is never wider than the bandwidth over this: the extent's rule (shorter side / 150) gives 3.4 km
+     * cells over England and Wales, where the local bandwidth rule chooses about 1 km, and a surface of cells wider
+     * than its kernel is little more than counts per cell.
+     */
+    static final int CELLS_PER_BANDWIDTH = 2;
+
+    /**
      * What to compute.
      *
      * @param cellMetres      absent: the extent's shorter side / 150
@@ -202,6 +209,10 @@ public final class HotspotRunner {
             // no rule can choose from fewer than two places; a surface of zeros or one bump still has a scale
             h = 4 * cell;
             warnings.add("too few distinct locations to choose a bandwidth; used 4 cells (" + h + " m)");
+        }
+        if (r.cellMetres().isEmpty() && r.prospective().isEmpty() && h < CELLS_PER_BANDWIDTH * cell) {
+            cell = finerCell(h, extent);
+            grid = Grid.covering(extent[0], extent[1], extent[2], extent[3], cell);
         }
         KdeParams kde = new KdeParams(grid, r.kernel(), h, r.mode(), r.edgeCorrection());
         params.put("cellM", cell);
@@ -423,6 +434,24 @@ public final class HotspotRunner {
         throw new SafemapException(
                 ErrorCode.BAD_REQUEST,
                 "neighbours '" + rule + "' should be queen or distance:METRES " + "(for example distance:800)");
+    }
+
+    /**
+     * The default cell for bandwidth h when the extent's rule gives cells too wide for it: h / {@value
+     * #CELLS_PER_BANDWIDTH} in whole metres, or the finest cell whose grid stays within the {@value #MAX_RUN_CELLS}
+     * cells of a stored run.
+     */
+    static double finerCell(double h, double[] extent) {
+        double width = extent[2] - extent[0];
+        double height = extent[3] - extent[1];
+        double cell = Math.max(1, Math.floor(h / CELLS_PER_BANDWIDTH));
+        // the grid's columns and rows are rounded up, so the finest cell within the limit is found by stepping
+        double smallest = Math.ceil(Math.sqrt(width * height / MAX_RUN_CELLS));
+        cell = Math.max(cell, smallest);
+        while (Math.ceil(width / cell - 1e-9) * Math.ceil(height / cell - 1e-9) > MAX_RUN_CELLS) {
+            cell++;
+        }
+        return cell;
     }
 
     /** For each cell, the study area its centre falls in, or -1. */
