@@ -82,7 +82,10 @@ final class HotspotsCommand implements Callable<Integer> {
             description = "lsoa, msoa, ward, lad or custom:NAME. Default: ${DEFAULT-VALUE}.")
     String level;
 
-    @Option(names = "--cell", paramLabel = "METRES", description = "Cell size. Default: shorter side / 150.")
+    @Option(
+            names = "--cell",
+            paramLabel = "METRES",
+            description = "Cell size. Default: the shorter side / 150, at most half the bandwidth.")
     Double cell;
 
     @Option(
