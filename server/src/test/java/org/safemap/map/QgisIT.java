@@ -60,8 +60,9 @@ import org.w3c.dom.NodeList;
  * and EPSG:3857. What QGIS drew of a WMS or WMTS layer must be what SafeMap's own GetMap draws for the same box and
  * size; a Features layer must hold every area with the attributes the service gives and the outlines PostGIS holds
  * (drawn area by area as Java2D draws PostGIS's outlines); and a partner layer must not reach QGIS without
- * credentials. A WMS-T layer, added as QGIS 3.22's dialog adds one, is drawn at two frames of the temporal controller
- * and clicked with QGIS's Identify tool, and a Features connection carries a month in its URL; what QGIS asked the
+ * credentials. A WMS-T layer, added as QGIS 3.22's dialog adds one, is set to its full range in QGIS's Temporal
+ * Controller panel, drawn at two of its frames and clicked with QGIS's Identify tool; a Features connection carries a
+ * month in its URL, and a Features layer is filtered on its period; what QGIS asked the
  * server for is read from the server's request log. The server runs with its real authentication, so the credentials travel as QGIS sends them. A missing
  * QGIS fails the test.
  */
@@ -439,7 +440,7 @@ class QgisIT {
                                 null)
                         .controlled(CONTROLLER_STEPS),
                 // a count collection of one month: the month in the connection's URL, which QGIS repeats on every
-                // request (its only way to send datetime for these collections: see docs/wms.md)
+                // request (one way to pick a month; a filter on period is the other: see docs/wms.md)
                 new Layer(
                         "features-counts-lad-march-basic",
                         "oapif",
