@@ -38,6 +38,9 @@ def capabilities(wms):
             # 1.3.0 only: every BoundingBox, put x first by OWSLib whatever the CRS's axis order
             "boxes": {b[4]: list(b[:4]) for b in (getattr(layer, "crs_list", None) or [])},
             "styles": sorted(layer.styles.keys()),
+            # the time dimension's values and default, as OWSLib gives them to a client picking a TIME
+            "timepositions": layer.timepositions,
+            "defaulttimeposition": layer.defaulttimeposition,
         }
     return {
         "type": type(wms).__name__,

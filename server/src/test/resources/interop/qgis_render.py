@@ -17,7 +17,12 @@ Run with /usr/bin/python3 and QT_QPA_PLATFORM=offscreen. Usage: qgis_render.py S
              "identify": optional [{"point": [x, y] in "crs", "crs", "extent", "width", "height", "time": optional
                           [begin, end)}]: QGIS's Identify tool (QgsMapToolIdentify on a map canvas of that extent and
                           size, with that temporal range, as clicking the map does), its results' attributes
-                          reported as "identified"}]}.
+                          reported as "identified",
+             "temporalController": optional, for a WMS-T layer, step units (["months", "source timestamps"]): QGIS's
+                          Temporal Controller panel's Set to Full Range with each step of 1, its range and frames
+                          reported as "temporalController",
+             "subset": optional, for OGC API - Features, a filter expression set as the layer's Filter... (its
+                          subset string) before the layer is read}]}.
 
 Each layer is added the way QGIS's Add WMS/WMTS Layer dialog adds it: a QgsRasterLayer of the "wms" provider with the
 dialog's URI. Each render is a QgsMapRendererSequentialJob of that one layer, transparent background, 96 dpi.
@@ -29,7 +34,7 @@ Layer dialog adds it: a QgsVectorLayer of the "OAPIF" provider with a data sourc
 (url, typename, and authcfg or username and password). A vector layer is drawn with each area in its own solid colour
 (from the CRC-32 of its code), no outline, no simplification and no antialiasing, so the Java test can compare its
 pixels with the areas' outlines from PostGIS; its report adds
-the feature count, the field names and every feature's attributes and area in square metres of British National
+the feature count, the field names and types, the filter, and every feature's attributes and area in square metres of British National
 Grid ("features").
 
 Another service is one more function in LAYER_BUILDERS taking (spec, base, auth) and returning (layer, uri); the
@@ -66,7 +71,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorSimplifyMethod,
 )
-from qgis.PyQt.QtCore import QDateTime, QSize, Qt
+from qgis.PyQt.QtCore import QDate, QDateTime, QSize, Qt
 from qgis.PyQt.QtGui import QColor
 
 
@@ -120,6 +125,10 @@ def oapif_layer(spec, base, auth):
             uri.setPassword(value)
     text = uri.uri(False)
     layer = QgsVectorLayer(text, spec["name"], "OAPIF")
+    if layer.isValid() and spec.get("subset"):
+        # the layer's Filter... (Query Builder) as the user types it: QGIS decides what goes to the server
+        if not layer.setSubsetString(spec["subset"]):
+            raise RuntimeError("QGIS refused the filter " + spec["subset"])
     if layer.isValid():
         # each area in its own opaque colour, no outline: where each area is, not how it is styled, is compared
         categories = []
@@ -142,6 +151,15 @@ def code_colour(code):
 LAYER_BUILDERS = {"wms": raster_layer(wms_uri), "wmts": raster_layer(wmts_uri), "oapif": oapif_layer}
 
 
+def plain(value):
+    """An attribute as JSON: NULL as null, a date or date-time as ISO 8601 text (QGIS types GeoJSON dates itself)."""
+    if value is None or (hasattr(value, "isNull") and value.isNull()):
+        return None
+    if isinstance(value, (QDate, QDateTime)):
+        return value.toString(Qt.ISODate)
+    return value
+
+
 def features(layer):
     """Every feature's attributes and its area in British National Grid, as QGIS read them from the service."""
     to_bng = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
@@ -149,8 +167,7 @@ def features(layer):
     for f in layer.getFeatures():
         g = f.geometry()
         g.transform(to_bng)
-        attributes = {name: (None if value is None or (hasattr(value, "isNull") and value.isNull()) else value)
-                      for name, value in zip(layer.fields().names(), f.attributes())}
+        attributes = {name: plain(value) for name, value in zip(layer.fields().names(), f.attributes())}
         out.append({"attributes": attributes, "area": g.area()})
     return out
 
@@ -201,7 +218,8 @@ def describe(layer, uri):
                    "type": layer.type().name if hasattr(layer.type(), "name") else str(layer.type())})
     if isinstance(layer, QgsVectorLayer):
         report.update({"featureCount": layer.featureCount(), "fields": layer.fields().names(),
-                       "features": features(layer)})
+                       "fieldTypes": {f.name(): f.typeName() for f in layer.fields()},
+                       "subset": layer.subsetString(), "features": features(layer)})
     return report
 
 
@@ -259,10 +277,44 @@ def identify(layer, spec):
     out = []
     for r in results:
         f = r.mFeature
-        out.append({name: (None if value is None or (hasattr(value, "isNull") and value.isNull()) else value)
-                    for name, value in zip(f.fields().names(), f.attributes())})
+        out.append({name: plain(value) for name, value in zip(f.fields().names(), f.attributes())})
     return {"identified": out, "canvasSize": [canvas.mapSettings().outputSize().width(),
                                               canvas.mapSettings().outputSize().height()]}
+
+
+def iso(t):
+    return t.toString(Qt.ISODate) if t.isValid() else None
+
+
+def temporal_controller(layer, steps):
+    """QGIS's Temporal Controller panel (QgsTemporalControllerWidget) with the layer in the project: animated
+    navigation, each step in "steps" ("months" or "source timestamps") of 1, then its Set to Full Range button, as a
+    user clicks them. Reports the layer provider's own range and the controller's range and frames, as [begin, end]
+    ISO date-times."""
+    from qgis.gui import QgsDoubleSpinBox, QgsTemporalControllerWidget  # needs the GUI application (see main)
+    from qgis.PyQt.QtWidgets import QComboBox, QToolButton
+    QgsProject.instance().addMapLayer(layer, False)
+    caps = layer.dataProvider().temporalCapabilities()
+    available = caps.availableTemporalRange()
+    out = {"hasTemporalCapabilities": caps.hasTemporalCapabilities(),
+           "providerRange": [iso(available.begin()), iso(available.end())],
+           "providerValues": [iso(r.begin()) for r in caps.allAvailableTemporalRanges()], "steps": {}}
+    widget = QgsTemporalControllerWidget()
+    widget.findChild(QToolButton, "mNavigationAnimated").click()
+    units = widget.findChild(QComboBox, "mTimeStepsComboBox")
+    for step in steps:
+        index = units.findText(step)
+        if index < 0:
+            raise ValueError("no step unit " + step)
+        units.setCurrentIndex(index)
+        widget.findChild(QgsDoubleSpinBox, "mStepSpinBox").setValue(1)
+        widget.findChild(QToolButton, "mSetRangeButton").click()
+        navigation = widget.temporalController()
+        extent = navigation.temporalExtents()
+        frames = [navigation.dateTimeRangeForFrameNumber(k) for k in range(navigation.totalFrameCount())]
+        out["steps"][step] = {"range": [iso(extent.begin()), iso(extent.end())],
+                              "frames": [[iso(f.begin()), iso(f.end())] for f in frames]}
+    return out
 
 
 def attempt(action, *args):
@@ -282,7 +334,7 @@ def main():
     SECRET[0] = spec.get("token")
     QgsApplication.setPrefixPath("/usr", True)
     # the Identify tool lives on a map canvas, a widget: the application has its GUI only when a spec asks for it
-    gui = any(layer.get("identify") for layer in spec["layers"])
+    gui = any(layer.get("identify") or layer.get("temporalController") for layer in spec["layers"])
     app = QgsApplication([], gui, spec["profile"])
     app.initQgis()
     # QGIS's own log (network errors, provider messages) goes to stderr, for the test to show when it fails
@@ -301,6 +353,9 @@ def main():
                 entry.update(describe(layer, uri))
                 if layer.isValid():
                     entry["renders"] = [attempt(render, layer, r) for r in layer_spec.get("renders", [])]
+                    if layer_spec.get("temporalController"):
+                        entry["temporalController"] = attempt(temporal_controller, layer,
+                                                              layer_spec["temporalController"])
                     if layer_spec.get("identify"):
                         QgsProject.instance().addMapLayer(layer, False)  # as a layer the canvas shows is
                         entry["identify"] = [attempt(identify, layer, i) for i in layer_spec["identify"]]

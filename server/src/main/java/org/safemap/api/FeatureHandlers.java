@@ -124,7 +124,10 @@ final class FeatureHandlers {
         features.queryables(Principals.of(ctx), l, dims(ctx)).forEach((name, type) -> {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("title", name);
-            if (!type.equals("null")) {
+            if (type.equals("date")) {
+                p.put("type", "string");
+                p.put("format", "date");
+            } else if (!type.equals("null")) {
                 p.put("type", type);
             }
             properties.put(name, p);

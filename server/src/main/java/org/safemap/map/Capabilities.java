@@ -276,9 +276,9 @@ final class Capabilities {
                 x.start("Dimension")
                         .attr("name", "time")
                         .attr("units", "ISO8601")
-                        .attr("default", layer.kind().defaultTime(state).text())
+                        .attr("default", layer.kind().defaultTime(state).capabilitiesText())
                         .attr("nearestValue", "0")
-                        .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
+                        .text(TimeDimension.monthsExtent(state.firstMonth(), state.lastMonth()))
                         .end();
                 if (layer.kind().compares()) {
                     // No default value: without DIM_BASELINE the baseline is the months just before TIME.
@@ -286,7 +286,7 @@ final class Capabilities {
                             .attr("name", "baseline")
                             .attr("units", "ISO8601")
                             .attr("nearestValue", "0")
-                            .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
+                            .text(TimeDimension.monthsExtent(state.firstMonth(), state.lastMonth()))
                             .end();
                 }
             }
@@ -362,15 +362,15 @@ final class Capabilities {
             if (state.hasRecords()) {
                 x.start("Extent")
                         .attr("name", "time")
-                        .attr("default", layer.kind().defaultTime(state).text())
+                        .attr("default", layer.kind().defaultTime(state).capabilitiesText())
                         .attr("nearestValue", "0")
-                        .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
+                        .text(TimeDimension.monthsExtent(state.firstMonth(), state.lastMonth()))
                         .end();
                 if (layer.kind().compares()) {
                     x.start("Extent")
                             .attr("name", "baseline")
                             .attr("nearestValue", "0")
-                            .text(state.firstMonth() + "/" + state.lastMonth() + "/P1M")
+                            .text(TimeDimension.monthsExtent(state.firstMonth(), state.lastMonth()))
                             .end();
                 }
             }

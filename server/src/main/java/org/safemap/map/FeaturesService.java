@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,7 +211,7 @@ public final class FeaturesService {
         Map<String, Map<String, Object>> values = ((AreaKind) l.kind()).values(wms.layerData(), l, d);
         if (values != null) {
             for (Map<String, Object> v : values.values()) {
-                v.forEach((k, x) -> {
+                dated(v, d).forEach((k, x) -> {
                     if (x != null || !out.containsKey(k)) {
                         out.put(k, x == null ? out.getOrDefault(k, "null") : type(x));
                     }
@@ -221,6 +222,9 @@ public final class FeaturesService {
     }
 
     private static String type(Object x) {
+        if (x instanceof LocalDate) {
+            return "date";
+        }
         if (x instanceof Number) {
             return x instanceof Integer || x instanceof Long ? "integer" : "number";
         }
@@ -234,8 +238,9 @@ public final class FeaturesService {
     }
 
     /** A page of the collection's features as a GeoJSON FeatureCollection, for {@code who}. */
-    public Page items(Principal who, LayerCatalogue.Layer l, Query q, String base) {
+    public Page items(Principal who, LayerCatalogue.Layer l, Query asked, String base) {
         AreaKind kind = (AreaKind) l.kind();
+        Query q = periodAsDatetime(l, asked);
         Crs crs = crs(q.crs(), "crs");
         LayerDims d = dims(who, l, q.dims(), q.datetime());
         LayerData data = wms.layerData();
@@ -266,7 +271,7 @@ public final class FeaturesService {
             if (box != null && !box.intersects(s.geometry())) {
                 continue;
             }
-            if (!q.filters().isEmpty() && !matches(properties(l, s, v), q.filters())) {
+            if (!q.filters().isEmpty() && !matches(properties(l, s, v, d), q.filters())) {
                 continue;
             }
             matched.add(i);
@@ -289,7 +294,7 @@ public final class FeaturesService {
                 writeFeature(
                         g,
                         s.code(),
-                        properties(l, s, values == null ? null : values.get(s.code())),
+                        properties(l, s, values == null ? null : values.get(s.code()), d),
                         out.shapes().get(i).geometry(),
                         decimals);
             }
@@ -346,7 +351,8 @@ public final class FeaturesService {
                 g.writeStringField("id", code);
                 g.writeFieldName("geometry");
                 writeGeometry(g, projected.geometry(), crs == Crs.WGS84 ? 7 : 2);
-                g.writeObjectField("properties", properties(l, s, v));
+                g.writeFieldName("properties");
+                writeProperties(g, properties(l, s, v, d));
                 g.writeArrayFieldStart("links");
                 String self = base + "/collections/" + l.name() + "/items/" + code;
                 g.writeObject(new Link(self, "self", "application/geo+json", "this feature"));
@@ -465,16 +471,63 @@ public final class FeaturesService {
         return PreparedGeometryFactory.prepare(box);
     }
 
-    /** An area's properties as GetFeatureInfo gives them: code, name, level, then the layer's values. */
-    private static Map<String, Object> properties(LayerCatalogue.Layer l, LayerData.Shape s, Map<String, Object> v) {
+    /**
+     * An area's properties as GetFeatureInfo gives them (code, name, level, then the layer's values), with its
+     * periods as dates ({@link #dated}).
+     */
+    private static Map<String, Object> properties(
+            LayerCatalogue.Layer l, LayerData.Shape s, Map<String, Object> v, LayerDims d) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("code", s.code());
         p.put("name", s.name());
         p.put("level", l.source().level());
         if (v != null) {
-            p.putAll(v);
+            p.putAll(dated(v, d));
         }
         return p;
+    }
+
+    /**
+     * A layer's values with its periods as dates: {@code period} (GetFeatureInfo's {@code 2022-03} or {@code
+     * 2022-01/2022-03}) becomes its first day and {@code period_end} its last, and a change's {@code baseline} the
+     * same. GIS clients type a property from its values, and QGIS 3.22 sends a layer filter to the server only on a
+     * property it types as a date: as {@code datetime}, which selects the period. On text, {@code "period" =
+     * '2022-03'}, it filters the one month a request without datetime gives (the latest) and finds nothing.
+     */
+    private static Map<String, Object> dated(Map<String, Object> v, LayerDims d) {
+        if (d == null || !v.containsKey("period") && !v.containsKey("baseline")) {
+            return v;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        v.forEach((k, x) -> {
+            TimeDimension t = k.equals("period") ? d.time() : k.equals("baseline") ? d.baseline() : null;
+            if (t == null || x == null) {
+                out.put(k, x);
+            } else {
+                out.put(k, t.from());
+                out.put(k + "_end", t.to());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A {@code period} property filter on a collection with time selects that period, as {@code datetime} does: a
+     * filter on the features of the default month would find none for any other month. Its value is a month, months
+     * or a date (the month it falls in), as in {@code datetime}.
+     */
+    private static Query periodAsDatetime(LayerCatalogue.Layer l, Query q) {
+        String period = q.filters().get("period");
+        if (period == null || !l.kind().timed()) {
+            return q;
+        }
+        if (q.datetime() != null) {
+            throw new SafemapException(
+                    ErrorCode.BAD_REQUEST, "give the period once: datetime=" + q.datetime() + " or period=" + period);
+        }
+        Map<String, String> filters = new LinkedHashMap<>(q.filters());
+        filters.remove("period");
+        return new Query(q.limit(), q.offset(), q.bbox(), q.bboxCrs(), period, q.crs(), q.dims(), filters);
     }
 
     /** Simple equality: the property's value written as text equals the asked value (null matches "null"). */
@@ -502,6 +555,11 @@ public final class FeaturesService {
         g.writeFieldName("geometry");
         writeGeometry(g, geometry, decimals);
         g.writeFieldName("properties");
+        writeProperties(g, properties);
+        g.writeEndObject();
+    }
+
+    private static void writeProperties(JsonGenerator g, Map<String, Object> properties) throws IOException {
         g.writeStartObject();
         for (Map.Entry<String, Object> e : properties.entrySet()) {
             g.writeFieldName(e.getKey());
@@ -518,11 +576,12 @@ public final class FeaturesService {
                 g.writeNumber(n);
             } else if (v instanceof Boolean b) {
                 g.writeBoolean(b);
+            } else if (v instanceof LocalDate date) {
+                g.writeString(date.toString());
             } else {
                 g.writeObject(v);
             }
         }
-        g.writeEndObject();
         g.writeEndObject();
     }
 

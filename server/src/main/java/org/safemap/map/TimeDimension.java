@@ -102,6 +102,30 @@ public record TimeDimension(LocalDate from, LocalDate to) {
     }
 
     /**
+     * How capabilities advertise a month as a value: its first instant in UTC, {@code 2024-03-01T00:00:00Z}. QGIS 3.22
+     * reads a WMS time extent only at day or finer precision (a month value, {@code 2024-03}, leaves its temporal
+     * controller without a range), and a date-time alone stands for the UK month it falls in (above), so the value
+     * selects the month when sent back. UTC midnight on the first is always inside the UK month: London is at UTC or
+     * one hour ahead of it.
+     */
+    public static String monthValue(YearMonth month) {
+        return month.atDay(1) + "T00:00:00Z";
+    }
+
+    /**
+     * The time extent of capabilities: every month with data, {@code first/last/P1M} in {@link #monthValue} form, a
+     * valid WMS 1.3.0 (Annex C) and ISO 8601 interval with resolution that QGIS, GDAL and OWSLib read.
+     */
+    public static String monthsExtent(YearMonth first, YearMonth last) {
+        return monthValue(first) + "/" + monthValue(last) + "/P1M";
+    }
+
+    /** A default in the extent's spelling: one month as {@link #monthValue}; several (a forecast's window) as text. */
+    public String capabilitiesText() {
+        return wholeMonths() && months() == 1 ? monthValue(firstMonth()) : text();
+    }
+
+    /**
      * Parses a TIME value against the months with data.
      *
      * @param value     as requested; null or blank for the default, the latest month

@@ -219,13 +219,50 @@ class FeaturesIT {
                 .isEqualTo(404);
     }
 
+    /**
+     * A filter on {@code period} selects that period, as datetime does, whether it names the month or a day of it: a
+     * filter over the latest month's features would find nothing for March. The queryables say period is a date.
+     */
+    @Test
+    void aPeriodFilterSelectsThatPeriod() {
+        String items = root + "/collections/incident-counts-ward/items?limit=1000";
+        JsonNode byDatetime = json(items + "&datetime=2022-03", CSP);
+        assertThat(byDatetime.path("numberMatched").asInt()).isPositive();
+        for (String period : List.of("2022-03", "2022-03-01", "2022-03-15")) {
+            JsonNode filtered = json(items + "&period=" + period, CSP);
+            assertThat(filtered.path("features")).as(period).isEqualTo(byDatetime.path("features"));
+            assertThat(filtered.path("links").get(0).path("href").asText())
+                    .as("the page's own link names the selection")
+                    .contains("datetime=" + period)
+                    .doesNotContain("period=");
+        }
+        JsonNode latest = json(items, CSP);
+        assertThat(latest.path("features")
+                        .get(0)
+                        .path("properties")
+                        .path("period")
+                        .asText())
+                .isEqualTo("2022-07-01");
+        assertThat(latest.path("features")).isNotEqualTo(byDatetime.path("features"));
+        HttpResponse<String> both = get(items + "&datetime=2022-03&period=2022-04", CSP);
+        assertThat(both.statusCode()).as(both.body()).isEqualTo(400);
+        JsonNode queryables = json(root + "/collections/incident-counts-ward/queryables", CSP);
+        assertThat(queryables.at("/properties/period/format").asText()).isEqualTo("date");
+        assertThat(queryables.at("/properties/period_end/format").asText()).isEqualTo("date");
+        // a collection without time keeps period an ordinary (unknown) property
+        assertThat(get(root + "/collections/ward-boundaries/items?period=2022-03", CSP)
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
     @Test
     void countFeaturesAreTheCountsApiCellsSuppressedAlike() {
         for (String who : List.of(TASKING, CSP)) {
             for (String[] period : List.of(
-                    new String[] {"2022-03", "2022-03", "2022-03"},
+                    new String[] {"2022-03", "2022-03", "2022-03-01", "2022-03-31"},
                     // Instants fall in UK months: 23:00 UTC on 31 March is already April in London.
-                    new String[] {"2022-01-01T00:00:00Z/2022-03-31T22:59:59Z", "2022-01..2022-03", "2022-01/2022-03"
+                    new String[] {
+                        "2022-01-01T00:00:00Z/2022-03-31T22:59:59Z", "2022-01..2022-03", "2022-01-01", "2022-03-31"
                     })) {
                 JsonNode features =
                         json(root + "/collections/incident-counts/items?limit=1000&datetime=" + enc(period[0]), who);
@@ -235,7 +272,9 @@ class FeaturesIT {
                 assertThat(features.path("numberReturned").asInt()).isEqualTo(byCode.size());
                 int suppressed = 0;
                 for (JsonNode f : features.path("features")) {
+                    // the period as its first and last days, dates GIS clients type as dates
                     assertThat(f.path("properties").path("period").asText()).isEqualTo(period[2]);
+                    assertThat(f.path("properties").path("period_end").asText()).isEqualTo(period[3]);
                     JsonNode a = byCode.get(f.path("id").asText());
                     boolean anySuppressed = false;
                     double total = a.path("exact").path("all").asDouble(0);
@@ -286,7 +325,7 @@ class FeaturesIT {
                 SELECT lsoa_code FROM incident WHERE event_from >= '2022-03-01' AND event_from < '2022-04-01'
                   AND lsoa_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""");
         JsonNode one = json(root + "/collections/incident-counts/items/" + code + "?datetime=2022-03-15", CSP);
-        assertThat(one.path("properties").path("period").asText()).isEqualTo("2022-03");
+        assertThat(one.path("properties").path("period").asText()).isEqualTo("2022-03-01");
         assertThat(one.path("properties").path("incidents").asDouble()).isPositive();
         // The rate is the count per 1,000 residents.
         double population = one.path("properties").path("population").asDouble();
@@ -523,8 +562,8 @@ class FeaturesIT {
                 .get(0)
                 .path("properties");
         assertThat(march)
-                .contains("period (String) = 2022-03")
-                .doesNotContain("period (String) = 2022-07")
+                .contains("period (Date) = 2022/03/01")
+                .doesNotContain("period (Date) = 2022/07/01")
                 .contains("incidents (Real) = " + served.path("incidents").asLong());
     }
 

@@ -240,9 +240,10 @@ class ForecastLayerIT {
                 .contains("&amp;LAYER=forecast&amp;STYLE="
                         + layer.styles().get(0).style().name() + "&amp;TIME=" + window)
                 .contains("<Default>" + window + "</Default>");
-        // other layers' legends do not depend on TIME, and their default stays the latest month
+        // other layers' legends do not depend on TIME, and their default stays the latest month, spelt as the extent's
+        // values are
         String density = layerElement(caps, "<Name>density-asb</Name>");
-        assertThat(density).contains("default=\"2022-07\"").doesNotContain("TIME=");
+        assertThat(density).contains("default=\"2022-07-01T00:00:00Z\"").doesNotContain("TIME=");
     }
 
     @Test

@@ -60,8 +60,9 @@ import org.w3c.dom.NodeList;
  * and EPSG:3857. What QGIS drew of a WMS or WMTS layer must be what SafeMap's own GetMap draws for the same box and
  * size; a Features layer must hold every area with the attributes the service gives and the outlines PostGIS holds
  * (drawn area by area as Java2D draws PostGIS's outlines); and a partner layer must not reach QGIS without
- * credentials. A WMS-T layer, added as QGIS 3.22's dialog adds one, is drawn at two frames of the temporal controller
- * and clicked with QGIS's Identify tool, and a Features connection carries a month in its URL; what QGIS asked the
+ * credentials. A WMS-T layer, added as QGIS 3.22's dialog adds one, is set to its full range in QGIS's Temporal
+ * Controller panel, drawn at two of its frames and clicked with QGIS's Identify tool; a Features connection carries a
+ * month in its URL, and a Features layer is filtered on its period; what QGIS asked the
  * server for is read from the server's request log. The server runs with its real authentication, so the credentials travel as QGIS sends them. A missing
  * QGIS fails the test.
  */
@@ -110,6 +111,12 @@ class QgisIT {
 
     private static final String SECOND_FRAME = "2022-06";
 
+    /** The step units the Temporal Controller is set to its full range with: a month, and each value the layer has. */
+    private static final List<String> CONTROLLER_STEPS = List.of("months", "source timestamps");
+
+    /** A filter on a count collection's month as a user types it in QGIS's Filter... dialog (period is a date). */
+    private static final String PERIOD_FILTER = "\"period\" = '" + FEATURES_MONTH + "-01'";
+
     /** One render of one layer: the map's CRS, box and size, and the temporal controller's month (or null). */
     record Render(String crs, double[] box, int width, int height, String month) {
         Render(String crs, double[] box, int width, int height) {
@@ -143,7 +150,9 @@ class QgisIT {
             List<Render> renders,
             Map<String, String> dimensions,
             String timeExtent,
-            List<Identify> identify) {
+            List<Identify> identify,
+            List<String> controllerSteps,
+            String subset) {
         Layer(
                 String name,
                 String service,
@@ -154,7 +163,56 @@ class QgisIT {
                 String auth,
                 List<Render> renders,
                 Map<String, String> dimensions) {
-            this(name, service, layer, crs, style, matrixSet, auth, renders, dimensions, null, List.of());
+            this(
+                    name,
+                    service,
+                    layer,
+                    crs,
+                    style,
+                    matrixSet,
+                    auth,
+                    renders,
+                    dimensions,
+                    null,
+                    List.of(),
+                    List.of(),
+                    null);
+        }
+
+        /** The same layer with QGIS's Temporal Controller set to its full range with each of these step units. */
+        Layer controlled(List<String> steps) {
+            return new Layer(
+                    name,
+                    service,
+                    layer,
+                    crs,
+                    style,
+                    matrixSet,
+                    auth,
+                    renders,
+                    dimensions,
+                    timeExtent,
+                    identify,
+                    steps,
+                    subset);
+        }
+
+        /** The same layer with a filter expression as its subset string (the layer's Filter... dialog). */
+        Layer filtered(String expression) {
+            return new Layer(
+                    name,
+                    service,
+                    layer,
+                    crs,
+                    style,
+                    matrixSet,
+                    auth,
+                    renders,
+                    dimensions,
+                    timeExtent,
+                    identify,
+                    controllerSteps,
+                    expression);
         }
 
         Layer(
@@ -364,22 +422,25 @@ class QgisIT {
                         null,
                         "authcfg",
                         List.of(bng, mercator)),
-                // a WMS-T layer as QGIS 3.22's dialog adds one, drawn at two frames of the temporal controller and
-                // clicked with the Identify tool in the first
+                // a WMS-T layer as QGIS 3.22's dialog adds one, set to its full range in the temporal controller, drawn
+                // at two frames of it and clicked with the Identify tool in the first
                 new Layer(
-                        "wms-counts-ward-months-authcfg",
-                        "wms",
-                        TEMPORAL_LAYER,
-                        "EPSG:27700",
-                        "",
-                        null,
-                        "authcfg",
-                        List.of(wards.at(FIRST_FRAME), wards.at(SECOND_FRAME)),
-                        Map.of(),
-                        timeExtent,
-                        List.of(click)),
+                                "wms-counts-ward-months-authcfg",
+                                "wms",
+                                TEMPORAL_LAYER,
+                                "EPSG:27700",
+                                "",
+                                null,
+                                "authcfg",
+                                List.of(wards.at(FIRST_FRAME), wards.at(SECOND_FRAME)),
+                                Map.of(),
+                                timeExtent,
+                                List.of(click),
+                                List.of(),
+                                null)
+                        .controlled(CONTROLLER_STEPS),
                 // a count collection of one month: the month in the connection's URL, which QGIS repeats on every
-                // request (its only way to send datetime for these collections: see docs/wms.md)
+                // request (one way to pick a month; a filter on period is the other: see docs/wms.md)
                 new Layer(
                         "features-counts-lad-march-basic",
                         "oapif",
@@ -390,6 +451,17 @@ class QgisIT {
                         "basic",
                         List.of(bng),
                         Map.of("datetime", FEATURES_MONTH)),
+                // ward counts filtered on a month, as the layer's Filter... dialog sets it: QGIS asks the server
+                new Layer(
+                                "features-counts-ward-filtered-basic",
+                                "oapif",
+                                "incident-counts-ward",
+                                FEATURES_CRS,
+                                "",
+                                null,
+                                "basic",
+                                List.of())
+                        .filtered(PERIOD_FILTER),
                 new Layer(
                         "features-counts-ward-anonymous",
                         "oapif",
@@ -432,6 +504,13 @@ class QgisIT {
             o.put("auth", l.auth());
             if (l.timeExtent() != null) {
                 o.putObject("temporal").put("timeDimensionExtent", l.timeExtent());
+            }
+            if (!l.controllerSteps().isEmpty()) {
+                ArrayNode steps = o.putArray("temporalController");
+                l.controllerSteps().forEach(steps::add);
+            }
+            if (l.subset() != null) {
+                o.put("subset", l.subset());
             }
             ArrayNode renders = o.putArray("renders");
             for (int k = 0; k < l.renders().size(); k++) {
@@ -913,6 +992,137 @@ class QgisIT {
         assertThat(changed).isPositive();
     }
 
+    /** The months with records, first to last, as the database holds them (UK months, as the map counts them). */
+    private static List<YearMonth> dataMonths() {
+        List<Object> row = Sql.rows(
+                        db,
+                        "SELECT to_char(min(event_from) AT TIME ZONE 'Europe/London', 'YYYY-MM'),"
+                                + " to_char(max(event_from) AT TIME ZONE 'Europe/London', 'YYYY-MM') FROM incident")
+                .get(0);
+        List<YearMonth> months = new ArrayList<>();
+        for (YearMonth m = YearMonth.parse((String) row.get(0));
+                !m.isAfter(YearMonth.parse((String) row.get(1)));
+                m = m.plusMonths(1)) {
+            months.add(m);
+        }
+        return months;
+    }
+
+    private static String startOf(YearMonth m) {
+        return m.atDay(1) + "T00:00:00Z";
+    }
+
+    /**
+     * The Temporal Controller's Set to Full Range finds the WMS-T layer's months: QGIS reads the time dimension
+     * capabilities advertise (a month-precision extent, {@code 2022-01/2022-07/P1M}, leaves it with no range), and its
+     * range runs from the first month with records in the database to the last (each month as its first instant:
+     * QGIS's range of a WMS-T layer is its first and last values). Stepping by a month gives one frame per month, and
+     * stepping by "source timestamps" one frame per advertised value, again the months; each frame's first instant is
+     * what QGIS sends as TIME (the test above), and it selects that frame's month.
+     */
+    @Test
+    void setToFullRangeGivesTheLayersMonths() {
+        JsonNode e = entry("wms-counts-ward-months-authcfg");
+        JsonNode c = e.path("temporalController");
+        assertThat(c.path("error").isMissingNode()).as(c::toPrettyString).isTrue();
+        List<YearMonth> months = dataMonths();
+        assertThat(months).as("the demo's months").hasSizeGreaterThan(2);
+        List<String> starts = months.stream().map(QgisIT::startOf).toList();
+        assertThat(c.path("hasTemporalCapabilities").asBoolean()).isTrue();
+        assertThat(texts(c.path("providerValues"))).as(c::toPrettyString).isEqualTo(starts);
+        List<String> full = List.of(starts.get(0), starts.get(starts.size() - 1));
+        assertThat(texts(c.path("providerRange"))).isEqualTo(full);
+        List<List<String>> byMonth = new ArrayList<>();
+        List<List<String>> byValue = new ArrayList<>();
+        for (YearMonth m : months) {
+            byMonth.add(List.of(startOf(m), startOf(m.plusMonths(1))));
+            byValue.add(List.of(startOf(m), startOf(m)));
+        }
+        JsonNode monthly = c.path("steps").path("months");
+        assertThat(texts(monthly.path("range")))
+                .as("Set to Full Range, stepping by months")
+                .isEqualTo(full);
+        assertThat(frames(monthly.path("frames"))).isEqualTo(byMonth);
+        JsonNode timestamps = c.path("steps").path("source timestamps");
+        assertThat(texts(timestamps.path("range")))
+                .as("Set to Full Range, stepping by source timestamps")
+                .isEqualTo(full);
+        assertThat(frames(timestamps.path("frames"))).isEqualTo(byValue);
+        // the frames the drawing test renders are this controller's
+        assertThat(byMonth).contains(frame(FIRST_FRAME), frame(SECOND_FRAME));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static List<List<String>> frames(JsonNode array) {
+        List<List<String>> out = new ArrayList<>();
+        array.forEach(n -> out.add(texts(n)));
+        return out;
+    }
+
+    /**
+     * A ward count layer filtered on a month other than the latest ({@code "period" = '2022-03-01'} in the layer's
+     * Filter... dialog) holds that month's counts: QGIS types {@code period} as a date, so it sent the filter to
+     * SafeMap as {@code datetime}, and every ward is there once, with March as its period and, where published, the
+     * number of distinct events in March in the ward's LSOAs, counted here in SQL. A filter QGIS applied itself to the
+     * latest month's features would leave none.
+     */
+    @Test
+    void aFilterOnPeriodGivesThatMonthsRows() {
+        Layer l = layers.get("features-counts-ward-filtered-basic");
+        JsonNode e = entry(l.name());
+        assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
+        assertThat(e.path("subset").asText()).isEqualTo(PERIOD_FILTER);
+        assertThat(e.path("fieldTypes").path("period").asText()).isEqualTo("Date");
+        String month = FEATURES_MONTH + "-01";
+        assertThat(served.stream()
+                        .filter(line -> line.contains("/ogc/features/collections/" + l.layer() + "/items?")
+                                && line.contains("datetime=" + month)))
+                .as("QGIS sent the filter as datetime: %s", served)
+                .isNotEmpty();
+        Map<String, Long> incidents = new LinkedHashMap<>();
+        for (List<Object> row : Sql.rows(db, """
+                SELECT w.code, count(e.lsoa_code) FROM area w
+                LEFT JOIN area l ON l.level = 'lsoa' AND l.vintage = (SELECT max(vintage) FROM area WHERE level = 'lsoa')
+                    AND ST_Contains(w.geom, ST_PointOnSurface(l.geom))
+                LEFT JOIN (SELECT DISTINCT ON (coalesce(event_id, id)) lsoa_code FROM incident
+                           WHERE event_from >= (?::date)::timestamp AT TIME ZONE 'Europe/London'
+                             AND event_from < (?::date + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'
+                           ORDER BY coalesce(event_id, id), precision_m, id) e ON e.lsoa_code = l.code
+                WHERE w.level = 'ward' AND w.vintage = (SELECT max(vintage) FROM area WHERE level = 'ward')
+                GROUP BY w.code""", month, month)) {
+            incidents.put((String) row.get(0), ((Number) row.get(1)).longValue());
+        }
+        assertThat(e.path("features").size()).isEqualTo(incidents.size());
+        int published = 0;
+        for (JsonNode f : e.path("features")) {
+            JsonNode a = f.path("attributes");
+            String code = a.path("code").asText();
+            assertThat(a.path("period").asText()).as(code).isEqualTo(month);
+            assertThat(a.path("period_end").asText())
+                    .as(code)
+                    .isEqualTo(YearMonth.parse(FEATURES_MONTH).atEndOfMonth().toString());
+            if (!a.path("suppressed").asBoolean()) {
+                assertThat(a.path("incidents").asDouble())
+                        .as(code + " incidents in " + FEATURES_MONTH)
+                        .isEqualTo((double) incidents.get(code));
+                published++;
+            }
+        }
+        assertThat(published).as("wards with a published count").isPositive();
+        // and the month is not the latest, which an unfiltered layer holds
+        JsonNode latest = Http.json(
+                        Http.get(base + "/ogc/features/collections/" + l.layer() + "/items", "Authorization", basic()))
+                .path("features")
+                .get(0)
+                .path("properties");
+        assertThat(latest.path("period").asText()).isNotEqualTo(month);
+    }
+
     /**
      * QGIS's Identify tool on the WMS-T layer, clicked inside a ward in the first frame, gives that ward's values as
      * the database gives them: its code and name (the ward PostGIS finds under the point), the frame's month, its
@@ -983,7 +1193,7 @@ class QgisIT {
         assertThat(e.path("valid").asBoolean()).as(e::toPrettyString).isTrue();
         assertThat(e.path("features").size()).isPositive();
         for (JsonNode f : e.path("features")) {
-            assertThat(f.path("attributes").path("period").asText()).isEqualTo(FEATURES_MONTH);
+            assertThat(f.path("attributes").path("period").asText()).isEqualTo(FEATURES_MONTH + "-01");
         }
         assertThat(served.stream().filter(line -> line.contains("/ogc/features/collections/" + l.layer() + "/items?")))
                 .as("QGIS's items requests")
@@ -1044,6 +1254,9 @@ class QgisIT {
                     new StringBuilder(base + "/ogc/features/collections/" + l.layer() + "/items?limit=10000");
             l.dimensions()
                     .forEach((k, v) -> url.append('&').append(k).append('=').append(v));
+            if (l.subset() != null) {
+                url.append("&datetime=").append(FEATURES_MONTH); // the filtered layer's month (test below)
+            }
             HttpResponse<String> served =
                     l.signedIn() ? Http.get(url.toString(), "Authorization", basic()) : Http.get(url.toString());
             assertThat(served.statusCode()).as(served.body()).isEqualTo(200);

@@ -177,8 +177,9 @@ class WmsIT {
         assertThat(density.getAttribute("queryable")).isEqualTo("1");
         NodeList dims = density.getElementsByTagNameNS(ns, "Dimension");
         assertThat(((Element) dims.item(0)).getAttribute("name")).isEqualTo("time");
-        assertThat(((Element) dims.item(0)).getAttribute("default")).isEqualTo("2022-07");
-        assertThat(dims.item(0).getTextContent()).isEqualTo("2022-01/2022-07/P1M");
+        // months as their first instants: QGIS reads no coarser precision (QgisIT)
+        assertThat(((Element) dims.item(0)).getAttribute("default")).isEqualTo("2022-07-01T00:00:00Z");
+        assertThat(dims.item(0).getTextContent()).isEqualTo("2022-01-01T00:00:00Z/2022-07-01T00:00:00Z/P1M");
         assertThat(((Element) dims.item(1)).getAttribute("name")).isEqualTo("category");
         assertThat(dims.item(1).getTextContent()).contains("violence").contains("burglary");
         assertThat(density.getElementsByTagNameNS(ns, "Style").getLength()).isEqualTo(2);
@@ -221,7 +222,8 @@ class WmsIT {
         assertThat(errors).isEmpty();
         assertThat(doc.getElementsByTagName("Layer").getLength())
                 .isEqualTo(LayerCatalogue.load().layers().size() + 1);
-        assertThat(doc.getElementsByTagName("Extent").item(0).getTextContent()).isEqualTo("2022-01/2022-07/P1M");
+        assertThat(doc.getElementsByTagName("Extent").item(0).getTextContent())
+                .isEqualTo("2022-01-01T00:00:00Z/2022-07-01T00:00:00Z/P1M");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -374,6 +375,16 @@ class WmsInteropIT {
                             version.equals("1.3.0")
                                     ? MapCrs.ADVERTISED
                                     : List.of("EPSG:27700", "EPSG:3857", "EPSG:4326"));
+            if (l.kind().timed() && !(l.kind() instanceof ForecastKind)) {
+                // the months with data as capabilities advertise them (the forecast's default is a window of them)
+                assertThat(layer.path("timepositions"))
+                        .as(about)
+                        .extracting(JsonNode::asText)
+                        .containsExactly(TimeDimension.monthsExtent(YearMonth.of(2022, 1), YearMonth.of(2022, 7)));
+                assertThat(layer.path("defaulttimeposition").asText())
+                        .as(about)
+                        .isEqualTo(TimeDimension.monthValue(YearMonth.of(2022, 7)));
+            }
             // The first bounding box is British National Grid, the data's extent.
             assertThat(layer.path("boundingBox").get(4).asText()).as(about).isEqualTo("EPSG:27700");
             assertBox(layer.path("boundingBox"), extent, 1.0, about);

@@ -42,6 +42,25 @@ class WmsParametersTest {
         assertThatThrownBy(() -> WmsVersion.exact("1.2.0")).isInstanceOf(OgcException.class);
     }
 
+    /**
+     * Every value capabilities advertise selects its month when sent back, in winter and in British Summer Time
+     * (when London's month starts at 23:00 UTC the day before), and the whole extent selects every month.
+     */
+    @Test
+    void eachAdvertisedMonthValueSelectsThatMonth() {
+        YearMonth first = YearMonth.of(2021, 10);
+        YearMonth last = YearMonth.of(2022, 11);
+        for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
+            String value = TimeDimension.monthValue(m);
+            assertThat(TimeDimension.parse(value, first, last)).as(value).isEqualTo(TimeDimension.months(m, m));
+        }
+        assertThat(TimeDimension.monthValue(YearMonth.of(2022, 3))).isEqualTo("2022-03-01T00:00:00Z");
+        assertThat(TimeDimension.monthsExtent(first, last)).isEqualTo("2021-10-01T00:00:00Z/2022-11-01T00:00:00Z/P1M");
+        assertThat(TimeDimension.months(last, last).capabilitiesText()).isEqualTo("2022-11-01T00:00:00Z");
+        // several months (a forecast's window) have no single value: they keep the months' spelling
+        assertThat(TimeDimension.months(first, last).capabilitiesText()).isEqualTo("2021-10/2022-11");
+    }
+
     @Test
     void timeTakesMonthsRangesAndDatesWithinTheData() {
         YearMonth first = YearMonth.of(2022, 1);
