@@ -181,6 +181,15 @@ class QgisIT {
 
         /** The same layer with QGIS's Temporal Controller set to its full range with each of these step units. */
         Layer controlled(List<String> steps) {
+            return with(steps, subset);
+        }
+
+        /** The same layer with a filter expression as its subset string (the layer's Filter... dialog). */
+        Layer filtered(String expression) {
+            return with(controllerSteps, expression);
+        }
+
+        private Layer with(List<String> steps, String expression) {
             return new Layer(
                     name,
                     service,
@@ -194,24 +203,6 @@ class QgisIT {
                     timeExtent,
                     identify,
                     steps,
-                    subset);
-        }
-
-        /** The same layer with a filter expression as its subset string (the layer's Filter... dialog). */
-        Layer filtered(String expression) {
-            return new Layer(
-                    name,
-                    service,
-                    layer,
-                    crs,
-                    style,
-                    matrixSet,
-                    auth,
-                    renders,
-                    dimensions,
-                    timeExtent,
-                    identify,
-                    controllerSteps,
                     expression);
         }
 
