@@ -48,8 +48,8 @@ public final class Cli implements Runnable {
 
     /**
      * The commands, in the order {@code safemap --help} lists them ({@code help} follows them). Picocli builds a
-     * command's model (its options, by reflection over the class and its subcommands) when it is added, which for all
-     * of them is over a second of a cold process; {@link #commandLine} adds only the one being run.
+     * command's model (its options, by reflection over the class and its subcommands) when it is added, work a cold
+     * process pays for every command it is not running; {@link #commandLine} adds only the one being run.
      */
     static final List<Class<?>> COMMANDS = List.of(
             DbCommand.class,
