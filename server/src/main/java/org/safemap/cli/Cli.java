@@ -37,8 +37,21 @@ import picocli.CommandLine.Command;
             "Settings come from SAFEMAP_* environment variables and an optional safemap.conf; "
                     + "see docs/configuration.md.",
             "Run 'safemap <command> --help' for a command's options."
-        },
-        subcommands = {
+        })
+public final class Cli implements Runnable {
+    /** Exit codes: success, failure the user can act on, wrong usage, "not running" from db status. */
+    public static final int OK = 0;
+
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int NOT_RUNNING = 3;
+
+    /**
+     * The commands, in the order {@code safemap --help} lists them ({@code help} follows them). Picocli builds a
+     * command's model (its options, by reflection over the class and its subcommands) when it is added, work a cold
+     * process pays for every command it is not running; {@link #commandLine} adds only the one being run.
+     */
+    static final List<Class<?>> COMMANDS = List.of(
             DbCommand.class,
             ServeCommand.class,
             DemoCommand.class,
@@ -60,16 +73,7 @@ import picocli.CommandLine.Command;
             TokensCommand.class,
             KdeCommand.class,
             ExportCommand.class,
-            TestCommand.class,
-            CommandLine.HelpCommand.class
-        })
-public final class Cli implements Runnable {
-    /** Exit codes: success, failure the user can act on, wrong usage, "not running" from db status. */
-    public static final int OK = 0;
-
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
-    public static final int NOT_RUNNING = 3;
+            TestCommand.class);
 
     private final Map<String, String> env;
     private final Terminal terminal;
@@ -88,9 +92,7 @@ public final class Cli implements Runnable {
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Terminal terminal = new Terminal(out, err, out == System.out && Terminal.detectInteractive());
         Cli cli = new Cli(env, terminal);
-        CommandLine cl = new CommandLine(cli);
-        cl.setUsageHelpWidth(100);
-        cl.setUsageHelpAutoWidth(true);
+        CommandLine cl = commandLine(cli, args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -115,6 +117,36 @@ public final class Cli implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * The command line for {@code args}: when the first argument names a command, the root with that command alone,
+     * which parses, runs and explains that command exactly as the whole tree would; otherwise (no command, an option
+     * such as {@code --help} or {@code --version}, {@code help}, or a word that is no command and may need the
+     * others' names to suggest one) the root with every command.
+     */
+    static CommandLine commandLine(Cli cli, String[] args) {
+        CommandLine cl = new CommandLine(cli);
+        Class<?> named = args.length == 0 ? null : command(args[0]);
+        if (named != null) {
+            cl.addSubcommand(named);
+        } else {
+            COMMANDS.forEach(cl::addSubcommand);
+            cl.addSubcommand(CommandLine.HelpCommand.class);
+        }
+        cl.setUsageHelpWidth(100);
+        cl.setUsageHelpAutoWidth(true);
+        return cl;
+    }
+
+    /** The command called {@code name}, read from its annotation without building its model; null if none. */
+    static Class<?> command(String name) {
+        for (Class<?> command : COMMANDS) {
+            if (command.getAnnotation(Command.class).name().equals(name)) {
+                return command;
+            }
+        }
+        return null;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.safemap.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -10,8 +11,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -52,28 +55,45 @@ public final class Database implements AutoCloseable {
     public static Database open(DatabaseTarget target, int poolSize, String hint) {
         String serverVersion;
         String postgisVersion;
-        try (Connection c = connect(target)) {
-            serverVersion = scalar(c, "SHOW server_version");
-            postgisVersion = ensurePostgis(c, target);
+        Connection checked;
+        try {
+            checked = connect(target);
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException(
-                    "cannot connect to PostgreSQL at " + target + ": " + reason(e, target)
-                            + (hint.isEmpty() ? "" : "; " + hint),
-                    e);
+            throw unavailable(target, hint, e);
+        }
+        try {
+            serverVersion = scalar(checked, "SHOW server_version");
+            postgisVersion = ensurePostgis(checked, target);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(checked);
+            throw e instanceof SQLException sql ? unavailable(target, hint, sql) : (RuntimeException) e;
         }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(target.jdbcUrl());
-        config.setUsername(target.user());
-        config.setPassword(target.password());
+        // The pool starts with the connection just checked rather than a new one: a connection is a SCRAM exchange
+        // and a new server process, a noticeable part of a short command's start.
+        config.setDataSource(new Connector(target, checked));
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(1);
         config.setPoolName("safemap");
         config.setConnectionTimeout(10_000);
         // A pooled connection is checked before use; a dead server must not hold a request for long.
         config.setValidationTimeout(1_000);
-        config.addDataSourceProperty("ApplicationName", "safemap");
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new Database(target, new HikariDataSource(config), serverVersion, postgisVersion);
+    }
+
+    private static DatabaseUnavailableException unavailable(DatabaseTarget target, String hint, SQLException e) {
+        return new DatabaseUnavailableException(
+                "cannot connect to PostgreSQL at " + target + ": " + reason(e, target)
+                        + (hint.isEmpty() ? "" : "; " + hint),
+                e);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the failure being reported matters more
+        }
     }
 
     /** One plain connection outside any pool (checks, administration); 10 s connect timeout. */
@@ -87,7 +107,73 @@ public final class Database implements AutoCloseable {
         }
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "safemap");
+        props.setProperty("reWriteBatchedInserts", "true");
         return DriverManager.getConnection(target.jdbcUrl(), props);
+    }
+
+    /**
+     * The pool's source of connections: first the connection {@link #open} checked, then new ones made as
+     * {@link #connect} makes them.
+     */
+    private static final class Connector implements DataSource {
+        private final DatabaseTarget target;
+        private Connection first;
+        private int loginTimeoutSeconds;
+
+        Connector(DatabaseTarget target, Connection first) {
+            this.target = target;
+            this.first = first;
+        }
+
+        @Override
+        public synchronized Connection getConnection() throws SQLException {
+            Connection c = first;
+            first = null;
+            return c != null && !c.isClosed() ? c : connect(target);
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            // the driver logs through java.util.logging; nothing to write here
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            loginTimeoutSeconds = seconds;
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return loginTimeoutSeconds;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            if (type.isInstance(this)) {
+                return type.cast(this);
+            }
+            throw new SQLException("not a wrapper for " + type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return type.isInstance(this);
+        }
     }
 
     /**

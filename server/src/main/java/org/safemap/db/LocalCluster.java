@@ -86,6 +86,14 @@ public final class LocalCluster {
                 "local cluster in " + dataDir);
     }
 
+    /**
+     * Whether the server's pid file names a live process: the cheap sign that the cluster is running (no subprocess,
+     * no connection; {@link #status} asks pg_ctl).
+     */
+    public boolean pidFileAlive() {
+        return pidFileProcess().isPresent();
+    }
+
     /** The state, from the data folder and the server's pid file (no server connection needed). */
     public Status status() {
         Optional<Integer> major = dataMajorVersion();
