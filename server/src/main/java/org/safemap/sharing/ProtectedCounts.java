@@ -73,31 +73,37 @@ public final class ProtectedCounts {
             ) s WHERE code IS NOT NULL GROUP BY 1, 2, 3""";
 
     /**
-     * The same answer as {@link #EVENTS} from the counts kept at ingest ({@code incident_month_count}, V18), where
-     * they hold it exactly: records counted whole in the UK month they start in, per LSOA, category and feed. They do
-     * when no record of the feeds overlapping the month crosses a month's end (the readers give it an aoristic share)
-     * and no event has two records among the feeds (the readers count it once, where its most precise record is). If
-     * either is found the answer is one row of NULLs and the caller reads the records. One statement, so the test
+     * The same answer as {@link #EVENTS} from the counts kept at ingest ({@code incident_month_count}, V18), feed by
+     * feed where they hold it exactly: records counted whole in the UK month they start in, per LSOA, category and
+     * feed. They do for a feed none of whose records overlapping the month crosses a month's end (the readers give
+     * it an aoristic share) and none of whose records is one of two or more records of an event among the feeds (the
+     * readers count an event once, where its most precise record is). The other feeds come back as rows with only
+     * the feed, for the caller to read from the records: every record of an event counted more than once is in them,
+     * so reading those feeds alone counts each such event once, as reading all would. One statement, so the tests
      * and the counts see one snapshot. The month's bounds are literals (%1$s its end, %2$s its start, both
      * timestamptz), never parameters: each batch table's time span (IncidentPartitions.timeBounds) refutes the
      * crossing test at planning only, so police.uk's month tables are never opened; under a generic plan every
      * table of the month would be scanned.
      */
     private static final String KEPT = """
-            WITH mixed AS MATERIALIZED (
-                SELECT EXISTS (SELECT 1 FROM incident i
-                               WHERE i.feed = ANY(?::text[]) AND i.event_from < %1$s AND i.event_to > %2$s
-                                 AND (i.event_from < %2$s OR i.event_to > %1$s))
-                    OR EXISTS (SELECT 1 FROM incident i
-                               WHERE i.event_id IS NOT NULL AND i.feed = ANY(?::text[])
-                                 AND i.event_from < %1$s AND i.event_to >= %2$s
-                                 AND (i.event_to > %2$s OR i.event_to = i.event_from)
-                               GROUP BY i.event_id HAVING count(*) > 1) AS found)
+            WITH linked AS MATERIALIZED (
+                SELECT i.event_id FROM incident i
+                WHERE i.event_id IS NOT NULL AND i.feed = ANY(?::text[])
+                  AND i.event_from < %1$s AND i.event_to >= %2$s AND (i.event_to > %2$s OR i.event_to = i.event_from)
+                GROUP BY i.event_id HAVING count(*) > 1),
+            mixed AS MATERIALIZED (
+                SELECT f.feed FROM unnest(?::text[]) AS f(feed)
+                WHERE EXISTS (SELECT 1 FROM incident i
+                              WHERE i.feed = f.feed AND i.event_from < %1$s AND i.event_to > %2$s
+                                AND (i.event_from < %2$s OR i.event_to > %1$s))
+                   OR EXISTS (SELECT 1 FROM incident i JOIN linked l ON l.event_id = i.event_id
+                              WHERE i.feed = f.feed AND i.event_from < %1$s AND i.event_to >= %2$s
+                                AND (i.event_to > %2$s OR i.event_to = i.event_from)))
             SELECT k.lsoa_code, k.feed, k.category, k.records::float8 FROM incident_month_count k
-            WHERE NOT (SELECT found FROM mixed) AND k.month = ?::date AND k.feed = ANY(?::text[])
-              AND k.lsoa_code <> ''
+            WHERE k.month = ?::date AND k.feed = ANY(?::text[]) AND k.lsoa_code <> ''
+              AND k.feed NOT IN (SELECT feed FROM mixed)
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL WHERE (SELECT found FROM mixed)""";
+            SELECT NULL, feed, NULL, NULL FROM mixed""";
 
     /** The latest LSOA vintage with each LSOA's MSOA and district (directly, or through its MSOA). */
     private static final String AREAS = """
@@ -359,12 +365,18 @@ public final class ProtectedCounts {
 
     /**
      * Each event of {@code feeds} in the month once among them, with its aoristic share of the month: from the kept
-     * counts where they give exactly that ({@link #KEPT}), else from the records.
+     * counts for the feeds where they give exactly that ({@link #KEPT}), from the records for the others.
      */
     private void events(List<String> feeds, YearMonth month, EventSink sink) {
-        if (source == Source.KEPT_WHERE_EXACT && kept(feeds, month, sink)) {
-            keptReads.incrementAndGet();
-            return;
+        List<String> fromRecords = feeds;
+        if (source == Source.KEPT_WHERE_EXACT) {
+            fromRecords = kept(feeds, month, sink);
+            if (fromRecords.size() < feeds.size()) {
+                keptReads.incrementAndGet();
+            }
+            if (fromRecords.isEmpty()) {
+                return;
+            }
         }
         recordReads.incrementAndGet();
         Period period = Period.of(month);
@@ -377,7 +389,7 @@ public final class ProtectedCounts {
             ps.setTimestamp(3, to);
             ps.setTimestamp(4, from);
             ps.setTimestamp(5, from);
-            ps.setArray(6, c.createArrayOf("text", feeds.toArray()));
+            ps.setArray(6, c.createArrayOf("text", fromRecords.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sink.add(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4));
@@ -389,14 +401,13 @@ public final class ProtectedCounts {
     }
 
     /**
-     * Gives the month's counts of {@code feeds} from the kept counts and returns true, or gives nothing and returns
-     * false when they would not be exactly the records' answer. Rows go to the sink only once the statement has said
-     * which: the marker row, when there is one, is its only row.
+     * Gives the month's counts from the kept counts for the feeds where they are exact, and returns the others, to
+     * be read from the records (all of {@code feeds} when none is exact, none when all are).
      */
-    private boolean kept(List<String> feeds, YearMonth month, EventSink sink) {
+    private List<String> kept(List<String> feeds, YearMonth month, EventSink sink) {
         Period period = Period.of(month);
         String sql = KEPT.formatted("'" + period.to() + "'::timestamptz", "'" + period.from() + "'::timestamptz");
-        List<Object[]> rows = new ArrayList<>();
+        List<String> others = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             java.sql.Array asked = c.createArrayOf("text", feeds.toArray());
@@ -407,18 +418,17 @@ public final class ProtectedCounts {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getString(1) == null) {
-                        return false;
+                        others.add(rs.getString(2));
+                    } else {
+                        sink.add(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4));
                     }
-                    rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4)});
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("protected counts query failed: " + e.getMessage(), e);
         }
-        for (Object[] r : rows) {
-            sink.add((String) r[0], (String) r[1], (String) r[2], (Double) r[3]);
-        }
-        return true;
+        // In the order asked, as the records' query is given them.
+        return feeds.stream().filter(others::contains).toList();
     }
 
     private Layout layout() {
