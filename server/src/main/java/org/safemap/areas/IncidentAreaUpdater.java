@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
+import org.safemap.db.IncidentCounts;
 
 /**
  * Gives stored incidents their areas again after boundaries or the hierarchy change, with the same
@@ -112,6 +113,7 @@ public final class IncidentAreaUpdater {
                     }
                 }
                 examined += n;
+                IncidentCounts.move(c, "area_update");
                 try (Statement s = c.createStatement()) {
                     changed += s.executeUpdate(APPLY);
                 }

@@ -32,7 +32,52 @@ public final class IncidentCounts {
                 RETURNING 1)
             SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM changed)""";
 
+    /**
+     * Records whose LSOA a staged re-assignment changes ({@code %1$s}: the stage, with id and lsoa_code), counted by
+     * their old key ({@code %2$s} = i) or their new one (u).
+     */
+    private static final String MOVED = """
+            SELECT date_trunc('month', i.event_from AT TIME ZONE 'Europe/London')::date AS month,
+                   coalesce(%2$s.lsoa_code, '') AS lsoa_code, i.category, i.feed, count(*) AS n
+            FROM incident i JOIN %1$s u ON u.id = i.id
+            WHERE coalesce(i.lsoa_code, '') <> coalesce(u.lsoa_code, '')
+            GROUP BY 1, 2, 3, 4""";
+
+    private static final String MOVE_OUT = """
+            WITH gone AS (%s),
+            changed AS (
+                UPDATE incident_month_count t SET records = t.records - g.n FROM gone g
+                WHERE t.month = g.month AND t.lsoa_code = g.lsoa_code AND t.category = g.category AND t.feed = g.feed
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM changed)""";
+    private static final String MOVE_IN = """
+            INSERT INTO incident_month_count AS t (month, lsoa_code, category, feed, records)
+            SELECT month, lsoa_code, category, feed, n FROM (%s) m ORDER BY 1, 2, 3, 4
+            ON CONFLICT (month, lsoa_code, category, feed) DO UPDATE SET records = t.records + excluded.records""";
+
     private IncidentCounts() {}
+
+    /**
+     * Moves the counts of records a re-assignment of areas gives another LSOA, before it is applied in the same
+     * transaction: {@code stage} holds the records' ids and their new {@code lsoa_code}. Without it the kept counts
+     * would still place the records where they were, and the count readers would answer from them.
+     */
+    public static void move(Connection c, String stage) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(MOVE_OUT.formatted(MOVED.formatted(stage, "i")));
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) != rs.getLong(2)) {
+                throw new IllegalStateException("incident_month_count lacks " + (rs.getLong(1) - rs.getLong(2))
+                        + " of the keys of records moving to other areas");
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(MOVE_IN.formatted(MOVED.formatted(stage, "u")))) {
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM incident_month_count WHERE records = 0")) {
+            ps.executeUpdate();
+        }
+    }
 
     /** Adds a newly loaded batch table's records. */
     public static void add(Connection c, String table) throws SQLException {
