@@ -134,7 +134,7 @@ final class FeedsCommand implements Callable<Integer> {
                             b.accepted(),
                             b.quarantined(),
                             loader(b)));
-                    IngestCommand.describe(t, "    ", b, List.of());
+                    IngestCommand.describe(t::line, "    ", b, List.of());
                 }
             });
             return Cli.OK;

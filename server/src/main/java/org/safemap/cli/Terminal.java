@@ -43,7 +43,8 @@ final class Terminal {
         }
     }
 
-    void line(String text) {
+    // Lines and bars may come from several threads (ingest --jobs): each is written whole.
+    synchronized void line(String text) {
         out.println(text);
         out.flush();
     }
@@ -108,7 +109,7 @@ final class Terminal {
     }
 
     /** Replaces the bar with the finished line. */
-    void done(String label, String summary) {
+    synchronized void done(String label, String summary) {
         if (interactive) {
             err.print("\r\033[K");
             err.flush();
@@ -116,7 +117,7 @@ final class Terminal {
         line(label + ": " + summary);
     }
 
-    private void draw(String label, long done, long total) {
+    private synchronized void draw(String label, long done, long total) {
         StringBuilder bar = new StringBuilder("\r\033[K[");
         if (total > 0) {
             double fraction = Math.min(1.0, (double) done / total);
