@@ -62,7 +62,7 @@ final class IngestCommand implements Callable<Integer> {
             names = "--jobs",
             paramLabel = "N",
             description = "Files loaded at once, each still its own batch; results are printed in the order the files "
-                    + "were given (default: 2, or 1 on a one-core machine; 1 loads them one after another).")
+                    + "were given (default: half the cores, at least 1; 1 loads them one after another).")
     Integer jobs;
 
     @Override
@@ -81,7 +81,9 @@ final class IngestCommand implements Callable<Integer> {
         // A load holds one connection and briefly takes a second (geocoder, boundaries' version, its report): more
         // loads than half the pool would wait on each other for connections until the pool's timeout.
         int poolShare = Math.max(1, cli.settings().dbPoolSize() / 2);
-        int wanted = jobs != null ? jobs : Math.min(2, Runtime.getRuntime().availableProcessors());
+        // One load keeps about two cores busy (reading and the pipeline on two threads, PostgreSQL's backend taking the
+        // COPY): on 2 idle cores two loads at once were no faster than one (docs/performance.md).
+        int wanted = jobs != null ? jobs : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         int n = Math.min(Math.min(wanted, poolShare), files.size());
         if (jobs != null && jobs > poolShare) {
             t.warn("--jobs " + jobs + " needs two database connections per load; SAFEMAP_DB_POOL_SIZE is "
