@@ -17,15 +17,12 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safemap.areas.AreaLevel;
-import org.safemap.areas.AreaLoader;
 import org.safemap.cli.Cli;
 import org.safemap.db.Database;
-import org.safemap.files.SourceFile;
 import org.safemap.testing.CliRun;
 import org.safemap.testing.MonthCounts;
 import org.safemap.testing.Sql;
-import org.safemap.testing.TestDatabase;
+import org.safemap.testing.TestData;
 
 /**
  * {@code safemap ingest --jobs 2} stores what {@code --jobs 1} stores: eight files of two months over the same
@@ -49,8 +46,8 @@ class IngestJobsIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        inTurn = withBoundaries("jobs_one");
-        atOnce = withBoundaries("jobs_two");
+        inTurn = TestData.liverpoolLsoas("jobs_one");
+        atOnce = TestData.liverpoolLsoas("jobs_two");
         for (String month : MONTHS) {
             List<String> rows = rows("demo/" + month + "-liverpool-street.csv.gz");
             // February's first file holds most rows, so with two jobs the next files finish before it does; March's
@@ -73,19 +70,6 @@ class IngestJobsIT {
                 files.add(file);
             }
         }
-    }
-
-    private static Database withBoundaries(String purpose) {
-        Database db = TestDatabase.fresh(purpose);
-        new AreaLoader(db.dataSource())
-                .load(
-                        SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
-                        AreaLevel.parse("lsoa"),
-                        2011,
-                        null,
-                        null,
-                        n -> {});
-        return db;
     }
 
     private static List<String> rows(String resource) throws IOException {

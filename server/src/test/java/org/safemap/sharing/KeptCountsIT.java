@@ -21,8 +21,6 @@ import org.safemap.Services;
 import org.safemap.areas.AreaAssigner;
 import org.safemap.areas.IncidentAreaUpdater;
 import org.safemap.db.Database;
-import org.safemap.demo.DemoData;
-import org.safemap.files.SourceFile;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
 import org.safemap.testing.Http;
@@ -162,15 +160,7 @@ class KeptCountsIT {
             throws IOException {
         Database db = TestDatabase.fresh("keptcounts");
         try {
-            DemoData.load(db, new DemoData.Listener() {
-                @Override
-                public java.util.function.LongConsumer starting(SourceFile file, int index, int total) {
-                    return n -> {};
-                }
-
-                @Override
-                public void finished(SourceFile file, String summary) {}
-            });
+            TestData.loadDemo(db);
             Files.writeString(feeds.resolve("council-asb.json"), """
                     {"name": "council-asb", "title": "Council ASB", "partner": "council", "format": "mapped-csv",
                      "mapping": {"fields": ["ref", "from", "to", "type", "lat", "lon"], "reference": "ref",

@@ -6,6 +6,8 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
+import org.safemap.areas.AreaLevel;
+import org.safemap.areas.AreaLoader;
 import org.safemap.db.Database;
 import org.safemap.demo.DemoData;
 import org.safemap.files.SourceFile;
@@ -23,17 +25,36 @@ public final class TestData {
     public static synchronized Database demoDatabase() {
         Database db = TestDatabase.shared();
         if (!loaded) {
-            DemoData.load(db, new DemoData.Listener() {
-                @Override
-                public java.util.function.LongConsumer starting(SourceFile file, int index, int total) {
-                    return n -> {};
-                }
-
-                @Override
-                public void finished(SourceFile file, String summary) {}
-            });
+            loadDemo(db);
             loaded = true;
         }
+        return db;
+    }
+
+    /** Loads the demo dataset into {@code db}, quietly. */
+    public static void loadDemo(Database db) {
+        DemoData.load(db, new DemoData.Listener() {
+            @Override
+            public java.util.function.LongConsumer starting(SourceFile file, int index, int total) {
+                return n -> {};
+            }
+
+            @Override
+            public void finished(SourceFile file, String summary) {}
+        });
+    }
+
+    /** A fresh database holding only the demo's Liverpool LSOAs (2011), for tests that load their own records. */
+    public static Database liverpoolLsoas(String purpose) {
+        Database db = TestDatabase.fresh(purpose);
+        new AreaLoader(db.dataSource())
+                .load(
+                        SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
+                        AreaLevel.parse("lsoa"),
+                        2011,
+                        null,
+                        null,
+                        n -> {});
         return db;
     }
 
