@@ -19,8 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.App;
 import org.safemap.db.Database;
-import org.safemap.demo.DemoData;
-import org.safemap.files.SourceFile;
 import org.safemap.ingest.AmbulanceCsvAdapter;
 import org.safemap.ingest.IstvAeCsvAdapter;
 import org.safemap.sharing.PasswordHashing;
@@ -29,6 +27,7 @@ import org.safemap.sharing.Users;
 import org.safemap.testing.CliRun;
 import org.safemap.testing.Http;
 import org.safemap.testing.Sql;
+import org.safemap.testing.TestData;
 import org.safemap.testing.TestDatabase;
 import org.safemap.testing.TestSettings;
 import org.safemap.testing.TestUsers;
@@ -71,15 +70,7 @@ class CustodiansIT {
     @BeforeAll
     static void start() throws IOException {
         db = TestDatabase.fresh("custodians");
-        DemoData.load(db, new DemoData.Listener() {
-            @Override
-            public java.util.function.LongConsumer starting(SourceFile file, int index, int total) {
-                return n -> {};
-            }
-
-            @Override
-            public void finished(SourceFile file, String summary) {}
-        });
+        TestData.loadDemo(db);
         protocolsDir = Files.createTempDirectory("custodian-protocols");
         feedsDir = Files.createTempDirectory("custodian-feeds");
         app = App.start(TestSettings.withOverrides(settings()), db);

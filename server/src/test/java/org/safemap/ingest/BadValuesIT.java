@@ -22,17 +22,14 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.safemap.areas.AreaLevel;
-import org.safemap.areas.AreaLoader;
 import org.safemap.db.Database;
 import org.safemap.files.InputFormatException;
-import org.safemap.files.SourceFile;
 import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.Pseudonymiser;
 import org.safemap.testing.CliRun;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
-import org.safemap.testing.TestDatabase;
+import org.safemap.testing.TestData;
 
 /**
  * Values PostgreSQL would refuse, implausible dates and points outside the partnership's area, in real police.uk rows
@@ -59,15 +56,7 @@ class BadValuesIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        db = TestDatabase.fresh("bad_values");
-        new AreaLoader(db.dataSource())
-                .load(
-                        SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
-                        AreaLevel.parse("lsoa"),
-                        2011,
-                        null,
-                        null,
-                        n -> {});
+        db = TestData.liverpoolLsoas("bad_values");
         mayRows = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(

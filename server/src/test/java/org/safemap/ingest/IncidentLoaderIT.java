@@ -9,8 +9,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.safemap.areas.AreaLevel;
-import org.safemap.areas.AreaLoader;
 import org.safemap.db.Database;
 import org.safemap.files.InputFormatException;
 import org.safemap.files.SourceFile;
@@ -18,7 +16,6 @@ import org.safemap.testing.MonthCounts;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
-import org.safemap.testing.TestDatabase;
 
 class IncidentLoaderIT {
     @AutoClose
@@ -30,16 +27,8 @@ class IncidentLoaderIT {
 
     @BeforeAll
     static void setUp() {
-        db = TestDatabase.fresh("incidents");
+        db = TestData.liverpoolLsoas("incidents");
         loader = new IncidentLoader(db.dataSource());
-        new AreaLoader(db.dataSource())
-                .load(
-                        SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
-                        AreaLevel.parse("lsoa"),
-                        2011,
-                        null,
-                        null,
-                        n -> {});
     }
 
     @Test

@@ -25,8 +25,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.safemap.App;
-import org.safemap.areas.AreaLevel;
-import org.safemap.areas.AreaLoader;
 import org.safemap.config.Settings;
 import org.safemap.db.Database;
 import org.safemap.files.SourceFile;
@@ -42,7 +40,7 @@ import org.safemap.sharing.Role;
 import org.safemap.testing.Axe;
 import org.safemap.testing.Browser;
 import org.safemap.testing.Sql;
-import org.safemap.testing.TestDatabase;
+import org.safemap.testing.TestData;
 import org.safemap.testing.TestSettings;
 import org.safemap.testing.TestUsers;
 
@@ -91,15 +89,7 @@ class CustodianE2EIT {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.fresh("custodian_e2e");
-        new AreaLoader(db.dataSource())
-                .load(
-                        SourceFile.resource("demo/liverpool_lsoa_2011_bgc.geojson.gz"),
-                        AreaLevel.parse("lsoa"),
-                        2011,
-                        null,
-                        null,
-                        n -> {});
+        db = TestData.liverpoolLsoas("custodian_e2e");
         new GazetteerLoader(db.dataSource()).load(SourceFile.resource("demo/liverpool_venues.csv.gz"), n -> {});
         StringBuilder may = new StringBuilder(HEADER);
         for (int i = 0; i < 8; i++) {
