@@ -14,18 +14,18 @@ import java.time.Instant;
  * records. Rows are changed in key order, so two loads of the same months wait for each other rather than deadlock.
  */
 public final class IncidentCounts {
-    private static final String ADD = """
-            INSERT INTO incident_month_count AS t (month, lsoa_code, category, feed, records)
-            SELECT date_trunc('month', event_from AT TIME ZONE 'Europe/London')::date, coalesce(lsoa_code, ''),
-                   category, feed, count(*)
-            FROM %s GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-            ON CONFLICT (month, lsoa_code, category, feed) DO UPDATE SET records = t.records + excluded.records""";
-    /** An UPDATE, not an upsert of negative counts: the CHECK is tested on the row proposed for insertion. */
+    /** Records of a table (%s) meeting a condition (%s, may be empty), counted by key. */
+    private static final String BY_KEY = """
+            SELECT date_trunc('month', event_from AT TIME ZONE 'Europe/London')::date AS month,
+                   coalesce(lsoa_code, '') AS lsoa_code, category, feed, count(*) AS n
+            FROM %s %s GROUP BY 1, 2, 3, 4""";
+    /**
+     * Takes counted records (%s: month, lsoa_code, category, feed, n) off their keys; gives how many keys were asked
+     * and how many were changed. An UPDATE, not an upsert of negative counts: the CHECK is tested on the row proposed
+     * for insertion.
+     */
     private static final String SUBTRACT = """
-            WITH gone AS (
-                SELECT date_trunc('month', event_from AT TIME ZONE 'Europe/London')::date AS month,
-                       coalesce(lsoa_code, '') AS lsoa_code, category, feed, count(*) AS n
-                FROM %s %s GROUP BY 1, 2, 3, 4),
+            WITH gone AS (%s),
             changed AS (
                 UPDATE incident_month_count t SET records = t.records - g.n FROM gone g
                 WHERE t.month = g.month AND t.lsoa_code = g.lsoa_code AND t.category = g.category AND t.feed = g.feed
@@ -43,14 +43,8 @@ public final class IncidentCounts {
             WHERE coalesce(i.lsoa_code, '') <> coalesce(u.lsoa_code, '')
             GROUP BY 1, 2, 3, 4""";
 
-    private static final String MOVE_OUT = """
-            WITH gone AS (%s),
-            changed AS (
-                UPDATE incident_month_count t SET records = t.records - g.n FROM gone g
-                WHERE t.month = g.month AND t.lsoa_code = g.lsoa_code AND t.category = g.category AND t.feed = g.feed
-                RETURNING 1)
-            SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM changed)""";
-    private static final String MOVE_IN = """
+    /** Adds counted records (%s: month, lsoa_code, category, feed, n) to their keys, in key order. */
+    private static final String ADD = """
             INSERT INTO incident_month_count AS t (month, lsoa_code, category, feed, records)
             SELECT month, lsoa_code, category, feed, n FROM (%s) m ORDER BY 1, 2, 3, 4
             ON CONFLICT (month, lsoa_code, category, feed) DO UPDATE SET records = t.records + excluded.records""";
@@ -63,7 +57,7 @@ public final class IncidentCounts {
      * would still place the records where they were, and the count readers would answer from them.
      */
     public static void move(Connection c, String stage) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(MOVE_OUT.formatted(MOVED.formatted(stage, "i")));
+        try (PreparedStatement ps = c.prepareStatement(SUBTRACT.formatted(MOVED.formatted(stage, "i")));
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             if (rs.getLong(1) != rs.getLong(2)) {
@@ -71,7 +65,7 @@ public final class IncidentCounts {
                         + " of the keys of records moving to other areas");
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(MOVE_IN.formatted(MOVED.formatted(stage, "u")))) {
+        try (PreparedStatement ps = c.prepareStatement(ADD.formatted(MOVED.formatted(stage, "u")))) {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM incident_month_count WHERE records = 0")) {
@@ -81,7 +75,7 @@ public final class IncidentCounts {
 
     /** Adds a newly loaded batch table's records. */
     public static void add(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ADD.formatted(table))) {
+        try (PreparedStatement ps = c.prepareStatement(ADD.formatted(BY_KEY.formatted(table, "")))) {
             ps.executeUpdate();
         }
     }
@@ -93,7 +87,7 @@ public final class IncidentCounts {
      */
     public static void subtract(Connection c, String table, Instant endedBefore) throws SQLException {
         String where = endedBefore == null ? "" : "WHERE event_to < ?";
-        try (PreparedStatement ps = c.prepareStatement(SUBTRACT.formatted(table, where))) {
+        try (PreparedStatement ps = c.prepareStatement(SUBTRACT.formatted(BY_KEY.formatted(table, where)))) {
             if (endedBefore != null) {
                 ps.setTimestamp(1, Timestamp.from(endedBefore));
             }
