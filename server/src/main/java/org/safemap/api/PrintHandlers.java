@@ -68,9 +68,12 @@ final class PrintHandlers {
             layers.add(layer);
         }
         Set<String> drawn = new LinkedHashSet<>();
+        Map<String, List<String>> credits = new HashMap<>();
         Map<String, String> notices = new HashMap<>();
         for (LayerCatalogue.Layer layer : layers) {
-            drawn.addAll(layerSources.drawn(who, layer, params, access.allFeeds()));
+            List<String> feedsDrawn = layerSources.drawn(who, layer, params, access.allFeeds());
+            credits.put(layer.name(), layerSources.credits(layer, feedsDrawn));
+            drawn.addAll(feedsDrawn);
             // what a surface finer than a month leaves out, in the words the viewer's legend shows
             String notice =
                     layerSources.withheld(who, layer, params, access.allFeeds()).sentence(feeds::label);
@@ -78,7 +81,7 @@ final class PrintHandlers {
                 notices.put(layer.name(), notice);
             }
         }
-        byte[] body = printer.print(who, print, sources(who, drawn), notices, Instant.now());
+        byte[] body = printer.print(who, print, sources(who, drawn), credits, notices, Instant.now());
         // One entry per print, as for every export; maps of open feeds only are not recorded.
         access.audit(ctx, "api.print", drawn, layers.size());
         ctx.contentType(print.format().mime())

@@ -428,7 +428,7 @@ final class Capabilities {
 
     private void attribution(Xml x, LayerCatalogue.Layer layer) {
         if (!layer.attribution().isBlank()) {
-            x.start("Attribution").element("Title", plain(layer.attribution())).end();
+            x.start("Attribution").element("Title", layer.attributionText()).end();
         }
     }
 
@@ -472,14 +472,6 @@ final class Capabilities {
         if (v130) {
             x.element("MaxScaleDenominator", num(max));
         }
-    }
-
-    /** Attribution is HTML in the catalogue; capabilities carry it as plain text. */
-    static String plain(String html) {
-        return html.replaceAll("<[^>]*>", "")
-                .replace("&copy;", "©")
-                .replace("&amp;", "&")
-                .replace("&nbsp;", " ");
     }
 
     private static String num(double v) {

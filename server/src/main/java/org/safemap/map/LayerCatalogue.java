@@ -70,6 +70,25 @@ public final class LayerCatalogue {
             }
             return null;
         }
+
+        /**
+         * The attribution as plain text, for places that are not HTML (capabilities, PDF and PNG prints, packs,
+         * GeoServer): tags dropped, the entities the catalogue uses decoded, white space collapsed.
+         */
+        public String attributionText() {
+            return attribution == null
+                    ? ""
+                    : attribution
+                            .replaceAll("<[^>]*>", "")
+                            .replace("&copy;", "\u00a9")
+                            .replace("&lt;", "<")
+                            .replace("&gt;", ">")
+                            .replace("&quot;", "\"")
+                            .replace("&nbsp;", " ")
+                            .replace("&amp;", "&")
+                            .replaceAll("\\s+", " ")
+                            .strip();
+        }
     }
 
     /** A named style and the SLD file it comes from. */

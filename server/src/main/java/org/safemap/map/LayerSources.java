@@ -76,6 +76,28 @@ public final class LayerSources {
         return out;
     }
 
+    /**
+     * What {@code layer} credits when it draws {@code drawn} ({@link #drawn}), as plain text: the attribution of each
+     * feed drawn, then the boundaries' credit for a layer drawn on areas; boundaries and deprivation, which draw no
+     * feed, credit what the catalogue says. The catalogue's sentence for a layer of records names every feed it could
+     * draw for anyone, so a print for a police-only account, or of violence only, would credit partners whose data
+     * is not on it.
+     */
+    public List<String> credits(LayerCatalogue.Layer layer, List<String> drawn) {
+        if (layer.kind() instanceof ReferenceAreaKind) {
+            return List.of(layer.attributionText());
+        }
+        List<String> out = new ArrayList<>();
+        for (String feed : drawn) {
+            out.add(feeds.find(feed).map(FeedDefinition::attribution).orElse(feed));
+        }
+        LayerCatalogue.Layer boundaries = wms.catalogue().layer("lsoa-boundaries");
+        if (layer.kind() instanceof AreaKind && boundaries != null) {
+            out.add(boundaries.attributionText());
+        }
+        return out;
+    }
+
     /** The feeds the layer would draw for {@code who} with these parameters, before anything is withheld. */
     private List<String> reaching(
             Principal who, LayerCatalogue.Layer layer, Map<String, String> params, Collection<String> allFeeds) {

@@ -153,16 +153,8 @@ public final class PackService {
     private static List<String> referenceData(LayerCatalogue catalogue) {
         List<String> out = new ArrayList<>();
         out.add("Boundaries and residents: "
-                + plain(catalogue.layer("lsoa-boundaries").attribution()) + " Population: ONS mid-year estimates.");
-        out.add("Deprivation: " + plain(catalogue.layer("deprivation").attribution()));
+                + catalogue.layer("lsoa-boundaries").attributionText() + " Population: ONS mid-year estimates.");
+        out.add("Deprivation: " + catalogue.layer("deprivation").attributionText());
         return out;
-    }
-
-    /** The catalogue writes attributions for HTML; the pack escapes its own text. */
-    private static String plain(String html) {
-        return html.replace("&copy;", "\u00a9")
-                .replace("&amp;", "&")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">");
     }
 }

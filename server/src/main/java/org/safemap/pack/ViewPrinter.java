@@ -92,12 +92,19 @@ public final class ViewPrinter {
      * The print for {@code who}.
      *
      * @param sources one line per feed the layers draw for {@code who} (feed, partner, protocol and the level shown)
+     * @param credits by layer name, what the layer credits as drawn for {@code who} ({@link
+     *                org.safemap.map.LayerSources#credits})
      * @param notices by layer name, what the layer leaves out for {@code who} and why, in words (absent: nothing)
      * @throws SafemapException NOT_FOUND for a layer {@code who} may not see (as for no such layer), BAD_REQUEST for a
      *                          dimension the map service refuses
      */
     public byte[] print(
-            Principal who, ViewPrint print, List<String> sources, Map<String, String> notices, Instant now) {
+            Principal who,
+            ViewPrint print,
+            List<String> sources,
+            Map<String, List<String>> credits,
+            Map<String, String> notices,
+            Instant now) {
         List<LayerCatalogue.Layer> layers = new ArrayList<>();
         for (String name : print.layers()) {
             LayerCatalogue.Layer layer = wms.visibleLayer(who, name);
@@ -123,8 +130,8 @@ public final class ViewPrinter {
         Envelope view = PackMaps.fit(bng, MAP_WIDTH, height);
         BufferedImage map = getMap(who, print, layers, view, height);
         Graphics2D g = PackMaps.graphics(map);
-        List<String> credits = credits(layers);
-        PackMaps.furniture(g, new PackMaps.Frame(view, MAP_WIDTH, height), String.join(" ", credits), 12);
+        List<String> credited = credits(layers, credits);
+        PackMaps.furniture(g, new PackMaps.Frame(view, MAP_WIDTH, height), String.join(" ", credited), 12);
         g.dispose();
 
         List<Legend> legends = new ArrayList<>();
@@ -140,7 +147,7 @@ public final class ViewPrinter {
                     notices.getOrDefault(layer.name(), "")));
         }
         List<String> sourceLines = new ArrayList<>(sources);
-        sourceLines.addAll(credits);
+        sourceLines.addAll(credited);
         Page page = new Page(
                 print.title(),
                 timed ? period(print.dims()) : "",
@@ -238,35 +245,22 @@ public final class ViewPrinter {
     }
 
     /**
-     * The layers' attributions, each sentence once: two layers crediting the same pooled data, one of them adding the
-     * boundaries' credit, give the pooled sentence once and the boundaries' once.
+     * What the print credits, the layers' credits ({@link org.safemap.map.LayerSources#credits}) in order, each
+     * sentence once: two layers drawing police.uk credit it once, and the boundaries' credit shows once however many
+     * layers are drawn on areas.
      */
-    static List<String> credits(List<LayerCatalogue.Layer> layers) {
+    static List<String> credits(List<LayerCatalogue.Layer> layers, Map<String, List<String>> credits) {
         Set<String> seen = new LinkedHashSet<>();
         for (LayerCatalogue.Layer layer : layers) {
-            if (layer.attribution() == null) {
-                continue;
-            }
-            for (String sentence : SENTENCE_END.split(text(layer.attribution()))) {
-                if (!sentence.isBlank()) {
-                    seen.add(sentence.strip());
+            for (String text : credits.getOrDefault(layer.name(), List.of())) {
+                for (String sentence : SENTENCE_END.split(text)) {
+                    if (!sentence.isBlank()) {
+                        seen.add(sentence.strip());
+                    }
                 }
             }
         }
         return List.copyOf(seen);
-    }
-
-    /** An attribution's text: the catalogue writes it as HTML for the viewer. */
-    static String text(String html) {
-        return html.replaceAll("<[^>]*>", "")
-                .replace("&copy;", "\u00a9")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&nbsp;", " ")
-                .replace("&amp;", "&")
-                .replaceAll("\\s+", " ")
-                .trim();
     }
 
     /** "July 2022", "May to July 2022", with the baseline a change layer compares it with. */

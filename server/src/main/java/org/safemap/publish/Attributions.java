@@ -38,7 +38,7 @@ public final class Attributions {
     public static Map<String, String> of(
             List<PublishedLayer> layers, LayerCatalogue catalogue, DataSource db, Sources sources) {
         LayerCatalogue.Layer lsoa = catalogue.layer("lsoa-boundaries");
-        String boundaries = lsoa == null ? "" : " " + plain(lsoa.attribution());
+        String boundaries = lsoa == null ? "" : " " + lsoa.attributionText();
         Map<String, String> out = new LinkedHashMap<>();
         for (PublishedLayer l : layers) {
             String text;
@@ -51,7 +51,7 @@ public final class Attributions {
                                 batches(db, RUN_BATCHES, l.layer().source().runKind())))
                         + boundaries;
             } else {
-                text = plain(l.layer().attribution());
+                text = l.layer().attributionText();
             }
             out.put(l.name(), text.strip());
         }
@@ -62,23 +62,12 @@ public final class Attributions {
     public static String surfaces(
             List<RunSurfaces.Published> runs, LayerCatalogue catalogue, DataSource db, Sources sources) {
         LayerCatalogue.Layer lsoa = catalogue.layer("lsoa-boundaries");
-        String boundaries = lsoa == null ? "" : " " + plain(lsoa.attribution());
+        String boundaries = lsoa == null ? "" : " " + lsoa.attributionText();
         Long[] ids = runs.stream().map(RunSurfaces.Published::runId).toArray(Long[]::new);
         return (Sources.credit(sources.of(batches(db, """
                 SELECT DISTINCT (b ->> 'id')::bigint FROM hotspot_run h,
                        jsonb_array_elements(coalesce(h.data_version -> 'batches', '[]'::jsonb)) b
                 WHERE h.id = ANY(?) ORDER BY 1""", (Object) ids))) + boundaries).strip();
-    }
-
-    /** The catalogue's HTML attribution as text: entities decoded, tags dropped. */
-    static String plain(String html) {
-        return html.replaceAll("<[^>]*>", "")
-                .replace("&copy;", "©")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&amp;", "&")
-                .strip();
     }
 
     private static long[] batches(DataSource db, String sql, Object... params) {

@@ -81,9 +81,14 @@ class PrintIT {
                 .contains("police.uk")
                 .contains("shared under")
                 .contains("for National Statistics boundaries"); // pdftotext keeps the "ffi" ligature of "Office"
-        // Two layers credit the same pooled data, one adding the boundaries: each sentence is printed once in the
-        // sources (the map's own credit line is drawn into the image, which pdftotext does not read).
-        assertThat(text.split("Pooled partner data", -1).length - 1).isEqualTo(1);
+        // The credits name the feeds drawn, not the catalogue's sentence for every feed the layers could draw: two
+        // layers drawing police.uk credit it once, the boundaries once, and violence draws nothing of the fire
+        // service's (the map's own credit line is drawn into the image, which pdftotext does not read).
+        assertThat(text.split("Contains public sector information from data.police.uk", -1).length - 1)
+                .isEqualTo(1);
+        assertThat(text.split("for National Statistics boundaries", -1).length - 1)
+                .isEqualTo(1);
+        assertThat(text).doesNotContain("Pooled partner data").doesNotContain("Incident Recording System");
         assertThat(Sql.count(db, "SELECT count(*) FROM audit_log WHERE action = 'api.print' AND outcome = 'ok'"))
                 .isEqualTo(before + 1);
     }

@@ -16,6 +16,7 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
+import org.safemap.map.LayerCatalogue;
 
 /** The print's page: everything on one A4 sheet however many layers and sources, and the PNG laid out the same. */
 class ViewPrinterTest {
@@ -100,8 +101,21 @@ class ViewPrinterTest {
     }
 
     @Test
-    void creditsAreDedupedBySentenceAndPeriodsRead() {
-        assertThat(ViewPrinter.text("A&amp;E, &copy; <a href=\"x\">OS</a>")).isEqualTo("A&E, © OS");
+    void attributionsReadAsTextAndPeriodsInWords() {
+        LayerCatalogue.Layer layer = new LayerCatalogue.Layer(
+                "x",
+                "X",
+                null,
+                null,
+                null,
+                Map.of(),
+                null,
+                List.of(),
+                "A&amp;E,\n &copy; <a href=\"x\">OS</a> ",
+                null,
+                false,
+                true);
+        assertThat(layer.attributionText()).isEqualTo("A&E, © OS");
         assertThat(ViewPrinter.period(Map.of("time", "2022-05/2022-07"))).isEqualTo("May to July 2022");
         assertThat(ViewPrinter.period(Map.of("time", "2021-12/2022-02", "baseline", "2021-09")))
                 .isEqualTo("December 2021 to February 2022, compared with September 2021");
