@@ -192,7 +192,10 @@
       if (fresh.length) parts.push(fresh.join(' '));
     };
     if (state.basemap) add(state.basemap.attribution);
-    state.layers.filter(l => layerBox(l) && layerBox(l).checked).forEach(l => add(l.attribution));
+    // A layer credits the feeds it draws for this account (the server's `credits`, plain text, as the print's), not
+    // the catalogue's sentence naming every feed it could draw for anyone.
+    state.layers.filter(l => layerBox(l) && layerBox(l).checked)
+      .forEach(l => (l.credits ? l.credits.map(escapeHtml) : [l.attribution]).forEach(add));
     const box = document.getElementById('attribution');
     box.innerHTML = '<a href="https://leafletjs.com">Leaflet</a>' + (parts.length ? ' \u00b7 ' + parts.join(' \u00b7 ') : '');
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.safemap.ErrorCode;
 import org.safemap.ingest.FeedCatalog;
@@ -40,7 +41,12 @@ final class LayerHandlers {
         ArrayNode out = JSON.createArrayNode();
         for (LayerCatalogue.Layer layer : wms.visibleLayers(who)) {
             ObjectNode node = JSON.valueToTree(layer);
-            node.set("sources", sources(who, layer));
+            List<String> drawn = layerSources.drawn(who, layer, Map.of(), access.allFeeds());
+            node.set("sources", sources(who, drawn));
+            // what the viewer credits under the map while the layer is shown: the feeds it draws for this requester,
+            // as the print does, not the catalogue's sentence naming every feed the layer could draw for anyone
+            ArrayNode credits = node.putArray("credits");
+            layerSources.credits(layer, drawn).forEach(credits::add);
             if (layer.kind().timed()) {
                 // whether TIME may be a run of days, or only whole months (the viewer sends such layers the months)
                 node.put("days", layer.kind().drawsDays());
@@ -104,12 +110,11 @@ final class LayerHandlers {
 
     /**
      * The feeds a layer draws for {@code who} (those whose categories reach the layer's, {@link LayerSources}), each
-     * with its protocol and the level it is shown at.
+     * with its protocol and the level it is shown at. Boundary and deprivation layers draw none.
      */
-    private ArrayNode sources(Principal who, LayerCatalogue.Layer layer) {
+    private ArrayNode sources(Principal who, List<String> drawn) {
         ArrayNode out = JSON.createArrayNode();
-        // Boundary and deprivation layers draw no feed: their attribution credits them.
-        for (String name : layerSources.drawn(who, layer, Map.of(), access.allFeeds())) {
+        for (String name : drawn) {
             Protocol p = access.policy().protocols().require(name);
             ObjectNode s = out.addObject();
             s.put("feed", name);

@@ -511,6 +511,14 @@ class CustodiansIT {
                 .contains("police-uk", "btp", "istv-ae", "ambulance")
                 .doesNotContain("fire-irs");
         assertThat(sources(police, "density-damage")).containsExactlyInAnyOrder("police-uk", "btp", "fire-irs");
+        // What the viewer credits under the map: the feeds drawn, each by its own attribution, not the catalogue's
+        // sentence naming every partner; on areas, the boundaries too.
+        assertThat(credits(police, "density-violence"))
+                .anyMatch(c -> c.contains("data.police.uk"))
+                .noneMatch(c -> c.contains("Incident Recording System"))
+                .noneMatch(c -> c.contains("Pooled partner data"));
+        assertThat(credits(police, "density-damage")).anyMatch(c -> c.contains("Incident Recording System"));
+        assertThat(credits(police, "incident-counts")).last().asString().contains("National Statistics boundaries");
         assertThat(get("/tiles/density-violence/12/2014/1326.png?time=2022-07", police)
                         .statusCode())
                 .isEqualTo(200);
@@ -556,6 +564,17 @@ class CustodiansIT {
         for (JsonNode l : ok(get("/api/layers", token)).path("layers")) {
             if (l.path("name").asText().equals(layer)) {
                 return l.path("sources").findValuesAsText("feed");
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> credits(String token, String layer) {
+        for (JsonNode l : ok(get("/api/layers", token)).path("layers")) {
+            if (l.path("name").asText().equals(layer)) {
+                List<String> out = new ArrayList<>();
+                l.path("credits").forEach(c -> out.add(c.asText()));
+                return out;
             }
         }
         return List.of();

@@ -477,16 +477,20 @@ class ViewerE2EIT {
             assertThat(legend.findElements(By.cssSelector("img[alt^='Legend: " + layerTitle("density-all") + ",']")))
                     .hasSize(1);
             assertThat(driver.findElement(By.id("attribution")).getText()).contains("Plain tiles");
-            assertThat(driver.findElement(By.id("attribution")).getText().split("Crime data: police.uk", -1))
+            assertThat(driver.findElement(By.id("attribution"))
+                            .getText()
+                            .split("Contains public sector information from data.police.uk", -1))
                     .as("the police.uk credit once")
                     .hasSize(2);
-            // Counts credit the same pooled data as the density, then the boundaries: sentence by sentence, each once.
+            // Counts credit the feeds they draw, as the density does, then the boundaries: sentence by sentence, each
+            // once, and never the catalogue's sentence naming every partner.
             driver.findElement(By.id("layer-incident-counts")).click();
             wait(20).until(d -> d.findElement(By.id("attribution")).getText().contains("National Statistics"));
             String credits = driver.findElement(By.id("attribution")).getText();
-            assertThat(credits.split("Pooled partner data", -1))
-                    .as("the pooled data's credit once: " + credits)
+            assertThat(credits.split("Contains public sector information from data.police.uk", -1))
+                    .as("the police.uk credit once: " + credits)
                     .hasSize(2);
+            assertThat(credits).doesNotContain("Pooled partner data");
             assertThat(credits.split("Office for National Statistics boundaries", -1))
                     .as("the boundaries' credit once")
                     .hasSize(2);
