@@ -95,6 +95,23 @@ class IncidentLoaderIT {
     }
 
     @Test
+    void aQueryForOtherFeedsSkipsTheBatchByItsStatedFeed() {
+        IncidentLoader.Result r =
+                loader.load(SourceFile.resource("demo/2022-03-liverpool-street.csv.gz"), POLICE_UK, null);
+        String partition = "incident_" + r.batchId();
+        String plan = "EXPLAIN SELECT count(*) FROM incident i WHERE i.feed = ANY('{%s}'::text[]) "
+                + "AND i.event_from >= '2022-03-01 00:00 Europe/London'";
+        assertThat(explain(plan.formatted("police-uk"))).contains(partition);
+        assertThat(explain(plan.formatted("police-uk,fire-irs"))).contains(partition);
+        assertThat(explain(plan.formatted("fire-irs,ambulance"))).doesNotContain(partition);
+        assertThat(Sql.value(
+                        db,
+                        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = ?",
+                        partition + "_feed"))
+                .isEqualTo("CHECK ((feed = 'police-uk'::text))");
+    }
+
+    @Test
     void aBatchOfSeveralMonthsIsFiledUnderEachAndAPeriodQueryPlansOnlyItsMonths() {
         String content = POLICE_UK_HEADER
                 + "m1,2019-05,M,M,-2.98,53.40,On or near X,E01006512,L,Burglary,,\n"
