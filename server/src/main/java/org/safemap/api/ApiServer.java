@@ -155,6 +155,7 @@ public final class ApiServer {
         Catalogues catalogues = new Catalogues(feedCatalog, protocols, protocolRegistry, audit);
         ProtocolHandlers protocolHandlers = new ProtocolHandlers(policy, protocolRegistry, catalogues);
         LayerCatalogue catalogue = services.layers();
+        catalogue.parseStyles(); // every style is drawn or listed sooner or later; a broken one stops the start
         Access access = new Access(policy, feedCatalog, audit, catalogue);
         ProtectedCounts protectedCounts = services.counts();
         WmsService wms = services.map();

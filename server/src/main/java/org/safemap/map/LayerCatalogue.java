@@ -1,10 +1,13 @@
 package org.safemap.map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +17,11 @@ import org.safemap.SafemapException;
 /**
  * The declarative list of layers (layers/catalogue.json) with each layer's SLD style, read once from the
  * classpath. The viewer, the map service and the GeoServer publisher all start from this one list.
+ *
+ * <p>A style file is parsed when a style is first asked for, once however many layers name it: a command draws few
+ * of the catalogue's layers (a pack two of 23), and parsing all 12 files for 34 styles was a noticeable part of a cold
+ * command's start. The server parses them all as it starts ({@link #parseStyles}), so a broken file still stops it
+ * there.
  */
 public final class LayerCatalogue {
     private static final String ROOT = "org/safemap/layers/";
@@ -51,7 +59,7 @@ public final class LayerCatalogue {
             boolean queryable,
             boolean visible) {
         /** The default style (the viewer reads it). */
-        @com.fasterxml.jackson.annotation.JsonProperty("style")
+        @JsonProperty("style")
         public SldStyle style() {
             return styles.get(0).style();
         }
@@ -91,8 +99,60 @@ public final class LayerCatalogue {
         }
     }
 
-    /** A named style and the SLD file it comes from. */
-    public record Style(String path, SldStyle style) {}
+    /**
+     * A named style and the SLD file it comes from, parsed on first use and then kept (thread-safe). Equal when the
+     * file is: a build ships one content per path.
+     */
+    @JsonPropertyOrder({"path", "style"})
+    public static final class Style {
+        private final String path;
+        private volatile SldStyle style;
+
+        Style(String path) {
+            this.path = path;
+        }
+
+        /** The file, relative to layers/ ("styles/density.sld"). */
+        @JsonProperty("path")
+        public String path() {
+            return path;
+        }
+
+        /**
+         * The parsed style, read from its file on the first call.
+         *
+         * @throws SafemapException (bad_catalogue) when the file is missing or not a style SafeMap reads
+         */
+        @JsonProperty("style")
+        public SldStyle style() {
+            SldStyle s = style;
+            if (s == null) {
+                synchronized (this) {
+                    s = style;
+                    if (s == null) {
+                        s = parse(path);
+                        style = s;
+                    }
+                }
+            }
+            return s;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Style other && other.path.equals(path);
+        }
+
+        @Override
+        public int hashCode() {
+            return path.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Style[path=" + path + "]";
+        }
+    }
 
     /**
      * @param level           area level (lsoa, msoa, ward, lad) for area kinds
@@ -125,6 +185,7 @@ public final class LayerCatalogue {
                     ErrorCode.BAD_CATALOGUE, "cannot read the layer catalogue: " + e.getMessage(), e);
         }
         List<Layer> layers = new ArrayList<>();
+        Map<String, Style> files = new HashMap<>();
         for (JsonNode l : root.path("layers")) {
             String name = required(l, "name", "(unnamed)");
             String code = required(l, "kind", name);
@@ -141,7 +202,7 @@ public final class LayerCatalogue {
             }
             List<Style> styles = new ArrayList<>();
             for (JsonNode path : l.path("styles")) {
-                styles.add(style(path.asText()));
+                styles.add(files.computeIfAbsent(path.asText(), Style::new));
             }
             if (styles.isEmpty()) {
                 throw new SafemapException(
@@ -190,9 +251,18 @@ public final class LayerCatalogue {
         return null;
     }
 
-    private static Style style(String path) {
+    /** Parses every layer's styles now (the server, as it starts: a broken file stops it there, not in a request). */
+    public void parseStyles() {
+        for (Layer l : layers) {
+            for (Style s : l.styles()) {
+                s.style();
+            }
+        }
+    }
+
+    private static SldStyle parse(String path) {
         try (InputStream in = resource(path)) {
-            return new Style(path, SldReader.read(in, "layers/" + path));
+            return SldReader.read(in, "layers/" + path);
         } catch (IOException e) {
             throw new SafemapException(ErrorCode.BAD_CATALOGUE, "cannot read " + path + ": " + e.getMessage(), e);
         }
