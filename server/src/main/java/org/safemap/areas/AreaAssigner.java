@@ -17,7 +17,7 @@ import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
-import org.safemap.db.CopyWriter;
+import org.safemap.db.CopyRows;
 import org.safemap.db.JsonText;
 
 /**
@@ -234,15 +234,14 @@ public final class AreaAssigner {
      * Writes an assignment as the eight staging columns lsoa_vintage, lsoa_code, msoa_code, lad_code, ward_vintage,
      * ward_code, custom_areas (JSON) and area_match, as ingest and re-assignment both store them.
      */
-    public void write(Assignment a, CopyWriter out) throws IOException {
-        String lsoaVintage = lsoa == null ? null : String.valueOf(lsoa.vintage());
-        out.value(a.inside() ? lsoaVintage : null)
+    public void write(Assignment a, CopyRows out) throws IOException {
+        out.int2(a.inside() ? Integer.valueOf(lsoa.vintage()) : null)
                 .value(a.lsoa())
                 .value(a.msoa())
                 .value(a.lad())
-                .value(a.ward() == null ? null : String.valueOf(ward.vintage()))
+                .int2(a.ward() == null ? null : ward.vintage())
                 .value(a.ward())
-                .value(JsonText.object(a.custom()))
+                .jsonb(JsonText.object(a.custom()))
                 .value(lsoa == null ? "pending" : a.inside() ? "inside" : "outside");
     }
 

@@ -14,12 +14,13 @@ import org.postgresql.copy.PGCopyOutputStream;
 /**
  * A Writer whose text reaches a COPY on a thread of its own, so the producer (parsing, geocoding) and PostgreSQL
  * (parsing the COPY rows) work at the same time on different cores instead of taking turns. The producer hands
- * over 64 KB blocks through a small bounded queue, which bounds memory and applies back-pressure.
+ * over 64 KB blocks through a small bounded queue, which bounds memory and applies back-pressure. Blocks are text
+ * (encoded as UTF-8 on the pump's thread) or, for binary COPY, bytes already encoded ({@link #writeBytes}).
  */
 final class CopyPump extends Writer {
     private static final char[] END = new char[0];
 
-    private final BlockingQueue<char[]> queue = new ArrayBlockingQueue<>(16);
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(16);
     private final Thread thread;
     private volatile Throwable failure;
 
@@ -36,11 +37,15 @@ final class CopyPump extends Writer {
     private void pump(PGCopyOutputStream stream) {
         try (Writer out = new OutputStreamWriter(stream, StandardCharsets.UTF_8)) {
             while (true) {
-                char[] block = queue.take();
+                Object block = queue.take();
                 if (block == END) {
                     break;
                 }
-                out.write(block);
+                if (block instanceof char[] chars) {
+                    out.write(chars);
+                } else {
+                    stream.write((byte[]) block); // a pump carries text or bytes, never both
+                }
             }
         } catch (Throwable t) {
             failure = t;
@@ -61,7 +66,12 @@ final class CopyPump extends Writer {
         return this;
     }
 
-    private void put(char[] block) throws IOException {
+    /** Hands over bytes already in COPY's binary format; the caller must not change the array afterwards. */
+    void writeBytes(byte[] block) throws IOException {
+        put(block);
+    }
+
+    private void put(Object block) throws IOException {
         check();
         try {
             while (!queue.offer(block, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {

@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.PGCopyOutputStream;
 import org.safemap.files.PgText;
@@ -19,13 +20,16 @@ import org.safemap.files.PgText;
  * of the data, so text format is the one for values nobody has checked (partners' rows). Values must be text
  * PostgreSQL can store ({@link PgText}) in either format.
  */
-public final class CopyWriter implements AutoCloseable {
+public final class CopyWriter implements CopyRows, AutoCloseable {
     /** Rows are built here and handed to the writer in large pieces: one call per 64 KB, not per character. */
     private static final int FLUSH_AT = 1 << 16;
+
+    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
 
     private final Writer out;
     private final boolean textFormat;
     private final StringBuilder row = new StringBuilder(FLUSH_AT + 4096);
+    private final StringBuilder hex = new StringBuilder(64);
     private boolean rowStarted;
 
     private CopyWriter(Writer out, boolean textFormat) {
@@ -67,6 +71,7 @@ public final class CopyWriter implements AutoCloseable {
     }
 
     /** Appends one value to the current row; null is SQL NULL. */
+    @Override
     public CopyWriter value(String value) throws IOException {
         if (textFormat) {
             return textValue(value);
@@ -143,6 +148,58 @@ public final class CopyWriter implements AutoCloseable {
         return value(Double.toString(value));
     }
 
+    @Override
+    public CopyWriter int8(long value) throws IOException {
+        return value(Long.toString(value));
+    }
+
+    @Override
+    public CopyWriter int4(int value) throws IOException {
+        return value(Integer.toString(value));
+    }
+
+    @Override
+    public CopyWriter int2(Integer value) throws IOException {
+        return value(value == null ? null : value.toString());
+    }
+
+    /** The shortest digits that read back as the same float, which is what float4in gives back. */
+    @Override
+    public CopyWriter float4(float value) throws IOException {
+        return value(Float.toString(value));
+    }
+
+    /** ISO 8601 in UTC with up to nine fraction digits; the backend rounds them to microseconds. */
+    @Override
+    public CopyWriter timestamptz(Instant value) throws IOException {
+        return value(value == null ? null : value.toString());
+    }
+
+    @Override
+    public CopyWriter jsonb(String json) throws IOException {
+        return value(json);
+    }
+
+    /** Hex EWKB, which geometry's input function reads as the binary EWKB itself; written without a string per digit. */
+    @Override
+    public CopyWriter point(int srid, double x, double y) throws IOException {
+        hex.setLength(0);
+        appendHex(1, 1); // little-endian
+        appendHex(0x20000001L, 4); // point, with an SRID
+        appendHex(srid, 4);
+        appendHex(Double.doubleToRawLongBits(x), 8);
+        appendHex(Double.doubleToRawLongBits(y), 8);
+        return value(hex.toString());
+    }
+
+    /** Appends the low {@code bytes} bytes of {@code bits}, least significant first, as upper-case hex. */
+    private void appendHex(long bits, int bytes) {
+        for (int i = 0; i < bytes; i++) {
+            int b = (int) (bits >>> (8 * i)) & 0xff;
+            hex.append(HEX_DIGITS[b >>> 4]).append(HEX_DIGITS[b & 0xf]);
+        }
+    }
+
     /** Appends {@code count} NULLs. */
     public CopyWriter nulls(int count) throws IOException {
         for (int i = 0; i < count; i++) {
@@ -151,6 +208,7 @@ public final class CopyWriter implements AutoCloseable {
         return this;
     }
 
+    @Override
     public void endRow() throws IOException {
         row.append('\n');
         rowStarted = false;

@@ -5,10 +5,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a batch's records live. {@code incident} is partitioned three ways, so that a query for a period plans over
@@ -34,6 +39,7 @@ import java.util.Objects;
  * empty one costs the planner nothing measurable.
  */
 public final class IncidentPartitions {
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentPartitions.class);
     /** Records whose event ends at least this many months after their month's start are "long". */
     static final int SHORT_MONTHS = 2;
 
@@ -77,15 +83,37 @@ public final class IncidentPartitions {
      * @return the batch's tables
      */
     public static List<String> place(Connection c, long batchId) throws SQLException {
+        return place(c, batchId, null);
+    }
+
+    /**
+     * As {@link #place(Connection, long)}, adding the batch's records to the kept counts from {@code counted}, as
+     * the load counted them while writing (null: counted by reading the batch's tables).
+     */
+    public static List<String> place(Connection c, long batchId, IncidentCounts.Tally counted) throws SQLException {
+        long t0 = System.nanoTime();
         String staging = staging(batchId);
+        String feed = feed(c, batchId);
         List<Piece> pieces = new ArrayList<>();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(PIECES.formatted(SHORT_MONTHS, staging))) {
-            while (rs.next()) {
-                pieces.add(new Piece(YearMonth.parse(rs.getString(1)), rs.getBoolean(2)));
+        // A batch of one piece (every police.uk file) is filed as the load counted it, without reading it again: if
+        // the count were wrong, ATTACH would find records outside the month's bounds and fail the load. Several
+        // pieces are split by what PostgreSQL finds, so that no record can be left out of every piece.
+        LocalDate only = counted == null ? null : counted.onlyMonth();
+        if (only != null) {
+            pieces.add(new Piece(YearMonth.from(only), counted.late()));
+        } else {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(PIECES.formatted(SHORT_MONTHS, staging))) {
+                while (rs.next()) {
+                    pieces.add(new Piece(YearMonth.parse(rs.getString(1)), rs.getBoolean(2)));
+                }
             }
         }
         lockTree(c);
+        long t1 = System.nanoTime();
+        long bounds = 0;
+        long indexes = 0;
+        long attach = 0;
         List<String> tables = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             if (pieces.size() == 1) {
@@ -102,19 +130,52 @@ public final class IncidentPartitions {
             }
             for (int i = 0; i < pieces.size(); i++) {
                 String table = tables.get(i);
-                timeBounds(s, table);
+                long b0 = System.nanoTime();
+                if (only != null) {
+                    timeBounds(s, table, counted.span(), feed);
+                } else {
+                    timeBounds(s, table, feed);
+                }
+                long b1 = System.nanoTime();
                 s.execute("CREATE INDEX ON " + table + " USING gist (geom)");
                 s.execute("CREATE INDEX ON " + table + " (id)");
                 s.execute("CREATE INDEX ON " + table + " (event_from)");
                 s.execute("CREATE INDEX ON " + table + " (lsoa_code)");
                 s.execute("CREATE INDEX ON " + table + " (event_id) WHERE event_id IS NOT NULL");
+                long b2 = System.nanoTime();
                 s.execute("ALTER TABLE " + ensureEnds(s, pieces.get(i)) + " ATTACH PARTITION " + table
                         + " FOR VALUES IN (" + batchId + ")");
+                bounds += b1 - b0;
+                indexes += b2 - b1;
+                attach += System.nanoTime() - b2;
             }
         }
-        for (String table : tables) {
-            IncidentCounts.add(c, table);
+        long t2 = System.nanoTime();
+        Set<LocalDate> months = new TreeSet<>();
+        pieces.forEach(p -> months.add(p.month().atDay(1)));
+        if (counted != null && months.equals(counted.months())) {
+            IncidentCounts.add(c, counted);
+        } else {
+            if (counted != null) {
+                // Java's zone rules and PostgreSQL's would disagree about a record's month: count as PostgreSQL does
+                LOG.warn(
+                        "batch {}: counted in months {} but its records start in {}",
+                        batchId,
+                        counted.months(),
+                        months);
+            }
+            for (String table : tables) {
+                IncidentCounts.add(c, table);
+            }
         }
+        LOG.debug(
+                "batch {}: pieces and lock {} ms, time bounds {} ms, indexes {} ms, attach {} ms, kept counts {} ms",
+                batchId,
+                (t1 - t0) / 1_000_000,
+                bounds / 1_000_000,
+                indexes / 1_000_000,
+                attach / 1_000_000,
+                (System.nanoTime() - t2) / 1_000_000);
         return tables;
     }
 
@@ -144,31 +205,47 @@ public final class IncidentPartitions {
      * precision, so a period starting just where the batch ends is refuted by them. Constraint exclusion then skips
      * the table at execution when its month is planned but its records miss the period, and its lower bound on
      * {@code event_to} with the others implies the partition bounds, so ATTACH needs no scan. A batch's records are
-     * never updated in time. Its feed (a batch is one feed's) is stated the same way, in the same scan: no index
-     * leads with feed, so without it a query for one feed read every other feed's batch of the month (V23).
+     * never updated in time. Its feed (a batch is one feed's) is stated beside it, validated in the same scan: no
+     * index leads with feed, so without it a query for one feed read every other feed's batch of the month (V23).
+     *
+     * @param feed the batch's feed, or null to state none
      */
-    static void timeBounds(Statement s, String table) throws SQLException {
-        String from;
-        String lastFrom;
-        String firstTo;
-        String lastTo;
-        String feed;
+    static void timeBounds(Statement s, String table, String feed) throws SQLException {
         try (ResultSet rs = s.executeQuery("SELECT min(event_from)::text, max(event_from)::text, min(event_to)::text, "
-                + "max(event_to)::text, min(feed), max(feed) FROM " + table)) {
+                + "max(event_to)::text FROM " + table)) {
             rs.next();
-            from = rs.getString(1);
-            lastFrom = rs.getString(2);
-            firstTo = rs.getString(3);
-            lastTo = rs.getString(4);
-            feed = Objects.equals(rs.getString(5), rs.getString(6)) ? rs.getString(5) : null;
+            timeBounds(s, table, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), feed);
         }
+    }
+
+    /**
+     * As {@link #timeBounds(Statement, String)}, from the span the load counted (first and last start, first and
+     * last end, at the precision stored): adding the constraint validates it against the records, so a wrong span
+     * fails the load rather than misleading the planner.
+     */
+    static void timeBounds(Statement s, String table, Instant[] span, String feed) throws SQLException {
+        timeBounds(s, table, span[0].toString(), span[1].toString(), span[2].toString(), span[3].toString(), feed);
+    }
+
+    private static void timeBounds(
+            Statement s, String table, String from, String lastFrom, String firstTo, String lastTo, String feed)
+            throws SQLException {
         String name = table.substring(table.indexOf('.') + 1);
         s.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + name + "_time CHECK (event_from >= '" + from
                 + "' AND event_from <= '" + lastFrom + "' AND event_to >= '" + firstTo + "' AND event_to <= '"
-                + lastTo + "')");
-        if (feed != null) {
-            s.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + name + "_feed CHECK (feed = '"
-                    + feed.replace("'", "''") + "')");
+                + lastTo + "')"
+                + (feed == null
+                        ? ""
+                        : ", ADD CONSTRAINT " + name + "_feed CHECK (feed = '" + feed.replace("'", "''") + "')"));
+    }
+
+    /** The feed a batch loads (null for a batch of something else). */
+    private static String feed(Connection c, long batchId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT feed FROM load_batch WHERE id = ?")) {
+            ps.setLong(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 

@@ -207,11 +207,14 @@ public final class CsvRecords implements AutoCloseable {
     private List<String> split(String text) {
         // sized for the header's count: growing the list on every row was a measurable share of a load
         List<String> fields = new ArrayList<>(Math.max(expectedFields, 10));
-        StringBuilder field = new StringBuilder();
+        StringBuilder field = null; // only quoted fields are copied character by character
         int i = 0;
         int n = text.length();
         while (true) {
             if (i < n && text.charAt(i) == '"') {
+                if (field == null) {
+                    field = new StringBuilder(n);
+                }
                 i++;
                 while (true) {
                     if (i >= n) {
@@ -232,17 +235,17 @@ public final class CsvRecords implements AutoCloseable {
                 if (i < n && text.charAt(i) != delimiter) {
                     return null;
                 }
+                fields.add(field.toString());
+                field.setLength(0);
             } else {
+                int start = i;
                 while (i < n && text.charAt(i) != delimiter) {
-                    char ch = text.charAt(i++);
-                    if (ch == '"') {
+                    if (text.charAt(i++) == '"') {
                         return null;
                     }
-                    field.append(ch);
                 }
+                fields.add(text.substring(start, i));
             }
-            fields.add(field.toString());
-            field.setLength(0);
             if (i >= n) {
                 return fields;
             }

@@ -32,7 +32,10 @@ import org.safemap.areas.AreaAssigner;
 import org.safemap.areas.AreaAssigners;
 import org.safemap.config.Settings;
 import org.safemap.config.TempFiles;
+import org.safemap.db.BinaryCopyWriter;
+import org.safemap.db.CopyRows;
 import org.safemap.db.CopyWriter;
+import org.safemap.db.IncidentCounts;
 import org.safemap.db.IncidentPartitions;
 import org.safemap.db.JsonText;
 import org.safemap.db.LoadBatches;
@@ -59,8 +62,9 @@ import org.slf4j.LoggerFactory;
  *     rejected, naming its field;</li>
  * <li>records are taken in chunks: geocoded ({@link Geocoder}), their categories mapped onto the common taxonomy
  *     (the feed's mapping, as data), and given their areas ({@link AreaAssigner}, in Morton order);</li>
- * <li>accepted records stream with COPY into a new table for this batch, which is then filed under the months its
- *     records start in ({@link IncidentPartitions#place}: its time span stated, its indexes built in bulk, attached);
+ * <li>accepted records stream with binary COPY ({@link BinaryCopyWriter}) into a new table for this batch, counted by
+ *     month, LSOA, category and feed as they go; the table is then filed under the months its records start in
+ *     ({@link IncidentPartitions#place}: its time span stated, its indexes built in bulk, attached, the counts kept);
  *     rejected rows go to {@code quarantine} with their reason;
  *     records outside every loaded LSOA are listed by line in the batch's summary, or rejected when the
  *     installation says so ({@link Checks#quarantineOutsideArea});</li>
@@ -72,7 +76,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class IncidentLoader {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentLoader.class);
-    static final int CHUNK = 20_000;
+    /**
+     * Records geocoded, assigned and written together. Small enough that a file of a force's month (about 11,600
+     * rows nationally) is several chunks, written by the pipeline's thread while the file is still being read: with
+     * 20,000 such a file was one chunk, all of it geocoded, assigned and written on the reading thread after the last
+     * row was read, while the COPY waited (docs/performance.md, "Fewer per-file costs").
+     */
+    static final int CHUNK = 2_000;
+    /** Source categories whose codes are remembered per load; beyond this, a file of odd values is looked up anew. */
+    private static final int CATEGORIES_REMEMBERED = 1_000;
+    /** Stands for "no code" among remembered categories. */
+    private static final String UNMAPPED = new String("unmapped");
+
     private static final int SAMPLE_REJECTIONS = 5;
     /** The batch summary lists this many line numbers of records outside the area; the count says if there are more. */
     static final int OUTSIDE_LINES_LISTED = 1000;
@@ -89,13 +104,14 @@ public final class IncidentLoader {
     private static final String INCIDENT_COLUMNS = "batch_id, line_no, feed, source_ref, source_category, category, "
             + "event_from, event_to, location_text, geom, geocode_method, precision_m, stated_lsoa_code, attributes, "
             + "lsoa_vintage, lsoa_code, msoa_code, lad_code, ward_vintage, ward_code, custom_areas, area_match";
+    private static final int INCIDENT_COLUMN_COUNT = 22;
     /** Text format: a row may hold anything text can, a line of just {@code \.} too (csv would end the COPY there). */
     private static final String COPY_QUARANTINE =
             "COPY quarantine (batch_id, line_no, field, reason, raw_record, " + "raw_bytes, raw_sealed) FROM STDIN";
 
     private static final String SET_SUMMARY = "UPDATE load_batch SET summary = ?::jsonb WHERE id = ?";
-    /** EWKB of a point in EPSG:27700, little-endian: byte order, type with SRID flag, SRID; then x and y. */
-    private static final String EWKB_POINT_27700 = "0101000020346C0000";
+    /** British National Grid, the SRID of every stored point. */
+    private static final int BNG_SRID = 27700;
 
     /** Only records timed to within this can link to another feed's (police.uk's months cannot). */
     private static final long ONE_DAY_S = 86_400;
@@ -290,7 +306,9 @@ public final class IncidentLoader {
                 long started = System.nanoTime();
                 ProtocolRegistry.record(c, protocol);
                 Result result = loadNew(c, file, feed, protocol, sha, adapter, spill, progress, by);
+                long committing = System.nanoTime();
                 c.commit();
+                long done = System.nanoTime();
                 LOG.info(
                         "batch {}: {} into feed {}: {} loaded, {} quarantined in {} ms",
                         result.batchId(),
@@ -298,7 +316,8 @@ public final class IncidentLoader {
                         feed.name(),
                         result.rowsLoaded(),
                         result.rowsQuarantined(),
-                        (System.nanoTime() - started) / 1_000_000);
+                        (done - started) / 1_000_000);
+                LOG.debug("batch {}: commit {} ms", result.batchId(), (done - committing) / 1_000_000);
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
@@ -331,6 +350,7 @@ public final class IncidentLoader {
             Progress progress,
             LoadedBy by)
             throws SQLException, IOException {
+        long setup = System.nanoTime();
         try (Statement s = c.createStatement()) {
             // Index builds at the end sort in memory when they can; this is per transaction only.
             s.execute("SET LOCAL maintenance_work_mem = '256MB'");
@@ -356,8 +376,11 @@ public final class IncidentLoader {
         }
         long t0 = System.nanoTime();
         Pipeline pipeline;
-        try (CopyWriter out =
-                        CopyWriter.openPumpedText(c, "COPY " + partition + " (" + INCIDENT_COLUMNS + ") FROM STDIN");
+        // Binary: the backend takes each value as it is kept instead of parsing its text (docs/performance.md).
+        try (BinaryCopyWriter out = BinaryCopyWriter.openPumped(
+                        c,
+                        "COPY " + partition + " (" + INCIDENT_COLUMNS + ") FROM STDIN (FORMAT binary)",
+                        INCIDENT_COLUMN_COUNT);
                 CopyWriter quarantine = CopyWriter.textTo(Files.newBufferedWriter(spill, StandardCharsets.UTF_8))) {
             pipeline = new Pipeline(
                     batchId,
@@ -382,7 +405,7 @@ public final class IncidentLoader {
         long t1 = System.nanoTime();
         try (Statement s = c.createStatement()) {
             if (pipeline.accepted > 0) {
-                IncidentPartitions.place(c, batchId);
+                IncidentPartitions.place(c, batchId, pipeline.counted);
             } else {
                 s.execute("DROP TABLE " + partition);
             }
@@ -394,9 +417,10 @@ public final class IncidentLoader {
         // Only records timed to within a day can link (police.uk's whole months never do): skip the search otherwise.
         int linked = pipeline.narrowlyTimed > 0 ? Linker.link(c, batchId, linkRule.distanceM(), linkRule.minutes()) : 0;
         LOG.debug(
-                "{}: read, geocode, assign and COPY {} ms (geocode {} ms, areas {} ms); indexes and attach {} ms; "
-                        + "quarantine and links {} ms",
+                "{}: batch and table {} ms; read, geocode, assign and COPY {} ms (geocode {} ms, areas {} ms); "
+                        + "indexes, attach and counts {} ms; quarantine and links {} ms",
                 file.name(),
+                (t0 - setup) / 1_000_000,
                 (t1 - t0) / 1_000_000,
                 pipeline.geocodeNanos / 1_000_000,
                 pipeline.areaNanos / 1_000_000,
@@ -478,9 +502,12 @@ public final class IncidentLoader {
         private final long batchId;
         private final FeedDefinition feed;
         private final Map<String, String> categories;
+        /** Source category as given to its code or {@link #UNMAPPED}, for the categories met so far. */
+        private final Map<String, String> codes = new HashMap<>();
+
         private final Geocoder geocoder;
         private final AreaAssigner assigner;
-        private final CopyWriter out;
+        private final CopyRows out;
         private final CopyWriter quarantine;
         private final Progress progress;
         private final RecordCheck check;
@@ -494,7 +521,9 @@ public final class IncidentLoader {
         private final Map<String, Long> methods = new TreeMap<>();
         private final Map<String, Long> matches = new TreeMap<>();
         private final Map<String, Long> reasons = new TreeMap<>();
-        private final StringBuilder hex = new StringBuilder(64);
+        /** The kept counts' share of the accepted records, counted as they are written. */
+        final IncidentCounts.Tally counted = new IncidentCounts.Tally();
+
         volatile long bytes;
         long geocodeNanos;
         long areaNanos;
@@ -508,7 +537,7 @@ public final class IncidentLoader {
                 Map<String, String> categories,
                 Geocoder geocoder,
                 AreaAssigner assigner,
-                CopyWriter out,
+                CopyRows out,
                 CopyWriter quarantine,
                 Progress progress,
                 RecordCheck check,
@@ -593,7 +622,7 @@ public final class IncidentLoader {
             int kept = 0;
             for (int i = 0; i < n; i++) {
                 IncidentRecord r = chunk.get(i);
-                String code = categories.get(r.sourceCategory().strip().toLowerCase(Locale.ROOT));
+                String code = code(r.sourceCategory());
                 if (code == null) {
                     reject(new Rejection(
                             r.lineNo(),
@@ -632,22 +661,23 @@ public final class IncidentLoader {
                     attributes = new LinkedHashMap<>(attributes);
                     attributes.put("gazetteer_match", g.matched());
                 }
-                out.value(batchId)
-                        .value(r.lineNo())
+                out.int8(batchId)
+                        .int4(r.lineNo())
                         .value(feed.name())
                         .value(r.sourceRef())
                         .value(r.sourceCategory())
                         .value(codes[i])
-                        .value(r.eventFrom().toString())
-                        .value(r.eventTo().toString())
+                        .timestamptz(r.eventFrom())
+                        .timestamptz(r.eventTo())
                         .value(r.locationText())
-                        .value(ewkb(g.x(), g.y()))
+                        .point(BNG_SRID, g.x(), g.y())
                         .value(g.method().code())
-                        .value(Float.toString(g.precisionM()))
+                        .float4(g.precisionM())
                         .value(r.statedLsoaCode())
-                        .value(JsonText.object(attributes));
+                        .jsonb(JsonText.object(attributes));
                 assigner.write(areas[k], out);
                 out.endRow();
+                counted.count(r.eventFrom(), r.eventTo(), areas[k].lsoa(), codes[i], feed.name());
                 accepted++;
                 if (r.eventTo().getEpochSecond() - r.eventFrom().getEpochSecond() <= ONE_DAY_S) {
                     narrowlyTimed++;
@@ -658,6 +688,18 @@ public final class IncidentLoader {
             chunk.clear();
             forgetOriginals();
             report();
+        }
+
+        /** The common code of a source category, or null: a file repeats a few categories, so they are remembered. */
+        private String code(String sourceCategory) {
+            String code = codes.get(sourceCategory);
+            if (code == null) {
+                code = categories.getOrDefault(sourceCategory.strip().toLowerCase(Locale.ROOT), UNMAPPED);
+                if (codes.size() < CATEGORIES_REMEMBERED) {
+                    codes.put(sourceCategory, code);
+                }
+            }
+            return code == UNMAPPED ? null : code;
         }
 
         /**
@@ -679,22 +721,6 @@ public final class IncidentLoader {
         private void report() {
             if (progress != null) {
                 progress.update(bytes, (long) accepted + rejected + chunk.size());
-            }
-        }
-
-        /** Hex EWKB of a point, written without allocating per digit. */
-        private String ewkb(double x, double y) {
-            hex.setLength(0);
-            hex.append(EWKB_POINT_27700);
-            appendLittleEndian(Double.doubleToRawLongBits(x));
-            appendLittleEndian(Double.doubleToRawLongBits(y));
-            return hex.toString();
-        }
-
-        private void appendLittleEndian(long bits) {
-            for (int i = 0; i < 8; i++) {
-                int b = (int) (bits >>> (8 * i)) & 0xff;
-                hex.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xf, 16));
             }
         }
 

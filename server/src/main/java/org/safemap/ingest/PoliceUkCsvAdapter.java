@@ -49,20 +49,42 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
 
     @Override
     public void read(SourceFile file, FeedDefinition feed, RowSink sink, LongConsumer rawBytesRead) throws IOException {
-        CsvFeedReader.read(file, feed, DECLARED, DECLARED, ',', sink, rawBytesRead, PoliceUkCsvAdapter::row);
+        Months months = new Months();
+        CsvFeedReader.read(file, feed, DECLARED, DECLARED, ',', sink, rawBytesRead, row -> row(row, months));
     }
 
-    private static IncidentRecord row(CsvFeedReader.Row row) {
-        String month = row.get("Month");
-        if (!MONTH.matcher(month).matches()) {
-            throw new RowProblem("Month", "expected a month as YYYY-MM, got '" + month + "'");
+    /**
+     * The last month a file's rows named, as the instants it starts and ends: a file's rows name one month or a few,
+     * so each row need not parse its month and find its start in the London zone again.
+     */
+    private static final class Months {
+        private String month;
+        private Instant from;
+        private Instant to;
+
+        void read(String value) {
+            if (value.equals(month)) {
+                return;
+            }
+            if (!MONTH.matcher(value).matches()) {
+                throw new RowProblem("Month", "expected a month as YYYY-MM, got '" + value + "'");
+            }
+            YearMonth yearMonth;
+            try {
+                yearMonth = YearMonth.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new RowProblem("Month", "no such month '" + value + "'");
+            }
+            from = yearMonth.atDay(1).atStartOfDay(Period.LONDON).toInstant();
+            to = yearMonth.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant();
+            month = value;
         }
-        YearMonth yearMonth;
-        try {
-            yearMonth = YearMonth.parse(month);
-        } catch (DateTimeParseException e) {
-            throw new RowProblem("Month", "no such month '" + month + "'");
-        }
+    }
+
+    private static IncidentRecord row(CsvFeedReader.Row row, Months months) {
+        months.read(row.get("Month"));
+        Instant from = months.from;
+        Instant to = months.to;
         String crimeType = row.required("Crime type");
         if (!row.has("Longitude") && !row.has("Latitude")) {
             throw new RowProblem("Longitude", "no location given (police.uk 'No location' record)");
@@ -80,9 +102,6 @@ public final class PoliceUkCsvAdapter implements FeedAdapter {
         if (!lsoa.isEmpty() && !LSOA_CODE.matcher(lsoa).matches()) {
             throw new RowProblem("LSOA code", "not an LSOA code: '" + lsoa + "'");
         }
-        Instant from = yearMonth.atDay(1).atStartOfDay(Period.LONDON).toInstant();
-        Instant to =
-                yearMonth.plusMonths(1).atDay(1).atStartOfDay(Period.LONDON).toInstant();
         // The force and the LSOA name repeat what the feed and the LSOA code say; only differences are kept.
         Map<String, String> attributes = new LinkedHashMap<>();
         String reportedBy = row.get("Reported by");
