@@ -123,6 +123,7 @@
   async function getJson(url, init) {
     const response = await fetch(url, Object.assign({ headers: { Accept: 'application/json' } }, init));
     const body = await response.json().catch(() => ({}));
+    if (init && init.signal) init.signal.throwIfAborted();  // stopped while reading: no answer, not an empty one
     if (!response.ok) {
       throw new Error(body.message || (response.status + ' ' + response.statusText));
     }
@@ -656,7 +657,8 @@
         return Object.assign({}, all, { features: features, numberReturned: features.length });
       }
     }
-    return pointAnswer(url);
+    // an answer being fetched ahead and stopped (the step came first) is asked for again, now for the step
+    return pointAnswer(url).catch(e => e.name === 'AbortError' ? pointAnswer(url) : Promise.reject(e));
   }
 
   // Whether a code names a category group and no category of another group (the server matches either).
@@ -879,7 +881,7 @@
         // the very address loadPoints asks for when the step comes (apiPeriod's form)
         const period = p.from === p.month ? p.month : p.from + '..' + p.month;
         const url = points.api + '?' + query(pointParams(points, feed, pointsWhen(period), state.group));
-        pointAnswer(url, { priority: 'low' }).catch(() => {});
+        pointAnswer(url, { priority: 'low', signal: abort.signal }).catch(() => {});
       }));
     }
     const urls = [];
