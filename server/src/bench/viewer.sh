@@ -4,6 +4,9 @@
 # browsers) and ViewerInteractionBench (signed in as the demo's analyst: search, density first paint, a period step,
 # a filter change, ranking and a profile against issue 18's targets, RUNS fresh browsers, medians).
 # Usage: server/src/bench/viewer.sh [URL] [BROWSERS] [RUNS]. Figures: docs/performance.md ("Viewer").
+# SAFEMAP_BENCH_PAUSE_MS=N waits N ms before the period step and the filter change (an analyst looking at the map;
+# default 0, each straight after the step before); SAFEMAP_BENCH_TRACE=1 lists each step's requests (run the java
+# line by hand: this script keeps only the summary lines).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 command -v chromedriver > /dev/null || { echo "install chromium and chromium-driver first (./safemap test does)" >&2; exit 1; }

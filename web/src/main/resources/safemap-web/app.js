@@ -25,7 +25,7 @@
     profileArea: null, profileRequest: null, chart: null, playing: null, highlight: null, basemaps: [],
     basemap: null, basemapLayer: null, failedBasemaps: new Set(), points: null, searchMarker: null,
     baseline: null, hiddenLayers: [], layerRequests: {}, selectionRequests: 0, runs: {}, days: null,
-    withheld: new Map()
+    withheld: new Map(), feedAudited: {}, settledSelection: 0
   };
   // Layers that compare the period with an earlier one (the server's change kinds).
   const CHANGE_KINDS = ['density-change', 'area-change'];
@@ -120,9 +120,10 @@
     document.getElementById('status').textContent = text;
   }
 
-  async function getJson(url) {
-    const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  async function getJson(url, init) {
+    const response = await fetch(url, Object.assign({ headers: { Accept: 'application/json' } }, init));
     const body = await response.json().catch(() => ({}));
+    if (init && init.signal) init.signal.throwIfAborted();  // stopped while reading: no answer, not an empty one
     if (!response.ok) {
       throw new Error(body.message || (response.status + ' ' + response.statusText));
     }
@@ -473,25 +474,23 @@
     return out;
   }
 
-  function tileLayer(layer) {
+  // The address of a map-service layer's tiles ({z}/{x}/{y} left to fill) for the filters shown and the period
+  // given as TIME (the one shown, or a month beside it fetched ahead); null when the layer has nothing to draw
+  // yet (a change layer without a baseline, a run layer without a run). One function for both, so a tile fetched
+  // ahead has the very address the map asks for later, which is what the browser's cache is keyed by.
+  function tileTemplate(layer, time) {
     const timed = TIMED_KINDS.includes(layer.kind);
     const params = {};
-    if (timed && state.month) params.time = mapTime(monthsOnly(layer));
+    if (timed && time) params.time = time;
     if (CHANGE_KINDS.includes(layer.kind)) {
       const base = baseline();
-      if (!base) {
-        status('Choose a baseline under "Compare two periods" to draw ' + layer.title + '.');
-        return { group: L.layerGroup(), count: 0 };
-      }
+      if (!base) return null;
       params.baseline = base.replace('..', '/');
     }
     if (layer.runs) {
       // A run layer draws the run the reader picked, never whichever run is newest: someone else ranking hot spots
       // must not change what this map means.
-      if (!state.runs[layer.name]) {
-        status('No run of ' + layer.title + ' has finished yet, so it draws nothing. Rank hot spots to make one.');
-        return { group: L.layerGroup(), count: 0 };
-      }
+      if (!state.runs[layer.name]) return null;
       params.run = state.runs[layer.name];
     }
     if (timed) {
@@ -500,7 +499,17 @@
       Object.assign(params, hourDims(layer));
     }
     const q = query(params);
-    const url = '/tiles/' + encodeURIComponent(layer.name) + '/{z}/{x}/{y}.png' + (q ? '?' + q : '');
+    return '/tiles/' + encodeURIComponent(layer.name) + '/{z}/{x}/{y}.png' + (q ? '?' + q : '');
+  }
+
+  function tileLayer(layer) {
+    const url = tileTemplate(layer, state.month ? mapTime(monthsOnly(layer)) : null);
+    if (!url) {
+      status(CHANGE_KINDS.includes(layer.kind)
+        ? 'Choose a baseline under "Compare two periods" to draw ' + layer.title + '.'
+        : 'No run of ' + layer.title + ' has finished yet, so it draws nothing. Rank hot spots to make one.');
+      return { group: L.layerGroup(), count: 0 };
+    }
     const options = { maxZoom: 19, opacity: 1, className: 'safemap-tiles' };
     // Tiles beyond where the server says the layer can draw anything would be empty: not asked for, they leave the
     // browser's few connections to the tiles and incidents that carry data.
@@ -562,21 +571,11 @@
   // smooth: only the clusters and points in view are ever drawn.
   async function loadPoints(layer) {
     const group = L.layerGroup();
-    // Records only of feeds this user may see record by record (as stored, or generalised to a grid); the others
-    // are counted in the area layers at the level their protocols allow.
-    const recordFeeds = [...state.feeds].filter(f => ['points', 'reduced'].includes(state.feedLevels[f]));
-    // from/to take months or days, both included
-    const [from, to] = apiPeriod().split('..');
-    const when = to ? { from: from, to: to } : from.length === 7 ? { month: from } : { from: from, to: from };
-    // Up to the API's most per request (50,000 a feed): the clusters and the canvas keep that many smooth. A feed
-    // shown as stored comes with only what the map needs (the style's properties and the time filter's); a popup
-    // asks for the rest of its one record. A generalised feed's records have no id to ask by, and few properties.
-    const mapProperties = ['feed', 'from', 'to'].concat(styleProperties(layer));
-    const requests = recordFeeds.map(feed => {
-      const params = Object.assign({ feed: feed, category: state.group, limit: 50000 }, when);
+    const when = pointsWhen(apiPeriod());
+    const requests = recordFeeds().map(feed => {
+      const params = pointParams(layer, feed, when, state.group);
       const trimmed = state.feedLevels[feed] === 'points';
-      if (trimmed) params.properties = [...new Set(mapProperties)].join(',');
-      return getJson(layer.api + '?' + query(params)).then(data => ({ data: data, detail: trimmed ? params : null }));
+      return pointsOf(layer, feed, when, state.group).then(data => ({ data: data, detail: trimmed ? params : null }));
     });
     const results = await Promise.all(requests);
     let truncated = false;
@@ -592,6 +591,83 @@
     const index = new Supercluster({ radius: 60, maxZoom: POINTS_FROM_ZOOM - 1, minPoints: 3 });
     index.load(features);
     return { group: group, index: index, count: features.length, truncated: truncated };
+  }
+
+  // Records only of feeds this user may see record by record (as stored, or generalised to a grid); the others
+  // are counted in the area layers at the level their protocols allow.
+  function recordFeeds() {
+    return [...state.feeds].filter(f => ['points', 'reduced'].includes(state.feedLevels[f]));
+  }
+
+  // A period as /api/incidents takes it ('2022-07', '2022-05..2022-07', days): from/to take months or days, both
+  // included.
+  function pointsWhen(period) {
+    const [from, to] = period.split('..');
+    return to ? { from: from, to: to } : from.length === 7 ? { month: from } : { from: from, to: from };
+  }
+
+  // One feed's records for the points layer. Up to the API's most per request (50,000 a feed): the clusters and the
+  // canvas keep that many smooth. A feed shown as stored comes with only what the map needs (the style's properties,
+  // the group and the time filter's); a popup asks for the rest of its one record. A generalised feed's records have
+  // no id to ask by, and few properties.
+  function pointParams(layer, feed, when, category) {
+    const params = Object.assign({ feed: feed, category: category, limit: 50000 }, when);
+    if (state.feedLevels[feed] === 'points') {
+      params.properties = [...new Set(['feed', 'from', 'to', 'group'].concat(styleProperties(layer)))].join(',');
+    }
+    return params;
+  }
+
+  // Answers of /api/incidents for the points layer, by address, kept for a minute, as the browser keeps a tile
+  // (MapHandlers: max-age=60): a month stepped back to, or one fetched ahead while the map was idle
+  // (prefetchNeighbours), is drawn without asking again. The minute bounds how stale a month seen again can be
+  // after a load, as for tiles. At most POINT_ANSWERS are kept (each a feed's month, a few MB at most as objects).
+  const POINT_ANSWERS = 12;
+  const POINT_ANSWER_MS = 60000;
+  const pointAnswers = new Map();
+
+  function keptPoints(url) {
+    const kept = pointAnswers.get(url);
+    if (!kept) return null;
+    pointAnswers.delete(url);
+    if (Date.now() - kept.at >= POINT_ANSWER_MS) return null;
+    pointAnswers.set(url, kept);  // the most recently used goes last, the least first out
+    return kept.data;
+  }
+
+  function pointAnswer(url, init) {
+    const kept = keptPoints(url);
+    if (kept) return kept;
+    const data = getJson(url, init);
+    pointAnswers.set(url, { at: Date.now(), data: data });
+    // a failed answer is not kept: the next look asks again
+    data.catch(() => { if (pointAnswers.get(url) && pointAnswers.get(url).data === data) pointAnswers.delete(url); });
+    while (pointAnswers.size > POINT_ANSWERS) pointAnswers.delete(pointAnswers.keys().next().value);
+    return data;
+  }
+
+  // A feed's records for a group: taken from the same feed's answer for every group when one is kept and whole (not
+  // cut at the limit), since the server's filter (the category or group named) then picks exactly the records whose
+  // group it is; else asked for. A group change then waits only for its surfaces.
+  async function pointsOf(layer, feed, when, category) {
+    const url = layer.api + '?' + query(pointParams(layer, feed, when, category));
+    const wholeUrl = layer.api + '?' + query(pointParams(layer, feed, when, ''));
+    const whole = category && !keptPoints(url) && groupOnly(category) ? keptPoints(wholeUrl) : null;
+    if (whole) {
+      const all = await whole.catch(() => null);
+      if (all && !all.truncated) {
+        const features = all.features.filter(f => f.properties.group === category);
+        return Object.assign({}, all, { features: features, numberReturned: features.length });
+      }
+    }
+    // an answer being fetched ahead and stopped (the step came first) is asked for again, now for the step
+    return pointAnswer(url).catch(e => e.name === 'AbortError' ? pointAnswer(url) : Promise.reject(e));
+  }
+
+  // Whether a code names a category group and no category of another group (the server matches either).
+  function groupOnly(code) {
+    const categories = state.summary ? state.summary.categories : [];
+    return categories.some(c => c.group === code) && categories.every(c => c.code !== code || c.group === code);
   }
 
   function drawPoints() {
@@ -717,6 +793,7 @@
   async function refreshSelection() {
     // Only the newest selection reports: an older one still loading must not put its count under the new label.
     const selection = ++state.selectionRequests;
+    cancelPrefetch();  // what is fetched ahead must not take a connection or a slot from what was asked for
     const label = periodLabel();
     status('Loading ' + label + ' \u2026');
     document.getElementById('period-label').textContent = label;
@@ -741,9 +818,102 @@
       updateAttribution();
       if (state.baseline) await loadChanges();
       if (state.profileArea) await loadProfile();
+      if (selection === state.selectionRequests) {
+        state.settledSelection = selection;
+        schedulePrefetch();
+      }
     } catch (e) {
       if (selection === state.selectionRequests) status('Could not load incidents: ' + e.message);
     }
+  }
+
+  // ------------------------------------------------------------------------------- the months beside the one shown
+  // Once the map has been idle a moment, the periods a slider step, an arrow key or Play goes to next (the period
+  // moved a month back and a month on, its length kept; only the next while playing) are fetched ahead, at low
+  // priority: the tiles now in view of each density or count layer shown, into the browser's cache (and so drawn
+  // into the server's), and the records of feeds whose reading is not audited, into pointAnswers. The step then
+  // draws from what is already here instead of waiting for the server to read and draw a month it has not seen.
+  // Bounded: only layers shown, only the tiles in view, two requests at a time, never for days (a step clears them)
+  // nor for layers costly to draw (change layers read two surfaces, a forecast fits a model); stopped by any new
+  // selection, move or layer switched, and paused for a minute by any busy answer (429 or 503: the requester's rate
+  // or slots are spent, and what they ask for comes first).
+  const PREFETCH_KINDS = ['density', 'area-counts'];
+  const PREFETCH_IDLE_MS = 400;
+  const PREFETCH_PAUSE_MS = 60000;
+  const prefetch = { timer: null, abort: null, pausedUntil: 0 };
+
+  function schedulePrefetch() {
+    cancelPrefetch();
+    prefetch.timer = setTimeout(() => { prefetch.timer = null; prefetchNeighbours(); }, PREFETCH_IDLE_MS);
+  }
+
+  function cancelPrefetch() {
+    if (prefetch.timer) clearTimeout(prefetch.timer);
+    prefetch.timer = null;
+    if (prefetch.abort) prefetch.abort.abort();
+    prefetch.abort = null;
+  }
+
+  // The periods a step goes to from the one shown, as {from, month}.
+  function neighbourPeriods() {
+    if (state.days || !state.month) return [];
+    const length = periodMonths();
+    const i = state.months.indexOf(state.month);
+    return (state.playing ? [i + 1] : [i - 1, i + 1])
+      .filter(j => j >= length - 1 && j < state.months.length)
+      .map(j => ({ from: state.months[j - length + 1], month: state.months[j] }));
+  }
+
+  async function prefetchNeighbours() {
+    if (Date.now() < prefetch.pausedUntil || document.hidden) return;
+    // not while the selection shown is still loading (its end schedules this), nor while tiles in view are: they
+    // come first
+    if (state.settledSelection !== state.selectionRequests) return;
+    const tiles = state.layers.filter(l => !isVector(l) && state.overlays[l.name] && state.overlays[l.name].isLoading);
+    if (tiles.some(l => state.overlays[l.name].isLoading())) {
+      schedulePrefetch();
+      return;
+    }
+    const periods = neighbourPeriods();
+    if (!periods.length) return;
+    const abort = new AbortController();
+    prefetch.abort = abort;
+    const points = state.layers.find(l => l.kind === 'points' && layerBox(l).checked);
+    if (points) {
+      periods.forEach(p => recordFeeds().filter(f => state.feedAudited[f] === false).forEach(feed => {
+        // the very address loadPoints asks for when the step comes (apiPeriod's form)
+        const period = p.from === p.month ? p.month : p.from + '..' + p.month;
+        const url = points.api + '?' + query(pointParams(points, feed, pointsWhen(period), state.group));
+        pointAnswer(url, { priority: 'low', signal: abort.signal }).catch(() => {});
+      }));
+    }
+    const urls = [];
+    state.layers.filter(l => PREFETCH_KINDS.includes(l.kind) && layerBox(l).checked && state.overlays[l.name])
+      .forEach(l => {
+        const coords = Object.values(state.overlays[l.name]._tiles || {}).filter(t => t.current).map(t => t.coords);
+        periods.forEach(p => {
+          const template = tileTemplate(l, monthsTime(p.from, p.month));
+          if (template) coords.forEach(c => urls.push(L.Util.template(template, c)));
+        });
+      });
+    let next = 0;
+    const worker = async () => {
+      while (next < urls.length && !abort.signal.aborted) {
+        const url = urls[next++];
+        try {
+          const response = await fetch(url, { signal: abort.signal, priority: 'low', credentials: 'same-origin' });
+          await response.blob();
+          if (response.status === 429 || response.status === 503) {
+            prefetch.pausedUntil = Date.now() + PREFETCH_PAUSE_MS;
+            abort.abort();
+          }
+        } catch (e) {
+          return;  // stopped, or the network failed: the step will ask for itself
+        }
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    if (prefetch.abort === abort) prefetch.abort = null;
   }
 
   // The period shown: one month, whole months from-to (both included), or the days chosen inside them.
@@ -779,7 +949,12 @@
     if (state.days && !wholeMonths) {
       return state.days.from === state.days.to ? state.days.from : state.days.from + '/' + state.days.to;
     }
-    return state.from === state.month ? state.month : state.from + '/' + state.month;
+    return monthsTime(state.from, state.month);
+  }
+
+  // Whole months from-to as the map service's TIME.
+  function monthsTime(from, to) {
+    return from === to ? to : from + '/' + to;
   }
 
   // The same period as the API's period ('2022-07-01..2022-07-14', '2022-07', '2022-05..2022-07').
@@ -958,6 +1133,7 @@
   }
 
   async function loadProfile() {
+    cancelPrefetch();
     const panel = document.getElementById('profile');
     const body = document.getElementById('profile-body');
     const r = state.profileArea;
@@ -1222,6 +1398,7 @@
   }
 
   async function rankHotspots() {
+    cancelPrefetch();  // the reader waits for this: nothing fetched ahead may slow it
     const box = document.getElementById('ranking');
     const button = document.getElementById('rank');
     button.disabled = true;
@@ -1357,6 +1534,7 @@
   // One box, answered by the server's geocoder and area tables (/api/search). Enter goes to the best match; the
   // others are listed to choose from. An area opens its profile; a place is marked, with its LSOA's profile offered.
   async function search(text) {
+    cancelPrefetch();
     const list = document.getElementById('search-results');
     const t = text.trim();
     if (!t) { list.replaceChildren(); return; }
@@ -1681,7 +1859,9 @@
       box.addEventListener('change', () => {
         writeHash();
         if (dayRange) dayRange.refresh();
-        refreshLayer(layer).then(() => { renderLegend(); updateAttribution(); }).catch(e => status('Could not load ' + layer.title + ': ' + e.message));
+        cancelPrefetch();
+        refreshLayer(layer).then(() => { renderLegend(); updateAttribution(); schedulePrefetch(); })
+          .catch(e => status('Could not load ' + layer.title + ': ' + e.message));
       });
       layerBoxes.append(el('label', { htmlFor: 'layer-' + layer.name, title: layer.abstractText }, box,
         el('span', {}, layer.title)));
@@ -1762,7 +1942,11 @@
       const initial = readHash();
       const [config, catalogue, summary, feeds] = await Promise.all([getJson('/api/viewer-config'),
         getJson('/api/layers'), getJson('/api/incidents/summary'), getJson('/api/feeds')]);
-      feeds.forEach(f => { state.feedLabels[f.name] = f.label; state.feedLevels[f.name] = f.level; });
+      feeds.forEach(f => {
+        state.feedLabels[f.name] = f.label;
+        state.feedLevels[f.name] = f.level;
+        state.feedAudited[f.name] = f.audited !== false;  // an older server does not say: taken as audited
+      });
       state.layers = catalogue.layers;
       state.summary = summary;
       buildControls(initial);
@@ -1790,6 +1974,8 @@
       // Boundaries come simplified for the zoom; fetch them again only when the zoom leaves the range the
       // server says that simplification serves.
       map.on('moveend', drawPoints);
+      map.on('movestart', cancelPrefetch);
+      map.on('moveend', () => { if (state.month) schedulePrefetch(); });
       let clustered = map.getZoom() < POINTS_FROM_ZOOM;
       map.on('zoomend', () => {
         if ((map.getZoom() < POINTS_FROM_ZOOM) !== clustered) { clustered = !clustered; renderLegend(); }

@@ -98,6 +98,9 @@ final class FeedHandlers {
             m.put("attribution", f.attribution());
             DisclosureLevel level = access.policy().level(who, f.name());
             m.put("level", level.key());
+            // Whether reading its records is written to the audit log: the viewer fetches ahead (a month beside the
+            // one shown) only records whose reading is not, so the log never names a month nobody looked at.
+            m.put("audited", access.restricted(List.of(f.name())));
             // What the asker may do with the feed's files, so a viewer offers only what will be allowed.
             m.put("owner", custody.owner(f.name()));
             m.put("may_load", custody.mayLoad(who, f.name()));

@@ -173,6 +173,12 @@ class CustodiansIT {
                 .contains("\"owner\":\"nhs-ed\",\"may_load\":false," + "\"may_read_batches\":true");
         assertThat(feed("istv-ae", nhs).toString()).contains("\"may_load\":true,\"may_read_batches\":true");
         assertThat(feed("istv-ae", null).toString()).contains("\"may_load\":false,\"may_read_batches\":false");
+        // Reading a partner's records is audited, open data's is not, whoever asks (the viewer fetches ahead only
+        // what is not).
+        assertThat(feed("istv-ae", csp).path("audited").asBoolean()).isTrue();
+        assertThat(feed("istv-ae", null).path("audited").asBoolean()).isTrue();
+        assertThat(feed("police-uk", csp).path("audited").isBoolean()).isTrue();
+        assertThat(feed("police-uk", csp).path("audited").asBoolean()).isFalse();
         assertThat(Sql.count(
                         db,
                         "SELECT count(*) FROM load_batch WHERE feed = 'istv-ae' AND loaded_by = " + "'csp-analyst'"))

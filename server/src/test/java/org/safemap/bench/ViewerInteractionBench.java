@@ -53,6 +53,7 @@ public final class ViewerInteractionBench {
             const done = arguments[arguments.length - 1];
             const condition = new Function(arguments[1]);
             const t0 = performance.now();
+            window.__benchT0 = t0;
             new Function(arguments[0])();
             (function poll() {
               let ok = false;
@@ -126,6 +127,7 @@ public final class ViewerInteractionBench {
         d.navigate().refresh();
         ready(d);
         out.put("density first paint", timed(d, "document.getElementById('layer-density-all').click();", TILES_LOADED));
+        pause();
         out.put(
                 "period step",
                 timed(
@@ -133,6 +135,7 @@ public final class ViewerInteractionBench {
                         "const s = document.getElementById('period'); s.value = String(Number(s.value) - 1);"
                                 + " s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change'));",
                         settled()));
+        pause();
         out.put(
                 "filter change",
                 timed(
@@ -166,10 +169,45 @@ public final class ViewerInteractionBench {
 
     private static long timed(ChromeDriver d, String action, String condition) {
         // A status left by the previous step must not satisfy this one's condition before the action has run.
-        ((JavascriptExecutor) d).executeScript("document.getElementById('status').textContent = '';");
+        ((JavascriptExecutor) d)
+                .executeScript(
+                        "document.getElementById('status').textContent = ''; performance.clearResourceTimings();");
         Object ms = ((JavascriptExecutor) d).executeAsyncScript(TIMED, action, condition);
+        if (TRACE) {
+            System.out.println(((JavascriptExecutor) d).executeScript(TRACE_SCRIPT));
+        }
         return ((Number) ms).longValue();
     }
+
+    /**
+     * SAFEMAP_BENCH_PAUSE_MS: how long the analyst looks at the map before a period step and before a filter change
+     * (default 0: each straight after the step before it, the worst case, as the figures before December 2026 were
+     * taken). The viewer fetches the months beside the one shown once the map is idle, which a pause lets happen.
+     */
+    private static final long PAUSE_MS = Long.parseLong(System.getenv().getOrDefault("SAFEMAP_BENCH_PAUSE_MS", "0"));
+
+    private static void pause() {
+        if (PAUSE_MS > 0) {
+            try {
+                Thread.sleep(PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** SAFEMAP_BENCH_TRACE=1: after each step, the requests it made, from the page's resource timings. */
+    private static final boolean TRACE = "1".equals(System.getenv("SAFEMAP_BENCH_TRACE"));
+
+    // Each request begun since the step's action, in milliseconds from it: start, request sent, first byte, end,
+    // bytes over the wire (0: from the browser's cache).
+    private static final String TRACE_SCRIPT = """
+            const t0 = window.__benchT0;
+            return performance.getEntriesByType('resource').filter(e => e.startTime >= t0)
+              .map(e => '  ' + [e.startTime, e.requestStart || e.fetchStart, e.responseStart, e.responseEnd]
+                .map(v => String(Math.round(v - t0)).padStart(5)).join(' ') + ' ' + String(e.transferSize).padStart(8)
+                + ' ' + e.name.replace(location.origin, '').slice(0, 110)).join('\\n');
+            """;
 
     private static void ready(ChromeDriver d) {
         Browser.waitUpTo(d, 60)
