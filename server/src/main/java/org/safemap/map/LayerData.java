@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the layer kinds draw from: the store ({@link MapData}), the policy, the protected count tables, and what was
- * read from them, cached by the data version: density fields per filter, area outlines per level, tolerance and CRS,
- * and per-area values per filter and run, so a tile costs a query only the first time its inputs are seen. Each cache
- * loads a key once even when many requests ask at the same moment (Caffeine; the others wait for the first).
+ * read from them, cached by the data version: density fields per filter, month pyramids per selection, area outlines
+ * per level, tolerance and CRS, and per-area values per filter and run, so a tile costs a query only the first time its
+ * inputs are seen. Each cache loads a key once even when many requests ask at the same moment (Caffeine; the others
+ * wait for the first).
  */
 final class LayerData {
     private static final Logger LOG = LoggerFactory.getLogger(LayerData.class);
