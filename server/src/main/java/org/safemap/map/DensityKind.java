@@ -54,10 +54,21 @@ public record DensityKind() implements SurfaceKind {
             return;
         }
         if (guarded(data, layer, dims) == null) {
+            float[] small = smallScale(data, layer, dims, view);
+            if (small != null) {
+                if (!anyAbove(small, 0)) {
+                    return; // no record within reach of any cell in view
+                }
+                new ColorRamp(raster).draw(small, view, g);
+                return;
+            }
             double[] e = view.bngEnvelope();
-            if (!field(data, layer, dims).reaches(e[0], e[1], e[2], e[3])) {
+            DensityField field = field(data, layer, dims);
+            if (!field.reaches(e[0], e[1], e[2], e[3])) {
                 return; // nothing within the kernel's reach: the map stays empty, and is encoded once for all
             }
+            new ColorRamp(raster).draw(DensityRaster.read(field, view), view, g);
+            return;
         }
         new ColorRamp(raster).draw(values(data, layer, dims, view), view, g);
     }
@@ -101,7 +112,48 @@ public record DensityKind() implements SurfaceKind {
      */
     static float[] values(LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view) {
         GuardedDensity g = guarded(data, layer, dims);
-        return g != null ? g.read(view) : DensityRaster.read(field(data, layer, dims), view);
+        if (g != null) {
+            return g.read(view);
+        }
+        float[] small = smallScale(data, layer, dims, view);
+        return small != null ? small : DensityRaster.read(field(data, layer, dims), view);
+    }
+
+    /**
+     * The view from the month pyramids ({@link DensityPyramid}) where its pixels are at least a level-0 cell wide,
+     * or null where it is drawn exactly: at larger scales, for a period that is not whole months, under an hour or
+     * day filter, and for a requester who sees some feeds below points (their guarded surface applies its rule month
+     * by month at each pixel centre, which a mean over a cell cannot honour; callers ask {@link #guarded} first).
+     */
+    private static float[] smallScale(LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view) {
+        if (!dims.time().wholeMonths() || dims.filtersTimeOfWeek()) {
+            return null;
+        }
+        LayerCatalogue.Source s = layer.source();
+        Kernel kernel = Kernel.fromCode(s.kernel());
+        double base = DensityPyramid.baseCell(kernel, s.bandwidthMetres());
+        int level = DensityPyramid.level(new DensityRaster.Locations(view).bngPixelMetres(), base);
+        if (level < 0) {
+            return null;
+        }
+        MapData.Filter f = data.filter(layer, dims, DisclosureLevel.AGGREGATES);
+        if (f.feeds().isEmpty()) {
+            return new float[view.width() * view.height()];
+        }
+        return DensityPyramid.read(
+                data.pyramids(f, kernel, s.bandwidthMetres()),
+                view,
+                level,
+                1e6 / dims.time().monthsLong());
+    }
+
+    private static boolean anyAbove(float[] values, float floor) {
+        for (float v : values) {
+            if (v > floor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

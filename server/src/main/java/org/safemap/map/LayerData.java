@@ -16,18 +16,24 @@ import org.locationtech.jts.geom.prep.PreparedGeometry;
 import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 import org.locationtech.jts.index.strtree.STRtree;
 import org.safemap.geo.Crs;
+import org.safemap.hotspot.Kernel;
 import org.safemap.runs.ForecastMap;
 import org.safemap.sharing.DisclosureLevel;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
+import org.safemap.time.Period;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the layer kinds draw from: the store ({@link MapData}), the policy, the protected count tables, and what was
- * read from them, cached by the data version: density fields per filter, area outlines per level, tolerance and CRS,
- * and per-area values per filter and run, so a tile costs a query only the first time its inputs are seen. Each cache
- * loads a key once even when many requests ask at the same moment (Caffeine; the others wait for the first).
+ * read from them, cached by the data version: density fields per filter, month pyramids per selection, area outlines
+ * per level, tolerance and CRS, and per-area values per filter and run, so a tile costs a query only the first time its
+ * inputs are seen. Each cache loads a key once even when many requests ask at the same moment (Caffeine; the others
+ * wait for the first).
  */
 final class LayerData {
+    private static final Logger LOG = LoggerFactory.getLogger(LayerData.class);
     static final GeometryFactory GEOMETRY = new GeometryFactory();
 
     private final MapData store;
@@ -44,6 +50,15 @@ final class LayerData {
 
     final Cache<String, DensityField> fields = byBytes(DensityField::locationBytes);
     final Cache<String, GuardedDensity> guarded = byBytes(GuardedDensity::locationBytes);
+    /**
+     * Month pyramids of the selections drawn at small scales ({@link DensityPyramid}), bounded by their bytes alone: a
+     * range of months reads one per month, so twelve or more are in use at once.
+     */
+    final Cache<String, DensityPyramid> pyramids = Caffeine.newBuilder()
+            .maximumWeight(FIELD_BYTES)
+            .<String, DensityPyramid>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.bytes()))
+            .build();
+
     final Cache<String, Map<String, Map<String, Object>>> values = bounded(64);
     /** Fitted forecasts (a fit costs seconds; a 100 m grid over a force is a few MB). */
     final Cache<String, ForecastMap> forecasts = bounded(8);
@@ -99,6 +114,7 @@ final class LayerData {
             version = v;
             fields.invalidateAll();
             guarded.invalidateAll();
+            pyramids.invalidateAll();
             forecasts.invalidateAll();
             shapes.invalidateAll();
             values.invalidateAll();
@@ -148,6 +164,33 @@ final class LayerData {
                 feeds(dims, min),
                 dims.hours(),
                 dims.weekdays());
+    }
+
+    /**
+     * The pyramids of each month of {@code f}'s period, for its selection (groups, categories, feeds; every hour and
+     * day), each built once per data version from that month's records ({@link MapData#densityPoints}) and shared by
+     * every period that holds the month. Months missing from the cache are read side by side.
+     */
+    List<DensityPyramid> pyramids(MapData.Filter f, Kernel kernel, double bandwidthMetres) {
+        String selection = version + "|" + kernel.code() + "|" + bandwidthMetres + "|" + String.join(",", f.groups())
+                + "|" + String.join(",", f.categories()) + "|" + String.join(",", f.feeds()) + "|";
+        return f.period().months().parallelStream()
+                .map(m -> pyramids.get(selection + m, k -> {
+                    long t0 = System.nanoTime();
+                    MapData.Weighted points = store.densityPoints(
+                            new MapData.Filter(Period.of(m), f.groups(), f.categories(), f.feeds()));
+                    long t1 = System.nanoTime();
+                    DensityPyramid p = DensityPyramid.build(points, kernel, bandwidthMetres);
+                    LOG.info(
+                            "density pyramid {}: {} locations read in {} ms, built in {} ms, {} MB",
+                            m,
+                            p.records(),
+                            (t1 - t0) / 1_000_000,
+                            (System.nanoTime() - t1) / 1_000_000,
+                            p.bytes() >> 20);
+                    return p;
+                }))
+                .toList();
     }
 
     /** The coarsest stored simplification under half a pixel (on the ground), or 0 for the boundaries as loaded. */
