@@ -523,8 +523,13 @@ def features_check(port, time_, feed, table_csv):
     h = Http(port)
     offset, seen, differ, suppressed, examples = 0, 0, 0, 0, []
     while True:
-        status, _, body, _ = h.get(f"/ogc/features/collections/incident-counts/items?datetime={time_}&feed={feed}"
-                                   f"&limit=10000&offset={offset}")
+        for attempt in range(8):
+            # a server just started reads its map state first (minutes on national data under load): wait for it
+            status, _, body, _ = h.get(f"/ogc/features/collections/incident-counts/items?datetime={time_}"
+                                       f"&feed={feed}&limit=10000&offset={offset}")
+            if status != 503:
+                break
+            time.sleep(15)
         if status != 200:
             sys.exit(f"features: HTTP {status}: {body[:200]!r}")
         feats = json.loads(body)["features"]
