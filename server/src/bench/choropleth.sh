@@ -28,7 +28,8 @@
 # (SAFEMAP_LOCAL_DB_PORT, else 55432), PGPASSWORD (else var/postgis.password), MONTH (the feed's latest month), FEED
 # (police-uk), ZOOMS ("6 7 8 10 12 14 16"), PER_ZOOM (6 requests per zoom and CRS), ROUNDS (3), SEED (20261208),
 # BASELINE_JAR, CHORO_PORT (8093; the baseline 8094), CHORO_FCGI_PORT (8095), CHORO_KEEP_DB=1 (keep the copy),
-# CHORO_REUSE_DB=1 (use a kept copy as it is), PROFILE=1 (a JFR recording of SafeMap during one more rendered round).
+# CHORO_REUSE_DB=1 (use a kept copy as it is), CPU_ROUNDS (3 blocks per server of the server CPU pass; 0: none),
+# PROFILE=1 (a JFR recording of SafeMap during one more rendered round).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
@@ -420,6 +421,58 @@ def cached(listfile, rounds, servers, time_, feed, out):
                     f.write(f"{rnd} {name} {crs} {z} {tile} {t * 1000:.2f} {len(body)} {'ok' if not note else 'BAD ' + note}\n")
 
 
+def cpu_ms(pids):
+    """CPU time (user + system) of processes, ms, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += int(f[11]) + int(f[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu(listfile, rounds, servers, ms_port, ms_pids, mapfiles, time_, feed, out):
+    """Server CPU per request, which a loaded machine stretches less than latency: per round, each server in turn
+    draws every request of the list (one block each, order rotating), and the block's CPU time of the server's
+    process (SafeMap: the JVM, all its threads; MapServer: mapserv and its PostgreSQL backend) is divided by the
+    requests. Lines: round server group requests cpu-ms-per-request wall-ms-per-request."""
+    reqs = [l.split() for l in open(listfile)]
+    groups = {"national (z6-z8)": [r for r in reqs if int(r[1]) <= 8],
+              "district and city (z10-z16)": [r for r in reqs if int(r[1]) >= 10]}
+    conns = {name: Http(port) for name, port, _ in servers}
+    pids = {name: [pid] for name, _, pid in servers}
+    pids["mapserver"] = ms_pids
+    names = [n for n, _, _ in servers] + ["mapserver"]
+    extra = f"&TIME={time_}&DIM_FEED={feed}"
+    with open(out, "w") as f:
+        for rnd in range(rounds):
+            for g, lst in groups.items():
+                for name in names[rnd % len(names):] + names[:rnd % len(names)]:
+                    c0, t0 = cpu_ms(pids[name]), time.perf_counter()
+                    for crs, z, *b in lst:
+                        b = b[:4]
+                        if name == "mapserver":
+                            ms_fcgi(ms_port, "map=" + mapfiles[crs] + "&" + wms_query("counts", crs, b, ""))
+                        else:
+                            conns[name].get("/wms?" + wms_query("incident-counts", crs, b, extra))
+                    c1, t1 = cpu_ms(pids[name]), time.perf_counter()
+                    f.write(f"{rnd}\t{name}\t{g}\t{len(lst)}\t{(c1 - c0) / len(lst):.2f}\t{(t1 - t0) * 1000 / len(lst):.2f}\n")
+    rows = [l.rstrip("\n").split("\t") for l in open(out)]
+    print(f"server CPU per request, ms (median of {rounds} blocks; SafeMap's JVM, MapServer's mapserv + its PostgreSQL backend):")
+    for g in groups:
+        parts = []
+        for n in names:
+            v = [float(r[4]) for r in rows if r[1] == n and r[2] == g]
+            w = [float(r[5]) for r in rows if r[1] == n and r[2] == g]
+            parts.append(f"{n} {median(v):.1f} (wall {median(w):.1f})")
+        ms = median([float(r[4]) for r in rows if r[1] == "mapserver" and r[2] == g])
+        ratios = ", ".join(f"{n}/MS {median([float(r[4]) for r in rows if r[1] == n and r[2] == g]) / ms:.2f}"
+                           for n in names[:-1])
+        print(f"  {g}: " + "; ".join(parts) + f"; {ratios}")
+
+
 def summary(listfile, timings, servers):
     reqs = [l.split() for l in open(listfile)]
     rows = [l.split() for l in open(timings)]
@@ -558,6 +611,10 @@ if __name__ == "__main__":
     elif cmd == "compare":
         servers = [(s.split("=")[0], int(s.split("=")[1])) for s in a[2].split(",")]
         compare(a[0], int(a[1]), servers, int(a[3]), {"3857": a[4], "27700": a[5]}, a[6], a[7], a[8], a[9])
+    elif cmd == "cpu":
+        servers = [(s.split("=")[0], int(s.split("=")[1].split(":")[0]), int(s.split(":")[1])) for s in a[2].split(",")]
+        cpu(a[0], int(a[1]), servers, int(a[3]), [int(p) for p in a[4].split(",") if p], {"3857": a[5], "27700": a[6]},
+            a[7], a[8], a[9])
     elif cmd == "cached":
         servers = [(s.split("=")[0], int(s.split("=")[1])) for s in a[2].split(",")]
         cached(a[0], int(a[1]), servers, a[3], a[4], a[5])
@@ -775,6 +832,15 @@ python3 "$PY" agree "$WORK/requests.txt" "$WORK/keep" "$NAMES" "$SLD" | tee -a "
 say "== cached: each XYZ tile drawn once, then $ROUNDS rounds from the tile cache; load average $(load_avg)"
 python3 "$PY" cached "$WORK/requests.txt" "$ROUNDS" "$SERVERS" "$MONTH" "$FEED" "$WORK/cached.txt"
 python3 "$PY" cached-summary "$WORK/cached.txt" | tee -a "$RESULTS"
+
+CPU_ROUNDS=${CPU_ROUNDS:-3}
+if [ "$CPU_ROUNDS" -gt 0 ]; then
+  say "== server CPU per request: $CPU_ROUNDS rounds of one block per server and zoom group; load average $(load_avg)"
+  MS_PIDS="$(cat "$FCGI_PIDFILE"),$(Q "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE datname = '$DB' AND query LIKE '%choropleth_bench%' AND pid <> pg_backend_pid()")"
+  CPU_SERVERS="safemap=$HTTP_PORT:$SERVER_PID${BASELINE_PID:+,baseline=$BASE_PORT:$BASELINE_PID}"
+  python3 "$PY" cpu "$WORK/requests.txt" "$CPU_ROUNDS" "$CPU_SERVERS" "$FCGI_PORT" "$MS_PIDS" \
+    "$ROOT/$MS/bench-3857.map" "$ROOT/$MS/bench-27700.map" "$MONTH" "$FEED" "$WORK/cpu.txt" | tee -a "$RESULTS"
+fi
 
 if [ "$PROFILE" = 1 ]; then
   say "== where SafeMap's time goes: JFR (settings=profile) over one more rendered round of SafeMap alone"
