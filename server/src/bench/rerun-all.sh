@@ -13,6 +13,9 @@
 #   kde-exact      Exact KDE against a direct sum       C++ direct sum through Rcpp                R: r-cran-rcpp, g++
 #   map            Map service                          MapServer KERNELDENSITY (CGI, FastCGI)     mapserver-bin, cgi-mapserver,
 #                                                                                                  spawn-fcgi, wrk
+#   choropleth     Map service: the count choropleth    MapServer polygons from PostGIS (FastCGI)  mapserver-bin, cgi-mapserver,
+#                                                                                                  spawn-fcgi; bench_national
+#                                                                                                  (else the demo's 298 LSOAs)
 #   trust          Disclosure control on the map        the same maps for a points reader          a running demo
 #   viewer         Viewer                               (none: absolute)                           chromium, a running demo
 #   forecast       forecasting.md                       naive methods                              PostGIS
@@ -22,7 +25,7 @@
 # Debian packages the peers need are installed with apt-get; otherwise the script says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-ALL=(foundation areas ingest hotspot kde-exact map forecast)
+ALL=(foundation areas ingest hotspot kde-exact map choropleth forecast)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${ALL[@]}")
 
@@ -33,6 +36,8 @@ for n in "${names[@]}"; do
     kde-exact) command -v Rscript > /dev/null && Rscript -e 'library(Rcpp)' > /dev/null 2>&1 || pkgs+=(r-base-core r-cran-rcpp g++) ;;
     map) command -v mapserv > /dev/null && command -v wrk > /dev/null && command -v spawn-fcgi > /dev/null \
            || pkgs+=(mapserver-bin cgi-mapserver spawn-fcgi wrk) ;;
+    choropleth) command -v mapserv > /dev/null && command -v spawn-fcgi > /dev/null \
+           || pkgs+=(mapserver-bin cgi-mapserver spawn-fcgi) ;;
     viewer) command -v chromium > /dev/null || pkgs+=(chromium) ;;
     foundation | areas | ingest | forecast | trust) ;;
     *) echo "rerun-all.sh: no benchmark '$n' (known: ${ALL[*]} trust viewer)" >&2; exit 2 ;;

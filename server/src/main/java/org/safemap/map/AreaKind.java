@@ -2,6 +2,9 @@ package org.safemap.map;
 
 import java.awt.Graphics2D;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,15 @@ import org.safemap.sharing.Principal;
  * code, name and level and whatever values the kind joins to it ({@link #values}), styled by the SLD rules.
  */
 public sealed interface AreaKind extends LayerKind permits ReferenceAreaKind, CountTableKind, RunAreasKind {
+    /**
+     * Maps of at least this many areas are drawn in {@link #BANDS} bands at once (a few microseconds an area, so
+     * below this the handing over would cost more than a second core saves).
+     */
+    int BANDED_AREAS = 400;
+
+    /** Bands of a banded map: more than the cores, so that a band of dense areas does not hold the others up. */
+    int BANDS = 4;
+
     /**
      * Per-area values keyed by area code, or null for plain outlines. An area missing from them is not drawn, unless
      * the kind {@link #drawsUnvalued}.
@@ -45,8 +57,30 @@ public sealed interface AreaKind extends LayerKind permits ReferenceAreaKind, Co
         Envelope env = new Envelope(view.minX(), view.maxX(), view.minY(), view.maxY());
         double pad = Math.max(view.resX(), view.resY()) * 4;
         env.expandBy(pad);
+        List<?> hits = set.index().query(env);
+        if (set.outlines() != null && FeaturePainter.fillsAndStrokes(style)) {
+            // The areas' classes are worked out once per values, outlines and style; a map then draws each area in
+            // view from flat coordinates, in code order.
+            FeaturePainter.Classes classes =
+                    data.classes(layer, props, set, style, () -> classes(layer, set, props, style));
+            long[] order = new long[hits.size()];
+            int n = 0;
+            for (Object o : hits) {
+                int a = ((LayerData.Shape) o).index();
+                if (classes.classOf()[a] >= 0) {
+                    order[n++] = (long) set.codeRank()[a] << 32 | a;
+                }
+            }
+            Arrays.sort(order, 0, n);
+            int[] areas = new int[n];
+            for (int k = 0; k < n; k++) {
+                areas[k] = (int) order[k];
+            }
+            FeaturePainter.paint(g, view, style, set, areas, classes, n < BANDED_AREAS ? 1 : BANDS);
+            return;
+        }
         List<FeaturePainter.Feature> features = new ArrayList<>();
-        for (Object o : set.index().query(env)) {
+        for (Object o : hits) {
             LayerData.Shape s = (LayerData.Shape) o;
             Map<String, Object> p = properties(layer, s, props);
             if (p != null) {
@@ -56,6 +90,29 @@ public sealed interface AreaKind extends LayerKind permits ReferenceAreaKind, Co
         features.sort((a, b) -> ((String) a.properties().get("code"))
                 .compareTo((String) b.properties().get("code")));
         new FeaturePainter(g, view).paint(style, features);
+    }
+
+    /** Each area's style class ({@link FeaturePainter.Classes}) from its properties, as {@link #draw} would test them. */
+    private FeaturePainter.Classes classes(
+            LayerCatalogue.Layer layer,
+            LayerData.ShapeSet set,
+            Map<String, Map<String, Object>> values,
+            SldStyle style) {
+        int[] classOf = new int[set.shapes().size()];
+        Map<BitSet, Integer> ids = new HashMap<>();
+        List<BitSet> matched = new ArrayList<>();
+        for (LayerData.Shape s : set.shapes()) {
+            Map<String, Object> p = properties(layer, s, values);
+            if (p == null) {
+                classOf[s.index()] = -1;
+                continue;
+            }
+            classOf[s.index()] = ids.computeIfAbsent(FeaturePainter.matching(style, p::get), m -> {
+                matched.add(m);
+                return matched.size() - 1;
+            });
+        }
+        return new FeaturePainter.Classes(classOf, List.copyOf(matched));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.safemap.map;
 
 import java.awt.BasicStroke;
+import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.Shape;
@@ -11,8 +12,11 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.locationtech.jts.algorithm.InteriorPointArea;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Geometry;
@@ -39,34 +43,191 @@ final class FeaturePainter {
         this.view = view;
     }
 
+    /**
+     * The style classes of a set of areas: {@code classOf[a]} is the class of area {@code a} (its index in its
+     * set), -1 for an area not drawn at all; {@code matched.get(c)} the rules ({@link #matching}) class {@code c}'s
+     * properties select.
+     */
+    record Classes(int[] classOf, List<BitSet> matched) {}
+
     void paint(SldStyle style, List<Feature> features) {
         double scale = view.scaleDenominator();
-        List<SldStyle.Rule> active =
-                style.rules().stream().filter(r -> r.activeAt(scale)).toList();
-        if (active.isEmpty()) {
+        if (!anyActive(style, view)) {
             return;
         }
         for (Feature f : features) {
-            boolean matched = false;
-            for (SldStyle.Rule rule : active) {
-                if (rule.elseFilter()) {
-                    continue;
-                }
-                if (rule.filter() == null || rule.filter().test(f.properties()::get)) {
-                    matched |= rule.filter() != null;
-                    draw(rule, f);
-                }
-            }
-            if (!matched) {
-                for (SldStyle.Rule rule : active) {
-                    if (rule.elseFilter()) {
-                        draw(rule, f);
-                    }
-                }
+            for (int r : drawing(style, scale, matching(style, f.properties()::get))) {
+                draw(style.rules().get(r), f);
             }
         }
         labels.forEach(Runnable::run);
         labels.clear();
+    }
+
+    /**
+     * The rules (by index in the style) a feature with these properties matches, whatever the scale: every rule that
+     * is not an ElseFilter rule and has no filter or a filter the properties pass.
+     */
+    static BitSet matching(SldStyle style, Function<String, Object> properties) {
+        BitSet out = new BitSet();
+        List<SldStyle.Rule> rules = style.rules();
+        for (int r = 0; r < rules.size(); r++) {
+            SldStyle.Rule rule = rules.get(r);
+            if (!rule.elseFilter() && (rule.filter() == null || rule.filter().test(properties))) {
+                out.set(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The rules that draw a feature matching {@code matched} at a scale, in drawing order: the active rules it
+     * matches, in file order; then, when none of them has a filter, the active ElseFilter rules.
+     */
+    static int[] drawing(SldStyle style, double scale, BitSet matched) {
+        List<SldStyle.Rule> rules = style.rules();
+        int[] out = new int[rules.size()];
+        int n = 0;
+        boolean filtered = false;
+        for (int r = matched.nextSetBit(0); r >= 0; r = matched.nextSetBit(r + 1)) {
+            if (rules.get(r).activeAt(scale)) {
+                out[n++] = r;
+                filtered |= rules.get(r).filter() != null;
+            }
+        }
+        if (!filtered) {
+            for (int r = 0; r < rules.size(); r++) {
+                if (rules.get(r).elseFilter() && rules.get(r).activeAt(scale)) {
+                    out[n++] = r;
+                }
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Whether every symbolizer of the style fills or strokes (no marks, no labels), so that areas can be drawn by
+     * their classes alone ({@link #paint(SldStyle, LayerData.Outlines, int[], Classes)}).
+     */
+    static boolean fillsAndStrokes(SldStyle style) {
+        return style.rules().stream()
+                .flatMap(r -> r.symbolizers().stream())
+                .allMatch(s -> s instanceof SldStyle.Polygon || s instanceof SldStyle.Line);
+    }
+
+    /**
+     * Draws areas of a set, in the order given, by their classes: what {@link #paint(SldStyle, List)} draws for the
+     * same areas and properties, pixel for pixel, without a properties map, a filter test, a colour or a stroke made
+     * per area. For styles that only fill and stroke ({@link #fillsAndStrokes}).
+     */
+    void paint(SldStyle style, LayerData.Outlines outlines, int[] areas, Classes classes) {
+        double scale = view.scaleDenominator();
+        int[][] rulesOf = new int[classes.matched().size()][];
+        for (int c = 0; c < rulesOf.length; c++) {
+            rulesOf[c] = drawing(style, scale, classes.matched().get(c));
+        }
+        List<SldStyle.Rule> rules = style.rules();
+        Pen[][] pens = new Pen[rules.size()][];
+        for (int r = 0; r < pens.length; r++) {
+            pens[r] = rules.get(r).symbolizers().stream().map(Pen::of).toArray(Pen[]::new);
+        }
+        for (int a : areas) {
+            int c = classes.classOf()[a];
+            if (c < 0 || rulesOf[c].length == 0) {
+                continue;
+            }
+            Path2D.Double path = outlines.path(a, view);
+            for (int r : rulesOf[c]) {
+                for (Pen pen : pens[r]) {
+                    pen.draw(g, path);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #paint(SldStyle, LayerData.Outlines, int[], Classes)} in {@code bands} horizontal bands of the view drawn
+     * at once on the common pool, each through its own copy of {@code g} clipped to the band and drawing the areas
+     * that reach it, in the same order: a pixel is drawn by the same areas in the same order as in one pass, so the
+     * picture is the same; a map of thousands of areas takes both cores. 1 band: one pass on this thread.
+     */
+    static void paint(
+            Graphics2D g,
+            MapView view,
+            SldStyle style,
+            LayerData.ShapeSet set,
+            int[] areas,
+            Classes classes,
+            int bands) {
+        if (bands <= 1) {
+            new FeaturePainter(g, view).paint(style, set.outlines(), areas, classes);
+            return;
+        }
+        // how far a stroke reaches beyond an outline, pixels, with a pixel for anti-aliasing
+        double reach = 1
+                + style.rules().stream()
+                        .flatMap(r -> r.symbolizers().stream())
+                        .mapToDouble(s -> {
+                            SldStyle.Stroke k =
+                                    s instanceof SldStyle.Polygon p ? p.stroke() : ((SldStyle.Line) s).stroke();
+                            return k == null ? 0 : k.width();
+                        })
+                        .max()
+                        .orElse(0);
+        double[] top = new double[areas.length];
+        double[] bottom = new double[areas.length];
+        for (int k = 0; k < areas.length; k++) {
+            org.locationtech.jts.geom.Envelope e =
+                    set.shapes().get(areas[k]).geometry().getEnvelopeInternal();
+            top[k] = (view.maxY() - e.getMaxY()) / view.resY() - reach;
+            bottom[k] = (view.maxY() - e.getMinY()) / view.resY() + reach;
+        }
+        int h = view.height();
+        java.util.stream.IntStream.range(0, bands).parallel().forEach(b -> {
+            int y0 = (int) ((long) h * b / bands);
+            int y1 = (int) ((long) h * (b + 1) / bands);
+            int[] mine = new int[areas.length];
+            int n = 0;
+            for (int k = 0; k < areas.length; k++) {
+                if (bottom[k] >= y0 && top[k] <= y1) {
+                    mine[n++] = areas[k];
+                }
+            }
+            Graphics2D band = (Graphics2D) g.create();
+            try {
+                band.clipRect(0, y0, view.width(), y1 - y0);
+                new FeaturePainter(band, view).paint(style, set.outlines(), Arrays.copyOf(mine, n), classes);
+            } finally {
+                band.dispose();
+            }
+        });
+    }
+
+    /** A fill or stroke symbolizer's colours and stroke, made once per map. */
+    private record Pen(Color fill, Color line, BasicStroke stroke) {
+        static Pen of(SldStyle.Symbolizer s) {
+            SldStyle.Fill fill = s instanceof SldStyle.Polygon p ? p.fill() : null;
+            SldStyle.Stroke stroke = s instanceof SldStyle.Polygon p ? p.stroke() : ((SldStyle.Line) s).stroke();
+            boolean stroked = stroke != null && stroke.width() > 0;
+            return new Pen(
+                    fill == null ? null : Colours.color(fill.colour(), fill.opacity()),
+                    stroked ? Colours.color(stroke.colour(), stroke.opacity()) : null,
+                    stroked
+                            ? new BasicStroke((float) stroke.width(), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND)
+                            : null);
+        }
+
+        void draw(Graphics2D g, Shape path) {
+            if (fill != null) {
+                g.setColor(fill);
+                g.fill(path);
+            }
+            if (stroke != null) {
+                g.setColor(line);
+                g.setStroke(stroke);
+                g.draw(path);
+            }
+        }
     }
 
     /** True when some rule of the style is active at this view's scale (no need to read features otherwise). */

@@ -2,6 +2,7 @@ package org.safemap.map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.awt.geom.Path2D;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.locationtech.jts.geom.CoordinateSequence;
 import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.Polygon;
 import org.locationtech.jts.geom.prep.PreparedGeometry;
 import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 import org.locationtech.jts.index.strtree.STRtree;
@@ -66,6 +68,9 @@ final class LayerData {
     final Semaphore fitting = new Semaphore(1);
 
     private final Cache<String, ShapeSet> shapes = bounded(24);
+    /** Style classes of a set's areas ({@link #classes}): an int per area. */
+    private final Cache<ClassesKey, FeaturePainter.Classes> classes = bounded(64);
+
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
     private volatile String version = "";
     private volatile Set<String> groupCodes;
@@ -84,7 +89,7 @@ final class LayerData {
                 .build();
     }
 
-    private static <V> Cache<String, V> bounded(int entries) {
+    private static <K, V> Cache<K, V> bounded(int entries) {
         return Caffeine.newBuilder().maximumSize(entries).build();
     }
 
@@ -117,6 +122,7 @@ final class LayerData {
             pyramids.invalidateAll();
             forecasts.invalidateAll();
             shapes.invalidateAll();
+            classes.invalidateAll();
             values.invalidateAll();
             tolerances.clear();
             groupCodes = null;
@@ -213,7 +219,7 @@ final class LayerData {
         ShapeSet bng = shapes.get(
                 level + "|" + tolerance + "|" + Crs.BNG,
                 k -> ShapeSet.of(store.shapes(level, tolerance).stream()
-                        .map(a -> new Shape(a.code(), a.name(), a.geometry(), null))
+                        .map(a -> new Shape(a.code(), a.name(), a.geometry(), null, 0))
                         .toList()));
         if (crs == Crs.BNG) {
             return bng;
@@ -221,8 +227,55 @@ final class LayerData {
         return shapes.get(
                 level + "|" + tolerance + "|" + crs,
                 k -> ShapeSet.of(bng.shapes().stream()
-                        .map(s -> new Shape(s.code(), s.name(), project(s.geometry(), Crs.BNG, crs), null))
+                        .map(s -> new Shape(s.code(), s.name(), project(s.geometry(), Crs.BNG, crs), null, 0))
                         .toList()));
+    }
+
+    /**
+     * The style classes of a set's areas for one layer, values and style, made by {@code make} the first time: what
+     * each area's properties select depends only on those, so a map draws its areas without building their
+     * properties or testing filters again. Keyed by the very values and outlines objects (both cached by version),
+     * so a changed table or set is never matched against old classes.
+     */
+    FeaturePainter.Classes classes(
+            LayerCatalogue.Layer layer,
+            Map<String, Map<String, Object>> values,
+            ShapeSet set,
+            SldStyle style,
+            java.util.function.Supplier<FeaturePainter.Classes> make) {
+        return classes.get(new ClassesKey(layer.name(), values, set, style), k -> make.get());
+    }
+
+    /** Identity of the values and the outlines (large, and cached), equality of the layer's name and the style. */
+    private static final class ClassesKey {
+        private final String layer;
+        private final Object values;
+        private final Object set;
+        private final SldStyle style;
+        private final int hash;
+
+        ClassesKey(String layer, Object values, Object set, SldStyle style) {
+            this.layer = layer;
+            this.values = values;
+            this.set = set;
+            this.style = style;
+            this.hash =
+                    java.util.Objects.hash(layer, System.identityHashCode(values), System.identityHashCode(set), style);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ClassesKey k
+                    && k.values == values
+                    && k.set == set
+                    && k.layer.equals(layer)
+                    && k.style.equals(style);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /** {@code g} in {@code to}, vertex by vertex (a copy; no densifying). */
@@ -255,26 +308,114 @@ final class LayerData {
         return Math.round(v * 1e4) / 1e4;
     }
 
-    /** An area outline with its prepared geometry for point tests. */
-    record Shape(String code, String name, Geometry geometry, PreparedGeometry preparedOrNull) {
+    /** An area outline with its prepared geometry for point tests, and its place in its set. */
+    record Shape(String code, String name, Geometry geometry, PreparedGeometry preparedOrNull, int index) {
         PreparedGeometry prepared() {
             return preparedOrNull;
         }
     }
 
-    /** Outlines with a spatial index. */
-    record ShapeSet(List<Shape> shapes, STRtree index) {
+    /**
+     * Outlines with a spatial index, each area's rank in code order (the order maps draw them in), and every
+     * outline's vertices in flat arrays ({@link Outlines}), or null outlines when some area is not made of polygons.
+     */
+    record ShapeSet(List<Shape> shapes, STRtree index, int[] codeRank, Outlines outlines) {
         static ShapeSet of(List<Shape> raw) {
             STRtree index = new STRtree();
             List<Shape> shapes = new ArrayList<>(raw.size());
             for (Shape s : raw) {
-                Shape prepared =
-                        new Shape(s.code(), s.name(), s.geometry(), PreparedGeometryFactory.prepare(s.geometry()));
+                Shape prepared = new Shape(
+                        s.code(), s.name(), s.geometry(), PreparedGeometryFactory.prepare(s.geometry()), shapes.size());
                 shapes.add(prepared);
                 index.insert(s.geometry().getEnvelopeInternal(), prepared);
             }
             index.build();
-            return new ShapeSet(List.copyOf(shapes), index);
+            Integer[] byCode = new Integer[shapes.size()];
+            for (int k = 0; k < byCode.length; k++) {
+                byCode[k] = k;
+            }
+            java.util.Arrays.sort(
+                    byCode,
+                    (a, b) -> shapes.get(a).code().compareTo(shapes.get(b).code()));
+            int[] rank = new int[byCode.length];
+            for (int r = 0; r < byCode.length; r++) {
+                rank[byCode[r]] = r;
+            }
+            return new ShapeSet(List.copyOf(shapes), index, rank, Outlines.of(shapes));
+        }
+    }
+
+    /**
+     * Every ring of a set's polygons as flat coordinates, x then y: the rings of area {@code a} are {@code
+     * shapeStart[a]} to {@code shapeStart[a + 1]}, ring {@code r}'s vertices {@code ringStart[r]} to {@code
+     * ringStart[r + 1]}, each polygon's exterior ring before its holes, parts in order. A map draws an area from
+     * these with no object per vertex (about 16 bytes a vertex, beside the geometries).
+     */
+    record Outlines(double[] xy, int[] ringStart, int[] shapeStart) {
+        /** The outlines of the shapes, or null when one of them has a part that is not a polygon. */
+        static Outlines of(List<Shape> shapes) {
+            int rings = 0;
+            int vertices = 0;
+            for (Shape s : shapes) {
+                Geometry g = s.geometry();
+                for (int k = 0; k < g.getNumGeometries(); k++) {
+                    if (!(g.getGeometryN(k) instanceof Polygon p)) {
+                        return null;
+                    }
+                    rings += 1 + p.getNumInteriorRing();
+                    vertices += p.getNumPoints();
+                }
+            }
+            double[] xy = new double[2 * vertices];
+            int[] ringStart = new int[rings + 1];
+            int[] shapeStart = new int[shapes.size() + 1];
+            int r = 0;
+            int v = 0;
+            for (int a = 0; a < shapes.size(); a++) {
+                shapeStart[a] = r;
+                Geometry g = shapes.get(a).geometry();
+                for (int k = 0; k < g.getNumGeometries(); k++) {
+                    Polygon p = (Polygon) g.getGeometryN(k);
+                    for (int h = -1; h < p.getNumInteriorRing(); h++) {
+                        CoordinateSequence seq =
+                                (h < 0 ? p.getExteriorRing() : p.getInteriorRingN(h)).getCoordinateSequence();
+                        ringStart[r++] = v;
+                        for (int i = 0; i < seq.size(); i++) {
+                            xy[2 * v] = seq.getX(i);
+                            xy[2 * v + 1] = seq.getY(i);
+                            v++;
+                        }
+                    }
+                }
+            }
+            ringStart[r] = v;
+            shapeStart[shapes.size()] = r;
+            return new Outlines(xy, ringStart, shapeStart);
+        }
+
+        /**
+         * Area {@code a} as a Java2D path in the pixel space of a view (x right, y down), filled even-odd so holes
+         * stay holes: vertex for vertex the path {@link FeaturePainter} makes from the geometry.
+         */
+        Path2D.Double path(int a, MapView view) {
+            double minX = view.minX();
+            double maxY = view.maxY();
+            double rx = view.resX();
+            double ry = view.resY();
+            Path2D.Double path = new Path2D.Double(Path2D.WIND_EVEN_ODD);
+            for (int r = shapeStart[a]; r < shapeStart[a + 1]; r++) {
+                int from = ringStart[r];
+                int to = ringStart[r + 1];
+                if (to == from) {
+                    continue;
+                }
+                path.moveTo((xy[2 * from] - minX) / rx, (maxY - xy[2 * from + 1]) / ry);
+                for (int i = from + 1; i < to; i++) {
+                    path.lineTo((xy[2 * i] - minX) / rx, (maxY - xy[2 * i + 1]) / ry);
+                }
+                path.closePath();
+            }
+            return path;
         }
     }
 }
