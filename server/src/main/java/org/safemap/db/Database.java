@@ -96,6 +96,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Options every SafeMap session starts with (PostgreSQL's {@code options} startup parameter). JIT off: over the
+     * national data's thousands of batch partitions, PostgreSQL compiled each partition's expressions for any query
+     * its cost model calls expensive, so the map's extent query (a coalesce whose fallback over incident is planned
+     * but not run) took 40 s instead of 0.2 s, and a year's selection for a hot spot run 7 to 10 s instead of 5 to 7
+     * (docs/performance.md, "JIT off").
+     */
+    public static final String SESSION_OPTIONS = "-c jit=off";
+
     /** One plain connection outside any pool (checks, administration); 10 s connect timeout. */
     public static Connection connect(DatabaseTarget target) throws SQLException {
         Properties props = new Properties();
@@ -108,6 +117,7 @@ public final class Database implements AutoCloseable {
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "safemap");
         props.setProperty("reWriteBatchedInserts", "true");
+        props.setProperty("options", SESSION_OPTIONS);
         return DriverManager.getConnection(target.jdbcUrl(), props);
     }
 

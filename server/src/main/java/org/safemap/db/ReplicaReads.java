@@ -66,6 +66,7 @@ public final class ReplicaReads implements DataSource, AutoCloseable {
         config.setValidationTimeout(500);
         config.addDataSourceProperty("ApplicationName", "safemap-replica");
         config.addDataSourceProperty("connectTimeout", "1");
+        config.addDataSourceProperty("options", Database.SESSION_OPTIONS);
         return new HikariDataSource(config);
     }
 

@@ -175,11 +175,14 @@ public final class MapData {
     private static final String MONTHS = """
             SELECT min(event_from), max(event_from) FROM incident""";
 
-    /** The areas' extent, or the incidents' when no areas are loaded (a scan, so only then). */
+    /**
+     * The areas' extent, or the incidents' when no areas are loaded (a scan, so only then). Materialised, so the
+     * extent is computed once, not once for each of the four coordinates taken from it.
+     */
     private static final String EXTENT = """
-            SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-            FROM (SELECT coalesce((SELECT ST_Extent(geom) FROM area), (SELECT ST_Extent(geom) FROM incident))::geometry
-                  AS e) x""";
+            WITH x AS MATERIALIZED (
+              SELECT coalesce((SELECT ST_Extent(geom) FROM area), (SELECT ST_Extent(geom) FROM incident))::geometry AS e)
+            SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM x""";
 
     /**
      * Whether some incident lies outside a box (EPSG:27700): four probes of the spatial index (the strips left, right,

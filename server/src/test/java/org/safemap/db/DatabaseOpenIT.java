@@ -31,6 +31,30 @@ class DatabaseOpenIT {
         assertThat(sessionsOnceIdle(admin, target.database()) - before).isEqualTo(1);
     }
 
+    /** Every session, pooled or not, starts with PostgreSQL's JIT off (Database.SESSION_OPTIONS). */
+    @Test
+    void sessionsStartWithJitOff() throws Exception {
+        try (Database db = TestDatabase.empty("jit");
+                Connection pooled = db.dataSource().getConnection();
+                Connection plain = Database.connect(TestDatabase.target(db))) {
+            for (Connection c : new Connection[] {pooled, plain}) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SHOW jit")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("off");
+                }
+            }
+        }
+        try (Connection c = Database.connect(TestDatabase.adminTarget());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT boot_val FROM pg_settings WHERE name = 'jit'")) {
+            rs.next();
+            assertThat(rs.getString(1))
+                    .as("the server's own default, which the sessions override")
+                    .isEqualTo("on");
+        }
+    }
+
     /**
      * The sessions a database has had, read once none is open: a server process adds its session to the statistics
      * when it exits, just after it stops counting as connected, so the count is read a moment after that.
