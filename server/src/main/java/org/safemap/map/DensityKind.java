@@ -107,16 +107,25 @@ public record DensityKind() implements SurfaceKind {
 
     /**
      * The surface over a view as this requester may see it (guarded where they see some feeds below points), in
-     * incidents per km² per month. A change layer reads two of these and subtracts: each is a surface the requester
-     * may ask for on its own, so their difference shows nothing the two do not.
+     * incidents per km² per month, sampled exactly at each pixel's centre at every scale. A change layer reads two of
+     * these and subtracts: each is a surface the requester may ask for on its own, so their difference shows nothing
+     * the two do not. The pack's colour stretch reads it too, on cells coarser than its maps' pixels, so that its
+     * classes rank the surface the maps draw at their scale (exactly), not the pyramids' means over cells.
      */
     static float[] values(LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view) {
         GuardedDensity g = guarded(data, layer, dims);
-        if (g != null) {
-            return g.read(view);
+        return g != null ? g.read(view) : DensityRaster.read(field(data, layer, dims), view);
+    }
+
+    /** The values as a map of this view draws them: from the month pyramids at small scales, else {@link #values}. */
+    static float[] drawnValues(LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view) {
+        if (guarded(data, layer, dims) == null) {
+            float[] small = smallScale(data, layer, dims, view);
+            if (small != null) {
+                return small;
+            }
         }
-        float[] small = smallScale(data, layer, dims, view);
-        return small != null ? small : DensityRaster.read(field(data, layer, dims), view);
+        return values(data, layer, dims, view);
     }
 
     /**

@@ -400,6 +400,18 @@ public final class WmsService {
      * beyond its CRS's valid area is refused, as the values would not fill the grid asked for.
      */
     public float[] densityValues(Map<String, String> params, Principal who) {
+        return densityValues(params, who, false);
+    }
+
+    /**
+     * As {@link #densityValues(Map, Principal)}, but as a GetMap draws them: at small scales each pixel the mean over
+     * its cell of the month pyramids ({@link DensityPyramid}), not a sample at its centre.
+     */
+    public float[] drawnDensityValues(Map<String, String> params, Principal who) {
+        return densityValues(params, who, true);
+    }
+
+    private float[] densityValues(Map<String, String> params, Principal who, boolean asDrawn) {
         try {
             MapRequest r = parseMap(params, true, who);
             if (r.layers().size() != 1 || !(r.layers().get(0).kind() instanceof DensityKind)) {
@@ -416,7 +428,10 @@ public final class WmsService {
                 return new float[r.view().width() * r.view().height()];
             }
             return withinBudget(
-                    r, () -> DensityKind.values(layerData, r.layers().get(0), d, r.view()));
+                    r,
+                    () -> asDrawn
+                            ? DensityKind.drawnValues(layerData, r.layers().get(0), d, r.view())
+                            : DensityKind.values(layerData, r.layers().get(0), d, r.view()));
         } catch (OgcException e) {
             throw new SafemapException(
                     "ServerBusy".equals(e.code()) ? ErrorCode.BUSY : ErrorCode.BAD_REQUEST, e.getMessage(), e);

@@ -86,7 +86,7 @@ class DensityPyramidIT {
         q.put("HEIGHT", String.valueOf(Math.round((y1 - y0) / cell)));
         q.put("FORMAT", "image/png");
         q.put("TIME", time);
-        return wms.densityValues(q, TestPrincipals.CSP_ANALYST);
+        return wms.drawnDensityValues(q, TestPrincipals.CSP_ANALYST);
     }
 
     /** The exact surface of one month's police.uk records, per km² per month. */
