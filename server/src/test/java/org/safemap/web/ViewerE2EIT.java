@@ -72,6 +72,22 @@ class ViewerE2EIT {
         app.close();
     }
 
+    /** Closed before a server of the test's own, which it names: the page leaves that server first. */
+    private interface Leave extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Takes the browser off a server the test is about to stop: the viewer fetches the months beside the one shown
+     * while the map is idle, and a request refused by a stopped server is a console error.
+     */
+    private void leavePage() {
+        if (driver != null) {
+            driver.get("about:blank");
+        }
+    }
+
     private ChromeDriver browser() {
         driver = Browser.start(1400, 900);
         return driver;
@@ -285,12 +301,13 @@ class ViewerE2EIT {
         // nothing was refused). The viewer asks for them again after growing, jittered pauses, so the map fills in.
         refusalsExpected = true;
         try (App busy = App.start(
-                TestSettings.withOverrides(Map.of(
-                        "SAFEMAP_BASEMAP_URL", "",
-                        "SAFEMAP_EXPENSIVE_PER_REQUESTER", "1",
-                        "SAFEMAP_QUEUE_WAIT_MS", "0")),
-                db,
-                TestPrincipals.fixed(TestPrincipals.CSP_ANALYST))) {
+                        TestSettings.withOverrides(Map.of(
+                                "SAFEMAP_BASEMAP_URL", "",
+                                "SAFEMAP_EXPENSIVE_PER_REQUESTER", "1",
+                                "SAFEMAP_QUEUE_WAIT_MS", "0")),
+                        db,
+                        TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
+                Leave left = this::leavePage) {
             browser();
             driver.get("http://127.0.0.1:" + busy.port() + "/");
             wait(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
@@ -468,9 +485,10 @@ class ViewerE2EIT {
                 + "\"attribution\": \"Broken tiles\"}, {\"title\": \"Plain\", \"url\": \"" + tileBase
                 + "/plain/{z}/{x}/{y}.png\", \"attribution\": \"Plain tiles &copy; Test\"}]";
         try (App viewer = App.start(
-                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAPS", basemaps)),
-                db,
-                TestPrincipals.fixed(TestPrincipals.CSP_ANALYST))) {
+                        TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAPS", basemaps)),
+                        db,
+                        TestPrincipals.fixed(TestPrincipals.CSP_ANALYST));
+                Leave left = this::leavePage) {
             String viewerBase = "http://127.0.0.1:" + viewer.port();
             browser();
             driver.get(viewerBase + "/");
@@ -769,9 +787,10 @@ class ViewerE2EIT {
     @Test
     void aPoliceAnalystsProfileShowsTheFeedsSharedWithThemAsCountsAsTheMapPublishesThem() throws Exception {
         try (App police = App.start(
-                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")),
-                db,
-                TestPrincipals.fixed(TestPrincipals.POLICE_ANALYST))) {
+                        TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "")),
+                        db,
+                        TestPrincipals.fixed(TestPrincipals.POLICE_ANALYST));
+                Leave left = this::leavePage) {
             String policeBase = "http://127.0.0.1:" + police.port();
             String code = (String)
                     Sql.value(db, "SELECT code FROM area WHERE level = 'lsoa' ORDER BY code LIMIT 1 " + "OFFSET 40");
@@ -995,9 +1014,10 @@ class ViewerE2EIT {
     void theLegendAndPrintSayWhichFeedsAnHourMapLeavesOutForWhoSeesThemAsCounts() throws Exception {
         String note = "#legend .withheld-note[data-layer='density-all']";
         try (App tasking = App.start(
-                TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_QUEUE_WAIT_MS", "20000")),
-                db,
-                TestPrincipals.fixed(TestPrincipals.TASKING))) {
+                        TestSettings.withOverrides(Map.of("SAFEMAP_BASEMAP_URL", "", "SAFEMAP_QUEUE_WAIT_MS", "20000")),
+                        db,
+                        TestPrincipals.fixed(TestPrincipals.TASKING));
+                Leave left = this::leavePage) {
             String taskingBase = "http://127.0.0.1:" + tasking.port();
             List<String> counts = new java.util.ArrayList<>();
             for (JsonNode l : Http.json(Http.get(taskingBase + "/api/layers")).path("layers")) {
