@@ -119,13 +119,12 @@ public record DensityKind() implements SurfaceKind {
 
     /** The values as a map of this view draws them: from the month pyramids at small scales, else {@link #values}. */
     static float[] drawnValues(LayerData data, LayerCatalogue.Layer layer, LayerDims dims, MapView view) {
-        if (guarded(data, layer, dims) == null) {
-            float[] small = smallScale(data, layer, dims, view);
-            if (small != null) {
-                return small;
-            }
+        GuardedDensity g = guarded(data, layer, dims);
+        if (g != null) {
+            return g.read(view);
         }
-        return values(data, layer, dims, view);
+        float[] small = smallScale(data, layer, dims, view);
+        return small != null ? small : DensityRaster.read(field(data, layer, dims), view);
     }
 
     /**
