@@ -1,7 +1,6 @@
 package org.safemap.db;
 
 import java.util.function.Consumer;
-import org.safemap.config.DatabaseTarget;
 import org.safemap.config.Settings;
 
 /**
@@ -40,7 +39,6 @@ public final class DatabaseSetup {
             return db;
         }
         LocalCluster cluster = localCluster(settings, out);
-        DatabaseTarget target = cluster.target(LocalCluster.DATABASE);
         if (provision) {
             // Most commands find the cluster running and its database in place, and bringing it up would only confirm
             // that: pg_ctl status in a subprocess (through runuser as root) and two more connections, each a SCRAM
@@ -48,13 +46,16 @@ public final class DatabaseSetup {
             // away, and brought up (created, started, given PostGIS) only when that fails.
             if (cluster.pidFileAlive()) {
                 try {
-                    return Database.open(target, settings.dbPoolSize(), "");
+                    return Database.open(cluster.target(LocalCluster.DATABASE), settings.dbPoolSize(), "");
                 } catch (DatabaseUnavailableException e) {
                     // not ready as it is: up() below says what is wrong or puts it right
                 }
             }
             cluster.up();
         }
-        return Database.open(target, settings.dbPoolSize(), "start it with ./safemap db up");
+        // The target is read after up(): on a new machine up() creates the cluster and writes its password file, and
+        // a target read before it has no password (the first ./safemap demo failed with SCRAM's "no password").
+        return Database.open(
+                cluster.target(LocalCluster.DATABASE), settings.dbPoolSize(), "start it with ./safemap db up");
     }
 }

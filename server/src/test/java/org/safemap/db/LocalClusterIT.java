@@ -76,6 +76,29 @@ class LocalClusterIT {
     }
 
     @Test
+    void aCommandOnANewMachineCreatesTheClusterAndSignsInToIt() throws Exception {
+        // What ./safemap demo does first on a new machine: no cluster, no password file yet. The connection details
+        // must be read after the cluster is made (they once were read before it, with no password: SCRAM refused).
+        Path var = dir.resolve("fresh-var");
+        org.safemap.config.Settings settings = org.safemap.testing.TestSettings.withOverrides(java.util.Map.of(
+                "SAFEMAP_VAR_DIR", var.toString(), "SAFEMAP_LOCAL_DB_PORT", String.valueOf(Http.freePort())));
+        LocalCluster fresh = DatabaseSetup.localCluster(settings, said::add);
+        assertThat(fresh.status().state()).isEqualTo(LocalCluster.State.NOT_CREATED);
+        Path real = null;
+        try (Database db = DatabaseSetup.openMigrated(settings, said::add)) {
+            real = var.resolve("postgis").toRealPath();
+            assertThat(said).anyMatch(s -> s.startsWith("Creating the private PostgreSQL"));
+            assertThat(db.schemaVersion()).isNotEqualTo("none");
+            assertThat(db.postgisVersion()).startsWith("3.");
+        } finally {
+            fresh.down();
+            if (real != null && !real.startsWith(var)) {
+                deleteTree(real.getParent());
+            }
+        }
+    }
+
+    @Test
     void createsStartsIsIdempotentStopsAndRestarts() throws Exception {
         assertThat(cluster.status().state()).isEqualTo(LocalCluster.State.NOT_CREATED);
 
