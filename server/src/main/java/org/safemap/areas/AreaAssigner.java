@@ -18,6 +18,7 @@ import org.locationtech.jts.io.WKBReader;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyRows;
+import org.safemap.db.Database;
 import org.safemap.db.JsonText;
 
 /**
@@ -126,7 +127,7 @@ public final class AreaAssigner {
         List<String> codes = new ArrayList<>();
         List<Geometry> geometries = new ArrayList<>();
         WKBReader wkb = new WKBReader();
-        try (PreparedStatement ps = c.prepareStatement(GEOMETRIES)) {
+        try (PreparedStatement ps = Database.binaryResults(c.prepareStatement(GEOMETRIES))) {
             ps.setString(1, level);
             ps.setInt(2, vintage);
             ps.setFetchSize(2000);

@@ -20,6 +20,7 @@ import org.locationtech.jts.io.WKBWriter;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.CopyWriter;
+import org.safemap.db.Database;
 import org.safemap.db.LoadBatches;
 import org.safemap.files.InputFormatException;
 import org.safemap.files.SourceFile;
@@ -273,8 +274,8 @@ public final class AreaLoader {
         List<String> codes = new ArrayList<>();
         List<Geometry> geometries = new ArrayList<>();
         WKBReader wkb = new WKBReader();
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(PROJECTED)) {
+        try (PreparedStatement ps = Database.binaryResults(c.prepareStatement(PROJECTED));
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 codes.add(rs.getString(1));
                 geometries.add(wkb.read(rs.getBytes(2)));

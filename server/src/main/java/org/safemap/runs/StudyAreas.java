@@ -17,6 +17,7 @@ import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.areas.AreaIndex;
 import org.safemap.areas.AreaLevel;
+import org.safemap.db.Database;
 
 /**
  * The areas of one level (newest vintage) a computation reports on: all loaded, or those whose point on surface lies
@@ -80,7 +81,7 @@ public record StudyAreas(
         int vintage = 0;
         WKBReader wkb = new WKBReader();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(AREAS.formatted(clause))) {
+                PreparedStatement ps = Database.binaryResults(c.prepareStatement(AREAS.formatted(clause)))) {
             ps.setString(1, level);
             ps.setString(2, level);
             if (aoi.isPresent()) {
