@@ -124,10 +124,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------------------- helpers
-# Standard library only: request lists, timed HTTP, MapServer over FastCGI, PNG decoding, class checks, statistics.
+# Standard library only: request lists, timed HTTP, MapServer over FastCGI, class checks, statistics; PNGs are read by
+# server/src/bench/pngread.py, shared with map.sh (on PYTHONPATH for every python3 below).
+export PYTHONPATH=$ROOT/server/src/bench${PYTHONPATH:+:$PYTHONPATH}
 PY=$WORK/choro.py
 cat > "$PY" <<'PY'
-import http.client, json, math, os, random, re, socket, struct, sys, time, zlib
+import http.client, json, math, os, random, re, socket, struct, sys, time
+
+from pngread import drawn_share, header as png_header, rgba as png_rgba
 
 ORIGIN = 20037508.342789244
 AUTH = {"Authorization": "Bearer " + os.environ["CHORO_TOKEN"]} if os.environ.get("CHORO_TOKEN") else {}
@@ -283,67 +287,6 @@ def ms_fcgi(port, query):
     return ctype, body, t
 
 
-def png_rgba(data):
-    """(width, height, RGBA bytes) of an 8-bit RGBA, RGB or palette PNG, or None."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        return None
-    pos, idat, w, h, ctype, plte, trns = 8, [], 0, 0, 0, b"", b""
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            w, h, depth, ctype = struct.unpack(">IIBB", chunk[:10])
-            if depth != 8:
-                return None
-        elif kind == b"IDAT":
-            idat.append(chunk)
-        elif kind == b"PLTE":
-            plte = chunk
-        elif kind == b"tRNS":
-            trns = chunk
-        pos += 12 + length
-    bpp = {6: 4, 2: 3, 3: 1}.get(ctype)
-    if bpp is None:
-        return None
-    raw = zlib.decompress(b"".join(idat))
-    stride = w * bpp
-    prev = bytearray(stride)
-    out = bytearray(w * h * 4)
-    for r in range(h):
-        f = raw[r * (stride + 1)]
-        line = bytearray(raw[r * (stride + 1) + 1:(r + 1) * (stride + 1)])
-        if f == 1:
-            for i in range(bpp, stride):
-                line[i] = (line[i] + line[i - bpp]) & 255
-        elif f == 2:
-            for i in range(stride):
-                line[i] = (line[i] + prev[i]) & 255
-        elif f == 3:
-            for i in range(stride):
-                line[i] = (line[i] + ((line[i - bpp] if i >= bpp else 0) + prev[i]) // 2) & 255
-        elif f == 4:
-            for i in range(stride):
-                a = line[i - bpp] if i >= bpp else 0
-                b = prev[i]
-                c = prev[i - bpp] if i >= bpp else 0
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        for i in range(w):
-            o = (r * w + i) * 4
-            if bpp == 4:
-                out[o:o + 4] = line[i * 4:i * 4 + 4]
-            elif bpp == 3:
-                out[o:o + 3] = line[i * 3:i * 3 + 3]
-                out[o + 3] = 255
-            else:
-                k = line[i]
-                out[o:o + 3] = plte[3 * k:3 * k + 3]
-                out[o + 3] = trns[k] if k < len(trns) else 255
-        prev = line
-    return w, h, bytes(out)
-
-
 def classes_of(sld):
     """The counts style's fill colours, in rule order, from the SLD."""
     text = open(sld).read()
@@ -369,10 +312,10 @@ def pixel_classes(img, colours):
 
 
 def check(png, size=256):
-    if png[:8] != b"\x89PNG\r\n\x1a\n":
+    head = png_header(png)
+    if head is None:
         return "not a PNG: " + png[:160].decode("latin-1").replace("\n", " ")
-    w, h = struct.unpack(">II", png[16:24])
-    return "" if (w, h) == (size, size) else f"size {w}x{h}"
+    return "" if head[:2] == (size, size) else f"size {head[0]}x{head[1]}"
 
 
 def compare(listfile, rounds, servers, ms_port, mapfiles, time_, feed, out, keep):
@@ -441,6 +384,7 @@ def cpu(listfile, rounds, servers, ms_port, ms_pids, mapfiles, time_, feed, out)
     reqs = [l.split() for l in open(listfile)]
     groups = {"national (z6-z8)": [r for r in reqs if int(r[1]) <= 8],
               "district and city (z10-z16)": [r for r in reqs if int(r[1]) >= 10]}
+    groups = {g: lst for g, lst in groups.items() if lst}   # ZOOMS may leave one group out
     conns = {name: Http(port) for name, port, _ in servers}
     pids = {name: [pid] for name, _, pid in servers}
     pids["mapserver"] = ms_pids
@@ -554,8 +498,8 @@ def agree(listfile, keep, names, sld):
             cs = pixel_classes(sm, colours)
             both = sum(1 for a, b in zip(cs, cm) if a >= 0 and b >= 0)
             same = sum(1 for a, b in zip(cs, cm) if a >= 0 and a == b)
-            drawn_s = sum(1 for k in range(3, len(sm[2]), 4) if sm[2][k]) / 65536
-            drawn_m = sum(1 for k in range(3, len(ms[2]), 4) if ms[2][k]) / 65536
+            drawn_s = drawn_share(sm)
+            drawn_m = drawn_share(ms)
             s = stats.setdefault((n, r[0], int(r[1])), [0, 0, 0.0, 0.0, 0])
             s[0] += both
             s[1] += same

@@ -107,10 +107,14 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------------------- helpers
 # One Python helper for everything that needs arithmetic or a socket: point generation, tile lists, timed HTTP,
-# MapServer as CGI and over FastCGI, PNG checks, statistics, the JFR summary. Standard library only.
+# MapServer as CGI and over FastCGI, PNG checks, statistics, the JFR summary. Standard library only; PNGs are read by
+# server/src/bench/pngread.py, shared with choropleth.sh (on PYTHONPATH for every python3 below).
+export PYTHONPATH=$ROOT/server/src/bench${PYTHONPATH:+:$PYTHONPATH}
 PY=$WORK/mapbench.py
 cat > "$PY" <<'PY'
-import bisect, http.client, itertools, math, os, random, socket, struct, subprocess, sys, time, zlib
+import bisect, http.client, itertools, math, os, random, socket, struct, subprocess, sys, time
+
+import pngread
 
 ORIGIN = 20037508.342789244
 # The benchmark user's token: the density layer is for partners, not the public.
@@ -265,62 +269,25 @@ def tiles(clusters3857, extent3857, per_zoom, ms_per_zoom, seed, month, layer, o
 
 # ----------------------------------------------------------------------------------------------------- PNG
 def png_info(data):
-    """(ok, note, share of pixels not fully transparent) for an RGBA or RGB 8-bit PNG."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
+    """(ok, note, share of pixels not fully transparent) for an 8-bit PNG of 256 x 256."""
+    head = pngread.header(data)
+    if head is None:
         return False, "not a PNG: " + data[:80].decode("latin-1").replace("\n", " "), 0.0
-    pos, idat, w, h, ctype = 8, [], 0, 0, 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            w, h, depth, ctype = struct.unpack(">IIBB", chunk[:10])
-        elif kind == b"IDAT":
-            idat.append(chunk)
-        pos += 12 + length
-    if (w, h) != (256, 256):
-        return False, f"size {w}x{h}", 0.0
-    bpp = {6: 4, 2: 3}.get(ctype)
-    if bpp is None:
-        return True, f"colour type {ctype}", float("nan")
-    raw = zlib.decompress(b"".join(idat))
-    stride = w * bpp
-    prev = bytearray(stride)
-    covered = 0
-    for r in range(h):
-        f = raw[r * (stride + 1)]
-        line = bytearray(raw[r * (stride + 1) + 1:(r + 1) * (stride + 1)])
-        if f == 1:
-            for i in range(bpp, stride):
-                line[i] = (line[i] + line[i - bpp]) & 255
-        elif f == 2:
-            for i in range(stride):
-                line[i] = (line[i] + prev[i]) & 255
-        elif f == 3:
-            for i in range(stride):
-                line[i] = (line[i] + ((line[i - bpp] if i >= bpp else 0) + prev[i]) // 2) & 255
-        elif f == 4:
-            for i in range(stride):
-                a = line[i - bpp] if i >= bpp else 0
-                b = prev[i]
-                c = prev[i - bpp] if i >= bpp else 0
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        if bpp == 4:
-            covered += sum(1 for i in range(3, stride, 4) if line[i])
-        else:
-            covered += w
-        prev = line
-    return True, "", covered / (w * h)
+    if head[:2] != (256, 256):
+        return False, f"size {head[0]}x{head[1]}", 0.0
+    img = pngread.rgba(data)
+    if img is None:
+        return True, f"depth {head[2]}, colour type {head[3]}", float("nan")
+    return True, "", pngread.drawn_share(img)
 
 
 def png_quick(data):
-    """A cheap check for every response: a 256 x 256 PNG whose pixel data is not all zero (blank)."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
+    """A cheap check for every response: a PNG of 256 x 256 (its header only; the pixels are not decoded)."""
+    head = pngread.header(data)
+    if head is None:
         return False, "not a PNG: " + data[:120].decode("latin-1").replace("\n", " ")
-    w, h = struct.unpack(">II", data[16:24])
-    if (w, h) != (256, 256):
-        return False, f"size {w}x{h}"
+    if head[:2] != (256, 256):
+        return False, f"size {head[0]}x{head[1]}"
     return True, ""
 
 
