@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.safemap.db.Database;
@@ -18,6 +20,7 @@ import org.safemap.hotspot.Kernel;
 import org.safemap.sharing.Policy;
 import org.safemap.sharing.ProtectedCounts;
 import org.safemap.sharing.ProtocolCatalog;
+import org.safemap.sharing.ReducedDetail;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
 import org.safemap.testing.TestPrincipals;
@@ -137,6 +140,56 @@ class BoxReadIT {
             assertThat(List.of((Object[]) IncidentPartitions.meeting(c, centre, false)))
                     .containsAll(meeting);
         }
+    }
+
+    @Test
+    void incidentsInABboxAreEveryRecordInItAndGeneralisedOnesByWhereTheyAreShown() throws SQLException {
+        double[] bbox = {-2.995, 53.400, -2.975, 53.412};
+        Instant[] july = IncidentPoints.monthBounds(YearMonth.of(2022, 7));
+        IncidentPoints points = new IncidentPoints(db.dataSource());
+        IncidentPoints.Page exact = points.page(new IncidentPoints.Filter(
+                Optional.of(july[0]),
+                Optional.of(july[1]),
+                List.of("police-uk", "ambulance"),
+                List.of(),
+                Optional.of(bbox),
+                0,
+                50_000,
+                Map.of(),
+                List.of("feed")));
+        long want = Sql.count(
+                db,
+                "SELECT count(*) FROM incident WHERE feed IN ('police-uk', 'ambulance') AND event_from < ? "
+                        + "AND (event_to > ? OR event_from >= ?) "
+                        + "AND geom && ST_Transform(ST_MakeEnvelope(-2.995, 53.400, -2.975, 53.412, 4326), 27700)",
+                java.sql.Timestamp.from(july[1]),
+                java.sql.Timestamp.from(july[0]),
+                java.sql.Timestamp.from(july[0]));
+        assertThat(want).isGreaterThan(100);
+        assertThat(exact.count()).isEqualTo(want);
+        // Ambulance records moved to the centres of 1 km squares: those shown in the box, wherever they lie.
+        IncidentPoints.Page reduced = points.page(new IncidentPoints.Filter(
+                Optional.of(july[0]),
+                Optional.of(july[1]),
+                List.of("ambulance"),
+                List.of(),
+                Optional.of(bbox),
+                0,
+                50_000,
+                Map.of("ambulance", new IncidentPoints.Reduced(1000, ReducedDetail.DEFAULT)),
+                List.of("feed")));
+        long shown = Sql.count(
+                db,
+                "SELECT count(*) FROM incident WHERE feed = 'ambulance' AND event_from < ? "
+                        + "AND (event_to > ? OR event_from >= ?) "
+                        + "AND ST_SetSRID(ST_MakePoint(floor(ST_X(geom) / 1000) * 1000 + 500, "
+                        + "floor(ST_Y(geom) / 1000) * 1000 + 500), 27700) "
+                        + "&& ST_Transform(ST_MakeEnvelope(-2.995, 53.400, -2.975, 53.412, 4326), 27700)",
+                java.sql.Timestamp.from(july[1]),
+                java.sql.Timestamp.from(july[0]),
+                java.sql.Timestamp.from(july[0]));
+        assertThat(shown).isPositive();
+        assertThat(reduced.count()).isEqualTo(shown);
     }
 
     @Test
