@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * bounds happens before a partition is opened, while constraint exclusion by a batch's own time span (still stated,
  * for execution) costs the planner about 0.3 ms per batch it must open.
  *
+ * <p>Within a period, a read of a box names the batches whose records' box meets it ({@link #meeting}, kept in
+ * {@code load_batch.extent} by {@link #place}), so batch_id pruning drops the others before they are opened too.
+ *
  * <p>A load COPYs into a plain table of its own ({@link #staging}) and {@link #place}s it at the end of its
  * transaction, so a load is still atomic and its indexes are still built in bulk (and its counts kept,
  * {@link IncidentCounts}); a batch is removed whole by
