@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * bounds happens before a partition is opened, while constraint exclusion by a batch's own time span (still stated,
  * for execution) costs the planner about 0.3 ms per batch it must open.
  *
+ * <p>Within a period, a read of a box names the batches whose records' box meets it ({@link #meeting}, kept in
+ * {@code load_batch.extent} by {@link #place}), so batch_id pruning drops the others before they are opened too.
+ *
  * <p>A load COPYs into a plain table of its own ({@link #staging}) and {@link #place}s it at the end of its
  * transaction, so a load is still atomic and its indexes are still built in bulk (and its counts kept,
  * {@link IncidentCounts}); a batch is removed whole by
@@ -55,6 +58,12 @@ public final class IncidentPartitions {
             WHERE n.nspname = 'batches' AND c.relkind = 'r'
               AND (c.relname = 'incident_' || ?::text OR c.relname LIKE 'incident\\_' || ?::text || '\\_%')
             ORDER BY 1""";
+
+    /** The batches that can hold a record in a box: those whose records' extent meets it, or of unknown extent. */
+    private static final String MEETING = """
+            SELECT id FROM load_batch
+            WHERE kind = 'incidents' AND (extent IS NULL OR extent && ST_MakeEnvelope(?, ?, ?, ?, 27700) OR ?::boolean AND linked)
+            ORDER BY id""";
 
     private IncidentPartitions() {}
 
@@ -151,6 +160,8 @@ public final class IncidentPartitions {
             }
         }
         long t2 = System.nanoTime();
+        keepExtent(c, batchId, tables);
+        long t3 = System.nanoTime();
         Set<LocalDate> months = new TreeSet<>();
         pieces.forEach(p -> months.add(p.month().atDay(1)));
         if (counted != null && months.equals(counted.months())) {
@@ -169,14 +180,59 @@ public final class IncidentPartitions {
             }
         }
         LOG.debug(
-                "batch {}: pieces and lock {} ms, time bounds {} ms, indexes {} ms, attach {} ms, kept counts {} ms",
+                "batch {}: pieces and lock {} ms, time bounds {} ms, indexes {} ms, attach {} ms, extent {} ms, "
+                        + "kept counts {} ms",
                 batchId,
                 (t1 - t0) / 1_000_000,
                 bounds / 1_000_000,
                 indexes / 1_000_000,
                 attach / 1_000_000,
-                (System.nanoTime() - t2) / 1_000_000);
+                (t3 - t2) / 1_000_000,
+                (System.nanoTime() - t3) / 1_000_000);
         return tables;
+    }
+
+    /**
+     * Keeps the box the batch's records lie in ({@code load_batch.extent}, V25), read from the tables just placed
+     * (one scan of records still in memory): records are never moved, so it stays true for the batch's life, and
+     * after a partial purge it still holds every record left.
+     */
+    private static void keepExtent(Connection c, long batchId, List<String> tables) throws SQLException {
+        StringBuilder union = new StringBuilder();
+        for (String table : tables) {
+            union.append(union.isEmpty() ? "" : " UNION ALL ")
+                    .append("SELECT geom FROM ")
+                    .append(table);
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE load_batch SET extent = (SELECT "
+                + "ST_SetSRID(ST_Extent(geom)::geometry, 27700) FROM (" + union + ") r) WHERE id = ?")) {
+            ps.setLong(1, batchId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The incident batches that can hold a record in a box (minX, minY, maxX, maxY, EPSG:27700), for a read of the
+     * box to name as {@code batch_id = ANY(...)}: partition pruning then drops every other batch before the planner
+     * opens it, where a batch named by its period alone costs the planner its table and five indexes however far
+     * from the box its records lie (docs/performance.md, "Reads of a box"). With {@code linked}, batches holding
+     * records linked as one event with another feed's are named too, wherever they lie, for a read that counts an
+     * event once by one of its records (which may lie outside the box when another lies inside).
+     */
+    public static Long[] meeting(Connection c, double[] box, boolean linked) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(MEETING)) {
+            for (int k = 0; k < 4; k++) {
+                ps.setDouble(k + 1, box[k]);
+            }
+            ps.setBoolean(5, linked);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out.toArray(Long[]::new);
     }
 
     /** The CHECK on a batch's table that lets ATTACH trust its batch_id without scanning it. */

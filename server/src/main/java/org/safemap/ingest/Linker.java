@@ -62,8 +62,17 @@ final class Linker {
     /** Every member of the events the candidates already belong to. */
     private static final String MEMBERS = "SELECT id, feed, event_id FROM incident WHERE event_id = ANY(?)";
 
-    private static final String SET_EVENT =
-            "UPDATE incident SET event_id = ? WHERE id = ANY(?) AND event_id IS DISTINCT FROM ?";
+    /**
+     * Sets an event's id on its records, and marks their batches as holding linked records ({@code load_batch.linked},
+     * V25): a read of a box must read those batches' linked records wherever they lie, to count each event once by
+     * the same record as a read of everything.
+     */
+    private static final String SET_EVENT = """
+            WITH changed AS (
+                UPDATE incident SET event_id = ? WHERE id = ANY(?) AND event_id IS DISTINCT FROM ? RETURNING batch_id),
+            marked AS (
+                UPDATE load_batch SET linked = true WHERE id IN (SELECT batch_id FROM changed) AND NOT linked)
+            SELECT count(*) FROM changed""";
 
     private record Pair(long a, String aFeed, long b, String bFeed) {}
 
@@ -122,7 +131,10 @@ final class Linker {
                 ps.setLong(1, event);
                 ps.setArray(2, ids);
                 ps.setLong(3, event);
-                changed += ps.executeUpdate();
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    changed += rs.getInt(1);
+                }
             }
         }
         return changed;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.safemap.db.IncidentPartitions;
 import org.safemap.time.Period;
 
 /**
@@ -88,7 +89,10 @@ public final class IncidentPoints {
      * point as shown, never of the record; no id, free-text location, batch, source category or event link. The
      * bbox is tested against the point as shown, so narrowing boxes cannot find where a generalised record really is,
      * and within a page they come after the other records in the order of their shown place, not of their ids (which
-     * follow the partner's file, often sorted by time).
+     * follow the partner's file, often sorted by time). The start is also stated as {@code event_to >= from} on its
+     * own, which the test before it implies, and a bbox names the batches that can hold a record in reach of it
+     * ({@link #BATCHES}), so that the planner drops other months and batches by their partition bounds before
+     * opening them (docs/performance.md, "Reads of a box").
      */
     private static final String POINTS = """
             WITH env AS (SELECT ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700) AS e)
@@ -121,7 +125,9 @@ public final class IncidentPoints {
             LEFT JOIN env ON true
             WHERE i.id > ?
               AND (?::timestamptz IS NULL OR i.event_to > ? OR i.event_from >= ?)
+              AND (?::timestamptz IS NULL OR i.event_to >= ?)
               AND (?::timestamptz IS NULL OR i.event_from < ?)
+              AND (?::bigint[] IS NULL OR i.batch_id = ANY(?::bigint[]))
               AND i.feed = ANY(?::text[])
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
               AND (env.e IS NULL OR (i.geom && ST_Expand(env.e, coalesce(r.grid_m, 0)) AND g.geom && env.e))
@@ -141,6 +147,14 @@ public final class IncidentPoints {
             + "FROM (SELECT p.*, CASE WHEN ?::text[] IS NULL THEN p.properties ELSE (SELECT coalesce("
             + "json_object_agg(e.key, e.value), '{}'::json) FROM json_each(p.properties) e WHERE e.key = ANY(?::text[])) "
             + "END AS kept, row_number() OVER (ORDER BY id) AS n FROM (" + POINTS + ") p) page";
+
+    /**
+     * The box (EPSG:27700) of a bbox as {@link #POINTS} tests records against it: transformed as there, widened by the
+     * coarsest grid a reduced feed is moved to.
+     */
+    private static final String BNG_BOX = """
+            SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+            FROM (SELECT ST_Expand(ST_Transform(ST_MakeEnvelope(?, ?, ?, ?, 4326), 27700), ?) AS e) b""";
 
     private static final String KNOWN_CODES = "SELECT code FROM category UNION SELECT group_code FROM category";
     /** Counts by feed, month and category: small (feeds x months x categories), summed per audience in Java. */
@@ -244,8 +258,11 @@ public final class IncidentPoints {
                                     .map(f -> filter.reduced().get(f).detail().categories())
                                     .toArray()));
             ps.setLong(i++, filter.after());
-            i = optionalTime(ps, i, filter.from(), 3);
+            i = optionalTime(ps, i, filter.from(), 5);
             i = optionalTime(ps, i, filter.to(), 2);
+            java.sql.Array batches = filter.bbox().isPresent() ? batches(c, filter) : null;
+            ps.setArray(i++, batches);
+            ps.setArray(i++, batches);
             java.sql.Array feeds = c.createArrayOf("text", filter.feeds().toArray());
             java.sql.Array categories =
                     c.createArrayOf("text", filter.categories().toArray());
@@ -326,6 +343,29 @@ public final class IncidentPoints {
     }
 
     /** Sets the same time (or null) into {@code times} consecutive parameters. */
+    /** The batches that can hold a record the filter's bbox selects ({@link IncidentPartitions#meeting}). */
+    private static java.sql.Array batches(Connection c, Filter filter) throws SQLException {
+        double[] bbox = filter.bbox().orElseThrow();
+        int grid = filter.reduced().values().stream()
+                .mapToInt(Reduced::gridM)
+                .max()
+                .orElse(0);
+        double[] box = new double[4];
+        try (PreparedStatement ps = c.prepareStatement(BNG_BOX)) {
+            for (int k = 0; k < 4; k++) {
+                ps.setDouble(k + 1, bbox[k]);
+            }
+            ps.setDouble(5, grid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                for (int k = 0; k < 4; k++) {
+                    box[k] = rs.getDouble(k + 1);
+                }
+            }
+        }
+        return c.createArrayOf("bigint", IncidentPartitions.meeting(c, box, false));
+    }
+
     private static int optionalTime(PreparedStatement ps, int i, Optional<Instant> value, int times)
             throws SQLException {
         OffsetDateTime t = value.map(v -> v.atOffset(ZoneOffset.UTC)).orElse(null);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.locationtech.jts.geom.CoordinateSequence;
 import org.locationtech.jts.geom.CoordinateSequenceFilter;
@@ -71,6 +73,18 @@ final class LayerData {
     /** Style classes of a set's areas ({@link #classes}): an int per area. */
     private final Cache<ClassesKey, FeaturePainter.Classes> classes = bounded(64);
 
+    /**
+     * Whole fields being read in the background ({@link #warm}): one at a time, each key once while it is read, on a
+     * daemon thread, so that maps keep being drawn (from the records near them) while a period's field is read.
+     */
+    private final ExecutorService warming = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "density-field-warming");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Set<String> warmingKeys = ConcurrentHashMap.newKeySet();
+
     private final Map<String, List<Double>> tolerances = new ConcurrentHashMap<>();
     private volatile String version = "";
     private volatile Set<String> groupCodes;
@@ -128,6 +142,26 @@ final class LayerData {
             groupCodes = null;
             counts.onVersion(v);
         }
+    }
+
+    /**
+     * Reads a density field into {@link #fields} in the background, unless it is being read already: {@code load}
+     * goes through the cache, so a request that needs the same field at once waits for this read rather than making
+     * a second. A failure (the database going away) is logged and leaves the field to be read when next needed.
+     */
+    void warm(String key, Runnable load) {
+        if (fields.getIfPresent(key) != null || !warmingKeys.add(key)) {
+            return;
+        }
+        warming.execute(() -> {
+            try {
+                load.run();
+            } catch (RuntimeException e) {
+                LOG.warn("density field {} not read in the background: {}", key, e.toString());
+            } finally {
+                warmingKeys.remove(key);
+            }
+        });
     }
 
     /** The category group codes. */

@@ -19,6 +19,7 @@ import org.locationtech.jts.io.WKBReader;
 import org.safemap.ErrorCode;
 import org.safemap.SafemapException;
 import org.safemap.db.DataVersion;
+import org.safemap.db.IncidentPartitions;
 import org.safemap.db.ReplicaReads;
 import org.safemap.db.ServiceSequence;
 import org.safemap.runs.ForecastMap;
@@ -42,7 +43,7 @@ public final class MapData {
      * standing alone, which it implies, so the planner drops earlier months by their bounds ({@code IncidentPartitions}).
      */
     private static final String SELECTED = """
-            SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom, %s AS code,
+            SELECT DISTINCT ON (coalesce(i.event_id, i.id)) i.geom, %1$s AS code,
                    CASE WHEN i.event_to > i.event_from
                         THEN extract(epoch FROM least(i.event_to, ?) - greatest(i.event_from, ?))
                              / extract(epoch FROM i.event_to - i.event_from)
@@ -51,11 +52,26 @@ public final class MapData {
             WHERE i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
               AND i.feed = ANY(?::text[])
               AND (cardinality(?::text[]) = 0 OR c.group_code = ANY(?::text[]))
-              AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
+              AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))%2$s
             ORDER BY coalesce(i.event_id, i.id), i.precision_m, i.id""";
 
     private static final String DENSITY_POINTS =
             "SELECT ST_X(geom), ST_Y(geom), sum(w) FROM (" + SELECTED + ") s GROUP BY 1, 2";
+
+    /**
+     * {@link #DENSITY_POINTS} of the events whose record lies in a box: the records in it, of the batches that can
+     * hold one ({@code IncidentPartitions.meeting}, named so the planner opens no other batch), and every linked
+     * record of those batches, wherever it lies, so that an event is placed by the same record as in a read of
+     * everything; the box is then applied to the record chosen.
+     */
+    private static final String DENSITY_POINTS_IN_BOX = "SELECT ST_X(geom), ST_Y(geom), sum(w) FROM (" + SELECTED
+            + ") s WHERE s.geom && ST_MakeEnvelope(?, ?, ?, ?, 27700) GROUP BY 1, 2";
+
+    /** The records a read of a box selects, in {@link #SELECTED}: see {@link #DENSITY_POINTS_IN_BOX}. */
+    private static final String IN_BOX = """
+
+              AND i.batch_id = ANY(?::bigint[])
+              AND (i.geom && ST_MakeEnvelope(?, ?, ?, ?, 27700) OR i.event_id IS NOT NULL)""";
 
     /**
      * Density input split in two: events represented by a record of a feed the requester sees as points ("open")
@@ -114,7 +130,7 @@ public final class MapData {
             SELECT i.id, ST_X(i.geom), ST_Y(i.geom), c.group_code, i.category, c.label, i.feed,
                    to_char(i.event_from AT TIME ZONE 'Europe/London', 'YYYY-MM'), i.location_text
             FROM incident i JOIN category c ON c.code = i.category
-            WHERE i.geom && ST_MakeEnvelope(?, ?, ?, ?, 27700)
+            WHERE i.geom && ST_MakeEnvelope(?, ?, ?, ?, 27700) AND i.batch_id = ANY(?::bigint[])
               AND i.event_from < ? AND i.event_to >= ? AND (i.event_to > ? OR i.event_to = i.event_from)
               AND i.feed = ANY(?::text[])
               AND (cardinality(?::text[]) = 0 OR i.category = ANY(?::text[]) OR c.group_code = ANY(?::text[]))
@@ -271,9 +287,33 @@ public final class MapData {
         }
         Growable g = new Growable();
         query(
-                DENSITY_POINTS.formatted("NULL::text"),
+                DENSITY_POINTS.formatted("NULL::text", ""),
                 (c, ps) -> {
                     bindSelection(c, ps, 1, f);
+                    ps.setFetchSize(50_000);
+                },
+                rs -> g.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3)));
+        return g.done();
+    }
+
+    /**
+     * As {@link #densityPoints(Filter)}, for the locations in a box (minX, minY, maxX, maxY, EPSG:27700) only: the
+     * same events, placed and weighed as there. Its cost follows the records and batches in the box, not the
+     * period's: what a map of a small area reads when the period's whole field is not at hand. Not under an hour
+     * or weekday filter (see {@link #densityPoints(Filter)}), which reads everything.
+     */
+    public Weighted densityPoints(Filter f, double[] box) {
+        if (f.filtersTimeOfWeek()) {
+            throw new IllegalArgumentException("a box is read without hour or weekday filters");
+        }
+        Growable g = new Growable();
+        query(
+                DENSITY_POINTS_IN_BOX.formatted("NULL::text", IN_BOX),
+                (c, ps) -> {
+                    int k = bindSelection(c, ps, 1, f);
+                    ps.setArray(k++, c.createArrayOf("bigint", IncidentPartitions.meeting(c, box, true)));
+                    k = bindBox(ps, k, box);
+                    bindBox(ps, k, box);
                     ps.setFetchSize(50_000);
                 },
                 rs -> g.add(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3)));
@@ -390,7 +430,7 @@ public final class MapData {
         }
         Map<String, Double> out = new HashMap<>();
         query(
-                AREA_COUNTS.formatted(column),
+                AREA_COUNTS.formatted(column, ""),
                 (c, ps) -> bindSelection(c, ps, 1, f),
                 rs -> out.put(rs.getString(1), rs.getDouble(2)));
         return out;
@@ -409,10 +449,8 @@ public final class MapData {
         query(
                 POINTS,
                 (c, ps) -> {
-                    int k = 1;
-                    for (double v : bngEnvelope) {
-                        ps.setDouble(k++, v);
-                    }
+                    int k = bindBox(ps, 1, bngEnvelope);
+                    ps.setArray(k++, c.createArrayOf("bigint", IncidentPartitions.meeting(c, bngEnvelope, false)));
                     Timestamp from = Timestamp.from(f.period().from());
                     Timestamp to = Timestamp.from(f.period().to());
                     ps.setTimestamp(k++, to);
@@ -653,7 +691,16 @@ public final class MapData {
         ps.setTimestamp(k + 2, from);
     }
 
-    private static void bindSelection(Connection c, PreparedStatement ps, int start, Filter f) throws SQLException {
+    /** Binds a box's four coordinates (minX, minY, maxX, maxY) from {@code k}; returns the next index. */
+    private static int bindBox(PreparedStatement ps, int k, double[] box) throws SQLException {
+        for (int i = 0; i < 4; i++) {
+            ps.setDouble(k + i, box[i]);
+        }
+        return k + 4;
+    }
+
+    /** Binds the parameters of {@link #SELECTED} from {@code start}; returns the next index. */
+    private static int bindSelection(Connection c, PreparedStatement ps, int start, Filter f) throws SQLException {
         Timestamp from = Timestamp.from(f.period().from());
         Timestamp to = Timestamp.from(f.period().to());
         int k = start;
@@ -664,7 +711,7 @@ public final class MapData {
         ps.setTimestamp(k++, from);
         k = bindArray(c, ps, k, f.feeds(), 1);
         k = bindArray(c, ps, k, f.groups(), 2);
-        bindArray(c, ps, k, f.categories(), 3);
+        return bindArray(c, ps, k, f.categories(), 3);
     }
 
     private static int bindArray(Connection c, PreparedStatement ps, int k, List<String> values, int times)
