@@ -261,7 +261,7 @@ for which in A B; do
   done
 done
 if [ "${MS:-1}" = 1 ]; then
-  printf 'CONFIG\n  ENV\n    MS_MAP_PATTERN "^%s/"\n  END\nEND\n' "$ROOT/var/bench/" > "$AB/mapserver.conf"
+  printf 'CONFIG\n  ENV\n    MS_MAP_PATTERN "^%s/"\n  END\nEND\n' "$ROOT/var/bench" > "$AB/mapserver.conf"
   export MAPSERVER_CONFIG_FILE=$ROOT/$AB/mapserver.conf
   # MapServer crashes on some maps (see map.sh): the process is restarted after each crash.
   printf '#!/usr/bin/env bash\np=$(cat "%s" 2> /dev/null)\n[ -n "$p" ] && [ "$(cat /proc/$p/comm 2> /dev/null)" = mapserv ] && kill -9 "$p" 2> /dev/null\nspawn-fcgi -a 127.0.0.1 -p %s -F 1 -P "%s" -- "%s" > /dev/null\nsleep 0.3\n' \
