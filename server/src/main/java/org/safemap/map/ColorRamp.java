@@ -2,17 +2,29 @@ package org.safemap.map;
 
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.util.List;
 
 /** An SLD ColorMap ready for pixels: value to ARGB, as {@link SldStyle.ColorMap} defines it. */
 final class ColorRamp {
-    private final String type;
+    /** How values map to colours: SLD's ColorMap types, resolved once rather than compared per pixel. */
+    private enum Type {
+        RAMP,
+        INTERVALS,
+        VALUES
+    }
+
+    private final Type type;
     private final double[] quantity;
     private final int[] argb;
 
     ColorRamp(SldStyle.Raster raster) {
         List<SldStyle.ColorMap.Entry> entries = raster.colorMap().entries();
-        this.type = raster.colorMap().type();
+        this.type = switch (raster.colorMap().type()) {
+            case "values" -> Type.VALUES;
+            case "intervals" -> Type.INTERVALS;
+            default -> Type.RAMP;
+        };
         this.quantity = new double[entries.size()];
         this.argb = new int[entries.size()];
         for (int k = 0; k < entries.size(); k++) {
@@ -28,7 +40,7 @@ final class ColorRamp {
         }
         int n = quantity.length;
         switch (type) {
-            case "values" -> {
+            case VALUES -> {
                 for (int k = 0; k < n; k++) {
                     if (v == quantity[k]) {
                         return argb[k];
@@ -36,7 +48,7 @@ final class ColorRamp {
                 }
                 return 0;
             }
-            case "intervals" -> {
+            case INTERVALS -> {
                 for (int k = 0; k < n; k++) {
                     if (v < quantity[k]) {
                         return argb[k];
@@ -59,18 +71,28 @@ final class ColorRamp {
         }
     }
 
+    /** Colours every value; a run of equal values (the zeros around the data, mostly) is coloured once. */
     void paint(float[] values, int[] pixels) {
+        float last = Float.NaN;
+        int lastColour = 0;
         for (int k = 0; k < values.length; k++) {
-            pixels[k] = colour(values[k]);
+            float v = values[k];
+            if (v != last) { // NaN never equals, and is coloured by colour()
+                last = v;
+                lastColour = colour(v);
+            }
+            pixels[k] = lastColour;
         }
     }
 
-    /** Draws a surface over the view: one value per pixel, rows from the top, NaN left transparent. */
+    /**
+     * Draws a surface over the view: one value per pixel, rows from the top, NaN left transparent. The colours are
+     * written straight into the image's own pixel array: {@code setRGB} converts pixel by pixel through the colour
+     * model, which cost as much as colouring them.
+     */
     void draw(float[] values, MapView view, Graphics2D g) {
-        int[] pixels = new int[values.length];
-        paint(values, pixels);
         BufferedImage image = new BufferedImage(view.width(), view.height(), BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, view.width(), view.height(), pixels, 0, view.width());
+        paint(values, ((DataBufferInt) image.getRaster().getDataBuffer()).getData());
         g.drawImage(image, 0, 0, null);
     }
 }

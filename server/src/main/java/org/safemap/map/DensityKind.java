@@ -140,7 +140,7 @@ public record DensityKind() implements SurfaceKind {
         LayerCatalogue.Source s = layer.source();
         Kernel kernel = Kernel.fromCode(s.kernel());
         double base = DensityPyramid.baseCell(kernel, s.bandwidthMetres());
-        int level = DensityPyramid.level(new DensityRaster.Locations(view).bngPixelMetres(), base);
+        int level = DensityPyramid.level(DensityRaster.bngPixelMetres(view), base);
         if (level < 0) {
             return null;
         }

@@ -129,6 +129,18 @@ public final class DensityRaster {
         return true;
     }
 
+    /**
+     * The size of a view's pixel on the ground, metres (roughly, for choosing how to read), without the mesh of
+     * transformed nodes a {@link Locations} builds.
+     */
+    static double bngPixelMetres(MapView view) {
+        if (view.crs().crs() == Crs.BNG) {
+            return Math.min(Locations.canonical(view.resX()), Locations.canonical(view.resY()));
+        }
+        double[] env = view.bngEnvelope();
+        return Math.min((env[2] - env[0]) / view.width(), (env[3] - env[1]) / view.height());
+    }
+
     /** Which way a view is read: the lattice level, or -1 for exact reads at pixel centres. */
     static int level(DensityField field, MapView view) {
         return level(new Locations(view), field);
@@ -220,11 +232,7 @@ public final class DensityRaster {
 
         /** The size of a pixel on the ground, metres (roughly, for choosing how to read). */
         double bngPixelMetres() {
-            if (identity) {
-                return Math.min(resX, resY);
-            }
-            double[] env = view.bngEnvelope();
-            return Math.min((env[2] - env[0]) / view.width(), (env[3] - env[1]) / view.height());
+            return DensityRaster.bngPixelMetres(view);
         }
 
         /**
@@ -251,15 +259,23 @@ public final class DensityRaster {
             double gy = Math.floor(cy / stepY);
             double ty = cy / stepY - gy;
             int b = (int) Math.min(ny - 2, Math.max(0, (long) gy - ky0));
+            // The row's line through the mesh, interpolated between node rows b and b + 1 once per node column;
+            // each pixel is then interpolated along it. Every weight comes from global positions, so a tile and a
+            // larger image covering it still compute the same bits.
+            double[] lineX = new double[nx];
+            double[] lineY = new double[nx];
+            for (int a = 0; a < nx; a++) {
+                int n0 = b * nx + a;
+                lineX[a] = nodeX[n0] * (1 - ty) + nodeX[n0 + nx] * ty;
+                lineY[a] = nodeY[n0] * (1 - ty) + nodeY[n0 + nx] * ty;
+            }
             for (int i = 0; i < xs.length; i++) {
                 double cx = centreX(i);
                 double gx = Math.floor(cx / stepX);
                 double tx = cx / stepX - gx;
                 int a = (int) Math.min(nx - 2, Math.max(0, (long) gx - kx0));
-                int n00 = b * nx + a;
-                int n01 = n00 + nx;
-                xs[i] = bilinear(nodeX[n00], nodeX[n00 + 1], nodeX[n01], nodeX[n01 + 1], tx, ty);
-                ys[i] = bilinear(nodeY[n00], nodeY[n00 + 1], nodeY[n01], nodeY[n01 + 1], tx, ty);
+                xs[i] = lineX[a] * (1 - tx) + lineX[a + 1] * tx;
+                ys[i] = lineY[a] * (1 - tx) + lineY[a + 1] * tx;
             }
         }
 

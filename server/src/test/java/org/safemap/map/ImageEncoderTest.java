@@ -47,6 +47,32 @@ class ImageEncoderTest {
         }
     }
 
+    /** Large images are deflated in two halves joined into one stream; small ones in one: both decode exactly. */
+    @Test
+    void truecolourPngOfAnySizeDecodesExactly() throws Exception {
+        for (int[] size : new int[][] {{40, 30}, {256, 256}, {301, 257}, {1024, 33}}) {
+            int w = size[0];
+            int h = size[1];
+            BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+            Graphics2D g = image.createGraphics();
+            g.drawImage(picture(BufferedImage.TYPE_INT_ARGB, w * 31L + h), 0, 0, w, h, null);
+            g.dispose();
+            byte[] png = ImageEncoder.truecolourPng(image);
+            BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
+            assertThat(back.getRGB(0, 0, w, h, null, 0, w)).isEqualTo(image.getRGB(0, 0, w, h, null, 0, w));
+            // The one IDAT chunk (it follows the 8-byte signature and the 25-byte IHDR) inflates to its end, with
+            // the stream's Adler-32 checked: the rows and their filter bytes, nothing more.
+            int length = java.nio.ByteBuffer.wrap(png, 33, 4).getInt();
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+            inflater.setInput(png, 41, length);
+            byte[] raw = new byte[h * (4 * w + 1) + 1];
+            int n = inflater.inflate(raw);
+            assertThat(inflater.finished()).isTrue();
+            assertThat(n).isEqualTo(h * (4 * w + 1));
+            inflater.end();
+        }
+    }
+
     @Test
     void aMapAsPngIsTheTruecolourPng() {
         BufferedImage image = picture(BufferedImage.TYPE_INT_ARGB, 7);
