@@ -588,9 +588,7 @@
         features.push(f);
       });
     });
-    const index = new Supercluster({ radius: 60, maxZoom: POINTS_FROM_ZOOM - 1, minPoints: 3 });
-    index.load(features);
-    return { group: group, index: index, count: features.length, truncated: truncated };
+    return { group: group, features: features, count: features.length, truncated: truncated };
   }
 
   // Records only of feeds this user may see record by record (as stored, or generalised to a grid); the others
@@ -676,7 +674,8 @@
     p.group.clearLayers();
     const b = map.getBounds().pad(0.2);
     const zoom = Math.floor(map.getZoom());
-    const items = p.index.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom);
+    const box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+    const items = zoom >= POINTS_FROM_ZOOM ? pointsIn(p.features, box) : clusterIndex(p).getClusters(box, zoom);
     let clusters = 0;
     items.forEach(f => {
       const [lon, lat] = f.geometry.coordinates;
@@ -691,7 +690,8 @@
         });
         marker.on('click', () => {
           if (window.SafeMapDraw.active()) return;
-          map.setView([lat, lon], Math.min(p.index.getClusterExpansionZoom(f.properties.cluster_id), POINTS_FROM_ZOOM));
+          map.setView([lat, lon],
+            Math.min(clusterIndex(p).getClusterExpansionZoom(f.properties.cluster_id), POINTS_FROM_ZOOM));
         });
         marker.addTo(p.group);
         return;
@@ -699,6 +699,26 @@
       incidentMarker(p.layer, f).addTo(p.group);
     });
     document.body.dataset.clusters = String(clusters);
+  }
+
+  // The clusters of the points shown (supercluster: a tree per zoom up to the city scale), made the first time the
+  // map is drawn below POINTS_FROM_ZOOM: building them is most of the page's work on a month's records, which a
+  // month or filter change at neighbourhood zoom, drawing each point, does not need.
+  function clusterIndex(p) {
+    if (!p.index) {
+      p.index = new Supercluster({ radius: 60, maxZoom: POINTS_FROM_ZOOM - 1, minPoints: 3 });
+      p.index.load(p.features);
+    }
+    return p.index;
+  }
+
+  // The points within [west, south, east, north], as the clusters' index gives them beyond its last zoom.
+  function pointsIn(features, box) {
+    const [w, s, e, n] = box;
+    return features.filter(f => {
+      const [lon, lat] = f.geometry.coordinates;
+      return lon >= w && lon <= e && lat >= s && lat <= n;
+    });
   }
 
   // The properties a layer's style rules read (for the points, the category group).
@@ -773,7 +793,7 @@
     removeOverlay(layer);
     if (layer.kind === 'areas') state.areaZoomRange[layer.name] = result.zoomRange;
     if (layer.kind === 'points') {
-      state.points = { layer: layer, group: result.group, index: result.index };
+      state.points = { layer: layer, group: result.group, features: result.features, index: null };
       drawPoints();
     }
     state.overlays[layer.name] = result.group.addTo(map);
