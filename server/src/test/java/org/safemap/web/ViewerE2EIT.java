@@ -427,12 +427,14 @@ class ViewerE2EIT {
                 + " && i.naturalWidth === 256 && i.src.includes('time=2022-06'));"));
         String requested = "return performance.getEntriesByType('resource').filter(e => e.name.includes(arguments[0])"
                 + " && e.transferSize > 0).map(e => e.name);";
+        // June's own: once the step has drawn and the map is idle, May is fetched ahead in turn, which a loaded
+        // machine's slower round trips can let in before these lines
         assertThat((List<?>) js(requested, "/api/incidents?feed=police-uk"))
                 .as("police.uk asked for again")
-                .isEmpty();
+                .noneMatch(name -> String.valueOf(name).contains("month=2022-06"));
         assertThat((List<?>) js(requested, "/tiles/density-all/"))
                 .as("tiles from the network")
-                .isEmpty();
+                .noneMatch(name -> String.valueOf(name).contains("time=2022-06"));
         long juneRecords = Sql.count(db, """
                 SELECT count(*) FROM incident WHERE event_from < '2022-07-01 00:00 Europe/London'
                 AND (event_to > '2022-06-01 00:00 Europe/London' OR event_from >= '2022-06-01 00:00 Europe/London')""");
@@ -450,7 +452,7 @@ class ViewerE2EIT {
                         .equals(d.findElement(By.tagName("body")).getAttribute("data-incidents")));
         assertThat((List<?>) js(requested, "/api/incidents?feed=police-uk"))
                 .as("police.uk asked for again")
-                .isEmpty();
+                .noneMatch(name -> String.valueOf(name).contains("month=2022-06"));
         wait(30).until(d -> (Boolean) js("const t = " + current + "; return t.length > 0 && t.every(i => i.complete"
                 + " && i.naturalWidth === 256 && i.src.includes('category=violence'));"));
     }
