@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Reads of a box over many batches (docs/performance.md, "Reads of a box"): planning and execution of the density read
 # of a box and of the WMS points, as main had them (the period alone) and with the batches meeting the box named
-# (IncidentPartitions.meeting, V25), by EXPLAIN (ANALYZE, TIMING OFF), literals in place of parameters. Each statement
+# (IncidentPartitions.meeting, V24), by EXPLAIN (ANALYZE, TIMING OFF), literals in place of parameters. Each statement
 # runs on a new connection (its first query) and again on it (warm); builds alternate within each of ROUNDS (5) rounds.
 #
 # Run with SAFEMAP_DB_URL pointing at a copy of the national benchmark (server/src/bench/national.sh, SIZE=year)
-# migrated to V25, e.g.
+# migrated to V24, e.g.
 #   createdb -h 127.0.0.1 -p 55432 -U safemap -T bench_national bench_boxes
 #   SAFEMAP_DB_URL=postgresql://safemap:PASSWORD@127.0.0.1:55432/bench_boxes java -jar server/target/safemap.jar db up
 #   SAFEMAP_DB_URL=... server/src/bench/box-reads.sh
@@ -13,7 +13,7 @@
 # then medians; also in var/bench/box-reads/results.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-: "${SAFEMAP_DB_URL:?point SAFEMAP_DB_URL at a copy of bench_national migrated to V25}"
+: "${SAFEMAP_DB_URL:?point SAFEMAP_DB_URL at a copy of bench_national migrated to V24}"
 DB_RE='^postgres(ql)?://([^:@/]+)(:([^@/]*))?@([^:/]+):([0-9]+)/([^?]+)'
 [[ $SAFEMAP_DB_URL =~ $DB_RE ]] || { echo "SAFEMAP_DB_URL should read postgresql://user:password@host:port/database" >&2; exit 1; }
 export PGUSER=${BASH_REMATCH[2]} PGPASSWORD=${BASH_REMATCH[4]} PGHOST=${BASH_REMATCH[5]} PGPORT=${BASH_REMATCH[6]}

@@ -193,7 +193,7 @@ public final class IncidentPartitions {
     }
 
     /**
-     * Keeps the box the batch's records lie in ({@code load_batch.extent}, V25), read from the tables just placed
+     * Keeps the box the batch's records lie in ({@code load_batch.extent}, V24), read from the tables just placed
      * (one scan of records still in memory): records are never moved, so it stays true for the batch's life, and
      * after a partial purge it still holds every record left.
      */

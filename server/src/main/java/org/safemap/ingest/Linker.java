@@ -64,7 +64,7 @@ final class Linker {
 
     /**
      * Sets an event's id on its records, and marks their batches as holding linked records ({@code load_batch.linked},
-     * V25): a read of a box must read those batches' linked records wherever they lie, to count each event once by
+     * V24): a read of a box must read those batches' linked records wherever they lie, to count each event once by
      * the same record as a read of everything.
      */
     private static final String SET_EVENT = """
