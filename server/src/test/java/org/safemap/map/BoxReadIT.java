@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.safemap.db.Database;
 import org.safemap.db.IncidentPartitions;
 import org.safemap.hotspot.Kernel;
-import org.safemap.sharing.Policy;
-import org.safemap.sharing.ProtectedCounts;
-import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.sharing.ReducedDetail;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
@@ -195,16 +192,8 @@ class BoxReadIT {
     @Test
     void aStreetMapDrawnFromTheRecordsNearItHasTheExactSurfacesValues() {
         String month = months().get(0);
-        Policy policy = new Policy(ProtocolCatalog.builtIn());
         // A new service: no field is cached, so the map reads its box.
-        WmsService wms = new WmsService(
-                LayerCatalogue.load(),
-                new MapData(db.dataSource()),
-                policy,
-                new ProtectedCounts(db.dataSource(), policy, ProtectedCounts.Geography.LSOA_MSOA_LAD),
-                4096,
-                4096,
-                0);
+        WmsService wms = org.safemap.testing.TestWms.builtIn(db.dataSource(), 0);
         double x0 = 334_000;
         double y1 = 391_600;
         Map<String, String> q = new LinkedHashMap<>();

@@ -16,9 +16,6 @@ import org.safemap.files.SourceFile;
 import org.safemap.hotspot.Kernel;
 import org.safemap.ingest.FeedCatalog;
 import org.safemap.ingest.IncidentLoader;
-import org.safemap.sharing.Policy;
-import org.safemap.sharing.ProtectedCounts;
-import org.safemap.sharing.ProtocolCatalog;
 import org.safemap.testing.SourceFiles;
 import org.safemap.testing.Sql;
 import org.safemap.testing.TestData;
@@ -58,15 +55,7 @@ class DensityPyramidIT {
                     FeedCatalog.builtIn().get("police-uk"),
                     null);
         }
-        Policy policy = new Policy(ProtocolCatalog.builtIn());
-        wms = new WmsService(
-                LayerCatalogue.load(),
-                new MapData(db.dataSource()),
-                policy,
-                new ProtectedCounts(db.dataSource(), policy, ProtectedCounts.Geography.LSOA_MSOA_LAD),
-                4096,
-                4096,
-                0);
+        wms = org.safemap.testing.TestWms.builtIn(db.dataSource(), 0);
     }
 
     private static float[] values(String time, double cell) {
