@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -196,18 +195,8 @@ class BoxReadIT {
         WmsService wms = org.safemap.testing.TestWms.builtIn(db.dataSource(), 0);
         double x0 = 334_000;
         double y1 = 391_600;
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("SERVICE", "WMS");
-        q.put("VERSION", "1.3.0");
-        q.put("REQUEST", "GetMap");
-        q.put("LAYERS", "density-all");
-        q.put("STYLES", "");
-        q.put("CRS", "EPSG:27700");
-        q.put("BBOX", String.format(Locale.ROOT, "%.0f,%.0f,%.0f,%.0f", x0, y1 - 1600, x0 + 1600, y1));
-        q.put("WIDTH", "64");
-        q.put("HEIGHT", "64");
-        q.put("FORMAT", "image/png");
-        q.put("TIME", month);
+        Map<String, String> q =
+                org.safemap.testing.TestWms.getMap("density-all", x0, y1 - 1600, x0 + 1600, y1, 64, 64, month);
         float[] v = wms.drawnDensityValues(q, TestPrincipals.CSP_ANALYST);
         MapData.Weighted w = store.densityPoints(new MapData.Filter(Period.parse(month), List.of(), List.of(), FEEDS));
         DensityField f = new DensityField(w.x(), w.y(), w.w(), Kernel.QUARTIC, 250, 1e6);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.YearMonth;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,18 +62,8 @@ class DensityPyramidIT {
     }
 
     private static float[] values(String time, double x0, double y0, double x1, double y1, double cell) {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("SERVICE", "WMS");
-        q.put("VERSION", "1.3.0");
-        q.put("REQUEST", "GetMap");
-        q.put("LAYERS", "density-all");
-        q.put("STYLES", "");
-        q.put("CRS", "EPSG:27700");
-        q.put("BBOX", String.format(Locale.ROOT, "%.0f,%.0f,%.0f,%.0f", x0, y0, x1, y1));
-        q.put("WIDTH", String.valueOf(Math.round((x1 - x0) / cell)));
-        q.put("HEIGHT", String.valueOf(Math.round((y1 - y0) / cell)));
-        q.put("FORMAT", "image/png");
-        q.put("TIME", time);
+        Map<String, String> q = org.safemap.testing.TestWms.getMap(
+                "density-all", x0, y0, x1, y1, Math.round((x1 - x0) / cell), Math.round((y1 - y0) / cell), time);
         return wms.drawnDensityValues(q, TestPrincipals.CSP_ANALYST);
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -396,18 +395,8 @@ class PackMapsIT {
         int cols = (int) Math.ceil((e.getMaxX() - minX) / cell);
         int rows = (int) Math.ceil((e.getMaxY() - minY) / cell);
         double maxY = minY + rows * cell;
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("SERVICE", "WMS");
-        q.put("VERSION", "1.3.0");
-        q.put("REQUEST", "GetMap");
-        q.put("LAYERS", "density-all");
-        q.put("STYLES", "");
-        q.put("CRS", "EPSG:27700");
-        q.put("BBOX", String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%.2f", minX, minY, minX + cols * cell, maxY));
-        q.put("WIDTH", String.valueOf(cols));
-        q.put("HEIGHT", String.valueOf(rows));
-        q.put("FORMAT", "image/png");
-        q.put("TIME", "2022-07");
+        Map<String, String> q = org.safemap.testing.TestWms.getMap(
+                "density-all", minX, minY, minX + cols * cell, maxY, cols, rows, "2022-07");
         if (!pack.request().feeds().isEmpty()) {
             q.put("DIM_FEED", String.join(",", pack.request().feeds()));
         }
