@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.locationtech.jts.geom.CoordinateSequence;
 import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Geometry;
@@ -73,15 +75,27 @@ final class LayerData {
     /** Style classes of a set's areas ({@link #classes}): an int per area. */
     private final Cache<ClassesKey, FeaturePainter.Classes> classes = bounded(64);
 
+    /** Background reads of whole fields that may wait ({@link #warm}). */
+    static final int WARMING_QUEUE = 4;
+
     /**
      * Whole fields being read in the background ({@link #warm}): one at a time, each key once while it is read, on a
-     * daemon thread, so that maps keep being drawn (from the records near them) while a period's field is read.
+     * daemon thread, so that maps keep being drawn (from the records near them) while a period's field is read. At
+     * most {@link #WARMING_QUEUE} wait; more are dropped, so requests for many periods or filters (each cheap, read
+     * by its box) cannot line up reads of whole periods without end.
      */
-    private final ExecutorService warming = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "density-field-warming");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ThreadPoolExecutor warming = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(WARMING_QUEUE),
+            r -> {
+                Thread t = new Thread(r, "density-field-warming");
+                t.setDaemon(true);
+                return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
 
     private final Set<String> warmingKeys = ConcurrentHashMap.newKeySet();
 
@@ -153,15 +167,20 @@ final class LayerData {
         if (fields.getIfPresent(key) != null || !warmingKeys.add(key)) {
             return;
         }
-        warming.execute(() -> {
-            try {
-                load.run();
-            } catch (RuntimeException e) {
-                LOG.warn("density field {} not read in the background: {}", key, e.toString());
-            } finally {
-                warmingKeys.remove(key);
-            }
-        });
+        try {
+            warming.execute(() -> {
+                try {
+                    load.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("density field {} not read in the background: {}", key, e.toString());
+                } finally {
+                    warmingKeys.remove(key);
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            // enough waiting already: this field is read when a map needs it whole
+            warmingKeys.remove(key);
+        }
     }
 
     /** The category group codes. */

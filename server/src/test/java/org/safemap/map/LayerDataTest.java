@@ -28,4 +28,42 @@ class LayerDataTest {
         assertThat(data.fields.estimatedSize()).isLessThanOrEqualTo(12);
         assertThat(data.fields.estimatedSize()).isGreaterThan(0);
     }
+
+    @Test
+    void backgroundReadsOfWholeFieldsWaitAFewAtMostAndTheRestAreDropped() throws Exception {
+        LayerData data = new LayerData(null, null, null);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        data.warm("first", () -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ran.incrementAndGet();
+        });
+        assertThat(running.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // a request for each of 20 periods while the first read runs: a few wait, the rest are dropped
+        for (int k = 0; k < 20; k++) {
+            data.warm("period " + k, ran::incrementAndGet);
+        }
+        // the same key again is not queued twice
+        data.warm("period 0", ran::incrementAndGet);
+        release.countDown();
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (ran.get() < 1 + LayerData.WARMING_QUEUE && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        assertThat(ran.get()).isEqualTo(1 + LayerData.WARMING_QUEUE);
+        // a dropped key can be asked for again once there is room
+        data.warm("period 19", ran::incrementAndGet);
+        until = System.nanoTime() + 10_000_000_000L;
+        while (ran.get() < 2 + LayerData.WARMING_QUEUE && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(ran.get()).isEqualTo(2 + LayerData.WARMING_QUEUE);
+    }
 }
